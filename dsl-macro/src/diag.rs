@@ -1,0 +1,68 @@
+//! Error accumulation: report every mistake of an input, not only the first.
+
+/// Collects errors while a stage goes on; [`Errors::finish`] combines them.
+#[derive(Default)]
+pub(crate) struct Errors {
+    errors: Option<syn::Error>,
+}
+
+impl Errors {
+    /// Records an error.
+    pub(crate) fn push(&mut self, e: syn::Error) {
+        match &mut self.errors {
+            Some(all) => all.combine(e),
+            None => self.errors = Some(e),
+        }
+    }
+
+    /// Records an error spanned at `tokens`.
+    pub(crate) fn at<T: quote::ToTokens>(&mut self, tokens: T, message: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// `Ok(value)` if no error was recorded.
+    pub(crate) fn finish<T>(self, value: T) -> syn::Result<T> {
+        match self.errors {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos() {
+        assert_eq!(
+            closest("primary_ky", &["primary_key", "auto"]),
+            Some("primary_key")
+        );
+        assert_eq!(closest("zzz", &["primary_key", "auto"]), None);
+    }
+}

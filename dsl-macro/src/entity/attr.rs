@@ -1,0 +1,141 @@
+//! `#[colt(..)]` attributes of an entity and of its fields.
+
+use crate::diag::{closest, Errors};
+
+/// Attributes on the struct.
+#[derive(Default)]
+pub(crate) struct StructAttrs {
+    pub table: Option<String>,
+    pub optimistic: Option<bool>,
+}
+
+/// Attributes on one field.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub primary_key: Option<syn::Path>,
+    pub auto: Option<syn::Path>,
+    pub unique: bool,
+    pub index: bool,
+    pub volatile: bool,
+    pub column: Option<String>,
+    pub default: Option<syn::Expr>,
+}
+
+const STRUCT_KEYS: &[&str] = &["table", "optimistic"];
+const FIELD_KEYS: &[&str] = &[
+    "primary_key",
+    "auto",
+    "unique",
+    "index",
+    "column",
+    "default",
+    "volatile",
+];
+
+fn unknown(errors: &mut Errors, path: &syn::Path, keys: &[&str], place: &str) {
+    let name = path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| quote::quote!(#path).to_string());
+    let list = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = closest(&name, keys)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
+    errors.at(
+        path,
+        format!("unknown {place} attribute `{name}`{hint} (expected one of {list})"),
+    );
+}
+
+fn is_colt(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("colt")
+}
+
+pub(crate) fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> StructAttrs {
+    let mut out = StructAttrs::default();
+    for attr in attrs.iter().filter(|a| is_colt(a)) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("table") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    errors.at(&lit, "the table name cannot be empty");
+                }
+                out.table = Some(lit.value());
+            } else if meta.path.is_ident("optimistic") {
+                let lit: syn::LitBool = meta.value()?.parse()?;
+                out.optimistic = Some(lit.value);
+            } else if FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
+                errors.at(
+                    &meta.path,
+                    "this attribute belongs on a field, not on the struct",
+                );
+                skip_value(&meta)?;
+            } else {
+                unknown(errors, &meta.path, STRUCT_KEYS, "entity");
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    out
+}
+
+pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for attr in field.attrs.iter().filter(|a| is_colt(a)) {
+        let result = attr.parse_nested_meta(|meta| {
+            let p = &meta.path;
+            if p.is_ident("primary_key") {
+                out.primary_key = Some(p.clone());
+            } else if p.is_ident("auto") {
+                out.auto = Some(p.clone());
+            } else if p.is_ident("unique") {
+                out.unique = true;
+            } else if p.is_ident("index") {
+                out.index = true;
+            } else if p.is_ident("volatile") {
+                out.volatile = true;
+            } else if p.is_ident("column") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    errors.at(&lit, "the column name cannot be empty");
+                }
+                out.column = Some(lit.value());
+            } else if p.is_ident("default") {
+                out.default = Some(meta.value()?.parse()?);
+            } else if STRUCT_KEYS.iter().any(|k| p.is_ident(k)) {
+                errors.at(p, "this attribute belongs on the struct, not on a field");
+                skip_value(&meta)?;
+            } else if p.is_ident("reverse") || p.is_ident("cascade_delete") {
+                errors.at(
+                    p,
+                    "`reverse` and `cascade_delete` apply to relationship fields (`Ref<T>`, `Set<T>`), which this version of Colt does not support yet",
+                );
+                skip_value(&meta)?;
+            } else {
+                unknown(errors, p, FIELD_KEYS, "field");
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+    out
+}
+
+/// Consumes `= value` after an unknown key, so one mistake gives one message.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let _: syn::Expr = meta.value()?.parse()?;
+    }
+    Ok(())
+}

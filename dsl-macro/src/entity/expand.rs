@@ -1,0 +1,343 @@
+//! The code `#[derive(Entity)]` generates: metadata, column handles, accessors, a builder.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::entity::model::{Entity, Field};
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in name.trim_start_matches("r#").chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
+    let name = e.ident;
+    let columns_ty = format_ident!("{}Columns", name);
+    let accessor_ty = format_ident!("{}Accessor", name);
+    let builder_ty = format_ident!("{}Builder", name);
+    let vis = e.vis;
+    let fields = &e.fields;
+    let idents: Vec<&syn::Ident> = fields.iter().map(|f| f.ident).collect();
+    let tys: Vec<&syn::Type> = fields.iter().map(|f| f.ty).collect();
+    let positions: Vec<usize> = (0..fields.len()).collect();
+    let p = quote!(::colt::__private);
+
+    // Metadata.
+    let name_str = name.to_string();
+    let table = &e.table;
+    let optimistic = e.optimistic;
+    let column_metas = fields.iter().map(|f| {
+        let ty = f.ty;
+        let field = f.ident.to_string();
+        let field = field.trim_start_matches("r#");
+        let column = &f.column;
+        let (pk, auto, unique, index, volatile) =
+            (f.primary_key, f.auto, f.unique, f.index, f.volatile);
+        quote_spanned! {ty.span()=>
+            #p::ColumnMeta {
+                field: #field,
+                name: #column,
+                ty: <#ty as #p::SqlType>::COLUMN_TYPE,
+                nullable: <#ty as #p::SqlType>::NULLABLE,
+                primary_key: #pk,
+                auto: #auto,
+                unique: #unique,
+                index: #index,
+                volatile: #volatile,
+            }
+        }
+    });
+    let pk_positions: Vec<usize> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.primary_key)
+        .map(|(i, _)| i)
+        .collect();
+    let pk_fields: Vec<&Field> = fields.iter().filter(|f| f.primary_key).collect();
+    let pk_idents: Vec<&syn::Ident> = pk_fields.iter().map(|f| f.ident).collect();
+    let pk_tys: Vec<&syn::Type> = pk_fields.iter().map(|f| f.ty).collect();
+    let (key_ty, key_expr, key_params) = if pk_fields.len() == 1 {
+        let (i, t) = (pk_idents[0], pk_tys[0]);
+        (
+            quote!(#t),
+            quote!(::core::clone::Clone::clone(&self.#i)),
+            quote!(::std::vec![#p::SqlType::to_value_ref(key).to_owned_value()]),
+        )
+    } else {
+        let n: Vec<syn::Index> = (0..pk_fields.len()).map(syn::Index::from).collect();
+        (
+            quote!((#(#pk_tys,)*)),
+            quote!((#(::core::clone::Clone::clone(&self.#pk_idents),)*)),
+            quote!(::std::vec![#(#p::SqlType::to_value_ref(&key.#n).to_owned_value()),*]),
+        )
+    };
+    let qualified: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}.{}", table, f.column))
+        .collect();
+    let set_auto = match fields.iter().find(|f| f.auto) {
+        Some(f) => {
+            let i = f.ident;
+            let q = format!("{}.{}", table, f.column);
+            quote!(self.#i = #p::auto_key(id, #q)?; ::core::result::Result::Ok(()))
+        }
+        None => quote!(let _ = id; ::core::result::Result::Ok(())),
+    };
+    let first = idents[0];
+
+    // Accessors: one getter per attribute, reading that column alone.
+    let getters = fields.iter().enumerate().map(|(i, f)| {
+        let (ident, ty, fvis) = (f.ident, f.ty, f.vis);
+        let doc = format!(
+            "The `{}` attribute (counts as a read of that column only).",
+            ident
+        );
+        quote! {
+            #[doc = #doc]
+            #fvis fn #ident(&self) -> #ty {
+                self.0.field(#i, |v: &#name| ::core::clone::Clone::clone(&v.#ident))
+            }
+        }
+    });
+
+    // Builder: a type parameter per required field, so that a missing one fails to compile.
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required()).collect();
+    let state_params: Vec<syn::Ident> = required
+        .iter()
+        .map(|f| {
+            format_ident!(
+                "__{}",
+                camel(&f.ident.to_string()),
+                span = Span::call_site()
+            )
+        })
+        .collect();
+    let optional: Vec<&Field> = fields.iter().filter(|f| !f.required() && !f.auto).collect();
+    let req_idents: Vec<&syn::Ident> = required.iter().map(|f| f.ident).collect();
+    let opt_idents: Vec<&syn::Ident> = optional.iter().map(|f| f.ident).collect();
+    let opt_tys: Vec<&syn::Type> = optional.iter().map(|f| f.ty).collect();
+    let required_setters = required.iter().enumerate().map(|(k, f)| {
+        let (ident, ty, fvis) = (f.ident, f.ty, f.vis);
+        let out_params = state_params.iter().enumerate().map(|(j, s)| {
+            if j == k { quote!(#p::Set<#ty>) } else { quote!(#s) }
+        });
+        let moves = req_idents.iter().map(|r| {
+            if *r == ident { quote!(#r: #p::Set(::core::convert::Into::into(value))) } else { quote!(#r: self.#r) }
+        });
+        let doc = format!("Sets `{ident}` (required).");
+        quote! {
+            #[doc = #doc]
+            #fvis fn #ident(self, value: impl ::core::convert::Into<#ty>) -> #builder_ty<#(#out_params),*> {
+                #builder_ty { #(#moves,)* #(#opt_idents: self.#opt_idents,)* }
+            }
+        }
+    });
+    let optional_setters = optional.iter().map(|f| {
+        let (ident, ty, fvis) = (f.ident, f.ty, f.vis);
+        match f.option_of {
+            Some(inner) => {
+                let doc = format!("Sets `{ident}` (optional: a value, `Some(value)` or `None`; `None` when not set).");
+                quote! {
+                    #[doc = #doc]
+                    #fvis fn #ident(mut self, value: impl #p::IntoOption<#inner>) -> Self {
+                        self.#ident = ::core::option::Option::Some(#p::IntoOption::into_option(value));
+                        self
+                    }
+                }
+            }
+            None => {
+                let doc = format!("Sets `{ident}` (it has a default).");
+                quote! {
+                    #[doc = #doc]
+                    #fvis fn #ident(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
+                        self.#ident = ::core::option::Option::Some(::core::convert::Into::into(value));
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let value_fields = fields.iter().map(|f| {
+        let ident = f.ident;
+        if f.auto {
+            quote!(#ident: ::core::default::Default::default())
+        } else if f.required() {
+            quote!(#ident: self.#ident.0)
+        } else {
+            match (&f.default, f.option_of) {
+                (Some(d), Some(_)) => quote_spanned!(d.span()=> #ident: match self.#ident {
+                    ::core::option::Option::Some(v) => v,
+                    ::core::option::Option::None => #p::IntoOption::into_option(#d),
+                }),
+                (Some(d), None) => quote_spanned!(d.span()=> #ident: match self.#ident {
+                    ::core::option::Option::Some(v) => v,
+                    ::core::option::Option::None => ::core::convert::Into::into(#d),
+                }),
+                (None, _) => quote!(#ident: ::core::option::Option::unwrap_or_default(self.#ident)),
+            }
+        }
+    });
+    let set_states = required.iter().map(|f| {
+        let ty = f.ty;
+        quote!(#p::Set<#ty>)
+    });
+    let builder_doc = format!(
+        "Builds a new `{name}`: `{name}::build()`, a setter per attribute, then `.insert(tx)`. Every required attribute ({}) must be set before `insert` compiles.",
+        if required.is_empty() {
+            "none here".to_string()
+        } else {
+            required.iter().map(|f| format!("`{}`", f.ident)).collect::<Vec<_>>().join(", ")
+        }
+    );
+    let columns_doc = format!("The typed column handles of `{name}` inside `select!`.");
+    let accessor_doc = format!(
+        "Per-attribute getters of `Obj<{name}>` (`obj.{}()`).",
+        first
+    );
+    let build_doc = format!("Starts building a new `{name}` (see [`{builder_ty}`]).");
+
+    quote! {
+        #[doc = #columns_doc]
+        #[derive(Clone, Copy)]
+        #[allow(dead_code)]
+        #vis struct #columns_ty {
+            #(
+                #[doc = "A column handle."]
+                pub #idents: #p::Col<#tys>,
+            )*
+        }
+
+        impl #p::EntityColumns for #columns_ty {
+            type Entity = #name;
+            fn source(&self) -> u16 {
+                self.#first.source()
+            }
+        }
+
+        #[doc = #accessor_doc]
+        #vis struct #accessor_ty(#p::AccessorBase<#name>);
+
+        impl #p::Accessor<#name> for #accessor_ty {
+            fn from_base(base: #p::AccessorBase<#name>) -> Self {
+                #accessor_ty(base)
+            }
+        }
+
+        #[allow(dead_code)]
+        impl #accessor_ty {
+            #(#getters)*
+        }
+
+        impl #p::Entity for #name {
+            type Key = #key_ty;
+            type Columns = #columns_ty;
+            type Accessor = #accessor_ty;
+
+            fn meta() -> &'static #p::EntityMeta {
+                static META: #p::EntityMeta = #p::EntityMeta {
+                    name: #name_str,
+                    table: #table,
+                    columns: &[#(#column_metas),*],
+                    primary_key: &[#(#pk_positions),*],
+                    optimistic: #optimistic,
+                };
+                &META
+            }
+
+            fn columns(source: u16) -> #columns_ty {
+                #columns_ty {
+                    #(#idents: #p::Col::new(source, #positions as u16),)*
+                }
+            }
+
+            fn key(&self) -> Self::Key {
+                #key_expr
+            }
+
+            fn key_params(key: &Self::Key) -> ::std::vec::Vec<#p::Value> {
+                #key_params
+            }
+
+            #[inline]
+            fn decode_row<R: #p::RowAccess>(row: &R, offset: usize) -> #p::Result<Self> {
+                ::core::result::Result::Ok(#name {
+                    #(#idents: #p::decode_column::<#tys>(row.value(offset + #positions)?, #qualified)?,)*
+                })
+            }
+
+            fn column_ref(&self, idx: usize) -> #p::ValueRef<'_> {
+                match idx {
+                    #(#positions => #p::SqlType::to_value_ref(&self.#idents),)*
+                    _ => #p::ValueRef::Null,
+                }
+            }
+
+            fn column_eq(&self, other: &Self, idx: usize) -> bool {
+                match idx {
+                    #(#positions => self.#idents == other.#idents,)*
+                    _ => true,
+                }
+            }
+
+            fn copy_column(&mut self, other: &Self, idx: usize) {
+                match idx {
+                    #(#positions => self.#idents = ::core::clone::Clone::clone(&other.#idents),)*
+                    _ => {}
+                }
+            }
+
+            fn set_auto_key(&mut self, id: i64) -> #p::Result<()> {
+                #set_auto
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[must_use = "a builder does nothing until `.insert(tx)`"]
+        #[allow(non_camel_case_types)]
+        #vis struct #builder_ty<#(#state_params = #p::Unset),*> {
+            #(#req_idents: #state_params,)*
+            #(#opt_idents: ::core::option::Option<#opt_tys>,)*
+        }
+
+        #[allow(non_camel_case_types, dead_code)]
+        impl<#(#state_params),*> #builder_ty<#(#state_params),*> {
+            #(#required_setters)*
+            #(#optional_setters)*
+        }
+
+        #[allow(dead_code)]
+        impl #builder_ty<#(#set_states),*> {
+            /// Registers the new object in the transaction; it is inserted at the next flush
+            /// (before the next query, or at commit), when an `auto` key is filled in.
+            ///
+            /// # Errors
+            /// `Error::TransactionClosed` when the transaction is over.
+            #vis fn insert(self, tx: &#p::Transaction) -> #p::Result<#p::Obj<#name>> {
+                tx.insert(#name { #(#value_fields,)* })
+            }
+        }
+
+        #[allow(dead_code)]
+        impl #name {
+            #[doc = #build_doc]
+            #vis fn build() -> #builder_ty {
+                #builder_ty {
+                    #(#req_idents: #p::Unset,)*
+                    #(#opt_idents: ::core::option::Option::None,)*
+                }
+            }
+        }
+    }
+}

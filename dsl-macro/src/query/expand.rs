@@ -1,0 +1,159 @@
+//! Expansion: Rust code that builds the call site's plan once (typed through the entities'
+//! column handles, spanned at the user's tokens) and binds the parameters on every run.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::query::lower::{AggArg, Bind, Lowered, Origin, ParamKind, QExpr, Step};
+
+fn p() -> TokenStream {
+    quote!(::colt::__private)
+}
+
+fn param_ident(i: usize) -> syn::Ident {
+    format_ident!("__colt_p{}", i, span = Span::mixed_site())
+}
+
+fn var_ident(i: usize) -> syn::Ident {
+    format_ident!("__colt_v{}", i, span = Span::mixed_site())
+}
+
+fn builder() -> syn::Ident {
+    syn::Ident::new("__colt_b", Span::mixed_site())
+}
+
+fn binds(binds: &[Bind]) -> TokenStream {
+    let lets = binds.iter().map(|b| {
+        let (name, v) = (&b.name, var_ident(b.var));
+        quote!(let #name = #v; let _ = &#name;)
+    });
+    quote!(#(#lets)*)
+}
+
+fn expr(e: &QExpr) -> TokenStream {
+    let p = p();
+    match e {
+        QExpr::Var(ident) => quote_spanned!(ident.span()=> #p::entity(&#ident)),
+        QExpr::Attr(tokens, span) => quote_spanned!(*span=> #p::col(#tokens)),
+        QExpr::Param(i, span) => {
+            let id = param_ident(*i);
+            quote_spanned!(*span=> #p::param(#i, #id))
+        }
+        QExpr::Binary(name, span, l, r) => {
+            let f = syn::Ident::new(name, *span);
+            let (l, r) = (expr(l), expr(r));
+            quote_spanned!(*span=> #p::#f(#l, #r))
+        }
+        QExpr::Unary(name, span, e) => {
+            let f = syn::Ident::new(name, *span);
+            let e = expr(e);
+            quote_spanned!(*span=> #p::#f(#e))
+        }
+        QExpr::Method2(name, span, recv, arg) => {
+            let f = syn::Ident::new(name, *span);
+            let (recv, arg) = (expr(recv), expr(arg));
+            quote_spanned!(*span=> #p::#f(#recv, #arg))
+        }
+        QExpr::OuterContains(i, span, elem) => {
+            let id = param_ident(*i);
+            let elem = expr(elem);
+            quote_spanned!(*span=> #p::outer_contains(#i, #id, #elem))
+        }
+        QExpr::Agg(name, span, arg) => match arg {
+            AggArg::Nothing => quote_spanned!(*span=> #p::count_all()),
+            AggArg::Var(v) => quote_spanned!(*span=> #p::count_entity(&#v)),
+            AggArg::Expr(e) => {
+                let f = syn::Ident::new(name, *span);
+                let e = expr(e);
+                quote_spanned!(*span=> #p::#f(#e))
+            }
+        },
+        QExpr::Tuple(items) => {
+            let items = items.iter().map(expr);
+            quote!((#(#items,)*))
+        }
+    }
+}
+
+pub(crate) fn expand(q: &Lowered) -> TokenStream {
+    let p = p();
+    let b = builder();
+    let param_lets = q.params.iter().enumerate().map(|(i, d)| {
+        let id = param_ident(i);
+        let e = &d.expr;
+        quote!(let #id = &(#e);)
+    });
+    let param_values = q.params.iter().enumerate().map(|(i, d)| {
+        let id = param_ident(i);
+        match d.kind {
+            ParamKind::Value => quote!(#p::param_value(#id)),
+            ParamKind::Contains => quote!(#p::contains_value(#id)),
+        }
+    });
+    let n_params = q.params.len();
+    let steps = q.steps.iter().map(|s| match s {
+        Step::Source { var, path, alias } => {
+            let v = var_ident(*var);
+            quote_spanned!(syn::spanned::Spanned::span(path)=> let #v = #b.source::<#path>(#alias);)
+        }
+        Step::Bind(bind) => binds(std::slice::from_ref(bind)),
+        Step::Filter(bs, e, span) => {
+            let (bs, e) = (binds(bs), expr(e));
+            quote_spanned!(*span=> { #bs #b.filter(#e); })
+        }
+        Step::Order(bs, e, span) => {
+            let (bs, e) = (binds(bs), expr(e));
+            quote_spanned!(*span=> { #bs #b.order_by(#e); })
+        }
+    });
+    let runtime = q
+        .runtime
+        .iter()
+        .map(|(name, args)| quote!(.#name(#(#args),*)));
+    let body = match &q.origin {
+        Origin::New => {
+            let projection = match &q.projection {
+                Some((bs, e)) => {
+                    let (bs, e) = (binds(bs), expr(e));
+                    quote!({ #bs #e })
+                }
+                None => {
+                    let v = var_ident(0);
+                    quote!(#p::entity(&#v))
+                }
+            };
+            quote! {
+                static __COLT_SITE: #p::QuerySite = #p::QuerySite::new();
+                __COLT_SITE.query(
+                    |#b: &mut #p::PlanBuilder| {
+                        #b.params(#n_params);
+                        #(#steps)*
+                        #projection
+                    },
+                    ::std::vec![#(#param_values),*],
+                )
+            }
+        }
+        Origin::Refine(base) => {
+            let vars = (0..q.var_count).map(var_ident);
+            quote! {
+                static __COLT_SITE: #p::RefineSite = #p::RefineSite::new();
+                __COLT_SITE.refine(
+                    &#base,
+                    |#b: &mut #p::PlanBuilder, __colt_vars| {
+                        #b.params(#n_params);
+                        let (#(#vars,)*) = __colt_vars;
+                        #(#steps)*
+                    },
+                    ::std::vec![#(#param_values),*],
+                )
+            }
+        }
+    };
+    quote! {
+        {
+            #(#param_lets)*
+            #body #(#runtime)*
+        }
+    }
+}

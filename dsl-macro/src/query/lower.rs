@@ -1,0 +1,875 @@
+//! Lowering: one canonical form for both spellings. Decides which names are query variables
+//! and which expressions are Rust values (bind parameters), classifies calls and methods, and
+//! collects every error at the user's token.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+
+use crate::diag::{closest, Errors};
+use crate::entity::snake_case;
+use crate::query::ast::{Base, Clause, Comprehension, Method, QueryInput};
+
+/// What a query can contain, for error messages.
+pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`) and, in `order_by`, `desc(..)`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
+
+const METHODS: &[&str] = &[
+    "starts_with",
+    "ends_with",
+    "contains",
+    "to_lowercase",
+    "to_uppercase",
+    "trim",
+    "len",
+    "is_none",
+    "is_some",
+];
+
+const QUERY_METHODS: &[&str] = &[
+    "filter",
+    "order_by",
+    "map",
+    "limit",
+    "offset",
+    "page",
+    "distinct",
+    "without_distinct",
+];
+
+const TERMINALS: &[&str] = &["fetch", "first", "one", "count", "exists", "delete", "sql"];
+
+/// A lowered query expression.
+pub(crate) enum QExpr {
+    /// A query variable used as a value.
+    Var(syn::Ident),
+    /// An attribute path rooted at a query variable (`p.price`), as the user wrote it.
+    Attr(TokenStream, Span),
+    /// Bind parameter `index`.
+    Param(usize, Span),
+    /// A binary operation (`op` names the runtime function).
+    Binary(&'static str, Span, Box<QExpr>, Box<QExpr>),
+    /// A unary function (`not`, `neg`, `is_none`, `is_some`, text functions, `desc`).
+    Unary(&'static str, Span, Box<QExpr>),
+    /// A text test method with one argument (`starts_with`, ...).
+    Method2(&'static str, Span, Box<QExpr>, Box<QExpr>),
+    /// `outer.contains(&elem)`, the outer value being parameter `index`.
+    OuterContains(usize, Span, Box<QExpr>),
+    /// An aggregate.
+    Agg(&'static str, Span, AggArg),
+    /// A tuple (projection, ordering).
+    Tuple(Vec<QExpr>),
+}
+
+/// What an aggregate is applied to.
+pub(crate) enum AggArg {
+    /// `count()`
+    Nothing,
+    /// `count(p)`
+    Var(syn::Ident),
+    /// `sum(p.price)`
+    Expr(Box<QExpr>),
+}
+
+/// How a parameter's value is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamKind {
+    /// A plain value.
+    Value,
+    /// The receiver of `outer.contains(..)`.
+    Contains,
+}
+
+/// An outer Rust expression evaluated once per run.
+pub(crate) struct ParamDef {
+    pub expr: TokenStream,
+    pub kind: ParamKind,
+}
+
+/// A name bound to query variable `var` for the code that follows.
+pub(crate) struct Bind {
+    pub name: syn::Ident,
+    pub var: usize,
+}
+
+/// One step of the plan's description, in source order.
+pub(crate) enum Step {
+    /// A new variable over entity `path`.
+    Source {
+        var: usize,
+        path: syn::Path,
+        alias: String,
+    },
+    /// Names for the following steps (comprehension scope).
+    Bind(Bind),
+    /// A condition, with closure-local names.
+    Filter(Vec<Bind>, QExpr, Span),
+    /// An ordering, with closure-local names.
+    Order(Vec<Bind>, QExpr, Span),
+}
+
+/// Where the query's variables come from.
+pub(crate) enum Origin {
+    /// A new query over entities.
+    New,
+    /// A refinement of the query value in this variable.
+    Refine(syn::Ident),
+}
+
+/// The lowered query.
+pub(crate) struct Lowered {
+    pub origin: Origin,
+    pub var_count: usize,
+    pub steps: Vec<Step>,
+    /// `None`: the first variable itself.
+    pub projection: Option<(Vec<Bind>, QExpr)>,
+    pub params: Vec<ParamDef>,
+    pub runtime: Vec<(syn::Ident, Vec<syn::Expr>)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Condition,
+    Projection,
+    Order,
+}
+
+/// Names visible at one point: later entries shadow earlier ones.
+#[derive(Clone, Default)]
+struct Scope {
+    names: Vec<String>,
+}
+
+impl Scope {
+    fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+    fn push(&mut self, name: String) {
+        self.names.push(name);
+    }
+}
+
+struct Lowerer {
+    errors: Errors,
+    params: Vec<ParamDef>,
+}
+
+/// Finds uses of query variables inside a Rust expression.
+struct Mentions<'a> {
+    scope: &'a Scope,
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if p.qself.is_none() {
+            if let Some(id) = p.path.get_ident() {
+                if self.scope.has(&id.to_string()) {
+                    self.found = true;
+                }
+            }
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if tokens_mention(&m.tokens, self.scope) {
+            self.found = true;
+        }
+    }
+}
+
+fn tokens_mention(tokens: &TokenStream, scope: &Scope) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        TokenTree::Ident(i) => scope.has(&i.to_string()),
+        TokenTree::Group(g) => tokens_mention(&g.stream(), scope),
+        _ => false,
+    })
+}
+
+fn mentions(e: &syn::Expr, scope: &Scope) -> bool {
+    let mut m = Mentions {
+        scope,
+        found: false,
+    };
+    m.visit_expr(e);
+    m.found
+}
+
+fn is_none_path(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("None"))
+}
+
+fn strip(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => strip(&p.expr),
+        syn::Expr::Reference(r) => strip(&r.expr),
+        syn::Expr::Group(g) => strip(&g.expr),
+        other => other,
+    }
+}
+
+/// An unsuffixed integer literal gets `i64`, so that large values fit and any integer
+/// attribute accepts it.
+fn param_tokens(e: &syn::Expr) -> TokenStream {
+    fn int_lit(e: &syn::Expr) -> Option<&syn::LitInt> {
+        match e {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) if i.suffix().is_empty() => Some(i),
+            _ => None,
+        }
+    }
+    if let Some(i) = int_lit(e) {
+        let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
+        return lit.to_token_stream();
+    }
+    if let syn::Expr::Unary(u) = e {
+        if let (syn::UnOp::Neg(minus), Some(i)) = (&u.op, int_lit(&u.expr)) {
+            let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
+            return quote::quote!(#minus #lit);
+        }
+    }
+    e.to_token_stream()
+}
+
+fn expr_kind(e: &syn::Expr) -> &'static str {
+    match e {
+        syn::Expr::Array(_) => "an array",
+        syn::Expr::Assign(_) => "an assignment",
+        syn::Expr::Async(_) => "an async block",
+        syn::Expr::Await(_) => "`.await`",
+        syn::Expr::Block(_) | syn::Expr::Unsafe(_) => "a block",
+        syn::Expr::Break(_) | syn::Expr::Continue(_) | syn::Expr::Return(_) => "control flow",
+        syn::Expr::Cast(_) => "an `as` cast",
+        syn::Expr::Closure(_) => "a closure",
+        syn::Expr::ForLoop(_) | syn::Expr::Loop(_) | syn::Expr::While(_) => "a loop",
+        syn::Expr::If(_) => "an `if` expression",
+        syn::Expr::Index(_) => "indexing",
+        syn::Expr::Let(_) => "`let`",
+        syn::Expr::Macro(_) => "a macro",
+        syn::Expr::Match(_) => "a `match`",
+        syn::Expr::Range(_) => "a range",
+        syn::Expr::Struct(_) => "a struct literal",
+        syn::Expr::Try(_) => "the `?` operator",
+        syn::Expr::Tuple(_) => "a tuple",
+        syn::Expr::Call(_) => "a function call",
+        _ => "this expression",
+    }
+}
+
+impl Lowerer {
+    fn param(&mut self, e: &syn::Expr, kind: ParamKind) -> usize {
+        self.params.push(ParamDef {
+            expr: param_tokens(e),
+            kind,
+        });
+        self.params.len() - 1
+    }
+
+    fn lower(&mut self, e: &syn::Expr, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        if !mentions(e, scope) {
+            if is_none_path(strip(e)) {
+                self.errors.at(e, "`None` can only be compared with an `Option` attribute: `p.discount == None`, or use `p.discount.is_none()`");
+                return None;
+            }
+            let index = self.param(e, ParamKind::Value);
+            return Some(QExpr::Param(index, e.span()));
+        }
+        match e {
+            syn::Expr::Paren(p) => self.lower(&p.expr, scope, ctx),
+            syn::Expr::Group(g) => self.lower(&g.expr, scope, ctx),
+            syn::Expr::Reference(r) => self.lower(&r.expr, scope, ctx),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.lower(&u.expr, scope, ctx)
+            }
+            syn::Expr::Path(p) => {
+                // Only a bare query variable mentions one and is a path.
+                let ident = p.path.get_ident()?.clone();
+                if ctx == Ctx::Projection {
+                    Some(QExpr::Var(ident))
+                } else {
+                    self.errors.at(
+                        &ident,
+                        format!("the query variable `{ident}` is an object here; use one of its attributes (`{ident}.id`), or `count({ident})`"),
+                    );
+                    None
+                }
+            }
+            syn::Expr::Field(f) => self.attr(f, scope),
+            syn::Expr::Binary(b) => self.binary(b, scope, ctx),
+            syn::Expr::Unary(u) => {
+                let (name, span) = match u.op {
+                    syn::UnOp::Not(t) => ("not", t.span),
+                    syn::UnOp::Neg(t) => ("neg", t.span),
+                    _ => {
+                        self.errors
+                            .at(u, format!("this operator is not supported; {SUPPORTED}"));
+                        return None;
+                    }
+                };
+                let inner = self.lower(&u.expr, scope, Ctx::Condition)?;
+                Some(QExpr::Unary(name, span, Box::new(inner)))
+            }
+            syn::Expr::MethodCall(m) => self.method(m, scope),
+            syn::Expr::Call(c) => self.call(c, scope, ctx),
+            syn::Expr::Tuple(t) if ctx != Ctx::Condition => {
+                let mut items = Vec::new();
+                for el in &t.elems {
+                    items.push(self.lower(el, scope, ctx));
+                }
+                items
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(QExpr::Tuple)
+            }
+            other => {
+                let what = expr_kind(other);
+                let extra = match other {
+                    syn::Expr::Cast(_) => " (compare values of the same kind instead: integers with integers, floats with floats)",
+                    syn::Expr::Tuple(_) => " in a condition (tuples are for projections and `order_by`)",
+                    _ => "",
+                };
+                self.errors.at(
+                    other,
+                    format!("{what} cannot use query variables{extra}; {SUPPORTED}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn attr(&mut self, f: &syn::ExprField, scope: &Scope) -> Option<QExpr> {
+        // Walk down to the root of `p.a.b`.
+        let mut cur: &syn::Expr = &f.base;
+        let mut ok = matches!(f.member, syn::Member::Named(_));
+        loop {
+            match cur {
+                syn::Expr::Field(inner) => {
+                    ok &= matches!(inner.member, syn::Member::Named(_));
+                    cur = &inner.base;
+                }
+                syn::Expr::Path(p)
+                    if p.path
+                        .get_ident()
+                        .is_some_and(|i| scope.has(&i.to_string())) =>
+                {
+                    break
+                }
+                syn::Expr::Paren(p) => cur = &p.expr,
+                other => {
+                    self.errors.at(
+                        other,
+                        format!(
+                            "an attribute path starts at a query variable (`p.price`); {SUPPORTED}"
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        if !ok {
+            self.errors
+                .at(&f.member, "attributes are named: `p.price`, not `p.0`");
+            return None;
+        }
+        Some(QExpr::Attr(f.to_token_stream(), f.member.span()))
+    }
+
+    fn binary(&mut self, b: &syn::ExprBinary, scope: &Scope, _ctx: Ctx) -> Option<QExpr> {
+        use syn::BinOp as B;
+        let span = b.op.span();
+        let name = match b.op {
+            B::Eq(_) => "eq",
+            B::Ne(_) => "ne",
+            B::Lt(_) => "lt",
+            B::Le(_) => "le",
+            B::Gt(_) => "gt",
+            B::Ge(_) => "ge",
+            B::And(_) => "and",
+            B::Or(_) => "or",
+            B::Add(_) => "add",
+            B::Sub(_) => "sub",
+            B::Mul(_) => "mul",
+            B::Div(_) => "div",
+            B::Rem(_) => "rem",
+            _ => {
+                self.errors.at(
+                    b.op,
+                    format!(
+                        "the operator `{}` is not supported in a query; {SUPPORTED}",
+                        b.op.to_token_stream()
+                    ),
+                );
+                return None;
+            }
+        };
+        if matches!(name, "eq" | "ne") {
+            let (l_none, r_none) = (is_none_path(strip(&b.left)), is_none_path(strip(&b.right)));
+            if l_none || r_none {
+                let other = if l_none { &b.right } else { &b.left };
+                let inner = self.lower(other, scope, Ctx::Condition)?;
+                let f = if name == "eq" { "is_none" } else { "is_some" };
+                return Some(QExpr::Unary(f, span, Box::new(inner)));
+            }
+            for side in [&b.left, &b.right] {
+                if let syn::Expr::Path(p) = strip(side) {
+                    if let Some(id) = p.path.get_ident() {
+                        if scope.has(&id.to_string()) {
+                            self.errors.at(
+                                side,
+                                format!("comparing objects is not supported yet; compare their keys instead: `{id}.id == ..`"),
+                            );
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        let l = self.lower(&b.left, scope, Ctx::Condition);
+        let r = self.lower(&b.right, scope, Ctx::Condition);
+        Some(QExpr::Binary(name, span, Box::new(l?), Box::new(r?)))
+    }
+
+    fn method(&mut self, m: &syn::ExprMethodCall, scope: &Scope) -> Option<QExpr> {
+        let name = m.method.to_string();
+        let span = m.method.span();
+        if !mentions(&m.receiver, scope) {
+            // `outer.contains(&p.attr)`: list membership or substring test, by the outer type.
+            if name == "contains" && m.args.len() == 1 {
+                let index = self.param(&m.receiver, ParamKind::Contains);
+                let elem = self.lower(&m.args[0], scope, Ctx::Condition)?;
+                return Some(QExpr::OuterContains(index, span, Box::new(elem)));
+            }
+            self.errors.at(
+                &m.method,
+                format!("`.{name}(..)` of a Rust value cannot take query variables; only `outer.contains(&p.attr)` can (list membership or substring test)"),
+            );
+            return None;
+        }
+        let Some(&known) = METHODS.iter().find(|k| **k == name) else {
+            let hint = closest(&name, METHODS)
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            self.errors.at(
+                &m.method,
+                format!(
+                    "unsupported method `{name}` in a query; {hint}supported methods: {}",
+                    METHODS
+                        .iter()
+                        .map(|m| format!("`.{m}()`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            return None;
+        };
+        if m.turbofish.is_some() {
+            self.errors
+                .at(&m.turbofish, "query methods take no type arguments");
+            return None;
+        }
+        let want = usize::from(matches!(known, "starts_with" | "ends_with" | "contains"));
+        if m.args.len() != want {
+            self.errors.at(
+                m,
+                format!(
+                    "`.{known}` takes {want} argument{} in a query, found {}",
+                    if want == 1 { "" } else { "s" },
+                    m.args.len()
+                ),
+            );
+            return None;
+        }
+        let recv = self.lower(&m.receiver, scope, Ctx::Condition);
+        if want == 1 {
+            let arg = self.lower(&m.args[0], scope, Ctx::Condition);
+            return Some(QExpr::Method2(known, span, Box::new(recv?), Box::new(arg?)));
+        }
+        Some(QExpr::Unary(known, span, Box::new(recv?)))
+    }
+
+    fn call(&mut self, c: &syn::ExprCall, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        let name = match &*c.func {
+            syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+            _ => None,
+        };
+        let Some(name) = name else {
+            self.errors.at(
+                &c.func,
+                format!("function calls cannot use query variables; {SUPPORTED}"),
+            );
+            return None;
+        };
+        let span = c.func.span();
+        match name.as_str() {
+            "desc" => {
+                if ctx != Ctx::Order {
+                    self.errors.at(
+                        &c.func,
+                        "`desc(..)` only orders: use it inside `order_by(|p| desc(p.price))`",
+                    );
+                    return None;
+                }
+                if c.args.len() != 1 {
+                    self.errors
+                        .at(c, "`desc` takes one expression: `desc(p.price)`");
+                    return None;
+                }
+                let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
+                Some(QExpr::Unary("desc", span, Box::new(inner)))
+            }
+            "count" | "sum" | "avg" | "min" | "max" => {
+                let f: &'static str = match name.as_str() {
+                    "count" => "count",
+                    "sum" => "sum",
+                    "avg" => "avg",
+                    "min" => "min",
+                    _ => "max",
+                };
+                match (f, c.args.len()) {
+                    ("count", 0) => Some(QExpr::Agg(f, span, AggArg::Nothing)),
+                    (_, 1) => {
+                        let arg = &c.args[0];
+                        if let syn::Expr::Path(p) = strip(arg) {
+                            if let Some(id) =
+                                p.path.get_ident().filter(|i| scope.has(&i.to_string()))
+                            {
+                                if f == "count" {
+                                    return Some(QExpr::Agg(f, span, AggArg::Var(id.clone())));
+                                }
+                                self.errors.at(arg, format!("`{f}` needs a numeric attribute such as `{f}({id}.price)`, not the object `{id}`"));
+                                return None;
+                            }
+                        }
+                        let inner = self.lower(arg, scope, Ctx::Condition)?;
+                        Some(QExpr::Agg(f, span, AggArg::Expr(Box::new(inner))))
+                    }
+                    _ => {
+                        self.errors.at(
+                            c,
+                            format!(
+                                "`{f}` takes one expression: `{f}(p.price)`{}",
+                                if f == "count" {
+                                    ", `count(p)` or `count()`"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            "exists" => {
+                self.errors.at(&c.func, "`exists(..)` needs sub-queries over relationships, which this version of Colt does not support yet; use `q.exists(tx)` on a query");
+                None
+            }
+            other => {
+                self.errors.at(
+                    &c.func,
+                    format!("`{other}(..)` is not a query function; {SUPPORTED}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `|a, b| body` → the names and the body.
+    fn closure<'a>(
+        &mut self,
+        method: &Method,
+        arg: &'a syn::Expr,
+    ) -> Option<(Vec<syn::Ident>, &'a syn::Expr)> {
+        let syn::Expr::Closure(c) = arg else {
+            self.errors.at(
+                arg,
+                format!(
+                    "`.{}` takes a closure over the query's variables: `.{}(|p| ..)`",
+                    method.name, method.name
+                ),
+            );
+            return None;
+        };
+        let mut names = Vec::new();
+        for input in &c.inputs {
+            let pat = match input {
+                syn::Pat::Type(t) => &*t.pat,
+                other => other,
+            };
+            match pat {
+                syn::Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => {
+                    names.push(i.ident.clone())
+                }
+                other => {
+                    self.errors.at(
+                        other,
+                        "a query closure names each variable: `|p| ..` or `|p, c| ..`",
+                    );
+                    return None;
+                }
+            }
+        }
+        Some((names, &c.body))
+    }
+}
+
+fn binds_for(names: &[syn::Ident]) -> (Vec<Bind>, Scope) {
+    let mut scope = Scope::default();
+    let binds = names
+        .iter()
+        .enumerate()
+        .map(|(var, name)| {
+            scope.push(name.to_string());
+            Bind {
+                name: name.clone(),
+                var,
+            }
+        })
+        .collect();
+    (binds, scope)
+}
+
+pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
+    let mut l = Lowerer {
+        errors: Errors::default(),
+        params: Vec::new(),
+    };
+    let mut steps = Vec::new();
+    let mut projection = None;
+    let mut var_count = 0;
+    let mut origin = Origin::New;
+    let mut closure_arity: Option<usize> = None;
+    let mut map_allowed = false;
+
+    match &input.base {
+        Base::Comprehension(comp) => {
+            var_count = lower_comprehension(&mut l, comp, &mut steps, &mut projection);
+            closure_arity = Some(var_count);
+        }
+        Base::Path(path) => {
+            let single = path.get_ident();
+            let lower_case = single.is_some_and(|i| {
+                i.to_string()
+                    .starts_with(|c: char| c.is_lowercase() || c == '_')
+            });
+            if let (true, Some(id)) = (lower_case, single) {
+                origin = Origin::Refine(id.clone());
+            } else {
+                let alias = input
+                    .methods
+                    .iter()
+                    .find_map(|m| match m.args.first() {
+                        Some(syn::Expr::Closure(c)) => c.inputs.first().and_then(|p| match p {
+                            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                            _ => None,
+                        }),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| {
+                        path.segments
+                            .last()
+                            .map(|s| snake_case(&s.ident.to_string()))
+                            .unwrap_or_else(|| "t".into())
+                    });
+                steps.push(Step::Source {
+                    var: 0,
+                    path: path.clone(),
+                    alias,
+                });
+                var_count = 1;
+                closure_arity = Some(1);
+                map_allowed = true;
+            }
+        }
+    }
+
+    let mut runtime = Vec::new();
+    let n_methods = input.methods.len();
+    for (i, m) in input.methods.iter().enumerate() {
+        let name = m.name.to_string();
+        match name.as_str() {
+            "filter" | "order_by" | "map" => {
+                if m.args.len() != 1 {
+                    l.errors.at(
+                        &m.name,
+                        format!("`.{name}` takes one closure: `.{name}(|p| ..)`"),
+                    );
+                    continue;
+                }
+                if name == "map" {
+                    if !map_allowed {
+                        let why = match input.base {
+                            Base::Comprehension(_) => "a comprehension already says what it selects (before `for`)",
+                            Base::Path(_) => "an existing query keeps its projection; refine it with `.filter` and `.order_by`",
+                        };
+                        l.errors
+                            .at(&m.name, format!("`.map` is not allowed here: {why}"));
+                        continue;
+                    }
+                    if i + 1 != n_methods {
+                        l.errors.at(&m.name, "`.map` comes last in the chain: `Product.filter(..).order_by(..).map(|p| ..)`");
+                    }
+                }
+                let Some((names, body)) = l.closure(m, &m.args[0]) else {
+                    continue;
+                };
+                match closure_arity {
+                    Some(n) if n != names.len() => {
+                        l.errors.at(
+                            &m.args[0],
+                            format!(
+                                "the closure of `.{name}` takes {n} argument{} (the query's variable{}), found {}",
+                                if n == 1 { "" } else { "s" },
+                                if n == 1 { "" } else { "s, in order" },
+                                names.len()
+                            ),
+                        );
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        if names.is_empty() {
+                            l.errors.at(&m.args[0], format!("the closure of `.{name}` takes the query's variables: `|p| ..`"));
+                            continue;
+                        }
+                        closure_arity = Some(names.len());
+                        var_count = names.len();
+                    }
+                }
+                let (binds, scope) = binds_for(&names);
+                let ctx = match name.as_str() {
+                    "filter" => Ctx::Condition,
+                    "order_by" => Ctx::Order,
+                    _ => Ctx::Projection,
+                };
+                let Some(e) = l.lower(body, &scope, ctx) else {
+                    continue;
+                };
+                match name.as_str() {
+                    "filter" => steps.push(Step::Filter(binds, e, body.span())),
+                    "order_by" => steps.push(Step::Order(binds, e, body.span())),
+                    _ => projection = Some((binds, e)),
+                }
+            }
+            "limit" | "offset" | "page" | "distinct" | "without_distinct" => {
+                let want = match name.as_str() {
+                    "limit" | "offset" => 1,
+                    "page" => 2,
+                    _ => 0,
+                };
+                if m.args.len() != want {
+                    l.errors.at(
+                        &m.name,
+                        format!(
+                            "`.{name}` takes {want} argument{}",
+                            if want == 1 { "" } else { "s" }
+                        ),
+                    );
+                    continue;
+                }
+                runtime.push((m.name.clone(), m.args.clone()));
+            }
+            other => {
+                let _ = m.span;
+                let msg = if TERMINALS.contains(&other) {
+                    format!("`.{other}(..)` runs the query: call it on the result of `select!`, e.g. `select!(..).{other}(tx)`")
+                } else {
+                    let hint = closest(other, QUERY_METHODS)
+                        .map(|c| format!("did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    format!(
+                        "unknown query method `{other}`; {hint}a query takes {}",
+                        QUERY_METHODS
+                            .iter()
+                            .map(|m| format!("`.{m}(..)`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                l.errors.at(&m.name, msg);
+            }
+        }
+    }
+    if let Origin::Refine(q) = &origin {
+        if var_count == 0 {
+            l.errors.at(
+                q,
+                format!("refine an existing query with a closure: `select!({q}.filter(|p| ..))`"),
+            );
+        }
+    }
+    let params = std::mem::take(&mut l.params);
+    l.errors.finish(Lowered {
+        origin,
+        var_count,
+        steps,
+        projection,
+        params,
+        runtime,
+    })
+}
+
+fn lower_comprehension(
+    l: &mut Lowerer,
+    comp: &Comprehension,
+    steps: &mut Vec<Step>,
+    projection: &mut Option<(Vec<Bind>, QExpr)>,
+) -> usize {
+    let mut scope = Scope::default();
+    let mut vars = 0;
+    for clause in &comp.clauses {
+        match clause {
+            Clause::For {
+                for_token,
+                var,
+                source,
+            } => {
+                if mentions(source, &scope) {
+                    l.errors.at(
+                        source,
+                        "a generator over a collection (`for o in c.orders`) needs relationships, which this version of Colt does not support yet; range over an entity: `for o in Order`",
+                    );
+                } else {
+                    match strip(source) {
+                        syn::Expr::Path(p) if p.qself.is_none() => {
+                            let lower_single = p.path.get_ident().is_some_and(|i| {
+                                i.to_string().starts_with(|c: char| c.is_lowercase())
+                            });
+                            if lower_single {
+                                l.errors.at(source, "a generator ranges over an entity type (`for p in Product`); to refine an existing query `q`, write `select!(q.filter(|p| ..))`");
+                            } else {
+                                steps.push(Step::Source {
+                                    var: vars,
+                                    path: p.path.clone(),
+                                    alias: var.to_string(),
+                                });
+                            }
+                        }
+                        other => l.errors.at(
+                            other,
+                            "a generator ranges over an entity type: `for p in Product`",
+                        ),
+                    }
+                }
+                let _ = for_token;
+                steps.push(Step::Bind(Bind {
+                    name: var.clone(),
+                    var: vars,
+                }));
+                scope.push(var.to_string());
+                vars += 1;
+            }
+            Clause::If { if_token, cond } => {
+                let _ = if_token;
+                if let Some(e) = l.lower(cond, &scope, Ctx::Condition) {
+                    steps.push(Step::Filter(Vec::new(), e, cond.span()));
+                }
+            }
+        }
+    }
+    if let Some(e) = l.lower(&comp.projection, &scope, Ctx::Projection) {
+        *projection = Some((Vec::new(), e));
+    }
+    vars
+}

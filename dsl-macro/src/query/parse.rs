@@ -1,0 +1,158 @@
+//! Parsing `select!` input into [`QueryInput`].
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
+
+use crate::query::ast::{Base, Clause, Comprehension, Method, QueryInput};
+
+/// Whether `tokens` hold a `for` keyword at their top level (not inside a group).
+fn has_top_level_for(tokens: &TokenStream) -> bool {
+    tokens
+        .clone()
+        .into_iter()
+        .any(|t| matches!(&t, TokenTree::Ident(i) if i == "for"))
+}
+
+const FORMS: &str = "expected a query: `p for p in Product if ..`, `(p for p in Product).order_by(|p| ..)`, `Product.filter(|p| ..).map(|p| ..)` or `q.filter(|p| ..)` for an existing query `q`";
+
+pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
+    if tokens.is_empty() {
+        return Err(syn::Error::new(proc_macro2::Span::call_site(), FORMS));
+    }
+    if has_top_level_for(&tokens) {
+        let comp = (|input: ParseStream| parse_comprehension(input)).parse2(tokens)?;
+        return Ok(QueryInput {
+            base: Base::Comprehension(comp),
+            methods: Vec::new(),
+        });
+    }
+    let mut iter = tokens.clone().into_iter();
+    if let Some(TokenTree::Group(g)) = iter.next() {
+        if g.delimiter() == Delimiter::Parenthesis && has_top_level_for(&g.stream()) {
+            let comp = (|input: ParseStream| parse_comprehension(input)).parse2(g.stream())?;
+            let rest: TokenStream = iter.collect();
+            let methods = parse_methods.parse2(rest)?;
+            return Ok(QueryInput {
+                base: Base::Comprehension(comp),
+                methods,
+            });
+        }
+    }
+    let expr: syn::Expr =
+        syn::parse2(tokens).map_err(|e| syn::Error::new(e.span(), format!("{e}; {FORMS}")))?;
+    chain(expr)
+}
+
+fn parse_comprehension(input: ParseStream) -> syn::Result<Comprehension> {
+    let projection = syn::Expr::parse_without_eager_brace(input)?;
+    let mut clauses = Vec::new();
+    if !input.peek(syn::Token![for]) {
+        return Err(input.error("expected `for` after the projection: `p.name for p in Product`"));
+    }
+    while !input.is_empty() {
+        if input.peek(syn::Token![for]) {
+            let for_token: syn::Token![for] = input.parse()?;
+            let var: syn::Ident = match syn::Pat::parse_single(input) {
+                Ok(syn::Pat::Ident(p))
+                    if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() =>
+                {
+                    p.ident
+                }
+                Ok(other) => {
+                    return Err(syn::Error::new_spanned(
+                        other,
+                        "a generator binds one variable name: `for p in Product`",
+                    ))
+                }
+                Err(e) => return Err(e),
+            };
+            if !input.peek(syn::Token![in]) {
+                return Err(input.error(format!(
+                    "expected `in` after `for {var}`: `for {var} in Product`"
+                )));
+            }
+            let _in: syn::Token![in] = input.parse()?;
+            if input.is_empty() || input.peek(syn::Token![if]) || input.peek(syn::Token![for]) {
+                return Err(input.error(format!(
+                    "expected what `{var}` ranges over: `for {var} in Product`"
+                )));
+            }
+            let source = syn::Expr::parse_without_eager_brace(input)?;
+            clauses.push(Clause::For {
+                for_token,
+                var,
+                source,
+            });
+        } else if input.peek(syn::Token![if]) {
+            let if_token: syn::Token![if] = input.parse()?;
+            if input.is_empty() {
+                return Err(input.error("expected a condition after `if`"));
+            }
+            let cond = syn::Expr::parse_without_eager_brace(input)?;
+            clauses.push(Clause::If { if_token, cond });
+        } else {
+            return Err(input
+                .error("expected `for var in Entity` or `if condition` (`&&` joins conditions)"));
+        }
+    }
+    Ok(Comprehension {
+        projection,
+        clauses,
+    })
+}
+
+fn parse_methods(input: ParseStream) -> syn::Result<Vec<Method>> {
+    let mut methods = Vec::new();
+    while !input.is_empty() {
+        let dot: syn::Token![.] = input
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), "expected `.method(..)` after the query"))?;
+        let name: syn::Ident = input.parse()?;
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let args =
+            content.parse_terminated(<syn::Expr as syn::parse::Parse>::parse, syn::Token![,])?;
+        let span = dot.span.join(paren.span.close()).unwrap_or(name.span());
+        methods.push(Method {
+            name,
+            args: args.into_iter().collect(),
+            span,
+        });
+    }
+    Ok(methods)
+}
+
+/// Takes `Base.m1(..).m2(..)` apart.
+fn chain(expr: syn::Expr) -> syn::Result<QueryInput> {
+    let mut methods = Vec::new();
+    let mut cur = expr;
+    loop {
+        match cur {
+            syn::Expr::MethodCall(m) => {
+                if let Some(t) = &m.turbofish {
+                    return Err(syn::Error::new_spanned(
+                        t,
+                        "query methods take no type arguments",
+                    ));
+                }
+                let span = m.span();
+                methods.push(Method {
+                    name: m.method,
+                    args: m.args.into_iter().collect(),
+                    span,
+                });
+                cur = *m.receiver;
+            }
+            syn::Expr::Path(p) if p.qself.is_none() => {
+                methods.reverse();
+                return Ok(QueryInput {
+                    base: Base::Path(p.path),
+                    methods,
+                });
+            }
+            syn::Expr::Paren(p) => cur = *p.expr,
+            other => return Err(syn::Error::new_spanned(other, FORMS)),
+        }
+    }
+}

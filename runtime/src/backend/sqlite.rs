@@ -1,0 +1,225 @@
+//! SQLite through rusqlite: statements prepared once per connection, rows read by position.
+
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
+use rusqlite::{ffi, Connection, OpenFlags, ToSql};
+
+use super::{LiveColumn, Param};
+use crate::entity::RowAccess;
+use crate::error::ConstraintKind;
+use crate::value::{Value, ValueRef};
+use crate::{Error, Result};
+
+/// How many prepared statements each connection keeps.
+const STATEMENT_CACHE: usize = 256;
+
+/// An open SQLite connection.
+pub(crate) struct SqliteConn {
+    conn: Connection,
+}
+
+/// A row being read.
+pub(crate) struct SqliteRow<'a>(&'a rusqlite::Row<'a>);
+
+impl RowAccess for SqliteRow<'_> {
+    #[inline]
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        match self.0.get_ref(idx) {
+            Ok(v) => Ok(from_sqlite(v)),
+            Err(e) => Err(map_error(e, None)),
+        }
+    }
+}
+
+#[inline]
+fn from_sqlite(v: SqlValueRef<'_>) -> ValueRef<'_> {
+    match v {
+        SqlValueRef::Null => ValueRef::Null,
+        SqlValueRef::Integer(i) => ValueRef::Int(i),
+        SqlValueRef::Real(r) => ValueRef::Real(r),
+        SqlValueRef::Text(t) => ValueRef::Text(t),
+        SqlValueRef::Blob(b) => ValueRef::Blob(b),
+    }
+}
+
+#[inline]
+fn to_sqlite(v: ValueRef<'_>) -> SqlValueRef<'_> {
+    match v {
+        ValueRef::Null => SqlValueRef::Null,
+        ValueRef::Int(i) => SqlValueRef::Integer(i),
+        ValueRef::Real(r) => SqlValueRef::Real(r),
+        ValueRef::Text(t) => SqlValueRef::Text(t),
+        ValueRef::Blob(b) => SqlValueRef::Blob(b),
+    }
+}
+
+fn owned_to_sqlite(v: &Value) -> SqlValue {
+    match v {
+        Value::Null | Value::List(_) => SqlValue::Null,
+        Value::Int(i) => SqlValue::Integer(*i),
+        Value::Real(r) => SqlValue::Real(*r),
+        Value::Text(t) => SqlValue::Text(t.clone()),
+        Value::Blob(b) => SqlValue::Blob(b.clone()),
+    }
+}
+
+struct Bind<'a>(Param<'a>);
+
+impl ToSql for Bind<'_> {
+    #[inline]
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Param::Borrowed(v) => ToSqlOutput::Borrowed(to_sqlite(v)),
+            Param::Owned(Value::List(items)) => {
+                // The `rarray` table-valued function of rusqlite's array module.
+                let list: Vec<SqlValue> = items.iter().map(owned_to_sqlite).collect();
+                ToSqlOutput::from_rc(Rc::new(list), c"rarray")
+            }
+            Param::Owned(v) => ToSqlOutput::Borrowed(to_sqlite(v.as_ref())),
+        })
+    }
+}
+
+impl SqliteConn {
+    pub(crate) fn open_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(|e| map_error(e, None))?;
+        Self::configure(conn)
+    }
+
+    pub(crate) fn open_file(path: &Path) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = match Connection::open_with_flags(path, flags) {
+            Ok(c) => c,
+            // A read-only file still opens, read-only.
+            Err(_) => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| map_error(e, None))?,
+        };
+        Self::configure(conn)
+    }
+
+    fn configure(conn: Connection) -> Result<Self> {
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(|e| map_error(e, None))?;
+        rusqlite::vtab::array::load_module(&conn).map_err(|e| map_error(e, None))?;
+        // Reading the schema fails at once for a file that is not a SQLite database.
+        conn.execute_batch("PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;")
+            .map_err(|e| map_error(e, None))?;
+        Ok(SqliteConn { conn })
+    }
+
+    fn prepare(&self, sql: &str, params: &[Param<'_>]) -> Result<rusqlite::CachedStatement<'_>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(sql)
+            .map_err(|e| map_error(e, None))?;
+        for (i, p) in params.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, Bind(*p))
+                .map_err(|e| map_error(e, None))?;
+        }
+        Ok(stmt)
+    }
+
+    pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        let mut stmt = self.prepare(sql, params)?;
+        let n = stmt.raw_execute().map_err(|e| map_error(e, None))?;
+        Ok(n as u64)
+    }
+
+    pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql).map_err(|e| map_error(e, None))
+    }
+
+    pub(crate) fn insert(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        auto: bool,
+    ) -> Result<Option<i64>> {
+        self.execute(sql, params)?;
+        Ok(auto.then(|| self.conn.last_insert_rowid()))
+    }
+
+    /// Runs a query and hands each row to `f`.
+    pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], mut f: F) -> Result<()>
+    where
+        F: FnMut(&SqliteRow<'_>) -> Result<()>,
+    {
+        let mut stmt = self.prepare(sql, params)?;
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {
+            f(&SqliteRow(row))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
+        let mut cols = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)")
+            .map_err(|e| map_error(e, None))?;
+        let mut rows = stmt.query([table]).map_err(|e| map_error(e, None))?;
+        while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {
+            let get = |i| row.get::<_, rusqlite::types::Value>(i);
+            let (
+                Ok(SqlValue::Text(name)),
+                Ok(SqlValue::Text(ty)),
+                Ok(SqlValue::Integer(nn)),
+                Ok(SqlValue::Integer(pk)),
+            ) = (get(0), get(1), get(2), get(3))
+            else {
+                continue;
+            };
+            cols.push(LiveColumn {
+                name,
+                ty,
+                not_null: nn != 0,
+                primary_key: pk != 0,
+            });
+        }
+        Ok((!cols.is_empty()).then_some(cols))
+    }
+}
+
+/// Turns a rusqlite error into Colt's; `table` is the table written to, if known.
+pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
+    if let rusqlite::Error::SqliteFailure(ref err, ref msg) = e {
+        if err.code == rusqlite::ErrorCode::ConstraintViolation {
+            let message = msg.clone().unwrap_or_else(|| err.to_string());
+            let kind = match err.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    ConstraintKind::Unique
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ConstraintKind::ForeignKey,
+                ffi::SQLITE_CONSTRAINT_NOTNULL => ConstraintKind::NotNull,
+                _ => ConstraintKind::Check,
+            };
+            // "UNIQUE constraint failed: category.name, category.x"
+            let named = message
+                .split_once(": ")
+                .map(|(_, rest)| rest.split(", ").next().unwrap_or(rest))
+                .and_then(|first| first.split_once('.'));
+            let (tbl, column) = match named {
+                Some((t, c)) => (t.to_string(), Some(c.to_string())),
+                None => (table.unwrap_or("").to_string(), None),
+            };
+            return Error::Constraint {
+                kind,
+                table: tbl,
+                column,
+                message,
+            };
+        }
+    }
+    Error::backend(e)
+}

@@ -1,0 +1,306 @@
+//! `Database`: a URL, a small pool of connections, and the bound schema.
+
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::Duration;
+
+use crate::backend::{self, Conn, LiveColumn, Target};
+use crate::entity::{EntityMeta, Schema};
+use crate::render::{create_table_sql, Dialect};
+use crate::transaction::Transaction;
+use crate::types::ColumnType;
+use crate::{Error, Result};
+
+/// How long `begin` waits for a free connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A database: where it lives, its connections, and the entities bound to it.
+///
+/// `Database` is `Send + Sync` and cheap to clone (clones share the pool); each thread runs
+/// its own transactions. An in-memory SQLite database has exactly one connection, so its
+/// transactions run one at a time.
+///
+/// ```
+/// use colt_runtime::{Database, Result};
+/// # fn main() -> Result<()> {
+/// let db = Database::open("sqlite::memory:")?;
+/// let n: Vec<(i64,)> = db.transaction(|tx| tx.query_sql("SELECT 1 + 1", &[]))?;
+/// assert_eq!(n, vec![(2,)]);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<DbInner>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &self.inner.url)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct DbInner {
+    url: String,
+    target: Target,
+    dialect: Dialect,
+    pool: Mutex<Pool>,
+    available: Condvar,
+    schema: RwLock<Schema>,
+}
+
+struct Pool {
+    idle: Vec<Conn>,
+    open: usize,
+    max: usize,
+}
+
+impl DbInner {
+    fn acquire(&self) -> Result<Conn> {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(conn) = pool.idle.pop() {
+                return Ok(conn);
+            }
+            if pool.open < pool.max {
+                pool.open += 1;
+                drop(pool);
+                return backend::open(&self.target).inspect_err(|_| {
+                    let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                    pool.open -= 1;
+                });
+            }
+            let (next, timeout) = self
+                .available
+                .wait_timeout(pool, ACQUIRE_TIMEOUT)
+                .unwrap_or_else(|e| e.into_inner());
+            pool = next;
+            if timeout.timed_out() && pool.idle.is_empty() {
+                return Err(Error::Usage(format!(
+                    "no free connection to `{}` after {}s: all {} are in use by open transactions{}",
+                    self.url,
+                    ACQUIRE_TIMEOUT.as_secs(),
+                    pool.max,
+                    if pool.max == 1 {
+                        " (an in-memory SQLite database has one; finish the open transaction first)"
+                    } else {
+                        ""
+                    }
+                )));
+            }
+        }
+    }
+
+    pub(crate) fn release(&self, conn: Conn) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.idle.push(conn);
+        drop(pool);
+        self.available.notify_one();
+    }
+}
+
+impl Database {
+    /// Opens a database.
+    ///
+    /// - `sqlite::memory:`: a private in-memory SQLite database;
+    /// - `sqlite:PATH` (relative) or `sqlite:///abs/path.db`: a SQLite file, created if missing.
+    ///
+    /// # Errors
+    /// [`Error::InvalidUrl`] for a URL Colt cannot read; [`Error::Backend`] when the database
+    /// cannot be opened (for instance a file that is not a SQLite database).
+    pub fn open(url: &str) -> Result<Database> {
+        let target = Target::parse(url)?;
+        let first = backend::open(&target)?;
+        let dialect = first.dialect();
+        let max = target.max_connections();
+        Ok(Database {
+            inner: Arc::new(DbInner {
+                url: url.to_string(),
+                target,
+                dialect,
+                pool: Mutex::new(Pool {
+                    idle: vec![first],
+                    open: 1,
+                    max,
+                }),
+                available: Condvar::new(),
+                schema: RwLock::new(Schema::default()),
+            }),
+        })
+    }
+
+    /// The SQL dialect of this database.
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
+    }
+
+    /// Binds entities to this database (`db.bind(schema![Category, Product])`).
+    ///
+    /// # Errors
+    /// [`Error::SchemaMismatch`] when two entities share a table name.
+    pub fn bind(&self, schema: Schema) -> Result<()> {
+        let mut seen: Vec<&EntityMeta> = Vec::new();
+        for e in &schema.entities {
+            if let Some(other) = seen.iter().find(|o| o.table == e.table) {
+                if !std::ptr::eq(*other, *e) {
+                    return Err(Error::SchemaMismatch(format!(
+                        "entities `{}` and `{}` both use table `{}`",
+                        other.name, e.name, e.table
+                    )));
+                }
+                continue;
+            }
+            seen.push(e);
+        }
+        let mut bound = self.inner.schema.write().unwrap_or_else(|e| e.into_inner());
+        for e in seen {
+            if !bound.entities.iter().any(|b| std::ptr::eq(*b, e)) {
+                bound.entities.push(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn bound(&self) -> Vec<&'static EntityMeta> {
+        self.inner
+            .schema
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .entities
+            .clone()
+    }
+
+    /// Creates the tables and indexes of the bound entities that do not exist yet
+    /// (`CREATE TABLE IF NOT EXISTS`), in one transaction. Running it again changes nothing.
+    ///
+    /// # Errors
+    /// Database errors; nothing is created then.
+    pub fn create_tables(&self) -> Result<()> {
+        let entities = self.bound();
+        let dialect = self.dialect().syntax();
+        let tx = self.begin()?;
+        tx.ensure_writing()?;
+        for e in entities {
+            for stmt in create_table_sql(dialect, e) {
+                tx.conn()?.execute_batch(&stmt)?;
+            }
+        }
+        tx.commit()
+    }
+
+    /// Checks that every bound entity's table exists with the columns, types, nullability
+    /// and primary key the entity declares.
+    ///
+    /// # Errors
+    /// [`Error::SchemaMismatch`] naming every table or column that differs.
+    pub fn check_tables(&self) -> Result<()> {
+        let entities = self.bound();
+        let tx = self.begin()?;
+        let conn = tx.conn()?;
+        let mut problems = Vec::new();
+        for e in entities {
+            let Some(live) = conn.table_columns(e.table)? else {
+                problems.push(format!(
+                    "table `{}` (entity `{}`) does not exist",
+                    e.table, e.name
+                ));
+                continue;
+            };
+            for c in e.columns {
+                let Some(l) = live.iter().find(|l| l.name.eq_ignore_ascii_case(c.name)) else {
+                    problems.push(format!(
+                        "column `{}.{}` (field `{}::{}`) does not exist",
+                        e.table, c.name, e.name, c.field
+                    ));
+                    continue;
+                };
+                if let Some(p) = column_problem(e, c, l) {
+                    problems.push(p);
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::SchemaMismatch(problems.join("; ")))
+        }
+    }
+
+    /// Starts a transaction; commit it with [`Transaction::commit`], or drop it to roll back.
+    ///
+    /// # Errors
+    /// [`Error::Backend`] when no connection can be opened.
+    pub fn begin(&self) -> Result<Transaction> {
+        let conn = self.inner.acquire()?;
+        Ok(Transaction::new(self.inner.clone(), conn))
+    }
+
+    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns
+    /// `Err` or panics (the panic goes on; the database stays usable).
+    ///
+    /// # Errors
+    /// The closure's error, or the commit's.
+    pub fn transaction<R>(&self, f: impl FnOnce(&Transaction) -> Result<R>) -> Result<R> {
+        let tx = self.begin()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+/// SQLite's type affinity of a declared type (section 3.1 of its datatype page).
+fn affinity(declared: &str) -> &'static str {
+    let t = declared.to_ascii_uppercase();
+    if t.contains("INT") {
+        "INTEGER"
+    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
+        "TEXT"
+    } else if t.contains("BLOB") || t.is_empty() {
+        "BLOB"
+    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
+
+fn column_problem(e: &EntityMeta, c: &crate::ColumnMeta, l: &LiveColumn) -> Option<String> {
+    let expected = match c.ty {
+        ColumnType::Bool => "NUMERIC",
+        ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => "INTEGER",
+        ColumnType::Float | ColumnType::Double => "REAL",
+        ColumnType::Text => "TEXT",
+        ColumnType::Blob => "BLOB",
+    };
+    let found = affinity(&l.ty);
+    let compatible = found == expected || (expected == "NUMERIC" && found == "INTEGER");
+    if !compatible {
+        return Some(format!(
+            "column `{}.{}` has type {} but field `{}::{}` needs {}",
+            e.table, c.name, l.ty, e.name, c.field, expected
+        ));
+    }
+    if l.not_null == c.nullable && !l.primary_key {
+        return Some(format!(
+            "column `{}.{}` is {} but field `{}::{}` is {}",
+            e.table,
+            c.name,
+            if l.not_null { "NOT NULL" } else { "nullable" },
+            e.name,
+            c.field,
+            if c.nullable { "an Option" } else { "required" }
+        ));
+    }
+    if l.primary_key != c.primary_key {
+        return Some(format!(
+            "column `{}.{}` is {}part of the primary key but field `{}::{}` is {}",
+            e.table,
+            c.name,
+            if l.primary_key { "" } else { "not " },
+            e.name,
+            c.field,
+            if c.primary_key { "a key" } else { "not a key" }
+        ));
+    }
+    None
+}

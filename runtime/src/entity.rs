@@ -1,0 +1,136 @@
+//! What `#[derive(Entity)]` implements: metadata, row decoding by position, column access.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use crate::types::ColumnType;
+use crate::value::{Value, ValueRef};
+use crate::Result;
+
+/// One column of an entity's table.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnMeta {
+    /// The Rust field name.
+    pub field: &'static str,
+    /// The SQL column name.
+    pub name: &'static str,
+    /// The storage type.
+    pub ty: ColumnType,
+    /// Whether NULL is allowed (`Option<T>`).
+    pub nullable: bool,
+    /// Part of the primary key.
+    pub primary_key: bool,
+    /// Filled in by the database on insert.
+    pub auto: bool,
+    /// Has a UNIQUE constraint of its own.
+    pub unique: bool,
+    /// Has an index of its own.
+    pub index: bool,
+    /// Left out of optimistic checks.
+    pub volatile: bool,
+}
+
+impl ColumnMeta {
+    /// Whether reads of this column take part in optimistic checks.
+    pub fn optimistic(&self) -> bool {
+        !self.volatile && !matches!(self.ty, ColumnType::Float | ColumnType::Double)
+    }
+}
+
+/// Everything Colt knows about an entity, as one `static`.
+#[derive(Debug)]
+pub struct EntityMeta {
+    /// The Rust type name.
+    pub name: &'static str,
+    /// The table name.
+    pub table: &'static str,
+    /// The columns, in field order.
+    pub columns: &'static [ColumnMeta],
+    /// Positions (in `columns`) of the primary key columns.
+    pub primary_key: &'static [usize],
+    /// Whether optimistic checks are on (`#[colt(optimistic = false)]` turns them off).
+    pub optimistic: bool,
+}
+
+impl EntityMeta {
+    /// The position of the auto-increment key column, if there is one.
+    pub fn auto_column(&self) -> Option<usize> {
+        self.columns.iter().position(|c| c.auto)
+    }
+
+    /// `table.column` for messages.
+    pub fn qualified(&self, column: usize) -> String {
+        format!("{}.{}", self.table, self.columns[column].name)
+    }
+}
+
+/// Access to one column of a row being read, by position.
+///
+/// Implemented by each backend's row type; decoding never looks columns up by name.
+pub trait RowAccess {
+    /// The value of column `idx` (0-based).
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>>;
+}
+
+/// A database entity: implemented by `#[derive(Entity)]`, never by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Colt entity",
+    label = "not an entity",
+    note = "queries range over structs with `#[derive(Entity)]`; an existing query value must be written in lower case (`q.filter(..)`)"
+)]
+pub trait Entity: Sized + Clone + 'static {
+    /// The primary key: the field's type, or a tuple for a composite key.
+    type Key: Hash + Eq + Clone + Debug + 'static;
+    /// The typed column handles a query uses (`ProductColumns`).
+    type Columns: Copy;
+    /// The per-attribute getters reached through `Obj<Self>` (`obj.price()`).
+    type Accessor: crate::obj::Accessor<Self>;
+
+    /// The metadata `static`.
+    fn meta() -> &'static EntityMeta;
+    /// The column handles for query variable number `source`.
+    fn columns(source: u16) -> Self::Columns;
+    /// The primary key of this value.
+    fn key(&self) -> Self::Key;
+    /// The primary key as bind parameters, in key column order.
+    fn key_params(key: &Self::Key) -> Vec<Value>;
+    /// Decodes all columns starting at position `offset` of the row.
+    fn decode_row<R: RowAccess>(row: &R, offset: usize) -> Result<Self>;
+    /// Borrows column `idx` for binding.
+    fn column_ref(&self, idx: usize) -> ValueRef<'_>;
+    /// Whether column `idx` is equal in `self` and `other`.
+    fn column_eq(&self, other: &Self, idx: usize) -> bool;
+    /// Copies column `idx` from `other` into `self`.
+    fn copy_column(&mut self, other: &Self, idx: usize);
+    /// Stores the key the database generated for an `auto` column.
+    ///
+    /// # Errors
+    /// [`crate::Error::Decode`] when the key does not fit the field's type.
+    fn set_auto_key(&mut self, id: i64) -> Result<()>;
+}
+
+/// The entities bound to a database: built by `schema![A, B, ..]`.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub(crate) entities: Vec<&'static EntityMeta>,
+}
+
+impl Schema {
+    /// A schema of the given entities' metadata (use the `schema!` macro).
+    pub fn new(entities: Vec<&'static EntityMeta>) -> Self {
+        Schema { entities }
+    }
+
+    /// The entities, in the order given.
+    pub fn entities(&self) -> &[&'static EntityMeta] {
+        &self.entities
+    }
+}
+
+/// Builds a [`Schema`] from entity types: `db.bind(schema![Category, Product])`.
+#[macro_export]
+macro_rules! schema {
+    ($($entity:ty),* $(,)?) => {
+        $crate::Schema::new(::std::vec![$(<$entity as $crate::Entity>::meta()),*])
+    };
+}

@@ -1,0 +1,113 @@
+//! The one error type of Colt.
+
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which kind of database constraint a statement violated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConstraintKind {
+    /// A `UNIQUE` or `PRIMARY KEY` constraint.
+    Unique,
+    /// A `FOREIGN KEY` constraint.
+    ForeignKey,
+    /// A `NOT NULL` constraint.
+    NotNull,
+    /// A `CHECK` constraint.
+    Check,
+}
+
+impl fmt::Display for ConstraintKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConstraintKind::Unique => "unique",
+            ConstraintKind::ForeignKey => "foreign key",
+            ConstraintKind::NotNull => "not null",
+            ConstraintKind::Check => "check",
+        })
+    }
+}
+
+/// Everything that can go wrong in Colt.
+///
+/// Every fallible function of Colt returns this type. It is `#[non_exhaustive]`: match the
+/// variants you handle and keep a catch-all arm.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A query expected a row and found none (`q.one`, `tx.get_or_err`).
+    #[error("no {entity} found{}", key.as_ref().map(|k| format!(" with key {k}")).unwrap_or_default())]
+    NotFound {
+        /// The entity (or `"row"` for a projection) that was looked for.
+        entity: String,
+        /// The key that was looked for, when there is one.
+        key: Option<String>,
+    },
+    /// A query expected one row and found more (`q.one`).
+    #[error("expected one row, found more than one")]
+    MultipleFound,
+    /// A row was changed by someone else after this transaction read it.
+    #[error("{entity} with key {key} was changed by another transaction (column `{column}`)")]
+    UnrepeatableRead {
+        /// The entity whose row changed.
+        entity: String,
+        /// The primary key of the row, formatted.
+        key: String,
+        /// The first column whose value no longer matches what was read.
+        column: String,
+    },
+    /// A statement violated a constraint of the database.
+    #[error("{kind} constraint failed on table `{table}`{}: {message}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
+    Constraint {
+        /// Which kind of constraint.
+        kind: ConstraintKind,
+        /// The table (as far as the database says; otherwise the table written to).
+        table: String,
+        /// The column, when the database names one.
+        column: Option<String>,
+        /// The database's own message.
+        message: String,
+    },
+    /// A value read from the database does not fit the Rust type of its attribute.
+    #[error("cannot decode column `{column}`: expected {expected}, found {found}")]
+    Decode {
+        /// The column (as `table.column` for entity columns).
+        column: String,
+        /// The Rust type that was expected.
+        expected: String,
+        /// What the database held.
+        found: String,
+    },
+    /// The live schema does not match the entities, or the entities do not fit together.
+    #[error("schema mismatch: {0}")]
+    SchemaMismatch(String),
+    /// The transaction (or the object's transaction) is over.
+    #[error("the transaction is closed (committed, rolled back or failed)")]
+    TransactionClosed,
+    /// A database URL that Colt cannot open.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database needs `db.bind(schema![..])` first, or an entity was not bound.
+    #[error("entity `{0}` is not bound to this database; call `db.bind(schema![..])` first")]
+    NotBound(String),
+    /// A misuse of the API that the types cannot rule out (explained in the message).
+    #[error("{0}")]
+    Usage(String),
+    /// Any other error of the database driver.
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl Error {
+    /// Wraps a driver error.
+    pub fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Backend(Box::new(e))
+    }
+}

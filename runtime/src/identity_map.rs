@@ -1,0 +1,176 @@
+//! The identity map: within a transaction, one [`Obj`] per primary key.
+//!
+//! A row read by any query goes through [`IdentityMap::merge`], which returns the object
+//! already loaded for that key (refreshed by SPEC §3's rules) or a new one.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Weak;
+
+use crate::entity::Entity;
+use crate::obj::{bit, Obj, ObjState};
+use crate::transaction::TxShared;
+use crate::{Error, Result};
+
+/// A small multiply-rotate hasher (the Fx hash of rustc): keys are small and trusted.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// The objects of one entity loaded in one transaction.
+pub(crate) struct IdentityMap<T: Entity> {
+    objects: HashMap<T::Key, Obj<T>, FxBuild>,
+}
+
+impl<T: Entity> IdentityMap<T> {
+    fn new() -> Self {
+        IdentityMap {
+            objects: HashMap::default(),
+        }
+    }
+
+    pub(crate) fn get(&self, key: &T::Key) -> Option<&Obj<T>> {
+        self.objects.get(key)
+    }
+
+    pub(crate) fn insert(&mut self, obj: Obj<T>) {
+        let key = obj.0.value.borrow().key();
+        self.objects.insert(key, obj);
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &T::Key> {
+        self.objects.keys()
+    }
+
+    pub(crate) fn remove(&mut self, key: &T::Key) {
+        self.objects.remove(key);
+    }
+
+    /// Takes a freshly read row: the mapped object for its key, refreshed, or a new object.
+    ///
+    /// Refresh rules: attributes changed in memory keep their value; attributes this
+    /// transaction read must still hold what was read (else `UnrepeatableRead`); everything
+    /// else takes the database's value.
+    pub(crate) fn merge(&mut self, fresh: T, tx: &Weak<TxShared>) -> Result<Obj<T>> {
+        let key = fresh.key();
+        if let Some(obj) = self.objects.get(&key) {
+            let cell = &obj.0;
+            if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
+                return Ok(obj.clone());
+            }
+            // A borrow held by the caller (`get()`) keeps the in-memory value as it is.
+            let Ok(mut value) = cell.value.try_borrow_mut() else {
+                return Ok(obj.clone());
+            };
+            let mut snapshot = cell.snapshot.borrow_mut();
+            let read = cell.read.get();
+            let meta = T::meta();
+            for (i, col) in meta.columns.iter().enumerate() {
+                if col.primary_key {
+                    continue;
+                }
+                let db_value: &T = snapshot.as_deref().unwrap_or(&value);
+                if db_value.column_eq(&fresh, i) {
+                    continue;
+                }
+                if read & bit(i) != 0 && col.optimistic() && meta.optimistic {
+                    return Err(Error::UnrepeatableRead {
+                        entity: meta.name.to_string(),
+                        key: format!("{key:?}"),
+                        column: col.name.to_string(),
+                    });
+                }
+                let changed_in_memory =
+                    snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
+                match snapshot.as_deref_mut() {
+                    Some(s) => {
+                        s.copy_column(&fresh, i);
+                        if !changed_in_memory {
+                            value.copy_column(&fresh, i);
+                        }
+                    }
+                    None => value.copy_column(&fresh, i),
+                }
+            }
+            return Ok(obj.clone());
+        }
+        let obj = Obj::create(fresh, ObjState::Loaded, tx.clone());
+        self.objects.insert(key, obj.clone());
+        Ok(obj)
+    }
+}
+
+/// The identity maps of all entities of one transaction.
+#[derive(Default)]
+pub(crate) struct IdentityMaps {
+    maps: HashMap<TypeId, Box<dyn Any>, FxBuild>,
+}
+
+impl IdentityMaps {
+    pub(crate) fn of<T: Entity>(&mut self) -> &mut IdentityMap<T> {
+        let slot = self
+            .maps
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(IdentityMap::<T>::new()));
+        if !slot.is::<IdentityMap<T>>() {
+            // Cannot happen: the map under `TypeId::of::<T>()` is an `IdentityMap<T>`.
+            *slot = Box::new(IdentityMap::<T>::new());
+        }
+        slot.downcast_mut::<IdentityMap<T>>()
+            .unwrap_or_else(|| unreachable!("checked just above"))
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.maps.clear();
+    }
+}

@@ -1,0 +1,334 @@
+//! The relational plan a `select!` call site compiles to.
+//!
+//! A plan is built once per call site (the first time it runs) and shared by every run; the
+//! only thing that changes between runs is the vector of parameter values. Its SQL text is
+//! rendered at most once per dialect and statement kind and kept inside the plan.
+
+use std::sync::{Arc, RwLock};
+
+use crate::entity::EntityMeta;
+use crate::render::{self, Dialect, StatementKind};
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+}
+
+/// A scalar function applied to text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFn {
+    /// `.to_lowercase()`
+    Lower,
+    /// `.to_uppercase()`
+    Upper,
+    /// `.trim()`
+    Trim,
+    /// `.len()` (bytes, as in Rust)
+    Len,
+}
+
+/// A text test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextTest {
+    /// `a.starts_with(b)`
+    StartsWith,
+    /// `a.ends_with(b)`
+    EndsWith,
+    /// `a.contains(b)`
+    Contains,
+}
+
+/// An aggregate function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFn {
+    /// `count`
+    Count,
+    /// `sum`
+    Sum,
+    /// `avg`
+    Avg,
+    /// `min`
+    Min,
+    /// `max`
+    Max,
+}
+
+/// One node of a query expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Column `column` of query variable `source`.
+    Column {
+        /// The query variable (its position in [`Plan::sources`]).
+        source: u16,
+        /// The column's position in the entity's columns.
+        column: u16,
+    },
+    /// Bind parameter number `n` (0-based).
+    Param(usize),
+    /// A binary operation.
+    Binary(BinOp, Box<Node>, Box<Node>),
+    /// `!e`
+    Not(Box<Node>),
+    /// `-e`
+    Neg(Box<Node>),
+    /// `e IS NULL` (or `IS NOT NULL` when `negated`).
+    IsNull(Box<Node>, bool),
+    /// `a IS b` / `a IS NOT b` with NULL-safe equality; used when one side is an `Option`
+    /// parameter, so that comparing with `None` means `IS NULL` (`!=` still skips NULL rows).
+    NullSafeEq(Box<Node>, Box<Node>, bool),
+    /// A text test.
+    Text(TextTest, Box<Node>, Box<Node>),
+    /// A text function.
+    TextFn(TextFn, Box<Node>),
+    /// `e IN (list parameter)`.
+    InList(Box<Node>, usize),
+    /// An aggregate; `None` as argument is `COUNT(*)`.
+    Agg(AggFn, Option<Box<Node>>),
+    /// `count(v)` of an entity variable.
+    CountEntity(u16),
+}
+
+impl Node {
+    /// Whether the node contains an aggregate.
+    pub fn has_aggregate(&self) -> bool {
+        match self {
+            Node::Agg(..) | Node::CountEntity(_) => true,
+            Node::Column { .. } | Node::Param(_) => false,
+            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+                a.has_aggregate() || b.has_aggregate()
+            }
+            Node::Not(a) | Node::Neg(a) | Node::IsNull(a, _) | Node::TextFn(_, a) => {
+                a.has_aggregate()
+            }
+            Node::InList(a, _) => a.has_aggregate(),
+        }
+    }
+
+    /// Adds `by` to every parameter number (when a refinement appends its parameters).
+    pub fn shift_params(&mut self, by: usize) {
+        match self {
+            Node::Param(n) => *n += by,
+            Node::InList(a, n) => {
+                *n += by;
+                a.shift_params(by);
+            }
+            Node::Column { .. } | Node::CountEntity(_) | Node::Agg(_, None) => {}
+            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+                a.shift_params(by);
+                b.shift_params(by);
+            }
+            Node::Not(a)
+            | Node::Neg(a)
+            | Node::IsNull(a, _)
+            | Node::TextFn(_, a)
+            | Node::Agg(_, Some(a)) => a.shift_params(by),
+        }
+    }
+
+    /// The columns of `source` this node reads.
+    fn columns_of(&self, source: u16, out: &mut Vec<u16>) {
+        match self {
+            Node::Column { source: s, column } if *s == source => out.push(*column),
+            Node::Column { .. } | Node::Param(_) | Node::CountEntity(_) | Node::Agg(_, None) => {}
+            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+                a.columns_of(source, out);
+                b.columns_of(source, out);
+            }
+            Node::Not(a)
+            | Node::Neg(a)
+            | Node::IsNull(a, _)
+            | Node::TextFn(_, a)
+            | Node::InList(a, _)
+            | Node::Agg(_, Some(a)) => a.columns_of(source, out),
+        }
+    }
+}
+
+/// One query variable: an entity and the name the user gave it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The entity ranged over.
+    pub entity: &'static EntityMeta,
+    /// The SQL alias (the user's variable name, made unique).
+    pub alias: String,
+}
+
+/// One item of the projection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjItem {
+    /// All columns of a query variable, decoded as an object.
+    Entity(u16),
+    /// One expression.
+    Expr(Node),
+}
+
+/// One `ORDER BY` item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderItem {
+    /// What to sort by.
+    pub node: Node,
+    /// Descending (`desc(..)`).
+    pub desc: bool,
+}
+
+/// Whether a query's rows are made distinct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DistinctMode {
+    /// PonyORM's rule: `DISTINCT` when the projection leaves out a key (see [`Plan::auto_distinct`]).
+    #[default]
+    Auto,
+    /// Always (`.distinct()`).
+    Always,
+    /// Never (`.without_distinct()`).
+    Never,
+}
+
+/// A relational plan: what a call site of `select!` means, independent of parameter values.
+#[derive(Debug)]
+pub struct Plan {
+    /// The query variables, in generator order.
+    pub sources: Vec<Source>,
+    /// Conditions, ANDed (those with aggregates go to `HAVING`).
+    pub filters: Vec<Node>,
+    /// What each row holds.
+    pub projection: Vec<ProjItem>,
+    /// `ORDER BY`.
+    pub order: Vec<OrderItem>,
+    /// How many parameters a run binds.
+    pub param_count: usize,
+    sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
+}
+
+/// What a rendered SQL text depends on besides the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct SqlKey {
+    pub dialect: Dialect,
+    pub kind: StatementKind,
+    pub distinct: bool,
+    pub limit: bool,
+    pub offset: bool,
+}
+
+impl Clone for Plan {
+    fn clone(&self) -> Self {
+        Plan {
+            sources: self.sources.clone(),
+            filters: self.filters.clone(),
+            projection: self.projection.clone(),
+            order: self.order.clone(),
+            param_count: self.param_count,
+            sql: RwLock::new(Vec::new()),
+        }
+    }
+}
+
+impl Plan {
+    /// An empty plan over the given variables.
+    pub fn new(sources: Vec<Source>) -> Self {
+        Plan {
+            sources,
+            filters: Vec::new(),
+            projection: Vec::new(),
+            order: Vec::new(),
+            param_count: 0,
+            sql: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// Whether any projected item or condition aggregates.
+    pub fn is_aggregated(&self) -> bool {
+        self.projection.iter().any(|p| match p {
+            ProjItem::Expr(n) => n.has_aggregate(),
+            ProjItem::Entity(_) => false,
+        }) || self.filters.iter().any(Node::has_aggregate)
+    }
+
+    /// The `GROUP BY` items: the non-aggregate projections of an aggregated query.
+    pub fn group_by(&self) -> Vec<ProjItem> {
+        if !self.is_aggregated() {
+            return Vec::new();
+        }
+        self.projection
+            .iter()
+            .filter(|p| match p {
+                ProjItem::Expr(n) => !n.has_aggregate(),
+                ProjItem::Entity(_) => true,
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// PonyORM's rule: a query's result is a set, so `DISTINCT` is needed when the projection
+    /// leaves out the key of some variable (the rows could repeat). Aggregated queries never.
+    pub fn auto_distinct(&self) -> bool {
+        if self.is_aggregated() {
+            return false;
+        }
+        (0..self.sources.len() as u16).any(|s| !self.projects_key_of(s))
+    }
+
+    fn projects_key_of(&self, source: u16) -> bool {
+        let mut cols = Vec::new();
+        for p in &self.projection {
+            match p {
+                ProjItem::Entity(s) if *s == source => return true,
+                ProjItem::Entity(_) => {}
+                ProjItem::Expr(n @ Node::Column { .. }) => n.columns_of(source, &mut cols),
+                ProjItem::Expr(_) => {}
+            }
+        }
+        let pk = self.sources[source as usize].entity.primary_key;
+        pk.iter().all(|k| cols.contains(&(*k as u16)))
+    }
+
+    /// Whether a run with the given mode is `DISTINCT`.
+    pub fn is_distinct(&self, mode: DistinctMode) -> bool {
+        match mode {
+            DistinctMode::Auto => self.auto_distinct(),
+            DistinctMode::Always => true,
+            DistinctMode::Never => false,
+        }
+    }
+
+    /// The SQL text for a statement kind, rendered on first use and kept.
+    pub(crate) fn sql(&self, key: SqlKey) -> Arc<str> {
+        if let Ok(cache) = self.sql.read() {
+            if let Some((_, s)) = cache.iter().find(|(k, _)| *k == key) {
+                return s.clone();
+            }
+        }
+        let text: Arc<str> = render::render(self, key).into();
+        if let Ok(mut cache) = self.sql.write() {
+            if !cache.iter().any(|(k, _)| *k == key) {
+                cache.push((key, text.clone()));
+            }
+        }
+        text
+    }
+}

@@ -1,0 +1,412 @@
+//! `Query<R>`: a plan plus its parameter values, and the ways to run it.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::backend::{Conn, Param};
+use crate::entity::{Entity, RowAccess};
+use crate::obj::Obj;
+use crate::plan::{DistinctMode, Node, Plan, ProjItem, SqlKey};
+use crate::render::{Dialect, StatementKind};
+use crate::transaction::Transaction;
+use crate::types::SqlType;
+use crate::value::Value;
+use crate::{Error, Result};
+
+/// A query built by `select!`: run it with [`fetch`](Query::fetch), [`first`](Query::first),
+/// [`one`](Query::one), [`count`](Query::count), [`exists`](Query::exists) or
+/// [`delete`](Query::delete); see its SQL with [`sql`](Query::sql).
+///
+/// `R` is one result row: `Obj<T>` for an entity, the attribute's type, or a tuple of those.
+/// A query is a value: clone it, keep it, return it from a function, refine it with
+/// `select!(q.filter(|p| ..))`.
+pub struct Query<R> {
+    plan: Arc<Plan>,
+    params: Vec<Value>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    distinct: DistinctMode,
+    _row: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Query<R> {
+    fn clone(&self) -> Self {
+        Query {
+            plan: self.plan.clone(),
+            params: self.params.clone(),
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for Query<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Query")
+            .field("sql", &self.sql(Dialect::Sqlite))
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+/// A value that `q.limit(..)`, `q.offset(..)` and `q.page(..)` accept: any integer.
+pub trait RowCount: Copy {
+    /// The count, clamped to `0..=i64::MAX`.
+    fn to_count(self) -> i64;
+}
+macro_rules! row_count {
+    ($($t:ty),*) => {$(
+        impl RowCount for $t {
+            #[inline]
+            fn to_count(self) -> i64 { i64::try_from(self).unwrap_or(i64::MAX).max(0) }
+        }
+    )*};
+}
+row_count!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl<R> Query<R> {
+    pub(crate) fn from_parts(plan: Arc<Plan>, params: Vec<Value>) -> Self {
+        Query {
+            plan,
+            params,
+            limit: None,
+            offset: None,
+            distinct: DistinctMode::Auto,
+            _row: PhantomData,
+        }
+    }
+
+    pub(crate) fn plan(&self) -> &Arc<Plan> {
+        &self.plan
+    }
+
+    pub(crate) fn params(&self) -> &[Value] {
+        &self.params
+    }
+
+    pub(crate) fn with_plan(&self, plan: Arc<Plan>, extra: Vec<Value>) -> Self {
+        let mut params = self.params.clone();
+        params.extend(extra);
+        Query {
+            plan,
+            params,
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+            _row: PhantomData,
+        }
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: impl RowCount) -> Self {
+        self.limit = Some(n.to_count());
+        self
+    }
+
+    /// Skips the first `n` rows.
+    pub fn offset(mut self, n: impl RowCount) -> Self {
+        self.offset = Some(n.to_count());
+        self
+    }
+
+    /// Page `page` (counting from 1) of `size` rows.
+    pub fn page(self, page: impl RowCount, size: impl RowCount) -> Self {
+        let size = size.to_count();
+        let skip = (page.to_count().max(1) - 1).saturating_mul(size);
+        self.limit(size).offset(skip)
+    }
+
+    /// Makes the rows distinct, whatever the projection.
+    pub fn distinct(mut self) -> Self {
+        self.distinct = DistinctMode::Always;
+        self
+    }
+
+    /// Keeps duplicate rows (turns off the automatic `DISTINCT`).
+    pub fn without_distinct(mut self) -> Self {
+        self.distinct = DistinctMode::Never;
+        self
+    }
+
+    fn key(&self, dialect: Dialect, kind: StatementKind) -> SqlKey {
+        SqlKey {
+            dialect,
+            kind,
+            distinct: self.plan.is_distinct(self.distinct),
+            limit: self.limit.is_some(),
+            offset: self.offset.is_some(),
+        }
+    }
+
+    /// The SQL text `fetch` runs in a dialect (placeholders stand for the parameters).
+    pub fn sql(&self, dialect: Dialect) -> String {
+        self.plan
+            .sql(self.key(dialect, StatementKind::Select))
+            .to_string()
+    }
+
+    /// The parameter values of this query, in placeholder order.
+    pub fn parameters(&self) -> Vec<Value> {
+        let mut params = self.params.clone();
+        params.extend(self.limit.map(Value::Int));
+        params.extend(self.offset.map(Value::Int));
+        params
+    }
+
+    fn bound(&self, limit: Option<i64>) -> Vec<Param<'_>> {
+        let mut out: Vec<Param<'_>> = self.params.iter().map(Param::Owned).collect();
+        out.reserve(2);
+        out.extend(limit.map(|n| Param::Borrowed(crate::ValueRef::Int(n))));
+        out.extend(
+            self.offset
+                .map(|n| Param::Borrowed(crate::ValueRef::Int(n))),
+        );
+        out
+    }
+
+    fn run<T: FromRow>(
+        &self,
+        tx: &Transaction,
+        kind: StatementKind,
+        limit: Option<i64>,
+        mut each: impl FnMut(T),
+    ) -> Result<()> {
+        tx.flush()?;
+        let mut key = self.key(tx.dialect(), kind);
+        key.limit = limit.is_some();
+        let sql = self.plan.sql(key);
+        let params = self.bound(limit);
+        let result = match tx.conn()? {
+            Conn::Sqlite(c) => c.query(&sql, &params, |row| {
+                each(T::from_row(row, &mut 0, tx)?);
+                Ok(())
+            }),
+        };
+        result.map_err(|e| self.name_column(e))
+    }
+
+    /// Replaces a decode error's result position with the projected expression.
+    fn name_column(&self, e: Error) -> Error {
+        match e {
+            Error::Decode {
+                column,
+                expected,
+                found,
+            } if column.starts_with('#') => {
+                let pos: usize = column[1..].parse().unwrap_or(usize::MAX);
+                Error::Decode {
+                    column: describe_output(&self.plan, pos).unwrap_or(column),
+                    expected,
+                    found,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+fn describe_output(plan: &Plan, pos: usize) -> Option<String> {
+    let mut at = 0;
+    for item in &plan.projection {
+        let width = match item {
+            ProjItem::Entity(s) => plan.sources[*s as usize].entity.columns.len(),
+            ProjItem::Expr(_) => 1,
+        };
+        if pos < at + width {
+            return Some(match item {
+                ProjItem::Entity(s) => plan.sources[*s as usize].entity.qualified(pos - at),
+                ProjItem::Expr(Node::Column { source, column }) => plan.sources[*source as usize]
+                    .entity
+                    .qualified(*column as usize),
+                ProjItem::Expr(_) => format!("result column {}", pos + 1),
+            });
+        }
+        at += width;
+    }
+    None
+}
+
+impl<R: FromRow> Query<R> {
+    /// Runs the query and returns every row.
+    ///
+    /// # Errors
+    /// Database errors, [`Error::Decode`], [`Error::UnrepeatableRead`] when a row this
+    /// transaction read has changed, or a failed flush of pending changes.
+    pub fn fetch(&self, tx: &Transaction) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        self.run(tx, StatementKind::Select, self.limit, |r| out.push(r))?;
+        Ok(out)
+    }
+
+    /// The first row (in the query's order, or by primary key without `order_by`).
+    ///
+    /// # Errors
+    /// As [`Query::fetch`].
+    pub fn first(&self, tx: &Transaction) -> Result<Option<R>> {
+        let mut out = None;
+        self.run(tx, StatementKind::First, Some(1), |r| out = Some(r))?;
+        Ok(out)
+    }
+
+    /// The only row.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] without rows, [`Error::MultipleFound`] with more than one; as
+    /// [`Query::fetch`].
+    pub fn one(&self, tx: &Transaction) -> Result<R> {
+        let mut out = Vec::with_capacity(2);
+        let limit = Some(self.limit.map_or(2, |n| n.min(2)));
+        self.run(tx, StatementKind::Select, limit, |r| out.push(r))?;
+        match out.len() {
+            0 => Err(Error::NotFound {
+                entity: self.row_name(),
+                key: None,
+            }),
+            1 => Ok(out.remove(0)),
+            _ => Err(Error::MultipleFound),
+        }
+    }
+
+    fn row_name(&self) -> String {
+        match self.plan.projection.as_slice() {
+            [ProjItem::Entity(s)] => self.plan.sources[*s as usize].entity.name.to_string(),
+            _ => "row".to_string(),
+        }
+    }
+
+    /// How many rows `fetch` would return.
+    ///
+    /// # Errors
+    /// As [`Query::fetch`].
+    pub fn count(&self, tx: &Transaction) -> Result<i64> {
+        let mut n = 0;
+        self.run(tx, StatementKind::Count, self.limit, |c: i64| n = c)?;
+        Ok(n)
+    }
+
+    /// Whether `fetch` would return at least one row.
+    ///
+    /// # Errors
+    /// As [`Query::fetch`].
+    pub fn exists(&self, tx: &Transaction) -> Result<bool> {
+        let mut found = false;
+        self.run(tx, StatementKind::Exists, self.limit, |e: bool| found = e)?;
+        Ok(found)
+    }
+
+    /// The SQL `count` runs (for tests and the curious).
+    pub fn count_sql(&self, dialect: Dialect) -> String {
+        self.plan
+            .sql(self.key(dialect, StatementKind::Count))
+            .to_string()
+    }
+}
+
+impl<T: Entity> Query<Obj<T>> {
+    /// Deletes every row the query selects, in one statement, and returns how many.
+    /// Objects of those rows loaded in this transaction are marked deleted.
+    ///
+    /// # Errors
+    /// Database errors ([`Error::Constraint`] when another row still refers to one).
+    pub fn delete(&self, tx: &Transaction) -> Result<u64> {
+        if self.plan.sources.len() != 1 {
+            return Err(Error::Usage(
+                "bulk delete works on queries over one entity".to_string(),
+            ));
+        }
+        tx.flush()?;
+        tx.ensure_writing()?;
+        let key = self.key(tx.dialect(), StatementKind::Delete);
+        let sql = self.plan.sql(key);
+        let params = self.bound(self.limit);
+        let meta = T::meta();
+        let mut deleted: Vec<Vec<Value>> = Vec::new();
+        match tx.conn()? {
+            Conn::Sqlite(c) => c.query(&sql, &params, |row| {
+                let mut key = Vec::with_capacity(meta.primary_key.len());
+                for i in 0..meta.primary_key.len() {
+                    key.push(row.value(i)?.to_owned_value());
+                }
+                deleted.push(key);
+                Ok(())
+            })?,
+        }
+        let mut maps = tx.shared.maps.borrow_mut();
+        let map = maps.of::<T>();
+        // Mark loaded objects of deleted rows: compare their key parameters.
+        let gone: Vec<T::Key> = map
+            .keys()
+            .filter(|k| deleted.contains(&T::key_params(k)))
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some(obj) = map.get(&k) {
+                obj.0.state.set(crate::obj::ObjState::Gone);
+            }
+            map.remove(&k);
+        }
+        Ok(deleted.len() as u64)
+    }
+}
+
+/// One result row decoded by position: a column type, `Obj<T>`, or a tuple of those.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be decoded from a result row",
+    note = "rows decode into column types (i64, String, Option<f64>, ...), `Obj<T>` of an entity, or tuples of those"
+)]
+pub trait FromRow: Sized {
+    /// Decodes from position `*idx` on, advancing `*idx` past what it read.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] for a value that does not fit.
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self>;
+}
+
+impl<T: SqlType> FromRow for T {
+    #[inline]
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _tx: &Transaction) -> Result<Self> {
+        let v = row.value(*idx)?;
+        let pos = *idx;
+        *idx += 1;
+        T::from_value_ref(v).map_err(|f| Error::Decode {
+            column: format!("#{pos}"),
+            expected: f.expected.to_string(),
+            found: f.found,
+        })
+    }
+}
+
+impl<T: Entity> FromRow for Obj<T> {
+    #[inline]
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self> {
+        let fresh = T::decode_row(row, *idx)?;
+        *idx += T::meta().columns.len();
+        let weak = tx.weak();
+        tx.shared.maps.borrow_mut().of::<T>().merge(fresh, &weak)
+    }
+}
+
+macro_rules! tuple_from_row {
+    ($($t:ident),+) => {
+        impl<$($t: FromRow),+> FromRow for ($($t,)+) {
+            #[inline]
+            fn from_row<RA: RowAccess>(row: &RA, idx: &mut usize, tx: &Transaction) -> Result<Self> {
+                Ok(($($t::from_row(row, idx, tx)?,)+))
+            }
+        }
+    };
+}
+tuple_from_row!(A);
+tuple_from_row!(A, B);
+tuple_from_row!(A, B, C);
+tuple_from_row!(A, B, C, D);
+tuple_from_row!(A, B, C, D, E);
+tuple_from_row!(A, B, C, D, E, F);
+tuple_from_row!(A, B, C, D, E, F, G);
+tuple_from_row!(A, B, C, D, E, F, G, H);
+tuple_from_row!(A, B, C, D, E, F, G, H, I);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K);
+tuple_from_row!(A, B, C, D, E, F, G, H, I, J, K, L);

@@ -1,0 +1,81 @@
+//! What differs between dialects, and `CREATE TABLE` / `CREATE INDEX` text.
+
+use crate::entity::EntityMeta;
+use crate::plan::TextTest;
+use crate::types::ColumnType;
+
+use super::quote;
+
+/// The pieces of SQL that differ between databases.
+pub(crate) trait SqlDialect: Sync {
+    /// Writes the placeholder of parameter `index` (0-based).
+    fn placeholder(&self, out: &mut String, index: usize);
+    /// `ASC`/`DESC` with NULLs first ascending and last descending.
+    fn order_suffix(&self, desc: bool) -> &'static str;
+    /// What stands before `OFFSET` when there is no limit.
+    fn no_limit(&self) -> &'static str;
+    /// NULL-safe equality operators: (equal, not equal).
+    fn null_safe_eq(&self) -> (&'static str, &'static str);
+    /// A case-sensitive text test of `a` against `b` (no wildcards: `%` and `_` are plain).
+    fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str);
+    /// Around an expression: its length in bytes.
+    fn byte_length(&self) -> (&'static str, &'static str);
+    /// ` IN (list parameter)` after the tested expression.
+    fn in_list(&self, out: &mut String, param: usize);
+    /// The column type in `CREATE TABLE`.
+    fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
+    /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
+    fn auto_key_inline(&self) -> bool;
+}
+
+/// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
+pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String> {
+    let mut out = String::from("CREATE TABLE IF NOT EXISTS ");
+    quote(&mut out, e.table);
+    out.push_str(" (");
+    let inline_pk = e.primary_key.len() == 1 && e.columns[e.primary_key[0]].auto;
+    for (i, c) in e.columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        quote(&mut out, c.name);
+        out.push(' ');
+        out.push_str(d.column_type(c.ty, c.auto));
+        if inline_pk && c.primary_key && d.auto_key_inline() {
+            out.push_str(" PRIMARY KEY AUTOINCREMENT");
+        }
+        if !c.nullable {
+            out.push_str(" NOT NULL");
+        }
+        if c.unique && !c.primary_key {
+            out.push_str(" UNIQUE");
+        }
+    }
+    if !(inline_pk && d.auto_key_inline()) {
+        out.push_str(", PRIMARY KEY (");
+        for (i, &k) in e.primary_key.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            quote(&mut out, e.columns[k].name);
+        }
+        out.push(')');
+    }
+    out.push(')');
+    let mut stmts = vec![out];
+    for c in e
+        .columns
+        .iter()
+        .filter(|c| c.index && !c.unique && !c.primary_key)
+    {
+        let mut idx = String::from("CREATE INDEX IF NOT EXISTS ");
+        quote(&mut idx, &format!("idx_{}__{}", e.table, c.name));
+        idx.push_str(" ON ");
+        quote(&mut idx, e.table);
+        idx.push_str(" (");
+        quote(&mut idx, c.name);
+        idx.push(')');
+        stmts.push(idx);
+    }
+    stmts
+}

@@ -1,0 +1,420 @@
+//! SQL text from a [`Plan`], once per dialect and statement kind.
+//!
+//! The walk over the plan lives here; what differs between databases (placeholders, text
+//! tests, list membership, NULL ordering, column types) lives in one file per dialect.
+
+mod ddl;
+mod postgres;
+mod sqlite;
+
+pub(crate) use ddl::{create_table_sql, SqlDialect};
+
+use std::fmt::Write;
+
+use crate::plan::{AggFn, BinOp, Node, Plan, ProjItem, SqlKey, TextFn};
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// SQLite 3.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Dialect {
+    pub(crate) fn syntax(self) -> &'static dyn SqlDialect {
+        match self {
+            Dialect::Sqlite => &sqlite::Sqlite,
+            Dialect::Postgres => &postgres::Postgres,
+        }
+    }
+}
+
+/// Which statement is rendered from a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum StatementKind {
+    /// The rows (`fetch`).
+    Select,
+    /// The rows, ordered by key when the query has no order (`first`).
+    First,
+    /// How many rows `Select` returns.
+    Count,
+    /// Whether `Select` returns a row.
+    Exists,
+    /// Deletes the rows of the (single) entity variable, returning their keys.
+    Delete,
+}
+
+/// Quotes an identifier (`"name"`, with inner quotes doubled).
+pub(crate) fn quote(out: &mut String, ident: &str) {
+    out.push('"');
+    for ch in ident.chars() {
+        if ch == '"' {
+            out.push('"');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+}
+
+struct Renderer<'a> {
+    plan: &'a Plan,
+    d: &'static dyn SqlDialect,
+    out: String,
+}
+
+pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
+    let mut r = Renderer {
+        plan,
+        d: key.dialect.syntax(),
+        out: String::with_capacity(256),
+    };
+    match key.kind {
+        StatementKind::Select | StatementKind::First => r.select(key, true),
+        StatementKind::Count => r.count(key),
+        StatementKind::Exists => {
+            r.out.push_str("SELECT EXISTS(");
+            r.select(key, false);
+            r.out.push(')');
+        }
+        StatementKind::Delete => r.delete(key),
+    }
+    r.out
+}
+
+impl Renderer<'_> {
+    fn column(&mut self, source: u16, column: u16) {
+        let src = &self.plan.sources[source as usize];
+        quote(&mut self.out, &src.alias);
+        self.out.push('.');
+        quote(&mut self.out, src.entity.columns[column as usize].name);
+    }
+
+    fn entity_columns(&mut self, source: u16) {
+        let n = self.plan.sources[source as usize].entity.columns.len();
+        for c in 0..n {
+            if c > 0 {
+                self.out.push_str(", ");
+            }
+            self.column(source, c as u16);
+        }
+    }
+
+    fn proj_items(&mut self, items: &[ProjItem]) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            match item {
+                ProjItem::Entity(s) => self.entity_columns(*s),
+                ProjItem::Expr(n) => self.node(n),
+            }
+        }
+    }
+
+    fn from(&mut self) {
+        self.out.push_str(" FROM ");
+        for (i, src) in self.plan.sources.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            quote(&mut self.out, src.entity.table);
+            self.out.push_str(" AS ");
+            quote(&mut self.out, &src.alias);
+        }
+    }
+
+    fn conjunction(&mut self, keyword: &str, nodes: &[&Node]) {
+        if nodes.is_empty() {
+            return;
+        }
+        self.out.push_str(keyword);
+        for (i, n) in nodes.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(" AND ");
+            }
+            self.node(n);
+        }
+    }
+
+    /// FROM .. WHERE .. GROUP BY .. HAVING ..
+    fn body(&mut self) {
+        self.from();
+        let plan = self.plan;
+        let (having, filter): (Vec<&Node>, Vec<&Node>) =
+            plan.filters.iter().partition(|n| n.has_aggregate());
+        self.conjunction(" WHERE ", &filter);
+        let group = plan.group_by();
+        if !group.is_empty() {
+            self.out.push_str(" GROUP BY ");
+            self.proj_items(&group);
+        }
+        self.conjunction(" HAVING ", &having);
+    }
+
+    fn select(&mut self, key: SqlKey, with_order: bool) {
+        let plan = self.plan;
+        self.out.push_str("SELECT ");
+        if key.distinct {
+            self.out.push_str("DISTINCT ");
+        }
+        self.proj_items(&plan.projection);
+        self.body();
+        if with_order {
+            self.order_by(key);
+        }
+        self.limit_offset(key);
+    }
+
+    fn order_by(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        if !plan.order.is_empty() {
+            self.out.push_str(" ORDER BY ");
+            for (i, o) in plan.order.iter().enumerate() {
+                if i > 0 {
+                    self.out.push_str(", ");
+                }
+                self.node(&o.node);
+                self.out.push_str(self.d.order_suffix(o.desc));
+            }
+        } else if key.kind == StatementKind::First {
+            // `first` without `order_by`: the first by primary key, or by the projected
+            // values where the rows are distinct or grouped.
+            self.out.push_str(" ORDER BY ");
+            if key.distinct || plan.is_aggregated() {
+                let n = plan
+                    .projection
+                    .iter()
+                    .map(|p| match p {
+                        ProjItem::Entity(s) => plan.sources[*s as usize].entity.columns.len(),
+                        ProjItem::Expr(_) => 1,
+                    })
+                    .sum::<usize>();
+                for i in 1..=n {
+                    if i > 1 {
+                        self.out.push_str(", ");
+                    }
+                    let _ = write!(self.out, "{i}");
+                }
+            } else {
+                let mut first = true;
+                for (s, src) in plan.sources.iter().enumerate() {
+                    for &k in src.entity.primary_key {
+                        if !first {
+                            self.out.push_str(", ");
+                        }
+                        first = false;
+                        self.column(s as u16, k as u16);
+                    }
+                }
+            }
+        }
+    }
+
+    fn limit_offset(&mut self, key: SqlKey) {
+        let n = self.plan.param_count;
+        if key.limit {
+            self.out.push_str(" LIMIT ");
+            self.d.placeholder(&mut self.out, n);
+        } else if key.offset {
+            self.out.push_str(self.d.no_limit());
+        }
+        if key.offset {
+            self.out.push_str(" OFFSET ");
+            self.d
+                .placeholder(&mut self.out, n + usize::from(key.limit));
+        }
+    }
+
+    fn count(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        if key.distinct || key.limit || key.offset || plan.is_aggregated() {
+            self.out.push_str("SELECT COUNT(*) FROM (");
+            self.select(key, false);
+            self.out.push_str(") AS \"colt_q\"");
+        } else {
+            self.out.push_str("SELECT COUNT(*)");
+            self.body();
+        }
+    }
+
+    fn delete(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        let entity = plan.sources[0].entity;
+        let pk = entity.primary_key;
+        self.out.push_str("DELETE FROM ");
+        quote(&mut self.out, entity.table);
+        self.out.push_str(" WHERE ");
+        if pk.len() > 1 {
+            self.out.push('(');
+        }
+        for (i, &k) in pk.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            quote(&mut self.out, entity.columns[k].name);
+        }
+        if pk.len() > 1 {
+            self.out.push(')');
+        }
+        self.out.push_str(" IN (SELECT ");
+        for (i, &k) in pk.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.column(0, k as u16);
+        }
+        self.body();
+        if key.limit || key.offset {
+            self.order_by(key);
+            self.limit_offset(key);
+        }
+        self.out.push_str(") RETURNING ");
+        for (i, &k) in pk.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            quote(&mut self.out, entity.columns[k].name);
+        }
+    }
+
+    /// Renders a node on its own (for dialect pieces that place it themselves).
+    fn sub(&mut self, n: &Node) -> String {
+        let outer = std::mem::take(&mut self.out);
+        self.node(n);
+        std::mem::replace(&mut self.out, outer)
+    }
+
+    fn node(&mut self, n: &Node) {
+        match n {
+            Node::Column { source, column } => self.column(*source, *column),
+            Node::Param(i) => self.d.placeholder(&mut self.out, *i),
+            Node::Binary(op, a, b) => {
+                self.out.push('(');
+                self.node(a);
+                self.out.push_str(match op {
+                    BinOp::Eq => " = ",
+                    BinOp::Ne => " <> ",
+                    BinOp::Lt => " < ",
+                    BinOp::Le => " <= ",
+                    BinOp::Gt => " > ",
+                    BinOp::Ge => " >= ",
+                    BinOp::And => " AND ",
+                    BinOp::Or => " OR ",
+                    BinOp::Add => " + ",
+                    BinOp::Sub => " - ",
+                    BinOp::Mul => " * ",
+                    BinOp::Div => " / ",
+                    BinOp::Rem => " % ",
+                });
+                self.node(b);
+                self.out.push(')');
+            }
+            Node::Not(a) => {
+                self.out.push_str("NOT ");
+                self.node(a);
+            }
+            Node::Neg(a) => {
+                self.out.push_str("(-");
+                self.node(a);
+                self.out.push(')');
+            }
+            Node::IsNull(a, negated) => {
+                self.out.push('(');
+                self.node(a);
+                self.out.push_str(if *negated {
+                    " IS NOT NULL)"
+                } else {
+                    " IS NULL)"
+                });
+            }
+            Node::NullSafeEq(a, b, negated) => {
+                let (is, is_not) = self.d.null_safe_eq();
+                self.out.push('(');
+                self.node(a);
+                self.out.push_str(if *negated { is_not } else { is });
+                self.node(b);
+                if *negated {
+                    // `!=` never matches a NULL attribute, as every other comparison.
+                    self.out.push_str(" AND ");
+                    self.node(a);
+                    self.out.push_str(" IS NOT NULL");
+                }
+                self.out.push(')');
+            }
+            Node::Text(test, a, b) => {
+                let a = self.sub(a);
+                let b = self.sub(b);
+                self.d.text_test(&mut self.out, *test, &a, &b);
+            }
+            Node::TextFn(f, a) => {
+                let (open, close) = match f {
+                    TextFn::Lower => ("lower(", ")"),
+                    TextFn::Upper => ("upper(", ")"),
+                    TextFn::Trim => ("trim(", ")"),
+                    TextFn::Len => self.d.byte_length(),
+                };
+                self.out.push_str(open);
+                self.node(a);
+                self.out.push_str(close);
+            }
+            Node::InList(a, p) => {
+                self.out.push('(');
+                self.node(a);
+                self.d.in_list(&mut self.out, *p);
+                self.out.push(')');
+            }
+            Node::Agg(f, arg) => {
+                self.out.push_str(match f {
+                    AggFn::Count => "COUNT(",
+                    AggFn::Sum => "SUM(",
+                    AggFn::Avg => "AVG(",
+                    AggFn::Min => "MIN(",
+                    AggFn::Max => "MAX(",
+                });
+                match arg {
+                    Some(a) => self.node(a),
+                    None => self.out.push('*'),
+                }
+                self.out.push(')');
+            }
+            Node::CountEntity(s) => {
+                if self.plan.sources.len() == 1 {
+                    self.out.push_str("COUNT(*)");
+                } else {
+                    let entity = self.plan.sources[*s as usize].entity;
+                    let pk = entity.primary_key;
+                    self.out.push_str("COUNT(DISTINCT ");
+                    if pk.len() == 1 {
+                        self.column(*s, pk[0] as u16);
+                    } else {
+                        // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text.
+                        for (i, &k) in pk.iter().enumerate() {
+                            if i > 0 {
+                                self.out.push_str(" || '\u{1f}' || ");
+                            }
+                            self.out.push_str("CAST(");
+                            self.column(*s, k as u16);
+                            self.out.push_str(" AS TEXT)");
+                        }
+                    }
+                    self.out.push(')');
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_doubles_inner_quotes() {
+        let mut s = String::new();
+        quote(&mut s, "we\"ird");
+        assert_eq!(s, "\"we\"\"ird\"");
+    }
+}

@@ -1,0 +1,68 @@
+//! PostgreSQL's dialect (rendering only: `q.sql(Dialect::Postgres)`).
+
+use std::fmt::Write;
+
+use super::SqlDialect;
+use crate::plan::TextTest;
+use crate::types::ColumnType;
+
+/// PostgreSQL 12 or newer.
+pub(crate) struct Postgres;
+
+impl SqlDialect for Postgres {
+    fn placeholder(&self, out: &mut String, index: usize) {
+        let _ = write!(out, "${}", index + 1);
+    }
+
+    fn order_suffix(&self, desc: bool) -> &'static str {
+        // PostgreSQL sorts NULLs last ascending: make both backends agree.
+        if desc {
+            " DESC NULLS LAST"
+        } else {
+            " ASC NULLS FIRST"
+        }
+    }
+
+    fn no_limit(&self) -> &'static str {
+        ""
+    }
+
+    fn null_safe_eq(&self) -> (&'static str, &'static str) {
+        (" IS NOT DISTINCT FROM ", " IS DISTINCT FROM ")
+    }
+
+    fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str) {
+        let _ = match test {
+            TextTest::Contains => write!(out, "(strpos({a}, {b}) > 0)"),
+            TextTest::StartsWith => write!(out, "starts_with({a}, {b})"),
+            TextTest::EndsWith => write!(out, "(right({a}, length({b})) = {b})"),
+        };
+    }
+
+    fn byte_length(&self) -> (&'static str, &'static str) {
+        ("octet_length(", ")")
+    }
+
+    fn in_list(&self, out: &mut String, param: usize) {
+        let _ = write!(out, " = ANY(${})", param + 1);
+    }
+
+    fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str {
+        match (ty, auto) {
+            (ColumnType::SmallInt | ColumnType::Int, true) => "SERIAL",
+            (ColumnType::BigInt, true) => "BIGSERIAL",
+            (ColumnType::Bool, _) => "BOOLEAN",
+            (ColumnType::SmallInt, _) => "SMALLINT",
+            (ColumnType::Int, _) => "INTEGER",
+            (ColumnType::BigInt, _) => "BIGINT",
+            (ColumnType::Float, _) => "REAL",
+            (ColumnType::Double, _) => "DOUBLE PRECISION",
+            (ColumnType::Text, _) => "TEXT",
+            (ColumnType::Blob, _) => "BYTEA",
+        }
+    }
+
+    fn auto_key_inline(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,68 @@
+//! SQLite's dialect.
+
+use std::fmt::Write;
+
+use super::SqlDialect;
+use crate::plan::TextTest;
+use crate::types::ColumnType;
+
+/// SQLite 3 (bundled with rusqlite).
+pub(crate) struct Sqlite;
+
+impl SqlDialect for Sqlite {
+    fn placeholder(&self, out: &mut String, index: usize) {
+        let _ = write!(out, "?{}", index + 1);
+    }
+
+    fn order_suffix(&self, desc: bool) -> &'static str {
+        // SQLite already sorts NULLs first ascending and last descending.
+        if desc {
+            " DESC"
+        } else {
+            ""
+        }
+    }
+
+    fn no_limit(&self) -> &'static str {
+        " LIMIT -1"
+    }
+
+    fn null_safe_eq(&self) -> (&'static str, &'static str) {
+        (" IS ", " IS NOT ")
+    }
+
+    fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str) {
+        // instr/substr compare exactly and case-sensitively, as Rust's str methods do;
+        // SQLite's LIKE would ignore ASCII case and need its wildcards escaped.
+        let _ = match test {
+            TextTest::Contains => write!(out, "(instr({a}, {b}) > 0)"),
+            TextTest::StartsWith => write!(out, "(substr({a}, 1, length({b})) = {b})"),
+            TextTest::EndsWith => write!(
+                out,
+                "(length({b}) = 0 OR (length({a}) >= length({b}) AND substr({a}, -length({b})) = {b}))"
+            ),
+        };
+    }
+
+    fn byte_length(&self) -> (&'static str, &'static str) {
+        ("length(CAST(", " AS BLOB))")
+    }
+
+    fn in_list(&self, out: &mut String, param: usize) {
+        let _ = write!(out, " IN rarray(?{})", param + 1);
+    }
+
+    fn column_type(&self, ty: ColumnType, _auto: bool) -> &'static str {
+        match ty {
+            ColumnType::Bool => "BOOLEAN",
+            ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => "INTEGER",
+            ColumnType::Float | ColumnType::Double => "REAL",
+            ColumnType::Text => "TEXT",
+            ColumnType::Blob => "BLOB",
+        }
+    }
+
+    fn auto_key_inline(&self) -> bool {
+        true
+    }
+}

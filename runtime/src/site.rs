@@ -1,0 +1,303 @@
+//! Call sites of `select!`: each keeps its plan, built on first use and shared by every run.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use lru::LruCache;
+
+use crate::entity::Entity;
+use crate::expr::{Desc, EntityExpr, Expr};
+use crate::obj::Obj;
+use crate::plan::{OrderItem, Plan, ProjItem, Source};
+use crate::query::{FromRow, Query};
+use crate::types::{Condition, SqlType};
+use crate::value::Value;
+
+/// Collects a plan while the macro's generated code describes the query.
+pub struct PlanBuilder {
+    plan: Plan,
+    /// Added to parameter numbers (a refinement's come after its base query's).
+    param_offset: usize,
+}
+
+impl PlanBuilder {
+    fn new(plan: Plan, param_offset: usize) -> Self {
+        PlanBuilder { plan, param_offset }
+    }
+
+    /// Adds a query variable ranging over `E`, named `alias` in SQL.
+    pub fn source<E: Entity>(&mut self, alias: &str) -> E::Columns {
+        let index = self.plan.sources.len();
+        let mut name = alias.to_string();
+        let mut n = 1;
+        while self.plan.sources.iter().any(|s| s.alias == name) {
+            n += 1;
+            name = format!("{alias}_{n}");
+        }
+        self.plan.sources.push(Source {
+            entity: E::meta(),
+            alias: name,
+        });
+        E::columns(index as u16)
+    }
+
+    /// Adds a condition (ANDed with the others).
+    pub fn filter<T: Condition>(&mut self, cond: Expr<T>) {
+        let mut node = cond.node;
+        node.shift_params(self.param_offset);
+        self.plan.filters.push(node);
+    }
+
+    /// Sets the ordering (a later `order_by` replaces an earlier one).
+    pub fn order_by<O: OrderSpec>(&mut self, order: O) {
+        let mut items = Vec::new();
+        order.push_order(&mut items);
+        for item in &mut items {
+            item.node.shift_params(self.param_offset);
+        }
+        self.plan.order = items;
+    }
+
+    /// Declares how many parameters the call site binds.
+    pub fn params(&mut self, count: usize) {
+        self.plan.param_count = self.param_offset + count;
+    }
+}
+
+/// What a query returns per row: an expression, an entity variable, or a tuple of those.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be selected",
+    label = "a query selects attributes, entity variables, aggregates or tuples of those"
+)]
+pub trait Projection {
+    /// The Rust type of one row.
+    type Row: FromRow;
+    /// Appends the projected items.
+    fn push_items(self, out: &mut Vec<ProjItem>);
+}
+
+impl<T: SqlType> Projection for Expr<T> {
+    type Row = T;
+    fn push_items(self, out: &mut Vec<ProjItem>) {
+        out.push(ProjItem::Expr(self.node));
+    }
+}
+
+impl<E: Entity> Projection for EntityExpr<E> {
+    type Row = Obj<E>;
+    fn push_items(self, out: &mut Vec<ProjItem>) {
+        out.push(ProjItem::Entity(self.source));
+    }
+}
+
+macro_rules! tuple_projection {
+    ($($t:ident),+) => {
+        impl<$($t: Projection),+> Projection for ($($t,)+) {
+            type Row = ($($t::Row,)+);
+            #[allow(non_snake_case)]
+            fn push_items(self, out: &mut Vec<ProjItem>) {
+                let ($($t,)+) = self;
+                $($t.push_items(out);)+
+            }
+        }
+    };
+}
+tuple_projection!(A);
+tuple_projection!(A, B);
+tuple_projection!(A, B, C);
+tuple_projection!(A, B, C, D);
+tuple_projection!(A, B, C, D, E);
+tuple_projection!(A, B, C, D, E, F);
+tuple_projection!(A, B, C, D, E, F, G);
+tuple_projection!(A, B, C, D, E, F, G, H);
+tuple_projection!(A, B, C, D, E, F, G, H, I);
+tuple_projection!(A, B, C, D, E, F, G, H, I, J);
+tuple_projection!(A, B, C, D, E, F, G, H, I, J, K);
+tuple_projection!(A, B, C, D, E, F, G, H, I, J, K, L);
+
+/// What `order_by` accepts: an expression, `desc(expr)`, or a tuple of those.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used to order a query",
+    label = "`order_by` takes an attribute or expression, `desc(..)` of one, or a tuple of those"
+)]
+pub trait OrderSpec {
+    /// Appends the order items.
+    fn push_order(self, out: &mut Vec<OrderItem>);
+}
+
+impl<T: SqlType> OrderSpec for Expr<T> {
+    fn push_order(self, out: &mut Vec<OrderItem>) {
+        out.push(OrderItem {
+            node: self.node,
+            desc: false,
+        });
+    }
+}
+
+impl<T: SqlType> OrderSpec for Desc<T> {
+    fn push_order(self, out: &mut Vec<OrderItem>) {
+        out.push(OrderItem {
+            node: self.0.node,
+            desc: true,
+        });
+    }
+}
+
+macro_rules! tuple_order {
+    ($($t:ident),+) => {
+        impl<$($t: OrderSpec),+> OrderSpec for ($($t,)+) {
+            #[allow(non_snake_case)]
+            fn push_order(self, out: &mut Vec<OrderItem>) {
+                let ($($t,)+) = self;
+                $($t.push_order(out);)+
+            }
+        }
+    };
+}
+tuple_order!(A);
+tuple_order!(A, B);
+tuple_order!(A, B, C);
+tuple_order!(A, B, C, D);
+tuple_order!(A, B, C, D, E);
+tuple_order!(A, B, C, D, E, F);
+
+/// One `select!` call site: its plan is built the first time it runs, then reused.
+pub struct QuerySite {
+    plan: OnceLock<Arc<Plan>>,
+}
+
+impl Default for QuerySite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl QuerySite {
+    /// An empty site (a `static` in the generated code).
+    pub const fn new() -> Self {
+        QuerySite {
+            plan: OnceLock::new(),
+        }
+    }
+
+    /// The query of this site with this run's parameter values.
+    pub fn query<P, F>(&'static self, build: F, params: Vec<Value>) -> Query<P::Row>
+    where
+        P: Projection,
+        F: FnOnce(&mut PlanBuilder) -> P,
+    {
+        let plan = self
+            .plan
+            .get_or_init(|| {
+                let mut b = PlanBuilder::new(Plan::new(Vec::new()), 0);
+                let projection = build(&mut b);
+                let mut plan = b.plan;
+                projection.push_items(&mut plan.projection);
+                Arc::new(plan)
+            })
+            .clone();
+        Query::from_parts(plan, params)
+    }
+}
+
+/// Query results whose variables a refinement can name: objects and tuples of objects.
+#[diagnostic::on_unimplemented(
+    message = "a `Query<{Self}>` cannot be refined with `select!(q.filter(..))`",
+    label = "refinement needs a query that returns entity objects",
+    note = "refine the query before it projects attributes (`.map` comes last), or build the whole query in one `select!`"
+)]
+pub trait Refinable {
+    /// The column handles of the variables, one per returned object.
+    type Vars;
+    /// The handles for this plan, or `None` if its projection does not match.
+    fn vars(plan: &Plan) -> Option<Self::Vars>;
+}
+
+fn entity_source<E: Entity>(plan: &Plan, position: usize) -> Option<E::Columns> {
+    match plan.projection.get(position) {
+        Some(ProjItem::Entity(s)) if std::ptr::eq(plan.sources[*s as usize].entity, E::meta()) => {
+            Some(E::columns(*s))
+        }
+        _ => None,
+    }
+}
+
+impl<E: Entity> Refinable for Obj<E> {
+    type Vars = (E::Columns,);
+    fn vars(plan: &Plan) -> Option<Self::Vars> {
+        Some((entity_source::<E>(plan, 0)?,))
+    }
+}
+
+macro_rules! tuple_refinable {
+    ($($t:ident $n:tt),+) => {
+        impl<$($t: Entity),+> Refinable for ($(Obj<$t>,)+) {
+            type Vars = ($($t::Columns,)+);
+            fn vars(plan: &Plan) -> Option<Self::Vars> {
+                Some(($(entity_source::<$t>(plan, $n)?,)+))
+            }
+        }
+    };
+}
+tuple_refinable!(A 0, B 1);
+tuple_refinable!(A 0, B 1, C 2);
+tuple_refinable!(A 0, B 1, C 2, D 3);
+
+/// How many refined plans one refinement site keeps (per base plan).
+const REFINED_PLANS: usize = 64;
+
+/// A call site refining an existing query (`select!(q.filter(|p| ..))`): its plans depend on
+/// the base query's plan, so they are kept per base plan in a small LRU cache.
+pub struct RefineSite {
+    cache: Mutex<Option<LruCache<usize, (Arc<Plan>, Arc<Plan>)>>>,
+}
+
+impl Default for RefineSite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RefineSite {
+    /// An empty site (a `static` in the generated code).
+    pub const fn new() -> Self {
+        RefineSite {
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// `base` refined by this site, with this run's extra parameter values.
+    pub fn refine<R, F>(&'static self, base: &Query<R>, build: F, params: Vec<Value>) -> Query<R>
+    where
+        R: Refinable,
+        F: FnOnce(&mut PlanBuilder, R::Vars),
+    {
+        let base_plan = base.plan();
+        let key = Arc::as_ptr(base_plan) as usize;
+        let mut guard = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = guard.get_or_insert_with(|| {
+            LruCache::new(NonZeroUsize::new(REFINED_PLANS).unwrap_or(NonZeroUsize::MIN))
+        });
+        if let Some((b, refined)) = cache.get(&key) {
+            if Arc::ptr_eq(b, base_plan) {
+                return base.with_plan(refined.clone(), params);
+            }
+        }
+        drop(guard);
+        let refined = match R::vars(base_plan) {
+            Some(vars) => {
+                let offset = base.params().len();
+                let mut b = PlanBuilder::new((**base_plan).clone(), offset);
+                build(&mut b, vars);
+                Arc::new(b.plan)
+            }
+            // The projection is not the objects the types promise: keep the query as it is.
+            None => base_plan.clone(),
+        };
+        let mut guard = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(cache) = guard.as_mut() {
+            cache.put(key, (base_plan.clone(), refined.clone()));
+        }
+        base.with_plan(refined, params)
+    }
+}

@@ -1,0 +1,489 @@
+//! Transactions: PonyORM's `db_session`, with an identity map and deferred writes.
+//!
+//! A transaction reads without locks until its first write is flushed; then it begins the
+//! database transaction (SQLite: `BEGIN IMMEDIATE`). Changes made through [`Obj::set`], new
+//! objects and deletions are kept in memory and flushed, in the order they were made, before
+//! every query and at commit. A failed flush rolls the whole transaction back and closes it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::backend::{Conn, Param};
+use crate::database::DbInner;
+use crate::entity::Entity;
+use crate::identity_map::IdentityMaps;
+use crate::obj::{bit, Obj, ObjCell, ObjState};
+use crate::query::FromRow;
+use crate::render::{quote, Dialect};
+use crate::value::Value;
+use crate::{Error, Result};
+
+/// What a transaction shares with its objects.
+pub(crate) struct TxShared {
+    pub(crate) closed: Cell<bool>,
+    pub(crate) pending: RefCell<Vec<Rc<dyn Pending>>>,
+    pub(crate) maps: RefCell<IdentityMaps>,
+}
+
+/// An object with a change to write.
+pub(crate) trait Pending {
+    fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()>;
+}
+
+/// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
+///
+/// Made by [`crate::Database::transaction`] (commits when the closure returns `Ok`) or
+/// [`crate::Database::begin`] (commit with [`Transaction::commit`]; dropped without commit, it
+/// rolls back).
+pub struct Transaction {
+    db: Arc<DbInner>,
+    conn: Option<Conn>,
+    pub(crate) shared: Rc<TxShared>,
+    writing: Cell<bool>,
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("closed", &self.shared.closed.get())
+            .field("writing", &self.writing.get())
+            .finish()
+    }
+}
+
+impl Transaction {
+    pub(crate) fn new(db: Arc<DbInner>, conn: Conn) -> Self {
+        Transaction {
+            db,
+            conn: Some(conn),
+            shared: Rc::new(TxShared {
+                closed: Cell::new(false),
+                pending: RefCell::new(Vec::new()),
+                maps: RefCell::new(IdentityMaps::default()),
+            }),
+            writing: Cell::new(false),
+        }
+    }
+
+    pub(crate) fn check_open(&self) -> Result<()> {
+        if self.shared.closed.get() {
+            Err(Error::TransactionClosed)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn conn(&self) -> Result<&Conn> {
+        self.check_open()?;
+        self.conn.as_ref().ok_or(Error::TransactionClosed)
+    }
+
+    /// The SQL dialect of this transaction's database.
+    pub fn dialect(&self) -> Dialect {
+        match &self.conn {
+            Some(c) => c.dialect(),
+            None => Dialect::Sqlite,
+        }
+    }
+
+    /// Begins the database transaction if it has not begun yet.
+    pub(crate) fn ensure_writing(&self) -> Result<()> {
+        if !self.writing.get() {
+            self.conn()?.begin()?;
+            self.writing.set(true);
+        }
+        Ok(())
+    }
+
+    /// Writes every pending change (inserts, updates, deletes, in the order they were made).
+    ///
+    /// Runs by itself before each query and at commit.
+    ///
+    /// # Errors
+    /// A constraint violation or an optimistic-check failure; the transaction is then rolled
+    /// back and closed.
+    pub fn flush(&self) -> Result<()> {
+        self.check_open()?;
+        if self.shared.pending.borrow().is_empty() {
+            return Ok(());
+        }
+        let result = self.flush_pending();
+        if result.is_err() {
+            self.abort();
+        }
+        result
+    }
+
+    fn flush_pending(&self) -> Result<()> {
+        loop {
+            let batch = std::mem::take(&mut *self.shared.pending.borrow_mut());
+            if batch.is_empty() {
+                return Ok(());
+            }
+            self.ensure_writing()?;
+            for obj in batch {
+                obj.flush(self)?;
+            }
+        }
+    }
+
+    /// Flushes and commits.
+    ///
+    /// # Errors
+    /// Whatever the flush or the commit reports; the transaction is rolled back then.
+    pub fn commit(mut self) -> Result<()> {
+        self.flush()?;
+        if self.writing.get() {
+            if let Err(e) = self.conn()?.commit() {
+                self.abort();
+                return Err(e);
+            }
+            self.writing.set(false);
+        }
+        self.close();
+        Ok(())
+    }
+
+    /// Rolls back every change and closes the transaction (dropping it does the same).
+    pub fn rollback(mut self) -> Result<()> {
+        let result = match (&self.conn, self.writing.get()) {
+            (Some(c), true) => c.rollback(),
+            _ => Ok(()),
+        };
+        self.writing.set(false);
+        self.close();
+        result
+    }
+
+    /// Rolls back after a failure, keeping the transaction value (closed).
+    fn abort(&self) {
+        if self.writing.get() {
+            if let Some(c) = &self.conn {
+                // Nothing more can be done if the rollback itself fails: the connection is
+                // dropped with the transaction and SQLite rolls back on close.
+                let _ = c.rollback();
+            }
+            self.writing.set(false);
+        }
+        self.shared.closed.set(true);
+        self.shared.pending.borrow_mut().clear();
+    }
+
+    fn close(&mut self) {
+        self.shared.closed.set(true);
+        self.shared.pending.borrow_mut().clear();
+        self.shared.maps.borrow_mut().clear();
+        if let Some(conn) = self.conn.take() {
+            self.db.release(conn);
+        }
+    }
+
+    /// The object with this primary key, loaded once per transaction.
+    ///
+    /// # Errors
+    /// Database errors, or a row that does not decode.
+    pub fn get<T: Entity>(&self, key: T::Key) -> Result<Option<Obj<T>>> {
+        self.check_open()?;
+        if let Some(obj) = self.shared.maps.borrow_mut().of::<T>().get(&key) {
+            return Ok((!obj.is_deleted()).then(|| obj.clone()));
+        }
+        self.flush()?;
+        let sql = get_sql::<T>(self.dialect());
+        let params = T::key_params(&key);
+        let params: Vec<Param<'_>> = params.iter().map(Param::Owned).collect();
+        let mut found = None;
+        match self.conn()? {
+            Conn::Sqlite(c) => c.query(&sql, &params, |row| {
+                found = Some(<Obj<T> as FromRow>::from_row(row, &mut 0, self)?);
+                Ok(())
+            })?,
+        }
+        Ok(found)
+    }
+
+    /// Like [`Transaction::get`], but a missing row is [`Error::NotFound`].
+    ///
+    /// # Errors
+    /// [`Error::NotFound`], database errors.
+    pub fn get_or_err<T: Entity>(&self, key: T::Key) -> Result<Obj<T>> {
+        let shown = format!("{key:?}");
+        self.get::<T>(key)?.ok_or_else(|| Error::NotFound {
+            entity: T::meta().name.to_string(),
+            key: Some(shown),
+        })
+    }
+
+    /// Registers a new object; it is inserted at the next flush (an `auto` key is filled in
+    /// then). Used by the builders the derive generates (`Product::build()...insert(tx)`).
+    ///
+    /// # Errors
+    /// [`Error::TransactionClosed`].
+    pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
+        self.check_open()?;
+        let obj = Obj::create(value, ObjState::New, Rc::downgrade(&self.shared));
+        obj.0.queued.set(true);
+        self.shared.pending.borrow_mut().push(obj.0.clone());
+        Ok(obj)
+    }
+
+    /// Runs a raw SQL statement with the backend's own placeholders (`?` on SQLite) and
+    /// returns the number of rows changed. Pending changes are flushed first, and the
+    /// database transaction begins (the statement may write).
+    ///
+    /// # Errors
+    /// Database errors, mapped as everywhere ([`Error::Constraint`], ...).
+    pub fn execute_sql(&self, sql: &str, params: &[&dyn crate::ToParam]) -> Result<u64> {
+        self.flush()?;
+        self.ensure_writing()?;
+        let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
+        let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
+        self.conn()?.execute(sql, &params)
+    }
+
+    /// Runs a raw SQL query and decodes each row by position into `R` (a tuple of column
+    /// types, or one type). Pending changes are flushed first.
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # fn main() -> Result<()> {
+    /// let db = Database::open("sqlite::memory:")?;
+    /// let rows = db.transaction(|tx| tx.query_sql::<(i64, String)>("SELECT ?, ?", &[&1, &"one"]))?;
+    /// assert_eq!(rows, vec![(1, "one".to_string())]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Database errors; [`Error::Decode`] for a value that does not fit.
+    pub fn query_sql<R: FromRow>(
+        &self,
+        sql: &str,
+        params: &[&dyn crate::ToParam],
+    ) -> Result<Vec<R>> {
+        self.flush()?;
+        let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
+        let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
+        let mut out = Vec::new();
+        match self.conn()? {
+            Conn::Sqlite(c) => c.query(sql, &params, |row| {
+                out.push(R::from_row(row, &mut 0, self)?);
+                Ok(())
+            })?,
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn weak(&self) -> std::rc::Weak<TxShared> {
+        Rc::downgrade(&self.shared)
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if self.writing.get() {
+            if let Some(c) = &self.conn {
+                let _ = c.rollback();
+            }
+            self.writing.set(false);
+        }
+        self.close();
+    }
+}
+
+fn get_sql<T: Entity>(d: Dialect) -> String {
+    let meta = T::meta();
+    let syntax = d.syntax();
+    let mut sql = String::from("SELECT ");
+    for (i, c) in meta.columns.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        quote(&mut sql, c.name);
+    }
+    sql.push_str(" FROM ");
+    quote(&mut sql, meta.table);
+    sql.push_str(" WHERE ");
+    for (i, &k) in meta.primary_key.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(" AND ");
+        }
+        quote(&mut sql, meta.columns[k].name);
+        sql.push_str(" = ");
+        syntax.placeholder(&mut sql, i);
+    }
+    sql
+}
+
+impl<T: Entity> Pending for ObjCell<T> {
+    fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()> {
+        self.queued.set(false);
+        match self.state.get() {
+            ObjState::New => flush_insert(self, tx),
+            ObjState::Loaded => flush_update(&self, tx),
+            ObjState::Deleted => flush_delete(&self, tx),
+            ObjState::Gone => Ok(()),
+        }
+    }
+}
+
+fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect().syntax();
+    let auto = meta.auto_column();
+    let mut sql = String::from("INSERT INTO ");
+    quote(&mut sql, meta.table);
+    sql.push_str(" (");
+    let cols: Vec<usize> = (0..meta.columns.len())
+        .filter(|&i| Some(i) != auto)
+        .collect();
+    for (n, &i) in cols.iter().enumerate() {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        quote(&mut sql, meta.columns[i].name);
+    }
+    sql.push_str(") VALUES (");
+    for n in 0..cols.len() {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        d.placeholder(&mut sql, n);
+    }
+    sql.push(')');
+    if cols.is_empty() {
+        sql = String::from("INSERT INTO ");
+        quote(&mut sql, meta.table);
+        sql.push_str(" DEFAULT VALUES");
+    }
+    let generated = {
+        let value = cell.value.borrow();
+        let params: Vec<Param<'_>> = cols
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .collect();
+        tx.conn()?.insert(&sql, &params, auto.is_some())?
+    };
+    if let Some(id) = generated {
+        cell.value.borrow_mut().set_auto_key(id)?;
+    }
+    cell.state.set(ObjState::Loaded);
+    // Everything just written is what the database holds.
+    cell.read.set(0);
+    tx.shared.maps.borrow_mut().of::<T>().insert(Obj(cell));
+    Ok(())
+}
+
+/// Appends `AND "col" IS ? ...` for the columns this transaction read before writing.
+fn optimistic_where<'a, T: Entity>(
+    sql: &mut String,
+    params: &mut Vec<Param<'a>>,
+    d: Dialect,
+    old: &'a T,
+    read: u64,
+) {
+    let meta = T::meta();
+    if !meta.optimistic {
+        return;
+    }
+    let (is, _) = d.syntax().null_safe_eq();
+    for (i, col) in meta.columns.iter().enumerate() {
+        if col.primary_key || !col.optimistic() || read & bit(i) == 0 {
+            continue;
+        }
+        sql.push_str(" AND ");
+        quote(sql, col.name);
+        sql.push_str(is);
+        d.syntax().placeholder(sql, params.len());
+        params.push(Param::Borrowed(old.column_ref(i)));
+    }
+}
+
+fn key_where<'a, T: Entity>(sql: &mut String, params: &mut Vec<Param<'a>>, d: Dialect, v: &'a T) {
+    let meta = T::meta();
+    sql.push_str(" WHERE ");
+    for (n, &k) in meta.primary_key.iter().enumerate() {
+        if n > 0 {
+            sql.push_str(" AND ");
+        }
+        quote(sql, meta.columns[k].name);
+        sql.push_str(" = ");
+        d.syntax().placeholder(sql, params.len());
+        params.push(Param::Borrowed(v.column_ref(k)));
+    }
+}
+
+fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let snapshot = cell.snapshot.borrow();
+    let Some(old) = snapshot.as_deref() else {
+        return Ok(());
+    };
+    let value = cell.value.borrow();
+    let changed: Vec<usize> = (0..meta.columns.len())
+        .filter(|&i| !old.column_eq(&value, i))
+        .collect();
+    if !changed.is_empty() {
+        let mut sql = String::from("UPDATE ");
+        quote(&mut sql, meta.table);
+        sql.push_str(" SET ");
+        let mut params = Vec::with_capacity(changed.len() + 2);
+        for (n, &i) in changed.iter().enumerate() {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            quote(&mut sql, meta.columns[i].name);
+            sql.push_str(" = ");
+            d.syntax().placeholder(&mut sql, params.len());
+            params.push(Param::Borrowed(value.column_ref(i)));
+        }
+        key_where(&mut sql, &mut params, d, old);
+        optimistic_where(&mut sql, &mut params, d, old, cell.read.get());
+        let n = tx.conn()?.execute(&sql, &params)?;
+        if n == 0 {
+            return Err(lost_row(meta, &*value, cell.read.get()));
+        }
+    }
+    drop(value);
+    drop(snapshot);
+    *cell.snapshot.borrow_mut() = None;
+    Ok(())
+}
+
+fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let snapshot = cell.snapshot.borrow();
+    let value = cell.value.borrow();
+    let old: &T = snapshot.as_deref().unwrap_or(&value);
+    let mut sql = String::from("DELETE FROM ");
+    quote(&mut sql, meta.table);
+    let mut params = Vec::new();
+    key_where(&mut sql, &mut params, d, old);
+    optimistic_where(&mut sql, &mut params, d, old, cell.read.get());
+    let n = tx.conn()?.execute(&sql, &params)?;
+    if n == 0 {
+        return Err(lost_row(meta, &*value, cell.read.get()));
+    }
+    let key = value.key();
+    drop(value);
+    drop(snapshot);
+    cell.state.set(ObjState::Gone);
+    tx.shared.maps.borrow_mut().of::<T>().remove(&key);
+    Ok(())
+}
+
+fn lost_row<T: Entity>(meta: &crate::EntityMeta, value: &T, read: u64) -> Error {
+    let column = meta
+        .columns
+        .iter()
+        .enumerate()
+        .find(|(i, c)| !c.primary_key && c.optimistic() && read & bit(*i) != 0)
+        .map(|(_, c)| c.name.to_string())
+        .unwrap_or_else(|| "(row deleted)".to_string());
+    Error::UnrepeatableRead {
+        entity: meta.name.to_string(),
+        key: format!("{:?}", value.key()),
+        column,
+    }
+}

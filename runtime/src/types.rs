@@ -1,0 +1,490 @@
+//! The Rust types that can be columns, and the traits that type-check queries.
+//!
+//! [`SqlType`] is implemented for `bool, i16, i32, i64, f32, f64, String, Vec<u8>` and `Option`
+//! of each. [`ToParam`] is what an outer Rust value needs to be sent as a bind parameter.
+//! [`Comparable`] decides which values may meet in a comparison: all integer types with each
+//! other, `f32`/`f64` with each other, text with text, bytes with bytes, bool with bool, each
+//! with or without `Option`.
+
+use crate::value::{Value, ValueRef};
+
+/// The SQL storage type of a column, used when creating and checking tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// `bool`
+    Bool,
+    /// `i16`
+    SmallInt,
+    /// `i32`
+    Int,
+    /// `i64`
+    BigInt,
+    /// `f32`
+    Float,
+    /// `f64`
+    Double,
+    /// `String`
+    Text,
+    /// `Vec<u8>`
+    Blob,
+}
+
+/// Why a database value could not become a Rust value (the column is added by the caller).
+#[derive(Debug, Clone)]
+pub struct DecodeFail {
+    /// The Rust type wanted.
+    pub expected: &'static str,
+    /// What was found.
+    pub found: String,
+}
+
+impl DecodeFail {
+    fn new(expected: &'static str, v: ValueRef<'_>) -> Self {
+        let found = match v {
+            ValueRef::Null => "NULL".to_string(),
+            ValueRef::Int(i) => format!("INTEGER {i}"),
+            ValueRef::Real(r) => format!("REAL {r}"),
+            ValueRef::Text(t) if std::str::from_utf8(t).is_err() => {
+                "TEXT that is not valid UTF-8".to_string()
+            }
+            ValueRef::Text(t) => format!("TEXT {:?}", String::from_utf8_lossy(t)),
+            ValueRef::Blob(b) => format!("BLOB of {} bytes", b.len()),
+        };
+        DecodeFail { expected, found }
+    }
+}
+
+/// Marker types naming the families of values that can be compared with each other.
+pub mod kind {
+    /// Booleans.
+    pub enum Bool {}
+    /// Integers of any width.
+    pub enum Integer {}
+    /// Floating point numbers.
+    pub enum Real {}
+    /// Text.
+    pub enum Text {}
+    /// Bytes.
+    pub enum Blob {}
+}
+
+/// A Rust type that can be stored in a column.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column",
+    label = "not a column type",
+    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>"
+)]
+pub trait SqlType: Sized + Clone + PartialEq + 'static {
+    /// The type without `Option` (`Option<i64>` → `i64`).
+    type Inner: SqlType<Inner = Self::Inner>;
+    /// The family of values this type compares with.
+    type Kind;
+    /// Whether the column may hold NULL.
+    const NULLABLE: bool;
+    /// The storage type.
+    const COLUMN_TYPE: ColumnType;
+    /// The Rust name, for messages.
+    const RUST_NAME: &'static str;
+    /// Borrows the value for binding.
+    fn to_value_ref(&self) -> ValueRef<'_>;
+    /// Decodes a value read from the database.
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail>;
+}
+
+macro_rules! int_sql_type {
+    ($t:ty, $ct:ident, $name:literal) => {
+        impl SqlType for $t {
+            type Inner = $t;
+            type Kind = kind::Integer;
+            const NULLABLE: bool = false;
+            const COLUMN_TYPE: ColumnType = ColumnType::$ct;
+            const RUST_NAME: &'static str = $name;
+            #[inline]
+            fn to_value_ref(&self) -> ValueRef<'_> {
+                ValueRef::Int(i64::from(*self))
+            }
+            #[inline]
+            fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+                match v {
+                    ValueRef::Int(i) => <$t>::try_from(i).map_err(|_| DecodeFail::new($name, v)),
+                    _ => Err(DecodeFail::new($name, v)),
+                }
+            }
+        }
+    };
+}
+int_sql_type!(i16, SmallInt, "i16");
+int_sql_type!(i32, Int, "i32");
+int_sql_type!(i64, BigInt, "i64");
+
+impl SqlType for bool {
+    type Inner = bool;
+    type Kind = kind::Bool;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = ColumnType::Bool;
+    const RUST_NAME: &'static str = "bool";
+    #[inline]
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Int(i64::from(*self))
+    }
+    #[inline]
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        match v {
+            ValueRef::Int(0) => Ok(false),
+            ValueRef::Int(1) => Ok(true),
+            _ => Err(DecodeFail::new("bool", v)),
+        }
+    }
+}
+
+macro_rules! real_sql_type {
+    ($t:ty, $ct:ident, $name:literal) => {
+        impl SqlType for $t {
+            type Inner = $t;
+            type Kind = kind::Real;
+            const NULLABLE: bool = false;
+            const COLUMN_TYPE: ColumnType = ColumnType::$ct;
+            const RUST_NAME: &'static str = $name;
+            #[inline]
+            fn to_value_ref(&self) -> ValueRef<'_> {
+                ValueRef::Real(f64::from(*self))
+            }
+            #[inline]
+            fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+                match v {
+                    ValueRef::Real(r) => Ok(r as $t),
+                    // SQLite stores integral REAL values of typeless expressions as INTEGER.
+                    ValueRef::Int(i) => Ok(i as $t),
+                    _ => Err(DecodeFail::new($name, v)),
+                }
+            }
+        }
+    };
+}
+real_sql_type!(f32, Float, "f32");
+real_sql_type!(f64, Double, "f64");
+
+impl SqlType for String {
+    type Inner = String;
+    type Kind = kind::Text;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = ColumnType::Text;
+    const RUST_NAME: &'static str = "String";
+    #[inline]
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Text(self.as_bytes())
+    }
+    #[inline]
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        match v {
+            ValueRef::Text(t) => match std::str::from_utf8(t) {
+                Ok(s) => Ok(s.to_owned()),
+                Err(_) => Err(DecodeFail::new("String", v)),
+            },
+            _ => Err(DecodeFail::new("String", v)),
+        }
+    }
+}
+
+impl SqlType for Vec<u8> {
+    type Inner = Vec<u8>;
+    type Kind = kind::Blob;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = ColumnType::Blob;
+    const RUST_NAME: &'static str = "Vec<u8>";
+    #[inline]
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self)
+    }
+    #[inline]
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        match v {
+            ValueRef::Blob(b) => Ok(b.to_vec()),
+            _ => Err(DecodeFail::new("Vec<u8>", v)),
+        }
+    }
+}
+
+/// Types that are not themselves `Option` (so `Option<T>` is a column type).
+pub trait NonNull: SqlType<Inner = Self> {}
+impl NonNull for bool {}
+impl NonNull for i16 {}
+impl NonNull for i32 {}
+impl NonNull for i64 {}
+impl NonNull for f32 {}
+impl NonNull for f64 {}
+impl NonNull for String {}
+impl NonNull for Vec<u8> {}
+
+impl<T: NonNull> SqlType for Option<T> {
+    type Inner = T;
+    type Kind = T::Kind;
+    const NULLABLE: bool = true;
+    const COLUMN_TYPE: ColumnType = T::COLUMN_TYPE;
+    const RUST_NAME: &'static str = T::RUST_NAME;
+    #[inline]
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        match self {
+            Some(v) => v.to_value_ref(),
+            None => ValueRef::Null,
+        }
+    }
+    #[inline]
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        match v {
+            ValueRef::Null => Ok(None),
+            other => T::from_value_ref(other).map(Some),
+        }
+    }
+}
+
+/// Decodes `T`, naming `column` in the error.
+#[inline]
+pub fn decode_column<T: SqlType>(v: ValueRef<'_>, column: &str) -> crate::Result<T> {
+    T::from_value_ref(v).map_err(|f| crate::Error::Decode {
+        column: column.to_string(),
+        expected: f.expected.to_string(),
+        found: f.found,
+    })
+}
+
+/// A Rust value that can be sent to the database as a bind parameter.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a query parameter",
+    label = "this value is sent to the database as a parameter",
+    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8], Option of those, an Obj of an entity, or (with `.contains`) a slice, array, Vec or HashSet of those"
+)]
+pub trait ToParam {
+    /// The owned value to bind.
+    fn to_param(&self) -> Value;
+}
+
+/// A parameter with a single SQL type, so that rustc can check it against a column.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be compared with a column",
+    label = "expected a value such as an integer, float, bool, String or &str",
+    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8] and Option of those"
+)]
+pub trait TypedParam: ToParam {
+    /// The column type this value compares as.
+    type Sql: SqlType;
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    #[inline]
+    fn to_param(&self) -> Value {
+        (**self).to_param()
+    }
+}
+impl<T: TypedParam + ?Sized> TypedParam for &T {
+    type Sql = T::Sql;
+}
+impl<T: ToParam + ?Sized> ToParam for &mut T {
+    #[inline]
+    fn to_param(&self) -> Value {
+        (**self).to_param()
+    }
+}
+impl<T: TypedParam + ?Sized> TypedParam for &mut T {
+    type Sql = T::Sql;
+}
+
+macro_rules! int_param {
+    ($($t:ty => $sql:ty),*) => {$(
+        impl ToParam for $t {
+            #[inline]
+            fn to_param(&self) -> Value { Value::Int(i64::from(*self)) }
+        }
+        impl TypedParam for $t { type Sql = $sql; }
+    )*};
+}
+int_param!(i8 => i16, u8 => i16, i16 => i16, u16 => i32, i32 => i32, u32 => i64, i64 => i64);
+
+impl ToParam for bool {
+    fn to_param(&self) -> Value {
+        Value::Int(i64::from(*self))
+    }
+}
+impl TypedParam for bool {
+    type Sql = bool;
+}
+impl ToParam for f32 {
+    fn to_param(&self) -> Value {
+        Value::Real(f64::from(*self))
+    }
+}
+impl TypedParam for f32 {
+    type Sql = f32;
+}
+impl ToParam for f64 {
+    fn to_param(&self) -> Value {
+        Value::Real(*self)
+    }
+}
+impl TypedParam for f64 {
+    type Sql = f64;
+}
+impl ToParam for str {
+    fn to_param(&self) -> Value {
+        Value::Text(self.to_owned())
+    }
+}
+impl TypedParam for str {
+    type Sql = String;
+}
+impl ToParam for String {
+    fn to_param(&self) -> Value {
+        Value::Text(self.clone())
+    }
+}
+impl TypedParam for String {
+    type Sql = String;
+}
+impl ToParam for std::borrow::Cow<'_, str> {
+    fn to_param(&self) -> Value {
+        Value::Text(self.to_string())
+    }
+}
+impl TypedParam for std::borrow::Cow<'_, str> {
+    type Sql = String;
+}
+impl ToParam for [u8] {
+    fn to_param(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+impl TypedParam for [u8] {
+    type Sql = Vec<u8>;
+}
+impl ToParam for Vec<u8> {
+    fn to_param(&self) -> Value {
+        Value::Blob(self.clone())
+    }
+}
+impl TypedParam for Vec<u8> {
+    type Sql = Vec<u8>;
+}
+impl<T: TypedParam> ToParam for Option<T>
+where
+    T::Sql: NonNull,
+{
+    fn to_param(&self) -> Value {
+        match self {
+            Some(v) => v.to_param(),
+            None => Value::Null,
+        }
+    }
+}
+impl<T: TypedParam> TypedParam for Option<T>
+where
+    T::Sql: NonNull,
+{
+    type Sql = Option<T::Sql>;
+}
+
+/// Values of `Self` can be compared with a column (or expression) of type `T`.
+#[diagnostic::on_unimplemented(
+    message = "a value of type `{Self}` cannot be compared with `{T}`",
+    label = "expected a value compatible with `{T}`",
+    note = "integers compare with integers, f32/f64 with floats, String/&str with text, bool with bool, Vec<u8> with bytes; `Option` of each may meet the plain type"
+)]
+pub trait Comparable<T> {}
+
+macro_rules! comparable_family {
+    ($($a:ty),* ; $($b:ty),*) => {
+        comparable_family!(@outer [$($a),*] [$($b),*]);
+    };
+    (@outer [$($a:ty),*] $bs:tt) => {
+        $( comparable_family!(@inner $a $bs); )*
+    };
+    (@inner $a:ty [$($b:ty),*]) => {
+        $(
+            impl Comparable<$b> for $a {}
+            impl Comparable<Option<$b>> for $a {}
+            impl Comparable<$b> for Option<$a> {}
+            impl Comparable<Option<$b>> for Option<$a> {}
+        )*
+    };
+}
+comparable_family!(i16, i32, i64; i16, i32, i64);
+comparable_family!(f32, f64; f32, f64);
+comparable_family!(bool; bool);
+comparable_family!(String; String);
+comparable_family!(Vec<u8>; Vec<u8>);
+
+/// Numeric column types (arithmetic, `sum`, `avg`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a number",
+    label = "arithmetic, `sum` and `avg` need a numeric attribute",
+    note = "numeric types are i16, i32, i64, f32, f64 and Option of each"
+)]
+pub trait Numeric: SqlType {}
+impl Numeric for i16 {}
+impl Numeric for i32 {}
+impl Numeric for i64 {}
+impl Numeric for f32 {}
+impl Numeric for f64 {}
+impl<T: Numeric + NonNull> Numeric for Option<T> {}
+
+/// Text column types (string methods).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not text",
+    label = "string methods need a `String` attribute or value",
+    note = "`.starts_with`, `.ends_with`, `.contains`, `.to_lowercase`, `.to_uppercase`, `.trim` and `.len` work on String and Option<String>"
+)]
+pub trait Textual: SqlType {}
+impl Textual for String {}
+impl Textual for Option<String> {}
+
+/// Boolean expressions (conditions).
+#[diagnostic::on_unimplemented(
+    message = "a condition must be a bool, found `{Self}`",
+    label = "expected a bool condition",
+    note = "conditions are comparisons (`p.price < 10`), bool attributes, `&&`, `||`, `!` and bool methods such as `.is_none()`"
+)]
+pub trait Condition: SqlType {}
+impl Condition for bool {}
+impl Condition for Option<bool> {}
+
+/// Types that may be NULL (`is_none`, `is_some`, `== None`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is never NULL",
+    label = "`.is_none()`, `.is_some()` and comparing with `None` need an `Option` attribute",
+    note = "declare the attribute as `Option<T>` to make the column nullable"
+)]
+pub trait Nullable: SqlType {}
+impl<T: NonNull> Nullable for Option<T> {}
+
+/// Converts a builder argument into the value of an `Option` attribute.
+///
+/// Lets `Product::build().description("tea")` and `.description(None::<String>)` both work.
+pub trait IntoOption<T> {
+    /// The attribute's value.
+    fn into_option(self) -> Option<T>;
+}
+
+macro_rules! into_option {
+    ($t:ty => $($from:ty),*) => {
+        impl IntoOption<$t> for Option<$t> {
+            fn into_option(self) -> Option<$t> { self }
+        }
+        $(
+            impl IntoOption<$t> for $from {
+                fn into_option(self) -> Option<$t> { Some(self.into()) }
+            }
+        )*
+    };
+}
+into_option!(bool => bool);
+into_option!(i16 => i16, i8, u8);
+into_option!(i32 => i32, i16, i8, u16, u8);
+into_option!(i64 => i64, i32, i16, i8, u32, u16, u8);
+into_option!(f32 => f32);
+into_option!(f64 => f64, f32);
+into_option!(String => String, &str, &String, Box<str>);
+into_option!(Vec<u8> => Vec<u8>, &[u8]);
+impl IntoOption<String> for Option<&str> {
+    fn into_option(self) -> Option<String> {
+        self.map(str::to_owned)
+    }
+}

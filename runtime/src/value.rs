@@ -1,0 +1,105 @@
+//! Values that cross the boundary between Rust and the database.
+//!
+//! [`Value`] is an owned value (a bind parameter kept inside a query), [`ValueRef`] a borrowed
+//! one (a column of a row being decoded, or a field of an object being written).
+
+use std::fmt;
+
+/// An owned SQL value: what a query keeps of each bind parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL `NULL`.
+    Null,
+    /// An integer (also booleans, as 0 and 1).
+    Int(i64),
+    /// A floating point number.
+    Real(f64),
+    /// UTF-8 text.
+    Text(String),
+    /// Bytes.
+    Blob(Vec<u8>),
+    /// A list of values, for list membership (`ids.contains(&p.id)`).
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// Borrows this value. A list has no borrowed form and gives `Null`.
+    pub fn as_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::Null | Value::List(_) => ValueRef::Null,
+            Value::Int(i) => ValueRef::Int(*i),
+            Value::Real(f) => ValueRef::Real(*f),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            other => write!(f, "{}", other.as_ref()),
+        }
+    }
+}
+
+/// A borrowed SQL value: a column of a row, or a field of an object.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueRef<'a> {
+    /// SQL `NULL`.
+    Null,
+    /// An integer (also booleans, as 0 and 1).
+    Int(i64),
+    /// A floating point number.
+    Real(f64),
+    /// Text, as bytes (UTF-8 is checked when decoded into a `String`).
+    Text(&'a [u8]),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+impl ValueRef<'_> {
+    /// A short name of what this value is, for error messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ValueRef::Null => "NULL",
+            ValueRef::Int(_) => "INTEGER",
+            ValueRef::Real(_) => "REAL",
+            ValueRef::Text(_) => "TEXT",
+            ValueRef::Blob(_) => "BLOB",
+        }
+    }
+
+    /// Copies this value into an owned [`Value`].
+    pub fn to_owned_value(&self) -> Value {
+        match *self {
+            ValueRef::Null => Value::Null,
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Real(f) => Value::Real(f),
+            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+}
+
+impl fmt::Display for ValueRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueRef::Null => f.write_str("NULL"),
+            ValueRef::Int(i) => write!(f, "{i}"),
+            ValueRef::Real(r) => write!(f, "{r}"),
+            ValueRef::Text(t) => write!(f, "{:?}", String::from_utf8_lossy(t)),
+            ValueRef::Blob(b) => write!(f, "<{} bytes>", b.len()),
+        }
+    }
+}

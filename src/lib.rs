@@ -1,0 +1,71 @@
+//! # Colt: queries as Rust comprehensions and closures, checked at compile time
+//!
+//! Colt is an object-relational mapper in the spirit of PonyORM. You write a query as a
+//! comprehension or a closure chain; `select!` turns it, at compile time, into a typed
+//! relational plan, and a transaction with an identity map runs it against SQLite.
+//!
+//! ```
+//! use colt::prelude::*;
+//!
+//! #[derive(Entity, Debug, Clone)]
+//! pub struct Product {
+//!     #[colt(primary_key, auto)]
+//!     pub id: i64,
+//!     #[colt(unique)]
+//!     pub name: String,
+//!     pub price: i64,
+//!     pub description: Option<String>,
+//! }
+//!
+//! fn main() -> colt::Result<()> {
+//!     let db = Database::open("sqlite::memory:")?;
+//!     db.bind(schema![Product])?;
+//!     db.create_tables()?;
+//!     db.transaction(|tx| {
+//!         Product::build().name("Tea").price(300).insert(tx)?;
+//!         Product::build().name("Cup").price(900).description("blue").insert(tx)?;
+//!
+//!         let max = 500;
+//!         let cheap = select!(p.name for p in Product if p.price < max).fetch(tx)?;
+//!         assert_eq!(cheap, vec!["Tea".to_string()]);
+//!
+//!         let q = select!(Product.filter(|p| p.description.is_some()).map(|p| (p.name, p.price)));
+//!         assert_eq!(q.fetch(tx)?, vec![("Cup".to_string(), 900)]);
+//!         Ok(())
+//!     })
+//! }
+//! ```
+//!
+//! ## The query language
+//!
+//! - Comprehension: `select!(proj for p in Product if cond for c in Category if cond2)`;
+//!   in parentheses it takes `.order_by(..)`, `.filter(..)`, `.limit(n)`, `.offset(n)`,
+//!   `.page(n, size)`, `.distinct()`, `.without_distinct()`.
+//! - Chain: `select!(Product.filter(|p| ..).order_by(|p| desc(p.price)).limit(10).map(|p| p.name))`.
+//! - Refinement of an existing query value (lower-case source):
+//!   `q = select!(q.filter(|p| p.price <= max))`.
+//! - Inside: attributes, `== != < <= > >=`, `&& || !`, `+ - * / %`, `.is_none()`,
+//!   `.is_some()`, `== None`, `.starts_with(x)`, `.ends_with(x)`, `.contains(x)`,
+//!   `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()` (bytes), `outer.contains(&p.x)`
+//!   (a slice/`Vec`/`HashSet` is list membership, a string a substring test), aggregates
+//!   `count(p)`, `count()`, `count(e)`, `sum`, `avg`, `min`, `max` (non-aggregated projected
+//!   expressions become `GROUP BY`, conditions on aggregates `HAVING`), `desc(..)` in
+//!   `order_by`. Every other expression is plain Rust, evaluated once per run and bound as
+//!   a parameter, never spliced into SQL.
+//! - The result is a set, as in PonyORM: `DISTINCT` is added when the projection leaves out a
+//!   primary key. NULLs sort first ascending and last descending on every backend.
+//!
+//! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
+//! and optimistic checks.
+
+pub use colt_macros::{select, Entity};
+pub use colt_runtime::*;
+
+/// Everything a Colt program usually needs: `use colt::prelude::*;`.
+pub mod prelude {
+    pub use colt_macros::{select, Entity};
+    pub use colt_runtime::dsl::{avg, count, desc, exists, max, min, sum};
+    pub use colt_runtime::{
+        schema, ConstraintKind, Database, Dialect, Error, Obj, Query, Result, Transaction,
+    };
+}
