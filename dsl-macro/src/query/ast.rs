@@ -12,6 +12,8 @@ pub(crate) enum Base {
     Comprehension(Comprehension),
     /// `Product` (an entity) or `q` (an existing query value) before a method chain.
     Path(syn::Path),
+    /// Any other expression giving an existing query value (`cheap(10)`, `self.q.clone()`).
+    Existing(syn::Expr),
 }
 
 /// `projection (for var in source | if cond)*`

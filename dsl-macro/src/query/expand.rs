@@ -139,7 +139,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
             quote! {
                 static __COLT_SITE: #p::RefineSite = #p::RefineSite::new();
                 __COLT_SITE.refine(
-                    &#base,
+                    &(#base),
                     |#b: &mut #p::PlanBuilder, __colt_vars| {
                         #b.params(#n_params);
                         let (#(#vars,)*) = __colt_vars;

@@ -10,6 +10,7 @@ use syn::visit::Visit;
 use crate::diag::{closest, Errors};
 use crate::entity::snake_case;
 use crate::query::ast::{Base, Clause, Comprehension, Method, QueryInput};
+use crate::query::parse::QUERY_METHODS;
 
 /// What a query can contain, for error messages.
 pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`) and, in `order_by`, `desc(..)`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
@@ -24,17 +25,6 @@ const METHODS: &[&str] = &[
     "len",
     "is_none",
     "is_some",
-];
-
-const QUERY_METHODS: &[&str] = &[
-    "filter",
-    "order_by",
-    "map",
-    "limit",
-    "offset",
-    "page",
-    "distinct",
-    "without_distinct",
 ];
 
 const TERMINALS: &[&str] = &["fetch", "first", "one", "count", "exists", "delete", "sql"];
@@ -112,8 +102,8 @@ pub(crate) enum Step {
 pub(crate) enum Origin {
     /// A new query over entities.
     New,
-    /// A refinement of the query value in this variable.
-    Refine(syn::Ident),
+    /// A refinement of this existing query value.
+    Refine(TokenStream),
 }
 
 /// The lowered query.
@@ -268,6 +258,20 @@ impl Lowerer {
     }
 
     fn lower(&mut self, e: &syn::Expr, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        if let syn::Expr::Call(c) = e {
+            let reserved = match &*c.func {
+                syn::Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
+                    matches!(
+                        i.to_string().as_str(),
+                        "count" | "sum" | "avg" | "min" | "max" | "desc" | "exists"
+                    )
+                }),
+                _ => false,
+            };
+            if reserved {
+                return self.call(c, scope, ctx);
+            }
+        }
         if !mentions(e, scope) {
             if is_none_path(strip(e)) {
                 self.errors.at(e, "`None` can only be compared with an `Option` attribute: `p.discount == None`, or use `p.discount.is_none()`");
@@ -653,8 +657,8 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                 i.to_string()
                     .starts_with(|c: char| c.is_lowercase() || c == '_')
             });
-            if let (true, Some(id)) = (lower_case, single) {
-                origin = Origin::Refine(id.clone());
+            if lower_case {
+                origin = Origin::Refine(path.to_token_stream());
             } else {
                 let alias = input
                     .methods
@@ -682,10 +686,10 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                 map_allowed = true;
             }
         }
+        Base::Existing(e) => origin = Origin::Refine(e.to_token_stream()),
     }
 
     let mut runtime = Vec::new();
-    let n_methods = input.methods.len();
     for (i, m) in input.methods.iter().enumerate() {
         let name = m.name.to_string();
         match name.as_str() {
@@ -701,14 +705,17 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                     if !map_allowed {
                         let why = match input.base {
                             Base::Comprehension(_) => "a comprehension already says what it selects (before `for`)",
-                            Base::Path(_) => "an existing query keeps its projection; refine it with `.filter` and `.order_by`",
+                            Base::Path(_) | Base::Existing(_) => "an existing query keeps its projection; refine it with `.filter` and `.order_by`",
                         };
                         l.errors
                             .at(&m.name, format!("`.map` is not allowed here: {why}"));
                         continue;
                     }
-                    if i + 1 != n_methods {
-                        l.errors.at(&m.name, "`.map` comes last in the chain: `Product.filter(..).order_by(..).map(|p| ..)`");
+                    let later = input.methods[i + 1..].iter().find(|n| {
+                        matches!(n.name.to_string().as_str(), "filter" | "order_by" | "map")
+                    });
+                    if let Some(later) = later {
+                        l.errors.at(&later.name, format!("`.{}` cannot follow `.map`: `.map` comes last, `Product.filter(..).order_by(..).map(|p| ..)`", later.name));
                     }
                 }
                 let Some((names, body)) = l.closure(m, &m.args[0]) else {

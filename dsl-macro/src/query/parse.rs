@@ -123,13 +123,26 @@ fn parse_methods(input: ParseStream) -> syn::Result<Vec<Method>> {
     Ok(methods)
 }
 
-/// Takes `Base.m1(..).m2(..)` apart.
+/// The methods `select!` itself understands after a query.
+pub(crate) const QUERY_METHODS: &[&str] = &[
+    "filter",
+    "order_by",
+    "map",
+    "limit",
+    "offset",
+    "page",
+    "distinct",
+    "without_distinct",
+];
+
+/// Takes `Base.m1(..).m2(..)` apart: query methods are peeled off from the right; what is
+/// left is an entity (`Product`), an existing query (`q`, `make_query(..)`), or a mistake.
 fn chain(expr: syn::Expr) -> syn::Result<QueryInput> {
     let mut methods = Vec::new();
     let mut cur = expr;
     loop {
         match cur {
-            syn::Expr::MethodCall(m) => {
+            syn::Expr::MethodCall(m) if QUERY_METHODS.contains(&m.method.to_string().as_str()) => {
                 if let Some(t) = &m.turbofish {
                     return Err(syn::Error::new_spanned(
                         t,
@@ -144,15 +157,49 @@ fn chain(expr: syn::Expr) -> syn::Result<QueryInput> {
                 });
                 cur = *m.receiver;
             }
-            syn::Expr::Path(p) if p.qself.is_none() => {
-                methods.reverse();
-                return Ok(QueryInput {
-                    base: Base::Path(p.path),
-                    methods,
-                });
-            }
             syn::Expr::Paren(p) => cur = *p.expr,
-            other => return Err(syn::Error::new_spanned(other, FORMS)),
+            other => {
+                methods.reverse();
+                let base = match other {
+                    syn::Expr::Path(p) if p.qself.is_none() => Base::Path(p.path),
+                    syn::Expr::MethodCall(m) if rooted_at_type(&m.receiver) => {
+                        // `Product.filtr(..)`: a misspelled query method, not a query value.
+                        methods.insert(
+                            0,
+                            Method {
+                                span: m.span(),
+                                name: m.method,
+                                args: m.args.into_iter().collect(),
+                            },
+                        );
+                        Base::Path(
+                            root_path(&m.receiver)
+                                .ok_or_else(|| syn::Error::new_spanned(&m.receiver, FORMS))?,
+                        )
+                    }
+                    syn::Expr::Lit(_) | syn::Expr::Closure(_) | syn::Expr::Binary(_) => {
+                        return Err(syn::Error::new_spanned(other, FORMS));
+                    }
+                    other => Base::Existing(other),
+                };
+                return Ok(QueryInput { base, methods });
+            }
         }
     }
+}
+
+fn root_path(e: &syn::Expr) -> Option<syn::Path> {
+    match e {
+        syn::Expr::Path(p) if p.qself.is_none() => Some(p.path.clone()),
+        syn::Expr::MethodCall(m) => root_path(&m.receiver),
+        syn::Expr::Paren(p) => root_path(&p.expr),
+        _ => None,
+    }
+}
+
+/// Whether a chain of method calls starts at an upper-case path (an entity type).
+fn rooted_at_type(e: &syn::Expr) -> bool {
+    root_path(e)
+        .and_then(|p| p.segments.last().map(|s| s.ident.to_string()))
+        .is_some_and(|name| name.starts_with(|c: char| c.is_uppercase()))
 }
