@@ -80,6 +80,7 @@ pub mod __private {
     pub use crate::expr::*;
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
+    pub use crate::render::rendered_statements;
     pub use crate::site::{OrderSpec, PlanBuilder, Projection, QuerySite, Refinable, RefineSite};
     pub use crate::transaction::Transaction;
     pub use crate::types::{decode_column, ColumnType, IntoOption, SqlType, ToParam, TypedParam};

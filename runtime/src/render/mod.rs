@@ -65,7 +65,16 @@ struct Renderer<'a> {
     out: String,
 }
 
+static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many statements were rendered from plans since the program started (for tests that
+/// check that a call site renders its SQL once).
+pub fn rendered_statements() -> usize {
+    RENDERED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
+    RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut r = Renderer {
         plan,
         d: key.dialect.syntax(),
