@@ -45,7 +45,7 @@ fn comparisons_arithmetic_and_logic() -> colt::Result<()> {
         assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Matcha", "Sencha"]);
         let q = select!(p.name for p in Product if !(p.price < 1500));
         assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
-        let q = select!(p.name for p in Product if p.price * 2 - 100 > 2800 / 1);
+        let q = select!(p.name for p in Product if p.price * 2 - 100 > 5600 / 2);
         assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
         let q = select!(p.name for p in Product if p.price % 1000 == 200);
         assert_eq!(q.fetch(tx)?, ["Dune"]);

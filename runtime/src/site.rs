@@ -246,10 +246,13 @@ tuple_refinable!(A 0, B 1, C 2, D 3);
 /// How many refined plans one refinement site keeps (per base plan).
 const REFINED_PLANS: usize = 64;
 
+/// Refined plans by base plan address: (base plan, refined plan).
+type RefinedPlans = LruCache<usize, (Arc<Plan>, Arc<Plan>)>;
+
 /// A call site refining an existing query (`select!(q.filter(|p| ..))`): its plans depend on
 /// the base query's plan, so they are kept per base plan in a small LRU cache.
 pub struct RefineSite {
-    cache: Mutex<Option<LruCache<usize, (Arc<Plan>, Arc<Plan>)>>>,
+    cache: Mutex<Option<RefinedPlans>>,
 }
 
 impl Default for RefineSite {

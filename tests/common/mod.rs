@@ -83,7 +83,8 @@ pub fn shop() -> Database {
         tx.flush()?;
         let (b, t) = (books.key(), tea.key());
         // name, price, description, category, discount, in stock
-        let rows: [(&str, i64, Option<&str>, i64, Option<i64>, bool); 6] = [
+        type Row<'a> = (&'a str, i64, Option<&'a str>, i64, Option<i64>, bool);
+        let rows: [Row; 6] = [
             ("Dune", 1200, Some("A desert planet"), b, None, true),
             ("Emma", 800, None, b, Some(100), true),
             ("Ulysses", 1500, Some("Dublin, one day"), b, Some(0), false),

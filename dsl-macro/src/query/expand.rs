@@ -30,43 +30,43 @@ fn binds(binds: &[Bind]) -> TokenStream {
     quote!(#(#lets)*)
 }
 
+/// `::colt::__private::name(args)`, every token spanned at the user's token, so that rustc
+/// reports a type error there (a path spanned elsewhere would move it to the whole macro).
+fn call(span: Span, name: &str, args: TokenStream) -> TokenStream {
+    let f = syn::Ident::new(name, span);
+    quote_spanned!(span=> ::colt::__private::#f(#args))
+}
+
 fn expr(e: &QExpr) -> TokenStream {
-    let p = p();
     match e {
-        QExpr::Var(ident) => quote_spanned!(ident.span()=> #p::entity(&#ident)),
-        QExpr::Attr(tokens, span) => quote_spanned!(*span=> #p::col(#tokens)),
+        QExpr::Var(ident) => call(ident.span(), "entity", quote!(&#ident)),
+        QExpr::Attr(tokens, span) => call(*span, "col", tokens.clone()),
         QExpr::Param(i, span) => {
             let id = param_ident(*i);
-            quote_spanned!(*span=> #p::param(#i, #id))
+            call(*span, "param", quote_spanned!(*span=> #i, #id))
         }
         QExpr::Binary(name, span, l, r) => {
-            let f = syn::Ident::new(name, *span);
             let (l, r) = (expr(l), expr(r));
-            quote_spanned!(*span=> #p::#f(#l, #r))
+            call(*span, name, quote_spanned!(*span=> #l, #r))
         }
-        QExpr::Unary(name, span, e) => {
-            let f = syn::Ident::new(name, *span);
-            let e = expr(e);
-            quote_spanned!(*span=> #p::#f(#e))
-        }
+        QExpr::Unary(name, span, e) => call(*span, name, expr(e)),
         QExpr::Method2(name, span, recv, arg) => {
-            let f = syn::Ident::new(name, *span);
             let (recv, arg) = (expr(recv), expr(arg));
-            quote_spanned!(*span=> #p::#f(#recv, #arg))
+            call(*span, name, quote_spanned!(*span=> #recv, #arg))
         }
         QExpr::OuterContains(i, span, elem) => {
             let id = param_ident(*i);
             let elem = expr(elem);
-            quote_spanned!(*span=> #p::outer_contains(#i, #id, #elem))
+            call(
+                *span,
+                "outer_contains",
+                quote_spanned!(*span=> #i, #id, #elem),
+            )
         }
         QExpr::Agg(name, span, arg) => match arg {
-            AggArg::Nothing => quote_spanned!(*span=> #p::count_all()),
-            AggArg::Var(v) => quote_spanned!(*span=> #p::count_entity(&#v)),
-            AggArg::Expr(e) => {
-                let f = syn::Ident::new(name, *span);
-                let e = expr(e);
-                quote_spanned!(*span=> #p::#f(#e))
-            }
+            AggArg::Nothing => call(*span, "count_all", TokenStream::new()),
+            AggArg::Var(v) => call(*span, "count_entity", quote_spanned!(*span=> &#v)),
+            AggArg::Expr(e) => call(*span, name, expr(e)),
         },
         QExpr::Tuple(items) => {
             let items = items.iter().map(expr);
@@ -94,16 +94,16 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let steps = q.steps.iter().map(|s| match s {
         Step::Source { var, path, alias } => {
             let v = var_ident(*var);
-            quote_spanned!(syn::spanned::Spanned::span(path)=> let #v = #b.source::<#path>(#alias);)
+            quote_spanned!(syn::spanned::Spanned::span(path)=> let #v = ::colt::__private::PlanBuilder::source::<#path>(#b, #alias);)
         }
         Step::Bind(bind) => binds(std::slice::from_ref(bind)),
         Step::Filter(bs, e, span) => {
             let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs #b.filter(#e); })
+            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::filter(#b, #e); })
         }
         Step::Order(bs, e, span) => {
             let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs #b.order_by(#e); })
+            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::order_by(#b, #e); })
         }
     });
     let runtime = q

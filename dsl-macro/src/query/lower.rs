@@ -150,7 +150,26 @@ struct Mentions<'a> {
     found: bool,
 }
 
+/// `count`, `sum`, ... are query functions wherever they appear in a query.
+fn is_reserved_call(c: &syn::ExprCall) -> bool {
+    match &*c.func {
+        syn::Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "count" | "sum" | "avg" | "min" | "max" | "desc" | "exists"
+            )
+        }),
+        _ => false,
+    }
+}
+
 impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if is_reserved_call(c) {
+            self.found = true;
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         if p.qself.is_none() {
             if let Some(id) = p.path.get_ident() {
@@ -259,16 +278,7 @@ impl Lowerer {
 
     fn lower(&mut self, e: &syn::Expr, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
         if let syn::Expr::Call(c) = e {
-            let reserved = match &*c.func {
-                syn::Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
-                    matches!(
-                        i.to_string().as_str(),
-                        "count" | "sum" | "avg" | "min" | "max" | "desc" | "exists"
-                    )
-                }),
-                _ => false,
-            };
-            if reserved {
+            if is_reserved_call(c) {
                 return self.call(c, scope, ctx);
             }
         }
@@ -450,6 +460,15 @@ impl Lowerer {
                 format!("`.{name}(..)` of a Rust value cannot take query variables; only `outer.contains(&p.attr)` can (list membership or substring test)"),
             );
             return None;
+        }
+        if let syn::Expr::Path(p) = strip(&m.receiver) {
+            if let Some(var) = p.path.get_ident() {
+                self.errors.at(
+                    &m.method,
+                    format!("`{var}` is a query variable (an object): call `.{name}(..)` on one of its attributes, e.g. `{var}.name.{name}(..)`"),
+                );
+                return None;
+            }
         }
         let Some(&known) = METHODS.iter().find(|k| **k == name) else {
             let hint = closest(&name, METHODS)

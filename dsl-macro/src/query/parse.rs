@@ -45,6 +45,11 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
 }
 
 fn parse_comprehension(input: ParseStream) -> syn::Result<Comprehension> {
+    if input.peek(syn::Token![for]) {
+        return Err(input.error(
+            "a comprehension starts with what it selects: `p for p in Product if ..` or `p.name for p in Product`",
+        ));
+    }
     let projection = syn::Expr::parse_without_eager_brace(input)?;
     let mut clauses = Vec::new();
     if !input.peek(syn::Token![for]) {

@@ -1,0 +1,16 @@
+use colt::prelude::*;
+
+#[derive(Entity, Debug, Clone)]
+pub struct Product {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub price: i64,
+    pub description: Option<String>,
+}
+
+fn main() {
+    let db = Database::open("sqlite::memory:").unwrap();
+    let tx = db.begin().unwrap();
+    let _ = Product::build().name("Tea").insert(&tx);
+}
