@@ -317,6 +317,12 @@ fn grouping_is_inferred_and_conditions_on_aggregates_are_having() -> colt::Resul
         let rows = q.fetch(tx)?;
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].0, 1);
+        // `&&` is split: plain conditions filter rows (WHERE), aggregate ones filter groups.
+        let q = select!((p.category_id, count(p)) for p in Product if p.price < 1000 && count(p) > 1);
+        let sql = q.sql(Dialect::Sqlite);
+        assert!(sql.contains("WHERE (\"p\".\"price\" < ?1) GROUP BY"), "{sql}");
+        assert!(sql.contains("HAVING (COUNT(*) > ?2)"), "{sql}");
+        assert_eq!(q.fetch(tx)?, [(2, 2)]);
         Ok(())
     })
 }
@@ -471,11 +477,11 @@ fn sql_is_shown_per_dialect() {
     let q = select!((p.name for p in Product if p.price > 10 && p.name.contains("a")).order_by(|p| desc(p.price)).limit(5));
     assert_eq!(
         q.sql(Dialect::Sqlite),
-        "SELECT DISTINCT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE ((\"p\".\"price\" > ?1) AND (instr(\"p\".\"name\", ?2) > 0)) ORDER BY \"p\".\"price\" DESC LIMIT ?3"
+        "SELECT DISTINCT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > ?1) AND (instr(\"p\".\"name\", ?2) > 0) ORDER BY \"p\".\"price\" DESC LIMIT ?3"
     );
     assert_eq!(
         q.sql(Dialect::Postgres),
-        "SELECT DISTINCT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE ((\"p\".\"price\" > $1) AND (strpos(\"p\".\"name\", $2) > 0)) ORDER BY \"p\".\"price\" DESC NULLS LAST LIMIT $3"
+        "SELECT DISTINCT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > $1) AND (strpos(\"p\".\"name\", $2) > 0) ORDER BY \"p\".\"price\" DESC NULLS LAST LIMIT $3"
     );
     let ids = vec![1i64];
     let q = select!(p for p in Product if ids.contains(&p.id));

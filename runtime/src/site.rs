@@ -8,7 +8,7 @@ use lru::LruCache;
 use crate::entity::Entity;
 use crate::expr::{Desc, EntityExpr, Expr};
 use crate::obj::Obj;
-use crate::plan::{OrderItem, Plan, ProjItem, Source};
+use crate::plan::{BinOp, Node, OrderItem, Plan, ProjItem, Source};
 use crate::query::{FromRow, Query};
 use crate::types::{Condition, SqlType};
 use crate::value::Value;
@@ -41,11 +41,12 @@ impl PlanBuilder {
         E::columns(index as u16)
     }
 
-    /// Adds a condition (ANDed with the others).
+    /// Adds a condition (ANDed with the others). Top-level `&&`s are split, so that the
+    /// conjuncts with aggregates go to `HAVING` and the others stay in `WHERE`.
     pub fn filter<T: Condition>(&mut self, cond: Expr<T>) {
         let mut node = cond.node;
         node.shift_params(self.param_offset);
-        self.plan.filters.push(node);
+        push_conjuncts(node, &mut self.plan.filters);
     }
 
     /// Sets the ordering (a later `order_by` replaces an earlier one).
@@ -61,6 +62,16 @@ impl PlanBuilder {
     /// Declares how many parameters the call site binds.
     pub fn params(&mut self, count: usize) {
         self.plan.param_count = self.param_offset + count;
+    }
+}
+
+fn push_conjuncts(node: Node, out: &mut Vec<Node>) {
+    match node {
+        Node::Binary(BinOp::And, a, b) => {
+            push_conjuncts(*a, out);
+            push_conjuncts(*b, out);
+        }
+        other => out.push(other),
     }
 }
 
