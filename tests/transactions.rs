@@ -381,3 +381,16 @@ fn reserved_words_work_as_names() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[test]
+fn serializable_transactions_write_from_the_start() -> colt::Result<()> {
+    let db = shop();
+    let n = db.transaction_serializable(|tx| {
+        let d = dune(tx)?;
+        d.set(|p| p.price += 1)?;
+        assert_eq!(d, dune(tx)?, "Obj equality is identity");
+        select!(p for p in Product if p.price == 1201).count(tx)
+    })?;
+    assert_eq!(n, 1);
+    Ok(())
+}

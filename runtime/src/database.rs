@@ -248,6 +248,25 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Like [`Database::transaction`], but takes the write lock from the first statement
+    /// (SQLite: `BEGIN IMMEDIATE` at once) instead of at the first flush, so that nothing it
+    /// reads can change under it.
+    ///
+    /// # Errors
+    /// The closure's error, the commit's, or a busy database.
+    pub fn transaction_serializable<R>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<R>,
+    ) -> Result<R> {
+        let tx = self.begin()?;
+        tx.ensure_writing()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
 /// SQLite's type affinity of a declared type (section 3.1 of its datatype page).
 fn affinity(declared: &str) -> &'static str {
     let t = declared.to_ascii_uppercase();

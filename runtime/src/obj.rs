@@ -52,6 +52,15 @@ impl<T: Entity> Clone for Obj<T> {
     }
 }
 
+/// Objects are equal when they are the same object (the identity map makes that "the same row
+/// in the same transaction").
+impl<T: Entity> PartialEq for Obj<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl<T: Entity> Eq for Obj<T> {}
+
 impl<T: Entity + fmt::Debug> fmt::Debug for Obj<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0.value.try_borrow() {
