@@ -1,6 +1,8 @@
 //! A small shop on SQLite: schema, data, and a tour of Colt's queries with their SQL.
 //!
-//! `cargo run --example estore` (in memory), or `cargo run --example estore -- sqlite:shop.db`.
+//! `cargo run --example estore` (SQLite in memory), or give a database URL as the argument or in
+//! `COLT_DATABASE_URL`: `cargo run --example estore -- sqlite:shop.db`,
+//! `cargo run --example estore -- postgres://user:pw@localhost:5432/shop`.
 
 use colt::prelude::*;
 
@@ -52,7 +54,7 @@ fn show<R: std::fmt::Debug + colt::FromRow>(
     tx: &Transaction,
 ) -> colt::Result<()> {
     println!("── {title}");
-    println!("   {}", q.sql(Dialect::Sqlite));
+    println!("   {}", q.sql(tx.dialect()));
     for row in q.fetch(tx)? {
         println!("   → {row:?}");
     }

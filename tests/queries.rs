@@ -4,7 +4,7 @@
 mod common;
 
 use colt::prelude::*;
-use common::{shop, sorted, Category, Product};
+use common::{each_backend, sorted, Category, Product};
 use std::collections::HashSet;
 
 fn names(v: Vec<Obj<Product>>) -> Vec<String> {
@@ -13,57 +13,62 @@ fn names(v: Vec<Obj<Product>>) -> Vec<String> {
 
 #[test]
 fn both_spellings_give_the_same_rows_and_sql() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let max = 1000;
-        let a = select!(p for p in Product if p.price < max);
-        let b = select!(Product.filter(|p| p.price < max));
-        assert_eq!(a.sql(Dialect::Sqlite), b.sql(Dialect::Sqlite));
-        assert_eq!(names(a.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
-        assert_eq!(names(b.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let max = 1000;
+            let a = select!(p for p in Product if p.price < max);
+            let b = select!(Product.filter(|p| p.price < max));
+            assert_eq!(a.sql(Dialect::Sqlite), b.sql(Dialect::Sqlite));
+            assert_eq!(names(a.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
+            assert_eq!(names(b.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
 
-        let c = select!(p.name for p in Product if p.price < max && p.in_stock);
-        let d = select!(Product
-            .filter(|p| p.price < max)
-            .filter(|p| p.in_stock)
-            .map(|p| p.name));
-        assert_eq!(sorted(c.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
-        assert_eq!(sorted(d.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
-        Ok(())
+            let c = select!(p.name for p in Product if p.price < max && p.in_stock);
+            let d = select!(Product
+                .filter(|p| p.price < max)
+                .filter(|p| p.in_stock)
+                .map(|p| p.name));
+            assert_eq!(sorted(c.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
+            assert_eq!(sorted(d.fetch(tx)?), ["Assam", "Emma", "Sencha"]);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn comparisons_arithmetic_and_logic() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let q = select!(p.name for p in Product if p.price == 450);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Sencha"]);
-        let q = select!(p.name for p in Product if p.price != 450 && p.price >= 1500);
-        assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
-        let q = select!(p.name for p in Product if p.price <= 450 || p.price > 1800);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Matcha", "Sencha"]);
-        let q = select!(p.name for p in Product if !(p.price < 1500));
-        assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
-        let q = select!(p.name for p in Product if p.price * 2 - 100 > 5600 / 2);
-        assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
-        let q = select!(p.name for p in Product if p.price % 1000 == 200);
-        assert_eq!(q.fetch(tx)?, ["Dune"]);
-        let q = select!(p.name for p in Product if -p.price < -1900);
-        assert_eq!(q.fetch(tx)?, ["Matcha"]);
-        let q = select!(p.name for p in Product if !p.in_stock);
-        assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
-        // Arithmetic in the projection.
-        let q = select!((p.name, p.price + 1) for p in Product if p.price > 1900);
-        assert_eq!(q.fetch(tx)?, [("Matcha".to_string(), 2001)]);
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!(p.name for p in Product if p.price == 450);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Sencha"]);
+            let q = select!(p.name for p in Product if p.price != 450 && p.price >= 1500);
+            assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
+            let q = select!(p.name for p in Product if p.price <= 450 || p.price > 1800);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Matcha", "Sencha"]);
+            let q = select!(p.name for p in Product if !(p.price < 1500));
+            assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
+            let q = select!(p.name for p in Product if p.price * 2 - 100 > 5600 / 2);
+            assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
+            let q = select!(p.name for p in Product if p.price % 1000 == 200);
+            assert_eq!(q.fetch(tx)?, ["Dune"]);
+            let q = select!(p.name for p in Product if -p.price < -1900);
+            assert_eq!(q.fetch(tx)?, ["Matcha"]);
+            let q = select!(p.name for p in Product if !p.in_stock);
+            assert_eq!(sorted(q.fetch(tx)?), ["Matcha", "Ulysses"]);
+            // Arithmetic in the projection.
+            let q = select!((p.name, p.price + 1) for p in Product if p.price > 1900);
+            assert_eq!(q.fetch(tx)?, [("Matcha".to_string(), 2001)]);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn outer_values_are_parameters_never_sql_text() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
         let evil = "x' OR '1'='1".to_string();
         let q = select!(p for p in Product if p.name == evil);
         assert!(!q.sql(Dialect::Sqlite).contains("OR '1'"));
@@ -94,47 +99,51 @@ fn outer_values_are_parameters_never_sql_text() -> colt::Result<()> {
         assert_eq!(q.count(tx)?, 6);
         Ok(())
     })
+    })
 }
 
 #[test]
 fn option_attributes_follow_sql_null_rules() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let q = select!(p.name for p in Product if p.description.is_none());
-        assert_eq!(sorted(q.fetch(tx)?), ["Emma", "Matcha"]);
-        let q = select!(p.name for p in Product if p.description == None);
-        assert_eq!(sorted(q.fetch(tx)?), ["Emma", "Matcha"]);
-        let q = select!(p.name for p in Product if p.discount.is_some());
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma", "Ulysses"]);
-        let q = select!(p.name for p in Product if p.discount != None);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma", "Ulysses"]);
-        // A NULL satisfies no comparison: neither `> 0` nor `!= 0`.
-        let q = select!(p.name for p in Product if p.discount > 0);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma"]);
-        let q = select!(p.name for p in Product if p.discount != 0);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma"]);
-        // An outer Option: None means IS NULL, Some compares (and still skips NULLs).
-        let none: Option<i64> = None;
-        let q = select!(p.name for p in Product if p.discount == none);
-        assert_eq!(sorted(q.fetch(tx)?), ["Dune", "Matcha", "Sencha"]);
-        let q = select!(p.name for p in Product if p.discount != none);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma", "Ulysses"]);
-        let some = Some(100i64);
-        let q = select!(p.name for p in Product if p.discount == some);
-        assert_eq!(q.fetch(tx)?, ["Emma"]);
-        let q = select!(p.name for p in Product if p.discount != some);
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Ulysses"]);
-        // Option attribute compared with a plain attribute.
-        let q = select!(p.name for p in Product if p.discount < p.price / 10);
-        assert_eq!(q.fetch(tx)?, ["Ulysses"]);
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!(p.name for p in Product if p.description.is_none());
+            assert_eq!(sorted(q.fetch(tx)?), ["Emma", "Matcha"]);
+            let q = select!(p.name for p in Product if p.description == None);
+            assert_eq!(sorted(q.fetch(tx)?), ["Emma", "Matcha"]);
+            let q = select!(p.name for p in Product if p.discount.is_some());
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma", "Ulysses"]);
+            let q = select!(p.name for p in Product if p.discount != None);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma", "Ulysses"]);
+            // A NULL satisfies no comparison: neither `> 0` nor `!= 0`.
+            let q = select!(p.name for p in Product if p.discount > 0);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma"]);
+            let q = select!(p.name for p in Product if p.discount != 0);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma"]);
+            // An outer Option: None means IS NULL, Some compares (and still skips NULLs).
+            let none: Option<i64> = None;
+            let q = select!(p.name for p in Product if p.discount == none);
+            assert_eq!(sorted(q.fetch(tx)?), ["Dune", "Matcha", "Sencha"]);
+            let q = select!(p.name for p in Product if p.discount != none);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma", "Ulysses"]);
+            let some = Some(100i64);
+            let q = select!(p.name for p in Product if p.discount == some);
+            assert_eq!(q.fetch(tx)?, ["Emma"]);
+            let q = select!(p.name for p in Product if p.discount != some);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Ulysses"]);
+            // Option attribute compared with a plain attribute.
+            let q = select!(p.name for p in Product if p.discount < p.price / 10);
+            assert_eq!(q.fetch(tx)?, ["Ulysses"]);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn string_methods_are_exact_and_case_sensitive() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
         let q = select!(p.name for p in Product if p.name.starts_with("S"));
         assert_eq!(q.fetch(tx)?, ["Sencha"]);
         let q = select!(p.name for p in Product if p.name.starts_with("s"));
@@ -167,47 +176,51 @@ fn string_methods_are_exact_and_case_sensitive() -> colt::Result<()> {
         assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Sencha"]);
         Ok(())
     })
+    })
 }
 
 #[test]
 fn list_membership_with_any_collection() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let wanted = vec!["Dune".to_string(), "Emma".to_string(), "Nope".to_string()];
-        let q = select!(p.name for p in Product if wanted.contains(&p.name));
-        assert_eq!(sorted(q.fetch(tx)?), ["Dune", "Emma"]);
-        let prices = [450i64, 2000];
-        let q = select!(p.name for p in Product if prices.contains(&p.price));
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Matcha", "Sencha"]);
-        let set: HashSet<i64> = [800].into_iter().collect();
-        let q = select!(p.name for p in Product if !set.contains(&p.price));
-        assert_eq!(q.count(tx)?, 5);
-        let slice: &[&str] = &["Dune"];
-        let q = select!(p.name for p in Product if slice.contains(&p.name));
-        assert_eq!(q.fetch(tx)?, ["Dune"]);
-        // Empty list: nothing is a member; one SQL text for every length.
-        let empty: Vec<i64> = Vec::new();
-        let q = select!(p for p in Product if empty.contains(&p.id));
-        assert_eq!(q.count(tx)?, 0);
-        let q2 = select!(p for p in Product if !empty.contains(&p.id));
-        assert_eq!(q2.count(tx)?, 6);
-        let many: Vec<i64> = (0..1000).collect();
-        let q3 = select!(p for p in Product if empty.contains(&p.id));
-        let q4 = select!(p for p in Product if many.contains(&p.id));
-        assert_eq!(q3.sql(Dialect::Sqlite), q4.sql(Dialect::Sqlite));
-        assert_eq!(q4.count(tx)?, 6);
-        // A NULL attribute is never a member, negated or not.
-        let discounts = vec![100i64];
-        let q = select!(p.name for p in Product if !discounts.contains(&p.discount));
-        assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Ulysses"]);
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let wanted = vec!["Dune".to_string(), "Emma".to_string(), "Nope".to_string()];
+            let q = select!(p.name for p in Product if wanted.contains(&p.name));
+            assert_eq!(sorted(q.fetch(tx)?), ["Dune", "Emma"]);
+            let prices = [450i64, 2000];
+            let q = select!(p.name for p in Product if prices.contains(&p.price));
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Matcha", "Sencha"]);
+            let set: HashSet<i64> = [800].into_iter().collect();
+            let q = select!(p.name for p in Product if !set.contains(&p.price));
+            assert_eq!(q.count(tx)?, 5);
+            let slice: &[&str] = &["Dune"];
+            let q = select!(p.name for p in Product if slice.contains(&p.name));
+            assert_eq!(q.fetch(tx)?, ["Dune"]);
+            // Empty list: nothing is a member; one SQL text for every length.
+            let empty: Vec<i64> = Vec::new();
+            let q = select!(p for p in Product if empty.contains(&p.id));
+            assert_eq!(q.count(tx)?, 0);
+            let q2 = select!(p for p in Product if !empty.contains(&p.id));
+            assert_eq!(q2.count(tx)?, 6);
+            let many: Vec<i64> = (0..1000).collect();
+            let q3 = select!(p for p in Product if empty.contains(&p.id));
+            let q4 = select!(p for p in Product if many.contains(&p.id));
+            assert_eq!(q3.sql(Dialect::Sqlite), q4.sql(Dialect::Sqlite));
+            assert_eq!(q4.count(tx)?, 6);
+            // A NULL attribute is never a member, negated or not.
+            let discounts = vec![100i64];
+            let q = select!(p.name for p in Product if !discounts.contains(&p.discount));
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Ulysses"]);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn projections_entities_attributes_tuples() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
         let q: Query<Obj<Product>> = select!(p for p in Product if p.price > 1400);
         let objs = q.fetch(tx)?;
         assert_eq!(objs.len(), 2);
@@ -228,84 +241,91 @@ fn projections_entities_attributes_tuples() -> colt::Result<()> {
         assert_eq!(rows[0].1, "Tea");
         Ok(())
     })
+    })
 }
 
 #[test]
 fn results_are_sets_unless_asked_otherwise() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        // The projection leaves out the key: DISTINCT.
-        let q = select!(p.price for p in Product if p.price < 1000);
-        assert!(q.sql(Dialect::Sqlite).starts_with("SELECT DISTINCT"));
-        assert_eq!(sorted(q.fetch(tx)?), [450, 800]);
-        assert_eq!(q.count(tx)?, 2);
-        let all = q.clone().without_distinct();
-        assert_eq!(sorted(all.fetch(tx)?), [450, 450, 800]);
-        assert_eq!(all.count(tx)?, 3);
-        // With the key there is nothing to remove.
-        let q = select!((p.id, p.price) for p in Product);
-        assert!(!q.sql(Dialect::Sqlite).contains("DISTINCT"));
-        let q = select!(p for p in Product).distinct();
-        assert!(q.sql(Dialect::Sqlite).contains("DISTINCT"));
-        let q = select!(Product
-            .filter(|p| p.price == 450)
-            .map(|p| p.price)
-            .without_distinct());
-        assert_eq!(q.fetch(tx)?, [450, 450]);
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            // The projection leaves out the key: DISTINCT.
+            let q = select!(p.price for p in Product if p.price < 1000);
+            assert!(q.sql(Dialect::Sqlite).starts_with("SELECT DISTINCT"));
+            assert_eq!(sorted(q.fetch(tx)?), [450, 800]);
+            assert_eq!(q.count(tx)?, 2);
+            let all = q.clone().without_distinct();
+            assert_eq!(sorted(all.fetch(tx)?), [450, 450, 800]);
+            assert_eq!(all.count(tx)?, 3);
+            // With the key there is nothing to remove.
+            let q = select!((p.id, p.price) for p in Product);
+            assert!(!q.sql(Dialect::Sqlite).contains("DISTINCT"));
+            let q = select!(p for p in Product).distinct();
+            assert!(q.sql(Dialect::Sqlite).contains("DISTINCT"));
+            let q = select!(Product
+                .filter(|p| p.price == 450)
+                .map(|p| p.price)
+                .without_distinct());
+            assert_eq!(q.fetch(tx)?, [450, 450]);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn aggregates_over_the_whole_table() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        assert_eq!(select!(count(p) for p in Product).one(tx)?, 6);
-        assert_eq!(
-            select!(count() for p in Product if p.price > 1000).one(tx)?,
-            3
-        );
-        assert_eq!(select!(count(p.discount) for p in Product).one(tx)?, 3);
-        assert_eq!(select!(sum(p.price) for p in Product).one(tx)?, Some(6400));
-        assert_eq!(
-            select!(sum(p.discount) for p in Product).one(tx)?,
-            Some(150)
-        );
-        assert_eq!(select!(min(p.price) for p in Product).one(tx)?, Some(450));
-        assert_eq!(
-            select!(max(p.name) for p in Product).one(tx)?,
-            Some("Ulysses".to_string())
-        );
-        let avg_price: Option<f64> =
-            select!(avg(p.price) for p in Product if p.price > 1000).one(tx)?;
-        assert!((avg_price.unwrap_or_default() - 1566.666).abs() < 0.01);
-        // No rows: count 0, the others None.
-        assert_eq!(
-            select!(count(p) for p in Product if p.price > 99999).one(tx)?,
-            0
-        );
-        assert_eq!(
-            select!(sum(p.price) for p in Product if p.price > 99999).one(tx)?,
-            None
-        );
-        assert_eq!(
-            select!(avg(p.price) for p in Product if p.price > 99999).one(tx)?,
-            None
-        );
-        // Chain spelling, several aggregates at once.
-        let q =
-            select!(Product
-                .filter(|p| p.in_stock)
-                .map(|p| (count(p), min(p.price), max(p.price))));
-        assert_eq!(q.one(tx)?, (4, Some(450), Some(1200)));
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            assert_eq!(select!(count(p) for p in Product).one(tx)?, 6);
+            assert_eq!(
+                select!(count() for p in Product if p.price > 1000).one(tx)?,
+                3
+            );
+            assert_eq!(select!(count(p.discount) for p in Product).one(tx)?, 3);
+            assert_eq!(select!(sum(p.price) for p in Product).one(tx)?, Some(6400));
+            assert_eq!(
+                select!(sum(p.discount) for p in Product).one(tx)?,
+                Some(150)
+            );
+            assert_eq!(select!(min(p.price) for p in Product).one(tx)?, Some(450));
+            assert_eq!(
+                select!(max(p.name) for p in Product).one(tx)?,
+                Some("Ulysses".to_string())
+            );
+            let avg_price: Option<f64> =
+                select!(avg(p.price) for p in Product if p.price > 1000).one(tx)?;
+            assert!((avg_price.unwrap_or_default() - 1566.666).abs() < 0.01);
+            // No rows: count 0, the others None.
+            assert_eq!(
+                select!(count(p) for p in Product if p.price > 99999).one(tx)?,
+                0
+            );
+            assert_eq!(
+                select!(sum(p.price) for p in Product if p.price > 99999).one(tx)?,
+                None
+            );
+            assert_eq!(
+                select!(avg(p.price) for p in Product if p.price > 99999).one(tx)?,
+                None
+            );
+            // Chain spelling, several aggregates at once.
+            let q = select!(Product.filter(|p| p.in_stock).map(|p| (
+                count(p),
+                min(p.price),
+                max(p.price)
+            )));
+            assert_eq!(q.one(tx)?, (4, Some(450), Some(1200)));
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn grouping_is_inferred_and_conditions_on_aggregates_are_having() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
         let q = select!((p.category_id, count(p), sum(p.price)) for p in Product);
         assert!(q.sql(Dialect::Sqlite).contains("GROUP BY \"p\".\"category_id\""));
         let rows = sorted(q.fetch(tx)?);
@@ -325,112 +345,122 @@ fn grouping_is_inferred_and_conditions_on_aggregates_are_having() -> colt::Resul
         assert_eq!(q.fetch(tx)?, [(2, 2)]);
         Ok(())
     })
+    })
 }
 
 #[test]
 fn ordering_with_nulls_first_ascending_and_last_descending() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let q = select!((p for p in Product).order_by(|p| (desc(p.price), p.name)));
-        let got: Vec<String> = q.fetch(tx)?.into_iter().map(|p| p.name()).collect();
-        assert_eq!(
-            got,
-            ["Matcha", "Ulysses", "Dune", "Emma", "Assam", "Sencha"]
-        );
-        let q = select!(Product.order_by(|p| p.discount).map(|p| p.name));
-        let got = q.clone().without_distinct().fetch(tx)?;
-        assert_eq!(&got[3..], ["Ulysses", "Assam", "Emma"]);
-        let q = select!(Product
-            .order_by(|p| (desc(p.discount), p.name))
-            .map(|p| (p.name, p.discount)));
-        let got: Vec<String> = q.fetch(tx)?.into_iter().map(|r| r.0).collect();
-        assert_eq!(
-            got,
-            ["Emma", "Assam", "Ulysses", "Dune", "Matcha", "Sencha"]
-        );
-        // PostgreSQL needs NULLS FIRST / LAST spelled out.
-        let pg = q.sql(Dialect::Postgres);
-        assert!(
-            pg.contains("DESC NULLS LAST") && pg.contains("ASC NULLS FIRST"),
-            "{pg}"
-        );
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!((p for p in Product).order_by(|p| (desc(p.price), p.name)));
+            let got: Vec<String> = q.fetch(tx)?.into_iter().map(|p| p.name()).collect();
+            assert_eq!(
+                got,
+                ["Matcha", "Ulysses", "Dune", "Emma", "Assam", "Sencha"]
+            );
+            let q = select!(Product.order_by(|p| p.discount).map(|p| p.name));
+            let got = q.clone().without_distinct().fetch(tx)?;
+            assert_eq!(&got[3..], ["Ulysses", "Assam", "Emma"]);
+            let q = select!(Product
+                .order_by(|p| (desc(p.discount), p.name))
+                .map(|p| (p.name, p.discount)));
+            let got: Vec<String> = q.fetch(tx)?.into_iter().map(|r| r.0).collect();
+            assert_eq!(
+                got,
+                ["Emma", "Assam", "Ulysses", "Dune", "Matcha", "Sencha"]
+            );
+            // PostgreSQL needs NULLS FIRST / LAST spelled out.
+            let pg = q.sql(Dialect::Postgres);
+            assert!(
+                pg.contains("DESC NULLS LAST") && pg.contains("ASC NULLS FIRST"),
+                "{pg}"
+            );
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn limit_offset_page_inside_and_outside_the_macro() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let by_price = select!((p.name for p in Product).order_by(|p| (p.price, p.name)));
-        let all = by_price.fetch(tx)?;
-        assert_eq!(
-            all,
-            ["Assam", "Sencha", "Emma", "Dune", "Ulysses", "Matcha"]
-        );
-        assert_eq!(by_price.clone().limit(2).fetch(tx)?, ["Assam", "Sencha"]);
-        assert_eq!(by_price.clone().offset(4).fetch(tx)?, ["Ulysses", "Matcha"]);
-        assert_eq!(by_price.clone().page(2, 2).fetch(tx)?, ["Emma", "Dune"]);
-        assert_eq!(by_price.clone().page(4, 2).fetch(tx)?, Vec::<String>::new());
-        let n = 3usize;
-        let q = select!(Product
-            .order_by(|p| desc(p.price))
-            .offset(1)
-            .limit(n)
-            .map(|p| p.name));
-        assert_eq!(q.fetch(tx)?, ["Ulysses", "Dune", "Emma"]);
-        assert_eq!(q.count(tx)?, 3);
-        let q = select!((p.name for p in Product if p.price > 100).order_by(|p| p.name).limit(1));
-        assert_eq!(q.fetch(tx)?, ["Assam"]);
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let by_price = select!((p.name for p in Product).order_by(|p| (p.price, p.name)));
+            let all = by_price.fetch(tx)?;
+            assert_eq!(
+                all,
+                ["Assam", "Sencha", "Emma", "Dune", "Ulysses", "Matcha"]
+            );
+            assert_eq!(by_price.clone().limit(2).fetch(tx)?, ["Assam", "Sencha"]);
+            assert_eq!(by_price.clone().offset(4).fetch(tx)?, ["Ulysses", "Matcha"]);
+            assert_eq!(by_price.clone().page(2, 2).fetch(tx)?, ["Emma", "Dune"]);
+            assert_eq!(by_price.clone().page(4, 2).fetch(tx)?, Vec::<String>::new());
+            let n = 3usize;
+            let q = select!(Product
+                .order_by(|p| desc(p.price))
+                .offset(1)
+                .limit(n)
+                .map(|p| p.name));
+            assert_eq!(q.fetch(tx)?, ["Ulysses", "Dune", "Emma"]);
+            assert_eq!(q.count(tx)?, 3);
+            let q =
+                select!((p.name for p in Product if p.price > 100).order_by(|p| p.name).limit(1));
+            assert_eq!(q.fetch(tx)?, ["Assam"]);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn terminals_first_one_count_exists() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        // `first` without order_by: the first by primary key.
-        let first = select!(p for p in Product if p.price > 500).first(tx)?;
-        assert_eq!(first.map(|p| p.name()), Some("Dune".to_string()));
-        let first = select!(p for p in Product if p.price > 99999).first(tx)?;
-        assert!(first.is_none());
-        let cheapest =
-            select!(Product.order_by(|p| (p.price, p.name)).map(|p| p.name)).first(tx)?;
-        assert_eq!(cheapest.as_deref(), Some("Assam"));
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            // `first` without order_by: the first by primary key.
+            let first = select!(p for p in Product if p.price > 500).first(tx)?;
+            assert_eq!(first.map(|p| p.name()), Some("Dune".to_string()));
+            let first = select!(p for p in Product if p.price > 99999).first(tx)?;
+            assert!(first.is_none());
+            let cheapest =
+                select!(Product.order_by(|p| (p.price, p.name)).map(|p| p.name)).first(tx)?;
+            assert_eq!(cheapest.as_deref(), Some("Assam"));
 
-        let one = select!(p for p in Product if p.name == "Emma").one(tx)?;
-        assert_eq!(one.price(), 800);
-        assert!(matches!(
-            select!(p for p in Product if p.name == "Nope").one(tx),
-            Err(Error::NotFound { .. })
-        ));
-        assert!(matches!(
-            select!(p for p in Product if p.price == 450).one(tx),
-            Err(Error::MultipleFound)
-        ));
-        assert_eq!(select!(p for p in Product if p.in_stock).count(tx)?, 4);
-        assert!(select!(p for p in Product if p.price == 450).exists(tx)?);
-        assert!(!select!(p for p in Product if p.price == 451).exists(tx)?);
-        Ok(())
+            let one = select!(p for p in Product if p.name == "Emma").one(tx)?;
+            assert_eq!(one.price(), 800);
+            assert!(matches!(
+                select!(p for p in Product if p.name == "Nope").one(tx),
+                Err(Error::NotFound { .. })
+            ));
+            assert!(matches!(
+                select!(p for p in Product if p.price == 450).one(tx),
+                Err(Error::MultipleFound)
+            ));
+            assert_eq!(select!(p for p in Product if p.in_stock).count(tx)?, 4);
+            assert!(select!(p for p in Product if p.price == 450).exists(tx)?);
+            assert!(!select!(p for p in Product if p.price == 451).exists(tx)?);
+            Ok(())
+        })
     })
 }
 
 #[test]
 fn bulk_delete_removes_rows_and_marks_loaded_objects() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        let emma = select!(p for p in Product if p.name == "Emma").one(tx)?;
-        let n = select!(p for p in Product if p.price < 1000).delete(tx)?;
-        assert_eq!(n, 3);
-        assert!(emma.is_deleted());
-        assert_eq!(select!(p for p in Product).count(tx)?, 3);
-        assert!(tx.get::<Product>(emma.key())?.is_none());
-        Ok(())
-    })?;
-    db.transaction(|tx| {
-        assert_eq!(select!(p for p in Product).count(tx)?, 3);
-        Ok(())
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let emma = select!(p for p in Product if p.name == "Emma").one(tx)?;
+            let n = select!(p for p in Product if p.price < 1000).delete(tx)?;
+            assert_eq!(n, 3);
+            assert!(emma.is_deleted());
+            assert_eq!(select!(p for p in Product).count(tx)?, 3);
+            assert!(tx.get::<Product>(emma.key())?.is_none());
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            assert_eq!(select!(p for p in Product).count(tx)?, 3);
+            Ok(())
+        })
     })
 }
 
@@ -440,35 +470,37 @@ fn cheap(max: i64) -> Query<Obj<Product>> {
 
 #[test]
 fn queries_refine_at_run_time_and_keep_one_type() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        for (max_price, needle, expected) in [
-            (
-                None,
-                None,
-                vec!["Assam", "Dune", "Emma", "Matcha", "Sencha", "Ulysses"],
-            ),
-            (Some(1000), None, vec!["Assam", "Emma", "Sencha"]),
-            (Some(1000), Some("a"), vec!["Assam", "Emma", "Sencha"]),
-            (None, Some("ss"), vec!["Assam", "Ulysses"]),
-            (Some(500), Some("S"), vec!["Sencha"]),
-        ] {
-            let mut q = select!(p for p in Product if p.price > 0);
-            if let Some(max) = max_price {
-                q = select!(q.filter(|p| p.price <= max));
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            for (max_price, needle, expected) in [
+                (
+                    None,
+                    None,
+                    vec!["Assam", "Dune", "Emma", "Matcha", "Sencha", "Ulysses"],
+                ),
+                (Some(1000), None, vec!["Assam", "Emma", "Sencha"]),
+                (Some(1000), Some("a"), vec!["Assam", "Emma", "Sencha"]),
+                (None, Some("ss"), vec!["Assam", "Ulysses"]),
+                (Some(500), Some("S"), vec!["Sencha"]),
+            ] {
+                let mut q = select!(p for p in Product if p.price > 0);
+                if let Some(max) = max_price {
+                    q = select!(q.filter(|p| p.price <= max));
+                }
+                if let Some(word) = &needle {
+                    q = select!(q.filter(|p| p.name.contains(word)));
+                }
+                assert_eq!(names(q.fetch(tx)?), expected, "{max_price:?} {needle:?}");
             }
-            if let Some(word) = &needle {
-                q = select!(q.filter(|p| p.name.contains(word)));
-            }
-            assert_eq!(names(q.fetch(tx)?), expected, "{max_price:?} {needle:?}");
-        }
-        // A function returns a query; refinement keeps its parameters and adds its own.
-        let q = select!(cheap(1000)
-            .filter(|x| x.in_stock)
-            .order_by(|x| desc(x.price)));
-        let got: Vec<String> = q.fetch(tx)?.into_iter().map(|p| p.name()).collect();
-        assert_eq!(got, ["Emma", "Sencha", "Assam"]);
-        Ok(())
+            // A function returns a query; refinement keeps its parameters and adds its own.
+            let q = select!(cheap(1000)
+                .filter(|x| x.in_stock)
+                .order_by(|x| desc(x.price)));
+            let got: Vec<String> = q.fetch(tx)?.into_iter().map(|p| p.name()).collect();
+            assert_eq!(got, ["Emma", "Sencha", "Assam"]);
+            Ok(())
+        })
     })
 }
 
@@ -477,11 +509,11 @@ fn sql_is_shown_per_dialect() {
     let q = select!((p.name for p in Product if p.price > 10 && p.name.contains("a")).order_by(|p| desc(p.price)).limit(5));
     assert_eq!(
         q.sql(Dialect::Sqlite),
-        "SELECT DISTINCT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > ?1) AND (instr(\"p\".\"name\", ?2) > 0) ORDER BY \"p\".\"price\" DESC LIMIT ?3"
+        "SELECT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > ?1) AND (instr(\"p\".\"name\", ?2) > 0) GROUP BY \"p\".\"name\" ORDER BY MAX(\"p\".\"price\") DESC LIMIT ?3"
     );
     assert_eq!(
         q.sql(Dialect::Postgres),
-        "SELECT DISTINCT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > $1) AND (strpos(\"p\".\"name\", $2) > 0) ORDER BY \"p\".\"price\" DESC NULLS LAST LIMIT $3"
+        "SELECT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > $1) AND (strpos(\"p\".\"name\", $2) > 0) GROUP BY \"p\".\"name\" ORDER BY MAX(\"p\".\"price\") DESC NULLS LAST LIMIT $3"
     );
     let ids = vec![1i64];
     let q = select!(p for p in Product if ids.contains(&p.id));

@@ -5,7 +5,7 @@ mod common;
 
 use colt::prelude::*;
 use colt::{ColumnType, Entity as _};
-use common::{shop, Category, Enrollment, Group, Product, Sample, TempDb};
+use common::{each_backend, Category, Enrollment, Group, Product, Sample, TempDb};
 
 #[test]
 fn derive_builds_the_metadata() {
@@ -61,33 +61,34 @@ fn sample(key: &str, nulls: bool) -> Sample {
 
 #[test]
 fn every_column_type_round_trips() -> colt::Result<()> {
-    let db = shop();
-    db.transaction(|tx| {
-        for (key, nulls) in [("full", false), ("nulls", true)] {
-            let s = sample(key, nulls);
-            let b = Sample::build()
-                .key(s.key.clone())
-                .flag(s.flag)
-                .small(s.small)
-                .int(s.int)
-                .big(s.big)
-                .single(s.single)
-                .double(s.double)
-                .text(s.text.clone())
-                .bytes(s.bytes.clone())
-                .o_flag(s.o_flag)
-                .o_small(s.o_small)
-                .o_int(s.o_int)
-                .o_big(s.o_big)
-                .o_single(s.o_single)
-                .o_double(s.o_double)
-                .o_text(s.o_text.clone())
-                .o_bytes(s.o_bytes.clone());
-            b.insert(tx)?;
-        }
-        Ok(())
-    })?;
-    db.transaction(|tx| {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            for (key, nulls) in [("full", false), ("nulls", true)] {
+                let s = sample(key, nulls);
+                let b = Sample::build()
+                    .key(s.key.clone())
+                    .flag(s.flag)
+                    .small(s.small)
+                    .int(s.int)
+                    .big(s.big)
+                    .single(s.single)
+                    .double(s.double)
+                    .text(s.text.clone())
+                    .bytes(s.bytes.clone())
+                    .o_flag(s.o_flag)
+                    .o_small(s.o_small)
+                    .o_int(s.o_int)
+                    .o_big(s.o_big)
+                    .o_single(s.o_single)
+                    .o_double(s.o_double)
+                    .o_text(s.o_text.clone())
+                    .o_bytes(s.o_bytes.clone());
+                b.insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
         for (key, nulls) in [("full", false), ("nulls", true)] {
             let got = tx.get_or_err::<Sample>(key.to_string())?;
             assert_eq!(*got.get(), sample(key, nulls));
@@ -102,58 +103,79 @@ fn every_column_type_round_trips() -> colt::Result<()> {
         assert_eq!(q.fetch(tx)?, ["full"]);
         Ok(())
     })
+    })
 }
 
 #[test]
 fn create_tables_is_idempotent_and_check_tables_agrees() -> colt::Result<()> {
-    let db = shop();
-    db.create_tables()?;
-    db.create_tables()?;
-    db.check_tables()?;
-    db.transaction(|tx| {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.create_tables()?;
+        db.create_tables()?;
+        db.check_tables()?;
+        db.transaction(|tx| {
         assert_eq!(select!(p for p in Product).count(tx)?, 6, "data kept");
-        let idx: Vec<String> = tx.query_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'product' AND sql IS NOT NULL",
-            &[],
-        )?;
+        let idx: Vec<String> = if backend.is_postgres() {
+            tx.query_sql(
+                "SELECT indexname::text FROM pg_indexes WHERE tablename = 'product' AND schemaname = current_schema() AND indexname NOT LIKE '%pkey'",
+                &[],
+            )?
+        } else {
+            tx.query_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'product' AND sql IS NOT NULL",
+                &[],
+            )?
+        };
         assert_eq!(idx, ["idx_product__category_id"]);
         Ok(())
+    })
     })
 }
 
 #[test]
 fn check_tables_names_what_differs() -> colt::Result<()> {
-    let db = Database::open("sqlite::memory:")?;
-    db.bind(schema![Category, Product])?;
-    match db.check_tables() {
-        Err(Error::SchemaMismatch(msg)) => {
-            assert!(
-                msg.contains("table `category`") && msg.contains("table `product`"),
-                "{msg}"
-            )
+    each_backend(|backend| {
+        let db = backend.open();
+        let blob = if backend.is_postgres() {
+            "BYTEA"
+        } else {
+            "BLOB"
+        };
+        db.bind(schema![Category, Product])?;
+        match db.check_tables() {
+            Err(Error::SchemaMismatch(msg)) => {
+                assert!(
+                    msg.contains("table `category`") && msg.contains("table `product`"),
+                    "{msg}"
+                )
+            }
+            other => panic!("expected SchemaMismatch, got {other:?}"),
         }
-        other => panic!("expected SchemaMismatch, got {other:?}"),
-    }
-    db.transaction(|tx| {
-        tx.execute_sql("CREATE TABLE category (id INTEGER PRIMARY KEY, name BLOB)", &[])?;
+        db.transaction(|tx| {
+        tx.execute_sql(&format!("CREATE TABLE category (id INTEGER PRIMARY KEY, name {blob})"), &[])?;
         tx.execute_sql(
             "CREATE TABLE product (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price INTEGER NOT NULL, description TEXT NOT NULL, category_id INTEGER NOT NULL, in_stock BOOLEAN NOT NULL)",
             &[],
         )?;
         Ok(())
     })?;
-    match db.check_tables() {
-        Err(Error::SchemaMismatch(msg)) => {
-            assert!(msg.contains("`category.name` has type BLOB"), "{msg}");
-            assert!(msg.contains("`product.description` is NOT NULL"), "{msg}");
-            assert!(
-                msg.contains("`product.discount` (field `Product::discount`) does not exist"),
-                "{msg}"
-            );
+        match db.check_tables() {
+            Err(Error::SchemaMismatch(msg)) => {
+                assert!(
+                    msg.to_uppercase()
+                        .contains(&format!("`CATEGORY.NAME` HAS TYPE {blob}")),
+                    "{msg}"
+                );
+                assert!(msg.contains("`product.description` is NOT NULL"), "{msg}");
+                assert!(
+                    msg.contains("`product.discount` (field `Product::discount`) does not exist"),
+                    "{msg}"
+                );
+            }
+            other => panic!("expected SchemaMismatch, got {other:?}"),
         }
-        other => panic!("expected SchemaMismatch, got {other:?}"),
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[test]
@@ -179,6 +201,11 @@ fn bad_urls_and_files_are_typed_errors() {
             "{url}"
         );
     }
+    // An unreachable server is a clear error naming it, not a hang.
+    match Database::open("postgres://colt@127.0.0.1:1/nothing") {
+        Err(Error::Backend(e)) => assert!(e.to_string().contains("127.0.0.1:1"), "{e}"),
+        other => panic!("expected a backend error, got {other:?}"),
+    }
     let file = TempDb::new("not-sqlite");
     std::fs::write(
         &file.path,
@@ -193,48 +220,51 @@ fn bad_urls_and_files_are_typed_errors() {
 
 #[test]
 fn a_file_database_keeps_data_between_opens() -> colt::Result<()> {
-    let file = TempDb::new("persist");
-    {
-        let db = Database::open(&file.url())?;
+    each_backend(|backend| {
+        let url = backend.fresh_url();
+        {
+            let db = Database::open(&url)?;
+            db.bind(schema![Category])?;
+            db.create_tables()?;
+            db.transaction(|tx| {
+                Category::build().name("Kept").insert(tx)?;
+                Ok(())
+            })?;
+        }
+        let db = Database::open(&url)?;
         db.bind(schema![Category])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            Category::build().name("Kept").insert(tx)?;
-            Ok(())
-        })?;
-    }
-    let db = Database::open(&file.url())?;
-    db.bind(schema![Category])?;
-    db.check_tables()?;
-    let names = db.transaction(|tx| select!(c.name for c in Category).fetch(tx))?;
-    assert_eq!(names, ["Kept"]);
-    Ok(())
+        db.check_tables()?;
+        let names = db.transaction(|tx| select!(c.name for c in Category).fetch(tx))?;
+        assert_eq!(names, ["Kept"]);
+        Ok(())
+    })
 }
 
 #[test]
 fn transactions_run_on_several_threads() -> colt::Result<()> {
-    let file = TempDb::new("threads");
-    let db = Database::open(&file.url())?;
-    db.bind(schema![Category])?;
-    db.create_tables()?;
-    let handles: Vec<_> = (0..4)
-        .map(|t| {
-            let db = db.clone();
-            std::thread::spawn(move || {
-                for i in 0..10 {
-                    db.transaction(|tx| {
-                        Category::build().name(format!("c{t}-{i}")).insert(tx)?;
-                        Ok(())
-                    })?;
-                }
-                colt::Result::Ok(())
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Category])?;
+        db.create_tables()?;
+        let handles: Vec<_> = (0..4)
+            .map(|t| {
+                let db = db.clone();
+                std::thread::spawn(move || {
+                    for i in 0..10 {
+                        db.transaction(|tx| {
+                            Category::build().name(format!("c{t}-{i}")).insert(tx)?;
+                            Ok(())
+                        })?;
+                    }
+                    colt::Result::Ok(())
+                })
             })
-        })
-        .collect();
-    for h in handles {
-        h.join().expect("thread")?;
-    }
-    let n = db.transaction(|tx| select!(c for c in Category).count(tx))?;
-    assert_eq!(n, 40);
-    Ok(())
+            .collect();
+        for h in handles {
+            h.join().expect("thread")?;
+        }
+        let n = db.transaction(|tx| select!(c for c in Category).count(tx))?;
+        assert_eq!(n, 40);
+        Ok(())
+    })
 }

@@ -93,7 +93,11 @@ impl DbInner {
 
     pub(crate) fn release(&self, conn: Conn) {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        pool.idle.push(conn);
+        if conn.is_usable() {
+            pool.idle.push(conn);
+        } else {
+            pool.open -= 1;
+        }
         drop(pool);
         self.available.notify_one();
     }
@@ -235,6 +239,18 @@ impl Database {
         Ok(Transaction::new(self.inner.clone(), conn))
     }
 
+    /// Starts a transaction that takes its locks from the first statement, with the
+    /// strictest isolation of the backend (SQLite `BEGIN IMMEDIATE`, PostgreSQL
+    /// `SERIALIZABLE`); see [`Database::transaction_serializable`].
+    ///
+    /// # Errors
+    /// [`Error::Backend`] when no connection can be opened or the database is busy.
+    pub fn begin_serializable(&self) -> Result<Transaction> {
+        let tx = self.begin()?;
+        tx.begin_serializable()?;
+        Ok(tx)
+    }
+
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns
     /// `Err` or panics (the panic goes on; the database stays usable).
     ///
@@ -259,22 +275,45 @@ impl Database {
         &self,
         f: impl FnOnce(&Transaction) -> Result<R>,
     ) -> Result<R> {
-        let tx = self.begin()?;
-        tx.ensure_writing()?;
+        let tx = self.begin_serializable()?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
     }
+
+    /// Like [`Database::transaction`], but runs `f` again, up to `retries` more times, when
+    /// the transaction fails with an error that a new attempt may not meet
+    /// ([`Error::is_retryable`]: a serialization failure, an optimistic-check failure):
+    /// PonyORM's `db_session(retry=n)`.
+    ///
+    /// # Errors
+    /// The last attempt's error, or the first one that is not retryable.
+    pub fn transaction_with_retry<R>(
+        &self,
+        retries: u32,
+        mut f: impl FnMut(&Transaction) -> Result<R>,
+    ) -> Result<R> {
+        let mut attempt = 0;
+        loop {
+            match self.transaction(&mut f) {
+                Err(e) if e.is_retryable() && attempt < retries => attempt += 1,
+                other => return other,
+            }
+        }
+    }
 }
 
-/// SQLite's type affinity of a declared type (section 3.1 of its datatype page).
-fn affinity(declared: &str) -> &'static str {
+/// The family of a declared column type, as SQLite's affinity rules and PostgreSQL's type
+/// names both map onto it.
+fn family(declared: &str) -> &'static str {
     let t = declared.to_ascii_uppercase();
-    if t.contains("INT") {
+    if t.contains("BOOL") {
+        "BOOLEAN"
+    } else if t.contains("INT") || t.contains("SERIAL") {
         "INTEGER"
     } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
         "TEXT"
-    } else if t.contains("BLOB") || t.is_empty() {
+    } else if t.contains("BLOB") || t.contains("BYTEA") || t.is_empty() {
         "BLOB"
     } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
         "REAL"
@@ -285,14 +324,15 @@ fn affinity(declared: &str) -> &'static str {
 
 fn column_problem(e: &EntityMeta, c: &crate::ColumnMeta, l: &LiveColumn) -> Option<String> {
     let expected = match c.ty {
-        ColumnType::Bool => "NUMERIC",
+        ColumnType::Bool => "BOOLEAN",
         ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => "INTEGER",
         ColumnType::Float | ColumnType::Double => "REAL",
         ColumnType::Text => "TEXT",
         ColumnType::Blob => "BLOB",
     };
-    let found = affinity(&l.ty);
-    let compatible = found == expected || (expected == "NUMERIC" && found == "INTEGER");
+    let found = family(&l.ty);
+    let compatible =
+        found == expected || (expected == "BOOLEAN" && matches!(found, "INTEGER" | "NUMERIC"));
     if !compatible {
         return Some(format!(
             "column `{}.{}` has type {} but field `{}::{}` needs {}",

@@ -94,9 +94,10 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// The database needs `db.bind(schema![..])` first, or an entity was not bound.
-    #[error("entity `{0}` is not bound to this database; call `db.bind(schema![..])` first")]
-    NotBound(String),
+    /// The database could not serialize this transaction with a concurrent one (PostgreSQL
+    /// SQLSTATE 40001, or a deadlock, 40P01): running it again may succeed.
+    #[error("transaction conflict, try again: {0}")]
+    SerializationFailure(String),
     /// A misuse of the API that the types cannot rule out (explained in the message).
     #[error("{0}")]
     Usage(String),
@@ -106,6 +107,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether running the transaction again may succeed: a serialization failure or an
+    /// optimistic-check failure (what `Database::transaction_with_retry` retries).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::SerializationFailure(_) | Error::UnrepeatableRead { .. }
+        )
+    }
+
     /// Wraps a driver error.
     pub fn backend(e: impl std::error::Error + Send + Sync + 'static) -> Self {
         Error::Backend(Box::new(e))

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use crate::entity::Entity;
 use crate::plan::{AggFn, BinOp, Node, TextFn, TextTest};
 use crate::types::{
-    Comparable, Condition, Nullable, Numeric, SqlType, Textual, ToParam, TypedParam,
+    ColumnType, Comparable, Condition, Nullable, Numeric, SqlType, Textual, ToParam, TypedParam,
 };
 use crate::value::Value;
 
@@ -373,12 +373,12 @@ pub fn contains_value<C: ContainsValue + ?Sized>(outer: &C) -> Value {
 
 /// `count()`: the number of rows.
 pub fn count_all() -> Expr<i64> {
-    Expr::new(Node::Agg(AggFn::Count, None))
+    Expr::new(Node::Agg(AggFn::Count, None, None))
 }
 
 /// `count(e)`: the number of non-NULL values.
 pub fn count<T: SqlType>(e: Expr<T>) -> Expr<i64> {
-    Expr::new(Node::Agg(AggFn::Count, Some(Box::new(e.node))))
+    Expr::new(Node::Agg(AggFn::Count, Some(Box::new(e.node)), None))
 }
 
 /// `count(p)` of an entity variable: the number of its objects.
@@ -391,12 +391,20 @@ pub fn sum<T: Numeric>(e: Expr<T>) -> Expr<Option<T::Inner>>
 where
     T::Inner: crate::types::NonNull,
 {
-    Expr::new(Node::Agg(AggFn::Sum, Some(Box::new(e.node))))
+    Expr::new(Node::Agg(
+        AggFn::Sum,
+        Some(Box::new(e.node)),
+        Some(T::COLUMN_TYPE),
+    ))
 }
 
 /// `avg(e)`: `None` over no rows or only NULLs.
 pub fn avg<T: Numeric>(e: Expr<T>) -> Expr<Option<f64>> {
-    Expr::new(Node::Agg(AggFn::Avg, Some(Box::new(e.node))))
+    Expr::new(Node::Agg(
+        AggFn::Avg,
+        Some(Box::new(e.node)),
+        Some(ColumnType::Double),
+    ))
 }
 
 /// `min(e)`: `None` over no rows or only NULLs.
@@ -404,7 +412,7 @@ pub fn min<T: SqlType>(e: Expr<T>) -> Expr<Option<T::Inner>>
 where
     T::Inner: crate::types::NonNull,
 {
-    Expr::new(Node::Agg(AggFn::Min, Some(Box::new(e.node))))
+    Expr::new(Node::Agg(AggFn::Min, Some(Box::new(e.node)), None))
 }
 
 /// `max(e)`: `None` over no rows or only NULLs.
@@ -412,7 +420,7 @@ pub fn max<T: SqlType>(e: Expr<T>) -> Expr<Option<T::Inner>>
 where
     T::Inner: crate::types::NonNull,
 {
-    Expr::new(Node::Agg(AggFn::Max, Some(Box::new(e.node))))
+    Expr::new(Node::Agg(AggFn::Max, Some(Box::new(e.node)), None))
 }
 
 /// A descending `order_by` item: `desc(p.price)`.

@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::entity::EntityMeta;
 use crate::render::{self, Dialect, StatementKind};
+use crate::types::ColumnType;
 
 /// A binary operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +109,9 @@ pub enum Node {
     TextFn(TextFn, Box<Node>),
     /// `e IN (list parameter)`.
     InList(Box<Node>, usize),
-    /// An aggregate; `None` as argument is `COUNT(*)`.
-    Agg(AggFn, Option<Box<Node>>),
+    /// An aggregate; `None` as argument is `COUNT(*)`. The type is the result's, for
+    /// backends that widen it (PostgreSQL's `SUM(bigint)` is `numeric`).
+    Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
     /// `count(v)` of an entity variable.
     CountEntity(u16),
 }
@@ -138,7 +140,7 @@ impl Node {
                 *n += by;
                 a.shift_params(by);
             }
-            Node::Column { .. } | Node::CountEntity(_) | Node::Agg(_, None) => {}
+            Node::Column { .. } | Node::CountEntity(_) | Node::Agg(_, None, _) => {}
             Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
                 a.shift_params(by);
                 b.shift_params(by);
@@ -147,7 +149,7 @@ impl Node {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
-            | Node::Agg(_, Some(a)) => a.shift_params(by),
+            | Node::Agg(_, Some(a), _) => a.shift_params(by),
         }
     }
 
@@ -155,7 +157,8 @@ impl Node {
     fn columns_of(&self, source: u16, out: &mut Vec<u16>) {
         match self {
             Node::Column { source: s, column } if *s == source => out.push(*column),
-            Node::Column { .. } | Node::Param(_) | Node::CountEntity(_) | Node::Agg(_, None) => {}
+            Node::Column { .. } | Node::Param(_) | Node::CountEntity(_) | Node::Agg(_, None, _) => {
+            }
             Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
                 a.columns_of(source, out);
                 b.columns_of(source, out);
@@ -165,7 +168,7 @@ impl Node {
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
             | Node::InList(a, _)
-            | Node::Agg(_, Some(a)) => a.columns_of(source, out),
+            | Node::Agg(_, Some(a), _) => a.columns_of(source, out),
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::backend::{Conn, Param};
+use crate::backend::{Param, RowSink};
 use crate::entity::{Entity, RowAccess};
 use crate::obj::Obj;
 use crate::plan::{DistinctMode, Node, Plan, ProjItem, SqlKey};
@@ -178,13 +178,8 @@ impl<R> Query<R> {
         key.limit = limit.is_some();
         let sql = self.plan.sql(key);
         let params = self.bound(limit);
-        let result = match tx.conn()? {
-            Conn::Sqlite(c) => c.query(&sql, &params, |row| {
-                each(T::from_row(row, &mut 0, tx)?);
-                Ok(())
-            }),
-        };
-        result.map_err(|e| self.name_column(e))
+        tx.decode_rows(&sql, &params, |t: T| each(t))
+            .map_err(|e| self.name_column(e))
     }
 
     /// Replaces a decode error's result position with the projected expression.
@@ -322,17 +317,12 @@ impl<T: Entity> Query<Obj<T>> {
         let sql = self.plan.sql(key);
         let params = self.bound(self.limit);
         let meta = T::meta();
-        let mut deleted: Vec<Vec<Value>> = Vec::new();
-        match tx.conn()? {
-            Conn::Sqlite(c) => c.query(&sql, &params, |row| {
-                let mut key = Vec::with_capacity(meta.primary_key.len());
-                for i in 0..meta.primary_key.len() {
-                    key.push(row.value(i)?.to_owned_value());
-                }
-                deleted.push(key);
-                Ok(())
-            })?,
-        }
+        let mut keys = KeyRows {
+            width: meta.primary_key.len(),
+            keys: Vec::new(),
+        };
+        tx.conn()?.query(&sql, &params, &mut keys)?;
+        let deleted = keys.keys;
         let mut maps = tx.shared.maps.borrow_mut();
         let map = maps.of::<T>();
         // Mark loaded objects of deleted rows: compare their key parameters.
@@ -348,6 +338,23 @@ impl<T: Entity> Query<Obj<T>> {
             map.remove(&k);
         }
         Ok(deleted.len() as u64)
+    }
+}
+
+/// Collects the key columns a `DELETE .. RETURNING` gives back.
+struct KeyRows {
+    width: usize,
+    keys: Vec<Vec<Value>>,
+}
+
+impl RowSink for KeyRows {
+    fn row<R: RowAccess>(&mut self, row: &R) -> Result<()> {
+        let mut key = Vec::with_capacity(self.width);
+        for i in 0..self.width {
+            key.push(row.value(i)?.to_owned_value());
+        }
+        self.keys.push(key);
+        Ok(())
     }
 }
 

@@ -9,9 +9,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::backend::{Conn, Param};
+use crate::backend::{Conn, Param, RowSink};
 use crate::database::DbInner;
 use crate::entity::Entity;
+use crate::entity::RowAccess;
 use crate::identity_map::IdentityMaps;
 use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::query::FromRow;
@@ -41,6 +42,7 @@ pub struct Transaction {
     conn: Option<Conn>,
     pub(crate) shared: Rc<TxShared>,
     writing: Cell<bool>,
+    serializable: Cell<bool>,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -63,6 +65,7 @@ impl Transaction {
                 maps: RefCell::new(IdentityMaps::default()),
             }),
             writing: Cell::new(false),
+            serializable: Cell::new(false),
         }
     }
 
@@ -90,10 +93,16 @@ impl Transaction {
     /// Begins the database transaction if it has not begun yet.
     pub(crate) fn ensure_writing(&self) -> Result<()> {
         if !self.writing.get() {
-            self.conn()?.begin()?;
+            self.conn()?.begin(self.serializable.get())?;
             self.writing.set(true);
         }
         Ok(())
+    }
+
+    /// Begins at once, with the strictest isolation (`db.transaction_serializable`).
+    pub(crate) fn begin_serializable(&self) -> Result<()> {
+        self.serializable.set(true);
+        self.ensure_writing()
     }
 
     /// Writes every pending change (inserts, updates, deletes, in the order they were made).
@@ -193,12 +202,7 @@ impl Transaction {
         let params = T::key_params(&key);
         let params: Vec<Param<'_>> = params.iter().map(Param::Owned).collect();
         let mut found = None;
-        match self.conn()? {
-            Conn::Sqlite(c) => c.query(&sql, &params, |row| {
-                found = Some(<Obj<T> as FromRow>::from_row(row, &mut 0, self)?);
-                Ok(())
-            })?,
-        }
+        self.decode_rows(&sql, &params, |o: Obj<T>| found = Some(o))?;
         Ok(found)
     }
 
@@ -264,17 +268,42 @@ impl Transaction {
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         let mut out = Vec::new();
-        match self.conn()? {
-            Conn::Sqlite(c) => c.query(sql, &params, |row| {
-                out.push(R::from_row(row, &mut 0, self)?);
-                Ok(())
-            })?,
-        }
+        self.decode_rows(sql, &params, |r: R| out.push(r))?;
         Ok(out)
+    }
+
+    /// Runs a query and decodes each row as `T`.
+    pub(crate) fn decode_rows<T: FromRow>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        each: impl FnMut(T),
+    ) -> Result<()> {
+        let mut sink = DecodeRows {
+            tx: self,
+            each,
+            _row: std::marker::PhantomData,
+        };
+        self.conn()?.query(sql, params, &mut sink)
     }
 
     pub(crate) fn weak(&self) -> std::rc::Weak<TxShared> {
         Rc::downgrade(&self.shared)
+    }
+}
+
+/// Decodes rows as `T` for a callback.
+struct DecodeRows<'t, T, F> {
+    tx: &'t Transaction,
+    each: F,
+    _row: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: FromRow, F: FnMut(T)> RowSink for DecodeRows<'_, T, F> {
+    #[inline]
+    fn row<R: RowAccess>(&mut self, row: &R) -> Result<()> {
+        (self.each)(T::from_row(row, &mut 0, self.tx)?);
+        Ok(())
     }
 }
 
@@ -317,12 +346,27 @@ fn get_sql<T: Entity>(d: Dialect) -> String {
 impl<T: Entity> Pending for ObjCell<T> {
     fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()> {
         self.queued.set(false);
-        match self.state.get() {
+        let result = match self.state.get() {
             ObjState::New => flush_insert(self, tx),
             ObjState::Loaded => flush_update(&self, tx),
             ObjState::Deleted => flush_delete(&self, tx),
             ObjState::Gone => Ok(()),
-        }
+        };
+        // Name the table written to where the database's message does not.
+        result.map_err(|e| match e {
+            Error::Constraint {
+                kind,
+                table,
+                column,
+                message,
+            } if table.is_empty() => Error::Constraint {
+                kind,
+                table: T::meta().table.to_string(),
+                column,
+                message,
+            },
+            other => other,
+        })
     }
 }
 
@@ -354,6 +398,10 @@ fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()>
         sql = String::from("INSERT INTO ");
         quote(&mut sql, meta.table);
         sql.push_str(" DEFAULT VALUES");
+    }
+    if let (Some(a), true) = (auto, d.returning_auto()) {
+        sql.push_str(" RETURNING ");
+        quote(&mut sql, meta.columns[a].name);
     }
     let generated = {
         let value = cell.value.borrow();

@@ -3,6 +3,9 @@
 
 use colt::prelude::*;
 
+mod backends;
+pub use backends::each_backend;
+
 #[derive(Entity, Debug, Clone, PartialEq)]
 pub struct Category {
     #[colt(primary_key, auto)]
@@ -71,9 +74,8 @@ pub struct Group {
     pub label: String,
 }
 
-/// A fresh in-memory database with the shop schema and its data.
-pub fn shop() -> Database {
-    let db = Database::open("sqlite::memory:").expect("open");
+/// Gives `db` the shop's schema and data.
+pub fn fill_shop(db: Database) -> Database {
     db.bind(schema![Category, Product, Sample, Enrollment, Group])
         .expect("bind");
     db.create_tables().expect("create");

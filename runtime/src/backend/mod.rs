@@ -2,8 +2,10 @@
 //!
 //! Driver errors become [`crate::Error`] in exactly one place per backend.
 
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
+use crate::entity::RowAccess;
 use crate::render::Dialect;
 use crate::value::{Value, ValueRef};
 use crate::Result;
@@ -17,16 +19,33 @@ pub(crate) enum Param<'a> {
     Borrowed(ValueRef<'a>),
 }
 
+/// Receives the rows of a query, whatever the backend's row type.
+pub(crate) trait RowSink {
+    /// Takes one row.
+    fn row<R: RowAccess>(&mut self, row: &R) -> Result<()>;
+}
+
 /// One open connection.
 pub(crate) enum Conn {
     /// SQLite through rusqlite.
     Sqlite(sqlite::SqliteConn),
+    /// PostgreSQL through the `postgres` crate (boxed: its client is large).
+    Postgres(Box<postgres::PgConn>),
 }
 
 impl Conn {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
             Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Whether the connection can go back to the pool.
+    pub(crate) fn is_usable(&self) -> bool {
+        match self {
+            Conn::Sqlite(_) => true,
+            Conn::Postgres(c) => c.is_usable(),
         }
     }
 
@@ -34,17 +53,33 @@ impl Conn {
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         match self {
             Conn::Sqlite(c) => c.execute(sql, params),
+            Conn::Postgres(c) => c.execute(sql, params),
         }
     }
 
-    /// Runs a statement without parameters (several allowed on SQLite).
+    /// Runs a query, handing each row to `sink`.
+    pub(crate) fn query<S: RowSink>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        sink: &mut S,
+    ) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => c.query(sql, params, |row| sink.row(row)),
+            Conn::Postgres(c) => c.query(sql, params, |row| sink.row(row)),
+        }
+    }
+
+    /// Runs statements without parameters.
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => c.execute_batch(sql),
+            Conn::Postgres(c) => c.execute_batch(sql),
         }
     }
 
-    /// Inserts a row and returns the generated key of the `auto` column, if asked for.
+    /// Inserts a row and returns the generated key of the `auto` column, if asked for
+    /// (the SQL ends with `RETURNING` where the dialect needs it).
     pub(crate) fn insert(
         &self,
         sql: &str,
@@ -53,35 +88,34 @@ impl Conn {
     ) -> Result<Option<i64>> {
         match self {
             Conn::Sqlite(c) => c.insert(sql, params, auto),
+            Conn::Postgres(c) => c.insert(sql, params, auto),
         }
     }
 
-    /// Starts a write transaction.
-    pub(crate) fn begin(&self) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE"),
+    /// Starts a write transaction (`serializable`: the strictest isolation the backend has).
+    pub(crate) fn begin(&self, serializable: bool) -> Result<()> {
+        match (self, serializable) {
+            (Conn::Sqlite(c), _) => c.execute_batch("BEGIN IMMEDIATE"),
+            (Conn::Postgres(c), false) => c.execute_batch("BEGIN"),
+            (Conn::Postgres(c), true) => c.execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE"),
         }
     }
 
     /// Commits the write transaction.
     pub(crate) fn commit(&self) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => c.execute_batch("COMMIT"),
-        }
+        self.execute_batch("COMMIT")
     }
 
     /// Rolls the write transaction back.
     pub(crate) fn rollback(&self) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => c.execute_batch("ROLLBACK"),
-        }
+        self.execute_batch("ROLLBACK")
     }
 
-    /// The live columns of a table: (name, declared type, not null, part of the key), or
-    /// `None` when the table does not exist.
+    /// The live columns of a table, or `None` when the table does not exist.
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
         match self {
             Conn::Sqlite(c) => c.table_columns(table),
+            Conn::Postgres(c) => c.table_columns(table),
         }
     }
 }
@@ -100,16 +134,21 @@ pub(crate) fn open(target: &Target) -> Result<Conn> {
     match target {
         Target::SqliteMemory => sqlite::SqliteConn::open_memory().map(Conn::Sqlite),
         Target::SqliteFile(path) => sqlite::SqliteConn::open_file(path).map(Conn::Sqlite),
+        Target::Postgres(config) => {
+            postgres::PgConn::open(config).map(|c| Conn::Postgres(Box::new(c)))
+        }
     }
 }
 
 /// Where a database lives, parsed from its URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) enum Target {
     /// `sqlite::memory:`
     SqliteMemory,
     /// `sqlite:PATH`
     SqliteFile(std::path::PathBuf),
+    /// `postgres://..` / `postgresql://..`
+    Postgres(Box<::postgres::Config>),
 }
 
 impl Target {
@@ -137,9 +176,14 @@ impl Target {
                 }
                 Ok(Target::SqliteFile(path.into()))
             }
-            "postgres" | "postgresql" => Err(invalid(
-                "the PostgreSQL backend is not part of this build yet; use `sqlite:PATH` or `sqlite::memory:`",
-            )),
+            "postgres" | "postgresql" => {
+                if !rest.starts_with("//") {
+                    return Err(invalid(
+                        "expected `postgres://user:password@host:port/database`",
+                    ));
+                }
+                postgres::PgConn::config(url).map(|c| Target::Postgres(Box::new(c)))
+            }
             _ => Err(invalid(&format!(
                 "unknown scheme `{scheme}`: expected `sqlite` (or `postgres`)"
             ))),
@@ -150,7 +194,7 @@ impl Target {
         match self {
             // Every connection to `:memory:` is a database of its own: share one.
             Target::SqliteMemory => 1,
-            Target::SqliteFile(_) => 8,
+            Target::SqliteFile(_) | Target::Postgres(_) => 8,
         }
     }
 }
@@ -161,19 +205,33 @@ mod tests {
 
     #[test]
     fn urls_parse() {
-        assert_eq!(
-            Target::parse("sqlite::memory:").ok(),
-            Some(Target::SqliteMemory)
+        assert!(matches!(
+            Target::parse("sqlite::memory:"),
+            Ok(Target::SqliteMemory)
+        ));
+        assert!(
+            matches!(Target::parse("sqlite:shop.db"), Ok(Target::SqliteFile(p)) if p.to_str() == Some("shop.db"))
         );
-        assert_eq!(
-            Target::parse("sqlite:shop.db").ok(),
-            Some(Target::SqliteFile("shop.db".into()))
+        assert!(
+            matches!(Target::parse("sqlite:///tmp/x.db"), Ok(Target::SqliteFile(p)) if p.to_str() == Some("/tmp/x.db"))
         );
-        assert_eq!(
-            Target::parse("sqlite:///tmp/x.db").ok(),
-            Some(Target::SqliteFile("/tmp/x.db".into()))
-        );
-        for bad in ["", "shop.db", "mysql://x", "sqlite:", "sqlite://"] {
+        assert!(matches!(
+            Target::parse("postgres://u:p@localhost:5433/db"),
+            Ok(Target::Postgres(_))
+        ));
+        assert!(matches!(
+            Target::parse("postgresql://localhost/db"),
+            Ok(Target::Postgres(_))
+        ));
+        for bad in [
+            "",
+            "shop.db",
+            "mysql://x",
+            "sqlite:",
+            "sqlite://",
+            "postgres:db",
+            "postgres://u@h:notaport/db",
+        ] {
             assert!(
                 matches!(Target::parse(bad), Err(crate::Error::InvalidUrl { .. })),
                 "{bad}"

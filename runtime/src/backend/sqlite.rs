@@ -208,6 +208,7 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
             let named = message
                 .split_once(": ")
                 .map(|(_, rest)| rest.split(", ").next().unwrap_or(rest))
+                .filter(|first| !first.contains(' '))
                 .and_then(|first| first.split_once('.'));
             let (tbl, column) = match named {
                 Some((t, c)) => (t.to_string(), Some(c.to_string())),

@@ -1,7 +1,7 @@
 //! What differs between dialects, and `CREATE TABLE` / `CREATE INDEX` text.
 
 use crate::entity::EntityMeta;
-use crate::plan::TextTest;
+use crate::plan::{AggFn, TextTest};
 use crate::types::ColumnType;
 
 use super::quote;
@@ -26,6 +26,10 @@ pub(crate) trait SqlDialect: Sync {
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
     fn auto_key_inline(&self) -> bool;
+    /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
+    fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
+    /// Whether an insert returns its generated key with `RETURNING`.
+    fn returning_auto(&self) -> bool;
 }
 
 /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.

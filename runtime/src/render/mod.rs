@@ -163,21 +163,41 @@ impl Renderer<'_> {
         self.conjunction(" HAVING ", &having);
     }
 
+    /// Whether `node` is one of the projected values (or a column of a projected object).
+    fn projected(&self, node: &Node) -> bool {
+        self.plan.projection.iter().any(|p| match (p, node) {
+            (ProjItem::Expr(e), n) => e == n,
+            (ProjItem::Entity(s), Node::Column { source, .. }) => s == source,
+            (ProjItem::Entity(_), _) => false,
+        })
+    }
+
     fn select(&mut self, key: SqlKey, with_order: bool) {
         let plan = self.plan;
+        // `SELECT DISTINCT a ORDER BY b` is ill-defined (PostgreSQL refuses it): make the rows
+        // distinct by grouping instead, and order each by the least (or, descending, the
+        // greatest) of its `b`s. Same rows on every backend.
+        let grouped_distinct = with_order
+            && key.distinct
+            && !plan.is_aggregated()
+            && plan.order.iter().any(|o| !self.projected(&o.node));
         self.out.push_str("SELECT ");
-        if key.distinct {
+        if key.distinct && !grouped_distinct {
             self.out.push_str("DISTINCT ");
         }
         self.proj_items(&plan.projection);
         self.body();
+        if grouped_distinct {
+            self.out.push_str(" GROUP BY ");
+            self.proj_items(&plan.projection);
+        }
         if with_order {
-            self.order_by(key);
+            self.order_by(key, grouped_distinct);
         }
         self.limit_offset(key);
     }
 
-    fn order_by(&mut self, key: SqlKey) {
+    fn order_by(&mut self, key: SqlKey, grouped: bool) {
         let plan = self.plan;
         if !plan.order.is_empty() {
             self.out.push_str(" ORDER BY ");
@@ -185,7 +205,13 @@ impl Renderer<'_> {
                 if i > 0 {
                     self.out.push_str(", ");
                 }
-                self.node(&o.node);
+                if grouped && !self.projected(&o.node) {
+                    self.out.push_str(if o.desc { "MAX(" } else { "MIN(" });
+                    self.node(&o.node);
+                    self.out.push(')');
+                } else {
+                    self.node(&o.node);
+                }
                 self.out.push_str(self.d.order_suffix(o.desc));
             }
         } else if key.kind == StatementKind::First {
@@ -277,7 +303,7 @@ impl Renderer<'_> {
         }
         self.body();
         if key.limit || key.offset {
-            self.order_by(key);
+            self.order_by(key, false);
             self.limit_offset(key);
         }
         self.out.push_str(") RETURNING ");
@@ -375,7 +401,9 @@ impl Renderer<'_> {
                 self.d.in_list(&mut self.out, *p);
                 self.out.push(')');
             }
-            Node::Agg(f, arg) => {
+            Node::Agg(f, arg, ty) => {
+                let (open, close) = self.d.aggregate_cast(*f, *ty);
+                self.out.push_str(open);
                 self.out.push_str(match f {
                     AggFn::Count => "COUNT(",
                     AggFn::Sum => "SUM(",
@@ -388,6 +416,7 @@ impl Renderer<'_> {
                     None => self.out.push('*'),
                 }
                 self.out.push(')');
+                self.out.push_str(close);
             }
             Node::CountEntity(s) => {
                 if self.plan.sources.len() == 1 {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::SqlDialect;
-use crate::plan::TextTest;
+use crate::plan::{AggFn, TextTest};
 use crate::types::ColumnType;
 
 /// PostgreSQL 12 or newer.
@@ -35,7 +35,7 @@ impl SqlDialect for Postgres {
         let _ = match test {
             TextTest::Contains => write!(out, "(strpos({a}, {b}) > 0)"),
             TextTest::StartsWith => write!(out, "starts_with({a}, {b})"),
-            TextTest::EndsWith => write!(out, "(right({a}, length({b})) = {b})"),
+            TextTest::EndsWith => write!(out, "(right({a}, length(CAST({b} AS TEXT))) = {b})"),
         };
     }
 
@@ -60,6 +60,21 @@ impl SqlDialect for Postgres {
             (ColumnType::Text, _) => "TEXT",
             (ColumnType::Blob, _) => "BYTEA",
         }
+    }
+
+    fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
+        // SUM of integers is `numeric` and AVG of integers is `numeric` on PostgreSQL.
+        match (f, ty) {
+            (AggFn::Sum, Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt)) => {
+                ("CAST(", " AS BIGINT)")
+            }
+            (AggFn::Avg, _) => ("CAST(", " AS DOUBLE PRECISION)"),
+            _ => ("", ""),
+        }
+    }
+
+    fn returning_auto(&self) -> bool {
+        true
     }
 
     fn auto_key_inline(&self) -> bool {

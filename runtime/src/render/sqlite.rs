@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::SqlDialect;
-use crate::plan::TextTest;
+use crate::plan::{AggFn, TextTest};
 use crate::types::ColumnType;
 
 /// SQLite 3 (bundled with rusqlite).
@@ -60,6 +60,14 @@ impl SqlDialect for Sqlite {
             ColumnType::Text => "TEXT",
             ColumnType::Blob => "BLOB",
         }
+    }
+
+    fn aggregate_cast(&self, _f: AggFn, _ty: Option<ColumnType>) -> (&'static str, &'static str) {
+        ("", "")
+    }
+
+    fn returning_auto(&self) -> bool {
+        false
     }
 
     fn auto_key_inline(&self) -> bool {

@@ -1,0 +1,466 @@
+//! PostgreSQL through the `postgres` crate: statements prepared once per connection and kept
+//! in an LRU cache, values bound by the type the server expects, rows read by position.
+
+use std::cell::RefCell;
+use std::error::Error as StdError;
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use lru::LruCache;
+use postgres::error::SqlState;
+use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+use postgres::{Client, Config, NoTls, Statement};
+
+use super::{LiveColumn, Param};
+use crate::entity::RowAccess;
+use crate::error::ConstraintKind;
+use crate::value::{Value, ValueRef};
+use crate::{Error, Result};
+
+/// How many prepared statements each connection keeps.
+const STATEMENT_CACHE: usize = 256;
+/// How long opening a connection may take unless the URL says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open PostgreSQL connection.
+pub(crate) struct PgConn {
+    client: RefCell<Client>,
+    statements: RefCell<LruCache<String, Statement>>,
+}
+
+/// Where a server is, for messages.
+fn describe(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!("{host}:{port}")
+}
+
+/// A failure to reach a server, naming it.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to PostgreSQL at {address}: {source}")]
+pub struct ConnectError {
+    /// `host:port`.
+    pub address: String,
+    #[source]
+    source: postgres::Error,
+}
+
+impl PgConn {
+    /// Parses a `postgres://` URL.
+    pub(crate) fn config(url: &str) -> Result<Config> {
+        let mut config: Config = url
+            .parse()
+            .map_err(|e: postgres::Error| Error::InvalidUrl {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        Ok(config)
+    }
+
+    pub(crate) fn open(config: &Config) -> Result<Self> {
+        let client = config.connect(NoTls).map_err(|source| {
+            Error::backend(ConnectError {
+                address: describe(config),
+                source,
+            })
+        })?;
+        Ok(PgConn {
+            client: RefCell::new(client),
+            statements: RefCell::new(LruCache::new(
+                NonZeroUsize::new(STATEMENT_CACHE).unwrap_or(NonZeroUsize::MIN),
+            )),
+        })
+    }
+
+    pub(crate) fn is_usable(&self) -> bool {
+        self.client
+            .try_borrow()
+            .map(|c| !c.is_closed())
+            .unwrap_or(false)
+    }
+
+    fn statement(&self, sql: &str) -> Result<Statement> {
+        if let Some(s) = self.statements.borrow_mut().get(sql) {
+            return Ok(s.clone());
+        }
+        let stmt = self
+            .client
+            .borrow_mut()
+            .prepare(sql)
+            .map_err(|e| map_error(e, None))?;
+        self.statements
+            .borrow_mut()
+            .put(sql.to_string(), stmt.clone());
+        Ok(stmt)
+    }
+
+    pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        let stmt = self.statement(sql)?;
+        let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        self.client
+            .borrow_mut()
+            .execute(&stmt, &refs)
+            .map_err(|e| map_error(e, None))
+    }
+
+    pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(|e| map_error(e, None))
+    }
+
+    /// Runs an `INSERT .. RETURNING key` (when `auto`) and returns the key.
+    pub(crate) fn insert(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        auto: bool,
+    ) -> Result<Option<i64>> {
+        if !auto {
+            self.execute(sql, params)?;
+            return Ok(None);
+        }
+        let mut key = None;
+        self.query(sql, params, |row| {
+            if let ValueRef::Int(i) = row.value(0)? {
+                key = Some(i);
+            }
+            Ok(())
+        })?;
+        Ok(key)
+    }
+
+    pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], mut f: F) -> Result<()>
+    where
+        F: FnMut(&PgRow<'_>) -> Result<()>,
+    {
+        let stmt = self.statement(sql)?;
+        let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&stmt, &refs)
+            .map_err(|e| map_error(e, None))?;
+        for row in &rows {
+            f(&PgRow(row))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
+        let sql = "SELECT c.column_name::text, c.data_type::text, (c.is_nullable = 'NO'), \
+                   EXISTS (SELECT 1 FROM information_schema.table_constraints tc \
+                           JOIN information_schema.key_column_usage k \
+                             ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema \
+                           WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = c.table_schema \
+                             AND tc.table_name = c.table_name AND k.column_name = c.column_name) \
+                   FROM information_schema.columns c \
+                   WHERE c.table_schema = current_schema() AND c.table_name = $1 \
+                   ORDER BY c.ordinal_position";
+        let owned = Value::Text(table.to_string());
+        let mut cols = Vec::new();
+        self.query(sql, &[Param::Owned(&owned)], |row| {
+            let text = |i| match row.value(i) {
+                Ok(ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+                _ => String::new(),
+            };
+            let flag = |i| matches!(row.value(i), Ok(ValueRef::Int(1)));
+            cols.push(LiveColumn {
+                name: text(0),
+                ty: text(1),
+                not_null: flag(2),
+                primary_key: flag(3),
+            });
+            Ok(())
+        })?;
+        Ok((!cols.is_empty()).then_some(cols))
+    }
+}
+
+/// A row being read.
+pub(crate) struct PgRow<'a>(&'a postgres::Row);
+
+/// A column's bytes as the server sent them (binary format), with its type.
+struct Raw<'a> {
+    ty: Type,
+    bytes: &'a [u8],
+}
+
+impl<'a> FromSql<'a> for Raw<'a> {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
+        Ok(Raw {
+            ty: ty.clone(),
+            bytes: raw,
+        })
+    }
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
+    b.get(..N).and_then(|s| s.try_into().ok())
+}
+
+/// PostgreSQL's binary NUMERIC: an integer when it has no fraction and fits, else a float.
+fn numeric(b: &[u8]) -> Option<ValueRef<'static>> {
+    let ndigits = i16::from_be_bytes(be(b)?) as usize;
+    let weight = i16::from_be_bytes(be(&b[2..])?) as i32;
+    let sign = u16::from_be_bytes(be(&b[4..])?);
+    let dscale = u16::from_be_bytes(be(&b[6..])?);
+    if sign == 0xC000 {
+        return Some(ValueRef::Real(f64::NAN));
+    }
+    let mut digits = Vec::with_capacity(ndigits);
+    for i in 0..ndigits {
+        digits.push(i16::from_be_bytes(be(&b[8 + 2 * i..])?) as i64);
+    }
+    let negative = sign == 0x4000;
+    let integral = dscale == 0 && digits.len() as i32 <= weight + 1;
+    if integral {
+        let mut acc: i64 = 0;
+        for i in 0..=weight.max(-1) {
+            let d = digits.get(i as usize).copied().unwrap_or(0);
+            acc = acc.checked_mul(10_000)?.checked_add(d)?;
+        }
+        return Some(ValueRef::Int(if negative { -acc } else { acc }));
+    }
+    let mut f = 0f64;
+    for (i, d) in digits.iter().enumerate() {
+        f += *d as f64 * 10_000f64.powi(weight - i as i32);
+    }
+    Some(ValueRef::Real(if negative { -f } else { f }))
+}
+
+impl RowAccess for PgRow<'_> {
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        let raw: Option<Raw<'_>> = self.0.try_get(idx).map_err(|e| map_error(e, None))?;
+        let Some(Raw { ty, bytes }) = raw else {
+            return Ok(ValueRef::Null);
+        };
+        let bad = || Error::Decode {
+            column: format!("#{idx}"),
+            expected: "a value Colt can read".to_string(),
+            found: format!("{} value of {} bytes", ty.name(), bytes.len()),
+        };
+        let v = match ty {
+            Type::BOOL => ValueRef::Int(i64::from(bytes.first().is_some_and(|b| *b != 0))),
+            Type::INT2 => ValueRef::Int(i16::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+            Type::INT4 => ValueRef::Int(i32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+            Type::OID => ValueRef::Int(u32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+            Type::INT8 => ValueRef::Int(i64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
+            Type::FLOAT4 => ValueRef::Real(f32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+            Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
+            Type::NUMERIC => numeric(bytes).ok_or_else(bad)?,
+            Type::BYTEA => ValueRef::Blob(bytes),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+                ValueRef::Text(bytes)
+            }
+            _ => return Err(bad()),
+        };
+        Ok(v)
+    }
+}
+
+/// A parameter encoded as the type the server inferred for its placeholder.
+#[derive(Debug)]
+struct PgParam<'a>(Param<'a>);
+
+fn mismatch(v: &str, ty: &Type) -> Box<dyn StdError + Sync + Send> {
+    format!("cannot send {v} as a PostgreSQL {}", ty.name()).into()
+}
+
+fn encode(
+    v: ValueRef<'_>,
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    match v {
+        ValueRef::Null => Ok(IsNull::Yes),
+        ValueRef::Int(i) => match *ty {
+            Type::BOOL => (i != 0).to_sql(ty, out),
+            Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
+            Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+            Type::INT8 => i.to_sql(ty, out),
+            Type::OID => u32::try_from(i)?.to_sql(ty, out),
+            Type::FLOAT4 => (i as f32).to_sql(ty, out),
+            Type::FLOAT8 => (i as f64).to_sql(ty, out),
+            Type::TEXT | Type::VARCHAR | Type::UNKNOWN => i.to_string().to_sql(ty, out),
+            _ => Err(mismatch("an integer", ty)),
+        },
+        ValueRef::Real(f) => match *ty {
+            Type::FLOAT4 => (f as f32).to_sql(ty, out),
+            Type::FLOAT8 => f.to_sql(ty, out),
+            Type::TEXT | Type::VARCHAR | Type::UNKNOWN => f.to_string().to_sql(ty, out),
+            _ => Err(mismatch("a float", ty)),
+        },
+        ValueRef::Text(t) => {
+            let s = std::str::from_utf8(t)?;
+            match *ty {
+                Type::BYTEA => t.to_sql(ty, out),
+                _ => s.to_sql(&Type::TEXT, out),
+            }
+        }
+        ValueRef::Blob(b) => b.to_sql(&Type::BYTEA, out),
+    }
+}
+
+fn encode_list(
+    items: &[Value],
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    let Kind::Array(elem) = ty.kind() else {
+        return Err(mismatch("a list", ty));
+    };
+    let ints = || {
+        items
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => Ok(Some(*i)),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<i64>>, _>>()
+    };
+    match *elem {
+        Type::INT8 => ints()?.to_sql(ty, out),
+        Type::INT4 => ints()?
+            .into_iter()
+            .map(|v| v.map(i32::try_from).transpose())
+            .collect::<Result<Vec<_>, _>>()?
+            .to_sql(ty, out),
+        Type::INT2 => ints()?
+            .into_iter()
+            .map(|v| v.map(i16::try_from).transpose())
+            .collect::<Result<Vec<_>, _>>()?
+            .to_sql(ty, out),
+        Type::BOOL => ints()?
+            .into_iter()
+            .map(|v| v.map(|i| i != 0))
+            .collect::<Vec<_>>()
+            .to_sql(ty, out),
+        Type::FLOAT8 | Type::FLOAT4 => items
+            .iter()
+            .map(|v| match v {
+                Value::Real(f) => Ok(Some(*f)),
+                Value::Int(i) => Ok(Some(*i as f64)),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<f64>>, _>>()?
+            .to_sql(&Type::FLOAT8_ARRAY, out),
+        Type::BYTEA => items
+            .iter()
+            .map(|v| match v {
+                Value::Blob(b) => Ok(Some(b.as_slice())),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<&[u8]>>, _>>()?
+            .to_sql(ty, out),
+        _ => items
+            .iter()
+            .map(|v| match v {
+                Value::Text(s) => Ok(Some(s.as_str())),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<&str>>, _>>()?
+            .to_sql(&Type::TEXT_ARRAY, out),
+    }
+}
+
+impl ToSql for PgParam<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match self.0 {
+            Param::Owned(Value::List(items)) => encode_list(items, ty, out),
+            Param::Owned(v) => encode(v.as_ref(), ty, out),
+            Param::Borrowed(v) => encode(v, ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// Turns a `postgres` error into Colt's.
+pub(crate) fn map_error(e: postgres::Error, table: Option<&str>) -> Error {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        let kind = if *code == SqlState::UNIQUE_VIOLATION {
+            Some(ConstraintKind::Unique)
+        } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+            Some(ConstraintKind::ForeignKey)
+        } else if *code == SqlState::NOT_NULL_VIOLATION {
+            Some(ConstraintKind::NotNull)
+        } else if *code == SqlState::CHECK_VIOLATION {
+            Some(ConstraintKind::Check)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            let column = db.column().map(str::to_string).or_else(|| {
+                // "Key (name)=(Books) already exists."
+                db.detail()
+                    .and_then(|d| d.strip_prefix("Key ("))
+                    .and_then(|d| d.split_once(')'))
+                    .map(|(c, _)| c.to_string())
+            });
+            return Error::Constraint {
+                kind,
+                table: db.table().or(table).unwrap_or("").to_string(),
+                column,
+                message: db.message().to_string(),
+            };
+        }
+        if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+        {
+            return Error::SerializationFailure(db.message().to_string());
+        }
+        let mut message = format!("{} (SQLSTATE {})", db.message(), code.code());
+        if let Some(detail) = db.detail() {
+            message.push_str(": ");
+            message.push_str(detail);
+        }
+        return Error::backend(ServerError { message, source: e });
+    }
+    // "error serializing parameter 0" alone hides the cause: name it.
+    match std::error::Error::source(&e) {
+        Some(cause) => {
+            let message = format!("{e}: {cause}");
+            Error::backend(ServerError { message, source: e })
+        }
+        None => Error::backend(e),
+    }
+}
+
+/// An error of the server (or of the driver), with the message PostgreSQL gave.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ServerError {
+    message: String,
+    #[source]
+    source: postgres::Error,
+}
