@@ -66,6 +66,6 @@ pub mod prelude {
     pub use colt_macros::{select, Entity};
     pub use colt_runtime::dsl::{avg, count, desc, exists, max, min, sum};
     pub use colt_runtime::{
-        schema, ConstraintKind, Database, Dialect, Error, Obj, Query, Result, Transaction,
+        schema, ConstraintKind, Database, Dialect, Error, Obj, Query, Ref, Result, Set, Transaction,
     };
 }

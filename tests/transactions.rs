@@ -89,7 +89,7 @@ fn a_query_never_overwrites_changes_in_memory() -> colt::Result<()> {
 }
 
 #[test]
-fn new_objects_get_their_auto_key_at_flush() -> colt::Result<()> {
+fn new_objects_are_inserted_at_once_with_their_auto_key() -> colt::Result<()> {
     each_backend(|backend| {
         let db = backend.shop();
         db.transaction(|tx| {
@@ -98,7 +98,7 @@ fn new_objects_get_their_auto_key_at_flush() -> colt::Result<()> {
                 .price(9900)
                 .category_id(1)
                 .insert(tx)?;
-            assert_eq!(p.key(), 0, "not inserted yet");
+            assert_eq!(p.key(), 7, "inserted at once: the key is known");
             // Defaults and options the builder was not given.
             assert!(p.in_stock());
             assert_eq!(p.description(), None);
@@ -247,8 +247,9 @@ fn a_failed_flush_closes_the_transaction() -> colt::Result<()> {
         let db = backend.shop();
         let tx = db.begin()?;
         let d = dune(&tx)?;
-        Category::build().name("Books").insert(&tx)?;
-        assert!(matches!(tx.flush(), Err(Error::Constraint { .. })));
+        d.set(|p| p.price = 2)?;
+        let dup = Category::build().name("Books").insert(&tx);
+        assert!(matches!(dup, Err(Error::Constraint { .. })));
         assert!(matches!(
             d.set(|p| p.price = 1),
             Err(Error::TransactionClosed)

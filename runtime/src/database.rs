@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::backend::{self, Conn, LiveColumn, Target};
 use crate::entity::{EntityMeta, Schema};
-use crate::render::{create_table_sql, Dialect};
+use crate::render::{create_table_sql, dependency_order, Dialect};
 use crate::transaction::Transaction;
 use crate::types::ColumnType;
 use crate::{Error, Result};
@@ -157,6 +157,38 @@ impl Database {
             seen.push(e);
         }
         let mut bound = self.inner.schema.write().unwrap_or_else(|e| e.into_inner());
+        let all: Vec<&'static EntityMeta> = bound
+            .entities
+            .iter()
+            .copied()
+            .chain(seen.iter().copied())
+            .collect();
+        let mut problems = Vec::new();
+        for e in &seen {
+            for rel in e.relations {
+                let target = (rel.target)();
+                if !all.iter().any(|b| std::ptr::eq(*b, target)) {
+                    problems.push(format!(
+                        "`{}.{}` refers to `{}`, which is not bound: add it to `schema![..]`",
+                        e.name, rel.field, target.name
+                    ));
+                    continue;
+                }
+                if target.primary_key.len() != 1 && rel.column.is_some() {
+                    problems.push(format!(
+                        "`{}.{}` refers to `{}`, whose primary key has several columns: references to composite keys are not supported yet",
+                        e.name, rel.field, target.name
+                    ));
+                    continue;
+                }
+                if let Err(p) = crate::navigate::partner(e, rel) {
+                    problems.push(p);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::SchemaMismatch(problems.join("; ")));
+        }
         for e in seen {
             if !bound.entities.iter().any(|b| std::ptr::eq(*b, e)) {
                 bound.entities.push(e);
@@ -184,7 +216,7 @@ impl Database {
         let dialect = self.dialect().syntax();
         let tx = self.begin()?;
         tx.ensure_writing()?;
-        for e in entities {
+        for e in dependency_order(&entities) {
             for stmt in create_table_sql(dialect, e) {
                 tx.conn()?.execute_batch(&stmt)?;
             }

@@ -50,6 +50,8 @@ pub struct EntityMeta {
     pub primary_key: &'static [usize],
     /// Whether optimistic checks are on (`#[colt(optimistic = false)]` turns them off).
     pub optimistic: bool,
+    /// The relationship fields (`Ref`, `Option<Ref>`, `Set`).
+    pub relations: &'static [crate::relation::RelationMeta],
 }
 
 impl EntityMeta {
@@ -82,7 +84,7 @@ pub trait Entity: Sized + Clone + 'static {
     /// The primary key: the field's type, or a tuple for a composite key.
     type Key: Hash + Eq + Clone + Debug + 'static;
     /// The typed column handles a query uses (`ProductColumns`).
-    type Columns: Copy;
+    type Columns: crate::expr::EntityColumns<Entity = Self>;
     /// The per-attribute getters reached through `Obj<Self>` (`obj.price()`).
     type Accessor: crate::obj::Accessor<Self>;
 

@@ -173,13 +173,39 @@ impl Node {
     }
 }
 
-/// One query variable: an entity and the name the user gave it.
+/// How a source is joined to one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `INNER JOIN`: a required reference, or a generator over a collection.
+    Inner,
+    /// `LEFT JOIN`: an optional reference (the row stays when there is nothing to join).
+    Left,
+}
+
+/// `JOIN this ON this.column = parent.parent_column`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Join {
+    /// Inner or left.
+    pub kind: JoinKind,
+    /// The source joined to.
+    pub parent: u16,
+    /// The column of the parent.
+    pub parent_column: u16,
+    /// The column of this source.
+    pub column: u16,
+}
+
+/// One table in the query: a query variable, or a table reached by navigation.
 #[derive(Debug, Clone)]
 pub struct Source {
     /// The entity ranged over.
     pub entity: &'static EntityMeta,
     /// The SQL alias (the user's variable name, made unique).
     pub alias: String,
+    /// How it is joined; `None` for a generator over a whole entity (a cross join).
+    pub join: Option<Join>,
+    /// Whether it is a query variable (navigation joins are not: they never repeat rows).
+    pub variable: bool,
 }
 
 /// One item of the projection.
@@ -225,6 +251,8 @@ pub struct Plan {
     pub order: Vec<OrderItem>,
     /// How many parameters a run binds.
     pub param_count: usize,
+    /// Relationships the plan could not resolve (reported when it runs).
+    pub problems: Vec<String>,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
 
@@ -246,6 +274,7 @@ impl Clone for Plan {
             projection: self.projection.clone(),
             order: self.order.clone(),
             param_count: self.param_count,
+            problems: self.problems.clone(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -260,6 +289,7 @@ impl Plan {
             projection: Vec::new(),
             order: Vec::new(),
             param_count: 0,
+            problems: Vec::new(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -293,7 +323,9 @@ impl Plan {
         if self.is_aggregated() {
             return false;
         }
-        (0..self.sources.len() as u16).any(|s| !self.projects_key_of(s))
+        (0..self.sources.len() as u16)
+            .filter(|s| self.sources[*s as usize].variable)
+            .any(|s| !self.projects_key_of(s))
     }
 
     fn projects_key_of(&self, source: u16) -> bool {

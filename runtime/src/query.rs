@@ -173,6 +173,9 @@ impl<R> Query<R> {
         limit: Option<i64>,
         mut each: impl FnMut(T),
     ) -> Result<()> {
+        if let Some(problem) = self.plan.problems.first() {
+            return Err(Error::SchemaMismatch(problem.clone()));
+        }
         tx.flush()?;
         let mut key = self.key(tx.dialect(), kind);
         key.limit = limit.is_some();
@@ -392,6 +395,20 @@ impl<T: Entity> FromRow for Obj<T> {
         *idx += T::meta().columns.len();
         let weak = tx.weak();
         tx.shared.maps.borrow_mut().of::<T>().merge(fresh, &weak)
+    }
+}
+
+/// An optional reference's object: `None` when the joined row is missing.
+impl<T: Entity> FromRow for Option<Obj<T>> {
+    #[inline]
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self> {
+        let meta = T::meta();
+        let key_at = *idx + meta.primary_key.first().copied().unwrap_or(0);
+        if matches!(row.value(key_at)?, crate::ValueRef::Null) {
+            *idx += meta.columns.len();
+            return Ok(None);
+        }
+        Obj::<T>::from_row(row, idx, tx).map(Some)
     }
 }
 

@@ -7,8 +7,9 @@ use lru::LruCache;
 
 use crate::entity::Entity;
 use crate::expr::{Desc, EntityExpr, Expr};
+use crate::navigate::{self, SetCol};
 use crate::obj::Obj;
-use crate::plan::{BinOp, Node, OrderItem, Plan, ProjItem, Source};
+use crate::plan::{BinOp, Node, OrderItem, Plan, ProjItem};
 use crate::query::{FromRow, Query};
 use crate::types::{Condition, SqlType};
 use crate::value::Value;
@@ -27,18 +28,12 @@ impl PlanBuilder {
 
     /// Adds a query variable ranging over `E`, named `alias` in SQL.
     pub fn source<E: Entity>(&mut self, alias: &str) -> E::Columns {
-        let index = self.plan.sources.len();
-        let mut name = alias.to_string();
-        let mut n = 1;
-        while self.plan.sources.iter().any(|s| s.alias == name) {
-            n += 1;
-            name = format!("{alias}_{n}");
-        }
-        self.plan.sources.push(Source {
-            entity: E::meta(),
-            alias: name,
-        });
-        E::columns(index as u16)
+        E::columns(navigate::push(E::meta(), alias, None, true))
+    }
+
+    /// Adds a query variable ranging over a collection (`for o in c.orders`).
+    pub fn source_set<E: Entity>(&mut self, set: &SetCol<E>, alias: &str) -> E::Columns {
+        E::columns(set.range(alias))
     }
 
     /// Adds a condition (ANDed with the others). Top-level `&&`s are split, so that the
@@ -98,6 +93,13 @@ impl<E: Entity> Projection for EntityExpr<E> {
     type Row = Obj<E>;
     fn push_items(self, out: &mut Vec<ProjItem>) {
         out.push(ProjItem::Entity(self.source));
+    }
+}
+
+impl<E: Entity> Projection for crate::expr::OptEntityExpr<E> {
+    type Row = Option<Obj<E>>;
+    fn push_items(self, out: &mut Vec<ProjItem>) {
+        out.push(ProjItem::Entity(self.0.source));
     }
 }
 
@@ -200,10 +202,14 @@ impl QuerySite {
         let plan = self
             .plan
             .get_or_init(|| {
+                navigate::begin(Vec::new());
                 let mut b = PlanBuilder::new(Plan::new(Vec::new()), 0);
                 let projection = build(&mut b);
                 let mut plan = b.plan;
                 projection.push_items(&mut plan.projection);
+                let (sources, problems) = navigate::finish();
+                plan.sources = sources;
+                plan.problems = problems;
                 Arc::new(plan)
             })
             .clone();
@@ -301,9 +307,14 @@ impl RefineSite {
         let refined = match R::vars(base_plan) {
             Some(vars) => {
                 let offset = base.params().len();
+                navigate::begin(base_plan.sources.clone());
                 let mut b = PlanBuilder::new((**base_plan).clone(), offset);
                 build(&mut b, vars);
-                Arc::new(b.plan)
+                let mut plan = b.plan;
+                let (sources, problems) = navigate::finish();
+                plan.sources = sources;
+                plan.problems.extend(problems);
+                Arc::new(plan)
             }
             // The projection is not the objects the types promise: keep the query as it is.
             None => base_plan.clone(),

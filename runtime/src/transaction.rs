@@ -218,16 +218,19 @@ impl Transaction {
         })
     }
 
-    /// Registers a new object; it is inserted at the next flush (an `auto` key is filled in
-    /// then). Used by the builders the derive generates (`Product::build()...insert(tx)`).
+    /// Inserts a new object now (after any pending changes), so that an `auto` key is known
+    /// at once and a new object can be referred to right away. Used by the builders the derive
+    /// generates (`Product::build()...insert(tx)`).
     ///
     /// # Errors
-    /// [`Error::TransactionClosed`].
+    /// [`Error::TransactionClosed`]; a constraint violation (the transaction is then rolled
+    /// back and closed, as for any failed flush).
     pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
         self.check_open()?;
         let obj = Obj::create(value, ObjState::New, Rc::downgrade(&self.shared));
         obj.0.queued.set(true);
         self.shared.pending.borrow_mut().push(obj.0.clone());
+        self.flush()?;
         Ok(obj)
     }
 

@@ -488,3 +488,24 @@ impl IntoOption<String> for Option<&str> {
         self.map(str::to_owned)
     }
 }
+
+impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<crate::Ref<T>> {
+    fn into_option(self) -> Option<crate::Ref<T>> {
+        self
+    }
+}
+impl<T: crate::Entity> IntoOption<crate::Ref<T>> for crate::Ref<T> {
+    fn into_option(self) -> Option<crate::Ref<T>> {
+        Some(self)
+    }
+}
+impl<T: crate::Entity> IntoOption<crate::Ref<T>> for &crate::Obj<T> {
+    fn into_option(self) -> Option<crate::Ref<T>> {
+        Some(self.into())
+    }
+}
+impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<&crate::Obj<T>> {
+    fn into_option(self) -> Option<crate::Ref<T>> {
+        self.map(Into::into)
+    }
+}

@@ -4,7 +4,8 @@
 use colt::prelude::*;
 
 mod backends;
-pub use backends::each_backend;
+#[allow(unused_imports)]
+pub use backends::{each_backend, Backend};
 
 #[derive(Entity, Debug, Clone, PartialEq)]
 pub struct Category {

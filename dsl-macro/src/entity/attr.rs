@@ -19,6 +19,8 @@ pub(crate) struct FieldAttrs {
     pub volatile: bool,
     pub column: Option<String>,
     pub default: Option<syn::Expr>,
+    pub reverse: Option<syn::LitStr>,
+    pub cascade_delete: Option<syn::Path>,
 }
 
 const STRUCT_KEYS: &[&str] = &["table", "optimistic"];
@@ -30,6 +32,8 @@ const FIELD_KEYS: &[&str] = &[
     "column",
     "default",
     "volatile",
+    "reverse",
+    "cascade_delete",
 ];
 
 fn unknown(errors: &mut Errors, path: &syn::Path, keys: &[&str], place: &str) {
@@ -113,12 +117,11 @@ pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs
             } else if STRUCT_KEYS.iter().any(|k| p.is_ident(k)) {
                 errors.at(p, "this attribute belongs on the struct, not on a field");
                 skip_value(&meta)?;
-            } else if p.is_ident("reverse") || p.is_ident("cascade_delete") {
-                errors.at(
-                    p,
-                    "`reverse` and `cascade_delete` apply to relationship fields (`Ref<T>`, `Set<T>`), which this version of Colt does not support yet",
-                );
-                skip_value(&meta)?;
+            } else if p.is_ident("reverse") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                out.reverse = Some(lit);
+            } else if p.is_ident("cascade_delete") {
+                out.cascade_delete = Some(p.clone());
             } else {
                 unknown(errors, p, FIELD_KEYS, "field");
                 skip_value(&meta)?;

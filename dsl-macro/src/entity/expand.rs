@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::entity::model::{Entity, Field};
+use crate::entity::model::{Entity, Field, Rel};
 
 fn camel(name: &str) -> String {
     let mut out = String::new();
@@ -29,16 +29,88 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let builder_ty = format_ident!("{}Builder", name);
     let vis = e.vis;
     let fields = &e.fields;
-    let idents: Vec<&syn::Ident> = fields.iter().map(|f| f.ident).collect();
-    let tys: Vec<&syn::Type> = fields.iter().map(|f| f.ty).collect();
-    let positions: Vec<usize> = (0..fields.len()).collect();
+    // The columns: every field but the `Set`s.
+    let cols: Vec<&Field> = fields.iter().filter(|f| !f.is_set()).collect();
+    let sets: Vec<&Field> = fields.iter().filter(|f| f.is_set()).collect();
+    let idents: Vec<&syn::Ident> = cols.iter().map(|f| f.ident).collect();
+    let tys: Vec<&syn::Type> = cols.iter().map(|f| f.ty).collect();
+    let positions: Vec<usize> = (0..cols.len()).collect();
+    let set_idents: Vec<&syn::Ident> = sets.iter().map(|f| f.ident).collect();
     let p = quote!(::colt::__private);
+
+    // Relationships, in field order; a reference knows its column's position.
+    let relation_fields: Vec<&Field> = fields.iter().filter(|f| f.relation.is_some()).collect();
+    let relation_metas = relation_fields.iter().map(|f| {
+        let Some((rel, target)) = &f.relation else {
+            return quote!();
+        };
+        let field = f.ident.to_string();
+        let field = field.trim_start_matches("r#");
+        let kind = match rel {
+            Rel::Ref => quote!(#p::RelKind::Ref),
+            Rel::OptionalRef => quote!(#p::RelKind::OptionalRef),
+            Rel::Set => quote!(#p::RelKind::Set),
+        };
+        let reverse = match &f.reverse {
+            Some(r) => quote!(::core::option::Option::Some(#r)),
+            None => quote!(::core::option::Option::None),
+        };
+        let column = match cols.iter().position(|c| c.ident == f.ident) {
+            Some(i) => quote!(::core::option::Option::Some(#i)),
+            None => quote!(::core::option::Option::None),
+        };
+        let cascade = f.cascade_delete;
+        quote_spanned! {target.span()=>
+            #p::RelationMeta {
+                field: #field,
+                kind: #kind,
+                target: <#target as #p::Entity>::meta,
+                reverse: #reverse,
+                column: #column,
+                cascade_delete: #cascade,
+            }
+        }
+    });
+    // Column handles: plain columns, references (which navigate), sets (which range).
+    let handle_tys: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| match &f.relation {
+            Some((Rel::Ref, t)) => quote!(#p::RefCol<#t>),
+            Some((Rel::OptionalRef, t)) => quote!(#p::OptRefCol<#t>),
+            Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
+            None => {
+                let ty = f.ty;
+                quote!(#p::Col<#ty>)
+            }
+        })
+        .collect();
+    let all_idents: Vec<&syn::Ident> = fields.iter().map(|f| f.ident).collect();
+    let handle_inits = fields.iter().map(|f| {
+        let ident = f.ident;
+        match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
+            (Some((Rel::Set, _)), _) => {
+                let r = relation_fields
+                    .iter()
+                    .position(|g| g.ident == f.ident)
+                    .unwrap_or(0);
+                quote!(#ident: #p::SetCol::new(source, <Self as #p::Entity>::meta, #r))
+            }
+            (Some((Rel::Ref, _)), Some(i)) => quote!(#ident: #p::RefCol::new(source, #i as u16)),
+            (Some((Rel::OptionalRef, _)), Some(i)) => {
+                quote!(#ident: #p::OptRefCol::new(source, #i as u16))
+            }
+            (_, i) => {
+                let i = i.unwrap_or(0);
+                quote!(#ident: #p::Col::new(source, #i as u16))
+            }
+        }
+    });
 
     // Metadata.
     let name_str = name.to_string();
     let table = &e.table;
     let optimistic = e.optimistic;
-    let column_metas = fields.iter().map(|f| {
+    let column_metas = cols.iter().map(|f| {
         let ty = f.ty;
         let field = f.ident.to_string();
         let field = field.trim_start_matches("r#");
@@ -59,7 +131,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             }
         }
     });
-    let pk_positions: Vec<usize> = fields
+    let pk_positions: Vec<usize> = cols
         .iter()
         .enumerate()
         .filter(|(_, f)| f.primary_key)
@@ -83,7 +155,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             quote!(::std::vec![#(#p::SqlType::to_value_ref(&key.#n).to_owned_value()),*]),
         )
     };
-    let qualified: Vec<String> = fields
+    let qualified: Vec<String> = cols
         .iter()
         .map(|f| format!("{}.{}", table, f.column))
         .collect();
@@ -98,7 +170,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let first = idents[0];
 
     // Accessors: one getter per attribute, reading that column alone.
-    let getters = fields.iter().enumerate().map(|(i, f)| {
+    let getters = cols.iter().enumerate().map(|(i, f)| {
         let (ident, ty, fvis) = (f.ident, f.ty, f.vis);
         let doc = format!(
             "The `{}` attribute (counts as a read of that column only).",
@@ -124,17 +196,20 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             )
         })
         .collect();
-    let optional: Vec<&Field> = fields.iter().filter(|f| !f.required() && !f.auto).collect();
+    let optional: Vec<&Field> = fields
+        .iter()
+        .filter(|f| !f.required() && !f.auto && !f.is_set())
+        .collect();
     let req_idents: Vec<&syn::Ident> = required.iter().map(|f| f.ident).collect();
     let opt_idents: Vec<&syn::Ident> = optional.iter().map(|f| f.ident).collect();
     let opt_tys: Vec<&syn::Type> = optional.iter().map(|f| f.ty).collect();
     let required_setters = required.iter().enumerate().map(|(k, f)| {
         let (ident, ty, fvis) = (f.ident, f.ty, f.vis);
         let out_params = state_params.iter().enumerate().map(|(j, s)| {
-            if j == k { quote!(#p::Set<#ty>) } else { quote!(#s) }
+            if j == k { quote!(#p::Given<#ty>) } else { quote!(#s) }
         });
         let moves = req_idents.iter().map(|r| {
-            if *r == ident { quote!(#r: #p::Set(::core::convert::Into::into(value))) } else { quote!(#r: self.#r) }
+            if *r == ident { quote!(#r: #p::Given(::core::convert::Into::into(value))) } else { quote!(#r: self.#r) }
         });
         let doc = format!("Sets `{ident}` (required).");
         quote! {
@@ -171,7 +246,9 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     });
     let value_fields = fields.iter().map(|f| {
         let ident = f.ident;
-        if f.auto {
+        if f.is_set() {
+            quote!(#ident: #p::Set::new())
+        } else if f.auto {
             quote!(#ident: ::core::default::Default::default())
         } else if f.required() {
             quote!(#ident: self.#ident.0)
@@ -191,7 +268,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     });
     let set_states = required.iter().map(|f| {
         let ty = f.ty;
-        quote!(#p::Set<#ty>)
+        quote!(#p::Given<#ty>)
     });
     let builder_doc = format!(
         "Builds a new `{name}`: `{name}::build()`, a setter per attribute, then `.insert(tx)`. Every required attribute ({}) must be set before `insert` compiles.",
@@ -210,12 +287,11 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
 
     quote! {
         #[doc = #columns_doc]
-        #[derive(Clone, Copy)]
         #[allow(dead_code)]
         #vis struct #columns_ty {
             #(
                 #[doc = "A column handle."]
-                pub #idents: #p::Col<#tys>,
+                pub #all_idents: #handle_tys,
             )*
         }
 
@@ -252,13 +328,14 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                     columns: &[#(#column_metas),*],
                     primary_key: &[#(#pk_positions),*],
                     optimistic: #optimistic,
+                    relations: &[#(#relation_metas),*],
                 };
                 &META
             }
 
             fn columns(source: u16) -> #columns_ty {
                 #columns_ty {
-                    #(#idents: #p::Col::new(source, #positions as u16),)*
+                    #(#handle_inits,)*
                 }
             }
 
@@ -274,6 +351,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             fn decode_row<R: #p::RowAccess>(row: &R, offset: usize) -> #p::Result<Self> {
                 ::core::result::Result::Ok(#name {
                     #(#idents: #p::decode_column::<#tys>(row.value(offset + #positions)?, #qualified)?,)*
+                    #(#set_idents: #p::Set::new(),)*
                 })
             }
 
@@ -306,7 +384,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         #[doc = #builder_doc]
         #[must_use = "a builder does nothing until `.insert(tx)`"]
         #[allow(non_camel_case_types)]
-        #vis struct #builder_ty<#(#state_params = #p::Unset),*> {
+        #vis struct #builder_ty<#(#state_params = #p::Missing),*> {
             #(#req_idents: #state_params,)*
             #(#opt_idents: ::core::option::Option<#opt_tys>,)*
         }
@@ -334,7 +412,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             #[doc = #build_doc]
             #vis fn build() -> #builder_ty {
                 #builder_ty {
-                    #(#req_idents: #p::Unset,)*
+                    #(#req_idents: #p::Missing,)*
                     #(#opt_idents: ::core::option::Option::None,)*
                 }
             }

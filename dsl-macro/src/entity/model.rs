@@ -25,13 +25,64 @@ pub(crate) struct Field<'a> {
     pub index: bool,
     pub volatile: bool,
     pub default: Option<syn::Expr>,
+    /// A relationship field: its kind and target entity type.
+    pub relation: Option<(Rel, syn::Type)>,
+    pub reverse: Option<String>,
+    pub cascade_delete: bool,
+}
+
+/// The kind of a relationship field, from its type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rel {
+    /// `Ref<T>`
+    Ref,
+    /// `Option<Ref<T>>`
+    OptionalRef,
+    /// `Set<T>`
+    Set,
 }
 
 impl Field<'_> {
     /// A field the builder must be given.
     pub fn required(&self) -> bool {
-        !self.auto && self.option_of.is_none() && self.default.is_none()
+        !self.auto && self.option_of.is_none() && self.default.is_none() && !self.is_set()
     }
+
+    /// A `Set<T>`: no column.
+    pub fn is_set(&self) -> bool {
+        matches!(self.relation, Some((Rel::Set, _)))
+    }
+}
+
+/// `T` if `ty` is written `Name<T>` (the last path segment named `name`).
+fn generic_of<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(syn::GenericArgument::Type(t)) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+/// The relationship a field's type declares.
+fn relation_of(ty: &syn::Type) -> Option<(Rel, syn::Type)> {
+    if let Some(t) = generic_of(ty, "Ref") {
+        return Some((Rel::Ref, t.clone()));
+    }
+    if let Some(t) = generic_of(ty, "Set") {
+        return Some((Rel::Set, t.clone()));
+    }
+    let inner = generic_of(ty, "Option")?;
+    generic_of(inner, "Ref").map(|t| (Rel::OptionalRef, t.clone()))
 }
 
 /// `snake_case` of a type name: `OrderLine` → `order_line`.
@@ -119,6 +170,30 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
             };
             let a = field_attrs(f, &mut errors);
             let option_of = option_inner(&f.ty);
+            let relation = relation_of(&f.ty);
+            if relation.is_none() {
+                if let Some(r) = &a.reverse {
+                    errors.at(r, "`reverse` names the other side of a relationship: it goes on a `Ref<T>`, `Option<Ref<T>>` or `Set<T>` field");
+                }
+            }
+            if !matches!(relation, Some((Rel::Set, _))) {
+                if let Some(c) = &a.cascade_delete {
+                    errors.at(c, "`cascade_delete` goes on the `Set<T>` side, as in PonyORM: deleting the owner deletes the members");
+                }
+            }
+            if let Some((Rel::Set, _)) = relation {
+                for (flag, what) in [(&a.primary_key, "primary_key"), (&a.auto, "auto")] {
+                    if let Some(p) = flag {
+                        errors.at(
+                            p,
+                            format!("a `Set<T>` is not a column: it cannot be `{what}`"),
+                        );
+                    }
+                }
+                if a.unique || a.index || a.column.is_some() || a.default.is_some() {
+                    errors.at(&f.ty, "a `Set<T>` is not a column: `unique`, `index`, `column` and `default` do not apply");
+                }
+            }
             let name = ident.to_string();
             let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
             if let Some(auto) = &a.auto {
@@ -155,10 +230,18 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                 index: a.index,
                 volatile: a.volatile,
                 default: a.default,
+                relation,
+                reverse: a.reverse.as_ref().map(syn::LitStr::value),
+                cascade_delete: a.cascade_delete.is_some(),
             });
         }
         if fields.is_empty() {
             errors.at(&input.ident, "an entity needs at least one field");
+        } else if fields.iter().all(|f| f.is_set()) {
+            errors.at(
+                &input.ident,
+                "an entity needs at least one column besides its `Set` fields",
+            );
         } else if !fields.iter().any(|f| f.primary_key) {
             errors.at(
                 &input.ident,

@@ -25,7 +25,7 @@ fn builder() -> syn::Ident {
 fn binds(binds: &[Bind]) -> TokenStream {
     let lets = binds.iter().map(|b| {
         let (name, v) = (&b.name, var_ident(b.var));
-        quote!(let #name = #v; let _ = &#name;)
+        quote!(let #name = &#v; let _ = #name;)
     });
     quote!(#(#lets)*)
 }
@@ -40,7 +40,9 @@ fn call(span: Span, name: &str, args: TokenStream) -> TokenStream {
 fn expr(e: &QExpr) -> TokenStream {
     match e {
         QExpr::Var(ident) => call(ident.span(), "entity", quote!(&#ident)),
-        QExpr::Attr(tokens, span) => call(*span, "col", tokens.clone()),
+        QExpr::Attr(tokens, span, false) => call(*span, "col", quote_spanned!(*span=> &#tokens)),
+        QExpr::Attr(tokens, span, true) => call(*span, "proj", quote_spanned!(*span=> &#tokens)),
+        QExpr::Key(ident) => call(ident.span(), "entity_key", quote!(&#ident)),
         QExpr::Param(i, span) => {
             let id = param_ident(*i);
             call(*span, "param", quote_spanned!(*span=> #i, #id))
@@ -95,6 +97,10 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
         Step::Source { var, path, alias } => {
             let v = var_ident(*var);
             quote_spanned!(syn::spanned::Spanned::span(path)=> let #v = ::colt::__private::PlanBuilder::source::<#path>(#b, #alias);)
+        }
+        Step::SourceSet { var, set, alias } => {
+            let v = var_ident(*var);
+            quote_spanned!(syn::spanned::Spanned::span(set)=> let #v = ::colt::__private::PlanBuilder::source_set(#b, &#set, #alias);)
         }
         Step::Bind(bind) => binds(std::slice::from_ref(bind)),
         Step::Filter(bs, e, span) => {

@@ -33,8 +33,11 @@ const TERMINALS: &[&str] = &["fetch", "first", "one", "count", "exists", "delete
 pub(crate) enum QExpr {
     /// A query variable used as a value.
     Var(syn::Ident),
-    /// An attribute path rooted at a query variable (`p.price`), as the user wrote it.
-    Attr(TokenStream, Span),
+    /// An attribute path rooted at a query variable (`p.price`), as the user wrote it;
+    /// `true` when it is selected (a reference then yields its object).
+    Attr(TokenStream, Span, bool),
+    /// A query variable compared with another object: its key.
+    Key(syn::Ident),
     /// Bind parameter `index`.
     Param(usize, Span),
     /// A binary operation (`op` names the runtime function).
@@ -88,6 +91,12 @@ pub(crate) enum Step {
     Source {
         var: usize,
         path: syn::Path,
+        alias: String,
+    },
+    /// A new variable over a collection (`for o in c.orders`).
+    SourceSet {
+        var: usize,
+        set: TokenStream,
         alias: String,
     },
     /// Names for the following steps (comprehension scope).
@@ -310,7 +319,7 @@ impl Lowerer {
                     None
                 }
             }
-            syn::Expr::Field(f) => self.attr(f, scope),
+            syn::Expr::Field(f) => self.attr(f, scope, ctx == Ctx::Projection),
             syn::Expr::Binary(b) => self.binary(b, scope, ctx),
             syn::Expr::Unary(u) => {
                 let (name, span) = match u.op {
@@ -353,7 +362,7 @@ impl Lowerer {
         }
     }
 
-    fn attr(&mut self, f: &syn::ExprField, scope: &Scope) -> Option<QExpr> {
+    fn attr(&mut self, f: &syn::ExprField, scope: &Scope, project: bool) -> Option<QExpr> {
         // Walk down to the root of `p.a.b`.
         let mut cur: &syn::Expr = &f.base;
         let mut ok = matches!(f.member, syn::Member::Named(_));
@@ -387,7 +396,7 @@ impl Lowerer {
                 .at(&f.member, "attributes are named: `p.price`, not `p.0`");
             return None;
         }
-        Some(QExpr::Attr(f.to_token_stream(), f.member.span()))
+        Some(QExpr::Attr(f.to_token_stream(), f.member.span(), project))
     }
 
     fn binary(&mut self, b: &syn::ExprBinary, scope: &Scope, _ctx: Ctx) -> Option<QExpr> {
@@ -426,22 +435,22 @@ impl Lowerer {
                 let f = if name == "eq" { "is_none" } else { "is_some" };
                 return Some(QExpr::Unary(f, span, Box::new(inner)));
             }
-            for side in [&b.left, &b.right] {
-                if let syn::Expr::Path(p) = strip(side) {
-                    if let Some(id) = p.path.get_ident() {
-                        if scope.has(&id.to_string()) {
-                            self.errors.at(
-                                side,
-                                format!("comparing objects is not supported yet; compare their keys instead: `{id}.id == ..`"),
-                            );
-                            return None;
-                        }
-                    }
-                }
-            }
         }
-        let l = self.lower(&b.left, scope, Ctx::Condition);
-        let r = self.lower(&b.right, scope, Ctx::Condition);
+        // An object compared with another (`p.category == c`, `p == q`) compares keys.
+        let var_of = |e: &syn::Expr| match strip(e) {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .filter(|i| scope.has(&i.to_string()))
+                .cloned(),
+            _ => None,
+        };
+        let side = |l: &mut Self, e: &syn::Expr| match var_of(e) {
+            Some(v) if matches!(name, "eq" | "ne") => Some(QExpr::Key(v)),
+            _ => l.lower(e, scope, Ctx::Condition),
+        };
+        let l = side(self, &b.left);
+        let r = side(self, &b.right);
         Some(QExpr::Binary(name, span, Box::new(l?), Box::new(r?)))
     }
 
@@ -852,10 +861,20 @@ fn lower_comprehension(
                 source,
             } => {
                 if mentions(source, &scope) {
-                    l.errors.at(
-                        source,
-                        "a generator over a collection (`for o in c.orders`) needs relationships, which this version of Colt does not support yet; range over an entity: `for o in Order`",
-                    );
+                    match strip(source) {
+                        syn::Expr::Field(f) if l.attr(f, &scope, false).is_some() => {
+                            steps.push(Step::SourceSet {
+                                var: vars,
+                                set: f.to_token_stream(),
+                                alias: var.to_string(),
+                            });
+                        }
+                        syn::Expr::Field(_) => {}
+                        other => l.errors.at(
+                            other,
+                            "a generator ranges over an entity (`for p in Product`) or a collection of a variable (`for o in c.orders`)",
+                        ),
+                    }
                 } else {
                     match strip(source) {
                         syn::Expr::Path(p) if p.qself.is_none() => {

@@ -32,6 +32,35 @@ pub(crate) trait SqlDialect: Sync {
     fn returning_auto(&self) -> bool;
 }
 
+/// The entity column `column` refers to, if it is a reference.
+pub(crate) fn references(e: &EntityMeta, column: usize) -> Option<&'static EntityMeta> {
+    e.relations
+        .iter()
+        .find(|r| r.column == Some(column))
+        .map(|r| (r.target)())
+}
+
+/// The entities in an order where every referenced table comes before the tables referring
+/// to it (self-references and cycles keep their given order).
+pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static EntityMeta> {
+    let mut done: Vec<&'static EntityMeta> = Vec::new();
+    let mut left: Vec<&'static EntityMeta> = entities.to_vec();
+    while !left.is_empty() {
+        let ready = left.iter().position(|e| {
+            e.relations.iter().filter(|r| r.column.is_some()).all(|r| {
+                let t = (r.target)();
+                std::ptr::eq(t, *e)
+                    || done.iter().any(|d| std::ptr::eq(*d, t))
+                    || !left.iter().any(|l| std::ptr::eq(*l, t))
+            })
+        });
+        // A cycle: take the first one as it is.
+        let i = ready.unwrap_or(0);
+        done.push(left.remove(i));
+    }
+    done
+}
+
 /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
 pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String> {
     let mut out = String::from("CREATE TABLE IF NOT EXISTS ");
@@ -53,6 +82,14 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String
         }
         if c.unique && !c.primary_key {
             out.push_str(" UNIQUE");
+        }
+        if let Some(target) = references(e, i) {
+            out.push_str(" REFERENCES ");
+            quote(&mut out, target.table);
+            out.push_str(" (");
+            let key = target.primary_key.first().copied().unwrap_or(0);
+            quote(&mut out, target.columns[key].name);
+            out.push(')');
         }
     }
     if !(inline_pk && d.auto_key_inline()) {

@@ -7,11 +7,11 @@ mod ddl;
 mod postgres;
 mod sqlite;
 
-pub(crate) use ddl::{create_table_sql, SqlDialect};
+pub(crate) use ddl::{create_table_sql, dependency_order, SqlDialect};
 
 use std::fmt::Write;
 
-use crate::plan::{AggFn, BinOp, Node, Plan, ProjItem, SqlKey, TextFn};
+use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
 
 /// A SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,11 +127,27 @@ impl Renderer<'_> {
         self.out.push_str(" FROM ");
         for (i, src) in self.plan.sources.iter().enumerate() {
             if i > 0 {
-                self.out.push_str(", ");
+                self.out.push_str(match src.join {
+                    None => " CROSS JOIN ",
+                    Some(Join {
+                        kind: JoinKind::Inner,
+                        ..
+                    }) => " INNER JOIN ",
+                    Some(Join {
+                        kind: JoinKind::Left,
+                        ..
+                    }) => " LEFT JOIN ",
+                });
             }
             quote(&mut self.out, src.entity.table);
             self.out.push_str(" AS ");
             quote(&mut self.out, &src.alias);
+            if let (Some(j), true) = (src.join, i > 0) {
+                self.out.push_str(" ON ");
+                self.column(i as u16, j.column);
+                self.out.push_str(" = ");
+                self.column(j.parent, j.parent_column);
+            }
         }
     }
 
@@ -236,6 +252,9 @@ impl Renderer<'_> {
             } else {
                 let mut first = true;
                 for (s, src) in plan.sources.iter().enumerate() {
+                    if !src.variable {
+                        continue;
+                    }
                     for &k in src.entity.primary_key {
                         if !first {
                             self.out.push_str(", ");

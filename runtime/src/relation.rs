@@ -1,0 +1,215 @@
+//! Relationships: `Ref<T>` (many-to-one, a foreign key column), `Set<T>` (the "many" side:
+//! one-to-many reverse, or many-to-many when both sides are `Set`), and their metadata.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::entity::{Entity, EntityMeta};
+use crate::obj::Obj;
+use crate::transaction::Transaction;
+use crate::types::{
+    kind, ColumnType, Comparable, DecodeFail, NonNull, SqlType, ToParam, TypedParam,
+};
+use crate::value::{Value, ValueRef};
+use crate::Result;
+
+/// A required reference to a `T` (PonyORM's `Required(T)`): the foreign key column holds
+/// `T`'s primary key. `Option<Ref<T>>` is an optional one (a nullable column).
+pub struct Ref<T: Entity> {
+    key: T::Key,
+}
+
+impl<T: Entity> Ref<T> {
+    /// A reference to the object with this key.
+    pub fn new(key: T::Key) -> Self {
+        Ref { key }
+    }
+
+    /// The key of the referenced object.
+    pub fn key(&self) -> &T::Key {
+        &self.key
+    }
+
+    /// Loads the referenced object through the transaction's identity map.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] when the row does not exist (anymore); database errors.
+    pub fn get(&self, tx: &Transaction) -> Result<Obj<T>> {
+        tx.get_or_err::<T>(self.key.clone())
+    }
+}
+
+impl<T: Entity> Clone for Ref<T> {
+    fn clone(&self) -> Self {
+        Ref {
+            key: self.key.clone(),
+        }
+    }
+}
+
+impl<T: Entity> PartialEq for Ref<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl<T: Entity> Eq for Ref<T> {}
+
+impl<T: Entity> std::hash::Hash for Ref<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl<T: Entity> fmt::Debug for Ref<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ref<{}>({:?})", T::meta().name, self.key)
+    }
+}
+
+impl<T: Entity> From<&Obj<T>> for Ref<T> {
+    fn from(obj: &Obj<T>) -> Self {
+        Ref { key: obj.key() }
+    }
+}
+
+impl<T: Entity> From<Obj<T>> for Ref<T> {
+    fn from(obj: Obj<T>) -> Self {
+        Ref { key: obj.key() }
+    }
+}
+
+impl<T: Entity> From<&Ref<T>> for Ref<T> {
+    fn from(r: &Ref<T>) -> Self {
+        r.clone()
+    }
+}
+
+/// References compare only with references to the same entity.
+pub struct RefKind<T>(PhantomData<fn() -> T>);
+
+impl<T: Entity> SqlType for Ref<T>
+where
+    T::Key: NonNull,
+{
+    type Inner = Ref<T>;
+    type Kind = RefKind<T>;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = <T::Key as SqlType>::COLUMN_TYPE;
+    const RUST_NAME: &'static str = "Ref";
+    #[inline]
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        self.key.to_value_ref()
+    }
+    #[inline]
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        T::Key::from_value_ref(v).map(|key| Ref { key })
+    }
+}
+
+impl<T: Entity> NonNull for Ref<T> where T::Key: NonNull {}
+
+impl<T: Entity> Comparable<Ref<T>> for Ref<T> {}
+impl<T: Entity> Comparable<Option<Ref<T>>> for Ref<T> {}
+impl<T: Entity> Comparable<Ref<T>> for Option<Ref<T>> {}
+impl<T: Entity> Comparable<Option<Ref<T>>> for Option<Ref<T>> {}
+
+impl<T: Entity> ToParam for Ref<T>
+where
+    T::Key: SqlType,
+{
+    fn to_param(&self) -> Value {
+        self.key.to_value_ref().to_owned_value()
+    }
+}
+impl<T: Entity> TypedParam for Ref<T>
+where
+    T::Key: NonNull,
+{
+    type Sql = Ref<T>;
+}
+
+/// An outer object in a query is its key: `p.category == books`.
+impl<T: Entity> ToParam for Obj<T>
+where
+    T::Key: SqlType,
+{
+    fn to_param(&self) -> Value {
+        self.key().to_value_ref().to_owned_value()
+    }
+}
+impl<T: Entity> TypedParam for Obj<T>
+where
+    T::Key: NonNull,
+{
+    type Sql = Ref<T>;
+}
+
+// `kind` is referenced so that the module's docs link; references have their own kind.
+#[allow(unused_imports)]
+use kind as _;
+
+/// The "many" side of a relationship, as a field of an entity: `pub products: Set<Product>`.
+///
+/// The field holds nothing: the collection lives in the database. Reach it through the
+/// object's getter (`category.products()`), which gives a [`SetHandle`], or query it
+/// (`for p in c.products`, `count(c.products)`).
+pub struct Set<T>(PhantomData<fn() -> T>);
+
+impl<T> Set<T> {
+    /// The (empty) field value.
+    pub const fn new() -> Self {
+        Set(PhantomData)
+    }
+}
+
+impl<T> Default for Set<T> {
+    fn default() -> Self {
+        Set::new()
+    }
+}
+
+impl<T> Clone for Set<T> {
+    fn clone(&self) -> Self {
+        Set::new()
+    }
+}
+
+impl<T> PartialEq for Set<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> fmt::Debug for Set<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Set")
+    }
+}
+
+/// What kind of relationship a field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelKind {
+    /// `Ref<T>`: a required foreign key.
+    Ref,
+    /// `Option<Ref<T>>`: an optional foreign key.
+    OptionalRef,
+    /// `Set<T>`: no column; the reverse of a reference, or one side of a many-to-many.
+    Set,
+}
+
+/// One relationship field of an entity.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationMeta {
+    /// The Rust field name.
+    pub field: &'static str,
+    /// Its kind.
+    pub kind: RelKind,
+    /// The other entity.
+    pub target: fn() -> &'static EntityMeta,
+    /// The field of the other entity this one pairs with, when given (`reverse = ".."`).
+    pub reverse: Option<&'static str>,
+    /// For references: the position of the foreign key column in the entity's columns.
+    pub column: Option<usize>,
+    /// On a `Set`: deleting the owner deletes the members (`cascade_delete`).
+    pub cascade_delete: bool,
+}
