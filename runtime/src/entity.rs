@@ -85,6 +85,8 @@ pub trait Entity: Sized + Clone + 'static {
     type Key: Hash + Eq + Clone + Debug + 'static;
     /// The typed column handles a query uses (`ProductColumns`).
     type Columns: crate::expr::EntityColumns<Entity = Self>;
+    /// The same handles for a row reached through an optional reference (`Option` columns).
+    type NullableColumns: crate::expr::EntityColumns<Entity = Self>;
     /// The per-attribute getters reached through `Obj<Self>` (`obj.price()`).
     type Accessor: crate::obj::Accessor<Self>;
 
@@ -92,6 +94,8 @@ pub trait Entity: Sized + Clone + 'static {
     fn meta() -> &'static EntityMeta;
     /// The column handles for query variable number `source`.
     fn columns(source: u16) -> Self::Columns;
+    /// The column handles for a joined row that may be missing.
+    fn nullable_columns(source: u16) -> Self::NullableColumns;
     /// The primary key of this value.
     fn key(&self) -> Self::Key;
     /// The primary key as bind parameters, in key column order.

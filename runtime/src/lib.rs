@@ -100,7 +100,9 @@ pub mod __private {
     pub use crate::render::rendered_statements;
     pub use crate::site::{OrderSpec, PlanBuilder, Projection, QuerySite, Refinable, RefineSite};
     pub use crate::transaction::Transaction;
-    pub use crate::types::{decode_column, ColumnType, IntoOption, SqlType, ToParam, TypedParam};
+    pub use crate::types::{
+        decode_column, ColumnType, IntoOption, MakeNullable, SqlType, ToParam, TypedParam,
+    };
     pub use crate::value::{Value, ValueRef};
     pub use crate::{Error, Result};
 

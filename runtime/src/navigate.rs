@@ -118,15 +118,16 @@ pub struct RefCol<T: Entity> {
     joined: OnceCell<Box<T::Columns>>,
 }
 
-/// An optional reference attribute in a query (navigating it is a `LEFT JOIN`).
+/// An optional reference attribute in a query (navigating it is a `LEFT JOIN`, and what it
+/// reaches reads as `Option`).
 pub struct OptRefCol<T: Entity> {
     source: u16,
     column: u16,
-    joined: OnceCell<Box<T::Columns>>,
+    joined: OnceCell<Box<T::NullableColumns>>,
 }
 
 macro_rules! ref_col {
-    ($ty:ident, $optional:expr, $sql:ty) => {
+    ($ty:ident, $optional:expr, $sql:ty, $cols:ident, $make:ident) => {
         impl<T: Entity> $ty<T> {
             /// The handle of reference column `column` of source `source`.
             pub fn new(source: u16, column: u16) -> Self {
@@ -148,9 +149,9 @@ macro_rules! ref_col {
                 navigate(self.source, self.column, T::meta(), $optional)
             }
 
-            fn deref_joined(&self) -> &T::Columns {
+            fn deref_joined(&self) -> &T::$cols {
                 self.joined.get_or_init(|| {
-                    Box::new(T::columns(navigate(
+                    Box::new(T::$make(navigate(
                         self.source,
                         self.column,
                         T::meta(),
@@ -161,8 +162,8 @@ macro_rules! ref_col {
         }
 
         impl<T: Entity> Deref for $ty<T> {
-            type Target = T::Columns;
-            fn deref(&self) -> &T::Columns {
+            type Target = T::$cols;
+            fn deref(&self) -> &T::$cols {
                 self.deref_joined()
             }
         }
@@ -178,8 +179,14 @@ macro_rules! ref_col {
         }
     };
 }
-ref_col!(RefCol, false, Ref<T>);
-ref_col!(OptRefCol, true, Option<Ref<T>>);
+ref_col!(RefCol, false, Ref<T>, Columns, columns);
+ref_col!(
+    OptRefCol,
+    true,
+    Option<Ref<T>>,
+    NullableColumns,
+    nullable_columns
+);
 
 /// A `Set` attribute in a query: a collection to range over (`for o in c.orders`).
 pub struct SetCol<T: Entity> {

@@ -509,3 +509,16 @@ impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<&crate::Obj<T>> {
         self.map(Into::into)
     }
 }
+
+/// The type of a column read through an optional reference: `T` becomes `Option<T>`,
+/// an `Option` stays as it is.
+pub trait MakeNullable {
+    /// The nullable type.
+    type Out: SqlType;
+}
+impl<T: NonNull> MakeNullable for T {
+    type Out = Option<T>;
+}
+impl<T: NonNull> MakeNullable for Option<T> {
+    type Out = Option<T>;
+}

@@ -84,7 +84,41 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             }
         })
         .collect();
+    // The same handles where the row may be missing (reached through an optional reference):
+    // every column reads as an `Option`, and references navigate on with LEFT joins.
+    let null_handle_tys: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| match &f.relation {
+            Some((Rel::Ref | Rel::OptionalRef, t)) => quote!(#p::OptRefCol<#t>),
+            Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
+            None => {
+                let ty = f.ty;
+                quote!(#p::Col<<#ty as #p::MakeNullable>::Out>)
+            }
+        })
+        .collect();
+    let null_columns_ty = format_ident!("{}NullableColumns", name);
     let all_idents: Vec<&syn::Ident> = fields.iter().map(|f| f.ident).collect();
+    let null_handle_inits: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let ident = f.ident;
+            match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
+                (Some((Rel::Set, _)), _) => {
+                    let r = relation_fields
+                        .iter()
+                        .position(|g| g.ident == f.ident)
+                        .unwrap_or(0);
+                    quote!(#ident: #p::SetCol::new(source, <#name as #p::Entity>::meta, #r))
+                }
+                (Some(_), Some(i)) => quote!(#ident: #p::OptRefCol::new(source, #i as u16)),
+                (_, i) => {
+                    let i = i.unwrap_or(0);
+                    quote!(#ident: #p::Col::new(source, #i as u16))
+                }
+            }
+        })
+        .collect();
     let handle_inits = fields.iter().map(|f| {
         let ident = f.ident;
         match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
@@ -302,6 +336,22 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             }
         }
 
+        #[doc = "The column handles of a row that may be missing (reached through an optional reference): every column reads as an `Option`."]
+        #[allow(dead_code)]
+        #vis struct #null_columns_ty {
+            #(
+                #[doc = "A column handle."]
+                pub #all_idents: #null_handle_tys,
+            )*
+        }
+
+        impl #p::EntityColumns for #null_columns_ty {
+            type Entity = #name;
+            fn source(&self) -> u16 {
+                self.#first.source()
+            }
+        }
+
         #[doc = #accessor_doc]
         #vis struct #accessor_ty(#p::AccessorBase<#name>);
 
@@ -319,6 +369,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         impl #p::Entity for #name {
             type Key = #key_ty;
             type Columns = #columns_ty;
+            type NullableColumns = #null_columns_ty;
             type Accessor = #accessor_ty;
 
             fn meta() -> &'static #p::EntityMeta {
@@ -336,6 +387,12 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             fn columns(source: u16) -> #columns_ty {
                 #columns_ty {
                     #(#handle_inits,)*
+                }
+            }
+
+            fn nullable_columns(source: u16) -> #null_columns_ty {
+                #null_columns_ty {
+                    #(#null_handle_inits,)*
                 }
             }
 
