@@ -32,6 +32,34 @@ pub struct Product {
     pub price: i64,
     pub category: Ref<Category>,
     pub supplier: Option<Ref<Supplier>>,
+    pub tags: Set<Tag>,
+}
+
+/// Many-to-many with `Product`: a join table `product_tag`.
+#[derive(Entity, Debug, Clone)]
+pub struct Tag {
+    #[colt(primary_key)]
+    pub name: String,
+    pub products: Set<Product>,
+}
+
+/// Deleting a customer deletes its orders.
+#[derive(Entity, Debug, Clone)]
+pub struct Customer {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    #[colt(cascade_delete)]
+    pub orders: Set<Order>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "order")]
+pub struct Order {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub customer: Ref<Customer>,
+    pub total: i64,
 }
 
 /// A self-reference, both sides in one entity.
@@ -48,7 +76,9 @@ pub struct Employee {
 
 fn shop(backend: &common::Backend) -> colt::Result<Database> {
     let db = backend.open();
-    db.bind(schema![Category, Supplier, Product, Employee])?;
+    db.bind(schema![
+        Category, Supplier, Product, Employee, Tag, Customer, Order
+    ])?;
     db.create_tables()?;
     db.check_tables()?;
     db.transaction(|tx| {
@@ -70,6 +100,20 @@ fn shop(backend: &common::Backend) -> colt::Result<Database> {
                 .supplier(sup)
                 .insert(tx)?;
         }
+        let green = Tag::build().name("green").insert(tx)?;
+        let classic = Tag::build().name("classic").insert(tx)?;
+        for (product, tag) in [
+            ("Sencha", &green),
+            ("Assam", &classic),
+            ("Dune", &classic),
+            ("Emma", &classic),
+        ] {
+            let p = select!(p for p in Product if p.name == product).one(tx)?;
+            p.tags().add(tx, tag)?;
+        }
+        let ann = Customer::build().name("Ann").insert(tx)?;
+        Order::build().customer(&ann).total(10).insert(tx)?;
+        Order::build().customer(&ann).total(20).insert(tx)?;
         let boss = Employee::build().name("Boss").insert(tx)?;
         let mid = Employee::build().name("Mid").manager(&boss).insert(tx)?;
         Employee::build().name("Low").manager(&mid).insert(tx)?;
@@ -190,5 +234,110 @@ fn deleting_a_referenced_row_is_refused() -> colt::Result<()> {
         let n = db.transaction(|tx| select!(c for c in Category).count(tx))?;
         assert_eq!(n, 3, "nothing was deleted");
         Ok(())
+    })
+}
+
+#[test]
+fn collections_load_count_add_and_remove() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let tea = select!(c for c in Category if c.name == "Tea").one(tx)?;
+            let books = select!(c for c in Category if c.name == "Books").one(tx)?;
+            let names = |v: Vec<Obj<Product>>| v.into_iter().map(|p| p.name()).collect::<Vec<_>>();
+            assert_eq!(names(tea.products().fetch(tx)?), ["Sencha", "Assam"]);
+            assert_eq!(books.products().count(tx)?, 2);
+            // Moving a product: adding it to another category points its reference there.
+            let sencha = select!(p for p in Product if p.name == "Sencha").one(tx)?;
+            books.products().add(tx, &sencha)?;
+            assert!(Obj::ptr_eq(&sencha.category().get(tx)?, &books));
+            assert_eq!(books.products().count(tx)?, 3);
+            assert_eq!(tea.products().count(tx)?, 1);
+            // A required reference cannot be unset.
+            assert!(matches!(
+                books.products().remove(tx, &sencha),
+                Err(Error::Usage(_))
+            ));
+            // An optional one can.
+            let acme = select!(s for s in Supplier if s.name == "Acme").one(tx)?;
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            assert!(acme.products().contains(tx, &dune)?);
+            acme.products().remove(tx, &dune)?;
+            assert!(dune.supplier().is_none());
+            acme.products().clear(tx)?;
+            assert!(acme.products().is_empty(tx)?);
+            Ok(())
+        })?;
+        // Committed: the changes are in the database.
+        db.transaction(|tx| {
+            assert_eq!(
+                select!(p for p in Product if p.supplier.name == "Acme").count(tx)?,
+                0
+            );
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn many_to_many_through_a_join_table() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let n: Vec<i64> = tx.query_sql("SELECT COUNT(*) FROM product_tag", &[])?;
+            assert_eq!(n, [4]);
+            let classic = tx.get_or_err::<Tag>("classic".to_string())?;
+            let names: Vec<String> = classic.products().fetch(tx)?.into_iter().map(|p| p.name()).collect();
+            assert_eq!(names, ["Dune", "Emma", "Assam"]);
+            // Both directions, and in queries.
+            let q = select!(t.name for p in Product if p.name == "Sencha" for t in p.tags);
+            assert_eq!(q.fetch(tx)?, ["green"]);
+            let q = select!(p.name for t in Tag if t.name == "classic" for p in t.products if p.price < 1000);
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Emma"]);
+            // Adding twice links once; removing unlinks.
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            dune.tags().add(tx, &classic)?;
+            assert_eq!(classic.products().count(tx)?, 3);
+            classic.products().remove(tx, &dune)?;
+            assert_eq!(dune.tags().count(tx)?, 0);
+            // Deleting an object removes its links.
+            let green = tx.get_or_err::<Tag>("green".to_string())?;
+            green.delete(tx)?;
+            let n: Vec<i64> = tx.query_sql("SELECT COUNT(*) FROM product_tag", &[])?;
+            assert_eq!(n, [2]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn deleting_cascades_or_unsets_as_declared() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let ann = select!(c for c in Customer if c.name == "Ann").one(tx)?;
+            let orders = ann.orders().fetch(tx)?;
+            assert_eq!(orders.len(), 2);
+            ann.delete(tx)?;
+            assert_eq!(select!(o for o in Order).count(tx)?, 0, "cascade_delete");
+            assert!(orders.iter().all(|o| o.is_deleted()));
+            // Deleting a supplier sets the optional references to it to NULL.
+            let acme = select!(s for s in Supplier if s.name == "Acme").one(tx)?;
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            acme.delete(tx)?;
+            assert_eq!(
+                select!(p for p in Product if p.supplier.is_none()).count(tx)?,
+                3
+            );
+            assert!(dune.supplier().is_none(), "the loaded object follows");
+            // Self-reference: the boss leaves, the reports stay without a manager.
+            let boss = select!(e for e in Employee if e.name == "Boss").one(tx)?;
+            boss.delete(tx)?;
+            assert_eq!(
+                select!(e for e in Employee if e.manager.is_none()).count(tx)?,
+                1
+            );
+            Ok(())
+        })
     })
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::backend::{self, Conn, LiveColumn, Target};
 use crate::entity::{EntityMeta, Schema};
-use crate::render::{create_table_sql, dependency_order, Dialect};
+use crate::render::{create_link_sql, create_table_sql, dependency_order, link_tables, Dialect};
 use crate::transaction::Transaction;
 use crate::types::ColumnType;
 use crate::{Error, Result};
@@ -221,6 +221,11 @@ impl Database {
                 tx.conn()?.execute_batch(&stmt)?;
             }
         }
+        for (link, owner, target) in link_tables(&entities) {
+            for stmt in create_link_sql(dialect, &link, owner, target) {
+                tx.conn()?.execute_batch(&stmt)?;
+            }
+        }
         tx.commit()
     }
 
@@ -234,7 +239,7 @@ impl Database {
         let tx = self.begin()?;
         let conn = tx.conn()?;
         let mut problems = Vec::new();
-        for e in entities {
+        for e in entities.iter().copied() {
             let Some(live) = conn.table_columns(e.table)? else {
                 problems.push(format!(
                     "table `{}` (entity `{}`) does not exist",
@@ -252,6 +257,21 @@ impl Database {
                 };
                 if let Some(p) = column_problem(e, c, l) {
                     problems.push(p);
+                }
+            }
+        }
+        for (link, owner, target) in link_tables(&entities) {
+            match conn.table_columns(&link.table)? {
+                None => problems.push(format!(
+                    "join table `{}` (between `{}` and `{}`) does not exist",
+                    link.table, owner.name, target.name
+                )),
+                Some(live) => {
+                    for c in [&link.owner_column, &link.member_column] {
+                        if !live.iter().any(|l| l.name.eq_ignore_ascii_case(c)) {
+                            problems.push(format!("column `{}.{}` does not exist", link.table, c));
+                        }
+                    }
                 }
             }
         }

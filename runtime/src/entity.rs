@@ -108,6 +108,11 @@ pub trait Entity: Sized + Clone + 'static {
     fn column_eq(&self, other: &Self, idx: usize) -> bool;
     /// Copies column `idx` from `other` into `self`.
     fn copy_column(&mut self, other: &Self, idx: usize);
+    /// Sets column `idx` from a database value (used to point a reference at a new owner).
+    ///
+    /// # Errors
+    /// [`crate::Error::Decode`] when the value does not fit the field.
+    fn set_column_value(&mut self, idx: usize, value: ValueRef<'_>) -> Result<()>;
     /// Stores the key the database generated for an `auto` column.
     ///
     /// # Errors

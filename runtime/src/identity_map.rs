@@ -150,10 +150,56 @@ impl<T: Entity> IdentityMap<T> {
     }
 }
 
+/// What the transaction does to the loaded objects of an entity it knows only by metadata
+/// (cascades and `SET NULL`s reach entities by their relationships, not their types).
+pub(crate) trait AnyMap: Any {
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn meta(&self) -> &'static crate::EntityMeta;
+    /// The row with this (single-column) key is gone from the database.
+    fn forget(&mut self, key: &crate::Value);
+    /// Rows whose `column` held `owner` now hold NULL there.
+    fn null_column(&mut self, column: usize, owner: &crate::Value);
+}
+
+impl<T: Entity> AnyMap for IdentityMap<T> {
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+    fn meta(&self) -> &'static crate::EntityMeta {
+        T::meta()
+    }
+    fn forget(&mut self, key: &crate::Value) {
+        let found: Vec<T::Key> = self
+            .objects
+            .keys()
+            .filter(|k| T::key_params(k).first() == Some(key))
+            .cloned()
+            .collect();
+        for k in found {
+            if let Some(obj) = self.objects.remove(&k) {
+                obj.0.state.set(ObjState::Gone);
+            }
+        }
+    }
+    fn null_column(&mut self, column: usize, owner: &crate::Value) {
+        for obj in self.objects.values() {
+            let Ok(mut value) = obj.0.value.try_borrow_mut() else {
+                continue;
+            };
+            if value.column_ref(column).to_owned_value() == *owner {
+                let _ = value.set_column_value(column, crate::ValueRef::Null);
+                if let Some(snap) = obj.0.snapshot.borrow_mut().as_deref_mut() {
+                    let _ = snap.set_column_value(column, crate::ValueRef::Null);
+                }
+            }
+        }
+    }
+}
+
 /// The identity maps of all entities of one transaction.
 #[derive(Default)]
 pub(crate) struct IdentityMaps {
-    maps: HashMap<TypeId, Box<dyn Any>, FxBuild>,
+    maps: HashMap<TypeId, Box<dyn AnyMap>, FxBuild>,
 }
 
 impl IdentityMaps {
@@ -162,12 +208,21 @@ impl IdentityMaps {
             .maps
             .entry(TypeId::of::<T>())
             .or_insert_with(|| Box::new(IdentityMap::<T>::new()));
-        if !slot.is::<IdentityMap<T>>() {
+        if !slot.as_any_mut().is::<IdentityMap<T>>() {
             // Cannot happen: the map under `TypeId::of::<T>()` is an `IdentityMap<T>`.
             *slot = Box::new(IdentityMap::<T>::new());
         }
-        slot.downcast_mut::<IdentityMap<T>>()
+        slot.as_any_mut()
+            .downcast_mut::<IdentityMap<T>>()
             .unwrap_or_else(|| unreachable!("checked just above"))
+    }
+
+    /// The maps of the entity described by `meta`.
+    pub(crate) fn by_meta(&mut self, meta: &'static crate::EntityMeta) -> Option<&mut dyn AnyMap> {
+        self.maps
+            .values_mut()
+            .find(|m| std::ptr::eq(m.meta(), meta))
+            .map(|m| &mut **m)
     }
 
     pub(crate) fn clear(&mut self) {

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+pub mod collection;
 pub mod database;
 pub mod entity;
 pub mod error;
@@ -33,6 +34,7 @@ pub mod transaction;
 pub mod types;
 pub mod value;
 
+pub use collection::Collection;
 pub use database::Database;
 pub use entity::{ColumnMeta, Entity, EntityMeta, RowAccess, Schema};
 pub use error::{ConstraintKind, Error, Result};
@@ -91,6 +93,7 @@ pub mod builder {
 /// API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::collection::Collection;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
     pub use crate::navigate::{OptRefCol, RefCol, SetCol};

@@ -32,6 +32,20 @@ pub(crate) fn finish() -> (Vec<Source>, Vec<String>) {
     (sources, problems)
 }
 
+/// Keeps a join table's names for the life of the program (plans are `'static` data);
+/// each distinct table is kept once.
+fn intern_link(link: crate::relation::LinkTable) -> &'static crate::relation::LinkTable {
+    use std::sync::Mutex;
+    static LINKS: Mutex<Vec<&'static crate::relation::LinkTable>> = Mutex::new(Vec::new());
+    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(l) = links.iter().find(|l| ***l == link) {
+        return l;
+    }
+    let leaked: &'static crate::relation::LinkTable = Box::leak(Box::new(link));
+    links.push(leaked);
+    leaked
+}
+
 pub(crate) fn problem(message: String) {
     PROBLEMS.with(|p| p.borrow_mut().push(message));
 }
@@ -93,6 +107,7 @@ fn navigate(parent: u16, column: u16, entity: &'static EntityMeta, optional: boo
             parent,
             parent_column: column,
             column: key,
+            via: None,
         };
         let found = sources
             .iter()
@@ -233,16 +248,29 @@ impl<T: Entity> SetCol<T> {
                         parent: self.source,
                         parent_column: owner_key,
                         column: column as u16,
+                        via: None,
                     }),
                     true,
                 )
             }
-            Ok(Partner::Set { .. }) => {
-                problem(format!(
-                    "ranging over the many-to-many collection `{}.{}` is not supported yet",
-                    owner.name, rel.field
-                ));
-                push(T::meta(), alias, None, true)
+            Ok(Partner::Set { relation }) => {
+                let target = T::meta();
+                let partner_field = target.relations.get(relation).map_or("", |r| r.field);
+                let link = crate::relation::link_table(owner, rel, partner_field);
+                let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
+                let member_key = target.primary_key.first().copied().unwrap_or(0) as u16;
+                push(
+                    target,
+                    alias,
+                    Some(Join {
+                        kind: JoinKind::Inner,
+                        parent: self.source,
+                        parent_column: owner_key,
+                        column: member_key,
+                        via: Some(intern_link(link)),
+                    }),
+                    true,
+                )
             }
             Err(message) => {
                 problem(message);

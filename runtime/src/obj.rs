@@ -102,6 +102,16 @@ impl<T: Entity> AccessorBase<T> {
     }
 }
 
+impl<T: Entity> AccessorBase<T> {
+    /// The handle of relation number `relation` (a `Set`) of this object.
+    pub fn collection<M: Entity>(&self, relation: usize) -> crate::collection::Collection<T, M> {
+        // SAFETY: as in `field`.
+        let cell = unsafe { &*self.cell };
+        let key = cell.value.borrow().key();
+        crate::collection::Collection::new(key, relation)
+    }
+}
+
 impl<T: Entity> Obj<T> {
     pub(crate) fn create(value: T, state: ObjState, tx: Weak<TxShared>) -> Self {
         Obj(Rc::new_cyclic(|weak: &Weak<ObjCell<T>>| ObjCell {

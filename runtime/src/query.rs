@@ -398,6 +398,16 @@ impl<T: Entity> FromRow for Obj<T> {
     }
 }
 
+/// Any value, as the database gave it.
+impl FromRow for Value {
+    #[inline]
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _tx: &Transaction) -> Result<Self> {
+        let v = row.value(*idx)?.to_owned_value();
+        *idx += 1;
+        Ok(v)
+    }
+}
+
 /// An optional reference's object: `None` when the joined row is missing.
 impl<T: Entity> FromRow for Option<Obj<T>> {
     #[inline]

@@ -213,3 +213,43 @@ pub struct RelationMeta {
     /// On a `Set`: deleting the owner deletes the members (`cascade_delete`).
     pub cascade_delete: bool,
 }
+
+/// The join table of a many-to-many relationship: `{a}_{b}` (the two table names in
+/// alphabetical order), a column named after each table, both together the primary key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTable {
+    /// The table name.
+    pub table: String,
+    /// The column holding the owner's key.
+    pub owner_column: String,
+    /// The column holding the member's key.
+    pub member_column: String,
+}
+
+/// The join table of `owner.rel` (a `Set` whose partner is a `Set` named `partner_field`).
+pub fn link_table(owner: &EntityMeta, rel: &RelationMeta, partner_field: &str) -> LinkTable {
+    let target = (rel.target)();
+    let (a, b) = if owner.table <= target.table {
+        (owner.table, target.table)
+    } else {
+        (target.table, owner.table)
+    };
+    let (owner_column, member_column) = if owner.table == target.table {
+        // A set of the entity itself (followers/following): the side whose field name sorts
+        // first holds the plain column.
+        let plain = owner.table.to_string();
+        let second = format!("{}_2", owner.table);
+        if rel.field <= partner_field {
+            (plain, second)
+        } else {
+            (second, plain)
+        }
+    } else {
+        (owner.table.to_string(), target.table.to_string())
+    };
+    LinkTable {
+        table: format!("{a}_{b}"),
+        owner_column,
+        member_column,
+    }
+}

@@ -12,10 +12,12 @@ use std::sync::Arc;
 use crate::backend::{Conn, Param, RowSink};
 use crate::database::DbInner;
 use crate::entity::Entity;
-use crate::entity::RowAccess;
+use crate::entity::{EntityMeta, RowAccess};
 use crate::identity_map::IdentityMaps;
+use crate::navigate::{partner, Partner};
 use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::query::FromRow;
+use crate::relation::{link_table, RelKind};
 use crate::render::{quote, Dialect};
 use crate::value::Value;
 use crate::{Error, Result};
@@ -507,6 +509,9 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let snapshot = cell.snapshot.borrow();
     let value = cell.value.borrow();
     let old: &T = snapshot.as_deref().unwrap_or(&value);
+    if let Some(key) = T::key_params(&value.key()).first() {
+        release_dependants(tx, meta, key, 0)?;
+    }
     let mut sql = String::from("DELETE FROM ");
     quote(&mut sql, meta.table);
     let mut params = Vec::new();
@@ -537,4 +542,83 @@ fn lost_row<T: Entity>(meta: &crate::EntityMeta, value: &T, read: u64) -> Error 
         key: format!("{:?}", value.key()),
         column,
     }
+}
+
+/// Before a row of `meta` with key `key` is deleted, as PonyORM does: deletes the members of
+/// its `cascade_delete` collections (recursively), sets optional references to it to NULL,
+/// and removes its many-to-many links. Required references without `cascade_delete` are left
+/// for the database to refuse (`Error::Constraint { kind: ForeignKey }`).
+fn release_dependants(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    key: &Value,
+    depth: usize,
+) -> Result<()> {
+    if depth > 64 {
+        return Err(Error::Usage(format!(
+            "cascade_delete from `{}` goes more than 64 levels deep",
+            meta.name
+        )));
+    }
+    let d = tx.dialect().syntax();
+    for rel in meta.relations.iter().filter(|r| r.kind == RelKind::Set) {
+        let member = (rel.target)();
+        match partner(meta, rel) {
+            Ok(Partner::Reference { column }) => {
+                let fk = member.columns[column].name;
+                let pk = member.columns[member.primary_key.first().copied().unwrap_or(0)].name;
+                if rel.cascade_delete {
+                    let mut sql = String::from("SELECT ");
+                    quote(&mut sql, pk);
+                    sql.push_str(" FROM ");
+                    quote(&mut sql, member.table);
+                    sql.push_str(" WHERE ");
+                    quote(&mut sql, fk);
+                    sql.push_str(" = ");
+                    d.placeholder(&mut sql, 0);
+                    let mut keys: Vec<Value> = Vec::new();
+                    tx.decode_rows(&sql, &[Param::Owned(key)], |k: Value| keys.push(k))?;
+                    for k in keys {
+                        release_dependants(tx, member, &k, depth + 1)?;
+                        let mut del = String::from("DELETE FROM ");
+                        quote(&mut del, member.table);
+                        del.push_str(" WHERE ");
+                        quote(&mut del, pk);
+                        del.push_str(" = ");
+                        d.placeholder(&mut del, 0);
+                        tx.conn()?.execute(&del, &[Param::Owned(&k)])?;
+                        if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
+                            map.forget(&k);
+                        }
+                    }
+                } else if member.columns[column].nullable {
+                    let mut sql = String::from("UPDATE ");
+                    quote(&mut sql, member.table);
+                    sql.push_str(" SET ");
+                    quote(&mut sql, fk);
+                    sql.push_str(" = NULL WHERE ");
+                    quote(&mut sql, fk);
+                    sql.push_str(" = ");
+                    d.placeholder(&mut sql, 0);
+                    tx.conn()?.execute(&sql, &[Param::Owned(key)])?;
+                    if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
+                        map.null_column(column, key);
+                    }
+                }
+            }
+            Ok(Partner::Set { relation }) => {
+                let field = member.relations.get(relation).map_or("", |r| r.field);
+                let link = link_table(meta, rel, field);
+                let mut sql = String::from("DELETE FROM ");
+                quote(&mut sql, &link.table);
+                sql.push_str(" WHERE ");
+                quote(&mut sql, &link.owner_column);
+                sql.push_str(" = ");
+                d.placeholder(&mut sql, 0);
+                tx.conn()?.execute(&sql, &[Param::Owned(key)])?;
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(())
 }

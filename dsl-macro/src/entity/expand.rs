@@ -218,6 +218,26 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         }
     });
 
+    // Collections: `category.products()` gives a handle to load, add, remove.
+    let collection_getters = sets.iter().map(|f| {
+        let (ident, fvis) = (f.ident, f.vis);
+        let Some((_, target)) = &f.relation else {
+            return quote!();
+        };
+        let r = relation_fields
+            .iter()
+            .position(|g| g.ident == f.ident)
+            .unwrap_or(0);
+        let doc =
+            format!("The `{ident}` collection: load it, count it, add to it, remove from it.");
+        quote! {
+            #[doc = #doc]
+            #fvis fn #ident(&self) -> #p::Collection<#name, #target> {
+                self.0.collection(#r)
+            }
+        }
+    });
+
     // Builder: a type parameter per required field, so that a missing one fails to compile.
     let required: Vec<&Field> = fields.iter().filter(|f| f.required()).collect();
     let state_params: Vec<syn::Ident> = required
@@ -364,6 +384,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         #[allow(dead_code)]
         impl #accessor_ty {
             #(#getters)*
+            #(#collection_getters)*
         }
 
         impl #p::Entity for #name {
@@ -431,6 +452,14 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                     #(#positions => self.#idents = ::core::clone::Clone::clone(&other.#idents),)*
                     _ => {}
                 }
+            }
+
+            fn set_column_value(&mut self, idx: usize, value: #p::ValueRef<'_>) -> #p::Result<()> {
+                match idx {
+                    #(#positions => self.#idents = #p::decode_column::<#tys>(value, #qualified)?,)*
+                    _ => {}
+                }
+                ::core::result::Result::Ok(())
             }
 
             fn set_auto_key(&mut self, id: i64) -> #p::Result<()> {

@@ -28,6 +28,8 @@ pub(crate) trait SqlDialect: Sync {
     fn auto_key_inline(&self) -> bool;
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
+    /// `INSERT` that skips a row whose key exists: (before the table, after the values).
+    fn insert_ignore(&self) -> (&'static str, &'static str);
     /// Whether an insert returns its generated key with `RETURNING`.
     fn returning_auto(&self) -> bool;
 }
@@ -119,4 +121,82 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String
         stmts.push(idx);
     }
     stmts
+}
+
+/// `CREATE TABLE IF NOT EXISTS` for a many-to-many join table, and an index on its second
+/// column (the primary key serves the first).
+pub(crate) fn create_link_sql(
+    d: &dyn SqlDialect,
+    link: &crate::relation::LinkTable,
+    owner: &EntityMeta,
+    target: &EntityMeta,
+) -> Vec<String> {
+    let mut out = String::from("CREATE TABLE IF NOT EXISTS ");
+    quote(&mut out, &link.table);
+    out.push_str(" (");
+    for (i, (column, entity)) in [(&link.owner_column, owner), (&link.member_column, target)]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let key = &entity.columns[entity.primary_key.first().copied().unwrap_or(0)];
+        quote(&mut out, column);
+        out.push(' ');
+        out.push_str(d.column_type(key.ty, false));
+        out.push_str(" NOT NULL REFERENCES ");
+        quote(&mut out, entity.table);
+        out.push_str(" (");
+        quote(&mut out, key.name);
+        out.push(')');
+    }
+    out.push_str(", PRIMARY KEY (");
+    quote(&mut out, &link.owner_column);
+    out.push_str(", ");
+    quote(&mut out, &link.member_column);
+    out.push_str("))");
+    let mut idx = String::from("CREATE INDEX IF NOT EXISTS ");
+    quote(
+        &mut idx,
+        &format!("idx_{}__{}", link.table, link.member_column),
+    );
+    idx.push_str(" ON ");
+    quote(&mut idx, &link.table);
+    idx.push_str(" (");
+    quote(&mut idx, &link.member_column);
+    idx.push(')');
+    vec![out, idx]
+}
+
+/// The join tables of the many-to-many relationships among `entities`, each once, with the
+/// two entities it links.
+pub(crate) fn link_tables(
+    entities: &[&'static EntityMeta],
+) -> Vec<(
+    crate::relation::LinkTable,
+    &'static EntityMeta,
+    &'static EntityMeta,
+)> {
+    let mut out: Vec<(
+        crate::relation::LinkTable,
+        &'static EntityMeta,
+        &'static EntityMeta,
+    )> = Vec::new();
+    for e in entities {
+        for rel in e.relations {
+            if let Ok(crate::navigate::Partner::Set { relation }) = crate::navigate::partner(e, rel)
+            {
+                let target = (rel.target)();
+                let partner_field = target.relations.get(relation).map_or("", |r| r.field);
+                let link = crate::relation::link_table(e, rel, partner_field);
+                if rel.kind == crate::relation::RelKind::Set
+                    && !out.iter().any(|(l, _, _)| l.table == link.table)
+                {
+                    out.push((link, e, target));
+                }
+            }
+        }
+    }
+    out
 }

@@ -7,7 +7,9 @@ mod ddl;
 mod postgres;
 mod sqlite;
 
-pub(crate) use ddl::{create_table_sql, dependency_order, SqlDialect};
+pub(crate) use ddl::{
+    create_link_sql, create_table_sql, dependency_order, link_tables, SqlDialect,
+};
 
 use std::fmt::Write;
 
@@ -145,8 +147,23 @@ impl Renderer<'_> {
             if let (Some(j), true) = (src.join, i > 0) {
                 self.out.push_str(" ON ");
                 self.column(i as u16, j.column);
-                self.out.push_str(" = ");
-                self.column(j.parent, j.parent_column);
+                match j.via {
+                    None => {
+                        self.out.push_str(" = ");
+                        self.column(j.parent, j.parent_column);
+                    }
+                    Some(link) => {
+                        self.out.push_str(" IN (SELECT ");
+                        quote(&mut self.out, &link.member_column);
+                        self.out.push_str(" FROM ");
+                        quote(&mut self.out, &link.table);
+                        self.out.push_str(" WHERE ");
+                        quote(&mut self.out, &link.owner_column);
+                        self.out.push_str(" = ");
+                        self.column(j.parent, j.parent_column);
+                        self.out.push(')');
+                    }
+                }
             }
         }
     }

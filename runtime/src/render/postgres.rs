@@ -73,6 +73,10 @@ impl SqlDialect for Postgres {
         }
     }
 
+    fn insert_ignore(&self) -> (&'static str, &'static str) {
+        ("INSERT INTO ", " ON CONFLICT DO NOTHING")
+    }
+
     fn returning_auto(&self) -> bool {
         true
     }

@@ -66,6 +66,10 @@ impl SqlDialect for Sqlite {
         ("", "")
     }
 
+    fn insert_ignore(&self) -> (&'static str, &'static str) {
+        ("INSERT OR IGNORE INTO ", "")
+    }
+
     fn returning_auto(&self) -> bool {
         false
     }

@@ -1,0 +1,255 @@
+//! `Collection<O, M>`: the members of one object's `Set` field, loaded, counted, added to and
+//! removed from through a transaction (`category.products().fetch(tx)`).
+//!
+//! One-to-many: adding sets the member's reference to the owner (an ordinary change, flushed
+//! as usual); removing sets it to NULL, which an optional reference allows and a required one
+//! refuses. Many-to-many: adding and removing write the join table at once.
+
+use std::marker::PhantomData;
+
+use crate::backend::Param;
+use crate::entity::{Entity, EntityMeta};
+use crate::navigate::{partner, Partner};
+use crate::obj::Obj;
+use crate::relation::{link_table, LinkTable, RelationMeta};
+use crate::render::quote;
+use crate::transaction::Transaction;
+use crate::value::{Value, ValueRef};
+use crate::{Error, Result};
+
+/// The members of one object's `Set` field.
+pub struct Collection<O: Entity, M: Entity> {
+    owner_key: O::Key,
+    relation: usize,
+    _m: PhantomData<fn() -> M>,
+}
+
+enum Shape {
+    /// The member's reference column.
+    OneToMany(usize),
+    Link(LinkTable),
+}
+
+impl<O: Entity, M: Entity> Collection<O, M> {
+    pub(crate) fn new(owner_key: O::Key, relation: usize) -> Self {
+        Collection {
+            owner_key,
+            relation,
+            _m: PhantomData,
+        }
+    }
+
+    fn rel(&self) -> Result<&'static RelationMeta> {
+        O::meta()
+            .relations
+            .get(self.relation)
+            .ok_or_else(|| Error::Usage("unknown relationship".into()))
+    }
+
+    fn shape(&self) -> Result<Shape> {
+        let owner = O::meta();
+        let rel = self.rel()?;
+        match partner(owner, rel).map_err(Error::SchemaMismatch)? {
+            Partner::Reference { column } => Ok(Shape::OneToMany(column)),
+            Partner::Set { relation } => {
+                let field = M::meta().relations.get(relation).map_or("", |r| r.field);
+                Ok(Shape::Link(link_table(owner, rel, field)))
+            }
+        }
+    }
+
+    fn owner_value(&self) -> Value {
+        O::key_params(&self.owner_key)
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null)
+    }
+
+    /// `FROM member WHERE <belongs to the owner>`, the owner's key being parameter 1.
+    fn from_where(&self, tx: &Transaction, sql: &mut String) -> Result<()> {
+        let member = M::meta();
+        let d = tx.dialect().syntax();
+        sql.push_str(" FROM ");
+        quote(sql, member.table);
+        sql.push_str(" WHERE ");
+        match self.shape()? {
+            Shape::OneToMany(column) => {
+                quote(sql, member.columns[column].name);
+                sql.push_str(" = ");
+                d.placeholder(sql, 0);
+            }
+            Shape::Link(link) => {
+                quote(sql, key_column(member));
+                sql.push_str(" IN (SELECT ");
+                quote(sql, &link.member_column);
+                sql.push_str(" FROM ");
+                quote(sql, &link.table);
+                sql.push_str(" WHERE ");
+                quote(sql, &link.owner_column);
+                sql.push_str(" = ");
+                d.placeholder(sql, 0);
+                sql.push(')');
+            }
+        }
+        Ok(())
+    }
+
+    /// The members, in key order.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn fetch(&self, tx: &Transaction) -> Result<Vec<Obj<M>>> {
+        tx.flush()?;
+        let member = M::meta();
+        let mut sql = String::from("SELECT ");
+        for (i, c) in member.columns.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            quote(&mut sql, c.name);
+        }
+        self.from_where(tx, &mut sql)?;
+        sql.push_str(" ORDER BY ");
+        quote(&mut sql, key_column(member));
+        let owner = self.owner_value();
+        let mut out = Vec::new();
+        tx.decode_rows(&sql, &[Param::Owned(&owner)], |o: Obj<M>| out.push(o))?;
+        Ok(out)
+    }
+
+    /// How many members there are.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn count(&self, tx: &Transaction) -> Result<i64> {
+        tx.flush()?;
+        let mut sql = String::from("SELECT COUNT(*)");
+        self.from_where(tx, &mut sql)?;
+        let owner = self.owner_value();
+        let mut n = 0;
+        tx.decode_rows(&sql, &[Param::Owned(&owner)], |c: i64| n = c)?;
+        Ok(n)
+    }
+
+    /// Whether there are no members.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn is_empty(&self, tx: &Transaction) -> Result<bool> {
+        Ok(self.count(tx)? == 0)
+    }
+
+    /// Whether `member` belongs to the collection.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn contains(&self, tx: &Transaction, member: &Obj<M>) -> Result<bool> {
+        Ok(self.fetch(tx)?.iter().any(|m| Obj::ptr_eq(m, member)))
+    }
+
+    /// Adds `member` (one-to-many: points its reference at the owner; many-to-many: links).
+    ///
+    /// # Errors
+    /// [`Error::TransactionClosed`]; database errors.
+    pub fn add(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
+        let owner = self.owner_value();
+        match self.shape()? {
+            Shape::OneToMany(column) => point(member, column, owner.as_ref()),
+            Shape::Link(link) => {
+                tx.flush()?;
+                tx.ensure_writing()?;
+                let (prefix, suffix) = tx.dialect().syntax().insert_ignore();
+                let mut sql = String::from(prefix);
+                quote(&mut sql, &link.table);
+                sql.push_str(" (");
+                quote(&mut sql, &link.owner_column);
+                sql.push_str(", ");
+                quote(&mut sql, &link.member_column);
+                sql.push_str(") VALUES (");
+                let d = tx.dialect().syntax();
+                d.placeholder(&mut sql, 0);
+                sql.push_str(", ");
+                d.placeholder(&mut sql, 1);
+                sql.push(')');
+                sql.push_str(suffix);
+                let m = member_value(member);
+                tx.conn()?
+                    .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes `member` (one-to-many: sets its optional reference to NULL; a required one
+    /// cannot be unset, so that is [`Error::Usage`]; many-to-many: unlinks).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for a required reference; database errors.
+    pub fn remove(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
+        match self.shape()? {
+            Shape::OneToMany(column) => {
+                let meta = M::meta();
+                if !meta.columns[column].nullable {
+                    return Err(Error::Usage(format!(
+                        "`{}.{}` is required: a {} cannot leave its {}; delete it or add it to another one",
+                        meta.name, meta.columns[column].field, meta.name, O::meta().name
+                    )));
+                }
+                let owner = self.owner_value();
+                let belongs = member.0.value.borrow().column_ref(column).to_owned_value() == owner;
+                if belongs {
+                    point(member, column, ValueRef::Null)?;
+                }
+                Ok(())
+            }
+            Shape::Link(link) => {
+                tx.flush()?;
+                tx.ensure_writing()?;
+                let d = tx.dialect().syntax();
+                let mut sql = String::from("DELETE FROM ");
+                quote(&mut sql, &link.table);
+                sql.push_str(" WHERE ");
+                quote(&mut sql, &link.owner_column);
+                sql.push_str(" = ");
+                d.placeholder(&mut sql, 0);
+                sql.push_str(" AND ");
+                quote(&mut sql, &link.member_column);
+                sql.push_str(" = ");
+                d.placeholder(&mut sql, 1);
+                let (owner, m) = (self.owner_value(), member_value(member));
+                tx.conn()?
+                    .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes every member.
+    ///
+    /// # Errors
+    /// As [`Collection::remove`].
+    pub fn clear(&self, tx: &Transaction) -> Result<()> {
+        for m in self.fetch(tx)? {
+            self.remove(tx, &m)?;
+        }
+        Ok(())
+    }
+}
+
+fn key_column(meta: &EntityMeta) -> &'static str {
+    meta.columns[meta.primary_key.first().copied().unwrap_or(0)].name
+}
+
+fn member_value<M: Entity>(member: &Obj<M>) -> Value {
+    M::key_params(&member.key())
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null)
+}
+
+/// Points a member's reference column at `owner` (or NULL), as a tracked change.
+fn point<M: Entity>(member: &Obj<M>, column: usize, owner: ValueRef<'_>) -> Result<()> {
+    let mut result = Ok(());
+    member.set(|v| result = v.set_column_value(column, owner))?;
+    result
+}
