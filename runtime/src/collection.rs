@@ -66,7 +66,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     }
 
     /// `FROM member WHERE <belongs to the owner>`, the owner's key being parameter 1.
-    fn from_where(&self, tx: &Transaction, sql: &mut String) -> Result<()> {
+    fn push_from_where(&self, tx: &Transaction, sql: &mut String) -> Result<()> {
         let member = M::meta();
         let d = tx.dialect().syntax();
         sql.push_str(" FROM ");
@@ -108,7 +108,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
             }
             quote(&mut sql, c.name);
         }
-        self.from_where(tx, &mut sql)?;
+        self.push_from_where(tx, &mut sql)?;
         sql.push_str(" ORDER BY ");
         quote(&mut sql, key_column(member));
         let owner = self.owner_value();
@@ -124,7 +124,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     pub fn count(&self, tx: &Transaction) -> Result<i64> {
         tx.flush()?;
         let mut sql = String::from("SELECT COUNT(*)");
-        self.from_where(tx, &mut sql)?;
+        self.push_from_where(tx, &mut sql)?;
         let owner = self.owner_value();
         let mut n = 0;
         tx.decode_rows(&sql, &[Param::Owned(&owner)], |c: i64| n = c)?;
