@@ -341,3 +341,93 @@ fn deleting_cascades_or_unsets_as_declared() -> colt::Result<()> {
         })
     })
 }
+
+#[test]
+fn aggregates_over_collections_keep_empty_groups() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let q = select!(((c.name, count(c.products), sum(c.products.price)) for c in Category).order_by(|c| c.name));
+            assert_eq!(
+                q.fetch(tx)?,
+                [
+                    ("Books".to_string(), 2, Some(2000)),
+                    ("Empty".to_string(), 0, None),
+                    ("Tea".to_string(), 2, Some(900)),
+                ]
+            );
+            let q = select!(c.name for c in Category if count(c.products) > 1 && max(c.products.price) < 1000);
+            assert_eq!(q.fetch(tx)?, ["Tea"]);
+            // Through a many-to-many collection, and through two collections.
+            let q = select!((t.name, count(t.products)) for t in Tag);
+            assert_eq!(sorted(q.fetch(tx)?), [("classic".to_string(), 3), ("green".to_string(), 1)]);
+            let q = select!((s.name, avg(s.products.price)) for s in Supplier);
+            let rows = sorted(q.fetch(tx)?.into_iter().map(|(n, a)| (n, a.map(|a| a as i64))).collect());
+            assert_eq!(rows, [("Acme".to_string(), Some(825)), ("Leaf".to_string(), Some(450))]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn exists_is_empty_and_membership() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let q = select!(c.name for c in Category if c.products.is_empty());
+            assert_eq!(q.fetch(tx)?, ["Empty"]);
+            let q = select!(c.name for c in Category if !c.products.is_empty());
+            assert_eq!(sorted(q.fetch(tx)?), ["Books", "Tea"]);
+            let q = select!(c.name for c in Category if exists(c.products));
+            assert_eq!(sorted(q.fetch(tx)?), ["Books", "Tea"]);
+            let q = select!(c.name for c in Category if exists(p for p in c.products if p.price > 1000));
+            assert_eq!(q.fetch(tx)?, ["Books"]);
+            // A collection contains an object; a sub-comprehension contains a value.
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            let q = select!(c.name for c in Category if c.products.contains(&dune));
+            assert_eq!(q.fetch(tx)?, ["Books"]);
+            let q = select!(p.name for p in Product for c in Category if c.name == "Tea" && c.products.contains(&p));
+            assert_eq!(sorted(q.fetch(tx)?), ["Assam", "Sencha"]);
+            let q = select!(p.name for p in Product if (c for c in Category if c.name.starts_with("B")).contains(&p.category));
+            assert_eq!(sorted(q.fetch(tx)?), ["Dune", "Emma"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn sub_comprehensions_in_aggregates() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let q = select!(((c.name, sum(p.price for p in c.products if p.price > 500)) for c in Category).order_by(|c| c.name));
+            assert_eq!(
+                q.fetch(tx)?,
+                [("Books".to_string(), Some(2000)), ("Empty".to_string(), None), ("Tea".to_string(), None)]
+            );
+            let q = select!((c.name, count(p for p in c.products if p.supplier.country == "NZ")) for c in Category);
+            assert_eq!(
+                sorted(q.fetch(tx)?),
+                [("Books".to_string(), 1), ("Empty".to_string(), 0), ("Tea".to_string(), 1)]
+            );
+            // A sub-comprehension over a whole entity, with no collection.
+            let q = select!(p.name for p in Product if p.price == max(x.price for x in Product));
+            assert_eq!(q.fetch(tx)?, ["Dune"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn nulls_never_poison_a_membership_test() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            // Emma has no supplier: her NULL must not make `NOT IN` unknown for everyone.
+            let nz = "NZ";
+            let q = select!(s.name for s in Supplier if !(p.supplier.country for p in Product if p.price < 1000).contains(&s.country) || s.country == nz);
+            assert_eq!(sorted(q.fetch(tx)?), ["Acme"]);
+            Ok(())
+        })
+    })
+}

@@ -290,7 +290,36 @@ macro_rules! text_test {
 text_test! {
     starts_with => StartsWith, "`a.starts_with(b)` (case-sensitive)";
     ends_with => EndsWith, "`a.ends_with(b)` (case-sensitive)";
-    contains => Contains, "`a.contains(b)` for text (case-sensitive, no wildcards)";
+}
+
+/// What `a.contains(b)` means for the receiver's type: a substring test for text, membership
+/// for a collection.
+#[diagnostic::on_unimplemented(
+    message = "`.contains` of `{Self}` cannot take a `{R}`",
+    label = "text contains text; a collection contains one of its objects"
+)]
+pub trait ContainsOp<R> {
+    /// The test.
+    fn contains_node(l: Node, r: Node) -> Node;
+}
+
+impl<L: Textual, R: Textual> ContainsOp<R> for L {
+    fn contains_node(l: Node, r: Node) -> Node {
+        Node::Text(TextTest::Contains, Box::new(l), Box::new(r))
+    }
+}
+
+impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T> {
+    fn contains_node(l: Node, r: Node) -> Node {
+        let scope = crate::navigate::scope_of_node(&l).unwrap_or(0);
+        Node::InSub(Box::new(r), scope, Box::new(l))
+    }
+}
+
+/// `a.contains(b)`: a substring test (case-sensitive, no wildcards), or membership in a
+/// collection (`c.products.contains(&p)`).
+pub fn contains<L: ContainsOp<R>, R>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
+    Expr::new(L::contains_node(l.node, r.node))
 }
 
 macro_rules! text_fn {
@@ -422,19 +451,127 @@ pub fn contains_value<C: ContainsValue + ?Sized>(outer: &C) -> Value {
     outer.contains_value()
 }
 
+/// An aggregate of this query, or, when its argument lives in a sub-query (a collection,
+/// a sub-comprehension), a correlated sub-query aggregating that one's rows.
+fn aggregate(f: AggFn, arg: Node, ty: Option<ColumnType>) -> Node {
+    match crate::navigate::scope_of_node(&arg) {
+        Some(scope) => Node::SubAgg(scope, f, Some(Box::new(arg)), ty),
+        None => Node::Agg(f, Some(Box::new(arg)), ty),
+    }
+}
+
 /// `count()`: the number of rows.
 pub fn count_all() -> Expr<i64> {
     Expr::new(Node::Agg(AggFn::Count, None, None))
 }
 
-/// `count(e)`: the number of non-NULL values.
-pub fn count<T: SqlType>(e: Expr<T>) -> Expr<i64> {
-    Expr::new(Node::Agg(AggFn::Count, Some(Box::new(e.node)), None))
+/// What `count(..)` counts: non-NULL values, a collection's members, or a
+/// sub-comprehension's objects.
+#[diagnostic::on_unimplemented(
+    message = "`count` cannot count `{Self}`",
+    label = "count takes an attribute, a collection (`count(c.orders)`), an entity variable or a sub-comprehension"
+)]
+pub trait Countable {
+    /// The counting node.
+    fn count_node(self) -> Node;
+}
+
+impl<T: SqlType> Countable for Expr<T> {
+    fn count_node(self) -> Node {
+        aggregate(AggFn::Count, self.node, None)
+    }
+}
+
+impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
+    fn count_node(self) -> Node {
+        let scope = crate::navigate::scope_of_node(&self.node).unwrap_or(0);
+        Node::SubAgg(scope, AggFn::Count, None, None)
+    }
+}
+
+impl<T: Entity> Countable for EntityExpr<T> {
+    fn count_node(self) -> Node {
+        match crate::navigate::scope_of(self.source) {
+            0 => Node::CountEntity(self.source),
+            scope => Node::SubAgg(scope, AggFn::Count, None, None),
+        }
+    }
+}
+
+/// `count(e)`: the number of non-NULL values, members, or objects.
+pub fn count<A: Countable>(a: A) -> Expr<i64> {
+    Expr::new(a.count_node())
 }
 
 /// `count(p)` of an entity variable: the number of its objects.
 pub fn count_entity<C: EntityColumns>(c: &C) -> Expr<i64> {
-    Expr::new(Node::CountEntity(c.source()))
+    count(entity(c))
+}
+
+/// A collection, or a sub-comprehension, as a sub-query.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a collection or a sub-query",
+    label = "expected a collection (`c.orders`) or a sub-comprehension (`o for o in c.orders if ..`)"
+)]
+pub trait SubQuery {
+    /// The SQL type of what it selects.
+    type Sql;
+    /// Its scope and the node it selects.
+    fn scope_and_node(self) -> (u16, Node);
+}
+
+impl<T: Entity> SubQuery for Expr<crate::navigate::SetOf<T>> {
+    type Sql = crate::relation::Ref<T>;
+    fn scope_and_node(self) -> (u16, Node) {
+        (
+            crate::navigate::scope_of_node(&self.node).unwrap_or(0),
+            self.node,
+        )
+    }
+}
+
+impl<T: Entity> SubQuery for EntityExpr<T> {
+    type Sql = crate::relation::Ref<T>;
+    fn scope_and_node(self) -> (u16, Node) {
+        let key = T::meta().primary_key.first().copied().unwrap_or(0) as u16;
+        (
+            crate::navigate::scope_of(self.source),
+            Node::Column {
+                source: self.source,
+                column: key,
+            },
+        )
+    }
+}
+
+impl<T: SqlType> SubQuery for Expr<T> {
+    type Sql = T;
+    fn scope_and_node(self) -> (u16, Node) {
+        (
+            crate::navigate::scope_of_node(&self.node).unwrap_or(0),
+            self.node,
+        )
+    }
+}
+
+/// `exists(..)`: whether a collection or sub-comprehension has a row.
+pub fn exists<S: SubQuery>(s: S) -> Expr<bool> {
+    Expr::new(Node::Exists(s.scope_and_node().0, None, false))
+}
+
+/// `c.orders.is_empty()`.
+pub fn is_empty<S: SubQuery>(s: S) -> Expr<bool> {
+    Expr::new(Node::Exists(s.scope_and_node().0, None, true))
+}
+
+/// `sub.contains(&x)`: membership in a collection or sub-comprehension (its NULLs are left
+/// out, so a negated test is never unknown).
+pub fn in_sub<S: SubQuery, E>(s: S, elem: Expr<E>) -> Expr<bool>
+where
+    E: SqlType + Comparable<S::Sql>,
+{
+    let (scope, node) = s.scope_and_node();
+    Expr::new(Node::InSub(Box::new(elem.node), scope, Box::new(node)))
 }
 
 /// `sum(e)`: `None` over no rows or only NULLs.
@@ -442,20 +579,12 @@ pub fn sum<T: Numeric>(e: Expr<T>) -> Expr<Option<T::Inner>>
 where
     T::Inner: crate::types::NonNull,
 {
-    Expr::new(Node::Agg(
-        AggFn::Sum,
-        Some(Box::new(e.node)),
-        Some(T::COLUMN_TYPE),
-    ))
+    Expr::new(aggregate(AggFn::Sum, e.node, Some(T::COLUMN_TYPE)))
 }
 
 /// `avg(e)`: `None` over no rows or only NULLs.
 pub fn avg<T: Numeric>(e: Expr<T>) -> Expr<Option<f64>> {
-    Expr::new(Node::Agg(
-        AggFn::Avg,
-        Some(Box::new(e.node)),
-        Some(ColumnType::Double),
-    ))
+    Expr::new(aggregate(AggFn::Avg, e.node, Some(ColumnType::Double)))
 }
 
 /// `min(e)`: `None` over no rows or only NULLs.
@@ -463,7 +592,7 @@ pub fn min<T: SqlType>(e: Expr<T>) -> Expr<Option<T::Inner>>
 where
     T::Inner: crate::types::NonNull,
 {
-    Expr::new(Node::Agg(AggFn::Min, Some(Box::new(e.node)), None))
+    Expr::new(aggregate(AggFn::Min, e.node, None))
 }
 
 /// `max(e)`: `None` over no rows or only NULLs.
@@ -471,7 +600,7 @@ pub fn max<T: SqlType>(e: Expr<T>) -> Expr<Option<T::Inner>>
 where
     T::Inner: crate::types::NonNull,
 {
-    Expr::new(Node::Agg(AggFn::Max, Some(Box::new(e.node)), None))
+    Expr::new(aggregate(AggFn::Max, e.node, None))
 }
 
 /// A descending `order_by` item: `desc(p.price)`.

@@ -16,17 +16,22 @@ use crate::relation::{Ref, RelKind, RelationMeta};
 thread_local! {
     /// The sources of the plan being built on this thread (a stack: builds may nest).
     static ARENA: RefCell<Vec<Vec<Source>>> = const { RefCell::new(Vec::new()) };
+    /// How many sub-query scopes the plan being built has (a stack, as `ARENA`).
+    static SCOPES: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
     /// Problems found while building (a relationship without its other side).
     static PROBLEMS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts collecting the sources of a plan (with the sources it already has).
 pub(crate) fn begin(sources: Vec<Source>) {
+    let scopes = sources.iter().map(|s| s.scope).max().unwrap_or(0);
     ARENA.with(|a| a.borrow_mut().push(sources));
+    SCOPES.with(|s| s.borrow_mut().push(scopes));
 }
 
 /// Stops collecting and returns the sources and any problems found.
 pub(crate) fn finish() -> (Vec<Source>, Vec<String>) {
+    SCOPES.with(|s| s.borrow_mut().pop());
     let sources = ARENA.with(|a| a.borrow_mut().pop()).unwrap_or_default();
     let problems = PROBLEMS.with(|p| std::mem::take(&mut *p.borrow_mut()));
     (sources, problems)
@@ -50,6 +55,15 @@ pub(crate) fn problem(message: String) {
     PROBLEMS.with(|p| p.borrow_mut().push(message));
 }
 
+fn alias_of(source: u16) -> String {
+    ARENA.with(|a| {
+        a.borrow()
+            .last()
+            .and_then(|s| s.get(source as usize))
+            .map_or_else(|| "t".to_string(), |s| s.alias.clone())
+    })
+}
+
 fn unique_alias(sources: &[Source], wanted: &str) -> String {
     let mut name = wanted.to_string();
     let mut n = 1;
@@ -60,12 +74,72 @@ fn unique_alias(sources: &[Source], wanted: &str) -> String {
     name
 }
 
-/// Adds a source (a query variable when `join` is `None` or it is a collection generator).
+/// A new sub-query scope.
+pub(crate) fn new_scope() -> u16 {
+    SCOPES.with(|s| match s.borrow_mut().last_mut() {
+        Some(n) => {
+            *n += 1;
+            *n
+        }
+        None => 0,
+    })
+}
+
+/// The scope of a source (0 when unknown).
+pub(crate) fn scope_of(source: u16) -> u16 {
+    ARENA.with(|a| {
+        a.borrow()
+            .last()
+            .and_then(|s| s.get(source as usize))
+            .map_or(0, |s| s.scope)
+    })
+}
+
+/// The innermost sub-query scope a node's columns belong to, if any.
+pub(crate) fn scope_of_node(node: &Node) -> Option<u16> {
+    fn walk(n: &Node, best: &mut Option<u16>) {
+        match n {
+            Node::Column { source, .. } | Node::CountEntity(source) => {
+                let s = scope_of(*source);
+                if s > 0 && best.is_none_or(|b| s > b) {
+                    *best = Some(s);
+                }
+            }
+            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+                walk(a, best);
+                walk(b, best);
+            }
+            Node::Not(a)
+            | Node::Neg(a)
+            | Node::IsNull(a, _)
+            | Node::TextFn(_, a)
+            | Node::InList(a, _) => walk(a, best),
+            Node::Agg(_, Some(a), _) => walk(a, best),
+            _ => {}
+        }
+    }
+    let mut best = None;
+    walk(node, &mut best);
+    best
+}
+
+/// Adds a source to the query (scope 0).
 pub(crate) fn push(
     entity: &'static EntityMeta,
     alias: &str,
     join: Option<Join>,
     variable: bool,
+) -> u16 {
+    push_in(entity, alias, join, variable, 0)
+}
+
+/// Adds a source to scope `scope`.
+pub(crate) fn push_in(
+    entity: &'static EntityMeta,
+    alias: &str,
+    join: Option<Join>,
+    variable: bool,
+    scope: u16,
 ) -> u16 {
     ARENA.with(|a| {
         let mut stack = a.borrow_mut();
@@ -78,6 +152,7 @@ pub(crate) fn push(
             alias,
             join,
             variable,
+            scope,
         });
         (sources.len() - 1) as u16
     })
@@ -117,11 +192,11 @@ fn navigate(parent: u16, column: u16, entity: &'static EntityMeta, optional: boo
             "{}_{}",
             parent_src.alias, parent_src.entity.columns[column as usize].field
         );
-        Some((found, join, alias))
+        Some((found, join, alias, parent_src.scope))
     });
     match existing {
-        Some((Some(i), _, _)) => i,
-        Some((None, join, alias)) => push(entity, &alias, Some(join), false),
+        Some((Some(i), _, _, _)) => i,
+        Some((None, join, alias, scope)) => push_in(entity, &alias, Some(join), false, scope),
         None => u16::MAX,
     }
 }
@@ -203,12 +278,36 @@ ref_col!(
     nullable_columns
 );
 
-/// A `Set` attribute in a query: a collection to range over (`for o in c.orders`).
+/// A `Set` attribute in a query: a collection to range over (`for o in c.orders`), to
+/// aggregate (`count(c.orders)`, `sum(c.orders.total)`), or to test (`c.orders.is_empty()`).
 pub struct SetCol<T: Entity> {
     source: u16,
     owner: fn() -> &'static EntityMeta,
     relation: usize,
+    /// The members as a sub-query, made on first use.
+    members: OnceCell<(u16, Box<T::Columns>)>,
     _t: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: Entity> Deref for SetCol<T> {
+    type Target = T::Columns;
+    fn deref(&self) -> &T::Columns {
+        &self.members().1
+    }
+}
+
+/// A collection used as a value: its members as a sub-query.
+pub struct SetOf<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T: Entity> IntoExpr for SetCol<T> {
+    type Sql = SetOf<T>;
+    fn to_expr(&self) -> Expr<SetOf<T>> {
+        let (source, _) = self.members();
+        Expr::new(Node::Column {
+            source: *source,
+            column: T::meta().primary_key.first().copied().unwrap_or(0) as u16,
+        })
+    }
 }
 
 impl<T: Entity> SetCol<T> {
@@ -218,8 +317,23 @@ impl<T: Entity> SetCol<T> {
             source,
             owner,
             relation,
+            members: OnceCell::new(),
             _t: std::marker::PhantomData,
         }
+    }
+
+    /// The members' source in a sub-query scope of their own.
+    fn members(&self) -> &(u16, Box<T::Columns>) {
+        self.members.get_or_init(|| {
+            let scope = new_scope();
+            let alias = format!(
+                "{}_{}",
+                alias_of(self.source),
+                self.relation().map_or("set", |r| r.field)
+            );
+            let source = self.range_in(&alias, scope);
+            (source, Box::new(T::columns(source)))
+        })
     }
 
     /// The query variable the collection belongs to.
@@ -233,6 +347,12 @@ impl<T: Entity> SetCol<T> {
 
     /// Adds a variable ranging over the collection: its members joined to the owner.
     pub(crate) fn range(&self, alias: &str) -> u16 {
+        self.range_in(alias, scope_of(self.source))
+    }
+
+    /// Adds the members as a source of scope `scope`, joined (or, first in a sub-query,
+    /// correlated) to the owner.
+    pub(crate) fn range_in(&self, alias: &str, scope: u16) -> u16 {
         let owner = (self.owner)();
         let Some(rel) = self.relation() else {
             return u16::MAX;
@@ -240,7 +360,7 @@ impl<T: Entity> SetCol<T> {
         match partner(owner, rel) {
             Ok(Partner::Reference { column }) => {
                 let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
-                push(
+                push_in(
                     T::meta(),
                     alias,
                     Some(Join {
@@ -251,6 +371,7 @@ impl<T: Entity> SetCol<T> {
                         via: None,
                     }),
                     true,
+                    scope,
                 )
             }
             Ok(Partner::Set { relation }) => {
@@ -259,7 +380,7 @@ impl<T: Entity> SetCol<T> {
                 let link = crate::relation::link_table(owner, rel, partner_field);
                 let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
                 let member_key = target.primary_key.first().copied().unwrap_or(0) as u16;
-                push(
+                push_in(
                     target,
                     alias,
                     Some(Join {
@@ -270,11 +391,12 @@ impl<T: Entity> SetCol<T> {
                         via: Some(intern_link(link)),
                     }),
                     true,
+                    scope,
                 )
             }
             Err(message) => {
                 problem(message);
-                push(T::meta(), alias, None, true)
+                push_in(T::meta(), alias, None, true, scope)
             }
         }
     }

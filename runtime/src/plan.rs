@@ -114,6 +114,13 @@ pub enum Node {
     Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
     /// `count(v)` of an entity variable.
     CountEntity(u16),
+    /// An aggregate over the rows of sub-query `scope` (a collection or a sub-comprehension):
+    /// `(SELECT AGG(arg) FROM .. WHERE ..)`; `None` as argument counts the rows.
+    SubAgg(u16, AggFn, Option<Box<Node>>, Option<ColumnType>),
+    /// `EXISTS (SELECT 1 FROM scope .. [AND cond])`, negated when the flag is set.
+    Exists(u16, Option<Box<Node>>, bool),
+    /// `value IN (SELECT projected FROM scope .. AND projected IS NOT NULL)`.
+    InSub(Box<Node>, u16, Box<Node>),
 }
 
 impl Node {
@@ -129,6 +136,9 @@ impl Node {
                 a.has_aggregate()
             }
             Node::InList(a, _) => a.has_aggregate(),
+            // Sub-queries aggregate their own rows, not this query's.
+            Node::SubAgg(..) | Node::Exists(..) => false,
+            Node::InSub(a, _, _) => a.has_aggregate(),
         }
     }
 
@@ -150,6 +160,15 @@ impl Node {
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
             | Node::Agg(_, Some(a), _) => a.shift_params(by),
+            Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
+                if let Some(a) = a {
+                    a.shift_params(by);
+                }
+            }
+            Node::InSub(a, _, b) => {
+                a.shift_params(by);
+                b.shift_params(by);
+            }
         }
     }
 
@@ -169,6 +188,7 @@ impl Node {
             | Node::TextFn(_, a)
             | Node::InList(a, _)
             | Node::Agg(_, Some(a), _) => a.columns_of(source, out),
+            Node::SubAgg(..) | Node::Exists(..) | Node::InSub(..) => {}
         }
     }
 }
@@ -209,6 +229,9 @@ pub struct Source {
     pub join: Option<Join>,
     /// Whether it is a query variable (navigation joins are not: they never repeat rows).
     pub variable: bool,
+    /// 0 for the query itself; `k` for the tables of sub-query `k` (a collection used in an
+    /// aggregate, `exists`, `is_empty`, `contains`, or a sub-comprehension).
+    pub scope: u16,
 }
 
 /// One item of the projection.
@@ -248,6 +271,8 @@ pub struct Plan {
     pub sources: Vec<Source>,
     /// Conditions, ANDed (those with aggregates go to `HAVING`).
     pub filters: Vec<Node>,
+    /// The conditions of each sub-query scope (index = scope; 0 is unused).
+    pub scope_filters: Vec<Vec<Node>>,
     /// What each row holds.
     pub projection: Vec<ProjItem>,
     /// `ORDER BY`.
@@ -274,6 +299,7 @@ impl Clone for Plan {
         Plan {
             sources: self.sources.clone(),
             filters: self.filters.clone(),
+            scope_filters: self.scope_filters.clone(),
             projection: self.projection.clone(),
             order: self.order.clone(),
             param_count: self.param_count,
@@ -289,6 +315,7 @@ impl Plan {
         Plan {
             sources,
             filters: Vec::new(),
+            scope_filters: Vec::new(),
             projection: Vec::new(),
             order: Vec::new(),
             param_count: 0,
@@ -327,7 +354,7 @@ impl Plan {
             return false;
         }
         (0..self.sources.len() as u16)
-            .filter(|s| self.sources[*s as usize].variable)
+            .filter(|s| self.sources[*s as usize].variable && self.sources[*s as usize].scope == 0)
             .any(|s| !self.projects_key_of(s))
     }
 

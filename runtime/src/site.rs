@@ -16,47 +16,77 @@ use crate::value::Value;
 
 /// Collects a plan while the macro's generated code describes the query.
 pub struct PlanBuilder {
-    plan: Plan,
+    plan: std::cell::RefCell<Plan>,
     /// Added to parameter numbers (a refinement's come after its base query's).
     param_offset: usize,
 }
 
 impl PlanBuilder {
     fn new(plan: Plan, param_offset: usize) -> Self {
-        PlanBuilder { plan, param_offset }
+        PlanBuilder {
+            plan: std::cell::RefCell::new(plan),
+            param_offset,
+        }
     }
 
     /// Adds a query variable ranging over `E`, named `alias` in SQL.
-    pub fn source<E: Entity>(&mut self, alias: &str) -> E::Columns {
+    pub fn source<E: Entity>(&self, alias: &str) -> E::Columns {
         E::columns(navigate::push(E::meta(), alias, None, true))
     }
 
     /// Adds a query variable ranging over a collection (`for o in c.orders`).
-    pub fn source_set<E: Entity>(&mut self, set: &SetCol<E>, alias: &str) -> E::Columns {
+    pub fn source_set<E: Entity>(&self, set: &SetCol<E>, alias: &str) -> E::Columns {
         E::columns(set.range(alias))
+    }
+
+    /// Opens a sub-query scope (for a sub-comprehension).
+    pub fn scope(&self) -> u16 {
+        navigate::new_scope()
+    }
+
+    /// Adds a variable over `E` to sub-query `scope`.
+    pub fn source_in<E: Entity>(&self, scope: u16, alias: &str) -> E::Columns {
+        E::columns(navigate::push_in(E::meta(), alias, None, true, scope))
+    }
+
+    /// Adds a variable over a collection to sub-query `scope`.
+    pub fn source_set_in<E: Entity>(&self, scope: u16, set: &SetCol<E>, alias: &str) -> E::Columns {
+        E::columns(set.range_in(alias, scope))
+    }
+
+    /// Adds a condition of sub-query `scope`.
+    pub fn filter_in<T: Condition>(&self, scope: u16, cond: Expr<T>) {
+        let mut node = cond.node;
+        node.shift_params(self.param_offset);
+        let scope = scope as usize;
+        let mut plan = self.plan.borrow_mut();
+        if plan.scope_filters.len() <= scope {
+            plan.scope_filters.resize_with(scope + 1, Vec::new);
+        }
+        push_conjuncts(node, &mut plan.scope_filters[scope]);
     }
 
     /// Adds a condition (ANDed with the others). Top-level `&&`s are split, so that the
     /// conjuncts with aggregates go to `HAVING` and the others stay in `WHERE`.
-    pub fn filter<T: Condition>(&mut self, cond: Expr<T>) {
+    pub fn filter<T: Condition>(&self, cond: Expr<T>) {
         let mut node = cond.node;
         node.shift_params(self.param_offset);
-        push_conjuncts(node, &mut self.plan.filters);
+        push_conjuncts(node, &mut self.plan.borrow_mut().filters);
     }
 
     /// Sets the ordering (a later `order_by` replaces an earlier one).
-    pub fn order_by<O: OrderSpec>(&mut self, order: O) {
+    pub fn order_by<O: OrderSpec>(&self, order: O) {
         let mut items = Vec::new();
         order.push_order(&mut items);
         for item in &mut items {
             item.node.shift_params(self.param_offset);
         }
-        self.plan.order = items;
+        self.plan.borrow_mut().order = items;
     }
 
     /// Declares how many parameters the call site binds.
-    pub fn params(&mut self, count: usize) {
-        self.plan.param_count = self.param_offset + count;
+    pub fn params(&self, count: usize) {
+        self.plan.borrow_mut().param_count = self.param_offset + count;
     }
 }
 
@@ -197,15 +227,15 @@ impl QuerySite {
     pub fn query<P, F>(&'static self, build: F, params: Vec<Value>) -> Query<P::Row>
     where
         P: Projection,
-        F: FnOnce(&mut PlanBuilder) -> P,
+        F: FnOnce(&PlanBuilder) -> P,
     {
         let plan = self
             .plan
             .get_or_init(|| {
                 navigate::begin(Vec::new());
-                let mut b = PlanBuilder::new(Plan::new(Vec::new()), 0);
-                let projection = build(&mut b);
-                let mut plan = b.plan;
+                let b = PlanBuilder::new(Plan::new(Vec::new()), 0);
+                let projection = build(&b);
+                let mut plan = b.plan.into_inner();
                 projection.push_items(&mut plan.projection);
                 let (sources, problems) = navigate::finish();
                 plan.sources = sources;
@@ -290,7 +320,7 @@ impl RefineSite {
     pub fn refine<R, F>(&'static self, base: &Query<R>, build: F, params: Vec<Value>) -> Query<R>
     where
         R: Refinable,
-        F: FnOnce(&mut PlanBuilder, R::Vars),
+        F: FnOnce(&PlanBuilder, R::Vars),
     {
         let base_plan = base.plan();
         let key = Arc::as_ptr(base_plan) as usize;
@@ -308,9 +338,9 @@ impl RefineSite {
             Some(vars) => {
                 let offset = base.params().len();
                 navigate::begin(base_plan.sources.clone());
-                let mut b = PlanBuilder::new((**base_plan).clone(), offset);
-                build(&mut b, vars);
-                let mut plan = b.plan;
+                let b = PlanBuilder::new((**base_plan).clone(), offset);
+                build(&b, vars);
+                let mut plan = b.plan.into_inner();
                 let (sources, problems) = navigate::finish();
                 plan.sources = sources;
                 plan.problems.extend(problems);

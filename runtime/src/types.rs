@@ -206,6 +206,11 @@ impl SqlType for Vec<u8> {
 }
 
 /// Types that are not themselves `Option` (so `Option<T>` is a column type).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column",
+    label = "not a column type",
+    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>"
+)]
 pub trait NonNull: SqlType<Inner = Self> {}
 impl NonNull for bool {}
 impl NonNull for i16 {}
@@ -512,6 +517,11 @@ impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<&crate::Obj<T>> {
 
 /// The type of a column read through an optional reference: `T` becomes `Option<T>`,
 /// an `Option` stays as it is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column",
+    label = "not a column type",
+    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>"
+)]
 pub trait MakeNullable {
     /// The nullable type.
     type Out: SqlType;

@@ -93,7 +93,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
             None => {
                 let ty = f.ty;
-                quote!(#p::Col<<#ty as #p::MakeNullable>::Out>)
+                quote_spanned!(ty.span()=> #p::Col<<#ty as #p::MakeNullable>::Out>)
             }
         })
         .collect();

@@ -25,16 +25,9 @@ pub(crate) struct Comprehension {
 /// One clause of a comprehension.
 pub(crate) enum Clause {
     /// `for var in source`
-    For {
-        for_token: syn::Token![for],
-        var: syn::Ident,
-        source: syn::Expr,
-    },
+    For { var: syn::Ident, source: syn::Expr },
     /// `if cond`
-    If {
-        if_token: syn::Token![if],
-        cond: syn::Expr,
-    },
+    If { cond: syn::Expr },
 }
 
 /// `.name(args)` after the base.

@@ -14,6 +14,10 @@ fn param_ident(i: usize) -> syn::Ident {
     format_ident!("__colt_p{}", i, span = Span::mixed_site())
 }
 
+fn param_ident_at(i: usize, at: Span) -> syn::Ident {
+    format_ident!("__colt_p{}", i, span = Span::mixed_site().located_at(at))
+}
+
 fn var_ident(i: usize) -> syn::Ident {
     format_ident!("__colt_v{}", i, span = Span::mixed_site())
 }
@@ -44,7 +48,7 @@ fn expr(e: &QExpr) -> TokenStream {
         QExpr::Attr(tokens, span, true) => call(*span, "proj", quote_spanned!(*span=> &#tokens)),
         QExpr::Key(ident) => call(ident.span(), "entity_key", quote!(&#ident)),
         QExpr::Param(i, span) => {
-            let id = param_ident(*i);
+            let id = param_ident_at(*i, *span);
             call(*span, "param", quote_spanned!(*span=> #i, #id))
         }
         QExpr::Binary(name, span, l, r) => {
@@ -74,6 +78,83 @@ fn expr(e: &QExpr) -> TokenStream {
             let items = items.iter().map(expr);
             quote!((#(#items,)*))
         }
+        QExpr::SubComp(k, steps, projection) => {
+            let s = scope_ident(*k);
+            let b = builder();
+            let steps = steps.iter().map(step);
+            let projection = expr(projection);
+            quote!({
+                let #s = ::colt::__private::PlanBuilder::scope(#b);
+                #(#steps)*
+                #projection
+            })
+        }
+        QExpr::InSub(span, sub, elem) => {
+            let (sub, elem) = (expr(sub), expr(elem));
+            call(*span, "in_sub", quote_spanned!(*span=> #sub, #elem))
+        }
+    }
+}
+
+fn scope_ident(k: usize) -> syn::Ident {
+    format_ident!("__colt_s{}", k, span = Span::mixed_site())
+}
+
+/// One step of the plan's description. Conditions are computed into a local before the
+/// builder is called, so that sub-comprehensions inside them may use the builder too.
+fn step(s: &Step) -> TokenStream {
+    let b = builder();
+    match s {
+        Step::Source {
+            var,
+            path,
+            alias,
+            sub,
+        } => {
+            let v = var_ident(*var);
+            let span = syn::spanned::Spanned::span(path);
+            match sub {
+                None => {
+                    quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source::<#path>(#b, #alias);)
+                }
+                Some(k) => {
+                    let s = scope_ident(*k);
+                    quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source_in::<#path>(#b, #s, #alias);)
+                }
+            }
+        }
+        Step::SourceSet {
+            var,
+            set,
+            alias,
+            sub,
+        } => {
+            let v = var_ident(*var);
+            let span = syn::spanned::Spanned::span(set);
+            match sub {
+                None => {
+                    quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source_set(#b, &#set, #alias);)
+                }
+                Some(k) => {
+                    let s = scope_ident(*k);
+                    quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source_set_in(#b, #s, &#set, #alias);)
+                }
+            }
+        }
+        Step::Bind(bind) => binds(std::slice::from_ref(bind)),
+        Step::Filter(bs, e, span) => {
+            let (bs, e) = (binds(bs), expr(e));
+            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::filter(#b, #e); })
+        }
+        Step::SubFilter(k, e, span) => {
+            let e = expr(e);
+            let s = scope_ident(*k);
+            quote_spanned!(*span=> { ::colt::__private::PlanBuilder::filter_in(#b, #s, #e); })
+        }
+        Step::Order(bs, e, span) => {
+            let (bs, e) = (binds(bs), expr(e));
+            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::order_by(#b, #e); })
+        }
     }
 }
 
@@ -93,25 +174,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
         }
     });
     let n_params = q.params.len();
-    let steps = q.steps.iter().map(|s| match s {
-        Step::Source { var, path, alias } => {
-            let v = var_ident(*var);
-            quote_spanned!(syn::spanned::Spanned::span(path)=> let #v = ::colt::__private::PlanBuilder::source::<#path>(#b, #alias);)
-        }
-        Step::SourceSet { var, set, alias } => {
-            let v = var_ident(*var);
-            quote_spanned!(syn::spanned::Spanned::span(set)=> let #v = ::colt::__private::PlanBuilder::source_set(#b, &#set, #alias);)
-        }
-        Step::Bind(bind) => binds(std::slice::from_ref(bind)),
-        Step::Filter(bs, e, span) => {
-            let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::filter(#b, #e); })
-        }
-        Step::Order(bs, e, span) => {
-            let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::order_by(#b, #e); })
-        }
-    });
+    let steps = q.steps.iter().map(step);
     let runtime = q
         .runtime
         .iter()
@@ -131,7 +194,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
             quote! {
                 static __COLT_SITE: #p::QuerySite = #p::QuerySite::new();
                 __COLT_SITE.query(
-                    |#b: &mut #p::PlanBuilder| {
+                    |#b: &#p::PlanBuilder| {
                         #b.params(#n_params);
                         #(#steps)*
                         #projection
@@ -146,7 +209,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                 static __COLT_SITE: #p::RefineSite = #p::RefineSite::new();
                 __COLT_SITE.refine(
                     &(#base),
-                    |#b: &mut #p::PlanBuilder, __colt_vars| {
+                    |#b: &#p::PlanBuilder, __colt_vars| {
                         #b.params(#n_params);
                         let (#(#vars,)*) = __colt_vars;
                         #(#steps)*

@@ -16,6 +16,7 @@ use crate::query::parse::QUERY_METHODS;
 pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`) and, in `order_by`, `desc(..)`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
 
 const METHODS: &[&str] = &[
+    "is_empty",
     "starts_with",
     "ends_with",
     "contains",
@@ -52,6 +53,10 @@ pub(crate) enum QExpr {
     Agg(&'static str, Span, AggArg),
     /// A tuple (projection, ordering).
     Tuple(Vec<QExpr>),
+    /// A sub-comprehension: a sub-query scope, its steps, and what it selects.
+    SubComp(usize, Vec<Step>, Box<QExpr>),
+    /// `sub.contains(&x)`: membership in a collection or sub-comprehension.
+    InSub(Span, Box<QExpr>, Box<QExpr>),
 }
 
 /// What an aggregate is applied to.
@@ -92,13 +97,17 @@ pub(crate) enum Step {
         var: usize,
         path: syn::Path,
         alias: String,
+        sub: Option<usize>,
     },
     /// A new variable over a collection (`for o in c.orders`).
     SourceSet {
         var: usize,
         set: TokenStream,
         alias: String,
+        sub: Option<usize>,
     },
+    /// A condition of a sub-comprehension.
+    SubFilter(usize, QExpr, Span),
     /// Names for the following steps (comprehension scope).
     Bind(Bind),
     /// A condition, with closure-local names.
@@ -151,6 +160,10 @@ impl Scope {
 struct Lowerer {
     errors: Errors,
     params: Vec<ParamDef>,
+    /// Sub-comprehensions made so far (each a sub-query scope).
+    subs: usize,
+    /// Variables of sub-comprehensions are numbered from 1000 on, apart from the query's own.
+    next_sub_var: usize,
 }
 
 /// Finds uses of query variables inside a Rust expression.
@@ -190,7 +203,7 @@ impl<'ast> Visit<'ast> for Mentions<'_> {
         syn::visit::visit_expr_path(self, p);
     }
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        if tokens_mention(&m.tokens, self.scope) {
+        if m.path.is_ident("__colt_comp") || tokens_mention(&m.tokens, self.scope) {
             self.found = true;
         }
     }
@@ -335,6 +348,9 @@ impl Lowerer {
                 Some(QExpr::Unary(name, span, Box::new(inner)))
             }
             syn::Expr::MethodCall(m) => self.method(m, scope),
+            syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => {
+                self.sub_comprehension(m, scope)
+            }
             syn::Expr::Call(c) => self.call(c, scope, ctx),
             syn::Expr::Tuple(t) if ctx != Ctx::Condition => {
                 let mut items = Vec::new();
@@ -501,6 +517,16 @@ impl Lowerer {
                 .at(&m.turbofish, "query methods take no type arguments");
             return None;
         }
+        // `(x for x in ..).contains(&y)`: membership in a sub-comprehension.
+        if known == "contains" && m.args.len() == 1 {
+            if let syn::Expr::Macro(mac) = strip(&m.receiver) {
+                if mac.mac.path.is_ident("__colt_comp") {
+                    let sub = self.sub_comprehension(mac, scope);
+                    let elem = self.elem(&m.args[0], scope);
+                    return Some(QExpr::InSub(span, Box::new(sub?), Box::new(elem?)));
+                }
+            }
+        }
         let want = usize::from(matches!(known, "starts_with" | "ends_with" | "contains"));
         if m.args.len() != want {
             self.errors.at(
@@ -515,10 +541,20 @@ impl Lowerer {
         }
         let recv = self.lower(&m.receiver, scope, Ctx::Condition);
         if want == 1 {
-            let arg = self.lower(&m.args[0], scope, Ctx::Condition);
+            let arg = self.elem(&m.args[0], scope);
             return Some(QExpr::Method2(known, span, Box::new(recv?), Box::new(arg?)));
         }
         Some(QExpr::Unary(known, span, Box::new(recv?)))
+    }
+
+    /// An argument that may be an object (`c.products.contains(&p)`): a bare variable is its key.
+    fn elem(&mut self, e: &syn::Expr, scope: &Scope) -> Option<QExpr> {
+        if let syn::Expr::Path(p) = strip(e) {
+            if let Some(v) = p.path.get_ident().filter(|i| scope.has(&i.to_string())) {
+                return Some(QExpr::Key(v.clone()));
+            }
+        }
+        self.lower(e, scope, Ctx::Condition)
     }
 
     fn call(&mut self, c: &syn::ExprCall, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
@@ -594,8 +630,12 @@ impl Lowerer {
                 }
             }
             "exists" => {
-                self.errors.at(&c.func, "`exists(..)` needs sub-queries over relationships, which this version of Colt does not support yet; use `q.exists(tx)` on a query");
-                None
+                if c.args.len() != 1 {
+                    self.errors.at(c, "`exists` takes one collection or sub-comprehension: `exists(c.orders)`, `exists(o for o in c.orders if o.total > 10)`");
+                    return None;
+                }
+                let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
+                Some(QExpr::Unary("exists", span, Box::new(inner)))
             }
             other => {
                 self.errors.at(
@@ -666,6 +706,8 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
     let mut l = Lowerer {
         errors: Errors::default(),
         params: Vec::new(),
+        subs: 0,
+        next_sub_var: 1000,
     };
     let mut steps = Vec::new();
     let mut projection = None;
@@ -708,6 +750,7 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                     var: 0,
                     path: path.clone(),
                     alias,
+                    sub: None,
                 });
                 var_count = 1;
                 closure_arity = Some(1);
@@ -851,70 +894,111 @@ fn lower_comprehension(
     steps: &mut Vec<Step>,
     projection: &mut Option<(Vec<Bind>, QExpr)>,
 ) -> usize {
-    let mut scope = Scope::default();
-    let mut vars = 0;
-    for clause in &comp.clauses {
-        match clause {
-            Clause::For {
-                for_token,
-                var,
-                source,
-            } => {
-                if mentions(source, &scope) {
-                    match strip(source) {
-                        syn::Expr::Field(f) if l.attr(f, &scope, false).is_some() => {
-                            steps.push(Step::SourceSet {
-                                var: vars,
-                                set: f.to_token_stream(),
-                                alias: var.to_string(),
-                            });
-                        }
-                        syn::Expr::Field(_) => {}
-                        other => l.errors.at(
-                            other,
-                            "a generator ranges over an entity (`for p in Product`) or a collection of a variable (`for o in c.orders`)",
-                        ),
-                    }
-                } else {
-                    match strip(source) {
-                        syn::Expr::Path(p) if p.qself.is_none() => {
-                            let lower_single = p.path.get_ident().is_some_and(|i| {
-                                i.to_string().starts_with(|c: char| c.is_lowercase())
-                            });
-                            if lower_single {
-                                l.errors.at(source, "a generator ranges over an entity type (`for p in Product`); to refine an existing query `q`, write `select!(q.filter(|p| ..))`");
-                            } else {
-                                steps.push(Step::Source {
-                                    var: vars,
-                                    path: p.path.clone(),
-                                    alias: var.to_string(),
-                                });
-                            }
-                        }
-                        other => l.errors.at(
-                            other,
-                            "a generator ranges over an entity type: `for p in Product`",
-                        ),
-                    }
-                }
-                let _ = for_token;
-                steps.push(Step::Bind(Bind {
-                    name: var.clone(),
-                    var: vars,
-                }));
-                scope.push(var.to_string());
-                vars += 1;
-            }
-            Clause::If { if_token, cond } => {
-                let _ = if_token;
-                if let Some(e) = l.lower(cond, &scope, Ctx::Condition) {
-                    steps.push(Step::Filter(Vec::new(), e, cond.span()));
-                }
-            }
-        }
-    }
+    let (vars, scope) = l.clauses(comp, Scope::default(), None, steps);
     if let Some(e) = l.lower(&comp.projection, &scope, Ctx::Projection) {
         *projection = Some((Vec::new(), e));
     }
     vars
+}
+
+impl Lowerer {
+    /// The generators and conditions of a comprehension (the query's own, or a
+    /// sub-comprehension `sub`), in order; returns how many variables it binds and the scope
+    /// its projection sees.
+    fn clauses(
+        &mut self,
+        comp: &Comprehension,
+        mut scope: Scope,
+        sub: Option<usize>,
+        steps: &mut Vec<Step>,
+    ) -> (usize, Scope) {
+        let mut vars = 0;
+        for clause in &comp.clauses {
+            match clause {
+                Clause::For { var, source, .. } => {
+                    let index = match sub {
+                        None => vars,
+                        Some(_) => {
+                            self.next_sub_var += 1;
+                            self.next_sub_var
+                        }
+                    };
+                    if mentions(source, &scope) {
+                        match strip(source) {
+                            syn::Expr::Field(f) if self.attr(f, &scope, false).is_some() => {
+                                steps.push(Step::SourceSet {
+                                    var: index,
+                                    set: f.to_token_stream(),
+                                    alias: var.to_string(),
+                                    sub,
+                                });
+                            }
+                            syn::Expr::Field(_) => {}
+                            other => self.errors.at(
+                                other,
+                                "a generator ranges over an entity (`for p in Product`) or a collection of a variable (`for o in c.orders`)",
+                            ),
+                        }
+                    } else {
+                        match strip(source) {
+                            syn::Expr::Path(p) if p.qself.is_none() => {
+                                let lower_single = p.path.get_ident().is_some_and(|i| {
+                                    i.to_string().starts_with(|c: char| c.is_lowercase())
+                                });
+                                if lower_single {
+                                    self.errors.at(source, "a generator ranges over an entity type (`for p in Product`); to refine an existing query `q`, write `select!(q.filter(|p| ..))`");
+                                } else {
+                                    steps.push(Step::Source {
+                                        var: index,
+                                        path: p.path.clone(),
+                                        alias: var.to_string(),
+                                        sub,
+                                    });
+                                }
+                            }
+                            other => self.errors.at(
+                                other,
+                                "a generator ranges over an entity type: `for p in Product`",
+                            ),
+                        }
+                    }
+                    steps.push(Step::Bind(Bind {
+                        name: var.clone(),
+                        var: index,
+                    }));
+                    scope.push(var.to_string());
+                    vars += 1;
+                }
+                Clause::If { cond, .. } => {
+                    if let Some(e) = self.lower(cond, &scope, Ctx::Condition) {
+                        match sub {
+                            None => steps.push(Step::Filter(Vec::new(), e, cond.span())),
+                            Some(k) => steps.push(Step::SubFilter(k, e, cond.span())),
+                        }
+                    }
+                }
+            }
+        }
+        (vars, scope)
+    }
+
+    /// `__colt_comp!{ proj for x in .. if .. }`: a sub-comprehension.
+    fn sub_comprehension(&mut self, m: &syn::ExprMacro, scope: &Scope) -> Option<QExpr> {
+        let comp = match syn::parse::Parser::parse2(
+            crate::query::parse::comprehension_parser,
+            m.mac.tokens.clone(),
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        self.subs += 1;
+        let id = self.subs;
+        let mut steps = Vec::new();
+        let (_, inner) = self.clauses(&comp, scope.clone(), Some(id), &mut steps);
+        let projection = self.lower(&comp.projection, &inner, Ctx::Projection)?;
+        Some(QExpr::SubComp(id, steps, Box::new(projection)))
+    }
 }

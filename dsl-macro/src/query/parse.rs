@@ -21,7 +21,8 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
         return Err(syn::Error::new(proc_macro2::Span::call_site(), FORMS));
     }
     if has_top_level_for(&tokens) {
-        let comp = (|input: ParseStream| parse_comprehension(input)).parse2(tokens)?;
+        let comp = (|input: ParseStream| parse_comprehension(input))
+            .parse2(wrap_sub_comprehensions(tokens))?;
         return Ok(QueryInput {
             base: Base::Comprehension(comp),
             methods: Vec::new(),
@@ -30,9 +31,10 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
     let mut iter = tokens.clone().into_iter();
     if let Some(TokenTree::Group(g)) = iter.next() {
         if g.delimiter() == Delimiter::Parenthesis && has_top_level_for(&g.stream()) {
-            let comp = (|input: ParseStream| parse_comprehension(input)).parse2(g.stream())?;
+            let comp = (|input: ParseStream| parse_comprehension(input))
+                .parse2(wrap_sub_comprehensions(g.stream()))?;
             let rest: TokenStream = iter.collect();
-            let methods = parse_methods.parse2(rest)?;
+            let methods = parse_methods.parse2(wrap_sub_comprehensions(rest))?;
             return Ok(QueryInput {
                 base: Base::Comprehension(comp),
                 methods,
@@ -42,6 +44,46 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
     let expr: syn::Expr =
         syn::parse2(tokens).map_err(|e| syn::Error::new(e.span(), format!("{e}; {FORMS}")))?;
     chain(expr)
+}
+
+/// Parses a comprehension (for sub-comprehensions, from their `__colt_comp!{..}` tokens).
+pub(crate) fn comprehension_parser(input: ParseStream) -> syn::Result<Comprehension> {
+    parse_comprehension(input)
+}
+
+/// Wraps every parenthesised comprehension nested in `tokens` as `(__colt_comp!{ .. })`, so
+/// that syn can parse the expressions around it (`sum(p.price for p in c.products)`).
+fn wrap_sub_comprehensions(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|t| match t {
+            TokenTree::Group(g) => {
+                let inner = wrap_sub_comprehensions(g.stream());
+                let inner = if g.delimiter() == Delimiter::Parenthesis && has_top_level_for(&inner)
+                {
+                    let span = g.span();
+                    let mac = proc_macro2::Ident::new("__colt_comp", span);
+                    let mut bang = proc_macro2::Punct::new('!', proc_macro2::Spacing::Alone);
+                    bang.set_span(span);
+                    let mut body = proc_macro2::Group::new(Delimiter::Brace, inner);
+                    body.set_span(span);
+                    [
+                        TokenTree::Ident(mac),
+                        TokenTree::Punct(bang),
+                        TokenTree::Group(body),
+                    ]
+                    .into_iter()
+                    .collect()
+                } else {
+                    inner
+                };
+                let mut out = proc_macro2::Group::new(g.delimiter(), inner);
+                out.set_span(g.span());
+                TokenTree::Group(out)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 fn parse_comprehension(input: ParseStream) -> syn::Result<Comprehension> {
@@ -57,7 +99,7 @@ fn parse_comprehension(input: ParseStream) -> syn::Result<Comprehension> {
     }
     while !input.is_empty() {
         if input.peek(syn::Token![for]) {
-            let for_token: syn::Token![for] = input.parse()?;
+            let _for: syn::Token![for] = input.parse()?;
             let var: syn::Ident = match syn::Pat::parse_single(input) {
                 Ok(syn::Pat::Ident(p))
                     if p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none() =>
@@ -84,18 +126,14 @@ fn parse_comprehension(input: ParseStream) -> syn::Result<Comprehension> {
                 )));
             }
             let source = syn::Expr::parse_without_eager_brace(input)?;
-            clauses.push(Clause::For {
-                for_token,
-                var,
-                source,
-            });
+            clauses.push(Clause::For { var, source });
         } else if input.peek(syn::Token![if]) {
-            let if_token: syn::Token![if] = input.parse()?;
+            let _if: syn::Token![if] = input.parse()?;
             if input.is_empty() {
                 return Err(input.error("expected a condition after `if`"));
             }
             let cond = syn::Expr::parse_without_eager_brace(input)?;
-            clauses.push(Clause::If { if_token, cond });
+            clauses.push(Clause::If { cond });
         } else {
             return Err(input
                 .error("expected `for var in Entity` or `if condition` (`&&` joins conditions)"));

@@ -127,8 +127,19 @@ impl Renderer<'_> {
 
     fn from(&mut self) {
         self.out.push_str(" FROM ");
+        self.sources_of(0);
+    }
+
+    /// The tables of a scope: the first as it is, the others joined to what comes before.
+    /// Returns the correlation of the first one with the outer query, if any.
+    fn sources_of(&mut self, scope: u16) -> Option<(u16, Join)> {
+        let mut first = None;
         for (i, src) in self.plan.sources.iter().enumerate() {
-            if i > 0 {
+            if src.scope != scope {
+                continue;
+            }
+            let i = i as u16;
+            if first.is_some() {
                 self.out.push_str(match src.join {
                     None => " CROSS JOIN ",
                     Some(Join {
@@ -144,27 +155,63 @@ impl Renderer<'_> {
             quote(&mut self.out, src.entity.table);
             self.out.push_str(" AS ");
             quote(&mut self.out, &src.alias);
-            if let (Some(j), true) = (src.join, i > 0) {
-                self.out.push_str(" ON ");
-                self.column(i as u16, j.column);
-                match j.via {
-                    None => {
-                        self.out.push_str(" = ");
-                        self.column(j.parent, j.parent_column);
-                    }
-                    Some(link) => {
-                        self.out.push_str(" IN (SELECT ");
-                        quote(&mut self.out, &link.member_column);
-                        self.out.push_str(" FROM ");
-                        quote(&mut self.out, &link.table);
-                        self.out.push_str(" WHERE ");
-                        quote(&mut self.out, &link.owner_column);
-                        self.out.push_str(" = ");
-                        self.column(j.parent, j.parent_column);
-                        self.out.push(')');
-                    }
+            match (first, src.join) {
+                (None, j) => first = Some(j.map(|j| (i, j))),
+                (Some(_), Some(j)) => {
+                    self.out.push_str(" ON ");
+                    self.join_condition(i, j);
                 }
+                (Some(_), None) => {}
             }
+        }
+        first.flatten()
+    }
+
+    /// `this.column = parent.parent_column`, or through a many-to-many join table.
+    fn join_condition(&mut self, this: u16, j: Join) {
+        self.column(this, j.column);
+        match j.via {
+            None => {
+                self.out.push_str(" = ");
+                self.column(j.parent, j.parent_column);
+            }
+            Some(link) => {
+                self.out.push_str(" IN (SELECT ");
+                quote(&mut self.out, &link.member_column);
+                self.out.push_str(" FROM ");
+                quote(&mut self.out, &link.table);
+                self.out.push_str(" WHERE ");
+                quote(&mut self.out, &link.owner_column);
+                self.out.push_str(" = ");
+                self.column(j.parent, j.parent_column);
+                self.out.push(')');
+            }
+        }
+    }
+
+    /// ` FROM .. WHERE ..` of sub-query `scope`: correlated to the outer query by its first
+    /// table's join, filtered by its conditions and `extra`.
+    fn scope_body(&mut self, scope: u16, extra: &[&Node]) {
+        self.out.push_str(" FROM ");
+        let correlation = self.sources_of(scope);
+        let plan = self.plan;
+        let filters = plan
+            .scope_filters
+            .get(scope as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let mut first = true;
+        let mut and = |out: &mut String| {
+            out.push_str(if first { " WHERE " } else { " AND " });
+            first = false;
+        };
+        if let Some((this, j)) = correlation {
+            and(&mut self.out);
+            self.join_condition(this, j);
+        }
+        for f in filters.iter().chain(extra.iter().copied()) {
+            and(&mut self.out);
+            self.node(f);
         }
     }
 
@@ -454,8 +501,40 @@ impl Renderer<'_> {
                 self.out.push(')');
                 self.out.push_str(close);
             }
+            Node::SubAgg(scope, f, arg, ty) => {
+                self.out.push_str("(SELECT ");
+                self.node(&Node::Agg(*f, arg.clone(), *ty));
+                self.scope_body(*scope, &[]);
+                self.out.push(')');
+            }
+            Node::Exists(scope, cond, negated) => {
+                self.out.push_str(if *negated {
+                    "(NOT EXISTS (SELECT 1"
+                } else {
+                    "(EXISTS (SELECT 1"
+                });
+                let extra: Vec<&Node> = cond.iter().map(|c| &**c).collect();
+                self.scope_body(*scope, &extra);
+                self.out.push_str("))");
+            }
+            Node::InSub(value, scope, projected) => {
+                // NULLs of the sub-query never make a membership test unknown.
+                self.out.push('(');
+                self.node(value);
+                self.out.push_str(" IN (SELECT ");
+                self.node(projected);
+                let not_null = Node::IsNull(projected.clone(), true);
+                self.scope_body(*scope, &[&not_null]);
+                self.out.push_str("))");
+            }
             Node::CountEntity(s) => {
-                if self.plan.sources.len() == 1 {
+                let variables = self
+                    .plan
+                    .sources
+                    .iter()
+                    .filter(|x| x.variable && x.scope == 0)
+                    .count();
+                if variables == 1 {
                     self.out.push_str("COUNT(*)");
                 } else {
                     let entity = self.plan.sources[*s as usize].entity;
