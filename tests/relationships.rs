@@ -431,3 +431,23 @@ fn nulls_never_poison_a_membership_test() -> colt::Result<()> {
         })
     })
 }
+
+#[test]
+fn paths_through_collections() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            // Values reached through a collection: membership, NULLs left out.
+            let q = select!(c.name for c in Category if c.products.price.contains(&450));
+            assert_eq!(q.fetch(tx)?, ["Tea"]);
+            let q = select!(c.name for c in Category if !c.products.supplier.country.contains(&"UK"));
+            assert_eq!(sorted(q.fetch(tx)?), ["Books", "Empty"]);
+            // Two collections deep, in one sub-query.
+            let q = select!((s.name, count(s.products.tags)) for s in Supplier);
+            assert_eq!(sorted(q.fetch(tx)?), [("Acme".to_string(), 2), ("Leaf".to_string(), 1)]);
+            let q = select!(t.name for t in Tag if t.products.category.name.contains(&"Tea"));
+            assert_eq!(sorted(q.fetch(tx)?), ["classic", "green"]);
+            Ok(())
+        })
+    })
+}

@@ -303,11 +303,43 @@ pub trait ContainsOp<R> {
     fn contains_node(l: Node, r: Node) -> Node;
 }
 
+/// Membership in the values a collection path gives (`g.students.scholarship.contains(&7)`),
+/// where `l` lives in a sub-query; otherwise `None`.
+fn member_of(l: &Node, r: &Node) -> Option<Node> {
+    crate::navigate::scope_of_node(l)
+        .map(|scope| Node::InSub(Box::new(r.clone()), scope, Box::new(l.clone())))
+}
+
 impl<L: Textual, R: Textual> ContainsOp<R> for L {
     fn contains_node(l: Node, r: Node) -> Node {
-        Node::Text(TextTest::Contains, Box::new(l), Box::new(r))
+        member_of(&l, &r).unwrap_or_else(|| Node::Text(TextTest::Contains, Box::new(l), Box::new(r)))
     }
 }
+
+/// `.contains` on a single value that is not text: only a collection path has members.
+fn not_a_collection() -> Node {
+    crate::navigate::problem(
+        "`.contains(..)` on a number, bool or bytes attribute: only text (substring) and collection paths (`c.products.price.contains(&450)`) have `.contains`".to_string(),
+    );
+    Node::Param(0)
+}
+
+// Values of a collection path contain a value: `c.products.price.contains(&450)`.
+macro_rules! member_contains {
+    ($($t:ty),*) => {$(
+        impl<R: Comparable<$t>> ContainsOp<R> for $t {
+            fn contains_node(l: Node, r: Node) -> Node {
+                member_of(&l, &r).unwrap_or_else(not_a_collection)
+            }
+        }
+        impl<R: Comparable<Option<$t>>> ContainsOp<R> for Option<$t> {
+            fn contains_node(l: Node, r: Node) -> Node {
+                member_of(&l, &r).unwrap_or_else(not_a_collection)
+            }
+        }
+    )*};
+}
+member_contains!(bool, i16, i32, i64, f32, f64, Vec<u8>);
 
 impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T> {
     fn contains_node(l: Node, r: Node) -> Node {

@@ -325,7 +325,11 @@ impl<T: Entity> SetCol<T> {
     /// The members' source in a sub-query scope of their own.
     fn members(&self) -> &(u16, Box<T::Columns>) {
         self.members.get_or_init(|| {
-            let scope = new_scope();
+            // A path through several collections (`g.students.marks`) stays in one sub-query.
+            let scope = match scope_of(self.source) {
+                0 => new_scope(),
+                outer => outer,
+            };
             let alias = format!(
                 "{}_{}",
                 alias_of(self.source),
