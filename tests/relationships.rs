@@ -440,13 +440,53 @@ fn paths_through_collections() -> colt::Result<()> {
             // Values reached through a collection: membership, NULLs left out.
             let q = select!(c.name for c in Category if c.products.price.contains(&450));
             assert_eq!(q.fetch(tx)?, ["Tea"]);
-            let q = select!(c.name for c in Category if !c.products.supplier.country.contains(&"UK"));
+            let q =
+                select!(c.name for c in Category if !c.products.supplier.country.contains(&"UK"));
             assert_eq!(sorted(q.fetch(tx)?), ["Books", "Empty"]);
             // Two collections deep, in one sub-query.
             let q = select!((s.name, count(s.products.tags)) for s in Supplier);
-            assert_eq!(sorted(q.fetch(tx)?), [("Acme".to_string(), 2), ("Leaf".to_string(), 1)]);
+            assert_eq!(
+                sorted(q.fetch(tx)?),
+                [("Acme".to_string(), 2), ("Leaf".to_string(), 1)]
+            );
             let q = select!(t.name for t in Tag if t.products.category.name.contains(&"Tea"));
             assert_eq!(sorted(q.fetch(tx)?), ["classic", "green"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn following_a_reference_from_many_objects_is_not_n_plus_1() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let cats: Vec<Obj<Category>> = (0..10)
+                .map(|i| Category::build().name(format!("c{i}")).insert(tx))
+                .collect::<colt::Result<_>>()?;
+            for i in 0..100 {
+                Product::build()
+                    .name(format!("p{i}"))
+                    .price(i)
+                    .category(&cats[i as usize % 10])
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let before = tx.statements_executed();
+            let products = select!(p for p in Product if p.name.starts_with("p")).fetch(tx)?;
+            assert_eq!(products.len(), 100);
+            let mut names = std::collections::BTreeSet::new();
+            for p in &products {
+                names.insert(p.category().get(tx)?.name());
+            }
+            assert_eq!(names.len(), 10);
+            let used = tx.statements_executed() - before;
+            assert!(
+                used <= 2,
+                "loading the categories of 100 products took {used} statements"
+            );
             Ok(())
         })
     })

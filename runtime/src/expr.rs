@@ -312,7 +312,8 @@ fn member_of(l: &Node, r: &Node) -> Option<Node> {
 
 impl<L: Textual, R: Textual> ContainsOp<R> for L {
     fn contains_node(l: Node, r: Node) -> Node {
-        member_of(&l, &r).unwrap_or_else(|| Node::Text(TextTest::Contains, Box::new(l), Box::new(r)))
+        member_of(&l, &r)
+            .unwrap_or_else(|| Node::Text(TextTest::Contains, Box::new(l), Box::new(r)))
     }
 }
 

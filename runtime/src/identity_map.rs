@@ -159,6 +159,10 @@ pub(crate) trait AnyMap: Any {
     fn forget(&mut self, key: &crate::Value);
     /// Rows whose `column` held `owner` now hold NULL there.
     fn null_column(&mut self, column: usize, owner: &crate::Value);
+    /// The non-NULL values of `column` among the loaded objects.
+    fn column_values(&self, column: usize, out: &mut Vec<crate::Value>);
+    /// Whether an object with this (single-column) key is loaded.
+    fn has_key(&self, key: &crate::Value) -> bool;
 }
 
 impl<T: Entity> AnyMap for IdentityMap<T> {
@@ -180,6 +184,21 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                 obj.0.state.set(ObjState::Gone);
             }
         }
+    }
+    fn column_values(&self, column: usize, out: &mut Vec<crate::Value>) {
+        for obj in self.objects.values() {
+            if let Ok(v) = obj.0.value.try_borrow() {
+                let value = v.column_ref(column);
+                if value != crate::ValueRef::Null {
+                    out.push(value.to_owned_value());
+                }
+            }
+        }
+    }
+    fn has_key(&self, key: &crate::Value) -> bool {
+        self.objects
+            .keys()
+            .any(|k| T::key_params(k).first() == Some(key))
     }
     fn null_column(&mut self, column: usize, owner: &crate::Value) {
         for obj in self.objects.values() {
@@ -215,6 +234,31 @@ impl IdentityMaps {
         slot.as_any_mut()
             .downcast_mut::<IdentityMap<T>>()
             .unwrap_or_else(|| unreachable!("checked just above"))
+    }
+
+    /// The keys of `target` that loaded objects refer to (by a reference column) and that are
+    /// not loaded themselves: what one query can load for all of them.
+    pub(crate) fn referenced_unloaded(
+        &mut self,
+        target: &'static crate::EntityMeta,
+    ) -> Vec<crate::Value> {
+        let mut wanted = Vec::new();
+        for map in self.maps.values() {
+            for rel in map.meta().relations {
+                if let (Some(column), true) = (rel.column, std::ptr::eq((rel.target)(), target)) {
+                    map.column_values(column, &mut wanted);
+                }
+            }
+        }
+        let loaded = self.by_meta(target);
+        let mut out: Vec<crate::Value> = Vec::new();
+        for v in wanted {
+            let known = loaded.as_ref().is_some_and(|m| m.has_key(&v));
+            if !known && !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
     }
 
     /// The maps of the entity described by `meta`.

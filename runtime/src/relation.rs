@@ -30,12 +30,18 @@ impl<T: Entity> Ref<T> {
         &self.key
     }
 
-    /// Loads the referenced object through the transaction's identity map.
+    /// Loads the referenced object through the transaction's identity map. A miss loads, in
+    /// one query, every `T` the loaded objects refer to: following a reference from each of
+    /// many objects costs one query in all, not one per object.
     ///
     /// # Errors
     /// [`crate::Error::NotFound`] when the row does not exist (anymore); database errors.
     pub fn get(&self, tx: &Transaction) -> Result<Obj<T>> {
-        tx.get_or_err::<T>(self.key.clone())
+        tx.get_referenced::<T>(self.key.clone())?
+            .ok_or_else(|| crate::Error::NotFound {
+                entity: T::meta().name.to_string(),
+                key: Some(format!("{:?}", self.key)),
+            })
     }
 }
 

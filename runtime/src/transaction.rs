@@ -45,6 +45,7 @@ pub struct Transaction {
     pub(crate) shared: Rc<TxShared>,
     writing: Cell<bool>,
     serializable: Cell<bool>,
+    statements_at_start: u64,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -58,7 +59,9 @@ impl std::fmt::Debug for Transaction {
 
 impl Transaction {
     pub(crate) fn new(db: Arc<DbInner>, conn: Conn) -> Self {
+        let statements_at_start = conn.statements();
         Transaction {
+            statements_at_start,
             db,
             conn: Some(conn),
             shared: Rc::new(TxShared {
@@ -206,6 +209,49 @@ impl Transaction {
         let mut found = None;
         self.decode_rows(&sql, &params, |o: Obj<T>| found = Some(o))?;
         Ok(found)
+    }
+
+    /// Loads the object a reference points at. On a miss it loads, in one query, every object
+    /// of `T` that the loaded objects refer to and that is not loaded yet, so that following
+    /// the same reference from many objects costs one query, not one per object.
+    pub(crate) fn get_referenced<T: Entity>(&self, key: T::Key) -> Result<Option<Obj<T>>> {
+        self.check_open()?;
+        if let Some(obj) = self.shared.maps.borrow_mut().of::<T>().get(&key) {
+            return Ok((!obj.is_deleted()).then(|| obj.clone()));
+        }
+        let meta = T::meta();
+        if meta.primary_key.len() != 1 {
+            return self.get::<T>(key);
+        }
+        self.flush()?;
+        let mut keys = self.shared.maps.borrow_mut().referenced_unloaded(meta);
+        for k in T::key_params(&key) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        let d = self.dialect().syntax();
+        let mut sql = get_sql::<T>(self.dialect());
+        // `.. WHERE "id" = ?1` becomes `.. WHERE "id" IN (list ?1)`.
+        if let Some(at) = sql.find(" WHERE ") {
+            sql.truncate(at);
+        }
+        sql.push_str(" WHERE ");
+        quote(&mut sql, meta.columns[meta.primary_key[0]].name);
+        d.in_list(&mut sql, 0);
+        let list = Value::List(keys);
+        self.decode_rows(&sql, &[Param::Owned(&list)], |_: Obj<T>| {})?;
+        let found = self.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
+        Ok(found.filter(|o| !o.is_deleted()))
+    }
+
+    /// How many statements this transaction has sent to the database so far (for tests and
+    /// for spotting N+1 patterns).
+    pub fn statements_executed(&self) -> u64 {
+        match &self.conn {
+            Some(c) => c.statements().saturating_sub(self.statements_at_start),
+            None => 0,
+        }
     }
 
     /// Like [`Transaction::get`], but a missing row is [`Error::NotFound`].

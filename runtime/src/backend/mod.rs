@@ -41,6 +41,14 @@ impl Conn {
         }
     }
 
+    /// How many statements this connection has run.
+    pub(crate) fn statements(&self) -> u64 {
+        match self {
+            Conn::Sqlite(c) => c.statements.get(),
+            Conn::Postgres(c) => c.statements.get(),
+        }
+    }
+
     /// Whether the connection can go back to the pool.
     pub(crate) fn is_usable(&self) -> bool {
         match self {

@@ -25,8 +25,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An open PostgreSQL connection.
 pub(crate) struct PgConn {
+    pub(crate) statements: std::cell::Cell<u64>,
     client: RefCell<Client>,
-    statements: RefCell<LruCache<String, Statement>>,
+    prepared: RefCell<LruCache<String, Statement>>,
 }
 
 /// Where a server is, for messages.
@@ -74,8 +75,9 @@ impl PgConn {
             })
         })?;
         Ok(PgConn {
+            statements: std::cell::Cell::new(0),
             client: RefCell::new(client),
-            statements: RefCell::new(LruCache::new(
+            prepared: RefCell::new(LruCache::new(
                 NonZeroUsize::new(STATEMENT_CACHE).unwrap_or(NonZeroUsize::MIN),
             )),
         })
@@ -89,7 +91,8 @@ impl PgConn {
     }
 
     fn statement(&self, sql: &str) -> Result<Statement> {
-        if let Some(s) = self.statements.borrow_mut().get(sql) {
+        self.statements.set(self.statements.get() + 1);
+        if let Some(s) = self.prepared.borrow_mut().get(sql) {
             return Ok(s.clone());
         }
         let stmt = self
@@ -97,7 +100,7 @@ impl PgConn {
             .borrow_mut()
             .prepare(sql)
             .map_err(|e| map_error(e, None))?;
-        self.statements
+        self.prepared
             .borrow_mut()
             .put(sql.to_string(), stmt.clone());
         Ok(stmt)
@@ -115,6 +118,7 @@ impl PgConn {
     }
 
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.statements.set(self.statements.get() + 1);
         self.client
             .borrow_mut()
             .batch_execute(sql)

@@ -19,6 +19,7 @@ const STATEMENT_CACHE: usize = 256;
 /// An open SQLite connection.
 pub(crate) struct SqliteConn {
     conn: Connection,
+    pub(crate) statements: std::cell::Cell<u64>,
 }
 
 /// A row being read.
@@ -114,10 +115,14 @@ impl SqliteConn {
         // Reading the schema fails at once for a file that is not a SQLite database.
         conn.execute_batch("PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;")
             .map_err(|e| map_error(e, None))?;
-        Ok(SqliteConn { conn })
+        Ok(SqliteConn {
+            conn,
+            statements: std::cell::Cell::new(0),
+        })
     }
 
     fn prepare(&self, sql: &str, params: &[Param<'_>]) -> Result<rusqlite::CachedStatement<'_>> {
+        self.statements.set(self.statements.get() + 1);
         let mut stmt = self
             .conn
             .prepare_cached(sql)
@@ -136,6 +141,7 @@ impl SqliteConn {
     }
 
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.statements.set(self.statements.get() + 1);
         self.conn.execute_batch(sql).map_err(|e| map_error(e, None))
     }
 
