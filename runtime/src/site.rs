@@ -58,6 +58,7 @@ impl PlanBuilder {
     pub fn filter_in<T: Condition>(&self, scope: u16, cond: Expr<T>) {
         let mut node = cond.node;
         node.shift_params(self.param_offset);
+        check_single_valued(&node, scope);
         let scope = scope as usize;
         let mut plan = self.plan.borrow_mut();
         if plan.scope_filters.len() <= scope {
@@ -71,6 +72,7 @@ impl PlanBuilder {
     pub fn filter<T: Condition>(&self, cond: Expr<T>) {
         let mut node = cond.node;
         node.shift_params(self.param_offset);
+        check_single_valued(&node, 0);
         push_conjuncts(node, &mut self.plan.borrow_mut().filters);
     }
 
@@ -80,6 +82,7 @@ impl PlanBuilder {
         order.push_order(&mut items);
         for item in &mut items {
             item.node.shift_params(self.param_offset);
+            check_single_valued(&item.node, 0);
         }
         self.plan.borrow_mut().order = items;
     }
@@ -87,6 +90,40 @@ impl PlanBuilder {
     /// Declares how many parameters the call site binds.
     pub fn params(&self, count: usize) {
         self.plan.borrow_mut().param_count = self.param_offset + count;
+    }
+}
+
+/// A collection's values used as one value (`c.products.name == "x"`) outside an aggregate,
+/// `exists`, `is_empty` or `contains`: reported when the query runs.
+fn check_single_valued(node: &Node, scope: u16) {
+    fn walk(n: &Node, scope: u16, bad: &mut bool) {
+        match n {
+            Node::Column { source, .. } | Node::CountEntity(source) => {
+                if navigate::scope_of(*source) > scope {
+                    *bad = true;
+                }
+            }
+            Node::SubAgg(..) | Node::Exists(..) => {}
+            Node::InSub(a, _, _) => walk(a, scope, bad),
+            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+                walk(a, scope, bad);
+                walk(b, scope, bad);
+            }
+            Node::Not(a)
+            | Node::Neg(a)
+            | Node::IsNull(a, _)
+            | Node::TextFn(_, a)
+            | Node::InList(a, _)
+            | Node::Agg(_, Some(a), _) => walk(a, scope, bad),
+            Node::Param(_) | Node::Agg(_, None, _) => {}
+        }
+    }
+    let mut bad = false;
+    walk(node, scope, &mut bad);
+    if bad {
+        navigate::problem(
+            "a collection (`c.products.name`) is used as a single value: aggregate it (`count`, `sum`, `min`, `max`, `avg`), test it (`exists`, `.is_empty()`, `.contains(..)`), or range over it (`for p in c.products`)".to_string(),
+        );
     }
 }
 
@@ -237,6 +274,11 @@ impl QuerySite {
                 let projection = build(&b);
                 let mut plan = b.plan.into_inner();
                 projection.push_items(&mut plan.projection);
+                for item in &plan.projection {
+                    if let ProjItem::Expr(node) = item {
+                        check_single_valued(node, 0);
+                    }
+                }
                 let (sources, problems) = navigate::finish();
                 plan.sources = sources;
                 plan.problems = problems;

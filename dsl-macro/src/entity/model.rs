@@ -273,6 +273,7 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
             }
         }
     }
+    check_self_pairs(&input.ident, &fields, &mut errors);
     let table = attrs
         .table
         .unwrap_or_else(|| snake_case(&input.ident.to_string()));
@@ -295,5 +296,56 @@ mod tests {
         assert_eq!(snake_case("OrderLine"), "order_line");
         assert_eq!(snake_case("HTTPRequest"), "http_request");
         assert_eq!(snake_case("Item2Tag"), "item2_tag");
+    }
+}
+
+/// Whether `ty` names the entity itself (`Employee` inside `struct Employee`, or `Self`).
+fn is_self(ty: &syn::Type, name: &syn::Ident) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == *name || s.ident == "Self"),
+        _ => false,
+    }
+}
+
+/// A relationship of an entity with itself has both sides in this struct: check the pairing
+/// here, at compile time (other pairings are checked by `db.bind`).
+fn check_self_pairs(name: &syn::Ident, fields: &[Field<'_>], errors: &mut Errors) {
+    let selfs: Vec<&Field> = fields
+        .iter()
+        .filter(|f| matches!(&f.relation, Some((_, t)) if is_self(t, name)))
+        .collect();
+    for f in &selfs {
+        let Some((rel, _)) = &f.relation else {
+            continue;
+        };
+        let field = f.ident.to_string();
+        let partners: Vec<&&Field> = selfs
+            .iter()
+            .filter(|g| g.ident != f.ident)
+            .filter(|g| f.reverse.as_deref().is_none_or(|r| g.ident == r))
+            .filter(|g| g.reverse.as_deref().is_none_or(|r| r == field))
+            .collect();
+        let other = match rel {
+            Rel::Set => "an `Option<Ref<Self>>` (or `Ref<Self>`) or a `Set<Self>`",
+            Rel::Ref | Rel::OptionalRef => "a `Set<Self>`",
+        };
+        match partners.len() {
+            0 => errors.at(
+                f.ident,
+                match &f.reverse {
+                    Some(r) => format!("`reverse = \"{r}\"` names no relationship of `{name}` with itself"),
+                    None => format!("`{field}` relates `{name}` to itself but has no other side: declare {other} field, as PonyORM requires both sides"),
+                },
+            ),
+            1 => {}
+            _ => errors.at(
+                f.ident,
+                format!("`{field}` could pair with several fields of `{name}`: name one with `#[colt(reverse = \"..\")]`"),
+            ),
+        }
     }
 }

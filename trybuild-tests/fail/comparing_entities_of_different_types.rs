@@ -1,0 +1,22 @@
+use colt::prelude::*;
+
+#[derive(Entity, Debug, Clone)]
+pub struct Category {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub products: Set<Product>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Product {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub price: i64,
+    pub category: Ref<Category>,
+}
+
+fn main() {
+    let _q = select!(p for p in Product for c in Category if p == c);
+}
