@@ -286,19 +286,6 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_of_type_names() {
-        assert_eq!(snake_case("Product"), "product");
-        assert_eq!(snake_case("OrderLine"), "order_line");
-        assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(snake_case("Item2Tag"), "item2_tag");
-    }
-}
-
 /// Whether `ty` names the entity itself (`Employee` inside `struct Employee`, or `Self`).
 fn is_self(ty: &syn::Type, name: &syn::Ident) -> bool {
     match ty {
@@ -347,5 +334,18 @@ fn check_self_pairs(name: &syn::Ident, fields: &[Field<'_>], errors: &mut Errors
                 format!("`{field}` could pair with several fields of `{name}`: name one with `#[colt(reverse = \"..\")]`"),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake_case_of_type_names() {
+        assert_eq!(snake_case("Product"), "product");
+        assert_eq!(snake_case("OrderLine"), "order_line");
+        assert_eq!(snake_case("HTTPRequest"), "http_request");
+        assert_eq!(snake_case("Item2Tag"), "item2_tag");
     }
 }
