@@ -12,6 +12,7 @@ pub struct Category {
     pub id: i64,
     #[colt(unique)]
     pub name: String,
+    pub products: Set<Product>, // the other side of Product::category
 }
 
 #[derive(Entity, Debug, Clone)]
@@ -21,10 +22,17 @@ pub struct Product {
     pub name: String,
     pub price: i64, // in cents
     pub description: Option<String>,
-    #[colt(index)]
-    pub category_id: i64,
+    pub category: Ref<Category>, // a foreign key column `category`, indexed
     #[colt(default = 0)]
     pub stock: i32,
+    pub tags: Set<Tag>, // many-to-many: join table `product_tag`
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Tag {
+    #[colt(primary_key)]
+    pub name: String,
+    pub products: Set<Product>,
 }
 
 #[derive(Entity, Debug, Clone)]
@@ -35,6 +43,8 @@ pub struct Customer {
     pub email: String,
     pub name: String,
     pub country: String,
+    #[colt(cascade_delete)]
+    pub orders: Set<Order>,
 }
 
 #[derive(Entity, Debug, Clone)]
@@ -42,8 +52,7 @@ pub struct Customer {
 pub struct Order {
     #[colt(primary_key, auto)]
     pub id: i64,
-    #[colt(index)]
-    pub customer_id: i64,
+    pub customer: Ref<Customer>,
     pub state: String,
     pub total: i64,
 }
@@ -63,47 +72,58 @@ fn show<R: std::fmt::Debug + colt::FromRow>(
 }
 
 fn seed(tx: &Transaction) -> colt::Result<()> {
-    for name in ["Books", "Tea", "Games"] {
-        Category::build().name(name).insert(tx)?;
-    }
+    let cats: Vec<Obj<Category>> = ["Books", "Tea", "Games"]
+        .into_iter()
+        .map(|name| Category::build().name(name).insert(tx))
+        .collect::<colt::Result<_>>()?;
+    let tags: Vec<Obj<Tag>> = ["classic", "green", "gift"]
+        .into_iter()
+        .map(|name| Tag::build().name(name).insert(tx))
+        .collect::<colt::Result<_>>()?;
     let products = [
-        ("Dune", 1200, Some("A desert planet"), 1, 5),
-        ("Emma", 800, None, 1, 0),
-        ("Ulysses", 1500, Some("Dublin, one day"), 1, 2),
-        ("Sencha", 450, Some("Green tea, 100 g"), 2, 40),
-        ("Assam", 450, Some("Black tea, 100 g"), 2, 12),
-        ("Matcha", 2000, None, 2, 3),
-        ("Go", 3500, Some("Stones on a board"), 3, 1),
+        ("Dune", 1200, Some("A desert planet"), 0, 5, &[0, 2][..]),
+        ("Emma", 800, None, 0, 0, &[0][..]),
+        ("Ulysses", 1500, Some("Dublin, one day"), 0, 2, &[0][..]),
+        ("Sencha", 450, Some("Green tea, 100 g"), 1, 40, &[1][..]),
+        ("Assam", 450, Some("Black tea, 100 g"), 1, 12, &[][..]),
+        ("Matcha", 2000, None, 1, 3, &[1, 2][..]),
+        ("Go", 3500, Some("Stones on a board"), 2, 1, &[0, 2][..]),
     ];
-    for (name, price, description, category_id, stock) in products {
-        Product::build()
+    for (name, price, description, cat, stock, tagged) in products {
+        let p = Product::build()
             .name(name)
             .price(price)
             .description(description)
-            .category_id(category_id)
+            .category(&cats[cat])
             .stock(stock)
             .insert(tx)?;
+        for &t in tagged {
+            p.tags().add(tx, &tags[t])?;
+        }
     }
     let customers = [
         ("ada@example.org", "Ada", "UK"),
         ("kiri@example.org", "Kiri", "NZ"),
         ("tama@example.org", "Tama", "NZ"),
     ];
+    let mut people = Vec::new();
     for (email, name, country) in customers {
-        Customer::build()
-            .email(email)
-            .name(name)
-            .country(country)
-            .insert(tx)?;
+        people.push(
+            Customer::build()
+                .email(email)
+                .name(name)
+                .country(country)
+                .insert(tx)?,
+        );
     }
-    for (customer_id, state, total) in [
-        (1, "shipped", 2000),
-        (1, "open", 450),
-        (2, "shipped", 5500),
-        (3, "cancelled", 800),
+    for (who, state, total) in [
+        (0, "shipped", 2000),
+        (0, "open", 450),
+        (1, "shipped", 5500),
+        (2, "cancelled", 800),
     ] {
         Order::build()
-            .customer_id(customer_id)
+            .customer(&people[who])
             .state(state)
             .total(total)
             .insert(tx)?;
@@ -117,7 +137,7 @@ fn main() -> colt::Result<()> {
         .or_else(|| std::env::var("COLT_DATABASE_URL").ok())
         .unwrap_or_else(|| "sqlite::memory:".to_string());
     let db = Database::open(&url)?;
-    db.bind(schema![Category, Product, Customer, Order])?;
+    db.bind(schema![Category, Product, Tag, Customer, Order])?;
     db.create_tables()?;
     db.check_tables()?;
     println!("Colt estore on {url}\n");
@@ -172,20 +192,38 @@ fn main() -> colt::Result<()> {
         )?;
 
         show(
-            "7. a join by keys: each product with its category name",
-            &select!((p.name, c.name) for p in Product for c in Category if p.category_id == c.id && p.stock > 0),
+            "7. navigation is a join: products in stock with their category's name",
+            &select!((p.name, p.category.name) for p in Product if p.stock > 0 && p.category.name != "Games"),
             tx,
         )?;
 
         show(
             "8. aggregates with inferred GROUP BY: products and stock per category",
-            &select!((p.category_id, count(p), sum(p.stock), avg(p.price)) for p in Product),
+            &select!((p.category.name, count(p), sum(p.stock), avg(p.price)) for p in Product),
             tx,
         )?;
 
         show(
             "9. HAVING from a condition on an aggregate: customers who spent over 20.00",
-            &select!((o.customer_id, sum(o.total)) for o in Order if o.state != "cancelled" && sum(o.total) > 2000),
+            &select!((o.customer.name, sum(o.total)) for o in Order if o.state != "cancelled" && sum(o.total) > 2000),
+            tx,
+        )?;
+
+        show(
+            "9b. aggregates over collections keep empty groups: orders and spend per customer",
+            &select!(((c.name, count(c.orders), sum(c.orders.total)) for c in Customer).order_by(|c| c.name)),
+            tx,
+        )?;
+
+        show(
+            "9c. a generator over a collection, and a sub-comprehension",
+            &select!((c.name, o.total) for c in Customer if c.country == "NZ" for o in c.orders if o.state == "shipped"),
+            tx,
+        )?;
+
+        show(
+            "9d. exists and many-to-many: categories with a gift under 20.00",
+            &select!(c.name for c in Category if exists(p for p in c.products if p.price < 2000 && p.tags.name.contains(&"gift"))),
             tx,
         )?;
 
@@ -217,10 +255,22 @@ fn main() -> colt::Result<()> {
         println!("   one: {} <{}>\n", ada.name(), ada.email());
 
         // 13. The identity map and changes: the same row is the same object; a change is
-        // flushed before the next query sees it.
+        // flushed before the next query sees it. References load without N+1.
+        let before = tx.statements_executed();
+        let all = select!(p for p in Product).fetch(tx)?;
+        let categories: std::collections::BTreeSet<String> = all
+            .iter()
+            .map(|p| p.category().get(tx).map(|c| c.name()))
+            .collect::<colt::Result<_>>()?;
+        println!(
+            "── 13. {} products and their {} categories in {} statements",
+            all.len(),
+            categories.len(),
+            tx.statements_executed() - before
+        );
         let dune = tx.get_or_err::<Product>(1)?;
         let again = select!(p for p in Product if p.name == "Dune").one(tx)?;
-        println!("── 13. identity map: same object? {}", Obj::ptr_eq(&dune, &again));
+        println!("   identity map: same object? {}", Obj::ptr_eq(&dune, &again));
         dune.set(|p| p.price -= 200)?;
         let now = select!(p.price for p in Product if p.name == "Dune").one(tx)?;
         println!("   after a 2.00 discount the query sees {now}\n");

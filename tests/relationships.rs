@@ -128,6 +128,30 @@ fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 }
 
 #[test]
+fn foreign_keys_are_indexed() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let names: Vec<String> = if backend.is_postgres() {
+                tx.query_sql(
+                    "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'idx_%' ORDER BY 1",
+                    &[],
+                )?
+            } else {
+                tx.query_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY 1",
+                    &[],
+                )?
+            };
+            for want in ["idx_employee__manager", "idx_order__customer", "idx_product__category", "idx_product__supplier", "idx_product_tag__tag"] {
+                assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+            }
+            Ok(())
+        })
+    })
+}
+
+#[test]
 fn navigation_is_an_implicit_join_made_once() -> colt::Result<()> {
     each_backend(|backend| {
         let db = shop(backend)?;
@@ -501,6 +525,24 @@ fn a_collection_used_as_one_value_is_a_clear_error() -> colt::Result<()> {
                 Err(Error::SchemaMismatch(m)) => assert!(m.contains("collection"), "{m}"),
                 other => panic!("expected an error, got {other:?}"),
             }
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn collections_inside_sub_comprehensions_are_their_own_sub_queries() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let q = select!(c.name for c in Category
+                if exists(p for p in c.products if p.price < 1000 && p.tags.name.contains(&"classic")));
+            assert_eq!(sorted(q.fetch(tx)?), ["Books", "Tea"]);
+            let q = select!((c.name, count(p for p in c.products if count(p.tags) > 0)) for c in Category);
+            assert_eq!(
+                sorted(q.fetch(tx)?),
+                [("Books".to_string(), 2), ("Empty".to_string(), 0), ("Tea".to_string(), 2)]
+            );
             Ok(())
         })
     })

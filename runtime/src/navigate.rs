@@ -85,6 +85,16 @@ pub(crate) fn new_scope() -> u16 {
     })
 }
 
+/// Whether a source is a query variable (a generator's), not a table reached by a path.
+fn is_variable(source: u16) -> bool {
+    ARENA.with(|a| {
+        a.borrow()
+            .last()
+            .and_then(|s| s.get(source as usize))
+            .is_some_and(|s| s.variable)
+    })
+}
+
 /// The scope of a source (0 when unknown).
 pub(crate) fn scope_of(source: u16) -> u16 {
     ARENA.with(|a| {
@@ -325,17 +335,18 @@ impl<T: Entity> SetCol<T> {
     /// The members' source in a sub-query scope of their own.
     fn members(&self) -> &(u16, Box<T::Columns>) {
         self.members.get_or_init(|| {
-            // A path through several collections (`g.students.marks`) stays in one sub-query.
-            let scope = match scope_of(self.source) {
-                0 => new_scope(),
-                outer => outer,
+            // A path through several collections (`g.students.marks`) stays in one sub-query;
+            // a collection of a query variable (also one of a sub-comprehension) opens its own.
+            let scope = match (scope_of(self.source), is_variable(self.source)) {
+                (outer, false) if outer > 0 => outer,
+                _ => new_scope(),
             };
             let alias = format!(
                 "{}_{}",
                 alias_of(self.source),
                 self.relation().map_or("set", |r| r.field)
             );
-            let source = self.range_in(&alias, scope);
+            let source = self.range_as(&alias, scope, false);
             (source, Box::new(T::columns(source)))
         })
     }
@@ -357,6 +368,10 @@ impl<T: Entity> SetCol<T> {
     /// Adds the members as a source of scope `scope`, joined (or, first in a sub-query,
     /// correlated) to the owner.
     pub(crate) fn range_in(&self, alias: &str, scope: u16) -> u16 {
+        self.range_as(alias, scope, true)
+    }
+
+    fn range_as(&self, alias: &str, scope: u16, variable: bool) -> u16 {
         let owner = (self.owner)();
         let Some(rel) = self.relation() else {
             return u16::MAX;
@@ -374,7 +389,7 @@ impl<T: Entity> SetCol<T> {
                         column: column as u16,
                         via: None,
                     }),
-                    true,
+                    variable,
                     scope,
                 )
             }
@@ -394,13 +409,13 @@ impl<T: Entity> SetCol<T> {
                         column: member_key,
                         via: Some(intern_link(link)),
                     }),
-                    true,
+                    variable,
                     scope,
                 )
             }
             Err(message) => {
                 problem(message);
-                push_in(T::meta(), alias, None, true, scope)
+                push_in(T::meta(), alias, None, variable, scope)
             }
         }
     }

@@ -106,11 +106,14 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String
     }
     out.push(')');
     let mut stmts = vec![out];
-    for c in e
+    // Declared indexes, and one on every foreign key column (joins and cascades use them).
+    let indexed = e
         .columns
         .iter()
-        .filter(|c| c.index && !c.unique && !c.primary_key)
-    {
+        .enumerate()
+        .filter(|(i, c)| (c.index || references(e, *i).is_some()) && !c.unique && !c.primary_key)
+        .map(|(_, c)| c);
+    for c in indexed {
         let mut idx = String::from("CREATE INDEX IF NOT EXISTS ");
         quote(&mut idx, &format!("idx_{}__{}", e.table, c.name));
         idx.push_str(" ON ");
