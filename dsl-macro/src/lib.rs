@@ -6,6 +6,8 @@
 
 mod diag;
 mod entity;
+#[cfg(test)]
+mod fuzz;
 mod query;
 
 use proc_macro::TokenStream;
