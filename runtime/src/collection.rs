@@ -158,6 +158,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
             Shape::Link(link) => {
                 tx.flush()?;
                 tx.ensure_writing()?;
+                tx.shared.cache.borrow_mut().bump_all();
                 let (prefix, suffix) = tx.dialect().syntax().insert_ignore();
                 let mut sql = String::from(prefix);
                 quote(&mut sql, &link.table);
@@ -205,6 +206,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
             Shape::Link(link) => {
                 tx.flush()?;
                 tx.ensure_writing()?;
+                tx.shared.cache.borrow_mut().bump_all();
                 let d = tx.dialect().syntax();
                 let mut sql = String::from("DELETE FROM ");
                 quote(&mut sql, &link.table);

@@ -186,6 +186,12 @@ impl Database {
                 }
             }
         }
+        if let Some(cycle) = required_cycle(&all) {
+            problems.push(format!(
+                "required references form a cycle ({}): no row could be inserted first; make one of them an `Option<Ref<..>>`",
+                cycle.join(" → ")
+            ));
+        }
         if !problems.is_empty() {
             return Err(Error::SchemaMismatch(problems.join("; ")));
         }
@@ -353,6 +359,41 @@ impl Database {
             }
         }
     }
+}
+
+/// A cycle of required references between different entities, if any (`A.b: Ref<B>`,
+/// `B.a: Ref<A>`), as the names along it.
+fn required_cycle(entities: &[&'static EntityMeta]) -> Option<Vec<String>> {
+    fn visit(
+        e: &'static EntityMeta,
+        path: &mut Vec<&'static EntityMeta>,
+        done: &mut Vec<&'static EntityMeta>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| std::ptr::eq(*p, e)) {
+            let mut names: Vec<String> = path[at..].iter().map(|m| m.name.to_string()).collect();
+            names.push(e.name.to_string());
+            return Some(names);
+        }
+        if done.iter().any(|d| std::ptr::eq(*d, e)) {
+            return None;
+        }
+        path.push(e);
+        for rel in e.relations {
+            let target = (rel.target)();
+            if rel.kind == crate::relation::RelKind::Ref && !std::ptr::eq(target, e) {
+                if let Some(c) = visit(target, path, done) {
+                    return Some(c);
+                }
+            }
+        }
+        path.pop();
+        done.push(e);
+        None
+    }
+    let mut done = Vec::new();
+    entities
+        .iter()
+        .find_map(|e| visit(e, &mut Vec::new(), &mut done))
 }
 
 /// The family of a declared column type, as SQLite's affinity rules and PostgreSQL's type

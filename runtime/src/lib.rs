@@ -27,6 +27,7 @@ mod navigate;
 pub mod obj;
 pub mod plan;
 pub mod query;
+mod query_cache;
 pub mod relation;
 mod render;
 pub mod site;

@@ -292,6 +292,7 @@ pub(crate) struct SqlKey {
     pub distinct: bool,
     pub limit: bool,
     pub offset: bool,
+    pub for_update: bool,
 }
 
 impl Clone for Plan {

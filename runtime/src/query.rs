@@ -26,6 +26,7 @@ pub struct Query<R> {
     limit: Option<i64>,
     offset: Option<i64>,
     distinct: DistinctMode,
+    for_update: bool,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -37,6 +38,7 @@ impl<R> Clone for Query<R> {
             limit: self.limit,
             offset: self.offset,
             distinct: self.distinct,
+            for_update: self.for_update,
             _row: PhantomData,
         }
     }
@@ -74,6 +76,7 @@ impl<R> Query<R> {
             limit: None,
             offset: None,
             distinct: DistinctMode::Auto,
+            for_update: false,
             _row: PhantomData,
         }
     }
@@ -95,6 +98,7 @@ impl<R> Query<R> {
             limit: self.limit,
             offset: self.offset,
             distinct: self.distinct,
+            for_update: self.for_update,
             _row: PhantomData,
         }
     }
@@ -124,6 +128,14 @@ impl<R> Query<R> {
         self
     }
 
+    /// Locks the rows it reads until the transaction ends (`SELECT .. FOR UPDATE` on
+    /// PostgreSQL; on SQLite the write lock of the whole database, `BEGIN IMMEDIATE`). The
+    /// transaction begins writing when the query runs.
+    pub fn for_update(mut self) -> Self {
+        self.for_update = true;
+        self
+    }
+
     /// Keeps duplicate rows (turns off the automatic `DISTINCT`).
     pub fn without_distinct(mut self) -> Self {
         self.distinct = DistinctMode::Never;
@@ -137,6 +149,7 @@ impl<R> Query<R> {
             distinct: self.plan.is_distinct(self.distinct),
             limit: self.limit.is_some(),
             offset: self.offset.is_some(),
+            for_update: self.for_update,
         }
     }
 
@@ -166,23 +179,40 @@ impl<R> Query<R> {
         out
     }
 
-    fn run<T: FromRow>(
+    /// Runs a statement of this query and decodes its rows, through the transaction's
+    /// result cache (a `for_update` query always goes to the database).
+    fn rows<T: FromRow>(
         &self,
         tx: &Transaction,
         kind: StatementKind,
         limit: Option<i64>,
-        mut each: impl FnMut(T),
-    ) -> Result<()> {
+    ) -> Result<Vec<T>> {
         if let Some(problem) = self.plan.problems.first() {
             return Err(Error::SchemaMismatch(problem.clone()));
         }
         tx.flush()?;
+        if self.for_update {
+            tx.ensure_writing()?;
+        }
         let mut key = self.key(tx.dialect(), kind);
         key.limit = limit.is_some();
+        let mut all = self.params.clone();
+        all.extend(limit.map(Value::Int));
+        all.extend(self.offset.map(Value::Int));
+        if !self.for_update {
+            if let Some(rows) = tx.shared.cache.borrow().get::<T>(&self.plan, key, &all) {
+                return Ok(rows);
+            }
+        }
         let sql = self.plan.sql(key);
         let params = self.bound(limit);
-        tx.decode_rows(&sql, &params, |t: T| each(t))
-            .map_err(|e| self.name_column(e))
+        let mut out = Vec::new();
+        tx.decode_rows(&sql, &params, |t: T| out.push(t))
+            .map_err(|e| self.name_column(e))?;
+        if !self.for_update {
+            tx.shared.cache.borrow_mut().put(&self.plan, key, all, &out);
+        }
+        Ok(out)
     }
 
     /// Replaces a decode error's result position with the projected expression.
@@ -233,9 +263,7 @@ impl<R: FromRow> Query<R> {
     /// Database errors, [`Error::Decode`], [`Error::UnrepeatableRead`] when a row this
     /// transaction read has changed, or a failed flush of pending changes.
     pub fn fetch(&self, tx: &Transaction) -> Result<Vec<R>> {
-        let mut out = Vec::new();
-        self.run(tx, StatementKind::Select, self.limit, |r| out.push(r))?;
-        Ok(out)
+        self.rows(tx, StatementKind::Select, self.limit)
     }
 
     /// The first row (in the query's order, or by primary key without `order_by`).
@@ -243,9 +271,10 @@ impl<R: FromRow> Query<R> {
     /// # Errors
     /// As [`Query::fetch`].
     pub fn first(&self, tx: &Transaction) -> Result<Option<R>> {
-        let mut out = None;
-        self.run(tx, StatementKind::First, Some(1), |r| out = Some(r))?;
-        Ok(out)
+        Ok(self
+            .rows(tx, StatementKind::First, Some(1))?
+            .into_iter()
+            .next())
     }
 
     /// The only row.
@@ -254,9 +283,8 @@ impl<R: FromRow> Query<R> {
     /// [`Error::NotFound`] without rows, [`Error::MultipleFound`] with more than one; as
     /// [`Query::fetch`].
     pub fn one(&self, tx: &Transaction) -> Result<R> {
-        let mut out = Vec::with_capacity(2);
         let limit = Some(self.limit.map_or(2, |n| n.min(2)));
-        self.run(tx, StatementKind::Select, limit, |r| out.push(r))?;
+        let mut out: Vec<R> = self.rows(tx, StatementKind::Select, limit)?;
         match out.len() {
             0 => Err(Error::NotFound {
                 entity: self.row_name(),
@@ -279,9 +307,8 @@ impl<R: FromRow> Query<R> {
     /// # Errors
     /// As [`Query::fetch`].
     pub fn count(&self, tx: &Transaction) -> Result<i64> {
-        let mut n = 0;
-        self.run(tx, StatementKind::Count, self.limit, |c: i64| n = c)?;
-        Ok(n)
+        let n: Vec<i64> = self.rows(tx, StatementKind::Count, self.limit)?;
+        Ok(n.first().copied().unwrap_or(0))
     }
 
     /// Whether `fetch` would return at least one row.
@@ -289,9 +316,8 @@ impl<R: FromRow> Query<R> {
     /// # Errors
     /// As [`Query::fetch`].
     pub fn exists(&self, tx: &Transaction) -> Result<bool> {
-        let mut found = false;
-        self.run(tx, StatementKind::Exists, self.limit, |e: bool| found = e)?;
-        Ok(found)
+        let found: Vec<bool> = self.rows(tx, StatementKind::Exists, self.limit)?;
+        Ok(found.first().copied().unwrap_or(false))
     }
 
     /// The SQL `count` runs (for tests and the curious).
@@ -316,6 +342,7 @@ impl<T: Entity> Query<Obj<T>> {
         }
         tx.flush()?;
         tx.ensure_writing()?;
+        tx.shared.cache.borrow_mut().bump(T::meta());
         let key = self.key(tx.dialect(), StatementKind::Delete);
         let sql = self.plan.sql(key);
         let params = self.bound(self.limit);
@@ -366,7 +393,7 @@ impl RowSink for KeyRows {
     message = "`{Self}` cannot be decoded from a result row",
     note = "rows decode into column types (i64, String, Option<f64>, ...), `Obj<T>` of an entity, or tuples of those"
 )]
-pub trait FromRow: Sized {
+pub trait FromRow: Sized + Clone + 'static {
     /// Decodes from position `*idx` on, advancing `*idx` past what it read.
     ///
     /// # Errors

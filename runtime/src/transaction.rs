@@ -27,11 +27,16 @@ pub(crate) struct TxShared {
     pub(crate) closed: Cell<bool>,
     pub(crate) pending: RefCell<Vec<Rc<dyn Pending>>>,
     pub(crate) maps: RefCell<IdentityMaps>,
+    pub(crate) cache: RefCell<crate::query_cache::QueryCache>,
 }
 
 /// An object with a change to write.
 pub(crate) trait Pending {
     fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()>;
+    /// The entity, for ordering deletes.
+    fn meta(&self) -> &'static EntityMeta;
+    /// Whether the pending change is a delete.
+    fn is_delete(&self) -> bool;
 }
 
 /// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
@@ -68,6 +73,7 @@ impl Transaction {
                 closed: Cell::new(false),
                 pending: RefCell::new(Vec::new()),
                 maps: RefCell::new(IdentityMaps::default()),
+                cache: RefCell::new(Default::default()),
             }),
             writing: Cell::new(false),
             serializable: Cell::new(false),
@@ -131,10 +137,11 @@ impl Transaction {
 
     fn flush_pending(&self) -> Result<()> {
         loop {
-            let batch = std::mem::take(&mut *self.shared.pending.borrow_mut());
+            let mut batch = std::mem::take(&mut *self.shared.pending.borrow_mut());
             if batch.is_empty() {
                 return Ok(());
             }
+            order_deletes(&mut batch);
             self.ensure_writing()?;
             for obj in batch {
                 obj.flush(self)?;
@@ -188,6 +195,7 @@ impl Transaction {
         self.shared.closed.set(true);
         self.shared.pending.borrow_mut().clear();
         self.shared.maps.borrow_mut().clear();
+        self.shared.cache.borrow_mut().clear();
         if let Some(conn) = self.conn.take() {
             self.db.release(conn);
         }
@@ -291,6 +299,7 @@ impl Transaction {
     pub fn execute_sql(&self, sql: &str, params: &[&dyn crate::ToParam]) -> Result<u64> {
         self.flush()?;
         self.ensure_writing()?;
+        self.shared.cache.borrow_mut().bump_all();
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         self.conn()?.execute(sql, &params)
@@ -394,9 +403,39 @@ fn get_sql<T: Entity>(d: Dialect) -> String {
     sql
 }
 
+/// Writes and inserts keep their order (a new object's parents exist already: they are
+/// inserted at once); deletes go last, the rows that refer to others before those they refer
+/// to, so that deleting a parent and its children in one transaction works in any order.
+fn order_deletes(batch: &mut [Rc<dyn Pending>]) {
+    if !batch.iter().any(|p| p.is_delete()) {
+        return;
+    }
+    let metas: Vec<&'static EntityMeta> = batch.iter().map(|p| p.meta()).collect();
+    let order = crate::render::dependency_order(&metas);
+    let rank = |m: &'static EntityMeta| order.iter().position(|o| std::ptr::eq(*o, m)).unwrap_or(0);
+    // Stable: non-deletes first as they came; then deletes, children (late in the
+    // dependency order) first.
+    batch.sort_by_key(|p| {
+        if p.is_delete() {
+            (1, usize::MAX - rank(p.meta()))
+        } else {
+            (0, 0)
+        }
+    });
+}
+
 impl<T: Entity> Pending for ObjCell<T> {
+    fn meta(&self) -> &'static EntityMeta {
+        T::meta()
+    }
+
+    fn is_delete(&self) -> bool {
+        self.state.get() == ObjState::Deleted
+    }
+
     fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()> {
         self.queued.set(false);
+        tx.shared.cache.borrow_mut().bump(T::meta());
         let result = match self.state.get() {
             ObjState::New => flush_insert(self, tx),
             ObjState::Loaded => flush_update(&self, tx),
@@ -600,6 +639,7 @@ fn release_dependants(
     key: &Value,
     depth: usize,
 ) -> Result<()> {
+    tx.shared.cache.borrow_mut().bump_all();
     if depth > 64 {
         return Err(Error::Usage(format!(
             "cascade_delete from `{}` goes more than 64 levels deep",

@@ -30,6 +30,8 @@ pub(crate) trait SqlDialect: Sync {
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).
     fn insert_ignore(&self) -> (&'static str, &'static str);
+    /// The row-locking clause of `for_update` queries.
+    fn for_update(&self) -> &'static str;
     /// Whether an insert returns its generated key with `RETURNING`.
     fn returning_auto(&self) -> bool;
 }

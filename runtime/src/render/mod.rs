@@ -275,6 +275,9 @@ impl Renderer<'_> {
             self.order_by(key, grouped_distinct);
         }
         self.limit_offset(key);
+        if key.for_update && with_order && !key.distinct && !plan.is_aggregated() {
+            self.out.push_str(self.d.for_update());
+        }
     }
 
     fn order_by(&mut self, key: SqlKey, grouped: bool) {

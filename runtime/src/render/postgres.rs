@@ -77,6 +77,10 @@ impl SqlDialect for Postgres {
         ("INSERT INTO ", " ON CONFLICT DO NOTHING")
     }
 
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+
     fn returning_auto(&self) -> bool {
         true
     }

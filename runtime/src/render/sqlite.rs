@@ -70,6 +70,11 @@ impl SqlDialect for Sqlite {
         ("INSERT OR IGNORE INTO ", "")
     }
 
+    fn for_update(&self) -> &'static str {
+        // SQLite locks the whole database instead (the write transaction begins first).
+        ""
+    }
+
     fn returning_auto(&self) -> bool {
         false
     }
