@@ -441,6 +441,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             }
 
             fn column_eq(&self, other: &Self, idx: usize) -> bool {
+                // `Set` fields hold nothing; reading them here keeps `dead_code` quiet.
+                let _ = (#(&self.#set_idents,)*);
                 match idx {
                     #(#positions => self.#idents == other.#idents,)*
                     _ => true,
