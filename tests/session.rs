@@ -362,3 +362,30 @@ fn a_read_only_database_refuses_writes_and_keeps_its_data() -> colt::Result<()> 
     assert_eq!(n, 1);
     Ok(())
 }
+
+#[test]
+fn nan_round_trips_where_the_database_can_hold_it() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = bank(backend)?;
+        let written = db.transaction(|tx| {
+            ann(tx)?.set(|a| a.rate = f64::NAN)?;
+            Ok(())
+        });
+        let read = written.and_then(|()| db.transaction(|tx| Ok(ann(tx)?.rate())));
+        match (backend.is_postgres(), read) {
+            (true, Ok(r)) => assert!(r.is_nan()),
+            // SQLite turns NaN into NULL, which the NOT NULL column refuses: a typed error,
+            // and the transaction is rolled back.
+            (
+                false,
+                Err(Error::Constraint {
+                    kind: ConstraintKind::NotNull,
+                    column,
+                    ..
+                }),
+            ) => assert_eq!(column.as_deref(), Some("rate")),
+            (_, other) => panic!("unexpected: {other:?}"),
+        }
+        Ok(())
+    })
+}
