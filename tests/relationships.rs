@@ -517,20 +517,6 @@ fn following_a_reference_from_many_objects_is_not_n_plus_1() -> colt::Result<()>
 }
 
 #[test]
-fn a_collection_used_as_one_value_is_a_clear_error() -> colt::Result<()> {
-    each_backend(|backend| {
-        let db = shop(backend)?;
-        db.transaction(|tx| {
-            match select!(c for c in Category if c.products.name == "Dune").fetch(tx) {
-                Err(Error::SchemaMismatch(m)) => assert!(m.contains("collection"), "{m}"),
-                other => panic!("expected an error, got {other:?}"),
-            }
-            Ok(())
-        })
-    })
-}
-
-#[test]
 fn collections_inside_sub_comprehensions_are_their_own_sub_queries() -> colt::Result<()> {
     each_backend(|backend| {
         let db = shop(backend)?;

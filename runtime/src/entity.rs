@@ -87,6 +87,8 @@ pub trait Entity: Sized + Clone + 'static {
     type Columns: crate::expr::EntityColumns<Entity = Self>;
     /// The same handles for a row reached through an optional reference (`Option` columns).
     type NullableColumns: crate::expr::EntityColumns<Entity = Self>;
+    /// The handles of the values a collection of `Self` reaches (for aggregates, `contains`).
+    type ManyColumns: crate::expr::EntityColumns<Entity = Self>;
     /// The per-attribute getters reached through `Obj<Self>` (`obj.price()`).
     type Accessor: crate::obj::Accessor<Self>;
 
@@ -96,6 +98,8 @@ pub trait Entity: Sized + Clone + 'static {
     fn columns(source: u16) -> Self::Columns;
     /// The column handles for a joined row that may be missing.
     fn nullable_columns(source: u16) -> Self::NullableColumns;
+    /// The handles of a collection's members (source `source` of a sub-query).
+    fn many_columns(source: u16) -> Self::ManyColumns;
     /// The primary key of this value.
     fn key(&self) -> Self::Key;
     /// The primary key as bind parameters, in key column order.

@@ -317,30 +317,13 @@ impl<L: Textual, R: Textual> ContainsOp<R> for L {
     }
 }
 
-/// `.contains` on a single value that is not text: only a collection path has members.
-fn not_a_collection() -> Node {
-    crate::navigate::problem(
-        "`.contains(..)` on a number, bool or bytes attribute: only text (substring) and collection paths (`c.products.price.contains(&450)`) have `.contains`".to_string(),
-    );
-    Node::Param(0)
+/// A collection's values contain a value: `c.products.price.contains(&450)`.
+impl<T, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
+    fn contains_node(l: Node, r: Node) -> Node {
+        let scope = crate::navigate::scope_of_node(&l).unwrap_or(0);
+        Node::InSub(Box::new(r), scope, Box::new(l))
+    }
 }
-
-// Values of a collection path contain a value: `c.products.price.contains(&450)`.
-macro_rules! member_contains {
-    ($($t:ty),*) => {$(
-        impl<R: Comparable<$t>> ContainsOp<R> for $t {
-            fn contains_node(l: Node, r: Node) -> Node {
-                member_of(&l, &r).unwrap_or_else(not_a_collection)
-            }
-        }
-        impl<R: Comparable<Option<$t>>> ContainsOp<R> for Option<$t> {
-            fn contains_node(l: Node, r: Node) -> Node {
-                member_of(&l, &r).unwrap_or_else(not_a_collection)
-            }
-        }
-    )*};
-}
-member_contains!(bool, i16, i32, i64, f32, f64, Vec<u8>);
 
 impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T> {
     fn contains_node(l: Node, r: Node) -> Node {
@@ -515,6 +498,12 @@ impl<T: SqlType> Countable for Expr<T> {
     }
 }
 
+impl<T> Countable for Expr<crate::navigate::Many<T>> {
+    fn count_node(self) -> Node {
+        aggregate(AggFn::Count, self.node, None)
+    }
+}
+
 impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
     fn count_node(self) -> Node {
         let scope = crate::navigate::scope_of_node(&self.node).unwrap_or(0);
@@ -607,33 +596,72 @@ where
     Expr::new(Node::InSub(Box::new(elem.node), scope, Box::new(node)))
 }
 
+/// What `sum`, `avg`, `min` and `max` take: an expression, or a collection's values
+/// (`sum(c.products.price)`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be aggregated",
+    label = "expected an attribute or expression, or a collection's values such as `c.products.price`"
+)]
+pub trait Aggregand {
+    /// The type of one value.
+    type Item: SqlType;
+    /// The aggregated expression.
+    fn into_node(self) -> Node;
+}
+
+impl<T: SqlType> Aggregand for Expr<T> {
+    type Item = T;
+    fn into_node(self) -> Node {
+        self.node
+    }
+}
+
+impl<T: SqlType> Aggregand for Expr<crate::navigate::Many<T>> {
+    type Item = T;
+    fn into_node(self) -> Node {
+        self.node
+    }
+}
+
 /// `sum(e)`: `None` over no rows or only NULLs.
-pub fn sum<T: Numeric>(e: Expr<T>) -> Expr<Option<T::Inner>>
+pub fn sum<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
-    T::Inner: crate::types::NonNull,
+    A::Item: Numeric,
+    <A::Item as SqlType>::Inner: crate::types::NonNull,
 {
-    Expr::new(aggregate(AggFn::Sum, e.node, Some(T::COLUMN_TYPE)))
+    Expr::new(aggregate(
+        AggFn::Sum,
+        a.into_node(),
+        Some(A::Item::COLUMN_TYPE),
+    ))
 }
 
 /// `avg(e)`: `None` over no rows or only NULLs.
-pub fn avg<T: Numeric>(e: Expr<T>) -> Expr<Option<f64>> {
-    Expr::new(aggregate(AggFn::Avg, e.node, Some(ColumnType::Double)))
+pub fn avg<A: Aggregand>(a: A) -> Expr<Option<f64>>
+where
+    A::Item: Numeric,
+{
+    Expr::new(aggregate(
+        AggFn::Avg,
+        a.into_node(),
+        Some(ColumnType::Double),
+    ))
 }
 
 /// `min(e)`: `None` over no rows or only NULLs.
-pub fn min<T: SqlType>(e: Expr<T>) -> Expr<Option<T::Inner>>
+pub fn min<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
-    T::Inner: crate::types::NonNull,
+    <A::Item as SqlType>::Inner: crate::types::NonNull,
 {
-    Expr::new(aggregate(AggFn::Min, e.node, None))
+    Expr::new(aggregate(AggFn::Min, a.into_node(), None))
 }
 
 /// `max(e)`: `None` over no rows or only NULLs.
-pub fn max<T: SqlType>(e: Expr<T>) -> Expr<Option<T::Inner>>
+pub fn max<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
-    T::Inner: crate::types::NonNull,
+    <A::Item as SqlType>::Inner: crate::types::NonNull,
 {
-    Expr::new(aggregate(AggFn::Max, e.node, None))
+    Expr::new(aggregate(AggFn::Max, a.into_node(), None))
 }
 
 /// A descending `order_by` item: `desc(p.price)`.

@@ -39,6 +39,7 @@ pub use collection::Collection;
 pub use database::Database;
 pub use entity::{ColumnMeta, Entity, EntityMeta, RowAccess, Schema};
 pub use error::{ConstraintKind, Error, Result};
+pub use navigate::{Many, SetOf};
 pub use obj::Obj;
 pub use query::{FromRow, Query};
 pub use relation::{Ref, Set};
@@ -97,7 +98,7 @@ pub mod __private {
     pub use crate::collection::Collection;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
-    pub use crate::navigate::{OptRefCol, RefCol, SetCol, SetOf};
+    pub use crate::navigate::{Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
     pub use crate::relation::{Ref, RelKind, RelationMeta, Set};

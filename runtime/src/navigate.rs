@@ -295,18 +295,110 @@ pub struct SetCol<T: Entity> {
     owner: fn() -> &'static EntityMeta,
     relation: usize,
     /// The members as a sub-query, made on first use.
-    members: OnceCell<(u16, Box<T::Columns>)>,
+    members: OnceCell<(u16, Box<T::ManyColumns>)>,
     _t: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<T: Entity> Deref for SetCol<T> {
-    type Target = T::Columns;
-    fn deref(&self) -> &T::Columns {
+    type Target = T::ManyColumns;
+    fn deref(&self) -> &T::ManyColumns {
         &self.members().1
     }
 }
 
-/// A collection used as a value: its members as a sub-query.
+/// The values a collection path reaches (`c.products.price` is a `Many<i64>`): they can be
+/// aggregated (`sum`, `min`, `max`, `avg`, `count`) or tested (`.contains(..)`), not used as
+/// one value.
+pub struct Many<T>(std::marker::PhantomData<fn() -> T>);
+
+/// Comparing a collection's values with one value is refused by the `SqlType` bound alone,
+/// with one message (instead of a second one about comparability).
+impl<T, R> crate::types::Comparable<Many<T>> for R {}
+
+/// An attribute of a collection's members in a query (`c.products.price`).
+pub struct ManyCol<T> {
+    source: u16,
+    column: u16,
+    _t: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ManyCol<T> {
+    /// The handle of column `column` of the members' source `source`.
+    pub fn new(source: u16, column: u16) -> Self {
+        ManyCol {
+            source,
+            column,
+            _t: std::marker::PhantomData,
+        }
+    }
+
+    /// The members' source.
+    pub fn source(&self) -> u16 {
+        self.source
+    }
+}
+
+impl<T> IntoExpr for ManyCol<T> {
+    type Sql = Many<T>;
+    fn to_expr(&self) -> Expr<Many<T>> {
+        Expr::new(Node::Column {
+            source: self.source,
+            column: self.column,
+        })
+    }
+}
+
+/// A reference of a collection's members in a query (`c.products.category`), navigating on.
+pub struct ManyRefCol<T: Entity> {
+    source: u16,
+    column: u16,
+    optional: bool,
+    joined: OnceCell<Box<T::ManyColumns>>,
+}
+
+impl<T: Entity> ManyRefCol<T> {
+    /// The handle of reference column `column` of the members' source `source`.
+    pub fn new(source: u16, column: u16, optional: bool) -> Self {
+        ManyRefCol {
+            source,
+            column,
+            optional,
+            joined: OnceCell::new(),
+        }
+    }
+
+    /// The members' source.
+    pub fn source(&self) -> u16 {
+        self.source
+    }
+}
+
+impl<T: Entity> Deref for ManyRefCol<T> {
+    type Target = T::ManyColumns;
+    fn deref(&self) -> &T::ManyColumns {
+        self.joined.get_or_init(|| {
+            Box::new(T::many_columns(navigate(
+                self.source,
+                self.column,
+                T::meta(),
+                self.optional,
+            )))
+        })
+    }
+}
+
+impl<T: Entity> IntoExpr for ManyRefCol<T> {
+    type Sql = Many<Ref<T>>;
+    fn to_expr(&self) -> Expr<Many<Ref<T>>> {
+        Expr::new(Node::Column {
+            source: self.source,
+            column: self.column,
+        })
+    }
+}
+
+/// A collection used as a value (`count(c.products)`, `c.products.is_empty()`): its members
+/// as a sub-query.
 pub struct SetOf<T>(std::marker::PhantomData<fn() -> T>);
 
 impl<T: Entity> IntoExpr for SetCol<T> {
@@ -333,7 +425,7 @@ impl<T: Entity> SetCol<T> {
     }
 
     /// The members' source in a sub-query scope of their own.
-    fn members(&self) -> &(u16, Box<T::Columns>) {
+    fn members(&self) -> &(u16, Box<T::ManyColumns>) {
         self.members.get_or_init(|| {
             // A path through several collections (`g.students.marks`) stays in one sub-query;
             // a collection of a query variable (also one of a sub-comprehension) opens its own.
@@ -347,7 +439,7 @@ impl<T: Entity> SetCol<T> {
                 self.relation().map_or("set", |r| r.field)
             );
             let source = self.range_as(&alias, scope, false);
-            (source, Box::new(T::columns(source)))
+            (source, Box::new(T::many_columns(source)))
         })
     }
 

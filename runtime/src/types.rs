@@ -70,9 +70,10 @@ pub mod kind {
 
 /// A Rust type that can be stored in a column.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be stored in a column",
-    label = "not a column type",
-    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>"
+    message = "`{Self}` is not a single column value",
+    label = "expected a column type",
+    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>",
+    note = "the values of a collection (`Many<T>`, such as `c.products.price`) are used through an aggregate (`sum(c.products.price)`), `.contains(..)`, or a generator (`for p in c.products`)"
 )]
 pub trait SqlType: Sized + Clone + PartialEq + 'static {
     /// The type without `Option` (`Option<i64>` → `i64`).

@@ -98,6 +98,43 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         })
         .collect();
     let null_columns_ty = format_ident!("{}NullableColumns", name);
+    // The handles of the values a collection reaches (`c.products.price`): usable only in
+    // aggregates and membership tests, so using them as one value fails to compile.
+    let many_columns_ty = format_ident!("{}ManyColumns", name);
+    let many_handle_tys: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| match &f.relation {
+            Some((Rel::Ref | Rel::OptionalRef, t)) => quote!(#p::ManyRefCol<#t>),
+            Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
+            None => {
+                let ty = f.ty;
+                quote_spanned!(ty.span()=> #p::ManyCol<#ty>)
+            }
+        })
+        .collect();
+    let many_handle_inits: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let ident = f.ident;
+            match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
+                (Some((Rel::Set, _)), _) => {
+                    let r = relation_fields
+                        .iter()
+                        .position(|g| g.ident == f.ident)
+                        .unwrap_or(0);
+                    quote!(#ident: #p::SetCol::new(source, <#name as #p::Entity>::meta, #r))
+                }
+                (Some((rel, _)), Some(i)) => {
+                    let optional = *rel == Rel::OptionalRef;
+                    quote!(#ident: #p::ManyRefCol::new(source, #i as u16, #optional))
+                }
+                (_, i) => {
+                    let i = i.unwrap_or(0);
+                    quote!(#ident: #p::ManyCol::new(source, #i as u16))
+                }
+            }
+        })
+        .collect();
     let all_idents: Vec<&syn::Ident> = fields.iter().map(|f| f.ident).collect();
     let null_handle_inits: Vec<TokenStream> = fields
         .iter()
@@ -365,6 +402,22 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             )*
         }
 
+        #[doc = "The handles of the values a collection reaches (`c.products.price`): for aggregates and membership tests."]
+        #[allow(dead_code)]
+        #vis struct #many_columns_ty {
+            #(
+                #[doc = "A handle of a collection's values."]
+                pub #all_idents: #many_handle_tys,
+            )*
+        }
+
+        impl #p::EntityColumns for #many_columns_ty {
+            type Entity = #name;
+            fn source(&self) -> u16 {
+                self.#first.source()
+            }
+        }
+
         impl #p::EntityColumns for #null_columns_ty {
             type Entity = #name;
             fn source(&self) -> u16 {
@@ -391,6 +444,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             type Key = #key_ty;
             type Columns = #columns_ty;
             type NullableColumns = #null_columns_ty;
+            type ManyColumns = #many_columns_ty;
             type Accessor = #accessor_ty;
 
             fn meta() -> &'static #p::EntityMeta {
@@ -408,6 +462,12 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             fn columns(source: u16) -> #columns_ty {
                 #columns_ty {
                     #(#handle_inits,)*
+                }
+            }
+
+            fn many_columns(source: u16) -> #many_columns_ty {
+                #many_columns_ty {
+                    #(#many_handle_inits,)*
                 }
             }
 
