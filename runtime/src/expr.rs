@@ -295,8 +295,8 @@ text_test! {
 /// What `a.contains(b)` means for the receiver's type: a substring test for text, membership
 /// for a collection.
 #[diagnostic::on_unimplemented(
-    message = "`.contains` of `{Self}` cannot take a `{R}`",
-    label = "text contains text; a collection contains one of its objects"
+    message = "`.contains(..)` does not apply to a `{Self}` attribute",
+    label = "`.contains` is a substring test on text, or membership in a collection (`c.products.contains(&p)`, `c.products.price.contains(&5)`)"
 )]
 pub trait ContainsOp<R> {
     /// The test.

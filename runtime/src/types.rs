@@ -390,7 +390,7 @@ where
 
 /// Values of `Self` can be compared with a column (or expression) of type `T`.
 #[diagnostic::on_unimplemented(
-    message = "a value of type `{Self}` cannot be compared with `{T}`",
+    message = "a value of type `{Self}` cannot be compared or combined with `{T}`",
     label = "expected a value compatible with `{T}`",
     note = "integers compare with integers, f32/f64 with floats, String/&str with text, bool with bool, Vec<u8> with bytes; `Option` of each may meet the plain type"
 )]

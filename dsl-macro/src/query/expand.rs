@@ -205,9 +205,17 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
         }
         Origin::Refine(base) => {
             let vars = (0..q.var_count).map(var_ident);
+            // Spanned at the query value, so that a query that cannot be refined is reported there.
+            let span = base
+                .clone()
+                .into_iter()
+                .next()
+                .map_or_else(Span::call_site, |t| t.span());
+            let refine = quote_spanned!(span=> ::colt::__private::RefineSite::refine);
             quote! {
                 static __COLT_SITE: #p::RefineSite = #p::RefineSite::new();
-                __COLT_SITE.refine(
+                #refine(
+                    &__COLT_SITE,
                     &(#base),
                     |#b: &#p::PlanBuilder, __colt_vars| {
                         #b.params(#n_params);
