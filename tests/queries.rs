@@ -343,6 +343,9 @@ fn grouping_is_inferred_and_conditions_on_aggregates_are_having() -> colt::Resul
         assert!(sql.contains("WHERE (\"p\".\"price\" < ?1) GROUP BY"), "{sql}");
         assert!(sql.contains("HAVING (COUNT(*) > ?2)"), "{sql}");
         assert_eq!(q.fetch(tx)?, [(2, 2)]);
+        // A grouped query orders by its aggregates.
+        let q = select!(((p.category_id, sum(p.price)) for p in Product).order_by(|p| desc(sum(p.price))));
+        assert_eq!(q.fetch(tx)?, [(1, Some(3500)), (2, Some(2900))]);
         Ok(())
     })
     })

@@ -54,6 +54,10 @@ impl<R> std::fmt::Debug for Query<R> {
 }
 
 /// A value that `q.limit(..)`, `q.offset(..)` and `q.page(..)` accept: any integer.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a number of rows",
+    label = "`limit`, `offset` and `page` take an integer"
+)]
 pub trait RowCount: Copy {
     /// The count, clamped to `0..=i64::MAX`.
     fn to_count(self) -> i64;

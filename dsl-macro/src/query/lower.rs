@@ -59,6 +59,25 @@ pub(crate) enum QExpr {
     InSub(Span, Box<QExpr>, Box<QExpr>),
 }
 
+impl QExpr {
+    /// Whether an aggregate of this query appears (sub-comprehensions aggregate their own rows).
+    pub(crate) fn has_aggregate(&self) -> bool {
+        match self {
+            QExpr::Agg(..) => true,
+            QExpr::Var(_)
+            | QExpr::Attr(..)
+            | QExpr::Key(_)
+            | QExpr::Param(..)
+            | QExpr::SubComp(..) => false,
+            QExpr::Binary(_, _, a, b) | QExpr::Method2(_, _, a, b) | QExpr::InSub(_, a, b) => {
+                a.has_aggregate() || b.has_aggregate()
+            }
+            QExpr::Unary(_, _, a) | QExpr::OuterContains(_, _, a) => a.has_aggregate(),
+            QExpr::Tuple(items) => items.iter().any(QExpr::has_aggregate),
+        }
+    }
+}
+
 /// What an aggregate is applied to.
 pub(crate) enum AggArg {
     /// `count()`
@@ -875,6 +894,20 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                 q,
                 format!("refine an existing query with a closure: `select!({q}.filter(|p| ..))`"),
             );
+        }
+    }
+    // Ordering by an aggregate needs groups to order: a query whose projection aggregates.
+    let projection_aggregates = projection.as_ref().is_some_and(|(_, e)| e.has_aggregate());
+    if !projection_aggregates && !matches!(origin, Origin::Refine(_)) {
+        for step in &steps {
+            if let Step::Order(_, e, span) = step {
+                if e.has_aggregate() {
+                    l.errors.push(syn::Error::new(
+                        *span,
+                        "ordering by an aggregate needs a grouped query: select the groups with the aggregate, e.g. `select!(((p.category, count(p)) for p in Product).order_by(|p| desc(count(p))))`",
+                    ));
+                }
+            }
         }
     }
     let params = std::mem::take(&mut l.params);
