@@ -533,3 +533,76 @@ fn collections_inside_sub_comprehensions_are_their_own_sub_queries() -> colt::Re
         })
     })
 }
+
+/// One-to-one: the `Ref` side holds the (unique) column; the `Option<Ref>` side has none.
+#[derive(Entity, Debug, Clone)]
+pub struct Person {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Passport {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub number: String,
+    pub person: Ref<Person>,
+}
+
+#[test]
+fn one_to_one_has_its_column_on_the_required_side() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            let bob = Person::build().name("Bob").insert(tx)?;
+            Passport::build().number("P-1").person(&ann).insert(tx)?;
+            // The reverse side reads the other side's key.
+            let ann2 = select!(p for p in Person if p.name == "Ann").one(tx)?;
+            assert!(Obj::ptr_eq(&ann, &ann2));
+            let q = select!(p.name for p in Person if p.passport.number == "P-1");
+            assert_eq!(q.fetch(tx)?, ["Ann"]);
+            let q = select!(p.name for p in Person if p.passport.is_none());
+            assert_eq!(q.fetch(tx)?, ["Bob"]);
+            let q = select!((p.name, p.passport.number) for p in Person);
+            assert_eq!(
+                sorted(q.fetch(tx)?),
+                [
+                    ("Ann".to_string(), Some("P-1".to_string())),
+                    ("Bob".to_string(), None)
+                ]
+            );
+            let fresh = tx.get_or_err::<Person>(bob.key())?;
+            assert!(fresh.passport().is_none());
+            Ok(())
+        })?;
+        // The column is unique: one passport per person.
+        let dup = db.transaction(|tx| {
+            let ann = select!(p for p in Person if p.name == "Ann").one(tx)?;
+            Passport::build().number("P-2").person(&ann).insert(tx)?;
+            Ok(())
+        });
+        assert!(
+            matches!(
+                dup,
+                Err(Error::Constraint {
+                    kind: ConstraintKind::Unique,
+                    ..
+                })
+            ),
+            "{dup:?}"
+        );
+        db.transaction(|tx| {
+            let ann = select!(p for p in Person if p.name == "Ann").one(tx)?;
+            let passport = ann.passport().expect("Ann has one").get(tx)?;
+            assert_eq!(passport.number(), "P-1");
+            assert!(Obj::ptr_eq(&passport.person().get(tx)?, &ann));
+            Ok(())
+        })
+    })
+}

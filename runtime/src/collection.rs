@@ -55,6 +55,10 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 let field = M::meta().relations.get(relation).map_or("", |r| r.field);
                 Ok(Shape::Link(link_table(owner, rel, field)))
             }
+            Partner::OneToOne { .. } => Err(Error::Usage(format!(
+                "`{}.{}` is a reference, not a collection",
+                owner.name, rel.field
+            ))),
         }
     }
 
@@ -102,11 +106,11 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         tx.flush()?;
         let member = M::meta();
         let mut sql = String::from("SELECT ");
-        for (i, c) in member.columns.iter().enumerate() {
+        for i in 0..member.columns.len() {
             if i > 0 {
                 sql.push_str(", ");
             }
-            quote(&mut sql, c.name);
+            crate::render::column_ref(&mut sql, member, member.table, i);
         }
         self.push_from_where(tx, &mut sql)?;
         sql.push_str(" ORDER BY ");

@@ -253,7 +253,10 @@ impl Database {
                 ));
                 continue;
             };
-            for c in e.columns {
+            for (i, c) in e.columns.iter().enumerate() {
+                if !crate::relation::is_stored(e, i) {
+                    continue;
+                }
                 let Some(l) = live.iter().find(|l| l.name.eq_ignore_ascii_case(c.name)) else {
                     problems.push(format!(
                         "column `{}.{}` (field `{}::{}`) does not exist",

@@ -174,6 +174,7 @@ fn navigate(parent: u16, column: u16, entity: &'static EntityMeta, optional: boo
         let stack = a.borrow();
         let sources = stack.last()?;
         let parent_src = sources.get(parent as usize)?;
+        let field_name = parent_src.entity.columns.get(column as usize)?.field;
         let left = optional
             || matches!(
                 parent_src.join,
@@ -183,6 +184,12 @@ fn navigate(parent: u16, column: u16, entity: &'static EntityMeta, optional: boo
                 })
             );
         let key = *entity.primary_key.first()? as u16;
+        // The reverse side of a one-to-one holds no column: join on the other side's key.
+        let (column, key) =
+            match crate::relation::virtual_column(parent_src.entity, column as usize) {
+                Some((_, fk)) => (*parent_src.entity.primary_key.first()? as u16, fk as u16),
+                None => (column, key),
+            };
         let join = Join {
             kind: if left {
                 JoinKind::Left
@@ -198,10 +205,7 @@ fn navigate(parent: u16, column: u16, entity: &'static EntityMeta, optional: boo
             .iter()
             .position(|s| !s.variable && s.join == Some(join))
             .map(|i| i as u16);
-        let alias = format!(
-            "{}_{}",
-            parent_src.alias, parent_src.entity.columns[column as usize].field
-        );
+        let alias = format!("{}_{}", parent_src.alias, field_name);
         Some((found, join, alias, parent_src.scope))
     });
     match existing {
@@ -505,7 +509,10 @@ impl<T: Entity> SetCol<T> {
                     scope,
                 )
             }
-            Err(message) => {
+            Ok(Partner::OneToOne { .. }) | Err(_) => {
+                let message = partner(owner, rel).err().unwrap_or_else(|| {
+                    format!("`{}.{}` is not a collection", owner.name, rel.field)
+                });
                 problem(message);
                 push_in(T::meta(), alias, None, variable, scope)
             }
@@ -531,6 +538,11 @@ pub enum Partner {
     /// A `Set` of the member entity: many-to-many.
     Set {
         /// The position of that `Set` in the member's relations.
+        relation: usize,
+    },
+    /// A reference of the other entity back: one-to-one.
+    OneToOne {
+        /// The other side's relation.
         relation: usize,
     },
 }
@@ -588,11 +600,12 @@ pub fn partner(owner: &'static EntityMeta, rel: &RelationMeta) -> Result<Partner
         }),
         (RelKind::Set, RelKind::Set) => Ok(Partner::Set { relation: index }),
         (RelKind::Ref | RelKind::OptionalRef, RelKind::Set) => Ok(Partner::Set { relation: index }),
+        (RelKind::Ref, RelKind::Ref) => Err(format!(
+            "`{}.{}` and `{}.{}` are both required references: a one-to-one relationship has a `Ref` on one side and an `Option<Ref>` on the other",
+            owner.name, rel.field, target.name, other.field
+        )),
         (RelKind::Ref | RelKind::OptionalRef, RelKind::Ref | RelKind::OptionalRef) => {
-            Err(format!(
-                "`{}.{}` and `{}.{}` are both references: one-to-one relationships are not supported yet; make one side a `Set`",
-                owner.name, rel.field, target.name, other.field
-            ))
+            Ok(Partner::OneToOne { relation: index })
         }
     }
 }

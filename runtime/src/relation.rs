@@ -259,3 +259,40 @@ pub fn link_table(owner: &EntityMeta, rel: &RelationMeta, partner_field: &str) -
         member_column,
     }
 }
+
+/// Whether column `column` of `meta` is the reverse side of a one-to-one (it holds no column;
+/// the other side's reference does): then the other entity and its reference column.
+///
+/// The side with the required `Ref` holds the column; when both are optional, the side whose
+/// `Entity.field` sorts first does.
+pub fn virtual_column(
+    meta: &'static EntityMeta,
+    column: usize,
+) -> Option<(&'static EntityMeta, usize)> {
+    let rel = meta
+        .relations
+        .iter()
+        .find(|r| r.column == Some(column) && r.kind == RelKind::OptionalRef)?;
+    let crate::navigate::Partner::OneToOne { relation } =
+        crate::navigate::partner(meta, rel).ok()?
+    else {
+        return None;
+    };
+    let target = (rel.target)();
+    let other = target.relations.get(relation)?;
+    let owns_column = match other.kind {
+        RelKind::Ref => false,
+        RelKind::OptionalRef => (meta.name, rel.field) < (target.name, other.field),
+        RelKind::Set => true,
+    };
+    if owns_column {
+        None
+    } else {
+        Some((target, other.column?))
+    }
+}
+
+/// Whether column `column` of `meta` is stored in its table.
+pub fn is_stored(meta: &'static EntityMeta, column: usize) -> bool {
+    virtual_column(meta, column).is_none()
+}

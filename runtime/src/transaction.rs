@@ -383,11 +383,11 @@ fn get_sql<T: Entity>(d: Dialect) -> String {
     let meta = T::meta();
     let syntax = d.syntax();
     let mut sql = String::from("SELECT ");
-    for (i, c) in meta.columns.iter().enumerate() {
+    for i in 0..meta.columns.len() {
         if i > 0 {
             sql.push_str(", ");
         }
-        quote(&mut sql, c.name);
+        crate::render::column_ref(&mut sql, meta, meta.table, i);
     }
     sql.push_str(" FROM ");
     quote(&mut sql, meta.table);
@@ -468,7 +468,7 @@ fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()>
     quote(&mut sql, meta.table);
     sql.push_str(" (");
     let cols: Vec<usize> = (0..meta.columns.len())
-        .filter(|&i| Some(i) != auto)
+        .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
         .collect();
     for (n, &i) in cols.iter().enumerate() {
         if n > 0 {
@@ -525,7 +525,11 @@ fn optimistic_where<'a, T: Entity>(
     }
     let (is, _) = d.syntax().null_safe_eq();
     for (i, col) in meta.columns.iter().enumerate() {
-        if col.primary_key || !col.optimistic() || read & bit(i) == 0 {
+        if col.primary_key
+            || !col.optimistic()
+            || read & bit(i) == 0
+            || !crate::relation::is_stored(meta, i)
+        {
             continue;
         }
         sql.push_str(" AND ");
@@ -559,7 +563,7 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     };
     let value = cell.value.borrow();
     let changed: Vec<usize> = (0..meta.columns.len())
-        .filter(|&i| !old.column_eq(&value, i))
+        .filter(|&i| !old.column_eq(&value, i) && crate::relation::is_stored(meta, i))
         .collect();
     if !changed.is_empty() {
         let mut sql = String::from("UPDATE ");
@@ -647,9 +651,18 @@ fn release_dependants(
         )));
     }
     let d = tx.dialect().syntax();
-    for rel in meta.relations.iter().filter(|r| r.kind == RelKind::Set) {
+    for rel in meta.relations.iter() {
         let member = (rel.target)();
-        match partner(meta, rel) {
+        // The reverse side of a one-to-one: the other side's reference points here.
+        let one_to_one = rel
+            .column
+            .and_then(|c| crate::relation::virtual_column(meta, c));
+        let shape = match (rel.kind, one_to_one) {
+            (RelKind::Set, _) => partner(meta, rel),
+            (RelKind::OptionalRef, Some((_, fk))) => Ok(Partner::Reference { column: fk }),
+            _ => continue,
+        };
+        match shape {
             Ok(Partner::Reference { column }) => {
                 let fk = member.columns[column].name;
                 let pk = member.columns[member.primary_key.first().copied().unwrap_or(0)].name;
@@ -703,7 +716,7 @@ fn release_dependants(
                 d.placeholder(&mut sql, 0);
                 tx.conn()?.execute(&sql, &[Param::Owned(key)])?;
             }
-            Err(_) => {}
+            Ok(Partner::OneToOne { .. }) | Err(_) => {}
         }
     }
     Ok(())

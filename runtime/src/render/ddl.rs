@@ -36,6 +36,17 @@ pub(crate) trait SqlDialect: Sync {
     fn returning_auto(&self) -> bool;
 }
 
+/// Whether column `column` holds a one-to-one reference (then at most one row per target).
+fn one_to_one_owner(e: &'static EntityMeta, column: usize) -> bool {
+    e.relations.iter().any(|r| {
+        r.column == Some(column)
+            && matches!(
+                crate::navigate::partner(e, r),
+                Ok(crate::navigate::Partner::OneToOne { .. })
+            )
+    }) && crate::relation::is_stored(e, column)
+}
+
 /// The entity column `column` refers to, if it is a reference.
 pub(crate) fn references(e: &EntityMeta, column: usize) -> Option<&'static EntityMeta> {
     e.relations
@@ -51,12 +62,15 @@ pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static
     let mut left: Vec<&'static EntityMeta> = entities.to_vec();
     while !left.is_empty() {
         let ready = left.iter().position(|e| {
-            e.relations.iter().filter(|r| r.column.is_some()).all(|r| {
-                let t = (r.target)();
-                std::ptr::eq(t, *e)
-                    || done.iter().any(|d| std::ptr::eq(*d, t))
-                    || !left.iter().any(|l| std::ptr::eq(*l, t))
-            })
+            e.relations
+                .iter()
+                .filter(|r| r.column.is_some_and(|c| crate::relation::is_stored(e, c)))
+                .all(|r| {
+                    let t = (r.target)();
+                    std::ptr::eq(t, *e)
+                        || done.iter().any(|d| std::ptr::eq(*d, t))
+                        || !left.iter().any(|l| std::ptr::eq(*l, t))
+                })
         });
         // A cycle: take the first one as it is.
         let i = ready.unwrap_or(0);
@@ -66,15 +80,20 @@ pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static
 }
 
 /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
-pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String> {
+pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Vec<String> {
     let mut out = String::from("CREATE TABLE IF NOT EXISTS ");
     quote(&mut out, e.table);
     out.push_str(" (");
     let inline_pk = e.primary_key.len() == 1 && e.columns[e.primary_key[0]].auto;
+    let mut first = true;
     for (i, c) in e.columns.iter().enumerate() {
-        if i > 0 {
+        if !crate::relation::is_stored(e, i) {
+            continue; // the reverse side of a one-to-one
+        }
+        if !first {
             out.push_str(", ");
         }
+        first = false;
         quote(&mut out, c.name);
         out.push(' ');
         out.push_str(d.column_type(c.ty, c.auto));
@@ -84,7 +103,7 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String
         if !c.nullable {
             out.push_str(" NOT NULL");
         }
-        if c.unique && !c.primary_key {
+        if (c.unique || one_to_one_owner(e, i)) && !c.primary_key {
             out.push_str(" UNIQUE");
         }
         if let Some(target) = references(e, i) {
@@ -113,7 +132,13 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &EntityMeta) -> Vec<String
         .columns
         .iter()
         .enumerate()
-        .filter(|(i, c)| (c.index || references(e, *i).is_some()) && !c.unique && !c.primary_key)
+        .filter(|(i, c)| {
+            (c.index || references(e, *i).is_some())
+                && !c.unique
+                && !c.primary_key
+                && !one_to_one_owner(e, *i)
+                && crate::relation::is_stored(e, *i)
+        })
         .map(|(_, c)| c);
     for c in indexed {
         let mut idx = String::from("CREATE INDEX IF NOT EXISTS ");

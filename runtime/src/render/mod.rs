@@ -13,6 +13,7 @@ pub(crate) use ddl::{
 
 use std::fmt::Write;
 
+use crate::entity::EntityMeta;
 use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
 
 /// A SQL dialect.
@@ -95,12 +96,43 @@ pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
     r.out
 }
 
+/// Column `column` of `meta` under the name `qualifier` (an alias or the table): the column
+/// itself, or, for the reverse side of a one-to-one (which has no column), the key of the row
+/// on the other side that refers to it.
+pub(crate) fn column_ref(
+    out: &mut String,
+    meta: &'static EntityMeta,
+    qualifier: &str,
+    column: usize,
+) {
+    match crate::relation::virtual_column(meta, column) {
+        None => {
+            quote(out, qualifier);
+            out.push('.');
+            quote(out, meta.columns[column].name);
+        }
+        Some((other, fk)) => {
+            let key = other.primary_key.first().copied().unwrap_or(0);
+            let own_key = meta.primary_key.first().copied().unwrap_or(0);
+            out.push_str("(SELECT \"colt_o2o\".");
+            quote(out, other.columns[key].name);
+            out.push_str(" FROM ");
+            quote(out, other.table);
+            out.push_str(" AS \"colt_o2o\" WHERE \"colt_o2o\".");
+            quote(out, other.columns[fk].name);
+            out.push_str(" = ");
+            quote(out, qualifier);
+            out.push('.');
+            quote(out, meta.columns[own_key].name);
+            out.push(')');
+        }
+    }
+}
+
 impl Renderer<'_> {
     fn column(&mut self, source: u16, column: u16) {
         let src = &self.plan.sources[source as usize];
-        quote(&mut self.out, &src.alias);
-        self.out.push('.');
-        quote(&mut self.out, src.entity.columns[column as usize].name);
+        column_ref(&mut self.out, src.entity, &src.alias, column as usize);
     }
 
     fn entity_columns(&mut self, source: u16) {
