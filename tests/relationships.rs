@@ -606,3 +606,91 @@ fn one_to_one_has_its_column_on_the_required_side() -> colt::Result<()> {
         })
     })
 }
+
+/// Two relationships between the same entities, told apart by `reverse`.
+#[derive(Entity, Debug, Clone)]
+pub struct Address {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub city: String,
+    #[colt(reverse = "billing")]
+    pub billed: Set<Shipment>,
+    #[colt(reverse = "shipping")]
+    pub shipped: Set<Shipment>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Shipment {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    #[colt(reverse = "billed")]
+    pub billing: Ref<Address>,
+    #[colt(reverse = "shipped")]
+    pub shipping: Option<Ref<Address>>,
+}
+
+#[test]
+fn reverse_tells_two_relationships_apart() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Address, Shipment])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let home = Address::build().city("Wellington").insert(tx)?;
+            let work = Address::build().city("Auckland").insert(tx)?;
+            Shipment::build().billing(&home).shipping(&work).insert(tx)?;
+            Shipment::build().billing(&home).insert(tx)?;
+            let q = select!(((a.city, count(a.billed), count(a.shipped)) for a in Address).order_by(|a| a.city));
+            assert_eq!(
+                q.fetch(tx)?,
+                [("Auckland".to_string(), 0, 1), ("Wellington".to_string(), 2, 0)]
+            );
+            assert_eq!(home.billed().count(tx)?, 2);
+            assert_eq!(work.shipped().count(tx)?, 1);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn a_relationship_without_its_other_side_is_refused_at_bind() {
+    #[derive(Entity, Debug, Clone)]
+    pub struct Shelf {
+        #[colt(primary_key)]
+        pub id: i64,
+        pub books: Set<Book>,
+    }
+    #[derive(Entity, Debug, Clone)]
+    pub struct Book {
+        #[colt(primary_key)]
+        pub id: i64,
+        pub title: String,
+    }
+    let db = Database::open("sqlite::memory:").expect("open");
+    match db.bind(schema![Shelf, Book]) {
+        Err(Error::SchemaMismatch(m)) => {
+            assert!(m.contains("`Shelf.books`") && m.contains("`Book`"), "{m}")
+        }
+        other => panic!("expected a schema mismatch, got {other:?}"),
+    }
+    // Ambiguous without `reverse`: both sides named.
+    #[derive(Entity, Debug, Clone)]
+    pub struct Town {
+        #[colt(primary_key)]
+        pub id: i64,
+        pub births: Set<Citizen>,
+    }
+    #[derive(Entity, Debug, Clone)]
+    pub struct Citizen {
+        #[colt(primary_key)]
+        pub id: i64,
+        pub born: Ref<Town>,
+        pub lives: Ref<Town>,
+    }
+    match db.bind(schema![Town, Citizen]) {
+        Err(Error::SchemaMismatch(m)) => {
+            assert!(m.contains("`born`") && m.contains("`lives`") && m.contains("reverse"), "{m}")
+        }
+        other => panic!("expected a schema mismatch, got {other:?}"),
+    }
+}
