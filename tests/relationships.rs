@@ -689,7 +689,10 @@ fn a_relationship_without_its_other_side_is_refused_at_bind() {
     }
     match db.bind(schema![Town, Citizen]) {
         Err(Error::SchemaMismatch(m)) => {
-            assert!(m.contains("`born`") && m.contains("`lives`") && m.contains("reverse"), "{m}")
+            assert!(
+                m.contains("`born`") && m.contains("`lives`") && m.contains("reverse"),
+                "{m}"
+            )
         }
         other => panic!("expected a schema mismatch, got {other:?}"),
     }

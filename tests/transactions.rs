@@ -328,20 +328,26 @@ fn raw_sql_escape_hatch() -> colt::Result<()> {
     })
 }
 
+/// A database that several connections share, with one product, "Dune", priced 10.
+fn one_product(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Category, Product])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        Product::build()
+            .name("Dune")
+            .price(10)
+            .category_id(1)
+            .insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}
+
 #[test]
 fn optimistic_check_catches_a_concurrent_change() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Category, Product])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            Product::build()
-                .name("Dune")
-                .price(10)
-                .category_id(1)
-                .insert(tx)?;
-            Ok(())
-        })?;
+        let db = one_product(backend)?;
         let t1 = db.begin()?;
         let t2 = db.begin()?;
         let a = dune(&t1)?;
@@ -381,17 +387,7 @@ fn optimistic_check_catches_a_concurrent_change() -> colt::Result<()> {
 #[test]
 fn re_reading_a_row_that_changed_after_it_was_read_fails() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Category, Product])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            Product::build()
-                .name("Dune")
-                .price(10)
-                .category_id(1)
-                .insert(tx)?;
-            Ok(())
-        })?;
+        let db = one_product(backend)?;
         let t1 = db.begin()?;
         let a = dune(&t1)?;
         assert_eq!(a.price(), 10);

@@ -22,6 +22,79 @@ fn camel(name: &str) -> String {
     out
 }
 
+/// Which view of a row a set of column handles gives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Plain,
+    Nullable,
+    Many,
+}
+
+struct HandleCtx<'a, 'b> {
+    name: &'a syn::Ident,
+    fields: &'a [Field<'b>],
+    cols: &'a [&'a Field<'b>],
+    relation_fields: &'a [&'a Field<'b>],
+}
+
+impl HandleCtx<'_, '_> {
+    /// The field types and initialisers (`field: Handle::new(source, ..)`) of one view.
+    fn handles(&self, view: View) -> (Vec<TokenStream>, Vec<TokenStream>) {
+        let p = quote!(::colt::__private);
+        let name = self.name;
+        self.fields
+            .iter()
+            .map(|f| {
+                let ident = f.ident;
+                let column = self.cols.iter().position(|c| c.ident == f.ident).unwrap_or(0);
+                match (&f.relation, view) {
+                    (Some((Rel::Set, t)), _) => {
+                        let r = self
+                            .relation_fields
+                            .iter()
+                            .position(|g| g.ident == f.ident)
+                            .unwrap_or(0);
+                        (
+                            quote!(#p::SetCol<#t>),
+                            quote!(#ident: #p::SetCol::new(source, <#name as #p::Entity>::meta, #r)),
+                        )
+                    }
+                    (Some((Rel::Ref, t)), View::Plain) => (
+                        quote!(#p::RefCol<#t>),
+                        quote!(#ident: #p::RefCol::new(source, #column as u16)),
+                    ),
+                    (Some((_, t)), View::Plain | View::Nullable) => (
+                        quote!(#p::OptRefCol<#t>),
+                        quote!(#ident: #p::OptRefCol::new(source, #column as u16)),
+                    ),
+                    (Some((rel, t)), View::Many) => {
+                        let optional = *rel == Rel::OptionalRef;
+                        (
+                            quote!(#p::ManyRefCol<#t>),
+                            quote!(#ident: #p::ManyRefCol::new(source, #column as u16, #optional)),
+                        )
+                    }
+                    (None, _) => {
+                        let ty = f.ty;
+                        let handle = match view {
+                            View::Plain => quote_spanned!(ty.span()=> #p::Col<#ty>),
+                            View::Nullable => {
+                                quote_spanned!(ty.span()=> #p::Col<<#ty as #p::MakeNullable>::Out>)
+                            }
+                            View::Many => quote_spanned!(ty.span()=> #p::ManyCol<#ty>),
+                        };
+                        let ctor = match view {
+                            View::Many => quote!(#p::ManyCol::new(source, #column as u16)),
+                            _ => quote!(#p::Col::new(source, #column as u16)),
+                        };
+                        (handle, quote!(#ident: #ctor))
+                    }
+                }
+            })
+            .unzip()
+    }
+}
+
 pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let name = e.ident;
     let columns_ty = format_ident!("{}Columns", name);
@@ -71,111 +144,21 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             }
         }
     });
-    // Column handles: plain columns, references (which navigate), sets (which range).
-    let handle_tys: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| match &f.relation {
-            Some((Rel::Ref, t)) => quote!(#p::RefCol<#t>),
-            Some((Rel::OptionalRef, t)) => quote!(#p::OptRefCol<#t>),
-            Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
-            None => {
-                let ty = f.ty;
-                quote!(#p::Col<#ty>)
-            }
-        })
-        .collect();
-    // The same handles where the row may be missing (reached through an optional reference):
-    // every column reads as an `Option`, and references navigate on with LEFT joins.
-    let null_handle_tys: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| match &f.relation {
-            Some((Rel::Ref | Rel::OptionalRef, t)) => quote!(#p::OptRefCol<#t>),
-            Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
-            None => {
-                let ty = f.ty;
-                quote_spanned!(ty.span()=> #p::Col<<#ty as #p::MakeNullable>::Out>)
-            }
-        })
-        .collect();
+    // Column handles, in three views of a row: as it is (`ProductColumns`), reached through an
+    // optional reference (`ProductNullableColumns`: every column an `Option`, LEFT joins on),
+    // and as a collection's values (`ProductManyColumns`: only for aggregates and `contains`).
+    let ctx = HandleCtx {
+        name,
+        fields,
+        cols: &cols,
+        relation_fields: &relation_fields,
+    };
+    let (handle_tys, handle_inits) = ctx.handles(View::Plain);
+    let (null_handle_tys, null_handle_inits) = ctx.handles(View::Nullable);
+    let (many_handle_tys, many_handle_inits) = ctx.handles(View::Many);
     let null_columns_ty = format_ident!("{}NullableColumns", name);
-    // The handles of the values a collection reaches (`c.products.price`): usable only in
-    // aggregates and membership tests, so using them as one value fails to compile.
     let many_columns_ty = format_ident!("{}ManyColumns", name);
-    let many_handle_tys: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| match &f.relation {
-            Some((Rel::Ref | Rel::OptionalRef, t)) => quote!(#p::ManyRefCol<#t>),
-            Some((Rel::Set, t)) => quote!(#p::SetCol<#t>),
-            None => {
-                let ty = f.ty;
-                quote_spanned!(ty.span()=> #p::ManyCol<#ty>)
-            }
-        })
-        .collect();
-    let many_handle_inits: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let ident = f.ident;
-            match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
-                (Some((Rel::Set, _)), _) => {
-                    let r = relation_fields
-                        .iter()
-                        .position(|g| g.ident == f.ident)
-                        .unwrap_or(0);
-                    quote!(#ident: #p::SetCol::new(source, <#name as #p::Entity>::meta, #r))
-                }
-                (Some((rel, _)), Some(i)) => {
-                    let optional = *rel == Rel::OptionalRef;
-                    quote!(#ident: #p::ManyRefCol::new(source, #i as u16, #optional))
-                }
-                (_, i) => {
-                    let i = i.unwrap_or(0);
-                    quote!(#ident: #p::ManyCol::new(source, #i as u16))
-                }
-            }
-        })
-        .collect();
     let all_idents: Vec<&syn::Ident> = fields.iter().map(|f| f.ident).collect();
-    let null_handle_inits: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let ident = f.ident;
-            match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
-                (Some((Rel::Set, _)), _) => {
-                    let r = relation_fields
-                        .iter()
-                        .position(|g| g.ident == f.ident)
-                        .unwrap_or(0);
-                    quote!(#ident: #p::SetCol::new(source, <#name as #p::Entity>::meta, #r))
-                }
-                (Some(_), Some(i)) => quote!(#ident: #p::OptRefCol::new(source, #i as u16)),
-                (_, i) => {
-                    let i = i.unwrap_or(0);
-                    quote!(#ident: #p::Col::new(source, #i as u16))
-                }
-            }
-        })
-        .collect();
-    let handle_inits = fields.iter().map(|f| {
-        let ident = f.ident;
-        match (&f.relation, cols.iter().position(|c| c.ident == f.ident)) {
-            (Some((Rel::Set, _)), _) => {
-                let r = relation_fields
-                    .iter()
-                    .position(|g| g.ident == f.ident)
-                    .unwrap_or(0);
-                quote!(#ident: #p::SetCol::new(source, <Self as #p::Entity>::meta, #r))
-            }
-            (Some((Rel::Ref, _)), Some(i)) => quote!(#ident: #p::RefCol::new(source, #i as u16)),
-            (Some((Rel::OptionalRef, _)), Some(i)) => {
-                quote!(#ident: #p::OptRefCol::new(source, #i as u16))
-            }
-            (_, i) => {
-                let i = i.unwrap_or(0);
-                quote!(#ident: #p::Col::new(source, #i as u16))
-            }
-        }
-    });
 
     // Metadata.
     let name_str = name.to_string();
