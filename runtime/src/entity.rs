@@ -52,6 +52,8 @@ pub struct EntityMeta {
     pub optimistic: bool,
     /// The relationship fields (`Ref`, `Option<Ref>`, `Set`).
     pub relations: &'static [crate::relation::RelationMeta],
+    /// Statements rendered for this entity, and its identity-map slot.
+    pub cache: crate::statement_cache::MetaCache,
 }
 
 impl EntityMeta {

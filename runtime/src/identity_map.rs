@@ -3,7 +3,7 @@
 //! A row read by any query goes through [`IdentityMap::merge`], which returns the object
 //! already loaded for that key (refreshed by SPEC §3's rules) or a new one.
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
@@ -215,25 +215,32 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
     }
 }
 
-/// The identity maps of all entities of one transaction.
+/// The identity maps of all entities of one transaction, by the entity's slot.
 #[derive(Default)]
 pub(crate) struct IdentityMaps {
-    maps: HashMap<TypeId, Box<dyn AnyMap>, FxBuild>,
+    maps: Vec<Option<Box<dyn AnyMap>>>,
 }
 
 impl IdentityMaps {
     pub(crate) fn of<T: Entity>(&mut self) -> &mut IdentityMap<T> {
-        let slot = self
-            .maps
-            .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(IdentityMap::<T>::new()));
-        if !slot.as_any_mut().is::<IdentityMap<T>>() {
-            // Cannot happen: the map under `TypeId::of::<T>()` is an `IdentityMap<T>`.
-            *slot = Box::new(IdentityMap::<T>::new());
+        let slot = T::meta().cache.slot();
+        if self.maps.len() <= slot {
+            self.maps.resize_with(slot + 1, || None);
         }
-        slot.as_any_mut()
-            .downcast_mut::<IdentityMap<T>>()
-            .unwrap_or_else(|| unreachable!("checked just above"))
+        let entry = &mut self.maps[slot];
+        let fits = entry
+            .as_mut()
+            .is_some_and(|m| m.as_any_mut().is::<IdentityMap<T>>());
+        if !fits {
+            *entry = Some(Box::new(IdentityMap::<T>::new()));
+        }
+        match entry
+            .as_mut()
+            .and_then(|m| m.as_any_mut().downcast_mut::<IdentityMap<T>>())
+        {
+            Some(map) => map,
+            None => unreachable!("the slot was just filled with an IdentityMap<T>"),
+        }
     }
 
     /// The keys of `target` that loaded objects refer to (by a reference column) and that are
@@ -243,7 +250,7 @@ impl IdentityMaps {
         target: &'static crate::EntityMeta,
     ) -> Vec<crate::Value> {
         let mut wanted = Vec::new();
-        for map in self.maps.values() {
+        for map in self.maps.iter().flatten() {
             for rel in map.meta().relations {
                 if let (Some(column), true) = (rel.column, std::ptr::eq((rel.target)(), target)) {
                     map.column_values(column, &mut wanted);
@@ -264,7 +271,8 @@ impl IdentityMaps {
     /// The maps of the entity described by `meta`.
     pub(crate) fn by_meta(&mut self, meta: &'static crate::EntityMeta) -> Option<&mut dyn AnyMap> {
         self.maps
-            .values_mut()
+            .iter_mut()
+            .flatten()
             .find(|m| std::ptr::eq(m.meta(), meta))
             .map(|m| &mut **m)
     }

@@ -31,6 +31,7 @@ mod query_cache;
 pub mod relation;
 mod render;
 pub mod site;
+mod statement_cache;
 pub mod transaction;
 pub mod types;
 pub mod value;
@@ -104,6 +105,7 @@ pub mod __private {
     pub use crate::relation::{Ref, RelKind, RelationMeta, Set};
     pub use crate::render::rendered_statements;
     pub use crate::site::{OrderSpec, PlanBuilder, Projection, QuerySite, Refinable, RefineSite};
+    pub use crate::statement_cache::MetaCache;
     pub use crate::transaction::Transaction;
     pub use crate::types::{
         decode_column, ColumnType, IntoOption, MakeNullable, SqlType, ToParam, TypedParam,

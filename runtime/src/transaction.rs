@@ -19,6 +19,7 @@ use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::query::FromRow;
 use crate::relation::{link_table, RelKind};
 use crate::render::{quote, Dialect};
+use crate::statement_cache::StatementKey;
 use crate::value::Value;
 use crate::{Error, Result};
 
@@ -211,7 +212,10 @@ impl Transaction {
             return Ok((!obj.is_deleted()).then(|| obj.clone()));
         }
         self.flush()?;
-        let sql = get_sql::<T>(self.dialect());
+        let d = self.dialect();
+        let sql = T::meta()
+            .cache
+            .statement(StatementKey::Get(d), || get_sql::<T>(d));
         let params = T::key_params(&key);
         let params: Vec<Param<'_>> = params.iter().map(Param::Owned).collect();
         let mut found = None;
@@ -464,35 +468,37 @@ fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()>
     let meta = T::meta();
     let d = tx.dialect().syntax();
     let auto = meta.auto_column();
-    let mut sql = String::from("INSERT INTO ");
-    quote(&mut sql, meta.table);
-    sql.push_str(" (");
     let cols: Vec<usize> = (0..meta.columns.len())
         .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
         .collect();
-    for (n, &i) in cols.iter().enumerate() {
-        if n > 0 {
-            sql.push_str(", ");
-        }
-        quote(&mut sql, meta.columns[i].name);
-    }
-    sql.push_str(") VALUES (");
-    for n in 0..cols.len() {
-        if n > 0 {
-            sql.push_str(", ");
-        }
-        d.placeholder(&mut sql, n);
-    }
-    sql.push(')');
-    if cols.is_empty() {
-        sql = String::from("INSERT INTO ");
+    let sql = statement(meta, StatementKey::Insert(tx.dialect()), || {
+        let mut sql = String::from("INSERT INTO ");
         quote(&mut sql, meta.table);
-        sql.push_str(" DEFAULT VALUES");
-    }
-    if let (Some(a), true) = (auto, d.returning_auto()) {
-        sql.push_str(" RETURNING ");
-        quote(&mut sql, meta.columns[a].name);
-    }
+        if cols.is_empty() {
+            sql.push_str(" DEFAULT VALUES");
+        } else {
+            sql.push_str(" (");
+            for (n, &i) in cols.iter().enumerate() {
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                quote(&mut sql, meta.columns[i].name);
+            }
+            sql.push_str(") VALUES (");
+            for n in 0..cols.len() {
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                d.placeholder(&mut sql, n);
+            }
+            sql.push(')');
+        }
+        if let (Some(a), true) = (auto, d.returning_auto()) {
+            sql.push_str(" RETURNING ");
+            quote(&mut sql, meta.columns[a].name);
+        }
+        sql
+    });
     let generated = {
         let value = cell.value.borrow();
         let params: Vec<Param<'_>> = cols
@@ -511,46 +517,60 @@ fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()>
     Ok(())
 }
 
-/// Appends `AND "col" IS ? ...` for the columns this transaction read before writing.
-fn optimistic_where<'a, T: Entity>(
-    sql: &mut String,
-    params: &mut Vec<Param<'a>>,
-    d: Dialect,
-    old: &'a T,
-    read: u64,
-) {
-    let meta = T::meta();
+/// The columns whose old values an UPDATE or DELETE checks (read, optimistic, stored).
+fn checked_columns(meta: &'static EntityMeta, read: u64) -> Vec<usize> {
     if !meta.optimistic {
-        return;
+        return Vec::new();
     }
-    let (is, _) = d.syntax().null_safe_eq();
-    for (i, col) in meta.columns.iter().enumerate() {
-        if col.primary_key
-            || !col.optimistic()
-            || read & bit(i) == 0
-            || !crate::relation::is_stored(meta, i)
-        {
-            continue;
-        }
-        sql.push_str(" AND ");
-        quote(sql, col.name);
-        sql.push_str(is);
-        d.syntax().placeholder(sql, params.len());
-        params.push(Param::Borrowed(old.column_ref(i)));
-    }
+    (0..meta.columns.len())
+        .filter(|&i| {
+            let col = &meta.columns[i];
+            !col.primary_key
+                && col.optimistic()
+                && read & bit(i) != 0
+                && crate::relation::is_stored(meta, i)
+        })
+        .collect()
 }
 
-fn key_where<'a, T: Entity>(sql: &mut String, params: &mut Vec<Param<'a>>, d: Dialect, v: &'a T) {
-    let meta = T::meta();
+fn mask(columns: &[usize]) -> u64 {
+    columns.iter().fold(0, |m, &i| m | bit(i))
+}
+
+/// ` WHERE "key" = ?n .. AND "checked" IS ?m ..`, placeholders numbered from `first`.
+fn write_where(sql: &mut String, d: Dialect, meta: &EntityMeta, checked: &[usize], first: usize) {
+    let syntax = d.syntax();
+    let mut n = first;
     sql.push_str(" WHERE ");
-    for (n, &k) in meta.primary_key.iter().enumerate() {
-        if n > 0 {
+    for (i, &k) in meta.primary_key.iter().enumerate() {
+        if i > 0 {
             sql.push_str(" AND ");
         }
         quote(sql, meta.columns[k].name);
         sql.push_str(" = ");
-        d.syntax().placeholder(sql, params.len());
-        params.push(Param::Borrowed(v.column_ref(k)));
+        syntax.placeholder(sql, n);
+        n += 1;
+    }
+    let (is, _) = syntax.null_safe_eq();
+    for &c in checked {
+        sql.push_str(" AND ");
+        quote(sql, meta.columns[c].name);
+        sql.push_str(is);
+        syntax.placeholder(sql, n);
+        n += 1;
+    }
+}
+
+/// The statement of one shape, from the entity's cache when its columns fit the masks.
+fn statement(
+    meta: &'static EntityMeta,
+    key: StatementKey,
+    render: impl FnOnce() -> String,
+) -> std::sync::Arc<str> {
+    if meta.columns.len() < 64 {
+        meta.cache.statement(key, render)
+    } else {
+        render().into()
     }
 }
 
@@ -566,21 +586,36 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         .filter(|&i| !old.column_eq(&value, i) && crate::relation::is_stored(meta, i))
         .collect();
     if !changed.is_empty() {
-        let mut sql = String::from("UPDATE ");
-        quote(&mut sql, meta.table);
-        sql.push_str(" SET ");
-        let mut params = Vec::with_capacity(changed.len() + 2);
-        for (n, &i) in changed.iter().enumerate() {
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            quote(&mut sql, meta.columns[i].name);
-            sql.push_str(" = ");
-            d.syntax().placeholder(&mut sql, params.len());
-            params.push(Param::Borrowed(value.column_ref(i)));
-        }
-        key_where(&mut sql, &mut params, d, old);
-        optimistic_where(&mut sql, &mut params, d, old, cell.read.get());
+        let checked = checked_columns(meta, cell.read.get());
+        let sql = statement(
+            meta,
+            StatementKey::Update(d, mask(&changed), mask(&checked)),
+            || {
+                let mut sql = String::from("UPDATE ");
+                quote(&mut sql, meta.table);
+                sql.push_str(" SET ");
+                for (n, &i) in changed.iter().enumerate() {
+                    if n > 0 {
+                        sql.push_str(", ");
+                    }
+                    quote(&mut sql, meta.columns[i].name);
+                    sql.push_str(" = ");
+                    d.syntax().placeholder(&mut sql, n);
+                }
+                write_where(&mut sql, d, meta, &checked, changed.len());
+                sql
+            },
+        );
+        let params: Vec<Param<'_>> = changed
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .chain(
+                meta.primary_key
+                    .iter()
+                    .map(|&k| Param::Borrowed(old.column_ref(k))),
+            )
+            .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
+            .collect();
         let n = tx.conn()?.execute(&sql, &params)?;
         if n == 0 {
             return Err(lost_row(meta, &*value, cell.read.get()));
@@ -601,11 +636,19 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     if let Some(key) = T::key_params(&value.key()).first() {
         release_dependants(tx, meta, key, 0)?;
     }
-    let mut sql = String::from("DELETE FROM ");
-    quote(&mut sql, meta.table);
-    let mut params = Vec::new();
-    key_where(&mut sql, &mut params, d, old);
-    optimistic_where(&mut sql, &mut params, d, old, cell.read.get());
+    let checked = checked_columns(meta, cell.read.get());
+    let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
+        let mut sql = String::from("DELETE FROM ");
+        quote(&mut sql, meta.table);
+        write_where(&mut sql, d, meta, &checked, 0);
+        sql
+    });
+    let params: Vec<Param<'_>> = meta
+        .primary_key
+        .iter()
+        .map(|&k| Param::Borrowed(old.column_ref(k)))
+        .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
+        .collect();
     let n = tx.conn()?.execute(&sql, &params)?;
     if n == 0 {
         return Err(lost_row(meta, &*value, cell.read.get()));

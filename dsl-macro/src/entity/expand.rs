@@ -438,6 +438,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                     primary_key: &[#(#pk_positions),*],
                     optimistic: #optimistic,
                     relations: &[#(#relation_metas),*],
+                    cache: #p::MetaCache::new(),
                 };
                 &META
             }

@@ -1,0 +1,272 @@
+//! `cargo run -p colt-bench --release` runs every workload of Diesel's suite (and three more)
+//! with hand-written rusqlite and with Colt, each implementation in a process of its own (for
+//! its peak memory), the workloads interleaved round by round, and prints one table of
+//! medians. `-- --quick` runs fewer rounds.
+//!
+//! Each workload checks its result once before timing, so a broken query cannot look fast.
+
+mod colt_impl;
+mod raw;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Instant;
+
+const IMPLS: &[&str] = &["raw", "colt"];
+
+/// One workload at one size: (group, size).
+fn workloads() -> Vec<(&'static str, usize)> {
+    let mut w = Vec::new();
+    for n in [1, 10, 100, 1000, 10000] {
+        w.push(("trivial_query", n));
+    }
+    for n in [1, 10, 100, 1000, 10000] {
+        w.push(("medium_complex_query", n));
+    }
+    for n in [1, 10, 100, 1000] {
+        w.push(("insert", n));
+    }
+    w.push(("loading_associations", 9));
+    w.push(("pk_lookup", 1000));
+    w.push(("grouped_aggregate", 1000));
+    w.push(("update_changed_objects", 1000));
+    w
+}
+
+/// A pseudo-random permutation of 1..=n's first `k` keys (deterministic).
+fn keys(n: usize, k: usize) -> Vec<i64> {
+    let mut v: Vec<i64> = (1..=n as i64).collect();
+    let mut s: u64 = 0x2545_F491_4F6C_DD1D;
+    for i in (1..v.len()).rev() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        v.swap(i, (s % (i as u64 + 1)) as usize);
+    }
+    v.truncate(k);
+    v
+}
+
+/// A prepared workload: runs one timed iteration; returns a count checked once.
+type Run = Box<dyn FnMut() -> usize>;
+
+fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
+    use colt_impl::ColtBench;
+    use raw::Raw;
+    match (imp, group) {
+        ("raw", "trivial_query") => {
+            let r = Raw::new(n, 0, 0, false);
+            (Box::new(move || r.trivial().len()), n)
+        }
+        ("colt", "trivial_query") => {
+            let c = ColtBench::new(n, 0, 0, false);
+            (Box::new(move || c.trivial().len()), n)
+        }
+        ("raw", "medium_complex_query") => {
+            let r = Raw::new(n, 0, 0, true);
+            (Box::new(move || r.medium().len()), n.div_ceil(2))
+        }
+        ("colt", "medium_complex_query") => {
+            let c = ColtBench::new(n, 0, 0, true);
+            (Box::new(move || c.medium().len()), n.div_ceil(2))
+        }
+        ("raw", "insert") => {
+            let mut r = Raw::new(0, 0, 0, false);
+            (
+                Box::new(move || {
+                    r.insert(n);
+                    n
+                }),
+                n,
+            )
+        }
+        ("colt", "insert") => {
+            let c = ColtBench::new(0, 0, 0, false);
+            (
+                Box::new(move || {
+                    c.insert(n);
+                    n
+                }),
+                n,
+            )
+        }
+        ("raw", "loading_associations") => {
+            let r = Raw::new(n, 10, 10, false);
+            (
+                Box::new(move || {
+                    r.associations()
+                        .iter()
+                        .map(|(_, p)| p.iter().map(|(_, c)| c.len()).sum::<usize>())
+                        .sum()
+                }),
+                n * 100,
+            )
+        }
+        ("colt", "loading_associations") => {
+            let c = ColtBench::new(n, 10, 10, false);
+            (
+                Box::new(move || {
+                    c.associations()
+                        .iter()
+                        .map(|(_, p)| p.iter().map(|(_, c)| c.len()).sum::<usize>())
+                        .sum()
+                }),
+                n * 100,
+            )
+        }
+        ("raw", "pk_lookup") => {
+            let r = Raw::new(10_000, 0, 0, false);
+            let k = keys(10_000, n);
+            (Box::new(move || r.lookups(&k)), n)
+        }
+        ("colt", "pk_lookup") => {
+            let c = ColtBench::new(10_000, 0, 0, false);
+            let k = keys(10_000, n);
+            (Box::new(move || c.lookups(&k)), n)
+        }
+        ("raw", "grouped_aggregate") => {
+            let r = Raw::new(n / 10, 10, 0, false);
+            (Box::new(move || r.grouped().len()), n / 10)
+        }
+        ("colt", "grouped_aggregate") => {
+            let c = ColtBench::new(n / 10, 10, 0, false);
+            (Box::new(move || c.grouped().len()), n / 10)
+        }
+        ("raw", "update_changed_objects") => {
+            let mut r = Raw::new(n, 0, 0, false);
+            (
+                Box::new(move || {
+                    r.update(n);
+                    n
+                }),
+                n,
+            )
+        }
+        ("colt", "update_changed_objects") => {
+            let c = ColtBench::new(n, 0, 0, false);
+            (
+                Box::new(move || {
+                    c.update(n);
+                    n
+                }),
+                n,
+            )
+        }
+        _ => (Box::new(|| 0), 0),
+    }
+}
+
+/// Peak resident memory of this process, in KiB (Linux).
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// The child: runs every workload of one implementation, interleaved, and prints medians.
+fn child(imp: &str, rounds: usize) {
+    let mut prepared: Vec<((&str, usize), Run)> = Vec::new();
+    for (group, n) in workloads() {
+        let (mut run, expected) = prepare(imp, group, n);
+        let got = run();
+        if got != expected {
+            eprintln!("{imp} {group} {n}: expected {expected}, got {got}");
+            std::process::exit(1);
+        }
+        prepared.push(((group, n), run));
+    }
+    let mut samples: Vec<Vec<u128>> = vec![Vec::new(); prepared.len()];
+    for _ in 0..rounds {
+        for (i, (_, run)) in prepared.iter_mut().enumerate() {
+            // Small workloads repeat inside a sample so the clock can see them.
+            let reps = 1;
+            let start = Instant::now();
+            for _ in 0..reps {
+                std::hint::black_box(run());
+            }
+            samples[i].push(start.elapsed().as_nanos() / reps);
+        }
+    }
+    for (((group, n), _), mut s) in prepared.into_iter().zip(samples) {
+        s.sort_unstable();
+        println!("RESULT {group} {n} {}", s[s.len() / 2]);
+    }
+    println!("PEAK {}", peak_kib());
+}
+
+fn fmt_time(ns: u128) -> String {
+    if ns >= 10_000_000 {
+        format!("{:.1} ms", ns as f64 / 1e6)
+    } else {
+        format!("{:.1} µs", ns as f64 / 1e3)
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let rounds = if quick { 15 } else { 101 };
+    if let Some(i) = args.iter().position(|a| a == "--impl") {
+        child(&args[i + 1], rounds);
+        return;
+    }
+    let exe = std::env::current_exe().expect("own path");
+    let mut medians: BTreeMap<(String, usize), BTreeMap<String, u128>> = BTreeMap::new();
+    let mut peaks = Vec::new();
+    for imp in IMPLS {
+        let mut cmd = Command::new(&exe);
+        cmd.arg("--impl").arg(imp);
+        if quick {
+            cmd.arg("--quick");
+        }
+        let out = cmd.output().expect("run child");
+        if !out.status.success() {
+            eprintln!("{imp} failed: {}", String::from_utf8_lossy(&out.stderr));
+            std::process::exit(1);
+        }
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match parts.as_slice() {
+                ["RESULT", g, n, ns] => {
+                    medians
+                        .entry((g.to_string(), n.parse().unwrap_or(0)))
+                        .or_default()
+                        .insert(imp.to_string(), ns.parse().unwrap_or(0));
+                }
+                ["PEAK", kib] => peaks.push((imp.to_string(), kib.to_string())),
+                _ => {}
+            }
+        }
+    }
+    println!("| workload | size | raw rusqlite | Colt | Colt/raw |");
+    println!("|---|---:|---:|---:|---:|");
+    let order: Vec<(String, usize)> = workloads()
+        .into_iter()
+        .map(|(g, n)| (g.to_string(), n))
+        .collect();
+    for key in order {
+        let Some(m) = medians.get(&key) else { continue };
+        let (raw, colt) = (
+            m.get("raw").copied().unwrap_or(0),
+            m.get("colt").copied().unwrap_or(0),
+        );
+        println!(
+            "| {} | {} | {} | {} | {:.2}× |",
+            key.0,
+            key.1,
+            fmt_time(raw),
+            fmt_time(colt),
+            colt as f64 / raw.max(1) as f64
+        );
+    }
+    println!();
+    for (imp, kib) in peaks {
+        println!("peak memory of the {imp} process: {kib} KiB");
+    }
+}

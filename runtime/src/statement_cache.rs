@@ -1,0 +1,75 @@
+//! Per-entity caches kept in the entity's metadata `static`: the SQL of the statements the
+//! transaction writes for objects (get by key, insert, update, delete), rendered once per
+//! shape, and the entity's slot among a transaction's identity maps.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::render::Dialect;
+
+/// Which statement, for which dialect and which columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatementKey {
+    /// `SELECT .. WHERE key = ..`
+    Get(Dialect),
+    /// `INSERT ..`
+    Insert(Dialect),
+    /// `UPDATE .. SET <set columns> WHERE key = .. AND <checked columns>`
+    Update(Dialect, u64, u64),
+    /// `DELETE .. WHERE key = .. AND <checked columns>`
+    Delete(Dialect, u64),
+}
+
+/// How many statement shapes one entity keeps.
+const SHAPES: usize = 64;
+
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+/// The caches of one entity (a field of its `EntityMeta`, made by the derive).
+pub struct MetaCache {
+    slot: OnceLock<usize>,
+    statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
+}
+
+impl std::fmt::Debug for MetaCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetaCache")
+    }
+}
+
+impl Default for MetaCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MetaCache {
+    /// An empty cache (in a `static`).
+    pub const fn new() -> Self {
+        MetaCache {
+            slot: OnceLock::new(),
+            statements: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The entity's index among a transaction's identity maps (a vector, not a hash map).
+    pub(crate) fn slot(&self) -> usize {
+        *self
+            .slot
+            .get_or_init(|| NEXT_SLOT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The statement of this shape, rendered on first use.
+    pub(crate) fn statement(&self, key: StatementKey, render: impl FnOnce() -> String) -> Arc<str> {
+        let mut list = self.statements.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, s)) = list.iter().find(|(k, _)| *k == key) {
+            return s.clone();
+        }
+        let s: Arc<str> = render().into();
+        if list.len() >= SHAPES {
+            list.clear();
+        }
+        list.push((key, s.clone()));
+        s
+    }
+}
