@@ -6,6 +6,7 @@
 //! Each workload checks its result once before timing, so a broken query cannot look fast.
 
 mod colt_impl;
+mod diesel_impl;
 mod raw;
 mod schema;
 
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Instant;
 
-const IMPLS: &[&str] = &["raw", "colt"];
+const IMPLS: &[&str] = &["raw", "colt", "diesel"];
 
 /// One workload at one size: (group, size).
 fn workloads() -> Vec<(&'static str, usize)> {
@@ -53,6 +54,7 @@ type Run = Box<dyn FnMut() -> usize>;
 
 fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
     use colt_impl::ColtBench;
+    use diesel_impl::DieselBench;
     use raw::Raw;
     match (imp, group) {
         ("raw", "trivial_query") => {
@@ -153,6 +155,55 @@ fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
                 n,
             )
         }
+        ("diesel", "trivial_query") => {
+            let mut d = DieselBench::new(n, 0, 0, false);
+            (Box::new(move || d.trivial().len()), n)
+        }
+        ("diesel", "medium_complex_query") => {
+            let mut d = DieselBench::new(n, 0, 0, true);
+            (Box::new(move || d.medium().len()), n.div_ceil(2))
+        }
+        ("diesel", "insert") => {
+            let mut d = DieselBench::new(0, 0, 0, false);
+            (
+                Box::new(move || {
+                    d.insert(n);
+                    n
+                }),
+                n,
+            )
+        }
+        ("diesel", "loading_associations") => {
+            let mut d = DieselBench::new(n, 10, 10, false);
+            (
+                Box::new(move || {
+                    d.associations()
+                        .iter()
+                        .map(|(_, p)| p.iter().map(|(_, c)| c.len()).sum::<usize>())
+                        .sum()
+                }),
+                n * 100,
+            )
+        }
+        ("diesel", "pk_lookup") => {
+            let mut d = DieselBench::new(10_000, 0, 0, false);
+            let k = keys(10_000, n);
+            (Box::new(move || d.lookups(&k)), n)
+        }
+        ("diesel", "grouped_aggregate") => {
+            let mut d = DieselBench::new(n / 10, 10, 0, false);
+            (Box::new(move || d.grouped().len()), n / 10)
+        }
+        ("diesel", "update_changed_objects") => {
+            let mut d = DieselBench::new(n, 0, 0, false);
+            (
+                Box::new(move || {
+                    d.update(n);
+                    n
+                }),
+                n,
+            )
+        }
         _ => (Box::new(|| 0), 0),
     }
 }
@@ -219,9 +270,28 @@ fn main() {
     let exe = std::env::current_exe().expect("own path");
     let mut medians: BTreeMap<(String, usize), BTreeMap<String, u128>> = BTreeMap::new();
     let mut peaks = Vec::new();
-    for imp in IMPLS {
-        let mut cmd = Command::new(&exe);
-        cmd.arg("--impl").arg(imp);
+    // PonyORM runs when Python can import it (`pip install pony==0.7.20`).
+    let pony_script = concat!(env!("CARGO_MANIFEST_DIR"), "/pony/bench.py");
+    let has_pony = Command::new("python3")
+        .args(["-c", "import pony"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let mut impls: Vec<&str> = IMPLS.to_vec();
+    if has_pony {
+        impls.push("pony");
+    } else {
+        eprintln!("PonyORM is not installed (pip install pony==0.7.20): its column stays empty");
+    }
+    for imp in impls {
+        let mut cmd = if imp == "pony" {
+            let mut c = Command::new("python3");
+            c.arg(pony_script);
+            c
+        } else {
+            let mut c = Command::new(&exe);
+            c.arg("--impl").arg(imp);
+            c
+        };
         if quick {
             cmd.arg("--quick");
         }
@@ -244,25 +314,35 @@ fn main() {
             }
         }
     }
-    println!("| workload | size | raw rusqlite | Colt | Colt/raw |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("| workload | size | raw rusqlite | Colt | Diesel | PonyORM | Colt/raw | Colt/Diesel | Pony/Colt |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let order: Vec<(String, usize)> = workloads()
         .into_iter()
         .map(|(g, n)| (g.to_string(), n))
         .collect();
     for key in order {
         let Some(m) = medians.get(&key) else { continue };
-        let (raw, colt) = (
-            m.get("raw").copied().unwrap_or(0),
-            m.get("colt").copied().unwrap_or(0),
-        );
+        let get = |k: &str| m.get(k).copied().unwrap_or(0);
+        let (raw, colt, diesel, pony) = (get("raw"), get("colt"), get("diesel"), get("pony"));
+        let pony_cells = if pony == 0 {
+            ("—".to_string(), "—".to_string())
+        } else {
+            (
+                fmt_time(pony),
+                format!("{:.0}×", pony as f64 / colt.max(1) as f64),
+            )
+        };
         println!(
-            "| {} | {} | {} | {} | {:.2}× |",
+            "| {} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× | {} |",
             key.0,
             key.1,
             fmt_time(raw),
             fmt_time(colt),
-            colt as f64 / raw.max(1) as f64
+            fmt_time(diesel),
+            pony_cells.0,
+            colt as f64 / raw.max(1) as f64,
+            colt as f64 / diesel.max(1) as f64,
+            pony_cells.1
         );
     }
     println!();
