@@ -221,9 +221,12 @@ fn peak_kib() -> u64 {
 }
 
 /// The child: runs every workload of one implementation, interleaved, and prints medians.
-fn child(imp: &str, rounds: usize) {
+fn child(imp: &str, rounds: usize, only: Option<&str>) {
     let mut prepared: Vec<((&str, usize), Run)> = Vec::new();
     for (group, n) in workloads() {
+        if only.is_some_and(|o| o != format!("{group}/{n}")) {
+            continue;
+        }
         let (mut run, expected) = prepare(imp, group, n);
         let got = run();
         if got != expected {
@@ -251,6 +254,11 @@ fn child(imp: &str, rounds: usize) {
     println!("PEAK {}", peak_kib());
 }
 
+/// Profiling runs (`COLT_BENCH_ROUNDS`) repeat a workload many times.
+fn only_many() -> bool {
+    std::env::var_os("COLT_BENCH_PROFILE").is_some()
+}
+
 fn fmt_time(ns: u128) -> String {
     if ns >= 10_000_000 {
         format!("{:.1} ms", ns as f64 / 1e6)
@@ -262,9 +270,25 @@ fn fmt_time(ns: u128) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let rounds = if quick { 15 } else { 101 };
-    if let Some(i) = args.iter().position(|a| a == "--impl") {
-        child(&args[i + 1], rounds);
+    let rounds = if quick {
+        15
+    } else if only_many() {
+        200_000
+    } else {
+        101
+    };
+    // `--only trivial_query/1` limits a child to one workload (for profiling).
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    if let Some(imp) = args
+        .iter()
+        .position(|a| a == "--impl")
+        .and_then(|i| args.get(i + 1))
+    {
+        child(imp, rounds, only);
         return;
     }
     let exe = std::env::current_exe().expect("own path");

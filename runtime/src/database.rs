@@ -53,6 +53,9 @@ struct Pool {
     idle: Vec<Conn>,
     open: usize,
     max: usize,
+    /// Threads waiting for a connection (notified only when there are any: a notification
+    /// is a system call).
+    waiting: usize,
 }
 
 impl DbInner {
@@ -70,11 +73,13 @@ impl DbInner {
                     pool.open -= 1;
                 });
             }
+            pool.waiting += 1;
             let (next, timeout) = self
                 .available
                 .wait_timeout(pool, ACQUIRE_TIMEOUT)
                 .unwrap_or_else(|e| e.into_inner());
             pool = next;
+            pool.waiting -= 1;
             if timeout.timed_out() && pool.idle.is_empty() {
                 return Err(Error::Usage(format!(
                     "no free connection to `{}` after {}s: all {} are in use by open transactions{}",
@@ -98,8 +103,11 @@ impl DbInner {
         } else {
             pool.open -= 1;
         }
+        let waiting = pool.waiting > 0;
         drop(pool);
-        self.available.notify_one();
+        if waiting {
+            self.available.notify_one();
+        }
     }
 }
 
@@ -126,6 +134,7 @@ impl Database {
                     idle: vec![first],
                     open: 1,
                     max,
+                    waiting: 0,
                 }),
                 available: Condvar::new(),
                 schema: RwLock::new(Schema::default()),
