@@ -1,0 +1,95 @@
+"""Generates the same schema (50 entities x 20 columns) and 300 queries for Colt and for
+Diesel, as two crates, to compare clean debug builds of the user's code.
+
+    python3 bench/compile-time/gen.py OUT_DIR
+"""
+import os
+import sys
+
+ENTITIES = 50
+COLUMNS = 20
+QUERIES_PER_ENTITY = 6
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+KINDS = [("i64", "BigInt"), ("String", "Text"), ("Option<String>", "Nullable<Text>"), ("f64", "Double"), ("bool", "Bool")]
+
+
+def columns():
+    # c0 is the key; c1.. cycle through the kinds
+    return [(f"c{i}", KINDS[(i - 1) % len(KINDS)]) for i in range(1, COLUMNS)]
+
+
+def colt_crate(out):
+    src = ["use colt::prelude::*;", ""]
+    for e in range(ENTITIES):
+        src.append("#[derive(Entity, Debug, Clone)]")
+        src.append(f"pub struct E{e} {{")
+        src.append("    #[colt(primary_key, auto)]")
+        src.append("    pub id: i64,")
+        for name, (rust, _) in columns():
+            src.append(f"    pub {name}: {rust},")
+        src.append("}")
+        src.append("")
+    for e in range(ENTITIES):
+        src.append(f"pub fn queries_{e}(n: i64, s: &str) -> usize {{")
+        src.append("    let mut k = 0;")
+        src.append(f"    k += select!(x for x in E{e} if x.c1 > n && x.c2 == s).sql(Dialect::Sqlite).len();")
+        src.append(f"    k += select!(E{e}.filter(|x| x.c4 < 1.5).map(|x| (x.c2, x.c6))).sql(Dialect::Sqlite).len();")
+        src.append(f"    k += select!((x for x in E{e} if x.c3.is_some()).order_by(|x| desc(x.c1)).limit(10)).sql(Dialect::Sqlite).len();")
+        src.append(f"    k += select!(count(x) for x in E{e} if x.c5).sql(Dialect::Sqlite).len();")
+        src.append(f"    k += select!((x.c2, sum(x.c1)) for x in E{e}).sql(Dialect::Sqlite).len();")
+        src.append(f"    k += select!(x.c7 for x in E{e} if x.c7.starts_with(s) || x.c11 == n).sql(Dialect::Sqlite).len();")
+        src.append("    k")
+        src.append("}")
+        src.append("")
+    write_crate(out, "colt-schema", f'colt = {{ path = "{ROOT}" }}', "\n".join(src))
+
+
+def diesel_crate(out):
+    src = ["use diesel::prelude::*;", "use diesel::sqlite::Sqlite;", "use diesel::dsl::count_star;", ""]
+    for e in range(ENTITIES):
+        src.append("diesel::table! {")
+        src.append(f"    e{e} (id) {{")
+        src.append("        id -> BigInt,")
+        for name, (_, sql) in columns():
+            src.append(f"        {name} -> {sql},")
+        src.append("    }")
+        src.append("}")
+        src.append("")
+        src.append("#[derive(Queryable, Selectable, Debug, Clone)]")
+        src.append(f"#[diesel(table_name = e{e})]")
+        src.append(f"pub struct E{e} {{")
+        src.append("    pub id: i64,")
+        for name, (rust, _) in columns():
+            src.append(f"    pub {name}: {rust},")
+        src.append("}")
+        src.append("")
+    for e in range(ENTITIES):
+        t = f"e{e}"
+        src.append(f"pub fn queries_{e}(n: i64, s: &str) -> usize {{")
+        src.append("    let mut k = 0;")
+        src.append(f"    k += diesel::debug_query::<Sqlite, _>(&{t}::table.filter({t}::c1.gt(n).and({t}::c2.eq(s))).select(E{e}::as_select())).to_string().len();")
+        src.append(f"    k += diesel::debug_query::<Sqlite, _>(&{t}::table.filter({t}::c4.lt(1.5)).select(({t}::c2, {t}::c6))).to_string().len();")
+        src.append(f"    k += diesel::debug_query::<Sqlite, _>(&{t}::table.filter({t}::c3.is_not_null()).order({t}::c1.desc()).limit(10).select(E{e}::as_select())).to_string().len();")
+        src.append(f"    k += diesel::debug_query::<Sqlite, _>(&{t}::table.filter({t}::c5).select(count_star())).to_string().len();")
+        src.append(f"    k += diesel::debug_query::<Sqlite, _>(&{t}::table.group_by({t}::c2).select(({t}::c2, diesel::dsl::sum({t}::c1)))).to_string().len();")
+        src.append(f"    k += diesel::debug_query::<Sqlite, _>(&{t}::table.filter({t}::c7.like(s).or({t}::c11.eq(n))).select({t}::c7)).to_string().len();")
+        src.append("    k")
+        src.append("}")
+        src.append("")
+    write_crate(out, "diesel-schema", 'diesel = { version = "=2.3.14", default-features = false, features = ["sqlite", "32-column-tables"] }', "\n".join(src))
+
+
+def write_crate(out, name, dep, lib):
+    path = os.path.join(out, name)
+    os.makedirs(os.path.join(path, "src"), exist_ok=True)
+    with open(os.path.join(path, "Cargo.toml"), "w") as f:
+        f.write(f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n[dependencies]\n{dep}\n\n[workspace]\n')
+    with open(os.path.join(path, "src", "lib.rs"), "w") as f:
+        f.write("#![allow(dead_code, unused_imports)]\n" + lib)
+
+
+if __name__ == "__main__":
+    out = sys.argv[1]
+    colt_crate(out)
+    diesel_crate(out)
