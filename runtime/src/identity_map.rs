@@ -4,6 +4,7 @@
 //! already loaded for that key (refreshed by SPEC §3's rules) or a new one.
 
 use std::any::Any;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
@@ -102,51 +103,60 @@ impl<T: Entity> IdentityMap<T> {
     /// transaction read must still hold what was read (else `UnrepeatableRead`); everything
     /// else takes the database's value.
     pub(crate) fn merge(&mut self, fresh: T, tx: &Weak<TxShared>) -> Result<Obj<T>> {
-        let key = fresh.key();
-        if let Some(obj) = self.objects.get(&key) {
-            let cell = &obj.0;
-            if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
-                return Ok(obj.clone());
+        let obj = match self.objects.entry(fresh.key()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => {
+                // The common case, a row not loaded yet: one hash lookup.
+                let obj = Obj::create(fresh, ObjState::Loaded, tx.clone());
+                return Ok(v.insert(obj).clone());
             }
-            // A borrow held by the caller (`get()`) keeps the in-memory value as it is.
-            let Ok(mut value) = cell.value.try_borrow_mut() else {
-                return Ok(obj.clone());
-            };
-            let mut snapshot = cell.snapshot.borrow_mut();
-            let read = cell.read.get();
-            let meta = T::meta();
-            for (i, col) in meta.columns.iter().enumerate() {
-                if col.primary_key {
-                    continue;
-                }
-                let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-                if db_value.column_eq(&fresh, i) {
-                    continue;
-                }
-                if read & bit(i) != 0 && col.optimistic() && meta.optimistic {
-                    return Err(Error::UnrepeatableRead {
-                        entity: meta.name.to_string(),
-                        key: format!("{key:?}"),
-                        column: col.name.to_string(),
-                    });
-                }
-                let changed_in_memory =
-                    snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
-                match snapshot.as_deref_mut() {
-                    Some(s) => {
-                        s.copy_column(&fresh, i);
-                        if !changed_in_memory {
-                            value.copy_column(&fresh, i);
-                        }
-                    }
-                    None => value.copy_column(&fresh, i),
-                }
-            }
+        };
+        let cell = &obj.0;
+        if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
             return Ok(obj.clone());
         }
-        let obj = Obj::create(fresh, ObjState::Loaded, tx.clone());
-        self.objects.insert(key, obj.clone());
-        Ok(obj)
+        // A borrow held by the caller (`get()`) keeps the in-memory value as it is.
+        let Ok(mut value) = cell.value.try_borrow_mut() else {
+            return Ok(obj.clone());
+        };
+        let mut snapshot = cell.snapshot.borrow_mut();
+        let read = cell.read.get();
+        let meta = T::meta();
+        for (i, col) in meta.columns.iter().enumerate() {
+            if col.primary_key {
+                continue;
+            }
+            let db_value: &T = snapshot.as_deref().unwrap_or(&value);
+            if db_value.column_eq(&fresh, i) {
+                continue;
+            }
+            if read & bit(i) != 0 && col.optimistic() && meta.optimistic {
+                return Err(Error::UnrepeatableRead {
+                    entity: meta.name.to_string(),
+                    key: format!("{:?}", fresh.key()),
+                    column: col.name.to_string(),
+                });
+            }
+            let changed_in_memory = snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
+            match snapshot.as_deref_mut() {
+                Some(s) => {
+                    s.copy_column(&fresh, i);
+                    if !changed_in_memory {
+                        value.copy_column(&fresh, i);
+                    }
+                }
+                None => value.copy_column(&fresh, i),
+            }
+        }
+        drop(value);
+        drop(snapshot);
+        Ok(obj.clone())
+    }
+
+    /// Room for `rows` more objects (a call site's previous result size), so that a large
+    /// result does not rehash the map as it comes in.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.objects.reserve(rows);
     }
 }
 

@@ -281,6 +281,8 @@ pub struct Plan {
     pub param_count: usize,
     /// Relationships the plan could not resolve (reported when it runs).
     pub problems: Vec<String>,
+    /// How many rows the last run returned (to size buffers for the next).
+    pub(crate) rows_hint: std::sync::atomic::AtomicUsize,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
 
@@ -305,6 +307,7 @@ impl Clone for Plan {
             order: self.order.clone(),
             param_count: self.param_count,
             problems: self.problems.clone(),
+            rows_hint: std::sync::atomic::AtomicUsize::new(0),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -321,6 +324,7 @@ impl Plan {
             order: Vec::new(),
             param_count: 0,
             problems: Vec::new(),
+            rows_hint: std::sync::atomic::AtomicUsize::new(0),
             sql: RwLock::new(Vec::new()),
         }
     }

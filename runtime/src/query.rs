@@ -210,9 +210,21 @@ impl<R> Query<R> {
         }
         let sql = self.plan.sql(key);
         let params = self.bound(limit);
-        let mut out = Vec::new();
+        // The call site's previous result size: room for as many rows and objects.
+        let hint = self
+            .plan
+            .rows_hint
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .min(1 << 16);
+        if hint > 16 {
+            T::reserve(tx, hint);
+        }
+        let mut out = Vec::with_capacity(hint);
         tx.decode_rows(&sql, &params, |t: T| out.push(t))
             .map_err(|e| self.name_column(e))?;
+        self.plan
+            .rows_hint
+            .store(out.len(), std::sync::atomic::Ordering::Relaxed);
         if !self.for_update {
             tx.shared.cache.borrow_mut().put(&self.plan, key, all, &out);
         }
@@ -403,6 +415,9 @@ pub trait FromRow: Sized + Clone + 'static {
     /// # Errors
     /// [`Error::Decode`] for a value that does not fit.
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self>;
+
+    /// Makes room for `rows` more rows where decoding keeps them (the identity map).
+    fn reserve(_tx: &Transaction, _rows: usize) {}
 }
 
 impl<T: SqlType> FromRow for T {
@@ -420,6 +435,10 @@ impl<T: SqlType> FromRow for T {
 }
 
 impl<T: Entity> FromRow for Obj<T> {
+    fn reserve(tx: &Transaction, rows: usize) {
+        tx.shared.maps.borrow_mut().of::<T>().reserve(rows);
+    }
+
     #[inline]
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self> {
         let fresh = T::decode_row(row, *idx)?;
@@ -456,6 +475,10 @@ impl<T: Entity> FromRow for Option<Obj<T>> {
 macro_rules! tuple_from_row {
     ($($t:ident),+) => {
         impl<$($t: FromRow),+> FromRow for ($($t,)+) {
+            fn reserve(tx: &Transaction, rows: usize) {
+                $($t::reserve(tx, rows);)+
+            }
+
             #[inline]
             fn from_row<RA: RowAccess>(row: &RA, idx: &mut usize, tx: &Transaction) -> Result<Self> {
                 Ok(($($t::from_row(row, idx, tx)?,)+))
