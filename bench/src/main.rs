@@ -224,7 +224,7 @@ fn peak_kib() -> u64 {
 fn child(imp: &str, rounds: usize, only: Option<&str>) {
     let mut prepared: Vec<((&str, usize), Run)> = Vec::new();
     for (group, n) in workloads() {
-        if only.is_some_and(|o| o != format!("{group}/{n}")) {
+        if only.is_some_and(|o| !o.split(',').any(|w| w == format!("{group}/{n}"))) {
             continue;
         }
         let (mut run, expected) = prepare(imp, group, n);

@@ -53,6 +53,9 @@ impl<R> std::fmt::Debug for Query<R> {
     }
 }
 
+/// From how many rows a result counts as large (and buffers are sized from the last run).
+const LARGE: usize = 64;
+
 /// A value that `q.limit(..)`, `q.offset(..)` and `q.page(..)` accept: any integer.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a number of rows",
@@ -210,18 +213,22 @@ impl<R> Query<R> {
         }
         let sql = self.plan.sql(key);
         let params = self.bound(limit);
-        // The call site's previous result size: room for as many rows and objects.
+        // Once a result turns out large, make room for as many rows as the call site's
+        // previous run returned (small results pay nothing for it).
         let hint = self
             .plan
             .rows_hint
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(1 << 16);
-        if hint > 16 {
-            T::reserve(tx, hint);
-        }
-        let mut out = Vec::with_capacity(hint);
-        tx.decode_rows(&sql, &params, |t: T| out.push(t))
-            .map_err(|e| self.name_column(e))?;
+        let mut out = Vec::new();
+        tx.decode_rows(&sql, &params, |t: T| {
+            if out.len() == LARGE && hint > LARGE {
+                T::reserve(tx, hint - LARGE);
+                out.reserve(hint - LARGE);
+            }
+            out.push(t)
+        })
+        .map_err(|e| self.name_column(e))?;
         self.plan
             .rows_hint
             .store(out.len(), std::sync::atomic::Ordering::Relaxed);
