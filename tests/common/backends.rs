@@ -126,7 +126,8 @@ fn record_postgres_run(test: &str) {
         .append(true)
         .open(dir.join("colt-postgres-tests.txt"))
     {
-        let _ = writeln!(f, "{test}");
+        // One write per line: tests run in parallel and append to the same file.
+        let _ = f.write_all(format!("{test}\n").as_bytes());
     }
 }
 
