@@ -12,10 +12,12 @@ use crate::entity::{Entity, EntityMeta};
 use crate::navigate::{partner, Partner};
 use crate::obj::Obj;
 use crate::relation::{link_table, LinkTable, RelationMeta};
-use crate::render::quote;
+use crate::render::{quote, SqlDialect};
+use crate::statement_cache::{RelationOp, StatementKey};
 use crate::transaction::Transaction;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
+use std::sync::Arc;
 
 /// The members of one object's `Set` field.
 pub struct Collection<O: Entity, M: Entity> {
@@ -69,33 +71,20 @@ impl<O: Entity, M: Entity> Collection<O, M> {
             .unwrap_or(Value::Null)
     }
 
-    /// `FROM member WHERE <belongs to the owner>`, the owner's key being parameter 1.
-    fn push_from_where(&self, tx: &Transaction, sql: &mut String) -> Result<()> {
-        let member = M::meta();
-        let d = tx.dialect().syntax();
-        sql.push_str(" FROM ");
-        quote(sql, member.table);
-        sql.push_str(" WHERE ");
-        match self.shape()? {
-            Shape::OneToMany(column) => {
-                quote(sql, member.columns[column].name);
-                sql.push_str(" = ");
-                d.placeholder(sql, 0);
-            }
-            Shape::Link(link) => {
-                quote(sql, key_column(member));
-                sql.push_str(" IN (SELECT ");
-                quote(sql, &link.member_column);
-                sql.push_str(" FROM ");
-                quote(sql, &link.table);
-                sql.push_str(" WHERE ");
-                quote(sql, &link.owner_column);
-                sql.push_str(" = ");
-                d.placeholder(sql, 0);
-                sql.push(')');
-            }
-        }
-        Ok(())
+    /// The SQL of one statement about this collection, rendered once per relation and
+    /// dialect and kept in the owner's metadata.
+    fn statement(
+        &self,
+        tx: &Transaction,
+        op: RelationOp,
+        render: impl FnOnce(&dyn SqlDialect) -> String,
+    ) -> Arc<str> {
+        let d = tx.dialect();
+        O::meta()
+            .cache
+            .statement(StatementKey::Relation(d, self.relation, op), || {
+                render(d.syntax())
+            })
     }
 
     /// The members, in key order.
@@ -104,17 +93,21 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// Database errors.
     pub fn fetch(&self, tx: &Transaction) -> Result<Vec<Obj<M>>> {
         tx.flush()?;
-        let member = M::meta();
-        let mut sql = String::from("SELECT ");
-        for i in 0..member.columns.len() {
-            if i > 0 {
-                sql.push_str(", ");
+        let shape = self.shape()?;
+        let sql = self.statement(tx, RelationOp::Fetch, |d| {
+            let member = M::meta();
+            let mut sql = String::from("SELECT ");
+            for i in 0..member.columns.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                crate::render::column_ref(&mut sql, member, member.table, i);
             }
-            crate::render::column_ref(&mut sql, member, member.table, i);
-        }
-        self.push_from_where(tx, &mut sql)?;
-        sql.push_str(" ORDER BY ");
-        quote(&mut sql, key_column(member));
+            push_from_where::<M>(d, &shape, &mut sql);
+            sql.push_str(" ORDER BY ");
+            quote(&mut sql, key_column(member));
+            sql
+        });
         let owner = self.owner_value();
         let mut out = Vec::new();
         tx.decode_rows(&sql, &[Param::Owned(&owner)], |o: Obj<M>| out.push(o))?;
@@ -127,8 +120,12 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// Database errors.
     pub fn count(&self, tx: &Transaction) -> Result<i64> {
         tx.flush()?;
-        let mut sql = String::from("SELECT COUNT(*)");
-        self.push_from_where(tx, &mut sql)?;
+        let shape = self.shape()?;
+        let sql = self.statement(tx, RelationOp::Count, |d| {
+            let mut sql = String::from("SELECT COUNT(*)");
+            push_from_where::<M>(d, &shape, &mut sql);
+            sql
+        });
         let owner = self.owner_value();
         let mut n = 0;
         tx.decode_rows(&sql, &[Param::Owned(&owner)], |c: i64| n = c)?;
@@ -148,7 +145,23 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// # Errors
     /// Database errors.
     pub fn contains(&self, tx: &Transaction, member: &Obj<M>) -> Result<bool> {
-        Ok(self.fetch(tx)?.iter().any(|m| Obj::ptr_eq(m, member)))
+        tx.flush()?;
+        let shape = self.shape()?;
+        let sql = self.statement(tx, RelationOp::Contains, |d| {
+            let mut sql = String::from("SELECT COUNT(*)");
+            push_from_where::<M>(d, &shape, &mut sql);
+            sql.push_str(" AND ");
+            quote(&mut sql, key_column(M::meta()));
+            sql.push_str(" = ");
+            d.placeholder(&mut sql, 1);
+            sql
+        });
+        let (owner, m) = (self.owner_value(), member_value(member));
+        let mut n = 0;
+        tx.decode_rows(&sql, &[Param::Owned(&owner), Param::Owned(&m)], |c: i64| {
+            n = c
+        })?;
+        Ok(n > 0)
     }
 
     /// Adds `member` (one-to-many: points its reference at the owner; many-to-many: links).
@@ -163,20 +176,22 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 tx.flush()?;
                 tx.ensure_writing()?;
                 tx.shared.cache.borrow_mut().bump_all();
-                let (prefix, suffix) = tx.dialect().syntax().insert_ignore();
-                let mut sql = String::from(prefix);
-                quote(&mut sql, &link.table);
-                sql.push_str(" (");
-                quote(&mut sql, &link.owner_column);
-                sql.push_str(", ");
-                quote(&mut sql, &link.member_column);
-                sql.push_str(") VALUES (");
-                let d = tx.dialect().syntax();
-                d.placeholder(&mut sql, 0);
-                sql.push_str(", ");
-                d.placeholder(&mut sql, 1);
-                sql.push(')');
-                sql.push_str(suffix);
+                let sql = self.statement(tx, RelationOp::Link, |d| {
+                    let (prefix, suffix) = d.insert_ignore();
+                    let mut sql = String::from(prefix);
+                    quote(&mut sql, &link.table);
+                    sql.push_str(" (");
+                    quote(&mut sql, &link.owner_column);
+                    sql.push_str(", ");
+                    quote(&mut sql, &link.member_column);
+                    sql.push_str(") VALUES (");
+                    d.placeholder(&mut sql, 0);
+                    sql.push_str(", ");
+                    d.placeholder(&mut sql, 1);
+                    sql.push(')');
+                    sql.push_str(suffix);
+                    sql
+                });
                 let m = member_value(member);
                 tx.conn()?
                     .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
@@ -211,17 +226,19 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 tx.flush()?;
                 tx.ensure_writing()?;
                 tx.shared.cache.borrow_mut().bump_all();
-                let d = tx.dialect().syntax();
-                let mut sql = String::from("DELETE FROM ");
-                quote(&mut sql, &link.table);
-                sql.push_str(" WHERE ");
-                quote(&mut sql, &link.owner_column);
-                sql.push_str(" = ");
-                d.placeholder(&mut sql, 0);
-                sql.push_str(" AND ");
-                quote(&mut sql, &link.member_column);
-                sql.push_str(" = ");
-                d.placeholder(&mut sql, 1);
+                let sql = self.statement(tx, RelationOp::Unlink, |d| {
+                    let mut sql = String::from("DELETE FROM ");
+                    quote(&mut sql, &link.table);
+                    sql.push_str(" WHERE ");
+                    quote(&mut sql, &link.owner_column);
+                    sql.push_str(" = ");
+                    d.placeholder(&mut sql, 0);
+                    sql.push_str(" AND ");
+                    quote(&mut sql, &link.member_column);
+                    sql.push_str(" = ");
+                    d.placeholder(&mut sql, 1);
+                    sql
+                });
                 let (owner, m) = (self.owner_value(), member_value(member));
                 tx.conn()?
                     .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
@@ -239,6 +256,33 @@ impl<O: Entity, M: Entity> Collection<O, M> {
             self.remove(tx, &m)?;
         }
         Ok(())
+    }
+}
+
+/// `FROM member WHERE <belongs to the owner>`, the owner's key being parameter 1.
+fn push_from_where<M: Entity>(d: &dyn SqlDialect, shape: &Shape, sql: &mut String) {
+    let member = M::meta();
+    sql.push_str(" FROM ");
+    quote(sql, member.table);
+    sql.push_str(" WHERE ");
+    match shape {
+        Shape::OneToMany(column) => {
+            quote(sql, member.columns[*column].name);
+            sql.push_str(" = ");
+            d.placeholder(sql, 0);
+        }
+        Shape::Link(link) => {
+            quote(sql, key_column(member));
+            sql.push_str(" IN (SELECT ");
+            quote(sql, &link.member_column);
+            sql.push_str(" FROM ");
+            quote(sql, &link.table);
+            sql.push_str(" WHERE ");
+            quote(sql, &link.owner_column);
+            sql.push_str(" = ");
+            d.placeholder(sql, 0);
+            sql.push(')');
+        }
     }
 }
 

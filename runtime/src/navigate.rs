@@ -509,10 +509,14 @@ impl<T: Entity> SetCol<T> {
                     scope,
                 )
             }
-            Ok(Partner::OneToOne { .. }) | Err(_) => {
-                let message = partner(owner, rel).err().unwrap_or_else(|| {
-                    format!("`{}.{}` is not a collection", owner.name, rel.field)
-                });
+            Ok(Partner::OneToOne { .. }) => {
+                problem(format!(
+                    "`{}.{}` is not a collection",
+                    owner.name, rel.field
+                ));
+                push_in(T::meta(), alias, None, variable, scope)
+            }
+            Err(message) => {
                 problem(message);
                 push_in(T::meta(), alias, None, variable, scope)
             }

@@ -18,6 +18,33 @@ pub(crate) enum StatementKey {
     Update(Dialect, u64, u64),
     /// `DELETE .. WHERE key = .. AND <checked columns>`
     Delete(Dialect, u64),
+    /// `SELECT .. WHERE key IN (list)`: the objects loaded objects refer to.
+    Referenced(Dialect),
+    /// A statement about relation number `.1` of the entity.
+    Relation(Dialect, usize, RelationOp),
+}
+
+/// The statements Colt runs for one relation of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RelationOp {
+    /// The members of a collection.
+    Fetch,
+    /// How many members.
+    Count,
+    /// Whether one object is a member.
+    Contains,
+    /// Link two objects (many-to-many).
+    Link,
+    /// Unlink two objects (many-to-many).
+    Unlink,
+    /// The keys of the members to cascade a delete to.
+    CascadeKeys,
+    /// Delete one member by key (a cascade).
+    CascadeDelete,
+    /// Set the references to a deleted owner to NULL.
+    SetNull,
+    /// Remove every link of a deleted owner (many-to-many).
+    UnlinkAll,
 }
 
 /// How many statement shapes one entity keeps.

@@ -19,7 +19,7 @@ use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::query::FromRow;
 use crate::relation::{link_table, RelKind};
 use crate::render::{quote, Dialect};
-use crate::statement_cache::StatementKey;
+use crate::statement_cache::{RelationOp, StatementKey};
 use crate::value::Value;
 use crate::{Error, Result};
 
@@ -242,15 +242,18 @@ impl Transaction {
                 keys.push(k);
             }
         }
-        let d = self.dialect().syntax();
-        let mut sql = get_sql::<T>(self.dialect());
-        // `.. WHERE "id" = ?1` becomes `.. WHERE "id" IN (list ?1)`.
-        if let Some(at) = sql.find(" WHERE ") {
-            sql.truncate(at);
-        }
-        sql.push_str(" WHERE ");
-        quote(&mut sql, meta.columns[meta.primary_key[0]].name);
-        d.in_list(&mut sql, 0);
+        let dialect = self.dialect();
+        let sql = meta.cache.statement(StatementKey::Referenced(dialect), || {
+            let mut sql = get_sql::<T>(dialect);
+            // `.. WHERE "id" = ?1` becomes `.. WHERE "id" IN (list ?1)`.
+            if let Some(at) = sql.find(" WHERE ") {
+                sql.truncate(at);
+            }
+            sql.push_str(" WHERE ");
+            quote(&mut sql, meta.columns[meta.primary_key[0]].name);
+            dialect.syntax().in_list(&mut sql, 0);
+            sql
+        });
         let list = Value::List(keys);
         self.decode_rows(&sql, &[Param::Owned(&list)], |_: Obj<T>| {})?;
         let found = self.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
@@ -693,8 +696,17 @@ fn release_dependants(
             meta.name
         )));
     }
-    let d = tx.dialect().syntax();
-    for rel in meta.relations.iter() {
+    let dialect = tx.dialect();
+    // The statements of a relation, rendered once and kept in the entity's metadata.
+    let sql = |relation: usize,
+               op: RelationOp,
+               render: &dyn Fn(&dyn crate::render::SqlDialect) -> String| {
+        meta.cache
+            .statement(StatementKey::Relation(dialect, relation, op), || {
+                render(dialect.syntax())
+            })
+    };
+    for (idx, rel) in meta.relations.iter().enumerate() {
         let member = (rel.target)();
         // The reverse side of a one-to-one: the other side's reference points here.
         let one_to_one = rel
@@ -710,39 +722,48 @@ fn release_dependants(
                 let fk = member.columns[column].name;
                 let pk = member.columns[member.primary_key.first().copied().unwrap_or(0)].name;
                 if rel.cascade_delete {
-                    let mut sql = String::from("SELECT ");
-                    quote(&mut sql, pk);
-                    sql.push_str(" FROM ");
-                    quote(&mut sql, member.table);
-                    sql.push_str(" WHERE ");
-                    quote(&mut sql, fk);
-                    sql.push_str(" = ");
-                    d.placeholder(&mut sql, 0);
+                    let select = sql(idx, RelationOp::CascadeKeys, &|d| {
+                        let mut sql = String::from("SELECT ");
+                        quote(&mut sql, pk);
+                        sql.push_str(" FROM ");
+                        quote(&mut sql, member.table);
+                        sql.push_str(" WHERE ");
+                        quote(&mut sql, fk);
+                        sql.push_str(" = ");
+                        d.placeholder(&mut sql, 0);
+                        sql
+                    });
                     let mut keys: Vec<Value> = Vec::new();
-                    tx.decode_rows(&sql, &[Param::Owned(key)], |k: Value| keys.push(k))?;
-                    for k in keys {
-                        release_dependants(tx, member, &k, depth + 1)?;
+                    tx.decode_rows(&select, &[Param::Owned(key)], |k: Value| keys.push(k))?;
+                    let delete = sql(idx, RelationOp::CascadeDelete, &|d| {
                         let mut del = String::from("DELETE FROM ");
                         quote(&mut del, member.table);
                         del.push_str(" WHERE ");
                         quote(&mut del, pk);
                         del.push_str(" = ");
                         d.placeholder(&mut del, 0);
-                        tx.conn()?.execute(&del, &[Param::Owned(&k)])?;
+                        del
+                    });
+                    for k in keys {
+                        release_dependants(tx, member, &k, depth + 1)?;
+                        tx.conn()?.execute(&delete, &[Param::Owned(&k)])?;
                         if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
                             map.forget(&k);
                         }
                     }
                 } else if member.columns[column].nullable {
-                    let mut sql = String::from("UPDATE ");
-                    quote(&mut sql, member.table);
-                    sql.push_str(" SET ");
-                    quote(&mut sql, fk);
-                    sql.push_str(" = NULL WHERE ");
-                    quote(&mut sql, fk);
-                    sql.push_str(" = ");
-                    d.placeholder(&mut sql, 0);
-                    tx.conn()?.execute(&sql, &[Param::Owned(key)])?;
+                    let update = sql(idx, RelationOp::SetNull, &|d| {
+                        let mut sql = String::from("UPDATE ");
+                        quote(&mut sql, member.table);
+                        sql.push_str(" SET ");
+                        quote(&mut sql, fk);
+                        sql.push_str(" = NULL WHERE ");
+                        quote(&mut sql, fk);
+                        sql.push_str(" = ");
+                        d.placeholder(&mut sql, 0);
+                        sql
+                    });
+                    tx.conn()?.execute(&update, &[Param::Owned(key)])?;
                     if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
                         map.null_column(column, key);
                     }
@@ -751,13 +772,16 @@ fn release_dependants(
             Ok(Partner::Set { relation }) => {
                 let field = member.relations.get(relation).map_or("", |r| r.field);
                 let link = link_table(meta, rel, field);
-                let mut sql = String::from("DELETE FROM ");
-                quote(&mut sql, &link.table);
-                sql.push_str(" WHERE ");
-                quote(&mut sql, &link.owner_column);
-                sql.push_str(" = ");
-                d.placeholder(&mut sql, 0);
-                tx.conn()?.execute(&sql, &[Param::Owned(key)])?;
+                let delete = sql(idx, RelationOp::UnlinkAll, &|d| {
+                    let mut sql = String::from("DELETE FROM ");
+                    quote(&mut sql, &link.table);
+                    sql.push_str(" WHERE ");
+                    quote(&mut sql, &link.owner_column);
+                    sql.push_str(" = ");
+                    d.placeholder(&mut sql, 0);
+                    sql
+                });
+                tx.conn()?.execute(&delete, &[Param::Owned(key)])?;
             }
             Ok(Partner::OneToOne { .. }) | Err(_) => {}
         }

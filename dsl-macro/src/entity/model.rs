@@ -107,21 +107,7 @@ pub(crate) fn snake_case(name: &str) -> String {
 
 /// `T` if `ty` is written `Option<T>` (also `std::option::Option<T>`).
 fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    if p.qself.is_some() {
-        return None;
-    }
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first() {
-        Some(syn::GenericArgument::Type(t)) if args.args.len() == 1 => Some(t),
-        _ => None,
-    }
+    generic_of(ty, "Option")
 }
 
 fn last_ident(ty: &syn::Type) -> Option<String> {
