@@ -216,7 +216,13 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                     )));
                 }
                 let owner = self.owner_value();
-                let belongs = member.0.value.borrow().column_ref(column).to_owned_value() == owner;
+                let belongs = member
+                    .cell()
+                    .value
+                    .borrow()
+                    .column_ref(column)
+                    .to_owned_value()
+                    == owner;
                 if belongs {
                     point(member, column, ValueRef::Null)?;
                 }

@@ -3,12 +3,13 @@
 //! A row read by any query goes through [`IdentityMap::merge`], which returns the object
 //! already loaded for that key (refreshed by SPEC §3's rules) or a new one.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
 
+use crate::arena::ChunkCursor;
 use crate::entity::Entity;
 use crate::obj::{bit, Obj, ObjState};
 use crate::transaction::TxShared;
@@ -71,13 +72,22 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 /// The objects of one entity loaded in one transaction.
 pub(crate) struct IdentityMap<T: Entity> {
     objects: HashMap<T::Key, Obj<T>, FxBuild>,
+    /// Where this transaction's new objects of `T` are placed.
+    cells: ChunkCursor<T>,
 }
 
 impl<T: Entity> IdentityMap<T> {
     fn new() -> Self {
         IdentityMap {
             objects: HashMap::default(),
+            cells: ChunkCursor::default(),
         }
+    }
+
+    /// A new object, not in the map (yet).
+    pub(crate) fn alloc(&mut self, value: T, state: ObjState, tx: Weak<TxShared>) -> Obj<T> {
+        self.cells
+            .alloc(|at, chunk| Obj::cell_at(at, chunk, value, state, tx))
     }
 
     pub(crate) fn get(&self, key: &T::Key) -> Option<&Obj<T>> {
@@ -85,7 +95,7 @@ impl<T: Entity> IdentityMap<T> {
     }
 
     pub(crate) fn insert(&mut self, obj: Obj<T>) {
-        let key = obj.0.value.borrow().key();
+        let key = obj.cell().value.borrow().key();
         self.objects.insert(key, obj);
     }
 
@@ -107,11 +117,13 @@ impl<T: Entity> IdentityMap<T> {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(v) => {
                 // The common case, a row not loaded yet: one hash lookup.
-                let obj = Obj::create(fresh, ObjState::Loaded, tx.clone());
+                let obj = self.cells.alloc(|at, chunk| {
+                    Obj::cell_at(at, chunk, fresh, ObjState::Loaded, tx.clone())
+                });
                 return Ok(v.insert(obj).clone());
             }
         };
-        let cell = &obj.0;
+        let cell = obj.cell();
         if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
             return Ok(obj.clone());
         }
@@ -191,13 +203,13 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .collect();
         for k in found {
             if let Some(obj) = self.objects.remove(&k) {
-                obj.0.state.set(ObjState::Gone);
+                obj.cell().state.set(ObjState::Gone);
             }
         }
     }
     fn column_values(&self, column: usize, out: &mut Vec<crate::Value>) {
         for obj in self.objects.values() {
-            if let Ok(v) = obj.0.value.try_borrow() {
+            if let Ok(v) = obj.cell().value.try_borrow() {
                 let value = v.column_ref(column);
                 if value != crate::ValueRef::Null {
                     out.push(value.to_owned_value());
@@ -212,12 +224,12 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
     }
     fn null_column(&mut self, column: usize, owner: &crate::Value) {
         for obj in self.objects.values() {
-            let Ok(mut value) = obj.0.value.try_borrow_mut() else {
+            let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
                 continue;
             };
             if value.column_ref(column).to_owned_value() == *owner {
                 let _ = value.set_column_value(column, crate::ValueRef::Null);
-                if let Some(snap) = obj.0.snapshot.borrow_mut().as_deref_mut() {
+                if let Some(snap) = obj.cell().snapshot.borrow_mut().as_deref_mut() {
                     let _ = snap.set_column_value(column, crate::ValueRef::Null);
                 }
             }
@@ -228,25 +240,25 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
 /// The identity maps of all entities of one transaction, by the entity's slot.
 #[derive(Default)]
 pub(crate) struct IdentityMaps {
-    maps: Vec<Option<Box<dyn AnyMap>>>,
+    maps: Vec<Option<(TypeId, Box<dyn AnyMap>)>>,
 }
 
 impl IdentityMaps {
+    #[inline]
     pub(crate) fn of<T: Entity>(&mut self) -> &mut IdentityMap<T> {
         let slot = T::meta().cache.slot();
         if self.maps.len() <= slot {
             self.maps.resize_with(slot + 1, || None);
         }
         let entry = &mut self.maps[slot];
-        let fits = entry
-            .as_mut()
-            .is_some_and(|m| m.as_any_mut().is::<IdentityMap<T>>());
-        if !fits {
-            *entry = Some(Box::new(IdentityMap::<T>::new()));
+        let id = TypeId::of::<IdentityMap<T>>();
+        // The slot is the entity's, so it holds its map once made.
+        if !matches!(entry, Some((found, _)) if *found == id) {
+            *entry = Some((id, Box::new(IdentityMap::<T>::new())));
         }
         match entry
             .as_mut()
-            .and_then(|m| m.as_any_mut().downcast_mut::<IdentityMap<T>>())
+            .and_then(|(_, m)| m.as_any_mut().downcast_mut::<IdentityMap<T>>())
         {
             Some(map) => map,
             None => unreachable!("the slot was just filled with an IdentityMap<T>"),
@@ -260,7 +272,7 @@ impl IdentityMaps {
         target: &'static crate::EntityMeta,
     ) -> Vec<crate::Value> {
         let mut wanted = Vec::new();
-        for map in self.maps.iter().flatten() {
+        for (_, map) in self.maps.iter().flatten() {
             for rel in map.meta().relations {
                 if let (Some(column), true) = (rel.column, std::ptr::eq((rel.target)(), target)) {
                     map.column_values(column, &mut wanted);
@@ -283,8 +295,8 @@ impl IdentityMaps {
         self.maps
             .iter_mut()
             .flatten()
-            .find(|m| std::ptr::eq(m.meta(), meta))
-            .map(|m| &mut **m)
+            .find(|(_, m)| std::ptr::eq(m.meta(), meta))
+            .map(|(_, m)| &mut **m)
     }
 
     pub(crate) fn clear(&mut self) {

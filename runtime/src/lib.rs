@@ -16,6 +16,7 @@
 //! | [`expr`], [`site`] | what the macro's generated code calls, through [`__private`] |
 #![warn(missing_docs)]
 
+mod arena;
 mod backend;
 pub mod collection;
 pub mod database;
@@ -42,7 +43,7 @@ pub use entity::{ColumnMeta, Entity, EntityMeta, RowAccess, Schema};
 pub use error::{ConstraintKind, Error, Result};
 pub use navigate::{Many, SetOf};
 pub use obj::Obj;
-pub use query::{FromRow, Query};
+pub use query::{DecodeCx, FromRow, Query};
 pub use relation::{Ref, Set};
 pub use render::Dialect;
 pub use transaction::Transaction;

@@ -3,10 +3,12 @@
 use std::cell::{Cell, Ref, RefCell};
 use std::fmt;
 use std::ops::Deref;
-use std::rc::{Rc, Weak};
+use std::ptr::NonNull;
+use std::rc::Weak;
 
+use crate::arena::Chunk;
 use crate::entity::Entity;
-use crate::transaction::TxShared;
+use crate::transaction::{PendingObj, TxShared};
 use crate::{Error, Result};
 
 /// Where an object stands with respect to the database.
@@ -28,8 +30,12 @@ pub(crate) fn bit(column: usize) -> u64 {
     1u64 << column.min(63)
 }
 
-/// The state of one object; reached through [`Obj`].
+/// The state of one object; reached through [`Obj`]. Lives in a chunk of the arena
+/// (`arena.rs`).
 pub struct ObjCell<T: Entity> {
+    /// How many `Obj` handles point here.
+    refs: Cell<usize>,
+    chunk: NonNull<Chunk<T>>,
     pub(crate) value: RefCell<T>,
     /// The values as the database holds them, kept from the first `set` until flushed.
     pub(crate) snapshot: RefCell<Option<Box<T>>>,
@@ -44,11 +50,40 @@ pub struct ObjCell<T: Entity> {
 ///
 /// Cloning an `Obj` clones the handle, not the row. `obj.get()` borrows the current value,
 /// `obj.set(|p| ..)` changes it, and the derive adds a getter per attribute (`obj.price()`).
-pub struct Obj<T: Entity>(pub(crate) Rc<ObjCell<T>>);
+///
+/// A handle counts references like an `Rc` (and, like it, is neither `Send` nor `Sync`).
+pub struct Obj<T: Entity>(NonNull<ObjCell<T>>);
 
 impl<T: Entity> Clone for Obj<T> {
+    #[inline]
     fn clone(&self) -> Self {
-        Obj(self.0.clone())
+        let cell = self.cell();
+        let Some(refs) = cell.refs.get().checked_add(1) else {
+            // As `Rc` does: a count this large means leaked handles.
+            std::process::abort()
+        };
+        cell.refs.set(refs);
+        Obj(self.0)
+    }
+}
+
+impl<T: Entity> Drop for Obj<T> {
+    #[inline]
+    fn drop(&mut self) {
+        let cell = self.cell();
+        let refs = cell.refs.get() - 1;
+        if refs > 0 {
+            cell.refs.set(refs);
+            return;
+        }
+        let chunk = cell.chunk;
+        // SAFETY: this was the last handle, so nothing refers to the cell any more: drop its
+        // value in place (its memory belongs to the chunk) and give back the cell's count of
+        // the chunk, which frees the chunk after its last cell.
+        unsafe {
+            std::ptr::drop_in_place(self.0.as_ptr());
+            Chunk::release(chunk);
+        }
     }
 }
 
@@ -56,14 +91,14 @@ impl<T: Entity> Clone for Obj<T> {
 /// in the same transaction").
 impl<T: Entity> PartialEq for Obj<T> {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        self.0 == other.0
     }
 }
 impl<T: Entity> Eq for Obj<T> {}
 
 impl<T: Entity + fmt::Debug> fmt::Debug for Obj<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.value.try_borrow() {
+        match self.cell().value.try_borrow() {
             Ok(v) => fmt::Debug::fmt(&*v, f),
             Err(_) => f.write_str("Obj(<borrowed>)"),
         }
@@ -73,7 +108,7 @@ impl<T: Entity + fmt::Debug> fmt::Debug for Obj<T> {
 impl<T: Entity> Deref for Obj<T> {
     type Target = T::Accessor;
     fn deref(&self) -> &T::Accessor {
-        &self.0.accessor
+        &self.cell().accessor
     }
 }
 
@@ -94,7 +129,7 @@ impl<T: Entity> AccessorBase<T> {
     #[inline]
     pub fn field<R>(&self, column: usize, f: impl FnOnce(&T) -> R) -> R {
         // SAFETY: an `AccessorBase` is created only inside the `ObjCell` it points to
-        // (`Obj::create`), is neither `Clone` nor constructible elsewhere, and is reachable only
+        // (`Obj::cell_at`), is neither `Clone` nor constructible elsewhere, and is reachable only
         // through `&Obj<T>` (by `Deref`), which keeps that `ObjCell` alive and never moves it.
         let cell = unsafe { &*self.cell };
         cell.read.set(cell.read.get() | bit(column));
@@ -113,26 +148,62 @@ impl<T: Entity> AccessorBase<T> {
 }
 
 impl<T: Entity> Obj<T> {
-    pub(crate) fn create(value: T, state: ObjState, tx: Weak<TxShared>) -> Self {
-        Obj(Rc::new_cyclic(|weak: &Weak<ObjCell<T>>| ObjCell {
+    /// The contents of a new cell at address `at` in `chunk`, with one handle (made by
+    /// [`Obj::from_new_cell`] once the cell is in place).
+    pub(crate) fn cell_at(
+        at: *const ObjCell<T>,
+        chunk: NonNull<Chunk<T>>,
+        value: T,
+        state: ObjState,
+        tx: Weak<TxShared>,
+    ) -> ObjCell<T> {
+        ObjCell {
+            refs: Cell::new(1),
+            chunk,
             value: RefCell::new(value),
             snapshot: RefCell::new(None),
             read: Cell::new(0),
             state: Cell::new(state),
             queued: Cell::new(false),
             tx,
-            accessor: T::Accessor::from_base(AccessorBase {
-                cell: weak.as_ptr(),
-            }),
-        }))
+            accessor: T::Accessor::from_base(AccessorBase { cell: at }),
+        }
+    }
+
+    /// The handle that owns one count of a cell: a cell just written by the arena (made by
+    /// [`Obj::cell_at`], count 1) or a pointer from [`Obj::into_raw`].
+    ///
+    /// # Safety
+    /// `cell` points to a live cell, and the caller hands over one of its counts.
+    pub(crate) unsafe fn from_raw(cell: NonNull<ObjCell<T>>) -> Self {
+        Obj(cell)
+    }
+
+    /// The cell's pointer, keeping the handle's count (give it back with [`Obj::from_raw`]).
+    pub(crate) fn into_raw(self) -> NonNull<ObjCell<T>> {
+        std::mem::ManuallyDrop::new(self).0
+    }
+
+    /// A new handle to a cell another handle keeps alive.
+    pub(crate) fn from_cell(cell: &ObjCell<T>) -> Self {
+        let borrowed = std::mem::ManuallyDrop::new(Obj(NonNull::from(cell)));
+        Obj::clone(&borrowed)
+    }
+
+    /// The object's state.
+    #[inline]
+    pub(crate) fn cell(&self) -> &ObjCell<T> {
+        // SAFETY: a handle keeps its cell alive (its count is at least one), and cells never
+        // move (they live in a chunk until dropped).
+        unsafe { self.0.as_ref() }
     }
 
     /// Borrows the current value; counts every attribute as read.
     ///
     /// Drop the borrow before calling [`Obj::set`] on the same object.
     pub fn get(&self) -> Ref<'_, T> {
-        self.0.read.set(u64::MAX);
-        self.0.value.borrow()
+        self.cell().read.set(u64::MAX);
+        self.cell().value.borrow()
     }
 
     /// Changes the value in memory; the change is written at the next flush.
@@ -144,7 +215,7 @@ impl<T: Entity> Obj<T> {
     /// object is deleted, when a `get()` borrow of it is still alive, or when `f` changes the
     /// primary key of a stored object (the change is then undone).
     pub fn set(&self, f: impl FnOnce(&mut T)) -> Result<()> {
-        let cell = &self.0;
+        let cell = self.cell();
         let tx = match cell.tx.upgrade() {
             Some(tx) if !tx.closed.get() => tx,
             _ => return Err(Error::TransactionClosed),
@@ -191,7 +262,7 @@ impl<T: Entity> Obj<T> {
         }
         if !cell.queued.get() {
             cell.queued.set(true);
-            tx.pending.borrow_mut().push(self.0.clone());
+            tx.pending.borrow_mut().push(PendingObj::new(self.clone()));
         }
         Ok(())
     }
@@ -202,7 +273,7 @@ impl<T: Entity> Obj<T> {
     /// [`Error::TransactionClosed`] once the transaction is over.
     pub fn delete(&self, tx: &crate::Transaction) -> Result<()> {
         tx.check_open()?;
-        let cell = &self.0;
+        let cell = self.cell();
         match cell.state.get() {
             ObjState::Deleted | ObjState::Gone => return Ok(()),
             ObjState::New => {
@@ -214,24 +285,27 @@ impl<T: Entity> Obj<T> {
         }
         if !cell.queued.get() {
             cell.queued.set(true);
-            tx.shared.pending.borrow_mut().push(self.0.clone());
+            tx.shared
+                .pending
+                .borrow_mut()
+                .push(PendingObj::new(self.clone()));
         }
         Ok(())
     }
 
     /// The primary key (an `auto` key reads 0 until the object is flushed).
     pub fn key(&self) -> T::Key {
-        self.0.value.borrow().key()
+        self.cell().value.borrow().key()
     }
 
     /// Whether the object was deleted in this transaction.
     pub fn is_deleted(&self) -> bool {
-        matches!(self.0.state.get(), ObjState::Deleted | ObjState::Gone)
+        matches!(self.cell().state.get(), ObjState::Deleted | ObjState::Gone)
     }
 
     /// Whether two handles are the same object (the identity map's promise).
     pub fn ptr_eq(a: &Self, b: &Self) -> bool {
-        Rc::ptr_eq(&a.0, &b.0)
+        a.0 == b.0
     }
 }
 

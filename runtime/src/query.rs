@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use crate::backend::{Param, RowSink};
 use crate::entity::{Entity, RowAccess};
+use crate::identity_map::{IdentityMap, IdentityMaps};
 use crate::obj::Obj;
 use crate::plan::{DistinctMode, Node, Plan, ProjItem, SqlKey};
 use crate::render::{Dialect, StatementKind};
-use crate::transaction::Transaction;
+use crate::transaction::{Transaction, TxShared};
 use crate::types::SqlType;
 use crate::value::Value;
 use crate::{Error, Result};
@@ -221,9 +222,9 @@ impl<R> Query<R> {
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(1 << 16);
         let mut out = Vec::new();
-        tx.decode_rows(&sql, &params, |t: T| {
+        tx.decode_rows_with(&sql, &params, |t: T, cx: &mut DecodeCx<'_>| {
             if out.len() == LARGE && hint > LARGE {
-                T::reserve(tx, hint - LARGE);
+                T::reserve(cx, hint - LARGE);
                 out.reserve(hint - LARGE);
             }
             out.push(t)
@@ -386,7 +387,7 @@ impl<T: Entity> Query<Obj<T>> {
             .collect();
         for k in gone {
             if let Some(obj) = map.get(&k) {
-                obj.0.state.set(crate::obj::ObjState::Gone);
+                obj.cell().state.set(crate::obj::ObjState::Gone);
             }
             map.remove(&k);
         }
@@ -421,15 +422,49 @@ pub trait FromRow: Sized + Clone + 'static {
     ///
     /// # Errors
     /// [`Error::Decode`] for a value that does not fit.
-    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self>;
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, cx: &mut DecodeCx<'_>) -> Result<Self>;
 
     /// Makes room for `rows` more rows where decoding keeps them (the identity map).
-    fn reserve(_tx: &Transaction, _rows: usize) {}
+    fn reserve(_cx: &mut DecodeCx<'_>, _rows: usize) {}
+}
+
+/// What decoding one result needs besides its rows: the transaction's identity maps, borrowed
+/// once per result instead of once per row. Opaque; made by the runtime.
+pub struct DecodeCx<'t> {
+    tx: &'t Transaction,
+    maps: Option<std::cell::RefMut<'t, IdentityMaps>>,
+    weak: Option<std::rc::Weak<TxShared>>,
+}
+
+impl<'t> DecodeCx<'t> {
+    pub(crate) fn new(tx: &'t Transaction) -> Self {
+        DecodeCx {
+            tx,
+            maps: None,
+            weak: None,
+        }
+    }
+
+    /// The identity map of `T` and the transaction objects point back to.
+    #[inline]
+    fn map<T: Entity>(&mut self) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>)> {
+        if self.maps.is_none() {
+            let maps = self.tx.shared.maps.try_borrow_mut().map_err(|_| {
+                Error::Usage("the transaction's objects are busy in another operation".into())
+            })?;
+            self.maps = Some(maps);
+            self.weak = Some(self.tx.weak());
+        }
+        match (&mut self.maps, &self.weak) {
+            (Some(maps), Some(weak)) => Ok((maps.of::<T>(), weak)),
+            _ => unreachable!("both were set above"),
+        }
+    }
 }
 
 impl<T: SqlType> FromRow for T {
     #[inline]
-    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _tx: &Transaction) -> Result<Self> {
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
         let v = row.value(*idx)?;
         let pos = *idx;
         *idx += 1;
@@ -442,23 +477,25 @@ impl<T: SqlType> FromRow for T {
 }
 
 impl<T: Entity> FromRow for Obj<T> {
-    fn reserve(tx: &Transaction, rows: usize) {
-        tx.shared.maps.borrow_mut().of::<T>().reserve(rows);
+    fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
+        if let Ok((map, _)) = cx.map::<T>() {
+            map.reserve(rows);
+        }
     }
 
     #[inline]
-    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self> {
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, cx: &mut DecodeCx<'_>) -> Result<Self> {
         let fresh = T::decode_row(row, *idx)?;
         *idx += T::meta().columns.len();
-        let weak = tx.weak();
-        tx.shared.maps.borrow_mut().of::<T>().merge(fresh, &weak)
+        let (map, weak) = cx.map::<T>()?;
+        map.merge(fresh, weak)
     }
 }
 
 /// Any value, as the database gave it.
 impl FromRow for Value {
     #[inline]
-    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _tx: &Transaction) -> Result<Self> {
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
         let v = row.value(*idx)?.to_owned_value();
         *idx += 1;
         Ok(v)
@@ -468,27 +505,27 @@ impl FromRow for Value {
 /// An optional reference's object: `None` when the joined row is missing.
 impl<T: Entity> FromRow for Option<Obj<T>> {
     #[inline]
-    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, tx: &Transaction) -> Result<Self> {
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, cx: &mut DecodeCx<'_>) -> Result<Self> {
         let meta = T::meta();
         let key_at = *idx + meta.primary_key.first().copied().unwrap_or(0);
         if matches!(row.value(key_at)?, crate::ValueRef::Null) {
             *idx += meta.columns.len();
             return Ok(None);
         }
-        Obj::<T>::from_row(row, idx, tx).map(Some)
+        Obj::<T>::from_row(row, idx, cx).map(Some)
     }
 }
 
 macro_rules! tuple_from_row {
     ($($t:ident),+) => {
         impl<$($t: FromRow),+> FromRow for ($($t,)+) {
-            fn reserve(tx: &Transaction, rows: usize) {
-                $($t::reserve(tx, rows);)+
+            fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
+                $($t::reserve(cx, rows);)+
             }
 
             #[inline]
-            fn from_row<RA: RowAccess>(row: &RA, idx: &mut usize, tx: &Transaction) -> Result<Self> {
-                Ok(($($t::from_row(row, idx, tx)?,)+))
+            fn from_row<RA: RowAccess>(row: &RA, idx: &mut usize, cx: &mut DecodeCx<'_>) -> Result<Self> {
+                Ok(($($t::from_row(row, idx, cx)?,)+))
             }
         }
     };

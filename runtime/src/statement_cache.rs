@@ -55,6 +55,9 @@ static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
 /// The caches of one entity (a field of its `EntityMeta`, made by the derive).
 pub struct MetaCache {
     slot: OnceLock<usize>,
+    /// Get, insert and referenced-by-list, per dialect: the statements run once per object,
+    /// read without a lock.
+    fixed: [OnceLock<Arc<str>>; 6],
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
 
@@ -75,6 +78,7 @@ impl MetaCache {
     pub const fn new() -> Self {
         MetaCache {
             slot: OnceLock::new(),
+            fixed: [const { OnceLock::new() }; 6],
             statements: Mutex::new(Vec::new()),
         }
     }
@@ -88,6 +92,15 @@ impl MetaCache {
 
     /// The statement of this shape, rendered on first use.
     pub(crate) fn statement(&self, key: StatementKey, render: impl FnOnce() -> String) -> Arc<str> {
+        let fixed = match key {
+            StatementKey::Get(d) => Some(dialect_index(d)),
+            StatementKey::Insert(d) => Some(2 + dialect_index(d)),
+            StatementKey::Referenced(d) => Some(4 + dialect_index(d)),
+            _ => None,
+        };
+        if let Some(at) = fixed {
+            return self.fixed[at].get_or_init(|| render().into()).clone();
+        }
         let mut list = self.statements.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, s)) = list.iter().find(|(k, _)| *k == key) {
             return s.clone();
@@ -98,5 +111,12 @@ impl MetaCache {
         }
         list.push((key, s.clone()));
         s
+    }
+}
+
+fn dialect_index(d: Dialect) -> usize {
+    match d {
+        Dialect::Sqlite => 0,
+        Dialect::Postgres => 1,
     }
 }

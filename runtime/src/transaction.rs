@@ -6,6 +6,7 @@
 //! every query and at commit. A failed flush rolls the whole transaction back and closes it.
 
 use std::cell::{Cell, RefCell};
+use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use crate::entity::{EntityMeta, RowAccess};
 use crate::identity_map::IdentityMaps;
 use crate::navigate::{partner, Partner};
 use crate::obj::{bit, Obj, ObjCell, ObjState};
-use crate::query::FromRow;
+use crate::query::{DecodeCx, FromRow};
 use crate::relation::{link_table, RelKind};
 use crate::render::{quote, Dialect};
 use crate::statement_cache::{RelationOp, StatementKey};
@@ -26,18 +27,45 @@ use crate::{Error, Result};
 /// What a transaction shares with its objects.
 pub(crate) struct TxShared {
     pub(crate) closed: Cell<bool>,
-    pub(crate) pending: RefCell<Vec<Rc<dyn Pending>>>,
+    pub(crate) pending: RefCell<Vec<PendingObj>>,
     pub(crate) maps: RefCell<IdentityMaps>,
     pub(crate) cache: RefCell<crate::query_cache::QueryCache>,
 }
 
-/// An object with a change to write.
+/// An object with a change to write: a handle to an object of any entity.
+pub(crate) struct PendingObj(NonNull<dyn Pending>);
+
+impl PendingObj {
+    pub(crate) fn new<T: Entity>(obj: Obj<T>) -> Self {
+        let cell: NonNull<ObjCell<T>> = obj.into_raw();
+        PendingObj(cell)
+    }
+
+    fn cell(&self) -> &dyn Pending {
+        // SAFETY: the pending entry owns a count of the cell (taken in `new`), so it is live.
+        unsafe { self.0.as_ref() }
+    }
+}
+
+impl Drop for PendingObj {
+    fn drop(&mut self) {
+        // SAFETY: gives back the count taken in `new`, once.
+        unsafe { self.0.as_ref().release() }
+    }
+}
+
+/// What the transaction does with an object it knows only as pending.
 pub(crate) trait Pending {
-    fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()>;
+    fn flush(&self, tx: &Transaction) -> Result<()>;
     /// The entity, for ordering deletes.
     fn meta(&self) -> &'static EntityMeta;
     /// Whether the pending change is a delete.
     fn is_delete(&self) -> bool;
+    /// Gives back one count of the object.
+    ///
+    /// # Safety
+    /// The caller owns a count of this object and does not use it afterwards.
+    unsafe fn release(&self);
 }
 
 /// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
@@ -145,7 +173,7 @@ impl Transaction {
             order_deletes(&mut batch);
             self.ensure_writing()?;
             for obj in batch {
-                obj.flush(self)?;
+                obj.cell().flush(self)?;
             }
         }
     }
@@ -216,10 +244,14 @@ impl Transaction {
         let sql = T::meta()
             .cache
             .statement(StatementKey::Get(d), || get_sql::<T>(d));
-        let params = T::key_params(&key);
-        let params: Vec<Param<'_>> = params.iter().map(Param::Owned).collect();
+        let values = T::key_params(&key);
         let mut found = None;
-        self.decode_rows(&sql, &params, |o: Obj<T>| found = Some(o))?;
+        if let [one] = values.as_slice() {
+            self.decode_rows(&sql, &[Param::Owned(one)], |o: Obj<T>| found = Some(o))?;
+        } else {
+            let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
+            self.decode_rows(&sql, &params, |o: Obj<T>| found = Some(o))?;
+        }
         Ok(found)
     }
 
@@ -290,9 +322,16 @@ impl Transaction {
     /// back and closed, as for any failed flush).
     pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
         self.check_open()?;
-        let obj = Obj::create(value, ObjState::New, Rc::downgrade(&self.shared));
-        obj.0.queued.set(true);
-        self.shared.pending.borrow_mut().push(obj.0.clone());
+        let obj = self.shared.maps.borrow_mut().of::<T>().alloc(
+            value,
+            ObjState::New,
+            Rc::downgrade(&self.shared),
+        );
+        obj.cell().queued.set(true);
+        self.shared
+            .pending
+            .borrow_mut()
+            .push(PendingObj::new(obj.clone()));
         self.flush()?;
         Ok(obj)
     }
@@ -344,14 +383,25 @@ impl Transaction {
         &self,
         sql: &str,
         params: &[Param<'_>],
-        each: impl FnMut(T),
+        mut each: impl FnMut(T),
     ) -> Result<()> {
+        self.decode_rows_with(sql, params, |t, _| each(t))
+    }
+
+    /// Runs a query and decodes each row as `T`; `each` also gets the decoding state.
+    pub(crate) fn decode_rows_with<T: FromRow>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        each: impl FnMut(T, &mut DecodeCx<'_>),
+    ) -> Result<()> {
+        let conn = self.conn()?;
         let mut sink = DecodeRows {
-            tx: self,
+            cx: DecodeCx::new(self),
             each,
             _row: std::marker::PhantomData,
         };
-        self.conn()?.query(sql, params, &mut sink)
+        conn.query(sql, params, &mut sink)
     }
 
     pub(crate) fn weak(&self) -> std::rc::Weak<TxShared> {
@@ -361,15 +411,16 @@ impl Transaction {
 
 /// Decodes rows as `T` for a callback.
 struct DecodeRows<'t, T, F> {
-    tx: &'t Transaction,
+    cx: DecodeCx<'t>,
     each: F,
     _row: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T: FromRow, F: FnMut(T)> RowSink for DecodeRows<'_, T, F> {
+impl<T: FromRow, F: FnMut(T, &mut DecodeCx<'_>)> RowSink for DecodeRows<'_, T, F> {
     #[inline]
     fn row<R: RowAccess>(&mut self, row: &R) -> Result<()> {
-        (self.each)(T::from_row(row, &mut 0, self.tx)?);
+        let t = T::from_row(row, &mut 0, &mut self.cx)?;
+        (self.each)(t, &mut self.cx);
         Ok(())
     }
 }
@@ -413,18 +464,18 @@ fn get_sql<T: Entity>(d: Dialect) -> String {
 /// Writes and inserts keep their order (a new object's parents exist already: they are
 /// inserted at once); deletes go last, the rows that refer to others before those they refer
 /// to, so that deleting a parent and its children in one transaction works in any order.
-fn order_deletes(batch: &mut [Rc<dyn Pending>]) {
-    if !batch.iter().any(|p| p.is_delete()) {
+fn order_deletes(batch: &mut [PendingObj]) {
+    if !batch.iter().any(|p| p.cell().is_delete()) {
         return;
     }
-    let metas: Vec<&'static EntityMeta> = batch.iter().map(|p| p.meta()).collect();
+    let metas: Vec<&'static EntityMeta> = batch.iter().map(|p| p.cell().meta()).collect();
     let order = crate::render::dependency_order(&metas);
     let rank = |m: &'static EntityMeta| order.iter().position(|o| std::ptr::eq(*o, m)).unwrap_or(0);
     // Stable: non-deletes first as they came; then deletes, children (late in the
     // dependency order) first.
     batch.sort_by_key(|p| {
-        if p.is_delete() {
-            (1, usize::MAX - rank(p.meta()))
+        if p.cell().is_delete() {
+            (1, usize::MAX - rank(p.cell().meta()))
         } else {
             (0, 0)
         }
@@ -440,13 +491,18 @@ impl<T: Entity> Pending for ObjCell<T> {
         self.state.get() == ObjState::Deleted
     }
 
-    fn flush(self: Rc<Self>, tx: &Transaction) -> Result<()> {
+    unsafe fn release(&self) {
+        // SAFETY: per the contract, the caller's count is handed to this handle and dropped.
+        drop(unsafe { Obj::from_raw(NonNull::from(self)) });
+    }
+
+    fn flush(&self, tx: &Transaction) -> Result<()> {
         self.queued.set(false);
         tx.shared.cache.borrow_mut().bump(T::meta());
         let result = match self.state.get() {
             ObjState::New => flush_insert(self, tx),
-            ObjState::Loaded => flush_update(&self, tx),
-            ObjState::Deleted => flush_delete(&self, tx),
+            ObjState::Loaded => flush_update(self, tx),
+            ObjState::Deleted => flush_delete(self, tx),
             ObjState::Gone => Ok(()),
         };
         // Name the table written to where the database's message does not.
@@ -467,7 +523,7 @@ impl<T: Entity> Pending for ObjCell<T> {
     }
 }
 
-fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()> {
+fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect().syntax();
     let auto = meta.auto_column();
@@ -516,7 +572,11 @@ fn flush_insert<T: Entity>(cell: Rc<ObjCell<T>>, tx: &Transaction) -> Result<()>
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.read.set(0);
-    tx.shared.maps.borrow_mut().of::<T>().insert(Obj(cell));
+    tx.shared
+        .maps
+        .borrow_mut()
+        .of::<T>()
+        .insert(Obj::from_cell(cell));
     Ok(())
 }
 

@@ -5,11 +5,14 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
-use rusqlite::{ffi, Connection, OpenFlags, ToSql};
+use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, Statement, ToSql};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
+use crate::identity_map::FxBuild;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -18,9 +21,29 @@ const STATEMENT_CACHE: usize = 256;
 
 /// An open SQLite connection.
 pub(crate) struct SqliteConn {
-    conn: Connection,
+    // Declared before `conn`, so dropped (finalized) before the connection closes.
+    prepared: RefCell<Prepared>,
+    // Boxed: the prepared statements borrow it, so it must never move.
+    conn: Box<Connection>,
     pub(crate) statements: std::cell::Cell<u64>,
 }
+
+/// The connection's prepared statements, by SQL text.
+///
+/// rusqlite's own cache (`prepare_cached`) copies the SQL into a new `Arc<str>` and hashes it
+/// twice with SipHash on every use, which costs more than running a one-row statement; this
+/// one hashes the text once with the Fx hash and keeps the statement where it is.
+struct Prepared {
+    // `'static` stands for "as long as the `Box<Connection>` beside it": see `SqliteConn`.
+    map: HashMap<Box<str>, Statement<'static>, FxBuild>,
+}
+
+// SAFETY: the statements are used only through the `SqliteConn` that owns both them and the
+// connection they belong to, and that connection (`rusqlite::Connection: Send`) always moves
+// together with them; `SqliteConn` is not `Sync` (its `RefCell`s), so one thread at a time
+// uses the pair, which is what SQLite asks of a connection and its statements. rusqlite's own
+// statement cache is `Send` for the same reason.
+unsafe impl Send for Prepared {}
 
 /// A row being read.
 pub(crate) struct SqliteRow<'a>(&'a rusqlite::Row<'a>);
@@ -108,7 +131,6 @@ impl SqliteConn {
     }
 
     fn configure(conn: Connection) -> Result<Self> {
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(|e| map_error(e, None))?;
         rusqlite::vtab::array::load_module(&conn).map_err(|e| map_error(e, None))?;
@@ -116,28 +138,57 @@ impl SqliteConn {
         conn.execute_batch("PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;")
             .map_err(|e| map_error(e, None))?;
         Ok(SqliteConn {
-            conn,
+            prepared: RefCell::new(Prepared {
+                map: HashMap::default(),
+            }),
+            conn: Box::new(conn),
             statements: std::cell::Cell::new(0),
         })
     }
 
-    fn prepare(&self, sql: &str, params: &[Param<'_>]) -> Result<rusqlite::CachedStatement<'_>> {
+    /// Runs `f` on the prepared statement for `sql` with `params` bound: the connection's
+    /// cached statement, prepared on first use.
+    fn with_statement<R>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        f: impl FnOnce(&mut Statement<'_>) -> Result<R>,
+    ) -> Result<R> {
         self.statements.set(self.statements.get() + 1);
-        let mut stmt = self
-            .conn
-            .prepare_cached(sql)
-            .map_err(|e| map_error(e, None))?;
-        for (i, p) in params.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, Bind(*p))
-                .map_err(|e| map_error(e, None))?;
-        }
-        Ok(stmt)
+        // A statement run while another one's rows are being read (nothing in Colt does
+        // that today) gets a statement of its own instead of the busy cache.
+        let Ok(mut prepared) = self.prepared.try_borrow_mut() else {
+            let mut stmt = self.conn.prepare(sql).map_err(|e| map_error(e, None))?;
+            bind(&mut stmt, params)?;
+            return f(&mut stmt);
+        };
+        let stmt = match prepared.map.get_mut(sql) {
+            Some(stmt) => stmt,
+            None => {
+                let stmt = self
+                    .conn
+                    .prepare_with_flags(sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)
+                    .map_err(|e| map_error(e, None))?;
+                // SAFETY: the statement borrows `*self.conn`, a `Box<Connection>` that never
+                // moves and is never replaced, and `prepared` is dropped before it (field
+                // order), so the statement never outlives the connection. The `'static` is
+                // never handed out: callers get `&mut Statement<'_>` tied to `&self`.
+                let stmt: Statement<'static> = unsafe { std::mem::transmute(stmt) };
+                if prepared.map.len() >= STATEMENT_CACHE {
+                    prepared.map.clear();
+                }
+                prepared.map.entry(sql.into()).or_insert(stmt)
+            }
+        };
+        bind(stmt, params)?;
+        f(stmt)
     }
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let mut stmt = self.prepare(sql, params)?;
-        let n = stmt.raw_execute().map_err(|e| map_error(e, None))?;
-        Ok(n as u64)
+        self.with_statement(sql, params, |stmt| {
+            let n = stmt.raw_execute().map_err(|e| map_error(e, None))?;
+            Ok(n as u64)
+        })
     }
 
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
@@ -160,12 +211,13 @@ impl SqliteConn {
     where
         F: FnMut(&SqliteRow<'_>) -> Result<()>,
     {
-        let mut stmt = self.prepare(sql, params)?;
-        let mut rows = stmt.raw_query();
-        while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {
-            f(&SqliteRow(row))?;
-        }
-        Ok(())
+        self.with_statement(sql, params, |stmt| {
+            let mut rows = stmt.raw_query();
+            while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {
+                f(&SqliteRow(row))?;
+            }
+            Ok(())
+        })
     }
 
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
@@ -195,6 +247,23 @@ impl SqliteConn {
         }
         Ok((!cols.is_empty()).then_some(cols))
     }
+}
+
+/// Binds every parameter of a statement (all of them: a cached statement keeps the values of
+/// its previous run).
+fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
+    if stmt.parameter_count() != params.len() {
+        return Err(Error::Usage(format!(
+            "the statement takes {} parameters, {} were given",
+            stmt.parameter_count(),
+            params.len()
+        )));
+    }
+    for (i, p) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, Bind(*p))
+            .map_err(|e| map_error(e, None))?;
+    }
+    Ok(())
 }
 
 /// Turns a rusqlite error into Colt's; `table` is the table written to, if known.
