@@ -105,3 +105,40 @@ fn a_failed_transaction_releases_its_pending_objects() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[test]
+fn a_first_result_keeps_identity_without_a_lookup_per_row() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Category])?;
+        db.create_tables()?;
+        categories(&db, 50)?;
+        db.transaction(|tx| {
+            // The first result of an entity in a transaction is added without a map lookup
+            // per row; every later way of reaching the same rows must still find these objects.
+            let all = select!((c for c in Category).order_by(|c| c.id)).fetch(tx)?;
+            let one = select!(c for c in Category if c.name == "c0007").one(tx)?;
+            assert!(Obj::ptr_eq(&all[7], &one));
+            let got = tx.get::<Category>(all[30].key())?.expect("loaded");
+            assert!(Obj::ptr_eq(&all[30], &got));
+            let pairs = select!((c, c.name) for c in Category if c.name == "c0042").fetch(tx)?;
+            assert!(Obj::ptr_eq(&all[42], &pairs[0].0));
+            // A bulk delete marks the loaded objects of the rows it deleted.
+            let gone = select!(c for c in Category if c.name == "c0049").delete(tx)?;
+            assert_eq!(gone, 1);
+            assert!(all[49].is_deleted());
+            assert!(!all[48].is_deleted());
+            Ok(())
+        })?;
+        // In a new transaction: a filtered first result, then a wider one merged into it.
+        db.transaction(|tx| {
+            let first = select!(c for c in Category if c.name.starts_with("c00")).fetch(tx)?;
+            let again = select!(c for c in Category).fetch(tx)?;
+            assert_eq!(again.len(), 49);
+            for c in &first {
+                assert!(again.iter().any(|a| Obj::ptr_eq(a, c)));
+            }
+            Ok(())
+        })
+    })
+}

@@ -20,7 +20,7 @@ use crate::obj::{Obj, ObjCell};
 /// Cells in the first chunk of an entity in a transaction.
 const FIRST_CHUNK: usize = 4;
 /// The most cells in one chunk.
-const LARGEST_CHUNK: usize = 1024;
+const LARGEST_CHUNK: usize = 256;
 
 /// A block of cells.
 pub(crate) struct Chunk<T: Entity> {

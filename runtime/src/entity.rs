@@ -106,6 +106,8 @@ pub trait Entity: Sized + Clone + 'static {
     fn key(&self) -> Self::Key;
     /// The primary key as bind parameters, in key column order.
     fn key_params(key: &Self::Key) -> Vec<Value>;
+    /// Key column `i` of a primary key, borrowed (`Null` past the last).
+    fn key_ref(key: &Self::Key, i: usize) -> crate::ValueRef<'_>;
     /// Decodes all columns starting at position `offset` of the row.
     fn decode_row<R: RowAccess>(row: &R, offset: usize) -> Result<Self>;
     /// Borrows column `idx` for binding.

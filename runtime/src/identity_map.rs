@@ -72,6 +72,10 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 /// The objects of one entity loaded in one transaction.
 pub(crate) struct IdentityMap<T: Entity> {
     objects: HashMap<T::Key, Obj<T>, FxBuild>,
+    /// Objects of a result whose rows were known to be new and distinct, not hashed yet:
+    /// added to `objects` by the first use of the map that needs them (`indexed`), so that a
+    /// transaction that only reads a result never pays for hashing it.
+    unindexed: Vec<Obj<T>>,
     /// Where this transaction's new objects of `T` are placed.
     cells: ChunkCursor<T>,
 }
@@ -80,8 +84,26 @@ impl<T: Entity> IdentityMap<T> {
     fn new() -> Self {
         IdentityMap {
             objects: HashMap::default(),
+            unindexed: Vec::new(),
             cells: ChunkCursor::default(),
         }
+    }
+
+    /// Whether no object of `T` is loaded in this transaction.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.objects.is_empty() && self.unindexed.is_empty()
+    }
+
+    /// The map by key, with every object in it.
+    fn indexed(&mut self) -> &mut HashMap<T::Key, Obj<T>, FxBuild> {
+        if !self.unindexed.is_empty() {
+            self.objects.reserve(self.unindexed.len());
+            for obj in self.unindexed.drain(..) {
+                let key = obj.cell().value.borrow().key();
+                self.objects.insert(key, obj);
+            }
+        }
+        &mut self.objects
     }
 
     /// A new object, not in the map (yet).
@@ -90,21 +112,31 @@ impl<T: Entity> IdentityMap<T> {
             .alloc(|at, chunk| Obj::cell_at(at, chunk, value, state, tx))
     }
 
-    pub(crate) fn get(&self, key: &T::Key) -> Option<&Obj<T>> {
-        self.objects.get(key)
+    pub(crate) fn get(&mut self, key: &T::Key) -> Option<&Obj<T>> {
+        self.indexed().get(key)
     }
 
     pub(crate) fn insert(&mut self, obj: Obj<T>) {
         let key = obj.cell().value.borrow().key();
-        self.objects.insert(key, obj);
+        self.indexed().insert(key, obj);
     }
 
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &T::Key> {
-        self.objects.keys()
+    pub(crate) fn keys(&mut self) -> impl Iterator<Item = &T::Key> {
+        self.indexed().keys()
     }
 
     pub(crate) fn remove(&mut self, key: &T::Key) {
-        self.objects.remove(key);
+        self.indexed().remove(key);
+    }
+
+    /// Takes a row of a result whose rows are distinct objects, into a map that was empty when
+    /// the result began: a new object, kept without hashing (see `unindexed`).
+    pub(crate) fn add_distinct(&mut self, fresh: T, tx: &Weak<TxShared>) -> Obj<T> {
+        let obj = self
+            .cells
+            .alloc(|at, chunk| Obj::cell_at(at, chunk, fresh, ObjState::Loaded, tx.clone()));
+        self.unindexed.push(obj.clone());
+        obj
     }
 
     /// Takes a freshly read row: the mapped object for its key, refreshed, or a new object.
@@ -113,6 +145,7 @@ impl<T: Entity> IdentityMap<T> {
     /// transaction read must still hold what was read (else `UnrepeatableRead`); everything
     /// else takes the database's value.
     pub(crate) fn merge(&mut self, fresh: T, tx: &Weak<TxShared>) -> Result<Obj<T>> {
+        self.indexed();
         let obj = match self.objects.entry(fresh.key()) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(v) => {
@@ -168,35 +201,35 @@ impl<T: Entity> IdentityMap<T> {
     /// Room for `rows` more objects (a call site's previous result size), so that a large
     /// result does not rehash the map as it comes in.
     pub(crate) fn reserve(&mut self, rows: usize) {
-        self.objects.reserve(rows);
+        if self.unindexed.is_empty() {
+            self.objects.reserve(rows);
+        } else {
+            self.unindexed.reserve(rows);
+        }
     }
 }
 
 /// What the transaction does to the loaded objects of an entity it knows only by metadata
 /// (cascades and `SET NULL`s reach entities by their relationships, not their types).
 pub(crate) trait AnyMap: Any {
-    fn as_any_mut(&mut self) -> &mut dyn Any;
     fn meta(&self) -> &'static crate::EntityMeta;
     /// The row with this (single-column) key is gone from the database.
     fn forget(&mut self, key: &crate::Value);
     /// Rows whose `column` held `owner` now hold NULL there.
     fn null_column(&mut self, column: usize, owner: &crate::Value);
     /// The non-NULL values of `column` among the loaded objects.
-    fn column_values(&self, column: usize, out: &mut Vec<crate::Value>);
+    fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// Whether an object with this (single-column) key is loaded.
-    fn has_key(&self, key: &crate::Value) -> bool;
+    fn has_key(&mut self, key: &crate::Value) -> bool;
 }
 
 impl<T: Entity> AnyMap for IdentityMap<T> {
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
     fn meta(&self) -> &'static crate::EntityMeta {
         T::meta()
     }
     fn forget(&mut self, key: &crate::Value) {
         let found: Vec<T::Key> = self
-            .objects
+            .indexed()
             .keys()
             .filter(|k| T::key_params(k).first() == Some(key))
             .cloned()
@@ -207,8 +240,8 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             }
         }
     }
-    fn column_values(&self, column: usize, out: &mut Vec<crate::Value>) {
-        for obj in self.objects.values() {
+    fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>) {
+        for obj in self.indexed().values() {
             if let Ok(v) = obj.cell().value.try_borrow() {
                 let value = v.column_ref(column);
                 if value != crate::ValueRef::Null {
@@ -217,13 +250,13 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             }
         }
     }
-    fn has_key(&self, key: &crate::Value) -> bool {
-        self.objects
+    fn has_key(&mut self, key: &crate::Value) -> bool {
+        self.indexed()
             .keys()
             .any(|k| T::key_params(k).first() == Some(key))
     }
     fn null_column(&mut self, column: usize, owner: &crate::Value) {
-        for obj in self.objects.values() {
+        for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
                 continue;
             };
@@ -253,16 +286,15 @@ impl IdentityMaps {
         let entry = &mut self.maps[slot];
         let id = TypeId::of::<IdentityMap<T>>();
         // The slot is the entity's, so it holds its map once made.
-        if !matches!(entry, Some((found, _)) if *found == id) {
-            *entry = Some((id, Box::new(IdentityMap::<T>::new())));
-        }
-        match entry
-            .as_mut()
-            .and_then(|(_, m)| m.as_any_mut().downcast_mut::<IdentityMap<T>>())
-        {
-            Some(map) => map,
-            None => unreachable!("the slot was just filled with an IdentityMap<T>"),
-        }
+        let map: &mut Box<dyn AnyMap> = match entry {
+            Some((found, map)) if *found == id => map,
+            _ => &mut entry.insert((id, Box::new(IdentityMap::<T>::new()))).1,
+        };
+        let map: *mut dyn AnyMap = &mut **map;
+        // SAFETY: the `TypeId` beside the box is that of the value it was made with (just
+        // above), and it is `IdentityMap<T>`'s: the cast is `downcast_mut` without the two
+        // virtual calls of `Any` (this runs once per row read).
+        unsafe { &mut *map.cast::<IdentityMap<T>>() }
     }
 
     /// The keys of `target` that loaded objects refer to (by a reference column) and that are
@@ -272,17 +304,17 @@ impl IdentityMaps {
         target: &'static crate::EntityMeta,
     ) -> Vec<crate::Value> {
         let mut wanted = Vec::new();
-        for (_, map) in self.maps.iter().flatten() {
+        for (_, map) in self.maps.iter_mut().flatten() {
             for rel in map.meta().relations {
                 if let (Some(column), true) = (rel.column, std::ptr::eq((rel.target)(), target)) {
                     map.column_values(column, &mut wanted);
                 }
             }
         }
-        let loaded = self.by_meta(target);
+        let mut loaded = self.by_meta(target);
         let mut out: Vec<crate::Value> = Vec::new();
         for v in wanted {
-            let known = loaded.as_ref().is_some_and(|m| m.has_key(&v));
+            let known = loaded.as_mut().is_some_and(|m| m.has_key(&v));
             if !known && !out.contains(&v) {
                 out.push(v);
             }

@@ -314,6 +314,21 @@ impl Clone for Plan {
 }
 
 impl Plan {
+    /// Whether every row of the result is a different row of one table: the projection is
+    /// one query variable, and every other table of the query is reached by navigation (which
+    /// never repeats rows) or belongs to a sub-query.
+    pub(crate) fn distinct_objects(&self) -> bool {
+        let [ProjItem::Entity(s)] = self.projection.as_slice() else {
+            return false;
+        };
+        let s = *s as usize;
+        self.sources
+            .iter()
+            .enumerate()
+            .all(|(i, src)| src.scope != 0 || !src.variable || i == s)
+            && self.sources.get(s).is_some_and(|src| src.scope == 0)
+    }
+
     /// An empty plan over the given variables.
     pub fn new(sources: Vec<Source>) -> Self {
         Plan {

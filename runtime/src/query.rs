@@ -222,7 +222,8 @@ impl<R> Query<R> {
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(1 << 16);
         let mut out = Vec::new();
-        tx.decode_rows_with(&sql, &params, |t: T, cx: &mut DecodeCx<'_>| {
+        let distinct = T::IS_OBJECT && self.plan.distinct_objects();
+        tx.decode_rows_with(&sql, &params, distinct, |t: T, cx: &mut DecodeCx<'_>| {
             if out.len() == LARGE && hint > LARGE {
                 T::reserve(cx, hint - LARGE);
                 out.reserve(hint - LARGE);
@@ -426,6 +427,9 @@ pub trait FromRow: Sized + Clone + 'static {
 
     /// Makes room for `rows` more rows where decoding keeps them (the identity map).
     fn reserve(_cx: &mut DecodeCx<'_>, _rows: usize) {}
+
+    /// Whether the row is one entity object (`Obj<T>`).
+    const IS_OBJECT: bool = false;
 }
 
 /// What decoding one result needs besides its rows: the transaction's identity maps, borrowed
@@ -434,6 +438,19 @@ pub struct DecodeCx<'t> {
     tx: &'t Transaction,
     maps: Option<std::cell::RefMut<'t, IdentityMaps>>,
     weak: Option<std::rc::Weak<TxShared>>,
+    distinct: Distinct,
+}
+
+/// Whether the objects of a result can skip the identity map's lookup.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Distinct {
+    /// No: rows go through `IdentityMap::merge`.
+    No,
+    /// The rows are distinct objects of one entity; yes if its map is empty when the first
+    /// row comes.
+    Asked,
+    /// Yes: every row is a new object (`IdentityMap::add_distinct`).
+    Yes,
 }
 
 impl<'t> DecodeCx<'t> {
@@ -442,21 +459,36 @@ impl<'t> DecodeCx<'t> {
             tx,
             maps: None,
             weak: None,
+            distinct: Distinct::No,
         }
     }
 
-    /// The identity map of `T` and the transaction objects point back to.
+    /// Declares the rows distinct objects of one entity (see `Plan::distinct_objects`).
+    pub(crate) fn rows_are_distinct_objects(&mut self) {
+        self.distinct = Distinct::Asked;
+    }
+
+    /// The identity map of `T`, the transaction objects point back to, and whether the row
+    /// is a new object for certain.
     #[inline]
-    fn map<T: Entity>(&mut self) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>)> {
+    fn map<T: Entity>(&mut self) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>, bool)> {
         if self.maps.is_none() {
-            let maps = self.tx.shared.maps.try_borrow_mut().map_err(|_| {
+            let mut maps = self.tx.shared.maps.try_borrow_mut().map_err(|_| {
                 Error::Usage("the transaction's objects are busy in another operation".into())
             })?;
+            if self.distinct == Distinct::Asked {
+                self.distinct = if maps.of::<T>().is_empty() {
+                    Distinct::Yes
+                } else {
+                    Distinct::No
+                };
+            }
             self.maps = Some(maps);
             self.weak = Some(self.tx.weak());
         }
+        let distinct = self.distinct == Distinct::Yes;
         match (&mut self.maps, &self.weak) {
-            (Some(maps), Some(weak)) => Ok((maps.of::<T>(), weak)),
+            (Some(maps), Some(weak)) => Ok((maps.of::<T>(), weak, distinct)),
             _ => unreachable!("both were set above"),
         }
     }
@@ -477,8 +509,10 @@ impl<T: SqlType> FromRow for T {
 }
 
 impl<T: Entity> FromRow for Obj<T> {
+    const IS_OBJECT: bool = true;
+
     fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
-        if let Ok((map, _)) = cx.map::<T>() {
+        if let Ok((map, _, _)) = cx.map::<T>() {
             map.reserve(rows);
         }
     }
@@ -487,8 +521,12 @@ impl<T: Entity> FromRow for Obj<T> {
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, cx: &mut DecodeCx<'_>) -> Result<Self> {
         let fresh = T::decode_row(row, *idx)?;
         *idx += T::meta().columns.len();
-        let (map, weak) = cx.map::<T>()?;
-        map.merge(fresh, weak)
+        let (map, weak, distinct) = cx.map::<T>()?;
+        if distinct {
+            Ok(map.add_distinct(fresh, weak))
+        } else {
+            map.merge(fresh, weak)
+        }
     }
 }
 

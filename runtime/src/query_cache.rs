@@ -12,6 +12,10 @@ use crate::value::Value;
 
 /// How many results one transaction keeps.
 const CAPACITY: usize = 256;
+/// The largest result kept, in rows. Keeping a result costs a second list of its rows for
+/// the rest of the transaction; re-running a large query is rare, and when it happens the
+/// identity map still returns the same objects (and checks what was read).
+pub(crate) const LARGEST: usize = 1000;
 
 struct Entry {
     key: SqlKey,
@@ -80,6 +84,9 @@ impl QueryCache {
         params: Vec<Value>,
         rows: &[T],
     ) {
+        if rows.len() > LARGEST {
+            return;
+        }
         if self.len >= CAPACITY {
             self.entries.clear();
             self.len = 0;

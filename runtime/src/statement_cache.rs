@@ -58,6 +58,8 @@ pub struct MetaCache {
     /// Get, insert and referenced-by-list, per dialect: the statements run once per object,
     /// read without a lock.
     fixed: [OnceLock<Arc<str>>; 6],
+    /// The columns an `INSERT` writes (all but an `auto` key and virtual columns).
+    insert_columns: OnceLock<Box<[usize]>>,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
 
@@ -79,6 +81,7 @@ impl MetaCache {
         MetaCache {
             slot: OnceLock::new(),
             fixed: [const { OnceLock::new() }; 6],
+            insert_columns: OnceLock::new(),
             statements: Mutex::new(Vec::new()),
         }
     }
@@ -88,6 +91,11 @@ impl MetaCache {
         *self
             .slot
             .get_or_init(|| NEXT_SLOT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The columns an `INSERT` of the entity writes, worked out on first use.
+    pub(crate) fn insert_columns(&self, make: impl FnOnce() -> Box<[usize]>) -> &[usize] {
+        self.insert_columns.get_or_init(make)
     }
 
     /// The statement of this shape, rendered on first use.

@@ -244,15 +244,16 @@ impl Transaction {
         let sql = T::meta()
             .cache
             .statement(StatementKey::Get(d), || get_sql::<T>(d));
-        let values = T::key_params(&key);
-        let mut found = None;
-        if let [one] = values.as_slice() {
-            self.decode_rows(&sql, &[Param::Owned(one)], |o: Obj<T>| found = Some(o))?;
+        let width = T::meta().primary_key.len();
+        if width == 1 {
+            let params = [Param::Borrowed(T::key_ref(&key, 0))];
+            self.decode_first(&sql, &params)
         } else {
-            let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
-            self.decode_rows(&sql, &params, |o: Obj<T>| found = Some(o))?;
+            let params: Vec<Param<'_>> = (0..width)
+                .map(|i| Param::Borrowed(T::key_ref(&key, i)))
+                .collect();
+            self.decode_first(&sql, &params)
         }
-        Ok(found)
     }
 
     /// Loads the object a reference points at. On a miss it loads, in one query, every object
@@ -321,19 +322,19 @@ impl Transaction {
     /// [`Error::TransactionClosed`]; a constraint violation (the transaction is then rolled
     /// back and closed, as for any failed flush).
     pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
-        self.check_open()?;
+        // Earlier changes first, in order.
+        self.flush()?;
         let obj = self.shared.maps.borrow_mut().of::<T>().alloc(
             value,
             ObjState::New,
             Rc::downgrade(&self.shared),
         );
-        obj.cell().queued.set(true);
-        self.shared
-            .pending
-            .borrow_mut()
-            .push(PendingObj::new(obj.clone()));
-        self.flush()?;
-        Ok(obj)
+        // Written now, without a stay in the pending list.
+        let result = self.ensure_writing().and_then(|()| obj.cell().flush(self));
+        if result.is_err() {
+            self.abort();
+        }
+        result.map(|()| obj)
     }
 
     /// Runs a raw SQL statement with the backend's own placeholders (`?` on SQLite) and
@@ -385,20 +386,42 @@ impl Transaction {
         params: &[Param<'_>],
         mut each: impl FnMut(T),
     ) -> Result<()> {
-        self.decode_rows_with(sql, params, |t, _| each(t))
+        self.decode_rows_with(sql, params, false, |t, _| each(t))
+    }
+
+    /// Runs a query that returns at most one row (by primary key) and decodes it, without
+    /// stepping on to confirm there is no second.
+    fn decode_first<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
+        let mut found = None;
+        let mut sink = DecodeRows {
+            cx: DecodeCx::new(self),
+            each: |t, _: &mut DecodeCx<'_>| found = Some(t),
+            first_only: true,
+            _row: std::marker::PhantomData,
+        };
+        self.conn()?.query(sql, params, &mut sink)?;
+        drop(sink);
+        Ok(found)
     }
 
     /// Runs a query and decodes each row as `T`; `each` also gets the decoding state.
+    /// `distinct`: the rows are distinct objects of one entity (`Plan::distinct_objects`).
     pub(crate) fn decode_rows_with<T: FromRow>(
         &self,
         sql: &str,
         params: &[Param<'_>],
+        distinct: bool,
         each: impl FnMut(T, &mut DecodeCx<'_>),
     ) -> Result<()> {
         let conn = self.conn()?;
+        let mut cx = DecodeCx::new(self);
+        if distinct {
+            cx.rows_are_distinct_objects();
+        }
         let mut sink = DecodeRows {
-            cx: DecodeCx::new(self),
+            cx,
             each,
+            first_only: false,
             _row: std::marker::PhantomData,
         };
         conn.query(sql, params, &mut sink)
@@ -413,6 +436,8 @@ impl Transaction {
 struct DecodeRows<'t, T, F> {
     cx: DecodeCx<'t>,
     each: F,
+    /// Stop after the first row.
+    first_only: bool,
     _row: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -422,6 +447,10 @@ impl<T: FromRow, F: FnMut(T, &mut DecodeCx<'_>)> RowSink for DecodeRows<'_, T, F
         let t = T::from_row(row, &mut 0, &mut self.cx)?;
         (self.each)(t, &mut self.cx);
         Ok(())
+    }
+
+    fn wants_more(&self) -> bool {
+        !self.first_only
     }
 }
 
@@ -527,9 +556,11 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect().syntax();
     let auto = meta.auto_column();
-    let cols: Vec<usize> = (0..meta.columns.len())
-        .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
-        .collect();
+    let cols = meta.cache.insert_columns(|| {
+        (0..meta.columns.len())
+            .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
+            .collect()
+    });
     let sql = statement(meta, StatementKey::Insert(tx.dialect()), || {
         let mut sql = String::from("INSERT INTO ");
         quote(&mut sql, meta.table);
@@ -560,11 +591,22 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     });
     let generated = {
         let value = cell.value.borrow();
-        let params: Vec<Param<'_>> = cols
-            .iter()
-            .map(|&i| Param::Borrowed(value.column_ref(i)))
-            .collect();
-        tx.conn()?.insert(&sql, &params, auto.is_some())?
+        let conn = tx.conn()?;
+        // Most entities have few columns: their parameters stay on the stack.
+        const ON_STACK: usize = 16;
+        if cols.len() <= ON_STACK {
+            let mut params = [Param::Borrowed(crate::ValueRef::Null); ON_STACK];
+            for (p, &i) in params.iter_mut().zip(cols) {
+                *p = Param::Borrowed(value.column_ref(i));
+            }
+            conn.insert(&sql, &params[..cols.len()], auto.is_some())?
+        } else {
+            let params: Vec<Param<'_>> = cols
+                .iter()
+                .map(|&i| Param::Borrowed(value.column_ref(i)))
+                .collect();
+            conn.insert(&sql, &params, auto.is_some())?
+        }
     };
     if let Some(id) = generated {
         cell.value.borrow_mut().set_auto_key(id)?;

@@ -194,19 +194,25 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let pk_fields: Vec<&Field> = fields.iter().filter(|f| f.primary_key).collect();
     let pk_idents: Vec<&syn::Ident> = pk_fields.iter().map(|f| f.ident).collect();
     let pk_tys: Vec<&syn::Type> = pk_fields.iter().map(|f| f.ty).collect();
-    let (key_ty, key_expr, key_params) = if pk_fields.len() == 1 {
+    let (key_ty, key_expr, key_params, key_ref) = if pk_fields.len() == 1 {
         let (i, t) = (pk_idents[0], pk_tys[0]);
         (
             quote!(#t),
             quote!(::core::clone::Clone::clone(&self.#i)),
             quote!(::std::vec![#p::SqlType::to_value_ref(key).to_owned_value()]),
+            quote!(#p::SqlType::to_value_ref(key)),
         )
     } else {
         let n: Vec<syn::Index> = (0..pk_fields.len()).map(syn::Index::from).collect();
+        let at: Vec<usize> = (0..pk_fields.len()).collect();
         (
             quote!((#(#pk_tys,)*)),
             quote!((#(::core::clone::Clone::clone(&self.#pk_idents),)*)),
             quote!(::std::vec![#(#p::SqlType::to_value_ref(&key.#n).to_owned_value()),*]),
+            quote!(match i {
+                #(#at => #p::SqlType::to_value_ref(&key.#n),)*
+                _ => #p::ValueRef::Null,
+            }),
         )
     };
     let qualified: Vec<String> = cols
@@ -467,6 +473,12 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
 
             fn key_params(key: &Self::Key) -> ::std::vec::Vec<#p::Value> {
                 #key_params
+            }
+
+            #[inline]
+            fn key_ref(key: &Self::Key, i: usize) -> #p::ValueRef<'_> {
+                let _ = i;
+                #key_ref
             }
 
             #[inline]

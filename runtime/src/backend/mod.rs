@@ -23,6 +23,12 @@ pub(crate) enum Param<'a> {
 pub(crate) trait RowSink {
     /// Takes one row.
     fn row<R: RowAccess>(&mut self, row: &R) -> Result<()>;
+
+    /// Whether to read another row (a sink that knows it has all it needs says no, and the
+    /// statement stops there).
+    fn wants_more(&self) -> bool {
+        true
+    }
 }
 
 /// One open connection.
@@ -73,8 +79,14 @@ impl Conn {
         sink: &mut S,
     ) -> Result<()> {
         match self {
-            Conn::Sqlite(c) => c.query(sql, params, |row| sink.row(row)),
-            Conn::Postgres(c) => c.query(sql, params, |row| sink.row(row)),
+            Conn::Sqlite(c) => c.query(sql, params, |row| {
+                sink.row(row)?;
+                Ok(sink.wants_more())
+            }),
+            Conn::Postgres(c) => c.query(sql, params, |row| {
+                sink.row(row)?;
+                Ok(sink.wants_more())
+            }),
         }
     }
 

@@ -141,14 +141,14 @@ impl PgConn {
             if let ValueRef::Int(i) = row.value(0)? {
                 key = Some(i);
             }
-            Ok(())
+            Ok(true)
         })?;
         Ok(key)
     }
 
     pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], mut f: F) -> Result<()>
     where
-        F: FnMut(&PgRow<'_>) -> Result<()>,
+        F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
         let stmt = self.statement(sql)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
@@ -160,7 +160,9 @@ impl PgConn {
             .query(&stmt, &refs)
             .map_err(|e| map_error(e, None))?;
         for row in &rows {
-            f(&PgRow(row))?;
+            if !f(&PgRow(row))? {
+                break;
+            }
         }
         Ok(())
     }
@@ -189,7 +191,7 @@ impl PgConn {
                 not_null: flag(2),
                 primary_key: flag(3),
             });
-            Ok(())
+            Ok(true)
         })?;
         Ok((!cols.is_empty()).then_some(cols))
     }

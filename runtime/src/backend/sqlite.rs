@@ -35,7 +35,40 @@ pub(crate) struct SqliteConn {
 /// one hashes the text once with the Fx hash and keeps the statement where it is.
 struct Prepared {
     // `'static` stands for "as long as the `Box<Connection>` beside it": see `SqliteConn`.
-    map: HashMap<Box<str>, Statement<'static>, FxBuild>,
+    statements: Vec<(Box<str>, Statement<'static>)>,
+    /// Positions in `statements` by SQL text.
+    by_sql: HashMap<Box<str>, usize, FxBuild>,
+    /// The address and length of the SQL text used last and its position: a loop running one
+    /// statement (Colt's SQL texts are kept, so the address repeats) compares the text
+    /// instead of hashing it.
+    last: Option<(*const u8, usize, usize)>,
+}
+
+impl Prepared {
+    /// The position of the statement for `sql`, if prepared.
+    fn find(&mut self, sql: &str) -> Option<usize> {
+        if let Some((ptr, len, at)) = self.last {
+            // The address alone could be a new text at a freed one's address: compare.
+            if ptr == sql.as_ptr() && len == sql.len() && &*self.statements[at].0 == sql {
+                return Some(at);
+            }
+        }
+        let at = *self.by_sql.get(sql)?;
+        self.last = Some((sql.as_ptr(), sql.len(), at));
+        Some(at)
+    }
+
+    fn add(&mut self, sql: &str, stmt: Statement<'static>) -> usize {
+        if self.statements.len() >= STATEMENT_CACHE {
+            self.statements.clear();
+            self.by_sql.clear();
+        }
+        let at = self.statements.len();
+        self.statements.push((sql.into(), stmt));
+        self.by_sql.insert(sql.into(), at);
+        self.last = Some((sql.as_ptr(), sql.len(), at));
+        at
+    }
 }
 
 // SAFETY: the statements are used only through the `SqliteConn` that owns both them and the
@@ -139,7 +172,9 @@ impl SqliteConn {
             .map_err(|e| map_error(e, None))?;
         Ok(SqliteConn {
             prepared: RefCell::new(Prepared {
-                map: HashMap::default(),
+                statements: Vec::new(),
+                by_sql: HashMap::default(),
+                last: None,
             }),
             conn: Box::new(conn),
             statements: std::cell::Cell::new(0),
@@ -162,8 +197,8 @@ impl SqliteConn {
             bind(&mut stmt, params)?;
             return f(&mut stmt);
         };
-        let stmt = match prepared.map.get_mut(sql) {
-            Some(stmt) => stmt,
+        let at = match prepared.find(sql) {
+            Some(at) => at,
             None => {
                 let stmt = self
                     .conn
@@ -174,12 +209,10 @@ impl SqliteConn {
                 // order), so the statement never outlives the connection. The `'static` is
                 // never handed out: callers get `&mut Statement<'_>` tied to `&self`.
                 let stmt: Statement<'static> = unsafe { std::mem::transmute(stmt) };
-                if prepared.map.len() >= STATEMENT_CACHE {
-                    prepared.map.clear();
-                }
-                prepared.map.entry(sql.into()).or_insert(stmt)
+                prepared.add(sql, stmt)
             }
         };
+        let stmt = &mut prepared.statements[at].1;
         bind(stmt, params)?;
         f(stmt)
     }
@@ -206,15 +239,17 @@ impl SqliteConn {
         Ok(auto.then(|| self.conn.last_insert_rowid()))
     }
 
-    /// Runs a query and hands each row to `f`.
+    /// Runs a query and hands each row to `f`, until it returns `false`.
     pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], mut f: F) -> Result<()>
     where
-        F: FnMut(&SqliteRow<'_>) -> Result<()>,
+        F: FnMut(&SqliteRow<'_>) -> Result<bool>,
     {
         self.with_statement(sql, params, |stmt| {
             let mut rows = stmt.raw_query();
             while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {
-                f(&SqliteRow(row))?;
+                if !f(&SqliteRow(row))? {
+                    break;
+                }
             }
             Ok(())
         })
