@@ -199,12 +199,12 @@ impl<T: Entity> IdentityMap<T> {
     }
 
     /// Room for `rows` more objects (a call site's previous result size), so that a large
-    /// result does not rehash the map as it comes in.
-    pub(crate) fn reserve(&mut self, rows: usize) {
-        if self.unindexed.is_empty() {
-            self.objects.reserve(rows);
-        } else {
+    /// result does not rehash the map as it comes in; `distinct`: they come by `add_distinct`.
+    pub(crate) fn reserve(&mut self, rows: usize, distinct: bool) {
+        if distinct {
             self.unindexed.reserve(rows);
+        } else {
+            self.objects.reserve(rows);
         }
     }
 }

@@ -214,19 +214,24 @@ impl<R> Query<R> {
         }
         let sql = self.plan.sql(key);
         let params = self.bound(limit);
-        // Once a result turns out large, make room for as many rows as the call site's
-        // previous run returned (small results pay nothing for it).
+        // Room for as many rows as the call site's previous run returned: at once for a
+        // small result, and once a result turns out large for a large one (so that a call
+        // site whose results vary does not reserve much for nothing).
         let hint = self
             .plan
             .rows_hint
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(1 << 16);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(hint.min(LARGE));
         let distinct = T::IS_OBJECT && self.plan.distinct_objects();
         tx.decode_rows_with(&sql, &params, distinct, |t: T, cx: &mut DecodeCx<'_>| {
-            if out.len() == LARGE && hint > LARGE {
-                T::reserve(cx, hint - LARGE);
-                out.reserve(hint - LARGE);
+            match out.len() {
+                0 => T::reserve(cx, hint.min(LARGE)),
+                LARGE if hint > LARGE => {
+                    T::reserve(cx, hint - LARGE);
+                    out.reserve(hint - LARGE);
+                }
+                _ => {}
             }
             out.push(t)
         })
@@ -512,8 +517,8 @@ impl<T: Entity> FromRow for Obj<T> {
     const IS_OBJECT: bool = true;
 
     fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
-        if let Ok((map, _, _)) = cx.map::<T>() {
-            map.reserve(rows);
+        if let Ok((map, _, distinct)) = cx.map::<T>() {
+            map.reserve(rows, distinct);
         }
     }
 

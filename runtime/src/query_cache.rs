@@ -1,65 +1,76 @@
 //! The result cache of a transaction (PonyORM's query cache): the same query with the same
 //! parameters, run again with no change in between to an entity it reads, does not go to the
-//! database. Every write bumps the version of the entity written; raw SQL bumps them all.
+//! database. Every write stamps the entity written; raw SQL stamps them all.
+//!
+//! A kept result is fresh when no entity its plan reads was stamped after it was kept. The
+//! plan is the key, so its entities need not be copied into the entry: keeping a result costs
+//! the copy of its rows and parameters, nothing else.
 
 use std::any::Any;
-use std::collections::HashMap;
 
 use crate::entity::EntityMeta;
-use crate::identity_map::FxBuild;
 use crate::plan::{Plan, SqlKey};
 use crate::value::Value;
 
-/// How many results one transaction keeps.
-const CAPACITY: usize = 256;
+/// How many results one transaction keeps (a lookup scans them: they are few in a typical
+/// transaction, and a loop running one query with ever new parameters starts over at this).
+const CAPACITY: usize = 64;
 /// The largest result kept, in rows. Keeping a result costs a second list of its rows for
 /// the rest of the transaction; re-running a large query is rare, and when it happens the
 /// identity map still returns the same objects (and checks what was read).
 pub(crate) const LARGEST: usize = 1000;
 
 struct Entry {
+    plan: *const Plan,
     key: SqlKey,
     params: Vec<Value>,
-    /// The versions of the entities read, when the rows were read.
-    seen: Vec<(usize, u64)>,
-    epoch: u64,
+    /// The stamp current when the rows were read.
+    stamp: u64,
     rows: Box<dyn Any>,
 }
 
 /// Results by call-site plan.
 #[derive(Default)]
 pub(crate) struct QueryCache {
-    entries: HashMap<usize, Vec<Entry>, FxBuild>,
-    len: usize,
-    versions: HashMap<usize, u64, FxBuild>,
-    /// Bumped by changes Colt cannot attribute to an entity (raw SQL).
-    epoch: u64,
-}
-
-fn id(meta: &EntityMeta) -> usize {
-    meta as *const EntityMeta as usize
+    entries: Vec<Entry>,
+    /// Counts writes: every write takes the next stamp.
+    clock: u64,
+    /// The stamp of the last write to each entity (by metadata address); few entities are
+    /// written in one transaction, so a list.
+    written: Vec<(*const EntityMeta, u64)>,
+    /// The stamp of the last change Colt cannot attribute to an entity (raw SQL).
+    all_written: u64,
 }
 
 impl QueryCache {
     /// `meta`'s rows changed.
     pub(crate) fn bump(&mut self, meta: &EntityMeta) {
-        *self.versions.entry(id(meta)).or_insert(0) += 1;
+        self.clock += 1;
+        let id: *const EntityMeta = meta;
+        match self.written.iter_mut().find(|(m, _)| *m == id) {
+            Some((_, stamp)) => *stamp = self.clock,
+            None => self.written.push((id, self.clock)),
+        }
     }
 
     /// Anything may have changed.
     pub(crate) fn bump_all(&mut self) {
-        self.epoch += 1;
+        self.clock += 1;
+        self.all_written = self.clock;
     }
 
-    fn version(&self, meta: &EntityMeta) -> u64 {
-        self.versions.get(&id(meta)).copied().unwrap_or(0)
-    }
-
-    fn fresh(&self, e: &Entry) -> bool {
-        e.epoch == self.epoch
-            && e.seen
+    /// Whether rows of `plan` read at `stamp` may still be served.
+    fn fresh(&self, plan: &Plan, stamp: u64) -> bool {
+        if self.all_written > stamp {
+            return false;
+        }
+        plan.sources.iter().all(|s| {
+            let id: *const EntityMeta = s.entity;
+            !self
+                .written
                 .iter()
-                .all(|(m, v)| self.versions.get(m).copied().unwrap_or(0) == *v)
+                .any(|(m, written)| *m == id && *written > stamp)
+        })
     }
 
     /// The rows kept for this statement and these parameters, if nothing they read changed.
@@ -69,10 +80,17 @@ impl QueryCache {
         key: SqlKey,
         params: &[Value],
     ) -> Option<Vec<T>> {
-        let entries = self.entries.get(&(plan as *const Plan as usize))?;
-        let e = entries
+        if self.entries.is_empty() {
+            return None;
+        }
+        let e = self
+            .entries
             .iter()
-            .find(|e| e.key == key && e.params == params && self.fresh(e))?;
+            .rev()
+            .find(|e| std::ptr::eq(e.plan, plan) && e.key == key && e.params == params)?;
+        if !self.fresh(plan, e.stamp) {
+            return None;
+        }
         e.rows.downcast_ref::<Vec<T>>().cloned()
     }
 
@@ -87,32 +105,27 @@ impl QueryCache {
         if rows.len() > LARGEST {
             return;
         }
-        if self.len >= CAPACITY {
-            self.entries.clear();
-            self.len = 0;
-        }
-        let seen = plan
-            .sources
-            .iter()
-            .map(|s| (id(s.entity), self.version(s.entity)))
-            .collect();
-        let list = self
-            .entries
-            .entry(plan as *const Plan as usize)
-            .or_default();
-        list.retain(|e| !(e.key == key && e.params == params));
-        list.push(Entry {
+        let entry = Entry {
+            plan,
             key,
             params,
-            seen,
-            epoch: self.epoch,
+            stamp: self.clock,
             rows: Box::new(rows.to_vec()),
-        });
-        self.len += 1;
+        };
+        let same =
+            |e: &Entry| std::ptr::eq(e.plan, plan) && e.key == key && e.params == entry.params;
+        if let Some(old) = self.entries.iter_mut().find(|e| same(e)) {
+            *old = entry;
+            return;
+        }
+        if self.entries.len() >= CAPACITY {
+            self.entries.clear();
+        }
+        self.entries.push(entry);
     }
 
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
-        self.len = 0;
+        self.written.clear();
     }
 }
