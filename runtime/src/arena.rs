@@ -16,6 +16,8 @@ use std::ptr::NonNull;
 
 use crate::entity::Entity;
 use crate::obj::{Obj, ObjCell};
+use crate::transaction::TxShared;
+use std::rc::Weak;
 
 /// Cells in the first chunk of an entity in a transaction.
 const FIRST_CHUNK: usize = 4;
@@ -26,6 +28,8 @@ const LARGEST_CHUNK: usize = 256;
 pub(crate) struct Chunk<T: Entity> {
     /// Live cells, plus one while a cursor fills the chunk.
     live: Cell<usize>,
+    /// The transaction of every object in the chunk.
+    tx: Weak<TxShared>,
     /// The cells (a leaked `Box<[MaybeUninit<ObjCell<T>>]>`), reached only by raw pointer:
     /// a `&mut` to the whole block would alias the `&ObjCell`s handed out.
     cells: NonNull<MaybeUninit<ObjCell<T>>>,
@@ -43,6 +47,10 @@ impl<T: Entity> Drop for Chunk<T> {
 }
 
 impl<T: Entity> Chunk<T> {
+    pub(crate) fn tx(&self) -> &Weak<TxShared> {
+        &self.tx
+    }
+
     /// Gives up one count of the chunk; frees it with the last.
     ///
     /// # Safety
@@ -87,12 +95,13 @@ impl<T: Entity> ChunkCursor<T> {
     /// final address and its chunk (the accessor inside the cell points back to it).
     pub(crate) fn alloc(
         &mut self,
+        tx: &Weak<TxShared>,
         make: impl FnOnce(*const ObjCell<T>, NonNull<Chunk<T>>) -> ObjCell<T>,
     ) -> Obj<T> {
         let chunk = match self.chunk {
             // SAFETY: the cursor holds a count of its chunk, so it is live.
             Some(c) if self.next < unsafe { c.as_ref() }.len => c,
-            _ => self.start_chunk(),
+            _ => self.start_chunk(tx),
         };
         // SAFETY: the cursor's count keeps the chunk live; `next` is in bounds (checked above
         // or a fresh chunk) and has never been handed out, so nothing else refers to it.
@@ -110,7 +119,7 @@ impl<T: Entity> ChunkCursor<T> {
         }
     }
 
-    fn start_chunk(&mut self) -> NonNull<Chunk<T>> {
+    fn start_chunk(&mut self, tx: &Weak<TxShared>) -> NonNull<Chunk<T>> {
         self.finish();
         let len = self.grow;
         let cells = Box::into_raw(Box::<[ObjCell<T>]>::new_uninit_slice(len));
@@ -118,6 +127,7 @@ impl<T: Entity> ChunkCursor<T> {
         let chunk = NonNull::from(Box::leak(Box::new(Chunk {
             // The cursor's count.
             live: Cell::new(1),
+            tx: tx.clone(),
             // SAFETY: `Box::into_raw` never returns null.
             cells: unsafe { NonNull::new_unchecked(cells.cast::<MaybeUninit<ObjCell<T>>>()) },
             len,

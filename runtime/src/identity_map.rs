@@ -95,21 +95,31 @@ impl<T: Entity> IdentityMap<T> {
     }
 
     /// The map by key, with every object in it.
+    #[inline]
     fn indexed(&mut self) -> &mut HashMap<T::Key, Obj<T>, FxBuild> {
-        if !self.unindexed.is_empty() {
-            self.objects.reserve(self.unindexed.len());
-            for obj in self.unindexed.drain(..) {
-                let key = obj.cell().value.borrow().key();
-                self.objects.insert(key, obj);
-            }
+        if !self.unindexed.is_empty() || self.objects.capacity() == 0 {
+            self.index();
         }
         &mut self.objects
+    }
+
+    /// Hashes the objects added without a lookup; makes the map's first room as large as the
+    /// entity's map in the last transaction that ended (so that a loop of `get`s does not
+    /// rehash the map as it grows).
+    #[cold]
+    fn index(&mut self) {
+        let last = T::meta().cache.loaded_hint().min(4096);
+        self.objects.reserve(self.unindexed.len().max(last).max(4));
+        for obj in self.unindexed.drain(..) {
+            let key = obj.cell().value.borrow().key();
+            self.objects.insert(key, obj);
+        }
     }
 
     /// A new object, not in the map (yet).
     pub(crate) fn alloc(&mut self, value: T, state: ObjState, tx: Weak<TxShared>) -> Obj<T> {
         self.cells
-            .alloc(|at, chunk| Obj::cell_at(at, chunk, value, state, tx))
+            .alloc(&tx, |at, chunk| Obj::cell_at(at, chunk, value, state))
     }
 
     pub(crate) fn get(&mut self, key: &T::Key) -> Option<&Obj<T>> {
@@ -132,9 +142,9 @@ impl<T: Entity> IdentityMap<T> {
     /// Takes a row of a result whose rows are distinct objects, into a map that was empty when
     /// the result began: a new object, kept without hashing (see `unindexed`).
     pub(crate) fn add_distinct(&mut self, fresh: T, tx: &Weak<TxShared>) -> Obj<T> {
-        let obj = self
-            .cells
-            .alloc(|at, chunk| Obj::cell_at(at, chunk, fresh, ObjState::Loaded, tx.clone()));
+        let obj = self.cells.alloc(tx, |at, chunk| {
+            Obj::cell_at(at, chunk, fresh, ObjState::Loaded)
+        });
         self.unindexed.push(obj.clone());
         obj
     }
@@ -150,8 +160,8 @@ impl<T: Entity> IdentityMap<T> {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(v) => {
                 // The common case, a row not loaded yet: one hash lookup.
-                let obj = self.cells.alloc(|at, chunk| {
-                    Obj::cell_at(at, chunk, fresh, ObjState::Loaded, tx.clone())
+                let obj = self.cells.alloc(tx, |at, chunk| {
+                    Obj::cell_at(at, chunk, fresh, ObjState::Loaded)
                 });
                 return Ok(v.insert(obj).clone());
             }
@@ -221,6 +231,14 @@ pub(crate) trait AnyMap: Any {
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// Whether an object with this (single-column) key is loaded.
     fn has_key(&mut self, key: &crate::Value) -> bool;
+}
+
+impl<T: Entity> Drop for IdentityMap<T> {
+    fn drop(&mut self) {
+        T::meta()
+            .cache
+            .set_loaded_hint(self.objects.len() + self.unindexed.len());
+    }
 }
 
 impl<T: Entity> AnyMap for IdentityMap<T> {

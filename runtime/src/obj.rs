@@ -31,10 +31,10 @@ pub(crate) fn bit(column: usize) -> u64 {
 }
 
 /// The state of one object; reached through [`Obj`]. Lives in a chunk of the arena
-/// (`arena.rs`).
+/// (`arena.rs`), which also knows the object's transaction.
 pub struct ObjCell<T: Entity> {
     /// How many `Obj` handles point here.
-    refs: Cell<usize>,
+    refs: Cell<u32>,
     chunk: NonNull<Chunk<T>>,
     pub(crate) value: RefCell<T>,
     /// The values as the database holds them, kept from the first `set` until flushed.
@@ -42,8 +42,15 @@ pub struct ObjCell<T: Entity> {
     pub(crate) read: Cell<u64>,
     pub(crate) state: Cell<ObjState>,
     pub(crate) queued: Cell<bool>,
-    pub(crate) tx: Weak<TxShared>,
     accessor: T::Accessor,
+}
+
+impl<T: Entity> ObjCell<T> {
+    /// The transaction the object belongs to.
+    pub(crate) fn tx(&self) -> &Weak<TxShared> {
+        // SAFETY: a live cell holds a count of its chunk, so the chunk is live.
+        unsafe { self.chunk.as_ref() }.tx()
+    }
 }
 
 /// A handle to an entity object: one per row within a transaction (the identity map).
@@ -155,7 +162,6 @@ impl<T: Entity> Obj<T> {
         chunk: NonNull<Chunk<T>>,
         value: T,
         state: ObjState,
-        tx: Weak<TxShared>,
     ) -> ObjCell<T> {
         ObjCell {
             refs: Cell::new(1),
@@ -165,7 +171,6 @@ impl<T: Entity> Obj<T> {
             read: Cell::new(0),
             state: Cell::new(state),
             queued: Cell::new(false),
-            tx,
             accessor: T::Accessor::from_base(AccessorBase { cell: at }),
         }
     }
@@ -216,7 +221,7 @@ impl<T: Entity> Obj<T> {
     /// primary key of a stored object (the change is then undone).
     pub fn set(&self, f: impl FnOnce(&mut T)) -> Result<()> {
         let cell = self.cell();
-        let tx = match cell.tx.upgrade() {
+        let tx = match cell.tx().upgrade() {
             Some(tx) if !tx.closed.get() => tx,
             _ => return Err(Error::TransactionClosed),
         };

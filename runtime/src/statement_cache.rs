@@ -60,6 +60,8 @@ pub struct MetaCache {
     fixed: [OnceLock<Arc<str>>; 6],
     /// The columns an `INSERT` writes (all but an `auto` key and virtual columns).
     insert_columns: OnceLock<Box<[usize]>>,
+    /// How many objects of the entity the last transaction to end had loaded.
+    loaded: AtomicUsize,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
 
@@ -82,6 +84,7 @@ impl MetaCache {
             slot: OnceLock::new(),
             fixed: [const { OnceLock::new() }; 6],
             insert_columns: OnceLock::new(),
+            loaded: AtomicUsize::new(0),
             statements: Mutex::new(Vec::new()),
         }
     }
@@ -91,6 +94,15 @@ impl MetaCache {
         *self
             .slot
             .get_or_init(|| NEXT_SLOT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// How many objects of the entity the last transaction to end had loaded.
+    pub(crate) fn loaded_hint(&self) -> usize {
+        self.loaded.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_loaded_hint(&self, n: usize) {
+        self.loaded.store(n, Ordering::Relaxed);
     }
 
     /// The columns an `INSERT` of the entity writes, worked out on first use.
