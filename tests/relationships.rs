@@ -697,3 +697,35 @@ fn a_relationship_without_its_other_side_is_refused_at_bind() {
         other => panic!("expected a schema mismatch, got {other:?}"),
     }
 }
+
+#[test]
+fn a_reference_read_only_for_its_key_is_not_joined() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            // `p.category.id` is the column `p.category`: no join.
+            let by_category = select!((p.category.id, count(p)) for p in Product);
+            assert!(!by_category.sql(Dialect::Sqlite).contains("JOIN"));
+            let counts = sorted(by_category.fetch(tx)?.into_iter().map(|(_, n)| n).collect());
+            assert_eq!(counts, vec![2, 2]);
+            // An optional reference's key reads NULL where there is none, as the LEFT JOIN did.
+            let q = select!((p.name, p.supplier.id) for p in Product if p.supplier.id == None);
+            assert!(!q.sql(Dialect::Sqlite).contains("JOIN"));
+            assert_eq!(q.fetch(tx)?, vec![("Emma".to_string(), None)]);
+            // A join read for more than its key stays (once), and the key is read through it.
+            let q = select!((p.name, p.category.id) for p in Product if p.category.name == "Tea");
+            let sql = q.sql(Dialect::Sqlite);
+            assert_eq!(sql.matches("JOIN").count(), 1, "{sql}");
+            assert_eq!(sorted(q.fetch(tx)?).len(), 2);
+            // A refinement that reads more of the table joins it again.
+            let base = select!(p for p in Product if p.category.id > 0);
+            assert!(!base.sql(Dialect::Sqlite).contains("JOIN"));
+            let refined = select!(base.filter(|p| p.category.name == "Books"));
+            assert!(refined.sql(Dialect::Sqlite).contains("JOIN"));
+            let mut names: Vec<String> = refined.fetch(tx)?.iter().map(|p| p.name()).collect();
+            names.sort();
+            assert_eq!(names, vec!["Dune".to_string(), "Emma".to_string()]);
+            Ok(())
+        })
+    })
+}

@@ -163,6 +163,7 @@ pub(crate) fn push_in(
             join,
             variable,
             scope,
+            elided: false,
         });
         (sources.len() - 1) as u16
     })

@@ -4,6 +4,8 @@
 //! only thing that changes between runs is the vector of parameter values. Its SQL text is
 //! rendered at most once per dialect and statement kind and kept inside the plan.
 
+mod elide;
+
 use std::sync::{Arc, RwLock};
 
 use crate::entity::EntityMeta;
@@ -232,6 +234,9 @@ pub struct Source {
     /// 0 for the query itself; `k` for the tables of sub-query `k` (a collection used in an
     /// aggregate, `exists`, `is_empty`, `contains`, or a sub-comprehension).
     pub scope: u16,
+    /// Reached by navigation but read only for its key, which the parent's reference column
+    /// holds: not joined (see `plan/elide.rs`).
+    pub elided: bool,
 }
 
 /// One item of the projection.

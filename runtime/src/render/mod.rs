@@ -167,7 +167,7 @@ impl Renderer<'_> {
     fn sources_of(&mut self, scope: u16) -> Option<(u16, Join)> {
         let mut first = None;
         for (i, src) in self.plan.sources.iter().enumerate() {
-            if src.scope != scope {
+            if src.scope != scope || src.elided {
                 continue;
             }
             let i = i as u16;
