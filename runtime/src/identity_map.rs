@@ -108,7 +108,7 @@ impl<T: Entity> IdentityMap<T> {
     /// rehash the map as it grows).
     #[cold]
     fn index(&mut self) {
-        let last = T::meta().cache.loaded_hint().min(4096);
+        let last = T::meta().cache.loaded_hint().min(1024);
         self.objects.reserve(self.unindexed.len().max(last).max(4));
         for obj in self.unindexed.drain(..) {
             let key = obj.cell().value.borrow().key();
