@@ -1,7 +1,9 @@
 //! `cargo run -p colt-bench --release` runs every workload of Diesel's suite (and three more)
 //! with hand-written rusqlite and with Colt, each implementation in a process of its own (for
 //! its peak memory), the workloads interleaved round by round, and prints one table of
-//! medians. `-- --quick` runs fewer rounds.
+//! medians. The Rust implementations run three times in turn (`-- --runs N`), and the table
+//! shows the median of their medians and the spread of Colt/raw over the runs. `-- --quick`
+//! runs fewer rounds, once.
 //!
 //! Each workload checks its result once before timing, so a broken query cannot look fast.
 
@@ -306,7 +308,25 @@ fn main() {
     } else {
         eprintln!("PonyORM is not installed (pip install pony==0.7.20): its column stays empty");
     }
-    for imp in impls {
+    // The Rust implementations run `runs` times, in turn (raw, colt, diesel, raw, ...), so
+    // that a slow spell of the machine does not fall on one of them; each time is the median
+    // over the runs of each run's median. PonyORM, far slower, runs once.
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(if quick { 1 } else { 3 })
+        .max(1);
+    let mut schedule: Vec<&str> = Vec::new();
+    for _ in 0..runs {
+        schedule.extend(impls.iter().filter(|i| **i != "pony"));
+    }
+    if impls.contains(&"pony") {
+        schedule.push("pony");
+    }
+    let mut per_run: BTreeMap<(String, usize), BTreeMap<String, Vec<u128>>> = BTreeMap::new();
+    for imp in schedule {
         let mut cmd = if imp == "pony" {
             let mut c = Command::new("python3");
             c.arg(pony_script);
@@ -328,18 +348,35 @@ fn main() {
             let parts: Vec<&str> = line.split_whitespace().collect();
             match parts.as_slice() {
                 ["RESULT", g, n, ns] => {
-                    medians
+                    per_run
                         .entry((g.to_string(), n.parse().unwrap_or(0)))
                         .or_default()
-                        .insert(imp.to_string(), ns.parse().unwrap_or(0));
+                        .entry(imp.to_string())
+                        .or_default()
+                        .push(ns.parse().unwrap_or(0));
                 }
                 ["PEAK", kib] => peaks.push((imp.to_string(), kib.to_string())),
                 _ => {}
             }
         }
     }
-    println!("| workload | size | raw rusqlite | Colt | Diesel | PonyORM | Colt/raw | Colt/Diesel | Pony/Colt |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    // Colt/raw of each run, for the spread.
+    let mut spread: BTreeMap<(String, usize), (f64, f64)> = BTreeMap::new();
+    for (key, by_impl) in &per_run {
+        if let (Some(r), Some(c)) = (by_impl.get("raw"), by_impl.get("colt")) {
+            let ratios = r.iter().zip(c).map(|(r, c)| *c as f64 / (*r).max(1) as f64);
+            let (lo, hi) = ratios.fold((f64::MAX, 0.0_f64), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            spread.insert(key.clone(), (lo, hi));
+        }
+        let m = medians.entry(key.clone()).or_default();
+        for (imp, times) in by_impl {
+            let mut t = times.clone();
+            t.sort_unstable();
+            m.insert(imp.clone(), t[t.len() / 2]);
+        }
+    }
+    println!("| workload | size | raw rusqlite | Colt | Diesel | PonyORM | Colt/raw | Colt/raw, each run | Colt/Diesel | Pony/Colt |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let order: Vec<(String, usize)> = workloads()
         .into_iter()
         .map(|(g, n)| (g.to_string(), n))
@@ -356,8 +393,12 @@ fn main() {
                 format!("{:.0}×", pony as f64 / colt.max(1) as f64),
             )
         };
+        let each_run = match spread.get(&key) {
+            Some((lo, hi)) => format!("{lo:.2}–{hi:.2}"),
+            None => "—".to_string(),
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× | {} |",
+            "| {} | {} | {} | {} | {} | {} | {:.2}× | {} | {:.2}× | {} |",
             key.0,
             key.1,
             fmt_time(raw),
@@ -365,12 +406,21 @@ fn main() {
             fmt_time(diesel),
             pony_cells.0,
             colt as f64 / raw.max(1) as f64,
+            each_run,
             colt as f64 / diesel.max(1) as f64,
             pony_cells.1
         );
     }
     println!();
+    let mut peak: BTreeMap<String, u64> = BTreeMap::new();
     for (imp, kib) in peaks {
-        println!("peak memory of the {imp} process: {kib} KiB");
+        let kib = kib.parse().unwrap_or(0);
+        let e = peak.entry(imp).or_default();
+        *e = (*e).max(kib);
+    }
+    for imp in IMPLS.iter().chain(["pony"].iter()) {
+        if let Some(kib) = peak.get(*imp) {
+            println!("peak memory of the {imp} process: {kib} KiB");
+        }
     }
 }
