@@ -17,7 +17,6 @@ use crate::statement_cache::{RelationOp, StatementKey};
 use crate::transaction::Transaction;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
-use std::sync::Arc;
 
 /// The members of one object's `Set` field.
 pub struct Collection<O: Entity, M: Entity> {
@@ -78,7 +77,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         tx: &Transaction,
         op: RelationOp,
         render: impl FnOnce(&dyn SqlDialect) -> String,
-    ) -> Arc<str> {
+    ) -> crate::statement_cache::StatementText {
         let d = tx.dialect();
         O::meta()
             .cache

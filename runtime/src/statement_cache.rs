@@ -57,7 +57,7 @@ pub struct MetaCache {
     slot: OnceLock<usize>,
     /// Get, insert and referenced-by-list, per dialect: the statements run once per object,
     /// read without a lock.
-    fixed: [OnceLock<Arc<str>>; 6],
+    fixed: [OnceLock<Box<str>>; 6],
     /// The columns an `INSERT` writes (all but an `auto` key and virtual columns).
     insert_columns: OnceLock<Box<[usize]>>,
     /// How many objects of the entity the last transaction to end had loaded.
@@ -111,7 +111,11 @@ impl MetaCache {
     }
 
     /// The statement of this shape, rendered on first use.
-    pub(crate) fn statement(&self, key: StatementKey, render: impl FnOnce() -> String) -> Arc<str> {
+    pub(crate) fn statement(
+        &'static self,
+        key: StatementKey,
+        render: impl FnOnce() -> String,
+    ) -> StatementText {
         let fixed = match key {
             StatementKey::Get(d) => Some(dialect_index(d)),
             StatementKey::Insert(d) => Some(2 + dialect_index(d)),
@@ -119,18 +123,42 @@ impl MetaCache {
             _ => None,
         };
         if let Some(at) = fixed {
-            return self.fixed[at].get_or_init(|| render().into()).clone();
+            return StatementText::Static(self.fixed[at].get_or_init(|| render().into()));
         }
         let mut list = self.statements.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, s)) = list.iter().find(|(k, _)| *k == key) {
-            return s.clone();
+            return StatementText::Shared(s.clone());
         }
         let s: Arc<str> = render().into();
         if list.len() >= SHAPES {
             list.clear();
         }
         list.push((key, s.clone()));
-        s
+        StatementText::Shared(s)
+    }
+}
+
+/// The SQL of a statement: kept for the life of the program, or shared with a cache that may
+/// drop it.
+pub(crate) enum StatementText {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl StatementText {
+    /// Text rendered now and kept by nobody (an entity too wide for the cache's masks).
+    pub(crate) fn owned(sql: String) -> Self {
+        StatementText::Shared(sql.into())
+    }
+}
+
+impl std::ops::Deref for StatementText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            StatementText::Static(s) => s,
+            StatementText::Shared(s) => s,
+        }
     }
 }
 

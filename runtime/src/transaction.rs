@@ -20,7 +20,7 @@ use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::query::{DecodeCx, FromRow};
 use crate::relation::{link_table, RelKind};
 use crate::render::{quote, Dialect};
-use crate::statement_cache::{RelationOp, StatementKey};
+use crate::statement_cache::{RelationOp, StatementKey, StatementText};
 use crate::value::Value;
 use crate::{Error, Result};
 
@@ -591,22 +591,11 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     });
     let generated = {
         let value = cell.value.borrow();
-        let conn = tx.conn()?;
-        // Most entities have few columns: their parameters stay on the stack.
-        const ON_STACK: usize = 16;
-        if cols.len() <= ON_STACK {
-            let mut params = [Param::Borrowed(crate::ValueRef::Null); ON_STACK];
-            for (p, &i) in params.iter_mut().zip(cols) {
-                *p = Param::Borrowed(value.column_ref(i));
-            }
-            conn.insert(&sql, &params[..cols.len()], auto.is_some())?
-        } else {
-            let params: Vec<Param<'_>> = cols
-                .iter()
-                .map(|&i| Param::Borrowed(value.column_ref(i)))
-                .collect();
-            conn.insert(&sql, &params, auto.is_some())?
-        }
+        let params: Params<'_> = cols
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .collect();
+        tx.conn()?.insert(&sql, &params, auto.is_some())?
     };
     if let Some(id) = generated {
         cell.value.borrow_mut().set_auto_key(id)?;
@@ -622,10 +611,15 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
+/// Column positions; most entities have few columns, so they stay on the stack.
+type Columns = smallvec::SmallVec<[usize; 16]>;
+/// The parameters of one statement about one object, on the stack for most entities.
+type Params<'a> = smallvec::SmallVec<[Param<'a>; 16]>;
+
 /// The columns whose old values an UPDATE or DELETE checks (read, optimistic, stored).
-fn checked_columns(meta: &'static EntityMeta, read: u64) -> Vec<usize> {
+fn checked_columns(meta: &'static EntityMeta, read: u64) -> Columns {
     if !meta.optimistic {
-        return Vec::new();
+        return Columns::new();
     }
     (0..meta.columns.len())
         .filter(|&i| {
@@ -671,11 +665,11 @@ fn statement(
     meta: &'static EntityMeta,
     key: StatementKey,
     render: impl FnOnce() -> String,
-) -> std::sync::Arc<str> {
+) -> StatementText {
     if meta.columns.len() < 64 {
         meta.cache.statement(key, render)
     } else {
-        render().into()
+        StatementText::owned(render())
     }
 }
 
@@ -687,7 +681,7 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         return Ok(());
     };
     let value = cell.value.borrow();
-    let changed: Vec<usize> = (0..meta.columns.len())
+    let changed: Columns = (0..meta.columns.len())
         .filter(|&i| !old.column_eq(&value, i) && crate::relation::is_stored(meta, i))
         .collect();
     if !changed.is_empty() {
@@ -711,7 +705,7 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
                 sql
             },
         );
-        let params: Vec<Param<'_>> = changed
+        let params: Params<'_> = changed
             .iter()
             .map(|&i| Param::Borrowed(value.column_ref(i)))
             .chain(
@@ -748,13 +742,14 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         write_where(&mut sql, d, meta, &checked, 0);
         sql
     });
-    let params: Vec<Param<'_>> = meta
+    let params: Params<'_> = meta
         .primary_key
         .iter()
         .map(|&k| Param::Borrowed(old.column_ref(k)))
         .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
         .collect();
     let n = tx.conn()?.execute(&sql, &params)?;
+    drop(params);
     if n == 0 {
         return Err(lost_row(meta, &*value, cell.read.get()));
     }
