@@ -119,7 +119,7 @@ impl Transaction {
 
     pub(crate) fn conn(&self) -> Result<&Conn> {
         self.check_open()?;
-        self.conn.as_ref().ok_or(Error::TransactionClosed)
+        self.conn.as_ref().ok_or_else(|| Error::TransactionClosed)
     }
 
     /// The SQL dialect of this transaction's database.
