@@ -75,7 +75,8 @@ impl Prepared {
 // connection they belong to, and that connection (`rusqlite::Connection: Send`) always moves
 // together with them; `SqliteConn` is not `Sync` (its `RefCell`s), so one thread at a time
 // uses the pair, which is what SQLite asks of a connection and its statements. rusqlite's own
-// statement cache is `Send` for the same reason.
+// statement cache is `Send` for the same reason. (`last` holds an address that is only ever
+// compared, never read through.)
 unsafe impl Send for Prepared {}
 
 /// A row being read.
