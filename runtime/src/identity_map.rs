@@ -5,7 +5,7 @@
 
 use std::any::{Any, TypeId};
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
 
@@ -229,8 +229,8 @@ pub(crate) trait AnyMap: Any {
     fn null_column(&mut self, column: usize, owner: &crate::Value);
     /// The non-NULL values of `column` among the loaded objects.
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
-    /// Whether an object with this (single-column) key is loaded.
-    fn has_key(&mut self, key: &crate::Value) -> bool;
+    /// The (first) key column of every loaded object.
+    fn key_values(&mut self, out: &mut Vec<crate::Value>);
 }
 
 impl<T: Entity> Drop for IdentityMap<T> {
@@ -268,10 +268,16 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             }
         }
     }
-    fn has_key(&mut self, key: &crate::Value) -> bool {
-        self.indexed()
-            .keys()
-            .any(|k| T::key_params(k).first() == Some(key))
+    fn key_values(&mut self, out: &mut Vec<crate::Value>) {
+        for k in self.objects.keys() {
+            out.push(T::key_ref(k, 0).to_owned_value());
+        }
+        // Not hashed yet, and no need to hash them for this.
+        for o in &self.unindexed {
+            if let Ok(v) = o.cell().value.try_borrow() {
+                out.push(T::key_ref(&v.key(), 0).to_owned_value());
+            }
+        }
     }
     fn null_column(&mut self, column: usize, owner: &crate::Value) {
         for obj in self.indexed().values() {
@@ -284,6 +290,37 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                     let _ = snap.set_column_value(column, crate::ValueRef::Null);
                 }
             }
+        }
+    }
+}
+
+/// A key value in a hash set: equal and hashed by its bits (a real number too), so that
+/// equality is reflexive as a set needs.
+struct KeyValue(crate::Value);
+
+impl PartialEq for KeyValue {
+    fn eq(&self, other: &Self) -> bool {
+        use crate::Value as V;
+        match (&self.0, &other.0) {
+            (V::Real(a), V::Real(b)) => a.to_bits() == b.to_bits(),
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl Eq for KeyValue {}
+
+impl std::hash::Hash for KeyValue {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        use crate::Value as V;
+        std::mem::discriminant(&self.0).hash(h);
+        match &self.0 {
+            V::Null => {}
+            V::Int(i) => i.hash(h),
+            V::Real(r) => r.to_bits().hash(h),
+            V::Text(t) => t.hash(h),
+            V::Blob(b) => b.hash(h),
+            V::List(l) => l.len().hash(h),
         }
     }
 }
@@ -329,11 +366,16 @@ impl IdentityMaps {
                 }
             }
         }
-        let mut loaded = self.by_meta(target);
+        // Sets, not lists: following one reference from 10 000 objects must not compare
+        // every value with every loaded key.
+        let mut loaded = Vec::new();
+        if let Some(m) = self.by_meta(target) {
+            m.key_values(&mut loaded);
+        }
+        let mut seen: HashSet<KeyValue, FxBuild> = loaded.into_iter().map(KeyValue).collect();
         let mut out: Vec<crate::Value> = Vec::new();
         for v in wanted {
-            let known = loaded.as_mut().is_some_and(|m| m.has_key(&v));
-            if !known && !out.contains(&v) {
+            if seen.insert(KeyValue(v.clone())) {
                 out.push(v);
             }
         }
