@@ -3,7 +3,7 @@
 //! A row read by any query goes through [`IdentityMap::merge`], which returns the object
 //! already loaded for that key (refreshed by SPEC §3's rules) or a new one.
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -221,7 +221,7 @@ impl<T: Entity> IdentityMap<T> {
 
 /// What the transaction does to the loaded objects of an entity it knows only by metadata
 /// (cascades and `SET NULL`s reach entities by their relationships, not their types).
-pub(crate) trait AnyMap: Any {
+pub(crate) trait AnyMap: 'static {
     fn meta(&self) -> &'static crate::EntityMeta;
     /// The row with this (single-column) key is gone from the database.
     fn forget(&mut self, key: &crate::Value);
@@ -249,7 +249,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         let found: Vec<T::Key> = self
             .indexed()
             .keys()
-            .filter(|k| T::key_params(k).first() == Some(key))
+            .filter(|k| T::key_ref(k, 0) == key.as_ref())
             .cloned()
             .collect();
         for k in found {

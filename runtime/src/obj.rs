@@ -156,7 +156,7 @@ impl<T: Entity> AccessorBase<T> {
 
 impl<T: Entity> Obj<T> {
     /// The contents of a new cell at address `at` in `chunk`, with one handle (made by
-    /// [`Obj::from_new_cell`] once the cell is in place).
+    /// [`Obj::from_raw`] once the cell is in place).
     pub(crate) fn cell_at(
         at: *const ObjCell<T>,
         chunk: NonNull<Chunk<T>>,

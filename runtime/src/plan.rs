@@ -288,6 +288,8 @@ pub struct Plan {
     pub problems: Vec<String>,
     /// How many rows the last run returned (to size buffers for the next).
     pub(crate) rows_hint: std::sync::atomic::AtomicUsize,
+    /// Whether every row is a different object (`Plan::finish`), worked out once per plan.
+    pub(crate) distinct_objects: bool,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
 
@@ -313,6 +315,7 @@ impl Clone for Plan {
             param_count: self.param_count,
             problems: self.problems.clone(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
+            distinct_objects: self.distinct_objects,
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -322,7 +325,7 @@ impl Plan {
     /// Whether every row of the result is a different row of one table: the projection is
     /// one query variable, and every other table of the query is reached by navigation (which
     /// never repeats rows) or belongs to a sub-query.
-    pub(crate) fn distinct_objects(&self) -> bool {
+    fn rows_are_distinct_objects(&self) -> bool {
         let [ProjItem::Entity(s)] = self.projection.as_slice() else {
             return false;
         };
@@ -345,8 +348,16 @@ impl Plan {
             param_count: 0,
             problems: Vec::new(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
+            distinct_objects: false,
             sql: RwLock::new(Vec::new()),
         }
+    }
+
+    /// Called once a site has built the plan: elides key-only joins and works out what runs
+    /// need to know of the plan, so that they do not work it out again.
+    pub(crate) fn finish(&mut self) {
+        self.elide_key_joins();
+        self.distinct_objects = self.rows_are_distinct_objects();
     }
 
     /// Whether any projected item or condition aggregates.

@@ -223,7 +223,7 @@ impl<R> Query<R> {
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(1 << 16);
         let mut out = Vec::with_capacity(hint.min(LARGE));
-        let distinct = T::IS_OBJECT && self.plan.distinct_objects();
+        let distinct = T::IS_OBJECT && self.plan.distinct_objects;
         tx.decode_rows_with(&sql, &params, distinct, |t: T, cx: &mut DecodeCx<'_>| {
             match out.len() {
                 0 => T::reserve(cx, hint.min(LARGE)),
@@ -468,7 +468,7 @@ impl<'t> DecodeCx<'t> {
         }
     }
 
-    /// Declares the rows distinct objects of one entity (see `Plan::distinct_objects`).
+    /// Declares the rows distinct objects of one entity (see `Plan::finish`).
     pub(crate) fn rows_are_distinct_objects(&mut self) {
         self.distinct = Distinct::Asked;
     }

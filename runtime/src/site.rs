@@ -282,7 +282,7 @@ impl QuerySite {
                 let (sources, problems) = navigate::finish();
                 plan.sources = sources;
                 plan.problems = problems;
-                plan.elide_key_joins();
+                plan.finish();
                 Arc::new(plan)
             })
             .clone();
@@ -387,7 +387,7 @@ impl RefineSite {
                 let (sources, problems) = navigate::finish();
                 plan.sources = sources;
                 plan.problems.extend(problems);
-                plan.elide_key_joins();
+                plan.finish();
                 Arc::new(plan)
             }
             // The projection is not the objects the types promise: keep the query as it is.

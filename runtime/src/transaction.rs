@@ -244,16 +244,14 @@ impl Transaction {
         let sql = T::meta()
             .cache
             .statement(StatementKey::Get(d), || get_sql::<T>(d));
-        let width = T::meta().primary_key.len();
-        if width == 1 {
-            let params = [Param::Borrowed(T::key_ref(&key, 0))];
-            self.decode_first(&sql, &params)
-        } else {
-            let params: Vec<Param<'_>> = (0..width)
-                .map(|i| Param::Borrowed(T::key_ref(&key, i)))
-                .collect();
-            self.decode_first(&sql, &params)
-        }
+        let params: Params<'_> = (0..T::meta().primary_key.len())
+            .map(|i| Param::Borrowed(T::key_ref(&key, i)))
+            .collect();
+        let mut found = None;
+        self.decode(&sql, &params, DecodeCx::new(self), true, |o, _| {
+            found = Some(o)
+        })?;
+        Ok(found)
     }
 
     /// Loads the object a reference points at. On a miss it loads, in one query, every object
@@ -389,23 +387,8 @@ impl Transaction {
         self.decode_rows_with(sql, params, false, |t, _| each(t))
     }
 
-    /// Runs a query that returns at most one row (by primary key) and decodes it, without
-    /// stepping on to confirm there is no second.
-    fn decode_first<T: FromRow>(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>> {
-        let mut found = None;
-        let mut sink = DecodeRows {
-            cx: DecodeCx::new(self),
-            each: |t, _: &mut DecodeCx<'_>| found = Some(t),
-            first_only: true,
-            _row: std::marker::PhantomData,
-        };
-        self.conn()?.query(sql, params, &mut sink)?;
-        drop(sink);
-        Ok(found)
-    }
-
     /// Runs a query and decodes each row as `T`; `each` also gets the decoding state.
-    /// `distinct`: the rows are distinct objects of one entity (`Plan::distinct_objects`).
+    /// `distinct`: the rows are distinct objects of one entity (`Plan::finish`).
     pub(crate) fn decode_rows_with<T: FromRow>(
         &self,
         sql: &str,
@@ -413,18 +396,30 @@ impl Transaction {
         distinct: bool,
         each: impl FnMut(T, &mut DecodeCx<'_>),
     ) -> Result<()> {
-        let conn = self.conn()?;
         let mut cx = DecodeCx::new(self);
         if distinct {
             cx.rows_are_distinct_objects();
         }
+        self.decode(sql, params, cx, false, each)
+    }
+
+    /// Runs a query and hands each decoded row to `each`; `first_only` stops after the first
+    /// row (a lookup by primary key, which need not step on to see there is no second).
+    fn decode<T: FromRow>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        cx: DecodeCx<'_>,
+        first_only: bool,
+        each: impl FnMut(T, &mut DecodeCx<'_>),
+    ) -> Result<()> {
         let mut sink = DecodeRows {
             cx,
             each,
-            first_only: false,
+            first_only,
             _row: std::marker::PhantomData,
         };
-        conn.query(sql, params, &mut sink)
+        self.conn()?.query(sql, params, &mut sink)
     }
 
     pub(crate) fn weak(&self) -> std::rc::Weak<TxShared> {
