@@ -65,6 +65,8 @@ pub use colt_runtime::*;
 pub mod prelude {
     pub use colt_macros::{select, Entity};
     pub use colt_runtime::dsl::{avg, count, desc, exists, max, min, sum};
+    /// The trait behind `#[derive(Entity)]`, for generic code (`fn all<T: Entity>(..)`).
+    pub use colt_runtime::Entity;
     pub use colt_runtime::{
         schema, ConstraintKind, Database, Dialect, Error, Obj, Query, Ref, Result, Set, Transaction,
     };

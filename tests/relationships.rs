@@ -280,7 +280,11 @@ fn collections_load_count_add_and_remove() -> colt::Result<()> {
             // A required reference cannot be unset.
             assert!(matches!(
                 books.products().remove(tx, &sencha),
-                Err(Error::Usage(_))
+                Err(Error::RequiredReference {
+                    entity: "Product",
+                    field: "category",
+                    owner: "Category"
+                })
             ));
             // An optional one can.
             let acme = select!(s for s in Supplier if s.name == "Acme").one(tx)?;

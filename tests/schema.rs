@@ -4,7 +4,7 @@
 mod common;
 
 use colt::prelude::*;
-use colt::{ColumnType, Entity as _};
+use colt::ColumnType;
 use common::{each_backend, Category, Enrollment, Group, Product, Sample, TempDb};
 
 #[test]

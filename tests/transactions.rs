@@ -119,9 +119,12 @@ fn err_rolls_back_and_so_does_drop() -> colt::Result<()> {
             dune(tx)?.set(|p| p.price = 1)?;
             Category::build().name("Games").insert(tx)?;
             tx.flush()?;
-            Err(Error::Usage("changed my mind".into()))
+            Err(Error::NotFound {
+                entity: "reason to go on".into(),
+                key: None,
+            })
         });
-        assert!(matches!(result, Err(Error::Usage(_))));
+        assert!(matches!(result, Err(Error::NotFound { .. })));
         {
             let tx = db.begin()?;
             dune(&tx)?.set(|p| p.price = 2)?;
@@ -185,7 +188,10 @@ fn deleting_objects() -> colt::Result<()> {
             let d = dune(tx)?;
             d.delete(tx)?;
             assert!(d.is_deleted());
-            assert!(matches!(d.set(|p| p.price = 1), Err(Error::Usage(_))));
+            assert!(matches!(
+                d.set(|p| p.price = 1),
+                Err(Error::ObjectDeleted { entity: "Product" })
+            ));
             assert_eq!(select!(p for p in Product).count(tx)?, 5);
             assert!(tx.get::<Product>(1)?.is_none());
             assert!(matches!(

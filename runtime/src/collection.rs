@@ -21,6 +21,8 @@ use crate::{Error, Result};
 /// The members of one object's `Set` field.
 pub struct Collection<O: Entity, M: Entity> {
     owner_key: O::Key,
+    /// The owner object's transaction: changes go through that one only.
+    owner_tx: std::rc::Weak<crate::transaction::TxShared>,
     relation: usize,
     _m: PhantomData<fn() -> M>,
 }
@@ -32,19 +34,27 @@ enum Shape {
 }
 
 impl<O: Entity, M: Entity> Collection<O, M> {
-    pub(crate) fn new(owner_key: O::Key, relation: usize) -> Self {
+    pub(crate) fn new(
+        owner_key: O::Key,
+        owner_tx: std::rc::Weak<crate::transaction::TxShared>,
+        relation: usize,
+    ) -> Self {
         Collection {
             owner_key,
+            owner_tx,
             relation,
             _m: PhantomData,
         }
     }
 
     fn rel(&self) -> Result<&'static RelationMeta> {
-        O::meta()
-            .relations
-            .get(self.relation)
-            .ok_or_else(|| Error::Usage("unknown relationship".into()))
+        O::meta().relations.get(self.relation).ok_or_else(|| {
+            Error::SchemaMismatch(format!(
+                "`{}` has no relationship number {}",
+                O::meta().name,
+                self.relation
+            ))
+        })
     }
 
     fn shape(&self) -> Result<Shape> {
@@ -56,10 +66,24 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 let field = M::meta().relations.get(relation).map_or("", |r| r.field);
                 Ok(Shape::Link(link_table(owner, rel, field)))
             }
-            Partner::OneToOne { .. } => Err(Error::Usage(format!(
-                "`{}.{}` is a reference, not a collection",
-                owner.name, rel.field
-            ))),
+            Partner::OneToOne { .. } => Err(Error::NotACollection {
+                entity: owner.name,
+                field: rel.field,
+            }),
+        }
+    }
+
+    /// Changes act only within the owner's transaction, on members of that transaction.
+    fn check_own(&self, tx: &Transaction, member: Option<&Obj<M>>) -> Result<()> {
+        tx.check_open()?;
+        if !tx.owns(&self.owner_tx) {
+            return Err(Error::ForeignObject {
+                entity: O::meta().name,
+            });
+        }
+        match member {
+            Some(m) => m.check_tx(tx),
+            None => Ok(()),
         }
     }
 
@@ -166,8 +190,10 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// Adds `member` (one-to-many: points its reference at the owner; many-to-many: links).
     ///
     /// # Errors
-    /// [`Error::TransactionClosed`]; database errors.
+    /// [`Error::TransactionClosed`]; [`Error::ForeignObject`] when the owner or `member`
+    /// belongs to another transaction; database errors.
     pub fn add(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
+        self.check_own(tx, Some(member))?;
         let owner = self.owner_value();
         match self.shape()? {
             Shape::OneToMany(column) => point(member, column, owner.as_ref()),
@@ -200,19 +226,22 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     }
 
     /// Removes `member` (one-to-many: sets its optional reference to NULL; a required one
-    /// cannot be unset, so that is [`Error::Usage`]; many-to-many: unlinks).
+    /// cannot be unset, so that is [`Error::RequiredReference`]; many-to-many: unlinks).
     ///
     /// # Errors
-    /// [`Error::Usage`] for a required reference; database errors.
+    /// [`Error::RequiredReference`] for a required reference; [`Error::ForeignObject`] when
+    /// `member` belongs to another transaction; database errors.
     pub fn remove(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
+        self.check_own(tx, Some(member))?;
         match self.shape()? {
             Shape::OneToMany(column) => {
                 let meta = M::meta();
                 if !meta.columns[column].nullable {
-                    return Err(Error::Usage(format!(
-                        "`{}.{}` is required: a {} cannot leave its {}; delete it or add it to another one",
-                        meta.name, meta.columns[column].field, meta.name, O::meta().name
-                    )));
+                    return Err(Error::RequiredReference {
+                        entity: meta.name,
+                        field: meta.columns[column].field,
+                        owner: O::meta().name,
+                    });
                 }
                 let owner = self.owner_value();
                 let belongs = member
@@ -257,6 +286,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// # Errors
     /// As [`Collection::remove`].
     pub fn clear(&self, tx: &Transaction) -> Result<()> {
+        self.check_own(tx, None)?;
         for m in self.fetch(tx)? {
             self.remove(tx, &m)?;
         }

@@ -81,17 +81,11 @@ impl DbInner {
             pool = next;
             pool.waiting -= 1;
             if timeout.timed_out() && pool.idle.is_empty() {
-                return Err(Error::Usage(format!(
-                    "no free connection to `{}` after {}s: all {} are in use by open transactions{}",
-                    self.url,
-                    ACQUIRE_TIMEOUT.as_secs(),
-                    pool.max,
-                    if pool.max == 1 {
-                        " (an in-memory SQLite database has one; finish the open transaction first)"
-                    } else {
-                        ""
-                    }
-                )));
+                return Err(Error::PoolTimeout {
+                    url: self.url.clone(),
+                    waited_secs: ACQUIRE_TIMEOUT.as_secs(),
+                    size: pool.max,
+                });
             }
         }
     }

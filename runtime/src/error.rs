@@ -98,9 +98,83 @@ pub enum Error {
     /// SQLSTATE 40001, or a deadlock, 40P01): running it again may succeed.
     #[error("transaction conflict, try again: {0}")]
     SerializationFailure(String),
-    /// A misuse of the API that the types cannot rule out (explained in the message).
+    /// An object was used with a transaction that is not its own (another transaction of
+    /// the same database, a transaction of another database, or one begun after the
+    /// object's own ended). Objects act only within the transaction that loaded or made them.
+    #[error("this {entity} belongs to another transaction: load it again in this one (`tx.get`, a query) and use that object")]
+    ForeignObject {
+        /// The object's entity.
+        entity: &'static str,
+    },
+    /// A deleted object was changed.
+    #[error("cannot change a deleted {entity}")]
+    ObjectDeleted {
+        /// The object's entity.
+        entity: &'static str,
+    },
+    /// An object was changed while a `get()` borrow of it was alive.
+    #[error("a {entity} is still borrowed by `get()`; drop that borrow before changing it")]
+    ObjectBorrowed {
+        /// The object's entity.
+        entity: &'static str,
+    },
+    /// `set` changed the primary key of a stored object (the change was undone).
+    #[error("the primary key of {entity} cannot be changed; create a new object instead")]
+    KeyChanged {
+        /// The object's entity.
+        entity: &'static str,
+    },
+    /// The transaction's objects were in use by another operation of the same transaction
+    /// (a query started while the rows of another were being read).
+    #[error("the transaction's objects are busy in another operation")]
+    ObjectsBusy,
+    /// A one-to-many `remove` of a member whose reference to the owner is required.
+    #[error("`{entity}.{field}` is required: a {entity} cannot leave its {owner}; delete it or add it to another one")]
+    RequiredReference {
+        /// The member entity.
+        entity: &'static str,
+        /// Its reference field.
+        field: &'static str,
+        /// The owner entity.
+        owner: &'static str,
+    },
+    /// A relationship used as a collection is not one (the reverse side of a one-to-one).
+    #[error("`{entity}.{field}` is a reference, not a collection")]
+    NotACollection {
+        /// The owner entity.
+        entity: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// `cascade_delete` chains deeper than Colt follows (64 levels: a cycle of cascades).
+    #[error("cascade_delete from `{entity}` goes more than 64 levels deep")]
+    CascadeTooDeep {
+        /// The entity where the chain passed the limit.
+        entity: &'static str,
+    },
+    /// Raw SQL was given a different number of parameters than its placeholders take.
+    #[error("the statement takes {expected} parameters, {given} were given")]
+    ParameterCount {
+        /// Placeholders in the statement.
+        expected: usize,
+        /// Parameters given.
+        given: usize,
+    },
+    /// No pooled connection became free in time: every one is held by an open transaction.
+    #[error("no free connection to `{url}` after {waited_secs}s: all {size} are in use by open transactions{}", if *size == 1 { " (an in-memory SQLite database has one; finish the open transaction first)" } else { "" })]
+    PoolTimeout {
+        /// The database (its password masked).
+        url: String,
+        /// How long the request waited, in seconds.
+        waited_secs: u64,
+        /// The pool's size.
+        size: usize,
+    },
+    /// A query could not be built as written: a relationship without its other side, a
+    /// collection used as one value, a refinement of a query whose objects do not match.
+    /// Reported when the query runs, before any SQL is sent.
     #[error("{0}")]
-    Usage(String),
+    InvalidQuery(String),
     /// Any other error of the database driver.
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),

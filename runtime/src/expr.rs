@@ -306,8 +306,14 @@ pub trait ContainsOp<R> {
 /// Membership in the values a collection path gives (`g.students.scholarship.contains(&7)`),
 /// where `l` lives in a sub-query; otherwise `None`.
 fn member_of(l: &Node, r: &Node) -> Option<Node> {
-    crate::navigate::scope_of_node(l)
-        .map(|scope| Node::InSub(Box::new(r.clone()), scope, Box::new(l.clone())))
+    crate::navigate::scope_of_node(l).map(|_| in_scope_of(r.clone(), l.clone()))
+}
+
+/// `elem IN (SELECT projected ..)` in a scope of the membership test's own.
+fn in_scope_of(elem: Node, mut projected: Node) -> Node {
+    let scope = crate::navigate::scope_of_node(&projected).unwrap_or(0);
+    let scope = crate::navigate::own_scope(scope, &mut projected);
+    Node::InSub(Box::new(elem), scope, Box::new(projected))
 }
 
 impl<L: Textual, R: Textual> ContainsOp<R> for L {
@@ -320,15 +326,13 @@ impl<L: Textual, R: Textual> ContainsOp<R> for L {
 /// A collection's values contain a value: `c.products.price.contains(&450)`.
 impl<T, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
     fn contains_node(l: Node, r: Node) -> Node {
-        let scope = crate::navigate::scope_of_node(&l).unwrap_or(0);
-        Node::InSub(Box::new(r), scope, Box::new(l))
+        in_scope_of(r, l)
     }
 }
 
 impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T> {
     fn contains_node(l: Node, r: Node) -> Node {
-        let scope = crate::navigate::scope_of_node(&l).unwrap_or(0);
-        Node::InSub(Box::new(r), scope, Box::new(l))
+        in_scope_of(r, l)
     }
 }
 
@@ -469,9 +473,12 @@ pub fn contains_value<C: ContainsValue + ?Sized>(outer: &C) -> Value {
 
 /// An aggregate of this query, or, when its argument lives in a sub-query (a collection,
 /// a sub-comprehension), a correlated sub-query aggregating that one's rows.
-fn aggregate(f: AggFn, arg: Node, ty: Option<ColumnType>) -> Node {
+fn aggregate(f: AggFn, mut arg: Node, ty: Option<ColumnType>) -> Node {
     match crate::navigate::scope_of_node(&arg) {
-        Some(scope) => Node::SubAgg(scope, f, Some(Box::new(arg)), ty),
+        Some(scope) => {
+            let scope = crate::navigate::own_scope(scope, &mut arg);
+            Node::SubAgg(scope, f, Some(Box::new(arg)), ty)
+        }
         None => Node::Agg(f, Some(Box::new(arg)), ty),
     }
 }
@@ -506,7 +513,9 @@ impl<T> Countable for Expr<crate::navigate::Many<T>> {
 
 impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
     fn count_node(self) -> Node {
-        let scope = crate::navigate::scope_of_node(&self.node).unwrap_or(0);
+        let mut node = self.node;
+        let scope = crate::navigate::scope_of_node(&node).unwrap_or(0);
+        let scope = crate::navigate::own_scope(scope, &mut node);
         Node::SubAgg(scope, AggFn::Count, None, None)
     }
 }
@@ -578,12 +587,18 @@ impl<T: SqlType> SubQuery for Expr<T> {
 
 /// `exists(..)`: whether a collection or sub-comprehension has a row.
 pub fn exists<S: SubQuery>(s: S) -> Expr<bool> {
-    Expr::new(Node::Exists(s.scope_and_node().0, None, false))
+    Expr::new(Node::Exists(own_scope_of(s), None, false))
 }
 
 /// `c.orders.is_empty()`.
 pub fn is_empty<S: SubQuery>(s: S) -> Expr<bool> {
-    Expr::new(Node::Exists(s.scope_and_node().0, None, true))
+    Expr::new(Node::Exists(own_scope_of(s), None, true))
+}
+
+/// The scope of a sub-query of its own (see `navigate::own_scope`).
+fn own_scope_of<S: SubQuery>(s: S) -> u16 {
+    let (scope, mut node) = s.scope_and_node();
+    crate::navigate::own_scope(scope, &mut node)
 }
 
 /// `sub.contains(&x)`: membership in a collection or sub-comprehension (its NULLs are left
@@ -592,7 +607,8 @@ pub fn in_sub<S: SubQuery, E>(s: S, elem: Expr<E>) -> Expr<bool>
 where
     E: SqlType + Comparable<S::Sql>,
 {
-    let (scope, node) = s.scope_and_node();
+    let (scope, mut node) = s.scope_and_node();
+    let scope = crate::navigate::own_scope(scope, &mut node);
     Expr::new(Node::InSub(Box::new(elem.node), scope, Box::new(node)))
 }
 

@@ -105,7 +105,10 @@ pub mod __private {
     pub use crate::query::Query;
     pub use crate::relation::{Ref, RelKind, RelationMeta, Set};
     pub use crate::render::rendered_statements;
-    pub use crate::site::{OrderSpec, PlanBuilder, Projection, QuerySite, Refinable, RefineSite};
+    pub use crate::site::{
+        MetaProbe, OrderSpec, PlanBuilder, ProbeEntity, ProbeOther, Projection, QuerySite,
+        Refinable, RefineSite,
+    };
     pub use crate::statement_cache::MetaCache;
     pub use crate::transaction::Transaction;
     pub use crate::types::{

@@ -10,7 +10,7 @@ use std::ops::Deref;
 
 use crate::entity::{Entity, EntityMeta};
 use crate::expr::{EntityColumns, Expr, IntoExpr};
-use crate::plan::{Join, JoinKind, Node, Source};
+use crate::plan::{Join, JoinKind, Node, Problem, Source};
 use crate::relation::{Ref, RelKind, RelationMeta};
 
 thread_local! {
@@ -19,7 +19,7 @@ thread_local! {
     /// How many sub-query scopes the plan being built has (a stack, as `ARENA`).
     static SCOPES: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
     /// Problems found while building (a relationship without its other side).
-    static PROBLEMS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static PROBLEMS: RefCell<Vec<Problem>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts collecting the sources of a plan (with the sources it already has).
@@ -30,7 +30,7 @@ pub(crate) fn begin(sources: Vec<Source>) {
 }
 
 /// Stops collecting and returns the sources and any problems found.
-pub(crate) fn finish() -> (Vec<Source>, Vec<String>) {
+pub(crate) fn finish() -> (Vec<Source>, Vec<Problem>) {
     SCOPES.with(|s| s.borrow_mut().pop());
     let sources = ARENA.with(|a| a.borrow_mut().pop()).unwrap_or_default();
     let problems = PROBLEMS.with(|p| std::mem::take(&mut *p.borrow_mut()));
@@ -51,8 +51,8 @@ fn intern_link(link: crate::relation::LinkTable) -> &'static crate::relation::Li
     leaked
 }
 
-pub(crate) fn problem(message: String) {
-    PROBLEMS.with(|p| p.borrow_mut().push(message));
+pub(crate) fn problem(problem: Problem) {
+    PROBLEMS.with(|p| p.borrow_mut().push(problem));
 }
 
 fn alias_of(source: u16) -> String {
@@ -131,6 +131,131 @@ pub(crate) fn scope_of_node(node: &Node) -> Option<u16> {
     let mut best = None;
     walk(node, &mut best);
     best
+}
+
+/// The scope an aggregate, `exists`, `is_empty` or membership test over `node` (whose
+/// columns live in sub-query `scope`) reads, with `node` rewritten to read it.
+///
+/// A sub-comprehension's scope (it has variables) is the sub-comprehension itself. A scope
+/// opened by a collection path (`b.records`, `b.records.songs`) is shared by every use of the
+/// path's handles, so each use gets a copy of its own holding only the tables `node` reads
+/// and the joins that lead to them: `count(b.records)` beside `count(b.records.songs)` counts
+/// records, not records joined to songs. The path's own tables stay as a template that no
+/// statement renders.
+pub(crate) fn own_scope(scope: u16, node: &mut Node) -> u16 {
+    if scope == 0 {
+        return scope;
+    }
+    let copied = ARENA.with(|a| {
+        let mut stack = a.borrow_mut();
+        let sources = stack.last_mut()?;
+        if sources.iter().any(|s| s.scope == scope && s.variable) {
+            return None;
+        }
+        // The tables of the scope that `node` reads, and those their joins lead through.
+        let mut wanted = vec![false; sources.len()];
+        let mut mark = |n: &Node| {
+            if let Node::Column { source, .. } | Node::CountEntity(source) = n {
+                if let Some(w) = wanted.get_mut(*source as usize) {
+                    *w = sources[*source as usize].scope == scope;
+                }
+            }
+        };
+        node_sources(node, &mut mark);
+        for i in (0..sources.len()).rev() {
+            if !wanted[i] {
+                continue;
+            }
+            if let Some(j) = sources[i].join {
+                if sources
+                    .get(j.parent as usize)
+                    .is_some_and(|p| p.scope == scope)
+                {
+                    wanted[j.parent as usize] = true;
+                }
+            }
+        }
+        Some((wanted, sources.len()))
+    });
+    let Some((wanted, len)) = copied else {
+        return scope;
+    };
+    let fresh = new_scope();
+    let mut map: Vec<Option<u16>> = vec![None; len];
+    for (i, w) in wanted.iter().enumerate() {
+        if !*w {
+            continue;
+        }
+        let Some(src) = ARENA.with(|a| a.borrow().last().and_then(|s| s.get(i).cloned())) else {
+            continue;
+        };
+        let join = src.join.map(|j| Join {
+            parent: map[j.parent as usize].unwrap_or(j.parent),
+            ..j
+        });
+        map[i] = Some(push_in(src.entity, &src.alias, join, false, fresh));
+    }
+    remap_sources(node, &map);
+    fresh
+}
+
+/// Calls `f` on every column and entity count of `node` outside nested sub-queries' scopes.
+fn node_sources(node: &Node, f: &mut impl FnMut(&Node)) {
+    match node {
+        Node::Column { .. } | Node::CountEntity(_) => f(node),
+        Node::Param(_) | Node::Agg(_, None, _) => {}
+        Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+            node_sources(a, f);
+            node_sources(b, f);
+        }
+        Node::Not(a)
+        | Node::Neg(a)
+        | Node::IsNull(a, _)
+        | Node::TextFn(_, a)
+        | Node::InList(a, _)
+        | Node::Agg(_, Some(a), _) => node_sources(a, f),
+        Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
+            if let Some(a) = a {
+                node_sources(a, f);
+            }
+        }
+        Node::InSub(a, _, b) => {
+            node_sources(a, f);
+            node_sources(b, f);
+        }
+    }
+}
+
+/// Points the columns of `node` at the copies `map` names.
+fn remap_sources(node: &mut Node, map: &[Option<u16>]) {
+    let to = |s: &mut u16| {
+        if let Some(Some(new)) = map.get(*s as usize) {
+            *s = *new;
+        }
+    };
+    match node {
+        Node::Column { source, .. } | Node::CountEntity(source) => to(source),
+        Node::Param(_) | Node::Agg(_, None, _) => {}
+        Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
+            remap_sources(a, map);
+            remap_sources(b, map);
+        }
+        Node::Not(a)
+        | Node::Neg(a)
+        | Node::IsNull(a, _)
+        | Node::TextFn(_, a)
+        | Node::InList(a, _)
+        | Node::Agg(_, Some(a), _) => remap_sources(a, map),
+        Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
+            if let Some(a) = a {
+                remap_sources(a, map);
+            }
+        }
+        Node::InSub(a, _, b) => {
+            remap_sources(a, map);
+            remap_sources(b, map);
+        }
+    }
 }
 
 /// Adds a source to the query (scope 0).
@@ -511,14 +636,14 @@ impl<T: Entity> SetCol<T> {
                 )
             }
             Ok(Partner::OneToOne { .. }) => {
-                problem(format!(
+                problem(Problem::Query(format!(
                     "`{}.{}` is not a collection",
                     owner.name, rel.field
-                ));
+                )));
                 push_in(T::meta(), alias, None, variable, scope)
             }
             Err(message) => {
-                problem(message);
+                problem(Problem::Schema(message));
                 push_in(T::meta(), alias, None, variable, scope)
             }
         }

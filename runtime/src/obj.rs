@@ -150,7 +150,7 @@ impl<T: Entity> AccessorBase<T> {
         // SAFETY: as in `field`.
         let cell = unsafe { &*self.cell };
         let key = cell.value.borrow().key();
-        crate::collection::Collection::new(key, relation)
+        crate::collection::Collection::new(key, cell.tx().clone(), relation)
     }
 }
 
@@ -216,9 +216,10 @@ impl<T: Entity> Obj<T> {
     /// Reads nothing (attributes only written are not checked optimistically).
     ///
     /// # Errors
-    /// [`Error::TransactionClosed`] once the transaction is over; [`Error::Usage`] when the
-    /// object is deleted, when a `get()` borrow of it is still alive, or when `f` changes the
-    /// primary key of a stored object (the change is then undone).
+    /// [`Error::TransactionClosed`] once the transaction is over; [`Error::ObjectDeleted`]
+    /// when the object is deleted, [`Error::ObjectBorrowed`] when a `get()` borrow of it is
+    /// still alive, [`Error::KeyChanged`] when `f` changes the primary key of a stored object
+    /// (the change is then undone).
     pub fn set(&self, f: impl FnOnce(&mut T)) -> Result<()> {
         let cell = self.cell();
         let tx = match cell.tx().upgrade() {
@@ -227,10 +228,9 @@ impl<T: Entity> Obj<T> {
         };
         match cell.state.get() {
             ObjState::Deleted | ObjState::Gone => {
-                return Err(Error::Usage(format!(
-                    "cannot change a deleted {}",
-                    T::meta().name
-                )))
+                return Err(Error::ObjectDeleted {
+                    entity: T::meta().name,
+                })
             }
             ObjState::New | ObjState::Loaded => {}
         }
@@ -248,10 +248,7 @@ impl<T: Entity> Obj<T> {
                 .iter()
                 .any(|&k| !current.column_eq(&next, k))
             {
-                return Err(Error::Usage(format!(
-                    "the primary key of {} cannot be changed; create a new object instead",
-                    meta.name
-                )));
+                return Err(Error::KeyChanged { entity: meta.name });
             }
         }
         let Ok(mut slot) = cell.value.try_borrow_mut() else {
@@ -272,12 +269,26 @@ impl<T: Entity> Obj<T> {
         Ok(())
     }
 
+    /// Whether the object belongs to `tx` ([`Error::ForeignObject`] if not).
+    pub(crate) fn check_tx(&self, tx: &crate::Transaction) -> Result<()> {
+        if tx.owns(self.cell().tx()) {
+            Ok(())
+        } else {
+            Err(Error::ForeignObject {
+                entity: T::meta().name,
+            })
+        }
+    }
+
     /// Marks the object deleted; the row is deleted at the next flush.
     ///
     /// # Errors
-    /// [`Error::TransactionClosed`] once the transaction is over.
+    /// [`Error::TransactionClosed`] once the transaction is over; [`Error::ForeignObject`]
+    /// when the object belongs to another transaction (of this database or another one):
+    /// load it again in `tx` and delete that object.
     pub fn delete(&self, tx: &crate::Transaction) -> Result<()> {
         tx.check_open()?;
+        self.check_tx(tx)?;
         let cell = self.cell();
         match cell.state.get() {
             ObjState::Deleted | ObjState::Gone => return Ok(()),
@@ -315,8 +326,7 @@ impl<T: Entity> Obj<T> {
 }
 
 fn borrowed<T: Entity>() -> Error {
-    Error::Usage(format!(
-        "a {} is still borrowed by `get()`; drop that borrow before changing it",
-        T::meta().name
-    ))
+    Error::ObjectBorrowed {
+        entity: T::meta().name,
+    }
 }

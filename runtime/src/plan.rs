@@ -195,6 +195,27 @@ impl Node {
     }
 }
 
+/// Something a plan could not resolve while it was built; the query reports it as an error
+/// when it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The entities do not fit together (a relationship without its other side):
+    /// [`crate::Error::SchemaMismatch`].
+    Schema(String),
+    /// The query cannot be built as written: [`crate::Error::InvalidQuery`].
+    Query(String),
+}
+
+impl Problem {
+    /// The error a run reports.
+    pub fn to_error(&self) -> crate::Error {
+        match self {
+            Problem::Schema(m) => crate::Error::SchemaMismatch(m.clone()),
+            Problem::Query(m) => crate::Error::InvalidQuery(m.clone()),
+        }
+    }
+}
+
 /// How a source is joined to one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinKind {
@@ -284,8 +305,8 @@ pub struct Plan {
     pub order: Vec<OrderItem>,
     /// How many parameters a run binds.
     pub param_count: usize,
-    /// Relationships the plan could not resolve (reported when it runs).
-    pub problems: Vec<String>,
+    /// What the plan could not resolve (reported when it runs, before any SQL is sent).
+    pub problems: Vec<Problem>,
     /// How many rows the last run returned (to size buffers for the next).
     pub(crate) rows_hint: std::sync::atomic::AtomicUsize,
     /// Whether every row is a different object (`Plan::finish`), worked out once per plan.

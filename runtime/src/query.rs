@@ -187,6 +187,14 @@ impl<R> Query<R> {
         out
     }
 
+    /// The first problem found while building the plan, as an error (before any SQL runs).
+    fn check_problems(&self) -> Result<()> {
+        match self.plan.problems.first() {
+            Some(problem) => Err(problem.to_error()),
+            None => Ok(()),
+        }
+    }
+
     /// Runs a statement of this query and decodes its rows, through the transaction's
     /// result cache (a `for_update` query always goes to the database).
     fn rows<T: FromRow>(
@@ -195,9 +203,7 @@ impl<R> Query<R> {
         kind: StatementKind,
         limit: Option<i64>,
     ) -> Result<Vec<T>> {
-        if let Some(problem) = self.plan.problems.first() {
-            return Err(Error::SchemaMismatch(problem.clone()));
-        }
+        self.check_problems()?;
         tx.flush()?;
         if self.for_update {
             tx.ensure_writing()?;
@@ -359,17 +365,16 @@ impl<R: FromRow> Query<R> {
 }
 
 impl<T: Entity> Query<Obj<T>> {
-    /// Deletes every row the query selects, in one statement, and returns how many.
-    /// Objects of those rows loaded in this transaction are marked deleted.
+    /// Deletes every row the query selects, in one statement
+    /// (`DELETE .. WHERE key IN (SELECT key ..)`), and returns how many. The query may
+    /// navigate, use sub-queries and range over several variables; what it deletes is the
+    /// rows of the objects it returns. Objects of those rows loaded in this transaction are
+    /// marked deleted. (A query that projects anything else has no `delete`.)
     ///
     /// # Errors
     /// Database errors ([`Error::Constraint`] when another row still refers to one).
     pub fn delete(&self, tx: &Transaction) -> Result<u64> {
-        if self.plan.sources.len() != 1 {
-            return Err(Error::Usage(
-                "bulk delete works on queries over one entity".to_string(),
-            ));
-        }
+        self.check_problems()?;
         tx.flush()?;
         tx.ensure_writing()?;
         tx.shared.cache.borrow_mut().bump(T::meta());
@@ -478,9 +483,12 @@ impl<'t> DecodeCx<'t> {
     #[inline]
     fn map<T: Entity>(&mut self) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>, bool)> {
         if self.maps.is_none() {
-            let mut maps = self.tx.shared.maps.try_borrow_mut().map_err(|_| {
-                Error::Usage("the transaction's objects are busy in another operation".into())
-            })?;
+            let mut maps = self
+                .tx
+                .shared
+                .maps
+                .try_borrow_mut()
+                .map_err(|_| Error::ObjectsBusy)?;
             if self.distinct == Distinct::Asked {
                 self.distinct = if maps.of::<T>().is_empty() {
                     Distinct::Yes

@@ -5,11 +5,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use lru::LruCache;
 
-use crate::entity::Entity;
+use crate::entity::{Entity, EntityMeta};
 use crate::expr::{Desc, EntityExpr, Expr};
 use crate::navigate::{self, SetCol};
 use crate::obj::Obj;
-use crate::plan::{BinOp, Node, OrderItem, Plan, ProjItem};
+use crate::plan::{BinOp, Node, OrderItem, Plan, Problem, ProjItem};
 use crate::query::{FromRow, Query};
 use crate::types::{Condition, SqlType};
 use crate::value::Value;
@@ -121,9 +121,9 @@ fn check_single_valued(node: &Node, scope: u16) {
     let mut bad = false;
     walk(node, scope, &mut bad);
     if bad {
-        navigate::problem(
+        navigate::problem(Problem::Query(
             "a collection (`c.products.name`) is used as a single value: aggregate it (`count`, `sum`, `min`, `max`, `avg`), test it (`exists`, `.is_empty()`, `.contains(..)`), or range over it (`for p in c.products`)".to_string(),
-        );
+        ));
     }
 }
 
@@ -241,9 +241,74 @@ tuple_order!(A, B, C, D);
 tuple_order!(A, B, C, D, E);
 tuple_order!(A, B, C, D, E, F);
 
-/// One `select!` call site: its plan is built the first time it runs, then reused.
+/// The entities one instantiation of a call site ranges over, in the order the query names
+/// them (`None` for a path that is not an entity, which does not compile anyway).
+pub type SiteEntities = [Option<&'static EntityMeta>];
+
+fn same_entities(a: &SiteEntities, b: &SiteEntities) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => std::ptr::eq(*x, *y),
+            (None, None) => true,
+            _ => false,
+        })
+}
+
+/// A plan and the entities it was built for.
+type KeptPlan = (Box<SiteEntities>, Arc<Plan>);
+
+/// How many plans a call site keeps for instantiations other than its first (a `select!`
+/// in a generic function): a list, searched in order.
+const OTHER_INSTANTIATIONS: usize = 64;
+
+/// Finds `MetaProbe<T>::colt_meta` as the entity's metadata when `T` is an entity (method
+/// resolution prefers this impl, on `MetaProbe<T>`, to the fallback on `&MetaProbe<T>`).
+pub struct MetaProbe<T: ?Sized>(std::marker::PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> MetaProbe<T> {
+    /// The probe of `T`.
+    pub const fn new() -> Self {
+        MetaProbe(std::marker::PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for MetaProbe<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The metadata of an entity type, for call-site keys.
+pub trait ProbeEntity {
+    /// `Some(T::meta())`.
+    fn colt_meta(&self) -> Option<&'static EntityMeta>;
+}
+
+impl<T: Entity> ProbeEntity for MetaProbe<T> {
+    #[inline]
+    fn colt_meta(&self) -> Option<&'static EntityMeta> {
+        Some(T::meta())
+    }
+}
+
+/// The fallback of [`ProbeEntity`] for a type that is not an entity.
+pub trait ProbeOther {
+    /// `None`.
+    fn colt_meta(&self) -> Option<&'static EntityMeta>;
+}
+
+impl<T: ?Sized> ProbeOther for &MetaProbe<T> {
+    #[inline]
+    fn colt_meta(&self) -> Option<&'static EntityMeta> {
+        None
+    }
+}
+
+/// One `select!` call site: its plan is built the first time it runs, then reused. A call
+/// site inside a generic function keeps one plan per instantiation's entities.
 pub struct QuerySite {
-    plan: OnceLock<Arc<Plan>>,
+    plan: OnceLock<KeptPlan>,
+    others: Mutex<Vec<KeptPlan>>,
 }
 
 impl Default for QuerySite {
@@ -257,37 +322,78 @@ impl QuerySite {
     pub const fn new() -> Self {
         QuerySite {
             plan: OnceLock::new(),
+            others: Mutex::new(Vec::new()),
         }
     }
 
     /// The query of this site with this run's parameter values.
-    pub fn query<P, F>(&'static self, build: F, params: Vec<Value>) -> Query<P::Row>
+    pub fn query<P, F>(
+        &'static self,
+        entities: &SiteEntities,
+        build: F,
+        params: Vec<Value>,
+    ) -> Query<P::Row>
     where
         P: Projection,
         F: FnOnce(&PlanBuilder) -> P,
     {
-        let plan = self
-            .plan
-            .get_or_init(|| {
-                navigate::begin(Vec::new());
-                let b = PlanBuilder::new(Plan::new(Vec::new()), 0);
-                let projection = build(&b);
-                let mut plan = b.plan.into_inner();
-                projection.push_items(&mut plan.projection);
-                for item in &plan.projection {
-                    if let ProjItem::Expr(node) = item {
-                        check_single_valued(node, 0);
-                    }
-                }
-                let (sources, problems) = navigate::finish();
-                plan.sources = sources;
-                plan.problems = problems;
-                plan.finish();
-                Arc::new(plan)
-            })
-            .clone();
+        let mut build = Some(build);
+        let (first, plan) = self.plan.get_or_init(|| {
+            let build = build.take();
+            (entities.into(), Arc::new(build_plan(build)))
+        });
+        if same_entities(first, entities) {
+            return Query::from_parts(plan.clone(), params);
+        }
+        // Another instantiation of a generic function.
+        let mut others = self.others.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, plan)) = others.iter().find(|(e, _)| same_entities(e, entities)) {
+            return Query::from_parts(plan.clone(), params);
+        }
+        let plan = Arc::new(build_plan(build.take()));
+        if others.len() >= OTHER_INSTANTIATIONS {
+            others.remove(0);
+        }
+        others.push((entities.into(), plan.clone()));
         Query::from_parts(plan, params)
     }
+}
+
+/// Builds the plan a call site describes. (`build` is always there: a run builds at most
+/// once; without it the plan is empty and reports a problem when it runs.)
+fn build_plan<P, F>(build: Option<F>) -> Plan
+where
+    P: Projection,
+    F: FnOnce(&PlanBuilder) -> P,
+{
+    navigate::begin(Vec::new());
+    let b = PlanBuilder::new(Plan::new(Vec::new()), 0);
+    let mut problems = Vec::new();
+    let mut plan = match build {
+        Some(build) => {
+            let projection = build(&b);
+            let mut plan = b.plan.into_inner();
+            projection.push_items(&mut plan.projection);
+            plan
+        }
+        None => {
+            problems.push(Problem::Query(
+                "a call site was built twice in one run".to_string(),
+            ));
+            b.plan.into_inner()
+        }
+    };
+    for item in &plan.projection {
+        if let ProjItem::Expr(node) = item {
+            check_single_valued(node, 0);
+        }
+    }
+    let (sources, found) = navigate::finish();
+    plan.sources = sources;
+    problems.extend(found);
+    plan.problems = problems;
+    plan.finish();
+    plan
 }
 
 /// Query results whose variables a refinement can name: objects and tuples of objects.
@@ -336,8 +442,9 @@ tuple_refinable!(A 0, B 1, C 2, D 3);
 /// How many refined plans one refinement site keeps (per base plan).
 const REFINED_PLANS: usize = 64;
 
-/// Refined plans by base plan address: (base plan, refined plan).
-type RefinedPlans = LruCache<usize, (Arc<Plan>, Arc<Plan>)>;
+/// Refined plans by base plan address: the base plan (owned, so that its address is not
+/// reused while it is a key), and the refined plan per instantiation's entities.
+type RefinedPlans = LruCache<usize, (Arc<Plan>, Vec<KeptPlan>)>;
 
 /// A call site refining an existing query (`select!(q.filter(|p| ..))`): its plans depend on
 /// the base query's plan, so they are kept per base plan in a small LRU cache.
@@ -360,7 +467,13 @@ impl RefineSite {
     }
 
     /// `base` refined by this site, with this run's extra parameter values.
-    pub fn refine<R, F>(&'static self, base: &Query<R>, build: F, params: Vec<Value>) -> Query<R>
+    pub fn refine<R, F>(
+        &'static self,
+        base: &Query<R>,
+        entities: &SiteEntities,
+        build: F,
+        params: Vec<Value>,
+    ) -> Query<R>
     where
         R: Refinable,
         F: FnOnce(&PlanBuilder, R::Vars),
@@ -373,7 +486,9 @@ impl RefineSite {
         });
         if let Some((b, refined)) = cache.get(&key) {
             if Arc::ptr_eq(b, base_plan) {
-                return base.with_plan(refined.clone(), params);
+                if let Some((_, plan)) = refined.iter().find(|(e, _)| same_entities(e, entities)) {
+                    return base.with_plan(plan.clone(), params);
+                }
             }
         }
         drop(guard);
@@ -390,12 +505,30 @@ impl RefineSite {
                 plan.finish();
                 Arc::new(plan)
             }
-            // The projection is not the objects the types promise: keep the query as it is.
-            None => base_plan.clone(),
+            // The projection is not the objects the types promise (a plan built elsewhere):
+            // an error when the query runs, never the unrefined rows.
+            None => {
+                let mut plan = (**base_plan).clone();
+                plan.problems.push(Problem::Query(
+                    "this refinement does not match the objects its query returns".to_string(),
+                ));
+                Arc::new(plan)
+            }
         };
         let mut guard = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(cache) = guard.as_mut() {
-            cache.put(key, (base_plan.clone(), refined.clone()));
+            let kept = (entities.into(), refined.clone());
+            match cache.get_mut(&key) {
+                Some((b, plans)) if Arc::ptr_eq(b, base_plan) => {
+                    if plans.len() >= OTHER_INSTANTIATIONS {
+                        plans.remove(0);
+                    }
+                    plans.push(kept);
+                }
+                _ => {
+                    cache.put(key, (base_plan.clone(), vec![kept]));
+                }
+            }
         }
         base.with_plan(refined, params)
     }

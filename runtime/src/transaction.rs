@@ -117,6 +117,12 @@ impl Transaction {
         }
     }
 
+    /// Whether `objects_tx` (an object's back pointer) is this transaction.
+    pub(crate) fn owns(&self, objects_tx: &std::rc::Weak<TxShared>) -> bool {
+        // A weak pointer keeps the allocation, so a later transaction never has its address.
+        std::ptr::eq(objects_tx.as_ptr(), Rc::as_ptr(&self.shared))
+    }
+
     pub(crate) fn conn(&self) -> Result<&Conn> {
         self.check_open()?;
         self.conn.as_ref().ok_or_else(|| Error::TransactionClosed)
@@ -783,10 +789,7 @@ fn release_dependants(
 ) -> Result<()> {
     tx.shared.cache.borrow_mut().bump_all();
     if depth > 64 {
-        return Err(Error::Usage(format!(
-            "cascade_delete from `{}` goes more than 64 levels deep",
-            meta.name
-        )));
+        return Err(Error::CascadeTooDeep { entity: meta.name });
     }
     let dialect = tx.dialect();
     // The statements of a relation, rendered once and kept in the entity's metadata.

@@ -158,8 +158,61 @@ fn step(s: &Step) -> TokenStream {
     }
 }
 
+/// Every entity path the steps range over (generators and sub-comprehensions).
+fn entity_paths<'a>(steps: &'a [Step], out: &mut Vec<&'a syn::Path>) {
+    for s in steps {
+        match s {
+            Step::Source { path, .. } => out.push(path),
+            Step::Filter(_, e, _) | Step::Order(_, e, _) | Step::SubFilter(_, e, _) => {
+                entity_paths_in(e, out)
+            }
+            Step::SourceSet { .. } | Step::Bind(_) => {}
+        }
+    }
+}
+
+/// Every entity path the sub-comprehensions of an expression range over.
+fn entity_paths_in<'a>(e: &'a QExpr, out: &mut Vec<&'a syn::Path>) {
+    match e {
+        QExpr::SubComp(_, steps, projection) => {
+            entity_paths(steps, out);
+            entity_paths_in(projection, out);
+        }
+        QExpr::Binary(_, _, a, b) | QExpr::Method2(_, _, a, b) | QExpr::InSub(_, a, b) => {
+            entity_paths_in(a, out);
+            entity_paths_in(b, out);
+        }
+        QExpr::Unary(_, _, a) | QExpr::OuterContains(_, _, a) => entity_paths_in(a, out),
+        QExpr::Agg(_, _, AggArg::Expr(a)) => entity_paths_in(a, out),
+        QExpr::Tuple(items) => items.iter().for_each(|i| entity_paths_in(i, out)),
+        QExpr::Var(_) | QExpr::Attr(..) | QExpr::Key(_) | QExpr::Param(..) | QExpr::Agg(..) => {}
+    }
+}
+
+/// The entities of this instantiation of the call site. A `select!` inside a generic
+/// function (`fn all<T: Entity>() { select!(x for x in T) }`) has one `static` site for every
+/// `T`, so the site keeps its plans per list of entities. A path that is not an entity gives
+/// `None` here: its error is reported once, where the query uses it.
+fn site_entities(q: &Lowered) -> TokenStream {
+    let mut paths = Vec::new();
+    entity_paths(&q.steps, &mut paths);
+    if let Some((_, e)) = &q.projection {
+        entity_paths_in(e, &mut paths);
+    }
+    let metas = paths.iter().map(|path| {
+        let span = syn::spanned::Spanned::span(path);
+        quote_spanned!(span=> (&::colt::__private::MetaProbe::<#path>::new()).colt_meta())
+    });
+    quote!({
+        #[allow(unused_imports)]
+        use ::colt::__private::{ProbeEntity as _, ProbeOther as _};
+        [#(#metas),*]
+    })
+}
+
 pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let p = p();
+    let entities = site_entities(q);
     let b = builder();
     let param_lets = q.params.iter().enumerate().map(|(i, d)| {
         let id = param_ident(i);
@@ -194,6 +247,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
             quote! {
                 static __COLT_SITE: #p::QuerySite = #p::QuerySite::new();
                 __COLT_SITE.query(
+                    &#entities,
                     |#b: &#p::PlanBuilder| {
                         #b.params(#n_params);
                         #(#steps)*
@@ -217,6 +271,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                 #refine(
                     &__COLT_SITE,
                     &(#base),
+                    &#entities,
                     |#b: &#p::PlanBuilder, __colt_vars| {
                         #b.params(#n_params);
                         let (#(#vars,)*) = __colt_vars;

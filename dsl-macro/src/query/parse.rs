@@ -41,8 +41,11 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
             });
         }
     }
-    let expr: syn::Expr =
-        syn::parse2(tokens).map_err(|e| syn::Error::new(e.span(), format!("{e}; {FORMS}")))?;
+    // Sub-comprehensions inside the closures of a chain or a refinement
+    // (`Student.filter(|s| exists(x for x in Student if ..))`) are wrapped as in a
+    // comprehension, so that every spelling accepts what the comprehension accepts.
+    let expr: syn::Expr = syn::parse2(wrap_sub_comprehensions(tokens))
+        .map_err(|e| syn::Error::new(e.span(), format!("{e}; {FORMS}")))?;
     chain(expr)
 }
 

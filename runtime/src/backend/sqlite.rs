@@ -289,11 +289,10 @@ impl SqliteConn {
 /// its previous run).
 fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
     if stmt.parameter_count() != params.len() {
-        return Err(Error::Usage(format!(
-            "the statement takes {} parameters, {} were given",
-            stmt.parameter_count(),
-            params.len()
-        )));
+        return Err(Error::ParameterCount {
+            expected: stmt.parameter_count(),
+            given: params.len(),
+        });
     }
     for (i, p) in params.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, Bind(*p))

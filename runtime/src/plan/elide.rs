@@ -88,11 +88,32 @@ impl Plan {
         }
     }
 
+    /// The scopes some statement renders: the query's own and those its nodes name. (The
+    /// others are templates: the tables of a collection path, copied for each use.)
+    fn rendered_scopes(&mut self) -> Vec<bool> {
+        let mut live = vec![false; self.scope_filters.len().max(1)];
+        let mut mark = |s: u16| {
+            let s = s as usize;
+            if live.len() <= s {
+                live.resize(s + 1, false);
+            }
+            live[s] = true;
+        };
+        mark(0);
+        self.for_each_node_mut(&mut |n| match n {
+            Node::SubAgg(s, ..) | Node::Exists(s, ..) | Node::InSub(_, s, _) => mark(*s),
+            _ => {}
+        });
+        live
+    }
+
     /// Whether source `j` is read for more than column `key`, or other tables join to it.
     fn is_needed(&mut self, j: u16, key: u16) -> bool {
+        let live = self.rendered_scopes();
         if self
             .sources
             .iter()
+            .filter(|s| live.get(s.scope as usize).copied().unwrap_or(false))
             .any(|s| !s.elided && s.join.is_some_and(|p| p.parent == j))
             || self.projection.contains(&ProjItem::Entity(j))
         {

@@ -393,9 +393,15 @@ impl Renderer<'_> {
         }
     }
 
+    /// `DELETE FROM t WHERE key IN (SELECT v.key FROM .. WHERE ..)` for the objects the
+    /// query returns (variable `v`), whatever the query joins or tests.
     fn delete(&mut self, key: SqlKey) {
         let plan = self.plan;
-        let entity = plan.sources[0].entity;
+        let target = match plan.projection.as_slice() {
+            [ProjItem::Entity(s)] => *s,
+            _ => 0,
+        };
+        let entity = plan.sources[target as usize].entity;
         let pk = entity.primary_key;
         self.out.push_str("DELETE FROM ");
         quote(&mut self.out, entity.table);
@@ -417,7 +423,7 @@ impl Renderer<'_> {
             if i > 0 {
                 self.out.push_str(", ");
             }
-            self.column(0, k as u16);
+            self.column(target, k as u16);
         }
         self.body();
         if key.limit || key.offset {

@@ -1,0 +1,349 @@
+//! Query shapes that once returned wrong rows without an error, and objects used with a
+//! transaction that is not their own (issue 11). Each test failed before its fix.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+pub struct Band {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub records: Set<Record>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Record {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub title: String,
+    pub band: Ref<Band>,
+    pub songs: Set<Song>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Song {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub title: String,
+    pub seconds: i64,
+    pub record: Ref<Record>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Teacher {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub grades: Set<Grade>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Grade {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub mark: i64,
+    pub teacher: Ref<Teacher>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Apple {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub variety: String,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Pear {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub variety: String,
+    pub ripe: bool,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Student {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+}
+
+fn music(backend: &common::Backend) -> colt::Result<Database> {
+    music_in(backend.open())
+}
+
+/// The data in a database that several transactions can use at once.
+fn shared_music(backend: &common::Backend) -> colt::Result<Database> {
+    music_in(Database::open(&backend.fresh_url())?)
+}
+
+fn music_in(db: Database) -> colt::Result<Database> {
+    db.bind(schema![
+        Band, Record, Song, Teacher, Grade, Apple, Pear, Student
+    ])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        // Band A: 2 records of 3 and 4 songs. Band B: 1 record of 1 song. Band C: none.
+        let a = Band::build().name("A").insert(tx)?;
+        let b = Band::build().name("B").insert(tx)?;
+        Band::build().name("C").insert(tx)?;
+        let a1 = Record::build().title("a1").band(&a).insert(tx)?;
+        let a2 = Record::build().title("a2").band(&a).insert(tx)?;
+        let b1 = Record::build().title("b1").band(&b).insert(tx)?;
+        for (record, n) in [(&a1, 3), (&a2, 4), (&b1, 1)] {
+            for i in 0..n {
+                Song::build()
+                    .title(format!("{}-{i}", record.title()))
+                    .seconds(100 + i)
+                    .record(record)
+                    .insert(tx)?;
+            }
+        }
+        let t1 = Teacher::build().name("T1").insert(tx)?;
+        let t2 = Teacher::build().name("T2").insert(tx)?;
+        for (t, mark) in [(&t1, 1), (&t1, 2), (&t2, 3)] {
+            Grade::build().mark(mark).teacher(t).insert(tx)?;
+        }
+        Apple::build().variety("Gala").insert(tx)?;
+        Apple::build().variety("Fuji").insert(tx)?;
+        Pear::build().variety("Conference").ripe(true).insert(tx)?;
+        for name in ["Ann", "Bob", "Cid"] {
+            Student::build().name(name).insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+#[test]
+fn sibling_aggregates_over_a_collection_and_its_sub_path_count_apart() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let rows = select!((b.name, count(b.records), count(b.records.songs)) for b in Band)
+                .fetch(tx)?;
+            assert_eq!(
+                common::sorted(rows),
+                vec![
+                    ("A".to_string(), 2, 7),
+                    ("B".to_string(), 1, 1),
+                    ("C".to_string(), 0, 0)
+                ]
+            );
+            // The other order.
+            let rows = select!((b.name, count(b.records.songs), count(b.records)) for b in Band)
+                .fetch(tx)?;
+            assert_eq!(
+                common::sorted(rows),
+                vec![
+                    ("A".to_string(), 7, 2),
+                    ("B".to_string(), 1, 1),
+                    ("C".to_string(), 0, 0)
+                ]
+            );
+            // In conditions.
+            let names = select!(b.name for b in Band
+                if count(b.records) >= 2 && count(b.records.songs) < 10)
+            .fetch(tx)?;
+            assert_eq!(names, vec!["A".to_string()]);
+            let names = select!(b.name for b in Band
+                if count(b.records.songs) >= 1 && count(b.records) == 1)
+            .fetch(tx)?;
+            assert_eq!(names, vec!["B".to_string()]);
+            // Mixed with sum, avg and exists over either path.
+            let rows = select!((b.name, count(b.records), sum(b.records.songs.seconds), avg(b.records.songs.seconds)) for b in Band if exists(b.records))
+                .fetch(tx)?;
+            assert_eq!(
+                common::sorted(
+                    rows.into_iter()
+                        .map(|(n, c, s, a)| (n, c, s, a.map(|a| (a * 100.0).round() as i64)))
+                        .collect()
+                ),
+                vec![
+                    ("A".to_string(), 2, Some(100 * 7 + 3 + 6), Some(10129)),
+                    ("B".to_string(), 1, Some(100), Some(10000)),
+                ]
+            );
+            let rows = select!((b.name, sum(b.records.songs.seconds), count(b.records)) for b in Band if exists(b.records.songs) && count(b.records) > 1)
+                .fetch(tx)?;
+            assert_eq!(rows, vec![("A".to_string(), Some(709), 2)]);
+            Ok(())
+        })
+    })
+}
+
+fn all<T: Entity>(tx: &Transaction) -> colt::Result<Vec<Obj<T>>> {
+    select!(x for x in T).fetch(tx)
+}
+
+fn how_many<T: Entity>(tx: &Transaction) -> colt::Result<i64> {
+    select!(count(x) for x in T).one(tx)
+}
+
+#[test]
+fn a_query_in_a_generic_function_reads_each_instantiations_entity() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let apples = all::<Apple>(tx)?;
+            assert_eq!(apples.len(), 2);
+            let pears = all::<Pear>(tx)?;
+            assert_eq!(pears.len(), 1);
+            assert_eq!(pears[0].variety(), "Conference");
+            assert!(pears[0].ripe());
+            assert_eq!(all::<Apple>(tx)?.len(), 2);
+            assert_eq!(how_many::<Apple>(tx)?, 2);
+            assert_eq!(how_many::<Pear>(tx)?, 1);
+            assert_eq!(how_many::<Student>(tx)?, 3);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn bulk_delete_takes_conditions_that_navigate_or_use_sub_queries() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let loaded = select!(g for g in Grade).fetch(tx)?;
+            let n = select!(g for g in Grade if g.teacher.name == "T1").delete(tx)?;
+            assert_eq!(n, 2);
+            let left: Vec<i64> = select!(g.mark for g in Grade).fetch(tx)?;
+            assert_eq!(left, vec![3]);
+            // Loaded objects of deleted rows are marked deleted.
+            let deleted: Vec<bool> = loaded.iter().map(|g| g.is_deleted()).collect();
+            assert_eq!(common::sorted(deleted), vec![false, true, true]);
+            // A sub-query in the condition.
+            let n = select!(r for r in Record if count(r.songs) > 3).delete(tx);
+            // Songs refer to the record: the constraint, not a refusal of the query shape.
+            assert!(matches!(n, Err(colt::Error::Constraint { .. })), "{n:?}");
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let n = select!(s for s in Song if s.record.band.name == "B").delete(tx)?;
+            assert_eq!(n, 1);
+            let n = select!(r for r in Record if r.songs.is_empty()).delete(tx)?;
+            assert_eq!(n, 1);
+            let titles: Vec<String> = select!(r.title for r in Record).fetch(tx)?;
+            assert_eq!(
+                common::sorted(titles),
+                vec!["a1".to_string(), "a2".to_string()]
+            );
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            // Several variables, objects of one of them: each row deleted once.
+            let n = select!(s for s in Student for x in Student if s.name < x.name).delete(tx)?;
+            assert_eq!(n, 2);
+            let left: Vec<String> = select!(s.name for s in Student).fetch(tx)?;
+            assert_eq!(left, vec!["Cid".to_string()]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn chain_and_refine_spellings_hold_sub_comprehensions() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            // Students with someone after them in name order.
+            let names: Vec<String> =
+                select!(Student.filter(|s| exists(x for x in Student if s.name < x.name))
+                    .map(|s| s.name))
+                .fetch(tx)?;
+            assert_eq!(
+                common::sorted(names),
+                vec!["Ann".to_string(), "Bob".to_string()]
+            );
+            let q = select!(s for s in Student);
+            let last =
+                select!(q.filter(|s| !exists(x for x in Student if s.name < x.name))).fetch(tx)?;
+            assert_eq!(last.len(), 1);
+            assert_eq!(last[0].name(), "Cid");
+            let busy = select!(Band.filter(|b| count(r for r in b.records if r.title != "x") >= 2))
+                .fetch(tx)?;
+            assert_eq!(busy.len(), 1);
+            assert_eq!(busy[0].name(), "A");
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn an_object_acts_only_in_its_own_transaction() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shared_music(backend)?;
+        // A committed transaction's object.
+        let old = db.transaction(|tx| select!(s for s in Student if s.name == "Ann").one(tx))?;
+        db.transaction(|tx| {
+            let err = old.delete(tx);
+            assert!(
+                matches!(err, Err(colt::Error::ForeignObject { .. })),
+                "{err:?}"
+            );
+            let ann = select!(s for s in Student if s.name == "Ann").one(tx)?;
+            assert!(!ann.is_deleted());
+            Ok(())
+        })?;
+        // Two open transactions.
+        let t1 = db.begin()?;
+        let t2 = db.begin()?;
+        let bob = select!(s for s in Student if s.name == "Bob").one(&t1)?;
+        let err = bob.delete(&t2);
+        assert!(
+            matches!(err, Err(colt::Error::ForeignObject { .. })),
+            "{err:?}"
+        );
+        drop(t2);
+        t1.commit()?;
+        db.transaction(|tx| {
+            assert_eq!(select!(count(s) for s in Student).one(tx)?, 3);
+            Ok(())
+        })?;
+        // Collections: add and remove only with the objects' own transaction.
+        let (band, record) = db.transaction(|tx| {
+            let band = select!(b for b in Band if b.name == "C").one(tx)?;
+            let record = select!(r for r in Record if r.title == "b1").one(tx)?;
+            Ok((band, record))
+        })?;
+        db.transaction(|tx| {
+            let err = band.records().add(tx, &record);
+            assert!(
+                matches!(err, Err(colt::Error::ForeignObject { .. })),
+                "{err:?}"
+            );
+            let c = select!(b for b in Band if b.name == "C").one(tx)?;
+            let err = c.records().add(tx, &record);
+            assert!(
+                matches!(err, Err(colt::Error::ForeignObject { .. })),
+                "{err:?}"
+            );
+            assert_eq!(c.records().count(tx)?, 0);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn an_object_of_another_database_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let one = music(backend)?;
+        let two = music(backend)?;
+        let t1 = one.begin()?;
+        let t2 = two.begin()?;
+        let ann = select!(s for s in Student if s.name == "Ann").one(&t1)?;
+        let err = ann.delete(&t2);
+        assert!(
+            matches!(err, Err(colt::Error::ForeignObject { .. })),
+            "{err:?}"
+        );
+        t2.commit()?;
+        two.transaction(|tx| {
+            assert_eq!(select!(count(s) for s in Student).one(tx)?, 3);
+            Ok(())
+        })
+    })
+}
