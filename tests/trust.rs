@@ -347,3 +347,48 @@ fn an_object_of_another_database_is_refused() -> colt::Result<()> {
         })
     })
 }
+
+/// The reverse side of a one-to-one reads its column through a sub-query in the select list.
+#[derive(Entity, Debug, Clone)]
+pub struct Citizen {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub visa: Option<Ref<Visa>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Visa {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub number: String,
+    pub holder: Ref<Citizen>,
+}
+
+#[test]
+fn following_references_to_an_entity_with_a_one_to_one_reverse_side() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Citizen, Visa])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (name, number) in [("Ann", "V-1"), ("Bob", "V-2")] {
+                let c = Citizen::build().name(name).insert(tx)?;
+                Visa::build().number(number).holder(&c).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            // Loading the holders of every visa is one batch (the statement used to be
+            // made by cutting the text of the lookup at its first ` WHERE `, which here is
+            // inside the select list).
+            let visas = select!(v for v in Visa).fetch(tx)?;
+            let mut names = Vec::new();
+            for v in &visas {
+                names.push(v.holder().get(tx)?.name());
+            }
+            assert_eq!(common::sorted(names), vec!["Ann".to_string(), "Bob".to_string()]);
+            Ok(())
+        })
+    })
+}

@@ -8,11 +8,12 @@
 use std::marker::PhantomData;
 
 use crate::backend::Param;
-use crate::entity::{Entity, EntityMeta};
+use crate::entity::Entity;
 use crate::navigate::{partner, Partner};
 use crate::obj::Obj;
-use crate::relation::{link_table, LinkTable, RelationMeta};
-use crate::render::{quote, SqlDialect};
+use crate::relation::{link_table, RelationMeta};
+use crate::render::relation::{self as sql_of, Membership};
+use crate::render::Dialect;
 use crate::statement_cache::{RelationOp, StatementKey};
 use crate::transaction::Transaction;
 use crate::value::{Value, ValueRef};
@@ -25,12 +26,6 @@ pub struct Collection<O: Entity, M: Entity> {
     owner_tx: std::rc::Weak<crate::transaction::TxShared>,
     relation: usize,
     _m: PhantomData<fn() -> M>,
-}
-
-enum Shape {
-    /// The member's reference column.
-    OneToMany(usize),
-    Link(LinkTable),
 }
 
 impl<O: Entity, M: Entity> Collection<O, M> {
@@ -57,14 +52,14 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         })
     }
 
-    fn shape(&self) -> Result<Shape> {
+    fn shape(&self) -> Result<Membership> {
         let owner = O::meta();
         let rel = self.rel()?;
         match partner(owner, rel).map_err(Error::SchemaMismatch)? {
-            Partner::Reference { column } => Ok(Shape::OneToMany(column)),
+            Partner::Reference { column } => Ok(Membership::Reference(column)),
             Partner::Set { relation } => {
                 let field = M::meta().relations.get(relation).map_or("", |r| r.field);
-                Ok(Shape::Link(link_table(owner, rel, field)))
+                Ok(Membership::Link(link_table(owner, rel, field)))
             }
             Partner::OneToOne { .. } => Err(Error::NotACollection {
                 entity: owner.name,
@@ -100,14 +95,12 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         &self,
         tx: &Transaction,
         op: RelationOp,
-        render: impl FnOnce(&dyn SqlDialect) -> String,
+        render: impl FnOnce(Dialect) -> String,
     ) -> crate::statement_cache::StatementText {
         let d = tx.dialect();
         O::meta()
             .cache
-            .statement(StatementKey::Relation(d, self.relation, op), || {
-                render(d.syntax())
-            })
+            .statement(StatementKey::Relation(d, self.relation, op), || render(d))
     }
 
     /// The members, in key order.
@@ -118,18 +111,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         tx.flush()?;
         let shape = self.shape()?;
         let sql = self.statement(tx, RelationOp::Fetch, |d| {
-            let member = M::meta();
-            let mut sql = String::from("SELECT ");
-            for i in 0..member.columns.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                crate::render::column_ref(&mut sql, member, member.table, i);
-            }
-            push_from_where::<M>(d, &shape, &mut sql);
-            sql.push_str(" ORDER BY ");
-            quote(&mut sql, key_column(member));
-            sql
+            sql_of::members(d, M::meta(), &shape)
         });
         let owner = self.owner_value();
         let mut out = Vec::new();
@@ -145,9 +127,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         tx.flush()?;
         let shape = self.shape()?;
         let sql = self.statement(tx, RelationOp::Count, |d| {
-            let mut sql = String::from("SELECT COUNT(*)");
-            push_from_where::<M>(d, &shape, &mut sql);
-            sql
+            sql_of::count_members(d, M::meta(), &shape)
         });
         let owner = self.owner_value();
         let mut n = 0;
@@ -171,13 +151,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         tx.flush()?;
         let shape = self.shape()?;
         let sql = self.statement(tx, RelationOp::Contains, |d| {
-            let mut sql = String::from("SELECT COUNT(*)");
-            push_from_where::<M>(d, &shape, &mut sql);
-            sql.push_str(" AND ");
-            quote(&mut sql, key_column(M::meta()));
-            sql.push_str(" = ");
-            d.placeholder(&mut sql, 1);
-            sql
+            sql_of::has_member(d, M::meta(), &shape)
         });
         let (owner, m) = (self.owner_value(), member_value(member));
         let mut n = 0;
@@ -196,27 +170,12 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         self.check_own(tx, Some(member))?;
         let owner = self.owner_value();
         match self.shape()? {
-            Shape::OneToMany(column) => point(member, column, owner.as_ref()),
-            Shape::Link(link) => {
+            Membership::Reference(column) => point(member, column, owner.as_ref()),
+            Membership::Link(link) => {
                 tx.flush()?;
                 tx.ensure_writing()?;
                 tx.shared.cache.borrow_mut().bump_all();
-                let sql = self.statement(tx, RelationOp::Link, |d| {
-                    let (prefix, suffix) = d.insert_ignore();
-                    let mut sql = String::from(prefix);
-                    quote(&mut sql, &link.table);
-                    sql.push_str(" (");
-                    quote(&mut sql, &link.owner_column);
-                    sql.push_str(", ");
-                    quote(&mut sql, &link.member_column);
-                    sql.push_str(") VALUES (");
-                    d.placeholder(&mut sql, 0);
-                    sql.push_str(", ");
-                    d.placeholder(&mut sql, 1);
-                    sql.push(')');
-                    sql.push_str(suffix);
-                    sql
-                });
+                let sql = self.statement(tx, RelationOp::Link, |d| sql_of::link(d, &link));
                 let m = member_value(member);
                 tx.conn()?
                     .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
@@ -234,7 +193,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     pub fn remove(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
         self.check_own(tx, Some(member))?;
         match self.shape()? {
-            Shape::OneToMany(column) => {
+            Membership::Reference(column) => {
                 let meta = M::meta();
                 if !meta.columns[column].nullable {
                     return Err(Error::RequiredReference {
@@ -256,23 +215,11 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 }
                 Ok(())
             }
-            Shape::Link(link) => {
+            Membership::Link(link) => {
                 tx.flush()?;
                 tx.ensure_writing()?;
                 tx.shared.cache.borrow_mut().bump_all();
-                let sql = self.statement(tx, RelationOp::Unlink, |d| {
-                    let mut sql = String::from("DELETE FROM ");
-                    quote(&mut sql, &link.table);
-                    sql.push_str(" WHERE ");
-                    quote(&mut sql, &link.owner_column);
-                    sql.push_str(" = ");
-                    d.placeholder(&mut sql, 0);
-                    sql.push_str(" AND ");
-                    quote(&mut sql, &link.member_column);
-                    sql.push_str(" = ");
-                    d.placeholder(&mut sql, 1);
-                    sql
-                });
+                let sql = self.statement(tx, RelationOp::Unlink, |d| sql_of::unlink(d, &link));
                 let (owner, m) = (self.owner_value(), member_value(member));
                 tx.conn()?
                     .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
@@ -292,37 +239,6 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         }
         Ok(())
     }
-}
-
-/// `FROM member WHERE <belongs to the owner>`, the owner's key being parameter 1.
-fn push_from_where<M: Entity>(d: &dyn SqlDialect, shape: &Shape, sql: &mut String) {
-    let member = M::meta();
-    sql.push_str(" FROM ");
-    quote(sql, member.table);
-    sql.push_str(" WHERE ");
-    match shape {
-        Shape::OneToMany(column) => {
-            quote(sql, member.columns[*column].name);
-            sql.push_str(" = ");
-            d.placeholder(sql, 0);
-        }
-        Shape::Link(link) => {
-            quote(sql, key_column(member));
-            sql.push_str(" IN (SELECT ");
-            quote(sql, &link.member_column);
-            sql.push_str(" FROM ");
-            quote(sql, &link.table);
-            sql.push_str(" WHERE ");
-            quote(sql, &link.owner_column);
-            sql.push_str(" = ");
-            d.placeholder(sql, 0);
-            sql.push(')');
-        }
-    }
-}
-
-fn key_column(meta: &EntityMeta) -> &'static str {
-    meta.columns[meta.primary_key.first().copied().unwrap_or(0)].name
 }
 
 fn member_value<M: Entity>(member: &Obj<M>) -> Value {

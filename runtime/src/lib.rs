@@ -18,11 +18,13 @@
 
 mod arena;
 mod backend;
+mod cascade;
 pub mod collection;
 pub mod database;
 pub mod entity;
 pub mod error;
 pub mod expr;
+mod flush;
 mod identity_map;
 mod navigate;
 pub mod obj;

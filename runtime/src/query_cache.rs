@@ -7,6 +7,7 @@
 //! the copy of its rows and parameters, nothing else.
 
 use std::any::Any;
+use std::sync::Arc;
 
 use crate::entity::EntityMeta;
 use crate::plan::{Plan, SqlKey};
@@ -21,7 +22,9 @@ const CAPACITY: usize = 64;
 pub(crate) const LARGEST: usize = 1000;
 
 struct Entry {
-    plan: *const Plan,
+    /// Owned: a plan's address is its identity here, and an owned plan's address cannot be
+    /// reused by another plan while the entry lives.
+    plan: Arc<Plan>,
     key: SqlKey,
     params: Vec<Value>,
     /// The stamp current when the rows were read.
@@ -83,11 +86,9 @@ impl QueryCache {
         if self.entries.is_empty() {
             return None;
         }
-        let e = self
-            .entries
-            .iter()
-            .rev()
-            .find(|e| std::ptr::eq(e.plan, plan) && e.key == key && e.params == params)?;
+        let e = self.entries.iter().rev().find(|e| {
+            std::ptr::eq(Arc::as_ptr(&e.plan), plan) && e.key == key && e.params == params
+        })?;
         if !self.fresh(plan, e.stamp) {
             return None;
         }
@@ -97,7 +98,7 @@ impl QueryCache {
     /// Keeps rows read by a statement.
     pub(crate) fn put<T: Clone + 'static>(
         &mut self,
-        plan: &Plan,
+        plan: &Arc<Plan>,
         key: SqlKey,
         params: Vec<Value>,
         rows: &[T],
@@ -106,14 +107,14 @@ impl QueryCache {
             return;
         }
         let entry = Entry {
-            plan,
+            plan: plan.clone(),
             key,
             params,
             stamp: self.clock,
             rows: Box::new(rows.to_vec()),
         };
         let same =
-            |e: &Entry| std::ptr::eq(e.plan, plan) && e.key == key && e.params == entry.params;
+            |e: &Entry| Arc::ptr_eq(&e.plan, plan) && e.key == key && e.params == entry.params;
         if let Some(old) = self.entries.iter_mut().find(|e| same(e)) {
             *old = entry;
             return;

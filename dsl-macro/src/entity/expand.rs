@@ -417,7 +417,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         #[doc = #accessor_doc]
         #vis struct #accessor_ty(#p::AccessorBase<#name>);
 
-        impl #p::Accessor<#name> for #accessor_ty {
+        // SAFETY: the base stays inside the newtype, which only calls its methods.
+        unsafe impl #p::Accessor<#name> for #accessor_ty {
             fn from_base(base: #p::AccessorBase<#name>) -> Self {
                 #accessor_ty(base)
             }

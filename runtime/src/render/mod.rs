@@ -4,7 +4,9 @@
 //! tests, list membership, NULL ordering, column types) lives in one file per dialect.
 
 mod ddl;
+pub(crate) mod object;
 mod postgres;
+pub(crate) mod relation;
 mod sqlite;
 
 pub(crate) use ddl::{

@@ -1,0 +1,89 @@
+//! What deleting a row does to the rows that refer to it, as PonyORM does: `cascade_delete`
+//! collections are deleted (recursively), optional references set to NULL, many-to-many
+//! links removed; loaded objects follow.
+
+use crate::backend::Param;
+use crate::entity::EntityMeta;
+use crate::navigate::{partner, Partner};
+use crate::relation::{link_table, RelKind};
+use crate::render::relation as sql_of;
+use crate::render::Dialect;
+use crate::statement_cache::{RelationOp, StatementKey};
+use crate::transaction::Transaction;
+use crate::value::Value;
+use crate::{Error, Result};
+
+/// Before a row of `meta` with key `key` is deleted, as PonyORM does: deletes the members of
+/// its `cascade_delete` collections (recursively), sets optional references to it to NULL,
+/// and removes its many-to-many links. Required references without `cascade_delete` are left
+/// for the database to refuse (`Error::Constraint { kind: ForeignKey }`).
+pub(crate) fn release_dependants(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    key: &Value,
+    depth: usize,
+) -> Result<()> {
+    tx.shared.cache.borrow_mut().bump_all();
+    if depth > 64 {
+        return Err(Error::CascadeTooDeep { entity: meta.name });
+    }
+    let dialect = tx.dialect();
+    // The statements of a relation, rendered once and kept in the entity's metadata.
+    let sql = |relation: usize, op: RelationOp, render: &dyn Fn(Dialect) -> String| {
+        meta.cache
+            .statement(StatementKey::Relation(dialect, relation, op), || {
+                render(dialect)
+            })
+    };
+    for (idx, rel) in meta.relations.iter().enumerate() {
+        let member = (rel.target)();
+        // The reverse side of a one-to-one: the other side's reference points here.
+        let one_to_one = rel
+            .column
+            .and_then(|c| crate::relation::virtual_column(meta, c));
+        let shape = match (rel.kind, one_to_one) {
+            (RelKind::Set, _) => partner(meta, rel),
+            (RelKind::OptionalRef, Some((_, fk))) => Ok(Partner::Reference { column: fk }),
+            _ => continue,
+        };
+        match shape {
+            Ok(Partner::Reference { column }) => {
+                if rel.cascade_delete {
+                    let select = sql(idx, RelationOp::CascadeKeys, &|d| {
+                        sql_of::referring_keys(d, member, column)
+                    });
+                    let mut keys: Vec<Value> = Vec::new();
+                    tx.decode_rows(&select, &[Param::Owned(key)], |k: Value| keys.push(k))?;
+                    let delete = sql(idx, RelationOp::CascadeDelete, &|d| {
+                        sql_of::delete_by_key(d, member)
+                    });
+                    for k in keys {
+                        release_dependants(tx, member, &k, depth + 1)?;
+                        tx.conn()?.execute(&delete, &[Param::Owned(&k)])?;
+                        if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
+                            map.forget(&k);
+                        }
+                    }
+                } else if member.columns[column].nullable {
+                    let update = sql(idx, RelationOp::SetNull, &|d| {
+                        sql_of::set_null(d, member, column)
+                    });
+                    tx.conn()?.execute(&update, &[Param::Owned(key)])?;
+                    if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
+                        map.null_column(column, key);
+                    }
+                }
+            }
+            Ok(Partner::Set { relation }) => {
+                let field = member.relations.get(relation).map_or("", |r| r.field);
+                let link = link_table(meta, rel, field);
+                let delete = sql(idx, RelationOp::UnlinkAll, &|d| {
+                    sql_of::unlink_all(d, &link)
+                });
+                tx.conn()?.execute(&delete, &[Param::Owned(key)])?;
+            }
+            Ok(Partner::OneToOne { .. }) | Err(_) => {}
+        }
+    }
+    Ok(())
+}

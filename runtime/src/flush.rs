@@ -1,0 +1,277 @@
+//! Writing pending changes: the list of objects with a change to write, and the statement
+//! each change becomes (insert, update, delete), with the optimistic check of the columns
+//! the transaction read.
+
+use std::ptr::NonNull;
+
+use crate::backend::Param;
+use crate::entity::{Entity, EntityMeta};
+use crate::obj::{bit, Obj, ObjCell, ObjState};
+use crate::render;
+use crate::statement_cache::{StatementKey, StatementText};
+use crate::transaction::Transaction;
+use crate::{Error, Result};
+
+/// An object with a change to write: a handle to an object of any entity.
+pub(crate) struct PendingObj {
+    cell: NonNull<dyn Pending>,
+    /// Gives back the count `new` took, through the raw pointer: releasing through
+    /// `&self` could free the memory that reference points to while it is live.
+    release: unsafe fn(NonNull<dyn Pending>),
+}
+
+/// Drops the handle a [`PendingObj`] holds as a pointer.
+///
+/// # Safety
+/// `cell` points to a live `ObjCell<T>` and the caller hands over one of its counts.
+unsafe fn release_obj<T: Entity>(cell: NonNull<dyn Pending>) {
+    // SAFETY: per the contract, the count is handed to this handle, which drops it.
+    drop(unsafe { Obj::<T>::from_raw(cell.cast::<ObjCell<T>>()) });
+}
+
+impl PendingObj {
+    pub(crate) fn new<T: Entity>(obj: Obj<T>) -> Self {
+        let cell: NonNull<ObjCell<T>> = obj.into_raw();
+        PendingObj {
+            cell,
+            release: release_obj::<T>,
+        }
+    }
+
+    pub(crate) fn cell(&self) -> &dyn Pending {
+        // SAFETY: the pending entry owns a count of the cell (taken in `new`), so it is live.
+        unsafe { self.cell.as_ref() }
+    }
+}
+
+impl Drop for PendingObj {
+    fn drop(&mut self) {
+        // SAFETY: gives back the count taken in `new`, once; no reference to the cell is
+        // live here.
+        unsafe { (self.release)(self.cell) }
+    }
+}
+
+/// What the transaction does with an object it knows only as pending.
+pub(crate) trait Pending {
+    fn flush(&self, tx: &Transaction) -> Result<()>;
+    /// The entity, for ordering deletes.
+    fn meta(&self) -> &'static EntityMeta;
+    /// Whether the pending change is a delete.
+    fn is_delete(&self) -> bool;
+}
+
+/// Writes and inserts keep their order (a new object's parents exist already: they are
+/// inserted at once); deletes go last, the rows that refer to others before those they refer
+/// to, so that deleting a parent and its children in one transaction works in any order.
+pub(crate) fn order_deletes(batch: &mut [PendingObj]) {
+    if !batch.iter().any(|p| p.cell().is_delete()) {
+        return;
+    }
+    let metas: Vec<&'static EntityMeta> = batch.iter().map(|p| p.cell().meta()).collect();
+    let order = crate::render::dependency_order(&metas);
+    let rank = |m: &'static EntityMeta| order.iter().position(|o| std::ptr::eq(*o, m)).unwrap_or(0);
+    // Stable: non-deletes first as they came; then deletes, children (late in the
+    // dependency order) first.
+    batch.sort_by_key(|p| {
+        if p.cell().is_delete() {
+            (1, usize::MAX - rank(p.cell().meta()))
+        } else {
+            (0, 0)
+        }
+    });
+}
+
+impl<T: Entity> Pending for ObjCell<T> {
+    fn meta(&self) -> &'static EntityMeta {
+        T::meta()
+    }
+
+    fn is_delete(&self) -> bool {
+        self.state.get() == ObjState::Deleted
+    }
+
+    fn flush(&self, tx: &Transaction) -> Result<()> {
+        self.queued.set(false);
+        tx.shared.cache.borrow_mut().bump(T::meta());
+        let result = match self.state.get() {
+            ObjState::New => flush_insert(self, tx),
+            ObjState::Loaded => flush_update(self, tx),
+            ObjState::Deleted => flush_delete(self, tx),
+            ObjState::Gone => Ok(()),
+        };
+        // Name the table written to where the database's message does not.
+        result.map_err(|e| match e {
+            Error::Constraint {
+                kind,
+                table,
+                column,
+                message,
+            } if table.is_empty() => Error::Constraint {
+                kind,
+                table: T::meta().table.to_string(),
+                column,
+                message,
+            },
+            other => other,
+        })
+    }
+}
+
+fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let auto = meta.auto_column();
+    let cols = meta.cache.insert_columns(|| {
+        (0..meta.columns.len())
+            .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
+            .collect()
+    });
+    let sql = statement(meta, StatementKey::Insert(d), || {
+        render::object::insert(meta, d, cols, auto)
+    });
+    let generated = {
+        let value = cell.value.borrow();
+        let params: Params<'_> = cols
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .collect();
+        tx.conn()?.insert(&sql, &params, auto.is_some())?
+    };
+    if let Some(id) = generated {
+        cell.value.borrow_mut().set_auto_key(id)?;
+    }
+    cell.state.set(ObjState::Loaded);
+    // Everything just written is what the database holds.
+    cell.read.set(0);
+    tx.shared
+        .maps
+        .borrow_mut()
+        .of::<T>()
+        .insert(Obj::from_cell(cell));
+    Ok(())
+}
+
+/// Column positions; most entities have few columns, so they stay on the stack.
+type Columns = smallvec::SmallVec<[usize; 16]>;
+/// The parameters of one statement about one object, on the stack for most entities.
+pub(crate) type Params<'a> = smallvec::SmallVec<[Param<'a>; 16]>;
+
+/// The columns whose old values an UPDATE or DELETE checks (read, optimistic, stored).
+fn checked_columns(meta: &'static EntityMeta, read: u64) -> Columns {
+    if !meta.optimistic {
+        return Columns::new();
+    }
+    (0..meta.columns.len())
+        .filter(|&i| {
+            let col = &meta.columns[i];
+            !col.primary_key
+                && col.optimistic()
+                && read & bit(i) != 0
+                && crate::relation::is_stored(meta, i)
+        })
+        .collect()
+}
+
+fn mask(columns: &[usize]) -> u64 {
+    columns.iter().fold(0, |m, &i| m | bit(i))
+}
+
+/// The statement of one shape, from the entity's cache when its columns fit the masks.
+fn statement(
+    meta: &'static EntityMeta,
+    key: StatementKey,
+    render: impl FnOnce() -> String,
+) -> StatementText {
+    if meta.columns.len() < 64 {
+        meta.cache.statement(key, render)
+    } else {
+        StatementText::owned(render())
+    }
+}
+
+fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let snapshot = cell.snapshot.borrow();
+    let Some(old) = snapshot.as_deref() else {
+        return Ok(());
+    };
+    let value = cell.value.borrow();
+    let changed: Columns = (0..meta.columns.len())
+        .filter(|&i| !old.column_eq(&value, i) && crate::relation::is_stored(meta, i))
+        .collect();
+    if !changed.is_empty() {
+        let checked = checked_columns(meta, cell.read.get());
+        let sql = statement(
+            meta,
+            StatementKey::Update(d, mask(&changed), mask(&checked)),
+            || render::object::update(meta, d, &changed, &checked),
+        );
+        let params: Params<'_> = changed
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .chain(
+                meta.primary_key
+                    .iter()
+                    .map(|&k| Param::Borrowed(old.column_ref(k))),
+            )
+            .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
+            .collect();
+        let n = tx.conn()?.execute(&sql, &params)?;
+        if n == 0 {
+            return Err(lost_row(meta, &*value, cell.read.get()));
+        }
+    }
+    drop(value);
+    drop(snapshot);
+    *cell.snapshot.borrow_mut() = None;
+    Ok(())
+}
+
+fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let snapshot = cell.snapshot.borrow();
+    let value = cell.value.borrow();
+    let old: &T = snapshot.as_deref().unwrap_or(&value);
+    if let Some(key) = T::key_params(&value.key()).first() {
+        crate::cascade::release_dependants(tx, meta, key, 0)?;
+    }
+    let checked = checked_columns(meta, cell.read.get());
+    let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
+        render::object::delete(meta, d, &checked)
+    });
+    let params: Params<'_> = meta
+        .primary_key
+        .iter()
+        .map(|&k| Param::Borrowed(old.column_ref(k)))
+        .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
+        .collect();
+    let n = tx.conn()?.execute(&sql, &params)?;
+    drop(params);
+    if n == 0 {
+        return Err(lost_row(meta, &*value, cell.read.get()));
+    }
+    let key = value.key();
+    drop(value);
+    drop(snapshot);
+    cell.state.set(ObjState::Gone);
+    tx.shared.maps.borrow_mut().of::<T>().remove(&key);
+    Ok(())
+}
+
+fn lost_row<T: Entity>(meta: &crate::EntityMeta, value: &T, read: u64) -> Error {
+    let column = meta
+        .columns
+        .iter()
+        .enumerate()
+        .find(|(i, c)| !c.primary_key && c.optimistic() && read & bit(*i) != 0)
+        .map(|(_, c)| c.name.to_string())
+        .unwrap_or_else(|| "(row deleted)".to_string());
+    Error::UnrepeatableRead {
+        entity: meta.name.to_string(),
+        key: format!("{:?}", value.key()),
+        column,
+    }
+}
