@@ -4,7 +4,7 @@
 
 use crate::backend::Param;
 use crate::entity::EntityMeta;
-use crate::navigate::{partner, Partner};
+use crate::pairing::{partner, Partner};
 use crate::relation::{link_table, RelKind};
 use crate::render::relation as sql_of;
 use crate::render::Dialect;

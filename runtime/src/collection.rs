@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 
 use crate::backend::Param;
 use crate::entity::Entity;
-use crate::navigate::{partner, Partner};
+use crate::pairing::{partner, Partner};
 use crate::obj::Obj;
 use crate::relation::{link_table, RelationMeta};
 use crate::render::relation::{self as sql_of, Membership};

@@ -184,7 +184,7 @@ impl Database {
                     ));
                     continue;
                 }
-                if let Err(p) = crate::navigate::partner(e, rel) {
+                if let Err(p) = crate::pairing::partner(e, rel) {
                     problems.push(p);
                 }
             }

@@ -28,6 +28,7 @@ mod flush;
 mod identity_map;
 mod navigate;
 pub mod obj;
+mod pairing;
 pub mod plan;
 pub mod query;
 mod query_cache;

@@ -11,7 +11,8 @@ use std::ops::Deref;
 use crate::entity::{Entity, EntityMeta};
 use crate::expr::{EntityColumns, Expr, IntoExpr};
 use crate::plan::{Join, JoinKind, Node, Problem, Source};
-use crate::relation::{Ref, RelKind, RelationMeta};
+use crate::pairing::{partner, Partner};
+use crate::relation::{Ref, RelationMeta};
 
 thread_local! {
     /// The sources of the plan being built on this thread (a stack: builds may nest).
@@ -657,85 +658,3 @@ impl<C: EntityColumns> EntityColumns for &C {
     }
 }
 
-/// The other side of a `Set`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Partner {
-    /// A reference of the member entity, with its column's position.
-    Reference {
-        /// The member's foreign key column.
-        column: usize,
-    },
-    /// A `Set` of the member entity: many-to-many.
-    Set {
-        /// The position of that `Set` in the member's relations.
-        relation: usize,
-    },
-    /// A reference of the other entity back: one-to-one.
-    OneToOne {
-        /// The other side's relation.
-        relation: usize,
-    },
-}
-
-/// Finds the field of `rel.target` that pairs with `owner.rel`, as PonyORM does: the one
-/// `reverse` names, or the only relationship of the target back to the owner.
-///
-/// # Errors
-/// A message naming both sides when there is none, or more than one candidate.
-pub fn partner(owner: &'static EntityMeta, rel: &RelationMeta) -> Result<Partner, String> {
-    let target = (rel.target)();
-    let candidates: Vec<(usize, &RelationMeta)> = target
-        .relations
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| std::ptr::eq((r.target)(), owner))
-        .filter(|(_, r)| {
-            // Not the field itself (self-references), and consistent with any `reverse`.
-            !(std::ptr::eq(target, owner) && r.field == rel.field)
-                && rel.reverse.is_none_or(|want| r.field == want)
-                && r.reverse.is_none_or(|want| rel.field == want)
-        })
-        .collect();
-    let chosen = match candidates.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(format!(
-                "`{}.{}` has no other side: declare a field in `{}` that refers back to `{}`{}",
-                owner.name,
-                rel.field,
-                target.name,
-                owner.name,
-                rel.reverse
-                    .map(|r| format!(" (named `{r}`, as `reverse` says)"))
-                    .unwrap_or_default()
-            ))
-        }
-        many => {
-            return Err(format!(
-                "`{}.{}` could pair with several fields of `{}` ({}): name one with `#[colt(reverse = \"..\")]`",
-                owner.name,
-                rel.field,
-                target.name,
-                many.iter()
-                    .map(|(_, r)| format!("`{}`", r.field))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }
-    };
-    let (index, other) = chosen;
-    match (rel.kind, other.kind) {
-        (RelKind::Set, RelKind::Ref | RelKind::OptionalRef) => Ok(Partner::Reference {
-            column: other.column.unwrap_or(0),
-        }),
-        (RelKind::Set, RelKind::Set) => Ok(Partner::Set { relation: index }),
-        (RelKind::Ref | RelKind::OptionalRef, RelKind::Set) => Ok(Partner::Set { relation: index }),
-        (RelKind::Ref, RelKind::Ref) => Err(format!(
-            "`{}.{}` and `{}.{}` are both required references: a one-to-one relationship has a `Ref` on one side and an `Option<Ref>` on the other",
-            owner.name, rel.field, target.name, other.field
-        )),
-        (RelKind::Ref | RelKind::OptionalRef, RelKind::Ref | RelKind::OptionalRef) => {
-            Ok(Partner::OneToOne { relation: index })
-        }
-    }
-}

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::entity::{Entity, EntityMeta};
+use crate::entity::Entity;
 use crate::obj::Obj;
 use crate::transaction::Transaction;
 use crate::types::{
@@ -192,107 +192,6 @@ impl<T> fmt::Debug for Set<T> {
     }
 }
 
-/// What kind of relationship a field is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RelKind {
-    /// `Ref<T>`: a required foreign key.
-    Ref,
-    /// `Option<Ref<T>>`: an optional foreign key.
-    OptionalRef,
-    /// `Set<T>`: no column; the reverse of a reference, or one side of a many-to-many.
-    Set,
-}
-
-/// One relationship field of an entity.
-#[derive(Debug, Clone, Copy)]
-pub struct RelationMeta {
-    /// The Rust field name.
-    pub field: &'static str,
-    /// Its kind.
-    pub kind: RelKind,
-    /// The other entity.
-    pub target: fn() -> &'static EntityMeta,
-    /// The field of the other entity this one pairs with, when given (`reverse = ".."`).
-    pub reverse: Option<&'static str>,
-    /// For references: the position of the foreign key column in the entity's columns.
-    pub column: Option<usize>,
-    /// On a `Set`: deleting the owner deletes the members (`cascade_delete`).
-    pub cascade_delete: bool,
-}
-
-/// The join table of a many-to-many relationship: `{a}_{b}` (the two table names in
-/// alphabetical order), a column named after each table, both together the primary key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkTable {
-    /// The table name.
-    pub table: String,
-    /// The column holding the owner's key.
-    pub owner_column: String,
-    /// The column holding the member's key.
-    pub member_column: String,
-}
-
-/// The join table of `owner.rel` (a `Set` whose partner is a `Set` named `partner_field`).
-pub fn link_table(owner: &EntityMeta, rel: &RelationMeta, partner_field: &str) -> LinkTable {
-    let target = (rel.target)();
-    let (a, b) = if owner.table <= target.table {
-        (owner.table, target.table)
-    } else {
-        (target.table, owner.table)
-    };
-    let (owner_column, member_column) = if owner.table == target.table {
-        // A set of the entity itself (followers/following): the side whose field name sorts
-        // first holds the plain column.
-        let plain = owner.table.to_string();
-        let second = format!("{}_2", owner.table);
-        if rel.field <= partner_field {
-            (plain, second)
-        } else {
-            (second, plain)
-        }
-    } else {
-        (owner.table.to_string(), target.table.to_string())
-    };
-    LinkTable {
-        table: format!("{a}_{b}"),
-        owner_column,
-        member_column,
-    }
-}
-
-/// Whether column `column` of `meta` is the reverse side of a one-to-one (it holds no column;
-/// the other side's reference does): then the other entity and its reference column.
-///
-/// The side with the required `Ref` holds the column; when both are optional, the side whose
-/// `Entity.field` sorts first does.
-pub fn virtual_column(
-    meta: &'static EntityMeta,
-    column: usize,
-) -> Option<(&'static EntityMeta, usize)> {
-    let rel = meta
-        .relations
-        .iter()
-        .find(|r| r.column == Some(column) && r.kind == RelKind::OptionalRef)?;
-    let crate::navigate::Partner::OneToOne { relation } =
-        crate::navigate::partner(meta, rel).ok()?
-    else {
-        return None;
-    };
-    let target = (rel.target)();
-    let other = target.relations.get(relation)?;
-    let owns_column = match other.kind {
-        RelKind::Ref => false,
-        RelKind::OptionalRef => (meta.name, rel.field) < (target.name, other.field),
-        RelKind::Set => true,
-    };
-    if owns_column {
-        None
-    } else {
-        Some((target, other.column?))
-    }
-}
-
-/// Whether column `column` of `meta` is stored in its table.
-pub fn is_stored(meta: &'static EntityMeta, column: usize) -> bool {
-    virtual_column(meta, column).is_none()
-}
+pub use crate::pairing::{
+    is_stored, link_table, partner, virtual_column, LinkTable, Partner, RelKind, RelationMeta,
+};

@@ -41,8 +41,8 @@ fn one_to_one_owner(e: &'static EntityMeta, column: usize) -> bool {
     e.relations.iter().any(|r| {
         r.column == Some(column)
             && matches!(
-                crate::navigate::partner(e, r),
-                Ok(crate::navigate::Partner::OneToOne { .. })
+                crate::pairing::partner(e, r),
+                Ok(crate::pairing::Partner::OneToOne { .. })
             )
     }) && crate::relation::is_stored(e, column)
 }
@@ -215,7 +215,7 @@ pub(crate) fn link_tables(
     )> = Vec::new();
     for e in entities {
         for rel in e.relations {
-            if let Ok(crate::navigate::Partner::Set { relation }) = crate::navigate::partner(e, rel)
+            if let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel)
             {
                 let target = (rel.target)();
                 let partner_field = target.relations.get(relation).map_or("", |r| r.field);

@@ -1,0 +1,194 @@
+//! The metadata of relationships and how the two sides of one pair up: which field of the
+//! other entity is the partner of a `Ref` or a `Set`, the join table of a many-to-many, the
+//! reverse side of a one-to-one (which holds no column). Schema knowledge only: rendering,
+//! binding and the runtime all read it; it reads nothing but entity metadata.
+
+use crate::entity::EntityMeta;
+
+/// What kind of relationship a field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelKind {
+    /// `Ref<T>`: a required foreign key.
+    Ref,
+    /// `Option<Ref<T>>`: an optional foreign key.
+    OptionalRef,
+    /// `Set<T>`: no column; the reverse of a reference, or one side of a many-to-many.
+    Set,
+}
+
+/// One relationship field of an entity.
+#[derive(Debug, Clone, Copy)]
+pub struct RelationMeta {
+    /// The Rust field name.
+    pub field: &'static str,
+    /// Its kind.
+    pub kind: RelKind,
+    /// The other entity.
+    pub target: fn() -> &'static EntityMeta,
+    /// The field of the other entity this one pairs with, when given (`reverse = ".."`).
+    pub reverse: Option<&'static str>,
+    /// For references: the position of the foreign key column in the entity's columns.
+    pub column: Option<usize>,
+    /// On a `Set`: deleting the owner deletes the members (`cascade_delete`).
+    pub cascade_delete: bool,
+}
+
+/// The join table of a many-to-many relationship: `{a}_{b}` (the two table names in
+/// alphabetical order), a column named after each table, both together the primary key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTable {
+    /// The table name.
+    pub table: String,
+    /// The column holding the owner's key.
+    pub owner_column: String,
+    /// The column holding the member's key.
+    pub member_column: String,
+}
+
+/// The join table of `owner.rel` (a `Set` whose partner is a `Set` named `partner_field`).
+pub fn link_table(owner: &EntityMeta, rel: &RelationMeta, partner_field: &str) -> LinkTable {
+    let target = (rel.target)();
+    let (a, b) = if owner.table <= target.table {
+        (owner.table, target.table)
+    } else {
+        (target.table, owner.table)
+    };
+    let (owner_column, member_column) = if owner.table == target.table {
+        // A set of the entity itself (followers/following): the side whose field name sorts
+        // first holds the plain column.
+        let plain = owner.table.to_string();
+        let second = format!("{}_2", owner.table);
+        if rel.field <= partner_field {
+            (plain, second)
+        } else {
+            (second, plain)
+        }
+    } else {
+        (owner.table.to_string(), target.table.to_string())
+    };
+    LinkTable {
+        table: format!("{a}_{b}"),
+        owner_column,
+        member_column,
+    }
+}
+
+/// Whether column `column` of `meta` is the reverse side of a one-to-one (it holds no column;
+/// the other side's reference does): then the other entity and its reference column.
+///
+/// The side with the required `Ref` holds the column; when both are optional, the side whose
+/// `Entity.field` sorts first does.
+pub fn virtual_column(
+    meta: &'static EntityMeta,
+    column: usize,
+) -> Option<(&'static EntityMeta, usize)> {
+    let rel = meta
+        .relations
+        .iter()
+        .find(|r| r.column == Some(column) && r.kind == RelKind::OptionalRef)?;
+    let Partner::OneToOne { relation } =
+        partner(meta, rel).ok()?
+    else {
+        return None;
+    };
+    let target = (rel.target)();
+    let other = target.relations.get(relation)?;
+    let owns_column = match other.kind {
+        RelKind::Ref => false,
+        RelKind::OptionalRef => (meta.name, rel.field) < (target.name, other.field),
+        RelKind::Set => true,
+    };
+    if owns_column {
+        None
+    } else {
+        Some((target, other.column?))
+    }
+}
+
+/// Whether column `column` of `meta` is stored in its table.
+pub fn is_stored(meta: &'static EntityMeta, column: usize) -> bool {
+    virtual_column(meta, column).is_none()
+}
+
+/// The other side of a `Set`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Partner {
+    /// A reference of the member entity, with its column's position.
+    Reference {
+        /// The member's foreign key column.
+        column: usize,
+    },
+    /// A `Set` of the member entity: many-to-many.
+    Set {
+        /// The position of that `Set` in the member's relations.
+        relation: usize,
+    },
+    /// A reference of the other entity back: one-to-one.
+    OneToOne {
+        /// The other side's relation.
+        relation: usize,
+    },
+}
+
+/// Finds the field of `rel.target` that pairs with `owner.rel`, as PonyORM does: the one
+/// `reverse` names, or the only relationship of the target back to the owner.
+///
+/// # Errors
+/// A message naming both sides when there is none, or more than one candidate.
+pub fn partner(owner: &'static EntityMeta, rel: &RelationMeta) -> Result<Partner, String> {
+    let target = (rel.target)();
+    let candidates: Vec<(usize, &RelationMeta)> = target
+        .relations
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| std::ptr::eq((r.target)(), owner))
+        .filter(|(_, r)| {
+            // Not the field itself (self-references), and consistent with any `reverse`.
+            !(std::ptr::eq(target, owner) && r.field == rel.field)
+                && rel.reverse.is_none_or(|want| r.field == want)
+                && r.reverse.is_none_or(|want| rel.field == want)
+        })
+        .collect();
+    let chosen = match candidates.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(format!(
+                "`{}.{}` has no other side: declare a field in `{}` that refers back to `{}`{}",
+                owner.name,
+                rel.field,
+                target.name,
+                owner.name,
+                rel.reverse
+                    .map(|r| format!(" (named `{r}`, as `reverse` says)"))
+                    .unwrap_or_default()
+            ))
+        }
+        many => {
+            return Err(format!(
+                "`{}.{}` could pair with several fields of `{}` ({}): name one with `#[colt(reverse = \"..\")]`",
+                owner.name,
+                rel.field,
+                target.name,
+                many.iter()
+                    .map(|(_, r)| format!("`{}`", r.field))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+    };
+    let (index, other) = chosen;
+    match (rel.kind, other.kind) {
+        (RelKind::Set, RelKind::Ref | RelKind::OptionalRef) => Ok(Partner::Reference {
+            column: other.column.unwrap_or(0),
+        }),
+        (RelKind::Set, RelKind::Set) => Ok(Partner::Set { relation: index }),
+        (RelKind::Ref | RelKind::OptionalRef, RelKind::Set) => Ok(Partner::Set { relation: index }),
+        (RelKind::Ref, RelKind::Ref) => Err(format!(
+            "`{}.{}` and `{}.{}` are both required references: a one-to-one relationship has a `Ref` on one side and an `Option<Ref>` on the other",
+            owner.name, rel.field, target.name, other.field
+        )),
+        (RelKind::Ref | RelKind::OptionalRef, RelKind::Ref | RelKind::OptionalRef) => {
+            Ok(Partner::OneToOne { relation: index })
+        }
+    }
+}
