@@ -387,7 +387,34 @@ fn following_references_to_an_entity_with_a_one_to_one_reverse_side() -> colt::R
             for v in &visas {
                 names.push(v.holder().get(tx)?.name());
             }
-            assert_eq!(common::sorted(names), vec!["Ann".to_string(), "Bob".to_string()]);
+            assert_eq!(
+                common::sorted(names),
+                vec!["Ann".to_string(), "Bob".to_string()]
+            );
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn text_tests_inside_a_sub_comprehension_test_text() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            // Bands with a record whose title contains "2": only A (a2).
+            let names: Vec<String> = select!(b.name for b in Band
+                if exists(r for r in b.records if r.title.contains("2")))
+            .fetch(tx)?;
+            assert_eq!(names, vec!["A".to_string()]);
+            let names: Vec<String> = select!(b.name for b in Band
+                if count(s for s in b.records.songs if s.title.contains("a1")) == 3)
+            .fetch(tx)?;
+            assert_eq!(names, vec!["A".to_string()]);
+            let n: i64 = select!(count(s) for s in Student
+                if exists(x for x in Student if x.name.contains("o") && x.name != s.name))
+            .one(tx)?;
+            // Bob contains "o": every student but Bob has another student with an "o".
+            assert_eq!(n, 2);
             Ok(())
         })
     })

@@ -9,8 +9,8 @@ use std::marker::PhantomData;
 
 use crate::backend::Param;
 use crate::entity::Entity;
-use crate::pairing::{partner, Partner};
 use crate::obj::Obj;
+use crate::pairing::{partner, Partner};
 use crate::relation::{link_table, RelationMeta};
 use crate::render::relation::{self as sql_of, Membership};
 use crate::render::Dialect;

@@ -124,6 +124,23 @@ pub enum Error {
         /// The object's entity.
         entity: &'static str,
     },
+    /// `set` changed the side of a one-to-one relationship that has no column (the other
+    /// side's reference holds the key): change the other side instead. Nothing was changed.
+    #[error("`{entity}.{field}` is read from `{other}.{other_field}`, which holds the key: set `{other_field}` on the {other} instead")]
+    ReverseSide {
+        /// The entity whose field was set.
+        entity: &'static str,
+        /// The column-less field.
+        field: &'static str,
+        /// The entity holding the key.
+        other: &'static str,
+        /// Its reference field.
+        other_field: &'static str,
+    },
+    /// A query divided by zero (`/` or `%`). PostgreSQL refuses it, and so does Colt on
+    /// SQLite (which would answer NULL and silently drop the row from a condition).
+    #[error("division by zero in a query")]
+    DivisionByZero,
     /// The transaction's objects were in use by another operation of the same transaction
     /// (a query started while the rows of another were being read).
     #[error("the transaction's objects are busy in another operation")]

@@ -9,7 +9,8 @@ use std::marker::PhantomData;
 use crate::entity::Entity;
 use crate::plan::{AggFn, BinOp, Node, TextFn, TextTest};
 use crate::types::{
-    ColumnType, Comparable, Condition, Nullable, Numeric, SqlType, Textual, ToParam, TypedParam,
+    ColumnType, Comparable, Condition, Integral, Nullable, Numeric, SqlType, Textual, ToParam,
+    TypedParam,
 };
 use crate::value::Value;
 
@@ -246,7 +247,11 @@ arithmetic! {
     sub => Sub, "`l - r`";
     mul => Mul, "`l * r`";
     div => Div, "`l / r`";
-    rem => Rem, "`l % r`";
+}
+
+/// `l % r` (integers only: see [`Integral`]).
+pub fn rem<L: Integral, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<L> {
+    binary(BinOp::Rem, l.node, r.node)
 }
 
 /// `-e`
@@ -303,12 +308,6 @@ pub trait ContainsOp<R> {
     fn contains_node(l: Node, r: Node) -> Node;
 }
 
-/// Membership in the values a collection path gives (`g.students.scholarship.contains(&7)`),
-/// where `l` lives in a sub-query; otherwise `None`.
-fn member_of(l: &Node, r: &Node) -> Option<Node> {
-    crate::navigate::scope_of_node(l).map(|_| in_scope_of(r.clone(), l.clone()))
-}
-
 /// `elem IN (SELECT projected ..)` in a scope of the membership test's own.
 fn in_scope_of(elem: Node, mut projected: Node) -> Node {
     let scope = crate::navigate::scope_of_node(&projected).unwrap_or(0);
@@ -316,10 +315,11 @@ fn in_scope_of(elem: Node, mut projected: Node) -> Node {
     Node::InSub(Box::new(elem), scope, Box::new(projected))
 }
 
+/// A substring test. (Text typed as one value is one value, also inside a
+/// sub-comprehension's conditions; a collection's values are `Many<String>`, below.)
 impl<L: Textual, R: Textual> ContainsOp<R> for L {
     fn contains_node(l: Node, r: Node) -> Node {
-        member_of(&l, &r)
-            .unwrap_or_else(|| Node::Text(TextTest::Contains, Box::new(l), Box::new(r)))
+        Node::Text(TextTest::Contains, Box::new(l), Box::new(r))
     }
 }
 
@@ -389,7 +389,7 @@ macro_rules! outer_list {
             V::Sql: Comparable<T>,
         {
             fn contains_node(index: usize, elem: Node) -> Node {
-                Node::InList(Box::new(elem), index)
+                Node::InList(Box::new(elem), index, <V::Sql as SqlType>::NULLABLE)
             }
         }
         impl<V: ToParam, $($gen)*> ContainsValue for $ty {
@@ -411,7 +411,7 @@ where
     V::Sql: Comparable<T>,
 {
     fn contains_node(index: usize, elem: Node) -> Node {
-        Node::InList(Box::new(elem), index)
+        Node::InList(Box::new(elem), index, <V::Sql as SqlType>::NULLABLE)
     }
 }
 impl<V: ToParam, const N: usize> ContainsValue for [V; N] {
@@ -513,10 +513,13 @@ impl<T> Countable for Expr<crate::navigate::Many<T>> {
 
 impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
     fn count_node(self) -> Node {
-        let mut node = self.node;
-        let scope = crate::navigate::scope_of_node(&node).unwrap_or(0);
+        let (scope, members) = match self.node {
+            Node::Column { source, .. } => (crate::navigate::scope_of(source), source),
+            _ => (0, 0),
+        };
+        let mut node = Node::CountEntity(members);
         let scope = crate::navigate::own_scope(scope, &mut node);
-        Node::SubAgg(scope, AggFn::Count, None, None)
+        Node::SubAgg(scope, AggFn::Count, Some(Box::new(node)), None)
     }
 }
 
@@ -524,7 +527,12 @@ impl<T: Entity> Countable for EntityExpr<T> {
     fn count_node(self) -> Node {
         match crate::navigate::scope_of(self.source) {
             0 => Node::CountEntity(self.source),
-            scope => Node::SubAgg(scope, AggFn::Count, None, None),
+            scope => Node::SubAgg(
+                scope,
+                AggFn::Count,
+                Some(Box::new(Node::CountEntity(self.source))),
+                None,
+            ),
         }
     }
 }

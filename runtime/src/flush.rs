@@ -144,6 +144,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.read.set(0);
+    reverse_sides(tx, None, Some(&*cell.value.borrow()));
     tx.shared
         .maps
         .borrow_mut()
@@ -223,6 +224,7 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
             return Err(lost_row(meta, &*value, cell.read.get()));
         }
     }
+    reverse_sides(tx, Some(old), Some(&*value));
     drop(value);
     drop(snapshot);
     *cell.snapshot.borrow_mut() = None;
@@ -253,12 +255,50 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     if n == 0 {
         return Err(lost_row(meta, &*value, cell.read.get()));
     }
+    reverse_sides(tx, Some(old), None);
     let key = value.key();
     drop(value);
     drop(snapshot);
     cell.state.set(ObjState::Gone);
     tx.shared.maps.borrow_mut().of::<T>().remove(&key);
     Ok(())
+}
+
+/// Keeps the column-less side of one-to-one relationships current in loaded objects after
+/// this object's row changed from `before` to `after` (inserted: no `before`; deleted: no
+/// `after`): the object it referred to refers to nothing now, the one it refers to refers
+/// back to it. Written into value and snapshot alike: this is what the database holds, not a
+/// change to write (nor, later, a change someone else made).
+fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) {
+    let meta = T::meta();
+    let links = meta
+        .cache
+        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    if links.is_empty() {
+        return;
+    }
+    let Some(me) = after.or(before) else {
+        return;
+    };
+    let my_key = me.key();
+    let key = T::key_ref(&my_key, 0);
+    let mut maps = tx.shared.maps.borrow_mut();
+    for &(column, other, reverse) in links {
+        let old = before.map(|v| v.column_ref(column).to_owned_value());
+        let new = after.map(|v| v.column_ref(column).to_owned_value());
+        if old == new {
+            continue;
+        }
+        let Some(map) = maps.by_meta(other) else {
+            continue;
+        };
+        if let Some(old) = old.filter(|v| *v != crate::Value::Null) {
+            map.set_column_of(&old, reverse, crate::ValueRef::Null);
+        }
+        if let Some(new) = new.filter(|v| *v != crate::Value::Null) {
+            map.set_column_of(&new, reverse, key);
+        }
+    }
 }
 
 fn lost_row<T: Entity>(meta: &crate::EntityMeta, value: &T, read: u64) -> Error {

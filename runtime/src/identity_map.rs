@@ -231,6 +231,9 @@ pub(crate) trait AnyMap: 'static {
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// The (first) key column of every loaded object.
     fn key_values(&mut self, out: &mut Vec<crate::Value>);
+    /// The loaded object with this (single-column) key, if any, holds `value` in `column`
+    /// now, as the database does (its value and its snapshot: not a change to write).
+    fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>);
 }
 
 impl<T: Entity> Drop for IdentityMap<T> {
@@ -279,6 +282,22 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             }
         }
     }
+    fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>) {
+        for (k, obj) in self.indexed().iter() {
+            if T::key_ref(k, 0) != key.as_ref() {
+                continue;
+            }
+            if let Ok(mut v) = obj.cell().value.try_borrow_mut() {
+                let _ = v.set_column_value(column, value);
+            }
+            if let Ok(mut snap) = obj.cell().snapshot.try_borrow_mut() {
+                if let Some(snap) = snap.as_deref_mut() {
+                    let _ = snap.set_column_value(column, value);
+                }
+            }
+        }
+    }
+
     fn null_column(&mut self, column: usize, owner: &crate::Value) {
         for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {

@@ -10,8 +10,8 @@ use std::ops::Deref;
 
 use crate::entity::{Entity, EntityMeta};
 use crate::expr::{EntityColumns, Expr, IntoExpr};
-use crate::plan::{Join, JoinKind, Node, Problem, Source};
 use crate::pairing::{partner, Partner};
+use crate::plan::{Join, JoinKind, Node, Problem, Source};
 use crate::relation::{Ref, RelationMeta};
 
 thread_local! {
@@ -124,7 +124,7 @@ pub(crate) fn scope_of_node(node: &Node) -> Option<u16> {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
-            | Node::InList(a, _) => walk(a, best),
+            | Node::InList(a, ..) => walk(a, best),
             Node::Agg(_, Some(a), _) => walk(a, best),
             _ => {}
         }
@@ -163,7 +163,26 @@ pub(crate) fn own_scope(scope: u16, node: &mut Node) -> u16 {
             }
         };
         node_sources(node, &mut mark);
-        for i in (0..sources.len()).rev() {
+        Some(wanted)
+    });
+    let Some(wanted) = copied else {
+        return scope;
+    };
+    let fresh = new_scope();
+    let map = copy_into(scope, wanted, fresh);
+    remap_sources(node, &map);
+    fresh
+}
+
+/// The tables of template scope `scope` marked in `wanted`, and those their joins lead
+/// through, copied into scope `into`, in order; returns where each copied table went.
+fn copy_into(scope: u16, mut wanted: Vec<bool>, into: u16) -> Vec<Option<u16>> {
+    let len = ARENA.with(|a| {
+        let stack = a.borrow();
+        let Some(sources) = stack.last() else {
+            return 0;
+        };
+        for i in (0..sources.len().min(wanted.len())).rev() {
             if !wanted[i] {
                 continue;
             }
@@ -176,12 +195,8 @@ pub(crate) fn own_scope(scope: u16, node: &mut Node) -> u16 {
                 }
             }
         }
-        Some((wanted, sources.len()))
+        sources.len()
     });
-    let Some((wanted, len)) = copied else {
-        return scope;
-    };
-    let fresh = new_scope();
     let mut map: Vec<Option<u16>> = vec![None; len];
     for (i, w) in wanted.iter().enumerate() {
         if !*w {
@@ -194,10 +209,37 @@ pub(crate) fn own_scope(scope: u16, node: &mut Node) -> u16 {
             parent: map[j.parent as usize].unwrap_or(j.parent),
             ..j
         });
-        map[i] = Some(push_in(src.entity, &src.alias, join, false, fresh));
+        map[i] = Some(push_in(src.entity, &src.alias, join, false, into));
     }
-    remap_sources(node, &map);
-    fresh
+    map
+}
+
+/// The table `source` as a table of scope `into`: itself when it belongs to `into` or to an
+/// enclosing query, a copy of it (with the joins leading to it) when it belongs to the
+/// template of a collection path (`for s in b.records.songs` in a sub-comprehension reads
+/// `b.records` there).
+fn adopt(source: u16, into: u16) -> u16 {
+    let from = scope_of(source);
+    let template = from > 0
+        && from != into
+        && ARENA.with(|a| {
+            a.borrow()
+                .last()
+                .is_some_and(|s| !s.iter().any(|x| x.scope == from && x.variable))
+        });
+    if !template {
+        return source;
+    }
+    let len = ARENA.with(|a| a.borrow().last().map_or(0, Vec::len));
+    let mut wanted = vec![false; len];
+    if let Some(w) = wanted.get_mut(source as usize) {
+        *w = true;
+    }
+    let map = copy_into(from, wanted, into);
+    map.get(source as usize)
+        .copied()
+        .flatten()
+        .unwrap_or(source)
 }
 
 /// Calls `f` on every column and entity count of `node` outside nested sub-queries' scopes.
@@ -213,7 +255,7 @@ fn node_sources(node: &Node, f: &mut impl FnMut(&Node)) {
         | Node::Neg(a)
         | Node::IsNull(a, _)
         | Node::TextFn(_, a)
-        | Node::InList(a, _)
+        | Node::InList(a, ..)
         | Node::Agg(_, Some(a), _) => node_sources(a, f),
         Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
             if let Some(a) = a {
@@ -245,7 +287,7 @@ fn remap_sources(node: &mut Node, map: &[Option<u16>]) {
         | Node::Neg(a)
         | Node::IsNull(a, _)
         | Node::TextFn(_, a)
-        | Node::InList(a, _)
+        | Node::InList(a, ..)
         | Node::Agg(_, Some(a), _) => remap_sources(a, map),
         Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
             if let Some(a) = a {
@@ -596,6 +638,11 @@ impl<T: Entity> SetCol<T> {
 
     fn range_as(&self, alias: &str, scope: u16, variable: bool) -> u16 {
         let owner = (self.owner)();
+        let parent = if variable {
+            adopt(self.source, scope)
+        } else {
+            self.source
+        };
         let Some(rel) = self.relation() else {
             return u16::MAX;
         };
@@ -607,7 +654,7 @@ impl<T: Entity> SetCol<T> {
                     alias,
                     Some(Join {
                         kind: JoinKind::Inner,
-                        parent: self.source,
+                        parent,
                         parent_column: owner_key,
                         column: column as u16,
                         via: None,
@@ -627,7 +674,7 @@ impl<T: Entity> SetCol<T> {
                     alias,
                     Some(Join {
                         kind: JoinKind::Inner,
-                        parent: self.source,
+                        parent,
                         parent_column: owner_key,
                         column: member_key,
                         via: Some(intern_link(link)),
@@ -657,4 +704,3 @@ impl<C: EntityColumns> EntityColumns for &C {
         (**self).source()
     }
 }
-

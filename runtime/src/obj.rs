@@ -249,6 +249,18 @@ impl<T: Entity> Obj<T> {
             Err(_) => return Err(borrowed::<T>()),
         };
         f(&mut next);
+        {
+            // The column-less side of a one-to-one is read from the other side's row: a
+            // change to it would not be written anywhere.
+            let current = cell.value.borrow();
+            let meta = T::meta();
+            if let Some(&c) = crate::pairing::virtual_columns(meta)
+                .iter()
+                .find(|&&c| !current.column_eq(&next, c))
+            {
+                return Err(crate::pairing::reverse_side_error(meta, c));
+            }
+        }
         let stored = cell.state.get() == ObjState::Loaded;
         if stored {
             let meta = T::meta();

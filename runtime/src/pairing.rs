@@ -86,9 +86,7 @@ pub fn virtual_column(
         .relations
         .iter()
         .find(|r| r.column == Some(column) && r.kind == RelKind::OptionalRef)?;
-    let Partner::OneToOne { relation } =
-        partner(meta, rel).ok()?
-    else {
+    let Partner::OneToOne { relation } = partner(meta, rel).ok()? else {
         return None;
     };
     let target = (rel.target)();
@@ -102,6 +100,51 @@ pub fn virtual_column(
         None
     } else {
         Some((target, other.column?))
+    }
+}
+
+/// The stored one-to-one references of `meta`: (its column, the other entity, the other
+/// side's column-less column).
+pub(crate) fn stored_one_to_one(
+    meta: &'static EntityMeta,
+) -> Vec<(usize, &'static EntityMeta, usize)> {
+    let mut out = Vec::new();
+    for rel in meta.relations {
+        let (Some(column), RelKind::Ref | RelKind::OptionalRef) = (rel.column, rel.kind) else {
+            continue;
+        };
+        let Ok(Partner::OneToOne { relation }) = partner(meta, rel) else {
+            continue;
+        };
+        let target = (rel.target)();
+        let Some(reverse) = target.relations.get(relation).and_then(|r| r.column) else {
+            continue;
+        };
+        if is_stored(meta, column) && !is_stored(target, reverse) {
+            out.push((column, target, reverse));
+        }
+    }
+    out
+}
+
+/// The column-less columns of `meta` (kept in its metadata after the first call).
+pub(crate) fn virtual_columns(meta: &'static EntityMeta) -> &'static [usize] {
+    meta.cache.virtual_columns(|| {
+        (0..meta.columns.len())
+            .filter(|&c| !is_stored(meta, c))
+            .collect()
+    })
+}
+
+/// The error for a change of column-less column `column` of `meta`.
+pub(crate) fn reverse_side_error(meta: &'static EntityMeta, column: usize) -> crate::Error {
+    let (other, other_field) =
+        virtual_column(meta, column).map_or(("", ""), |(o, fk)| (o.name, o.columns[fk].field));
+    crate::Error::ReverseSide {
+        entity: meta.name,
+        field: meta.columns[column].field,
+        other,
+        other_field,
     }
 }
 

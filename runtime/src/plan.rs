@@ -4,6 +4,7 @@
 //! only thing that changes between runs is the vector of parameter values. Its SQL text is
 //! rendered at most once per dialect and statement kind and kept inside the plan.
 
+mod check;
 mod elide;
 
 use std::sync::{Arc, RwLock};
@@ -109,8 +110,9 @@ pub enum Node {
     Text(TextTest, Box<Node>, Box<Node>),
     /// A text function.
     TextFn(TextFn, Box<Node>),
-    /// `e IN (list parameter)`.
-    InList(Box<Node>, usize),
+    /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
+    /// the list matches a NULL attribute).
+    InList(Box<Node>, usize, bool),
     /// An aggregate; `None` as argument is `COUNT(*)`. The type is the result's, for
     /// backends that widen it (PostgreSQL's `SUM(bigint)` is `numeric`).
     Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
@@ -137,7 +139,7 @@ impl Node {
             Node::Not(a) | Node::Neg(a) | Node::IsNull(a, _) | Node::TextFn(_, a) => {
                 a.has_aggregate()
             }
-            Node::InList(a, _) => a.has_aggregate(),
+            Node::InList(a, ..) => a.has_aggregate(),
             // Sub-queries aggregate their own rows, not this query's.
             Node::SubAgg(..) | Node::Exists(..) => false,
             Node::InSub(a, _, _) => a.has_aggregate(),
@@ -148,7 +150,7 @@ impl Node {
     pub fn shift_params(&mut self, by: usize) {
         match self {
             Node::Param(n) => *n += by,
-            Node::InList(a, n) => {
+            Node::InList(a, n, _) => {
                 *n += by;
                 a.shift_params(by);
             }
@@ -188,7 +190,7 @@ impl Node {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
-            | Node::InList(a, _)
+            | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _) => a.columns_of(source, out),
             Node::SubAgg(..) | Node::Exists(..) | Node::InSub(..) => {}
         }
@@ -311,6 +313,10 @@ pub struct Plan {
     pub(crate) rows_hint: std::sync::atomic::AtomicUsize,
     /// Whether every row is a different object (`Plan::finish`), worked out once per plan.
     pub(crate) distinct_objects: bool,
+    /// Every entity whose table a statement of the plan reads: the sources' and, for the
+    /// column-less side of a one-to-one, the other side's (`Plan::finish`). A write to any
+    /// of them makes a kept result stale.
+    pub(crate) reads: Vec<&'static EntityMeta>,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
 
@@ -337,6 +343,7 @@ impl Clone for Plan {
             problems: self.problems.clone(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: self.distinct_objects,
+            reads: self.reads.clone(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -370,6 +377,7 @@ impl Plan {
             problems: Vec::new(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: false,
+            reads: Vec::new(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -377,8 +385,20 @@ impl Plan {
     /// Called once a site has built the plan: elides key-only joins and works out what runs
     /// need to know of the plan, so that they do not work it out again.
     pub(crate) fn finish(&mut self) {
+        self.check_grouping();
         self.elide_key_joins();
         self.distinct_objects = self.rows_are_distinct_objects();
+        self.reads.clear();
+        for s in &self.sources {
+            let e = s.entity;
+            let others = (0..e.columns.len())
+                .filter_map(|c| crate::pairing::virtual_column(e, c).map(|(other, _)| other));
+            for m in std::iter::once(e).chain(others) {
+                if !self.reads.iter().any(|r| std::ptr::eq(*r, m)) {
+                    self.reads.push(m);
+                }
+            }
+        }
     }
 
     /// Whether any projected item or condition aggregates.

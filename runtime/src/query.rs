@@ -97,6 +97,11 @@ impl<R> Query<R> {
         &self.params
     }
 
+    /// Whether the query has a limit or an offset.
+    pub(crate) fn is_paged(&self) -> bool {
+        self.limit.is_some() || self.offset.is_some()
+    }
+
     pub(crate) fn with_plan(&self, plan: Arc<Plan>, extra: Vec<Value>) -> Self {
         let mut params = self.params.clone();
         params.extend(extra);
@@ -204,11 +209,23 @@ impl<R> Query<R> {
         limit: Option<i64>,
     ) -> Result<Vec<T>> {
         self.check_problems()?;
+        let mut key = self.key(tx.dialect(), kind);
+        if self.for_update {
+            // A lock the statement cannot take is an error, never a statement that runs
+            // without it.
+            let locks = matches!(kind, StatementKind::Select | StatementKind::First)
+                && !key.distinct
+                && !self.plan.is_aggregated();
+            if !locks {
+                return Err(Error::InvalidQuery(
+                    "`for_update` locks the rows a query returns: it needs `fetch`, `first` or `one` of a query whose rows are table rows (not DISTINCT, not aggregated; add `.without_distinct()` to a projection that leaves out the key)".to_string(),
+                ));
+            }
+        }
         tx.flush()?;
         if self.for_update {
             tx.ensure_writing()?;
         }
-        let mut key = self.key(tx.dialect(), kind);
         key.limit = limit.is_some();
         let mut all = self.params.clone();
         all.extend(limit.map(Value::Int));

@@ -67,8 +67,8 @@ impl QueryCache {
         if self.all_written > stamp {
             return false;
         }
-        plan.sources.iter().all(|s| {
-            let id: *const EntityMeta = s.entity;
+        plan.reads.iter().all(|e| {
+            let id: *const EntityMeta = *e;
             !self
                 .written
                 .iter()

@@ -113,7 +113,7 @@ fn check_single_valued(node: &Node, scope: u16) {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
-            | Node::InList(a, _)
+            | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _) => walk(a, scope, bad),
             Node::Param(_) | Node::Agg(_, None, _) => {}
         }
@@ -479,6 +479,16 @@ impl RefineSite {
         F: FnOnce(&PlanBuilder, R::Vars),
     {
         let base_plan = base.plan();
+        if base.is_paged() {
+            // The refinement's conditions would join the base query's WHERE and so apply
+            // before its LIMIT: other rows than "the objects the query returns". An error
+            // rather than those rows.
+            let mut plan = (**base_plan).clone();
+            plan.problems.push(Problem::Query(
+                "a query with `limit`, `offset` or `page` cannot be refined (the refinement would apply before the limit, to other rows): refine first, then limit (`select!(q.filter(..)).limit(n)`)".to_string(),
+            ));
+            return base.with_plan(Arc::new(plan), params);
+        }
         let key = Arc::as_ptr(base_plan) as usize;
         let mut guard = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let cache = guard.get_or_insert_with(|| {

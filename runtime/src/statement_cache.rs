@@ -60,10 +60,19 @@ pub struct MetaCache {
     fixed: [OnceLock<Box<str>>; 6],
     /// The columns an `INSERT` writes (all but an `auto` key and virtual columns).
     insert_columns: OnceLock<Box<[usize]>>,
+    /// The entity's stored one-to-one references: (its column, the other entity, the other
+    /// side's column-less column).
+    one_to_one: OnceLock<Box<[OneToOneColumn]>>,
+    /// The entity's column-less columns (the other side of a one-to-one holds the key).
+    virtual_columns: OnceLock<Box<[usize]>>,
     /// How many objects of the entity the last transaction to end had loaded.
     loaded: AtomicUsize,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
+
+/// A stored one-to-one reference: its column, the other entity, and the other side's
+/// column-less column (which reads this one).
+pub(crate) type OneToOneColumn = (usize, &'static crate::entity::EntityMeta, usize);
 
 impl std::fmt::Debug for MetaCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +93,8 @@ impl MetaCache {
             slot: OnceLock::new(),
             fixed: [const { OnceLock::new() }; 6],
             insert_columns: OnceLock::new(),
+            one_to_one: OnceLock::new(),
+            virtual_columns: OnceLock::new(),
             loaded: AtomicUsize::new(0),
             statements: Mutex::new(Vec::new()),
         }
@@ -108,6 +119,19 @@ impl MetaCache {
     /// The columns an `INSERT` of the entity writes, worked out on first use.
     pub(crate) fn insert_columns(&self, make: impl FnOnce() -> Box<[usize]>) -> &[usize] {
         self.insert_columns.get_or_init(make)
+    }
+
+    /// The entity's stored one-to-one references, worked out on first use.
+    pub(crate) fn one_to_one(
+        &self,
+        make: impl FnOnce() -> Box<[OneToOneColumn]>,
+    ) -> &[OneToOneColumn] {
+        self.one_to_one.get_or_init(make)
+    }
+
+    /// The entity's column-less columns, worked out on first use.
+    pub(crate) fn virtual_columns(&self, make: impl FnOnce() -> Box<[usize]>) -> &[usize] {
+        self.virtual_columns.get_or_init(make)
     }
 
     /// The statement of this shape, rendered on first use.

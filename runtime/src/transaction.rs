@@ -279,6 +279,15 @@ impl Transaction {
     /// [`Error::TransactionClosed`]; a constraint violation (the transaction is then rolled
     /// back and closed, as for any failed flush).
     pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
+        let meta = T::meta();
+        // The column-less side of a one-to-one is set from the other side (it would not be
+        // written).
+        if let Some(&c) = crate::pairing::virtual_columns(meta)
+            .iter()
+            .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
+        {
+            return Err(crate::pairing::reverse_side_error(meta, c));
+        }
         // Earlier changes first, in order.
         self.flush()?;
         let obj = self.shared.maps.borrow_mut().of::<T>().alloc(

@@ -432,6 +432,19 @@ impl Numeric for f32 {}
 impl Numeric for f64 {}
 impl<T: Numeric + NonNull> Numeric for Option<T> {}
 
+/// Integer column types (`%`): SQLite's `%` truncates floats to integers and PostgreSQL has
+/// no `%` for them, so a float remainder would not be Rust's.
+#[diagnostic::on_unimplemented(
+    message = "`%` needs integers, not `{Self}`",
+    label = "the remainder of a float has no SQL that gives Rust's answer on every backend",
+    note = "`%` works on i16, i32, i64 and Option of each"
+)]
+pub trait Integral: Numeric {}
+impl Integral for i16 {}
+impl Integral for i32 {}
+impl Integral for i64 {}
+impl<T: Integral + NonNull> Integral for Option<T> {}
+
 /// Text column types (string methods).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not text",

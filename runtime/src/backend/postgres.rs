@@ -309,6 +309,15 @@ fn encode(
             _ => Err(mismatch("an integer", ty)),
         },
         ValueRef::Real(f) => match *ty {
+            // The server compares a `real` column with a `real` parameter: a value that
+            // `real` cannot hold exactly would be rounded, and the comparison would not be
+            // Rust's (`f64::from(x) > v`). Refused rather than rounded.
+            Type::FLOAT4 if f64::from(f as f32) != f && !f.is_nan() && f.is_finite() => {
+                Err(format!(
+                    "the value {f} has no exact PostgreSQL `real` (f32) equivalent: compare an f32 attribute with an f32 value"
+                )
+                .into())
+            }
             Type::FLOAT4 => (f as f32).to_sql(ty, out),
             Type::FLOAT8 => f.to_sql(ty, out),
             Type::TEXT | Type::VARCHAR | Type::UNKNOWN => f.to_string().to_sql(ty, out),
@@ -440,6 +449,9 @@ pub(crate) fn map_error(e: postgres::Error, table: Option<&str>) -> Error {
                 column,
                 message: db.message().to_string(),
             };
+        }
+        if *code == SqlState::DIVISION_BY_ZERO {
+            return Error::DivisionByZero;
         }
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::Duration;
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
 use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, Statement, ToSql};
 use std::cell::RefCell;
@@ -168,6 +169,19 @@ impl SqliteConn {
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(|e| map_error(e, None))?;
         rusqlite::vtab::array::load_module(&conn).map_err(|e| map_error(e, None))?;
+        // `a / b` and `a % b` divide by `colt_nonzero(b)`: SQLite answers NULL for a division
+        // by zero (the row silently drops out of a condition); PostgreSQL and Rust refuse.
+        conn.create_scalar_function(
+            "colt_nonzero",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Integer(0) => Err(division_by_zero()),
+                rusqlite::types::ValueRef::Real(0.0) => Err(division_by_zero()),
+                v => Ok(SqlValue::try_from(v)?),
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
         // Reading the schema fails at once for a file that is not a SQLite database.
         conn.execute_batch("PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;")
             .map_err(|e| map_error(e, None))?;
@@ -302,7 +316,23 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
 }
 
 /// Turns a rusqlite error into Colt's; `table` is the table written to, if known.
+/// The message of a division by zero (`colt_nonzero`), recognised by [`map_error`].
+const DIVISION_BY_ZERO: &str = "colt: division by zero";
+
+fn division_by_zero() -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(DIVISION_BY_ZERO.into())
+}
+
 pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) if m == DIVISION_BY_ZERO => {
+            return Error::DivisionByZero;
+        }
+        rusqlite::Error::UserFunctionError(u) if u.to_string() == DIVISION_BY_ZERO => {
+            return Error::DivisionByZero;
+        }
+        _ => {}
+    }
     if let rusqlite::Error::SqliteFailure(ref err, ref msg) = e {
         if err.code == rusqlite::ErrorCode::ConstraintViolation {
             let message = msg.clone().unwrap_or_else(|| err.to_string());

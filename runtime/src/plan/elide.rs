@@ -27,7 +27,7 @@ impl Node {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
-            | Node::InList(a, _)
+            | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
             | Node::Exists(_, Some(a), _) => a.for_each_mut(f),

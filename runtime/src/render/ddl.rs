@@ -22,6 +22,8 @@ pub(crate) trait SqlDialect: Sync {
     fn byte_length(&self) -> (&'static str, &'static str);
     /// ` IN (list parameter)` after the tested expression.
     fn in_list(&self, out: &mut String, param: usize);
+    /// Whether the list parameter holds a NULL (a condition).
+    fn list_has_null(&self, out: &mut String, param: usize);
     /// The column type in `CREATE TABLE`.
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
@@ -30,6 +32,8 @@ pub(crate) trait SqlDialect: Sync {
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).
     fn insert_ignore(&self) -> (&'static str, &'static str);
+    /// Around the right side of `/` and `%`: what makes a division by zero an error.
+    fn divisor(&self) -> (&'static str, &'static str);
     /// The row-locking clause of `for_update` queries.
     fn for_update(&self) -> &'static str;
     /// Whether an insert returns its generated key with `RETURNING`.
@@ -215,8 +219,7 @@ pub(crate) fn link_tables(
     )> = Vec::new();
     for e in entities {
         for rel in e.relations {
-            if let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel)
-            {
+            if let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel) {
                 let target = (rel.target)();
                 let partner_field = target.relations.get(relation).map_or("", |r| r.field);
                 let link = crate::relation::link_table(e, rel, partner_field);

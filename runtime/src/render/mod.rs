@@ -353,7 +353,8 @@ impl Renderer<'_> {
             } else {
                 let mut first = true;
                 for (s, src) in plan.sources.iter().enumerate() {
-                    if !src.variable {
+                    // The query's own variables (a sub-query's are not in scope here).
+                    if !src.variable || src.scope != 0 {
                         continue;
                     }
                     for &k in src.entity.primary_key {
@@ -441,6 +442,48 @@ impl Renderer<'_> {
         }
     }
 
+    /// `count(v)` of the objects of source `s` in `scope`: `COUNT(*)` when the rows of the
+    /// scope are the objects, `COUNT(DISTINCT key)` when other tables of the scope can
+    /// repeat them (several generators, a path through two collections).
+    fn count_objects(&mut self, s: u16, scope: u16) {
+        let plan = self.plan;
+        let repeats = if scope == 0 {
+            // Navigation joins never repeat rows; generators (variables) do.
+            plan.sources
+                .iter()
+                .filter(|x| x.variable && x.scope == 0)
+                .count()
+                > 1
+        } else {
+            plan.sources
+                .iter()
+                .filter(|x| x.scope == scope && !x.elided)
+                .count()
+                > 1
+        };
+        if !repeats {
+            self.out.push_str("COUNT(*)");
+            return;
+        }
+        let entity = plan.sources[s as usize].entity;
+        let pk = entity.primary_key;
+        self.out.push_str("COUNT(DISTINCT ");
+        if pk.len() == 1 {
+            self.column(s, pk[0] as u16);
+        } else {
+            // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text.
+            for (i, &k) in pk.iter().enumerate() {
+                if i > 0 {
+                    self.out.push_str(" || '\u{1f}' || ");
+                }
+                self.out.push_str("CAST(");
+                self.column(s, k as u16);
+                self.out.push_str(" AS TEXT)");
+            }
+        }
+        self.out.push(')');
+    }
+
     /// Renders a node on its own (for dialect pieces that place it themselves).
     fn sub(&mut self, n: &Node) -> String {
         let outer = std::mem::take(&mut self.out);
@@ -470,7 +513,14 @@ impl Renderer<'_> {
                     BinOp::Div => " / ",
                     BinOp::Rem => " % ",
                 });
-                self.node(b);
+                if matches!(op, BinOp::Div | BinOp::Rem) {
+                    let (open, close) = self.d.divisor();
+                    self.out.push_str(open);
+                    self.node(b);
+                    self.out.push_str(close);
+                } else {
+                    self.node(b);
+                }
                 self.out.push(')');
             }
             Node::Not(a) => {
@@ -492,18 +542,24 @@ impl Renderer<'_> {
                 });
             }
             Node::NullSafeEq(a, b, negated) => {
-                let (is, is_not) = self.d.null_safe_eq();
-                self.out.push('(');
+                // `b` is an `Option` parameter: `None` tests for NULL (a definite answer,
+                // so that `!(x == None)` is `x.is_some()`); `Some(v)` compares as `=`/`<>`
+                // do, unknown for a NULL attribute, so that a NULL attribute satisfies
+                // neither `x == Some(v)`, `x != Some(v)` nor their negations.
+                // (The comparison comes first: PostgreSQL types the parameter from it.)
+                self.out.push_str("(CASE WHEN ");
                 self.node(a);
-                self.out.push_str(if *negated { is_not } else { is });
+                self.out.push_str(if *negated { " <> " } else { " = " });
                 self.node(b);
-                if *negated {
-                    // `!=` never matches a NULL attribute, as every other comparison.
-                    self.out.push_str(" AND ");
-                    self.node(a);
-                    self.out.push_str(" IS NOT NULL");
-                }
-                self.out.push(')');
+                self.out.push_str(" THEN TRUE WHEN ");
+                self.node(b);
+                self.out.push_str(" IS NULL THEN ");
+                self.node(a);
+                self.out
+                    .push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+                self.out.push_str(" WHEN ");
+                self.node(a);
+                self.out.push_str(" IS NULL THEN NULL ELSE FALSE END)");
             }
             Node::Text(test, a, b) => {
                 let a = self.sub(a);
@@ -521,11 +577,26 @@ impl Renderer<'_> {
                 self.node(a);
                 self.out.push_str(close);
             }
-            Node::InList(a, p) => {
-                self.out.push('(');
+            Node::InList(a, p, nullable_items) => {
+                // A NULL attribute is in the list only when the list holds `None`; otherwise
+                // the test is unknown (negated or not, it keeps no row), also for an empty
+                // list (`NULL IN ()` would be false, and its negation true). A `None` in the
+                // list never makes the test unknown for other values.
+                self.out.push_str("(CASE WHEN ");
                 self.node(a);
-                self.d.in_list(&mut self.out, *p);
-                self.out.push(')');
+                self.out.push_str(" IS NOT NULL THEN ");
+                if *nullable_items {
+                    self.out.push_str("COALESCE(");
+                    self.node(a);
+                    self.d.in_list(&mut self.out, *p);
+                    self.out.push_str(", FALSE) WHEN ");
+                    self.d.list_has_null(&mut self.out, *p);
+                    self.out.push_str(" THEN TRUE END)");
+                } else {
+                    self.node(a);
+                    self.d.in_list(&mut self.out, *p);
+                    self.out.push_str(" END)");
+                }
             }
             Node::Agg(f, arg, ty) => {
                 let (open, close) = self.d.aggregate_cast(*f, *ty);
@@ -546,7 +617,10 @@ impl Renderer<'_> {
             }
             Node::SubAgg(scope, f, arg, ty) => {
                 self.out.push_str("(SELECT ");
-                self.node(&Node::Agg(*f, arg.clone(), *ty));
+                match (f, arg.as_deref()) {
+                    (AggFn::Count, Some(Node::CountEntity(s))) => self.count_objects(*s, *scope),
+                    _ => self.node(&Node::Agg(*f, arg.clone(), *ty)),
+                }
                 self.scope_body(*scope, &[]);
                 self.out.push(')');
             }
@@ -570,35 +644,7 @@ impl Renderer<'_> {
                 self.scope_body(*scope, &[&not_null]);
                 self.out.push_str("))");
             }
-            Node::CountEntity(s) => {
-                let variables = self
-                    .plan
-                    .sources
-                    .iter()
-                    .filter(|x| x.variable && x.scope == 0)
-                    .count();
-                if variables == 1 {
-                    self.out.push_str("COUNT(*)");
-                } else {
-                    let entity = self.plan.sources[*s as usize].entity;
-                    let pk = entity.primary_key;
-                    self.out.push_str("COUNT(DISTINCT ");
-                    if pk.len() == 1 {
-                        self.column(*s, pk[0] as u16);
-                    } else {
-                        // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text.
-                        for (i, &k) in pk.iter().enumerate() {
-                            if i > 0 {
-                                self.out.push_str(" || '\u{1f}' || ");
-                            }
-                            self.out.push_str("CAST(");
-                            self.column(*s, k as u16);
-                            self.out.push_str(" AS TEXT)");
-                        }
-                    }
-                    self.out.push(')');
-                }
-            }
+            Node::CountEntity(s) => self.count_objects(*s, 0),
         }
     }
 }

@@ -43,8 +43,17 @@ impl SqlDialect for Postgres {
         ("octet_length(", ")")
     }
 
+    fn divisor(&self) -> (&'static str, &'static str) {
+        // PostgreSQL raises 22012 itself.
+        ("", "")
+    }
+
     fn in_list(&self, out: &mut String, param: usize) {
         let _ = write!(out, " = ANY(${})", param + 1);
+    }
+
+    fn list_has_null(&self, out: &mut String, param: usize) {
+        let _ = write!(out, "array_position(${}, NULL) IS NOT NULL", param + 1);
     }
 
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str {

@@ -39,7 +39,7 @@ impl SqlDialect for Sqlite {
             TextTest::StartsWith => write!(out, "(substr({a}, 1, length({b})) = {b})"),
             TextTest::EndsWith => write!(
                 out,
-                "(length({b}) = 0 OR (length({a}) >= length({b}) AND substr({a}, -length({b})) = {b}))"
+                "(CASE WHEN length({b}) = 0 THEN {a} IS NOT NULL OR NULL ELSE length({a}) >= length({b}) AND substr({a}, -length({b})) = {b} END)"
             ),
         };
     }
@@ -48,8 +48,20 @@ impl SqlDialect for Sqlite {
         ("length(CAST(", " AS BLOB))")
     }
 
+    fn divisor(&self) -> (&'static str, &'static str) {
+        ("colt_nonzero(", ")")
+    }
+
     fn in_list(&self, out: &mut String, param: usize) {
         let _ = write!(out, " IN rarray(?{})", param + 1);
+    }
+
+    fn list_has_null(&self, out: &mut String, param: usize) {
+        let _ = write!(
+            out,
+            "EXISTS (SELECT 1 FROM rarray(?{}) WHERE value IS NULL)",
+            param + 1
+        );
     }
 
     fn column_type(&self, ty: ColumnType, _auto: bool) -> &'static str {

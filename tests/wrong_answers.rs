@@ -1,0 +1,469 @@
+//! Query shapes and writes that gave wrong answers without an error (found by reading the
+//! runtime for issue 11). Each test failed before its fix; where SQL cannot give Rust's or
+//! PonyORM's answer on every backend, the answer is now a typed error instead.
+mod common;
+
+use colt::prelude::*;
+use common::{each_backend, sorted, Product, Sample};
+
+/// Runs `test` on every backend and reports each backend's failure (instead of stopping at
+/// the first one).
+fn all_backends(test: impl Fn(&common::Backend) -> colt::Result<()>) {
+    let failures = std::sync::Mutex::new(Vec::new());
+    let _ = each_backend(|backend| {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(backend)));
+        match r {
+            Ok(Ok(())) => eprintln!("[{}] ok", backend.name),
+            Ok(Err(e)) => failures
+                .lock()
+                .unwrap()
+                .push(format!("[{}] error: {e:?}", backend.name)),
+            Err(p) => failures.lock().unwrap().push(format!(
+                "[{}] {}",
+                backend.name,
+                p.downcast_ref::<String>().cloned().unwrap_or_default()
+            )),
+        }
+        Ok(())
+    });
+    let f = failures.into_inner().unwrap();
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Person {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Passport {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub number: String,
+    pub person: Ref<Person>,
+}
+
+fn names(v: Vec<Obj<Product>>) -> Vec<String> {
+    v.into_iter().map(|p| p.name()).collect()
+}
+
+/// Refining a query with a limit: the closure receives the objects the query returns, but
+/// the refinement's condition would apply before the limit (Dune and Ulysses instead of
+/// none): an error instead.
+#[test]
+fn refining_a_limited_query_is_an_error_not_other_rows() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let cheapest2 = select!((p for p in Product).order_by(|p| (p.price, p.name)).limit(2));
+            assert_eq!(names(cheapest2.fetch(tx)?), ["Assam", "Sencha"]);
+            let refined = select!(cheapest2.filter(|p| p.price > 1000));
+            let r = refined.fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            // Refine first, then limit.
+            let q = select!((p for p in Product).order_by(|p| (p.price, p.name)));
+            let refined = select!(q.filter(|p| p.price > 1000)).limit(2);
+            assert_eq!(names(refined.fetch(tx)?), ["Dune", "Ulysses"]);
+            Ok(())
+        })
+    });
+}
+
+/// One-to-one reverse side: a query that reads `p.passport` has only `Person` as a source,
+/// so inserting a Passport does not invalidate its cached result.
+#[test]
+fn result_cache_misses_write_to_one_to_one_owner() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            Person::build().name("Bob").insert(tx)?;
+            let without = |tx: &Transaction| {
+                select!(p.name for p in Person if p.passport.is_none()).fetch(tx)
+            };
+            assert_eq!(sorted(without(tx)?), ["Ann", "Bob"]);
+            Passport::build().number("P-1").person(&ann).insert(tx)?;
+            let raw: Vec<String> = tx.query_sql(
+                "SELECT name FROM person WHERE NOT EXISTS (SELECT 1 FROM passport WHERE passport.person = person.id)",
+                &[],
+            )?;
+            assert_eq!(raw, ["Bob"]);
+            assert_eq!(sorted(without(tx)?), ["Bob"], "served from the result cache");
+            Ok(())
+        })
+    });
+}
+
+/// Setting the reverse (column-less) side of a one-to-one was accepted and silently lost:
+/// a typed error now, and nothing changes.
+#[test]
+fn setting_reverse_one_to_one_side_is_refused() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            let bob = Person::build().name("Bob").insert(tx)?;
+            let p1 = Passport::build().number("P-1").person(&ann).insert(tx)?;
+            // Give Ann's passport to Bob, from Bob's side.
+            let r = bob.set(|b| b.passport = Some(Ref::from(&p1)));
+            assert!(
+                matches!(
+                    r,
+                    Err(colt::Error::ReverseSide {
+                        entity: "Person",
+                        field: "passport",
+                        other: "Passport",
+                        other_field: "person"
+                    })
+                ),
+                "{r:?}"
+            );
+            assert!(bob.passport().is_none());
+            let r = ann.set(|a| a.passport = None);
+            assert!(matches!(r, Err(colt::Error::ReverseSide { .. })), "{r:?}");
+            // The side with the column: both sides follow.
+            p1.set(|p| p.person = Ref::from(&bob))?;
+            tx.flush()?;
+            assert_eq!(bob.passport().map(|r| *r.key()), Some(p1.id()));
+            assert!(ann.passport().is_none());
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let who = select!(p.person.name for p in Passport if p.number == "P-1").one(tx)?;
+            assert_eq!(who, "Bob");
+            Ok(())
+        })
+    });
+}
+
+/// An f32 column compared with an f64 value: SQLite compares in f64 (as Rust's widening
+/// would), PostgreSQL narrows the parameter to real.
+#[test]
+fn f32_column_against_f64_value() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            Sample::build()
+                .key("a")
+                .flag(true)
+                .small(1i16)
+                .int(1i32)
+                .big(1)
+                .single(0.1f32)
+                .double(5.5)
+                .text("t")
+                .bytes(vec![])
+                .insert(tx)?;
+            let limit: f64 = 0.1;
+            let n = select!(s for s in Sample if s.single > limit).count(tx);
+            if backend.is_postgres() {
+                // The server would round the value to `real` (0.1f32): refused instead.
+                assert!(n.is_err(), "{n:?}");
+            } else {
+                // Rust: f64::from(0.1f32) > 0.1 is true.
+                assert_eq!(n?, i64::from(f64::from(0.1f32) > limit));
+            }
+            // A value `real` holds exactly compares on both.
+            let half: f64 = 0.0625;
+            assert_eq!(select!(s for s in Sample if s.single > half).count(tx)?, 1);
+            Ok(())
+        })
+    });
+}
+
+/// `!(x == Some(v))` and `x != Some(v)` mean the same in Rust; here they give different rows.
+#[test]
+fn negated_equality_with_some_differs_from_ne() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let some: Option<i64> = Some(100);
+            let a = sorted(select!(p.name for p in Product if !(p.discount == some)).fetch(tx)?);
+            let b = sorted(select!(p.name for p in Product if p.discount != some).fetch(tx)?);
+            let c = sorted(select!(p.name for p in Product if !(p.discount == 100)).fetch(tx)?);
+            assert_eq!(a, b, "!(==Some) vs !=Some");
+            assert_eq!(a, c, "!(==Some(100)) vs !(==100)");
+            Ok(())
+        })
+    });
+}
+
+/// An outer list holding `None`: Rust's `contains(&None)` is true for a `None` attribute,
+/// and Colt's own `p.discount == none` means IS NULL; `IN (NULL, ..)` never matches, and the
+/// negation drops every row.
+#[test]
+fn outer_list_with_none() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            // discounts: Dune None, Emma 100, Ulysses 0, Sencha None, Assam 50, Matcha None
+            let wanted: Vec<Option<i64>> = vec![None, Some(100)];
+            let yes =
+                sorted(select!(p.name for p in Product if wanted.contains(&p.discount)).fetch(tx)?);
+            let no = sorted(
+                select!(p.name for p in Product if !wanted.contains(&p.discount)).fetch(tx)?,
+            );
+            assert_eq!(
+                (yes, no),
+                (
+                    vec![
+                        "Dune".to_string(),
+                        "Emma".into(),
+                        "Matcha".into(),
+                        "Sencha".into()
+                    ],
+                    vec!["Assam".to_string(), "Ulysses".into()],
+                )
+            );
+            Ok(())
+        })
+    });
+}
+
+/// Docs: "A NULL attribute satisfies no comparison ... as does a membership test, negated or
+/// not" -- but with an empty list the negated test keeps NULL attributes.
+#[test]
+fn negated_empty_list_keeps_nulls() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let one = vec![12345i64];
+            let empty: Vec<i64> = vec![];
+            let a =
+                sorted(select!(p.name for p in Product if !one.contains(&p.discount)).fetch(tx)?);
+            let b =
+                sorted(select!(p.name for p in Product if !empty.contains(&p.discount)).fetch(tx)?);
+            assert_eq!(a, b);
+            Ok(())
+        })
+    });
+}
+
+/// Division by zero: SQLite gives NULL (the row silently drops out), PostgreSQL errors,
+/// Rust panics.
+#[test]
+fn division_by_zero() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        let r = db.transaction(|tx| {
+            select!(p.name for p in Product if p.discount.is_some() && p.price / p.discount < 1000000).fetch(tx)
+        });
+        // Ulysses has discount 0.
+        assert!(
+            matches!(r, Err(colt::Error::DivisionByZero)),
+            "{}: {:?}",
+            backend.name,
+            r
+        );
+        let r = db.transaction(|tx| {
+            select!(p.price % p.discount for p in Product if p.discount.is_some()).fetch(tx)
+        });
+        assert!(matches!(r, Err(colt::Error::DivisionByZero)), "{r:?}");
+        // A divisor that is never zero divides as before.
+        let r = db.transaction(|tx| {
+            select!(p.price / 100 for p in Product if p.name == "Dune").one(tx)
+        })?;
+        assert_eq!(r, 12);
+        Ok(())
+    });
+}
+
+/// `first()` without order_by on a query with a sub-comprehension variable orders by that
+/// variable's key, outside its sub-query.
+#[test]
+fn first_with_sub_comprehension() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!(p for p in Product if exists(x for x in Product if x.price > p.price));
+            let f = q.first(tx);
+            assert!(f.is_ok(), "{f:?}");
+            Ok(())
+        })
+    });
+}
+
+/// `for_update()` on a query whose rows are DISTINCT (a projection without the key) or
+/// aggregated rendered no `FOR UPDATE`: nothing was locked, silently. An error now; the
+/// same projection without DISTINCT locks.
+#[test]
+fn for_update_that_cannot_lock_is_an_error() {
+    all_backends(|backend| {
+        let db = common::fill_shop(Database::open(&backend.fresh_url())?);
+        let t1 = db.begin()?;
+        let q = select!(p.price for p in Product if p.name == "Dune").for_update();
+        let r = q.one(&t1);
+        assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+        let r = select!(p for p in Product).for_update().count(&t1);
+        assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+        let q = select!(p.price for p in Product if p.name == "Dune")
+            .without_distinct()
+            .for_update();
+        assert_eq!(q.one(&t1)?, 1200);
+        if backend.is_postgres() {
+            // Another transaction cannot change the locked row.
+            let other = db.transaction(|t2| {
+                t2.execute_sql("SET LOCAL lock_timeout = '300ms'", &[])?;
+                t2.execute_sql(
+                    "UPDATE product SET price = price + 1 WHERE name = 'Dune'",
+                    &[],
+                )
+            });
+            assert!(
+                other.is_err(),
+                "row was not locked by for_update(): {other:?}"
+            );
+        }
+        t1.rollback()?;
+        Ok(())
+    });
+}
+
+/// The reverse side of a one-to-one in loaded objects is not kept up to date by this
+/// transaction's own writes.
+#[test]
+fn one_to_one_reverse_side_stale_after_own_insert() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            Passport::build().number("P-1").person(&ann).insert(tx)?;
+            let with: Vec<String> =
+                select!(p.name for p in Person if p.passport.is_some()).fetch(tx)?;
+            assert_eq!(with, ["Ann"]);
+            assert!(
+                ann.passport().is_some(),
+                "Ann has a passport, the object says {:?}",
+                ann.passport()
+            );
+            Ok(())
+        })
+    });
+}
+
+/// Same, when the attribute was read before: the transaction's own insert is reported as
+/// somebody else's change.
+#[test]
+fn one_to_one_own_insert_is_unrepeatable_read() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            assert!(ann.passport().is_none());
+            Passport::build().number("P-1").person(&ann).insert(tx)?;
+            let again = select!(p for p in Person if p.name == "Ann").one(tx)?;
+            assert!(again.passport().is_some());
+            Ok(())
+        })
+    });
+}
+
+/// `ends_with("")` on a NULL attribute: SQLite says true (the `length(b) = 0 OR ..` shortcut),
+/// PostgreSQL says NULL.
+#[test]
+fn ends_with_empty_on_null() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let suffix = String::new();
+            let n = select!(p for p in Product if p.description.ends_with(&suffix)).count(tx)?;
+            // 4 products have a description, 2 have NULL.
+            assert_eq!(n, 4);
+            Ok(())
+        })
+    });
+}
+
+/// A HAVING disjunct that reads a non-grouped column: SQLite picks an arbitrary row,
+/// PostgreSQL refuses.
+#[test]
+fn having_or_with_plain_column() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!((p.category_id, count(p)) for p in Product if count(p) > 5 || p.price > 1900);
+            let r = q.fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{}: {:?}", q.sql(Dialect::Sqlite), r);
+            // Grouped attributes and aggregates are fine.
+            let q = select!((p.category_id, count(p)) for p in Product if count(p) > 5 || p.category_id > 1);
+            assert_eq!(q.fetch(tx)?.len(), 1);
+            Ok(())
+        })
+    });
+}
+
+mod tags {
+    use colt::prelude::*;
+
+    #[derive(Entity, Debug, Clone)]
+    pub struct Shelf {
+        #[colt(primary_key, auto)]
+        pub id: i64,
+        pub name: String,
+        pub items: Set<Item>,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    pub struct Item {
+        #[colt(primary_key, auto)]
+        pub id: i64,
+        pub name: String,
+        pub shelf: Ref<Shelf>,
+        pub labels: Set<Label>,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    pub struct Label {
+        #[colt(primary_key)]
+        pub name: String,
+        pub items: Set<Item>,
+    }
+}
+
+/// Counting the objects of a sub-comprehension with two generators counts joined rows,
+/// while the same count at the top level counts distinct objects.
+#[test]
+fn count_of_objects_in_sub_query_counts_join_rows() {
+    use tags::*;
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Shelf, Item, Label])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let books = Shelf::build().name("Books").insert(tx)?;
+            let classic = Label::build().name("classic").insert(tx)?;
+            for n in ["Dune", "Emma"] {
+                let i = Item::build().name(n).shelf(&books).insert(tx)?;
+                i.labels().add(tx, &classic)?;
+            }
+            // Top level: count(l) is COUNT(DISTINCT l.name) -> 1.
+            let top = select!((s.name, count(l)) for s in Shelf for i in s.items for l in i.labels)
+                .fetch(tx)?;
+            assert_eq!(top, [("Books".to_string(), 1)]);
+            // The same count as a sub-query of the shelf.
+            let sub = select!((s.name, count(l for i in s.items for l in i.labels)) for s in Shelf)
+                .fetch(tx)?;
+            let path = select!((s.name, count(s.items.labels)) for s in Shelf).fetch(tx)?;
+            assert_eq!(
+                (sub, path),
+                (
+                    vec![("Books".to_string(), 1)],
+                    vec![("Books".to_string(), 1)]
+                ),
+                "(sub-comprehension, collection path)"
+            );
+            Ok(())
+        })
+    });
+}
