@@ -96,12 +96,15 @@ pub trait Entity: Sized + Clone + 'static {
 
     /// The metadata `static`.
     fn meta() -> &'static EntityMeta;
-    /// The column handles for query variable number `source`.
-    fn columns(source: u16) -> Self::Columns;
+    /// The column handles of a table of a plan being built (a query variable).
+    #[doc(hidden)]
+    fn columns(at: crate::navigate::At) -> Self::Columns;
     /// The column handles for a joined row that may be missing.
-    fn nullable_columns(source: u16) -> Self::NullableColumns;
-    /// The handles of a collection's members (source `source` of a sub-query).
-    fn many_columns(source: u16) -> Self::ManyColumns;
+    #[doc(hidden)]
+    fn nullable_columns(at: crate::navigate::At) -> Self::NullableColumns;
+    /// The handles of a collection's members (a table of a sub-query).
+    #[doc(hidden)]
+    fn many_columns(at: crate::navigate::At) -> Self::ManyColumns;
     /// The primary key of this value.
     fn key(&self) -> Self::Key;
     /// The primary key as bind parameters, in key column order.

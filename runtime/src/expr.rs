@@ -7,7 +7,7 @@
 use std::marker::PhantomData;
 
 use crate::entity::Entity;
-use crate::plan::{AggFn, BinOp, Node, TextFn, TextTest};
+use crate::plan::{AggFn, BinOp, Node, TextFn, TextTest, UNRESOLVED};
 use crate::types::{
     ColumnType, Comparable, Condition, Integral, Nullable, Numeric, SqlType, Textual, ToParam,
     TypedParam,
@@ -308,11 +308,9 @@ pub trait ContainsOp<R> {
     fn contains_node(l: Node, r: Node) -> Node;
 }
 
-/// `elem IN (SELECT projected ..)` in a scope of the membership test's own.
-fn in_scope_of(elem: Node, mut projected: Node) -> Node {
-    let scope = crate::navigate::scope_of_node(&projected).unwrap_or(0);
-    let scope = crate::navigate::own_scope(scope, &mut projected);
-    Node::InSub(Box::new(elem), scope, Box::new(projected))
+/// `elem IN (SELECT projected ..)`, its scope worked out when the plan is finished.
+fn in_scope_of(elem: Node, projected: Node) -> Node {
+    Node::InSub(Box::new(elem), UNRESOLVED, Box::new(projected))
 }
 
 /// A substring test. (Text typed as one value is one value, also inside a
@@ -471,16 +469,11 @@ pub fn contains_value<C: ContainsValue + ?Sized>(outer: &C) -> Value {
     outer.contains_value()
 }
 
-/// An aggregate of this query, or, when its argument lives in a sub-query (a collection,
-/// a sub-comprehension), a correlated sub-query aggregating that one's rows.
-fn aggregate(f: AggFn, mut arg: Node, ty: Option<ColumnType>) -> Node {
-    match crate::navigate::scope_of_node(&arg) {
-        Some(scope) => {
-            let scope = crate::navigate::own_scope(scope, &mut arg);
-            Node::SubAgg(scope, f, Some(Box::new(arg)), ty)
-        }
-        None => Node::Agg(f, Some(Box::new(arg)), ty),
-    }
+/// An aggregate: of this query, or, when its argument lives in a sub-query (a collection,
+/// a sub-comprehension), a correlated sub-query aggregating that one's rows (worked out when
+/// the plan is finished: `plan/scopes.rs`).
+fn aggregate(f: AggFn, arg: Node, ty: Option<ColumnType>) -> Node {
+    Node::Agg(f, Some(Box::new(arg)), ty)
 }
 
 /// `count()`: the number of rows.
@@ -511,29 +504,19 @@ impl<T> Countable for Expr<crate::navigate::Many<T>> {
     }
 }
 
+/// The members of a collection, counted as objects.
 impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
     fn count_node(self) -> Node {
-        let (scope, members) = match self.node {
-            Node::Column { source, .. } => (crate::navigate::scope_of(source), source),
-            _ => (0, 0),
-        };
-        let mut node = Node::CountEntity(members);
-        let scope = crate::navigate::own_scope(scope, &mut node);
-        Node::SubAgg(scope, AggFn::Count, Some(Box::new(node)), None)
+        match self.node {
+            Node::Column { source, .. } => Node::CountEntity(source),
+            other => Node::Agg(AggFn::Count, Some(Box::new(other)), None),
+        }
     }
 }
 
 impl<T: Entity> Countable for EntityExpr<T> {
     fn count_node(self) -> Node {
-        match crate::navigate::scope_of(self.source) {
-            0 => Node::CountEntity(self.source),
-            scope => Node::SubAgg(
-                scope,
-                AggFn::Count,
-                Some(Box::new(Node::CountEntity(self.source))),
-                None,
-            ),
-        }
+        Node::CountEntity(self.source)
     }
 }
 
@@ -555,58 +538,43 @@ pub fn count_entity<C: EntityColumns>(c: &C) -> Expr<i64> {
 pub trait SubQuery {
     /// The SQL type of what it selects.
     type Sql;
-    /// Its scope and the node it selects.
-    fn scope_and_node(self) -> (u16, Node);
+    /// What it selects (its tables say which sub-query it is).
+    fn anchor(self) -> Node;
 }
 
 impl<T: Entity> SubQuery for Expr<crate::navigate::SetOf<T>> {
     type Sql = crate::relation::Ref<T>;
-    fn scope_and_node(self) -> (u16, Node) {
-        (
-            crate::navigate::scope_of_node(&self.node).unwrap_or(0),
-            self.node,
-        )
+    fn anchor(self) -> Node {
+        self.node
     }
 }
 
 impl<T: Entity> SubQuery for EntityExpr<T> {
     type Sql = crate::relation::Ref<T>;
-    fn scope_and_node(self) -> (u16, Node) {
+    fn anchor(self) -> Node {
         let key = T::meta().primary_key.first().copied().unwrap_or(0) as u16;
-        (
-            crate::navigate::scope_of(self.source),
-            Node::Column {
-                source: self.source,
-                column: key,
-            },
-        )
+        Node::Column {
+            source: self.source,
+            column: key,
+        }
     }
 }
 
 impl<T: SqlType> SubQuery for Expr<T> {
     type Sql = T;
-    fn scope_and_node(self) -> (u16, Node) {
-        (
-            crate::navigate::scope_of_node(&self.node).unwrap_or(0),
-            self.node,
-        )
+    fn anchor(self) -> Node {
+        self.node
     }
 }
 
 /// `exists(..)`: whether a collection or sub-comprehension has a row.
 pub fn exists<S: SubQuery>(s: S) -> Expr<bool> {
-    Expr::new(Node::Exists(own_scope_of(s), None, false))
+    Expr::new(Node::Exists(UNRESOLVED, Box::new(s.anchor()), false))
 }
 
 /// `c.orders.is_empty()`.
 pub fn is_empty<S: SubQuery>(s: S) -> Expr<bool> {
-    Expr::new(Node::Exists(own_scope_of(s), None, true))
-}
-
-/// The scope of a sub-query of its own (see `navigate::own_scope`).
-fn own_scope_of<S: SubQuery>(s: S) -> u16 {
-    let (scope, mut node) = s.scope_and_node();
-    crate::navigate::own_scope(scope, &mut node)
+    Expr::new(Node::Exists(UNRESOLVED, Box::new(s.anchor()), true))
 }
 
 /// `sub.contains(&x)`: membership in a collection or sub-comprehension (its NULLs are left
@@ -615,9 +583,7 @@ pub fn in_sub<S: SubQuery, E>(s: S, elem: Expr<E>) -> Expr<bool>
 where
     E: SqlType + Comparable<S::Sql>,
 {
-    let (scope, mut node) = s.scope_and_node();
-    let scope = crate::navigate::own_scope(scope, &mut node);
-    Expr::new(Node::InSub(Box::new(elem.node), scope, Box::new(node)))
+    Expr::new(in_scope_of(elem.node, s.anchor()))
 }
 
 /// What `sum`, `avg`, `min` and `max` take: an expression, or a collection's values

@@ -103,7 +103,7 @@ pub mod __private {
     pub use crate::collection::Collection;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
-    pub use crate::navigate::{Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
+    pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
     pub use crate::relation::{Ref, RelKind, RelationMeta, Set};

@@ -2,40 +2,204 @@
 //! `category` (once, however often the path is used), `for o in c.orders` ranges over a
 //! collection.
 //!
-//! While a call site builds its plan, the tables it reaches live in a thread-local arena, so
-//! that a plain field access on a handle (`p.category` followed by `.name`) can add the join.
+//! Every handle that can reach another table carries the state of the plan being built
+//! ([`At`]: the plan's tables, and which one the handle belongs to), so that a plain field
+//! access on a handle (`p.category` followed by `.name`) adds the join to that plan. There is
+//! no other channel between a build and its handles.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::ops::Deref;
+use std::rc::Rc;
 
 use crate::entity::{Entity, EntityMeta};
 use crate::expr::{EntityColumns, Expr, IntoExpr};
 use crate::pairing::{partner, Partner};
-use crate::plan::{Join, JoinKind, Node, Problem, Source};
+use crate::plan::{scopes, Join, JoinKind, Node, Problem, Source};
 use crate::relation::{Ref, RelationMeta};
 
-thread_local! {
-    /// The sources of the plan being built on this thread (a stack: builds may nest).
-    static ARENA: RefCell<Vec<Vec<Source>>> = const { RefCell::new(Vec::new()) };
-    /// How many sub-query scopes the plan being built has (a stack, as `ARENA`).
-    static SCOPES: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
-    /// Problems found while building (a relationship without its other side).
-    static PROBLEMS: RefCell<Vec<Problem>> = const { RefCell::new(Vec::new()) };
+/// The tables of a plan being built, and what went wrong while building it.
+pub(crate) struct PlanState {
+    sources: RefCell<Vec<Source>>,
+    /// How many sub-query scopes are made (`1..=scopes`).
+    scopes: Cell<u16>,
+    problems: RefCell<Vec<Problem>>,
 }
 
-/// Starts collecting the sources of a plan (with the sources it already has).
-pub(crate) fn begin(sources: Vec<Source>) {
-    let scopes = sources.iter().map(|s| s.scope).max().unwrap_or(0);
-    ARENA.with(|a| a.borrow_mut().push(sources));
-    SCOPES.with(|s| s.borrow_mut().push(scopes));
+impl PlanState {
+    /// The state of a build starting from `sources` (a refinement starts from its base's).
+    pub(crate) fn new(sources: Vec<Source>, scopes: u16) -> Rc<Self> {
+        Rc::new(PlanState {
+            sources: RefCell::new(sources),
+            scopes: Cell::new(scopes),
+            problems: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// What the build made: its tables, how many scopes, its problems.
+    pub(crate) fn take(&self) -> (Vec<Source>, u16, Vec<Problem>) {
+        (self.sources.take(), self.scopes.get(), self.problems.take())
+    }
+
+    pub(crate) fn problem(&self, problem: Problem) {
+        self.problems.borrow_mut().push(problem);
+    }
+
+    /// A new sub-query scope.
+    pub(crate) fn new_scope(&self) -> u16 {
+        let n = self.scopes.get() + 1;
+        self.scopes.set(n);
+        n
+    }
+
+    fn with_source<R>(&self, source: u16, f: impl FnOnce(&Source) -> R) -> Option<R> {
+        self.sources.borrow().get(source as usize).map(f)
+    }
+
+    /// The scope of a table (0 for an unknown one).
+    pub(crate) fn scope_of(&self, source: u16) -> u16 {
+        self.with_source(source, |s| s.scope).unwrap_or(0)
+    }
+
+    /// Whether a table is a query variable (a generator's), not one reached by a path.
+    fn is_variable(&self, source: u16) -> bool {
+        self.with_source(source, |s| s.variable).unwrap_or(false)
+    }
+
+    fn alias_of(&self, source: u16) -> String {
+        self.with_source(source, |s| s.alias.clone())
+            .unwrap_or_else(|| "t".to_string())
+    }
+
+    /// Adds a table to scope `scope`; returns its number.
+    pub(crate) fn push(
+        &self,
+        entity: &'static EntityMeta,
+        alias: &str,
+        join: Option<Join>,
+        variable: bool,
+        scope: u16,
+    ) -> u16 {
+        scopes::push(
+            &mut self.sources.borrow_mut(),
+            entity,
+            alias,
+            join,
+            variable,
+            scope,
+        )
+    }
+
+    /// The table `source` as a table of scope `into`: itself when it belongs to `into` or
+    /// to an enclosing query; a copy of it (with the joins leading to it) when it belongs to
+    /// the template of a collection path (`for s in b.records.songs` in a sub-comprehension
+    /// reads `b.records` there).
+    fn adopt(&self, source: u16, into: u16) -> u16 {
+        let mut sources = self.sources.borrow_mut();
+        let from = scopes::scope_of(&sources, source);
+        if from == into || !scopes::is_template(&sources, from) {
+            return source;
+        }
+        let mut wanted = vec![false; sources.len()];
+        if let Some(w) = wanted.get_mut(source as usize) {
+            *w = true;
+        }
+        let map = scopes::copy_into(&mut sources, from, wanted, into);
+        map.get(source as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(source)
+    }
+
+    /// The table that `parent.column` reaches (joined once per path); `parent` itself, with
+    /// a problem reported, when the column is not a reference to `entity`.
+    fn navigate(
+        &self,
+        parent: u16,
+        column: u16,
+        entity: &'static EntityMeta,
+        optional: bool,
+    ) -> u16 {
+        let found = {
+            let sources = self.sources.borrow();
+            sources.get(parent as usize).and_then(|parent_src| {
+                let field_name = parent_src.entity.columns.get(column as usize)?.field;
+                let left = optional
+                    || matches!(
+                        parent_src.join,
+                        Some(Join {
+                            kind: JoinKind::Left,
+                            ..
+                        })
+                    );
+                let key = *entity.primary_key.first()? as u16;
+                // The reverse side of a one-to-one holds no column: join on the other side's
+                // key.
+                let (column, key) =
+                    match crate::relation::virtual_column(parent_src.entity, column as usize) {
+                        Some((_, fk)) => {
+                            (*parent_src.entity.primary_key.first()? as u16, fk as u16)
+                        }
+                        None => (column, key),
+                    };
+                let join = Join {
+                    kind: if left {
+                        JoinKind::Left
+                    } else {
+                        JoinKind::Inner
+                    },
+                    parent,
+                    parent_column: column,
+                    column: key,
+                    via: None,
+                };
+                let existing = sources
+                    .iter()
+                    .position(|s| {
+                        !s.variable && s.join == Some(join) && std::ptr::eq(s.entity, entity)
+                    })
+                    .map(|i| i as u16);
+                let alias = format!("{}_{}", parent_src.alias, field_name);
+                Some((existing, join, alias, parent_src.scope))
+            })
+        };
+        match found {
+            Some((Some(i), ..)) => i,
+            Some((None, join, alias, scope)) => self.push(entity, &alias, Some(join), false, scope),
+            None => {
+                self.problem(Problem::Query(format!(
+                    "column {column} of table {parent} is not a reference to `{}`",
+                    entity.name
+                )));
+                parent
+            }
+        }
+    }
 }
 
-/// Stops collecting and returns the sources and any problems found.
-pub(crate) fn finish() -> (Vec<Source>, Vec<Problem>) {
-    SCOPES.with(|s| s.borrow_mut().pop());
-    let sources = ARENA.with(|a| a.borrow_mut().pop()).unwrap_or_default();
-    let problems = PROBLEMS.with(|p| std::mem::take(&mut *p.borrow_mut()));
-    (sources, problems)
+/// Where a handle belongs: the plan being built, and one of its tables.
+#[derive(Clone)]
+pub struct At {
+    state: Rc<PlanState>,
+    source: u16,
+}
+
+impl At {
+    pub(crate) fn new(state: Rc<PlanState>, source: u16) -> Self {
+        At { state, source }
+    }
+
+    /// The table (its number in the plan).
+    pub fn source(&self) -> u16 {
+        self.source
+    }
+
+    /// Another table of the same plan.
+    fn to(&self, source: u16) -> At {
+        At {
+            state: self.state.clone(),
+            source,
+        }
+    }
 }
 
 /// Keeps a join table's names for the life of the program (plans are `'static` data);
@@ -52,341 +216,9 @@ fn intern_link(link: crate::relation::LinkTable) -> &'static crate::relation::Li
     leaked
 }
 
-pub(crate) fn problem(problem: Problem) {
-    PROBLEMS.with(|p| p.borrow_mut().push(problem));
-}
-
-fn alias_of(source: u16) -> String {
-    ARENA.with(|a| {
-        a.borrow()
-            .last()
-            .and_then(|s| s.get(source as usize))
-            .map_or_else(|| "t".to_string(), |s| s.alias.clone())
-    })
-}
-
-fn unique_alias(sources: &[Source], wanted: &str) -> String {
-    let mut name = wanted.to_string();
-    let mut n = 1;
-    while sources.iter().any(|s| s.alias == name) {
-        n += 1;
-        name = format!("{wanted}_{n}");
-    }
-    name
-}
-
-/// A new sub-query scope.
-pub(crate) fn new_scope() -> u16 {
-    SCOPES.with(|s| match s.borrow_mut().last_mut() {
-        Some(n) => {
-            *n += 1;
-            *n
-        }
-        None => 0,
-    })
-}
-
-/// Whether a source is a query variable (a generator's), not a table reached by a path.
-fn is_variable(source: u16) -> bool {
-    ARENA.with(|a| {
-        a.borrow()
-            .last()
-            .and_then(|s| s.get(source as usize))
-            .is_some_and(|s| s.variable)
-    })
-}
-
-/// The scope of a source (0 when unknown).
-pub(crate) fn scope_of(source: u16) -> u16 {
-    ARENA.with(|a| {
-        a.borrow()
-            .last()
-            .and_then(|s| s.get(source as usize))
-            .map_or(0, |s| s.scope)
-    })
-}
-
-/// The innermost sub-query scope a node's columns belong to, if any.
-pub(crate) fn scope_of_node(node: &Node) -> Option<u16> {
-    fn walk(n: &Node, best: &mut Option<u16>) {
-        match n {
-            Node::Column { source, .. } | Node::CountEntity(source) => {
-                let s = scope_of(*source);
-                if s > 0 && best.is_none_or(|b| s > b) {
-                    *best = Some(s);
-                }
-            }
-            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-                walk(a, best);
-                walk(b, best);
-            }
-            Node::Not(a)
-            | Node::Neg(a)
-            | Node::IsNull(a, _)
-            | Node::TextFn(_, a)
-            | Node::InList(a, ..) => walk(a, best),
-            Node::Agg(_, Some(a), _) => walk(a, best),
-            _ => {}
-        }
-    }
-    let mut best = None;
-    walk(node, &mut best);
-    best
-}
-
-/// The scope an aggregate, `exists`, `is_empty` or membership test over `node` (whose
-/// columns live in sub-query `scope`) reads, with `node` rewritten to read it.
-///
-/// A sub-comprehension's scope (it has variables) is the sub-comprehension itself. A scope
-/// opened by a collection path (`b.records`, `b.records.songs`) is shared by every use of the
-/// path's handles, so each use gets a copy of its own holding only the tables `node` reads
-/// and the joins that lead to them: `count(b.records)` beside `count(b.records.songs)` counts
-/// records, not records joined to songs. The path's own tables stay as a template that no
-/// statement renders.
-pub(crate) fn own_scope(scope: u16, node: &mut Node) -> u16 {
-    if scope == 0 {
-        return scope;
-    }
-    let copied = ARENA.with(|a| {
-        let mut stack = a.borrow_mut();
-        let sources = stack.last_mut()?;
-        if sources.iter().any(|s| s.scope == scope && s.variable) {
-            return None;
-        }
-        // The tables of the scope that `node` reads, and those their joins lead through.
-        let mut wanted = vec![false; sources.len()];
-        let mut mark = |n: &Node| {
-            if let Node::Column { source, .. } | Node::CountEntity(source) = n {
-                if let Some(w) = wanted.get_mut(*source as usize) {
-                    *w = sources[*source as usize].scope == scope;
-                }
-            }
-        };
-        node_sources(node, &mut mark);
-        Some(wanted)
-    });
-    let Some(wanted) = copied else {
-        return scope;
-    };
-    let fresh = new_scope();
-    let map = copy_into(scope, wanted, fresh);
-    remap_sources(node, &map);
-    fresh
-}
-
-/// The tables of template scope `scope` marked in `wanted`, and those their joins lead
-/// through, copied into scope `into`, in order; returns where each copied table went.
-fn copy_into(scope: u16, mut wanted: Vec<bool>, into: u16) -> Vec<Option<u16>> {
-    let len = ARENA.with(|a| {
-        let stack = a.borrow();
-        let Some(sources) = stack.last() else {
-            return 0;
-        };
-        for i in (0..sources.len().min(wanted.len())).rev() {
-            if !wanted[i] {
-                continue;
-            }
-            if let Some(j) = sources[i].join {
-                if sources
-                    .get(j.parent as usize)
-                    .is_some_and(|p| p.scope == scope)
-                {
-                    wanted[j.parent as usize] = true;
-                }
-            }
-        }
-        sources.len()
-    });
-    let mut map: Vec<Option<u16>> = vec![None; len];
-    for (i, w) in wanted.iter().enumerate() {
-        if !*w {
-            continue;
-        }
-        let Some(src) = ARENA.with(|a| a.borrow().last().and_then(|s| s.get(i).cloned())) else {
-            continue;
-        };
-        let join = src.join.map(|j| Join {
-            parent: map[j.parent as usize].unwrap_or(j.parent),
-            ..j
-        });
-        map[i] = Some(push_in(src.entity, &src.alias, join, false, into));
-    }
-    map
-}
-
-/// The table `source` as a table of scope `into`: itself when it belongs to `into` or to an
-/// enclosing query, a copy of it (with the joins leading to it) when it belongs to the
-/// template of a collection path (`for s in b.records.songs` in a sub-comprehension reads
-/// `b.records` there).
-fn adopt(source: u16, into: u16) -> u16 {
-    let from = scope_of(source);
-    let template = from > 0
-        && from != into
-        && ARENA.with(|a| {
-            a.borrow()
-                .last()
-                .is_some_and(|s| !s.iter().any(|x| x.scope == from && x.variable))
-        });
-    if !template {
-        return source;
-    }
-    let len = ARENA.with(|a| a.borrow().last().map_or(0, Vec::len));
-    let mut wanted = vec![false; len];
-    if let Some(w) = wanted.get_mut(source as usize) {
-        *w = true;
-    }
-    let map = copy_into(from, wanted, into);
-    map.get(source as usize)
-        .copied()
-        .flatten()
-        .unwrap_or(source)
-}
-
-/// Calls `f` on every column and entity count of `node` outside nested sub-queries' scopes.
-fn node_sources(node: &Node, f: &mut impl FnMut(&Node)) {
-    match node {
-        Node::Column { .. } | Node::CountEntity(_) => f(node),
-        Node::Param(_) | Node::Agg(_, None, _) => {}
-        Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-            node_sources(a, f);
-            node_sources(b, f);
-        }
-        Node::Not(a)
-        | Node::Neg(a)
-        | Node::IsNull(a, _)
-        | Node::TextFn(_, a)
-        | Node::InList(a, ..)
-        | Node::Agg(_, Some(a), _) => node_sources(a, f),
-        Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
-            if let Some(a) = a {
-                node_sources(a, f);
-            }
-        }
-        Node::InSub(a, _, b) => {
-            node_sources(a, f);
-            node_sources(b, f);
-        }
-    }
-}
-
-/// Points the columns of `node` at the copies `map` names.
-fn remap_sources(node: &mut Node, map: &[Option<u16>]) {
-    let to = |s: &mut u16| {
-        if let Some(Some(new)) = map.get(*s as usize) {
-            *s = *new;
-        }
-    };
-    match node {
-        Node::Column { source, .. } | Node::CountEntity(source) => to(source),
-        Node::Param(_) | Node::Agg(_, None, _) => {}
-        Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-            remap_sources(a, map);
-            remap_sources(b, map);
-        }
-        Node::Not(a)
-        | Node::Neg(a)
-        | Node::IsNull(a, _)
-        | Node::TextFn(_, a)
-        | Node::InList(a, ..)
-        | Node::Agg(_, Some(a), _) => remap_sources(a, map),
-        Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
-            if let Some(a) = a {
-                remap_sources(a, map);
-            }
-        }
-        Node::InSub(a, _, b) => {
-            remap_sources(a, map);
-            remap_sources(b, map);
-        }
-    }
-}
-
-/// Adds a source to the query (scope 0).
-pub(crate) fn push(
-    entity: &'static EntityMeta,
-    alias: &str,
-    join: Option<Join>,
-    variable: bool,
-) -> u16 {
-    push_in(entity, alias, join, variable, 0)
-}
-
-/// Adds a source to scope `scope`.
-pub(crate) fn push_in(
-    entity: &'static EntityMeta,
-    alias: &str,
-    join: Option<Join>,
-    variable: bool,
-    scope: u16,
-) -> u16 {
-    ARENA.with(|a| {
-        let mut stack = a.borrow_mut();
-        let Some(sources) = stack.last_mut() else {
-            return u16::MAX;
-        };
-        let alias = unique_alias(sources, alias);
-        sources.push(Source {
-            entity,
-            alias,
-            join,
-            variable,
-            scope,
-            elided: false,
-        });
-        (sources.len() - 1) as u16
-    })
-}
-
-/// The source that `parent.column` reaches (joined once per path).
-fn navigate(parent: u16, column: u16, entity: &'static EntityMeta, optional: bool) -> u16 {
-    let existing = ARENA.with(|a| {
-        let stack = a.borrow();
-        let sources = stack.last()?;
-        let parent_src = sources.get(parent as usize)?;
-        let field_name = parent_src.entity.columns.get(column as usize)?.field;
-        let left = optional
-            || matches!(
-                parent_src.join,
-                Some(Join {
-                    kind: JoinKind::Left,
-                    ..
-                })
-            );
-        let key = *entity.primary_key.first()? as u16;
-        // The reverse side of a one-to-one holds no column: join on the other side's key.
-        let (column, key) =
-            match crate::relation::virtual_column(parent_src.entity, column as usize) {
-                Some((_, fk)) => (*parent_src.entity.primary_key.first()? as u16, fk as u16),
-                None => (column, key),
-            };
-        let join = Join {
-            kind: if left {
-                JoinKind::Left
-            } else {
-                JoinKind::Inner
-            },
-            parent,
-            parent_column: column,
-            column: key,
-            via: None,
-        };
-        let found = sources
-            .iter()
-            .position(|s| !s.variable && s.join == Some(join))
-            .map(|i| i as u16);
-        let alias = format!("{}_{}", parent_src.alias, field_name);
-        Some((found, join, alias, parent_src.scope))
-    });
-    match existing {
-        Some((Some(i), _, _, _)) => i,
-        Some((None, join, alias, scope)) => push_in(entity, &alias, Some(join), false, scope),
-        None => u16::MAX,
-    }
-}
-
 /// A required reference attribute in a query: compares as the key, navigates on (`.name`).
 pub struct RefCol<T: Entity> {
-    source: u16,
+    at: At,
     column: u16,
     joined: OnceCell<Box<T::Columns>>,
 }
@@ -394,7 +226,7 @@ pub struct RefCol<T: Entity> {
 /// An optional reference attribute in a query (navigating it is a `LEFT JOIN`, and what it
 /// reaches reads as `Option`).
 pub struct OptRefCol<T: Entity> {
-    source: u16,
+    at: At,
     column: u16,
     joined: OnceCell<Box<T::NullableColumns>>,
 }
@@ -402,10 +234,10 @@ pub struct OptRefCol<T: Entity> {
 macro_rules! ref_col {
     ($ty:ident, $optional:expr, $sql:ty, $cols:ident, $make:ident) => {
         impl<T: Entity> $ty<T> {
-            /// The handle of reference column `column` of source `source`.
-            pub fn new(source: u16, column: u16) -> Self {
+            /// The handle of reference column `column` of the table `at`.
+            pub fn new(at: At, column: u16) -> Self {
                 $ty {
-                    source,
+                    at,
                     column,
                     joined: OnceCell::new(),
                 }
@@ -413,24 +245,24 @@ macro_rules! ref_col {
 
             /// The query variable (or joined table) the reference belongs to.
             pub fn source(&self) -> u16 {
-                self.source
+                self.at.source
+            }
+
+            fn joined(&self) -> u16 {
+                self.at
+                    .state
+                    .navigate(self.at.source, self.column, T::meta(), $optional)
             }
 
             /// The joined entity's source.
             pub(crate) fn joined_source(&self) -> u16 {
                 self.deref_joined();
-                navigate(self.source, self.column, T::meta(), $optional)
+                self.joined()
             }
 
             fn deref_joined(&self) -> &T::$cols {
-                self.joined.get_or_init(|| {
-                    Box::new(T::$make(navigate(
-                        self.source,
-                        self.column,
-                        T::meta(),
-                        $optional,
-                    )))
-                })
+                self.joined
+                    .get_or_init(|| Box::new(T::$make(self.at.to(self.joined()))))
             }
         }
 
@@ -445,7 +277,7 @@ macro_rules! ref_col {
             type Sql = $sql;
             fn to_expr(&self) -> Expr<$sql> {
                 Expr::new(Node::Column {
-                    source: self.source,
+                    source: self.at.source,
                     column: self.column,
                 })
             }
@@ -464,7 +296,7 @@ ref_col!(
 /// A `Set` attribute in a query: a collection to range over (`for o in c.orders`), to
 /// aggregate (`count(c.orders)`, `sum(c.orders.total)`), or to test (`c.orders.is_empty()`).
 pub struct SetCol<T: Entity> {
-    source: u16,
+    at: At,
     owner: fn() -> &'static EntityMeta,
     relation: usize,
     /// The members as a sub-query, made on first use.
@@ -523,17 +355,17 @@ impl<T> IntoExpr for ManyCol<T> {
 
 /// A reference of a collection's members in a query (`c.products.category`), navigating on.
 pub struct ManyRefCol<T: Entity> {
-    source: u16,
+    at: At,
     column: u16,
     optional: bool,
     joined: OnceCell<Box<T::ManyColumns>>,
 }
 
 impl<T: Entity> ManyRefCol<T> {
-    /// The handle of reference column `column` of the members' source `source`.
-    pub fn new(source: u16, column: u16, optional: bool) -> Self {
+    /// The handle of reference column `column` of the members' table `at`.
+    pub fn new(at: At, column: u16, optional: bool) -> Self {
         ManyRefCol {
-            source,
+            at,
             column,
             optional,
             joined: OnceCell::new(),
@@ -542,7 +374,7 @@ impl<T: Entity> ManyRefCol<T> {
 
     /// The members' source.
     pub fn source(&self) -> u16 {
-        self.source
+        self.at.source
     }
 }
 
@@ -550,12 +382,11 @@ impl<T: Entity> Deref for ManyRefCol<T> {
     type Target = T::ManyColumns;
     fn deref(&self) -> &T::ManyColumns {
         self.joined.get_or_init(|| {
-            Box::new(T::many_columns(navigate(
-                self.source,
-                self.column,
-                T::meta(),
-                self.optional,
-            )))
+            let joined =
+                self.at
+                    .state
+                    .navigate(self.at.source, self.column, T::meta(), self.optional);
+            Box::new(T::many_columns(self.at.to(joined)))
         })
     }
 }
@@ -564,7 +395,7 @@ impl<T: Entity> IntoExpr for ManyRefCol<T> {
     type Sql = Many<Ref<T>>;
     fn to_expr(&self) -> Expr<Many<Ref<T>>> {
         Expr::new(Node::Column {
-            source: self.source,
+            source: self.at.source,
             column: self.column,
         })
     }
@@ -586,10 +417,10 @@ impl<T: Entity> IntoExpr for SetCol<T> {
 }
 
 impl<T: Entity> SetCol<T> {
-    /// The handle of relation number `relation` of `owner`, for query variable `source`.
-    pub fn new(source: u16, owner: fn() -> &'static EntityMeta, relation: usize) -> Self {
+    /// The handle of relation number `relation` of `owner`, for the table `at`.
+    pub fn new(at: At, owner: fn() -> &'static EntityMeta, relation: usize) -> Self {
         SetCol {
-            source,
+            at,
             owner,
             relation,
             members: OnceCell::new(),
@@ -600,25 +431,27 @@ impl<T: Entity> SetCol<T> {
     /// The members' source in a sub-query scope of their own.
     fn members(&self) -> &(u16, Box<T::ManyColumns>) {
         self.members.get_or_init(|| {
+            let state = &self.at.state;
+            let me = self.at.source;
             // A path through several collections (`g.students.marks`) stays in one sub-query;
             // a collection of a query variable (also one of a sub-comprehension) opens its own.
-            let scope = match (scope_of(self.source), is_variable(self.source)) {
+            let scope = match (state.scope_of(me), state.is_variable(me)) {
                 (outer, false) if outer > 0 => outer,
-                _ => new_scope(),
+                _ => state.new_scope(),
             };
             let alias = format!(
                 "{}_{}",
-                alias_of(self.source),
+                state.alias_of(me),
                 self.relation().map_or("set", |r| r.field)
             );
             let source = self.range_as(&alias, scope, false);
-            (source, Box::new(T::many_columns(source)))
+            (source, Box::new(T::many_columns(self.at.to(source))))
         })
     }
 
     /// The query variable the collection belongs to.
     pub fn source(&self) -> u16 {
-        self.source
+        self.at.source
     }
 
     pub(crate) fn relation(&self) -> Option<&'static RelationMeta> {
@@ -626,75 +459,66 @@ impl<T: Entity> SetCol<T> {
     }
 
     /// Adds a variable ranging over the collection: its members joined to the owner.
-    pub(crate) fn range(&self, alias: &str) -> u16 {
-        self.range_in(alias, scope_of(self.source))
+    pub(crate) fn range(&self, alias: &str) -> At {
+        self.range_in(alias, self.at.state.scope_of(self.at.source))
     }
 
-    /// Adds the members as a source of scope `scope`, joined (or, first in a sub-query,
+    /// Adds the members as a variable of scope `scope`, joined (or, first in a sub-query,
     /// correlated) to the owner.
-    pub(crate) fn range_in(&self, alias: &str, scope: u16) -> u16 {
-        self.range_as(alias, scope, true)
+    pub(crate) fn range_in(&self, alias: &str, scope: u16) -> At {
+        self.at.to(self.range_as(alias, scope, true))
     }
 
     fn range_as(&self, alias: &str, scope: u16, variable: bool) -> u16 {
+        let state = &self.at.state;
         let owner = (self.owner)();
         let parent = if variable {
-            adopt(self.source, scope)
+            state.adopt(self.at.source, scope)
         } else {
-            self.source
+            self.at.source
         };
         let Some(rel) = self.relation() else {
-            return u16::MAX;
+            state.problem(Problem::Schema(format!(
+                "`{}` has no relationship number {}",
+                owner.name, self.relation
+            )));
+            return state.push(T::meta(), alias, None, variable, scope);
         };
-        match partner(owner, rel) {
-            Ok(Partner::Reference { column }) => {
-                let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
-                push_in(
-                    T::meta(),
-                    alias,
-                    Some(Join {
-                        kind: JoinKind::Inner,
-                        parent,
-                        parent_column: owner_key,
-                        column: column as u16,
-                        via: None,
-                    }),
-                    variable,
-                    scope,
-                )
-            }
+        let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
+        let join = match partner(owner, rel) {
+            Ok(Partner::Reference { column }) => Some(Join {
+                kind: JoinKind::Inner,
+                parent,
+                parent_column: owner_key,
+                column: column as u16,
+                via: None,
+            }),
             Ok(Partner::Set { relation }) => {
                 let target = T::meta();
                 let partner_field = target.relations.get(relation).map_or("", |r| r.field);
                 let link = crate::relation::link_table(owner, rel, partner_field);
-                let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
                 let member_key = target.primary_key.first().copied().unwrap_or(0) as u16;
-                push_in(
-                    target,
-                    alias,
-                    Some(Join {
-                        kind: JoinKind::Inner,
-                        parent,
-                        parent_column: owner_key,
-                        column: member_key,
-                        via: Some(intern_link(link)),
-                    }),
-                    variable,
-                    scope,
-                )
+                Some(Join {
+                    kind: JoinKind::Inner,
+                    parent,
+                    parent_column: owner_key,
+                    column: member_key,
+                    via: Some(intern_link(link)),
+                })
             }
             Ok(Partner::OneToOne { .. }) => {
-                problem(Problem::Query(format!(
+                state.problem(Problem::Query(format!(
                     "`{}.{}` is not a collection",
                     owner.name, rel.field
                 )));
-                push_in(T::meta(), alias, None, variable, scope)
+                None
             }
             Err(message) => {
-                problem(Problem::Schema(message));
-                push_in(T::meta(), alias, None, variable, scope)
+                state.problem(Problem::Schema(message));
+                None
             }
-        }
+        };
+        state.push(T::meta(), alias, join, variable, scope)
     }
 }
 

@@ -6,196 +6,15 @@
 
 mod check;
 mod elide;
+mod node;
+pub(crate) mod scopes;
+
+pub use node::{AggFn, BinOp, Node, TextFn, TextTest, UNRESOLVED};
 
 use std::sync::{Arc, RwLock};
 
 use crate::entity::EntityMeta;
 use crate::render::{self, Dialect, StatementKind};
-use crate::types::ColumnType;
-
-/// A binary operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `&&`
-    And,
-    /// `||`
-    Or,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-    /// `%`
-    Rem,
-}
-
-/// A scalar function applied to text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextFn {
-    /// `.to_lowercase()`
-    Lower,
-    /// `.to_uppercase()`
-    Upper,
-    /// `.trim()`
-    Trim,
-    /// `.len()` (bytes, as in Rust)
-    Len,
-}
-
-/// A text test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextTest {
-    /// `a.starts_with(b)`
-    StartsWith,
-    /// `a.ends_with(b)`
-    EndsWith,
-    /// `a.contains(b)`
-    Contains,
-}
-
-/// An aggregate function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AggFn {
-    /// `count`
-    Count,
-    /// `sum`
-    Sum,
-    /// `avg`
-    Avg,
-    /// `min`
-    Min,
-    /// `max`
-    Max,
-}
-
-/// One node of a query expression.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    /// Column `column` of query variable `source`.
-    Column {
-        /// The query variable (its position in [`Plan::sources`]).
-        source: u16,
-        /// The column's position in the entity's columns.
-        column: u16,
-    },
-    /// Bind parameter number `n` (0-based).
-    Param(usize),
-    /// A binary operation.
-    Binary(BinOp, Box<Node>, Box<Node>),
-    /// `!e`
-    Not(Box<Node>),
-    /// `-e`
-    Neg(Box<Node>),
-    /// `e IS NULL` (or `IS NOT NULL` when `negated`).
-    IsNull(Box<Node>, bool),
-    /// `a IS b` / `a IS NOT b` with NULL-safe equality; used when one side is an `Option`
-    /// parameter, so that comparing with `None` means `IS NULL` (`!=` still skips NULL rows).
-    NullSafeEq(Box<Node>, Box<Node>, bool),
-    /// A text test.
-    Text(TextTest, Box<Node>, Box<Node>),
-    /// A text function.
-    TextFn(TextFn, Box<Node>),
-    /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
-    /// the list matches a NULL attribute).
-    InList(Box<Node>, usize, bool),
-    /// An aggregate; `None` as argument is `COUNT(*)`. The type is the result's, for
-    /// backends that widen it (PostgreSQL's `SUM(bigint)` is `numeric`).
-    Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
-    /// `count(v)` of an entity variable.
-    CountEntity(u16),
-    /// An aggregate over the rows of sub-query `scope` (a collection or a sub-comprehension):
-    /// `(SELECT AGG(arg) FROM .. WHERE ..)`; `None` as argument counts the rows.
-    SubAgg(u16, AggFn, Option<Box<Node>>, Option<ColumnType>),
-    /// `EXISTS (SELECT 1 FROM scope .. [AND cond])`, negated when the flag is set.
-    Exists(u16, Option<Box<Node>>, bool),
-    /// `value IN (SELECT projected FROM scope .. AND projected IS NOT NULL)`.
-    InSub(Box<Node>, u16, Box<Node>),
-}
-
-impl Node {
-    /// Whether the node contains an aggregate.
-    pub fn has_aggregate(&self) -> bool {
-        match self {
-            Node::Agg(..) | Node::CountEntity(_) => true,
-            Node::Column { .. } | Node::Param(_) => false,
-            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-                a.has_aggregate() || b.has_aggregate()
-            }
-            Node::Not(a) | Node::Neg(a) | Node::IsNull(a, _) | Node::TextFn(_, a) => {
-                a.has_aggregate()
-            }
-            Node::InList(a, ..) => a.has_aggregate(),
-            // Sub-queries aggregate their own rows, not this query's.
-            Node::SubAgg(..) | Node::Exists(..) => false,
-            Node::InSub(a, _, _) => a.has_aggregate(),
-        }
-    }
-
-    /// Adds `by` to every parameter number (when a refinement appends its parameters).
-    pub fn shift_params(&mut self, by: usize) {
-        match self {
-            Node::Param(n) => *n += by,
-            Node::InList(a, n, _) => {
-                *n += by;
-                a.shift_params(by);
-            }
-            Node::Column { .. } | Node::CountEntity(_) | Node::Agg(_, None, _) => {}
-            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-                a.shift_params(by);
-                b.shift_params(by);
-            }
-            Node::Not(a)
-            | Node::Neg(a)
-            | Node::IsNull(a, _)
-            | Node::TextFn(_, a)
-            | Node::Agg(_, Some(a), _) => a.shift_params(by),
-            Node::SubAgg(_, _, a, _) | Node::Exists(_, a, _) => {
-                if let Some(a) = a {
-                    a.shift_params(by);
-                }
-            }
-            Node::InSub(a, _, b) => {
-                a.shift_params(by);
-                b.shift_params(by);
-            }
-        }
-    }
-
-    /// The columns of `source` this node reads.
-    fn columns_of(&self, source: u16, out: &mut Vec<u16>) {
-        match self {
-            Node::Column { source: s, column } if *s == source => out.push(*column),
-            Node::Column { .. } | Node::Param(_) | Node::CountEntity(_) | Node::Agg(_, None, _) => {
-            }
-            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-                a.columns_of(source, out);
-                b.columns_of(source, out);
-            }
-            Node::Not(a)
-            | Node::Neg(a)
-            | Node::IsNull(a, _)
-            | Node::TextFn(_, a)
-            | Node::InList(a, ..)
-            | Node::Agg(_, Some(a), _) => a.columns_of(source, out),
-            Node::SubAgg(..) | Node::Exists(..) | Node::InSub(..) => {}
-        }
-    }
-}
 
 /// Something a plan could not resolve while it was built; the query reports it as an error
 /// when it runs.
@@ -301,6 +120,8 @@ pub struct Plan {
     pub filters: Vec<Node>,
     /// The conditions of each sub-query scope (index = scope; 0 is unused).
     pub scope_filters: Vec<Vec<Node>>,
+    /// How many sub-query scopes the plan has made (`1..=scopes`).
+    pub scopes: u16,
     /// What each row holds.
     pub projection: Vec<ProjItem>,
     /// `ORDER BY`.
@@ -337,6 +158,7 @@ impl Clone for Plan {
             sources: self.sources.clone(),
             filters: self.filters.clone(),
             scope_filters: self.scope_filters.clone(),
+            scopes: self.scopes,
             projection: self.projection.clone(),
             order: self.order.clone(),
             param_count: self.param_count,
@@ -371,6 +193,7 @@ impl Plan {
             sources,
             filters: Vec::new(),
             scope_filters: Vec::new(),
+            scopes: 0,
             projection: Vec::new(),
             order: Vec::new(),
             param_count: 0,
@@ -385,6 +208,8 @@ impl Plan {
     /// Called once a site has built the plan: elides key-only joins and works out what runs
     /// need to know of the plan, so that they do not work it out again.
     pub(crate) fn finish(&mut self) {
+        self.resolve_sub_queries();
+        self.check_single_valued();
         self.check_grouping();
         self.elide_key_joins();
         self.distinct_objects = self.rows_are_distinct_objects();

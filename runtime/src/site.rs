@@ -1,13 +1,14 @@
 //! Call sites of `select!`: each keeps its plan, built on first use and shared by every run.
 
 use std::num::NonZeroUsize;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use lru::LruCache;
 
 use crate::entity::{Entity, EntityMeta};
 use crate::expr::{Desc, EntityExpr, Expr};
-use crate::navigate::{self, SetCol};
+use crate::navigate::{At, PlanState, SetCol};
 use crate::obj::Obj;
 use crate::plan::{BinOp, Node, OrderItem, Plan, Problem, ProjItem};
 use crate::query::{FromRow, Query};
@@ -17,21 +18,41 @@ use crate::value::Value;
 /// Collects a plan while the macro's generated code describes the query.
 pub struct PlanBuilder {
     plan: std::cell::RefCell<Plan>,
+    /// The tables the handles add to.
+    state: Rc<PlanState>,
     /// Added to parameter numbers (a refinement's come after its base query's).
     param_offset: usize,
 }
 
 impl PlanBuilder {
     fn new(plan: Plan, param_offset: usize) -> Self {
+        let state = PlanState::new(plan.sources.clone(), plan.scopes);
         PlanBuilder {
             plan: std::cell::RefCell::new(plan),
+            state,
             param_offset,
         }
     }
 
+    /// The handles of table `source`.
+    fn at(&self, source: u16) -> At {
+        At::new(self.state.clone(), source)
+    }
+
+    /// The plan described, finished.
+    fn into_plan(self) -> Plan {
+        let (sources, scopes, problems) = self.state.take();
+        let mut plan = self.plan.into_inner();
+        plan.sources = sources;
+        plan.scopes = scopes;
+        plan.problems.extend(problems);
+        plan.finish();
+        plan
+    }
+
     /// Adds a query variable ranging over `E`, named `alias` in SQL.
     pub fn source<E: Entity>(&self, alias: &str) -> E::Columns {
-        E::columns(navigate::push(E::meta(), alias, None, true))
+        E::columns(self.at(self.state.push(E::meta(), alias, None, true, 0)))
     }
 
     /// Adds a query variable ranging over a collection (`for o in c.orders`).
@@ -41,12 +62,12 @@ impl PlanBuilder {
 
     /// Opens a sub-query scope (for a sub-comprehension).
     pub fn scope(&self) -> u16 {
-        navigate::new_scope()
+        self.state.new_scope()
     }
 
     /// Adds a variable over `E` to sub-query `scope`.
     pub fn source_in<E: Entity>(&self, scope: u16, alias: &str) -> E::Columns {
-        E::columns(navigate::push_in(E::meta(), alias, None, true, scope))
+        E::columns(self.at(self.state.push(E::meta(), alias, None, true, scope)))
     }
 
     /// Adds a variable over a collection to sub-query `scope`.
@@ -58,7 +79,6 @@ impl PlanBuilder {
     pub fn filter_in<T: Condition>(&self, scope: u16, cond: Expr<T>) {
         let mut node = cond.node;
         node.shift_params(self.param_offset);
-        check_single_valued(&node, scope);
         let scope = scope as usize;
         let mut plan = self.plan.borrow_mut();
         if plan.scope_filters.len() <= scope {
@@ -72,7 +92,6 @@ impl PlanBuilder {
     pub fn filter<T: Condition>(&self, cond: Expr<T>) {
         let mut node = cond.node;
         node.shift_params(self.param_offset);
-        check_single_valued(&node, 0);
         push_conjuncts(node, &mut self.plan.borrow_mut().filters);
     }
 
@@ -82,7 +101,6 @@ impl PlanBuilder {
         order.push_order(&mut items);
         for item in &mut items {
             item.node.shift_params(self.param_offset);
-            check_single_valued(&item.node, 0);
         }
         self.plan.borrow_mut().order = items;
     }
@@ -90,40 +108,6 @@ impl PlanBuilder {
     /// Declares how many parameters the call site binds.
     pub fn params(&self, count: usize) {
         self.plan.borrow_mut().param_count = self.param_offset + count;
-    }
-}
-
-/// A collection's values used as one value (`c.products.name == "x"`) outside an aggregate,
-/// `exists`, `is_empty` or `contains`: reported when the query runs.
-fn check_single_valued(node: &Node, scope: u16) {
-    fn walk(n: &Node, scope: u16, bad: &mut bool) {
-        match n {
-            Node::Column { source, .. } | Node::CountEntity(source) => {
-                if navigate::scope_of(*source) > scope {
-                    *bad = true;
-                }
-            }
-            Node::SubAgg(..) | Node::Exists(..) => {}
-            Node::InSub(a, _, _) => walk(a, scope, bad),
-            Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-                walk(a, scope, bad);
-                walk(b, scope, bad);
-            }
-            Node::Not(a)
-            | Node::Neg(a)
-            | Node::IsNull(a, _)
-            | Node::TextFn(_, a)
-            | Node::InList(a, ..)
-            | Node::Agg(_, Some(a), _) => walk(a, scope, bad),
-            Node::Param(_) | Node::Agg(_, None, _) => {}
-        }
-    }
-    let mut bad = false;
-    walk(node, scope, &mut bad);
-    if bad {
-        navigate::problem(Problem::Query(
-            "a collection (`c.products.name`) is used as a single value: aggregate it (`count`, `sum`, `min`, `max`, `avg`), test it (`exists`, `.is_empty()`, `.contains(..)`), or range over it (`for p in c.products`)".to_string(),
-        ));
     }
 }
 
@@ -366,34 +350,17 @@ where
     P: Projection,
     F: FnOnce(&PlanBuilder) -> P,
 {
-    navigate::begin(Vec::new());
     let b = PlanBuilder::new(Plan::new(Vec::new()), 0);
-    let mut problems = Vec::new();
-    let mut plan = match build {
+    match build {
         Some(build) => {
             let projection = build(&b);
-            let mut plan = b.plan.into_inner();
-            projection.push_items(&mut plan.projection);
-            plan
+            projection.push_items(&mut b.plan.borrow_mut().projection);
         }
-        None => {
-            problems.push(Problem::Query(
-                "a call site was built twice in one run".to_string(),
-            ));
-            b.plan.into_inner()
-        }
-    };
-    for item in &plan.projection {
-        if let ProjItem::Expr(node) = item {
-            check_single_valued(node, 0);
-        }
+        None => b.state.problem(Problem::Query(
+            "a call site was built twice in one run".to_string(),
+        )),
     }
-    let (sources, found) = navigate::finish();
-    plan.sources = sources;
-    problems.extend(found);
-    plan.problems = problems;
-    plan.finish();
-    plan
+    b.into_plan()
 }
 
 /// Query results whose variables a refinement can name: objects and tuples of objects.
@@ -406,13 +373,18 @@ pub trait Refinable {
     /// The column handles of the variables, one per returned object.
     type Vars;
     /// The handles for this plan, or `None` if its projection does not match.
-    fn vars(plan: &Plan) -> Option<Self::Vars>;
+    fn vars(b: &PlanBuilder, plan: &Plan) -> Option<Self::Vars>;
 }
 
-fn entity_source<E: Entity>(plan: &Plan, position: usize) -> Option<E::Columns> {
+fn entity_source<E: Entity>(b: &PlanBuilder, plan: &Plan, position: usize) -> Option<E::Columns> {
     match plan.projection.get(position) {
-        Some(ProjItem::Entity(s)) if std::ptr::eq(plan.sources[*s as usize].entity, E::meta()) => {
-            Some(E::columns(*s))
+        Some(ProjItem::Entity(s))
+            if plan
+                .sources
+                .get(*s as usize)
+                .is_some_and(|src| std::ptr::eq(src.entity, E::meta())) =>
+        {
+            Some(E::columns(b.at(*s)))
         }
         _ => None,
     }
@@ -420,8 +392,8 @@ fn entity_source<E: Entity>(plan: &Plan, position: usize) -> Option<E::Columns> 
 
 impl<E: Entity> Refinable for Obj<E> {
     type Vars = (E::Columns,);
-    fn vars(plan: &Plan) -> Option<Self::Vars> {
-        Some((entity_source::<E>(plan, 0)?,))
+    fn vars(b: &PlanBuilder, plan: &Plan) -> Option<Self::Vars> {
+        Some((entity_source::<E>(b, plan, 0)?,))
     }
 }
 
@@ -429,8 +401,8 @@ macro_rules! tuple_refinable {
     ($($t:ident $n:tt),+) => {
         impl<$($t: Entity),+> Refinable for ($(Obj<$t>,)+) {
             type Vars = ($($t::Columns,)+);
-            fn vars(plan: &Plan) -> Option<Self::Vars> {
-                Some(($(entity_source::<$t>(plan, $n)?,)+))
+            fn vars(b: &PlanBuilder, plan: &Plan) -> Option<Self::Vars> {
+                Some(($(entity_source::<$t>(b, plan, $n)?,)+))
             }
         }
     };
@@ -502,18 +474,11 @@ impl RefineSite {
             }
         }
         drop(guard);
-        let refined = match R::vars(base_plan) {
+        let b = PlanBuilder::new((**base_plan).clone(), base.params().len());
+        let refined = match R::vars(&b, base_plan) {
             Some(vars) => {
-                let offset = base.params().len();
-                navigate::begin(base_plan.sources.clone());
-                let b = PlanBuilder::new((**base_plan).clone(), offset);
                 build(&b, vars);
-                let mut plan = b.plan.into_inner();
-                let (sources, problems) = navigate::finish();
-                plan.sources = sources;
-                plan.problems.extend(problems);
-                plan.finish();
-                Arc::new(plan)
+                Arc::new(b.into_plan())
             }
             // The projection is not the objects the types promise (a plan built elsewhere):
             // an error when the query runs, never the unrefined rows.

@@ -56,22 +56,22 @@ impl HandleCtx<'_, '_> {
                             .unwrap_or(0);
                         (
                             quote!(#p::SetCol<#t>),
-                            quote!(#ident: #p::SetCol::new(source, <#name as #p::Entity>::meta, #r)),
+                            quote!(#ident: #p::SetCol::new(::std::clone::Clone::clone(&at), <#name as #p::Entity>::meta, #r)),
                         )
                     }
                     (Some((Rel::Ref, t)), View::Plain) => (
                         quote!(#p::RefCol<#t>),
-                        quote!(#ident: #p::RefCol::new(source, #column as u16)),
+                        quote!(#ident: #p::RefCol::new(::std::clone::Clone::clone(&at), #column as u16)),
                     ),
                     (Some((_, t)), View::Plain | View::Nullable) => (
                         quote!(#p::OptRefCol<#t>),
-                        quote!(#ident: #p::OptRefCol::new(source, #column as u16)),
+                        quote!(#ident: #p::OptRefCol::new(::std::clone::Clone::clone(&at), #column as u16)),
                     ),
                     (Some((rel, t)), View::Many) => {
                         let optional = *rel == Rel::OptionalRef;
                         (
                             quote!(#p::ManyRefCol<#t>),
-                            quote!(#ident: #p::ManyRefCol::new(source, #column as u16, #optional)),
+                            quote!(#ident: #p::ManyRefCol::new(::std::clone::Clone::clone(&at), #column as u16, #optional)),
                         )
                     }
                     (None, _) => {
@@ -450,19 +450,25 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                 &META
             }
 
-            fn columns(source: u16) -> #columns_ty {
+            #[allow(unused_variables)]
+            fn columns(at: #p::At) -> #columns_ty {
+                let source = at.source();
                 #columns_ty {
                     #(#handle_inits,)*
                 }
             }
 
-            fn many_columns(source: u16) -> #many_columns_ty {
+            #[allow(unused_variables)]
+            fn many_columns(at: #p::At) -> #many_columns_ty {
+                let source = at.source();
                 #many_columns_ty {
                     #(#many_handle_inits,)*
                 }
             }
 
-            fn nullable_columns(source: u16) -> #null_columns_ty {
+            #[allow(unused_variables)]
+            fn nullable_columns(at: #p::At) -> #null_columns_ty {
+                let source = at.source();
                 #null_columns_ty {
                     #(#null_handle_inits,)*
                 }

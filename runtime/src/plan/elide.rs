@@ -9,29 +9,7 @@ impl Node {
     /// Calls `f` on this node and every node inside it (sub-query arguments included).
     fn for_each_mut(&mut self, f: &mut impl FnMut(&mut Node)) {
         f(self);
-        match self {
-            Node::Column { .. }
-            | Node::Param(_)
-            | Node::CountEntity(_)
-            | Node::Agg(_, None, _)
-            | Node::SubAgg(_, _, None, _)
-            | Node::Exists(_, None, _) => {}
-            Node::Binary(_, a, b)
-            | Node::NullSafeEq(a, b, _)
-            | Node::Text(_, a, b)
-            | Node::InSub(a, _, b) => {
-                a.for_each_mut(f);
-                b.for_each_mut(f);
-            }
-            Node::Not(a)
-            | Node::Neg(a)
-            | Node::IsNull(a, _)
-            | Node::TextFn(_, a)
-            | Node::InList(a, ..)
-            | Node::Agg(_, Some(a), _)
-            | Node::SubAgg(_, _, Some(a), _)
-            | Node::Exists(_, Some(a), _) => a.for_each_mut(f),
-        }
+        self.for_each_child_mut(|c| c.for_each_mut(f));
     }
 }
 

@@ -624,14 +624,13 @@ impl Renderer<'_> {
                 self.scope_body(*scope, &[]);
                 self.out.push(')');
             }
-            Node::Exists(scope, cond, negated) => {
+            Node::Exists(scope, _anchor, negated) => {
                 self.out.push_str(if *negated {
                     "(NOT EXISTS (SELECT 1"
                 } else {
                     "(EXISTS (SELECT 1"
                 });
-                let extra: Vec<&Node> = cond.iter().map(|c| &**c).collect();
-                self.scope_body(*scope, &extra);
+                self.scope_body(*scope, &[]);
                 self.out.push_str("))");
             }
             Node::InSub(value, scope, projected) => {

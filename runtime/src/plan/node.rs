@@ -1,0 +1,217 @@
+//! The nodes of a query expression.
+
+use crate::types::ColumnType;
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `&&`
+    And,
+    /// `||`
+    Or,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Rem,
+}
+
+/// A scalar function applied to text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFn {
+    /// `.to_lowercase()`
+    Lower,
+    /// `.to_uppercase()`
+    Upper,
+    /// `.trim()`
+    Trim,
+    /// `.len()` (bytes, as in Rust)
+    Len,
+}
+
+/// A text test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextTest {
+    /// `a.starts_with(b)`
+    StartsWith,
+    /// `a.ends_with(b)`
+    EndsWith,
+    /// `a.contains(b)`
+    Contains,
+}
+
+/// An aggregate function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFn {
+    /// `count`
+    Count,
+    /// `sum`
+    Sum,
+    /// `avg`
+    Avg,
+    /// `min`
+    Min,
+    /// `max`
+    Max,
+}
+
+/// One node of a query expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Column `column` of query variable `source`.
+    Column {
+        /// The query variable (its position in [`Plan::sources`]).
+        source: u16,
+        /// The column's position in the entity's columns.
+        column: u16,
+    },
+    /// Bind parameter number `n` (0-based).
+    Param(usize),
+    /// A binary operation.
+    Binary(BinOp, Box<Node>, Box<Node>),
+    /// `!e`
+    Not(Box<Node>),
+    /// `-e`
+    Neg(Box<Node>),
+    /// `e IS NULL` (or `IS NOT NULL` when `negated`).
+    IsNull(Box<Node>, bool),
+    /// `a IS b` / `a IS NOT b` with NULL-safe equality; used when one side is an `Option`
+    /// parameter, so that comparing with `None` means `IS NULL` (`!=` still skips NULL rows).
+    NullSafeEq(Box<Node>, Box<Node>, bool),
+    /// A text test.
+    Text(TextTest, Box<Node>, Box<Node>),
+    /// A text function.
+    TextFn(TextFn, Box<Node>),
+    /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
+    /// the list matches a NULL attribute).
+    InList(Box<Node>, usize, bool),
+    /// An aggregate; `None` as argument is `COUNT(*)`. The type is the result's, for
+    /// backends that widen it (PostgreSQL's `SUM(bigint)` is `numeric`).
+    Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
+    /// `count(v)`: the objects of source `v` (a variable, or a collection's members).
+    CountEntity(u16),
+    /// An aggregate over the rows of sub-query `scope` (a collection or a sub-comprehension):
+    /// `(SELECT AGG(arg) FROM .. WHERE ..)`; `None` as argument counts the rows. Made from
+    /// `Agg` and `CountEntity` when the plan is finished (`plan/scopes.rs`).
+    SubAgg(u16, AggFn, Option<Box<Node>>, Option<ColumnType>),
+    /// `EXISTS (SELECT 1 FROM scope ..)`, negated when the flag is set. The node is what the
+    /// sub-query selects (its anchor: its tables say which scope it is); the scope is
+    /// [`UNRESOLVED`] until the plan is finished.
+    Exists(u16, Box<Node>, bool),
+    /// `value IN (SELECT projected FROM scope .. AND projected IS NOT NULL)`; the scope is
+    /// [`UNRESOLVED`] until the plan is finished.
+    InSub(Box<Node>, u16, Box<Node>),
+}
+
+/// The scope of a sub-query node whose scope is not worked out yet: a builder makes
+/// `Exists` and `InSub` nodes with it, and `Plan::finish` replaces it with the scope their
+/// anchor's tables live in (or reports a problem).
+pub const UNRESOLVED: u16 = u16::MAX;
+
+impl Node {
+    /// Calls `f` on each node directly inside this one (a sub-query's argument and anchor
+    /// included).
+    pub(crate) fn for_each_child(&self, mut f: impl FnMut(&Node)) {
+        match self {
+            Node::Column { .. }
+            | Node::Param(_)
+            | Node::CountEntity(_)
+            | Node::Agg(_, None, _)
+            | Node::SubAgg(_, _, None, _) => {}
+            Node::Binary(_, a, b)
+            | Node::NullSafeEq(a, b, _)
+            | Node::Text(_, a, b)
+            | Node::InSub(a, _, b) => {
+                f(a);
+                f(b);
+            }
+            Node::Not(a)
+            | Node::Neg(a)
+            | Node::IsNull(a, _)
+            | Node::TextFn(_, a)
+            | Node::InList(a, ..)
+            | Node::Agg(_, Some(a), _)
+            | Node::SubAgg(_, _, Some(a), _)
+            | Node::Exists(_, a, _) => f(a),
+        }
+    }
+
+    /// Calls `f` on each node directly inside this one, mutably.
+    pub(crate) fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Node)) {
+        match self {
+            Node::Column { .. }
+            | Node::Param(_)
+            | Node::CountEntity(_)
+            | Node::Agg(_, None, _)
+            | Node::SubAgg(_, _, None, _) => {}
+            Node::Binary(_, a, b)
+            | Node::NullSafeEq(a, b, _)
+            | Node::Text(_, a, b)
+            | Node::InSub(a, _, b) => {
+                f(a);
+                f(b);
+            }
+            Node::Not(a)
+            | Node::Neg(a)
+            | Node::IsNull(a, _)
+            | Node::TextFn(_, a)
+            | Node::InList(a, ..)
+            | Node::Agg(_, Some(a), _)
+            | Node::SubAgg(_, _, Some(a), _)
+            | Node::Exists(_, a, _) => f(a),
+        }
+    }
+
+    /// Whether the node contains an aggregate of this query (sub-queries aggregate their own
+    /// rows, not this query's).
+    pub fn has_aggregate(&self) -> bool {
+        match self {
+            Node::Agg(..) | Node::CountEntity(_) => true,
+            Node::SubAgg(..) | Node::Exists(..) => false,
+            Node::InSub(a, _, _) => a.has_aggregate(),
+            _ => {
+                let mut found = false;
+                self.for_each_child(|c| found |= c.has_aggregate());
+                found
+            }
+        }
+    }
+
+    /// Adds `by` to every parameter number (when a refinement appends its parameters).
+    pub fn shift_params(&mut self, by: usize) {
+        match self {
+            Node::Param(n) => *n += by,
+            Node::InList(a, n, _) => {
+                *n += by;
+                a.shift_params(by);
+            }
+            _ => self.for_each_child_mut(|c| c.shift_params(by)),
+        }
+    }
+
+    /// The columns of `source` this node reads (outside sub-queries).
+    pub(crate) fn columns_of(&self, source: u16, out: &mut Vec<u16>) {
+        match self {
+            Node::Column { source: s, column } if *s == source => out.push(*column),
+            Node::SubAgg(..) | Node::Exists(..) | Node::InSub(..) => {}
+            _ => self.for_each_child(|c| c.columns_of(source, out)),
+        }
+    }
+}
