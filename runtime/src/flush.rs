@@ -2,64 +2,14 @@
 //! each change becomes (insert, update, delete), with the optimistic check of the columns
 //! the transaction read.
 
-use std::ptr::NonNull;
-
 use crate::backend::Param;
 use crate::entity::{Entity, EntityMeta};
+use crate::obj::pending::{Pending, PendingObj};
 use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::render;
 use crate::statement_cache::{StatementKey, StatementText};
 use crate::transaction::Transaction;
 use crate::{Error, Result};
-
-/// An object with a change to write: a handle to an object of any entity.
-pub(crate) struct PendingObj {
-    cell: NonNull<dyn Pending>,
-    /// Gives back the count `new` took, through the raw pointer: releasing through
-    /// `&self` could free the memory that reference points to while it is live.
-    release: unsafe fn(NonNull<dyn Pending>),
-}
-
-/// Drops the handle a [`PendingObj`] holds as a pointer.
-///
-/// # Safety
-/// `cell` points to a live `ObjCell<T>` and the caller hands over one of its counts.
-unsafe fn release_obj<T: Entity>(cell: NonNull<dyn Pending>) {
-    // SAFETY: per the contract, the count is handed to this handle, which drops it.
-    drop(unsafe { Obj::<T>::from_raw(cell.cast::<ObjCell<T>>()) });
-}
-
-impl PendingObj {
-    pub(crate) fn new<T: Entity>(obj: Obj<T>) -> Self {
-        let cell: NonNull<ObjCell<T>> = obj.into_raw();
-        PendingObj {
-            cell,
-            release: release_obj::<T>,
-        }
-    }
-
-    pub(crate) fn cell(&self) -> &dyn Pending {
-        // SAFETY: the pending entry owns a count of the cell (taken in `new`), so it is live.
-        unsafe { self.cell.as_ref() }
-    }
-}
-
-impl Drop for PendingObj {
-    fn drop(&mut self) {
-        // SAFETY: gives back the count taken in `new`, once; no reference to the cell is
-        // live here.
-        unsafe { (self.release)(self.cell) }
-    }
-}
-
-/// What the transaction does with an object it knows only as pending.
-pub(crate) trait Pending {
-    fn flush(&self, tx: &Transaction) -> Result<()>;
-    /// The entity, for ordering deletes.
-    fn meta(&self) -> &'static EntityMeta;
-    /// Whether the pending change is a delete.
-    fn is_delete(&self) -> bool;
-}
 
 /// Writes and inserts keep their order (a new object's parents exist already: they are
 /// inserted at once); deletes go last, the rows that refer to others before those they refer

@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
 
-use crate::arena::ChunkCursor;
 use crate::entity::Entity;
+use crate::obj::arena::ChunkCursor;
 use crate::obj::{bit, Obj, ObjState};
 use crate::transaction::TxShared;
 use crate::{Error, Result};

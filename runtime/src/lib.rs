@@ -16,7 +16,6 @@
 //! | [`expr`], [`site`] | what the macro's generated code calls, through [`__private`] |
 #![warn(missing_docs)]
 
-mod arena;
 mod backend;
 mod cascade;
 pub mod collection;
@@ -57,7 +56,7 @@ pub use value::{Value, ValueRef};
 ///
 /// Inside a query, `count(..)`, `sum(..)`, `avg(..)`, `min(..)`, `max(..)` are aggregates and
 /// `desc(..)` orders descending. Outside a query these functions do nothing useful: they
-/// return [`OutsideQuery`].
+/// return [`OutsideQuery`](dsl::OutsideQuery).
 pub mod dsl {
     /// What the query functions return when called outside `select!`.
     #[derive(Debug, Clone, Copy)]

@@ -157,7 +157,7 @@ use kind as _;
 /// The "many" side of a relationship, as a field of an entity: `pub products: Set<Product>`.
 ///
 /// The field holds nothing: the collection lives in the database. Reach it through the
-/// object's getter (`category.products()`), which gives a [`SetHandle`], or query it
+/// object's getter (`category.products()`), which gives a [`Collection`](crate::Collection), or query it
 /// (`for p in c.products`, `count(c.products)`).
 pub struct Set<T>(PhantomData<fn() -> T>);
 

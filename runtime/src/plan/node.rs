@@ -77,7 +77,7 @@ pub enum AggFn {
 pub enum Node {
     /// Column `column` of query variable `source`.
     Column {
-        /// The query variable (its position in [`Plan::sources`]).
+        /// The query variable (its position in [`Plan::sources`](crate::plan::Plan::sources)).
         source: u16,
         /// The column's position in the entity's columns.
         column: u16,

@@ -14,8 +14,8 @@ use std::cell::Cell;
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 
+use super::{Obj, ObjCell};
 use crate::entity::Entity;
-use crate::obj::{Obj, ObjCell};
 use crate::transaction::TxShared;
 use std::rc::Weak;
 
