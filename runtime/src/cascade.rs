@@ -20,9 +20,14 @@ use crate::{Error, Result};
 pub(crate) fn release_dependants(
     tx: &Transaction,
     meta: &'static EntityMeta,
-    key: &Value,
+    key: &[Value],
     depth: usize,
 ) -> Result<()> {
+    // What refers to `meta` holds its (single-column: references to composite keys are
+    // refused at bind) key.
+    let Some(key_value) = key.first() else {
+        return Ok(());
+    };
     tx.shared.cache.borrow_mut().bump_all();
     if depth > 64 {
         return Err(Error::CascadeTooDeep { entity: meta.name });
@@ -52,25 +57,27 @@ pub(crate) fn release_dependants(
                     let select = sql(idx, RelationOp::CascadeKeys, &|d| {
                         sql_of::referring_keys(d, member, column)
                     });
-                    let mut keys: Vec<Value> = Vec::new();
-                    tx.decode_rows(&select, &[Param::Owned(key)], |k: Value| keys.push(k))?;
+                    // Every column of the members' keys: a composite key's first column alone
+                    // would name rows of other owners too.
+                    let mut keys = KeyRows::new(member.primary_key.len());
+                    tx.conn()?
+                        .query(&select, &[Param::Owned(key_value)], &mut keys)?;
                     let delete = sql(idx, RelationOp::CascadeDelete, &|d| {
                         sql_of::delete_by_key(d, member)
                     });
-                    for k in keys {
+                    for k in keys.keys {
                         release_dependants(tx, member, &k, depth + 1)?;
-                        tx.conn()?.execute(&delete, &[Param::Owned(&k)])?;
-                        if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
-                            map.forget(&k);
-                        }
+                        let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
+                        tx.conn()?.execute(&delete, &params)?;
+                        rows_gone(tx, member, std::slice::from_ref(&k));
                     }
                 } else if member.columns[column].nullable {
                     let update = sql(idx, RelationOp::SetNull, &|d| {
                         sql_of::set_null(d, member, column)
                     });
-                    tx.conn()?.execute(&update, &[Param::Owned(key)])?;
+                    tx.conn()?.execute(&update, &[Param::Owned(key_value)])?;
                     if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
-                        map.null_column(column, key);
+                        map.null_column(column, key_value);
                     }
                 }
             }
@@ -80,10 +87,58 @@ pub(crate) fn release_dependants(
                 let delete = sql(idx, RelationOp::UnlinkAll, &|d| {
                     sql_of::unlink_all(d, &link)
                 });
-                tx.conn()?.execute(&delete, &[Param::Owned(key)])?;
+                tx.conn()?.execute(&delete, &[Param::Owned(key_value)])?;
             }
             Ok(Partner::OneToOne { .. }) | Err(_) => {}
         }
     }
     Ok(())
+}
+
+/// Rows of `meta` with these keys were deleted by a statement, not through their objects:
+/// loaded objects of them are gone, and loaded objects on the column-less side of a
+/// one-to-one that referred to them refer to nothing now.
+pub(crate) fn rows_gone(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec<Value>]) {
+    let links = meta
+        .cache
+        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let mut maps = tx.shared.maps.borrow_mut();
+    if let Some(map) = maps.by_meta(meta) {
+        map.forget(keys);
+    }
+    for &(_, other, reverse) in links {
+        if let Some(map) = maps.by_meta(other) {
+            for k in keys {
+                if let Some(k) = k.first() {
+                    map.null_column(reverse, k);
+                }
+            }
+        }
+    }
+}
+
+/// Collects the key columns of each row (the first `width` columns).
+pub(crate) struct KeyRows {
+    width: usize,
+    pub(crate) keys: Vec<Vec<Value>>,
+}
+
+impl KeyRows {
+    pub(crate) fn new(width: usize) -> Self {
+        KeyRows {
+            width,
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl crate::backend::RowSink for KeyRows {
+    fn row<R: crate::entity::RowAccess>(&mut self, row: &R) -> Result<()> {
+        let mut key = Vec::with_capacity(self.width);
+        for i in 0..self.width {
+            key.push(row.value(i)?.to_owned_value());
+        }
+        self.keys.push(key);
+        Ok(())
+    }
 }

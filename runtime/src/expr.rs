@@ -190,6 +190,21 @@ fn binary<T>(op: BinOp, l: Node, r: Node) -> Expr<T> {
     Expr::new(Node::Binary(op, Box::new(l), Box::new(r)))
 }
 
+/// The two sides of a comparison of `L` with `R`: an `f64` parameter compared with an `f32`
+/// attribute is rounded to `f32` (Rust types the literal in `x == 0.1` as `f32` when `x` is
+/// one), on both sides' behalf.
+fn compared<L: SqlType, R: SqlType>(l: Node, r: Node) -> (Node, Node) {
+    let narrow = |n: Node| match n {
+        Node::Param(i) => Node::ParamF32(i),
+        other => other,
+    };
+    match (L::COLUMN_TYPE, R::COLUMN_TYPE) {
+        (ColumnType::Float, ColumnType::Double) => (l, narrow(r)),
+        (ColumnType::Double, ColumnType::Float) => (narrow(l), r),
+        _ => (l, r),
+    }
+}
+
 /// `l == r`; with an `Option` parameter, `None` means `IS NULL`.
 pub fn eq<L: SqlType, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
     equality(l, r, false)
@@ -202,20 +217,14 @@ pub fn ne<L: SqlType, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Exp
 
 fn equality<L: SqlType, R: SqlType>(l: Expr<L>, r: Expr<R>, negated: bool) -> Expr<bool> {
     let op = if negated { BinOp::Ne } else { BinOp::Eq };
-    if r.is_param() && R::NULLABLE {
-        Expr::new(Node::NullSafeEq(
-            Box::new(l.node),
-            Box::new(r.node),
-            negated,
-        ))
-    } else if l.is_param() && L::NULLABLE {
-        Expr::new(Node::NullSafeEq(
-            Box::new(r.node),
-            Box::new(l.node),
-            negated,
-        ))
+    let (l_param, r_param) = (l.is_param(), r.is_param());
+    let (ln, rn) = compared::<L, R>(l.node, r.node);
+    if r_param && R::NULLABLE {
+        Expr::new(Node::NullSafeEq(Box::new(ln), Box::new(rn), negated))
+    } else if l_param && L::NULLABLE {
+        Expr::new(Node::NullSafeEq(Box::new(rn), Box::new(ln), negated))
     } else {
-        binary(op, l.node, r.node)
+        binary(op, ln, rn)
     }
 }
 
@@ -223,7 +232,8 @@ macro_rules! ordering {
     ($($name:ident => $op:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
         pub fn $name<L: SqlType, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
-            binary(BinOp::$op, l.node, r.node)
+            let (l, r) = compared::<L, R>(l.node, r.node);
+            binary(BinOp::$op, l, r)
         }
     )*};
 }

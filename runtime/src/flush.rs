@@ -187,9 +187,7 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let snapshot = cell.snapshot.borrow();
     let value = cell.value.borrow();
     let old: &T = snapshot.as_deref().unwrap_or(&value);
-    if let Some(key) = T::key_params(&value.key()).first() {
-        crate::cascade::release_dependants(tx, meta, key, 0)?;
-    }
+    crate::cascade::release_dependants(tx, meta, &T::key_params(&value.key()), 0)?;
     let checked = checked_columns(meta, cell.read.get());
     let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
         render::object::delete(meta, d, &checked)

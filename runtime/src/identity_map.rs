@@ -131,10 +131,6 @@ impl<T: Entity> IdentityMap<T> {
         self.indexed().insert(key, obj);
     }
 
-    pub(crate) fn keys(&mut self) -> impl Iterator<Item = &T::Key> {
-        self.indexed().keys()
-    }
-
     pub(crate) fn remove(&mut self, key: &T::Key) {
         self.indexed().remove(key);
     }
@@ -170,13 +166,26 @@ impl<T: Entity> IdentityMap<T> {
         if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
             return Ok(obj.clone());
         }
-        // A borrow held by the caller (`get()`) keeps the in-memory value as it is.
+        let read = cell.read.get();
+        let meta = T::meta();
+        // A borrow held by the caller (`get()`) keeps the in-memory value as it is; what
+        // this transaction read is checked all the same.
         let Ok(mut value) = cell.value.try_borrow_mut() else {
+            if let (Ok(value), Ok(snapshot)) = (cell.value.try_borrow(), cell.snapshot.try_borrow())
+            {
+                let db_value: &T = snapshot.as_deref().unwrap_or(&value);
+                if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
+                    return Err(e);
+                }
+            }
             return Ok(obj.clone());
         };
         let mut snapshot = cell.snapshot.borrow_mut();
-        let read = cell.read.get();
-        let meta = T::meta();
+        if let Some(e) =
+            changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
+        {
+            return Err(e);
+        }
         for (i, col) in meta.columns.iter().enumerate() {
             if col.primary_key {
                 continue;
@@ -184,13 +193,6 @@ impl<T: Entity> IdentityMap<T> {
             let db_value: &T = snapshot.as_deref().unwrap_or(&value);
             if db_value.column_eq(&fresh, i) {
                 continue;
-            }
-            if read & bit(i) != 0 && col.optimistic() && meta.optimistic {
-                return Err(Error::UnrepeatableRead {
-                    entity: meta.name.to_string(),
-                    key: format!("{:?}", fresh.key()),
-                    column: col.name.to_string(),
-                });
             }
             let changed_in_memory = snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
             match snapshot.as_deref_mut() {
@@ -207,7 +209,33 @@ impl<T: Entity> IdentityMap<T> {
         drop(snapshot);
         Ok(obj.clone())
     }
+}
 
+/// The error for the first column this transaction read (and checks) whose value in the
+/// database (`fresh`) is no longer the value it read (`db_value`).
+fn changed_read_column<T: Entity>(
+    meta: &'static crate::EntityMeta,
+    read: u64,
+    db_value: &T,
+    fresh: &T,
+) -> Option<Error> {
+    if read == 0 || !meta.optimistic {
+        return None;
+    }
+    let (_, col) = meta.columns.iter().enumerate().find(|(i, col)| {
+        !col.primary_key
+            && read & bit(*i) != 0
+            && col.optimistic()
+            && !db_value.column_eq(fresh, *i)
+    })?;
+    Some(Error::UnrepeatableRead {
+        entity: meta.name.to_string(),
+        key: format!("{:?}", fresh.key()),
+        column: col.name.to_string(),
+    })
+}
+
+impl<T: Entity> IdentityMap<T> {
     /// Room for `rows` more objects (a call site's previous result size), so that a large
     /// result does not rehash the map as it comes in; `distinct`: they come by `add_distinct`.
     pub(crate) fn reserve(&mut self, rows: usize, distinct: bool) {
@@ -223,8 +251,9 @@ impl<T: Entity> IdentityMap<T> {
 /// (cascades and `SET NULL`s reach entities by their relationships, not their types).
 pub(crate) trait AnyMap: 'static {
     fn meta(&self) -> &'static crate::EntityMeta;
-    /// The row with this (single-column) key is gone from the database.
-    fn forget(&mut self, key: &crate::Value);
+    /// The rows with these keys (every key column) are gone from the database: their
+    /// loaded objects say so and leave the map. One pass over the map, however many keys.
+    fn forget(&mut self, keys: &[Vec<crate::Value>]);
     /// Rows whose `column` held `owner` now hold NULL there.
     fn null_column(&mut self, column: usize, owner: &crate::Value);
     /// The non-NULL values of `column` among the loaded objects.
@@ -248,11 +277,24 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
     fn meta(&self) -> &'static crate::EntityMeta {
         T::meta()
     }
-    fn forget(&mut self, key: &crate::Value) {
+    fn forget(&mut self, keys: &[Vec<crate::Value>]) {
+        if keys.is_empty() {
+            return;
+        }
+        let gone: HashSet<Vec<KeyValue>, FxBuild> = keys
+            .iter()
+            .map(|k| k.iter().cloned().map(KeyValue).collect())
+            .collect();
+        let width = T::meta().primary_key.len();
         let found: Vec<T::Key> = self
             .indexed()
             .keys()
-            .filter(|k| T::key_ref(k, 0) == key.as_ref())
+            .filter(|k| {
+                let key: Vec<KeyValue> = (0..width)
+                    .map(|i| KeyValue(T::key_ref(k, i).to_owned_value()))
+                    .collect();
+                gone.contains(&key)
+            })
             .cloned()
             .collect();
         for k in found {

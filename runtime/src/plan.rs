@@ -138,6 +138,8 @@ pub struct Plan {
     /// column-less side of a one-to-one, the other side's (`Plan::finish`). A write to any
     /// of them makes a kept result stale.
     pub(crate) reads: Vec<&'static EntityMeta>,
+    /// The parameters bound rounded to `f32` (`Node::ParamF32`), worked out once.
+    pub(crate) f32_params: Vec<usize>,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
 
@@ -166,6 +168,7 @@ impl Clone for Plan {
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: self.distinct_objects,
             reads: self.reads.clone(),
+            f32_params: self.f32_params.clone(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -201,6 +204,7 @@ impl Plan {
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: false,
             reads: Vec::new(),
+            f32_params: Vec::new(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -213,6 +217,24 @@ impl Plan {
         self.check_grouping();
         self.elide_key_joins();
         self.distinct_objects = self.rows_are_distinct_objects();
+        self.f32_params.clear();
+        let mut f32_params = Vec::new();
+        for n in self
+            .filters
+            .iter()
+            .chain(self.scope_filters.iter().flatten())
+        {
+            n.f32_params(&mut f32_params);
+        }
+        for p in &self.projection {
+            if let ProjItem::Expr(n) = p {
+                n.f32_params(&mut f32_params);
+            }
+        }
+        for o in &self.order {
+            o.node.f32_params(&mut f32_params);
+        }
+        self.f32_params = f32_params;
         self.reads.clear();
         for s in &self.sources {
             let e = s.entity;

@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::backend::{Param, RowSink};
+use crate::backend::Param;
 use crate::entity::{Entity, RowAccess};
 use crate::identity_map::{IdentityMap, IdentityMaps};
 use crate::obj::Obj;
@@ -76,8 +76,18 @@ macro_rules! row_count {
 }
 row_count!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
+/// Rounds the `f64` values compared with `f32` attributes to `f32` (`Node::ParamF32`).
+fn round_f32_params(plan: &Plan, params: &mut [Value]) {
+    for &i in &plan.f32_params {
+        if let Some(Value::Real(f)) = params.get_mut(i) {
+            *f = f64::from(*f as f32);
+        }
+    }
+}
+
 impl<R> Query<R> {
-    pub(crate) fn from_parts(plan: Arc<Plan>, params: Vec<Value>) -> Self {
+    pub(crate) fn from_parts(plan: Arc<Plan>, mut params: Vec<Value>) -> Self {
+        round_f32_params(&plan, &mut params);
         Query {
             plan,
             params,
@@ -105,6 +115,7 @@ impl<R> Query<R> {
     pub(crate) fn with_plan(&self, plan: Arc<Plan>, extra: Vec<Value>) -> Self {
         let mut params = self.params.clone();
         params.extend(extra);
+        round_f32_params(&plan, &mut params);
         Query {
             plan,
             params,
@@ -399,44 +410,13 @@ impl<T: Entity> Query<Obj<T>> {
         let sql = self.plan.sql(key);
         let params = self.bound(self.limit);
         let meta = T::meta();
-        let mut keys = KeyRows {
-            width: meta.primary_key.len(),
-            keys: Vec::new(),
-        };
+        let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());
         tx.conn()?.query(&sql, &params, &mut keys)?;
         let deleted = keys.keys;
-        let mut maps = tx.shared.maps.borrow_mut();
-        let map = maps.of::<T>();
-        // Mark loaded objects of deleted rows: compare their key parameters.
-        let gone: Vec<T::Key> = map
-            .keys()
-            .filter(|k| deleted.contains(&T::key_params(k)))
-            .cloned()
-            .collect();
-        for k in gone {
-            if let Some(obj) = map.get(&k) {
-                obj.cell().state.set(crate::obj::ObjState::Gone);
-            }
-            map.remove(&k);
-        }
+        // Loaded objects of deleted rows are gone; the column-less sides of one-to-ones
+        // that referred to them follow.
+        crate::cascade::rows_gone(tx, meta, &deleted);
         Ok(deleted.len() as u64)
-    }
-}
-
-/// Collects the key columns a `DELETE .. RETURNING` gives back.
-struct KeyRows {
-    width: usize,
-    keys: Vec<Vec<Value>>,
-}
-
-impl RowSink for KeyRows {
-    fn row<R: RowAccess>(&mut self, row: &R) -> Result<()> {
-        let mut key = Vec::with_capacity(self.width);
-        for i in 0..self.width {
-            key.push(row.value(i)?.to_owned_value());
-        }
-        self.keys.push(key);
-        Ok(())
     }
 }
 

@@ -339,6 +339,8 @@ impl Transaction {
         params: &[&dyn crate::ToParam],
     ) -> Result<Vec<R>> {
         self.flush()?;
+        // A raw query may write (`UPDATE .. RETURNING`): kept results may be stale after it.
+        self.shared.cache.borrow_mut().bump_all();
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         let mut out = Vec::new();

@@ -42,6 +42,7 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
     match node {
         Node::Column { .. } => true,
         Node::Param(_)
+        | Node::ParamF32(_)
         | Node::Agg(..)
         | Node::CountEntity(_)
         | Node::SubAgg(..)

@@ -84,6 +84,9 @@ pub enum Node {
     },
     /// Bind parameter number `n` (0-based).
     Param(usize),
+    /// Bind parameter number `n`, an `f64` compared with an `f32` attribute: rounded to
+    /// `f32` before it is bound, as Rust types the literal in `x == 0.1` when `x: f32`.
+    ParamF32(usize),
     /// A binary operation.
     Binary(BinOp, Box<Node>, Box<Node>),
     /// `!e`
@@ -132,6 +135,7 @@ impl Node {
         match self {
             Node::Column { .. }
             | Node::Param(_)
+            | Node::ParamF32(_)
             | Node::CountEntity(_)
             | Node::Agg(_, None, _)
             | Node::SubAgg(_, _, None, _) => {}
@@ -158,6 +162,7 @@ impl Node {
         match self {
             Node::Column { .. }
             | Node::Param(_)
+            | Node::ParamF32(_)
             | Node::CountEntity(_)
             | Node::Agg(_, None, _)
             | Node::SubAgg(_, _, None, _) => {}
@@ -197,7 +202,7 @@ impl Node {
     /// Adds `by` to every parameter number (when a refinement appends its parameters).
     pub fn shift_params(&mut self, by: usize) {
         match self {
-            Node::Param(n) => *n += by,
+            Node::Param(n) | Node::ParamF32(n) => *n += by,
             Node::InList(a, n, _) => {
                 *n += by;
                 a.shift_params(by);
@@ -212,6 +217,16 @@ impl Node {
             Node::Column { source: s, column } if *s == source => out.push(*column),
             Node::SubAgg(..) | Node::Exists(..) | Node::InSub(..) => {}
             _ => self.for_each_child(|c| c.columns_of(source, out)),
+        }
+    }
+}
+
+impl Node {
+    /// The parameters rounded to `f32` (`Node::ParamF32`) in this node.
+    pub(crate) fn f32_params(&self, out: &mut Vec<usize>) {
+        match self {
+            Node::ParamF32(n) => out.push(*n),
+            _ => self.for_each_child(|c| c.f32_params(out)),
         }
     }
 }

@@ -494,7 +494,7 @@ impl Renderer<'_> {
     fn node(&mut self, n: &Node) {
         match n {
             Node::Column { source, column } => self.column(*source, *column),
-            Node::Param(i) => self.d.placeholder(&mut self.out, *i),
+            Node::Param(i) | Node::ParamF32(i) => self.d.placeholder(&mut self.out, *i),
             Node::Binary(op, a, b) => {
                 self.out.push('(');
                 self.node(a);
@@ -524,8 +524,10 @@ impl Renderer<'_> {
                 self.out.push(')');
             }
             Node::Not(a) => {
-                self.out.push_str("NOT ");
+                // Parenthesised: `(NOT a) < b`, not `NOT (a < b)`.
+                self.out.push_str("(NOT ");
                 self.node(a);
+                self.out.push(')');
             }
             Node::Neg(a) => {
                 self.out.push_str("(-");

@@ -117,10 +117,15 @@ pub(crate) fn unlink_all(d: Dialect, link: &LinkTable) -> String {
     sql
 }
 
-/// The keys of the rows of `member` whose column `fk` refers to `$1`.
+/// The keys (every key column) of the rows of `member` whose column `fk` refers to `$1`.
 pub(crate) fn referring_keys(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
     let mut sql = String::from("SELECT ");
-    quote(&mut sql, key_column(member));
+    for (i, &k) in member.primary_key.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        quote(&mut sql, member.columns[k].name);
+    }
     sql.push_str(" FROM ");
     quote(&mut sql, member.table);
     sql.push_str(" WHERE ");
@@ -130,14 +135,19 @@ pub(crate) fn referring_keys(d: Dialect, member: &'static EntityMeta, fk: usize)
     sql
 }
 
-/// Deletes the row of `member` with (single-column) key `$1`.
+/// Deletes the row of `member` with key `$1, $2, ..` (every key column).
 pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
     let mut sql = String::from("DELETE FROM ");
     quote(&mut sql, member.table);
     sql.push_str(" WHERE ");
-    quote(&mut sql, key_column(member));
-    sql.push_str(" = ");
-    d.syntax().placeholder(&mut sql, 0);
+    for (i, &k) in member.primary_key.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(" AND ");
+        }
+        quote(&mut sql, member.columns[k].name);
+        sql.push_str(" = ");
+        d.syntax().placeholder(&mut sql, i);
+    }
     sql
 }
 

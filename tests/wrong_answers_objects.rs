@@ -1,0 +1,505 @@
+//! Wrong answers without an error in the macro's lowering, cascades and the identity map
+//! (found reading them for issue 11). Each test failed before its fix.
+mod common;
+
+use colt::prelude::*;
+use common::{each_backend, sorted, Product, Sample};
+
+/// Runs `test` on every backend and reports each backend's failure.
+fn all_backends(test: impl Fn(&common::Backend) -> colt::Result<()>) {
+    let failures = std::sync::Mutex::new(Vec::new());
+    let _ = each_backend(|backend| {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(backend)));
+        match r {
+            Ok(Ok(())) => eprintln!("[{}] ok", backend.name),
+            Ok(Err(e)) => failures
+                .lock()
+                .unwrap()
+                .push(format!("[{}] error: {e:?}", backend.name)),
+            Err(p) => failures.lock().unwrap().push(format!(
+                "[{}] {}",
+                backend.name,
+                p.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            )),
+        }
+        Ok(())
+    });
+    let f = failures.into_inner().unwrap();
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}
+
+fn sample(
+    tx: &Transaction,
+    key: &str,
+    flag: bool,
+    o_flag: Option<bool>,
+) -> colt::Result<Obj<Sample>> {
+    Sample::build()
+        .key(key)
+        .flag(flag)
+        .small(1i16)
+        .int(1i32)
+        .big(1)
+        .single(0.1f32)
+        .double(5.5)
+        .text("t")
+        .bytes(vec![])
+        .o_flag(o_flag)
+        .insert(tx)
+}
+
+// ---------------------------------------------------------------------------------------
+// Macro: literals and operators
+
+/// An unsuffixed float literal compared with an `f32` attribute: in Rust the literal is an
+/// `f32` (`0.1f32 == 0.1` is true); the macro sends it as an `f64`.
+#[test]
+fn float_literal_against_f32_attribute() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            sample(tx, "a", true, None)?;
+            // Rust: s.single (0.1f32) == 0.1 (typed f32) is true.
+            let eq = select!(s.key for s in Sample if s.single == 0.1).fetch(tx)?;
+            assert_eq!(eq, ["a"], "s.single == 0.1");
+            // Rust: 0.1f32 > 0.1f32 is false.
+            let gt = select!(s.key for s in Sample if s.single > 0.1).fetch(tx)?;
+            assert!(gt.is_empty(), "s.single > 0.1 gave {gt:?}");
+            Ok(())
+        })
+    });
+}
+
+/// `!a < b`: Rust reads `(!a) < b`; the SQL `(NOT a < b)` is `NOT (a < b)`.
+#[test]
+fn not_inside_a_comparison() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            // (!x) < x is true exactly when x is true: the products in stock.
+            let got =
+                sorted(select!(p.name for p in Product if !p.in_stock < p.in_stock).fetch(tx)?);
+            let want = sorted(select!(p.name for p in Product if p.in_stock).fetch(tx)?);
+            assert_eq!(got, want, "!p.in_stock < p.in_stock");
+            Ok(())
+        })
+    });
+}
+
+/// `!x == v` with an `Option` parameter `None`: `(!x) == None` is true where x is NULL;
+/// the SQL tests `NOT x IS NULL`, i.e. `x IS NOT NULL`.
+#[test]
+fn not_compared_with_none_parameter() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            sample(tx, "null", true, None)?;
+            sample(tx, "true", true, Some(true))?;
+            let none: Option<bool> = None;
+            let got = select!(s.key for s in Sample if !s.o_flag == none).fetch(tx)?;
+            assert_eq!(got, ["null"], "(!s.o_flag) == None");
+            Ok(())
+        })
+    });
+}
+
+/// `outer.contains(&!x)`: the SQL `CASE WHEN NOT x IS NOT NULL ..` tests `NOT (x IS NOT
+/// NULL)`, false for every stored value, so no row matches.
+#[test]
+fn not_as_an_outer_list_element() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let flags = vec![true];
+            let got =
+                sorted(select!(p.name for p in Product if flags.contains(&!p.in_stock)).fetch(tx)?);
+            assert_eq!(got, ["Matcha", "Ulysses"], "flags.contains(&!p.in_stock)");
+            Ok(())
+        })
+    });
+}
+
+/// Query shapes that work (sanity): chains, tuples, desc, page, same variable twice.
+#[test]
+fn macro_shapes_sanity() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let x = 450i64;
+            let a = select!(Product.filter(|p| p.price > x && p.price < x * 3).order_by(|p| (desc(p.price), p.name)).map(|p| (p.name, -p.price))).page(1, 2).fetch(tx)?;
+            assert_eq!(a, [("Dune".to_string(), -1200), ("Emma".to_string(), -800)]);
+            let b = select!((p.name for p in Product if p.price - (p.price - 100) == 100 && -p.price < -1400).order_by(|p| p.name)).fetch(tx)?;
+            assert_eq!(b, ["Matcha", "Ulysses"]);
+            let n = 2;
+            let c = select!(p.name for p in Product if p.price / n % 2 == 1 - 1 && p.price * -1 > -1000).fetch(tx)?;
+            assert_eq!(sorted(c), ["Emma"]);
+            Ok(())
+        })
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Cascades and composite keys
+
+#[derive(Entity, Debug, Clone)]
+pub struct Invoice {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    #[colt(cascade_delete)]
+    pub lines: Set<Line>,
+}
+
+/// A composite key whose first column is not the reference to the owner.
+#[derive(Entity, Debug, Clone)]
+pub struct Line {
+    #[colt(primary_key)]
+    pub batch: i64,
+    #[colt(primary_key)]
+    pub pos: i32,
+    pub invoice: Ref<Invoice>,
+    pub note: String,
+}
+
+/// Deleting invoice A cascades to A's lines only; the rows of invoice B that share the
+/// first key column must stay.
+#[test]
+fn cascade_delete_of_composite_key_members() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Invoice, Line])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let a = Invoice::build().name("A").insert(tx)?;
+            let b = Invoice::build().name("B").insert(tx)?;
+            Line::build()
+                .batch(1)
+                .pos(1)
+                .invoice(&a)
+                .note("a1")
+                .insert(tx)?;
+            let b1 = Line::build()
+                .batch(1)
+                .pos(2)
+                .invoice(&b)
+                .note("b1")
+                .insert(tx)?;
+            Line::build()
+                .batch(2)
+                .pos(1)
+                .invoice(&b)
+                .note("b2")
+                .insert(tx)?;
+            a.delete(tx)?;
+            tx.flush()?;
+            let left = sorted(select!(l.note for l in Line).fetch(tx)?);
+            let b1_deleted = b1.is_deleted();
+            assert_eq!(
+                (left, b1_deleted),
+                (vec!["b1".to_string(), "b2".into()], false),
+                "lines left after deleting invoice A, and b1.is_deleted()"
+            );
+            Ok(())
+        })
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// One-to-one reverse side after deletes that do not go through the object
+
+#[derive(Entity, Debug, Clone)]
+pub struct Office {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub city: String,
+    #[colt(cascade_delete)]
+    pub passports: Set<Passport>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Person {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Passport {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub number: String,
+    pub person: Ref<Person>,
+    pub office: Ref<Office>,
+}
+
+fn people(backend: &common::Backend) -> colt::Result<Database> {
+    let db = backend.open();
+    db.bind(schema![Office, Person, Passport])?;
+    db.create_tables()?;
+    Ok(db)
+}
+
+/// A bulk delete of passports: the loaded person still says it has one.
+#[test]
+fn bulk_delete_leaves_one_to_one_reverse_side() {
+    all_backends(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let office = Office::build().city("X").insert(tx)?;
+            let ann = Person::build().name("Ann").insert(tx)?;
+            Passport::build()
+                .number("P-1")
+                .person(&ann)
+                .office(&office)
+                .insert(tx)?;
+            assert!(ann.passport().is_some());
+            let n = select!(x for x in Passport).delete(tx)?;
+            assert_eq!(n, 1);
+            assert!(
+                ann.passport().is_none(),
+                "ann.passport() after bulk delete: {:?}",
+                ann.passport()
+            );
+            Ok(())
+        })
+    });
+}
+
+/// Same, and the query that reloads the person then reports a change nobody else made.
+#[test]
+fn bulk_delete_then_reload_reports_unrepeatable_read() {
+    all_backends(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let office = Office::build().city("X").insert(tx)?;
+            let ann = Person::build().name("Ann").insert(tx)?;
+            Passport::build()
+                .number("P-1")
+                .person(&ann)
+                .office(&office)
+                .insert(tx)?;
+            let _ = ann.passport();
+            select!(x for x in Passport).delete(tx)?;
+            let all = select!(p for p in Person).fetch(tx);
+            assert!(all.is_ok(), "reloading Ann: {all:?}");
+            Ok(())
+        })
+    });
+}
+
+/// A cascade (through `Office.passports`) deletes the passport: the loaded person still
+/// says it has one.
+#[test]
+fn cascade_delete_leaves_one_to_one_reverse_side() {
+    all_backends(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let office = Office::build().city("X").insert(tx)?;
+            let ann = Person::build().name("Ann").insert(tx)?;
+            let p1 = Passport::build()
+                .number("P-1")
+                .person(&ann)
+                .office(&office)
+                .insert(tx)?;
+            assert!(ann.passport().is_some());
+            office.delete(tx)?;
+            tx.flush()?;
+            assert!(p1.is_deleted(), "cascade-deleted passport is_deleted()");
+            assert!(
+                ann.passport().is_none(),
+                "ann.passport() after cascade: {:?}",
+                ann.passport()
+            );
+            let all = select!(p for p in Person).fetch(tx);
+            assert!(all.is_ok(), "reloading Ann: {all:?}");
+            Ok(())
+        })
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Raw SQL
+
+/// The transaction's own raw UPDATE of a column it read: Colt cannot tell it from another
+/// transaction's change committed before this one began writing, so the next load of the
+/// row reports `UnrepeatableRead` (documented in docs/semantics.md), never a silent refresh
+/// that would let a later write of the object lose the other transaction's change.
+#[test]
+fn own_raw_update_of_a_read_row_is_reported() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            assert_eq!(dune.price(), 1200);
+            tx.execute_sql("UPDATE product SET price = 1300 WHERE name = 'Dune'", &[])?;
+            let again = select!(p for p in Product if p.name == "Dune").one(tx);
+            assert!(
+                matches!(again, Err(colt::Error::UnrepeatableRead { .. })),
+                "{again:?}"
+            );
+            Ok(())
+        })
+        .or_else(|e| match e {
+            colt::Error::TransactionClosed => Ok(()),
+            other => Err(other),
+        })
+    });
+}
+
+/// A writing statement through `query_sql` (`UPDATE .. RETURNING`): the result cache keeps
+/// serving the old rows.
+#[test]
+fn query_sql_write_and_result_cache() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!(p.price for p in Product if p.name == "Dune");
+            assert_eq!(q.one(tx)?, 1200);
+            let ids: Vec<i64> = tx.query_sql(
+                "UPDATE product SET price = 1300 WHERE name = 'Dune' RETURNING id",
+                &[],
+            )?;
+            assert_eq!(ids.len(), 1);
+            assert_eq!(q.one(tx)?, 1300, "served from the result cache");
+            Ok(())
+        })
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Write paths and the result cache (sanity sweep)
+
+#[test]
+fn result_cache_after_every_write_path() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let names = |tx: &Transaction| -> colt::Result<Vec<String>> {
+                Ok(sorted(
+                    select!(p.name for p in Product if p.price > 1000).fetch(tx)?,
+                ))
+            };
+            assert_eq!(names(tx)?, ["Dune", "Matcha", "Ulysses"]);
+            // set
+            let emma = select!(p for p in Product if p.name == "Emma").one(tx)?;
+            emma.set(|p| p.price = 5000)?;
+            assert_eq!(
+                names(tx)?,
+                ["Dune", "Emma", "Matcha", "Ulysses"],
+                "after set"
+            );
+            // insert
+            Product::build()
+                .name("Zed")
+                .price(9999)
+                .category_id(1)
+                .insert(tx)?;
+            assert_eq!(
+                names(tx)?,
+                ["Dune", "Emma", "Matcha", "Ulysses", "Zed"],
+                "after insert"
+            );
+            // delete
+            emma.delete(tx)?;
+            assert_eq!(
+                names(tx)?,
+                ["Dune", "Matcha", "Ulysses", "Zed"],
+                "after delete"
+            );
+            // raw SQL
+            tx.execute_sql("DELETE FROM product WHERE name = 'Zed'", &[])?;
+            assert_eq!(names(tx)?, ["Dune", "Matcha", "Ulysses"], "after raw SQL");
+            // bulk delete
+            select!(p for p in Product if p.name == "Matcha").delete(tx)?;
+            assert_eq!(names(tx)?, ["Dune", "Ulysses"], "after bulk delete");
+            Ok(())
+        })
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Refinement parameters
+
+#[test]
+fn refinement_parameters() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let wanted = vec!["Dune", "Emma", "Sencha", "Matcha"];
+            let base = |min: i64| select!(p for p in Product if p.price >= min && wanted.contains(&p.name));
+            let refine = |q: &Query<Obj<Product>>, max: i64, needle: &str| {
+                select!(q.filter(|p| p.price <= max && !p.name.contains(needle)))
+            };
+            let q1 = base(500);
+            let r1 = refine(&q1, 1500, "m");
+            assert_eq!(sorted(r1.fetch(tx)?.iter().map(|p| p.name()).collect()), ["Dune"]);
+            let r2 = select!(r1.filter(|p| exists(x for x in Product if x.price > p.price && x.name != "Matcha")));
+            assert_eq!(r2.fetch(tx)?.iter().map(|p| p.name()).collect::<Vec<_>>(), ["Dune"]);
+            let q2 = base(100);
+            let r3 = refine(&q2, 1000, "S");
+            assert_eq!(sorted(r3.fetch(tx)?.iter().map(|p| p.name()).collect()), ["Emma"]);
+            // Another site refining the same base.
+            let r4 = select!(q2.filter(|p| p.price == 450));
+            assert_eq!(r4.fetch(tx)?.iter().map(|p| p.name()).collect::<Vec<_>>(), ["Sencha"]);
+            Ok(())
+        })
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Optimistic check missed while a `get()` borrow is alive
+
+/// Another transaction changes a column this one read; a query returning the row while a
+/// `get()` borrow of the object is alive skips the check (and the refresh): no
+/// `UnrepeatableRead`, and the object keeps the old value.
+#[test]
+fn query_while_borrowed_skips_optimistic_check() {
+    all_backends(|backend| {
+        let db = common::fill_shop(Database::open(&backend.fresh_url())?);
+        let t1 = db.begin()?;
+        let dune = select!(p for p in Product if p.name == "Dune").one(&t1)?;
+        let held = dune.get();
+        assert_eq!(held.price, 1200);
+        db.transaction(|t2| {
+            t2.execute_sql("UPDATE product SET price = 1300 WHERE name = 'Dune'", &[])?;
+            Ok(())
+        })?;
+        let r = select!(p for p in Product if p.price > 1000).fetch(&t1);
+        drop(held);
+        let stale = dune.price();
+        t1.rollback()?;
+        assert!(
+            matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+            "query returned {:?} rows, dune.price() = {stale}",
+            r.map(|v| v.len())
+        );
+        Ok(())
+    });
+}
+
+/// Control for the test above: without the borrow the same query reports the change.
+#[test]
+fn query_without_borrow_reports_optimistic_check() {
+    all_backends(|backend| {
+        let db = common::fill_shop(Database::open(&backend.fresh_url())?);
+        let t1 = db.begin()?;
+        let dune = select!(p for p in Product if p.name == "Dune").one(&t1)?;
+        assert_eq!(dune.get().price, 1200);
+        db.transaction(|t2| {
+            t2.execute_sql("UPDATE product SET price = 1300 WHERE name = 'Dune'", &[])?;
+            Ok(())
+        })?;
+        let r = select!(p for p in Product if p.price > 1000).fetch(&t1);
+        t1.rollback()?;
+        assert!(
+            matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+            "{:?}",
+            r.map(|v| v.len())
+        );
+        Ok(())
+    });
+}
