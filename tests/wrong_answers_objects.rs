@@ -503,3 +503,39 @@ fn query_without_borrow_reports_optimistic_check() {
         Ok(())
     });
 }
+
+// ---------------------------------------------------------------------------------------
+// Many-to-many with a composite key
+
+#[derive(Entity, Debug, Clone)]
+pub struct Shelf {
+    #[colt(primary_key)]
+    pub room: i64,
+    #[colt(primary_key)]
+    pub number: i64,
+    pub books: Set<Book>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Book {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub shelves: Set<Shelf>,
+}
+
+/// A join table has one column per side: a composite key would be cut to its first column
+/// (linking shelves of other rooms). Refused at bind, with the reason.
+#[test]
+fn many_to_many_with_a_composite_key_is_refused_at_bind() {
+    all_backends(|backend| {
+        let db = backend.open();
+        let r = db.bind(schema![Shelf, Book]);
+        match r {
+            Err(colt::Error::SchemaMismatch(m)) => {
+                assert!(m.contains("composite keys is not supported"), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+        Ok(())
+    });
+}
