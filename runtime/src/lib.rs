@@ -23,6 +23,7 @@ pub mod database;
 pub mod entity;
 pub mod error;
 pub mod expr;
+mod fallback;
 mod flush;
 mod identity_map;
 mod navigate;
@@ -119,7 +120,9 @@ pub mod __private {
     pub use crate::value::{Value, ValueRef};
     pub use crate::{Error, Result};
 
+    pub use crate::__colt_fallback_entity as fallback_entity;
     pub use crate::builder::{Given, Missing};
+    pub use crate::fallback::{unmapped, Unmapped, UnmappedAccessor};
 
     /// Converts a generated auto key into the field's integer type.
     pub fn auto_key<T: TryFrom<i64>>(id: i64, column: &str) -> Result<T> {

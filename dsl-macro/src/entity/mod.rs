@@ -10,6 +10,16 @@ pub(crate) use model::snake_case;
 pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     match model::from_syn(input) {
         Ok(entity) => expand::expand(&entity),
-        Err(e) => e.into_compile_error(),
+        Err(e) => {
+            let mut out = e.into_compile_error();
+            // Beside the error, an impl with no columns, so that the struct's other uses do
+            // not each add "not a Colt entity" (a generic struct or a non-struct gets none:
+            // its error says why it cannot be an entity at all).
+            if input.generics.params.is_empty() && matches!(input.data, syn::Data::Struct(_)) {
+                let name = &input.ident;
+                out.extend(quote::quote!(::colt::__private::fallback_entity!(#name);));
+            }
+            out
+        }
     }
 }

@@ -51,14 +51,14 @@ fn expr(e: &QExpr) -> TokenStream {
             let id = param_ident_at(*i, *span);
             call(*span, "param", quote_spanned!(*span=> #i, #id))
         }
-        QExpr::Binary(name, span, l, r) => {
+        QExpr::Binary(op, span, l, r) => {
             let (l, r) = (expr(l), expr(r));
-            call(*span, name, quote_spanned!(*span=> #l, #r))
+            call(*span, op.runtime_fn(), quote_spanned!(*span=> #l, #r))
         }
-        QExpr::Unary(name, span, e) => call(*span, name, expr(e)),
-        QExpr::Method2(name, span, recv, arg) => {
+        QExpr::Unary(op, span, e) => call(*span, op.runtime_fn(), expr(e)),
+        QExpr::Method2(op, span, recv, arg) => {
             let (recv, arg) = (expr(recv), expr(arg));
-            call(*span, name, quote_spanned!(*span=> #recv, #arg))
+            call(*span, op.runtime_fn(), quote_spanned!(*span=> #recv, #arg))
         }
         QExpr::OuterContains(i, span, elem) => {
             let id = param_ident(*i);
@@ -69,10 +69,10 @@ fn expr(e: &QExpr) -> TokenStream {
                 quote_spanned!(*span=> #i, #id, #elem),
             )
         }
-        QExpr::Agg(name, span, arg) => match arg {
+        QExpr::Agg(f, span, arg) => match arg {
             AggArg::Nothing => call(*span, "count_all", TokenStream::new()),
             AggArg::Var(v) => call(*span, "count_entity", quote_spanned!(*span=> &#v)),
-            AggArg::Expr(e) => call(*span, name, expr(e)),
+            AggArg::Expr(e) => call(*span, f.name(), expr(e)),
         },
         QExpr::Tuple(items) => {
             let items = items.iter().map(expr);

@@ -3,6 +3,7 @@
 mod ast;
 mod expand;
 mod lower;
+mod ops;
 mod parse;
 
 /// The macro's entry point.

@@ -1,0 +1,418 @@
+//! Lowering of one expression: which names are query variables, which expressions are Rust
+//! values (bind parameters), and what each operator, method and function becomes.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::spanned::Spanned;
+
+use super::{
+    is_none_path, is_reserved_call, mentions, strip, AggArg, Ctx, Lowerer, ParamDef, ParamKind,
+    QExpr, Scope, SUPPORTED,
+};
+use crate::diag::closest;
+use crate::query::ops::{Aggregate, BinaryOp, Method as MethodKind, MethodOp, UnaryOp, METHODS};
+
+/// An unsuffixed integer literal gets `i64`, so that large values fit and any integer
+/// attribute accepts it.
+fn param_tokens(e: &syn::Expr) -> TokenStream {
+    fn int_lit(e: &syn::Expr) -> Option<&syn::LitInt> {
+        match e {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) if i.suffix().is_empty() => Some(i),
+            _ => None,
+        }
+    }
+    if let Some(i) = int_lit(e) {
+        let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
+        return lit.to_token_stream();
+    }
+    if let syn::Expr::Unary(u) = e {
+        if let (syn::UnOp::Neg(minus), Some(i)) = (&u.op, int_lit(&u.expr)) {
+            let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
+            return quote::quote!(#minus #lit);
+        }
+    }
+    e.to_token_stream()
+}
+
+fn expr_kind(e: &syn::Expr) -> &'static str {
+    match e {
+        syn::Expr::Array(_) => "an array",
+        syn::Expr::Assign(_) => "an assignment",
+        syn::Expr::Async(_) => "an async block",
+        syn::Expr::Await(_) => "`.await`",
+        syn::Expr::Block(_) | syn::Expr::Unsafe(_) => "a block",
+        syn::Expr::Break(_) | syn::Expr::Continue(_) | syn::Expr::Return(_) => "control flow",
+        syn::Expr::Cast(_) => "an `as` cast",
+        syn::Expr::Closure(_) => "a closure",
+        syn::Expr::ForLoop(_) | syn::Expr::Loop(_) | syn::Expr::While(_) => "a loop",
+        syn::Expr::If(_) => "an `if` expression",
+        syn::Expr::Index(_) => "indexing",
+        syn::Expr::Let(_) => "`let`",
+        syn::Expr::Macro(_) => "a macro",
+        syn::Expr::Match(_) => "a `match`",
+        syn::Expr::Range(_) => "a range",
+        syn::Expr::Struct(_) => "a struct literal",
+        syn::Expr::Try(_) => "the `?` operator",
+        syn::Expr::Tuple(_) => "a tuple",
+        syn::Expr::Call(_) => "a function call",
+        _ => "this expression",
+    }
+}
+
+impl Lowerer {
+    pub(super) fn param(&mut self, e: &syn::Expr, kind: ParamKind) -> usize {
+        self.params.push(ParamDef {
+            expr: param_tokens(e),
+            kind,
+        });
+        self.params.len() - 1
+    }
+
+    pub(super) fn lower(&mut self, e: &syn::Expr, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        if let syn::Expr::Call(c) = e {
+            if is_reserved_call(c) {
+                return self.call(c, scope, ctx);
+            }
+        }
+        if !mentions(e, scope) {
+            if is_none_path(strip(e)) {
+                self.errors.at(e, "`None` can only be compared with an `Option` attribute: `p.discount == None`, or use `p.discount.is_none()`");
+                return None;
+            }
+            let index = self.param(e, ParamKind::Value);
+            return Some(QExpr::Param(index, e.span()));
+        }
+        match e {
+            syn::Expr::Paren(p) => self.lower(&p.expr, scope, ctx),
+            syn::Expr::Group(g) => self.lower(&g.expr, scope, ctx),
+            syn::Expr::Reference(r) => self.lower(&r.expr, scope, ctx),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.lower(&u.expr, scope, ctx)
+            }
+            syn::Expr::Path(p) => {
+                // Only a bare query variable mentions one and is a path.
+                let ident = p.path.get_ident()?.clone();
+                if ctx == Ctx::Projection {
+                    Some(QExpr::Var(ident))
+                } else {
+                    self.errors.at(
+                        &ident,
+                        format!("the query variable `{ident}` is an object here; use one of its attributes (`{ident}.id`), or `count({ident})`"),
+                    );
+                    None
+                }
+            }
+            syn::Expr::Field(f) => self.attr(f, scope, ctx == Ctx::Projection),
+            syn::Expr::Binary(b) => self.binary(b, scope, ctx),
+            syn::Expr::Unary(u) => {
+                let (name, span) = match u.op {
+                    syn::UnOp::Not(t) => (UnaryOp::Not, t.span),
+                    syn::UnOp::Neg(t) => (UnaryOp::Neg, t.span),
+                    _ => {
+                        self.errors
+                            .at(u, format!("this operator is not supported; {SUPPORTED}"));
+                        return None;
+                    }
+                };
+                let inner = self.lower(&u.expr, scope, Ctx::Condition)?;
+                Some(QExpr::Unary(name, span, Box::new(inner)))
+            }
+            syn::Expr::MethodCall(m) => self.method(m, scope),
+            syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => {
+                self.sub_comprehension(m, scope)
+            }
+            syn::Expr::Call(c) => self.call(c, scope, ctx),
+            syn::Expr::Tuple(t) if ctx != Ctx::Condition => {
+                let mut items = Vec::new();
+                for el in &t.elems {
+                    items.push(self.lower(el, scope, ctx));
+                }
+                items
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(QExpr::Tuple)
+            }
+            other => {
+                let what = expr_kind(other);
+                let extra = match other {
+                    syn::Expr::Cast(_) => " (compare values of the same kind instead: integers with integers, floats with floats)",
+                    syn::Expr::Tuple(_) => " in a condition (tuples are for projections and `order_by`)",
+                    _ => "",
+                };
+                self.errors.at(
+                    other,
+                    format!("{what} cannot use query variables{extra}; {SUPPORTED}"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn attr(
+        &mut self,
+        f: &syn::ExprField,
+        scope: &Scope,
+        project: bool,
+    ) -> Option<QExpr> {
+        // Walk down to the root of `p.a.b`.
+        let mut cur: &syn::Expr = &f.base;
+        let mut ok = matches!(f.member, syn::Member::Named(_));
+        loop {
+            match cur {
+                syn::Expr::Field(inner) => {
+                    ok &= matches!(inner.member, syn::Member::Named(_));
+                    cur = &inner.base;
+                }
+                syn::Expr::Path(p)
+                    if p.path
+                        .get_ident()
+                        .is_some_and(|i| scope.has(&i.to_string())) =>
+                {
+                    break
+                }
+                syn::Expr::Paren(p) => cur = &p.expr,
+                other => {
+                    self.errors.at(
+                        other,
+                        format!(
+                            "an attribute path starts at a query variable (`p.price`); {SUPPORTED}"
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        if !ok {
+            self.errors
+                .at(&f.member, "attributes are named: `p.price`, not `p.0`");
+            return None;
+        }
+        Some(QExpr::Attr(f.to_token_stream(), f.member.span(), project))
+    }
+
+    pub(super) fn binary(
+        &mut self,
+        b: &syn::ExprBinary,
+        scope: &Scope,
+        _ctx: Ctx,
+    ) -> Option<QExpr> {
+        let span = b.op.span();
+        let Some(op) = BinaryOp::from_syn(&b.op) else {
+            self.errors.at(
+                b.op,
+                format!(
+                    "the operator `{}` is not supported in a query; {SUPPORTED}",
+                    b.op.to_token_stream()
+                ),
+            );
+            return None;
+        };
+        if op.is_equality() {
+            let (l_none, r_none) = (is_none_path(strip(&b.left)), is_none_path(strip(&b.right)));
+            if l_none || r_none {
+                let other = if l_none { &b.right } else { &b.left };
+                let inner = self.lower(other, scope, Ctx::Condition)?;
+                let f = if op == BinaryOp::Eq {
+                    UnaryOp::IsNone
+                } else {
+                    UnaryOp::IsSome
+                };
+                return Some(QExpr::Unary(f, span, Box::new(inner)));
+            }
+        }
+        // An object compared with another (`p.category == c`, `p == q`) compares keys.
+        let var_of = |e: &syn::Expr| match strip(e) {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .filter(|i| scope.has(&i.to_string()))
+                .cloned(),
+            _ => None,
+        };
+        let side = |l: &mut Self, e: &syn::Expr| match var_of(e) {
+            Some(v) if op.is_equality() => Some(QExpr::Key(v)),
+            _ => l.lower(e, scope, Ctx::Condition),
+        };
+        let l = side(self, &b.left);
+        let r = side(self, &b.right);
+        Some(QExpr::Binary(op, span, Box::new(l?), Box::new(r?)))
+    }
+
+    pub(super) fn method(&mut self, m: &syn::ExprMethodCall, scope: &Scope) -> Option<QExpr> {
+        let name = m.method.to_string();
+        let span = m.method.span();
+        if !mentions(&m.receiver, scope) {
+            // `outer.contains(&p.attr)`: list membership or substring test, by the outer type.
+            if name == "contains" && m.args.len() == 1 {
+                let index = self.param(&m.receiver, ParamKind::Contains);
+                let elem = self.lower(&m.args[0], scope, Ctx::Condition)?;
+                return Some(QExpr::OuterContains(index, span, Box::new(elem)));
+            }
+            self.errors.at(
+                &m.method,
+                format!("`.{name}(..)` of a Rust value cannot take query variables; only `outer.contains(&p.attr)` can (list membership or substring test)"),
+            );
+            return None;
+        }
+        if let syn::Expr::Path(p) = strip(&m.receiver) {
+            if let Some(var) = p.path.get_ident() {
+                self.errors.at(
+                    &m.method,
+                    format!("`{var}` is a query variable (an object): call `.{name}(..)` on one of its attributes, e.g. `{var}.name.{name}(..)`"),
+                );
+                return None;
+            }
+        }
+        let Some(&(_, known)) = METHODS.iter().find(|(k, _)| *k == name) else {
+            let names: Vec<&str> = METHODS.iter().map(|(n, _)| *n).collect();
+            let hint = closest(&name, &names)
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            self.errors.at(
+                &m.method,
+                format!(
+                    "unsupported method `{name}` in a query; {hint}supported methods: {}",
+                    names
+                        .iter()
+                        .map(|m| format!("`.{m}()`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            return None;
+        };
+        if m.turbofish.is_some() {
+            self.errors
+                .at(&m.turbofish, "query methods take no type arguments");
+            return None;
+        }
+        // `(x for x in ..).contains(&y)`: membership in a sub-comprehension.
+        if known == MethodKind::Binary(MethodOp::Contains) && m.args.len() == 1 {
+            if let syn::Expr::Macro(mac) = strip(&m.receiver) {
+                if mac.mac.path.is_ident("__colt_comp") {
+                    let sub = self.sub_comprehension(mac, scope);
+                    let elem = self.elem(&m.args[0], scope);
+                    return Some(QExpr::InSub(span, Box::new(sub?), Box::new(elem?)));
+                }
+            }
+        }
+        let want = usize::from(matches!(known, MethodKind::Binary(_)));
+        if m.args.len() != want {
+            self.errors.at(
+                m,
+                format!(
+                    "`.{name}` takes {want} argument{} in a query, found {}",
+                    if want == 1 { "" } else { "s" },
+                    m.args.len()
+                ),
+            );
+            return None;
+        }
+        let recv = self.lower(&m.receiver, scope, Ctx::Condition);
+        match known {
+            MethodKind::Binary(op) => {
+                let arg = self.elem(&m.args[0], scope);
+                Some(QExpr::Method2(op, span, Box::new(recv?), Box::new(arg?)))
+            }
+            MethodKind::Unary(op) => Some(QExpr::Unary(op, span, Box::new(recv?))),
+        }
+    }
+
+    /// An argument that may be an object (`c.products.contains(&p)`): a bare variable is its key.
+    pub(super) fn elem(&mut self, e: &syn::Expr, scope: &Scope) -> Option<QExpr> {
+        if let syn::Expr::Path(p) = strip(e) {
+            if let Some(v) = p.path.get_ident().filter(|i| scope.has(&i.to_string())) {
+                return Some(QExpr::Key(v.clone()));
+            }
+        }
+        self.lower(e, scope, Ctx::Condition)
+    }
+
+    pub(super) fn call(&mut self, c: &syn::ExprCall, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        let name = match &*c.func {
+            syn::Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+            _ => None,
+        };
+        let Some(name) = name else {
+            self.errors.at(
+                &c.func,
+                format!("function calls cannot use query variables; {SUPPORTED}"),
+            );
+            return None;
+        };
+        let span = c.func.span();
+        match name.as_str() {
+            "desc" => {
+                if ctx != Ctx::Order {
+                    self.errors.at(
+                        &c.func,
+                        "`desc(..)` only orders: use it inside `order_by(|p| desc(p.price))`",
+                    );
+                    return None;
+                }
+                if c.args.len() != 1 {
+                    self.errors
+                        .at(c, "`desc` takes one expression: `desc(p.price)`");
+                    return None;
+                }
+                let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
+                Some(QExpr::Unary(UnaryOp::Desc, span, Box::new(inner)))
+            }
+            "count" | "sum" | "avg" | "min" | "max" => {
+                let f = Aggregate::from_name(&name)?;
+                let fname = f.name();
+                match (f, c.args.len()) {
+                    (Aggregate::Count, 0) => Some(QExpr::Agg(f, span, AggArg::Nothing)),
+                    (_, 1) => {
+                        let arg = &c.args[0];
+                        if let syn::Expr::Path(p) = strip(arg) {
+                            if let Some(id) =
+                                p.path.get_ident().filter(|i| scope.has(&i.to_string()))
+                            {
+                                if f == Aggregate::Count {
+                                    return Some(QExpr::Agg(f, span, AggArg::Var(id.clone())));
+                                }
+                                self.errors.at(arg, format!("`{fname}` needs a numeric attribute such as `{fname}({id}.price)`, not the object `{id}`"));
+                                return None;
+                            }
+                        }
+                        let inner = self.lower(arg, scope, Ctx::Condition)?;
+                        Some(QExpr::Agg(f, span, AggArg::Expr(Box::new(inner))))
+                    }
+                    _ => {
+                        self.errors.at(
+                            c,
+                            format!(
+                                "`{fname}` takes one expression: `{fname}(p.price)`{}",
+                                if f == Aggregate::Count {
+                                    ", `count(p)` or `count()`"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            "exists" => {
+                if c.args.len() != 1 {
+                    self.errors.at(c, "`exists` takes one collection or sub-comprehension: `exists(c.orders)`, `exists(o for o in c.orders if o.total > 10)`");
+                    return None;
+                }
+                let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
+                Some(QExpr::Unary(UnaryOp::Exists, span, Box::new(inner)))
+            }
+            other => {
+                self.errors.at(
+                    &c.func,
+                    format!("`{other}(..)` is not a query function; {SUPPORTED}"),
+                );
+                None
+            }
+        }
+    }
+}

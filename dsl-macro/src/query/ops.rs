@@ -1,0 +1,180 @@
+//! The operators and functions a query can use, as types: lowering decides which one an
+//! expression is, expansion names the runtime function that builds it (`colt::__private::eq`,
+//! ...). Nothing else pastes names into paths.
+
+/// A binary operator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinaryOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinaryOp {
+    /// The operator of a Rust binary expression, if a query supports it.
+    pub(crate) fn from_syn(op: &syn::BinOp) -> Option<Self> {
+        use syn::BinOp as B;
+        Some(match op {
+            B::Eq(_) => Self::Eq,
+            B::Ne(_) => Self::Ne,
+            B::Lt(_) => Self::Lt,
+            B::Le(_) => Self::Le,
+            B::Gt(_) => Self::Gt,
+            B::Ge(_) => Self::Ge,
+            B::And(_) => Self::And,
+            B::Or(_) => Self::Or,
+            B::Add(_) => Self::Add,
+            B::Sub(_) => Self::Sub,
+            B::Mul(_) => Self::Mul,
+            B::Div(_) => Self::Div,
+            B::Rem(_) => Self::Rem,
+            _ => return None,
+        })
+    }
+
+    /// `==` or `!=`.
+    pub(crate) fn is_equality(self) -> bool {
+        matches!(self, Self::Eq | Self::Ne)
+    }
+
+    /// The runtime function that builds it.
+    pub(crate) fn runtime_fn(self) -> &'static str {
+        match self {
+            Self::Eq => "eq",
+            Self::Ne => "ne",
+            Self::Lt => "lt",
+            Self::Le => "le",
+            Self::Gt => "gt",
+            Self::Ge => "ge",
+            Self::And => "and",
+            Self::Or => "or",
+            Self::Add => "add",
+            Self::Sub => "sub",
+            Self::Mul => "mul",
+            Self::Div => "div",
+            Self::Rem => "rem",
+        }
+    }
+}
+
+/// A function of one query expression.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnaryOp {
+    Not,
+    Neg,
+    IsNone,
+    IsSome,
+    IsEmpty,
+    ToLowercase,
+    ToUppercase,
+    Trim,
+    Len,
+    Desc,
+    Exists,
+}
+
+impl UnaryOp {
+    /// The runtime function that builds it.
+    pub(crate) fn runtime_fn(self) -> &'static str {
+        match self {
+            Self::Not => "not",
+            Self::Neg => "neg",
+            Self::IsNone => "is_none",
+            Self::IsSome => "is_some",
+            Self::IsEmpty => "is_empty",
+            Self::ToLowercase => "to_lowercase",
+            Self::ToUppercase => "to_uppercase",
+            Self::Trim => "trim",
+            Self::Len => "len",
+            Self::Desc => "desc",
+            Self::Exists => "exists",
+        }
+    }
+}
+
+/// A method with one argument.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MethodOp {
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+impl MethodOp {
+    /// The runtime function that builds it.
+    pub(crate) fn runtime_fn(self) -> &'static str {
+        match self {
+            Self::StartsWith => "starts_with",
+            Self::EndsWith => "ends_with",
+            Self::Contains => "contains",
+        }
+    }
+}
+
+/// A method a query expression supports, by its Rust name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// No argument.
+    Unary(UnaryOp),
+    /// One argument.
+    Binary(MethodOp),
+}
+
+/// The methods of query expressions: their Rust names and what they are.
+pub(crate) const METHODS: &[(&str, Method)] = &[
+    ("is_empty", Method::Unary(UnaryOp::IsEmpty)),
+    ("starts_with", Method::Binary(MethodOp::StartsWith)),
+    ("ends_with", Method::Binary(MethodOp::EndsWith)),
+    ("contains", Method::Binary(MethodOp::Contains)),
+    ("to_lowercase", Method::Unary(UnaryOp::ToLowercase)),
+    ("to_uppercase", Method::Unary(UnaryOp::ToUppercase)),
+    ("trim", Method::Unary(UnaryOp::Trim)),
+    ("len", Method::Unary(UnaryOp::Len)),
+    ("is_none", Method::Unary(UnaryOp::IsNone)),
+    ("is_some", Method::Unary(UnaryOp::IsSome)),
+];
+
+/// An aggregate function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aggregate {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+impl Aggregate {
+    /// The aggregate a call names, if it is one.
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "count" => Self::Count,
+            "sum" => Self::Sum,
+            "avg" => Self::Avg,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            _ => return None,
+        })
+    }
+
+    /// Its name, in queries and in the runtime.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Sum => "sum",
+            Self::Avg => "avg",
+            Self::Min => "min",
+            Self::Max => "max",
+        }
+    }
+}
