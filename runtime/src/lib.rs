@@ -107,6 +107,7 @@ pub mod __private {
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
     pub use crate::relation::{Ref, RelKind, RelationMeta, Set};
+    pub use crate::render::catalogue::statements_of;
     pub use crate::render::rendered_statements;
     pub use crate::site::{
         MetaProbe, OrderSpec, PlanBuilder, ProbeEntity, ProbeOther, Projection, QuerySite,

@@ -393,6 +393,13 @@ impl<R: FromRow> Query<R> {
 }
 
 impl<T: Entity> Query<Obj<T>> {
+    /// The SQL `delete` runs (for tests and the curious).
+    pub fn delete_sql(&self, dialect: Dialect) -> String {
+        self.plan
+            .sql(self.key(dialect, StatementKind::Delete))
+            .to_string()
+    }
+
     /// Deletes every row the query selects, in one statement
     /// (`DELETE .. WHERE key IN (SELECT key ..)`), and returns how many. The query may
     /// navigate, use sub-queries and range over several variables; what it deletes is the

@@ -3,6 +3,7 @@
 //! The walk over the plan lives here; what differs between databases (placeholders, text
 //! tests, list membership, NULL ordering, column types) lives in one file per dialect.
 
+pub(crate) mod catalogue;
 mod ddl;
 pub(crate) mod object;
 mod postgres;
