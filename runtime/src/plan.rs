@@ -59,7 +59,7 @@ pub struct Join {
     pub column: u16,
     /// For a many-to-many collection: the join table between the two
     /// (`ON this.column IN (SELECT member FROM link WHERE owner = parent.parent_column)`).
-    pub via: Option<&'static crate::relation::LinkTable>,
+    pub via: Option<&'static crate::pairing::LinkTable>,
 }
 
 /// One table in the query: a query variable, or a table reached by navigation.

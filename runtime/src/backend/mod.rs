@@ -6,7 +6,7 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use crate::entity::RowAccess;
-use crate::render::Dialect;
+use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
 use crate::Result;
 
@@ -114,21 +114,17 @@ impl Conn {
 
     /// Starts a write transaction (`serializable`: the strictest isolation the backend has).
     pub(crate) fn begin(&self, serializable: bool) -> Result<()> {
-        match (self, serializable) {
-            (Conn::Sqlite(c), _) => c.execute_batch("BEGIN IMMEDIATE"),
-            (Conn::Postgres(c), false) => c.execute_batch("BEGIN"),
-            (Conn::Postgres(c), true) => c.execute_batch("BEGIN ISOLATION LEVEL SERIALIZABLE"),
-        }
+        self.execute_batch(control::begin(self.dialect(), serializable))
     }
 
     /// Commits the write transaction.
     pub(crate) fn commit(&self) -> Result<()> {
-        self.execute_batch("COMMIT")
+        self.execute_batch(control::COMMIT)
     }
 
     /// Rolls the write transaction back.
     pub(crate) fn rollback(&self) -> Result<()> {
-        self.execute_batch("ROLLBACK")
+        self.execute_batch(control::ROLLBACK)
     }
 
     /// The live columns of a table, or `None` when the table does not exist.

@@ -15,6 +15,7 @@ use postgres::{Client, Config, NoTls, Statement};
 use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
+use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -168,15 +169,7 @@ impl PgConn {
     }
 
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
-        let sql = "SELECT c.column_name::text, c.data_type::text, (c.is_nullable = 'NO'), \
-                   EXISTS (SELECT 1 FROM information_schema.table_constraints tc \
-                           JOIN information_schema.key_column_usage k \
-                             ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema \
-                           WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = c.table_schema \
-                             AND tc.table_name = c.table_name AND k.column_name = c.column_name) \
-                   FROM information_schema.columns c \
-                   WHERE c.table_schema = current_schema() AND c.table_name = $1 \
-                   ORDER BY c.ordinal_position";
+        let sql = control::table_columns(Dialect::Postgres);
         let owned = Value::Text(table.to_string());
         let mut cols = Vec::new();
         self.query(sql, &[Param::Owned(&owned)], |row| {

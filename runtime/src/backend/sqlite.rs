@@ -14,6 +14,7 @@ use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
 use crate::identity_map::FxBuild;
+use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -183,7 +184,7 @@ impl SqliteConn {
         )
         .map_err(|e| map_error(e, None))?;
         // Reading the schema fails at once for a file that is not a SQLite database.
-        conn.execute_batch("PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;")
+        conn.execute_batch(control::SQLITE_SETUP)
             .map_err(|e| map_error(e, None))?;
         Ok(SqliteConn {
             prepared: RefCell::new(Prepared {
@@ -274,7 +275,7 @@ impl SqliteConn {
         let mut cols = Vec::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)")
+            .prepare(control::table_columns(Dialect::Sqlite))
             .map_err(|e| map_error(e, None))?;
         let mut rows = stmt.query([table]).map_err(|e| map_error(e, None))?;
         while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {

@@ -43,7 +43,7 @@ pub fn statements_of(meta: &'static EntityMeta, d: Dialect) -> Vec<(String, Stri
     for r in meta
         .relations
         .iter()
-        .filter(|r| r.kind == crate::relation::RelKind::Set)
+        .filter(|r| r.kind == crate::pairing::RelKind::Set)
     {
         let member = (r.target)();
         let how = match partner(meta, r) {

@@ -48,7 +48,7 @@ fn one_to_one_owner(e: &'static EntityMeta, column: usize) -> bool {
                 crate::pairing::partner(e, r),
                 Ok(crate::pairing::Partner::OneToOne { .. })
             )
-    }) && crate::relation::is_stored(e, column)
+    }) && crate::pairing::is_stored(e, column)
 }
 
 /// The entity column `column` refers to, if it is a reference.
@@ -68,7 +68,7 @@ pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static
         let ready = left.iter().position(|e| {
             e.relations
                 .iter()
-                .filter(|r| r.column.is_some_and(|c| crate::relation::is_stored(e, c)))
+                .filter(|r| r.column.is_some_and(|c| crate::pairing::is_stored(e, c)))
                 .all(|r| {
                     let t = (r.target)();
                     std::ptr::eq(t, *e)
@@ -91,7 +91,7 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Ve
     let inline_pk = e.primary_key.len() == 1 && e.columns[e.primary_key[0]].auto;
     let mut first = true;
     for (i, c) in e.columns.iter().enumerate() {
-        if !crate::relation::is_stored(e, i) {
+        if !crate::pairing::is_stored(e, i) {
             continue; // the reverse side of a one-to-one
         }
         if !first {
@@ -141,7 +141,7 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Ve
                 && !c.unique
                 && !c.primary_key
                 && !one_to_one_owner(e, *i)
-                && crate::relation::is_stored(e, *i)
+                && crate::pairing::is_stored(e, *i)
         })
         .map(|(_, c)| c);
     for c in indexed {
@@ -161,7 +161,7 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Ve
 /// column (the primary key serves the first).
 pub(crate) fn create_link_sql(
     d: &dyn SqlDialect,
-    link: &crate::relation::LinkTable,
+    link: &crate::pairing::LinkTable,
     owner: &EntityMeta,
     target: &EntityMeta,
 ) -> Vec<String> {
@@ -208,12 +208,12 @@ pub(crate) fn create_link_sql(
 pub(crate) fn link_tables(
     entities: &[&'static EntityMeta],
 ) -> Vec<(
-    crate::relation::LinkTable,
+    crate::pairing::LinkTable,
     &'static EntityMeta,
     &'static EntityMeta,
 )> {
     let mut out: Vec<(
-        crate::relation::LinkTable,
+        crate::pairing::LinkTable,
         &'static EntityMeta,
         &'static EntityMeta,
     )> = Vec::new();
@@ -222,8 +222,8 @@ pub(crate) fn link_tables(
             if let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel) {
                 let target = (rel.target)();
                 let partner_field = target.relations.get(relation).map_or("", |r| r.field);
-                let link = crate::relation::link_table(e, rel, partner_field);
-                if rel.kind == crate::relation::RelKind::Set
+                let link = crate::pairing::link_table(e, rel, partner_field);
+                if rel.kind == crate::pairing::RelKind::Set
                     && !out.iter().any(|(l, _, _)| l.table == link.table)
                 {
                     out.push((link, e, target));

@@ -4,6 +4,7 @@
 //! tests, list membership, NULL ordering, column types) lives in one file per dialect.
 
 pub(crate) mod catalogue;
+pub(crate) mod control;
 mod ddl;
 pub(crate) mod object;
 mod postgres;
@@ -108,7 +109,7 @@ pub(crate) fn column_ref(
     qualifier: &str,
     column: usize,
 ) {
-    match crate::relation::virtual_column(meta, column) {
+    match crate::pairing::virtual_column(meta, column) {
         None => {
             quote(out, qualifier);
             out.push('.');

@@ -4,7 +4,7 @@
 
 use super::{column_ref, quote, Dialect};
 use crate::entity::EntityMeta;
-use crate::relation::LinkTable;
+use crate::pairing::LinkTable;
 
 /// How the members of a collection belong to their owner.
 pub(crate) enum Membership {

@@ -1,0 +1,44 @@
+//! Statements that are not about entities: transaction control and schema introspection,
+//! per dialect. Backends execute them; they write no SQL of their own.
+
+use super::Dialect;
+
+/// Begins a write transaction (`serializable`: the strictest isolation the backend has;
+/// SQLite's `BEGIN IMMEDIATE` is serializable already).
+pub(crate) fn begin(d: Dialect, serializable: bool) -> &'static str {
+    match (d, serializable) {
+        (Dialect::Sqlite, _) => "BEGIN IMMEDIATE",
+        (Dialect::Postgres, false) => "BEGIN",
+        (Dialect::Postgres, true) => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+    }
+}
+
+/// Commits the write transaction.
+pub(crate) const COMMIT: &str = "COMMIT";
+
+/// Rolls the write transaction back.
+pub(crate) const ROLLBACK: &str = "ROLLBACK";
+
+/// What a new SQLite connection runs: foreign keys on, and a read of the schema, which fails
+/// at once for a file that is not a SQLite database.
+pub(crate) const SQLITE_SETUP: &str =
+    "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;";
+
+/// The live columns of table `$1`: name, declared type, NOT NULL, part of the primary key;
+/// in column order.
+pub(crate) fn table_columns(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)",
+        Dialect::Postgres => {
+            "SELECT c.column_name::text, c.data_type::text, (c.is_nullable = 'NO'), \
+             EXISTS (SELECT 1 FROM information_schema.table_constraints tc \
+                     JOIN information_schema.key_column_usage k \
+                       ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema \
+                     WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = c.table_schema \
+                       AND tc.table_name = c.table_name AND k.column_name = c.column_name) \
+             FROM information_schema.columns c \
+             WHERE c.table_schema = current_schema() AND c.table_name = $1 \
+             ORDER BY c.ordinal_position"
+        }
+    }
+}
