@@ -233,7 +233,7 @@ impl Database {
     /// Database errors; nothing is created then.
     pub fn create_tables(&self) -> Result<()> {
         let entities = self.bound();
-        let dialect = self.dialect().syntax();
+        let dialect = self.dialect();
         let tx = self.begin()?;
         tx.ensure_writing()?;
         for e in dependency_order(&entities) {

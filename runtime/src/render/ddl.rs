@@ -4,7 +4,7 @@ use crate::entity::EntityMeta;
 use crate::plan::{AggFn, TextTest};
 use crate::types::ColumnType;
 
-use super::quote;
+use super::{Dialect, SqlWriter};
 
 /// The pieces of SQL that differ between databases.
 pub(crate) trait SqlDialect: Sync {
@@ -21,9 +21,9 @@ pub(crate) trait SqlDialect: Sync {
     /// Around an expression: its length in bytes.
     fn byte_length(&self) -> (&'static str, &'static str);
     /// ` IN (list parameter)` after the tested expression.
-    fn in_list(&self, out: &mut String, param: usize);
+    fn in_list(&self, w: &mut SqlWriter, param: usize);
     /// Whether the list parameter holds a NULL (a condition).
-    fn list_has_null(&self, out: &mut String, param: usize);
+    fn list_has_null(&self, w: &mut SqlWriter, param: usize);
     /// The column type in `CREATE TABLE`.
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
@@ -84,10 +84,12 @@ pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static
 }
 
 /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
-pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Vec<String> {
-    let mut out = String::from("CREATE TABLE IF NOT EXISTS ");
-    quote(&mut out, e.table);
-    out.push_str(" (");
+pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<String> {
+    let d = dialect.syntax();
+    let mut out = SqlWriter::new(dialect);
+    out.push("CREATE TABLE IF NOT EXISTS ");
+    out.ident(e.table);
+    out.push(" (");
     let inline_pk = e.primary_key.len() == 1 && e.columns[e.primary_key[0]].auto;
     let mut first = true;
     for (i, c) in e.columns.iter().enumerate() {
@@ -95,42 +97,42 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Ve
             continue; // the reverse side of a one-to-one
         }
         if !first {
-            out.push_str(", ");
+            out.push(", ");
         }
         first = false;
-        quote(&mut out, c.name);
-        out.push(' ');
-        out.push_str(d.column_type(c.ty, c.auto));
+        out.ident(c.name);
+        out.push(" ");
+        out.push(d.column_type(c.ty, c.auto));
         if inline_pk && c.primary_key && d.auto_key_inline() {
-            out.push_str(" PRIMARY KEY AUTOINCREMENT");
+            out.push(" PRIMARY KEY AUTOINCREMENT");
         }
         if !c.nullable {
-            out.push_str(" NOT NULL");
+            out.push(" NOT NULL");
         }
         if (c.unique || one_to_one_owner(e, i)) && !c.primary_key {
-            out.push_str(" UNIQUE");
+            out.push(" UNIQUE");
         }
         if let Some(target) = references(e, i) {
-            out.push_str(" REFERENCES ");
-            quote(&mut out, target.table);
-            out.push_str(" (");
+            out.push(" REFERENCES ");
+            out.ident(target.table);
+            out.push(" (");
             let key = target.primary_key.first().copied().unwrap_or(0);
-            quote(&mut out, target.columns[key].name);
-            out.push(')');
+            out.ident(target.columns[key].name);
+            out.push(")");
         }
     }
     if !(inline_pk && d.auto_key_inline()) {
-        out.push_str(", PRIMARY KEY (");
+        out.push(", PRIMARY KEY (");
         for (i, &k) in e.primary_key.iter().enumerate() {
             if i > 0 {
-                out.push_str(", ");
+                out.push(", ");
             }
-            quote(&mut out, e.columns[k].name);
+            out.ident(e.columns[k].name);
         }
-        out.push(')');
+        out.push(")");
     }
-    out.push(')');
-    let mut stmts = vec![out];
+    out.push(")");
+    let mut stmts = vec![out.finish()];
     // Declared indexes, and one on every foreign key column (joins and cascades use them).
     let indexed = e
         .columns
@@ -145,14 +147,15 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Ve
         })
         .map(|(_, c)| c);
     for c in indexed {
-        let mut idx = String::from("CREATE INDEX IF NOT EXISTS ");
-        quote(&mut idx, &format!("idx_{}__{}", e.table, c.name));
-        idx.push_str(" ON ");
-        quote(&mut idx, e.table);
-        idx.push_str(" (");
-        quote(&mut idx, c.name);
-        idx.push(')');
-        stmts.push(idx);
+        let mut idx = SqlWriter::new(dialect);
+        idx.push("CREATE INDEX IF NOT EXISTS ");
+        idx.ident(&format!("idx_{}__{}", e.table, c.name));
+        idx.push(" ON ");
+        idx.ident(e.table);
+        idx.push(" (");
+        idx.ident(c.name);
+        idx.push(")");
+        stmts.push(idx.finish());
     }
     stmts
 }
@@ -160,47 +163,47 @@ pub(crate) fn create_table_sql(d: &dyn SqlDialect, e: &'static EntityMeta) -> Ve
 /// `CREATE TABLE IF NOT EXISTS` for a many-to-many join table, and an index on its second
 /// column (the primary key serves the first).
 pub(crate) fn create_link_sql(
-    d: &dyn SqlDialect,
+    dialect: Dialect,
     link: &crate::pairing::LinkTable,
     owner: &EntityMeta,
     target: &EntityMeta,
 ) -> Vec<String> {
-    let mut out = String::from("CREATE TABLE IF NOT EXISTS ");
-    quote(&mut out, &link.table);
-    out.push_str(" (");
+    let d = dialect.syntax();
+    let mut out = SqlWriter::new(dialect);
+    out.push("CREATE TABLE IF NOT EXISTS ");
+    out.ident(&link.table);
+    out.push(" (");
     for (i, (column, entity)) in [(&link.owner_column, owner), (&link.member_column, target)]
         .into_iter()
         .enumerate()
     {
         if i > 0 {
-            out.push_str(", ");
+            out.push(", ");
         }
         let key = &entity.columns[entity.primary_key.first().copied().unwrap_or(0)];
-        quote(&mut out, column);
-        out.push(' ');
-        out.push_str(d.column_type(key.ty, false));
-        out.push_str(" NOT NULL REFERENCES ");
-        quote(&mut out, entity.table);
-        out.push_str(" (");
-        quote(&mut out, key.name);
-        out.push(')');
+        out.ident(column);
+        out.push(" ");
+        out.push(d.column_type(key.ty, false));
+        out.push(" NOT NULL REFERENCES ");
+        out.ident(entity.table);
+        out.push(" (");
+        out.ident(key.name);
+        out.push(")");
     }
-    out.push_str(", PRIMARY KEY (");
-    quote(&mut out, &link.owner_column);
-    out.push_str(", ");
-    quote(&mut out, &link.member_column);
-    out.push_str("))");
-    let mut idx = String::from("CREATE INDEX IF NOT EXISTS ");
-    quote(
-        &mut idx,
-        &format!("idx_{}__{}", link.table, link.member_column),
-    );
-    idx.push_str(" ON ");
-    quote(&mut idx, &link.table);
-    idx.push_str(" (");
-    quote(&mut idx, &link.member_column);
-    idx.push(')');
-    vec![out, idx]
+    out.push(", PRIMARY KEY (");
+    out.ident(&link.owner_column);
+    out.push(", ");
+    out.ident(&link.member_column);
+    out.push("))");
+    let mut idx = SqlWriter::new(dialect);
+    idx.push("CREATE INDEX IF NOT EXISTS ");
+    idx.ident(&format!("idx_{}__{}", link.table, link.member_column));
+    idx.push(" ON ");
+    idx.ident(&link.table);
+    idx.push(" (");
+    idx.ident(&link.member_column);
+    idx.push(")");
+    vec![out.finish(), idx.finish()]
 }
 
 /// The join tables of the many-to-many relationships among `entities`, each once, with the

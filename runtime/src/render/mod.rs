@@ -10,14 +10,14 @@ pub(crate) mod object;
 mod postgres;
 pub(crate) mod relation;
 mod sqlite;
+mod writer;
+
+pub(crate) use writer::SqlWriter;
 
 pub(crate) use ddl::{
     create_link_sql, create_table_sql, dependency_order, link_tables, SqlDialect,
 };
 
-use std::fmt::Write;
-
-use crate::entity::EntityMeta;
 use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
 
 /// A SQL dialect.
@@ -54,22 +54,10 @@ pub(crate) enum StatementKind {
     Delete,
 }
 
-/// Quotes an identifier (`"name"`, with inner quotes doubled).
-pub(crate) fn quote(out: &mut String, ident: &str) {
-    out.push('"');
-    for ch in ident.chars() {
-        if ch == '"' {
-            out.push('"');
-        }
-        out.push(ch);
-    }
-    out.push('"');
-}
-
 struct Renderer<'a> {
     plan: &'a Plan,
     d: &'static dyn SqlDialect,
-    out: String,
+    w: SqlWriter,
 }
 
 static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -85,65 +73,33 @@ pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
     let mut r = Renderer {
         plan,
         d: key.dialect.syntax(),
-        out: String::with_capacity(256),
+        w: SqlWriter::new(key.dialect),
     };
     match key.kind {
         StatementKind::Select | StatementKind::First => r.select(key, true),
         StatementKind::Count => r.count(key),
         StatementKind::Exists => {
-            r.out.push_str("SELECT EXISTS(");
+            r.w.push("SELECT EXISTS(");
             r.select(key, false);
-            r.out.push(')');
+            r.w.push(")");
         }
         StatementKind::Delete => r.delete(key),
     }
-    r.out
-}
-
-/// Column `column` of `meta` under the name `qualifier` (an alias or the table): the column
-/// itself, or, for the reverse side of a one-to-one (which has no column), the key of the row
-/// on the other side that refers to it.
-pub(crate) fn column_ref(
-    out: &mut String,
-    meta: &'static EntityMeta,
-    qualifier: &str,
-    column: usize,
-) {
-    match crate::pairing::virtual_column(meta, column) {
-        None => {
-            quote(out, qualifier);
-            out.push('.');
-            quote(out, meta.columns[column].name);
-        }
-        Some((other, fk)) => {
-            let key = other.primary_key.first().copied().unwrap_or(0);
-            let own_key = meta.primary_key.first().copied().unwrap_or(0);
-            out.push_str("(SELECT \"colt_o2o\".");
-            quote(out, other.columns[key].name);
-            out.push_str(" FROM ");
-            quote(out, other.table);
-            out.push_str(" AS \"colt_o2o\" WHERE \"colt_o2o\".");
-            quote(out, other.columns[fk].name);
-            out.push_str(" = ");
-            quote(out, qualifier);
-            out.push('.');
-            quote(out, meta.columns[own_key].name);
-            out.push(')');
-        }
-    }
+    r.w.finish()
 }
 
 impl Renderer<'_> {
     fn column(&mut self, source: u16, column: u16) {
         let src = &self.plan.sources[source as usize];
-        column_ref(&mut self.out, src.entity, &src.alias, column as usize);
+        self.w
+            .entity_column(src.entity, &src.alias, column as usize);
     }
 
     fn entity_columns(&mut self, source: u16) {
         let n = self.plan.sources[source as usize].entity.columns.len();
         for c in 0..n {
             if c > 0 {
-                self.out.push_str(", ");
+                self.w.push(", ");
             }
             self.column(source, c as u16);
         }
@@ -152,7 +108,7 @@ impl Renderer<'_> {
     fn proj_items(&mut self, items: &[ProjItem]) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                self.out.push_str(", ");
+                self.w.push(", ");
             }
             match item {
                 ProjItem::Entity(s) => self.entity_columns(*s),
@@ -162,7 +118,7 @@ impl Renderer<'_> {
     }
 
     fn from(&mut self) {
-        self.out.push_str(" FROM ");
+        self.w.push(" FROM ");
         self.sources_of(0);
     }
 
@@ -176,7 +132,7 @@ impl Renderer<'_> {
             }
             let i = i as u16;
             if first.is_some() {
-                self.out.push_str(match src.join {
+                self.w.push(match src.join {
                     None => " CROSS JOIN ",
                     Some(Join {
                         kind: JoinKind::Inner,
@@ -188,13 +144,13 @@ impl Renderer<'_> {
                     }) => " LEFT JOIN ",
                 });
             }
-            quote(&mut self.out, src.entity.table);
-            self.out.push_str(" AS ");
-            quote(&mut self.out, &src.alias);
+            self.w.ident(src.entity.table);
+            self.w.push(" AS ");
+            self.w.ident(&src.alias);
             match (first, src.join) {
                 (None, j) => first = Some(j.map(|j| (i, j))),
                 (Some(_), Some(j)) => {
-                    self.out.push_str(" ON ");
+                    self.w.push(" ON ");
                     self.join_condition(i, j);
                 }
                 (Some(_), None) => {}
@@ -208,19 +164,19 @@ impl Renderer<'_> {
         self.column(this, j.column);
         match j.via {
             None => {
-                self.out.push_str(" = ");
+                self.w.push(" = ");
                 self.column(j.parent, j.parent_column);
             }
             Some(link) => {
-                self.out.push_str(" IN (SELECT ");
-                quote(&mut self.out, &link.member_column);
-                self.out.push_str(" FROM ");
-                quote(&mut self.out, &link.table);
-                self.out.push_str(" WHERE ");
-                quote(&mut self.out, &link.owner_column);
-                self.out.push_str(" = ");
+                self.w.push(" IN (SELECT ");
+                self.w.ident(&link.member_column);
+                self.w.push(" FROM ");
+                self.w.ident(&link.table);
+                self.w.push(" WHERE ");
+                self.w.ident(&link.owner_column);
+                self.w.push(" = ");
                 self.column(j.parent, j.parent_column);
-                self.out.push(')');
+                self.w.push(")");
             }
         }
     }
@@ -228,7 +184,7 @@ impl Renderer<'_> {
     /// ` FROM .. WHERE ..` of sub-query `scope`: correlated to the outer query by its first
     /// table's join, filtered by its conditions and `extra`.
     fn scope_body(&mut self, scope: u16, extra: &[&Node]) {
-        self.out.push_str(" FROM ");
+        self.w.push(" FROM ");
         let correlation = self.sources_of(scope);
         let plan = self.plan;
         let filters = plan
@@ -237,16 +193,16 @@ impl Renderer<'_> {
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let mut first = true;
-        let mut and = |out: &mut String| {
-            out.push_str(if first { " WHERE " } else { " AND " });
+        let mut and = |w: &mut SqlWriter| {
+            w.push(if first { " WHERE " } else { " AND " });
             first = false;
         };
         if let Some((this, j)) = correlation {
-            and(&mut self.out);
+            and(&mut self.w);
             self.join_condition(this, j);
         }
         for f in filters.iter().chain(extra.iter().copied()) {
-            and(&mut self.out);
+            and(&mut self.w);
             self.node(f);
         }
     }
@@ -255,10 +211,10 @@ impl Renderer<'_> {
         if nodes.is_empty() {
             return;
         }
-        self.out.push_str(keyword);
+        self.w.push(keyword);
         for (i, n) in nodes.iter().enumerate() {
             if i > 0 {
-                self.out.push_str(" AND ");
+                self.w.push(" AND ");
             }
             self.node(n);
         }
@@ -273,7 +229,7 @@ impl Renderer<'_> {
         self.conjunction(" WHERE ", &filter);
         let group = plan.group_by();
         if !group.is_empty() {
-            self.out.push_str(" GROUP BY ");
+            self.w.push(" GROUP BY ");
             self.proj_items(&group);
         }
         self.conjunction(" HAVING ", &having);
@@ -297,14 +253,14 @@ impl Renderer<'_> {
             && key.distinct
             && !plan.is_aggregated()
             && plan.order.iter().any(|o| !self.projected(&o.node));
-        self.out.push_str("SELECT ");
+        self.w.push("SELECT ");
         if key.distinct && !grouped_distinct {
-            self.out.push_str("DISTINCT ");
+            self.w.push("DISTINCT ");
         }
         self.proj_items(&plan.projection);
         self.body();
         if grouped_distinct {
-            self.out.push_str(" GROUP BY ");
+            self.w.push(" GROUP BY ");
             self.proj_items(&plan.projection);
         }
         if with_order {
@@ -312,31 +268,31 @@ impl Renderer<'_> {
         }
         self.limit_offset(key);
         if key.for_update && with_order && !key.distinct && !plan.is_aggregated() {
-            self.out.push_str(self.d.for_update());
+            self.w.push(self.d.for_update());
         }
     }
 
     fn order_by(&mut self, key: SqlKey, grouped: bool) {
         let plan = self.plan;
         if !plan.order.is_empty() {
-            self.out.push_str(" ORDER BY ");
+            self.w.push(" ORDER BY ");
             for (i, o) in plan.order.iter().enumerate() {
                 if i > 0 {
-                    self.out.push_str(", ");
+                    self.w.push(", ");
                 }
                 if grouped && !self.projected(&o.node) {
-                    self.out.push_str(if o.desc { "MAX(" } else { "MIN(" });
+                    self.w.push(if o.desc { "MAX(" } else { "MIN(" });
                     self.node(&o.node);
-                    self.out.push(')');
+                    self.w.push(")");
                 } else {
                     self.node(&o.node);
                 }
-                self.out.push_str(self.d.order_suffix(o.desc));
+                self.w.push(self.d.order_suffix(o.desc));
             }
         } else if key.kind == StatementKind::First {
             // `first` without `order_by`: the first by primary key, or by the projected
             // values where the rows are distinct or grouped.
-            self.out.push_str(" ORDER BY ");
+            self.w.push(" ORDER BY ");
             if key.distinct || plan.is_aggregated() {
                 let n = plan
                     .projection
@@ -348,9 +304,9 @@ impl Renderer<'_> {
                     .sum::<usize>();
                 for i in 1..=n {
                     if i > 1 {
-                        self.out.push_str(", ");
+                        self.w.push(", ");
                     }
-                    let _ = write!(self.out, "{i}");
+                    self.w.push(&i.to_string());
                 }
             } else {
                 let mut first = true;
@@ -361,7 +317,7 @@ impl Renderer<'_> {
                     }
                     for &k in src.entity.primary_key {
                         if !first {
-                            self.out.push_str(", ");
+                            self.w.push(", ");
                         }
                         first = false;
                         self.column(s as u16, k as u16);
@@ -374,26 +330,25 @@ impl Renderer<'_> {
     fn limit_offset(&mut self, key: SqlKey) {
         let n = self.plan.param_count;
         if key.limit {
-            self.out.push_str(" LIMIT ");
-            self.d.placeholder(&mut self.out, n);
+            self.w.push(" LIMIT ");
+            self.w.bind_param(n);
         } else if key.offset {
-            self.out.push_str(self.d.no_limit());
+            self.w.push(self.d.no_limit());
         }
         if key.offset {
-            self.out.push_str(" OFFSET ");
-            self.d
-                .placeholder(&mut self.out, n + usize::from(key.limit));
+            self.w.push(" OFFSET ");
+            self.w.bind_param(n + usize::from(key.limit));
         }
     }
 
     fn count(&mut self, key: SqlKey) {
         let plan = self.plan;
         if key.distinct || key.limit || key.offset || plan.is_aggregated() {
-            self.out.push_str("SELECT COUNT(*) FROM (");
+            self.w.push("SELECT COUNT(*) FROM (");
             self.select(key, false);
-            self.out.push_str(") AS \"colt_q\"");
+            self.w.push(") AS \"colt_q\"");
         } else {
-            self.out.push_str("SELECT COUNT(*)");
+            self.w.push("SELECT COUNT(*)");
             self.body();
         }
     }
@@ -408,25 +363,25 @@ impl Renderer<'_> {
         };
         let entity = plan.sources[target as usize].entity;
         let pk = entity.primary_key;
-        self.out.push_str("DELETE FROM ");
-        quote(&mut self.out, entity.table);
-        self.out.push_str(" WHERE ");
+        self.w.push("DELETE FROM ");
+        self.w.ident(entity.table);
+        self.w.push(" WHERE ");
         if pk.len() > 1 {
-            self.out.push('(');
+            self.w.push("(");
         }
         for (i, &k) in pk.iter().enumerate() {
             if i > 0 {
-                self.out.push_str(", ");
+                self.w.push(", ");
             }
-            quote(&mut self.out, entity.columns[k].name);
+            self.w.ident(entity.columns[k].name);
         }
         if pk.len() > 1 {
-            self.out.push(')');
+            self.w.push(")");
         }
-        self.out.push_str(" IN (SELECT ");
+        self.w.push(" IN (SELECT ");
         for (i, &k) in pk.iter().enumerate() {
             if i > 0 {
-                self.out.push_str(", ");
+                self.w.push(", ");
             }
             self.column(target, k as u16);
         }
@@ -435,12 +390,12 @@ impl Renderer<'_> {
             self.order_by(key, false);
             self.limit_offset(key);
         }
-        self.out.push_str(") RETURNING ");
+        self.w.push(") RETURNING ");
         for (i, &k) in pk.iter().enumerate() {
             if i > 0 {
-                self.out.push_str(", ");
+                self.w.push(", ");
             }
-            quote(&mut self.out, entity.columns[k].name);
+            self.w.ident(entity.columns[k].name);
         }
     }
 
@@ -464,43 +419,45 @@ impl Renderer<'_> {
                 > 1
         };
         if !repeats {
-            self.out.push_str("COUNT(*)");
+            self.w.push("COUNT(*)");
             return;
         }
         let entity = plan.sources[s as usize].entity;
         let pk = entity.primary_key;
-        self.out.push_str("COUNT(DISTINCT ");
+        self.w.push("COUNT(DISTINCT ");
         if pk.len() == 1 {
             self.column(s, pk[0] as u16);
         } else {
             // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text.
             for (i, &k) in pk.iter().enumerate() {
                 if i > 0 {
-                    self.out.push_str(" || '\u{1f}' || ");
+                    self.w.push(" || '\u{1f}' || ");
                 }
-                self.out.push_str("CAST(");
+                self.w.push("CAST(");
                 self.column(s, k as u16);
-                self.out.push_str(" AS TEXT)");
+                self.w.push(" AS TEXT)");
             }
         }
-        self.out.push(')');
+        self.w.push(")");
     }
 
     /// Renders a node on its own (for dialect pieces that place it themselves).
     fn sub(&mut self, n: &Node) -> String {
-        let outer = std::mem::take(&mut self.out);
+        let outer = self.w.swap_text(String::new());
         self.node(n);
-        std::mem::replace(&mut self.out, outer)
+        self.w.swap_text(outer)
     }
 
     fn node(&mut self, n: &Node) {
         match n {
             Node::Column { source, column } => self.column(*source, *column),
-            Node::Param(i) | Node::ParamF32(i) => self.d.placeholder(&mut self.out, *i),
+            Node::Param(i) | Node::ParamF32(i) => {
+                self.w.bind_param(*i);
+            }
             Node::Binary(op, a, b) => {
-                self.out.push('(');
+                self.w.push("(");
                 self.node(a);
-                self.out.push_str(match op {
+                self.w.push(match op {
                     BinOp::Eq => " = ",
                     BinOp::Ne => " <> ",
                     BinOp::Lt => " < ",
@@ -517,29 +474,29 @@ impl Renderer<'_> {
                 });
                 if matches!(op, BinOp::Div | BinOp::Rem) {
                     let (open, close) = self.d.divisor();
-                    self.out.push_str(open);
+                    self.w.push(open);
                     self.node(b);
-                    self.out.push_str(close);
+                    self.w.push(close);
                 } else {
                     self.node(b);
                 }
-                self.out.push(')');
+                self.w.push(")");
             }
             Node::Not(a) => {
                 // Parenthesised: `(NOT a) < b`, not `NOT (a < b)`.
-                self.out.push_str("(NOT ");
+                self.w.push("(NOT ");
                 self.node(a);
-                self.out.push(')');
+                self.w.push(")");
             }
             Node::Neg(a) => {
-                self.out.push_str("(-");
+                self.w.push("(-");
                 self.node(a);
-                self.out.push(')');
+                self.w.push(")");
             }
             Node::IsNull(a, negated) => {
-                self.out.push('(');
+                self.w.push("(");
                 self.node(a);
-                self.out.push_str(if *negated {
+                self.w.push(if *negated {
                     " IS NOT NULL)"
                 } else {
                     " IS NULL)"
@@ -551,24 +508,24 @@ impl Renderer<'_> {
                 // do, unknown for a NULL attribute, so that a NULL attribute satisfies
                 // neither `x == Some(v)`, `x != Some(v)` nor their negations.
                 // (The comparison comes first: PostgreSQL types the parameter from it.)
-                self.out.push_str("(CASE WHEN ");
+                self.w.push("(CASE WHEN ");
                 self.node(a);
-                self.out.push_str(if *negated { " <> " } else { " = " });
+                self.w.push(if *negated { " <> " } else { " = " });
                 self.node(b);
-                self.out.push_str(" THEN TRUE WHEN ");
+                self.w.push(" THEN TRUE WHEN ");
                 self.node(b);
-                self.out.push_str(" IS NULL THEN ");
+                self.w.push(" IS NULL THEN ");
                 self.node(a);
-                self.out
-                    .push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
-                self.out.push_str(" WHEN ");
+                self.w
+                    .push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+                self.w.push(" WHEN ");
                 self.node(a);
-                self.out.push_str(" IS NULL THEN NULL ELSE FALSE END)");
+                self.w.push(" IS NULL THEN NULL ELSE FALSE END)");
             }
             Node::Text(test, a, b) => {
                 let a = self.sub(a);
                 let b = self.sub(b);
-                self.d.text_test(&mut self.out, *test, &a, &b);
+                self.d.text_test(self.w.text(), *test, &a, &b);
             }
             Node::TextFn(f, a) => {
                 let (open, close) = match f {
@@ -577,35 +534,35 @@ impl Renderer<'_> {
                     TextFn::Trim => ("trim(", ")"),
                     TextFn::Len => self.d.byte_length(),
                 };
-                self.out.push_str(open);
+                self.w.push(open);
                 self.node(a);
-                self.out.push_str(close);
+                self.w.push(close);
             }
             Node::InList(a, p, nullable_items) => {
                 // A NULL attribute is in the list only when the list holds `None`; otherwise
                 // the test is unknown (negated or not, it keeps no row), also for an empty
                 // list (`NULL IN ()` would be false, and its negation true). A `None` in the
                 // list never makes the test unknown for other values.
-                self.out.push_str("(CASE WHEN ");
+                self.w.push("(CASE WHEN ");
                 self.node(a);
-                self.out.push_str(" IS NOT NULL THEN ");
+                self.w.push(" IS NOT NULL THEN ");
                 if *nullable_items {
-                    self.out.push_str("COALESCE(");
+                    self.w.push("COALESCE(");
                     self.node(a);
-                    self.d.in_list(&mut self.out, *p);
-                    self.out.push_str(", FALSE) WHEN ");
-                    self.d.list_has_null(&mut self.out, *p);
-                    self.out.push_str(" THEN TRUE END)");
+                    self.d.in_list(&mut self.w, *p);
+                    self.w.push(", FALSE) WHEN ");
+                    self.d.list_has_null(&mut self.w, *p);
+                    self.w.push(" THEN TRUE END)");
                 } else {
                     self.node(a);
-                    self.d.in_list(&mut self.out, *p);
-                    self.out.push_str(" END)");
+                    self.d.in_list(&mut self.w, *p);
+                    self.w.push(" END)");
                 }
             }
             Node::Agg(f, arg, ty) => {
                 let (open, close) = self.d.aggregate_cast(*f, *ty);
-                self.out.push_str(open);
-                self.out.push_str(match f {
+                self.w.push(open);
+                self.w.push(match f {
                     AggFn::Count => "COUNT(",
                     AggFn::Sum => "SUM(",
                     AggFn::Avg => "AVG(",
@@ -614,38 +571,40 @@ impl Renderer<'_> {
                 });
                 match arg {
                     Some(a) => self.node(a),
-                    None => self.out.push('*'),
+                    None => {
+                        self.w.push("*");
+                    }
                 }
-                self.out.push(')');
-                self.out.push_str(close);
+                self.w.push(")");
+                self.w.push(close);
             }
             Node::SubAgg(scope, f, arg, ty) => {
-                self.out.push_str("(SELECT ");
+                self.w.push("(SELECT ");
                 match (f, arg.as_deref()) {
                     (AggFn::Count, Some(Node::CountEntity(s))) => self.count_objects(*s, *scope),
                     _ => self.node(&Node::Agg(*f, arg.clone(), *ty)),
                 }
                 self.scope_body(*scope, &[]);
-                self.out.push(')');
+                self.w.push(")");
             }
             Node::Exists(scope, _anchor, negated) => {
-                self.out.push_str(if *negated {
+                self.w.push(if *negated {
                     "(NOT EXISTS (SELECT 1"
                 } else {
                     "(EXISTS (SELECT 1"
                 });
                 self.scope_body(*scope, &[]);
-                self.out.push_str("))");
+                self.w.push("))");
             }
             Node::InSub(value, scope, projected) => {
                 // NULLs of the sub-query never make a membership test unknown.
-                self.out.push('(');
+                self.w.push("(");
                 self.node(value);
-                self.out.push_str(" IN (SELECT ");
+                self.w.push(" IN (SELECT ");
                 self.node(projected);
                 let not_null = Node::IsNull(projected.clone(), true);
                 self.scope_body(*scope, &[&not_null]);
-                self.out.push_str("))");
+                self.w.push("))");
             }
             Node::CountEntity(s) => self.count_objects(*s, 0),
         }
@@ -657,9 +616,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quote_doubles_inner_quotes() {
-        let mut s = String::new();
-        quote(&mut s, "we\"ird");
-        assert_eq!(s, "\"we\"\"ird\"");
+    fn identifiers_double_inner_quotes() {
+        let mut w = SqlWriter::new(Dialect::Sqlite);
+        w.ident("we\"ird");
+        assert_eq!(w.finish(), "\"we\"\"ird\"");
+    }
+
+    #[test]
+    fn binds_are_numbered_for_you() {
+        let mut w = SqlWriter::new(Dialect::Postgres);
+        w.bind()
+            .push(", ")
+            .bind()
+            .push(", ")
+            .bind_param(5)
+            .push(", ")
+            .bind();
+        assert_eq!(w.finish(), "$1, $2, $6, $7");
     }
 }

@@ -1,38 +1,37 @@
 //! Statements about one object of an entity: load by key, load many by key, insert, update
 //! and delete (with the optimistic check of the columns read).
 
-use super::{column_ref, quote, Dialect};
+use super::{Dialect, SqlWriter};
 use crate::entity::EntityMeta;
 
 /// `SELECT <every column> FROM table`.
-fn select_all(meta: &'static EntityMeta) -> String {
-    let mut sql = String::from("SELECT ");
+fn select_all(meta: &'static EntityMeta, d: Dialect) -> SqlWriter {
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT ");
     for i in 0..meta.columns.len() {
         if i > 0 {
-            sql.push_str(", ");
+            w.push(", ");
         }
-        column_ref(&mut sql, meta, meta.table, i);
+        w.entity_column(meta, meta.table, i);
     }
-    sql.push_str(" FROM ");
-    quote(&mut sql, meta.table);
-    sql
+    w.push(" FROM ").ident(meta.table);
+    w
 }
 
 /// `SELECT .. WHERE k1 = $1 AND k2 = $2`: one object by its key.
 pub(crate) fn get(meta: &'static EntityMeta, d: Dialect) -> String {
-    let mut sql = select_all(meta);
-    key_where(&mut sql, d, meta, &[], 0);
-    sql
+    let mut w = select_all(meta, d);
+    key_where(&mut w, meta, &[]);
+    w.finish()
 }
 
 /// `SELECT .. WHERE k IN (list $1)`: the objects of a list of (single-column) keys.
 pub(crate) fn by_keys(meta: &'static EntityMeta, d: Dialect) -> String {
-    let mut sql = select_all(meta);
-    sql.push_str(" WHERE ");
+    let mut w = select_all(meta, d);
     let key = meta.primary_key.first().copied().unwrap_or(0);
-    quote(&mut sql, meta.columns[key].name);
-    d.syntax().in_list(&mut sql, 0);
-    sql
+    w.push(" WHERE ").ident(meta.columns[key].name);
+    w.syntax().in_list(&mut w, 0);
+    w.finish()
 }
 
 /// `INSERT INTO t (columns) VALUES ($1, ..) [RETURNING auto]` (or `DEFAULT VALUES`).
@@ -42,33 +41,26 @@ pub(crate) fn insert(
     columns: &[usize],
     auto: Option<usize>,
 ) -> String {
-    let syntax = d.syntax();
-    let mut sql = String::from("INSERT INTO ");
-    quote(&mut sql, meta.table);
+    let mut w = SqlWriter::new(d);
+    w.push("INSERT INTO ").ident(meta.table);
     if columns.is_empty() {
-        sql.push_str(" DEFAULT VALUES");
+        w.push(" DEFAULT VALUES");
     } else {
-        sql.push_str(" (");
-        for (n, &i) in columns.iter().enumerate() {
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            quote(&mut sql, meta.columns[i].name);
-        }
-        sql.push_str(") VALUES (");
+        w.push(" (")
+            .idents(columns.iter().map(|&i| meta.columns[i].name))
+            .push(") VALUES (");
         for n in 0..columns.len() {
             if n > 0 {
-                sql.push_str(", ");
+                w.push(", ");
             }
-            syntax.placeholder(&mut sql, n);
+            w.bind();
         }
-        sql.push(')');
+        w.push(")");
     }
-    if let (Some(a), true) = (auto, syntax.returning_auto()) {
-        sql.push_str(" RETURNING ");
-        quote(&mut sql, meta.columns[a].name);
+    if let (Some(a), true) = (auto, w.syntax().returning_auto()) {
+        w.push(" RETURNING ").ident(meta.columns[a].name);
     }
-    sql
+    w.finish()
 }
 
 /// `UPDATE t SET c = $1, .. WHERE key = .. AND checked IS ..`: the changed columns, then
@@ -79,49 +71,37 @@ pub(crate) fn update(
     changed: &[usize],
     checked: &[usize],
 ) -> String {
-    let mut sql = String::from("UPDATE ");
-    quote(&mut sql, meta.table);
-    sql.push_str(" SET ");
+    let mut w = SqlWriter::new(d);
+    w.push("UPDATE ").ident(meta.table).push(" SET ");
     for (n, &i) in changed.iter().enumerate() {
         if n > 0 {
-            sql.push_str(", ");
+            w.push(", ");
         }
-        quote(&mut sql, meta.columns[i].name);
-        sql.push_str(" = ");
-        d.syntax().placeholder(&mut sql, n);
+        w.ident(meta.columns[i].name).push(" = ").bind();
     }
-    key_where(&mut sql, d, meta, checked, changed.len());
-    sql
+    key_where(&mut w, meta, checked);
+    w.finish()
 }
 
 /// `DELETE FROM t WHERE key = .. AND checked IS ..`.
 pub(crate) fn delete(meta: &'static EntityMeta, d: Dialect, checked: &[usize]) -> String {
-    let mut sql = String::from("DELETE FROM ");
-    quote(&mut sql, meta.table);
-    key_where(&mut sql, d, meta, checked, 0);
-    sql
+    let mut w = SqlWriter::new(d);
+    w.push("DELETE FROM ").ident(meta.table);
+    key_where(&mut w, meta, checked);
+    w.finish()
 }
 
-/// ` WHERE "key" = ?n .. AND "checked" IS ?m ..`, placeholders numbered from `first`.
-fn key_where(sql: &mut String, d: Dialect, meta: &EntityMeta, checked: &[usize], first: usize) {
-    let syntax = d.syntax();
-    let mut n = first;
-    sql.push_str(" WHERE ");
+/// ` WHERE "key" = ? .. AND "checked" IS ? ..`.
+fn key_where(w: &mut SqlWriter, meta: &EntityMeta, checked: &[usize]) {
+    w.push(" WHERE ");
     for (i, &k) in meta.primary_key.iter().enumerate() {
         if i > 0 {
-            sql.push_str(" AND ");
+            w.push(" AND ");
         }
-        quote(sql, meta.columns[k].name);
-        sql.push_str(" = ");
-        syntax.placeholder(sql, n);
-        n += 1;
+        w.ident(meta.columns[k].name).push(" = ").bind();
     }
-    let (is, _) = syntax.null_safe_eq();
+    let (is, _) = w.syntax().null_safe_eq();
     for &c in checked {
-        sql.push_str(" AND ");
-        quote(sql, meta.columns[c].name);
-        sql.push_str(is);
-        syntax.placeholder(sql, n);
-        n += 1;
+        w.push(" AND ").ident(meta.columns[c].name).push(is).bind();
     }
 }

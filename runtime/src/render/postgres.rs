@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::SqlDialect;
+use super::{SqlDialect, SqlWriter};
 use crate::plan::{AggFn, TextTest};
 use crate::types::ColumnType;
 
@@ -48,12 +48,14 @@ impl SqlDialect for Postgres {
         ("", "")
     }
 
-    fn in_list(&self, out: &mut String, param: usize) {
-        let _ = write!(out, " = ANY(${})", param + 1);
+    fn in_list(&self, w: &mut SqlWriter, param: usize) {
+        w.push(" = ANY(").bind_param(param).push(")");
     }
 
-    fn list_has_null(&self, out: &mut String, param: usize) {
-        let _ = write!(out, "array_position(${}, NULL) IS NOT NULL", param + 1);
+    fn list_has_null(&self, w: &mut SqlWriter, param: usize) {
+        w.push("array_position(")
+            .bind_param(param)
+            .push(", NULL) IS NOT NULL");
     }
 
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str {

@@ -2,7 +2,7 @@
 //! membership, link, unlink) and what deleting the object does to the rows that refer to it
 //! (cascade, `SET NULL`, unlinking). The owner's key is always parameter 1.
 
-use super::{column_ref, quote, Dialect};
+use super::{Dialect, SqlWriter};
 use crate::entity::EntityMeta;
 use crate::pairing::LinkTable;
 
@@ -19,148 +19,142 @@ fn key_column(meta: &EntityMeta) -> &'static str {
 }
 
 /// ` FROM member WHERE <belongs to the owner ($1)>`.
-fn from_members(d: Dialect, member: &'static EntityMeta, how: &Membership, sql: &mut String) {
-    let syntax = d.syntax();
-    sql.push_str(" FROM ");
-    quote(sql, member.table);
-    sql.push_str(" WHERE ");
+fn from_members(w: &mut SqlWriter, member: &'static EntityMeta, how: &Membership) {
+    w.push(" FROM ").ident(member.table).push(" WHERE ");
     match how {
         Membership::Reference(column) => {
-            quote(sql, member.columns[*column].name);
-            sql.push_str(" = ");
-            syntax.placeholder(sql, 0);
+            w.ident(member.columns[*column].name).push(" = ").bind();
         }
         Membership::Link(link) => {
-            quote(sql, key_column(member));
-            sql.push_str(" IN (SELECT ");
-            quote(sql, &link.member_column);
-            sql.push_str(" FROM ");
-            quote(sql, &link.table);
-            sql.push_str(" WHERE ");
-            quote(sql, &link.owner_column);
-            sql.push_str(" = ");
-            syntax.placeholder(sql, 0);
-            sql.push(')');
+            w.ident(key_column(member))
+                .push(" IN (SELECT ")
+                .ident(&link.member_column)
+                .push(" FROM ")
+                .ident(&link.table)
+                .push(" WHERE ")
+                .ident(&link.owner_column)
+                .push(" = ")
+                .bind()
+                .push(")");
         }
     }
 }
 
 /// The members, in key order.
 pub(crate) fn members(d: Dialect, member: &'static EntityMeta, how: &Membership) -> String {
-    let mut sql = String::from("SELECT ");
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT ");
     for i in 0..member.columns.len() {
         if i > 0 {
-            sql.push_str(", ");
+            w.push(", ");
         }
-        column_ref(&mut sql, member, member.table, i);
+        w.entity_column(member, member.table, i);
     }
-    from_members(d, member, how, &mut sql);
-    sql.push_str(" ORDER BY ");
-    quote(&mut sql, key_column(member));
-    sql
+    from_members(&mut w, member, how);
+    w.push(" ORDER BY ").ident(key_column(member));
+    w.finish()
+}
+
+fn count_writer(d: Dialect, member: &'static EntityMeta, how: &Membership) -> SqlWriter {
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT COUNT(*)");
+    from_members(&mut w, member, how);
+    w
 }
 
 /// How many members there are.
 pub(crate) fn count_members(d: Dialect, member: &'static EntityMeta, how: &Membership) -> String {
-    let mut sql = String::from("SELECT COUNT(*)");
-    from_members(d, member, how, &mut sql);
-    sql
+    count_writer(d, member, how).finish()
 }
 
 /// Whether the member with key `$2` belongs (a count, 0 or 1).
 pub(crate) fn has_member(d: Dialect, member: &'static EntityMeta, how: &Membership) -> String {
-    let mut sql = count_members(d, member, how);
-    sql.push_str(" AND ");
-    quote(&mut sql, key_column(member));
-    sql.push_str(" = ");
-    d.syntax().placeholder(&mut sql, 1);
-    sql
+    let mut w = count_writer(d, member, how);
+    w.push(" AND ").ident(key_column(member)).push(" = ").bind();
+    w.finish()
 }
 
 /// Links owner `$1` and member `$2` (nothing when they are linked already).
 pub(crate) fn link(d: Dialect, link: &LinkTable) -> String {
-    let syntax = d.syntax();
-    let (prefix, suffix) = syntax.insert_ignore();
-    let mut sql = String::from(prefix);
-    quote(&mut sql, &link.table);
-    sql.push_str(" (");
-    quote(&mut sql, &link.owner_column);
-    sql.push_str(", ");
-    quote(&mut sql, &link.member_column);
-    sql.push_str(") VALUES (");
-    syntax.placeholder(&mut sql, 0);
-    sql.push_str(", ");
-    syntax.placeholder(&mut sql, 1);
-    sql.push(')');
-    sql.push_str(suffix);
-    sql
+    let mut w = SqlWriter::new(d);
+    let (prefix, suffix) = w.syntax().insert_ignore();
+    w.push(prefix)
+        .ident(&link.table)
+        .push(" (")
+        .idents([link.owner_column.as_str(), link.member_column.as_str()])
+        .push(") VALUES (")
+        .bind()
+        .push(", ")
+        .bind()
+        .push(")")
+        .push(suffix);
+    w.finish()
+}
+
+fn unlink_writer(d: Dialect, link: &LinkTable) -> SqlWriter {
+    let mut w = SqlWriter::new(d);
+    w.push("DELETE FROM ")
+        .ident(&link.table)
+        .push(" WHERE ")
+        .ident(&link.owner_column)
+        .push(" = ")
+        .bind();
+    w
 }
 
 /// Unlinks owner `$1` and member `$2`.
 pub(crate) fn unlink(d: Dialect, link: &LinkTable) -> String {
-    let mut sql = unlink_all(d, link);
-    sql.push_str(" AND ");
-    quote(&mut sql, &link.member_column);
-    sql.push_str(" = ");
-    d.syntax().placeholder(&mut sql, 1);
-    sql
+    let mut w = unlink_writer(d, link);
+    w.push(" AND ")
+        .ident(&link.member_column)
+        .push(" = ")
+        .bind();
+    w.finish()
 }
 
 /// Unlinks owner `$1` from every member.
 pub(crate) fn unlink_all(d: Dialect, link: &LinkTable) -> String {
-    let mut sql = String::from("DELETE FROM ");
-    quote(&mut sql, &link.table);
-    sql.push_str(" WHERE ");
-    quote(&mut sql, &link.owner_column);
-    sql.push_str(" = ");
-    d.syntax().placeholder(&mut sql, 0);
-    sql
+    unlink_writer(d, link).finish()
 }
 
 /// The keys (every key column) of the rows of `member` whose column `fk` refers to `$1`.
 pub(crate) fn referring_keys(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
-    let mut sql = String::from("SELECT ");
-    for (i, &k) in member.primary_key.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        quote(&mut sql, member.columns[k].name);
-    }
-    sql.push_str(" FROM ");
-    quote(&mut sql, member.table);
-    sql.push_str(" WHERE ");
-    quote(&mut sql, member.columns[fk].name);
-    sql.push_str(" = ");
-    d.syntax().placeholder(&mut sql, 0);
-    sql
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT ")
+        .idents(member.primary_key.iter().map(|&k| member.columns[k].name))
+        .push(" FROM ")
+        .ident(member.table)
+        .push(" WHERE ")
+        .ident(member.columns[fk].name)
+        .push(" = ")
+        .bind();
+    w.finish()
 }
 
 /// Deletes the row of `member` with key `$1, $2, ..` (every key column).
 pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
-    let mut sql = String::from("DELETE FROM ");
-    quote(&mut sql, member.table);
-    sql.push_str(" WHERE ");
+    let mut w = SqlWriter::new(d);
+    w.push("DELETE FROM ").ident(member.table).push(" WHERE ");
     for (i, &k) in member.primary_key.iter().enumerate() {
         if i > 0 {
-            sql.push_str(" AND ");
+            w.push(" AND ");
         }
-        quote(&mut sql, member.columns[k].name);
-        sql.push_str(" = ");
-        d.syntax().placeholder(&mut sql, i);
+        w.ident(member.columns[k].name).push(" = ").bind();
     }
-    sql
+    w.finish()
 }
 
 /// Sets column `fk` of the rows of `member` that refer to `$1` to NULL.
 pub(crate) fn set_null(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
     let name = member.columns[fk].name;
-    let mut sql = String::from("UPDATE ");
-    quote(&mut sql, member.table);
-    sql.push_str(" SET ");
-    quote(&mut sql, name);
-    sql.push_str(" = NULL WHERE ");
-    quote(&mut sql, name);
-    sql.push_str(" = ");
-    d.syntax().placeholder(&mut sql, 0);
-    sql
+    let mut w = SqlWriter::new(d);
+    w.push("UPDATE ")
+        .ident(member.table)
+        .push(" SET ")
+        .ident(name)
+        .push(" = NULL WHERE ")
+        .ident(name)
+        .push(" = ")
+        .bind();
+    w.finish()
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::SqlDialect;
+use super::{SqlDialect, SqlWriter};
 use crate::plan::{AggFn, TextTest};
 use crate::types::ColumnType;
 
@@ -52,16 +52,14 @@ impl SqlDialect for Sqlite {
         ("colt_nonzero(", ")")
     }
 
-    fn in_list(&self, out: &mut String, param: usize) {
-        let _ = write!(out, " IN rarray(?{})", param + 1);
+    fn in_list(&self, w: &mut SqlWriter, param: usize) {
+        w.push(" IN rarray(").bind_param(param).push(")");
     }
 
-    fn list_has_null(&self, out: &mut String, param: usize) {
-        let _ = write!(
-            out,
-            "EXISTS (SELECT 1 FROM rarray(?{}) WHERE value IS NULL)",
-            param + 1
-        );
+    fn list_has_null(&self, w: &mut SqlWriter, param: usize) {
+        w.push("EXISTS (SELECT 1 FROM rarray(")
+            .bind_param(param)
+            .push(") WHERE value IS NULL)");
     }
 
     fn column_type(&self, ty: ColumnType, _auto: bool) -> &'static str {
