@@ -189,7 +189,8 @@ impl Database {
                     // A join table holds one column per side: a key of several columns
                     // would be cut to its first (and name rows of other objects).
                     Ok(crate::pairing::Partner::Set { .. })
-                        if e.primary_key.len() != 1 || target.primary_key.len() != 1 =>
+                        if rel.kind == crate::pairing::RelKind::Set
+                            && (e.primary_key.len() != 1 || target.primary_key.len() != 1) =>
                     {
                         problems.push(format!(
                             "`{}.{}` is a many-to-many between `{}` and `{}`, and one of them has a primary key of several columns: many-to-many with composite keys is not supported yet",
