@@ -1,19 +1,19 @@
 //! The runtime of Colt: plans, SQL rendering, backends, transactions and the identity map.
 //!
-//! Users depend on the `colt` facade crate, which re-exports this crate and the macros. The map:
+//! Users depend on the `colt` facade crate, which re-exports this crate and the macros. The
+//! map, in layers: each module imports only from the layers above it (rendering and plans
+//! never reach transactions, objects or the database).
 //!
-//! | module | holds |
-//! |---|---|
-//! | [`error`] | [`Error`], [`ConstraintKind`] |
-//! | [`value`], [`types`] | values crossing to the database; the column types and the traits that type-check queries |
-//! | [`entity`] | what `#[derive(Entity)]` implements: [`Entity`], [`EntityMeta`] |
-//! | [`plan`] | the relational plan a `select!` call site compiles to |
-//! | `render` | SQL text per dialect ([`Dialect`]) |
-//! | `backend` | connections (SQLite through rusqlite) |
-//! | [`database`], [`transaction`] | [`Database`], [`Transaction`] |
-//! | [`obj`], `identity_map` | [`Obj`], one per row per transaction |
-//! | [`query`] | [`Query`] and its terminal operations |
-//! | [`expr`], [`site`] | what the macro's generated code calls, through [`__private`] |
+//! | layer | modules | holds |
+//! |---|---|---|
+//! | schema | [`error`], [`value`], [`types`], [`entity`], `pairing` | [`Error`]; values crossing to the database; column types and the traits that type-check queries; what `#[derive(Entity)]` implements ([`Entity`], [`EntityMeta`]); how the two sides of a relationship pair up |
+//! | plans | `plan` (`node`, `scopes`, `check`, `elide`) | the relational plan a `select!` call site compiles to, and its checks |
+//! | SQL | `render` (`writer`, `object`, `relation`, `ddl`, `control`, one file per dialect) | every statement's text, written through one writer ([`Dialect`]) |
+//! | building | `expr`, `navigate`, `site`, `fallback` | what the macro's generated code calls, through [`__private`] |
+//! | backends | `backend` | connections; they execute, they write no SQL |
+//! | objects | [`obj`] (`arena`, `accessor`, `pending`) | [`Obj`], one per row per transaction; the invariants of every `unsafe` |
+//! | session | [`transaction`], `flush`, `cascade`, `identity_map`, [`query`], `query_cache`, [`collection`] | [`Transaction`], writes and their checks, the identity map, [`Query`] and its terminal operations |
+//! | database | [`database`] | [`Database`]: the pool, binding and checking the schema |
 #![warn(missing_docs)]
 
 mod backend;
@@ -22,6 +22,7 @@ pub mod collection;
 pub mod database;
 pub mod entity;
 pub mod error;
+#[doc(hidden)]
 pub mod expr;
 mod fallback;
 mod flush;
@@ -29,11 +30,13 @@ mod identity_map;
 mod navigate;
 pub mod obj;
 mod pairing;
+#[doc(hidden)]
 pub mod plan;
 pub mod query;
 mod query_cache;
 pub mod relation;
 mod render;
+#[doc(hidden)]
 pub mod site;
 mod statement_cache;
 pub mod transaction;
