@@ -22,7 +22,6 @@ pub mod collection;
 pub mod database;
 pub mod entity;
 pub mod error;
-#[doc(hidden)]
 pub mod expr;
 mod fallback;
 mod flush;
@@ -30,13 +29,11 @@ mod identity_map;
 mod navigate;
 pub mod obj;
 mod pairing;
-#[doc(hidden)]
 pub mod plan;
 pub mod query;
 mod query_cache;
 pub mod relation;
 mod render;
-#[doc(hidden)]
 pub mod site;
 mod statement_cache;
 pub mod transaction;
