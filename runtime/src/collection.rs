@@ -61,10 +61,10 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 let field = M::meta().relations.get(relation).map_or("", |r| r.field);
                 Ok(Membership::Link(link_table(owner, rel, field)))
             }
-            Partner::OneToOne { .. } => Err(Error::NotACollection {
-                entity: owner.name,
-                field: rel.field,
-            }),
+            Partner::OneToOne { .. } => Err(Error::SchemaMismatch(format!(
+                "`{}.{}` is a reference, not a collection",
+                owner.name, rel.field
+            ))),
         }
     }
 

@@ -53,6 +53,8 @@ struct Pool {
     idle: Vec<Conn>,
     open: usize,
     max: usize,
+    /// How long `begin` waits for a free connection.
+    acquire_timeout: Duration,
     /// Threads waiting for a connection (notified only when there are any: a notification
     /// is a system call).
     waiting: usize,
@@ -74,16 +76,17 @@ impl DbInner {
                 });
             }
             pool.waiting += 1;
+            let wait = pool.acquire_timeout;
             let (next, timeout) = self
                 .available
-                .wait_timeout(pool, ACQUIRE_TIMEOUT)
+                .wait_timeout(pool, wait)
                 .unwrap_or_else(|e| e.into_inner());
             pool = next;
             pool.waiting -= 1;
             if timeout.timed_out() && pool.idle.is_empty() {
                 return Err(Error::PoolTimeout {
                     url: self.url.clone(),
-                    waited_secs: ACQUIRE_TIMEOUT.as_secs(),
+                    waited_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                     size: pool.max,
                 });
             }
@@ -128,12 +131,30 @@ impl Database {
                     idle: vec![first],
                     open: 1,
                     max,
+                    acquire_timeout: ACQUIRE_TIMEOUT,
                     waiting: 0,
                 }),
                 available: Condvar::new(),
                 schema: RwLock::new(Schema::default()),
             }),
         })
+    }
+
+    /// How long beginning a transaction waits for a free connection when every one is in
+    /// use (30 s unless set), before [`Error::PoolTimeout`].
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # fn main() -> Result<()> {
+    /// let db = Database::open("sqlite::memory:")?;
+    /// db.set_acquire_timeout(std::time::Duration::from_millis(50));
+    /// let busy = db.begin()?; // an in-memory database has one connection
+    /// assert!(matches!(db.begin(), Err(Error::PoolTimeout { .. })));
+    /// # drop(busy); Ok(()) }
+    /// ```
+    pub fn set_acquire_timeout(&self, timeout: Duration) {
+        let mut pool = self.inner.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.acquire_timeout = timeout;
     }
 
     /// The SQL dialect of this database.

@@ -155,14 +155,6 @@ pub enum Error {
         /// The owner entity.
         owner: &'static str,
     },
-    /// A relationship used as a collection is not one (the reverse side of a one-to-one).
-    #[error("`{entity}.{field}` is a reference, not a collection")]
-    NotACollection {
-        /// The owner entity.
-        entity: &'static str,
-        /// The field.
-        field: &'static str,
-    },
     /// `cascade_delete` chains deeper than Colt follows (64 levels: a cycle of cascades).
     #[error("cascade_delete from `{entity}` goes more than 64 levels deep")]
     CascadeTooDeep {
@@ -178,12 +170,12 @@ pub enum Error {
         given: usize,
     },
     /// No pooled connection became free in time: every one is held by an open transaction.
-    #[error("no free connection to `{url}` after {waited_secs}s: all {size} are in use by open transactions{}", if *size == 1 { " (an in-memory SQLite database has one; finish the open transaction first)" } else { "" })]
+    #[error("no free connection to `{url}` after {waited_ms} ms: all {size} are in use by open transactions{}", if *size == 1 { " (an in-memory SQLite database has one; finish the open transaction first)" } else { "" })]
     PoolTimeout {
-        /// The database (its password masked).
+        /// The database, as given to `Database::open`.
         url: String,
-        /// How long the request waited, in seconds.
-        waited_secs: u64,
+        /// How long the request waited, in milliseconds.
+        waited_ms: u64,
         /// The pool's size.
         size: usize,
     },

@@ -91,24 +91,36 @@ impl PgConn {
             .unwrap_or(false)
     }
 
-    fn statement(&self, sql: &str) -> Result<Statement> {
+    /// The prepared statement for `sql` (kept per connection), checked to take `given`
+    /// parameters.
+    fn statement(&self, sql: &str, given: usize) -> Result<Statement> {
         self.statements.set(self.statements.get() + 1);
-        if let Some(s) = self.prepared.borrow_mut().get(sql) {
-            return Ok(s.clone());
+        let cached = self.prepared.borrow_mut().get(sql).cloned();
+        let stmt = match cached {
+            Some(s) => s,
+            None => {
+                let stmt = self
+                    .client
+                    .borrow_mut()
+                    .prepare(sql)
+                    .map_err(|e| map_error(e, None))?;
+                self.prepared
+                    .borrow_mut()
+                    .put(sql.to_string(), stmt.clone());
+                stmt
+            }
+        };
+        if stmt.params().len() != given {
+            return Err(Error::ParameterCount {
+                expected: stmt.params().len(),
+                given,
+            });
         }
-        let stmt = self
-            .client
-            .borrow_mut()
-            .prepare(sql)
-            .map_err(|e| map_error(e, None))?;
-        self.prepared
-            .borrow_mut()
-            .put(sql.to_string(), stmt.clone());
         Ok(stmt)
     }
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, params.len())?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
@@ -151,7 +163,7 @@ impl PgConn {
     where
         F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
-        let stmt = self.statement(sql)?;
+        let stmt = self.statement(sql, params.len())?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();

@@ -1,0 +1,159 @@
+//! Every misuse the types cannot rule out has an error variant of its own (issue 11: no more
+//! `Error::Usage(String)`), on both backends, and leaves the data as it was.
+
+mod common;
+
+use colt::prelude::*;
+use colt::Error;
+use common::{each_backend, Product};
+
+fn dune(tx: &Transaction) -> colt::Result<Obj<Product>> {
+    select!(p for p in Product if p.name == "Dune").one(tx)
+}
+
+#[test]
+fn changing_an_object_while_a_get_borrow_is_alive() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let d = dune(tx)?;
+            let held = d.get();
+            let r = d.set(|p| p.price = 1);
+            assert!(
+                matches!(r, Err(Error::ObjectBorrowed { entity: "Product" })),
+                "{r:?}"
+            );
+            assert_eq!(held.price, 1200);
+            drop(held);
+            d.set(|p| p.price = 1)?;
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn changing_a_stored_primary_key() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let d = dune(tx)?;
+            let key = d.id();
+            let r = d.set(|p| p.id = 999);
+            assert!(
+                matches!(r, Err(Error::KeyChanged { entity: "Product" })),
+                "{r:?}"
+            );
+            assert_eq!(d.id(), key);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn raw_sql_with_the_wrong_number_of_parameters() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let sql = if backend.is_postgres() {
+                "UPDATE product SET price = $1 WHERE name = $2"
+            } else {
+                "UPDATE product SET price = ?1 WHERE name = ?2"
+            };
+            let r = tx.execute_sql(sql, &[&1]);
+            assert!(
+                matches!(
+                    r,
+                    Err(Error::ParameterCount {
+                        expected: 2,
+                        given: 1
+                    })
+                ),
+                "{r:?}"
+            );
+            Ok(())
+        })
+        .or_else(|e| match e {
+            // PostgreSQL: the failed statement ends the transaction (issue 12).
+            Error::TransactionClosed => Ok(()),
+            other => Err(other),
+        })?;
+        db.transaction(|tx| {
+            assert_eq!(dune(tx)?.price(), 1200);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn no_free_connection_in_time() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = if backend.is_postgres() {
+            // One connection is enough to show it: hold every one the pool has.
+            Database::open(&backend.fresh_url())?
+        } else {
+            Database::open("sqlite::memory:")?
+        };
+        db.set_acquire_timeout(std::time::Duration::from_millis(100));
+        let mut held = Vec::new();
+        let err = loop {
+            match db.begin() {
+                Ok(tx) => held.push(tx),
+                Err(e) => break e,
+            }
+            assert!(held.len() <= 64, "the pool never ran out");
+        };
+        match err {
+            Error::PoolTimeout {
+                waited_ms, size, ..
+            } => {
+                assert_eq!(waited_ms, 100);
+                assert_eq!(size, held.len());
+            }
+            other => panic!("{other:?}"),
+        }
+        drop(held);
+        db.begin()?.commit()
+    })
+}
+
+/// A chain of `cascade_delete` deeper than Colt follows.
+#[derive(Entity, Debug, Clone)]
+pub struct Step {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    #[colt(reverse = "next")]
+    pub previous: Option<Ref<Step>>,
+    #[colt(reverse = "previous", cascade_delete)]
+    pub next: Set<Step>,
+}
+
+#[test]
+fn a_cascade_deeper_than_colt_follows() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Step])?;
+        db.create_tables()?;
+        let first = db.transaction(|tx| {
+            let first = Step::build().previous(None::<Ref<Step>>).insert(tx)?;
+            let mut last = first.clone();
+            for _ in 0..70 {
+                last = Step::build().previous(Some(Ref::from(&last))).insert(tx)?;
+            }
+            Ok(first.id())
+        })?;
+        let r = db.transaction(|tx| {
+            let s = tx.get_or_err::<Step>(first)?;
+            s.delete(tx)?;
+            tx.flush()
+        });
+        assert!(
+            matches!(r, Err(Error::CascadeTooDeep { entity: "Step" })),
+            "{r:?}"
+        );
+        // Nothing was deleted.
+        db.transaction(|tx| {
+            assert_eq!(select!(count(s) for s in Step).one(tx)?, 71);
+            Ok(())
+        })
+    })
+}
