@@ -20,6 +20,7 @@ mod backend;
 mod cascade;
 pub mod collection;
 pub mod database;
+mod dialect;
 pub mod entity;
 pub mod error;
 pub mod expr;

@@ -13,8 +13,8 @@ pub use node::{AggFn, BinOp, Node, TextFn, TextTest, UNRESOLVED};
 
 use std::sync::{Arc, RwLock};
 
+use crate::dialect::Dialect;
 use crate::entity::EntityMeta;
-use crate::render::{self, Dialect, StatementKind};
 
 /// Something a plan could not resolve while it was built; the query reports it as an error
 /// when it runs.
@@ -141,6 +141,21 @@ pub struct Plan {
     /// The parameters bound rounded to `f32` (`Node::ParamF32`), worked out once.
     pub(crate) f32_params: Vec<usize>,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
+}
+
+/// Which statement is rendered from a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum StatementKind {
+    /// The rows (`fetch`).
+    Select,
+    /// The rows, ordered by key when the query has no order (`first`).
+    First,
+    /// How many rows `Select` returns.
+    Count,
+    /// Whether `Select` returns a row.
+    Exists,
+    /// Deletes the rows of the (single) entity variable, returning their keys.
+    Delete,
 }
 
 /// What a rendered SQL text depends on besides the plan.
@@ -305,18 +320,23 @@ impl Plan {
         }
     }
 
-    /// The SQL text for a statement kind, rendered on first use and kept.
-    pub(crate) fn sql(&self, key: SqlKey) -> Arc<str> {
-        if let Ok(cache) = self.sql.read() {
+    /// The SQL text kept for a statement, if it was rendered (see `render::sql`).
+    pub(crate) fn rendered(&self, key: SqlKey) -> Option<Arc<str>> {
+        let cache = self.sql.read().ok()?;
+        cache
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Keeps the SQL text of a statement; returns the text kept (the first, when two threads
+    /// rendered it at once).
+    pub(crate) fn keep_rendered(&self, key: SqlKey, text: Arc<str>) -> Arc<str> {
+        if let Ok(mut cache) = self.sql.write() {
             if let Some((_, s)) = cache.iter().find(|(k, _)| *k == key) {
                 return s.clone();
             }
-        }
-        let text: Arc<str> = render::render(self, key).into();
-        if let Ok(mut cache) = self.sql.write() {
-            if !cache.iter().any(|(k, _)| *k == key) {
-                cache.push((key, text.clone()));
-            }
+            cache.push((key, text.clone()));
         }
         text
     }

@@ -8,7 +8,7 @@ use crate::entity::{Entity, RowAccess};
 use crate::identity_map::{IdentityMap, IdentityMaps};
 use crate::obj::Obj;
 use crate::plan::{DistinctMode, Node, Plan, ProjItem, SqlKey};
-use crate::render::{Dialect, StatementKind};
+use crate::render::{self, Dialect, StatementKind};
 use crate::transaction::{Transaction, TxShared};
 use crate::types::SqlType;
 use crate::value::Value;
@@ -179,9 +179,7 @@ impl<R> Query<R> {
 
     /// The SQL text `fetch` runs in a dialect (placeholders stand for the parameters).
     pub fn sql(&self, dialect: Dialect) -> String {
-        self.plan
-            .sql(self.key(dialect, StatementKind::Select))
-            .to_string()
+        render::sql(&self.plan, self.key(dialect, StatementKind::Select)).to_string()
     }
 
     /// The parameter values of this query, in placeholder order.
@@ -246,7 +244,7 @@ impl<R> Query<R> {
                 return Ok(rows);
             }
         }
-        let sql = self.plan.sql(key);
+        let sql = render::sql(&self.plan, key);
         let params = self.bound(limit);
         // Room for as many rows as the call site's previous run returned: at once for a
         // small result, and once a result turns out large for a large one (so that a call
@@ -386,18 +384,14 @@ impl<R: FromRow> Query<R> {
 
     /// The SQL `count` runs (for tests and the curious).
     pub fn count_sql(&self, dialect: Dialect) -> String {
-        self.plan
-            .sql(self.key(dialect, StatementKind::Count))
-            .to_string()
+        render::sql(&self.plan, self.key(dialect, StatementKind::Count)).to_string()
     }
 }
 
 impl<T: Entity> Query<Obj<T>> {
     /// The SQL `delete` runs (for tests and the curious).
     pub fn delete_sql(&self, dialect: Dialect) -> String {
-        self.plan
-            .sql(self.key(dialect, StatementKind::Delete))
-            .to_string()
+        render::sql(&self.plan, self.key(dialect, StatementKind::Delete)).to_string()
     }
 
     /// Deletes every row the query selects, in one statement
@@ -414,7 +408,7 @@ impl<T: Entity> Query<Obj<T>> {
         tx.ensure_writing()?;
         tx.shared.cache.borrow_mut().bump(T::meta());
         let key = self.key(tx.dialect(), StatementKind::Delete);
-        let sql = self.plan.sql(key);
+        let sql = render::sql(&self.plan, key);
         let params = self.bound(self.limit);
         let meta = T::meta();
         let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());

@@ -20,15 +20,7 @@ pub(crate) use ddl::{
 
 use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
 
-/// A SQL dialect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Dialect {
-    /// SQLite 3.
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
-}
+pub use crate::dialect::Dialect;
 
 impl Dialect {
     pub(crate) fn syntax(self) -> &'static dyn SqlDialect {
@@ -39,19 +31,15 @@ impl Dialect {
     }
 }
 
-/// Which statement is rendered from a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum StatementKind {
-    /// The rows (`fetch`).
-    Select,
-    /// The rows, ordered by key when the query has no order (`first`).
-    First,
-    /// How many rows `Select` returns.
-    Count,
-    /// Whether `Select` returns a row.
-    Exists,
-    /// Deletes the rows of the (single) entity variable, returning their keys.
-    Delete,
+pub(crate) use crate::plan::StatementKind;
+
+/// The SQL text of a statement of `plan`, rendered on first use and kept in the plan (which
+/// holds the texts but does not render itself).
+pub(crate) fn sql(plan: &Plan, key: SqlKey) -> std::sync::Arc<str> {
+    if let Some(text) = plan.rendered(key) {
+        return text;
+    }
+    plan.keep_rendered(key, render(plan, key).into())
 }
 
 struct Renderer<'a> {
