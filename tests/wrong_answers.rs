@@ -4,31 +4,7 @@
 mod common;
 
 use colt::prelude::*;
-use common::{each_backend, sorted, Product, Sample};
-
-/// Runs `test` on every backend and reports each backend's failure (instead of stopping at
-/// the first one).
-fn all_backends(test: impl Fn(&common::Backend) -> colt::Result<()>) {
-    let failures = std::sync::Mutex::new(Vec::new());
-    let _ = each_backend(|backend| {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(backend)));
-        match r {
-            Ok(Ok(())) => eprintln!("[{}] ok", backend.name),
-            Ok(Err(e)) => failures
-                .lock()
-                .unwrap()
-                .push(format!("[{}] error: {e:?}", backend.name)),
-            Err(p) => failures.lock().unwrap().push(format!(
-                "[{}] {}",
-                backend.name,
-                p.downcast_ref::<String>().cloned().unwrap_or_default()
-            )),
-        }
-        Ok(())
-    });
-    let f = failures.into_inner().unwrap();
-    assert!(f.is_empty(), "{}", f.join("\n"));
-}
+use common::{all_backends, sorted, Product, Sample};
 
 #[derive(Entity, Debug, Clone)]
 pub struct Person {

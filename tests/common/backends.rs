@@ -164,3 +164,29 @@ pub fn each_backend(test: impl Fn(&Backend) -> colt::Result<()>) -> colt::Result
     }
     Ok(())
 }
+
+/// Runs `test` on every backend and reports each backend's failure.
+pub fn all_backends(test: impl Fn(&Backend) -> colt::Result<()>) {
+    let failures = std::sync::Mutex::new(Vec::new());
+    let _ = each_backend(|backend| {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(backend)));
+        match r {
+            Ok(Ok(())) => eprintln!("[{}] ok", backend.name),
+            Ok(Err(e)) => failures
+                .lock()
+                .unwrap()
+                .push(format!("[{}] error: {e:?}", backend.name)),
+            Err(p) => failures.lock().unwrap().push(format!(
+                "[{}] {}",
+                backend.name,
+                p.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            )),
+        }
+        Ok(())
+    });
+    let f = failures.into_inner().unwrap();
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}

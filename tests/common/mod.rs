@@ -5,7 +5,7 @@ use colt::prelude::*;
 
 mod backends;
 #[allow(unused_imports)]
-pub use backends::{each_backend, Backend};
+pub use backends::{all_backends, each_backend, Backend};
 
 #[derive(Entity, Debug, Clone, PartialEq)]
 pub struct Category {
