@@ -58,6 +58,51 @@ fn concurrent_increments_lose_nothing_with_retries() -> colt::Result<()> {
     })
 }
 
+/// The README's idiom, `obj.set(|p| p.price += 1)`, reads the old value inside the closure:
+/// it must be checked like any read, or concurrent increments are lost (issue 12: 965 of
+/// 1 582 acknowledged increments on SQLite, 277 of 1 600 on PostgreSQL).
+#[test]
+fn increments_inside_set_lose_nothing() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Category, Product])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Product::build()
+                .name("counter")
+                .price(0)
+                .category_id(1)
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let (threads, rounds) = (6, 25);
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let db = db.clone();
+                std::thread::spawn(move || -> colt::Result<i64> {
+                    let mut acknowledged = 0;
+                    for _ in 0..rounds {
+                        db.transaction_with_retry(200, |tx| {
+                            let c = select!(p for p in Product if p.name == "counter").one(tx)?;
+                            c.set(|p| p.price += 1)
+                        })?;
+                        acknowledged += 1;
+                    }
+                    Ok(acknowledged)
+                })
+            })
+            .collect();
+        let mut acknowledged = 0;
+        for h in handles {
+            acknowledged += h.join().expect("thread")?;
+        }
+        let total =
+            db.transaction(|tx| select!(p.price for p in Product if p.name == "counter").one(tx))?;
+        assert_eq!(total, acknowledged, "no acknowledged increment may be lost");
+        Ok(())
+    })
+}
+
 #[test]
 fn retry_gives_up_after_its_budget_and_other_errors_are_not_retried() -> colt::Result<()> {
     each_backend(|backend| {

@@ -215,7 +215,10 @@ impl<T: Entity> Obj<T> {
 
     /// Changes the value in memory; the change is written at the next flush.
     ///
-    /// Reads nothing (attributes only written are not checked optimistically).
+    /// Every attribute the closure changes counts as read (`p.price += 20` reads the price
+    /// first): the write checks that the row still holds the value this transaction saw, so
+    /// a concurrent change of it is [`Error::UnrepeatableRead`] (which
+    /// `Database::transaction_with_retry` retries), never a lost update.
     ///
     /// # Errors
     /// [`Error::TransactionClosed`] once the transaction is over; [`Error::ObjectDeleted`]
@@ -264,6 +267,18 @@ impl<T: Entity> Obj<T> {
             {
                 return Err(Error::KeyChanged { entity: meta.name });
             }
+            // What the closure changed, it may have read first (`p.price += 20` reads the
+            // old price): the UPDATE checks that the row still holds the value changed, so
+            // a concurrent change is a conflict (`UnrepeatableRead`, retried by
+            // `transaction_with_retry`), never a lost update. A blind write (`p.price = 5`)
+            // is checked the same way: Colt cannot tell the two apart.
+            let mut read = cell.read.get();
+            for c in 0..meta.columns.len() {
+                if !current.column_eq(&next, c) {
+                    read |= bit(c);
+                }
+            }
+            cell.read.set(read);
         }
         let Ok(mut slot) = cell.value.try_borrow_mut() else {
             return Err(borrowed::<T>());
