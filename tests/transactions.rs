@@ -374,7 +374,9 @@ fn optimistic_check_catches_a_concurrent_change() -> colt::Result<()> {
             assert_eq!(dune(tx)?.price(), 11, "the winner's value stays");
             Ok(())
         })?;
-        // A column only written, never read: last writer wins.
+        // A column changed through `set` counts as read (the closure may have read it:
+        // `p.price += 1`), so a concurrent change of it is a conflict too, never a lost
+        // update: the first writer wins and the second is told.
         let t1 = db.begin()?;
         let t2 = db.begin()?;
         let a = dune(&t1)?;
@@ -382,9 +384,13 @@ fn optimistic_check_catches_a_concurrent_change() -> colt::Result<()> {
         a.set(|p| p.description = Some("one".into()))?;
         b.set(|p| p.description = Some("two".into()))?;
         t1.commit()?;
-        t2.commit()?;
+        let r = t2.commit();
+        assert!(
+            matches!(&r, Err(Error::UnrepeatableRead { column, .. }) if column == "description"),
+            "{r:?}"
+        );
         db.transaction(|tx| {
-            assert_eq!(dune(tx)?.description().as_deref(), Some("two"));
+            assert_eq!(dune(tx)?.description().as_deref(), Some("one"));
             Ok(())
         })
     })

@@ -215,12 +215,20 @@ fn bulk_delete_takes_conditions_that_navigate_or_use_sub_queries() -> colt::Resu
             // Loaded objects of deleted rows are marked deleted.
             let deleted: Vec<bool> = loaded.iter().map(|g| g.is_deleted()).collect();
             assert_eq!(common::sorted(deleted), vec![false, true, true]);
+            Ok(())
+        })?;
+        let r = db.transaction(|tx| {
             // A sub-query in the condition.
             let n = select!(r for r in Record if count(r.songs) > 3).delete(tx);
             // Songs refer to the record: the constraint, not a refusal of the query shape.
             assert!(matches!(n, Err(colt::Error::Constraint { .. })), "{n:?}");
             Ok(())
-        })?;
+        });
+        // The failed statement ends the transaction (as PostgreSQL does), and commit says so.
+        assert!(
+            matches!(r, Err(colt::Error::TransactionAborted { .. })),
+            "{r:?}"
+        );
         db.transaction(|tx| {
             let n = select!(s for s in Song if s.record.band.name == "B").delete(tx)?;
             assert_eq!(n, 1);

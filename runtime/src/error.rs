@@ -137,6 +137,21 @@ pub enum Error {
         /// Its reference field.
         other_field: &'static str,
     },
+    /// `commit` found that a statement failed inside the transaction (PostgreSQL ends a
+    /// transaction there, and Colt does the same on SQLite): everything was rolled back.
+    /// Raw SQL runs in a savepoint, so a raw statement whose error the caller handled does
+    /// not end the transaction.
+    #[error(
+        "the transaction was rolled back, not committed: a statement failed in it ({first_error})"
+    )]
+    TransactionAborted {
+        /// The first failed statement's error.
+        first_error: String,
+    },
+    /// A raw statement that returns rows was given to `execute_sql` (refused before it ran):
+    /// use `query_sql`.
+    #[error("this statement returns rows: run it with `query_sql`, which returns them")]
+    ReturnsRows,
     /// A query divided by zero (`/` or `%`). PostgreSQL refuses it, and so does Colt on
     /// SQLite (which would answer NULL and silently drop the row from a condition).
     #[error("division by zero in a query")]

@@ -312,11 +312,18 @@ impl Transaction {
     /// Database errors, mapped as everywhere ([`Error::Constraint`], ...).
     pub fn execute_sql(&self, sql: &str, params: &[&dyn crate::ToParam]) -> Result<u64> {
         self.flush()?;
-        self.ensure_writing()?;
-        self.shared.cache.borrow_mut().bump_all();
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
-        self.conn()?.execute(sql, &params)
+        let conn = self.conn()?;
+        self.ensure_writing()?;
+        self.shared.cache.borrow_mut().bump_all();
+        conn.in_savepoint(|| {
+            // Refused before it runs: its rows would be lost (and SQLite would run it).
+            if conn.describe(sql, &params)?.columns > 0 {
+                return Err(Error::ReturnsRows);
+            }
+            conn.execute(sql, &params)
+        })
     }
 
     /// Runs a raw SQL query and decodes each row by position into `R` (a tuple of column
@@ -339,12 +346,23 @@ impl Transaction {
         params: &[&dyn crate::ToParam],
     ) -> Result<Vec<R>> {
         self.flush()?;
-        // A raw query may write (`UPDATE .. RETURNING`): kept results may be stale after it.
-        self.shared.cache.borrow_mut().bump_all();
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
+        let conn = self.conn()?;
+        // A raw query that may write (`UPDATE .. RETURNING`) is part of the transaction,
+        // and kept results may be stale after it. (SQLite says which statements cannot
+        // write; on PostgreSQL, where it does not, every raw query joins the transaction:
+        // `BEGIN` takes no lock there.)
+        let writes = match conn.dialect() {
+            Dialect::Sqlite => !conn.describe(sql, &params)?.read_only,
+            Dialect::Postgres => true,
+        };
+        if writes {
+            self.ensure_writing()?;
+            self.shared.cache.borrow_mut().bump_all();
+        }
         let mut out = Vec::new();
-        self.decode_rows(sql, &params, |r: R| out.push(r))?;
+        conn.in_savepoint(|| self.decode_rows(sql, &params, |r: R| out.push(r)))?;
         Ok(out)
     }
 

@@ -5,6 +5,8 @@
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
+use std::cell::{Cell, RefCell};
+
 use crate::entity::RowAccess;
 use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
@@ -31,44 +33,118 @@ pub(crate) trait RowSink {
     }
 }
 
-/// One open connection.
-pub(crate) enum Conn {
+/// The driver's connection.
+pub(crate) enum Link {
     /// SQLite through rusqlite.
     Sqlite(sqlite::SqliteConn),
     /// PostgreSQL through the `postgres` crate (boxed: its client is large).
     Postgres(Box<postgres::PgConn>),
 }
 
+/// One open connection, and what it knows of its write transaction.
+pub(crate) struct Conn {
+    link: Link,
+    /// Between `begin` and `commit`/`rollback`.
+    in_transaction: Cell<bool>,
+    /// The first statement error inside the write transaction, if any. PostgreSQL ends a
+    /// transaction at its first failed statement (its `COMMIT` then rolls back); Colt does
+    /// the same on every backend, so that `commit` never reports success for writes that
+    /// did not happen (`Error::TransactionAborted`).
+    failed: RefCell<Option<String>>,
+}
+
+/// What a statement is, found before it runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape {
+    /// It cannot write (SQLite knows; PostgreSQL's statements count as writing).
+    pub read_only: bool,
+    /// How many columns its rows have (0: it returns none).
+    pub columns: usize,
+}
+
+/// Whether an error came from a statement the database ran and refused (not from decoding
+/// its rows, nor from a check made before sending it).
+fn is_statement_failure(e: &crate::Error) -> bool {
+    matches!(
+        e,
+        crate::Error::Constraint { .. }
+            | crate::Error::Backend(_)
+            | crate::Error::SerializationFailure(_)
+            | crate::Error::DivisionByZero
+    )
+}
+
 impl Conn {
+    fn new(link: Link) -> Self {
+        Conn {
+            link,
+            in_transaction: Cell::new(false),
+            failed: RefCell::new(None),
+        }
+    }
+
+    /// Notes a failed statement of the write transaction.
+    fn watch<R>(&self, result: Result<R>) -> Result<R> {
+        if let Err(e) = &result {
+            if self.in_transaction.get() && is_statement_failure(e) {
+                let mut failed = self.failed.borrow_mut();
+                if failed.is_none() {
+                    *failed = Some(e.to_string());
+                }
+            }
+        }
+        result
+    }
+
+    /// The first failed statement of the write transaction, if any.
+    pub(crate) fn failure(&self) -> Option<String> {
+        self.failed.borrow().clone()
+    }
+
+    /// Forgets the failures after a point (a savepoint rolled back to it).
+    pub(crate) fn restore_failure(&self, before: Option<String>) {
+        *self.failed.borrow_mut() = before;
+    }
+
+    /// What `sql` is, without running it.
+    pub(crate) fn describe(&self, sql: &str, params: &[Param<'_>]) -> Result<Shape> {
+        match &self.link {
+            // Preparing a statement does not touch SQLite's transaction.
+            Link::Sqlite(c) => c.describe(sql, params),
+            // A statement PostgreSQL cannot prepare ends its transaction.
+            Link::Postgres(c) => self.watch(c.describe(sql, params)),
+        }
+    }
+
     pub(crate) fn dialect(&self) -> Dialect {
-        match self {
-            Conn::Sqlite(_) => Dialect::Sqlite,
-            Conn::Postgres(_) => Dialect::Postgres,
+        match &self.link {
+            Link::Sqlite(_) => Dialect::Sqlite,
+            Link::Postgres(_) => Dialect::Postgres,
         }
     }
 
     /// How many statements this connection has run.
     pub(crate) fn statements(&self) -> u64 {
-        match self {
-            Conn::Sqlite(c) => c.statements.get(),
-            Conn::Postgres(c) => c.statements.get(),
+        match &self.link {
+            Link::Sqlite(c) => c.statements.get(),
+            Link::Postgres(c) => c.statements.get(),
         }
     }
 
     /// Whether the connection can go back to the pool.
     pub(crate) fn is_usable(&self) -> bool {
-        match self {
-            Conn::Sqlite(_) => true,
-            Conn::Postgres(c) => c.is_usable(),
+        match &self.link {
+            Link::Sqlite(_) => true,
+            Link::Postgres(c) => c.is_usable(),
         }
     }
 
     /// Runs a statement, returning the number of rows changed.
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        match self {
-            Conn::Sqlite(c) => c.execute(sql, params),
-            Conn::Postgres(c) => c.execute(sql, params),
-        }
+        self.watch(match &self.link {
+            Link::Sqlite(c) => c.execute(sql, params),
+            Link::Postgres(c) => c.execute(sql, params),
+        })
     }
 
     /// Runs a query, handing each row to `sink`.
@@ -78,24 +154,24 @@ impl Conn {
         params: &[Param<'_>],
         sink: &mut S,
     ) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => c.query(sql, params, |row| {
+        self.watch(match &self.link {
+            Link::Sqlite(c) => c.query(sql, params, |row| {
                 sink.row(row)?;
                 Ok(sink.wants_more())
             }),
-            Conn::Postgres(c) => c.query(sql, params, |row| {
+            Link::Postgres(c) => c.query(sql, params, |row| {
                 sink.row(row)?;
                 Ok(sink.wants_more())
             }),
-        }
+        })
     }
 
     /// Runs statements without parameters.
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => c.execute_batch(sql),
-            Conn::Postgres(c) => c.execute_batch(sql),
-        }
+        self.watch(match &self.link {
+            Link::Sqlite(c) => c.execute_batch(sql),
+            Link::Postgres(c) => c.execute_batch(sql),
+        })
     }
 
     /// Inserts a row and returns the generated key of the `auto` column, if asked for
@@ -106,33 +182,72 @@ impl Conn {
         params: &[Param<'_>],
         auto: bool,
     ) -> Result<Option<i64>> {
-        match self {
-            Conn::Sqlite(c) => c.insert(sql, params, auto),
-            Conn::Postgres(c) => c.insert(sql, params, auto),
-        }
+        self.watch(match &self.link {
+            Link::Sqlite(c) => c.insert(sql, params, auto),
+            Link::Postgres(c) => c.insert(sql, params, auto),
+        })
     }
 
     /// Starts a write transaction (`serializable`: the strictest isolation the backend has).
     pub(crate) fn begin(&self, serializable: bool) -> Result<()> {
-        self.execute_batch(control::begin(self.dialect(), serializable))
+        self.execute_batch(control::begin(self.dialect(), serializable))?;
+        self.in_transaction.set(true);
+        *self.failed.borrow_mut() = None;
+        Ok(())
     }
 
-    /// Commits the write transaction.
+    /// Commits the write transaction; a transaction a statement failed in is rolled back
+    /// instead, and that is [`crate::Error::TransactionAborted`].
     pub(crate) fn commit(&self) -> Result<()> {
-        self.execute_batch(control::COMMIT)
+        if let Some(first_error) = self.failure() {
+            let _ = self.rollback();
+            return Err(crate::Error::TransactionAborted { first_error });
+        }
+        let r = self.execute_batch(control::COMMIT);
+        self.end_transaction();
+        r
     }
 
     /// Rolls the write transaction back.
     pub(crate) fn rollback(&self) -> Result<()> {
-        self.execute_batch(control::ROLLBACK)
+        let r = self.execute_batch(control::ROLLBACK);
+        self.end_transaction();
+        r
+    }
+
+    fn end_transaction(&self) {
+        self.in_transaction.set(false);
+        *self.failed.borrow_mut() = None;
+    }
+
+    /// Runs `f` inside a savepoint of the write transaction (when there is one): a statement
+    /// of `f` that fails is undone alone and the transaction goes on, on every backend.
+    pub(crate) fn in_savepoint<R>(&self, f: impl FnOnce() -> Result<R>) -> Result<R> {
+        if !self.in_transaction.get() {
+            return f();
+        }
+        let before = self.failure();
+        self.execute_batch(control::SAVEPOINT)?;
+        match f() {
+            Ok(r) => {
+                self.execute_batch(control::RELEASE_SAVEPOINT)?;
+                Ok(r)
+            }
+            Err(e) => {
+                if self.execute_batch(control::ROLLBACK_TO_SAVEPOINT).is_ok() {
+                    self.restore_failure(before);
+                }
+                Err(e)
+            }
+        }
     }
 
     /// The live columns of a table, or `None` when the table does not exist.
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
-        match self {
-            Conn::Sqlite(c) => c.table_columns(table),
-            Conn::Postgres(c) => c.table_columns(table),
-        }
+        self.watch(match &self.link {
+            Link::Sqlite(c) => c.table_columns(table),
+            Link::Postgres(c) => c.table_columns(table),
+        })
     }
 }
 
@@ -148,10 +263,14 @@ pub(crate) struct LiveColumn {
 /// Opens a connection for a URL (see [`crate::Database::open`]).
 pub(crate) fn open(target: &Target) -> Result<Conn> {
     match target {
-        Target::SqliteMemory => sqlite::SqliteConn::open_memory().map(Conn::Sqlite),
-        Target::SqliteFile(path) => sqlite::SqliteConn::open_file(path).map(Conn::Sqlite),
+        Target::SqliteMemory => {
+            sqlite::SqliteConn::open_memory().map(|c| Conn::new(Link::Sqlite(c)))
+        }
+        Target::SqliteFile(path) => {
+            sqlite::SqliteConn::open_file(path).map(|c| Conn::new(Link::Sqlite(c)))
+        }
         Target::Postgres(config) => {
-            postgres::PgConn::open(config).map(|c| Conn::Postgres(Box::new(c)))
+            postgres::PgConn::open(config).map(|c| Conn::new(Link::Postgres(Box::new(c))))
         }
     }
 }

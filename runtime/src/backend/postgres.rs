@@ -119,6 +119,18 @@ impl PgConn {
         Ok(stmt)
     }
 
+    /// What `sql` is (prepared and kept, parameters checked), without running it. Any
+    /// statement counts as writing: PostgreSQL does not say.
+    pub(crate) fn describe(&self, sql: &str, params: &[Param<'_>]) -> Result<super::Shape> {
+        let ran = self.statements.get();
+        let stmt = self.statement(sql, params.len());
+        self.statements.set(ran);
+        Ok(super::Shape {
+            read_only: false,
+            columns: stmt?.columns().len(),
+        })
+    }
+
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         let stmt = self.statement(sql, params.len())?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();

@@ -233,6 +233,19 @@ impl SqliteConn {
         f(stmt)
     }
 
+    /// What `sql` is (prepared and kept, parameters checked), without running it.
+    pub(crate) fn describe(&self, sql: &str, params: &[Param<'_>]) -> Result<super::Shape> {
+        let ran = self.statements.get();
+        let shape = self.with_statement(sql, params, |stmt| {
+            Ok(super::Shape {
+                read_only: stmt.readonly(),
+                columns: stmt.column_count(),
+            })
+        });
+        self.statements.set(ran);
+        shape
+    }
+
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         self.with_statement(sql, params, |stmt| {
             let n = stmt.raw_execute().map_err(|e| map_error(e, None))?;

@@ -19,6 +19,14 @@ pub(crate) const COMMIT: &str = "COMMIT";
 /// Rolls the write transaction back.
 pub(crate) const ROLLBACK: &str = "ROLLBACK";
 
+/// Around a raw statement in a write transaction: a failure undoes that statement alone.
+pub(crate) const SAVEPOINT: &str = "SAVEPOINT colt_raw";
+/// The raw statement succeeded.
+pub(crate) const RELEASE_SAVEPOINT: &str = "RELEASE SAVEPOINT colt_raw";
+/// The raw statement failed: undo it (and keep the transaction).
+pub(crate) const ROLLBACK_TO_SAVEPOINT: &str =
+    "ROLLBACK TO SAVEPOINT colt_raw; RELEASE SAVEPOINT colt_raw";
+
 /// What a new SQLite connection runs: foreign keys on, and a read of the schema, which fails
 /// at once for a file that is not a SQLite database.
 pub(crate) const SQLITE_SETUP: &str =

@@ -1,0 +1,110 @@
+//! Commits that mean what they say, and raw SQL that is part of the transaction (issue 12).
+//! Each test failed before its fix on the backend named.
+
+mod common;
+
+use colt::prelude::*;
+use common::{each_backend, Category, Product};
+
+fn names(tx: &Transaction) -> colt::Result<Vec<String>> {
+    Ok(common::sorted(select!(c.name for c in Category).fetch(tx)?))
+}
+
+/// PostgreSQL answered `COMMIT` with `ROLLBACK` after a failed statement the caller had
+/// handled, and `commit` said `Ok`: every write was gone. Now the commit says so, on both
+/// backends, and nothing is written.
+#[test]
+fn a_commit_after_a_failed_statement_is_an_error_not_a_lost_commit() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        let r = db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            // A query that fails (division by zero), its error handled.
+            let failed =
+                select!(p.price / p.discount for p in Product if p.discount.is_some()).fetch(tx);
+            assert!(matches!(failed, Err(Error::DivisionByZero)), "{failed:?}");
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::TransactionAborted { .. })), "{r:?}");
+        db.transaction(|tx| {
+            assert_eq!(names(tx)?, ["Books", "Tea"]);
+            Ok(())
+        })
+    })
+}
+
+/// A raw statement whose error the caller handled (a duplicate key) runs in a savepoint:
+/// the transaction goes on and commits everything else, on both backends.
+#[test]
+fn a_handled_raw_statement_error_does_not_end_the_transaction() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            let dup = tx.execute_sql("INSERT INTO category (name) VALUES ('Books')", &[]);
+            assert!(
+                matches!(
+                    dup,
+                    Err(Error::Constraint {
+                        kind: ConstraintKind::Unique,
+                        ..
+                    })
+                ),
+                "{dup:?}"
+            );
+            let missing = tx.query_sql::<i64>("SELECT count(*) FROM no_such_table", &[]);
+            assert!(matches!(missing, Err(Error::Backend(_))), "{missing:?}");
+            Category::build().name("Toys").insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            assert_eq!(names(tx)?, ["Books", "Games", "Tea", "Toys"]);
+            Ok(())
+        })
+    })
+}
+
+/// `query_sql` with a writing statement ran outside the transaction: its row stayed after
+/// the transaction rolled back (both backends).
+#[test]
+fn raw_queries_are_part_of_the_transaction() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        {
+            let tx = db.begin()?;
+            let ids: Vec<i64> = tx.query_sql(
+                "INSERT INTO category (name) VALUES ('Ghost') RETURNING id",
+                &[],
+            )?;
+            assert_eq!(ids.len(), 1);
+            let seen: Vec<String> =
+                tx.query_sql("SELECT name FROM category WHERE name = 'Ghost'", &[])?;
+            assert_eq!(seen, ["Ghost"]);
+            tx.rollback()?;
+        }
+        db.transaction(|tx| {
+            assert_eq!(names(tx)?, ["Books", "Tea"]);
+            Ok(())
+        })
+    })
+}
+
+/// A statement that returns rows given to `execute_sql` is refused before it runs (SQLite
+/// used to run it and then report an error).
+#[test]
+fn execute_sql_refuses_statements_that_return_rows_before_running_them() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let r = tx.execute_sql(
+                "INSERT INTO category (name) VALUES ('Ghost') RETURNING id",
+                &[],
+            );
+            assert!(matches!(r, Err(Error::ReturnsRows)), "{r:?}");
+            let r = tx.execute_sql("SELECT 1", &[]);
+            assert!(matches!(r, Err(Error::ReturnsRows)), "{r:?}");
+            assert_eq!(names(tx)?, ["Books", "Tea"]);
+            Ok(())
+        })
+    })
+}
