@@ -441,3 +441,51 @@ fn count_of_objects_in_sub_query_counts_join_rows() {
         })
     });
 }
+
+/// Text tests with a NUL: SQLite's text functions stop at the NUL, so
+/// `p.name.ends_with("\0x")` matched every row. They work on the bytes now (SQLite); on
+/// PostgreSQL, text cannot hold a NUL and sending one is an error.
+#[test]
+fn text_tests_with_a_nul_agree_with_rust() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let names = ["a\0x", "a\0y", "plain"];
+            if !backend.is_postgres() {
+                for n in names {
+                    Product::build().name(n).price(1).category_id(1).insert(tx)?;
+                }
+            }
+            for (pattern, test) in [("\0x", 0), ("a\0", 1), ("\0", 2), ("", 0)] {
+                let q = match test {
+                    0 => select!(p.name for p in Product if p.name.ends_with(pattern) && p.price == 1),
+                    1 => select!(p.name for p in Product if p.name.starts_with(pattern) && p.price == 1),
+                    _ => select!(p.name for p in Product if p.name.contains(pattern) && p.price == 1),
+                };
+                let got = q.fetch(tx);
+                if backend.is_postgres() {
+                    if pattern.contains('\0') {
+                        assert!(got.is_err(), "{pattern:?}: {got:?}");
+                    }
+                    continue;
+                }
+                let want: Vec<String> = names
+                    .iter()
+                    .filter(|n| match test {
+                        0 => n.ends_with(pattern),
+                        1 => n.starts_with(pattern),
+                        _ => n.contains(pattern),
+                    })
+                    .map(|n| n.to_string())
+                    .collect();
+                assert_eq!(sorted(got?), want, "{pattern:?}");
+            }
+            Ok(())
+        })
+        .or_else(|e| match e {
+            // PostgreSQL: the refused statement ends the transaction (TransactionAborted).
+            colt::Error::TransactionAborted { .. } if backend.is_postgres() => Ok(()),
+            other => Err(other),
+        })
+    });
+}

@@ -33,7 +33,10 @@ impl SqlDialect for Sqlite {
 
     fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str) {
         // instr/substr compare exactly and case-sensitively, as Rust's str methods do;
-        // SQLite's LIKE would ignore ASCII case and need its wildcards escaped.
+        // SQLite's LIKE would ignore ASCII case and need its wildcards escaped. On the bytes
+        // (`CAST .. AS BLOB`): SQLite's text functions stop at a NUL, Rust's do not, and
+        // byte positions of valid UTF-8 give Rust's answers.
+        let (a, b) = (format!("CAST({a} AS BLOB)"), format!("CAST({b} AS BLOB)"));
         let _ = match test {
             TextTest::Contains => write!(out, "(instr({a}, {b}) > 0)"),
             TextTest::StartsWith => write!(out, "(substr({a}, 1, length({b})) = {b})"),
