@@ -489,3 +489,61 @@ fn text_tests_with_a_nul_agree_with_rust() {
         })
     });
 }
+
+/// `Some(f64::NAN)` came back as `None` from SQLite (which stores NaN as NULL): refused on
+/// SQLite with a typed error before anything is written; PostgreSQL keeps NaN.
+#[test]
+fn nan_in_an_optional_column_is_refused_where_it_would_change() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        let r = db.transaction(|tx| {
+            Sample::build()
+                .key("nan")
+                .flag(true)
+                .small(1i16)
+                .int(1i32)
+                .big(1)
+                .single(0.5)
+                .double(0.5)
+                .text("t")
+                .bytes(vec![])
+                .o_double(Some(f64::NAN))
+                .insert(tx)?;
+            Ok(())
+        });
+        if backend.is_postgres() {
+            r?;
+            let back = db.transaction(|tx| select!(s.o_double for s in Sample).one(tx))?;
+            assert!(back.is_some_and(f64::is_nan), "{back:?}");
+        } else {
+            assert!(
+                matches!(r, Err(colt::Error::NotStorable { value: "NaN", .. })),
+                "{r:?}"
+            );
+            let n = db.transaction(|tx| select!(s for s in Sample).count(tx))?;
+            assert_eq!(n, 0);
+        }
+        Ok(())
+    });
+}
+
+/// PostgreSQL's infinite NUMERIC values decoded as 0.0.
+#[test]
+fn infinite_numeric_values_decode_as_infinities() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = backend.open();
+        db.transaction(|tx| {
+            let v: Vec<(f64, f64, f64)> = tx.query_sql(
+                "SELECT 'Infinity'::numeric, '-Infinity'::numeric, 'NaN'::numeric",
+                &[],
+            )?;
+            assert_eq!(v[0].0, f64::INFINITY);
+            assert_eq!(v[0].1, f64::NEG_INFINITY);
+            assert!(v[0].2.is_nan());
+            Ok(())
+        })
+    });
+}

@@ -152,6 +152,15 @@ pub enum Error {
     /// use `query_sql`.
     #[error("this statement returns rows: run it with `query_sql`, which returns them")]
     ReturnsRows,
+    /// A value the backend cannot store as it is (NaN on SQLite, which would read back as
+    /// NULL): refused before the statement runs, nothing written.
+    #[error("{value} cannot be stored: {reason}")]
+    NotStorable {
+        /// The value.
+        value: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
     /// A query divided by zero (`/` or `%`). PostgreSQL refuses it, and so does Colt on
     /// SQLite (which would answer NULL and silently drop the row from a condition).
     #[error("division by zero in a query")]

@@ -245,8 +245,12 @@ fn numeric(b: &[u8]) -> Option<ValueRef<'static>> {
     let weight = i16::from_be_bytes(be(&b[2..])?) as i32;
     let sign = u16::from_be_bytes(be(&b[4..])?);
     let dscale = u16::from_be_bytes(be(&b[6..])?);
-    if sign == 0xC000 {
-        return Some(ValueRef::Real(f64::NAN));
+    match sign {
+        0xC000 => return Some(ValueRef::Real(f64::NAN)),
+        // PostgreSQL 14 and later: infinite NUMERIC values (they used to decode as 0).
+        0xD000 => return Some(ValueRef::Real(f64::INFINITY)),
+        0xF000 => return Some(ValueRef::Real(f64::NEG_INFINITY)),
+        _ => {}
     }
     let mut digits = Vec::with_capacity(ndigits);
     for i in 0..ndigits {

@@ -323,6 +323,19 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
         });
     }
     for (i, p) in params.iter().enumerate() {
+        // SQLite stores NaN as NULL: it would come back as `None`, or fail a NOT NULL
+        // column with a message about NULL. Refused, before anything runs.
+        let nan = match p {
+            Param::Borrowed(ValueRef::Real(f)) => f.is_nan(),
+            Param::Owned(Value::Real(f)) => f.is_nan(),
+            _ => false,
+        };
+        if nan {
+            return Err(Error::NotStorable {
+                value: "NaN",
+                reason: "SQLite stores NaN as NULL",
+            });
+        }
         stmt.raw_bind_parameter(i + 1, Bind(*p))
             .map_err(|e| map_error(e, None))?;
     }
