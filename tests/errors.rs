@@ -157,3 +157,53 @@ fn a_cascade_deeper_than_colt_follows() -> colt::Result<()> {
         })
     })
 }
+
+/// Passwords never appear in errors or in `Debug` output.
+#[test]
+fn passwords_are_masked_in_errors_and_debug_output() {
+    let bad = Database::open("postgres://alice:s3cret@localhost:notaport/db");
+    let text = format!(
+        "{:?} {}",
+        bad,
+        bad.as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    );
+    assert!(matches!(bad, Err(Error::InvalidUrl { .. })), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    assert!(text.contains("alice:***@"), "{text}");
+    // A server that is not there: the error names the address, not the password.
+    let down = Database::open("postgres://alice:s3cret@127.0.0.1:1/db?connect_timeout=2");
+    let text = format!("{:?}", down.err());
+    assert!(!text.contains("s3cret"), "{text}");
+}
+
+#[test]
+fn a_database_with_a_password_in_its_url_does_not_show_it() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        // The test server trusts every local connection, whatever the password.
+        let url = backend
+            .fresh_url()
+            .replacen("postgres@", "postgres:s3cret@", 1);
+        let db = Database::open(&url)?;
+        let shown = format!("{db:?}");
+        assert!(
+            !shown.contains("s3cret") && shown.contains("postgres:***@"),
+            "{shown}"
+        );
+        db.set_acquire_timeout(std::time::Duration::from_millis(50));
+        let mut held = Vec::new();
+        let err = loop {
+            match db.begin() {
+                Ok(tx) => held.push(tx),
+                Err(e) => break e,
+            }
+        };
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        Ok(())
+    })
+}

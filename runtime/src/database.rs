@@ -124,7 +124,7 @@ impl Database {
         let max = target.max_connections();
         Ok(Database {
             inner: Arc::new(DbInner {
-                url: url.to_string(),
+                url: backend::masked_url(url),
                 target,
                 dialect,
                 pool: Mutex::new(Pool {

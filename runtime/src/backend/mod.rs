@@ -286,10 +286,45 @@ pub(crate) enum Target {
     Postgres(Box<::postgres::Config>),
 }
 
+/// `url` with its password replaced by `***` (`postgres://alice:***@host/db`, and a
+/// `password=` option), for every message and `Debug` output that shows a URL.
+pub(crate) fn masked_url(url: &str) -> String {
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            // The authority ends at the first `/`, `?` or `#`; its user info at the last `@`.
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            match authority.rsplit_once('@') {
+                Some((user_info, host)) => {
+                    let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
+                    let hidden = if user_info.contains(':') { ":***" } else { "" };
+                    format!("{scheme}://{user}{hidden}@{host}{tail}")
+                }
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    // `?password=..` / `&password=..`
+    let mut from = 0;
+    while let Some(at) = out[from..].find("password=") {
+        let start = from + at + "password=".len();
+        let before = out[..from + at].chars().last();
+        if matches!(before, Some('?' | '&')) {
+            let end = out[start..].find('&').map_or(out.len(), |e| start + e);
+            out.replace_range(start..end, "***");
+            from = start + 3;
+        } else {
+            from = start;
+        }
+    }
+    out
+}
+
 impl Target {
     pub(crate) fn parse(url: &str) -> Result<Target> {
         let invalid = |reason: &str| crate::Error::InvalidUrl {
-            url: url.to_string(),
+            url: masked_url(url),
             reason: reason.to_string(),
         };
         let Some((scheme, rest)) = url.split_once(':') else {
@@ -372,5 +407,28 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod masking {
+    use super::masked_url;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            masked_url("postgres://alice:s3cret@db.example:5432/shop?sslmode=disable"),
+            "postgres://alice:***@db.example:5432/shop?sslmode=disable"
+        );
+        assert_eq!(
+            masked_url("postgresql://al:ice:p@ss@host/db"),
+            "postgresql://al:***@host/db"
+        );
+        assert_eq!(
+            masked_url("postgres://bob@host/db?user=x&password=hunter2&application_name=a"),
+            "postgres://bob@host/db?user=x&password=***&application_name=a"
+        );
+        assert_eq!(masked_url("sqlite:shop.db"), "sqlite:shop.db");
+        assert_eq!(masked_url("postgres://host/db"), "postgres://host/db");
     }
 }

@@ -59,7 +59,7 @@ impl PgConn {
         let mut config: Config = url
             .parse()
             .map_err(|e: postgres::Error| Error::InvalidUrl {
-                url: url.to_string(),
+                url: super::masked_url(url),
                 reason: e.to_string(),
             })?;
         if config.get_connect_timeout().is_none() {
