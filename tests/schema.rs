@@ -178,6 +178,45 @@ fn check_tables_names_what_differs() -> colt::Result<()> {
     })
 }
 
+/// A NOT NULL column without a default that no field maps: every insert would fail, yet
+/// `check_tables` said the tables fit (issue 12).
+#[test]
+fn check_tables_reports_an_unmapped_not_null_column() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Category])?;
+        db.create_tables()?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            tx.execute_sql("ALTER TABLE category ADD COLUMN nullable_extra TEXT", &[])?;
+            tx.execute_sql(
+                "ALTER TABLE category ADD COLUMN with_default TEXT NOT NULL DEFAULT 'x'",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        // Columns an insert may leave out are fine.
+        db.check_tables()?;
+        // SQLite cannot add a NOT NULL column without a default: make the table anew.
+        db.transaction(|tx| {
+            tx.execute_sql("DROP TABLE category", &[])?;
+            tx.execute_sql(
+                "CREATE TABLE category (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, code TEXT NOT NULL)",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        match db.check_tables() {
+            Err(Error::SchemaMismatch(msg)) => assert!(
+                msg.contains("`category.code` is NOT NULL without a default"),
+                "{msg}"
+            ),
+            other => panic!("expected SchemaMismatch, got {other:?}"),
+        }
+        Ok(())
+    })
+}
+
 #[test]
 fn bind_refuses_two_entities_on_one_table() {
     #[derive(Entity, Debug, Clone)]

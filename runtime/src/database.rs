@@ -304,6 +304,20 @@ impl Database {
                     problems.push(p);
                 }
             }
+            // A column no field maps: an insert leaves it out, so it needs NULL or a default.
+            for l in &live {
+                let mapped = e.columns.iter().enumerate().any(|(i, c)| {
+                    crate::relation::is_stored(e, i) && l.name.eq_ignore_ascii_case(c.name)
+                });
+                // SQLite's INTEGER PRIMARY KEY is the rowid: it fills itself in.
+                let rowid = l.primary_key && l.ty.eq_ignore_ascii_case("INTEGER");
+                if !mapped && l.not_null && !l.has_default && !rowid {
+                    problems.push(format!(
+                        "column `{}.{}` is NOT NULL without a default and no field of `{}` maps it: inserting a {} would fail (map it, or give it a default)",
+                        e.table, l.name, e.name, e.name
+                    ));
+                }
+            }
         }
         for (link, owner, target) in link_tables(&entities) {
             match conn.table_columns(&link.table)? {

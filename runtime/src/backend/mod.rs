@@ -258,6 +258,8 @@ pub(crate) struct LiveColumn {
     pub ty: String,
     pub not_null: bool,
     pub primary_key: bool,
+    /// A `DEFAULT` (or an identity/serial column): an insert may leave it out.
+    pub has_default: bool,
 }
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).

@@ -207,6 +207,7 @@ impl PgConn {
                 ty: text(1),
                 not_null: flag(2),
                 primary_key: flag(3),
+                has_default: flag(4),
             });
             Ok(true)
         })?;

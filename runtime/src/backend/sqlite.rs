@@ -298,7 +298,8 @@ impl SqliteConn {
                 Ok(SqlValue::Text(ty)),
                 Ok(SqlValue::Integer(nn)),
                 Ok(SqlValue::Integer(pk)),
-            ) = (get(0), get(1), get(2), get(3))
+                Ok(SqlValue::Integer(default)),
+            ) = (get(0), get(1), get(2), get(3), get(4))
             else {
                 continue;
             };
@@ -307,6 +308,7 @@ impl SqliteConn {
                 ty,
                 not_null: nn != 0,
                 primary_key: pk != 0,
+                has_default: default != 0,
             });
         }
         Ok((!cols.is_empty()).then_some(cols))

@@ -32,18 +32,21 @@ pub(crate) const ROLLBACK_TO_SAVEPOINT: &str =
 pub(crate) const SQLITE_SETUP: &str =
     "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;";
 
-/// The live columns of table `$1`: name, declared type, NOT NULL, part of the primary key;
-/// in column order.
+/// The live columns of table `$1`: name, declared type, NOT NULL, part of the primary key,
+/// has a default; in column order.
 pub(crate) fn table_columns(d: Dialect) -> &'static str {
     match d {
-        Dialect::Sqlite => "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)",
+        Dialect::Sqlite => {
+            "SELECT name, type, \"notnull\", pk, dflt_value IS NOT NULL FROM pragma_table_info(?1)"
+        }
         Dialect::Postgres => {
             "SELECT c.column_name::text, c.data_type::text, (c.is_nullable = 'NO'), \
              EXISTS (SELECT 1 FROM information_schema.table_constraints tc \
                      JOIN information_schema.key_column_usage k \
                        ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema \
                      WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = c.table_schema \
-                       AND tc.table_name = c.table_name AND k.column_name = c.column_name) \
+                       AND tc.table_name = c.table_name AND k.column_name = c.column_name), \
+             (c.column_default IS NOT NULL OR c.is_identity = 'YES') \
              FROM information_schema.columns c \
              WHERE c.table_schema = current_schema() AND c.table_name = $1 \
              ORDER BY c.ordinal_position"
