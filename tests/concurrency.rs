@@ -207,3 +207,41 @@ fn serializable_conflicts_are_recognisable() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// SQLite's `database is locked` was `Error::Backend`, not retryable: a typed, retryable
+/// error now, and `transaction_with_retry` gets through once the other writer is done.
+#[test]
+fn a_locked_sqlite_database_is_a_retryable_error() -> colt::Result<()> {
+    let file = common::TempDb::new("busy");
+    let db = Database::open(&file.url())?;
+    db.bind(schema![Category, Product])?;
+    db.create_tables()?;
+    let t1 = db.begin()?;
+    Category::build().name("held").insert(&t1)?; // t1 holds the write lock
+    let other = db.clone();
+    let blocked = std::thread::spawn(move || {
+        let t2 = other.begin()?;
+        Category::build().name("blocked").insert(&t2)?;
+        t2.commit()
+    })
+    .join()
+    .expect("thread");
+    match &blocked {
+        Err(e @ Error::Busy(_)) => assert!(e.is_retryable()),
+        other => panic!("expected Error::Busy, got {other:?}"),
+    }
+    // The same write with retries: it waits for t1, which commits meanwhile.
+    let other = db.clone();
+    let retried = std::thread::spawn(move || {
+        other.transaction_with_retry(5, |tx| {
+            Category::build().name("retried").insert(tx)?;
+            Ok(())
+        })
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t1.commit()?;
+    retried.join().expect("thread")?;
+    let names = db.transaction(|tx| select!(c.name for c in Category).fetch(tx))?;
+    assert_eq!(common::sorted(names), ["held", "retried"]);
+    Ok(())
+}

@@ -94,6 +94,10 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// SQLite's database was locked by another connection for longer than the busy timeout
+    /// (`database is locked`): running the transaction again may succeed.
+    #[error("the database is busy (locked by another connection), try again: {0}")]
+    Busy(String),
     /// The database could not serialize this transaction with a concurrent one (PostgreSQL
     /// SQLSTATE 40001, or a deadlock, 40P01): running it again may succeed.
     #[error("transaction conflict, try again: {0}")]
@@ -219,7 +223,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            Error::SerializationFailure(_) | Error::UnrepeatableRead { .. }
+            Error::SerializationFailure(_) | Error::UnrepeatableRead { .. } | Error::Busy(_)
         )
     }
 

@@ -70,6 +70,7 @@ fn is_statement_failure(e: &crate::Error) -> bool {
         crate::Error::Constraint { .. }
             | crate::Error::Backend(_)
             | crate::Error::SerializationFailure(_)
+            | crate::Error::Busy(_)
             | crate::Error::DivisionByZero
     )
 }

@@ -363,6 +363,12 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
         _ => {}
     }
     if let rusqlite::Error::SqliteFailure(ref err, ref msg) = e {
+        if matches!(
+            err.code,
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+        ) {
+            return Error::Busy(msg.clone().unwrap_or_else(|| err.to_string()));
+        }
         if err.code == rusqlite::ErrorCode::ConstraintViolation {
             let message = msg.clone().unwrap_or_else(|| err.to_string());
             let kind = match err.extended_code {
