@@ -512,7 +512,7 @@ fn sql_is_shown_per_dialect() {
     let q = select!((p.name for p in Product if p.price > 10 && p.name.contains("a")).order_by(|p| desc(p.price)).limit(5));
     assert_eq!(
         q.sql(Dialect::Sqlite),
-        "SELECT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > ?1) AND (instr(\"p\".\"name\", ?2) > 0) GROUP BY \"p\".\"name\" ORDER BY MAX(\"p\".\"price\") DESC LIMIT ?3"
+        "SELECT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > ?1) AND (instr(CAST(\"p\".\"name\" AS BLOB), CAST(?2 AS BLOB)) > 0) GROUP BY \"p\".\"name\" ORDER BY MAX(\"p\".\"price\") DESC LIMIT ?3"
     );
     assert_eq!(
         q.sql(Dialect::Postgres),
