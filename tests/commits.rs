@@ -108,3 +108,36 @@ fn execute_sql_refuses_statements_that_return_rows_before_running_them() -> colt
         })
     })
 }
+
+/// After `ALTER TABLE .. ALTER COLUMN .. TYPE`, a statement PostgreSQL prepared before failed
+/// on that connection forever ("cached plan must not change result type"): it is prepared
+/// again now, and a query outside a write transaction just works.
+#[test]
+fn statements_prepared_before_a_column_type_change_are_prepared_again() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = backend.shop();
+        for _ in 0..2 {
+            db.transaction(|tx| {
+                assert_eq!(names(tx)?, ["Books", "Tea"]);
+                Ok(())
+            })?;
+        }
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "ALTER TABLE category ALTER COLUMN name TYPE VARCHAR(100)",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        for _ in 0..2 {
+            db.transaction(|tx| {
+                assert_eq!(names(tx)?, ["Books", "Tea"]);
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
+}

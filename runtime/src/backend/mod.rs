@@ -192,7 +192,7 @@ impl Conn {
     /// Starts a write transaction (`serializable`: the strictest isolation the backend has).
     pub(crate) fn begin(&self, serializable: bool) -> Result<()> {
         self.execute_batch(control::begin(self.dialect(), serializable))?;
-        self.in_transaction.set(true);
+        self.set_in_transaction(true);
         *self.failed.borrow_mut() = None;
         Ok(())
     }
@@ -216,8 +216,15 @@ impl Conn {
         r
     }
 
+    fn set_in_transaction(&self, on: bool) {
+        self.in_transaction.set(on);
+        if let Link::Postgres(c) = &self.link {
+            c.in_transaction.set(on);
+        }
+    }
+
     fn end_transaction(&self) {
-        self.in_transaction.set(false);
+        self.set_in_transaction(false);
         *self.failed.borrow_mut() = None;
     }
 

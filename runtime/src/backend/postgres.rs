@@ -29,6 +29,17 @@ pub(crate) struct PgConn {
     pub(crate) statements: std::cell::Cell<u64>,
     client: RefCell<Client>,
     prepared: RefCell<LruCache<String, Statement>>,
+    /// Inside a write transaction (a failed statement cannot be retried there).
+    pub(crate) in_transaction: std::cell::Cell<bool>,
+}
+
+/// Whether the server refused a kept prepared statement because a table it reads changed
+/// (`ALTER TABLE .. TYPE`: "cached plan must not change result type"): prepared again, it
+/// works.
+fn is_stale_plan(e: &postgres::Error) -> bool {
+    e.as_db_error().is_some_and(|db| {
+        *db.code() == SqlState::FEATURE_NOT_SUPPORTED && db.message().contains("cached plan")
+    })
 }
 
 /// Where a server is, for messages.
@@ -81,6 +92,7 @@ impl PgConn {
             prepared: RefCell::new(LruCache::new(
                 NonZeroUsize::new(STATEMENT_CACHE).unwrap_or(NonZeroUsize::MIN),
             )),
+            in_transaction: std::cell::Cell::new(false),
         })
     }
 
@@ -132,14 +144,36 @@ impl PgConn {
     }
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        let stmt = self.statement(sql, params.len())?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        self.client
-            .borrow_mut()
-            .execute(&stmt, &refs)
-            .map_err(|e| map_error(e, None))
+        self.with_fresh_plan(sql, params.len(), |client, stmt| {
+            client.execute(stmt, &refs)
+        })
+    }
+
+    /// Runs `run` with the kept statement for `sql`; a statement the server calls stale is
+    /// dropped from the cache (and, outside a write transaction, prepared and run again).
+    fn with_fresh_plan<R>(
+        &self,
+        sql: &str,
+        given: usize,
+        run: impl Fn(&mut Client, &Statement) -> Result<R, postgres::Error>,
+    ) -> Result<R> {
+        let stmt = self.statement(sql, given)?;
+        let first = run(&mut self.client.borrow_mut(), &stmt);
+        match first {
+            Err(e) if is_stale_plan(&e) => {
+                self.prepared.borrow_mut().pop(sql);
+                if self.in_transaction.get() {
+                    return Err(map_error(e, None));
+                }
+                let stmt = self.statement(sql, given)?;
+                let again = run(&mut self.client.borrow_mut(), &stmt);
+                again.map_err(|e| map_error(e, None))
+            }
+            other => other.map_err(|e| map_error(e, None)),
+        }
     }
 
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
@@ -175,15 +209,11 @@ impl PgConn {
     where
         F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
-        let stmt = self.statement(sql, params.len())?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        let rows = self
-            .client
-            .borrow_mut()
-            .query(&stmt, &refs)
-            .map_err(|e| map_error(e, None))?;
+        let rows =
+            self.with_fresh_plan(sql, params.len(), |client, stmt| client.query(stmt, &refs))?;
         for row in &rows {
             if !f(&PgRow(row))? {
                 break;
