@@ -362,7 +362,10 @@ impl Lowerer {
                 Some(QExpr::Unary(UnaryOp::Desc, span, Box::new(inner)))
             }
             "count" | "sum" | "avg" | "min" | "max" => {
-                let f = Aggregate::from_name(&name)?;
+                let Some(f) = Aggregate::from_name(&name) else {
+                    self.errors.at(&c.func, format!("`{name}` is not an aggregate"));
+                    return None;
+                };
                 let fname = f.name();
                 match (f, c.args.len()) {
                     (Aggregate::Count, 0) => Some(QExpr::Agg(f, span, AggArg::Nothing)),
