@@ -141,3 +141,25 @@ fn statements_prepared_before_a_column_type_change_are_prepared_again() -> colt:
         Ok(())
     })
 }
+
+/// After a server restart every idle pooled connection failed the next transaction that
+/// used it. A PostgreSQL connection idle for more than a second is checked before reuse and
+/// replaced when its server has gone (here the server ends its backend, as a restart does).
+#[test]
+fn a_pooled_connection_whose_server_went_away_is_replaced() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        let pid: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
+        let admin = Database::open(&std::env::var("COLT_PG_URL").unwrap_or_default())?;
+        let ended: Vec<bool> =
+            admin.transaction(|tx| tx.query_sql("SELECT pg_terminate_backend($1)", &[&pid[0]]))?;
+        assert_eq!(ended, [true]);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let again: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
+        assert_ne!(again, pid, "a new connection");
+        Ok(())
+    })
+}

@@ -1,7 +1,7 @@
 //! `Database`: a URL, a small pool of connections, and the bound schema.
 
 use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::backend::{self, Conn, LiveColumn, Target};
 use crate::entity::{EntityMeta, Schema};
@@ -12,6 +12,8 @@ use crate::{Error, Result};
 
 /// How long `begin` waits for a free connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a PostgreSQL connection may sit idle before it is checked on reuse.
+const CHECK_AFTER: Duration = Duration::from_secs(1);
 
 /// A database: where it lives, its connections, and the entities bound to it.
 ///
@@ -50,7 +52,9 @@ pub(crate) struct DbInner {
 }
 
 struct Pool {
-    idle: Vec<Conn>,
+    /// Connections not in use, with when they were given back (PostgreSQL's only: they are
+    /// checked before reuse once idle a while, see `CHECK_AFTER`).
+    idle: Vec<(Conn, Option<Instant>)>,
     open: usize,
     max: usize,
     /// How long `begin` waits for a free connection.
@@ -64,8 +68,21 @@ impl DbInner {
     fn acquire(&self) -> Result<Conn> {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            if let Some(conn) = pool.idle.pop() {
-                return Ok(conn);
+            if let Some((conn, since)) = pool.idle.pop() {
+                // A PostgreSQL connection idle for a while may have lost its server (a
+                // restart): checked (one round trip, outside the lock) before a transaction
+                // gets it, so that no transaction fails on a dead connection.
+                if since.is_none_or(|t| t.elapsed() < CHECK_AFTER) {
+                    return Ok(conn);
+                }
+                drop(pool);
+                if conn.is_alive() {
+                    return Ok(conn);
+                }
+                drop(conn);
+                pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                pool.open -= 1;
+                continue;
             }
             if pool.open < pool.max {
                 pool.open += 1;
@@ -96,7 +113,8 @@ impl DbInner {
     pub(crate) fn release(&self, conn: Conn) {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         if conn.is_usable() {
-            pool.idle.push(conn);
+            let since = (conn.dialect() == Dialect::Postgres).then(Instant::now);
+            pool.idle.push((conn, since));
         } else {
             pool.open -= 1;
         }
@@ -128,7 +146,7 @@ impl Database {
                 target,
                 dialect,
                 pool: Mutex::new(Pool {
-                    idle: vec![first],
+                    idle: vec![(first, None)],
                     open: 1,
                     max,
                     acquire_timeout: ACQUIRE_TIMEOUT,

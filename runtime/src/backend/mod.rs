@@ -132,6 +132,14 @@ impl Conn {
         }
     }
 
+    /// Whether the server still answers (a PostgreSQL round trip; SQLite is in-process).
+    pub(crate) fn is_alive(&self) -> bool {
+        match &self.link {
+            Link::Sqlite(_) => true,
+            Link::Postgres(c) => c.is_alive(),
+        }
+    }
+
     /// Whether the connection can go back to the pool.
     pub(crate) fn is_usable(&self) -> bool {
         match &self.link {

@@ -105,6 +105,11 @@ impl PgConn {
 
     /// The prepared statement for `sql` (kept per connection), checked to take `given`
     /// parameters.
+    /// Whether the server still answers (an empty query, bounded by the connect timeout).
+    pub(crate) fn is_alive(&self) -> bool {
+        self.client.borrow_mut().is_valid(CONNECT_TIMEOUT).is_ok()
+    }
+
     fn statement(&self, sql: &str, given: usize) -> Result<Statement> {
         self.statements.set(self.statements.get() + 1);
         let cached = self.prepared.borrow_mut().get(sql).cloned();

@@ -363,7 +363,8 @@ impl Lowerer {
             }
             "count" | "sum" | "avg" | "min" | "max" => {
                 let Some(f) = Aggregate::from_name(&name) else {
-                    self.errors.at(&c.func, format!("`{name}` is not an aggregate"));
+                    self.errors
+                        .at(&c.func, format!("`{name}` is not an aggregate"));
                     return None;
                 };
                 let fname = f.name();
