@@ -59,25 +59,40 @@ struct Pool {
     max: usize,
     /// How long `begin` waits for a free connection.
     acquire_timeout: Duration,
+    /// The bound of every statement (`set_statement_timeout`), applied to a connection when
+    /// a transaction gets it.
+    statement_timeout: Option<Duration>,
     /// Threads waiting for a connection (notified only when there are any: a notification
     /// is a system call).
     waiting: usize,
 }
 
 impl DbInner {
+    /// A connection for a transaction, with the database's statement timeout in force.
     fn acquire(&self) -> Result<Conn> {
+        let (conn, timeout) = self.acquire_connection()?;
+        // A no-op unless the timeout changed since this connection last served.
+        if let Err(e) = conn.set_statement_timeout(timeout) {
+            self.release(conn);
+            return Err(e);
+        }
+        Ok(conn)
+    }
+
+    fn acquire_connection(&self) -> Result<(Conn, Option<Duration>)> {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let timeout = pool.statement_timeout;
         loop {
             if let Some((conn, since)) = pool.idle.pop() {
                 // A PostgreSQL connection idle for a while may have lost its server (a
                 // restart): checked (one round trip, outside the lock) before a transaction
                 // gets it, so that no transaction fails on a dead connection.
                 if since.is_none_or(|t| t.elapsed() < CHECK_AFTER) {
-                    return Ok(conn);
+                    return Ok((conn, timeout));
                 }
                 drop(pool);
                 if conn.is_alive() {
-                    return Ok(conn);
+                    return Ok((conn, timeout));
                 }
                 drop(conn);
                 pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
@@ -87,10 +102,12 @@ impl DbInner {
             if pool.open < pool.max {
                 pool.open += 1;
                 drop(pool);
-                return backend::open(&self.target).inspect_err(|_| {
-                    let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-                    pool.open -= 1;
-                });
+                return backend::open(&self.target)
+                    .inspect_err(|_| {
+                        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                        pool.open -= 1;
+                    })
+                    .map(|c| (c, timeout));
             }
             pool.waiting += 1;
             let wait = pool.acquire_timeout;
@@ -150,6 +167,7 @@ impl Database {
                     open: 1,
                     max,
                     acquire_timeout: ACQUIRE_TIMEOUT,
+                    statement_timeout: None,
                     waiting: 0,
                 }),
                 available: Condvar::new(),
@@ -173,6 +191,27 @@ impl Database {
     pub fn set_acquire_timeout(&self, timeout: Duration) {
         let mut pool = self.inner.pool.lock().unwrap_or_else(|e| e.into_inner());
         pool.acquire_timeout = timeout;
+    }
+
+    /// Bounds every statement Colt runs on this database (`None`, the default: no bound). A
+    /// statement that runs longer is stopped and is [`Error::StatementTimeout`] (SQLite:
+    /// interrupted by a progress check every 1 000 steps; PostgreSQL: `statement_timeout`).
+    /// Applies to transactions begun after the call.
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # fn main() -> Result<()> {
+    /// let db = Database::open("sqlite::memory:")?;
+    /// db.set_statement_timeout(Some(std::time::Duration::from_millis(100)));
+    /// let endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) \
+    ///                SELECT count(*) FROM n";
+    /// let r = db.transaction(|tx| tx.query_sql::<i64>(endless, &[]));
+    /// assert!(matches!(r, Err(Error::StatementTimeout)));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_statement_timeout(&self, timeout: Option<Duration>) {
+        let mut pool = self.inner.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.statement_timeout = timeout;
     }
 
     /// The SQL dialect of this database.

@@ -165,6 +165,10 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
+    /// A statement ran past the statement timeout (`Database::set_statement_timeout`) and
+    /// was stopped.
+    #[error("the statement ran past the statement timeout and was stopped")]
+    StatementTimeout,
     /// A query divided by zero (`/` or `%`). PostgreSQL refuses it, and so does Colt on
     /// SQLite (which would answer NULL and silently drop the row from a condition).
     #[error("division by zero in a query")]

@@ -132,6 +132,15 @@ impl Conn {
         }
     }
 
+    /// Bounds every statement of this connection (`None`: no bound); a statement past it is
+    /// stopped (`Error::StatementTimeout`). Changes nothing when already set so.
+    pub(crate) fn set_statement_timeout(&self, timeout: Option<std::time::Duration>) -> Result<()> {
+        match &self.link {
+            Link::Sqlite(c) => c.set_statement_timeout(timeout),
+            Link::Postgres(c) => c.set_statement_timeout(timeout),
+        }
+    }
+
     /// Whether the server still answers (a PostgreSQL round trip; SQLite is in-process).
     pub(crate) fn is_alive(&self) -> bool {
         match &self.link {

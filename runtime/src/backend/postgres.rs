@@ -31,6 +31,8 @@ pub(crate) struct PgConn {
     prepared: RefCell<LruCache<String, Statement>>,
     /// Inside a write transaction (a failed statement cannot be retried there).
     pub(crate) in_transaction: std::cell::Cell<bool>,
+    /// The statement timeout set on the session.
+    timeout: std::cell::Cell<Option<Duration>>,
 }
 
 /// Whether the server refused a kept prepared statement because a table it reads changed
@@ -93,6 +95,7 @@ impl PgConn {
                 NonZeroUsize::new(STATEMENT_CACHE).unwrap_or(NonZeroUsize::MIN),
             )),
             in_transaction: std::cell::Cell::new(false),
+            timeout: std::cell::Cell::new(None),
         })
     }
 
@@ -105,6 +108,17 @@ impl PgConn {
 
     /// The prepared statement for `sql` (kept per connection), checked to take `given`
     /// parameters.
+    /// Bounds every statement of this connection (`statement_timeout`; `None`: no bound).
+    pub(crate) fn set_statement_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        if self.timeout.get() == timeout {
+            return Ok(());
+        }
+        let ms = timeout.map_or(0, |t| t.as_millis().max(1));
+        self.execute_batch(&format!("SET statement_timeout = {ms}"))?;
+        self.timeout.set(timeout);
+        Ok(())
+    }
+
     /// Whether the server still answers (an empty query, bounded by the connect timeout).
     pub(crate) fn is_alive(&self) -> bool {
         self.client.borrow_mut().is_valid(CONNECT_TIMEOUT).is_ok()
@@ -509,6 +523,9 @@ pub(crate) fn map_error(e: postgres::Error, table: Option<&str>) -> Error {
         }
         if *code == SqlState::DIVISION_BY_ZERO {
             return Error::DivisionByZero;
+        }
+        if *code == SqlState::QUERY_CANCELED {
+            return Error::StatementTimeout;
         }
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {

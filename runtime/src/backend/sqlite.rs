@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
@@ -28,6 +28,23 @@ pub(crate) struct SqliteConn {
     // Boxed: the prepared statements borrow it, so it must never move.
     conn: Box<Connection>,
     pub(crate) statements: std::cell::Cell<u64>,
+    /// The statement timeout in force (none: no progress handler at all).
+    timeout: std::cell::Cell<Option<Duration>>,
+    /// When the running statement must stop, as nanoseconds after `clock` (0: no limit);
+    /// read by the progress handler, which SQLite calls every few thousand steps.
+    deadline: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    clock: Instant,
+}
+
+/// Starts the deadline of one statement when a timeout is in force; ends it when dropped.
+struct Deadline<'a>(Option<&'a std::sync::atomic::AtomicU64>);
+
+impl Drop for Deadline<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.0 {
+            d.store(0, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// The connection's prepared statements, by SQL text.
@@ -194,17 +211,61 @@ impl SqliteConn {
             }),
             conn: Box::new(conn),
             statements: std::cell::Cell::new(0),
+            timeout: std::cell::Cell::new(None),
+            deadline: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            clock: Instant::now(),
         })
     }
 
     /// Runs `f` on the prepared statement for `sql` with `params` bound: the connection's
     /// cached statement, prepared on first use.
+    /// Bounds every statement of this connection by `timeout` (`None`: no bound): past it,
+    /// SQLite interrupts the statement (`Error::StatementTimeout`).
+    pub(crate) fn set_statement_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        if self.timeout.get() == timeout {
+            return Ok(());
+        }
+        match timeout {
+            Some(_) => {
+                let deadline = self.deadline.clone();
+                let clock = self.clock;
+                self.conn
+                    .progress_handler(
+                        1000,
+                        Some(move || {
+                            let d = deadline.load(std::sync::atomic::Ordering::Relaxed);
+                            d != 0 && clock.elapsed().as_nanos() as u64 > d
+                        }),
+                    )
+                    .map_err(|e| map_error(e, None))?;
+            }
+            None => self
+                .conn
+                .progress_handler(0, None::<fn() -> bool>)
+                .map_err(|e| map_error(e, None))?,
+        }
+        self.timeout.set(timeout);
+        Ok(())
+    }
+
+    /// The deadline of a statement starting now.
+    fn deadline(&self) -> Deadline<'_> {
+        let Some(limit) = self.timeout.get() else {
+            return Deadline(None);
+        };
+        let at = (self.clock.elapsed() + limit).as_nanos() as u64;
+        self.deadline
+            .store(at.max(1), std::sync::atomic::Ordering::Relaxed);
+        Deadline(Some(&self.deadline))
+    }
+
     fn with_statement<R>(
         &self,
         sql: &str,
         params: &[Param<'_>],
         f: impl FnOnce(&mut Statement<'_>) -> Result<R>,
     ) -> Result<R> {
+        let _deadline = self.deadline();
         self.statements.set(self.statements.get() + 1);
         // A statement run while another one's rows are being read (nothing in Colt does
         // that today) gets a statement of its own instead of the busy cache.
@@ -255,6 +316,7 @@ impl SqliteConn {
 
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
         self.statements.set(self.statements.get() + 1);
+        let _deadline = self.deadline();
         self.conn.execute_batch(sql).map_err(|e| map_error(e, None))
     }
 
@@ -363,6 +425,9 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
         _ => {}
     }
     if let rusqlite::Error::SqliteFailure(ref err, ref msg) = e {
+        if err.code == rusqlite::ErrorCode::OperationInterrupted {
+            return Error::StatementTimeout;
+        }
         if matches!(
             err.code,
             rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
