@@ -14,20 +14,26 @@ fn database_is_send_and_sync() {
     assert_send_sync::<Query<Obj<Product>>>();
 }
 
+/// A database several connections share, with one product named "counter" at price 0.
+fn counter(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Category, Product])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        Product::build()
+            .name("counter")
+            .price(0)
+            .category_id(1)
+            .insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}
+
 #[test]
 fn concurrent_increments_lose_nothing_with_retries() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Category, Product])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            Product::build()
-                .name("counter")
-                .price(0)
-                .category_id(1)
-                .insert(tx)?;
-            Ok(())
-        })?;
+        let db = counter(backend)?;
         let (threads, rounds) = (4, 10);
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -64,17 +70,7 @@ fn concurrent_increments_lose_nothing_with_retries() -> colt::Result<()> {
 #[test]
 fn increments_inside_set_lose_nothing() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Category, Product])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            Product::build()
-                .name("counter")
-                .price(0)
-                .category_id(1)
-                .insert(tx)?;
-            Ok(())
-        })?;
+        let db = counter(backend)?;
         let (threads, rounds) = (6, 25);
         let handles: Vec<_> = (0..threads)
             .map(|_| {

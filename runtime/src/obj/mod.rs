@@ -244,41 +244,27 @@ impl<T: Entity> Obj<T> {
             Err(_) => return Err(borrowed::<T>()),
         };
         f(&mut next);
-        {
-            // The column-less side of a one-to-one is read from the other side's row: a
-            // change to it would not be written anywhere.
-            let current = cell.value.borrow();
-            let meta = T::meta();
-            if let Some(&c) = crate::pairing::virtual_columns(meta)
-                .iter()
-                .find(|&&c| !current.column_eq(&next, c))
-            {
-                return Err(crate::pairing::reverse_side_error(meta, c));
-            }
-        }
         let stored = cell.state.get() == ObjState::Loaded;
-        if stored {
-            let meta = T::meta();
+        // One pass over the columns: what the closure changed.
+        let meta = T::meta();
+        let mut changed = 0u64;
+        {
             let current = cell.value.borrow();
-            if meta
-                .primary_key
-                .iter()
-                .any(|&k| !current.column_eq(&next, k))
-            {
-                return Err(Error::KeyChanged { entity: meta.name });
-            }
-            // What the closure changed, it may have read first (`p.price += 20` reads the
-            // old price): the UPDATE checks that the row still holds the value changed, so
-            // a concurrent change is a conflict (`UnrepeatableRead`, retried by
-            // `transaction_with_retry`), never a lost update. A blind write (`p.price = 5`)
-            // is checked the same way: Colt cannot tell the two apart.
-            let mut read = cell.read.get();
-            for c in 0..meta.columns.len() {
-                if !current.column_eq(&next, c) {
-                    read |= bit(c);
+            let virtual_columns = crate::pairing::virtual_columns(meta);
+            for (c, col) in meta.columns.iter().enumerate() {
+                if current.column_eq(&next, c) {
+                    continue;
                 }
+                // The column-less side of a one-to-one is read from the other side's row: a
+                // change to it would not be written anywhere.
+                if virtual_columns.contains(&c) {
+                    return Err(crate::pairing::reverse_side_error(meta, c));
+                }
+                if stored && col.primary_key {
+                    return Err(Error::KeyChanged { entity: meta.name });
+                }
+                changed |= bit(c);
             }
-            cell.read.set(read);
         }
         let Ok(mut slot) = cell.value.try_borrow_mut() else {
             return Err(borrowed::<T>());
@@ -286,6 +272,12 @@ impl<T: Entity> Obj<T> {
         let old = std::mem::replace(&mut *slot, next);
         drop(slot);
         if stored {
+            // What the closure changed, it may have read first (`p.price += 20` reads the
+            // old price): the UPDATE checks that the row still holds the value changed, so
+            // a concurrent change is a conflict (`UnrepeatableRead`, retried by
+            // `transaction_with_retry`), never a lost update. A blind write (`p.price = 5`)
+            // is checked the same way: Colt cannot tell the two apart.
+            cell.read.set(cell.read.get() | changed);
             let mut snap = cell.snapshot.borrow_mut();
             if snap.is_none() {
                 *snap = Some(Box::new(old));
