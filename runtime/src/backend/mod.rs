@@ -2,6 +2,7 @@
 //!
 //! Driver errors become [`crate::Error`] in exactly one place per backend.
 
+mod pg_client;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
@@ -310,7 +311,7 @@ pub(crate) enum Target {
     /// `sqlite:PATH`
     SqliteFile(std::path::PathBuf),
     /// `postgres://..` / `postgresql://..`
-    Postgres(Box<::postgres::Config>),
+    Postgres(Box<tokio_postgres::Config>),
 }
 
 /// `url` with its password replaced by `***` (`postgres://alice:***@host/db`, and a

@@ -1,4 +1,4 @@
-//! PostgreSQL through the `postgres` crate: statements prepared once per connection and kept
+//! PostgreSQL through `tokio-postgres` (driven by [`super::pg_client`]): statements prepared once per connection and kept
 //! in an LRU cache, values bound by the type the server expects, rows read by position.
 
 use std::cell::RefCell;
@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use lru::LruCache;
-use postgres::error::SqlState;
-use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
-use postgres::{Client, Config, NoTls, Statement};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+use tokio_postgres::{Config, Statement};
 
+use super::pg_client::{BlockingClient, ConnectFailure};
 use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
@@ -27,7 +28,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// An open PostgreSQL connection.
 pub(crate) struct PgConn {
     pub(crate) statements: std::cell::Cell<u64>,
-    client: RefCell<Client>,
+    client: RefCell<BlockingClient>,
     prepared: RefCell<LruCache<String, Statement>>,
     /// Inside a write transaction (a failed statement cannot be retried there).
     pub(crate) in_transaction: std::cell::Cell<bool>,
@@ -38,7 +39,7 @@ pub(crate) struct PgConn {
 /// Whether the server refused a kept prepared statement because a table it reads changed
 /// (`ALTER TABLE .. TYPE`: "cached plan must not change result type"): prepared again, it
 /// works.
-fn is_stale_plan(e: &postgres::Error) -> bool {
+fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
     e.as_db_error().is_some_and(|db| {
         *db.code() == SqlState::FEATURE_NOT_SUPPORTED && db.message().contains("cached plan")
     })
@@ -47,9 +48,9 @@ fn is_stale_plan(e: &postgres::Error) -> bool {
 /// Where a server is, for messages.
 fn describe(config: &Config) -> String {
     let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
         #[cfg(unix)]
-        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
         None => "localhost".to_string(),
     };
     let port = config.get_ports().first().copied().unwrap_or(5432);
@@ -63,18 +64,18 @@ pub struct ConnectError {
     /// `host:port`.
     pub address: String,
     #[source]
-    source: postgres::Error,
+    source: ConnectFailure,
 }
 
 impl PgConn {
     /// Parses a `postgres://` URL.
     pub(crate) fn config(url: &str) -> Result<Config> {
-        let mut config: Config = url
-            .parse()
-            .map_err(|e: postgres::Error| Error::InvalidUrl {
-                url: super::masked_url(url),
-                reason: e.to_string(),
-            })?;
+        let mut config: Config =
+            url.parse()
+                .map_err(|e: tokio_postgres::Error| Error::InvalidUrl {
+                    url: super::masked_url(url),
+                    reason: e.to_string(),
+                })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -82,7 +83,9 @@ impl PgConn {
     }
 
     pub(crate) fn open(config: &Config) -> Result<Self> {
-        let client = config.connect(NoTls).map_err(|source| {
+        let within = config.get_connect_timeout().copied();
+        let within = within.unwrap_or(CONNECT_TIMEOUT);
+        let client = BlockingClient::connect(config, within).map_err(|source| {
             Error::backend(ConnectError {
                 address: describe(config),
                 source,
@@ -121,7 +124,7 @@ impl PgConn {
 
     /// Whether the server still answers (an empty query, bounded by the connect timeout).
     pub(crate) fn is_alive(&self) -> bool {
-        self.client.borrow_mut().is_valid(CONNECT_TIMEOUT).is_ok()
+        self.client.borrow_mut().is_valid(CONNECT_TIMEOUT)
     }
 
     fn statement(&self, sql: &str, given: usize) -> Result<Statement> {
@@ -177,7 +180,7 @@ impl PgConn {
         &self,
         sql: &str,
         given: usize,
-        run: impl Fn(&mut Client, &Statement) -> Result<R, postgres::Error>,
+        run: impl Fn(&mut BlockingClient, &Statement) -> Result<R, tokio_postgres::Error>,
     ) -> Result<R> {
         let stmt = self.statement(sql, given)?;
         let first = run(&mut self.client.borrow_mut(), &stmt);
@@ -265,7 +268,7 @@ impl PgConn {
 }
 
 /// A row being read.
-pub(crate) struct PgRow<'a>(&'a postgres::Row);
+pub(crate) struct PgRow<'a>(&'a tokio_postgres::Row);
 
 /// A column's bytes as the server sent them (binary format), with its type.
 struct Raw<'a> {
@@ -488,11 +491,11 @@ impl ToSql for PgParam<'_> {
         true
     }
 
-    postgres::types::to_sql_checked!();
+    tokio_postgres::types::to_sql_checked!();
 }
 
 /// Turns a `postgres` error into Colt's.
-pub(crate) fn map_error(e: postgres::Error, table: Option<&str>) -> Error {
+pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error {
     if let Some(db) = e.as_db_error() {
         let code = db.code();
         let kind = if *code == SqlState::UNIQUE_VIOLATION {
@@ -554,5 +557,5 @@ pub(crate) fn map_error(e: postgres::Error, table: Option<&str>) -> Error {
 pub struct ServerError {
     message: String,
     #[source]
-    source: postgres::Error,
+    source: tokio_postgres::Error,
 }

@@ -1,0 +1,119 @@
+//! A blocking PostgreSQL client over `tokio-postgres`, whose whole startup is bounded.
+//!
+//! The `postgres` crate (the blocking face of `tokio-postgres`) bounds only the TCP connect
+//! by `connect_timeout`: a server that accepts and then never answers the startup message
+//! hangs `Config::connect` forever, and its `Client` cannot be built around a connection
+//! opened another way. Colt needs five operations (prepare, execute, query, a batch, a
+//! liveness check), so it drives `tokio-postgres` itself: one current-thread runtime per
+//! connection, the connection's task spawned on it (it runs whenever a call blocks on the
+//! runtime, as in the `postgres` crate), and the startup under `tokio::time::timeout`.
+
+use std::time::Duration;
+
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, Config, Error, NoTls, Row, Statement};
+
+/// Why a connection could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConnectFailure {
+    /// The driver or the server refused (wrong password, unknown database, no listener).
+    #[error(transparent)]
+    Refused(#[from] Error),
+    /// The server did not finish the startup in time (a server that accepts but does not
+    /// answer, or is overloaded).
+    #[error("no answer within {} ms (the connect timeout)", .0.as_millis())]
+    NoAnswer(Duration),
+    /// The runtime that drives the connection could not be started.
+    #[error("cannot start the connection's runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
+
+/// One connection: its runtime, the client half, and the task that runs the socket.
+pub(crate) struct BlockingClient {
+    runtime: Runtime,
+    client: Option<Client>,
+    task: Option<JoinHandle<Result<(), Error>>>,
+}
+
+impl BlockingClient {
+    /// Opens a connection; the TCP connect, authentication and startup together take at
+    /// most `within`.
+    pub(crate) fn connect(config: &Config, within: Duration) -> Result<Self, ConnectFailure> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(ConnectFailure::Runtime)?;
+        // (A timer is made inside the runtime: it needs the runtime's clock.)
+        let started =
+            runtime.block_on(async { tokio::time::timeout(within, config.connect(NoTls)).await });
+        let (client, connection) = started.map_err(|_| ConnectFailure::NoAnswer(within))??;
+        let task = runtime.spawn(connection);
+        Ok(BlockingClient {
+            runtime,
+            client: Some(client),
+            task: Some(task),
+        })
+    }
+
+    fn client(&self) -> &Client {
+        // Only `Drop` takes the client out.
+        match &self.client {
+            Some(c) => c,
+            None => unreachable!("the client is taken only when the connection is dropped"),
+        }
+    }
+
+    pub(crate) fn prepare(&mut self, sql: &str) -> Result<Statement, Error> {
+        self.runtime.block_on(self.client().prepare(sql))
+    }
+
+    pub(crate) fn execute(
+        &mut self,
+        stmt: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, Error> {
+        self.runtime.block_on(self.client().execute(stmt, params))
+    }
+
+    pub(crate) fn query(
+        &mut self,
+        stmt: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, Error> {
+        self.runtime.block_on(self.client().query(stmt, params))
+    }
+
+    /// Runs statements separated by `;`, with no parameters and no rows.
+    pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        self.runtime.block_on(self.client().batch_execute(sql))
+    }
+
+    /// Whether the connection is known to be closed (its socket ended).
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client().is_closed()
+    }
+
+    /// Whether the server answers an empty query within `within`.
+    pub(crate) fn is_valid(&mut self, within: Duration) -> bool {
+        let ping = self.client().simple_query("");
+        let answer = self
+            .runtime
+            .block_on(async { tokio::time::timeout(within, ping).await });
+        matches!(answer, Ok(Ok(_)))
+    }
+}
+
+impl Drop for BlockingClient {
+    /// Says goodbye to the server (dropping the client makes the connection task send
+    /// `Terminate` and end), waiting for it a moment at most.
+    fn drop(&mut self) {
+        drop(self.client.take());
+        if let Some(task) = self.task.take() {
+            let _ = self
+                .runtime
+                .block_on(async { tokio::time::timeout(Duration::from_secs(1), task).await });
+        }
+    }
+}
