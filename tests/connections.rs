@@ -8,6 +8,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use colt::prelude::*;
+use colt::JournalMode;
+use common::each_backend;
 
 /// A PostgreSQL "server" that accepts connections and never answers: `Database::open` hung
 /// forever (the driver's `connect_timeout` covered only the TCP connect). The whole startup
@@ -43,4 +45,122 @@ fn a_server_that_accepts_but_never_answers_does_not_hang_open() {
     assert!(message.contains("no answer within 1000 ms"), "{message}");
     assert!(!message.contains("secret"), "{message}");
     assert!(waited < Duration::from_secs(10), "took {waited:?}");
+}
+
+/// The pool's size, its wait, and the statement bound are options of the database, on both
+/// backends (the pool was fixed at 8 connections).
+#[test]
+fn the_pool_size_and_its_wait_are_options() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::builder(&backend.fresh_url())
+            .max_connections(2)
+            .acquire_timeout(Duration::from_millis(50))
+            .open()?;
+        let first = db.begin()?;
+        let second = db.begin()?;
+        match db.begin() {
+            Err(Error::PoolTimeout {
+                size, waited_ms, ..
+            }) => {
+                assert_eq!((size, waited_ms), (2, 50));
+            }
+            other => panic!("expected a pool timeout, got {other:?}"),
+        }
+        drop(first);
+        let third = db.begin()?;
+        drop((second, third));
+        Ok(())
+    })
+}
+
+/// Options a database cannot take are typed errors, before anything is opened.
+#[test]
+fn options_the_database_cannot_take_are_refused() {
+    let refused = |r: colt::Result<Database>| match r {
+        Err(Error::InvalidOption { option, reason }) => format!("{option}: {reason}"),
+        other => panic!("expected an invalid option, got {other:?}"),
+    };
+    let none = refused(
+        Database::builder("sqlite::memory:")
+            .max_connections(0)
+            .open(),
+    );
+    assert!(none.starts_with("max_connections"), "{none}");
+    let memory = refused(
+        Database::builder("sqlite::memory:")
+            .max_connections(4)
+            .open(),
+    );
+    assert!(memory.contains("one connection"), "{memory}");
+    let wal = refused(
+        Database::builder("sqlite::memory:")
+            .journal_mode(JournalMode::Wal)
+            .open(),
+    );
+    assert!(wal.contains("`memory` instead of `wal`"), "{wal}");
+}
+
+/// SQLite's journal mode is an option (WAL for a pool of connections to one file).
+#[test]
+fn a_sqlite_file_takes_the_journal_mode_asked_for() -> colt::Result<()> {
+    let file = common::TempDb::new("journal");
+    let db = Database::builder(&file.url())
+        .journal_mode(JournalMode::Wal)
+        .open()?;
+    let mode: Vec<String> = db.transaction(|tx| tx.query_sql("PRAGMA journal_mode", &[]))?;
+    assert_eq!(mode, ["wal"]);
+    // Every connection of the pool, not only the first (asked one after the other: SQLite
+    // counts a `PRAGMA` as a statement that may write).
+    let (a, b) = (db.begin()?, db.begin()?);
+    for tx in [a, b] {
+        let mode: Vec<String> = tx.query_sql("PRAGMA journal_mode", &[])?;
+        assert_eq!(mode, ["wal"]);
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// SQLite's busy timeout is an option: a writer blocked by another connection's lock gives
+/// up after it with `Error::Busy` (which `transaction_with_retry` retries), not after a
+/// fixed 5 s.
+#[test]
+fn a_sqlite_writer_waits_for_a_lock_as_long_as_the_busy_timeout() -> colt::Result<()> {
+    let file = common::TempDb::new("busy");
+    let db = Database::builder(&file.url())
+        .busy_timeout(Duration::from_millis(100))
+        .open()?;
+    db.transaction(|tx| tx.execute_sql("CREATE TABLE t (x INTEGER)", &[]))?;
+    let holder = db.begin_serializable()?;
+    holder.execute_sql("INSERT INTO t VALUES (1)", &[])?;
+    let started = Instant::now();
+    let blocked = db.transaction(|tx| tx.execute_sql("INSERT INTO t VALUES (2)", &[]));
+    assert!(matches!(blocked, Err(Error::Busy(_))), "{blocked:?}");
+    assert!(blocked.is_err_and(|e| e.is_retryable()));
+    // Well under the old fixed 5 s (the bound is loose: this is not a speed test).
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    holder.commit()?;
+    Ok(())
+}
+
+/// The builder's connect timeout bounds a PostgreSQL startup too (the URL has none here).
+#[test]
+fn the_connect_timeout_is_an_option() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let port = listener.local_addr().expect("its address").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for socket in listener.incoming().flatten() {
+            held.push(socket);
+        }
+    });
+    let url = format!("postgres://colt@127.0.0.1:{port}/colt");
+    let r = Database::builder(&url)
+        .connect_timeout(Duration::from_millis(300))
+        .open();
+    let message = r.expect_err("a server that never answers").to_string();
+    assert!(message.contains("no answer within 300 ms"), "{message}");
 }

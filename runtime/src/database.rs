@@ -5,13 +5,12 @@ use std::time::{Duration, Instant};
 
 use crate::backend::{self, Conn, LiveColumn, Target};
 use crate::entity::{EntityMeta, Schema};
+use crate::options::{ConnectOptions, DatabaseBuilder};
 use crate::render::{create_link_sql, create_table_sql, dependency_order, link_tables, Dialect};
 use crate::transaction::Transaction;
 use crate::types::ColumnType;
 use crate::{Error, Result};
 
-/// How long `begin` waits for a free connection.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a PostgreSQL connection may sit idle before it is checked on reuse.
 const CHECK_AFTER: Duration = Duration::from_secs(1);
 
@@ -45,6 +44,8 @@ impl std::fmt::Debug for Database {
 pub(crate) struct DbInner {
     url: String,
     target: Target,
+    /// What each new connection is opened with.
+    connect: ConnectOptions,
     dialect: Dialect,
     pool: Mutex<Pool>,
     available: Condvar,
@@ -102,7 +103,7 @@ impl DbInner {
             if pool.open < pool.max {
                 pool.open += 1;
                 drop(pool);
-                return backend::open(&self.target)
+                return backend::open(&self.target, &self.connect)
                     .inspect_err(|_| {
                         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
                         pool.open -= 1;
@@ -153,21 +154,61 @@ impl Database {
     /// [`Error::InvalidUrl`] for a URL Colt cannot read; [`Error::Backend`] when the database
     /// cannot be opened (for instance a file that is not a SQLite database).
     pub fn open(url: &str) -> Result<Database> {
-        let target = Target::parse(url)?;
-        let first = backend::open(&target)?;
+        Database::builder(url).open()
+    }
+
+    /// Options for opening a database (pool size, timeouts, SQLite's journal mode), then
+    /// [`DatabaseBuilder::open`].
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # fn main() -> Result<()> {
+    /// let db = Database::builder("sqlite::memory:")
+    ///     .statement_timeout(std::time::Duration::from_secs(10))
+    ///     .open()?;
+    /// assert!(matches!(
+    ///     Database::builder("sqlite::memory:").max_connections(2).open(),
+    ///     Err(Error::InvalidOption { option: "max_connections", .. })
+    /// ));
+    /// # Ok(()) }
+    /// ```
+    pub fn builder(url: &str) -> DatabaseBuilder {
+        DatabaseBuilder::new(url)
+    }
+
+    pub(crate) fn open_with(options: DatabaseBuilder) -> Result<Database> {
+        let url = &options.url;
+        let mut target = Target::parse(url)?;
+        let max = match (options.max_connections, target.max_connections()) {
+            (Some(n), 1) if n > 1 => {
+                return Err(Error::InvalidOption {
+                    option: "max_connections",
+                    reason: format!(
+                        "an in-memory SQLite database has one connection (asked for {n}): \
+                         every connection to `:memory:` is a database of its own"
+                    ),
+                })
+            }
+            (Some(n), _) => n,
+            (None, default) => default,
+        };
+        if let Some(t) = options.connect.connect_timeout {
+            target.set_connect_timeout(t);
+        }
+        let first = backend::open(&target, &options.connect)?;
         let dialect = first.dialect();
-        let max = target.max_connections();
         Ok(Database {
             inner: Arc::new(DbInner {
                 url: backend::masked_url(url),
                 target,
+                connect: options.connect,
                 dialect,
                 pool: Mutex::new(Pool {
                     idle: vec![(first, None)],
                     open: 1,
                     max,
-                    acquire_timeout: ACQUIRE_TIMEOUT,
-                    statement_timeout: None,
+                    acquire_timeout: options.acquire_timeout,
+                    statement_timeout: options.statement_timeout,
                     waiting: 0,
                 }),
                 available: Condvar::new(),

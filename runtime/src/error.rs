@@ -94,6 +94,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// An option of [`crate::DatabaseBuilder`] the database cannot take.
+    #[error("invalid option `{option}`: {reason}")]
+    InvalidOption {
+        /// The option, as the builder's method is named.
+        option: &'static str,
+        /// Why it cannot be taken.
+        reason: String,
+    },
     /// SQLite's database was locked by another connection for longer than the busy timeout
     /// (`database is locked`): running the transaction again may succeed.
     #[error("the database is busy (locked by another connection), try again: {0}")]

@@ -9,6 +9,7 @@ pub(crate) mod sqlite;
 use std::cell::{Cell, RefCell};
 
 use crate::entity::RowAccess;
+use crate::options::ConnectOptions;
 use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
 use crate::Result;
@@ -289,13 +290,13 @@ pub(crate) struct LiveColumn {
 }
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).
-pub(crate) fn open(target: &Target) -> Result<Conn> {
+pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
     match target {
         Target::SqliteMemory => {
-            sqlite::SqliteConn::open_memory().map(|c| Conn::new(Link::Sqlite(c)))
+            sqlite::SqliteConn::open_memory(options).map(|c| Conn::new(Link::Sqlite(c)))
         }
         Target::SqliteFile(path) => {
-            sqlite::SqliteConn::open_file(path).map(|c| Conn::new(Link::Sqlite(c)))
+            sqlite::SqliteConn::open_file(path, options).map(|c| Conn::new(Link::Sqlite(c)))
         }
         Target::Postgres(config) => {
             postgres::PgConn::open(config).map(|c| Conn::new(Link::Postgres(Box::new(c))))
@@ -385,6 +386,13 @@ impl Target {
             _ => Err(invalid(&format!(
                 "unknown scheme `{scheme}`: expected `sqlite` (or `postgres`)"
             ))),
+        }
+    }
+
+    /// Bounds opening a PostgreSQL connection by `timeout` (nothing to do on SQLite).
+    pub(crate) fn set_connect_timeout(&mut self, timeout: std::time::Duration) {
+        if let Target::Postgres(config) = self {
+            config.connect_timeout(timeout);
         }
     }
 

@@ -14,6 +14,7 @@ use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
 use crate::identity_map::FxBuild;
+use crate::options::{ConnectOptions, JournalMode};
 use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
@@ -161,12 +162,12 @@ impl ToSql for Bind<'_> {
 }
 
 impl SqliteConn {
-    pub(crate) fn open_memory() -> Result<Self> {
+    pub(crate) fn open_memory(options: &ConnectOptions) -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(|e| map_error(e, None))?;
-        Self::configure(conn)
+        Self::configure(conn, options)
     }
 
-    pub(crate) fn open_file(path: &Path) -> Result<Self> {
+    pub(crate) fn open_file(path: &Path, options: &ConnectOptions) -> Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -180,11 +181,11 @@ impl SqliteConn {
             )
             .map_err(|e| map_error(e, None))?,
         };
-        Self::configure(conn)
+        Self::configure(conn, options)
     }
 
-    fn configure(conn: Connection) -> Result<Self> {
-        conn.busy_timeout(Duration::from_secs(5))
+    fn configure(conn: Connection, options: &ConnectOptions) -> Result<Self> {
+        conn.busy_timeout(options.busy_timeout)
             .map_err(|e| map_error(e, None))?;
         rusqlite::vtab::array::load_module(&conn).map_err(|e| map_error(e, None))?;
         // `a / b` and `a % b` divide by `colt_nonzero(b)`: SQLite answers NULL for a division
@@ -203,6 +204,9 @@ impl SqliteConn {
         // Reading the schema fails at once for a file that is not a SQLite database.
         conn.execute_batch(control::SQLITE_SETUP)
             .map_err(|e| map_error(e, None))?;
+        if let Some(mode) = options.journal_mode {
+            set_journal_mode(&conn, mode)?;
+        }
         Ok(SqliteConn {
             prepared: RefCell::new(Prepared {
                 statements: Vec::new(),
@@ -409,6 +413,32 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
 /// Turns a rusqlite error into Colt's; `table` is the table written to, if known.
 /// The message of a division by zero (`colt_nonzero`), recognised by [`map_error`].
 const DIVISION_BY_ZERO: &str = "colt: division by zero";
+
+/// Sets the journal mode, or says why SQLite kept another (it answers with the mode in
+/// force: an in-memory database keeps `memory`, a read-only file its own).
+/// A mode already in force is not set again (setting it waits for other connections'
+/// transactions, even to the same mode).
+fn set_journal_mode(conn: &Connection, mode: JournalMode) -> Result<()> {
+    let mode_now = |sql: &str| -> Result<String> {
+        conn.query_row(sql, [], |row| row.get(0))
+            .map_err(|e| map_error(e, None))
+    };
+    let mut now = mode_now("PRAGMA journal_mode")?;
+    if !now.eq_ignore_ascii_case(mode.as_sql()) {
+        now = mode_now(&format!("PRAGMA journal_mode = {}", mode.as_sql()))?;
+    }
+    if now.eq_ignore_ascii_case(mode.as_sql()) {
+        return Ok(());
+    }
+    Err(Error::InvalidOption {
+        option: "journal_mode",
+        reason: format!(
+            "SQLite kept the journal mode `{now}` instead of `{}` (an in-memory database \
+             has only `memory` or `off`; a read-only file keeps its own)",
+            mode.as_sql()
+        ),
+    })
+}
 
 fn division_by_zero() -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(DIVISION_BY_ZERO.into())
