@@ -6,6 +6,7 @@
 #   cargo test                                       # now also runs every test on PostgreSQL
 #   bash scripts/pg-test-server.sh stop [PORT]       # fast shutdown + delete its data dir (COLT_PG_KEEP=1 keeps it)
 #   bash scripts/pg-test-server.sh status [PORT]     # exit 0 if our server on PORT is running
+#   bash scripts/pg-test-server.sh restart [PORT]    # fast restart of our server (tests of recovery)
 #   bash scripts/pg-test-server.sh url [PORT]        # print the URL only
 #
 # Only the export line goes to stdout; everything else goes to stderr, so eval is safe.
@@ -258,10 +259,21 @@ do_stop() {
   return 0
 }
 
+do_restart() { # fast shutdown (open sessions are ended, committed work is kept), then start
+  local port base data
+  port=$(resolve_port "${1:-}"); base=$(dir_for "$port"); data="$base/data"
+  ours_running "$port" || die "no server of ours running on port $port"
+  log "restarting server on port $port"
+  as_pg "$BIN/pg_ctl" -D "$data" -l "$base/postgres.log" -m fast -w -t "$TIMEOUT" -s restart >&2 \
+    || die "restart failed (see $base/postgres.log)"
+  wait_ready "$port" || die "restarted server on $port is not ready"
+}
+
 case "$CMD" in
   start) do_start ;;
+  restart) do_restart "${2:-}" ;;
   stop) do_stop "${2:-}" ;;
   status) p=$(resolve_port "${2:-}"); if ours_running "$p"; then log "running on $p"; url_for "$p"; else log "not running on $p"; exit 1; fi ;;
   url) url_for "$(resolve_port "${2:-}")" ;;
-  *) die "usage: $0 [start|stop [PORT]|status [PORT]|url [PORT]]" ;;
+  *) die "usage: $0 [start|stop [PORT]|restart [PORT]|status [PORT]|url [PORT]]" ;;
 esac

@@ -163,3 +163,27 @@ fn a_pooled_connection_whose_server_went_away_is_replaced() -> colt::Result<()> 
         Ok(())
     })
 }
+
+/// A connection the server ended moments ago (a restart while the pool was busy) is known
+/// as closed when a transaction asks for it, and replaced: the check reads what the server
+/// sent, without a round trip, however short the connection was idle.
+#[test]
+fn a_connection_the_server_just_ended_is_replaced() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        let pid: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
+        let admin = Database::open(&std::env::var("COLT_PG_URL").unwrap_or_default())?;
+        let ended: Vec<bool> =
+            admin.transaction(|tx| tx.query_sql("SELECT pg_terminate_backend($1)", &[&pid[0]]))?;
+        assert_eq!(ended, [true]);
+        // The server's goodbye arrives within moments; well under the one second after
+        // which an idle connection is checked with a round trip.
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let again: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
+        assert_ne!(again, pid, "a new connection");
+        Ok(())
+    })
+}

@@ -85,14 +85,17 @@ impl DbInner {
         let timeout = pool.statement_timeout;
         loop {
             if let Some((conn, since)) = pool.idle.pop() {
-                // A PostgreSQL connection idle for a while may have lost its server (a
-                // restart): checked (one round trip, outside the lock) before a transaction
-                // gets it, so that no transaction fails on a dead connection.
-                if since.is_none_or(|t| t.elapsed() < CHECK_AFTER) {
+                // A PostgreSQL connection may have lost its server (a restart) while idle:
+                // checked outside the lock before a transaction gets it, so that no
+                // transaction fails on a dead connection. What the server sent is read
+                // first (a goodbye closes the connection); one idle for a while is also
+                // asked for an answer (one round trip).
+                let Some(since) = since else {
                     return Ok((conn, timeout));
-                }
+                };
                 drop(pool);
-                if conn.is_alive() {
+                let alive = conn.is_usable() && (since.elapsed() < CHECK_AFTER || conn.is_alive());
+                if alive {
                     return Ok((conn, timeout));
                 }
                 drop(conn);

@@ -90,8 +90,18 @@ impl BlockingClient {
         self.runtime.block_on(self.client().batch_execute(sql))
     }
 
-    /// Whether the connection is known to be closed (its socket ended).
-    pub(crate) fn is_closed(&self) -> bool {
+    /// Whether the connection is closed: the server ended it (a restart, an administrator)
+    /// or its socket failed. What arrived on the socket since the last call is read first
+    /// (one poll of the socket, no round trip), so that a connection the server has
+    /// already ended is known as such before a transaction gets it.
+    pub(crate) fn is_closed(&mut self) -> bool {
+        if !self.client().is_closed() {
+            self.runtime.block_on(async {
+                // Twice: the socket's readiness, then the connection task that reads it.
+                tokio::task::yield_now().await;
+                tokio::task::yield_now().await;
+            });
+        }
         self.client().is_closed()
     }
 

@@ -104,8 +104,8 @@ impl PgConn {
 
     pub(crate) fn is_usable(&self) -> bool {
         self.client
-            .try_borrow()
-            .map(|c| !c.is_closed())
+            .try_borrow_mut()
+            .map(|mut c| !c.is_closed())
             .unwrap_or(false)
     }
 
