@@ -1,7 +1,7 @@
 //! A small shop on SQLite: schema, data, and a tour of Colt's queries with their SQL.
 //!
 //! `cargo run --example estore` (SQLite in memory), or give a database URL as the argument or in
-//! `COLT_DATABASE_URL`: `cargo run --example estore -- sqlite:shop.db`,
+//! `COLT_DATABASE_URL`: `cargo run --example estore -- sqlite:shop.db?mode=rwc`,
 //! `cargo run --example estore -- postgres://user:pw@localhost:5432/shop`.
 
 use colt::prelude::*;

@@ -164,3 +164,47 @@ fn the_connect_timeout_is_an_option() {
     let message = r.expect_err("a server that never answers").to_string();
     assert!(message.contains("no answer within 300 ms"), "{message}");
 }
+
+/// `sqlite:PATH` on a missing file created an empty database (a typo in a path then looked
+/// like a database without tables). It is an error naming the path unless the URL (or the
+/// builder) asks to create it; `?mode=ro` opens a file read-only.
+#[test]
+fn a_missing_sqlite_file_is_created_only_when_asked() -> colt::Result<()> {
+    let file = common::TempDb::new("missing");
+    let plain = format!("sqlite:{}", file.path.display());
+    match Database::open(&plain) {
+        Err(Error::NoSuchDatabase { path }) => assert_eq!(path, file.path.display().to_string()),
+        other => panic!("expected NoSuchDatabase, got {other:?}"),
+    }
+    assert!(!file.path.exists(), "nothing was created");
+
+    // Asked in the URL (SQLite's and SQLx's `mode=rwc`) or through the builder.
+    let db = Database::open(&format!("{plain}?mode=rwc"))?;
+    db.transaction(|tx| tx.execute_sql("CREATE TABLE t (x INTEGER)", &[]))?;
+    drop(db);
+    let other = common::TempDb::new("created");
+    Database::builder(&format!("sqlite:{}", other.path.display()))
+        .create_if_missing(true)
+        .open()?;
+    assert!(other.path.exists());
+
+    // The file exists now: the plain URL opens it.
+    let db = Database::open(&plain)?;
+    db.transaction(|tx| tx.execute_sql("INSERT INTO t VALUES (1)", &[]))?;
+    drop(db);
+
+    // Read-only: reads work, a write is refused and changes nothing.
+    let ro = Database::open(&format!("{plain}?mode=ro"))?;
+    let n: Vec<i64> = ro.transaction(|tx| tx.query_sql("SELECT count(*) FROM t", &[]))?;
+    assert_eq!(n, [1]);
+    let write = ro.transaction(|tx| tx.execute_sql("INSERT INTO t VALUES (2)", &[]));
+    let message = write.expect_err("a read-only database").to_string();
+    assert!(message.contains("readonly"), "{message}");
+    let n: Vec<i64> = ro.transaction(|tx| tx.query_sql("SELECT count(*) FROM t", &[]))?;
+    assert_eq!(n, [1]);
+
+    // Anything else after `?` is refused, not ignored.
+    let odd = Database::open(&format!("{plain}?mode=rcw"));
+    assert!(matches!(odd, Err(Error::InvalidUrl { .. })), "{odd:?}");
+    Ok(())
+}

@@ -149,7 +149,7 @@ fn main() -> colt::Result<()> {
         let dir = std::env::temp_dir().join(format!("colt-crash-{}-{mode}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a temporary directory");
-        let url = format!("sqlite:{}", dir.join("bank.db").display());
+        let url = format!("sqlite:{}?mode=rwc", dir.join("bank.db").display());
         {
             let db = open(&url, mode_of(mode))?;
             db.create_tables()?;

@@ -151,10 +151,15 @@ impl Database {
     /// Opens a database.
     ///
     /// - `sqlite::memory:`: a private in-memory SQLite database;
-    /// - `sqlite:PATH` (relative) or `sqlite:///abs/path.db`: a SQLite file, created if missing.
+    /// - `sqlite:PATH` (relative) or `sqlite:///abs/path.db`: an existing SQLite file;
+    ///   `sqlite:PATH?mode=rwc` creates it if missing, `?mode=ro` opens it read-only (SQLite's
+    ///   URI names, as SQLx spells them);
+    /// - `postgres://user:password@host:port/database` (also `postgresql://`), with the
+    ///   driver's parameters (`?connect_timeout=5`, `?options=..`).
     ///
     /// # Errors
-    /// [`Error::InvalidUrl`] for a URL Colt cannot read; [`Error::Backend`] when the database
+    /// [`Error::InvalidUrl`] for a URL Colt cannot read; [`Error::NoSuchDatabase`] for a
+    /// SQLite file that does not exist (unless created); [`Error::Backend`] when the database
     /// cannot be opened (for instance a file that is not a SQLite database).
     pub fn open(url: &str) -> Result<Database> {
         Database::builder(url).open()
@@ -195,6 +200,9 @@ impl Database {
             (Some(n), _) => n,
             (None, default) => default,
         };
+        if options.create_if_missing {
+            target.create_if_missing();
+        }
         if let Some(t) = options.connect.connect_timeout {
             target.set_connect_timeout(t);
         }

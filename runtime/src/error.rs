@@ -94,6 +94,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A `sqlite:PATH` URL names a file that does not exist (opening creates one only when
+    /// asked: `?mode=rwc` or `create_if_missing`, so that a typo in a path is not an empty
+    /// database).
+    #[error("no SQLite database at `{path}`: add `?mode=rwc` to the URL (or call `Database::builder(url).create_if_missing(true)`) to create it")]
+    NoSuchDatabase {
+        /// The path as given.
+        path: String,
+    },
     /// An option of [`crate::DatabaseBuilder`] the database cannot take.
     #[error("invalid option `{option}`: {reason}")]
     InvalidOption {

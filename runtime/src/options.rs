@@ -7,7 +7,7 @@
 //! # fn main() -> Result<()> {
 //! # let dir = std::env::temp_dir().join(format!("colt-options-doc-{}", std::process::id()));
 //! # std::fs::create_dir_all(&dir).ok();
-//! # let url = format!("sqlite:{}", dir.join("app.db").display());
+//! # let url = format!("sqlite:{}?mode=rwc", dir.join("app.db").display());
 //! let db = Database::builder(&url)
 //!     .max_connections(4)
 //!     .busy_timeout(Duration::from_secs(2))
@@ -84,6 +84,7 @@ pub(crate) struct ConnectOptions {
 pub struct DatabaseBuilder {
     pub(crate) url: String,
     pub(crate) max_connections: Option<usize>,
+    pub(crate) create_if_missing: bool,
     pub(crate) acquire_timeout: Duration,
     pub(crate) statement_timeout: Option<Duration>,
     pub(crate) connect: ConnectOptions,
@@ -94,6 +95,7 @@ impl DatabaseBuilder {
         DatabaseBuilder {
             url: url.to_string(),
             max_connections: None,
+            create_if_missing: false,
             acquire_timeout: ACQUIRE_TIMEOUT,
             statement_timeout: None,
             connect: ConnectOptions {
@@ -139,6 +141,14 @@ impl DatabaseBuilder {
     /// effect on PostgreSQL.
     pub fn journal_mode(mut self, mode: JournalMode) -> Self {
         self.connect.journal_mode = Some(mode);
+        self
+    }
+
+    /// SQLite: creates the file when it does not exist (as `?mode=rwc` in the URL does).
+    /// Without it a missing file is [`Error::NoSuchDatabase`], so that a typo in a path
+    /// does not make an empty database. No effect on PostgreSQL.
+    pub fn create_if_missing(mut self, create: bool) -> Self {
+        self.create_if_missing = create;
         self
     }
 

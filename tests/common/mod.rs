@@ -137,7 +137,7 @@ impl TempDb {
     }
 
     pub fn url(&self) -> String {
-        format!("sqlite:{}", self.path.display())
+        format!("sqlite:{}?mode=rwc", self.path.display())
     }
 }
 

@@ -295,8 +295,8 @@ pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
         Target::SqliteMemory => {
             sqlite::SqliteConn::open_memory(options).map(|c| Conn::new(Link::Sqlite(c)))
         }
-        Target::SqliteFile(path) => {
-            sqlite::SqliteConn::open_file(path, options).map(|c| Conn::new(Link::Sqlite(c)))
+        Target::SqliteFile(path, mode) => {
+            sqlite::SqliteConn::open_file(path, *mode, options).map(|c| Conn::new(Link::Sqlite(c)))
         }
         Target::Postgres(config) => {
             postgres::PgConn::open(config).map(|c| Conn::new(Link::Postgres(Box::new(c))))
@@ -309,10 +309,21 @@ pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
 pub(crate) enum Target {
     /// `sqlite::memory:`
     SqliteMemory,
-    /// `sqlite:PATH`
-    SqliteFile(std::path::PathBuf),
+    /// `sqlite:PATH`, `sqlite:PATH?mode=ro|rw|rwc`
+    SqliteFile(std::path::PathBuf, SqliteMode),
     /// `postgres://..` / `postgresql://..`
     Postgres(Box<tokio_postgres::Config>),
+}
+
+/// How a SQLite file is opened (the URL's `mode`, SQLite's URI names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SqliteMode {
+    /// `mode=ro`: reading only.
+    ReadOnly,
+    /// `mode=rw`, the default: reading and writing an existing file.
+    ReadWrite,
+    /// `mode=rwc`: reading and writing, the file created if missing.
+    Create,
 }
 
 /// `url` with its password replaced by `***` (`postgres://alice:***@host/db`, and a
@@ -366,14 +377,30 @@ impl Target {
                 if rest == ":memory:" || rest == "//:memory:" {
                     return Ok(Target::SqliteMemory);
                 }
-                let path = rest.strip_prefix("//").unwrap_or(rest);
+                let rest = rest.strip_prefix("//").unwrap_or(rest);
+                let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
                 if path.is_empty() {
                     return Err(invalid("the SQLite file path is empty"));
                 }
                 if path.contains('\0') {
                     return Err(invalid("the SQLite file path contains a NUL byte"));
                 }
-                Ok(Target::SqliteFile(path.into()))
+                let mut mode = SqliteMode::ReadWrite;
+                for pair in query.split('&').filter(|p| !p.is_empty()) {
+                    mode = match pair {
+                        "mode=ro" => SqliteMode::ReadOnly,
+                        "mode=rw" => SqliteMode::ReadWrite,
+                        "mode=rwc" => SqliteMode::Create,
+                        other => {
+                            return Err(invalid(&format!(
+                                "unknown SQLite URL parameter `{other}`: expected `mode=ro` \
+                                 (read only), `mode=rw` (an existing file, the default) or \
+                                 `mode=rwc` (created if missing)"
+                            )))
+                        }
+                    };
+                }
+                Ok(Target::SqliteFile(path.into(), mode))
             }
             "postgres" | "postgresql" => {
                 if !rest.starts_with("//") {
@@ -396,11 +423,18 @@ impl Target {
         }
     }
 
+    /// Creates a missing SQLite file (the builder's `create_if_missing`).
+    pub(crate) fn create_if_missing(&mut self) {
+        if let Target::SqliteFile(_, mode @ SqliteMode::ReadWrite) = self {
+            *mode = SqliteMode::Create;
+        }
+    }
+
     pub(crate) fn max_connections(&self) -> usize {
         match self {
             // Every connection to `:memory:` is a database of its own: share one.
             Target::SqliteMemory => 1,
-            Target::SqliteFile(_) | Target::Postgres(_) => 8,
+            Target::SqliteFile(..) | Target::Postgres(_) => 8,
         }
     }
 }
@@ -416,10 +450,10 @@ mod tests {
             Ok(Target::SqliteMemory)
         ));
         assert!(
-            matches!(Target::parse("sqlite:shop.db"), Ok(Target::SqliteFile(p)) if p.to_str() == Some("shop.db"))
+            matches!(Target::parse("sqlite:shop.db"), Ok(Target::SqliteFile(p, SqliteMode::ReadWrite)) if p.to_str() == Some("shop.db"))
         );
         assert!(
-            matches!(Target::parse("sqlite:///tmp/x.db"), Ok(Target::SqliteFile(p)) if p.to_str() == Some("/tmp/x.db"))
+            matches!(Target::parse("sqlite:///tmp/x.db"), Ok(Target::SqliteFile(p, SqliteMode::ReadWrite)) if p.to_str() == Some("/tmp/x.db"))
         );
         assert!(matches!(
             Target::parse("postgres://u:p@localhost:5433/db"),

@@ -10,7 +10,7 @@ use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, Statement, ToSql};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::{LiveColumn, Param};
+use super::{LiveColumn, Param, SqliteMode};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
 use crate::identity_map::FxBuild;
@@ -167,20 +167,30 @@ impl SqliteConn {
         Self::configure(conn, options)
     }
 
-    pub(crate) fn open_file(path: &Path, options: &ConnectOptions) -> Result<Self> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = match Connection::open_with_flags(path, flags) {
-            Ok(c) => c,
-            // A read-only file still opens, read-only.
-            Err(_) => Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(|e| map_error(e, None))?,
-        };
+    /// Opens a file: an existing one unless `mode` says to create it (a typo in a path
+    /// does not make an empty database), or only for reading.
+    pub(crate) fn open_file(
+        path: &Path,
+        mode: SqliteMode,
+        options: &ConnectOptions,
+    ) -> Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI
+            | match mode {
+                SqliteMode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+                SqliteMode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+                SqliteMode::Create => {
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+                }
+            };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            if mode != SqliteMode::Create && !path.exists() {
+                return Error::NoSuchDatabase {
+                    path: path.display().to_string(),
+                };
+            }
+            map_error(e, None)
+        })?;
         Self::configure(conn, options)
     }
 
