@@ -55,6 +55,29 @@
 //! - The result is a set, as in PonyORM: `DISTINCT` is added when the projection leaves out a
 //!   primary key. NULLs sort first ascending and last descending on every backend.
 //!
+//! ## Entities
+//!
+//! `#[derive(Entity)]` on a struct with named fields (and `Clone`) maps it to a table.
+//! Column types are `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>` and
+//! `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
+//!
+//! On the struct:
+//! - `#[colt(table = "name")]`: the table (by default the struct's name in `snake_case`);
+//! - `#[colt(rename_all = "PascalCase")]`: the table and every column in a case convention,
+//!   by serde's names (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
+//!   `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`), for schemas made by
+//!   other tools; `table` and `column` still name exceptions;
+//! - `#[colt(optimistic = false)]`: no optimistic checks on this entity's writes.
+//!
+//! On a field:
+//! - `primary_key` (several fields: a composite key), with `auto` for an integer key the
+//!   database generates;
+//! - `column = "name"`: the column (by default the field's name);
+//! - `unique`, `index`, `default = expr` (the builder's value when none is given),
+//!   `volatile` (changed by others: never part of an optimistic check);
+//! - on relationships: `reverse = "field"` (the other side, when it is ambiguous) and, on a
+//!   `Set<T>`, `cascade_delete`.
+//!
 //! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
 //! and optimistic checks.
 

@@ -1,12 +1,14 @@
 //! `#[colt(..)]` attributes of an entity and of its fields.
 
 use crate::diag::{closest, Errors};
+use crate::entity::rename::{RenameRule, RULES};
 
 /// Attributes on the struct.
 #[derive(Default)]
 pub(crate) struct StructAttrs {
     pub table: Option<String>,
     pub optimistic: Option<bool>,
+    pub rename_all: Option<RenameRule>,
 }
 
 /// Attributes on one field.
@@ -23,7 +25,7 @@ pub(crate) struct FieldAttrs {
     pub cascade_delete: Option<syn::Path>,
 }
 
-const STRUCT_KEYS: &[&str] = &["table", "optimistic"];
+const STRUCT_KEYS: &[&str] = &["table", "optimistic", "rename_all"];
 const FIELD_KEYS: &[&str] = &[
     "primary_key",
     "auto",
@@ -69,6 +71,23 @@ pub(crate) fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Str
                     errors.at(&lit, "the table name cannot be empty");
                 }
                 out.table = Some(lit.value());
+            } else if meta.path.is_ident("rename_all") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                let name = lit.value();
+                out.rename_all = RenameRule::from_name(&name);
+                if out.rename_all.is_none() {
+                    let names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
+                    let hint = closest(&name, &names)
+                        .map(|c| format!("did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    errors.at(
+                        &lit,
+                        format!(
+                            "unknown case convention `{name}`: {hint}(expected one of {}, as serde names them)",
+                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
             } else if meta.path.is_ident("optimistic") {
                 let lit: syn::LitBool = meta.value()?.parse()?;
                 out.optimistic = Some(lit.value);

@@ -3,6 +3,7 @@
 mod attr;
 mod expand;
 mod model;
+mod rename;
 
 pub(crate) use model::snake_case;
 

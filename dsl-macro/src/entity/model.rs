@@ -209,7 +209,10 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                 vis: &f.vis,
                 ty: &f.ty,
                 option_of,
-                column: a.column.unwrap_or(name),
+                column: a.column.unwrap_or_else(|| match attrs.rename_all {
+                    Some(rule) => rule.apply(&name),
+                    None => name,
+                }),
                 primary_key: a.primary_key.is_some(),
                 auto: a.auto.is_some(),
                 unique: a.unique,
@@ -260,9 +263,12 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
         }
     }
     check_self_pairs(&input.ident, &fields, &mut errors);
-    let table = attrs
-        .table
-        .unwrap_or_else(|| snake_case(&input.ident.to_string()));
+    let table = attrs.table.clone().unwrap_or_else(|| {
+        let name = input.ident.to_string();
+        attrs
+            .rename_all
+            .map_or_else(|| snake_case(&name), |r| r.apply(&name))
+    });
     errors.finish(Entity {
         ident: &input.ident,
         vis: &input.vis,
