@@ -58,8 +58,9 @@
 //! ## Entities
 //!
 //! `#[derive(Entity)]` on a struct with named fields (and `Clone`) maps it to a table.
-//! Column types are `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>` and
-//! `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
+//! Column types are `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`, the
+//! program's own types of `#[derive(Value)]` (below), and `Option` of each; relationships are
+//! `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
 //!
 //! On the struct:
 //! - `#[colt(table = "name")]`: the table (by default the struct's name in `snake_case`);
@@ -78,15 +79,61 @@
 //! - on relationships: `reverse = "field"` (the other side, when it is ambiguous) and, on a
 //!   `Set<T>`, `cascade_delete`.
 //!
+//! ## Column types of your own
+//!
+//! `#[derive(Value)]` (with `Clone` and `PartialEq`) makes a type a column type, compared in
+//! queries with itself only (`t.status == Status::Open` compiles, `t.status == "open"` does
+//! not):
+//! - a fieldless enum is stored by name as text: the variant's name, or
+//!   `#[colt(rename_all = "snake_case")]` on the enum, `#[colt(rename = "..")]` on a variant.
+//!   `==`, `!=`, `.contains(..)` and grouping work; `<`, `<=`, `>`, `>=` do not compile (SQL
+//!   would compare the names, not the variants' order); `order_by` sorts by name;
+//! - a fieldless enum with `#[repr(i16)]` (`i8`, `u8`, `i16`, `u16`, `i32`, `u32`, `i64`) is
+//!   stored as its discriminant, an integer, and orders as declared;
+//! - a newtype `struct Email(String);` is stored as its inner type and orders as it does.
+//!
+//! A stored value no variant has is `Error::Decode` naming the column.
+//!
+//! ```
+//! use colt::prelude::*;
+//!
+//! #[derive(Value, Debug, Clone, Copy, PartialEq)]
+//! #[colt(rename_all = "snake_case")]
+//! enum Status { Open, InProgress }
+//!
+//! #[derive(Value, Debug, Clone, PartialEq)]
+//! struct Email(String);
+//!
+//! #[derive(Entity, Debug, Clone)]
+//! struct Ticket {
+//!     #[colt(primary_key, auto)]
+//!     id: i64,
+//!     status: Status,
+//!     reporter: Email,
+//! }
+//!
+//! # fn main() -> colt::Result<()> {
+//! let db = Database::open("sqlite::memory:")?;
+//! db.bind(schema![Ticket])?;
+//! db.create_tables()?;
+//! db.transaction(|tx| {
+//!     Ticket::build().status(Status::InProgress).reporter(Email("ann@x.org".into())).insert(tx)?;
+//!     let busy = select!(t.reporter for t in Ticket if t.status == Status::InProgress);
+//!     assert_eq!(busy.fetch(tx)?, [Email("ann@x.org".into())]);
+//!     Ok(())
+//! })
+//! # }
+//! ```
+//!
 //! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
 //! and optimistic checks.
 
-pub use colt_macros::{select, Entity};
+pub use colt_macros::{select, Entity, Value};
 pub use colt_runtime::*;
 
 /// Everything a Colt program usually needs: `use colt::prelude::*;`.
 pub mod prelude {
-    pub use colt_macros::{select, Entity};
+    pub use colt_macros::{select, Entity, Value};
     pub use colt_runtime::dsl::{avg, count, desc, exists, max, min, sum};
     /// The trait behind `#[derive(Entity)]`, for generic code (`fn all<T: Entity>(..)`).
     pub use colt_runtime::Entity;

@@ -9,8 +9,23 @@ mod entity;
 #[cfg(test)]
 mod fuzz;
 mod query;
+mod rename;
+mod value;
 
 use proc_macro::TokenStream;
+
+/// Makes a fieldless enum or a newtype a column type: `#[derive(Value)] enum Status { .. }`
+/// (stored as text, the variant's name; as its integer discriminant with `#[repr(i32)]`),
+/// `#[derive(Value)] struct Email(String);` (stored as the inner type).
+///
+/// See the `colt` crate for the attributes.
+#[proc_macro_derive(Value, attributes(colt))]
+pub fn derive_value(input: TokenStream) -> TokenStream {
+    match syn::parse::<syn::DeriveInput>(input) {
+        Ok(input) => value::derive(&input).into(),
+        Err(e) => e.into_compile_error().into(),
+    }
+}
 
 /// Builds a typed query: `select!(p.name for p in Product if p.price < max)` or
 /// `select!(Product.filter(|p| p.price < max).map(|p| (p.name, p.price)))`.

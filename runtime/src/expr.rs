@@ -9,8 +9,8 @@ use std::marker::PhantomData;
 use crate::entity::Entity;
 use crate::plan::{AggFn, BinOp, Node, TextFn, TextTest, UNRESOLVED};
 use crate::types::{
-    ColumnType, Comparable, Condition, Integral, Nullable, Numeric, SqlType, Textual, ToParam,
-    TypedParam,
+    ColumnType, Comparable, Condition, Integral, Nullable, Numeric, Ordered, SqlType, Textual,
+    ToParam, TypedParam,
 };
 use crate::value::Value;
 
@@ -231,7 +231,7 @@ fn equality<L: SqlType, R: SqlType>(l: Expr<L>, r: Expr<R>, negated: bool) -> Ex
 macro_rules! ordering {
     ($($name:ident => $op:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
-        pub fn $name<L: SqlType, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
+        pub fn $name<L: Ordered, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
             let (l, r) = compared::<L, R>(l.node, r.node);
             binary(BinOp::$op, l, r)
         }

@@ -119,7 +119,8 @@ pub mod __private {
     pub use crate::statement_cache::MetaCache;
     pub use crate::transaction::Transaction;
     pub use crate::types::{
-        decode_column, ColumnType, IntoOption, MakeNullable, SqlType, ToParam, TypedParam,
+        decode_column, ColumnType, DecodeFail, DerivedValue, IntoOption, MakeNullable, NonNull,
+        Ordered, SqlType, ToParam, TypedParam,
     };
     pub use crate::value::{Value, ValueRef};
     pub use crate::{Error, Result};

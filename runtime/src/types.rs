@@ -1,7 +1,7 @@
 //! The Rust types that can be columns, and the traits that type-check queries.
 //!
-//! [`SqlType`] is implemented for `bool, i16, i32, i64, f32, f64, String, Vec<u8>` and `Option`
-//! of each. [`ToParam`] is what an outer Rust value needs to be sent as a bind parameter.
+//! [`SqlType`] is implemented for `bool, i16, i32, i64, f32, f64, String, Vec<u8>`, the types
+//! of `#[derive(Value)]` ([`DerivedValue`]) and `Option` of each. [`ToParam`] is what an outer Rust value needs to be sent as a bind parameter.
 //! [`Comparable`] decides which values may meet in a comparison: all integer types with each
 //! other, `f32`/`f64` with each other, text with text, bytes with bytes, bool with bool, each
 //! with or without `Option`.
@@ -39,7 +39,8 @@ pub struct DecodeFail {
 }
 
 impl DecodeFail {
-    fn new(expected: &'static str, v: ValueRef<'_>) -> Self {
+    /// A value `v` that is not a `expected` (the name of the Rust type wanted).
+    pub fn new(expected: &'static str, v: ValueRef<'_>) -> Self {
         let found = match v {
             ValueRef::Null => "NULL".to_string(),
             ValueRef::Int(i) => format!("INTEGER {i}"),
@@ -392,7 +393,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "a value of type `{Self}` cannot be compared or combined with `{T}`",
     label = "expected a value compatible with `{T}`",
-    note = "integers compare with integers, f32/f64 with floats, String/&str with text, bool with bool, Vec<u8> with bytes; `Option` of each may meet the plain type"
+    note = "integers compare with integers, f32/f64 with floats, String/&str with text, bool with bool, Vec<u8> with bytes, a `#[derive(Value)]` type with itself; `Option` of each may meet the plain type"
 )]
 pub trait Comparable<T> {}
 
@@ -417,6 +418,35 @@ comparable_family!(f32, f64; f32, f64);
 comparable_family!(bool; bool);
 comparable_family!(String; String);
 comparable_family!(Vec<u8>; Vec<u8>);
+
+/// A column type of the program's own, made by `#[derive(colt::Value)]` (a fieldless enum or a
+/// newtype): it is a family of its own, compared only with itself (and `Option` of itself),
+/// so `p.status == Status::Draft` compiles and `p.status == "draft"` does not.
+pub trait DerivedValue: NonNull {}
+
+impl<T: DerivedValue> Comparable<T> for T {}
+impl<T: DerivedValue> Comparable<Option<T>> for T {}
+impl<T: DerivedValue> Comparable<T> for Option<T> {}
+impl<T: DerivedValue> Comparable<Option<T>> for Option<T> {}
+
+/// Types whose order in SQL is their order in Rust, so that `<`, `<=`, `>`, `>=` give Rust's
+/// answer: every built-in column type, enums stored by discriminant, newtypes over an
+/// ordered type. An enum stored by name is not: SQL would compare the names.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be ordered with `<`, `<=`, `>`, `>=` in a query",
+    label = "stored by name: SQL would compare the names, not the order of the variants",
+    note = "compare it with `==` / `!=` or `.contains(..)`, or store the enum by its discriminant (`#[repr(i32)]`) to order it"
+)]
+pub trait Ordered: SqlType {}
+impl Ordered for bool {}
+impl Ordered for i16 {}
+impl Ordered for i32 {}
+impl Ordered for i64 {}
+impl Ordered for f32 {}
+impl Ordered for f64 {}
+impl Ordered for String {}
+impl Ordered for Vec<u8> {}
+impl<T: Ordered + NonNull> Ordered for Option<T> {}
 
 /// Numeric column types (arithmetic, `sum`, `avg`).
 #[diagnostic::on_unimplemented(

@@ -1,7 +1,7 @@
 //! `#[colt(..)]` attributes of an entity and of its fields.
 
 use crate::diag::{closest, Errors};
-use crate::entity::rename::{RenameRule, RULES};
+use crate::rename::{self, RenameRule};
 
 /// Attributes on the struct.
 #[derive(Default)]
@@ -73,21 +73,7 @@ pub(crate) fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Str
                 out.table = Some(lit.value());
             } else if meta.path.is_ident("rename_all") {
                 let lit: syn::LitStr = meta.value()?.parse()?;
-                let name = lit.value();
-                out.rename_all = RenameRule::from_name(&name);
-                if out.rename_all.is_none() {
-                    let names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
-                    let hint = closest(&name, &names)
-                        .map(|c| format!("did you mean `{c}`? "))
-                        .unwrap_or_default();
-                    errors.at(
-                        &lit,
-                        format!(
-                            "unknown case convention `{name}`: {hint}(expected one of {}, as serde names them)",
-                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                        ),
-                    );
-                }
+                out.rename_all = rename::rule_of(&lit, errors);
             } else if meta.path.is_ident("optimistic") {
                 let lit: syn::LitBool = meta.value()?.parse()?;
                 out.optimistic = Some(lit.value);

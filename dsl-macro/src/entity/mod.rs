@@ -3,7 +3,6 @@
 mod attr;
 mod expand;
 mod model;
-mod rename;
 
 pub(crate) use model::snake_case;
 
