@@ -86,8 +86,9 @@
 //! not):
 //! - a fieldless enum is stored by name as text: the variant's name, or
 //!   `#[colt(rename_all = "snake_case")]` on the enum, `#[colt(rename = "..")]` on a variant.
-//!   `==`, `!=`, `.contains(..)` and grouping work; `<`, `<=`, `>`, `>=` do not compile (SQL
-//!   would compare the names, not the variants' order); `order_by` sorts by name;
+//!   `==`, `!=`, `.contains(..)` and grouping work; `<`, `<=`, `>`, `>=`, `min` and `max` do
+//!   not compile (SQL would compare the names, not the variants' order); `order_by` sorts by
+//!   name;
 //! - a fieldless enum with `#[repr(i16)]` (`i8`, `u8`, `i16`, `u16`, `i32`, `u32`, `i64`) is
 //!   stored as its discriminant, an integer, and orders as declared;
 //! - a newtype `struct Email(String);` is stored as its inner type and orders as it does.

@@ -648,18 +648,19 @@ where
     ))
 }
 
-/// `min(e)`: `None` over no rows or only NULLs.
+/// `min(e)`: `None` over no rows or only NULLs. Needs an [`Ordered`] type (SQL orders an enum
+/// stored by name by its names).
 pub fn min<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
-    <A::Item as SqlType>::Inner: crate::types::NonNull,
+    <A::Item as SqlType>::Inner: crate::types::NonNull + Ordered,
 {
     Expr::new(aggregate(AggFn::Min, a.into_node(), None))
 }
 
-/// `max(e)`: `None` over no rows or only NULLs.
+/// `max(e)`: `None` over no rows or only NULLs. Needs an [`Ordered`] type.
 pub fn max<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
-    <A::Item as SqlType>::Inner: crate::types::NonNull,
+    <A::Item as SqlType>::Inner: crate::types::NonNull + Ordered,
 {
     Expr::new(aggregate(AggFn::Max, a.into_node(), None))
 }

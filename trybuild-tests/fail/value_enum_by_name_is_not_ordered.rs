@@ -16,3 +16,7 @@ struct Ticket {
 fn main() {
     let _ = select!(t for t in Ticket if t.status < Status::Closed);
 }
+
+fn greatest() {
+    let _ = select!(max(t.status) for t in Ticket);
+}
