@@ -2,7 +2,7 @@
 //!
 //! `cargo run --example estore` (SQLite in memory), or give a database URL as the argument or in
 //! `COLT_DATABASE_URL`: `cargo run --example estore -- sqlite:shop.db?mode=rwc`,
-//! `cargo run --example estore -- postgres://user:pw@localhost:5432/shop`.
+//! `cargo run --example estore --features postgres -- postgres://user:pw@localhost:5432/shop`.
 
 use colt::prelude::*;
 

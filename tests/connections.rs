@@ -3,7 +3,9 @@
 
 mod common;
 
+#[cfg(feature = "postgres")]
 use std::net::TcpListener;
+#[cfg(feature = "postgres")]
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,7 @@ use common::each_backend;
 /// A PostgreSQL "server" that accepts connections and never answers: `Database::open` hung
 /// forever (the driver's `connect_timeout` covered only the TCP connect). The whole startup
 /// is bounded by the connect timeout now.
+#[cfg(feature = "postgres")]
 #[test]
 fn a_server_that_accepts_but_never_answers_does_not_hang_open() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
@@ -147,6 +150,7 @@ fn a_sqlite_writer_waits_for_a_lock_as_long_as_the_busy_timeout() -> colt::Resul
 }
 
 /// The builder's connect timeout bounds a PostgreSQL startup too (the URL has none here).
+#[cfg(feature = "postgres")]
 #[test]
 fn the_connect_timeout_is_an_option() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
@@ -207,4 +211,17 @@ fn a_missing_sqlite_file_is_created_only_when_asked() -> colt::Result<()> {
     let odd = Database::open(&format!("{plain}?mode=rcw"));
     assert!(matches!(odd, Err(Error::InvalidUrl { .. })), "{odd:?}");
     Ok(())
+}
+
+/// A program built without PostgreSQL (the default features) refuses a `postgres://` URL
+/// with an error that names the feature to enable.
+#[cfg(not(feature = "postgres"))]
+#[test]
+fn a_postgres_url_without_the_feature_names_it() {
+    match Database::open("postgres://colt@127.0.0.1:5432/colt") {
+        Err(Error::InvalidUrl { reason, .. }) => {
+            assert!(reason.contains("enable the `postgres` feature"), "{reason}")
+        }
+        other => panic!("expected an invalid URL, got {other:?}"),
+    }
 }

@@ -16,6 +16,11 @@
 //! | database | [`database`] | [`Database`]: the pool, binding and checking the schema |
 #![warn(missing_docs)]
 
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!(
+    "Colt needs a database: enable the `sqlite` feature (the default) or the `postgres` feature of `colt`"
+);
+
 mod backend;
 mod cascade;
 pub mod collection;

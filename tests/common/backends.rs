@@ -22,7 +22,12 @@ enum Cleanup {
 
 static SCHEMAS: AtomicUsize = AtomicUsize::new(0);
 
+/// The PostgreSQL server of the suite, when this build has PostgreSQL (`--features
+/// postgres`, as the README's `cargo test --all-features`) and `COLT_PG_URL` names one.
 fn pg_url() -> Option<String> {
+    if !cfg!(feature = "postgres") {
+        return None;
+    }
     std::env::var("COLT_PG_URL").ok().filter(|u| !u.is_empty())
 }
 

@@ -2,8 +2,11 @@
 //!
 //! Driver errors become [`crate::Error`] in exactly one place per backend.
 
+#[cfg(feature = "postgres")]
 mod pg_client;
+#[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 
 use std::cell::{Cell, RefCell};
@@ -38,8 +41,10 @@ pub(crate) trait RowSink {
 /// The driver's connection.
 pub(crate) enum Link {
     /// SQLite through rusqlite.
+    #[cfg(feature = "sqlite")]
     Sqlite(sqlite::SqliteConn),
-    /// PostgreSQL through the `postgres` crate (boxed: its client is large).
+    /// PostgreSQL through tokio-postgres (boxed: its client is large).
+    #[cfg(feature = "postgres")]
     Postgres(Box<postgres::PgConn>),
 }
 
@@ -113,15 +118,19 @@ impl Conn {
     pub(crate) fn describe(&self, sql: &str, params: &[Param<'_>]) -> Result<Shape> {
         match &self.link {
             // Preparing a statement does not touch SQLite's transaction.
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.describe(sql, params),
             // A statement PostgreSQL cannot prepare ends its transaction.
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => self.watch(c.describe(sql, params)),
         }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {
         match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
             Link::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -129,7 +138,9 @@ impl Conn {
     /// How many statements this connection has run.
     pub(crate) fn statements(&self) -> u64 {
         match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.statements.get(),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.statements.get(),
         }
     }
@@ -138,7 +149,9 @@ impl Conn {
     /// stopped (`Error::StatementTimeout`). Changes nothing when already set so.
     pub(crate) fn set_statement_timeout(&self, timeout: Option<std::time::Duration>) -> Result<()> {
         match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.set_statement_timeout(timeout),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.set_statement_timeout(timeout),
         }
     }
@@ -146,7 +159,9 @@ impl Conn {
     /// Whether the server still answers (a PostgreSQL round trip; SQLite is in-process).
     pub(crate) fn is_alive(&self) -> bool {
         match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(_) => true,
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.is_alive(),
         }
     }
@@ -154,7 +169,9 @@ impl Conn {
     /// Whether the connection can go back to the pool.
     pub(crate) fn is_usable(&self) -> bool {
         match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(_) => true,
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.is_usable(),
         }
     }
@@ -162,7 +179,9 @@ impl Conn {
     /// Runs a statement, returning the number of rows changed.
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         self.watch(match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.execute(sql, params),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.execute(sql, params),
         })
     }
@@ -175,10 +194,12 @@ impl Conn {
         sink: &mut S,
     ) -> Result<()> {
         self.watch(match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.query(sql, params, |row| {
                 sink.row(row)?;
                 Ok(sink.wants_more())
             }),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.query(sql, params, |row| {
                 sink.row(row)?;
                 Ok(sink.wants_more())
@@ -189,7 +210,9 @@ impl Conn {
     /// Runs statements without parameters.
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
         self.watch(match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.execute_batch(sql),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.execute_batch(sql),
         })
     }
@@ -203,7 +226,9 @@ impl Conn {
         auto: bool,
     ) -> Result<Option<i64>> {
         self.watch(match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.insert(sql, params, auto),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.insert(sql, params, auto),
         })
     }
@@ -237,6 +262,8 @@ impl Conn {
 
     fn set_in_transaction(&self, on: bool) {
         self.in_transaction.set(on);
+        #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // without SQLite, every link is PostgreSQL's
         if let Link::Postgres(c) = &self.link {
             c.in_transaction.set(on);
         }
@@ -272,7 +299,9 @@ impl Conn {
     /// The live columns of a table, or `None` when the table does not exist.
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
         self.watch(match &self.link {
+            #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.table_columns(table),
+            #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.table_columns(table),
         })
     }
@@ -291,13 +320,19 @@ pub(crate) struct LiveColumn {
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).
 pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
+    // (Only SQLite's connections take options here; PostgreSQL's are in its config.)
+    #[cfg(not(feature = "sqlite"))]
+    let _ = options;
     match target {
+        #[cfg(feature = "sqlite")]
         Target::SqliteMemory => {
             sqlite::SqliteConn::open_memory(options).map(|c| Conn::new(Link::Sqlite(c)))
         }
+        #[cfg(feature = "sqlite")]
         Target::SqliteFile(path, mode) => {
             sqlite::SqliteConn::open_file(path, *mode, options).map(|c| Conn::new(Link::Sqlite(c)))
         }
+        #[cfg(feature = "postgres")]
         Target::Postgres(config) => {
             postgres::PgConn::open(config).map(|c| Conn::new(Link::Postgres(Box::new(c))))
         }
@@ -308,14 +343,18 @@ pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
 #[derive(Debug, Clone)]
 pub(crate) enum Target {
     /// `sqlite::memory:`
+    #[cfg(feature = "sqlite")]
     SqliteMemory,
     /// `sqlite:PATH`, `sqlite:PATH?mode=ro|rw|rwc`
+    #[cfg(feature = "sqlite")]
     SqliteFile(std::path::PathBuf, SqliteMode),
     /// `postgres://..` / `postgresql://..`
+    #[cfg(feature = "postgres")]
     Postgres(Box<tokio_postgres::Config>),
 }
 
 /// How a SQLite file is opened (the URL's `mode`, SQLite's URI names).
+#[cfg(feature = "sqlite")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SqliteMode {
     /// `mode=ro`: reading only.
@@ -373,35 +412,9 @@ impl Target {
             ));
         };
         match scheme {
-            "sqlite" => {
-                if rest == ":memory:" || rest == "//:memory:" {
-                    return Ok(Target::SqliteMemory);
-                }
-                let rest = rest.strip_prefix("//").unwrap_or(rest);
-                let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-                if path.is_empty() {
-                    return Err(invalid("the SQLite file path is empty"));
-                }
-                if path.contains('\0') {
-                    return Err(invalid("the SQLite file path contains a NUL byte"));
-                }
-                let mut mode = SqliteMode::ReadWrite;
-                for pair in query.split('&').filter(|p| !p.is_empty()) {
-                    mode = match pair {
-                        "mode=ro" => SqliteMode::ReadOnly,
-                        "mode=rw" => SqliteMode::ReadWrite,
-                        "mode=rwc" => SqliteMode::Create,
-                        other => {
-                            return Err(invalid(&format!(
-                                "unknown SQLite URL parameter `{other}`: expected `mode=ro` \
-                                 (read only), `mode=rw` (an existing file, the default) or \
-                                 `mode=rwc` (created if missing)"
-                            )))
-                        }
-                    };
-                }
-                Ok(Target::SqliteFile(path.into(), mode))
-            }
+            #[cfg(feature = "sqlite")]
+            "sqlite" => Target::parse_sqlite(rest, invalid),
+            #[cfg(feature = "postgres")]
             "postgres" | "postgresql" => {
                 if !rest.starts_with("//") {
                     return Err(invalid(
@@ -410,21 +423,65 @@ impl Target {
                 }
                 postgres::PgConn::config(url).map(|c| Target::Postgres(Box::new(c)))
             }
+            #[cfg(not(feature = "sqlite"))]
+            "sqlite" => Err(invalid(
+                "this program's Colt was built without SQLite: enable the `sqlite` feature of `colt`",
+            )),
+            #[cfg(not(feature = "postgres"))]
+            "postgres" | "postgresql" => Err(invalid(
+                "this program's Colt was built without PostgreSQL: enable the `postgres` feature of `colt`",
+            )),
             _ => Err(invalid(&format!(
                 "unknown scheme `{scheme}`: expected `sqlite` (or `postgres`)"
             ))),
         }
     }
 
+    #[cfg(feature = "sqlite")]
+    fn parse_sqlite(rest: &str, invalid: impl Fn(&str) -> crate::Error) -> Result<Target> {
+        if rest == ":memory:" || rest == "//:memory:" {
+            return Ok(Target::SqliteMemory);
+        }
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if path.is_empty() {
+            return Err(invalid("the SQLite file path is empty"));
+        }
+        if path.contains('\0') {
+            return Err(invalid("the SQLite file path contains a NUL byte"));
+        }
+        let mut mode = SqliteMode::ReadWrite;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            mode = match pair {
+                "mode=ro" => SqliteMode::ReadOnly,
+                "mode=rw" => SqliteMode::ReadWrite,
+                "mode=rwc" => SqliteMode::Create,
+                other => {
+                    return Err(invalid(&format!(
+                        "unknown SQLite URL parameter `{other}`: expected `mode=ro` \
+                         (read only), `mode=rw` (an existing file, the default) or \
+                         `mode=rwc` (created if missing)"
+                    )))
+                }
+            };
+        }
+        Ok(Target::SqliteFile(path.into(), mode))
+    }
+
     /// Bounds opening a PostgreSQL connection by `timeout` (nothing to do on SQLite).
     pub(crate) fn set_connect_timeout(&mut self, timeout: std::time::Duration) {
+        #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // without SQLite, every target is PostgreSQL's
         if let Target::Postgres(config) = self {
             config.connect_timeout(timeout);
         }
+        #[cfg(not(feature = "postgres"))]
+        let _ = timeout;
     }
 
     /// Creates a missing SQLite file (the builder's `create_if_missing`).
     pub(crate) fn create_if_missing(&mut self) {
+        #[cfg(feature = "sqlite")]
         if let Target::SqliteFile(_, mode @ SqliteMode::ReadWrite) = self {
             *mode = SqliteMode::Create;
         }
@@ -433,8 +490,13 @@ impl Target {
     pub(crate) fn max_connections(&self) -> usize {
         match self {
             // Every connection to `:memory:` is a database of its own: share one.
+            #[cfg(feature = "sqlite")]
+            #[cfg(feature = "sqlite")]
             Target::SqliteMemory => 1,
-            Target::SqliteFile(..) | Target::Postgres(_) => 8,
+            #[cfg(feature = "sqlite")]
+            Target::SqliteFile(..) => 8,
+            #[cfg(feature = "postgres")]
+            Target::Postgres(_) => 8,
         }
     }
 }
@@ -443,8 +505,9 @@ impl Target {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "sqlite")]
     #[test]
-    fn urls_parse() {
+    fn sqlite_urls_parse() {
         assert!(matches!(
             Target::parse("sqlite::memory:"),
             Ok(Target::SqliteMemory)
@@ -455,6 +518,11 @@ mod tests {
         assert!(
             matches!(Target::parse("sqlite:///tmp/x.db"), Ok(Target::SqliteFile(p, SqliteMode::ReadWrite)) if p.to_str() == Some("/tmp/x.db"))
         );
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn postgres_urls_parse() {
         assert!(matches!(
             Target::parse("postgres://u:p@localhost:5433/db"),
             Ok(Target::Postgres(_))
@@ -463,6 +531,10 @@ mod tests {
             Target::parse("postgresql://localhost/db"),
             Ok(Target::Postgres(_))
         ));
+    }
+
+    #[test]
+    fn bad_urls_are_refused() {
         for bad in [
             "",
             "shop.db",

@@ -29,6 +29,7 @@ pub(crate) const ROLLBACK_TO_SAVEPOINT: &str =
 
 /// What a new SQLite connection runs: foreign keys on, and a read of the schema, which fails
 /// at once for a file that is not a SQLite database.
+#[cfg(feature = "sqlite")]
 pub(crate) const SQLITE_SETUP: &str =
     "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master;";
 
