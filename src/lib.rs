@@ -74,10 +74,17 @@
 //! - `primary_key` (several fields: a composite key), with `auto` for an integer key the
 //!   database generates;
 //! - `column = "name"`: the column (by default the field's name);
+//! - `sql_type = "NUMERIC(10,2)"`: the column's declared type, which `create_tables` writes
+//!   and `check_tables` accepts (by default the backend's type for the field's);
 //! - `unique`, `index`, `default = expr` (the builder's value when none is given),
 //!   `volatile` (changed by others: never part of an optimistic check);
 //! - on relationships: `reverse = "field"` (the other side, when it is ambiguous) and, on a
 //!   `Set<T>`, `cascade_delete`.
+//!
+//! `db.check_tables()` compares the bound entities with the live tables by each backend's
+//! own rules: on SQLite by type affinity (`NVARCHAR(120)` suits a `String`, `NUMERIC(10,2)`
+//! an `f64` or an integer, `DATETIME` a `String`, a column without a type anything), on
+//! PostgreSQL by the exact types (`varchar`/`text` for `String`, `numeric` for `f64`, ...).
 //!
 //! ## Column types of your own
 //!

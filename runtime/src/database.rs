@@ -4,11 +4,11 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::backend::{self, Conn, LiveColumn, Target};
+use crate::declared;
 use crate::entity::{EntityMeta, Schema};
 use crate::options::{ConnectOptions, DatabaseBuilder};
 use crate::render::{create_link_sql, create_table_sql, dependency_order, link_tables, Dialect};
 use crate::transaction::Transaction;
-use crate::types::ColumnType;
 use crate::{Error, Result};
 
 /// How long a PostgreSQL connection may sit idle before it is checked on reuse.
@@ -409,7 +409,7 @@ impl Database {
                     ));
                     continue;
                 };
-                if let Some(p) = column_problem(e, c, l) {
+                if let Some(p) = column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
                 }
             }
@@ -560,38 +560,29 @@ fn required_cycle(entities: &[&'static EntityMeta]) -> Option<Vec<String>> {
 
 /// The family of a declared column type, as SQLite's affinity rules and PostgreSQL's type
 /// names both map onto it.
-fn family(declared: &str) -> &'static str {
-    let t = declared.to_ascii_uppercase();
-    if t.contains("BOOL") {
-        "BOOLEAN"
-    } else if t.contains("INT") || t.contains("SERIAL") {
-        "INTEGER"
-    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
-        "TEXT"
-    } else if t.contains("BLOB") || t.contains("BYTEA") || t.is_empty() {
-        "BLOB"
-    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
-        "REAL"
-    } else {
-        "NUMERIC"
-    }
-}
-
-fn column_problem(e: &EntityMeta, c: &crate::ColumnMeta, l: &LiveColumn) -> Option<String> {
-    let expected = match c.ty {
-        ColumnType::Bool => "BOOLEAN",
-        ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => "INTEGER",
-        ColumnType::Float | ColumnType::Double => "REAL",
-        ColumnType::Text => "TEXT",
-        ColumnType::Blob => "BLOB",
-    };
-    let found = family(&l.ty);
-    let compatible =
-        found == expected || (expected == "BOOLEAN" && matches!(found, "INTEGER" | "NUMERIC"));
-    if !compatible {
+fn column_problem(
+    dialect: Dialect,
+    e: &EntityMeta,
+    c: &crate::ColumnMeta,
+    l: &LiveColumn,
+) -> Option<String> {
+    let own = c.sql_type.is_some_and(|t| declared::same_type(t, &l.ty));
+    if !own && !declared::suits(dialect, c.ty, &l.ty) {
         return Some(format!(
-            "column `{}.{}` has type {} but field `{}::{}` needs {}",
-            e.table, c.name, l.ty, e.name, c.field, expected
+            "column `{}.{}` is declared {} but field `{}::{}` needs {}{}",
+            e.table,
+            c.name,
+            if l.ty.is_empty() {
+                "without a type"
+            } else {
+                &l.ty
+            },
+            e.name,
+            c.field,
+            declared::wanted(dialect, c.ty),
+            c.sql_type
+                .map(|t| format!(" (or its own `sql_type` {t})"))
+                .unwrap_or_default()
         ));
     }
     if l.not_null == c.nullable && !l.primary_key {

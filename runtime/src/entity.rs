@@ -28,6 +28,10 @@ pub struct ColumnMeta {
     pub index: bool,
     /// Left out of optimistic checks.
     pub volatile: bool,
+    /// The SQL type declared for the column (`#[colt(sql_type = "..")]`): what
+    /// `create_tables` writes, and a type `check_tables` accepts; `None`: the backend's type
+    /// for `ty`.
+    pub sql_type: Option<&'static str>,
 }
 
 impl ColumnMeta {

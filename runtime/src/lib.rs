@@ -25,6 +25,7 @@ mod backend;
 mod cascade;
 pub mod collection;
 pub mod database;
+mod declared;
 mod dialect;
 pub mod entity;
 pub mod error;

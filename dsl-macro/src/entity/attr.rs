@@ -20,6 +20,7 @@ pub(crate) struct FieldAttrs {
     pub index: bool,
     pub volatile: bool,
     pub column: Option<String>,
+    pub sql_type: Option<syn::LitStr>,
     pub default: Option<syn::Expr>,
     pub reverse: Option<syn::LitStr>,
     pub cascade_delete: Option<syn::Path>,
@@ -32,6 +33,7 @@ const FIELD_KEYS: &[&str] = &[
     "unique",
     "index",
     "column",
+    "sql_type",
     "default",
     "volatile",
     "reverse",
@@ -117,6 +119,12 @@ pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs
                     errors.at(&lit, "the column name cannot be empty");
                 }
                 out.column = Some(lit.value());
+            } else if p.is_ident("sql_type") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value().trim().is_empty() {
+                    errors.at(&lit, "the SQL type cannot be empty");
+                }
+                out.sql_type = Some(lit);
             } else if p.is_ident("default") {
                 out.default = Some(meta.value()?.parse()?);
             } else if STRUCT_KEYS.iter().any(|k| p.is_ident(k)) {

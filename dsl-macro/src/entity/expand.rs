@@ -171,6 +171,10 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         let column = &f.column;
         let (pk, auto, unique, index, volatile) =
             (f.primary_key, f.auto, f.unique, f.index, f.volatile);
+        let sql_type = match &f.sql_type {
+            Some(t) => quote!(::core::option::Option::Some(#t)),
+            None => quote!(::core::option::Option::None),
+        };
         quote_spanned! {ty.span()=>
             #p::ColumnMeta {
                 field: #field,
@@ -182,6 +186,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                 unique: #unique,
                 index: #index,
                 volatile: #volatile,
+                sql_type: #sql_type,
             }
         }
     });

@@ -19,6 +19,8 @@ pub(crate) struct Field<'a> {
     /// `T` of an `Option<T>` field.
     pub option_of: Option<&'a syn::Type>,
     pub column: String,
+    /// `sql_type = ".."`: the column's declared SQL type.
+    pub sql_type: Option<String>,
     pub primary_key: bool,
     pub auto: bool,
     pub unique: bool,
@@ -176,8 +178,13 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                         );
                     }
                 }
-                if a.unique || a.index || a.column.is_some() || a.default.is_some() {
-                    errors.at(&f.ty, "a `Set<T>` is not a column: `unique`, `index`, `column` and `default` do not apply");
+                if a.unique
+                    || a.index
+                    || a.column.is_some()
+                    || a.default.is_some()
+                    || a.sql_type.is_some()
+                {
+                    errors.at(&f.ty, "a `Set<T>` is not a column: `unique`, `index`, `column`, `sql_type` and `default` do not apply");
                 }
             }
             let name = ident.to_string();
@@ -213,6 +220,7 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                     Some(rule) => rule.apply(&name),
                     None => name,
                 }),
+                sql_type: a.sql_type.as_ref().map(syn::LitStr::value),
                 primary_key: a.primary_key.is_some(),
                 auto: a.auto.is_some(),
                 unique: a.unique,

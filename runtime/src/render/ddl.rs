@@ -102,7 +102,7 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         first = false;
         out.ident(c.name);
         out.push(" ");
-        out.push(d.column_type(c.ty, c.auto));
+        out.push(c.sql_type.unwrap_or_else(|| d.column_type(c.ty, c.auto)));
         if inline_pk && c.primary_key && d.auto_key_inline() {
             out.push(" PRIMARY KEY AUTOINCREMENT");
         }
@@ -183,7 +183,7 @@ pub(crate) fn create_link_sql(
         let key = &entity.columns[entity.primary_key.first().copied().unwrap_or(0)];
         out.ident(column);
         out.push(" ");
-        out.push(d.column_type(key.ty, false));
+        out.push(key.sql_type.unwrap_or_else(|| d.column_type(key.ty, false)));
         out.push(" NOT NULL REFERENCES ");
         out.ident(entity.table);
         out.push(" (");

@@ -1,0 +1,152 @@
+//! Which declared column types suit a field, by each backend's own rules (`check_tables`).
+//!
+//! SQLite has type affinity (its documentation, "Datatypes In SQLite", §3.1): the declared
+//! type only chooses how values are converted, by the first rule that matches (`INT` →
+//! INTEGER; `CHAR`, `CLOB`, `TEXT` → TEXT; `BLOB` or nothing → BLOB, no conversion; `REAL`,
+//! `FLOA`, `DOUB` → REAL; anything else → NUMERIC). So `NVARCHAR(120)` is text,
+//! `NUMERIC(10,2)` holds integers and reals, and `DATETIME` or `DATE` hold the ISO-8601 text
+//! other tools write there. PostgreSQL's types are exact: a field suits the types its values
+//! are sent and read as.
+
+use crate::render::Dialect;
+use crate::types::ColumnType;
+
+/// SQLite's affinity of a declared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+fn affinity(declared: &str) -> Affinity {
+    let t = declared.to_ascii_uppercase();
+    if t.contains("INT") {
+        Affinity::Integer
+    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
+        Affinity::Text
+    } else if t.contains("BLOB") || t.trim().is_empty() {
+        Affinity::Blob
+    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
+        Affinity::Real
+    } else {
+        Affinity::Numeric
+    }
+}
+
+/// A declared type that names a date or a time (NUMERIC affinity on SQLite, where it holds
+/// ISO-8601 text).
+fn names_a_date(declared: &str) -> bool {
+    let t = declared.to_ascii_uppercase();
+    t.contains("DATE") || t.contains("TIME")
+}
+
+/// Whether a column declared `declared` suits a field stored as `ty`.
+pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
+    match dialect {
+        Dialect::Sqlite => {
+            let a = affinity(declared);
+            // No declared type: values are kept as given, whatever they are.
+            if declared.trim().is_empty() {
+                return true;
+            }
+            match ty {
+                ColumnType::Bool | ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => {
+                    matches!(a, Affinity::Integer | Affinity::Numeric)
+                }
+                ColumnType::Float | ColumnType::Double => {
+                    matches!(a, Affinity::Real | Affinity::Numeric)
+                }
+                ColumnType::Text => {
+                    a == Affinity::Text || (a == Affinity::Numeric && names_a_date(declared))
+                }
+                ColumnType::Blob => a == Affinity::Blob,
+            }
+        }
+        Dialect::Postgres => {
+            let t = declared.to_ascii_lowercase();
+            let t = t.as_str();
+            match ty {
+                ColumnType::Bool => t == "boolean",
+                ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => {
+                    matches!(t, "smallint" | "integer" | "bigint")
+                }
+                ColumnType::Float | ColumnType::Double => {
+                    matches!(t, "real" | "double precision" | "numeric")
+                }
+                ColumnType::Text => matches!(t, "text" | "character varying" | "character"),
+                ColumnType::Blob => t == "bytea",
+            }
+        }
+    }
+}
+
+/// What a field stored as `ty` needs, for messages.
+pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
+    match (dialect, ty) {
+        (Dialect::Sqlite, ColumnType::Bool | ColumnType::SmallInt)
+        | (Dialect::Sqlite, ColumnType::Int | ColumnType::BigInt) => {
+            "an INTEGER or NUMERIC affinity (a type naming INT, NUMERIC, DECIMAL, BOOLEAN..)"
+        }
+        (Dialect::Sqlite, ColumnType::Float | ColumnType::Double) => {
+            "a REAL or NUMERIC affinity (REAL, DOUBLE, FLOAT, NUMERIC(10,2)..)"
+        }
+        (Dialect::Sqlite, ColumnType::Text) => {
+            "a TEXT affinity (TEXT, VARCHAR(n), NVARCHAR(n)..) or a date type (DATE, DATETIME..)"
+        }
+        (Dialect::Sqlite, ColumnType::Blob) => "a BLOB affinity (BLOB, or no type)",
+        (Dialect::Postgres, ColumnType::Bool) => "boolean",
+        (Dialect::Postgres, ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt) => {
+            "smallint, integer or bigint"
+        }
+        (Dialect::Postgres, ColumnType::Float | ColumnType::Double) => {
+            "real, double precision or numeric"
+        }
+        (Dialect::Postgres, ColumnType::Text) => "text, varchar(n) or char(n)",
+        (Dialect::Postgres, ColumnType::Blob) => "bytea",
+    }
+}
+
+/// Whether two spellings of a declared type are the same (case and spaces aside), for a
+/// field's own `sql_type`.
+pub(crate) fn same_type(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    norm(a) == norm(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_follows_type_affinity() {
+        let s = Dialect::Sqlite;
+        assert!(suits(s, ColumnType::Double, "NUMERIC(10,2)"));
+        assert!(suits(s, ColumnType::BigInt, "NUMERIC(10,0)"));
+        assert!(suits(s, ColumnType::Text, "NVARCHAR(120)"));
+        assert!(suits(s, ColumnType::Text, "DATETIME"));
+        assert!(suits(s, ColumnType::Bool, "BOOLEAN"));
+        assert!(suits(s, ColumnType::Text, ""));
+        assert!(!suits(s, ColumnType::Text, "NUMERIC(10,2)"));
+        assert!(!suits(s, ColumnType::BigInt, "TEXT"));
+        assert!(!suits(s, ColumnType::Double, "VARCHAR(10)"));
+        // "FLOATING POINT" has INT in it: INTEGER affinity, by SQLite's first rule.
+        assert!(suits(s, ColumnType::BigInt, "FLOATING POINT"));
+    }
+
+    #[test]
+    fn postgres_types_are_exact() {
+        let p = Dialect::Postgres;
+        assert!(suits(p, ColumnType::Double, "numeric"));
+        assert!(suits(p, ColumnType::Text, "character varying"));
+        assert!(!suits(p, ColumnType::Text, "timestamp without time zone"));
+        assert!(!suits(p, ColumnType::BigInt, "numeric"));
+    }
+}
