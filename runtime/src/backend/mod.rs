@@ -5,6 +5,8 @@
 #[cfg(feature = "postgres")]
 mod pg_client;
 #[cfg(feature = "postgres")]
+mod pg_numeric;
+#[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;

@@ -13,6 +13,7 @@ use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use tokio_postgres::{Config, Statement};
 
 use super::pg_client::{BlockingClient, ConnectFailure};
+use super::pg_numeric;
 use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
@@ -292,40 +293,6 @@ fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
     b.get(..N).and_then(|s| s.try_into().ok())
 }
 
-/// PostgreSQL's binary NUMERIC: an integer when it has no fraction and fits, else a float.
-fn numeric(b: &[u8]) -> Option<ValueRef<'static>> {
-    let ndigits = i16::from_be_bytes(be(b)?) as usize;
-    let weight = i16::from_be_bytes(be(&b[2..])?) as i32;
-    let sign = u16::from_be_bytes(be(&b[4..])?);
-    let dscale = u16::from_be_bytes(be(&b[6..])?);
-    match sign {
-        0xC000 => return Some(ValueRef::Real(f64::NAN)),
-        // PostgreSQL 14 and later: infinite NUMERIC values (they used to decode as 0).
-        0xD000 => return Some(ValueRef::Real(f64::INFINITY)),
-        0xF000 => return Some(ValueRef::Real(f64::NEG_INFINITY)),
-        _ => {}
-    }
-    let mut digits = Vec::with_capacity(ndigits);
-    for i in 0..ndigits {
-        digits.push(i16::from_be_bytes(be(&b[8 + 2 * i..])?) as i64);
-    }
-    let negative = sign == 0x4000;
-    let integral = dscale == 0 && digits.len() as i32 <= weight + 1;
-    if integral {
-        let mut acc: i64 = 0;
-        for i in 0..=weight.max(-1) {
-            let d = digits.get(i as usize).copied().unwrap_or(0);
-            acc = acc.checked_mul(10_000)?.checked_add(d)?;
-        }
-        return Some(ValueRef::Int(if negative { -acc } else { acc }));
-    }
-    let mut f = 0f64;
-    for (i, d) in digits.iter().enumerate() {
-        f += *d as f64 * 10_000f64.powi(weight - i as i32);
-    }
-    Some(ValueRef::Real(if negative { -f } else { f }))
-}
-
 impl RowAccess for PgRow<'_> {
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
         let raw: Option<Raw<'_>> = self.0.try_get(idx).map_err(|e| map_error(e, None))?;
@@ -345,7 +312,7 @@ impl RowAccess for PgRow<'_> {
             Type::INT8 => ValueRef::Int(i64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
             Type::FLOAT4 => ValueRef::Real(f32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
             Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
-            Type::NUMERIC => numeric(bytes).ok_or_else(bad)?,
+            Type::NUMERIC => pg_numeric::decode(bytes).ok_or_else(bad)?,
             Type::BYTEA => ValueRef::Blob(bytes),
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
                 ValueRef::Text(bytes)
@@ -379,6 +346,10 @@ fn encode(
             Type::OID => u32::try_from(i)?.to_sql(ty, out),
             Type::FLOAT4 => (i as f32).to_sql(ty, out),
             Type::FLOAT8 => (i as f64).to_sql(ty, out),
+            Type::NUMERIC => {
+                out.extend_from_slice(&pg_numeric::encode_int(i));
+                Ok(IsNull::No)
+            }
             Type::TEXT | Type::VARCHAR | Type::UNKNOWN => i.to_string().to_sql(ty, out),
             _ => Err(mismatch("an integer", ty)),
         },
@@ -394,6 +365,11 @@ fn encode(
             }
             Type::FLOAT4 => (f as f32).to_sql(ty, out),
             Type::FLOAT8 => f.to_sql(ty, out),
+            // Its shortest decimal text: `19.99_f64` is stored as `19.99`.
+            Type::NUMERIC => {
+                out.extend_from_slice(&pg_numeric::encode_float(f));
+                Ok(IsNull::No)
+            }
             Type::TEXT | Type::VARCHAR | Type::UNKNOWN => f.to_string().to_sql(ty, out),
             _ => Err(mismatch("a float", ty)),
         },
