@@ -68,7 +68,9 @@
 //!   by serde's names (`lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
 //!   `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`), for schemas made by
 //!   other tools; `table` and `column` still name exceptions;
-//! - `#[colt(optimistic = false)]`: no optimistic checks on this entity's writes.
+//! - `#[colt(optimistic = false)]`: no optimistic checks on this entity's writes;
+//! - `#[colt(unique(a, b))]`, `#[colt(index(a, b))]`: a unique constraint or an index over
+//!   several fields' columns, in that order (for one field, put `unique` or `index` on it).
 //!
 //! On a field:
 //! - `primary_key` (several fields: a composite key), with `auto` for an integer key the
@@ -76,10 +78,17 @@
 //! - `column = "name"`: the column (by default the field's name);
 //! - `sql_type = "NUMERIC(10,2)"`: the column's declared type, which `create_tables` writes
 //!   and `check_tables` accepts (by default the backend's type for the field's);
-//! - `unique`, `index`, `default = expr` (the builder's value when none is given),
+//! - `unique`, `index`, `default = expr` (the builder's value when none is given, and the
+//!   column's SQL `DEFAULT` in the tables `create_tables` makes, so that rows other programs
+//!   insert get it too),
 //!   `volatile` (changed by others: never part of an optimistic check);
 //! - on relationships: `reverse = "field"` (the other side, when it is ambiguous) and, on a
-//!   `Set<T>`, `cascade_delete`.
+//!   `Set<T>`, `cascade_delete`;
+//! - on a many-to-many `Set<T>` (its partner is a `Set` too), the link table of a schema
+//!   Colt did not create: `table = "PlaylistTrack"`, `column = "PlaylistId"` (this side's
+//!   key) and `reverse_column = "TrackId"` (the other side's); one side says it, the other
+//!   follows (both may, if they agree). By default the link table is `{a}_{b}` (the two
+//!   tables in alphabetical order) with a column named after each table.
 //!
 //! `db.check_tables()` compares the bound entities with the live tables by each backend's
 //! own rules: on SQLite by type affinity (`NVARCHAR(120)` suits a `String`, `NUMERIC(10,2)`

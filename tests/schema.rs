@@ -163,7 +163,7 @@ fn check_tables_names_what_differs() -> colt::Result<()> {
             Err(Error::SchemaMismatch(msg)) => {
                 assert!(
                     msg.to_uppercase()
-                        .contains(&format!("`CATEGORY.NAME` HAS TYPE {blob}")),
+                        .contains(&format!("`CATEGORY.NAME` IS DECLARED {blob}")),
                     "{msg}"
                 );
                 assert!(msg.contains("`product.description` is NOT NULL"), "{msg}");

@@ -318,15 +318,27 @@ impl Database {
                     Err(p) => problems.push(p),
                     // A join table holds one column per side: a key of several columns
                     // would be cut to its first (and name rows of other objects).
-                    Ok(crate::pairing::Partner::Set { .. })
-                        if rel.kind == crate::pairing::RelKind::Set
-                            && (e.primary_key.len() != 1 || target.primary_key.len() != 1) =>
+                    Ok(crate::pairing::Partner::Set { relation })
+                        if rel.kind == crate::pairing::RelKind::Set =>
                     {
-                        problems.push(format!(
-                            "`{}.{}` is a many-to-many between `{}` and `{}`, and one of them has a primary key of several columns: many-to-many with composite keys is not supported yet",
-                            e.name, rel.field, e.name, target.name
-                        ));
+                        let other = target.relations.get(relation).map(|r| r.link);
+                        if let Some(clash) = other.and_then(|o| rel.link.clash(o)) {
+                            problems.push(format!(
+                                "the two sides of the many-to-many `{}.{}` name its link table differently: {clash}",
+                                e.name, rel.field
+                            ));
+                        }
+                        if e.primary_key.len() != 1 || target.primary_key.len() != 1 {
+                            problems.push(format!(
+                                "`{}.{}` is a many-to-many between `{}` and `{}`, and one of them has a primary key of several columns: many-to-many with composite keys is not supported yet",
+                                e.name, rel.field, e.name, target.name
+                            ));
+                        }
                     }
+                    Ok(_) if rel.link.is_given() => problems.push(format!(
+                        "`{}.{}` names a link table, but it pairs with a reference of `{}`: `table`, `column` and `reverse_column` on a `Set` name the link table of a many-to-many (two `Set`s)",
+                        e.name, rel.field, target.name
+                    )),
                     Ok(_) => {}
                 }
             }

@@ -32,6 +32,9 @@ pub struct ColumnMeta {
     /// `create_tables` writes, and a type `check_tables` accepts; `None`: the backend's type
     /// for `ty`.
     pub sql_type: Option<&'static str>,
+    /// The value of `#[colt(default = ..)]`, which `create_tables` also writes as the
+    /// column's SQL `DEFAULT` (so that rows inserted by other programs get it too).
+    pub default: Option<fn() -> crate::Value>,
 }
 
 impl ColumnMeta {
@@ -56,6 +59,11 @@ pub struct EntityMeta {
     pub optimistic: bool,
     /// The relationship fields (`Ref`, `Option<Ref>`, `Set`).
     pub relations: &'static [crate::relation::RelationMeta],
+    /// Unique constraints over several columns (`#[colt(unique(a, b))]`), as positions in
+    /// `columns`.
+    pub uniques: &'static [&'static [usize]],
+    /// Indexes over several columns (`#[colt(index(a, b))]`), as positions in `columns`.
+    pub indexes: &'static [&'static [usize]],
     /// Statements rendered for this entity, and its identity-map slot.
     pub cache: crate::statement_cache::MetaCache,
 }

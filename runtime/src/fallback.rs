@@ -57,6 +57,8 @@ macro_rules! __colt_fallback_entity {
                     primary_key: &[],
                     optimistic: false,
                     relations: &[],
+                    uniques: &[],
+                    indexes: &[],
                     cache: $crate::__private::MetaCache::new(),
                 };
                 &META

@@ -42,6 +42,8 @@ pub mod query;
 mod query_cache;
 pub mod relation;
 mod render;
+#[cfg(feature = "serde")]
+pub mod serde_impls;
 pub mod site;
 mod statement_cache;
 pub mod transaction;
@@ -115,7 +117,7 @@ pub mod __private {
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
-    pub use crate::relation::{Ref, RelKind, RelationMeta, Set};
+    pub use crate::relation::{LinkNames, Ref, RelKind, RelationMeta, Set};
     pub use crate::render::catalogue::statements_of;
     pub use crate::render::rendered_statements;
     pub use crate::site::{

@@ -31,10 +31,56 @@ pub struct RelationMeta {
     pub column: Option<usize>,
     /// On a `Set`: deleting the owner deletes the members (`cascade_delete`).
     pub cascade_delete: bool,
+    /// On a many-to-many `Set`: the names of an existing link table, where given.
+    pub link: LinkNames,
 }
 
-/// The join table of a many-to-many relationship: `{a}_{b}` (the two table names in
-/// alphabetical order), a column named after each table, both together the primary key.
+/// The names a many-to-many `Set` gives its link table (`#[colt(table = "PlaylistTrack",
+/// column = "PlaylistId", reverse_column = "TrackId")]`), for a table Colt did not create.
+/// Either side may name any of them; a name not given is Colt's own (see [`LinkTable`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkNames {
+    /// The link table.
+    pub table: Option<&'static str>,
+    /// The column holding this side's key.
+    pub column: Option<&'static str>,
+    /// The column holding the other side's key.
+    pub reverse_column: Option<&'static str>,
+}
+
+impl LinkNames {
+    /// Whether any name is given.
+    pub fn is_given(&self) -> bool {
+        self.table.is_some() || self.column.is_some() || self.reverse_column.is_some()
+    }
+
+    /// The same names seen from the other side.
+    fn mirrored(self) -> LinkNames {
+        LinkNames {
+            table: self.table,
+            column: self.reverse_column,
+            reverse_column: self.column,
+        }
+    }
+
+    /// Where both sides name something, whether they agree (`None`) or the first clash.
+    pub(crate) fn clash(self, other_side: LinkNames) -> Option<String> {
+        let theirs = other_side.mirrored();
+        let pairs = [
+            ("table", self.table, theirs.table),
+            ("column", self.column, theirs.column),
+            ("reverse_column", self.reverse_column, theirs.reverse_column),
+        ];
+        pairs.into_iter().find_map(|(what, a, b)| match (a, b) {
+            (Some(a), Some(b)) if a != b => Some(format!("{what} `{a}` against `{b}`")),
+            _ => None,
+        })
+    }
+}
+
+/// The join table of a many-to-many relationship: by default `{a}_{b}` (the two table names
+/// in alphabetical order), a column named after each table, both together the primary key;
+/// or the names either side gives ([`LinkNames`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkTable {
     /// The table name.
@@ -66,10 +112,19 @@ pub fn link_table(owner: &EntityMeta, rel: &RelationMeta, partner_field: &str) -
     } else {
         (owner.table.to_string(), target.table.to_string())
     };
+    let given = target
+        .relations
+        .iter()
+        .find(|r| r.field == partner_field)
+        .map(|partner| partner.link.mirrored())
+        .unwrap_or_default();
+    let name = |own: Option<&str>, theirs: Option<&str>, default: String| {
+        own.or(theirs).map_or(default, str::to_string)
+    };
     LinkTable {
-        table: format!("{a}_{b}"),
-        owner_column,
-        member_column,
+        table: name(rel.link.table, given.table, format!("{a}_{b}")),
+        owner_column: name(rel.link.column, given.column, owner_column),
+        member_column: name(rel.link.reverse_column, given.reverse_column, member_column),
     }
 }
 

@@ -193,5 +193,6 @@ impl<T> fmt::Debug for Set<T> {
 }
 
 pub use crate::pairing::{
-    is_stored, link_table, partner, virtual_column, LinkTable, Partner, RelKind, RelationMeta,
+    is_stored, link_table, partner, virtual_column, LinkNames, LinkTable, Partner, RelKind,
+    RelationMeta,
 };

@@ -9,6 +9,10 @@ pub(crate) struct StructAttrs {
     pub table: Option<String>,
     pub optimistic: Option<bool>,
     pub rename_all: Option<RenameRule>,
+    /// `unique(a, b)`: unique constraints over several fields.
+    pub uniques: Vec<Vec<syn::Ident>>,
+    /// `index(a, b)`: indexes over several fields.
+    pub indexes: Vec<Vec<syn::Ident>>,
 }
 
 /// Attributes on one field.
@@ -20,19 +24,31 @@ pub(crate) struct FieldAttrs {
     pub index: bool,
     pub volatile: bool,
     pub column: Option<String>,
+    /// The literal of `column`, for errors.
+    pub column_lit: Option<syn::LitStr>,
+    /// On a many-to-many `Set`: its link table and the column of the other side's key.
+    pub link_table: Option<syn::LitStr>,
+    pub reverse_column: Option<syn::LitStr>,
     pub sql_type: Option<syn::LitStr>,
     pub default: Option<syn::Expr>,
     pub reverse: Option<syn::LitStr>,
     pub cascade_delete: Option<syn::Path>,
 }
 
-const STRUCT_KEYS: &[&str] = &["table", "optimistic", "rename_all"];
+const STRUCT_KEYS: &[&str] = &[
+    "table",
+    "optimistic",
+    "rename_all",
+    "unique(..)",
+    "index(..)",
+];
 const FIELD_KEYS: &[&str] = &[
     "primary_key",
     "auto",
     "unique",
     "index",
     "column",
+    "reverse_column",
     "sql_type",
     "default",
     "volatile",
@@ -76,9 +92,36 @@ pub(crate) fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Str
             } else if meta.path.is_ident("rename_all") {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 out.rename_all = rename::rule_of(&lit, errors);
+            } else if (meta.path.is_ident("unique") || meta.path.is_ident("index"))
+                && meta.input.peek(syn::token::Paren)
+            {
+                let mut names = Vec::new();
+                meta.parse_nested_meta(|inner| {
+                    match inner.path.get_ident() {
+                        Some(ident) => names.push(ident.clone()),
+                        None => errors.at(&inner.path, "expected a field name"),
+                    }
+                    Ok(())
+                })?;
+                if names.len() < 2 {
+                    errors.at(
+                        &meta.path,
+                        "a constraint on the struct spans several fields (`unique(a, b)`): for one field, put `#[colt(unique)]` or `#[colt(index)]` on it",
+                    );
+                }
+                if meta.path.is_ident("unique") {
+                    out.uniques.push(names);
+                } else {
+                    out.indexes.push(names);
+                }
             } else if meta.path.is_ident("optimistic") {
                 let lit: syn::LitBool = meta.value()?.parse()?;
                 out.optimistic = Some(lit.value);
+            } else if meta.path.is_ident("unique") || meta.path.is_ident("index") {
+                errors.at(
+                    &meta.path,
+                    "on the struct, a constraint names its fields (`unique(a, b)`, `index(a, b)`); for one field, put it on the field",
+                );
             } else if FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
                 errors.at(
                     &meta.path,
@@ -119,6 +162,20 @@ pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs
                     errors.at(&lit, "the column name cannot be empty");
                 }
                 out.column = Some(lit.value());
+                out.column_lit = Some(lit);
+            } else if p.is_ident("reverse_column") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    errors.at(&lit, "the column name cannot be empty");
+                }
+                out.reverse_column = Some(lit);
+            } else if p.is_ident("table") {
+                // On a field: a many-to-many's link table (checked by the model).
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value().is_empty() {
+                    errors.at(&lit, "the table name cannot be empty");
+                }
+                out.link_table = Some(lit);
             } else if p.is_ident("sql_type") {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 if lit.value().trim().is_empty() {

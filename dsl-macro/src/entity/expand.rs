@@ -104,6 +104,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let fields = &e.fields;
     // The columns: every field but the `Set`s.
     let cols: Vec<&Field> = fields.iter().filter(|f| !f.is_set()).collect();
+    let uniques = &e.uniques;
+    let indexes = &e.indexes;
     let sets: Vec<&Field> = fields.iter().filter(|f| f.is_set()).collect();
     let idents: Vec<&syn::Ident> = cols.iter().map(|f| f.ident).collect();
     let tys: Vec<&syn::Type> = cols.iter().map(|f| f.ty).collect();
@@ -133,6 +135,10 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             None => quote!(::core::option::Option::None),
         };
         let cascade = f.cascade_delete;
+        let [link_table, link_column, link_reverse] = f.link.clone().map(|name| match name {
+            Some(n) => quote!(::core::option::Option::Some(#n)),
+            None => quote!(::core::option::Option::None),
+        });
         quote_spanned! {target.span()=>
             #p::RelationMeta {
                 field: #field,
@@ -141,6 +147,11 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                 reverse: #reverse,
                 column: #column,
                 cascade_delete: #cascade,
+                link: #p::LinkNames {
+                    table: #link_table,
+                    column: #link_column,
+                    reverse_column: #link_reverse,
+                },
             }
         }
     });
@@ -171,6 +182,27 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         let column = &f.column;
         let (pk, auto, unique, index, volatile) =
             (f.primary_key, f.auto, f.unique, f.index, f.volatile);
+        let default = match (&f.default, f.option_of) {
+            (Some(d), Some(_)) => quote_spanned! {d.span()=>
+                ::core::option::Option::Some({
+                    fn default() -> #p::Value {
+                        let v: #ty = #p::IntoOption::into_option(#d);
+                        #p::SqlType::to_value_ref(&v).to_owned_value()
+                    }
+                    default as fn() -> #p::Value
+                })
+            },
+            (Some(d), None) => quote_spanned! {d.span()=>
+                ::core::option::Option::Some({
+                    fn default() -> #p::Value {
+                        let v: #ty = ::core::convert::Into::into(#d);
+                        #p::SqlType::to_value_ref(&v).to_owned_value()
+                    }
+                    default as fn() -> #p::Value
+                })
+            },
+            (None, _) => quote!(::core::option::Option::None),
+        };
         let sql_type = match &f.sql_type {
             Some(t) => quote!(::core::option::Option::Some(#t)),
             None => quote!(::core::option::Option::None),
@@ -187,6 +219,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                 index: #index,
                 volatile: #volatile,
                 sql_type: #sql_type,
+                default: #default,
             }
         }
     });
@@ -450,6 +483,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                     primary_key: &[#(#pk_positions),*],
                     optimistic: #optimistic,
                     relations: &[#(#relation_metas),*],
+                    uniques: &[#(&[#(#uniques),*]),*],
+                    indexes: &[#(&[#(#indexes),*]),*],
                     cache: #p::MetaCache::new(),
                 };
                 &META

@@ -10,6 +10,9 @@ pub(crate) struct Entity<'a> {
     pub table: String,
     pub optimistic: bool,
     pub fields: Vec<Field<'a>>,
+    /// `unique(a, b)` / `index(a, b)` on the struct, as column positions.
+    pub uniques: Vec<Vec<usize>>,
+    pub indexes: Vec<Vec<usize>>,
 }
 
 pub(crate) struct Field<'a> {
@@ -21,6 +24,8 @@ pub(crate) struct Field<'a> {
     pub column: String,
     /// `sql_type = ".."`: the column's declared SQL type.
     pub sql_type: Option<String>,
+    /// On a many-to-many `Set`: its link table, this side's and the other side's columns.
+    pub link: [Option<String>; 3],
     pub primary_key: bool,
     pub auto: bool,
     pub unique: bool,
@@ -178,15 +183,15 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                         );
                     }
                 }
-                if a.unique
-                    || a.index
-                    || a.column.is_some()
-                    || a.default.is_some()
-                    || a.sql_type.is_some()
-                {
-                    errors.at(&f.ty, "a `Set<T>` is not a column: `unique`, `index`, `column`, `sql_type` and `default` do not apply");
+                if a.unique || a.index || a.default.is_some() || a.sql_type.is_some() {
+                    errors.at(&f.ty, "a `Set<T>` is not a column: `unique`, `index`, `sql_type` and `default` do not apply (`table`, `column` and `reverse_column` name a many-to-many's link table)");
+                }
+            } else {
+                for lit in [&a.link_table, &a.reverse_column].into_iter().flatten() {
+                    errors.at(lit, "`table` and `reverse_column` on a field name a many-to-many's link table: they go on a `Set<T>` (`table` on the struct names the entity's table)");
                 }
             }
+            let is_set = matches!(relation, Some((Rel::Set, _)));
             let name = ident.to_string();
             let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
             if let Some(auto) = &a.auto {
@@ -216,11 +221,16 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                 vis: &f.vis,
                 ty: &f.ty,
                 option_of,
-                column: a.column.unwrap_or_else(|| match attrs.rename_all {
+                column: a.column.clone().unwrap_or_else(|| match attrs.rename_all {
                     Some(rule) => rule.apply(&name),
                     None => name,
                 }),
                 sql_type: a.sql_type.as_ref().map(syn::LitStr::value),
+                link: [
+                    a.link_table.as_ref().map(syn::LitStr::value),
+                    a.column.clone().filter(|_| is_set),
+                    a.reverse_column.as_ref().map(syn::LitStr::value),
+                ],
                 primary_key: a.primary_key.is_some(),
                 auto: a.auto.is_some(),
                 unique: a.unique,
@@ -258,10 +268,12 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                 );
             }
         }
+        // (A `Set` has no column of the entity's table.)
         for (i, f) in fields.iter().enumerate() {
-            if fields[..i]
-                .iter()
-                .any(|g| g.column.eq_ignore_ascii_case(&f.column))
+            if !f.is_set()
+                && fields[..i]
+                    .iter()
+                    .any(|g| !g.is_set() && g.column.eq_ignore_ascii_case(&f.column))
             {
                 errors.at(
                     f.ident,
@@ -271,6 +283,8 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
         }
     }
     check_self_pairs(&input.ident, &fields, &mut errors);
+    let uniques = column_lists(&attrs.uniques, &fields, &mut errors);
+    let indexes = column_lists(&attrs.indexes, &fields, &mut errors);
     let table = attrs.table.clone().unwrap_or_else(|| {
         let name = input.ident.to_string();
         attrs
@@ -283,7 +297,46 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
         table,
         optimistic: attrs.optimistic.unwrap_or(true),
         fields,
+        uniques,
+        indexes,
     })
+}
+
+/// The column positions of the fields each list names (`unique(a, b)`), every unknown name
+/// or `Set` an error on its own token.
+fn column_lists(
+    lists: &[Vec<syn::Ident>],
+    fields: &[Field<'_>],
+    errors: &mut Errors,
+) -> Vec<Vec<usize>> {
+    let columns: Vec<&Field> = fields.iter().filter(|f| !f.is_set()).collect();
+    let names: Vec<String> = columns.iter().map(|f| f.ident.to_string()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    lists
+        .iter()
+        .map(|list| {
+            let mut positions = Vec::new();
+            for ident in list {
+                if let Some(i) = columns.iter().position(|f| f.ident == ident) {
+                    if positions.contains(&i) {
+                        errors.at(ident, format!("`{ident}` is named twice"));
+                    }
+                    positions.push(i);
+                } else if fields.iter().any(|f| f.ident == ident) {
+                    errors.at(
+                        ident,
+                        format!("`{ident}` is a `Set`: it has no column to constrain"),
+                    );
+                } else {
+                    let hint = crate::diag::closest(&ident.to_string(), &names)
+                        .map(|c| format!("; did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    errors.at(ident, format!("no field `{ident}` in this entity{hint}"));
+                }
+            }
+            positions
+        })
+        .collect()
 }
 
 /// Whether `ty` names the entity itself (`Employee` inside `struct Employee`, or `Self`).

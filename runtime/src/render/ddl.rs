@@ -83,6 +83,29 @@ pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static
     done
 }
 
+/// ` DEFAULT <value>`: a column's default as an SQL literal (a constant, which both
+/// dialects accept in a `DEFAULT`; not a parameter). Nothing for NULL (every nullable
+/// column defaults to it) or for a float that has no literal.
+fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnType) {
+    use crate::Value;
+    let text = match (v, ty) {
+        (Value::Int(i), ColumnType::Bool) => (if *i != 0 { "TRUE" } else { "FALSE" }).to_string(),
+        (Value::Int(i), _) => i.to_string(),
+        (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
+        (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
+        (Value::Blob(b), _) => {
+            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            match dialect {
+                Dialect::Postgres => format!("'\\x{hex}'"),
+                Dialect::Sqlite => format!("X'{hex}'"),
+            }
+        }
+        _ => return,
+    };
+    out.push(" DEFAULT ");
+    out.push(&text);
+}
+
 /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
 pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<String> {
     let d = dialect.syntax();
@@ -109,6 +132,9 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         if !c.nullable {
             out.push(" NOT NULL");
         }
+        if let Some(default) = c.default {
+            literal(&mut out, dialect, &default(), c.ty);
+        }
         if (c.unique || one_to_one_owner(e, i)) && !c.primary_key {
             out.push(" UNIQUE");
         }
@@ -131,8 +157,25 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         }
         out.push(")");
     }
+    for unique in e.uniques {
+        out.push(", UNIQUE (");
+        out.idents(unique.iter().map(|&k| e.columns[k].name));
+        out.push(")");
+    }
     out.push(")");
     let mut stmts = vec![out.finish()];
+    for index in e.indexes {
+        let names: Vec<&str> = index.iter().map(|&k| e.columns[k].name).collect();
+        let mut idx = SqlWriter::new(dialect);
+        idx.push("CREATE INDEX IF NOT EXISTS ");
+        idx.ident(&format!("idx_{}__{}", e.table, names.join("__")));
+        idx.push(" ON ");
+        idx.ident(e.table);
+        idx.push(" (");
+        idx.idents(names.iter().copied());
+        idx.push(")");
+        stmts.push(idx.finish());
+    }
     // Declared indexes, and one on every foreign key column (joins and cascades use them).
     let indexed = e
         .columns

@@ -1,0 +1,125 @@
+//! Constraints and defaults in the tables Colt creates (issue 13): unique constraints and
+//! indexes over several columns, and `default` written as the column's SQL `DEFAULT`, on
+//! both backends.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Value, Debug, Clone, Copy, PartialEq)]
+#[colt(rename_all = "lowercase")]
+enum Level {
+    Basic,
+    Gold,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(unique(first_name, last_name), index(city, zip))]
+struct Member {
+    #[colt(primary_key, auto)]
+    id: i64,
+    first_name: String,
+    last_name: String,
+    city: String,
+    zip: String,
+    #[colt(default = 5)]
+    credits: i64,
+    #[colt(default = "new")]
+    note: String,
+    #[colt(default = true)]
+    active: bool,
+    #[colt(default = Level::Gold)]
+    level: Level,
+    #[colt(default = 0.5)]
+    ratio: f64,
+}
+
+fn members(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Member])?;
+    db.create_tables()?;
+    db.check_tables()?;
+    Ok(db)
+}
+
+/// A row inserted by another program, without the defaulted columns, gets Colt's defaults.
+#[test]
+fn defaults_are_the_columns_sql_defaults() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = members(backend)?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "INSERT INTO member (first_name, last_name, city, zip) VALUES ('Ada', 'L', 'X', '1')",
+                &[],
+            )?;
+            let m = select!(m for m in Member).one(tx)?;
+            assert_eq!(m.credits(), 5);
+            assert_eq!(m.note(), "new");
+            assert!(m.active());
+            assert_eq!(m.level(), Level::Gold);
+            assert_eq!(m.ratio(), 0.5);
+            // The builder gives the same values.
+            let b = Member::build()
+                .first_name("Bo")
+                .last_name("M")
+                .city("Y")
+                .zip("2")
+                .insert(tx)?;
+            assert_eq!((b.credits(), b.note(), b.level()), (5, "new".to_string(), Level::Gold));
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn a_unique_constraint_spans_several_columns() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = members(backend)?;
+        let add = |first: &str, last: &str| {
+            db.transaction(|tx| {
+                Member::build()
+                    .first_name(first)
+                    .last_name(last)
+                    .city("C")
+                    .zip("Z")
+                    .insert(tx)?;
+                Ok(())
+            })
+        };
+        add("Ada", "Lovelace")?;
+        add("Ada", "Byron")?; // one column alike is fine
+        add("Bo", "Lovelace")?;
+        match add("Ada", "Lovelace") {
+            Err(Error::Constraint { kind, .. }) => assert_eq!(kind, ConstraintKind::Unique),
+            other => panic!("expected a unique violation, got {other:?}"),
+        }
+        Ok(())
+    })
+}
+
+#[test]
+fn an_index_spans_several_columns() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = members(backend)?;
+        let columns: Vec<String> = db.transaction(|tx| {
+            if backend.is_postgres() {
+                tx.query_sql(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'member' \
+                     AND indexname = 'idx_member__city__zip'",
+                    &[],
+                )
+            } else {
+                tx.query_sql(
+                    "SELECT group_concat(name, ',') FROM pragma_index_info('idx_member__city__zip')",
+                    &[],
+                )
+            }
+        })?;
+        assert_eq!(columns.len(), 1, "the index exists");
+        let shown = columns[0].to_lowercase();
+        assert!(shown.contains("city") && shown.contains("zip"), "{shown}");
+        assert!(shown.find("city") < shown.find("zip"), "{shown}");
+        Ok(())
+    })
+}
