@@ -62,7 +62,7 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                 ColumnType::Text => {
                     a == Affinity::Text || (a == Affinity::Numeric && names_a_date(declared))
                 }
-                ColumnType::Blob => a == Affinity::Blob,
+                ColumnType::Blob | ColumnType::Uuid => a == Affinity::Blob,
             }
         }
         Dialect::Postgres => {
@@ -78,6 +78,7 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                 }
                 ColumnType::Text => matches!(t, "text" | "character varying" | "character"),
                 ColumnType::Blob => t == "bytea",
+                ColumnType::Uuid => t == "uuid",
             }
         }
     }
@@ -97,6 +98,10 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
             "a TEXT affinity (TEXT, VARCHAR(n), NVARCHAR(n)..) or a date type (DATE, DATETIME..)"
         }
         (Dialect::Sqlite, ColumnType::Blob) => "a BLOB affinity (BLOB, or no type)",
+        (Dialect::Sqlite, ColumnType::Uuid) => {
+            "a BLOB affinity (BLOB, or no type): a Uuid is stored as 16 bytes"
+        }
+        (Dialect::Postgres, ColumnType::Uuid) => "uuid",
         (Dialect::Postgres, ColumnType::Bool) => "boolean",
         (Dialect::Postgres, ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt) => {
             "smallint, integer or bigint"

@@ -27,6 +27,8 @@ pub enum ColumnType {
     Text,
     /// `Vec<u8>`
     Blob,
+    /// `uuid::Uuid` (the `uuid` feature): PostgreSQL `uuid`, SQLite a 16-byte BLOB.
+    Uuid,
 }
 
 /// Why a database value could not become a Rust value (the column is added by the caller).
@@ -67,6 +69,8 @@ pub mod kind {
     pub enum Text {}
     /// Bytes.
     pub enum Blob {}
+    /// UUIDs.
+    pub enum Uuid {}
 }
 
 /// A Rust type that can be stored in a column.
@@ -222,6 +226,44 @@ impl NonNull for f32 {}
 impl NonNull for f64 {}
 impl NonNull for String {}
 impl NonNull for Vec<u8> {}
+#[cfg(feature = "uuid")]
+impl NonNull for uuid::Uuid {}
+
+/// A UUID: 16 bytes, PostgreSQL's `uuid` or a SQLite BLOB; also read from the 36-character
+/// text other tools store in SQLite.
+#[cfg(feature = "uuid")]
+impl SqlType for uuid::Uuid {
+    type Inner = uuid::Uuid;
+    type Kind = kind::Uuid;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = ColumnType::Uuid;
+    const RUST_NAME: &'static str = "Uuid";
+    #[inline]
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Blob(self.as_bytes())
+    }
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        match v {
+            ValueRef::Blob(b) => uuid::Uuid::from_slice(b).map_err(|_| DecodeFail::new("Uuid", v)),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .ok()
+                .and_then(|s| uuid::Uuid::parse_str(s).ok())
+                .ok_or_else(|| DecodeFail::new("Uuid", v)),
+            _ => Err(DecodeFail::new("Uuid", v)),
+        }
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl ToParam for uuid::Uuid {
+    fn to_param(&self) -> Value {
+        Value::Blob(self.as_bytes().to_vec())
+    }
+}
+#[cfg(feature = "uuid")]
+impl TypedParam for uuid::Uuid {
+    type Sql = uuid::Uuid;
+}
 
 impl<T: NonNull> SqlType for Option<T> {
     type Inner = T;
@@ -418,6 +460,8 @@ comparable_family!(f32, f64; f32, f64);
 comparable_family!(bool; bool);
 comparable_family!(String; String);
 comparable_family!(Vec<u8>; Vec<u8>);
+#[cfg(feature = "uuid")]
+comparable_family!(uuid::Uuid; uuid::Uuid);
 
 /// A column type of the program's own, made by `#[derive(colt::Value)]` (a fieldless enum or a
 /// newtype): it is a family of its own, compared only with itself (and `Option` of itself),
@@ -447,6 +491,8 @@ impl Ordered for f64 {}
 impl Ordered for String {}
 impl Ordered for Vec<u8> {}
 impl<T: Ordered + NonNull> Ordered for Option<T> {}
+#[cfg(feature = "uuid")]
+impl Ordered for uuid::Uuid {}
 
 /// Numeric column types (arithmetic, `sum`, `avg`).
 #[diagnostic::on_unimplemented(
@@ -532,6 +578,8 @@ into_option!(f32 => f32);
 into_option!(f64 => f64, f32);
 into_option!(String => String, &str, &String, Box<str>);
 into_option!(Vec<u8> => Vec<u8>, &[u8]);
+#[cfg(feature = "uuid")]
+into_option!(uuid::Uuid => uuid::Uuid);
 impl IntoOption<String> for Option<&str> {
     fn into_option(self) -> Option<String> {
         self.map(str::to_owned)

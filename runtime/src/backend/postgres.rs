@@ -313,7 +313,7 @@ impl RowAccess for PgRow<'_> {
             Type::FLOAT4 => ValueRef::Real(f32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
             Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
             Type::NUMERIC => pg_numeric::decode(bytes).ok_or_else(bad)?,
-            Type::BYTEA => ValueRef::Blob(bytes),
+            Type::BYTEA | Type::UUID => ValueRef::Blob(bytes),
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
                 ValueRef::Text(bytes)
             }
@@ -429,7 +429,8 @@ fn encode_list(
             })
             .collect::<Result<Vec<Option<f64>>, _>>()?
             .to_sql(&Type::FLOAT8_ARRAY, out),
-        Type::BYTEA => items
+        // (A UUID's binary form is its 16 bytes, as a BLOB's is its bytes.)
+        Type::BYTEA | Type::UUID => items
             .iter()
             .map(|v| match v {
                 Value::Blob(b) => Ok(Some(b.as_slice())),

@@ -70,6 +70,7 @@ impl SqlDialect for Postgres {
             (ColumnType::Double, _) => "DOUBLE PRECISION",
             (ColumnType::Text, _) => "TEXT",
             (ColumnType::Blob, _) => "BYTEA",
+            (ColumnType::Uuid, _) => "UUID",
         }
     }
 

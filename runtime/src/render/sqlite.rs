@@ -71,7 +71,7 @@ impl SqlDialect for Sqlite {
             ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => "INTEGER",
             ColumnType::Float | ColumnType::Double => "REAL",
             ColumnType::Text => "TEXT",
-            ColumnType::Blob => "BLOB",
+            ColumnType::Blob | ColumnType::Uuid => "BLOB",
         }
     }
 
