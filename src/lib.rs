@@ -59,8 +59,9 @@
 //!
 //! `#[derive(Entity)]` on a struct with named fields (and `Clone`) maps it to a table.
 //! Column types are `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`, the
-//! program's own types of `#[derive(Value)]` (below), and `Option` of each; relationships are
-//! `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
+//! program's own types of `#[derive(Value)]` (below), with the `chrono` feature
+//! `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `DateTime<Utc>`, with the `uuid` feature
+//! `Uuid`, and `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
 //!
 //! On the struct:
 //! - `#[colt(table = "name")]`: the table (by default the struct's name in `snake_case`);

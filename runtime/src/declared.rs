@@ -63,6 +63,13 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                     a == Affinity::Text || (a == Affinity::Numeric && names_a_date(declared))
                 }
                 ColumnType::Blob | ColumnType::Uuid => a == Affinity::Blob,
+                // ISO text: in a date-named (NUMERIC) or a text column.
+                ColumnType::Date
+                | ColumnType::Time
+                | ColumnType::Timestamp
+                | ColumnType::TimestampTz => {
+                    a == Affinity::Text || (a == Affinity::Numeric && names_a_date(declared))
+                }
             }
         }
         Dialect::Postgres => {
@@ -79,6 +86,10 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                 ColumnType::Text => matches!(t, "text" | "character varying" | "character"),
                 ColumnType::Blob => t == "bytea",
                 ColumnType::Uuid => t == "uuid",
+                ColumnType::Date => t == "date",
+                ColumnType::Time => t == "time without time zone",
+                ColumnType::Timestamp => t == "timestamp without time zone",
+                ColumnType::TimestampTz => t == "timestamp with time zone",
             }
         }
     }
@@ -102,6 +113,14 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
             "a BLOB affinity (BLOB, or no type): a Uuid is stored as 16 bytes"
         }
         (Dialect::Postgres, ColumnType::Uuid) => "uuid",
+        (
+            Dialect::Sqlite,
+            ColumnType::Date | ColumnType::Time | ColumnType::Timestamp | ColumnType::TimestampTz,
+        ) => "a date type (DATE, DATETIME, TIMESTAMP..) or a TEXT affinity: ISO-8601 text",
+        (Dialect::Postgres, ColumnType::Date) => "date",
+        (Dialect::Postgres, ColumnType::Time) => "time",
+        (Dialect::Postgres, ColumnType::Timestamp) => "timestamp",
+        (Dialect::Postgres, ColumnType::TimestampTz) => "timestamptz",
         (Dialect::Postgres, ColumnType::Bool) => "boolean",
         (Dialect::Postgres, ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt) => {
             "smallint, integer or bigint"

@@ -336,6 +336,7 @@ impl std::hash::Hash for KeyValue {
             V::Real(r) => r.to_bits().hash(h),
             V::Text(t) => t.hash(h),
             V::Blob(b) => b.hash(h),
+            V::Time(t) => t.hash(h),
             V::List(l) => l.len().hash(h),
         }
     }

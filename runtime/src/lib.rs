@@ -23,6 +23,8 @@ compile_error!(
 
 mod backend;
 mod cascade;
+#[cfg(feature = "chrono")]
+mod chrono_types;
 pub mod collection;
 pub mod database;
 mod declared;
@@ -46,6 +48,7 @@ mod render;
 pub mod serde_impls;
 pub mod site;
 mod statement_cache;
+pub mod temporal;
 pub mod transaction;
 pub mod types;
 pub mod value;

@@ -29,6 +29,16 @@ pub enum ColumnType {
     Blob,
     /// `uuid::Uuid` (the `uuid` feature): PostgreSQL `uuid`, SQLite a 16-byte BLOB.
     Uuid,
+    /// A calendar date (`chrono::NaiveDate`): PostgreSQL `date`, SQLite ISO text.
+    Date,
+    /// A time of day (`chrono::NaiveTime`): PostgreSQL `time`, SQLite ISO text.
+    Time,
+    /// A date and time without a zone (`chrono::NaiveDateTime`): PostgreSQL `timestamp`,
+    /// SQLite ISO text.
+    Timestamp,
+    /// An instant (`chrono::DateTime<Utc>`): PostgreSQL `timestamptz`, SQLite ISO text in
+    /// UTC.
+    TimestampTz,
 }
 
 /// Why a database value could not become a Rust value (the column is added by the caller).
@@ -52,6 +62,7 @@ impl DecodeFail {
             }
             ValueRef::Text(t) => format!("TEXT {:?}", String::from_utf8_lossy(t)),
             ValueRef::Blob(b) => format!("BLOB of {} bytes", b.len()),
+            ValueRef::Time(t) => format!("DATE/TIME {}", t.to_iso()),
         };
         DecodeFail { expected, found }
     }
@@ -71,6 +82,14 @@ pub mod kind {
     pub enum Blob {}
     /// UUIDs.
     pub enum Uuid {}
+    /// Calendar dates.
+    pub enum Date {}
+    /// Times of day.
+    pub enum Time {}
+    /// Dates and times without a zone.
+    pub enum Timestamp {}
+    /// Instants (dates and times in UTC).
+    pub enum TimestampTz {}
 }
 
 /// A Rust type that can be stored in a column.

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::temporal::Temporal;
+
 /// An owned SQL value: what a query keeps of each bind parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -18,6 +20,8 @@ pub enum Value {
     Text(String),
     /// Bytes.
     Blob(Vec<u8>),
+    /// A date or time (the `chrono` and `time` features).
+    Time(Temporal),
     /// A list of values, for list membership (`ids.contains(&p.id)`).
     List(Vec<Value>),
 }
@@ -31,6 +35,7 @@ impl Value {
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
             Value::Blob(b) => ValueRef::Blob(b),
+            Value::Time(t) => ValueRef::Time(*t),
         }
     }
 }
@@ -66,6 +71,8 @@ pub enum ValueRef<'a> {
     Text(&'a [u8]),
     /// Bytes.
     Blob(&'a [u8]),
+    /// A date or time.
+    Time(Temporal),
 }
 
 impl ValueRef<'_> {
@@ -77,6 +84,7 @@ impl ValueRef<'_> {
             ValueRef::Real(_) => "REAL",
             ValueRef::Text(_) => "TEXT",
             ValueRef::Blob(_) => "BLOB",
+            ValueRef::Time(_) => "DATE/TIME",
         }
     }
 
@@ -88,6 +96,7 @@ impl ValueRef<'_> {
             ValueRef::Real(f) => Value::Real(f),
             ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+            ValueRef::Time(t) => Value::Time(t),
         }
     }
 }
@@ -100,6 +109,7 @@ impl fmt::Display for ValueRef<'_> {
             ValueRef::Real(r) => write!(f, "{r}"),
             ValueRef::Text(t) => write!(f, "{:?}", String::from_utf8_lossy(t)),
             ValueRef::Blob(b) => write!(f, "<{} bytes>", b.len()),
+            ValueRef::Time(t) => write!(f, "{}", t.to_iso()),
         }
     }
 }

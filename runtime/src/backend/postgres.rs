@@ -18,6 +18,7 @@ use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
 use crate::render::{control, Dialect};
+use crate::temporal::Temporal;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -314,6 +315,24 @@ impl RowAccess for PgRow<'_> {
             Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
             Type::NUMERIC => pg_numeric::decode(bytes).ok_or_else(bad)?,
             Type::BYTEA | Type::UUID => ValueRef::Blob(bytes),
+            Type::DATE => {
+                let d = i32::from_be_bytes(be(bytes).ok_or_else(bad)?);
+                // (PostgreSQL's `infinity` dates have no Rust value.)
+                let d = d.checked_add(PG_EPOCH_DAYS).ok_or_else(bad)?;
+                ValueRef::Time(Temporal::Date(d))
+            }
+            Type::TIME => ValueRef::Time(Temporal::Time(i64::from_be_bytes(
+                be(bytes).ok_or_else(bad)?,
+            ))),
+            Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+                let us = i64::from_be_bytes(be(bytes).ok_or_else(bad)?);
+                let us = us.checked_add(PG_EPOCH_MICROS).ok_or_else(bad)?;
+                ValueRef::Time(if ty == Type::TIMESTAMP {
+                    Temporal::Timestamp(us)
+                } else {
+                    Temporal::TimestampTz(us)
+                })
+            }
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
                 ValueRef::Text(bytes)
             }
@@ -381,7 +400,39 @@ fn encode(
             }
         }
         ValueRef::Blob(b) => b.to_sql(&Type::BYTEA, out),
+        ValueRef::Time(t) => encode_temporal(t, ty, out),
     }
+}
+
+/// PostgreSQL counts dates and times from 2000-01-01; Colt from 1970-01-01.
+const PG_EPOCH_DAYS: i32 = 10_957;
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+/// A date or time in PostgreSQL's binary form for a parameter of type `ty`.
+fn encode_temporal(
+    t: Temporal,
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    match (t, ty) {
+        (Temporal::Date(d), &Type::DATE) => {
+            let d = d.checked_sub(PG_EPOCH_DAYS).ok_or("date out of range")?;
+            out.extend_from_slice(&d.to_be_bytes());
+        }
+        (Temporal::Time(us), &Type::TIME) => out.extend_from_slice(&us.to_be_bytes()),
+        (Temporal::Timestamp(us), &Type::TIMESTAMP)
+        | (Temporal::TimestampTz(us), &Type::TIMESTAMPTZ) => {
+            let us = us
+                .checked_sub(PG_EPOCH_MICROS)
+                .ok_or("date-time out of range")?;
+            out.extend_from_slice(&us.to_be_bytes());
+        }
+        (_, &Type::TEXT | &Type::VARCHAR | &Type::UNKNOWN) => {
+            return t.to_iso().to_sql(&Type::TEXT, out);
+        }
+        _ => return Err(mismatch("a date or time of another kind", ty)),
+    }
+    Ok(IsNull::No)
 }
 
 fn encode_list(

@@ -131,6 +131,8 @@ fn to_sqlite(v: ValueRef<'_>) -> SqlValueRef<'_> {
         ValueRef::Real(r) => SqlValueRef::Real(r),
         ValueRef::Text(t) => SqlValueRef::Text(t),
         ValueRef::Blob(b) => SqlValueRef::Blob(b),
+        // (Bound through `Bind`, as owned text; never reaches here.)
+        ValueRef::Time(_) => SqlValueRef::Null,
     }
 }
 
@@ -141,6 +143,7 @@ fn owned_to_sqlite(v: &Value) -> SqlValue {
         Value::Real(r) => SqlValue::Real(*r),
         Value::Text(t) => SqlValue::Text(t.clone()),
         Value::Blob(b) => SqlValue::Blob(b.clone()),
+        Value::Time(t) => SqlValue::Text(t.to_iso()),
     }
 }
 
@@ -150,6 +153,9 @@ impl ToSql for Bind<'_> {
     #[inline]
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self.0 {
+            // Dates and times as ISO-8601 text, SQLite's own format.
+            Param::Borrowed(ValueRef::Time(t)) => ToSqlOutput::Owned(SqlValue::Text(t.to_iso())),
+            Param::Owned(Value::Time(t)) => ToSqlOutput::Owned(SqlValue::Text(t.to_iso())),
             Param::Borrowed(v) => ToSqlOutput::Borrowed(to_sqlite(v)),
             Param::Owned(Value::List(items)) => {
                 // The `rarray` table-valued function of rusqlite's array module.

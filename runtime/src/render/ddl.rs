@@ -93,6 +93,7 @@ fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnTy
         (Value::Int(i), _) => i.to_string(),
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
         (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
+        (Value::Time(t), _) => format!("'{}'", t.to_iso()),
         (Value::Blob(b), _) => {
             let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
             match dialect {

@@ -71,6 +71,10 @@ impl SqlDialect for Postgres {
             (ColumnType::Text, _) => "TEXT",
             (ColumnType::Blob, _) => "BYTEA",
             (ColumnType::Uuid, _) => "UUID",
+            (ColumnType::Date, _) => "DATE",
+            (ColumnType::Time, _) => "TIME",
+            (ColumnType::Timestamp, _) => "TIMESTAMP",
+            (ColumnType::TimestampTz, _) => "TIMESTAMPTZ",
         }
     }
 

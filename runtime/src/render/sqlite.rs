@@ -72,6 +72,9 @@ impl SqlDialect for Sqlite {
             ColumnType::Float | ColumnType::Double => "REAL",
             ColumnType::Text => "TEXT",
             ColumnType::Blob | ColumnType::Uuid => "BLOB",
+            ColumnType::Date => "DATE",
+            ColumnType::Time => "TIME",
+            ColumnType::Timestamp | ColumnType::TimestampTz => "DATETIME",
         }
     }
 

@@ -1,0 +1,156 @@
+//! The `chrono` feature (issue 13): dates and times as columns on both backends (PostgreSQL
+//! `date`/`time`/`timestamp`/`timestamptz`, SQLite ISO-8601 text), compared, ordered and
+//! aggregated in queries.
+#![cfg(feature = "chrono")]
+
+mod common;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Shipment {
+    #[colt(primary_key, auto)]
+    id: i64,
+    day: NaiveDate,
+    packed: NaiveDateTime,
+    sent: DateTime<Utc>,
+    window: Option<NaiveTime>,
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32, micro: u32) -> NaiveDateTime {
+    date(y, m, d)
+        .and_hms_micro_opt(h, min, s, micro)
+        .expect("a time")
+}
+
+fn shipments(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Shipment])?;
+    db.create_tables()?;
+    db.check_tables()?;
+    db.transaction(|tx| {
+        let rows = [
+            (
+                date(2024, 1, 31),
+                at(2024, 1, 30, 23, 59, 59, 500_000),
+                Some((9, 30)),
+            ),
+            (date(1969, 12, 31), at(1969, 12, 31, 0, 0, 0, 0), None),
+            (
+                date(2024, 2, 29),
+                at(2024, 2, 29, 12, 0, 0, 250),
+                Some((17, 0)),
+            ),
+        ];
+        for (day, packed, window) in rows {
+            Shipment::build()
+                .day(day)
+                .packed(packed)
+                .sent(Utc.from_utc_datetime(&packed))
+                .window(window.and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0)))
+                .insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+#[test]
+fn dates_and_times_round_trip_to_the_microsecond() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shipments(backend)?;
+        db.transaction(|tx| {
+            let all = select!((s for s in Shipment).order_by(|s| s.packed)).fetch(tx)?;
+            let days: Vec<NaiveDate> = all.iter().map(|s| s.day()).collect();
+            assert_eq!(
+                days,
+                [date(1969, 12, 31), date(2024, 1, 31), date(2024, 2, 29)]
+            );
+            assert_eq!(all[1].packed(), at(2024, 1, 30, 23, 59, 59, 500_000));
+            assert_eq!(all[2].packed(), at(2024, 2, 29, 12, 0, 0, 250));
+            assert_eq!(
+                all[2].sent(),
+                Utc.from_utc_datetime(&at(2024, 2, 29, 12, 0, 0, 250))
+            );
+            assert_eq!(all[0].window(), None);
+            assert_eq!(all[1].window(), NaiveTime::from_hms_opt(9, 30, 0));
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn dates_compare_order_and_aggregate_in_queries() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shipments(backend)?;
+        db.transaction(|tx| {
+            let since = date(2024, 1, 1);
+            let recent = select!(s.day for s in Shipment if s.day >= since).fetch(tx)?;
+            assert_eq!(
+                common::sorted(recent),
+                [date(2024, 1, 31), date(2024, 2, 29)]
+            );
+            // A fraction of a second orders as time does (text order on SQLite).
+            let cutoff = at(2024, 1, 30, 23, 59, 59, 0);
+            let after = select!(count(s) for s in Shipment if s.packed > cutoff).one(tx)?;
+            assert_eq!(after, 2);
+            let exact = at(2024, 1, 30, 23, 59, 59, 500_000);
+            let hit = select!(s.day for s in Shipment if s.packed == exact).fetch(tx)?;
+            assert_eq!(hit, [date(2024, 1, 31)]);
+            let instant = Utc.from_utc_datetime(&at(2000, 1, 1, 0, 0, 0, 0));
+            let later = select!(count(s) for s in Shipment if s.sent > instant).one(tx)?;
+            assert_eq!(later, 2);
+            let (first, last) = select!((min(s.day), max(s.day)) for s in Shipment).one(tx)?;
+            assert_eq!(
+                (first, last),
+                (Some(date(1969, 12, 31)), Some(date(2024, 2, 29)))
+            );
+            let morning = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
+            let early = select!(s.day for s in Shipment if s.window < morning).fetch(tx)?;
+            assert_eq!(early, [date(2024, 1, 31)]);
+            let none = select!(count(s) for s in Shipment if s.window.is_none()).one(tx)?;
+            assert_eq!(none, 1);
+            Ok(())
+        })
+    })
+}
+
+/// SQLite holds SQLite's own text; the text another tool wrote (`T`, a zone) is read.
+#[test]
+fn sqlite_stores_iso_text_and_reads_other_spellings() -> colt::Result<()> {
+    let file = common::TempDb::new("dates");
+    let db = Database::open(&file.url())?;
+    db.bind(schema![Shipment])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        Shipment::build()
+            .day(date(2024, 1, 31))
+            .packed(at(2024, 1, 31, 10, 0, 0, 0))
+            .sent(Utc.from_utc_datetime(&at(2024, 1, 31, 10, 0, 0, 120_000)))
+            .insert(tx)?;
+        let raw: Vec<(String, String, String)> =
+            tx.query_sql("SELECT day, packed, sent FROM shipment", &[])?;
+        assert_eq!(
+            raw,
+            [(
+                "2024-01-31".to_string(),
+                "2024-01-31 10:00:00".to_string(),
+                "2024-01-31 10:00:00.12+00:00".to_string()
+            )]
+        );
+        tx.execute_sql(
+            "INSERT INTO shipment (day, packed, sent) VALUES ('2009-01-01', '2009-01-01T08:30:00', '2009-01-01T10:30:00+02:00')",
+            &[],
+        )?;
+        let s = select!(s for s in Shipment if s.day == date(2009, 1, 1)).one(tx)?;
+        assert_eq!(s.packed(), at(2009, 1, 1, 8, 30, 0, 0));
+        assert_eq!(s.sent(), Utc.from_utc_datetime(&at(2009, 1, 1, 8, 30, 0, 0)));
+        Ok(())
+    })
+}
