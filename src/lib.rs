@@ -46,7 +46,9 @@
 //!   `q = select!(q.filter(|p| p.price <= max))`.
 //! - Inside: attributes, `== != < <= > >=`, `&& || !`, `+ - * / %`, `.is_none()`,
 //!   `.is_some()`, `== None`, `.starts_with(x)`, `.ends_with(x)`, `.contains(x)`,
-//!   `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()` (bytes), `outer.contains(&p.x)`
+//!   `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()` (bytes), date parts
+//!   `.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()` (`i32`; an
+//!   instant's in UTC; they group and filter), `outer.contains(&p.x)`
 //!   (a slice/`Vec`/`HashSet` is list membership, a string a substring test), aggregates
 //!   `count(p)`, `count()`, `count(e)`, `sum`, `avg`, `min`, `max` (non-aggregated projected
 //!   expressions become `GROUP BY`, conditions on aggregates `HAVING`), `desc(..)` in

@@ -154,3 +154,34 @@ fn sqlite_stores_iso_text_and_reads_other_spellings() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Date parts group and filter: shipments per month is one query; an instant's hour is
+/// its hour in UTC whatever the session's time zone.
+#[test]
+fn date_parts_group_and_filter() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shipments(backend)?;
+        db.transaction(|tx| {
+            let mut per_month =
+                select!((s.day.year(), s.day.month(), count(s)) for s in Shipment).fetch(tx)?;
+            per_month.sort();
+            assert_eq!(per_month, [(1969, 12, 1), (2024, 1, 1), (2024, 2, 1)]);
+            let leap = select!(s.day for s in Shipment if s.day.month() == 2 && s.day.day() == 29)
+                .fetch(tx)?;
+            assert_eq!(leap, [date(2024, 2, 29)]);
+            let parts = select!((s.packed.hour(), s.packed.minute(), s.packed.second())
+                for s in Shipment if s.packed.year() == 2024 && s.packed.day() == 30)
+            .one(tx)?;
+            assert_eq!(parts, (23, 59, 59), "the fraction is dropped, not rounded");
+            if backend.is_postgres() {
+                tx.execute_sql("SET TIME ZONE 'Asia/Tokyo'", &[])?;
+            }
+            let late = select!(s.day for s in Shipment if s.sent.hour() >= 12).fetch(tx)?;
+            assert_eq!(common::sorted(late), [date(2024, 1, 31), date(2024, 2, 29)]);
+            let windows =
+                select!(s.window.hour() for s in Shipment if s.window.is_some()).fetch(tx)?;
+            assert_eq!(common::sorted(windows), [Some(9), Some(17)]);
+            Ok(())
+        })
+    })
+}

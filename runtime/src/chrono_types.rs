@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 use crate::temporal::Temporal;
 use crate::types::{
-    kind, ColumnType, Comparable, DecodeFail, IntoOption, NonNull, Ordered, SqlType, ToParam,
-    TypedParam,
+    kind, ColumnType, Comparable, Dated, DecodeFail, IntoOption, NonNull, Ordered, SqlType, Timed,
+    ToParam, TypedParam,
 };
 use crate::value::{Value, ValueRef};
 
@@ -145,3 +145,22 @@ chrono_type!(NaiveDate, Date, Date, "NaiveDate");
 chrono_type!(NaiveTime, Time, Time, "NaiveTime");
 chrono_type!(NaiveDateTime, Timestamp, Timestamp, "NaiveDateTime");
 chrono_type!(DateTime<Utc>, TimestampTz, TimestampTz, "DateTime<Utc>");
+
+impl Dated for NaiveDate {
+    type Part = i32;
+}
+impl Dated for NaiveDateTime {
+    type Part = i32;
+}
+impl Dated for DateTime<Utc> {
+    type Part = i32;
+}
+impl Timed for NaiveTime {
+    type Part = i32;
+}
+impl Timed for NaiveDateTime {
+    type Part = i32;
+}
+impl Timed for DateTime<Utc> {
+    type Part = i32;
+}

@@ -7,10 +7,10 @@
 use std::marker::PhantomData;
 
 use crate::entity::Entity;
-use crate::plan::{AggFn, BinOp, Node, TextFn, TextTest, UNRESOLVED};
+use crate::plan::{AggFn, BinOp, DatePart, Node, TextFn, TextTest, UNRESOLVED};
 use crate::types::{
-    ColumnType, Comparable, Condition, Integral, Nullable, Numeric, Ordered, SqlType, Textual,
-    ToParam, TypedParam,
+    ColumnType, Comparable, Condition, Dated, Integral, Nullable, Numeric, Ordered, SqlType,
+    Textual, Timed, ToParam, TypedParam,
 };
 use crate::value::Value;
 
@@ -367,6 +367,24 @@ text_fn! {
 /// `e.len()`: the length in bytes, as Rust's `str::len`.
 pub fn len<T: Textual>(e: Expr<T>) -> Expr<i64> {
     Expr::new(Node::TextFn(TextFn::Len, Box::new(e.node)))
+}
+
+macro_rules! date_part {
+    ($($name:ident: $bound:ident => $part:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub fn $name<T: $bound>(e: Expr<T>) -> Expr<T::Part> {
+            let utc = <T as SqlType>::COLUMN_TYPE == ColumnType::TimestampTz;
+            Expr::new(Node::DatePart(DatePart::$part, utc, Box::new(e.node)))
+        }
+    )*};
+}
+date_part! {
+    year: Dated => Year, "`d.year()`: the year of a date or date-time (`i32`).";
+    month: Dated => Month, "`d.month()`: the month, 1 to 12 (`i32`).";
+    day: Dated => Day, "`d.day()`: the day of the month, 1 to 31 (`i32`).";
+    hour: Timed => Hour, "`t.hour()`: the hour, 0 to 23 (`i32`; an instant's in UTC).";
+    minute: Timed => Minute, "`t.minute()`: the minute, 0 to 59 (`i32`).";
+    second: Timed => Second, "`t.second()`: the second, 0 to 59, its fraction dropped (`i32`).";
 }
 
 /// An outer Rust value whose `.contains(&attr)` a query can test: a collection (list

@@ -513,6 +513,35 @@ impl<T: Ordered + NonNull> Ordered for Option<T> {}
 #[cfg(feature = "uuid")]
 impl Ordered for uuid::Uuid {}
 
+/// Types with a calendar date (`.year()`, `.month()`, `.day()` in queries): the date and
+/// date-time types of the `chrono` feature, and `Option` of each.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no date",
+    label = "`.year()`, `.month()` and `.day()` need a date or date-time attribute",
+    note = "with the `chrono` feature: NaiveDate, NaiveDateTime, DateTime<Utc> and Option of each"
+)]
+pub trait Dated: SqlType {
+    /// The type of a part: `i32`, or `Option<i32>` for an `Option`.
+    type Part: SqlType;
+}
+impl<T: Dated<Part = i32> + NonNull> Dated for Option<T> {
+    type Part = Option<i32>;
+}
+
+/// Types with a time of day (`.hour()`, `.minute()`, `.second()` in queries).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no time of day",
+    label = "`.hour()`, `.minute()` and `.second()` need a time or date-time attribute",
+    note = "with the `chrono` feature: NaiveTime, NaiveDateTime, DateTime<Utc> and Option of each"
+)]
+pub trait Timed: SqlType {
+    /// The type of a part: `i32`, or `Option<i32>` for an `Option`.
+    type Part: SqlType;
+}
+impl<T: Timed<Part = i32> + NonNull> Timed for Option<T> {
+    type Part = Option<i32>;
+}
+
 /// Numeric column types (arithmetic, `sum`, `avg`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a number",

@@ -54,6 +54,7 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
         | Node::Neg(a)
         | Node::IsNull(a, _)
         | Node::TextFn(_, a)
+        | Node::DatePart(_, _, a)
         | Node::InList(a, ..) => reads_ungrouped(a, grouped),
         Node::InSub(a, _, _) => reads_ungrouped(a, grouped),
     }

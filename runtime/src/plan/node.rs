@@ -46,6 +46,23 @@ pub enum TextFn {
     Len,
 }
 
+/// A part of a date or time (`.year()`, `.month()`, ...), an integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatePart {
+    /// `.year()`
+    Year,
+    /// `.month()` (1 to 12)
+    Month,
+    /// `.day()` (1 to 31)
+    Day,
+    /// `.hour()` (0 to 23)
+    Hour,
+    /// `.minute()` (0 to 59)
+    Minute,
+    /// `.second()` (0 to 59, the fraction dropped)
+    Second,
+}
+
 /// A text test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextTest {
@@ -102,6 +119,8 @@ pub enum Node {
     Text(TextTest, Box<Node>, Box<Node>),
     /// A text function.
     TextFn(TextFn, Box<Node>),
+    /// A part of a date or time; the flag says the value is an instant (read in UTC).
+    DatePart(DatePart, bool, Box<Node>),
     /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
     /// the list matches a NULL attribute).
     InList(Box<Node>, usize, bool),
@@ -150,6 +169,7 @@ impl Node {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
+            | Node::DatePart(_, _, a)
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
@@ -177,6 +197,7 @@ impl Node {
             | Node::Neg(a)
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
+            | Node::DatePart(_, _, a)
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)

@@ -1,7 +1,7 @@
 //! What differs between dialects, and `CREATE TABLE` / `CREATE INDEX` text.
 
 use crate::entity::EntityMeta;
-use crate::plan::{AggFn, TextTest};
+use crate::plan::{AggFn, DatePart, TextTest};
 use crate::types::ColumnType;
 
 use super::{Dialect, SqlWriter};
@@ -20,6 +20,9 @@ pub(crate) trait SqlDialect: Sync {
     fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str);
     /// Around an expression: its length in bytes.
     fn byte_length(&self) -> (&'static str, &'static str);
+    /// Around a date or time, its `part` as an integer (`utc`: the value is an instant, read
+    /// in UTC).
+    fn date_part(&self, part: DatePart, utc: bool) -> (&'static str, &'static str);
     /// ` IN (list parameter)` after the tested expression.
     fn in_list(&self, w: &mut SqlWriter, param: usize);
     /// Whether the list parameter holds a NULL (a condition).

@@ -526,6 +526,12 @@ impl Renderer<'_> {
                 self.node(a);
                 self.w.push(close);
             }
+            Node::DatePart(part, utc, a) => {
+                let (open, close) = self.d.date_part(*part, *utc);
+                self.w.push(open);
+                self.node(a);
+                self.w.push(close);
+            }
             Node::InList(a, p, nullable_items) => {
                 // A NULL attribute is in the list only when the list holds `None`; otherwise
                 // the test is unknown (negated or not, it keeps no row), also for an empty

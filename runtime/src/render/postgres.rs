@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{SqlDialect, SqlWriter};
-use crate::plan::{AggFn, TextTest};
+use crate::plan::{AggFn, DatePart, TextTest};
 use crate::types::ColumnType;
 
 /// PostgreSQL 12 or newer.
@@ -41,6 +41,26 @@ impl SqlDialect for Postgres {
 
     fn byte_length(&self) -> (&'static str, &'static str) {
         ("octet_length(", ")")
+    }
+
+    fn date_part(&self, part: DatePart, utc: bool) -> (&'static str, &'static str) {
+        // EXTRACT gives a numeric (seconds with their fraction: floored, as Rust's
+        // `.second()`); an instant is read in UTC, whatever the session's time zone.
+        let open = match part {
+            DatePart::Year => "CAST(EXTRACT(YEAR FROM ",
+            DatePart::Month => "CAST(EXTRACT(MONTH FROM ",
+            DatePart::Day => "CAST(EXTRACT(DAY FROM ",
+            DatePart::Hour => "CAST(EXTRACT(HOUR FROM ",
+            DatePart::Minute => "CAST(EXTRACT(MINUTE FROM ",
+            DatePart::Second => "CAST(FLOOR(EXTRACT(SECOND FROM ",
+        };
+        let close = match (part, utc) {
+            (DatePart::Second, true) => " AT TIME ZONE 'UTC')) AS INTEGER)",
+            (DatePart::Second, false) => ")) AS INTEGER)",
+            (_, true) => " AT TIME ZONE 'UTC') AS INTEGER)",
+            (_, false) => ") AS INTEGER)",
+        };
+        (open, close)
     }
 
     fn divisor(&self) -> (&'static str, &'static str) {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{SqlDialect, SqlWriter};
-use crate::plan::{AggFn, TextTest};
+use crate::plan::{AggFn, DatePart, TextTest};
 use crate::types::ColumnType;
 
 /// SQLite 3 (bundled with rusqlite).
@@ -49,6 +49,19 @@ impl SqlDialect for Sqlite {
 
     fn byte_length(&self) -> (&'static str, &'static str) {
         ("length(CAST(", " AS BLOB))")
+    }
+
+    fn date_part(&self, part: DatePart, _utc: bool) -> (&'static str, &'static str) {
+        // ISO text; an instant's ends in +00:00, which strftime reads (in UTC).
+        let open = match part {
+            DatePart::Year => "CAST(strftime('%Y', ",
+            DatePart::Month => "CAST(strftime('%m', ",
+            DatePart::Day => "CAST(strftime('%d', ",
+            DatePart::Hour => "CAST(strftime('%H', ",
+            DatePart::Minute => "CAST(strftime('%M', ",
+            DatePart::Second => "CAST(strftime('%S', ",
+        };
+        (open, ") AS INTEGER)")
     }
 
     fn divisor(&self) -> (&'static str, &'static str) {

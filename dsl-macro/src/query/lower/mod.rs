@@ -16,7 +16,7 @@ use crate::query::ops::{Aggregate, BinaryOp, MethodOp, UnaryOp};
 use crate::query::parse::QUERY_METHODS;
 
 /// What a query can contain, for error messages.
-pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`) and, in `order_by`, `desc(..)`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
+pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()`), date parts (`.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`) and, in `order_by`, `desc(..)`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
 
 const TERMINALS: &[&str] = &["fetch", "first", "one", "count", "exists", "delete", "sql"];
 
