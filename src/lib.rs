@@ -62,7 +62,8 @@
 //! `#[derive(Entity)]` on a struct with named fields (and `Clone`) maps it to a table.
 //! Column types are `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`, the
 //! program's own types of `#[derive(Value)]` (below), with the `chrono` feature
-//! `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `DateTime<Utc>`, with the `uuid` feature
+//! `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `DateTime<Utc>`, with the `time` feature
+//! `time::Date`, `Time`, `PrimitiveDateTime` and `OffsetDateTime`, with the `uuid` feature
 //! `Uuid`, and `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
 //!
 //! On the struct:

@@ -6,12 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
-use crate::temporal::Temporal;
-use crate::types::{
-    kind, ColumnType, Comparable, Dated, DecodeFail, IntoOption, NonNull, Ordered, SqlType, Timed,
-    ToParam, TypedParam,
-};
-use crate::value::{Value, ValueRef};
+use crate::temporal::{temporal_type, AsTemporal, Temporal};
+use crate::types::{Dated, Timed};
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
@@ -19,15 +15,7 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
-/// Conversions between a chrono type and its [`Temporal`].
-trait Chrono: Sized {
-    /// A value of the kind, for parsing.
-    const LIKE: Temporal;
-    fn to_temporal(&self) -> Temporal;
-    fn from_temporal(t: Temporal) -> Option<Self>;
-}
-
-impl Chrono for NaiveDate {
+impl AsTemporal for NaiveDate {
     const LIKE: Temporal = Temporal::Date(0);
     fn to_temporal(&self) -> Temporal {
         Temporal::Date((*self - epoch()).num_days() as i32)
@@ -40,7 +28,7 @@ impl Chrono for NaiveDate {
     }
 }
 
-impl Chrono for NaiveTime {
+impl AsTemporal for NaiveTime {
     const LIKE: Temporal = Temporal::Time(0);
     fn to_temporal(&self) -> Temporal {
         let micros = i64::from(self.num_seconds_from_midnight()) * 1_000_000
@@ -60,7 +48,7 @@ impl Chrono for NaiveTime {
     }
 }
 
-impl Chrono for NaiveDateTime {
+impl AsTemporal for NaiveDateTime {
     const LIKE: Temporal = Temporal::Timestamp(0);
     fn to_temporal(&self) -> Temporal {
         Temporal::Timestamp(self.and_utc().timestamp_micros())
@@ -73,7 +61,7 @@ impl Chrono for NaiveDateTime {
     }
 }
 
-impl Chrono for DateTime<Utc> {
+impl AsTemporal for DateTime<Utc> {
     const LIKE: Temporal = Temporal::TimestampTz(0);
     fn to_temporal(&self) -> Temporal {
         Temporal::TimestampTz(self.timestamp_micros())
@@ -86,65 +74,10 @@ impl Chrono for DateTime<Utc> {
     }
 }
 
-fn decode<T: Chrono>(v: ValueRef<'_>, name: &'static str) -> Result<T, DecodeFail> {
-    let t = match v {
-        ValueRef::Time(t) => Some(t),
-        ValueRef::Text(text) => std::str::from_utf8(text)
-            .ok()
-            .and_then(|s| Temporal::parse_iso(T::LIKE, s)),
-        _ => None,
-    };
-    t.and_then(T::from_temporal)
-        .ok_or_else(|| DecodeFail::new(name, v))
-}
-
-macro_rules! chrono_type {
-    ($t:ty, $kind:ident, $column:ident, $name:literal) => {
-        impl SqlType for $t {
-            type Inner = $t;
-            type Kind = kind::$kind;
-            const NULLABLE: bool = false;
-            const COLUMN_TYPE: ColumnType = ColumnType::$column;
-            const RUST_NAME: &'static str = $name;
-            #[inline]
-            fn to_value_ref(&self) -> ValueRef<'_> {
-                ValueRef::Time(Chrono::to_temporal(self))
-            }
-            fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
-                decode(v, $name)
-            }
-        }
-        impl NonNull for $t {}
-        impl Ordered for $t {}
-        impl ToParam for $t {
-            fn to_param(&self) -> Value {
-                Value::Time(Chrono::to_temporal(self))
-            }
-        }
-        impl TypedParam for $t {
-            type Sql = $t;
-        }
-        impl Comparable<$t> for $t {}
-        impl Comparable<Option<$t>> for $t {}
-        impl Comparable<$t> for Option<$t> {}
-        impl Comparable<Option<$t>> for Option<$t> {}
-        impl IntoOption<$t> for $t {
-            fn into_option(self) -> Option<$t> {
-                Some(self)
-            }
-        }
-        impl IntoOption<$t> for Option<$t> {
-            fn into_option(self) -> Option<$t> {
-                self
-            }
-        }
-    };
-}
-
-chrono_type!(NaiveDate, Date, Date, "NaiveDate");
-chrono_type!(NaiveTime, Time, Time, "NaiveTime");
-chrono_type!(NaiveDateTime, Timestamp, Timestamp, "NaiveDateTime");
-chrono_type!(DateTime<Utc>, TimestampTz, TimestampTz, "DateTime<Utc>");
+temporal_type!(NaiveDate, Date, Date, "NaiveDate");
+temporal_type!(NaiveTime, Time, Time, "NaiveTime");
+temporal_type!(NaiveDateTime, Timestamp, Timestamp, "NaiveDateTime");
+temporal_type!(DateTime<Utc>, TimestampTz, TimestampTz, "DateTime<Utc>");
 
 impl Dated for NaiveDate {
     type Part = i32;

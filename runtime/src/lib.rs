@@ -49,6 +49,8 @@ pub mod serde_impls;
 pub mod site;
 mod statement_cache;
 pub mod temporal;
+#[cfg(feature = "time")]
+mod time_types;
 pub mod transaction;
 pub mod types;
 pub mod value;

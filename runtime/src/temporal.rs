@@ -194,6 +194,83 @@ fn split_offset(s: &str) -> Option<(&str, Option<i64>)> {
     }
 }
 
+/// A date or time type of a crate (`chrono`, `time`) and its [`Temporal`].
+#[cfg(any(feature = "chrono", feature = "time"))]
+pub(crate) trait AsTemporal: Sized {
+    /// A value of the kind, for parsing text.
+    const LIKE: Temporal;
+    fn to_temporal(&self) -> Temporal;
+    fn from_temporal(t: Temporal) -> Option<Self>;
+}
+
+/// Decodes a date or time: from the backend's value, or from the ISO text SQLite holds.
+#[cfg(any(feature = "chrono", feature = "time"))]
+pub(crate) fn decode<T: AsTemporal>(
+    v: crate::value::ValueRef<'_>,
+    name: &'static str,
+) -> Result<T, crate::types::DecodeFail> {
+    use crate::value::ValueRef;
+    let t = match v {
+        ValueRef::Time(t) => Some(t),
+        ValueRef::Text(text) => std::str::from_utf8(text)
+            .ok()
+            .and_then(|s| Temporal::parse_iso(T::LIKE, s)),
+        _ => None,
+    };
+    t.and_then(T::from_temporal)
+        .ok_or_else(|| crate::types::DecodeFail::new(name, v))
+}
+
+/// The column-type impls of a date or time type: a family of its own (`kind::$kind`),
+/// ordered, usable as a parameter and in builders.
+#[cfg(any(feature = "chrono", feature = "time"))]
+macro_rules! temporal_type {
+    ($t:ty, $kind:ident, $column:ident, $name:literal) => {
+        impl $crate::types::SqlType for $t {
+            type Inner = $t;
+            type Kind = $crate::types::kind::$kind;
+            const NULLABLE: bool = false;
+            const COLUMN_TYPE: $crate::types::ColumnType = $crate::types::ColumnType::$column;
+            const RUST_NAME: &'static str = $name;
+            #[inline]
+            fn to_value_ref(&self) -> $crate::value::ValueRef<'_> {
+                $crate::value::ValueRef::Time(AsTemporal::to_temporal(self))
+            }
+            fn from_value_ref(
+                v: $crate::value::ValueRef<'_>,
+            ) -> Result<Self, $crate::types::DecodeFail> {
+                $crate::temporal::decode(v, $name)
+            }
+        }
+        impl $crate::types::NonNull for $t {}
+        impl $crate::types::Ordered for $t {}
+        impl $crate::types::ToParam for $t {
+            fn to_param(&self) -> $crate::value::Value {
+                $crate::value::Value::Time(AsTemporal::to_temporal(self))
+            }
+        }
+        impl $crate::types::TypedParam for $t {
+            type Sql = $t;
+        }
+        impl $crate::types::Comparable<$t> for $t {}
+        impl $crate::types::Comparable<Option<$t>> for $t {}
+        impl $crate::types::Comparable<$t> for Option<$t> {}
+        impl $crate::types::Comparable<Option<$t>> for Option<$t> {}
+        impl $crate::types::IntoOption<$t> for $t {
+            fn into_option(self) -> Option<$t> {
+                Some(self)
+            }
+        }
+        impl $crate::types::IntoOption<$t> for Option<$t> {
+            fn into_option(self) -> Option<$t> {
+                self
+            }
+        }
+    };
+}
+#[cfg(any(feature = "chrono", feature = "time"))]
+pub(crate) use temporal_type;
+
 #[cfg(test)]
 mod tests {
     use super::*;
