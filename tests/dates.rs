@@ -185,3 +185,67 @@ fn date_parts_group_and_filter() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Moment {
+    #[colt(primary_key)]
+    id: i64,
+    day: Option<NaiveDate>,
+    at: Option<NaiveDateTime>,
+    instant: Option<DateTime<Utc>>,
+    clock: Option<NaiveTime>,
+}
+
+/// The extremes of four-digit years, the microsecond before midnight, instants before 1970,
+/// and NULL, back as they went in on both backends.
+#[test]
+fn extremes_and_null_round_trip() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Moment])?;
+        db.create_tables()?;
+        let last = NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).expect("a time");
+        let cases = [
+            (date(1, 1, 1), at(1, 1, 1, 0, 0, 0, 0), NaiveTime::MIN),
+            (date(9999, 12, 31), date(9999, 12, 31).and_time(last), last),
+            (
+                date(1969, 12, 31),
+                at(1969, 12, 31, 23, 59, 59, 999_999),
+                last,
+            ),
+            (date(1970, 1, 1), at(1970, 1, 1, 0, 0, 0, 1), NaiveTime::MIN),
+        ];
+        db.transaction(|tx| {
+            for (i, (d, t, c)) in cases.iter().enumerate() {
+                Moment::build()
+                    .id(i as i64)
+                    .day(*d)
+                    .at(*t)
+                    .instant(Utc.from_utc_datetime(t))
+                    .clock(*c)
+                    .insert(tx)?;
+            }
+            Moment::build().id(99).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            for (i, (d, t, c)) in cases.iter().enumerate() {
+                let m = tx.get_or_err::<Moment>(i as i64)?;
+                assert_eq!(m.day(), Some(*d), "case {i}");
+                assert_eq!(m.at(), Some(*t), "case {i}");
+                assert_eq!(m.instant(), Some(Utc.from_utc_datetime(t)), "case {i}");
+                assert_eq!(m.clock(), Some(*c), "case {i}");
+            }
+            let empty = tx.get_or_err::<Moment>(99)?;
+            assert_eq!(
+                (empty.day(), empty.at(), empty.instant(), empty.clock()),
+                (None, None, None, None)
+            );
+            // Ordered as time is, across 1970 and the microsecond.
+            let order =
+                select!((m.id for m in Moment if m.at.is_some()).order_by(|m| m.at)).fetch(tx)?;
+            assert_eq!(order, [0, 2, 3, 1]);
+            Ok(())
+        })
+    })
+}
