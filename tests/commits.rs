@@ -142,6 +142,24 @@ fn statements_prepared_before_a_column_type_change_are_prepared_again() -> colt:
     })
 }
 
+/// Has the server end the pooled connection of `backend`'s new database (as a restart
+/// does), waits `pause`, and checks that the next transaction gets a new connection.
+fn a_connection_ended_by_the_server_is_replaced_after(
+    backend: &common::Backend,
+    pause: std::time::Duration,
+) -> colt::Result<()> {
+    let db = Database::open(&backend.fresh_url())?;
+    let pid: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
+    let admin = Database::open(&std::env::var("COLT_PG_URL").unwrap_or_default())?;
+    let ended: Vec<bool> =
+        admin.transaction(|tx| tx.query_sql("SELECT pg_terminate_backend($1)", &[&pid[0]]))?;
+    assert_eq!(ended, [true]);
+    std::thread::sleep(pause);
+    let again: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
+    assert_ne!(again, pid, "a new connection");
+    Ok(())
+}
+
 /// After a server restart every idle pooled connection failed the next transaction that
 /// used it. A PostgreSQL connection idle for more than a second is checked before reuse and
 /// replaced when its server has gone (here the server ends its backend, as a restart does).
@@ -151,16 +169,10 @@ fn a_pooled_connection_whose_server_went_away_is_replaced() -> colt::Result<()> 
         if !backend.is_postgres() {
             return Ok(());
         }
-        let db = Database::open(&backend.fresh_url())?;
-        let pid: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
-        let admin = Database::open(&std::env::var("COLT_PG_URL").unwrap_or_default())?;
-        let ended: Vec<bool> =
-            admin.transaction(|tx| tx.query_sql("SELECT pg_terminate_backend($1)", &[&pid[0]]))?;
-        assert_eq!(ended, [true]);
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        let again: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
-        assert_ne!(again, pid, "a new connection");
-        Ok(())
+        a_connection_ended_by_the_server_is_replaced_after(
+            backend,
+            std::time::Duration::from_millis(1100),
+        )
     })
 }
 
@@ -173,17 +185,11 @@ fn a_connection_the_server_just_ended_is_replaced() -> colt::Result<()> {
         if !backend.is_postgres() {
             return Ok(());
         }
-        let db = Database::open(&backend.fresh_url())?;
-        let pid: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
-        let admin = Database::open(&std::env::var("COLT_PG_URL").unwrap_or_default())?;
-        let ended: Vec<bool> =
-            admin.transaction(|tx| tx.query_sql("SELECT pg_terminate_backend($1)", &[&pid[0]]))?;
-        assert_eq!(ended, [true]);
         // The server's goodbye arrives within moments; well under the one second after
         // which an idle connection is checked with a round trip.
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        let again: Vec<i64> = db.transaction(|tx| tx.query_sql("SELECT pg_backend_pid()", &[]))?;
-        assert_ne!(again, pid, "a new connection");
-        Ok(())
+        a_connection_ended_by_the_server_is_replaced_after(
+            backend,
+            std::time::Duration::from_millis(150),
+        )
     })
 }

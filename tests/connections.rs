@@ -13,21 +13,28 @@ use colt::prelude::*;
 use colt::JournalMode;
 use common::each_backend;
 
-/// A PostgreSQL "server" that accepts connections and never answers: `Database::open` hung
-/// forever (the driver's `connect_timeout` covered only the TCP connect). The whole startup
-/// is bounded by the connect timeout now.
+/// A local port that accepts connections and never answers (every socket held open,
+/// silent); its number.
 #[cfg(feature = "postgres")]
-#[test]
-fn a_server_that_accepts_but_never_answers_does_not_hang_open() {
+fn mute_server() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
     let port = listener.local_addr().expect("its address").port();
-    // Holds every accepted socket open, silent.
     std::thread::spawn(move || {
         let mut held = Vec::new();
         for socket in listener.incoming().flatten() {
             held.push(socket);
         }
     });
+    port
+}
+
+/// A PostgreSQL "server" that accepts connections and never answers: `Database::open` hung
+/// forever (the driver's `connect_timeout` covered only the TCP connect). The whole startup
+/// is bounded by the connect timeout now.
+#[cfg(feature = "postgres")]
+#[test]
+fn a_server_that_accepts_but_never_answers_does_not_hang_open() {
+    let port = mute_server();
     let (sent, answer) = mpsc::channel();
     let started = Instant::now();
     std::thread::spawn(move || {
@@ -153,14 +160,7 @@ fn a_sqlite_writer_waits_for_a_lock_as_long_as_the_busy_timeout() -> colt::Resul
 #[cfg(feature = "postgres")]
 #[test]
 fn the_connect_timeout_is_an_option() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
-    let port = listener.local_addr().expect("its address").port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for socket in listener.incoming().flatten() {
-            held.push(socket);
-        }
-    });
+    let port = mute_server();
     let url = format!("postgres://colt@127.0.0.1:{port}/colt");
     let r = Database::builder(&url)
         .connect_timeout(Duration::from_millis(300))
