@@ -249,3 +249,32 @@ fn extremes_and_null_round_trip() -> colt::Result<()> {
         })
     })
 }
+
+/// SQLite: a date-time column another tool filled in another spelling would compare as
+/// text in queries (`2009-01-01T08:30:00` sorts after every `2009-01-01 ..`): `check_tables`
+/// reports it with the way to rewrite it, and accepts the column once rewritten.
+#[test]
+fn check_tables_reports_dates_in_another_spelling() -> colt::Result<()> {
+    let file = common::TempDb::new("spelling");
+    let db = Database::open(&file.url())?;
+    db.bind(schema![Shipment])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "INSERT INTO shipment (day, packed, sent) VALUES ('2009-01-01', '2009-01-01T08:30:00', '2009-01-01 08:30:00+00:00')",
+            &[],
+        )
+    })?;
+    match db.check_tables() {
+        Err(Error::SchemaMismatch(message)) => {
+            assert!(message.contains("shipment.packed"), "{message}");
+            assert!(message.contains("2009-01-01T08:30:00"), "{message}");
+            assert!(!message.contains("shipment.sent"), "{message}");
+            assert!(!message.contains("shipment.day"), "{message}");
+        }
+        other => panic!("expected a schema mismatch, got {other:?}"),
+    }
+    db.transaction(|tx| tx.execute_sql("UPDATE shipment SET packed = datetime(packed)", &[]))?;
+    db.check_tables()?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ use crate::entity::{EntityMeta, Schema};
 use crate::options::{ConnectOptions, DatabaseBuilder};
 use crate::render::{create_link_sql, create_table_sql, dependency_order, link_tables, Dialect};
 use crate::transaction::Transaction;
+use crate::types::ColumnType;
 use crate::{Error, Result};
 
 /// How long a PostgreSQL connection may sit idle before it is checked on reuse.
@@ -423,6 +424,8 @@ impl Database {
                 };
                 if let Some(p) = column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
+                } else if let Some(p) = foreign_time_spelling(&conn, self.inner.dialect, e, c)? {
+                    problems.push(p);
                 }
             }
             // A column no field maps: an insert leaves it out, so it needs NULL or a default.
@@ -572,6 +575,50 @@ fn required_cycle(entities: &[&'static EntityMeta]) -> Option<Vec<String>> {
 
 /// The family of a declared column type, as SQLite's affinity rules and PostgreSQL's type
 /// names both map onto it.
+/// SQLite: a date or time column holding a value in another spelling than Colt's (another
+/// tool's `2009-01-01T00:00:00`): read correctly, but compared as text in queries, so
+/// reported with the way to rewrite it.
+fn foreign_time_spelling(
+    conn: &Conn,
+    dialect: Dialect,
+    e: &EntityMeta,
+    c: &crate::ColumnMeta,
+) -> Result<Option<String>> {
+    let kind = match c.ty {
+        ColumnType::Date => 0,
+        ColumnType::Time => 1,
+        ColumnType::Timestamp => 2,
+        ColumnType::TimestampTz => 3,
+        _ => return Ok(None),
+    };
+    if dialect != Dialect::Sqlite {
+        return Ok(None);
+    }
+    let sql = crate::render::control::foreign_time_spelling(e.table, c.name, kind);
+    let mut first = FirstValue(None);
+    conn.query(&sql, &[], &mut first)?;
+    Ok(first.0.map(|found| {
+        format!(
+            "column `{}.{}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00`, SQLite's own): queries would compare it as text; rewrite the column once (for a date-time: `UPDATE \"{}\" SET \"{}\" = datetime(\"{}\")`)",
+            e.table, c.name, e.table, c.name, c.name
+        )
+    }))
+}
+
+/// The first value of a query's first column, as text for a message.
+struct FirstValue(Option<String>);
+
+impl crate::backend::RowSink for FirstValue {
+    fn row<R: crate::entity::RowAccess>(&mut self, row: &R) -> Result<()> {
+        self.0 = Some(row.value(0)?.to_string());
+        Ok(())
+    }
+
+    fn wants_more(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
 fn column_problem(
     dialect: Dialect,
     e: &EntityMeta,

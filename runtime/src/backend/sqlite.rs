@@ -16,6 +16,7 @@ use crate::error::ConstraintKind;
 use crate::identity_map::FxBuild;
 use crate::options::{ConnectOptions, JournalMode};
 use crate::render::{control, Dialect};
+use crate::temporal::Temporal;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -214,6 +215,30 @@ impl SqliteConn {
                 rusqlite::types::ValueRef::Integer(0) => Err(division_by_zero()),
                 rusqlite::types::ValueRef::Real(0.0) => Err(division_by_zero()),
                 v => Ok(SqlValue::try_from(v)?),
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
+        // The spelling Colt writes of a date or time in any ISO spelling (NULL if it is
+        // none): `check_tables` finds the values other tools spelled otherwise, which
+        // queries would compare as text.
+        conn.create_scalar_function(
+            "colt_time_spelling",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let like = match ctx.get::<i64>(0)? {
+                    0 => Temporal::Date(0),
+                    1 => Temporal::Time(0),
+                    2 => Temporal::Timestamp(0),
+                    _ => Temporal::TimestampTz(0),
+                };
+                Ok(match ctx.get_raw(1) {
+                    rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+                        .ok()
+                        .and_then(|s| Temporal::parse_iso(like, s))
+                        .map(Temporal::to_iso),
+                    _ => None,
+                })
             },
         )
         .map_err(|e| map_error(e, None))?;

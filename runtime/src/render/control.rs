@@ -1,7 +1,7 @@
 //! Statements that are not about entities: transaction control and schema introspection,
 //! per dialect. Backends execute them; they write no SQL of their own.
 
-use super::Dialect;
+use super::{Dialect, SqlWriter};
 
 /// Begins a write transaction (`serializable`: the strictest isolation the backend has;
 /// SQLite's `BEGIN IMMEDIATE` is serializable already).
@@ -53,4 +53,22 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
              ORDER BY c.ordinal_position"
         }
     }
+}
+
+/// SQLite: one value of `table.column` (a date or time column of kind `kind`: 0 date, 1
+/// time, 2 date-time, 3 instant) that is not in the spelling Colt writes, if any.
+pub(crate) fn foreign_time_spelling(table: &str, column: &str, kind: u8) -> String {
+    let mut w = SqlWriter::new(Dialect::Sqlite);
+    w.push("SELECT ")
+        .ident(column)
+        .push(" FROM ")
+        .ident(table)
+        .push(" WHERE ")
+        .ident(column)
+        .push(" IS NOT NULL AND ")
+        .ident(column)
+        .push(&format!(" IS NOT colt_time_spelling({kind}, "))
+        .ident(column)
+        .push(") LIMIT 1");
+    w.finish()
 }
