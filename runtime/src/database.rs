@@ -424,7 +424,7 @@ impl Database {
                 };
                 if let Some(p) = column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
-                } else if let Some(p) = foreign_time_spelling(&conn, self.inner.dialect, e, c)? {
+                } else if let Some(p) = foreign_time_spelling(conn, self.inner.dialect, e, c)? {
                     problems.push(p);
                 }
             }
