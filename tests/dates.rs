@@ -141,7 +141,7 @@ fn sqlite_stores_iso_text_and_reads_other_spellings() -> colt::Result<()> {
             [(
                 "2024-01-31".to_string(),
                 "2024-01-31 10:00:00".to_string(),
-                "2024-01-31 10:00:00.12+00:00".to_string()
+                "2024-01-31 10:00:00.12".to_string()
             )]
         );
         tx.execute_sql(
@@ -261,7 +261,7 @@ fn check_tables_reports_dates_in_another_spelling() -> colt::Result<()> {
     db.create_tables()?;
     db.transaction(|tx| {
         tx.execute_sql(
-            "INSERT INTO shipment (day, packed, sent) VALUES ('2009-01-01', '2009-01-01T08:30:00', '2009-01-01 08:30:00+00:00')",
+            "INSERT INTO shipment (day, packed, sent) VALUES ('2009-01-01', '2009-01-01T08:30:00', '2009-01-01 08:30:00')",
             &[],
         )
     })?;
@@ -277,4 +277,68 @@ fn check_tables_reports_dates_in_another_spelling() -> colt::Result<()> {
     db.transaction(|tx| tx.execute_sql("UPDATE shipment SET packed = datetime(packed)", &[]))?;
     db.check_tables()?;
     Ok(())
+}
+
+/// An instant is stored in UTC without a zone, as SQLite's own `CURRENT_TIMESTAMP` writes it,
+/// so that rows written either way compare with each other (a `+00:00` suffix made
+/// `=` miss and `<` hold for the same instant).
+#[test]
+fn instants_compare_with_sqlites_own_timestamps() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    db.bind(schema![Shipment])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "INSERT INTO shipment (day, packed, sent) VALUES ('2024-01-31', '2024-01-31 10:00:00', datetime('2024-01-31 10:00:00'))",
+            &[],
+        )?;
+        let instant = Utc.from_utc_datetime(&at(2024, 1, 31, 10, 0, 0, 0));
+        assert_eq!(select!(count(s) for s in Shipment if s.sent == instant).one(tx)?, 1);
+        assert_eq!(select!(count(s) for s in Shipment if s.sent < instant).one(tx)?, 0);
+        assert_eq!(select!(count(s) for s in Shipment if s.sent >= instant).one(tx)?, 1);
+        Ok(())
+    })
+}
+
+/// A leap second is held as the last microsecond of its minute (it rolled over into the
+/// next day and year before); dates outside the years 1 to 9999 are refused before anything
+/// runs (SQLite would sort their text wrongly; PostgreSQL numbers the years before 1
+/// otherwise than Rust).
+#[test]
+fn leap_seconds_and_years_outside_four_digits() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Moment])?;
+        db.create_tables()?;
+        let leap = date(2016, 12, 31)
+            .and_hms_milli_opt(23, 59, 59, 1_500)
+            .expect("a leap second");
+        db.transaction(|tx| {
+            Moment::build()
+                .id(1)
+                .at(leap)
+                .instant(Utc.from_utc_datetime(&leap))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let m = tx.get_or_err::<Moment>(1)?;
+            let held = at(2016, 12, 31, 23, 59, 59, 999_999);
+            assert_eq!(m.at(), Some(held));
+            assert_eq!(m.instant(), Some(Utc.from_utc_datetime(&held)));
+            Ok(())
+        })?;
+        for day in [date(0, 12, 31), date(10_000, 1, 1)] {
+            let r = db.transaction(|tx| {
+                Moment::build().id(2).day(day).insert(tx)?;
+                Ok(())
+            });
+            assert!(matches!(r, Err(Error::NotStorable { .. })), "{day}: {r:?}");
+            let r = db.transaction(|tx| select!(m.id for m in Moment if m.day == day).fetch(tx));
+            assert!(matches!(r, Err(Error::NotStorable { .. })), "{day}: {r:?}");
+        }
+        let rows = db.transaction(|tx| select!(count(m) for m in Moment).one(tx))?;
+        assert_eq!(rows, 1, "nothing was written");
+        Ok(())
+    })
 }

@@ -65,3 +65,31 @@ fn uuids_written_as_text_by_other_tools_are_read() -> colt::Result<()> {
     assert!(matches!(bad, Err(Error::Decode { .. })), "{bad:?}");
     Ok(())
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Token {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(default = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef))]
+    owner: Uuid,
+}
+
+/// A UUID default is written as a literal each backend takes (PostgreSQL's `uuid` takes no
+/// bytea: `CREATE TABLE` failed).
+#[test]
+fn a_uuid_default_is_the_columns_sql_default() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Token])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            tx.execute_sql("INSERT INTO token (id) VALUES (1)", &[])?;
+            let t = tx.get_or_err::<Token>(1)?;
+            assert_eq!(
+                t.owner(),
+                Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef)
+            );
+            Ok(())
+        })
+    })
+}

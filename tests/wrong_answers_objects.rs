@@ -513,3 +513,89 @@ fn many_to_many_with_a_composite_key_is_refused_at_bind() {
         Ok(())
     });
 }
+
+mod two_many_to_many {
+    use super::common::each_backend;
+    use colt::prelude::*;
+
+    #[derive(Entity, Debug, Clone)]
+    pub struct Person {
+        #[colt(primary_key)]
+        pub id: i64,
+        #[colt(reverse = "likers")]
+        pub liked: Set<Club>,
+        #[colt(reverse = "members")]
+        pub joined: Set<Club>,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    pub struct Club {
+        #[colt(primary_key)]
+        pub id: i64,
+        #[colt(reverse = "liked")]
+        pub likers: Set<Person>,
+        #[colt(reverse = "joined", table = "club_member")]
+        pub members: Set<Person>,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "person2")]
+    pub struct Fan {
+        #[colt(primary_key)]
+        pub id: i64,
+        #[colt(reverse = "fans")]
+        pub liked: Set<Band>,
+        #[colt(reverse = "members")]
+        pub joined: Set<Band>,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "club2")]
+    pub struct Band {
+        #[colt(primary_key)]
+        pub id: i64,
+        #[colt(reverse = "liked")]
+        pub fans: Set<Fan>,
+        #[colt(reverse = "joined")]
+        pub members: Set<Fan>,
+    }
+
+    /// Two many-to-many relationships between the same entities shared the default link
+    /// table `{a}_{b}`: liking a club made one a member. Refused at bind now, and a name
+    /// given to one of them keeps them apart.
+    #[test]
+    fn two_many_to_many_between_the_same_entities_do_not_share_links() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            match db.bind(schema![Fan, Band]) {
+                Err(Error::SchemaMismatch(message)) => {
+                    assert!(
+                        message.contains("share the link table `club2_person2`"),
+                        "{message}"
+                    )
+                }
+                other => panic!("expected a schema mismatch, got {other:?}"),
+            }
+            db.bind(schema![Person, Club])?;
+            db.create_tables()?;
+            db.check_tables()?;
+            db.transaction(|tx| {
+                let ann = tx.insert(Person {
+                    id: 1,
+                    liked: Set::new(),
+                    joined: Set::new(),
+                })?;
+                let chess = tx.insert(Club {
+                    id: 7,
+                    likers: Set::new(),
+                    members: Set::new(),
+                })?;
+                ann.liked().add(tx, &chess)?;
+                assert_eq!(chess.likers().count(tx)?, 1);
+                assert_eq!(chess.members().count(tx)?, 0);
+                assert_eq!(ann.joined().count(tx)?, 0);
+                Ok(())
+            })
+        })
+    }
+}

@@ -11,6 +11,16 @@ use crate::types::{Dated, Timed};
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
+/// A leap second (`23:59:60.5`, chrono's nanosecond ≥ 10⁹) as the last microsecond of its
+/// minute: counted as is, it would roll over into the next day (and year).
+fn without_leap_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    if t.nanosecond() >= 1_000_000_000 {
+        t.with_nanosecond(999_999_999).unwrap_or(t)
+    } else {
+        t
+    }
+}
+
 fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
@@ -31,8 +41,10 @@ impl AsTemporal for NaiveDate {
 impl AsTemporal for NaiveTime {
     const LIKE: Temporal = Temporal::Time(0);
     fn to_temporal(&self) -> Temporal {
+        // A leap second (chrono's nanosecond ≥ 10⁹) is held as the last microsecond of its
+        // minute, as the date-times do: the day and the minute stay what they were.
         let micros = i64::from(self.num_seconds_from_midnight()) * 1_000_000
-            + i64::from(self.nanosecond() % 1_000_000_000 / 1_000);
+            + i64::from(self.nanosecond().min(999_999_999) / 1_000);
         Temporal::Time(micros)
     }
     fn from_temporal(t: Temporal) -> Option<Self> {
@@ -51,7 +63,7 @@ impl AsTemporal for NaiveTime {
 impl AsTemporal for NaiveDateTime {
     const LIKE: Temporal = Temporal::Timestamp(0);
     fn to_temporal(&self) -> Temporal {
-        Temporal::Timestamp(self.and_utc().timestamp_micros())
+        Temporal::Timestamp(without_leap_second(self.and_utc()).timestamp_micros())
     }
     fn from_temporal(t: Temporal) -> Option<Self> {
         match t {
@@ -64,7 +76,7 @@ impl AsTemporal for NaiveDateTime {
 impl AsTemporal for DateTime<Utc> {
     const LIKE: Temporal = Temporal::TimestampTz(0);
     fn to_temporal(&self) -> Temporal {
-        Temporal::TimestampTz(self.timestamp_micros())
+        Temporal::TimestampTz(without_leap_second(*self).timestamp_micros())
     }
     fn from_temporal(t: Temporal) -> Option<Self> {
         match t {

@@ -344,6 +344,9 @@ impl Database {
                 }
             }
         }
+        if problems.is_empty() {
+            problems.extend(shared_link_tables(&all));
+        }
         if let Some(cycle) = required_cycle(&all) {
             problems.push(format!(
                 "required references form a cycle ({}): no row could be inserted first; make one of them an `Option<Ref<..>>`",
@@ -536,6 +539,45 @@ impl Database {
             }
         }
     }
+}
+
+/// Two different many-to-many relationships whose link tables have one name (by default
+/// `{a}_{b}` for both of two relationships between the same entities): each would read the
+/// other's links.
+fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
+    // Each relationship once, as (link table, the side whose field sorts first).
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for e in entities {
+        for rel in e.relations {
+            let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel)
+            else {
+                continue;
+            };
+            if rel.kind != crate::pairing::RelKind::Set {
+                continue;
+            }
+            let target = (rel.target)();
+            let Some(other) = target.relations.get(relation) else {
+                continue;
+            };
+            let link = crate::pairing::link_table(e, rel, other.field);
+            let mine = format!("{}.{}", e.name, rel.field);
+            let theirs = format!("{}.{}", target.name, other.field);
+            let side = mine.clone().min(theirs.clone());
+            match seen.iter().find(|(table, _)| *table == link.table) {
+                Some((_, first)) if *first != side => problems.push(format!(
+                    "the many-to-many relationships `{first}` and `{side}` would share the link table `{}` (each would read the other's links): name one with `#[colt(table = \"..\")]` on its `Set`",
+                    link.table
+                )),
+                Some(_) => {}
+                None => seen.push((link.table, side)),
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
 }
 
 /// A cycle of required references between different entities, if any (`A.b: Ref<B>`,

@@ -80,10 +80,12 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                 ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => {
                     matches!(t, "smallint" | "integer" | "bigint")
                 }
-                ColumnType::Float | ColumnType::Double => {
-                    matches!(t, "real" | "double precision" | "numeric")
-                }
-                ColumnType::Text => matches!(t, "text" | "character varying" | "character"),
+                // An f32 sent to a `numeric` would be its f64 widening (0.1_f32 stored as
+                // 0.10000000149011612): only f64 suits `numeric`.
+                ColumnType::Float => matches!(t, "real" | "double precision"),
+                ColumnType::Double => matches!(t, "real" | "double precision" | "numeric"),
+                // (Not `character(n)`: its values come back padded with spaces.)
+                ColumnType::Text => matches!(t, "text" | "character varying"),
                 ColumnType::Blob => t == "bytea",
                 ColumnType::Uuid => t == "uuid",
                 ColumnType::Date => t == "date",
@@ -125,10 +127,9 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
         (Dialect::Postgres, ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt) => {
             "smallint, integer or bigint"
         }
-        (Dialect::Postgres, ColumnType::Float | ColumnType::Double) => {
-            "real, double precision or numeric"
-        }
-        (Dialect::Postgres, ColumnType::Text) => "text, varchar(n) or char(n)",
+        (Dialect::Postgres, ColumnType::Float) => "real or double precision",
+        (Dialect::Postgres, ColumnType::Double) => "real, double precision or numeric",
+        (Dialect::Postgres, ColumnType::Text) => "text or varchar(n)",
         (Dialect::Postgres, ColumnType::Blob) => "bytea",
     }
 }
@@ -172,5 +173,7 @@ mod tests {
         assert!(suits(p, ColumnType::Text, "character varying"));
         assert!(!suits(p, ColumnType::Text, "timestamp without time zone"));
         assert!(!suits(p, ColumnType::BigInt, "numeric"));
+        assert!(!suits(p, ColumnType::Float, "numeric"));
+        assert!(!suits(p, ColumnType::Text, "character"));
     }
 }

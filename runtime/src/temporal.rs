@@ -1,10 +1,12 @@
 //! Dates and times as Colt moves them between Rust and the database, whatever crate the
 //! program uses (`chrono` or `time`): a [`Temporal`] is a count from a fixed origin, and
 //! SQLite's form of it is ISO-8601 text, SQLite's own format (`2024-01-31`,
-//! `2024-01-31 10:00:00`, `2024-01-31 10:00:00.25`, `10:00:00`; UTC date-times end in
-//! `+00:00`). The text has no trailing zeros in its fraction and none at all when the
-//! fraction is zero, so that values written by Colt compare as text in time order, and
-//! equal the `2009-01-01 00:00:00` other tools write.
+//! `2024-01-31 10:00:00`, `2024-01-31 10:00:00.25`, `10:00:00`; an instant in UTC, without a
+//! zone, as SQLite's `datetime()` and `CURRENT_TIMESTAMP` write it). The text has no
+//! trailing zeros in its fraction and none at all when the fraction is zero, so that values
+//! written by Colt compare as text in time order, and equal the `2009-01-01 00:00:00` other
+//! tools write. Colt stores the years 1 to 9999 only ([`Temporal::storable`]): outside
+//! them the text would not sort, and PostgreSQL numbers the years before 1 otherwise.
 
 use std::fmt::Write as _;
 
@@ -75,6 +77,18 @@ fn push_time(out: &mut String, micros: i64) {
 }
 
 impl Temporal {
+    /// Whether Colt stores this value: a date in the years 1 to 9999 (four-digit years sort
+    /// as text; PostgreSQL calls the year before 1 "1 BC", which `.year()` would read as
+    /// −1 where Rust says 0). A time of day always is.
+    pub fn storable(self) -> bool {
+        let days = match self {
+            Temporal::Time(_) => return true,
+            Temporal::Date(d) => i64::from(d),
+            Temporal::Timestamp(t) | Temporal::TimestampTz(t) => t.div_euclid(DAY),
+        };
+        (1..=9999).contains(&civil_from_days(days).0)
+    }
+
     /// The ISO-8601 text SQLite stores.
     pub fn to_iso(self) -> String {
         let mut out = String::with_capacity(32);
@@ -85,9 +99,6 @@ impl Temporal {
                 push_date(&mut out, t.div_euclid(DAY));
                 out.push(' ');
                 push_time(&mut out, t.rem_euclid(DAY));
-                if matches!(self, Temporal::TimestampTz(_)) {
-                    out.push_str("+00:00");
-                }
             }
         }
         out
@@ -162,6 +173,11 @@ fn parse_time(s: &str) -> Option<i64> {
     let m = number(parts.next()?)?;
     let sec = parts.next().map_or(Some(0), number)?;
     if parts.next().is_some() || h > 23 || m > 59 || sec > 59 {
+        return None;
+    }
+    // (`HH:MM.f` is no spelling of a time; digits past the microsecond are dropped.)
+    if !frac.is_empty() && (hms.split(':').count() < 3 || !frac.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let micros = if frac.is_empty() {
@@ -304,11 +320,25 @@ mod tests {
             assert_eq!(Temporal::parse_iso(v, &v.to_iso()), Some(v));
         }
         let tz = [Temporal::TimestampTz(0), Temporal::TimestampTz(500_000)];
-        assert!(tz[0].to_iso() < tz[1].to_iso(), "`+` sorts before `.`");
-        assert_eq!(tz[0].to_iso(), "1970-01-01 00:00:00+00:00");
+        assert!(tz[0].to_iso() < tz[1].to_iso());
+        // As SQLite's own `datetime()` / `CURRENT_TIMESTAMP`: UTC without a zone.
+        assert_eq!(tz[0].to_iso(), "1970-01-01 00:00:00");
+        assert_eq!(
+            Temporal::parse_iso(tz[0], "1970-01-01 00:00:00"),
+            Some(tz[0])
+        );
         let d = Temporal::Date(19_753);
         assert_eq!(d.to_iso(), "2024-01-31");
         assert_eq!(Temporal::parse_iso(d, "2024-01-31"), Some(d));
+    }
+
+    #[test]
+    fn only_four_digit_years_are_stored() {
+        assert!(Temporal::Date(days_from_civil(1, 1, 1) as i32).storable());
+        assert!(Temporal::Date(days_from_civil(9999, 12, 31) as i32).storable());
+        assert!(!Temporal::Date(days_from_civil(0, 12, 31) as i32).storable());
+        assert!(!Temporal::Timestamp(days_from_civil(10_000, 1, 1) * DAY).storable());
+        assert!(Temporal::Time(DAY - 1).storable());
     }
 
     #[test]
@@ -323,5 +353,11 @@ mod tests {
         assert!(Temporal::parse_iso(naive, "2009-01-01 00:00:00+01:00").is_none());
         assert!(Temporal::parse_iso(Temporal::Date(0), "2023-02-29").is_none());
         assert!(Temporal::parse_iso(Temporal::Time(0), "24:00:00").is_none());
+        assert!(Temporal::parse_iso(Temporal::Time(0), "10:00.5").is_none());
+        assert!(Temporal::parse_iso(Temporal::Time(0), "10:00:00.1234567x").is_none());
+        assert_eq!(
+            Temporal::parse_iso(Temporal::Time(0), "00:00:00.1234567"),
+            Some(Temporal::Time(123_456))
+        );
     }
 }

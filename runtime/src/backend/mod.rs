@@ -71,6 +71,34 @@ pub(crate) struct Shape {
     pub columns: usize,
 }
 
+/// Refuses, before a statement runs, the values Colt does not store: dates outside the
+/// years 1 to 9999 ([`crate::temporal::Temporal::storable`]).
+pub(crate) fn refuse_unstorable(params: &[Param<'_>]) -> Result<()> {
+    for p in params {
+        let t = match p {
+            Param::Borrowed(ValueRef::Time(t)) => *t,
+            Param::Owned(Value::Time(t)) => *t,
+            Param::Owned(Value::List(items)) => {
+                match items.iter().find_map(|v| match v {
+                    Value::Time(t) if !t.storable() => Some(*t),
+                    _ => None,
+                }) {
+                    Some(t) => t,
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        if !t.storable() {
+            return Err(crate::Error::NotStorable {
+                value: "a date outside the years 1 to 9999",
+                reason: "SQLite compares dates as text, which sorts four-digit years only, and PostgreSQL numbers the years before 1 otherwise than Rust",
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Whether an error came from a statement the database ran and refused (not from decoding
 /// its rows, nor from a check made before sending it).
 fn is_statement_failure(e: &crate::Error) -> bool {

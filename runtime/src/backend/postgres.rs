@@ -168,6 +168,7 @@ impl PgConn {
     }
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        super::refuse_unstorable(params)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
@@ -233,6 +234,7 @@ impl PgConn {
     where
         F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
+        super::refuse_unstorable(params)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();

@@ -425,6 +425,7 @@ impl SqliteConn {
 /// Binds every parameter of a statement (all of them: a cached statement keeps the values of
 /// its previous run).
 fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
+    super::refuse_unstorable(params)?;
     if stmt.parameter_count() != params.len() {
         return Err(Error::ParameterCount {
             expected: stmt.parameter_count(),

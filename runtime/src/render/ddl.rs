@@ -97,6 +97,18 @@ fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnTy
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
         (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
         (Value::Time(t), _) => format!("'{}'", t.to_iso()),
+        // A UUID's literal is its text on PostgreSQL (a `uuid` column takes no bytea).
+        (Value::Blob(b), ColumnType::Uuid) if dialect == Dialect::Postgres && b.len() == 16 => {
+            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            format!(
+                "'{}-{}-{}-{}-{}'",
+                &hex[..8],
+                &hex[8..12],
+                &hex[12..16],
+                &hex[16..20],
+                &hex[20..]
+            )
+        }
         (Value::Blob(b), _) => {
             let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
             match dialect {
