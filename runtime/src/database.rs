@@ -95,7 +95,8 @@ impl DbInner {
                     return Ok((conn, timeout));
                 };
                 drop(pool);
-                let alive = conn.is_usable() && (since.elapsed() < CHECK_AFTER || conn.is_alive());
+                let alive =
+                    conn.is_still_open() && (since.elapsed() < CHECK_AFTER || conn.is_alive());
                 if alive {
                     return Ok((conn, timeout));
                 }
@@ -548,31 +549,20 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
     // Each relationship once, as (link table, the side whose field sorts first).
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut problems = Vec::new();
-    for e in entities {
-        for rel in e.relations {
-            let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel)
-            else {
-                continue;
-            };
-            if rel.kind != crate::pairing::RelKind::Set {
-                continue;
-            }
-            let target = (rel.target)();
-            let Some(other) = target.relations.get(relation) else {
-                continue;
-            };
-            let link = crate::pairing::link_table(e, rel, other.field);
-            let mine = format!("{}.{}", e.name, rel.field);
-            let theirs = format!("{}.{}", target.name, other.field);
-            let side = mine.clone().min(theirs.clone());
-            match seen.iter().find(|(table, _)| *table == link.table) {
-                Some((_, first)) if *first != side => problems.push(format!(
-                    "the many-to-many relationships `{first}` and `{side}` would share the link table `{}` (each would read the other's links): name one with `#[colt(table = \"..\")]` on its `Set`",
-                    link.table
-                )),
-                Some(_) => {}
-                None => seen.push((link.table, side)),
-            }
+    for m in crate::pairing::many_to_many_sides(entities) {
+        let (mine, theirs) = (
+            format!("{}.{}", m.owner.name, m.rel.field),
+            format!("{}.{}", m.target.name, m.partner.field),
+        );
+        let side = mine.min(theirs);
+        let link = m.link;
+        match seen.iter().find(|(table, _)| *table == link.table) {
+            Some((_, first)) if *first != side => problems.push(format!(
+                "the many-to-many relationships `{first}` and `{side}` would share the link table `{}` (each would read the other's links): name one with `#[colt(table = \"..\")]` on its `Set`",
+                link.table
+            )),
+            Some(_) => {}
+            None => seen.push((link.table, side)),
         }
     }
     problems.sort();

@@ -91,6 +91,43 @@ pub struct LinkTable {
     pub member_column: String,
 }
 
+/// One side of a many-to-many relationship: its entity and `Set`, the other entity and its
+/// `Set`, and the link table.
+pub(crate) struct ManyToManySide {
+    pub owner: &'static EntityMeta,
+    pub rel: &'static RelationMeta,
+    pub target: &'static EntityMeta,
+    pub partner: &'static RelationMeta,
+    pub link: LinkTable,
+}
+
+/// Every side of every many-to-many relationship among `entities` (each relationship twice,
+/// once from each `Set`), in the entities' order.
+pub(crate) fn many_to_many_sides(entities: &[&'static EntityMeta]) -> Vec<ManyToManySide> {
+    let mut out = Vec::new();
+    for e in entities {
+        for rel in e.relations {
+            let Ok(Partner::Set { relation }) = partner(e, rel) else {
+                continue;
+            };
+            if rel.kind != RelKind::Set {
+                continue;
+            }
+            let target = (rel.target)();
+            if let Some(partner) = target.relations.get(relation) {
+                out.push(ManyToManySide {
+                    owner: e,
+                    rel,
+                    target,
+                    partner,
+                    link: link_table(e, rel, partner.field),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The join table of `owner.rel` (a `Set` whose partner is a `Set` named `partner_field`).
 pub fn link_table(owner: &EntityMeta, rel: &RelationMeta, partner_field: &str) -> LinkTable {
     let target = (rel.target)();

@@ -196,13 +196,26 @@ impl Conn {
         }
     }
 
-    /// Whether the connection can go back to the pool.
+    /// Whether the connection can go back to the pool (not known to be closed; nothing
+    /// is read from the server).
     pub(crate) fn is_usable(&self) -> bool {
         match &self.link {
             #[cfg(feature = "sqlite")]
             Link::Sqlite(_) => true,
             #[cfg(feature = "postgres")]
             Link::Postgres(c) => c.is_usable(),
+        }
+    }
+
+    /// Whether the connection is still open once what the server sent meanwhile is read (a
+    /// PostgreSQL server that ended it said so; no round trip). Checked before a
+    /// transaction gets a pooled connection.
+    pub(crate) fn is_still_open(&self) -> bool {
+        match &self.link {
+            #[cfg(feature = "sqlite")]
+            Link::Sqlite(_) => true,
+            #[cfg(feature = "postgres")]
+            Link::Postgres(c) => c.is_still_open(),
         }
     }
 

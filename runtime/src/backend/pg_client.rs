@@ -90,6 +90,11 @@ impl BlockingClient {
         self.runtime.block_on(self.client().batch_execute(sql))
     }
 
+    /// Whether the connection is known to be closed, without reading the socket.
+    pub(crate) fn is_known_closed(&self) -> bool {
+        self.client().is_closed()
+    }
+
     /// Whether the connection is closed: the server ended it (a restart, an administrator)
     /// or its socket failed. What arrived on the socket since the last call is read first
     /// (one poll of the socket, no round trip), so that a connection the server has

@@ -11,7 +11,8 @@ const NAN: u16 = 0xC000;
 const INFINITY: u16 = 0xD000;
 const NEG_INFINITY: u16 = 0xF000;
 
-fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
+/// The first `N` bytes of `b` (big-endian fields of the binary protocol), if it has them.
+pub(super) fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
     b.get(..N).and_then(|s| s.try_into().ok())
 }
 

@@ -13,7 +13,7 @@ use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use tokio_postgres::{Config, Statement};
 
 use super::pg_client::{BlockingClient, ConnectFailure};
-use super::pg_numeric;
+use super::pg_numeric::{self, be};
 use super::{LiveColumn, Param};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
@@ -104,7 +104,16 @@ impl PgConn {
         })
     }
 
+    /// Not known to be closed (nothing read from the socket).
     pub(crate) fn is_usable(&self) -> bool {
+        self.client
+            .try_borrow()
+            .map(|c| !c.is_known_closed())
+            .unwrap_or(false)
+    }
+
+    /// Still open once what the server sent meanwhile is read.
+    pub(crate) fn is_still_open(&self) -> bool {
         self.client
             .try_borrow_mut()
             .map(|mut c| !c.is_closed())
@@ -290,10 +299,6 @@ impl<'a> FromSql<'a> for Raw<'a> {
     fn accepts(_: &Type) -> bool {
         true
     }
-}
-
-fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
-    b.get(..N).and_then(|s| s.try_into().ok())
 }
 
 impl RowAccess for PgRow<'_> {

@@ -97,21 +97,19 @@ fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnTy
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
         (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
         (Value::Time(t), _) => format!("'{}'", t.to_iso()),
-        // A UUID's literal is its text on PostgreSQL (a `uuid` column takes no bytea).
-        (Value::Blob(b), ColumnType::Uuid) if dialect == Dialect::Postgres && b.len() == 16 => {
-            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            format!(
-                "'{}-{}-{}-{}-{}'",
-                &hex[..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..]
-            )
-        }
         (Value::Blob(b), _) => {
             let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
             match dialect {
+                // A UUID's literal is its text on PostgreSQL (a `uuid` column takes no
+                // bytea).
+                Dialect::Postgres if ty == ColumnType::Uuid && hex.len() == 32 => format!(
+                    "'{}-{}-{}-{}-{}'",
+                    &hex[..8],
+                    &hex[8..12],
+                    &hex[12..16],
+                    &hex[16..20],
+                    &hex[20..]
+                ),
                 Dialect::Postgres => format!("'\\x{hex}'"),
                 Dialect::Sqlite => format!("X'{hex}'"),
             }
@@ -279,18 +277,9 @@ pub(crate) fn link_tables(
         &'static EntityMeta,
         &'static EntityMeta,
     )> = Vec::new();
-    for e in entities {
-        for rel in e.relations {
-            if let Ok(crate::pairing::Partner::Set { relation }) = crate::pairing::partner(e, rel) {
-                let target = (rel.target)();
-                let partner_field = target.relations.get(relation).map_or("", |r| r.field);
-                let link = crate::pairing::link_table(e, rel, partner_field);
-                if rel.kind == crate::pairing::RelKind::Set
-                    && !out.iter().any(|(l, _, _)| l.table == link.table)
-                {
-                    out.push((link, e, target));
-                }
-            }
+    for side in crate::pairing::many_to_many_sides(entities) {
+        if !out.iter().any(|(l, _, _)| l.table == side.link.table) {
+            out.push((side.link, side.owner, side.target));
         }
     }
     out
