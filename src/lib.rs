@@ -63,8 +63,9 @@
 //! Column types are `bool`, `i16`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`, the
 //! program's own types of `#[derive(Value)]` (below), with the `chrono` feature
 //! `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `DateTime<Utc>`, with the `time` feature
-//! `time::Date`, `Time`, `PrimitiveDateTime` and `OffsetDateTime`, with the `uuid` feature
-//! `Uuid`, and `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
+//! `time::Date`, `Time`, `PrimitiveDateTime` and `OffsetDateTime`, with the `decimal`
+//! feature `rust_decimal::Decimal` (exact; on SQLite to 15 significant digits, see
+//! docs/semantics.md), with the `uuid` feature `Uuid`, and `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
 //!
 //! On the struct:
 //! - `#[colt(table = "name")]`: the table (by default the struct's name in `snake_case`);

@@ -63,6 +63,11 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                     a == Affinity::Text || (a == Affinity::Numeric && names_a_date(declared))
                 }
                 ColumnType::Blob | ColumnType::Uuid => a == Affinity::Blob,
+                // Numbers: text would compare and sort as text.
+                ColumnType::Decimal => {
+                    matches!(a, Affinity::Numeric | Affinity::Real | Affinity::Integer)
+                        && !names_a_date(declared)
+                }
                 // ISO text: in a date-named (NUMERIC) or a text column.
                 ColumnType::Date
                 | ColumnType::Time
@@ -92,6 +97,7 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                 ColumnType::Time => t == "time without time zone",
                 ColumnType::Timestamp => t == "timestamp without time zone",
                 ColumnType::TimestampTz => t == "timestamp with time zone",
+                ColumnType::Decimal => t == "numeric",
             }
         }
     }
@@ -131,6 +137,10 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
         (Dialect::Postgres, ColumnType::Double) => "real, double precision or numeric",
         (Dialect::Postgres, ColumnType::Text) => "text or varchar(n)",
         (Dialect::Postgres, ColumnType::Blob) => "bytea",
+        (Dialect::Sqlite, ColumnType::Decimal) => {
+            "a NUMERIC, REAL or INTEGER affinity (NUMERIC(10,2), DECIMAL, REAL..): numbers, not text"
+        }
+        (Dialect::Postgres, ColumnType::Decimal) => "numeric",
     }
 }
 
@@ -162,6 +172,10 @@ mod tests {
         assert!(!suits(s, ColumnType::Text, "NUMERIC(10,2)"));
         assert!(!suits(s, ColumnType::BigInt, "TEXT"));
         assert!(!suits(s, ColumnType::Double, "VARCHAR(10)"));
+        assert!(suits(s, ColumnType::Decimal, "NUMERIC(10,2)"));
+        assert!(suits(s, ColumnType::Decimal, "DECIMAL"));
+        assert!(!suits(s, ColumnType::Decimal, "TEXT"));
+        assert!(!suits(s, ColumnType::Decimal, "DATETIME"));
         // "FLOATING POINT" has INT in it: INTEGER affinity, by SQLite's first rule.
         assert!(suits(s, ColumnType::BigInt, "FLOATING POINT"));
     }
@@ -175,5 +189,7 @@ mod tests {
         assert!(!suits(p, ColumnType::BigInt, "numeric"));
         assert!(!suits(p, ColumnType::Float, "numeric"));
         assert!(!suits(p, ColumnType::Text, "character"));
+        assert!(suits(p, ColumnType::Decimal, "numeric"));
+        assert!(!suits(p, ColumnType::Decimal, "double precision"));
     }
 }

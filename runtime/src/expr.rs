@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 
 use crate::entity::Entity;
 use crate::plan::{AggFn, BinOp, DatePart, Node, TextFn, TextTest, UNRESOLVED};
+use crate::promotion::Combine;
 use crate::types::{
     ColumnType, Comparable, Condition, Dated, Integral, Nullable, Numeric, Ordered, SqlType,
     Textual, Timed, ToParam, TypedParam,
@@ -201,7 +202,7 @@ fn compared<L: SqlType, R: SqlType>(l: Node, r: Node) -> (Node, Node) {
     match (L::COLUMN_TYPE, R::COLUMN_TYPE) {
         (ColumnType::Float, ColumnType::Double) => (l, narrow(r)),
         (ColumnType::Double, ColumnType::Float) => (narrow(l), r),
-        _ => (l, r),
+        (lt, rt) => crate::promotion::widened(lt, rt, l, r),
     }
 }
 
@@ -247,8 +248,14 @@ ordering! {
 macro_rules! arithmetic {
     ($($name:ident => $op:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
-        pub fn $name<L: Numeric, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<L> {
-            binary(BinOp::$op, l.node, r.node)
+        pub fn $name<L, R, O>(l: Expr<L>, r: Expr<R>) -> Expr<O>
+        where
+            L: Numeric,
+            R: Combine<L, Out = O> + SqlType,
+        {
+            let (l, r) =
+                crate::promotion::widened(L::COLUMN_TYPE, R::COLUMN_TYPE, l.node, r.node);
+            binary(BinOp::$op, l, r)
         }
     )*};
 }
@@ -654,15 +661,15 @@ where
     ))
 }
 
-/// `avg(e)`: `None` over no rows or only NULLs.
-pub fn avg<A: Aggregand>(a: A) -> Expr<Option<f64>>
+/// `avg(e)`: `None` over no rows or only NULLs; an `f64`, or a decimal for decimals.
+pub fn avg<A: Aggregand, O>(a: A) -> Expr<Option<O>>
 where
-    A::Item: Numeric,
+    A::Item: Numeric<Average = O>,
 {
     Expr::new(aggregate(
         AggFn::Avg,
         a.into_node(),
-        Some(ColumnType::Double),
+        Some(A::Item::COLUMN_TYPE),
     ))
 }
 

@@ -319,6 +319,8 @@ impl PartialEq for KeyValue {
         use crate::Value as V;
         match (&self.0, &other.0) {
             (V::Real(a), V::Real(b)) => a.to_bits() == b.to_bits(),
+            // By value: `1.10` is `1.1`.
+            (V::Decimal(a), V::Decimal(b)) => a.trimmed() == b.trimmed(),
             (a, b) => a == b,
         }
     }
@@ -337,6 +339,7 @@ impl std::hash::Hash for KeyValue {
             V::Text(t) => t.hash(h),
             V::Blob(b) => b.hash(h),
             V::Time(t) => t.hash(h),
+            V::Decimal(d) => d.trimmed().hash(h),
             V::List(l) => l.len().hash(h),
         }
     }

@@ -39,6 +39,9 @@ pub enum ColumnType {
     /// An instant (`chrono::DateTime<Utc>`): PostgreSQL `timestamptz`, SQLite ISO text in
     /// UTC.
     TimestampTz,
+    /// An exact decimal (`rust_decimal::Decimal`): PostgreSQL `numeric`, SQLite `NUMERIC`
+    /// (see [`crate::exact_decimal`] for what SQLite holds exactly).
+    Decimal,
 }
 
 /// Why a database value could not become a Rust value (the column is added by the caller).
@@ -63,6 +66,7 @@ impl DecodeFail {
             ValueRef::Text(t) => format!("TEXT {:?}", String::from_utf8_lossy(t)),
             ValueRef::Blob(b) => format!("BLOB of {} bytes", b.len()),
             ValueRef::Time(t) => format!("DATE/TIME {}", t.to_iso()),
+            ValueRef::Decimal(d) => format!("NUMERIC {d}"),
         };
         DecodeFail { expected, found }
     }
@@ -90,6 +94,8 @@ pub mod kind {
     pub enum Timestamp {}
     /// Instants (dates and times in UTC).
     pub enum TimestampTz {}
+    /// Exact decimals.
+    pub enum Decimal {}
 }
 
 /// A Rust type that can be stored in a column.
@@ -132,6 +138,11 @@ macro_rules! int_sql_type {
             fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
                 match v {
                     ValueRef::Int(i) => <$t>::try_from(i).map_err(|_| DecodeFail::new($name, v)),
+                    // A PostgreSQL `numeric` column.
+                    ValueRef::Decimal(d) => d
+                        .to_i64()
+                        .and_then(|i| <$t>::try_from(i).ok())
+                        .ok_or_else(|| DecodeFail::new($name, v)),
                     _ => Err(DecodeFail::new($name, v)),
                 }
             }
@@ -180,6 +191,8 @@ macro_rules! real_sql_type {
                     ValueRef::Real(r) => Ok(r as $t),
                     // SQLite stores integral REAL values of typeless expressions as INTEGER.
                     ValueRef::Int(i) => Ok(i as $t),
+                    // A PostgreSQL `numeric` column: the nearest float.
+                    ValueRef::Decimal(d) => Ok(d.to_f64() as $t),
                     _ => Err(DecodeFail::new($name, v)),
                 }
             }
@@ -460,20 +473,21 @@ pub trait Comparable<T> {}
 
 macro_rules! comparable_family {
     ($($a:ty),* ; $($b:ty),*) => {
-        comparable_family!(@outer [$($a),*] [$($b),*]);
+        $crate::types::comparable_family!(@outer [$($a),*] [$($b),*]);
     };
     (@outer [$($a:ty),*] $bs:tt) => {
-        $( comparable_family!(@inner $a $bs); )*
+        $( $crate::types::comparable_family!(@inner $a $bs); )*
     };
     (@inner $a:ty [$($b:ty),*]) => {
         $(
-            impl Comparable<$b> for $a {}
-            impl Comparable<Option<$b>> for $a {}
-            impl Comparable<$b> for Option<$a> {}
-            impl Comparable<Option<$b>> for Option<$a> {}
+            impl $crate::types::Comparable<$b> for $a {}
+            impl $crate::types::Comparable<Option<$b>> for $a {}
+            impl $crate::types::Comparable<$b> for Option<$a> {}
+            impl $crate::types::Comparable<Option<$b>> for Option<$a> {}
         )*
     };
 }
+pub(crate) use comparable_family;
 comparable_family!(i16, i32, i64; i16, i32, i64);
 comparable_family!(f32, f64; f32, f64);
 comparable_family!(bool; bool);
@@ -546,15 +560,30 @@ impl<T: Timed<Part = i32> + NonNull> Timed for Option<T> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a number",
     label = "arithmetic, `sum` and `avg` need a numeric attribute",
-    note = "numeric types are i16, i32, i64, f32, f64 and Option of each"
+    note = "numeric types are i16, i32, i64, f32, f64, Decimal (the `decimal` feature) and Option of each"
 )]
-pub trait Numeric: SqlType {}
-impl Numeric for i16 {}
-impl Numeric for i32 {}
-impl Numeric for i64 {}
-impl Numeric for f32 {}
-impl Numeric for f64 {}
-impl<T: Numeric + NonNull> Numeric for Option<T> {}
+pub trait Numeric: SqlType {
+    /// The type of an average: `f64`, a decimal for decimals.
+    type Average: NonNull;
+}
+impl Numeric for i16 {
+    type Average = f64;
+}
+impl Numeric for i32 {
+    type Average = f64;
+}
+impl Numeric for i64 {
+    type Average = f64;
+}
+impl Numeric for f32 {
+    type Average = f64;
+}
+impl Numeric for f64 {
+    type Average = f64;
+}
+impl<T: Numeric + NonNull> Numeric for Option<T> {
+    type Average = T::Average;
+}
 
 /// Integer column types (`%`): SQLite's `%` truncates floats to integers and PostgreSQL has
 /// no `%` for them, so a float remainder would not be Rust's.

@@ -1,8 +1,9 @@
 //! PostgreSQL's binary `NUMERIC` (base-10 000 digits, a weight, a sign, a display scale),
-//! to and from decimal text: decoded values are parsed from their exact decimal text (so
-//! `0.99` reads as the `f64` nearest 0.99, as Rust's own parsing gives), and floats are
-//! written from their shortest decimal text (so `19.99_f64` is stored as `19.99`).
+//! to and from decimal text: decoded values are exact decimals ([`ExactDecimal`]; an `f64`
+//! attribute reads the nearest float, as Rust's own parsing gives), and floats are written
+//! from their shortest decimal text (so `19.99_f64` is stored as `19.99`).
 
+use crate::exact_decimal::ExactDecimal;
 use crate::value::ValueRef;
 
 const POSITIVE: u16 = 0x0000;
@@ -16,8 +17,9 @@ pub(super) fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
     b.get(..N).and_then(|s| s.try_into().ok())
 }
 
-/// A binary NUMERIC: an integer when it has no fraction and fits in `i64`, else the nearest
-/// float (NaN and the infinities as themselves).
+/// A binary NUMERIC: an integer when it has no fraction and fits in `i64`, else an exact
+/// decimal (rounded half to even past 28 places after the point), else, beyond a decimal's
+/// range, the nearest float (NaN and the infinities as themselves).
 pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
     let ndigits = usize::from(u16::from_be_bytes(be(b)?));
     let weight = i32::from(i16::from_be_bytes(be(b.get(2..)?)?));
@@ -46,6 +48,20 @@ pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
             return Some(ValueRef::Int(if negative { -acc } else { acc }));
         }
     }
+    let mut decimal_digits = Vec::with_capacity(4 * digits.len());
+    for d in &digits {
+        let d = u16::try_from(*d).ok().filter(|d| *d < 10_000)?;
+        decimal_digits.extend([d / 1000, d / 100 % 10, d / 10 % 10, d % 10].map(|x| x as u8));
+    }
+    // `digits × 10_000^(weight - ndigits + 1)`.
+    let scale = 4 * (ndigits as i64 - 1 - i64::from(weight));
+    if let Some(d) = ExactDecimal::from_digits(negative, &decimal_digits, scale) {
+        // At the display scale (`1.50` as written), when it fits.
+        let d = ExactDecimal::new(d.mantissa(), d.scale())
+            .and_then(|d| rescale(d, u32::from(dscale)))
+            .unwrap_or(d);
+        return Some(ValueRef::Decimal(d));
+    }
     // The exact decimal text `DDDD…e±x`, parsed: correctly rounded, unlike a sum of
     // powers of 10 000 (which gave 0.9900000000000001 for 0.99).
     let mut text = String::with_capacity(4 * digits.len() + 8);
@@ -61,6 +77,26 @@ pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
     let exponent = 4 * (weight - (digits.len() as i32 - 1));
     text.push_str(&format!("e{exponent}"));
     text.parse::<f64>().ok().map(ValueRef::Real)
+}
+
+/// `d` with `scale` places after the point, if that only adds or removes zeros and fits.
+fn rescale(d: ExactDecimal, scale: u32) -> Option<ExactDecimal> {
+    let t = d.trimmed();
+    if scale < t.scale() {
+        return None;
+    }
+    let m = t
+        .mantissa()
+        .checked_mul(10i128.checked_pow(scale - t.scale())?)?;
+    ExactDecimal::new(m, scale)
+}
+
+/// An exact decimal as a binary NUMERIC.
+pub(crate) fn encode_exact(d: ExactDecimal) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24);
+    // Its text is plain digits with an optional sign and point.
+    let _ = encode_decimal(&d.to_string(), &mut out);
+    out
 }
 
 /// Writes `decimal` (an optional `-`, digits, an optional `.` and digits, as Rust prints
@@ -141,6 +177,7 @@ mod tests {
     fn round_trip(f: f64) -> f64 {
         match decode(&encode_float(f)) {
             Some(ValueRef::Real(r)) => r,
+            Some(ValueRef::Decimal(d)) => d.to_f64(),
             Some(ValueRef::Int(i)) => i as f64,
             other => panic!("{other:?}"),
         }
@@ -164,6 +201,26 @@ mod tests {
         assert!(round_trip(f64::NAN).is_nan());
         assert_eq!(round_trip(f64::INFINITY), f64::INFINITY);
         assert_eq!(round_trip(f64::NEG_INFINITY), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn decimals_are_exact() {
+        for s in [
+            "0.99",
+            "-1.50",
+            "0.0001",
+            "12345678901234567890.12345678",
+            "7.9228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+        ] {
+            let d = ExactDecimal::parse(s).unwrap();
+            match decode(&encode_exact(d)) {
+                Some(ValueRef::Decimal(back)) => assert_eq!(back.to_string(), s),
+                Some(ValueRef::Int(i)) => assert_eq!(i.to_string(), s),
+                other => panic!("{s}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -408,6 +408,22 @@ fn encode(
         }
         ValueRef::Blob(b) => b.to_sql(&Type::BYTEA, out),
         ValueRef::Time(t) => encode_temporal(t, ty, out),
+        ValueRef::Decimal(d) => match *ty {
+            Type::NUMERIC => {
+                out.extend_from_slice(&pg_numeric::encode_exact(d));
+                Ok(IsNull::No)
+            }
+            Type::INT2 | Type::INT4 | Type::INT8 => match d.to_i64() {
+                Some(i) => encode(ValueRef::Int(i), ty, out),
+                None => Err(format!(
+                    "the decimal {d} has a fraction and the server expected an integer"
+                )
+                .into()),
+            },
+            Type::FLOAT8 => d.to_f64().to_sql(ty, out),
+            Type::TEXT | Type::VARCHAR | Type::UNKNOWN => d.to_string().to_sql(ty, out),
+            _ => Err(mismatch("a decimal", ty)),
+        },
     }
 }
 
@@ -487,6 +503,16 @@ fn encode_list(
             })
             .collect::<Result<Vec<Option<f64>>, _>>()?
             .to_sql(&Type::FLOAT8_ARRAY, out),
+        Type::NUMERIC => items
+            .iter()
+            .map(|v| match v {
+                Value::Decimal(d) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Decimal(*d))))),
+                Value::Int(i) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Int(*i))))),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<PgParam<'_>>>, _>>()?
+            .to_sql(ty, out),
         // (A UUID's binary form is its 16 bytes, as a BLOB's is its bytes.)
         Type::BYTEA | Type::UUID => items
             .iter()

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use super::{LiveColumn, Param, SqliteMode};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
+use crate::exact_decimal::ExactDecimal;
 use crate::identity_map::FxBuild;
 use crate::options::{ConnectOptions, JournalMode};
 use crate::render::{control, Dialect};
@@ -134,6 +135,40 @@ fn to_sqlite(v: ValueRef<'_>) -> SqlValueRef<'_> {
         ValueRef::Blob(b) => SqlValueRef::Blob(b),
         // (Bound through `Bind`, as owned text; never reaches here.)
         ValueRef::Time(_) => SqlValueRef::Null,
+        ValueRef::Decimal(d) => decimal_to_sqlite(d),
+    }
+}
+
+/// A decimal as SQLite holds it: an `INTEGER` when whole and within `i64`, else the `REAL`
+/// whose shortest text it is (exact for at most 15 significant digits; more were refused
+/// before the statement ran, by [`refuse_inexact_decimals`]).
+fn decimal_to_sqlite<'a>(d: ExactDecimal) -> SqlValueRef<'a> {
+    match d.to_i64() {
+        Some(i) => SqlValueRef::Integer(i),
+        None => SqlValueRef::Real(d.to_f64()),
+    }
+}
+
+/// Refuses, before a statement runs, a decimal SQLite would round: one of more than 15
+/// significant digits that is not a whole `i64`.
+fn refuse_inexact_decimals(params: &[Param<'_>]) -> Result<()> {
+    let exact = |v: &Value| match v {
+        Value::Decimal(d) => d.sqlite_exact(),
+        _ => true,
+    };
+    let all_exact = params.iter().all(|p| match p {
+        Param::Borrowed(ValueRef::Decimal(d)) => d.sqlite_exact(),
+        Param::Owned(Value::List(items)) => items.iter().all(exact),
+        Param::Owned(v) => exact(v),
+        Param::Borrowed(_) => true,
+    });
+    if all_exact {
+        Ok(())
+    } else {
+        Err(Error::NotStorable {
+            value: "a decimal of more than 15 significant digits",
+            reason: "SQLite keeps 15 significant digits of a number, so it would be rounded; PostgreSQL's numeric keeps it exactly",
+        })
     }
 }
 
@@ -145,6 +180,11 @@ fn owned_to_sqlite(v: &Value) -> SqlValue {
         Value::Text(t) => SqlValue::Text(t.clone()),
         Value::Blob(b) => SqlValue::Blob(b.clone()),
         Value::Time(t) => SqlValue::Text(t.to_iso()),
+        Value::Decimal(d) => match decimal_to_sqlite(*d) {
+            SqlValueRef::Integer(i) => SqlValue::Integer(i),
+            SqlValueRef::Real(r) => SqlValue::Real(r),
+            _ => SqlValue::Null,
+        },
     }
 }
 
@@ -426,6 +466,7 @@ impl SqliteConn {
 /// its previous run).
 fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
     super::refuse_unstorable(params)?;
+    refuse_inexact_decimals(params)?;
     if stmt.parameter_count() != params.len() {
         return Err(Error::ParameterCount {
             expected: stmt.parameter_count(),

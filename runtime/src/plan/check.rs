@@ -55,6 +55,7 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
         | Node::IsNull(a, _)
         | Node::TextFn(_, a)
         | Node::DatePart(_, _, a)
+        | Node::Cast(a, _)
         | Node::InList(a, ..) => reads_ungrouped(a, grouped),
         Node::InSub(a, _, _) => reads_ungrouped(a, grouped),
     }

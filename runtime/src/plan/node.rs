@@ -119,6 +119,10 @@ pub enum Node {
     Text(TextTest, Box<Node>, Box<Node>),
     /// A text function.
     TextFn(TextFn, Box<Node>),
+    /// `e` as a value of another numeric type (`CAST(e AS NUMERIC)` where the dialect needs
+    /// it): an integer meeting a decimal is widened, so that PostgreSQL types a parameter
+    /// on the other side as the decimal it is.
+    Cast(Box<Node>, ColumnType),
     /// A part of a date or time; the flag says the value is an instant (read in UTC).
     DatePart(DatePart, bool, Box<Node>),
     /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
@@ -170,6 +174,7 @@ impl Node {
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
             | Node::DatePart(_, _, a)
+            | Node::Cast(a, _)
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
@@ -198,6 +203,7 @@ impl Node {
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
             | Node::DatePart(_, _, a)
+            | Node::Cast(a, _)
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)

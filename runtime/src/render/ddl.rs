@@ -31,6 +31,8 @@ pub(crate) trait SqlDialect: Sync {
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
     fn auto_key_inline(&self) -> bool;
+    /// Around an expression: it as a value of numeric type `ty` ([`crate::plan::Node::Cast`]).
+    fn cast(&self, ty: ColumnType) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).
@@ -97,6 +99,8 @@ fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnTy
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
         (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
         (Value::Time(t), _) => format!("'{}'", t.to_iso()),
+        // A numeric literal (on SQLite, only one it holds exactly: see `exact_decimal`).
+        (Value::Decimal(d), _) if dialect == Dialect::Postgres || d.sqlite_exact() => d.to_string(),
         (Value::Blob(b), _) => {
             let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
             match dialect {

@@ -526,6 +526,12 @@ impl Renderer<'_> {
                 self.node(a);
                 self.w.push(close);
             }
+            Node::Cast(a, ty) => {
+                let (open, close) = self.d.cast(*ty);
+                self.w.push(open);
+                self.node(a);
+                self.w.push(close);
+            }
             Node::DatePart(part, utc, a) => {
                 let (open, close) = self.d.date_part(*part, *utc);
                 self.w.push(open);

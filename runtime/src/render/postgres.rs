@@ -95,6 +95,16 @@ impl SqlDialect for Postgres {
             (ColumnType::Time, _) => "TIME",
             (ColumnType::Timestamp, _) => "TIMESTAMP",
             (ColumnType::TimestampTz, _) => "TIMESTAMPTZ",
+            (ColumnType::Decimal, _) => "NUMERIC",
+        }
+    }
+
+    fn cast(&self, ty: ColumnType) -> (&'static str, &'static str) {
+        match ty {
+            ColumnType::Decimal => ("CAST(", " AS NUMERIC)"),
+            ColumnType::Double => ("CAST(", " AS DOUBLE PRECISION)"),
+            ColumnType::BigInt => ("CAST(", " AS BIGINT)"),
+            _ => ("", ""),
         }
     }
 
@@ -104,6 +114,8 @@ impl SqlDialect for Postgres {
             (AggFn::Sum, Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt)) => {
                 ("CAST(", " AS BIGINT)")
             }
+            // The average of decimals stays `numeric`.
+            (AggFn::Avg, Some(ColumnType::Decimal)) => ("", ""),
             (AggFn::Avg, _) => ("CAST(", " AS DOUBLE PRECISION)"),
             _ => ("", ""),
         }

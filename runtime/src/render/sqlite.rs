@@ -88,6 +88,16 @@ impl SqlDialect for Sqlite {
             ColumnType::Date => "DATE",
             ColumnType::Time => "TIME",
             ColumnType::Timestamp | ColumnType::TimestampTz => "DATETIME",
+            ColumnType::Decimal => "NUMERIC",
+        }
+    }
+
+    fn cast(&self, ty: ColumnType) -> (&'static str, &'static str) {
+        // A decimal is a number like any other on SQLite: nothing to do.
+        match ty {
+            ColumnType::Double => ("CAST(", " AS REAL)"),
+            ColumnType::BigInt => ("CAST(", " AS INTEGER)"),
+            _ => ("", ""),
         }
     }
 

@@ -1,0 +1,69 @@
+//! What arithmetic gives when two numeric types meet (`left op right`: [`Combine`], on the
+//! right side's type), and the casts that make
+//! each backend compute it ([`widened`]).
+//!
+//! | left | right | result |
+//! |---|---|---|
+//! | an integer | an integer | the left type |
+//! | a float | a float | the left type |
+//! | a decimal | a decimal or an integer | decimal |
+//! | an integer | a decimal | decimal |
+//!
+//! `Option` on either side makes the result an `Option`.
+
+use crate::plan::Node;
+use crate::types::{ColumnType, SqlType};
+
+/// `L op Self` is arithmetic a query can do (`Self` is the right side), and gives
+/// [`Combine::Out`].
+#[diagnostic::on_unimplemented(
+    message = "a value of type `{Self}` cannot be combined with `{L}` in arithmetic",
+    label = "expected a number that combines with `{L}`",
+    note = "integers combine with integers, floats with floats, decimals with decimals and integers; `Option` of each may meet the plain type"
+)]
+pub trait Combine<L> {
+    /// The type of the result.
+    type Out: SqlType;
+}
+
+macro_rules! combine {
+    ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        impl $crate::promotion::Combine<$a> for $b { type Out = $out; }
+        impl $crate::promotion::Combine<Option<$a>> for $b { type Out = Option<$out>; }
+        impl $crate::promotion::Combine<$a> for Option<$b> { type Out = Option<$out>; }
+        impl $crate::promotion::Combine<Option<$a>> for Option<$b> { type Out = Option<$out>; }
+    )*};
+}
+#[cfg(feature = "decimal")]
+pub(crate) use combine;
+
+combine! {
+    i16, i16 => i16; i16, i32 => i16; i16, i64 => i16;
+    i32, i16 => i32; i32, i32 => i32; i32, i64 => i32;
+    i64, i16 => i64; i64, i32 => i64; i64, i64 => i64;
+    f32, f32 => f32; f32, f64 => f32;
+    f64, f32 => f64; f64, f64 => f64;
+}
+
+fn is_integer(ty: ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt
+    )
+}
+
+/// The two sides of an operation between `l` (of type `lt`) and `r` (of type `rt`), an
+/// integer side that meets a decimal cast to it (PostgreSQL then types a parameter on the
+/// other side as a decimal, not as an integer it could not hold). A parameter is left as
+/// it is: the server types it from the other side.
+pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node, Node) {
+    let cast = |n: Node, ty: ColumnType| match n {
+        Node::Param(_) => n,
+        other => Node::Cast(Box::new(other), ty),
+    };
+    match (lt, rt) {
+        (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, ColumnType::Decimal)),
+        (t, ColumnType::Decimal) if is_integer(t) => (cast(l, ColumnType::Decimal), r),
+        _ => (l, r),
+    }
+}
