@@ -65,7 +65,9 @@
 //! `NaiveDate`, `NaiveTime`, `NaiveDateTime` and `DateTime<Utc>`, with the `time` feature
 //! `time::Date`, `Time`, `PrimitiveDateTime` and `OffsetDateTime`, with the `decimal`
 //! feature `rust_decimal::Decimal` (exact; on SQLite to 15 significant digits, see
-//! docs/semantics.md), with the `uuid` feature `Uuid`, and `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
+//! docs/semantics.md), with the `json` feature `serde_json::Value` and `Json<T>` (members
+//! read in queries with `.get(..)` and `.as_str()`..), with the `uuid` feature `Uuid`, and
+//! `Option` of each; relationships are `Ref<T>`, `Option<Ref<T>>` and `Set<T>`.
 //!
 //! On the struct:
 //! - `#[colt(table = "name")]`: the table (by default the struct's name in `snake_case`);

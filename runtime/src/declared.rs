@@ -68,6 +68,11 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                     matches!(a, Affinity::Numeric | Affinity::Real | Affinity::Integer)
                         && !names_a_date(declared)
                 }
+                // JSON text: in a text column, or one declared JSON (NUMERIC affinity, where
+                // a bare number is kept as a number: read back as that JSON number).
+                ColumnType::Json => {
+                    a == Affinity::Text || declared.trim().eq_ignore_ascii_case("json")
+                }
                 // ISO text: in a date-named (NUMERIC) or a text column.
                 ColumnType::Date
                 | ColumnType::Time
@@ -98,6 +103,8 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                 ColumnType::Timestamp => t == "timestamp without time zone",
                 ColumnType::TimestampTz => t == "timestamp with time zone",
                 ColumnType::Decimal => t == "numeric",
+                // (Not `json`: it has no equality.)
+                ColumnType::Json => t == "jsonb",
             }
         }
     }
@@ -141,6 +148,8 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
             "a NUMERIC, REAL or INTEGER affinity (NUMERIC(10,2), DECIMAL, REAL..): numbers, not text"
         }
         (Dialect::Postgres, ColumnType::Decimal) => "numeric",
+        (Dialect::Sqlite, ColumnType::Json) => "a TEXT affinity (TEXT, JSON..): JSON text",
+        (Dialect::Postgres, ColumnType::Json) => "jsonb (json has no equality)",
     }
 }
 

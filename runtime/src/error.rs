@@ -181,6 +181,14 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
+    /// A JSON attribute's value could not be written as JSON (its `Serialize` failed, as
+    /// serde_json does for a map whose keys are not strings): refused before the statement
+    /// runs, nothing written.
+    #[error("a value could not be written as JSON: {message}")]
+    JsonEncode {
+        /// serde_json's error.
+        message: String,
+    },
     /// A statement ran past the statement timeout (`Database::set_statement_timeout`) and
     /// was stopped.
     #[error("the statement ran past the statement timeout and was stopped")]

@@ -38,6 +38,9 @@ pub mod expr;
 mod fallback;
 mod flush;
 mod identity_map;
+#[cfg(feature = "json")]
+pub mod json;
+pub mod json_expr;
 mod navigate;
 pub mod obj;
 pub mod options;
@@ -63,6 +66,8 @@ pub use collection::Collection;
 pub use database::Database;
 pub use entity::{ColumnMeta, Entity, EntityMeta, RowAccess, Schema};
 pub use error::{ConstraintKind, Error, Result};
+#[cfg(feature = "json")]
+pub use json::Json;
 pub use navigate::{Many, SetOf};
 pub use obj::Obj;
 pub use options::{DatabaseBuilder, JournalMode};
@@ -123,6 +128,7 @@ pub mod __private {
     pub use crate::collection::Collection;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
+    pub use crate::json_expr::*;
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;

@@ -52,8 +52,8 @@ fn is_integer(ty: ColumnType) -> bool {
     )
 }
 
-/// The two sides of an operation between `l` (of type `lt`) and `r` (of type `rt`), an
-/// integer side that meets a decimal cast to it (PostgreSQL then types a parameter on the
+/// The two sides of an operation between `l` (of type `lt`) and `r` (of type `rt`): JSON
+/// in its comparable form, an integer side that meets a decimal cast to it (PostgreSQL then types a parameter on the
 /// other side as a decimal, not as an integer it could not hold). A parameter is left as
 /// it is: the server types it from the other side.
 pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node, Node) {
@@ -62,6 +62,11 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
         other => Node::Cast(Box::new(other), ty),
     };
     match (lt, rt) {
+        // JSON compares as JSON (on SQLite: minified, `json(..)`), parameters included.
+        (ColumnType::Json, _) | (_, ColumnType::Json) => (
+            Node::Cast(Box::new(l), ColumnType::Json),
+            Node::Cast(Box::new(r), ColumnType::Json),
+        ),
         (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, ColumnType::Decimal)),
         (t, ColumnType::Decimal) if is_integer(t) => (cast(l, ColumnType::Decimal), r),
         _ => (l, r),

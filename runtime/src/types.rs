@@ -42,6 +42,8 @@ pub enum ColumnType {
     /// An exact decimal (`rust_decimal::Decimal`): PostgreSQL `numeric`, SQLite `NUMERIC`
     /// (see [`crate::exact_decimal`] for what SQLite holds exactly).
     Decimal,
+    /// JSON (`serde_json::Value`, `Json<T>`): PostgreSQL `jsonb`, SQLite text.
+    Json,
 }
 
 /// Why a database value could not become a Rust value (the column is added by the caller).
@@ -67,6 +69,7 @@ impl DecodeFail {
             ValueRef::Blob(b) => format!("BLOB of {} bytes", b.len()),
             ValueRef::Time(t) => format!("DATE/TIME {}", t.to_iso()),
             ValueRef::Decimal(d) => format!("NUMERIC {d}"),
+            ValueRef::Json(j) => format!("{j:?}"),
         };
         DecodeFail { expected, found }
     }
@@ -96,6 +99,41 @@ pub mod kind {
     pub enum TimestampTz {}
     /// Exact decimals.
     pub enum Decimal {}
+    /// JSON documents.
+    pub enum Json {}
+}
+
+/// JSON column types (`.get(key)`, `.as_str()`, `.as_i64()`, `.as_f64()`, `.as_bool()` in
+/// queries): `serde_json::Value` and `Json<T>` (the `json` feature), and `Option` of each.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not JSON",
+    label = "`.get(..)`, `.as_str()`, `.as_i64()`, `.as_f64()` and `.as_bool()` need a JSON attribute",
+    note = "with the `json` feature: serde_json::Value, colt::Json<T> and Option of each"
+)]
+pub trait Jsonic: SqlType {}
+impl<T: Jsonic + NonNull> Jsonic for Option<T> {}
+
+/// What a JSON value can be indexed with in a query: a key (`String`, `&str`) or an array
+/// position (an integer; a negative one counts from the end, as on PostgreSQL).
+#[diagnostic::on_unimplemented(
+    message = "a JSON value cannot be indexed with `{Self}`",
+    label = "expected an object key (a string) or an array position (an integer)"
+)]
+pub trait JsonKey: SqlType {
+    /// An array position rather than a key.
+    const POSITION: bool;
+}
+impl JsonKey for String {
+    const POSITION: bool = false;
+}
+impl JsonKey for i16 {
+    const POSITION: bool = true;
+}
+impl JsonKey for i32 {
+    const POSITION: bool = true;
+}
+impl JsonKey for i64 {
+    const POSITION: bool = true;
 }
 
 /// A Rust type that can be stored in a column.

@@ -79,6 +79,29 @@ pub enum ValueRef<'a> {
     Time(Temporal),
     /// An exact decimal number.
     Decimal(ExactDecimal),
+    /// A value written as JSON text when it is bound (the `json` feature's types).
+    Json(&'a dyn JsonText),
+}
+
+/// A value that is written to the database as JSON text (`serde_json::Value`, `Json<T>`).
+pub trait JsonText: Sync {
+    /// The value's JSON text, or why it has none (its `Serialize` failed).
+    fn json_text(&self) -> Result<String, String>;
+}
+
+impl PartialEq for dyn JsonText + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.json_text().ok() == other.json_text().ok()
+    }
+}
+
+impl fmt::Debug for dyn JsonText + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.json_text() {
+            Ok(text) => write!(f, "Json({text})"),
+            Err(e) => write!(f, "Json(<not serializable: {e}>)"),
+        }
+    }
 }
 
 impl ValueRef<'_> {
@@ -92,6 +115,7 @@ impl ValueRef<'_> {
             ValueRef::Blob(_) => "BLOB",
             ValueRef::Time(_) => "DATE/TIME",
             ValueRef::Decimal(_) => "NUMERIC",
+            ValueRef::Json(_) => "JSON",
         }
     }
 
@@ -105,6 +129,8 @@ impl ValueRef<'_> {
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
             ValueRef::Time(t) => Value::Time(t),
             ValueRef::Decimal(d) => Value::Decimal(d),
+            // (A value whose `Serialize` fails is refused before any statement runs.)
+            ValueRef::Json(j) => j.json_text().map_or(Value::Null, Value::Text),
         }
     }
 }
@@ -119,6 +145,7 @@ impl fmt::Display for ValueRef<'_> {
             ValueRef::Blob(b) => write!(f, "<{} bytes>", b.len()),
             ValueRef::Time(t) => write!(f, "{}", t.to_iso()),
             ValueRef::Decimal(d) => write!(f, "{d}"),
+            ValueRef::Json(j) => write!(f, "{j:?}"),
         }
     }
 }

@@ -87,6 +87,10 @@ pub(crate) enum UnaryOp {
     Second,
     Desc,
     Exists,
+    AsStr,
+    AsI64,
+    AsF64,
+    AsBool,
 }
 
 impl UnaryOp {
@@ -110,6 +114,10 @@ impl UnaryOp {
             Self::Second => "second",
             Self::Desc => "desc",
             Self::Exists => "exists",
+            Self::AsStr => "json_as_str",
+            Self::AsI64 => "json_as_i64",
+            Self::AsF64 => "json_as_f64",
+            Self::AsBool => "json_as_bool",
         }
     }
 }
@@ -120,6 +128,7 @@ pub(crate) enum MethodOp {
     StartsWith,
     EndsWith,
     Contains,
+    Get,
 }
 
 impl MethodOp {
@@ -129,6 +138,7 @@ impl MethodOp {
             Self::StartsWith => "starts_with",
             Self::EndsWith => "ends_with",
             Self::Contains => "contains",
+            Self::Get => "json_get",
         }
     }
 }
@@ -160,6 +170,11 @@ pub(crate) const METHODS: &[(&str, Method)] = &[
     ("second", Method::Unary(UnaryOp::Second)),
     ("is_none", Method::Unary(UnaryOp::IsNone)),
     ("is_some", Method::Unary(UnaryOp::IsSome)),
+    ("get", Method::Binary(MethodOp::Get)),
+    ("as_str", Method::Unary(UnaryOp::AsStr)),
+    ("as_i64", Method::Unary(UnaryOp::AsI64)),
+    ("as_f64", Method::Unary(UnaryOp::AsF64)),
+    ("as_bool", Method::Unary(UnaryOp::AsBool)),
 ];
 
 /// An aggregate function.

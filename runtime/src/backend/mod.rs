@@ -72,10 +72,16 @@ pub(crate) struct Shape {
 }
 
 /// Refuses, before a statement runs, the values Colt does not store: dates outside the
-/// years 1 to 9999 ([`crate::temporal::Temporal::storable`]).
+/// years 1 to 9999 ([`crate::temporal::Temporal::storable`]), and JSON values whose
+/// `Serialize` fails.
 pub(crate) fn refuse_unstorable(params: &[Param<'_>]) -> Result<()> {
     for p in params {
         let t = match p {
+            Param::Borrowed(ValueRef::Json(j)) => {
+                j.json_text()
+                    .map_err(|message| crate::Error::JsonEncode { message })?;
+                continue;
+            }
             Param::Borrowed(ValueRef::Time(t)) => *t,
             Param::Owned(Value::Time(t)) => *t,
             Param::Owned(Value::List(items)) => {

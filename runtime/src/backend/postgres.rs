@@ -340,9 +340,14 @@ impl RowAccess for PgRow<'_> {
                     Temporal::TimestampTz(us)
                 })
             }
-            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON => {
                 ValueRef::Text(bytes)
             }
+            // A version byte (1), then the text.
+            Type::JSONB => match bytes.split_first() {
+                Some((1, text)) => ValueRef::Text(text),
+                _ => return Err(bad()),
+            },
             _ => return Err(bad()),
         };
         Ok(v)
@@ -403,11 +408,21 @@ fn encode(
             let s = std::str::from_utf8(t)?;
             match *ty {
                 Type::BYTEA => t.to_sql(ty, out),
+                // jsonb's binary form: a version byte, then the text.
+                Type::JSONB => {
+                    out.extend_from_slice(&[1]);
+                    out.extend_from_slice(t);
+                    Ok(IsNull::No)
+                }
                 _ => s.to_sql(&Type::TEXT, out),
             }
         }
         ValueRef::Blob(b) => b.to_sql(&Type::BYTEA, out),
         ValueRef::Time(t) => encode_temporal(t, ty, out),
+        ValueRef::Json(j) => {
+            let text = j.json_text()?;
+            encode(ValueRef::Text(text.as_bytes()), ty, out)
+        }
         ValueRef::Decimal(d) => match *ty {
             Type::NUMERIC => {
                 out.extend_from_slice(&pg_numeric::encode_exact(d));

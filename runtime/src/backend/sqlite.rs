@@ -136,6 +136,8 @@ fn to_sqlite(v: ValueRef<'_>) -> SqlValueRef<'_> {
         // (Bound through `Bind`, as owned text; never reaches here.)
         ValueRef::Time(_) => SqlValueRef::Null,
         ValueRef::Decimal(d) => decimal_to_sqlite(d),
+        // (Bound through `Bind`, as owned text; never reaches here.)
+        ValueRef::Json(_) => SqlValueRef::Null,
     }
 }
 
@@ -196,6 +198,11 @@ impl ToSql for Bind<'_> {
         Ok(match self.0 {
             // Dates and times as ISO-8601 text, SQLite's own format.
             Param::Borrowed(ValueRef::Time(t)) => ToSqlOutput::Owned(SqlValue::Text(t.to_iso())),
+            // JSON as its text (a value whose `Serialize` fails was refused before).
+            Param::Borrowed(ValueRef::Json(j)) => match j.json_text() {
+                Ok(text) => ToSqlOutput::Owned(SqlValue::Text(text)),
+                Err(e) => return Err(rusqlite::Error::ToSqlConversionFailure(e.into())),
+            },
             Param::Owned(Value::Time(t)) => ToSqlOutput::Owned(SqlValue::Text(t.to_iso())),
             Param::Borrowed(v) => ToSqlOutput::Borrowed(to_sqlite(v)),
             Param::Owned(Value::List(items)) => {

@@ -47,15 +47,17 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
         | Node::CountEntity(_)
         | Node::SubAgg(..)
         | Node::Exists(..) => false,
-        Node::Binary(_, a, b) | Node::NullSafeEq(a, b, _) | Node::Text(_, a, b) => {
-            reads_ungrouped(a, grouped) || reads_ungrouped(b, grouped)
-        }
+        Node::Binary(_, a, b)
+        | Node::NullSafeEq(a, b, _)
+        | Node::Text(_, a, b)
+        | Node::JsonGet(a, b, _) => reads_ungrouped(a, grouped) || reads_ungrouped(b, grouped),
         Node::Not(a)
         | Node::Neg(a)
         | Node::IsNull(a, _)
         | Node::TextFn(_, a)
         | Node::DatePart(_, _, a)
         | Node::Cast(a, _)
+        | Node::JsonAs(_, a)
         | Node::InList(a, ..) => reads_ungrouped(a, grouped),
         Node::InSub(a, _, _) => reads_ungrouped(a, grouped),
     }

@@ -74,6 +74,19 @@ pub enum TextTest {
     Contains,
 }
 
+/// What a JSON value is read as (`.as_str()`, ...): `NULL` when it is something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonScalar {
+    /// `.as_str()`: a JSON string's text.
+    Str,
+    /// `.as_i64()`: a JSON integer.
+    I64,
+    /// `.as_f64()`: a JSON number.
+    F64,
+    /// `.as_bool()`: `true` or `false`.
+    Bool,
+}
+
 /// An aggregate function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggFn {
@@ -123,6 +136,11 @@ pub enum Node {
     /// it): an integer meeting a decimal is widened, so that PostgreSQL types a parameter
     /// on the other side as the decimal it is.
     Cast(Box<Node>, ColumnType),
+    /// `doc -> key`: a member of a JSON object by key, or of an array by position (the flag);
+    /// `NULL` when there is none.
+    JsonGet(Box<Node>, Box<Node>, bool),
+    /// A JSON value as a plain value of SQL, `NULL` when it is of another kind.
+    JsonAs(JsonScalar, Box<Node>),
     /// A part of a date or time; the flag says the value is an instant (read in UTC).
     DatePart(DatePart, bool, Box<Node>),
     /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
@@ -165,6 +183,7 @@ impl Node {
             Node::Binary(_, a, b)
             | Node::NullSafeEq(a, b, _)
             | Node::Text(_, a, b)
+            | Node::JsonGet(a, b, _)
             | Node::InSub(a, _, b) => {
                 f(a);
                 f(b);
@@ -174,6 +193,7 @@ impl Node {
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
             | Node::DatePart(_, _, a)
+            | Node::JsonAs(_, a)
             | Node::Cast(a, _)
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
@@ -194,6 +214,7 @@ impl Node {
             Node::Binary(_, a, b)
             | Node::NullSafeEq(a, b, _)
             | Node::Text(_, a, b)
+            | Node::JsonGet(a, b, _)
             | Node::InSub(a, _, b) => {
                 f(a);
                 f(b);
@@ -203,6 +224,7 @@ impl Node {
             | Node::IsNull(a, _)
             | Node::TextFn(_, a)
             | Node::DatePart(_, _, a)
+            | Node::JsonAs(_, a)
             | Node::Cast(a, _)
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)

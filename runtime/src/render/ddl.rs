@@ -1,10 +1,21 @@
 //! What differs between dialects, and `CREATE TABLE` / `CREATE INDEX` text.
 
 use crate::entity::EntityMeta;
-use crate::plan::{AggFn, DatePart, TextTest};
+use crate::plan::{AggFn, DatePart, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 use super::{Dialect, SqlWriter};
+
+/// A piece of a JSON expression's SQL ([`SqlDialect::json_get`], [`SqlDialect::json_as`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum JsonPiece {
+    /// SQL text.
+    Sql(&'static str),
+    /// The JSON document (it may be written several times).
+    Doc,
+    /// The key or position.
+    Key,
+}
 
 /// The pieces of SQL that differ between databases.
 pub(crate) trait SqlDialect: Sync {
@@ -33,6 +44,10 @@ pub(crate) trait SqlDialect: Sync {
     fn auto_key_inline(&self) -> bool;
     /// Around an expression: it as a value of numeric type `ty` ([`crate::plan::Node::Cast`]).
     fn cast(&self, ty: ColumnType) -> (&'static str, &'static str);
+    /// A member of a JSON document by key, or by array position (`position`).
+    fn json_get(&self, position: bool) -> &'static [JsonPiece];
+    /// A JSON value as a plain SQL value of a kind, `NULL` when it is of another kind.
+    fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece];
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).

@@ -15,7 +15,7 @@ mod writer;
 pub(crate) use writer::SqlWriter;
 
 pub(crate) use ddl::{
-    create_link_sql, create_table_sql, dependency_order, link_tables, SqlDialect,
+    create_link_sql, create_table_sql, dependency_order, link_tables, JsonPiece, SqlDialect,
 };
 
 use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
@@ -525,6 +525,27 @@ impl Renderer<'_> {
                 self.w.push(open);
                 self.node(a);
                 self.w.push(close);
+            }
+            Node::JsonGet(doc, key, position) => {
+                for piece in self.d.json_get(*position) {
+                    match piece {
+                        JsonPiece::Sql(s) => {
+                            self.w.push(s);
+                        }
+                        JsonPiece::Doc => self.node(doc),
+                        JsonPiece::Key => self.node(key),
+                    }
+                }
+            }
+            Node::JsonAs(scalar, doc) => {
+                for piece in self.d.json_as(*scalar) {
+                    match piece {
+                        JsonPiece::Sql(s) => {
+                            self.w.push(s);
+                        }
+                        JsonPiece::Doc | JsonPiece::Key => self.node(doc),
+                    }
+                }
             }
             Node::Cast(a, ty) => {
                 let (open, close) = self.d.cast(*ty);

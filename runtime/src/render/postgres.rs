@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{SqlDialect, SqlWriter};
-use crate::plan::{AggFn, DatePart, TextTest};
+use super::{JsonPiece, SqlDialect, SqlWriter};
+use crate::plan::{AggFn, DatePart, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 /// PostgreSQL 12 or newer.
@@ -96,6 +96,53 @@ impl SqlDialect for Postgres {
             (ColumnType::Timestamp, _) => "TIMESTAMP",
             (ColumnType::TimestampTz, _) => "TIMESTAMPTZ",
             (ColumnType::Decimal, _) => "NUMERIC",
+            (ColumnType::Json, _) => "JSONB",
+        }
+    }
+
+    fn json_get(&self, position: bool) -> &'static [JsonPiece] {
+        use JsonPiece::*;
+        if position {
+            &[Sql("("), Doc, Sql(" -> CAST("), Key, Sql(" AS INTEGER))")]
+        } else {
+            &[Sql("("), Doc, Sql(" -> CAST("), Key, Sql(" AS TEXT))")]
+        }
+    }
+
+    fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece] {
+        use JsonPiece::*;
+        match scalar {
+            JsonScalar::Str => &[
+                Sql("(CASE WHEN jsonb_typeof("),
+                Doc,
+                Sql(") = 'string' THEN "),
+                Doc,
+                Sql(" #>> '{}' END)"),
+            ],
+            // Integers only, as serde_json's `as_i64` (`1.0` is not one).
+            JsonScalar::I64 => &[
+                Sql("(CASE WHEN jsonb_typeof("),
+                Doc,
+                Sql(") = 'number' AND ("),
+                Doc,
+                Sql(" #>> '{}') ~ '^-?[0-9]+$' THEN CAST("),
+                Doc,
+                Sql(" #>> '{}' AS BIGINT) END)"),
+            ],
+            JsonScalar::F64 => &[
+                Sql("(CASE WHEN jsonb_typeof("),
+                Doc,
+                Sql(") = 'number' THEN CAST("),
+                Doc,
+                Sql(" #>> '{}' AS DOUBLE PRECISION) END)"),
+            ],
+            JsonScalar::Bool => &[
+                Sql("(CASE WHEN jsonb_typeof("),
+                Doc,
+                Sql(") = 'boolean' THEN CAST("),
+                Doc,
+                Sql(" #>> '{}' AS BOOLEAN) END)"),
+            ],
         }
     }
 

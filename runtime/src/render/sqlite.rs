@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{SqlDialect, SqlWriter};
-use crate::plan::{AggFn, DatePart, TextTest};
+use super::{JsonPiece, SqlDialect, SqlWriter};
+use crate::plan::{AggFn, DatePart, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 /// SQLite 3 (bundled with rusqlite).
@@ -89,12 +89,76 @@ impl SqlDialect for Sqlite {
             ColumnType::Time => "TIME",
             ColumnType::Timestamp | ColumnType::TimestampTz => "DATETIME",
             ColumnType::Decimal => "NUMERIC",
+            ColumnType::Json => "TEXT",
+        }
+    }
+
+    fn json_get(&self, position: bool) -> &'static [JsonPiece] {
+        use JsonPiece::*;
+        // A JSON path, so that a key is always a key (SQLite reads a bare `a.b` as a path):
+        // `$."key"`, `$[2]`, and `$[#-1]` for the last item (PostgreSQL's -1).
+        if position {
+            &[
+                Sql("("),
+                Doc,
+                Sql(" -> ('$[' || CASE WHEN "),
+                Key,
+                Sql(" < 0 THEN '#' || "),
+                Key,
+                Sql(" ELSE "),
+                Key,
+                Sql(" END || ']'))"),
+            ]
+        } else {
+            &[
+                Sql("("),
+                Doc,
+                Sql(" -> ('$.\"' || "),
+                Key,
+                Sql(" || '\"'))"),
+            ]
+        }
+    }
+
+    fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece] {
+        use JsonPiece::*;
+        match scalar {
+            JsonScalar::Str => &[
+                Sql("(CASE WHEN json_type("),
+                Doc,
+                Sql(") = 'text' THEN "),
+                Doc,
+                Sql(" ->> '$' END)"),
+            ],
+            JsonScalar::I64 => &[
+                Sql("(CASE WHEN json_type("),
+                Doc,
+                Sql(") = 'integer' THEN "),
+                Doc,
+                Sql(" ->> '$' END)"),
+            ],
+            JsonScalar::F64 => &[
+                Sql("(CASE WHEN json_type("),
+                Doc,
+                Sql(") IN ('integer', 'real') THEN CAST("),
+                Doc,
+                Sql(" ->> '$' AS REAL) END)"),
+            ],
+            JsonScalar::Bool => &[
+                Sql("(CASE WHEN json_type("),
+                Doc,
+                Sql(") IN ('true', 'false') THEN "),
+                Doc,
+                Sql(" ->> '$' END)"),
+            ],
         }
     }
 
     fn cast(&self, ty: ColumnType) -> (&'static str, &'static str) {
         // A decimal is a number like any other on SQLite: nothing to do.
         match ty {
+            // JSON compares in its minified form.
+            ColumnType::Json => ("json(", ")"),
             ColumnType::Double => ("CAST(", " AS REAL)"),
             ColumnType::BigInt => ("CAST(", " AS INTEGER)"),
             _ => ("", ""),

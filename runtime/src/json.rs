@@ -1,0 +1,172 @@
+//! JSON columns (the `json` feature): `serde_json::Value`, and [`Json<T>`] for a type of the
+//! program's own that serializes. PostgreSQL stores them as `jsonb`, SQLite as text (compact,
+//! as serde_json writes it). What a query can do with them: [`crate::json_expr`].
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::json_expr::JsonMember;
+use crate::types::{
+    kind, ColumnType, Comparable, DecodeFail, IntoOption, Jsonic, NonNull, SqlType, ToParam,
+    TypedParam,
+};
+use crate::value::{JsonText, Value, ValueRef};
+
+/// A JSON document read from a database value: text, or a bare number SQLite keeps as one
+/// (in a column declared `JSON`, of NUMERIC affinity).
+fn parse(v: ValueRef<'_>) -> Option<serde_json::Value> {
+    match v {
+        ValueRef::Text(t) => serde_json::from_slice(t).ok(),
+        ValueRef::Int(i) => Some(serde_json::Value::from(i)),
+        ValueRef::Real(r) => serde_json::Number::from_f64(r).map(serde_json::Value::Number),
+        _ => None,
+    }
+}
+
+impl JsonText for serde_json::Value {
+    fn json_text(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| e.to_string())
+    }
+}
+
+impl SqlType for serde_json::Value {
+    type Inner = serde_json::Value;
+    type Kind = kind::Json;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = ColumnType::Json;
+    const RUST_NAME: &'static str = "serde_json::Value";
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Json(self)
+    }
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        parse(v).ok_or_else(|| DecodeFail::new("serde_json::Value", v))
+    }
+}
+impl NonNull for serde_json::Value {}
+impl Jsonic for serde_json::Value {}
+impl JsonMember for serde_json::Value {
+    type Member = Option<serde_json::Value>;
+}
+impl JsonMember for Option<serde_json::Value> {
+    type Member = Option<serde_json::Value>;
+}
+impl ToParam for serde_json::Value {
+    fn to_param(&self) -> Value {
+        // (A `serde_json::Value` always serializes: its keys are strings.)
+        Value::Text(self.to_string())
+    }
+}
+impl TypedParam for serde_json::Value {
+    type Sql = serde_json::Value;
+}
+crate::types::comparable_family!(serde_json::Value; serde_json::Value);
+impl IntoOption<serde_json::Value> for serde_json::Value {
+    fn into_option(self) -> Option<serde_json::Value> {
+        Some(self)
+    }
+}
+impl IntoOption<serde_json::Value> for Option<serde_json::Value> {
+    fn into_option(self) -> Option<serde_json::Value> {
+        self
+    }
+}
+
+/// A column holding a value of the program's own type as JSON: `settings: Json<Settings>`
+/// where `Settings: Serialize + Deserialize`. Reads and writes as `T`'s JSON; in queries its
+/// members are reached with `.get(..)` and compared with `serde_json::Value`s (a `Json<T>` is
+/// not itself a query parameter: `T`'s `Serialize` may fail, and a parameter cannot say so).
+///
+/// ```
+/// # #[cfg(feature = "json")] {
+/// use colt_runtime::Json;
+/// let j = Json(vec![1, 2]);
+/// assert_eq!(j.len(), 2); // derefs to the value
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Json<T>(pub T);
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Json<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+impl<T> From<T> for Json<T> {
+    fn from(t: T) -> Self {
+        Json(t)
+    }
+}
+
+/// Serialized as `T` itself.
+impl<T: Serialize> Serialize for Json<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Json<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d).map(Json)
+    }
+}
+
+/// What a `Json<T>` needs of `T`.
+pub trait JsonDocument: Serialize + DeserializeOwned + Clone + PartialEq + Sync + 'static {}
+impl<T: Serialize + DeserializeOwned + Clone + PartialEq + Sync + 'static> JsonDocument for T {}
+
+impl<T: JsonDocument> JsonText for Json<T> {
+    fn json_text(&self) -> Result<String, String> {
+        serde_json::to_string(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+impl<T: JsonDocument> SqlType for Json<T> {
+    type Inner = Json<T>;
+    type Kind = kind::Json;
+    const NULLABLE: bool = false;
+    const COLUMN_TYPE: ColumnType = ColumnType::Json;
+    const RUST_NAME: &'static str = "Json<T>";
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Json(self)
+    }
+    fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail> {
+        let fail = || DecodeFail::new("Json<T>", v);
+        match v {
+            ValueRef::Text(t) => serde_json::from_slice(t).map(Json).map_err(|_| fail()),
+            other => parse(other)
+                .and_then(|doc| serde_json::from_value(doc).ok())
+                .map(Json)
+                .ok_or_else(fail),
+        }
+    }
+}
+impl<T: JsonDocument> NonNull for Json<T> {}
+impl<T: JsonDocument> Jsonic for Json<T> {}
+impl<T: JsonDocument> JsonMember for Json<T> {
+    type Member = Option<serde_json::Value>;
+}
+impl<T: JsonDocument> JsonMember for Option<Json<T>> {
+    type Member = Option<serde_json::Value>;
+}
+impl<T: JsonDocument> Comparable<Json<T>> for Json<T> {}
+impl<T: JsonDocument> Comparable<Option<Json<T>>> for Json<T> {}
+impl<T: JsonDocument> Comparable<Json<T>> for Option<Json<T>> {}
+impl<T: JsonDocument> Comparable<Option<Json<T>>> for Option<Json<T>> {}
+impl<T: JsonDocument> IntoOption<Json<T>> for Json<T> {
+    fn into_option(self) -> Option<Json<T>> {
+        Some(self)
+    }
+}
+impl<T: JsonDocument> IntoOption<Json<T>> for Option<Json<T>> {
+    fn into_option(self) -> Option<Json<T>> {
+        self
+    }
+}

@@ -1,0 +1,237 @@
+//! The `json` feature (issue 13): `serde_json::Value` and `Json<T>` columns (PostgreSQL
+//! `jsonb`, SQLite text), round trips, equality, and member access in queries, on both
+//! backends with the same answers.
+#![cfg(feature = "json")]
+
+mod common;
+
+use std::collections::HashMap;
+
+use colt::prelude::*;
+use colt::Json;
+use common::each_backend;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Settings {
+    theme: String,
+    font_size: i32,
+    tags: Vec<String>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Doc {
+    #[colt(primary_key)]
+    id: i64,
+    meta: serde_json::Value,
+    settings: Json<Settings>,
+    extra: Option<serde_json::Value>,
+}
+
+fn settings(theme: &str, font_size: i32, tags: &[&str]) -> Json<Settings> {
+    Json(Settings {
+        theme: theme.to_string(),
+        font_size,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    })
+}
+
+fn docs(db: &Database) -> colt::Result<()> {
+    db.bind(schema![Doc])?;
+    db.create_tables()?;
+    db.check_tables()?;
+    db.transaction(|tx| {
+        Doc::build()
+            .id(1)
+            .meta(json!({"size": 7, "tags": ["red", "green"], "a.b": "dotted", "ratio": 0.5}))
+            .settings(settings("dark", 12, &["x"]))
+            .extra(json!(null))
+            .insert(tx)?;
+        Doc::build()
+            .id(2)
+            .meta(json!({"size": 3, "tags": [], "nested": {"deep": true}}))
+            .settings(settings("light", 14, &[]))
+            .insert(tx)?;
+        Doc::build()
+            .id(3)
+            .meta(json!([1, "two", 3.5, false]))
+            .settings(settings("dark", 9, &["y", "z"]))
+            .extra(json!({"k": "v"}))
+            .insert(tx)?;
+        Ok(())
+    })
+}
+
+#[test]
+fn json_round_trips() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        docs(&db)?;
+        let values = [
+            json!({"ünïcødé": "ß\u{1F600}", "quote\"d": "a\\b", "n": -12345678901234i64}),
+            json!([]),
+            json!({}),
+            json!("a string"),
+            json!(42),
+            json!(-0.125),
+            json!(true),
+            json!(null),
+            json!({"nested": {"list": [1, [2, [3]]], "empty": null}}),
+        ];
+        for (i, v) in values.iter().enumerate() {
+            let id = 100 + i as i64;
+            db.transaction(|tx| {
+                Doc::build()
+                    .id(id)
+                    .meta(v.clone())
+                    .settings(settings("t", i as i32, &["a"]))
+                    .extra(Some(v.clone()))
+                    .insert(tx)?;
+                Ok(())
+            })?;
+            let back = db.transaction(|tx| {
+                select!((d.meta, d.settings, d.extra) for d in Doc if d.id == id).one(tx)
+            })?;
+            assert_eq!(back.0, *v);
+            assert_eq!(back.1, settings("t", i as i32, &["a"]));
+            // JSON null is a value; SQL NULL is `None`.
+            assert_eq!(back.2, Some(v.clone()));
+        }
+        let none = db.transaction(|tx| select!(d.extra for d in Doc if d.id == 2).one(tx))?;
+        assert_eq!(none, None);
+        let null = db.transaction(|tx| select!(d.extra for d in Doc if d.id == 1).one(tx))?;
+        assert_eq!(null, Some(json!(null)));
+        Ok(())
+    })
+}
+
+#[test]
+fn json_compares_and_reads_members_in_queries() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        docs(&db)?;
+        db.transaction(|tx| {
+            // Equality with a whole document (key order is not part of a JSON object).
+            let wanted = json!({"tags": [], "nested": {"deep": true}, "size": 3});
+            let found = select!(d.id for d in Doc if d.meta == wanted).fetch(tx)?;
+            assert_eq!(found, [2]);
+            let found = select!(d.id for d in Doc if d.extra == json!({"k": "v"})).fetch(tx)?;
+            assert_eq!(found, [3]);
+            // Members by key, compared as JSON or read as plain values.
+            let big = select!((d.id for d in Doc if d.meta.get("size").as_i64() > 5)).fetch(tx)?;
+            assert_eq!(big, [1]);
+            let sizes = select!((d.meta.get("size").as_i64() for d in Doc).order_by(|d| d.id))
+                .fetch(tx)?;
+            assert_eq!(sizes, [Some(7), Some(3), None]);
+            let first_tag =
+                select!(((d.id, d.meta.get("tags").get(0)) for d in Doc).order_by(|d| d.id))
+                    .fetch(tx)?;
+            assert_eq!(first_tag, [(1, Some(json!("red"))), (2, None), (3, None)]);
+            let red = select!(d.id for d in Doc if d.meta.get("tags").get(0) == json!("red"))
+                .fetch(tx)?;
+            assert_eq!(red, [1]);
+            // A key with a dot is a key, not a path.
+            let dotted = select!(d.meta.get("a.b").as_str() for d in Doc if d.id == 1).one(tx)?;
+            assert_eq!(dotted.as_deref(), Some("dotted"));
+            // Array positions, negative from the end.
+            let items = select!((d.meta.get(1), d.meta.get(-1), d.meta.get(9)) for d in Doc if d.id == 3)
+                .one(tx)?;
+            assert_eq!(items, (Some(json!("two")), Some(json!(false)), None));
+            // Kinds: as serde_json's `as_*` methods answer.
+            let kinds = select!((
+                d.meta.get(0).as_i64(),
+                d.meta.get(2).as_i64(),
+                d.meta.get(2).as_f64(),
+                d.meta.get(1).as_str(),
+                d.meta.get(0).as_str(),
+                d.meta.get(3).as_bool(),
+                d.meta.get(1).as_bool()
+            ) for d in Doc if d.id == 3)
+            .one(tx)?;
+            assert_eq!(
+                kinds,
+                (Some(1), None, Some(3.5), Some("two".to_string()), None, Some(false), None)
+            );
+            let ratio = select!(d.meta.get("ratio").as_f64() for d in Doc if d.id == 1).one(tx)?;
+            assert_eq!(ratio, Some(0.5));
+            let deep = select!(d.id for d in Doc if d.meta.get("nested").get("deep").as_bool() == Some(true))
+                .fetch(tx)?;
+            assert_eq!(deep, [2]);
+            // A `Json<T>` attribute's members.
+            let mut dark = select!(d.id for d in Doc if d.settings.get("theme").as_str() == "dark")
+                .fetch(tx)?;
+            dark.sort();
+            assert_eq!(dark, [1, 3]);
+            let fonts = select!(sum(d.settings.get("font_size").as_i64()) for d in Doc).one(tx)?;
+            assert_eq!(fonts, Some(35));
+            Ok(())
+        })
+    })
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Grid {
+    #[colt(primary_key)]
+    id: i64,
+    cells: Json<HashMap<(i32, i32), i32>>,
+}
+
+/// A value whose `Serialize` fails (a map with non-string keys) is a typed error, and nothing
+/// is written.
+#[test]
+fn a_value_that_does_not_serialize_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Grid])?;
+        db.create_tables()?;
+        let r = db.transaction(|tx| {
+            Grid::build()
+                .id(1)
+                .cells(Json(HashMap::from([((0, 0), 1)])))
+                .insert(tx)?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::JsonEncode { .. })), "{r:?}");
+        let n = db.transaction(|tx| select!(count() for g in Grid).one(tx))?;
+        assert_eq!(n, 0);
+        Ok(())
+    })
+}
+
+/// A SQLite column another tool declared `JSON` (NUMERIC affinity: a bare number is kept as a
+/// number) reads as JSON.
+#[test]
+fn an_existing_sqlite_json_column_is_read() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "events")]
+    struct Event {
+        #[colt(primary_key)]
+        id: i64,
+        payload: serde_json::Value,
+    }
+    let db = Database::open("sqlite::memory:")?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, payload JSON NOT NULL)",
+            &[],
+        )?;
+        tx.execute_sql(
+            "INSERT INTO events VALUES (1, '{\"kind\": \"click\", \"x\": 3}'), (2, '5'), (3, '2.5')",
+            &[],
+        )
+    })?;
+    db.bind(schema![Event])?;
+    db.check_tables()?;
+    db.transaction(|tx| {
+        let all = select!((e.payload for e in Event).order_by(|e| e.id)).fetch(tx)?;
+        assert_eq!(
+            all,
+            [json!({"kind": "click", "x": 3}), json!(5), json!(2.5)]
+        );
+        let clicks =
+            select!(e.id for e in Event if e.payload.get("kind") == json!("click")).fetch(tx)?;
+        assert_eq!(clicks, [1]);
+        Ok(())
+    })
+}
