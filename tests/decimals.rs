@@ -203,3 +203,225 @@ fn an_existing_numeric_column_reads_as_decimals() -> colt::Result<()> {
         })
     })
 }
+
+/// Review findings (each failed before its fix).
+mod review {
+    use super::*;
+
+    #[derive(Entity, Debug, Clone)]
+    struct Lot {
+        #[colt(primary_key)]
+        id: i64,
+        price: Decimal,
+        quantity: i64,
+        ratio: f64,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    struct Coin {
+        #[colt(primary_key)]
+        value: Decimal,
+        name: String,
+    }
+
+    fn lots(backend: &common::Backend) -> colt::Result<Database> {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Lot])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Lot::build()
+                .id(1)
+                .price(d("10"))
+                .quantity(4)
+                .ratio(0.1)
+                .insert(tx)?;
+            Lot::build()
+                .id(2)
+                .price(d("0.7"))
+                .quantity(100_000_000_000_000_000i64)
+                .ratio(2.0)
+                .insert(tx)?;
+            Ok(())
+        })?;
+        Ok(db)
+    }
+
+    /// SQLite divided whole decimals as integers: 10 / 4 was 2.
+    #[test]
+    fn a_decimal_division_is_not_an_integer_division() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = lots(backend)?;
+            db.transaction(|tx| {
+                let a = select!(l.price / 4 for l in Lot if l.id == 1).one(tx)?;
+                let b = select!(l.price / l.quantity for l in Lot if l.id == 1).one(tx)?;
+                let c = select!(l.quantity / d("8") for l in Lot if l.id == 1).one(tx)?;
+                assert_eq!((a, b, c), (d("2.5"), d("2.5"), d("0.5")));
+                let rows = select!(l.id for l in Lot if l.price / 4 > 2).fetch(tx)?;
+                assert_eq!(rows, [1]);
+                // REAL arithmetic noise in a long whole part is rounded away too.
+                let big = select!(l.price * l.quantity for l in Lot if l.id == 2).one(tx)?;
+                assert_eq!(big, d("70000000000000000"));
+                Ok(())
+            })
+        })
+    }
+
+    /// Objects with decimal keys deleted in bulk stayed loaded: the database gave their keys
+    /// back as integers or REALs.
+    #[test]
+    fn bulk_deleted_decimal_keys_leave_the_identity_map() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            db.bind(schema![Coin])?;
+            db.create_tables()?;
+            db.transaction(|tx| {
+                Coin::build().value(d("5")).name("five").insert(tx)?;
+                Coin::build().value(d("0.5")).name("half").insert(tx)?;
+                Ok(())
+            })?;
+            db.transaction(|tx| {
+                assert!(tx.get::<Coin>(d("5"))?.is_some());
+                assert!(tx.get::<Coin>(d("0.5"))?.is_some());
+                assert_eq!(select!(c for c in Coin).delete(tx)?, 2);
+                assert!(tx.get::<Coin>(d("5"))?.is_none());
+                assert!(tx.get::<Coin>(d("0.5"))?.is_none());
+                Ok(())
+            })
+        })
+    }
+
+    /// Mixed numeric lists the types allow were refused on PostgreSQL; a decimal a float
+    /// cannot hold was rounded against a float attribute; NaN matched every decimal.
+    #[test]
+    fn mixed_lists_long_decimals_and_nan() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = lots(backend)?;
+            db.transaction(|tx| {
+                let decs = [d("4"), d("2.5")];
+                let r = select!(l.id for l in Lot if decs.contains(&l.quantity)).fetch(tx)?;
+                assert_eq!(r, [1]);
+                let floats = [10.0f64, 0.25];
+                let r = select!(l.id for l in Lot if floats.contains(&l.price)).fetch(tx)?;
+                assert_eq!(r, [1]);
+                let decs = [d("0.1"), d("0.3")];
+                let r = select!(l.id for l in Lot if decs.contains(&l.ratio)).fetch(tx)?;
+                assert_eq!(r, [1]);
+                Ok(())
+            })?;
+            let decs = [d("0.1"), d("0.09999999999999999999")];
+            let r = db
+                .transaction(|tx| select!(l.id for l in Lot if decs.contains(&l.ratio)).fetch(tx));
+            assert!(r.is_err(), "{r:?}");
+            let lo = d("0.09999999999999999999");
+            let r = db.transaction(|tx| select!(l.id for l in Lot if l.ratio <= lo).fetch(tx));
+            assert!(r.is_err(), "{r:?}");
+            let r =
+                db.transaction(|tx| select!(count() for l in Lot if l.price < f64::NAN).one(tx));
+            assert!(r.is_err(), "{r:?}");
+            Ok(())
+        })
+    }
+
+    /// A value SQLite or PostgreSQL gave with more digits than Colt reads made every update
+    /// of the row an UnrepeatableRead (the check compared the rounded value).
+    #[test]
+    fn rows_read_rounded_can_be_updated() -> colt::Result<()> {
+        #[derive(Entity, Debug, Clone)]
+        #[colt(table = "Acc", rename_all = "PascalCase")]
+        struct Acc {
+            #[colt(primary_key)]
+            id: i64,
+            bal: Decimal,
+            n: i64,
+        }
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            let values = if backend.is_postgres() {
+                "(1, 0.1234567890123456789012345678, 0), (2, 5.00, 0)"
+            } else {
+                "(1, 0.1 + 0.2, 0), (2, 1.0 / 3, 0)"
+            };
+            db.transaction(|tx| {
+                tx.execute_sql(
+                    "CREATE TABLE \"Acc\" (\"Id\" BIGINT PRIMARY KEY, \"Bal\" NUMERIC NOT NULL, \"N\" BIGINT NOT NULL)",
+                    &[],
+                )?;
+                tx.execute_sql(&format!("INSERT INTO \"Acc\" VALUES {values}"), &[])
+            })?;
+            db.bind(schema![Acc])?;
+            db.check_tables()?;
+            for id in [1i64, 2] {
+                db.transaction(|tx| {
+                    let a = tx.get_or_err::<Acc>(id)?;
+                    let _ = a.bal();
+                    a.set(|x| x.n = 1)?;
+                    Ok(())
+                })?;
+            }
+            let n = db.transaction(|tx| select!(sum(a.n) for a in Acc).one(tx))?;
+            assert_eq!(n, Some(2));
+            Ok(())
+        })
+    }
+
+    /// A REAL column rounds a whole decimal past 15 digits: check_tables refuses it for a
+    /// decimal on SQLite.
+    #[test]
+    fn a_real_column_is_no_place_for_decimals_on_sqlite() -> colt::Result<()> {
+        #[derive(Entity, Debug, Clone)]
+        #[colt(table = "Bal")]
+        struct Bal {
+            #[colt(primary_key)]
+            id: i64,
+            amount: Decimal,
+        }
+        let db = Database::open("sqlite::memory:")?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE \"Bal\" (id INTEGER PRIMARY KEY, amount REAL NOT NULL)",
+                &[],
+            )
+        })?;
+        db.bind(schema![Bal])?;
+        let r = db.check_tables();
+        assert!(matches!(r, Err(Error::SchemaMismatch(_))), "{r:?}");
+        Ok(())
+    }
+}
+
+/// An `f64` attribute on a PostgreSQL `numeric` column reads every value exactly (a value
+/// beyond a decimal's 28 places read as a rounded decimal: 1e-30 read 0).
+#[test]
+fn f64_on_a_numeric_column_reads_exactly() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "Meas", rename_all = "PascalCase")]
+    struct Meas {
+        #[colt(primary_key)]
+        id: i64,
+        v: f64,
+    }
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE \"Meas\" (\"Id\" BIGINT PRIMARY KEY, \"V\" NUMERIC NOT NULL)",
+                &[],
+            )
+        })?;
+        db.bind(schema![Meas])?;
+        db.check_tables()?;
+        let xs = [1e-30, 1.2345678901234567e-20, 0.1];
+        db.transaction(|tx| {
+            for (i, x) in xs.iter().enumerate() {
+                Meas::build().id(i as i64).v(*x).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        for (i, x) in xs.iter().enumerate() {
+            let id = i as i64;
+            let back = db.transaction(|tx| select!(m.v for m in Meas if m.id == id).one(tx))?;
+            assert_eq!(back, *x);
+        }
+        Ok(())
+    })
+}

@@ -63,10 +63,10 @@ pub(crate) fn suits(dialect: Dialect, ty: ColumnType, declared: &str) -> bool {
                     a == Affinity::Text || (a == Affinity::Numeric && names_a_date(declared))
                 }
                 ColumnType::Blob | ColumnType::Uuid => a == Affinity::Blob,
-                // Numbers: text would compare and sort as text.
+                // Numbers: text would compare and sort as text, and a REAL affinity would turn
+                // a whole decimal of more than 15 digits (kept as an INTEGER) into a float.
                 ColumnType::Decimal => {
-                    matches!(a, Affinity::Numeric | Affinity::Real | Affinity::Integer)
-                        && !names_a_date(declared)
+                    matches!(a, Affinity::Numeric | Affinity::Integer) && !names_a_date(declared)
                 }
                 // JSON text: in a text column, or one declared JSON (NUMERIC affinity, where
                 // a bare number is kept as a number: read back as that JSON number).
@@ -145,7 +145,7 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
         (Dialect::Postgres, ColumnType::Text) => "text or varchar(n)",
         (Dialect::Postgres, ColumnType::Blob) => "bytea",
         (Dialect::Sqlite, ColumnType::Decimal) => {
-            "a NUMERIC, REAL or INTEGER affinity (NUMERIC(10,2), DECIMAL, REAL..): numbers, not text"
+            "a NUMERIC or INTEGER affinity (NUMERIC(10,2), DECIMAL..): not text (compared as text) nor REAL (whole values past 15 digits rounded)"
         }
         (Dialect::Postgres, ColumnType::Decimal) => "numeric",
         (Dialect::Sqlite, ColumnType::Json) => "a TEXT affinity (TEXT, JSON..): JSON text",
@@ -184,6 +184,7 @@ mod tests {
         assert!(suits(s, ColumnType::Decimal, "NUMERIC(10,2)"));
         assert!(suits(s, ColumnType::Decimal, "DECIMAL"));
         assert!(!suits(s, ColumnType::Decimal, "TEXT"));
+        assert!(!suits(s, ColumnType::Decimal, "REAL"));
         assert!(!suits(s, ColumnType::Decimal, "DATETIME"));
         // "FLOATING POINT" has INT in it: INTEGER affinity, by SQLite's first rule.
         assert!(suits(s, ColumnType::BigInt, "FLOATING POINT"));

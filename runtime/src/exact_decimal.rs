@@ -98,6 +98,14 @@ impl ExactDecimal {
     pub(crate) fn from_digits(negative: bool, digits: &[u8], scale: i64) -> Option<Self> {
         let first = digits.iter().position(|d| *d != 0).unwrap_or(digits.len());
         let digits = &digits[first..];
+        let zero = || Self::new(0, scale.clamp(0, i64::from(MAX_SCALE)) as u32);
+        if digits.is_empty() {
+            return zero();
+        }
+        // Below half of the last place kept (10^-28): zero, without building the digits.
+        if scale > i64::from(MAX_SCALE) + digits.len() as i64 {
+            return zero();
+        }
         // A negative scale: trailing zeros to append.
         let (mut digits, mut scale) = if scale < 0 {
             let zeros = usize::try_from(-scale).ok().filter(|z| *z <= 40)?;
@@ -153,31 +161,35 @@ impl ExactDecimal {
         }
     }
 
-    /// Rounded to `digits` significant digits, half to even.
+    /// Rounded to `digits` significant digits, half to even (places dropped from a long
+    /// whole part become zeros: `69999999999999990` to 15 digits is `70000000000000000`).
     pub fn round_significant(self, digits: u32) -> Self {
         let text = self.mantissa().unsigned_abs().to_string();
         let len = text.len() as u32;
         if len <= digits {
             return self;
         }
-        let excess = len - digits;
-        let cut = excess.min(self.scale());
-        if cut == 0 {
-            return self;
-        }
+        let cut = len - digits;
         let all: Vec<u8> = text.bytes().map(|c| c - b'0').collect();
         let keep = all.len() - cut as usize;
         let m: u128 = all[..keep]
             .iter()
             .fold(0u128, |m, d| m * 10 + u128::from(*d));
         let m = m + u128::from(round_up(&all[keep..], m % 2 == 1));
-        let signed = i128::try_from(m).unwrap_or(i128::MAX);
-        Self::new(
-            if self.negative { -signed } else { signed },
-            self.scale() - cut,
-        )
-        .unwrap_or(self)
-        .trimmed()
+        // Places dropped before the point come back as zeros.
+        let (m, scale) = match self.scale().checked_sub(cut) {
+            Some(scale) => (Some(m), scale),
+            None => (
+                10u128
+                    .checked_pow(cut - self.scale())
+                    .and_then(|p| m.checked_mul(p)),
+                0,
+            ),
+        };
+        m.and_then(|m| i128::try_from(m).ok())
+            .and_then(|m| Self::new(if self.negative { -m } else { m }, scale))
+            .unwrap_or(self)
+            .trimmed()
     }
 
     /// Without trailing zeros after the point (`1.10` → `1.1`).
@@ -215,6 +227,13 @@ impl ExactDecimal {
     /// The `f64` nearest its value (correctly rounded, through its text).
     pub fn to_f64(&self) -> f64 {
         self.to_string().parse().unwrap_or(f64::NAN)
+    }
+
+    /// The `f64` whose shortest text is this decimal, if there is one (`0.1` yes,
+    /// `0.09999999999999999999` no).
+    pub fn to_f64_exact(&self) -> Option<f64> {
+        let f = self.to_f64();
+        (Self::from_f64(f, 17).map(Self::trimmed) == Some(self.trimmed())).then_some(f)
     }
 
     /// The decimal whose text is the shortest text of `f` (`0.99_f64` → `0.99`), rounded to
@@ -304,6 +323,15 @@ mod tests {
         assert_eq!(ExactDecimal::parse(""), None);
         assert_eq!(ExactDecimal::parse("-"), None);
         assert_eq!(ExactDecimal::parse("79228162514264337593543950336"), None);
+        // Far below the last place: zero at once (no digits are built); zero with any
+        // exponent is zero.
+        assert_eq!(
+            d("1e-300000000").to_string(),
+            "0.0000000000000000000000000000"
+        );
+        assert_eq!(d("-1e-2147483648").mantissa(), 0);
+        assert_eq!(d("0e50").to_string(), "0");
+        assert_eq!(d("0e-50").mantissa(), 0);
     }
 
     #[test]
@@ -336,6 +364,10 @@ mod tests {
         assert_eq!(f(123456789012.34).as_deref(), Some("123456789012.34"));
         assert_eq!(f(-2.5e-7).as_deref(), Some("-0.00000025"));
         assert_eq!(f(1e20).as_deref(), Some("100000000000000000000"));
+        // A long whole part is rounded too (REAL arithmetic noise in the units).
+        assert_eq!(f(0.7 * 1e17).as_deref(), Some("70000000000000000"));
+        assert_eq!(f(1.1 * 1e17).as_deref(), Some("110000000000000000"));
+        assert_eq!(f(-2.5e30), None);
         assert_eq!(f(f64::NAN), None);
         assert_eq!(f(1e40), None);
     }
@@ -347,6 +379,8 @@ mod tests {
         assert!(d("1000000000000000000000").sqlite_exact());
         assert!(!d("1234567890123.4567").sqlite_exact());
         assert_eq!(d("0.99").to_f64(), 0.99);
+        assert_eq!(d("0.10").to_f64_exact(), Some(0.1));
+        assert_eq!(d("0.09999999999999999999").to_f64_exact(), None);
         assert_eq!(d("1.10").to_i64(), None);
         assert_eq!(d("12.000").to_i64(), Some(12));
     }

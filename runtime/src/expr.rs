@@ -253,9 +253,13 @@ macro_rules! arithmetic {
             L: Numeric,
             R: Combine<L, Out = O> + SqlType,
         {
-            let (l, r) =
-                crate::promotion::widened(L::COLUMN_TYPE, R::COLUMN_TYPE, l.node, r.node);
-            binary(BinOp::$op, l, r)
+            Expr::new(crate::promotion::arithmetic(
+                BinOp::$op,
+                L::COLUMN_TYPE,
+                R::COLUMN_TYPE,
+                l.node,
+                r.node,
+            ))
         }
     )*};
 }

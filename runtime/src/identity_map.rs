@@ -238,7 +238,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         }
         let gone: HashSet<Vec<KeyValue>, FxBuild> = keys
             .iter()
-            .map(|k| k.iter().cloned().map(KeyValue).collect())
+            .map(|k| k.iter().cloned().map(KeyValue::of).collect())
             .collect();
         let width = T::meta().primary_key.len();
         let found: Vec<T::Key> = self
@@ -246,7 +246,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .keys()
             .filter(|k| {
                 let key: Vec<KeyValue> = (0..width)
-                    .map(|i| KeyValue(T::key_ref(k, i).to_owned_value()))
+                    .map(|i| KeyValue::of(T::key_ref(k, i).to_owned_value()))
                     .collect();
                 gone.contains(&key)
             })
@@ -281,7 +281,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
     }
     fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>) {
         for (k, obj) in self.indexed().iter() {
-            if T::key_ref(k, 0) != key.as_ref() {
+            if !same_value(T::key_ref(k, 0).to_owned_value(), key) {
                 continue;
             }
             if let Ok(mut v) = obj.cell().value.try_borrow_mut() {
@@ -300,7 +300,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
                 continue;
             };
-            if value.column_ref(column).to_owned_value() == *owner {
+            if same_value(value.column_ref(column).to_owned_value(), owner) {
                 let _ = value.set_column_value(column, crate::ValueRef::Null);
                 if let Some(snap) = obj.cell().snapshot.borrow_mut().as_deref_mut() {
                     let _ = snap.set_column_value(column, crate::ValueRef::Null);
@@ -311,16 +311,36 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
 }
 
 /// A key value in a hash set: equal and hashed by its bits (a real number too), so that
-/// equality is reflexive as a set needs.
+/// equality is reflexive as a set needs; numbers by their value, whatever their kind (the
+/// database gives a decimal key back as an integer, a REAL or a NUMERIC).
 struct KeyValue(crate::Value);
+
+impl KeyValue {
+    fn of(v: crate::Value) -> Self {
+        use crate::exact_decimal::ExactDecimal;
+        use crate::Value as V;
+        KeyValue(match v {
+            V::Decimal(d) => d.to_i64().map_or(V::Decimal(d.trimmed()), V::Int),
+            V::Real(r) if r.fract() == 0.0 && r.abs() < 9.2e18 => V::Int(r as i64),
+            // Its shortest text, exactly (two floats never share one).
+            V::Real(r) => {
+                ExactDecimal::from_f64(r, 17).map_or(V::Real(r), |d| V::Decimal(d.trimmed()))
+            }
+            other => other,
+        })
+    }
+}
+
+/// Whether two values the database and an object hold are the same (numbers by value).
+fn same_value(a: crate::Value, b: &crate::Value) -> bool {
+    KeyValue::of(a) == KeyValue::of(b.clone())
+}
 
 impl PartialEq for KeyValue {
     fn eq(&self, other: &Self) -> bool {
         use crate::Value as V;
         match (&self.0, &other.0) {
             (V::Real(a), V::Real(b)) => a.to_bits() == b.to_bits(),
-            // By value: `1.10` is `1.1`.
-            (V::Decimal(a), V::Decimal(b)) => a.trimmed() == b.trimmed(),
             (a, b) => a == b,
         }
     }
@@ -339,7 +359,7 @@ impl std::hash::Hash for KeyValue {
             V::Text(t) => t.hash(h),
             V::Blob(b) => b.hash(h),
             V::Time(t) => t.hash(h),
-            V::Decimal(d) => d.trimmed().hash(h),
+            V::Decimal(d) => d.hash(h),
             V::List(l) => l.len().hash(h),
         }
     }
@@ -392,10 +412,10 @@ impl IdentityMaps {
         if let Some(m) = self.by_meta(target) {
             m.key_values(&mut loaded);
         }
-        let mut seen: HashSet<KeyValue, FxBuild> = loaded.into_iter().map(KeyValue).collect();
+        let mut seen: HashSet<KeyValue, FxBuild> = loaded.into_iter().map(KeyValue::of).collect();
         let mut out: Vec<crate::Value> = Vec::new();
         for v in wanted {
-            if seen.insert(KeyValue(v.clone())) {
+            if seen.insert(KeyValue::of(v.clone())) {
                 out.push(v);
             }
         }

@@ -9,7 +9,7 @@ mod elide;
 mod node;
 pub(crate) mod scopes;
 
-pub use node::{AggFn, BinOp, DatePart, JsonScalar, Node, TextFn, TextTest, UNRESOLVED};
+pub use node::{AggFn, BinOp, CastTo, DatePart, JsonScalar, Node, TextFn, TextTest, UNRESOLVED};
 
 use std::sync::{Arc, RwLock};
 

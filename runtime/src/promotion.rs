@@ -11,7 +11,7 @@
 //!
 //! `Option` on either side makes the result an `Option`.
 
-use crate::plan::Node;
+use crate::plan::{BinOp, CastTo, Node};
 use crate::types::{ColumnType, SqlType};
 
 /// `L op Self` is arithmetic a query can do (`Self` is the right side), and gives
@@ -57,18 +57,30 @@ fn is_integer(ty: ColumnType) -> bool {
 /// other side as a decimal, not as an integer it could not hold). A parameter is left as
 /// it is: the server types it from the other side.
 pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node, Node) {
-    let cast = |n: Node, ty: ColumnType| match n {
+    let cast = |n: Node, to: CastTo| match n {
         Node::Param(_) => n,
-        other => Node::Cast(Box::new(other), ty),
+        other => Node::Cast(Box::new(other), to),
     };
     match (lt, rt) {
         // JSON compares as JSON (on SQLite: minified, `json(..)`), parameters included.
         (ColumnType::Json, _) | (_, ColumnType::Json) => (
-            Node::Cast(Box::new(l), ColumnType::Json),
-            Node::Cast(Box::new(r), ColumnType::Json),
+            Node::Cast(Box::new(l), CastTo::Json),
+            Node::Cast(Box::new(r), CastTo::Json),
         ),
-        (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, ColumnType::Decimal)),
-        (t, ColumnType::Decimal) if is_integer(t) => (cast(l, ColumnType::Decimal), r),
+        (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, CastTo::Decimal)),
+        (t, ColumnType::Decimal) if is_integer(t) => (cast(l, CastTo::Decimal), r),
         _ => (l, r),
     }
+}
+
+/// `l op r` of an arithmetic operator, its sides [`widened`]; a division with a decimal on
+/// either side divides a real dividend (SQLite would divide `10 / 4` as integers: 2).
+pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> Node {
+    let (l, r) = widened(lt, rt, l, r);
+    let l = if op == BinOp::Div && (lt == ColumnType::Decimal || rt == ColumnType::Decimal) {
+        Node::Cast(Box::new(l), CastTo::Dividend)
+    } else {
+        l
+    };
+    Node::Binary(op, Box::new(l), Box::new(r))
 }

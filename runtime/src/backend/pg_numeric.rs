@@ -18,8 +18,8 @@ pub(super) fn be<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
 }
 
 /// A binary NUMERIC: an integer when it has no fraction and fits in `i64`, else an exact
-/// decimal (rounded half to even past 28 places after the point), else, beyond a decimal's
-/// range, the nearest float (NaN and the infinities as themselves).
+/// decimal when one holds it (at most 28 places, a 96-bit mantissa), else the nearest float
+/// (NaN and the infinities as themselves).
 pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
     let ndigits = usize::from(u16::from_be_bytes(be(b)?));
     let weight = i32::from(i16::from_be_bytes(be(b.get(2..)?)?));
@@ -53,9 +53,17 @@ pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
         let d = u16::try_from(*d).ok().filter(|d| *d < 10_000)?;
         decimal_digits.extend([d / 1000, d / 100 % 10, d / 10 % 10, d % 10].map(|x| x as u8));
     }
-    // `digits × 10_000^(weight - ndigits + 1)`.
-    let scale = 4 * (ndigits as i64 - 1 - i64::from(weight));
-    if let Some(d) = ExactDecimal::from_digits(negative, &decimal_digits, scale) {
+    // `digits × 10_000^(weight - ndigits + 1)`, its trailing zeros left out.
+    let mut scale = 4 * (ndigits as i64 - 1 - i64::from(weight));
+    while scale > 0 && decimal_digits.last() == Some(&0) {
+        decimal_digits.pop();
+        scale -= 1;
+    }
+    // Only when a decimal holds it exactly (else an `f64` attribute would read a rounded
+    // decimal's float): `from_digits` rounds only past 28 places or 96 bits.
+    let exact = ExactDecimal::from_digits(negative, &decimal_digits, scale)
+        .filter(|d| i64::from(d.scale()) == scale.max(0));
+    if let Some(d) = exact {
         // At the display scale (`1.50` as written), when it fits.
         let d = ExactDecimal::new(d.mantissa(), d.scale())
             .and_then(|d| rescale(d, u32::from(dscale)))
@@ -221,6 +229,26 @@ mod tests {
                 other => panic!("{s}: {other:?}"),
             }
         }
+    }
+
+    /// Beyond a decimal's places or digits: the nearest float, not a rounded decimal (an
+    /// `f64` attribute on a `numeric` column read 1e-30 as 0).
+    #[test]
+    fn numerics_beyond_a_decimal_read_as_the_nearest_float() {
+        for f in [1e-30, 1.2345678901234567e-20, 1e-100] {
+            assert_eq!(decode(&encode_float(f)), Some(ValueRef::Real(f)), "{f}");
+        }
+        let long = ExactDecimal::parse("12345678901234567890.1234567890123").unwrap();
+        match decode(&encode_exact(long)) {
+            Some(ValueRef::Decimal(d)) => assert_eq!(d, long),
+            other => panic!("{other:?}"),
+        }
+        let mut out = Vec::new();
+        encode_decimal("12345678901234567890.12345678901234567890", &mut out).unwrap();
+        assert_eq!(
+            decode(&out),
+            Some(ValueRef::Real(12345678901234567890.12345678901234567890))
+        );
     }
 
     #[test]

@@ -396,6 +396,11 @@ fn encode(
             }
             Type::FLOAT4 => (f as f32).to_sql(ty, out),
             Type::FLOAT8 => f.to_sql(ty, out),
+            // NaN is no number to compare or store (SQLite refuses it too; as a `numeric`,
+            // PostgreSQL would sort it above every number).
+            Type::NUMERIC if f.is_nan() => {
+                Err("NaN cannot be sent as a PostgreSQL numeric: it is no number".into())
+            }
             // Its shortest decimal text: `19.99_f64` is stored as `19.99`.
             Type::NUMERIC => {
                 out.extend_from_slice(&pg_numeric::encode_float(f));
@@ -435,7 +440,15 @@ fn encode(
                 )
                 .into()),
             },
-            Type::FLOAT8 => d.to_f64().to_sql(ty, out),
+            // Only a decimal a float holds (by its shortest text): another would be rounded
+            // and compare otherwise than it reads.
+            Type::FLOAT8 | Type::FLOAT4 => match d.to_f64_exact() {
+                Some(f) => encode(ValueRef::Real(f), ty, out),
+                None => Err(format!(
+                    "the decimal {d} has no exact f64: it cannot be compared with a float attribute"
+                )
+                .into()),
+            },
             Type::TEXT | Type::VARCHAR | Type::UNKNOWN => d.to_string().to_sql(ty, out),
             _ => Err(mismatch("a decimal", ty)),
         },
@@ -481,13 +494,18 @@ fn encode_list(
     let Kind::Array(elem) = ty.kind() else {
         return Err(mismatch("a list", ty));
     };
+    // A value of another numeric kind that no item of the column's type can equal (`2.5` in
+    // a list tested against an integer column) is left out: it would never match.
     let ints = || {
         items
             .iter()
-            .map(|v| match v {
-                Value::Int(i) => Ok(Some(*i)),
-                Value::Null => Ok(None),
-                _ => Err(mismatch("a list of mixed values", ty)),
+            .filter_map(|v| match v {
+                Value::Int(i) => Some(Ok(Some(*i))),
+                Value::Decimal(d) => d.to_i64().map(|i| Ok(Some(i))),
+                Value::Real(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(Ok(Some(*f as i64))),
+                Value::Real(_) => None,
+                Value::Null => Some(Ok(None)),
+                _ => Some(Err(mismatch("a list of mixed values", ty))),
             })
             .collect::<Result<Vec<Option<i64>>, _>>()
     };
@@ -513,6 +531,13 @@ fn encode_list(
             .map(|v| match v {
                 Value::Real(f) => Ok(Some(*f)),
                 Value::Int(i) => Ok(Some(*i as f64)),
+                // (As a comparison with one does, and SQLite: refused, not rounded.)
+                Value::Decimal(d) => d.to_f64_exact().map(Some).ok_or_else(|| {
+                    format!(
+                        "the decimal {d} has no exact f64: it cannot be compared with a float attribute"
+                    )
+                    .into()
+                }),
                 Value::Null => Ok(None),
                 _ => Err(mismatch("a list of mixed values", ty)),
             })
@@ -523,6 +548,7 @@ fn encode_list(
             .map(|v| match v {
                 Value::Decimal(d) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Decimal(*d))))),
                 Value::Int(i) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Int(*i))))),
+                Value::Real(f) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Real(*f))))),
                 Value::Null => Ok(None),
                 _ => Err(mismatch("a list of mixed values", ty)),
             })

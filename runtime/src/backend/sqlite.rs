@@ -289,6 +289,28 @@ impl SqliteConn {
             },
         )
         .map_err(|e| map_error(e, None))?;
+        // A decimal as Colt reads it (15 significant digits of a REAL), as text: the
+        // optimistic check of a decimal attribute compares what was read, not the binary
+        // noise of a REAL another program's arithmetic left (`0.30000000000000004`).
+        conn.create_scalar_function(
+            "colt_decimal",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let d = match ctx.get_raw(0) {
+                    rusqlite::types::ValueRef::Integer(i) => ExactDecimal::new(i128::from(i), 0),
+                    rusqlite::types::ValueRef::Real(r) => {
+                        ExactDecimal::from_f64(r, crate::exact_decimal::SQLITE_DIGITS)
+                    }
+                    rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+                        .ok()
+                        .and_then(|s| ExactDecimal::parse(s.trim())),
+                    _ => None,
+                };
+                Ok(d.map(|d| d.trimmed().to_string()))
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
         // Reading the schema fails at once for a file that is not a SQLite database.
         conn.execute_batch(control::SQLITE_SETUP)
             .map_err(|e| map_error(e, None))?;

@@ -87,6 +87,18 @@ pub enum JsonScalar {
     Bool,
 }
 
+/// What [`Node::Cast`] makes of a value; each dialect writes only the casts it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastTo {
+    /// A decimal: an integer meeting a decimal (PostgreSQL then types a parameter on the
+    /// other side as the decimal it is).
+    Decimal,
+    /// A document comparable as JSON (SQLite: its minified text).
+    Json,
+    /// The dividend of a decimal division (SQLite would divide two integers as integers).
+    Dividend,
+}
+
 /// An aggregate function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggFn {
@@ -132,10 +144,8 @@ pub enum Node {
     Text(TextTest, Box<Node>, Box<Node>),
     /// A text function.
     TextFn(TextFn, Box<Node>),
-    /// `e` as a value of another numeric type (`CAST(e AS NUMERIC)` where the dialect needs
-    /// it): an integer meeting a decimal is widened, so that PostgreSQL types a parameter
-    /// on the other side as the decimal it is.
-    Cast(Box<Node>, ColumnType),
+    /// `e` made into what an operation needs (see [`CastTo`]).
+    Cast(Box<Node>, CastTo),
     /// `doc -> key`: a member of a JSON object by key, or of an array by position (the flag);
     /// `NULL` when there is none.
     JsonGet(Box<Node>, Box<Node>, bool),

@@ -1,7 +1,7 @@
 //! What differs between dialects, and `CREATE TABLE` / `CREATE INDEX` text.
 
 use crate::entity::EntityMeta;
-use crate::plan::{AggFn, DatePart, JsonScalar, TextTest};
+use crate::plan::{AggFn, CastTo, DatePart, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 use super::{Dialect, SqlWriter};
@@ -42,12 +42,14 @@ pub(crate) trait SqlDialect: Sync {
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
     fn auto_key_inline(&self) -> bool;
-    /// Around an expression: it as a value of numeric type `ty` ([`crate::plan::Node::Cast`]).
-    fn cast(&self, ty: ColumnType) -> (&'static str, &'static str);
+    /// Around an expression: a [`crate::plan::Node::Cast`].
+    fn cast(&self, to: CastTo) -> (&'static str, &'static str);
     /// A member of a JSON document by key, or by array position (`position`).
     fn json_get(&self, position: bool) -> &'static [JsonPiece];
     /// A JSON value as a plain SQL value of a kind, `NULL` when it is of another kind.
     fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece];
+    /// Around both sides of an optimistic check of a column of type `ty` (`col IS ?`).
+    fn checked(&self, ty: ColumnType) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).

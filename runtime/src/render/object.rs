@@ -102,6 +102,11 @@ fn key_where(w: &mut SqlWriter, meta: &EntityMeta, checked: &[usize]) {
     }
     let (is, _) = w.syntax().null_safe_eq();
     for &c in checked {
-        w.push(" AND ").ident(meta.columns[c].name).push(is).bind();
+        let (open, close) = w.syntax().checked(meta.columns[c].ty);
+        w.push(" AND ")
+            .push(open)
+            .ident(meta.columns[c].name)
+            .push(close);
+        w.push(is).push(open).bind().push(close);
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{JsonPiece, SqlDialect, SqlWriter};
-use crate::plan::{AggFn, DatePart, JsonScalar, TextTest};
+use crate::plan::{AggFn, CastTo, DatePart, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 /// PostgreSQL 12 or newer.
@@ -146,13 +146,16 @@ impl SqlDialect for Postgres {
         }
     }
 
-    fn cast(&self, ty: ColumnType) -> (&'static str, &'static str) {
-        match ty {
-            ColumnType::Decimal => ("CAST(", " AS NUMERIC)"),
-            ColumnType::Double => ("CAST(", " AS DOUBLE PRECISION)"),
-            ColumnType::BigInt => ("CAST(", " AS BIGINT)"),
-            _ => ("", ""),
+    fn cast(&self, to: CastTo) -> (&'static str, &'static str) {
+        match to {
+            CastTo::Decimal => ("CAST(", " AS NUMERIC)"),
+            // `jsonb` equality compares documents; a numeric division is exact.
+            CastTo::Json | CastTo::Dividend => ("", ""),
         }
+    }
+
+    fn checked(&self, _ty: ColumnType) -> (&'static str, &'static str) {
+        ("", "")
     }
 
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{JsonPiece, SqlDialect, SqlWriter};
-use crate::plan::{AggFn, DatePart, JsonScalar, TextTest};
+use crate::plan::{AggFn, CastTo, DatePart, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 /// SQLite 3 (bundled with rusqlite).
@@ -154,13 +154,20 @@ impl SqlDialect for Sqlite {
         }
     }
 
-    fn cast(&self, ty: ColumnType) -> (&'static str, &'static str) {
-        // A decimal is a number like any other on SQLite: nothing to do.
-        match ty {
+    fn cast(&self, to: CastTo) -> (&'static str, &'static str) {
+        match to {
+            // A decimal is a number like any other on SQLite.
+            CastTo::Decimal => ("", ""),
             // JSON compares in its minified form.
-            ColumnType::Json => ("json(", ")"),
-            ColumnType::Double => ("CAST(", " AS REAL)"),
-            ColumnType::BigInt => ("CAST(", " AS INTEGER)"),
+            CastTo::Json => ("json(", ")"),
+            CastTo::Dividend => ("CAST(", " AS REAL)"),
+        }
+    }
+
+    fn checked(&self, ty: ColumnType) -> (&'static str, &'static str) {
+        // A decimal is read to 15 significant digits: compared so (see `colt_decimal`).
+        match ty {
+            ColumnType::Decimal => ("colt_decimal(", ")"),
             _ => ("", ""),
         }
     }
