@@ -158,7 +158,10 @@ pub use colt_runtime::*;
 /// Everything a Colt program usually needs: `use colt::prelude::*;`.
 pub mod prelude {
     pub use colt_macros::{select, Entity, Value};
-    pub use colt_runtime::dsl::{avg, count, desc, exists, max, min, sum};
+    pub use colt_runtime::dsl::{
+        avg, avg_distinct, count, count_distinct, desc, exists, group_concat, max, min,
+        nulls_first, nulls_last, random, sum, sum_distinct,
+    };
     /// The trait behind `#[derive(Entity)]`, for generic code (`fn all<T: Entity>(..)`).
     pub use colt_runtime::Entity;
     pub use colt_runtime::{

@@ -38,9 +38,15 @@ pub struct ColumnMeta {
 }
 
 impl ColumnMeta {
-    /// Whether reads of this column take part in optimistic checks.
+    /// Whether reads of this column take part in optimistic checks: not floats (their
+    /// rounding), nor JSON (a document another program wrote reads back in serde_json's
+    /// spelling, which would never match what the database holds).
     pub fn optimistic(&self) -> bool {
-        !self.volatile && !matches!(self.ty, ColumnType::Float | ColumnType::Double)
+        !self.volatile
+            && !matches!(
+                self.ty,
+                ColumnType::Float | ColumnType::Double | ColumnType::Json
+            )
     }
 }
 

@@ -250,7 +250,7 @@ macro_rules! arithmetic {
         #[doc = $doc]
         pub fn $name<L, R, O>(l: Expr<L>, r: Expr<R>) -> Expr<O>
         where
-            L: Numeric,
+            L: SqlType,
             R: Combine<L, Out = O> + SqlType,
         {
             Expr::new(crate::promotion::arithmetic(
@@ -263,8 +263,25 @@ macro_rules! arithmetic {
         }
     )*};
 }
+/// `l + r`: numbers added, or text concatenated (SQL's `||`: NULL if either is).
+pub fn add<L, R, O>(l: Expr<L>, r: Expr<R>) -> Expr<O>
+where
+    L: SqlType,
+    R: crate::promotion::Added<L, Out = O> + SqlType,
+{
+    if R::CONCAT {
+        return Expr::new(Node::Call(crate::plan::Func::Concat, vec![l.node, r.node]));
+    }
+    Expr::new(crate::promotion::arithmetic(
+        BinOp::Add,
+        L::COLUMN_TYPE,
+        R::COLUMN_TYPE,
+        l.node,
+        r.node,
+    ))
+}
+
 arithmetic! {
-    add => Add, "`l + r`";
     sub => Sub, "`l - r`";
     mul => Mul, "`l * r`";
     div => Div, "`l / r`";
@@ -426,7 +443,7 @@ macro_rules! outer_list {
             V::Sql: Comparable<T>,
         {
             fn contains_node(index: usize, elem: Node) -> Node {
-                Node::InList(Box::new(elem), index, <V::Sql as SqlType>::NULLABLE)
+                listed::<V::Sql>(index, elem)
             }
         }
         impl<V: ToParam, $($gen)*> ContainsValue for $ty {
@@ -448,8 +465,18 @@ where
     V::Sql: Comparable<T>,
 {
     fn contains_node(index: usize, elem: Node) -> Node {
-        Node::InList(Box::new(elem), index, <V::Sql as SqlType>::NULLABLE)
+        listed::<V::Sql>(index, elem)
     }
+}
+
+/// `elem IN (list parameter index)` of items of type `S` (JSON compared as JSON).
+fn listed<S: SqlType>(index: usize, elem: Node) -> Node {
+    let elem = if S::COLUMN_TYPE == ColumnType::Json {
+        Node::Cast(Box::new(elem), crate::plan::CastTo::JsonListed)
+    } else {
+        elem
+    };
+    Node::InList(Box::new(elem), index, S::NULLABLE)
 }
 impl<V: ToParam, const N: usize> ContainsValue for [V; N] {
     fn contains_value(&self) -> Value {
@@ -700,4 +727,29 @@ pub struct Desc<T>(pub(crate) Expr<T>);
 /// `desc(e)` inside `order_by`.
 pub fn desc<T: SqlType>(e: Expr<T>) -> Desc<T> {
     Desc(e)
+}
+
+/// An `order_by` item with its NULLs first or last: `nulls_last(p.discount)`,
+/// `nulls_first(desc(p.discount))`.
+pub struct Nulls<O> {
+    pub(crate) order: O,
+    pub(crate) first: bool,
+}
+
+/// `nulls_first(e)` inside `order_by`.
+pub fn nulls_first<O: crate::site::OrderSpec>(order: O) -> Nulls<O> {
+    Nulls { order, first: true }
+}
+
+/// `nulls_last(e)` inside `order_by`.
+pub fn nulls_last<O: crate::site::OrderSpec>(order: O) -> Nulls<O> {
+    Nulls {
+        order,
+        first: false,
+    }
+}
+
+/// `random()` inside `order_by`: a random order (a new one each run).
+pub fn random() -> Expr<f64> {
+    Expr::new(Node::Call(crate::plan::Func::Random, Vec::new()))
 }

@@ -23,9 +23,46 @@ fn parse(v: ValueRef<'_>) -> Option<serde_json::Value> {
     }
 }
 
+/// serde_json's text, but a whole float keeps its point (`1e16` as `10000000000000000.0`):
+/// PostgreSQL's `jsonb` would read `1e16` as the integer 10000000000000000, which serde_json
+/// reads back as an integer.
+struct Floats;
+
+impl serde_json::ser::Formatter for Floats {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
+        if v.is_finite() && v.fract() == 0.0 && v.abs() >= 1e16 {
+            write!(w, "{v:.1}")
+        } else {
+            serde_json::ser::CompactFormatter.write_f64(w, v)
+        }
+    }
+}
+
+/// The text Colt writes of a document: compact, object keys sorted (through
+/// `serde_json::Value`, whatever `T`'s maps are), whole floats with their point; refused when
+/// it holds U+0000 (PostgreSQL's `jsonb` has no such character).
+fn document_text(doc: &serde_json::Value) -> Result<String, String> {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Floats);
+    serde::Serialize::serialize(doc, &mut ser).map_err(|e| e.to_string())?;
+    if holds_nul(doc) {
+        return Err("a string holds U+0000, which PostgreSQL's jsonb cannot store".to_string());
+    }
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+fn holds_nul(doc: &serde_json::Value) -> bool {
+    match doc {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(holds_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
+}
+
 impl JsonText for serde_json::Value {
     fn json_text(&self) -> Result<String, String> {
-        serde_json::to_string(self).map_err(|e| e.to_string())
+        document_text(self)
     }
 }
 
@@ -52,8 +89,9 @@ impl JsonMember for Option<serde_json::Value> {
 }
 impl ToParam for serde_json::Value {
     fn to_param(&self) -> Value {
-        // (A `serde_json::Value` always serializes: its keys are strings.)
-        Value::Text(self.to_string())
+        // (A `serde_json::Value` always serializes: its keys are strings. One holding U+0000
+        // compares as serde_json writes it, and matches nothing stored.)
+        Value::Text(document_text(self).unwrap_or_else(|_| self.to_string()))
     }
 }
 impl TypedParam for serde_json::Value {
@@ -123,8 +161,15 @@ pub trait JsonDocument: Serialize + DeserializeOwned + Clone + PartialEq + Sync 
 impl<T: Serialize + DeserializeOwned + Clone + PartialEq + Sync + 'static> JsonDocument for T {}
 
 impl<T: JsonDocument> JsonText for Json<T> {
+    /// Through `serde_json::Value` (sorted keys, so that the same value is the same text),
+    /// and only when the document reads back as a `T` (serde_json writes a NaN as `null`,
+    /// which would make the row unreadable).
     fn json_text(&self) -> Result<String, String> {
-        serde_json::to_string(&self.0).map_err(|e| e.to_string())
+        let doc = serde_json::to_value(&self.0).map_err(|e| e.to_string())?;
+        serde_json::from_value::<T>(doc.clone()).map_err(|e| {
+            format!("the value would not read back as itself ({e}): a NaN or an infinity is written as null")
+        })?;
+        document_text(&doc)
     }
 }
 

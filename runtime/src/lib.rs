@@ -21,11 +21,13 @@ compile_error!(
     "Colt needs a database: enable the `sqlite` feature (the default) or the `postgres` feature of `colt`"
 );
 
+pub mod aggregate_expr;
 mod backend;
 mod cascade;
 #[cfg(feature = "chrono")]
 mod chrono_types;
 pub mod collection;
+pub mod conditional_expr;
 pub mod database;
 #[cfg(feature = "decimal")]
 mod decimal_types;
@@ -41,7 +43,9 @@ mod identity_map;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod json_expr;
+mod like;
 mod navigate;
+pub mod numeric_expr;
 pub mod obj;
 pub mod options;
 mod pairing;
@@ -56,6 +60,7 @@ pub mod serde_impls;
 pub mod site;
 mod statement_cache;
 pub mod temporal;
+pub mod text_expr;
 #[cfg(feature = "time")]
 mod time_types;
 pub mod transaction;
@@ -105,7 +110,26 @@ pub mod dsl {
         min: "`min(p.attr)`: the least value (`Option<T>`).",
         max: "`max(p.attr)`: the greatest value (`Option<T>`).",
         exists: "`exists(..)`: whether a sub-query has rows.",
-        desc: "`desc(e)` in `order_by`: descending (NULLs last)."
+        desc: "`desc(e)` in `order_by`: descending (NULLs last).",
+        count_distinct: "`count_distinct(p.attr)`: the number of different non-NULL values (`i64`).",
+        sum_distinct: "`sum_distinct(p.attr)`: the sum of the different values (`Option<T>`).",
+        avg_distinct: "`avg_distinct(p.attr)`: the mean of the different values (`Option<f64>`).",
+        nulls_first: "`nulls_first(e)` in `order_by`: NULLs before the values.",
+        nulls_last: "`nulls_last(e)` in `order_by`: NULLs after the values."
+    }
+
+    /// `group_concat(p.name, ", ")`: the values joined (`Option<String>`).
+    ///
+    /// Only meaningful inside `select!`.
+    pub fn group_concat<T, S>(_: T, _: S) -> OutsideQuery {
+        OutsideQuery
+    }
+
+    /// `random()` in `order_by`: a random order.
+    ///
+    /// Only meaningful inside `select!`.
+    pub fn random() -> OutsideQuery {
+        OutsideQuery
     }
 }
 
@@ -125,11 +149,14 @@ pub mod builder {
 /// API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::aggregate_expr::*;
     pub use crate::collection::Collection;
+    pub use crate::conditional_expr::*;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
     pub use crate::json_expr::*;
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
+    pub use crate::numeric_expr::*;
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
     pub use crate::relation::{LinkNames, Ref, RelKind, RelationMeta, Set};
@@ -140,6 +167,7 @@ pub mod __private {
         Refinable, RefineSite,
     };
     pub use crate::statement_cache::MetaCache;
+    pub use crate::text_expr::*;
     pub use crate::transaction::Transaction;
     pub use crate::types::{
         decode_column, ColumnType, DecodeFail, DerivedValue, IntoOption, MakeNullable, NonNull,

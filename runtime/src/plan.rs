@@ -9,7 +9,9 @@ mod elide;
 mod node;
 pub(crate) mod scopes;
 
-pub use node::{AggFn, BinOp, CastTo, DatePart, JsonScalar, Node, TextFn, TextTest, UNRESOLVED};
+pub use node::{
+    AggFn, BinOp, CastTo, DatePart, Func, JsonScalar, Node, TextFn, TextTest, UNRESOLVED,
+};
 
 use std::sync::{Arc, RwLock};
 
@@ -97,6 +99,9 @@ pub struct OrderItem {
     pub node: Node,
     /// Descending (`desc(..)`).
     pub desc: bool,
+    /// Where NULLs go (`nulls_first(..)`: `Some(true)`, `nulls_last(..)`: `Some(false)`);
+    /// by default first ascending and last descending, on every backend.
+    pub nulls_first: Option<bool>,
 }
 
 /// Whether a query's rows are made distinct.

@@ -6,6 +6,8 @@
 //! |---|---|---|
 //! | an integer | an integer | the left type |
 //! | a float | a float | the left type |
+//! | an integer | a float | `f64` |
+//! | a float | an integer | `f64` |
 //! | a decimal | a decimal or an integer | decimal |
 //! | an integer | a decimal | decimal |
 //!
@@ -43,6 +45,14 @@ combine! {
     i64, i16 => i64; i64, i32 => i64; i64, i64 => i64;
     f32, f32 => f32; f32, f64 => f32;
     f64, f32 => f64; f64, f64 => f64;
+    i16, f32 => f64; i16, f64 => f64; i32, f32 => f64; i32, f64 => f64;
+    i64, f32 => f64; i64, f64 => f64;
+    f32, i16 => f64; f32, i32 => f64; f32, i64 => f64;
+    f64, i16 => f64; f64, i32 => f64; f64, i64 => f64;
+}
+
+fn is_float(ty: ColumnType) -> bool {
+    matches!(ty, ColumnType::Float | ColumnType::Double)
 }
 
 fn is_integer(ty: ColumnType) -> bool {
@@ -53,7 +63,7 @@ fn is_integer(ty: ColumnType) -> bool {
 }
 
 /// The two sides of an operation between `l` (of type `lt`) and `r` (of type `rt`): JSON
-/// in its comparable form, an integer side that meets a decimal cast to it (PostgreSQL then types a parameter on the
+/// in its comparable form, an integer side that meets a decimal or a float cast to it (PostgreSQL then types a parameter on the
 /// other side as a decimal, not as an integer it could not hold). A parameter is left as
 /// it is: the server types it from the other side.
 pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node, Node) {
@@ -69,6 +79,8 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
         ),
         (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, CastTo::Decimal)),
         (t, ColumnType::Decimal) if is_integer(t) => (cast(l, CastTo::Decimal), r),
+        (f, t) if is_float(f) && is_integer(t) => (l, cast(r, CastTo::Double)),
+        (t, f) if is_float(f) && is_integer(t) => (cast(l, CastTo::Double), r),
         _ => (l, r),
     }
 }
@@ -83,4 +95,35 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
         l
     };
     Node::Binary(op, Box::new(l), Box::new(r))
+}
+
+/// `L + Self`: numbers that [`Combine`], or text (concatenated).
+#[diagnostic::on_unimplemented(
+    message = "a value of type `{Self}` cannot be added to `{L}`",
+    label = "expected a number that combines with `{L}`, or text after text",
+    note = "integers combine with integers and floats, floats with floats, decimals with decimals and integers; text + text concatenates; `Option` of each may meet the plain type"
+)]
+pub trait Added<L> {
+    /// The result.
+    type Out: SqlType;
+    /// Whether `+` concatenates text.
+    const CONCAT: bool;
+}
+impl<L, R: Combine<L>> Added<L> for R {
+    type Out = R::Out;
+    const CONCAT: bool = false;
+}
+macro_rules! concat_text {
+    ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        impl Added<$a> for $b {
+            type Out = $out;
+            const CONCAT: bool = true;
+        }
+    )*};
+}
+concat_text! {
+    String, String => String;
+    Option<String>, String => Option<String>;
+    String, Option<String> => Option<String>;
+    Option<String>, Option<String> => Option<String>;
 }

@@ -194,6 +194,7 @@ impl<T: SqlType> OrderSpec for Expr<T> {
         out.push(OrderItem {
             node: self.node,
             desc: false,
+            nulls_first: None,
         });
     }
 }
@@ -203,7 +204,18 @@ impl<T: SqlType> OrderSpec for Desc<T> {
         out.push(OrderItem {
             node: self.0.node,
             desc: true,
+            nulls_first: None,
         });
+    }
+}
+
+impl<O: OrderSpec> OrderSpec for crate::expr::Nulls<O> {
+    fn push_order(self, out: &mut Vec<OrderItem>) {
+        let start = out.len();
+        self.order.push_order(out);
+        for item in &mut out[start..] {
+            item.nulls_first = Some(self.first);
+        }
     }
 }
 

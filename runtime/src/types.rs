@@ -505,7 +505,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "a value of type `{Self}` cannot be compared or combined with `{T}`",
     label = "expected a value compatible with `{T}`",
-    note = "integers compare with integers, f32/f64 with floats, String/&str with text, bool with bool, Vec<u8> with bytes, a `#[derive(Value)]` type with itself; `Option` of each may meet the plain type"
+    note = "numbers compare with numbers (integers, floats, decimals), String/&str with text, bool with bool, Vec<u8> with bytes, a `#[derive(Value)]` type with itself; `Option` of each may meet the plain type"
 )]
 pub trait Comparable<T> {}
 
@@ -528,6 +528,9 @@ macro_rules! comparable_family {
 pub(crate) use comparable_family;
 comparable_family!(i16, i32, i64; i16, i32, i64);
 comparable_family!(f32, f64; f32, f64);
+// Integers and floats compare by value, as in SQL and PonyORM.
+comparable_family!(i16, i32, i64; f32, f64);
+comparable_family!(f32, f64; i16, i32, i64);
 comparable_family!(bool; bool);
 comparable_family!(String; String);
 comparable_family!(Vec<u8>; Vec<u8>);

@@ -10,5 +10,5 @@ pub struct Product {
 }
 
 fn main() {
-    let _q = select!(p for p in Product if p.name.replace("a", "b") == "x");
+    let _q = select!(p for p in Product if p.name.repeat(2) == "x");
 }

@@ -73,7 +73,20 @@ fn expr(e: &QExpr) -> TokenStream {
             AggArg::Nothing => call(*span, "count_all", TokenStream::new()),
             AggArg::Var(v) => call(*span, "count_entity", quote_spanned!(*span=> &#v)),
             AggArg::Expr(e) => call(*span, f.name(), expr(e)),
+            AggArg::Two(a, b) => {
+                let (a, b) = (expr(a), expr(b));
+                call(*span, f.name(), quote_spanned!(*span=> #a, #b))
+            }
         },
+        QExpr::Call(name, span, args) => {
+            let args = args.iter().map(expr);
+            call(*span, name, quote_spanned!(*span=> #(#args),*))
+        }
+        QExpr::Cast(span, e, ty) => {
+            let e = expr(e);
+            let f = syn::Ident::new("cast", *span);
+            quote_spanned!(*span=> ::colt::__private::#f::<#ty, _, _>(#e))
+        }
         QExpr::Tuple(items) => {
             let items = items.iter().map(expr);
             quote!((#(#items,)*))
@@ -182,9 +195,17 @@ fn entity_paths_in<'a>(e: &'a QExpr, out: &mut Vec<&'a syn::Path>) {
             entity_paths_in(a, out);
             entity_paths_in(b, out);
         }
-        QExpr::Unary(_, _, a) | QExpr::OuterContains(_, _, a) => entity_paths_in(a, out),
+        QExpr::Unary(_, _, a) | QExpr::OuterContains(_, _, a) | QExpr::Cast(_, a, _) => {
+            entity_paths_in(a, out)
+        }
         QExpr::Agg(_, _, AggArg::Expr(a)) => entity_paths_in(a, out),
-        QExpr::Tuple(items) => items.iter().for_each(|i| entity_paths_in(i, out)),
+        QExpr::Agg(_, _, AggArg::Two(a, b)) => {
+            entity_paths_in(a, out);
+            entity_paths_in(b, out);
+        }
+        QExpr::Tuple(items) | QExpr::Call(_, _, items) => {
+            items.iter().for_each(|i| entity_paths_in(i, out))
+        }
         QExpr::Var(_) | QExpr::Attr(..) | QExpr::Key(_) | QExpr::Param(..) | QExpr::Agg(..) => {}
     }
 }

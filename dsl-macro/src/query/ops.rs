@@ -91,6 +91,10 @@ pub(crate) enum UnaryOp {
     AsI64,
     AsF64,
     AsBool,
+    TrimStart,
+    TrimEnd,
+    Abs,
+    Round,
 }
 
 impl UnaryOp {
@@ -118,6 +122,10 @@ impl UnaryOp {
             Self::AsI64 => "json_as_i64",
             Self::AsF64 => "json_as_f64",
             Self::AsBool => "json_as_bool",
+            Self::TrimStart => "trim_start",
+            Self::TrimEnd => "trim_end",
+            Self::Abs => "abs",
+            Self::Round => "round",
         }
     }
 }
@@ -129,6 +137,8 @@ pub(crate) enum MethodOp {
     EndsWith,
     Contains,
     Get,
+    UnwrapOr,
+    Like,
 }
 
 impl MethodOp {
@@ -139,6 +149,8 @@ impl MethodOp {
             Self::EndsWith => "ends_with",
             Self::Contains => "contains",
             Self::Get => "json_get",
+            Self::UnwrapOr => "unwrap_or",
+            Self::Like => "like",
         }
     }
 }
@@ -150,6 +162,8 @@ pub(crate) enum Method {
     Unary(UnaryOp),
     /// One argument.
     Binary(MethodOp),
+    /// Two arguments: the runtime function's name.
+    Ternary(&'static str),
 }
 
 /// The methods of query expressions: their Rust names and what they are.
@@ -175,6 +189,13 @@ pub(crate) const METHODS: &[(&str, Method)] = &[
     ("as_i64", Method::Unary(UnaryOp::AsI64)),
     ("as_f64", Method::Unary(UnaryOp::AsF64)),
     ("as_bool", Method::Unary(UnaryOp::AsBool)),
+    ("trim_start", Method::Unary(UnaryOp::TrimStart)),
+    ("trim_end", Method::Unary(UnaryOp::TrimEnd)),
+    ("abs", Method::Unary(UnaryOp::Abs)),
+    ("round", Method::Unary(UnaryOp::Round)),
+    ("unwrap_or", Method::Binary(MethodOp::UnwrapOr)),
+    ("like", Method::Binary(MethodOp::Like)),
+    ("replace", Method::Ternary("replace")),
 ];
 
 /// An aggregate function.
@@ -185,6 +206,10 @@ pub(crate) enum Aggregate {
     Avg,
     Min,
     Max,
+    CountDistinct,
+    SumDistinct,
+    AvgDistinct,
+    GroupConcat,
 }
 
 impl Aggregate {
@@ -196,6 +221,10 @@ impl Aggregate {
             "avg" => Self::Avg,
             "min" => Self::Min,
             "max" => Self::Max,
+            "count_distinct" => Self::CountDistinct,
+            "sum_distinct" => Self::SumDistinct,
+            "avg_distinct" => Self::AvgDistinct,
+            "group_concat" => Self::GroupConcat,
             _ => return None,
         })
     }
@@ -208,6 +237,10 @@ impl Aggregate {
             Self::Avg => "avg",
             Self::Min => "min",
             Self::Max => "max",
+            Self::CountDistinct => "count_distinct",
+            Self::SumDistinct => "sum_distinct",
+            Self::AvgDistinct => "avg_distinct",
+            Self::GroupConcat => "group_concat",
         }
     }
 }

@@ -554,6 +554,15 @@ fn encode_list(
             })
             .collect::<Result<Vec<Option<PgParam<'_>>>, _>>()?
             .to_sql(ty, out),
+        Type::JSONB => items
+            .iter()
+            .map(|v| match v {
+                Value::Text(t) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Text(t.as_bytes()))))),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<PgParam<'_>>>, _>>()?
+            .to_sql(ty, out),
         // (A UUID's binary form is its 16 bytes, as a BLOB's is its bytes.)
         Type::BYTEA | Type::UUID => items
             .iter()

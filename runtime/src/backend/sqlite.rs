@@ -289,6 +289,34 @@ impl SqliteConn {
             },
         )
         .map_err(|e| map_error(e, None))?;
+        // `x.round()`: Rust's (SQLite's round goes through 15-digit text).
+        conn.create_scalar_function(
+            "colt_round",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(f64::round)),
+        )
+        .map_err(|e| map_error(e, None))?;
+        // `s.like(pattern)`: SQL's LIKE, case-sensitive as PostgreSQL's (SQLite's own
+        // ignores ASCII case).
+        conn.create_scalar_function(
+            "colt_like",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let (Some(text), Some(pattern)) =
+                    (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
+                else {
+                    return Ok(None);
+                };
+                crate::like::like(&text, &pattern).map(Some).map_err(|_| {
+                    rusqlite::Error::UserFunctionError(
+                        "LIKE pattern must not end with escape character".into(),
+                    )
+                })
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
         // A decimal as Colt reads it (15 significant digits of a REAL), as text: the
         // optimistic check of a decimal attribute compares what was read, not the binary
         // noise of a REAL another program's arithmetic left (`0.30000000000000004`).

@@ -90,13 +90,27 @@ pub enum JsonScalar {
 /// What [`Node::Cast`] makes of a value; each dialect writes only the casts it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CastTo {
-    /// A decimal: an integer meeting a decimal (PostgreSQL then types a parameter on the
-    /// other side as the decimal it is).
+    /// An integer meeting a decimal (PostgreSQL then types a parameter on the other side as
+    /// the decimal it is).
     Decimal,
-    /// A document comparable as JSON (SQLite: its minified text).
+    /// A document compared as JSON with `==` (SQLite: its minified text; PostgreSQL: its
+    /// canonical text, which keeps `1` and `1.0` apart as serde_json does).
     Json,
+    /// A document tested against a list of documents (SQLite: minified; PostgreSQL: as
+    /// `jsonb`).
+    JsonListed,
     /// The dividend of a decimal division (SQLite would divide two integers as integers).
     Dividend,
+    /// An integer meeting a float (PostgreSQL then types a parameter on the other side as
+    /// the float it is; SQLite compares and computes them exactly as they are).
+    Double,
+    /// `x as f64` / `x as f32`: a float on both backends.
+    Float,
+    /// `x as i64` (`i32`, `i16`) of an integer.
+    Integer,
+    /// `x as i64` of a float or a decimal: truncated toward zero, as Rust's `as`
+    /// (PostgreSQL's own cast rounds).
+    Truncated,
 }
 
 /// An aggregate function.
@@ -112,6 +126,41 @@ pub enum AggFn {
     Min,
     /// `max`
     Max,
+    /// `count_distinct`
+    CountDistinct,
+    /// `sum_distinct`
+    SumDistinct,
+    /// `avg_distinct`
+    AvgDistinct,
+    /// `group_concat(x, separator)`: its argument is a [`Func::Separated`] call.
+    GroupConcat,
+}
+
+/// A function of query values ([`Node::Call`]), written by each dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// `x.abs()`
+    Abs,
+    /// `x.round()` (half away from zero, as Rust's)
+    Round,
+    /// `s.trim_start()` (spaces)
+    TrimStart,
+    /// `s.trim_end()` (spaces)
+    TrimEnd,
+    /// `s.replace(from, to)`
+    Replace,
+    /// `s.like(pattern)`: SQL's pattern, case-sensitive, `\` escaping.
+    Like,
+    /// `if c { a } else { b }`
+    IfElse,
+    /// `a.unwrap_or(b)`
+    Coalesce,
+    /// `a + b` of text
+    Concat,
+    /// The two arguments of `group_concat`: the value, then the separator.
+    Separated,
+    /// `random()`, to order by.
+    Random,
 }
 
 /// One node of a query expression.
@@ -146,6 +195,8 @@ pub enum Node {
     TextFn(TextFn, Box<Node>),
     /// `e` made into what an operation needs (see [`CastTo`]).
     Cast(Box<Node>, CastTo),
+    /// A function of query values.
+    Call(Func, Vec<Node>),
     /// `doc -> key`: a member of a JSON object by key, or of an array by position (the flag);
     /// `NULL` when there is none.
     JsonGet(Box<Node>, Box<Node>, bool),
@@ -209,6 +260,7 @@ impl Node {
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
             | Node::Exists(_, a, _) => f(a),
+            Node::Call(_, args) => args.iter().for_each(f),
         }
     }
 
@@ -240,6 +292,7 @@ impl Node {
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
             | Node::Exists(_, a, _) => f(a),
+            Node::Call(_, args) => args.iter_mut().for_each(f),
         }
     }
 

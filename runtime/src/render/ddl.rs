@@ -1,7 +1,7 @@
 //! What differs between dialects, and `CREATE TABLE` / `CREATE INDEX` text.
 
 use crate::entity::EntityMeta;
-use crate::plan::{AggFn, CastTo, DatePart, JsonScalar, TextTest};
+use crate::plan::{AggFn, CastTo, DatePart, Func, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 use super::{Dialect, SqlWriter};
@@ -17,12 +17,21 @@ pub(crate) enum JsonPiece {
     Key,
 }
 
+/// A piece of a function call's SQL ([`SqlDialect::call`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CallPiece {
+    /// SQL text.
+    Sql(&'static str),
+    /// Argument `n` (it may be written several times).
+    Arg(usize),
+}
+
 /// The pieces of SQL that differ between databases.
 pub(crate) trait SqlDialect: Sync {
     /// Writes the placeholder of parameter `index` (0-based).
     fn placeholder(&self, out: &mut String, index: usize);
-    /// `ASC`/`DESC` with NULLs first ascending and last descending.
-    fn order_suffix(&self, desc: bool) -> &'static str;
+    /// `ASC`/`DESC` with NULLs first ascending and last descending, or where asked.
+    fn order_suffix(&self, desc: bool, nulls_first: Option<bool>) -> &'static str;
     /// What stands before `OFFSET` when there is no limit.
     fn no_limit(&self) -> &'static str;
     /// NULL-safe equality operators: (equal, not equal).
@@ -42,6 +51,10 @@ pub(crate) trait SqlDialect: Sync {
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
     fn auto_key_inline(&self) -> bool;
+    /// A function of query values.
+    fn call(&self, f: Func) -> &'static [CallPiece];
+    /// The name of `group_concat` (`string_agg` on PostgreSQL), with its `(`.
+    fn group_concat(&self) -> &'static str;
     /// Around an expression: a [`crate::plan::Node::Cast`].
     fn cast(&self, to: CastTo) -> (&'static str, &'static str);
     /// A member of a JSON document by key, or by array position (`position`).

@@ -15,7 +15,8 @@ mod writer;
 pub(crate) use writer::SqlWriter;
 
 pub(crate) use ddl::{
-    create_link_sql, create_table_sql, dependency_order, link_tables, JsonPiece, SqlDialect,
+    create_link_sql, create_table_sql, dependency_order, link_tables, CallPiece, JsonPiece,
+    SqlDialect,
 };
 
 use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
@@ -275,7 +276,7 @@ impl Renderer<'_> {
                 } else {
                     self.node(&o.node);
                 }
-                self.w.push(self.d.order_suffix(o.desc));
+                self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
             }
         } else if key.kind == StatementKind::First {
             // `first` without `order_by`: the first by primary key, or by the projected
@@ -526,6 +527,20 @@ impl Renderer<'_> {
                 self.node(a);
                 self.w.push(close);
             }
+            Node::Call(f, args) => {
+                for piece in self.d.call(*f) {
+                    match piece {
+                        CallPiece::Sql(s) => {
+                            self.w.push(s);
+                        }
+                        CallPiece::Arg(i) => {
+                            if let Some(a) = args.get(*i) {
+                                self.node(a);
+                            }
+                        }
+                    }
+                }
+            }
             Node::JsonGet(doc, key, position) => {
                 for piece in self.d.json_get(*position) {
                     match piece {
@@ -589,6 +604,10 @@ impl Renderer<'_> {
                     AggFn::Avg => "AVG(",
                     AggFn::Min => "MIN(",
                     AggFn::Max => "MAX(",
+                    AggFn::CountDistinct => "COUNT(DISTINCT ",
+                    AggFn::SumDistinct => "SUM(DISTINCT ",
+                    AggFn::AvgDistinct => "AVG(DISTINCT ",
+                    AggFn::GroupConcat => self.d.group_concat(),
                 });
                 match arg {
                     Some(a) => self.node(a),

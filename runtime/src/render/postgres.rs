@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{JsonPiece, SqlDialect, SqlWriter};
-use crate::plan::{AggFn, CastTo, DatePart, JsonScalar, TextTest};
+use super::{CallPiece, JsonPiece, SqlDialect, SqlWriter};
+use crate::plan::{AggFn, CastTo, DatePart, Func, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 /// PostgreSQL 12 or newer.
@@ -14,12 +14,13 @@ impl SqlDialect for Postgres {
         let _ = write!(out, "${}", index + 1);
     }
 
-    fn order_suffix(&self, desc: bool) -> &'static str {
+    fn order_suffix(&self, desc: bool, nulls_first: Option<bool>) -> &'static str {
         // PostgreSQL sorts NULLs last ascending: make both backends agree.
-        if desc {
-            " DESC NULLS LAST"
-        } else {
-            " ASC NULLS FIRST"
+        match (desc, nulls_first.unwrap_or(!desc)) {
+            (true, false) => " DESC NULLS LAST",
+            (true, true) => " DESC NULLS FIRST",
+            (false, true) => " ASC NULLS FIRST",
+            (false, false) => " ASC NULLS LAST",
         }
     }
 
@@ -102,8 +103,20 @@ impl SqlDialect for Postgres {
 
     fn json_get(&self, position: bool) -> &'static [JsonPiece] {
         use JsonPiece::*;
+        // A position reads arrays only (`->` would take a scalar for a one-item array), and
+        // only within `integer` (past it there is no item).
         if position {
-            &[Sql("("), Doc, Sql(" -> CAST("), Key, Sql(" AS INTEGER))")]
+            &[
+                Sql("(CASE WHEN jsonb_typeof("),
+                Doc,
+                Sql(") = 'array' AND CAST("),
+                Key,
+                Sql(" AS BIGINT) BETWEEN -2147483648 AND 2147483647 THEN "),
+                Doc,
+                Sql(" -> CAST(CAST("),
+                Key,
+                Sql(" AS BIGINT) AS INTEGER) END)"),
+            ]
         } else {
             &[Sql("("), Doc, Sql(" -> CAST("), Key, Sql(" AS TEXT))")]
         }
@@ -125,7 +138,9 @@ impl SqlDialect for Postgres {
                 Doc,
                 Sql(") = 'number' AND ("),
                 Doc,
-                Sql(" #>> '{}') ~ '^-?[0-9]+$' THEN CAST("),
+                Sql(" #>> '{}') ~ '^-?[0-9]+$' AND CAST("),
+                Doc,
+                Sql(" AS NUMERIC) BETWEEN -9223372036854775808 AND 9223372036854775807 THEN CAST("),
                 Doc,
                 Sql(" #>> '{}' AS BIGINT) END)"),
             ],
@@ -146,11 +161,69 @@ impl SqlDialect for Postgres {
         }
     }
 
+    fn call(&self, f: Func) -> &'static [CallPiece] {
+        use CallPiece::*;
+        match f {
+            Func::Abs => &[Sql("abs("), Arg(0), Sql(")")],
+            Func::TrimStart => &[Sql("ltrim("), Arg(0), Sql(")")],
+            Func::TrimEnd => &[Sql("rtrim("), Arg(0), Sql(")")],
+            Func::Replace => &[
+                Sql("replace("),
+                Arg(0),
+                Sql(", "),
+                Arg(1),
+                Sql(", "),
+                Arg(2),
+                Sql(")"),
+            ],
+            Func::IfElse => &[
+                Sql("(CASE WHEN "),
+                Arg(0),
+                Sql(" THEN "),
+                Arg(1),
+                Sql(" ELSE "),
+                Arg(2),
+                Sql(" END)"),
+            ],
+            Func::Coalesce => &[Sql("COALESCE("), Arg(0), Sql(", "), Arg(1), Sql(")")],
+            Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
+            Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
+            Func::Random => &[Sql("random()")],
+            // Half away from zero, exactly: `round(double precision)` breaks ties to even,
+            // and a cast to numeric keeps 15 digits (0.49999999999999994 would round to 1).
+            // `x - trunc(x)` is exact.
+            Func::Round => &[
+                Sql("(CASE WHEN abs("),
+                Arg(0),
+                Sql(" - trunc("),
+                Arg(0),
+                Sql(")) >= 0.5 THEN trunc("),
+                Arg(0),
+                Sql(") + sign("),
+                Arg(0),
+                Sql(") ELSE trunc("),
+                Arg(0),
+                Sql(") END)"),
+            ],
+            Func::Like => &[Sql("("), Arg(0), Sql(" LIKE "), Arg(1), Sql(")")],
+        }
+    }
+
+    fn group_concat(&self) -> &'static str {
+        "string_agg("
+    }
+
     fn cast(&self, to: CastTo) -> (&'static str, &'static str) {
         match to {
             CastTo::Decimal => ("CAST(", " AS NUMERIC)"),
             // `jsonb` equality compares documents; a numeric division is exact.
-            CastTo::Json | CastTo::Dividend => ("", ""),
+            // jsonb's own equality says 1 = 1.0: its text keeps them apart, as serde_json
+            // and SQLite do (and is canonical: keys sorted, spacing its own).
+            CastTo::Json => ("CAST(CAST(", " AS JSONB) AS TEXT)"),
+            CastTo::JsonListed | CastTo::Dividend => ("", ""),
+            CastTo::Double | CastTo::Float => ("CAST(", " AS DOUBLE PRECISION)"),
+            CastTo::Integer => ("CAST(", " AS BIGINT)"),
+            CastTo::Truncated => ("CAST(TRUNC(", ") AS BIGINT)"),
         }
     }
 
@@ -161,12 +234,13 @@ impl SqlDialect for Postgres {
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
         // SUM of integers is `numeric` and AVG of integers is `numeric` on PostgreSQL.
         match (f, ty) {
-            (AggFn::Sum, Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt)) => {
-                ("CAST(", " AS BIGINT)")
-            }
+            (
+                AggFn::Sum | AggFn::SumDistinct,
+                Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt),
+            ) => ("CAST(", " AS BIGINT)"),
             // The average of decimals stays `numeric`.
-            (AggFn::Avg, Some(ColumnType::Decimal)) => ("", ""),
-            (AggFn::Avg, _) => ("CAST(", " AS DOUBLE PRECISION)"),
+            (AggFn::Avg | AggFn::AvgDistinct, Some(ColumnType::Decimal)) => ("", ""),
+            (AggFn::Avg | AggFn::AvgDistinct, _) => ("CAST(", " AS DOUBLE PRECISION)"),
             _ => ("", ""),
         }
     }

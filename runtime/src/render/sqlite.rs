@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{JsonPiece, SqlDialect, SqlWriter};
-use crate::plan::{AggFn, CastTo, DatePart, JsonScalar, TextTest};
+use super::{CallPiece, JsonPiece, SqlDialect, SqlWriter};
+use crate::plan::{AggFn, CastTo, DatePart, Func, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
 /// SQLite 3 (bundled with rusqlite).
@@ -14,12 +14,15 @@ impl SqlDialect for Sqlite {
         let _ = write!(out, "?{}", index + 1);
     }
 
-    fn order_suffix(&self, desc: bool) -> &'static str {
+    fn order_suffix(&self, desc: bool, nulls_first: Option<bool>) -> &'static str {
         // SQLite already sorts NULLs first ascending and last descending.
-        if desc {
-            " DESC"
-        } else {
-            ""
+        match (desc, nulls_first) {
+            (true, None) => " DESC",
+            (false, None) => "",
+            (true, Some(true)) => " DESC NULLS FIRST",
+            (true, Some(false)) => " DESC NULLS LAST",
+            (false, Some(true)) => " ASC NULLS FIRST",
+            (false, Some(false)) => " ASC NULLS LAST",
         }
     }
 
@@ -113,9 +116,9 @@ impl SqlDialect for Sqlite {
             &[
                 Sql("("),
                 Doc,
-                Sql(" -> ('$.\"' || "),
+                Sql(" -> ('$.\"' || replace(replace("),
                 Key,
-                Sql(" || '\"'))"),
+                Sql(", '\\', '\\\\'), '\"', '\\\"') || '\"'))"),
             ]
         }
     }
@@ -133,7 +136,9 @@ impl SqlDialect for Sqlite {
             JsonScalar::I64 => &[
                 Sql("(CASE WHEN json_type("),
                 Doc,
-                Sql(") = 'integer' THEN "),
+                Sql(") = 'integer' AND typeof("),
+                Doc,
+                Sql(" ->> '$') = 'integer' THEN "),
                 Doc,
                 Sql(" ->> '$' END)"),
             ],
@@ -154,13 +159,57 @@ impl SqlDialect for Sqlite {
         }
     }
 
+    fn call(&self, f: Func) -> &'static [CallPiece] {
+        use CallPiece::*;
+        match f {
+            Func::Abs => &[Sql("abs("), Arg(0), Sql(")")],
+            Func::TrimStart => &[Sql("ltrim("), Arg(0), Sql(")")],
+            Func::TrimEnd => &[Sql("rtrim("), Arg(0), Sql(")")],
+            Func::Replace => &[
+                Sql("replace("),
+                Arg(0),
+                Sql(", "),
+                Arg(1),
+                Sql(", "),
+                Arg(2),
+                Sql(")"),
+            ],
+            Func::IfElse => &[
+                Sql("(CASE WHEN "),
+                Arg(0),
+                Sql(" THEN "),
+                Arg(1),
+                Sql(" ELSE "),
+                Arg(2),
+                Sql(" END)"),
+            ],
+            Func::Coalesce => &[Sql("COALESCE("), Arg(0), Sql(", "), Arg(1), Sql(")")],
+            Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
+            Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
+            Func::Random => &[Sql("random()")],
+            // SQLite's round goes through 15-digit text (0.49999999999999994 rounds to 1):
+            // `colt_round` is Rust's `f64::round`.
+            Func::Round => &[Sql("colt_round("), Arg(0), Sql(")")],
+            // SQLite's LIKE ignores ASCII case: `colt_like` is SQL's LIKE, case-sensitive.
+            Func::Like => &[Sql("colt_like("), Arg(0), Sql(", "), Arg(1), Sql(")")],
+        }
+    }
+
+    fn group_concat(&self) -> &'static str {
+        "group_concat("
+    }
+
     fn cast(&self, to: CastTo) -> (&'static str, &'static str) {
         match to {
             // A decimal is a number like any other on SQLite.
             CastTo::Decimal => ("", ""),
             // JSON compares in its minified form.
-            CastTo::Json => ("json(", ")"),
-            CastTo::Dividend => ("CAST(", " AS REAL)"),
+            CastTo::Json | CastTo::JsonListed => ("json(", ")"),
+            CastTo::Dividend | CastTo::Float => ("CAST(", " AS REAL)"),
+            // SQLite compares an INTEGER with a REAL by value, and computes in REAL.
+            CastTo::Double | CastTo::Integer => ("", ""),
+            // (SQLite's CAST truncates toward zero.)
+            CastTo::Truncated => ("CAST(", " AS INTEGER)"),
         }
     }
 

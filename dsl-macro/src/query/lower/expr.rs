@@ -135,11 +135,14 @@ impl Lowerer {
                     .collect::<Option<Vec<_>>>()
                     .map(QExpr::Tuple)
             }
+            syn::Expr::Cast(c) => self.cast(c, scope),
+            syn::Expr::If(i) => self.if_else(i, scope, ctx),
             other => {
                 let what = expr_kind(other);
                 let extra = match other {
-                    syn::Expr::Cast(_) => " (compare values of the same kind instead: integers with integers, floats with floats)",
-                    syn::Expr::Tuple(_) => " in a condition (tuples are for projections and `order_by`)",
+                    syn::Expr::Tuple(_) => {
+                        " in a condition (tuples are for projections and `order_by`)"
+                    }
                     _ => "",
                 };
                 self.errors.at(
@@ -299,7 +302,11 @@ impl Lowerer {
                 }
             }
         }
-        let want = usize::from(matches!(known, MethodKind::Binary(_)));
+        let want = match known {
+            MethodKind::Unary(_) => 0,
+            MethodKind::Binary(_) => 1,
+            MethodKind::Ternary(_) => 2,
+        };
         if m.args.len() != want {
             self.errors.at(
                 m,
@@ -318,6 +325,11 @@ impl Lowerer {
                 Some(QExpr::Method2(op, span, Box::new(recv?), Box::new(arg?)))
             }
             MethodKind::Unary(op) => Some(QExpr::Unary(op, span, Box::new(recv?))),
+            MethodKind::Ternary(f) => {
+                let a = self.lower(&m.args[0], scope, Ctx::Condition);
+                let b = self.lower(&m.args[1], scope, Ctx::Condition);
+                Some(QExpr::Call(f, span, vec![recv?, a?, b?]))
+            }
         }
     }
 
@@ -361,7 +373,42 @@ impl Lowerer {
                 let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
                 Some(QExpr::Unary(UnaryOp::Desc, span, Box::new(inner)))
             }
-            "count" | "sum" | "avg" | "min" | "max" => {
+            "nulls_first" | "nulls_last" | "random" => {
+                let f = if name == "nulls_first" {
+                    "nulls_first"
+                } else if name == "nulls_last" {
+                    "nulls_last"
+                } else {
+                    "random"
+                };
+                let want = usize::from(f != "random");
+                if ctx != Ctx::Order {
+                    self.errors.at(
+                        &c.func,
+                        format!("`{f}(..)` only orders: use it inside `order_by(..)`"),
+                    );
+                    return None;
+                }
+                if c.args.len() != want {
+                    self.errors.at(
+                        c,
+                        if want == 0 {
+                            "`random()` takes no argument: `order_by(|p| random())`"
+                        } else {
+                            "`nulls_first`/`nulls_last` take one order item: `nulls_last(p.discount)`, `nulls_first(desc(p.discount))`"
+                        },
+                    );
+                    return None;
+                }
+                let args = c
+                    .args
+                    .iter()
+                    .map(|a| self.lower(a, scope, Ctx::Order))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(QExpr::Call(f, span, args))
+            }
+            "count" | "sum" | "avg" | "min" | "max" | "count_distinct" | "sum_distinct"
+            | "avg_distinct" | "group_concat" => {
                 let Some(f) = Aggregate::from_name(&name) else {
                     self.errors
                         .at(&c.func, format!("`{name}` is not an aggregate"));
@@ -370,6 +417,18 @@ impl Lowerer {
                 let fname = f.name();
                 match (f, c.args.len()) {
                     (Aggregate::Count, 0) => Some(QExpr::Agg(f, span, AggArg::Nothing)),
+                    (Aggregate::GroupConcat, 2) => {
+                        let a = self.lower(&c.args[0], scope, Ctx::Condition);
+                        let b = self.lower(&c.args[1], scope, Ctx::Condition);
+                        Some(QExpr::Agg(f, span, AggArg::Two(Box::new(a?), Box::new(b?))))
+                    }
+                    (Aggregate::GroupConcat, _) => {
+                        self.errors.at(
+                            c,
+                            "`group_concat` takes a text expression and a separator: `group_concat(p.name, \", \")`",
+                        );
+                        None
+                    }
                     (_, 1) => {
                         let arg = &c.args[0];
                         if let syn::Expr::Path(p) = strip(arg) {
@@ -418,5 +477,58 @@ impl Lowerer {
                 None
             }
         }
+    }
+
+    /// `e as T`: a numeric cast (`as f64`, `as f32`, `as i64`, `as i32`, `as i16`).
+    fn cast(&mut self, c: &syn::ExprCast, scope: &Scope) -> Option<QExpr> {
+        const TARGETS: &[&str] = &["f64", "f32", "i64", "i32", "i16"];
+        let ok = match &*c.ty {
+            syn::Type::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .is_some_and(|i| TARGETS.contains(&i.to_string().as_str())),
+            _ => false,
+        };
+        if !ok {
+            self.errors.at(
+                &c.ty,
+                "a query can cast numbers to `f64`, `f32`, `i64`, `i32` or `i16` (`p.quantity as f64`)",
+            );
+            return None;
+        }
+        let inner = self.lower(&c.expr, scope, Ctx::Condition)?;
+        Some(QExpr::Cast(c.as_token.span, Box::new(inner), c.ty.clone()))
+    }
+
+    /// `if c { a } else { b }`: `CASE WHEN`; `else if` chains nest.
+    fn if_else(&mut self, i: &syn::ExprIf, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        let span = i.if_token.span;
+        let Some((_, else_branch)) = &i.else_branch else {
+            self.errors.at(
+                i,
+                "an `if` in a query needs an `else`: `if p.stock > 0 { p.price } else { 0 }`",
+            );
+            return None;
+        };
+        let value = |l: &mut Self, b: &syn::Block| -> Option<QExpr> {
+            match b.stmts.as_slice() {
+                [syn::Stmt::Expr(e, None)] => l.lower(e, scope, ctx),
+                _ => {
+                    l.errors.at(
+                        b,
+                        "each branch of an `if` in a query is one expression, without `;` or `let`",
+                    );
+                    None
+                }
+            }
+        };
+        let cond = self.lower(&i.cond, scope, Ctx::Condition);
+        let then = value(self, &i.then_branch);
+        let other = match &**else_branch {
+            syn::Expr::Block(b) => value(self, &b.block),
+            syn::Expr::If(nested) => self.if_else(nested, scope, ctx),
+            e => self.lower(e, scope, ctx),
+        };
+        Some(QExpr::Call("if_else", span, vec![cond?, then?, other?]))
     }
 }

@@ -16,7 +16,7 @@ use crate::query::ops::{Aggregate, BinaryOp, MethodOp, UnaryOp};
 use crate::query::parse::QUERY_METHODS;
 
 /// What a query can contain, for error messages.
-pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.len()`), date parts (`.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`) and, in `order_by`, `desc(..)`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
+pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.trim_start()`, `.trim_end()`, `.replace(a, b)`, `.like(pattern)`, `.len()`, `+` to concatenate), numbers (`.abs()`, `.round()`, `x as f64`, `x as i64`), `.unwrap_or(x)`, `if c { a } else { b }`, date parts (`.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`, `count_distinct`, `sum_distinct`, `avg_distinct`, `group_concat`) and, in `order_by`, `desc(..)`, `nulls_first(..)`, `nulls_last(..)`, `random()`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
 
 const TERMINALS: &[&str] = &["fetch", "first", "one", "count", "exists", "delete", "sql"];
 
@@ -47,6 +47,10 @@ pub(crate) enum QExpr {
     SubComp(usize, Vec<Step>, Box<QExpr>),
     /// `sub.contains(&x)`: membership in a collection or sub-comprehension.
     InSub(Span, Box<QExpr>, Box<QExpr>),
+    /// A runtime function of several expressions (`replace`, `if_else`).
+    Call(&'static str, Span, Vec<QExpr>),
+    /// `e as T`.
+    Cast(Span, Box<QExpr>, Box<syn::Type>),
 }
 
 impl QExpr {
@@ -62,8 +66,12 @@ impl QExpr {
             QExpr::Binary(_, _, a, b) | QExpr::Method2(_, _, a, b) | QExpr::InSub(_, a, b) => {
                 a.has_aggregate() || b.has_aggregate()
             }
-            QExpr::Unary(_, _, a) | QExpr::OuterContains(_, _, a) => a.has_aggregate(),
-            QExpr::Tuple(items) => items.iter().any(QExpr::has_aggregate),
+            QExpr::Unary(_, _, a) | QExpr::OuterContains(_, _, a) | QExpr::Cast(_, a, _) => {
+                a.has_aggregate()
+            }
+            QExpr::Tuple(items) | QExpr::Call(_, _, items) => {
+                items.iter().any(QExpr::has_aggregate)
+            }
         }
     }
 }
@@ -76,6 +84,8 @@ pub(crate) enum AggArg {
     Var(syn::Ident),
     /// `sum(p.price)`
     Expr(Box<QExpr>),
+    /// `group_concat(p.name, ", ")`
+    Two(Box<QExpr>, Box<QExpr>),
 }
 
 /// How a parameter's value is taken.
@@ -187,7 +197,20 @@ fn is_reserved_call(c: &syn::ExprCall) -> bool {
         syn::Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
             matches!(
                 i.to_string().as_str(),
-                "count" | "sum" | "avg" | "min" | "max" | "desc" | "exists"
+                "count"
+                    | "sum"
+                    | "avg"
+                    | "min"
+                    | "max"
+                    | "count_distinct"
+                    | "sum_distinct"
+                    | "avg_distinct"
+                    | "group_concat"
+                    | "nulls_first"
+                    | "nulls_last"
+                    | "random"
+                    | "desc"
+                    | "exists"
             )
         }),
         _ => false,

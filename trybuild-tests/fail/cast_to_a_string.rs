@@ -17,6 +17,7 @@ pub struct Customer {
     pub country: String,
 }
 
+
 fn main() {
-    let _q = select!(p for p in Product if p.price as f64 > 1.5);
+    let _q = select!(p.price as String for p in Product);
 }

@@ -17,6 +17,7 @@ pub struct Customer {
     pub country: String,
 }
 
+
 fn main() {
-    let _q = select!(p for p in Product if p.price > 9.99);
+    let _q = select!((if p.in_stock { p.price } else { p.name }) for p in Product);
 }

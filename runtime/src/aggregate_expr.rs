@@ -1,0 +1,55 @@
+//! The aggregates beyond `count`, `sum`, `avg`, `min` and `max` (in `expr`):
+//! `count_distinct`, `sum_distinct`, `avg_distinct` and `group_concat` (SQLite's
+//! `group_concat`, PostgreSQL's `string_agg`; the order of the values joined is the
+//! database's: sort them in Rust where it matters).
+
+use crate::expr::{Aggregand, Expr};
+use crate::plan::{AggFn, Func, Node};
+use crate::types::{NonNull, Numeric, SqlType, Textual};
+
+fn aggregate(f: AggFn, arg: Node, ty: Option<crate::types::ColumnType>) -> Node {
+    Node::Agg(f, Some(Box::new(arg)), ty)
+}
+
+/// `count_distinct(e)`: the number of different non-NULL values.
+pub fn count_distinct<A: Aggregand>(a: A) -> Expr<i64> {
+    Expr::new(aggregate(AggFn::CountDistinct, a.into_node(), None))
+}
+
+/// `sum_distinct(e)`: the sum of the different values, `None` over none.
+pub fn sum_distinct<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
+where
+    A::Item: Numeric,
+    <A::Item as SqlType>::Inner: NonNull,
+{
+    Expr::new(aggregate(
+        AggFn::SumDistinct,
+        a.into_node(),
+        Some(A::Item::COLUMN_TYPE),
+    ))
+}
+
+/// `avg_distinct(e)`: the average of the different values, `None` over none.
+pub fn avg_distinct<A: Aggregand, O>(a: A) -> Expr<Option<O>>
+where
+    A::Item: Numeric<Average = O>,
+{
+    Expr::new(aggregate(
+        AggFn::AvgDistinct,
+        a.into_node(),
+        Some(A::Item::COLUMN_TYPE),
+    ))
+}
+
+/// `group_concat(e, separator)`: the non-NULL values joined with the separator, `None` over
+/// none.
+pub fn group_concat<A: Aggregand, S: Textual>(a: A, separator: Expr<S>) -> Expr<Option<String>>
+where
+    A::Item: Textual,
+{
+    Expr::new(aggregate(
+        AggFn::GroupConcat,
+        Node::Call(Func::Separated, vec![a.into_node(), separator.node]),
+        None,
+    ))
+}

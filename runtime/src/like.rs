@@ -1,0 +1,90 @@
+//! SQL's `LIKE`, as PostgreSQL has it: case-sensitive, `%` any run of characters, `_` one
+//! character, `\` escaping the next one (SQLite's own `LIKE` ignores ASCII case, so Colt
+//! gives SQLite this one as `colt_like`).
+
+/// Why a pattern is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BadPattern;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Any,
+    One,
+    Char(char),
+}
+
+fn tokens(pattern: &str) -> Result<Vec<Token>, BadPattern> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '%' => Token::Any,
+            '_' => Token::One,
+            // PostgreSQL refuses a pattern that ends with the escape character.
+            '\\' => Token::Char(chars.next().ok_or(BadPattern)?),
+            c => Token::Char(c),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether `text` matches `pattern`.
+pub(crate) fn like(text: &str, pattern: &str) -> Result<bool, BadPattern> {
+    let p = tokens(pattern)?;
+    let t: Vec<char> = text.chars().collect();
+    // Greedy with one backtrack point (the last `%`): linear for most patterns.
+    let (mut ti, mut pi) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(Token::Any) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(Token::One) => {
+                ti += 1;
+                pi += 1;
+            }
+            Some(Token::Char(c)) if *c == t[ti] => {
+                ti += 1;
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return Ok(false),
+            },
+        }
+    }
+    Ok(p[pi..].iter().all(|t| *t == Token::Any))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_is_sqls() {
+        let m = |t: &str, p: &str| like(t, p).unwrap();
+        assert!(m("Hello", "H%"));
+        assert!(!m("hello", "H%"));
+        assert!(m("Hello", "H_llo"));
+        assert!(!m("Hllo", "H_llo"));
+        assert!(m("ab%c", "ab\\%c"));
+        assert!(!m("abxc", "ab\\%c"));
+        assert!(m("a_b", "a\\_b"));
+        assert!(m("", "%"));
+        assert!(!m("", "_"));
+        assert!(m("ünï", "_n_"));
+        assert!(m("aXbXc", "%X%c"));
+        assert!(m("mississippi", "%iss%pi"));
+        assert!(!m("mississippi", "%iss%pix"));
+        assert!(m("abc", "abc"));
+        assert!(!m("abcd", "abc"));
+        assert!(m("a\\b", "a\\\\b"));
+        assert_eq!(like("x", "x\\"), Err(BadPattern));
+    }
+}

@@ -1,0 +1,36 @@
+//! Text functions of query values beyond `expr`'s tests: `.trim_start()`, `.trim_end()`,
+//! `.replace(from, to)`, `.like(pattern)`, and `a + b` to concatenate (see
+//! docs/semantics.md for what each means on both backends).
+
+use crate::expr::Expr;
+use crate::plan::{Func, Node};
+use crate::types::Textual;
+
+macro_rules! text_call {
+    ($($name:ident => $f:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub fn $name<T: Textual>(e: Expr<T>) -> Expr<T> {
+            Expr::new(Node::Call(Func::$f, vec![e.node]))
+        }
+    )*};
+}
+text_call! {
+    trim_start => TrimStart, "`e.trim_start()` (spaces)";
+    trim_end => TrimEnd, "`e.trim_end()` (spaces)";
+}
+
+/// `e.replace(from, to)`: every occurrence, case-sensitive (an empty `from` replaces
+/// nothing, where Rust's would insert `to` between characters).
+pub fn replace<T: Textual, F: Textual, R: Textual>(
+    e: Expr<T>,
+    from: Expr<F>,
+    to: Expr<R>,
+) -> Expr<T> {
+    Expr::new(Node::Call(Func::Replace, vec![e.node, from.node, to.node]))
+}
+
+/// `e.like(pattern)`: SQL's pattern (`%` any run of characters, `_` one character, `\`
+/// before either to mean itself), case-sensitive on both backends.
+pub fn like<T: Textual, P: Textual>(e: Expr<T>, pattern: Expr<P>) -> Expr<bool> {
+    Expr::new(Node::Call(Func::Like, vec![e.node, pattern.node]))
+}

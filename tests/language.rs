@@ -1,0 +1,242 @@
+//! The rest of the query language (issue 14), on both backends with the same answers:
+//! integers and floats together, casts, `abs`/`round`, `unwrap_or`, `if`/`else`, text
+//! concatenation and functions, `like`, distinct aggregates, `group_concat`, NULL placement
+//! and random order.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Sale {
+    #[colt(primary_key)]
+    id: i64,
+    item: String,
+    price: f64,
+    quantity: i64,
+    discount: Option<f64>,
+    note: Option<String>,
+    region: String,
+}
+
+fn sales(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Sale])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        for (id, item, price, quantity, discount, note, region) in [
+            (1, "Tea", 2.5, 7, Some(0.5), Some("  gift  "), "North"),
+            (2, "Coffee", -2.5, 1, None, None, "South"),
+            (3, "tea cake", 2.7, 3, Some(1.0), Some("50% off"), "North"),
+            (
+                4,
+                "Cocoa_mix",
+                0.49999999999999994,
+                10,
+                None,
+                Some("a_b"),
+                "East",
+            ),
+        ] {
+            Sale::build()
+                .id(id)
+                .item(item)
+                .price(price)
+                .quantity(quantity)
+                .discount(discount)
+                .note(note)
+                .region(region)
+                .insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+#[test]
+fn integers_and_floats_meet() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            // An integer times a float is a float (PostgreSQL widens the integer).
+            let revenue = select!(sum(s.price * s.quantity) for s in Sale if s.id <= 3).one(tx)?;
+            assert_eq!(revenue, Some(2.5 * 7.0 - 2.5 + 2.7 * 3.0));
+            let line = select!(s.quantity * s.price for s in Sale if s.id == 1).one(tx)?;
+            assert_eq!(line, 17.5);
+            // An integer attribute against a float value, and against a float attribute.
+            let few =
+                select!((s.id for s in Sale if s.quantity < 2.5).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(few, [2]);
+            let cheap = select!((s.id for s in Sale if s.price < s.quantity).order_by(|s| s.id))
+                .fetch(tx)?;
+            assert_eq!(cheap, [1, 2, 3, 4]);
+            // An outer Option<f64> (an average) against an integer attribute.
+            let avg_q = select!(avg(s.quantity) for s in Sale).one(tx)?;
+            assert_eq!(avg_q, Some(5.25));
+            let above =
+                select!((s.id for s in Sale if s.quantity > avg_q).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(above, [1, 4]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn casts_abs_and_round() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let quarter = select!(s.quantity as f64 / 4 for s in Sale if s.id == 1).one(tx)?;
+            assert_eq!(quarter, 1.75);
+            // Truncated toward zero, as Rust's `as` (PostgreSQL's cast would round 2.7 to 3).
+            let whole =
+                select!(((s.id, s.price as i64) for s in Sale).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(whole, [(1, 2), (2, -2), (3, 2), (4, 0)]);
+            let narrow = select!(s.quantity as i32 for s in Sale if s.id == 4).one(tx)?;
+            assert_eq!(narrow, 10i32);
+            let abs = select!(s.price.abs() for s in Sale if s.id == 2).one(tx)?;
+            assert_eq!(abs, 2.5);
+            // Half away from zero, as Rust's `f64::round`.
+            let rounded =
+                select!(((s.id, s.price.round()) for s in Sale).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(
+                rounded,
+                [
+                    (1, 2.5f64.round()),
+                    (2, (-2.5f64).round()),
+                    (3, 3.0),
+                    (4, 0.49999999999999994f64.round())
+                ]
+            );
+            let fractions = select!(count() for s in Sale if s.price.round() != s.price).one(tx)?;
+            assert_eq!(fractions, 4);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn unwrap_or_and_if_else() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let net = select!((
+                (s.id, s.price - s.discount.unwrap_or(0.0)) for s in Sale
+            ).order_by(|s| s.id))
+            .fetch(tx)?;
+            assert_eq!(net, [(1, 2.0), (2, -2.5), (3, 2.7 - 1.0), (4, 0.49999999999999994)]);
+            let notes = select!(((s.id, s.note.unwrap_or("-")) for s in Sale).order_by(|s| s.id))
+                .fetch(tx)?;
+            assert_eq!(notes[1], (2, "-".to_string()));
+            let size = select!((
+                (s.id, if s.quantity >= 10 { "bulk" } else if s.quantity > 1 { "some" } else { "one" })
+                    for s in Sale
+            ).order_by(|s| s.id))
+            .fetch(tx)?;
+            let size: Vec<(i64, &str)> = size.iter().map(|(i, s)| (*i, s.as_str())).collect();
+            assert_eq!(size, [(1, "some"), (2, "one"), (3, "some"), (4, "bulk")]);
+            // In a condition and an aggregate: sums by a computed value.
+            let bulk = select!(sum(if s.quantity >= 5 { s.quantity } else { 0 }) for s in Sale).one(tx)?;
+            assert_eq!(bulk, Some(17));
+            let discounted =
+                select!(count() for s in Sale if (if s.discount.is_some() { s.price } else { 0.0 }) > 1.0)
+                    .one(tx)?;
+            assert_eq!(discounted, 2);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn text_functions() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let labels =
+                select!(((s.id, s.item + " (" + &s.region + ")") for s in Sale).order_by(|s| s.id))
+                    .fetch(tx)?;
+            assert_eq!(labels[0], (1, "Tea (North)".to_string()));
+            // NULL in, NULL out (an `Option`).
+            let noted = select!(s.note + "!" for s in Sale if s.id == 2).one(tx)?;
+            assert_eq!(noted, None);
+            let trimmed =
+                select!((s.note.trim_start(), s.note.trim_end()) for s in Sale if s.id == 1)
+                    .one(tx)?;
+            assert_eq!(
+                trimmed,
+                (Some("gift  ".to_string()), Some("  gift".to_string()))
+            );
+            let replaced = select!(s.item.replace("a", "4") for s in Sale if s.id == 3).one(tx)?;
+            assert_eq!(replaced, "te4 c4ke");
+            // `like`: SQL's pattern, case-sensitive on both backends.
+            let teas = select!((s.id for s in Sale if s.item.like("%ea%")).order_by(|s| s.id))
+                .fetch(tx)?;
+            assert_eq!(teas, [1, 3]);
+            let upper =
+                select!((s.id for s in Sale if s.item.like("T%")).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(upper, [1]);
+            let underscore =
+                select!((s.id for s in Sale if s.item.like("%\\_%")).order_by(|s| s.id))
+                    .fetch(tx)?;
+            assert_eq!(underscore, [4]);
+            let percent =
+                select!((s.id for s in Sale if s.note.like("50\\% %")).order_by(|s| s.id))
+                    .fetch(tx)?;
+            assert_eq!(percent, [3]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn distinct_aggregates_and_group_concat() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let regions = select!(count_distinct(s.region) for s in Sale).one(tx)?;
+            assert_eq!(regions, 3);
+            let (all, distinct) =
+                select!((sum(s.quantity / 7), sum_distinct(s.quantity / 7)) for s in Sale).one(tx)?;
+            assert_eq!((all, distinct), (Some(2), Some(1)));
+            let avg = select!(avg_distinct(s.quantity / 7) for s in Sale).one(tx)?;
+            assert_eq!(avg, Some(0.5));
+            let joined = select!(group_concat(s.item, "|") for s in Sale if s.region == "North")
+                .one(tx)?
+                .unwrap_or_default();
+            let mut parts: Vec<&str> = joined.split('|').collect();
+            parts.sort();
+            assert_eq!(parts, ["Tea", "tea cake"]);
+            let per_region = select!(((s.region, group_concat(s.item, ",")) for s in Sale).order_by(|s| s.region))
+                .fetch(tx)?;
+            assert_eq!(per_region.len(), 3);
+            assert_eq!(per_region[0], ("East".to_string(), Some("Cocoa_mix".to_string())));
+            let none = select!(group_concat(s.item, ",") for s in Sale if s.id > 10).one(tx)?;
+            assert_eq!(none, None);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn nulls_placement_and_random_order() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let last = select!((s.id for s in Sale).order_by(|s| (nulls_last(s.discount), s.id)))
+                .fetch(tx)?;
+            assert_eq!(last, [1, 3, 2, 4]);
+            let first =
+                select!((s.id for s in Sale).order_by(|s| (nulls_first(desc(s.discount)), s.id)))
+                    .fetch(tx)?;
+            assert_eq!(first, [2, 4, 3, 1]);
+            // The defaults: NULLs first ascending, last descending.
+            let asc = select!((s.id for s in Sale).order_by(|s| (s.discount, s.id))).fetch(tx)?;
+            assert_eq!(asc, [2, 4, 1, 3]);
+            let mut shuffled = select!((s.id for s in Sale).order_by(|_s| random())).fetch(tx)?;
+            shuffled.sort();
+            assert_eq!(shuffled, [1, 2, 3, 4]);
+            Ok(())
+        })
+    })
+}

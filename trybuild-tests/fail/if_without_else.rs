@@ -1,0 +1,23 @@
+use colt::prelude::*;
+
+#[derive(Entity, Debug, Clone)]
+pub struct Product {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub price: i64,
+    pub in_stock: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Customer {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub country: String,
+}
+
+
+fn main() {
+    let _q = select!(p.id for p in Product if if p.in_stock { p.price > 1 });
+}
