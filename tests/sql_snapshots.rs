@@ -187,6 +187,46 @@ fn queries() {
 }
 
 /// Every statement Colt writes about objects and relationships of each entity.
+/// The rest of the language (issue 14): mixed numbers, casts, functions, conditionals,
+/// text, distinct aggregates, NULL placement.
+#[test]
+fn language() {
+    let half = 0.5f64;
+    insta::assert_snapshot!(
+        "numbers_casts_and_functions",
+        both(|d| select!((p.price * p.weight, p.price as f64 / 4, p.weight as i64,
+            p.weight.abs(), p.weight.round()) for p in Product if p.price > half)
+        .sql(d))
+    );
+    insta::assert_snapshot!(
+        "nulls_placement_and_random_order",
+        both(|d| select!((p for p in Product)
+            .order_by(|p| (nulls_last(p.discount), nulls_first(desc(p.weight)), random())))
+        .sql(d))
+    );
+    insta::assert_snapshot!(
+        "conditionals",
+        both(|d| select!((p.discount.unwrap_or(0),
+            if p.price > 100 { "dear" } else if p.price > 10 { "fair" } else { "cheap" })
+            for p in Product)
+        .sql(d))
+    );
+    insta::assert_snapshot!(
+        "text_functions",
+        both(|d| select!((p.name + " #" + &p.category.name, p.name.trim_start(),
+            p.name.trim_end(), p.name.replace("a", "b")) for p in Product
+            if p.name.like("T%"))
+        .sql(d))
+    );
+    insta::assert_snapshot!(
+        "distinct_aggregates_and_nulls_placement",
+        both(|d| select!(((p.category, count_distinct(p.price), sum_distinct(p.price),
+            avg_distinct(p.price), group_concat(p.name, ", ")) for p in Product)
+            .order_by(|p| nulls_first(desc(sum_distinct(p.price)))))
+        .sql(d))
+    );
+}
+
 #[test]
 fn statements_about_objects() {
     let entities = [
