@@ -194,9 +194,11 @@ fn language() {
     let half = 0.5f64;
     insta::assert_snapshot!(
         "numbers_casts_and_functions",
-        both(|d| select!((p.price * p.weight, p.price as f64 / 4, p.weight as i64,
+        both(
+            |d| select!((p.price * p.weight, p.price as f64 / 4, p.weight as i64,
             p.weight.abs(), p.weight.round()) for p in Product if p.price > half)
-        .sql(d))
+            .sql(d)
+        )
     );
     insta::assert_snapshot!(
         "nulls_placement_and_random_order",
@@ -213,17 +215,21 @@ fn language() {
     );
     insta::assert_snapshot!(
         "text_functions",
-        both(|d| select!((p.name + " #" + &p.category.name, p.name.trim_start(),
+        both(
+            |d| select!((p.name + " #" + &p.category.name, p.name.trim_start(),
             p.name.trim_end(), p.name.replace("a", "b")) for p in Product
             if p.name.like("T%"))
-        .sql(d))
+            .sql(d)
+        )
     );
     insta::assert_snapshot!(
         "distinct_aggregates_and_nulls_placement",
-        both(|d| select!(((p.category, count_distinct(p.price), sum_distinct(p.price),
+        both(
+            |d| select!(((p.category, count_distinct(p.price), sum_distinct(p.price),
             avg_distinct(p.price), group_concat(p.name, ", ")) for p in Product)
             .order_by(|p| nulls_first(desc(sum_distinct(p.price)))))
-        .sql(d))
+            .sql(d)
+        )
     );
 }
 

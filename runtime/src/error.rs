@@ -114,6 +114,11 @@ pub enum Error {
     /// (`database is locked`): running the transaction again may succeed.
     #[error("the database is busy (locked by another connection), try again: {0}")]
     Busy(String),
+    /// A `for_update().nowait()` query met rows (PostgreSQL, SQLSTATE 55P03) or a database
+    /// (SQLite) another transaction has locked, and did not wait. Not retried by itself:
+    /// not waiting was asked for.
+    #[error("locked by another transaction, and the query does not wait: {0}")]
+    LockNotAvailable(String),
     /// The database could not serialize this transaction with a concurrent one (PostgreSQL
     /// SQLSTATE 40001, or a deadlock, 40P01): running it again may succeed.
     #[error("transaction conflict, try again: {0}")]

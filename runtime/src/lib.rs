@@ -43,6 +43,7 @@ mod identity_map;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod json_expr;
+#[cfg(feature = "sqlite")]
 mod like;
 mod navigate;
 pub mod numeric_expr;

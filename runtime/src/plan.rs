@@ -171,7 +171,19 @@ pub(crate) struct SqlKey {
     pub distinct: bool,
     pub limit: bool,
     pub offset: bool,
-    pub for_update: bool,
+    pub for_update: Option<LockWait>,
+}
+
+/// How a `for_update` query waits for rows another transaction has locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LockWait {
+    /// Until they are free (`FOR UPDATE`).
+    Wait,
+    /// Not at all: [`crate::Error::LockNotAvailable`] (`FOR UPDATE NOWAIT`; SQLite: the
+    /// database's write lock is taken without waiting).
+    NoWait,
+    /// Leaves them out (`FOR UPDATE SKIP LOCKED`; PostgreSQL only).
+    SkipLocked,
 }
 
 impl Clone for Plan {

@@ -7,7 +7,7 @@ use crate::backend::Param;
 use crate::entity::{Entity, RowAccess};
 use crate::identity_map::{IdentityMap, IdentityMaps};
 use crate::obj::Obj;
-use crate::plan::{DistinctMode, Node, Plan, ProjItem, SqlKey};
+use crate::plan::{DistinctMode, LockWait, Node, Plan, ProjItem, SqlKey};
 use crate::render::{self, Dialect, StatementKind};
 use crate::transaction::{Transaction, TxShared};
 use crate::types::SqlType;
@@ -27,7 +27,7 @@ pub struct Query<R> {
     limit: Option<i64>,
     offset: Option<i64>,
     distinct: DistinctMode,
-    for_update: bool,
+    for_update: Option<LockWait>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -94,7 +94,7 @@ impl<R> Query<R> {
             limit: None,
             offset: None,
             distinct: DistinctMode::Auto,
-            for_update: false,
+            for_update: None,
             _row: PhantomData,
         }
     }
@@ -156,7 +156,23 @@ impl<R> Query<R> {
     /// PostgreSQL; on SQLite the write lock of the whole database, `BEGIN IMMEDIATE`). The
     /// transaction begins writing when the query runs.
     pub fn for_update(mut self) -> Self {
-        self.for_update = true;
+        self.for_update = Some(LockWait::Wait);
+        self
+    }
+
+    /// `for_update` without waiting: rows another transaction has locked make the query
+    /// fail at once with [`Error::LockNotAvailable`] (`FOR UPDATE NOWAIT`). On SQLite, which
+    /// locks the whole database, the write lock is taken without waiting (no busy timeout).
+    pub fn nowait(mut self) -> Self {
+        self.for_update = Some(LockWait::NoWait);
+        self
+    }
+
+    /// `for_update` that leaves out the rows another transaction has locked (`FOR UPDATE
+    /// SKIP LOCKED`, for work queues). PostgreSQL only: SQLite locks the whole database, so
+    /// there it is [`Error::InvalidQuery`] rather than a query that would not skip.
+    pub fn skip_locked(mut self) -> Self {
+        self.for_update = Some(LockWait::SkipLocked);
         self
     }
 
@@ -219,7 +235,7 @@ impl<R> Query<R> {
     ) -> Result<Vec<T>> {
         self.check_problems()?;
         let mut key = self.key(tx.dialect(), kind);
-        if self.for_update {
+        if self.for_update.is_some() {
             // A lock the statement cannot take is an error, never a statement that runs
             // without it.
             let locks = matches!(kind, StatementKind::Select | StatementKind::First)
@@ -232,14 +248,21 @@ impl<R> Query<R> {
             }
         }
         tx.flush()?;
-        if self.for_update {
-            tx.ensure_writing()?;
+        match self.for_update {
+            None => {}
+            Some(LockWait::SkipLocked) if tx.dialect() == Dialect::Sqlite => {
+                return Err(Error::InvalidQuery(
+                    "`skip_locked` has no SQLite equivalent: SQLite locks the whole database, not rows (use `nowait` to fail at once instead)".to_string(),
+                ));
+            }
+            Some(LockWait::NoWait) => tx.ensure_writing_now()?,
+            Some(_) => tx.ensure_writing()?,
         }
         key.limit = limit.is_some();
         let mut all = self.params.clone();
         all.extend(limit.map(Value::Int));
         all.extend(self.offset.map(Value::Int));
-        if !self.for_update {
+        if self.for_update.is_none() {
             if let Some(rows) = tx.shared.cache.borrow().get::<T>(&self.plan, key, &all) {
                 return Ok(rows);
             }
@@ -271,7 +294,7 @@ impl<R> Query<R> {
         self.plan
             .rows_hint
             .store(out.len(), std::sync::atomic::Ordering::Relaxed);
-        if !self.for_update {
+        if self.for_update.is_none() {
             tx.shared.cache.borrow_mut().put(&self.plan, key, all, &out);
         }
         Ok(out)

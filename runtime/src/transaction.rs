@@ -107,6 +107,16 @@ impl Transaction {
         Ok(())
     }
 
+    /// [`Self::ensure_writing`] without waiting for another connection's write lock
+    /// (SQLite: no busy timeout; the lock taken by another is `LockNotAvailable`).
+    pub(crate) fn ensure_writing_now(&self) -> Result<()> {
+        if !self.writing.get() {
+            self.conn()?.begin_now(self.serializable.get())?;
+            self.writing.set(true);
+        }
+        Ok(())
+    }
+
     /// Begins at once, with the strictest isolation (`db.transaction_serializable`).
     pub(crate) fn begin_serializable(&self) -> Result<()> {
         self.serializable.set(true);

@@ -114,6 +114,7 @@ fn is_statement_failure(e: &crate::Error) -> bool {
             | crate::Error::Backend(_)
             | crate::Error::SerializationFailure(_)
             | crate::Error::Busy(_)
+            | crate::Error::LockNotAvailable(_)
             | crate::Error::DivisionByZero
     )
 }
@@ -288,6 +289,25 @@ impl Conn {
         self.set_in_transaction(true);
         *self.failed.borrow_mut() = None;
         Ok(())
+    }
+
+    /// [`Self::begin`] without waiting for another connection's lock (SQLite: the busy
+    /// timeout set aside; a lock held elsewhere is [`crate::Error::LockNotAvailable`]).
+    pub(crate) fn begin_now(&self, serializable: bool) -> Result<()> {
+        match &self.link {
+            #[cfg(feature = "sqlite")]
+            Link::Sqlite(c) => {
+                c.set_busy_timeout(std::time::Duration::ZERO)?;
+                let r = self.begin(serializable);
+                c.restore_busy_timeout()?;
+                r.map_err(|e| match e {
+                    crate::Error::Busy(m) => crate::Error::LockNotAvailable(m),
+                    other => other,
+                })
+            }
+            #[allow(unreachable_patterns)]
+            _ => self.begin(serializable),
+        }
     }
 
     /// Commits the write transaction; a transaction a statement failed in is rolled back

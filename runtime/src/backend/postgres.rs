@@ -635,6 +635,9 @@ pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error 
                 message: db.message().to_string(),
             };
         }
+        if *code == SqlState::LOCK_NOT_AVAILABLE {
+            return Error::LockNotAvailable(db.message().to_string());
+        }
         if *code == SqlState::DIVISION_BY_ZERO {
             return Error::DivisionByZero;
         }

@@ -37,6 +37,8 @@ pub(crate) struct SqliteConn {
     /// read by the progress handler, which SQLite calls every few thousand steps.
     deadline: std::sync::Arc<std::sync::atomic::AtomicU64>,
     clock: Instant,
+    /// The busy timeout the connection was opened with.
+    busy_timeout: Duration,
 }
 
 /// Starts the deadline of one statement when a timeout is in force; ends it when dropped.
@@ -216,6 +218,18 @@ impl ToSql for Bind<'_> {
 }
 
 impl SqliteConn {
+    /// Sets the busy timeout (how long a statement waits for another connection's lock).
+    pub(crate) fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn
+            .busy_timeout(timeout)
+            .map_err(|e| map_error(e, None))
+    }
+
+    /// Sets the busy timeout back to the connection's own.
+    pub(crate) fn restore_busy_timeout(&self) -> Result<()> {
+        self.set_busy_timeout(self.busy_timeout)
+    }
+
     pub(crate) fn open_memory(options: &ConnectOptions) -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(|e| map_error(e, None))?;
         Self::configure(conn, options)
@@ -356,6 +370,7 @@ impl SqliteConn {
             timeout: std::cell::Cell::new(None),
             deadline: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
             clock: Instant::now(),
+            busy_timeout: options.busy_timeout,
         })
     }
 

@@ -70,7 +70,7 @@ pub(crate) trait SqlDialect: Sync {
     /// Around the right side of `/` and `%`: what makes a division by zero an error.
     fn divisor(&self) -> (&'static str, &'static str);
     /// The row-locking clause of `for_update` queries.
-    fn for_update(&self) -> &'static str;
+    fn for_update(&self, wait: crate::plan::LockWait) -> &'static str;
     /// Whether an insert returns its generated key with `RETURNING`.
     fn returning_auto(&self) -> bool;
 }

@@ -256,8 +256,11 @@ impl Renderer<'_> {
             self.order_by(key, grouped_distinct);
         }
         self.limit_offset(key);
-        if key.for_update && with_order && !key.distinct && !plan.is_aggregated() {
-            self.w.push(self.d.for_update());
+        if let Some(wait) = key
+            .for_update
+            .filter(|_| with_order && !key.distinct && !plan.is_aggregated())
+        {
+            self.w.push(self.d.for_update(wait));
         }
     }
 

@@ -249,8 +249,12 @@ impl SqlDialect for Postgres {
         ("INSERT INTO ", " ON CONFLICT DO NOTHING")
     }
 
-    fn for_update(&self) -> &'static str {
-        " FOR UPDATE"
+    fn for_update(&self, wait: crate::plan::LockWait) -> &'static str {
+        match wait {
+            crate::plan::LockWait::Wait => " FOR UPDATE",
+            crate::plan::LockWait::NoWait => " FOR UPDATE NOWAIT",
+            crate::plan::LockWait::SkipLocked => " FOR UPDATE SKIP LOCKED",
+        }
     }
 
     fn returning_auto(&self) -> bool {

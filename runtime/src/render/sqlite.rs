@@ -229,7 +229,7 @@ impl SqlDialect for Sqlite {
         ("INSERT OR IGNORE INTO ", "")
     }
 
-    fn for_update(&self) -> &'static str {
+    fn for_update(&self, _wait: crate::plan::LockWait) -> &'static str {
         // SQLite locks the whole database instead (the write transaction begins first).
         ""
     }

@@ -1,0 +1,79 @@
+//! `for_update().nowait()` and `.skip_locked()` (issue 14): against a transaction that holds
+//! locks, on both backends (SQLite locks the whole database, not rows).
+
+mod common;
+
+use std::sync::mpsc;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Job {
+    #[colt(primary_key)]
+    id: i64,
+    done: bool,
+}
+
+#[test]
+fn nowait_fails_at_once_and_skip_locked_skips() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Job])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for id in 1..=3 {
+                Job::build().id(id).done(false).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        let (locked_tx, locked_rx) = mpsc::channel();
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        std::thread::scope(|s| -> colt::Result<()> {
+            let db = &db;
+            let holder = s.spawn(move || {
+                db.transaction(|tx| {
+                    let mine = select!(j for j in Job if j.id == 1)
+                        .for_update()
+                        .fetch(tx)?;
+                    assert_eq!(mine.len(), 1);
+                    let _ = locked_tx.send(());
+                    let _ = done_rx.recv();
+                    Ok(())
+                })
+            });
+            let _ = locked_rx.recv();
+            let started = std::time::Instant::now();
+            let r = db.transaction(|tx| {
+                select!(j for j in Job if j.id == 1)
+                    .for_update()
+                    .nowait()
+                    .fetch(tx)
+            });
+            assert!(matches!(r, Err(Error::LockNotAvailable(_))), "{r:?}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(2));
+            let skipped = db.transaction(|tx| {
+                select!((j.id for j in Job).order_by(|j| j.id))
+                    .without_distinct()
+                    .for_update()
+                    .skip_locked()
+                    .fetch(tx)
+            });
+            if backend.is_postgres() {
+                assert_eq!(skipped?, [2, 3]);
+            } else {
+                assert!(
+                    matches!(skipped, Err(Error::InvalidQuery(_))),
+                    "{skipped:?}"
+                );
+            }
+            let _ = done_tx.send(());
+            holder.join().expect("the holder")?;
+            Ok(())
+        })?;
+        // Free again: nowait takes the lock.
+        let all = db.transaction(|tx| select!(j for j in Job).for_update().nowait().fetch(tx))?;
+        assert_eq!(all.len(), 3);
+        Ok(())
+    })
+}
