@@ -313,10 +313,10 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
 /// A key value in a hash set: equal and hashed by its bits (a real number too), so that
 /// equality is reflexive as a set needs; numbers by their value, whatever their kind (the
 /// database gives a decimal key back as an integer, a REAL or a NUMERIC).
-struct KeyValue(crate::Value);
+pub(crate) struct KeyValue(crate::Value);
 
 impl KeyValue {
-    fn of(v: crate::Value) -> Self {
+    pub(crate) fn of(v: crate::Value) -> Self {
         use crate::exact_decimal::ExactDecimal;
         use crate::Value as V;
         KeyValue(match v {
