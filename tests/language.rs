@@ -240,3 +240,121 @@ fn nulls_placement_and_random_order() -> colt::Result<()> {
         })
     })
 }
+
+/// Review findings (each failed before its fix, on the backend named).
+mod review {
+    use super::*;
+
+    #[derive(Entity, Debug, Clone)]
+    struct Num {
+        #[colt(primary_key)]
+        id: i64,
+        big: i64,
+        small: i16,
+        single: f32,
+        double: f64,
+        o_single: Option<f32>,
+        o_text: Option<String>,
+    }
+
+    fn nums(backend: &common::Backend) -> colt::Result<Database> {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Num])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Num::build()
+                .id(1)
+                .big((1i64 << 53) + 1)
+                .small(3i16)
+                .single(0.1)
+                .double(2.7)
+                .o_single(None::<f32>)
+                .o_text(None::<String>)
+                .insert(tx)?;
+            Num::build()
+                .id(2)
+                .big(7)
+                .small(-7i16)
+                .single(16_777_216.0)
+                .double(-0.5)
+                .o_single(Some(1.5f32))
+                .o_text(Some("x"))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        Ok(db)
+    }
+
+    /// An integer against a float compared exactly on SQLite and as f64 on PostgreSQL; now
+    /// as Rust's `i as f64` on both.
+    #[test]
+    fn integers_meet_floats_as_rust_casts_them() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = nums(backend)?;
+            db.transaction(|tx| {
+                let x = 9007199254740992.0f64;
+                assert_eq!(select!(n.id for n in Num if n.big == x).fetch(tx)?, [1]);
+                assert!(select!(n.id for n in Num if n.big > x)
+                    .fetch(tx)?
+                    .is_empty());
+                // An f32 attribute with an integer: computed in f64 (PostgreSQL typed the
+                // integer as `real`).
+                let tripled = select!(n.single * 3 for n in Num if n.id == 1).one(tx)?;
+                assert_eq!(tripled, f64::from(0.1f32) * 3.0);
+                let below = select!(n.id for n in Num if n.single < 16_777_217).fetch(tx)?;
+                assert_eq!(below.len(), 2);
+                // An f64 literal beside an f32 attribute is an f32, as in Rust.
+                let tenth = select!(n.single * 0.1 for n in Num if n.id == 1).one(tx)?;
+                assert_eq!(tenth, 0.1f32 * 0.1f32);
+                let or = select!(n.o_single.unwrap_or(0.1) for n in Num if n.id == 1).one(tx)?;
+                assert_eq!(or, 0.1f64);
+                // `as f32` rounds to f32.
+                let r = select!(n.id for n in Num if (n.double as f32) == 2.7).fetch(tx)?;
+                assert_eq!(r, [1]);
+                let widened =
+                    select!((n.double as f32) as f64 for n in Num if n.id == 1).one(tx)?;
+                assert_eq!(widened, f64::from(2.7f32));
+                Ok(())
+            })
+        })
+    }
+
+    /// PostgreSQL took a `CASE` of number parameters for text ('10' > '9' was false); mixed
+    /// branches were typed by the first one.
+    #[test]
+    fn if_branches_are_typed() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = nums(backend)?;
+            db.transaction(|tx| {
+                let r = select!(n.id for n in Num if (if n.id == 1 { 10 } else { 2 }) > 9).fetch(tx)?;
+                assert_eq!(r, [1]);
+                let ones = select!(sum(if n.big > 100 { 1 } else { 0 }) for n in Num).one(tx)?;
+                assert_eq!(ones, Some(1));
+                let flag = select!(n.id for n in Num if if n.id == 2 { true } else { false }).fetch(tx)?;
+                assert_eq!(flag, [2]);
+                let mixed = select!(((n.id, if n.id == 1 { n.big } else { 0.5 }) for n in Num).order_by(|n| n.id))
+                    .fetch(tx)?;
+                assert_eq!(mixed, [(1, ((1i64 << 53) + 1) as f64), (2, 0.5)]);
+                let wide = select!(((n.id, if n.id == 1 { n.small } else { n.big }) for n in Num).order_by(|n| n.id))
+                    .fetch(tx)?;
+                assert_eq!(wide, [(1, 3i64), (2, 7)]);
+                Ok(())
+            })
+        })
+    }
+
+    /// A test of an `Option<String>` is an `Option<bool>` (projecting it failed to decode
+    /// NULL).
+    #[test]
+    fn text_tests_of_options_are_options() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = nums(backend)?;
+            db.transaction(|tx| {
+                let r = select!(((n.id, n.o_text.like("%"), n.o_text.starts_with("x")) for n in Num).order_by(|n| n.id))
+                    .fetch(tx)?;
+                assert_eq!(r, [(1, None, None), (2, Some(true), Some(true))]);
+                Ok(())
+            })
+        })
+    }
+}

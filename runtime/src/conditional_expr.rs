@@ -1,31 +1,78 @@
 //! Conditional values in a query: `if c { a } else { b }` (SQL's `CASE WHEN`) and
 //! `a.unwrap_or(b)` (`COALESCE`). The branches are of one kind, as `==` wants them; the
-//! result is an `Option` when either branch is.
+//! result is the wider of two numbers (`f64` when a float meets an integer, the wider
+//! integer of two), and an `Option` when either branch is. A condition that is NULL takes
+//! the `else` branch, as in SQL.
 
 use crate::expr::Expr;
-use crate::plan::{Func, Node};
-use crate::types::{Comparable, Condition, NonNull, Nullable, SqlType};
+use crate::plan::{CastTo, Func, Node};
+use crate::types::{Condition, NonNull, Nullable, SqlType};
 
-/// The type of a value that is `A` or `B`.
+/// The type of a value that is `Self` or `B`, both plain types: the same type, or the wider
+/// of two numbers.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` and `{B}` do not give one type",
+    label = "both branches must be of one kind"
+)]
+pub trait Wider<B> {
+    /// The result.
+    type Out: NonNull;
+}
+impl<T: NonNull> Wider<T> for T {
+    type Out = T;
+}
+macro_rules! wider {
+    ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        impl Wider<$b> for $a { type Out = $out; }
+        impl Wider<$a> for $b { type Out = $out; }
+    )*};
+}
+wider! {
+    i16, i32 => i32; i16, i64 => i64; i32, i64 => i64;
+    f32, f64 => f64;
+    i16, f32 => f64; i16, f64 => f64; i32, f32 => f64; i32, f64 => f64;
+    i64, f32 => f64; i64, f64 => f64;
+}
+#[cfg(feature = "decimal")]
+wider! {
+    rust_decimal::Decimal, i16 => rust_decimal::Decimal;
+    rust_decimal::Decimal, i32 => rust_decimal::Decimal;
+    rust_decimal::Decimal, i64 => rust_decimal::Decimal;
+}
+
+/// The type of a value that is `A` or `B`: their [`Wider`] type, an `Option` when either is.
 #[diagnostic::on_unimplemented(
     message = "the branches `{Self}` do not give one type",
     label = "both branches must be of one kind"
 )]
 pub trait Branches {
-    /// The result: the first branch's type, an `Option` when either is.
+    /// The result.
     type Out: SqlType;
 }
-impl<A: NonNull, B: NonNull> Branches for (A, B) {
-    type Out = A;
+impl<A: NonNull + Wider<B>, B: NonNull> Branches for (A, B) {
+    type Out = A::Out;
 }
-impl<A: NonNull, B: NonNull> Branches for (Option<A>, B) {
-    type Out = Option<A>;
+impl<A: NonNull + Wider<B>, B: NonNull> Branches for (Option<A>, B) {
+    type Out = Option<A::Out>;
 }
-impl<A: NonNull, B: NonNull> Branches for (A, Option<B>) {
-    type Out = Option<A>;
+impl<A: NonNull + Wider<B>, B: NonNull> Branches for (A, Option<B>) {
+    type Out = Option<A::Out>;
 }
-impl<A: NonNull, B: NonNull> Branches for (Option<A>, Option<B>) {
-    type Out = Option<A>;
+impl<A: NonNull + Wider<B>, B: NonNull> Branches for (Option<A>, Option<B>) {
+    type Out = Option<A::Out>;
+}
+
+/// A branch as a value of the result's type: a parameter typed (PostgreSQL would take a
+/// `CASE` of untyped parameters for text), an f64 parameter beside an f32 result rounded to
+/// `f32`.
+fn branch<O: SqlType>(n: Node) -> Node {
+    match n {
+        Node::Param(i) if O::COLUMN_TYPE == crate::types::ColumnType::Float => {
+            Node::Cast(Box::new(Node::ParamF32(i)), CastTo::As(O::COLUMN_TYPE))
+        }
+        Node::Param(_) => Node::Cast(Box::new(n), CastTo::As(O::COLUMN_TYPE)),
+        other => other,
+    }
 }
 
 /// `if c { a } else { b }`.
@@ -33,18 +80,26 @@ pub fn if_else<C, A, B, O>(c: Expr<C>, a: Expr<A>, b: Expr<B>) -> Expr<O>
 where
     C: Condition,
     A: SqlType,
-    B: Comparable<A> + SqlType,
+    B: SqlType,
     (A, B): Branches<Out = O>,
+    O: SqlType,
 {
-    Expr::new(Node::Call(Func::IfElse, vec![c.node, a.node, b.node]))
+    Expr::new(Node::Call(
+        Func::IfElse,
+        vec![c.node, branch::<O>(a.node), branch::<O>(b.node)],
+    ))
 }
 
 /// `a.unwrap_or(b)`: `a`, or `b` where `a` is NULL.
 pub fn unwrap_or<A, B, O>(a: Expr<A>, b: Expr<B>) -> Expr<O>
 where
     A: Nullable,
-    B: Comparable<A::Inner> + SqlType,
+    B: SqlType,
     (A::Inner, B): Branches<Out = O>,
+    O: SqlType,
 {
-    Expr::new(Node::Call(Func::Coalesce, vec![a.node, b.node]))
+    Expr::new(Node::Call(
+        Func::Coalesce,
+        vec![branch::<O>(a.node), branch::<O>(b.node)],
+    ))
 }

@@ -10,8 +10,8 @@ use crate::entity::Entity;
 use crate::plan::{AggFn, BinOp, DatePart, Node, TextFn, TextTest, UNRESOLVED};
 use crate::promotion::Combine;
 use crate::types::{
-    ColumnType, Comparable, Condition, Dated, Integral, Nullable, Numeric, Ordered, SqlType,
-    Textual, Timed, ToParam, TypedParam,
+    ColumnType, Comparable, Condition, Dated, Nullable, Numeric, Ordered, SqlType, Textual, Timed,
+    ToParam, TypedParam,
 };
 use crate::value::Value;
 
@@ -288,7 +288,10 @@ arithmetic! {
 }
 
 /// `l % r` (integers only: see [`Integral`]).
-pub fn rem<L: Integral, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<L> {
+pub fn rem<L: SqlType, R: crate::promotion::Remainder<L> + SqlType>(
+    l: Expr<L>,
+    r: Expr<R>,
+) -> Expr<L> {
     binary(BinOp::Rem, l.node, r.node)
 }
 
@@ -325,7 +328,7 @@ pub fn is_some<T: Nullable>(e: Expr<T>) -> Expr<bool> {
 macro_rules! text_test {
     ($($name:ident => $t:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
-        pub fn $name<L: Textual, R: Textual>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
+        pub fn $name<L: Textual<Test = O>, R: Textual, O>(l: Expr<L>, r: Expr<R>) -> Expr<O> {
             Expr::new(Node::Text(TextTest::$t, Box::new(l.node), Box::new(r.node)))
         }
     )*};

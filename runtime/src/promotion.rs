@@ -51,6 +51,14 @@ combine! {
     f64, i16 => f64; f64, i32 => f64; f64, i64 => f64;
 }
 
+/// A parameter rounded to `f32` (`Node::ParamF32`); another node as it is.
+pub(crate) fn narrowed(n: Node) -> Node {
+    match n {
+        Node::Param(i) => Node::ParamF32(i),
+        other => other,
+    }
+}
+
 fn is_float(ty: ColumnType) -> bool {
     matches!(ty, ColumnType::Float | ColumnType::Double)
 }
@@ -79,8 +87,14 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
         ),
         (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, CastTo::Decimal)),
         (t, ColumnType::Decimal) if is_integer(t) => (cast(l, CastTo::Decimal), r),
-        (f, t) if is_float(f) && is_integer(t) => (l, cast(r, CastTo::Double)),
-        (t, f) if is_float(f) && is_integer(t) => (cast(l, CastTo::Double), r),
+        // As Rust's `i as f64`, on both backends, parameters too (PostgreSQL would type an
+        // integer parameter beside an f32 attribute as `real`).
+        (f, t) if is_float(f) && is_integer(t) => (l, Node::Cast(Box::new(r), CastTo::Double)),
+        (t, f) if is_float(f) && is_integer(t) => (Node::Cast(Box::new(l), CastTo::Double), r),
+        // An f64 parameter beside an f32 attribute is an f32, as Rust types the literal in
+        // `x * 0.1` when `x: f32`.
+        (ColumnType::Float, ColumnType::Double) => (l, narrowed(r)),
+        (ColumnType::Double, ColumnType::Float) => (narrowed(l), r),
         _ => (l, r),
     }
 }
@@ -127,3 +141,27 @@ concat_text! {
     String, Option<String> => Option<String>;
     Option<String>, Option<String> => Option<String>;
 }
+
+/// `L % Self`: integers on both sides (SQLite truncates a float to an integer and
+/// PostgreSQL has no `%` for floats, so a float remainder would not be Rust's).
+#[diagnostic::on_unimplemented(
+    message = "`%` needs integers, not `{L}` and `{Self}`",
+    label = "the remainder of a float has no SQL that gives Rust's answer on every backend",
+    note = "`%` works on i16, i32, i64 and Option of each"
+)]
+pub trait Remainder<L> {}
+macro_rules! remainder {
+    ($($a:ty),*) => {
+        remainder!(@each [$($a),*] [$($a),*]);
+    };
+    (@each [$($a:ty),*] $bs:tt) => {
+        $( remainder!(@one $a $bs); )*
+    };
+    (@one $a:ty [$($b:ty),*]) => {$(
+        impl Remainder<$a> for $b {}
+        impl Remainder<Option<$a>> for $b {}
+        impl Remainder<$a> for Option<$b> {}
+        impl Remainder<Option<$a>> for Option<$b> {}
+    )*};
+}
+remainder!(i16, i32, i64);

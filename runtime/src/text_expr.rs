@@ -31,6 +31,6 @@ pub fn replace<T: Textual, F: Textual, R: Textual>(
 
 /// `e.like(pattern)`: SQL's pattern (`%` any run of characters, `_` one character, `\`
 /// before either to mean itself), case-sensitive on both backends.
-pub fn like<T: Textual, P: Textual>(e: Expr<T>, pattern: Expr<P>) -> Expr<bool> {
+pub fn like<T: Textual<Test = O>, P: Textual, O>(e: Expr<T>, pattern: Expr<P>) -> Expr<O> {
     Expr::new(Node::Call(Func::Like, vec![e.node, pattern.node]))
 }

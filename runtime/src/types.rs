@@ -645,9 +645,17 @@ impl<T: Integral + NonNull> Integral for Option<T> {}
     label = "string methods need a `String` attribute or value",
     note = "`.starts_with`, `.ends_with`, `.contains`, `.to_lowercase`, `.to_uppercase`, `.trim` and `.len` work on String and Option<String>"
 )]
-pub trait Textual: SqlType {}
-impl Textual for String {}
-impl Textual for Option<String> {}
+pub trait Textual: SqlType {
+    /// The type of a test of it (`.starts_with(..)`, `.like(..)`): `bool`, or `Option<bool>`
+    /// for an `Option` (a NULL text tests NULL).
+    type Test: SqlType;
+}
+impl Textual for String {
+    type Test = bool;
+}
+impl Textual for Option<String> {
+    type Test = Option<bool>;
+}
 
 /// Boolean expressions (conditions).
 #[diagnostic::on_unimplemented(

@@ -303,6 +303,14 @@ impl SqliteConn {
             },
         )
         .map_err(|e| map_error(e, None))?;
+        // `x as f32`: rounded to f32, as Rust's `as`.
+        conn.create_scalar_function(
+            "colt_f32",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(|x| f64::from(x as f32))),
+        )
+        .map_err(|e| map_error(e, None))?;
         // `x.round()`: Rust's (SQLite's round goes through 15-digit text).
         conn.create_scalar_function(
             "colt_round",

@@ -104,8 +104,12 @@ pub enum CastTo {
     /// An integer meeting a float (PostgreSQL then types a parameter on the other side as
     /// the float it is; SQLite compares and computes them exactly as they are).
     Double,
-    /// `x as f64` / `x as f32`: a float on both backends.
+    /// `x as f64`: a float on both backends.
     Float,
+    /// `x as f32`: rounded to `f32`, as Rust's `as`.
+    Float32,
+    /// A parameter typed as the column type it stands for (a branch of an `if`).
+    As(ColumnType),
     /// `x as i64` (`i32`, `i16`) of an integer.
     Integer,
     /// `x as i64` of a float or a decimal: truncated toward zero, as Rust's `as`

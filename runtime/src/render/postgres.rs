@@ -222,6 +222,26 @@ impl SqlDialect for Postgres {
             CastTo::Json => ("CAST(CAST(", " AS JSONB) AS TEXT)"),
             CastTo::JsonListed | CastTo::Dividend => ("", ""),
             CastTo::Double | CastTo::Float => ("CAST(", " AS DOUBLE PRECISION)"),
+            CastTo::Float32 => ("CAST(", " AS REAL)"),
+            // A parameter typed as what it stands for (PostgreSQL would take a `CASE` of
+            // untyped parameters for text).
+            CastTo::As(ty) => match ty {
+                ColumnType::Bool => ("CAST(", " AS BOOLEAN)"),
+                ColumnType::SmallInt => ("CAST(", " AS SMALLINT)"),
+                ColumnType::Int => ("CAST(", " AS INTEGER)"),
+                ColumnType::BigInt => ("CAST(", " AS BIGINT)"),
+                ColumnType::Float => ("CAST(", " AS REAL)"),
+                ColumnType::Double => ("CAST(", " AS DOUBLE PRECISION)"),
+                ColumnType::Text => ("CAST(", " AS TEXT)"),
+                ColumnType::Blob => ("CAST(", " AS BYTEA)"),
+                ColumnType::Uuid => ("CAST(", " AS UUID)"),
+                ColumnType::Date => ("CAST(", " AS DATE)"),
+                ColumnType::Time => ("CAST(", " AS TIME)"),
+                ColumnType::Timestamp => ("CAST(", " AS TIMESTAMP)"),
+                ColumnType::TimestampTz => ("CAST(", " AS TIMESTAMPTZ)"),
+                ColumnType::Decimal => ("CAST(", " AS NUMERIC)"),
+                ColumnType::Json => ("CAST(", " AS JSONB)"),
+            },
             CastTo::Integer => ("CAST(", " AS BIGINT)"),
             CastTo::Truncated => ("CAST(TRUNC(", ") AS BIGINT)"),
         }

@@ -205,9 +205,9 @@ impl SqlDialect for Sqlite {
             CastTo::Decimal => ("", ""),
             // JSON compares in its minified form.
             CastTo::Json | CastTo::JsonListed => ("json(", ")"),
-            CastTo::Dividend | CastTo::Float => ("CAST(", " AS REAL)"),
-            // SQLite compares an INTEGER with a REAL by value, and computes in REAL.
-            CastTo::Double | CastTo::Integer => ("", ""),
+            CastTo::Dividend | CastTo::Float | CastTo::Double => ("CAST(", " AS REAL)"),
+            CastTo::Float32 => ("colt_f32(", ")"),
+            CastTo::Integer | CastTo::As(_) => ("", ""),
             // (SQLite's CAST truncates toward zero.)
             CastTo::Truncated => ("CAST(", " AS INTEGER)"),
         }

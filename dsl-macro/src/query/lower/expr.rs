@@ -13,7 +13,7 @@ use crate::diag::closest;
 use crate::query::ops::{Aggregate, BinaryOp, Method as MethodKind, MethodOp, UnaryOp, METHODS};
 
 /// An unsuffixed integer literal gets `i64`, so that large values fit and any integer
-/// attribute accepts it.
+/// attribute accepts it; an unsuffixed float literal gets `f64`.
 fn param_tokens(e: &syn::Expr) -> TokenStream {
     fn int_lit(e: &syn::Expr) -> Option<&syn::LitInt> {
         match e {
@@ -27,6 +27,18 @@ fn param_tokens(e: &syn::Expr) -> TokenStream {
     if let Some(i) = int_lit(e) {
         let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
         return lit.to_token_stream();
+    }
+    // An unsuffixed float literal is `f64` (rounded to `f32` where it meets one), so that
+    // the type of `x * 0.1` is known.
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Float(f),
+        ..
+    }) = e
+    {
+        if f.suffix().is_empty() {
+            let lit = syn::LitFloat::new(&format!("{}f64", f.base10_digits()), f.span());
+            return lit.to_token_stream();
+        }
     }
     if let syn::Expr::Unary(u) = e {
         if let (syn::UnOp::Neg(minus), Some(i)) = (&u.op, int_lit(&u.expr)) {
