@@ -103,6 +103,41 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
+/// The most parameters one multi-row `INSERT` binds (SQLite's default limit is 32 766,
+/// PostgreSQL's 65 535), and the most rows it holds.
+const MAX_PARAMS: usize = 32_766;
+const MAX_ROWS: usize = 1_000;
+
+/// Inserts new objects whose keys are given (no `auto` column) with multi-row `INSERT`s:
+/// as many rows per statement as the parameter limit allows (at most 1 000).
+pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let cols = meta.cache.insert_columns(|| {
+        (0..meta.columns.len())
+            .filter(|&i| crate::relation::is_stored(meta, i))
+            .collect()
+    });
+    let per = (MAX_PARAMS / cols.len().max(1)).clamp(1, MAX_ROWS);
+    for chunk in objs.chunks(per) {
+        let sql = render::object::insert_rows(meta, d, cols, chunk.len());
+        let values: Vec<_> = chunk.iter().map(|o| o.cell().value.borrow()).collect();
+        let params: Vec<Param<'_>> = values
+            .iter()
+            .flat_map(|v| cols.iter().map(move |&i| Param::Borrowed(v.column_ref(i))))
+            .collect();
+        tx.conn()?.execute(&sql, &params)?;
+    }
+    for o in objs {
+        let cell = o.cell();
+        cell.state.set(ObjState::Loaded);
+        cell.read.set(0);
+        reverse_sides(tx, None, Some(&*cell.value.borrow()));
+        tx.shared.maps.borrow_mut().of::<T>().insert(o.clone());
+    }
+    Ok(())
+}
+
 /// Column positions; most entities have few columns, so they stay on the stack.
 type Columns = smallvec::SmallVec<[usize; 16]>;
 /// The parameters of one statement about one object, on the stack for most entities.

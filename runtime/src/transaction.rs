@@ -314,6 +314,55 @@ impl Transaction {
         result.map(|()| obj)
     }
 
+    /// Inserts many new objects: with multi-row `INSERT`s (as many rows per statement as
+    /// the backend's parameter limit allows, at most 1 000) when the entity's keys are given,
+    /// one statement per object when it has an `auto` key (whose values only one-row
+    /// inserts report reliably). The objects are as [`Transaction::insert`] makes them.
+    ///
+    /// # Errors
+    /// As [`Transaction::insert`]; a statement that fails rolls the transaction back, and
+    /// none of the objects is loaded.
+    pub fn insert_many<T: Entity>(
+        &self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<Vec<Obj<T>>> {
+        let meta = T::meta();
+        if meta.auto_column().is_some() {
+            return values.into_iter().map(|v| self.insert(v)).collect();
+        }
+        let values: Vec<T> = values.into_iter().collect();
+        for value in &values {
+            if let Some(&c) = crate::pairing::virtual_columns(meta)
+                .iter()
+                .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
+            {
+                return Err(crate::pairing::reverse_side_error(meta, c));
+            }
+        }
+        self.flush()?;
+        let objs: Vec<Obj<T>> = {
+            let mut maps = self.shared.maps.borrow_mut();
+            let map = maps.of::<T>();
+            values
+                .into_iter()
+                .map(|v| map.alloc(v, ObjState::New, Rc::downgrade(&self.shared)))
+                .collect()
+        };
+        let result = self
+            .ensure_writing()
+            .and_then(|()| crate::flush::insert_rows(&objs, self));
+        match result {
+            Ok(()) => {
+                self.shared.cache.borrow_mut().bump(meta);
+                Ok(objs)
+            }
+            Err(e) => {
+                self.abort();
+                Err(e)
+            }
+        }
+    }
+
     /// Runs a raw SQL statement with the backend's own placeholders (`?` on SQLite) and
     /// returns the number of rows changed. Pending changes are flushed first, and the
     /// database transaction begins (the statement may write).

@@ -63,6 +63,35 @@ pub(crate) fn insert(
     w.finish()
 }
 
+/// `INSERT INTO t (columns) VALUES (..), (..), ..`: `rows` rows in one statement.
+pub(crate) fn insert_rows(
+    meta: &'static EntityMeta,
+    d: Dialect,
+    columns: &[usize],
+    rows: usize,
+) -> String {
+    let mut w = SqlWriter::new(d);
+    w.push("INSERT INTO ")
+        .ident(meta.table)
+        .push(" (")
+        .idents(columns.iter().map(|&i| meta.columns[i].name))
+        .push(") VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            w.push(", ");
+        }
+        w.push("(");
+        for n in 0..columns.len() {
+            if n > 0 {
+                w.push(", ");
+            }
+            w.bind();
+        }
+        w.push(")");
+    }
+    w.finish()
+}
+
 /// `UPDATE t SET c = $1, .. WHERE key = .. AND checked IS ..`: the changed columns, then
 /// the key, then the old values of the checked columns.
 pub(crate) fn update(

@@ -1,0 +1,93 @@
+//! `tx.insert_many(..)` (issue 14): multi-row `INSERT`s within the parameter limit, objects
+//! loaded as `insert` makes them, all or nothing, on both backends.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Reading {
+    #[colt(primary_key)]
+    id: i64,
+    sensor: String,
+    value: f64,
+    note: Option<String>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Event {
+    #[colt(primary_key, auto)]
+    id: i64,
+    name: String,
+}
+
+fn reading(id: i64) -> Reading {
+    Reading {
+        id,
+        sensor: format!("s{}", id % 7),
+        value: id as f64 / 4.0,
+        note: (id % 2 == 0).then(|| format!("n{id}")),
+    }
+}
+
+#[test]
+fn many_rows_take_few_statements() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let before = tx.statements_executed();
+            let objs = tx.insert_many((1..=2500).map(reading))?;
+            let used = tx.statements_executed() - before;
+            // 2 500 rows of 4 columns: 1 000 rows a statement (plus the transaction's BEGIN).
+            assert!(used <= 4, "{used} statements");
+            assert_eq!(objs.len(), 2500);
+            // Loaded: found without SQL, the same object.
+            let before = tx.statements_executed();
+            let o = tx.get_or_err::<Reading>(1234)?;
+            assert_eq!(tx.statements_executed(), before);
+            assert!(Obj::ptr_eq(&o, &objs[1233]));
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let n = select!(count() for r in Reading).one(tx)?;
+            assert_eq!(n, 2500);
+            let r = select!(r for r in Reading if r.id == 2000).one(tx)?;
+            assert_eq!(
+                (r.sensor(), r.value(), r.note()),
+                ("s5".to_string(), 500.0, Some("n2000".to_string()))
+            );
+            // An `auto` key: one statement each, keys filled in.
+            let events = tx.insert_many(["a", "b", "c"].map(|n| Event {
+                id: 0,
+                name: n.to_string(),
+            }))?;
+            let ids: Vec<i64> = events.iter().map(|e| e.id()).collect();
+            assert_eq!(ids, [1, 2, 3]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn a_failing_row_inserts_nothing() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            tx.insert(reading(5))?;
+            Ok(())
+        })?;
+        let r = db.transaction(|tx| {
+            tx.insert_many((1..=10).map(reading))?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::Constraint { .. })), "{r:?}");
+        let n = db.transaction(|tx| select!(count() for r in Reading).one(tx))?;
+        assert_eq!(n, 1);
+        Ok(())
+    })
+}
