@@ -91,3 +91,69 @@ fn a_failing_row_inserts_nothing() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "stock")]
+struct Stock {
+    #[colt(primary_key)]
+    shop: String,
+    #[colt(primary_key)]
+    sku: String,
+    quantity: i64,
+}
+
+/// `tx.upsert(value)`: inserts, or gives the existing row every value; the loaded object
+/// follows.
+#[test]
+fn upsert_inserts_or_updates_by_key() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event, Stock])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let a = tx.upsert(reading(1))?;
+            assert_eq!(a.value(), 0.25);
+            // The loaded object takes the new values.
+            let b = tx.upsert(Reading {
+                value: 9.5,
+                note: None,
+                ..reading(1)
+            })?;
+            assert!(Obj::ptr_eq(&a, &b));
+            assert_eq!((a.value(), a.note()), (9.5, None));
+            let s = tx.upsert(Stock {
+                shop: "north".into(),
+                sku: "tea".into(),
+                quantity: 3,
+            })?;
+            tx.upsert(Stock {
+                shop: "north".into(),
+                sku: "tea".into(),
+                quantity: 5,
+            })?;
+            tx.upsert(Stock {
+                shop: "south".into(),
+                sku: "tea".into(),
+                quantity: 1,
+            })?;
+            assert_eq!(s.quantity(), 5);
+            let auto = tx.upsert(Event {
+                id: 1,
+                name: "x".into(),
+            });
+            assert!(matches!(auto, Err(Error::InvalidQuery(_))), "{auto:?}");
+            Ok(())
+        })
+        .or_else(|e| match e {
+            Error::InvalidQuery(_) => Ok(()),
+            e => Err(e),
+        })?;
+        db.transaction(|tx| {
+            let r = select!(r for r in Reading if r.id == 1).one(tx)?;
+            assert_eq!((r.value(), r.note()), (9.5, None));
+            let total = select!(sum(s.quantity) for s in Stock).one(tx)?;
+            assert_eq!(total, Some(6));
+            Ok(())
+        })
+    })
+}

@@ -138,6 +138,52 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
     Ok(())
 }
 
+/// Inserts `value`, or gives the row with its key every value of it (one statement); the
+/// loaded object of that key, if any, takes the values too.
+pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let cols = meta.cache.insert_columns(|| {
+        (0..meta.columns.len())
+            .filter(|&i| Some(i) != meta.auto_column() && crate::relation::is_stored(meta, i))
+            .collect()
+    });
+    let sql = statement(meta, StatementKey::Upsert(d), || {
+        render::object::upsert(meta, d, cols)
+    });
+    {
+        let params: Params<'_> = cols
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .collect();
+        tx.conn()?.execute(&sql, &params)?;
+    }
+    let key = value.key();
+    let loaded = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
+    let obj = match loaded {
+        Some(obj) => {
+            let cell = obj.cell();
+            let before = std::mem::replace(&mut *cell.value.borrow_mut(), value);
+            *cell.snapshot.borrow_mut() = None;
+            cell.read.set(0);
+            reverse_sides(tx, Some(&before), Some(&*cell.value.borrow()));
+            obj
+        }
+        None => {
+            let obj = tx.shared.maps.borrow_mut().of::<T>().alloc(
+                value,
+                ObjState::Loaded,
+                std::rc::Rc::downgrade(&tx.shared),
+            );
+            reverse_sides(tx, None, Some(&*obj.cell().value.borrow()));
+            tx.shared.maps.borrow_mut().of::<T>().insert(obj.clone());
+            obj
+        }
+    };
+    tx.shared.cache.borrow_mut().bump(meta);
+    Ok(obj)
+}
+
 /// Column positions; most entities have few columns, so they stay on the stack.
 type Columns = smallvec::SmallVec<[usize; 16]>;
 /// The parameters of one statement about one object, on the stack for most entities.

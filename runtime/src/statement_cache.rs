@@ -14,6 +14,8 @@ pub(crate) enum StatementKey {
     Get(Dialect),
     /// `INSERT ..`
     Insert(Dialect),
+    /// `INSERT .. ON CONFLICT (key) DO UPDATE ..`
+    Upsert(Dialect),
     /// `UPDATE .. SET <set columns> WHERE key = .. AND <checked columns>`
     Update(Dialect, u64, u64),
     /// `DELETE .. WHERE key = .. AND <checked columns>`

@@ -363,6 +363,40 @@ impl Transaction {
         }
     }
 
+    /// Inserts `value`, or, when a row with its primary key exists, gives that row every
+    /// value of `value` (`INSERT .. ON CONFLICT (key) DO UPDATE`, one statement on both
+    /// backends). The loaded object of that key, if any, takes the values too; the object
+    /// returned is the one of the row.
+    ///
+    /// Entities with an `auto` key are refused ([`Error::InvalidQuery`]): their key is the
+    /// database's to give.
+    ///
+    /// # Errors
+    /// As [`Transaction::insert`].
+    pub fn upsert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
+        let meta = T::meta();
+        if meta.auto_column().is_some() {
+            return Err(Error::InvalidQuery(format!(
+                "`upsert` needs a key the program gives; `{}` has an `auto` key, given by the database",
+                meta.name
+            )));
+        }
+        if let Some(&c) = crate::pairing::virtual_columns(meta)
+            .iter()
+            .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
+        {
+            return Err(crate::pairing::reverse_side_error(meta, c));
+        }
+        self.flush()?;
+        let result = self
+            .ensure_writing()
+            .and_then(|()| crate::flush::upsert_row(value, self));
+        if result.is_err() {
+            self.abort();
+        }
+        result
+    }
+
     /// Runs a raw SQL statement with the backend's own placeholders (`?` on SQLite) and
     /// returns the number of rows changed. Pending changes are flushed first, and the
     /// database transaction begins (the statement may write).

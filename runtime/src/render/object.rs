@@ -92,6 +92,45 @@ pub(crate) fn insert_rows(
     w.finish()
 }
 
+/// `INSERT INTO t (columns) VALUES (..) ON CONFLICT (key) DO UPDATE SET c = excluded.c, ..`:
+/// the row inserted, or the row with its key given every value (the same text on SQLite,
+/// 3.24 and later, and PostgreSQL).
+pub(crate) fn upsert(meta: &'static EntityMeta, d: Dialect, columns: &[usize]) -> String {
+    let mut w = SqlWriter::new(d);
+    w.push("INSERT INTO ")
+        .ident(meta.table)
+        .push(" (")
+        .idents(columns.iter().map(|&i| meta.columns[i].name))
+        .push(") VALUES (");
+    for n in 0..columns.len() {
+        if n > 0 {
+            w.push(", ");
+        }
+        w.bind();
+    }
+    w.push(") ON CONFLICT (")
+        .idents(meta.primary_key.iter().map(|&i| meta.columns[i].name))
+        .push(")");
+    let rest: Vec<usize> = columns
+        .iter()
+        .copied()
+        .filter(|i| !meta.primary_key.contains(i))
+        .collect();
+    if rest.is_empty() {
+        w.push(" DO NOTHING");
+    } else {
+        w.push(" DO UPDATE SET ");
+        for (n, &i) in rest.iter().enumerate() {
+            if n > 0 {
+                w.push(", ");
+            }
+            let name = meta.columns[i].name;
+            w.ident(name).push(" = excluded.").ident(name);
+        }
+    }
+    w.finish()
+}
+
 /// `UPDATE t SET c = $1, .. WHERE key = .. AND checked IS ..`: the changed columns, then
 /// the key, then the old values of the checked columns.
 pub(crate) fn update(
