@@ -201,6 +201,14 @@ fn language() {
         )
     );
     insta::assert_snapshot!(
+        "left_join",
+        both(
+            |d| select!(left_join((c.name, p.name, t.name) for c in Category
+            for p in c.products for t in p.tags))
+            .sql(d)
+        )
+    );
+    insta::assert_snapshot!(
         "nulls_placement_and_random_order",
         both(|d| select!((p for p in Product)
             .order_by(|p| (nulls_last(p.discount), nulls_first(desc(p.weight)), random())))

@@ -104,11 +104,20 @@ pub trait Entity: Sized + Clone + 'static {
     /// The primary key: the field's type, or a tuple for a composite key.
     type Key: Hash + Eq + Clone + Debug + 'static;
     /// The typed column handles a query uses (`ProductColumns`).
-    type Columns: crate::expr::EntityColumns<Entity = Self>;
+    type Columns: crate::expr::EntityColumns<
+        Entity = Self,
+        Variable = crate::expr::EntityExpr<Self>,
+    >;
     /// The same handles for a row reached through an optional reference (`Option` columns).
-    type NullableColumns: crate::expr::EntityColumns<Entity = Self>;
+    type NullableColumns: crate::expr::EntityColumns<
+        Entity = Self,
+        Variable = crate::expr::OptEntityExpr<Self>,
+    >;
     /// The handles of the values a collection of `Self` reaches (for aggregates, `contains`).
-    type ManyColumns: crate::expr::EntityColumns<Entity = Self>;
+    type ManyColumns: crate::expr::EntityColumns<
+        Entity = Self,
+        Variable = crate::expr::EntityExpr<Self>,
+    >;
     /// The per-attribute getters reached through `Obj<Self>` (`obj.price()`).
     type Accessor: crate::obj::Accessor<Self>;
 

@@ -68,8 +68,33 @@ impl<T> Col<T> {
 pub trait EntityColumns {
     /// The entity.
     type Entity: Entity;
+    /// The variable as a value: its object (`Obj<E>`), or for a variable of a left join an
+    /// `Option` of it.
+    type Variable: FromSource;
     /// The query variable these handles belong to.
     fn source(&self) -> u16;
+}
+
+/// A projection of a query variable, made from the variable's source.
+#[doc(hidden)]
+pub trait FromSource {
+    /// The projection of variable `source`.
+    fn from_source(source: u16) -> Self;
+}
+
+impl<E> FromSource for EntityExpr<E> {
+    fn from_source(source: u16) -> Self {
+        EntityExpr {
+            source,
+            _e: PhantomData,
+        }
+    }
+}
+
+impl<E> FromSource for OptEntityExpr<E> {
+    fn from_source(source: u16) -> Self {
+        OptEntityExpr(EntityExpr::from_source(source))
+    }
 }
 
 /// An entity variable used as a value (projected or counted).
@@ -152,13 +177,17 @@ pub fn proj<A: ProjectAttr>(a: &A) -> A::Out {
     a.project()
 }
 
-/// A query variable as a value (`p` in `select!(p for p in Product)`).
+/// A query variable as a value (`p` in `select!(p for p in Product)`; `Option<Obj<E>>` for
+/// a variable of a left join).
 #[inline]
-pub fn entity<C: EntityColumns>(c: &C) -> EntityExpr<C::Entity> {
-    EntityExpr {
-        source: c.source(),
-        _e: PhantomData,
-    }
+pub fn entity<C: EntityColumns>(c: &C) -> C::Variable {
+    C::Variable::from_source(c.source())
+}
+
+/// A query variable counted or compared as an object (`count(o)`), whatever its view.
+#[inline]
+pub fn entity_object<C: EntityColumns>(c: &C) -> EntityExpr<C::Entity> {
+    EntityExpr::from_source(c.source())
 }
 
 /// A query variable compared with another object: its key (`p.category == c`).
@@ -596,7 +625,7 @@ pub fn count<A: Countable>(a: A) -> Expr<i64> {
 
 /// `count(p)` of an entity variable: the number of its objects.
 pub fn count_entity<C: EntityColumns>(c: &C) -> Expr<i64> {
-    count(entity(c))
+    count(entity_object(c))
 }
 
 /// A collection, or a sub-comprehension, as a sub-query.

@@ -22,6 +22,25 @@ impl<E> Unmapped<E> {
 
 impl<E: Entity> EntityColumns for Unmapped<E> {
     type Entity = E;
+    type Variable = crate::expr::EntityExpr<E>;
+    fn source(&self) -> u16 {
+        self.0
+    }
+}
+
+/// The nullable column handles of an entity whose derive failed: none.
+pub struct UnmappedNullable<E>(u16, PhantomData<fn() -> E>);
+
+impl<E> UnmappedNullable<E> {
+    /// The handles of table `at`.
+    pub fn new(at: At) -> Self {
+        UnmappedNullable(at.source(), PhantomData)
+    }
+}
+
+impl<E: Entity> EntityColumns for UnmappedNullable<E> {
+    type Entity = E;
+    type Variable = crate::expr::OptEntityExpr<E>;
     fn source(&self) -> u16 {
         self.0
     }
@@ -45,7 +64,7 @@ macro_rules! __colt_fallback_entity {
         impl $crate::Entity for $name {
             type Key = ();
             type Columns = $crate::__private::Unmapped<$name>;
-            type NullableColumns = $crate::__private::Unmapped<$name>;
+            type NullableColumns = $crate::__private::UnmappedNullable<$name>;
             type ManyColumns = $crate::__private::Unmapped<$name>;
             type Accessor = $crate::__private::UnmappedAccessor<$name>;
 
@@ -67,7 +86,7 @@ macro_rules! __colt_fallback_entity {
                 $crate::__private::Unmapped::new(at)
             }
             fn nullable_columns(at: $crate::__private::At) -> Self::NullableColumns {
-                $crate::__private::Unmapped::new(at)
+                $crate::__private::UnmappedNullable::new(at)
             }
             fn many_columns(at: $crate::__private::At) -> Self::ManyColumns {
                 $crate::__private::Unmapped::new(at)

@@ -179,7 +179,7 @@ pub mod __private {
 
     pub use crate::__colt_fallback_entity as fallback_entity;
     pub use crate::builder::{Given, Missing};
-    pub use crate::fallback::{unmapped, Unmapped, UnmappedAccessor};
+    pub use crate::fallback::{unmapped, Unmapped, UnmappedAccessor, UnmappedNullable};
 
     /// Converts a generated auto key into the field's integer type.
     pub fn auto_key<T: TryFrom<i64>>(id: i64, column: &str) -> Result<T> {

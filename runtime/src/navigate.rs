@@ -444,7 +444,7 @@ impl<T: Entity> SetCol<T> {
                 state.alias_of(me),
                 self.relation().map_or("set", |r| r.field)
             );
-            let source = self.range_as(&alias, scope, false);
+            let source = self.range_as(&alias, scope, false, JoinKind::Inner);
             (source, Box::new(T::many_columns(self.at.to(source))))
         })
     }
@@ -466,10 +466,19 @@ impl<T: Entity> SetCol<T> {
     /// Adds the members as a variable of scope `scope`, joined (or, first in a sub-query,
     /// correlated) to the owner.
     pub(crate) fn range_in(&self, alias: &str, scope: u16) -> At {
-        self.at.to(self.range_as(alias, scope, true))
+        self.at
+            .to(self.range_as(alias, scope, true, JoinKind::Inner))
     }
 
-    fn range_as(&self, alias: &str, scope: u16, variable: bool) -> u16 {
+    /// Adds the members as a variable of a left join: an owner without members still gives
+    /// a row, with the member NULL.
+    pub(crate) fn range_left(&self, alias: &str) -> At {
+        let scope = self.at.state.scope_of(self.at.source);
+        self.at
+            .to(self.range_as(alias, scope, true, JoinKind::Left))
+    }
+
+    fn range_as(&self, alias: &str, scope: u16, variable: bool, kind: JoinKind) -> u16 {
         let state = &self.at.state;
         let owner = (self.owner)();
         let parent = if variable {
@@ -487,7 +496,7 @@ impl<T: Entity> SetCol<T> {
         let owner_key = owner.primary_key.first().copied().unwrap_or(0) as u16;
         let join = match partner(owner, rel) {
             Ok(Partner::Reference { column }) => Some(Join {
-                kind: JoinKind::Inner,
+                kind,
                 parent,
                 parent_column: owner_key,
                 column: column as u16,
@@ -499,7 +508,7 @@ impl<T: Entity> SetCol<T> {
                 let link = crate::relation::link_table(owner, rel, partner_field);
                 let member_key = target.primary_key.first().copied().unwrap_or(0) as u16;
                 Some(Join {
-                    kind: JoinKind::Inner,
+                    kind,
                     parent,
                     parent_column: owner_key,
                     column: member_key,
@@ -524,6 +533,7 @@ impl<T: Entity> SetCol<T> {
 
 impl<C: EntityColumns> EntityColumns for &C {
     type Entity = C::Entity;
+    type Variable = C::Variable;
     fn source(&self) -> u16 {
         (**self).source()
     }

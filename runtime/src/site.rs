@@ -60,6 +60,12 @@ impl PlanBuilder {
         E::columns(set.range(alias))
     }
 
+    /// Adds a query variable ranging over a collection in a left join (`left_join(..)`): an
+    /// owner without members still gives a row, the member `None`.
+    pub fn source_set_left<E: Entity>(&self, set: &SetCol<E>, alias: &str) -> E::NullableColumns {
+        E::nullable_columns(set.range_left(alias))
+    }
+
     /// Opens a sub-query scope (for a sub-comprehension).
     pub fn scope(&self) -> u16 {
         self.state.new_scope()

@@ -415,6 +415,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
 
         impl #p::EntityColumns for #columns_ty {
             type Entity = #name;
+            type Variable = #p::EntityExpr<#name>;
             fn source(&self) -> u16 {
                 self.#first.source()
             }
@@ -440,6 +441,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
 
         impl #p::EntityColumns for #many_columns_ty {
             type Entity = #name;
+            type Variable = #p::EntityExpr<#name>;
             fn source(&self) -> u16 {
                 self.#first.source()
             }
@@ -447,6 +449,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
 
         impl #p::EntityColumns for #null_columns_ty {
             type Entity = #name;
+            type Variable = #p::OptEntityExpr<#name>;
             fn source(&self) -> u16 {
                 self.#first.source()
             }

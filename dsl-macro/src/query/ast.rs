@@ -20,6 +20,8 @@ pub(crate) enum Base {
 pub(crate) struct Comprehension {
     pub projection: syn::Expr,
     pub clauses: Vec<Clause>,
+    /// Written inside `left_join(..)`: its generators over collections are left joins.
+    pub left_join: bool,
 }
 
 /// One clause of a comprehension.

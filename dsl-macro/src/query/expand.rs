@@ -141,10 +141,14 @@ fn step(s: &Step) -> TokenStream {
             set,
             alias,
             sub,
+            left,
         } => {
             let v = var_ident(*var);
             let span = syn::spanned::Spanned::span(set);
             match sub {
+                None if *left => {
+                    quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source_set_left(#b, &#set, #alias);)
+                }
                 None => {
                     quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source_set(#b, &#set, #alias);)
                 }

@@ -28,6 +28,24 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
             methods: Vec::new(),
         });
     }
+    // `left_join(<comprehension>)`, then methods: PonyORM's `left_join`.
+    let mut iter = tokens.clone().into_iter();
+    if let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(g))) = (iter.next(), iter.next()) {
+        if name == "left_join"
+            && g.delimiter() == Delimiter::Parenthesis
+            && has_top_level_for(&g.stream())
+        {
+            let mut comp = (|input: ParseStream| parse_comprehension(input))
+                .parse2(wrap_sub_comprehensions(g.stream()))?;
+            comp.left_join = true;
+            let rest: TokenStream = iter.collect();
+            let methods = parse_methods.parse2(wrap_sub_comprehensions(rest))?;
+            return Ok(QueryInput {
+                base: Base::Comprehension(comp),
+                methods,
+            });
+        }
+    }
     let mut iter = tokens.clone().into_iter();
     if let Some(TokenTree::Group(g)) = iter.next() {
         if g.delimiter() == Delimiter::Parenthesis && has_top_level_for(&g.stream()) {
@@ -145,6 +163,7 @@ fn parse_comprehension(input: ParseStream) -> syn::Result<Comprehension> {
     Ok(Comprehension {
         projection,
         clauses,
+        left_join: false,
     })
 }
 

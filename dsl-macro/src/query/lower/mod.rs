@@ -118,12 +118,13 @@ pub(crate) enum Step {
         alias: String,
         sub: Option<usize>,
     },
-    /// A new variable over a collection (`for o in c.orders`).
+    /// A new variable over a collection (`for o in c.orders`); `left`: in a left join.
     SourceSet {
         var: usize,
         set: TokenStream,
         alias: String,
         sub: Option<usize>,
+        left: bool,
     },
     /// A condition of a sub-comprehension.
     SubFilter(usize, QExpr, Span),
@@ -570,6 +571,7 @@ impl Lowerer {
                                     set: f.to_token_stream(),
                                     alias: var.to_string(),
                                     sub,
+                                    left: comp.left_join && sub.is_none(),
                                 });
                             }
                             syn::Expr::Field(_) => {}
