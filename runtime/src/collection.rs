@@ -5,12 +5,10 @@
 //! as usual); removing sets it to NULL, which an optional reference allows and a required one
 //! refuses. Many-to-many: adding and removing write the join table at once.
 
-use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
 use crate::backend::Param;
 use crate::entity::Entity;
-use crate::identity_map::{FxBuild, KeyValue};
 use crate::obj::Obj;
 use crate::pairing::{partner, Partner};
 use crate::relation::{link_table, RelationMeta};
@@ -107,18 +105,11 @@ impl<O: Entity, M: Entity> Collection<O, M> {
 
     /// The members, in key order.
     ///
-    /// A one-to-many collection is loaded for every loaded owner at once (the owners of one
-    /// query, typically), and kept until the members' entity is written: following
-    /// `c.invoices()` for each of 21 customers takes one statement, not 21.
-    ///
     /// # Errors
     /// Database errors.
     pub fn fetch(&self, tx: &Transaction) -> Result<Vec<Obj<M>>> {
         tx.flush()?;
         let shape = self.shape()?;
-        if let Membership::Reference(column) = shape {
-            return self.fetch_batched(tx, column);
-        }
         let sql = self.statement(tx, RelationOp::Fetch, |d| {
             sql_of::members(d, M::meta(), &shape)
         });
@@ -126,46 +117,6 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         let mut out = Vec::new();
         tx.decode_rows(&sql, &[Param::Owned(&owner)], |o: Obj<M>| out.push(o))?;
         Ok(out)
-    }
-
-    /// The members of a one-to-many collection, through the batch of every loaded owner's.
-    fn fetch_batched(&self, tx: &Transaction, column: usize) -> Result<Vec<Obj<M>>> {
-        let owner = KeyValue::of(self.owner_value());
-        {
-            let cache = tx.shared.cache.borrow();
-            if let Some(batch) =
-                cache.members::<MemberBatch<M>>(O::meta(), self.relation, M::meta())
-            {
-                if batch.owners.contains(&owner) {
-                    return Ok(batch.members.get(&owner).cloned().unwrap_or_default());
-                }
-            }
-        }
-        // Every loaded owner's key (this one's too), once each.
-        let mut keys = vec![self.owner_value()];
-        if let Ok(mut maps) = tx.shared.maps.try_borrow_mut() {
-            crate::identity_map::AnyMap::key_values(maps.of::<O>(), &mut keys);
-        }
-        let mut owners: HashSet<KeyValue, FxBuild> = HashSet::default();
-        keys.retain(|k| !matches!(k, Value::Null) && owners.insert(KeyValue::of(k.clone())));
-        let stamp = tx.shared.cache.borrow().clock();
-        let sql = self.statement(tx, RelationOp::FetchMany, |d| {
-            sql_of::members_of_owners(d, M::meta(), column)
-        });
-        let mut members: HashMap<KeyValue, Vec<Obj<M>>, FxBuild> = HashMap::default();
-        let list = Value::List(keys);
-        tx.decode_rows(&sql, &[Param::Owned(&list)], |o: Obj<M>| {
-            let of = o.cell().value.borrow().column_ref(column).to_owned_value();
-            members.entry(KeyValue::of(of)).or_default().push(o);
-        })?;
-        let mine = members.get(&owner).cloned().unwrap_or_default();
-        tx.shared.cache.borrow_mut().put_members(
-            O::meta(),
-            self.relation,
-            stamp,
-            MemberBatch { owners, members },
-        );
-        Ok(mine)
     }
 
     /// How many members there are.
@@ -288,14 +239,6 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         }
         Ok(())
     }
-}
-
-/// The members of a one-to-many relationship loaded for many owners at once.
-struct MemberBatch<M: Entity> {
-    /// The owners asked for (those without members too).
-    owners: HashSet<KeyValue, FxBuild>,
-    /// Each owner's members, in key order.
-    members: HashMap<KeyValue, Vec<Obj<M>>, FxBuild>,
 }
 
 fn member_value<M: Entity>(member: &Obj<M>) -> Value {

@@ -313,10 +313,10 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
 /// A key value in a hash set: equal and hashed by its bits (a real number too), so that
 /// equality is reflexive as a set needs; numbers by their value, whatever their kind (the
 /// database gives a decimal key back as an integer, a REAL or a NUMERIC).
-pub(crate) struct KeyValue(crate::Value);
+struct KeyValue(crate::Value);
 
 impl KeyValue {
-    pub(crate) fn of(v: crate::Value) -> Self {
+    fn of(v: crate::Value) -> Self {
         use crate::exact_decimal::ExactDecimal;
         use crate::Value as V;
         KeyValue(match v {

@@ -429,7 +429,9 @@ impl<T: Entity> Query<Obj<T>> {
         self.check_problems()?;
         tx.flush()?;
         tx.ensure_writing()?;
-        tx.shared.cache.borrow_mut().bump(T::meta());
+        // Every entity: the schema may cascade the delete (`ON DELETE CASCADE` of a table
+        // Colt did not create), or set references to NULL, in other tables.
+        tx.shared.cache.borrow_mut().bump_all();
         let key = self.key(tx.dialect(), StatementKind::Delete);
         let sql = render::sql(&self.plan, key);
         let params = self.bound(self.limit);

@@ -43,10 +43,6 @@ pub(crate) struct QueryCache {
     written: Vec<(*const EntityMeta, u64)>,
     /// The stamp of the last change Colt cannot attribute to an entity (raw SQL).
     all_written: u64,
-    /// One-to-many collections loaded for every loaded owner at once, by owner entity and
-    /// relationship: the stamp they were read at, and the members by owner key.
-    #[allow(clippy::type_complexity)]
-    members: Vec<(*const EntityMeta, usize, u64, Box<dyn Any>)>,
 }
 
 impl QueryCache {
@@ -132,54 +128,5 @@ impl QueryCache {
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
         self.written.clear();
-        self.members.clear();
-    }
-
-    /// The stamp of the latest write.
-    pub(crate) fn clock(&self) -> u64 {
-        self.clock
-    }
-
-    /// Whether rows of `entity` read at `stamp` are still what the database holds.
-    pub(crate) fn fresh_entity(&self, entity: &EntityMeta, stamp: u64) -> bool {
-        let id: *const EntityMeta = entity;
-        self.all_written <= stamp
-            && !self
-                .written
-                .iter()
-                .any(|(m, written)| *m == id && *written > stamp)
-    }
-
-    /// The members of a one-to-many relationship (`relation` of `owner`) loaded for many
-    /// owners at once, if kept and fresh.
-    pub(crate) fn members<T: 'static>(
-        &self,
-        owner: &EntityMeta,
-        relation: usize,
-        member: &EntityMeta,
-    ) -> Option<&T> {
-        let id: *const EntityMeta = owner;
-        let (_, _, stamp, batch) = self
-            .members
-            .iter()
-            .find(|(o, r, _, _)| *o == id && *r == relation)?;
-        if !self.fresh_entity(member, *stamp) {
-            return None;
-        }
-        batch.downcast_ref::<T>()
-    }
-
-    /// Keeps the members of a one-to-many relationship loaded for many owners at once.
-    pub(crate) fn put_members<T: 'static>(
-        &mut self,
-        owner: &EntityMeta,
-        relation: usize,
-        stamp: u64,
-        batch: T,
-    ) {
-        let id: *const EntityMeta = owner;
-        self.members
-            .retain(|(o, r, _, _)| !(*o == id && *r == relation));
-        self.members.push((id, relation, stamp, Box::new(batch)));
     }
 }

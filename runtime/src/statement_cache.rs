@@ -31,8 +31,6 @@ pub(crate) enum StatementKey {
 pub(crate) enum RelationOp {
     /// The members of a collection.
     Fetch,
-    /// The members of the collections of many owners (one-to-many).
-    FetchMany,
     /// How many members.
     Count,
     /// Whether one object is a member.

@@ -55,27 +55,6 @@ pub(crate) fn members(d: Dialect, member: &'static EntityMeta, how: &Membership)
     w.finish()
 }
 
-/// The members of many owners at once (one-to-many): `SELECT .. FROM member WHERE
-/// <reference column> IN <list $1> ORDER BY <key>`, for the collections of every loaded owner.
-pub(crate) fn members_of_owners(d: Dialect, member: &'static EntityMeta, column: usize) -> String {
-    let mut w = SqlWriter::new(d);
-    w.push("SELECT ");
-    for i in 0..member.columns.len() {
-        if i > 0 {
-            w.push(", ");
-        }
-        w.entity_column(member, member.table, i);
-    }
-    w.push(" FROM ")
-        .ident(member.table)
-        .push(" WHERE ")
-        .ident(member.columns[column].name);
-    let syntax = w.syntax();
-    syntax.in_list(&mut w, 0);
-    w.push(" ORDER BY ").ident(key_column(member));
-    w.finish()
-}
-
 fn count_writer(d: Dialect, member: &'static EntityMeta, how: &Membership) -> SqlWriter {
     let mut w = SqlWriter::new(d);
     w.push("SELECT COUNT(*)");
