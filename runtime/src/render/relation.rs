@@ -51,7 +51,9 @@ pub(crate) fn members(d: Dialect, member: &'static EntityMeta, how: &Membership)
         w.entity_column(member, member.table, i);
     }
     from_members(&mut w, member, how);
-    w.push(" ORDER BY ").ident(key_column(member));
+    // Every key column: a composite key's first alone leaves its rows out of order.
+    w.push(" ORDER BY ")
+        .idents(member.primary_key.iter().map(|&i| member.columns[i].name));
     w.finish()
 }
 
