@@ -545,8 +545,18 @@ impl SqliteConn {
 /// Binds every parameter of a statement (all of them: a cached statement keeps the values of
 /// its previous run).
 fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
-    super::refuse_unstorable(params)?;
-    refuse_inexact_decimals(params)?;
+    // Most statements bind only integers, text and the like: one pass finds that.
+    let special = params.iter().any(|p| {
+        matches!(
+            p,
+            Param::Borrowed(ValueRef::Time(_) | ValueRef::Decimal(_) | ValueRef::Json(_))
+                | Param::Owned(Value::Time(_) | Value::Decimal(_) | Value::List(_))
+        )
+    });
+    if special {
+        super::refuse_unstorable(params)?;
+        refuse_inexact_decimals(params)?;
+    }
     if stmt.parameter_count() != params.len() {
         return Err(Error::ParameterCount {
             expected: stmt.parameter_count(),
