@@ -358,3 +358,33 @@ mod review {
         })
     }
 }
+
+/// `&s[a..b]`: byte positions, as Rust's slices, on both backends.
+#[test]
+fn text_slices() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let parts =
+                select!((&s.item[..3], &s.item[1..4], &s.item[4..]) for s in Sale if s.id == 3)
+                    .one(tx)?;
+            assert_eq!(
+                parts,
+                ("tea".to_string(), "ea ".to_string(), "cake".to_string())
+            );
+            let short =
+                select!(((s.id, &s.item[..2]) for s in Sale).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(short[1], (2, "Co".to_string()));
+            // Past the end: what there is.
+            let tail = select!(&s.item[1..100] for s in Sale if s.id == 1).one(tx)?;
+            assert_eq!(tail, "ea");
+            // In a condition, with a computed bound.
+            let n = 2i64;
+            let found =
+                select!((s.id for s in Sale if &s.item[..n + 1] == "Coc").order_by(|s| s.id))
+                    .fetch(tx)?;
+            assert_eq!(found, [4]);
+            Ok(())
+        })
+    })
+}

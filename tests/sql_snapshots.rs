@@ -223,12 +223,12 @@ fn language() {
     );
     insta::assert_snapshot!(
         "text_functions",
-        both(
-            |d| select!((p.name + " #" + &p.category.name, p.name.trim_start(),
-            p.name.trim_end(), p.name.replace("a", "b")) for p in Product
+        both(|d| {
+            select!((p.name + " #" + &p.category.name, p.name.trim_start(),
+            p.name.trim_end(), p.name.replace("a", "b"), &p.name[1..3], &p.name[2..]) for p in Product
             if p.name.like("T%"))
             .sql(d)
-        )
+        })
     );
     insta::assert_snapshot!(
         "distinct_aggregates_and_nulls_placement",

@@ -4,7 +4,7 @@
 
 use crate::expr::Expr;
 use crate::plan::{Func, Node};
-use crate::types::Textual;
+use crate::types::{Integral, Textual};
 
 macro_rules! text_call {
     ($($name:ident => $f:ident, $doc:literal;)*) => {$(
@@ -33,4 +33,16 @@ pub fn replace<T: Textual, F: Textual, R: Textual>(
 /// before either to mean itself), case-sensitive on both backends.
 pub fn like<T: Textual<Test = O>, P: Textual, O>(e: Expr<T>, pattern: Expr<P>) -> Expr<O> {
     Expr::new(Node::Call(Func::Like, vec![e.node, pattern.node]))
+}
+
+/// `&e[a..b]`: the bytes `a` to `b` of the text, as Rust's slices (`.len()` counts bytes
+/// too). Past the end it stops at the end, and `b < a` is empty, where Rust would panic; a
+/// cut inside a character is a `Decode` error (SQLite) or a database error (PostgreSQL).
+pub fn slice<T: Textual, A: Integral, B: Integral>(e: Expr<T>, a: Expr<A>, b: Expr<B>) -> Expr<T> {
+    Expr::new(Node::Call(Func::Slice, vec![e.node, a.node, b.node]))
+}
+
+/// `&e[a..]`: the bytes of the text from `a`.
+pub fn slice_from<T: Textual, A: Integral>(e: Expr<T>, a: Expr<A>) -> Expr<T> {
+    Expr::new(Node::Call(Func::SliceFrom, vec![e.node, a.node]))
 }

@@ -165,6 +165,10 @@ pub enum Func {
     Separated,
     /// `random()`, to order by.
     Random,
+    /// `&s[a..b]`: bytes `a` to `b` of a text (arguments: text, a, b).
+    Slice,
+    /// `&s[a..]`: the bytes of a text from `a` (arguments: text, a).
+    SliceFrom,
 }
 
 /// One node of a query expression.

@@ -189,6 +189,25 @@ impl SqlDialect for Postgres {
             Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
             Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
             Func::Random => &[Sql("random()")],
+            // On the UTF-8 bytes, as Rust's slices (a cut inside a character is an error).
+            Func::Slice => &[
+                Sql("convert_from(substring(convert_to("),
+                Arg(0),
+                Sql(", 'UTF8') FROM CAST("),
+                Arg(1),
+                Sql(" + 1 AS INTEGER) FOR CAST(GREATEST("),
+                Arg(2),
+                Sql(" - "),
+                Arg(1),
+                Sql(", 0) AS INTEGER)), 'UTF8')"),
+            ],
+            Func::SliceFrom => &[
+                Sql("convert_from(substring(convert_to("),
+                Arg(0),
+                Sql(", 'UTF8') FROM CAST("),
+                Arg(1),
+                Sql(" + 1 AS INTEGER)), 'UTF8')"),
+            ],
             // Half away from zero, exactly: `round(double precision)` breaks ties to even,
             // and a cast to numeric keeps 15 digits (0.49999999999999994 would round to 1).
             // `x - trunc(x)` is exact.

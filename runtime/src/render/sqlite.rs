@@ -187,6 +187,26 @@ impl SqlDialect for Sqlite {
             Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
             Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
             Func::Random => &[Sql("random()")],
+            // On the bytes, as Rust's slices (a cut inside a character reads back as text that
+            // is not UTF-8: a `Decode` error, where Rust would panic).
+            Func::Slice => &[
+                Sql("CAST(substr(CAST("),
+                Arg(0),
+                Sql(" AS BLOB), "),
+                Arg(1),
+                Sql(" + 1, max("),
+                Arg(2),
+                Sql(" - "),
+                Arg(1),
+                Sql(", 0)) AS TEXT)"),
+            ],
+            Func::SliceFrom => &[
+                Sql("CAST(substr(CAST("),
+                Arg(0),
+                Sql(" AS BLOB), "),
+                Arg(1),
+                Sql(" + 1) AS TEXT)"),
+            ],
             // SQLite's round goes through 15-digit text (0.49999999999999994 rounds to 1):
             // `colt_round` is Rust's `f64::round`.
             Func::Round => &[Sql("colt_round("), Arg(0), Sql(")")],

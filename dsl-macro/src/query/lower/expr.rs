@@ -148,6 +148,7 @@ impl Lowerer {
                     .map(QExpr::Tuple)
             }
             syn::Expr::Cast(c) => self.cast(c, scope),
+            syn::Expr::Index(i) => self.slice(i, scope),
             syn::Expr::If(i) => self.if_else(i, scope, ctx),
             other => {
                 let what = expr_kind(other);
@@ -542,5 +543,37 @@ impl Lowerer {
             e => self.lower(e, scope, ctx),
         };
         Some(QExpr::Call("if_else", span, vec![cond?, then?, other?]))
+    }
+
+    /// `&s[a..b]`, `&s[..b]`, `&s[a..]`: a slice of text by byte positions, as Rust's.
+    fn slice(&mut self, i: &syn::ExprIndex, scope: &Scope) -> Option<QExpr> {
+        let span = i.bracket_token.span.join();
+        let syn::Expr::Range(r) = strip(&i.index) else {
+            self.errors.at(
+                &i.index,
+                "text is sliced with a range of byte positions: `&p.name[..3]`, `&p.name[2..5]`, `&p.name[2..]`",
+            );
+            return None;
+        };
+        if matches!(r.limits, syn::RangeLimits::Closed(_)) {
+            self.errors.at(
+                r,
+                "slice with a half-open range (`a..b`), as Rust's byte positions: `a..=b` is `a..b + 1`",
+            );
+            return None;
+        }
+        let text = self.lower(&i.expr, scope, Ctx::Condition);
+        let start = match &r.start {
+            Some(e) => self.lower(e, scope, Ctx::Condition),
+            None => Some(QExpr::Param(
+                self.param(&syn::parse_quote!(0), ParamKind::Value),
+                span,
+            )),
+        };
+        let end = r.end.as_ref().map(|e| self.lower(e, scope, Ctx::Condition));
+        match end {
+            Some(end) => Some(QExpr::Call("slice", span, vec![text?, start?, end?])),
+            None => Some(QExpr::Call("slice_from", span, vec![text?, start?])),
+        }
     }
 }
