@@ -220,19 +220,12 @@ fn binary<T>(op: BinOp, l: Node, r: Node) -> Expr<T> {
     Expr::new(Node::Binary(op, Box::new(l), Box::new(r)))
 }
 
-/// The two sides of a comparison of `L` with `R`: an `f64` parameter compared with an `f32`
-/// attribute is rounded to `f32` (Rust types the literal in `x == 0.1` as `f32` when `x` is
-/// one), on both sides' behalf.
+/// The two sides of a comparison of `L` with `R`, as arithmetic has them
+/// ([`crate::promotion::widened`]): an `f64` parameter compared with an `f32` attribute is
+/// rounded to `f32` (Rust types the literal in `x == 0.1` as `f32` when `x` is one), an
+/// integer meeting a float or a decimal is widened, JSON compares as JSON.
 fn compared<L: SqlType, R: SqlType>(l: Node, r: Node) -> (Node, Node) {
-    let narrow = |n: Node| match n {
-        Node::Param(i) => Node::ParamF32(i),
-        other => other,
-    };
-    match (L::COLUMN_TYPE, R::COLUMN_TYPE) {
-        (ColumnType::Float, ColumnType::Double) => (l, narrow(r)),
-        (ColumnType::Double, ColumnType::Float) => (narrow(l), r),
-        (lt, rt) => crate::promotion::widened(lt, rt, l, r),
-    }
+    crate::promotion::widened(L::COLUMN_TYPE, R::COLUMN_TYPE, l, r)
 }
 
 /// `l == r`; with an `Option` parameter, `None` means `IS NULL`.

@@ -68,15 +68,21 @@ impl<T: Entity> Pending for ObjCell<T> {
     }
 }
 
+/// The columns an insert writes: every stored one but an `auto` key (worked out once).
+fn insert_columns(meta: &'static EntityMeta) -> &'static [usize] {
+    meta.cache.insert_columns(|| {
+        let auto = meta.auto_column();
+        (0..meta.columns.len())
+            .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
+            .collect()
+    })
+}
+
 fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect();
     let auto = meta.auto_column();
-    let cols = meta.cache.insert_columns(|| {
-        (0..meta.columns.len())
-            .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
-            .collect()
-    });
+    let cols = insert_columns(meta);
     let sql = statement(meta, StatementKey::Insert(d), || {
         render::object::insert(meta, d, cols, auto)
     });
@@ -113,11 +119,7 @@ const MAX_ROWS: usize = 1_000;
 pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect();
-    let cols = meta.cache.insert_columns(|| {
-        (0..meta.columns.len())
-            .filter(|&i| crate::relation::is_stored(meta, i))
-            .collect()
-    });
+    let cols = insert_columns(meta);
     let per = (MAX_PARAMS / cols.len().max(1)).clamp(1, MAX_ROWS);
     for chunk in objs.chunks(per) {
         let sql = render::object::insert_rows(meta, d, cols, chunk.len());
@@ -143,11 +145,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
 pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     let meta = T::meta();
     let d = tx.dialect();
-    let cols = meta.cache.insert_columns(|| {
-        (0..meta.columns.len())
-            .filter(|&i| Some(i) != meta.auto_column() && crate::relation::is_stored(meta, i))
-            .collect()
-    });
+    let cols = insert_columns(meta);
     let sql = statement(meta, StatementKey::Upsert(d), || {
         render::object::upsert(meta, d, cols)
     });

@@ -6,24 +6,48 @@ use crate::types::ColumnType;
 
 use super::{Dialect, SqlWriter};
 
-/// A piece of a JSON expression's SQL ([`SqlDialect::json_get`], [`SqlDialect::json_as`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum JsonPiece {
-    /// SQL text.
-    Sql(&'static str),
-    /// The JSON document (it may be written several times).
-    Doc,
-    /// The key or position.
-    Key,
-}
-
-/// A piece of a function call's SQL ([`SqlDialect::call`]).
+/// A piece of the SQL of a function of query values ([`SqlDialect::call`], `json_get`,
+/// `json_as`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum CallPiece {
     /// SQL text.
     Sql(&'static str),
     /// Argument `n` (it may be written several times).
     Arg(usize),
+}
+
+/// The functions both dialects write alike (each dialect's `call` gives them these).
+pub(crate) fn standard_call(f: Func) -> &'static [CallPiece] {
+    use CallPiece::*;
+    match f {
+        Func::Abs => &[Sql("abs("), Arg(0), Sql(")")],
+        Func::TrimStart => &[Sql("ltrim("), Arg(0), Sql(")")],
+        Func::TrimEnd => &[Sql("rtrim("), Arg(0), Sql(")")],
+        Func::Replace => &[
+            Sql("replace("),
+            Arg(0),
+            Sql(", "),
+            Arg(1),
+            Sql(", "),
+            Arg(2),
+            Sql(")"),
+        ],
+        Func::IfElse => &[
+            Sql("(CASE WHEN "),
+            Arg(0),
+            Sql(" THEN "),
+            Arg(1),
+            Sql(" ELSE "),
+            Arg(2),
+            Sql(" END)"),
+        ],
+        Func::Coalesce => &[Sql("COALESCE("), Arg(0), Sql(", "), Arg(1), Sql(")")],
+        Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
+        Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
+        Func::Random => &[Sql("random()")],
+        // Written differently by each dialect (its `call`).
+        Func::Round | Func::Like | Func::Slice | Func::SliceFrom => &[],
+    }
 }
 
 /// The pieces of SQL that differ between databases.
@@ -51,16 +75,18 @@ pub(crate) trait SqlDialect: Sync {
     fn column_type(&self, ty: ColumnType, auto: bool) -> &'static str;
     /// Whether an `auto` key column is declared inline as `PRIMARY KEY` (SQLite) or not.
     fn auto_key_inline(&self) -> bool;
-    /// A function of query values.
+    /// A function of query values (the dialect's own; the others are [`standard_call`]).
     fn call(&self, f: Func) -> &'static [CallPiece];
     /// The name of `group_concat` (`string_agg` on PostgreSQL), with its `(`.
     fn group_concat(&self) -> &'static str;
     /// Around an expression: a [`crate::plan::Node::Cast`].
     fn cast(&self, to: CastTo) -> (&'static str, &'static str);
-    /// A member of a JSON document by key, or by array position (`position`).
-    fn json_get(&self, position: bool) -> &'static [JsonPiece];
-    /// A JSON value as a plain SQL value of a kind, `NULL` when it is of another kind.
-    fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece];
+    /// A member of a JSON document (argument 0) by key, or by array position (`position`)
+    /// (argument 1).
+    fn json_get(&self, position: bool) -> &'static [CallPiece];
+    /// A JSON value (argument 0) as a plain SQL value of a kind, `NULL` when it is of
+    /// another kind.
+    fn json_as(&self, scalar: JsonScalar) -> &'static [CallPiece];
     /// Around both sides of an optimistic check of a column of type `ty` (`col IS ?`).
     fn checked(&self, ty: ColumnType) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).

@@ -15,7 +15,7 @@ mod writer;
 pub(crate) use writer::SqlWriter;
 
 pub(crate) use ddl::{
-    create_link_sql, create_table_sql, dependency_order, link_tables, CallPiece, JsonPiece,
+    create_link_sql, create_table_sql, dependency_order, link_tables, standard_call, CallPiece,
     SqlDialect,
 };
 
@@ -440,6 +440,22 @@ impl Renderer<'_> {
         self.w.swap_text(outer)
     }
 
+    /// A function's SQL: its pieces, each argument written where it stands.
+    fn pieces(&mut self, pieces: &[CallPiece], args: &[&Node]) {
+        for piece in pieces {
+            match piece {
+                CallPiece::Sql(s) => {
+                    self.w.push(s);
+                }
+                CallPiece::Arg(i) => {
+                    if let Some(a) = args.get(*i) {
+                        self.node(a);
+                    }
+                }
+            }
+        }
+    }
+
     fn node(&mut self, n: &Node) {
         match n {
             Node::Column { source, column } => self.column(*source, *column),
@@ -531,40 +547,13 @@ impl Renderer<'_> {
                 self.w.push(close);
             }
             Node::Call(f, args) => {
-                for piece in self.d.call(*f) {
-                    match piece {
-                        CallPiece::Sql(s) => {
-                            self.w.push(s);
-                        }
-                        CallPiece::Arg(i) => {
-                            if let Some(a) = args.get(*i) {
-                                self.node(a);
-                            }
-                        }
-                    }
-                }
+                let args: Vec<&Node> = args.iter().collect();
+                self.pieces(self.d.call(*f), &args);
             }
             Node::JsonGet(doc, key, position) => {
-                for piece in self.d.json_get(*position) {
-                    match piece {
-                        JsonPiece::Sql(s) => {
-                            self.w.push(s);
-                        }
-                        JsonPiece::Doc => self.node(doc),
-                        JsonPiece::Key => self.node(key),
-                    }
-                }
+                self.pieces(self.d.json_get(*position), &[doc, key])
             }
-            Node::JsonAs(scalar, doc) => {
-                for piece in self.d.json_as(*scalar) {
-                    match piece {
-                        JsonPiece::Sql(s) => {
-                            self.w.push(s);
-                        }
-                        JsonPiece::Doc | JsonPiece::Key => self.node(doc),
-                    }
-                }
-            }
+            Node::JsonAs(scalar, doc) => self.pieces(self.d.json_as(*scalar), &[doc]),
             Node::Cast(a, ty) => {
                 let (open, close) = self.d.cast(*ty);
                 self.w.push(open);

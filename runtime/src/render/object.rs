@@ -34,6 +34,27 @@ pub(crate) fn by_keys(meta: &'static EntityMeta, d: Dialect) -> String {
     w.finish()
 }
 
+/// `INSERT INTO t (columns) VALUES `.
+fn insert_into(w: &mut SqlWriter, meta: &EntityMeta, columns: &[usize]) {
+    w.push("INSERT INTO ")
+        .ident(meta.table)
+        .push(" (")
+        .idents(columns.iter().map(|&i| meta.columns[i].name))
+        .push(") VALUES ");
+}
+
+/// `(?, ?, ..)`: the next `n` parameters.
+fn values_row(w: &mut SqlWriter, n: usize) {
+    w.push("(");
+    for i in 0..n {
+        if i > 0 {
+            w.push(", ");
+        }
+        w.bind();
+    }
+    w.push(")");
+}
+
 /// `INSERT INTO t (columns) VALUES ($1, ..) [RETURNING auto]` (or `DEFAULT VALUES`).
 pub(crate) fn insert(
     meta: &'static EntityMeta,
@@ -42,20 +63,13 @@ pub(crate) fn insert(
     auto: Option<usize>,
 ) -> String {
     let mut w = SqlWriter::new(d);
-    w.push("INSERT INTO ").ident(meta.table);
     if columns.is_empty() {
-        w.push(" DEFAULT VALUES");
+        w.push("INSERT INTO ")
+            .ident(meta.table)
+            .push(" DEFAULT VALUES");
     } else {
-        w.push(" (")
-            .idents(columns.iter().map(|&i| meta.columns[i].name))
-            .push(") VALUES (");
-        for n in 0..columns.len() {
-            if n > 0 {
-                w.push(", ");
-            }
-            w.bind();
-        }
-        w.push(")");
+        insert_into(&mut w, meta, columns);
+        values_row(&mut w, columns.len());
     }
     if let (Some(a), true) = (auto, w.syntax().returning_auto()) {
         w.push(" RETURNING ").ident(meta.columns[a].name);
@@ -71,23 +85,12 @@ pub(crate) fn insert_rows(
     rows: usize,
 ) -> String {
     let mut w = SqlWriter::new(d);
-    w.push("INSERT INTO ")
-        .ident(meta.table)
-        .push(" (")
-        .idents(columns.iter().map(|&i| meta.columns[i].name))
-        .push(") VALUES ");
+    insert_into(&mut w, meta, columns);
     for r in 0..rows {
         if r > 0 {
             w.push(", ");
         }
-        w.push("(");
-        for n in 0..columns.len() {
-            if n > 0 {
-                w.push(", ");
-            }
-            w.bind();
-        }
-        w.push(")");
+        values_row(&mut w, columns.len());
     }
     w.finish()
 }
@@ -97,18 +100,9 @@ pub(crate) fn insert_rows(
 /// 3.24 and later, and PostgreSQL).
 pub(crate) fn upsert(meta: &'static EntityMeta, d: Dialect, columns: &[usize]) -> String {
     let mut w = SqlWriter::new(d);
-    w.push("INSERT INTO ")
-        .ident(meta.table)
-        .push(" (")
-        .idents(columns.iter().map(|&i| meta.columns[i].name))
-        .push(") VALUES (");
-    for n in 0..columns.len() {
-        if n > 0 {
-            w.push(", ");
-        }
-        w.bind();
-    }
-    w.push(") ON CONFLICT (")
+    insert_into(&mut w, meta, columns);
+    values_row(&mut w, columns.len());
+    w.push(" ON CONFLICT (")
         .idents(meta.primary_key.iter().map(|&i| meta.columns[i].name))
         .push(")");
     let rest: Vec<usize> = columns

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{CallPiece, JsonPiece, SqlDialect, SqlWriter};
+use super::{standard_call, CallPiece, SqlDialect, SqlWriter};
 use crate::plan::{AggFn, CastTo, DatePart, Func, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
@@ -101,61 +101,67 @@ impl SqlDialect for Postgres {
         }
     }
 
-    fn json_get(&self, position: bool) -> &'static [JsonPiece] {
-        use JsonPiece::*;
+    fn json_get(&self, position: bool) -> &'static [CallPiece] {
+        use CallPiece::*;
         // A position reads arrays only (`->` would take a scalar for a one-item array), and
         // only within `integer` (past it there is no item).
         if position {
             &[
                 Sql("(CASE WHEN jsonb_typeof("),
-                Doc,
+                Arg(0),
                 Sql(") = 'array' AND CAST("),
-                Key,
+                Arg(1),
                 Sql(" AS BIGINT) BETWEEN -2147483648 AND 2147483647 THEN "),
-                Doc,
+                Arg(0),
                 Sql(" -> CAST(CAST("),
-                Key,
+                Arg(1),
                 Sql(" AS BIGINT) AS INTEGER) END)"),
             ]
         } else {
-            &[Sql("("), Doc, Sql(" -> CAST("), Key, Sql(" AS TEXT))")]
+            &[
+                Sql("("),
+                Arg(0),
+                Sql(" -> CAST("),
+                Arg(1),
+                Sql(" AS TEXT))"),
+            ]
         }
     }
 
-    fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece] {
-        use JsonPiece::*;
+    fn json_as(&self, scalar: JsonScalar) -> &'static [CallPiece] {
+        use CallPiece::*;
         match scalar {
             JsonScalar::Str => &[
                 Sql("(CASE WHEN jsonb_typeof("),
-                Doc,
+                Arg(0),
                 Sql(") = 'string' THEN "),
-                Doc,
+                Arg(0),
                 Sql(" #>> '{}' END)"),
             ],
             // Integers only, as serde_json's `as_i64` (`1.0` is not one).
             JsonScalar::I64 => &[
                 Sql("(CASE WHEN jsonb_typeof("),
-                Doc,
+                Arg(0),
                 Sql(") = 'number' AND ("),
-                Doc,
+                Arg(0),
                 Sql(" #>> '{}') ~ '^-?[0-9]+$' AND CAST("),
-                Doc,
+                Arg(0),
                 Sql(" AS NUMERIC) BETWEEN -9223372036854775808 AND 9223372036854775807 THEN CAST("),
-                Doc,
+                Arg(0),
                 Sql(" #>> '{}' AS BIGINT) END)"),
             ],
             JsonScalar::F64 => &[
                 Sql("(CASE WHEN jsonb_typeof("),
-                Doc,
+                Arg(0),
                 Sql(") = 'number' THEN CAST("),
-                Doc,
+                Arg(0),
                 Sql(" #>> '{}' AS DOUBLE PRECISION) END)"),
             ],
             JsonScalar::Bool => &[
                 Sql("(CASE WHEN jsonb_typeof("),
-                Doc,
+                Arg(0),
                 Sql(") = 'boolean' THEN CAST("),
-                Doc,
+                Arg(0),
                 Sql(" #>> '{}' AS BOOLEAN) END)"),
             ],
         }
@@ -164,31 +170,15 @@ impl SqlDialect for Postgres {
     fn call(&self, f: Func) -> &'static [CallPiece] {
         use CallPiece::*;
         match f {
-            Func::Abs => &[Sql("abs("), Arg(0), Sql(")")],
-            Func::TrimStart => &[Sql("ltrim("), Arg(0), Sql(")")],
-            Func::TrimEnd => &[Sql("rtrim("), Arg(0), Sql(")")],
-            Func::Replace => &[
-                Sql("replace("),
-                Arg(0),
-                Sql(", "),
-                Arg(1),
-                Sql(", "),
-                Arg(2),
-                Sql(")"),
-            ],
-            Func::IfElse => &[
-                Sql("(CASE WHEN "),
-                Arg(0),
-                Sql(" THEN "),
-                Arg(1),
-                Sql(" ELSE "),
-                Arg(2),
-                Sql(" END)"),
-            ],
-            Func::Coalesce => &[Sql("COALESCE("), Arg(0), Sql(", "), Arg(1), Sql(")")],
-            Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
-            Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
-            Func::Random => &[Sql("random()")],
+            Func::Abs
+            | Func::TrimStart
+            | Func::TrimEnd
+            | Func::Replace
+            | Func::IfElse
+            | Func::Coalesce
+            | Func::Concat
+            | Func::Separated
+            | Func::Random => standard_call(f),
             // On the UTF-8 bytes, as Rust's slices (a cut inside a character is an error).
             Func::Slice => &[
                 Sql("convert_from(substring(convert_to("),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{CallPiece, JsonPiece, SqlDialect, SqlWriter};
+use super::{standard_call, CallPiece, SqlDialect, SqlWriter};
 use crate::plan::{AggFn, CastTo, DatePart, Func, JsonScalar, TextTest};
 use crate::types::ColumnType;
 
@@ -96,64 +96,64 @@ impl SqlDialect for Sqlite {
         }
     }
 
-    fn json_get(&self, position: bool) -> &'static [JsonPiece] {
-        use JsonPiece::*;
+    fn json_get(&self, position: bool) -> &'static [CallPiece] {
+        use CallPiece::*;
         // A JSON path, so that a key is always a key (SQLite reads a bare `a.b` as a path):
         // `$."key"`, `$[2]`, and `$[#-1]` for the last item (PostgreSQL's -1).
         if position {
             &[
                 Sql("("),
-                Doc,
+                Arg(0),
                 Sql(" -> ('$[' || CASE WHEN "),
-                Key,
+                Arg(1),
                 Sql(" < 0 THEN '#' || "),
-                Key,
+                Arg(1),
                 Sql(" ELSE "),
-                Key,
+                Arg(1),
                 Sql(" END || ']'))"),
             ]
         } else {
             &[
                 Sql("("),
-                Doc,
+                Arg(0),
                 Sql(" -> ('$.\"' || replace(replace("),
-                Key,
+                Arg(1),
                 Sql(", '\\', '\\\\'), '\"', '\\\"') || '\"'))"),
             ]
         }
     }
 
-    fn json_as(&self, scalar: JsonScalar) -> &'static [JsonPiece] {
-        use JsonPiece::*;
+    fn json_as(&self, scalar: JsonScalar) -> &'static [CallPiece] {
+        use CallPiece::*;
         match scalar {
             JsonScalar::Str => &[
                 Sql("(CASE WHEN json_type("),
-                Doc,
+                Arg(0),
                 Sql(") = 'text' THEN "),
-                Doc,
+                Arg(0),
                 Sql(" ->> '$' END)"),
             ],
             JsonScalar::I64 => &[
                 Sql("(CASE WHEN json_type("),
-                Doc,
+                Arg(0),
                 Sql(") = 'integer' AND typeof("),
-                Doc,
+                Arg(0),
                 Sql(" ->> '$') = 'integer' THEN "),
-                Doc,
+                Arg(0),
                 Sql(" ->> '$' END)"),
             ],
             JsonScalar::F64 => &[
                 Sql("(CASE WHEN json_type("),
-                Doc,
+                Arg(0),
                 Sql(") IN ('integer', 'real') THEN CAST("),
-                Doc,
+                Arg(0),
                 Sql(" ->> '$' AS REAL) END)"),
             ],
             JsonScalar::Bool => &[
                 Sql("(CASE WHEN json_type("),
-                Doc,
+                Arg(0),
                 Sql(") IN ('true', 'false') THEN "),
-                Doc,
+                Arg(0),
                 Sql(" ->> '$' END)"),
             ],
         }
@@ -162,31 +162,15 @@ impl SqlDialect for Sqlite {
     fn call(&self, f: Func) -> &'static [CallPiece] {
         use CallPiece::*;
         match f {
-            Func::Abs => &[Sql("abs("), Arg(0), Sql(")")],
-            Func::TrimStart => &[Sql("ltrim("), Arg(0), Sql(")")],
-            Func::TrimEnd => &[Sql("rtrim("), Arg(0), Sql(")")],
-            Func::Replace => &[
-                Sql("replace("),
-                Arg(0),
-                Sql(", "),
-                Arg(1),
-                Sql(", "),
-                Arg(2),
-                Sql(")"),
-            ],
-            Func::IfElse => &[
-                Sql("(CASE WHEN "),
-                Arg(0),
-                Sql(" THEN "),
-                Arg(1),
-                Sql(" ELSE "),
-                Arg(2),
-                Sql(" END)"),
-            ],
-            Func::Coalesce => &[Sql("COALESCE("), Arg(0), Sql(", "), Arg(1), Sql(")")],
-            Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
-            Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
-            Func::Random => &[Sql("random()")],
+            Func::Abs
+            | Func::TrimStart
+            | Func::TrimEnd
+            | Func::Replace
+            | Func::IfElse
+            | Func::Coalesce
+            | Func::Concat
+            | Func::Separated
+            | Func::Random => standard_call(f),
             // On the bytes, as Rust's slices (a cut inside a character reads back as text that
             // is not UTF-8: a `Decode` error, where Rust would panic).
             Func::Slice => &[
