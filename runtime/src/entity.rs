@@ -103,6 +103,13 @@ pub trait RowAccess {
 pub trait Entity: Sized + Clone + 'static {
     /// The primary key: the field's type, or a tuple for a composite key.
     type Key: Hash + Eq + Clone + Debug + 'static;
+    /// How many columns the primary key has: a reference to `Self` is stored in as many.
+    #[doc(hidden)]
+    const KEY_WIDTH: usize;
+    /// The primary key's columns, in key order: what a reference to `Self` copies (see
+    /// `reference_columns`).
+    #[doc(hidden)]
+    const KEY_COLUMNS: &'static [ColumnMeta];
     /// The typed column handles a query uses (`ProductColumns`).
     type Columns: crate::expr::EntityColumns<
         Entity = Self,
@@ -138,6 +145,20 @@ pub trait Entity: Sized + Clone + 'static {
     fn key_params(key: &Self::Key) -> Vec<Value>;
     /// Key column `i` of a primary key, borrowed (`Null` past the last).
     fn key_ref(key: &Self::Key, i: usize) -> crate::ValueRef<'_>;
+    /// Decodes a primary key from its `KEY_WIDTH` columns, starting at position `offset` of
+    /// the row (`column` names them in errors).
+    ///
+    /// # Errors
+    /// [`crate::Error::Decode`] when a value is NULL or does not fit.
+    #[doc(hidden)]
+    fn decode_key<R: RowAccess>(row: &R, offset: usize, column: &str) -> Result<Self::Key>;
+    /// Sets the field whose first column is `first` from the values of all its columns (a
+    /// reference to an entity with a composite key takes one value per key column).
+    ///
+    /// # Errors
+    /// [`crate::Error::Decode`] when the values do not fit the field.
+    #[doc(hidden)]
+    fn set_field_values(&mut self, first: usize, values: &[ValueRef<'_>]) -> Result<()>;
     /// Decodes all columns starting at position `offset` of the row.
     fn decode_row<R: RowAccess>(row: &R, offset: usize) -> Result<Self>;
     /// Borrows column `idx` for binding.

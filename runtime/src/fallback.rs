@@ -63,6 +63,8 @@ macro_rules! __colt_fallback_entity {
     ($name:ident) => {
         impl $crate::Entity for $name {
             type Key = ();
+            const KEY_WIDTH: usize = 0;
+            const KEY_COLUMNS: &'static [$crate::__private::ColumnMeta] = &[];
             type Columns = $crate::__private::Unmapped<$name>;
             type NullableColumns = $crate::__private::UnmappedNullable<$name>;
             type ManyColumns = $crate::__private::Unmapped<$name>;
@@ -97,6 +99,16 @@ macro_rules! __colt_fallback_entity {
             }
             fn key_ref(_: &Self::Key, _: usize) -> $crate::ValueRef<'_> {
                 $crate::ValueRef::Null
+            }
+            fn decode_key<R: $crate::RowAccess>(_: &R, _: usize, _: &str) -> $crate::Result<()> {
+                ::std::result::Result::Err($crate::__private::unmapped(::std::stringify!($name)))
+            }
+            fn set_field_values(
+                &mut self,
+                _: usize,
+                _: &[$crate::ValueRef<'_>],
+            ) -> $crate::Result<()> {
+                ::std::result::Result::Err($crate::__private::unmapped(::std::stringify!($name)))
             }
             fn decode_row<R: $crate::RowAccess>(_: &R, _: usize) -> $crate::Result<Self> {
                 ::std::result::Result::Err($crate::__private::unmapped(::std::stringify!($name)))

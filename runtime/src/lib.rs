@@ -54,6 +54,7 @@ pub mod plan;
 pub mod promotion;
 pub mod query;
 mod query_cache;
+mod reference_columns;
 pub mod relation;
 mod render;
 #[cfg(feature = "serde")]
@@ -160,6 +161,7 @@ pub mod __private {
     pub use crate::numeric_expr::*;
     pub use crate::obj::{Accessor, AccessorBase, Obj};
     pub use crate::query::Query;
+    pub use crate::reference_columns::*;
     pub use crate::relation::{LinkNames, Ref, RelKind, RelationMeta, Set};
     pub use crate::render::catalogue::statements_of;
     pub use crate::render::rendered_statements;

@@ -33,8 +33,32 @@ enum View {
 struct HandleCtx<'a, 'b> {
     name: &'a syn::Ident,
     fields: &'a [Field<'b>],
-    cols: &'a [&'a Field<'b>],
     relation_fields: &'a [&'a Field<'b>],
+}
+
+/// The hidden associated const holding the position of field `f`'s first column.
+pub(crate) fn at_const(f: &Field<'_>) -> syn::Ident {
+    format_ident!(
+        "__COLT_AT_{}",
+        f.ident.to_string().trim_start_matches("r#"),
+        span = Span::call_site()
+    )
+}
+
+/// The position of field `f`'s first column, as an expression.
+pub(crate) fn at_of(name: &syn::Ident, f: &Field<'_>) -> TokenStream {
+    let c = at_const(f);
+    quote!(#name::#c)
+}
+
+/// How many columns field `f` takes: one, or one per key column of the entity a reference
+/// refers to.
+pub(crate) fn width_of(f: &Field<'_>) -> TokenStream {
+    let p = quote!(::colt::__private);
+    match &f.relation {
+        Some((Rel::Ref | Rel::OptionalRef, t)) => quote!(<#t as #p::Entity>::KEY_WIDTH),
+        _ => quote!(1usize),
+    }
 }
 
 impl HandleCtx<'_, '_> {
@@ -46,7 +70,7 @@ impl HandleCtx<'_, '_> {
             .iter()
             .map(|f| {
                 let ident = f.ident;
-                let column = self.cols.iter().position(|c| c.ident == f.ident).unwrap_or(0);
+                let column = at_of(name, f);
                 match (&f.relation, view) {
                     (Some((Rel::Set, t)), _) => {
                         let r = self
@@ -104,13 +128,18 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let fields = &e.fields;
     // The columns: every field but the `Set`s.
     let cols: Vec<&Field> = fields.iter().filter(|f| !f.is_set()).collect();
-    let uniques = &e.uniques;
-    let indexes = &e.indexes;
+    // Constraints over several fields name each field by its first column (a reference to a
+    // composite key stands for all of its columns).
+    let field_lists = |lists: &[Vec<usize>]| -> Vec<Vec<TokenStream>> {
+        lists
+            .iter()
+            .map(|l| l.iter().map(|&i| at_of(name, cols[i])).collect())
+            .collect()
+    };
+    let uniques = field_lists(&e.uniques);
+    let indexes = field_lists(&e.indexes);
     let sets: Vec<&Field> = fields.iter().filter(|f| f.is_set()).collect();
     let idents: Vec<&syn::Ident> = cols.iter().map(|f| f.ident).collect();
-    let tys: Vec<&syn::Type> = cols.iter().map(|f| f.ty).collect();
-    let positions: Vec<usize> = (0..cols.len()).collect();
-    let set_idents: Vec<&syn::Ident> = sets.iter().map(|f| f.ident).collect();
     let p = quote!(::colt::__private);
 
     // Relationships, in field order; a reference knows its column's position.
@@ -130,9 +159,11 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             Some(r) => quote!(::core::option::Option::Some(#r)),
             None => quote!(::core::option::Option::None),
         };
-        let column = match cols.iter().position(|c| c.ident == f.ident) {
-            Some(i) => quote!(::core::option::Option::Some(#i)),
-            None => quote!(::core::option::Option::None),
+        let column = if f.is_set() {
+            quote!(::core::option::Option::None)
+        } else {
+            let at = at_of(name, f);
+            quote!(::core::option::Option::Some(#at))
         };
         let cascade = f.cascade_delete;
         let [link_table, link_column, link_reverse] = f.link.clone().map(|name| match name {
@@ -161,7 +192,6 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let ctx = HandleCtx {
         name,
         fields,
-        cols: &cols,
         relation_fields: &relation_fields,
     };
     let (handle_tys, handle_inits) = ctx.handles(View::Plain);
@@ -175,88 +205,9 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let name_str = name.to_string();
     let table = &e.table;
     let optimistic = e.optimistic;
-    let column_metas = cols.iter().map(|f| {
-        let ty = f.ty;
-        let field = f.ident.to_string();
-        let field = field.trim_start_matches("r#");
-        let column = &f.column;
-        let (pk, auto, unique, index, volatile) =
-            (f.primary_key, f.auto, f.unique, f.index, f.volatile);
-        let default = match (&f.default, f.option_of) {
-            (Some(d), Some(_)) => quote_spanned! {d.span()=>
-                ::core::option::Option::Some({
-                    fn default() -> #p::Value {
-                        let v: #ty = #p::IntoOption::into_option(#d);
-                        #p::SqlType::to_value_ref(&v).to_owned_value()
-                    }
-                    default as fn() -> #p::Value
-                })
-            },
-            (Some(d), None) => quote_spanned! {d.span()=>
-                ::core::option::Option::Some({
-                    fn default() -> #p::Value {
-                        let v: #ty = ::core::convert::Into::into(#d);
-                        #p::SqlType::to_value_ref(&v).to_owned_value()
-                    }
-                    default as fn() -> #p::Value
-                })
-            },
-            (None, _) => quote!(::core::option::Option::None),
-        };
-        let sql_type = match &f.sql_type {
-            Some(t) => quote!(::core::option::Option::Some(#t)),
-            None => quote!(::core::option::Option::None),
-        };
-        quote_spanned! {ty.span()=>
-            #p::ColumnMeta {
-                field: #field,
-                name: #column,
-                ty: <#ty as #p::SqlType>::COLUMN_TYPE,
-                nullable: <#ty as #p::SqlType>::NULLABLE,
-                primary_key: #pk,
-                auto: #auto,
-                unique: #unique,
-                index: #index,
-                volatile: #volatile,
-                sql_type: #sql_type,
-                default: #default,
-            }
-        }
-    });
-    let pk_positions: Vec<usize> = cols
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.primary_key)
-        .map(|(i, _)| i)
-        .collect();
-    let pk_fields: Vec<&Field> = fields.iter().filter(|f| f.primary_key).collect();
-    let pk_idents: Vec<&syn::Ident> = pk_fields.iter().map(|f| f.ident).collect();
-    let pk_tys: Vec<&syn::Type> = pk_fields.iter().map(|f| f.ty).collect();
-    let (key_ty, key_expr, key_params, key_ref) = if pk_fields.len() == 1 {
-        let (i, t) = (pk_idents[0], pk_tys[0]);
-        (
-            quote!(#t),
-            quote!(::core::clone::Clone::clone(&self.#i)),
-            quote!(::std::vec![#p::SqlType::to_value_ref(key).to_owned_value()]),
-            quote!(#p::SqlType::to_value_ref(key)),
-        )
-    } else {
-        let n: Vec<syn::Index> = (0..pk_fields.len()).map(syn::Index::from).collect();
-        let at: Vec<usize> = (0..pk_fields.len()).collect();
-        (
-            quote!((#(#pk_tys,)*)),
-            quote!((#(::core::clone::Clone::clone(&self.#pk_idents),)*)),
-            quote!(::std::vec![#(#p::SqlType::to_value_ref(&key.#n).to_owned_value()),*]),
-            quote!(match i {
-                #(#at => #p::SqlType::to_value_ref(&key.#n),)*
-                _ => #p::ValueRef::Null,
-            }),
-        )
-    };
-    let qualified: Vec<String> = cols
-        .iter()
-        .map(|f| format!("{}.{}", table, f.column))
-        .collect();
+    let layout = crate::entity::columns::layout(e);
+    let (layout_consts, layout_items) = (&layout.consts, &layout.items);
+    let (columns_meta, pk_meta) = (&layout.columns, &layout.primary_key);
     let set_auto = match fields.iter().find(|f| f.auto) {
         Some(f) => {
             let i = f.ident;
@@ -268,8 +219,9 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
     let first = idents[0];
 
     // Accessors: one getter per attribute, reading that column alone.
-    let getters = cols.iter().enumerate().map(|(i, f)| {
+    let getters = cols.iter().map(|f| {
         let (ident, ty, fvis) = (f.ident, f.ty, f.vis);
+        let (at, width) = (at_of(name, f), width_of(f));
         let doc = format!(
             "The `{}` attribute (counts as a read of that column only).",
             ident
@@ -277,7 +229,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #fvis fn #ident(&self) -> #ty {
-                self.0.field(#i, |v: &#name| ::core::clone::Clone::clone(&v.#ident))
+                self.0.field(#at, #width, |v: &#name| ::core::clone::Clone::clone(&v.#ident))
             }
         }
     });
@@ -455,6 +407,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             }
         }
 
+        #layout_consts
+
         #[doc = #accessor_doc]
         #vis struct #accessor_ty(#p::AccessorBase<#name>);
 
@@ -472,7 +426,6 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         }
 
         impl #p::Entity for #name {
-            type Key = #key_ty;
             type Columns = #columns_ty;
             type NullableColumns = #null_columns_ty;
             type ManyColumns = #many_columns_ty;
@@ -482,8 +435,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                 static META: #p::EntityMeta = #p::EntityMeta {
                     name: #name_str,
                     table: #table,
-                    columns: &[#(#column_metas),*],
-                    primary_key: &[#(#pk_positions),*],
+                    columns: #columns_meta,
+                    primary_key: #pk_meta,
                     optimistic: #optimistic,
                     relations: &[#(#relation_metas),*],
                     uniques: &[#(&[#(#uniques),*]),*],
@@ -517,58 +470,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
                 }
             }
 
-            fn key(&self) -> Self::Key {
-                #key_expr
-            }
-
-            fn key_params(key: &Self::Key) -> ::std::vec::Vec<#p::Value> {
-                #key_params
-            }
-
-            #[inline]
-            fn key_ref(key: &Self::Key, i: usize) -> #p::ValueRef<'_> {
-                let _ = i;
-                #key_ref
-            }
-
-            #[inline]
-            fn decode_row<R: #p::RowAccess>(row: &R, offset: usize) -> #p::Result<Self> {
-                ::core::result::Result::Ok(#name {
-                    #(#idents: #p::decode_column::<#tys>(row.value(offset + #positions)?, #qualified)?,)*
-                    #(#set_idents: #p::Set::new(),)*
-                })
-            }
-
-            fn column_ref(&self, idx: usize) -> #p::ValueRef<'_> {
-                match idx {
-                    #(#positions => #p::SqlType::to_value_ref(&self.#idents),)*
-                    _ => #p::ValueRef::Null,
-                }
-            }
-
-            fn column_eq(&self, other: &Self, idx: usize) -> bool {
-                // `Set` fields hold nothing; reading them here keeps `dead_code` quiet.
-                let _ = (#(&self.#set_idents,)*);
-                match idx {
-                    #(#positions => self.#idents == other.#idents,)*
-                    _ => true,
-                }
-            }
-
-            fn copy_column(&mut self, other: &Self, idx: usize) {
-                match idx {
-                    #(#positions => self.#idents = ::core::clone::Clone::clone(&other.#idents),)*
-                    _ => {}
-                }
-            }
-
-            fn set_column_value(&mut self, idx: usize, value: #p::ValueRef<'_>) -> #p::Result<()> {
-                match idx {
-                    #(#positions => self.#idents = #p::decode_column::<#tys>(value, #qualified)?,)*
-                    _ => {}
-                }
-                ::core::result::Result::Ok(())
-            }
+            #layout_items
 
             fn set_auto_key(&mut self, id: i64) -> #p::Result<()> {
                 #set_auto

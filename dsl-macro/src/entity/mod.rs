@@ -1,6 +1,7 @@
 //! `#[derive(Entity)]`: attributes → validated model → expansion.
 
 mod attr;
+mod columns;
 mod expand;
 mod model;
 

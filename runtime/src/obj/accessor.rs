@@ -29,16 +29,21 @@ impl<T: Entity> AccessorBase<T> {
         AccessorBase { cell }
     }
 
-    /// Reads one attribute, counting it as read for the optimistic check.
+    /// Reads one attribute (stored in `width` columns from `column` on: a reference to a
+    /// composite key takes several), counting its columns as read for the optimistic check.
     #[inline]
-    pub fn field<R>(&self, column: usize, f: impl FnOnce(&T) -> R) -> R {
+    pub fn field<R>(&self, column: usize, width: usize, f: impl FnOnce(&T) -> R) -> R {
         // SAFETY: an `AccessorBase` is created only inside the `ObjCell` it points to
         // (`Obj::cell_at`), is neither `Clone` nor constructible elsewhere, stays inside the
         // accessor that owns it (the `unsafe` contract of `Accessor`), and that accessor is
         // reachable only through `&Obj<T>` (by `Deref`), which keeps the `ObjCell` alive and
         // never moves it.
         let cell = unsafe { &*self.cell };
-        cell.read.set(cell.read.get() | bit(column));
+        let mut read = cell.read.get() | bit(column);
+        for c in column + 1..column + width {
+            read |= bit(c);
+        }
+        cell.read.set(read);
         f(&cell.value.borrow())
     }
 }
