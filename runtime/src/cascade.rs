@@ -23,11 +23,12 @@ pub(crate) fn release_dependants(
     key: &[Value],
     depth: usize,
 ) -> Result<()> {
-    // What refers to `meta` holds its (single-column: references to composite keys are
-    // refused at bind) key.
+    // A reference to `meta` holds its whole key (one column per key column); a link table
+    // holds its one column (many-to-many with composite keys is refused at bind).
     let Some(key_value) = key.first() else {
         return Ok(());
     };
+    let key_params: Vec<Param<'_>> = key.iter().map(Param::Owned).collect();
     tx.shared.cache.borrow_mut().bump_all();
     if depth > 64 {
         return Err(Error::CascadeTooDeep { entity: meta.name });
@@ -60,8 +61,7 @@ pub(crate) fn release_dependants(
                     // Every column of the members' keys: a composite key's first column alone
                     // would name rows of other owners too.
                     let mut keys = KeyRows::new(member.primary_key.len());
-                    tx.conn()?
-                        .query(&select, &[Param::Owned(key_value)], &mut keys)?;
+                    tx.conn()?.query(&select, &key_params, &mut keys)?;
                     let delete = sql(idx, RelationOp::CascadeDelete, &|d| {
                         sql_of::delete_by_key(d, member)
                     });
@@ -75,9 +75,9 @@ pub(crate) fn release_dependants(
                     let update = sql(idx, RelationOp::SetNull, &|d| {
                         sql_of::set_null(d, member, column)
                     });
-                    tx.conn()?.execute(&update, &[Param::Owned(key_value)])?;
+                    tx.conn()?.execute(&update, &key_params)?;
                     if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
-                        map.null_column(column, key_value);
+                        map.null_column(column, key);
                     }
                 }
             }
@@ -110,7 +110,7 @@ pub(crate) fn rows_gone(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec
         if let Some(map) = maps.by_meta(other) {
             for k in keys {
                 if let Some(k) = k.first() {
-                    map.null_column(reverse, k);
+                    map.null_column(reverse, std::slice::from_ref(k));
                 }
             }
         }

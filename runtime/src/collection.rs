@@ -82,11 +82,14 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         }
     }
 
-    fn owner_value(&self) -> Value {
+    /// The owner's key, one value per key column (what a member's reference holds).
+    fn owner_values(&self) -> Vec<Value> {
         O::key_params(&self.owner_key)
-            .into_iter()
-            .next()
-            .unwrap_or(Value::Null)
+    }
+
+    /// The owner's key and then `member`'s, as parameters.
+    fn params<'a>(owner: &'a [Value], member: &'a [Value]) -> Vec<Param<'a>> {
+        owner.iter().chain(member).map(Param::Owned).collect()
     }
 
     /// The SQL of one statement about this collection, rendered once per relation and
@@ -113,9 +116,9 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         let sql = self.statement(tx, RelationOp::Fetch, |d| {
             sql_of::members(d, M::meta(), &shape)
         });
-        let owner = self.owner_value();
+        let owner = self.owner_values();
         let mut out = Vec::new();
-        tx.decode_rows(&sql, &[Param::Owned(&owner)], |o: Obj<M>| out.push(o))?;
+        tx.decode_rows(&sql, &Self::params(&owner, &[]), |o: Obj<M>| out.push(o))?;
         Ok(out)
     }
 
@@ -129,9 +132,9 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         let sql = self.statement(tx, RelationOp::Count, |d| {
             sql_of::count_members(d, M::meta(), &shape)
         });
-        let owner = self.owner_value();
+        let owner = self.owner_values();
         let mut n = 0;
-        tx.decode_rows(&sql, &[Param::Owned(&owner)], |c: i64| n = c)?;
+        tx.decode_rows(&sql, &Self::params(&owner, &[]), |c: i64| n = c)?;
         Ok(n)
     }
 
@@ -153,11 +156,9 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         let sql = self.statement(tx, RelationOp::Contains, |d| {
             sql_of::has_member(d, M::meta(), &shape)
         });
-        let (owner, m) = (self.owner_value(), member_value(member));
+        let (owner, m) = (self.owner_values(), M::key_params(&member.key()));
         let mut n = 0;
-        tx.decode_rows(&sql, &[Param::Owned(&owner), Param::Owned(&m)], |c: i64| {
-            n = c
-        })?;
+        tx.decode_rows(&sql, &Self::params(&owner, &m), |c: i64| n = c)?;
         Ok(n > 0)
     }
 
@@ -168,17 +169,19 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// belongs to another transaction; database errors.
     pub fn add(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
         self.check_own(tx, Some(member))?;
-        let owner = self.owner_value();
+        let owner = self.owner_values();
         match self.shape()? {
-            Membership::Reference(column) => point(member, column, owner.as_ref()),
+            Membership::Reference(column) => {
+                let values: Vec<ValueRef<'_>> = owner.iter().map(Value::as_ref).collect();
+                point(member, column, &values)
+            }
             Membership::Link(link) => {
                 tx.flush()?;
                 tx.ensure_writing()?;
                 tx.shared.cache.borrow_mut().bump_all();
                 let sql = self.statement(tx, RelationOp::Link, |d| sql_of::link(d, &link));
-                let m = member_value(member);
-                tx.conn()?
-                    .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
+                let m = M::key_params(&member.key());
+                tx.conn()?.execute(&sql, &Self::params(&owner, &m))?;
                 Ok(())
             }
         }
@@ -202,16 +205,16 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                         owner: O::meta().name,
                     });
                 }
-                let owner = self.owner_value();
-                let belongs = member
-                    .cell()
-                    .value
-                    .borrow()
-                    .column_ref(column)
-                    .to_owned_value()
-                    == owner;
+                let owner = self.owner_values();
+                let belongs = {
+                    let value = member.cell().value.borrow();
+                    owner
+                        .iter()
+                        .enumerate()
+                        .all(|(k, o)| value.column_ref(column + k).to_owned_value() == *o)
+                };
                 if belongs {
-                    point(member, column, ValueRef::Null)?;
+                    point(member, column, &vec![ValueRef::Null; owner.len()])?;
                 }
                 Ok(())
             }
@@ -220,9 +223,8 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 tx.ensure_writing()?;
                 tx.shared.cache.borrow_mut().bump_all();
                 let sql = self.statement(tx, RelationOp::Unlink, |d| sql_of::unlink(d, &link));
-                let (owner, m) = (self.owner_value(), member_value(member));
-                tx.conn()?
-                    .execute(&sql, &[Param::Owned(&owner), Param::Owned(&m)])?;
+                let (owner, m) = (self.owner_values(), M::key_params(&member.key()));
+                tx.conn()?.execute(&sql, &Self::params(&owner, &m))?;
                 Ok(())
             }
         }
@@ -241,16 +243,10 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     }
 }
 
-fn member_value<M: Entity>(member: &Obj<M>) -> Value {
-    M::key_params(&member.key())
-        .into_iter()
-        .next()
-        .unwrap_or(Value::Null)
-}
-
-/// Points a member's reference column at `owner` (or NULL), as a tracked change.
-fn point<M: Entity>(member: &Obj<M>, column: usize, owner: ValueRef<'_>) -> Result<()> {
+/// Points a member's reference (its columns from `column` on) at `owner`'s key (or NULL),
+/// as a tracked change.
+fn point<M: Entity>(member: &Obj<M>, column: usize, owner: &[ValueRef<'_>]) -> Result<()> {
     let mut result = Ok(());
-    member.set(|v| result = v.set_column_value(column, owner))?;
+    member.set(|v| result = v.set_field_values(column, owner))?;
     result
 }

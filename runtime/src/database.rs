@@ -309,15 +309,18 @@ impl Database {
                     ));
                     continue;
                 }
-                if target.primary_key.len() != 1 && rel.column.is_some() {
-                    problems.push(format!(
-                        "`{}.{}` refers to `{}`, whose primary key has several columns: references to composite keys are not supported yet",
-                        e.name, rel.field, target.name
-                    ));
-                    continue;
-                }
                 match crate::pairing::partner(e, rel) {
                     Err(p) => problems.push(p),
+                    // The side of a one-to-one without a column joins on the other side's
+                    // one column.
+                    Ok(crate::pairing::Partner::OneToOne { .. })
+                        if target.primary_key.len() != 1 || e.primary_key.len() != 1 =>
+                    {
+                        problems.push(format!(
+                            "`{}.{}` is a one-to-one between `{}` and `{}`, and one of them has a primary key of several columns: one-to-one with composite keys is not supported yet (a `Set` on the other side makes it a one-to-many, which is)",
+                            e.name, rel.field, e.name, target.name
+                        ));
+                    }
                     // A join table holds one column per side: a key of several columns
                     // would be cut to its first (and name rows of other objects).
                     Ok(crate::pairing::Partner::Set { relation })

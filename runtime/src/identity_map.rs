@@ -209,8 +209,9 @@ pub(crate) trait AnyMap: 'static {
     /// The rows with these keys (every key column) are gone from the database: their
     /// loaded objects say so and leave the map. One pass over the map, however many keys.
     fn forget(&mut self, keys: &[Vec<crate::Value>]);
-    /// Rows whose `column` held `owner` now hold NULL there.
-    fn null_column(&mut self, column: usize, owner: &crate::Value);
+    /// Rows whose reference at `column` held `owner` (its key, one value per key column)
+    /// now hold NULL there.
+    fn null_column(&mut self, column: usize, owner: &[crate::Value]);
     /// The non-NULL values of `column` among the loaded objects.
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// The (first) key column of every loaded object.
@@ -295,15 +296,20 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         }
     }
 
-    fn null_column(&mut self, column: usize, owner: &crate::Value) {
+    fn null_column(&mut self, column: usize, owner: &[crate::Value]) {
+        let nulls = vec![crate::ValueRef::Null; owner.len()];
         for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
                 continue;
             };
-            if same_value(value.column_ref(column).to_owned_value(), owner) {
-                let _ = value.set_column_value(column, crate::ValueRef::Null);
+            let refers = owner
+                .iter()
+                .enumerate()
+                .all(|(k, o)| same_value(value.column_ref(column + k).to_owned_value(), o));
+            if refers {
+                let _ = value.set_field_values(column, &nulls);
                 if let Some(snap) = obj.cell().snapshot.borrow_mut().as_deref_mut() {
-                    let _ = snap.set_column_value(column, crate::ValueRef::Null);
+                    let _ = snap.set_field_values(column, &nulls);
                 }
             }
         }

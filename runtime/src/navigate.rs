@@ -134,12 +134,12 @@ impl PlanState {
                 let key = *entity.primary_key.first()? as u16;
                 // The reverse side of a one-to-one holds no column: join on the other side's
                 // key.
-                let (column, key) =
+                let (column, key, width) =
                     match crate::relation::virtual_column(parent_src.entity, column as usize) {
                         Some((_, fk)) => {
-                            (*parent_src.entity.primary_key.first()? as u16, fk as u16)
+                            (*parent_src.entity.primary_key.first()? as u16, fk as u16, 1)
                         }
-                        None => (column, key),
+                        None => (column, key, entity.primary_key.len() as u16),
                     };
                 let join = Join {
                     kind: if left {
@@ -150,6 +150,7 @@ impl PlanState {
                     parent,
                     parent_column: column,
                     column: key,
+                    width,
                     via: None,
                 };
                 let existing = sources
@@ -500,6 +501,7 @@ impl<T: Entity> SetCol<T> {
                 parent,
                 parent_column: owner_key,
                 column: column as u16,
+                width: owner.primary_key.len() as u16,
                 via: None,
             }),
             Ok(Partner::Set { relation }) => {
@@ -512,6 +514,7 @@ impl<T: Entity> SetCol<T> {
                     parent,
                     parent_column: owner_key,
                     column: member_key,
+                    width: 1,
                     via: Some(intern_link(link)),
                 })
             }

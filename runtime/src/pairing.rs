@@ -35,6 +35,38 @@ pub struct RelationMeta {
     pub link: LinkNames,
 }
 
+impl RelationMeta {
+    /// How many columns a reference is stored in: one per key column of its target (a
+    /// `Set` has none).
+    pub fn width(&self) -> usize {
+        match self.kind {
+            RelKind::Set => 0,
+            RelKind::Ref | RelKind::OptionalRef => (self.target)().primary_key.len(),
+        }
+    }
+}
+
+/// The reference of `meta` whose columns include `column`: the relation, its first column
+/// and its width (a reference to a composite key spans one column per key column).
+pub fn reference_of(
+    meta: &'static EntityMeta,
+    column: usize,
+) -> Option<(&'static RelationMeta, usize, usize)> {
+    meta.relations.iter().find_map(|r| {
+        let first = r.column?;
+        let width = r.width().max(1);
+        (first <= column && column < first + width).then_some((r, first, width))
+    })
+}
+
+/// The columns of the field whose first column is `first`: one, or a reference's.
+pub fn field_columns(meta: &'static EntityMeta, first: usize) -> std::ops::Range<usize> {
+    match reference_of(meta, first) {
+        Some((_, start, width)) if start == first => first..first + width,
+        _ => first..first + 1,
+    }
+}
+
 /// The names a many-to-many `Set` gives its link table (`#[colt(table = "PlaylistTrack",
 /// column = "PlaylistId", reverse_column = "TrackId")]`), for a table Colt did not create.
 /// Either side may name any of them; a name not given is Colt's own (see [`LinkTable`]).

@@ -48,7 +48,8 @@ pub enum JoinKind {
     Left,
 }
 
-/// `JOIN this ON this.column = parent.parent_column`.
+/// `JOIN this ON this.column = parent.parent_column` (and the next columns of each side,
+/// for a reference to a composite key: see [`Join::part`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Join {
     /// Inner or left.
@@ -59,9 +60,27 @@ pub struct Join {
     pub parent_column: u16,
     /// The column of this source.
     pub column: u16,
+    /// How many columns each side joins on: the key columns of the entity a reference
+    /// refers to (1 but for composite keys).
+    pub width: u16,
     /// For a many-to-many collection: the join table between the two
     /// (`ON this.column IN (SELECT member FROM link WHERE owner = parent.parent_column)`).
     pub via: Option<&'static crate::pairing::LinkTable>,
+}
+
+impl Join {
+    /// Column `k` of one side of a join whose first column on that side is `first`: a key
+    /// side runs through the entity's key columns (which need not be next to each other), a
+    /// reference side through its own columns, which are.
+    pub fn part(entity: &EntityMeta, first: u16, k: u16) -> u16 {
+        match entity.primary_key.first() {
+            Some(&p) if k > 0 && p as u16 == first => entity
+                .primary_key
+                .get(k as usize)
+                .map_or(first + k, |&c| c as u16),
+            _ => first + k,
+        }
+    }
 }
 
 /// One table in the query: a query variable, or a table reached by navigation.

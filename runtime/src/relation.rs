@@ -193,6 +193,6 @@ impl<T> fmt::Debug for Set<T> {
 }
 
 pub use crate::pairing::{
-    is_stored, link_table, partner, virtual_column, LinkNames, LinkTable, Partner, RelKind,
-    RelationMeta,
+    field_columns, is_stored, link_table, partner, reference_of, virtual_column, LinkNames,
+    LinkTable, Partner, RelKind, RelationMeta,
 };

@@ -112,12 +112,34 @@ fn one_to_one_owner(e: &'static EntityMeta, column: usize) -> bool {
     }) && crate::pairing::is_stored(e, column)
 }
 
-/// The entity column `column` refers to, if it is a reference.
-pub(crate) fn references(e: &EntityMeta, column: usize) -> Option<&'static EntityMeta> {
+/// The entity column `column` refers to, if it is (one column of) a reference.
+pub(crate) fn references(e: &'static EntityMeta, column: usize) -> Option<&'static EntityMeta> {
+    crate::pairing::reference_of(e, column).map(|(r, _, _)| (r.target)())
+}
+
+/// The column names of the fields whose first columns are `firsts` (a reference to a
+/// composite key stands for all its columns).
+fn field_names(e: &'static EntityMeta, firsts: &[usize]) -> Vec<&'static str> {
+    firsts
+        .iter()
+        .flat_map(|&f| crate::pairing::field_columns(e, f))
+        .map(|c| e.columns[c].name)
+        .collect()
+}
+
+/// The references of `e` to composite keys: their columns, and the target.
+fn wide_references(e: &'static EntityMeta) -> Vec<(Vec<&'static str>, &'static EntityMeta)> {
     e.relations
         .iter()
-        .find(|r| r.column == Some(column))
-        .map(|r| (r.target)())
+        .filter(|r| r.width() > 1)
+        .filter_map(|r| {
+            let first = r.column?;
+            let names = (first..first + r.width())
+                .map(|c| e.columns[c].name)
+                .collect();
+            Some((names, (r.target)()))
+        })
+        .collect()
 }
 
 /// The entities in an order where every referenced table comes before the tables referring
@@ -209,10 +231,11 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         if let Some(default) = c.default {
             literal(&mut out, dialect, &default(), c.ty);
         }
-        if (c.unique || one_to_one_owner(e, i)) && !c.primary_key {
+        let wide = crate::pairing::reference_of(e, i).is_some_and(|(_, _, w)| w > 1);
+        if (c.unique || one_to_one_owner(e, i)) && !c.primary_key && !wide {
             out.push(" UNIQUE");
         }
-        if let Some(target) = references(e, i) {
+        if let Some(target) = references(e, i).filter(|_| !wide) {
             out.push(" REFERENCES ");
             out.ident(target.table);
             out.push(" (");
@@ -231,15 +254,42 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         }
         out.push(")");
     }
-    for unique in e.uniques {
+    // A reference to a composite key: one foreign key over its columns, and its `unique`.
+    let wide = wide_references(e);
+    for (names, target) in &wide {
+        out.push(", FOREIGN KEY (");
+        out.idents(names.iter().copied());
+        out.push(") REFERENCES ");
+        out.ident(target.table);
+        out.push(" (");
+        out.idents(target.primary_key.iter().map(|&k| target.columns[k].name));
+        out.push(")");
+    }
+    let wide_unique = e
+        .relations
+        .iter()
+        .filter(|r| r.width() > 1)
+        .filter_map(|r| r.column)
+        .filter(|&c| e.columns[c].unique && !e.columns[c].primary_key)
+        .map(|c| vec![c]);
+    for unique in e.uniques.iter().map(|u| u.to_vec()).chain(wide_unique) {
         out.push(", UNIQUE (");
-        out.idents(unique.iter().map(|&k| e.columns[k].name));
+        out.idents(field_names(e, &unique));
         out.push(")");
     }
     out.push(")");
     let mut stmts = vec![out.finish()];
-    for index in e.indexes {
-        let names: Vec<&str> = index.iter().map(|&k| e.columns[k].name).collect();
+    // Declared indexes over several fields, and one over the columns of each reference to a
+    // composite key (joins and cascades use them).
+    let wide_indexes = e
+        .relations
+        .iter()
+        .filter(|r| r.width() > 1)
+        .filter_map(|r| r.column)
+        .filter(|&c| !e.columns[c].unique && !e.columns[c].primary_key)
+        .map(|c| vec![c]);
+    for index in e.indexes.iter().map(|i| i.to_vec()).chain(wide_indexes) {
+        let names = field_names(e, &index);
         let mut idx = SqlWriter::new(dialect);
         idx.push("CREATE INDEX IF NOT EXISTS ");
         idx.ident(&format!("idx_{}__{}", e.table, names.join("__")));
@@ -257,6 +307,7 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         .enumerate()
         .filter(|(i, c)| {
             (c.index || references(e, *i).is_some())
+                && crate::pairing::reference_of(e, *i).is_none_or(|(_, _, w)| w <= 1)
                 && !c.unique
                 && !c.primary_key
                 && !one_to_one_owner(e, *i)

@@ -150,13 +150,21 @@ impl Renderer<'_> {
 
     /// `this.column = parent.parent_column`, or through a many-to-many join table.
     fn join_condition(&mut self, this: u16, j: Join) {
-        self.column(this, j.column);
         match j.via {
             None => {
-                self.w.push(" = ");
-                self.column(j.parent, j.parent_column);
+                let this_entity = self.plan.sources[this as usize].entity;
+                let parent_entity = self.plan.sources[j.parent as usize].entity;
+                for k in 0..j.width.max(1) {
+                    if k > 0 {
+                        self.w.push(" AND ");
+                    }
+                    self.column(this, Join::part(this_entity, j.column, k));
+                    self.w.push(" = ");
+                    self.column(j.parent, Join::part(parent_entity, j.parent_column, k));
+                }
             }
             Some(link) => {
+                self.column(this, j.column);
                 self.w.push(" IN (SELECT ");
                 self.w.ident(&link.member_column);
                 self.w.push(" FROM ");

@@ -4,7 +4,7 @@
 
 use super::{Dialect, SqlWriter};
 use crate::entity::EntityMeta;
-use crate::pairing::LinkTable;
+use crate::pairing::{field_columns, LinkTable};
 
 /// How the members of a collection belong to their owner.
 pub(crate) enum Membership {
@@ -18,13 +18,25 @@ fn key_column(meta: &EntityMeta) -> &'static str {
     meta.columns[meta.primary_key.first().copied().unwrap_or(0)].name
 }
 
+/// `a = ? AND b = ?` over `columns` of `meta`.
+fn equal_binds(
+    w: &mut SqlWriter,
+    meta: &'static EntityMeta,
+    columns: impl IntoIterator<Item = usize>,
+) {
+    for (i, c) in columns.into_iter().enumerate() {
+        if i > 0 {
+            w.push(" AND ");
+        }
+        w.ident(meta.columns[c].name).push(" = ").bind();
+    }
+}
+
 /// ` FROM member WHERE <belongs to the owner ($1)>`.
 fn from_members(w: &mut SqlWriter, member: &'static EntityMeta, how: &Membership) {
     w.push(" FROM ").ident(member.table).push(" WHERE ");
     match how {
-        Membership::Reference(column) => {
-            w.ident(member.columns[*column].name).push(" = ").bind();
-        }
+        Membership::Reference(column) => equal_binds(w, member, field_columns(member, *column)),
         Membership::Link(link) => {
             w.ident(key_column(member))
                 .push(" IN (SELECT ")
@@ -69,10 +81,12 @@ pub(crate) fn count_members(d: Dialect, member: &'static EntityMeta, how: &Membe
     count_writer(d, member, how).finish()
 }
 
-/// Whether the member with key `$2` belongs (a count, 0 or 1).
+/// Whether the member with the key after the owner's belongs (a count, 0 or 1): every
+/// column of the member's key (its first alone would name other members too).
 pub(crate) fn has_member(d: Dialect, member: &'static EntityMeta, how: &Membership) -> String {
     let mut w = count_writer(d, member, how);
-    w.push(" AND ").ident(key_column(member)).push(" = ").bind();
+    w.push(" AND ");
+    equal_binds(&mut w, member, member.primary_key.iter().copied());
     w.finish()
 }
 
@@ -119,17 +133,16 @@ pub(crate) fn unlink_all(d: Dialect, link: &LinkTable) -> String {
     unlink_writer(d, link).finish()
 }
 
-/// The keys (every key column) of the rows of `member` whose column `fk` refers to `$1`.
+/// The keys (every key column) of the rows of `member` whose reference at column `fk`
+/// refers to the owner.
 pub(crate) fn referring_keys(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
     let mut w = SqlWriter::new(d);
     w.push("SELECT ")
         .idents(member.primary_key.iter().map(|&k| member.columns[k].name))
         .push(" FROM ")
         .ident(member.table)
-        .push(" WHERE ")
-        .ident(member.columns[fk].name)
-        .push(" = ")
-        .bind();
+        .push(" WHERE ");
+    equal_binds(&mut w, member, field_columns(member, fk));
     w.finish()
 }
 
@@ -146,17 +159,17 @@ pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
     w.finish()
 }
 
-/// Sets column `fk` of the rows of `member` that refer to `$1` to NULL.
+/// Sets the reference at column `fk` of the rows of `member` that refer to the owner to NULL.
 pub(crate) fn set_null(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
-    let name = member.columns[fk].name;
     let mut w = SqlWriter::new(d);
-    w.push("UPDATE ")
-        .ident(member.table)
-        .push(" SET ")
-        .ident(name)
-        .push(" = NULL WHERE ")
-        .ident(name)
-        .push(" = ")
-        .bind();
+    w.push("UPDATE ").ident(member.table).push(" SET ");
+    for (i, c) in field_columns(member, fk).enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        w.ident(member.columns[c].name).push(" = NULL");
+    }
+    w.push(" WHERE ");
+    equal_binds(&mut w, member, field_columns(member, fk));
     w.finish()
 }

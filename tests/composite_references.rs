@@ -1,0 +1,322 @@
+//! References to entities with a composite primary key: a `Ref<Line>` to a line keyed by
+//! (order, number) is two columns, `line_order` and `line_no`; joins, navigation, the
+//! collection on the other side, cascades and optimistic checks use both, on both backends.
+//!
+//! The rows are chosen so that a join or a filter on the first key column alone gives wrong
+//! rows: lines (1, 1), (1, 2) and (2, 1) share their parts.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Order {
+    #[colt(primary_key)]
+    id: i64,
+    customer: String,
+    lines: Set<Line>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Line {
+    #[colt(primary_key)]
+    order: Ref<Order>,
+    #[colt(primary_key)]
+    no: i32,
+    product: String,
+    qty: i64,
+    #[colt(cascade_delete)]
+    shipments: Set<Shipment>,
+    refunds: Set<Refund>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Shipment {
+    #[colt(primary_key, auto)]
+    id: i64,
+    line: Ref<Line>,
+    carrier: String,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Refund {
+    #[colt(primary_key, auto)]
+    id: i64,
+    line: Option<Ref<Line>>,
+    reason: String,
+}
+
+fn line_key(order: i64, no: i32) -> (Ref<Order>, i32) {
+    (Ref::new(order), no)
+}
+
+/// Orders 1 and 2; lines (1, 1) "pen" ×1, (1, 2) "ink" ×5, (2, 1) "pad" ×2; shipments
+/// "post" → (1, 2), "rail" → (2, 1), "ship" → (1, 1); a return of (1, 2) and one of nothing.
+fn fill(db: &Database) -> colt::Result<()> {
+    db.bind(schema![Order, Line, Shipment, Refund])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        let o1 = Order::build().id(1).customer("ann").insert(tx)?;
+        let o2 = Order::build().id(2).customer("bob").insert(tx)?;
+        let pen = Line::build()
+            .order(&o1)
+            .no(1)
+            .product("pen")
+            .qty(1)
+            .insert(tx)?;
+        let ink = Line::build()
+            .order(&o1)
+            .no(2)
+            .product("ink")
+            .qty(5)
+            .insert(tx)?;
+        let pad = Line::build()
+            .order(&o2)
+            .no(1)
+            .product("pad")
+            .qty(2)
+            .insert(tx)?;
+        Shipment::build().line(&ink).carrier("post").insert(tx)?;
+        Shipment::build().line(&pad).carrier("rail").insert(tx)?;
+        Shipment::build().line(&pen).carrier("ship").insert(tx)?;
+        Refund::build()
+            .line(Ref::from(&ink))
+            .reason("leaks")
+            .insert(tx)?;
+        Refund::build().reason("lost").insert(tx)?;
+        Ok(())
+    })
+}
+
+#[test]
+fn a_reference_to_a_composite_key_is_one_column_per_key_column() -> colt::Result<()> {
+    let cols: Vec<&str> = Shipment::meta().columns.iter().map(|c| c.name).collect();
+    assert_eq!(cols, ["id", "line_order", "line_no", "carrier"]);
+    assert_eq!(Shipment::meta().relations[0].column, Some(1));
+    assert_eq!(<Line as Entity>::KEY_WIDTH, 2);
+    let ret: Vec<(&str, bool)> = Refund::meta()
+        .columns
+        .iter()
+        .map(|c| (c.name, c.nullable))
+        .collect();
+    assert_eq!(
+        ret,
+        [
+            ("id", false),
+            ("line_order", true),
+            ("line_no", true),
+            ("reason", false)
+        ]
+    );
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            let s = select!(s for s in Shipment if s.carrier == "post").one(tx)?;
+            assert_eq!(s.line(), Ref::new(line_key(1, 2)));
+            let line = s.line().get(tx)?;
+            assert_eq!((line.product(), line.qty()), ("ink".to_string(), 5));
+            // Stored as two columns, readable by other programs.
+            let raw = tx.query_sql::<(i64, i64)>(
+                "SELECT line_order, line_no FROM shipment ORDER BY id",
+                &[],
+            )?;
+            assert_eq!(raw, [(1, 2), (2, 1), (1, 1)]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn navigation_joins_on_every_key_column() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            let mut by_product =
+                select!((s.carrier, s.line.product) for s in Shipment).fetch(tx)?;
+            by_product.sort();
+            assert_eq!(
+                by_product,
+                [
+                    ("post".to_string(), "ink".to_string()),
+                    ("rail".to_string(), "pad".to_string()),
+                    ("ship".to_string(), "pen".to_string()),
+                ]
+            );
+            let big = select!(s.carrier for s in Shipment if s.line.qty > 1).fetch(tx)?;
+            let mut big = big;
+            big.sort();
+            assert_eq!(big, ["post", "rail"]);
+            let ann = select!((s.carrier for s in Shipment if s.line.order.customer == "ann")
+                .order_by(|s| s.line.no))
+            .fetch(tx)?;
+            assert_eq!(ann, ["ship", "post"]);
+            // An optional reference: a LEFT JOIN on both columns.
+            let mut refunds = select!((r.reason, r.line.product) for r in Refund).fetch(tx)?;
+            refunds.sort();
+            assert_eq!(
+                refunds,
+                [
+                    ("leaks".to_string(), Some("ink".to_string())),
+                    ("lost".to_string(), None)
+                ]
+            );
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn the_collection_of_a_composite_key_owner() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            let ink = tx
+                .get::<Line>(line_key(1, 2))?
+                .ok_or(colt::Error::NotFound {
+                    entity: "Line".into(),
+                    key: None,
+                })?;
+            let pen = tx
+                .get::<Line>(line_key(1, 1))?
+                .ok_or(colt::Error::NotFound {
+                    entity: "Line".into(),
+                    key: None,
+                })?;
+            let carriers: Vec<String> = ink
+                .shipments()
+                .fetch(tx)?
+                .iter()
+                .map(|s| s.carrier())
+                .collect();
+            assert_eq!(carriers, ["post"]);
+            assert_eq!(ink.shipments().count(tx)?, 1);
+            let rail = select!(s for s in Shipment if s.carrier == "rail").one(tx)?;
+            let post = select!(s for s in Shipment if s.carrier == "post").one(tx)?;
+            assert!(!ink.shipments().contains(tx, &rail)?);
+            assert!(ink.shipments().contains(tx, &post)?);
+            // In queries: a sub-query correlated on both columns.
+            let mut counts = select!((l.product, count(l.shipments)) for l in Line).fetch(tx)?;
+            counts.sort();
+            assert_eq!(
+                counts,
+                [
+                    ("ink".to_string(), 1),
+                    ("pad".to_string(), 1),
+                    ("pen".to_string(), 1)
+                ]
+            );
+            let mut pairs =
+                select!((l.product, s.carrier) for l in Line for s in l.shipments).fetch(tx)?;
+            pairs.sort();
+            assert_eq!(
+                pairs,
+                [
+                    ("ink".to_string(), "post".to_string()),
+                    ("pad".to_string(), "rail".to_string()),
+                    ("pen".to_string(), "ship".to_string()),
+                ]
+            );
+            // Adding to the optional side sets both columns; removing clears both.
+            let lost = select!(r for r in Refund if r.reason == "lost").one(tx)?;
+            pen.refunds().add(tx, &lost)?;
+            assert_eq!(lost.line(), Some(Ref::new(line_key(1, 1))));
+            assert_eq!(pen.refunds().count(tx)?, 1);
+            let leaks = select!(r for r in Refund if r.reason == "leaks").one(tx)?;
+            ink.refunds().remove(tx, &leaks)?;
+            assert_eq!(leaks.line(), None);
+            assert_eq!(ink.refunds().count(tx)?, 0);
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let raw = tx.query_sql::<(String, Option<i64>, Option<i64>)>(
+                "SELECT reason, line_order, line_no FROM refund ORDER BY id",
+                &[],
+            )?;
+            assert_eq!(
+                raw,
+                [
+                    ("leaks".to_string(), None, None),
+                    ("lost".to_string(), Some(1), Some(1))
+                ]
+            );
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn deleting_a_composite_key_owner_follows_both_columns() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            let ret = select!(r for r in Refund if r.reason == "leaks").one(tx)?;
+            let ink = ret.line().ok_or(colt::Error::NotFound {
+                entity: "Line".into(),
+                key: None,
+            })?;
+            ink.get(tx)?.delete(tx)?;
+            // The cascade took the shipment of (1, 2) only; the optional reference is unset.
+            let mut left = select!(s.carrier for s in Shipment).fetch(tx)?;
+            left.sort();
+            assert_eq!(left, ["rail", "ship"]);
+            assert_eq!(ret.line(), None);
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let raw = tx.query_sql::<(String, Option<i64>)>(
+                "SELECT reason, line_no FROM refund ORDER BY id",
+                &[],
+            )?;
+            assert_eq!(
+                raw,
+                [("leaks".to_string(), None), ("lost".to_string(), None)]
+            );
+            let lines = select!(l.product for l in Line).count(tx)?;
+            assert_eq!(lines, 2);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn pointing_a_reference_elsewhere_writes_both_columns() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            let rail = select!(s for s in Shipment if s.carrier == "rail").one(tx)?;
+            rail.set(|s| s.line = Ref::new(line_key(1, 1)))?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let mut pen =
+                select!(s.carrier for s in Shipment if s.line.product == "pen").fetch(tx)?;
+            pen.sort();
+            assert_eq!(pen, ["rail", "ship"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn a_row_with_half_a_reference_is_an_error() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            tx.execute_sql("UPDATE refund SET line_no = NULL WHERE reason = 'leaks'", &[])?;
+            let err = select!(r for r in Refund if r.reason == "leaks").one(tx);
+            assert!(
+                matches!(err, Err(colt::Error::Decode { ref column, .. }) if column == "refund.line"),
+                "{err:?}"
+            );
+            Ok(())
+        })
+    })
+}
