@@ -320,3 +320,39 @@ fn a_row_with_half_a_reference_is_an_error() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Basket {
+    #[colt(primary_key)]
+    id: i64,
+    items: Set<Item>,
+}
+
+/// A composite key whose first column is not the reference to the owner.
+#[derive(Entity, Debug, Clone)]
+struct Item {
+    #[colt(primary_key)]
+    shelf: i32,
+    #[colt(primary_key)]
+    slot: i32,
+    basket: Ref<Basket>,
+}
+
+#[test]
+fn membership_of_a_composite_key_member_checks_its_whole_key() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Basket, Item])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let one = Basket::build().id(1).insert(tx)?;
+            let two = Basket::build().id(2).insert(tx)?;
+            Item::build().shelf(1).slot(1).basket(&one).insert(tx)?;
+            let other = Item::build().shelf(1).slot(2).basket(&two).insert(tx)?;
+            // Shelf 1 has an item of basket 1, but not this one.
+            assert!(!one.items().contains(tx, &other)?);
+            assert!(two.items().contains(tx, &other)?);
+            Ok(())
+        })
+    })
+}
