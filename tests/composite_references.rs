@@ -356,3 +356,71 @@ fn membership_of_a_composite_key_member_checks_its_whole_key() -> colt::Result<(
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(rename_all = "PascalCase")]
+struct Pack {
+    #[colt(primary_key)]
+    depot: String,
+    #[colt(primary_key)]
+    number: i32,
+    notes: Set<PackNote>,
+}
+
+/// A table another tool created: the reference's columns are named one by one.
+#[derive(Entity, Debug, Clone)]
+#[colt(rename_all = "PascalCase")]
+struct PackNote {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(columns("PackDepot", "PackNo"))]
+    pack: Option<Ref<Pack>>,
+    text: String,
+}
+
+#[test]
+fn a_table_colt_did_not_create_names_each_column() -> colt::Result<()> {
+    let cols: Vec<&str> = PackNote::meta().columns.iter().map(|c| c.name).collect();
+    assert_eq!(cols, ["Id", "PackDepot", "PackNo", "Text"]);
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                r#"CREATE TABLE "Pack" ("Depot" VARCHAR(20) NOT NULL, "Number" INTEGER NOT NULL, PRIMARY KEY ("Depot", "Number"))"#,
+                &[],
+            )?;
+            tx.execute_sql(
+                r#"CREATE TABLE "PackNote" ("Id" BIGINT PRIMARY KEY, "PackDepot" VARCHAR(20), "PackNo" INTEGER, "Text" TEXT NOT NULL, FOREIGN KEY ("PackDepot", "PackNo") REFERENCES "Pack" ("Depot", "Number"))"#,
+                &[],
+            )?;
+            tx.execute_sql(
+                r#"INSERT INTO "Pack" VALUES ('north', 1), ('north', 2), ('south', 1)"#,
+                &[],
+            )?;
+            tx.execute_sql(
+                r#"INSERT INTO "PackNote" VALUES (1, 'north', 2, 'fragile'), (2, 'south', 1, 'late'), (3, NULL, NULL, 'loose')"#,
+                &[],
+            )?;
+            Ok(())
+        })?;
+        db.bind(schema![Pack, PackNote])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            let mut notes = select!((n.text, n.pack.number) for n in PackNote if n.pack.depot == "north" || n.pack.depot.is_none()).fetch(tx)?;
+            notes.sort();
+            assert_eq!(
+                notes,
+                [("fragile".to_string(), Some(2)), ("loose".to_string(), None)]
+            );
+            let north2 = tx
+                .get::<Pack>(("north".to_string(), 2))?
+                .ok_or(colt::Error::NotFound { entity: "Pack".into(), key: None })?;
+            let texts: Vec<String> = north2.notes().fetch(tx)?.iter().map(|n| n.text()).collect();
+            assert_eq!(texts, ["fragile"]);
+            let loose = select!(n for n in PackNote if n.text == "loose").one(tx)?;
+            north2.notes().add(tx, &loose)?;
+            assert_eq!(north2.notes().count(tx)?, 2);
+            Ok(())
+        })
+    })
+}

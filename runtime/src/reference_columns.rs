@@ -108,6 +108,8 @@ pub struct RefField {
     pub column: &'static str,
     /// The names of its columns ([`names`]).
     pub names: &'static [u8],
+    /// The names `columns("A", "B")` gives instead, one per key column (or none).
+    pub given: &'static [&'static str],
     /// `Option<Ref<T>>`.
     pub nullable: bool,
     /// Part of the entity's primary key.
@@ -129,7 +131,11 @@ pub const fn ref_columns(out: &mut [ColumnMeta], at: usize, field: RefField, key
     while i < key.len() {
         out[at + i] = ColumnMeta {
             field: field.field,
-            name: part_name(field.names, field.column, key, i),
+            name: if field.given.len() == key.len() {
+                field.given[i]
+            } else {
+                part_name(field.names, field.column, key, i)
+            },
             ty: key[i].ty,
             nullable: field.nullable,
             primary_key: field.primary_key,

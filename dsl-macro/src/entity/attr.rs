@@ -26,6 +26,8 @@ pub(crate) struct FieldAttrs {
     pub column: Option<String>,
     /// The literal of `column`, for errors.
     pub column_lit: Option<syn::LitStr>,
+    /// `columns("A", "B")`: the column names of a reference to a composite key.
+    pub columns: Option<(syn::Path, Vec<syn::LitStr>)>,
     /// On a many-to-many `Set`: its link table and the column of the other side's key.
     pub link_table: Option<syn::LitStr>,
     pub reverse_column: Option<syn::LitStr>,
@@ -48,6 +50,7 @@ const FIELD_KEYS: &[&str] = &[
     "unique",
     "index",
     "column",
+    "columns(..)",
     "reverse_column",
     "sql_type",
     "default",
@@ -163,6 +166,19 @@ pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs
                 }
                 out.column = Some(lit.value());
                 out.column_lit = Some(lit);
+            } else if p.is_ident("columns") {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let names = syn::punctuated::Punctuated::<syn::LitStr, syn::Token![,]>::parse_terminated(&content)?;
+                for lit in &names {
+                    if lit.value().is_empty() {
+                        errors.at(lit, "the column name cannot be empty");
+                    }
+                }
+                if names.is_empty() {
+                    errors.at(p, "`columns(..)` names the columns of a reference to a composite key, in key order: `columns(\"OrderId\", \"LineNo\")`");
+                }
+                out.columns = Some((p.clone(), names.into_iter().collect()));
             } else if p.is_ident("reverse_column") {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 if lit.value().is_empty() {

@@ -42,11 +42,13 @@ fn write_meta(f: &Field<'_>, at: &TokenStream, names: &TokenStream) -> TokenStre
         (f.primary_key, f.auto, f.unique, f.index, f.volatile);
     let sql_type = lit_opt(&f.sql_type);
     if let Some((target, optional)) = reference(f) {
+        let given: Vec<&String> = f.columns.iter().flat_map(|(_, l)| l).collect();
         return quote_spanned! {target.span()=>
             #p::ref_columns(&mut out, #at, #p::RefField {
                 field: #field,
                 column: #column,
                 names: &#names,
+                given: &[#(#given),*],
                 nullable: #optional,
                 primary_key: #pk,
                 unique: #unique,
@@ -115,6 +117,7 @@ pub(crate) fn layout(e: &Entity<'_>) -> Layout {
 
     // Positions: each field's first column is the previous one's plus its width.
     let mut consts = Vec::new();
+    let mut checks = Vec::new();
     let mut prev: Option<(TokenStream, TokenStream)> = None;
     for f in &cols {
         let c = at_const(f);
@@ -138,6 +141,17 @@ pub(crate) fn layout(e: &Entity<'_>) -> Layout {
         )
     };
     for f in &cols {
+        if let (Some((target, _)), Some((path, given))) = (reference(f), &f.columns) {
+            let n = given.len();
+            let message = format!(
+                "`columns(..)` on `{}` names {n} column{}, but the primary key of the entity it refers to has another number of columns: name one per key column, in key order",
+                f.ident,
+                if n == 1 { "" } else { "s" }
+            );
+            checks.push(quote_spanned! {path.span()=>
+                const _: () = ::core::assert!(<#target as #p::Entity>::KEY_WIDTH == #n, #message);
+            });
+        }
         if let Some((target, _)) = reference(f) {
             let n = names_const(f);
             let column = &f.column;
@@ -400,6 +414,7 @@ pub(crate) fn layout(e: &Entity<'_>) -> Layout {
             impl #name {
                 #(#consts)*
             }
+            #(#checks)*
         },
         items,
         columns: quote!(&#name::__COLT_COLUMNS),

@@ -22,6 +22,9 @@ pub(crate) struct Field<'a> {
     /// `T` of an `Option<T>` field.
     pub option_of: Option<&'a syn::Type>,
     pub column: String,
+    /// `columns("A", "B")` on a reference: its column names, one per key column of the
+    /// target, and the attribute (where a count that does not match is reported).
+    pub columns: Option<(syn::Path, Vec<String>)>,
     /// `sql_type = ".."`: the column's declared SQL type.
     pub sql_type: Option<String>,
     /// On a many-to-many `Set`: its link table, this side's and the other side's columns.
@@ -191,6 +194,13 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                     errors.at(lit, "`table` and `reverse_column` on a field name a many-to-many's link table: they go on a `Set<T>` (`table` on the struct names the entity's table)");
                 }
             }
+            if let Some((path, _)) = &a.columns {
+                if !matches!(relation, Some((Rel::Ref | Rel::OptionalRef, _))) {
+                    errors.at(path, "`columns(..)` names the columns of a reference (`Ref<T>` or `Option<Ref<T>>`) to an entity with a composite key; a plain field has one column: `column = \"..\"`");
+                } else if a.column.is_some() {
+                    errors.at(path, "give either `column` (a reference to a key of one column, or the prefix of a composite key's columns) or `columns(..)`, not both");
+                }
+            }
             let is_set = matches!(relation, Some((Rel::Set, _)));
             let name = ident.to_string();
             let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
@@ -225,6 +235,10 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
                     Some(rule) => rule.apply(&name),
                     None => name,
                 }),
+                columns: a
+                    .columns
+                    .as_ref()
+                    .map(|(p, l)| (p.clone(), l.iter().map(syn::LitStr::value).collect())),
                 sql_type: a.sql_type.as_ref().map(syn::LitStr::value),
                 link: [
                     a.link_table.as_ref().map(syn::LitStr::value),
