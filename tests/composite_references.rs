@@ -424,3 +424,23 @@ fn a_table_colt_did_not_create_names_each_column() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Crate {
+    #[colt(primary_key)]
+    id: i64,
+    // `line: Ref<Line>` is the columns `line_order` and `line_no`: this field clashes.
+    line: Ref<Line>,
+    line_no: i32,
+}
+
+#[test]
+fn a_field_on_a_reference_column_is_refused_at_bind() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    let err = db.bind(schema![Order, Line, Shipment, Refund, Crate]);
+    assert!(
+        matches!(&err, Err(colt::Error::SchemaMismatch(m)) if m.contains("`Crate.line` and `Crate.line_no` both map to the column `line_no`")),
+        "{err:?}"
+    );
+    Ok(())
+}

@@ -265,3 +265,49 @@ fn statements_about_objects() {
         insta::assert_snapshot!(format!("statements_{name}"), text);
     }
 }
+
+#[derive(Entity, Debug, Clone)]
+pub struct Line {
+    #[colt(primary_key)]
+    pub order_id: i64,
+    #[colt(primary_key)]
+    pub no: i32,
+    pub qty: i64,
+    #[colt(cascade_delete)]
+    pub shipments: Set<Shipment>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Shipment {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub line: Ref<Line>,
+    pub carrier: String,
+}
+
+#[test]
+fn composite_references() {
+    insta::assert_snapshot!(
+        "composite_reference_join",
+        both(|d| select!(s.carrier for s in Shipment if s.line.qty > 1).sql(d))
+    );
+    insta::assert_snapshot!(
+        "composite_reference_collection",
+        both(|d| select!((l.no, count(l.shipments)) for l in Line).sql(d))
+    );
+    let db = Database::open("sqlite::memory:").expect("open");
+    db.bind(schema![Line, Shipment]).expect("bind");
+    for (name, meta) in [
+        ("line", <Line as colt::Entity>::meta()),
+        ("shipment", <Shipment as colt::Entity>::meta()),
+    ] {
+        let text = both(|d| {
+            colt::__private::statements_of(meta, d)
+                .into_iter()
+                .map(|(what, sql)| format!("{what}: {sql}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        insta::assert_snapshot!(format!("statements_{name}"), text);
+    }
+}

@@ -300,6 +300,19 @@ impl Database {
             .collect();
         let mut problems = Vec::new();
         for e in &seen {
+            // Two fields on one column (`line_no` beside `line: Ref<Line>`, whose columns are
+            // `line_order` and `line_no`) would write each other's values.
+            for (i, c) in e.columns.iter().enumerate() {
+                if let Some(other) = e.columns[..i]
+                    .iter()
+                    .find(|o| o.name.eq_ignore_ascii_case(c.name) && o.field != c.field)
+                {
+                    problems.push(format!(
+                        "`{}.{}` and `{}.{}` both map to the column `{}`: rename one (`#[colt(column = \"..\")]`, or `columns(..)` on a reference)",
+                        e.name, other.field, e.name, c.field, c.name
+                    ));
+                }
+            }
             for rel in e.relations {
                 let target = (rel.target)();
                 if !all.iter().any(|b| std::ptr::eq(*b, target)) {

@@ -384,14 +384,21 @@ impl<L: Textual, R: Textual> ContainsOp<R> for L {
     }
 }
 
-/// A collection's values contain a value: `c.products.price.contains(&450)`.
-impl<T, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
+/// A collection's values contain a value: `c.products.price.contains(&450)`. (The values
+/// are single columns: a reference to a composite key is several, and is refused here as
+/// everywhere a query compares it.)
+impl<T: SqlType, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
     fn contains_node(l: Node, r: Node) -> Node {
         in_scope_of(r, l)
     }
 }
 
-impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T> {
+/// A collection contains an object: its key in the members' keys (a key of one column; a
+/// composite key is refused, as comparing such objects is).
+impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T>
+where
+    crate::relation::Ref<T>: SqlType,
+{
     fn contains_node(l: Node, r: Node) -> Node {
         in_scope_of(r, l)
     }
