@@ -388,3 +388,28 @@ fn text_slices() -> colt::Result<()> {
         })
     })
 }
+
+#[test]
+fn option_tests_with_a_closure() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let min = 0.75;
+            let some_and = select!((s.id for s in Sale if s.discount.is_some_and(|d| d > min))
+                .order_by(|s| s.id))
+            .fetch(tx)?;
+            assert_eq!(some_and, [3]);
+            let none_or = select!((s.id for s in Sale if s.discount.is_none_or(|d| d < min))
+                .order_by(|s| s.id))
+            .fetch(tx)?;
+            assert_eq!(none_or, [1, 2, 4]);
+            // The value in a text test and beside other attributes; negated.
+            let notes = select!((s.id for s in Sale
+                if !s.note.is_some_and(|n| n.contains("_") || n.len() > s.quantity + 1))
+                .order_by(|s| s.id))
+            .fetch(tx)?;
+            assert_eq!(notes, [1, 2]);
+            Ok(())
+        })
+    })
+}

@@ -193,6 +193,12 @@ fn queries() {
 fn language() {
     let half = 0.5f64;
     insta::assert_snapshot!(
+        "option_tests",
+        both(|d| select!(p.id for p in Product
+            if p.discount.is_some_and(|x| x > 10) || p.discount.is_none_or(|x| x < half))
+        .sql(d))
+    );
+    insta::assert_snapshot!(
         "numbers_casts_and_functions",
         both(
             |d| select!((p.price * p.weight, p.price as f64 / 4, p.weight as i64,

@@ -167,6 +167,62 @@ impl Lowerer {
         }
     }
 
+    /// `x.is_some_and(|v| cond)` is `x.is_some() && cond` with `v` standing for `x` (a
+    /// comparison of an `Option` with a value is one of the value when it is there), and
+    /// `x.is_none_or(|v| cond)` is `x.is_none() || cond`: SQL's `x IS NOT NULL AND ..` and
+    /// `x IS NULL OR ..`, as Rust's methods read.
+    fn option_test(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        scope: &Scope,
+        some_and: bool,
+    ) -> Option<QExpr> {
+        let name = &m.method;
+        let closure = match m.args.first() {
+            Some(syn::Expr::Closure(c)) if m.args.len() == 1 => c,
+            _ => {
+                self.errors.at(
+                    m,
+                    format!("`.{name}(..)` takes a closure of the value: `p.discount.{name}(|d| d > 10)`"),
+                );
+                return None;
+            }
+        };
+        let param = match closure.inputs.iter().collect::<Vec<_>>().as_slice() {
+            [syn::Pat::Ident(p)] if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
+            [syn::Pat::Type(t)] => match &*t.pat {
+                syn::Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
+                other => {
+                    self.errors.at(other, "name the value: `|d| ..`");
+                    return None;
+                }
+            },
+            _ => {
+                self.errors.at(
+                    &closure.inputs,
+                    format!("the closure of `.{name}(..)` takes one value: `|d| ..`"),
+                );
+                return None;
+            }
+        };
+        let mut body = (*closure.body).clone();
+        let receiver = &m.receiver;
+        syn::visit_mut::VisitMut::visit_expr_mut(
+            &mut Substitute {
+                name: param,
+                with: syn::parse_quote!((#receiver)),
+            },
+            &mut body,
+        );
+        let span = name.span();
+        let test: syn::Expr = if some_and {
+            syn::parse_quote_spanned!(span=> (#receiver).is_some() && (#body))
+        } else {
+            syn::parse_quote_spanned!(span=> (#receiver).is_none() || (#body))
+        };
+        self.lower(&test, scope, Ctx::Condition)
+    }
+
     pub(super) fn attr(
         &mut self,
         f: &syn::ExprField,
@@ -281,6 +337,9 @@ impl Lowerer {
                 );
                 return None;
             }
+        }
+        if name == "is_some_and" || name == "is_none_or" {
+            return self.option_test(m, scope, name == "is_some_and");
         }
         let Some(&(_, known)) = METHODS.iter().find(|(k, _)| *k == name) else {
             let names: Vec<&str> = METHODS.iter().map(|(n, _)| *n).collect();
@@ -574,6 +633,28 @@ impl Lowerer {
         match end {
             Some(end) => Some(QExpr::Call("slice", span, vec![text?, start?, end?])),
             None => Some(QExpr::Call("slice_from", span, vec![text?, start?])),
+        }
+    }
+}
+
+/// Replaces a closure's parameter by the expression it stands for (not inside a closure that
+/// names its own parameter the same).
+struct Substitute {
+    name: syn::Ident,
+    with: syn::Expr,
+}
+
+impl syn::visit_mut::VisitMut for Substitute {
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        match e {
+            syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(&self.name) => {
+                *e = self.with.clone();
+            }
+            syn::Expr::Closure(c)
+                if c.inputs
+                    .iter()
+                    .any(|i| matches!(i, syn::Pat::Ident(p) if p.ident == self.name)) => {}
+            _ => syn::visit_mut::visit_expr_mut(self, e),
         }
     }
 }
