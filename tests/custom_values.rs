@@ -224,3 +224,60 @@ fn an_unknown_stored_name_is_a_decode_error() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[test]
+fn match_on_an_enum_attribute() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = tickets(backend)?;
+        db.transaction(|tx| {
+            let big = Cents(500);
+            let labels = select!((t.title, match t.status {
+                Status::Open => "todo",
+                Status::InProgress | Status::Closed if t.budget > big => "big",
+                _ => "other",
+            }) for t in Ticket)
+            .fetch(tx)?;
+            let mut labels = labels;
+            labels.sort();
+            assert_eq!(
+                labels,
+                [
+                    ("a".to_string(), "todo".to_string()),
+                    ("b".to_string(), "big".to_string()),
+                    ("c".to_string(), "big".to_string()),
+                    ("d".to_string(), "todo".to_string()),
+                ]
+            );
+            // An `Option` attribute: `None`, `Some(..)`; a NULL takes no `Some` arm.
+            let mut before = select!((t.title, match t.previous {
+                None => 0,
+                Some(Status::Open) => 1,
+                Some(_) => 2,
+                _ => 3,
+            }) for t in Ticket)
+            .fetch(tx)?;
+            before.sort();
+            assert_eq!(
+                before,
+                [
+                    ("a".to_string(), 0),
+                    ("b".to_string(), 1),
+                    ("c".to_string(), 2),
+                    ("d".to_string(), 2)
+                ]
+            );
+            // In a filter and in `order_by`: urgent first, by a discriminant-stored enum.
+            let order = select!((t.title for t in Ticket if match t.status {
+                Status::Closed => false,
+                _ => true,
+            })
+            .order_by(|t| (match t.priority {
+                Priority::Urgent => 0,
+                _ => 1,
+            }, t.title)))
+            .fetch(tx)?;
+            assert_eq!(order, ["b", "d", "a"]);
+            Ok(())
+        })
+    })
+}

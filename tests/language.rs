@@ -413,3 +413,46 @@ fn option_tests_with_a_closure() -> colt::Result<()> {
         })
     })
 }
+
+#[test]
+fn match_with_literals_and_ranges() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let sizes = select!((s.id, match s.quantity {
+                1 => "one",
+                2..=5 => "few",
+                6..10 => "several",
+                _ => "many",
+            }) for s in Sale)
+            .fetch(tx)?;
+            let mut sizes = sizes;
+            sizes.sort();
+            assert_eq!(
+                sizes,
+                [
+                    (1, "several".to_string()),
+                    (2, "one".to_string()),
+                    (3, "few".to_string()),
+                    (4, "many".to_string()),
+                ]
+            );
+            let regions = select!((s.id for s in Sale if match s.region {
+                "North" | "East" => s.price > 1.0,
+                _ => false,
+            })
+            .order_by(|s| s.id))
+            .fetch(tx)?;
+            assert_eq!(regions, [1, 3]);
+            // Names binding the value: `Some(d)` and a last `other`.
+            let mut bound = select!((s.id, match s.discount {
+                Some(d) if d > 0.75 => d * 10.0,
+                other => other.unwrap_or(-1.0),
+            }) for s in Sale)
+            .fetch(tx)?;
+            bound.sort_by_key(|(id, _)| *id);
+            assert_eq!(bound, [(1, 0.5), (2, -1.0), (3, 10.0), (4, -1.0)]);
+            Ok(())
+        })
+    })
+}

@@ -193,6 +193,16 @@ fn queries() {
 fn language() {
     let half = 0.5f64;
     insta::assert_snapshot!(
+        "match",
+        both(|d| select!(match p.discount {
+            None => 0,
+            Some(1..=5) | Some(10) => 1,
+            Some(_) if p.price > half => 2,
+            _ => 3,
+        } for p in Product)
+        .sql(d))
+    );
+    insta::assert_snapshot!(
         "option_tests",
         both(|d| select!(p.id for p in Product
             if p.discount.is_some_and(|x| x > 10) || p.discount.is_none_or(|x| x < half))

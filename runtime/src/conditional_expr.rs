@@ -90,6 +90,18 @@ where
     ))
 }
 
+/// The value of an `Option` where a test has made sure it is there (`Some(v)` in a
+/// `match`, `v` in `.is_some_and(|v| ..)`): the same SQL, typed as the value, so that `v`
+/// reads as a `T` (as in Rust) and not as an `Option<T>`.
+#[doc(hidden)]
+pub fn some_value<A>(a: Expr<A>) -> Expr<A::Inner>
+where
+    A: Nullable,
+    A::Inner: SqlType,
+{
+    Expr::new(a.node)
+}
+
 /// `a.unwrap_or(b)`: `a`, or `b` where `a` is NULL.
 pub fn unwrap_or<A, B, O>(a: Expr<A>, b: Expr<B>) -> Expr<O>
 where

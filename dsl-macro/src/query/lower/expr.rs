@@ -150,6 +150,7 @@ impl Lowerer {
             syn::Expr::Cast(c) => self.cast(c, scope),
             syn::Expr::Index(i) => self.slice(i, scope),
             syn::Expr::If(i) => self.if_else(i, scope, ctx),
+            syn::Expr::Match(m) => self.match_expr(m, scope, ctx),
             other => {
                 let what = expr_kind(other);
                 let extra = match other {
@@ -210,7 +211,7 @@ impl Lowerer {
         syn::visit_mut::VisitMut::visit_expr_mut(
             &mut Substitute {
                 name: param,
-                with: syn::parse_quote!((#receiver)),
+                with: syn::parse_quote!(__colt_some(#receiver)),
             },
             &mut body,
         );
@@ -429,6 +430,11 @@ impl Lowerer {
         };
         let span = c.func.span();
         match name.as_str() {
+            // Written by the lowering of `Some(v)` and `.is_some_and(|v| ..)` only.
+            "__colt_some" if c.args.len() == 1 => {
+                let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
+                Some(QExpr::Call("some_value", span, vec![inner]))
+            }
             "desc" => {
                 if ctx != Ctx::Order {
                     self.errors.at(
@@ -602,6 +608,163 @@ impl Lowerer {
             e => self.lower(e, scope, ctx),
         };
         Some(QExpr::Call("if_else", span, vec![cond?, then?, other?]))
+    }
+
+    /// `match x { A => a, B | C => b, 1..=5 => c, _ => d }` is `CASE WHEN x = A THEN a WHEN
+    /// x = B OR x = C THEN b .. ELSE d END`: the arms compare `x` with values (enum variants,
+    /// literals, constants, `None`, ranges), with an optional guard, in order; a `_` arm last
+    /// is required, since the database may hold a value no arm names.
+    fn match_expr(&mut self, m: &syn::ExprMatch, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
+        let span = m.match_token.span;
+        let scrutinee = &*m.expr;
+        let Some((last, arms)) = m.arms.split_last() else {
+            self.errors
+                .at(m, "a `match` in a query needs arms, the last one `_ => ..`");
+            return None;
+        };
+        // A name binds the value: it stands for the matched expression in its arm.
+        let bound = |pat: &syn::Pat| -> Option<syn::Ident> {
+            match pat {
+                syn::Pat::Ident(i)
+                    if i.subpat.is_none() && i.by_ref.is_none() && i.ident != "None" =>
+                {
+                    Some(i.ident.clone())
+                }
+                _ => None,
+            }
+        };
+        // `with` wraps the scrutinee: `Some(v)` makes `v` the value inside.
+        let substituted = |name: Option<syn::Ident>, e: &syn::Expr, some: bool| -> syn::Expr {
+            let mut e = e.clone();
+            if let Some(name) = name {
+                let with: syn::Expr = if some {
+                    syn::parse_quote!(__colt_some(#scrutinee))
+                } else {
+                    syn::parse_quote!((#scrutinee))
+                };
+                syn::visit_mut::VisitMut::visit_expr_mut(&mut Substitute { name, with }, &mut e);
+            }
+            e
+        };
+        let last_binding = bound(&last.pat);
+        if !(matches!(last.pat, syn::Pat::Wild(_)) || last_binding.is_some())
+            || last.guard.is_some()
+        {
+            self.errors.at(
+                &last.pat,
+                "the last arm of a `match` in a query is `_ => ..` (or `other => ..`), without a guard: the database may hold a value no arm names (a variant added later, NULL)",
+            );
+            return None;
+        }
+        let mut ok = true;
+        let mut tests = Vec::new();
+        let mut bodies = Vec::new();
+        for arm in arms {
+            // `Some(v)`: the value is there, and `v` stands for it.
+            let some_binding = match &arm.pat {
+                syn::Pat::TupleStruct(t) if t.path.is_ident("Some") && t.elems.len() == 1 => {
+                    bound(&t.elems[0])
+                }
+                _ => None,
+            };
+            let test = match &some_binding {
+                Some(_) => Some(syn::parse_quote!((#scrutinee) != None)),
+                None => self.pattern_test(&arm.pat, scrutinee),
+            };
+            match test {
+                Some(test) => {
+                    let test = match &arm.guard {
+                        Some((_, guard)) => {
+                            let guard = substituted(some_binding.clone(), guard, true);
+                            syn::parse_quote!((#test) && (#guard))
+                        }
+                        None => test,
+                    };
+                    tests.push(test);
+                    bodies.push(substituted(some_binding, &arm.body, true));
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut chain: syn::Expr = substituted(last_binding, &last.body, false);
+        for (test, body) in tests.into_iter().zip(bodies).rev() {
+            chain = syn::parse_quote_spanned!(span=> if #test { #body } else { #chain });
+        }
+        match &chain {
+            syn::Expr::If(i) => self.if_else(i, scope, ctx),
+            // Only `_`: its value.
+            other => self.lower(other, scope, ctx),
+        }
+    }
+
+    /// The condition under which `pat` matches `scrutinee`, as an expression to lower.
+    fn pattern_test(&mut self, pat: &syn::Pat, scrutinee: &syn::Expr) -> Option<syn::Expr> {
+        match pat {
+            syn::Pat::Lit(_) | syn::Pat::Path(_) => Some(syn::parse_quote!((#scrutinee) == #pat)),
+            syn::Pat::Paren(p) => self.pattern_test(&p.pat, scrutinee),
+            syn::Pat::Or(or) => {
+                let mut parts = Vec::new();
+                for case in &or.cases {
+                    parts.push(self.pattern_test(case, scrutinee));
+                }
+                let parts: Vec<syn::Expr> = parts.into_iter().collect::<Option<_>>()?;
+                Some(syn::parse_quote!(#((#parts))||*))
+            }
+            syn::Pat::Range(r) => {
+                let low = r
+                    .start
+                    .as_ref()
+                    .map(|lo| -> syn::Expr { syn::parse_quote!((#scrutinee) >= #lo) });
+                let high = r.end.as_ref().map(|hi| -> syn::Expr {
+                    match r.limits {
+                        syn::RangeLimits::Closed(_) => syn::parse_quote!((#scrutinee) <= #hi),
+                        syn::RangeLimits::HalfOpen(_) => syn::parse_quote!((#scrutinee) < #hi),
+                    }
+                });
+                match (low, high) {
+                    (Some(l), Some(h)) => Some(syn::parse_quote!((#l) && (#h))),
+                    (Some(t), None) | (None, Some(t)) => Some(t),
+                    (None, None) => {
+                        self.errors.at(r, "a range pattern needs a bound");
+                        None
+                    }
+                }
+            }
+            // `Some(v)` of an `Option` attribute: the value (NULL matches no such arm).
+            syn::Pat::TupleStruct(t) if t.path.is_ident("Some") && t.elems.len() == 1 => {
+                match &t.elems[0] {
+                    syn::Pat::Wild(_) => Some(syn::parse_quote!((#scrutinee) != None)),
+                    inner => self.pattern_test(inner, scrutinee),
+                }
+            }
+            syn::Pat::Wild(w) => {
+                self.errors.at(
+                    w,
+                    "`_` matches everything: it is the last arm of a `match` in a query",
+                );
+                None
+            }
+            syn::Pat::Ident(i) if i.subpat.is_none() && i.ident == "None" => {
+                Some(syn::parse_quote!((#scrutinee) == None))
+            }
+            syn::Pat::Ident(i) => {
+                self.errors.at(
+                    i,
+                    format!("`{}` binds the value, which only the last arm (`other => ..`) or `Some(v)` can do: an arm compares with a value (`Status::Open`, `3`, `\"x\"`, a constant path `Self::LIMIT`, `None`, `Some(Status::Open)`, a range `1..=5`), and `_` ends the `match`", i.ident),
+                );
+                None
+            }
+            other => {
+                self.errors.at(
+                    other,
+                    "a `match` in a query compares with values: enum variants (`Status::Open`), literals, constant paths, `None`, `Some(..)` of those and ranges (`1..=5`), joined with `|`, each arm with an optional `if` guard",
+                );
+                None
+            }
+        }
     }
 
     /// `&s[a..b]`, `&s[..b]`, `&s[a..]`: a slice of text by byte positions, as Rust's.

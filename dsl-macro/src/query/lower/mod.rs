@@ -16,7 +16,7 @@ use crate::query::ops::{Aggregate, BinaryOp, MethodOp, UnaryOp};
 use crate::query::parse::QUERY_METHODS;
 
 /// What a query can contain, for error messages.
-pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, `.is_some_and(|v| ..)`/`.is_none_or(|v| ..)`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.trim_start()`, `.trim_end()`, `.replace(a, b)`, `.like(pattern)`, `.len()`, `&s[a..b]`, `+` to concatenate), numbers (`.abs()`, `.round()`, `x as f64`, `x as i64`), `.unwrap_or(x)`, `if c { a } else { b }`, date parts (`.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`, `count_distinct`, `sum_distinct`, `avg_distinct`, `group_concat`) and, in `order_by`, `desc(..)`, `nulls_first(..)`, `nulls_last(..)`, `random()`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
+pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, `.is_some_and(|v| ..)`/`.is_none_or(|v| ..)`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.trim_start()`, `.trim_end()`, `.replace(a, b)`, `.like(pattern)`, `.len()`, `&s[a..b]`, `+` to concatenate), numbers (`.abs()`, `.round()`, `x as f64`, `x as i64`), `.unwrap_or(x)`, `if c { a } else { b }`, `match x { A => a, B | C => b, _ => c }`, date parts (`.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`, `count_distinct`, `sum_distinct`, `avg_distinct`, `group_concat`) and, in `order_by`, `desc(..)`, `nulls_first(..)`, `nulls_last(..)`, `random()`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
 
 const TERMINALS: &[&str] = &["fetch", "first", "one", "count", "exists", "delete", "sql"];
 
@@ -212,6 +212,7 @@ fn is_reserved_call(c: &syn::ExprCall) -> bool {
                     | "random"
                     | "desc"
                     | "exists"
+                    | "__colt_some"
             )
         }),
         _ => false,
