@@ -58,6 +58,14 @@ impl<T: Entity> IdentityMap<T> {
         &mut self.objects
     }
 
+    /// Whether a loaded object is borrowed (`obj.get()` held): a statement that changes
+    /// rows could not show its values in that object.
+    pub(crate) fn any_borrowed(&mut self) -> bool {
+        self.indexed()
+            .values()
+            .any(|o| o.cell().value.try_borrow_mut().is_err())
+    }
+
     /// Hashes the objects added without a lookup; makes the map's first room as large as the
     /// entity's map in the last transaction that ended (so that a loop of `get`s does not
     /// rehash the map as it grows).

@@ -23,6 +23,7 @@ compile_error!(
 
 pub mod aggregate_expr;
 mod backend;
+mod bulk_update;
 mod cascade;
 #[cfg(feature = "chrono")]
 mod chrono_types;

@@ -150,6 +150,9 @@ pub struct Plan {
     pub projection: Vec<ProjItem>,
     /// `ORDER BY`.
     pub order: Vec<OrderItem>,
+    /// What `.set(|p| p.price = ..)` assigns: a source and column (of the projected entity),
+    /// and the new value (run by `Query::update`).
+    pub assignments: Vec<(u16, u16, Node)>,
     /// How many parameters a run binds.
     pub param_count: usize,
     /// What the plan could not resolve (reported when it runs, before any SQL is sent).
@@ -180,6 +183,9 @@ pub(crate) enum StatementKind {
     Exists,
     /// Deletes the rows of the (single) entity variable, returning their keys.
     Delete,
+    /// Updates the rows of the (single) entity variable with the plan's assignments,
+    /// returning their keys and new values.
+    Update,
 }
 
 /// What a rendered SQL text depends on besides the plan.
@@ -214,6 +220,7 @@ impl Clone for Plan {
             scopes: self.scopes,
             projection: self.projection.clone(),
             order: self.order.clone(),
+            assignments: self.assignments.clone(),
             param_count: self.param_count,
             problems: self.problems.clone(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
@@ -250,6 +257,7 @@ impl Plan {
             scopes: 0,
             projection: Vec::new(),
             order: Vec::new(),
+            assignments: Vec::new(),
             param_count: 0,
             problems: Vec::new(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
@@ -284,6 +292,9 @@ impl Plan {
         }
         for o in &self.order {
             o.node.f32_params(&mut f32_params);
+        }
+        for (_, _, n) in &self.assignments {
+            n.f32_params(&mut f32_params);
         }
         self.f32_params = f32_params;
         self.reads.clear();

@@ -165,3 +165,43 @@ macro_rules! remainder {
     )*};
 }
 remainder!(i16, i32, i64);
+
+/// `column = value` in `.set(|p| ..)`: a value of `Self` can be stored in a `T` attribute.
+/// The same type; a value into an `Option` of it; an integer into any integer attribute and
+/// a float into any float one (as a literal in Rust takes the attribute's type: a value out
+/// of a narrower column's range is refused by PostgreSQL, and on SQLite stored, then a
+/// `Decode` error when read).
+#[diagnostic::on_unimplemented(
+    message = "a value of type `{Self}` cannot be assigned to a `{T}` attribute",
+    label = "expected a value for a `{T}` attribute",
+    note = "assign a value of the attribute's type (an `Option` attribute also takes the plain type); integers go into integer attributes, floats into float ones: convert others with `as`"
+)]
+pub trait Assignable<T> {}
+
+impl<T: SqlType> Assignable<T> for T {}
+impl<T: crate::types::NonNull> Assignable<Option<T>> for T {}
+
+macro_rules! assignable {
+    ($($from:ty => $($to:ty),*;)*) => {$($(
+        impl Assignable<$to> for $from {}
+        impl Assignable<Option<$to>> for Option<$from> {}
+        impl Assignable<Option<$to>> for $from {}
+    )*)*};
+}
+assignable! {
+    i64 => i16, i32;
+    i32 => i16, i64;
+    i16 => i32, i64;
+    f64 => f32;
+    f32 => f64;
+}
+
+/// The node stored by `column = value` for a `T` attribute (a parameter for an `f32` one
+/// rounded to `f32`, as compared ones are).
+pub(crate) fn assigned<T: SqlType>(value: Node) -> Node {
+    if T::COLUMN_TYPE == ColumnType::Float {
+        narrowed(value)
+    } else {
+        value
+    }
+}

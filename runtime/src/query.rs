@@ -24,7 +24,7 @@ use crate::{Error, Result};
 pub struct Query<R> {
     plan: Arc<Plan>,
     params: Vec<Value>,
-    limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
     offset: Option<i64>,
     distinct: DistinctMode,
     for_update: Option<LockWait>,
@@ -182,7 +182,7 @@ impl<R> Query<R> {
         self
     }
 
-    fn key(&self, dialect: Dialect, kind: StatementKind) -> SqlKey {
+    pub(crate) fn key(&self, dialect: Dialect, kind: StatementKind) -> SqlKey {
         SqlKey {
             dialect,
             kind,
@@ -206,7 +206,7 @@ impl<R> Query<R> {
         params
     }
 
-    fn bound(&self, limit: Option<i64>) -> Vec<Param<'_>> {
+    pub(crate) fn bound(&self, limit: Option<i64>) -> Vec<Param<'_>> {
         let mut out: Vec<Param<'_>> = self.params.iter().map(Param::Owned).collect();
         out.reserve(2);
         out.extend(limit.map(|n| Param::Borrowed(crate::ValueRef::Int(n))));
@@ -218,7 +218,7 @@ impl<R> Query<R> {
     }
 
     /// The first problem found while building the plan, as an error (before any SQL runs).
-    fn check_problems(&self) -> Result<()> {
+    pub(crate) fn check_problems(&self) -> Result<()> {
         match self.plan.problems.first() {
             Some(problem) => Err(problem.to_error()),
             None => Ok(()),

@@ -101,6 +101,30 @@ impl PlanBuilder {
         push_conjuncts(node, &mut self.plan.borrow_mut().filters);
     }
 
+    /// Adds `column = value` to what `Query::update` assigns (`.set(|p| p.price = ..)`).
+    pub fn assign<T: crate::types::SqlType, R>(&self, column: &crate::expr::Col<T>, value: Expr<R>)
+    where
+        R: crate::promotion::Assignable<T>,
+    {
+        let mut node = crate::promotion::assigned::<T>(value.node);
+        node.shift_params(self.param_offset);
+        let (source, column) = column.position();
+        self.plan
+            .borrow_mut()
+            .assignments
+            .push((source, column, node));
+    }
+
+    /// Adds `column = NULL` (`.set(|p| p.note = None)`).
+    pub fn assign_null<T: crate::types::Nullable>(&self, column: &crate::expr::Col<T>) {
+        let (source, column) = column.position();
+        let null = Node::Call(crate::plan::Func::Null, Vec::new());
+        self.plan
+            .borrow_mut()
+            .assignments
+            .push((source, column, null));
+    }
+
     /// Sets the ordering (a later `order_by` replaces an earlier one).
     pub fn order_by<O: OrderSpec>(&self, order: O) {
         let mut items = Vec::new();

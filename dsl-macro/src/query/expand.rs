@@ -172,6 +172,14 @@ fn step(s: &Step) -> TokenStream {
             let (bs, e) = (binds(bs), expr(e));
             quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::order_by(#b, #e); })
         }
+        Step::Assign(bs, attr, Some(e), span) => {
+            let (bs, e) = (binds(bs), expr(e));
+            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::assign(#b, &#attr, #e); })
+        }
+        Step::Assign(bs, attr, None, span) => {
+            let bs = binds(bs);
+            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::assign_null(#b, &#attr); })
+        }
     }
 }
 
@@ -180,9 +188,11 @@ fn entity_paths<'a>(steps: &'a [Step], out: &mut Vec<&'a syn::Path>) {
     for s in steps {
         match s {
             Step::Source { path, .. } => out.push(path),
-            Step::Filter(_, e, _) | Step::Order(_, e, _) | Step::SubFilter(_, e, _) => {
-                entity_paths_in(e, out)
-            }
+            Step::Filter(_, e, _)
+            | Step::Order(_, e, _)
+            | Step::SubFilter(_, e, _)
+            | Step::Assign(_, _, Some(e), _) => entity_paths_in(e, out),
+            Step::Assign(_, _, None, _) => {}
             Step::SourceSet { .. } | Step::Bind(_) => {}
         }
     }

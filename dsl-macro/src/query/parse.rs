@@ -193,6 +193,7 @@ pub(crate) const QUERY_METHODS: &[&str] = &[
     "filter",
     "order_by",
     "map",
+    "set",
     "limit",
     "offset",
     "page",

@@ -27,6 +27,9 @@ impl Plan {
                 n.for_each_mut(f);
             }
         }
+        for (_, _, n) in &mut self.assignments {
+            n.for_each_mut(f);
+        }
         for o in &mut self.order {
             o.node.for_each_mut(f);
         }

@@ -165,6 +165,8 @@ pub enum Func {
     Separated,
     /// `random()`, to order by.
     Random,
+    /// `NULL` (`p.note = None` in `.set(..)`).
+    Null,
     /// `&s[a..b]`: bytes `a` to `b` of a text (arguments: text, a, b).
     Slice,
     /// `&s[a..]`: the bytes of a text from `a` (arguments: text, a).

@@ -161,6 +161,7 @@ impl Plan {
         let mut scope_filters = std::mem::take(&mut self.scope_filters);
         let mut projection = std::mem::take(&mut self.projection);
         let mut order = std::mem::take(&mut self.order);
+        let mut assignments = std::mem::take(&mut self.assignments);
         for n in filters.iter_mut().chain(scope_filters.iter_mut().flatten()) {
             self.resolve(n);
         }
@@ -172,10 +173,14 @@ impl Plan {
         for o in &mut order {
             self.resolve(&mut o.node);
         }
+        for (_, _, n) in &mut assignments {
+            self.resolve(n);
+        }
         self.filters = filters;
         self.scope_filters = scope_filters;
         self.projection = projection;
         self.order = order;
+        self.assignments = assignments;
     }
 
     fn resolve(&mut self, node: &mut Node) {
@@ -250,6 +255,9 @@ impl Plan {
         }
         for o in &self.order {
             check(&o.node, 0);
+        }
+        for (_, _, n) in &self.assignments {
+            check(n, 0);
         }
         if bad {
             self.problems.push(Problem::Query(

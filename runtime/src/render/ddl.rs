@@ -45,6 +45,7 @@ pub(crate) fn standard_call(f: Func) -> &'static [CallPiece] {
         Func::Concat => &[Sql("("), Arg(0), Sql(" || "), Arg(1), Sql(")")],
         Func::Separated => &[Arg(0), Sql(", "), Arg(1)],
         Func::Random => &[Sql("random()")],
+        Func::Null => &[Sql("NULL")],
         // Written differently by each dialect (its `call`).
         Func::Round | Func::Like | Func::Slice | Func::SliceFrom => &[],
     }

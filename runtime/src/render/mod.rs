@@ -73,6 +73,7 @@ pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
             r.w.push(")");
         }
         StatementKind::Delete => r.delete(key),
+        StatementKind::Update => r.update(key),
     }
     r.w.finish()
 }
@@ -355,16 +356,20 @@ impl Renderer<'_> {
 
     /// `DELETE FROM t WHERE key IN (SELECT v.key FROM .. WHERE ..)` for the objects the
     /// query returns (variable `v`), whatever the query joins or tests.
-    fn delete(&mut self, key: SqlKey) {
-        let plan = self.plan;
-        let target = match plan.projection.as_slice() {
+    /// The source a `delete` or an `update` writes: the projected entity variable.
+    fn written(&self) -> u16 {
+        match self.plan.projection.as_slice() {
             [ProjItem::Entity(s)] => *s,
             _ => 0,
-        };
-        let entity = plan.sources[target as usize].entity;
+        }
+    }
+
+    /// ` WHERE (key) IN (SELECT key FROM <the query>) RETURNING key` and `also`: the rows of
+    /// the written entity the query selects (every key column).
+    fn rows_of_query(&mut self, key: SqlKey, also: &[u16]) {
+        let target = self.written();
+        let entity = self.plan.sources[target as usize].entity;
         let pk = entity.primary_key;
-        self.w.push("DELETE FROM ");
-        self.w.ident(entity.table);
         self.w.push(" WHERE ");
         if pk.len() > 1 {
             self.w.push("(");
@@ -391,12 +396,43 @@ impl Renderer<'_> {
             self.limit_offset(key);
         }
         self.w.push(") RETURNING ");
-        for (i, &k) in pk.iter().enumerate() {
+        let returned = pk.iter().map(|&k| k as u16).chain(also.iter().copied());
+        for (i, k) in returned.enumerate() {
             if i > 0 {
                 self.w.push(", ");
             }
-            self.w.ident(entity.columns[k].name);
+            self.w.ident(entity.columns[k as usize].name);
         }
+    }
+
+    fn delete(&mut self, key: SqlKey) {
+        let entity = self.plan.sources[self.written() as usize].entity;
+        self.w.push("DELETE FROM ");
+        self.w.ident(entity.table);
+        self.rows_of_query(key, &[]);
+    }
+
+    /// `UPDATE t AS v SET c = <value>, .. WHERE (key) IN (SELECT key ..) RETURNING key, c, ..`:
+    /// the values read the row being updated through the variable's alias.
+    fn update(&mut self, key: SqlKey) {
+        let target = self.written();
+        let src = &self.plan.sources[target as usize];
+        let plan = self.plan;
+        self.w.push("UPDATE ");
+        self.w.ident(src.entity.table);
+        self.w.push(" AS ");
+        self.w.ident(&src.alias);
+        self.w.push(" SET ");
+        for (i, (_, column, value)) in plan.assignments.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.w.ident(src.entity.columns[*column as usize].name);
+            self.w.push(" = ");
+            self.node(value);
+        }
+        let columns: Vec<u16> = plan.assignments.iter().map(|(_, c, _)| *c).collect();
+        self.rows_of_query(key, &columns);
     }
 
     /// `count(v)` of the objects of source `s` in `scope`: `COUNT(*)` when the rows of the

@@ -178,7 +178,8 @@ impl SqlDialect for Postgres {
             | Func::Coalesce
             | Func::Concat
             | Func::Separated
-            | Func::Random => standard_call(f),
+            | Func::Random
+            | Func::Null => standard_call(f),
             // On the UTF-8 bytes, as Rust's slices (a cut inside a character is an error).
             Func::Slice => &[
                 Sql("convert_from(substring(convert_to("),

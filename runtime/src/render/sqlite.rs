@@ -170,7 +170,8 @@ impl SqlDialect for Sqlite {
             | Func::Coalesce
             | Func::Concat
             | Func::Separated
-            | Func::Random => standard_call(f),
+            | Func::Random
+            | Func::Null => standard_call(f),
             // On the bytes, as Rust's slices (a cut inside a character reads back as text that
             // is not UTF-8: a `Decode` error, where Rust would panic).
             Func::Slice => &[

@@ -104,6 +104,7 @@ pub(crate) struct ParamDef {
 }
 
 /// A name bound to query variable `var` for the code that follows.
+#[derive(Clone)]
 pub(crate) struct Bind {
     pub name: syn::Ident,
     pub var: usize,
@@ -134,6 +135,9 @@ pub(crate) enum Step {
     Filter(Vec<Bind>, QExpr, Span),
     /// An ordering, with closure-local names.
     Order(Vec<Bind>, QExpr, Span),
+    /// `attr = value` of `.set(|p| ..)`: the attribute's handle (`p.price`) and the value
+    /// (`None`: NULL).
+    Assign(Vec<Bind>, TokenStream, Option<QExpr>, Span),
 }
 
 /// Where the query's variables come from.
@@ -313,6 +317,87 @@ impl Lowerer {
     }
 }
 
+impl Lowerer {
+    /// The assignments of a `.set(..)` closure: `p.a = x`, `p.a += x` (..), or a block of
+    /// them; each its attribute's tokens, its value (`p.a + x` for `+=`) and its span.
+    fn assignments(
+        &mut self,
+        body: &syn::Expr,
+        scope: &Scope,
+    ) -> Vec<(TokenStream, syn::Expr, Span)> {
+        let exprs: Vec<&syn::Expr> = match body {
+            syn::Expr::Block(b) => {
+                let mut out = Vec::new();
+                for stmt in &b.block.stmts {
+                    match stmt {
+                        syn::Stmt::Expr(e, _) => out.push(e),
+                        other => self.errors.at(
+                            other,
+                            "a `.set` closure holds assignments only: `|p| { p.a = x; p.b += 1 }`",
+                        ),
+                    }
+                }
+                out
+            }
+            other => vec![other],
+        };
+        let mut out = Vec::new();
+        for e in exprs {
+            let (lhs, rhs, span) = match e {
+                syn::Expr::Assign(a) => ((*a.left).clone(), (*a.right).clone(), a.eq_token.span),
+                syn::Expr::Binary(b) if compound(&b.op).is_some() => {
+                    let (l, r) = (&b.left, &b.right);
+                    let rhs: syn::Expr = match compound(&b.op) {
+                        Some("+") => syn::parse_quote!((#l) + (#r)),
+                        Some("-") => syn::parse_quote!((#l) - (#r)),
+                        Some("*") => syn::parse_quote!((#l) * (#r)),
+                        Some("/") => syn::parse_quote!((#l) / (#r)),
+                        _ => syn::parse_quote!((#l) % (#r)),
+                    };
+                    ((**l).clone(), rhs, b.op.span())
+                }
+                other => {
+                    self.errors.at(
+                        other,
+                        "a `.set` closure assigns attributes: `p.price = p.price * 2`, `p.stock -= 1`",
+                    );
+                    continue;
+                }
+            };
+            // The attribute: `var.name`, of the query's own variables.
+            let ok = match &lhs {
+                syn::Expr::Field(f) => matches!(
+                    (&*f.base, &f.member),
+                    (syn::Expr::Path(p), syn::Member::Named(_))
+                        if p.path.get_ident().is_some_and(|i| scope.has(&i.to_string()))
+                ),
+                _ => false,
+            };
+            if !ok {
+                self.errors.at(
+                    &lhs,
+                    "`.set` assigns an attribute of the query's variable (`p.price = ..`), not a path through a reference (set that object instead)",
+                );
+                continue;
+            }
+            out.push((lhs.to_token_stream(), rhs, span));
+        }
+        out
+    }
+}
+
+/// The operator of a compound assignment (`+=` ..).
+fn compound(op: &syn::BinOp) -> Option<&'static str> {
+    Some(match op {
+        syn::BinOp::AddAssign(_) => "+",
+        syn::BinOp::SubAssign(_) => "-",
+        syn::BinOp::MulAssign(_) => "*",
+        syn::BinOp::DivAssign(_) => "/",
+        syn::BinOp::RemAssign(_) => "%",
+        _ => return None,
+    })
+}
+
 fn binds_for(names: &[syn::Ident]) -> (Vec<Bind>, Scope) {
     let mut scope = Scope::default();
     let binds = names
@@ -455,6 +540,36 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                     "filter" => steps.push(Step::Filter(binds, e, body.span())),
                     "order_by" => steps.push(Step::Order(binds, e, body.span())),
                     _ => projection = Some((binds, e)),
+                }
+            }
+            "set" => {
+                if m.args.len() != 1 {
+                    l.errors.at(
+                        &m.name,
+                        "`.set` takes one closure of assignments: `.set(|p| p.price = p.price * 2)`",
+                    );
+                    continue;
+                }
+                let Some((names, body)) = l.closure(m, &m.args[0]) else {
+                    continue;
+                };
+                if let Some(n) = closure_arity.filter(|n| *n != names.len()) {
+                    l.errors.at(
+                        &m.args[0],
+                        format!("the closure of `.set` takes {n} argument{} (the query's variables, in order), found {}", if n == 1 { "" } else { "s" }, names.len()),
+                    );
+                    continue;
+                }
+                let (binds, scope) = binds_for(&names);
+                for (lhs, rhs, span) in l.assignments(body, &scope) {
+                    if is_none_path(strip(&rhs)) {
+                        steps.push(Step::Assign(binds.clone(), lhs, None, span));
+                        continue;
+                    }
+                    let Some(value) = l.lower(&rhs, &scope, Ctx::Condition) else {
+                        continue;
+                    };
+                    steps.push(Step::Assign(binds.clone(), lhs, Some(value), span));
                 }
             }
             "limit" | "offset" | "page" | "distinct" | "without_distinct" => {

@@ -1,0 +1,137 @@
+//! `Query::update`: the rows a query selects, updated in one statement with the values
+//! `select!(q.set(|p| p.price = p.price * 2))` assigns.
+//!
+//! `UPDATE t AS p SET c = <value>, .. WHERE key IN (SELECT key FROM <the query>) RETURNING
+//! key, c, ..`: what the query selects is what it would fetch (navigation, sub-queries,
+//! several variables, `limit`); the values read the row's own attributes, outer values and
+//! sub-queries over its collections. Objects of updated rows loaded in the transaction take
+//! the new values, in memory and in what their optimistic checks compare with (the change
+//! is this transaction's own).
+
+use crate::entity::Entity;
+use crate::obj::Obj;
+use crate::plan::{Node, StatementKind};
+use crate::query::Query;
+use crate::reference_columns::ValueRow;
+use crate::render::{self, Dialect};
+use crate::transaction::Transaction;
+use crate::value::{Value, ValueRef};
+use crate::{Error, Result};
+
+impl<T: Entity> Query<Obj<T>> {
+    /// The SQL `update` runs (for tests and the curious).
+    pub fn update_sql(&self, dialect: Dialect) -> String {
+        render::sql(self.plan(), self.key(dialect, StatementKind::Update)).to_string()
+    }
+
+    /// Updates every row the query selects with the values its `.set(|p| ..)` assigns, in
+    /// one statement, and returns how many rows changed. Pending changes are written first;
+    /// loaded objects of the updated rows take the new values.
+    ///
+    /// ```text
+    /// let doubled = select!(Product.filter(|p| p.price < max).set(|p| p.price = p.price * 2))
+    ///     .update(tx)?;
+    /// ```
+    /// (`tests/bulk_update.rs` runs it.)
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when the query assigns nothing, or a value reads another table
+    /// than the updated one outside a sub-query (`p.category.rate`: a join); database errors
+    /// ([`Error::Constraint`] for a value a constraint refuses), and nothing is changed then.
+    pub fn update(&self, tx: &Transaction) -> Result<u64> {
+        self.check_problems()?;
+        let plan = self.plan();
+        if plan.assignments.is_empty() {
+            return Err(Error::InvalidQuery(
+                "`update` writes what `.set(|p| p.attr = ..)` assigns: `select!(q.set(|p| p.price = p.price * 2)).update(tx)`".to_string(),
+            ));
+        }
+        let target = match plan.projection.as_slice() {
+            [crate::plan::ProjItem::Entity(s)] => *s,
+            _ => 0,
+        };
+        if plan.assignments.iter().any(|(s, _, _)| *s != target) {
+            return Err(Error::InvalidQuery(
+                "`.set(|p| ..)` assigns attributes of the objects the query selects (its projected variable)".to_string(),
+            ));
+        }
+        let mut joined = false;
+        for (_, _, n) in &plan.assignments {
+            n.for_each_column_outside_sub_queries(&mut |source| {
+                joined |= source != target;
+            });
+        }
+        if joined {
+            return Err(Error::InvalidQuery(
+                "the values of an `update` read the updated object's own attributes, outer values and aggregates over its collections; not another table (`p.category.rate`): compute it in a sub-query, or fetch and set the objects".to_string(),
+            ));
+        }
+        tx.flush()?;
+        if tx.shared.maps.borrow_mut().of::<T>().any_borrowed() {
+            return Err(Error::InvalidQuery(format!(
+                "an object of `{}` is borrowed (`obj.get()`) across `update`, which may change it: drop the borrow first",
+                T::meta().name
+            )));
+        }
+        tx.ensure_writing()?;
+        // As for `delete`: the schema may change other tables (triggers, cascades).
+        tx.shared.cache.borrow_mut().bump_all();
+        let sql = render::sql(plan, self.key(tx.dialect(), StatementKind::Update));
+        let params = self.bound(self.limit);
+        let meta = T::meta();
+        let width = meta.primary_key.len() + plan.assignments.len();
+        let mut rows = crate::cascade::KeyRows::new(width);
+        tx.conn()?.query(&sql, &params, &mut rows)?;
+        let columns: Vec<usize> = plan
+            .assignments
+            .iter()
+            .map(|(_, c, _)| *c as usize)
+            .collect();
+        for row in &rows.keys {
+            refresh::<T>(tx, meta.primary_key.len(), &columns, row)?;
+        }
+        Ok(rows.keys.len() as u64)
+    }
+}
+
+/// The loaded object of an updated row (its key, then the assigned columns' new values)
+/// takes the new values, in memory and in its snapshot.
+fn refresh<T: Entity>(
+    tx: &Transaction,
+    key_width: usize,
+    columns: &[usize],
+    row: &[Value],
+) -> Result<()> {
+    let values: Vec<ValueRef<'_>> = row.iter().map(Value::as_ref).collect();
+    let key = T::decode_key(&ValueRow(&values[..key_width]), 0, T::meta().name)?;
+    let Some(obj) = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned() else {
+        return Ok(());
+    };
+    let cell = obj.cell();
+    // No borrow is held (checked before the statement), and nothing runs in between.
+    let (Ok(mut value), Ok(mut snapshot)) =
+        (cell.value.try_borrow_mut(), cell.snapshot.try_borrow_mut())
+    else {
+        return Ok(());
+    };
+    for (&c, v) in columns.iter().zip(&values[key_width..]) {
+        value.set_column_value(c, *v)?;
+        if let Some(s) = snapshot.as_deref_mut() {
+            s.set_column_value(c, *v)?;
+        }
+    }
+    Ok(())
+}
+
+impl Node {
+    /// Calls `f` with the source of every column read outside sub-queries (aggregates over
+    /// collections, `exists`, membership tests keep their own tables).
+    pub(crate) fn for_each_column_outside_sub_queries(&self, f: &mut impl FnMut(u16)) {
+        match self {
+            Node::Column { source, .. } | Node::CountEntity(source) => f(*source),
+            Node::SubAgg(..) | Node::Exists(..) => {}
+            Node::InSub(value, ..) => value.for_each_column_outside_sub_queries(f),
+            other => other.for_each_child(|c| c.for_each_column_outside_sub_queries(f)),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! `select!(q.set(|p| ..)).update(tx)`: the rows a query selects updated in one statement,
+//! on both backends; loaded objects take the new values; the optimistic rules still hold.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Shelf {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    #[colt(default = 0)]
+    size: i64,
+    items: Set<Item>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Item {
+    #[colt(primary_key)]
+    id: i64,
+    shelf: Ref<Shelf>,
+    name: String,
+    price: i64,
+    stock: i32,
+    weight: f32,
+    note: Option<String>,
+}
+
+fn shop(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Shelf, Item])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        let a = Shelf::build().id(1).name("a").insert(tx)?;
+        let b = Shelf::build().id(2).name("b").insert(tx)?;
+        for (id, shelf, name, price, stock) in [
+            (1, &a, "pen", 5, 10),
+            (2, &a, "ink", 20, 0),
+            (3, &b, "pad", 8, 3),
+            (4, &b, "cap", 50, 1),
+        ] {
+            Item::build()
+                .id(id)
+                .shelf(shelf)
+                .name(name)
+                .price(price)
+                .stock(stock)
+                .weight(1.5f32)
+                .insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+fn prices(tx: &Transaction) -> colt::Result<Vec<(i64, i64, i32)>> {
+    select!(((i.id, i.price, i.stock) for i in Item).order_by(|i| i.id)).fetch(tx)
+}
+
+#[test]
+fn an_update_changes_the_rows_the_query_selects() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let max = 10;
+            let n = select!(Item
+                .filter(|i| i.price < max)
+                .set(|i| i.price = i.price * 2))
+            .update(tx)?;
+            assert_eq!(n, 2);
+            assert_eq!(
+                prices(tx)?,
+                [(1, 10, 10), (2, 20, 0), (3, 16, 3), (4, 50, 1)]
+            );
+            // Several assignments, compound ones, a filter through a reference, a comprehension.
+            let n = select!((i for i in Item if i.shelf.name == "b").set(|i| {
+                i.stock -= 1;
+                i.note = "sale";
+                i.name = i.name.to_uppercase() + "!";
+            }))
+            .update(tx)?;
+            assert_eq!(n, 2);
+            let b = select!(((i.name, i.stock, i.note) for i in Item if i.shelf.id == 2)
+                .order_by(|i| i.id))
+            .fetch(tx)?;
+            assert_eq!(
+                b,
+                [
+                    ("PAD!".to_string(), 2, Some("sale".to_string())),
+                    ("CAP!".to_string(), 0, Some("sale".to_string()))
+                ]
+            );
+            // NULL, into an `Option` attribute.
+            select!(Item.filter(|i| i.id == 3).set(|i| i.note = None)).update(tx)?;
+            let notes = select!((i.note for i in Item if i.shelf.id == 2).order_by(|i| i.id))
+                .without_distinct()
+                .fetch(tx)?;
+            assert_eq!(notes, [None, Some("sale".to_string())]);
+            // Nothing selected: nothing changed.
+            let none = select!(Item.filter(|i| i.price > 1000).set(|i| i.price = 0)).update(tx)?;
+            assert_eq!(none, 0);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn loaded_objects_take_the_new_values_and_keep_their_checks() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let pen = select!(i for i in Item if i.id == 1).one(tx)?;
+            assert_eq!(pen.price(), 5); // read: checked when written
+            select!(Item.set(|i| i.price += 1)).update(tx)?;
+            assert_eq!(pen.price(), 6);
+            // A change after the update is written against the new value, not refused.
+            pen.set(|p| p.stock = 99)?;
+            tx.flush()?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            assert_eq!(prices(tx)?[0], (1, 6, 99));
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn a_pending_change_is_written_before_the_update() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let ink = select!(i for i in Item if i.id == 2).one(tx)?;
+            ink.set(|i| i.price = 7)?;
+            let n = select!(Item
+                .filter(|i| i.price < 10)
+                .set(|i| i.price = i.price + 100))
+            .update(tx)?;
+            assert_eq!(n, 3);
+            assert_eq!(ink.price(), 107);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn limits_values_from_sub_queries_and_floats() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            // The two cheapest only.
+            let n = select!((Item.order_by(|i| i.price).set(|i| i.stock = 0)))
+                .limit(2)
+                .update(tx)?;
+            assert_eq!(n, 2);
+            assert_eq!(
+                prices(tx)?.iter().map(|r| r.2).collect::<Vec<_>>(),
+                [0, 0, 0, 1]
+            );
+            // A value from an aggregate over the object's collection.
+            let n = select!(
+                Shelf.set(|s| s.size = count(s.items) + sum(s.items.stock).unwrap_or(0) as i64)
+            )
+            .update(tx)?;
+            assert_eq!(n, 2);
+            let sizes = select!(((s.id, s.size) for s in Shelf).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(sizes, [(1, 2), (2, 3)]);
+            let factor = 2.0;
+            select!(Item.set(|i| i.weight = i.weight * factor)).update(tx)?;
+            let w = select!(i.weight for i in Item if i.id == 1).one(tx)?;
+            assert_eq!(w, 3.0f32);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn an_update_without_assignments_or_through_a_join_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let err = select!(i for i in Item).update(tx);
+            assert!(matches!(err, Err(colt::Error::InvalidQuery(_))), "{err:?}");
+            let err = select!(Item.set(|i| i.name = i.shelf.name)).update(tx);
+            assert!(matches!(err, Err(colt::Error::InvalidQuery(_))), "{err:?}");
+            assert_eq!(prices(tx)?[0], (1, 5, 10));
+            Ok(())
+        })
+    })
+}
