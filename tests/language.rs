@@ -456,3 +456,86 @@ fn match_with_literals_and_ranges() -> colt::Result<()> {
         })
     })
 }
+
+/// Wrong answers a reviewer found in the first `match` / `is_some_and` (each failed before).
+mod review_of_match {
+    use super::*;
+
+    const SEVEN: i64 = 7;
+    const HALF: f64 = 0.5;
+
+    #[test]
+    fn names_rebound_inside_are_not_replaced() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = sales(backend)?;
+            db.transaction(|tx| {
+                // The inner arm's `v` is the note's length, not the discount.
+                let mut inner = select!((s.id, match s.discount {
+                    Some(v) => match s.note {
+                        Some(v) => v.len() as f64,
+                        _ => 100.0,
+                    },
+                    _ => -1.0,
+                }) for s in Sale)
+                .fetch(tx)?;
+                inner.sort_by_key(|(id, _)| *id);
+                assert_eq!(inner, [(1, 8.0), (2, -1.0), (3, 7.0), (4, -1.0)]);
+                // A typed inner closure parameter rebinds the name too.
+                let typed = select!((s.id for s in Sale
+                    if s.discount.is_some_and(|v| s.note.is_some_and(|v: String| v.len() > 7)))
+                    .order_by(|s| s.id))
+                .fetch(tx)?;
+                assert_eq!(typed, [1]);
+                Ok(())
+            })
+        })
+    }
+
+    #[test]
+    fn an_upper_case_name_is_a_constant() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = sales(backend)?;
+            db.transaction(|tx| {
+                let ids = select!((s.id for s in Sale if match s.quantity {
+                    SEVEN => true,
+                    _ => false,
+                })
+                .order_by(|s| s.id))
+                .fetch(tx)?;
+                assert_eq!(ids, [1]);
+                // Inside `Some(..)` as well: not a name binding any value.
+                let half = select!((s.id for s in Sale if match s.discount {
+                    Some(HALF) => true,
+                    _ => false,
+                })
+                .order_by(|s| s.id))
+                .fetch(tx)?;
+                assert_eq!(half, [1]);
+                Ok(())
+            })
+        })
+    }
+
+    #[test]
+    fn option_tests_are_never_null() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = sales(backend)?;
+            db.transaction(|tx| {
+                // Sale 1: discount 0.5, note "  gift  "; 2: none, none; 3: 1.0, "50% off";
+                // 4: none, "a_b". The body reads another attribute that may be NULL.
+                let rows = select!((s.id, s.note.is_some_and(|n| s.discount > 0.75 || n == "x"))
+                    for s in Sale)
+                .fetch(tx)?;
+                let mut rows = rows;
+                rows.sort();
+                assert_eq!(rows, [(1, false), (2, false), (3, true), (4, false)]);
+                let not_none_or = select!((s.id for s in Sale
+                    if !s.note.is_none_or(|n| s.discount < 0.75 && n != ""))
+                    .order_by(|s| s.id))
+                .fetch(tx)?;
+                assert_eq!(not_none_or, [3, 4]);
+                Ok(())
+            })
+        })
+    }
+}

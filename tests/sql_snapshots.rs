@@ -193,6 +193,16 @@ fn queries() {
 fn language() {
     let half = 0.5f64;
     insta::assert_snapshot!(
+        "bulk_update",
+        both(|d| select!(Product
+            .filter(|p| p.price < 500 && p.category.name == "tea")
+            .set(|p| {
+                p.price = p.price * 2;
+                p.discount = None
+            }))
+        .update_sql(d))
+    );
+    insta::assert_snapshot!(
         "match",
         both(|d| select!(match p.discount {
             None => 0,

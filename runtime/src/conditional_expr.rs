@@ -102,6 +102,13 @@ where
     Expr::new(a.node)
 }
 
+/// A condition that is true or false, never NULL (`COALESCE(c, FALSE)`, `no` the bound
+/// `false`): the body of `.is_some_and(..)`, which Rust types `bool`.
+#[doc(hidden)]
+pub fn known<C: crate::types::Condition>(c: Expr<C>, no: Expr<bool>) -> Expr<bool> {
+    Expr::new(Node::Call(Func::Coalesce, vec![c.node, no.node]))
+}
+
 /// `a.unwrap_or(b)`: `a`, or `b` where `a` is NULL.
 pub fn unwrap_or<A, B, O>(a: Expr<A>, b: Expr<B>) -> Expr<O>
 where

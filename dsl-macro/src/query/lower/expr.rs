@@ -208,20 +208,50 @@ impl Lowerer {
         };
         let mut body = (*closure.body).clone();
         let receiver = &m.receiver;
-        syn::visit_mut::VisitMut::visit_expr_mut(
-            &mut Substitute {
-                name: param,
-                with: syn::parse_quote!(__colt_some(#receiver)),
-            },
-            &mut body,
-        );
+        if !self.substitute(&mut body, param, syn::parse_quote!(__colt_some(#receiver))) {
+            return None;
+        }
         let span = name.span();
         let test: syn::Expr = if some_and {
-            syn::parse_quote_spanned!(span=> (#receiver).is_some() && (#body))
+            syn::parse_quote_spanned!(span=> (#receiver).is_some())
         } else {
-            syn::parse_quote_spanned!(span=> (#receiver).is_none() || (#body))
+            syn::parse_quote_spanned!(span=> (#receiver).is_none())
         };
-        self.lower(&test, scope, Ctx::Condition)
+        let test = self.lower(&test, scope, Ctx::Condition);
+        // The condition is true or false, as Rust's `bool`: NULL (a comparison with another
+        // attribute that is NULL) is false, also under `!`.
+        let body = self.lower(&body, scope, Ctx::Condition);
+        let no = QExpr::Param(
+            self.param(&syn::parse_quote!(false), ParamKind::Value),
+            span,
+        );
+        let known = QExpr::Call("known", span, vec![body?, no]);
+        let op = if some_and {
+            BinaryOp::And
+        } else {
+            BinaryOp::Or
+        };
+        Some(QExpr::Binary(op, span, Box::new(test?), Box::new(known)))
+    }
+
+    /// Replaces `name` by `with` in `e` (see [`Substitute`]); false, with an error, when a
+    /// sub-comprehension inside names it (expanded later, it would read a Rust variable of
+    /// that name instead).
+    fn substitute(&mut self, e: &mut syn::Expr, name: syn::Ident, with: syn::Expr) -> bool {
+        let mut s = Substitute {
+            name,
+            with,
+            in_sub: None,
+        };
+        syn::visit_mut::VisitMut::visit_expr_mut(&mut s, e);
+        if let Some(at) = s.in_sub {
+            self.errors.at(
+                &at,
+                format!("`{at}` names the matched value, which a sub-comprehension cannot read: test it outside the sub-comprehension, or use the attribute itself"),
+            );
+            return false;
+        }
+        true
     }
 
     pub(super) fn attr(
@@ -622,29 +652,16 @@ impl Lowerer {
                 .at(m, "a `match` in a query needs arms, the last one `_ => ..`");
             return None;
         };
-        // A name binds the value: it stands for the matched expression in its arm.
+        // A lower-case name binds the value: it stands for the matched expression in its arm.
         let bound = |pat: &syn::Pat| -> Option<syn::Ident> {
             match pat {
                 syn::Pat::Ident(i)
-                    if i.subpat.is_none() && i.by_ref.is_none() && i.ident != "None" =>
+                    if i.subpat.is_none() && i.by_ref.is_none() && is_binding(&i.ident) =>
                 {
                     Some(i.ident.clone())
                 }
                 _ => None,
             }
-        };
-        // `with` wraps the scrutinee: `Some(v)` makes `v` the value inside.
-        let substituted = |name: Option<syn::Ident>, e: &syn::Expr, some: bool| -> syn::Expr {
-            let mut e = e.clone();
-            if let Some(name) = name {
-                let with: syn::Expr = if some {
-                    syn::parse_quote!(__colt_some(#scrutinee))
-                } else {
-                    syn::parse_quote!((#scrutinee))
-                };
-                syn::visit_mut::VisitMut::visit_expr_mut(&mut Substitute { name, with }, &mut e);
-            }
-            e
         };
         let last_binding = bound(&last.pat);
         if !(matches!(last.pat, syn::Pat::Wild(_)) || last_binding.is_some())
@@ -656,11 +673,18 @@ impl Lowerer {
             );
             return None;
         }
+        // `Some(v)` makes `v` the value inside; a last name, the value itself.
+        let with = |some: bool| -> syn::Expr {
+            if some {
+                syn::parse_quote!(__colt_some(#scrutinee))
+            } else {
+                syn::parse_quote!((#scrutinee))
+            }
+        };
         let mut ok = true;
         let mut tests = Vec::new();
         let mut bodies = Vec::new();
         for arm in arms {
-            // `Some(v)`: the value is there, and `v` stands for it.
             let some_binding = match &arm.pat {
                 syn::Pat::TupleStruct(t) if t.path.is_ident("Some") && t.elems.len() == 1 => {
                     bound(&t.elems[0])
@@ -671,25 +695,31 @@ impl Lowerer {
                 Some(_) => Some(syn::parse_quote!((#scrutinee) != None)),
                 None => self.pattern_test(&arm.pat, scrutinee),
             };
-            match test {
-                Some(test) => {
-                    let test = match &arm.guard {
-                        Some((_, guard)) => {
-                            let guard = substituted(some_binding.clone(), guard, true);
-                            syn::parse_quote!((#test) && (#guard))
-                        }
-                        None => test,
-                    };
-                    tests.push(test);
-                    bodies.push(substituted(some_binding, &arm.body, true));
+            let Some(test) = test else {
+                ok = false;
+                continue;
+            };
+            let mut body = (*arm.body).clone();
+            let mut guard = arm.guard.as_ref().map(|(_, g)| (**g).clone());
+            if let Some(name) = &some_binding {
+                ok &= self.substitute(&mut body, name.clone(), with(true));
+                if let Some(g) = &mut guard {
+                    ok &= self.substitute(g, name.clone(), with(true));
                 }
-                None => ok = false,
             }
+            tests.push(match guard {
+                Some(g) => syn::parse_quote!((#test) && (#g)),
+                None => test,
+            });
+            bodies.push(body);
+        }
+        let mut chain = (*last.body).clone();
+        if let Some(name) = last_binding {
+            ok &= self.substitute(&mut chain, name, with(false));
         }
         if !ok {
             return None;
         }
-        let mut chain: syn::Expr = substituted(last_binding, &last.body, false);
         for (test, body) in tests.into_iter().zip(bodies).rev() {
             chain = syn::parse_quote_spanned!(span=> if #test { #body } else { #chain });
         }
@@ -750,6 +780,13 @@ impl Lowerer {
             syn::Pat::Ident(i) if i.subpat.is_none() && i.ident == "None" => {
                 Some(syn::parse_quote!((#scrutinee) == None))
             }
+            // `LIMIT`, `Open` (a `use`d variant): a constant, as Rust reads an upper-case name.
+            syn::Pat::Ident(i)
+                if i.subpat.is_none() && i.by_ref.is_none() && !is_binding(&i.ident) =>
+            {
+                let c = &i.ident;
+                Some(syn::parse_quote!((#scrutinee) == #c))
+            }
             syn::Pat::Ident(i) => {
                 self.errors.at(
                     i,
@@ -800,11 +837,27 @@ impl Lowerer {
     }
 }
 
-/// Replaces a closure's parameter by the expression it stands for (not inside a closure that
-/// names its own parameter the same).
+/// Replaces a closure's parameter (or a `match` arm's name) by the expression it stands for;
+/// not where a closure or an inner arm binds the same name again. A sub-comprehension is
+/// still macro tokens here: a use of the name inside one is reported (`in_sub`).
 struct Substitute {
     name: syn::Ident,
     with: syn::Expr,
+    in_sub: Option<syn::Ident>,
+}
+
+/// Whether `pat` binds `name` anywhere inside it.
+fn binds(pat: &syn::Pat, name: &syn::Ident) -> bool {
+    struct Finder<'a>(&'a syn::Ident, bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.1 |= p.ident == *self.0;
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut f = Finder(name, false);
+    syn::visit::Visit::visit_pat(&mut f, pat);
+    f.1
 }
 
 impl syn::visit_mut::VisitMut for Substitute {
@@ -813,11 +866,52 @@ impl syn::visit_mut::VisitMut for Substitute {
             syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident(&self.name) => {
                 *e = self.with.clone();
             }
-            syn::Expr::Closure(c)
-                if c.inputs
-                    .iter()
-                    .any(|i| matches!(i, syn::Pat::Ident(p) if p.ident == self.name)) => {}
+            syn::Expr::Closure(c) if c.inputs.iter().any(|i| binds(i, &self.name)) => {}
+            syn::Expr::Match(m) => {
+                self.visit_expr_mut(&mut m.expr);
+                for arm in &mut m.arms {
+                    if binds(&arm.pat, &self.name) {
+                        continue;
+                    }
+                    if let Some((_, guard)) = &mut arm.guard {
+                        self.visit_expr_mut(guard);
+                    }
+                    self.visit_expr_mut(&mut arm.body);
+                }
+            }
+            syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => {
+                let name = self.name.to_string();
+                let found = m
+                    .mac
+                    .tokens
+                    .clone()
+                    .into_iter()
+                    .find_map(|t| find_ident(t, &name));
+                if let Some(at) = found {
+                    self.in_sub.get_or_insert(at);
+                }
+            }
             _ => syn::visit_mut::visit_expr_mut(self, e),
         }
     }
+}
+
+/// The first identifier `name` in a token tree.
+fn find_ident(t: proc_macro2::TokenTree, name: &str) -> Option<syn::Ident> {
+    match t {
+        proc_macro2::TokenTree::Ident(i) if i == name => Some(i),
+        proc_macro2::TokenTree::Group(g) => {
+            g.stream().into_iter().find_map(|t| find_ident(t, name))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a name in a pattern binds the value (`v`, `other`, `_x`) rather than naming a
+/// constant or a variant (`LIMIT`, `Open`), as Rust's naming conventions say.
+fn is_binding(ident: &syn::Ident) -> bool {
+    ident
+        .to_string()
+        .trim_start_matches("r#")
+        .starts_with(|c: char| c.is_lowercase() || c == '_')
 }
