@@ -185,6 +185,8 @@ fn an_update_without_assignments_or_through_a_join_is_refused() -> colt::Result<
             assert!(matches!(err, Err(colt::Error::InvalidQuery(_))), "{err:?}");
             let err = select!(Item.set(|i| i.name = i.shelf.name)).update(tx);
             assert!(matches!(err, Err(colt::Error::InvalidQuery(_))), "{err:?}");
+            let err = select!(Item.set(|i| i.id = i.id + 10)).update(tx);
+            assert!(matches!(err, Err(colt::Error::InvalidQuery(_))), "{err:?}");
             assert_eq!(prices(tx)?[0], (1, 5, 10));
             Ok(())
         })

@@ -55,6 +55,17 @@ impl<T: Entity> Query<Obj<T>> {
                 "`.set(|p| ..)` assigns attributes of the objects the query selects (its projected variable)".to_string(),
             ));
         }
+        let meta = T::meta();
+        if let Some((_, c, _)) = plan
+            .assignments
+            .iter()
+            .find(|(_, c, _)| meta.columns[*c as usize].primary_key)
+        {
+            return Err(Error::InvalidQuery(format!(
+                "`.set` cannot change `{}`, part of the primary key of `{}`: an object's key is its identity (insert a new object instead)",
+                meta.columns[*c as usize].field, meta.name
+            )));
+        }
         let mut joined = false;
         for (_, _, n) in &plan.assignments {
             n.for_each_column_outside_sub_queries(&mut |source| {
@@ -78,7 +89,6 @@ impl<T: Entity> Query<Obj<T>> {
         tx.shared.cache.borrow_mut().bump_all();
         let sql = render::sql(plan, self.key(tx.dialect(), StatementKind::Update));
         let params = self.bound(self.limit);
-        let meta = T::meta();
         let width = meta.primary_key.len() + plan.assignments.len();
         let mut rows = crate::cascade::KeyRows::new(width);
         tx.conn()?.query(&sql, &params, &mut rows)?;
