@@ -511,6 +511,14 @@ mod review_of_match {
                 .order_by(|s| s.id))
                 .fetch(tx)?;
                 assert_eq!(half, [1]);
+                // `None`, then `Some(v)` last: every value, as in Rust; block bodies.
+                let mut exhaustive = select!((s.id, match s.discount {
+                    None => { 0.0 }
+                    Some(v) => { v * 2.0 }
+                }) for s in Sale)
+                .fetch(tx)?;
+                exhaustive.sort_by_key(|(id, _)| *id);
+                assert_eq!(exhaustive, [(1, 1.0), (2, 0.0), (3, 2.0), (4, 0.0)]);
                 Ok(())
             })
         })

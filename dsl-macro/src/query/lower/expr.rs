@@ -206,7 +206,7 @@ impl Lowerer {
                 return None;
             }
         };
-        let mut body = (*closure.body).clone();
+        let mut body = single(&closure.body).clone();
         let receiver = &m.receiver;
         if !self.substitute(&mut body, param, syn::parse_quote!(__colt_some(#receiver))) {
             return None;
@@ -664,7 +664,22 @@ impl Lowerer {
             }
         };
         let last_binding = bound(&last.pat);
-        if !(matches!(last.pat, syn::Pat::Wild(_)) || last_binding.is_some())
+        // `None => .., Some(v) => ..` (or `Some(_)`) covers every value, as in Rust.
+        let none_before = arms.iter().any(|a| {
+            a.guard.is_none() && matches!(&a.pat, syn::Pat::Ident(i) if i.ident == "None")
+        });
+        let last_some = match &last.pat {
+            syn::Pat::TupleStruct(t)
+                if none_before && t.path.is_ident("Some") && t.elems.len() == 1 =>
+            {
+                match &t.elems[0] {
+                    syn::Pat::Wild(_) => Some(None),
+                    p => bound(p).map(Some),
+                }
+            }
+            _ => None,
+        };
+        if !(matches!(last.pat, syn::Pat::Wild(_)) || last_binding.is_some() || last_some.is_some())
             || last.guard.is_some()
         {
             self.errors.at(
@@ -699,7 +714,7 @@ impl Lowerer {
                 ok = false;
                 continue;
             };
-            let mut body = (*arm.body).clone();
+            let mut body = single(&arm.body).clone();
             let mut guard = arm.guard.as_ref().map(|(_, g)| (**g).clone());
             if let Some(name) = &some_binding {
                 ok &= self.substitute(&mut body, name.clone(), with(true));
@@ -713,9 +728,12 @@ impl Lowerer {
             });
             bodies.push(body);
         }
-        let mut chain = (*last.body).clone();
+        let mut chain = single(&last.body).clone();
         if let Some(name) = last_binding {
             ok &= self.substitute(&mut chain, name, with(false));
+        }
+        if let Some(Some(name)) = last_some {
+            ok &= self.substitute(&mut chain, name, with(true));
         }
         if !ok {
             return None;
@@ -914,4 +932,16 @@ fn is_binding(ident: &syn::Ident) -> bool {
         .to_string()
         .trim_start_matches("r#")
         .starts_with(|c: char| c.is_lowercase() || c == '_')
+}
+
+/// The expression of a block of one expression (`{ v * 2 }`, as an arm or a closure body
+/// may be written); any other expression as it is.
+fn single(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Block(b) if b.label.is_none() => match b.block.stmts.as_slice() {
+            [syn::Stmt::Expr(inner, None)] => single(inner),
+            _ => e,
+        },
+        other => other,
+    }
 }
