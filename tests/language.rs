@@ -519,6 +519,12 @@ mod review_of_match {
                 .fetch(tx)?;
                 exhaustive.sort_by_key(|(id, _)| *id);
                 assert_eq!(exhaustive, [(1, 1.0), (2, 0.0), (3, 2.0), (4, 0.0)]);
+                // A value selected as it is, and a `match` of one arm (PostgreSQL sent the
+                // untyped parameter back as text: a `Decode` error).
+                let mut constant =
+                    select!((s.id, 1, match s.quantity { _ => "x" }) for s in Sale).fetch(tx)?;
+                constant.sort();
+                assert_eq!(constant[0], (1, 1, "x".to_string()));
                 Ok(())
             })
         })

@@ -166,7 +166,15 @@ pub trait Projection {
 impl<T: SqlType> Projection for Expr<T> {
     type Row = T;
     fn push_items(self, out: &mut Vec<ProjItem>) {
-        out.push(ProjItem::Expr(self.node));
+        // A bare parameter selected (`(p.id, 1)`, a `match` of one arm) is typed as its
+        // Rust type: PostgreSQL would send an untyped parameter back as text.
+        let node = match self.node {
+            n @ (Node::Param(_) | Node::ParamF32(_)) => {
+                Node::Cast(Box::new(n), crate::plan::CastTo::As(T::COLUMN_TYPE))
+            }
+            n => n,
+        };
+        out.push(ProjItem::Expr(node));
     }
 }
 
