@@ -425,3 +425,26 @@ fn f64_on_a_numeric_column_reads_exactly() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A decimal computed by a bulk update is stored as Colt stores decimals (SQLite kept the
+/// REAL's noise, `0.30000000000000004`, which `== 0.3` missed; failed before).
+#[test]
+fn a_bulk_update_stores_decimals_as_written() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Item])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Item::build().id(1).price(d("0.1")).quantity(1).insert(tx)?;
+            let three = d("3");
+            select!(Item.set(|i| i.price = i.price * three)).update(tx)?;
+            let target = d("0.3");
+            assert_eq!(
+                select!(i.id for i in Item if i.price == target).fetch(tx)?,
+                [1]
+            );
+            assert_eq!(select!(i.price for i in Item).one(tx)?, target);
+            Ok(())
+        })
+    })
+}

@@ -15,6 +15,7 @@ use crate::query::Query;
 use crate::reference_columns::ValueRow;
 use crate::render::{self, Dialect};
 use crate::transaction::Transaction;
+use crate::types::ColumnType;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -35,11 +36,14 @@ impl<T: Entity> Query<Obj<T>> {
     /// (`tests/bulk_update.rs` runs it.)
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when the query assigns nothing, or a value reads another table
-    /// than the updated one outside a sub-query (`p.category.rate`: a join); database errors
-    /// ([`Error::Constraint`] for a value a constraint refuses), and nothing is changed then.
+    /// [`Error::InvalidQuery`] when the query assigns nothing or a key column, or a value
+    /// reads another table than the updated one outside a sub-query (`p.category.rate`: a
+    /// join); database errors ([`Error::Constraint`] for a value a constraint refuses), and
+    /// nothing is changed then. A value the attribute cannot hold that the database stored
+    /// anyway (SQLite: an integer overflowing into a REAL) is [`Error::Decode`], and the
+    /// transaction is rolled back and closed.
     pub fn update(&self, tx: &Transaction) -> Result<u64> {
-        self.check_problems()?;
+        self.check_plan()?;
         let plan = self.plan();
         if plan.assignments.is_empty() {
             return Err(Error::InvalidQuery(
@@ -98,7 +102,14 @@ impl<T: Entity> Query<Obj<T>> {
             .map(|(_, c, _)| *c as usize)
             .collect();
         for row in &rows.keys {
-            refresh::<T>(tx, meta.primary_key.len(), &columns, row)?;
+            if let Err(e) = refresh::<T>(tx, meta.primary_key.len(), &columns, row) {
+                // The statement wrote a value the attribute cannot hold (SQLite keeps what
+                // an expression gives: an integer that overflowed into a REAL, a number
+                // out of a narrower column's range): the transaction is rolled back, so
+                // that nothing of it is committed, as for any failed write.
+                tx.abort();
+                return Err(e);
+            }
         }
         Ok(rows.keys.len() as u64)
     }
@@ -113,7 +124,19 @@ fn refresh<T: Entity>(
     row: &[Value],
 ) -> Result<()> {
     let values: Vec<ValueRef<'_>> = row.iter().map(Value::as_ref).collect();
-    let key = T::decode_key(&ValueRow(&values[..key_width]), 0, T::meta().name)?;
+    let meta = T::meta();
+    // Every row, loaded or not: a value its attribute cannot read back.
+    for (&c, v) in columns.iter().zip(&values[key_width..]) {
+        let col = &meta.columns[c];
+        if !fits(col.ty, col.nullable, *v) {
+            return Err(Error::Decode {
+                column: meta.qualified(c),
+                expected: format!("{:?}", col.ty),
+                found: format!("{v:?}"),
+            });
+        }
+    }
+    let key = T::decode_key(&ValueRow(&values[..key_width]), 0, meta.name)?;
     let Some(obj) = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned() else {
         return Ok(());
     };
@@ -124,13 +147,36 @@ fn refresh<T: Entity>(
     else {
         return Ok(());
     };
+    // Every value is checked (on a copy) before the object changes.
+    let mut fresh = value.clone();
     for (&c, v) in columns.iter().zip(&values[key_width..]) {
-        value.set_column_value(c, *v)?;
+        fresh.set_column_value(c, *v)?;
+    }
+    for &c in columns {
+        value.copy_column(&fresh, c);
         if let Some(s) = snapshot.as_deref_mut() {
-            s.set_column_value(c, *v)?;
+            s.copy_column(&fresh, c);
         }
     }
     Ok(())
+}
+
+/// Whether a value an `UPDATE` returned can be read back into an attribute of type `ty`
+/// (the cases an expression can get wrong on SQLite, which keeps what it computes).
+fn fits(ty: ColumnType, nullable: bool, v: ValueRef<'_>) -> bool {
+    match (ty, v) {
+        (_, ValueRef::Null) => nullable,
+        (ColumnType::BigInt, v) => matches!(v, ValueRef::Int(_)),
+        (ColumnType::Int, v) => matches!(v, ValueRef::Int(i) if i32::try_from(i).is_ok()),
+        (ColumnType::SmallInt, v) => matches!(v, ValueRef::Int(i) if i16::try_from(i).is_ok()),
+        (ColumnType::Bool, v) => matches!(v, ValueRef::Int(0 | 1)),
+        (ColumnType::Float | ColumnType::Double, v) => {
+            matches!(v, ValueRef::Int(_) | ValueRef::Real(_))
+        }
+        (ColumnType::Text, v) => matches!(v, ValueRef::Text(_)),
+        // Other types are checked when an object takes the value.
+        _ => true,
+    }
 }
 
 impl Node {

@@ -196,12 +196,19 @@ assignable! {
     f32 => f64;
 }
 
-/// The node stored by `column = value` for a `T` attribute (a parameter for an `f32` one
-/// rounded to `f32`, as compared ones are).
+/// The node stored by `column = value` for a `T` attribute: what the attribute holds when
+/// Colt writes it. An `f32` rounded to `f32` (a parameter as compared ones are, a computed
+/// value in the statement); a computed decimal as a decimal is stored on SQLite (not the
+/// noise of REAL arithmetic, `0.1 * 3` → `0.30000000000000004`).
 pub(crate) fn assigned<T: SqlType>(value: Node) -> Node {
-    if T::COLUMN_TYPE == ColumnType::Float {
-        narrowed(value)
-    } else {
-        value
+    let param = matches!(value, Node::Param(_) | Node::ParamF32(_));
+    match T::COLUMN_TYPE {
+        ColumnType::Float if param => narrowed(value),
+        // (Another column's value too: an `f64` one is rounded as well.)
+        ColumnType::Float => Node::Cast(Box::new(value), CastTo::Float32),
+        ColumnType::Decimal if !param && !matches!(value, Node::Column { .. }) => {
+            Node::Cast(Box::new(value), CastTo::StoredDecimal)
+        }
+        _ => value,
     }
 }

@@ -219,6 +219,16 @@ impl<R> Query<R> {
 
     /// The first problem found while building the plan, as an error (before any SQL runs).
     pub(crate) fn check_problems(&self) -> Result<()> {
+        if !self.plan.assignments.is_empty() {
+            return Err(Error::InvalidQuery(
+                "a query with `.set(..)` runs with `.update(tx)`: it reads nothing".to_string(),
+            ));
+        }
+        self.check_plan()
+    }
+
+    /// What the plan could not resolve, as the error of a run.
+    pub(crate) fn check_plan(&self) -> Result<()> {
         match self.plan.problems.first() {
             Some(problem) => Err(problem.to_error()),
             None => Ok(()),

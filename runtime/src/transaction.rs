@@ -185,7 +185,7 @@ impl Transaction {
     }
 
     /// Rolls back after a failure, keeping the transaction value (closed).
-    fn abort(&self) {
+    pub(crate) fn abort(&self) {
         if self.writing.get() {
             if let Some(c) = &self.conn {
                 // Nothing more can be done if the rollback itself fails: the connection is

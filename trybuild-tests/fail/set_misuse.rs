@@ -28,3 +28,10 @@ fn main() {
 fn null_into_a_required_attribute() {
     let _ = select!(Item.set(|i| i.price = None));
 }
+
+fn assigned_twice() {
+    let _ = select!(Item.set(|i| {
+        i.price = 100;
+        i.price += 1;
+    }));
+}

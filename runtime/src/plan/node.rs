@@ -108,6 +108,9 @@ pub enum CastTo {
     Float,
     /// `x as f32`: rounded to `f32`, as Rust's `as`.
     Float32,
+    /// A decimal value as a decimal attribute stores it (SQLite: the REAL or INTEGER whose
+    /// text is the decimal to 15 significant digits, not a REAL's arithmetic noise).
+    StoredDecimal,
     /// A parameter typed as the column type it stands for (a branch of an `if`).
     As(ColumnType),
     /// `x as i64` (`i32`, `i16`) of an integer.

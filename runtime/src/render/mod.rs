@@ -395,6 +395,21 @@ impl Renderer<'_> {
             self.order_by(key, false);
             self.limit_offset(key);
         }
+        // PostgreSQL: the rows are locked as they are selected, and a row another transaction
+        // changed meanwhile is tested again against the query (READ COMMITTED would otherwise
+        // write a row that no longer matches). SQLite writes one transaction at a time.
+        let lock = self
+            .d
+            .for_update(key.for_update.unwrap_or(crate::plan::LockWait::Wait));
+        if let Some(wait) = lock.strip_prefix(" FOR UPDATE") {
+            if !self.plan.is_aggregated() {
+                // `FOR UPDATE OF v NOWAIT`: only the written table's rows.
+                let alias = &self.plan.sources[target as usize].alias;
+                self.w.push(" FOR UPDATE OF ");
+                self.w.ident(alias);
+                self.w.push(wait);
+            }
+        }
         self.w.push(") RETURNING ");
         let returned = pk.iter().map(|&k| k as u16).chain(also.iter().copied());
         for (i, k) in returned.enumerate() {

@@ -233,6 +233,7 @@ impl SqlDialect for Postgres {
             CastTo::JsonListed | CastTo::Dividend => ("", ""),
             CastTo::Double | CastTo::Float => ("CAST(", " AS DOUBLE PRECISION)"),
             CastTo::Float32 => ("CAST(", " AS REAL)"),
+            CastTo::StoredDecimal => ("", ""),
             // A parameter typed as what it stands for (PostgreSQL would take a `CASE` of
             // untyped parameters for text).
             CastTo::As(ty) => match ty {

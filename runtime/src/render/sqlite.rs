@@ -212,6 +212,7 @@ impl SqlDialect for Sqlite {
             CastTo::Json | CastTo::JsonListed => ("json(", ")"),
             CastTo::Dividend | CastTo::Float | CastTo::Double => ("CAST(", " AS REAL)"),
             CastTo::Float32 => ("colt_f32(", ")"),
+            CastTo::StoredDecimal => ("CAST(colt_decimal(", ") AS NUMERIC)"),
             CastTo::Integer | CastTo::As(_) => ("", ""),
             // (SQLite's CAST truncates toward zero.)
             CastTo::Truncated => ("CAST(", " AS INTEGER)"),

@@ -342,6 +342,7 @@ impl Lowerer {
             other => vec![other],
         };
         let mut out = Vec::new();
+        let mut assigned: Vec<String> = Vec::new();
         for e in exprs {
             let (lhs, rhs, span) = match e {
                 syn::Expr::Assign(a) => ((*a.left).clone(), (*a.right).clone(), a.eq_token.span),
@@ -380,6 +381,15 @@ impl Lowerer {
                 );
                 continue;
             }
+            let name = lhs.to_token_stream().to_string();
+            if assigned.contains(&name) {
+                self.errors.at(
+                    &lhs,
+                    format!("`{name}` is assigned twice: every value of `.set` reads the row as it was before the update (SQL's `UPDATE`), so write one assignment"),
+                );
+                continue;
+            }
+            assigned.push(name);
             out.push((lhs.to_token_stream(), rhs, span));
         }
         out
@@ -559,6 +569,11 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                         format!("the closure of `.set` takes {n} argument{} (the query's variables, in order), found {}", if n == 1 { "" } else { "s" }, names.len()),
                     );
                     continue;
+                }
+                if closure_arity.is_none() {
+                    // An existing query value: its variables, named here.
+                    closure_arity = Some(names.len());
+                    var_count = names.len();
                 }
                 let (binds, scope) = binds_for(&names);
                 for (lhs, rhs, span) in l.assignments(body, &scope) {
