@@ -227,7 +227,7 @@ mod review {
                 .join()
                 .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
             assert_eq!(n, 1);
-            let rows = db.transaction(|tx| prices(tx))?;
+            let rows = db.transaction(prices)?;
             assert_eq!((rows[0].1, rows[2].1), (100, 1008));
             Ok(())
         })
@@ -257,7 +257,7 @@ mod review {
                 .join()
                 .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
             assert_eq!(n, 1);
-            assert_eq!(db.transaction(|tx| prices(tx))?.len(), 3);
+            assert_eq!(db.transaction(prices)?.len(), 3);
             Ok(())
         })
     }
@@ -275,7 +275,7 @@ mod review {
                 Ok(())
             });
             assert!(result.is_err(), "{result:?}");
-            assert_eq!(db.transaction(|tx| prices(tx))?[0], (1, 5, 10));
+            assert_eq!(db.transaction(prices)?[0], (1, 5, 10));
             Ok(())
         })
     }
