@@ -156,6 +156,43 @@ pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>
             .collect();
         tx.conn()?.execute(&sql, &params)?;
     }
+    Ok(adopt_written(value, tx))
+}
+
+/// `upsert_on`: the row with `value`'s unique key `conflict` (column positions) gets its
+/// values, or it is inserted; `value` takes the row's primary key.
+pub(crate) fn upsert_on_row<T: Entity>(
+    mut value: T,
+    conflict: &[usize],
+    tx: &Transaction,
+) -> Result<Obj<T>> {
+    let meta = T::meta();
+    let cols = insert_columns(meta);
+    let sql = render::object::upsert_on(meta, tx.dialect(), cols, conflict);
+    let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());
+    {
+        let params: Params<'_> = cols
+            .iter()
+            .map(|&i| Param::Borrowed(value.column_ref(i)))
+            .collect();
+        tx.conn()?.query(&sql, &params, &mut keys)?;
+    }
+    let Some(key) = keys.keys.first() else {
+        return Err(Error::InvalidQuery(format!(
+            "`upsert_on` of `{}` returned no row",
+            meta.name
+        )));
+    };
+    for (&c, v) in meta.primary_key.iter().zip(key) {
+        value.set_column_value(c, v.as_ref())?;
+    }
+    Ok(adopt_written(value, tx))
+}
+
+/// The object of a row just written with every value of `value` (an upsert): the loaded
+/// object of its key takes them (what it read no longer counts), or a new one is made.
+fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Obj<T> {
+    let meta = T::meta();
     let key = value.key();
     let loaded = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
     let obj = match loaded {
@@ -179,7 +216,7 @@ pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>
         }
     };
     tx.shared.cache.borrow_mut().bump(meta);
-    Ok(obj)
+    obj
 }
 
 /// Column positions; most entities have few columns, so they stay on the stack.

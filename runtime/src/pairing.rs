@@ -67,6 +67,51 @@ pub fn field_columns(meta: &'static EntityMeta, first: usize) -> std::ops::Range
     }
 }
 
+/// The columns of the unique key of `meta` that `fields` name (in that order): the primary
+/// key's, a `unique` field's, or those of a `unique(a, b)`.
+///
+/// # Errors
+/// A message naming the entity's unique keys when `fields` is not one of them.
+pub fn unique_key(meta: &'static EntityMeta, fields: &[&str]) -> Result<Vec<usize>, String> {
+    let mut columns = Vec::new();
+    for f in fields {
+        match meta.columns.iter().position(|c| c.field == *f) {
+            Some(first) => columns.extend(field_columns(meta, first)),
+            None => return Err(format!("`{}` has no field `{f}`", meta.name)),
+        }
+    }
+    let set = |mut v: Vec<usize>| {
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let wanted = set(columns.clone());
+    let mut keys: Vec<Vec<usize>> = vec![meta.primary_key.to_vec()];
+    for (i, c) in meta.columns.iter().enumerate() {
+        let first = reference_of(meta, i).map_or(i, |(_, start, _)| start);
+        if c.unique && first == i {
+            keys.push(field_columns(meta, i).collect());
+        }
+    }
+    for u in meta.uniques {
+        keys.push(u.iter().flat_map(|&f| field_columns(meta, f)).collect());
+    }
+    if keys.iter().any(|k| set(k.clone()) == wanted) {
+        return Ok(columns);
+    }
+    let names = |k: &Vec<usize>| {
+        let mut fields: Vec<&str> = k.iter().map(|&c| meta.columns[c].field).collect();
+        fields.dedup();
+        format!("[{}]", fields.join(", "))
+    };
+    Err(format!(
+        "[{}] is not a unique key of `{}`: `upsert_on` names the fields of one ({})",
+        fields.join(", "),
+        meta.name,
+        keys.iter().map(names).collect::<Vec<_>>().join(", ")
+    ))
+}
+
 /// The names a many-to-many `Set` gives its link table (`#[colt(table = "PlaylistTrack",
 /// column = "PlaylistId", reverse_column = "TrackId")]`), for a table Colt did not create.
 /// Either side may name any of them; a name not given is Colt's own (see [`LinkTable`]).

@@ -397,6 +397,40 @@ impl Transaction {
         result
     }
 
+    /// Inserts `value`, or, when a row with the same value of a unique key exists, gives that
+    /// row every other value of `value` (`INSERT .. ON CONFLICT (email) DO UPDATE ..
+    /// RETURNING key`, one statement on both backends). `fields` names the unique key by its
+    /// fields: a `#[colt(unique)]` field, the fields of a `#[colt(unique(a, b))]`, or the
+    /// primary key's. The row keeps its primary key, and the object returned is the row's
+    /// (an `auto` key is the one the row has or gets); the loaded object of that key takes
+    /// the values.
+    ///
+    /// ```text
+    /// let user = tx.upsert_on(User { id: 0, email: "ann@x.org".into(), name: "Ann".into() }, &["email"])?;
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidQuery`] when `fields` is not a unique key of the entity; otherwise as
+    /// [`Transaction::insert`] (a conflict on another unique key is [`Error::Constraint`]).
+    pub fn upsert_on<T: Entity>(&self, value: T, fields: &[&str]) -> Result<Obj<T>> {
+        let meta = T::meta();
+        let conflict = crate::pairing::unique_key(meta, fields).map_err(Error::InvalidQuery)?;
+        if let Some(&c) = crate::pairing::virtual_columns(meta)
+            .iter()
+            .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
+        {
+            return Err(crate::pairing::reverse_side_error(meta, c));
+        }
+        self.flush()?;
+        let result = self
+            .ensure_writing()
+            .and_then(|()| crate::flush::upsert_on_row(value, &conflict, self));
+        if result.is_err() {
+            self.abort();
+        }
+        result
+    }
+
     /// Runs a raw SQL statement with the backend's own placeholders (`?` on SQLite) and
     /// returns the number of rows changed. Pending changes are flushed first, and the
     /// database transaction begins (the statement may write).

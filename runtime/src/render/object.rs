@@ -125,6 +125,42 @@ pub(crate) fn upsert(meta: &'static EntityMeta, d: Dialect, columns: &[usize]) -
     w.finish()
 }
 
+/// `INSERT .. ON CONFLICT (<a unique key>) DO UPDATE SET <the other columns> RETURNING
+/// <primary key>`: the row with the same unique key gets the values (its own primary key
+/// kept), or a new row is inserted; either way its key comes back.
+pub(crate) fn upsert_on(
+    meta: &'static EntityMeta,
+    d: Dialect,
+    columns: &[usize],
+    conflict: &[usize],
+) -> String {
+    let mut w = SqlWriter::new(d);
+    insert_into(&mut w, meta, columns);
+    values_row(&mut w, columns.len());
+    w.push(" ON CONFLICT (")
+        .idents(conflict.iter().map(|&i| meta.columns[i].name))
+        .push(") DO UPDATE SET ");
+    let mut rest: Vec<usize> = columns
+        .iter()
+        .copied()
+        .filter(|i| !meta.primary_key.contains(i) && !conflict.contains(i))
+        .collect();
+    if rest.is_empty() {
+        // Nothing else to write: a no-op update, so that the row's key is returned.
+        rest.extend(conflict.first().copied());
+    }
+    for (n, &i) in rest.iter().enumerate() {
+        if n > 0 {
+            w.push(", ");
+        }
+        let name = meta.columns[i].name;
+        w.ident(name).push(" = excluded.").ident(name);
+    }
+    w.push(" RETURNING ")
+        .idents(meta.primary_key.iter().map(|&i| meta.columns[i].name));
+    w.finish()
+}
+
 /// `UPDATE t SET c = $1, .. WHERE key = .. AND checked IS ..`: the changed columns, then
 /// the key, then the old values of the checked columns.
 pub(crate) fn update(
