@@ -156,7 +156,7 @@ pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>
             .collect();
         tx.conn()?.execute(&sql, &params)?;
     }
-    Ok(adopt_written(value, tx))
+    adopt_written(value, tx)
 }
 
 /// `upsert_on`: the row with `value`'s unique key `conflict` (column positions) gets its
@@ -186,19 +186,28 @@ pub(crate) fn upsert_on_row<T: Entity>(
     for (&c, v) in meta.primary_key.iter().zip(key) {
         value.set_column_value(c, v.as_ref())?;
     }
-    Ok(adopt_written(value, tx))
+    adopt_written(value, tx)
 }
 
 /// The object of a row just written with every value of `value` (an upsert): the loaded
 /// object of its key takes them (what it read no longer counts), or a new one is made.
-fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Obj<T> {
+fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     let meta = T::meta();
     let key = value.key();
     let loaded = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
     let obj = match loaded {
         Some(obj) => {
             let cell = obj.cell();
-            let before = std::mem::replace(&mut *cell.value.borrow_mut(), value);
+            // A borrow held across the call (`obj.get()`): the object cannot show the row's
+            // new values (the caller rolls the transaction back).
+            let Ok(mut held) = cell.value.try_borrow_mut() else {
+                return Err(Error::InvalidQuery(format!(
+                    "an object of `{}` is borrowed (`obj.get()`) across an upsert of its row: drop the borrow first",
+                    meta.name
+                )));
+            };
+            let before = std::mem::replace(&mut *held, value);
+            drop(held);
             *cell.snapshot.borrow_mut() = None;
             cell.read.set(0);
             reverse_sides(tx, Some(&before), Some(&*cell.value.borrow()));
@@ -216,7 +225,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Obj<T> {
         }
     };
     tx.shared.cache.borrow_mut().bump(meta);
-    obj
+    Ok(obj)
 }
 
 /// Column positions; most entities have few columns, so they stay on the stack.
