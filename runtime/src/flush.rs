@@ -207,6 +207,11 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
                 )));
             };
             let before = std::mem::replace(&mut *held, value);
+            // The column-less side of a one-to-one is not the value's to give (it is `None`
+            // there): the object keeps what the other side says.
+            for &c in crate::pairing::virtual_columns(meta) {
+                held.copy_column(&before, c);
+            }
             drop(held);
             *cell.snapshot.borrow_mut() = None;
             cell.read.set(0);
@@ -214,6 +219,10 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             obj
         }
         None => {
+            // The row's previous values are not known: a loaded object on the column-less
+            // side of a one-to-one that this row referred to may be another than the one
+            // it refers to now, so every one that refers to it lets go first.
+            forget_reverse_sides(tx, meta, &T::key_params(&key));
             let obj = tx.shared.maps.borrow_mut().of::<T>().alloc(
                 value,
                 ObjState::Loaded,
@@ -342,6 +351,20 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
 /// `after`): the object it referred to refers to nothing now, the one it refers to refers
 /// back to it. Written into value and snapshot alike: this is what the database holds, not a
 /// change to write (nor, later, a change someone else made).
+/// Loaded objects on the column-less side of a one-to-one of `meta` that refer to the row
+/// with key `key` refer to nothing.
+fn forget_reverse_sides(tx: &Transaction, meta: &'static EntityMeta, key: &[crate::Value]) {
+    let links = meta
+        .cache
+        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let mut maps = tx.shared.maps.borrow_mut();
+    for &(_, other, reverse) in links {
+        if let Some(map) = maps.by_meta(other) {
+            map.null_column(reverse, key);
+        }
+    }
+}
+
 fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) {
     let meta = T::meta();
     let links = meta

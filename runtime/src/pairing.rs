@@ -86,18 +86,33 @@ pub fn unique_key(meta: &'static EntityMeta, fields: &[&str]) -> Result<Vec<usiz
         v
     };
     let wanted = set(columns.clone());
-    let mut keys: Vec<Vec<usize>> = vec![meta.primary_key.to_vec()];
+    // The primary key, unless the database gives it (then no value names an existing row).
+    let mut keys: Vec<Vec<usize>> = Vec::new();
+    if meta.auto_column().is_none() {
+        keys.push(meta.primary_key.to_vec());
+    }
     for (i, c) in meta.columns.iter().enumerate() {
         let first = reference_of(meta, i).map_or(i, |(_, start, _)| start);
         if c.unique && first == i {
             keys.push(field_columns(meta, i).collect());
         }
     }
+    // The stored side of a one-to-one is unique too.
+    for (column, _, _) in stored_one_to_one(meta) {
+        keys.push(field_columns(meta, column).collect());
+    }
     for u in meta.uniques {
         keys.push(u.iter().flat_map(|&f| field_columns(meta, f)).collect());
     }
     if keys.iter().any(|k| set(k.clone()) == wanted) {
-        return Ok(columns);
+        // Each column once (a field named twice), in the order given.
+        let mut once = Vec::new();
+        for c in columns {
+            if !once.contains(&c) {
+                once.push(c);
+            }
+        }
+        return Ok(once);
     }
     let names = |k: &Vec<usize>| {
         let mut fields: Vec<&str> = k.iter().map(|&c| meta.columns[c].field).collect();

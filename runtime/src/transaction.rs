@@ -400,8 +400,9 @@ impl Transaction {
     /// Inserts `value`, or, when a row with the same value of a unique key exists, gives that
     /// row every other value of `value` (`INSERT .. ON CONFLICT (email) DO UPDATE ..
     /// RETURNING key`, one statement on both backends). `fields` names the unique key by its
-    /// fields: a `#[colt(unique)]` field, the fields of a `#[colt(unique(a, b))]`, or the
-    /// primary key's. The row keeps its primary key, and the object returned is the row's
+    /// fields: a `#[colt(unique)]` field, the fields of a `#[colt(unique(a, b))]`, the
+    /// stored side of a one-to-one, or the primary key's when the program gives it (an
+    /// `auto` key never names an existing row: use another key). The row keeps its primary key, and the object returned is the row's
     /// (an `auto` key is the one the row has or gets); the loaded object of that key takes
     /// the values.
     ///

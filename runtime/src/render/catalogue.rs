@@ -43,6 +43,11 @@ pub fn statements_of(meta: &'static EntityMeta, d: Dialect) -> Vec<(String, Stri
         .filter(|&c| crate::pairing::field_columns(meta, c).start == c)
         .map(|c| crate::pairing::field_columns(meta, c).collect())
         .collect();
+    unique_keys.extend(
+        crate::pairing::stored_one_to_one(meta)
+            .into_iter()
+            .map(|(c, _, _)| crate::pairing::field_columns(meta, c).collect()),
+    );
     unique_keys.extend(meta.uniques.iter().map(|u| {
         u.iter()
             .flat_map(|&f| crate::pairing::field_columns(meta, f))
