@@ -11,6 +11,15 @@ pub(crate) fn select(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStre
     let result = parse::parse(tokens).and_then(lower::lower);
     match result {
         Ok(lowered) => expand::expand(&lowered),
-        Err(e) => e.into_compile_error(),
+        Err(e) => errors_as_expression(e),
     }
+}
+
+/// Every error of `e` where an expression stands: `{ compile_error!(a); compile_error!(b) }`.
+/// (Side by side, `compile_error!(a) compile_error!(b)` is not an expression: rustc would
+/// report the second as a syntax error and hide it.) The last one is the block's value, so
+/// that the query's type raises no error of its own.
+fn errors_as_expression(e: syn::Error) -> proc_macro2::TokenStream {
+    let each: Vec<proc_macro2::TokenStream> = e.into_iter().map(|e| e.to_compile_error()).collect();
+    quote::quote!({ #(#each);* })
 }
