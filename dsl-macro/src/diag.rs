@@ -4,11 +4,19 @@
 #[derive(Default)]
 pub(crate) struct Errors {
     errors: Option<syn::Error>,
+    /// (message, place) of each error recorded: an expression the lowering reads twice
+    /// (a `match`'s scrutinee in every arm's test) reports its mistake once.
+    seen: Vec<(String, String)>,
 }
 
 impl Errors {
-    /// Records an error.
+    /// Records an error (once: the same message at the same place is dropped).
     pub(crate) fn push(&mut self, e: syn::Error) {
+        let id = (e.to_string(), format!("{:?}", e.span()));
+        if self.seen.contains(&id) {
+            return;
+        }
+        self.seen.push(id);
         match &mut self.errors {
             Some(all) => all.combine(e),
             None => self.errors = Some(e),
