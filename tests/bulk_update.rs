@@ -197,35 +197,45 @@ fn an_update_without_assignments_or_through_a_join_is_refused() -> colt::Result<
 mod review {
     use super::*;
 
+    /// Runs `write` in a transaction while another one has set item 1's price to 100 (so
+    /// that it costs no longer less than 10), holds the row, then commits.
+    fn while_item_1_costs_100(
+        db: &Database,
+        write: impl Fn(&Transaction) -> colt::Result<u64>,
+    ) -> colt::Result<u64> {
+        let (go, wait) = std::sync::mpsc::channel();
+        let other = db.clone();
+        let writer = std::thread::spawn(move || {
+            other.transaction(|tx| {
+                select!(i for i in Item if i.id == 1)
+                    .one(tx)?
+                    .set(|p| p.price = 100)?;
+                tx.flush()?;
+                let _ = go.send(());
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                Ok(())
+            })
+        });
+        let _ = wait.recv();
+        let n = db.transaction(write)?;
+        writer
+            .join()
+            .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
+        Ok(n)
+    }
+
     /// PostgreSQL (READ COMMITTED): a row another transaction changed so that it no longer
     /// matches was updated all the same; the rows are now locked and tested again.
     #[test]
     fn a_row_changed_meanwhile_is_tested_again() -> colt::Result<()> {
         each_backend(|backend| {
             let db = shop(backend)?;
-            let (go, wait) = std::sync::mpsc::channel();
-            let other = db.clone();
-            let writer = std::thread::spawn(move || {
-                other.transaction(|tx| {
-                    select!(i for i in Item if i.id == 1)
-                        .one(tx)?
-                        .set(|p| p.price = 100)?;
-                    tx.flush()?;
-                    let _ = go.send(());
-                    std::thread::sleep(std::time::Duration::from_millis(500));
-                    Ok(())
-                })
-            });
-            let _ = wait.recv();
-            let n = db.transaction(|tx| {
+            let n = while_item_1_costs_100(&db, |tx| {
                 select!(Item
                     .filter(|i| i.price < 10)
                     .set(|i| i.price = i.price + 1000))
                 .update(tx)
             })?;
-            writer
-                .join()
-                .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
             assert_eq!(n, 1);
             let rows = db.transaction(prices)?;
             assert_eq!((rows[0].1, rows[2].1), (100, 1008));
@@ -238,24 +248,9 @@ mod review {
     fn a_bulk_delete_tests_a_row_changed_meanwhile_again() -> colt::Result<()> {
         each_backend(|backend| {
             let db = shop(backend)?;
-            let (go, wait) = std::sync::mpsc::channel();
-            let other = db.clone();
-            let writer = std::thread::spawn(move || {
-                other.transaction(|tx| {
-                    select!(i for i in Item if i.id == 1)
-                        .one(tx)?
-                        .set(|p| p.price = 100)?;
-                    tx.flush()?;
-                    let _ = go.send(());
-                    std::thread::sleep(std::time::Duration::from_millis(500));
-                    Ok(())
-                })
-            });
-            let _ = wait.recv();
-            let n = db.transaction(|tx| select!(i for i in Item if i.price < 10).delete(tx))?;
-            writer
-                .join()
-                .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
+            let n = while_item_1_costs_100(&db, |tx| {
+                select!(i for i in Item if i.price < 10).delete(tx)
+            })?;
             assert_eq!(n, 1);
             assert_eq!(db.transaction(prices)?.len(), 3);
             Ok(())

@@ -58,6 +58,17 @@ pub struct Passport {
     pub person: Ref<Person>,
 }
 
+/// Every statement Colt writes about an entity, in both dialects.
+fn statements(meta: &'static colt::EntityMeta) -> String {
+    both(|d| {
+        colt::__private::statements_of(meta, d)
+            .into_iter()
+            .map(|(what, sql)| format!("{what}: {sql}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 /// Both dialects of one statement, for one snapshot.
 fn both(render: impl Fn(Dialect) -> String) -> String {
     format!(
@@ -281,14 +292,7 @@ fn statements_about_objects() {
     db.bind(schema![Category, Supplier, Product, Tag, Person, Passport])
         .expect("bind");
     for (name, meta) in entities {
-        let text = both(|d| {
-            colt::__private::statements_of(meta, d)
-                .into_iter()
-                .map(|(what, sql)| format!("{what}: {sql}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        });
-        insta::assert_snapshot!(format!("statements_{name}"), text);
+        insta::assert_snapshot!(format!("statements_{name}"), statements(meta));
     }
 }
 
@@ -327,13 +331,6 @@ fn composite_references() {
         ("line", <Line as colt::Entity>::meta()),
         ("shipment", <Shipment as colt::Entity>::meta()),
     ] {
-        let text = both(|d| {
-            colt::__private::statements_of(meta, d)
-                .into_iter()
-                .map(|(what, sql)| format!("{what}: {sql}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        });
-        insta::assert_snapshot!(format!("statements_{name}"), text);
+        insta::assert_snapshot!(format!("statements_{name}"), statements(meta));
     }
 }

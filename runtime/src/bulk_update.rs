@@ -10,7 +10,7 @@
 
 use crate::entity::Entity;
 use crate::obj::Obj;
-use crate::plan::{Node, StatementKind};
+use crate::plan::StatementKind;
 use crate::query::Query;
 use crate::reference_columns::ValueRow;
 use crate::render::{self, Dialect};
@@ -176,18 +176,5 @@ fn fits(ty: ColumnType, nullable: bool, v: ValueRef<'_>) -> bool {
         (ColumnType::Text, v) => matches!(v, ValueRef::Text(_)),
         // Other types are checked when an object takes the value.
         _ => true,
-    }
-}
-
-impl Node {
-    /// Calls `f` with the source of every column read outside sub-queries (aggregates over
-    /// collections, `exists`, membership tests keep their own tables).
-    pub(crate) fn for_each_column_outside_sub_queries(&self, f: &mut impl FnMut(u16)) {
-        match self {
-            Node::Column { source, .. } | Node::CountEntity(source) => f(*source),
-            Node::SubAgg(..) | Node::Exists(..) => {}
-            Node::InSub(value, ..) => value.for_each_column_outside_sub_queries(f),
-            other => other.for_each_child(|c| c.for_each_column_outside_sub_queries(f)),
-        }
     }
 }

@@ -168,7 +168,10 @@ pub(crate) fn upsert_on_row<T: Entity>(
 ) -> Result<Obj<T>> {
     let meta = T::meta();
     let cols = insert_columns(meta);
-    let sql = render::object::upsert_on(meta, tx.dialect(), cols, conflict);
+    let d = tx.dialect();
+    let sql = statement(meta, StatementKey::UpsertOn(d, mask(conflict)), || {
+        render::object::upsert_on(meta, d, cols, conflict)
+    });
     let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());
     {
         let params: Params<'_> = cols

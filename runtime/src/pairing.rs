@@ -67,6 +67,25 @@ pub fn field_columns(meta: &'static EntityMeta, first: usize) -> std::ops::Range
     }
 }
 
+/// The unique keys of `meta` besides its primary key, as column positions: each `unique`
+/// field's columns, the stored side of each one-to-one, then each `unique(a, b)`.
+pub fn unique_keys(meta: &'static EntityMeta) -> Vec<Vec<usize>> {
+    let mut keys: Vec<Vec<usize>> = Vec::new();
+    for (i, c) in meta.columns.iter().enumerate() {
+        let first = reference_of(meta, i).map_or(i, |(_, start, _)| start);
+        if c.unique && !c.primary_key && first == i {
+            keys.push(field_columns(meta, i).collect());
+        }
+    }
+    for (column, _, _) in stored_one_to_one(meta) {
+        keys.push(field_columns(meta, column).collect());
+    }
+    for u in meta.uniques {
+        keys.push(u.iter().flat_map(|&f| field_columns(meta, f)).collect());
+    }
+    keys
+}
+
 /// The columns of the unique key of `meta` that `fields` name (in that order): the primary
 /// key's, a `unique` field's, or those of a `unique(a, b)`.
 ///
@@ -91,19 +110,7 @@ pub fn unique_key(meta: &'static EntityMeta, fields: &[&str]) -> Result<Vec<usiz
     if meta.auto_column().is_none() {
         keys.push(meta.primary_key.to_vec());
     }
-    for (i, c) in meta.columns.iter().enumerate() {
-        let first = reference_of(meta, i).map_or(i, |(_, start, _)| start);
-        if c.unique && first == i {
-            keys.push(field_columns(meta, i).collect());
-        }
-    }
-    // The stored side of a one-to-one is unique too.
-    for (column, _, _) in stored_one_to_one(meta) {
-        keys.push(field_columns(meta, column).collect());
-    }
-    for u in meta.uniques {
-        keys.push(u.iter().flat_map(|&f| field_columns(meta, f)).collect());
-    }
+    keys.extend(unique_keys(meta));
     if keys.iter().any(|k| set(k.clone()) == wanted) {
         // Each column once (a field named twice), in the order given.
         let mut once = Vec::new();

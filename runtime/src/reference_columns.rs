@@ -173,6 +173,13 @@ pub fn decode_opt_ref<T: Entity, R: RowAccess>(
     offset: usize,
     column: &str,
 ) -> Result<Option<Ref<T>>> {
+    if T::KEY_WIDTH == 1 {
+        // A key of one column: that one value, read once (this runs for every row).
+        return match row.value(offset)? {
+            ValueRef::Null => Ok(None),
+            v => T::decode_key(&ValueRow(&[v]), 0, column).map(|k| Some(Ref::new(k))),
+        };
+    }
     let mut nulls = 0;
     for i in 0..T::KEY_WIDTH {
         if row.value(offset + i)? == ValueRef::Null {

@@ -16,6 +16,8 @@ pub(crate) enum StatementKey {
     Insert(Dialect),
     /// `INSERT .. ON CONFLICT (key) DO UPDATE ..`
     Upsert(Dialect),
+    /// `INSERT .. ON CONFLICT (<unique key columns>) DO UPDATE .. RETURNING key`
+    UpsertOn(Dialect, u64),
     /// `UPDATE .. SET <set columns> WHERE key = .. AND <checked columns>`
     Update(Dialect, u64, u64),
     /// `DELETE .. WHERE key = .. AND <checked columns>`

@@ -381,6 +381,17 @@ impl Transaction {
                 meta.name
             )));
         }
+        self.write_upsert(value, |value| crate::flush::upsert_row(value, self))
+    }
+
+    /// What both upserts share: the column-less side of a one-to-one is not written, pending
+    /// changes go first, and a failure rolls the transaction back.
+    fn write_upsert<T: Entity>(
+        &self,
+        value: T,
+        write: impl FnOnce(T) -> Result<Obj<T>>,
+    ) -> Result<Obj<T>> {
+        let meta = T::meta();
         if let Some(&c) = crate::pairing::virtual_columns(meta)
             .iter()
             .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
@@ -388,9 +399,7 @@ impl Transaction {
             return Err(crate::pairing::reverse_side_error(meta, c));
         }
         self.flush()?;
-        let result = self
-            .ensure_writing()
-            .and_then(|()| crate::flush::upsert_row(value, self));
+        let result = self.ensure_writing().and_then(|()| write(value));
         if result.is_err() {
             self.abort();
         }
@@ -416,20 +425,9 @@ impl Transaction {
     pub fn upsert_on<T: Entity>(&self, value: T, fields: &[&str]) -> Result<Obj<T>> {
         let meta = T::meta();
         let conflict = crate::pairing::unique_key(meta, fields).map_err(Error::InvalidQuery)?;
-        if let Some(&c) = crate::pairing::virtual_columns(meta)
-            .iter()
-            .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
-        {
-            return Err(crate::pairing::reverse_side_error(meta, c));
-        }
-        self.flush()?;
-        let result = self
-            .ensure_writing()
-            .and_then(|()| crate::flush::upsert_on_row(value, &conflict, self));
-        if result.is_err() {
-            self.abort();
-        }
-        result
+        self.write_upsert(value, |value| {
+            crate::flush::upsert_on_row(value, &conflict, self)
+        })
     }
 
     /// Runs a raw SQL statement with the backend's own placeholders (`?` on SQLite) and

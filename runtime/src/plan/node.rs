@@ -355,3 +355,16 @@ impl Node {
         }
     }
 }
+
+impl Node {
+    /// Calls `f` with the source of every column read outside sub-queries (aggregates over
+    /// collections, `exists`, membership tests keep their own tables).
+    pub(crate) fn for_each_column_outside_sub_queries(&self, f: &mut impl FnMut(u16)) {
+        match self {
+            Node::Column { source, .. } | Node::CountEntity(source) => f(*source),
+            Node::SubAgg(..) | Node::Exists(..) => {}
+            Node::InSub(value, ..) => value.for_each_column_outside_sub_queries(f),
+            other => other.for_each_child(|c| c.for_each_column_outside_sub_queries(f)),
+        }
+    }
+}

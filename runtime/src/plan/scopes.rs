@@ -269,16 +269,9 @@ impl Plan {
 
 /// Whether `node` reads a table of a scope inside `scope` outside a sub-query.
 fn reads_inner_scope(sources: &[Source], node: &Node, scope: u16) -> bool {
-    match node {
-        Node::Column { source, .. } | Node::CountEntity(source) => {
-            scope_of(sources, *source) > scope
-        }
-        Node::SubAgg(..) | Node::Exists(..) => false,
-        Node::InSub(value, ..) => reads_inner_scope(sources, value, scope),
-        _ => {
-            let mut found = false;
-            node.for_each_child(|c| found |= reads_inner_scope(sources, c, scope));
-            found
-        }
-    }
+    let mut found = false;
+    node.for_each_column_outside_sub_queries(&mut |source| {
+        found |= scope_of(sources, source) > scope;
+    });
+    found
 }

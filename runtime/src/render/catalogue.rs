@@ -37,24 +37,10 @@ pub fn statements_of(meta: &'static EntityMeta, d: Dialect) -> Vec<(String, Stri
         object::update(meta, d, &values, &values),
     ));
     out.push(("delete".to_string(), object::delete(meta, d, &values)));
-    // `upsert_on` each unique key but the primary key (single fields, then `unique(..)`s).
-    let mut unique_keys: Vec<Vec<usize>> = (0..meta.columns.len())
-        .filter(|&c| meta.columns[c].unique && !meta.columns[c].primary_key)
-        .filter(|&c| crate::pairing::field_columns(meta, c).start == c)
-        .map(|c| crate::pairing::field_columns(meta, c).collect())
-        .collect();
-    unique_keys.extend(
-        crate::pairing::stored_one_to_one(meta)
-            .into_iter()
-            .map(|(c, _, _)| crate::pairing::field_columns(meta, c).collect()),
-    );
-    unique_keys.extend(meta.uniques.iter().map(|u| {
-        u.iter()
-            .flat_map(|&f| crate::pairing::field_columns(meta, f))
-            .collect()
-    }));
-    for key in unique_keys {
-        let fields: Vec<&str> = key.iter().map(|&c| meta.columns[c].field).collect();
+    // `upsert_on` each unique key but the primary key.
+    for key in crate::pairing::unique_keys(meta) {
+        let mut fields: Vec<&str> = key.iter().map(|&c| meta.columns[c].field).collect();
+        fields.dedup();
         out.push((
             format!("upsert on {}", fields.join(", ")),
             object::upsert_on(meta, d, &insert, &key),
