@@ -100,7 +100,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.read.set(0);
-    reverse_sides(tx, None, Some(&*cell.value.borrow()));
+    written(tx, None, Some(&*cell.value.borrow()));
     tx.shared
         .maps
         .borrow_mut()
@@ -134,7 +134,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         let cell = o.cell();
         cell.state.set(ObjState::Loaded);
         cell.read.set(0);
-        reverse_sides(tx, None, Some(&*cell.value.borrow()));
+        written(tx, None, Some(&*cell.value.borrow()));
         tx.shared.maps.borrow_mut().of::<T>().insert(o.clone());
     }
     Ok(())
@@ -218,7 +218,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             drop(held);
             *cell.snapshot.borrow_mut() = None;
             cell.read.set(0);
-            reverse_sides(tx, Some(&before), Some(&*cell.value.borrow()));
+            written(tx, Some(&before), Some(&*cell.value.borrow()));
             obj
         }
         None => {
@@ -231,7 +231,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
                 ObjState::Loaded,
                 std::rc::Rc::downgrade(&tx.shared),
             );
-            reverse_sides(tx, None, Some(&*obj.cell().value.borrow()));
+            written(tx, None, Some(&*obj.cell().value.borrow()));
             tx.shared.maps.borrow_mut().of::<T>().insert(obj.clone());
             obj
         }
@@ -311,7 +311,7 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
             return Err(lost_row(meta, &*value, cell.read.get()));
         }
     }
-    reverse_sides(tx, Some(old), Some(&*value));
+    written(tx, Some(old), Some(&*value));
     drop(value);
     drop(snapshot);
     *cell.snapshot.borrow_mut() = None;
@@ -340,13 +340,31 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     if n == 0 {
         return Err(lost_row(meta, &*value, cell.read.get()));
     }
-    reverse_sides(tx, Some(old), None);
+    written(tx, Some(old), None);
     let key = value.key();
     drop(value);
     drop(snapshot);
     cell.state.set(ObjState::Gone);
     tx.shared.maps.borrow_mut().of::<T>().remove(&key);
     Ok(())
+}
+
+/// This object's row changed from `before` to `after` (inserted: no `before`; deleted: no
+/// `after`): the loaded collections its rows can belong to lose their freshness when a row
+/// came, went or changed a reference, and the loaded objects on the column-less side of its
+/// one-to-ones follow (`reverse_sides`).
+fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) {
+    let moved = match (before, after) {
+        (Some(b), Some(a)) => T::meta().relations.iter().any(|r| {
+            r.column
+                .is_some_and(|c| (c..c + r.width()).any(|i| !a.column_eq(b, i)))
+        }),
+        _ => true,
+    };
+    if moved {
+        tx.shared.cache.borrow_mut().bump_members(T::meta());
+    }
+    reverse_sides(tx, before, after);
 }
 
 /// Keeps the column-less side of one-to-one relationships current in loaded objects after

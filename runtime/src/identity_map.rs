@@ -89,6 +89,22 @@ impl<T: Entity> IdentityMap<T> {
         self.indexed().get(key)
     }
 
+    /// Adds to `out` the keys of up to `n` loaded objects, not deleted, that `pick` accepts.
+    pub(crate) fn keys_where(
+        &mut self,
+        n: usize,
+        mut pick: impl FnMut(&T::Key) -> bool,
+        out: &mut Vec<T::Key>,
+    ) {
+        let found = self
+            .indexed()
+            .iter()
+            .filter(|(k, o)| !o.is_deleted() && pick(k))
+            .map(|(k, _)| k.clone())
+            .take(n);
+        out.extend(found);
+    }
+
     pub(crate) fn insert(&mut self, obj: Obj<T>) {
         let key = obj.cell().value.borrow().key();
         self.indexed().insert(key, obj);

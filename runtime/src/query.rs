@@ -28,6 +28,8 @@ pub struct Query<R> {
     offset: Option<i64>,
     distinct: DistinctMode,
     for_update: Option<LockWait>,
+    /// What `fetch`, `first` and `one` load with the result (`prefetch`).
+    prefetch: crate::prefetch::Steps,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -40,6 +42,7 @@ impl<R> Clone for Query<R> {
             offset: self.offset,
             distinct: self.distinct,
             for_update: self.for_update,
+            prefetch: self.prefetch.clone(),
             _row: PhantomData,
         }
     }
@@ -95,6 +98,7 @@ impl<R> Query<R> {
             offset: None,
             distinct: DistinctMode::Auto,
             for_update: None,
+            prefetch: Vec::new(),
             _row: PhantomData,
         }
     }
@@ -123,6 +127,7 @@ impl<R> Query<R> {
             offset: self.offset,
             distinct: self.distinct,
             for_update: self.for_update,
+            prefetch: self.prefetch.clone(),
             _row: PhantomData,
         }
     }
@@ -358,7 +363,16 @@ impl<R: FromRow> Query<R> {
     /// Database errors, [`Error::Decode`], [`Error::UnrepeatableRead`] when a row this
     /// transaction read has changed, or a failed flush of pending changes.
     pub fn fetch(&self, tx: &Transaction) -> Result<Vec<R>> {
-        self.rows(tx, StatementKind::Select, self.limit)
+        let rows = self.rows(tx, StatementKind::Select, self.limit)?;
+        self.prefetched(tx, rows)
+    }
+
+    /// Runs the `prefetch` steps on a result.
+    fn prefetched(&self, tx: &Transaction, rows: Vec<R>) -> Result<Vec<R>> {
+        if !self.prefetch.is_empty() {
+            R::prefetch(tx, &rows, &self.prefetch)?;
+        }
+        Ok(rows)
     }
 
     /// The first row (in the query's order, or by primary key without `order_by`).
@@ -366,10 +380,8 @@ impl<R: FromRow> Query<R> {
     /// # Errors
     /// As [`Query::fetch`].
     pub fn first(&self, tx: &Transaction) -> Result<Option<R>> {
-        Ok(self
-            .rows(tx, StatementKind::First, Some(1))?
-            .into_iter()
-            .next())
+        let rows = self.rows(tx, StatementKind::First, Some(1))?;
+        Ok(self.prefetched(tx, rows)?.into_iter().next())
     }
 
     /// The only row.
@@ -379,13 +391,13 @@ impl<R: FromRow> Query<R> {
     /// [`Query::fetch`].
     pub fn one(&self, tx: &Transaction) -> Result<R> {
         let limit = Some(self.limit.map_or(2, |n| n.min(2)));
-        let mut out: Vec<R> = self.rows(tx, StatementKind::Select, limit)?;
+        let out: Vec<R> = self.rows(tx, StatementKind::Select, limit)?;
         match out.len() {
             0 => Err(Error::NotFound {
                 entity: self.row_name(),
                 key: None,
             }),
-            1 => Ok(out.remove(0)),
+            1 => Ok(self.prefetched(tx, out)?.remove(0)),
             _ => Err(Error::MultipleFound),
         }
     }
@@ -422,6 +434,24 @@ impl<R: FromRow> Query<R> {
 }
 
 impl<T: Entity> Query<Obj<T>> {
+    /// Loads, with every result of this query (`fetch`, `first`, `one`), what `path` leads
+    /// to from each row's object, one statement per step (PonyORM's `prefetch`): following
+    /// it afterwards costs no statement.
+    ///
+    /// `path` names a collection (`|c| c.invoices()`), a reference (`|i| i.customer()`), or
+    /// goes on from one with [`Prefetch::with`](crate::prefetch::Prefetch::with)
+    /// (`|c| c.invoices().with(|i| i.lines())`); call `prefetch` once per path. The loaded
+    /// collections stay loaded as [`Collection::fetch`](crate::collection::Collection::fetch)
+    /// says.
+    #[must_use]
+    pub fn prefetch<P: crate::prefetch::Prefetch>(
+        mut self,
+        path: impl Fn(&Obj<T>) -> P + Send + Sync + 'static,
+    ) -> Self {
+        self.prefetch.push(crate::prefetch::step(path));
+        self
+    }
+
     /// The SQL `delete` runs (for tests and the curious).
     pub fn delete_sql(&self, dialect: Dialect) -> String {
         render::sql(&self.plan, self.key(dialect, StatementKind::Delete)).to_string()
@@ -473,6 +503,12 @@ pub trait FromRow: Sized + Clone + 'static {
 
     /// Whether the row is one entity object (`Obj<T>`).
     const IS_OBJECT: bool = false;
+
+    /// Runs a query's `prefetch` steps on its result (rows of objects only have any).
+    #[doc(hidden)]
+    fn prefetch(_tx: &Transaction, _rows: &[Self], _steps: &crate::prefetch::Steps) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What decoding one result needs besides its rows: the transaction's identity maps, borrowed
@@ -556,6 +592,10 @@ impl<T: SqlType> FromRow for T {
 
 impl<T: Entity> FromRow for Obj<T> {
     const IS_OBJECT: bool = true;
+
+    fn prefetch(tx: &Transaction, rows: &[Self], steps: &crate::prefetch::Steps) -> Result<()> {
+        crate::prefetch::run(tx, rows, steps)
+    }
 
     fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
         if let Ok((map, _, distinct)) = cx.map::<T>() {

@@ -43,17 +43,51 @@ pub(crate) struct QueryCache {
     written: Vec<(*const EntityMeta, u64)>,
     /// The stamp of the last change Colt cannot attribute to an entity (raw SQL).
     all_written: u64,
+    /// The stamp of the last write to each entity that can have moved a row from one
+    /// collection to another: an insert, a delete, a changed reference (what a loaded
+    /// collection of that entity's rows depends on; other updates leave it alone).
+    moved: Vec<(*const EntityMeta, u64)>,
+}
+
+/// The stamp of `meta` in a list of stamps, 0 when it has none.
+fn stamp_of(list: &[(*const EntityMeta, u64)], meta: &EntityMeta) -> u64 {
+    let id: *const EntityMeta = meta;
+    list.iter().find(|(m, _)| *m == id).map_or(0, |(_, s)| *s)
+}
+
+/// Gives `meta` the stamp `now` in a list of stamps.
+fn set_stamp(list: &mut Vec<(*const EntityMeta, u64)>, meta: &EntityMeta, now: u64) {
+    let id: *const EntityMeta = meta;
+    match list.iter_mut().find(|(m, _)| *m == id) {
+        Some((_, stamp)) => *stamp = now,
+        None => list.push((id, now)),
+    }
 }
 
 impl QueryCache {
     /// `meta`'s rows changed.
     pub(crate) fn bump(&mut self, meta: &EntityMeta) {
         self.clock += 1;
-        let id: *const EntityMeta = meta;
-        match self.written.iter_mut().find(|(m, _)| *m == id) {
-            Some((_, stamp)) => *stamp = self.clock,
-            None => self.written.push((id, self.clock)),
-        }
+        set_stamp(&mut self.written, meta, self.clock);
+    }
+
+    /// Rows of `meta` were inserted or deleted, or a reference of one changed: which rows
+    /// belong to a collection of `meta`'s rows may have changed (and `meta`'s rows did).
+    pub(crate) fn bump_members(&mut self, meta: &EntityMeta) {
+        self.bump(meta);
+        set_stamp(&mut self.moved, meta, self.clock);
+    }
+
+    /// The current stamp: what a kept result read now is fresh as of.
+    pub(crate) fn now(&self) -> u64 {
+        self.clock
+    }
+
+    /// Whether the members of collections of `member` rows, read at `stamp`, are still the
+    /// members: no row of `member` came, went or changed a reference since, and no raw SQL
+    /// or link-table write ran.
+    pub(crate) fn members_fresh(&self, member: &EntityMeta, stamp: u64) -> bool {
+        self.all_written <= stamp && stamp_of(&self.moved, member) <= stamp
     }
 
     /// Anything may have changed.
@@ -67,13 +101,9 @@ impl QueryCache {
         if self.all_written > stamp {
             return false;
         }
-        plan.reads.iter().all(|e| {
-            let id: *const EntityMeta = *e;
-            !self
-                .written
-                .iter()
-                .any(|(m, written)| *m == id && *written > stamp)
-        })
+        plan.reads
+            .iter()
+            .all(|e| stamp_of(&self.written, e) <= stamp)
     }
 
     /// The rows kept for this statement and these parameters, if nothing they read changed.
@@ -128,5 +158,6 @@ impl QueryCache {
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
         self.written.clear();
+        self.moved.clear();
     }
 }

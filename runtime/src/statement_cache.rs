@@ -33,6 +33,8 @@ pub(crate) enum StatementKey {
 pub(crate) enum RelationOp {
     /// The members of a collection.
     Fetch,
+    /// The members of many owners' collections (a list of owner keys).
+    FetchMany,
     /// How many members.
     Count,
     /// Whether one object is a member.

@@ -28,6 +28,8 @@ pub(crate) struct TxShared {
     pub(crate) pending: RefCell<Vec<PendingObj>>,
     pub(crate) maps: RefCell<IdentityMaps>,
     pub(crate) cache: RefCell<crate::query_cache::QueryCache>,
+    /// The collections loaded so far.
+    pub(crate) sets: RefCell<crate::loaded_sets::LoadedSets>,
 }
 
 /// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
@@ -65,6 +67,7 @@ impl Transaction {
                 pending: RefCell::new(Vec::new()),
                 maps: RefCell::new(IdentityMaps::default()),
                 cache: RefCell::new(Default::default()),
+                sets: RefCell::new(Default::default()),
             }),
             writing: Cell::new(false),
             serializable: Cell::new(false),
@@ -201,6 +204,7 @@ impl Transaction {
     fn close(&mut self) {
         self.shared.closed.set(true);
         self.shared.pending.borrow_mut().clear();
+        self.shared.sets.borrow_mut().clear();
         self.shared.maps.borrow_mut().clear();
         self.shared.cache.borrow_mut().clear();
         if let Some(conn) = self.conn.take() {

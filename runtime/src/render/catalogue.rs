@@ -62,6 +62,13 @@ pub fn statements_of(meta: &'static EntityMeta, d: Dialect) -> Vec<(String, Stri
         };
         let f = r.field;
         out.push((format!("{f}: members"), rel::members(d, member, &how)));
+        if meta.primary_key.len() == 1 {
+            let key = meta.columns[meta.primary_key[0]].ty;
+            out.push((
+                format!("{f}: members of many owners"),
+                rel::members_of_owners(d, member, &how, key),
+            ));
+        }
         out.push((format!("{f}: count"), rel::count_members(d, member, &how)));
         out.push((format!("{f}: has"), rel::has_member(d, member, &how)));
         match &how {

@@ -70,6 +70,9 @@ pub(crate) trait SqlDialect: Sync {
     fn date_part(&self, part: DatePart, utc: bool) -> (&'static str, &'static str);
     /// ` IN (list parameter)` after the tested expression.
     fn in_list(&self, w: &mut SqlWriter, param: usize);
+    /// The list parameter as a table of one column, `value`, named `alias` (after `JOIN`);
+    /// `element`: the type of the column its values are compared with.
+    fn list_table(&self, w: &mut SqlWriter, param: usize, element: ColumnType, alias: &str);
     /// Whether the list parameter holds a NULL (a condition).
     fn list_has_null(&self, w: &mut SqlWriter, param: usize);
     /// The column type in `CREATE TABLE`.

@@ -73,6 +73,18 @@ impl SqlDialect for Postgres {
         w.push(" = ANY(").bind_param(param).push(")");
     }
 
+    fn list_table(&self, w: &mut SqlWriter, param: usize, element: ColumnType, alias: &str) {
+        // The array's type is not inferred through `unnest`: it is said.
+        let ty = self.column_type(element, false);
+        w.push("unnest(CAST(")
+            .bind_param(param)
+            .push(" AS ")
+            .push(ty)
+            .push("[])) AS ")
+            .ident(alias)
+            .push("(\"value\")");
+    }
+
     fn list_has_null(&self, w: &mut SqlWriter, param: usize) {
         w.push("array_position(")
             .bind_param(param)

@@ -69,6 +69,55 @@ pub(crate) fn members(d: Dialect, member: &'static EntityMeta, how: &Membership)
     w.finish()
 }
 
+/// The alias of the owners' list in [`members_of_owners`].
+const OWNERS: &str = "colt_owner";
+
+/// The members of many owners at once: the owners' keys are a list parameter (`$1`, of type
+/// `owner_key`), each row is a member's columns followed by the key of the owner it belongs
+/// to, as the database matched it (a member that matches two listed keys comes once for
+/// each, as it would for each alone), in the members' key order.
+pub(crate) fn members_of_owners(
+    d: Dialect,
+    member: &'static EntityMeta,
+    how: &Membership,
+    owner_key: crate::types::ColumnType,
+) -> String {
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT ");
+    for i in 0..member.columns.len() {
+        w.entity_column(member, member.table, i).push(", ");
+    }
+    w.qualified(OWNERS, "value")
+        .push(" FROM ")
+        .ident(member.table)
+        .push(" JOIN ");
+    let owner_column = match how {
+        Membership::Reference(column) => (member.table, member.columns[*column].name),
+        Membership::Link(link) => {
+            w.ident(&link.table)
+                .push(" ON ")
+                .qualified(&link.table, &link.member_column)
+                .push(" = ")
+                .qualified(member.table, key_column(member))
+                .push(" JOIN ");
+            (link.table.as_str(), link.owner_column.as_str())
+        }
+    };
+    w.syntax().list_table(&mut w, 0, owner_key, OWNERS);
+    w.push(" ON ")
+        .qualified(owner_column.0, owner_column.1)
+        .push(" = ")
+        .qualified(OWNERS, "value")
+        .push(" ORDER BY ");
+    for (i, &k) in member.primary_key.iter().enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        w.qualified(member.table, member.columns[k].name);
+    }
+    w.finish()
+}
+
 fn count_writer(d: Dialect, member: &'static EntityMeta, how: &Membership) -> SqlWriter {
     let mut w = SqlWriter::new(d);
     w.push("SELECT COUNT(*)");

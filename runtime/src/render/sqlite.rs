@@ -75,6 +75,13 @@ impl SqlDialect for Sqlite {
         w.push(" IN rarray(").bind_param(param).push(")");
     }
 
+    fn list_table(&self, w: &mut SqlWriter, param: usize, _element: ColumnType, alias: &str) {
+        w.push("rarray(")
+            .bind_param(param)
+            .push(") AS ")
+            .ident(alias);
+    }
+
     fn list_has_null(&self, w: &mut SqlWriter, param: usize) {
         w.push("EXISTS (SELECT 1 FROM rarray(")
             .bind_param(param)

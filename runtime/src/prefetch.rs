@@ -1,0 +1,209 @@
+//! `Query::prefetch` (PonyORM's `prefetch`): with a result, load up front the objects and
+//! collections its rows lead to, one statement per step of the path, so that following them
+//! afterwards costs no statement.
+//!
+//! A path is a closure from a row's object to what to load: a collection
+//! (`|c| c.invoices()`), a reference (`|i| i.customer()`, `Ref<T>` or `Option<Ref<T>>`), and
+//! from there on with [`Prefetch::with`] (`|c| c.invoices().with(|i| i.lines())`).
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::backend::Param;
+use crate::collection::Collection;
+use crate::entity::Entity;
+use crate::identity_map::FxBuild;
+use crate::member_loading;
+use crate::obj::Obj;
+use crate::relation::Ref;
+use crate::render;
+use crate::statement_cache::StatementKey;
+use crate::transaction::Transaction;
+use crate::value::Value;
+use crate::Result;
+
+/// What `Query::prefetch` can load from each row's object: a [`Collection`], a [`Ref`], an
+/// `Option<Ref>`, or one of those followed further ([`Prefetch::with`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be prefetched",
+    label = "a prefetch path ends in a collection (`c.invoices()`) or a reference (`i.customer()`)"
+)]
+pub trait Prefetch: Sized + 'static {
+    /// The entity of the objects the path reaches.
+    type Target: Entity;
+
+    /// Loads what `paths` (one per row) lead to, in as few statements as it can, and returns
+    /// the objects reached, each once.
+    ///
+    /// # Errors
+    /// Database errors.
+    #[doc(hidden)]
+    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<Self::Target>>>;
+
+    /// Goes on from the objects this path reaches: `|c| c.invoices().with(|i| i.lines())`
+    /// loads every result row's invoices, then every one of those invoices' lines.
+    fn with<P, F>(self, next: F) -> With<Self, F>
+    where
+        P: Prefetch,
+        F: Fn(&Obj<Self::Target>) -> P + 'static,
+    {
+        With { first: self, next }
+    }
+}
+
+/// A path followed further: made by [`Prefetch::with`].
+pub struct With<P, F> {
+    first: P,
+    next: F,
+}
+
+impl<P, F, Q> Prefetch for With<P, F>
+where
+    P: Prefetch,
+    Q: Prefetch,
+    F: Fn(&Obj<P::Target>) -> Q + 'static,
+{
+    type Target = Q::Target;
+
+    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<Q::Target>>> {
+        let mut next = None;
+        let mut firsts = Vec::with_capacity(paths.len());
+        for p in paths {
+            firsts.push(p.first);
+            next.get_or_insert(p.next);
+        }
+        let Some(next) = next else {
+            return Ok(Vec::new());
+        };
+        let reached = P::load_all(tx, firsts)?;
+        Q::load_all(tx, reached.iter().map(next).collect())
+    }
+}
+
+impl<O: Entity, M: Entity> Prefetch for Collection<O, M> {
+    type Target = M;
+
+    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<M>>> {
+        tx.flush()?;
+        let mut all = Vec::new();
+        let mut seen: HashSet<M::Key, FxBuild> = HashSet::default();
+        // One load per relationship (a path may name another collection for some rows).
+        let mut relations: Vec<usize> = paths.iter().map(Collection::relation).collect();
+        relations.sort_unstable();
+        relations.dedup();
+        for relation in relations {
+            let mut owners: Vec<O::Key> = Vec::new();
+            let mut asked: HashSet<O::Key, FxBuild> = HashSet::default();
+            let mut shape = None;
+            for p in paths.iter().filter(|p| p.relation() == relation) {
+                let key = p.owner_key();
+                if !asked.insert(key.clone()) {
+                    continue;
+                }
+                let kept = member_loading::loaded::<O, M, _>(tx, relation, key, |l| {
+                    all.extend(l.iter().filter(|m| seen.insert(m.key())).cloned());
+                });
+                if kept.is_none() {
+                    owners.push(key.clone());
+                    if shape.is_none() {
+                        shape = Some(p.membership()?);
+                    }
+                }
+            }
+            if let Some(shape) = shape {
+                let loaded = member_loading::load::<O, M>(tx, relation, &shape, owners)?;
+                all.extend(loaded.all.into_iter().filter(|m| seen.insert(m.key())));
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl<T: Entity> Prefetch for Ref<T> {
+    type Target = T;
+
+    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<T>>> {
+        load_keys::<T>(tx, paths.iter().map(|r| r.key().clone()).collect())
+    }
+}
+
+impl<T: Entity> Prefetch for Option<Ref<T>> {
+    type Target = T;
+
+    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<T>>> {
+        load_keys::<T>(
+            tx,
+            paths.iter().flatten().map(|r| r.key().clone()).collect(),
+        )
+    }
+}
+
+/// The objects with these keys: those not loaded yet in one statement (one each for a
+/// composite key); a key without a row is left out.
+fn load_keys<T: Entity>(tx: &Transaction, keys: Vec<T::Key>) -> Result<Vec<Obj<T>>> {
+    tx.flush()?;
+    let mut seen: HashSet<T::Key, FxBuild> = HashSet::default();
+    let keys: Vec<T::Key> = keys
+        .into_iter()
+        .filter(|k| seen.insert(k.clone()))
+        .collect();
+    let missing: Vec<T::Key> = {
+        let mut maps = tx.shared.maps.borrow_mut();
+        let map = maps.of::<T>();
+        keys.iter()
+            .filter(|k| map.get(k).is_none())
+            .cloned()
+            .collect()
+    };
+    if T::KEY_WIDTH == 1 {
+        if !missing.is_empty() {
+            let meta = T::meta();
+            let d = tx.dialect();
+            let sql = meta.cache.statement(StatementKey::Referenced(d), || {
+                render::object::by_keys(meta, d)
+            });
+            let list = Value::List(missing.iter().flat_map(T::key_params).collect());
+            tx.decode_rows(&sql, &[Param::Owned(&list)], |_: Obj<T>| {})?;
+        }
+    } else {
+        for k in missing {
+            tx.get::<T>(k)?;
+        }
+    }
+    let mut maps = tx.shared.maps.borrow_mut();
+    let map = maps.of::<T>();
+    Ok(keys
+        .iter()
+        .filter_map(|k| map.get(k).filter(|o| !o.is_deleted()).cloned())
+        .collect())
+}
+
+/// One `prefetch` of a query of `T` objects, its type erased so that `Query<R>` can hold it
+/// whatever `R` is.
+pub(crate) type PrefetchStep<T> = Arc<dyn Fn(&Transaction, &[Obj<T>]) -> Result<()> + Send + Sync>;
+
+/// A query's prefetch steps (each a `PrefetchStep<T>` of the query's entity).
+pub(crate) type Steps = Vec<Arc<dyn Any + Send + Sync>>;
+
+/// The step that loads what `path` leads to from every object of a result.
+pub(crate) fn step<T: Entity, P: Prefetch>(
+    path: impl Fn(&Obj<T>) -> P + Send + Sync + 'static,
+) -> Arc<dyn Any + Send + Sync> {
+    let run: PrefetchStep<T> =
+        Arc::new(move |tx, rows| P::load_all(tx, rows.iter().map(&path).collect()).map(drop));
+    Arc::new(run)
+}
+
+/// Runs the steps of a query of `T` objects on its result.
+pub(crate) fn run<T: Entity>(tx: &Transaction, rows: &[Obj<T>], steps: &Steps) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    for s in steps {
+        if let Some(step) = s.downcast_ref::<PrefetchStep<T>>() {
+            step(tx, rows)?;
+        }
+    }
+    Ok(())
+}
