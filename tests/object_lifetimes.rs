@@ -142,3 +142,44 @@ fn a_first_result_keeps_identity_without_a_lookup_per_row() -> colt::Result<()> 
         })
     })
 }
+
+#[test]
+fn savepoint_rollbacks_keep_and_release_handles() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Category])?;
+        db.create_tables()?;
+        categories(&db, 40)?;
+        let mut survivors = Vec::new();
+        db.transaction(|tx| {
+            let before = select!((c for c in Category).order_by(|c| c.name)).fetch(tx)?;
+            let mut made = Vec::new();
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                // Deleted inside (kept in the savepoint's list), made inside, pending inside.
+                for c in before.iter().step_by(3) {
+                    c.delete(tx)?;
+                }
+                tx.flush()?;
+                for i in 0..20 {
+                    made.push(Category::build().name(format!("n{i:02}")).insert(tx)?);
+                }
+                before[1].set(|c| c.name.push('!'))?;
+                Err(colt::Error::InvalidQuery("undo".into()))
+            });
+            assert!(r.is_err());
+            assert!(made.iter().all(Obj::is_deleted));
+            drop(made);
+            for (i, c) in before.iter().enumerate() {
+                assert!(!c.is_deleted());
+                assert_eq!(c.name(), format!("c{i:04}"));
+            }
+            survivors.extend(before.into_iter().step_by(5));
+            Ok(())
+        })?;
+        // Past the transaction, in reverse order.
+        for (i, c) in survivors.iter().enumerate().rev() {
+            assert_eq!(c.name(), format!("c{:04}", i * 5));
+        }
+        Ok(())
+    })
+}

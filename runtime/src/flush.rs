@@ -41,6 +41,20 @@ impl<T: Entity> Pending for ObjCell<T> {
         self.state.get() == ObjState::Deleted
     }
 
+    fn discard(&self) {
+        self.queued.set(false);
+        if self.state.get() == ObjState::New {
+            self.state.set(ObjState::Gone);
+        }
+    }
+
+    fn revive(&self, tx: &Transaction) -> Result<()> {
+        if self.state.get() != ObjState::Gone {
+            return Ok(());
+        }
+        crate::savepoint::reread(tx, &[Obj::from_cell(self)])
+    }
+
     fn flush(&self, tx: &Transaction) -> Result<()> {
         self.queued.set(false);
         tx.shared.cache.borrow_mut().bump(T::meta());
@@ -346,6 +360,12 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     drop(snapshot);
     cell.state.set(ObjState::Gone);
     tx.shared.maps.borrow_mut().of::<T>().remove(&key);
+    if tx.shared.savepoints.get() > 0 {
+        tx.shared
+            .gone
+            .borrow_mut()
+            .push(crate::obj::pending::PendingObj::new(Obj::from_cell(cell)));
+    }
     Ok(())
 }
 

@@ -3,14 +3,14 @@
 //! A row read by any query goes through [`IdentityMap::merge`], which returns the object
 //! already loaded for that key (refreshed by SPEC §3's rules) or a new one.
 
-use std::any::TypeId;
+use std::any::{Any, TypeId};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::rc::Weak;
 
 use crate::entity::Entity;
 use crate::obj::arena::ChunkCursor;
-use crate::obj::{bit, Obj, ObjState};
+use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::transaction::TxShared;
 use crate::{Error, Result};
 
@@ -243,6 +243,33 @@ pub(crate) trait AnyMap: 'static {
     /// The loaded object with this (single-column) key, if any, holds `value` in `column`
     /// now, as the database does (its value and its snapshot: not a change to write).
     fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>);
+    /// Every loaded object as it is now (a savepoint begins; nothing is pending).
+    ///
+    /// # Errors
+    /// [`Error::ObjectsBusy`] when an object is mutably borrowed.
+    fn save(&mut self) -> Result<Box<dyn Any>>;
+    /// Back to `saved` (what [`AnyMap::save`] gave, `None` when the map was made after it):
+    /// the saved objects take their values and states again and are the map's; the objects
+    /// loaded or made since leave the map and are returned, to be read again.
+    ///
+    /// # Errors
+    /// [`Error::ObjectsBusy`] when a saved object is borrowed (`obj.get()` held).
+    fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>>;
+}
+
+/// Objects of one entity to read again from the database (a savepoint rolled back after
+/// they were loaded): implemented in `savepoint.rs`.
+pub(crate) trait Reread {
+    /// Gives each object the values of its row, or makes it gone when there is none.
+    fn reread(self: Box<Self>, tx: &crate::transaction::Transaction) -> Result<()>;
+}
+
+/// What a savepoint keeps of one loaded object.
+struct Saved<T: Entity> {
+    obj: Obj<T>,
+    value: T,
+    state: ObjState,
+    read: u64,
 }
 
 impl<T: Entity> Drop for IdentityMap<T> {
@@ -256,6 +283,56 @@ impl<T: Entity> Drop for IdentityMap<T> {
 impl<T: Entity> AnyMap for IdentityMap<T> {
     fn meta(&self) -> &'static crate::EntityMeta {
         T::meta()
+    }
+    fn save(&mut self) -> Result<Box<dyn Any>> {
+        let saved: Vec<Saved<T>> = self
+            .indexed()
+            .values()
+            .map(|obj| {
+                let cell = obj.cell();
+                let value = cell
+                    .value
+                    .try_borrow()
+                    .map_err(|_| Error::ObjectsBusy)?
+                    .clone();
+                Ok(Saved {
+                    obj: obj.clone(),
+                    value,
+                    state: cell.state.get(),
+                    read: cell.read.get(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Box::new(saved))
+    }
+    fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>> {
+        let saved: Vec<Saved<T>> = saved
+            .and_then(|s| s.downcast::<Vec<Saved<T>>>().ok())
+            .map_or_else(Vec::new, |s| *s);
+        let kept: HashSet<*const ObjCell<T>, FxBuild> =
+            saved.iter().map(|s| s.obj.cell() as *const _).collect();
+        let since: Vec<Obj<T>> = self
+            .indexed()
+            .values()
+            .filter(|o| !kept.contains(&(o.cell() as *const _)))
+            .cloned()
+            .collect();
+        self.objects.clear();
+        for s in saved {
+            let cell = s.obj.cell();
+            let key = s.value.key();
+            *cell
+                .value
+                .try_borrow_mut()
+                .map_err(|_| Error::ObjectsBusy)? = s.value;
+            *cell.snapshot.borrow_mut() = None;
+            cell.state.set(s.state);
+            cell.queued.set(false);
+            // What was read inside the savepoint was read: its checks stay.
+            cell.read.set(cell.read.get() | s.read);
+            self.objects.insert(key, s.obj);
+        }
+        Ok(Box::new(since))
     }
     fn forget(&mut self, keys: &[Vec<crate::Value>]) {
         if keys.is_empty() {
@@ -463,6 +540,34 @@ impl IdentityMaps {
 
     pub(crate) fn clear(&mut self) {
         self.maps.clear();
+    }
+
+    /// Every map's objects as they are now, by slot (a savepoint begins).
+    pub(crate) fn save(&mut self) -> Result<Vec<Option<Box<dyn Any>>>> {
+        self.maps
+            .iter_mut()
+            .map(|m| m.as_mut().map(|(_, map)| map.save()).transpose())
+            .collect()
+    }
+
+    /// Back to what [`IdentityMaps::save`] gave (a savepoint rolled back); returns the
+    /// objects loaded or made since, to be read again.
+    ///
+    /// # Errors
+    /// [`Error::ObjectsBusy`] when a saved object is borrowed.
+    pub(crate) fn restore(
+        &mut self,
+        saved: Vec<Option<Box<dyn Any>>>,
+    ) -> Result<Vec<Box<dyn Reread>>> {
+        let mut saved = saved.into_iter();
+        let mut out = Vec::new();
+        for m in self.maps.iter_mut() {
+            let s = saved.next().flatten();
+            if let Some((_, map)) = m {
+                out.push(map.restore(s)?);
+            }
+        }
+        Ok(out)
     }
 }
 

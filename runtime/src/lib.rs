@@ -61,6 +61,7 @@ mod query_cache;
 mod reference_columns;
 pub mod relation;
 mod render;
+mod savepoint;
 #[cfg(feature = "serde")]
 pub mod serde_impls;
 pub mod site;

@@ -30,6 +30,10 @@ pub(crate) struct TxShared {
     pub(crate) cache: RefCell<crate::query_cache::QueryCache>,
     /// The collections loaded so far.
     pub(crate) sets: RefCell<crate::loaded_sets::LoadedSets>,
+    /// How many `savepoint` closures are running.
+    pub(crate) savepoints: Cell<u32>,
+    /// Objects deleted inside running savepoints (read again if one rolls back).
+    pub(crate) gone: RefCell<Vec<PendingObj>>,
 }
 
 /// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
@@ -68,6 +72,8 @@ impl Transaction {
                 maps: RefCell::new(IdentityMaps::default()),
                 cache: RefCell::new(Default::default()),
                 sets: RefCell::new(Default::default()),
+                savepoints: Cell::new(0),
+                gone: RefCell::new(Vec::new()),
             }),
             writing: Cell::new(false),
             serializable: Cell::new(false),
@@ -187,8 +193,14 @@ impl Transaction {
         result
     }
 
-    /// Rolls back after a failure, keeping the transaction value (closed).
+    /// Rolls back after a failure, keeping the transaction value (closed). Inside a
+    /// savepoint, the savepoint is what fails: the transaction refuses everything until the
+    /// savepoint's closure returns, and the savepoint then rolls back.
     pub(crate) fn abort(&self) {
+        if self.shared.savepoints.get() > 0 {
+            self.shared.closed.set(true);
+            return;
+        }
         if self.writing.get() {
             if let Some(c) = &self.conn {
                 // Nothing more can be done if the rollback itself fails: the connection is
@@ -204,6 +216,7 @@ impl Transaction {
     fn close(&mut self) {
         self.shared.closed.set(true);
         self.shared.pending.borrow_mut().clear();
+        self.shared.gone.borrow_mut().clear();
         self.shared.sets.borrow_mut().clear();
         self.shared.maps.borrow_mut().clear();
         self.shared.cache.borrow_mut().clear();

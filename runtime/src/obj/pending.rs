@@ -54,4 +54,13 @@ pub(crate) trait Pending {
     fn meta(&self) -> &'static EntityMeta;
     /// Whether the pending change is a delete.
     fn is_delete(&self) -> bool;
+    /// The change will not be written (a savepoint rolled back): an object never written
+    /// is gone.
+    fn discard(&self);
+    /// The object's row was deleted inside a savepoint that rolled back: unless it is back
+    /// already, it is read again (or stays gone without a row).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn revive(&self, tx: &Transaction) -> Result<()>;
 }

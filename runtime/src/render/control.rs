@@ -27,6 +27,15 @@ pub(crate) const RELEASE_SAVEPOINT: &str = "RELEASE SAVEPOINT colt_raw";
 pub(crate) const ROLLBACK_TO_SAVEPOINT: &str =
     "ROLLBACK TO SAVEPOINT colt_raw; RELEASE SAVEPOINT colt_raw";
 
+/// `tx.savepoint(..)` begins (one name for every level: each statement below reaches the
+/// innermost savepoint of that name).
+pub(crate) const SAVEPOINT_USER: &str = "SAVEPOINT colt_savepoint";
+/// `tx.savepoint(..)`'s closure succeeded.
+pub(crate) const RELEASE_SAVEPOINT_USER: &str = "RELEASE SAVEPOINT colt_savepoint";
+/// `tx.savepoint(..)`'s closure failed: undo it, and end the savepoint.
+pub(crate) const ROLLBACK_TO_SAVEPOINT_USER: &str =
+    "ROLLBACK TO SAVEPOINT colt_savepoint; RELEASE SAVEPOINT colt_savepoint";
+
 /// What a new SQLite connection runs: foreign keys on, and a read of the schema, which fails
 /// at once for a file that is not a SQLite database.
 #[cfg(feature = "sqlite")]
