@@ -342,3 +342,24 @@ fn leap_seconds_and_years_outside_four_digits() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[test]
+fn lists_of_dates_and_times_are_parameters_on_both_backends() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shipments(backend)?;
+        db.transaction(|tx| {
+            let days = vec![date(2024, 2, 29), date(1969, 12, 31), date(2000, 1, 1)];
+            let found =
+                select!((s.day for s in Shipment if days.contains(&s.day)).order_by(|s| s.day))
+                    .fetch(tx)?;
+            assert_eq!(found, [date(1969, 12, 31), date(2024, 2, 29)]);
+            let times = [at(2024, 1, 30, 23, 59, 59, 500_000)];
+            let packed = select!(s.day for s in Shipment if times.contains(&s.packed)).fetch(tx)?;
+            assert_eq!(packed, [date(2024, 1, 31)]);
+            let sent = vec![Utc.from_utc_datetime(&at(1969, 12, 31, 0, 0, 0, 0))];
+            let n = select!(count() for s in Shipment if sent.contains(&s.sent)).one(tx)?;
+            assert_eq!(n, 1);
+            Ok(())
+        })
+    })
+}

@@ -145,7 +145,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         let shape = self.shape()?;
         let owners =
             member_loading::with_siblings::<O, M>(tx, self.relation, self.owner_key.clone());
-        Ok(member_loading::load::<O, M>(tx, self.relation, &shape, owners)?.first)
+        Ok(member_loading::load::<O, M>(tx, self.relation, &shape, owners, 1)?.first)
     }
 
     /// How many members there are (from the loaded members when they are loaded).

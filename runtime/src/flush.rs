@@ -250,7 +250,10 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             obj
         }
     };
-    tx.shared.cache.borrow_mut().bump(meta);
+    // The loaded object's values are not necessarily the row's before the upsert (a cascade
+    // of the schema or raw SQL may have deleted or moved the row): a row may have come or
+    // changed a reference whatever the object said.
+    tx.shared.cache.borrow_mut().bump_members(meta);
     Ok(obj)
 }
 

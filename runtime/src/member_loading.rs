@@ -7,18 +7,18 @@
 //! collation that matches `'abc'` with `'ABC'` gives the member to both, as a statement per
 //! owner would). Owners with a composite key are loaded one statement each.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::backend::Param;
 use crate::entity::{Entity, RowAccess};
 use crate::identity_map::FxBuild;
 use crate::obj::Obj;
-use crate::query::{DecodeCx, FromRow};
+use crate::query::{DecodeCx, Fresh, FromRow};
 use crate::render::relation::{self as sql_of, Membership};
 use crate::statement_cache::{RelationOp, StatementKey};
 use crate::transaction::Transaction;
 use crate::value::Value;
-use crate::Result;
+use crate::{Error, Result};
 
 /// How many owners' collections one implicit load covers: the one asked for and up to this
 /// many less one of its loaded siblings whose collections are not loaded yet (enough for a
@@ -85,11 +85,17 @@ pub(crate) struct Loaded<M: Entity> {
 /// Loads the members of `O`'s relationship `relation` (`how`) for `owners` (distinct keys)
 /// and keeps them in the transaction, in the members' key order, an owner without members
 /// with an empty list.
+///
+/// The first `asked` owners were asked for; the others are loaded siblings taken along. A
+/// member of a sibling that this transaction read and another transaction changed since is
+/// not an error here (nobody asked for it): that sibling's list is left unloaded, and asking
+/// for it later says so, as it would have without the batch.
 pub(crate) fn load<O: Entity, M: Entity>(
     tx: &Transaction,
     relation: usize,
     how: &Membership,
     owners: Vec<O::Key>,
+    asked: usize,
 ) -> Result<Loaded<M>> {
     let Some(first_owner) = owners.first().cloned() else {
         return Ok(Loaded {
@@ -109,19 +115,46 @@ pub(crate) fn load<O: Entity, M: Entity>(
             || sql_of::members_of_owners(d, M::meta(), how, key_type),
         );
         let keys = Value::List(owners.iter().flat_map(O::key_params).collect());
-        let mut matched = true;
+        let mut rows: Vec<(M, O::Key)> = Vec::new();
         tx.decode_rows(
             &sql,
             &[Param::Owned(&keys)],
-            |(m, OwnerKey(k)): (Obj<M>, OwnerKey<O>)| match lists.get_mut(&k) {
-                Some(list) => list.push(m),
-                None => matched = false,
-            },
+            |(Fresh(m), OwnerKey(k)): (Fresh<M>, OwnerKey<O>)| rows.push((m, k)),
         )?;
+        let strict: HashSet<&O::Key, FxBuild> = owners.iter().take(asked).collect();
+        let mut unloaded: HashSet<O::Key, FxBuild> = HashSet::default();
+        let weak = tx.weak();
+        let mut maps = tx
+            .shared
+            .maps
+            .try_borrow_mut()
+            .map_err(|_| Error::ObjectsBusy)?;
+        let map = maps.of::<M>();
+        let mut matched = true;
+        for (m, k) in rows {
+            let Some(list) = lists.get_mut(&k) else {
+                matched = false;
+                break;
+            };
+            match map.merge(m, &weak) {
+                Ok(m) => list.push(m),
+                Err(_) if !strict.contains(&k) => {
+                    unloaded.insert(k);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        for k in unloaded {
+            lists.remove(&k);
+        }
         // A key that does not come back as it went (no key type Colt has does that): the
         // members are not grouped by a guess, each owner's are asked for alone.
         matched || {
-            lists.values_mut().for_each(Vec::clear);
+            lists = owners
+                .iter()
+                .take(asked)
+                .map(|k| (k.clone(), Vec::new()))
+                .collect();
             false
         }
     };
@@ -137,7 +170,7 @@ pub(crate) fn load<O: Entity, M: Entity>(
         }
     }
     // Every member once (a member of two owners of a many-to-many is listed twice).
-    let mut seen = std::collections::HashSet::with_capacity_and_hasher(0, FxBuild::default());
+    let mut seen = HashSet::with_capacity_and_hasher(0, FxBuild::default());
     let all: Vec<Obj<M>> = lists
         .values()
         .flatten()

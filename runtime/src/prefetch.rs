@@ -112,7 +112,8 @@ impl<O: Entity, M: Entity> Prefetch for Collection<O, M> {
                 }
             }
             if let Some(shape) = shape {
-                let loaded = member_loading::load::<O, M>(tx, relation, &shape, owners)?;
+                let asked = owners.len();
+                let loaded = member_loading::load::<O, M>(tx, relation, &shape, owners, asked)?;
                 all.extend(loaded.all.into_iter().filter(|m| seen.insert(m.key())));
             }
         }

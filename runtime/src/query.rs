@@ -626,6 +626,18 @@ impl FromRow for Value {
     }
 }
 
+/// A row's values, decoded without the identity map (the caller merges or uses them).
+#[derive(Clone)]
+pub(crate) struct Fresh<T>(pub(crate) T);
+
+impl<T: Entity> FromRow for Fresh<T> {
+    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
+        let value = T::decode_row(row, *idx)?;
+        *idx += T::meta().columns.len();
+        Ok(Fresh(value))
+    }
+}
+
 /// An optional reference's object: `None` when the joined row is missing.
 impl<T: Entity> FromRow for Option<Obj<T>> {
     #[inline]

@@ -24,10 +24,10 @@
 use std::collections::HashMap;
 
 use crate::backend::Param;
-use crate::entity::{Entity, RowAccess};
+use crate::entity::Entity;
 use crate::identity_map::{FxBuild, Reread};
 use crate::obj::{Obj, ObjState};
-use crate::query::{DecodeCx, FromRow};
+use crate::query::Fresh;
 use crate::render::{self, control};
 use crate::statement_cache::StatementKey;
 use crate::transaction::Transaction;
@@ -156,18 +156,6 @@ impl Transaction {
             g.cell().revive(self)?;
         }
         Ok(())
-    }
-}
-
-/// A row's values, decoded without the identity map.
-#[derive(Clone)]
-struct Fresh<T>(T);
-
-impl<T: Entity> FromRow for Fresh<T> {
-    fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
-        let value = T::decode_row(row, *idx)?;
-        *idx += T::meta().columns.len();
-        Ok(Fresh(value))
     }
 }
 

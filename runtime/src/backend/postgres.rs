@@ -563,6 +563,17 @@ fn encode_list(
             })
             .collect::<Result<Vec<Option<PgParam<'_>>>, _>>()?
             .to_sql(ty, out),
+        // Dates and times, each encoded as a single one is (a text value is parsed there).
+        Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ => items
+            .iter()
+            .map(|v| match v {
+                Value::Time(t) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Time(*t))))),
+                Value::Text(t) => Ok(Some(PgParam(Param::Borrowed(ValueRef::Text(t.as_bytes()))))),
+                Value::Null => Ok(None),
+                _ => Err(mismatch("a list of mixed values", ty)),
+            })
+            .collect::<Result<Vec<Option<PgParam<'_>>>, _>>()?
+            .to_sql(ty, out),
         // (A UUID's binary form is its 16 bytes, as a BLOB's is its bytes.)
         Type::BYTEA | Type::UUID => items
             .iter()
