@@ -334,3 +334,19 @@ fn composite_references() {
         insta::assert_snapshot!(format!("statements_{name}"), statements(meta));
     }
 }
+
+#[test]
+fn query_values() {
+    let min = 10;
+    let pricey =
+        select!((p.category.id for p in Product if p.price > min).order_by(|p| desc(p.price)))
+            .limit(3);
+    let name = "tea";
+    insta::assert_snapshot!(
+        "query_value_in_a_query",
+        both(
+            |d| select!(c.name for c in Category if c.name != name && pricey.contains(&c.id))
+                .sql(d)
+        )
+    );
+}

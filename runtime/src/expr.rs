@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 use crate::entity::Entity;
 use crate::plan::{AggFn, BinOp, DatePart, Node, TextFn, TextTest, UNRESOLVED};
 use crate::promotion::Combine;
+use crate::site::PlanBuilder;
 use crate::types::{
     ColumnType, Comparable, Condition, Dated, Nullable, Numeric, Ordered, SqlType, Textual, Timed,
     ToParam, TypedParam,
@@ -456,17 +457,24 @@ date_part! {
 /// membership, `IN`) or a string (substring test).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot test membership of a `{T}` attribute in a query",
-    label = "`.contains(&attr)` needs a slice, array, Vec, HashSet or BTreeSet of values comparable with `{T}`, or a &str/String for a substring test"
+    label = "`.contains(&attr)` needs a slice, array, Vec, HashSet or BTreeSet of values comparable with `{T}`, a query of such values (`Query<_>`), or a &str/String for a substring test"
 )]
 pub trait OuterContains<T>: ContainsValue {
-    /// The test of `elem` against parameter number `index`.
-    fn contains_node(index: usize, elem: Node) -> Node;
+    /// The test of `elem` against parameter number `index` (`b`: the plan being built, where
+    /// a query value's plan is found).
+    fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node;
 }
 
 /// The bound value of an outer `.contains(..)` receiver: a list, or the text searched.
 pub trait ContainsValue {
     /// The parameter value.
     fn contains_value(&self) -> Value;
+    /// A query value's plan and parameters (`ids.contains(&p.id)` with `ids: Query<i64>`);
+    /// `None` for lists and text.
+    #[doc(hidden)]
+    fn sub_query(&self) -> Option<crate::query_value::SubQuery> {
+        None
+    }
 }
 
 fn list_value<'a, V: ToParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value {
@@ -479,7 +487,7 @@ macro_rules! outer_list {
         where
             V::Sql: Comparable<T>,
         {
-            fn contains_node(index: usize, elem: Node) -> Node {
+            fn contains_node(_: &PlanBuilder, index: usize, elem: Node) -> Node {
                 listed::<V::Sql>(index, elem)
             }
         }
@@ -501,7 +509,7 @@ impl<T, V: TypedParam, const N: usize> OuterContains<T> for [V; N]
 where
     V::Sql: Comparable<T>,
 {
-    fn contains_node(index: usize, elem: Node) -> Node {
+    fn contains_node(_: &PlanBuilder, index: usize, elem: Node) -> Node {
         listed::<V::Sql>(index, elem)
     }
 }
@@ -522,7 +530,7 @@ impl<V: ToParam, const N: usize> ContainsValue for [V; N] {
 }
 
 impl<T: Textual> OuterContains<T> for str {
-    fn contains_node(index: usize, elem: Node) -> Node {
+    fn contains_node(_: &PlanBuilder, index: usize, elem: Node) -> Node {
         Node::Text(
             TextTest::Contains,
             Box::new(Node::Param(index)),
@@ -537,8 +545,8 @@ impl ContainsValue for str {
 }
 
 impl<T: Textual> OuterContains<T> for String {
-    fn contains_node(index: usize, elem: Node) -> Node {
-        <str as OuterContains<T>>::contains_node(index, elem)
+    fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node {
+        <str as OuterContains<T>>::contains_node(b, index, elem)
     }
 }
 impl ContainsValue for String {
@@ -548,23 +556,33 @@ impl ContainsValue for String {
 }
 
 impl<T, C: OuterContains<T> + ?Sized> OuterContains<T> for &C {
-    fn contains_node(index: usize, elem: Node) -> Node {
-        C::contains_node(index, elem)
+    fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node {
+        C::contains_node(b, index, elem)
     }
 }
 impl<C: ContainsValue + ?Sized> ContainsValue for &C {
     fn contains_value(&self) -> Value {
         (**self).contains_value()
     }
+    fn sub_query(&self) -> Option<crate::query_value::SubQuery> {
+        (**self).sub_query()
+    }
 }
 
 /// `outer.contains(&attr)` with an outer Rust value (parameter number `index`).
 pub fn outer_contains<C: OuterContains<T> + ?Sized, T>(
+    b: &PlanBuilder,
     index: usize,
     _outer: &C,
     elem: Expr<T>,
 ) -> Expr<bool> {
-    Expr::new(C::contains_node(index, elem.node))
+    Expr::new(C::contains_node(b, index, elem.node))
+}
+
+/// A query value's plan and parameters, for `outer.contains(..)` parameters (`None` for
+/// lists and text).
+pub fn sub_query<C: ContainsValue + ?Sized>(outer: &C) -> Option<crate::query_value::SubQuery> {
+    outer.sub_query()
 }
 
 /// The bound value of an `outer.contains(..)` parameter.

@@ -58,6 +58,7 @@ pub mod prefetch;
 pub mod promotion;
 pub mod query;
 mod query_cache;
+pub mod query_value;
 mod reference_columns;
 pub mod relation;
 mod render;

@@ -10,7 +10,8 @@ mod node;
 pub(crate) mod scopes;
 
 pub use node::{
-    AggFn, BinOp, CastTo, DatePart, Func, JsonScalar, Node, TextFn, TextTest, UNRESOLVED,
+    AggFn, BinOp, CastTo, DatePart, Func, JsonScalar, Node, SubFlags, SubPlan, TextFn, TextTest,
+    UNRESOLVED,
 };
 
 use std::sync::{Arc, RwLock};
@@ -167,6 +168,9 @@ pub struct Plan {
     pub(crate) reads: Vec<&'static EntityMeta>,
     /// The parameters bound rounded to `f32` (`Node::ParamF32`), worked out once.
     pub(crate) f32_params: Vec<usize>,
+    /// The plans of query values used inside this one (`Node::InQuery`): their reads are
+    /// this plan's too.
+    pub(crate) sub_plans: Vec<Arc<Plan>>,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
 
@@ -227,6 +231,7 @@ impl Clone for Plan {
             distinct_objects: self.distinct_objects,
             reads: self.reads.clone(),
             f32_params: self.f32_params.clone(),
+            sub_plans: self.sub_plans.clone(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -264,6 +269,7 @@ impl Plan {
             distinct_objects: false,
             reads: Vec::new(),
             f32_params: Vec::new(),
+            sub_plans: Vec::new(),
             sql: RwLock::new(Vec::new()),
         }
     }
@@ -303,6 +309,13 @@ impl Plan {
             let others = (0..e.columns.len())
                 .filter_map(|c| crate::pairing::virtual_column(e, c).map(|(other, _)| other));
             for m in std::iter::once(e).chain(others) {
+                if !self.reads.iter().any(|r| std::ptr::eq(*r, m)) {
+                    self.reads.push(m);
+                }
+            }
+        }
+        for sub in &self.sub_plans {
+            for &m in &sub.reads {
                 if !self.reads.iter().any(|r| std::ptr::eq(*r, m)) {
                     self.reads.push(m);
                 }

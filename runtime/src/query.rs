@@ -198,6 +198,15 @@ impl<R> Query<R> {
         }
     }
 
+    /// How this query renders inside another (`Node::InQuery`).
+    pub(crate) fn sub_flags(&self) -> crate::plan::SubFlags {
+        crate::plan::SubFlags {
+            distinct: self.plan.is_distinct(self.distinct),
+            limit: self.limit.is_some(),
+            offset: self.offset.is_some(),
+        }
+    }
+
     /// The SQL text `fetch` runs in a dialect (placeholders stand for the parameters).
     pub fn sql(&self, dialect: Dialect) -> String {
         render::sql(&self.plan, self.key(dialect, StatementKind::Select)).to_string()

@@ -10,8 +10,9 @@ use crate::entity::{Entity, EntityMeta};
 use crate::expr::{Desc, EntityExpr, Expr};
 use crate::navigate::{At, PlanState, SetCol};
 use crate::obj::Obj;
-use crate::plan::{BinOp, Node, OrderItem, Plan, Problem, ProjItem};
+use crate::plan::{BinOp, Node, OrderItem, Plan, Problem, ProjItem, SubFlags};
 use crate::query::{FromRow, Query};
+use crate::query_value::{bind, key_of, SubPlans, SubQuery};
 use crate::types::{Condition, SqlType};
 use crate::value::Value;
 
@@ -22,6 +23,11 @@ pub struct PlanBuilder {
     state: Rc<PlanState>,
     /// Added to parameter numbers (a refinement's come after its base query's).
     param_offset: usize,
+    /// The query values among the parameters (`ids.contains(..)` with `ids: Query<_>`): plan,
+    /// flags and parameter count, by parameter number.
+    subs: Vec<Option<(Arc<Plan>, SubFlags, usize)>>,
+    /// Where each query value's parameters start (worked out by `params`).
+    sub_bases: std::cell::RefCell<Vec<usize>>,
 }
 
 impl PlanBuilder {
@@ -31,6 +37,41 @@ impl PlanBuilder {
             plan: std::cell::RefCell::new(plan),
             state,
             param_offset,
+            subs: Vec::new(),
+            sub_bases: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The builder of a query whose parameters include query values.
+    fn with_subs(mut self, subs: &[Option<SubQuery>]) -> Self {
+        self.subs = subs
+            .iter()
+            .map(|s| {
+                s.as_ref()
+                    .map(|s| (s.plan.clone(), s.flags, s.params.len()))
+            })
+            .collect();
+        self
+    }
+
+    /// The query value of parameter `index`: its plan, flags, and where its parameters
+    /// start (before the refinement offset, as parameter numbers are).
+    pub(crate) fn sub_at(&self, index: usize) -> Option<(Arc<Plan>, SubFlags, usize)> {
+        let (plan, flags, _) = self.subs.get(index)?.as_ref()?;
+        let base = *self.sub_bases.borrow().get(index)?;
+        Some((plan.clone(), *flags, base))
+    }
+
+    /// A problem of the plan being built (an error when it runs).
+    pub(crate) fn problem(&self, problem: Problem) {
+        self.state.problem(problem);
+    }
+
+    /// The plan reads what `sub` (a query value inside it) reads.
+    pub(crate) fn keep_sub_plan(&self, sub: &Arc<Plan>) {
+        let mut plan = self.plan.borrow_mut();
+        if !plan.sub_plans.iter().any(|p| Arc::ptr_eq(p, sub)) {
+            plan.sub_plans.push(sub.clone());
         }
     }
 
@@ -42,10 +83,15 @@ impl PlanBuilder {
     /// The plan described, finished.
     fn into_plan(self) -> Plan {
         let (sources, scopes, problems) = self.state.take();
+        let slots: Vec<usize> = (0..self.subs.len())
+            .filter(|&i| self.subs[i].is_some())
+            .map(|i| self.param_offset + i)
+            .collect();
         let mut plan = self.plan.into_inner();
         plan.sources = sources;
         plan.scopes = scopes;
         plan.problems.extend(problems);
+        crate::query_value::drop_slots(&mut plan, &slots);
         plan.finish();
         plan
     }
@@ -137,7 +183,15 @@ impl PlanBuilder {
 
     /// Declares how many parameters the call site binds.
     pub fn params(&self, count: usize) {
-        self.plan.borrow_mut().param_count = self.param_offset + count;
+        // A query value's parameters come after the call site's own, in parameter order.
+        let mut next = count;
+        let mut bases = self.sub_bases.borrow_mut();
+        bases.clear();
+        for s in &self.subs {
+            bases.push(next);
+            next += s.as_ref().map_or(0, |(_, _, n)| *n);
+        }
+        self.plan.borrow_mut().param_count = self.param_offset + next;
     }
 }
 
@@ -279,7 +333,7 @@ tuple_order!(A, B, C, D, E, F);
 /// them (`None` for a path that is not an entity, which does not compile anyway).
 pub type SiteEntities = [Option<&'static EntityMeta>];
 
-fn same_entities(a: &SiteEntities, b: &SiteEntities) -> bool {
+pub(crate) fn same_entities(a: &SiteEntities, b: &SiteEntities) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| match (x, y) {
             (Some(x), Some(y)) => std::ptr::eq(*x, *y),
@@ -343,6 +397,8 @@ impl<T: ?Sized> ProbeOther for &MetaProbe<T> {
 pub struct QuerySite {
     plan: OnceLock<KeptPlan>,
     others: Mutex<Vec<KeptPlan>>,
+    /// Plans by the query values they were built with (`query_with`).
+    with_subs: SubPlans,
 }
 
 impl Default for QuerySite {
@@ -357,7 +413,35 @@ impl QuerySite {
         QuerySite {
             plan: OnceLock::new(),
             others: Mutex::new(Vec::new()),
+            with_subs: SubPlans::new(),
         }
+    }
+
+    /// [`QuerySite::query`] for a call site with `outer.contains(..)` parameters: `subs`
+    /// says, per parameter, which are query values (their plans and parameters).
+    pub fn query_with<P, F>(
+        &'static self,
+        entities: &SiteEntities,
+        subs: Vec<Option<SubQuery>>,
+        build: F,
+        params: Vec<Value>,
+    ) -> Query<P::Row>
+    where
+        P: Projection,
+        F: FnOnce(&PlanBuilder) -> P,
+    {
+        if subs.iter().all(Option::is_none) {
+            return self.query(entities, build, params);
+        }
+        let plan = self
+            .with_subs
+            .get_or_build(entities, None, key_of(&subs), || {
+                let b = PlanBuilder::new(Plan::new(Vec::new()), 0).with_subs(&subs);
+                let projection = build(&b);
+                projection.push_items(&mut b.plan.borrow_mut().projection);
+                b.into_plan()
+            });
+        Query::from_parts(plan, bind(params, subs))
     }
 
     /// The query of this site with this run's parameter values.
@@ -472,6 +556,8 @@ type RefinedPlans = LruCache<usize, (Arc<Plan>, Vec<KeptPlan>)>;
 /// the base query's plan, so they are kept per base plan in a small LRU cache.
 pub struct RefineSite {
     cache: Mutex<Option<RefinedPlans>>,
+    /// Plans by base plan and the query values they were built with (`refine_with`).
+    with_subs: SubPlans,
 }
 
 impl Default for RefineSite {
@@ -485,7 +571,49 @@ impl RefineSite {
     pub const fn new() -> Self {
         RefineSite {
             cache: Mutex::new(None),
+            with_subs: SubPlans::new(),
         }
+    }
+
+    /// [`RefineSite::refine`] for a refinement with `outer.contains(..)` parameters: `subs`
+    /// says, per parameter, which are query values.
+    pub fn refine_with<R, F>(
+        &'static self,
+        base: &Query<R>,
+        entities: &SiteEntities,
+        subs: Vec<Option<SubQuery>>,
+        build: F,
+        params: Vec<Value>,
+    ) -> Query<R>
+    where
+        R: Refinable,
+        F: FnOnce(&PlanBuilder, R::Vars),
+    {
+        if subs.iter().all(Option::is_none) || base.is_paged() {
+            return self.refine(base, entities, build, params);
+        }
+        let base_plan = base.plan();
+        let plan = self
+            .with_subs
+            .get_or_build(entities, Some(base_plan), key_of(&subs), || {
+                let b =
+                    PlanBuilder::new((**base_plan).clone(), base.params().len()).with_subs(&subs);
+                match R::vars(&b, base_plan) {
+                    Some(vars) => {
+                        build(&b, vars);
+                        b.into_plan()
+                    }
+                    None => {
+                        let mut plan = (**base_plan).clone();
+                        plan.problems.push(Problem::Query(
+                            "this refinement does not match the objects its query returns"
+                                .to_string(),
+                        ));
+                        plan
+                    }
+                }
+            });
+        base.with_plan(plan, bind(params, subs))
     }
 
     /// `base` refined by this site, with this run's extra parameter values.

@@ -63,10 +63,11 @@ fn expr(e: &QExpr) -> TokenStream {
         QExpr::OuterContains(i, span, elem) => {
             let id = param_ident(*i);
             let elem = expr(elem);
+            let b = builder();
             call(
                 *span,
                 "outer_contains",
-                quote_spanned!(*span=> #i, #id, #elem),
+                quote_spanned!(*span=> #b, #i, #id, #elem),
             )
         }
         QExpr::Agg(f, span, arg) => match arg {
@@ -262,6 +263,16 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
         }
     });
     let n_params = q.params.len();
+    // With `outer.contains(..)` parameters, the site is told which are query values.
+    let has_contains = q.params.iter().any(|d| d.kind == ParamKind::Contains);
+    let subs = q.params.iter().enumerate().map(|(i, d)| {
+        let id = param_ident(i);
+        match d.kind {
+            ParamKind::Value => quote!(::core::option::Option::None),
+            ParamKind::Contains => quote!(#p::sub_query(#id)),
+        }
+    });
+    let subs = quote!(::std::vec![#(#subs),*]);
     let steps = q.steps.iter().map(step);
     let runtime = q
         .runtime
@@ -279,10 +290,16 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                     quote!(#p::entity(&#v))
                 }
             };
+            let (run, subs) = if has_contains {
+                (quote!(query_with), quote!(#subs,))
+            } else {
+                (quote!(query), TokenStream::new())
+            };
             quote! {
                 static __COLT_SITE: #p::QuerySite = #p::QuerySite::new();
-                __COLT_SITE.query(
+                __COLT_SITE.#run(
                     &#entities,
+                    #subs
                     |#b: &#p::PlanBuilder| {
                         #b.params(#n_params);
                         #(#steps)*
@@ -300,13 +317,24 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                 .into_iter()
                 .next()
                 .map_or_else(Span::call_site, |t| t.span());
-            let refine = quote_spanned!(span=> ::colt::__private::RefineSite::refine);
+            let (refine, subs) = if has_contains {
+                (
+                    quote_spanned!(span=> ::colt::__private::RefineSite::refine_with),
+                    quote!(#subs,),
+                )
+            } else {
+                (
+                    quote_spanned!(span=> ::colt::__private::RefineSite::refine),
+                    TokenStream::new(),
+                )
+            };
             quote! {
                 static __COLT_SITE: #p::RefineSite = #p::RefineSite::new();
                 #refine(
                     &__COLT_SITE,
                     &(#base),
                     &#entities,
+                    #subs
                     |#b: &#p::PlanBuilder, __colt_vars| {
                         #b.params(#n_params);
                         let (#(#vars,)*) = __colt_vars;

@@ -59,7 +59,7 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
         | Node::Cast(a, _)
         | Node::JsonAs(_, a)
         | Node::InList(a, ..) => reads_ungrouped(a, grouped),
-        Node::InSub(a, _, _) => reads_ungrouped(a, grouped),
+        Node::InSub(a, _, _) | Node::InQuery(a, _) => reads_ungrouped(a, grouped),
         Node::Call(_, args) => args.iter().any(|a| reads_ungrouped(a, grouped)),
     }
 }

@@ -236,6 +236,37 @@ pub enum Node {
     /// `value IN (SELECT projected FROM scope .. AND projected IS NOT NULL)`; the scope is
     /// [`UNRESOLVED`] until the plan is finished.
     InSub(Box<Node>, u16, Box<Node>),
+    /// `COALESCE(value IN (another query's SELECT), FALSE)`: an outer query value
+    /// (`ids.contains(&p.id)` with `ids: Query<i64>`).
+    InQuery(Box<Node>, SubPlan),
+}
+
+/// A query value inside another query ([`Node::InQuery`]): its plan, how it is rendered,
+/// and where its parameters start among the outer query's.
+#[derive(Debug, Clone)]
+pub struct SubPlan {
+    /// The inner query's plan.
+    pub(crate) plan: std::sync::Arc<crate::plan::Plan>,
+    /// Its `DISTINCT`, `LIMIT` and `OFFSET`.
+    pub(crate) flags: SubFlags,
+    /// The outer parameter number of its first parameter.
+    pub(crate) base: usize,
+}
+
+/// How an inner query renders besides its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubFlags {
+    pub(crate) distinct: bool,
+    pub(crate) limit: bool,
+    pub(crate) offset: bool,
+}
+
+impl PartialEq for SubPlan {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.plan, &other.plan)
+            && self.flags == other.flags
+            && self.base == other.base
+    }
 }
 
 /// The scope of a sub-query node whose scope is not worked out yet: a builder makes
@@ -272,6 +303,7 @@ impl Node {
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
+            | Node::InQuery(a, _)
             | Node::Exists(_, a, _) => f(a),
             Node::Call(_, args) => args.iter().for_each(f),
         }
@@ -304,6 +336,7 @@ impl Node {
             | Node::InList(a, ..)
             | Node::Agg(_, Some(a), _)
             | Node::SubAgg(_, _, Some(a), _)
+            | Node::InQuery(a, _)
             | Node::Exists(_, a, _) => f(a),
             Node::Call(_, args) => args.iter_mut().for_each(f),
         }
@@ -332,7 +365,27 @@ impl Node {
                 *n += by;
                 a.shift_params(by);
             }
+            Node::InQuery(a, sub) => {
+                sub.base += by;
+                a.shift_params(by);
+            }
             _ => self.for_each_child_mut(|c| c.shift_params(by)),
+        }
+    }
+
+    /// Gives every parameter number `n` the number `f(n)` (when parameters are taken out).
+    pub(crate) fn map_params(&mut self, f: &dyn Fn(usize) -> usize) {
+        match self {
+            Node::Param(n) | Node::ParamF32(n) => *n = f(*n),
+            Node::InList(a, n, _) => {
+                *n = f(*n);
+                a.map_params(f);
+            }
+            Node::InQuery(a, sub) => {
+                sub.base = f(sub.base);
+                a.map_params(f);
+            }
+            _ => self.for_each_child_mut(|c| c.map_params(f)),
         }
     }
 

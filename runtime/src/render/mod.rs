@@ -59,10 +59,15 @@ pub fn rendered_statements() -> usize {
 
 pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
     RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    render_at(plan, key, 0)
+}
+
+/// The statement of `plan` with its parameter numbers starting at `base` (an inner query).
+fn render_at(plan: &Plan, key: SqlKey, base: usize) -> String {
     let mut r = Renderer {
         plan,
         d: key.dialect.syntax(),
-        w: SqlWriter::new(key.dialect),
+        w: SqlWriter::at_base(key.dialect, base),
     };
     match key.kind {
         StatementKind::Select | StatementKind::First => r.select(key, true),
@@ -624,6 +629,24 @@ impl Renderer<'_> {
                 self.w.push(open);
                 self.node(a);
                 self.w.push(close);
+            }
+            Node::InQuery(a, sub) => {
+                // Never unknown, as `contains` on a list: a NULL value, or a value not in a
+                // result that holds NULLs, is not in it.
+                self.w.push("COALESCE(");
+                self.node(a);
+                self.w.push(" IN (");
+                let key = SqlKey {
+                    dialect: self.w.dialect(),
+                    kind: StatementKind::Select,
+                    distinct: sub.flags.distinct,
+                    limit: sub.flags.limit,
+                    offset: sub.flags.offset,
+                    for_update: None,
+                };
+                let inner = render_at(&sub.plan, key, self.w.base() + sub.base);
+                self.w.push(&inner);
+                self.w.push("), FALSE)");
             }
             Node::InList(a, p, nullable_items) => {
                 // A NULL attribute is in the list only when the list holds `None`; otherwise

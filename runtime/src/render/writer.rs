@@ -16,6 +16,9 @@ pub(crate) struct SqlWriter {
     dialect: Dialect,
     /// The number of the next parameter `bind` writes.
     next: usize,
+    /// Added to every parameter number written (an inner query's parameters come after the
+    /// outer query's).
+    base: usize,
 }
 
 impl SqlWriter {
@@ -25,7 +28,26 @@ impl SqlWriter {
             out: String::with_capacity(128),
             dialect,
             next: 0,
+            base: 0,
         }
+    }
+
+    /// An empty statement whose parameter numbers start at `base`.
+    pub(crate) fn at_base(dialect: Dialect, base: usize) -> Self {
+        SqlWriter {
+            base,
+            ..SqlWriter::new(dialect)
+        }
+    }
+
+    /// The dialect written.
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// What is added to parameter numbers (see [`SqlWriter::at_base`]).
+    pub(crate) fn base(&self) -> usize {
+        self.base
     }
 
     /// The dialect's pieces of syntax.
@@ -76,7 +98,9 @@ impl SqlWriter {
 
     /// Appends the placeholder of parameter `n` (0-based) of a plan.
     pub(crate) fn bind_param(&mut self, n: usize) -> &mut Self {
-        self.dialect.syntax().placeholder(&mut self.out, n);
+        self.dialect
+            .syntax()
+            .placeholder(&mut self.out, self.base + n);
         self.next = self.next.max(n + 1);
         self
     }

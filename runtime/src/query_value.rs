@@ -1,0 +1,196 @@
+//! A query value inside another query: `ids.contains(&p.id)`, where `ids` is a
+//! `Query<i64>` made by another `select!`, is `COALESCE(p.id IN (SELECT ..), FALSE)`, one
+//! statement (PonyORM's `x in select(..)`).
+//!
+//! The inner query's plan becomes part of the outer plan ([`Node::InQuery`]); its parameter
+//! values (its own, then its limit and offset) come after the outer query's, so its
+//! placeholders are numbered from there. A call site's plan then depends on which inner plans
+//! it was built with: it is kept per inner plan (and per instantiation's entities) in a small
+//! list, each kept plan holding its inner plans so that their addresses stay theirs.
+//!
+//! The outer query reads what the inner one reads (the result cache goes stale with a write
+//! to either). The test is never unknown, as `contains` on a list: a NULL value, or a value
+//! not in an inner result that holds NULLs, is not in it.
+
+use std::sync::{Arc, Mutex};
+
+use crate::expr::{ContainsValue, OuterContains};
+use crate::plan::{Node, Plan, Problem, SubFlags, SubPlan};
+use crate::query::Query;
+use crate::site::{same_entities, PlanBuilder, SiteEntities};
+use crate::types::{Comparable, TypedParam};
+use crate::value::Value;
+
+/// A query value as a part of another query: its plan, how it renders, its parameters.
+#[doc(hidden)]
+pub struct SubQuery {
+    pub(crate) plan: Arc<Plan>,
+    pub(crate) flags: SubFlags,
+    pub(crate) params: Vec<Value>,
+}
+
+impl<R> ContainsValue for Query<R> {
+    /// Unused: the inner query's own parameters are bound after the outer query's.
+    fn contains_value(&self) -> Value {
+        Value::Null
+    }
+
+    fn sub_query(&self) -> Option<SubQuery> {
+        Some(SubQuery {
+            plan: self.plan().clone(),
+            flags: self.sub_flags(),
+            params: self.parameters(),
+        })
+    }
+}
+
+/// `q.contains(&attr)` for a query `q` of single values comparable with the attribute.
+impl<T, R: TypedParam> OuterContains<T> for Query<R>
+where
+    R::Sql: Comparable<T>,
+{
+    fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node {
+        b.sub_query_node(index, elem)
+    }
+}
+
+/// What a kept plan was built with: the inner plans by parameter (`None` for the other
+/// parameters) and their flags.
+pub(crate) type SubKey = Vec<Option<(Arc<Plan>, SubFlags)>>;
+
+/// The key of a run's inner queries.
+pub(crate) fn key_of(subs: &[Option<SubQuery>]) -> SubKey {
+    subs.iter()
+        .map(|s| s.as_ref().map(|s| (s.plan.clone(), s.flags)))
+        .collect()
+}
+
+fn same_key(a: &SubKey, b: &SubKey) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Some((p, f)), Some((q, g))) => Arc::ptr_eq(p, q) && f == g,
+            (None, None) => true,
+            _ => false,
+        })
+}
+
+/// How many plans a call site with query values keeps (searched in order; the oldest goes).
+const KEPT: usize = 16;
+
+/// A plan kept by a call site with query values.
+struct Kept {
+    entities: Box<SiteEntities>,
+    /// A refinement's base plan (kept, so that its address stays its own).
+    base: Option<Arc<Plan>>,
+    subs: SubKey,
+    plan: Arc<Plan>,
+}
+
+/// The plans of one call site with query values.
+#[derive(Default)]
+pub(crate) struct SubPlans {
+    kept: Mutex<Vec<Kept>>,
+}
+
+impl SubPlans {
+    pub(crate) const fn new() -> Self {
+        SubPlans {
+            kept: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The plan built for these entities, base plan and inner plans, if kept; else the one
+    /// `build` makes, kept.
+    pub(crate) fn get_or_build(
+        &self,
+        entities: &SiteEntities,
+        base: Option<&Arc<Plan>>,
+        subs: SubKey,
+        build: impl FnOnce() -> Plan,
+    ) -> Arc<Plan> {
+        let same_base = |k: &Kept| match (&k.base, base) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(k) = kept.iter().find(|k| {
+                same_entities(&k.entities, entities) && same_base(k) && same_key(&k.subs, &subs)
+            }) {
+                return k.plan.clone();
+            }
+        }
+        let plan = Arc::new(build());
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEPT {
+            kept.remove(0);
+        }
+        kept.push(Kept {
+            entities: entities.into(),
+            base: base.cloned(),
+            subs,
+            plan: plan.clone(),
+        });
+        plan
+    }
+}
+
+/// Takes the parameters at `slots` (the query values' own, which no statement reads: their
+/// plans' parameters come at the end instead) out of `plan`'s numbering.
+pub(crate) fn drop_slots(plan: &mut Plan, slots: &[usize]) {
+    if slots.is_empty() {
+        return;
+    }
+    let f = |n: usize| n - slots.iter().filter(|&&s| s < n).count();
+    for n in plan
+        .filters
+        .iter_mut()
+        .chain(plan.scope_filters.iter_mut().flatten())
+        .chain(plan.order.iter_mut().map(|o| &mut o.node))
+        .chain(plan.assignments.iter_mut().map(|(_, _, n)| n))
+    {
+        n.map_params(&f);
+    }
+    for p in &mut plan.projection {
+        if let crate::plan::ProjItem::Expr(n) = p {
+            n.map_params(&f);
+        }
+    }
+    plan.param_count -= slots.len();
+}
+
+/// `params` (a call site's own, the query values' slots among them) without the slots, then
+/// every query value's parameters.
+pub(crate) fn bind(mut params: Vec<Value>, subs: Vec<Option<SubQuery>>) -> Vec<Value> {
+    let mut i = 0;
+    params.retain(|_| {
+        let keep = subs.get(i).is_none_or(Option::is_none);
+        i += 1;
+        keep
+    });
+    params.extend(subs.into_iter().flatten().flat_map(|s| s.params));
+    params
+}
+
+impl PlanBuilder {
+    /// The test of `elem` against the query value of parameter `index`.
+    pub(crate) fn sub_query_node(&self, index: usize, elem: Node) -> Node {
+        let Some((plan, flags, base)) = self.sub_at(index) else {
+            self.problem(Problem::Query(
+                "a query value inside a query was not given to the call site".to_string(),
+            ));
+            return Node::Param(index);
+        };
+        if !plan.assignments.is_empty() {
+            self.problem(Problem::Query(
+                "a query with `.set(..)` cannot be used inside another query".to_string(),
+            ));
+        }
+        for p in &plan.problems {
+            self.problem(p.clone());
+        }
+        self.keep_sub_plan(&plan);
+        Node::InQuery(Box::new(elem), SubPlan { plan, flags, base })
+    }
+}

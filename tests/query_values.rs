@@ -1,0 +1,118 @@
+//! A query value inside another query (issue 14): `ids.contains(&p.id)` with `ids` a
+//! `Query<i64>` is one statement, `IN (SELECT ..)`, on both backends.
+
+mod common;
+
+use colt::prelude::*;
+use common::{each_backend, fill_shop, Category, Product};
+
+fn shop(backend: &common::Backend) -> Database {
+    fill_shop(backend.open())
+}
+
+/// The categories whose id `ids` yields, by name (one call site, whatever `ids` is).
+fn categories_in(tx: &Transaction, ids: &Query<i64>) -> colt::Result<Vec<String>> {
+    select!((c.name for c in Category if ids.contains(&c.id)).order_by(|c| c.name)).fetch(tx)
+}
+
+#[test]
+fn a_query_value_is_a_sub_query_of_one_statement() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend);
+        db.transaction(|tx| {
+            let max = 1000;
+            let pricey = select!(p.category_id for p in Product if p.price > max);
+            let before = tx.statements_executed();
+            let names = categories_in(tx, &pricey)?;
+            assert_eq!(tx.statements_executed() - before, 1);
+            assert_eq!(names, ["Books", "Tea"]);
+            // Another query value at the same call site: its own plan and parameters.
+            let min = 2000;
+            let matcha = select!(p.category_id for p in Product if p.price >= min);
+            assert_eq!(categories_in(tx, &matcha)?, ["Tea"]);
+            let none = select!(p.category_id for p in Product if p.price < 0);
+            assert!(categories_in(tx, &none)?.is_empty());
+            assert_eq!(categories_in(tx, &pricey)?, ["Books", "Tea"]);
+            // Negated: never unknown.
+            let cheap = select!(p.category_id for p in Product if p.price < 500);
+            let not_cheap =
+                select!(c.name for c in Category if !cheap.contains(&c.id)).fetch(tx)?;
+            assert_eq!(not_cheap, ["Books"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn parameters_of_both_queries_are_numbered_apart() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend);
+        db.transaction(|tx| {
+            let (lo, hi) = (500, 1300);
+            let mid = select!(p.id for p in Product if p.price > lo && p.price < hi);
+            let name = "Emma".to_string();
+            let rows = select!((p.name for p in Product
+                if p.name != name && mid.contains(&p.id) && p.in_stock)
+                .order_by(|p| p.name))
+            .fetch(tx)?;
+            assert_eq!(rows, ["Dune"]);
+            // The inner query's limit and offset are its own parameters too.
+            let top2 = select!((p.id for p in Product).order_by(|p| (desc(p.price), p.name)))
+                .limit(2)
+                .offset(1);
+            let rows =
+                select!((p.name for p in Product if top2.contains(&p.id)).order_by(|p| p.name))
+                    .limit(5)
+                    .fetch(tx)?;
+            assert_eq!(rows, ["Dune", "Ulysses"]);
+            // A query value inside the query value.
+            let teas = select!(c.id for c in Category if c.name == "Tea");
+            let tea_ids = select!(p.id for p in Product if teas.contains(&p.category_id));
+            let n = select!(count() for p in Product if tea_ids.contains(&p.id)).one(tx)?;
+            assert_eq!(n, 3);
+            // And in a refinement.
+            let in_stock = select!(p for p in Product if p.in_stock);
+            let refined = select!(in_stock.filter(|p| tea_ids.contains(&p.id))).fetch(tx)?;
+            let mut names: Vec<String> = refined.iter().map(|p| p.name()).collect();
+            names.sort();
+            assert_eq!(names, ["Assam", "Sencha"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn the_result_cache_sees_writes_to_the_inner_querys_tables() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend);
+        db.transaction(|tx| {
+            let pricey = select!(p.category_id for p in Product if p.price > 1500);
+            assert_eq!(categories_in(tx, &pricey)?, ["Tea"]);
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            dune.set(|p| p.price = 1600)?;
+            assert_eq!(categories_in(tx, &pricey)?, ["Books", "Tea"]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn nulls_in_the_inner_result_never_make_the_test_unknown() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend);
+        db.transaction(|tx| {
+            // Discounts: None, 100, 0, None, 50, None.
+            let discounts = select!(p.discount for p in Product);
+            let hit = select!((p.name for p in Product if discounts.contains(&p.price)).order_by(|p| p.name))
+                .fetch(tx)?;
+            assert!(hit.is_empty());
+            let missed = select!(count() for p in Product if !discounts.contains(&p.price)).one(tx)?;
+            assert_eq!(missed, 6);
+            // A NULL attribute is in no result.
+            let all = select!(p.discount for p in Product if p.discount.is_some());
+            let n = select!(count() for p in Product if all.contains(&p.discount)).one(tx)?;
+            assert_eq!(n, 3);
+            Ok(())
+        })
+    })
+}
