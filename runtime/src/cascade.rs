@@ -104,7 +104,12 @@ pub(crate) fn rows_gone(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec
         .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
     let mut maps = tx.shared.maps.borrow_mut();
     if let Some(map) = maps.by_meta(meta) {
-        map.forget(keys);
+        let mut gone = Vec::new();
+        map.forget(keys, &mut gone);
+        // Inside a savepoint, a rollback reads them again.
+        if tx.shared.savepoints.get() > 0 {
+            tx.shared.gone.borrow_mut().extend(gone);
+        }
     }
     for &(_, other, reverse) in links {
         if let Some(map) = maps.by_meta(other) {

@@ -49,10 +49,7 @@ impl<T: Entity> Pending for ObjCell<T> {
     }
 
     fn revive(&self, tx: &Transaction) -> Result<()> {
-        if self.state.get() != ObjState::Gone {
-            return Ok(());
-        }
-        crate::savepoint::reread(tx, &[Obj::from_cell(self)])
+        crate::savepoint::revive(tx, &Obj::from_cell(self))
     }
 
     fn flush(&self, tx: &Transaction) -> Result<()> {

@@ -10,7 +10,8 @@ use std::rc::Weak;
 
 use crate::entity::Entity;
 use crate::obj::arena::ChunkCursor;
-use crate::obj::{bit, Obj, ObjCell, ObjState};
+use crate::obj::pending::PendingObj;
+use crate::obj::{bit, Obj, ObjState};
 use crate::transaction::TxShared;
 use crate::{Error, Result};
 
@@ -103,6 +104,16 @@ impl<T: Entity> IdentityMap<T> {
             .map(|(k, _)| k.clone())
             .take(n);
         out.extend(found);
+    }
+
+    /// Every object, out of the map (a savepoint rolled back puts back the right ones).
+    pub(crate) fn drain(&mut self) -> Vec<Obj<T>> {
+        self.indexed().drain().map(|(_, o)| o).collect()
+    }
+
+    /// Every object in the map.
+    pub(crate) fn objects(&mut self) -> impl Iterator<Item = &Obj<T>> {
+        self.indexed().values()
     }
 
     pub(crate) fn insert(&mut self, obj: Obj<T>) {
@@ -232,7 +243,8 @@ pub(crate) trait AnyMap: 'static {
     fn meta(&self) -> &'static crate::EntityMeta;
     /// The rows with these keys (every key column) are gone from the database: their
     /// loaded objects say so and leave the map. One pass over the map, however many keys.
-    fn forget(&mut self, keys: &[Vec<crate::Value>]);
+    /// The objects made gone are added to `gone`.
+    fn forget(&mut self, keys: &[Vec<crate::Value>], gone: &mut Vec<PendingObj>);
     /// Rows whose reference at `column` held `owner` (its key, one value per key column)
     /// now hold NULL there.
     fn null_column(&mut self, column: usize, owner: &[crate::Value]);
@@ -264,14 +276,6 @@ pub(crate) trait Reread {
     fn reread(self: Box<Self>, tx: &crate::transaction::Transaction) -> Result<()>;
 }
 
-/// What a savepoint keeps of one loaded object.
-struct Saved<T: Entity> {
-    obj: Obj<T>,
-    value: T,
-    state: ObjState,
-    read: u64,
-}
-
 impl<T: Entity> Drop for IdentityMap<T> {
     fn drop(&mut self) {
         T::meta()
@@ -285,56 +289,12 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         T::meta()
     }
     fn save(&mut self) -> Result<Box<dyn Any>> {
-        let saved: Vec<Saved<T>> = self
-            .indexed()
-            .values()
-            .map(|obj| {
-                let cell = obj.cell();
-                let value = cell
-                    .value
-                    .try_borrow()
-                    .map_err(|_| Error::ObjectsBusy)?
-                    .clone();
-                Ok(Saved {
-                    obj: obj.clone(),
-                    value,
-                    state: cell.state.get(),
-                    read: cell.read.get(),
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(Box::new(saved))
+        crate::savepoint::save_map(self)
     }
     fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>> {
-        let saved: Vec<Saved<T>> = saved
-            .and_then(|s| s.downcast::<Vec<Saved<T>>>().ok())
-            .map_or_else(Vec::new, |s| *s);
-        let kept: HashSet<*const ObjCell<T>, FxBuild> =
-            saved.iter().map(|s| s.obj.cell() as *const _).collect();
-        let since: Vec<Obj<T>> = self
-            .indexed()
-            .values()
-            .filter(|o| !kept.contains(&(o.cell() as *const _)))
-            .cloned()
-            .collect();
-        self.objects.clear();
-        for s in saved {
-            let cell = s.obj.cell();
-            let key = s.value.key();
-            *cell
-                .value
-                .try_borrow_mut()
-                .map_err(|_| Error::ObjectsBusy)? = s.value;
-            *cell.snapshot.borrow_mut() = None;
-            cell.state.set(s.state);
-            cell.queued.set(false);
-            // What was read inside the savepoint was read: its checks stay.
-            cell.read.set(cell.read.get() | s.read);
-            self.objects.insert(key, s.obj);
-        }
-        Ok(Box::new(since))
+        crate::savepoint::restore_map(self, saved)
     }
-    fn forget(&mut self, keys: &[Vec<crate::Value>]) {
+    fn forget(&mut self, keys: &[Vec<crate::Value>], out: &mut Vec<PendingObj>) {
         if keys.is_empty() {
             return;
         }
@@ -357,6 +317,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         for k in found {
             if let Some(obj) = self.objects.remove(&k) {
                 obj.cell().state.set(ObjState::Gone);
+                out.push(PendingObj::new(obj));
             }
         }
     }

@@ -13,20 +13,30 @@
 //! `ROLLBACK TO SAVEPOINT`, and the objects follow the database:
 //! - pending changes are dropped; objects made and never written are gone;
 //! - objects loaded before the savepoint get back their values and states (one deleted
-//!   inside is back in the identity map);
-//! - objects first loaded or made inside are read again: they hold their row's values, or
-//!   are gone when the row is (an insert undone);
-//! - the result cache and loaded collections no longer count.
+//!   inside, by its object, a bulk delete or a cascade, is back in the identity map); one
+//!   whose values changed inside (another transaction's commit merged, a cascade) is read
+//!   again, except the columns it had read before the savepoint, which keep the value read
+//!   (a change there by another transaction is still found when it is written);
+//! - objects first loaded or made inside, or deleted inside, are read again: they hold
+//!   their row's values, or are gone when the row is (an insert undone) or when the identity
+//!   map holds an older object of that key (deleted then made again inside: the older one
+//!   stays, the one made inside goes);
+//! - what was read inside stays read (checked when written);
+//! - the result cache and loaded collections no longer count;
+//! - an object borrowed (`obj.get()` held) across the rollback cannot be put back: the
+//!   transaction ends with `ObjectsBusy` rather than keep objects that disagree with the
+//!   database.
 //!
 //! Savepoints nest: one name, and each rolled back savepoint is released too, so that each
 //! `ROLLBACK TO` and `RELEASE` reaches the innermost one.
 
-use std::collections::HashMap;
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
 
 use crate::backend::Param;
 use crate::entity::Entity;
-use crate::identity_map::{FxBuild, Reread};
-use crate::obj::{Obj, ObjState};
+use crate::identity_map::{FxBuild, IdentityMap, Reread};
+use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::query::Fresh;
 use crate::render::{self, control};
 use crate::statement_cache::StatementKey;
@@ -143,10 +153,9 @@ impl Transaction {
             .map_err(|_| Error::ObjectsBusy)?
             .restore(saved)?;
         self.shared.cache.borrow_mut().bump_all();
-        for r in reread {
-            r.reread(self)?;
-        }
-        // Deleted inside and not back with the saved objects: read again.
+        // Deleted inside and not back with the saved objects: read again, before the
+        // objects loaded or made inside (an object made inside for the key of one deleted
+        // inside is the one that goes).
         let gone: Vec<_> = {
             let mut all = self.shared.gone.borrow_mut();
             let from = gone_before.min(all.len());
@@ -155,63 +164,206 @@ impl Transaction {
         for g in gone {
             g.cell().revive(self)?;
         }
+        for r in reread {
+            r.reread(self)?;
+        }
         Ok(())
     }
 }
 
-impl<T: Entity> Reread for Vec<Obj<T>> {
+/// What a savepoint keeps of one loaded object.
+struct Saved<T: Entity> {
+    obj: Obj<T>,
+    value: T,
+    state: ObjState,
+    read: u64,
+}
+
+/// Every object of `map` as it is now (a savepoint begins; nothing is pending).
+pub(crate) fn save_map<T: Entity>(map: &mut IdentityMap<T>) -> Result<Box<dyn Any>> {
+    let saved: Vec<Saved<T>> = map
+        .objects()
+        .map(|obj| {
+            let cell = obj.cell();
+            let value = cell
+                .value
+                .try_borrow()
+                .map_err(|_| Error::ObjectsBusy)?
+                .clone();
+            Ok(Saved {
+                obj: obj.clone(),
+                value,
+                state: cell.state.get(),
+                read: cell.read.get(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Box::new(saved))
+}
+
+/// `map` back to `saved` (a savepoint rolled back): the saved objects take their values and
+/// states again and are the map's (what was read inside stays read); those whose values
+/// changed inside, and the objects loaded or made since (out of the map now), are to be
+/// read again.
+pub(crate) fn restore_map<T: Entity>(
+    map: &mut IdentityMap<T>,
+    saved: Option<Box<dyn Any>>,
+) -> Result<Box<dyn Reread>> {
+    let saved: Vec<Saved<T>> = saved
+        .and_then(|s| s.downcast::<Vec<Saved<T>>>().ok())
+        .map_or_else(Vec::new, |s| *s);
+    // Nothing changes unless every object can be.
+    if map
+        .objects()
+        .map(Obj::cell)
+        .chain(saved.iter().map(|s| s.obj.cell()))
+        .any(|c| c.value.try_borrow_mut().is_err())
+    {
+        return Err(Error::ObjectsBusy);
+    }
+    let kept: HashSet<*const ObjCell<T>, FxBuild> =
+        saved.iter().map(|s| s.obj.cell() as *const _).collect();
+    let inside: Vec<Obj<T>> = map
+        .drain()
+        .into_iter()
+        .filter(|o| !kept.contains(&(o.cell() as *const _)))
+        .collect();
+    let width = T::meta().columns.len();
+    let mut recheck = Vec::new();
+    for s in saved {
+        let cell = s.obj.cell();
+        let mut value = cell.value.borrow_mut();
+        let changed =
+            cell.state.get() != s.state || (0..width).any(|i| !value.column_eq(&s.value, i));
+        *value = s.value;
+        drop(value);
+        *cell.snapshot.borrow_mut() = None;
+        cell.state.set(s.state);
+        cell.queued.set(false);
+        cell.read.set(cell.read.get() | s.read);
+        map.insert(s.obj.clone());
+        if changed {
+            recheck.push((s.obj, s.read));
+        }
+    }
+    Ok(Box::new(Rereads { recheck, inside }))
+}
+
+/// The objects of one entity a rolled back savepoint reads again.
+struct Rereads<T: Entity> {
+    /// Objects loaded before whose values changed inside (another transaction's values
+    /// merged, or cascades), with what they had read before the savepoint.
+    recheck: Vec<(Obj<T>, u64)>,
+    /// Objects loaded or made inside.
+    inside: Vec<Obj<T>>,
+}
+
+impl<T: Entity> Reread for Rereads<T> {
     fn reread(self: Box<Self>, tx: &Transaction) -> Result<()> {
-        reread(tx, &self)
+        let keys = self
+            .recheck
+            .iter()
+            .map(|(o, _)| o)
+            .chain(&self.inside)
+            .map(Obj::key);
+        let mut rows = rows_of::<T>(tx, keys)?;
+        let mut maps = tx.shared.maps.borrow_mut();
+        let map = maps.of::<T>();
+        // Loaded before: the row's values, but what was read before the savepoint keeps the
+        // value read (a change by another transaction there is still found when written).
+        for (o, read_before) in self.recheck {
+            let cell = o.cell();
+            match rows.get(&o.key()) {
+                Some(fresh) => {
+                    let mut value = cell.value.borrow_mut();
+                    for (i, c) in T::meta().columns.iter().enumerate() {
+                        if !c.primary_key && read_before & bit(i) == 0 {
+                            value.copy_column(fresh, i);
+                        }
+                    }
+                }
+                None => {
+                    cell.state.set(ObjState::Gone);
+                    map.remove(&o.key());
+                }
+            }
+        }
+        for o in self.inside {
+            let key = o.key();
+            settle(map, &o, rows.remove(&key));
+        }
+        Ok(())
     }
 }
 
-/// Gives each of `objs` (out of the identity map) the values of its row and puts it back in
-/// the map, or makes it gone when its row is gone.
-pub(crate) fn reread<T: Entity>(tx: &Transaction, objs: &[Obj<T>]) -> Result<()> {
-    if objs.is_empty() {
-        return Ok(());
+/// The rows of `T` with these keys, by key (one statement, or one per key for a composite
+/// key).
+fn rows_of<T: Entity>(
+    tx: &Transaction,
+    keys: impl Iterator<Item = T::Key>,
+) -> Result<HashMap<T::Key, T, FxBuild>> {
+    let keys: Vec<T::Key> = keys.collect();
+    let mut rows: HashMap<T::Key, T, FxBuild> = HashMap::default();
+    if keys.is_empty() {
+        return Ok(rows);
     }
     let meta = T::meta();
     let d = tx.dialect();
-    let mut rows: HashMap<T::Key, T, FxBuild> = HashMap::default();
     if T::KEY_WIDTH == 1 {
         let sql = meta.cache.statement(StatementKey::Referenced(d), || {
             render::object::by_keys(meta, d)
         });
-        let keys = Value::List(objs.iter().flat_map(|o| T::key_params(&o.key())).collect());
-        tx.decode_rows(&sql, &[Param::Owned(&keys)], |Fresh(v): Fresh<T>| {
+        let list = Value::List(keys.iter().flat_map(T::key_params).collect());
+        tx.decode_rows(&sql, &[Param::Owned(&list)], |Fresh(v): Fresh<T>| {
             rows.insert(v.key(), v);
         })?;
     } else {
         let sql = meta
             .cache
             .statement(StatementKey::Get(d), || render::object::get(meta, d));
-        for o in objs {
-            let key = T::key_params(&o.key());
+        for k in &keys {
+            let key = T::key_params(k);
             let params: Vec<Param<'_>> = key.iter().map(Param::Owned).collect();
             tx.decode_rows(&sql, &params, |Fresh(v): Fresh<T>| {
                 rows.insert(v.key(), v);
             })?;
         }
     }
-    let mut maps = tx.shared.maps.borrow_mut();
-    let map = maps.of::<T>();
-    for o in objs {
-        let cell = o.cell();
-        cell.queued.set(false);
-        *cell.snapshot.borrow_mut() = None;
-        match rows.remove(&o.key()) {
-            Some(v) => {
-                *cell
-                    .value
-                    .try_borrow_mut()
-                    .map_err(|_| Error::ObjectsBusy)? = v;
-                cell.read.set(0);
+    Ok(rows)
+}
+
+/// An object loaded, made or deleted inside a rolled back savepoint, out of the map: it
+/// takes its row's values and is the map's again, unless its row is gone or the map holds
+/// another object for that key (loaded earlier: the one made inside is gone).
+fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>) {
+    let cell = o.cell();
+    cell.queued.set(false);
+    *cell.snapshot.borrow_mut() = None;
+    match row {
+        Some(v) if map.get(&v.key()).is_none() => {
+            if let Ok(mut value) = cell.value.try_borrow_mut() {
+                *value = v;
+                drop(value);
+                // What was read inside stays read: it is checked when written.
                 cell.state.set(ObjState::Loaded);
                 map.insert(o.clone());
+            } else {
+                cell.state.set(ObjState::Gone);
             }
-            None => cell.state.set(ObjState::Gone),
         }
+        _ => cell.state.set(ObjState::Gone),
     }
+}
+
+/// An object deleted inside a rolled back savepoint and not back with the saved objects: it
+/// is read again (see [`settle`]).
+pub(crate) fn revive<T: Entity>(tx: &Transaction, o: &Obj<T>) -> Result<()> {
+    if o.cell().state.get() != ObjState::Gone {
+        return Ok(());
+    }
+    let key = o.key();
+    let mut rows = rows_of::<T>(tx, std::iter::once(key.clone()))?;
+    let mut maps = tx.shared.maps.borrow_mut();
+    settle(maps.of::<T>(), o, rows.remove(&key));
     Ok(())
 }

@@ -1,0 +1,490 @@
+//! Savepoints at their edges (issue 14, from a review): objects deleted by statements,
+//! keys deleted and made again, values other transactions committed, what was read inside,
+//! caches, one-to-ones, failures inside, borrows held across.
+
+mod common;
+
+use colt::prelude::*;
+#[allow(unused_imports)]
+use common::{all_backends, each_backend};
+
+#[derive(Entity, Debug, Clone)]
+struct Account {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(unique)]
+    email: String,
+    balance: i64,
+    #[colt(cascade_delete)]
+    entries: Set<Entry>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Entry {
+    #[colt(primary_key)]
+    id: i64,
+    account: Ref<Account>,
+    amount: i64,
+}
+
+fn bank(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Account, Entry])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        let ann = Account::build()
+            .id(1)
+            .email("ann@x.org")
+            .balance(100)
+            .insert(tx)?;
+        Account::build()
+            .id(2)
+            .email("bob@x.org")
+            .balance(50)
+            .insert(tx)?;
+        Entry::build().id(10).account(&ann).amount(100).insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+fn refused() -> colt::Error {
+    colt::Error::InvalidQuery("refused".into())
+}
+
+/// An object first loaded inside, then deleted by a bulk delete inside: after the rollback
+/// its row is back, but the object still says deleted and the identity map has forgotten it.
+#[test]
+fn bulk_deleted_object_first_loaded_inside_comes_back() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let mut kept = None;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                let bob = tx.get_or_err::<Account>(2)?;
+                select!(a for a in Account if a.id == 2).delete(tx)?;
+                kept = Some(bob);
+                Err(refused())
+            });
+            assert!(r.is_err());
+            let bob = kept.expect("ran");
+            assert!(
+                !bob.is_deleted(),
+                "{}: row 2 exists, object says deleted",
+                backend.name
+            );
+            assert!(
+                Obj::ptr_eq(&tx.get_or_err::<Account>(2)?, &bob),
+                "{}: two objects for row 2",
+                backend.name
+            );
+            Ok(())
+        })
+    });
+}
+
+/// The same through a cascade: an entry first loaded inside, deleted with its account.
+#[test]
+fn cascade_deleted_child_first_loaded_inside_comes_back() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Account>(1)?;
+            let mut kept = None;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                let entry = tx.get_or_err::<Entry>(10)?;
+                ann.delete(tx)?;
+                tx.flush()?;
+                kept = Some(entry);
+                Err(refused())
+            });
+            assert!(r.is_err());
+            assert!(!ann.is_deleted());
+            let entry = kept.expect("ran");
+            assert!(
+                !entry.is_deleted(),
+                "{}: entry 10 exists, object says deleted",
+                backend.name
+            );
+            // A change to it is refused (ObjectDeleted) although the row is there.
+            entry.set(|e| e.amount = 7)?;
+            Ok(())
+        })
+    });
+}
+
+/// An object loaded before, deleted inside and inserted again with the same key: after the
+/// rollback the identity map holds the object made inside, not the one restored; the two
+/// disagree and the map's one is stale.
+#[test]
+fn deleted_then_reinserted_same_key_keeps_one_object() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let bob = tx.get_or_err::<Account>(2)?;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                bob.delete(tx)?;
+                tx.flush()?;
+                Account::build()
+                    .id(2)
+                    .email("bob2@x.org")
+                    .balance(0)
+                    .insert(tx)?;
+                Err(refused())
+            });
+            assert!(r.is_err());
+            assert!(!bob.is_deleted());
+            bob.set(|b| b.balance = 5)?;
+            tx.flush()?;
+            let again = tx.get_or_err::<Account>(2)?;
+            assert_eq!(
+                again.balance(),
+                5,
+                "{}: stale object from the map",
+                backend.name
+            );
+            assert!(
+                Obj::ptr_eq(&again, &bob),
+                "{}: two loaded objects for row 2",
+                backend.name
+            );
+            Ok(())
+        })
+    });
+}
+
+/// The same with upsert inside.
+#[test]
+fn deleted_then_upserted_same_key_keeps_one_object() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let bob = tx.get_or_err::<Account>(2)?;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                bob.delete(tx)?;
+                tx.flush()?;
+                tx.upsert(Account {
+                    id: 2,
+                    email: "bob2@x.org".into(),
+                    balance: 0,
+                    entries: Default::default(),
+                })?;
+                Err(refused())
+            });
+            assert!(r.is_err());
+            let again = tx.get_or_err::<Account>(2)?;
+            assert!(
+                Obj::ptr_eq(&again, &bob),
+                "{}: two loaded objects for row 2",
+                backend.name
+            );
+            Ok(())
+        })
+    });
+}
+
+/// PostgreSQL (read committed): a value another transaction committed, seen and read inside
+/// the savepoint, is replaced by the older saved one at the rollback, while the read stays
+/// counted: the object shows a value the database no longer holds and a later write of
+/// another column fails its check against that old value (a false UnrepeatableRead).
+#[test]
+fn a_refresh_seen_inside_survives_the_rollback() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let bob = tx.get_or_err::<Account>(2)?;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                db.transaction(|other| other.get_or_err::<Account>(2)?.set(|b| b.balance = 60))?;
+                let _ = select!(a for a in Account).fetch(tx)?;
+                assert_eq!(bob.balance(), 60);
+                Err(refused())
+            });
+            assert!(r.is_err());
+            let shown = bob.balance();
+            bob.set(|b| b.email = "bob3@x.org".into())?;
+            let written = tx.flush();
+            assert!(
+                written.is_ok(),
+                "{}: false UnrepeatableRead: {written:?}",
+                backend.name
+            );
+            assert_eq!(
+                shown, 60,
+                "{}: rollback brought back an older value",
+                backend.name
+            );
+            Ok(())
+        })?;
+        Ok(())
+    });
+}
+
+/// PostgreSQL: what was read of an object first loaded inside no longer counts after the
+/// rollback (read bits reset by `reread`), unlike objects loaded before: a concurrent change
+/// of a column the transaction read goes unnoticed at the next write.
+#[test]
+fn reads_inside_of_objects_first_loaded_inside_stay_checked() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = bank(backend)?;
+        let r = db.transaction(|tx| {
+            let mut seen = 0;
+            let _: colt::Result<()> = tx.savepoint(|tx| {
+                let bob = tx.get_or_err::<Account>(2)?;
+                seen = bob.balance();
+                Err(refused())
+            });
+            assert_eq!(seen, 50);
+            db.transaction(|other| other.get_or_err::<Account>(2)?.set(|b| b.balance = 60))?;
+            let bob = tx.get_or_err::<Account>(2)?;
+            bob.set(|b| b.email = "bob3@x.org".into())?;
+            tx.flush()
+        });
+        assert!(
+            matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+            "{}: balance read as 50 inside, changed to 60 by another, write went through: {r:?}",
+            backend.name
+        );
+        Ok(())
+    });
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Person {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Passport {
+    #[colt(primary_key)]
+    id: i64,
+    person: Ref<Person>,
+}
+
+fn people(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Person, Passport])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        let p = Person::build()
+            .id(1)
+            .name("p")
+            .passport(None::<Ref<Passport>>)
+            .insert(tx)?;
+        Person::build()
+            .id(2)
+            .name("q")
+            .passport(None::<Ref<Passport>>)
+            .insert(tx)?;
+        Passport::build().id(7).person(&p).insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+/// One-to-one reverse sides after a rollback, objects loaded before and inside.
+#[test]
+fn one_to_one_reverse_sides_follow() {
+    all_backends(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let p = tx.get_or_err::<Person>(1)?;
+            assert_eq!(p.passport().map(|r| *r.key()), Some(7));
+            let mut inside = None;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                let q = tx.get_or_err::<Person>(2)?;
+                let pass = tx.get_or_err::<Passport>(7)?;
+                pass.set(|x| x.person = Ref::from(&q))?;
+                tx.flush()?;
+                assert_eq!(q.passport().map(|r| *r.key()), Some(7));
+                assert_eq!(p.passport().map(|r| *r.key()), None);
+                inside = Some(q);
+                Err(refused())
+            });
+            assert!(r.is_err());
+            let q = inside.expect("ran");
+            assert_eq!(p.passport().map(|r| *r.key()), Some(7));
+            assert_eq!(q.passport().map(|r| *r.key()), None, "{}", backend.name);
+            let pass = tx.get_or_err::<Passport>(7)?;
+            assert_eq!(*pass.person().key(), 1);
+            Ok(())
+        })?;
+        Ok(())
+    });
+}
+
+/// Result cache and collections loaded before, changed inside, failing savepoint.
+#[test]
+fn caches_start_over() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Account>(1)?;
+            let q = || select!((e.amount for e in Entry).order_by(|e| e.amount));
+            assert_eq!(q().fetch(tx)?, [100]);
+            assert_eq!(ann.entries().count(tx)?, 1);
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                Entry::build().id(11).account(&ann).amount(5).insert(tx)?;
+                assert_eq!(q().fetch(tx)?, [5, 100]);
+                assert_eq!(ann.entries().count(tx)?, 2);
+                tx.insert_many([Entry {
+                    id: 12,
+                    account: Ref::from(&ann),
+                    amount: 6,
+                }])?;
+                select!(e for e in Entry if e.id == 10).delete(tx)?;
+                select!((a for a in Account).set(|a| a.balance = 1)).update(tx)?;
+                assert_eq!(q().fetch(tx)?, [5, 6]);
+                Err(refused())
+            });
+            assert!(r.is_err());
+            assert_eq!(q().fetch(tx)?, [100]);
+            assert_eq!(ann.entries().count(tx)?, 1);
+            assert_eq!(ann.balance(), 100);
+            let e = tx.get_or_err::<Entry>(10)?;
+            assert_eq!(e.amount(), 100);
+            Ok(())
+        })?;
+        Ok(())
+    });
+}
+
+/// An object first loaded inside, deleted, and its key inserted again inside: after the
+/// rollback the object inserted inside is not gone, and two loaded objects hold row 2.
+#[test]
+fn reinserted_inside_is_gone_after_rollback() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let mut kept = None;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                let bob = tx.get_or_err::<Account>(2)?;
+                bob.delete(tx)?;
+                tx.flush()?;
+                let new = Account::build()
+                    .id(2)
+                    .email("bob2@x.org")
+                    .balance(0)
+                    .insert(tx)?;
+                kept = Some((bob, new));
+                Err(refused())
+            });
+            assert!(r.is_err());
+            let (bob, new) = kept.expect("ran");
+            let map = tx.get_or_err::<Account>(2)?;
+            assert!(
+                Obj::ptr_eq(&map, &bob),
+                "{}: map holds another object",
+                backend.name
+            );
+            assert!(
+                new.is_deleted(),
+                "{}: object inserted inside not gone (balance {})",
+                backend.name,
+                new.balance()
+            );
+            Ok(())
+        })?;
+        Ok(())
+    });
+}
+
+/// PostgreSQL: a query that fails inside (the database refused it), the closure returns
+/// the error, the transaction goes on and commits.
+#[test]
+fn a_failed_query_inside_then_commit() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Account>(1)?;
+            let r: colt::Result<Vec<i64>> = tx.savepoint(|tx| {
+                ann.set(|a| a.balance = 3)?;
+                tx.query_sql::<i64>("SELECT 1 / (balance - balance) FROM account", &[])
+            });
+            assert!(r.is_err(), "{r:?}");
+            assert_eq!(ann.balance(), 100);
+            let zero = 0i64;
+            let r2: colt::Result<Vec<i64>> = tx.savepoint(|tx| {
+                ann.set(|a| a.balance = 4)?;
+                select!(a.balance / zero for a in Account).fetch(tx)
+            });
+            assert!(r2.is_err(), "{r2:?}");
+            assert_eq!(ann.balance(), 100);
+            ann.set(|a| a.balance = 70)?;
+            Ok(())
+        })?;
+        let b = db.transaction(|tx| Ok(tx.get_or_err::<Account>(1)?.balance()))?;
+        assert_eq!(b, 70);
+        Ok(())
+    });
+}
+
+/// Nested: inner fails on a constraint, outer swallows and goes on, commits.
+#[test]
+fn nested_inner_failure_swallowed() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Account>(1)?;
+            tx.savepoint(|tx| {
+                ann.set(|a| a.balance = 1)?;
+                let inner = tx.savepoint(|tx| {
+                    ann.set(|a| a.balance = 2)?;
+                    Account::build()
+                        .id(9)
+                        .email("bob@x.org")
+                        .balance(0)
+                        .insert(tx)
+                });
+                assert!(inner.is_err());
+                assert_eq!(ann.balance(), 1);
+                Account::build()
+                    .id(9)
+                    .email("z@x.org")
+                    .balance(9)
+                    .insert(tx)?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+        let s = db.transaction(|tx| {
+            select!(((a.id, a.balance) for a in Account).order_by(|a| a.id)).fetch(tx)
+        })?;
+        assert_eq!(s, [(1, 1), (2, 50), (9, 9)]);
+        Ok(())
+    });
+}
+
+/// A borrow (`obj.get()`) held across a failing savepoint: the objects cannot be put back,
+/// so the transaction ends (an error, not objects that disagree with the database).
+#[test]
+fn borrow_held_across_failed_savepoint() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        let r = db.transaction(|tx| {
+            let ann = tx.get_or_err::<Account>(1)?;
+            let held = ann.get();
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                tx.get_or_err::<Account>(2)?.set(|b| b.balance = 0)?;
+                Err(refused())
+            });
+            drop(held);
+            assert!(matches!(r, Err(colt::Error::ObjectsBusy)), "{r:?}");
+            tx.get_or_err::<Account>(2)?.set(|b| b.balance = 51)?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(colt::Error::TransactionClosed)), "{r:?}");
+        db.transaction(|tx| {
+            assert_eq!(tx.get_or_err::<Account>(2)?.balance(), 50);
+            Ok(())
+        })
+    });
+}
