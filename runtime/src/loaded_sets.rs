@@ -114,6 +114,11 @@ impl LoadedSets {
         map.extend(lists);
     }
 
+    /// Whether no list is kept.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
     /// Forgets every list (the transaction ended, or its objects were dropped).
     pub(crate) fn clear(&mut self) {
         self.kept.clear();
