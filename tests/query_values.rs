@@ -116,3 +116,76 @@ fn nulls_in_the_inner_result_never_make_the_test_unknown() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+pub struct Shelf {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    pub books: Set<Book>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Book {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub title: String,
+    pub shelf: Ref<Shelf>,
+}
+
+#[test]
+fn a_query_of_objects_stands_for_their_keys() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let a = Shelf::build().name("a").insert(tx)?;
+            let b = Shelf::build().name("b").insert(tx)?;
+            Book::build().title("x").shelf(&a).insert(tx)?;
+            Book::build().title("y").shelf(&b).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let shelves = select!(s for s in Shelf if s.name == "a");
+            let r = select!(k.title for k in Book if shelves.contains(&k.shelf)).fetch(tx)?;
+            assert_eq!(r, ["x"]);
+            // The query of objects itself still returns objects.
+            assert_eq!(shelves.fetch(tx)?.len(), 1);
+            Ok(())
+        })
+    })
+}
+
+#[cfg(feature = "json")]
+#[derive(Entity, Debug, Clone)]
+pub struct Blob {
+    #[colt(primary_key)]
+    pub id: i64,
+    pub doc: serde_json::Value,
+}
+
+/// JSON documents compare as documents with `==`; a sub-query's `IN` would compare their
+/// text (SQLite) or `jsonb` (PostgreSQL, where 1 is 1.0): refused, not answered wrongly.
+#[cfg(feature = "json")]
+#[test]
+fn a_query_of_json_values_is_refused() -> colt::Result<()> {
+    use serde_json::json;
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Blob])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (i, d) in [json!({"a": 1}), json!(1), json!(1.0)].iter().enumerate() {
+                Blob::build().id(i as i64).doc(d.clone()).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let one = select!(b.doc for b in Blob if b.id == 1);
+            let r = select!(b.id for b in Blob if one.contains(&b.doc)).fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            Ok(())
+        })
+    })
+}

@@ -147,6 +147,19 @@ fn f32_column_against_f64_value() {
             assert_eq!(n, 1);
             let half: f64 = 0.0625;
             assert_eq!(select!(s for s in Sample if s.single > half).count(tx)?, 1);
+            // A list of f64 values is rounded the same (it found nothing).
+            let list = vec![0.1f64, 7.0];
+            let n = select!(s for s in Sample if list.contains(&s.single)).count(tx)?;
+            assert_eq!(n, 1);
+            let n = select!(s for s in Sample if !list.contains(&s.single)).count(tx)?;
+            assert_eq!(n, 0);
+            let some = [Some(0.1f64)];
+            let n = select!(s for s in Sample if some.contains(&s.o_single)).count(tx)?;
+            assert_eq!(n, 0);
+            // A query of f64 values cannot be rounded: an error, not no rows.
+            let doubles = select!(s.double + 0.0 - 5.4 for s in Sample);
+            let r = select!(s for s in Sample if doubles.contains(&s.single)).count(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
             Ok(())
         })
     });

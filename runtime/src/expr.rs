@@ -483,12 +483,12 @@ fn list_value<'a, V: ToParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value 
 
 macro_rules! outer_list {
     ($($ty:ty => [$($gen:tt)*];)*) => {$(
-        impl<T, V: TypedParam, $($gen)*> OuterContains<T> for $ty
+        impl<T: SqlType, V: TypedParam, $($gen)*> OuterContains<T> for $ty
         where
             V::Sql: Comparable<T>,
         {
             fn contains_node(_: &PlanBuilder, index: usize, elem: Node) -> Node {
-                listed::<V::Sql>(index, elem)
+                listed::<V::Sql, T>(index, elem)
             }
         }
         impl<V: ToParam, $($gen)*> ContainsValue for $ty {
@@ -505,23 +505,26 @@ outer_list! {
     std::collections::BTreeSet<V> => [];
 }
 
-impl<T, V: TypedParam, const N: usize> OuterContains<T> for [V; N]
+impl<T: SqlType, V: TypedParam, const N: usize> OuterContains<T> for [V; N]
 where
     V::Sql: Comparable<T>,
 {
     fn contains_node(_: &PlanBuilder, index: usize, elem: Node) -> Node {
-        listed::<V::Sql>(index, elem)
+        listed::<V::Sql, T>(index, elem)
     }
 }
 
-/// `elem IN (list parameter index)` of items of type `S` (JSON compared as JSON).
-fn listed<S: SqlType>(index: usize, elem: Node) -> Node {
+/// `elem IN (list parameter index)` of items of type `S` tested against an attribute of
+/// type `T` (JSON compared as JSON; `f64` items against an `f32` attribute rounded to `f32`,
+/// as `==` rounds them).
+fn listed<S: SqlType, T: SqlType>(index: usize, elem: Node) -> Node {
     let elem = if S::COLUMN_TYPE == ColumnType::Json {
         Node::Cast(Box::new(elem), crate::plan::CastTo::JsonListed)
     } else {
         elem
     };
-    Node::InList(Box::new(elem), index, S::NULLABLE)
+    let round = T::COLUMN_TYPE == ColumnType::Float && S::COLUMN_TYPE == ColumnType::Double;
+    Node::InList(Box::new(elem), index, S::NULLABLE, round)
 }
 impl<V: ToParam, const N: usize> ContainsValue for [V; N] {
     fn contains_value(&self) -> Value {

@@ -81,9 +81,16 @@ row_count!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
 /// Rounds the `f64` values compared with `f32` attributes to `f32` (`Node::ParamF32`).
 fn round_f32_params(plan: &Plan, params: &mut [Value]) {
-    for &i in &plan.f32_params {
-        if let Some(Value::Real(f)) = params.get_mut(i) {
+    let round = |v: &mut Value| {
+        if let Value::Real(f) = v {
             *f = f64::from(*f as f32);
+        }
+    };
+    for &i in &plan.f32_params {
+        match params.get_mut(i) {
+            Some(Value::List(items)) => items.iter_mut().for_each(round),
+            Some(v) => round(v),
+            None => {}
         }
     }
 }

@@ -15,10 +15,10 @@
 use std::sync::{Arc, Mutex};
 
 use crate::expr::{ContainsValue, OuterContains};
-use crate::plan::{Node, Plan, Problem, SubFlags, SubPlan};
+use crate::plan::{Node, Plan, Problem, ProjItem, SubFlags, SubPlan};
 use crate::query::Query;
 use crate::site::{same_entities, PlanBuilder, SiteEntities};
-use crate::types::{Comparable, TypedParam};
+use crate::types::{ColumnType, Comparable, SqlType, TypedParam};
 use crate::value::Value;
 
 /// A query value as a part of another query: its plan, how it renders, its parameters.
@@ -45,11 +45,29 @@ impl<R> ContainsValue for Query<R> {
 }
 
 /// `q.contains(&attr)` for a query `q` of single values comparable with the attribute.
-impl<T, R: TypedParam> OuterContains<T> for Query<R>
+impl<T: SqlType, R: TypedParam> OuterContains<T> for Query<R>
 where
     R::Sql: Comparable<T>,
 {
     fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node {
+        if T::COLUMN_TYPE == ColumnType::Float
+            && <R::Sql as SqlType>::COLUMN_TYPE == ColumnType::Double
+        {
+            // `==` rounds an f64 compared with an f32 attribute to f32; a sub-query's
+            // values cannot be rounded so.
+            b.problem(Problem::Query(
+                "an f32 attribute cannot be tested against a query of f64 values: collect the values into a Vec<f64> first (they are then rounded to f32, as `==` rounds them)".to_string(),
+            ));
+            return Node::Param(index);
+        }
+        if <R::Sql as SqlType>::COLUMN_TYPE == ColumnType::Json {
+            // JSON documents compare as documents (`==` says how), not as the text or the
+            // `jsonb` a sub-query's `IN` would compare.
+            b.problem(Problem::Query(
+                "a query of JSON values cannot be used with `.contains(..)` in another query: compare with `==`, or collect the values into a Vec first".to_string(),
+            ));
+            return Node::Param(index);
+        }
         b.sub_query_node(index, elem)
     }
 }
@@ -190,6 +208,29 @@ impl PlanBuilder {
         for p in &plan.problems {
             self.problem(p.clone());
         }
+        // A query of objects stands for their keys (`shelves.contains(&b.shelf)`).
+        let plan = match plan.projection.as_slice() {
+            [ProjItem::Entity(s)] => {
+                let source = &plan.sources[*s as usize];
+                match source.entity.primary_key {
+                    [key] => {
+                        let mut keys = (*plan).clone();
+                        keys.projection = vec![ProjItem::Expr(Node::Column {
+                            source: *s,
+                            column: *key as u16,
+                        })];
+                        Arc::new(keys)
+                    }
+                    _ => {
+                        self.problem(Problem::Query(
+                            "a query of objects with a composite key cannot be used with `.contains(..)` in another query".to_string(),
+                        ));
+                        plan
+                    }
+                }
+            }
+            _ => plan,
+        };
         self.keep_sub_plan(&plan);
         Node::InQuery(Box::new(elem), SubPlan { plan, flags, base })
     }

@@ -541,8 +541,17 @@ fn encode_list(
                 Value::Null => Ok(None),
                 _ => Err(mismatch("a list of mixed values", ty)),
             })
-            .collect::<Result<Vec<Option<f64>>, _>>()?
-            .to_sql(&Type::FLOAT8_ARRAY, out),
+            .collect::<Result<Vec<Option<f64>>, _>>()
+            .and_then(|values| {
+                if *elem == Type::FLOAT4 {
+                    // A `real` column's list (its f64 values were rounded to f32 already).
+                    let narrow: Vec<Option<f32>> =
+                        values.into_iter().map(|v| v.map(|f| f as f32)).collect();
+                    narrow.to_sql(&Type::FLOAT4_ARRAY, out)
+                } else {
+                    values.to_sql(&Type::FLOAT8_ARRAY, out)
+                }
+            }),
         Type::NUMERIC => items
             .iter()
             .map(|v| match v {

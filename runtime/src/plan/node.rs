@@ -217,9 +217,10 @@ pub enum Node {
     JsonAs(JsonScalar, Box<Node>),
     /// A part of a date or time; the flag says the value is an instant (read in UTC).
     DatePart(DatePart, bool, Box<Node>),
-    /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
-    /// the list matches a NULL attribute).
-    InList(Box<Node>, usize, bool),
+    /// `e IN (list parameter)`; the first flag says the list's items are `Option`s (a `None`
+    /// in the list matches a NULL attribute), the second that they are `f64` values tested
+    /// against an `f32` attribute (rounded to `f32` before they are bound, as with `==`).
+    InList(Box<Node>, usize, bool, bool),
     /// An aggregate; `None` as argument is `COUNT(*)`. The type is the result's, for
     /// backends that widen it (PostgreSQL's `SUM(bigint)` is `numeric`).
     Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
@@ -361,7 +362,7 @@ impl Node {
     pub fn shift_params(&mut self, by: usize) {
         match self {
             Node::Param(n) | Node::ParamF32(n) => *n += by,
-            Node::InList(a, n, _) => {
+            Node::InList(a, n, ..) => {
                 *n += by;
                 a.shift_params(by);
             }
@@ -377,7 +378,7 @@ impl Node {
     pub(crate) fn map_params(&mut self, f: &dyn Fn(usize) -> usize) {
         match self {
             Node::Param(n) | Node::ParamF32(n) => *n = f(*n),
-            Node::InList(a, n, _) => {
+            Node::InList(a, n, ..) => {
                 *n = f(*n);
                 a.map_params(f);
             }
@@ -404,6 +405,10 @@ impl Node {
     pub(crate) fn f32_params(&self, out: &mut Vec<usize>) {
         match self {
             Node::ParamF32(n) => out.push(*n),
+            Node::InList(a, n, _, true) => {
+                out.push(*n);
+                a.f32_params(out);
+            }
             _ => self.for_each_child(|c| c.f32_params(out)),
         }
     }

@@ -648,7 +648,7 @@ impl Renderer<'_> {
                 self.w.push(&inner);
                 self.w.push("), FALSE)");
             }
-            Node::InList(a, p, nullable_items) => {
+            Node::InList(a, p, nullable_items, _) => {
                 // A NULL attribute is in the list only when the list holds `None`; otherwise
                 // the test is unknown (negated or not, it keeps no row), also for an empty
                 // list (`NULL IN ()` would be false, and its negation true). A `None` in the
