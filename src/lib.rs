@@ -149,15 +149,58 @@
 //! # }
 //! ```
 //!
+//! ## Hybrid methods
+//!
+//! `#[hybrid]` on an `impl` block of an entity (PonyORM's methods used in queries) keeps each
+//! method as written, a Rust method on the entity, and gives it a twin that `select!` calls:
+//! `p.is_cheap()` inside a query is the method's body as SQL. A hybrid method takes `&self`
+//! only and its body is one expression of the object's attributes, literals (`100`, `0.5`,
+//! `"tea"`, `true`, written into the SQL text: they are part of the program) and anything a
+//! query can say, other hybrid methods included; an outer value is a compile error (compare
+//! with it in the query instead).
+//!
+//! ```
+//! use colt::prelude::*;
+//!
+//! #[derive(Entity, Debug, Clone)]
+//! struct Tea {
+//!     #[colt(primary_key)]
+//!     id: i64,
+//!     name: String,
+//!     price: i64,
+//! }
+//!
+//! #[hybrid]
+//! impl Tea {
+//!     fn is_cheap(&self) -> bool {
+//!         self.price < 100
+//!     }
+//! }
+//!
+//! # fn main() -> colt::Result<()> {
+//! let db = Database::open("sqlite::memory:")?;
+//! db.bind(schema![Tea])?;
+//! db.create_tables()?;
+//! db.transaction(|tx| {
+//!     let sencha = Tea::build().id(1).name("sencha").price(50).insert(tx)?;
+//!     Tea::build().id(2).name("gyokuro").price(300).insert(tx)?;
+//!     assert!(sencha.get().is_cheap());
+//!     let cheap = select!(t.name for t in Tea if t.is_cheap());
+//!     assert_eq!(cheap.fetch(tx)?, ["sencha"]);
+//!     Ok(())
+//! })
+//! # }
+//! ```
+//!
 //! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
 //! and optimistic checks.
 
-pub use colt_macros::{select, Entity, Value};
+pub use colt_macros::{hybrid, select, Entity, Value};
 pub use colt_runtime::*;
 
 /// Everything a Colt program usually needs: `use colt::prelude::*;`.
 pub mod prelude {
-    pub use colt_macros::{select, Entity, Value};
+    pub use colt_macros::{hybrid, select, Entity, Value};
     pub use colt_runtime::dsl::{
         avg, avg_distinct, count, count_distinct, desc, exists, group_concat, max, min,
         nulls_first, nulls_last, random, sum, sum_distinct,

@@ -350,3 +350,23 @@ fn query_values() {
         )
     );
 }
+
+#[hybrid]
+impl Product {
+    #[allow(clippy::nonminimal_bool)]
+    fn is_cheap(&self) -> bool {
+        self.price < 100 && self.name != "it's" && true
+    }
+
+    fn light(&self) -> bool {
+        self.weight < 0.1
+    }
+}
+
+#[test]
+fn hybrid_methods() {
+    insta::assert_snapshot!(
+        "hybrid_method",
+        both(|d| select!(p.name for p in Product if p.is_cheap() || p.light()).sql(d))
+    );
+}

@@ -8,6 +8,7 @@ mod diag;
 mod entity;
 #[cfg(test)]
 mod fuzz;
+mod hybrid;
 mod query;
 mod rename;
 mod value;
@@ -34,6 +35,16 @@ pub fn derive_value(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn select(input: TokenStream) -> TokenStream {
     query::select(input.into()).into()
+}
+
+/// Makes the methods of an `impl` block of an entity usable inside `select!` (PonyORM's
+/// hybrid methods): `#[hybrid] impl Product { fn is_cheap(&self) -> bool { self.price < 100 } }`
+/// then `select!(p for p in Product if p.is_cheap())`.
+///
+/// See the `colt` crate for what a hybrid method may say.
+#[proc_macro_attribute]
+pub fn hybrid(attr: TokenStream, item: TokenStream) -> TokenStream {
+    hybrid::hybrid(attr.into(), item.into()).into()
 }
 
 /// Makes a struct an entity: a table, typed column handles for `select!`, per-attribute

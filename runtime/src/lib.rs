@@ -40,6 +40,7 @@ pub mod exact_decimal;
 pub mod expr;
 mod fallback;
 mod flush;
+pub mod hybrid;
 mod identity_map;
 #[cfg(feature = "json")]
 pub mod json;
@@ -163,6 +164,7 @@ pub mod __private {
     pub use crate::conditional_expr::*;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
+    pub use crate::hybrid::constant;
     pub use crate::json_expr::*;
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::numeric_expr::*;

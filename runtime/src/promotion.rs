@@ -55,6 +55,9 @@ combine! {
 pub(crate) fn narrowed(n: Node) -> Node {
     match n {
         Node::Param(i) => Node::ParamF32(i),
+        Node::Const(crate::value::Value::Real(f)) => {
+            Node::Const(crate::value::Value::Real(f64::from(f as f32)))
+        }
         other => other,
     }
 }

@@ -103,6 +103,11 @@ fn expr(e: &QExpr) -> TokenStream {
                 #projection
             })
         }
+        QExpr::Const(e) => {
+            let span = syn::spanned::Spanned::span(e);
+            call(span, "constant", quote_spanned!(span=> &(#e)))
+        }
+        QExpr::Hybrid(var, method) => quote_spanned!(method.span()=> #var.#method()),
         QExpr::InSub(span, sub, elem) => {
             let (sub, elem) = (expr(sub), expr(elem));
             call(*span, "in_sub", quote_spanned!(*span=> #sub, #elem))
@@ -221,8 +226,19 @@ fn entity_paths_in<'a>(e: &'a QExpr, out: &mut Vec<&'a syn::Path>) {
         QExpr::Tuple(items) | QExpr::Call(_, _, items) => {
             items.iter().for_each(|i| entity_paths_in(i, out))
         }
-        QExpr::Var(_) | QExpr::Attr(..) | QExpr::Key(_) | QExpr::Param(..) | QExpr::Agg(..) => {}
+        QExpr::Var(_)
+        | QExpr::Attr(..)
+        | QExpr::Key(_)
+        | QExpr::Param(..)
+        | QExpr::Agg(..)
+        | QExpr::Const(_)
+        | QExpr::Hybrid(..) => {}
     }
+}
+
+/// A hybrid method's lowered body, as an expression of the method on the column handles.
+pub(crate) fn hybrid_body(e: &QExpr) -> TokenStream {
+    expr(e)
 }
 
 /// The entities of this instantiation of the call site. A `select!` inside a generic

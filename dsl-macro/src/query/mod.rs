@@ -23,3 +23,9 @@ fn errors_as_expression(e: syn::Error) -> proc_macro2::TokenStream {
     let each: Vec<proc_macro2::TokenStream> = e.into_iter().map(|e| e.to_compile_error()).collect();
     quote::quote!({ #(#each);* })
 }
+
+/// A hybrid method's body (`self.price < 100`) as the expression of its twin on the column
+/// handles.
+pub(crate) fn hybrid_expr(body: &syn::Expr) -> syn::Result<proc_macro2::TokenStream> {
+    lower::lower_hybrid(body).map(|e| expand::hybrid_body(&e))
+}

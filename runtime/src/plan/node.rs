@@ -188,6 +188,9 @@ pub enum Node {
     },
     /// Bind parameter number `n` (0-based).
     Param(usize),
+    /// A literal of the program's source (a hybrid method's `100`): written into the SQL
+    /// text (a number, a boolean, a quoted text), never a value from outside.
+    Const(crate::value::Value),
     /// Bind parameter number `n`, an `f64` compared with an `f32` attribute: rounded to
     /// `f32` before it is bound, as Rust types the literal in `x == 0.1` when `x: f32`.
     ParamF32(usize),
@@ -283,6 +286,7 @@ impl Node {
             Node::Column { .. }
             | Node::Param(_)
             | Node::ParamF32(_)
+            | Node::Const(_)
             | Node::CountEntity(_)
             | Node::Agg(_, None, _)
             | Node::SubAgg(_, _, None, _) => {}
@@ -316,6 +320,7 @@ impl Node {
             Node::Column { .. }
             | Node::Param(_)
             | Node::ParamF32(_)
+            | Node::Const(_)
             | Node::CountEntity(_)
             | Node::Agg(_, None, _)
             | Node::SubAgg(_, _, None, _) => {}

@@ -84,6 +84,29 @@ fn render_at(plan: &Plan, key: SqlKey, base: usize) -> String {
 }
 
 impl Renderer<'_> {
+    /// A literal of the program's source (`Node::Const`).
+    fn constant(&mut self, v: &crate::value::Value) {
+        use crate::value::Value;
+        use std::fmt::Write as _;
+        let out = self.w.text();
+        match v {
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            // `{:?}` writes the shortest text that reads back as the same f64 (`0.1`,
+            // `1e-7`, `100.0`); a literal is never NaN or infinite.
+            Value::Real(f) if f.is_finite() => {
+                let _ = write!(out, "{f:?}");
+            }
+            Value::Text(t) => {
+                out.push('\'');
+                out.push_str(&t.replace('\'', "''"));
+                out.push('\'');
+            }
+            _ => out.push_str("NULL"),
+        }
+    }
+
     fn column(&mut self, source: u16, column: u16) {
         let src = &self.plan.sources[source as usize];
         self.w
@@ -526,6 +549,7 @@ impl Renderer<'_> {
             Node::Param(i) | Node::ParamF32(i) => {
                 self.w.bind_param(*i);
             }
+            Node::Const(v) => self.constant(v),
             Node::Binary(op, a, b) => {
                 self.w.push("(");
                 self.node(a);

@@ -94,6 +94,9 @@ impl Lowerer {
                 self.errors.at(e, "`None` can only be compared with an `Option` attribute: `p.discount == None`, or use `p.discount.is_none()`");
                 return None;
             }
+            if self.hybrid {
+                return self.literal(e);
+            }
             let index = self.param(e, ParamKind::Value);
             return Some(QExpr::Param(index, e.span()));
         }
@@ -221,10 +224,14 @@ impl Lowerer {
         // The condition is true or false, as Rust's `bool`: NULL (a comparison with another
         // attribute that is NULL) is false, also under `!`.
         let body = self.lower(&body, scope, Ctx::Condition);
-        let no = QExpr::Param(
-            self.param(&syn::parse_quote!(false), ParamKind::Value),
-            span,
-        );
+        let no = if self.hybrid {
+            QExpr::Const(syn::parse_quote!(false))
+        } else {
+            QExpr::Param(
+                self.param(&syn::parse_quote!(false), ParamKind::Value),
+                span,
+            )
+        };
         let known = QExpr::Call("known", span, vec![body?, no]);
         let op = if some_and {
             BinaryOp::And
@@ -344,9 +351,47 @@ impl Lowerer {
         Some(QExpr::Binary(op, span, Box::new(l?), Box::new(r?)))
     }
 
+    /// A literal of a hybrid method's body (the only outer values it may use).
+    fn literal(&mut self, e: &syn::Expr) -> Option<QExpr> {
+        // `"dear".to_string()` (as a method returning `String` is written) is the literal.
+        if let syn::Expr::MethodCall(m) = strip(e) {
+            let owned = ["to_string", "to_owned", "into"].contains(&m.method.to_string().as_str());
+            if owned && m.args.is_empty() {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(_),
+                    ..
+                }) = strip(&m.receiver)
+                {
+                    return Some(QExpr::Const((*m.receiver).clone()));
+                }
+            }
+        }
+        let lit = match strip(e) {
+            syn::Expr::Lit(l) => Some(&l.lit),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match strip(&u.expr) {
+                syn::Expr::Lit(l) => Some(&l.lit),
+                _ => None,
+            },
+            _ => None,
+        };
+        match lit {
+            Some(syn::Lit::Int(_) | syn::Lit::Float(_) | syn::Lit::Str(_) | syn::Lit::Bool(_)) => {
+                Some(QExpr::Const(e.clone()))
+            }
+            _ => {
+                self.errors.at(e, "a hybrid method's body can use its object's attributes (`self.price`) and literals (`100`, `0.5`, `\"tea\"`, `true`), not other values: compare with those in the query instead");
+                None
+            }
+        }
+    }
+
     pub(super) fn method(&mut self, m: &syn::ExprMethodCall, scope: &Scope) -> Option<QExpr> {
         let name = m.method.to_string();
         let span = m.method.span();
+        if !mentions(&m.receiver, scope) && self.hybrid {
+            self.errors.at(&m.receiver, "a hybrid method's body can use its object's attributes and literals, not other values");
+            return None;
+        }
         if !mentions(&m.receiver, scope) {
             // `outer.contains(&p.attr)`: list membership or substring test, by the outer type.
             if name == "contains" && m.args.len() == 1 {
@@ -361,6 +406,15 @@ impl Lowerer {
             return None;
         }
         if let syn::Expr::Path(p) = strip(&m.receiver) {
+            let known = METHODS.iter().any(|(k, _)| *k == name)
+                || name == "is_some_and"
+                || name == "is_none_or";
+            // `p.is_cheap()`: a hybrid method (`#[colt::hybrid]`) of `p`'s entity.
+            if let (Some(var), false, true, None) =
+                (p.path.get_ident(), known, m.args.is_empty(), &m.turbofish)
+            {
+                return Some(QExpr::Hybrid(var.clone(), m.method.clone()));
+            }
             if let Some(var) = p.path.get_ident() {
                 self.errors.at(
                     &m.method,
@@ -842,6 +896,7 @@ impl Lowerer {
         let text = self.lower(&i.expr, scope, Ctx::Condition);
         let start = match &r.start {
             Some(e) => self.lower(e, scope, Ctx::Condition),
+            None if self.hybrid => Some(QExpr::Const(syn::parse_quote!(0))),
             None => Some(QExpr::Param(
                 self.param(&syn::parse_quote!(0), ParamKind::Value),
                 span,

@@ -51,6 +51,10 @@ pub(crate) enum QExpr {
     Call(&'static str, Span, Vec<QExpr>),
     /// `e as T`.
     Cast(Span, Box<QExpr>, Box<syn::Type>),
+    /// A literal of a hybrid method's body, written into the SQL text.
+    Const(syn::Expr),
+    /// `p.is_cheap()`: a hybrid method of the entity of query variable `p`.
+    Hybrid(syn::Ident, syn::Ident),
 }
 
 impl QExpr {
@@ -62,6 +66,8 @@ impl QExpr {
             | QExpr::Attr(..)
             | QExpr::Key(_)
             | QExpr::Param(..)
+            | QExpr::Const(_)
+            | QExpr::Hybrid(..)
             | QExpr::SubComp(..) => false,
             QExpr::Binary(_, _, a, b) | QExpr::Method2(_, _, a, b) | QExpr::InSub(_, a, b) => {
                 a.has_aggregate() || b.has_aggregate()
@@ -183,6 +189,8 @@ impl Scope {
 
 struct Lowerer {
     errors: Errors,
+    /// Lowering a hybrid method's body: no outer values, literals become SQL text.
+    hybrid: bool,
     params: Vec<ParamDef>,
     /// Sub-comprehensions made so far (each a sub-query scope).
     subs: usize,
@@ -424,9 +432,27 @@ fn binds_for(names: &[syn::Ident]) -> (Vec<Bind>, Scope) {
     (binds, scope)
 }
 
+/// A hybrid method's body (`self.price < 100`), `self` being the query variable.
+pub(crate) fn lower_hybrid(body: &syn::Expr) -> syn::Result<QExpr> {
+    let mut l = Lowerer {
+        errors: Errors::default(),
+        hybrid: true,
+        params: Vec::new(),
+        subs: 0,
+        next_sub_var: 1000,
+    };
+    let scope = Scope {
+        names: vec!["self".to_string()],
+    };
+    let lowered = l.lower(body, &scope, Ctx::Projection);
+    l.errors.finish(())?;
+    lowered.ok_or_else(|| syn::Error::new_spanned(body, "this body cannot become SQL"))
+}
+
 pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
     let mut l = Lowerer {
         errors: Errors::default(),
+        hybrid: false,
         params: Vec::new(),
         subs: 0,
         next_sub_var: 1000,

@@ -1,0 +1,28 @@
+//! Hybrid methods (PonyORM's methods used in queries): `#[colt::hybrid]` on an `impl` of an
+//! entity gives each method written there, `fn is_cheap(&self) -> bool { self.price < 100 }`,
+//! a twin on the entity's column handles that `select!` calls (`p.is_cheap()`), built from
+//! the same body.
+//!
+//! A hybrid body reads its object's attributes and literals; its literals become part of the
+//! SQL text ([`constant`]), as they are part of the program, not values from outside.
+
+use crate::expr::Expr;
+use crate::plan::{BinOp, Node};
+use crate::types::{ColumnType, SqlType, TypedParam};
+use crate::value::Value;
+
+/// A literal of a hybrid method's body (`100`, `0.5`, `"tea"`, `true`), written into the SQL
+/// text: a number as such, a text quoted (`'` doubled), a boolean as `(1 = 1)` / `(1 = 0)`
+/// (a condition on both backends).
+pub fn constant<V: TypedParam + ?Sized>(value: &V) -> Expr<V::Sql> {
+    let v = value.to_param();
+    let node = match (<V::Sql as SqlType>::COLUMN_TYPE, v) {
+        (ColumnType::Bool, Value::Int(i)) => Node::Binary(
+            BinOp::Eq,
+            Box::new(Node::Const(Value::Int(1))),
+            Box::new(Node::Const(Value::Int(i64::from(i != 0)))),
+        ),
+        (_, v) => Node::Const(v),
+    };
+    Expr::new(node)
+}
