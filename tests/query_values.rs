@@ -189,3 +189,22 @@ fn a_query_of_json_values_is_refused() -> colt::Result<()> {
         })
     })
 }
+
+#[test]
+fn selecting_from_a_query_value_is_one_statement() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend);
+        db.transaction(|tx| {
+            let in_stock = select!(p for p in Product if p.in_stock);
+            let max = 1000;
+            let before = tx.statements_executed();
+            let cheap = select!((p for p in in_stock if p.price < max if p.name != "Emma")
+                .order_by(|p| p.name))
+            .fetch(tx)?;
+            assert_eq!(tx.statements_executed() - before, 1);
+            let names: Vec<String> = cheap.iter().map(|p| p.name()).collect();
+            assert_eq!(names, ["Assam", "Sencha"]);
+            Ok(())
+        })
+    })
+}

@@ -449,7 +449,75 @@ pub(crate) fn lower_hybrid(body: &syn::Expr) -> syn::Result<QExpr> {
     lowered.ok_or_else(|| syn::Error::new_spanned(body, "this body cannot become SQL"))
 }
 
+/// `select!(x for x in q if c ..)` over a query value `q` (PonyORM's select from a query):
+/// `select!(q.filter(|x| c)..)`, a refinement, one statement. `None` when the comprehension
+/// does not range over a query value; an error when it does in a way a refinement cannot say.
+fn from_query_value(input: &QueryInput) -> Option<syn::Result<QueryInput>> {
+    let Base::Comprehension(comp) = &input.base else {
+        return None;
+    };
+    let Some(Clause::For { var, source }) = comp.clauses.first() else {
+        return None;
+    };
+    let syn::Expr::Path(p) = strip(source) else {
+        return None;
+    };
+    let query = p.path.get_ident()?;
+    // Without a condition there is nothing to refine (and `for p in v` over a `Vec` keeps
+    // the error that says what a generator ranges over).
+    let conditions = comp.clauses.iter().any(|c| matches!(c, Clause::If { .. }));
+    if !conditions || !query.to_string().starts_with(|c: char| c.is_lowercase()) {
+        return None;
+    }
+    let mut errors = Errors::default();
+    if comp.left_join {
+        errors.at(
+            source,
+            "`left_join` ranges over collections, not over a query value",
+        );
+    }
+    if let Some(Clause::For { source, .. }) = comp.clauses[1..]
+        .iter()
+        .find(|c| matches!(c, Clause::For { .. }))
+    {
+        errors.at(source, format!("a query value (`{query}`) can only be the only generator: its rows are refined (`select!(x for x in {query} if ..)`), not joined"));
+    }
+    match strip(&comp.projection) {
+        syn::Expr::Path(v) if v.path.is_ident(var) => {}
+        other => errors.at(other, format!("selecting from a query value keeps what it returns: `select!({var} for {var} in {query} if ..)`; a new projection from a query value is not supported yet (write the whole query in one `select!`)")),
+    }
+    let mut methods: Vec<Method> = comp
+        .clauses
+        .iter()
+        .filter_map(|c| match c {
+            Clause::If { cond } => {
+                let span = cond.span();
+                let closure: syn::Expr = syn::parse_quote_spanned!(span=> |#var| #cond);
+                Some(Method {
+                    name: syn::Ident::new("filter", span),
+                    args: vec![closure],
+                    span,
+                })
+            }
+            Clause::For { .. } => None,
+        })
+        .collect();
+    methods.extend(input.methods.iter().map(|m| Method {
+        name: m.name.clone(),
+        args: m.args.clone(),
+        span: m.span,
+    }));
+    Some(errors.finish(QueryInput {
+        base: Base::Path(p.path.clone()),
+        methods,
+    }))
+}
+
 pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
+    let input = match from_query_value(&input) {
+        Some(refined) => refined?,
+        None => input,
+    };
     let mut l = Lowerer {
         errors: Errors::default(),
         hybrid: false,
