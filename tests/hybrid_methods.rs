@@ -157,3 +157,54 @@ fn a_hybrid_method_is_rust_on_objects_and_sql_in_queries() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Counter {
+    #[colt(primary_key)]
+    id: i64,
+    n: i64,
+    up: bool,
+}
+
+#[hybrid]
+impl Counter {
+    fn five(&self) -> i64 {
+        5
+    }
+
+    fn sign(&self) -> i64 {
+        if self.up {
+            1
+        } else {
+            -1
+        }
+    }
+
+    fn huge(&self) -> bool {
+        self.n > 3_000_000_000
+    }
+}
+
+/// Unsuffixed integer literals are `i64`s, as SQL computes integers (rustc made them `i32`).
+#[test]
+fn integer_literals_are_i64() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Counter])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Counter::build()
+                .id(1)
+                .n(4_000_000_000i64)
+                .up(true)
+                .insert(tx)?;
+            Counter::build().id(2).n(1i64).up(false).insert(tx)?;
+            let rows =
+                select!(((c.five(), c.sign(), c.huge()) for c in Counter).order_by(|c| c.id))
+                    .without_distinct()
+                    .fetch(tx)?;
+            assert_eq!(rows, [(5, 1, true), (5, -1, false)]);
+            Ok(())
+        })
+    })
+}

@@ -156,6 +156,31 @@ fn f32_column_against_f64_value() {
             let some = [Some(0.1f64)];
             let n = select!(s for s in Sample if some.contains(&s.o_single)).count(tx)?;
             assert_eq!(n, 0);
+            // f32 arithmetic is f32 arithmetic: 0.4f32 * 2.5 is exactly 1.0 in Rust (SQLite
+            // computed it in f64: 1.0000000149, and kept the row).
+            Sample::build()
+                .key("b")
+                .flag(true)
+                .small(1i16)
+                .int(1i32)
+                .big(1)
+                .single(0.4f32)
+                .double(5.5)
+                .text("")
+                .bytes(vec![])
+                .insert(tx)?;
+            let (factor, one) = (2.5f64, 1.0f64);
+            let n =
+                select!(s for s in Sample if s.key == "b" && s.single * factor > one).count(tx)?;
+            assert_eq!(n, 0);
+            let n =
+                select!(s for s in Sample if s.key == "b" && s.single * factor == one).count(tx)?;
+            assert_eq!(n, 1);
+            // Every text starts with "" (SQLite's substr of an empty BLOB is NULL: the empty
+            // text did not).
+            let empty = "";
+            let n = select!(s for s in Sample if s.text.starts_with(empty)).count(tx)?;
+            assert_eq!(n, 2);
             // A query of f64 values cannot be rounded: an error, not no rows.
             let doubles = select!(s.double + 0.0 - 5.4 for s in Sample);
             let r = select!(s for s in Sample if doubles.contains(&s.single)).count(tx);

@@ -90,6 +90,13 @@ fn shape<'a>(
         sig.inputs.first(),
         Some(syn::FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none()
     );
+    if let Some(a) = &sig.asyncness {
+        errors.at(
+            a,
+            "a hybrid method is not `async`: its query twin is an expression, not a future",
+        );
+        return None;
+    }
     if !by_ref || sig.inputs.len() != 1 || !sig.generics.params.is_empty() {
         errors.at(&sig.inputs, SHAPE);
         return None;

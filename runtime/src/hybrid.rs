@@ -12,17 +12,23 @@ use crate::types::{ColumnType, SqlType, TypedParam};
 use crate::value::Value;
 
 /// A literal of a hybrid method's body (`100`, `0.5`, `"tea"`, `true`), written into the SQL
-/// text: a number as such, a text quoted (`'` doubled), a boolean as `(1 = 1)` / `(1 = 0)`
-/// (a condition on both backends).
+/// text: an integer as such, a float with its type (PostgreSQL: `CAST('2.5' AS DOUBLE
+/// PRECISION)`, or `REAL` against an `f32` attribute, so that it computes as a parameter
+/// would), a text quoted (`'` doubled), a boolean as `(1 = 1)` / `(1 = 0)` (a condition on
+/// both backends).
 pub fn constant<V: TypedParam + ?Sized>(value: &V) -> Expr<V::Sql> {
     let v = value.to_param();
-    let node = match (<V::Sql as SqlType>::COLUMN_TYPE, v) {
+    let ty = <V::Sql as SqlType>::COLUMN_TYPE;
+    let node = match (ty, v) {
         (ColumnType::Bool, Value::Int(i)) => Node::Binary(
             BinOp::Eq,
-            Box::new(Node::Const(Value::Int(1))),
-            Box::new(Node::Const(Value::Int(i64::from(i != 0)))),
+            Box::new(Node::Const(Value::Int(1), ColumnType::BigInt)),
+            Box::new(Node::Const(
+                Value::Int(i64::from(i != 0)),
+                ColumnType::BigInt,
+            )),
         ),
-        (_, v) => Node::Const(v),
+        (_, v) => Node::Const(v, ty),
     };
     Expr::new(node)
 }

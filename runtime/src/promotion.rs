@@ -55,9 +55,10 @@ combine! {
 pub(crate) fn narrowed(n: Node) -> Node {
     match n {
         Node::Param(i) => Node::ParamF32(i),
-        Node::Const(crate::value::Value::Real(f)) => {
-            Node::Const(crate::value::Value::Real(f64::from(f as f32)))
-        }
+        Node::Const(crate::value::Value::Real(f), _) => Node::Const(
+            crate::value::Value::Real(f64::from(f as f32)),
+            ColumnType::Float,
+        ),
         other => other,
     }
 }
@@ -111,7 +112,19 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
     } else {
         l
     };
-    Node::Binary(op, Box::new(l), Box::new(r))
+    let node = Node::Binary(op, Box::new(l), Box::new(r));
+    // An `f32` result (an `f32` attribute with an `f32` or `f64`) is rounded to `f32`, as
+    // Rust computes it (SQLite computes REAL in f64: `0.4f32 * 2.5` would be 1.0000000149).
+    let float32 = matches!(
+        (lt, rt),
+        (ColumnType::Float, ColumnType::Float | ColumnType::Double)
+            | (ColumnType::Double, ColumnType::Float)
+    );
+    if float32 {
+        Node::Cast(Box::new(node), CastTo::Float32)
+    } else {
+        node
+    }
 }
 
 /// `L + Self`: numbers that [`Combine`], or text (concatenated).

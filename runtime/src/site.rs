@@ -223,7 +223,7 @@ impl<T: SqlType> Projection for Expr<T> {
         // A bare parameter selected (`(p.id, 1)`, a `match` of one arm) is typed as its
         // Rust type: PostgreSQL would send an untyped parameter back as text.
         let node = match self.node {
-            n @ (Node::Param(_) | Node::ParamF32(_)) => {
+            n @ (Node::Param(_) | Node::ParamF32(_) | Node::Const(..)) => {
                 Node::Cast(Box::new(n), crate::plan::CastTo::As(T::COLUMN_TYPE))
             }
             n => n,

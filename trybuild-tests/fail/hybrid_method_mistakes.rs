@@ -21,6 +21,11 @@ impl Tea {
         self.price > x
     }
 
+    // Not a future.
+    async fn later(&self) -> bool {
+        self.price > 1
+    }
+
     // One expression, no statements.
     fn doubled(&self) -> i64 {
         let d = self.price * 2;

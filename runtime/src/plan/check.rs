@@ -43,7 +43,7 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
         Node::Column { .. } => true,
         Node::Param(_)
         | Node::ParamF32(_)
-        | Node::Const(_)
+        | Node::Const(..)
         | Node::Agg(..)
         | Node::CountEntity(_)
         | Node::SubAgg(..)

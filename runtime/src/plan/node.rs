@@ -190,7 +190,7 @@ pub enum Node {
     Param(usize),
     /// A literal of the program's source (a hybrid method's `100`): written into the SQL
     /// text (a number, a boolean, a quoted text), never a value from outside.
-    Const(crate::value::Value),
+    Const(crate::value::Value, crate::types::ColumnType),
     /// Bind parameter number `n`, an `f64` compared with an `f32` attribute: rounded to
     /// `f32` before it is bound, as Rust types the literal in `x == 0.1` when `x: f32`.
     ParamF32(usize),
@@ -286,7 +286,7 @@ impl Node {
             Node::Column { .. }
             | Node::Param(_)
             | Node::ParamF32(_)
-            | Node::Const(_)
+            | Node::Const(..)
             | Node::CountEntity(_)
             | Node::Agg(_, None, _)
             | Node::SubAgg(_, _, None, _) => {}
@@ -320,7 +320,7 @@ impl Node {
             Node::Column { .. }
             | Node::Param(_)
             | Node::ParamF32(_)
-            | Node::Const(_)
+            | Node::Const(..)
             | Node::CountEntity(_)
             | Node::Agg(_, None, _)
             | Node::SubAgg(_, _, None, _) => {}

@@ -85,18 +85,30 @@ fn render_at(plan: &Plan, key: SqlKey, base: usize) -> String {
 
 impl Renderer<'_> {
     /// A literal of the program's source (`Node::Const`).
-    fn constant(&mut self, v: &crate::value::Value) {
+    fn constant(&mut self, v: &crate::value::Value, ty: crate::types::ColumnType) {
         use crate::value::Value;
         use std::fmt::Write as _;
+        let postgres = self.w.dialect() == crate::render::Dialect::Postgres;
         let out = self.w.text();
         match v {
             Value::Int(i) => {
                 let _ = write!(out, "{i}");
             }
             // `{:?}` writes the shortest text that reads back as the same f64 (`0.1`,
-            // `1e-7`, `100.0`); a literal is never NaN or infinite.
+            // `1e-7`, `-0.0`); a literal is never NaN or infinite. PostgreSQL would read a
+            // bare `2.5` as `numeric` (computed in another precision, `-0.0` unsigned): the
+            // text is cast to the float type.
             Value::Real(f) if f.is_finite() => {
-                let _ = write!(out, "{f:?}");
+                if postgres {
+                    let float = if ty == crate::types::ColumnType::Float {
+                        "REAL"
+                    } else {
+                        "DOUBLE PRECISION"
+                    };
+                    let _ = write!(out, "CAST('{f:?}' AS {float})");
+                } else {
+                    let _ = write!(out, "{f:?}");
+                }
             }
             Value::Text(t) => {
                 out.push('\'');
@@ -549,7 +561,7 @@ impl Renderer<'_> {
             Node::Param(i) | Node::ParamF32(i) => {
                 self.w.bind_param(*i);
             }
-            Node::Const(v) => self.constant(v),
+            Node::Const(v, ty) => self.constant(v, *ty),
             Node::Binary(op, a, b) => {
                 self.w.push("(");
                 self.node(a);

@@ -42,7 +42,11 @@ impl SqlDialect for Sqlite {
         let (a, b) = (format!("CAST({a} AS BLOB)"), format!("CAST({b} AS BLOB)"));
         let _ = match test {
             TextTest::Contains => write!(out, "(instr({a}, {b}) > 0)"),
-            TextTest::StartsWith => write!(out, "(substr({a}, 1, length({b})) = {b})"),
+            // (`substr` of an empty BLOB is NULL: the empty prefix is tested apart.)
+            TextTest::StartsWith => write!(
+                out,
+                "(CASE WHEN length({b}) = 0 THEN {a} IS NOT NULL OR NULL ELSE substr({a}, 1, length({b})) = {b} END)"
+            ),
             TextTest::EndsWith => write!(
                 out,
                 "(CASE WHEN length({b}) = 0 THEN {a} IS NOT NULL OR NULL ELSE length({a}) >= length({b}) AND substr({a}, -length({b})) = {b} END)"

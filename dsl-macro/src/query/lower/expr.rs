@@ -362,7 +362,7 @@ impl Lowerer {
                     ..
                 }) = strip(&m.receiver)
                 {
-                    return Some(QExpr::Const((*m.receiver).clone()));
+                    return self.literal(&m.receiver);
                 }
             }
         }
@@ -375,6 +375,10 @@ impl Lowerer {
             _ => None,
         };
         match lit {
+            Some(syn::Lit::Str(t)) if t.value().contains('\0') => {
+                self.errors.at(e, "a text literal with a NUL character cannot be written into SQL: compare with it in the query instead (a parameter)");
+                None
+            }
             Some(syn::Lit::Int(_) | syn::Lit::Float(_) | syn::Lit::Str(_) | syn::Lit::Bool(_)) => {
                 Some(QExpr::Const(e.clone()))
             }
