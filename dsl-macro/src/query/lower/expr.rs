@@ -154,6 +154,19 @@ impl Lowerer {
             syn::Expr::Index(i) => self.slice(i, scope),
             syn::Expr::If(i) => self.if_else(i, scope, ctx),
             syn::Expr::Match(m) => self.match_expr(m, scope, ctx),
+            // `p.pages = 3` in a condition is almost always a comparison mistyped.
+            syn::Expr::Assign(a) if ctx == Ctx::Condition => {
+                let (l, r) = (&a.left, &a.right);
+                self.errors.at(
+                    a.eq_token,
+                    format!(
+                        "`=` assigns; did you mean `==`? (`{} == {}`)",
+                        quote::ToTokens::to_token_stream(l),
+                        quote::ToTokens::to_token_stream(r)
+                    ),
+                );
+                None
+            }
             other => {
                 let what = expr_kind(other);
                 let extra = match other {
