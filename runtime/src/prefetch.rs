@@ -10,17 +10,13 @@ use std::any::Any;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::backend::Param;
 use crate::collection::Collection;
 use crate::entity::Entity;
 use crate::identity_map::FxBuild;
 use crate::member_loading;
 use crate::obj::Obj;
 use crate::relation::Ref;
-use crate::render;
-use crate::statement_cache::StatementKey;
 use crate::transaction::Transaction;
-use crate::value::Value;
 use crate::Result;
 
 /// What `Query::prefetch` can load from each row's object: a [`Collection`], a [`Ref`], an
@@ -159,13 +155,8 @@ fn load_keys<T: Entity>(tx: &Transaction, keys: Vec<T::Key>) -> Result<Vec<Obj<T
     };
     if T::KEY_WIDTH == 1 {
         if !missing.is_empty() {
-            let meta = T::meta();
-            let d = tx.dialect();
-            let sql = meta.cache.statement(StatementKey::Referenced(d), || {
-                render::object::by_keys(meta, d)
-            });
-            let list = Value::List(missing.iter().flat_map(T::key_params).collect());
-            tx.decode_rows(&sql, &[Param::Owned(&list)], |_: Obj<T>| {})?;
+            let keys = missing.iter().flat_map(T::key_params).collect();
+            tx.rows_by_keys(T::meta(), keys, |_: Obj<T>| {})?;
         }
     } else {
         for k in missing {

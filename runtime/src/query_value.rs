@@ -161,20 +161,11 @@ pub(crate) fn drop_slots(plan: &mut Plan, slots: &[usize]) {
         return;
     }
     let f = |n: usize| n - slots.iter().filter(|&&s| s < n).count();
-    for n in plan
-        .filters
-        .iter_mut()
-        .chain(plan.scope_filters.iter_mut().flatten())
-        .chain(plan.order.iter_mut().map(|o| &mut o.node))
-        .chain(plan.assignments.iter_mut().map(|(_, _, n)| n))
-    {
-        n.map_params(&f);
-    }
-    for p in &mut plan.projection {
-        if let crate::plan::ProjItem::Expr(n) = p {
-            n.map_params(&f);
-        }
-    }
+    plan.for_each_node_mut(&mut |n| match n {
+        Node::Param(i) | Node::ParamF32(i) | Node::InList(_, i, ..) => *i = f(*i),
+        Node::InQuery(_, sub) => sub.base = f(sub.base),
+        _ => {}
+    });
     plan.param_count -= slots.len();
 }
 

@@ -41,7 +41,6 @@ use crate::query::Fresh;
 use crate::render::{self, control};
 use crate::statement_cache::StatementKey;
 use crate::transaction::Transaction;
-use crate::value::Value;
 use crate::{Error, Result};
 
 impl Transaction {
@@ -310,11 +309,8 @@ fn rows_of<T: Entity>(
     let meta = T::meta();
     let d = tx.dialect();
     if T::KEY_WIDTH == 1 {
-        let sql = meta.cache.statement(StatementKey::Referenced(d), || {
-            render::object::by_keys(meta, d)
-        });
-        let list = Value::List(keys.iter().flat_map(T::key_params).collect());
-        tx.decode_rows(&sql, &[Param::Owned(&list)], |Fresh(v): Fresh<T>| {
+        let list = keys.iter().flat_map(T::key_params).collect();
+        tx.rows_by_keys(meta, list, |Fresh(v): Fresh<T>| {
             rows.insert(v.key(), v);
         })?;
     } else {

@@ -436,10 +436,7 @@ impl QuerySite {
         let plan = self
             .with_subs
             .get_or_build(entities, None, key_of(&subs), || {
-                let b = PlanBuilder::new(Plan::new(Vec::new()), 0).with_subs(&subs);
-                let projection = build(&b);
-                projection.push_items(&mut b.plan.borrow_mut().projection);
-                b.into_plan()
+                build_plan(new_builder().with_subs(&subs), Some(build))
             });
         Query::from_parts(plan, bind(params, subs))
     }
@@ -458,7 +455,7 @@ impl QuerySite {
         let mut build = Some(build);
         let (first, plan) = self.plan.get_or_init(|| {
             let build = build.take();
-            (entities.into(), Arc::new(build_plan(build)))
+            (entities.into(), Arc::new(build_plan(new_builder(), build)))
         });
         if same_entities(first, entities) {
             return Query::from_parts(plan.clone(), params);
@@ -468,7 +465,7 @@ impl QuerySite {
         if let Some((_, plan)) = others.iter().find(|(e, _)| same_entities(e, entities)) {
             return Query::from_parts(plan.clone(), params);
         }
-        let plan = Arc::new(build_plan(build.take()));
+        let plan = Arc::new(build_plan(new_builder(), build.take()));
         if others.len() >= OTHER_INSTANTIATIONS {
             others.remove(0);
         }
@@ -477,14 +474,18 @@ impl QuerySite {
     }
 }
 
+/// A builder of a new plan.
+fn new_builder() -> PlanBuilder {
+    PlanBuilder::new(Plan::new(Vec::new()), 0)
+}
+
 /// Builds the plan a call site describes. (`build` is always there: a run builds at most
 /// once; without it the plan is empty and reports a problem when it runs.)
-fn build_plan<P, F>(build: Option<F>) -> Plan
+fn build_plan<P, F>(b: PlanBuilder, build: Option<F>) -> Plan
 where
     P: Projection,
     F: FnOnce(&PlanBuilder) -> P,
 {
-    let b = PlanBuilder::new(Plan::new(Vec::new()), 0);
     match build {
         Some(build) => {
             let projection = build(&b);

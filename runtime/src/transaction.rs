@@ -268,14 +268,25 @@ impl Transaction {
                 keys.push(k);
             }
         }
+        self.rows_by_keys(meta, keys, |_: Obj<T>| {})?;
+        let found = self.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
+        Ok(found.filter(|o| !o.is_deleted()))
+    }
+
+    /// Runs the statement that reads the rows of `meta` whose (one-column) keys are in
+    /// `keys`, one list parameter (kept per dialect), and decodes each row as `R`.
+    pub(crate) fn rows_by_keys<R: FromRow>(
+        &self,
+        meta: &'static crate::EntityMeta,
+        keys: Vec<Value>,
+        each: impl FnMut(R),
+    ) -> Result<()> {
         let dialect = self.dialect();
         let sql = meta.cache.statement(StatementKey::Referenced(dialect), || {
             render::object::by_keys(meta, dialect)
         });
         let list = Value::List(keys);
-        self.decode_rows(&sql, &[Param::Owned(&list)], |_: Obj<T>| {})?;
-        let found = self.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
-        Ok(found.filter(|o| !o.is_deleted()))
+        self.decode_rows(&sql, &[Param::Owned(&list)], each)
     }
 
     /// How many statements this transaction has sent to the database so far (for tests and

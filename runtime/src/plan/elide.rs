@@ -15,7 +15,7 @@ impl Node {
 
 impl Plan {
     /// Every node of the plan.
-    fn for_each_node_mut(&mut self, f: &mut impl FnMut(&mut Node)) {
+    pub(crate) fn for_each_node_mut(&mut self, f: &mut impl FnMut(&mut Node)) {
         for n in &mut self.filters {
             n.for_each_mut(f);
         }

@@ -379,22 +379,6 @@ impl Node {
         }
     }
 
-    /// Gives every parameter number `n` the number `f(n)` (when parameters are taken out).
-    pub(crate) fn map_params(&mut self, f: &dyn Fn(usize) -> usize) {
-        match self {
-            Node::Param(n) | Node::ParamF32(n) => *n = f(*n),
-            Node::InList(a, n, ..) => {
-                *n = f(*n);
-                a.map_params(f);
-            }
-            Node::InQuery(a, sub) => {
-                sub.base = f(sub.base);
-                a.map_params(f);
-            }
-            _ => self.for_each_child_mut(|c| c.map_params(f)),
-        }
-    }
-
     /// The columns of `source` this node reads (outside sub-queries).
     pub(crate) fn columns_of(&self, source: u16, out: &mut Vec<u16>) {
         match self {
