@@ -91,21 +91,27 @@ temporal_type!(NaiveTime, Time, Time, "NaiveTime");
 temporal_type!(NaiveDateTime, Timestamp, Timestamp, "NaiveDateTime");
 temporal_type!(DateTime<Utc>, TimestampTz, TimestampTz, "DateTime<Utc>");
 
+#[diagnostic::do_not_recommend]
 impl Dated for NaiveDate {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Dated for NaiveDateTime {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Dated for DateTime<Utc> {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Timed for NaiveTime {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Timed for NaiveDateTime {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Timed for DateTime<Utc> {
     type Part = i32;
 }

@@ -15,15 +15,23 @@ use crate::types::{Condition, NonNull, Nullable, SqlType};
     label = "both branches must be of one kind"
 )]
 pub trait Wider<B> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<B>, _: ::core::marker::PhantomData<Self>) {}
     /// The result.
     type Out: NonNull;
 }
+#[diagnostic::do_not_recommend]
 impl<T: NonNull> Wider<T> for T {
     type Out = T;
 }
 macro_rules! wider {
     ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl Wider<$b> for $a { type Out = $out; }
+        #[diagnostic::do_not_recommend]
         impl Wider<$a> for $b { type Out = $out; }
     )*};
 }
@@ -46,18 +54,27 @@ wider! {
     label = "both branches must be of one kind"
 )]
 pub trait Branches {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The result.
     type Out: SqlType;
 }
+#[diagnostic::do_not_recommend]
 impl<A: NonNull + Wider<B>, B: NonNull> Branches for (A, B) {
     type Out = A::Out;
 }
+#[diagnostic::do_not_recommend]
 impl<A: NonNull + Wider<B>, B: NonNull> Branches for (Option<A>, B) {
     type Out = Option<A::Out>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: NonNull + Wider<B>, B: NonNull> Branches for (A, Option<B>) {
     type Out = Option<A::Out>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: NonNull + Wider<B>, B: NonNull> Branches for (Option<A>, Option<B>) {
     type Out = Option<A::Out>;
 }

@@ -26,6 +26,7 @@ fn decimal(d: ExactDecimal) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(d.mantissa(), d.scale()).ok()
 }
 
+#[diagnostic::do_not_recommend]
 impl SqlType for Decimal {
     type Inner = Decimal;
     type Kind = kind::Decimal;
@@ -53,17 +54,22 @@ impl SqlType for Decimal {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl NonNull for Decimal {}
+#[diagnostic::do_not_recommend]
 impl Ordered for Decimal {}
+#[diagnostic::do_not_recommend]
 impl Numeric for Decimal {
     type Average = Decimal;
 }
 
+#[diagnostic::do_not_recommend]
 impl ToParam for Decimal {
     fn to_param(&self) -> Value {
         Value::Decimal(exact(self))
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for Decimal {
     type Sql = Decimal;
 }
@@ -76,11 +82,13 @@ crate::promotion::combine! {
     i16, Decimal => Decimal; i32, Decimal => Decimal; i64, Decimal => Decimal;
 }
 
+#[diagnostic::do_not_recommend]
 impl IntoOption<Decimal> for Decimal {
     fn into_option(self) -> Option<Decimal> {
         Some(self)
     }
 }
+#[diagnostic::do_not_recommend]
 impl IntoOption<Decimal> for Option<Decimal> {
     fn into_option(self) -> Option<Decimal> {
         self

@@ -101,6 +101,12 @@ pub trait RowAccess {
     note = "queries range over structs with `#[derive(Entity)]`; an existing query value must be written in lower case (`q.filter(..)`)"
 )]
 pub trait Entity: Sized + Clone + 'static {
+    /// Generated code calls this before a function bounded by this trait: a type that is not
+    /// an entity is then reported at the user's token, and never with a note naming Colt's
+    /// function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The primary key: the field's type, or a tuple for a composite key.
     type Key: Hash + Eq + Clone + Debug + 'static;
     /// How many columns the primary key has: a reference to `Self` is stored in as many.

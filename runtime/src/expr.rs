@@ -121,6 +121,7 @@ pub trait IntoExpr {
     fn to_expr(&self) -> Expr<Self::Sql>;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T> IntoExpr for Col<T> {
     type Sql = T;
     #[inline]
@@ -373,6 +374,11 @@ text_test! {
     label = "`.contains` is a substring test on text, or membership in a collection (`c.products.contains(&p)`, `c.products.price.contains(&5)`)"
 )]
 pub trait ContainsOp<R> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<R>, _: ::core::marker::PhantomData<Self>) {}
     /// The test.
     fn contains_node(l: Node, r: Node) -> Node;
 }
@@ -384,6 +390,7 @@ fn in_scope_of(elem: Node, projected: Node) -> Node {
 
 /// A substring test. (Text typed as one value is one value, also inside a
 /// sub-comprehension's conditions; a collection's values are `Many<String>`, below.)
+#[diagnostic::do_not_recommend]
 impl<L: Textual, R: Textual> ContainsOp<R> for L {
     fn contains_node(l: Node, r: Node) -> Node {
         Node::Text(TextTest::Contains, Box::new(l), Box::new(r))
@@ -393,6 +400,7 @@ impl<L: Textual, R: Textual> ContainsOp<R> for L {
 /// A collection's values contain a value: `c.products.price.contains(&450)`. (The values
 /// are single columns: a reference to a composite key is several, and is refused here as
 /// everywhere a query compares it.)
+#[diagnostic::do_not_recommend]
 impl<T: SqlType, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
     fn contains_node(l: Node, r: Node) -> Node {
         in_scope_of(r, l)
@@ -401,6 +409,7 @@ impl<T: SqlType, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
 
 /// A collection contains an object: its key in the members' keys (a key of one column; a
 /// composite key is refused, as comparing such objects is).
+#[diagnostic::do_not_recommend]
 impl<T: Entity> ContainsOp<crate::relation::Ref<T>> for crate::navigate::SetOf<T>
 where
     crate::relation::Ref<T>: SqlType,
@@ -460,6 +469,11 @@ date_part! {
     label = "`.contains(&attr)` needs a slice, array, Vec, HashSet or BTreeSet of values comparable with `{T}`, a query of such values (`Query<_>`), or a &str/String for a substring test"
 )]
 pub trait OuterContains<T>: ContainsValue {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<Self>) {}
     /// The test of `elem` against parameter number `index` (`b`: the plan being built, where
     /// a query value's plan is found).
     fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node;
@@ -483,6 +497,7 @@ fn list_value<'a, V: ToParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value 
 
 macro_rules! outer_list {
     ($($ty:ty => [$($gen:tt)*];)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<T: SqlType, V: TypedParam, $($gen)*> OuterContains<T> for $ty
         where
             V::Sql: Comparable<T>,
@@ -505,6 +520,7 @@ outer_list! {
     std::collections::BTreeSet<V> => [];
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType, V: TypedParam, const N: usize> OuterContains<T> for [V; N]
 where
     V::Sql: Comparable<T>,
@@ -532,6 +548,7 @@ impl<V: ToParam, const N: usize> ContainsValue for [V; N] {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Textual> OuterContains<T> for str {
     fn contains_node(_: &PlanBuilder, index: usize, elem: Node) -> Node {
         Node::Text(
@@ -547,6 +564,7 @@ impl ContainsValue for str {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Textual> OuterContains<T> for String {
     fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node {
         <str as OuterContains<T>>::contains_node(b, index, elem)
@@ -558,6 +576,7 @@ impl ContainsValue for String {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T, C: OuterContains<T> + ?Sized> OuterContains<T> for &C {
     fn contains_node(b: &PlanBuilder, index: usize, elem: Node) -> Node {
         C::contains_node(b, index, elem)
@@ -612,16 +631,23 @@ pub fn count_all() -> Expr<i64> {
     label = "count takes an attribute, a collection (`count(c.orders)`), an entity variable or a sub-comprehension"
 )]
 pub trait Countable {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The counting node.
     fn count_node(self) -> Node;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> Countable for Expr<T> {
     fn count_node(self) -> Node {
         aggregate(AggFn::Count, self.node, None)
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T> Countable for Expr<crate::navigate::Many<T>> {
     fn count_node(self) -> Node {
         aggregate(AggFn::Count, self.node, None)
@@ -629,6 +655,7 @@ impl<T> Countable for Expr<crate::navigate::Many<T>> {
 }
 
 /// The members of a collection, counted as objects.
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
     fn count_node(self) -> Node {
         match self.node {
@@ -638,6 +665,7 @@ impl<T: Entity> Countable for Expr<crate::navigate::SetOf<T>> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Countable for EntityExpr<T> {
     fn count_node(self) -> Node {
         Node::CountEntity(self.source)
@@ -660,12 +688,18 @@ pub fn count_entity<C: EntityColumns>(c: &C) -> Expr<i64> {
     label = "expected a collection (`c.orders`) or a sub-comprehension (`o for o in c.orders if ..`)"
 )]
 pub trait SubQuery {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The SQL type of what it selects.
     type Sql;
     /// What it selects (its tables say which sub-query it is).
     fn anchor(self) -> Node;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> SubQuery for Expr<crate::navigate::SetOf<T>> {
     type Sql = crate::relation::Ref<T>;
     fn anchor(self) -> Node {
@@ -673,6 +707,7 @@ impl<T: Entity> SubQuery for Expr<crate::navigate::SetOf<T>> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> SubQuery for EntityExpr<T> {
     type Sql = crate::relation::Ref<T>;
     fn anchor(self) -> Node {
@@ -684,6 +719,7 @@ impl<T: Entity> SubQuery for EntityExpr<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> SubQuery for Expr<T> {
     type Sql = T;
     fn anchor(self) -> Node {
@@ -717,12 +753,18 @@ where
     label = "expected an attribute or expression, or a collection's values such as `c.products.price`"
 )]
 pub trait Aggregand {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type of one value.
     type Item: SqlType;
     /// The aggregated expression.
     fn into_node(self) -> Node;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> Aggregand for Expr<T> {
     type Item = T;
     fn into_node(self) -> Node {
@@ -730,6 +772,7 @@ impl<T: SqlType> Aggregand for Expr<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> Aggregand for Expr<crate::navigate::Many<T>> {
     type Item = T;
     fn into_node(self) -> Node {
@@ -810,4 +853,68 @@ pub fn nulls_last<O: crate::site::OrderSpec>(order: O) -> Nulls<O> {
 /// `random()` inside `order_by`: a random order (a new one each run).
 pub fn random() -> Expr<f64> {
     Expr::new(Node::Call(crate::plan::Func::Random, Vec::new()))
+}
+
+/// The SQL type of an expression, as a value the generated checks take (`Textual::__check`):
+/// the checks name only the user's types and the traits the docs explain.
+#[doc(hidden)]
+#[inline(always)]
+pub fn type_of<T>(_: &Expr<T>) -> PhantomData<T> {
+    PhantomData
+}
+
+/// The type of any value the generated code passes (an aggregand, a sub-query).
+#[doc(hidden)]
+#[inline(always)]
+pub fn type_of_val<A>(_: &A) -> PhantomData<A> {
+    PhantomData
+}
+
+/// The type of one value of an aggregand (`sum(p.name)` checks `String: Numeric`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn item_of<A: Aggregand>(_: &A) -> PhantomData<A::Item> {
+    PhantomData
+}
+
+/// The non-`Option` type of one value of an aggregand (what `min`/`max` order).
+#[doc(hidden)]
+#[inline(always)]
+pub fn inner_item_of<A: Aggregand>(_: &A) -> PhantomData<<A::Item as SqlType>::Inner> {
+    PhantomData
+}
+
+/// The types of two expressions as one pair (`if` branches: `(A, B): Branches`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn pair_of<A, B>(_: &Expr<A>, _: &Expr<B>) -> PhantomData<(A, B)> {
+    PhantomData
+}
+
+/// The pair of an `Option` expression's inner type and another's (`a.unwrap_or(b)`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn inner_pair_of<A: SqlType, B>(_: &Expr<A>, _: &Expr<B>) -> PhantomData<(A::Inner, B)> {
+    PhantomData
+}
+
+/// The type of the values a sub-query yields (`sub.contains(&x)` compares `x` with them).
+#[doc(hidden)]
+#[inline(always)]
+pub fn sub_sql_of<S: SubQuery>(_: &S) -> PhantomData<S::Sql> {
+    PhantomData
+}
+
+/// The type an outer value refers to (`ids.contains(&p.id)` checks `Vec<i64>: OuterContains`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn referent_of<C: ?Sized>(_: &&C) -> PhantomData<C> {
+    PhantomData
+}
+
+/// The SQL type of an attribute's handle (`.set(|p| p.price = v)` checks `v` against it).
+#[doc(hidden)]
+#[inline(always)]
+pub fn col_type_of<T>(_: &&Col<T>) -> PhantomData<T> {
+    PhantomData
 }

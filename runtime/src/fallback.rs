@@ -61,6 +61,7 @@ unsafe impl<E: Entity> Accessor<E> for UnmappedAccessor<E> {
 #[macro_export]
 macro_rules! __colt_fallback_entity {
     ($name:ident) => {
+        #[diagnostic::do_not_recommend]
         impl $crate::Entity for $name {
             type Key = ();
             const KEY_WIDTH: usize = 0;

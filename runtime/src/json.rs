@@ -66,6 +66,7 @@ impl JsonText for serde_json::Value {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl SqlType for serde_json::Value {
     type Inner = serde_json::Value;
     type Kind = kind::Json;
@@ -79,14 +80,19 @@ impl SqlType for serde_json::Value {
         parse(v).ok_or_else(|| DecodeFail::new("serde_json::Value", v))
     }
 }
+#[diagnostic::do_not_recommend]
 impl NonNull for serde_json::Value {}
+#[diagnostic::do_not_recommend]
 impl Jsonic for serde_json::Value {}
+#[diagnostic::do_not_recommend]
 impl JsonMember for serde_json::Value {
     type Member = Option<serde_json::Value>;
 }
+#[diagnostic::do_not_recommend]
 impl JsonMember for Option<serde_json::Value> {
     type Member = Option<serde_json::Value>;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for serde_json::Value {
     fn to_param(&self) -> Value {
         // (A `serde_json::Value` always serializes: its keys are strings. One holding U+0000
@@ -94,15 +100,18 @@ impl ToParam for serde_json::Value {
         Value::Text(document_text(self).unwrap_or_else(|_| self.to_string()))
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for serde_json::Value {
     type Sql = serde_json::Value;
 }
 crate::types::comparable_family!(serde_json::Value; serde_json::Value);
+#[diagnostic::do_not_recommend]
 impl IntoOption<serde_json::Value> for serde_json::Value {
     fn into_option(self) -> Option<serde_json::Value> {
         Some(self)
     }
 }
+#[diagnostic::do_not_recommend]
 impl IntoOption<serde_json::Value> for Option<serde_json::Value> {
     fn into_option(self) -> Option<serde_json::Value> {
         self
@@ -173,6 +182,7 @@ impl<T: JsonDocument> JsonText for Json<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> SqlType for Json<T> {
     type Inner = Json<T>;
     type Kind = kind::Json;
@@ -193,23 +203,33 @@ impl<T: JsonDocument> SqlType for Json<T> {
         }
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> NonNull for Json<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> Jsonic for Json<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> JsonMember for Json<T> {
     type Member = Option<serde_json::Value>;
 }
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> JsonMember for Option<Json<T>> {
     type Member = Option<serde_json::Value>;
 }
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> Comparable<Json<T>> for Json<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> Comparable<Option<Json<T>>> for Json<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> Comparable<Json<T>> for Option<Json<T>> {}
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> Comparable<Option<Json<T>>> for Option<Json<T>> {}
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> IntoOption<Json<T>> for Json<T> {
     fn into_option(self) -> Option<Json<T>> {
         Some(self)
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: JsonDocument> IntoOption<Json<T>> for Option<Json<T>> {
     fn into_option(self) -> Option<Json<T>> {
         self

@@ -20,6 +20,11 @@ use crate::types::{JsonKey, Jsonic};
     note = "with the `json` feature: serde_json::Value, colt::Json<T> and Option of each"
 )]
 pub trait JsonMember: Jsonic {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// `Option<serde_json::Value>` (the `json` feature).
     type Member: crate::types::SqlType;
 }

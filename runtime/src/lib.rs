@@ -169,6 +169,7 @@ pub mod __private {
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::numeric_expr::*;
     pub use crate::obj::{Accessor, AccessorBase, Obj};
+    pub use crate::promotion::{Added, Assignable, Combine, Remainder};
     pub use crate::query::Query;
     pub use crate::reference_columns::*;
     pub use crate::relation::{LinkNames, Ref, RelKind, RelationMeta, Set};
@@ -182,8 +183,9 @@ pub mod __private {
     pub use crate::text_expr::*;
     pub use crate::transaction::Transaction;
     pub use crate::types::{
-        decode_column, ColumnType, DecodeFail, DerivedValue, IntoOption, MakeNullable, NonNull,
-        Ordered, SqlType, ToParam, TypedParam,
+        decode_column, ColumnType, Comparable, Condition, Dated, DecodeFail, DerivedValue,
+        Integral, IntoOption, JsonKey, Jsonic, MakeNullable, NonNull, Nullable, Numeric, Ordered,
+        SqlType, Textual, Timed, ToParam, TypedParam,
     };
     pub use crate::value::{Value, ValueRef};
     pub use crate::{Error, Result};

@@ -30,6 +30,7 @@ pub(crate) const BATCH: usize = 100;
 #[derive(Clone)]
 struct OwnerKey<O: Entity>(O::Key);
 
+#[diagnostic::do_not_recommend]
 impl<O: Entity> FromRow for OwnerKey<O> {
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
         let key = O::decode_key(row, *idx, "owner key")?;

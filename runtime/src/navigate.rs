@@ -274,6 +274,7 @@ macro_rules! ref_col {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<T: Entity> IntoExpr for $ty<T> {
             type Sql = $sql;
             fn to_expr(&self) -> Expr<$sql> {
@@ -319,6 +320,7 @@ pub struct Many<T>(std::marker::PhantomData<fn() -> T>);
 
 /// Comparing a collection's values with one value is refused by the `SqlType` bound alone,
 /// with one message (instead of a second one about comparability).
+#[diagnostic::do_not_recommend]
 impl<T, R> crate::types::Comparable<Many<T>> for R {}
 
 /// An attribute of a collection's members in a query (`c.products.price`).
@@ -344,6 +346,7 @@ impl<T> ManyCol<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T> IntoExpr for ManyCol<T> {
     type Sql = Many<T>;
     fn to_expr(&self) -> Expr<Many<T>> {
@@ -392,6 +395,7 @@ impl<T: Entity> Deref for ManyRefCol<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> IntoExpr for ManyRefCol<T> {
     type Sql = Many<Ref<T>>;
     fn to_expr(&self) -> Expr<Many<Ref<T>>> {
@@ -406,6 +410,7 @@ impl<T: Entity> IntoExpr for ManyRefCol<T> {
 /// as a sub-query.
 pub struct SetOf<T>(std::marker::PhantomData<fn() -> T>);
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> IntoExpr for SetCol<T> {
     type Sql = SetOf<T>;
     fn to_expr(&self) -> Expr<SetOf<T>> {

@@ -20,21 +20,31 @@ use crate::types::{ColumnType, NonNull, Numeric, SqlType};
     label = "casts go to `f64`, `f32`, `i64`, `i32` or `i16`"
 )]
 pub trait CastTarget: NonNull {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// Whether the target is an integer.
     const INTEGER: bool;
 }
+#[diagnostic::do_not_recommend]
 impl CastTarget for f64 {
     const INTEGER: bool = false;
 }
+#[diagnostic::do_not_recommend]
 impl CastTarget for f32 {
     const INTEGER: bool = false;
 }
+#[diagnostic::do_not_recommend]
 impl CastTarget for i64 {
     const INTEGER: bool = true;
 }
+#[diagnostic::do_not_recommend]
 impl CastTarget for i32 {
     const INTEGER: bool = true;
 }
+#[diagnostic::do_not_recommend]
 impl CastTarget for i16 {
     const INTEGER: bool = true;
 }
@@ -46,12 +56,19 @@ impl CastTarget for i16 {
     note = "`x as f64`, `x as i64` work on i16, i32, i64, f32, f64, Decimal and Option of each"
 )]
 pub trait Recast<U> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<U>, _: ::core::marker::PhantomData<Self>) {}
     /// The result.
     type Out: SqlType;
 }
+#[diagnostic::do_not_recommend]
 impl<T: Numeric + NonNull, U: CastTarget> Recast<U> for T {
     type Out = U;
 }
+#[diagnostic::do_not_recommend]
 impl<T: Numeric + NonNull, U: CastTarget> Recast<U> for Option<T> {
     type Out = Option<U>;
 }
@@ -84,9 +101,18 @@ pub fn abs<T: Numeric>(e: Expr<T>) -> Expr<T> {
     message = "`.round()` needs a float, not `{Self}`",
     label = "`.round()` rounds an f32 or f64 attribute (half away from zero)"
 )]
-pub trait Floating: Numeric {}
+pub trait Floating: Numeric {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+#[diagnostic::do_not_recommend]
 impl Floating for f32 {}
+#[diagnostic::do_not_recommend]
 impl Floating for f64 {}
+#[diagnostic::do_not_recommend]
 impl<T: Floating + NonNull> Floating for Option<T> {}
 
 /// `e.round()`: half away from zero, as Rust's.

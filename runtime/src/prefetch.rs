@@ -54,6 +54,7 @@ pub struct With<P, F> {
     next: F,
 }
 
+#[diagnostic::do_not_recommend]
 impl<P, F, Q> Prefetch for With<P, F>
 where
     P: Prefetch,
@@ -77,6 +78,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<O: Entity, M: Entity> Prefetch for Collection<O, M> {
     type Target = M;
 
@@ -117,6 +119,7 @@ impl<O: Entity, M: Entity> Prefetch for Collection<O, M> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Prefetch for Ref<T> {
     type Target = T;
 
@@ -125,6 +128,7 @@ impl<T: Entity> Prefetch for Ref<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Prefetch for Option<Ref<T>> {
     type Target = T;
 

@@ -24,15 +24,24 @@ use crate::types::{ColumnType, SqlType};
     note = "integers combine with integers, floats with floats, decimals with decimals and integers; `Option` of each may meet the plain type"
 )]
 pub trait Combine<L> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<L>, _: ::core::marker::PhantomData<Self>) {}
     /// The type of the result.
     type Out: SqlType;
 }
 
 macro_rules! combine {
     ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl $crate::promotion::Combine<$a> for $b { type Out = $out; }
+        #[diagnostic::do_not_recommend]
         impl $crate::promotion::Combine<Option<$a>> for $b { type Out = Option<$out>; }
+        #[diagnostic::do_not_recommend]
         impl $crate::promotion::Combine<$a> for Option<$b> { type Out = Option<$out>; }
+        #[diagnostic::do_not_recommend]
         impl $crate::promotion::Combine<Option<$a>> for Option<$b> { type Out = Option<$out>; }
     )*};
 }
@@ -134,17 +143,24 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
     note = "integers combine with integers and floats, floats with floats, decimals with decimals and integers; text + text concatenates; `Option` of each may meet the plain type"
 )]
 pub trait Added<L> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<L>, _: ::core::marker::PhantomData<Self>) {}
     /// The result.
     type Out: SqlType;
     /// Whether `+` concatenates text.
     const CONCAT: bool;
 }
+#[diagnostic::do_not_recommend]
 impl<L, R: Combine<L>> Added<L> for R {
     type Out = R::Out;
     const CONCAT: bool = false;
 }
 macro_rules! concat_text {
     ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl Added<$a> for $b {
             type Out = $out;
             const CONCAT: bool = true;
@@ -165,7 +181,13 @@ concat_text! {
     label = "the remainder of a float has no SQL that gives Rust's answer on every backend",
     note = "`%` works on i16, i32, i64 and Option of each"
 )]
-pub trait Remainder<L> {}
+pub trait Remainder<L> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<L>, _: ::core::marker::PhantomData<Self>) {}
+}
 macro_rules! remainder {
     ($($a:ty),*) => {
         remainder!(@each [$($a),*] [$($a),*]);
@@ -174,9 +196,13 @@ macro_rules! remainder {
         $( remainder!(@one $a $bs); )*
     };
     (@one $a:ty [$($b:ty),*]) => {$(
+        #[diagnostic::do_not_recommend]
         impl Remainder<$a> for $b {}
+        #[diagnostic::do_not_recommend]
         impl Remainder<Option<$a>> for $b {}
+        #[diagnostic::do_not_recommend]
         impl Remainder<$a> for Option<$b> {}
+        #[diagnostic::do_not_recommend]
         impl Remainder<Option<$a>> for Option<$b> {}
     )*};
 }
@@ -192,15 +218,26 @@ remainder!(i16, i32, i64);
     label = "expected a value for a `{T}` attribute",
     note = "assign a value of the attribute's type (an `Option` attribute also takes the plain type); integers go into integer attributes, floats into float ones: convert others with `as`"
 )]
-pub trait Assignable<T> {}
+pub trait Assignable<T> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<Self>) {}
+}
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> Assignable<T> for T {}
+#[diagnostic::do_not_recommend]
 impl<T: crate::types::NonNull> Assignable<Option<T>> for T {}
 
 macro_rules! assignable {
     ($($from:ty => $($to:ty),*;)*) => {$($(
+        #[diagnostic::do_not_recommend]
         impl Assignable<$to> for $from {}
+        #[diagnostic::do_not_recommend]
         impl Assignable<Option<$to>> for Option<$from> {}
+        #[diagnostic::do_not_recommend]
         impl Assignable<Option<$to>> for $from {}
     )*)*};
 }

@@ -592,6 +592,7 @@ impl<'t> DecodeCx<'t> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> FromRow for T {
     #[inline]
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
@@ -606,6 +607,7 @@ impl<T: SqlType> FromRow for T {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> FromRow for Obj<T> {
     const IS_OBJECT: bool = true;
 
@@ -633,6 +635,7 @@ impl<T: Entity> FromRow for Obj<T> {
 }
 
 /// Any value, as the database gave it.
+#[diagnostic::do_not_recommend]
 impl FromRow for Value {
     #[inline]
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
@@ -646,6 +649,7 @@ impl FromRow for Value {
 #[derive(Clone)]
 pub(crate) struct Fresh<T>(pub(crate) T);
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> FromRow for Fresh<T> {
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, _cx: &mut DecodeCx<'_>) -> Result<Self> {
         let value = T::decode_row(row, *idx)?;
@@ -655,6 +659,7 @@ impl<T: Entity> FromRow for Fresh<T> {
 }
 
 /// An optional reference's object: `None` when the joined row is missing.
+#[diagnostic::do_not_recommend]
 impl<T: Entity> FromRow for Option<Obj<T>> {
     #[inline]
     fn from_row<R: RowAccess>(row: &R, idx: &mut usize, cx: &mut DecodeCx<'_>) -> Result<Self> {
@@ -670,6 +675,7 @@ impl<T: Entity> FromRow for Option<Obj<T>> {
 
 macro_rules! tuple_from_row {
     ($($t:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($t: FromRow),+> FromRow for ($($t,)+) {
             fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
                 $($t::reserve(cx, rows);)+

@@ -45,6 +45,7 @@ impl<R> ContainsValue for Query<R> {
 }
 
 /// `q.contains(&attr)` for a query `q` of single values comparable with the attribute.
+#[diagnostic::do_not_recommend]
 impl<T: SqlType, R: TypedParam> OuterContains<T> for Query<R>
 where
     R::Sql: Comparable<T>,

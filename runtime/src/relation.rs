@@ -93,6 +93,7 @@ impl<T: Entity> From<&Ref<T>> for Ref<T> {
 /// References compare only with references to the same entity.
 pub struct RefKind<T>(PhantomData<fn() -> T>);
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> SqlType for Ref<T>
 where
     T::Key: NonNull,
@@ -112,13 +113,19 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> NonNull for Ref<T> where T::Key: NonNull {}
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Comparable<Ref<T>> for Ref<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Comparable<Option<Ref<T>>> for Ref<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Comparable<Ref<T>> for Option<Ref<T>> {}
+#[diagnostic::do_not_recommend]
 impl<T: Entity> Comparable<Option<Ref<T>>> for Option<Ref<T>> {}
 
+#[diagnostic::do_not_recommend]
 impl<T: Entity> ToParam for Ref<T>
 where
     T::Key: SqlType,
@@ -127,6 +134,7 @@ where
         self.key.to_value_ref().to_owned_value()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Entity> TypedParam for Ref<T>
 where
     T::Key: NonNull,
@@ -135,6 +143,7 @@ where
 }
 
 /// An outer object in a query is its key: `p.category == books`.
+#[diagnostic::do_not_recommend]
 impl<T: Entity> ToParam for Obj<T>
 where
     T::Key: SqlType,
@@ -143,6 +152,7 @@ where
         self.key().to_value_ref().to_owned_value()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Entity> TypedParam for Obj<T>
 where
     T::Key: NonNull,

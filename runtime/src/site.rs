@@ -217,6 +217,7 @@ pub trait Projection {
     fn push_items(self, out: &mut Vec<ProjItem>);
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> Projection for Expr<T> {
     type Row = T;
     fn push_items(self, out: &mut Vec<ProjItem>) {
@@ -232,6 +233,7 @@ impl<T: SqlType> Projection for Expr<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Entity> Projection for EntityExpr<E> {
     type Row = Obj<E>;
     fn push_items(self, out: &mut Vec<ProjItem>) {
@@ -239,6 +241,7 @@ impl<E: Entity> Projection for EntityExpr<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Entity> Projection for crate::expr::OptEntityExpr<E> {
     type Row = Option<Obj<E>>;
     fn push_items(self, out: &mut Vec<ProjItem>) {
@@ -248,6 +251,7 @@ impl<E: Entity> Projection for crate::expr::OptEntityExpr<E> {
 
 macro_rules! tuple_projection {
     ($($t:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($t: Projection),+> Projection for ($($t,)+) {
             type Row = ($($t::Row,)+);
             #[allow(non_snake_case)]
@@ -277,10 +281,16 @@ tuple_projection!(A, B, C, D, E, F, G, H, I, J, K, L);
     label = "`order_by` takes an attribute or expression, `desc(..)` of one, or a tuple of those"
 )]
 pub trait OrderSpec {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// Appends the order items.
     fn push_order(self, out: &mut Vec<OrderItem>);
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> OrderSpec for Expr<T> {
     fn push_order(self, out: &mut Vec<OrderItem>) {
         out.push(OrderItem {
@@ -291,6 +301,7 @@ impl<T: SqlType> OrderSpec for Expr<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: SqlType> OrderSpec for Desc<T> {
     fn push_order(self, out: &mut Vec<OrderItem>) {
         out.push(OrderItem {
@@ -301,6 +312,7 @@ impl<T: SqlType> OrderSpec for Desc<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<O: OrderSpec> OrderSpec for crate::expr::Nulls<O> {
     fn push_order(self, out: &mut Vec<OrderItem>) {
         let start = out.len();
@@ -313,6 +325,7 @@ impl<O: OrderSpec> OrderSpec for crate::expr::Nulls<O> {
 
 macro_rules! tuple_order {
     ($($t:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($t: OrderSpec),+> OrderSpec for ($($t,)+) {
             #[allow(non_snake_case)]
             fn push_order(self, out: &mut Vec<OrderItem>) {
@@ -525,6 +538,7 @@ fn entity_source<E: Entity>(b: &PlanBuilder, plan: &Plan, position: usize) -> Op
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Entity> Refinable for Obj<E> {
     type Vars = (E::Columns,);
     fn vars(b: &PlanBuilder, plan: &Plan) -> Option<Self::Vars> {
@@ -534,6 +548,7 @@ impl<E: Entity> Refinable for Obj<E> {
 
 macro_rules! tuple_refinable {
     ($($t:ident $n:tt),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($t: Entity),+> Refinable for ($(Obj<$t>,)+) {
             type Vars = ($($t::Columns,)+);
             fn vars(b: &PlanBuilder, plan: &Plan) -> Option<Self::Vars> {

@@ -242,6 +242,7 @@ pub(crate) fn decode<T: AsTemporal>(
 #[cfg(any(feature = "chrono", feature = "time"))]
 macro_rules! temporal_type {
     ($t:ty, $kind:ident, $column:ident, $name:literal) => {
+        #[diagnostic::do_not_recommend]
         impl $crate::types::SqlType for $t {
             type Inner = $t;
             type Kind = $crate::types::kind::$kind;
@@ -258,25 +259,35 @@ macro_rules! temporal_type {
                 $crate::temporal::decode(v, $name)
             }
         }
+        #[diagnostic::do_not_recommend]
         impl $crate::types::NonNull for $t {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::Ordered for $t {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::ToParam for $t {
             fn to_param(&self) -> $crate::value::Value {
                 $crate::value::Value::Time(AsTemporal::to_temporal(self))
             }
         }
+        #[diagnostic::do_not_recommend]
         impl $crate::types::TypedParam for $t {
             type Sql = $t;
         }
+        #[diagnostic::do_not_recommend]
         impl $crate::types::Comparable<$t> for $t {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::Comparable<Option<$t>> for $t {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::Comparable<$t> for Option<$t> {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::Comparable<Option<$t>> for Option<$t> {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::IntoOption<$t> for $t {
             fn into_option(self) -> Option<$t> {
                 Some(self)
             }
         }
+        #[diagnostic::do_not_recommend]
         impl $crate::types::IntoOption<$t> for Option<$t> {
             fn into_option(self) -> Option<$t> {
                 self

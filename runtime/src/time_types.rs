@@ -94,21 +94,27 @@ temporal_type!(Time, Time, Time, "time::Time");
 temporal_type!(PrimitiveDateTime, Timestamp, Timestamp, "PrimitiveDateTime");
 temporal_type!(OffsetDateTime, TimestampTz, TimestampTz, "OffsetDateTime");
 
+#[diagnostic::do_not_recommend]
 impl Dated for Date {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Dated for PrimitiveDateTime {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Dated for OffsetDateTime {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Timed for Time {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Timed for PrimitiveDateTime {
     type Part = i32;
 }
+#[diagnostic::do_not_recommend]
 impl Timed for OffsetDateTime {
     type Part = i32;
 }

@@ -110,7 +110,14 @@ pub mod kind {
     label = "`.get(..)`, `.as_str()`, `.as_i64()`, `.as_f64()` and `.as_bool()` need a JSON attribute",
     note = "with the `json` feature: serde_json::Value, colt::Json<T> and Option of each"
 )]
-pub trait Jsonic: SqlType {}
+pub trait Jsonic: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+#[diagnostic::do_not_recommend]
 impl<T: Jsonic + NonNull> Jsonic for Option<T> {}
 
 /// What a JSON value can be indexed with in a query: a key (`String`, `&str`) or an array
@@ -120,18 +127,27 @@ impl<T: Jsonic + NonNull> Jsonic for Option<T> {}
     label = "expected an object key (a string) or an array position (an integer)"
 )]
 pub trait JsonKey: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// An array position rather than a key.
     const POSITION: bool;
 }
+#[diagnostic::do_not_recommend]
 impl JsonKey for String {
     const POSITION: bool = false;
 }
+#[diagnostic::do_not_recommend]
 impl JsonKey for i16 {
     const POSITION: bool = true;
 }
+#[diagnostic::do_not_recommend]
 impl JsonKey for i32 {
     const POSITION: bool = true;
 }
+#[diagnostic::do_not_recommend]
 impl JsonKey for i64 {
     const POSITION: bool = true;
 }
@@ -144,6 +160,11 @@ impl JsonKey for i64 {
     note = "the values of a collection (`Many<T>`, such as `c.products.price`) are used through an aggregate (`sum(c.products.price)`), `.contains(..)`, or a generator (`for p in c.products`)"
 )]
 pub trait SqlType: Sized + Clone + PartialEq + 'static {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type without `Option` (`Option<i64>` → `i64`).
     type Inner: SqlType<Inner = Self::Inner>;
     /// The family of values this type compares with.
@@ -162,6 +183,7 @@ pub trait SqlType: Sized + Clone + PartialEq + 'static {
 
 macro_rules! int_sql_type {
     ($t:ty, $ct:ident, $name:literal) => {
+        #[diagnostic::do_not_recommend]
         impl SqlType for $t {
             type Inner = $t;
             type Kind = kind::Integer;
@@ -191,6 +213,7 @@ int_sql_type!(i16, SmallInt, "i16");
 int_sql_type!(i32, Int, "i32");
 int_sql_type!(i64, BigInt, "i64");
 
+#[diagnostic::do_not_recommend]
 impl SqlType for bool {
     type Inner = bool;
     type Kind = kind::Bool;
@@ -213,6 +236,7 @@ impl SqlType for bool {
 
 macro_rules! real_sql_type {
     ($t:ty, $ct:ident, $name:literal) => {
+        #[diagnostic::do_not_recommend]
         impl SqlType for $t {
             type Inner = $t;
             type Kind = kind::Real;
@@ -240,6 +264,7 @@ macro_rules! real_sql_type {
 real_sql_type!(f32, Float, "f32");
 real_sql_type!(f64, Double, "f64");
 
+#[diagnostic::do_not_recommend]
 impl SqlType for String {
     type Inner = String;
     type Kind = kind::Text;
@@ -262,6 +287,7 @@ impl SqlType for String {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl SqlType for Vec<u8> {
     type Inner = Vec<u8>;
     type Kind = kind::Blob;
@@ -288,20 +314,30 @@ impl SqlType for Vec<u8> {
     note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>"
 )]
 pub trait NonNull: SqlType<Inner = Self> {}
+#[diagnostic::do_not_recommend]
 impl NonNull for bool {}
+#[diagnostic::do_not_recommend]
 impl NonNull for i16 {}
+#[diagnostic::do_not_recommend]
 impl NonNull for i32 {}
+#[diagnostic::do_not_recommend]
 impl NonNull for i64 {}
+#[diagnostic::do_not_recommend]
 impl NonNull for f32 {}
+#[diagnostic::do_not_recommend]
 impl NonNull for f64 {}
+#[diagnostic::do_not_recommend]
 impl NonNull for String {}
+#[diagnostic::do_not_recommend]
 impl NonNull for Vec<u8> {}
 #[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
 impl NonNull for uuid::Uuid {}
 
 /// A UUID: 16 bytes, PostgreSQL's `uuid` or a SQLite BLOB; also read from the 36-character
 /// text other tools store in SQLite.
 #[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
 impl SqlType for uuid::Uuid {
     type Inner = uuid::Uuid;
     type Kind = kind::Uuid;
@@ -325,16 +361,19 @@ impl SqlType for uuid::Uuid {
 }
 
 #[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
 impl ToParam for uuid::Uuid {
     fn to_param(&self) -> Value {
         Value::Blob(self.as_bytes().to_vec())
     }
 }
 #[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
 impl TypedParam for uuid::Uuid {
     type Sql = uuid::Uuid;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: NonNull> SqlType for Option<T> {
     type Inner = T;
     type Kind = T::Kind;
@@ -385,104 +424,132 @@ pub trait ToParam {
     note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8] and Option of those"
 )]
 pub trait TypedParam: ToParam {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The column type this value compares as.
     type Sql: SqlType;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ToParam + ?Sized> ToParam for &T {
     #[inline]
     fn to_param(&self) -> Value {
         (**self).to_param()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: TypedParam + ?Sized> TypedParam for &T {
     type Sql = T::Sql;
 }
+#[diagnostic::do_not_recommend]
 impl<T: ToParam + ?Sized> ToParam for &mut T {
     #[inline]
     fn to_param(&self) -> Value {
         (**self).to_param()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: TypedParam + ?Sized> TypedParam for &mut T {
     type Sql = T::Sql;
 }
 
 macro_rules! int_param {
     ($($t:ty => $sql:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl ToParam for $t {
             #[inline]
             fn to_param(&self) -> Value { Value::Int(i64::from(*self)) }
         }
+        #[diagnostic::do_not_recommend]
         impl TypedParam for $t { type Sql = $sql; }
     )*};
 }
 int_param!(i8 => i16, u8 => i16, i16 => i16, u16 => i32, i32 => i32, u32 => i64, i64 => i64);
 
+#[diagnostic::do_not_recommend]
 impl ToParam for bool {
     fn to_param(&self) -> Value {
         Value::Int(i64::from(*self))
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for bool {
     type Sql = bool;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for f32 {
     fn to_param(&self) -> Value {
         Value::Real(f64::from(*self))
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for f32 {
     type Sql = f32;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for f64 {
     fn to_param(&self) -> Value {
         Value::Real(*self)
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for f64 {
     type Sql = f64;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for str {
     fn to_param(&self) -> Value {
         Value::Text(self.to_owned())
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for str {
     type Sql = String;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for String {
     fn to_param(&self) -> Value {
         Value::Text(self.clone())
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for String {
     type Sql = String;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for std::borrow::Cow<'_, str> {
     fn to_param(&self) -> Value {
         Value::Text(self.to_string())
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for std::borrow::Cow<'_, str> {
     type Sql = String;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for [u8] {
     fn to_param(&self) -> Value {
         Value::Blob(self.to_vec())
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for [u8] {
     type Sql = Vec<u8>;
 }
+#[diagnostic::do_not_recommend]
 impl ToParam for Vec<u8> {
     fn to_param(&self) -> Value {
         Value::Blob(self.clone())
     }
 }
+#[diagnostic::do_not_recommend]
 impl TypedParam for Vec<u8> {
     type Sql = Vec<u8>;
 }
+#[diagnostic::do_not_recommend]
 impl<T: TypedParam> ToParam for Option<T>
 where
     T::Sql: NonNull,
@@ -494,6 +561,7 @@ where
         }
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: TypedParam> TypedParam for Option<T>
 where
     T::Sql: NonNull,
@@ -507,7 +575,13 @@ where
     label = "expected a value compatible with `{T}`",
     note = "numbers compare with numbers (integers, floats, decimals), String/&str with text, bool with bool, Vec<u8> with bytes, a `#[derive(Value)]` type with itself; `Option` of each may meet the plain type"
 )]
-pub trait Comparable<T> {}
+pub trait Comparable<T> {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<Self>) {}
+}
 
 macro_rules! comparable_family {
     ($($a:ty),* ; $($b:ty),*) => {
@@ -518,9 +592,13 @@ macro_rules! comparable_family {
     };
     (@inner $a:ty [$($b:ty),*]) => {
         $(
+            #[diagnostic::do_not_recommend]
             impl $crate::types::Comparable<$b> for $a {}
+            #[diagnostic::do_not_recommend]
             impl $crate::types::Comparable<Option<$b>> for $a {}
+            #[diagnostic::do_not_recommend]
             impl $crate::types::Comparable<$b> for Option<$a> {}
+            #[diagnostic::do_not_recommend]
             impl $crate::types::Comparable<Option<$b>> for Option<$a> {}
         )*
     };
@@ -542,9 +620,13 @@ comparable_family!(uuid::Uuid; uuid::Uuid);
 /// so `p.status == Status::Draft` compiles and `p.status == "draft"` does not.
 pub trait DerivedValue: NonNull {}
 
+#[diagnostic::do_not_recommend]
 impl<T: DerivedValue> Comparable<T> for T {}
+#[diagnostic::do_not_recommend]
 impl<T: DerivedValue> Comparable<Option<T>> for T {}
+#[diagnostic::do_not_recommend]
 impl<T: DerivedValue> Comparable<T> for Option<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: DerivedValue> Comparable<Option<T>> for Option<T> {}
 
 /// Types whose order in SQL is their order in Rust, so that `<`, `<=`, `>`, `>=` give Rust's
@@ -555,17 +637,33 @@ impl<T: DerivedValue> Comparable<Option<T>> for Option<T> {}
     label = "stored by name: SQL would compare the names, not the order of the variants",
     note = "compare it with `==` / `!=` or `.contains(..)`, or store the enum by its discriminant (`#[repr(i32)]`) to order it"
 )]
-pub trait Ordered: SqlType {}
+pub trait Ordered: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+#[diagnostic::do_not_recommend]
 impl Ordered for bool {}
+#[diagnostic::do_not_recommend]
 impl Ordered for i16 {}
+#[diagnostic::do_not_recommend]
 impl Ordered for i32 {}
+#[diagnostic::do_not_recommend]
 impl Ordered for i64 {}
+#[diagnostic::do_not_recommend]
 impl Ordered for f32 {}
+#[diagnostic::do_not_recommend]
 impl Ordered for f64 {}
+#[diagnostic::do_not_recommend]
 impl Ordered for String {}
+#[diagnostic::do_not_recommend]
 impl Ordered for Vec<u8> {}
+#[diagnostic::do_not_recommend]
 impl<T: Ordered + NonNull> Ordered for Option<T> {}
 #[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
 impl Ordered for uuid::Uuid {}
 
 /// Types with a calendar date (`.year()`, `.month()`, `.day()` in queries): the date and
@@ -576,9 +674,15 @@ impl Ordered for uuid::Uuid {}
     note = "with the `chrono` feature: NaiveDate, NaiveDateTime, DateTime<Utc> and Option of each"
 )]
 pub trait Dated: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type of a part: `i32`, or `Option<i32>` for an `Option`.
     type Part: SqlType;
 }
+#[diagnostic::do_not_recommend]
 impl<T: Dated<Part = i32> + NonNull> Dated for Option<T> {
     type Part = Option<i32>;
 }
@@ -590,9 +694,15 @@ impl<T: Dated<Part = i32> + NonNull> Dated for Option<T> {
     note = "with the `chrono` feature: NaiveTime, NaiveDateTime, DateTime<Utc> and Option of each"
 )]
 pub trait Timed: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type of a part: `i32`, or `Option<i32>` for an `Option`.
     type Part: SqlType;
 }
+#[diagnostic::do_not_recommend]
 impl<T: Timed<Part = i32> + NonNull> Timed for Option<T> {
     type Part = Option<i32>;
 }
@@ -604,24 +714,35 @@ impl<T: Timed<Part = i32> + NonNull> Timed for Option<T> {
     note = "numeric types are i16, i32, i64, f32, f64, Decimal (the `decimal` feature) and Option of each"
 )]
 pub trait Numeric: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type of an average: `f64`, a decimal for decimals.
     type Average: NonNull;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for i16 {
     type Average = f64;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for i32 {
     type Average = f64;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for i64 {
     type Average = f64;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for f32 {
     type Average = f64;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for f64 {
     type Average = f64;
 }
+#[diagnostic::do_not_recommend]
 impl<T: Numeric + NonNull> Numeric for Option<T> {
     type Average = T::Average;
 }
@@ -633,10 +754,20 @@ impl<T: Numeric + NonNull> Numeric for Option<T> {
     label = "the remainder of a float has no SQL that gives Rust's answer on every backend",
     note = "`%` works on i16, i32, i64 and Option of each"
 )]
-pub trait Integral: Numeric {}
+pub trait Integral: Numeric {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+#[diagnostic::do_not_recommend]
 impl Integral for i16 {}
+#[diagnostic::do_not_recommend]
 impl Integral for i32 {}
+#[diagnostic::do_not_recommend]
 impl Integral for i64 {}
+#[diagnostic::do_not_recommend]
 impl<T: Integral + NonNull> Integral for Option<T> {}
 
 /// Text column types (string methods).
@@ -646,13 +777,20 @@ impl<T: Integral + NonNull> Integral for Option<T> {}
     note = "`.starts_with`, `.ends_with`, `.contains`, `.to_lowercase`, `.to_uppercase`, `.trim` and `.len` work on String and Option<String>"
 )]
 pub trait Textual: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type of a test of it (`.starts_with(..)`, `.like(..)`): `bool`, or `Option<bool>`
     /// for an `Option` (a NULL text tests NULL).
     type Test: SqlType;
 }
+#[diagnostic::do_not_recommend]
 impl Textual for String {
     type Test = bool;
 }
+#[diagnostic::do_not_recommend]
 impl Textual for Option<String> {
     type Test = Option<bool>;
 }
@@ -663,8 +801,16 @@ impl Textual for Option<String> {
     label = "expected a bool condition",
     note = "conditions are comparisons (`p.price < 10`), bool attributes, `&&`, `||`, `!` and bool methods such as `.is_none()`"
 )]
-pub trait Condition: SqlType {}
+pub trait Condition: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+#[diagnostic::do_not_recommend]
 impl Condition for bool {}
+#[diagnostic::do_not_recommend]
 impl Condition for Option<bool> {}
 
 /// Types that may be NULL (`is_none`, `is_some`, `== None`).
@@ -673,7 +819,14 @@ impl Condition for Option<bool> {}
     label = "`.is_none()`, `.is_some()` and comparing with `None` need an `Option` attribute",
     note = "declare the attribute as `Option<T>` to make the column nullable"
 )]
-pub trait Nullable: SqlType {}
+pub trait Nullable: SqlType {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+#[diagnostic::do_not_recommend]
 impl<T: NonNull> Nullable for Option<T> {}
 
 /// Converts a builder argument into the value of an `Option` attribute.
@@ -686,10 +839,12 @@ pub trait IntoOption<T> {
 
 macro_rules! into_option {
     ($t:ty => $($from:ty),*) => {
+        #[diagnostic::do_not_recommend]
         impl IntoOption<$t> for Option<$t> {
             fn into_option(self) -> Option<$t> { self }
         }
         $(
+            #[diagnostic::do_not_recommend]
             impl IntoOption<$t> for $from {
                 fn into_option(self) -> Option<$t> { Some(self.into()) }
             }
@@ -706,27 +861,32 @@ into_option!(String => String, &str, &String, Box<str>);
 into_option!(Vec<u8> => Vec<u8>, &[u8]);
 #[cfg(feature = "uuid")]
 into_option!(uuid::Uuid => uuid::Uuid);
+#[diagnostic::do_not_recommend]
 impl IntoOption<String> for Option<&str> {
     fn into_option(self) -> Option<String> {
         self.map(str::to_owned)
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<crate::Ref<T>> {
     fn into_option(self) -> Option<crate::Ref<T>> {
         self
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: crate::Entity> IntoOption<crate::Ref<T>> for crate::Ref<T> {
     fn into_option(self) -> Option<crate::Ref<T>> {
         Some(self)
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: crate::Entity> IntoOption<crate::Ref<T>> for &crate::Obj<T> {
     fn into_option(self) -> Option<crate::Ref<T>> {
         Some(self.into())
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<&crate::Obj<T>> {
     fn into_option(self) -> Option<crate::Ref<T>> {
         self.map(Into::into)
@@ -744,9 +904,11 @@ pub trait MakeNullable {
     /// The nullable type.
     type Out: SqlType;
 }
+#[diagnostic::do_not_recommend]
 impl<T: NonNull> MakeNullable for T {
     type Out = Option<T>;
 }
+#[diagnostic::do_not_recommend]
 impl<T: NonNull> MakeNullable for Option<T> {
     type Out = Option<T>;
 }

@@ -20,3 +20,5 @@ struct Tag {
 }
 
 fn main() {}
+
+// mistakes: 4

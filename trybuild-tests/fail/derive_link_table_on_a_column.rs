@@ -19,3 +19,5 @@ struct Playlist {
 }
 
 fn main() {}
+
+// mistakes: 3

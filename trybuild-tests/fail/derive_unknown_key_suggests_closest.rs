@@ -9,3 +9,5 @@ pub struct Product {
 }
 
 fn main() {}
+
+// mistakes: 2

@@ -34,3 +34,5 @@ impl Tea {
 }
 
 fn main() {}
+
+// mistakes: 4

@@ -16,3 +16,5 @@ fn not_an_option() {
     // `id` is never NULL.
     let _ = select!(s for s in Sale if s.id.is_some_and(|i| i > 1));
 }
+
+// mistakes: 3

@@ -13,3 +13,5 @@ fn main() {
     // A binding before the last arm.
     let _ = select!(match s.quantity { n => 0, _ => 1 } for s in Sale);
 }
+
+// mistakes: 2

@@ -10,3 +10,5 @@ pub struct Employee {
 }
 
 fn main() {}
+
+// mistakes: 2

@@ -35,3 +35,5 @@ fn assigned_twice() {
         i.price += 1;
     }));
 }
+
+// mistakes: 5

@@ -21,3 +21,5 @@ enum Color {
 struct Pair(i64, i64);
 
 fn main() {}
+
+// mistakes: 4

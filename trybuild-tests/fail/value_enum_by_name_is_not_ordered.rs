@@ -20,3 +20,5 @@ fn main() {
 fn greatest() {
     let _ = select!(max(t.status) for t in Ticket);
 }
+
+// mistakes: 2

@@ -35,6 +35,10 @@ pub(crate) struct FieldAttrs {
     pub default: Option<syn::Expr>,
     pub reverse: Option<syn::LitStr>,
     pub cascade_delete: Option<syn::Path>,
+    /// A key was not understood (reported): what follows from a missing key (`auto` without
+    /// `primary_key`, an entity without a key) is then not reported too, as the unknown key
+    /// may have been meant as one.
+    pub unknown: bool,
 }
 
 const STRUCT_KEYS: &[&str] = &[
@@ -210,6 +214,7 @@ pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs
                 out.cascade_delete = Some(p.clone());
             } else {
                 unknown(errors, p, FIELD_KEYS, "field");
+                out.unknown = true;
                 skip_value(&meta)?;
             }
             Ok(())

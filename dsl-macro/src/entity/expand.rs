@@ -425,6 +425,7 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             #(#collection_getters)*
         }
 
+        #[diagnostic::do_not_recommend]
         impl #p::Entity for #name {
             type Columns = #columns_ty;
             type NullableColumns = #null_columns_ty;

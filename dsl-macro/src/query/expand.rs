@@ -4,6 +4,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
+use crate::query::checks::{checked_call, checked_outer_contains, checked_step};
 use crate::query::lower::{AggArg, Bind, Lowered, Origin, ParamKind, QExpr, Step};
 
 fn p() -> TokenStream {
@@ -52,37 +53,29 @@ fn expr(e: &QExpr) -> TokenStream {
             call(*span, "param", quote_spanned!(*span=> #i, #id))
         }
         QExpr::Binary(op, span, l, r) => {
-            let (l, r) = (expr(l), expr(r));
-            call(*span, op.runtime_fn(), quote_spanned!(*span=> #l, #r))
+            checked_call(*span, op.runtime_fn(), vec![expr(l), expr(r)])
         }
-        QExpr::Unary(op, span, e) => call(*span, op.runtime_fn(), expr(e)),
+        QExpr::Unary(op, span, e) => checked_call(*span, op.runtime_fn(), vec![expr(e)]),
         QExpr::Method2(op, span, recv, arg) => {
-            let (recv, arg) = (expr(recv), expr(arg));
-            call(*span, op.runtime_fn(), quote_spanned!(*span=> #recv, #arg))
+            checked_call(*span, op.runtime_fn(), vec![expr(recv), expr(arg)])
         }
         QExpr::OuterContains(i, span, elem) => {
-            let id = param_ident(*i);
-            let elem = expr(elem);
+            let id = param_ident_at(*i, *span);
             let b = builder();
-            call(
+            checked_outer_contains(
                 *span,
-                "outer_contains",
-                quote_spanned!(*span=> #b, #i, #id, #elem),
+                quote_spanned!(*span=> #b, #i,),
+                quote!(#id),
+                expr(elem),
             )
         }
         QExpr::Agg(f, span, arg) => match arg {
             AggArg::Nothing => call(*span, "count_all", TokenStream::new()),
             AggArg::Var(v) => call(*span, "count_entity", quote_spanned!(*span=> &#v)),
-            AggArg::Expr(e) => call(*span, f.name(), expr(e)),
-            AggArg::Two(a, b) => {
-                let (a, b) = (expr(a), expr(b));
-                call(*span, f.name(), quote_spanned!(*span=> #a, #b))
-            }
+            AggArg::Expr(e) => checked_call(*span, f.name(), vec![expr(e)]),
+            AggArg::Two(a, b) => checked_call(*span, f.name(), vec![expr(a), expr(b)]),
         },
-        QExpr::Call(name, span, args) => {
-            let args = args.iter().map(expr);
-            call(*span, name, quote_spanned!(*span=> #(#args),*))
-        }
+        QExpr::Call(name, span, args) => checked_call(*span, name, args.iter().map(expr).collect()),
         QExpr::Cast(span, e, ty) => {
             let e = expr(e);
             let f = syn::Ident::new("cast", *span);
@@ -109,10 +102,7 @@ fn expr(e: &QExpr) -> TokenStream {
             call(span, "constant", quote_spanned!(span=> &(#e)))
         }
         QExpr::Hybrid(var, method) => quote_spanned!(method.span()=> #var.#method()),
-        QExpr::InSub(span, sub, elem) => {
-            let (sub, elem) = (expr(sub), expr(elem));
-            call(*span, "in_sub", quote_spanned!(*span=> #sub, #elem))
-        }
+        QExpr::InSub(span, sub, elem) => checked_call(*span, "in_sub", vec![expr(sub), expr(elem)]),
     }
 }
 
@@ -134,9 +124,10 @@ fn step(s: &Step) -> TokenStream {
             let v = var_ident(*var);
             let span = syn::spanned::Spanned::span(path);
             match sub {
-                None => {
-                    quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source::<#path>(#b, #alias);)
-                }
+                None => quote_spanned!(span=>
+                    ::colt::__private::Entity::__check(::core::marker::PhantomData::<#path>);
+                    let #v = ::colt::__private::PlanBuilder::source::<#path>(#b, #alias);
+                ),
                 Some(k) => {
                     let s = scope_ident(*k);
                     quote_spanned!(span=> let #v = ::colt::__private::PlanBuilder::source_in::<#path>(#b, #s, #alias);)
@@ -168,12 +159,13 @@ fn step(s: &Step) -> TokenStream {
         Step::Bind(bind) => binds(std::slice::from_ref(bind)),
         Step::Filter(bs, e, span) => {
             let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::filter(#b, #e); })
+            let call = checked_step(*span, "filter", quote!(#b,), vec![e]);
+            quote_spanned!(*span=> { #bs #call; })
         }
         Step::SubFilter(k, e, span) => {
-            let e = expr(e);
             let s = scope_ident(*k);
-            quote_spanned!(*span=> { ::colt::__private::PlanBuilder::filter_in(#b, #s, #e); })
+            let call = checked_step(*span, "filter_in", quote!(#b, #s,), vec![expr(e)]);
+            quote_spanned!(*span=> { #call; })
         }
         Step::Order(bs, e, span) => {
             let (bs, e) = (binds(bs), expr(e));
@@ -181,11 +173,15 @@ fn step(s: &Step) -> TokenStream {
         }
         Step::Assign(bs, attr, Some(e), span) => {
             let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::assign(#b, &#attr, #e); })
+            let attr = quote_spanned!(*span=> &#attr);
+            let call = checked_step(*span, "assign", quote!(#b,), vec![attr, e]);
+            quote_spanned!(*span=> { #bs #call; })
         }
         Step::Assign(bs, attr, None, span) => {
             let bs = binds(bs);
-            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::assign_null(#b, &#attr); })
+            let attr = quote_spanned!(*span=> &#attr);
+            let call = checked_step(*span, "assign_null", quote!(#b,), vec![attr]);
+            quote_spanned!(*span=> { #bs #call; })
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `select!`: parse → lower → expand.
 
 mod ast;
+mod checks;
 mod expand;
 mod lower;
 mod ops;

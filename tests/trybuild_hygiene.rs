@@ -1,0 +1,126 @@
+//! What the pinned compile errors may say: users pin Colt's errors in their own trybuild
+//! suites, so an error must point at the user's code only (never a `-->` into Colt's sources,
+//! a note naming one of Colt's functions, or one of Colt's internal macros), and one mistake
+//! must give one error.
+//!
+//! Each case in `trybuild-tests/fail` makes one mistake unless it says otherwise with a line
+//! `// mistakes: N`. The cases in [`KNOWN`] do not meet these rules yet; each says why, and
+//! the test fails when one of them starts to meet them, so that the list only shrinks.
+
+use std::fs;
+use std::path::Path;
+
+/// Cases that still break a rule, and why. Remove a case when it is fixed.
+const KNOWN: &[(&str, &str)] = &[
+    (
+        "composite_reference_compared",
+        "a reference to a composite key used as one parameter: the parameter, its type and both sides of `==` each fail",
+    ),
+    (
+        "derive_unsupported_field_type",
+        "a field type that is no column: each use of it in the derive's generated code fails",
+    ),
+    (
+        "prefetch_of_a_plain_attribute",
+        "`Query::prefetch` is called by the user, so its bound's note names it",
+    ),
+    (
+        "refine_a_projected_query",
+        "the refined query's bound is checked by `RefineSite::refine`",
+    ),
+    (
+        "sum_of_a_collection_of_objects",
+        "the aggregand and its item are two bounds",
+    ),
+    (
+        "date_part_of_text",
+        "the date part's type is unknown, so the comparison with it fails too",
+    ),
+];
+
+/// What no pinned error may contain, and why.
+const FORBIDDEN: &[(&str, &str)] = &[
+    ("required by a bound in `", "a note naming Colt's function"),
+    ("colt::expr::", "a path into Colt's internals"),
+    ("colt_runtime", "Colt's internal crate"),
+    ("__private", "Colt's generated-code surface"),
+    ("__colt", "a name of generated code"),
+];
+
+/// The rules one `.stderr` breaks.
+fn broken_rules(name: &str, source: &str, stderr: &str) -> Vec<String> {
+    let mut broken = Vec::new();
+    for line in stderr.lines() {
+        if let Some(at) = line.trim_start().strip_prefix("--> ") {
+            if !at.starts_with("trybuild-tests/") {
+                broken.push(format!("points into another file: `{}`", line.trim()));
+            }
+        }
+        if let Some(rest) = line.split("originates in the ").nth(1) {
+            if !rest.starts_with("macro `select`") {
+                broken.push(format!("names one of Colt's macros: `{}`", line.trim()));
+            }
+        }
+        for (text, why) in FORBIDDEN {
+            if line.contains(text) {
+                broken.push(format!("{why}: `{}`", line.trim()));
+            }
+        }
+    }
+    let mistakes = source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("// mistakes: "))
+        .map_or(1, |n| n.trim().parse::<usize>().unwrap_or(0));
+    let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
+    if errors != mistakes {
+        broken.push(format!(
+            "{errors} errors for {mistakes} mistake(s) (a case with several says `// mistakes: N`) in {name}"
+        ));
+    }
+    broken
+}
+
+#[test]
+fn pinned_errors_point_at_the_users_code_once_per_mistake() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("trybuild-tests/fail");
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(&dir)
+        .expect("trybuild-tests/fail is in the repository")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        cases += 1;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let source = fs::read_to_string(&path).expect("the case is readable");
+        let stderr = fs::read_to_string(path.with_extension("stderr"))
+            .unwrap_or_else(|_| panic!("{name}.rs has no pinned .stderr"));
+        let broken = broken_rules(name, &source, &stderr);
+        let known = KNOWN.iter().any(|(k, _)| *k == name);
+        match (broken.is_empty(), known) {
+            (false, false) => failures.push(format!("{name}:\n  {}", broken.join("\n  "))),
+            (true, true) => failures.push(format!(
+                "{name} meets every rule now: remove it from KNOWN in tests/trybuild_hygiene.rs"
+            )),
+            _ => {}
+        }
+    }
+    assert!(cases >= 70, "only {cases} compile-fail cases");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_rules_catch_what_they_name() {
+    let note = "error[E0277]: x\n --> trybuild-tests/fail/a.rs:1:1\nnote: required by a bound in `colt::expr::eq`\n  --> runtime/src/expr.rs\n";
+    assert_eq!(broken_rules("a", "", note).len(), 3);
+    let two = "error: a\n --> trybuild-tests/fail/a.rs:1:1\n\nerror: b\n --> trybuild-tests/fail/a.rs:2:1\n";
+    assert_eq!(broken_rules("a", "", two).len(), 1);
+    assert!(broken_rules("a", "// mistakes: 2\n", two).is_empty());
+    let derive = "error: a\n = note: this error originates in the derive macro `Entity`\n";
+    assert_eq!(broken_rules("a", "", derive).len(), 1);
+}
