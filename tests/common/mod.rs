@@ -124,10 +124,15 @@ pub struct TempDb {
 
 impl TempDb {
     pub fn new(name: &str) -> TempDb {
+        // The counter keeps two tests of one process apart when the clock gives both the
+        // same time (it did: two tests shared a file, and one failed on the other's rows).
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!(
-            "colt-test-{}-{}-{}.db",
+            "colt-test-{}-{}-{}-{}.db",
             name,
             std::process::id(),
+            n,
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_nanos())

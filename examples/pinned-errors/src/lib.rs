@@ -1,0 +1,42 @@
+//! A small shop, as a user's crate would declare it: its entities are used by the cases in
+//! `tests/compile-fail`, which pin the compile errors of queries that must never compile.
+//!
+//! `cargo test -p colt-example-pinned-errors` checks them; `TRYBUILD=overwrite` re-pins them.
+//! docs/compile-errors.md ("Testing your own queries with trybuild") walks through it.
+
+use colt::prelude::*;
+
+/// A shelf of the shop.
+#[derive(Entity, Debug, Clone)]
+pub struct Category {
+    /// The key.
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What is on it.
+    pub products: Set<Product>,
+}
+
+/// Something for sale.
+#[derive(Entity, Debug, Clone)]
+pub struct Product {
+    /// The key.
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its price, in cents.
+    pub price: i64,
+    /// Whether it can be sold today.
+    pub in_stock: bool,
+    /// An optional description.
+    pub description: Option<String>,
+    /// Its shelf.
+    pub category: Ref<Category>,
+}
+
+/// The schema of the shop.
+pub fn schema() -> colt::Schema {
+    colt::schema![Category, Product]
+}

@@ -1,0 +1,6 @@
+use colt::prelude::*;
+use colt_example_pinned_errors::Product;
+
+fn main() {
+    let _ = select!(p.name for p in Product if p.price.starts_with("1"));
+}
