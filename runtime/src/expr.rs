@@ -245,7 +245,11 @@ pub fn ne<L: SqlType, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Exp
     equality(l, r, true)
 }
 
-fn equality<L: SqlType, R: SqlType>(l: Expr<L>, r: Expr<R>, negated: bool) -> Expr<bool> {
+pub(crate) fn equality<L: SqlType, R: SqlType>(
+    l: Expr<L>,
+    r: Expr<R>,
+    negated: bool,
+) -> Expr<bool> {
     let op = if negated { BinOp::Ne } else { BinOp::Eq };
     let (l_param, r_param) = (l.is_param(), r.is_param());
     let (ln, rn) = compared::<L, R>(l.node, r.node);
@@ -262,10 +266,15 @@ macro_rules! ordering {
     ($($name:ident => $op:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
         pub fn $name<L: Ordered, R: Comparable<L> + SqlType>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
-            let (l, r) = compared::<L, R>(l.node, r.node);
-            binary(BinOp::$op, l, r)
+            ordered(BinOp::$op, l, r)
         }
     )*};
+}
+
+/// `l < r` and the like, its types checked by the caller.
+pub(crate) fn ordered<L: SqlType, R: SqlType>(op: BinOp, l: Expr<L>, r: Expr<R>) -> Expr<bool> {
+    let (l, r) = compared::<L, R>(l.node, r.node);
+    binary(op, l, r)
 }
 ordering! {
     lt => Lt, "`l < r`";
@@ -747,12 +756,30 @@ where
 }
 
 /// What `sum`, `avg`, `min` and `max` take: an expression, or a collection's values
-/// (`sum(c.products.price)`).
+/// (`sum(c.products.price)`). Implemented for every `Expr<T>` whose `T` is [`Aggregated`], so
+/// that a mistake is reported about `T`, the user's type.
+pub trait Aggregand {
+    /// The type of one value.
+    type Item: SqlType;
+    /// The aggregated expression.
+    fn into_node(self) -> Node;
+}
+
+impl<T: Aggregated> Aggregand for Expr<T> {
+    type Item = T::Item;
+    fn into_node(self) -> Node {
+        self.node
+    }
+}
+
+/// The type of an expression an aggregate takes: one column's values, or a collection's
+/// (`Many<T>`, such as `c.products.price`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be aggregated",
-    label = "expected an attribute or expression, or a collection's values such as `c.products.price`"
+    label = "expected an attribute or expression, or a collection's values such as `c.products.price`",
+    note = "a collection of objects (`c.products`) is counted, `count(c.products)`; its attributes are aggregated, `sum(c.products.price)`"
 )]
-pub trait Aggregand {
+pub trait Aggregated {
     /// Generated code calls this before a function bounded by this trait: a failing bound is
     /// then reported at the user's token, and never with a note naming Colt's function.
     #[doc(hidden)]
@@ -760,24 +787,16 @@ pub trait Aggregand {
     fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The type of one value.
     type Item: SqlType;
-    /// The aggregated expression.
-    fn into_node(self) -> Node;
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: SqlType> Aggregand for Expr<T> {
+impl<T: SqlType> Aggregated for T {
     type Item = T;
-    fn into_node(self) -> Node {
-        self.node
-    }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: SqlType> Aggregand for Expr<crate::navigate::Many<T>> {
+impl<T: SqlType> Aggregated for crate::navigate::Many<T> {
     type Item = T;
-    fn into_node(self) -> Node {
-        self.node
-    }
 }
 
 /// `sum(e)`: `None` over no rows or only NULLs.
@@ -916,5 +935,12 @@ pub fn referent_of<C: ?Sized>(_: &&C) -> PhantomData<C> {
 #[doc(hidden)]
 #[inline(always)]
 pub fn col_type_of<T>(_: &&Col<T>) -> PhantomData<T> {
+    PhantomData
+}
+
+/// The type of a query value's results (`select!(q.filter(..))` checks `R: Refinable`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn query_item_of<R>(_: &crate::query::Query<R>) -> PhantomData<R> {
     PhantomData
 }

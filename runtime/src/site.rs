@@ -518,6 +518,11 @@ where
     note = "refine the query before it projects attributes (`.map` comes last), or build the whole query in one `select!`"
 )]
 pub trait Refinable {
+    /// Generated code calls this before refining: a query that cannot be refined is then
+    /// reported at the user's query value, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The column handles of the variables, one per returned object.
     type Vars;
     /// The handles for this plan, or `None` if its projection does not match.

@@ -74,12 +74,12 @@ fn checks(f: &str) -> &'static [Check] {
         "json_get" => &[Is("JsonMember", 0), Is("JsonKey", 1)],
         "json_as_str" | "json_as_i64" | "json_as_f64" | "json_as_bool" => &[Is("Jsonic", 0)],
         "sum" | "sum_distinct" | "avg" | "avg_distinct" => {
-            &[Val("Aggregand", 0), Item("Numeric", 0)]
+            &[Is("Aggregated", 0), Item("Numeric", 0)]
         }
-        "min" | "max" => &[Val("Aggregand", 0), InnerItem("Ordered", 0)],
-        "count_distinct" => &[Val("Aggregand", 0)],
+        "min" | "max" => &[Is("Aggregated", 0), InnerItem("Ordered", 0)],
+        "count_distinct" => &[Is("Aggregated", 0)],
         "count" => &[Val("Countable", 0)],
-        "group_concat" => &[Val("Aggregand", 0), Item("Textual", 0), Is("Textual", 1)],
+        "group_concat" => &[Is("Aggregated", 0), Item("Textual", 0), Is("Textual", 1)],
         "exists" | "is_empty" => &[Val("SubQuery", 0)],
         "in_sub" => &[
             Val("SubQuery", 0),
@@ -142,6 +142,40 @@ pub(crate) fn checked_outer_contains(
         vec![outer, elem],
         &[Outer("OuterContains", 0, 1)],
     )
+}
+
+/// `l op v` for comparison `f` (`eq`, `lt`, ..) of attribute `l` with outer value `v`: built by
+/// `ComparedParam::compare`, whose `Self` is the value's own Rust type, so that a mistake
+/// names the type the user wrote (`&str`, not the `String` it is sent as), once, at the value.
+/// `l`'s own bounds are checked first, as for any comparison.
+pub(crate) fn checked_comparison(
+    span: Span,
+    f: &str,
+    l: TokenStream,
+    (index, value, at): (usize, syn::Ident, Span),
+) -> TokenStream {
+    let (variant, ordering) = match f {
+        "eq" => ("Eq", false),
+        "ne" => ("Ne", false),
+        "lt" => ("Lt", true),
+        "le" => ("Le", true),
+        "gt" => ("Gt", true),
+        _ => ("Ge", true),
+    };
+    let variant = syn::Ident::new(variant, span);
+    let l_at = arg_span(&l);
+    let l_id = format_ident!("__colt_a0", span = l_at);
+    let v_id = format_ident!("__colt_value", span = at);
+    let l_type = quote_spanned!(l_at=> ::colt::__private::type_of(&#l_id));
+    let ordered =
+        ordering.then(|| quote_spanned!(span=> ::colt::__private::Ordered::__check(#l_type);));
+    quote_spanned!(span=> {
+        let #l_id = #l;
+        ::colt::__private::SqlType::__check(#l_type);
+        #ordered
+        let #v_id = #value;
+        ::colt::__private::ComparedParam::compare(::colt::__private::CmpOp::#variant, #l_id, #index, #v_id)
+    })
 }
 
 /// `callee(lead, args)` with `checks` made first. The arguments are bound to locals spanned

@@ -4,7 +4,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
-use crate::query::checks::{checked_call, checked_outer_contains, checked_step};
+use crate::query::checks::{
+    checked_call, checked_comparison, checked_outer_contains, checked_step,
+};
 use crate::query::lower::{AggArg, Bind, Lowered, Origin, ParamKind, QExpr, Step};
 
 fn p() -> TokenStream {
@@ -53,6 +55,10 @@ fn expr(e: &QExpr) -> TokenStream {
             call(*span, "param", quote_spanned!(*span=> #i, #id))
         }
         QExpr::Binary(op, span, l, r) => {
+            if let (true, QExpr::Param(i, at)) = (op.is_comparison(), &**r) {
+                let value = (*i, param_ident_at(*i, *at), *at);
+                return checked_comparison(*span, op.runtime_fn(), expr(l), value);
+            }
             checked_call(*span, op.runtime_fn(), vec![expr(l), expr(r)])
         }
         QExpr::Unary(op, span, e) => checked_call(*span, op.runtime_fn(), vec![expr(e)]),
@@ -366,11 +372,19 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                     TokenStream::new(),
                 )
             };
+            // The query value is checked first, at its own span, as the refinement's argument
+            // is: a query that cannot be refined is one error there (see `checks.rs`).
+            let base_id = format_ident!("__colt_base", span = span);
+            let check = quote_spanned!(span=>
+                let #base_id = &(#base);
+                ::colt::__private::Refinable::__check(::colt::__private::query_item_of(#base_id));
+            );
             quote! {
                 static __COLT_SITE: #p::RefineSite = #p::RefineSite::new();
+                #check
                 #refine(
                     &__COLT_SITE,
-                    &(#base),
+                    #base_id,
                     &#entities,
                     #subs
                     |#b: &#p::PlanBuilder, __colt_vars| {

@@ -47,6 +47,14 @@ impl BinaryOp {
         matches!(self, Self::Eq | Self::Ne)
     }
 
+    /// `==`, `!=`, `<`, `<=`, `>` or `>=`.
+    pub(crate) fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            Self::Eq | Self::Ne | Self::Lt | Self::Le | Self::Gt | Self::Ge
+        )
+    }
+
     /// The runtime function that builds it.
     pub(crate) fn runtime_fn(self) -> &'static str {
         match self {

@@ -17,6 +17,43 @@ fn has_top_level_for(tokens: &TokenStream) -> bool {
 const FORMS: &str = "expected a query: `p for p in Product if ..`, `(p for p in Product).order_by(|p| ..)`, `Product.filter(|p| ..).map(|p| ..)` or `q.filter(|p| ..)` for an existing query `q`";
 
 pub(crate) fn parse(tokens: TokenStream) -> syn::Result<QueryInput> {
+    let all = tokens.clone();
+    parse_forms(tokens).map_err(|e| match cast_then_less_than(&all) {
+        // syn read `f64 < 3.0` as a type with generic arguments, and says "expected `,`".
+        Some((span, ty)) => syn::Error::new(
+            span,
+            format!("`<` after `as {ty}` starts generic arguments of `{ty}`, as in Rust: put the cast in parentheses, `(x as {ty}) < ..`"),
+        ),
+        None => e,
+    })
+}
+
+/// The first `as T <` in `tokens` (or their groups): where the `<` is, and `T`.
+fn cast_then_less_than(tokens: &TokenStream) -> Option<(proc_macro2::Span, String)> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    for (k, t) in trees.iter().enumerate() {
+        match t {
+            TokenTree::Group(g) => {
+                if let Some(found) = cast_then_less_than(&g.stream()) {
+                    return Some(found);
+                }
+            }
+            TokenTree::Ident(i) if i == "as" => {
+                if let (Some(TokenTree::Ident(ty)), Some(TokenTree::Punct(p))) =
+                    (trees.get(k + 1), trees.get(k + 2))
+                {
+                    if p.as_char() == '<' {
+                        return Some((p.span(), ty.to_string()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_forms(tokens: TokenStream) -> syn::Result<QueryInput> {
     if tokens.is_empty() {
         return Err(syn::Error::new(proc_macro2::Span::call_site(), FORMS));
     }

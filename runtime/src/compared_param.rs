@@ -1,0 +1,85 @@
+//! An attribute compared with an outer Rust value (`p.price == limit`, `p.name < "m"`).
+//!
+//! The comparison is checked against the value's own Rust type rather than the SQL type it is
+//! sent as, so that a mistake names what the user wrote: comparing an `i64` attribute with
+//! `"many"` says "a value of type `&str` cannot be compared .. with `i64`", not `String`. The
+//! generated code calls [`ComparedParam::compare`] (a trait method, so a failing bound is one
+//! error at the value, with no note pointing here) after checking the attribute's own type.
+
+use crate::expr::{equality, ordered, Expr};
+use crate::navigate::Many;
+use crate::plan::{BinOp, Node};
+use crate::types::{Comparable, SqlType, TypedParam};
+
+/// Which comparison: `==`, `!=`, `<`, `<=`, `>` or `>=`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// An outer Rust value that can be compared with an attribute of SQL type `L`.
+#[diagnostic::on_unimplemented(
+    message = "a value of type `{Self}` cannot be compared or combined with `{L}`",
+    label = "expected a value compatible with `{L}`",
+    note = "numbers compare with numbers (integers, floats, decimals), String/&str with text, bool with bool, Vec<u8> with bytes, a `#[derive(Value)]` type with itself; `Option` of each may meet the plain type"
+)]
+pub trait ComparedParam<L> {
+    /// `l op value`, the value being outer value number `index` (bound per run).
+    #[doc(hidden)]
+    fn compare(op: CmpOp, l: Expr<L>, index: usize, value: &Self) -> Expr<bool>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<L: SqlType, V: TypedParam + ?Sized> ComparedParam<L> for V
+where
+    V::Sql: Comparable<L>,
+{
+    #[inline]
+    fn compare(op: CmpOp, l: Expr<L>, index: usize, _value: &V) -> Expr<bool> {
+        let r: Expr<V::Sql> = Expr::new(Node::Param(index));
+        match op {
+            CmpOp::Eq => equality(l, r, false),
+            CmpOp::Ne => equality(l, r, true),
+            CmpOp::Lt => ordered(BinOp::Lt, l, r),
+            CmpOp::Le => ordered(BinOp::Le, l, r),
+            CmpOp::Gt => ordered(BinOp::Gt, l, r),
+            CmpOp::Ge => ordered(BinOp::Ge, l, r),
+        }
+    }
+}
+
+/// A collection's values (`c.products.name == "Dune"`) are not one value: the generated code
+/// checks `Many<String>: SqlType` first and reports that, with its note on what to write
+/// instead. This impl only keeps a second error about the value away; no program that uses
+/// it compiles.
+#[diagnostic::do_not_recommend]
+impl<T, V: TypedParam + ?Sized> ComparedParam<Many<T>> for V {
+    #[inline]
+    fn compare(op: CmpOp, l: Expr<Many<T>>, index: usize, _value: &V) -> Expr<bool> {
+        let op = match op {
+            CmpOp::Eq => BinOp::Eq,
+            CmpOp::Ne => BinOp::Ne,
+            CmpOp::Lt => BinOp::Lt,
+            CmpOp::Le => BinOp::Le,
+            CmpOp::Gt => BinOp::Gt,
+            CmpOp::Ge => BinOp::Ge,
+        };
+        Expr::new(Node::Binary(
+            op,
+            Box::new(l.node),
+            Box::new(Node::Param(index)),
+        ))
+    }
+}
