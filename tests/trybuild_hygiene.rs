@@ -29,10 +29,6 @@ const KNOWN: &[(&str, &str)] = &[
         "sum_of_a_collection_of_objects",
         "`SetOf<T>` is not aggregated, and its item type (itself) is not a number: two bounds",
     ),
-    (
-        "date_part_of_text",
-        "the date part's type is unknown, so the comparison with it fails too",
-    ),
 ];
 
 /// What no pinned error may contain, and why.

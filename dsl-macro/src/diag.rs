@@ -7,6 +7,9 @@ pub(crate) struct Errors {
     /// (message, place) of each error recorded: an expression the lowering reads twice
     /// (a `match`'s scrutinee in every arm's test) reports its mistake once.
     seen: Vec<(String, String)>,
+    /// How many of the errors leave what is being built whole (a key that is not understood
+    /// and is ignored): see [`Errors::finish_soft`].
+    soft: usize,
 }
 
 impl Errors {
@@ -26,6 +29,34 @@ impl Errors {
     /// Records an error spanned at `tokens`.
     pub(crate) fn at<T: quote::ToTokens>(&mut self, tokens: T, message: impl std::fmt::Display) {
         self.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// Records an error after which what is being built is still whole: the input's mistake
+    /// (an unknown key) is left out of it.
+    pub(crate) fn soft_at<T: quote::ToTokens>(
+        &mut self,
+        tokens: T,
+        message: impl std::fmt::Display,
+    ) {
+        let before = self.seen.len();
+        self.at(tokens, message);
+        self.soft += self.seen.len() - before;
+    }
+
+    /// `value` and the errors, when every error recorded was soft (the value can be used,
+    /// beside the errors, so that the rest of the program compiles as if the mistakes were
+    /// fixed, and reports nothing more); `Err` when one was not.
+    pub(crate) fn finish_soft<T>(self, value: T) -> syn::Result<(T, Option<syn::Error>)> {
+        match self.errors {
+            None => Ok((value, None)),
+            Some(e) if self.soft == self.seen.len() => Ok((value, Some(e))),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// Makes the errors recorded so far hard: what is being built is not whole.
+    pub(crate) fn harden(&mut self) {
+        self.soft = 0;
     }
 
     /// `Ok(value)` if no error was recorded.

@@ -76,7 +76,7 @@ fn unknown(errors: &mut Errors, path: &syn::Path, keys: &[&str], place: &str) {
     let hint = closest(&name, keys)
         .map(|c| format!("; did you mean `{c}`?"))
         .unwrap_or_default();
-    errors.at(
+    errors.soft_at(
         path,
         format!("unknown {place} attribute `{name}`{hint} (expected one of {list})"),
     );

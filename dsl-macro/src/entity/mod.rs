@@ -10,7 +10,14 @@ pub(crate) use model::snake_case;
 /// The derive's entry point.
 pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     match model::from_syn(input) {
-        Ok(entity) => expand::expand(&entity),
+        Ok((entity, None)) => expand::expand(&entity),
+        // An unknown key is left out: the entity is expanded beside the error, so the struct's
+        // other uses compile as if it were fixed, and one mistake is one error.
+        Ok((entity, Some(e))) => {
+            let mut out = e.into_compile_error();
+            out.extend(expand::expand(&entity));
+            out
+        }
         Err(e) => {
             let mut out = e.into_compile_error();
             // Beside the error, an impl with no columns, so that the struct's other uses do

@@ -129,7 +129,9 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
     }
 }
 
-pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
+/// The entity `input` declares, and the errors of soft mistakes beside it (unknown keys, left
+/// out); `Err` when the entity cannot be built.
+pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Option<syn::Error>)> {
     let mut errors = Errors::default();
     let attrs = struct_attrs(&input.attrs, &mut errors);
     if !input.generics.params.is_empty() {
@@ -307,7 +309,11 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<Entity<'_>> {
             .rename_all
             .map_or_else(|| snake_case(&name), |r| r.apply(&name))
     });
-    errors.finish(Entity {
+    if !fields.iter().any(|f| f.primary_key) {
+        // A mistyped `primary_key` left the entity without a key: it cannot be expanded.
+        errors.harden();
+    }
+    errors.finish_soft(Entity {
         ident: &input.ident,
         vis: &input.vis,
         table,

@@ -10,7 +10,7 @@
 //! again. The table must follow the runtime functions' `where` clauses; a bound it misses is
 //! still an error, only a noisier one, and `tests/trybuild_hygiene.rs` finds it.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote_spanned};
 
 /// One bound of a runtime function, over its arguments (by position).
@@ -193,7 +193,18 @@ fn checked(
     if checks.is_empty() {
         return quote_spanned!(span=> #callee(#lead #(#args),*));
     }
-    let at: Vec<Span> = args.iter().map(arg_span).collect();
+    // A date part's type is a projection of its argument's (`<T as Dated>::Part`): when the
+    // argument has no date, rustc also fails to normalise the part, at the method. The check
+    // is then made at the method too, so that both are one error there (on `.year()`).
+    let date_part = matches!(
+        callee_name(&callee).as_deref(),
+        Some("year" | "month" | "day" | "hour" | "minute" | "second")
+    );
+    let at: Vec<Span> = if date_part {
+        vec![span; args.len()]
+    } else {
+        args.iter().map(arg_span).collect()
+    };
     let ids: Vec<syn::Ident> = at
         .iter()
         .enumerate()
@@ -246,6 +257,14 @@ fn checked(
         #(#lets)*
         #(#stmts)*
         #callee(#lead #(#ids),*)
+    })
+}
+
+/// The last identifier of a callee path (`eq` of `::colt::__private::eq`).
+fn callee_name(callee: &TokenStream) -> Option<String> {
+    callee.clone().into_iter().last().and_then(|t| match t {
+        TokenTree::Ident(i) => Some(i.to_string()),
+        _ => None,
     })
 }
 
