@@ -18,10 +18,6 @@ const KNOWN: &[(&str, &str)] = &[
         "a reference to a composite key used as one parameter: the parameter, the attribute's type and the comparison each fail",
     ),
     (
-        "derive_unsupported_field_type",
-        "a field type that is no column: each use of it in the derive's generated code fails",
-    ),
-    (
         "prefetch_of_a_plain_attribute",
         "`Query::prefetch` is called by the user, so its bound's note names it",
     ),

@@ -179,6 +179,13 @@ pub trait SqlType: Sized + Clone + PartialEq + 'static {
     fn to_value_ref(&self) -> ValueRef<'_>;
     /// Decodes a value read from the database.
     fn from_value_ref(v: ValueRef<'_>) -> Result<Self, DecodeFail>;
+    /// [`decode_column`] as a method, for the derive's generated code: a field type that is no
+    /// column is then reported at the field's type, with no note naming Colt's function.
+    #[doc(hidden)]
+    #[inline]
+    fn __decode(v: ValueRef<'_>, column: &str) -> crate::Result<Self> {
+        decode_column(v, column)
+    }
 }
 
 macro_rules! int_sql_type {

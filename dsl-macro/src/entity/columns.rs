@@ -319,15 +319,18 @@ pub(crate) fn layout(e: &Entity<'_>) -> Layout {
                 );
             }
             None => {
-                decode_fields
-                    .push(quote!(#ident: #p::decode_column::<#ty>(row.value(offset + #at)?, #q)?));
-                refs.push(quote!(#at => #p::SqlType::to_value_ref(&self.#ident),));
+                let decoded = decode(ty, quote!(row.value(offset + #at)?), quote!(#q));
+                decode_fields.push(quote!(#ident: #decoded?));
+                let value = value_ref(ty, quote!(&self.#ident));
+                refs.push(quote!(#at => #value,));
                 eqs.push(quote!(#at => self.#ident == other.#ident,));
                 copies
                     .push(quote!(#at => self.#ident = ::core::clone::Clone::clone(&other.#ident),));
-                sets.push(quote!(#at => self.#ident = #p::decode_column::<#ty>(value, #q)?,));
-                field_sets.push(quote!(#at => self.#ident = #p::decode_column::<#ty>(
-                    values.first().copied().unwrap_or(#p::ValueRef::Null), #q)?,));
+                let decoded = decode(ty, quote!(value), quote!(#q));
+                sets.push(quote!(#at => self.#ident = #decoded?,));
+                let first = quote!(values.first().copied().unwrap_or(#p::ValueRef::Null));
+                let decoded = decode(ty, first, quote!(#q));
+                field_sets.push(quote!(#at => self.#ident = #decoded?,));
             }
         }
     }
@@ -420,4 +423,24 @@ pub(crate) fn layout(e: &Entity<'_>) -> Layout {
         columns: quote!(&#name::__COLT_COLUMNS),
         primary_key: quote!(&#name::__COLT_PK),
     }
+}
+
+/// `<T as SqlType>::__decode(value, column)`, spanned at the field's type `T`: a type that is
+/// no column is then reported there, and every generated use of it is the same error, which
+/// rustc shows once.
+fn decode(ty: &syn::Type, value: TokenStream, column: TokenStream) -> TokenStream {
+    let v = quote::format_ident!("__colt_value", span = ty.span());
+    quote_spanned!(ty.span()=> {
+        let #v = #value;
+        <#ty as ::colt::__private::SqlType>::__decode(#v, #column)
+    })
+}
+
+/// `<T as SqlType>::to_value_ref(place)`, spanned at the field's type, as [`decode`].
+fn value_ref(ty: &syn::Type, place: TokenStream) -> TokenStream {
+    let v = quote::format_ident!("__colt_place", span = ty.span());
+    quote_spanned!(ty.span()=> {
+        let #v: &#ty = #place;
+        <#ty as ::colt::__private::SqlType>::to_value_ref(#v)
+    })
 }

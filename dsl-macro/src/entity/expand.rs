@@ -102,8 +102,13 @@ impl HandleCtx<'_, '_> {
                         let ty = f.ty;
                         let handle = match view {
                             View::Plain => quote_spanned!(ty.span()=> #p::Col<#ty>),
+                            // Written out rather than through `MakeNullable`, so that a type
+                            // that is no column is reported once, by the uses of `SqlType`.
+                            View::Nullable if f.option_of.is_some() => {
+                                quote_spanned!(ty.span()=> #p::Col<#ty>)
+                            }
                             View::Nullable => {
-                                quote_spanned!(ty.span()=> #p::Col<<#ty as #p::MakeNullable>::Out>)
+                                quote_spanned!(ty.span()=> #p::Col<::core::option::Option<#ty>>)
                             }
                             View::Many => quote_spanned!(ty.span()=> #p::ManyCol<#ty>),
                         };
