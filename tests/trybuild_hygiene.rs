@@ -15,7 +15,7 @@ use std::path::Path;
 const KNOWN: &[(&str, &str)] = &[
     (
         "composite_reference_compared",
-        "a reference to a composite key used as one parameter: the parameter, the attribute's type and the comparison each fail",
+        "a reference to a composite key used as one parameter: the value as a parameter, the attribute's type and the comparison each fail (three errors, all at the user's tokens)",
     ),
     (
         "prefetch_of_a_plain_attribute",

@@ -302,7 +302,13 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let param_values = q.params.iter().enumerate().map(|(i, d)| {
         let id = param_ident(i);
         match d.kind {
-            ParamKind::Value => quote!(#p::param_value(#id)),
+            // `ToParam`'s own method, spanned at the value: a value that cannot be sent is
+            // reported there, with no note naming Colt's function.
+            ParamKind::Value => {
+                let at = syn::spanned::Spanned::span(&d.expr);
+                let v = format_ident!("__colt_value", span = at);
+                quote_spanned!(at=> { let #v = #id; ::colt::__private::ToParam::to_param(#v) })
+            }
             ParamKind::Contains => quote!(#p::contains_value(#id)),
         }
     });
