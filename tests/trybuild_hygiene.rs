@@ -80,28 +80,39 @@ fn broken_rules_within(
     broken
 }
 
-#[test]
-fn pinned_errors_point_at_the_users_code_once_per_mistake() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("trybuild-tests/fail");
-    let mut cases = 0;
-    let mut failures = Vec::new();
-    let mut entries: Vec<_> = fs::read_dir(&dir)
-        .expect("trybuild-tests/fail is in the repository")
+/// Every case of a compile-fail directory (relative to the repository), in name order: its
+/// name, its source and its pinned `.stderr`.
+fn pinned_cases(dir: &str) -> Vec<(String, String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut paths: Vec<_> = fs::read_dir(&dir)
+        .unwrap_or_else(|_| panic!("{} is in the repository", dir.display()))
         .map(|e| e.expect("a directory entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .collect();
-    entries.sort();
-    for path in entries {
-        cases += 1;
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        let source = fs::read_to_string(&path).expect("the case is readable");
-        let stderr = fs::read_to_string(path.with_extension("stderr"))
-            .unwrap_or_else(|_| panic!("{name}.rs has no pinned .stderr"));
-        let broken = broken_rules(name, &source, &stderr);
-        let known = KNOWN.iter().any(|(k, _)| *k == name);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let source = fs::read_to_string(&path).expect("the case is readable");
+            let stderr = fs::read_to_string(path.with_extension("stderr"))
+                .unwrap_or_else(|_| panic!("{name}.rs has no pinned .stderr"));
+            (name, source, stderr)
+        })
+        .collect()
+}
+
+#[test]
+fn pinned_errors_point_at_the_users_code_once_per_mistake() {
+    let cases = pinned_cases("trybuild-tests/fail");
+    let mut failures = Vec::new();
+    for (name, source, stderr) in &cases {
+        let broken = broken_rules(name, source, stderr);
+        let known = KNOWN.iter().any(|(k, _)| k == name);
         match (broken.is_empty(), known) {
             (false, false) => failures.push(format!("{name}:\n  {}", broken.join("\n  "))),
             (true, true) => failures.push(format!(
@@ -110,7 +121,7 @@ fn pinned_errors_point_at_the_users_code_once_per_mistake() {
             _ => {}
         }
     }
-    assert!(cases >= 70, "only {cases} compile-fail cases");
+    assert!(cases.len() >= 70, "only {} compile-fail cases", cases.len());
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
@@ -118,30 +129,20 @@ fn pinned_errors_point_at_the_users_code_once_per_mistake() {
 /// its own cases and sources only, never into Colt, one per mistake.
 #[test]
 fn a_users_pinned_errors_point_at_the_users_code_only() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pinned-errors/tests/compile-fail");
-    let mut cases = 0;
-    let mut failures = Vec::new();
-    for entry in fs::read_dir(&dir).expect("the example's cases are in the repository") {
-        let path = entry.expect("a directory entry").path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        cases += 1;
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        let source = fs::read_to_string(&path).expect("the case is readable");
-        let stderr = fs::read_to_string(path.with_extension("stderr"))
-            .unwrap_or_else(|_| panic!("{name}.rs has no pinned .stderr"));
-        let own = |at: &str| at.starts_with("tests/compile-fail/") || at.starts_with("src/");
-        let broken = broken_rules_within(name, &source, &stderr, &own);
-        if !broken.is_empty() {
-            failures.push(format!("{name}:\n  {}", broken.join("\n  ")));
-        }
-    }
-    assert!(cases >= 5, "only {cases} cases in the example");
+    let cases = pinned_cases("examples/pinned-errors/tests/compile-fail");
+    let own = |at: &str| at.starts_with("tests/compile-fail/") || at.starts_with("src/");
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(name, source, stderr)| {
+            let broken = broken_rules_within(name, source, stderr, &own);
+            (!broken.is_empty()).then(|| format!("{name}:\n  {}", broken.join("\n  ")))
+        })
+        .collect();
+    assert!(
+        cases.len() >= 5,
+        "only {} cases in the example",
+        cases.len()
+    );
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 

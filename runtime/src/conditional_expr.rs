@@ -15,11 +15,6 @@ use crate::types::{Condition, NonNull, Nullable, SqlType};
     label = "both branches must be of one kind"
 )]
 pub trait Wider<B> {
-    /// Generated code calls this before a function bounded by this trait: a failing bound is
-    /// then reported at the user's token, and never with a note naming Colt's function.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __check(_: ::core::marker::PhantomData<B>, _: ::core::marker::PhantomData<Self>) {}
     /// The result.
     type Out: NonNull;
 }

@@ -217,12 +217,6 @@ pub fn param<V: TypedParam + ?Sized>(index: usize, _value: &V) -> Expr<V::Sql> {
     Expr::new(Node::Param(index))
 }
 
-/// The value of a parameter, for the vector a query binds.
-#[inline]
-pub fn param_value<V: ToParam + ?Sized>(value: &V) -> Value {
-    value.to_param()
-}
-
 fn binary<T>(op: BinOp, l: Node, r: Node) -> Expr<T> {
     Expr::new(Node::Binary(op, Box::new(l), Box::new(r)))
 }

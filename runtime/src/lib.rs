@@ -209,8 +209,8 @@ pub mod __private {
     pub use crate::transaction::Transaction;
     pub use crate::types::{
         decode_column, ColumnType, Comparable, Condition, Dated, DecodeFail, DerivedValue,
-        Integral, IntoOption, JsonKey, Jsonic, MakeNullable, NonNull, Nullable, Numeric, Ordered,
-        SqlType, Textual, Timed, ToParam, TypedParam,
+        Integral, IntoOption, JsonKey, Jsonic, NonNull, Nullable, Numeric, Ordered, SqlType,
+        Textual, Timed, ToParam, TypedParam,
     };
     pub use crate::value::{Value, ValueRef};
     pub use crate::{Error, Result};

@@ -20,11 +20,6 @@ use crate::types::{ColumnType, NonNull, Numeric, SqlType};
     label = "casts go to `f64`, `f32`, `i64`, `i32` or `i16`"
 )]
 pub trait CastTarget: NonNull {
-    /// Generated code calls this before a function bounded by this trait: a failing bound is
-    /// then reported at the user's token, and never with a note naming Colt's function.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// Whether the target is an integer.
     const INTEGER: bool;
 }
@@ -56,11 +51,6 @@ impl CastTarget for i16 {
     note = "`x as f64`, `x as i64` work on i16, i32, i64, f32, f64, Decimal and Option of each"
 )]
 pub trait Recast<U> {
-    /// Generated code calls this before a function bounded by this trait: a failing bound is
-    /// then reported at the user's token, and never with a note naming Colt's function.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __check(_: ::core::marker::PhantomData<U>, _: ::core::marker::PhantomData<Self>) {}
     /// The result.
     type Out: SqlType;
 }

@@ -281,11 +281,6 @@ tuple_projection!(A, B, C, D, E, F, G, H, I, J, K, L);
     label = "`order_by` takes an attribute or expression, `desc(..)` of one, or a tuple of those"
 )]
 pub trait OrderSpec {
-    /// Generated code calls this before a function bounded by this trait: a failing bound is
-    /// then reported at the user's token, and never with a note naming Colt's function.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// Appends the order items.
     fn push_order(self, out: &mut Vec<OrderItem>);
 }

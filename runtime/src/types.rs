@@ -431,11 +431,6 @@ pub trait ToParam {
     note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8] and Option of those"
 )]
 pub trait TypedParam: ToParam {
-    /// Generated code calls this before a function bounded by this trait: a failing bound is
-    /// then reported at the user's token, and never with a note naming Colt's function.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __check(_: ::core::marker::PhantomData<Self>) {}
     /// The column type this value compares as.
     type Sql: SqlType;
 }
@@ -898,24 +893,4 @@ impl<T: crate::Entity> IntoOption<crate::Ref<T>> for Option<&crate::Obj<T>> {
     fn into_option(self) -> Option<crate::Ref<T>> {
         self.map(Into::into)
     }
-}
-
-/// The type of a column read through an optional reference: `T` becomes `Option<T>`,
-/// an `Option` stays as it is.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be stored in a column",
-    label = "not a column type",
-    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>"
-)]
-pub trait MakeNullable {
-    /// The nullable type.
-    type Out: SqlType;
-}
-#[diagnostic::do_not_recommend]
-impl<T: NonNull> MakeNullable for T {
-    type Out = Option<T>;
-}
-#[diagnostic::do_not_recommend]
-impl<T: NonNull> MakeNullable for Option<T> {
-    type Out = Option<T>;
 }

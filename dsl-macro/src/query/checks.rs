@@ -10,7 +10,7 @@
 //! again. The table must follow the runtime functions' `where` clauses; a bound it misses is
 //! still an error, only a noisier one, and `tests/trybuild_hygiene.rs` finds it.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
 /// One bound of a runtime function, over its arguments (by position).
@@ -105,7 +105,11 @@ fn checks(f: &str) -> &'static [Check] {
 pub(crate) fn checked_call(span: Span, f: &str, args: Vec<TokenStream>) -> TokenStream {
     let name = syn::Ident::new(f, span);
     let callee = quote_spanned!(span=> ::colt::__private::#name);
-    checked(span, callee, TokenStream::new(), args, checks(f))
+    // A date part's type is a projection of its argument's (`<T as Dated>::Part`): when the
+    // argument has no date, rustc also fails to normalise the part, at the method. Its checks
+    // are then made at the method too, so that both are one error there (on `.year()`).
+    let at_call = matches!(f, "year" | "month" | "day" | "hour" | "minute" | "second");
+    checked(span, callee, TokenStream::new(), args, checks(f), at_call)
 }
 
 /// A step of the plan's builder (`PlanBuilder::filter(b, cond)`) with its bounds checked
@@ -124,7 +128,7 @@ pub(crate) fn checked_step(
         "assign_null" => &[ColIs("Nullable", 0)],
         _ => &[],
     };
-    checked(span, callee, lead, args, checks)
+    checked(span, callee, lead, args, checks, false)
 }
 
 /// `outer.contains(&elem)`: `outer_contains(b, index, outer, elem)` with its bound checked.
@@ -141,6 +145,7 @@ pub(crate) fn checked_outer_contains(
         lead,
         vec![outer, elem],
         &[Outer("OuterContains", 0, 1)],
+        false,
     )
 }
 
@@ -182,25 +187,19 @@ pub(crate) fn checked_comparison(
 /// exactly as the witnesses the checks take (at the user's token of each): rustc points a
 /// failing bound at the argument, and two errors of the same bound at the same span are one.
 /// (The locals' names cannot meet the user's: lowering renames the user's closure variables,
-/// and `__colt_` names are Colt's.)
+/// and `__colt_` names are Colt's.) With `at_call`, every argument is spanned at `span`.
 fn checked(
     span: Span,
     callee: TokenStream,
     lead: TokenStream,
     args: Vec<TokenStream>,
     checks: &[Check],
+    at_call: bool,
 ) -> TokenStream {
     if checks.is_empty() {
         return quote_spanned!(span=> #callee(#lead #(#args),*));
     }
-    // A date part's type is a projection of its argument's (`<T as Dated>::Part`): when the
-    // argument has no date, rustc also fails to normalise the part, at the method. The check
-    // is then made at the method too, so that both are one error there (on `.year()`).
-    let date_part = matches!(
-        callee_name(&callee).as_deref(),
-        Some("year" | "month" | "day" | "hour" | "minute" | "second")
-    );
-    let at: Vec<Span> = if date_part {
+    let at: Vec<Span> = if at_call {
         vec![span; args.len()]
     } else {
         args.iter().map(arg_span).collect()
@@ -257,14 +256,6 @@ fn checked(
         #(#lets)*
         #(#stmts)*
         #callee(#lead #(#ids),*)
-    })
-}
-
-/// The last identifier of a callee path (`eq` of `::colt::__private::eq`).
-fn callee_name(callee: &TokenStream) -> Option<String> {
-    callee.clone().into_iter().last().and_then(|t| match t {
-        TokenTree::Ident(i) => Some(i.to_string()),
-        _ => None,
     })
 }
 
