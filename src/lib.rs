@@ -208,7 +208,7 @@ pub mod prelude {
     /// The trait behind `#[derive(Entity)]`, for generic code (`fn all<T: Entity>(..)`).
     pub use colt_runtime::Entity;
     pub use colt_runtime::{
-        schema, ConstraintKind, Database, Dialect, Error, Obj, Prefetch, Query, Ref, Result, Set,
-        Transaction,
+        schema, ConstraintKind, Database, Dialect, Error, Obj, Prefetch, PrefetchPath,
+        PrefetchWith, Query, Ref, Result, Set, Transaction,
     };
 }

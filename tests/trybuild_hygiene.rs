@@ -5,27 +5,10 @@
 //! for the user's struct points at the user's field, and passes.)
 //!
 //! Each case in `trybuild-tests/fail` makes one mistake unless it says otherwise with a line
-//! `// mistakes: N`. The cases in [`KNOWN`] do not meet these rules yet; each says why, and
-//! the test fails when one of them starts to meet them, so that the list only shrinks.
+//! `// mistakes: N`. Every case meets the rules; there are no exceptions.
 
 use std::fs;
 use std::path::Path;
-
-/// Cases that still break a rule, and why. Remove a case when it is fixed.
-const KNOWN: &[(&str, &str)] = &[
-    (
-        "composite_reference_compared",
-        "a reference to a composite key used as one parameter: the value as a parameter, the attribute's type and the comparison each fail (three errors, all at the user's tokens)",
-    ),
-    (
-        "prefetch_of_a_plain_attribute",
-        "`Query::prefetch` is called by the user, so its bound's note names it",
-    ),
-    (
-        "sum_of_a_collection_of_objects",
-        "`SetOf<T>` is not aggregated, and its item type (itself) is not a number: two bounds",
-    ),
-];
 
 /// What no pinned error may contain, and why.
 const FORBIDDEN: &[(&str, &str)] = &[
@@ -109,18 +92,13 @@ fn pinned_cases(dir: &str) -> Vec<(String, String, String)> {
 #[test]
 fn pinned_errors_point_at_the_users_code_once_per_mistake() {
     let cases = pinned_cases("trybuild-tests/fail");
-    let mut failures = Vec::new();
-    for (name, source, stderr) in &cases {
-        let broken = broken_rules(name, source, stderr);
-        let known = KNOWN.iter().any(|(k, _)| k == name);
-        match (broken.is_empty(), known) {
-            (false, false) => failures.push(format!("{name}:\n  {}", broken.join("\n  "))),
-            (true, true) => failures.push(format!(
-                "{name} meets every rule now: remove it from KNOWN in tests/trybuild_hygiene.rs"
-            )),
-            _ => {}
-        }
-    }
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(name, source, stderr)| {
+            let broken = broken_rules(name, source, stderr);
+            (!broken.is_empty()).then(|| format!("{name}:\n  {}", broken.join("\n  ")))
+        })
+        .collect();
     assert!(cases.len() >= 70, "only {} compile-fail cases", cases.len());
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -29,6 +29,39 @@ pub enum CmpOp {
     Ge,
 }
 
+impl CmpOp {
+    /// The plan's operator.
+    pub(crate) fn bin_op(self) -> BinOp {
+        match self {
+            CmpOp::Eq => BinOp::Eq,
+            CmpOp::Ne => BinOp::Ne,
+            CmpOp::Lt => BinOp::Lt,
+            CmpOp::Le => BinOp::Le,
+            CmpOp::Gt => BinOp::Gt,
+            CmpOp::Ge => BinOp::Ge,
+        }
+    }
+}
+
+/// The attribute side of a comparison with an outer value: one column's value (any
+/// [`SqlType`]). A collection's values (`Many<T>`) are not, and are reported here with what to
+/// write instead.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a single column value",
+    label = "expected a column type",
+    note = "column types are bool, i16, i32, i64, f32, f64, String, Vec<u8> and Option of each; relationships are Ref<T>, Option<Ref<T>> and Set<T>",
+    note = "the values of a collection (`Many<T>`, such as `c.products.price`) are used through an aggregate (`sum(c.products.price)`), `.contains(..)`, or a generator (`for p in c.products`)"
+)]
+pub trait Comparand {
+    /// Generated code calls this before a comparison with an outer value.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: SqlType> Comparand for T {}
+
 /// An outer Rust value that can be compared with an attribute of SQL type `L`.
 #[diagnostic::on_unimplemented(
     message = "a value of type `{Self}` cannot be compared or combined with `{L}`",
@@ -68,16 +101,8 @@ where
 impl<T, V: TypedParam + ?Sized> ComparedParam<Many<T>> for V {
     #[inline]
     fn compare(op: CmpOp, l: Expr<Many<T>>, index: usize, _value: &V) -> Expr<bool> {
-        let op = match op {
-            CmpOp::Eq => BinOp::Eq,
-            CmpOp::Ne => BinOp::Ne,
-            CmpOp::Lt => BinOp::Lt,
-            CmpOp::Le => BinOp::Le,
-            CmpOp::Gt => BinOp::Gt,
-            CmpOp::Ge => BinOp::Ge,
-        };
         Expr::new(Node::Binary(
-            op,
+            op.bin_op(),
             Box::new(l.node),
             Box::new(Node::Param(index)),
         ))

@@ -468,7 +468,7 @@ date_part! {
 /// An outer Rust value whose `.contains(&attr)` a query can test: a collection (list
 /// membership, `IN`) or a string (substring test).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot test membership of a `{T}` attribute in a query",
+    message = "`{Self}` cannot test membership of an attribute of type `{T}` in a query",
     label = "`.contains(&attr)` needs a slice, array, Vec, HashSet or BTreeSet of values comparable with `{T}`, a query of such values (`Query<_>`), or a &str/String for a substring test"
 )]
 pub trait OuterContains<T>: ContainsValue {
@@ -791,6 +791,20 @@ impl<T: SqlType> Aggregated for T {
 #[diagnostic::do_not_recommend]
 impl<T: SqlType> Aggregated for crate::navigate::Many<T> {
     type Item = T;
+}
+
+/// Never implemented: a collection of objects is not aggregated. This impl only gives rustc a
+/// second candidate for `SetOf<T>`, so that the item type of `sum(c.products)` stays unknown
+/// after the first error, rather than being taken from the blanket impl (a second error).
+#[doc(hidden)]
+pub trait NotAggregated {}
+
+#[diagnostic::do_not_recommend]
+impl<T> Aggregated for crate::navigate::SetOf<T>
+where
+    T: NotAggregated,
+{
+    type Item = i64;
 }
 
 /// `sum(e)`: `None` over no rows or only NULLs.

@@ -9,7 +9,7 @@
 //! | schema | [`error`], [`value`], [`types`], [`entity`], `pairing` | [`Error`]; values crossing to the database; column types and the traits that type-check queries; what `#[derive(Entity)]` implements ([`Entity`], [`EntityMeta`]); how the two sides of a relationship pair up |
 //! | plans | `plan` (`node`, `scopes`, `check`, `elide`) | the relational plan a `select!` call site compiles to, and its checks |
 //! | SQL | `render` (`writer`, `object`, `relation`, `ddl`, `control`, one file per dialect) | every statement's text, written through one writer ([`Dialect`]) |
-//! | building | `expr`, `compared_param`, `navigate`, `site`, `fallback` | what the macro's generated code calls, through [`__private`] |
+//! | building | `expr`, `compared_param`, `composite_ref`, `navigate`, `site`, `fallback` | what the macro's generated code calls, through [`__private`] |
 //! | backends | `backend` | connections; they execute, they write no SQL |
 //! | objects | [`obj`] (`arena`, `accessor`, `pending`) | [`Obj`], one per row per transaction; the invariants of every `unsafe` |
 //! | session | [`transaction`], `flush`, `cascade`, `identity_map`, [`query`], `query_cache`, [`collection`] | [`Transaction`], writes and their checks, the identity map, [`Query`] and its terminal operations |
@@ -29,6 +29,7 @@ mod cascade;
 mod chrono_types;
 pub mod collection;
 pub mod compared_param;
+pub mod composite_ref;
 pub mod conditional_expr;
 pub mod database;
 #[cfg(feature = "decimal")]
@@ -86,7 +87,7 @@ pub use json::Json;
 pub use navigate::{Many, SetOf};
 pub use obj::Obj;
 pub use options::{DatabaseBuilder, JournalMode};
-pub use prefetch::Prefetch;
+pub use prefetch::{Prefetch, PrefetchPath, PrefetchWith};
 pub use query::{DecodeCx, FromRow, Query};
 pub use relation::{Ref, Set};
 pub use render::Dialect;
@@ -185,7 +186,8 @@ pub mod builder {
 pub mod __private {
     pub use crate::aggregate_expr::*;
     pub use crate::collection::Collection;
-    pub use crate::compared_param::{CmpOp, ComparedParam};
+    pub use crate::compared_param::{CmpOp, Comparand, ComparedParam};
+    pub use crate::composite_ref::CompositeRef;
     pub use crate::conditional_expr::*;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;

@@ -11,6 +11,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::ops::Deref;
 use std::rc::Rc;
 
+use crate::composite_ref::RefShape;
 use crate::entity::{Entity, EntityMeta};
 use crate::expr::{EntityColumns, Expr, IntoExpr};
 use crate::pairing::{partner, Partner};
@@ -275,7 +276,10 @@ macro_rules! ref_col {
         }
 
         #[diagnostic::do_not_recommend]
-        impl<T: Entity> IntoExpr for $ty<T> {
+        impl<T: Entity> IntoExpr for $ty<T>
+        where
+            T::Key: RefShape<T>,
+        {
             type Sql = $sql;
             fn to_expr(&self) -> Expr<$sql> {
                 Expr::new(Node::Column {
@@ -286,11 +290,17 @@ macro_rules! ref_col {
         }
     };
 }
-ref_col!(RefCol, false, Ref<T>, Columns, columns);
+ref_col!(
+    RefCol,
+    false,
+    <T::Key as RefShape<T>>::Sql,
+    Columns,
+    columns
+);
 ref_col!(
     OptRefCol,
     true,
-    Option<Ref<T>>,
+    <T::Key as RefShape<T>>::OptSql,
     NullableColumns,
     nullable_columns
 );

@@ -1,10 +1,10 @@
-//! `Query::prefetch` (PonyORM's `prefetch`): with a result, load up front the objects and
+//! [`PrefetchPath::prefetch`] (`query.prefetch(path)`, PonyORM's `prefetch`): with a result, load up front the objects and
 //! collections its rows lead to, one statement per step of the path, so that following them
 //! afterwards costs no statement.
 //!
 //! A path is a closure from a row's object to what to load: a collection
 //! (`|c| c.invoices()`), a reference (`|i| i.customer()`, `Ref<T>` or `Option<Ref<T>>`), and
-//! from there on with [`Prefetch::with`] (`|c| c.invoices().with(|i| i.lines())`).
+//! from there on with [`PrefetchWith::with`] (`|c| c.invoices().with(|i| i.lines())`).
 
 use std::any::Any;
 use std::collections::HashSet;
@@ -19,8 +19,8 @@ use crate::relation::Ref;
 use crate::transaction::Transaction;
 use crate::Result;
 
-/// What `Query::prefetch` can load from each row's object: a [`Collection`], a [`Ref`], an
-/// `Option<Ref>`, or one of those followed further ([`Prefetch::with`]).
+/// What [`PrefetchPath::prefetch`] can load from each row's object: a [`Collection`], a [`Ref`], an
+/// `Option<Ref>`, or one of those followed further ([`PrefetchWith::with`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be prefetched",
     label = "a prefetch path ends in a collection (`c.invoices()`) or a reference (`i.customer()`)"
@@ -36,34 +36,78 @@ pub trait Prefetch: Sized + 'static {
     /// Database errors.
     #[doc(hidden)]
     fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<Self::Target>>>;
-
-    /// Goes on from the objects this path reaches: `|c| c.invoices().with(|i| i.lines())`
-    /// loads every result row's invoices, then every one of those invoices' lines.
-    fn with<P, F>(self, next: F) -> With<Self, F>
-    where
-        P: Prefetch,
-        F: Fn(&Obj<Self::Target>) -> P + 'static,
-    {
-        With { first: self, next }
-    }
 }
 
-/// A path followed further: made by [`Prefetch::with`].
-pub struct With<P, F> {
-    first: P,
-    next: F,
+/// `path.with(next)`: goes on from the objects a prefetch path reaches (in the prelude).
+///
+/// A trait of its own, like [`PrefetchPath`], so that a next step that loads nothing
+/// (`.with(|i| i.id())`) is one error, at the path, with no note pointing into Colt.
+#[diagnostic::on_unimplemented(
+    message = "`{P}` cannot be prefetched",
+    label = "a prefetch path ends in a collection (`c.invoices()`) or a reference (`i.customer()`)"
+)]
+pub trait PrefetchWith<P>: Prefetch {
+    /// The entity `next` reaches.
+    type Next: Entity;
+    /// Goes on from the objects this path reaches: `|c| c.invoices().with(|i| i.lines())`
+    /// loads every result row's invoices, then every one of those invoices' lines.
+    fn with<F>(self, next: F) -> With<Self, F, Self::Next>
+    where
+        F: Fn(&Obj<Self::Target>) -> P + 'static;
 }
 
 #[diagnostic::do_not_recommend]
-impl<P, F, Q> Prefetch for With<P, F>
+impl<S: Prefetch, P: Prefetch> PrefetchWith<P> for S {
+    type Next = P::Target;
+    fn with<F>(self, next: F) -> With<Self, F, P::Target>
+    where
+        F: Fn(&Obj<Self::Target>) -> P + 'static,
+    {
+        With {
+            first: self,
+            next,
+            _next: std::marker::PhantomData,
+        }
+    }
+}
+
+/// A path followed further: made by [`PrefetchWith::with`]; `N` is the entity `next` reaches.
+pub struct With<P, F, N> {
+    first: P,
+    next: F,
+    _next: std::marker::PhantomData<fn() -> N>,
+}
+
+/// The step after a path to `T` objects: `F` maps each to a path reaching `Self` objects.
+/// (`Self` is the entity reached, so that when the closure gives no path, the one error is
+/// the one at `.with` and this bound is left undecided rather than failing a second time.)
+#[doc(hidden)]
+pub trait NextStep<T: Entity, F>: Entity {
+    /// Loads what `next` leads to from each of `reached`.
+    fn load_next(tx: &Transaction, reached: &[Obj<T>], next: F) -> Result<Vec<Obj<Self>>>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Entity, F, Q> NextStep<T, F> for Q::Target
+where
+    Q: Prefetch,
+    F: Fn(&Obj<T>) -> Q,
+{
+    fn load_next(tx: &Transaction, reached: &[Obj<T>], next: F) -> Result<Vec<Obj<Self>>> {
+        Q::load_all(tx, reached.iter().map(next).collect())
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<P, F, N> Prefetch for With<P, F, N>
 where
     P: Prefetch,
-    Q: Prefetch,
-    F: Fn(&Obj<P::Target>) -> Q + 'static,
+    F: 'static,
+    N: NextStep<P::Target, F>,
 {
-    type Target = Q::Target;
+    type Target = N;
 
-    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<Q::Target>>> {
+    fn load_all(tx: &Transaction, paths: Vec<Self>) -> Result<Vec<Obj<N>>> {
         let mut next = None;
         let mut firsts = Vec::with_capacity(paths.len());
         for p in paths {
@@ -74,7 +118,7 @@ where
             return Ok(Vec::new());
         };
         let reached = P::load_all(tx, firsts)?;
-        Q::load_all(tx, reached.iter().map(next).collect())
+        N::load_next(tx, &reached, next)
     }
 }
 
@@ -202,4 +246,39 @@ pub(crate) fn run<T: Entity>(tx: &Transaction, rows: &[Obj<T>], steps: &Steps) -
         }
     }
     Ok(())
+}
+
+/// `query.prefetch(path)` on a query of objects (in the prelude).
+///
+/// A trait rather than a method of [`Query`](crate::Query) so that a path that loads nothing
+/// (`|c| c.name()`) is one error, "`String` cannot be prefetched", on the query, with no note
+/// pointing into Colt.
+#[diagnostic::on_unimplemented(
+    message = "`{P}` cannot be prefetched",
+    label = "a prefetch path ends in a collection (`c.invoices()`) or a reference (`i.customer()`)"
+)]
+pub trait PrefetchPath<P>: Sized {
+    /// The objects the query returns (`Obj<T>`).
+    type Object;
+
+    /// Loads, with every result of this query (`fetch`, `first`, `one`), what `path` leads
+    /// to from each row's object, one statement per step (PonyORM's `prefetch`): following
+    /// it afterwards costs no statement.
+    ///
+    /// `path` names a collection (`|c| c.invoices()`), a reference (`|i| i.customer()`), or
+    /// goes on from one with [`PrefetchWith::with`]
+    /// (`|c| c.invoices().with(|i| i.lines())`); call `prefetch` once per path. The loaded
+    /// collections stay loaded as [`Collection::fetch`](crate::collection::Collection::fetch)
+    /// says.
+    #[must_use]
+    fn prefetch(self, path: impl Fn(&Self::Object) -> P + Send + Sync + 'static) -> Self;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Entity, P: Prefetch> PrefetchPath<P> for crate::query::Query<Obj<T>> {
+    type Object = Obj<T>;
+    fn prefetch(mut self, path: impl Fn(&Obj<T>) -> P + Send + Sync + 'static) -> Self {
+        self.prefetch.push(step(path));
+        self
+    }
 }

@@ -29,7 +29,7 @@ pub struct Query<R> {
     distinct: DistinctMode,
     for_update: Option<LockWait>,
     /// What `fetch`, `first` and `one` load with the result (`prefetch`).
-    prefetch: crate::prefetch::Steps,
+    pub(crate) prefetch: crate::prefetch::Steps,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -450,24 +450,6 @@ impl<R: FromRow> Query<R> {
 }
 
 impl<T: Entity> Query<Obj<T>> {
-    /// Loads, with every result of this query (`fetch`, `first`, `one`), what `path` leads
-    /// to from each row's object, one statement per step (PonyORM's `prefetch`): following
-    /// it afterwards costs no statement.
-    ///
-    /// `path` names a collection (`|c| c.invoices()`), a reference (`|i| i.customer()`), or
-    /// goes on from one with [`Prefetch::with`](crate::prefetch::Prefetch::with)
-    /// (`|c| c.invoices().with(|i| i.lines())`); call `prefetch` once per path. The loaded
-    /// collections stay loaded as [`Collection::fetch`](crate::collection::Collection::fetch)
-    /// says.
-    #[must_use]
-    pub fn prefetch<P: crate::prefetch::Prefetch>(
-        mut self,
-        path: impl Fn(&Obj<T>) -> P + Send + Sync + 'static,
-    ) -> Self {
-        self.prefetch.push(crate::prefetch::step(path));
-        self
-    }
-
     /// The SQL `delete` runs (for tests and the curious).
     pub fn delete_sql(&self, dialect: Dialect) -> String {
         render::sql(&self.plan, self.key(dialect, StatementKind::Delete)).to_string()

@@ -176,7 +176,7 @@ pub(crate) fn checked_comparison(
         ordering.then(|| quote_spanned!(span=> ::colt::__private::Ordered::__check(#l_type);));
     quote_spanned!(span=> {
         let #l_id = #l;
-        ::colt::__private::SqlType::__check(#l_type);
+        ::colt::__private::Comparand::__check(#l_type);
         #ordered
         let #v_id = #value;
         ::colt::__private::ComparedParam::compare(::colt::__private::CmpOp::#variant, #l_id, #index, #v_id)
