@@ -9,7 +9,9 @@
 use crate::expr::{equality, ordered, Expr};
 use crate::navigate::Many;
 use crate::plan::{BinOp, Node};
-use crate::types::{Comparable, SqlType, TypedParam};
+use std::marker::PhantomData;
+
+use crate::types::{Comparable, SqlType};
 
 /// Which comparison: `==`, `!=`, `<`, `<=`, `>` or `>=`.
 #[doc(hidden)]
@@ -62,26 +64,31 @@ pub trait Comparand {
 #[diagnostic::do_not_recommend]
 impl<T: SqlType> Comparand for T {}
 
-/// An outer Rust value that can be compared with an attribute of SQL type `L`.
+/// An outer Rust value that can be compared with an attribute of SQL type `L`; `S` is the SQL
+/// type it is sent as (its `TypedParam::Sql`, given separately so that a value that is no
+/// parameter leaves this bound undecided: that mistake is reported once, by `TypedParam`).
 #[diagnostic::on_unimplemented(
     message = "a value of type `{Self}` cannot be compared or combined with `{L}`",
     label = "expected a value compatible with `{L}`",
     note = "numbers compare with numbers (integers, floats, decimals), String/&str with text, bool with bool, Vec<u8> with bytes, a `#[derive(Value)]` type with itself; `Option` of each may meet the plain type"
 )]
-pub trait ComparedParam<L> {
+pub trait ComparedParam<L, S> {
     /// `l op value`, the value being outer value number `index` (bound per run).
     #[doc(hidden)]
-    fn compare(op: CmpOp, l: Expr<L>, index: usize, value: &Self) -> Expr<bool>;
+    fn compare(
+        op: CmpOp,
+        l: Expr<L>,
+        index: usize,
+        value: &Self,
+        sql: PhantomData<S>,
+    ) -> Expr<bool>;
 }
 
 #[diagnostic::do_not_recommend]
-impl<L: SqlType, V: TypedParam + ?Sized> ComparedParam<L> for V
-where
-    V::Sql: Comparable<L>,
-{
+impl<L: SqlType, S: SqlType + Comparable<L>, V: ?Sized> ComparedParam<L, S> for V {
     #[inline]
-    fn compare(op: CmpOp, l: Expr<L>, index: usize, _value: &V) -> Expr<bool> {
-        let r: Expr<V::Sql> = Expr::new(Node::Param(index));
+    fn compare(op: CmpOp, l: Expr<L>, index: usize, _: &V, _: PhantomData<S>) -> Expr<bool> {
+        let r: Expr<S> = Expr::new(Node::Param(index));
         match op {
             CmpOp::Eq => equality(l, r, false),
             CmpOp::Ne => equality(l, r, true),
@@ -98,9 +105,9 @@ where
 /// instead. This impl only keeps a second error about the value away; no program that uses
 /// it compiles.
 #[diagnostic::do_not_recommend]
-impl<T, V: TypedParam + ?Sized> ComparedParam<Many<T>> for V {
+impl<T, S, V: ?Sized> ComparedParam<Many<T>, S> for V {
     #[inline]
-    fn compare(op: CmpOp, l: Expr<Many<T>>, index: usize, _value: &V) -> Expr<bool> {
+    fn compare(op: CmpOp, l: Expr<Many<T>>, index: usize, _: &V, _: PhantomData<S>) -> Expr<bool> {
         Expr::new(Node::Binary(
             op.bin_op(),
             Box::new(l.node),

@@ -73,8 +73,14 @@ impl<T, V: RefValue<T> + ?Sized> RefValue<T> for &V {}
 /// Only so that comparing a composite reference with a reference is one error (the value's
 /// `ToParam`); no program that uses it compiles.
 #[diagnostic::do_not_recommend]
-impl<T, V: RefValue<T> + ?Sized> ComparedParam<CompositeRef<T>> for V {
-    fn compare(op: CmpOp, l: Expr<CompositeRef<T>>, index: usize, _value: &V) -> Expr<bool> {
+impl<T, S, V: RefValue<T> + ?Sized> ComparedParam<CompositeRef<T>, S> for V {
+    fn compare(
+        op: CmpOp,
+        l: Expr<CompositeRef<T>>,
+        index: usize,
+        _: &V,
+        _: PhantomData<S>,
+    ) -> Expr<bool> {
         Expr::new(Node::Binary(
             op.bin_op(),
             Box::new(l.node),

@@ -72,6 +72,10 @@ impl ToParam for Decimal {
 #[diagnostic::do_not_recommend]
 impl TypedParam for Decimal {
     type Sql = Decimal;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 
 crate::types::comparable_family!(Decimal; Decimal, i16, i32, i64, f64);

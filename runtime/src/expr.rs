@@ -12,7 +12,7 @@ use crate::promotion::Combine;
 use crate::site::PlanBuilder;
 use crate::types::{
     ColumnType, Comparable, Condition, Dated, Nullable, Numeric, Ordered, SqlType, Textual, Timed,
-    ToParam, TypedParam,
+    TypedParam,
 };
 use crate::value::Value;
 
@@ -211,9 +211,10 @@ pub fn entity_key<C: EntityColumns>(c: &C) -> Expr<crate::relation::Ref<C::Entit
     })
 }
 
-/// Outer Rust value number `index`; only its type is used here, its value is bound per run.
+/// Outer Rust value number `index`, of SQL type `S` (`TypedParam::__sql` of the value); its
+/// value is bound per run.
 #[inline]
-pub fn param<V: TypedParam + ?Sized>(index: usize, _value: &V) -> Expr<V::Sql> {
+pub fn param<S>(index: usize, _sql: PhantomData<S>) -> Expr<S> {
     Expr::new(Node::Param(index))
 }
 
@@ -494,8 +495,8 @@ pub trait ContainsValue {
     }
 }
 
-fn list_value<'a, V: ToParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value {
-    Value::List(items.map(ToParam::to_param).collect())
+fn list_value<'a, V: TypedParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value {
+    Value::List(items.map(TypedParam::__value).collect())
 }
 
 macro_rules! outer_list {
@@ -509,7 +510,7 @@ macro_rules! outer_list {
                 listed::<V::Sql, T>(index, elem)
             }
         }
-        impl<V: ToParam, $($gen)*> ContainsValue for $ty {
+        impl<V: TypedParam, $($gen)*> ContainsValue for $ty {
             fn contains_value(&self) -> Value {
                 list_value(self.iter())
             }
@@ -545,7 +546,7 @@ fn listed<S: SqlType, T: SqlType>(index: usize, elem: Node) -> Node {
     let round = T::COLUMN_TYPE == ColumnType::Float && S::COLUMN_TYPE == ColumnType::Double;
     Node::InList(Box::new(elem), index, S::NULLABLE, round)
 }
-impl<V: ToParam, const N: usize> ContainsValue for [V; N] {
+impl<V: TypedParam, const N: usize> ContainsValue for [V; N] {
     fn contains_value(&self) -> Value {
         list_value(self.iter())
     }

@@ -103,6 +103,10 @@ impl ToParam for serde_json::Value {
 #[diagnostic::do_not_recommend]
 impl TypedParam for serde_json::Value {
     type Sql = serde_json::Value;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 crate::types::comparable_family!(serde_json::Value; serde_json::Value);
 #[diagnostic::do_not_recommend]

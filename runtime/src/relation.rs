@@ -140,6 +140,10 @@ where
     T::Key: NonNull,
 {
     type Sql = Ref<T>;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 
 /// An outer object in a query is its key: `p.category == books`.
@@ -158,6 +162,10 @@ where
     T::Key: NonNull,
 {
     type Sql = Ref<T>;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 
 // `kind` is referenced so that the module's docs link; references have their own kind.

@@ -272,6 +272,10 @@ macro_rules! temporal_type {
         #[diagnostic::do_not_recommend]
         impl $crate::types::TypedParam for $t {
             type Sql = $t;
+            #[inline]
+            fn __value(&self) -> $crate::value::Value {
+                $crate::types::ToParam::to_param(self)
+            }
         }
         #[diagnostic::do_not_recommend]
         impl $crate::types::Comparable<$t> for $t {}

@@ -378,6 +378,10 @@ impl ToParam for uuid::Uuid {
 #[diagnostic::do_not_recommend]
 impl TypedParam for uuid::Uuid {
     type Sql = uuid::Uuid;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -425,15 +429,32 @@ pub trait ToParam {
     fn to_param(&self) -> Value;
 }
 
-/// A parameter with a single SQL type, so that rustc can check it against a column.
+/// A parameter with a single SQL type, so that rustc can check it against a column. Every
+/// outer value of a query is one (what `.contains` tests is a [`ToParam`] collection).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be compared with a column",
-    label = "expected a value such as an integer, float, bool, String or &str",
-    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8] and Option of those"
+    message = "`{Self}` cannot be used as a query parameter",
+    label = "this value is sent to the database as a parameter",
+    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8], Option of those, an Obj of an entity, or (with `.contains`) a slice, array, Vec or HashSet of those",
+    note = "a reference to (or an object of) an entity with a composite key is several values: compare its attributes (`s.line.order == o && s.line.no == n`)"
 )]
-pub trait TypedParam: ToParam {
+pub trait TypedParam {
     /// The column type this value compares as.
     type Sql: SqlType;
+
+    /// The SQL type, for the generated code: a value that is no parameter is then reported
+    /// once, at the value (each use calls this trait's own methods, which rustc reports
+    /// without a note), and what is built on its type is left undecided rather than failing
+    /// again.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __sql(&self) -> ::core::marker::PhantomData<Self::Sql> {
+        ::core::marker::PhantomData
+    }
+
+    /// The value to bind (its [`ToParam`] value). Not a supertrait's method, so that a value
+    /// that is no parameter is reported as this trait, once.
+    #[doc(hidden)]
+    fn __value(&self) -> Value;
 }
 
 #[diagnostic::do_not_recommend]
@@ -446,6 +467,10 @@ impl<T: ToParam + ?Sized> ToParam for &T {
 #[diagnostic::do_not_recommend]
 impl<T: TypedParam + ?Sized> TypedParam for &T {
     type Sql = T::Sql;
+    #[inline]
+    fn __value(&self) -> Value {
+        (**self).__value()
+    }
 }
 #[diagnostic::do_not_recommend]
 impl<T: ToParam + ?Sized> ToParam for &mut T {
@@ -457,6 +482,10 @@ impl<T: ToParam + ?Sized> ToParam for &mut T {
 #[diagnostic::do_not_recommend]
 impl<T: TypedParam + ?Sized> TypedParam for &mut T {
     type Sql = T::Sql;
+    #[inline]
+    fn __value(&self) -> Value {
+        (**self).__value()
+    }
 }
 
 macro_rules! int_param {
@@ -467,7 +496,11 @@ macro_rules! int_param {
             fn to_param(&self) -> Value { Value::Int(i64::from(*self)) }
         }
         #[diagnostic::do_not_recommend]
-        impl TypedParam for $t { type Sql = $sql; }
+        impl TypedParam for $t {
+            type Sql = $sql;
+            #[inline]
+            fn __value(&self) -> Value { Value::Int(i64::from(*self)) }
+        }
     )*};
 }
 int_param!(i8 => i16, u8 => i16, i16 => i16, u16 => i32, i32 => i32, u32 => i64, i64 => i64);
@@ -481,6 +514,10 @@ impl ToParam for bool {
 #[diagnostic::do_not_recommend]
 impl TypedParam for bool {
     type Sql = bool;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for f32 {
@@ -491,6 +528,10 @@ impl ToParam for f32 {
 #[diagnostic::do_not_recommend]
 impl TypedParam for f32 {
     type Sql = f32;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for f64 {
@@ -501,6 +542,10 @@ impl ToParam for f64 {
 #[diagnostic::do_not_recommend]
 impl TypedParam for f64 {
     type Sql = f64;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for str {
@@ -511,6 +556,10 @@ impl ToParam for str {
 #[diagnostic::do_not_recommend]
 impl TypedParam for str {
     type Sql = String;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for String {
@@ -521,6 +570,10 @@ impl ToParam for String {
 #[diagnostic::do_not_recommend]
 impl TypedParam for String {
     type Sql = String;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for std::borrow::Cow<'_, str> {
@@ -531,6 +584,10 @@ impl ToParam for std::borrow::Cow<'_, str> {
 #[diagnostic::do_not_recommend]
 impl TypedParam for std::borrow::Cow<'_, str> {
     type Sql = String;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for [u8] {
@@ -541,6 +598,10 @@ impl ToParam for [u8] {
 #[diagnostic::do_not_recommend]
 impl TypedParam for [u8] {
     type Sql = Vec<u8>;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl ToParam for Vec<u8> {
@@ -551,6 +612,10 @@ impl ToParam for Vec<u8> {
 #[diagnostic::do_not_recommend]
 impl TypedParam for Vec<u8> {
     type Sql = Vec<u8>;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 #[diagnostic::do_not_recommend]
 impl<T: TypedParam> ToParam for Option<T>
@@ -559,7 +624,7 @@ where
 {
     fn to_param(&self) -> Value {
         match self {
-            Some(v) => v.to_param(),
+            Some(v) => v.__value(),
             None => Value::Null,
         }
     }
@@ -570,6 +635,10 @@ where
     T::Sql: NonNull,
 {
     type Sql = Option<T::Sql>;
+    #[inline]
+    fn __value(&self) -> Value {
+        ToParam::to_param(self)
+    }
 }
 
 /// Values of `Self` can be compared with a column (or expression) of type `T`.

@@ -174,12 +174,19 @@ pub(crate) fn checked_comparison(
     let l_type = quote_spanned!(l_at=> ::colt::__private::type_of(&#l_id));
     let ordered =
         ordering.then(|| quote_spanned!(span=> ::colt::__private::Ordered::__check(#l_type);));
+    let sql = quote_spanned!(at=> ::colt::__private::TypedParam::__sql(#v_id));
     quote_spanned!(span=> {
         let #l_id = #l;
         ::colt::__private::Comparand::__check(#l_type);
         #ordered
         let #v_id = #value;
-        ::colt::__private::ComparedParam::compare(::colt::__private::CmpOp::#variant, #l_id, #index, #v_id)
+        ::colt::__private::ComparedParam::compare(
+            ::colt::__private::CmpOp::#variant,
+            #l_id,
+            #index,
+            #v_id,
+            #sql,
+        )
     })
 }
 

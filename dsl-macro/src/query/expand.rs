@@ -51,8 +51,14 @@ fn expr(e: &QExpr) -> TokenStream {
         QExpr::Attr(tokens, span, true) => call(*span, "proj", quote_spanned!(*span=> &#tokens)),
         QExpr::Key(ident) => call(ident.span(), "entity_key", quote!(&#ident)),
         QExpr::Param(i, span) => {
+            // `TypedParam`'s own method on a local spanned at the value, as the value bound
+            // per run: a value that is no parameter is one error, there.
             let id = param_ident_at(*i, *span);
-            call(*span, "param", quote_spanned!(*span=> #i, #id))
+            let v = format_ident!("__colt_value", span = *span);
+            quote_spanned!(*span=> {
+                let #v = #id;
+                ::colt::__private::param(#i, ::colt::__private::TypedParam::__sql(#v))
+            })
         }
         QExpr::Binary(op, span, l, r) => {
             if let (true, QExpr::Param(i, at)) = (op.is_comparison(), &**r) {
@@ -71,7 +77,9 @@ fn expr(e: &QExpr) -> TokenStream {
             checked_outer_contains(
                 *span,
                 quote_spanned!(*span=> #b, #i,),
-                quote!(#id),
+                // In parentheses spanned at the value, so that its check is shown there (the
+                // local's own span is hygienic, which rustc shows as the whole macro).
+                quote_spanned!(*span=> (#id)),
                 expr(elem),
             )
         }
@@ -297,17 +305,19 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let param_lets = q.params.iter().enumerate().map(|(i, d)| {
         let id = param_ident(i);
         let e = &d.expr;
-        quote!(let #id = &(#e);)
+        let at = syn::spanned::Spanned::span(e);
+        quote_spanned!(at=> let #id = &(#e);)
     });
     let param_values = q.params.iter().enumerate().map(|(i, d)| {
         let id = param_ident(i);
         match d.kind {
-            // `ToParam`'s own method, spanned at the value: a value that cannot be sent is
-            // reported there, with no note naming Colt's function.
+            // `TypedParam`'s own method, spanned at the value: a value that cannot be sent is
+            // reported there, with no note naming Colt's function (and once: its uses in the
+            // query call the same trait's methods at the same span).
             ParamKind::Value => {
                 let at = syn::spanned::Spanned::span(&d.expr);
                 let v = format_ident!("__colt_value", span = at);
-                quote_spanned!(at=> { let #v = #id; ::colt::__private::ToParam::to_param(#v) })
+                quote_spanned!(at=> { let #v = #id; ::colt::__private::TypedParam::__value(#v) })
             }
             ParamKind::Contains => quote!(#p::contains_value(#id)),
         }

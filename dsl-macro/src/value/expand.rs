@@ -110,6 +110,10 @@ pub(crate) fn expand(v: &ValueType<'_>) -> TokenStream {
 
         impl #p::TypedParam for #name {
             type Sql = Self;
+            #[inline]
+            fn __value(&self) -> #p::Value {
+                #p::ToParam::to_param(self)
+            }
         }
 
         impl #p::IntoOption<#name> for #name {

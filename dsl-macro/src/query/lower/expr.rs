@@ -110,7 +110,9 @@ impl Lowerer {
             syn::Expr::Path(p) => {
                 // Only a bare query variable mentions one and is a path.
                 let ident = p.path.get_ident()?.clone();
-                if ctx == Ctx::Projection {
+                if self.broken.contains(&ident.to_string()) {
+                    None
+                } else if ctx == Ctx::Projection {
                     Some(QExpr::Var(ident))
                 } else {
                     self.errors.at(
@@ -414,7 +416,9 @@ impl Lowerer {
             if name == "contains" && m.args.len() == 1 {
                 let index = self.param(&m.receiver, ParamKind::Contains);
                 let elem = self.lower(&m.args[0], scope, Ctx::Condition)?;
-                return Some(QExpr::OuterContains(index, span, Box::new(elem)));
+                // A mistake is the outer value's: reported at it.
+                let at = m.receiver.span();
+                return Some(QExpr::OuterContains(index, at, Box::new(elem)));
             }
             self.errors.at(
                 &m.method,

@@ -196,6 +196,9 @@ struct Lowerer {
     subs: usize,
     /// Variables of sub-comprehensions are numbered from 1000 on, apart from the query's own.
     next_sub_var: usize,
+    /// Variables whose generator was an error: their uses report nothing more (one mistake,
+    /// one error).
+    broken: Vec<String>,
 }
 
 /// Finds uses of query variables inside a Rust expression.
@@ -440,6 +443,7 @@ pub(crate) fn lower_hybrid(body: &syn::Expr) -> syn::Result<QExpr> {
         params: Vec::new(),
         subs: 0,
         next_sub_var: 1000,
+        broken: Vec::new(),
     };
     let scope = Scope {
         names: vec!["self".to_string()],
@@ -524,6 +528,7 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
         params: Vec::new(),
         subs: 0,
         next_sub_var: 1000,
+        broken: Vec::new(),
     };
     let mut steps = Vec::new();
     let mut projection = None;
@@ -799,11 +804,14 @@ impl Lowerer {
                                     left: comp.left_join && sub.is_none(),
                                 });
                             }
-                            syn::Expr::Field(_) => {}
-                            other => self.errors.at(
-                                other,
-                                "a generator ranges over an entity (`for p in Product`) or a collection of a variable (`for o in c.orders`)",
-                            ),
+                            syn::Expr::Field(_) => self.broken.push(var.to_string()),
+                            other => {
+                                self.errors.at(
+                                    other,
+                                    "a generator ranges over an entity (`for p in Product`) or a collection of a variable (`for o in c.orders`)",
+                                );
+                                self.broken.push(var.to_string());
+                            }
                         }
                     } else {
                         match strip(source) {
@@ -812,7 +820,8 @@ impl Lowerer {
                                     i.to_string().starts_with(|c: char| c.is_lowercase())
                                 });
                                 if lower_single {
-                                    self.errors.at(source, "a generator ranges over an entity type (`for p in Product`); to refine an existing query `q`, write `select!(q.filter(|p| ..))`");
+                                    self.errors.at(source, "a generator ranges over an entity type (`for p in Product`), or over a query value with a condition that refines it (`select!(p for p in q if ..)`, as `select!(q.filter(|p| ..))`)");
+                                    self.broken.push(var.to_string());
                                 } else {
                                     steps.push(Step::Source {
                                         var: index,
@@ -822,10 +831,13 @@ impl Lowerer {
                                     });
                                 }
                             }
-                            other => self.errors.at(
-                                other,
-                                "a generator ranges over an entity type: `for p in Product`",
-                            ),
+                            other => {
+                                self.errors.at(
+                                    other,
+                                    "a generator ranges over an entity type: `for p in Product`",
+                                );
+                                self.broken.push(var.to_string());
+                            }
                         }
                     }
                     steps.push(Step::Bind(Bind {
