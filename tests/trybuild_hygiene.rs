@@ -134,3 +134,20 @@ fn the_rules_catch_what_they_name() {
     let derive = "error: a\n = note: this error originates in the derive macro `Entity`\n";
     assert_eq!(broken_rules("a", "", derive).len(), 1);
 }
+
+/// docs/compile-errors.md maps every message to its fix: each pinned case is named in its
+/// table (the "pinned by" column), so a new case cannot land without its row.
+#[test]
+fn the_guide_names_every_pinned_case() {
+    let guide = fs::read_to_string("docs/compile-errors.md").expect("the guide is readable");
+    let missing: Vec<String> = pinned_cases("trybuild-tests/fail")
+        .into_iter()
+        .map(|(name, _, _)| name)
+        .filter(|name| !guide.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/compile-errors.md names no row for: {}",
+        missing.join(", ")
+    );
+}
