@@ -195,6 +195,8 @@
 //! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
 //! and optimistic checks.
 
+#[cfg(feature = "migrate")]
+pub use colt_macros::embed_migrations;
 pub use colt_macros::{hybrid, select, Entity, Value};
 pub use colt_runtime::*;
 

@@ -9,6 +9,7 @@ mod entity;
 #[cfg(test)]
 mod fuzz;
 mod hybrid;
+mod migrations;
 mod query;
 mod rename;
 mod value;
@@ -57,4 +58,13 @@ pub fn derive_entity(input: TokenStream) -> TokenStream {
         Ok(input) => entity::derive(&input).into(),
         Err(e) => e.into_compile_error().into(),
     }
+}
+
+/// Embeds a migrations directory in the program: `db.migrate(&embed_migrations!("migrations"))`
+/// applies the same files `colt migrate run` does. The path is relative to `Cargo.toml`.
+///
+/// See `colt::migrations` for the directory's layout.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    migrations::embed(input.into()).into()
 }

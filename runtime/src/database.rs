@@ -31,7 +31,7 @@ const CHECK_AFTER: Duration = Duration::from_secs(1);
 /// ```
 #[derive(Clone)]
 pub struct Database {
-    inner: Arc<DbInner>,
+    pub(crate) inner: Arc<DbInner>,
 }
 
 impl std::fmt::Debug for Database {
@@ -71,7 +71,7 @@ struct Pool {
 
 impl DbInner {
     /// A connection for a transaction, with the database's statement timeout in force.
-    fn acquire(&self) -> Result<Conn> {
+    pub(crate) fn acquire(&self) -> Result<Conn> {
         let (conn, timeout) = self.acquire_connection()?;
         // A no-op unless the timeout changed since this connection last served.
         if let Err(e) = conn.set_statement_timeout(timeout) {
@@ -133,6 +133,20 @@ impl DbInner {
         }
     }
 
+    /// Closes a connection that must not serve again (its state could not be restored).
+    #[cfg(feature = "migrate")]
+    pub(crate) fn discard(&self, conn: Conn) {
+        drop(conn);
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.open -= 1;
+        let waiting = pool.waiting > 0;
+        drop(pool);
+        if waiting {
+            self.available.notify_one();
+        }
+    }
+
+    /// Gives a connection back to the pool (or closes it, when it is known to be closed).
     pub(crate) fn release(&self, conn: Conn) {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         if conn.is_usable() {

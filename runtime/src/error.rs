@@ -245,6 +245,48 @@ pub enum Error {
     /// Reported when the query runs, before any SQL is sent.
     #[error("{0}")]
     InvalidQuery(String),
+    /// A migrations directory (or set) Colt cannot read: it does not exist, an entry is not
+    /// `{version}_{name}`, a migration has no `up.sql`, two share a version.
+    #[error("invalid migrations: {0}")]
+    InvalidMigrations(String),
+    /// An applied migration's `up.sql` has changed since it was applied: the database may no
+    /// longer be what the files say. Nothing was run.
+    #[error("migration {version}_{name} was applied, and its up.sql has changed since: restore the file as it was, and make the change in a new migration")]
+    MigrationChanged {
+        /// The migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+    },
+    /// An applied migration is not among the migrations given (its directory is gone).
+    /// Nothing was run.
+    #[error("migration {version}_{name} was applied, but it is not among the migrations (its directory is gone): restore it")]
+    MigrationMissing {
+        /// The migration's version.
+        version: i64,
+        /// Its name, as the history table recorded it.
+        name: String,
+    },
+    /// A migration's SQL failed: that migration was rolled back (those before it stay
+    /// applied).
+    #[error("migration {version}_{name} failed and was rolled back: {source}")]
+    MigrationFailed {
+        /// The migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+        /// What failed.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The last applied migration has no `down.sql`, so it cannot be reverted.
+    #[error("migration {version}_{name} has no down.sql: it cannot be reverted")]
+    NotReversible {
+        /// The migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+    },
     /// Any other error of the database driver.
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),

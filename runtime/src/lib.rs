@@ -13,7 +13,7 @@
 //! | backends | `backend` | connections; they execute, they write no SQL |
 //! | objects | [`obj`] (`arena`, `accessor`, `pending`) | [`Obj`], one per row per transaction; the invariants of every `unsafe` |
 //! | session | [`transaction`], `flush`, `cascade`, `identity_map`, [`query`], `query_cache`, [`collection`] | [`Transaction`], writes and their checks, the identity map, [`Query`] and its terminal operations |
-//! | database | [`database`] | [`Database`]: the pool, binding and checking the schema |
+//! | database | [`database`], `migrate`, [`introspect`] | [`Database`]: the pool, binding and checking the schema, applying migrations (`migrations`), reading the live schema |
 #![warn(missing_docs)]
 
 #[cfg(not(any(feature = "sqlite", feature = "postgres")))]
@@ -44,6 +44,7 @@ mod fallback;
 mod flush;
 pub mod hybrid;
 mod identity_map;
+pub mod introspect;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod json_expr;
@@ -51,6 +52,10 @@ pub mod json_expr;
 mod like;
 mod loaded_sets;
 mod member_loading;
+#[cfg(feature = "migrate")]
+pub mod migrate;
+#[cfg(feature = "migrate")]
+pub mod migrations;
 mod navigate;
 pub mod numeric_expr;
 pub mod obj;

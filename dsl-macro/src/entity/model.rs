@@ -95,25 +95,7 @@ fn relation_of(ty: &syn::Type) -> Option<(Rel, syn::Type)> {
     generic_of(inner, "Ref").map(|t| (Rel::OptionalRef, t.clone()))
 }
 
-/// `snake_case` of a type name: `OrderLine` → `order_line`.
-pub(crate) fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev_lower =
-                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if i > 0 && (prev_lower || (next_lower && chars[i - 1].is_uppercase())) {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use colt_model::snake_case;
 
 /// `T` if `ty` is written `Option<T>` (also `std::option::Option<T>`).
 fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
@@ -235,10 +217,10 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Opt
                 vis: &f.vis,
                 ty: &f.ty,
                 option_of,
-                column: a.column.clone().unwrap_or_else(|| match attrs.rename_all {
-                    Some(rule) => rule.apply(&name),
-                    None => name,
-                }),
+                column: a
+                    .column
+                    .clone()
+                    .unwrap_or_else(|| colt_model::default_column(&name, attrs.rename_all)),
                 columns: a
                     .columns
                     .as_ref()
@@ -303,12 +285,10 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Opt
     check_self_pairs(&input.ident, &fields, &mut errors);
     let uniques = column_lists(&attrs.uniques, &fields, &mut errors);
     let indexes = column_lists(&attrs.indexes, &fields, &mut errors);
-    let table = attrs.table.clone().unwrap_or_else(|| {
-        let name = input.ident.to_string();
-        attrs
-            .rename_all
-            .map_or_else(|| snake_case(&name), |r| r.apply(&name))
-    });
+    let table = attrs
+        .table
+        .clone()
+        .unwrap_or_else(|| colt_model::default_table(&input.ident.to_string(), attrs.rename_all));
     if !fields.iter().any(|f| f.primary_key) {
         // A mistyped `primary_key` left the entity without a key: it cannot be expanded.
         errors.harden();
@@ -409,18 +389,5 @@ fn check_self_pairs(name: &syn::Ident, fields: &[Field<'_>], errors: &mut Errors
                 format!("`{field}` could pair with several fields of `{name}`: name one with `#[colt(reverse = \"..\")]`"),
             ),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_of_type_names() {
-        assert_eq!(snake_case("Product"), "product");
-        assert_eq!(snake_case("OrderLine"), "order_line");
-        assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(snake_case("Item2Tag"), "item2_tag");
     }
 }

@@ -257,6 +257,25 @@ impl Conn {
         })
     }
 
+    /// Runs a query and collects every row as owned values (for the few statements Colt
+    /// reads outside entities: the migration history, the catalogue).
+    pub(crate) fn query_values(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Value>>> {
+        struct Collect(Vec<Vec<Value>>, usize);
+        impl RowSink for Collect {
+            fn row<R: RowAccess>(&mut self, row: &R) -> Result<()> {
+                let values = (0..self.1)
+                    .map(|i| row.value(i).map(|v| v.to_owned_value()))
+                    .collect::<Result<_>>()?;
+                self.0.push(values);
+                Ok(())
+            }
+        }
+        let columns = self.describe(sql, params)?.columns;
+        let mut sink = Collect(Vec::new(), columns);
+        self.query(sql, params, &mut sink)?;
+        Ok(sink.0)
+    }
+
     /// Runs statements without parameters.
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
         self.watch(match &self.link {

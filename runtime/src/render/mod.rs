@@ -6,6 +6,9 @@
 pub(crate) mod catalogue;
 pub(crate) mod control;
 mod ddl;
+pub(crate) mod introspection_sql;
+#[cfg(feature = "migrate")]
+pub(crate) mod migration_sql;
 pub(crate) mod object;
 mod postgres;
 pub(crate) mod relation;

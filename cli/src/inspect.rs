@@ -1,0 +1,782 @@
+//! `colt inspect URL`: Rust source with one `#[derive(Entity)]` per table of an existing
+//! database, and `schema()` binding them all.
+//!
+//! - Struct names are the tables' names in `UpperCamelCase`, fields the columns' in
+//!   `snake_case`; where the derive's names (`colt_model`, the derive's own rules) would
+//!   differ from the database's, `rename_all` (when one convention fits the table) or
+//!   `table`/`column` say the database's.
+//! - Types follow the declared types by the backend's rules (`check_tables`' own):
+//!   integers, floats, text, bytes, `bool`; `NUMERIC`/`DECIMAL` as `rust_decimal::Decimal`,
+//!   PostgreSQL's dates and times as chrono's, `jsonb` as `serde_json::Value`, `uuid` as
+//!   `Uuid` (the features the header names); SQLite's `DATE`/`DATETIME` hold text, and are
+//!   `String`.
+//! - Keys: the primary key (composite: several `primary_key` fields), `auto` for a column the
+//!   database fills in; `unique` and `index`, on a field or over several.
+//! - A foreign key is a `Ref<T>` (`Option<Ref<T>>` when nullable) with the `Set<T>` back on
+//!   the other side (`reverse` where two relationships would be ambiguous, always for a
+//!   table referring to itself); a pure link table (its primary key is two foreign keys,
+//!   and it has no other column) is a many-to-many `Set` pair.
+//! - Views, and tables Colt cannot map (no primary key, a column of a type no field suits
+//!   that cannot be left out), are listed in a comment saying why.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use colt_model::{default_column, default_table, RenameRule};
+use colt_runtime::introspect::{
+    base_type, declared_type_suits, Catalog, ForeignKeyInfo, TableInfo,
+};
+use colt_runtime::{ColumnType, Dialect};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::Failure;
+
+/// The comment on a reference whose rows the database deletes with their owner.
+const CASCADE: &str = "ON DELETE CASCADE in the database (`cascade_delete` on the other side)";
+
+/// Tables the inspector never maps: Colt's own migration history.
+const OWN_TABLES: &[&str] = &["colt_migrations"];
+
+/// Names a struct may not take (they would shadow what the generated code uses).
+const RESERVED_TYPES: &[&str] = &[
+    "Set",
+    "Ref",
+    "Obj",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Database",
+    "Error",
+    "Result",
+    "Transaction",
+    "Query",
+    "Dialect",
+    "Entity",
+    "Value",
+    "Schema",
+    "Prefetch",
+    "Decimal",
+    "Uuid",
+    "NaiveDate",
+    "NaiveTime",
+    "NaiveDateTime",
+    "DateTime",
+    "Utc",
+];
+
+/// The Rust keywords a field may not be named.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+    "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// The source for the tables of `catalog` (all, or those named).
+///
+/// # Errors
+/// A named table the database does not have.
+pub fn generate(
+    catalog: &Catalog,
+    dialect: Dialect,
+    only: Option<&[String]>,
+) -> Result<String, Failure> {
+    let candidates: Vec<&TableInfo> = catalog
+        .tables
+        .iter()
+        .filter(|t| !OWN_TABLES.contains(&t.name.as_str()))
+        .collect();
+    if let Some(only) = only {
+        for name in only {
+            if !candidates.iter().any(|t| &t.name == name) {
+                let known: Vec<&str> = candidates.iter().map(|t| t.name.as_str()).collect();
+                return Err(format!(
+                    "no table `{name}` in the database (its tables: {})",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+    }
+    let selected: Vec<&TableInfo> = candidates
+        .into_iter()
+        .filter(|t| only.is_none_or(|o| o.contains(&t.name)))
+        .collect();
+    Ok(Inspector::new(dialect, &selected).source(catalog, only.is_some()))
+}
+
+/// A column as a field.
+struct FieldPlan {
+    name: String,
+    column: String,
+    ty: String,
+    attrs: Vec<String>,
+    comment: Option<String>,
+}
+
+/// A table as an entity.
+struct EntityPlan {
+    table: String,
+    name: String,
+    rename_all: Option<RenameRule>,
+    fields: Vec<FieldPlan>,
+    struct_attrs: Vec<String>,
+    comments: Vec<String>,
+}
+
+/// A pure link table: a many-to-many between two entities.
+struct Link<'a> {
+    table: &'a TableInfo,
+    /// (entity table, its column in the link table), both sides.
+    sides: [(String, String); 2],
+}
+
+struct Inspector<'a> {
+    dialect: Dialect,
+    tables: Vec<&'a TableInfo>,
+    /// Struct name of each mapped table.
+    names: BTreeMap<String, String>,
+    links: Vec<Link<'a>>,
+    /// Tables left out, with why.
+    skipped: Vec<(String, String)>,
+    features: BTreeSet<&'static str>,
+}
+
+impl<'a> Inspector<'a> {
+    fn new(dialect: Dialect, selected: &[&'a TableInfo]) -> Inspector<'a> {
+        let mut skipped = Vec::new();
+        let mut tables = Vec::new();
+        for t in selected {
+            if t.primary_key.is_empty() {
+                skipped.push((
+                    t.name.clone(),
+                    "it has no primary key (an entity is written back by its key)".to_string(),
+                ));
+            } else {
+                tables.push(*t);
+            }
+        }
+        let mut names = BTreeMap::new();
+        let mut taken = BTreeSet::new();
+        for t in &tables {
+            let mut name = type_name(&t.name);
+            while taken.contains(&name) {
+                name.push('_');
+            }
+            taken.insert(name.clone());
+            names.insert(t.name.clone(), name);
+        }
+        let mut inspector = Inspector {
+            dialect,
+            tables,
+            names,
+            links: Vec::new(),
+            skipped,
+            features: BTreeSet::new(),
+        };
+        inspector.find_links();
+        inspector
+    }
+
+    /// Tables that are only two foreign keys forming their primary key, between two other
+    /// mapped tables with one-column keys: many-to-many links, not entities.
+    fn find_links(&mut self) {
+        let mut links = Vec::new();
+        for t in &self.tables {
+            if t.columns.len() != 2 || t.primary_key.len() != 2 || t.foreign_keys.len() != 2 {
+                continue;
+            }
+            let sides: Vec<(String, String)> = t
+                .foreign_keys
+                .iter()
+                .filter(|fk| fk.columns.len() == 1 && fk.table != t.name)
+                .filter(|fk| {
+                    self.tables.iter().any(|o| {
+                        o.name == fk.table
+                            && o.primary_key.len() == 1
+                            && o.primary_key == fk.referenced
+                    })
+                })
+                .map(|fk| (fk.table.clone(), fk.columns[0].clone()))
+                .collect();
+            let mut sides = sides;
+            // In the link table's column order, whatever order the database lists its keys.
+            sides.sort_by_key(|(_, column)| t.columns.iter().position(|c| &c.name == column));
+            let [a, b] = sides.as_slice() else { continue };
+            if a.0 == b.0 || a.1 == b.1 {
+                continue;
+            }
+            links.push(Link {
+                table: t,
+                sides: [a.clone(), b.clone()],
+            });
+        }
+        for link in &links {
+            self.names.remove(&link.table.name);
+        }
+        self.tables
+            .retain(|t| !links.iter().any(|l| l.table.name == t.name));
+        self.links = links;
+    }
+
+    fn source(mut self, catalog: &Catalog, filtered: bool) -> String {
+        let tables = self.tables.clone();
+        let mut plans: Vec<EntityPlan> = tables.iter().map(|t| self.plan_table(t)).collect();
+        self.add_reverse_sides(&mut plans);
+        self.add_links(&mut plans);
+        let mut out = String::new();
+        out.push_str("//! Entities written by `colt inspect` from the database's own tables.\n");
+        if !self.features.is_empty() {
+            let list: Vec<&str> = self.features.iter().copied().collect();
+            let crates: Vec<&str> = list
+                .iter()
+                .filter_map(|f| match *f {
+                    "decimal" => Some("rust_decimal"),
+                    "chrono" => Some("chrono"),
+                    "json" => Some("serde_json"),
+                    "uuid" => Some("uuid"),
+                    _ => None,
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "//! Needs colt's features {} (`colt = {{ version = \"..\", features = [{}] }}`) and the crates {}.",
+                list.join(", "),
+                list.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
+                crates.join(", ")
+            );
+        }
+        if !self.skipped.is_empty() || !catalog.views.is_empty() || !self.links.is_empty() {
+            out.push_str("//!\n");
+        }
+        for link in &self.links {
+            let _ = writeln!(
+                out,
+                "//! Table `{}` links `{}` and `{}`: a many-to-many `Set` pair, not an entity.",
+                link.table.name, link.sides[0].0, link.sides[1].0
+            );
+        }
+        for (table, why) in &self.skipped {
+            let _ = writeln!(out, "//! Table `{table}` is not mapped: {why}.");
+        }
+        if !filtered {
+            for view in &catalog.views {
+                let _ = writeln!(
+                    out,
+                    "//! View `{view}` is not mapped: a view has no key to write rows back by (query it with `tx.query_sql`)."
+                );
+            }
+        }
+        out.push_str("\n#![allow(dead_code)]\n\nuse colt::prelude::*;\n");
+        for p in &plans {
+            out.push('\n');
+            write_entity(&mut out, p);
+        }
+        let all: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+        let _ = write!(
+            out,
+            "\n/// Every entity above, for `db.bind(schema())`.\npub fn schema() -> colt::Schema {{\n    schema![{}]\n}}\n",
+            all.join(", ")
+        );
+        out
+    }
+
+    fn plan_table(&mut self, t: &TableInfo) -> EntityPlan {
+        let name = self.names[&t.name].clone();
+        let mut fields: Vec<FieldPlan> = Vec::new();
+        let mut comments = Vec::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        // Foreign keys that become references, by their first column.
+        let refs: Vec<&ForeignKeyInfo> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| self.names.contains_key(&fk.table) && self.references_key(fk))
+            // (A composite reference that is part of the key stays plain columns.)
+            .filter(|fk| {
+                fk.columns.len() == 1 || !fk.columns.iter().any(|c| t.primary_key.contains(c))
+            })
+            .collect();
+        let mut in_ref: BTreeSet<&str> = BTreeSet::new();
+        for fk in &refs {
+            for c in &fk.columns {
+                in_ref.insert(c.as_str());
+            }
+        }
+        for c in &t.columns {
+            if let Some(fk) = refs.iter().find(|fk| fk.columns[0] == c.name) {
+                fields.push(self.ref_field(t, fk, &mut taken));
+                continue;
+            }
+            if in_ref.contains(c.name.as_str()) {
+                continue; // a later column of a composite reference
+            }
+            let Some(ty) = self.rust_type(&c.declared_type) else {
+                if c.not_null && c.default.is_none() && !c.generated {
+                    self.skipped.push((
+                        t.name.clone(),
+                        format!(
+                            "its column `{}` is `{}`, which no field type suits, and is required",
+                            c.name, c.declared_type
+                        ),
+                    ));
+                }
+                comments.push(format!(
+                    "column `{}` ({}) is left out: no field type suits it (inserts leave it to its default or NULL)",
+                    c.name, c.declared_type
+                ));
+                continue;
+            };
+            let mut attrs = Vec::new();
+            let key = t.primary_key.contains(&c.name);
+            if key {
+                attrs.push("primary_key".to_string());
+                if c.generated && t.primary_key.len() == 1 && is_integer(&ty) {
+                    attrs.push("auto".to_string());
+                }
+            }
+            let single = |cols: &[String]| cols.len() == 1 && cols[0] == c.name;
+            if !key {
+                if t.indexes.iter().any(|i| i.unique && single(&i.columns)) {
+                    attrs.push("unique".to_string());
+                } else if t.indexes.iter().any(|i| !i.unique && single(&i.columns)) {
+                    attrs.push("index".to_string());
+                }
+            }
+            let ty = if c.not_null || key {
+                ty
+            } else {
+                format!("Option<{ty}>")
+            };
+            let field = unique_name(field_name(&c.name), &mut taken);
+            fields.push(FieldPlan {
+                name: field,
+                column: c.name.clone(),
+                ty,
+                attrs,
+                comment: None,
+            });
+        }
+        let mut plan = EntityPlan {
+            table: t.name.clone(),
+            name,
+            rename_all: None,
+            fields,
+            struct_attrs: Vec::new(),
+            comments,
+        };
+        // Indexes and unique constraints over several columns, by field names.
+        for index in &t.indexes {
+            if index.columns.len() < 2 {
+                continue;
+            }
+            let fields: Option<Vec<&str>> = index
+                .columns
+                .iter()
+                .map(|c| {
+                    plan.fields
+                        .iter()
+                        .find(|f| &f.column == c && !f.ty.contains("Ref<"))
+                        .map(|f| f.name.as_str())
+                })
+                .collect();
+            if let Some(fields) = fields {
+                let kind = if index.unique { "unique" } else { "index" };
+                if !(index.unique && index.columns == t.primary_key) {
+                    plan.struct_attrs
+                        .push(format!("{kind}({})", fields.join(", ")));
+                }
+            }
+        }
+        plan
+    }
+
+    /// Whether a foreign key refers to its table's whole primary key (what a `Ref` is).
+    fn references_key(&self, fk: &ForeignKeyInfo) -> bool {
+        self.tables
+            .iter()
+            .find(|t| t.name == fk.table)
+            .is_some_and(|t| t.primary_key == fk.referenced)
+    }
+
+    fn ref_field(
+        &self,
+        t: &TableInfo,
+        fk: &ForeignKeyInfo,
+        taken: &mut BTreeSet<String>,
+    ) -> FieldPlan {
+        let target = &self.names[&fk.table];
+        let first = &fk.columns[0];
+        let nullable = fk
+            .columns
+            .iter()
+            .any(|c| t.column(c).is_some_and(|c| !c.not_null));
+        let ty = if nullable {
+            format!("Option<Ref<{target}>>")
+        } else {
+            format!("Ref<{target}>")
+        };
+        let base = if fk.columns.len() == 1 {
+            let snake = field_name(first);
+            snake
+                .strip_suffix("_id")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .unwrap_or(snake)
+        } else {
+            type_name(&fk.table).to_snake_case()
+        };
+        let name = unique_name(base, taken);
+        let mut attrs = Vec::new();
+        if t.primary_key.contains(first) {
+            attrs.push("primary_key".to_string());
+        }
+        if fk.columns.len() > 1 {
+            let list: Vec<String> = fk.columns.iter().map(|c| format!("\"{c}\"")).collect();
+            attrs.push(format!("columns({})", list.join(", ")));
+        }
+        FieldPlan {
+            name,
+            column: if fk.columns.len() == 1 {
+                first.clone()
+            } else {
+                String::new()
+            },
+            ty,
+            attrs,
+            comment: match fk.on_delete.as_str() {
+                "NO ACTION" | "RESTRICT" => None,
+                "CASCADE" => Some(CASCADE.to_string()),
+                other => Some(format!("ON DELETE {other} in the database")),
+            },
+        }
+    }
+
+    /// The `Set<T>` back on each referenced entity.
+    fn add_reverse_sides(&self, plans: &mut [EntityPlan]) {
+        // (target struct, source struct, the Ref field's name)
+        let mut backs: Vec<(String, String, String, bool)> = Vec::new();
+        for p in plans.iter() {
+            for f in &p.fields {
+                if let Some(target) = ref_target(&f.ty) {
+                    let cascade = f.comment.as_deref() == Some(CASCADE);
+                    backs.push((target.to_string(), p.name.clone(), f.name.clone(), cascade));
+                }
+            }
+        }
+        for (target, source, via, cascade) in &backs {
+            let ambiguous = target == source
+                || backs
+                    .iter()
+                    .filter(|(t, s, _, _)| t == target && s == source)
+                    .count()
+                    > 1;
+            let Some(plan) = plans.iter_mut().find(|p| &p.name == target) else {
+                continue;
+            };
+            let mut taken: BTreeSet<String> = plan.fields.iter().map(|f| f.name.clone()).collect();
+            let plural = plural(&source.to_snake_case());
+            let base = if ambiguous {
+                format!("{plural}_by_{via}")
+            } else {
+                plural
+            };
+            let name = unique_name(base, &mut taken);
+            let mut attrs = Vec::new();
+            if ambiguous {
+                attrs.push(format!("reverse = \"{via}\""));
+            }
+            if *cascade {
+                // Deleting the owner deletes its members, as the database's own rule does.
+                attrs.push("cascade_delete".to_string());
+            }
+            plan.fields.push(FieldPlan {
+                name,
+                column: String::new(),
+                ty: format!("Set<{source}>"),
+                attrs,
+                comment: None,
+            });
+        }
+    }
+
+    fn add_links(&self, plans: &mut [EntityPlan]) {
+        for link in &self.links {
+            let [(a_table, a_column), (b_table, b_column)] = &link.sides;
+            let (a, b) = (&self.names[a_table], &self.names[b_table]);
+            for (owner, other, this_column, other_column, says) in [
+                (a, b, a_column, b_column, true),
+                (b, a, b_column, a_column, false),
+            ] {
+                let Some(plan) = plans.iter_mut().find(|p| &p.name == owner) else {
+                    continue;
+                };
+                let mut taken: BTreeSet<String> =
+                    plan.fields.iter().map(|f| f.name.clone()).collect();
+                let name = unique_name(plural(&other.to_snake_case()), &mut taken);
+                let attrs = if says {
+                    vec![
+                        format!("table = \"{}\"", link.table.name),
+                        format!("column = \"{this_column}\""),
+                        format!("reverse_column = \"{other_column}\""),
+                    ]
+                } else {
+                    Vec::new()
+                };
+                plan.fields.push(FieldPlan {
+                    name,
+                    column: String::new(),
+                    ty: format!("Set<{other}>"),
+                    attrs,
+                    comment: None,
+                });
+            }
+        }
+        for plan in plans.iter_mut() {
+            self.choose_names(plan);
+        }
+    }
+
+    /// `rename_all` when one convention names the table and most columns, then `table` and
+    /// `column` for what it does not.
+    fn choose_names(&self, plan: &mut EntityPlan) {
+        let rules = [
+            None,
+            Some(RenameRule::Pascal),
+            Some(RenameRule::Camel),
+            Some(RenameRule::Lower),
+            Some(RenameRule::Upper),
+            Some(RenameRule::ScreamingSnake),
+        ];
+        let score = |rule: Option<RenameRule>| {
+            let table = usize::from(default_table(&plan.name, rule) == plan.table);
+            let columns = plan
+                .fields
+                .iter()
+                .filter(|f| !f.column.is_empty() && default_column(&f.name, rule) == f.column)
+                .count();
+            table + columns
+        };
+        let best = rules
+            .iter()
+            .copied()
+            .max_by_key(|r| (score(*r), usize::from(r.is_none())))
+            .flatten();
+        plan.rename_all = best;
+        if default_table(&plan.name, best) != plan.table {
+            plan.struct_attrs
+                .insert(0, format!("table = \"{}\"", plan.table));
+        }
+        if let Some(rule) = best {
+            plan.struct_attrs
+                .insert(0, format!("rename_all = \"{}\"", rule.name()));
+        }
+        for f in &mut plan.fields {
+            if !f.column.is_empty() && default_column(&f.name, best) != f.column {
+                f.attrs.push(format!("column = \"{}\"", f.column));
+            }
+        }
+    }
+
+    /// The Rust type of a declared column type, when one suits it.
+    fn rust_type(&mut self, declared: &str) -> Option<String> {
+        let base = base_type(declared).to_ascii_lowercase();
+        let (ty, rust, feature): (ColumnType, &str, Option<&'static str>) = match self.dialect {
+            Dialect::Sqlite => {
+                let upper = base.to_ascii_uppercase();
+                if upper.contains("BOOL") {
+                    (ColumnType::Bool, "bool", None)
+                } else if upper.contains("INT") {
+                    (ColumnType::BigInt, "i64", None)
+                } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT")
+                {
+                    (ColumnType::Text, "String", None)
+                } else if upper.contains("BLOB") || upper.trim().is_empty() {
+                    (ColumnType::Blob, "Vec<u8>", None)
+                } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB")
+                {
+                    (ColumnType::Double, "f64", None)
+                } else if upper.contains("DATE") || upper.contains("TIME") {
+                    (ColumnType::Text, "String", None)
+                } else if upper == "JSON" {
+                    (ColumnType::Json, "serde_json::Value", Some("json"))
+                } else {
+                    (
+                        ColumnType::Decimal,
+                        "rust_decimal::Decimal",
+                        Some("decimal"),
+                    )
+                }
+            }
+            Dialect::Postgres => match base.as_str() {
+                "boolean" => (ColumnType::Bool, "bool", None),
+                "smallint" => (ColumnType::SmallInt, "i16", None),
+                "integer" => (ColumnType::Int, "i32", None),
+                "bigint" => (ColumnType::BigInt, "i64", None),
+                "real" => (ColumnType::Float, "f32", None),
+                "double precision" => (ColumnType::Double, "f64", None),
+                "numeric" => (
+                    ColumnType::Decimal,
+                    "rust_decimal::Decimal",
+                    Some("decimal"),
+                ),
+                "text" | "character varying" => (ColumnType::Text, "String", None),
+                "bytea" => (ColumnType::Blob, "Vec<u8>", None),
+                "uuid" => (ColumnType::Uuid, "uuid::Uuid", Some("uuid")),
+                "date" => (ColumnType::Date, "chrono::NaiveDate", Some("chrono")),
+                "time without time zone" => (ColumnType::Time, "chrono::NaiveTime", Some("chrono")),
+                "timestamp without time zone" => (
+                    ColumnType::Timestamp,
+                    "chrono::NaiveDateTime",
+                    Some("chrono"),
+                ),
+                "timestamp with time zone" => (
+                    ColumnType::TimestampTz,
+                    "chrono::DateTime<chrono::Utc>",
+                    Some("chrono"),
+                ),
+                "jsonb" => (ColumnType::Json, "serde_json::Value", Some("json")),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if !declared_type_suits(self.dialect, ty, declared) {
+            return None;
+        }
+        if let Some(f) = feature {
+            self.features.insert(f);
+        }
+        Some(rust.to_string())
+    }
+}
+
+fn write_entity(out: &mut String, p: &EntityPlan) {
+    for c in &p.comments {
+        let _ = writeln!(out, "// {c}");
+    }
+    out.push_str("#[derive(Entity, Debug, Clone)]\n");
+    if !p.struct_attrs.is_empty() {
+        let _ = writeln!(out, "#[colt({})]", p.struct_attrs.join(", "));
+    }
+    let _ = writeln!(out, "pub struct {} {{", p.name);
+    for f in &p.fields {
+        if let Some(c) = &f.comment {
+            let _ = writeln!(out, "    // {c}");
+        }
+        if !f.attrs.is_empty() {
+            let _ = writeln!(out, "    #[colt({})]", f.attrs.join(", "));
+        }
+        let _ = writeln!(out, "    pub {}: {},", f.name, f.ty);
+    }
+    out.push_str("}\n");
+}
+
+/// `Ref<Album>` or `Option<Ref<Album>>` → `Album`.
+fn ref_target(ty: &str) -> Option<&str> {
+    let inner = ty
+        .strip_prefix("Option<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(ty);
+    inner.strip_prefix("Ref<")?.strip_suffix('>')
+}
+
+fn is_integer(ty: &str) -> bool {
+    matches!(ty, "i16" | "i32" | "i64")
+}
+
+/// A struct name for a table: `UpperCamelCase`, an identifier, not one the code uses.
+fn type_name(table: &str) -> String {
+    let mut name = identifier(&table.to_upper_camel_case());
+    if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+        name = format!("T{name}");
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Row");
+    }
+    name
+}
+
+/// A field name for a column: `snake_case`, an identifier, not a keyword.
+fn field_name(column: &str) -> String {
+    let mut name = identifier(&column.to_snake_case());
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("c_{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Only ASCII letters, digits and `_`.
+fn identifier(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn unique_name(base: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// A plain English plural, for a collection's field (`invoice` → `invoices`).
+fn plural(word: &str) -> String {
+    if word.ends_with('s')
+        || word.ends_with('x')
+        || word.ends_with('z')
+        || word.ends_with("ch")
+        || word.ends_with("sh")
+    {
+        format!("{word}es")
+    } else if let Some(stem) = word
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(type_name("artist"), "Artist");
+        assert_eq!(type_name("Artist"), "Artist");
+        assert_eq!(type_name("invoice_line"), "InvoiceLine");
+        assert_eq!(type_name("media types"), "MediaTypes");
+        assert_eq!(type_name("set"), "SetRow");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(field_name("ArtistId"), "artist_id");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("Unit Price"), "unit_price");
+        assert_eq!(field_name("1st"), "c_1st");
+        assert_eq!(plural("invoice"), "invoices");
+        assert_eq!(plural("address"), "addresses");
+        assert_eq!(plural("category"), "categories");
+        assert_eq!(plural("day"), "days");
+        assert_eq!(ref_target("Option<Ref<Album>>"), Some("Album"));
+        assert_eq!(ref_target("Set<Album>"), None);
+    }
+}

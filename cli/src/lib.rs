@@ -1,0 +1,77 @@
+//! The `colt` command's library: what each subcommand does, for the binary (`src/main.rs`)
+//! and for tests.
+//!
+//! - `colt inspect URL`: Rust source with one `#[derive(Entity)]` per table ([`inspect`]);
+//! - `colt migrate new|run|status|revert`: versioned SQL migrations ([`migrate_cmd`]).
+//!
+//! URLs are those `Database::open` takes (`sqlite:app.db`, `postgres://..`). An error is one
+//! line for the user ([`Failure`]).
+
+pub mod inspect;
+pub mod migrate_cmd;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use colt_runtime::Database;
+
+/// The `colt` command.
+#[derive(Parser)]
+#[command(
+    name = "colt",
+    version,
+    about = "Inspect, draw and migrate databases for the Colt query layer"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes Rust source with one #[derive(Entity)] per table of an existing database.
+    Inspect {
+        /// The database (`sqlite:app.db`, `postgres://user@host/db`).
+        url: String,
+        /// Only these tables (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        tables: Option<Vec<String>>,
+        /// Write the source to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Versioned SQL migrations: new, run, status, revert.
+    #[command(subcommand)]
+    Migrate(migrate_cmd::Migrate),
+}
+
+/// What a command failed with: one line for the user.
+pub type Failure = String;
+
+/// Runs a parsed command.
+///
+/// # Errors
+/// What went wrong, as one line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Inspect { url, tables, out } => {
+            let db = Database::open(&url).map_err(|e| e.to_string())?;
+            let catalog = db.catalog().map_err(|e| e.to_string())?;
+            let source = inspect::generate(&catalog, db.dialect(), tables.as_deref())?;
+            write_out(out.as_deref(), &source)
+        }
+        Command::Migrate(m) => migrate_cmd::run(m),
+    }
+}
+
+/// Writes `text` to `out`, or to standard output.
+fn write_out(out: Option<&std::path::Path>, text: &str) -> Result<(), Failure> {
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}

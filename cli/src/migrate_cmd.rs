@@ -1,0 +1,200 @@
+//! `colt migrate ..`: versioned SQL migrations, the files and history table that
+//! `Database::migrate` (and `colt::embed_migrations!`) use.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use colt_runtime::migrate::MigrationStatus;
+use colt_runtime::migrations::{parse_dir_name, Migrations};
+use colt_runtime::Database;
+
+use crate::Failure;
+
+/// `colt migrate` subcommands.
+#[derive(Subcommand)]
+pub enum Migrate {
+    /// Writes a new, empty migration: DIR/{UTC time}_{NAME}/up.sql and down.sql.
+    New {
+        /// What the migration does, in snake_case (`add_product_stock`).
+        name: String,
+        /// The migrations directory (made if missing).
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Applies every pending migration, in version order, each in its own transaction.
+    Run {
+        /// The database (`sqlite:app.db`, `postgres://user@host/db`).
+        url: String,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Lists every migration: applied (and when), pending, changed since applied, or missing.
+    Status {
+        /// The database.
+        url: String,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Reverts the last applied migration with its down.sql.
+    Revert {
+        /// The database.
+        url: String,
+        /// The migrations directory.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+}
+
+/// Runs a `colt migrate` subcommand.
+///
+/// # Errors
+/// What went wrong, as one line.
+pub fn run(command: Migrate) -> Result<(), Failure> {
+    match command {
+        Migrate::New { name, dir } => {
+            let made = new_migration(&dir, &name)?;
+            println!("created {}", made.display());
+            Ok(())
+        }
+        Migrate::Run { url, dir } => {
+            let (db, migrations) = open(&url, &dir)?;
+            let applied = db.migrate(&migrations).map_err(|e| e.to_string())?;
+            if applied.is_empty() {
+                println!("nothing to apply: every migration is applied");
+            }
+            for version in applied {
+                if let Some(m) = migrations.get(version) {
+                    println!("applied {m}");
+                }
+            }
+            Ok(())
+        }
+        Migrate::Status { url, dir } => {
+            let (db, migrations) = open(&url, &dir)?;
+            let states = db
+                .migration_status(&migrations)
+                .map_err(|e| e.to_string())?;
+            if states.is_empty() {
+                println!("no migrations in {}", dir.display());
+            }
+            for s in states {
+                let status = match s.status {
+                    MigrationStatus::Pending => "pending".to_string(),
+                    MigrationStatus::Applied { at } => format!("applied {at}"),
+                    MigrationStatus::Changed { at } => {
+                        format!("CHANGED since it was applied {at}: restore its up.sql")
+                    }
+                    MigrationStatus::Removed { at } => {
+                        format!("MISSING: applied {at}, but its directory is gone")
+                    }
+                    _ => "unknown".to_string(),
+                };
+                println!("{}_{}  {status}", s.version, s.name);
+            }
+            Ok(())
+        }
+        Migrate::Revert { url, dir } => {
+            let (db, migrations) = open(&url, &dir)?;
+            match db
+                .revert_migration(&migrations)
+                .map_err(|e| e.to_string())?
+            {
+                Some(version) => {
+                    if let Some(m) = migrations.get(version) {
+                        println!("reverted {m}");
+                    }
+                }
+                None => println!("nothing to revert: no migration is applied"),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn open(url: &str, dir: &Path) -> Result<(Database, Migrations), Failure> {
+    let migrations = Migrations::from_dir(dir).map_err(|e| e.to_string())?;
+    let db = Database::open(url).map_err(|e| e.to_string())?;
+    Ok((db, migrations))
+}
+
+/// Writes `dir/{version}_{name}/{up,down}.sql`, the version being the UTC time
+/// (`YYYYMMDDHHMMSS`), or one more than the newest migration's when that is later.
+fn new_migration(dir: &Path, name: &str) -> Result<PathBuf, Failure> {
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.starts_with('_');
+    if !valid {
+        return Err(format!(
+            "`{name}` is not a migration name: use lower-case letters, digits and `_` (`add_product_stock`)"
+        ));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot make the directory `{}`: {e}", dir.display()))?;
+    let newest = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let n = e.file_name();
+            parse_dir_name(n.to_str()?).map(|(v, _)| v)
+        })
+        .max();
+    let version = next_version(utc_version(), newest);
+    let path = dir.join(format!("{version}_{name}"));
+    std::fs::create_dir(&path).map_err(|e| format!("cannot make `{}`: {e}", path.display()))?;
+    let write = |file: &str, text: String| {
+        std::fs::write(path.join(file), text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.join(file).display()))
+    };
+    write(
+        "up.sql",
+        format!(
+            "-- {name}: the change. Runs in one transaction with its record in colt_migrations.\n"
+        ),
+    )?;
+    write(
+        "down.sql",
+        format!("-- {name}: undoes up.sql (`colt migrate revert`). Delete this file if it cannot be undone.\n"),
+    )?;
+    Ok(path)
+}
+
+/// The UTC time as a version: `YYYYMMDDHHMMSS`.
+fn utc_version() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    i64::from(now.year()) * 10_000_000_000
+        + i64::from(u8::from(now.month())) * 100_000_000
+        + i64::from(now.day()) * 1_000_000
+        + i64::from(now.hour()) * 10_000
+        + i64::from(now.minute()) * 100
+        + i64::from(now.second())
+}
+
+fn next_version(now: i64, newest: Option<i64>) -> i64 {
+    match newest {
+        Some(n) if n >= now => n + 1,
+        _ => now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_only_grow() {
+        assert_eq!(next_version(20261129120000, None), 20261129120000);
+        assert_eq!(
+            next_version(20261129120000, Some(20261129120000)),
+            20261129120001
+        );
+        assert_eq!(
+            next_version(20261129120000, Some(20261101000000)),
+            20261129120000
+        );
+        assert!(utc_version() > 20260000000000);
+    }
+}

@@ -1,0 +1,137 @@
+//! Running the `colt` binary against a fresh database of each backend: a SQLite file in a
+//! scratch directory, and, with `COLT_PG_URL`, a fresh PostgreSQL schema.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use colt_runtime::Database;
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+/// A scratch directory, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "colt-cli-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh database: its URL, and the schema to drop for PostgreSQL.
+pub struct Fresh {
+    pub url: String,
+    pub postgres: bool,
+    schema: Option<(String, String)>,
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.schema {
+            if let Ok(db) = Database::open(base) {
+                let _ = db.transaction(|tx| {
+                    tx.execute_sql(&format!("DROP SCHEMA \"{schema}\" CASCADE"), &[])
+                });
+            }
+        }
+    }
+}
+
+/// The backends to test: SQLite always, PostgreSQL when `COLT_PG_URL` is set.
+pub fn backends() -> Vec<&'static str> {
+    let mut b = vec!["sqlite"];
+    if std::env::var("COLT_PG_URL").is_ok_and(|u| !u.is_empty()) {
+        b.push("postgres");
+    }
+    b
+}
+
+/// A new empty database of `backend` (the SQLite file inside `dir`).
+pub fn fresh(backend: &str, dir: &Path) -> Fresh {
+    if backend == "postgres" {
+        let base = std::env::var("COLT_PG_URL").expect("COLT_PG_URL");
+        let schema = format!(
+            "colt_cli_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let admin = Database::open(&base).expect("PostgreSQL at COLT_PG_URL");
+        admin
+            .transaction(|tx| tx.execute_sql(&format!("CREATE SCHEMA \"{schema}\""), &[]))
+            .expect("create schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Fresh {
+            url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+            postgres: true,
+            schema: Some((base, schema)),
+        }
+    } else {
+        let file = dir.join(format!("db{}.sqlite", N.fetch_add(1, Ordering::Relaxed)));
+        Fresh {
+            url: format!("sqlite:{}?mode=rwc", file.display()),
+            postgres: false,
+            schema: None,
+        }
+    }
+}
+
+/// What a run of `colt` printed, and whether it succeeded.
+pub struct Run {
+    pub ok: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `colt` with `args` in `cwd`.
+pub fn colt(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_colt"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the colt binary runs");
+    Run {
+        ok: out.status.success(),
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `colt` and requires success.
+#[track_caller]
+pub fn colt_ok(cwd: &Path, args: &[&str]) -> String {
+    let r = colt(cwd, args);
+    assert!(r.ok, "colt {args:?} failed: {}{}", r.stdout, r.stderr);
+    r.stdout
+}
+
+/// Runs `colt` and requires a one-line error.
+#[track_caller]
+pub fn colt_err(cwd: &Path, args: &[&str]) -> String {
+    let r = colt(cwd, args);
+    assert!(!r.ok, "colt {args:?} succeeded: {}", r.stdout);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    assert!(r.stderr.starts_with("colt: error: "), "{}", r.stderr);
+    r.stderr
+}

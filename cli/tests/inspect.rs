@@ -1,0 +1,151 @@
+//! `colt inspect URL` round trip, on both backends: a database made by other tools
+//! (PascalCase names, a table referring to itself, a composite-key link table, `NUMERIC`
+//! and `DATETIME`/`TIMESTAMP` columns, a view and a table without a key) is inspected; the
+//! source written compiles as it is, binds, passes `check_tables` against the database it
+//! came from, and answers queries over every relationship (trybuild compiles and runs it).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use colt_runtime::Database;
+use common::{backends, colt_err, colt_ok, fresh, Scratch};
+
+/// Loads a fixture's statements (`;`-separated, none inside a literal).
+fn load(url: &str, fixture: &str) {
+    let sql = std::fs::read_to_string(Path::new("tests/fixtures").join(fixture)).expect("fixture");
+    let db = Database::open(url).expect("open");
+    db.transaction(|tx| {
+        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            tx.execute_sql(statement, &[])?;
+        }
+        Ok(())
+    })
+    .expect("fixture loads");
+}
+
+/// Where the generated programs go: kept under `target/` for trybuild, one per backend.
+fn generated(backend: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tmp/inspect-round-trip");
+    std::fs::create_dir_all(&dir).expect("target/tmp");
+    dir.join(format!("music_{backend}.rs"))
+}
+
+/// What the program does with the entities: bind them, check them against the tables,
+/// query through each relationship.
+const MAIN: &str = r#"
+fn main() {
+    let db = Database::open(URL).expect("open");
+    db.bind(schema()).expect("bind");
+    db.check_tables().expect("the entities fit the tables they came from");
+    db.transaction(|tx| {
+        let titles = select!((a.title for a in Album if a.artist.name == "Accept").order_by(|a| a.title)).fetch(tx)?;
+        assert_eq!(titles, ["Balls to the Wall", "Restless and Wild"]);
+        let reports = select!(e.last_name for e in Employee if e.reports_to.last_name == "Adams").fetch(tx)?;
+        assert_eq!(reports, ["Edwards"]);
+        let metal = select!(t.name for p in Playlist for t in p.tracks if p.name == "Metal").fetch(tx)?;
+        assert_eq!(metal, ["Fast As a Shark"]);
+        let on_music = select!(count(t.playlists) for t in Track if t.name == "Balls to the Wall").one(tx)?;
+        assert_eq!(on_music, 1);
+        let by_accept = select!(count(a.albums) for a in Artist if a.name == "Accept").one(tx)?;
+        assert_eq!(by_accept, 2);
+        let total = select!(sum(t.unit_price) for t in Track).one(tx)?;
+        assert_eq!(total.map(|d| d.to_string()), Some("3.97".to_string()));
+        let adams = select!(e for e in Employee if e.last_name == "Adams").one(tx)?;
+        assert_eq!(adams.employees_by_reports_to().count(tx)?, 1);
+        let hired = select!(e.hire_date for e in Employee if e.last_name == "Adams").one(tx)?;
+        assert!(hired.is_some());
+        // And a new row through the entities.
+        let accept = select!(a for a in Artist if a.name == "Accept").one(tx)?;
+        INSERT_ALBUM;
+        assert_eq!(select!(count(a.albums) for a in Artist if a.name == "Accept").one(tx)?, 3);
+        Ok(())
+    })
+    .expect("queries");
+}
+"#;
+
+#[test]
+fn inspected_entities_compile_bind_check_and_query() {
+    // Declared before `cases`, so dropped after it: trybuild runs the programs when `cases`
+    // drops, and they need their databases.
+    let mut databases = Vec::new();
+    let cases = trybuild::TestCases::new();
+    for backend in backends() {
+        let scratch = Scratch::new("inspect");
+        let db = fresh(backend, scratch.path());
+        load(&db.url, &format!("music.{backend}.sql"));
+        let out = generated(backend);
+        let _ = std::fs::remove_file(&out);
+        colt_ok(
+            scratch.path(),
+            &[
+                "inspect",
+                &db.url,
+                "--out",
+                out.to_str().expect("utf-8 path"),
+            ],
+        );
+        let source = std::fs::read_to_string(&out).expect("written");
+        for expected in [
+            "#[colt(rename_all = \"PascalCase\")]\npub struct Album {",
+            "    #[colt(column = \"ArtistId\")]\n    pub artist: Ref<Artist>,",
+            "    pub reports_to: Option<",
+            "    #[colt(reverse = \"reports_to\")]\n    pub employees_by_reports_to: Set<Employee>,",
+            "    #[colt(table = \"PlaylistTrack\", column = \"PlaylistId\", reverse_column = \"TrackId\")]\n    pub tracks: Set<Track>,",
+            "    pub playlists: Set<Playlist>,",
+            "    pub unit_price: rust_decimal::Decimal,",
+            "    #[colt(unique)]\n    pub email: String,",
+            "//! Table `Log` is not mapped: it has no primary key",
+            "//! View `AlbumTitles` is not mapped",
+            "pub fn schema() -> colt::Schema {\n    schema![Album, Artist, Employee, Playlist, Track]\n}",
+        ] {
+            assert!(source.contains(expected), "[{backend}] no `{expected}` in:\n{source}");
+        }
+        let hire = if backend == "postgres" {
+            "pub hire_date: Option<chrono::NaiveDateTime>,"
+        } else {
+            "pub hire_date: Option<String>,"
+        };
+        assert!(source.contains(hire), "[{backend}] {source}");
+        // SQLite's INTEGER PRIMARY KEY is the rowid (`auto`); PostgreSQL's plain integer key
+        // is the program's to give.
+        let insert = if backend == "postgres" {
+            r#"Album::build().album_id(4).title("Metal Heart").artist(&accept).insert(tx)?"#
+        } else {
+            r#"Album::build().title("Metal Heart").artist(&accept).insert(tx)?"#
+        };
+        let program = format!(
+            "{source}\nconst URL: &str = {:?};\n{}",
+            db.url,
+            MAIN.replace("INSERT_ALBUM", insert)
+        );
+        std::fs::write(&out, program).expect("program");
+        cases.pass(&out);
+        databases.push((db, scratch));
+    }
+}
+
+#[test]
+fn only_the_tables_named_and_unknown_ones_are_an_error() {
+    let scratch = Scratch::new("inspect-tables");
+    let db = fresh("sqlite", scratch.path());
+    load(&db.url, "music.sqlite.sql");
+    let out = colt_ok(
+        scratch.path(),
+        &["inspect", &db.url, "--tables", "Artist,Album"],
+    );
+    assert!(out.contains("pub struct Artist {"), "{out}");
+    assert!(out.contains("pub struct Album {"), "{out}");
+    assert!(!out.contains("pub struct Track"), "{out}");
+    assert!(out.contains("schema![Album, Artist]"), "{out}");
+    // Album's tracks are not among them: no `Set<Track>`.
+    assert!(!out.contains("Set<Track>"), "{out}");
+    let err = colt_err(
+        scratch.path(),
+        &["inspect", &db.url, "--tables", "Artist,Albums"],
+    );
+    assert!(err.contains("no table `Albums` in the database"), "{err}");
+    let err = colt_err(scratch.path(), &["inspect", "sqlite:nowhere.db"]);
+    assert!(err.contains("no SQLite database at `nowhere.db`"), "{err}");
+}

@@ -1,0 +1,278 @@
+//! What a live database holds, as data: [`Database::catalog`] reads its tables (columns,
+//! declared types, keys, foreign keys, indexes) and views, on either backend, for
+//! `colt inspect` (entities from a database) and `colt diagram`.
+
+use crate::backend::{Conn, Param};
+use crate::database::Database;
+use crate::error::{Error, Result};
+use crate::render::introspection_sql as sql;
+use crate::value::Value;
+
+/// The tables and views of a database (the current schema on PostgreSQL), by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    /// Every table, by name.
+    pub tables: Vec<TableInfo>,
+    /// Every view's name.
+    pub views: Vec<String>,
+}
+
+/// One table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableInfo {
+    /// Its name, as the database spells it.
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<ColumnInfo>,
+    /// The columns of its primary key, in key order (empty: it has none).
+    pub primary_key: Vec<String>,
+    /// Its foreign keys.
+    pub foreign_keys: Vec<ForeignKeyInfo>,
+    /// Its indexes over plain columns (unique constraints among them), but the primary
+    /// key's.
+    pub indexes: Vec<IndexInfo>,
+}
+
+/// One column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnInfo {
+    /// Its name.
+    pub name: String,
+    /// Its declared type, as the database gives it (`NVARCHAR(120)`, `numeric(10,2)`; empty
+    /// for a SQLite column declared without one).
+    pub declared_type: String,
+    /// `NOT NULL` (or part of the primary key).
+    pub not_null: bool,
+    /// Its `DEFAULT`, as SQL.
+    pub default: Option<String>,
+    /// The database fills it in: an identity or serial column, or SQLite's `INTEGER PRIMARY
+    /// KEY` (the rowid).
+    pub generated: bool,
+}
+
+/// One foreign key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForeignKeyInfo {
+    /// Its columns, in order.
+    pub columns: Vec<String>,
+    /// The table it refers to.
+    pub table: String,
+    /// The columns it refers to, in order (that table's primary key when the schema does not
+    /// name them).
+    pub referenced: Vec<String>,
+    /// Its `ON DELETE` action (`NO ACTION`, `CASCADE`, `SET NULL`, ..).
+    pub on_delete: String,
+}
+
+/// One index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexInfo {
+    /// Its name.
+    pub name: String,
+    /// Its columns, in order.
+    pub columns: Vec<String>,
+    /// Whether it is unique (a `UNIQUE` constraint is such an index).
+    pub unique: bool,
+}
+
+impl TableInfo {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> Option<&ColumnInfo> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+impl Catalog {
+    /// The table named `name`.
+    pub fn table(&self, name: &str) -> Option<&TableInfo> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+impl Database {
+    /// Reads the tables and views of the database (on PostgreSQL, of the current schema).
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # fn main() -> Result<()> {
+    /// let db = Database::open("sqlite::memory:")?;
+    /// db.transaction(|tx| tx.execute_sql("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL)", &[]))?;
+    /// let catalog = db.catalog()?;
+    /// let note = catalog.table("note").expect("the table");
+    /// assert_eq!(note.primary_key, ["id"]);
+    /// assert!(note.columns[0].generated); // SQLite's INTEGER PRIMARY KEY is the rowid
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn catalog(&self) -> Result<Catalog> {
+        let conn = self.inner.acquire()?;
+        let catalog = read_catalog(&conn);
+        self.inner.release(conn);
+        catalog
+    }
+}
+
+fn read_catalog(conn: &Conn) -> Result<Catalog> {
+    let d = conn.dialect();
+    let mut catalog = Catalog::default();
+    for row in conn.query_values(sql::relations(d), &[])? {
+        let name = text(&row, 0)?;
+        if flag(&row, 1)? {
+            catalog.views.push(name);
+        } else {
+            catalog.tables.push(read_table(conn, name)?);
+        }
+    }
+    Ok(catalog)
+}
+
+fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
+    let d = conn.dialect();
+    let table = Value::Text(name.clone());
+    let param = [Param::Owned(&table)];
+    let mut info = TableInfo {
+        name,
+        ..TableInfo::default()
+    };
+    let mut key: Vec<(i64, String)> = Vec::new();
+    for row in conn.query_values(sql::columns(d), &param)? {
+        let column = text(&row, 0)?;
+        let position = int(&row, 4)?;
+        if position > 0 {
+            key.push((position, column.clone()));
+        }
+        info.columns.push(ColumnInfo {
+            name: column,
+            declared_type: opt_text(&row, 1)?.unwrap_or_default(),
+            not_null: flag(&row, 2)? || position > 0,
+            default: opt_text(&row, 3)?,
+            generated: flag(&row, 5)?,
+        });
+    }
+    key.sort();
+    info.primary_key = key.into_iter().map(|(_, c)| c).collect();
+    // SQLite: a single `INTEGER PRIMARY KEY` column is the rowid, filled in by the database.
+    if d == crate::render::Dialect::Sqlite && info.primary_key.len() == 1 {
+        let pk = info.primary_key[0].clone();
+        if let Some(c) = info.columns.iter_mut().find(|c| c.name == pk) {
+            c.generated = c.declared_type.eq_ignore_ascii_case("INTEGER");
+        }
+    }
+    let mut fk_ids: Vec<String> = Vec::new();
+    for row in conn.query_values(sql::foreign_keys(d), &param)? {
+        let id = text(&row, 0)?;
+        if fk_ids.last() != Some(&id) {
+            fk_ids.push(id);
+            info.foreign_keys.push(ForeignKeyInfo {
+                table: text(&row, 3)?,
+                on_delete: opt_text(&row, 5)?.unwrap_or_else(|| "NO ACTION".to_string()),
+                ..ForeignKeyInfo::default()
+            });
+        }
+        let Some(fk) = info.foreign_keys.last_mut() else {
+            continue;
+        };
+        fk.columns.push(text(&row, 2)?);
+        if let Some(to) = opt_text(&row, 4)? {
+            fk.referenced.push(to);
+        }
+    }
+    // SQLite leaves out the referenced columns when they are the primary key.
+    for fk in &mut info.foreign_keys {
+        if fk.referenced.len() != fk.columns.len() {
+            fk.referenced = primary_key_of(conn, &fk.table)?;
+        }
+    }
+    for row in conn.query_values(sql::indexes(d), &param)? {
+        if flag(&row, 2)? {
+            continue; // the primary key's own
+        }
+        let index = text(&row, 0)?;
+        let column = text(&row, 4)?;
+        match info.indexes.last_mut() {
+            Some(last) if last.name == index => last.columns.push(column),
+            _ => info.indexes.push(IndexInfo {
+                name: index,
+                columns: vec![column],
+                unique: flag(&row, 1)?,
+            }),
+        }
+    }
+    Ok(info)
+}
+
+fn primary_key_of(conn: &Conn, table: &str) -> Result<Vec<String>> {
+    let name = Value::Text(table.to_string());
+    let mut key: Vec<(i64, String)> = Vec::new();
+    for row in conn.query_values(sql::columns(conn.dialect()), &[Param::Owned(&name)])? {
+        let position = int(&row, 4)?;
+        if position > 0 {
+            key.push((position, text(&row, 0)?));
+        }
+    }
+    key.sort();
+    Ok(key.into_iter().map(|(_, c)| c).collect())
+}
+
+fn unexpected(row: &[Value], i: usize) -> Error {
+    Error::SchemaMismatch(format!(
+        "the database's catalogue gave an unexpected value in column {i} of {row:?}"
+    ))
+}
+
+fn text(row: &[Value], i: usize) -> Result<String> {
+    opt_text(row, i)?.ok_or_else(|| unexpected(row, i))
+}
+
+fn opt_text(row: &[Value], i: usize) -> Result<Option<String>> {
+    match row.get(i) {
+        Some(Value::Text(t)) => Ok(Some(t.clone())),
+        Some(Value::Null) => Ok(None),
+        Some(Value::Int(n)) => Ok(Some(n.to_string())),
+        _ => Err(unexpected(row, i)),
+    }
+}
+
+fn int(row: &[Value], i: usize) -> Result<i64> {
+    match row.get(i) {
+        Some(Value::Int(n)) => Ok(*n),
+        Some(Value::Null) => Ok(0),
+        _ => Err(unexpected(row, i)),
+    }
+}
+
+fn flag(row: &[Value], i: usize) -> Result<bool> {
+    match row.get(i) {
+        Some(Value::Int(n)) => Ok(*n != 0),
+        _ => Err(unexpected(row, i)),
+    }
+}
+
+/// Whether a column declared `declared` (as [`ColumnInfo::declared_type`] gives it) suits a
+/// field stored as `ty`, by the rules of [`Database::check_tables`]: on SQLite by type
+/// affinity, on PostgreSQL exactly (type modifiers such as `(10,2)` aside).
+pub fn declared_type_suits(
+    dialect: crate::render::Dialect,
+    ty: crate::types::ColumnType,
+    declared: &str,
+) -> bool {
+    crate::declared::suits(dialect, ty, &base_type(declared))
+}
+
+/// A declared type without its modifiers: `character varying(20)` → `character varying`,
+/// `timestamp(3) without time zone` → `timestamp without time zone`.
+pub fn base_type(declared: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in declared.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

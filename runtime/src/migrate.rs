@@ -1,0 +1,331 @@
+//! Applying and reverting [`Migrations`]: [`Database::migrate`],
+//! [`Database::migration_status`] and [`Database::revert_migration`], what `colt migrate`
+//! runs.
+//!
+//! Each migration runs in a transaction of its own, with its row in the history table
+//! (`colt_migrations`): it is applied whole and recorded, or not at all. Runs are serialized
+//! (PostgreSQL: an advisory lock; SQLite: `BEGIN IMMEDIATE`), and a migration another process
+//! applied meanwhile is not applied twice. Before anything is applied, every applied
+//! migration is compared with its file: one whose `up.sql` changed since, or whose directory
+//! is gone, is refused by name ([`Error::MigrationChanged`], [`Error::MigrationMissing`]).
+//!
+//! On SQLite, foreign keys are not enforced while a migration runs, so that a table can be
+//! rebuilt (SQLite's documented procedure for the changes `ALTER TABLE` cannot make) without
+//! failing or cascading; every row's foreign keys are checked before the commit, and a
+//! violation fails the migration.
+
+use crate::backend::{Conn, Param};
+use crate::database::Database;
+use crate::error::{Error, Result};
+use crate::migrations::{Migration, Migrations};
+use crate::render::migration_sql as sql;
+use crate::render::Dialect;
+use crate::value::Value;
+
+/// A migration as the history table records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMigration {
+    /// Its version.
+    pub version: i64,
+    /// Its name, when it was applied.
+    pub name: String,
+    /// The SHA-256 of its `up.sql`, when it was applied.
+    pub checksum: String,
+    /// When it was applied (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub applied_at: String,
+}
+
+/// Where one migration stands ([`Database::migration_status`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MigrationStatus {
+    /// Not applied yet.
+    Pending,
+    /// Applied, as its file still says.
+    Applied {
+        /// When (UTC).
+        at: String,
+    },
+    /// Applied, but its `up.sql` has changed since: `migrate` refuses to run.
+    Changed {
+        /// When it was applied (UTC).
+        at: String,
+    },
+    /// Applied, but not among the migrations (its directory is gone): `migrate` refuses to
+    /// run. (Not named `Missing`: rustc would then print the builder's `Missing` with its
+    /// whole path in users' pinned errors.)
+    Removed {
+        /// When it was applied (UTC).
+        at: String,
+    },
+}
+
+/// One line of [`Database::migration_status`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    /// The migration's version.
+    pub version: i64,
+    /// Its name (the file's, or the history's for a missing one).
+    pub name: String,
+    /// Where it stands.
+    pub status: MigrationStatus,
+}
+
+/// Which way a migration runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Up,
+    Down,
+}
+
+impl Database {
+    /// Applies, in version order, every migration not applied yet, each in its own
+    /// transaction, and returns the versions applied.
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # use colt_runtime::migrations::{Migration, Migrations};
+    /// # fn main() -> Result<()> {
+    /// let db = Database::open("sqlite::memory:")?;
+    /// let migrations = Migrations::new(vec![
+    ///     Migration::new(1, "create_notes", "CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL);")
+    ///         .with_down("DROP TABLE note;"),
+    /// ])?;
+    /// assert_eq!(db.migrate(&migrations)?, vec![1]);
+    /// assert_eq!(db.migrate(&migrations)?, Vec::<i64>::new()); // nothing left to do
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::MigrationChanged`] or [`Error::MigrationMissing`] before anything runs, when
+    /// an applied migration's `up.sql` changed or is gone; [`Error::MigrationFailed`] when a
+    /// migration's SQL fails (that migration is rolled back; those before it stay applied).
+    pub fn migrate(&self, migrations: &Migrations) -> Result<Vec<i64>> {
+        let history = self.migration_history()?;
+        verify(&history, migrations)?;
+        let mut applied = Vec::new();
+        for m in migrations {
+            if history.iter().any(|h| h.version == m.version) {
+                continue;
+            }
+            if self.run_migration(m, Direction::Up)? {
+                applied.push(m.version);
+            }
+        }
+        Ok(applied)
+    }
+
+    /// Every migration, given or applied, in version order, with where it stands.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn migration_status(&self, migrations: &Migrations) -> Result<Vec<MigrationState>> {
+        let history = self.migration_history()?;
+        let mut states: Vec<MigrationState> = migrations
+            .iter()
+            .map(|m| {
+                let status = match history.iter().find(|h| h.version == m.version) {
+                    None => MigrationStatus::Pending,
+                    Some(h) if h.checksum == m.checksum() => MigrationStatus::Applied {
+                        at: h.applied_at.clone(),
+                    },
+                    Some(h) => MigrationStatus::Changed {
+                        at: h.applied_at.clone(),
+                    },
+                };
+                MigrationState {
+                    version: m.version,
+                    name: m.name.to_string(),
+                    status,
+                }
+            })
+            .collect();
+        for h in &history {
+            if migrations.get(h.version).is_none() {
+                states.push(MigrationState {
+                    version: h.version,
+                    name: h.name.clone(),
+                    status: MigrationStatus::Removed {
+                        at: h.applied_at.clone(),
+                    },
+                });
+            }
+        }
+        states.sort_by_key(|s| s.version);
+        Ok(states)
+    }
+
+    /// Reverts the last applied migration (by version) with its `down.sql`, in one
+    /// transaction, and returns its version (`None` when none is applied).
+    ///
+    /// # Errors
+    /// [`Error::MigrationMissing`] when its directory is gone, [`Error::MigrationChanged`]
+    /// when its `up.sql` changed since it was applied (its `down.sql` may not undo what ran),
+    /// [`Error::NotReversible`] when it has no `down.sql`, [`Error::MigrationFailed`] when
+    /// the SQL fails (nothing is reverted).
+    pub fn revert_migration(&self, migrations: &Migrations) -> Result<Option<i64>> {
+        let history = self.migration_history()?;
+        let Some(last) = history.last() else {
+            return Ok(None);
+        };
+        let Some(m) = migrations.get(last.version) else {
+            return Err(Error::MigrationMissing {
+                version: last.version,
+                name: last.name.clone(),
+            });
+        };
+        if m.checksum() != last.checksum {
+            return Err(Error::MigrationChanged {
+                version: m.version,
+                name: m.name.to_string(),
+            });
+        }
+        if m.down.is_none() {
+            return Err(Error::NotReversible {
+                version: m.version,
+                name: m.name.to_string(),
+            });
+        }
+        self.run_migration(m, Direction::Down)?;
+        Ok(Some(m.version))
+    }
+
+    /// The history table's rows (none when it does not exist yet).
+    pub fn migration_history(&self) -> Result<Vec<AppliedMigration>> {
+        let conn = self.inner.acquire()?;
+        let rows = read_history(&conn);
+        self.inner.release(conn);
+        rows
+    }
+
+    /// Runs `m` one way in its own transaction; `false` when another process did it first.
+    fn run_migration(&self, m: &Migration, direction: Direction) -> Result<bool> {
+        let conn = self.inner.acquire()?;
+        let sqlite = conn.dialect() == Dialect::Sqlite;
+        let result = (|| {
+            if sqlite {
+                conn.execute_batch(sql::SQLITE_FOREIGN_KEYS_OFF)?;
+            }
+            conn.begin(sqlite)?;
+            let ran = run_in_transaction(&conn, m, direction);
+            match ran {
+                Ok(true) => conn.commit().map(|()| true),
+                Ok(false) => conn.rollback().map(|()| false),
+                Err(e) => {
+                    // The migration's error is the one to report; the rollback's would hide it.
+                    let _ = conn.rollback();
+                    Err(e)
+                }
+            }
+        })();
+        if sqlite {
+            // Back to how every Colt connection is; one that cannot is not reused.
+            if let Err(e) = conn.execute_batch(sql::SQLITE_FOREIGN_KEYS_ON) {
+                self.inner.discard(conn);
+                return result.and(Err(e));
+            }
+        }
+        self.inner.release(conn);
+        result
+    }
+}
+
+/// The body of a migration's transaction: lock, check it is still to do, run, check, record.
+fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Result<bool> {
+    let d = conn.dialect();
+    if let Some(lock) = sql::lock(d) {
+        conn.execute_batch(lock)?;
+    }
+    conn.execute_batch(sql::CREATE_HISTORY)?;
+    let applied = read_history(conn)?.iter().any(|h| h.version == m.version);
+    let (statements, still_to_do) = match direction {
+        Direction::Up => (&*m.up, !applied),
+        Direction::Down => (m.down.as_deref().unwrap_or_default(), applied),
+    };
+    if !still_to_do {
+        return Ok(false);
+    }
+    let failed = |source: Error| Error::MigrationFailed {
+        version: m.version,
+        name: m.name.to_string(),
+        source: Box::new(source),
+    };
+    conn.execute_batch(statements).map_err(failed)?;
+    if d == Dialect::Sqlite {
+        if let Some(row) = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?.first() {
+            let text = |v: Option<&Value>| match v {
+                Some(Value::Text(t)) => t.clone(),
+                Some(Value::Int(i)) => i.to_string(),
+                _ => "?".to_string(),
+            };
+            return Err(failed(Error::SchemaMismatch(format!(
+                "after it, row {} of `{}` refers to a row of `{}` that does not exist",
+                text(row.get(1)),
+                text(row.first()),
+                text(row.get(2))
+            ))));
+        }
+    }
+    let version = Value::Int(m.version);
+    match direction {
+        Direction::Up => {
+            let name = Value::Text(m.name.to_string());
+            let checksum = Value::Text(m.checksum());
+            let params = [
+                Param::Owned(&version),
+                Param::Owned(&name),
+                Param::Owned(&checksum),
+            ];
+            conn.execute(sql::insert_history(d), &params)?;
+        }
+        Direction::Down => {
+            conn.execute(sql::delete_history(d), &[Param::Owned(&version)])?;
+        }
+    }
+    Ok(true)
+}
+
+/// The history, or nothing when its table does not exist yet.
+fn read_history(conn: &Conn) -> Result<Vec<AppliedMigration>> {
+    if conn.table_columns(sql::HISTORY_TABLE)?.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows = conn.query_values(sql::SELECT_HISTORY, &[])?;
+    rows.into_iter()
+        .map(|row| match row.as_slice() {
+            [Value::Int(version), Value::Text(name), Value::Text(checksum), Value::Text(at)] => {
+                Ok(AppliedMigration {
+                    version: *version,
+                    name: name.clone(),
+                    checksum: checksum.clone(),
+                    applied_at: at.clone(),
+                })
+            }
+            other => Err(Error::SchemaMismatch(format!(
+                "the migration history table `colt_migrations` holds a row Colt did not write: {other:?}"
+            ))),
+        })
+        .collect()
+}
+
+/// Refuses applied migrations whose file changed or is gone.
+fn verify(history: &[AppliedMigration], migrations: &Migrations) -> Result<()> {
+    for h in history {
+        match migrations.get(h.version) {
+            None => {
+                return Err(Error::MigrationMissing {
+                    version: h.version,
+                    name: h.name.clone(),
+                })
+            }
+            Some(m) if m.checksum() != h.checksum => {
+                return Err(Error::MigrationChanged {
+                    version: m.version,
+                    name: m.name.to_string(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! The statements of the migration history (the table `colt_migrations`), per dialect. The
+//! runner (`crate::migrate`) executes them; it writes no SQL of its own.
+
+use super::Dialect;
+
+/// Makes the history table when it is missing.
+pub(crate) const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS colt_migrations (\
+     version BIGINT PRIMARY KEY, \
+     name TEXT NOT NULL, \
+     checksum TEXT NOT NULL, \
+     applied_at TEXT NOT NULL)";
+
+/// The table's name, for the catalogue's question whether it exists.
+pub(crate) const HISTORY_TABLE: &str = "colt_migrations";
+
+/// Every applied migration: version, name, checksum, when (UTC), in version order.
+pub(crate) const SELECT_HISTORY: &str =
+    "SELECT version, name, checksum, applied_at FROM colt_migrations ORDER BY version";
+
+/// Serializes migration runs (PostgreSQL: a transaction-scoped advisory lock, taken first in
+/// each migration's transaction; SQLite's `BEGIN IMMEDIATE` is that lock already).
+pub(crate) fn lock(d: Dialect) -> Option<&'static str> {
+    match d {
+        Dialect::Sqlite => None,
+        // The key is arbitrary and Colt's own ("colt" in ASCII).
+        Dialect::Postgres => Some("SELECT pg_advisory_xact_lock(1668246644)"),
+    }
+}
+
+/// Records migration `$1` named `$2` with checksum `$3`, applied now.
+pub(crate) fn insert_history(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => {
+            "INSERT INTO colt_migrations (version, name, checksum, applied_at) \
+             VALUES (?1, ?2, ?3, strftime('%Y-%m-%d %H:%M:%S', 'now'))"
+        }
+        Dialect::Postgres => {
+            "INSERT INTO colt_migrations (version, name, checksum, applied_at) \
+             VALUES ($1, $2, $3, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))"
+        }
+    }
+}
+
+/// Forgets migration `$1` (it was reverted).
+pub(crate) fn delete_history(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "DELETE FROM colt_migrations WHERE version = ?1",
+        Dialect::Postgres => "DELETE FROM colt_migrations WHERE version = $1",
+    }
+}
+
+/// SQLite: foreign keys are not enforced while a migration runs (outside its transaction,
+/// where the pragma takes effect), so that rebuilding a table (create, copy, drop, rename:
+/// SQLite's documented procedure for changes `ALTER TABLE` cannot make) neither fails nor
+/// cascades; [`FOREIGN_KEY_CHECK`] then checks every row before the commit.
+pub(crate) const SQLITE_FOREIGN_KEYS_OFF: &str = "PRAGMA foreign_keys = OFF";
+/// SQLite: enforcement is back on once the migration is over, as on every Colt connection.
+pub(crate) const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
+/// SQLite: the rows whose foreign keys find no row (table, rowid, parent table).
+pub(crate) const FOREIGN_KEY_CHECK: &str =
+    "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check";

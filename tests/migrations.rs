@@ -1,0 +1,413 @@
+//! Versioned migrations (`db.migrate`, `colt::embed_migrations!`, what `colt migrate` runs),
+//! on both backends: a three-step history with its data kept at each step (a column added
+//! with a default and an index; on SQLite a table rebuilt, SQLite's procedure for what
+//! `ALTER TABLE` cannot do, without cascading to the rows that refer to it), revert, a
+//! refused edited or missing migration, a failing migration rolled back whole, and two
+//! processes migrating at once.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use colt::migrate::MigrationStatus;
+use colt::migrations::{Migration, Migrations};
+use colt::prelude::*;
+use common::{each_backend, Backend};
+
+/// The three steps of a shop's history. The third renames `title` to `name` and makes
+/// `stock` required: SQLite cannot `ALTER` a column's nullability, so there the table is
+/// rebuilt (create, copy, drop, rename), while `line` rows refer to it with
+/// `ON DELETE CASCADE`.
+fn shop_history(b: &Backend) -> Vec<Migration> {
+    let create = Migration::new(
+        1,
+        "create_products",
+        "CREATE TABLE product (id BIGINT PRIMARY KEY, title TEXT NOT NULL, stock BIGINT);
+         CREATE TABLE line (id BIGINT PRIMARY KEY,
+                            product BIGINT NOT NULL REFERENCES product (id) ON DELETE CASCADE);
+         INSERT INTO product (id, title, stock) VALUES (1, 'pen', 3), (2, 'ink', NULL);
+         INSERT INTO line (id, product) VALUES (10, 1), (11, 2);",
+    )
+    .with_down("DROP TABLE line; DROP TABLE product;");
+    let add = Migration::new(
+        2,
+        "add_product_price",
+        "ALTER TABLE product ADD COLUMN price BIGINT NOT NULL DEFAULT 5;
+         CREATE INDEX product_price ON product (price);",
+    )
+    .with_down("DROP INDEX product_price; ALTER TABLE product DROP COLUMN price;");
+    let rename = if b.is_postgres() {
+        Migration::new(
+            3,
+            "rename_title_require_stock",
+            "ALTER TABLE product RENAME COLUMN title TO name;
+             UPDATE product SET stock = 0 WHERE stock IS NULL;
+             ALTER TABLE product ALTER COLUMN stock SET NOT NULL;",
+        )
+        .with_down(
+            "ALTER TABLE product ALTER COLUMN stock DROP NOT NULL;
+             ALTER TABLE product RENAME COLUMN name TO title;",
+        )
+    } else {
+        Migration::new(
+            3,
+            "rename_title_require_stock",
+            "CREATE TABLE product_new (id BIGINT PRIMARY KEY, name TEXT NOT NULL,
+                                       stock BIGINT NOT NULL, price BIGINT NOT NULL DEFAULT 5);
+             INSERT INTO product_new (id, name, stock, price)
+                 SELECT id, title, coalesce(stock, 0), price FROM product;
+             DROP TABLE product;
+             ALTER TABLE product_new RENAME TO product;
+             CREATE INDEX product_price ON product (price);",
+        )
+        .with_down(
+            "CREATE TABLE product_old (id BIGINT PRIMARY KEY, title TEXT NOT NULL, stock BIGINT,
+                                       price BIGINT NOT NULL DEFAULT 5);
+             INSERT INTO product_old (id, title, stock, price) SELECT id, name, stock, price FROM product;
+             DROP TABLE product;
+             ALTER TABLE product_old RENAME TO product;
+             CREATE INDEX product_price ON product (price);",
+        )
+    };
+    vec![create, add, rename]
+}
+
+fn products(db: &Database, name_column: &str) -> colt::Result<Vec<(i64, String, Option<i64>)>> {
+    db.transaction(|tx| {
+        tx.query_sql(
+            &format!("SELECT id, {name_column}, stock FROM product ORDER BY id"),
+            &[],
+        )
+    })
+}
+
+fn lines(db: &Database) -> colt::Result<Vec<(i64, i64)>> {
+    db.transaction(|tx| tx.query_sql("SELECT id, product FROM line ORDER BY id", &[]))
+}
+
+fn versions(db: &Database) -> colt::Result<Vec<i64>> {
+    Ok(db.migration_history()?.iter().map(|m| m.version).collect())
+}
+
+#[test]
+fn a_three_step_history_keeps_its_data_at_each_step() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let all = shop_history(b);
+        let upto = |n: usize| Migrations::new(all[..n].to_vec());
+
+        assert_eq!(db.migrate(&upto(1)?)?, vec![1]);
+        let before = products(&db, "title")?;
+        assert_eq!(
+            before,
+            vec![
+                (1, "pen".to_string(), Some(3)),
+                (2, "ink".to_string(), None)
+            ]
+        );
+
+        assert_eq!(db.migrate(&upto(2)?)?, vec![2]);
+        assert_eq!(products(&db, "title")?, before);
+        let prices: Vec<(i64,)> =
+            db.transaction(|tx| tx.query_sql("SELECT price FROM product ORDER BY id", &[]))?;
+        assert_eq!(prices, vec![(5,), (5,)], "the new column's default");
+
+        assert_eq!(db.migrate(&upto(3)?)?, vec![3]);
+        assert_eq!(
+            products(&db, "name")?,
+            vec![
+                (1, "pen".to_string(), Some(3)),
+                (2, "ink".to_string(), Some(0))
+            ]
+        );
+        // The rebuild dropped the old table: no `line` row was cascaded away.
+        assert_eq!(lines(&db)?, vec![(10, 1), (11, 2)]);
+        // And foreign keys are enforced again afterwards.
+        let orphan = db.transaction(|tx| {
+            tx.execute_sql("INSERT INTO line (id, product) VALUES (12, 99)", &[])
+        });
+        assert!(
+            matches!(orphan, Err(Error::Constraint { .. })),
+            "{orphan:?}"
+        );
+
+        assert_eq!(versions(&db)?, vec![1, 2, 3]);
+        assert_eq!(
+            db.migrate(&upto(3)?)?,
+            Vec::<i64>::new(),
+            "nothing left to do"
+        );
+        Ok(())
+    })
+}
+
+#[test]
+fn revert_undoes_the_last_migration_only() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let all = Migrations::new(shop_history(b))?;
+        db.migrate(&all)?;
+        assert_eq!(db.revert_migration(&all)?, Some(3));
+        assert_eq!(versions(&db)?, vec![1, 2]);
+        assert_eq!(
+            products(&db, "title")?,
+            vec![
+                (1, "pen".to_string(), Some(3)),
+                (2, "ink".to_string(), Some(0))
+            ]
+        );
+        assert_eq!(lines(&db)?, vec![(10, 1), (11, 2)]);
+        assert_eq!(db.revert_migration(&all)?, Some(2));
+        assert_eq!(db.revert_migration(&all)?, Some(1));
+        assert_eq!(db.revert_migration(&all)?, None);
+        assert!(db
+            .transaction(|tx| tx.query_sql::<(i64,)>("SELECT id FROM product", &[]))
+            .is_err());
+        // And forward again.
+        assert_eq!(db.migrate(&all)?, vec![1, 2, 3]);
+        Ok(())
+    })
+}
+
+#[test]
+fn an_edited_or_missing_migration_is_refused_by_name() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let mut all = shop_history(b);
+        db.migrate(&Migrations::new(all[..2].to_vec())?)?;
+
+        // Migration 2 edited after it ran, and 3 pending: nothing runs.
+        all[1].up = "ALTER TABLE product ADD COLUMN price BIGINT NOT NULL DEFAULT 7;".into();
+        let edited = Migrations::new(all.clone())?;
+        match db.migrate(&edited) {
+            Err(Error::MigrationChanged { version: 2, name }) => {
+                assert_eq!(name, "add_product_price")
+            }
+            other => panic!("expected MigrationChanged, got {other:?}"),
+        }
+        assert!(db
+            .migrate(&edited)
+            .unwrap_err()
+            .to_string()
+            .contains("migration 2_add_product_price was applied, and its up.sql has changed"));
+        assert_eq!(versions(&db)?, vec![1, 2], "3 was not applied");
+        let status = db.migration_status(&edited)?;
+        assert!(
+            matches!(status[1].status, MigrationStatus::Changed { .. }),
+            "{status:?}"
+        );
+        assert_eq!(status[2].status, MigrationStatus::Pending);
+        assert!(matches!(
+            db.revert_migration(&edited),
+            Err(Error::MigrationChanged { version: 2, .. })
+        ));
+
+        // Migration 1's directory gone.
+        let without_first = Migrations::new(shop_history(b)[1..].to_vec())?;
+        assert!(matches!(
+            db.migrate(&without_first),
+            Err(Error::MigrationMissing { version: 1, .. })
+        ));
+        let status = db.migration_status(&without_first)?;
+        assert!(
+            matches!(status[0].status, MigrationStatus::Removed { .. }),
+            "{status:?}"
+        );
+        assert!(
+            matches!(status[1].status, MigrationStatus::Applied { .. }),
+            "{status:?}"
+        );
+        Ok(())
+    })
+}
+
+#[test]
+fn a_failing_migration_is_rolled_back_whole() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let first = shop_history(b)[0].clone();
+        // Its first statement works, its second fails: neither stays.
+        let broken = Migration::new(
+            2,
+            "half_done",
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY);
+             INSERT INTO product (id, title) VALUES (1, 'duplicate key');",
+        );
+        let third = Migration::new(3, "after", "CREATE TABLE later (id BIGINT PRIMARY KEY);");
+        let err = db
+            .migrate(&Migrations::new(vec![first, broken, third])?)
+            .unwrap_err();
+        match &err {
+            Error::MigrationFailed {
+                version: 2,
+                name,
+                source,
+            } => {
+                assert_eq!(name, "half_done");
+                assert!(matches!(**source, Error::Constraint { .. }), "{source:?}");
+            }
+            other => panic!("expected MigrationFailed, got {other:?}"),
+        }
+        assert!(err
+            .to_string()
+            .starts_with("migration 2_half_done failed and was rolled back"));
+        assert_eq!(versions(&db)?, vec![1], "1 stays applied, 2 and 3 do not");
+        for table in ["audit", "later"] {
+            let r = db
+                .transaction(|tx| tx.query_sql::<(i64,)>(&format!("SELECT id FROM {table}"), &[]));
+            assert!(r.is_err(), "{table} exists");
+        }
+        assert_eq!(products(&db, "title")?.len(), 2);
+        Ok(())
+    })
+}
+
+#[test]
+fn sqlite_checks_foreign_keys_before_a_migration_commits() -> colt::Result<()> {
+    each_backend(|b| {
+        if b.is_postgres() {
+            return Ok(()); // PostgreSQL checks each statement itself.
+        }
+        let db = Database::open(&b.fresh_url())?;
+        let first = shop_history(b)[0].clone();
+        let orphan = Migration::new(2, "orphan", "DELETE FROM product WHERE id = 1;");
+        let err = db
+            .migrate(&Migrations::new(vec![first, orphan])?)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::MigrationFailed { version: 2, .. }),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("refers to a row of `product` that does not exist"),
+            "{err}"
+        );
+        assert_eq!(
+            products(&db, "title")?.len(),
+            2,
+            "the delete was rolled back"
+        );
+        assert_eq!(lines(&db)?, vec![(10, 1), (11, 2)]);
+        Ok(())
+    })
+}
+
+#[test]
+fn a_migration_without_down_is_not_reversible() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let m = Migrations::new(vec![Migration::new(
+            1,
+            "one_way",
+            "CREATE TABLE t (id BIGINT PRIMARY KEY);",
+        )])?;
+        db.migrate(&m)?;
+        assert!(matches!(
+            db.revert_migration(&m),
+            Err(Error::NotReversible { version: 1, .. })
+        ));
+        assert_eq!(versions(&db)?, vec![1]);
+        Ok(())
+    })
+}
+
+#[test]
+fn migrating_at_once_from_two_threads_applies_each_migration_once() -> colt::Result<()> {
+    each_backend(|b| {
+        let url = b.fresh_url();
+        let all = Migrations::new(shop_history(b))?;
+        let applied: Vec<Vec<i64>> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        let db = Database::open(&url)?;
+                        db.migrate(&all)
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .map(|r| r.join().expect("no panic"))
+                .collect::<colt::Result<_>>()
+        })?;
+        let mut together: Vec<i64> = applied.concat();
+        together.sort_unstable();
+        assert_eq!(together, vec![1, 2, 3], "each once, by one or the other");
+        let db = Database::open(&url)?;
+        assert_eq!(versions(&db)?, vec![1, 2, 3]);
+        assert_eq!(products(&db, "name")?.len(), 2);
+        Ok(())
+    })
+}
+
+/// A copy of the fixture directory, to edit.
+fn scratch_copy(of: &Path) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "colt-migrations-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    for entry in std::fs::read_dir(of).expect("fixture") {
+        let entry = entry.expect("fixture entry");
+        let to = dir.join(entry.file_name());
+        std::fs::create_dir_all(&to).expect("scratch dir");
+        for file in std::fs::read_dir(entry.path()).expect("migration dir") {
+            let file = file.expect("file");
+            std::fs::copy(file.path(), to.join(file.file_name())).expect("copy");
+        }
+    }
+    dir
+}
+
+#[test]
+fn embedded_migrations_match_the_directory() -> colt::Result<()> {
+    let embedded = colt::embed_migrations!("tests/fixtures/migrations");
+    let read = Migrations::from_dir("tests/fixtures/migrations")?;
+    assert_eq!(embedded, read);
+    let names: Vec<String> = read.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        names,
+        [
+            "20261101000000_create_notes",
+            "20261102000000_add_note_pinned"
+        ]
+    );
+    assert!(read.get(20261101000000).is_some_and(|m| m.down.is_some()));
+    assert!(read.get(20261102000000).is_some_and(|m| m.down.is_none()));
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        assert_eq!(db.migrate(&embedded)?.len(), 2);
+        db.transaction(|tx| {
+            tx.execute_sql("INSERT INTO note (id, text) VALUES (1, 'hi')", &[])?;
+            let pinned: Vec<(bool,)> = tx.query_sql("SELECT pinned FROM note", &[])?;
+            assert_eq!(pinned, vec![(false,)]);
+            Ok(())
+        })
+    })
+}
+
+#[test]
+fn a_directory_that_is_not_migrations_is_a_clear_error() {
+    let missing = Migrations::from_dir("tests/fixtures/no-such-dir").unwrap_err();
+    assert!(
+        missing
+            .to_string()
+            .contains("the migrations directory `tests/fixtures/no-such-dir` does not exist"),
+        "{missing}"
+    );
+    let dir = scratch_copy(Path::new("tests/fixtures/migrations"));
+    std::fs::create_dir_all(dir.join("notes")).expect("dir");
+    let err = Migrations::from_dir(&dir).unwrap_err();
+    assert!(err.to_string().contains("is not a migration"), "{err}");
+    std::fs::remove_dir(dir.join("notes")).expect("rm");
+    std::fs::create_dir_all(dir.join("20261103000000_empty")).expect("dir");
+    let err = Migrations::from_dir(&dir).unwrap_err();
+    assert!(err.to_string().contains("has no `up.sql`"), "{err}");
+    std::fs::create_dir_all(dir.join("20261101000000_twin")).expect("dir");
+    std::fs::write(dir.join("20261101000000_twin/up.sql"), "SELECT 1;").expect("write");
+    std::fs::remove_dir(dir.join("20261103000000_empty")).expect("rm");
+    let err = Migrations::from_dir(&dir).unwrap_err();
+    assert!(err.to_string().contains("have the same version"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
