@@ -29,6 +29,7 @@ use colt_runtime::introspect::{
 use colt_runtime::{ColumnType, Dialect};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::links::{link_tables, Link};
 use crate::Failure;
 
 /// The comment on a reference whose rows the database deletes with their owner.
@@ -130,13 +131,6 @@ struct EntityPlan {
     comments: Vec<String>,
 }
 
-/// A pure link table: a many-to-many between two entities.
-struct Link<'a> {
-    table: &'a TableInfo,
-    /// (entity table, its column in the link table), both sides.
-    sides: [(String, String); 2],
-}
-
 struct Inspector<'a> {
     dialect: Dialect,
     tables: Vec<&'a TableInfo>,
@@ -184,39 +178,9 @@ impl<'a> Inspector<'a> {
         inspector
     }
 
-    /// Tables that are only two foreign keys forming their primary key, between two other
-    /// mapped tables with one-column keys: many-to-many links, not entities.
+    /// Link tables are many-to-many `Set` pairs, not entities.
     fn find_links(&mut self) {
-        let mut links = Vec::new();
-        for t in &self.tables {
-            if t.columns.len() != 2 || t.primary_key.len() != 2 || t.foreign_keys.len() != 2 {
-                continue;
-            }
-            let sides: Vec<(String, String)> = t
-                .foreign_keys
-                .iter()
-                .filter(|fk| fk.columns.len() == 1 && fk.table != t.name)
-                .filter(|fk| {
-                    self.tables.iter().any(|o| {
-                        o.name == fk.table
-                            && o.primary_key.len() == 1
-                            && o.primary_key == fk.referenced
-                    })
-                })
-                .map(|fk| (fk.table.clone(), fk.columns[0].clone()))
-                .collect();
-            let mut sides = sides;
-            // In the link table's column order, whatever order the database lists its keys.
-            sides.sort_by_key(|(_, column)| t.columns.iter().position(|c| &c.name == column));
-            let [a, b] = sides.as_slice() else { continue };
-            if a.0 == b.0 || a.1 == b.1 {
-                continue;
-            }
-            links.push(Link {
-                table: t,
-                sides: [a.clone(), b.clone()],
-            });
-        }
+        let links = link_tables(&self.tables);
         for link in &links {
             self.names.remove(&link.table.name);
         }

@@ -2,12 +2,15 @@
 //! and for tests.
 //!
 //! - `colt inspect URL`: Rust source with one `#[derive(Entity)]` per table ([`inspect`]);
+//! - `colt diagram URL`: the entity-relationship diagram, Mermaid, DOT or SVG ([`diagram`]);
 //! - `colt migrate new|run|status|revert`: versioned SQL migrations ([`migrate_cmd`]).
 //!
 //! URLs are those `Database::open` takes (`sqlite:app.db`, `postgres://..`). An error is one
 //! line for the user ([`Failure`]).
 
+pub mod diagram;
 pub mod inspect;
+pub mod links;
 pub mod migrate_cmd;
 
 use std::path::PathBuf;
@@ -40,6 +43,17 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Draws the entity-relationship diagram of a database.
+    Diagram {
+        /// The database (`sqlite:app.db`, `postgres://user@host/db`).
+        url: String,
+        /// Mermaid `erDiagram` (renders on GitHub), Graphviz DOT, or SVG (needs Graphviz).
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: diagram::Format,
+        /// Write the diagram to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Versioned SQL migrations: new, run, status, revert.
     #[command(subcommand)]
     Migrate(migrate_cmd::Migrate),
@@ -59,6 +73,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let catalog = db.catalog().map_err(|e| e.to_string())?;
             let source = inspect::generate(&catalog, db.dialect(), tables.as_deref())?;
             write_out(out.as_deref(), &source)
+        }
+        Command::Diagram { url, format, out } => {
+            let db = Database::open(&url).map_err(|e| e.to_string())?;
+            let catalog = db.catalog().map_err(|e| e.to_string())?;
+            write_out(out.as_deref(), &diagram::draw(&catalog, format)?)
         }
         Command::Migrate(m) => migrate_cmd::run(m),
     }

@@ -125,6 +125,9 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
             catalog.tables.push(read_table(conn, name)?);
         }
     }
+    // By name, byte by byte: the same order whatever the server's collation.
+    catalog.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    catalog.views.sort();
     Ok(catalog)
 }
 

@@ -104,11 +104,17 @@ pub struct Run {
 
 /// Runs `colt` with `args` in `cwd`.
 pub fn colt(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_colt"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the colt binary runs");
+    colt_with_path(cwd, args, None)
+}
+
+/// Runs `colt` with `args` in `cwd`, with `PATH` set to `path` when given.
+pub fn colt_with_path(cwd: &Path, args: &[&str], path: Option<&str>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_colt"));
+    command.current_dir(cwd).args(args);
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let out = command.output().expect("the colt binary runs");
     Run {
         ok: out.status.success(),
         code: out.status.code(),
