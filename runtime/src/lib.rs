@@ -6,7 +6,7 @@
 //!
 //! | layer | modules | holds |
 //! |---|---|---|
-//! | schema | [`error`], [`value`], [`types`], [`entity`], `pairing` | [`Error`]; values crossing to the database; column types and the traits that type-check queries; what `#[derive(Entity)]` implements ([`Entity`], [`EntityMeta`]); how the two sides of a relationship pair up |
+//! | schema | [`error`], [`value`], [`types`], [`params`], [`entity`], `pairing` | [`Error`]; values crossing to the database; column types and the traits that type-check queries; what `#[derive(Entity)]` implements ([`Entity`], [`EntityMeta`]); how the two sides of a relationship pair up |
 //! | plans | `plan` (`node`, `scopes`, `check`, `elide`) | the relational plan a `select!` call site compiles to, and its checks |
 //! | SQL | `render` (`writer`, `object`, `relation`, `ddl`, `control`, one file per dialect) | every statement's text, written through one writer ([`Dialect`]) |
 //! | building | `expr`, `compared_param`, `composite_ref`, `navigate`, `site`, `fallback` | what the macro's generated code calls, through [`__private`] |
@@ -61,6 +61,7 @@ pub mod numeric_expr;
 pub mod obj;
 pub mod options;
 mod pairing;
+pub mod params;
 pub mod plan;
 pub mod prefetch;
 pub mod promotion;
