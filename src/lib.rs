@@ -192,6 +192,40 @@
 //! # }
 //! ```
 //!
+//! ## Migrations (the `migrate` feature, on by default)
+//!
+//! A migrations directory holds one directory per migration, `{version}_{name}`, with
+//! `up.sql` and (to revert it) `down.sql`; `colt migrate new NAME` makes one, named by the UTC
+//! time. [`Database::migrate`] applies the pending ones in version order, each in its own
+//! transaction with its record in the table `colt_migrations` (with the SHA-256 of its
+//! `up.sql`: an applied migration whose file changed since is refused by name,
+//! [`Error::MigrationChanged`]). [`embed_migrations!`] compiles a directory into the program,
+//! so that a deployed binary applies the same files the `colt migrate` command does:
+//!
+//! ```
+//! # fn main() -> colt::Result<()> {
+//! let db = colt::Database::open("sqlite::memory:")?;
+//! let migrations = colt::embed_migrations!("tests/fixtures/migrations"); // relative to Cargo.toml
+//! let applied = db.migrate(&migrations)?;
+//! assert_eq!(applied.len(), 2);
+//! assert!(db.migrate(&migrations)?.is_empty()); // nothing left to do
+//! # Ok(()) }
+//! ```
+//!
+//! [`Database::migration_status`] and [`Database::revert_migration`] are what `colt migrate
+//! status` and `colt migrate revert` run. On SQLite a migration runs with foreign keys
+//! unenforced and every row checked before its commit, so that a table can be rebuilt
+//! (SQLite's procedure for what `ALTER TABLE` cannot change) without losing the rows that
+//! refer to it.
+//!
+//! ## An existing database
+//!
+//! [`Database::catalog`] reads a database's tables (columns, declared types, keys, foreign
+//! keys, indexes) and views. The `colt` command (crate `colt-cli`) builds on it: `colt
+//! inspect URL` writes one `#[derive(Entity)]` per table (which compiles as it is and passes
+//! [`Database::check_tables`] against the database it came from), `colt diagram URL` draws
+//! the entity-relationship diagram (Mermaid, DOT, SVG).
+//!
 //! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
 //! and optimistic checks.
 
