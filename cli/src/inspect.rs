@@ -115,7 +115,11 @@ pub fn generate(
 /// A column as a field.
 struct FieldPlan {
     name: String,
+    /// The column (empty for a `Set` or a composite reference).
     column: String,
+    /// Named otherwise than the column's plain `snake_case` (a keyword, other characters):
+    /// it says its column itself, and does not vote for a convention.
+    sanitized: bool,
     ty: String,
     attrs: Vec<String>,
     comment: Option<String>,
@@ -319,6 +323,7 @@ impl<'a> Inspector<'a> {
             };
             let field = unique_name(field_name(&c.name), &mut taken);
             fields.push(FieldPlan {
+                sanitized: field != c.name.to_snake_case(),
                 name: field,
                 column: c.name.clone(),
                 ty,
@@ -405,6 +410,7 @@ impl<'a> Inspector<'a> {
             attrs.push(format!("columns({})", list.join(", ")));
         }
         FieldPlan {
+            sanitized: false,
             name,
             column: if fk.columns.len() == 1 {
                 first.clone()
@@ -462,6 +468,7 @@ impl<'a> Inspector<'a> {
             plan.fields.push(FieldPlan {
                 name,
                 column: String::new(),
+                sanitized: false,
                 ty: format!("Set<{source}>"),
                 attrs,
                 comment: None,
@@ -495,6 +502,7 @@ impl<'a> Inspector<'a> {
                 plan.fields.push(FieldPlan {
                     name,
                     column: String::new(),
+                    sanitized: false,
                     ty: format!("Set<{other}>"),
                     attrs,
                     comment: None,
@@ -522,7 +530,11 @@ impl<'a> Inspector<'a> {
             let columns = plan
                 .fields
                 .iter()
-                .filter(|f| !f.column.is_empty() && default_column(&f.name, rule) == f.column)
+                .filter(|f| {
+                    !f.column.is_empty()
+                        && !f.sanitized
+                        && default_column(&f.name, rule) == f.column
+                })
                 .count();
             table + columns
         };
@@ -541,7 +553,7 @@ impl<'a> Inspector<'a> {
                 .insert(0, format!("rename_all = \"{}\"", rule.name()));
         }
         for f in &mut plan.fields {
-            if !f.column.is_empty() && default_column(&f.name, best) != f.column {
+            if !f.column.is_empty() && (f.sanitized || default_column(&f.name, best) != f.column) {
                 f.attrs.push(format!("column = \"{}\"", f.column));
             }
         }

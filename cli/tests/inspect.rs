@@ -24,16 +24,17 @@ fn load(url: &str, fixture: &str) {
     .expect("fixture loads");
 }
 
-/// Where the generated programs go: kept under `target/` for trybuild, one per backend.
-fn generated(backend: &str) -> PathBuf {
+/// Where the generated programs go: kept under `target/` for trybuild, one per fixture and
+/// backend.
+fn generated(fixture: &str, backend: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tmp/inspect-round-trip");
     std::fs::create_dir_all(&dir).expect("target/tmp");
-    dir.join(format!("music_{backend}.rs"))
+    dir.join(format!("{fixture}_{backend}.rs"))
 }
 
 /// What the program does with the entities: bind them, check them against the tables,
 /// query through each relationship.
-const MAIN: &str = r#"
+const MUSIC_MAIN: &str = r#"
 fn main() {
     let db = Database::open(URL).expect("open");
     db.bind(schema()).expect("bind");
@@ -65,6 +66,34 @@ fn main() {
 }
 "#;
 
+/// The second database: snake_case names (no attributes needed), a keyword and a name with a
+/// space as columns, two references from one table to another, a composite key made of a
+/// reference and a number, a composite reference to it, a composite unique constraint, and
+/// (on PostgreSQL) identity keys.
+const SHOP_MAIN: &str = r#"
+fn main() {
+    let db = Database::open(URL).expect("open");
+    db.bind(schema()).expect("bind");
+    db.check_tables().expect("the entities fit the tables they came from");
+    db.transaction(|tx| {
+        let totals = select!(i.total for i in Invoice if i.customer.name == "ann").fetch(tx)?;
+        assert_eq!(totals, [9.5]);
+        let billed = select!(count(c.invoices_by_billed_to) for c in Customer if c.name == "bob").one(tx)?;
+        assert_eq!(billed, 1);
+        let notes = select!(n.note for n in LineNote if n.invoice_line.quantity == 1).fetch(tx)?;
+        assert_eq!(notes, ["gift wrap"]);
+        let lines = select!(l.line_no for l in InvoiceLine if l.invoice.customer.name == "bob").fetch(tx)?;
+        assert_eq!(lines, [1]);
+        let kind = select!(c.type_ for c in Customer if c.name == "ann").one(tx)?;
+        assert_eq!(kind, "retail");
+        let carl = Customer::build().name("carl").type_("trade").insert(tx)?;
+        assert!(carl.id() > 2, "the key came from the database");
+        Ok(())
+    })
+    .expect("queries");
+}
+"#;
+
 #[test]
 fn inspected_entities_compile_bind_check_and_query() {
     // Declared before `cases`, so dropped after it: trybuild runs the programs when `cases`
@@ -75,7 +104,7 @@ fn inspected_entities_compile_bind_check_and_query() {
         let scratch = Scratch::new("inspect");
         let db = fresh(backend, scratch.path());
         load(&db.url, &format!("music.{backend}.sql"));
-        let out = generated(backend);
+        let out = generated("music", backend);
         let _ = std::fs::remove_file(&out);
         colt_ok(
             scratch.path(),
@@ -118,8 +147,40 @@ fn inspected_entities_compile_bind_check_and_query() {
         let program = format!(
             "{source}\nconst URL: &str = {:?};\n{}",
             db.url,
-            MAIN.replace("INSERT_ALBUM", insert)
+            MUSIC_MAIN.replace("INSERT_ALBUM", insert)
         );
+        std::fs::write(&out, program).expect("program");
+        cases.pass(&out);
+        databases.push((db, scratch));
+
+        let scratch = Scratch::new("inspect-shop");
+        let db = fresh(backend, scratch.path());
+        load(&db.url, &format!("shop.{backend}.sql"));
+        let out = generated("shop", backend);
+        let _ = std::fs::remove_file(&out);
+        colt_ok(
+            scratch.path(),
+            &[
+                "inspect",
+                &db.url,
+                "--out",
+                out.to_str().expect("utf-8 path"),
+            ],
+        );
+        let source = std::fs::read_to_string(&out).expect("written");
+        for expected in [
+            "#[colt(unique(name, postal_code))]\npub struct Customer {\n    #[colt(primary_key, auto)]\n    pub id: i64,",
+            "    #[colt(column = \"type\")]\n    pub type_: String,",
+            "    #[colt(column = \"Postal Code\")]\n    pub postal_code: Option<String>,",
+            "    #[colt(reverse = \"billed_to\")]\n    pub invoices_by_billed_to: Set<Invoice>,",
+            "    #[colt(column = \"billed_to_id\")]\n    pub billed_to: Option<Ref<Customer>>,",
+            "    #[colt(primary_key, column = \"invoice_id\")]\n    pub invoice: Ref<Invoice>,\n    #[colt(primary_key)]\n    pub line_no: i64,",
+            "    #[colt(columns(\"invoice\", \"line\"))]\n    pub invoice_line: Ref<InvoiceLine>,",
+            "    #[colt(cascade_delete)]\n    pub invoice_lines: Set<InvoiceLine>,",
+        ] {
+            assert!(source.contains(expected), "[{backend}] no `{expected}` in:\n{source}");
+        }
+        let program = format!("{source}\nconst URL: &str = {:?};\n{SHOP_MAIN}", db.url);
         std::fs::write(&out, program).expect("program");
         cases.pass(&out);
         databases.push((db, scratch));

@@ -6,7 +6,7 @@
 //! other, `f32`/`f64` with each other, text with text, bytes with bytes, bool with bool, each
 //! with or without `Option`.
 
-use crate::value::{Value, ValueRef};
+use crate::value::ValueRef;
 
 pub use crate::params::{ToParam, TypedParam};
 
@@ -372,8 +372,8 @@ impl SqlType for uuid::Uuid {
 #[cfg(feature = "uuid")]
 #[diagnostic::do_not_recommend]
 impl ToParam for uuid::Uuid {
-    fn to_param(&self) -> Value {
-        Value::Blob(self.as_bytes().to_vec())
+    fn to_param(&self) -> crate::value::Value {
+        crate::value::Value::Blob(self.as_bytes().to_vec())
     }
 }
 #[cfg(feature = "uuid")]
@@ -381,7 +381,7 @@ impl ToParam for uuid::Uuid {
 impl TypedParam for uuid::Uuid {
     type Sql = uuid::Uuid;
     #[inline]
-    fn __value(&self) -> Value {
+    fn __value(&self) -> crate::value::Value {
         ToParam::to_param(self)
     }
 }
