@@ -1,17 +1,18 @@
 //! The procedural macros of Colt: `select!` and `#[derive(Entity)]`.
 //!
 //! Use them through the `colt` crate. Each macro is a pipeline with a file per stage:
-//! `query/{parse, lower, expand}.rs` and `entity/{attr, model, expand}.rs`; `diag.rs`
+//! `query/{parse, lower, expand}.rs` and `entity/{columns, expand}.rs` (the attributes and the
+//! model are `colt_model`'s, shared with the `colt` command); `colt_model::diag`
 //! collects errors so that every mistake is reported at the user's own token.
 
-mod diag;
+pub(crate) use colt_model::diag;
 mod entity;
 #[cfg(test)]
 mod fuzz;
 mod hybrid;
 mod migrations;
 mod query;
-mod rename;
+pub(crate) use colt_model::rename;
 mod value;
 
 use proc_macro::TokenStream;

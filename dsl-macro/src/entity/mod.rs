@@ -1,9 +1,9 @@
-//! `#[derive(Entity)]`: attributes → validated model → expansion.
+//! `#[derive(Entity)]`: attributes → validated model (both in `colt_model`, shared with the
+//! `colt` command) → expansion.
 
-mod attr;
+pub(crate) use colt_model::entity::model;
 mod columns;
 mod expand;
-mod model;
 
 pub(crate) use model::snake_case;
 

@@ -4,7 +4,8 @@
 use quote::ToTokens;
 
 use crate::diag::Errors;
-use crate::rename::{self, RenameRule};
+use crate::rename;
+use colt_model::RenameRule;
 
 /// How a fieldless enum is stored.
 pub(crate) enum Storage {

@@ -1,16 +1,15 @@
-//! `#[colt(rename_all = "..")]` (the rules themselves are `colt_model`'s, shared with the `colt`
-//! command): the table and column names of an entity, or the stored names
+//! `#[colt(rename_all = "..")]` read from a literal (the rules themselves are in `naming`): the table and column names of an entity, or the stored names
 //! of an enum's variants, in one case convention, with serde's names for the conventions (so
 //! `PascalCase` maps a database whose tables and columns are `InvoiceLine` and
 //! `InvoiceLineId`). Words are split by `heck`, from a type name (`InvoiceLine`) or a field
 //! name (`invoice_line_id`) alike.
 
 use crate::diag::{closest, Errors};
-pub(crate) use colt_model::{RenameRule, RULES};
+use crate::{RenameRule, RULES};
 
 /// The convention a `rename_all = ".."` literal names, or an error on the literal with the
 /// closest name and the list.
-pub(crate) fn rule_of(lit: &syn::LitStr, errors: &mut Errors) -> Option<RenameRule> {
+pub fn rule_of(lit: &syn::LitStr, errors: &mut Errors) -> Option<RenameRule> {
     let name = lit.value();
     let rule = RenameRule::from_name(&name);
     if rule.is_none() {

@@ -4,23 +4,35 @@
 use crate::diag::Errors;
 use crate::entity::attr::{field_attrs, struct_attrs};
 
-pub(crate) struct Entity<'a> {
+/// An entity struct, validated.
+pub struct Entity<'a> {
+    /// The struct's name.
     pub ident: &'a syn::Ident,
+    /// Its visibility.
     pub vis: &'a syn::Visibility,
+    /// Its table.
     pub table: String,
+    /// Whether writes are checked optimistically (`optimistic = false` turns them off).
     pub optimistic: bool,
+    /// Its fields, in order.
     pub fields: Vec<Field<'a>>,
-    /// `unique(a, b)` / `index(a, b)` on the struct, as column positions.
+    /// `unique(a, b)` on the struct, as field positions.
     pub uniques: Vec<Vec<usize>>,
+    /// `index(a, b)` on the struct, as field positions.
     pub indexes: Vec<Vec<usize>>,
 }
 
-pub(crate) struct Field<'a> {
+/// A field of an entity, validated.
+pub struct Field<'a> {
+    /// Its name.
     pub ident: &'a syn::Ident,
+    /// Its visibility.
     pub vis: &'a syn::Visibility,
+    /// Its type, as written.
     pub ty: &'a syn::Type,
     /// `T` of an `Option<T>` field.
     pub option_of: Option<&'a syn::Type>,
+    /// Its column (for a `Set`, none of this table's).
     pub column: String,
     /// `columns("A", "B")` on a reference: its column names, one per key column of the
     /// target, and the attribute (where a count that does not match is reported).
@@ -29,21 +41,29 @@ pub(crate) struct Field<'a> {
     pub sql_type: Option<String>,
     /// On a many-to-many `Set`: its link table, this side's and the other side's columns.
     pub link: [Option<String>; 3],
+    /// `primary_key`: part of the key.
     pub primary_key: bool,
+    /// `auto`: the database gives the key.
     pub auto: bool,
+    /// `unique`.
     pub unique: bool,
+    /// `index`.
     pub index: bool,
+    /// `volatile`: changed by others, never part of an optimistic check.
     pub volatile: bool,
+    /// `default = expr`: the builder's value, and the column's SQL `DEFAULT`.
     pub default: Option<syn::Expr>,
     /// A relationship field: its kind and target entity type.
     pub relation: Option<(Rel, syn::Type)>,
+    /// `reverse = ".."`: the other side of the relationship.
     pub reverse: Option<String>,
+    /// `cascade_delete` (on a `Set`).
     pub cascade_delete: bool,
 }
 
 /// The kind of a relationship field, from its type.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rel {
+pub enum Rel {
     /// `Ref<T>`
     Ref,
     /// `Option<Ref<T>>`
@@ -95,7 +115,7 @@ fn relation_of(ty: &syn::Type) -> Option<(Rel, syn::Type)> {
     generic_of(inner, "Ref").map(|t| (Rel::OptionalRef, t.clone()))
 }
 
-pub(crate) use colt_model::snake_case;
+pub use crate::snake_case;
 
 /// `T` if `ty` is written `Option<T>` (also `std::option::Option<T>`).
 fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
@@ -113,7 +133,7 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
 
 /// The entity `input` declares, and the errors of soft mistakes beside it (unknown keys, left
 /// out); `Err` when the entity cannot be built.
-pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Option<syn::Error>)> {
+pub fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Option<syn::Error>)> {
     let mut errors = Errors::default();
     let attrs = struct_attrs(&input.attrs, &mut errors);
     if !input.generics.params.is_empty() {
@@ -220,7 +240,7 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Opt
                 column: a
                     .column
                     .clone()
-                    .unwrap_or_else(|| colt_model::default_column(&name, attrs.rename_all)),
+                    .unwrap_or_else(|| crate::default_column(&name, attrs.rename_all)),
                 columns: a
                     .columns
                     .as_ref()
@@ -288,7 +308,7 @@ pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Opt
     let table = attrs
         .table
         .clone()
-        .unwrap_or_else(|| colt_model::default_table(&input.ident.to_string(), attrs.rename_all));
+        .unwrap_or_else(|| crate::default_table(&input.ident.to_string(), attrs.rename_all));
     if !fields.iter().any(|f| f.primary_key) {
         // A mistyped `primary_key` left the entity without a key: it cannot be expanded.
         errors.harden();
@@ -389,5 +409,40 @@ fn check_self_pairs(name: &syn::Ident, fields: &[Field<'_>], errors: &mut Errors
                 format!("`{field}` could pair with several fields of `{name}`: name one with `#[colt(reverse = \"..\")]`"),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The model works on any parsed struct, not only inside the derive: what `colt` reads
+    /// from a crate's sources is what the derive expands.
+    #[test]
+    fn a_struct_read_from_source_gives_its_table_and_columns() {
+        let input: syn::DeriveInput = syn::parse_str(
+            r#"
+            #[derive(Entity)]
+            #[colt(rename_all = "PascalCase", table = "InvoiceLines")]
+            struct InvoiceLine {
+                #[colt(primary_key, auto)]
+                invoice_line_id: i64,
+                #[colt(column = "Qty")]
+                quantity: i32,
+                unit_price: Option<f64>,
+                invoice: Ref<Invoice>,
+            }
+            "#,
+        )
+        .expect("a struct");
+        let Ok((entity, None)) = from_syn(&input) else {
+            panic!("a valid entity");
+        };
+        assert_eq!(entity.table, "InvoiceLines");
+        let columns: Vec<&str> = entity.fields.iter().map(|f| f.column.as_str()).collect();
+        assert_eq!(columns, ["InvoiceLineId", "Qty", "UnitPrice", "Invoice"]);
+        assert!(entity.fields[0].primary_key && entity.fields[0].auto);
+        assert!(entity.fields[2].option_of.is_some());
+        assert!(matches!(entity.fields[3].relation, Some((Rel::Ref, _))));
     }
 }

@@ -1,13 +1,17 @@
 //! `#[colt(..)]` attributes of an entity and of its fields.
 
 use crate::diag::{closest, Errors};
-use crate::rename::{self, RenameRule};
+use crate::rename;
+use crate::RenameRule;
 
 /// Attributes on the struct.
 #[derive(Default)]
-pub(crate) struct StructAttrs {
+pub struct StructAttrs {
+    /// `table = ".."`.
     pub table: Option<String>,
+    /// `optimistic = ..`.
     pub optimistic: Option<bool>,
+    /// `rename_all = ".."`.
     pub rename_all: Option<RenameRule>,
     /// `unique(a, b)`: unique constraints over several fields.
     pub uniques: Vec<Vec<syn::Ident>>,
@@ -17,12 +21,18 @@ pub(crate) struct StructAttrs {
 
 /// Attributes on one field.
 #[derive(Default)]
-pub(crate) struct FieldAttrs {
+pub struct FieldAttrs {
+    /// `primary_key` (the path, for errors).
     pub primary_key: Option<syn::Path>,
+    /// `auto` (the path, for errors).
     pub auto: Option<syn::Path>,
+    /// `unique`.
     pub unique: bool,
+    /// `index`.
     pub index: bool,
+    /// `volatile`.
     pub volatile: bool,
+    /// `column = ".."`.
     pub column: Option<String>,
     /// The literal of `column`, for errors.
     pub column_lit: Option<syn::LitStr>,
@@ -30,10 +40,15 @@ pub(crate) struct FieldAttrs {
     pub columns: Option<(syn::Path, Vec<syn::LitStr>)>,
     /// On a many-to-many `Set`: its link table and the column of the other side's key.
     pub link_table: Option<syn::LitStr>,
+    /// `reverse_column = ".."`.
     pub reverse_column: Option<syn::LitStr>,
+    /// `sql_type = ".."`.
     pub sql_type: Option<syn::LitStr>,
+    /// `default = expr`.
     pub default: Option<syn::Expr>,
+    /// `reverse = ".."`.
     pub reverse: Option<syn::LitStr>,
+    /// `cascade_delete` (the path, for errors).
     pub cascade_delete: Option<syn::Path>,
     /// A key was not understood (reported): what follows from a missing key (`auto` without
     /// `primary_key`, an entity without a key) is then not reported too, as the unknown key
@@ -86,7 +101,8 @@ fn is_colt(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("colt")
 }
 
-pub(crate) fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> StructAttrs {
+/// The `#[colt(..)]` attributes of a struct; mistakes go to `errors`.
+pub fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> StructAttrs {
     let mut out = StructAttrs::default();
     for attr in attrs.iter().filter(|a| is_colt(a)) {
         let result = attr.parse_nested_meta(|meta| {
@@ -148,7 +164,8 @@ pub(crate) fn struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Str
     out
 }
 
-pub(crate) fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
+/// The `#[colt(..)]` attributes of a field; mistakes go to `errors`.
+pub fn field_attrs(field: &syn::Field, errors: &mut Errors) -> FieldAttrs {
     let mut out = FieldAttrs::default();
     for attr in field.attrs.iter().filter(|a| is_colt(a)) {
         let result = attr.parse_nested_meta(|meta| {

@@ -2,7 +2,7 @@
 
 /// Collects errors while a stage goes on; [`Errors::finish`] combines them.
 #[derive(Default)]
-pub(crate) struct Errors {
+pub struct Errors {
     errors: Option<syn::Error>,
     /// (message, place) of each error recorded: an expression the lowering reads twice
     /// (a `match`'s scrutinee in every arm's test) reports its mistake once.
@@ -14,7 +14,7 @@ pub(crate) struct Errors {
 
 impl Errors {
     /// Records an error (once: the same message at the same place is dropped).
-    pub(crate) fn push(&mut self, e: syn::Error) {
+    pub fn push(&mut self, e: syn::Error) {
         let id = (e.to_string(), format!("{:?}", e.span()));
         if self.seen.contains(&id) {
             return;
@@ -27,17 +27,13 @@ impl Errors {
     }
 
     /// Records an error spanned at `tokens`.
-    pub(crate) fn at<T: quote::ToTokens>(&mut self, tokens: T, message: impl std::fmt::Display) {
+    pub fn at<T: quote::ToTokens>(&mut self, tokens: T, message: impl std::fmt::Display) {
         self.push(syn::Error::new_spanned(tokens, message));
     }
 
     /// Records an error after which what is being built is still whole: the input's mistake
     /// (an unknown key) is left out of it.
-    pub(crate) fn soft_at<T: quote::ToTokens>(
-        &mut self,
-        tokens: T,
-        message: impl std::fmt::Display,
-    ) {
+    pub fn soft_at<T: quote::ToTokens>(&mut self, tokens: T, message: impl std::fmt::Display) {
         let before = self.seen.len();
         self.at(tokens, message);
         self.soft += self.seen.len() - before;
@@ -46,7 +42,7 @@ impl Errors {
     /// `value` and the errors, when every error recorded was soft (the value can be used,
     /// beside the errors, so that the rest of the program compiles as if the mistakes were
     /// fixed, and reports nothing more); `Err` when one was not.
-    pub(crate) fn finish_soft<T>(self, value: T) -> syn::Result<(T, Option<syn::Error>)> {
+    pub fn finish_soft<T>(self, value: T) -> syn::Result<(T, Option<syn::Error>)> {
         match self.errors {
             None => Ok((value, None)),
             Some(e) if self.soft == self.seen.len() => Ok((value, Some(e))),
@@ -55,12 +51,12 @@ impl Errors {
     }
 
     /// Makes the errors recorded so far hard: what is being built is not whole.
-    pub(crate) fn harden(&mut self) {
+    pub fn harden(&mut self) {
         self.soft = 0;
     }
 
     /// `Ok(value)` if no error was recorded.
-    pub(crate) fn finish<T>(self, value: T) -> syn::Result<T> {
+    pub fn finish<T>(self, value: T) -> syn::Result<T> {
         match self.errors {
             Some(e) => Err(e),
             None => Ok(value),
@@ -69,7 +65,7 @@ impl Errors {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (edit_distance(word, c), *c))
