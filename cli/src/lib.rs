@@ -5,8 +5,8 @@
 //! - `colt diagram URL`: the entity-relationship diagram, Mermaid, DOT or SVG ([`diagram`]);
 //! - `colt migrate new|run|status|revert`: versioned SQL migrations ([`migrate_cmd`]).
 //!
-//! URLs are those `Database::open` takes (`sqlite:app.db`, `postgres://..`). An error is one
-//! line for the user ([`Failure`]).
+//! URLs are those `Database::open` takes (`sqlite:app.db`; `postgres://..` with the
+//! `postgres` feature). An error is one line for the user ([`Failure`]).
 
 pub mod diagram;
 pub mod inspect;

@@ -56,10 +56,11 @@ impl Drop for Fresh {
     }
 }
 
-/// The backends to test: SQLite always, PostgreSQL when `COLT_PG_URL` is set.
+/// The backends to test: SQLite always, PostgreSQL when the `postgres` feature is on and
+/// `COLT_PG_URL` is set.
 pub fn backends() -> Vec<&'static str> {
     let mut b = vec!["sqlite"];
-    if std::env::var("COLT_PG_URL").is_ok_and(|u| !u.is_empty()) {
+    if cfg!(feature = "postgres") && std::env::var("COLT_PG_URL").is_ok_and(|u| !u.is_empty()) {
         b.push("postgres");
     }
     b
