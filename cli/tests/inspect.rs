@@ -253,3 +253,30 @@ fn only_the_tables_named_and_unknown_ones_are_an_error() {
     let err = colt_err(scratch.path(), &["inspect", "sqlite:nowhere.db"]);
     assert!(err.contains("no SQLite database at `nowhere.db`"), "{err}");
 }
+
+#[test]
+fn a_without_rowid_tables_integer_key_is_not_auto() {
+    let scratch = Scratch::new("inspect-rowid");
+    let db = fresh("sqlite", scratch.path());
+    let live = Database::open(&db.url).expect("open");
+    live.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE code (id INTEGER PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID",
+            &[],
+        )?;
+        tx.execute_sql(
+            "CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+            &[],
+        )
+    })
+    .expect("schema");
+    let out = colt_ok(scratch.path(), &["inspect", &db.url]);
+    assert!(
+        out.contains("pub struct Code {\n    #[colt(primary_key)]\n    pub id: i64,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub struct Note {\n    #[colt(primary_key, auto)]\n    pub id: i64,"),
+        "{out}"
+    );
+}

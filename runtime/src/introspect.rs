@@ -156,11 +156,16 @@ fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
     }
     key.sort();
     info.primary_key = key.into_iter().map(|(_, c)| c).collect();
-    // SQLite: a single `INTEGER PRIMARY KEY` column is the rowid, filled in by the database.
+    // SQLite: a single `INTEGER PRIMARY KEY` column is the rowid, filled in by the database
+    // (not in a `WITHOUT ROWID` table).
     if d == crate::render::Dialect::Sqlite && info.primary_key.len() == 1 {
+        let without_rowid = conn
+            .query_values(sql::SQLITE_WITHOUT_ROWID, &param)?
+            .first()
+            .is_some_and(|row| flag(row, 0).unwrap_or(false));
         let pk = info.primary_key[0].clone();
         if let Some(c) = info.columns.iter_mut().find(|c| c.name == pk) {
-            c.generated = c.declared_type.eq_ignore_ascii_case("INTEGER");
+            c.generated = !without_rowid && c.declared_type.eq_ignore_ascii_case("INTEGER");
         }
     }
     let mut fk_ids: Vec<String> = Vec::new();

@@ -91,3 +91,7 @@ pub(crate) fn indexes(d: Dialect) -> &'static str {
         }
     }
 }
+
+/// SQLite: whether table `?1` is `WITHOUT ROWID` (its `INTEGER PRIMARY KEY` is then an
+/// ordinary column, not the rowid the database fills in).
+pub(crate) const SQLITE_WITHOUT_ROWID: &str = "SELECT wr FROM pragma_table_list(?1)";
