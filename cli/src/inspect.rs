@@ -151,10 +151,24 @@ impl<'a> Inspector<'a> {
         let mut skipped = Vec::new();
         let mut tables = Vec::new();
         for t in selected {
+            // A column no field type suits can be left out only if inserts may leave it out.
+            let unmappable = t.columns.iter().find(|c| {
+                column_type(dialect, &c.declared_type).is_none()
+                    && ((c.not_null && c.default.is_none() && !c.generated)
+                        || t.primary_key.contains(&c.name))
+            });
             if t.primary_key.is_empty() {
                 skipped.push((
                     t.name.clone(),
                     "it has no primary key (an entity is written back by its key)".to_string(),
+                ));
+            } else if let Some(c) = unmappable {
+                skipped.push((
+                    t.name.clone(),
+                    format!(
+                        "its column `{}` is `{}`, which no field type suits, and an insert could not leave it out",
+                        c.name, c.declared_type
+                    ),
                 ));
             } else {
                 tables.push(*t);
@@ -285,15 +299,7 @@ impl<'a> Inspector<'a> {
                 continue; // a later column of a composite reference
             }
             let Some(ty) = self.rust_type(&c.declared_type) else {
-                if c.not_null && c.default.is_none() && !c.generated {
-                    self.skipped.push((
-                        t.name.clone(),
-                        format!(
-                            "its column `{}` is `{}`, which no field type suits, and is required",
-                            c.name, c.declared_type
-                        ),
-                    ));
-                }
+                // (A required one made the table unmappable: see `new`.)
                 comments.push(format!(
                     "column `{}` ({}) is left out: no field type suits it (inserts leave it to its default or NULL)",
                     c.name, c.declared_type
@@ -559,76 +565,82 @@ impl<'a> Inspector<'a> {
         }
     }
 
-    /// The Rust type of a declared column type, when one suits it.
+    /// The Rust type of a declared column type, when one suits it (noting the feature it
+    /// needs).
     fn rust_type(&mut self, declared: &str) -> Option<String> {
-        let base = base_type(declared).to_ascii_lowercase();
-        let (ty, rust, feature): (ColumnType, &str, Option<&'static str>) = match self.dialect {
-            Dialect::Sqlite => {
-                let upper = base.to_ascii_uppercase();
-                if upper.contains("BOOL") {
-                    (ColumnType::Bool, "bool", None)
-                } else if upper.contains("INT") {
-                    (ColumnType::BigInt, "i64", None)
-                } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT")
-                {
-                    (ColumnType::Text, "String", None)
-                } else if upper.contains("BLOB") || upper.trim().is_empty() {
-                    (ColumnType::Blob, "Vec<u8>", None)
-                } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB")
-                {
-                    (ColumnType::Double, "f64", None)
-                } else if upper.contains("DATE") || upper.contains("TIME") {
-                    (ColumnType::Text, "String", None)
-                } else if upper == "JSON" {
-                    (ColumnType::Json, "serde_json::Value", Some("json"))
-                } else {
-                    (
-                        ColumnType::Decimal,
-                        "rust_decimal::Decimal",
-                        Some("decimal"),
-                    )
-                }
-            }
-            Dialect::Postgres => match base.as_str() {
-                "boolean" => (ColumnType::Bool, "bool", None),
-                "smallint" => (ColumnType::SmallInt, "i16", None),
-                "integer" => (ColumnType::Int, "i32", None),
-                "bigint" => (ColumnType::BigInt, "i64", None),
-                "real" => (ColumnType::Float, "f32", None),
-                "double precision" => (ColumnType::Double, "f64", None),
-                "numeric" => (
-                    ColumnType::Decimal,
-                    "rust_decimal::Decimal",
-                    Some("decimal"),
-                ),
-                "text" | "character varying" => (ColumnType::Text, "String", None),
-                "bytea" => (ColumnType::Blob, "Vec<u8>", None),
-                "uuid" => (ColumnType::Uuid, "uuid::Uuid", Some("uuid")),
-                "date" => (ColumnType::Date, "chrono::NaiveDate", Some("chrono")),
-                "time without time zone" => (ColumnType::Time, "chrono::NaiveTime", Some("chrono")),
-                "timestamp without time zone" => (
-                    ColumnType::Timestamp,
-                    "chrono::NaiveDateTime",
-                    Some("chrono"),
-                ),
-                "timestamp with time zone" => (
-                    ColumnType::TimestampTz,
-                    "chrono::DateTime<chrono::Utc>",
-                    Some("chrono"),
-                ),
-                "jsonb" => (ColumnType::Json, "serde_json::Value", Some("json")),
-                _ => return None,
-            },
-            _ => return None,
-        };
-        if !declared_type_suits(self.dialect, ty, declared) {
-            return None;
-        }
+        let (rust, feature) = column_type(self.dialect, declared)?;
         if let Some(f) = feature {
             self.features.insert(f);
         }
         Some(rust.to_string())
     }
+}
+
+/// The Rust type of a declared column type and the feature it needs, when one suits it by
+/// the backend's rules.
+fn column_type(dialect: Dialect, declared: &str) -> Option<(&'static str, Option<&'static str>)> {
+    let base = base_type(declared).to_ascii_lowercase();
+    let (ty, rust, feature): (ColumnType, &str, Option<&'static str>) = match dialect {
+        Dialect::Sqlite => {
+            let upper = base.to_ascii_uppercase();
+            if upper.contains("BOOL") {
+                (ColumnType::Bool, "bool", None)
+            } else if upper.contains("INT") {
+                (ColumnType::BigInt, "i64", None)
+            } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+                (ColumnType::Text, "String", None)
+            } else if upper.contains("BLOB") || upper.trim().is_empty() {
+                (ColumnType::Blob, "Vec<u8>", None)
+            } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
+                (ColumnType::Double, "f64", None)
+            } else if upper.contains("DATE") || upper.contains("TIME") {
+                (ColumnType::Text, "String", None)
+            } else if upper == "JSON" {
+                (ColumnType::Json, "serde_json::Value", Some("json"))
+            } else {
+                (
+                    ColumnType::Decimal,
+                    "rust_decimal::Decimal",
+                    Some("decimal"),
+                )
+            }
+        }
+        Dialect::Postgres => match base.as_str() {
+            "boolean" => (ColumnType::Bool, "bool", None),
+            "smallint" => (ColumnType::SmallInt, "i16", None),
+            "integer" => (ColumnType::Int, "i32", None),
+            "bigint" => (ColumnType::BigInt, "i64", None),
+            "real" => (ColumnType::Float, "f32", None),
+            "double precision" => (ColumnType::Double, "f64", None),
+            "numeric" => (
+                ColumnType::Decimal,
+                "rust_decimal::Decimal",
+                Some("decimal"),
+            ),
+            "text" | "character varying" => (ColumnType::Text, "String", None),
+            "bytea" => (ColumnType::Blob, "Vec<u8>", None),
+            "uuid" => (ColumnType::Uuid, "uuid::Uuid", Some("uuid")),
+            "date" => (ColumnType::Date, "chrono::NaiveDate", Some("chrono")),
+            "time without time zone" => (ColumnType::Time, "chrono::NaiveTime", Some("chrono")),
+            "timestamp without time zone" => (
+                ColumnType::Timestamp,
+                "chrono::NaiveDateTime",
+                Some("chrono"),
+            ),
+            "timestamp with time zone" => (
+                ColumnType::TimestampTz,
+                "chrono::DateTime<chrono::Utc>",
+                Some("chrono"),
+            ),
+            "jsonb" => (ColumnType::Json, "serde_json::Value", Some("json")),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !declared_type_suits(dialect, ty, declared) {
+        return None;
+    }
+    Some((rust, feature))
 }
 
 fn write_entity(out: &mut String, p: &EntityPlan) {

@@ -280,3 +280,34 @@ fn a_without_rowid_tables_integer_key_is_not_auto() {
         "{out}"
     );
 }
+
+#[test]
+fn a_column_no_type_suits_is_left_out_or_the_table_is_listed_with_why() {
+    if !backends().contains(&"postgres") {
+        return; // SQLite's affinity gives every declared type a field type.
+    }
+    let scratch = Scratch::new("inspect-unmappable");
+    let db = fresh("postgres", scratch.path());
+    let live = Database::open(&db.url).expect("open");
+    live.transaction(|tx| {
+        // `character(n)` comes back padded: no field type suits it (check_tables' rule).
+        tx.execute_sql("CREATE TABLE country (code character(2) PRIMARY KEY, name text NOT NULL)", &[])?;
+        tx.execute_sql(
+            "CREATE TABLE city (id bigint PRIMARY KEY, name text NOT NULL, tag character(3), country character(2) REFERENCES country (code))",
+            &[],
+        )
+    })
+    .expect("schema");
+    let out = colt_ok(scratch.path(), &["inspect", &db.url]);
+    assert!(
+        out.contains("//! Table `country` is not mapped: its column `code` is `character(2)`, which no field type suits"),
+        "{out}"
+    );
+    assert!(!out.contains("pub struct Country"), "{out}");
+    assert!(
+        out.contains("// column `tag` (character(3)) is left out"),
+        "{out}"
+    );
+    assert!(!out.contains("pub tag:"), "{out}");
+    assert!(out.contains("schema![City]"), "{out}");
+}
