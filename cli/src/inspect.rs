@@ -23,13 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use colt_model::{default_column, default_table, RenameRule};
-use colt_runtime::introspect::{
-    base_type, declared_type_suits, Catalog, ForeignKeyInfo, TableInfo,
-};
-use colt_runtime::{ColumnType, Dialect};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use colt_runtime::introspect::{Catalog, ForeignKeyInfo, TableInfo};
+use colt_runtime::Dialect;
+use heck::ToSnakeCase;
 
+use crate::field_types::column_type;
 use crate::links::{link_tables, Link};
+use crate::rust_names::{field_name, plural, type_name, unique_name};
 use crate::Failure;
 
 /// The comment on a reference whose rows the database deletes with their owner.
@@ -37,44 +37,6 @@ const CASCADE: &str = "ON DELETE CASCADE in the database (`cascade_delete` on th
 
 /// Tables the inspector never maps: Colt's own migration history.
 const OWN_TABLES: &[&str] = &["colt_migrations"];
-
-/// Names a struct may not take (they would shadow what the generated code uses).
-const RESERVED_TYPES: &[&str] = &[
-    "Set",
-    "Ref",
-    "Obj",
-    "Option",
-    "String",
-    "Vec",
-    "Box",
-    "Self",
-    "Database",
-    "Error",
-    "Result",
-    "Transaction",
-    "Query",
-    "Dialect",
-    "Entity",
-    "Value",
-    "Schema",
-    "Prefetch",
-    "Decimal",
-    "Uuid",
-    "NaiveDate",
-    "NaiveTime",
-    "NaiveDateTime",
-    "DateTime",
-    "Utc",
-];
-
-/// The Rust keywords a field may not be named.
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
-    "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
-    "typeof", "unsized", "virtual", "yield", "try", "gen",
-];
 
 /// The source for the tables of `catalog` (all, or those named).
 ///
@@ -576,73 +538,6 @@ impl<'a> Inspector<'a> {
     }
 }
 
-/// The Rust type of a declared column type and the feature it needs, when one suits it by
-/// the backend's rules.
-fn column_type(dialect: Dialect, declared: &str) -> Option<(&'static str, Option<&'static str>)> {
-    let base = base_type(declared).to_ascii_lowercase();
-    let (ty, rust, feature): (ColumnType, &str, Option<&'static str>) = match dialect {
-        Dialect::Sqlite => {
-            let upper = base.to_ascii_uppercase();
-            if upper.contains("BOOL") {
-                (ColumnType::Bool, "bool", None)
-            } else if upper.contains("INT") {
-                (ColumnType::BigInt, "i64", None)
-            } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
-                (ColumnType::Text, "String", None)
-            } else if upper.contains("BLOB") || upper.trim().is_empty() {
-                (ColumnType::Blob, "Vec<u8>", None)
-            } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
-                (ColumnType::Double, "f64", None)
-            } else if upper.contains("DATE") || upper.contains("TIME") {
-                (ColumnType::Text, "String", None)
-            } else if upper == "JSON" {
-                (ColumnType::Json, "serde_json::Value", Some("json"))
-            } else {
-                (
-                    ColumnType::Decimal,
-                    "rust_decimal::Decimal",
-                    Some("decimal"),
-                )
-            }
-        }
-        Dialect::Postgres => match base.as_str() {
-            "boolean" => (ColumnType::Bool, "bool", None),
-            "smallint" => (ColumnType::SmallInt, "i16", None),
-            "integer" => (ColumnType::Int, "i32", None),
-            "bigint" => (ColumnType::BigInt, "i64", None),
-            "real" => (ColumnType::Float, "f32", None),
-            "double precision" => (ColumnType::Double, "f64", None),
-            "numeric" => (
-                ColumnType::Decimal,
-                "rust_decimal::Decimal",
-                Some("decimal"),
-            ),
-            "text" | "character varying" => (ColumnType::Text, "String", None),
-            "bytea" => (ColumnType::Blob, "Vec<u8>", None),
-            "uuid" => (ColumnType::Uuid, "uuid::Uuid", Some("uuid")),
-            "date" => (ColumnType::Date, "chrono::NaiveDate", Some("chrono")),
-            "time without time zone" => (ColumnType::Time, "chrono::NaiveTime", Some("chrono")),
-            "timestamp without time zone" => (
-                ColumnType::Timestamp,
-                "chrono::NaiveDateTime",
-                Some("chrono"),
-            ),
-            "timestamp with time zone" => (
-                ColumnType::TimestampTz,
-                "chrono::DateTime<chrono::Utc>",
-                Some("chrono"),
-            ),
-            "jsonb" => (ColumnType::Json, "serde_json::Value", Some("json")),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    if !declared_type_suits(dialect, ty, declared) {
-        return None;
-    }
-    Some((rust, feature))
-}
-
 fn write_entity(out: &mut String, p: &EntityPlan) {
     for c in &p.comments {
         let _ = writeln!(out, "// {c}");
@@ -677,94 +572,14 @@ fn is_integer(ty: &str) -> bool {
     matches!(ty, "i16" | "i32" | "i64")
 }
 
-/// A struct name for a table: `UpperCamelCase`, an identifier, not one the code uses.
-fn type_name(table: &str) -> String {
-    let mut name = identifier(&table.to_upper_camel_case());
-    if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
-        name = format!("T{name}");
-    }
-    if RESERVED_TYPES.contains(&name.as_str()) {
-        name.push_str("Row");
-    }
-    name
-}
-
-/// A field name for a column: `snake_case`, an identifier, not a keyword.
-fn field_name(column: &str) -> String {
-    let mut name = identifier(&column.to_snake_case());
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name = format!("c_{name}");
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
-    }
-    name
-}
-
-/// Only ASCII letters, digits and `_`.
-fn identifier(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-fn unique_name(base: String, taken: &mut BTreeSet<String>) -> String {
-    let mut name = base.clone();
-    let mut n = 2;
-    while taken.contains(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    taken.insert(name.clone());
-    name
-}
-
-/// A plain English plural, for a collection's field (`invoice` → `invoices`).
-fn plural(word: &str) -> String {
-    if word.ends_with('s')
-        || word.ends_with('x')
-        || word.ends_with('z')
-        || word.ends_with("ch")
-        || word.ends_with("sh")
-    {
-        format!("{word}es")
-    } else if let Some(stem) = word
-        .strip_suffix('y')
-        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
-    {
-        format!("{stem}ies")
-    } else {
-        format!("{word}s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names() {
-        assert_eq!(type_name("artist"), "Artist");
-        assert_eq!(type_name("Artist"), "Artist");
-        assert_eq!(type_name("invoice_line"), "InvoiceLine");
-        assert_eq!(type_name("media types"), "MediaTypes");
-        assert_eq!(type_name("set"), "SetRow");
-        assert_eq!(type_name("2fa"), "T2fa");
-        assert_eq!(field_name("ArtistId"), "artist_id");
-        assert_eq!(field_name("type"), "type_");
-        assert_eq!(field_name("Unit Price"), "unit_price");
-        assert_eq!(field_name("1st"), "c_1st");
-        assert_eq!(plural("invoice"), "invoices");
-        assert_eq!(plural("address"), "addresses");
-        assert_eq!(plural("category"), "categories");
-        assert_eq!(plural("day"), "days");
+    fn reference_targets() {
         assert_eq!(ref_target("Option<Ref<Album>>"), Some("Album"));
+        assert_eq!(ref_target("Ref<Album>"), Some("Album"));
         assert_eq!(ref_target("Set<Album>"), None);
     }
 }

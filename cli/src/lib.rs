@@ -9,9 +9,11 @@
 //! `postgres` feature). An error is one line for the user ([`Failure`]).
 
 pub mod diagram;
+mod field_types;
 pub mod inspect;
 pub mod links;
 pub mod migrate_cmd;
+mod rust_names;
 
 use std::path::PathBuf;
 

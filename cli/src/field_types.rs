@@ -1,0 +1,75 @@
+//! Which Rust type `colt inspect` gives a declared column type: by the backend's own rules
+//! (`check_tables`' rules, through `declared_type_suits`), with the feature it needs.
+
+use colt_runtime::introspect::{base_type, declared_type_suits};
+use colt_runtime::{ColumnType, Dialect};
+
+/// The Rust type of a declared column type and the feature it needs, when one suits it by
+/// the backend's rules.
+pub(crate) fn column_type(
+    dialect: Dialect,
+    declared: &str,
+) -> Option<(&'static str, Option<&'static str>)> {
+    let base = base_type(declared).to_ascii_lowercase();
+    let (ty, rust, feature): (ColumnType, &str, Option<&'static str>) = match dialect {
+        Dialect::Sqlite => {
+            let upper = base.to_ascii_uppercase();
+            if upper.contains("BOOL") {
+                (ColumnType::Bool, "bool", None)
+            } else if upper.contains("INT") {
+                (ColumnType::BigInt, "i64", None)
+            } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+                (ColumnType::Text, "String", None)
+            } else if upper.contains("BLOB") || upper.trim().is_empty() {
+                (ColumnType::Blob, "Vec<u8>", None)
+            } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
+                (ColumnType::Double, "f64", None)
+            } else if upper.contains("DATE") || upper.contains("TIME") {
+                (ColumnType::Text, "String", None)
+            } else if upper == "JSON" {
+                (ColumnType::Json, "serde_json::Value", Some("json"))
+            } else {
+                (
+                    ColumnType::Decimal,
+                    "rust_decimal::Decimal",
+                    Some("decimal"),
+                )
+            }
+        }
+        Dialect::Postgres => match base.as_str() {
+            "boolean" => (ColumnType::Bool, "bool", None),
+            "smallint" => (ColumnType::SmallInt, "i16", None),
+            "integer" => (ColumnType::Int, "i32", None),
+            "bigint" => (ColumnType::BigInt, "i64", None),
+            "real" => (ColumnType::Float, "f32", None),
+            "double precision" => (ColumnType::Double, "f64", None),
+            "numeric" => (
+                ColumnType::Decimal,
+                "rust_decimal::Decimal",
+                Some("decimal"),
+            ),
+            "text" | "character varying" => (ColumnType::Text, "String", None),
+            "bytea" => (ColumnType::Blob, "Vec<u8>", None),
+            "uuid" => (ColumnType::Uuid, "uuid::Uuid", Some("uuid")),
+            "date" => (ColumnType::Date, "chrono::NaiveDate", Some("chrono")),
+            "time without time zone" => (ColumnType::Time, "chrono::NaiveTime", Some("chrono")),
+            "timestamp without time zone" => (
+                ColumnType::Timestamp,
+                "chrono::NaiveDateTime",
+                Some("chrono"),
+            ),
+            "timestamp with time zone" => (
+                ColumnType::TimestampTz,
+                "chrono::DateTime<chrono::Utc>",
+                Some("chrono"),
+            ),
+            "jsonb" => (ColumnType::Json, "serde_json::Value", Some("json")),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if !declared_type_suits(dialect, ty, declared) {
+        return None;
+    }
+    Some((rust, feature))
+}

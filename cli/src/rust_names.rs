@@ -1,0 +1,137 @@
+//! The Rust names `colt inspect` gives tables and columns: identifiers, not keywords, not
+//! a name the generated code uses, unique within their scope.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Names a struct may not take (they would shadow what the generated code uses).
+pub(crate) const RESERVED_TYPES: &[&str] = &[
+    "Set",
+    "Ref",
+    "Obj",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Database",
+    "Error",
+    "Result",
+    "Transaction",
+    "Query",
+    "Dialect",
+    "Entity",
+    "Value",
+    "Schema",
+    "Prefetch",
+    "Decimal",
+    "Uuid",
+    "NaiveDate",
+    "NaiveTime",
+    "NaiveDateTime",
+    "DateTime",
+    "Utc",
+];
+
+/// The Rust keywords a field may not be named.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+    "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// A struct name for a table: `UpperCamelCase`, an identifier, not one the code uses.
+pub(crate) fn type_name(table: &str) -> String {
+    let mut name = identifier(&table.to_upper_camel_case());
+    if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+        name = format!("T{name}");
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Row");
+    }
+    name
+}
+
+/// A field name for a column: `snake_case`, an identifier, not a keyword.
+pub(crate) fn field_name(column: &str) -> String {
+    let mut name = identifier(&column.to_snake_case());
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("c_{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Only ASCII letters, digits and `_`.
+fn identifier(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn unique_name(base: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// A plain English plural, for a collection's field (`invoice` → `invoices`).
+pub(crate) fn plural(word: &str) -> String {
+    if word.ends_with('s')
+        || word.ends_with('x')
+        || word.ends_with('z')
+        || word.ends_with("ch")
+        || word.ends_with("sh")
+    {
+        format!("{word}es")
+    } else if let Some(stem) = word
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(type_name("artist"), "Artist");
+        assert_eq!(type_name("Artist"), "Artist");
+        assert_eq!(type_name("invoice_line"), "InvoiceLine");
+        assert_eq!(type_name("media types"), "MediaTypes");
+        assert_eq!(type_name("set"), "SetRow");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(field_name("ArtistId"), "artist_id");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("Unit Price"), "unit_price");
+        assert_eq!(field_name("1st"), "c_1st");
+        assert_eq!(plural("invoice"), "invoices");
+        assert_eq!(plural("address"), "addresses");
+        assert_eq!(plural("category"), "categories");
+        assert_eq!(plural("day"), "days");
+        let mut taken = BTreeSet::new();
+        assert_eq!(unique_name("a".into(), &mut taken), "a");
+        assert_eq!(unique_name("a".into(), &mut taken), "a2");
+    }
+}
