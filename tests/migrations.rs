@@ -378,6 +378,10 @@ fn embedded_migrations_match_the_directory() -> colt::Result<()> {
     each_backend(|b| {
         let db = Database::open(&b.fresh_url())?;
         assert_eq!(db.migrate(&embedded)?.len(), 2);
+        // By value too, as the issue spells it.
+        assert!(db
+            .migrate(colt::embed_migrations!("tests/fixtures/migrations"))?
+            .is_empty());
         db.transaction(|tx| {
             tx.execute_sql("INSERT INTO note (id, text) VALUES (1, 'hi')", &[])?;
             let pinned: Vec<(bool,)> = tx.query_sql("SELECT pinned FROM note", &[])?;

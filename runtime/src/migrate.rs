@@ -80,7 +80,8 @@ enum Direction {
 
 impl Database {
     /// Applies, in version order, every migration not applied yet, each in its own
-    /// transaction, and returns the versions applied.
+    /// transaction, and returns the versions applied. Takes the migrations or a reference to
+    /// them: `db.migrate(colt::embed_migrations!("migrations"))`.
     ///
     /// ```
     /// # use colt_runtime::*;
@@ -100,7 +101,8 @@ impl Database {
     /// [`Error::MigrationChanged`] or [`Error::MigrationMissing`] before anything runs, when
     /// an applied migration's `up.sql` changed or is gone; [`Error::MigrationFailed`] when a
     /// migration's SQL fails (that migration is rolled back; those before it stay applied).
-    pub fn migrate(&self, migrations: &Migrations) -> Result<Vec<i64>> {
+    pub fn migrate(&self, migrations: impl AsRef<Migrations>) -> Result<Vec<i64>> {
+        let migrations = migrations.as_ref();
         let history = self.migration_history()?;
         verify(&history, migrations)?;
         let mut applied = Vec::new();
@@ -119,7 +121,11 @@ impl Database {
     ///
     /// # Errors
     /// Database errors.
-    pub fn migration_status(&self, migrations: &Migrations) -> Result<Vec<MigrationState>> {
+    pub fn migration_status(
+        &self,
+        migrations: impl AsRef<Migrations>,
+    ) -> Result<Vec<MigrationState>> {
+        let migrations = migrations.as_ref();
         let history = self.migration_history()?;
         let mut states: Vec<MigrationState> = migrations
             .iter()
@@ -163,7 +169,8 @@ impl Database {
     /// when its `up.sql` changed since it was applied (its `down.sql` may not undo what ran),
     /// [`Error::NotReversible`] when it has no `down.sql`, [`Error::MigrationFailed`] when
     /// the SQL fails (nothing is reverted).
-    pub fn revert_migration(&self, migrations: &Migrations) -> Result<Option<i64>> {
+    pub fn revert_migration(&self, migrations: impl AsRef<Migrations>) -> Result<Option<i64>> {
+        let migrations = migrations.as_ref();
         let history = self.migration_history()?;
         let Some(last) = history.last() else {
             return Ok(None);

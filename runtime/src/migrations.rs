@@ -196,6 +196,12 @@ impl Migrations {
     }
 }
 
+impl AsRef<Migrations> for Migrations {
+    fn as_ref(&self) -> &Migrations {
+        self
+    }
+}
+
 impl<'a> IntoIterator for &'a Migrations {
     type Item = &'a Migration;
     type IntoIter = std::slice::Iter<'a, Migration>;
