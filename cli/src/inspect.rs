@@ -196,7 +196,10 @@ impl<'a> Inspector<'a> {
                 crates.join(", ")
             );
         }
-        if !self.skipped.is_empty() || !catalog.views.is_empty() || !self.links.is_empty() {
+        if !self.skipped.is_empty()
+            || (!filtered && !catalog.views.is_empty())
+            || !self.links.is_empty()
+        {
             out.push_str("//!\n");
         }
         for link in &self.links {
