@@ -401,6 +401,21 @@ fn a_directory_that_is_not_migrations_is_a_clear_error() {
         "{missing}"
     );
     let dir = scratch_copy(Path::new("tests/fixtures/migrations"));
+    std::fs::write(dir.join("README.md"), "notes beside the migrations").expect("write");
+    assert_eq!(
+        Migrations::from_dir(&dir)
+            .expect("a note is not a migration")
+            .len(),
+        2
+    );
+    std::fs::write(dir.join("20261103000000_sqlx_style.up.sql"), "SELECT 1;").expect("write");
+    let err = Migrations::from_dir(&dir).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("is not a migration: a migration is a directory"),
+        "{err}"
+    );
+    std::fs::remove_file(dir.join("20261103000000_sqlx_style.up.sql")).expect("rm");
     std::fs::create_dir_all(dir.join("notes")).expect("dir");
     let err = Migrations::from_dir(&dir).unwrap_err();
     assert!(err.to_string().contains("is not a migration"), "{err}");

@@ -68,7 +68,16 @@ fn read(relative: &str) -> Result<Vec<Embedded>, String> {
         let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if file_name.starts_with('.') || !path.is_dir() {
+        if file_name.starts_with('.') {
+            continue;
+        }
+        if !path.is_dir() {
+            if file_name.ends_with(".sql") {
+                return Err(format!(
+                    "`{}` is not a migration: a migration is a directory `{{version}}_{{name}}` holding `up.sql` (and `down.sql`)",
+                    path.display()
+                ));
+            }
             continue;
         }
         let Some((version, name)) = parse_dir_name(file_name) else {

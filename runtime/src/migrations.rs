@@ -130,8 +130,18 @@ impl Migrations {
             let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            // Hidden files and notes beside the migrations are not migrations.
-            if file_name.starts_with('.') || !path.is_dir() {
+            // Hidden files and notes beside the migrations are not migrations; SQL files are
+            // migrations in another layout, which would otherwise be passed over silently.
+            if file_name.starts_with('.') {
+                continue;
+            }
+            if !path.is_dir() {
+                if file_name.ends_with(".sql") {
+                    return Err(Error::InvalidMigrations(format!(
+                        "`{}` is not a migration: a migration is a directory `{{version}}_{{name}}` holding `up.sql` (and `down.sql`)",
+                        path.display()
+                    )));
+                }
                 continue;
             }
             let (version, name) = parse_dir_name(file_name).ok_or_else(|| {
