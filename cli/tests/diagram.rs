@@ -9,19 +9,7 @@ mod common;
 use std::path::Path;
 
 use colt_runtime::Database;
-use common::{backends, colt_err, colt_ok, colt_with_path, fresh, Scratch};
-
-fn load(url: &str, fixture: &str) {
-    let sql = std::fs::read_to_string(Path::new("tests/fixtures").join(fixture)).expect("fixture");
-    let db = Database::open(url).expect("open");
-    db.transaction(|tx| {
-        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-            tx.execute_sql(statement, &[])?;
-        }
-        Ok(())
-    })
-    .expect("fixture loads");
-}
+use common::{backends, colt_err, colt_ok, colt_with_path, fresh, load, Scratch};
 
 fn golden(name: &str, actual: &str) {
     let path = Path::new("tests/golden").join(name);

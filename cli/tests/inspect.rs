@@ -12,20 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use colt_runtime::Database;
-use common::{backends, colt_err, colt_ok, fresh, Scratch};
-
-/// Loads a fixture's statements (`;`-separated, none inside a literal).
-fn load(url: &str, fixture: &str) {
-    let sql = std::fs::read_to_string(Path::new("tests/fixtures").join(fixture)).expect("fixture");
-    let db = Database::open(url).expect("open");
-    db.transaction(|tx| {
-        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-            tx.execute_sql(statement, &[])?;
-        }
-        Ok(())
-    })
-    .expect("fixture loads");
-}
+use common::{backends, colt_err, colt_ok, fresh, load, Fresh, Scratch};
 
 /// The crate the generated programs are built in, one binary per fixture and backend.
 fn round_trip_crate() -> PathBuf {
@@ -37,6 +24,27 @@ fn generated(fixture: &str, backend: &str) -> PathBuf {
     let dir = round_trip_crate().join("src/bin");
     std::fs::create_dir_all(&dir).expect("target/tmp");
     dir.join(format!("{fixture}_{backend}.rs"))
+}
+
+/// A fresh database of `backend` loaded with `fixture`, inspected into `generated(..)`: the
+/// database, its scratch directory, the source written and where.
+fn inspect_fixture(fixture: &str, backend: &str) -> (Fresh, Scratch, String, PathBuf) {
+    let scratch = Scratch::new(&format!("inspect-{fixture}"));
+    let db = fresh(backend, scratch.path());
+    load(&db.url, &format!("{fixture}.{backend}.sql"));
+    let out = generated(fixture, backend);
+    let _ = std::fs::remove_file(&out);
+    colt_ok(
+        scratch.path(),
+        &[
+            "inspect",
+            &db.url,
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    let source = std::fs::read_to_string(&out).expect("written");
+    (db, scratch, source, out)
 }
 
 /// Builds the programs as a crate of their own (its own workspace; the workspace's lock file,
@@ -142,21 +150,7 @@ fn inspected_entities_compile_bind_check_and_query() {
     // A stale program of a backend not tested now would be built too.
     let _ = std::fs::remove_dir_all(round_trip_crate().join("src/bin"));
     for backend in backends() {
-        let scratch = Scratch::new("inspect");
-        let db = fresh(backend, scratch.path());
-        load(&db.url, &format!("music.{backend}.sql"));
-        let out = generated("music", backend);
-        let _ = std::fs::remove_file(&out);
-        colt_ok(
-            scratch.path(),
-            &[
-                "inspect",
-                &db.url,
-                "--out",
-                out.to_str().expect("utf-8 path"),
-            ],
-        );
-        let source = std::fs::read_to_string(&out).expect("written");
+        let (db, scratch, source, out) = inspect_fixture("music", backend);
         for expected in [
             "#[colt(rename_all = \"PascalCase\")]\npub struct Album {",
             "    #[colt(column = \"ArtistId\")]\n    pub artist: Ref<Artist>,",
@@ -194,21 +188,7 @@ fn inspected_entities_compile_bind_check_and_query() {
         programs.push(format!("music_{backend}"));
         databases.push((db, scratch));
 
-        let scratch = Scratch::new("inspect-shop");
-        let db = fresh(backend, scratch.path());
-        load(&db.url, &format!("shop.{backend}.sql"));
-        let out = generated("shop", backend);
-        let _ = std::fs::remove_file(&out);
-        colt_ok(
-            scratch.path(),
-            &[
-                "inspect",
-                &db.url,
-                "--out",
-                out.to_str().expect("utf-8 path"),
-            ],
-        );
-        let source = std::fs::read_to_string(&out).expect("written");
+        let (db, scratch, source, out) = inspect_fixture("shop", backend);
         for expected in [
             "#[colt(unique(name, postal_code))]\npub struct Customer {\n    #[colt(primary_key, auto)]\n    pub id: i64,",
             "    #[colt(column = \"type\")]\n    pub type_: String,",

@@ -11,6 +11,19 @@ use colt_runtime::Database;
 
 static N: AtomicUsize = AtomicUsize::new(0);
 
+/// Loads a fixture's statements (`;`-separated, none inside a literal).
+pub fn load(url: &str, fixture: &str) {
+    let sql = std::fs::read_to_string(Path::new("tests/fixtures").join(fixture)).expect("fixture");
+    let db = Database::open(url).expect("open");
+    db.transaction(|tx| {
+        for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            tx.execute_sql(statement, &[])?;
+        }
+        Ok(())
+    })
+    .expect("fixture loads");
+}
+
 /// A scratch directory, removed when dropped.
 pub struct Scratch(pub PathBuf);
 
