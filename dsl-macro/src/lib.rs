@@ -1,9 +1,10 @@
 //! The procedural macros of Colt: `select!` and `#[derive(Entity)]`.
 //!
 //! Use them through the `colt` crate. Each macro is a pipeline with a file per stage:
-//! `query/{parse, lower, expand}.rs` and `entity/{columns, expand}.rs` (the attributes and the
-//! model are `colt_model`'s, shared with the `colt` command); `colt_model::diag`
-//! collects errors so that every mistake is reported at the user's own token.
+//! `query/{parse, lower, expand}.rs`, `entity/{columns, expand}.rs` and `value/expand.rs`.
+//! The attributes and models of both derives are `colt_model`'s, shared with the `colt`
+//! command; `colt_model::diag` collects errors so that every mistake is reported at the
+//! user's own token.
 
 pub(crate) use colt_model::diag;
 mod entity;
@@ -12,7 +13,6 @@ mod fuzz;
 mod hybrid;
 mod migrations;
 mod query;
-pub(crate) use colt_model::rename;
 mod value;
 
 use proc_macro::TokenStream;

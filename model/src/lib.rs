@@ -11,5 +11,6 @@ pub mod diag;
 pub mod entity;
 mod naming;
 pub mod rename;
+pub mod value;
 
 pub use naming::{default_column, default_table, snake_case, RenameRule, RULES};

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::value::model::{Shape, Storage, ValueType};
+use colt_model::value::{Shape, Storage, ValueType};
 
 pub(crate) fn expand(v: &ValueType<'_>) -> TokenStream {
     let p = quote!(::colt::__private);

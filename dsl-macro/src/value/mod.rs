@@ -1,7 +1,7 @@
 //! `#[derive(Value)]`: a fieldless enum or a newtype becomes a column type (model → expansion).
 
 mod expand;
-mod model;
+use colt_model::value as model;
 
 /// The derive's entry point.
 pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {

@@ -5,10 +5,10 @@ use quote::ToTokens;
 
 use crate::diag::Errors;
 use crate::rename;
-use colt_model::RenameRule;
+use crate::RenameRule;
 
 /// How a fieldless enum is stored.
-pub(crate) enum Storage {
+pub enum Storage {
     /// By name, as text.
     Text,
     /// By discriminant, as an integer of the `#[repr(..)]`'s width (the column type's name
@@ -16,19 +16,27 @@ pub(crate) enum Storage {
     Integer(&'static str),
 }
 
-pub(crate) enum Shape<'a> {
+/// What a stored type is.
+pub enum Shape<'a> {
+    /// A fieldless enum.
     Enum {
+        /// How it is stored.
         storage: Storage,
         /// Each variant with its stored name (unused when stored as an integer).
         variants: Vec<(&'a syn::Ident, String)>,
     },
+    /// A newtype struct, stored as its inner type.
     Newtype {
+        /// The inner type.
         inner: &'a syn::Type,
     },
 }
 
-pub(crate) struct ValueType<'a> {
+/// A `#[derive(Value)]` type, validated.
+pub struct ValueType<'a> {
+    /// Its name.
     pub ident: &'a syn::Ident,
+    /// Its shape.
     pub shape: Shape<'a>,
 }
 
@@ -111,7 +119,8 @@ fn variant_rename(variant: &syn::Variant, errors: &mut Errors) -> Option<syn::Li
     name
 }
 
-pub(crate) fn from_syn(input: &syn::DeriveInput) -> syn::Result<ValueType<'_>> {
+/// The stored type `input` declares (`#[derive(Value)]`), or every mistake in it.
+pub fn from_syn(input: &syn::DeriveInput) -> syn::Result<ValueType<'_>> {
     let mut errors = Errors::default();
     if !input.generics.params.is_empty() {
         errors.at(
