@@ -53,6 +53,9 @@ pub struct ColumnInfo {
 /// One foreign key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ForeignKeyInfo {
+    /// Its constraint's name on PostgreSQL (what `ALTER TABLE .. DROP CONSTRAINT` takes);
+    /// empty on SQLite, whose foreign keys have none.
+    pub name: String,
     /// Its columns, in order.
     pub columns: Vec<String>,
     /// The table it refers to.
@@ -172,8 +175,13 @@ fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
     for row in conn.query_values(sql::foreign_keys(d), &param)? {
         let id = text(&row, 0)?;
         if fk_ids.last() != Some(&id) {
-            fk_ids.push(id);
+            fk_ids.push(id.clone());
             info.foreign_keys.push(ForeignKeyInfo {
+                name: if d == crate::render::Dialect::Postgres {
+                    id
+                } else {
+                    String::new()
+                },
                 table: text(&row, 3)?,
                 on_delete: opt_text(&row, 5)?.unwrap_or_else(|| "NO ACTION".to_string()),
                 ..ForeignKeyInfo::default()
@@ -283,4 +291,39 @@ pub fn base_type(declared: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The column type `create_tables` declares for a field stored as `ty` (`auto`: a key the
+/// database generates): `BIGINT`, `TEXT`, `BIGSERIAL`, ...
+///
+/// ```
+/// use colt_runtime::{introspect::declared_type, ColumnType, Dialect};
+/// assert_eq!(declared_type(Dialect::Postgres, ColumnType::BigInt, true), "BIGSERIAL");
+/// assert_eq!(declared_type(Dialect::Sqlite, ColumnType::Int, false), "INTEGER");
+/// ```
+pub fn declared_type(
+    dialect: crate::render::Dialect,
+    ty: crate::types::ColumnType,
+    auto: bool,
+) -> &'static str {
+    dialect.syntax().column_type(ty, auto)
+}
+
+/// A value as the SQL literal `create_tables` writes in a column's `DEFAULT`; `None` for NULL
+/// and for a value with no literal (a float that is not finite, a decimal SQLite would not
+/// hold exactly).
+///
+/// ```
+/// use colt_runtime::{introspect::default_literal, ColumnType, Dialect, Value};
+/// let yes = default_literal(Dialect::Postgres, &Value::Int(1), ColumnType::Bool);
+/// assert_eq!(yes.as_deref(), Some("TRUE"));
+/// let text = default_literal(Dialect::Sqlite, &Value::Text("it's".into()), ColumnType::Text);
+/// assert_eq!(text.as_deref(), Some("'it''s'"));
+/// ```
+pub fn default_literal(
+    dialect: crate::render::Dialect,
+    value: &Value,
+    ty: crate::types::ColumnType,
+) -> Option<String> {
+    crate::render::ddl::literal_text(dialect, value, ty)
 }

@@ -170,12 +170,20 @@ pub(crate) fn dependency_order(entities: &[&'static EntityMeta]) -> Vec<&'static
     done
 }
 
-/// ` DEFAULT <value>`: a column's default as an SQL literal (a constant, which both
-/// dialects accept in a `DEFAULT`; not a parameter). Nothing for NULL (every nullable
-/// column defaults to it) or for a float that has no literal.
+/// ` DEFAULT <value>`: a column's default as an SQL literal (see [`literal_text`]).
 fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnType) {
+    if let Some(text) = literal_text(dialect, v, ty) {
+        out.push(" DEFAULT ");
+        out.push(&text);
+    }
+}
+
+/// A column's default as an SQL literal (a constant, which both dialects accept in a
+/// `DEFAULT`; not a parameter). `None` for NULL (every nullable column defaults to it) or for
+/// a value that has no literal (a float that is not finite, a decimal SQLite cannot hold).
+pub(crate) fn literal_text(dialect: Dialect, v: &crate::Value, ty: ColumnType) -> Option<String> {
     use crate::Value;
-    let text = match (v, ty) {
+    Some(match (v, ty) {
         (Value::Int(i), ColumnType::Bool) => (if *i != 0 { "TRUE" } else { "FALSE" }).to_string(),
         (Value::Int(i), _) => i.to_string(),
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
@@ -200,10 +208,8 @@ fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnTy
                 Dialect::Sqlite => format!("X'{hex}'"),
             }
         }
-        _ => return,
-    };
-    out.push(" DEFAULT ");
-    out.push(&text);
+        _ => return None,
+    })
 }
 
 /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.

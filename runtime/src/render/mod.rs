@@ -5,7 +5,7 @@
 
 pub(crate) mod catalogue;
 pub(crate) mod control;
-mod ddl;
+pub(crate) mod ddl;
 pub(crate) mod introspection_sql;
 #[cfg(feature = "migrate")]
 pub(crate) mod migration_sql;
