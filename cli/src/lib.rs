@@ -3,17 +3,25 @@
 //!
 //! - `colt inspect URL`: Rust source with one `#[derive(Entity)]` per table ([`inspect`]);
 //! - `colt diagram URL`: the entity-relationship diagram, Mermaid, DOT or SVG ([`diagram`]);
-//! - `colt migrate new|run|status|revert`: versioned SQL migrations ([`migrate_cmd`]).
+//! - `colt migrate new|run|status|revert`: versioned SQL migrations ([`migrate_cmd`]);
+//! - `colt migrate diff`: the next migration, from the difference between the database and
+//!   the entities its sources declare ([`schema_diff`]).
 //!
 //! URLs are those `Database::open` takes (`sqlite:app.db`; `postgres://..` with the
 //! `postgres` feature). An error is one line for the user ([`Failure`]).
 
+mod change_sql;
+mod desired_schema;
 pub mod diagram;
+mod diff_cmd;
+mod entity_sources;
 mod field_types;
 pub mod inspect;
 pub mod links;
 pub mod migrate_cmd;
 mod rust_names;
+pub mod schema_diff;
+mod source_types;
 
 use std::path::PathBuf;
 

@@ -37,6 +37,35 @@ pub enum Migrate {
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
     },
+    /// Writes the next migration from the difference between the database (after its applied
+    /// migrations) and the entities declared in Rust sources.
+    ///
+    /// New tables and columns, changed nullability and types, new and dropped foreign keys,
+    /// indexes and unique constraints; tables and columns no entity declares are dropped only
+    /// with --allow-drop. On SQLite, a table ALTER TABLE cannot change is rebuilt, keeping
+    /// every row. A change that would lose or invent data (a new NOT NULL column without a
+    /// default, a new primary key) is refused with the reason, and nothing is written.
+    Diff {
+        /// The database (`sqlite:app.db`, `postgres://user@host/db`).
+        url: String,
+        /// What the migration does, in snake_case (`add_product_stock`).
+        name: String,
+        /// The directory of the Rust sources that declare the entities (read with syn, every
+        /// `.rs` file below it).
+        #[arg(long, default_value = "src")]
+        entities: PathBuf,
+        /// The migrations directory (made if missing).
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+        /// Drop the tables and columns no entity declares (else they are left alone, with a
+        /// note).
+        #[arg(long)]
+        allow_drop: bool,
+        /// A rename the sources cannot show: `old_table=new_table` or
+        /// `table.old_column=new_column` (the table by its new name). Repeatable.
+        #[arg(long = "rename", value_name = "OLD=NEW")]
+        renames: Vec<String>,
+    },
     /// Reverts the last applied migration with its down.sql.
     Revert {
         /// The database.
@@ -95,6 +124,21 @@ pub fn run(command: Migrate) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Migrate::Diff {
+            url,
+            name,
+            entities,
+            dir,
+            allow_drop,
+            renames,
+        } => crate::diff_cmd::run(crate::diff_cmd::Args {
+            url,
+            name,
+            entities,
+            dir,
+            allow_drop,
+            renames,
+        }),
         Migrate::Revert { url, dir } => {
             let (db, migrations) = open(&url, &dir)?;
             match db
@@ -119,9 +163,21 @@ fn open(url: &str, dir: &Path) -> Result<(Database, Migrations), Failure> {
     Ok((db, migrations))
 }
 
-/// Writes `dir/{version}_{name}/{up,down}.sql`, the version being the UTC time
-/// (`YYYYMMDDHHMMSS`), or one more than the newest migration's when that is later.
+/// Writes `dir/{version}_{name}/{up,down}.sql` with comments to fill in.
 fn new_migration(dir: &Path, name: &str) -> Result<PathBuf, Failure> {
+    check_name(name)?;
+    write_migration(
+        dir,
+        name,
+        &format!(
+            "-- {name}: the change. Runs in one transaction with its record in colt_migrations.\n"
+        ),
+        Some(&format!("-- {name}: undoes up.sql (`colt migrate revert`). Delete this file if it cannot be undone.\n")),
+    )
+}
+
+/// Refuses a migration name that is not snake_case.
+pub(crate) fn check_name(name: &str) -> Result<(), Failure> {
     let valid = !name.is_empty()
         && name
             .bytes()
@@ -132,6 +188,17 @@ fn new_migration(dir: &Path, name: &str) -> Result<PathBuf, Failure> {
             "`{name}` is not a migration name: use lower-case letters, digits and `_` (`add_product_stock`)"
         ));
     }
+    Ok(())
+}
+
+/// Writes `dir/{version}_{name}/up.sql` (and `down.sql` when given), the version being the
+/// UTC time (`YYYYMMDDHHMMSS`), or one more than the newest migration's when that is later.
+pub(crate) fn write_migration(
+    dir: &Path,
+    name: &str,
+    up: &str,
+    down: Option<&str>,
+) -> Result<PathBuf, Failure> {
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot make the directory `{}`: {e}", dir.display()))?;
     let newest = std::fs::read_dir(dir)
@@ -145,20 +212,14 @@ fn new_migration(dir: &Path, name: &str) -> Result<PathBuf, Failure> {
     let version = next_version(utc_version(), newest);
     let path = dir.join(format!("{version}_{name}"));
     std::fs::create_dir(&path).map_err(|e| format!("cannot make `{}`: {e}", path.display()))?;
-    let write = |file: &str, text: String| {
+    let write = |file: &str, text: &str| {
         std::fs::write(path.join(file), text)
             .map_err(|e| format!("cannot write `{}`: {e}", path.join(file).display()))
     };
-    write(
-        "up.sql",
-        format!(
-            "-- {name}: the change. Runs in one transaction with its record in colt_migrations.\n"
-        ),
-    )?;
-    write(
-        "down.sql",
-        format!("-- {name}: undoes up.sql (`colt migrate revert`). Delete this file if it cannot be undone.\n"),
-    )?;
+    write("up.sql", up)?;
+    if let Some(down) = down {
+        write("down.sql", down)?;
+    }
     Ok(path)
 }
 

@@ -1,0 +1,347 @@
+//! A [`Diff`] as SQL, per dialect. PostgreSQL's `ALTER TABLE` makes every change in place;
+//! SQLite's makes few (rename and add a column, create and drop a named index), so a table
+//! with any other change is rebuilt by SQLite's documented procedure
+//! (<https://www.sqlite.org/lang_altertable.html#otheralter>): a new table made as the entities
+//! say, every row copied into it, the old table dropped, the new one renamed, its indexes,
+//! triggers and the views over it made again. The migration runner turns foreign keys off
+//! around a migration on SQLite and checks them (`pragma_foreign_key_check`) before its
+//! commit, as the procedure asks.
+
+use colt_runtime::introspect::{base_type, ColumnInfo, IndexInfo, TableInfo};
+use colt_runtime::Dialect;
+
+use crate::schema_diff::{Alter, Diff};
+
+/// A trigger or view of a SQLite database, as `sqlite_master` holds it: what a rebuild of a
+/// table it mentions makes again.
+#[derive(Debug, Clone)]
+pub(crate) struct SchemaObject {
+    /// `trigger` or `view`.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Its SQL.
+    pub sql: String,
+}
+
+/// The statements of `diff`, each ending with `;`, with `--` comments before the changes
+/// that need a word.
+pub(crate) fn statements(dialect: Dialect, diff: &Diff, objects: &[SchemaObject]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (from, to) in &diff.renamed_tables {
+        out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
+    }
+    for t in &diff.created {
+        out.extend(create_table(dialect, &t.info.name, &t.info));
+    }
+    for a in &diff.altered {
+        match dialect {
+            Dialect::Sqlite if needs_rebuild(a) => out.extend(rebuild(a, objects)),
+            Dialect::Sqlite => out.extend(sqlite_in_place(a)),
+            _ => out.extend(postgres_alter(a)),
+        }
+    }
+    for t in &diff.dropped {
+        out.push(format!("DROP TABLE {};", q(&t.info.name)));
+    }
+    out
+}
+
+/// `"name"`, quoted as both dialects quote identifiers.
+pub(crate) fn q(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn names(columns: &[String]) -> String {
+    columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+}
+
+/// The type a column is declared with: on PostgreSQL a generated integer is a serial.
+fn column_type(dialect: Dialect, c: &ColumnInfo) -> String {
+    if dialect == Dialect::Postgres && c.generated {
+        let base = base_type(&c.declared_type).to_ascii_lowercase();
+        return match base.as_str() {
+            "bigint" | "int8" => "BIGSERIAL".into(),
+            "integer" | "int" | "int4" => "SERIAL".into(),
+            "smallint" | "int2" => "SMALLSERIAL".into(),
+            _ => c.declared_type.clone(),
+        };
+    }
+    c.declared_type.clone()
+}
+
+/// A column's definition: `"name" TYPE [NOT NULL] [DEFAULT ..]`.
+fn column_def(dialect: Dialect, c: &ColumnInfo, inline_key: bool) -> String {
+    let mut out = format!("{} {}", q(&c.name), column_type(dialect, c));
+    if inline_key {
+        out.push_str(" PRIMARY KEY AUTOINCREMENT");
+    }
+    if c.not_null {
+        out.push_str(" NOT NULL");
+    }
+    // A serial's default is its sequence, which the type makes.
+    if let Some(default) = c.default.as_ref().filter(|_| !c.generated) {
+        out.push_str(" DEFAULT ");
+        out.push_str(default);
+    }
+    out
+}
+
+/// `CREATE TABLE name (..)` for `t` (under the name `name`), and its indexes.
+fn create_table(dialect: Dialect, name: &str, t: &TableInfo) -> Vec<String> {
+    let key = |c: &ColumnInfo| t.primary_key.len() == 1 && t.primary_key[0] == c.name;
+    let inline = dialect == Dialect::Sqlite && t.columns.iter().any(|c| key(c) && c.generated);
+    let mut parts: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| column_def(dialect, c, inline && key(c)))
+        .collect();
+    if !inline && !t.primary_key.is_empty() {
+        parts.push(format!("PRIMARY KEY ({})", names(&t.primary_key)));
+    }
+    for fk in &t.foreign_keys {
+        let mut part = format!(
+            "FOREIGN KEY ({}) REFERENCES {} ({})",
+            names(&fk.columns),
+            q(&fk.table),
+            names(&fk.referenced)
+        );
+        if !fk.on_delete.is_empty() && fk.on_delete != "NO ACTION" {
+            part.push_str(" ON DELETE ");
+            part.push_str(&fk.on_delete);
+        }
+        parts.push(part);
+    }
+    for index in t.indexes.iter().filter(|i| i.unique) {
+        parts.push(format!("UNIQUE ({})", names(&index.columns)));
+    }
+    let mut out = vec![format!(
+        "CREATE TABLE {} (\n    {}\n);",
+        q(name),
+        parts.join(",\n    ")
+    )];
+    for index in t.indexes.iter().filter(|i| !i.unique) {
+        out.push(create_index(&t.name, index));
+    }
+    out
+}
+
+fn create_index(table: &str, index: &IndexInfo) -> String {
+    let name = if index.name.is_empty() || index.name.starts_with("sqlite_autoindex_") {
+        format!(
+            "{}_{table}__{}",
+            if index.unique { "uq" } else { "idx" },
+            index.columns.join("__")
+        )
+    } else {
+        index.name.clone()
+    };
+    format!(
+        "CREATE {}INDEX {} ON {} ({});",
+        if index.unique { "UNIQUE " } else { "" },
+        q(&name),
+        q(table),
+        names(&index.columns)
+    )
+}
+
+/// Whether SQLite's `ALTER TABLE` cannot make the changes of `a`.
+fn needs_rebuild(a: &Alter) -> bool {
+    let added = |c: &String| a.added.iter().any(|x| x.name == *c);
+    !a.dropped.is_empty()
+        || !a.retyped.is_empty()
+        || !a.renulled.is_empty()
+        || !a.fks_dropped.is_empty()
+        || a
+            .fks_added
+            .iter()
+            .any(|fk| fk.columns.len() != 1 || !added(&fk.columns[0]))
+        || a.indexes_dropped.iter().any(|i| i.name.starts_with("sqlite_autoindex_"))
+        // `ADD COLUMN` takes no `UNIQUE`: an index does it, below.
+        || a.added.iter().any(|c| c.generated)
+}
+
+/// SQLite: renamed and added columns, dropped and created indexes.
+fn sqlite_in_place(a: &Alter) -> Vec<String> {
+    let table = &a.target.info.name;
+    let mut out = Vec::new();
+    for (from, to) in &a.renamed {
+        out.push(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {};",
+            q(table),
+            q(from),
+            q(to)
+        ));
+    }
+    for index in &a.indexes_dropped {
+        out.push(format!("DROP INDEX {};", q(&index.name)));
+    }
+    for c in &a.added {
+        let mut def = format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            q(table),
+            column_def(Dialect::Sqlite, c, false)
+        );
+        if let Some(fk) = a.fks_added.iter().find(|fk| fk.columns == [c.name.clone()]) {
+            def.push_str(&format!(
+                " REFERENCES {} ({})",
+                q(&fk.table),
+                names(&fk.referenced)
+            ));
+        }
+        def.push(';');
+        out.push(def);
+    }
+    for index in &a.indexes_added {
+        out.push(create_index(table, index));
+    }
+    out
+}
+
+/// SQLite: the table rebuilt, every row kept.
+fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
+    let table = &a.target.info.name;
+    let new = format!("_colt_new_{table}");
+    let mentions = |o: &&SchemaObject| {
+        o.sql
+            .to_ascii_lowercase()
+            .contains(&table.to_ascii_lowercase())
+    };
+    let around: Vec<&SchemaObject> = objects.iter().filter(mentions).collect();
+    let mut out = vec![format!(
+        "-- `{table}` is rebuilt (SQLite's ALTER TABLE cannot make these changes): a new table, every row copied, the old one dropped.",
+    )];
+    for o in &around {
+        out.push(format!(
+            "DROP {} IF EXISTS {};",
+            o.kind.to_ascii_uppercase(),
+            q(&o.name)
+        ));
+    }
+    // The table alone: its indexes are made once it has its name.
+    out.extend(
+        create_table(Dialect::Sqlite, &new, &a.target.info)
+            .into_iter()
+            .take(1),
+    );
+    let mut into = Vec::new();
+    let mut from = Vec::new();
+    for c in &a.target.info.columns {
+        let Some(now) = a.current.info.column(&c.name) else {
+            continue; // added: its default fills it
+        };
+        let old = a
+            .renamed
+            .iter()
+            .find(|(_, to)| *to == c.name)
+            .map_or(c.name.clone(), |(f, _)| f.clone());
+        into.push(q(&c.name));
+        from.push(match (&c.default, c.not_null && !now.not_null) {
+            (Some(default), true) => format!("COALESCE({}, {default})", q(&old)),
+            _ => q(&old),
+        });
+    }
+    out.push(format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {};",
+        q(&new),
+        into.join(", "),
+        from.join(", "),
+        q(table)
+    ));
+    out.push(format!("DROP TABLE {};", q(table)));
+    out.push(format!("ALTER TABLE {} RENAME TO {};", q(&new), q(table)));
+    for index in a.target.info.indexes.iter().filter(|i| !i.unique) {
+        out.push(create_index(table, index));
+    }
+    for o in &around {
+        out.push(format!("{};", o.sql.trim_end_matches(';')));
+    }
+    out
+}
+
+/// PostgreSQL: every change in place.
+fn postgres_alter(a: &Alter) -> Vec<String> {
+    let t = q(&a.target.info.name);
+    let mut out = Vec::new();
+    for (from, to) in &a.renamed {
+        out.push(format!(
+            "ALTER TABLE {t} RENAME COLUMN {} TO {};",
+            q(from),
+            q(to)
+        ));
+    }
+    for index in &a.indexes_dropped {
+        if index.unique {
+            // A `UNIQUE` constraint's index goes with the constraint; a unique index alone.
+            out.push(format!(
+                "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {};",
+                q(&index.name)
+            ));
+            out.push(format!("DROP INDEX IF EXISTS {};", q(&index.name)));
+        } else {
+            out.push(format!("DROP INDEX {};", q(&index.name)));
+        }
+    }
+    for fk in &a.fks_dropped {
+        out.push(format!("ALTER TABLE {t} DROP CONSTRAINT {};", q(&fk.name)));
+    }
+    for c in &a.dropped {
+        out.push(format!("ALTER TABLE {t} DROP COLUMN {};", q(c)));
+    }
+    for c in &a.added {
+        out.push(format!(
+            "ALTER TABLE {t} ADD COLUMN {};",
+            column_def(Dialect::Postgres, c, false)
+        ));
+    }
+    for c in &a.retyped {
+        let ty = column_type(Dialect::Postgres, c);
+        out.push(format!(
+            "ALTER TABLE {t} ALTER COLUMN {} TYPE {ty} USING CAST({} AS {ty});",
+            q(&c.name),
+            q(&c.name)
+        ));
+    }
+    for c in &a.renulled {
+        if c.not_null {
+            if let Some(default) = &c.default {
+                out.push(format!(
+                    "UPDATE {t} SET {} = {default} WHERE {} IS NULL;",
+                    q(&c.name),
+                    q(&c.name)
+                ));
+                out.push(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {} SET DEFAULT {default};",
+                    q(&c.name)
+                ));
+            }
+            out.push(format!(
+                "ALTER TABLE {t} ALTER COLUMN {} SET NOT NULL;",
+                q(&c.name)
+            ));
+        } else {
+            out.push(format!(
+                "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
+                q(&c.name)
+            ));
+            if c.default.is_none() {
+                out.push(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {} DROP DEFAULT;",
+                    q(&c.name)
+                ));
+            }
+        }
+    }
+    for fk in &a.fks_added {
+        out.push(format!(
+            "ALTER TABLE {t} ADD FOREIGN KEY ({}) REFERENCES {} ({});",
+            names(&fk.columns),
+            q(&fk.table),
+            names(&fk.referenced)
+        ));
+    }
+    for index in &a.indexes_added {
+        out.push(create_index(&a.target.info.name, index));
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! `colt migrate diff URL NAME --entities src --dir migrations`: the next migration, from the
+//! difference between the database (once every migration is applied) and the entities the
+//! sources declare. Its `down.sql` is the difference the other way, when that loses nothing
+//! the up did not add.
+
+use std::path::PathBuf;
+
+use colt_runtime::migrate::MigrationStatus;
+use colt_runtime::migrations::Migrations;
+use colt_runtime::{Database, Dialect};
+
+use crate::change_sql::{statements, SchemaObject};
+use crate::desired_schema::{tables, Table};
+use crate::migrate_cmd::{check_name, write_migration};
+use crate::schema_diff::{diff, Diff, Options, Rename};
+use crate::{entity_sources, Failure};
+
+/// The arguments of `colt migrate diff`.
+pub(crate) struct Args {
+    pub url: String,
+    pub name: String,
+    pub entities: PathBuf,
+    pub dir: PathBuf,
+    pub allow_drop: bool,
+    pub renames: Vec<String>,
+}
+
+/// Runs `colt migrate diff`.
+///
+/// # Errors
+/// What went wrong, as one line: the refused changes with their reasons, pending
+/// migrations, sources that do not parse or declare no entity, database errors.
+pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    check_name(&args.name)?;
+    let renames = args
+        .renames
+        .iter()
+        .map(|r| Rename::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = Options {
+        allow_drop: args.allow_drop,
+        renames,
+    };
+    let sources = entity_sources::read(&args.entities)?;
+    let migrations = if args.dir.exists() {
+        Migrations::from_dir(&args.dir).map_err(|e| e.to_string())?
+    } else {
+        Migrations::new(Vec::new()).map_err(|e| e.to_string())?
+    };
+    let db = Database::open(&args.url).map_err(|e| e.to_string())?;
+    check_history(&db, &migrations)?;
+    let dialect = db.dialect();
+    let want = tables(&sources, dialect)?;
+    let have: Vec<Table> = db
+        .catalog()
+        .map_err(|e| e.to_string())?
+        .tables
+        .into_iter()
+        .map(Table::read)
+        .collect();
+    let objects = sqlite_objects(&db)?;
+    let up = diff(dialect, &have, &want, &options);
+    if !up.refused.is_empty() {
+        return Err(format!("no migration written: {}", up.refused.join("; ")));
+    }
+    for note in &up.notes {
+        eprintln!("colt: note: {note}");
+    }
+    if up.is_empty() {
+        println!("nothing to write: the database matches the entities");
+        return Ok(());
+    }
+    let down = down_of(dialect, &have, &want, &up, &options);
+    let up_sql = text(&args.name, "the change", &up, dialect, &objects);
+    let down_sql = match &down {
+        Ok(down) => Some(text(&args.name, "undoes up.sql", down, dialect, &objects)),
+        Err(why) => {
+            eprintln!("colt: note: no down.sql (the migration cannot be reverted): {why}");
+            None
+        }
+    };
+    let made = write_migration(&args.dir, &args.name, &up_sql, down_sql.as_deref())?;
+    println!("created {}", made.display());
+    Ok(())
+}
+
+/// Refuses to diff against a database whose history is not the directory's: pending,
+/// changed or missing migrations.
+fn check_history(db: &Database, migrations: &Migrations) -> Result<(), Failure> {
+    let states = db.migration_status(migrations).map_err(|e| e.to_string())?;
+    let pending: Vec<String> = states
+        .iter()
+        .filter(|s| !matches!(s.status, MigrationStatus::Applied { .. }))
+        .map(|s| format!("{}_{}", s.version, s.name))
+        .collect();
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the database is not at the directory's last migration ({} not applied, changed or missing): run `colt migrate run` (see `colt migrate status`) before `colt migrate diff`",
+            pending.join(", ")
+        ))
+    }
+}
+
+/// SQLite's triggers and views: a rebuilt table's are made again.
+fn sqlite_objects(db: &Database) -> Result<Vec<SchemaObject>, Failure> {
+    if db.dialect() != Dialect::Sqlite {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, String, String)> = db
+        .transaction(|tx| {
+            tx.query_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') AND sql IS NOT NULL ORDER BY type DESC, name",
+                &[],
+            )
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, name, sql)| SchemaObject { kind, name, sql })
+        .collect())
+}
+
+/// The difference back: from the tables as `up` leaves them to the tables as they are.
+fn down_of(
+    dialect: Dialect,
+    have: &[Table],
+    want: &[Table],
+    up: &Diff,
+    options: &Options,
+) -> Result<Diff, String> {
+    let mut after: Vec<Table> = Vec::new();
+    for w in want {
+        match up
+            .altered
+            .iter()
+            .find(|a| a.target.info.name == w.info.name)
+        {
+            Some(a) => after.push(a.target.clone()),
+            None => after.push(w.clone()),
+        }
+    }
+    let renamed_to = |name: &str| {
+        up.renamed_tables
+            .iter()
+            .find(|(from, _)| from == name)
+            .map_or(name.to_string(), |(_, to)| to.clone())
+    };
+    for h in have {
+        let name = renamed_to(&h.info.name);
+        let kept = !up.dropped.iter().any(|d| d.info.name == h.info.name);
+        if kept && !after.iter().any(|a| a.info.name == name) {
+            after.push(h.clone());
+        }
+    }
+    let back = Options {
+        allow_drop: true,
+        renames: options.renames.iter().rev().map(Rename::reversed).collect(),
+    };
+    let down = diff(dialect, &after, have, &back);
+    if down.refused.is_empty() {
+        return Ok(down);
+    }
+    let dropped: Vec<String> = up
+        .altered
+        .iter()
+        .flat_map(|a| {
+            a.dropped
+                .iter()
+                .map(|c| format!("`{}.{c}`", a.target.info.name))
+        })
+        .collect();
+    Err(if dropped.is_empty() {
+        format!("undoing it is refused: {}", down.refused.join("; "))
+    } else {
+        format!(
+            "it drops {}, which a revert could not fill again",
+            dropped.join(", ")
+        )
+    })
+}
+
+/// A migration file: a header, the notes, the statements.
+fn text(name: &str, what: &str, d: &Diff, dialect: Dialect, objects: &[SchemaObject]) -> String {
+    let mut out =
+        format!("-- {name}: {what}. Written by `colt migrate diff`; read it before it runs.\n");
+    for note in &d.notes {
+        out.push_str(&format!("-- note: {note}\n"));
+    }
+    for statement in statements(dialect, d, objects) {
+        out.push_str(&statement);
+        out.push('\n');
+    }
+    out
+}

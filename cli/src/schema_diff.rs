@@ -1,0 +1,457 @@
+//! The difference between the tables a database has and the tables its entities declare, as
+//! changes per table: what `colt migrate diff` writes as SQL (`change_sql`), and what it
+//! refuses (a change that would lose or invent data) or leaves alone (a drop without
+//! `--allow-drop`), each with its reason.
+
+use colt_runtime::introspect::{
+    base_type, declared_type_suits, ColumnInfo, ForeignKeyInfo, IndexInfo,
+};
+use colt_runtime::Dialect;
+
+use crate::desired_schema::Table;
+
+/// A rename the sources cannot show (a renamed field reads as one dropped and one added).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rename {
+    /// `--rename old=new`: a table.
+    Table {
+        /// Its name in the database.
+        from: String,
+        /// Its name in the entities.
+        to: String,
+    },
+    /// `--rename table.old=new`: a column of the table (its name in the entities).
+    Column {
+        /// The table.
+        table: String,
+        /// Its name in the database.
+        from: String,
+        /// Its name in the entities.
+        to: String,
+    },
+}
+
+impl Rename {
+    /// Reads `old=new` or `table.old=new`.
+    ///
+    /// # Errors
+    /// Any other shape.
+    pub fn parse(text: &str) -> Result<Rename, String> {
+        let bad = || {
+            format!("`{text}` is not a rename: write `old_table=new_table` or `table.old_column=new_column`")
+        };
+        let (from, to) = text.split_once('=').ok_or_else(bad)?;
+        if to.is_empty() || from.is_empty() {
+            return Err(bad());
+        }
+        Ok(match from.split_once('.') {
+            Some((table, column)) if !table.is_empty() && !column.is_empty() => Rename::Column {
+                table: table.to_string(),
+                from: column.to_string(),
+                to: to.to_string(),
+            },
+            Some(_) => return Err(bad()),
+            None => Rename::Table {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+        })
+    }
+
+    /// The same rename, undone.
+    pub fn reversed(&self) -> Rename {
+        match self {
+            Rename::Table { from, to } => Rename::Table {
+                from: to.clone(),
+                to: from.clone(),
+            },
+            Rename::Column { table, from, to } => Rename::Column {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+        }
+    }
+}
+
+/// What the difference may do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Drop tables and columns the entities do not declare (else they are left alone).
+    pub allow_drop: bool,
+    /// Renames of tables and columns.
+    pub renames: Vec<Rename>,
+}
+
+/// The changes to one table that exists on both sides.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Alter {
+    /// The table as it will be (the entities' table, with any column left alone).
+    pub target: Table,
+    /// The table as it is, with renamed columns under their new names.
+    pub current: Table,
+    /// (old, new) column names.
+    pub renamed: Vec<(String, String)>,
+    /// Columns to add.
+    pub added: Vec<ColumnInfo>,
+    /// Columns to drop.
+    pub dropped: Vec<String>,
+    /// Columns whose type changes (the target's column).
+    pub retyped: Vec<ColumnInfo>,
+    /// Columns whose nullability changes (the target's column).
+    pub renulled: Vec<ColumnInfo>,
+    /// Foreign keys to add.
+    pub fks_added: Vec<ForeignKeyInfo>,
+    /// Foreign keys to drop.
+    pub fks_dropped: Vec<ForeignKeyInfo>,
+    /// Indexes (unique ones too) to add.
+    pub indexes_added: Vec<IndexInfo>,
+    /// Indexes to drop.
+    pub indexes_dropped: Vec<IndexInfo>,
+}
+
+impl Alter {
+    fn is_empty(&self) -> bool {
+        self.renamed.is_empty()
+            && self.added.is_empty()
+            && self.dropped.is_empty()
+            && self.retyped.is_empty()
+            && self.renulled.is_empty()
+            && self.fks_added.is_empty()
+            && self.fks_dropped.is_empty()
+            && self.indexes_added.is_empty()
+            && self.indexes_dropped.is_empty()
+    }
+}
+
+/// Every change, in the order it is written.
+#[derive(Debug, Default)]
+pub(crate) struct Diff {
+    /// (old, new) table names.
+    pub renamed_tables: Vec<(String, String)>,
+    /// New tables, each after the tables it refers to.
+    pub created: Vec<Table>,
+    /// Changed tables.
+    pub altered: Vec<Alter>,
+    /// Dropped tables (with `allow_drop`).
+    pub dropped: Vec<Table>,
+    /// What was left alone, and why.
+    pub notes: Vec<String>,
+    /// Changes refused, each with its reason.
+    pub refused: Vec<String>,
+}
+
+impl Diff {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.renamed_tables.is_empty()
+            && self.created.is_empty()
+            && self.altered.is_empty()
+            && self.dropped.is_empty()
+    }
+}
+
+/// Tables Colt keeps for itself, never part of the difference.
+const OWN_TABLES: &[&str] = &["colt_migrations"];
+
+/// The changes that make `have` (a database's tables) into `want` (the entities').
+pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &Options) -> Diff {
+    let mut out = Diff::default();
+    let mut have: Vec<Table> = have
+        .iter()
+        .filter(|t| !OWN_TABLES.contains(&t.info.name.as_str()))
+        .cloned()
+        .collect();
+    for rename in &options.renames {
+        let Rename::Table { from, to } = rename else {
+            continue;
+        };
+        let exists = |name: &str| have.iter().any(|t| t.info.name == name);
+        if !exists(from) {
+            out.refused.push(format!(
+                "--rename {from}={to}: the database has no table `{from}`"
+            ));
+        } else if exists(to) {
+            out.refused.push(format!(
+                "--rename {from}={to}: the database already has a table `{to}`"
+            ));
+        } else {
+            // Both backends rename the references of other tables with the table.
+            for t in &mut have {
+                if t.info.name == *from {
+                    t.info.name = to.clone();
+                }
+                for fk in &mut t.info.foreign_keys {
+                    if fk.table == *from {
+                        fk.table = to.clone();
+                    }
+                }
+            }
+            out.renamed_tables.push((from.clone(), to.clone()));
+        }
+    }
+    let want: Vec<&Table> = want
+        .iter()
+        .filter(|t| !OWN_TABLES.contains(&t.info.name.as_str()))
+        .collect();
+    let mut created = Vec::new();
+    for &w in &want {
+        match have.iter().find(|h| h.info.name == w.info.name) {
+            None => created.push(w.clone()),
+            Some(h) => {
+                let alter = alter(dialect, h, w, options, &mut out);
+                if !alter.is_empty() {
+                    out.altered.push(alter);
+                }
+            }
+        }
+    }
+    for rename in &options.renames {
+        if let Rename::Column { table, from, .. } = rename {
+            if !out
+                .altered
+                .iter()
+                .any(|a| a.target.info.name == *table && a.renamed.iter().any(|(f, _)| f == from))
+            {
+                out.refused.push(format!(
+                    "--rename {table}.{from}: the database's table `{table}` has no column `{from}` that the entities name otherwise"
+                ));
+            }
+        }
+    }
+    out.created = dependency_order(created);
+    for h in &have {
+        if want.iter().any(|w| w.info.name == h.info.name) {
+            continue;
+        }
+        if options.allow_drop {
+            out.dropped.push(h.clone());
+        } else {
+            out.notes.push(format!(
+                "table `{}` is declared by no entity: left alone (--allow-drop drops it)",
+                h.info.name
+            ));
+        }
+    }
+    out.dropped = dependency_order(out.dropped);
+    out.dropped.reverse();
+    out
+}
+
+/// The changes of one table.
+fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &mut Diff) -> Alter {
+    let name = want.info.name.clone();
+    let mut current = have.clone();
+    let mut renamed = Vec::new();
+    for rename in &options.renames {
+        let Rename::Column { table, from, to } = rename else {
+            continue;
+        };
+        if *table != name || current.info.column(from).is_none() {
+            continue;
+        }
+        if current.info.column(to).is_some() {
+            out.refused.push(format!(
+                "--rename {table}.{from}={to}: `{table}` already has a column `{to}`"
+            ));
+            continue;
+        }
+        rename_column(&mut current, from, to);
+        renamed.push((from.clone(), to.clone()));
+    }
+    // The target: the entities' table, with the columns it does not declare kept unless
+    // drops are allowed (and their keys and indexes with them).
+    let mut target = want.clone();
+    let mut dropped = Vec::new();
+    for (i, c) in current.info.columns.iter().enumerate() {
+        if target.info.column(&c.name).is_some() {
+            continue;
+        }
+        if options.allow_drop {
+            dropped.push(c.name.clone());
+            continue;
+        }
+        let mut note = format!(
+            "column `{name}.{}` is declared by no entity: left alone (--allow-drop drops it)",
+            c.name
+        );
+        if c.not_null && c.default.is_none() && !c.generated {
+            note.push_str("; it is NOT NULL without a default, so inserts through Colt will fail until it is dropped or given one");
+        }
+        out.notes.push(note);
+        target.info.columns.push(c.clone());
+        target.notes.push(current.notes.get(i).cloned().flatten());
+    }
+    let columns: Vec<String> = target.info.columns.iter().map(|c| c.name.clone()).collect();
+    let kept = |cols: &[String]| cols.iter().all(|c| columns.contains(c));
+    for fk in &current.info.foreign_keys {
+        if !target.info.foreign_keys.iter().any(|w| same_fk(w, fk))
+            && on_undeclared(&fk.columns, want)
+            && kept(&fk.columns)
+        {
+            target.info.foreign_keys.push(fk.clone());
+        }
+    }
+    for index in &current.info.indexes {
+        if !target.info.indexes.iter().any(|w| same_index(w, index))
+            && on_undeclared(&index.columns, want)
+            && kept(&index.columns)
+        {
+            target.info.indexes.push(index.clone());
+        }
+    }
+    let mut alter = Alter {
+        renamed,
+        dropped,
+        ..Alter::default()
+    };
+    if key_of(&current) != key_of(&target) {
+        out.refused.push(format!(
+            "the primary key of `{name}` changes ({} to {}): `colt migrate diff` does not write that; write the migration by hand (`colt migrate new`)",
+            list(&key_of(&current)),
+            list(&key_of(&target))
+        ));
+    }
+    for (i, w) in target.info.columns.iter().enumerate() {
+        let note = target.notes.get(i).cloned().flatten();
+        let Some(h) = current.info.column(&w.name) else {
+            if w.not_null && w.default.is_none() && !w.generated {
+                let origin = note.as_ref().map_or(w.name.clone(), |n| n.origin.clone());
+                let why = match note.as_ref().and_then(|n| n.unwritable_default.as_ref()) {
+                    Some(expr) => format!("its default `{expr}` is not a literal that can be written as SQL; give it a literal `default` or write the migration by hand"),
+                    None => "give the field `#[colt(default = ..)]`, or make it an `Option`".to_string(),
+                };
+                out.refused.push(format!(
+                    "`{origin}` is a new NOT NULL column of `{name}` without a default: the rows already there would have no value; {why}"
+                ));
+            }
+            alter.added.push(w.clone());
+            continue;
+        };
+        let h_ty = current.note(&h.name).and_then(|n| n.ty);
+        let same_type = match (note.as_ref().and_then(|n| n.ty), h_ty) {
+            (Some(ty), _) => declared_type_suits(dialect, ty, &h.declared_type),
+            (None, Some(ty)) => declared_type_suits(dialect, ty, &w.declared_type),
+            (None, None) => {
+                base_type(&h.declared_type).eq_ignore_ascii_case(&base_type(&w.declared_type))
+            }
+        };
+        if !same_type {
+            alter.retyped.push(w.clone());
+        }
+        if h.not_null != w.not_null {
+            alter.renulled.push(w.clone());
+        }
+    }
+    for w in &target.info.foreign_keys {
+        if !current.info.foreign_keys.iter().any(|h| same_fk(w, h)) {
+            alter.fks_added.push(w.clone());
+        }
+    }
+    for h in &current.info.foreign_keys {
+        if !target.info.foreign_keys.iter().any(|w| same_fk(w, h)) {
+            alter.fks_dropped.push(h.clone());
+        }
+    }
+    // Indexes as multisets of (columns, unique): each of one side matched once.
+    let mut unmatched: Vec<&IndexInfo> = current.info.indexes.iter().collect();
+    for w in &target.info.indexes {
+        match unmatched.iter().position(|h| same_index(w, h)) {
+            Some(i) => {
+                unmatched.remove(i);
+            }
+            None => alter.indexes_added.push(w.clone()),
+        }
+    }
+    alter.indexes_dropped = unmatched.into_iter().cloned().collect();
+    alter.target = target;
+    alter.current = current;
+    alter
+}
+
+/// Whether `columns` include one the entities do not declare: a key or index over such a
+/// column stays with it when it is left alone.
+fn on_undeclared(columns: &[String], want: &Table) -> bool {
+    columns.iter().any(|c| want.info.column(c).is_none())
+}
+
+fn rename_column(t: &mut Table, from: &str, to: &str) {
+    let swap = |c: &mut String| {
+        if c == from {
+            *c = to.to_string();
+        }
+    };
+    for c in &mut t.info.columns {
+        swap(&mut c.name);
+    }
+    t.info.primary_key.iter_mut().for_each(swap);
+    for fk in &mut t.info.foreign_keys {
+        fk.columns.iter_mut().for_each(swap);
+    }
+    for index in &mut t.info.indexes {
+        index.columns.iter_mut().for_each(swap);
+    }
+}
+
+fn key_of(t: &Table) -> Vec<String> {
+    t.info.primary_key.clone()
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        format!("({})", names.join(", "))
+    }
+}
+
+fn same_fk(a: &ForeignKeyInfo, b: &ForeignKeyInfo) -> bool {
+    a.columns == b.columns && a.table == b.table && a.referenced == b.referenced
+}
+
+fn same_index(a: &IndexInfo, b: &IndexInfo) -> bool {
+    a.columns == b.columns && a.unique == b.unique
+}
+
+/// `tables` with every table after those it refers to (cycles in their given order).
+fn dependency_order(mut left: Vec<Table>) -> Vec<Table> {
+    let mut done: Vec<Table> = Vec::new();
+    while !left.is_empty() {
+        let ready = left.iter().position(|t| {
+            t.info.foreign_keys.iter().all(|fk| {
+                fk.table == t.info.name
+                    || done.iter().any(|d| d.info.name == fk.table)
+                    || !left.iter().any(|l| l.info.name == fk.table)
+            })
+        });
+        done.push(left.remove(ready.unwrap_or(0)));
+    }
+    done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_parse() {
+        assert_eq!(
+            Rename::parse("product.name=title"),
+            Ok(Rename::Column {
+                table: "product".into(),
+                from: "name".into(),
+                to: "title".into()
+            })
+        );
+        assert_eq!(
+            Rename::parse("items=products"),
+            Ok(Rename::Table {
+                from: "items".into(),
+                to: "products".into()
+            })
+        );
+        for bad in ["product.name", "=x", "x=", ".a=b", "a.=b"] {
+            assert!(Rename::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! `colt migrate diff` on both backends: the entities of `tests/fixtures/diff/*` (read by the
+//! command from their files, and compiled here from the same files with `include!`, so that
+//! `check_tables` can judge each step) migrate a database step by step, keeping every row;
+//! a database `create_tables` made has no difference; unsafe changes are refused.
+
+mod common;
+
+use std::path::Path;
+
+use colt::Database;
+use colt_runtime::introspect::Catalog;
+use common::{backends, colt, colt_err, colt_ok, fresh, Scratch};
+
+mod rich {
+    use colt::prelude::*;
+    include!("fixtures/diff/rich/entities.rs");
+}
+
+mod v1 {
+    use colt::prelude::*;
+    include!("fixtures/diff/v1/shop.rs");
+}
+
+mod v2 {
+    use colt::prelude::*;
+    include!("fixtures/diff/v2/shop.rs");
+}
+
+mod v3 {
+    use colt::prelude::*;
+    include!("fixtures/diff/v3/shop.rs");
+}
+
+mod v4 {
+    use colt::prelude::*;
+    include!("fixtures/diff/v4_drop/shop.rs");
+}
+
+mod v5 {
+    use colt::prelude::*;
+    include!("fixtures/diff/v5_table/shop.rs");
+}
+
+fn fixtures(version: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(version)
+        .display()
+        .to_string()
+}
+
+/// `colt migrate diff URL NAME --entities fixtures/VERSION`, more arguments after.
+fn diff(dir: &Path, url: &str, name: &str, version: &str, more: &[&str]) -> common::Run {
+    let entities = fixtures(version);
+    let mut args = vec![
+        "migrate",
+        "diff",
+        url,
+        name,
+        "--entities",
+        &entities,
+        "--dir",
+        "migrations",
+    ];
+    args.extend_from_slice(more);
+    colt(dir, &args)
+}
+
+/// The migration a successful diff wrote: its directory, and its up.sql.
+#[track_caller]
+fn written(dir: &Path, run: &common::Run) -> (String, String) {
+    assert!(run.ok, "diff failed: {}{}", run.stdout, run.stderr);
+    let made = run
+        .stdout
+        .trim()
+        .strip_prefix("created ")
+        .unwrap_or_else(|| panic!("{}", run.stdout))
+        .to_string();
+    let up = std::fs::read_to_string(dir.join(&made).join("up.sql")).expect("up.sql");
+    (made, up)
+}
+
+fn products(url: &str, name_column: &str) -> Vec<(i64, String, Option<String>)> {
+    let db = Database::open(url).expect("open");
+    db.transaction(|tx| {
+        tx.query_sql(
+            &format!("SELECT id, \"{name_column}\", note FROM product ORDER BY id"),
+            &[],
+        )
+    })
+    .expect("products")
+}
+
+fn catalog(url: &str) -> Catalog {
+    Database::open(url)
+        .expect("open")
+        .catalog()
+        .expect("catalog")
+}
+
+#[test]
+fn a_database_create_tables_made_has_no_difference() {
+    for backend in backends() {
+        let scratch = Scratch::new("diff-rich");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let made = Database::open(&db.url).expect("open");
+        made.bind(colt::schema![
+            rich::Customer,
+            rich::Profile,
+            rich::Order,
+            rich::OrderLine,
+            rich::LineNote,
+            rich::Employee,
+            rich::Skill
+        ])
+        .expect("bind");
+        made.create_tables().expect("create_tables");
+        let run = diff(dir, &db.url, "nothing", "rich", &[]);
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.stdout, "nothing to write: the database matches the entities\n",
+            "[{backend}] {}",
+            run.stderr
+        );
+        assert!(
+            !dir.join("migrations").exists(),
+            "[{backend}] nothing written"
+        );
+    }
+}
+
+#[test]
+fn a_three_step_history_keeps_every_row_and_reverts() {
+    for backend in backends() {
+        let scratch = Scratch::new("diff-steps");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+
+        // 1. Create the tables.
+        let (_, up) = written(dir, &diff(dir, url, "create_shop", "v1", &[]));
+        assert!(up.contains("CREATE TABLE \"category\""), "{up}");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let check = Database::open(url).expect("open");
+        check
+            .bind(colt::schema![v1::Category, v1::Product])
+            .expect("bind");
+        check.check_tables().expect("step 1 matches its entities");
+        Database::open(url)
+            .expect("open")
+            .transaction(|tx| {
+                tx.execute_sql("INSERT INTO category (name) VALUES ('books')", &[])?;
+                tx.execute_sql(
+                    "INSERT INTO product (name, price, note, category) VALUES ('Dune', 900, 'classic', 1), ('Emma', 700, NULL, 1)",
+                    &[],
+                )?;
+                // A view over the table: SQLite's rebuild makes it again.
+                tx.execute_sql("CREATE VIEW cheap AS SELECT id FROM product WHERE price < 800", &[])
+            })
+            .expect("rows");
+
+        // 2. A column with a default, and an index.
+        let (_, up) = written(dir, &diff(dir, url, "add_product_stock", "v2", &[]));
+        assert!(up.contains("ADD COLUMN \"stock\""), "[{backend}] {up}");
+        assert!(
+            up.contains("CREATE INDEX \"idx_product__name\""),
+            "[{backend}] {up}"
+        );
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let check = Database::open(url).expect("open");
+        check
+            .bind(colt::schema![v2::Category, v2::Product])
+            .expect("bind");
+        check.check_tables().expect("step 2 matches its entities");
+        let stock: Vec<(i64, i32)> = check
+            .transaction(|tx| tx.query_sql("SELECT id, stock FROM product ORDER BY id", &[]))
+            .expect("stock");
+        assert_eq!(stock, [(1, 0), (2, 0)], "[{backend}]");
+        let product = catalog(url).table("product").cloned().expect("product");
+        assert!(
+            product
+                .indexes
+                .iter()
+                .any(|i| i.columns == ["name"] && !i.unique),
+            "[{backend}] {product:?}"
+        );
+
+        // 3. A rename, and a column made NOT NULL: SQLite rebuilds the table.
+        let (third, up) = written(
+            dir,
+            &diff(
+                dir,
+                url,
+                "title_and_note",
+                "v3",
+                &["--rename", "product.name=title"],
+            ),
+        );
+        if db.postgres {
+            assert!(up.contains("RENAME COLUMN \"name\" TO \"title\""), "{up}");
+            assert!(up.contains("SET NOT NULL"), "{up}");
+        } else {
+            assert!(up.contains("CREATE TABLE \"_colt_new_product\""), "{up}");
+            assert!(up.contains("COALESCE(\"note\", '')"), "{up}");
+        }
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let check = Database::open(url).expect("open");
+        check
+            .bind(colt::schema![v3::Category, v3::Product])
+            .expect("bind");
+        check.check_tables().expect("step 3 matches its entities");
+        assert_eq!(
+            products(url, "title"),
+            [
+                (1, "Dune".to_string(), Some("classic".to_string())),
+                (2, "Emma".to_string(), Some(String::new()))
+            ],
+            "[{backend}]"
+        );
+        let cheap: Vec<(i64,)> = check
+            .transaction(|tx| tx.query_sql("SELECT id FROM cheap", &[]))
+            .expect("the view is there");
+        assert_eq!(cheap, [(2,)], "[{backend}]");
+        let again = diff(dir, url, "again", "v3", &[]);
+        assert_eq!(
+            again.stdout, "nothing to write: the database matches the entities\n",
+            "[{backend}] {}",
+            again.stderr
+        );
+
+        // Reverting step 3 with the down.sql the diff wrote gives step 2's tables back.
+        assert!(dir.join(&third).join("down.sql").exists());
+        colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
+        let check = Database::open(url).expect("open");
+        check
+            .bind(colt::schema![v2::Category, v2::Product])
+            .expect("bind");
+        check.check_tables().expect("reverted to step 2");
+        assert_eq!(products(url, "name").len(), 2, "[{backend}]");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+
+        // 4. A dropped field: left alone without --allow-drop, dropped with it (the view
+        // over it first).
+        Database::open(url)
+            .expect("open")
+            .transaction(|tx| tx.execute_sql("DROP VIEW cheap", &[]))
+            .expect("drop view");
+        let kept = diff(dir, url, "drop_price", "v4_drop", &[]);
+        assert!(kept.ok, "{}", kept.stderr);
+        assert!(
+            kept.stdout.starts_with("nothing to write"),
+            "{}",
+            kept.stdout
+        );
+        assert!(
+            kept.stderr.contains("column `product.price` is declared by no entity: left alone (--allow-drop drops it)"),
+            "[{backend}] {}",
+            kept.stderr
+        );
+        let dropped = diff(dir, url, "drop_price", "v4_drop", &["--allow-drop"]);
+        let (fourth, _) = written(dir, &dropped);
+        assert!(
+            dropped.stderr.contains("no down.sql (the migration cannot be reverted): it drops `product.price`, which a revert could not fill again"),
+            "a dropped NOT NULL column cannot come back: {}",
+            dropped.stderr
+        );
+        assert!(!dir.join(&fourth).join("down.sql").exists());
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let check = Database::open(url).expect("open");
+        check
+            .bind(colt::schema![v4::Category, v4::Product])
+            .expect("bind");
+        check.check_tables().expect("step 4 matches its entities");
+        assert_eq!(products(url, "title").len(), 2, "[{backend}]");
+
+        // 5. A renamed table: the references to it follow.
+        let (_, up) = written(
+            dir,
+            &diff(
+                dir,
+                url,
+                "rename_category",
+                "v5_table",
+                &["--rename", "category=categories"],
+            ),
+        );
+        assert_eq!(
+            up.lines().nth(1),
+            Some("ALTER TABLE \"category\" RENAME TO \"categories\";"),
+            "[{backend}] {up}"
+        );
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let check = Database::open(url).expect("open");
+        check
+            .bind(colt::schema![v5::Category, v5::Product])
+            .expect("bind");
+        check.check_tables().expect("step 5 matches its entities");
+        let joined: Vec<(String, String)> = check
+            .transaction(|tx| {
+                tx.query_sql(
+                    "SELECT p.title, c.name FROM product p JOIN categories c ON c.id = p.category ORDER BY p.id",
+                    &[],
+                )
+            })
+            .expect("join");
+        assert_eq!(joined.len(), 2, "[{backend}]");
+        let status = colt_ok(dir, &["migrate", "status", url, "--dir", "migrations"]);
+        assert_eq!(status.lines().count(), 5, "[{backend}] {status}");
+    }
+}
+
+#[test]
+fn a_new_not_null_column_without_a_default_is_refused() {
+    for backend in backends() {
+        let scratch = Scratch::new("diff-refused");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        written(dir, &diff(dir, url, "create_shop", "v1", &[]));
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let entities = fixtures("v2_refused");
+        let err = colt_err(
+            dir,
+            &[
+                "migrate",
+                "diff",
+                url,
+                "add_stock",
+                "--entities",
+                &entities,
+                "--dir",
+                "migrations",
+            ],
+        );
+        assert!(
+            err.contains("no migration written: `Product.stock` is a new NOT NULL column of `product` without a default: the rows already there would have no value; give the field `#[colt(default = ..)]`, or make it an `Option`"),
+            "[{backend}] {err}"
+        );
+        let migrations = std::fs::read_dir(dir.join("migrations"))
+            .expect("dir")
+            .count();
+        assert_eq!(migrations, 1, "[{backend}] nothing more written");
+    }
+}
+
+#[test]
+fn pending_migrations_and_bad_sources_are_refused() {
+    let scratch = Scratch::new("diff-errors");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    written(dir, &diff(dir, url, "create_shop", "v1", &[]));
+    let entities = fixtures("v2");
+    let err = colt_err(
+        dir,
+        &[
+            "migrate",
+            "diff",
+            url,
+            "add_stock",
+            "--entities",
+            &entities,
+            "--dir",
+            "migrations",
+        ],
+    );
+    assert!(err.contains("not applied, changed or missing"), "{err}");
+    assert!(err.contains("_create_shop"), "{err}");
+
+    let err = colt_err(
+        dir,
+        &[
+            "migrate",
+            "diff",
+            url,
+            "x",
+            "--entities",
+            "no/such/dir",
+            "--dir",
+            "migrations",
+        ],
+    );
+    assert!(err.contains("`no/such/dir` is not a directory"), "{err}");
+
+    let broken = dir.join("broken");
+    std::fs::create_dir_all(&broken).expect("dir");
+    std::fs::write(broken.join("lib.rs"), "pub struct A {\n    x: i64,\n").expect("file");
+    let err = colt_err(
+        dir,
+        &[
+            "migrate",
+            "diff",
+            url,
+            "x",
+            "--entities",
+            "broken",
+            "--dir",
+            "migrations",
+        ],
+    );
+    assert!(err.contains("broken/lib.rs:"), "{err}");
+
+    let err = colt_err(
+        dir,
+        &[
+            "migrate",
+            "diff",
+            url,
+            "x",
+            "--entities",
+            &entities,
+            "--rename",
+            "product.name",
+        ],
+    );
+    assert!(err.contains("is not a rename"), "{err}");
+}
