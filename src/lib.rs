@@ -224,7 +224,10 @@
 //! keys, indexes) and views. The `colt` command (crate `colt-cli`) builds on it: `colt
 //! inspect URL` writes one `#[derive(Entity)]` per table (which compiles as it is and passes
 //! [`Database::check_tables`] against the database it came from), `colt diagram URL` draws
-//! the entity-relationship diagram (Mermaid, DOT, SVG).
+//! the entity-relationship diagram (Mermaid, DOT, SVG), and `colt migrate diff URL NAME
+//! --entities src` writes the next migration from the difference between the database and
+//! the entities the sources declare (read through the derive's own model), refusing with the
+//! reason a change that would lose or invent data.
 //!
 //! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
 //! and optimistic checks.

@@ -146,7 +146,7 @@ fn create_index(table: &str, index: &IndexInfo) -> String {
 }
 
 /// Whether SQLite's `ALTER TABLE` cannot make the changes of `a`.
-fn needs_rebuild(a: &Alter) -> bool {
+pub(crate) fn needs_rebuild(a: &Alter) -> bool {
     let added = |c: &String| a.added.iter().any(|x| x.name == *c);
     !a.dropped.is_empty()
         || !a.retyped.is_empty()

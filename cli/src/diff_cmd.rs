@@ -9,7 +9,7 @@ use colt_runtime::migrate::MigrationStatus;
 use colt_runtime::migrations::Migrations;
 use colt_runtime::{Database, Dialect};
 
-use crate::change_sql::{statements, SchemaObject};
+use crate::change_sql::{needs_rebuild, statements, SchemaObject};
 use crate::desired_schema::{tables, Table};
 use crate::migrate_cmd::{check_name, write_migration};
 use crate::schema_diff::{diff, Diff, Options, Rename};
@@ -59,7 +59,8 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .map(Table::read)
         .collect();
     let objects = sqlite_objects(&db)?;
-    let up = diff(dialect, &have, &want, &options);
+    let mut up = diff(dialect, &have, &want, &options);
+    lost_in_rebuilds(&db, &mut up)?;
     if !up.refused.is_empty() {
         return Err(format!("no migration written: {}", up.refused.join("; ")));
     }
@@ -120,6 +121,40 @@ fn sqlite_objects(db: &Database) -> Result<Vec<SchemaObject>, Failure> {
         .into_iter()
         .map(|(kind, name, sql)| SchemaObject { kind, name, sql })
         .collect())
+}
+
+/// SQLite: a note for each rebuilt table whose definition says more than the entities can
+/// (`CHECK`, `COLLATE`, generated columns), which the rebuilt table will not say.
+fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
+    if db.dialect() != Dialect::Sqlite {
+        return Ok(());
+    }
+    let rows: Vec<(String, String)> = db
+        .transaction(|tx| {
+            tx.query_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL",
+                &[],
+            )
+        })
+        .map_err(|e| e.to_string())?;
+    for a in up.altered.iter().filter(|a| needs_rebuild(a)) {
+        let Some((_, sql)) = rows.iter().find(|(name, _)| *name == a.current.info.name) else {
+            continue;
+        };
+        let upper = sql.to_ascii_uppercase();
+        let said: Vec<&str> = ["CHECK", "COLLATE", "GENERATED"]
+            .into_iter()
+            .filter(|w| upper.contains(w))
+            .collect();
+        if !said.is_empty() {
+            up.notes.push(format!(
+                "`{}` is rebuilt as the entities declare it: its {} clauses are not kept; add them to up.sql's CREATE TABLE to keep them",
+                a.target.info.name,
+                said.join("/")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The difference back: from the tables as `up` leaves them to the tables as they are.

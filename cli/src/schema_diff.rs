@@ -312,7 +312,8 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             list(&key_of(&target))
         ));
     }
-    for (i, w) in target.info.columns.iter().enumerate() {
+    for i in 0..target.info.columns.len() {
+        let w = target.info.columns[i].clone();
         let note = target.notes.get(i).cloned().flatten();
         let Some(h) = current.info.column(&w.name) else {
             if w.not_null && w.default.is_none() && !w.generated {
@@ -325,7 +326,7 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
                     "`{origin}` is a new NOT NULL column of `{name}` without a default: the rows already there would have no value; {why}"
                 ));
             }
-            alter.added.push(w.clone());
+            alter.added.push(w);
             continue;
         };
         let h_ty = current.note(&h.name).and_then(|n| n.ty);
@@ -340,12 +341,32 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             alter.retyped.push(w.clone());
         }
         if h.not_null != w.not_null {
+            if w.not_null && w.default.is_none() {
+                let origin = note.as_ref().map_or(w.name.clone(), |n| n.origin.clone());
+                out.notes.push(format!(
+                    "`{origin}` becomes NOT NULL without a default: the migration fails (and changes nothing) if a row of `{name}` holds NULL there"
+                ));
+            }
             alter.renulled.push(w.clone());
         }
+        // What the entities do not change is kept as the database has it (a rebuilt table
+        // keeps `NVARCHAR(120)` and a `DEFAULT` the entities do not give).
+        let kept = &mut target.info.columns[i];
+        if same_type {
+            kept.declared_type = h.declared_type.clone();
+        }
+        if kept.default.is_none() && !h.generated {
+            kept.default = h.default.clone();
+        }
     }
-    for w in &target.info.foreign_keys {
-        if !current.info.foreign_keys.iter().any(|h| same_fk(w, h)) {
-            alter.fks_added.push(w.clone());
+    for w in &mut target.info.foreign_keys {
+        match current.info.foreign_keys.iter().find(|h| same_fk(w, h)) {
+            // Its `ON DELETE` (the entities say none) and name stay the database's.
+            Some(h) => {
+                w.on_delete = h.on_delete.clone();
+                w.name = h.name.clone();
+            }
+            None => alter.fks_added.push(w.clone()),
         }
     }
     for h in &current.info.foreign_keys {
@@ -355,10 +376,11 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
     }
     // Indexes as multisets of (columns, unique): each of one side matched once.
     let mut unmatched: Vec<&IndexInfo> = current.info.indexes.iter().collect();
-    for w in &target.info.indexes {
+    for w in &mut target.info.indexes {
         match unmatched.iter().position(|h| same_index(w, h)) {
             Some(i) => {
-                unmatched.remove(i);
+                // The database's name stays (a rebuilt table's index is made again by it).
+                w.name = unmatched.remove(i).name.clone();
             }
             None => alter.indexes_added.push(w.clone()),
         }

@@ -416,3 +416,103 @@ fn pending_migrations_and_bad_sources_are_refused() {
     );
     assert!(err.contains("is not a rename"), "{err}");
 }
+
+/// The README's walkthrough: a database Colt did not make, inspected into entities; the
+/// entities changed (a reference made required, a rating added); the migration `diff` writes
+/// keeps every row, the rows that refer to the rebuilt table, its `ON DELETE CASCADE` and its
+/// indexes' names.
+#[test]
+fn an_inspected_database_changed_through_its_entities() {
+    for backend in backends() {
+        let scratch = Scratch::new("diff-inspected");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        common::load(url, &format!("music.{backend}.sql"));
+        std::fs::create_dir_all(dir.join("src")).expect("src");
+        colt_ok(dir, &["inspect", url, "--out", "src/music.rs"]);
+        let diff_src = |name: &str| {
+            colt(
+                dir,
+                &[
+                    "migrate",
+                    "diff",
+                    url,
+                    name,
+                    "--entities",
+                    "src",
+                    "--dir",
+                    "migrations",
+                ],
+            )
+        };
+        // What the entities add to the database as it was (indexes on foreign keys), once.
+        let first = diff_src("colt_indexes");
+        assert!(first.ok, "[{backend}] {}", first.stderr);
+        assert!(
+            first
+                .stderr
+                .contains("table `Log` is declared by no entity: left alone"),
+            "[{backend}] {}",
+            first.stderr
+        );
+        if first.stdout.starts_with("created") {
+            colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        }
+        let same = diff_src("same");
+        assert!(
+            same.stdout.starts_with("nothing to write"),
+            "[{backend}] {}",
+            same.stdout
+        );
+
+        let before = catalog(url);
+        let counts = |url: &str| -> Vec<(i64,)> {
+            Database::open(url)
+                .expect("open")
+                .transaction(|tx| {
+                    tx.query_sql(
+                        "SELECT count(*) FROM \"Track\" UNION ALL SELECT count(*) FROM \"PlaylistTrack\"",
+                        &[],
+                    )
+                })
+                .expect("counts")
+        };
+        let rows = counts(url);
+        let path = dir.join("src/music.rs");
+        let source = std::fs::read_to_string(&path).expect("source");
+        let changed = source.replacen(
+            "    pub album: Option<Ref<Album>>,\n",
+            "    pub album: Ref<Album>,\n    #[colt(default = 0, index)]\n    pub rating: i32,\n",
+            1,
+        );
+        assert_ne!(changed, source, "the inspected Track has an optional album");
+        std::fs::write(&path, changed).expect("write");
+        let (_, up) = written(dir, &diff_src("rate_tracks"));
+        assert!(up.contains("\"Rating\""), "[{backend}] {up}");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        assert_eq!(counts(url), rows, "[{backend}] every row kept");
+        let after = catalog(url);
+        let track = |c: &Catalog| c.table("Track").cloned().expect("Track");
+        assert_eq!(
+            track(&after).foreign_keys[0].on_delete,
+            track(&before).foreign_keys[0].on_delete,
+            "[{backend}] ON DELETE kept"
+        );
+        let album_index = |c: &Catalog| {
+            track(c)
+                .indexes
+                .iter()
+                .find(|i| i.columns == ["AlbumId"])
+                .map(|i| i.name.clone())
+        };
+        assert_eq!(album_index(&after), album_index(&before), "[{backend}]");
+        assert!(track(&after).column("AlbumId").expect("AlbumId").not_null);
+        let same = diff_src("same");
+        assert!(
+            same.stdout.starts_with("nothing to write"),
+            "[{backend}] {}",
+            same.stdout
+        );
+    }
+}
