@@ -189,9 +189,29 @@ fn down_of(
             after.push(h.clone());
         }
     }
+    // Back, a column rename is made once the table has its old name again.
+    let old_name = |table: &String| {
+        up.renamed_tables
+            .iter()
+            .find(|(_, to)| to == table)
+            .map_or(table.clone(), |(from, _)| from.clone())
+    };
+    let renames = options
+        .renames
+        .iter()
+        .rev()
+        .map(|r| match r.reversed() {
+            Rename::Column { table, from, to } => Rename::Column {
+                table: old_name(&table),
+                from,
+                to,
+            },
+            table => table,
+        })
+        .collect();
     let back = Options {
         allow_drop: true,
-        renames: options.renames.iter().rev().map(Rename::reversed).collect(),
+        renames,
     };
     let down = diff(dialect, &after, have, &back);
     if down.refused.is_empty() {

@@ -162,6 +162,9 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
         .filter(|t| !OWN_TABLES.contains(&t.info.name.as_str()))
         .cloned()
         .collect();
+    if dialect == Dialect::Sqlite {
+        match_case(&mut have, want);
+    }
     for rename in &options.renames {
         let Rename::Table { from, to } = rename else {
             continue;
@@ -236,6 +239,49 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
     out.dropped = dependency_order(out.dropped);
     out.dropped.reverse();
     out
+}
+
+/// SQLite: the database's names spelled as the entities spell them where they differ only in
+/// case (`Product` is the table `product`: SQLite's names ignore ASCII case).
+fn match_case(have: &mut [Table], want: &[Table]) {
+    let spelled = |name: &mut String, names: &[String]| {
+        if let Some(w) = names.iter().find(|w| w.eq_ignore_ascii_case(name)) {
+            name.clone_from(w);
+        }
+    };
+    let tables: Vec<String> = want.iter().map(|w| w.info.name.clone()).collect();
+    let column_names = |table: &str| -> Vec<String> {
+        want.iter()
+            .find(|w| w.info.name.eq_ignore_ascii_case(table))
+            .map(|w| w.info.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default()
+    };
+    for h in have.iter_mut() {
+        spelled(&mut h.info.name, &tables);
+        let own = column_names(&h.info.name);
+        let info = &mut h.info;
+        for c in &mut info.columns {
+            spelled(&mut c.name, &own);
+        }
+        for c in info.primary_key.iter_mut() {
+            spelled(c, &own);
+        }
+        for index in &mut info.indexes {
+            for c in &mut index.columns {
+                spelled(c, &own);
+            }
+        }
+        for fk in &mut info.foreign_keys {
+            for c in &mut fk.columns {
+                spelled(c, &own);
+            }
+            spelled(&mut fk.table, &tables);
+            let theirs = column_names(&fk.table);
+            for c in &mut fk.referenced {
+                spelled(c, &theirs);
+            }
+        }
+    }
 }
 
 /// The changes of one table.

@@ -516,3 +516,89 @@ fn an_inspected_database_changed_through_its_entities() {
         );
     }
 }
+
+/// SQLite's names ignore ASCII case: a table `Item` with columns `ID` and `NAME` is the
+/// entity `Item`'s table `item` (no second table, no renamed columns).
+#[test]
+fn sqlite_names_that_differ_in_case_are_the_same() {
+    let scratch = Scratch::new("diff-case");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    Database::open(&db.url)
+        .expect("open")
+        .transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE \"Item\" (\"ID\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, \"NAME\" TEXT NOT NULL)",
+                &[],
+            )
+        })
+        .expect("table");
+    let run = diff(dir, &db.url, "same", "case", &[]);
+    assert_eq!(
+        run.stdout, "nothing to write: the database matches the entities\n",
+        "{}",
+        run.stderr
+    );
+}
+
+/// A table and one of its columns renamed in one migration, and reverted.
+#[test]
+fn a_table_and_its_column_renamed_and_reverted() {
+    for backend in backends() {
+        let scratch = Scratch::new("diff-renamed");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        let key = if db.postgres {
+            "BIGSERIAL PRIMARY KEY"
+        } else {
+            "INTEGER PRIMARY KEY AUTOINCREMENT"
+        };
+        Database::open(url)
+            .expect("open")
+            .transaction(|tx| {
+                tx.execute_sql(
+                    &format!(
+                        "CREATE TABLE \"Item\" (\"ID\" {key} NOT NULL, \"Name\" TEXT NOT NULL)"
+                    ),
+                    &[],
+                )?;
+                tx.execute_sql("INSERT INTO \"Item\" (\"Name\") VALUES ('pen')", &[])
+            })
+            .expect("table");
+        let before = catalog(url);
+        let (made, up) = written(
+            dir,
+            &diff(
+                dir,
+                url,
+                "rename_item",
+                "renamed",
+                &["--rename", "Item=goods", "--rename", "goods.Name=label"],
+            ),
+        );
+        assert!(up.contains("RENAME TO \"goods\""), "[{backend}] {up}");
+        assert!(dir.join(&made).join("down.sql").exists(), "[{backend}]");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let labels: Vec<(String,)> = Database::open(url)
+            .expect("open")
+            .transaction(|tx| tx.query_sql("SELECT label FROM goods", &[]))
+            .expect("goods");
+        assert_eq!(labels, [("pen".to_string(),)], "[{backend}]");
+        colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
+        let reverted = catalog(url);
+        let names = |c: &Catalog| -> Vec<(String, Vec<String>)> {
+            c.tables
+                .iter()
+                .filter(|t| t.name != "colt_migrations")
+                .map(|t| {
+                    (
+                        t.name.clone(),
+                        t.columns.iter().map(|c| c.name.clone()).collect(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(names(&reverted), names(&before), "[{backend}]");
+    }
+}
