@@ -192,6 +192,30 @@
 //! # }
 //! ```
 //!
+//! ## Transactions and the application's errors
+//!
+//! [`Database::transaction`] runs a closure in a transaction: `Ok` commits (and an `Ok` from
+//! it means every write is in the database), `Err` or a panic rolls back. Its closure returns
+//! [`colt::Result`](Result), so that one ending in `Ok(..)` needs no annotation. A closure
+//! that fails with the application's own error type uses [`Database::try_transaction`],
+//! for any `E: From<colt::Error>`: `?` works on both kinds of error inside, and the error
+//! comes back as the closure returned it:
+//!
+//! ```ignore
+//! db.try_transaction(|tx| -> Result<Order, AppError> {
+//!     let item = select!(i for i in Item if i.sku == sku).one(tx)?; // colt::Error → AppError
+//!     if item.stock() < qty {
+//!         return Err(AppError::OutOfStock); // rolls back
+//!     }
+//!     ..
+//! })?;
+//! ```
+//!
+//! [`Database::transaction_with_retry`] and [`Database::try_transaction_with_retry`] run the
+//! closure again after a conflict another attempt may not meet (an optimistic check, a
+//! serialization failure, a busy SQLite file), deciding by the Colt errors the attempt met
+//! even when the closure turned them into its own.
+//!
 //! ## Migrations (the `migrate` feature, on by default)
 //!
 //! A migrations directory holds one directory per migration, `{version}_{name}`, with

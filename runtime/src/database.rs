@@ -519,57 +519,6 @@ impl Database {
         tx.begin_serializable()?;
         Ok(tx)
     }
-
-    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it returns
-    /// `Err` or panics (the panic goes on; the database stays usable).
-    ///
-    /// # Errors
-    /// The closure's error, or the commit's.
-    pub fn transaction<R>(&self, f: impl FnOnce(&Transaction) -> Result<R>) -> Result<R> {
-        let tx = self.begin()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
-    }
-}
-
-impl Database {
-    /// Like [`Database::transaction`], but takes the write lock from the first statement
-    /// (SQLite: `BEGIN IMMEDIATE` at once) instead of at the first flush, so that nothing it
-    /// reads can change under it.
-    ///
-    /// # Errors
-    /// The closure's error, the commit's, or a busy database.
-    pub fn transaction_serializable<R>(
-        &self,
-        f: impl FnOnce(&Transaction) -> Result<R>,
-    ) -> Result<R> {
-        let tx = self.begin_serializable()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
-    }
-
-    /// Like [`Database::transaction`], but runs `f` again, up to `retries` more times, when
-    /// the transaction fails with an error that a new attempt may not meet
-    /// ([`Error::is_retryable`]: a serialization failure, an optimistic-check failure):
-    /// PonyORM's `db_session(retry=n)`.
-    ///
-    /// # Errors
-    /// The last attempt's error, or the first one that is not retryable.
-    pub fn transaction_with_retry<R>(
-        &self,
-        retries: u32,
-        mut f: impl FnMut(&Transaction) -> Result<R>,
-    ) -> Result<R> {
-        let mut attempt = 0;
-        loop {
-            match self.transaction(&mut f) {
-                Err(e) if e.is_retryable() && attempt < retries => attempt += 1,
-                other => return other,
-            }
-        }
-    }
 }
 
 /// Two different many-to-many relationships whose link tables have one name (by default

@@ -323,6 +323,7 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
             .collect();
         let n = tx.conn()?.execute(&sql, &params)?;
         if n == 0 {
+            tx.shared.met_conflict.set(true);
             return Err(lost_row(meta, &*value, cell.read.get()));
         }
     }
@@ -353,6 +354,7 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let n = tx.conn()?.execute(&sql, &params)?;
     drop(params);
     if n == 0 {
+        tx.shared.met_conflict.set(true);
         return Err(lost_row(meta, &*value, cell.read.get()));
     }
     written(tx, Some(old), None);

@@ -165,7 +165,7 @@ impl<T: Entity> IdentityMap<T> {
             {
                 let db_value: &T = snapshot.as_deref().unwrap_or(&value);
                 if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
-                    return Err(e);
+                    return Err(conflict(tx, e));
                 }
             }
             return Ok(obj.clone());
@@ -174,7 +174,7 @@ impl<T: Entity> IdentityMap<T> {
         if let Some(e) =
             changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
         {
-            return Err(e);
+            return Err(conflict(tx, e));
         }
         for (i, col) in meta.columns.iter().enumerate() {
             if col.primary_key {
@@ -199,6 +199,14 @@ impl<T: Entity> IdentityMap<T> {
         drop(snapshot);
         Ok(obj.clone())
     }
+}
+
+/// An optimistic check failed: the transaction notes it (another attempt may pass it).
+fn conflict(tx: &Weak<TxShared>, e: Error) -> Error {
+    if let Some(shared) = tx.upgrade() {
+        shared.met_conflict.set(true);
+    }
+    e
 }
 
 /// The error for the first column this transaction read (and checks) whose value in the

@@ -71,6 +71,7 @@ pub mod query_value;
 mod reference_columns;
 pub mod relation;
 mod render;
+mod run_transaction;
 mod savepoint;
 #[cfg(feature = "serde")]
 pub mod serde_impls;

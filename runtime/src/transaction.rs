@@ -34,6 +34,9 @@ pub(crate) struct TxShared {
     pub(crate) savepoints: Cell<u32>,
     /// Objects deleted inside running savepoints (read again if one rolls back).
     pub(crate) gone: RefCell<Vec<PendingObj>>,
+    /// An optimistic check failed ([`crate::Error::UnrepeatableRead`]): another attempt may
+    /// not fail it.
+    pub(crate) met_conflict: Cell<bool>,
 }
 
 /// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
@@ -62,6 +65,7 @@ impl std::fmt::Debug for Transaction {
 impl Transaction {
     pub(crate) fn new(db: Arc<DbInner>, conn: Conn) -> Self {
         let statements_at_start = conn.statements();
+        conn.forget_retryable();
         Transaction {
             statements_at_start,
             db,
@@ -74,10 +78,17 @@ impl Transaction {
                 sets: RefCell::new(Default::default()),
                 savepoints: Cell::new(0),
                 gone: RefCell::new(Vec::new()),
+                met_conflict: Cell::new(false),
             }),
             writing: Cell::new(false),
             serializable: Cell::new(false),
         }
+    }
+
+    /// Whether this transaction met an error another attempt may not meet: a statement that
+    /// failed with one ([`crate::Error::is_retryable`]), or an optimistic check.
+    pub(crate) fn met_retryable(&self) -> bool {
+        self.shared.met_conflict.get() || self.conn.as_ref().is_some_and(Conn::met_retryable)
     }
 
     pub(crate) fn check_open(&self) -> Result<()> {

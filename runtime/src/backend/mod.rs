@@ -60,6 +60,9 @@ pub(crate) struct Conn {
     /// the same on every backend, so that `commit` never reports success for writes that
     /// did not happen (`Error::TransactionAborted`).
     failed: RefCell<Option<String>>,
+    /// A statement failed with an error another attempt may not meet
+    /// ([`crate::Error::is_retryable`]) since [`Conn::forget_retryable`].
+    met_retryable: Cell<bool>,
 }
 
 /// What a statement is, found before it runs.
@@ -125,12 +128,16 @@ impl Conn {
             link,
             in_transaction: Cell::new(false),
             failed: RefCell::new(None),
+            met_retryable: Cell::new(false),
         }
     }
 
     /// Notes a failed statement of the write transaction.
     fn watch<R>(&self, result: Result<R>) -> Result<R> {
         if let Err(e) = &result {
+            if e.is_retryable() {
+                self.met_retryable.set(true);
+            }
             if self.in_transaction.get() && is_statement_failure(e) {
                 let mut failed = self.failed.borrow_mut();
                 if failed.is_none() {
@@ -142,6 +149,16 @@ impl Conn {
     }
 
     /// The first failed statement of the write transaction, if any.
+    /// Whether a statement failed with a retryable error since [`Conn::forget_retryable`].
+    pub(crate) fn met_retryable(&self) -> bool {
+        self.met_retryable.get()
+    }
+
+    /// Starts watching for retryable errors afresh (a new transaction).
+    pub(crate) fn forget_retryable(&self) {
+        self.met_retryable.set(false);
+    }
+
     pub(crate) fn failure(&self) -> Option<String> {
         self.failed.borrow().clone()
     }
