@@ -75,6 +75,8 @@ pub(crate) struct ConnectOptions {
     pub journal_mode: Option<JournalMode>,
     /// PostgreSQL: the bound of the whole connection startup, if not the URL's.
     pub connect_timeout: Option<Duration>,
+    /// How statements are logged.
+    pub log: crate::backend::logging::LogOptions,
 }
 
 /// The options of a database and its pool, then [`DatabaseBuilder::open`]; made by
@@ -102,6 +104,7 @@ impl DatabaseBuilder {
                 busy_timeout: BUSY_TIMEOUT,
                 journal_mode: None,
                 connect_timeout: None,
+                log: crate::backend::logging::LogOptions::default(),
             },
         }
     }
@@ -157,6 +160,26 @@ impl DatabaseBuilder {
     /// SQLite.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Logs each statement's parameters with it (off unless set: values can be secret).
+    ///
+    /// Colt logs through [`tracing`](https://docs.rs/tracing): every statement at `DEBUG`
+    /// (target `colt::sql`) with its SQL, row count (changed or returned) and duration, and
+    /// its error if it failed; statements slower than
+    /// [`slow_statement_threshold`](Self::slow_statement_threshold) at `WARN`; `BEGIN`,
+    /// `COMMIT` and `ROLLBACK` at `TRACE` (target `colt::transaction`). Nothing is measured
+    /// unless a subscriber listens.
+    pub fn log_parameters(mut self, on: bool) -> Self {
+        self.connect.log.parameters = on;
+        self
+    }
+
+    /// Statements that take this long or longer are logged at `WARN` (target `colt::sql`,
+    /// message "slow statement") rather than `DEBUG` (1 s unless set); `None`: never.
+    pub fn slow_statement_threshold(mut self, threshold: Option<Duration>) -> Self {
+        self.connect.log.slow = threshold;
         self
     }
 

@@ -2,6 +2,7 @@
 //!
 //! Driver errors become [`crate::Error`] in exactly one place per backend.
 
+pub(crate) mod logging;
 #[cfg(feature = "postgres")]
 mod pg_client;
 #[cfg(feature = "postgres")]
@@ -63,6 +64,8 @@ pub(crate) struct Conn {
     /// A statement failed with an error another attempt may not meet
     /// ([`crate::Error::is_retryable`]) since [`Conn::forget_retryable`].
     met_retryable: Cell<bool>,
+    /// How its statements are logged.
+    log: logging::LogOptions,
 }
 
 /// What a statement is, found before it runs.
@@ -129,6 +132,7 @@ impl Conn {
             in_transaction: Cell::new(false),
             failed: RefCell::new(None),
             met_retryable: Cell::new(false),
+            log: logging::LogOptions::default(),
         }
     }
 
@@ -170,14 +174,18 @@ impl Conn {
 
     /// What `sql` is, without running it.
     pub(crate) fn describe(&self, sql: &str, params: &[Param<'_>]) -> Result<Shape> {
-        match &self.link {
+        let shape = match &self.link {
             // Preparing a statement does not touch SQLite's transaction.
             #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.describe(sql, params),
             // A statement PostgreSQL cannot prepare ends its transaction.
             #[cfg(feature = "postgres")]
             Link::Postgres(c) => self.watch(c.describe(sql, params)),
+        };
+        if let Err(e) = &shape {
+            self.log_unprepared(sql, params, e);
         }
+        shape
     }
 
     pub(crate) fn dialect(&self) -> Dialect {
@@ -245,33 +253,47 @@ impl Conn {
 
     /// Runs a statement, returning the number of rows changed.
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        self.watch(match &self.link {
-            #[cfg(feature = "sqlite")]
-            Link::Sqlite(c) => c.execute(sql, params),
-            #[cfg(feature = "postgres")]
-            Link::Postgres(c) => c.execute(sql, params),
-        })
+        self.watch(self.logged(
+            sql,
+            params,
+            || match &self.link {
+                #[cfg(feature = "sqlite")]
+                Link::Sqlite(c) => c.execute(sql, params),
+                #[cfg(feature = "postgres")]
+                Link::Postgres(c) => c.execute(sql, params),
+            },
+            |n| *n,
+        ))
     }
 
     /// Runs a query, handing each row to `sink`.
+    #[inline]
     pub(crate) fn query<S: RowSink>(
         &self,
         sql: &str,
         params: &[Param<'_>],
         sink: &mut S,
     ) -> Result<()> {
-        self.watch(match &self.link {
-            #[cfg(feature = "sqlite")]
-            Link::Sqlite(c) => c.query(sql, params, |row| {
-                sink.row(row)?;
-                Ok(sink.wants_more())
-            }),
-            #[cfg(feature = "postgres")]
-            Link::Postgres(c) => c.query(sql, params, |row| {
-                sink.row(row)?;
-                Ok(sink.wants_more())
-            }),
-        })
+        let rows = Cell::new(0u64);
+        self.watch(self.logged(
+            sql,
+            params,
+            || match &self.link {
+                #[cfg(feature = "sqlite")]
+                Link::Sqlite(c) => c.query(sql, params, |row| {
+                    rows.set(rows.get() + 1);
+                    sink.row(row)?;
+                    Ok(sink.wants_more())
+                }),
+                #[cfg(feature = "postgres")]
+                Link::Postgres(c) => c.query(sql, params, |row| {
+                    rows.set(rows.get() + 1);
+                    sink.row(row)?;
+                    Ok(sink.wants_more())
+                }),
+            },
+            |()| rows.get(),
+        ))
     }
 
     /// Runs a query and collects every row as owned values (for the few statements Colt
@@ -295,12 +317,17 @@ impl Conn {
 
     /// Runs statements without parameters.
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
-        self.watch(match &self.link {
-            #[cfg(feature = "sqlite")]
-            Link::Sqlite(c) => c.execute_batch(sql),
-            #[cfg(feature = "postgres")]
-            Link::Postgres(c) => c.execute_batch(sql),
-        })
+        self.watch(self.logged(
+            sql,
+            &[],
+            || match &self.link {
+                #[cfg(feature = "sqlite")]
+                Link::Sqlite(c) => c.execute_batch(sql),
+                #[cfg(feature = "postgres")]
+                Link::Postgres(c) => c.execute_batch(sql),
+            },
+            |()| 0,
+        ))
     }
 
     /// Inserts a row and returns the generated key of the `auto` column, if asked for
@@ -311,16 +338,22 @@ impl Conn {
         params: &[Param<'_>],
         auto: bool,
     ) -> Result<Option<i64>> {
-        self.watch(match &self.link {
-            #[cfg(feature = "sqlite")]
-            Link::Sqlite(c) => c.insert(sql, params, auto),
-            #[cfg(feature = "postgres")]
-            Link::Postgres(c) => c.insert(sql, params, auto),
-        })
+        self.watch(self.logged(
+            sql,
+            params,
+            || match &self.link {
+                #[cfg(feature = "sqlite")]
+                Link::Sqlite(c) => c.insert(sql, params, auto),
+                #[cfg(feature = "postgres")]
+                Link::Postgres(c) => c.insert(sql, params, auto),
+            },
+            |_| 1,
+        ))
     }
 
     /// Starts a write transaction (`serializable`: the strictest isolation the backend has).
     pub(crate) fn begin(&self, serializable: bool) -> Result<()> {
+        logging::transaction_event("begin");
         self.execute_batch(control::begin(self.dialect(), serializable))?;
         self.set_in_transaction(true);
         *self.failed.borrow_mut() = None;
@@ -353,6 +386,7 @@ impl Conn {
             let _ = self.rollback();
             return Err(crate::Error::TransactionAborted { first_error });
         }
+        logging::transaction_event("commit");
         let r = self.execute_batch(control::COMMIT);
         self.end_transaction();
         r
@@ -360,6 +394,7 @@ impl Conn {
 
     /// Rolls the write transaction back.
     pub(crate) fn rollback(&self) -> Result<()> {
+        logging::transaction_event("rollback");
         let r = self.execute_batch(control::ROLLBACK);
         self.end_transaction();
         r
@@ -425,6 +460,12 @@ pub(crate) struct LiveColumn {
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).
 pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
+    let mut conn = open_link(target, options)?;
+    conn.log = options.log;
+    Ok(conn)
+}
+
+fn open_link(target: &Target, options: &ConnectOptions) -> Result<Conn> {
     // (Only SQLite's connections take options here; PostgreSQL's are in its config.)
     #[cfg(not(feature = "sqlite"))]
     let _ = options;

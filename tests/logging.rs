@@ -1,0 +1,143 @@
+//! What Colt tells `tracing` (issue 17): every statement with its SQL, row count and
+//! duration at DEBUG, never its parameters unless asked, slow statements at WARN, and
+//! transactions at TRACE; on both backends.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use colt::prelude::*;
+use common::each_backend;
+
+/// What a subscriber wrote.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+/// The log lines `f` makes, at every level.
+fn capture(f: impl FnOnce() -> colt::Result<()>) -> colt::Result<String> {
+    let out = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(out.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .without_time()
+        .finish();
+    tracing::subscriber::with_default(subscriber, f)?;
+    let bytes = out.0.lock().expect("lock").clone();
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A transaction that writes a secret and reads it back.
+fn secret_work(db: &Database) -> colt::Result<()> {
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE vault (id INTEGER PRIMARY KEY, secret TEXT NOT NULL)",
+            &[],
+        )?;
+        tx.execute_sql(
+            "INSERT INTO vault (id, secret) VALUES (1, $1)",
+            &[&"s3cret-value"],
+        )?;
+        let rows: Vec<(String,)> = tx.query_sql("SELECT secret FROM vault", &[])?;
+        assert_eq!(rows.len(), 1);
+        Ok(())
+    })
+}
+
+#[test]
+fn statements_are_logged_with_rows_and_durations_but_not_their_parameters() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::builder(&backend.fresh_url()).open()?;
+        let log = capture(|| secret_work(&db))?;
+        let insert = log
+            .lines()
+            .find(|l| l.contains("INSERT INTO vault"))
+            .unwrap_or_else(|| panic!("the insert is logged:\n{log}"));
+        assert!(insert.contains("DEBUG colt::sql"), "{insert}");
+        assert!(insert.contains("rows=1"), "{insert}");
+        assert!(insert.contains("elapsed="), "{insert}");
+        assert!(insert.contains("statement"), "{insert}");
+        let select = log
+            .lines()
+            .find(|l| l.contains("SELECT secret FROM vault"))
+            .unwrap_or_else(|| panic!("the query is logged:\n{log}"));
+        assert!(select.contains("rows=1"), "{select}");
+        assert!(!log.contains("s3cret-value"), "parameters stay out:\n{log}");
+        assert!(
+            log.lines()
+                .any(|l| l.contains("TRACE colt::transaction") && l.contains("commit")),
+            "{log}"
+        );
+        // A failed statement says so.
+        let failed = capture(|| {
+            let r =
+                db.transaction(|tx| tx.execute_sql("INSERT INTO no_such_table VALUES (1)", &[]));
+            assert!(r.is_err());
+            Ok(())
+        })?;
+        assert!(
+            failed
+                .lines()
+                .any(|l| l.contains("no_such_table") && l.contains("error=")),
+            "{failed}"
+        );
+        assert!(failed.contains("rollback"), "{failed}");
+        Ok(())
+    })
+}
+
+#[test]
+fn parameters_are_logged_when_asked() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::builder(&backend.fresh_url())
+            .log_parameters(true)
+            .open()?;
+        let log = capture(|| secret_work(&db))?;
+        let insert = log
+            .lines()
+            .find(|l| l.contains("INSERT INTO vault"))
+            .unwrap_or_else(|| panic!("{log}"));
+        assert!(insert.contains("s3cret-value"), "{insert}");
+        Ok(())
+    })
+}
+
+#[test]
+fn slow_statements_are_warnings() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::builder(&backend.fresh_url())
+            .slow_statement_threshold(Some(Duration::ZERO))
+            .open()?;
+        let log = capture(|| secret_work(&db))?;
+        let insert = log
+            .lines()
+            .find(|l| l.contains("INSERT INTO vault"))
+            .unwrap_or_else(|| panic!("{log}"));
+        assert!(insert.contains("WARN colt::sql"), "{insert}");
+        assert!(insert.contains("slow statement"), "{insert}");
+        // Off: statements are DEBUG again.
+        let db = Database::builder(&backend.fresh_url())
+            .slow_statement_threshold(None)
+            .open()?;
+        let log = capture(|| secret_work(&db))?;
+        assert!(!log.contains("WARN"), "{log}");
+        Ok(())
+    })
+}
