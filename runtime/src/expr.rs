@@ -320,7 +320,7 @@ arithmetic! {
     div => Div, "`l / r`";
 }
 
-/// `l % r` (integers only: see [`Integral`]).
+/// `l % r` (integers only: see [`Integral`](crate::types::Integral)).
 pub fn rem<L: SqlType, R: crate::promotion::Remainder<L> + SqlType>(
     l: Expr<L>,
     r: Expr<R>,

@@ -1,6 +1,6 @@
 //! What arithmetic gives when two numeric types meet (`left op right`: [`Combine`], on the
 //! right side's type), and the casts that make
-//! each backend compute it ([`widened`]).
+//! each backend compute it (`widened`).
 //!
 //! | left | right | result |
 //! |---|---|---|
