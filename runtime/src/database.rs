@@ -1,19 +1,17 @@
 //! `Database`: a URL, a small pool of connections, and the bound schema.
 
 use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::backend::{self, Conn, LiveColumn, Target};
 use crate::declared;
 use crate::entity::{EntityMeta, Schema};
 use crate::options::{ConnectOptions, DatabaseBuilder};
+use crate::pool::Pool;
 use crate::render::{create_link_sql, create_table_sql, dependency_order, link_tables, Dialect};
 use crate::transaction::Transaction;
 use crate::types::ColumnType;
 use crate::{Error, Result};
-
-/// How long a PostgreSQL connection may sit idle before it is checked on reuse.
-const CHECK_AFTER: Duration = Duration::from_secs(1);
 
 /// A database: where it lives, its connections, and the entities bound to it.
 ///
@@ -43,124 +41,14 @@ impl std::fmt::Debug for Database {
 }
 
 pub(crate) struct DbInner {
-    url: String,
-    target: Target,
+    pub(crate) url: String,
+    pub(crate) target: Target,
     /// What each new connection is opened with.
-    connect: ConnectOptions,
-    dialect: Dialect,
-    pool: Mutex<Pool>,
-    available: Condvar,
-    schema: RwLock<Schema>,
-}
-
-struct Pool {
-    /// Connections not in use, with when they were given back (PostgreSQL's only: they are
-    /// checked before reuse once idle a while, see `CHECK_AFTER`).
-    idle: Vec<(Conn, Option<Instant>)>,
-    open: usize,
-    max: usize,
-    /// How long `begin` waits for a free connection.
-    acquire_timeout: Duration,
-    /// The bound of every statement (`set_statement_timeout`), applied to a connection when
-    /// a transaction gets it.
-    statement_timeout: Option<Duration>,
-    /// Threads waiting for a connection (notified only when there are any: a notification
-    /// is a system call).
-    waiting: usize,
-}
-
-impl DbInner {
-    /// A connection for a transaction, with the database's statement timeout in force.
-    pub(crate) fn acquire(&self) -> Result<Conn> {
-        let (conn, timeout) = self.acquire_connection()?;
-        // A no-op unless the timeout changed since this connection last served.
-        if let Err(e) = conn.set_statement_timeout(timeout) {
-            self.release(conn);
-            return Err(e);
-        }
-        Ok(conn)
-    }
-
-    fn acquire_connection(&self) -> Result<(Conn, Option<Duration>)> {
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        let timeout = pool.statement_timeout;
-        loop {
-            if let Some((conn, since)) = pool.idle.pop() {
-                // A PostgreSQL connection may have lost its server (a restart) while idle:
-                // checked outside the lock before a transaction gets it, so that no
-                // transaction fails on a dead connection. What the server sent is read
-                // first (a goodbye closes the connection); one idle for a while is also
-                // asked for an answer (one round trip).
-                let Some(since) = since else {
-                    return Ok((conn, timeout));
-                };
-                drop(pool);
-                let alive =
-                    conn.is_still_open() && (since.elapsed() < CHECK_AFTER || conn.is_alive());
-                if alive {
-                    return Ok((conn, timeout));
-                }
-                drop(conn);
-                pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-                pool.open -= 1;
-                continue;
-            }
-            if pool.open < pool.max {
-                pool.open += 1;
-                drop(pool);
-                return backend::open(&self.target, &self.connect)
-                    .inspect_err(|_| {
-                        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-                        pool.open -= 1;
-                    })
-                    .map(|c| (c, timeout));
-            }
-            pool.waiting += 1;
-            let wait = pool.acquire_timeout;
-            let (next, timeout) = self
-                .available
-                .wait_timeout(pool, wait)
-                .unwrap_or_else(|e| e.into_inner());
-            pool = next;
-            pool.waiting -= 1;
-            if timeout.timed_out() && pool.idle.is_empty() {
-                return Err(Error::PoolTimeout {
-                    url: self.url.clone(),
-                    waited_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                    size: pool.max,
-                });
-            }
-        }
-    }
-
-    /// Closes a connection that must not serve again (its state could not be restored).
-    #[cfg(feature = "migrate")]
-    pub(crate) fn discard(&self, conn: Conn) {
-        drop(conn);
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        pool.open -= 1;
-        let waiting = pool.waiting > 0;
-        drop(pool);
-        if waiting {
-            self.available.notify_one();
-        }
-    }
-
-    /// Gives a connection back to the pool (or closes it, when it is known to be closed).
-    pub(crate) fn release(&self, conn: Conn) {
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if conn.is_usable() {
-            let since = (conn.dialect() == Dialect::Postgres).then(Instant::now);
-            pool.idle.push((conn, since));
-        } else {
-            pool.open -= 1;
-        }
-        let waiting = pool.waiting > 0;
-        drop(pool);
-        if waiting {
-            self.available.notify_one();
-        }
-    }
+    pub(crate) connect: ConnectOptions,
+    pub(crate) dialect: Dialect,
+    pub(crate) pool: Mutex<Pool>,
+    pub(crate) available: Condvar,
+    pub(crate) schema: RwLock<Schema>,
 }
 
 impl Database {
@@ -219,16 +107,33 @@ impl Database {
         if options.create_if_missing {
             target.create_if_missing();
         }
-        if let Some(t) = options.connect.connect_timeout {
+        if target.is_memory() {
+            for (option, set) in [
+                ("max_lifetime", options.max_lifetime),
+                ("idle_timeout", options.idle_timeout),
+            ] {
+                if set.is_some() {
+                    return Err(Error::InvalidOption {
+                        option,
+                        reason: "an in-memory SQLite database lives in its one connection: closing it would lose the database".to_string(),
+                    });
+                }
+            }
+        }
+        let connect = options.connect.over(backend::url_options(url)?);
+        if let Some(t) = connect.connect_timeout {
             target.set_connect_timeout(t);
         }
-        let first = backend::open(&target, &options.connect)?;
+        if let Some(name) = &connect.application_name {
+            target.set_application_name(name);
+        }
+        let first = backend::open(&target, &connect)?;
         let dialect = first.dialect();
         Ok(Database {
             inner: Arc::new(DbInner {
                 url: backend::masked_url(url),
                 target,
-                connect: options.connect,
+                connect,
                 dialect,
                 pool: Mutex::new(Pool {
                     idle: vec![(first, None)],
@@ -237,6 +142,8 @@ impl Database {
                     acquire_timeout: options.acquire_timeout,
                     statement_timeout: options.statement_timeout,
                     waiting: 0,
+                    max_lifetime: options.max_lifetime,
+                    idle_timeout: options.idle_timeout,
                 }),
                 available: Condvar::new(),
                 schema: RwLock::new(Schema::default()),

@@ -209,7 +209,7 @@ impl ExactDecimal {
         if m == 0 {
             return 0;
         }
-        while m % 10 == 0 {
+        while m.is_multiple_of(10) {
             m /= 10;
         }
         m.to_string().len() as u32

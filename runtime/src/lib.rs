@@ -21,6 +21,7 @@ compile_error!(
     "Colt needs a database: enable the `sqlite` feature (the default) or the `postgres` feature of `colt`"
 );
 
+mod after_connect;
 pub mod aggregate_expr;
 mod backend;
 mod bulk_update;
@@ -63,6 +64,7 @@ pub mod options;
 mod pairing;
 pub mod params;
 pub mod plan;
+mod pool;
 pub mod prefetch;
 pub mod promotion;
 pub mod query;
@@ -85,6 +87,7 @@ pub mod transaction;
 pub mod types;
 pub mod value;
 
+pub use after_connect::NewConnection;
 pub use collection::Collection;
 pub use database::Database;
 pub use entity::{ColumnMeta, Entity, EntityMeta, RowAccess, Schema};
@@ -93,7 +96,7 @@ pub use error::{ConstraintKind, Error, Result};
 pub use json::Json;
 pub use navigate::{Many, SetOf};
 pub use obj::Obj;
-pub use options::{DatabaseBuilder, JournalMode};
+pub use options::{DatabaseBuilder, JournalMode, Synchronous};
 pub use prefetch::{Prefetch, PrefetchPath, PrefetchWith};
 pub use query::{DecodeCx, FromRow, Query};
 pub use relation::{Ref, Set};

@@ -227,7 +227,12 @@ impl Database {
         })();
         if sqlite {
             // Back to how every Colt connection is; one that cannot is not reused.
-            if let Err(e) = conn.execute_batch(sql::SQLITE_FOREIGN_KEYS_ON) {
+            let back = if conn.enforces_foreign_keys() {
+                sql::SQLITE_FOREIGN_KEYS_ON
+            } else {
+                sql::SQLITE_FOREIGN_KEYS_OFF
+            };
+            if let Err(e) = conn.execute_batch(back) {
                 self.inner.discard(conn);
                 return result.and(Err(e));
             }

@@ -28,6 +28,7 @@ use crate::{Error, Result};
 /// How long `begin` waits for a free connection unless set.
 pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a SQLite connection waits for another connection's lock unless set.
+#[cfg(feature = "sqlite")]
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// SQLite's journal mode (`PRAGMA journal_mode`), set on every connection as it opens.
@@ -66,17 +67,130 @@ impl JournalMode {
     }
 }
 
+/// SQLite's `synchronous` setting (`PRAGMA synchronous`): how hard a commit waits for the
+/// disk. SQLite's default is `Full`; `Normal` is safe with [`JournalMode::Wal`] (a power
+/// loss may undo the last commits, never corrupt the file) and much faster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Synchronous {
+    /// `OFF`: no waiting; a power loss or an OS crash can corrupt the database.
+    Off,
+    /// `NORMAL`.
+    Normal,
+    /// `FULL`, SQLite's default.
+    Full,
+    /// `EXTRA`.
+    Extra,
+}
+
+impl Synchronous {
+    /// The name `PRAGMA synchronous` takes.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            Synchronous::Off => "OFF",
+            Synchronous::Normal => "NORMAL",
+            Synchronous::Full => "FULL",
+            Synchronous::Extra => "EXTRA",
+        }
+    }
+}
+
 /// What every new connection of a database is opened with.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct ConnectOptions {
-    /// SQLite: how long a statement waits for another connection's lock.
-    pub busy_timeout: Duration,
+    /// SQLite: how long a statement waits for another connection's lock (`BUSY_TIMEOUT`
+    /// unless set).
+    pub busy_timeout: Option<Duration>,
     /// SQLite: the journal mode to set, if any.
     pub journal_mode: Option<JournalMode>,
+    /// SQLite: `PRAGMA synchronous`, if set.
+    pub synchronous: Option<Synchronous>,
+    /// SQLite: whether foreign keys are enforced (on unless set).
+    pub foreign_keys: Option<bool>,
     /// PostgreSQL: the bound of the whole connection startup, if not the URL's.
     pub connect_timeout: Option<Duration>,
+    /// PostgreSQL: the `application_name` the server shows, if not the URL's.
+    pub application_name: Option<String>,
+    /// Run on every new connection before it serves.
+    pub after_connect: Option<crate::after_connect::AfterConnect>,
     /// How statements are logged.
     pub log: crate::backend::logging::LogOptions,
+}
+
+impl ConnectOptions {
+    /// SQLite's busy timeout.
+    #[cfg(feature = "sqlite")]
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout.unwrap_or(BUSY_TIMEOUT)
+    }
+
+    /// These options, where set, over `base` (a URL's).
+    pub fn over(self, base: ConnectOptions) -> ConnectOptions {
+        ConnectOptions {
+            busy_timeout: self.busy_timeout.or(base.busy_timeout),
+            journal_mode: self.journal_mode.or(base.journal_mode),
+            synchronous: self.synchronous.or(base.synchronous),
+            foreign_keys: self.foreign_keys.or(base.foreign_keys),
+            connect_timeout: self.connect_timeout.or(base.connect_timeout),
+            application_name: self.application_name.or(base.application_name),
+            after_connect: self.after_connect.or(base.after_connect),
+            log: self.log,
+        }
+    }
+}
+
+/// The connection options a SQLite URL's parameters set: `busy_timeout` (milliseconds),
+/// `journal_mode`, `synchronous`, `foreign_keys` (`on`/`off`); `mode` is the target's.
+///
+/// # Errors
+/// A value that is not one of the option's.
+pub(crate) fn sqlite_url_options(query: &str) -> std::result::Result<ConnectOptions, String> {
+    let mut out = ConnectOptions::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let bad = |expected: &str| format!("`{pair}`: expected {expected}");
+        match key {
+            "mode" => {}
+            "busy_timeout" => {
+                let ms: u64 = value.parse().map_err(|_| bad("milliseconds"))?;
+                out.busy_timeout = Some(Duration::from_millis(ms));
+            }
+            "journal_mode" => {
+                out.journal_mode = Some(match value.to_ascii_lowercase().as_str() {
+                    "delete" => JournalMode::Delete,
+                    "truncate" => JournalMode::Truncate,
+                    "persist" => JournalMode::Persist,
+                    "memory" => JournalMode::Memory,
+                    "wal" => JournalMode::Wal,
+                    "off" => JournalMode::Off,
+                    _ => return Err(bad("delete, truncate, persist, memory, wal or off")),
+                });
+            }
+            "synchronous" => {
+                out.synchronous = Some(match value.to_ascii_lowercase().as_str() {
+                    "off" | "0" => Synchronous::Off,
+                    "normal" | "1" => Synchronous::Normal,
+                    "full" | "2" => Synchronous::Full,
+                    "extra" | "3" => Synchronous::Extra,
+                    _ => return Err(bad("off, normal, full or extra")),
+                });
+            }
+            "foreign_keys" => {
+                out.foreign_keys = Some(match value.to_ascii_lowercase().as_str() {
+                    "on" | "true" | "1" => true,
+                    "off" | "false" | "0" => false,
+                    _ => return Err(bad("on or off")),
+                });
+            }
+            _ => {
+                return Err(format!(
+                    "unknown SQLite URL parameter `{pair}`: expected `mode=ro|rw|rwc`, \
+                     `busy_timeout=MS`, `journal_mode=..`, `synchronous=..` or `foreign_keys=on|off`"
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The options of a database and its pool, then [`DatabaseBuilder::open`]; made by
@@ -89,6 +203,8 @@ pub struct DatabaseBuilder {
     pub(crate) create_if_missing: bool,
     pub(crate) acquire_timeout: Duration,
     pub(crate) statement_timeout: Option<Duration>,
+    pub(crate) max_lifetime: Option<Duration>,
+    pub(crate) idle_timeout: Option<Duration>,
     pub(crate) connect: ConnectOptions,
 }
 
@@ -100,12 +216,9 @@ impl DatabaseBuilder {
             create_if_missing: false,
             acquire_timeout: ACQUIRE_TIMEOUT,
             statement_timeout: None,
-            connect: ConnectOptions {
-                busy_timeout: BUSY_TIMEOUT,
-                journal_mode: None,
-                connect_timeout: None,
-                log: crate::backend::logging::LogOptions::default(),
-            },
+            max_lifetime: None,
+            idle_timeout: None,
+            connect: ConnectOptions::default(),
         }
     }
 
@@ -135,7 +248,7 @@ impl DatabaseBuilder {
     /// effect on PostgreSQL, whose statements wait for locks (bound them with
     /// [`statement_timeout`](Self::statement_timeout)).
     pub fn busy_timeout(mut self, timeout: Duration) -> Self {
-        self.connect.busy_timeout = timeout;
+        self.connect.busy_timeout = Some(timeout);
         self
     }
 
@@ -160,6 +273,65 @@ impl DatabaseBuilder {
     /// SQLite.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Closes a connection once it has been open this long (no limit unless set), when it is
+    /// next given back or taken: long-lived connections pick up server-side changes and
+    /// give back what they hold. Not for `sqlite::memory:`, whose one connection is the
+    /// database ([`Error::InvalidOption`]).
+    pub fn max_lifetime(mut self, lifetime: Duration) -> Self {
+        self.max_lifetime = Some(lifetime);
+        self
+    }
+
+    /// Closes a connection that has not served for this long (no limit unless set), when a
+    /// transaction next looks for one. Not for `sqlite::memory:` ([`Error::InvalidOption`]).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Runs `hook` on every new connection before it serves (session settings, functions,
+    /// pragmas); its error fails the opening, and no connection it failed on is used.
+    ///
+    /// ```
+    /// # use colt_runtime::*;
+    /// # fn main() -> Result<()> {
+    /// let db = Database::builder("sqlite::memory:")
+    ///     .after_connect(|conn| conn.execute("PRAGMA cache_size = -4000"))
+    ///     .open()?;
+    /// let size: Vec<i64> = db.transaction(|tx| tx.query_sql("PRAGMA cache_size", &[]))?;
+    /// assert_eq!(size, [-4000]);
+    /// # Ok(()) }
+    /// ```
+    pub fn after_connect(
+        mut self,
+        hook: impl Fn(&crate::NewConnection<'_>) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.connect.after_connect = Some(crate::after_connect::AfterConnect::new(hook));
+        self
+    }
+
+    /// SQLite: `PRAGMA synchronous` on every connection (SQLite's `FULL` unless set; the
+    /// URL's `synchronous=normal`). No effect on PostgreSQL.
+    pub fn synchronous(mut self, mode: Synchronous) -> Self {
+        self.connect.synchronous = Some(mode);
+        self
+    }
+
+    /// SQLite: whether foreign keys are enforced (`PRAGMA foreign_keys`; on unless set, or
+    /// the URL's `foreign_keys=off`). No effect on PostgreSQL, which always enforces them.
+    pub fn foreign_keys(mut self, on: bool) -> Self {
+        self.connect.foreign_keys = Some(on);
+        self
+    }
+
+    /// PostgreSQL: the `application_name` the server shows for these connections (in
+    /// `pg_stat_activity` and its logs; the URL's `application_name` unless set). No effect
+    /// on SQLite.
+    pub fn application_name(mut self, name: &str) -> Self {
+        self.connect.application_name = Some(name.to_string());
         self
     }
 
@@ -190,6 +362,18 @@ impl DatabaseBuilder {
     /// take (no connections, more than one for `:memory:`, a journal mode SQLite refused),
     /// or the first connection's error.
     pub fn open(self) -> Result<Database> {
+        for (option, set) in [
+            ("max_lifetime", self.max_lifetime),
+            ("idle_timeout", self.idle_timeout),
+        ] {
+            if set.is_some_and(|d| d.is_zero()) {
+                return Err(Error::InvalidOption {
+                    option,
+                    reason: "a connection must be allowed to serve: give a positive duration"
+                        .to_string(),
+                });
+            }
+        }
         if self.max_connections == Some(0) {
             return Err(Error::InvalidOption {
                 option: "max_connections",

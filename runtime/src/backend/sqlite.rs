@@ -263,7 +263,7 @@ impl SqliteConn {
     }
 
     fn configure(conn: Connection, options: &ConnectOptions) -> Result<Self> {
-        conn.busy_timeout(options.busy_timeout)
+        conn.busy_timeout(options.busy_timeout())
             .map_err(|e| map_error(e, None))?;
         rusqlite::vtab::array::load_module(&conn).map_err(|e| map_error(e, None))?;
         // `a / b` and `a % b` divide by `colt_nonzero(b)`: SQLite answers NULL for a division
@@ -367,6 +367,14 @@ impl SqliteConn {
         if let Some(mode) = options.journal_mode {
             set_journal_mode(&conn, mode)?;
         }
+        if let Some(sync) = options.synchronous {
+            conn.execute_batch(&format!("PRAGMA synchronous = {}", sync.as_sql()))
+                .map_err(|e| map_error(e, None))?;
+        }
+        if options.foreign_keys == Some(false) {
+            conn.execute_batch("PRAGMA foreign_keys = OFF")
+                .map_err(|e| map_error(e, None))?;
+        }
         Ok(SqliteConn {
             prepared: RefCell::new(Prepared {
                 statements: Vec::new(),
@@ -378,7 +386,7 @@ impl SqliteConn {
             timeout: std::cell::Cell::new(None),
             deadline: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
             clock: Instant::now(),
-            busy_timeout: options.busy_timeout,
+            busy_timeout: options.busy_timeout(),
         })
     }
 

@@ -1,0 +1,145 @@
+//! The connections of a [`Database`](crate::Database): at most `max` open, idle ones
+//! reused (a PostgreSQL one checked first when it has been idle a while), none past its
+//! lifetime or idle timeout, and threads waiting, up to the acquire timeout, for one to be
+//! given back.
+
+use std::time::{Duration, Instant};
+
+use crate::backend::{self, Conn};
+use crate::database::DbInner;
+use crate::render::Dialect;
+use crate::{Error, Result};
+
+/// How long a PostgreSQL connection may sit idle before it is checked on reuse.
+const CHECK_AFTER: Duration = Duration::from_secs(1);
+
+/// The pool's state, behind the database's mutex.
+pub(crate) struct Pool {
+    /// Connections not in use, with when they were given back (PostgreSQL's only: they are
+    /// checked before reuse once idle a while, see `CHECK_AFTER`).
+    pub(crate) idle: Vec<(Conn, Option<Instant>)>,
+    pub(crate) open: usize,
+    pub(crate) max: usize,
+    /// How long `begin` waits for a free connection.
+    pub(crate) acquire_timeout: Duration,
+    /// The bound of every statement (`set_statement_timeout`), applied to a connection when
+    /// a transaction gets it.
+    pub(crate) statement_timeout: Option<Duration>,
+    /// Threads waiting for a connection (notified only when there are any: a notification
+    /// is a system call).
+    pub(crate) waiting: usize,
+    /// A connection open this long is closed rather than reused.
+    pub(crate) max_lifetime: Option<Duration>,
+    /// A connection idle this long is closed rather than reused.
+    pub(crate) idle_timeout: Option<Duration>,
+}
+
+impl Pool {
+    /// Whether an idle connection given back at `since` is past its time.
+    fn expired(&self, conn: &Conn, since: Option<Instant>) -> bool {
+        self.max_lifetime.is_some_and(|l| conn.age() >= l)
+            || self
+                .idle_timeout
+                .zip(since)
+                .is_some_and(|(t, since)| since.elapsed() >= t)
+    }
+}
+
+impl DbInner {
+    /// A connection for a transaction, with the database's statement timeout in force.
+    pub(crate) fn acquire(&self) -> Result<Conn> {
+        let (conn, timeout) = self.acquire_connection()?;
+        // A no-op unless the timeout changed since this connection last served.
+        if let Err(e) = conn.set_statement_timeout(timeout) {
+            self.release(conn);
+            return Err(e);
+        }
+        Ok(conn)
+    }
+
+    fn acquire_connection(&self) -> Result<(Conn, Option<Duration>)> {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let timeout = pool.statement_timeout;
+        loop {
+            if let Some((conn, since)) = pool.idle.pop() {
+                if pool.expired(&conn, since) {
+                    drop(conn);
+                    pool.open -= 1;
+                    continue;
+                }
+                // A PostgreSQL connection may have lost its server (a restart) while idle:
+                // checked outside the lock before a transaction gets it, so that no
+                // transaction fails on a dead connection. What the server sent is read
+                // first (a goodbye closes the connection); one idle for a while is also
+                // asked for an answer (one round trip).
+                let Some(since) = since.filter(|_| conn.dialect() == Dialect::Postgres) else {
+                    return Ok((conn, timeout));
+                };
+                drop(pool);
+                let alive =
+                    conn.is_still_open() && (since.elapsed() < CHECK_AFTER || conn.is_alive());
+                if alive {
+                    return Ok((conn, timeout));
+                }
+                drop(conn);
+                pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                pool.open -= 1;
+                continue;
+            }
+            if pool.open < pool.max {
+                pool.open += 1;
+                drop(pool);
+                return backend::open(&self.target, &self.connect)
+                    .inspect_err(|_| {
+                        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                        pool.open -= 1;
+                    })
+                    .map(|c| (c, timeout));
+            }
+            pool.waiting += 1;
+            let wait = pool.acquire_timeout;
+            let (next, timeout) = self
+                .available
+                .wait_timeout(pool, wait)
+                .unwrap_or_else(|e| e.into_inner());
+            pool = next;
+            pool.waiting -= 1;
+            if timeout.timed_out() && pool.idle.is_empty() {
+                return Err(Error::PoolTimeout {
+                    url: self.url.clone(),
+                    waited_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    size: pool.max,
+                });
+            }
+        }
+    }
+
+    /// Closes a connection that must not serve again (its state could not be restored).
+    #[cfg(feature = "migrate")]
+    pub(crate) fn discard(&self, conn: Conn) {
+        drop(conn);
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.open -= 1;
+        let waiting = pool.waiting > 0;
+        drop(pool);
+        if waiting {
+            self.available.notify_one();
+        }
+    }
+
+    /// Gives a connection back to the pool (or closes it, when it is known to be closed).
+    pub(crate) fn release(&self, conn: Conn) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        if conn.is_usable() && pool.max_lifetime.is_none_or(|l| conn.age() < l) {
+            let timed = conn.dialect() == Dialect::Postgres || pool.idle_timeout.is_some();
+            pool.idle.push((conn, timed.then(Instant::now)));
+        } else {
+            pool.open -= 1;
+        }
+        let waiting = pool.waiting > 0;
+        drop(pool);
+        if waiting {
+            self.available.notify_one();
+        }
+    }
+}
