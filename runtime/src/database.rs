@@ -57,9 +57,12 @@ impl Database {
     /// - `sqlite::memory:`: a private in-memory SQLite database;
     /// - `sqlite:PATH` (relative) or `sqlite:///abs/path.db`: an existing SQLite file;
     ///   `sqlite:PATH?mode=rwc` creates it if missing, `?mode=ro` opens it read-only (SQLite's
-    ///   URI names, as SQLx spells them);
+    ///   URI names, as SQLx spells them); also `busy_timeout=MS`, `journal_mode=wal`,
+    ///   `synchronous=normal` and `foreign_keys=off` (each one a
+    ///   [`DatabaseBuilder`] option, which wins over the URL);
     /// - `postgres://user:password@host:port/database` (also `postgresql://`), with the
-    ///   driver's parameters (`?connect_timeout=5`, `?options=..`).
+    ///   driver's parameters (`?connect_timeout=5`, `?application_name=shop`,
+    ///   `?options=..`).
     ///
     /// # Errors
     /// [`Error::InvalidUrl`] for a URL Colt cannot read; [`Error::NoSuchDatabase`] for a
