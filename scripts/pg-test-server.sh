@@ -152,10 +152,15 @@ pick_locale() {
   if locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then echo C.UTF-8; else echo C; fi
 }
 emit() {
-  local port=$1 url; url=$(url_for "$port")
+  local port=$1 url ca; url=$(url_for "$port"); ca="$(dir_for "$port")/server.crt"
   mkdir -p "$ROOT" && echo "$port" >"$ROOT/last-port"
   printf 'export COLT_PG_URL=%s\n' "$url" >"$ROOT/env"
   printf 'export COLT_PG_URL=%s\n' "$url"
+  # The certificate the server presents, for the TLS tests (when it has one).
+  if [[ -f "$ca" ]]; then
+    printf 'export COLT_PG_TLS_CA=%s\n' "$ca" >>"$ROOT/env"
+    printf 'export COLT_PG_TLS_CA=%s\n' "$ca"
+  fi
 }
 
 init_and_start() { # returns 0 started, 2 port taken (retry next), 1 other failure
@@ -176,6 +181,23 @@ init_and_start() { # returns 0 started, 2 port taken (retry next), 1 other failu
   elif [[ $EUID -eq 0 ]]; then
     chown -R "$RUN_USER": "$base"       # e.g. left by another uid
   fi
+  # A self-signed certificate for 127.0.0.1 and localhost, so that the suite can test TLS
+  # (`sslmode=verify-full&sslrootcert=$base/server.crt`); without openssl the server runs
+  # without TLS and says so.
+  local ssl_opts=""
+  if [[ ! -f "$base/server.crt" ]] && command -v openssl >/dev/null; then
+    openssl req -new -x509 -days 3650 -nodes -subj "/CN=localhost" \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+      -keyout "$base/server.key" -out "$base/server.crt" >/dev/null 2>&1 \
+      || rm -f "$base/server.key" "$base/server.crt"
+  fi
+  if [[ -f "$base/server.crt" && -f "$base/server.key" ]]; then
+    chmod 600 "$base/server.key"; chmod 644 "$base/server.crt"
+    [[ $EUID -eq 0 ]] && chown "$RUN_USER": "$base/server.key" "$base/server.crt"
+    ssl_opts="-c ssl=on -c ssl_cert_file=$base/server.crt -c ssl_key_file=$base/server.key"
+  else
+    log "no openssl: the server runs without TLS (the TLS tests need it)"
+  fi
   local sockdir="$base"
   # Unix socket paths are limited to 107 bytes; with a deep COLT_PG_ROOT fall back to TCP only
   if (( ${#base} + 20 > 107 )); then sockdir=""; fi
@@ -184,7 +206,7 @@ init_and_start() { # returns 0 started, 2 port taken (retry next), 1 other failu
   if ! as_pg "$BIN/pg_ctl" -D "$data" -l "$logf" -w -t "$TIMEOUT" -s start -o \
       "-c listen_addresses=$HOST -c port=$port -c unix_socket_directories='$sockdir' \
        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-       -c max_connections=${COLT_PG_MAXCONN:-200} ${COLT_PG_OPTS:-}" >&2; then
+       -c max_connections=${COLT_PG_MAXCONN:-200} $ssl_opts ${COLT_PG_OPTS:-}" >&2; then
     if grep -qiE 'could not bind|address already in use|could not create any TCP/IP sockets' "$logf" 2>/dev/null; then
       log "port $port taken while starting"; return 2
     fi

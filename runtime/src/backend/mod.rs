@@ -8,6 +8,8 @@ mod pg_client;
 #[cfg(feature = "postgres")]
 mod pg_numeric;
 #[cfg(feature = "postgres")]
+mod pg_tls;
+#[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
@@ -506,8 +508,8 @@ fn open_link(target: &Target, options: &ConnectOptions) -> Result<Conn> {
             sqlite::SqliteConn::open_file(path, *mode, options).map(|c| Conn::new(Link::Sqlite(c)))
         }
         #[cfg(feature = "postgres")]
-        Target::Postgres(config) => {
-            postgres::PgConn::open(config).map(|c| Conn::new(Link::Postgres(Box::new(c))))
+        Target::Postgres(pg) => {
+            postgres::PgConn::open(pg).map(|c| Conn::new(Link::Postgres(Box::new(c))))
         }
     }
 }

@@ -15,11 +15,14 @@ use tokio::task::JoinHandle;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Config, Error, NoTls, Row, Statement};
 
+use super::pg_tls::TlsSettings;
+
 /// Why a connection could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ConnectFailure {
-    /// The driver or the server refused (wrong password, unknown database, no listener).
-    #[error(transparent)]
+    /// The driver or the server refused (wrong password, unknown database, no listener, a
+    /// certificate TLS does not trust): with the driver's causes.
+    #[error("{}", with_causes(.0))]
     Refused(#[from] Error),
     /// The server did not finish the startup in time (a server that accepts but does not
     /// answer, or is overloaded).
@@ -28,6 +31,26 @@ pub(crate) enum ConnectFailure {
     /// The runtime that drives the connection could not be started.
     #[error("cannot start the connection's runtime: {0}")]
     Runtime(#[source] std::io::Error),
+    /// TLS could not be set up (a root certificate file that cannot be read).
+    #[cfg(feature = "tls")]
+    #[error("{0}")]
+    Tls(String),
+}
+
+/// An error and what caused it, `: `-separated (the driver's "error performing TLS
+/// handshake" says why only in its source).
+fn with_causes(e: &Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 /// One connection: its runtime, the client half, and the task that runs the socket.
@@ -40,12 +63,30 @@ pub(crate) struct BlockingClient {
 impl BlockingClient {
     /// Opens a connection; the TCP connect, authentication and startup together take at
     /// most `within`.
-    pub(crate) fn connect(config: &Config, within: Duration) -> Result<Self, ConnectFailure> {
+    pub(crate) fn connect(
+        config: &Config,
+        tls: &TlsSettings,
+        within: Duration,
+    ) -> Result<Self, ConnectFailure> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(ConnectFailure::Runtime)?;
         // (A timer is made inside the runtime: it needs the runtime's clock.)
+        #[cfg(feature = "tls")]
+        if let Some(connector) = super::pg_tls::connector(tls).map_err(ConnectFailure::Tls)? {
+            let started = runtime
+                .block_on(async { tokio::time::timeout(within, config.connect(connector)).await });
+            let (client, connection) = started.map_err(|_| ConnectFailure::NoAnswer(within))??;
+            let task = runtime.spawn(connection);
+            return Ok(BlockingClient {
+                runtime,
+                client: Some(client),
+                task: Some(task),
+            });
+        }
+        #[cfg(not(feature = "tls"))]
+        let _ = tls;
         let started =
             runtime.block_on(async { tokio::time::timeout(within, config.connect(NoTls)).await });
         let (client, connection) = started.map_err(|_| ConnectFailure::NoAnswer(within))??;

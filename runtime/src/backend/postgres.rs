@@ -59,6 +59,14 @@ fn describe(config: &Config) -> String {
     format!("{host}:{port}")
 }
 
+/// A PostgreSQL server to connect to: the driver's configuration, and the TLS settings it
+/// cannot hold.
+#[derive(Debug, Clone)]
+pub(crate) struct PgTarget {
+    pub config: Config,
+    pub tls: super::pg_tls::TlsSettings,
+}
+
 /// A failure to reach a server, naming it.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot connect to PostgreSQL at {address}: {source}")]
@@ -70,24 +78,28 @@ pub struct ConnectError {
 }
 
 impl PgConn {
-    /// Parses a `postgres://` URL.
-    pub(crate) fn config(url: &str) -> Result<Config> {
-        let mut config: Config =
-            url.parse()
-                .map_err(|e: tokio_postgres::Error| Error::InvalidUrl {
-                    url: super::masked_url(url),
-                    reason: e.to_string(),
-                })?;
+    /// Parses a `postgres://` URL (its `sslmode` and `sslrootcert` as libpq reads them).
+    pub(crate) fn config(url: &str) -> Result<PgTarget> {
+        let invalid = |reason: String| Error::InvalidUrl {
+            url: super::masked_url(url),
+            reason,
+        };
+        let (driver_url, tls) = super::pg_tls::split_url(url).map_err(invalid)?;
+        let mut config: Config = driver_url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| invalid(e.to_string()))?;
+        config.ssl_mode(tls.driver_mode());
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        Ok(config)
+        Ok(PgTarget { config, tls })
     }
 
-    pub(crate) fn open(config: &Config) -> Result<Self> {
+    pub(crate) fn open(target: &PgTarget) -> Result<Self> {
+        let config = &target.config;
         let within = config.get_connect_timeout().copied();
         let within = within.unwrap_or(CONNECT_TIMEOUT);
-        let client = BlockingClient::connect(config, within).map_err(|source| {
+        let client = BlockingClient::connect(config, &target.tls, within).map_err(|source| {
             Error::backend(ConnectError {
                 address: describe(config),
                 source,

@@ -35,7 +35,7 @@ pub(crate) enum Target {
     SqliteFile(std::path::PathBuf, SqliteMode),
     /// `postgres://..` / `postgresql://..`
     #[cfg(feature = "postgres")]
-    Postgres(Box<tokio_postgres::Config>),
+    Postgres(Box<postgres::PgTarget>),
 }
 
 /// How a SQLite file is opened (the URL's `mode`, SQLite's URI names).
@@ -159,8 +159,8 @@ impl Target {
     pub(crate) fn set_application_name(&mut self, name: &str) {
         #[cfg(feature = "postgres")]
         #[allow(irrefutable_let_patterns)] // without SQLite, every target is PostgreSQL's
-        if let Target::Postgres(config) = self {
-            config.application_name(name);
+        if let Target::Postgres(pg) = self {
+            pg.config.application_name(name);
         }
         #[cfg(not(feature = "postgres"))]
         let _ = name;
@@ -179,8 +179,8 @@ impl Target {
     pub(crate) fn set_connect_timeout(&mut self, timeout: std::time::Duration) {
         #[cfg(feature = "postgres")]
         #[allow(irrefutable_let_patterns)] // without SQLite, every target is PostgreSQL's
-        if let Target::Postgres(config) = self {
-            config.connect_timeout(timeout);
+        if let Target::Postgres(pg) = self {
+            pg.config.connect_timeout(timeout);
         }
         #[cfg(not(feature = "postgres"))]
         let _ = timeout;
