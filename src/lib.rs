@@ -253,8 +253,10 @@
 //! the entities the sources declare (read through the derive's own model), refusing with the
 //! reason a change that would lose or invent data.
 //!
-//! See `docs/semantics.md` in the repository for transactions, the identity map, flushing
-//! and optimistic checks.
+//! The rest of the contract is in [`docs`]: what every query and write means on both
+//! backends ([`docs::semantics`]: transactions, the identity map, flushing, optimistic
+//! checks, NULLs, types), what differs between the backends ([`docs::backends`]), and every
+//! compile error a query can give with the cases that pin it ([`docs::compile_errors`]).
 
 #[cfg(feature = "migrate")]
 pub use colt_macros::embed_migrations;
@@ -274,4 +276,14 @@ pub mod prelude {
         schema, ConstraintKind, Database, Dialect, Error, Obj, Prefetch, PrefetchPath,
         PrefetchWith, Query, Ref, Result, Set, Transaction,
     };
+}
+
+/// The user guide: the pages of `docs/` in the repository, on docs.rs.
+pub mod docs {
+    #[doc = include_str!("../docs/semantics.md")]
+    pub mod semantics {}
+    #[doc = include_str!("../docs/backends.md")]
+    pub mod backends {}
+    #[doc = include_str!("../docs/compile-errors.md")]
+    pub mod compile_errors {}
 }
