@@ -117,6 +117,27 @@ impl ColtBench {
             .expect("associations")
     }
 
+    /// One request: a transaction that looks one user up (what a web handler runs).
+    pub fn request(&self, key: i64) -> usize {
+        self.db
+            .transaction(|tx| Ok(usize::from(tx.get::<User>(key)?.is_some())))
+            .expect("request")
+    }
+
+    /// The same request from an async task, handed to a blocking thread
+    /// (`tokio::task::spawn_blocking`), as `examples/web-service` runs its transactions.
+    pub fn request_in_blocking_task(&self, rt: &tokio::runtime::Runtime, key: i64) -> usize {
+        let db = self.db.clone();
+        rt.block_on(async move {
+            tokio::task::spawn_blocking(move || {
+                db.transaction(|tx| Ok(usize::from(tx.get::<User>(key)?.is_some())))
+            })
+            .await
+            .expect("the task")
+            .expect("request")
+        })
+    }
+
     pub fn lookups(&self, keys: &[i64]) -> usize {
         self.db
             .transaction(|tx| {
