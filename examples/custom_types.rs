@@ -81,7 +81,10 @@ fn main() -> colt::Result<()> {
             &[],
         )?;
         println!("as stored: {raw:?}");
-        assert_eq!(raw[1], ("open".to_string(), 1, "alice@example.com".to_string()));
+        assert_eq!(
+            raw[1],
+            ("open".to_string(), 1, "alice@example.com".to_string())
+        );
         Ok(())
     })
 }

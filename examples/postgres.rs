@@ -82,9 +82,8 @@ fn main() -> colt::Result<()> {
         }
     });
 
-    let per_worker = db.transaction(|tx| {
-        select!((j.worker, count(j)) for j in Job if j.done).fetch(tx)
-    })?;
+    let per_worker =
+        db.transaction(|tx| select!((j.worker, count(j)) for j in Job if j.done).fetch(tx))?;
     for (worker, jobs) in &per_worker {
         println!("worker {}: {jobs} jobs", worker.unwrap_or(0));
     }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_query;
 use diesel::sqlite::SqliteConnection;
 
-use crate::schema::{seed_sql, DDL};
+use crate::data::{seed_sql, DDL};
 
 diesel::table! {
     users (id) {

@@ -8,59 +8,20 @@
 //! Each workload checks its result once before timing, so a broken query cannot look fast.
 
 mod colt_impl;
-mod diesel_impl;
+mod data;
+mod harness;
 mod raw;
 mod schema;
 
+use harness::{child, keys, workloads, Run};
+
 use std::collections::BTreeMap;
 use std::process::Command;
-use std::time::Instant;
 
 const IMPLS: &[&str] = &["raw", "colt", "diesel"];
 
-/// One workload at one size: (group, size).
-fn workloads() -> Vec<(&'static str, usize)> {
-    let mut w = Vec::new();
-    for n in [1, 10, 100, 1000, 10000] {
-        w.push(("trivial_query", n));
-    }
-    for n in [1, 10, 100, 1000, 10000] {
-        w.push(("medium_complex_query", n));
-    }
-    for n in [1, 10, 100, 1000] {
-        w.push(("insert", n));
-    }
-    w.push(("loading_associations", 9));
-    w.push(("pk_lookup", 1000));
-    w.push(("grouped_aggregate", 1000));
-    w.push(("update_changed_objects", 1000));
-    // Not against hand-written code: "raw" is Colt's one-lookup transaction called directly,
-    // "colt" the same from an async task through `spawn_blocking` (the web example's way), so
-    // their ratio is the hand-off's cost per request.
-    w.push(("spawn_blocking_handoff", 1000));
-    w
-}
-
-/// A pseudo-random permutation of 1..=n's first `k` keys (deterministic).
-fn keys(n: usize, k: usize) -> Vec<i64> {
-    let mut v: Vec<i64> = (1..=n as i64).collect();
-    let mut s: u64 = 0x2545_F491_4F6C_DD1D;
-    for i in (1..v.len()).rev() {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        v.swap(i, (s % (i as u64 + 1)) as usize);
-    }
-    v.truncate(k);
-    v
-}
-
-/// A prepared workload: runs one timed iteration; returns a count checked once.
-type Run = Box<dyn FnMut() -> usize>;
-
 fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
     use colt_impl::ColtBench;
-    use diesel_impl::DieselBench;
     use raw::Raw;
     match (imp, group) {
         ("raw", "trivial_query") => {
@@ -186,103 +147,30 @@ fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
                 n,
             )
         }
-        ("diesel", "trivial_query") => {
-            let mut d = DieselBench::new(n, 0, 0, false);
-            (Box::new(move || d.trivial().len()), n)
-        }
-        ("diesel", "medium_complex_query") => {
-            let mut d = DieselBench::new(n, 0, 0, true);
-            (Box::new(move || d.medium().len()), n.div_ceil(2))
-        }
-        ("diesel", "insert") => {
-            let mut d = DieselBench::new(0, 0, 0, false);
-            (
-                Box::new(move || {
-                    d.insert(n);
-                    n
-                }),
-                n,
-            )
-        }
-        ("diesel", "loading_associations") => {
-            let mut d = DieselBench::new(n, 10, 10, false);
-            (
-                Box::new(move || {
-                    d.associations()
-                        .iter()
-                        .map(|(_, p)| p.iter().map(|(_, c)| c.len()).sum::<usize>())
-                        .sum()
-                }),
-                n * 100,
-            )
-        }
-        ("diesel", "pk_lookup") => {
-            let mut d = DieselBench::new(10_000, 0, 0, false);
-            let k = keys(10_000, n);
-            (Box::new(move || d.lookups(&k)), n)
-        }
-        ("diesel", "grouped_aggregate") => {
-            let mut d = DieselBench::new(n / 10, 10, 0, false);
-            (Box::new(move || d.grouped().len()), n / 10)
-        }
-        ("diesel", "update_changed_objects") => {
-            let mut d = DieselBench::new(n, 0, 0, false);
-            (
-                Box::new(move || {
-                    d.update(n);
-                    n
-                }),
-                n,
-            )
-        }
         _ => (Box::new(|| 0), 0),
     }
 }
 
-/// Peak resident memory of this process, in KiB (Linux).
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// The child: runs every workload of one implementation, interleaved, and prints medians.
-fn child(imp: &str, rounds: usize, only: Option<&str>) {
-    let mut prepared: Vec<((&str, usize), Run)> = Vec::new();
-    for (group, n) in workloads() {
-        if only.is_some_and(|o| !o.split(',').any(|w| w == format!("{group}/{n}"))) {
-            continue;
-        }
-        let (mut run, expected) = prepare(imp, group, n);
-        let got = run();
-        if got != expected {
-            eprintln!("{imp} {group} {n}: expected {expected}, got {got}");
-            std::process::exit(1);
-        }
-        prepared.push(((group, n), run));
+/// The Diesel implementation's binary, built from `bench/diesel` (a workspace of its own:
+/// Diesel 2.3 links an older SQLite than the library's rusqlite, and Cargo allows one
+/// SQLite per workspace), with the same profile as this one.
+fn diesel_binary() -> std::path::PathBuf {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/diesel");
+    let release = !cfg!(debug_assertions);
+    let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    build
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(format!("{dir}/Cargo.toml"));
+    if release {
+        build.arg("--release");
     }
-    let mut samples: Vec<Vec<u128>> = vec![Vec::new(); prepared.len()];
-    for _ in 0..rounds {
-        for (i, (_, run)) in prepared.iter_mut().enumerate() {
-            // Small workloads repeat inside a sample so the clock can see them.
-            let reps = 1;
-            let start = Instant::now();
-            for _ in 0..reps {
-                std::hint::black_box(run());
-            }
-            samples[i].push(start.elapsed().as_nanos() / reps);
-        }
+    let built = build.status().is_ok_and(|s| s.success());
+    if !built {
+        eprintln!("cannot build the Diesel implementation in {dir}");
+        std::process::exit(1);
     }
-    for (((group, n), _), mut s) in prepared.into_iter().zip(samples) {
-        s.sort_unstable();
-        println!("RESULT {group} {n} {}", s[s.len() / 2]);
-    }
-    println!("PEAK {}", peak_kib());
+    let profile = if release { "release" } else { "debug" };
+    std::path::PathBuf::from(format!("{dir}/target/{profile}/colt-bench-diesel"))
 }
 
 /// Profiling runs (`COLT_BENCH_ROUNDS`) repeat a workload many times.
@@ -319,10 +207,11 @@ fn main() {
         .position(|a| a == "--impl")
         .and_then(|i| args.get(i + 1))
     {
-        child(imp, rounds, only);
+        child(imp, rounds, only, prepare);
         return;
     }
     let exe = std::env::current_exe().expect("own path");
+    let diesel_exe = diesel_binary();
     let mut medians: BTreeMap<(String, usize), BTreeMap<String, u128>> = BTreeMap::new();
     let mut peaks = Vec::new();
     // PonyORM runs when Python can import it (`pip install pony==0.7.20`).
@@ -360,6 +249,10 @@ fn main() {
             let mut c = Command::new("python3");
             c.arg(pony_script);
             c
+        } else if imp == "diesel" {
+            let mut c = Command::new(&diesel_exe);
+            c.arg("--impl").arg(imp);
+            c
         } else {
             let mut c = Command::new(&exe);
             c.arg("--impl").arg(imp);
@@ -367,6 +260,9 @@ fn main() {
         };
         if quick {
             cmd.arg("--quick");
+        }
+        if let Some(only) = only.filter(|_| imp != "pony") {
+            cmd.arg("--only").arg(only);
         }
         let out = cmd.output().expect("run child");
         if !out.status.success() {
@@ -426,17 +322,25 @@ fn main() {
             Some((lo, hi)) => format!("{lo:.2}–{hi:.2}"),
             None => "—".to_string(),
         };
+        let (diesel_time, vs_diesel) = if diesel == 0 {
+            ("—".to_string(), "—".to_string())
+        } else {
+            (
+                fmt_time(diesel),
+                format!("{:.2}×", colt as f64 / diesel as f64),
+            )
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2}× | {} | {:.2}× | {} |",
+            "| {} | {} | {} | {} | {} | {} | {:.2}× | {} | {} | {} |",
             key.0,
             key.1,
             fmt_time(raw),
             fmt_time(colt),
-            fmt_time(diesel),
+            diesel_time,
             pony_cells.0,
             colt as f64 / raw.max(1) as f64,
             each_run,
-            colt as f64 / diesel.max(1) as f64,
+            vs_diesel,
             pony_cells.1
         );
     }

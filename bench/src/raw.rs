@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 
-use crate::schema::{seed_sql, CommentRow, PostRow, UserRow, DDL};
+use crate::data::{seed_sql, CommentRow, PostRow, UserRow, DDL};
 
 pub struct Raw {
     conn: Connection,

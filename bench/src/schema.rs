@@ -1,4 +1,5 @@
-//! Diesel's benchmark schema (users, posts, comments) as Colt entities, and the data.
+//! Diesel's benchmark schema (users, posts, comments) as Colt entities (the data is in
+//! `data.rs`).
 
 use colt::prelude::*;
 
@@ -32,77 +33,4 @@ pub struct Comment {
     #[colt(column = "post_id")]
     pub post: Ref<Post>,
     pub text: String,
-}
-
-/// The same rows as plain structs, for the hand-written rusqlite code.
-#[allow(dead_code)] // decoded as the ORM decodes them, read by nobody
-#[derive(Debug, Clone)]
-pub struct UserRow {
-    pub id: i64,
-    pub name: String,
-    pub hair_color: Option<String>,
-}
-
-/// A post row.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct PostRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub title: String,
-    pub body: Option<String>,
-}
-
-/// A comment row.
-#[allow(dead_code)]
-#[derive(Debug, Clone)]
-pub struct CommentRow {
-    pub id: i64,
-    pub post_id: i64,
-    pub text: String,
-}
-
-/// The DDL both implementations use (Colt creates the same through `create_tables`; this
-/// is Diesel's, for the raw connection).
-pub const DDL: &str = "
-CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, name TEXT NOT NULL, hair_color TEXT);
-CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, user_id INTEGER NOT NULL REFERENCES users (id), title TEXT NOT NULL, body TEXT);
-CREATE INDEX idx_posts__user_id ON posts (user_id);
-CREATE TABLE comments (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, post_id INTEGER NOT NULL REFERENCES posts (id), text TEXT NOT NULL);
-CREATE INDEX idx_comments__post_id ON comments (post_id);
-";
-
-/// Seed data: `users` users named "User {i}" (hair black for even i, brown for odd when
-/// `colored`), `posts` posts per user, `comments` comments per post.
-pub fn seed_sql(users: usize, posts: usize, comments: usize, colored: bool) -> String {
-    let mut sql = String::from("BEGIN;");
-    for u in 0..users {
-        let hair = if !colored {
-            "NULL"
-        } else if u % 2 == 0 {
-            "'black'"
-        } else {
-            "'brown'"
-        };
-        sql.push_str(&format!(
-            "INSERT INTO users (name, hair_color) VALUES ('User {u}', {hair});"
-        ));
-    }
-    let mut post_id = 0;
-    for u in 0..users {
-        for p in 0..posts {
-            post_id += 1;
-            sql.push_str(&format!(
-                "INSERT INTO posts (user_id, title, body) VALUES ({}, 'Post {p} by user {u}', NULL);",
-                u + 1
-            ));
-            for c in 0..comments {
-                sql.push_str(&format!(
-                    "INSERT INTO comments (post_id, text) VALUES ({post_id}, 'Comment {c} on post {post_id}');"
-                ));
-            }
-        }
-    }
-    sql.push_str("COMMIT;");
-    sql
 }

@@ -88,7 +88,7 @@ fn shape<'a>(
     let sig = &f.sig;
     let by_ref = matches!(
         sig.inputs.first(),
-        Some(syn::FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none()
+        Some(syn::FnArg::Receiver(r)) if matches!(r.kind, syn::ReceiverKind::Reference(_, _, None))
     );
     if let Some(a) = &sig.asyncness {
         errors.at(

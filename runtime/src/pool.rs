@@ -48,7 +48,7 @@ impl Pool {
 impl DbInner {
     /// A connection for a transaction, with the database's statement timeout in force.
     pub(crate) fn acquire(&self) -> Result<Conn> {
-        let (conn, timeout) = self.acquire_connection()?;
+        let (mut conn, timeout) = self.acquire_connection()?;
         // A no-op unless the timeout changed since this connection last served.
         if let Err(e) = conn.set_statement_timeout(timeout) {
             self.release(conn);

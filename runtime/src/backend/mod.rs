@@ -234,8 +234,11 @@ impl Conn {
 
     /// Bounds every statement of this connection (`None`: no bound); a statement past it is
     /// stopped (`Error::StatementTimeout`). Changes nothing when already set so.
-    pub(crate) fn set_statement_timeout(&self, timeout: Option<std::time::Duration>) -> Result<()> {
-        match &self.link {
+    pub(crate) fn set_statement_timeout(
+        &mut self,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<()> {
+        match &mut self.link {
             #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => c.set_statement_timeout(timeout),
             #[cfg(feature = "postgres")]

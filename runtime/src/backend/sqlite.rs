@@ -394,7 +394,7 @@ impl SqliteConn {
     /// cached statement, prepared on first use.
     /// Bounds every statement of this connection by `timeout` (`None`: no bound): past it,
     /// SQLite interrupts the statement (`Error::StatementTimeout`).
-    pub(crate) fn set_statement_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+    pub(crate) fn set_statement_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
         if self.timeout.get() == timeout {
             return Ok(());
         }

@@ -738,12 +738,14 @@ impl Lowerer {
                 _ => None,
             }
         };
-        let last_binding = bound(&last.pat);
+        let (last_pat, last_guard) = arm_parts(last);
+        let last_binding = bound(last_pat);
         // `None => .., Some(v) => ..` (or `Some(_)`) covers every value, as in Rust.
         let none_before = arms.iter().any(|a| {
-            a.guard.is_none() && matches!(&a.pat, syn::Pat::Ident(i) if i.ident == "None")
+            let (pat, guard) = arm_parts(a);
+            guard.is_none() && matches!(pat, syn::Pat::Ident(i) if i.ident == "None")
         });
-        let last_some = match &last.pat {
+        let last_some = match last_pat {
             syn::Pat::TupleStruct(t)
                 if none_before && t.path.is_ident("Some") && t.elems.len() == 1 =>
             {
@@ -754,11 +756,11 @@ impl Lowerer {
             }
             _ => None,
         };
-        if !(matches!(last.pat, syn::Pat::Wild(_)) || last_binding.is_some() || last_some.is_some())
-            || last.guard.is_some()
+        if !(matches!(last_pat, syn::Pat::Wild(_)) || last_binding.is_some() || last_some.is_some())
+            || last_guard.is_some()
         {
             self.errors.at(
-                &last.pat,
+                last_pat,
                 "the last arm of a `match` in a query is `_ => ..` (or `other => ..`), without a guard: the database may hold a value no arm names (a variant added later, NULL)",
             );
             return None;
@@ -775,7 +777,8 @@ impl Lowerer {
         let mut tests = Vec::new();
         let mut bodies = Vec::new();
         for arm in arms {
-            let some_binding = match &arm.pat {
+            let (arm_pat, arm_guard) = arm_parts(arm);
+            let some_binding = match arm_pat {
                 syn::Pat::TupleStruct(t) if t.path.is_ident("Some") && t.elems.len() == 1 => {
                     bound(&t.elems[0])
                 }
@@ -783,14 +786,14 @@ impl Lowerer {
             };
             let test = match &some_binding {
                 Some(_) => Some(syn::parse_quote!((#scrutinee) != None)),
-                None => self.pattern_test(&arm.pat, scrutinee),
+                None => self.pattern_test(arm_pat, scrutinee),
             };
             let Some(test) = test else {
                 ok = false;
                 continue;
             };
             let mut body = single(&arm.body).clone();
-            let mut guard = arm.guard.as_ref().map(|(_, g)| (**g).clone());
+            let mut guard = arm_guard.cloned();
             if let Some(name) = &some_binding {
                 ok &= self.substitute(&mut body, name.clone(), with(true));
                 if let Some(g) = &mut guard {
@@ -967,8 +970,9 @@ impl syn::visit_mut::VisitMut for Substitute {
                     if binds(&arm.pat, &self.name) {
                         continue;
                     }
-                    if let Some((_, guard)) = &mut arm.guard {
-                        self.visit_expr_mut(guard);
+                    // (syn 3 keeps an arm's guard in its pattern.)
+                    if let syn::Pat::Guard(g) = &mut arm.pat {
+                        self.visit_expr_mut(&mut g.guard);
                     }
                     self.visit_expr_mut(&mut arm.body);
                 }
@@ -1019,5 +1023,13 @@ fn single(e: &syn::Expr) -> &syn::Expr {
             _ => e,
         },
         other => other,
+    }
+}
+
+/// An arm's pattern and guard (syn 3 keeps the guard in the pattern: `Pat::Guard`).
+fn arm_parts(arm: &syn::Arm) -> (&syn::Pat, Option<&syn::Expr>) {
+    match &arm.pat {
+        syn::Pat::Guard(g) => (&g.pat, Some(&g.guard)),
+        pat => (pat, None),
     }
 }
