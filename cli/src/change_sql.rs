@@ -16,10 +16,13 @@ use crate::schema_diff::{Alter, Diff};
 /// table it mentions makes again.
 #[derive(Debug, Clone)]
 pub(crate) struct SchemaObject {
-    /// `trigger` or `view`.
+    /// `trigger`, `view`, or `index` (a partial or expression index, which the catalogue
+    /// leaves out).
     pub kind: String,
     /// Its name.
     pub name: String,
+    /// The table it belongs to.
+    pub table: String,
     /// Its SQL.
     pub sql: String,
 }
@@ -100,8 +103,14 @@ fn create_table(dialect: Dialect, name: &str, t: &TableInfo) -> Vec<String> {
         parts.push(format!("PRIMARY KEY ({})", names(&t.primary_key)));
     }
     for fk in &t.foreign_keys {
+        // Named on PostgreSQL, so that a later migration can drop it.
+        let constraint = if dialect == Dialect::Postgres && !fk.name.is_empty() {
+            format!("CONSTRAINT {} ", q(&fk.name))
+        } else {
+            String::new()
+        };
         let mut part = format!(
-            "FOREIGN KEY ({}) REFERENCES {} ({})",
+            "{constraint}FOREIGN KEY ({}) REFERENCES {} ({})",
             names(&fk.columns),
             q(&fk.table),
             names(&fk.referenced)
@@ -112,16 +121,27 @@ fn create_table(dialect: Dialect, name: &str, t: &TableInfo) -> Vec<String> {
         }
         parts.push(part);
     }
-    for index in t.indexes.iter().filter(|i| i.unique) {
-        parts.push(format!("UNIQUE ({})", names(&index.columns)));
+    // A unique constraint by its name on PostgreSQL; on SQLite, whose constraints name no
+    // index, a unique index of that name after the table.
+    if dialect == Dialect::Postgres {
+        for index in t.indexes.iter().filter(|i| i.unique) {
+            let constraint = if index.name.is_empty() {
+                String::new()
+            } else {
+                format!("CONSTRAINT {} ", q(&index.name))
+            };
+            parts.push(format!("{constraint}UNIQUE ({})", names(&index.columns)));
+        }
     }
     let mut out = vec![format!(
         "CREATE TABLE {} (\n    {}\n);",
         q(name),
         parts.join(",\n    ")
     )];
-    for index in t.indexes.iter().filter(|i| !i.unique) {
-        out.push(create_index(&t.name, index));
+    for index in &t.indexes {
+        if !index.unique || dialect == Dialect::Sqlite {
+            out.push(create_index(&t.name, index));
+        }
     }
     out
 }
@@ -203,13 +223,15 @@ fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
     let table = &a.target.info.name;
     let new = format!("_colt_new_{table}");
     let mentions = |o: &&SchemaObject| {
-        o.sql
-            .to_ascii_lowercase()
-            .contains(&table.to_ascii_lowercase())
+        o.kind != "index"
+            && o.sql
+                .to_ascii_lowercase()
+                .contains(&table.to_ascii_lowercase())
     };
     let around: Vec<&SchemaObject> = objects.iter().filter(mentions).collect();
     let mut out = vec![format!(
-        "-- `{table}` is rebuilt (SQLite's ALTER TABLE cannot make these changes): a new table, every row copied, the old one dropped.",
+        "-- `{}` is rebuilt (SQLite's ALTER TABLE cannot make these changes): a new table, every row copied, the old one dropped.",
+        table.replace(['\n', '\r'], " ")
     )];
     for o in &around {
         out.push(format!(
@@ -248,15 +270,42 @@ fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
         from.join(", "),
         q(table)
     ));
+    if a.target.info.columns.iter().any(|c| c.generated) {
+        // AUTOINCREMENT: the new table's counter goes on from the old one's, so that the
+        // keys of rows deleted at the end are not given again.
+        out.push(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {} AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {});",
+            text(&new),
+            text(table),
+            text(&new)
+        ));
+        out.push(format!(
+            "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = {}), 0)) WHERE name = {};",
+            text(table),
+            text(&new)
+        ));
+    }
     out.push(format!("DROP TABLE {};", q(table)));
     out.push(format!("ALTER TABLE {} RENAME TO {};", q(&new), q(table)));
-    for index in a.target.info.indexes.iter().filter(|i| !i.unique) {
+    for index in &a.target.info.indexes {
         out.push(create_index(table, index));
+    }
+    // Partial and expression indexes (the catalogue leaves them out), as they were.
+    for o in objects
+        .iter()
+        .filter(|o| o.kind == "index" && o.table.eq_ignore_ascii_case(table))
+    {
+        out.push(format!("{};", o.sql.trim_end_matches(';')));
     }
     for o in &around {
         out.push(format!("{};", o.sql.trim_end_matches(';')));
     }
     out
+}
+
+/// A string literal.
+fn text(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
 }
 
 /// PostgreSQL: every change in place.
@@ -333,8 +382,13 @@ fn postgres_alter(a: &Alter) -> Vec<String> {
         }
     }
     for fk in &a.fks_added {
+        let constraint = if fk.name.is_empty() {
+            String::new()
+        } else {
+            format!("CONSTRAINT {} ", q(&fk.name))
+        };
         out.push(format!(
-            "ALTER TABLE {t} ADD FOREIGN KEY ({}) REFERENCES {} ({});",
+            "ALTER TABLE {t} ADD {constraint}FOREIGN KEY ({}) REFERENCES {} ({});",
             names(&fk.columns),
             q(&fk.table),
             names(&fk.referenced)

@@ -255,8 +255,13 @@ impl<'a> Model<'a> {
             let t = self.target(i, f)?;
             let key = self.key_columns(t, depth)?;
             if key.len() == 1 {
+                // `columns("OwnerId")` names the one column too, as the runtime reads it.
+                let name = match &f.columns {
+                    Some((_, names)) if names.len() == 1 => names[0].clone(),
+                    _ => f.column.clone(),
+                };
                 return Ok(vec![Col {
-                    name: f.column.clone(),
+                    name,
                     ..key[0].clone()
                 }]);
             }
@@ -359,6 +364,7 @@ impl<'a> Model<'a> {
                 let target = &self.entities[t].0;
                 let key = self.key_columns(t, 0)?;
                 info.foreign_keys.push(ForeignKeyInfo {
+                    name: fk_name(&info.name, &names),
                     columns: names.clone(),
                     table: target.table.clone(),
                     referenced: key.into_iter().map(|c| c.name).collect(),
@@ -370,7 +376,7 @@ impl<'a> Model<'a> {
             // makes it.)
             let one_to_one = names.len() == 1 && self.is_one_to_one_owner(i, fi)?;
             if (f.unique || one_to_one) && !f.primary_key {
-                info.indexes.push(unique(names.clone()));
+                info.indexes.push(unique(&info.name, names.clone()));
             } else if !f.primary_key && (f.index || f.relation.is_some()) {
                 single_indexes.push(index(&info.name, names.clone()));
             }
@@ -392,7 +398,7 @@ impl<'a> Model<'a> {
                 .collect()
         };
         for list in &entity.uniques {
-            info.indexes.push(unique(columns_of(list)));
+            info.indexes.push(unique(&info.name, columns_of(list)));
         }
         for list in &entity.indexes {
             info.indexes.push(index(&info.name, columns_of(list)));
@@ -439,6 +445,7 @@ impl<'a> Model<'a> {
                         unwritable_default: None,
                     }));
                     info.foreign_keys.push(ForeignKeyInfo {
+                        name: fk_name(&info.name, std::slice::from_ref(column)),
                         columns: vec![column.clone()],
                         table: self.entities[side].0.table.clone(),
                         referenced: vec![first.name.clone()],
@@ -485,12 +492,19 @@ impl<'a> Model<'a> {
     }
 }
 
-fn unique(columns: Vec<String>) -> IndexInfo {
+/// A unique constraint, named `uq_{table}__{column}..` so that a migration can drop it by
+/// name (what `create_tables` names otherwise is compared by columns).
+fn unique(table: &str, columns: Vec<String>) -> IndexInfo {
     IndexInfo {
-        name: String::new(),
+        name: format!("uq_{table}__{}", columns.join("__")),
         columns,
         unique: true,
     }
+}
+
+/// A foreign key's name: `fk_{table}__{column}..`.
+fn fk_name(table: &str, columns: &[String]) -> String {
+    format!("fk_{table}__{}", columns.join("__"))
 }
 
 /// An index as `create_tables` names it: `idx_{table}__{column}__{column}`.

@@ -51,14 +51,9 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     check_history(&db, &migrations)?;
     let dialect = db.dialect();
     let want = tables(&sources, dialect)?;
-    let have: Vec<Table> = db
-        .catalog()
-        .map_err(|e| e.to_string())?
-        .tables
-        .into_iter()
-        .map(Table::read)
-        .collect();
-    let objects = sqlite_objects(&db)?;
+    let catalog = db.catalog().map_err(|e| e.to_string())?;
+    let objects = sqlite_objects(&db, &catalog)?;
+    let have: Vec<Table> = catalog.tables.into_iter().map(Table::read).collect();
     let mut up = diff(dialect, &have, &want, &options);
     lost_in_rebuilds(&db, &mut up)?;
     if !up.refused.is_empty() {
@@ -71,7 +66,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         println!("nothing to write: the database matches the entities");
         return Ok(());
     }
-    let down = down_of(dialect, &have, &want, &up, &options);
+    let down = down_of(dialect, &have, &up, &options);
     let up_sql = text(&args.name, "the change", &up, dialect, &objects);
     let down_sql = match &down {
         Ok(down) => Some(text(&args.name, "undoes up.sql", down, dialect, &objects)),
@@ -104,27 +99,42 @@ fn check_history(db: &Database, migrations: &Migrations) -> Result<(), Failure> 
     }
 }
 
-/// SQLite's triggers and views: a rebuilt table's are made again.
-fn sqlite_objects(db: &Database) -> Result<Vec<SchemaObject>, Failure> {
+/// SQLite's triggers, views, and the indexes the catalogue leaves out (partial, on
+/// expressions): a rebuilt table's are made again as they were written.
+fn sqlite_objects(
+    db: &Database,
+    catalog: &colt_runtime::introspect::Catalog,
+) -> Result<Vec<SchemaObject>, Failure> {
     if db.dialect() != Dialect::Sqlite {
         return Ok(Vec::new());
     }
-    let rows: Vec<(String, String, String)> = db
+    let rows: Vec<(String, String, String, String)> = db
         .transaction(|tx| {
             tx.query_sql(
-                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') AND sql IS NOT NULL ORDER BY type DESC, name",
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('trigger', 'view', 'index') AND sql IS NOT NULL ORDER BY type DESC, name",
                 &[],
             )
         })
         .map_err(|e| e.to_string())?;
     Ok(rows
         .into_iter()
-        .map(|(kind, name, sql)| SchemaObject { kind, name, sql })
+        .filter(|(kind, name, table, _)| {
+            kind != "index"
+                || !catalog
+                    .table(table)
+                    .is_some_and(|t| t.indexes.iter().any(|i| i.name == *name))
+        })
+        .map(|(kind, name, table, sql)| SchemaObject {
+            kind,
+            name,
+            table,
+            sql,
+        })
         .collect())
 }
 
 /// SQLite: a note for each rebuilt table whose definition says more than the entities can
-/// (`CHECK`, `COLLATE`, generated columns), which the rebuilt table will not say.
+/// (`CHECK`, `COLLATE`, generated columns, `STRICT`, ..), which the rebuilt table will not say.
 fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
     if db.dialect() != Dialect::Sqlite {
         return Ok(());
@@ -138,14 +148,29 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
         })
         .map_err(|e| e.to_string())?;
     for a in up.altered.iter().filter(|a| needs_rebuild(a)) {
-        let Some((_, sql)) = rows.iter().find(|(name, _)| *name == a.current.info.name) else {
+        // The table's name in the database (before a rename in the same migration).
+        let name = &a.current.info.name;
+        let original = up
+            .renamed_tables
+            .iter()
+            .find(|(_, to)| to == name)
+            .map_or(name.as_str(), |(from, _)| from.as_str());
+        let Some((_, sql)) = rows.iter().find(|(n, _)| n.eq_ignore_ascii_case(original)) else {
             continue;
         };
         let upper = sql.to_ascii_uppercase();
-        let said: Vec<&str> = ["CHECK", "COLLATE", "GENERATED"]
-            .into_iter()
-            .filter(|w| upper.contains(w))
-            .collect();
+        let said: Vec<&str> = [
+            "CHECK",
+            "COLLATE",
+            "GENERATED",
+            "STRICT",
+            "WITHOUT ROWID",
+            "DEFERRABLE",
+            "ON UPDATE",
+        ]
+        .into_iter()
+        .filter(|w| upper.contains(w))
+        .collect();
         if !said.is_empty() {
             up.notes.push(format!(
                 "`{}` is rebuilt as the entities declare it: its {} clauses are not kept; add them to up.sql's CREATE TABLE to keep them",
@@ -158,35 +183,34 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
 }
 
 /// The difference back: from the tables as `up` leaves them to the tables as they are.
-fn down_of(
-    dialect: Dialect,
-    have: &[Table],
-    want: &[Table],
-    up: &Diff,
-    options: &Options,
-) -> Result<Diff, String> {
-    let mut after: Vec<Table> = Vec::new();
-    for w in want {
-        match up
-            .altered
-            .iter()
-            .find(|a| a.target.info.name == w.info.name)
-        {
-            Some(a) => after.push(a.target.clone()),
-            None => after.push(w.clone()),
-        }
-    }
+fn down_of(dialect: Dialect, have: &[Table], up: &Diff, options: &Options) -> Result<Diff, String> {
+    // The tables as the up leaves them: an altered one as its target, a new one as the
+    // entities say, every other one as the database has it (under a new name if renamed;
+    // with the columns no entity declares, which the up left alone).
     let renamed_to = |name: &str| {
         up.renamed_tables
             .iter()
             .find(|(from, _)| from == name)
             .map_or(name.to_string(), |(_, to)| to.clone())
     };
+    let mut after: Vec<Table> = Vec::new();
+    for a in &up.altered {
+        after.push(a.target.clone());
+    }
+    for c in &up.created {
+        after.push(c.clone());
+    }
     for h in have {
         let name = renamed_to(&h.info.name);
-        let kept = !up.dropped.iter().any(|d| d.info.name == h.info.name);
-        if kept && !after.iter().any(|a| a.info.name == name) {
-            after.push(h.clone());
+        let gone = up.dropped.iter().any(|d| d.info.name == h.info.name);
+        if !gone
+            && !after
+                .iter()
+                .any(|a| a.info.name.eq_ignore_ascii_case(&name))
+        {
+            let mut kept = h.clone();
+            kept.info.name = name;
+            after.push(kept);
         }
     }
     // Back, a column rename is made once the table has its old name again.
@@ -241,7 +265,9 @@ fn text(name: &str, what: &str, d: &Diff, dialect: Dialect, objects: &[SchemaObj
     let mut out =
         format!("-- {name}: {what}. Written by `colt migrate diff`; read it before it runs.\n");
     for note in &d.notes {
-        out.push_str(&format!("-- note: {note}\n"));
+        // (A name with a line break must not end the comment.)
+        let one_line = note.replace(['\n', '\r'], " ");
+        out.push_str(&format!("-- note: {one_line}\n"));
     }
     for statement in statements(dialect, d, objects) {
         out.push_str(&statement);

@@ -377,13 +377,20 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
         };
         let h_ty = current.note(&h.name).and_then(|n| n.ty);
         let same_type = match (note.as_ref().and_then(|n| n.ty), h_ty) {
-            (Some(ty), _) => declared_type_suits(dialect, ty, &h.declared_type),
-            (None, Some(ty)) => declared_type_suits(dialect, ty, &w.declared_type),
+            (Some(ty), _) => same_storage(dialect, ty, &h.declared_type),
+            (None, Some(ty)) => same_storage(dialect, ty, &w.declared_type),
             (None, None) => {
                 base_type(&h.declared_type).eq_ignore_ascii_case(&base_type(&w.declared_type))
             }
         };
         if !same_type {
+            if let Some(why) = lossy_type_change(dialect, h, &w) {
+                let origin = note.as_ref().map_or(w.name.clone(), |n| n.origin.clone());
+                out.refused.push(format!(
+                    "`{origin}` would change `{name}.{}` from {} to {}, which {why}: write that migration by hand (`colt migrate new`)",
+                    w.name, h.declared_type, w.declared_type
+                ));
+            }
             alter.retyped.push(w.clone());
         }
         if h.not_null != w.not_null {
@@ -461,8 +468,71 @@ fn rename_column(t: &mut Table, from: &str, to: &str) {
     }
 }
 
+/// The primary key's columns, as a set: their order is no change of data (a link table's
+/// follows the order entities are listed in).
 fn key_of(t: &Table) -> Vec<String> {
-    t.info.primary_key.clone()
+    let mut key = t.info.primary_key.clone();
+    key.sort();
+    key
+}
+
+/// Why changing column `from` to `to`'s type could lose data, if it could: on PostgreSQL
+/// only a widening (a wider integer, a double for a real, `numeric` for a number, `text`
+/// for anything) is written; a key the database generates is never retyped. (SQLite keeps
+/// every value as it is when a column's type changes, so a rebuild loses nothing.)
+fn lossy_type_change(dialect: Dialect, from: &ColumnInfo, to: &ColumnInfo) -> Option<&'static str> {
+    if from.generated || to.generated {
+        return Some("is a key the database generates");
+    }
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    let rank = |declared: &str| -> Option<(u8, u8)> {
+        // (family, width): integers 0, floats 1; numeric and text take either.
+        Some(match base_type(declared).to_ascii_lowercase().as_str() {
+            "smallint" | "int2" => (0, 1),
+            "integer" | "int" | "int4" => (0, 2),
+            "bigint" | "int8" => (0, 3),
+            "real" | "float4" => (1, 1),
+            "double precision" | "float8" => (1, 2),
+            _ => return None,
+        })
+    };
+    let target = base_type(&to.declared_type).to_ascii_lowercase();
+    if target == "text" || target == "character varying" || target == "varchar" {
+        return None;
+    }
+    match (rank(&from.declared_type), rank(&to.declared_type)) {
+        (Some((f, a)), Some((g, b))) if f == g && b >= a => None,
+        // Every smallint and integer is a double exactly.
+        (Some((0, a)), Some((1, 2))) if a <= 2 => None,
+        (Some(_), None) if target == "numeric" || target == "decimal" => None,
+        _ => Some("may not keep every value (a narrower or another kind of type)"),
+    }
+}
+
+/// Whether a column declared `declared` stores a field of type `ty` as the entities' column
+/// would: `check_tables`' rule, and on PostgreSQL the same width for numbers (an `integer`
+/// suits an `i64` for reading, but a migration to `i64` must widen it, and a `real` column
+/// would round an `f64`).
+fn same_storage(dialect: Dialect, ty: colt_runtime::ColumnType, declared: &str) -> bool {
+    use colt_runtime::ColumnType as T;
+    if !declared_type_suits(dialect, ty, declared) {
+        return false;
+    }
+    if dialect != Dialect::Postgres {
+        return true;
+    }
+    let base = base_type(declared).to_ascii_lowercase();
+    let names: &[&str] = match ty {
+        T::SmallInt => &["smallint", "int2", "smallserial"],
+        T::Int => &["integer", "int", "int4", "serial"],
+        T::BigInt => &["bigint", "int8", "bigserial"],
+        T::Float => &["real", "float4"],
+        T::Double => &["double precision", "float8"],
+        _ => return true,
+    };
+    names.contains(&base.as_str())
 }
 
 fn list(names: &[String]) -> String {

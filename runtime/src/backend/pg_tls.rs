@@ -75,6 +75,14 @@ pub(crate) fn split_url(url: &str) -> Result<(String, TlsSettings), String> {
             _ => kept.push(pair),
         }
     }
+    if settings.mode == SslMode::VerifyCa && settings.root_cert.is_none() {
+        // The chain alone, to public roots, would take any certificate a public authority
+        // signed for any name: libpq, too, needs the root file here.
+        return Err(
+            "`sslmode=verify-ca` needs `sslrootcert=PATH` (the root that signed the server's certificate); `verify-full` checks the name against public roots"
+                .to_string(),
+        );
+    }
     if !cfg!(feature = "tls")
         && matches!(
             settings.mode,
@@ -245,11 +253,15 @@ mod with_rustls {
                     CertificateError::NotValidForName
                     | CertificateError::NotValidForNameContext { .. },
                 )) if !self.check_name => Ok(ServerCertVerified::assertion()),
-                Err(rustls::Error::InvalidCertificate(_))
-                    if self
-                        .pinned
-                        .iter()
-                        .any(|p| p.as_ref() == end_entity.as_ref()) =>
+                // The server's own certificate, trusted as given: refused by webpki only as a
+                // CA used as an end entity, or one no other root signed (never when expired,
+                // not yet valid, revoked or badly signed).
+                Err(rustls::Error::InvalidCertificate(
+                    CertificateError::UnknownIssuer | CertificateError::Other(_),
+                )) if self
+                    .pinned
+                    .iter()
+                    .any(|p| p.as_ref() == end_entity.as_ref()) =>
                 {
                     named()
                 }
@@ -345,6 +357,10 @@ mod tests {
         assert_eq!(s.mode, SslMode::Allow);
         assert_eq!(s.root_cert, Some(PathBuf::from("/tmp/ca.pem")));
         let (url, s) = split_url("postgres://u@h/db").expect("a URL");
+        assert!(
+            split_url("postgres://h/db?sslmode=verify-ca").is_err(),
+            "verify-ca needs its root"
+        );
         assert_eq!(
             (url.as_str(), s.mode),
             ("postgres://u@h/db", SslMode::Prefer)
@@ -354,7 +370,7 @@ mod tests {
 
     #[test]
     fn modes_that_need_tls_need_the_feature() {
-        for mode in ["require", "verify-ca", "verify-full"] {
+        for mode in ["require", "verify-ca&sslrootcert=ca.pem", "verify-full"] {
             let r = split_url(&format!("postgres://h/db?sslmode={mode}"));
             assert_eq!(r.is_ok(), cfg!(feature = "tls"), "{mode}: {r:?}");
         }
