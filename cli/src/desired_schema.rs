@@ -369,7 +369,6 @@ impl<'a> Model<'a> {
                     table: target.table.clone(),
                     referenced: key.into_iter().map(|c| c.name).collect(),
                     on_delete: "NO ACTION".into(),
-                    ..ForeignKeyInfo::default()
                 });
             }
             // (A one-to-one over a composite key is indexed, not unique, as `create_tables`
@@ -450,7 +449,6 @@ impl<'a> Model<'a> {
                         table: self.entities[side].0.table.clone(),
                         referenced: vec![first.name.clone()],
                         on_delete: "NO ACTION".into(),
-                        ..ForeignKeyInfo::default()
                     });
                 }
                 info.indexes.push(index(&info.name, vec![link[2].clone()]));
