@@ -6,7 +6,7 @@
 mod common;
 
 use colt::prelude::*;
-use common::{each_backend, Category, Product};
+use common::{counter, each_backend, Product};
 
 #[derive(Debug)]
 enum AppError {
@@ -18,22 +18,6 @@ impl From<colt::Error> for AppError {
     fn from(e: colt::Error) -> Self {
         AppError::Db(e)
     }
-}
-
-/// A database in a file (several connections), with one product named "counter" at price 0.
-fn counter(backend: &common::Backend) -> colt::Result<Database> {
-    let db = Database::open(&backend.fresh_url())?;
-    db.bind(schema![Category, Product])?;
-    db.create_tables()?;
-    db.transaction(|tx| {
-        Product::build()
-            .name("counter")
-            .price(0)
-            .category_id(1)
-            .insert(tx)?;
-        Ok(())
-    })?;
-    Ok(db)
 }
 
 fn count(db: &Database) -> colt::Result<i64> {

@@ -4,7 +4,7 @@
 mod common;
 
 use colt::prelude::*;
-use common::{each_backend, Category, Product};
+use common::{counter, each_backend, Category, Product};
 
 fn assert_send_sync<T: Send + Sync>() {}
 
@@ -12,22 +12,6 @@ fn assert_send_sync<T: Send + Sync>() {}
 fn database_is_send_and_sync() {
     assert_send_sync::<Database>();
     assert_send_sync::<Query<Obj<Product>>>();
-}
-
-/// A database several connections share, with one product named "counter" at price 0.
-fn counter(backend: &common::Backend) -> colt::Result<Database> {
-    let db = Database::open(&backend.fresh_url())?;
-    db.bind(schema![Category, Product])?;
-    db.create_tables()?;
-    db.transaction(|tx| {
-        Product::build()
-            .name("counter")
-            .price(0)
-            .category_id(1)
-            .insert(tx)?;
-        Ok(())
-    })?;
-    Ok(db)
 }
 
 #[test]

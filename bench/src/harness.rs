@@ -98,3 +98,21 @@ fn peak_kib() -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// A child's settings from its arguments: the rounds (`--quick`: few; `COLT_BENCH_PROFILE`:
+/// many, for profiling) and `--only group/n,..`.
+pub fn settings(args: &[String]) -> (usize, Option<&str>) {
+    let rounds = if args.iter().any(|a| a == "--quick") {
+        15
+    } else if std::env::var_os("COLT_BENCH_PROFILE").is_some() {
+        200_000
+    } else {
+        101
+    };
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
+    (rounds, only)
+}

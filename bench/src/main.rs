@@ -173,11 +173,6 @@ fn diesel_binary() -> std::path::PathBuf {
     std::path::PathBuf::from(format!("{dir}/target/{profile}/colt-bench-diesel"))
 }
 
-/// Profiling runs (`COLT_BENCH_ROUNDS`) repeat a workload many times.
-fn only_many() -> bool {
-    std::env::var_os("COLT_BENCH_PROFILE").is_some()
-}
-
 fn fmt_time(ns: u128) -> String {
     if ns >= 10_000_000 {
         format!("{:.1} ms", ns as f64 / 1e6)
@@ -189,19 +184,8 @@ fn fmt_time(ns: u128) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let rounds = if quick {
-        15
-    } else if only_many() {
-        200_000
-    } else {
-        101
-    };
     // `--only trivial_query/1` limits a child to one workload (for profiling).
-    let only = args
-        .iter()
-        .position(|a| a == "--only")
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str);
+    let (rounds, only) = harness::settings(&args);
     if let Some(imp) = args
         .iter()
         .position(|a| a == "--impl")

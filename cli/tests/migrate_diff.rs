@@ -636,13 +636,6 @@ fn hand_made(url: &str, postgres: bool, qty: &str) {
     .expect("tables");
 }
 
-fn columns_of(url: &str, table: &str) -> Vec<String> {
-    catalog(url)
-        .table(table)
-        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
-        .unwrap_or_default()
-}
-
 /// What a review found: a reference's one column named by `columns(..)` was read as the
 /// field's name; a revert re-added columns the up had left alone, and dropped constraints
 /// without a name; a SQLite rebuild lost partial indexes and restarted the AUTOINCREMENT
@@ -724,8 +717,8 @@ fn a_hand_made_schema_migrates_and_reverts_without_losing_anything() {
         // Reverted: the tables as they were, `legacy` and its values kept.
         colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
         assert_eq!(
-            columns_of(url, "item"),
-            columns_of_catalog(&before, "item"),
+            column_names(&catalog(url), "item"),
+            column_names(&before, "item"),
             "[{backend}]"
         );
         let legacy: Vec<(String,)> = Database::open(url)
@@ -754,7 +747,7 @@ fn a_hand_made_schema_migrates_and_reverts_without_losing_anything() {
     }
 }
 
-fn columns_of_catalog(c: &Catalog, table: &str) -> Vec<String> {
+fn column_names(c: &Catalog, table: &str) -> Vec<String> {
     c.table(table)
         .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default()

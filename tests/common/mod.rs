@@ -153,3 +153,20 @@ impl Drop for TempDb {
         }
     }
 }
+
+/// A database in a file (several connections share it), with the shop's schema and one
+/// product named "counter" at price 0: what the concurrency tests increment.
+pub fn counter(backend: &Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Category, Product])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        Product::build()
+            .name("counter")
+            .price(0)
+            .category_id(1)
+            .insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}

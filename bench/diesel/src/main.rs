@@ -70,17 +70,6 @@ fn prepare(_imp: &str, group: &str, n: usize) -> (Run, usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let rounds = if args.iter().any(|a| a == "--quick") {
-        15
-    } else if std::env::var_os("COLT_BENCH_PROFILE").is_some() {
-        200_000
-    } else {
-        101
-    };
-    let only = args
-        .iter()
-        .position(|a| a == "--only")
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str);
+    let (rounds, only) = harness::settings(&args);
     child("diesel", rounds, only, prepare);
 }
