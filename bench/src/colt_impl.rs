@@ -3,7 +3,8 @@
 
 use colt::prelude::*;
 
-use crate::schema::{Comment, Post, User};
+use crate::data::tag_rows;
+use crate::schema::{Comment, Counter, Post, Tag, User};
 
 pub struct ColtBench {
     db: Database,
@@ -12,7 +13,8 @@ pub struct ColtBench {
 impl ColtBench {
     pub fn new(users: usize, posts: usize, comments: usize, colored: bool) -> ColtBench {
         let db = Database::open("sqlite::memory:").expect("open");
-        db.bind(schema![User, Post, Comment]).expect("bind");
+        db.bind(schema![User, Post, Comment, Tag, Counter])
+            .expect("bind");
         db.create_tables().expect("create");
         db.transaction(|tx| {
             let mut post_n = 0;
@@ -46,6 +48,13 @@ impl ColtBench {
         ColtBench { db }
     }
 
+    /// Colt over a database the caller made and filled (PostgreSQL: `pg.rs`).
+    pub fn over(db: Database) -> ColtBench {
+        db.bind(schema![User, Post, Comment, Tag, Counter])
+            .expect("bind");
+        ColtBench { db }
+    }
+
     pub fn trivial(&self) -> Vec<Obj<User>> {
         self.db
             .transaction(|tx| select!(u for u in User).fetch(tx))
@@ -56,21 +65,9 @@ impl ColtBench {
         self.db
             .transaction(|tx| {
                 let hair = "black";
-                let users = select!(u for u in User if u.hair_color == hair).fetch(tx)?;
-                let posts = select!(p for p in Post if p.user.hair_color == hair).fetch(tx)?;
-                let mut out = Vec::with_capacity(users.len());
-                for u in users {
-                    let id = u.key();
-                    let mut mine = posts.iter().filter(|p| p.user().key() == &id).peekable();
-                    if mine.peek().is_none() {
-                        out.push((u, None));
-                    } else {
-                        for p in mine {
-                            out.push((u.clone(), Some(p.clone())));
-                        }
-                    }
-                }
-                Ok(out)
+                // One statement, a LEFT JOIN, as the raw code and Diesel send.
+                select!(left_join((u, p) for u in User for p in u.posts if u.hair_color == hair))
+                    .fetch(tx)
             })
             .expect("medium")
     }
@@ -84,6 +81,29 @@ impl ColtBench {
                 Ok(())
             })
             .expect("insert");
+    }
+
+    /// `n` rows in multi-row `INSERT`s, keys given (round `round`'s keys).
+    pub fn insert_many(&self, round: usize, n: usize) {
+        self.db
+            .transaction(|tx| {
+                let rows = tag_rows(round, n).map(|(id, name)| Tag {
+                    id,
+                    name,
+                    note: None,
+                });
+                tx.insert_many(rows)?;
+                Ok(())
+            })
+            .expect("insert_many");
+    }
+
+    /// A long transaction that has loaded every user (a warm session).
+    pub fn warm(self) -> ColtWarm {
+        let tx = self.db.begin().expect("begin");
+        let users = select!(u for u in User).fetch(&tx).expect("load");
+        drop(users);
+        ColtWarm { tx, _bench: self }
     }
 
     #[allow(clippy::type_complexity)]
@@ -171,5 +191,39 @@ impl ColtBench {
                 Ok(())
             })
             .expect("update");
+    }
+}
+
+/// A warm session: one transaction, kept open across iterations, whose identity map holds
+/// every user already.
+pub struct ColtWarm {
+    tx: Transaction,
+    _bench: ColtBench,
+}
+
+impl ColtWarm {
+    /// Looks the keys up; none of them may run a statement (checked: a lookup that reached
+    /// the database would make the count wrong).
+    pub fn lookups(&self, keys: &[i64]) -> usize {
+        let before = self.tx.statements_executed();
+        let mut found = 0;
+        for k in keys {
+            let u = self.tx.get::<User>(*k).expect("get");
+            found += usize::from(u.is_some_and(|u| u.key() == *k));
+        }
+        if self.tx.statements_executed() != before {
+            return 0;
+        }
+        found
+    }
+
+    /// The same query again (served by the transaction's result cache; checked as above).
+    pub fn repeated_query(&self) -> usize {
+        let before = self.tx.statements_executed();
+        let rows = select!(u for u in User).fetch(&self.tx).expect("query");
+        if self.tx.statements_executed() != before {
+            return 0;
+        }
+        rows.len()
     }
 }

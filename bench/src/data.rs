@@ -29,6 +29,16 @@ pub struct CommentRow {
     pub text: String,
 }
 
+/// The rows `insert_many` writes: keys given by the program, so that every implementation
+/// can send them in one multi-row `INSERT` (an `auto` key needs one statement per row to be
+/// known reliably). Round `round` of `n` rows takes the keys after the previous rounds'.
+pub fn tag_rows(round: usize, n: usize) -> impl Iterator<Item = (i64, String)> {
+    (0..n).map(move |i| {
+        let id = (round * n + i) as i64 + 1;
+        (id, format!("Tag {id}"))
+    })
+}
+
 /// The DDL both implementations use (Colt creates the same through `create_tables`; this
 /// is Diesel's, for the raw connection).
 pub const DDL: &str = "
@@ -37,6 +47,20 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, user_id INTEG
 CREATE INDEX idx_posts__user_id ON posts (user_id);
 CREATE TABLE comments (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, post_id INTEGER NOT NULL REFERENCES posts (id), text TEXT NOT NULL);
 CREATE INDEX idx_comments__post_id ON comments (post_id);
+CREATE TABLE tags (id INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, note TEXT);
+CREATE TABLE counters (id INTEGER PRIMARY KEY NOT NULL, n INTEGER NOT NULL);
+";
+
+/// The same schema in PostgreSQL's words, for the hand-written `postgres` code.
+pub const PG_DDL: &str = "
+DROP TABLE IF EXISTS comments, posts, users, tags, counters;
+CREATE TABLE users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT);
+CREATE TABLE posts (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id), title TEXT NOT NULL, body TEXT);
+CREATE INDEX idx_posts__user_id ON posts (user_id);
+CREATE TABLE comments (id BIGSERIAL PRIMARY KEY, post_id BIGINT NOT NULL REFERENCES posts (id), text TEXT NOT NULL);
+CREATE INDEX idx_comments__post_id ON comments (post_id);
+CREATE TABLE tags (id BIGINT PRIMARY KEY, name TEXT NOT NULL, note TEXT);
+CREATE TABLE counters (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
 ";
 
 /// Seed data: `users` users named "User {i}" (hair black for even i, brown for odd when

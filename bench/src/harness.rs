@@ -21,6 +21,13 @@ pub fn workloads() -> Vec<(&'static str, usize)> {
     w.push(("pk_lookup", 1000));
     w.push(("grouped_aggregate", 1000));
     w.push(("update_changed_objects", 1000));
+    // Many rows in multi-row `INSERT`s (keys given, so every implementation can).
+    w.push(("insert_many", 1000));
+    // A warm session: "raw" runs the same statements as in the cold workloads; Colt runs
+    // inside one long transaction that has already loaded the rows (its identity map and
+    // result cache answer), Diesel has no session to keep warm.
+    w.push(("pk_lookup_warm", 1000));
+    w.push(("repeated_query_warm", 100));
     // Not against hand-written code: "raw" is Colt's one-lookup transaction called directly,
     // "colt" the same from an async task through `spawn_blocking` (the web example's way), so
     // their ratio is the hand-off's cost per request.
@@ -99,10 +106,16 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// A child's settings from its arguments: the rounds (`--quick`: few; `COLT_BENCH_PROFILE`:
-/// many, for profiling) and `--only group/n,..`.
+/// A child's settings from its arguments: the rounds (`COLT_BENCH_ROUNDS=n`: n, for
+/// instruction counts per iteration; `--quick`: few; `COLT_BENCH_PROFILE`: many, for
+/// profiling) and `--only group/n,..`.
 pub fn settings(args: &[String]) -> (usize, Option<&str>) {
-    let rounds = if args.iter().any(|a| a == "--quick") {
+    let rounds = if let Some(n) = std::env::var("COLT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        n
+    } else if args.iter().any(|a| a == "--quick") {
         15
     } else if std::env::var_os("COLT_BENCH_PROFILE").is_some() {
         200_000

@@ -8,8 +8,12 @@
 //! Each workload checks its result once before timing, so a broken query cannot look fast.
 
 mod colt_impl;
+mod concurrency;
 mod data;
 mod harness;
+mod memory;
+mod pg;
+mod plot;
 mod raw;
 mod schema;
 
@@ -147,6 +151,44 @@ fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
                 n,
             )
         }
+        ("raw", "insert_many") => {
+            let mut r = Raw::new(0, 0, 0, false);
+            let mut round = 0;
+            (
+                Box::new(move || {
+                    r.insert_many(round, n);
+                    round += 1;
+                    n
+                }),
+                n,
+            )
+        }
+        ("colt", "insert_many") => {
+            let c = ColtBench::new(0, 0, 0, false);
+            let mut round = 0;
+            (
+                Box::new(move || {
+                    c.insert_many(round, n);
+                    round += 1;
+                    n
+                }),
+                n,
+            )
+        }
+        // The raw code has no session: its warm workloads are its cold ones.
+        ("raw", "pk_lookup_warm") => prepare("raw", "pk_lookup", n),
+        ("colt", "pk_lookup_warm") => {
+            let c = ColtBench::new(10_000, 0, 0, false).warm();
+            let k = keys(10_000, n);
+            (Box::new(move || c.lookups(&k)), n)
+        }
+        ("raw", "repeated_query_warm") => prepare("raw", "trivial_query", n),
+        ("colt", "repeated_query_warm") => {
+            let c = ColtBench::new(n, 0, 0, false).warm();
+            // The first run at this call site keeps the result; the timed ones reuse it.
+            c.repeated_query();
+            (Box::new(move || c.repeated_query()), n)
+        }
         _ => (Box::new(|| 0), 0),
     }
 }
@@ -181,20 +223,69 @@ fn fmt_time(ns: u128) -> String {
     }
 }
 
+/// The server of `--suite postgres` (read by `prepare_pg`, a plain `fn` as the harness wants).
+static PG_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn prepare_pg(imp: &str, group: &str, n: usize) -> (Run, usize) {
+    match PG_URL.get() {
+        Some(url) => pg::prepare(url, imp, group, n),
+        None => (Box::new(|| 0), 0),
+    }
+}
+
+/// The value after `flag` in the arguments.
+fn arg<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
     // `--only trivial_query/1` limits a child to one workload (for profiling).
     let (rounds, only) = harness::settings(&args);
-    if let Some(imp) = args
-        .iter()
-        .position(|a| a == "--impl")
-        .and_then(|i| args.get(i + 1))
-    {
-        child(imp, rounds, only, prepare);
+    let suite = arg(&args, "--suite").unwrap_or("sqlite");
+    let pg_url = arg(&args, "--pg")
+        .map(str::to_string)
+        .or_else(|| std::env::var("COLT_PG_URL").ok());
+    let exe = std::env::current_exe().expect("own path");
+    match suite {
+        "sqlite" => {}
+        "postgres" => {
+            let Some(url) = pg_url else {
+                eprintln!("--suite postgres needs a server: COLT_PG_URL or --pg URL (scripts/pg-test-server.sh start)");
+                std::process::exit(2);
+            };
+            let _ = PG_URL.set(url);
+        }
+        "memory" => {
+            match (
+                arg(&args, "--impl"),
+                arg(&args, "--what"),
+                arg(&args, "--db"),
+            ) {
+                (Some(imp), Some(what), Some(db)) => memory::child(imp, what, db),
+                _ => memory::run(&exe),
+            }
+            return;
+        }
+        "concurrency" => {
+            concurrency::run(pg_url.as_deref());
+            return;
+        }
+        other => {
+            eprintln!("unknown suite {other}: sqlite (the default), postgres, memory, concurrency");
+            std::process::exit(2);
+        }
+    }
+    let on_pg = suite == "postgres";
+    if let Some(imp) = arg(&args, "--impl") {
+        let rounds = if on_pg { rounds.div_ceil(5) } else { rounds };
+        child(imp, rounds, only, if on_pg { prepare_pg } else { prepare });
         return;
     }
-    let exe = std::env::current_exe().expect("own path");
     let diesel_exe = diesel_binary();
     let mut medians: BTreeMap<(String, usize), BTreeMap<String, u128>> = BTreeMap::new();
     let mut peaks = Vec::new();
@@ -205,7 +296,17 @@ fn main() {
         .output()
         .is_ok_and(|o| o.status.success());
     let mut impls: Vec<&str> = IMPLS.to_vec();
-    if has_pony {
+    if has_pony && on_pg {
+        let has_psycopg2 = Command::new("python3")
+            .args(["-c", "import psycopg2"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if has_psycopg2 {
+            impls.push("pony");
+        } else {
+            eprintln!("psycopg2 is not installed (pip install psycopg2-binary): PonyORM's column stays empty");
+        }
+    } else if has_pony {
         impls.push("pony");
     } else {
         eprintln!("PonyORM is not installed (pip install pony==0.7.20): its column stays empty");
@@ -232,6 +333,9 @@ fn main() {
         let mut cmd = if imp == "pony" {
             let mut c = Command::new("python3");
             c.arg(pony_script);
+            if let Some(url) = PG_URL.get() {
+                c.arg("--pg").arg(url);
+            }
             c
         } else if imp == "diesel" {
             let mut c = Command::new(&diesel_exe);
@@ -247,6 +351,12 @@ fn main() {
         }
         if let Some(only) = only.filter(|_| imp != "pony") {
             cmd.arg("--only").arg(only);
+        }
+        if on_pg && imp != "pony" {
+            cmd.arg("--suite").arg("postgres");
+            if let Some(url) = PG_URL.get() {
+                cmd.arg("--pg").arg(url);
+            }
         }
         let out = cmd.output().expect("run child");
         if !out.status.success() {
@@ -284,7 +394,12 @@ fn main() {
             m.insert(imp.clone(), t[t.len() / 2]);
         }
     }
-    println!("| workload | size | raw rusqlite | Colt | Diesel | PonyORM | Colt/raw | Colt/raw, each run | Colt/Diesel | Pony/Colt |");
+    let raw_name = if on_pg {
+        "raw postgres"
+    } else {
+        "raw rusqlite"
+    };
+    println!("| workload | size | {raw_name} | Colt | Diesel | PonyORM | Colt/raw | Colt/raw, each run | Colt/Diesel | Pony/Colt |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let order: Vec<(String, usize)> = workloads()
         .into_iter()

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 
-use crate::data::{seed_sql, CommentRow, PostRow, UserRow, DDL};
+use crate::data::{seed_sql, tag_rows, CommentRow, PostRow, UserRow, DDL};
 
 pub struct Raw {
     conn: Connection,
@@ -71,6 +71,31 @@ impl Raw {
                 stmt.execute(params![format!("User {i}"), None::<String>])
                     .expect("insert");
             }
+        }
+        tx.commit().expect("commit");
+    }
+
+    /// `n` rows in one multi-row `INSERT` (keys given), as an expert writes it: the
+    /// statement built once, each row's values bound by position.
+    pub fn insert_many(&mut self, round: usize, n: usize) {
+        let mut sql = String::from("INSERT INTO tags (id, name, note) VALUES ");
+        for i in 0..n {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let p = i * 3;
+            sql.push_str(&format!("(?{}, ?{}, ?{})", p + 1, p + 2, p + 3));
+        }
+        let tx = self.conn.transaction().expect("begin");
+        {
+            let mut stmt = tx.prepare_cached(&sql).expect("prepare");
+            for (i, (id, name)) in tag_rows(round, n).enumerate() {
+                stmt.raw_bind_parameter(i * 3 + 1, id).expect("bind");
+                stmt.raw_bind_parameter(i * 3 + 2, name).expect("bind");
+                stmt.raw_bind_parameter(i * 3 + 3, None::<String>)
+                    .expect("bind");
+            }
+            stmt.raw_execute().expect("insert");
         }
         tx.commit().expect("commit");
     }

@@ -34,3 +34,21 @@ pub struct Comment {
     pub post: Ref<Post>,
     pub text: String,
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "tags")]
+pub struct Tag {
+    #[colt(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub note: Option<String>,
+}
+
+/// A counter incremented by many threads at once (the concurrency suite's writes).
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "counters")]
+pub struct Counter {
+    #[colt(primary_key)]
+    pub id: i64,
+    pub n: i64,
+}
