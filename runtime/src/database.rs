@@ -139,7 +139,7 @@ impl Database {
                 connect,
                 dialect,
                 pool: Mutex::new(Pool {
-                    idle: vec![(first, None)],
+                    idle: vec![(Box::new(first), None)],
                     open: 1,
                     max,
                     acquire_timeout: options.acquire_timeout,

@@ -25,6 +25,11 @@ use crate::{Error, Result};
 /// every one of 300 processes tried, for a final multiply per hash.
 pub(crate) type FxBuild = foldhash::quality::RandomState;
 
+/// The most objects whose room an emptied map keeps for the thread's next transaction
+/// ([`AnyMap::reset`]): a thread that once loaded a million objects does not keep the room
+/// of a million.
+const KEPT_ROOM: usize = 1024;
+
 /// The objects of one entity loaded in one transaction.
 pub(crate) struct IdentityMap<T: Entity> {
     objects: HashMap<T::Key, Obj<T>, FxBuild>,
@@ -275,6 +280,9 @@ pub(crate) trait AnyMap: 'static {
     /// # Errors
     /// [`Error::ObjectsBusy`] when a saved object is borrowed (`obj.get()` held).
     fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>>;
+    /// Forgets every object (the transaction ended), keeping the map's room when it is
+    /// small, for the next transaction of the thread.
+    fn reset(&mut self);
 }
 
 /// Objects of one entity to read again from the database (a savepoint rolled back after
@@ -295,6 +303,29 @@ impl<T: Entity> Drop for IdentityMap<T> {
 impl<T: Entity> AnyMap for IdentityMap<T> {
     fn meta(&self) -> &'static crate::EntityMeta {
         T::meta()
+    }
+    fn reset(&mut self) {
+        if self.is_empty() {
+            // Already reset (a transaction closes at its commit and again when dropped):
+            // the hint stays the count of the transaction that had objects.
+            self.cells = ChunkCursor::default();
+            return;
+        }
+        T::meta()
+            .cache
+            .set_loaded_hint(self.objects.len() + self.unindexed.len());
+        // Fields in their drop order: the handles, then the cursor's count of its chunk.
+        if self.objects.capacity() > KEPT_ROOM {
+            self.objects = HashMap::default();
+        } else {
+            self.objects.clear();
+        }
+        if self.unindexed.capacity() > KEPT_ROOM {
+            self.unindexed = Vec::new();
+        } else {
+            self.unindexed.clear();
+        }
+        self.cells = ChunkCursor::default();
     }
     fn save(&mut self) -> Result<Box<dyn Any>> {
         crate::savepoint::save_map(self)
@@ -507,8 +538,11 @@ impl IdentityMaps {
             .map(|(_, m)| &mut **m)
     }
 
-    pub(crate) fn clear(&mut self) {
-        self.maps.clear();
+    /// Forgets every object (the transaction ended), keeping each entity's emptied map.
+    pub(crate) fn reset(&mut self) {
+        for (_, map) in self.maps.iter_mut().flatten() {
+            map.reset();
+        }
     }
 
     /// Every map's objects as they are now, by slot (a savepoint begins).

@@ -17,7 +17,9 @@ const CHECK_AFTER: Duration = Duration::from_secs(1);
 pub(crate) struct Pool {
     /// Connections not in use, with when they were given back (PostgreSQL's only: they are
     /// checked before reuse once idle a while, see `CHECK_AFTER`).
-    pub(crate) idle: Vec<(Conn, Option<Instant>)>,
+    /// (Boxed: a connection moves from the pool to a transaction and back for every
+    /// transaction, and a box moves as one pointer where the connection is some 300 bytes.)
+    pub(crate) idle: Vec<(Box<Conn>, Option<Instant>)>,
     pub(crate) open: usize,
     pub(crate) max: usize,
     /// How long `begin` waits for a free connection.
@@ -47,7 +49,7 @@ impl Pool {
 
 impl DbInner {
     /// A connection for a transaction, with the database's statement timeout in force.
-    pub(crate) fn acquire(&self) -> Result<Conn> {
+    pub(crate) fn acquire(&self) -> Result<Box<Conn>> {
         let (mut conn, timeout) = self.acquire_connection()?;
         // A no-op unless the timeout changed since this connection last served.
         if let Err(e) = conn.set_statement_timeout(timeout) {
@@ -57,7 +59,7 @@ impl DbInner {
         Ok(conn)
     }
 
-    fn acquire_connection(&self) -> Result<(Conn, Option<Duration>)> {
+    fn acquire_connection(&self) -> Result<(Box<Conn>, Option<Duration>)> {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         let timeout = pool.statement_timeout;
         loop {
@@ -94,7 +96,7 @@ impl DbInner {
                         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
                         pool.open -= 1;
                     })
-                    .map(|c| (c, timeout));
+                    .map(|c| (Box::new(c), timeout));
             }
             pool.waiting += 1;
             let wait = pool.acquire_timeout;
@@ -116,7 +118,7 @@ impl DbInner {
 
     /// Closes a connection that must not serve again (its state could not be restored).
     #[cfg(feature = "migrate")]
-    pub(crate) fn discard(&self, conn: Conn) {
+    pub(crate) fn discard(&self, conn: Box<Conn>) {
         drop(conn);
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         pool.open -= 1;
@@ -128,7 +130,7 @@ impl DbInner {
     }
 
     /// Gives a connection back to the pool (or closes it, when it is known to be closed).
-    pub(crate) fn release(&self, conn: Conn) {
+    pub(crate) fn release(&self, conn: Box<Conn>) {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         if conn.is_usable() && pool.max_lifetime.is_none_or(|l| conn.age() < l) {
             let timed = conn.dialect() == Dialect::Postgres || pool.idle_timeout.is_some();

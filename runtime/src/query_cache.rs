@@ -160,4 +160,11 @@ impl QueryCache {
         self.written.clear();
         self.moved.clear();
     }
+
+    /// As new, keeping the lists' room (a recycled transaction state).
+    pub(crate) fn reset(&mut self) {
+        self.clear();
+        self.clock = 0;
+        self.all_written = 0;
+    }
 }

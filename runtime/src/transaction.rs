@@ -39,6 +39,25 @@ pub(crate) struct TxShared {
     pub(crate) met_conflict: Cell<bool>,
 }
 
+/// What a closed transaction leaves to the thread's next one: its emptied identity maps
+/// (one per entity it used, each keeping its room when small), result cache and list of
+/// pending objects. Taking them saves a short transaction most of its allocations. None of
+/// them refers to the transaction (objects point to their chunk, which points to the
+/// transaction; emptied maps hold neither), so they can serve another one even while
+/// objects of the first are still held.
+struct Spare {
+    maps: IdentityMaps,
+    cache: crate::query_cache::QueryCache,
+    pending: Vec<PendingObj>,
+}
+
+thread_local! {
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
+}
+
+/// How many pending objects an emptied list keeps room for.
+const KEPT_ROOM: usize = 1024;
+
 /// A unit of work: an identity map, deferred writes, and (once writing) a database transaction.
 ///
 /// Made by [`crate::Database::transaction`] (commits when the closure returns `Ok`) or
@@ -46,7 +65,7 @@ pub(crate) struct TxShared {
 /// rolls back).
 pub struct Transaction {
     db: Arc<DbInner>,
-    conn: Option<Conn>,
+    conn: Option<Box<Conn>>,
     pub(crate) shared: Rc<TxShared>,
     writing: Cell<bool>,
     serializable: Cell<bool>,
@@ -63,23 +82,30 @@ impl std::fmt::Debug for Transaction {
 }
 
 impl Transaction {
-    pub(crate) fn new(db: Arc<DbInner>, conn: Conn) -> Self {
+    pub(crate) fn new(db: Arc<DbInner>, conn: Box<Conn>) -> Self {
         let statements_at_start = conn.statements();
         conn.forget_retryable();
         Transaction {
             statements_at_start,
             db,
             conn: Some(conn),
-            shared: Rc::new(TxShared {
-                closed: Cell::new(false),
-                pending: RefCell::new(Vec::new()),
-                maps: RefCell::new(IdentityMaps::default()),
-                cache: RefCell::new(Default::default()),
-                sets: RefCell::new(Default::default()),
-                savepoints: Cell::new(0),
-                gone: RefCell::new(Vec::new()),
-                met_conflict: Cell::new(false),
-            }),
+            shared: {
+                let spare = SPARE.try_with(Cell::take).ok().flatten();
+                let (maps, cache, pending) = match spare {
+                    Some(s) => (s.maps, s.cache, s.pending),
+                    None => Default::default(),
+                };
+                Rc::new(TxShared {
+                    closed: Cell::new(false),
+                    pending: RefCell::new(pending),
+                    maps: RefCell::new(maps),
+                    cache: RefCell::new(cache),
+                    sets: RefCell::new(Default::default()),
+                    savepoints: Cell::new(0),
+                    gone: RefCell::new(Vec::new()),
+                    met_conflict: Cell::new(false),
+                })
+            },
             writing: Cell::new(false),
             serializable: Cell::new(false),
         }
@@ -88,7 +114,7 @@ impl Transaction {
     /// Whether this transaction met an error another attempt may not meet: a statement that
     /// failed with one ([`crate::Error::is_retryable`]), or an optimistic check.
     pub(crate) fn met_retryable(&self) -> bool {
-        self.shared.met_conflict.get() || self.conn.as_ref().is_some_and(Conn::met_retryable)
+        self.shared.met_conflict.get() || self.conn.as_deref().is_some_and(Conn::met_retryable)
     }
 
     pub(crate) fn check_open(&self) -> Result<()> {
@@ -107,7 +133,7 @@ impl Transaction {
 
     pub(crate) fn conn(&self) -> Result<&Conn> {
         self.check_open()?;
-        self.conn.as_ref().ok_or_else(|| Error::TransactionClosed)
+        self.conn.as_deref().ok_or_else(|| Error::TransactionClosed)
     }
 
     /// The SQL dialect of this transaction's database.
@@ -226,14 +252,30 @@ impl Transaction {
 
     fn close(&mut self) {
         self.shared.closed.set(true);
-        self.shared.pending.borrow_mut().clear();
+        let Some(conn) = self.conn.take() else {
+            return; // closed already (at its commit; now it is dropped)
+        };
+        let mut pending = std::mem::take(&mut *self.shared.pending.borrow_mut());
         self.shared.gone.borrow_mut().clear();
         self.shared.sets.borrow_mut().clear();
-        self.shared.maps.borrow_mut().clear();
-        self.shared.cache.borrow_mut().clear();
-        if let Some(conn) = self.conn.take() {
-            self.db.release(conn);
+        // Taken out before they are emptied: dropping the objects in them runs no code that
+        // could reach the transaction's maps while they are borrowed.
+        let mut maps = std::mem::take(&mut *self.shared.maps.borrow_mut());
+        let mut cache = std::mem::take(&mut *self.shared.cache.borrow_mut());
+        pending.clear();
+        if pending.capacity() > KEPT_ROOM {
+            pending = Vec::new();
         }
+        maps.reset();
+        cache.reset();
+        let _ = SPARE.try_with(|s| {
+            s.set(Some(Spare {
+                maps,
+                cache,
+                pending,
+            }));
+        });
+        self.db.release(conn);
     }
 
     /// The object with this primary key, loaded once per transaction.
@@ -250,11 +292,22 @@ impl Transaction {
         let sql = T::meta()
             .cache
             .statement(StatementKey::Get(d), || render::object::get(T::meta(), d));
-        let params: Params<'_> = (0..T::meta().primary_key.len())
-            .map(|i| Param::Borrowed(T::key_ref(&key, i)))
-            .collect();
+        let width = T::meta().primary_key.len();
+        // A one-column key (the usual kind) is bound from a one-element array: building the
+        // list on the stack cost more than the rest of a lookup's own work.
+        let one: [Param<'_>; 1];
+        let many: Params<'_>;
+        let params: &[Param<'_>] = if width == 1 {
+            one = [Param::Borrowed(T::key_ref(&key, 0))];
+            &one
+        } else {
+            many = (0..width)
+                .map(|i| Param::Borrowed(T::key_ref(&key, i)))
+                .collect();
+            &many
+        };
         let mut found = None;
-        self.decode(&sql, &params, DecodeCx::new(self), true, |o, _| {
+        self.decode(&sql, params, DecodeCx::new(self), true, |o, _| {
             found = Some(o)
         })?;
         Ok(found)
@@ -351,55 +404,6 @@ impl Transaction {
             self.abort();
         }
         result.map(|()| obj)
-    }
-
-    /// Inserts many new objects: with multi-row `INSERT`s (as many rows per statement as
-    /// the backend's parameter limit allows, at most 1 000) when the entity's keys are given,
-    /// one statement per object when it has an `auto` key (whose values only one-row
-    /// inserts report reliably). The objects are as [`Transaction::insert`] makes them.
-    ///
-    /// # Errors
-    /// As [`Transaction::insert`]; a statement that fails rolls the transaction back, and
-    /// none of the objects is loaded.
-    pub fn insert_many<T: Entity>(
-        &self,
-        values: impl IntoIterator<Item = T>,
-    ) -> Result<Vec<Obj<T>>> {
-        let meta = T::meta();
-        if meta.auto_column().is_some() {
-            return values.into_iter().map(|v| self.insert(v)).collect();
-        }
-        let values: Vec<T> = values.into_iter().collect();
-        for value in &values {
-            if let Some(&c) = crate::pairing::virtual_columns(meta)
-                .iter()
-                .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
-            {
-                return Err(crate::pairing::reverse_side_error(meta, c));
-            }
-        }
-        self.flush()?;
-        let objs: Vec<Obj<T>> = {
-            let mut maps = self.shared.maps.borrow_mut();
-            let map = maps.of::<T>();
-            values
-                .into_iter()
-                .map(|v| map.alloc(v, ObjState::New, Rc::downgrade(&self.shared)))
-                .collect()
-        };
-        let result = self
-            .ensure_writing()
-            .and_then(|()| crate::flush::insert_rows(&objs, self));
-        match result {
-            Ok(()) => {
-                self.shared.cache.borrow_mut().bump(meta);
-                Ok(objs)
-            }
-            Err(e) => {
-                self.abort();
-                Err(e)
-            }
-        }
     }
 
     /// Inserts `value`, or, when a row with its primary key exists, gives that row every
