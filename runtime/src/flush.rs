@@ -99,10 +99,12 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     });
     let generated = {
         let value = cell.value.borrow();
-        let params: Params<'_> = cols
-            .iter()
-            .map(|&i| Param::Borrowed(value.column_ref(i)))
-            .collect();
+        // Filled in place: a list collected elsewhere and moved here copied its whole
+        // inline room (some 600 bytes) on every insert.
+        let mut params = Params::new();
+        for &i in cols {
+            params.push(Param::Borrowed(value.column_ref(i)));
+        }
         tx.conn()?.insert(&sql, &params, auto.is_some())?
     };
     if let Some(id) = generated {
@@ -127,13 +129,25 @@ const MAX_ROWS: usize = 1_000;
 
 /// Inserts new objects whose keys are given (no `auto` column) with multi-row `INSERT`s:
 /// as many rows per statement as the parameter limit allows (at most 1 000).
+/// An `auto` key, taken from its sequence beforehand (`insert_many`), is written with the
+/// rest (`OVERRIDING SYSTEM VALUE`, for identity columns `GENERATED ALWAYS`).
 pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect();
-    let cols = insert_columns(meta);
+    let auto = meta.auto_column();
+    let with_auto: Vec<usize>;
+    let cols = match auto {
+        Some(a) => {
+            with_auto = std::iter::once(a)
+                .chain(insert_columns(meta).iter().copied())
+                .collect();
+            &with_auto[..]
+        }
+        None => insert_columns(meta),
+    };
     let per = (MAX_PARAMS / cols.len().max(1)).clamp(1, MAX_ROWS);
     for chunk in objs.chunks(per) {
-        let sql = render::object::insert_rows(meta, d, cols, chunk.len());
+        let sql = render::object::insert_rows(meta, d, cols, chunk.len(), auto.is_some());
         let values: Vec<_> = chunk.iter().map(|o| o.cell().value.borrow()).collect();
         let params: Vec<Param<'_>> = values
             .iter()
@@ -311,16 +325,18 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
             StatementKey::Update(d, mask(&changed), mask(&checked)),
             || render::object::update(meta, d, &changed, &checked),
         );
-        let params: Params<'_> = changed
-            .iter()
-            .map(|&i| Param::Borrowed(value.column_ref(i)))
-            .chain(
-                meta.primary_key
-                    .iter()
-                    .map(|&k| Param::Borrowed(old.column_ref(k))),
-            )
-            .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
-            .collect();
+        // Filled in place (see `flush_insert`): the new values, the key, the old values
+        // checked.
+        let mut params = Params::new();
+        for &i in changed.iter() {
+            params.push(Param::Borrowed(value.column_ref(i)));
+        }
+        for &k in meta.primary_key {
+            params.push(Param::Borrowed(old.column_ref(k)));
+        }
+        for &c in checked.iter() {
+            params.push(Param::Borrowed(old.column_ref(c)));
+        }
         let n = tx.conn()?.execute(&sql, &params)?;
         if n == 0 {
             tx.shared.met_conflict.set(true);
@@ -345,12 +361,13 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
         render::object::delete(meta, d, &checked)
     });
-    let params: Params<'_> = meta
-        .primary_key
-        .iter()
-        .map(|&k| Param::Borrowed(old.column_ref(k)))
-        .chain(checked.iter().map(|&c| Param::Borrowed(old.column_ref(c))))
-        .collect();
+    let mut params = Params::new();
+    for &k in meta.primary_key {
+        params.push(Param::Borrowed(old.column_ref(k)));
+    }
+    for &c in checked.iter() {
+        params.push(Param::Borrowed(old.column_ref(c)));
+    }
     let n = tx.conn()?.execute(&sql, &params)?;
     drop(params);
     if n == 0 {
