@@ -157,3 +157,106 @@ fn upsert_inserts_or_updates_by_key() -> colt::Result<()> {
         })
     })
 }
+
+/// An identity column the program did not make (`GENERATED ALWAYS`: PostgreSQL refuses a
+/// value for it unless told `OVERRIDING SYSTEM VALUE`).
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "ledger")]
+struct Entry {
+    #[colt(primary_key, auto)]
+    id: i64,
+    memo: String,
+}
+
+/// Issue 18: an `auto` key no longer costs one statement per object on PostgreSQL (Diesel
+/// sends one multi-row `INSERT`): the keys come from the column's sequence in one
+/// statement, then the rows go in with them. Every object gets the key of its own row, and
+/// the sequence stays ahead of them (a later `insert` gets a new key).
+#[test]
+fn auto_keys_are_taken_from_the_sequence_on_postgres() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.create_tables()?;
+        let names: Vec<String> = (0..2500).map(|i| format!("event {i}")).collect();
+        db.transaction(|tx| {
+            let before = tx.statements_executed();
+            let events = tx.insert_many(names.iter().map(|n| Event {
+                id: 0,
+                name: n.clone(),
+            }))?;
+            let used = tx.statements_executed() - before;
+            if backend.is_postgres() {
+                // BEGIN, the keys, three multi-row INSERTs.
+                assert!(used <= 5, "{used} statements");
+            } else {
+                assert!(used >= 2500, "{used} statements: SQLite inserts one by one");
+            }
+            let mut ids: Vec<i64> = events.iter().map(|e| e.id()).collect();
+            for (e, n) in events.iter().zip(&names) {
+                assert_eq!(&e.name(), n);
+                assert!(Obj::ptr_eq(e, &tx.get_or_err::<Event>(e.id())?));
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), 2500, "every object has a key of its own");
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            // Each row holds the name of the object that got its key.
+            let rows = select!((e.id, e.name) for e in Event).fetch(tx)?;
+            assert_eq!(rows.len(), 2500);
+            let by_id: std::collections::HashMap<i64, String> = rows.into_iter().collect();
+            let later = Event::build().name("later".to_string()).insert(tx)?;
+            assert!(
+                !by_id.contains_key(&later.id()),
+                "the sequence stayed ahead"
+            );
+            let one = tx.insert_many([Event {
+                id: 0,
+                name: "alone".to_string(),
+            }])?;
+            assert!(!by_id.contains_key(&one[0].id()) && one[0].id() != later.id());
+            Ok(())
+        })?;
+        // The keys by name, as read back in a new transaction.
+        db.transaction(|tx| {
+            for i in [0, 999, 1000, 2499] {
+                let name = format!("event {i}");
+                let e = select!(e for e in Event if e.name == name).one(tx)?;
+                assert_eq!(tx.get_or_err::<Event>(e.id())?.name(), name);
+            }
+            Ok(())
+        })?;
+        if backend.is_postgres() {
+            let db = Database::open(&backend.fresh_url())?;
+            db.transaction(|tx| {
+                tx.execute_sql(
+                    "CREATE TABLE ledger (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, memo TEXT NOT NULL)",
+                    &[],
+                )
+            })?;
+            db.bind(schema![Entry])?;
+            let ids: Vec<i64> = db.transaction(|tx| {
+                let made = tx.insert_many((0..3).map(|i| Entry {
+                    id: 0,
+                    memo: format!("m{i}"),
+                }))?;
+                Ok(made.iter().map(|e| e.id()).collect())
+            })?;
+            let memos = db.transaction(|tx| {
+                let mut rows = select!((e.id, e.memo) for e in Entry).fetch(tx)?;
+                rows.sort();
+                Ok(rows)
+            })?;
+            assert_eq!(
+                memos,
+                ids.iter()
+                    .zip(["m0", "m1", "m2"])
+                    .map(|(i, m)| (*i, m.to_string()))
+                    .collect::<Vec<_>>()
+            );
+        }
+        Ok(())
+    })
+}

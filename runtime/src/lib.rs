@@ -45,6 +45,7 @@ mod fallback;
 mod flush;
 pub mod hybrid;
 mod identity_map;
+mod insert_many;
 pub mod introspect;
 #[cfg(feature = "json")]
 pub mod json;

@@ -35,12 +35,16 @@ pub(crate) fn by_keys(meta: &'static EntityMeta, d: Dialect) -> String {
 }
 
 /// `INSERT INTO t (columns) VALUES `.
-fn insert_into(w: &mut SqlWriter, meta: &EntityMeta, columns: &[usize]) {
+fn insert_into(w: &mut SqlWriter, meta: &EntityMeta, columns: &[usize], overriding: bool) {
     w.push("INSERT INTO ")
         .ident(meta.table)
         .push(" (")
         .idents(columns.iter().map(|&i| meta.columns[i].name))
-        .push(") VALUES ");
+        .push(if overriding {
+            ") OVERRIDING SYSTEM VALUE VALUES "
+        } else {
+            ") VALUES "
+        });
 }
 
 /// `(?, ?, ..)`: the next `n` parameters.
@@ -68,7 +72,7 @@ pub(crate) fn insert(
             .ident(meta.table)
             .push(" DEFAULT VALUES");
     } else {
-        insert_into(&mut w, meta, columns);
+        insert_into(&mut w, meta, columns, false);
         values_row(&mut w, columns.len());
     }
     if let (Some(a), true) = (auto, w.syntax().returning_auto()) {
@@ -78,14 +82,18 @@ pub(crate) fn insert(
 }
 
 /// `INSERT INTO t (columns) VALUES (..), (..), ..`: `rows` rows in one statement.
+/// `overriding` (PostgreSQL): `OVERRIDING SYSTEM VALUE` before `VALUES`, so that keys the
+/// program took from the column's sequence are accepted by an identity column that is
+/// `GENERATED ALWAYS` (the clause changes nothing for other columns).
 pub(crate) fn insert_rows(
     meta: &'static EntityMeta,
     d: Dialect,
     columns: &[usize],
     rows: usize,
+    overriding: bool,
 ) -> String {
     let mut w = SqlWriter::new(d);
-    insert_into(&mut w, meta, columns);
+    insert_into(&mut w, meta, columns, overriding);
     for r in 0..rows {
         if r > 0 {
             w.push(", ");
@@ -100,7 +108,7 @@ pub(crate) fn insert_rows(
 /// 3.24 and later, and PostgreSQL).
 pub(crate) fn upsert(meta: &'static EntityMeta, d: Dialect, columns: &[usize]) -> String {
     let mut w = SqlWriter::new(d);
-    insert_into(&mut w, meta, columns);
+    insert_into(&mut w, meta, columns, false);
     values_row(&mut w, columns.len());
     w.push(" ON CONFLICT (")
         .idents(meta.primary_key.iter().map(|&i| meta.columns[i].name))
@@ -135,7 +143,7 @@ pub(crate) fn upsert_on(
     conflict: &[usize],
 ) -> String {
     let mut w = SqlWriter::new(d);
-    insert_into(&mut w, meta, columns);
+    insert_into(&mut w, meta, columns, false);
     values_row(&mut w, columns.len());
     w.push(" ON CONFLICT (")
         .idents(conflict.iter().map(|&i| meta.columns[i].name))

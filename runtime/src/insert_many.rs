@@ -1,0 +1,134 @@
+//! [`Transaction::insert_many`]: many new objects in multi-row `INSERT`s.
+//!
+//! Keys given by the program go in as they are. An `auto` key is the database's to give, and
+//! a multi-row `INSERT .. RETURNING` does not say which row got which key (neither SQLite nor
+//! PostgreSQL promises the order of returned rows). So on PostgreSQL the keys are taken from
+//! the column's sequence first, in one statement (`nextval` over `generate_series`), and the
+//! rows are inserted with them; on SQLite, where a statement costs no round trip, each object
+//! is inserted by itself, as [`Transaction::insert`] does.
+
+use std::rc::Rc;
+
+use crate::backend::Param;
+use crate::entity::Entity;
+use crate::obj::{Obj, ObjState};
+use crate::render::Dialect;
+use crate::transaction::Transaction;
+use crate::value::Value;
+use crate::{EntityMeta, Error, Result};
+
+/// Takes `n` values of the sequence behind `meta`'s `auto` column (the column's default
+/// for `SERIAL` and identity columns alike). The sequence is looked up once (a
+/// `MATERIALIZED` CTE: per row, the lookup cost six times the `nextval`s); the `CAST`s fix
+/// the parameters' types, which the functions alone would leave for the server to guess.
+const SEQUENCE_KEYS: &str = "WITH s AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence(\
+     CAST($1 AS TEXT), CAST($2 AS TEXT)) AS regclass) AS seq) \
+     SELECT nextval(s.seq) FROM s, generate_series(1, CAST($3 AS BIGINT))";
+
+impl Transaction {
+    /// Inserts many new objects with multi-row `INSERT`s (as many rows per statement as the
+    /// backend's parameter limit allows, at most 1 000). An `auto` key is taken from its
+    /// sequence on PostgreSQL (one statement for all the keys); on SQLite, and for an `auto`
+    /// column without a sequence, each object is inserted by itself. The objects are as
+    /// [`Transaction::insert`] makes them, keys included.
+    ///
+    /// # Errors
+    /// As [`Transaction::insert`]; a statement that fails rolls the transaction back, and
+    /// none of the objects is loaded.
+    pub fn insert_many<T: Entity>(
+        &self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<Vec<Obj<T>>> {
+        let meta = T::meta();
+        let mut values: Vec<T> = values.into_iter().collect();
+        if let Some(auto) = meta.auto_column() {
+            let keys = if values.len() > 1 && self.dialect() == Dialect::Postgres {
+                self.sequence_keys(meta, auto, values.len())?
+            } else {
+                None
+            };
+            let Some(keys) = keys else {
+                return values.into_iter().map(|v| self.insert(v)).collect();
+            };
+            for (value, key) in values.iter_mut().zip(keys) {
+                value.set_auto_key(key)?;
+            }
+        }
+        for value in &values {
+            if let Some(&c) = crate::pairing::virtual_columns(meta)
+                .iter()
+                .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
+            {
+                return Err(crate::pairing::reverse_side_error(meta, c));
+            }
+        }
+        self.flush()?;
+        let objs: Vec<Obj<T>> = {
+            let mut maps = self.shared.maps.borrow_mut();
+            let map = maps.of::<T>();
+            values
+                .into_iter()
+                .map(|v| map.alloc(v, ObjState::New, Rc::downgrade(&self.shared)))
+                .collect()
+        };
+        let result = self
+            .ensure_writing()
+            .and_then(|()| crate::flush::insert_rows(&objs, self));
+        match result {
+            Ok(()) => {
+                self.shared.cache.borrow_mut().bump(meta);
+                Ok(objs)
+            }
+            Err(e) => {
+                self.abort();
+                Err(e)
+            }
+        }
+    }
+
+    /// `n` new values of the sequence behind `auto` (PostgreSQL), or `None` when the
+    /// column takes its values from no sequence.
+    fn sequence_keys(
+        &self,
+        meta: &'static EntityMeta,
+        auto: usize,
+        n: usize,
+    ) -> Result<Option<Vec<i64>>> {
+        self.flush()?;
+        self.ensure_writing()?;
+        // `pg_get_serial_sequence` reads its first argument as SQL (a quoted name keeps its
+        // case), its second as the column's name itself.
+        let table = {
+            let mut w = crate::render::SqlWriter::new(Dialect::Postgres);
+            w.ident(meta.table);
+            Value::Text(w.finish())
+        };
+        let column = Value::Text(meta.columns[auto].name.to_string());
+        let count = Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        let params = [
+            Param::Owned(&table),
+            Param::Owned(&column),
+            Param::Owned(&count),
+        ];
+        let mut keys = Vec::with_capacity(n);
+        let mut missing = false;
+        self.decode_rows(SEQUENCE_KEYS, &params, |k: Option<i64>| match k {
+            Some(k) => keys.push(k),
+            None => missing = true,
+        })
+        .inspect_err(|_| self.abort())?;
+        if missing {
+            return Ok(None);
+        }
+        if keys.len() != n {
+            self.abort();
+            return Err(Error::InvalidQuery(format!(
+                "the sequence of `{}`.`{}` gave {} keys for {n} rows",
+                meta.table,
+                meta.columns[auto].name,
+                keys.len()
+            )));
+        }
+        Ok(Some(keys))
+    }
+}
