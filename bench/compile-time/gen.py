@@ -1,5 +1,7 @@
 """Generates the same schema (50 entities x 20 columns) and 300 queries for Colt and for
-Diesel, as two crates, to compare clean debug builds of the user's code.
+Diesel, as two crates, to compare clean debug builds of the user's code; and the same
+crates without their queries (`*-entities`), so that what an entity and what a query cost
+can be told apart.
 
     python3 bench/compile-time/gen.py OUT_DIR
 """
@@ -19,7 +21,7 @@ def columns():
     return [(f"c{i}", KINDS[(i - 1) % len(KINDS)]) for i in range(1, COLUMNS)]
 
 
-def colt_crate(out):
+def colt_crate(out, queries=True, name="colt-schema"):
     src = ["use colt::prelude::*;", ""]
     for e in range(ENTITIES):
         src.append("#[derive(Entity, Debug, Clone)]")
@@ -30,7 +32,7 @@ def colt_crate(out):
             src.append(f"    pub {name}: {rust},")
         src.append("}")
         src.append("")
-    for e in range(ENTITIES):
+    for e in range(ENTITIES if queries else 0):
         src.append(f"pub fn queries_{e}(n: i64, s: &str) -> usize {{")
         src.append("    let mut k = 0;")
         src.append(f"    k += select!(x for x in E{e} if x.c1 > n && x.c2 == s).sql(Dialect::Sqlite).len();")
@@ -42,10 +44,10 @@ def colt_crate(out):
         src.append("    k")
         src.append("}")
         src.append("")
-    write_crate(out, "colt-schema", f'colt = {{ path = "{ROOT}" }}', "\n".join(src))
+    write_crate(out, name, f'colt = {{ path = "{ROOT}" }}', "\n".join(src))
 
 
-def diesel_crate(out):
+def diesel_crate(out, queries=True, name="diesel-schema"):
     src = ["use diesel::prelude::*;", "use diesel::sqlite::Sqlite;", "use diesel::dsl::count_star;", ""]
     for e in range(ENTITIES):
         src.append("diesel::table! {")
@@ -64,7 +66,7 @@ def diesel_crate(out):
             src.append(f"    pub {name}: {rust},")
         src.append("}")
         src.append("")
-    for e in range(ENTITIES):
+    for e in range(ENTITIES if queries else 0):
         t = f"e{e}"
         src.append(f"pub fn queries_{e}(n: i64, s: &str) -> usize {{")
         src.append("    let mut k = 0;")
@@ -77,7 +79,7 @@ def diesel_crate(out):
         src.append("    k")
         src.append("}")
         src.append("")
-    write_crate(out, "diesel-schema", 'diesel = { version = "=2.3.14", default-features = false, features = ["sqlite", "32-column-tables"] }', "\n".join(src))
+    write_crate(out, name, 'diesel = { version = "=2.3.14", default-features = false, features = ["sqlite", "32-column-tables"] }', "\n".join(src))
 
 
 def write_crate(out, name, dep, lib):
@@ -93,3 +95,5 @@ if __name__ == "__main__":
     out = sys.argv[1]
     colt_crate(out)
     diesel_crate(out)
+    colt_crate(out, queries=False, name="colt-schema-entities")
+    diesel_crate(out, queries=False, name="diesel-schema-entities")

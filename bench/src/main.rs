@@ -6,6 +6,13 @@
 //! runs fewer rounds, once.
 //!
 //! Each workload checks its result once before timing, so a broken query cannot look fast.
+//!
+//! Other suites, one command each (`-- --suite NAME`): `postgres` (the same workloads against
+//! `COLT_PG_URL` or `--pg URL`, with the `postgres` crate, Diesel's PostgreSQL backend and
+//! PonyORM), `memory` (1 000 000 rows held; resident memory over 1 000 000 small queries),
+//! `concurrency` (1 to 8 threads, reads and contended writes, SQLite WAL and PostgreSQL), and
+//! `compile-time` (a 50-entity schema with 300 queries against Diesel's). Tables go to
+//! stdout, charts to `bench/results/*.svg`.
 
 mod colt_impl;
 mod concurrency;
@@ -275,8 +282,18 @@ fn main() {
             concurrency::run(pg_url.as_deref());
             return;
         }
+        "compile-time" => {
+            // Builds whole crates with cargo: a script, so that nothing of this process
+            // (built in release) runs while it measures.
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/compile-time/run.sh");
+            let ok = Command::new("bash")
+                .arg(script)
+                .status()
+                .is_ok_and(|s| s.success());
+            std::process::exit(if ok { 0 } else { 1 });
+        }
         other => {
-            eprintln!("unknown suite {other}: sqlite (the default), postgres, memory, concurrency");
+            eprintln!("unknown suite {other}: sqlite (the default), postgres, memory, concurrency, compile-time");
             std::process::exit(2);
         }
     }
@@ -444,6 +461,45 @@ fn main() {
         );
     }
     println!();
+    // The ratios as a chart: Colt against the hand-written code and against Diesel.
+    let keys: Vec<(String, usize)> = workloads()
+        .into_iter()
+        .map(|(g, n)| (g.to_string(), n))
+        // The hand-off is Colt against itself, not a ratio to the others.
+        .filter(|k| k.0 != "spawn_blocking_handoff")
+        .filter(|k| {
+            medians
+                .get(k)
+                .is_some_and(|m| m.contains_key("raw") && m.contains_key("colt"))
+        })
+        .collect();
+    let labels: Vec<String> = keys.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    let ratio = |k: &(String, usize), of: &str| -> Option<f64> {
+        let m = medians.get(k)?;
+        Some(*m.get("colt")? as f64 / (*m.get(of)?).max(1) as f64)
+    };
+    let series: Vec<plot::Series> = [("raw", raw_name), ("diesel", "Diesel")]
+        .iter()
+        .map(|(of, name)| plot::Series {
+            name: format!("Colt / {name}"),
+            points: keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| Some((i as f64, ratio(k, of)?)))
+                .collect(),
+        })
+        .collect();
+    if only.is_none() {
+        plot::ratios(
+            &format!("{}/results/ratios_{suite}.svg", env!("CARGO_MANIFEST_DIR")),
+            &format!(
+                "Colt's time over the others' ({}; below 1: Colt is faster)",
+                if on_pg { "PostgreSQL" } else { "SQLite" }
+            ),
+            &labels,
+            &series,
+        );
+    }
     let mut peak: BTreeMap<String, u64> = BTreeMap::new();
     for (imp, kib) in peaks {
         let kib = kib.parse().unwrap_or(0);
