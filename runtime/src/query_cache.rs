@@ -21,6 +21,10 @@ const CAPACITY: usize = 64;
 /// identity map still returns the same objects (and checks what was read).
 pub(crate) const LARGEST: usize = 1000;
 
+/// A kept result: a one-row result (a lookup's, `one`'s, `first`'s) inside the entry's box,
+/// so that keeping it costs one allocation, not two.
+type Rows<T> = smallvec::SmallVec<[T; 1]>;
+
 struct Entry {
     /// Owned: a plan's address is its identity here, and an owned plan's address cannot be
     /// reused by another plan while the entry lives.
@@ -122,7 +126,7 @@ impl QueryCache {
         if !self.fresh(plan, e.stamp) {
             return None;
         }
-        e.rows.downcast_ref::<Vec<T>>().cloned()
+        e.rows.downcast_ref::<Rows<T>>().map(|rows| rows.to_vec())
     }
 
     /// Keeps rows read by a statement.
@@ -141,7 +145,7 @@ impl QueryCache {
             key,
             params,
             stamp: self.clock,
-            rows: Box::new(rows.to_vec()),
+            rows: Box::new(rows.iter().cloned().collect::<Rows<T>>()),
         };
         let same =
             |e: &Entry| Arc::ptr_eq(&e.plan, plan) && e.key == key && e.params == entry.params;
