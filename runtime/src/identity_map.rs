@@ -482,21 +482,35 @@ impl IdentityMaps {
     #[inline]
     pub(crate) fn of<T: Entity>(&mut self) -> &mut IdentityMap<T> {
         let slot = T::meta().cache.slot();
-        if self.maps.len() <= slot {
-            self.maps.resize_with(slot + 1, || None);
-        }
-        let entry = &mut self.maps[slot];
         let id = TypeId::of::<IdentityMap<T>>();
-        // The slot is the entity's, so it holds its map once made.
-        let map: &mut Box<dyn AnyMap> = match entry {
-            Some((found, map)) if *found == id => map,
-            _ => &mut entry.insert((id, Box::new(IdentityMap::<T>::new()))).1,
+        // The slot is the entity's, so it holds its map once made: the usual case inline,
+        // the making of the map out of line.
+        let made = matches!(self.maps.get(slot), Some(Some((found, _))) if *found == id);
+        if !made {
+            self.make::<T>(slot);
+        }
+        let map: &mut Box<dyn AnyMap> = match &mut self.maps[slot] {
+            Some((_, map)) => map,
+            None => unreachable!("made above"),
         };
         let map: *mut dyn AnyMap = &mut **map;
         // SAFETY: the `TypeId` beside the box is that of the value it was made with (just
         // above), and it is `IdentityMap<T>`'s: the cast is `downcast_mut` without the two
         // virtual calls of `Any` (this runs once per row read).
         unsafe { &mut *map.cast::<IdentityMap<T>>() }
+    }
+
+    /// Makes `T`'s map in its slot.
+    #[cold]
+    #[inline(never)]
+    fn make<T: Entity>(&mut self, slot: usize) {
+        if self.maps.len() <= slot {
+            self.maps.resize_with(slot + 1, || None);
+        }
+        self.maps[slot] = Some((
+            TypeId::of::<IdentityMap<T>>(),
+            Box::new(IdentityMap::<T>::new()),
+        ));
     }
 
     /// The keys of `target` that loaded objects refer to (by a reference column) and that are

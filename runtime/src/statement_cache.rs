@@ -107,7 +107,16 @@ impl MetaCache {
     }
 
     /// The entity's index among a transaction's identity maps (a vector, not a hash map).
+    #[inline]
     pub(crate) fn slot(&self) -> usize {
+        match self.slot.get() {
+            Some(slot) => *slot,
+            None => self.new_slot(),
+        }
+    }
+
+    #[cold]
+    fn new_slot(&self) -> usize {
         *self
             .slot
             .get_or_init(|| NEXT_SLOT.fetch_add(1, Ordering::Relaxed))
