@@ -39,6 +39,7 @@ pub fn tag_rows(round: usize, n: usize) -> impl Iterator<Item = (i64, String)> {
     })
 }
 
+#[allow(dead_code)] // not by the SQLx process, which runs on PostgreSQL only
 /// The DDL both implementations use (Colt creates the same through `create_tables`; this
 /// is Diesel's, for the raw connection).
 pub const DDL: &str = "

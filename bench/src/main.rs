@@ -200,11 +200,12 @@ fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
     }
 }
 
-/// The Diesel implementation's binary, built from `bench/diesel` (a workspace of its own:
+/// The binary of an implementation built apart, in `bench/{name}` (a workspace of its own:
 /// Diesel 2.3 links an older SQLite than the library's rusqlite, and Cargo allows one
-/// SQLite per workspace), with the same profile as this one.
-fn diesel_binary() -> std::path::PathBuf {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/diesel");
+/// SQLite per workspace; SQLx brings a runtime and dependencies of its own), with the same
+/// profile as this one.
+fn apart_binary(name: &str) -> std::path::PathBuf {
+    let dir = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
     let release = !cfg!(debug_assertions);
     let mut build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     build
@@ -215,11 +216,11 @@ fn diesel_binary() -> std::path::PathBuf {
     }
     let built = build.status().is_ok_and(|s| s.success());
     if !built {
-        eprintln!("cannot build the Diesel implementation in {dir}");
+        eprintln!("cannot build the {name} implementation in {dir}");
         std::process::exit(1);
     }
     let profile = if release { "release" } else { "debug" };
-    std::path::PathBuf::from(format!("{dir}/target/{profile}/colt-bench-diesel"))
+    std::path::PathBuf::from(format!("{dir}/target/{profile}/colt-bench-{name}"))
 }
 
 fn fmt_time(ns: u128) -> String {
@@ -303,7 +304,9 @@ fn main() {
         child(imp, rounds, only, if on_pg { prepare_pg } else { prepare });
         return;
     }
-    let diesel_exe = diesel_binary();
+    let diesel_exe = apart_binary("diesel");
+    // SQLx has no SQLite column here: its SQLite driver would be a fourth SQLite build.
+    let sqlx_exe = on_pg.then(|| apart_binary("sqlx"));
     let mut medians: BTreeMap<(String, usize), BTreeMap<String, u128>> = BTreeMap::new();
     let mut peaks = Vec::new();
     // PonyORM runs when Python can import it (`pip install pony==0.7.20`).
@@ -313,6 +316,9 @@ fn main() {
         .output()
         .is_ok_and(|o| o.status.success());
     let mut impls: Vec<&str> = IMPLS.to_vec();
+    if on_pg {
+        impls.push("sqlx");
+    }
     if has_pony && on_pg {
         let has_psycopg2 = Command::new("python3")
             .args(["-c", "import psycopg2"])
@@ -342,7 +348,8 @@ fn main() {
     for _ in 0..runs {
         schedule.extend(impls.iter().filter(|i| **i != "pony"));
     }
-    if impls.contains(&"pony") {
+    // PonyORM's script runs every workload: not with `--only`.
+    if impls.contains(&"pony") && only.is_none() {
         schedule.push("pony");
     }
     let mut per_run: BTreeMap<(String, usize), BTreeMap<String, Vec<u128>>> = BTreeMap::new();
@@ -356,6 +363,10 @@ fn main() {
             c
         } else if imp == "diesel" {
             let mut c = Command::new(&diesel_exe);
+            c.arg("--impl").arg(imp);
+            c
+        } else if let (true, Some(exe)) = (imp == "sqlx", &sqlx_exe) {
+            let mut c = Command::new(exe);
             c.arg("--impl").arg(imp);
             c
         } else {
@@ -416,14 +427,22 @@ fn main() {
     } else {
         "raw rusqlite"
     };
-    println!("| workload | size | {raw_name} | Colt | Diesel | PonyORM | Colt/raw | Colt/raw, each run | Colt/Diesel | Pony/Colt |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if on_pg {
+        println!("| workload | size | {raw_name} | Colt | Diesel | SQLx | PonyORM | Colt/raw | Colt/raw, each run | Colt/Diesel | Colt/SQLx | Pony/Colt |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    } else {
+        println!("| workload | size | {raw_name} | Colt | Diesel | PonyORM | Colt/raw | Colt/raw, each run | Colt/Diesel | Pony/Colt |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    }
     let order: Vec<(String, usize)> = workloads()
         .into_iter()
         .map(|(g, n)| (g.to_string(), n))
         .collect();
     for key in order {
         let Some(m) = medians.get(&key) else { continue };
+        if !(m.contains_key("raw") && m.contains_key("colt")) {
+            continue;
+        }
         let get = |k: &str| m.get(k).copied().unwrap_or(0);
         let (raw, colt, diesel, pony) = (get("raw"), get("colt"), get("diesel"), get("pony"));
         let pony_cells = if pony == 0 {
@@ -446,17 +465,30 @@ fn main() {
                 format!("{:.2}×", colt as f64 / diesel as f64),
             )
         };
+        let sqlx = get("sqlx");
+        let (sqlx_time, vs_sqlx) = if sqlx == 0 {
+            ("—".to_string(), "—".to_string())
+        } else {
+            (fmt_time(sqlx), format!("{:.2}×", colt as f64 / sqlx as f64))
+        };
+        let sqlx_cells = if on_pg {
+            (format!(" {sqlx_time} |"), format!(" {vs_sqlx} |"))
+        } else {
+            (String::new(), String::new())
+        };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2}× | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |{} {} | {:.2}× | {} | {} |{} {} |",
             key.0,
             key.1,
             fmt_time(raw),
             fmt_time(colt),
             diesel_time,
+            sqlx_cells.0,
             pony_cells.0,
             colt as f64 / raw.max(1) as f64,
             each_run,
             vs_diesel,
+            sqlx_cells.1,
             pony_cells.1
         );
     }
@@ -478,7 +510,11 @@ fn main() {
         let m = medians.get(k)?;
         Some(*m.get("colt")? as f64 / (*m.get(of)?).max(1) as f64)
     };
-    let series: Vec<plot::Series> = [("raw", raw_name), ("diesel", "Diesel")]
+    let mut against = vec![("raw", raw_name), ("diesel", "Diesel")];
+    if on_pg {
+        against.push(("sqlx", "SQLx"));
+    }
+    let series: Vec<plot::Series> = against
         .iter()
         .map(|(of, name)| plot::Series {
             name: format!("Colt / {name}"),
@@ -506,7 +542,7 @@ fn main() {
         let e = peak.entry(imp).or_default();
         *e = (*e).max(kib);
     }
-    for imp in IMPLS.iter().chain(["pony"].iter()) {
+    for imp in IMPLS.iter().chain(["sqlx", "pony"].iter()) {
         if let Some(kib) = peak.get(*imp) {
             println!("peak memory of the {imp} process: {kib} KiB");
         }
