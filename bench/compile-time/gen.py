@@ -21,7 +21,7 @@ def columns():
     return [(f"c{i}", KINDS[(i - 1) % len(KINDS)]) for i in range(1, COLUMNS)]
 
 
-def colt_crate(out, queries=True, name="colt-schema"):
+def colt_crate(out, queries=True, crate="colt-schema"):
     src = ["use colt::prelude::*;", ""]
     for e in range(ENTITIES):
         src.append("#[derive(Entity, Debug, Clone)]")
@@ -44,10 +44,10 @@ def colt_crate(out, queries=True, name="colt-schema"):
         src.append("    k")
         src.append("}")
         src.append("")
-    write_crate(out, name, f'colt = {{ path = "{ROOT}" }}', "\n".join(src))
+    write_crate(out, crate, f'colt = {{ path = "{ROOT}" }}', "\n".join(src))
 
 
-def diesel_crate(out, queries=True, name="diesel-schema"):
+def diesel_crate(out, queries=True, crate="diesel-schema"):
     src = ["use diesel::prelude::*;", "use diesel::sqlite::Sqlite;", "use diesel::dsl::count_star;", ""]
     for e in range(ENTITIES):
         src.append("diesel::table! {")
@@ -79,7 +79,7 @@ def diesel_crate(out, queries=True, name="diesel-schema"):
         src.append("    k")
         src.append("}")
         src.append("")
-    write_crate(out, name, 'diesel = { version = "=2.3.14", default-features = false, features = ["sqlite", "32-column-tables"] }', "\n".join(src))
+    write_crate(out, crate, 'diesel = { version = "=2.3.14", default-features = false, features = ["sqlite", "32-column-tables"] }', "\n".join(src))
 
 
 def write_crate(out, name, dep, lib):
@@ -95,5 +95,5 @@ if __name__ == "__main__":
     out = sys.argv[1]
     colt_crate(out)
     diesel_crate(out)
-    colt_crate(out, queries=False, name="colt-schema-entities")
-    diesel_crate(out, queries=False, name="diesel-schema-entities")
+    colt_crate(out, queries=False, crate="colt-schema-entities")
+    diesel_crate(out, queries=False, crate="diesel-schema-entities")

@@ -65,9 +65,10 @@ CREATE TABLE counters (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
 ";
 
 /// Seed data: `users` users named "User {i}" (hair black for even i, brown for odd when
-/// `colored`), `posts` posts per user, `comments` comments per post.
-pub fn seed_sql(users: usize, posts: usize, comments: usize, colored: bool) -> String {
-    let mut sql = String::from("BEGIN;");
+/// `colored`), `posts` posts per user, `comments` comments per post: one `INSERT` each, in
+/// order, without the transaction around them.
+pub fn seed_statements(users: usize, posts: usize, comments: usize, colored: bool) -> Vec<String> {
+    let mut out = Vec::new();
     for u in 0..users {
         let hair = if !colored {
             "NULL"
@@ -76,24 +77,35 @@ pub fn seed_sql(users: usize, posts: usize, comments: usize, colored: bool) -> S
         } else {
             "'brown'"
         };
-        sql.push_str(&format!(
-            "INSERT INTO users (name, hair_color) VALUES ('User {u}', {hair});"
+        out.push(format!(
+            "INSERT INTO users (name, hair_color) VALUES ('User {u}', {hair})"
         ));
     }
     let mut post_id = 0;
     for u in 0..users {
         for p in 0..posts {
             post_id += 1;
-            sql.push_str(&format!(
-                "INSERT INTO posts (user_id, title, body) VALUES ({}, 'Post {p} by user {u}', NULL);",
+            out.push(format!(
+                "INSERT INTO posts (user_id, title, body) VALUES ({}, 'Post {p} by user {u}', NULL)",
                 u + 1
             ));
             for c in 0..comments {
-                sql.push_str(&format!(
-                    "INSERT INTO comments (post_id, text) VALUES ({post_id}, 'Comment {c} on post {post_id}');"
+                out.push(format!(
+                    "INSERT INTO comments (post_id, text) VALUES ({post_id}, 'Comment {c} on post {post_id}')"
                 ));
             }
         }
+    }
+    out
+}
+
+/// The same as one script, in a transaction (for drivers that run a script at once).
+#[allow(dead_code)] // not by the hand-written rusqlite code, which runs each statement
+pub fn seed_sql(users: usize, posts: usize, comments: usize, colored: bool) -> String {
+    let mut sql = String::from("BEGIN;");
+    for s in seed_statements(users, posts, comments, colored) {
+        sql.push_str(&s);
+        sql.push(';');
     }
     sql.push_str("COMMIT;");
     sql

@@ -7,17 +7,22 @@
 //!
 //! Each workload checks its result once before timing, so a broken query cannot look fast.
 //!
-//! Other suites, one command each (`-- --suite NAME`): `postgres` (the same workloads against
-//! `COLT_PG_URL` or `--pg URL`, with the `postgres` crate, Diesel's PostgreSQL backend and
-//! PonyORM), `memory` (1 000 000 rows held; resident memory over 1 000 000 small queries),
-//! `concurrency` (1 to 8 threads, reads and contended writes, SQLite WAL and PostgreSQL), and
-//! `compile-time` (a 50-entity schema with 300 queries against Diesel's). Tables go to
-//! stdout, charts to `bench/results/*.svg`.
+//! Other suites, one command each (`-- --suite NAME`):
+//! - `instructions`: the same workloads in instructions per iteration, under valgrind
+//!   (repeatable where times are not);
+//! - `postgres`: the same workloads against `COLT_PG_URL` (or `--pg URL`), with the
+//!   `postgres` crate, Diesel's PostgreSQL backend, SQLx and PonyORM;
+//! - `memory`: 1 000 000 rows held; resident memory over 1 000 000 small queries;
+//! - `concurrency`: 1 to 8 threads, reads and contended writes, SQLite WAL and PostgreSQL;
+//! - `compile-time`: a 50-entity schema with 300 queries, against Diesel's.
+//!
+//! Tables go to stdout, charts to `bench/results/*.svg`.
 
 mod colt_impl;
 mod concurrency;
 mod data;
 mod harness;
+mod instructions;
 mod memory;
 mod pg;
 mod plot;
@@ -283,6 +288,10 @@ fn main() {
             concurrency::run(pg_url.as_deref());
             return;
         }
+        "instructions" => {
+            instructions::run(&exe, &apart_binary("diesel"));
+            return;
+        }
         "compile-time" => {
             // Builds whole crates with cargo: a script, so that nothing of this process
             // (built in release) runs while it measures.
@@ -294,7 +303,7 @@ fn main() {
             std::process::exit(if ok { 0 } else { 1 });
         }
         other => {
-            eprintln!("unknown suite {other}: sqlite (the default), postgres, memory, concurrency, compile-time");
+            eprintln!("unknown suite {other}: sqlite (the default), instructions, postgres, memory, concurrency, compile-time");
             std::process::exit(2);
         }
     }
@@ -344,16 +353,26 @@ fn main() {
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(if quick { 1 } else { 3 })
         .max(1);
-    let mut schedule: Vec<&str> = Vec::new();
+    // (implementation, the workloads it runs: `None` for all of them but those that run
+    // alone).
+    let mut schedule: Vec<(&str, Option<&str>)> = Vec::new();
     for _ in 0..runs {
-        schedule.extend(impls.iter().filter(|i| **i != "pony"));
+        schedule.extend(impls.iter().filter(|i| **i != "pony").map(|i| (*i, only)));
+        // A workload that starts threads runs in a process of its own, so that they do not
+        // take the cores from the others (tokio's workers measurably slowed every
+        // workload run after it).
+        if only.is_none() && !on_pg {
+            for alone in harness::ALONE {
+                schedule.extend(["raw", "colt"].map(|i| (i, Some(*alone))));
+            }
+        }
     }
     // PonyORM's script runs every workload: not with `--only`.
     if impls.contains(&"pony") && only.is_none() {
-        schedule.push("pony");
+        schedule.push(("pony", None));
     }
     let mut per_run: BTreeMap<(String, usize), BTreeMap<String, Vec<u128>>> = BTreeMap::new();
-    for imp in schedule {
+    for (imp, only) in schedule {
         let mut cmd = if imp == "pony" {
             let mut c = Command::new("python3");
             c.arg(pony_script);
