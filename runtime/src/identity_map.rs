@@ -494,9 +494,10 @@ impl IdentityMaps {
             None => unreachable!("made above"),
         };
         let map: *mut dyn AnyMap = &mut **map;
-        // SAFETY: the `TypeId` beside the box is that of the value it was made with (just
-        // above), and it is `IdentityMap<T>`'s: the cast is `downcast_mut` without the two
-        // virtual calls of `Any` (this runs once per row read).
+        // SAFETY: every box in `maps` is stored beside the `TypeId` of the value it was made
+        // with (`make`), and this slot's `TypeId` is `IdentityMap<T>`'s: checked above, or
+        // stored by `make::<T>` just now. The cast is `downcast_mut` without the two virtual
+        // calls of `Any` (this runs once per row read).
         unsafe { &mut *map.cast::<IdentityMap<T>>() }
     }
 
