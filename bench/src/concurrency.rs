@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use colt::prelude::*;
 
-use crate::data::{seed_sql, seed_statements, PG_DDL};
+use crate::data::{seed_sql, PG_DDL};
 use crate::plot::{lines, Series};
 use crate::schema::{Comment, Counter, Post, Tag, User};
 
@@ -117,11 +117,7 @@ fn prepare(target: &Target) {
             conn.pragma_update(None, "journal_mode", "wal")
                 .expect("wal");
             conn.execute_batch(crate::data::DDL).expect("ddl");
-            conn.execute_batch("BEGIN").expect("begin");
-            for s in seed_statements(USERS as usize, 0, 0, false) {
-                conn.execute(&s, []).expect("seed");
-            }
-            conn.execute_batch("COMMIT").expect("commit");
+            crate::raw::seed(&conn, USERS as usize, 0, 0, false);
         }
         Target::Postgres(url) => {
             let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");

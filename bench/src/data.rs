@@ -110,3 +110,31 @@ pub fn seed_sql(users: usize, posts: usize, comments: usize, colored: bool) -> S
     sql.push_str("COMMIT;");
     sql
 }
+
+/// A user, its posts, and each post's comments.
+#[allow(dead_code)] // not by the Diesel and SQLx processes, which group their own rows
+pub type UserTree = (UserRow, Vec<(PostRow, Vec<CommentRow>)>);
+
+/// Groups posts under their users and comments under their posts, as the hand-written
+/// code of `loading_associations` does on both backends.
+#[allow(dead_code)]
+pub fn group(users: Vec<UserRow>, posts: &[PostRow], comments: &[CommentRow]) -> Vec<UserTree> {
+    users
+        .into_iter()
+        .map(|u| {
+            let mine = posts
+                .iter()
+                .filter(|p| p.user_id == u.id)
+                .map(|p| {
+                    let of_p = comments
+                        .iter()
+                        .filter(|c| c.post_id == p.id)
+                        .cloned()
+                        .collect();
+                    (p.clone(), of_p)
+                })
+                .collect();
+            (u, mine)
+        })
+        .collect()
+}

@@ -131,10 +131,13 @@ pub fn settings(args: &[String]) -> (usize, Option<&str>) {
     } else {
         101
     };
-    let only = args
-        .iter()
-        .position(|a| a == "--only")
+    (rounds, arg(args, "--only"))
+}
+
+/// The value after `flag` in the arguments.
+pub fn arg<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == flag)
         .and_then(|i| args.get(i + 1))
-        .map(String::as_str);
-    (rounds, only)
+        .map(String::as_str)
 }

@@ -29,7 +29,7 @@ mod plot;
 mod raw;
 mod schema;
 
-use harness::{child, keys, workloads, Run};
+use harness::{arg, child, keys, workloads, Run};
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -246,14 +246,6 @@ fn prepare_pg(imp: &str, group: &str, n: usize) -> (Run, usize) {
     }
 }
 
-/// The value after `flag` in the arguments.
-fn arg<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
-    args.iter()
-        .position(|a| a == flag)
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
@@ -346,10 +338,7 @@ fn main() {
     // The Rust implementations run `runs` times, in turn (raw, colt, diesel, raw, ...), so
     // that a slow spell of the machine does not fall on one of them; each time is the median
     // over the runs of each run's median. PonyORM, far slower, runs once.
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
+    let runs = arg(&args, "--runs")
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(if quick { 1 } else { 3 })
         .max(1);

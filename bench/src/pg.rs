@@ -30,9 +30,6 @@ fn fresh(url: &str, imp: &str, group: &str, n: usize, data: (usize, usize, usize
     url
 }
 
-/// A user, its posts, and each post's comments.
-type UserTree = (UserRow, Vec<(PostRow, Vec<CommentRow>)>);
-
 /// The hand-written code.
 pub struct RawPg {
     c: Client,
@@ -278,24 +275,7 @@ pub fn prepare(url: &str, imp: &str, group: &str, n: usize) -> (Run, usize) {
                                     text: c.get(2),
                                 })
                                 .collect();
-                        let tree: Vec<UserTree> = users
-                            .into_iter()
-                            .map(|u| {
-                                let mine = ps
-                                    .iter()
-                                    .filter(|p| p.user_id == u.id)
-                                    .map(|p| {
-                                        let of_p = cs
-                                            .iter()
-                                            .filter(|c| c.post_id == p.id)
-                                            .cloned()
-                                            .collect();
-                                        (p.clone(), of_p)
-                                    })
-                                    .collect();
-                                (u, mine)
-                            })
-                            .collect();
+                        let tree = crate::data::group(users, &ps, &cs);
                         tree.iter()
                             .map(|(_, p)| p.iter().map(|(_, c)| c.len()).sum::<usize>())
                             .sum()

@@ -21,10 +21,14 @@ const COLORS: [RGBColor; 6] = [
 /// Writes a line chart of `series` to `path` (the y axis starts at 0, so that a flat line
 /// looks flat and a ratio looks like one).
 pub fn lines(path: &str, title: &str, x_label: &str, y_label: &str, series: &[Series]) {
-    if let Err(e) = draw(path, title, x_label, y_label, series) {
-        eprintln!("cannot write {path}: {e}");
-    } else {
-        eprintln!("wrote {path}");
+    report(path, draw(path, title, x_label, y_label, series));
+}
+
+/// Says whether a chart was written (a chart that cannot be written fails no benchmark).
+fn report(path: &str, drawn: Result<(), Box<dyn std::error::Error>>) {
+    match drawn {
+        Ok(()) => eprintln!("wrote {path}"),
+        Err(e) => eprintln!("cannot write {path}: {e}"),
     }
 }
 
@@ -95,11 +99,7 @@ fn draw(
 /// Writes a horizontal bar chart to `path`: one band per label, one bar per series in each
 /// band, and a line at 1 (a ratio's break-even).
 pub fn ratios(path: &str, title: &str, labels: &[String], series: &[Series]) {
-    if let Err(e) = draw_ratios(path, title, labels, series) {
-        eprintln!("cannot write {path}: {e}");
-    } else {
-        eprintln!("wrote {path}");
-    }
+    report(path, draw_ratios(path, title, labels, series));
 }
 
 fn draw_ratios(

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 
-use crate::data::{seed_statements, tag_rows, CommentRow, PostRow, UserRow, DDL};
+use crate::data::{group, seed_statements, tag_rows, CommentRow, PostRow, UserRow, UserTree, DDL};
 
 pub struct Raw {
     conn: Connection,
@@ -26,17 +26,22 @@ fn post(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<PostRow> {
     })
 }
 
+/// Fills Diesel's schema with the benchmark's rows, one statement at a time in one
+/// transaction: SQLite copies the rest of a script at each statement it prepares from it,
+/// which made seeding 10 000 rows as one script quadratic.
+pub fn seed(conn: &Connection, users: usize, posts: usize, comments: usize, colored: bool) {
+    conn.execute_batch("BEGIN").expect("begin");
+    for s in seed_statements(users, posts, comments, colored) {
+        conn.execute(&s, []).expect("seed");
+    }
+    conn.execute_batch("COMMIT").expect("commit");
+}
+
 impl Raw {
     pub fn new(users: usize, posts: usize, comments: usize, colored: bool) -> Raw {
         let conn = Connection::open_in_memory().expect("open");
         conn.execute_batch(DDL).expect("ddl");
-        // One statement at a time: SQLite copies the rest of a script at each statement it
-        // prepares from it, which made seeding 10 000 rows as one script quadratic.
-        conn.execute_batch("BEGIN").expect("begin");
-        for s in seed_statements(users, posts, comments, colored) {
-            conn.execute(&s, []).expect("seed");
-        }
-        conn.execute_batch("COMMIT").expect("commit");
+        seed(&conn, users, posts, comments, colored);
         Raw { conn }
     }
 
@@ -105,8 +110,7 @@ impl Raw {
         tx.commit().expect("commit");
     }
 
-    #[allow(clippy::type_complexity)]
-    pub fn associations(&self) -> Vec<(UserRow, Vec<(PostRow, Vec<CommentRow>)>)> {
+    pub fn associations(&self) -> Vec<UserTree> {
         let users = self.trivial();
         let ids: Vec<String> = users.iter().map(|u| u.id.to_string()).collect();
         let mut stmt = self
@@ -140,24 +144,7 @@ impl Raw {
             .expect("query")
             .collect::<Result<_, _>>()
             .expect("rows");
-        users
-            .into_iter()
-            .map(|u| {
-                let ps = posts
-                    .iter()
-                    .filter(|p| p.user_id == u.id)
-                    .map(|p| {
-                        let cs = comments
-                            .iter()
-                            .filter(|c| c.post_id == p.id)
-                            .cloned()
-                            .collect();
-                        (p.clone(), cs)
-                    })
-                    .collect();
-                (u, ps)
-            })
-            .collect()
+        group(users, &posts, &comments)
     }
 
     pub fn lookups(&self, keys: &[i64]) -> usize {

@@ -107,14 +107,10 @@ fn prepare(_imp: &str, group: &str, n: usize) -> (Run, usize) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (rounds, only) = harness::settings(&args);
-    let on_pg = args.iter().any(|a| a == "--suite") && args.iter().any(|a| a == "postgres");
+    let on_pg = harness::arg(&args, "--suite") == Some("postgres");
     let rounds = if on_pg {
-        if let Some(url) = args
-            .iter()
-            .position(|a| a == "--pg")
-            .and_then(|i| args.get(i + 1))
-        {
-            let _ = PG_URL.set(url.clone());
+        if let Some(url) = harness::arg(&args, "--pg") {
+            let _ = PG_URL.set(url.to_string());
         }
         rounds.div_ceil(5)
     } else {

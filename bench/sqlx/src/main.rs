@@ -323,13 +323,9 @@ fn prepare(_imp: &str, group: &str, n: usize) -> (Run, usize) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (rounds, only) = harness::settings(&args);
-    match args
-        .iter()
-        .position(|a| a == "--pg")
-        .and_then(|i| args.get(i + 1))
-    {
+    match harness::arg(&args, "--pg") {
         Some(url) => {
-            let _ = PG_URL.set(url.clone());
+            let _ = PG_URL.set(url.to_string());
         }
         None => {
             eprintln!("colt-bench-sqlx runs on PostgreSQL only: --pg URL");
