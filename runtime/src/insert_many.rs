@@ -41,25 +41,26 @@ impl Transaction {
     ) -> Result<Vec<Obj<T>>> {
         let meta = T::meta();
         let mut values: Vec<T> = values.into_iter().collect();
-        if let Some(auto) = meta.auto_column() {
-            let keys = if values.len() > 1 && self.dialect() == Dialect::Postgres {
-                self.sequence_keys(meta, auto, values.len())?
-            } else {
-                None
-            };
-            let Some(keys) = keys else {
-                return values.into_iter().map(|v| self.insert(v)).collect();
-            };
-            for (value, key) in values.iter_mut().zip(keys) {
-                value.set_auto_key(key)?;
-            }
+        let auto = meta.auto_column();
+        let from_sequence = values.len() > 1 && self.dialect() == Dialect::Postgres;
+        if auto.is_some() && !from_sequence {
+            return values.into_iter().map(|v| self.insert(v)).collect();
         }
+        // Refused before anything runs (no key taken from a sequence for nothing).
         for value in &values {
             if let Some(&c) = crate::pairing::virtual_columns(meta)
                 .iter()
                 .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
             {
                 return Err(crate::pairing::reverse_side_error(meta, c));
+            }
+        }
+        if let Some(auto) = auto {
+            let Some(keys) = self.sequence_keys(meta, auto, values.len())? else {
+                return values.into_iter().map(|v| self.insert(v)).collect();
+            };
+            for (value, key) in values.iter_mut().zip(keys) {
+                value.set_auto_key(key)?;
             }
         }
         self.flush()?;

@@ -16,9 +16,9 @@ const CHECK_AFTER: Duration = Duration::from_secs(1);
 /// The pool's state, behind the database's mutex.
 pub(crate) struct Pool {
     /// Connections not in use, with when they were given back (PostgreSQL's only: they are
-    /// checked before reuse once idle a while, see `CHECK_AFTER`).
-    /// (Boxed: a connection moves from the pool to a transaction and back for every
-    /// transaction, and a box moves as one pointer where the connection is some 300 bytes.)
+    /// checked before reuse once idle a while, see `CHECK_AFTER`). Boxed: a connection moves
+    /// from the pool to a transaction and back for every transaction, and a box moves as
+    /// one pointer where the connection is some 300 bytes.
     pub(crate) idle: Vec<(Box<Conn>, Option<Instant>)>,
     pub(crate) open: usize,
     pub(crate) max: usize,
