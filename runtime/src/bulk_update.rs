@@ -142,9 +142,7 @@ fn refresh<T: Entity>(
     };
     let cell = obj.cell();
     // No borrow is held (checked before the statement), and nothing runs in between.
-    let (Ok(mut value), Ok(mut snapshot)) =
-        (cell.value.try_borrow_mut(), cell.snapshot.try_borrow_mut())
-    else {
+    let Ok(mut value) = cell.value.try_borrow_mut() else {
         return Ok(());
     };
     // Every value is checked (on a copy) before the object changes.
@@ -152,12 +150,14 @@ fn refresh<T: Entity>(
     for (&c, v) in columns.iter().zip(&values[key_width..]) {
         fresh.set_column_value(c, *v)?;
     }
-    for &c in columns {
-        value.copy_column(&fresh, c);
-        if let Some(s) = snapshot.as_deref_mut() {
-            s.copy_column(&fresh, c);
+    cell.with_snapshot(|mut snapshot| {
+        for &c in columns {
+            value.copy_column(&fresh, c);
+            if let Some(s) = snapshot.as_deref_mut() {
+                s.copy_column(&fresh, c);
+            }
         }
-    }
+    });
     Ok(())
 }
 

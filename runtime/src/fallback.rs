@@ -47,14 +47,11 @@ impl<E: Entity> EntityColumns for UnmappedNullable<E> {
 }
 
 /// The getters of an entity whose derive failed: none.
+#[repr(transparent)]
 pub struct UnmappedAccessor<E: Entity>(#[allow(dead_code)] AccessorBase<E>);
 
-// SAFETY: the base stays inside the accessor and is never used.
-unsafe impl<E: Entity> Accessor<E> for UnmappedAccessor<E> {
-    fn from_base(base: AccessorBase<E>) -> Self {
-        UnmappedAccessor(base)
-    }
-}
+// SAFETY: `#[repr(transparent)]` over the base, and nothing else.
+unsafe impl<E: Entity> Accessor<E> for UnmappedAccessor<E> {}
 
 /// The `Entity` impl the derive writes beside its error (see the module doc).
 #[doc(hidden)]

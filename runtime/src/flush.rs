@@ -241,7 +241,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
                 held.copy_column(&before, c);
             }
             drop(held);
-            *cell.snapshot.borrow_mut() = None;
+            cell.clear_snapshot();
             cell.read.set(0);
             written(tx, Some(&before), Some(&*cell.value.borrow()));
             obj
@@ -308,12 +308,20 @@ fn statement(
 }
 
 fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let written_now = cell.with_snapshot(|old| match old {
+        Some(old) => update_row(cell, old, tx).map(|()| true),
+        None => Ok(false),
+    })?;
+    if written_now {
+        cell.clear_snapshot();
+    }
+    Ok(())
+}
+
+/// The `UPDATE` of an object from its snapshot `old`.
+fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect();
-    let snapshot = cell.snapshot.borrow();
-    let Some(old) = snapshot.as_deref() else {
-        return Ok(());
-    };
     let value = cell.value.borrow();
     let changed: Columns = (0..meta.columns.len())
         .filter(|&i| !old.column_eq(&value, i) && crate::relation::is_stored(meta, i))
@@ -344,18 +352,33 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         }
     }
     written(tx, Some(old), Some(&*value));
-    drop(value);
-    drop(snapshot);
-    *cell.snapshot.borrow_mut() = None;
     Ok(())
 }
 
 fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    let key = cell.with_snapshot(|snapshot| delete_row(cell, snapshot.as_deref(), tx))?;
+    cell.state.set(ObjState::Gone);
+    tx.shared.maps.borrow_mut().of::<T>().remove(&key);
+    if tx.shared.savepoints.get() > 0 {
+        tx.shared
+            .gone
+            .borrow_mut()
+            .push(crate::obj::pending::PendingObj::new(Obj::from_cell(cell)));
+    }
+    Ok(())
+}
+
+/// The `DELETE` of an object's row (the values it checks are the snapshot's, if any);
+/// returns the object's key.
+fn delete_row<T: Entity>(
+    cell: &ObjCell<T>,
+    snapshot: Option<&T>,
+    tx: &Transaction,
+) -> Result<T::Key> {
     let meta = T::meta();
     let d = tx.dialect();
-    let snapshot = cell.snapshot.borrow();
     let value = cell.value.borrow();
-    let old: &T = snapshot.as_deref().unwrap_or(&value);
+    let old: &T = snapshot.unwrap_or(&value);
     crate::cascade::release_dependants(tx, meta, &T::key_params(&value.key()), 0)?;
     let checked = checked_columns(meta, cell.read.get());
     let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
@@ -375,18 +398,7 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         return Err(lost_row(meta, &*value, cell.read.get()));
     }
     written(tx, Some(old), None);
-    let key = value.key();
-    drop(value);
-    drop(snapshot);
-    cell.state.set(ObjState::Gone);
-    tx.shared.maps.borrow_mut().of::<T>().remove(&key);
-    if tx.shared.savepoints.get() > 0 {
-        tx.shared
-            .gone
-            .borrow_mut()
-            .push(crate::obj::pending::PendingObj::new(Obj::from_cell(cell)));
-    }
-    Ok(())
+    Ok(value.key())
 }
 
 /// This object's row changed from `before` to `after` (inserted: no `before`; deleted: no

@@ -88,7 +88,7 @@ impl<T: Entity> IdentityMap<T> {
     /// A new object, not in the map (yet).
     pub(crate) fn alloc(&mut self, value: T, state: ObjState, tx: Weak<TxShared>) -> Obj<T> {
         self.cells
-            .alloc(&tx, |at, chunk| Obj::cell_at(at, chunk, value, state))
+            .alloc(&tx, |chunk| Obj::cell_at(chunk, value, state))
     }
 
     pub(crate) fn get(&mut self, key: &T::Key) -> Option<&Obj<T>> {
@@ -133,9 +133,9 @@ impl<T: Entity> IdentityMap<T> {
     /// Takes a row of a result whose rows are distinct objects, into a map that was empty when
     /// the result began: a new object, kept without hashing (see `unindexed`).
     pub(crate) fn add_distinct(&mut self, fresh: T, tx: &Weak<TxShared>) -> Obj<T> {
-        let obj = self.cells.alloc(tx, |at, chunk| {
-            Obj::cell_at(at, chunk, fresh, ObjState::Loaded)
-        });
+        let obj = self
+            .cells
+            .alloc(tx, |chunk| Obj::cell_at(chunk, fresh, ObjState::Loaded));
         self.unindexed.push(obj.clone());
         obj
     }
@@ -151,9 +151,9 @@ impl<T: Entity> IdentityMap<T> {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(v) => {
                 // The common case, a row not loaded yet: one hash lookup.
-                let obj = self.cells.alloc(tx, |at, chunk| {
-                    Obj::cell_at(at, chunk, fresh, ObjState::Loaded)
-                });
+                let obj = self
+                    .cells
+                    .alloc(tx, |chunk| Obj::cell_at(chunk, fresh, ObjState::Loaded));
                 return Ok(v.insert(obj).clone());
             }
         };
@@ -166,42 +166,46 @@ impl<T: Entity> IdentityMap<T> {
         // A borrow held by the caller (`get()`) keeps the in-memory value as it is; what
         // this transaction read is checked all the same.
         let Ok(mut value) = cell.value.try_borrow_mut() else {
-            if let (Ok(value), Ok(snapshot)) = (cell.value.try_borrow(), cell.snapshot.try_borrow())
-            {
-                let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-                if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
+            if let Ok(value) = cell.value.try_borrow() {
+                let changed = cell.with_snapshot(|snapshot| {
+                    let db_value: &T = snapshot.map_or(&*value, |s| &*s);
+                    changed_read_column(meta, read, db_value, &fresh)
+                });
+                if let Some(e) = changed {
                     return Err(conflict(tx, e));
                 }
             }
             return Ok(obj.clone());
         };
-        let mut snapshot = cell.snapshot.borrow_mut();
-        if let Some(e) =
-            changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
-        {
-            return Err(conflict(tx, e));
-        }
-        for (i, col) in meta.columns.iter().enumerate() {
-            if col.primary_key {
-                continue;
+        cell.with_snapshot(|mut snapshot| {
+            if let Some(e) =
+                changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
+            {
+                return Err(conflict(tx, e));
             }
-            let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-            if db_value.column_eq(&fresh, i) {
-                continue;
-            }
-            let changed_in_memory = snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
-            match snapshot.as_deref_mut() {
-                Some(s) => {
-                    s.copy_column(&fresh, i);
-                    if !changed_in_memory {
-                        value.copy_column(&fresh, i);
-                    }
+            for (i, col) in meta.columns.iter().enumerate() {
+                if col.primary_key {
+                    continue;
                 }
-                None => value.copy_column(&fresh, i),
+                let db_value: &T = snapshot.as_deref().unwrap_or(&value);
+                if db_value.column_eq(&fresh, i) {
+                    continue;
+                }
+                let changed_in_memory =
+                    snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
+                match snapshot.as_deref_mut() {
+                    Some(s) => {
+                        s.copy_column(&fresh, i);
+                        if !changed_in_memory {
+                            value.copy_column(&fresh, i);
+                        }
+                    }
+                    None => value.copy_column(&fresh, i),
+                }
             }
-        }
+            Ok(())
+        })?;
         drop(value);
-        drop(snapshot);
         Ok(obj.clone())
     }
 }
@@ -389,11 +393,11 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             if let Ok(mut v) = obj.cell().value.try_borrow_mut() {
                 let _ = v.set_column_value(column, value);
             }
-            if let Ok(mut snap) = obj.cell().snapshot.try_borrow_mut() {
-                if let Some(snap) = snap.as_deref_mut() {
+            obj.cell().with_snapshot(|snap| {
+                if let Some(snap) = snap {
                     let _ = snap.set_column_value(column, value);
                 }
-            }
+            });
         }
     }
 
@@ -409,9 +413,11 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                 .all(|(k, o)| same_value(value.column_ref(column + k).to_owned_value(), o));
             if refers {
                 let _ = value.set_field_values(column, &nulls);
-                if let Some(snap) = obj.cell().snapshot.borrow_mut().as_deref_mut() {
-                    let _ = snap.set_field_values(column, &nulls);
-                }
+                obj.cell().with_snapshot(|snap| {
+                    if let Some(snap) = snap {
+                        let _ = snap.set_field_values(column, &nulls);
+                    }
+                });
             }
         }
     }

@@ -236,7 +236,7 @@ pub(crate) fn restore_map<T: Entity>(
             cell.state.get() != s.state || (0..width).any(|i| !value.column_eq(&s.value, i));
         *value = s.value;
         drop(value);
-        *cell.snapshot.borrow_mut() = None;
+        cell.clear_snapshot();
         cell.state.set(s.state);
         cell.queued.set(false);
         cell.read.set(cell.read.get() | s.read);
@@ -334,7 +334,7 @@ fn rows_of<T: Entity>(
 fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>) {
     let cell = o.cell();
     cell.queued.set(false);
-    *cell.snapshot.borrow_mut() = None;
+    cell.clear_snapshot();
     match row {
         Some(v) if map.get(&v.key()).is_none() => {
             if let Ok(mut value) = cell.value.try_borrow_mut() {

@@ -1,5 +1,6 @@
-// The accessor contract (keep the base inside the accessor) is `unsafe` to implement by hand:
-// a hand-written accessor that kept its base past its object could read freed memory.
+// The accessor contract (`#[repr(transparent)]` over the base, nothing else) is `unsafe` to
+// implement by hand: `Obj` reaches its accessor by casting its cell, so an accessor of
+// another layout would read memory that is not its own.
 use colt::obj::{Accessor, AccessorBase};
 use colt::prelude::*;
 
@@ -9,12 +10,8 @@ pub struct Pear {
     pub id: i64,
 }
 
-pub struct Stash(AccessorBase<Pear>);
+pub struct Stash(AccessorBase<Pear>, u64);
 
-impl Accessor<Pear> for Stash {
-    fn from_base(base: AccessorBase<Pear>) -> Self {
-        Stash(base)
-    }
-}
+impl Accessor<Pear> for Stash {}
 
 fn main() {}

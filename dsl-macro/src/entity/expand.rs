@@ -446,14 +446,11 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
         #layout_consts
 
         #[doc = #accessor_doc]
+        #[repr(transparent)]
         #vis struct #accessor_ty(#p::AccessorBase<#name>);
 
-        // SAFETY: the base stays inside the newtype, which only calls its methods.
-        unsafe impl #p::Accessor<#name> for #accessor_ty {
-            fn from_base(base: #p::AccessorBase<#name>) -> Self {
-                #accessor_ty(base)
-            }
-        }
+        // SAFETY: `#[repr(transparent)]` over the base, and nothing else.
+        unsafe impl #p::Accessor<#name> for #accessor_ty {}
 
         #[allow(dead_code)]
         impl #accessor_ty {

@@ -92,11 +92,11 @@ impl<T: Entity> Default for ChunkCursor<T> {
 
 impl<T: Entity> ChunkCursor<T> {
     /// Places a new cell and returns the first handle to it. `make` builds the cell given its
-    /// final address and its chunk (the accessor inside the cell points back to it).
+    /// chunk.
     pub(crate) fn alloc(
         &mut self,
         tx: &Weak<TxShared>,
-        make: impl FnOnce(*const ObjCell<T>, NonNull<Chunk<T>>) -> ObjCell<T>,
+        make: impl FnOnce(NonNull<Chunk<T>>) -> ObjCell<T>,
     ) -> Obj<T> {
         let chunk = match self.chunk {
             // SAFETY: the cursor holds a count of its chunk, so it is live.
@@ -112,7 +112,7 @@ impl<T: Entity> ChunkCursor<T> {
         // SAFETY: `at` is an unused, aligned cell of the live chunk; the new cell takes one
         // count of the chunk, given back when the cell is dropped (`Obj`'s `Drop`).
         unsafe {
-            at.write(make(at, chunk));
+            at.write(make(chunk));
             let c = chunk.as_ref();
             c.live.set(c.live.get() + 1);
             Obj::from_raw(NonNull::new_unchecked(at))

@@ -19,11 +19,11 @@
 //! 2. **Chunks.** A chunk counts its live cells plus one while its cursor fills it, and is
 //!    freed when that count reaches zero. So a live cell's chunk is live, and cells never
 //!    move (a chunk is one allocation that is never resized).
-//! 3. **Accessors.** A cell's accessor holds an [`AccessorBase`] pointing at that cell. The
-//!    base is made only by `Obj::cell_at`, is neither `Clone` nor `Copy`, and stays inside
-//!    its accessor (the contract of the `unsafe trait` [`Accessor`]); the accessor is
-//!    reachable only as `&T::Accessor` through `&Obj<T>`, which holds a count. So whenever a
-//!    base is used, its cell is live.
+//! 3. **Accessors.** `T::Accessor` is `#[repr(transparent)]` over [`AccessorBase<T>`], which
+//!    is `#[repr(transparent)]` over the cell (the contract of the `unsafe trait`
+//!    [`Accessor`]), so `Obj`'s `Deref` casts `&ObjCell<T>` to `&T::Accessor`. An accessor is
+//!    never made or moved by value: it is reachable only as that reference, borrowed from an
+//!    `&Obj<T>`, which holds a count. So whenever an accessor is used, its cell is live.
 //! 4. **Release through pointers.** A count is given back through a raw pointer (`Drop` of
 //!    `Obj`, `PendingObj`'s release function), never through a `&` reference to the cell,
 //!    which must stay valid for as long as it is live.
@@ -74,15 +74,46 @@ pub struct ObjCell<T: Entity> {
     refs: Cell<u32>,
     chunk: NonNull<Chunk<T>>,
     pub(crate) value: RefCell<T>,
-    /// The values as the database holds them, kept from the first `set` until flushed.
-    pub(crate) snapshot: RefCell<Option<Box<T>>>,
+    /// The values as the database holds them, kept from the first `set` until flushed. A
+    /// `Cell` (one word, where a `RefCell` takes two): read through
+    /// [`ObjCell::with_snapshot`], which takes it out and puts it back.
+    snapshot: Cell<Option<Box<T>>>,
     pub(crate) read: Cell<u64>,
     pub(crate) state: Cell<ObjState>,
     pub(crate) queued: Cell<bool>,
-    accessor: T::Accessor,
 }
 
 impl<T: Entity> ObjCell<T> {
+    /// Runs `f` on the snapshot (`None`: no change is pending). The snapshot is out of the
+    /// cell while `f` runs (a call nested in `f` sees `None`), and back in when `f` returns or
+    /// panics.
+    #[inline]
+    pub(crate) fn with_snapshot<R>(&self, f: impl FnOnce(Option<&mut T>) -> R) -> R {
+        struct PutBack<'a, T>(&'a Cell<Option<Box<T>>>, Option<Box<T>>);
+        impl<T> Drop for PutBack<'_, T> {
+            fn drop(&mut self) {
+                self.0.set(self.1.take());
+            }
+        }
+        let mut out = PutBack(&self.snapshot, self.snapshot.take());
+        f(out.1.as_deref_mut())
+    }
+
+    /// Keeps `old` as the snapshot unless one is kept already (the first change since the
+    /// last flush).
+    #[inline]
+    pub(crate) fn keep_snapshot(&self, old: T) {
+        let kept = self.snapshot.take();
+        self.snapshot
+            .set(Some(kept.unwrap_or_else(|| Box::new(old))));
+    }
+
+    /// Forgets the snapshot: the database holds the object's values.
+    #[inline]
+    pub(crate) fn clear_snapshot(&self) {
+        drop(self.snapshot.take());
+    }
+
     /// The transaction the object belongs to.
     pub(crate) fn tx(&self) -> &Weak<TxShared> {
         // SAFETY: a live cell holds a count of its chunk, so the chunk is live.
@@ -151,29 +182,24 @@ impl<T: Entity + fmt::Debug> fmt::Debug for Obj<T> {
 
 impl<T: Entity> Deref for Obj<T> {
     type Target = T::Accessor;
+    #[inline]
     fn deref(&self) -> &T::Accessor {
-        &self.cell().accessor
+        AccessorBase::of(self.cell())
     }
 }
 
 impl<T: Entity> Obj<T> {
-    /// The contents of a new cell at address `at` in `chunk`, with one handle (made by
-    /// [`Obj::from_raw`] once the cell is in place).
-    pub(crate) fn cell_at(
-        at: *const ObjCell<T>,
-        chunk: NonNull<Chunk<T>>,
-        value: T,
-        state: ObjState,
-    ) -> ObjCell<T> {
+    /// The contents of a new cell in `chunk`, with one handle (made by [`Obj::from_raw`] once
+    /// the cell is in place).
+    pub(crate) fn cell_at(chunk: NonNull<Chunk<T>>, value: T, state: ObjState) -> ObjCell<T> {
         ObjCell {
             refs: Cell::new(1),
             chunk,
             value: RefCell::new(value),
-            snapshot: RefCell::new(None),
+            snapshot: Cell::new(None),
             read: Cell::new(0),
             state: Cell::new(state),
             queued: Cell::new(false),
-            accessor: T::Accessor::from_base(AccessorBase::new(at)),
         }
     }
 
@@ -278,10 +304,7 @@ impl<T: Entity> Obj<T> {
             // `transaction_with_retry`), never a lost update. A blind write (`p.price = 5`)
             // is checked the same way: Colt cannot tell the two apart.
             cell.read.set(cell.read.get() | changed);
-            let mut snap = cell.snapshot.borrow_mut();
-            if snap.is_none() {
-                *snap = Some(Box::new(old));
-            }
+            cell.keep_snapshot(old);
         }
         if !cell.queued.get() {
             cell.queued.set(true);
