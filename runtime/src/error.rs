@@ -222,6 +222,17 @@ pub enum Error {
         /// The entity where the chain passed the limit.
         entity: &'static str,
     },
+    /// A builder's `insert` found no value for a required field. `Entity::build()` and its
+    /// setters never make such a builder (`insert` compiles only once every required setter
+    /// was called); only a builder value written by hand inside the entity's module can.
+    /// Nothing is inserted.
+    #[error("the builder of `{entity}` has no value for its required field `{field}`")]
+    MissingField {
+        /// The entity.
+        entity: &'static str,
+        /// The field.
+        field: &'static str,
+    },
     /// Raw SQL was given a different number of parameters than its placeholders take.
     #[error("the statement takes {expected} parameters, {given} were given")]
     ParameterCount {

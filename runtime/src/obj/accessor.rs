@@ -44,13 +44,22 @@ impl<T: Entity> AccessorBase<T> {
     /// composite key takes several), counting its columns as read for the optimistic check.
     #[inline]
     pub fn field<R>(&self, column: usize, width: usize, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.read(column, width))
+    }
+
+    /// Borrows the value to read one attribute (stored in `width` columns from `column` on),
+    /// counting its columns as read for the optimistic check. What the getters call: one
+    /// function per entity, where a closure per getter made the compiler generate one
+    /// function per attribute.
+    #[inline]
+    pub fn read(&self, column: usize, width: usize) -> std::cell::Ref<'_, T> {
         let cell = &self.cell;
         let mut read = cell.read.get() | bit(column);
         for c in column + 1..column + width {
             read |= bit(c);
         }
         cell.read.set(read);
-        f(&cell.value.borrow())
+        cell.value.borrow()
     }
 
     /// The handle of relation number `relation` (a `Set`) of this object.
