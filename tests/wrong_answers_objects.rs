@@ -599,3 +599,37 @@ mod two_many_to_many {
         })
     }
 }
+
+/// A query of distinct objects into a transaction that holds some of them already: the
+/// loaded ones are the same objects (a change in memory kept), the others are new, and
+/// every one is found again by its key and by the next query. (The new objects are kept
+/// without hashing until a lookup needs them.)
+#[test]
+fn a_result_over_loaded_objects_keeps_every_identity() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let dune = select!(p for p in Product if p.name == "Dune").one(tx)?;
+            let emma = select!(p for p in Product if p.name == "Emma").one(tx)?;
+            emma.set(|p| p.description = Some("changed".into()))?;
+            let all = select!((p for p in Product).order_by(|p| p.name)).fetch(tx)?;
+            assert_eq!(all.len(), 6);
+            assert!(all.iter().any(|o| Obj::ptr_eq(o, &dune)));
+            assert!(all.iter().any(|o| Obj::ptr_eq(o, &emma)));
+            assert_eq!(emma.description().as_deref(), Some("changed"));
+            for o in &all {
+                let again = tx.get::<Product>(o.key())?.expect("the row");
+                assert!(Obj::ptr_eq(o, &again), "{} found again by key", o.name());
+            }
+            let next = select!((p for p in Product).order_by(|p| p.name)).fetch(tx)?;
+            assert!(all.iter().zip(&next).all(|(a, b)| Obj::ptr_eq(a, b)));
+            // Found by a query that is not over distinct objects, too.
+            let pairs = select!((p, q) for p in Product for q in Product if p.price == q.price)
+                .fetch(tx)?;
+            assert!(pairs
+                .iter()
+                .all(|(p, _)| all.iter().any(|o| Obj::ptr_eq(o, p))));
+            Ok(())
+        })
+    })
+}

@@ -157,57 +157,83 @@ impl<T: Entity> IdentityMap<T> {
                 return Ok(v.insert(obj).clone());
             }
         };
-        let cell = obj.cell();
-        if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
-            return Ok(obj.clone());
-        }
-        let read = cell.read.get();
-        let meta = T::meta();
-        // A borrow held by the caller (`get()`) keeps the in-memory value as it is; what
-        // this transaction read is checked all the same.
-        let Ok(mut value) = cell.value.try_borrow_mut() else {
-            if let Ok(value) = cell.value.try_borrow() {
-                let changed = cell.with_snapshot(|snapshot| {
-                    let db_value: &T = snapshot.map_or(&*value, |s| &*s);
-                    changed_read_column(meta, read, db_value, &fresh)
-                });
-                if let Some(e) = changed {
-                    return Err(conflict(tx, e));
-                }
-            }
-            return Ok(obj.clone());
-        };
-        cell.with_snapshot(|mut snapshot| {
-            if let Some(e) =
-                changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
-            {
-                return Err(conflict(tx, e));
-            }
-            for (i, col) in meta.columns.iter().enumerate() {
-                if col.primary_key {
-                    continue;
-                }
-                let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-                if db_value.column_eq(&fresh, i) {
-                    continue;
-                }
-                let changed_in_memory =
-                    snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
-                match snapshot.as_deref_mut() {
-                    Some(s) => {
-                        s.copy_column(&fresh, i);
-                        if !changed_in_memory {
-                            value.copy_column(&fresh, i);
-                        }
-                    }
-                    None => value.copy_column(&fresh, i),
-                }
-            }
-            Ok(())
-        })?;
-        drop(value);
+        refresh(obj, fresh, tx)?;
         Ok(obj.clone())
     }
+
+    /// Gets the map ready for a result whose rows are distinct objects, while it holds
+    /// objects: every object is hashed, so that [`IdentityMap::merge_distinct`] finds each
+    /// one loaded before the result by one lookup.
+    pub(crate) fn begin_distinct(&mut self) {
+        self.indexed();
+    }
+
+    /// Takes a row of a result whose rows are distinct objects, into a map that held objects
+    /// when the result began ([`IdentityMap::begin_distinct`]): the object loaded for its
+    /// key, refreshed as [`IdentityMap::merge`] does, or else a new object kept without
+    /// hashing (see `unindexed`). No other row of the result has its key, and every object
+    /// loaded before the result is hashed, so one lookup answers.
+    pub(crate) fn merge_distinct(&mut self, fresh: T, tx: &Weak<TxShared>) -> Result<Obj<T>> {
+        match self.objects.get(&fresh.key()) {
+            Some(obj) => {
+                refresh(obj, fresh, tx)?;
+                Ok(obj.clone())
+            }
+            None => Ok(self.add_distinct(fresh, tx)),
+        }
+    }
+}
+
+/// Refreshes a mapped object from a freshly read row of it (the rules of
+/// [`IdentityMap::merge`]).
+fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()> {
+    let cell = obj.cell();
+    if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
+        return Ok(());
+    }
+    let read = cell.read.get();
+    let meta = T::meta();
+    // A borrow held by the caller (`get()`) keeps the in-memory value as it is; what this
+    // transaction read is checked all the same.
+    let Ok(mut value) = cell.value.try_borrow_mut() else {
+        if let Ok(value) = cell.value.try_borrow() {
+            let changed = cell.with_snapshot(|snapshot| {
+                let db_value: &T = snapshot.map_or(&*value, |s| &*s);
+                changed_read_column(meta, read, db_value, &fresh)
+            });
+            if let Some(e) = changed {
+                return Err(conflict(tx, e));
+            }
+        }
+        return Ok(());
+    };
+    cell.with_snapshot(|mut snapshot| {
+        if let Some(e) =
+            changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
+        {
+            return Err(conflict(tx, e));
+        }
+        for (i, col) in meta.columns.iter().enumerate() {
+            if col.primary_key {
+                continue;
+            }
+            let db_value: &T = snapshot.as_deref().unwrap_or(&value);
+            if db_value.column_eq(&fresh, i) {
+                continue;
+            }
+            let changed_in_memory = snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
+            match snapshot.as_deref_mut() {
+                Some(s) => {
+                    s.copy_column(&fresh, i);
+                    if !changed_in_memory {
+                        value.copy_column(&fresh, i);
+                    }
+                }
+                None => value.copy_column(&fresh, i),
+            }
+        }
+        Ok(())
+    })
 }
 
 /// An optimistic check failed: the transaction notes it (another attempt may pass it).

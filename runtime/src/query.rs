@@ -518,16 +518,20 @@ pub struct DecodeCx<'t> {
     distinct: Distinct,
 }
 
-/// Whether the objects of a result can skip the identity map's lookup.
+/// Whether the objects of a result can skip the identity map's lookup, or its insertion.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Distinct {
     /// No: rows go through `IdentityMap::merge`.
     No,
-    /// The rows are distinct objects of one entity; yes if its map is empty when the first
-    /// row comes.
+    /// The rows are distinct objects of one entity: which of the two below is decided when
+    /// the first row comes.
     Asked,
-    /// Yes: every row is a new object (`IdentityMap::add_distinct`).
-    Yes,
+    /// Distinct, and the entity's map was empty: every row is a new object
+    /// (`IdentityMap::add_distinct`).
+    IntoEmpty,
+    /// Distinct, and the map held objects: a row is an object loaded before the result or a
+    /// new one, kept without hashing (`IdentityMap::merge_distinct`).
+    IntoLoaded,
 }
 
 impl<'t> DecodeCx<'t> {
@@ -545,10 +549,12 @@ impl<'t> DecodeCx<'t> {
         self.distinct = Distinct::Asked;
     }
 
-    /// The identity map of `T`, the transaction objects point back to, and whether the row
-    /// is a new object for certain.
+    /// The identity map of `T`, the transaction objects point back to, and how the rows go
+    /// into the map.
     #[inline]
-    fn map<T: Entity>(&mut self) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>, bool)> {
+    fn map<T: Entity>(
+        &mut self,
+    ) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>, Distinct)> {
         if self.maps.is_none() {
             let mut maps = self
                 .tx
@@ -557,16 +563,18 @@ impl<'t> DecodeCx<'t> {
                 .try_borrow_mut()
                 .map_err(|_| Error::ObjectsBusy)?;
             if self.distinct == Distinct::Asked {
-                self.distinct = if maps.of::<T>().is_empty() {
-                    Distinct::Yes
+                let map = maps.of::<T>();
+                self.distinct = if map.is_empty() {
+                    Distinct::IntoEmpty
                 } else {
-                    Distinct::No
+                    map.begin_distinct();
+                    Distinct::IntoLoaded
                 };
             }
             self.maps = Some(maps);
             self.weak = Some(self.tx.weak());
         }
-        let distinct = self.distinct == Distinct::Yes;
+        let distinct = self.distinct;
         match (&mut self.maps, &self.weak) {
             (Some(maps), Some(weak)) => Ok((maps.of::<T>(), weak, distinct)),
             _ => unreachable!("both were set above"),
@@ -599,7 +607,7 @@ impl<T: Entity> FromRow for Obj<T> {
 
     fn reserve(cx: &mut DecodeCx<'_>, rows: usize) {
         if let Ok((map, _, distinct)) = cx.map::<T>() {
-            map.reserve(rows, distinct);
+            map.reserve(rows, distinct != Distinct::No);
         }
     }
 
@@ -608,10 +616,10 @@ impl<T: Entity> FromRow for Obj<T> {
         let fresh = T::decode_row(row, *idx)?;
         *idx += T::meta().columns.len();
         let (map, weak, distinct) = cx.map::<T>()?;
-        if distinct {
-            Ok(map.add_distinct(fresh, weak))
-        } else {
-            map.merge(fresh, weak)
+        match distinct {
+            Distinct::IntoEmpty => Ok(map.add_distinct(fresh, weak)),
+            Distinct::IntoLoaded => map.merge_distinct(fresh, weak),
+            Distinct::No | Distinct::Asked => map.merge(fresh, weak),
         }
     }
 }
