@@ -93,6 +93,60 @@ fn a_failing_row_inserts_nothing() -> colt::Result<()> {
 }
 
 #[derive(Entity, Debug, Clone)]
+struct Person {
+    #[colt(primary_key, auto)]
+    id: i64,
+    name: String,
+    passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Passport {
+    #[colt(primary_key, auto)]
+    id: i64,
+    number: String,
+    person: Ref<Person>,
+}
+
+/// A value refused before any statement (set on the column-less side of a one-to-one) is
+/// refused with the batch: no object of the batch is inserted, with an `auto` key on SQLite
+/// (one statement per object) as on PostgreSQL, and however the caller goes on. (The rows
+/// before the refused one used to be written on SQLite, and committed with the caller's
+/// transaction.)
+#[test]
+fn a_refused_value_inserts_none_of_the_batch() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            let p1 = Passport::build().number("P-1").person(&ann).insert(tx)?;
+            for batch in [1, 2] {
+                let mut values: Vec<Person> = (0..batch)
+                    .map(|i| Person {
+                        id: 0,
+                        name: format!("new {i}"),
+                        passport: None,
+                    })
+                    .collect();
+                values.push(Person {
+                    id: 0,
+                    name: "Cy".into(),
+                    passport: Some(Ref::from(&p1)),
+                });
+                let r = tx.insert_many(values);
+                assert!(matches!(r, Err(Error::ReverseSide { .. })), "{r:?}");
+            }
+            Ok(())
+        })?;
+        let names = db.transaction(|tx| select!(p.name for p in Person).fetch(tx))?;
+        assert_eq!(names, vec!["Ann".to_string()]);
+        Ok(())
+    })
+}
+
+#[derive(Entity, Debug, Clone)]
 #[colt(table = "stock")]
 struct Stock {
     #[colt(primary_key)]

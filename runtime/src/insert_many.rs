@@ -42,11 +42,9 @@ impl Transaction {
         let meta = T::meta();
         let mut values: Vec<T> = values.into_iter().collect();
         let auto = meta.auto_column();
-        let from_sequence = values.len() > 1 && self.dialect() == Dialect::Postgres;
-        if auto.is_some() && !from_sequence {
-            return values.into_iter().map(|v| self.insert(v)).collect();
-        }
-        // Refused before anything runs (no key taken from a sequence for nothing).
+        // Refused before anything runs, whichever way the objects go in: a value refused
+        // after others were written (one statement per object) would leave them written
+        // for the caller to commit, and no key is taken from a sequence for nothing.
         for value in &values {
             if let Some(&c) = crate::pairing::virtual_columns(meta)
                 .iter()
@@ -54,6 +52,10 @@ impl Transaction {
             {
                 return Err(crate::pairing::reverse_side_error(meta, c));
             }
+        }
+        let from_sequence = values.len() > 1 && self.dialect() == Dialect::Postgres;
+        if auto.is_some() && !from_sequence {
+            return values.into_iter().map(|v| self.insert(v)).collect();
         }
         if let Some(auto) = auto {
             let Some(keys) = self.sequence_keys(meta, auto, values.len())? else {
