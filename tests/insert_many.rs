@@ -314,3 +314,112 @@ fn auto_keys_are_taken_from_the_sequence_on_postgres() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Makes the database skip, without an error, every new `event` named "skip" and every new
+/// `reading` of sensor "skip" (SQLite: `RAISE(IGNORE)`; PostgreSQL: a `BEFORE INSERT`
+/// trigger returning `NULL`), as another program's schema may.
+fn skipping_triggers(backend: &common::Backend, tx: &Transaction) -> colt::Result<()> {
+    if backend.is_postgres() {
+        tx.execute_sql(
+            "CREATE FUNCTION skip_row() RETURNS trigger AS $$ BEGIN \
+             IF to_jsonb(NEW) ->> 'name' = 'skip' OR to_jsonb(NEW) ->> 'sensor' = 'skip' \
+             THEN RETURN NULL; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            &[],
+        )?;
+        for table in ["event", "reading"] {
+            tx.execute_sql(
+                &format!("CREATE TRIGGER skip BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION skip_row()"),
+                &[],
+            )?;
+        }
+    } else {
+        tx.execute_sql(
+            "CREATE TRIGGER skip_event BEFORE INSERT ON event WHEN NEW.name = 'skip' \
+             BEGIN SELECT RAISE(IGNORE); END",
+            &[],
+        )?;
+        tx.execute_sql(
+            "CREATE TRIGGER skip_reading BEFORE INSERT ON reading WHEN NEW.sensor = 'skip' \
+             BEGIN SELECT RAISE(IGNORE); END",
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+/// A row the database skips without an error (a trigger, a rule, a conflict clause of the
+/// table) is an error, and the transaction is rolled back: `Ok` means every row was written.
+/// Before, the insert was `Ok`: on SQLite an `auto` object took the key of the row inserted
+/// before it (`last_insert_rowid`), on PostgreSQL it kept the key 0; `insert_many` and
+/// `upsert` loaded objects without rows.
+#[test]
+fn a_row_the_database_skips_is_an_error() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.create_tables()?;
+        db.transaction(|tx| skipping_triggers(backend, tx))?;
+        let not_written = |r: colt::Result<()>, expected: u64, written: u64| match r {
+            Err(Error::NotWritten {
+                expected: e,
+                written: w,
+                ..
+            }) => assert_eq!((e, w), (expected, written)),
+            other => panic!("expected NotWritten, got {other:?}"),
+        };
+        not_written(
+            db.transaction(|tx| {
+                let a = tx.insert(Event {
+                    id: 0,
+                    name: "a".into(),
+                })?;
+                let s = tx.insert(Event {
+                    id: 0,
+                    name: "skip".into(),
+                })?;
+                panic!("inserted as {} (the row before it: {})", s.key(), a.key());
+            }),
+            1,
+            0,
+        );
+        not_written(
+            db.transaction(|tx| {
+                tx.insert(reading(1))?;
+                tx.insert_many([
+                    reading(2),
+                    Reading {
+                        sensor: "skip".into(),
+                        ..reading(3)
+                    },
+                    reading(4),
+                ])?;
+                Ok(())
+            }),
+            3,
+            2,
+        );
+        not_written(
+            db.transaction(|tx| {
+                tx.upsert(Reading {
+                    sensor: "skip".into(),
+                    ..reading(5)
+                })?;
+                Ok(())
+            }),
+            1,
+            0,
+        );
+        let (events, readings) = db.transaction(|tx| {
+            Ok((
+                select!(count() for e in Event).one(tx)?,
+                select!(count() for r in Reading).one(tx)?,
+            ))
+        })?;
+        assert_eq!(
+            (events, readings),
+            (0, 0),
+            "every transaction was rolled back"
+        );
+        Ok(())
+    })
+}

@@ -222,6 +222,19 @@ pub enum Error {
         /// The entity where the chain passed the limit.
         entity: &'static str,
     },
+    /// The database wrote fewer new rows than Colt sent: a trigger (`RAISE(IGNORE)` on
+    /// SQLite, a `BEFORE INSERT` trigger returning `NULL` on PostgreSQL), a rule or a conflict
+    /// clause of the table (`UNIQUE .. ON CONFLICT IGNORE` on SQLite) skipped the others. The
+    /// objects would have no row (or another row's key), so the transaction is rolled back.
+    #[error("the database wrote {written} of the {expected} new rows of `{entity}`: a trigger, a rule or a conflict clause of the table skipped the others (the transaction is rolled back)")]
+    NotWritten {
+        /// The entity.
+        entity: &'static str,
+        /// The rows sent.
+        expected: u64,
+        /// The rows the database says it wrote.
+        written: u64,
+    },
     /// A builder's `insert` found no value for a required field. `Entity::build()` and its
     /// setters never make such a builder (`insert` compiles only once every required setter
     /// was called); only a builder value written by hand inside the entity's module can.

@@ -105,7 +105,11 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         for &i in cols {
             params.push(Param::Borrowed(value.column_ref(i)));
         }
-        tx.conn()?.insert(&sql, &params, auto.is_some())?
+        let (written, key) = tx.conn()?.insert(&sql, &params, auto.is_some())?;
+        if written != 1 || (auto.is_some() && key.is_none()) {
+            return Err(not_written(meta, 1, written));
+        }
+        key
     };
     if let Some(id) = generated {
         cell.value.borrow_mut().set_auto_key(id)?;
@@ -120,6 +124,16 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
         .of::<T>()
         .insert(Obj::from_cell(cell));
     Ok(())
+}
+
+/// The database wrote `written` of the `expected` new rows of `meta` (a trigger, a rule or a
+/// conflict clause skipped the others).
+fn not_written(meta: &'static EntityMeta, expected: u64, written: u64) -> Error {
+    Error::NotWritten {
+        entity: meta.name,
+        expected,
+        written,
+    }
 }
 
 /// The most parameters one multi-row `INSERT` binds (SQLite's default limit is 32 766,
@@ -153,7 +167,10 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
             .iter()
             .flat_map(|v| cols.iter().map(move |&i| Param::Borrowed(v.column_ref(i))))
             .collect();
-        tx.conn()?.execute(&sql, &params)?;
+        let written = tx.conn()?.execute(&sql, &params)?;
+        if written != chunk.len() as u64 {
+            return Err(not_written(meta, chunk.len() as u64, written));
+        }
     }
     for o in objs {
         let cell = o.cell();
@@ -179,7 +196,13 @@ pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>
             .iter()
             .map(|&i| Param::Borrowed(value.column_ref(i)))
             .collect();
-        tx.conn()?.execute(&sql, &params)?;
+        let written = tx.conn()?.execute(&sql, &params)?;
+        // An entity of key columns alone is upserted with `DO NOTHING`: its row may be
+        // there already.
+        let key_only = cols.iter().all(|i| meta.primary_key.contains(i));
+        if written != 1 && !key_only {
+            return Err(not_written(meta, 1, written));
+        }
     }
     adopt_written(value, tx)
 }
@@ -206,10 +229,7 @@ pub(crate) fn upsert_on_row<T: Entity>(
         tx.conn()?.query(&sql, &params, &mut keys)?;
     }
     let Some(key) = keys.keys.first() else {
-        return Err(Error::InvalidQuery(format!(
-            "`upsert_on` of `{}` returned no row",
-            meta.name
-        )));
+        return Err(not_written(meta, 1, 0));
     };
     for (&c, v) in meta.primary_key.iter().zip(key) {
         value.set_column_value(c, v.as_ref())?;

@@ -379,8 +379,10 @@ impl Transaction {
     /// generates (`Product::build()...insert(tx)`).
     ///
     /// # Errors
-    /// [`Error::TransactionClosed`]; a constraint violation (the transaction is then rolled
-    /// back and closed, as for any failed flush).
+    /// [`Error::TransactionClosed`]; [`Error::ReverseSide`] for a value set on the
+    /// column-less side of a one-to-one (refused, nothing written); a constraint violation,
+    /// or [`Error::NotWritten`] when the database skipped the row without an error (the
+    /// transaction is then rolled back and closed, as for any failed flush).
     pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
         let meta = T::meta();
         // The column-less side of a one-to-one is set from the other side (it would not be

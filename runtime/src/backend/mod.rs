@@ -358,14 +358,15 @@ impl Conn {
         ))
     }
 
-    /// Inserts a row and returns the generated key of the `auto` column, if asked for
-    /// (the SQL ends with `RETURNING` where the dialect needs it).
+    /// Inserts a row; returns how many rows the database wrote (0 when a trigger or a
+    /// conflict clause skipped it) and the generated key of the `auto` column, if asked for
+    /// (the SQL ends with `RETURNING` where the dialect needs it) and written.
     pub(crate) fn insert(
         &self,
         sql: &str,
         params: &[Param<'_>],
         auto: bool,
-    ) -> Result<Option<i64>> {
+    ) -> Result<(u64, Option<i64>)> {
         self.watch(self.logged(
             sql,
             params,
@@ -375,7 +376,7 @@ impl Conn {
                 #[cfg(feature = "postgres")]
                 Link::Postgres(c) => c.insert(sql, params, auto),
             },
-            |_| 1,
+            |(n, _)| *n,
         ))
     }
 

@@ -236,19 +236,19 @@ impl PgConn {
         sql: &str,
         params: &[Param<'_>],
         auto: bool,
-    ) -> Result<Option<i64>> {
+    ) -> Result<(u64, Option<i64>)> {
         if !auto {
-            self.execute(sql, params)?;
-            return Ok(None);
+            return Ok((self.execute(sql, params)?, None));
         }
-        let mut key = None;
+        let (mut rows, mut key) = (0, None);
         self.query(sql, params, |row| {
+            rows += 1;
             if let ValueRef::Int(i) = row.value(0)? {
                 key = Some(i);
             }
             Ok(true)
         })?;
-        Ok(key)
+        Ok((rows, key))
     }
 
     pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], mut f: F) -> Result<()>

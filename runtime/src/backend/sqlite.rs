@@ -498,9 +498,11 @@ impl SqliteConn {
         sql: &str,
         params: &[Param<'_>],
         auto: bool,
-    ) -> Result<Option<i64>> {
-        self.execute(sql, params)?;
-        Ok(auto.then(|| self.conn.last_insert_rowid()))
+    ) -> Result<(u64, Option<i64>)> {
+        let n = self.execute(sql, params)?;
+        // `last_insert_rowid` is the last row written by any statement: only this one's
+        // when it wrote a row.
+        Ok((n, (auto && n == 1).then(|| self.conn.last_insert_rowid())))
     }
 
     /// Runs a query and hands each row to `f`, until it returns `false`.
