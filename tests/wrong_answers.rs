@@ -585,3 +585,66 @@ fn infinite_numeric_values_decode_as_infinities() {
         })
     });
 }
+
+/// A NULL attribute satisfies no membership test in a sub-query, negated or not, whether
+/// the sub-query has rows or none (docs/semantics.md). Found by a review: `NULL IN (<no
+/// rows>)` is false, so the negated test kept the products without a discount when no
+/// product was dearer than `max`, and dropped them otherwise.
+#[test]
+fn negated_membership_in_an_empty_sub_query_keeps_no_nulls() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let mut answers = Vec::new();
+            for max in [1500i64, 5000] {
+                let names = sorted(
+                    select!(p.name for p in Product
+                        if !(q.price for q in Product if q.price > max).contains(&p.discount))
+                    .fetch(tx)?,
+                );
+                answers.push(names);
+            }
+            assert_eq!(answers[0], ["Assam", "Emma", "Ulysses"]);
+            assert_eq!(answers[1], answers[0]);
+            let kept = select!(p.name for p in Product
+                if (q.price for q in Product if q.price > 5000).contains(&p.discount))
+            .count(tx)?;
+            assert_eq!(kept, 0);
+            Ok(())
+        })
+    });
+}
+
+/// `starts_with` and slices of an empty text agree with Rust on SQLite, where `substr` of
+/// an empty BLOB is NULL (found by a review: `!name.starts_with("D")` and
+/// `&name[..1] != "D"` dropped the product named "", and `&name[1..]` of it was a `Decode`
+/// error).
+#[test]
+fn text_tests_of_an_empty_text_agree_with_rust() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            Product::build()
+                .name("")
+                .price(1)
+                .category_id(1)
+                .insert(tx)?;
+            let a = select!(p.name for p in Product if !p.name.starts_with("D") && p.price == 1)
+                .fetch(tx)?;
+            assert_eq!(a, [""]);
+            let b = select!(p.name for p in Product if p.name.starts_with("") && p.price == 1)
+                .fetch(tx)?;
+            assert_eq!(b, [""]);
+            let c =
+                select!(p.name for p in Product if &p.name[..0] == "" && p.price == 1).fetch(tx)?;
+            assert_eq!(c, [""]);
+            let d = select!(&p.name[0..] for p in Product if p.price == 1).fetch(tx)?;
+            assert_eq!(d, [""]);
+            let e = select!(p.name for p in Product if &p.name[..1] != "D" && p.price == 1)
+                .count(tx)?;
+            // Rust would panic on `""[..1]`; SQL gives the empty text, which is not "D".
+            assert_eq!(e, 1);
+            Ok(())
+        })
+    });
+}

@@ -22,7 +22,11 @@ pub(crate) use ddl::{
     SqlDialect,
 };
 
+use crate::entity::EntityMeta;
 use crate::plan::{AggFn, BinOp, Join, JoinKind, Node, Plan, ProjItem, SqlKey, TextFn};
+
+/// The alias of a query's rows, taken as a table, in a bulk write with a limit or an offset.
+const FETCHED_ROWS: &str = "colt_rows";
 
 pub use crate::dialect::Dialect;
 
@@ -427,6 +431,27 @@ impl Renderer<'_> {
             self.w.push(")");
         }
         self.w.push(" IN (SELECT ");
+        if key.distinct && (key.limit || key.offset) {
+            // A join repeats a row (one per product of a category): `fetch` makes its rows
+            // distinct before the limit and the offset, so the rows written are those of its
+            // statement, taken as a table. (PostgreSQL locks no row of a DISTINCT: the write
+            // locks the rows as it reaches them, picked as the statement began.)
+            for (i, &k) in pk.iter().enumerate() {
+                if i > 0 {
+                    self.w.push(", ");
+                }
+                self.w
+                    .ident(FETCHED_ROWS)
+                    .push(".")
+                    .ident(entity.columns[k].name);
+            }
+            self.w.push(" FROM (");
+            self.select(key, true);
+            self.w.push(") AS ").ident(FETCHED_ROWS);
+            self.w.push(") RETURNING ");
+            self.returning(entity, also);
+            return;
+        }
         for (i, &k) in pk.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
@@ -454,7 +479,16 @@ impl Renderer<'_> {
             }
         }
         self.w.push(") RETURNING ");
-        let returned = pk.iter().map(|&k| k as u16).chain(also.iter().copied());
+        self.returning(entity, also);
+    }
+
+    /// The written rows' key columns and `also`, returned.
+    fn returning(&mut self, entity: &'static EntityMeta, also: &[u16]) {
+        let returned = entity
+            .primary_key
+            .iter()
+            .map(|&k| k as u16)
+            .chain(also.iter().copied());
         for (i, k) in returned.enumerate() {
             if i > 0 {
                 self.w.push(", ");
@@ -750,14 +784,19 @@ impl Renderer<'_> {
                 self.w.push("))");
             }
             Node::InSub(value, scope, projected) => {
-                // NULLs of the sub-query never make a membership test unknown.
-                self.w.push("(");
+                // NULLs of the sub-query never make a membership test unknown; a NULL value
+                // makes it unknown, negated or not, even against an empty sub-query (where
+                // `NULL IN (..)` is false). (The test comes first: PostgreSQL types a
+                // parameter from it.)
+                self.w.push("(CASE WHEN ");
                 self.node(value);
                 self.w.push(" IN (SELECT ");
                 self.node(projected);
                 let not_null = Node::IsNull(projected.clone(), true);
                 self.scope_body(*scope, &[&not_null]);
-                self.w.push("))");
+                self.w.push(") THEN TRUE WHEN ");
+                self.node(value);
+                self.w.push(" IS NULL THEN NULL ELSE FALSE END)");
             }
             Node::CountEntity(s) => self.count_objects(*s, 0),
         }

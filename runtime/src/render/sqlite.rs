@@ -42,10 +42,11 @@ impl SqlDialect for Sqlite {
         let (a, b) = (format!("CAST({a} AS BLOB)"), format!("CAST({b} AS BLOB)"));
         let _ = match test {
             TextTest::Contains => write!(out, "(instr({a}, {b}) > 0)"),
-            // (`substr` of an empty BLOB is NULL: the empty prefix is tested apart.)
+            // (`substr` of an empty BLOB is NULL: the empty prefix is tested apart, and an
+            // empty text is shorter than the prefix.)
             TextTest::StartsWith => write!(
                 out,
-                "(CASE WHEN length({b}) = 0 THEN {a} IS NOT NULL OR NULL ELSE substr({a}, 1, length({b})) = {b} END)"
+                "(CASE WHEN length({b}) = 0 THEN {a} IS NOT NULL OR NULL ELSE length({a}) >= length({b}) AND substr({a}, 1, length({b})) = {b} END)"
             ),
             TextTest::EndsWith => write!(
                 out,
@@ -184,9 +185,10 @@ impl SqlDialect for Sqlite {
             | Func::Random
             | Func::Null => standard_call(f),
             // On the bytes, as Rust's slices (a cut inside a character reads back as text that
-            // is not UTF-8: a `Decode` error, where Rust would panic).
+            // is not UTF-8: a `Decode` error, where Rust would panic). `substr` of an empty
+            // BLOB is NULL: an empty text's slice is the empty text, NULL stays NULL.
             Func::Slice => &[
-                Sql("CAST(substr(CAST("),
+                Sql("CAST(coalesce(substr(CAST("),
                 Arg(0),
                 Sql(" AS BLOB), "),
                 Arg(1),
@@ -194,14 +196,18 @@ impl SqlDialect for Sqlite {
                 Arg(2),
                 Sql(" - "),
                 Arg(1),
-                Sql(", 0)) AS TEXT)"),
+                Sql(", 0)), CASE WHEN "),
+                Arg(0),
+                Sql(" IS NOT NULL THEN X'' END) AS TEXT)"),
             ],
             Func::SliceFrom => &[
-                Sql("CAST(substr(CAST("),
+                Sql("CAST(coalesce(substr(CAST("),
                 Arg(0),
                 Sql(" AS BLOB), "),
                 Arg(1),
-                Sql(" + 1) AS TEXT)"),
+                Sql(" + 1), CASE WHEN "),
+                Arg(0),
+                Sql(" IS NOT NULL THEN X'' END) AS TEXT)"),
             ],
             // SQLite's round goes through 15-digit text (0.49999999999999994 rounds to 1):
             // `colt_round` is Rust's `f64::round`.
