@@ -648,3 +648,20 @@ fn text_tests_of_an_empty_text_agree_with_rust() {
         })
     });
 }
+
+/// `first` keeps the query's own limit: `limit(0)` has no first row, as `fetch` has none
+/// (found by a review: `first` asked for one row whatever the limit).
+#[test]
+fn first_keeps_a_limit_of_zero() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!((p for p in Product).order_by(|p| p.name)).limit(0);
+            assert!(q.fetch(tx)?.is_empty());
+            assert!(q.first(tx)?.is_none());
+            let one = select!((p.name for p in Product).order_by(|p| p.name)).limit(3);
+            assert_eq!(one.first(tx)?.as_deref(), Some("Assam"));
+            Ok(())
+        })
+    });
+}

@@ -396,7 +396,9 @@ impl<R: FromRow> Query<R> {
     /// # Errors
     /// As [`Query::fetch`].
     pub fn first(&self, tx: &Transaction) -> Result<Option<R>> {
-        let rows = self.rows(tx, StatementKind::First, Some(1))?;
+        // The query's own limit still holds (`limit(0)` has no first row).
+        let limit = Some(self.limit.map_or(1, |n| n.min(1)));
+        let rows = self.rows(tx, StatementKind::First, limit)?;
         Ok(self.prefetched(tx, rows)?.into_iter().next())
     }
 
