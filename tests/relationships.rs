@@ -734,3 +734,29 @@ fn a_reference_read_only_for_its_key_is_not_joined() -> colt::Result<()> {
         })
     })
 }
+
+/// Adding to the collection of an owner whose delete is pending, or adding a deleted
+/// member, is `ObjectDeleted`, and nothing changes. (Found by a review: the add was `Ok`,
+/// then the owner's cascade deleted the member at the flush.)
+#[test]
+fn adding_to_a_deleted_owner_is_an_error() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            let ann = select!(c for c in Customer if c.name == "Ann").one(tx)?;
+            let bob = Customer::build().name("Bob").insert(tx)?;
+            let order = Order::build().customer(&bob).total(7).insert(tx)?;
+            ann.delete(tx)?;
+            let r = ann.orders().add(tx, &order);
+            assert!(matches!(r, Err(Error::ObjectDeleted { .. })), "{r:?}");
+            tx.flush()?;
+            assert!(!order.is_deleted(), "the order was not moved to Ann");
+            assert_eq!(order.customer().key(), &bob.key());
+            let gone = Order::build().customer(&bob).total(8).insert(tx)?;
+            gone.delete(tx)?;
+            let r = bob.orders().add(tx, &gone);
+            assert!(matches!(r, Err(Error::ObjectDeleted { .. })), "{r:?}");
+            Ok(())
+        })
+    })
+}

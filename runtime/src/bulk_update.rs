@@ -170,8 +170,13 @@ fn fits(ty: ColumnType, nullable: bool, v: ValueRef<'_>) -> bool {
         (ColumnType::Int, v) => matches!(v, ValueRef::Int(i) if i32::try_from(i).is_ok()),
         (ColumnType::SmallInt, v) => matches!(v, ValueRef::Int(i) if i16::try_from(i).is_ok()),
         (ColumnType::Bool, v) => matches!(v, ValueRef::Int(0 | 1)),
+        // A `numeric` column holding a float attribute (which `check_tables` accepts) gives
+        // an exact decimal back on PostgreSQL.
         (ColumnType::Float | ColumnType::Double, v) => {
-            matches!(v, ValueRef::Int(_) | ValueRef::Real(_))
+            matches!(
+                v,
+                ValueRef::Int(_) | ValueRef::Real(_) | ValueRef::Decimal(_)
+            )
         }
         (ColumnType::Text, v) => matches!(v, ValueRef::Text(_)),
         // Other types are checked when an object takes the value.

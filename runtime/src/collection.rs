@@ -84,11 +84,26 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         }
     }
 
-    /// Changes act only within the owner's transaction, on members of that transaction.
+    /// Changes act only within the owner's transaction, on members of that transaction, and
+    /// the owner is not deleted (a member added to an owner whose delete is pending would be
+    /// deleted by its cascade, or let go again, after an `Ok`).
     fn check_own(&self, tx: &Transaction, member: Option<&Obj<M>>) -> Result<()> {
         tx.check_open()?;
         if !tx.owns(&self.owner_tx) {
             return Err(Error::ForeignObject {
+                entity: O::meta().name,
+            });
+        }
+        let owner_deleted = tx
+            .shared
+            .maps
+            .try_borrow_mut()
+            .map_err(|_| Error::ObjectsBusy)?
+            .of::<O>()
+            .get(&self.owner_key)
+            .is_some_and(|o| o.is_deleted());
+        if owner_deleted {
+            return Err(Error::ObjectDeleted {
                 entity: O::meta().name,
             });
         }
@@ -205,9 +220,15 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     ///
     /// # Errors
     /// [`Error::TransactionClosed`]; [`Error::ForeignObject`] when the owner or `member`
-    /// belongs to another transaction; database errors.
+    /// belongs to another transaction; [`Error::ObjectDeleted`] when the owner or `member`
+    /// is deleted (its delete pending or done); database errors.
     pub fn add(&self, tx: &Transaction, member: &Obj<M>) -> Result<()> {
         self.check_own(tx, Some(member))?;
+        if member.is_deleted() {
+            return Err(Error::ObjectDeleted {
+                entity: M::meta().name,
+            });
+        }
         let owner = self.owner_values();
         match self.shape()? {
             Membership::Reference(column) => {

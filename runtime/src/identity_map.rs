@@ -367,11 +367,17 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         if keys.is_empty() {
             return;
         }
+        let meta = T::meta();
         let gone: HashSet<Vec<KeyValue>, FxBuild> = keys
             .iter()
-            .map(|k| k.iter().cloned().map(KeyValue::of).collect())
+            .map(|k| {
+                k.iter()
+                    .zip(meta.primary_key)
+                    .map(|(v, &c)| KeyValue::of(as_held(meta, c, v.clone())))
+                    .collect()
+            })
             .collect();
-        let width = T::meta().primary_key.len();
+        let width = meta.primary_key.len();
         let found: Vec<T::Key> = self
             .indexed()
             .keys()
@@ -412,8 +418,13 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         }
     }
     fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>) {
+        let meta = T::meta();
+        let key = match meta.primary_key.first() {
+            Some(&c) => as_held(meta, c, key.clone()),
+            None => return,
+        };
         for (k, obj) in self.indexed().iter() {
-            if !same_value(T::key_ref(k, 0).to_owned_value(), key) {
+            if !same_value(T::key_ref(k, 0).to_owned_value(), &key) {
                 continue;
             }
             if let Ok(mut v) = obj.cell().value.try_borrow_mut() {
@@ -429,6 +440,12 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
 
     fn null_column(&mut self, column: usize, owner: &[crate::Value]) {
         let nulls = vec![crate::ValueRef::Null; owner.len()];
+        let meta = T::meta();
+        let owner: Vec<crate::Value> = owner
+            .iter()
+            .enumerate()
+            .map(|(k, o)| as_held(meta, column + k, o.clone()))
+            .collect();
         for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
                 continue;
@@ -467,6 +484,25 @@ impl KeyValue {
             }
             other => other,
         })
+    }
+}
+
+/// A value of `meta`'s column `column` read back from the database, as the objects hold it:
+/// SQLite gives a date or a time back as its ISO-8601 text, which an object holds as a date
+/// or a time (a key compared as text would match no loaded object).
+fn as_held(meta: &'static crate::EntityMeta, column: usize, v: crate::Value) -> crate::Value {
+    use crate::temporal::Temporal;
+    use crate::types::ColumnType;
+    let like = match meta.columns.get(column).map(|c| c.ty) {
+        Some(ColumnType::Date) => Temporal::Date(0),
+        Some(ColumnType::Time) => Temporal::Time(0),
+        Some(ColumnType::Timestamp) => Temporal::Timestamp(0),
+        Some(ColumnType::TimestampTz) => Temporal::TimestampTz(0),
+        _ => return v,
+    };
+    match &v {
+        crate::Value::Text(t) => Temporal::parse_iso(like, t).map_or(v, crate::Value::Time),
+        _ => v,
     }
 }
 
