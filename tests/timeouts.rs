@@ -30,3 +30,83 @@ fn a_statement_past_the_timeout_is_stopped_with_a_typed_error() -> colt::Result<
         Ok(())
     })
 }
+
+/// A statement of the program's own query stopped by the timeout inside a write transaction
+/// ends that transaction on PostgreSQL (which then answers `COMMIT` with `ROLLBACK`), so the
+/// commit is `TransactionAborted` and nothing of the transaction is written, on both
+/// backends. (Found by a review: the timeout was not noted as a failed statement, and the
+/// commit was `Ok` on PostgreSQL with nothing written.)
+#[test]
+fn a_timed_out_query_in_a_write_transaction_aborts_it() -> colt::Result<()> {
+    use common::{Category, Product};
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            tx.insert_many((0..300).map(|i| Product {
+                id: 0,
+                name: format!("p{i}"),
+                price: i,
+                description: None,
+                category_id: 1,
+                discount: None,
+                in_stock: true,
+            }))?;
+            Ok(())
+        })?;
+        db.set_statement_timeout(Some(Duration::from_millis(20)));
+        let r = db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            let slow = select!(a.id for a in Product for b in Product for c in Product
+                if a.price + b.price + c.price < 0)
+            .count(tx);
+            assert!(matches!(slow, Err(Error::StatementTimeout)), "{slow:?}");
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::TransactionAborted { .. })), "{r:?}");
+        db.set_statement_timeout(None);
+        let games =
+            db.transaction(|tx| select!(c for c in Category if c.name == "Games").count(tx))?;
+        assert_eq!(games, 0);
+        Ok(())
+    })
+}
+
+/// SQLite rolls a whole transaction back by itself (a `RAISE(ROLLBACK)` trigger, an
+/// interrupted write, a full disk) and goes on in autocommit: a statement after that is
+/// refused rather than written at once, outside the transaction, and the commit reports the
+/// transaction aborted. (Found by a review: the next insert was written for good while the
+/// transaction's commit failed.)
+#[test]
+fn a_transaction_sqlite_rolled_back_writes_nothing_after() -> colt::Result<()> {
+    use common::Category;
+    each_backend(|backend| {
+        if backend.is_postgres() {
+            return Ok(());
+        }
+        let db = backend.shop();
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TRIGGER no_zed BEFORE INSERT ON category WHEN NEW.name = 'Zed' \
+                 BEGIN SELECT RAISE(ROLLBACK, 'no Zed'); END",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        let r = db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            let zed = tx.execute_sql("INSERT INTO category (name) VALUES ('Zed')", &[]);
+            assert!(zed.is_err(), "{zed:?}");
+            Category::build().name("Toys").insert(tx)?;
+            Ok(())
+        });
+        assert!(r.is_err(), "{r:?}");
+        let names = db.transaction(|tx| {
+            select!(c.name for c in Category if c.name == "Games" || c.name == "Toys").fetch(tx)
+        })?;
+        assert!(
+            names.is_empty(),
+            "written outside the transaction: {names:?}"
+        );
+        Ok(())
+    })
+}

@@ -123,6 +123,10 @@ pub(crate) fn refuse_unstorable(params: &[Param<'_>]) -> Result<()> {
     Ok(())
 }
 
+/// What a write transaction's failure says when SQLite rolled it back by itself.
+const SQLITE_ROLLED_BACK: &str =
+    "SQLite rolled the transaction back (an interrupted write, a RAISE(ROLLBACK), a full disk)";
+
 /// Whether an error came from a statement the database ran and refused (not from decoding
 /// its rows, nor from a check made before sending it).
 fn is_statement_failure(e: &crate::Error) -> bool {
@@ -134,6 +138,9 @@ fn is_statement_failure(e: &crate::Error) -> bool {
             | crate::Error::Busy(_)
             | crate::Error::LockNotAvailable(_)
             | crate::Error::DivisionByZero
+            // PostgreSQL aborts the transaction; SQLite rolls it back when the statement
+            // was a write. Either way the commit must not report success.
+            | crate::Error::StatementTimeout
     )
 }
 
@@ -188,8 +195,41 @@ impl Conn {
         self.met_retryable.set(false);
     }
 
+    /// The first failed statement of the write transaction, or SQLite's own rollback of it.
     pub(crate) fn failure(&self) -> Option<String> {
-        self.failed.borrow().clone()
+        let failed = self.failed.borrow().clone();
+        if failed.is_none() && self.rolled_back_by_sqlite() {
+            return Some(SQLITE_ROLLED_BACK.to_string());
+        }
+        failed
+    }
+
+    /// Whether SQLite ended the write transaction by itself: it rolls a transaction back
+    /// whole after an interrupted write (a statement timeout), a `RAISE(ROLLBACK)` trigger or
+    /// a full disk, and its connection is then back in autocommit, where the next statement
+    /// would be written at once, for good.
+    fn rolled_back_by_sqlite(&self) -> bool {
+        #[cfg(feature = "sqlite")]
+        #[allow(irrefutable_let_patterns)] // without PostgreSQL, every link is SQLite's
+        if let Link::Sqlite(c) = &self.link {
+            return self.in_transaction.get() && c.is_autocommit();
+        }
+        false
+    }
+
+    /// Refuses a statement of a write transaction SQLite has rolled back (see
+    /// [`Conn::rolled_back_by_sqlite`]): the commit then reports the transaction aborted.
+    #[inline]
+    fn check_live(&self) -> Result<()> {
+        if self.in_transaction.get() && self.rolled_back_by_sqlite() {
+            let first_error = self
+                .failed
+                .borrow_mut()
+                .get_or_insert_with(|| SQLITE_ROLLED_BACK.to_string())
+                .clone();
+            return Err(crate::Error::TransactionAborted { first_error });
+        }
+        Ok(())
     }
 
     /// Forgets the failures after a point (a savepoint rolled back to it).
@@ -281,6 +321,7 @@ impl Conn {
 
     /// Runs a statement, returning the number of rows changed.
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        self.check_live()?;
         self.watch(self.logged(
             sql,
             params,
@@ -302,6 +343,7 @@ impl Conn {
         params: &[Param<'_>],
         sink: &mut S,
     ) -> Result<()> {
+        self.check_live()?;
         let rows = Cell::new(0u64);
         self.watch(self.logged(
             sql,
@@ -367,6 +409,7 @@ impl Conn {
         params: &[Param<'_>],
         auto: bool,
     ) -> Result<(u64, Option<i64>)> {
+        self.check_live()?;
         self.watch(self.logged(
             sql,
             params,

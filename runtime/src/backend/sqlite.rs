@@ -219,6 +219,11 @@ impl ToSql for Bind<'_> {
 
 impl SqliteConn {
     /// Sets the busy timeout (how long a statement waits for another connection's lock).
+    /// Whether the connection is in autocommit (no transaction open).
+    pub(crate) fn is_autocommit(&self) -> bool {
+        self.conn.is_autocommit()
+    }
+
     pub(crate) fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
         self.conn
             .busy_timeout(timeout)
