@@ -77,12 +77,21 @@ impl<A: NonNull + Wider<B>, B: NonNull> Branches for (Option<A>, Option<B>) {
 /// A branch as a value of the result's type: a parameter typed (PostgreSQL would take a
 /// `CASE` of untyped parameters for text), an f64 parameter beside an f32 result rounded to
 /// `f32`.
+///
+/// An integer branch of a float result is made a float: SQLite keeps an integer's storage
+/// class through `CASE` and `COALESCE`, so `a.unwrap_or(0.5) / b.unwrap_or(0.5)` divided
+/// two integers there (7 / 2 = 3, where Rust and PostgreSQL say 3.5).
 fn branch<O: SqlType>(n: Node) -> Node {
+    use crate::types::ColumnType;
     match n {
-        Node::Param(i) if O::COLUMN_TYPE == crate::types::ColumnType::Float => {
+        Node::Param(i) if O::COLUMN_TYPE == ColumnType::Float => {
             Node::Cast(Box::new(Node::ParamF32(i)), CastTo::As(O::COLUMN_TYPE))
         }
         Node::Param(_) => Node::Cast(Box::new(n), CastTo::As(O::COLUMN_TYPE)),
+        other if O::COLUMN_TYPE == ColumnType::Double => {
+            Node::Cast(Box::new(other), CastTo::Double)
+        }
+        other if O::COLUMN_TYPE == ColumnType::Float => Node::Cast(Box::new(other), CastTo::Float),
         other => other,
     }
 }
