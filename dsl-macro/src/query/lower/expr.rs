@@ -264,12 +264,20 @@ impl Lowerer {
             name,
             with,
             in_sub: None,
+            in_macro: None,
         };
         syn::visit_mut::VisitMut::visit_expr_mut(&mut s, e);
         if let Some(at) = s.in_sub {
             self.errors.at(
                 &at,
                 format!("`{at}` names the matched value, which a sub-comprehension cannot read: test it outside the sub-comprehension, or use the attribute itself"),
+            );
+            return false;
+        }
+        if let Some((at, mac)) = s.in_macro {
+            self.errors.at(
+                &at,
+                format!("`{at}` names the value being tested, which a macro (`{mac}!`) inside the query cannot read (its tokens would be a Rust variable of that name): write the test out, as `{at} == 10 || {at} == 20` for `matches!({at}, 10 | 20)`"),
             );
             return false;
         }
@@ -936,11 +944,15 @@ impl Lowerer {
 
 /// Replaces a closure's parameter (or a `match` arm's name) by the expression it stands for;
 /// not where a closure or an inner arm binds the same name again. A sub-comprehension is
-/// still macro tokens here: a use of the name inside one is reported (`in_sub`).
+/// still macro tokens here: a use of the name inside one is reported (`in_sub`), as inside
+/// any other macro (`in_macro`).
 struct Substitute {
     name: syn::Ident,
     with: syn::Expr,
     in_sub: Option<syn::Ident>,
+    /// A use of the name inside another macro (`matches!(v, ..)`), whose tokens Colt does
+    /// not lower: they would be evaluated as Rust, reading a variable of the caller.
+    in_macro: Option<(syn::Ident, String)>,
 }
 
 /// Whether `pat` binds `name` anywhere inside it.
@@ -987,6 +999,24 @@ impl syn::visit_mut::VisitMut for Substitute {
                     .find_map(|t| find_ident(t, &name));
                 if let Some(at) = found {
                     self.in_sub.get_or_insert(at);
+                }
+            }
+            syn::Expr::Macro(m) => {
+                let name = self.name.to_string();
+                let found = m
+                    .mac
+                    .tokens
+                    .clone()
+                    .into_iter()
+                    .find_map(|t| find_ident(t, &name));
+                if let Some(at) = found {
+                    let mac = m
+                        .mac
+                        .path
+                        .segments
+                        .last()
+                        .map_or_else(String::new, |s| s.ident.to_string());
+                    self.in_macro.get_or_insert((at, mac));
                 }
             }
             _ => syn::visit_mut::visit_expr_mut(self, e),
