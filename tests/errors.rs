@@ -5,7 +5,7 @@ mod common;
 
 use colt::prelude::*;
 use colt::Error;
-use common::{each_backend, Product};
+use common::{each_backend, Category, Product};
 
 fn dune(tx: &Transaction) -> colt::Result<Obj<Product>> {
     select!(p for p in Product if p.name == "Dune").one(tx)
@@ -204,6 +204,48 @@ fn a_database_with_a_password_in_its_url_does_not_show_it() -> colt::Result<()> 
             }
         };
         assert!(!err.to_string().contains("s3cret"), "{err}");
+        Ok(())
+    })
+}
+
+/// Raw SQL that controls the transaction is refused before it runs: run inside Colt's
+/// transaction, a `COMMIT` committed everything before it (and the later writes went in
+/// autocommit) while `execute_sql` reported an error. (Found by a review.)
+#[test]
+fn raw_transaction_control_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        let r: colt::Result<()> = db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            for sql in [
+                "COMMIT",
+                "  -- done\n commit;",
+                "/* x */ ROLLBACK",
+                "begin",
+                "SAVEPOINT s",
+                "release s",
+                "END",
+            ] {
+                match tx.execute_sql(sql, &[]) {
+                    Err(Error::TransactionStatement { .. }) => {}
+                    other => panic!("{sql:?}: {other:?}"),
+                }
+            }
+            assert!(matches!(
+                tx.query_sql::<i64>("commit", &[]),
+                Err(Error::TransactionStatement { .. })
+            ));
+            // Statements that merely start with such letters run.
+            tx.execute_sql("UPDATE category SET name = name WHERE id = 0", &[])?;
+            Err(Error::InvalidQuery("roll back".into()))
+        });
+        assert!(r.is_err());
+        let games =
+            db.transaction(|tx| select!(c for c in Category if c.name == "Games").count(tx))?;
+        assert_eq!(
+            games, 0,
+            "nothing of the rolled back transaction was written"
+        );
         Ok(())
     })
 }

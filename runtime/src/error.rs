@@ -173,6 +173,16 @@ pub enum Error {
         /// The first failed statement's error.
         first_error: String,
     },
+    /// A raw statement that begins, commits or rolls back a transaction (`BEGIN`, `COMMIT`,
+    /// `ROLLBACK`, `SAVEPOINT`, `RELEASE`, ...) was given to `execute_sql` or `query_sql`:
+    /// refused before it ran. Colt's transaction does that (`commit`, `Drop`,
+    /// `Transaction::savepoint`); run in it, such a statement would end the transaction
+    /// under Colt, which would then write the rest outside it.
+    #[error("`{keyword}` controls the transaction, which is Colt's to do: use `commit`, a rollback or `Transaction::savepoint` instead of raw SQL")]
+    TransactionStatement {
+        /// The statement's first word, upper-cased.
+        keyword: String,
+    },
     /// A raw statement that returns rows was given to `execute_sql` (refused before it ran):
     /// use `query_sql`.
     #[error("this statement returns rows: run it with `query_sql`, which returns them")]

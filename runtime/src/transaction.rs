@@ -480,8 +480,11 @@ impl Transaction {
     /// database transaction begins (the statement may write).
     ///
     /// # Errors
-    /// Database errors, mapped as everywhere ([`Error::Constraint`], ...).
+    /// Database errors, mapped as everywhere ([`Error::Constraint`], ...);
+    /// [`Error::ReturnsRows`] for a statement that returns rows;
+    /// [`Error::TransactionStatement`] for `BEGIN`, `COMMIT`, `ROLLBACK` and the like.
     pub fn execute_sql(&self, sql: &str, params: &[&dyn crate::ToParam]) -> Result<u64> {
+        refuse_transaction_control(sql)?;
         self.flush()?;
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
@@ -516,6 +519,7 @@ impl Transaction {
         sql: &str,
         params: &[&dyn crate::ToParam],
     ) -> Result<Vec<R>> {
+        refuse_transaction_control(sql)?;
         self.flush()?;
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
@@ -619,4 +623,39 @@ impl Drop for Transaction {
         }
         self.close();
     }
+}
+
+/// Refuses a raw statement that controls the transaction (its first word, after spaces and
+/// comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`, `SAVEPOINT`, `RELEASE`.
+fn refuse_transaction_control(sql: &str) -> Result<()> {
+    let mut rest = sql;
+    loop {
+        rest = rest.trim_start();
+        if let Some(line) = rest.strip_prefix("--") {
+            rest = line.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(block) = rest.strip_prefix("/*") {
+            rest = block.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            break;
+        }
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    const CONTROL: &[&str] = &[
+        "BEGIN",
+        "START",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "ABORT",
+        "SAVEPOINT",
+        "RELEASE",
+    ];
+    if CONTROL.contains(&word.as_str()) {
+        return Err(Error::TransactionStatement { keyword: word });
+    }
+    Ok(())
 }
