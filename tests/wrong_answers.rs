@@ -699,3 +699,28 @@ fn float_branches_over_integers_divide_as_floats() {
         })
     });
 }
+
+/// A query that calls `random()` runs again each time (its answer is new at each run, as
+/// documented), and is not served from the transaction's result cache. (Found by a review:
+/// the second run returned the first run's order, so `first()` repeated the same row.)
+#[test]
+fn a_random_order_is_not_served_from_the_cache() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let q = select!((p.name for p in Product).order_by(|_p| random()));
+            let before = tx.statements_executed();
+            for _ in 0..3 {
+                assert_eq!(q.fetch(tx)?.len(), 6);
+            }
+            assert_eq!(tx.statements_executed() - before, 3);
+            // A query without it is still served from the cache.
+            let plain = select!((p.name for p in Product).order_by(|p| p.name));
+            plain.fetch(tx)?;
+            let before = tx.statements_executed();
+            plain.fetch(tx)?;
+            assert_eq!(tx.statements_executed(), before);
+            Ok(())
+        })
+    });
+}

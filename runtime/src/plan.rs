@@ -168,6 +168,9 @@ pub struct Plan {
     pub(crate) reads: Vec<&'static EntityMeta>,
     /// The parameters bound rounded to `f32` (`Node::ParamF32`), worked out once.
     pub(crate) f32_params: Vec<usize>,
+    /// Whether the plan calls `random()` (`Plan::finish`): each run has its own answer, so
+    /// no result of it is kept.
+    pub(crate) random: bool,
     /// The plans of query values used inside this one (`Node::InQuery`): their reads are
     /// this plan's too.
     pub(crate) sub_plans: Vec<Arc<Plan>>,
@@ -231,6 +234,7 @@ impl Clone for Plan {
             distinct_objects: self.distinct_objects,
             reads: self.reads.clone(),
             f32_params: self.f32_params.clone(),
+            random: self.random,
             sub_plans: self.sub_plans.clone(),
             sql: RwLock::new(Vec::new()),
         }
@@ -269,6 +273,7 @@ impl Plan {
             distinct_objects: false,
             reads: Vec::new(),
             f32_params: Vec::new(),
+            random: false,
             sub_plans: Vec::new(),
             sql: RwLock::new(Vec::new()),
         }
@@ -303,6 +308,18 @@ impl Plan {
             n.f32_params(&mut f32_params);
         }
         self.f32_params = f32_params;
+        let nodes = self
+            .filters
+            .iter()
+            .chain(self.scope_filters.iter().flatten())
+            .chain(self.projection.iter().filter_map(|p| match p {
+                ProjItem::Expr(n) => Some(n),
+                ProjItem::Entity(_) => None,
+            }))
+            .chain(self.order.iter().map(|o| &o.node))
+            .chain(self.assignments.iter().map(|(_, _, n)| n));
+        self.random =
+            nodes.into_iter().any(Node::calls_random) || self.sub_plans.iter().any(|p| p.random);
         self.reads.clear();
         for s in &self.sources {
             let e = s.entity;

@@ -293,7 +293,10 @@ impl<R> Query<R> {
         let mut all = self.params.clone();
         all.extend(limit.map(Value::Int));
         all.extend(self.offset.map(Value::Int));
-        if self.for_update.is_none() {
+        // A locking query always goes to the database, and so does one that calls
+        // `random()`, whose answer is new at each run.
+        let cached = self.for_update.is_none() && !self.plan.random;
+        if cached {
             if let Some(rows) = tx.shared.cache.borrow().get::<T>(&self.plan, key, &all) {
                 return Ok(rows);
             }
@@ -325,7 +328,7 @@ impl<R> Query<R> {
         self.plan
             .rows_hint
             .store(out.len(), std::sync::atomic::Ordering::Relaxed);
-        if self.for_update.is_none() {
+        if cached {
             tx.shared.cache.borrow_mut().put(&self.plan, key, all, &out);
         }
         Ok(out)

@@ -404,6 +404,16 @@ impl Node {
 }
 
 impl Node {
+    /// Whether `random()` is called anywhere in the node.
+    pub(crate) fn calls_random(&self) -> bool {
+        if matches!(self, Node::Call(Func::Random, _)) {
+            return true;
+        }
+        let mut found = false;
+        self.for_each_child(|c| found |= c.calls_random());
+        found
+    }
+
     /// Calls `f` with the source of every column read outside sub-queries (aggregates over
     /// collections, `exists`, membership tests keep their own tables).
     pub(crate) fn for_each_column_outside_sub_queries(&self, f: &mut impl FnMut(u16)) {
