@@ -989,18 +989,6 @@ impl syn::visit_mut::VisitMut for Substitute {
                     self.visit_expr_mut(&mut arm.body);
                 }
             }
-            syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => {
-                let name = self.name.to_string();
-                let found = m
-                    .mac
-                    .tokens
-                    .clone()
-                    .into_iter()
-                    .find_map(|t| find_ident(t, &name));
-                if let Some(at) = found {
-                    self.in_sub.get_or_insert(at);
-                }
-            }
             syn::Expr::Macro(m) => {
                 let name = self.name.to_string();
                 let found = m
@@ -1009,7 +997,12 @@ impl syn::visit_mut::VisitMut for Substitute {
                     .clone()
                     .into_iter()
                     .find_map(|t| find_ident(t, &name));
-                if let Some(at) = found {
+                let Some(at) = found else {
+                    return;
+                };
+                if m.mac.path.is_ident("__colt_comp") {
+                    self.in_sub.get_or_insert(at);
+                } else {
                     let mac = m
                         .mac
                         .path
