@@ -124,10 +124,15 @@ where
 }
 
 /// A condition that is true or false, never NULL (`COALESCE(c, FALSE)`, `no` the bound
-/// `false`): the body of `.is_some_and(..)`, which Rust types `bool`.
+/// `false`): the body of `.is_some_and(..)`, which Rust types `bool`. The `false` is typed:
+/// PostgreSQL would take `COALESCE($1, $2)` of two parameters (a body computed in Rust) for
+/// text.
 #[doc(hidden)]
 pub fn known<C: crate::types::Condition>(c: Expr<C>, no: Expr<bool>) -> Expr<bool> {
-    Expr::new(Node::Call(Func::Coalesce, vec![c.node, no.node]))
+    Expr::new(Node::Call(
+        Func::Coalesce,
+        vec![c.node, branch::<bool>(no.node)],
+    ))
 }
 
 /// `a.unwrap_or(b)`: `a`, or `b` where `a` is NULL.

@@ -212,6 +212,11 @@ pub enum Error {
     /// SQLite (which would answer NULL and silently drop the row from a condition).
     #[error("division by zero in a query")]
     DivisionByZero,
+    /// A value a query computed does not fit its type: `x as i32` (`i16`, `i64`) of a value
+    /// out of the target's range, where Rust's `as` would wrap or saturate it, or an integer
+    /// overflow PostgreSQL refuses. The message says which type.
+    #[error("a value in a query is out of range: {0}")]
+    OutOfRange(String),
     /// The transaction's objects were in use by another operation of the same transaction
     /// (a query started while the rows of another were being read).
     #[error("the transaction's objects are busy in another operation")]

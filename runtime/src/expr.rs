@@ -763,7 +763,14 @@ pub trait Aggregand {
 impl<T: Aggregated> Aggregand for Expr<T> {
     type Item = T::Item;
     fn into_node(self) -> Node {
-        self.node
+        match self.node {
+            // An outer value (`max(limit)`) typed: PostgreSQL would take it for text.
+            n @ Node::Param(_) => Node::Cast(
+                Box::new(n),
+                crate::plan::CastTo::As(<T::Item as SqlType>::COLUMN_TYPE),
+            ),
+            n => n,
+        }
     }
 }
 

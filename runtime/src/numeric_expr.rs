@@ -4,8 +4,8 @@
 //! - `x as f64`: the value as a float; `x as f32` rounded to `f32`, as Rust's `as`.
 //! - `x as i64`, `x as i32`, `x as i16`: an integer; a float or a decimal is truncated toward
 //!   zero, as Rust's `as` (PostgreSQL's own cast rounds). Unlike Rust's `as`, a value that
-//!   does not fit is never wrapped: a float past `i64` is an error on PostgreSQL and
-//!   saturated on SQLite; a value past `i32`/`i16` is a `Decode` error on both.
+//!   does not fit the target is never wrapped nor saturated: it is an error
+//!   (`Error::OutOfRange`) on both backends, wherever the cast is (a condition too).
 //! - `.abs()`: of an integer, float or decimal.
 //! - `.round()`: of a float, half away from zero, as Rust's `f64::round` (PostgreSQL's
 //!   `round(double precision)` would break ties to even).
@@ -75,8 +75,8 @@ where
     let to = match (U::INTEGER, from_integer) {
         (false, _) if U::COLUMN_TYPE == ColumnType::Float => CastTo::Float32,
         (false, _) => CastTo::Float,
-        (true, true) => CastTo::Integer,
-        (true, false) => CastTo::Truncated,
+        (true, true) => CastTo::Integer(U::COLUMN_TYPE),
+        (true, false) => CastTo::Truncated(U::COLUMN_TYPE),
     };
     Expr::new(Node::Cast(Box::new(e.node), to))
 }

@@ -112,7 +112,8 @@ fn expr(e: &QExpr) -> TokenStream {
         }
         QExpr::Const(e) => {
             let span = syn::spanned::Spanned::span(e);
-            let e = typed_literal(e);
+            // A literal as a hybrid method's body holds it: `fn c(&self) -> i64 { 5 }`.
+            let e = super::literal::literal_i64(e).unwrap_or_else(|| e.clone());
             call(span, "constant", quote_spanned!(span=> &(#e)))
         }
         QExpr::Hybrid(var, method) => quote_spanned!(method.span()=> #var.#method()),
@@ -244,31 +245,6 @@ fn entity_paths_in<'a>(e: &'a QExpr, out: &mut Vec<&'a syn::Path>) {
         | QExpr::Agg(..)
         | QExpr::Const(_)
         | QExpr::Hybrid(..) => {}
-    }
-}
-
-/// A literal as a hybrid method's body holds it: an unsuffixed integer is an `i64` (as SQL
-/// computes integers; Rust would make it an `i32` that `fn c(&self) -> i64 { 5 }` or
-/// `3_000_000_000` do not fit).
-fn typed_literal(e: &syn::Expr) -> syn::Expr {
-    match e {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(i),
-            attrs,
-        }) if i.suffix().is_empty() => syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(syn::LitInt::new(
-                &format!("{}i64", i.base10_digits()),
-                i.span(),
-            )),
-            attrs: attrs.clone(),
-        }),
-        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
-            let mut u = u.clone();
-            u.expr = Box::new(typed_literal(&u.expr));
-            syn::Expr::Unary(u)
-        }
-        syn::Expr::Paren(p) => typed_literal(&p.expr),
-        other => other.clone(),
     }
 }
 

@@ -3,6 +3,7 @@
 mod ast;
 mod checks;
 mod expand;
+mod literal;
 mod lower;
 mod ops;
 mod parse;

@@ -13,6 +13,8 @@ mod pg_tls;
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_functions;
 mod target;
 
 use std::cell::{Cell, RefCell};
@@ -138,6 +140,7 @@ fn is_statement_failure(e: &crate::Error) -> bool {
             | crate::Error::Busy(_)
             | crate::Error::LockNotAvailable(_)
             | crate::Error::DivisionByZero
+            | crate::Error::OutOfRange(_)
             // PostgreSQL aborts the transaction; SQLite rolls it back when the statement
             // was a write. Either way the commit must not report success.
             | crate::Error::StatementTimeout

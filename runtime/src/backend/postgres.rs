@@ -673,6 +673,9 @@ pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error 
         if *code == SqlState::DIVISION_BY_ZERO {
             return Error::DivisionByZero;
         }
+        if *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE {
+            return Error::OutOfRange(db.message().to_string());
+        }
         if *code == SqlState::QUERY_CANCELED {
             return Error::StatementTimeout;
         }

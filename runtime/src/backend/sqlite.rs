@@ -4,12 +4,12 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use rusqlite::functions::FunctionFlags;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
 use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, Statement, ToSql};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::sqlite_functions::{DIVISION_BY_ZERO, OUT_OF_RANGE};
 use super::{LiveColumn, Param, SqliteMode};
 use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
@@ -17,7 +17,6 @@ use crate::exact_decimal::ExactDecimal;
 use crate::identity_map::FxBuild;
 use crate::options::{ConnectOptions, JournalMode};
 use crate::render::{control, Dialect};
-use crate::temporal::Temporal;
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
 
@@ -271,101 +270,7 @@ impl SqliteConn {
         conn.busy_timeout(options.busy_timeout())
             .map_err(|e| map_error(e, None))?;
         rusqlite::vtab::array::load_module(&conn).map_err(|e| map_error(e, None))?;
-        // `a / b` and `a % b` divide by `colt_nonzero(b)`: SQLite answers NULL for a division
-        // by zero (the row silently drops out of a condition); PostgreSQL and Rust refuse.
-        conn.create_scalar_function(
-            "colt_nonzero",
-            1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| match ctx.get_raw(0) {
-                rusqlite::types::ValueRef::Integer(0) => Err(division_by_zero()),
-                rusqlite::types::ValueRef::Real(0.0) => Err(division_by_zero()),
-                v => Ok(SqlValue::try_from(v)?),
-            },
-        )
-        .map_err(|e| map_error(e, None))?;
-        // The spelling Colt writes of a date or time in any ISO spelling (NULL if it is
-        // none): `check_tables` finds the values other tools spelled otherwise, which
-        // queries would compare as text.
-        conn.create_scalar_function(
-            "colt_time_spelling",
-            2,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let like = match ctx.get::<i64>(0)? {
-                    0 => Temporal::Date(0),
-                    1 => Temporal::Time(0),
-                    2 => Temporal::Timestamp(0),
-                    _ => Temporal::TimestampTz(0),
-                };
-                Ok(match ctx.get_raw(1) {
-                    rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
-                        .ok()
-                        .and_then(|s| Temporal::parse_iso(like, s))
-                        .map(Temporal::to_iso),
-                    _ => None,
-                })
-            },
-        )
-        .map_err(|e| map_error(e, None))?;
-        // `x as f32`: rounded to f32, as Rust's `as`.
-        conn.create_scalar_function(
-            "colt_f32",
-            1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(|x| f64::from(x as f32))),
-        )
-        .map_err(|e| map_error(e, None))?;
-        // `x.round()`: Rust's (SQLite's round goes through 15-digit text).
-        conn.create_scalar_function(
-            "colt_round",
-            1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(f64::round)),
-        )
-        .map_err(|e| map_error(e, None))?;
-        // `s.like(pattern)`: SQL's LIKE, case-sensitive as PostgreSQL's (SQLite's own
-        // ignores ASCII case).
-        conn.create_scalar_function(
-            "colt_like",
-            2,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let (Some(text), Some(pattern)) =
-                    (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
-                else {
-                    return Ok(None);
-                };
-                crate::like::like(&text, &pattern).map(Some).map_err(|_| {
-                    rusqlite::Error::UserFunctionError(
-                        "LIKE pattern must not end with escape character".into(),
-                    )
-                })
-            },
-        )
-        .map_err(|e| map_error(e, None))?;
-        // A decimal as Colt reads it (15 significant digits of a REAL), as text: the
-        // optimistic check of a decimal attribute compares what was read, not the binary
-        // noise of a REAL another program's arithmetic left (`0.30000000000000004`).
-        conn.create_scalar_function(
-            "colt_decimal",
-            1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let d = match ctx.get_raw(0) {
-                    rusqlite::types::ValueRef::Integer(i) => ExactDecimal::new(i128::from(i), 0),
-                    rusqlite::types::ValueRef::Real(r) => {
-                        ExactDecimal::from_f64(r, crate::exact_decimal::SQLITE_DIGITS)
-                    }
-                    rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
-                        .ok()
-                        .and_then(|s| ExactDecimal::parse(s.trim())),
-                    _ => None,
-                };
-                Ok(d.map(|d| d.trimmed().to_string()))
-            },
-        )
-        .map_err(|e| map_error(e, None))?;
+        super::sqlite_functions::register(&conn)?;
         // Reading the schema fails at once for a file that is not a SQLite database.
         conn.execute_batch(control::SQLITE_SETUP)
             .map_err(|e| map_error(e, None))?;
@@ -598,10 +503,6 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
     Ok(())
 }
 
-/// Turns a rusqlite error into Colt's; `table` is the table written to, if known.
-/// The message of a division by zero (`colt_nonzero`), recognised by [`map_error`].
-const DIVISION_BY_ZERO: &str = "colt: division by zero";
-
 /// Sets the journal mode, or says why SQLite kept another (it answers with the mode in
 /// force: an in-memory database keeps `memory`, a read-only file its own).
 /// A mode already in force is not set again (setting it waits for other connections'
@@ -628,10 +529,7 @@ fn set_journal_mode(conn: &Connection, mode: JournalMode) -> Result<()> {
     })
 }
 
-fn division_by_zero() -> rusqlite::Error {
-    rusqlite::Error::UserFunctionError(DIVISION_BY_ZERO.into())
-}
-
+/// Turns a rusqlite error into Colt's; `table` is the table written to, if known.
 pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
     match &e {
         rusqlite::Error::SqliteFailure(_, Some(m)) if m == DIVISION_BY_ZERO => {
@@ -639,6 +537,12 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
         }
         rusqlite::Error::UserFunctionError(u) if u.to_string() == DIVISION_BY_ZERO => {
             return Error::DivisionByZero;
+        }
+        rusqlite::Error::SqliteFailure(_, Some(m)) if m.starts_with(OUT_OF_RANGE) => {
+            return Error::OutOfRange(m[OUT_OF_RANGE.len()..].to_string());
+        }
+        rusqlite::Error::UserFunctionError(u) if u.to_string().starts_with(OUT_OF_RANGE) => {
+            return Error::OutOfRange(u.to_string()[OUT_OF_RANGE.len()..].to_string());
         }
         _ => {}
     }

@@ -113,11 +113,12 @@ pub enum CastTo {
     StoredDecimal,
     /// A parameter typed as the column type it stands for (a branch of an `if`).
     As(ColumnType),
-    /// `x as i64` (`i32`, `i16`) of an integer.
-    Integer,
-    /// `x as i64` of a float or a decimal: truncated toward zero, as Rust's `as`
-    /// (PostgreSQL's own cast rounds).
-    Truncated,
+    /// `x as i64` (`i32`, `i16`: the column type given) of an integer; a value out of the
+    /// target's range is an error (`Error::OutOfRange`), never wrapped.
+    Integer(ColumnType),
+    /// `x as i64` (`i32`, `i16`) of a float or a decimal: truncated toward zero, as Rust's
+    /// `as` (PostgreSQL's own cast rounds); out of the target's range, an error.
+    Truncated(ColumnType),
 }
 
 /// An aggregate function.

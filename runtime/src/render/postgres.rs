@@ -265,8 +265,13 @@ impl SqlDialect for Postgres {
                 ColumnType::Decimal => ("CAST(", " AS NUMERIC)"),
                 ColumnType::Json => ("CAST(", " AS JSONB)"),
             },
-            CastTo::Integer => ("CAST(", " AS BIGINT)"),
-            CastTo::Truncated => ("CAST(TRUNC(", ") AS BIGINT)"),
+            // PostgreSQL's casts refuse a value out of range (SQLSTATE 22003).
+            CastTo::Integer(ColumnType::SmallInt) => ("CAST(", " AS SMALLINT)"),
+            CastTo::Integer(ColumnType::Int) => ("CAST(", " AS INTEGER)"),
+            CastTo::Integer(_) => ("CAST(", " AS BIGINT)"),
+            CastTo::Truncated(ColumnType::SmallInt) => ("CAST(TRUNC(", ") AS SMALLINT)"),
+            CastTo::Truncated(ColumnType::Int) => ("CAST(TRUNC(", ") AS INTEGER)"),
+            CastTo::Truncated(_) => ("CAST(TRUNC(", ") AS BIGINT)"),
         }
     }
 

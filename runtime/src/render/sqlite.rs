@@ -230,9 +230,16 @@ impl SqlDialect for Sqlite {
             CastTo::Dividend | CastTo::Float | CastTo::Double => ("CAST(", " AS REAL)"),
             CastTo::Float32 => ("colt_f32(", ")"),
             CastTo::StoredDecimal => ("CAST(colt_decimal(", ") AS NUMERIC)"),
-            CastTo::Integer | CastTo::As(_) => ("", ""),
-            // (SQLite's CAST truncates toward zero.)
-            CastTo::Truncated => ("CAST(", " AS INTEGER)"),
+            CastTo::Integer(ColumnType::BigInt) | CastTo::As(_) => ("", ""),
+            // `colt_int(x, bits)`: `x` truncated toward zero, an error if it does not fit
+            // (SQLite's CAST would saturate a float, and an integer needs no cast).
+            CastTo::Integer(ColumnType::SmallInt) | CastTo::Truncated(ColumnType::SmallInt) => {
+                ("colt_int(", ", 16)")
+            }
+            CastTo::Integer(ColumnType::Int) | CastTo::Truncated(ColumnType::Int) => {
+                ("colt_int(", ", 32)")
+            }
+            CastTo::Integer(_) | CastTo::Truncated(_) => ("colt_int(", ", 64)"),
         }
     }
 

@@ -1,7 +1,6 @@
 //! Lowering of one expression: which names are query variables, which expressions are Rust
 //! values (bind parameters), and what each operator, method and function becomes.
 
-use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::spanned::Spanned;
 
@@ -10,44 +9,8 @@ use super::{
     QExpr, Scope, SUPPORTED,
 };
 use crate::diag::closest;
+use crate::query::literal::param_tokens;
 use crate::query::ops::{Aggregate, BinaryOp, Method as MethodKind, MethodOp, UnaryOp, METHODS};
-
-/// An unsuffixed integer literal gets `i64`, so that large values fit and any integer
-/// attribute accepts it; an unsuffixed float literal gets `f64`.
-fn param_tokens(e: &syn::Expr) -> TokenStream {
-    fn int_lit(e: &syn::Expr) -> Option<&syn::LitInt> {
-        match e {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Int(i),
-                ..
-            }) if i.suffix().is_empty() => Some(i),
-            _ => None,
-        }
-    }
-    if let Some(i) = int_lit(e) {
-        let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
-        return lit.to_token_stream();
-    }
-    // An unsuffixed float literal is `f64` (rounded to `f32` where it meets one), so that
-    // the type of `x * 0.1` is known.
-    if let syn::Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Float(f),
-        ..
-    }) = e
-    {
-        if f.suffix().is_empty() {
-            let lit = syn::LitFloat::new(&format!("{}f64", f.base10_digits()), f.span());
-            return lit.to_token_stream();
-        }
-    }
-    if let syn::Expr::Unary(u) = e {
-        if let (syn::UnOp::Neg(minus), Some(i)) = (&u.op, int_lit(&u.expr)) {
-            let lit = syn::LitInt::new(&format!("{}i64", i.base10_digits()), i.span());
-            return quote::quote!(#minus #lit);
-        }
-    }
-    e.to_token_stream()
-}
 
 fn expr_kind(e: &syn::Expr) -> &'static str {
     match e {
@@ -207,10 +170,17 @@ impl Lowerer {
                 return None;
             }
         };
+        // `None` for `|_| ..`, which does not read the value.
         let param = match closure.inputs.iter().collect::<Vec<_>>().as_slice() {
-            [syn::Pat::Ident(p)] if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
+            [syn::Pat::Ident(p)] if p.subpat.is_none() && p.by_ref.is_none() => {
+                Some(p.ident.clone())
+            }
+            [syn::Pat::Wild(_)] => None,
             [syn::Pat::Type(t)] => match &*t.pat {
-                syn::Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => p.ident.clone(),
+                syn::Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => {
+                    Some(p.ident.clone())
+                }
+                syn::Pat::Wild(_) => None,
                 other => {
                     self.errors.at(other, "name the value: `|d| ..`");
                     return None;
@@ -226,8 +196,10 @@ impl Lowerer {
         };
         let mut body = single(&closure.body).clone();
         let receiver = &m.receiver;
-        if !self.substitute(&mut body, param, syn::parse_quote!(__colt_some(#receiver))) {
-            return None;
+        if let Some(param) = param {
+            if !self.substitute(&mut body, param, syn::parse_quote!(__colt_some(#receiver))) {
+                return None;
+            }
         }
         let span = name.span();
         let test: syn::Expr = if some_and {

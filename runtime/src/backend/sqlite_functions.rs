@@ -1,0 +1,176 @@
+//! The functions Colt adds to each SQLite connection, where SQLite's own would answer
+//! otherwise than Rust and PostgreSQL: a division by zero refused (`colt_nonzero`), `x as
+//! f32` and `x as i32` as Rust's `as` (`colt_f32`, `colt_int`), Rust's `round`, a
+//! case-sensitive `LIKE`, decimals and dates as Colt reads them.
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+
+use super::sqlite::map_error;
+use crate::exact_decimal::ExactDecimal;
+use crate::temporal::Temporal;
+use crate::Result;
+
+/// Adds Colt's functions to `conn`.
+pub(super) fn register(conn: &Connection) -> Result<()> {
+    // `a / b` and `a % b` divide by `colt_nonzero(b)`: SQLite answers NULL for a division
+    // by zero (the row silently drops out of a condition); PostgreSQL and Rust refuse.
+    conn.create_scalar_function(
+        "colt_nonzero",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| match ctx.get_raw(0) {
+            rusqlite::types::ValueRef::Integer(0) => Err(division_by_zero()),
+            rusqlite::types::ValueRef::Real(0.0) => Err(division_by_zero()),
+            v => Ok(SqlValue::try_from(v)?),
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
+    // The spelling Colt writes of a date or time in any ISO spelling (NULL if it is
+    // none): `check_tables` finds the values other tools spelled otherwise, which
+    // queries would compare as text.
+    conn.create_scalar_function(
+        "colt_time_spelling",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let like = match ctx.get::<i64>(0)? {
+                0 => Temporal::Date(0),
+                1 => Temporal::Time(0),
+                2 => Temporal::Timestamp(0),
+                _ => Temporal::TimestampTz(0),
+            };
+            Ok(match ctx.get_raw(1) {
+                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+                    .ok()
+                    .and_then(|s| Temporal::parse_iso(like, s))
+                    .map(Temporal::to_iso),
+                _ => None,
+            })
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
+    // `x as f32`: rounded to f32, as Rust's `as`.
+    conn.create_scalar_function(
+        "colt_f32",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(|x| f64::from(x as f32))),
+    )
+    .map_err(|e| map_error(e, None))?;
+    // `x as i64` (`i32`, `i16`): truncated toward zero as Rust's `as`; a value out of
+    // the target's range is an error where Rust's `as` would wrap or saturate it.
+    conn.create_scalar_function(
+        "colt_int",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let bits = ctx.get::<u32>(1)?;
+            narrowed(ctx.get_raw(0), bits).map_err(|()| {
+                rusqlite::Error::UserFunctionError(format!("{OUT_OF_RANGE}i{bits}").into())
+            })
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
+    // `x.round()`: Rust's (SQLite's round goes through 15-digit text).
+    conn.create_scalar_function(
+        "colt_round",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(f64::round)),
+    )
+    .map_err(|e| map_error(e, None))?;
+    // `s.like(pattern)`: SQL's LIKE, case-sensitive as PostgreSQL's (SQLite's own
+    // ignores ASCII case).
+    conn.create_scalar_function(
+        "colt_like",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let (Some(text), Some(pattern)) =
+                (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
+            else {
+                return Ok(None);
+            };
+            crate::like::like(&text, &pattern).map(Some).map_err(|_| {
+                rusqlite::Error::UserFunctionError(
+                    "LIKE pattern must not end with escape character".into(),
+                )
+            })
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
+    // A decimal as Colt reads it (15 significant digits of a REAL), as text: the
+    // optimistic check of a decimal attribute compares what was read, not the binary
+    // noise of a REAL another program's arithmetic left (`0.30000000000000004`).
+    conn.create_scalar_function(
+        "colt_decimal",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let d = match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Integer(i) => ExactDecimal::new(i128::from(i), 0),
+                rusqlite::types::ValueRef::Real(r) => {
+                    ExactDecimal::from_f64(r, crate::exact_decimal::SQLITE_DIGITS)
+                }
+                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+                    .ok()
+                    .and_then(|s| ExactDecimal::parse(s.trim())),
+                _ => None,
+            };
+            Ok(d.map(|d| d.trimmed().to_string()))
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
+    Ok(())
+}
+
+/// The message of a division by zero (`colt_nonzero`), recognised by [`map_error`].
+pub(super) const DIVISION_BY_ZERO: &str = "colt: division by zero";
+
+/// The start of the message of a narrowing cast out of range (`colt_int`), recognised by
+/// [`map_error`]; the target type follows.
+pub(super) const OUT_OF_RANGE: &str = "colt: out of the range of ";
+
+/// `value as i{bits}` for `colt_int`: an integer as it is, a float (or a number kept as
+/// text) truncated toward zero; `Err` when the result does not fit `bits`.
+fn narrowed(value: rusqlite::types::ValueRef<'_>, bits: u32) -> Result<Option<i64>, ()> {
+    use rusqlite::types::ValueRef;
+    let (min, max) = match bits {
+        16 => (i64::from(i16::MIN), i64::from(i16::MAX)),
+        32 => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let whole = |r: f64| {
+        let r = r.trunc();
+        // -2^63 fits and 2^63 does not; both are exact doubles, and NaN fails both.
+        if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&r) {
+            Ok(r as i64)
+        } else {
+            Err(())
+        }
+    };
+    let i = match value {
+        ValueRef::Null => return Ok(None),
+        ValueRef::Integer(i) => i,
+        ValueRef::Real(r) => whole(r)?,
+        ValueRef::Text(t) => {
+            let t = std::str::from_utf8(t).map_err(|_| ())?.trim();
+            match t.parse::<i64>() {
+                Ok(i) => i,
+                Err(_) => whole(t.parse::<f64>().map_err(|_| ())?)?,
+            }
+        }
+        ValueRef::Blob(_) => return Err(()),
+    };
+    if (min..=max).contains(&i) {
+        Ok(Some(i))
+    } else {
+        Err(())
+    }
+}
+
+fn division_by_zero() -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(DIVISION_BY_ZERO.into())
+}
