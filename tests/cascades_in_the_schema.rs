@@ -91,3 +91,102 @@ fn members_with_a_composite_key_come_in_key_order() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Shop {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    receipts: Set<Receipt>,
+    reviews: Set<Review>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Receipt {
+    #[colt(primary_key)]
+    id: i64,
+    shop: Ref<Shop>,
+    lines: Set<ReceiptLine>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct ReceiptLine {
+    #[colt(primary_key)]
+    id: i64,
+    receipt: Ref<Receipt>,
+    amount: i64,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Review {
+    #[colt(primary_key)]
+    id: i64,
+    shop: Option<Ref<Shop>>,
+    stars: i64,
+}
+
+/// Tables Colt did not create: receipts and their lines go with their shop
+/// (`ON DELETE CASCADE`, two levels, where the entities declare no `cascade_delete`), a
+/// review loses it (`ON DELETE SET NULL`).
+fn shops(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.transaction(|tx| {
+        for sql in [
+            "CREATE TABLE shop (id BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+            "CREATE TABLE receipt (id BIGINT PRIMARY KEY, shop BIGINT NOT NULL REFERENCES shop (id) ON DELETE CASCADE)",
+            "CREATE TABLE receipt_line (id BIGINT PRIMARY KEY, receipt BIGINT NOT NULL REFERENCES receipt (id) ON DELETE CASCADE, amount BIGINT NOT NULL)",
+            "CREATE TABLE review (id BIGINT PRIMARY KEY, shop BIGINT REFERENCES shop (id) ON DELETE SET NULL, stars BIGINT NOT NULL)",
+            "INSERT INTO shop VALUES (1, 'a'), (2, 'b')",
+            "INSERT INTO receipt VALUES (10, 1), (20, 2)",
+            "INSERT INTO receipt_line VALUES (100, 10, 5), (200, 20, 7)",
+            "INSERT INTO review VALUES (1000, 1, 4), (2000, 2, 5)",
+        ] {
+            tx.execute_sql(sql, &[])?;
+        }
+        Ok(())
+    })?;
+    db.bind(schema![Shop, Receipt, ReceiptLine, Review])?;
+    Ok(db)
+}
+
+/// Loaded objects whose rows the schema deleted or changed after a delete follow it: they
+/// were still loaded, so `get` found a receipt and a line whose rows were gone, and the
+/// review still named its deleted shop.
+#[test]
+fn loaded_objects_follow_the_schemas_own_cascades() -> colt::Result<()> {
+    each_backend(|backend| {
+        for by_object in [false, true] {
+            let db = shops(backend)?;
+            db.transaction(|tx| {
+                let receipt = tx.get::<Receipt>(10)?.expect("receipt");
+                let line = tx.get::<ReceiptLine>(100)?.expect("line");
+                let review = tx.get::<Review>(1000)?.expect("review");
+                let other = tx.get::<Review>(2000)?.expect("review");
+                // A change of the review's own is kept.
+                review.set(|r| r.stars = 1)?;
+                if by_object {
+                    tx.get::<Shop>(1)?.expect("shop").delete(tx)?;
+                    tx.flush()?;
+                } else {
+                    select!(s for s in Shop if s.id == 1).delete(tx)?;
+                }
+                assert!(receipt.is_deleted() && line.is_deleted());
+                assert!(tx.get::<Receipt>(10)?.is_none());
+                assert!(tx.get::<ReceiptLine>(100)?.is_none());
+                assert!(tx.get::<Receipt>(20)?.is_some());
+                assert_eq!(review.get().shop, None);
+                assert_eq!(review.get().stars, 1);
+                assert!(other.get().shop.is_some());
+                Ok(())
+            })?;
+            db.transaction(|tx| {
+                // The review's change was written, and nothing else was refused.
+                let stars =
+                    select!((r.id, r.stars) for r in Review if r.shop.is_none()).fetch(tx)?;
+                assert_eq!(stars, [(1000, 1)]);
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
+}

@@ -230,6 +230,56 @@ fn bind_refuses_two_entities_on_one_table() {
         db.bind(schema![Product, Impostor]),
         Err(Error::SchemaMismatch(_))
     ));
+    // Bound one at a time: a write to one would not invalidate the other's cached results
+    // (the result cache stamps entities), and a loaded object of each would be one row.
+    let db = Database::open("sqlite::memory:").expect("open");
+    db.bind(schema![Category, Product]).expect("bind");
+    let r = db.bind(schema![Impostor]);
+    assert!(
+        matches!(&r, Err(Error::SchemaMismatch(m)) if m.contains("Impostor") && m.contains("Product")),
+        "{r:?}"
+    );
+    // Binding an entity again is not a clash.
+    db.bind(schema![Product]).expect("bind again");
+}
+
+#[test]
+fn bind_refuses_an_entity_on_a_link_table() {
+    #[derive(Entity, Debug, Clone)]
+    struct Reader {
+        #[colt(primary_key, auto)]
+        id: i64,
+        books: Set<Book>,
+    }
+    #[derive(Entity, Debug, Clone)]
+    struct Book {
+        #[colt(primary_key, auto)]
+        id: i64,
+        readers: Set<Reader>,
+    }
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "book_reader")]
+    struct Reading {
+        #[colt(primary_key)]
+        book: i64,
+        #[colt(primary_key)]
+        reader: i64,
+    }
+    for schemas in [
+        vec![schema![Reader, Book, Reading]],
+        vec![schema![Reader, Book], schema![Reading]],
+        vec![schema![Reading], schema![Reader, Book]],
+    ] {
+        let db = Database::open("sqlite::memory:").expect("open");
+        let mut r = Ok(());
+        for s in schemas {
+            r = r.and_then(|()| db.bind(s));
+        }
+        assert!(
+            matches!(&r, Err(Error::SchemaMismatch(m)) if m.contains("book_reader") && m.contains("Reading")),
+            "{r:?}"
+        );
+    }
 }
 
 #[test]

@@ -200,29 +200,23 @@ impl Database {
     /// Binds entities to this database (`db.bind(schema![Category, Product])`).
     ///
     /// # Errors
-    /// [`Error::SchemaMismatch`] when two entities share a table name.
+    /// [`Error::SchemaMismatch`] when two entities share a table name (also with an entity
+    /// bound before, or with a many-to-many's link table), or a relationship cannot be paired.
     pub fn bind(&self, schema: Schema) -> Result<()> {
-        let mut seen: Vec<&EntityMeta> = Vec::new();
-        for e in &schema.entities {
-            if let Some(other) = seen.iter().find(|o| o.table == e.table) {
-                if !std::ptr::eq(*other, *e) {
-                    return Err(Error::SchemaMismatch(format!(
-                        "entities `{}` and `{}` both use table `{}`",
-                        other.name, e.name, e.table
-                    )));
-                }
-                continue;
+        let mut seen: Vec<&'static EntityMeta> = Vec::new();
+        for e in schema.entities {
+            if !seen.iter().any(|o| std::ptr::eq(*o, e)) {
+                seen.push(e);
             }
-            seen.push(e);
         }
         let mut bound = self.inner.schema.write().unwrap_or_else(|e| e.into_inner());
-        let all: Vec<&'static EntityMeta> = bound
-            .entities
-            .iter()
-            .copied()
-            .chain(seen.iter().copied())
-            .collect();
-        let mut problems = Vec::new();
+        let mut all: Vec<&'static EntityMeta> = bound.entities.clone();
+        for e in &seen {
+            if !all.iter().any(|b| std::ptr::eq(*b, *e)) {
+                all.push(e);
+            }
+        }
+        let mut problems = shared_tables(&all, bound.entities.len());
         for e in &seen {
             // Two fields on one column (`line_no` beside `line: Ref<Line>`, whose columns are
             // `line_order` and `line_no`) would write each other's values.
@@ -429,6 +423,40 @@ impl Database {
         tx.begin_serializable()?;
         Ok(tx)
     }
+}
+
+/// Tables with two meanings: two entities on one table, or an entity on a many-to-many's
+/// link table. A write through one would not invalidate what the other has cached, nor
+/// reach its loaded objects. `new` is where the entities not bound before start.
+fn shared_tables(all: &[&'static EntityMeta], new: usize) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, e) in all.iter().enumerate().skip(new) {
+        if let Some(other) = all[..i]
+            .iter()
+            .find(|o| o.table.eq_ignore_ascii_case(e.table))
+        {
+            problems.push(format!(
+                "entities `{}` and `{}` both use table `{}`: map each table once",
+                other.name, e.name, e.table
+            ));
+        }
+    }
+    for m in crate::pairing::many_to_many_sides(all) {
+        // Each relationship once: by the side whose name sorts first.
+        let side = format!("{}.{}", m.owner.name, m.rel.field)
+            .min(format!("{}.{}", m.target.name, m.partner.field));
+        for e in all {
+            if m.link.table.eq_ignore_ascii_case(e.table) {
+                problems.push(format!(
+                    "entity `{}` uses table `{}`, the link table of the many-to-many `{side}`: name one of them otherwise (`#[colt(table = \"..\")]`), or map the links with two references instead of two `Set`s",
+                    e.name, e.table
+                ));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
 }
 
 /// Two different many-to-many relationships whose link tables have one name (by default

@@ -295,6 +295,14 @@ pub(crate) trait AnyMap: 'static {
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// The (first) key column of every loaded object.
     fn key_values(&mut self, out: &mut Vec<crate::Value>);
+    /// The loaded objects whose reference at `column` (`width` columns) names one of
+    /// `owners` (rows just deleted), if any (see `schema_cascade`).
+    fn referring(
+        &mut self,
+        column: usize,
+        width: usize,
+        owners: &[Vec<crate::Value>],
+    ) -> Option<Box<dyn crate::schema_cascade::Referrers>>;
     /// The loaded object with this (single-column) key, if any, holds `value` in `column`
     /// now, as the database does (its value and its snapshot: not a change to write).
     fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>);
@@ -396,6 +404,15 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             }
         }
     }
+    fn referring(
+        &mut self,
+        column: usize,
+        width: usize,
+        owners: &[Vec<crate::Value>],
+    ) -> Option<Box<dyn crate::schema_cascade::Referrers>> {
+        crate::schema_cascade::referring(self, column, width, owners)
+    }
+
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>) {
         for obj in self.indexed().values() {
             if let Ok(v) = obj.cell().value.try_borrow() {
@@ -469,10 +486,10 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
 /// A key value in a hash set: equal and hashed by its bits (a real number too), so that
 /// equality is reflexive as a set needs; numbers by their value, whatever their kind (the
 /// database gives a decimal key back as an integer, a REAL or a NUMERIC).
-struct KeyValue(crate::Value);
+pub(crate) struct KeyValue(crate::Value);
 
 impl KeyValue {
-    fn of(v: crate::Value) -> Self {
+    pub(crate) fn of(v: crate::Value) -> Self {
         use crate::exact_decimal::ExactDecimal;
         use crate::Value as V;
         KeyValue(match v {
@@ -490,7 +507,11 @@ impl KeyValue {
 /// A value of `meta`'s column `column` read back from the database, as the objects hold it:
 /// SQLite gives a date or a time back as its ISO-8601 text, which an object holds as a date
 /// or a time (a key compared as text would match no loaded object).
-fn as_held(meta: &'static crate::EntityMeta, column: usize, v: crate::Value) -> crate::Value {
+pub(crate) fn as_held(
+    meta: &'static crate::EntityMeta,
+    column: usize,
+    v: crate::Value,
+) -> crate::Value {
     use crate::temporal::Temporal;
     use crate::types::ColumnType;
     let like = match meta.columns.get(column).map(|c| c.ty) {
@@ -507,7 +528,7 @@ fn as_held(meta: &'static crate::EntityMeta, column: usize, v: crate::Value) -> 
 }
 
 /// Whether two values the database and an object hold are the same (numbers by value).
-fn same_value(a: crate::Value, b: &crate::Value) -> bool {
+pub(crate) fn same_value(a: crate::Value, b: &crate::Value) -> bool {
     KeyValue::of(a) == KeyValue::of(b.clone())
 }
 
@@ -610,6 +631,11 @@ impl IdentityMaps {
             }
         }
         out
+    }
+
+    /// Every entity's map made in this transaction.
+    pub(crate) fn each(&mut self) -> impl Iterator<Item = &mut dyn AnyMap> {
+        self.maps.iter_mut().flatten().map(|(_, m)| &mut **m)
     }
 
     /// The maps of the entity described by `meta`.

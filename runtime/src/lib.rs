@@ -76,6 +76,7 @@ pub mod relation;
 mod render;
 mod run_transaction;
 mod savepoint;
+mod schema_cascade;
 #[cfg(feature = "serde")]
 pub mod serde_impls;
 pub mod site;

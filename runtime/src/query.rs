@@ -485,6 +485,8 @@ impl<T: Entity> Query<Obj<T>> {
         // Loaded objects of deleted rows are gone; the column-less sides of one-to-ones
         // that referred to them follow.
         crate::cascade::rows_gone(tx, meta, &deleted);
+        // Rows the schema's own `ON DELETE` deleted or changed in turn.
+        crate::schema_cascade::follow(tx, meta, &deleted, 0)?;
         Ok(deleted.len() as u64)
     }
 }

@@ -297,7 +297,7 @@ impl<T: Entity> Reread for Rereads<T> {
 
 /// The rows of `T` with these keys, by key (one statement, or one per key for a composite
 /// key).
-fn rows_of<T: Entity>(
+pub(crate) fn rows_of<T: Entity>(
     tx: &Transaction,
     keys: impl Iterator<Item = T::Key>,
 ) -> Result<HashMap<T::Key, T, FxBuild>> {
