@@ -115,6 +115,20 @@ fn narrowing_casts_refuse_what_does_not_fit() -> colt::Result<()> {
     })
 }
 
+/// `x as f32` of an `i64` rounds once, as Rust's `as` (SQLite went through an `f64` first:
+/// 2^53 + 2^29 + 1 became 2^53 + 2^29, a tie, and then 2^53 instead of 2^53 + 2^30).
+#[test]
+fn an_integer_as_f32_rounds_once() -> colt::Result<()> {
+    each_backend(|backend| {
+        let big: i64 = (1 << 53) + (1 << 29) + 1;
+        let db = readings(backend, &[(1, big, 0.0)])?;
+        db.transaction(|tx| {
+            assert_eq!(select!(r.big as f32 for r in Reading).one(tx)?, big as f32);
+            Ok(())
+        })
+    })
+}
+
 /// An outer integer expression of unsuffixed literals is an `i64`, as a literal alone is:
 /// `1 << 31` was bound as the `i32` Rust gives it (-2 147 483 648).
 #[test]

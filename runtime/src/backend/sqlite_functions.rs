@@ -56,7 +56,14 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
         "colt_f32",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| Ok(ctx.get::<Option<f64>>(0)?.map(|x| f64::from(x as f32))),
+        // An integer is rounded once, as Rust's `i64 as f32` (through an f64 it would be
+        // rounded twice).
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Integer(i) => Some(f64::from(i as f32)),
+                _ => ctx.get::<Option<f64>>(0)?.map(|x| f64::from(x as f32)),
+            })
+        },
     )
     .map_err(|e| map_error(e, None))?;
     // `x as i64` (`i32`, `i16`): truncated toward zero as Rust's `as`; a value out of
