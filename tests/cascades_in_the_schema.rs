@@ -190,3 +190,49 @@ fn loaded_objects_follow_the_schemas_own_cascades() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// An object borrowed (`get()` held) while a delete changes its reference cannot take the
+/// change: the write fails, and the transaction with it (it kept naming the deleted shop,
+/// through Colt's own `SET NULL` and the schema's alike).
+#[test]
+fn a_borrowed_referrer_fails_the_delete() -> colt::Result<()> {
+    each_backend(|backend| {
+        for by_object in [false, true] {
+            let db = shops(backend)?;
+            let r = db.transaction(|tx| {
+                let review = tx.get::<Review>(1000)?.expect("review");
+                let held = review.get();
+                let deleted = if by_object {
+                    tx.get::<Shop>(1)?.expect("shop").delete(tx)?;
+                    tx.flush()
+                } else {
+                    select!(s for s in Shop if s.id == 1).delete(tx).map(drop)
+                };
+                assert!(held.shop.is_some());
+                drop(held);
+                if deleted.is_ok() {
+                    assert_eq!(
+                        review.get().shop,
+                        None,
+                        "a borrowed object kept its reference"
+                    );
+                }
+                deleted
+            });
+            assert!(
+                matches!(r, Err(colt::Error::ObjectBorrowed { .. })),
+                "{r:?}"
+            );
+            // Rolled back: the shop and its rows are all there.
+            db.transaction(|tx| {
+                assert!(tx.get::<Shop>(1)?.is_some());
+                assert_eq!(
+                    select!(r.id for r in Review if r.shop.is_some()).count(tx)?,
+                    2
+                );
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
+}

@@ -82,8 +82,14 @@ pub(crate) fn release_dependants(
                         sql_of::set_null(d, member, column)
                     });
                     tx.conn()?.execute(&update, &key_params)?;
+                    // An object borrowed now would keep naming the deleted row: the write
+                    // fails instead (and the transaction with it).
                     if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
-                        map.null_column(column, key);
+                        if !map.null_column(column, key) {
+                            return Err(Error::ObjectBorrowed {
+                                entity: member.name,
+                            });
+                        }
                     }
                 }
             }
@@ -121,7 +127,7 @@ pub(crate) fn rows_gone(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec
         if let Some(map) = maps.by_meta(other) {
             for k in keys {
                 if let Some(k) = k.first() {
-                    map.null_column(reverse, std::slice::from_ref(k));
+                    let _ = map.null_column(reverse, std::slice::from_ref(k));
                 }
             }
         }

@@ -463,7 +463,7 @@ fn forget_reverse_sides(tx: &Transaction, meta: &'static EntityMeta, key: &[crat
     let mut maps = tx.shared.maps.borrow_mut();
     for &(_, other, reverse) in links {
         if let Some(map) = maps.by_meta(other) {
-            map.null_column(reverse, key);
+            let _ = map.null_column(reverse, key);
         }
     }
 }

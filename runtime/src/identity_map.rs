@@ -290,7 +290,8 @@ pub(crate) trait AnyMap: 'static {
     fn forget(&mut self, keys: &[Vec<crate::Value>], gone: &mut Vec<PendingObj>);
     /// Rows whose reference at `column` held `owner` (its key, one value per key column)
     /// now hold NULL there.
-    fn null_column(&mut self, column: usize, owner: &[crate::Value]);
+    /// False when one of them was borrowed (`obj.get()` held) and kept its value.
+    fn null_column(&mut self, column: usize, owner: &[crate::Value]) -> bool;
     /// The non-NULL values of `column` among the loaded objects.
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// The (first) key column of every loaded object.
@@ -455,7 +456,8 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         }
     }
 
-    fn null_column(&mut self, column: usize, owner: &[crate::Value]) {
+    fn null_column(&mut self, column: usize, owner: &[crate::Value]) -> bool {
+        let mut all = true;
         let nulls = vec![crate::ValueRef::Null; owner.len()];
         let meta = T::meta();
         let owner: Vec<crate::Value> = owner
@@ -465,6 +467,13 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .collect();
         for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
+                // Borrowed: it is one of them if its value says so.
+                if let Ok(value) = obj.cell().value.try_borrow() {
+                    all &= !owner
+                        .iter()
+                        .enumerate()
+                        .all(|(k, o)| same_value(value.column_ref(column + k).to_owned_value(), o));
+                }
                 continue;
             };
             let refers = owner
@@ -480,6 +489,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                 });
             }
         }
+        all
     }
 }
 

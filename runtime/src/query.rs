@@ -485,8 +485,12 @@ impl<T: Entity> Query<Obj<T>> {
         // Loaded objects of deleted rows are gone; the column-less sides of one-to-ones
         // that referred to them follow.
         crate::cascade::rows_gone(tx, meta, &deleted);
-        // Rows the schema's own `ON DELETE` deleted or changed in turn.
-        crate::schema_cascade::follow(tx, meta, &deleted, 0)?;
+        // Rows the schema's own `ON DELETE` deleted or changed in turn. Loaded objects that
+        // cannot follow would disagree with the database: the transaction ends.
+        if let Err(e) = crate::schema_cascade::follow(tx, meta, &deleted, 0) {
+            tx.abort();
+            return Err(e);
+        }
         Ok(deleted.len() as u64)
     }
 }

@@ -139,8 +139,11 @@ impl<T: Entity> Referrers for Referring<T> {
                 continue;
             };
             let cell = o.cell();
+            // Borrowed (`obj.get()` held): it would keep naming the deleted row.
             let Ok(mut value) = cell.value.try_borrow_mut() else {
-                continue;
+                return Err(crate::Error::ObjectBorrowed {
+                    entity: T::meta().name,
+                });
             };
             for i in self.columns.clone() {
                 value.copy_column(&fresh, i);
@@ -159,6 +162,10 @@ impl<T: Entity> Referrers for Referring<T> {
 
 /// Rows of `meta` with these keys were deleted: loaded objects that referred to them follow
 /// what the schema did (see the module). `depth` bounds a chain of cascades.
+///
+/// # Errors
+/// Database errors; [`crate::Error::ObjectBorrowed`] when such an object is borrowed
+/// (`obj.get()` held) and cannot take its row's reference.
 pub(crate) fn follow(
     tx: &Transaction,
     meta: &'static EntityMeta,
