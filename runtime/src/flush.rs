@@ -7,7 +7,7 @@ use crate::entity::{Entity, EntityMeta};
 use crate::obj::pending::{Pending, PendingObj};
 use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::render;
-use crate::statement_cache::{StatementKey, StatementText};
+use crate::statement_cache::{StatementKey, StatementText, UpdateMasks};
 use crate::transaction::Transaction;
 use crate::{Error, Result};
 
@@ -338,8 +338,74 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
+/// The column masks of an entity of fewer than 64 columns (see [`UpdateMasks`]).
+fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
+    meta.cache.update_masks(|| {
+        let stored = (0..meta.columns.len())
+            .filter(|&i| crate::relation::is_stored(meta, i))
+            .fold(0, |m, i| m | bit(i));
+        UpdateMasks {
+            stored,
+            checkable: mask(&checked_columns(meta, u64::MAX)),
+        }
+    })
+}
+
+/// The columns of a mask, in order.
+fn columns_of(mask: u64) -> Columns {
+    (0..64).filter(|&i| mask & (1u64 << i) != 0).collect()
+}
+
 /// The `UPDATE` of an object from its snapshot `old`.
 fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result<()> {
+    let meta = T::meta();
+    if meta.columns.len() >= 64 {
+        return update_wide_row(cell, old, tx);
+    }
+    let d = tx.dialect();
+    let value = cell.value.borrow();
+    // Masks, not lists: this runs once per changed object.
+    let masks = update_masks(meta);
+    let mut changed = 0u64;
+    for i in 0..meta.columns.len() {
+        if masks.stored & (1u64 << i) != 0 && !old.column_eq(&value, i) {
+            changed |= 1u64 << i;
+        }
+    }
+    if changed != 0 {
+        let checked = cell.read.get() & masks.checkable;
+        let sql = meta
+            .cache
+            .statement(StatementKey::Update(d, changed, checked), || {
+                render::object::update(meta, d, &columns_of(changed), &columns_of(checked))
+            });
+        // Filled in place (see `flush_insert`): the new values, the key, the old values
+        // checked.
+        let mut params = Params::new();
+        let each = |mask: u64| (0..meta.columns.len()).filter(move |&i| mask & (1u64 << i) != 0);
+        for i in each(changed) {
+            params.push(Param::Borrowed(value.column_ref(i)));
+        }
+        for &k in meta.primary_key {
+            params.push(Param::Borrowed(old.column_ref(k)));
+        }
+        for c in each(checked) {
+            params.push(Param::Borrowed(old.column_ref(c)));
+        }
+        let n = tx.conn()?.execute(&sql, &params)?;
+        if n == 0 {
+            tx.shared.met_conflict.set(true);
+            return Err(lost_row(meta, &*value, cell.read.get()));
+        }
+    }
+    written(tx, Some(old), Some(&*value));
+    Ok(())
+}
+
+/// [`update_row`] for an entity of 64 columns or more (the masks would not tell its last
+/// columns apart).
+#[cold]
+fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect();
     let value = cell.value.borrow();

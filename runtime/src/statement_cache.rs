@@ -71,9 +71,21 @@ pub struct MetaCache {
     one_to_one: OnceLock<Box<[OneToOneColumn]>>,
     /// The entity's column-less columns (the other side of a one-to-one holds the key).
     virtual_columns: OnceLock<Box<[usize]>>,
+    /// The column masks an `UPDATE` works with (an entity of fewer than 64 columns).
+    update_masks: OnceLock<UpdateMasks>,
     /// How many objects of the entity the last transaction to end had loaded.
     loaded: AtomicUsize,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
+}
+
+/// Columns of an entity of fewer than 64 columns, one bit each.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UpdateMasks {
+    /// The columns stored in the entity's table (not the column-less side of a one-to-one).
+    pub(crate) stored: u64,
+    /// The stored columns whose old values an `UPDATE` or `DELETE` checks when they were
+    /// read: not the key, optimistic (none when the entity is not).
+    pub(crate) checkable: u64,
 }
 
 /// A stored one-to-one reference: its column, the other entity, and the other side's
@@ -101,6 +113,7 @@ impl MetaCache {
             insert_columns: OnceLock::new(),
             one_to_one: OnceLock::new(),
             virtual_columns: OnceLock::new(),
+            update_masks: OnceLock::new(),
             loaded: AtomicUsize::new(0),
             statements: Mutex::new(Vec::new()),
         }
@@ -147,6 +160,11 @@ impl MetaCache {
     /// The entity's column-less columns, worked out on first use.
     pub(crate) fn virtual_columns(&self, make: impl FnOnce() -> Box<[usize]>) -> &[usize] {
         self.virtual_columns.get_or_init(make)
+    }
+
+    /// The entity's `UPDATE` masks, worked out on first use.
+    pub(crate) fn update_masks(&self, make: impl FnOnce() -> UpdateMasks) -> &UpdateMasks {
+        self.update_masks.get_or_init(make)
     }
 
     /// The statement of this shape, rendered on first use.
