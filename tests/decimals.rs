@@ -448,3 +448,32 @@ fn a_bulk_update_stores_decimals_as_written() -> colt::Result<()> {
         })
     })
 }
+
+/// Decimal arithmetic and sums are exact where they are compared, cast, grouped or kept
+/// distinct, not only where they are read back (SQLite computed them as REALs: 0.10 * 3 was
+/// 0.30000000000000004, not 0.3, so `== 0.3` kept no row).
+#[test]
+fn decimal_results_are_exact_inside_the_query() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        items(&db)?;
+        db.transaction(|tx| {
+            let three = d("3");
+            let point3 = d("0.3");
+            let thirty = select!(i.id for i in Item if i.price * three == point3).fetch(tx)?;
+            assert_eq!(thirty, [1]);
+            let by_quantity = select!(i.id for i in Item if i.price * i.quantity == point3);
+            assert_eq!(by_quantity.fetch(tx)?, [1]);
+            let sum = select!(i.id for i in Item if i.price + d("0.20") == point3 + d("0.1"));
+            assert_eq!(sum.fetch(tx)?, [2]);
+            let cents = select!((i.price * 100) as i64 for i in Item if i.id == 1).one(tx)?;
+            assert_eq!(cents, 10);
+            let low = select!(sum(i.price) for i in Item if i.id <= 2).one(tx)?;
+            assert_eq!(low, Some(d("0.30")));
+            // A sum compared inside the query (`HAVING`).
+            let groups = select!((i.id <= 2, sum(i.price)) for i in Item if sum(i.price) == point3);
+            assert_eq!(groups.fetch(tx)?, [(true, Some(d("0.30")))]);
+            Ok(())
+        })
+    })
+}

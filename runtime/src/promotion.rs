@@ -131,6 +131,10 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
     );
     if float32 {
         Node::Cast(Box::new(node), CastTo::Float32)
+    } else if lt == ColumnType::Decimal || rt == ColumnType::Decimal {
+        // Exact where it is compared, cast or grouped, not only where it is read back
+        // (SQLite computes a REAL: 0.10 * 3 would be 0.30000000000000004).
+        Node::Cast(Box::new(node), CastTo::StoredDecimal)
     } else {
         node
     }

@@ -251,8 +251,16 @@ impl SqlDialect for Sqlite {
         }
     }
 
-    fn aggregate_cast(&self, _f: AggFn, _ty: Option<ColumnType>) -> (&'static str, &'static str) {
-        ("", "")
+    fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
+        match (f, ty) {
+            // A sum or average of decimals is a REAL: made the decimal it stands for (15
+            // significant digits), as it is read back, also where it is compared.
+            (
+                AggFn::Sum | AggFn::SumDistinct | AggFn::Avg | AggFn::AvgDistinct,
+                Some(ColumnType::Decimal),
+            ) => ("CAST(colt_decimal(", ") AS NUMERIC)"),
+            _ => ("", ""),
+        }
     }
 
     fn insert_ignore(&self) -> (&'static str, &'static str) {
