@@ -405,6 +405,29 @@ mod review {
         })
     }
 
+    /// A list of documents compares them as serde_json and `==` do: `1` is not `1.0`
+    /// (PostgreSQL compared them as `jsonb`, which says they are equal).
+    #[test]
+    fn lists_of_documents_keep_1_and_1_0_apart() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = blobs(
+                backend,
+                &[json!(1.0), json!(1), json!({"a": 1.0}), json!({"a": 1})],
+            )?;
+            db.transaction(|tx| {
+                let wanted = [json!(1), json!({"a": 1})];
+                let found =
+                    select!((b.id for b in Blob if wanted.contains(&b.doc)).order_by(|b| b.id))
+                        .fetch(tx)?;
+                assert_eq!(found, [1, 3]);
+                let one = json!(1);
+                let eq = select!((b.id for b in Blob if b.doc == one).order_by(|b| b.id));
+                assert_eq!(eq.fetch(tx)?, [1]);
+                Ok(())
+            })
+        })
+    }
+
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     struct Reading {
         x: f64,

@@ -96,8 +96,8 @@ pub enum CastTo {
     /// A document compared as JSON with `==` (SQLite: its minified text; PostgreSQL: its
     /// canonical text, which keeps `1` and `1.0` apart as serde_json does).
     Json,
-    /// A document tested against a list of documents (SQLite: minified; PostgreSQL: as
-    /// `jsonb`).
+    /// A document tested against a list of documents (SQLite: minified; PostgreSQL: its
+    /// canonical text, as `Json`, against the list's).
     JsonListed,
     /// The dividend of a decimal division (SQLite would divide two integers as integers).
     Dividend,

@@ -70,6 +70,11 @@ pub(crate) trait SqlDialect: Sync {
     fn date_part(&self, part: DatePart, utc: bool) -> (&'static str, &'static str);
     /// ` IN (list parameter)` after the tested expression.
     fn in_list(&self, w: &mut SqlWriter, param: usize);
+    /// ` IN (list parameter)` after a JSON document (`CastTo::JsonListed`): the list's
+    /// documents in the form the document is compared in.
+    fn in_json_list(&self, w: &mut SqlWriter, param: usize) {
+        self.in_list(w, param);
+    }
     /// The list parameter as a table of one column, `value`, named `alias` (after `JOIN`);
     /// `element`: the type of the column its values are compared with.
     fn list_table(&self, w: &mut SqlWriter, param: usize, element: ColumnType, alias: &str);

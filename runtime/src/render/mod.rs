@@ -722,6 +722,14 @@ impl Renderer<'_> {
                 self.w.push("), FALSE)");
             }
             Node::InList(a, p, nullable_items, _) => {
+                let json = matches!(&**a, Node::Cast(_, crate::plan::CastTo::JsonListed));
+                let in_list = |r: &mut Self| {
+                    if json {
+                        r.d.in_json_list(&mut r.w, *p);
+                    } else {
+                        r.d.in_list(&mut r.w, *p);
+                    }
+                };
                 // A NULL attribute is in the list only when the list holds `None`; otherwise
                 // the test is unknown (negated or not, it keeps no row), also for an empty
                 // list (`NULL IN ()` would be false, and its negation true). A `None` in the
@@ -732,13 +740,13 @@ impl Renderer<'_> {
                 if *nullable_items {
                     self.w.push("COALESCE(");
                     self.node(a);
-                    self.d.in_list(&mut self.w, *p);
+                    in_list(self);
                     self.w.push(", FALSE) WHEN ");
                     self.d.list_has_null(&mut self.w, *p);
                     self.w.push(" THEN TRUE END)");
                 } else {
                     self.node(a);
-                    self.d.in_list(&mut self.w, *p);
+                    in_list(self);
                     self.w.push(" END)");
                 }
             }

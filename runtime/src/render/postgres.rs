@@ -73,6 +73,13 @@ impl SqlDialect for Postgres {
         w.push(" = ANY(").bind_param(param).push(")");
     }
 
+    fn in_json_list(&self, w: &mut SqlWriter, param: usize) {
+        // jsonb's own equality says 1 = 1.0: compared by canonical text, as `==` is.
+        w.push(" = ANY(ARRAY(SELECT CAST(colt_v AS TEXT) FROM unnest(CAST(")
+            .bind_param(param)
+            .push(" AS JSONB[])) AS colt_v))");
+    }
+
     fn list_table(&self, w: &mut SqlWriter, param: usize, element: ColumnType, alias: &str) {
         // The array's type is not inferred through `unnest`: it is said.
         let ty = self.column_type(element, false);
@@ -241,8 +248,8 @@ impl SqlDialect for Postgres {
             // `jsonb` equality compares documents; a numeric division is exact.
             // jsonb's own equality says 1 = 1.0: its text keeps them apart, as serde_json
             // and SQLite do (and is canonical: keys sorted, spacing its own).
-            CastTo::Json => ("CAST(CAST(", " AS JSONB) AS TEXT)"),
-            CastTo::JsonListed | CastTo::Dividend => ("", ""),
+            CastTo::Json | CastTo::JsonListed => ("CAST(CAST(", " AS JSONB) AS TEXT)"),
+            CastTo::Dividend => ("", ""),
             CastTo::Double | CastTo::Float => ("CAST(", " AS DOUBLE PRECISION)"),
             CastTo::Float32 => ("CAST(", " AS REAL)"),
             CastTo::StoredDecimal => ("", ""),
