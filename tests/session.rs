@@ -382,3 +382,31 @@ fn nan_round_trips_where_the_database_can_hold_it() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A new row written with the key of a loaded object whose row had gone (raw SQL, another
+/// transaction): the loaded object is gone, and the key's object is the new one (the old one
+/// stayed loaded, and a change to it was written to the new row).
+#[test]
+fn an_insert_over_a_vanished_row_retires_the_stale_object() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let old = select!(c for c in Counter).one(tx)?;
+            tx.execute_sql("DELETE FROM counter", &[])?;
+            let new = Counter::build().name("hits").value(5).insert(tx)?;
+            assert!(old.is_deleted());
+            assert!(Obj::ptr_eq(
+                &tx.get::<Counter>("hits".to_string())?.expect("new"),
+                &new
+            ));
+            assert!(matches!(
+                old.set(|c| c.value = 7),
+                Err(colt::Error::ObjectDeleted { .. })
+            ));
+            tx.flush()?;
+            let value = select!(c.value for c in Counter).one(tx)?;
+            assert_eq!((value, new.value()), (5, 5));
+            Ok(())
+        })
+    })
+}

@@ -118,12 +118,23 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     // Everything just written is what the database holds.
     cell.read.set(0);
     written(tx, None, Some(&*cell.value.borrow()));
-    tx.shared
-        .maps
-        .borrow_mut()
-        .of::<T>()
-        .insert(Obj::from_cell(cell));
+    mapped_new_row(tx, Obj::from_cell(cell));
     Ok(())
+}
+
+/// Puts the object of a row just inserted in the map. A loaded object that held its key
+/// stood for a row that is gone (raw SQL, another transaction, the schema deleted it): it
+/// is gone too, rather than a second object of the new row.
+fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) {
+    let displaced = tx.shared.maps.borrow_mut().of::<T>().insert(obj);
+    if let Some(old) = displaced {
+        old.cell().state.set(ObjState::Gone);
+        old.cell().queued.set(false);
+        // Inside a savepoint, a rollback reads it again.
+        if tx.shared.savepoints.get() > 0 {
+            tx.shared.gone.borrow_mut().push(PendingObj::new(old));
+        }
+    }
 }
 
 /// The database wrote `written` of the `expected` new rows of `meta` (a trigger, a rule or a
@@ -177,7 +188,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         cell.state.set(ObjState::Loaded);
         cell.read.set(0);
         written(tx, None, Some(&*cell.value.borrow()));
-        tx.shared.maps.borrow_mut().of::<T>().insert(o.clone());
+        mapped_new_row(tx, o.clone());
     }
     Ok(())
 }
@@ -277,7 +288,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
                 std::rc::Rc::downgrade(&tx.shared),
             );
             written(tx, None, Some(&*obj.cell().value.borrow()));
-            tx.shared.maps.borrow_mut().of::<T>().insert(obj.clone());
+            mapped_new_row(tx, obj.clone());
             obj
         }
     };

@@ -11,7 +11,7 @@ use std::rc::Weak;
 use crate::entity::Entity;
 use crate::obj::arena::ChunkCursor;
 use crate::obj::pending::PendingObj;
-use crate::obj::{bit, Obj, ObjState};
+use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::transaction::TxShared;
 use crate::{Error, Result};
 
@@ -121,9 +121,14 @@ impl<T: Entity> IdentityMap<T> {
         self.indexed().values()
     }
 
-    pub(crate) fn insert(&mut self, obj: Obj<T>) {
+    /// Puts `obj` in the map under its key; returns the object it displaced, if another one
+    /// held that key.
+    pub(crate) fn insert(&mut self, obj: Obj<T>) -> Option<Obj<T>> {
         let key = obj.cell().value.borrow().key();
-        self.indexed().insert(key, obj);
+        let new: *const ObjCell<T> = obj.cell();
+        self.indexed()
+            .insert(key, obj)
+            .filter(|old| !std::ptr::eq(old.cell(), new))
     }
 
     pub(crate) fn remove(&mut self, key: &T::Key) {

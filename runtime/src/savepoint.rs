@@ -342,7 +342,7 @@ fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>) {
                 drop(value);
                 // What was read inside stays read: it is checked when written.
                 cell.state.set(ObjState::Loaded);
-                map.insert(o.clone());
+                let _ = map.insert(o.clone());
             } else {
                 cell.state.set(ObjState::Gone);
             }
