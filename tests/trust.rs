@@ -427,3 +427,35 @@ fn text_tests_inside_a_sub_comprehension_test_text() -> colt::Result<()> {
         })
     })
 }
+
+/// A generator over a path through two collections (`for s in b.records.songs`) ranges over
+/// the songs, joined through the records (it was left in a sub-query nobody rendered: every
+/// band came back, band C without any song too).
+#[test]
+fn a_generator_over_a_path_through_two_collections_filters() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let bands = select!(b.name for b in Band for s in b.records.songs);
+            assert_eq!(common::sorted(bands.fetch(tx)?), ["A", "B"]);
+            let counts = select!((b.name, count(s)) for b in Band for s in b.records.songs);
+            assert_eq!(
+                common::sorted(counts.fetch(tx)?),
+                [("A".to_string(), 7), ("B".to_string(), 1)]
+            );
+            let titles = select!(s.title for b in Band for s in b.records.songs if b.name == "B");
+            assert_eq!(titles.fetch(tx)?, ["b1-0"]);
+            let with_c = select!(left_join((b.name, count(s)) for b in Band
+                for s in b.records.songs));
+            assert_eq!(
+                common::sorted(with_c.fetch(tx)?),
+                [
+                    ("A".to_string(), 7),
+                    ("B".to_string(), 1),
+                    ("C".to_string(), 0)
+                ]
+            );
+            Ok(())
+        })
+    })
+}

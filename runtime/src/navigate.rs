@@ -61,6 +61,20 @@ impl PlanState {
         self.with_source(source, |s| s.scope).unwrap_or(0)
     }
 
+    /// Makes the joins from `source` up to the first table older than `first_new` left joins
+    /// (tables that `adopt` just copied into a scope).
+    fn left_join_new(&self, source: u16, first_new: usize) {
+        let mut sources = self.sources.borrow_mut();
+        let mut at = source as usize;
+        while at >= first_new {
+            let Some(join) = sources.get_mut(at).and_then(|s| s.join.as_mut()) else {
+                break;
+            };
+            join.kind = JoinKind::Left;
+            at = join.parent as usize;
+        }
+    }
+
     /// Whether a table is a query variable (a generator's), not one reached by a path.
     fn is_variable(&self, source: u16) -> bool {
         self.with_source(source, |s| s.variable).unwrap_or(false)
@@ -474,9 +488,12 @@ impl<T: Entity> SetCol<T> {
         (self.owner)().relations.get(self.relation)
     }
 
-    /// Adds a variable ranging over the collection: its members joined to the owner.
+    /// Adds a variable of the query itself (scope 0) ranging over the collection: its
+    /// members joined to the owner. A path through several collections
+    /// (`b.records.songs`) brings the collections before the last one into the query too
+    /// (they were opened in a sub-query of their own).
     pub(crate) fn range(&self, alias: &str) -> At {
-        self.range_in(alias, self.at.state.scope_of(self.at.source))
+        self.range_in(alias, 0)
     }
 
     /// Adds the members as a variable of scope `scope`, joined (or, first in a sub-query,
@@ -489,16 +506,21 @@ impl<T: Entity> SetCol<T> {
     /// Adds the members as a variable of a left join: an owner without members still gives
     /// a row, with the member NULL.
     pub(crate) fn range_left(&self, alias: &str) -> At {
-        let scope = self.at.state.scope_of(self.at.source);
-        self.at
-            .to(self.range_as(alias, scope, true, JoinKind::Left))
+        self.at.to(self.range_as(alias, 0, true, JoinKind::Left))
     }
 
     fn range_as(&self, alias: &str, scope: u16, variable: bool, kind: JoinKind) -> u16 {
         let state = &self.at.state;
         let owner = (self.owner)();
         let parent = if variable {
-            state.adopt(self.at.source, scope)
+            let before = state.sources.borrow().len();
+            let parent = state.adopt(self.at.source, scope);
+            // The collections a left join's path brings in are left joins too: an owner
+            // without records still gives a row for `left_join(.. for s in b.records.songs)`.
+            if kind == JoinKind::Left {
+                state.left_join_new(parent, before);
+            }
+            parent
         } else {
             self.at.source
         };
