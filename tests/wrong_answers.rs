@@ -724,3 +724,19 @@ fn a_random_order_is_not_served_from_the_cache() {
         })
     });
 }
+
+/// `first()` of distinct values without `order_by` takes the first in Colt's order, NULLs
+/// first, on both backends (PostgreSQL put NULLs last: `Some(0)` instead of `None`).
+#[test]
+fn first_of_distinct_values_puts_nulls_first() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let first = select!(p.discount for p in Product).first(tx)?;
+            assert_eq!(first, Some(None));
+            let pair = select!((p.discount, p.in_stock) for p in Product).first(tx)?;
+            assert_eq!(pair, Some((None, false)));
+            Ok(())
+        })
+    });
+}

@@ -355,6 +355,8 @@ impl Renderer<'_> {
                         self.w.push(", ");
                     }
                     self.w.push(&i.to_string());
+                    // NULLs first, as everywhere (PostgreSQL would put them last).
+                    self.w.push(self.d.order_suffix(false, None));
                 }
             } else {
                 let mut first = true;
