@@ -459,3 +459,33 @@ fn a_generator_over_a_path_through_two_collections_filters() -> colt::Result<()>
         })
     })
 }
+
+/// `count` of the references a collection's members hold counts the objects they name, as
+/// `count` of objects does everywhere (band A's two records both name band A: it counted 2).
+#[test]
+fn count_of_references_through_a_collection_counts_objects() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let rows = select!((b.name, count(b.records.band)) for b in Band);
+            assert_eq!(
+                common::sorted(rows.fetch(tx)?),
+                [
+                    ("A".to_string(), 1),
+                    ("B".to_string(), 1),
+                    ("C".to_string(), 0)
+                ]
+            );
+            let songs = select!((b.name, count(b.records.songs.record)) for b in Band);
+            assert_eq!(
+                common::sorted(songs.fetch(tx)?),
+                [
+                    ("A".to_string(), 2),
+                    ("B".to_string(), 1),
+                    ("C".to_string(), 0)
+                ]
+            );
+            Ok(())
+        })
+    })
+}

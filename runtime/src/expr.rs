@@ -651,10 +651,18 @@ impl<T: SqlType> Countable for Expr<T> {
     }
 }
 
+/// A collection's values; its references (`count(c.orders.product)`) count the distinct
+/// objects they name, as `count` of objects does (the rows would count an object once per
+/// member that names it).
 #[diagnostic::do_not_recommend]
-impl<T> Countable for Expr<crate::navigate::Many<T>> {
+impl<T: SqlType> Countable for Expr<crate::navigate::Many<T>> {
     fn count_node(self) -> Node {
-        aggregate(AggFn::Count, self.node, None)
+        let f = if T::OBJECT {
+            AggFn::CountDistinct
+        } else {
+            AggFn::Count
+        };
+        aggregate(f, self.node, None)
     }
 }
 

@@ -103,6 +103,7 @@ where
     const NULLABLE: bool = false;
     const COLUMN_TYPE: ColumnType = <T::Key as SqlType>::COLUMN_TYPE;
     const RUST_NAME: &'static str = "Ref";
+    const OBJECT: bool = true;
     #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         self.key.to_value_ref()

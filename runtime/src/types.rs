@@ -177,6 +177,10 @@ pub trait SqlType: Sized + Clone + PartialEq + 'static {
     const COLUMN_TYPE: ColumnType;
     /// The Rust name, for messages.
     const RUST_NAME: &'static str;
+    /// Whether a value names an object (a reference): `count` of a collection's values of
+    /// the type counts distinct objects.
+    #[doc(hidden)]
+    const OBJECT: bool = false;
     /// Borrows the value for binding.
     fn to_value_ref(&self) -> ValueRef<'_>;
     /// Decodes a value read from the database.
@@ -393,6 +397,7 @@ impl<T: NonNull> SqlType for Option<T> {
     const NULLABLE: bool = true;
     const COLUMN_TYPE: ColumnType = T::COLUMN_TYPE;
     const RUST_NAME: &'static str = T::RUST_NAME;
+    const OBJECT: bool = T::OBJECT;
     #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         match self {
