@@ -489,3 +489,33 @@ fn count_of_references_through_a_collection_counts_objects() -> colt::Result<()>
         })
     })
 }
+
+/// A grouped query whose ordering or selected value reads, through a sub-query or beside an
+/// aggregate, an attribute it does not group by is refused, as PostgreSQL refuses it (SQLite
+/// read it from an arbitrary row of each group).
+#[test]
+fn a_grouped_query_reading_ungrouped_rows_through_a_sub_query_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let by_songs = select!(((r.band.name, count(r)) for r in Record)
+                .order_by(|r| desc(count(r.songs))));
+            let r = by_songs.fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            let with_songs = select!((r.band.name, count(r))
+                for r in Record if count(r) > 5 || exists(r.songs));
+            let r = with_songs.fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            let mixed = select!((r.band.name, count(r) + r.id) for r in Record);
+            let r = mixed.fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            // Grouped by the variable itself, its sub-queries are per group: fine.
+            let per_record = select!((r, count(r.songs), max(r.songs.seconds)) for r in Record);
+            assert_eq!(per_record.fetch(tx)?.len(), 3);
+            let per_band = select!(((b.name, count(b.records)) for b in Band)
+                .order_by(|b| desc(count(b.records.songs))));
+            assert_eq!(per_band.fetch(tx)?[0].0, "A");
+            Ok(())
+        })
+    })
+}

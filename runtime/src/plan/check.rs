@@ -23,35 +23,81 @@ impl Plan {
         let mut bad = false;
         let having = self.filters.iter().filter(|n| n.has_aggregate());
         let order = self.order.iter().map(|o| &o.node);
-        for node in having.chain(order) {
-            bad |= reads_ungrouped(node, &grouped);
+        // A selected value that mixes an aggregate with an attribute (`count(o) + c.bonus`)
+        // is not grouped by: its attribute must be.
+        let mixed = self.projection.iter().filter_map(|p| match p {
+            ProjItem::Expr(e) if e.has_aggregate() => Some(e),
+            _ => None,
+        });
+        for node in having.chain(order).chain(mixed) {
+            bad |= reads_ungrouped(self, node, &grouped);
         }
         if bad {
             self.problems.push(Problem::Query(
-                "a condition or ordering of a grouped query reads an attribute that is neither selected (grouped) nor inside an aggregate: select it, or aggregate it (`max(p.price)`)".to_string(),
+                "a condition, ordering or selected value of a grouped query reads an attribute that is neither selected (grouped) nor inside an aggregate (also through a sub-query, such as `count(p.tags)`): select it, or aggregate it (`max(p.price)`)".to_string(),
             ));
         }
     }
 }
 
+/// Whether sub-query `scope` reads a column of the query around it that `grouped` does not
+/// accept: the column it is correlated on (`count(p.tags)` reads `p`'s key) or one its
+/// conditions read.
+fn sub_reads_ungrouped(plan: &Plan, scope: u16, grouped: &impl Fn(&Node) -> bool) -> bool {
+    let outside = |source: u16| {
+        plan.sources
+            .get(source as usize)
+            .is_some_and(|s| s.scope != scope)
+    };
+    let correlated = plan.sources.iter().filter(|s| s.scope == scope).any(|s| {
+        s.join.as_ref().is_some_and(|j| {
+            outside(j.parent)
+                && !grouped(&Node::Column {
+                    source: j.parent,
+                    column: j.parent_column,
+                })
+        })
+    });
+    fn columns(n: &Node, f: &mut impl FnMut(&Node)) {
+        if matches!(n, Node::Column { .. }) {
+            f(n);
+        }
+        n.for_each_child(|c| columns(c, f));
+    }
+    let mut reads = false;
+    if let Some(filters) = plan.scope_filters.get(scope as usize) {
+        for filter in filters {
+            columns(filter, &mut |n| {
+                if let Node::Column { source, .. } = n {
+                    reads |= outside(*source) && !grouped(n);
+                }
+            });
+        }
+    }
+    correlated || reads
+}
+
 /// Whether `node` reads a column outside aggregates that `grouped` does not accept.
-fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
+fn reads_ungrouped(plan: &Plan, node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
     if grouped(node) {
         return false;
     }
+    let reads = |n: &Node| reads_ungrouped(plan, n, grouped);
     match node {
         Node::Column { .. } => true,
+        Node::SubAgg(scope, ..) | Node::Exists(scope, ..) => {
+            sub_reads_ungrouped(plan, *scope, grouped)
+        }
+        Node::InSub(a, scope, _) => reads(a) || sub_reads_ungrouped(plan, *scope, grouped),
         Node::Param(_)
         | Node::ParamF32(_)
         | Node::Const(..)
         | Node::Agg(..)
-        | Node::CountEntity(_)
-        | Node::SubAgg(..)
-        | Node::Exists(..) => false,
+        | Node::CountEntity(_) => false,
         Node::Binary(_, a, b)
         | Node::NullSafeEq(a, b, _)
         | Node::Text(_, a, b)
-        | Node::JsonGet(a, b, _) => reads_ungrouped(a, grouped) || reads_ungrouped(b, grouped),
+        | Node::JsonGet(a, b, _) => reads(a) || reads(b),
         Node::Not(a)
         | Node::Neg(a)
         | Node::IsNull(a, _)
@@ -59,8 +105,8 @@ fn reads_ungrouped(node: &Node, grouped: &impl Fn(&Node) -> bool) -> bool {
         | Node::DatePart(_, _, a)
         | Node::Cast(a, _)
         | Node::JsonAs(_, a)
-        | Node::InList(a, ..) => reads_ungrouped(a, grouped),
-        Node::InSub(a, _, _) | Node::InQuery(a, _) => reads_ungrouped(a, grouped),
-        Node::Call(_, args) => args.iter().any(|a| reads_ungrouped(a, grouped)),
+        | Node::InList(a, ..)
+        | Node::InQuery(a, _) => reads(a),
+        Node::Call(_, args) => args.iter().any(reads),
     }
 }
