@@ -236,3 +236,30 @@ fn a_borrowed_referrer_fails_the_delete() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A loaded line follows its shop's delete through its receipt, which was not loaded: the
+/// line stayed loaded (`get` found it) though the schema had deleted its row.
+#[test]
+fn a_cascade_is_followed_through_rows_that_were_not_loaded() -> colt::Result<()> {
+    each_backend(|backend| {
+        for by_object in [false, true] {
+            let db = shops(backend)?;
+            db.transaction(|tx| {
+                let line = tx.get::<ReceiptLine>(100)?.expect("line");
+                let other = tx.get::<ReceiptLine>(200)?.expect("line");
+                if by_object {
+                    tx.get::<Shop>(1)?.expect("shop").delete(tx)?;
+                    tx.flush()?;
+                } else {
+                    select!(s for s in Shop if s.id == 1).delete(tx)?;
+                }
+                assert!(line.is_deleted());
+                assert!(tx.get::<ReceiptLine>(100)?.is_none());
+                assert!(!other.is_deleted());
+                assert_eq!(select!(l.id for l in ReceiptLine).fetch(tx)?, [200]);
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
+}

@@ -10,9 +10,11 @@
 //! Other changes of the object are kept. Objects that name no deleted row cost a comparison
 //! each, and nothing is read when none does.
 
+use crate::backend::Param;
 use crate::entity::{Entity, EntityMeta};
-use crate::identity_map::IdentityMap;
+use crate::identity_map::{as_held, FxBuild, IdentityMap, KeyValue};
 use crate::obj::{Obj, ObjState};
+use crate::statement_cache::StatementKey;
 use crate::transaction::Transaction;
 use crate::value::Value;
 use crate::Result;
@@ -187,5 +189,84 @@ pub(crate) fn follow(
             follow(tx, of, &gone, depth + 1)?;
         }
     }
+    if depth == 0 {
+        through_unloaded_rows(tx, meta)?;
+    }
     Ok(())
+}
+
+/// Rows between the deleted ones and loaded objects that were not loaded themselves (a
+/// loaded line whose receipt was not loaded, when its shop is deleted): the rows of such an
+/// entity that loaded objects refer to are looked up, and those that are gone are followed
+/// as deleted rows. Nothing is read unless loaded objects refer to unloaded rows of an
+/// entity that refers, by a chain of references, to `target`.
+fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Result<()> {
+    let candidates: Vec<&'static EntityMeta> = {
+        let mut maps = tx.shared.maps.borrow_mut();
+        let mut out: Vec<&'static EntityMeta> = Vec::new();
+        for map in maps.each() {
+            let meta = map.meta();
+            for rel in meta.relations {
+                let Some(column) = rel.column else { continue };
+                let x = (rel.target)();
+                if crate::relation::virtual_column(meta, column).is_none()
+                    && !std::ptr::eq(x, target)
+                    && x.primary_key.len() == 1
+                    && !out.iter().any(|o| std::ptr::eq(*o, x))
+                    && refers_to(x, target, &mut Vec::new())
+                {
+                    out.push(x);
+                }
+            }
+        }
+        out
+    };
+    let d = tx.dialect();
+    for x in candidates {
+        let wanted = tx.shared.maps.borrow_mut().referenced_unloaded(x);
+        if wanted.is_empty() {
+            continue;
+        }
+        let sql = x.cache.statement(StatementKey::Existing(d), || {
+            crate::render::object::existing_keys(x, d)
+        });
+        let list = Value::List(wanted.clone());
+        let mut found = crate::cascade::KeyRows::new(1);
+        tx.conn()?.query(&sql, &[Param::Owned(&list)], &mut found)?;
+        let found: std::collections::HashSet<KeyValue, FxBuild> = found
+            .keys
+            .into_iter()
+            .filter_map(|k| k.into_iter().next())
+            .map(|v| KeyValue::of(as_held(x, x.primary_key[0], v)))
+            .collect();
+        let gone: Vec<Vec<Value>> = wanted
+            .into_iter()
+            .filter(|k| !found.contains(&KeyValue::of(k.clone())))
+            .map(|k| vec![k])
+            .collect();
+        follow(tx, x, &gone, 1)?;
+    }
+    Ok(())
+}
+
+/// Whether `from` refers to `target` by a chain of stored references.
+fn refers_to(
+    from: &'static EntityMeta,
+    target: &'static EntityMeta,
+    seen: &mut Vec<&'static EntityMeta>,
+) -> bool {
+    if seen.iter().any(|s| std::ptr::eq(*s, from)) {
+        return false;
+    }
+    seen.push(from);
+    from.relations.iter().any(|rel| {
+        let Some(column) = rel.column else {
+            return false;
+        };
+        if crate::relation::virtual_column(from, column).is_some() {
+            return false;
+        }
+        let next = (rel.target)();
+        std::ptr::eq(next, target) || refers_to(next, target, seen)
+    })
 }

@@ -24,6 +24,8 @@ pub(crate) enum StatementKey {
     Delete(Dialect, u64),
     /// `SELECT .. WHERE key IN (list)`: the objects loaded objects refer to.
     Referenced(Dialect),
+    /// `SELECT key .. WHERE key IN (list)`: which of these rows exist.
+    Existing(Dialect),
     /// A statement about relation number `.1` of the entity.
     Relation(Dialect, usize, RelationOp),
 }

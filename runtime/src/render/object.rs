@@ -34,6 +34,17 @@ pub(crate) fn by_keys(meta: &'static EntityMeta, d: Dialect) -> String {
     w.finish()
 }
 
+/// `SELECT key FROM t WHERE key IN (list)`: which rows of a one-column key exist.
+pub(crate) fn existing_keys(meta: &'static EntityMeta, d: Dialect) -> String {
+    let mut w = SqlWriter::new(d);
+    let key = meta.primary_key.first().copied().unwrap_or(0);
+    w.push("SELECT ").entity_column(meta, meta.table, key);
+    w.push(" FROM ").ident(meta.table);
+    w.push(" WHERE ").ident(meta.columns[key].name);
+    w.syntax().in_list(&mut w, 0);
+    w.finish()
+}
+
 /// `INSERT INTO t (columns) VALUES `.
 fn insert_into(w: &mut SqlWriter, meta: &EntityMeta, columns: &[usize], overriding: bool) {
     w.push("INSERT INTO ")
