@@ -679,3 +679,57 @@ fn bulk_writes_with_a_limit_write_the_rows_fetch_returns() {
         })
     })
 }
+
+/// The column-less side of a one-to-one borrowed (`get()` held) while the other side's row is
+/// written cannot follow: the write fails, and the transaction with it (the person kept
+/// saying it had no passport, then that it had the deleted one).
+#[test]
+fn a_borrowed_one_to_one_side_fails_the_write() {
+    all_backends(|backend| {
+        let db = people(backend)?;
+        let r = db.transaction(|tx| {
+            let office = Office::build().city("X").insert(tx)?;
+            let ann = Person::build().name("Ann").insert(tx)?;
+            let held = ann.get();
+            let written = Passport::build()
+                .number("P-1")
+                .person(&ann)
+                .office(&office)
+                .insert(tx);
+            drop(held);
+            written?;
+            assert!(
+                ann.passport().is_some(),
+                "a borrowed person missed its passport"
+            );
+            Ok(())
+        });
+        assert!(
+            matches!(r, Err(colt::Error::ObjectBorrowed { .. })),
+            "{r:?}"
+        );
+        let r = db.transaction(|tx| {
+            let office = Office::build().city("Y").insert(tx)?;
+            let bob = Person::build().name("Bob").insert(tx)?;
+            Passport::build()
+                .number("P-2")
+                .person(&bob)
+                .office(&office)
+                .insert(tx)?;
+            let held = bob.get();
+            let deleted = select!(x for x in Passport).delete(tx);
+            drop(held);
+            deleted?;
+            assert!(
+                bob.passport().is_none(),
+                "a borrowed person kept a deleted passport"
+            );
+            Ok(())
+        });
+        assert!(
+            matches!(r, Err(colt::Error::ObjectBorrowed { .. })),
+            "{r:?}"
+        );
+        Ok(())
+    });
+}

@@ -69,7 +69,7 @@ pub(crate) fn release_dependants(
                         release_dependants(tx, member, &k, depth + 1)?;
                         let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
                         tx.conn()?.execute(&delete, &params)?;
-                        rows_gone(tx, member, std::slice::from_ref(&k));
+                        rows_gone(tx, member, std::slice::from_ref(&k))?;
                         crate::schema_cascade::follow(
                             tx,
                             member,
@@ -110,7 +110,15 @@ pub(crate) fn release_dependants(
 /// Rows of `meta` with these keys were deleted by a statement, not through their objects:
 /// loaded objects of them are gone, and loaded objects on the column-less side of a
 /// one-to-one that referred to them refer to nothing now.
-pub(crate) fn rows_gone(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec<Value>]) {
+///
+/// # Errors
+/// [`Error::ObjectBorrowed`] when such an object on the column-less side is borrowed
+/// (`obj.get()` held) and cannot let go.
+pub(crate) fn rows_gone(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    keys: &[Vec<Value>],
+) -> Result<()> {
     let links = meta
         .cache
         .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
@@ -127,11 +135,14 @@ pub(crate) fn rows_gone(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec
         if let Some(map) = maps.by_meta(other) {
             for k in keys {
                 if let Some(k) = k.first() {
-                    let _ = map.null_column(reverse, std::slice::from_ref(k));
+                    if !map.null_column(reverse, std::slice::from_ref(k)) {
+                        return Err(Error::ObjectBorrowed { entity: other.name });
+                    }
                 }
             }
         }
     }
+    Ok(())
 }
 
 /// Collects the key columns of each row (the first `width` columns).

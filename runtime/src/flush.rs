@@ -117,7 +117,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.read.set(0);
-    written(tx, None, Some(&*cell.value.borrow()));
+    written(tx, None, Some(&*cell.value.borrow()))?;
     mapped_new_row(tx, Obj::from_cell(cell));
     Ok(())
 }
@@ -187,7 +187,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         let cell = o.cell();
         cell.state.set(ObjState::Loaded);
         cell.read.set(0);
-        written(tx, None, Some(&*cell.value.borrow()));
+        written(tx, None, Some(&*cell.value.borrow()))?;
         mapped_new_row(tx, o.clone());
     }
     Ok(())
@@ -274,20 +274,20 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             drop(held);
             cell.clear_snapshot();
             cell.read.set(0);
-            written(tx, Some(&before), Some(&*cell.value.borrow()));
+            written(tx, Some(&before), Some(&*cell.value.borrow()))?;
             obj
         }
         None => {
             // The row's previous values are not known: a loaded object on the column-less
             // side of a one-to-one that this row referred to may be another than the one
             // it refers to now, so every one that refers to it lets go first.
-            forget_reverse_sides(tx, meta, &T::key_params(&key));
+            forget_reverse_sides(tx, meta, &T::key_params(&key))?;
             let obj = tx.shared.maps.borrow_mut().of::<T>().alloc(
                 value,
                 ObjState::Loaded,
                 std::rc::Rc::downgrade(&tx.shared),
             );
-            written(tx, None, Some(&*obj.cell().value.borrow()));
+            written(tx, None, Some(&*obj.cell().value.borrow()))?;
             mapped_new_row(tx, obj.clone());
             obj
         }
@@ -409,7 +409,7 @@ fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result
             return Err(lost_row(meta, &*value, cell.read.get()));
         }
     }
-    written(tx, Some(old), Some(&*value));
+    written(tx, Some(old), Some(&*value))?;
     Ok(())
 }
 
@@ -448,7 +448,7 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
             return Err(lost_row(meta, &*value, cell.read.get()));
         }
     }
-    written(tx, Some(old), Some(&*value));
+    written(tx, Some(old), Some(&*value))?;
     Ok(())
 }
 
@@ -495,7 +495,7 @@ fn delete_row<T: Entity>(
         tx.shared.met_conflict.set(true);
         return Err(lost_row(meta, &*value, cell.read.get()));
     }
-    written(tx, Some(old), None);
+    written(tx, Some(old), None)?;
     Ok(value.key())
 }
 
@@ -503,7 +503,10 @@ fn delete_row<T: Entity>(
 /// `after`): the loaded collections its rows can belong to lose their freshness when a row
 /// came, went or changed a reference, and the loaded objects on the column-less side of its
 /// one-to-ones follow (`reverse_sides`).
-fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) {
+///
+/// # Errors
+/// [`Error::ObjectBorrowed`] when an object on the column-less side is borrowed.
+fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -> Result<()> {
     let moved = match (before, after) {
         (Some(b), Some(a)) => T::meta().relations.iter().any(|r| {
             r.column
@@ -514,7 +517,7 @@ fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) {
     if moved {
         members_moved(tx, T::meta());
     }
-    reverse_sides(tx, before, after);
+    reverse_sides(tx, before, after)
 }
 
 /// Rows of `meta` came, went or changed a reference: the loaded collections of them are no
@@ -533,28 +536,35 @@ fn members_moved(tx: &Transaction, meta: &'static EntityMeta) {
 /// change to write (nor, later, a change someone else made).
 /// Loaded objects on the column-less side of a one-to-one of `meta` that refer to the row
 /// with key `key` refer to nothing.
-fn forget_reverse_sides(tx: &Transaction, meta: &'static EntityMeta, key: &[crate::Value]) {
+fn forget_reverse_sides(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    key: &[crate::Value],
+) -> Result<()> {
     let links = meta
         .cache
         .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
     let mut maps = tx.shared.maps.borrow_mut();
     for &(_, other, reverse) in links {
         if let Some(map) = maps.by_meta(other) {
-            let _ = map.null_column(reverse, key);
+            if !map.null_column(reverse, key) {
+                return Err(Error::ObjectBorrowed { entity: other.name });
+            }
         }
     }
+    Ok(())
 }
 
-fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) {
+fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -> Result<()> {
     let meta = T::meta();
     let links = meta
         .cache
         .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
     if links.is_empty() {
-        return;
+        return Ok(());
     }
     let Some(me) = after.or(before) else {
-        return;
+        return Ok(());
     };
     let my_key = me.key();
     let key = T::key_ref(&my_key, 0);
@@ -568,13 +578,20 @@ fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<
         let Some(map) = maps.by_meta(other) else {
             continue;
         };
+        // An object borrowed now (`obj.get()` held) would show the other side as it was:
+        // the write fails instead (and the transaction with it).
+        let mut followed = true;
         if let Some(old) = old.filter(|v| *v != crate::Value::Null) {
-            map.set_column_of(&old, reverse, crate::ValueRef::Null);
+            followed &= map.set_column_of(&old, reverse, crate::ValueRef::Null);
         }
         if let Some(new) = new.filter(|v| *v != crate::Value::Null) {
-            map.set_column_of(&new, reverse, key);
+            followed &= map.set_column_of(&new, reverse, key);
+        }
+        if !followed {
+            return Err(Error::ObjectBorrowed { entity: other.name });
         }
     }
+    Ok(())
 }
 
 fn lost_row<T: Entity>(meta: &crate::EntityMeta, value: &T, read: u64) -> Error {

@@ -311,7 +311,13 @@ pub(crate) trait AnyMap: 'static {
     ) -> Option<Box<dyn crate::schema_cascade::Referrers>>;
     /// The loaded object with this (single-column) key, if any, holds `value` in `column`
     /// now, as the database does (its value and its snapshot: not a change to write).
-    fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>);
+    /// False when that object was borrowed (`obj.get()` held) and kept its value.
+    fn set_column_of(
+        &mut self,
+        key: &crate::Value,
+        column: usize,
+        value: crate::ValueRef<'_>,
+    ) -> bool;
     /// Every loaded object as it is now (a savepoint begins; nothing is pending).
     ///
     /// # Errors
@@ -440,25 +446,32 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             }
         }
     }
-    fn set_column_of(&mut self, key: &crate::Value, column: usize, value: crate::ValueRef<'_>) {
+    fn set_column_of(
+        &mut self,
+        key: &crate::Value,
+        column: usize,
+        value: crate::ValueRef<'_>,
+    ) -> bool {
         let meta = T::meta();
         let key = match meta.primary_key.first() {
             Some(&c) => as_held(meta, c, key.clone()),
-            None => return,
+            None => return true,
         };
         for (k, obj) in self.indexed().iter() {
             if !same_value(T::key_ref(k, 0).to_owned_value(), &key) {
                 continue;
             }
-            if let Ok(mut v) = obj.cell().value.try_borrow_mut() {
-                let _ = v.set_column_value(column, value);
-            }
+            let Ok(mut v) = obj.cell().value.try_borrow_mut() else {
+                return false;
+            };
+            let _ = v.set_column_value(column, value);
             obj.cell().with_snapshot(|snap| {
                 if let Some(snap) = snap {
                     let _ = snap.set_column_value(column, value);
                 }
             });
         }
+        true
     }
 
     fn null_column(&mut self, column: usize, owner: &[crate::Value]) -> bool {

@@ -484,10 +484,11 @@ impl<T: Entity> Query<Obj<T>> {
         let deleted = keys.keys;
         // Loaded objects of deleted rows are gone; the column-less sides of one-to-ones
         // that referred to them follow.
-        crate::cascade::rows_gone(tx, meta, &deleted);
         // Rows the schema's own `ON DELETE` deleted or changed in turn. Loaded objects that
-        // cannot follow would disagree with the database: the transaction ends.
-        if let Err(e) = crate::schema_cascade::follow(tx, meta, &deleted, 0) {
+        // cannot follow (borrowed) would disagree with the database: the transaction ends.
+        let followed = crate::cascade::rows_gone(tx, meta, &deleted)
+            .and_then(|()| crate::schema_cascade::follow(tx, meta, &deleted, 0));
+        if let Err(e) = followed {
             tx.abort();
             return Err(e);
         }

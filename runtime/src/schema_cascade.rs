@@ -185,7 +185,7 @@ pub(crate) fn follow(
         let of = referrers.meta();
         let gone = referrers.settle(tx)?;
         if !gone.is_empty() {
-            crate::cascade::rows_gone(tx, of, &gone);
+            crate::cascade::rows_gone(tx, of, &gone)?;
             follow(tx, of, &gone, depth + 1)?;
         }
     }
