@@ -358,3 +358,61 @@ fn two_sides_naming_the_link_table_differently_are_refused() {
         other => panic!("expected a schema mismatch, got {other:?}"),
     }
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "ev")]
+struct Event {
+    #[colt(primary_key, auto)]
+    id: i64,
+    name: String,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "grade")]
+struct GradeByStudent {
+    #[colt(primary_key)]
+    student: i64,
+    score: f64,
+}
+
+fn refused(db: &Database, words: &[&str]) {
+    let r = db.check_tables();
+    assert!(
+        matches!(&r, Err(colt::Error::SchemaMismatch(m)) if words.iter().all(|w| m.contains(w))),
+        "{r:?}"
+    );
+}
+
+/// `check_tables` compares the keys too: an `auto` key the database does not fill in (on
+/// SQLite, `BIGINT PRIMARY KEY` is no rowid: rows got a NULL key while the object took the
+/// rowid), a primary key other than the entity's (an update of student 1 changed both of
+/// its rows), a link table without a key over both columns (a pair added twice was kept
+/// twice).
+#[test]
+fn check_tables_compares_keys() -> colt::Result<()> {
+    each_backend(|backend| {
+        let url = backend.fresh_url();
+        let db = Database::open(&url)?;
+        db.transaction(|tx| {
+            for sql in [
+                "CREATE TABLE ev (id BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+                "CREATE TABLE grade (student INTEGER NOT NULL, course INTEGER NOT NULL, score REAL NOT NULL, PRIMARY KEY (student, course))",
+                r#"CREATE TABLE "Playlist" ("PlaylistId" INTEGER PRIMARY KEY, "Name" VARCHAR(120) NOT NULL)"#,
+                r#"CREATE TABLE "Track" ("TrackId" INTEGER PRIMARY KEY, "Name" VARCHAR(200) NOT NULL)"#,
+                r#"CREATE TABLE "PlaylistTrack" ("PlaylistId" INTEGER NOT NULL, "TrackId" INTEGER NOT NULL)"#,
+            ] {
+                tx.execute_sql(sql, &[])?;
+            }
+            Ok(())
+        })?;
+        db.bind(schema![Event])?;
+        refused(&db, &["ev.id", "auto"]);
+        let db = Database::open(&url)?;
+        db.bind(schema![GradeByStudent])?;
+        refused(&db, &["grade", "primary key"]);
+        let db = Database::open(&url)?;
+        db.bind(schema![Playlist, Song])?;
+        refused(&db, &["PlaylistTrack", "primary key"]);
+        Ok(())
+    })
+}

@@ -372,7 +372,7 @@ impl Database {
                     crate::relation::is_stored(e, i) && l.name.eq_ignore_ascii_case(c.name)
                 });
                 // SQLite's INTEGER PRIMARY KEY is the rowid: it fills itself in.
-                let rowid = l.primary_key && l.ty.eq_ignore_ascii_case("INTEGER");
+                let rowid = crate::table_keys::is_rowid(self.inner.dialect, &live, l);
                 if !mapped && l.not_null && !l.has_default && !rowid {
                     problems.push(format!(
                         "column `{}.{}` is NOT NULL without a default and no field of `{}` maps it: inserting a {} would fail (map it, or give it a default)",
@@ -380,6 +380,11 @@ impl Database {
                     ));
                 }
             }
+            problems.extend(crate::table_keys::key_problems(
+                self.inner.dialect,
+                e,
+                &live,
+            ));
         }
         for (link, owner, target) in link_tables(&entities) {
             match conn.table_columns(&link.table)? {
@@ -388,10 +393,20 @@ impl Database {
                     link.table, owner.name, target.name
                 )),
                 Some(live) => {
+                    let mut missing = false;
                     for c in [&link.owner_column, &link.member_column] {
                         if !live.iter().any(|l| l.name.eq_ignore_ascii_case(c)) {
                             problems.push(format!("column `{}.{}` does not exist", link.table, c));
+                            missing = true;
                         }
+                    }
+                    if !missing {
+                        let columns = [link.owner_column.as_str(), link.member_column.as_str()];
+                        problems.extend(crate::table_keys::link_problem(
+                            &link.table,
+                            columns,
+                            &live,
+                        ));
                     }
                 }
             }

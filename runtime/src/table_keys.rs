@@ -1,0 +1,87 @@
+//! What `check_tables` says about a table's keys: the primary key is the entity's, an `auto`
+//! key is one the database fills in, and a many-to-many's link table keeps each pair once.
+//! A difference there gives wrong rows rather than errors: an update by a key that is not
+//! the table's changes every row that shares it, an `auto` key SQLite does not fill in
+//! leaves the row a NULL key while the object takes the rowid, and a link table without a
+//! key over both columns keeps a pair added twice twice.
+
+use crate::backend::LiveColumn;
+use crate::entity::EntityMeta;
+use crate::render::Dialect;
+
+/// The live table's primary key, by column name.
+fn live_key(live: &[LiveColumn]) -> Vec<&str> {
+    live.iter()
+        .filter(|l| l.primary_key)
+        .map(|l| l.name.as_str())
+        .collect()
+}
+
+/// Whether SQLite's column is the table's rowid: the single `INTEGER PRIMARY KEY`.
+pub(crate) fn is_rowid(dialect: Dialect, live: &[LiveColumn], l: &LiveColumn) -> bool {
+    dialect == Dialect::Sqlite
+        && l.primary_key
+        && l.ty.eq_ignore_ascii_case("INTEGER")
+        && live_key(live).len() == 1
+}
+
+/// The problems of entity `e`'s keys against its live table's columns.
+pub(crate) fn key_problems(dialect: Dialect, e: &EntityMeta, live: &[LiveColumn]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut declared: Vec<&str> = e.primary_key.iter().map(|&i| e.columns[i].name).collect();
+    let mut found = live_key(live);
+    declared.sort_by_key(|n| n.to_ascii_lowercase());
+    found.sort_by_key(|n| n.to_ascii_lowercase());
+    // A table without a primary key (a view, a table keyed by a unique index) says nothing.
+    let same = declared.len() == found.len()
+        && declared
+            .iter()
+            .zip(&found)
+            .all(|(a, b)| a.eq_ignore_ascii_case(b));
+    if !found.is_empty() && !same {
+        problems.push(format!(
+            "table `{}` has the primary key ({}) but `{}` declares ({}): an object would stand for several rows, or a row for several objects",
+            e.table,
+            found.join(", "),
+            e.name,
+            declared.join(", ")
+        ));
+    }
+    if let Some(auto) = e.auto_column() {
+        let name = e.columns[auto].name;
+        if let Some(l) = live.iter().find(|l| l.name.eq_ignore_ascii_case(name)) {
+            let filled = match dialect {
+                Dialect::Sqlite => is_rowid(dialect, live, l),
+                Dialect::Postgres => l.has_default,
+            };
+            if !filled {
+                problems.push(match dialect {
+                    Dialect::Sqlite => format!(
+                        "column `{}.{}` is an `auto` key of `{}` but not the table's rowid (an `INTEGER PRIMARY KEY` alone): SQLite would not fill it in",
+                        e.table, name, e.name
+                    ),
+                    Dialect::Postgres => format!(
+                        "column `{}.{}` is an `auto` key of `{}` but has no default (an identity, `serial` or sequence): PostgreSQL would not fill it in",
+                        e.table, name, e.name
+                    ),
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// The problem of a link table whose primary key is not its two columns.
+pub(crate) fn link_problem(table: &str, columns: [&str; 2], live: &[LiveColumn]) -> Option<String> {
+    let key = live_key(live);
+    let covered = key.len() == 2
+        && columns
+            .iter()
+            .all(|c| key.iter().any(|k| k.eq_ignore_ascii_case(c)));
+    (!covered).then(|| {
+        format!(
+            "link table `{table}` needs the primary key ({}, {}): without it a pair added twice is kept twice",
+            columns[0], columns[1]
+        )
+    })
+}
