@@ -433,12 +433,18 @@ mod review {
         x: f64,
     }
 
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Maybe {
+        x: Option<f64>,
+    }
+
     #[derive(Entity, Debug, Clone)]
     struct Probe {
         #[colt(primary_key)]
         id: i64,
         reading: Json<Reading>,
         extra: Option<serde_json::Value>,
+        maybe: Option<Json<Maybe>>,
     }
 
     /// A NaN was written as `null` (the row could never be read again); U+0000 was stored by
@@ -457,6 +463,22 @@ mod review {
                 Ok(())
             });
             assert!(matches!(nan, Err(Error::JsonEncode { .. })), "{nan:?}");
+            // Where `null` reads back (an `Option`), as `None`: not itself either (it was
+            // written, and read back `None`).
+            let optional = db.transaction(|tx| {
+                Probe::build()
+                    .id(3)
+                    .reading(Json(Reading { x: 1.0 }))
+                    .maybe(Json(Maybe {
+                        x: Some(f64::INFINITY),
+                    }))
+                    .insert(tx)?;
+                Ok(())
+            });
+            assert!(
+                matches!(optional, Err(Error::JsonEncode { .. })),
+                "{optional:?}"
+            );
             let nul = db.transaction(|tx| {
                 Probe::build()
                     .id(2)

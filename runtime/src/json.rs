@@ -175,13 +175,16 @@ impl<T: Serialize + DeserializeOwned + Clone + PartialEq + Sync + 'static> JsonD
 
 impl<T: JsonDocument> JsonText for Json<T> {
     /// Through `serde_json::Value` (sorted keys, so that the same value is the same text),
-    /// and only when the document reads back as a `T` (serde_json writes a NaN as `null`,
-    /// which would make the row unreadable).
+    /// and only when the document reads back as this value (serde_json writes a NaN as
+    /// `null`, which would make the row unreadable, or read back as `None`).
     fn json_text(&self) -> Result<String, String> {
         let doc = serde_json::to_value(&self.0).map_err(|e| e.to_string())?;
-        serde_json::from_value::<T>(doc.clone()).map_err(|e| {
+        let back = serde_json::from_value::<T>(doc.clone()).map_err(|e| {
             format!("the value would not read back as itself ({e}): a NaN or an infinity is written as null")
         })?;
+        if back != self.0 {
+            return Err("the value would not read back as itself (a NaN or an infinity is written as null, a skipped field is left out)".to_string());
+        }
         document_text(&doc)
     }
 }
