@@ -249,3 +249,29 @@ fn raw_transaction_control_is_refused() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// On PostgreSQL, a text or bytes sent where the server expects another type is refused:
+/// its bytes were sent as that type's binary form (`"0"` read as the boolean true, `"1234"`
+/// as the integer 825 373 492).
+#[test]
+fn raw_sql_text_is_not_sent_as_another_type() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        let r = db.transaction(|tx| {
+            tx.query_sql::<(bool, i32)>(
+                "SELECT CAST($1 AS BOOLEAN), CAST($2 AS INTEGER)",
+                &[&"0", &"1234"],
+            )
+        });
+        if backend.is_postgres() {
+            assert!(r.is_err(), "{r:?}");
+        } else {
+            assert_eq!(r?, [(false, 1234)]);
+        }
+        // Text where the server reads text is sent as it is.
+        let text =
+            db.transaction(|tx| tx.query_sql::<String>("SELECT CAST($1 AS TEXT)", &[&"a"]))?;
+        assert_eq!(text, ["a"]);
+        Ok(())
+    })
+}

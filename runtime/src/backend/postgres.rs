@@ -370,6 +370,25 @@ impl RowAccess for PgRow<'_> {
 #[derive(Debug)]
 struct PgParam<'a>(Param<'a>);
 
+/// Whether the server's binary form of `ty` is the text's bytes: text types, `json`, an
+/// enum's label, `citext`, and domains over them.
+fn takes_text(ty: &Type) -> bool {
+    match *ty {
+        Type::TEXT
+        | Type::VARCHAR
+        | Type::BPCHAR
+        | Type::NAME
+        | Type::UNKNOWN
+        | Type::JSON
+        | Type::XML => true,
+        _ => match ty.kind() {
+            Kind::Enum(_) => true,
+            Kind::Domain(inner) => takes_text(inner),
+            _ => ty.name() == "citext",
+        },
+    }
+}
+
 fn mismatch(v: &str, ty: &Type) -> Box<dyn StdError + Sync + Send> {
     format!("cannot send {v} as a PostgreSQL {}", ty.name()).into()
 }
@@ -431,10 +450,16 @@ fn encode(
                     out.extend_from_slice(t);
                     Ok(IsNull::No)
                 }
-                _ => s.to_sql(&Type::TEXT, out),
+                // Sent as text only where the server reads text: its bytes bound to an
+                // `integer` or a `boolean` would be read as that type's binary form.
+                _ if takes_text(ty) => s.to_sql(&Type::TEXT, out),
+                _ => Err(mismatch("a text", ty)),
             }
         }
-        ValueRef::Blob(b) => b.to_sql(&Type::BYTEA, out),
+        ValueRef::Blob(b) => match *ty {
+            Type::BYTEA | Type::UUID | Type::UNKNOWN => b.to_sql(&Type::BYTEA, out),
+            _ => Err(mismatch("bytes", ty)),
+        },
         ValueRef::Time(t) => encode_temporal(t, ty, out),
         ValueRef::Json(j) => {
             let text = j.json_text()?;
