@@ -336,12 +336,33 @@ impl<'a> Inspector<'a> {
         plan
     }
 
-    /// Whether a foreign key refers to its table's whole primary key (what a `Ref` is).
+    /// Whether a foreign key refers to its table's whole primary key (what a `Ref` is), in
+    /// any order of the key's columns.
     fn references_key(&self, fk: &ForeignKeyInfo) -> bool {
         self.tables
             .iter()
             .find(|t| t.name == fk.table)
-            .is_some_and(|t| t.primary_key == fk.referenced)
+            .is_some_and(|t| {
+                t.primary_key.len() == fk.referenced.len()
+                    && t.primary_key.iter().all(|k| fk.referenced.contains(k))
+            })
+    }
+
+    /// The foreign key's columns in the order of the key fields of the entity it refers to
+    /// (their columns' order, which is the order `columns(..)` pairs them in), whatever the
+    /// order of the key (`PRIMARY KEY (bay, aisle)`) or of the foreign key.
+    fn in_key_field_order<'f>(&self, fk: &'f ForeignKeyInfo) -> Vec<&'f String> {
+        let position = |referenced: &String| {
+            self.tables
+                .iter()
+                .find(|t| t.name == fk.table)
+                .and_then(|t| t.columns.iter().position(|c| &c.name == referenced))
+                .unwrap_or(usize::MAX)
+        };
+        let mut pairs: Vec<(&String, &String)> =
+            fk.columns.iter().zip(fk.referenced.iter()).collect();
+        pairs.sort_by_key(|(_, referenced)| position(referenced));
+        pairs.into_iter().map(|(column, _)| column).collect()
     }
 
     fn ref_field(
@@ -377,7 +398,11 @@ impl<'a> Inspector<'a> {
             attrs.push("primary_key".to_string());
         }
         if fk.columns.len() > 1 {
-            let list: Vec<String> = fk.columns.iter().map(|c| format!("\"{c}\"")).collect();
+            let list: Vec<String> = self
+                .in_key_field_order(fk)
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect();
             attrs.push(format!("columns({})", list.join(", ")));
         }
         FieldPlan {

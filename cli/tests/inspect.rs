@@ -133,6 +133,9 @@ fn main() {
         assert_eq!(notes, ["gift wrap"]);
         let lines = select!(l.line_no for l in InvoiceLine if l.invoice.customer.name == "bob").fetch(tx)?;
         assert_eq!(lines, [1]);
+        // A composite key in another order than its columns (`PRIMARY KEY (bay, aisle)`).
+        let shelves = select!(b.shelf.label for b in Bin).fetch(tx)?;
+        assert_eq!(shelves, ["top"]);
         let kind = select!(c.type_ for c in Customer if c.name == "ann").one(tx)?;
         assert_eq!(kind, "retail");
         let carl = Customer::build().name("carl").type_("trade").insert(tx)?;
@@ -198,6 +201,7 @@ fn inspected_entities_compile_bind_check_and_query() {
             "    #[colt(primary_key, column = \"invoice_id\")]\n    pub invoice: Ref<Invoice>,\n    #[colt(primary_key)]\n    pub line_no: i64,",
             "    #[colt(columns(\"invoice\", \"line\"))]\n    pub invoice_line: Ref<InvoiceLine>,",
             "    #[colt(cascade_delete)]\n    pub invoice_lines: Set<InvoiceLine>,",
+            "    #[colt(columns(\"shelf_aisle\", \"shelf_bay\"))]\n    pub shelf: Ref<Shelf>,",
         ] {
             assert!(source.contains(expected), "[{backend}] no `{expected}` in:\n{source}");
         }
