@@ -416,3 +416,46 @@ fn check_tables_compares_keys() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// The catalogue reads what an index is: one over an expression is left out (it was read as
+/// unique over its plain columns: `(tenant, lower(email))` as `(tenant)`), an `INCLUDE`
+/// column is not part of the key, and a table whose name starts with `sqlite` but not
+/// `sqlite_` is a table.
+#[test]
+fn the_catalogue_reads_indexes_and_tables_as_they_are() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql("CREATE TABLE usr (id INTEGER PRIMARY KEY, tenant INTEGER NOT NULL, email TEXT NOT NULL)", &[])?;
+            tx.execute_sql("CREATE UNIQUE INDEX usr_tenant_email ON usr (tenant, lower(email))", &[])?;
+            tx.execute_sql("CREATE TABLE sqlitestats (id INTEGER PRIMARY KEY)", &[])?;
+            if backend.is_postgres() {
+                tx.execute_sql("CREATE UNIQUE INDEX usr_email ON usr (email) INCLUDE (tenant)", &[])?;
+            }
+            Ok(())
+        })?;
+        let catalog = db.catalog()?;
+        let usr = catalog
+            .tables
+            .iter()
+            .find(|t| t.name == "usr")
+            .expect("usr");
+        let indexes: Vec<(&str, Vec<&str>)> = usr
+            .indexes
+            .iter()
+            .map(|i| {
+                (
+                    i.name.as_str(),
+                    i.columns.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        if backend.is_postgres() {
+            assert_eq!(indexes, [("usr_email", vec!["email"])]);
+        } else {
+            assert_eq!(indexes, []);
+        }
+        assert!(catalog.tables.iter().any(|t| t.name == "sqlitestats"));
+        Ok(())
+    })
+}

@@ -9,7 +9,8 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
             "SELECT name, type = 'view' FROM sqlite_master \
-             WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
+             WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite!_%' ESCAPE '!' \
+             ORDER BY name"
         }
         Dialect::Postgres => {
             "SELECT table_name::text, table_type = 'VIEW' FROM information_schema.tables \
@@ -69,13 +70,16 @@ pub(crate) fn foreign_keys(d: Dialect) -> &'static str {
 }
 
 /// Indexes of `$1` over plain columns, one row per column: index name, unique, whether it is
-/// the primary key's, position, column. (Expression and partial indexes are left out.)
+/// the primary key's, position, column. (Expression and partial indexes are left out, and
+/// an index's `INCLUDE` columns, which are not part of its key.)
 pub(crate) fn indexes(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
             "SELECT il.name, il.\"unique\" <> 0, il.origin = 'pk', ii.seqno, ii.name \
              FROM pragma_index_list(?1) il JOIN pragma_index_info(il.name) ii \
-             WHERE il.partial = 0 AND ii.name IS NOT NULL ORDER BY il.name, ii.seqno"
+             WHERE il.partial = 0 AND NOT EXISTS \
+               (SELECT 1 FROM pragma_index_info(il.name) x WHERE x.name IS NULL) \
+             ORDER BY il.name, ii.seqno"
         }
         Dialect::Postgres => {
             "SELECT ic.relname::text, i.indisunique, i.indisprimary, k.ord, a.attname::text \
@@ -86,7 +90,7 @@ pub(crate) fn indexes(d: Dialect) -> &'static str {
              CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(att, ord) \
              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.att \
              WHERE n.nspname = current_schema() AND c.relname = $1 \
-               AND i.indexprs IS NULL AND i.indpred IS NULL \
+               AND i.indexprs IS NULL AND i.indpred IS NULL AND k.ord <= i.indnkeyatts \
              ORDER BY ic.relname, k.ord"
         }
     }
