@@ -285,6 +285,39 @@ mod review {
         Ok(db)
     }
 
+    /// A list of integers tested against a float attribute, or of floats against an
+    /// integer one, compares as `==` does (`i as f64`): SQLite compared exactly, PostgreSQL
+    /// made integers `f32` for an `f32` attribute, and floats never met a large integer.
+    #[test]
+    fn lists_of_integers_and_floats_compare_as_eq() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = nums(backend)?;
+            db.transaction(|tx| {
+                let ints = vec![16_777_217i64];
+                let single = select!(n.id for n in Num if ints.contains(&n.single));
+                assert!(single.fetch(tx)?.is_empty());
+                assert!(select!(n.id for n in Num if n.single == 16_777_217)
+                    .fetch(tx)?
+                    .is_empty());
+                let xs = vec![9007199254740992.0f64];
+                let big = select!(n.id for n in Num if xs.contains(&n.big));
+                assert_eq!(big.fetch(tx)?, [1]);
+                let sevens = vec![7.0f64, 8.5];
+                assert_eq!(
+                    select!(n.id for n in Num if sevens.contains(&n.big)).fetch(tx)?,
+                    [2]
+                );
+                let halves = vec![-1i64, 3];
+                let none = select!(n.id for n in Num if halves.contains(&n.double));
+                assert!(none.fetch(tx)?.is_empty());
+                let ints = vec![(1i64 << 53) + 1];
+                let double = select!(n.id for n in Num if !ints.contains(&n.double));
+                assert_eq!(double.fetch(tx)?.len(), 2);
+                Ok(())
+            })
+        })
+    }
+
     /// An integer against a float compared exactly on SQLite and as f64 on PostgreSQL; now
     /// as Rust's `i as f64` on both.
     #[test]

@@ -535,16 +535,34 @@ where
 }
 
 /// `elem IN (list parameter index)` of items of type `S` tested against an attribute of
-/// type `T` (JSON compared as JSON; `f64` items against an `f32` attribute rounded to `f32`,
-/// as `==` rounds them).
+/// type `T`, compared as `==` compares one value: JSON as JSON; `f64` items against an `f32`
+/// attribute rounded to `f32`; an integer and a float as Rust's `i as f64` (the attribute
+/// cast to a double, integer items bound as `f64`).
 fn listed<S: SqlType, T: SqlType>(index: usize, elem: Node) -> Node {
-    let elem = if S::COLUMN_TYPE == ColumnType::Json {
-        Node::Cast(Box::new(elem), crate::plan::CastTo::JsonListed)
-    } else {
-        elem
+    use crate::plan::{CastTo, Items};
+    let float = |t: ColumnType| matches!(t, ColumnType::Float | ColumnType::Double);
+    let integer = |t: ColumnType| {
+        matches!(
+            t,
+            ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt
+        )
     };
-    let round = T::COLUMN_TYPE == ColumnType::Float && S::COLUMN_TYPE == ColumnType::Double;
-    Node::InList(Box::new(elem), index, S::NULLABLE, round)
+    let (s, t) = (S::COLUMN_TYPE, T::COLUMN_TYPE);
+    let (elem, items) = if s == ColumnType::Json {
+        (
+            Node::Cast(Box::new(elem), CastTo::JsonListed),
+            Items::AsTheyAre,
+        )
+    } else if t == ColumnType::Float && s == ColumnType::Double {
+        (elem, Items::F32)
+    } else if float(t) && integer(s) {
+        (Node::Cast(Box::new(elem), CastTo::Double), Items::F64)
+    } else if integer(t) && float(s) {
+        (Node::Cast(Box::new(elem), CastTo::Double), Items::AsTheyAre)
+    } else {
+        (elem, Items::AsTheyAre)
+    };
+    Node::InList(Box::new(elem), index, S::NULLABLE, items)
 }
 impl<V: TypedParam, const N: usize> ContainsValue for [V; N] {
     fn contains_value(&self) -> Value {

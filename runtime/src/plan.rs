@@ -10,8 +10,8 @@ mod node;
 pub(crate) mod scopes;
 
 pub use node::{
-    AggFn, BinOp, CastTo, DatePart, Func, JsonScalar, Node, SubFlags, SubPlan, TextFn, TextTest,
-    UNRESOLVED,
+    AggFn, BinOp, CastTo, DatePart, Func, Items, JsonScalar, Node, SubFlags, SubPlan, TextFn,
+    TextTest, UNRESOLVED,
 };
 
 use std::sync::{Arc, RwLock};
@@ -166,8 +166,9 @@ pub struct Plan {
     /// column-less side of a one-to-one, the other side's (`Plan::finish`). A write to any
     /// of them makes a kept result stale.
     pub(crate) reads: Vec<&'static EntityMeta>,
-    /// The parameters bound rounded to `f32` (`Node::ParamF32`), worked out once.
-    pub(crate) f32_params: Vec<usize>,
+    /// The parameters bound otherwise than as they are (rounded to `f32`, a list's integers
+    /// made `f64`), worked out once.
+    pub(crate) f32_params: Vec<(usize, Items)>,
     /// Whether the plan calls `random()` (`Plan::finish`): each run has its own answer, so
     /// no result of it is kept.
     pub(crate) random: bool,

@@ -79,17 +79,19 @@ macro_rules! row_count {
 }
 row_count!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
-/// Rounds the `f64` values compared with `f32` attributes to `f32` (`Node::ParamF32`).
+/// Rounds the `f64` values compared with `f32` attributes to `f32` (`Node::ParamF32`), and
+/// makes the integers of a list tested against a float attribute `f64`s.
 fn round_f32_params(plan: &Plan, params: &mut [Value]) {
-    let round = |v: &mut Value| {
-        if let Value::Real(f) = v {
-            *f = f64::from(*f as f32);
-        }
+    use crate::plan::Items;
+    let convert = |how: Items, v: &mut Value| match (how, &*v) {
+        (Items::F32, Value::Real(f)) => *v = Value::Real(f64::from(*f as f32)),
+        (Items::F64, Value::Int(i)) => *v = Value::Real(*i as f64),
+        _ => {}
     };
-    for &i in &plan.f32_params {
+    for &(i, how) in &plan.f32_params {
         match params.get_mut(i) {
-            Some(Value::List(items)) => items.iter_mut().for_each(round),
-            Some(v) => round(v),
+            Some(Value::List(items)) => items.iter_mut().for_each(|v| convert(how, v)),
+            Some(v) => convert(how, v),
             None => {}
         }
     }

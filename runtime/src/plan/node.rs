@@ -87,6 +87,18 @@ pub enum JsonScalar {
     Bool,
 }
 
+/// How the items of a list ([`Node::InList`]) are bound, so that they compare as `==`
+/// compares one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Items {
+    /// As they are.
+    AsTheyAre,
+    /// `f64` values tested against an `f32` attribute: rounded to `f32`.
+    F32,
+    /// Integers tested against a float attribute: `i as f64`, as Rust's `as`.
+    F64,
+}
+
 /// What [`Node::Cast`] makes of a value; each dialect writes only the casts it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CastTo {
@@ -221,10 +233,9 @@ pub enum Node {
     JsonAs(JsonScalar, Box<Node>),
     /// A part of a date or time; the flag says the value is an instant (read in UTC).
     DatePart(DatePart, bool, Box<Node>),
-    /// `e IN (list parameter)`; the first flag says the list's items are `Option`s (a `None`
-    /// in the list matches a NULL attribute), the second that they are `f64` values tested
-    /// against an `f32` attribute (rounded to `f32` before they are bound, as with `==`).
-    InList(Box<Node>, usize, bool, bool),
+    /// `e IN (list parameter)`; the flag says the list's items are `Option`s (a `None` in
+    /// the list matches a NULL attribute); the items are bound as [`Items`] says.
+    InList(Box<Node>, usize, bool, Items),
     /// An aggregate; `None` as argument is `COUNT(*)`. The type is the result's, for
     /// backends that widen it (PostgreSQL's `SUM(bigint)` is `numeric`).
     Agg(AggFn, Option<Box<Node>>, Option<ColumnType>),
@@ -391,12 +402,15 @@ impl Node {
 }
 
 impl Node {
-    /// The parameters rounded to `f32` (`Node::ParamF32`) in this node.
-    pub(crate) fn f32_params(&self, out: &mut Vec<usize>) {
+    /// The parameters bound otherwise than as they are in this node: rounded to `f32`
+    /// (`Node::ParamF32`, a list of `Items::F32`), or a list's integers made `f64`.
+    pub(crate) fn f32_params(&self, out: &mut Vec<(usize, Items)>) {
         match self {
-            Node::ParamF32(n) => out.push(*n),
-            Node::InList(a, n, _, true) => {
-                out.push(*n);
+            Node::ParamF32(n) => out.push((*n, Items::F32)),
+            Node::InList(a, n, _, items) => {
+                if *items != Items::AsTheyAre {
+                    out.push((*n, *items));
+                }
                 a.f32_params(out);
             }
             _ => self.for_each_child(|c| c.f32_params(out)),
