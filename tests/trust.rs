@@ -519,3 +519,43 @@ fn a_grouped_query_reading_ungrouped_rows_through_a_sub_query_is_refused() -> co
         })
     })
 }
+
+/// A collection reached from a sub-comprehension's variable through a reference
+/// (`r.band.records`) is a sub-query of its own (it was put in the sub-comprehension's own
+/// scope, and rendering it recursed until the stack overflowed).
+#[test]
+fn a_collection_through_a_reference_inside_a_sub_comprehension() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let bands = select!(b.name for b in Band
+                if exists(r for r in Record if r.band == b && count(r.band.records) > 1));
+            assert_eq!(bands.fetch(tx)?, ["A"]);
+            Ok(())
+        })
+    })
+}
+
+/// An aggregate over a sub-comprehension's own rows inside its own condition is refused
+/// (rendering it recursed until the stack overflowed).
+#[test]
+fn an_aggregate_of_a_sub_comprehensions_own_rows_in_its_condition_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let q = select!(b.name for b in Band
+                if exists(r for r in b.records for s in r.songs if count(s) > 2));
+            let r = q.fetch(tx);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            Ok(())
+        })
+    })
+}
+
+/// Its SQL can be shown all the same (it recursed until the stack overflowed).
+#[test]
+fn the_sql_of_a_refused_self_aggregating_sub_comprehension_is_shown() {
+    let q = select!(b.name for b in Band
+        if exists(r for r in b.records for s in r.songs if count(s) > 2));
+    assert!(q.sql(colt::Dialect::Sqlite).contains("EXISTS"));
+}

@@ -75,6 +75,11 @@ impl PlanState {
         }
     }
 
+    /// Whether sub-query `scope` was opened by a collection (it holds no query variable).
+    fn is_template(&self, scope: u16) -> bool {
+        scopes::is_template(&self.sources.borrow(), scope)
+    }
+
     /// Whether a table is a query variable (a generator's), not one reached by a path.
     fn is_variable(&self, source: u16) -> bool {
         self.with_source(source, |s| s.variable).unwrap_or(false)
@@ -464,9 +469,11 @@ impl<T: Entity> SetCol<T> {
             let state = &self.at.state;
             let me = self.at.source;
             // A path through several collections (`g.students.marks`) stays in one sub-query;
-            // a collection of a query variable (also one of a sub-comprehension) opens its own.
+            // a collection of a query variable (also one of a sub-comprehension), or of a
+            // table a reference reached from one (`r.band.records` inside a sub-comprehension
+            // over `r`), opens its own.
             let scope = match (state.scope_of(me), state.is_variable(me)) {
-                (outer, false) if outer > 0 => outer,
+                (outer, false) if outer > 0 && state.is_template(outer) => outer,
                 _ => state.new_scope(),
             };
             let alias = format!(

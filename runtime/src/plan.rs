@@ -284,6 +284,7 @@ impl Plan {
     /// need to know of the plan, so that they do not work it out again.
     pub(crate) fn finish(&mut self) {
         self.resolve_sub_queries();
+        self.check_sub_query_cycles();
         self.check_single_valued();
         self.check_grouping();
         self.elide_key_joins();

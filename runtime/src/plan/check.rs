@@ -4,6 +4,53 @@
 use super::{Node, Plan, Problem, ProjItem};
 
 impl Plan {
+    /// Adds a problem when a sub-query's condition uses that sub-query itself: an aggregate,
+    /// `exists` or membership test over a sub-comprehension's own rows inside its own `if`
+    /// (`exists(r for r in b.records for s in r.songs if count(s) > 2)`), which SQL has no
+    /// spelling for (a `HAVING` of the sub-query is not what it means).
+    pub(crate) fn check_sub_query_cycles(&mut self) {
+        fn scopes_in(n: &Node, out: &mut Vec<u16>) {
+            match n {
+                Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => out.push(*k),
+                _ => {}
+            }
+            n.for_each_child(|c| scopes_in(c, out));
+        }
+        let uses: Vec<Vec<u16>> = self
+            .scope_filters
+            .iter()
+            .map(|filters| {
+                let mut out = Vec::new();
+                filters.iter().for_each(|f| scopes_in(f, &mut out));
+                out
+            })
+            .collect();
+        // Depth-first from each scope: reaching it again is a cycle.
+        let reaches_itself = |start: u16| {
+            let mut stack = vec![start];
+            let mut seen = vec![false; uses.len()];
+            while let Some(k) = stack.pop() {
+                for &next in uses.get(k as usize).map_or(&[][..], Vec::as_slice) {
+                    if next == start {
+                        return true;
+                    }
+                    if let Some(s) = seen.get_mut(next as usize) {
+                        if !*s {
+                            *s = true;
+                            stack.push(next);
+                        }
+                    }
+                }
+            }
+            false
+        };
+        if (1..uses.len() as u16).any(reaches_itself) {
+            self.problems.push(Problem::Query(
+                "a sub-comprehension's condition aggregates or tests the sub-comprehension's own rows (`count(s)` of its own `s`): aggregate a collection instead (`count(r.songs) > 2`), or move the condition out".to_string(),
+            ));
+        }
+    }
+
     /// Adds a problem for each condition or ordering of an aggregated query that reads a
     /// column outside its aggregates that is not grouped (`count(p) > 5 || p.price > 10`
     /// with `p.price` not selected): SQLite would read it from an arbitrary row of each

@@ -54,6 +54,8 @@ struct Renderer<'a> {
     plan: &'a Plan,
     d: &'static dyn SqlDialect,
     w: SqlWriter,
+    /// The sub-queries being written, innermost last.
+    open: Vec<u16>,
 }
 
 static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -75,6 +77,7 @@ fn render_at(plan: &Plan, key: SqlKey, base: usize) -> String {
         plan,
         d: key.dialect.syntax(),
         w: SqlWriter::at_base(key.dialect, base),
+        open: Vec::new(),
     };
     match key.kind {
         StatementKind::Select | StatementKind::First => r.select(key, true),
@@ -229,6 +232,18 @@ impl Renderer<'_> {
     /// ` FROM .. WHERE ..` of sub-query `scope`: correlated to the outer query by its first
     /// table's join, filtered by its conditions and `extra`.
     fn scope_body(&mut self, scope: u16, extra: &[&Node]) {
+        // A sub-query whose condition uses itself (refused when the query runs, see
+        // `Plan::check_sub_query_cycles`) is written once, not until the stack ends.
+        if self.open.contains(&scope) {
+            self.w.push(" FROM (SELECT NULL) AS colt_cycle WHERE FALSE");
+            return;
+        }
+        self.open.push(scope);
+        self.scope_body_once(scope, extra);
+        self.open.pop();
+    }
+
+    fn scope_body_once(&mut self, scope: u16, extra: &[&Node]) {
         self.w.push(" FROM ");
         let correlation = self.sources_of(scope);
         let plan = self.plan;
