@@ -740,3 +740,43 @@ fn first_of_distinct_values_puts_nulls_first() {
         })
     });
 }
+
+/// An unchanged NaN is no change: a change to another column wrote the NaN back too (`NaN ==
+/// NaN` is false), over another transaction's committed value (floats are not checked).
+#[test]
+fn an_unchanged_nan_is_not_written_back() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(()); // SQLite stores no NaN.
+        }
+        let db = backend.shop();
+        db.transaction(|tx| {
+            Sample::build()
+                .key("nan")
+                .flag(true)
+                .small(1i16)
+                .int(1i32)
+                .big(1)
+                .single(0.5)
+                .double(f64::NAN)
+                .text("t")
+                .bytes(vec![])
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let sample = select!(s for s in Sample if s.key == "nan").one(&tx)?;
+        sample.set(|s| s.text = "changed".into())?;
+        db.transaction(|other| {
+            select!(s for s in Sample if s.key == "nan")
+                .one(other)?
+                .set(|s| s.double = 2.0)
+        })?;
+        tx.commit()?;
+        let (text, double) = db.transaction(|tx| {
+            select!((s.text, s.double) for s in Sample if s.key == "nan").one(tx)
+        })?;
+        assert_eq!((text.as_str(), double), ("changed", 2.0));
+        Ok(())
+    });
+}

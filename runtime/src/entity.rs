@@ -171,6 +171,18 @@ pub trait Entity: Sized + Clone + 'static {
     fn column_ref(&self, idx: usize) -> ValueRef<'_>;
     /// Whether column `idx` is equal in `self` and `other`.
     fn column_eq(&self, other: &Self, idx: usize) -> bool;
+    /// Whether column `idx` holds the same stored value in `self` and `other`: equal, or a
+    /// float NaN in both (`==` would call an unchanged NaN a change, and write it back over
+    /// another transaction's value).
+    #[doc(hidden)]
+    #[inline]
+    fn same_column(&self, other: &Self, idx: usize) -> bool {
+        self.column_eq(other, idx)
+            || matches!(
+                (self.column_ref(idx), other.column_ref(idx)),
+                (ValueRef::Real(a), ValueRef::Real(b)) if a.is_nan() && b.is_nan()
+            )
+    }
     /// Copies column `idx` from `other` into `self`.
     fn copy_column(&mut self, other: &Self, idx: usize);
     /// Sets column `idx` from a database value (used to point a reference at a new owner).

@@ -379,7 +379,7 @@ fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result
     let masks = update_masks(meta);
     let mut changed = 0u64;
     for i in 0..meta.columns.len() {
-        if masks.stored & (1u64 << i) != 0 && !old.column_eq(&value, i) {
+        if masks.stored & (1u64 << i) != 0 && !old.same_column(&value, i) {
             changed |= 1u64 << i;
         }
     }
@@ -421,7 +421,7 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
     let d = tx.dialect();
     let value = cell.value.borrow();
     let changed: Columns = (0..meta.columns.len())
-        .filter(|&i| !old.column_eq(&value, i) && crate::relation::is_stored(meta, i))
+        .filter(|&i| !old.same_column(&value, i) && crate::relation::is_stored(meta, i))
         .collect();
     if !changed.is_empty() {
         let checked = checked_columns(meta, cell.read.get());
@@ -510,7 +510,7 @@ fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -
     let moved = match (before, after) {
         (Some(b), Some(a)) => T::meta().relations.iter().any(|r| {
             r.column
-                .is_some_and(|c| (c..c + r.width()).any(|i| !a.column_eq(b, i)))
+                .is_some_and(|c| (c..c + r.width()).any(|i| !a.same_column(b, i)))
         }),
         _ => true,
     };

@@ -223,10 +223,12 @@ fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()>
                 continue;
             }
             let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-            if db_value.column_eq(&fresh, i) {
+            if db_value.same_column(&fresh, i) {
                 continue;
             }
-            let changed_in_memory = snapshot.as_deref().is_some_and(|s| !s.column_eq(&value, i));
+            let changed_in_memory = snapshot
+                .as_deref()
+                .is_some_and(|s| !s.same_column(&value, i));
             match snapshot.as_deref_mut() {
                 Some(s) => {
                     s.copy_column(&fresh, i);
@@ -264,7 +266,7 @@ fn changed_read_column<T: Entity>(
         !col.primary_key
             && read & bit(*i) != 0
             && col.optimistic()
-            && !db_value.column_eq(fresh, *i)
+            && !db_value.same_column(fresh, *i)
     })?;
     Some(Error::UnrepeatableRead {
         entity: meta.name.to_string(),

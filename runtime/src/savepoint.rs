@@ -233,7 +233,7 @@ pub(crate) fn restore_map<T: Entity>(
         let cell = s.obj.cell();
         let mut value = cell.value.borrow_mut();
         let changed =
-            cell.state.get() != s.state || (0..width).any(|i| !value.column_eq(&s.value, i));
+            cell.state.get() != s.state || (0..width).any(|i| !value.same_column(&s.value, i));
         *value = s.value;
         drop(value);
         cell.clear_snapshot();

@@ -278,7 +278,7 @@ impl<T: Entity> Obj<T> {
             let current = cell.value.borrow();
             let virtual_columns = crate::pairing::virtual_columns(meta);
             for (c, col) in meta.columns.iter().enumerate() {
-                if current.column_eq(&next, c) {
+                if current.same_column(&next, c) {
                     continue;
                 }
                 // The column-less side of a one-to-one is read from the other side's row: a
