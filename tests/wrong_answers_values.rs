@@ -189,3 +189,20 @@ fn outer_values_compared_with_each_other() -> colt::Result<()> {
         })
     })
 }
+
+/// A NaN in a list matches nothing, as in Rust: on SQLite it became NULL, so a negated test
+/// kept no row; on PostgreSQL it matched a NaN attribute.
+#[test]
+fn a_nan_in_a_list_matches_nothing() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = readings(backend, &[(1, 0, 1.0), (2, 0, 5.5)])?;
+        db.transaction(|tx| {
+            let listed = vec![f64::NAN, 5.5];
+            let out = select!(r.id for r in Reading if !listed.contains(&r.real)).fetch(tx)?;
+            assert_eq!(out, [1]);
+            let inside = select!(r.id for r in Reading if listed.contains(&r.real)).fetch(tx)?;
+            assert_eq!(inside, [2]);
+            Ok(())
+        })
+    })
+}

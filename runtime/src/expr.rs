@@ -495,8 +495,16 @@ pub trait ContainsValue {
     }
 }
 
+/// A list's items as one parameter. A NaN is left out: nothing equals it in Rust, where
+/// SQLite would store it as NULL (making a negated test unknown) and PostgreSQL says it
+/// equals itself.
 fn list_value<'a, V: TypedParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value {
-    Value::List(items.map(TypedParam::__value).collect())
+    Value::List(
+        items
+            .map(TypedParam::__value)
+            .filter(|v| !matches!(v, Value::Real(f) if f.is_nan()))
+            .collect(),
+    )
 }
 
 macro_rules! outer_list {
