@@ -780,3 +780,26 @@ fn an_unchanged_nan_is_not_written_back() {
         Ok(())
     });
 }
+
+/// Distinct values ordered by an attribute they leave out: a group holding a NULL comes
+/// first where NULLs do (`MIN` passed over the NULL: Pens came between Books and Tea).
+#[test]
+fn distinct_values_ordered_by_a_left_out_attribute_keep_nulls_first() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let pens = common::Category::build().name("Pens").insert(tx)?;
+            Product::build()
+                .name("Biro")
+                .price(100)
+                .category_id(pens.key())
+                .discount(Some(1))
+                .in_stock(true)
+                .insert(tx)?;
+            let names = select!((c.name for c in common::Category for p in Product
+                if p.category_id == c.id).order_by(|c, p| (p.discount, c.name)));
+            assert_eq!(names.fetch(tx)?, ["Books", "Tea", "Pens"]);
+            Ok(())
+        })
+    });
+}

@@ -344,9 +344,20 @@ impl Renderer<'_> {
                     self.w.push(", ");
                 }
                 if grouped && !self.projected(&o.node) {
+                    // A group is ordered by its first value in this order: its NULL, where
+                    // NULLs come first (`MIN`/`MAX` would pass over it).
+                    let nulls_first = o.nulls_first.unwrap_or(!o.desc);
+                    if nulls_first {
+                        self.w.push("(CASE WHEN COUNT(*) > COUNT(");
+                        self.node(&o.node);
+                        self.w.push(") THEN NULL ELSE ");
+                    }
                     self.w.push(if o.desc { "MAX(" } else { "MIN(" });
                     self.node(&o.node);
                     self.w.push(")");
+                    if nulls_first {
+                        self.w.push(" END)");
+                    }
                 } else {
                     self.node(&o.node);
                 }
