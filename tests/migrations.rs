@@ -262,6 +262,35 @@ fn a_failing_migration_is_rolled_back_whole() -> colt::Result<()> {
     })
 }
 
+/// A migration that ends its own transaction (`COMMIT` among its statements) fails, and is
+/// not recorded: it was recorded in autocommit (SQLite) or reported applied (PostgreSQL)
+/// while only part of it was inside the migration's transaction.
+#[test]
+fn a_migration_that_commits_by_itself_fails() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let first = shop_history(b)[0].clone();
+        let committing = Migration::new(
+            2,
+            "commits",
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY); COMMIT;",
+        );
+        let err = db
+            .migrate(&Migrations::new(vec![first, committing])?)
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::MigrationFailed { version: 2, source, .. }
+                    if matches!(**source, Error::TransactionStatement { .. })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(versions(&db)?, vec![1], "2 is not recorded");
+        Ok(())
+    })
+}
+
 #[test]
 fn sqlite_checks_foreign_keys_before_a_migration_commits() -> colt::Result<()> {
     each_backend(|b| {

@@ -242,6 +242,26 @@ impl Database {
     }
 }
 
+/// PostgreSQL: a setting of this transaction only, which a `COMMIT` or `ROLLBACK` inside the
+/// migration would end.
+const MARK_TRANSACTION: &str = "SET LOCAL colt.migration = 'running'";
+
+/// Whether a migration's statements ended the transaction they ran in (a `COMMIT`, `END`
+/// or `ROLLBACK` among them): SQLite is back in autocommit; on PostgreSQL the mark
+/// [`MARK_TRANSACTION`] set is gone.
+fn ended_its_transaction(conn: &Conn) -> Result<bool> {
+    match conn.dialect() {
+        Dialect::Sqlite => Ok(conn.rolled_back_by_sqlite()),
+        Dialect::Postgres => {
+            let rows = conn.query_values("SELECT current_setting('colt.migration', true)", &[])?;
+            Ok(!matches!(
+                rows.first().and_then(|r| r.first()),
+                Some(Value::Text(t)) if t == "running"
+            ))
+        }
+    }
+}
+
 /// The body of a migration's transaction: lock, check it is still to do, run, check, record.
 fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Result<bool> {
     let d = conn.dialect();
@@ -262,7 +282,16 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
         name: m.name.to_string(),
         source: Box::new(source),
     };
+    if d == Dialect::Postgres {
+        // A mark that lives as long as this transaction (see `ended_its_transaction`).
+        conn.execute_batch(MARK_TRANSACTION)?;
+    }
     conn.execute_batch(statements).map_err(failed)?;
+    if ended_its_transaction(conn)? {
+        return Err(failed(Error::TransactionStatement {
+            keyword: "COMMIT".to_string(),
+        }));
+    }
     if d == Dialect::Sqlite {
         if let Some(row) = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?.first() {
             let text = |v: Option<&Value>| match v {

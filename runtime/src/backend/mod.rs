@@ -211,7 +211,7 @@ impl Conn {
     /// whole after an interrupted write (a statement timeout), a `RAISE(ROLLBACK)` trigger or
     /// a full disk, and its connection is then back in autocommit, where the next statement
     /// would be written at once, for good.
-    fn rolled_back_by_sqlite(&self) -> bool {
+    pub(crate) fn rolled_back_by_sqlite(&self) -> bool {
         #[cfg(feature = "sqlite")]
         #[allow(irrefutable_let_patterns)] // without PostgreSQL, every link is SQLite's
         if let Link::Sqlite(c) = &self.link {
