@@ -476,16 +476,53 @@ fn key_of(t: &Table) -> Vec<String> {
     key
 }
 
-/// Why changing column `from` to `to`'s type could lose data, if it could: on PostgreSQL
-/// only a widening (a wider integer, a double for a real, `numeric` for a number, `text`
-/// for anything) is written; a key the database generates is never retyped. (SQLite keeps
-/// every value as it is when a column's type changes, so a rebuild loses nothing.)
+/// SQLite's type affinity of a declared type (its documented rules, in order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Affinity {
+    Integer,
+    Text,
+    Blob,
+    Real,
+    Numeric,
+}
+
+fn affinity(declared: &str) -> Affinity {
+    let t = declared.to_ascii_uppercase();
+    if t.contains("INT") {
+        Affinity::Integer
+    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
+        Affinity::Text
+    } else if t.contains("BLOB") || t.trim().is_empty() {
+        Affinity::Blob
+    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
+        Affinity::Real
+    } else {
+        Affinity::Numeric
+    }
+}
+
+/// Why changing column `from` to `to`'s type could lose data, if it could; a key the
+/// database generates is never retyped. On PostgreSQL only a widening (a wider integer, a
+/// double for a real, `numeric` for an integer, `text` for anything) is written. On SQLite
+/// the rebuild's copy converts each value to the new column's affinity: to text, to no
+/// affinity, or between numbers without rounding is kept; text made a number (`'007'`
+/// becomes 7, long digits a rounded REAL) or an integer made a REAL (rounded past 2^53)
+/// is not.
 fn lossy_type_change(dialect: Dialect, from: &ColumnInfo, to: &ColumnInfo) -> Option<&'static str> {
     if from.generated || to.generated {
         return Some("is a key the database generates");
     }
     if dialect != Dialect::Postgres {
-        return None;
+        use Affinity as A;
+        return match (affinity(&from.declared_type), affinity(&to.declared_type)) {
+            (a, b) if a == b => None,
+            (_, A::Text | A::Blob) => None,
+            (A::Integer | A::Real | A::Numeric, A::Numeric | A::Integer) => None,
+            (A::Text | A::Blob, _) => Some(
+                "converts the values SQLite holds as text that look like numbers (`'007'` becomes 7, long digits a rounded REAL)",
+            ),
+            _ => Some("converts integers to REALs, rounded past 2^53"),
+        };
     }
     let rank = |declared: &str| -> Option<(u8, u8)> {
         // (family, width): integers 0, floats 1; numeric and text take either.
@@ -499,14 +536,17 @@ fn lossy_type_change(dialect: Dialect, from: &ColumnInfo, to: &ColumnInfo) -> Op
         })
     };
     let target = base_type(&to.declared_type).to_ascii_lowercase();
-    if target == "text" || target == "character varying" || target == "varchar" {
+    // A length (`varchar(5)`) would cut longer values short.
+    let limited = to.declared_type.contains('(');
+    if target == "text" || ((target == "character varying" || target == "varchar") && !limited) {
         return None;
     }
     match (rank(&from.declared_type), rank(&to.declared_type)) {
         (Some((f, a)), Some((g, b))) if f == g && b >= a => None,
         // Every smallint and integer is a double exactly.
         (Some((0, a)), Some((1, 2))) if a <= 2 => None,
-        (Some(_), None) if target == "numeric" || target == "decimal" => None,
+        // Integers only: a float is cast to `numeric` through its 15 significant digits.
+        (Some((0, _)), None) if target == "numeric" || target == "decimal" => None,
         _ => Some("may not keep every value (a narrower or another kind of type)"),
     }
 }

@@ -787,3 +787,23 @@ fn postgres_number_widths_are_changes() {
         }
     }
 }
+
+/// On SQLite a rebuild converts each value to the new column's affinity: a text column made
+/// an integer one would turn `'007'` into 7, and long digits into a rounded REAL. Such a
+/// change is refused, as PostgreSQL's lossy ones are (it was written as keeping every value).
+#[test]
+fn sqlite_affinity_changes_that_convert_values_are_refused() {
+    let scratch = Scratch::new("diff-affinity");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    hand_made(url, false, "TEXT");
+    let retype = diff(dir, url, "retype", "fixes", &[]);
+    assert!(!retype.ok, "{}", retype.stdout);
+    assert!(
+        retype.stderr.contains("`item.qty` from TEXT to INTEGER")
+            && retype.stderr.contains("converts"),
+        "{}",
+        retype.stderr
+    );
+}
