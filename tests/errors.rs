@@ -275,3 +275,23 @@ fn raw_sql_text_is_not_sent_as_another_type() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Bytes bound to a domain over `bytea` are sent as bytes (refused by the first version of
+/// the check above).
+#[test]
+fn bytes_go_to_a_domain_over_bytea() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        let back = db.transaction(|tx| {
+            tx.execute_sql("CREATE DOMAIN sha AS bytea", &[])?;
+            tx.execute_sql("CREATE TABLE digest (h sha NOT NULL)", &[])?;
+            tx.execute_sql("INSERT INTO digest (h) VALUES ($1)", &[&vec![1u8, 2, 3]])?;
+            tx.query_sql::<Vec<u8>>("SELECT h FROM digest", &[])
+        })?;
+        assert_eq!(back, [vec![1u8, 2, 3]]);
+        Ok(())
+    })
+}

@@ -399,7 +399,7 @@ fn check_tables_compares_keys() -> colt::Result<()> {
                 "CREATE TABLE grade (student INTEGER NOT NULL, course INTEGER NOT NULL, score REAL NOT NULL, PRIMARY KEY (student, course))",
                 r#"CREATE TABLE "Playlist" ("PlaylistId" INTEGER PRIMARY KEY, "Name" VARCHAR(120) NOT NULL)"#,
                 r#"CREATE TABLE "Track" ("TrackId" INTEGER PRIMARY KEY, "Name" VARCHAR(200) NOT NULL)"#,
-                r#"CREATE TABLE "PlaylistTrack" ("PlaylistId" INTEGER NOT NULL, "TrackId" INTEGER NOT NULL)"#,
+                r#"CREATE TABLE "PlaylistTrack" ("Id" INTEGER PRIMARY KEY, "PlaylistId" INTEGER NOT NULL, "TrackId" INTEGER NOT NULL)"#,
             ] {
                 tx.execute_sql(sql, &[])?;
             }
@@ -412,7 +412,15 @@ fn check_tables_compares_keys() -> colt::Result<()> {
         refused(&db, &["grade", "primary key"]);
         let db = Database::open(&url)?;
         db.bind(schema![Playlist, Song])?;
-        refused(&db, &["PlaylistTrack", "primary key"]);
+        refused(&db, &["PlaylistTrack", "unique index"]);
+        // A surrogate key with a unique index over the pair keeps each pair once: fine.
+        db.transaction(|tx| {
+            tx.execute_sql(
+                r#"CREATE UNIQUE INDEX "PlaylistTrackPair" ON "PlaylistTrack" ("PlaylistId", "TrackId")"#,
+                &[],
+            )
+        })?;
+        db.check_tables()?;
         Ok(())
     })
 }

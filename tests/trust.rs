@@ -559,3 +559,26 @@ fn the_sql_of_a_refused_self_aggregating_sub_comprehension_is_shown() {
         if exists(r for r in b.records for s in r.songs if count(s) > 2));
     assert!(q.sql(colt::Dialect::Sqlite).contains("EXISTS"));
 }
+
+/// A grouped query's condition may hold a sub-comprehension with a sub-query of its own
+/// (it was refused: the inner sub-query's columns were taken for ungrouped ones).
+#[test]
+fn a_nested_sub_query_in_a_grouped_condition_is_accepted() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = music(backend)?;
+        db.transaction(|tx| {
+            let q = select!((b, count(r)) for b in Band for r in b.records
+                if count(r) > 5 || exists(x for x in b.records if exists(x.songs)));
+            let names = q
+                .fetch(tx)?
+                .into_iter()
+                .map(|(b, n)| (b.name(), n))
+                .collect();
+            assert_eq!(
+                common::sorted(names),
+                [("A".to_string(), 2), ("B".to_string(), 1)]
+            );
+            Ok(())
+        })
+    })
+}

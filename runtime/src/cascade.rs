@@ -70,12 +70,7 @@ pub(crate) fn release_dependants(
                         let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
                         tx.conn()?.execute(&delete, &params)?;
                         rows_gone(tx, member, std::slice::from_ref(&k))?;
-                        crate::schema_cascade::follow(
-                            tx,
-                            member,
-                            std::slice::from_ref(&k),
-                            depth + 1,
-                        )?;
+                        tx.shared.deleted.borrow_mut().push((member, k));
                     }
                 } else if member.columns[column].nullable {
                     let update = sql(idx, RelationOp::SetNull, &|d| {

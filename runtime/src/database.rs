@@ -402,10 +402,18 @@ impl Database {
                     }
                     if !missing {
                         let columns = [link.owner_column.as_str(), link.member_column.as_str()];
+                        let unique: Vec<Vec<String>> =
+                            crate::introspect::read_table(conn, link.table.clone())?
+                                .indexes
+                                .into_iter()
+                                .filter(|i| i.unique)
+                                .map(|i| i.columns)
+                                .collect();
                         problems.extend(crate::table_keys::link_problem(
                             &link.table,
                             columns,
                             &live,
+                            &unique,
                         ));
                     }
                 }

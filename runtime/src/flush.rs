@@ -462,8 +462,13 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
             .borrow_mut()
             .push(crate::obj::pending::PendingObj::new(Obj::from_cell(cell)));
     }
-    // The schema's own `ON DELETE` may have deleted or changed rows that referred to it.
-    crate::schema_cascade::follow(tx, T::meta(), &[T::key_params(&key)], 0)
+    // The schema's own `ON DELETE` may have deleted or changed rows that referred to it:
+    // followed at the end of the flush.
+    tx.shared
+        .deleted
+        .borrow_mut()
+        .push((T::meta(), T::key_params(&key)));
+    Ok(())
 }
 
 /// The `DELETE` of an object's row (the values it checks are the snapshot's, if any);

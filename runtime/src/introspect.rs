@@ -134,7 +134,7 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
     Ok(catalog)
 }
 
-fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
+pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
     let d = conn.dialect();
     let table = Value::Text(name.clone());
     let param = [Param::Owned(&table)];

@@ -195,6 +195,27 @@ pub(crate) fn follow(
     Ok(())
 }
 
+/// Follows the rows the flush under way deleted ([`TxShared::deleted`]), once per entity.
+///
+/// [`TxShared::deleted`]: crate::transaction::TxShared
+///
+/// # Errors
+/// As [`follow`].
+pub(crate) fn follow_deleted(tx: &Transaction) -> Result<()> {
+    let deleted = std::mem::take(&mut *tx.shared.deleted.borrow_mut());
+    let mut by_entity: Vec<(&'static EntityMeta, Vec<Vec<Value>>)> = Vec::new();
+    for (meta, key) in deleted {
+        match by_entity.iter_mut().find(|(m, _)| std::ptr::eq(*m, meta)) {
+            Some((_, keys)) => keys.push(key),
+            None => by_entity.push((meta, vec![key])),
+        }
+    }
+    for (meta, keys) in by_entity {
+        follow(tx, meta, &keys, 0)?;
+    }
+    Ok(())
+}
+
 /// Rows between the deleted ones and loaded objects that were not loaded themselves (a
 /// loaded line whose receipt was not loaded, when its shop is deleted): the rows of such an
 /// entity that loaded objects refer to are looked up, and those that are gone are followed

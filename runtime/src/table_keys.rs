@@ -47,7 +47,8 @@ pub(crate) fn key_problems(dialect: Dialect, e: &EntityMeta, live: &[LiveColumn]
             declared.join(", ")
         ));
     }
-    if let Some(auto) = e.auto_column() {
+    // (A view, or a table keyed by a unique index, has no key to fill in.)
+    if let Some(auto) = e.auto_column().filter(|_| !found.is_empty()) {
         let name = e.columns[auto].name;
         if let Some(l) = live.iter().find(|l| l.name.eq_ignore_ascii_case(name)) {
             let filled = match dialect {
@@ -71,16 +72,29 @@ pub(crate) fn key_problems(dialect: Dialect, e: &EntityMeta, live: &[LiveColumn]
     problems
 }
 
-/// The problem of a link table whose primary key is not its two columns.
-pub(crate) fn link_problem(table: &str, columns: [&str; 2], live: &[LiveColumn]) -> Option<String> {
+/// The problem of a link table that keeps a pair twice: its primary key is another (a
+/// surrogate `id`) and no unique index is over its two columns. (A table whose key the
+/// database does not show, to a role that cannot see its constraints, says nothing.)
+pub(crate) fn link_problem(
+    table: &str,
+    columns: [&str; 2],
+    live: &[LiveColumn],
+    unique_indexes: &[Vec<String>],
+) -> Option<String> {
+    let pair = |cols: &[&str]| {
+        cols.len() == 2
+            && columns
+                .iter()
+                .all(|c| cols.iter().any(|k| k.eq_ignore_ascii_case(c)))
+    };
     let key = live_key(live);
-    let covered = key.len() == 2
-        && columns
-            .iter()
-            .all(|c| key.iter().any(|k| k.eq_ignore_ascii_case(c)));
-    (!covered).then(|| {
+    let indexed = unique_indexes.iter().any(|i| {
+        let cols: Vec<&str> = i.iter().map(String::as_str).collect();
+        pair(&cols)
+    });
+    (!key.is_empty() && !pair(&key) && !indexed).then(|| {
         format!(
-            "link table `{table}` needs the primary key ({}, {}): without it a pair added twice is kept twice",
+            "link table `{table}` keeps a pair added twice twice: make ({}, {}) its primary key or a unique index",
             columns[0], columns[1]
         )
     })

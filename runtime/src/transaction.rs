@@ -37,6 +37,9 @@ pub(crate) struct TxShared {
     /// An optimistic check failed ([`crate::Error::UnrepeatableRead`]): another attempt may
     /// not fail it.
     pub(crate) met_conflict: Cell<bool>,
+    /// Rows deleted by the flush under way, by entity: followed once at its end (see
+    /// `schema_cascade`).
+    pub(crate) deleted: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
 }
 
 /// What a closed transaction leaves to the thread's next one: its emptied identity maps
@@ -104,6 +107,7 @@ impl Transaction {
                     savepoints: Cell::new(0),
                     gone: RefCell::new(Vec::new()),
                     met_conflict: Cell::new(false),
+                    deleted: RefCell::new(Vec::new()),
                 })
             },
             writing: Cell::new(false),
@@ -199,6 +203,9 @@ impl Transaction {
             for obj in batch {
                 obj.cell().flush(self)?;
             }
+            // What the schema did to the rows that referred to the deleted ones: once per
+            // entity for the whole batch, not once per object.
+            crate::schema_cascade::follow_deleted(self)?;
         }
     }
 
@@ -248,6 +255,7 @@ impl Transaction {
         }
         self.shared.closed.set(true);
         self.shared.pending.borrow_mut().clear();
+        self.shared.deleted.borrow_mut().clear();
     }
 
     fn close(&mut self) {

@@ -378,6 +378,7 @@ fn takes_text(ty: &Type) -> bool {
         | Type::VARCHAR
         | Type::BPCHAR
         | Type::NAME
+        | Type::CHAR
         | Type::UNKNOWN
         | Type::JSON
         | Type::XML => true,
@@ -386,6 +387,15 @@ fn takes_text(ty: &Type) -> bool {
             Kind::Domain(inner) => takes_text(inner),
             _ => ty.name() == "citext",
         },
+    }
+}
+
+/// Whether the server's binary form of `ty` is the bytes themselves: `bytea`, `uuid` (its
+/// 16 bytes), and domains over them.
+fn takes_bytes(ty: &Type) -> bool {
+    match *ty {
+        Type::BYTEA | Type::UUID | Type::UNKNOWN => true,
+        _ => matches!(ty.kind(), Kind::Domain(inner) if takes_bytes(inner)),
     }
 }
 
@@ -456,10 +466,8 @@ fn encode(
                 _ => Err(mismatch("a text", ty)),
             }
         }
-        ValueRef::Blob(b) => match *ty {
-            Type::BYTEA | Type::UUID | Type::UNKNOWN => b.to_sql(&Type::BYTEA, out),
-            _ => Err(mismatch("bytes", ty)),
-        },
+        ValueRef::Blob(b) if takes_bytes(ty) => b.to_sql(&Type::BYTEA, out),
+        ValueRef::Blob(_) => Err(mismatch("bytes", ty)),
         ValueRef::Time(t) => encode_temporal(t, ty, out),
         ValueRef::Json(j) => {
             let text = j.json_text()?;

@@ -87,14 +87,28 @@ impl Plan {
     }
 }
 
-/// Whether sub-query `scope` reads a column of the query around it that `grouped` does not
-/// accept: the column it is correlated on (`count(p.tags)` reads `p`'s key) or one its
-/// conditions read.
+/// Whether sub-query `scope` reads a column of the grouped query itself (scope 0) that
+/// `grouped` does not accept: the column it is correlated on (`count(p.tags)` reads `p`'s
+/// key) or one its conditions read, also through the sub-queries inside it. (The columns
+/// of its own tables and of deeper sub-queries are the sub-queries' to read.)
 fn sub_reads_ungrouped(plan: &Plan, scope: u16, grouped: &impl Fn(&Node) -> bool) -> bool {
+    sub_reads_ungrouped_at(plan, scope, grouped, 0)
+}
+
+fn sub_reads_ungrouped_at(
+    plan: &Plan,
+    scope: u16,
+    grouped: &impl Fn(&Node) -> bool,
+    depth: usize,
+) -> bool {
+    // (A sub-query that uses itself is refused on its own: `check_sub_query_cycles`.)
+    if depth > 32 {
+        return false;
+    }
     let outside = |source: u16| {
         plan.sources
             .get(source as usize)
-            .is_some_and(|s| s.scope != scope)
+            .is_some_and(|s| s.scope == 0)
     };
     let correlated = plan.sources.iter().filter(|s| s.scope == scope).any(|s| {
         s.join.as_ref().is_some_and(|j| {
@@ -105,19 +119,19 @@ fn sub_reads_ungrouped(plan: &Plan, scope: u16, grouped: &impl Fn(&Node) -> bool
                 })
         })
     });
-    fn columns(n: &Node, f: &mut impl FnMut(&Node)) {
-        if matches!(n, Node::Column { .. }) {
-            f(n);
-        }
-        n.for_each_child(|c| columns(c, f));
+    fn nodes(n: &Node, f: &mut impl FnMut(&Node)) {
+        f(n);
+        n.for_each_child(|c| nodes(c, f));
     }
     let mut reads = false;
     if let Some(filters) = plan.scope_filters.get(scope as usize) {
         for filter in filters {
-            columns(filter, &mut |n| {
-                if let Node::Column { source, .. } = n {
-                    reads |= outside(*source) && !grouped(n);
+            nodes(filter, &mut |n| match n {
+                Node::Column { source, .. } => reads |= outside(*source) && !grouped(n),
+                Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => {
+                    reads |= *k != scope && sub_reads_ungrouped_at(plan, *k, grouped, depth + 1);
                 }
+                _ => {}
             });
         }
     }
