@@ -476,53 +476,20 @@ fn key_of(t: &Table) -> Vec<String> {
     key
 }
 
-/// SQLite's type affinity of a declared type (its documented rules, in order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Affinity {
-    Integer,
-    Text,
-    Blob,
-    Real,
-    Numeric,
-}
-
-fn affinity(declared: &str) -> Affinity {
-    let t = declared.to_ascii_uppercase();
-    if t.contains("INT") {
-        Affinity::Integer
-    } else if t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT") {
-        Affinity::Text
-    } else if t.contains("BLOB") || t.trim().is_empty() {
-        Affinity::Blob
-    } else if t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB") {
-        Affinity::Real
-    } else {
-        Affinity::Numeric
-    }
-}
-
 /// Why changing column `from` to `to`'s type could lose data, if it could; a key the
 /// database generates is never retyped. On PostgreSQL only a widening (a wider integer, a
 /// double for a real, `numeric` for an integer, `text` for anything) is written. On SQLite
-/// the rebuild's copy converts each value to the new column's affinity: to text, to no
-/// affinity, or between numbers without rounding is kept; text made a number (`'007'`
-/// becomes 7, long digits a rounded REAL) or an integer made a REAL (rounded past 2^53)
-/// is not.
+/// the rebuild's copy converts each value to the new column's affinity
+/// (`sqlite_retype_loss` says when that changes one).
 fn lossy_type_change(dialect: Dialect, from: &ColumnInfo, to: &ColumnInfo) -> Option<&'static str> {
     if from.generated || to.generated {
         return Some("is a key the database generates");
     }
     if dialect != Dialect::Postgres {
-        use Affinity as A;
-        return match (affinity(&from.declared_type), affinity(&to.declared_type)) {
-            (a, b) if a == b => None,
-            (_, A::Text | A::Blob) => None,
-            (A::Integer | A::Real | A::Numeric, A::Numeric | A::Integer) => None,
-            (A::Text | A::Blob, _) => Some(
-                "converts the values SQLite holds as text that look like numbers (`'007'` becomes 7, long digits a rounded REAL)",
-            ),
-            _ => Some("converts integers to REALs, rounded past 2^53"),
-        };
+        return colt_runtime::introspect::sqlite_retype_loss(
+            &from.declared_type,
+            &to.declared_type,
+        );
     }
     let rank = |declared: &str| -> Option<(u8, u8)> {
         // (family, width): integers 0, floats 1; numeric and text take either.

@@ -36,6 +36,24 @@ fn affinity(declared: &str) -> Affinity {
     }
 }
 
+/// Why copying SQLite values from a column declared `from` into one declared `to` (a
+/// rebuild's `INSERT .. SELECT`) would change some of them, if it would: each value takes
+/// the new column's affinity. To text, to no affinity, or between numbers without rounding
+/// keeps them; text made a number (`'007'` becomes 7, long digits a rounded REAL) or an
+/// integer made a REAL (rounded past 2^53) does not.
+pub(crate) fn retype_loss(from: &str, to: &str) -> Option<&'static str> {
+    use Affinity as A;
+    match (affinity(from), affinity(to)) {
+        (a, b) if a == b => None,
+        (_, A::Text | A::Blob) => None,
+        (A::Integer | A::Real | A::Numeric, A::Numeric | A::Integer) => None,
+        (A::Text | A::Blob, _) => Some(
+            "converts the values SQLite holds as text that look like numbers (`'007'` becomes 7, long digits a rounded REAL)",
+        ),
+        _ => Some("converts integers to REALs, rounded past 2^53"),
+    }
+}
+
 /// A declared type that names a date or a time (NUMERIC affinity on SQLite, where it holds
 /// ISO-8601 text).
 fn names_a_date(declared: &str) -> bool {

@@ -390,26 +390,42 @@ fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result
             .statement(StatementKey::Update(d, changed, checked), || {
                 render::object::update(meta, d, &columns_of(changed), &columns_of(checked))
             });
-        // Filled in place (see `flush_insert`): the new values, the key, the old values
-        // checked.
-        let mut params = Params::new();
         let each = |mask: u64| (0..meta.columns.len()).filter(move |&i| mask & (1u64 << i) != 0);
-        for i in each(changed) {
-            params.push(Param::Borrowed(value.column_ref(i)));
-        }
-        for &k in meta.primary_key {
-            params.push(Param::Borrowed(old.column_ref(k)));
-        }
-        for c in each(checked) {
-            params.push(Param::Borrowed(old.column_ref(c)));
-        }
-        let n = tx.conn()?.execute(&sql, &params)?;
-        if n == 0 {
-            tx.shared.met_conflict.set(true);
-            return Err(lost_row(meta, &*value, cell.read.get()));
-        }
+        run_update(tx, cell, &value, old, &sql, each(changed), each(checked))?;
     }
     written(tx, Some(old), Some(&*value))?;
+    Ok(())
+}
+
+/// Runs the `UPDATE` `sql` of an object: its parameters are the new values of `changed`,
+/// the key, and the old values of `checked`, filled in place (see `flush_insert`). No row
+/// updated is a lost row (another transaction changed or deleted it).
+#[inline]
+fn run_update<T: Entity>(
+    tx: &Transaction,
+    cell: &ObjCell<T>,
+    value: &T,
+    old: &T,
+    sql: &str,
+    changed: impl Iterator<Item = usize>,
+    checked: impl Iterator<Item = usize>,
+) -> Result<()> {
+    let meta = T::meta();
+    let mut params = Params::new();
+    for i in changed {
+        params.push(Param::Borrowed(value.column_ref(i)));
+    }
+    for &k in meta.primary_key {
+        params.push(Param::Borrowed(old.column_ref(k)));
+    }
+    for c in checked {
+        params.push(Param::Borrowed(old.column_ref(c)));
+    }
+    let n = tx.conn()?.execute(sql, &params)?;
+    if n == 0 {
+        tx.shared.met_conflict.set(true);
+        return Err(lost_row(meta, value, cell.read.get()));
+    }
     Ok(())
 }
 
@@ -430,23 +446,8 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
             StatementKey::Update(d, mask(&changed), mask(&checked)),
             || render::object::update(meta, d, &changed, &checked),
         );
-        // Filled in place (see `flush_insert`): the new values, the key, the old values
-        // checked.
-        let mut params = Params::new();
-        for &i in changed.iter() {
-            params.push(Param::Borrowed(value.column_ref(i)));
-        }
-        for &k in meta.primary_key {
-            params.push(Param::Borrowed(old.column_ref(k)));
-        }
-        for &c in checked.iter() {
-            params.push(Param::Borrowed(old.column_ref(c)));
-        }
-        let n = tx.conn()?.execute(&sql, &params)?;
-        if n == 0 {
-            tx.shared.met_conflict.set(true);
-            return Err(lost_row(meta, &*value, cell.read.get()));
-        }
+        let (changed, checked) = (changed.iter().copied(), checked.iter().copied());
+        run_update(tx, cell, &value, old, &sql, changed, checked)?;
     }
     written(tx, Some(old), Some(&*value))?;
     Ok(())

@@ -266,6 +266,13 @@ fn flag(row: &[Value], i: usize) -> Result<bool> {
     }
 }
 
+/// Why a SQLite table rebuild that copies a column declared `from` into one declared `to`
+/// would change some of its values (each takes the new column's type affinity: `'007'`
+/// copied into an `INTEGER` column becomes 7), if it would; `None` when every value is kept.
+pub fn sqlite_retype_loss(from: &str, to: &str) -> Option<&'static str> {
+    crate::declared::retype_loss(from, to)
+}
+
 /// Whether a column declared `declared` (as [`ColumnInfo::declared_type`] gives it) suits a
 /// field stored as `ty`, by the rules of [`Database::check_tables`]: on SQLite by type
 /// affinity, on PostgreSQL exactly (type modifiers such as `(10,2)` aside).
