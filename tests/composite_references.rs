@@ -444,3 +444,34 @@ fn a_field_on_a_reference_column_is_refused_at_bind() -> colt::Result<()> {
     );
     Ok(())
 }
+
+/// A key of two text columns, whose parts may hold any character.
+#[derive(Entity, Debug, Clone)]
+struct Label {
+    #[colt(primary_key)]
+    left: String,
+    #[colt(primary_key)]
+    right: String,
+}
+
+/// `count` of objects with a composite key counts distinct keys, never their parts joined
+/// into one text: `("a\u{1f}", "b")` and `("a", "\u{1f}b")` were counted once.
+#[test]
+fn counting_composite_keys_never_merges_two_keys() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Label, Basket, Item])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Label::build().left("a\u{1f}").right("b").insert(tx)?;
+            Label::build().left("a").right("\u{1f}b").insert(tx)?;
+            Label::build().left("a").right("").insert(tx)?;
+            Label::build().left("a\u{1f}").right("").insert(tx)?;
+            Basket::build().id(1).insert(tx)?;
+            Basket::build().id(2).insert(tx)?;
+            let n = select!(count(l) for l in Label for b in Basket).one(tx)?;
+            assert_eq!(n, 4, "{}", backend.name);
+            Ok(())
+        })
+    })
+}

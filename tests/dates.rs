@@ -424,3 +424,34 @@ fn rows_deleted_by_a_statement_leave_their_date_keyed_objects_deleted() -> colt:
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Stamp {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(default = Utc.with_ymd_and_hms(2024, 1, 31, 10, 0, 0).single().unwrap_or_default())]
+    at: DateTime<Utc>,
+}
+
+/// An instant's default is written with its zone: PostgreSQL read `'2024-01-31 10:00:00'`
+/// for a `timestamptz` in the session's time zone, so a row another tool inserted without
+/// the column got another instant than the entity declares (nine hours off in Tokyo).
+#[test]
+fn an_instants_default_is_the_same_instant_in_any_time_zone() -> colt::Result<()> {
+    each_backend(|backend| {
+        let mut url = backend.fresh_url();
+        if backend.is_postgres() {
+            url.push_str("%20-cTimeZone%3DAsia/Tokyo");
+        }
+        let db = Database::open(&url)?;
+        db.bind(schema![Stamp])?;
+        db.create_tables()?;
+        let read = db.transaction(|tx| {
+            tx.execute_sql("INSERT INTO stamp (id) VALUES (1)", &[])?;
+            select!(s.at for s in Stamp).fetch(tx)
+        })?;
+        let want = Utc.with_ymd_and_hms(2024, 1, 31, 10, 0, 0).single();
+        assert_eq!(read.first().copied(), want, "{}", backend.name);
+        Ok(())
+    })
+}

@@ -93,3 +93,54 @@ fn a_uuid_default_is_the_columns_sql_default() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Switch {
+    #[colt(primary_key)]
+    id: i64,
+    on: bool,
+}
+
+/// SQLite: a `Uuid` column another tool filled with text, or a `bool` column holding 2, is
+/// read (or refused) one way and compared another: a query for the text UUID's key found
+/// nothing while fetching every row found it, and `if s.on` kept a 2 that `s.on == true`
+/// did not. `check_tables` reports such a column with a value it holds and the way to
+/// rewrite it, and accepts it once rewritten.
+#[test]
+fn check_tables_reports_uuids_stored_as_text_and_bools_not_0_or_1() -> colt::Result<()> {
+    let file = common::TempDb::new("uuid-text");
+    let db = Database::open(&file.url())?;
+    db.bind(schema![Device, Switch])?;
+    db.create_tables()?;
+    let id = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "INSERT INTO device (id, name, twin) VALUES (?1, 'a', NULL)",
+            &[&id.hyphenated().to_string()],
+        )?;
+        tx.execute_sql("INSERT INTO switch (id, \"on\") VALUES (1, 2), (2, 0)", &[])?;
+        // What the report is about: the text key is read, but a query for it finds nothing.
+        assert_eq!(select!(d.id for d in Device).fetch(tx)?, [id]);
+        assert!(tx.get::<Device>(id)?.is_none());
+        Ok(())
+    })?;
+    match db.check_tables() {
+        Err(Error::SchemaMismatch(message)) => {
+            assert!(message.contains("device.id"), "{message}");
+            assert!(message.contains("01234567-89ab"), "{message}");
+            assert!(message.contains("unhex"), "{message}");
+            assert!(!message.contains("device.twin"), "{message}");
+            assert!(message.contains("switch.on"), "{message}");
+        }
+        other => panic!("expected a schema mismatch, got {other:?}"),
+    }
+    db.transaction(|tx| {
+        tx.execute_sql("UPDATE device SET id = unhex(replace(id, '-', ''))", &[])?;
+        tx.execute_sql("UPDATE switch SET \"on\" = 1 WHERE \"on\" = 2", &[])
+    })?;
+    db.check_tables()?;
+    db.transaction(|tx| {
+        assert!(tx.get::<Device>(id)?.is_some());
+        Ok(())
+    })
+}

@@ -16,8 +16,8 @@ use crate::schema_diff::{Alter, Diff};
 /// table it mentions makes again.
 #[derive(Debug, Clone)]
 pub(crate) struct SchemaObject {
-    /// `trigger`, `view`, or `index` (a partial or expression index, which the catalogue
-    /// leaves out).
+    /// `trigger`, `view`, `index` (a partial or expression index, which the catalogue
+    /// leaves out), or `table`.
     pub kind: String,
     /// Its name.
     pub name: String,
@@ -223,7 +223,7 @@ fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
     let table = &a.target.info.name;
     let new = format!("_colt_new_{table}");
     let mentions = |o: &&SchemaObject| {
-        o.kind != "index"
+        matches!(o.kind.as_str(), "trigger" | "view")
             && o.sql
                 .to_ascii_lowercase()
                 .contains(&table.to_ascii_lowercase())
@@ -262,6 +262,24 @@ fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
             (Some(default), true) => format!("COALESCE({}, {default})", q(&old)),
             _ => q(&old),
         });
+    }
+    // Each row keeps its rowid (an FTS index's `content_rowid`, or another tool, may name
+    // it), unless the new table's rowid is a column copied above (`INTEGER PRIMARY KEY`) or
+    // the old table has none (`WITHOUT ROWID`).
+    let alias = |t: &TableInfo| {
+        t.primary_key.len() == 1
+            && t.column(&t.primary_key[0])
+                .is_some_and(|c| c.declared_type.eq_ignore_ascii_case("INTEGER"))
+    };
+    let without_rowid = objects.iter().any(|o| {
+        o.kind == "table"
+            && (o.name.eq_ignore_ascii_case(table)
+                || o.name.eq_ignore_ascii_case(&a.current.info.name))
+            && o.sql.to_ascii_uppercase().contains("WITHOUT ROWID")
+    });
+    if !alias(&a.target.info) && !without_rowid {
+        into.insert(0, "rowid".to_string());
+        from.insert(0, "rowid".to_string());
     }
     out.push(format!(
         "INSERT INTO {} ({}) SELECT {} FROM {};",

@@ -100,7 +100,8 @@ fn check_history(db: &Database, migrations: &Migrations) -> Result<(), Failure> 
 }
 
 /// SQLite's triggers, views, and the indexes the catalogue leaves out (partial, on
-/// expressions): a rebuilt table's are made again as they were written.
+/// expressions): a rebuilt table's are made again as they were written; and the tables (a
+/// rebuild keeps the rowids of a table that has them).
 fn sqlite_objects(
     db: &Database,
     catalog: &colt_runtime::introspect::Catalog,
@@ -111,7 +112,7 @@ fn sqlite_objects(
     let rows: Vec<(String, String, String, String)> = db
         .transaction(|tx| {
             tx.query_sql(
-                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('trigger', 'view', 'index') AND sql IS NOT NULL ORDER BY type DESC, name",
+                "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('trigger', 'view', 'index', 'table') AND sql IS NOT NULL ORDER BY type DESC, name",
                 &[],
             )
         })

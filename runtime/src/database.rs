@@ -362,7 +362,7 @@ impl Database {
                 };
                 if let Some(p) = column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
-                } else if let Some(p) = foreign_time_spelling(conn, self.inner.dialect, e, c)? {
+                } else if let Some(p) = stray_values(conn, self.inner.dialect, e, c)? {
                     problems.push(p);
                 }
             }
@@ -545,35 +545,44 @@ fn required_cycle(entities: &[&'static EntityMeta]) -> Option<Vec<String>> {
         .find_map(|e| visit(e, &mut Vec::new(), &mut done))
 }
 
-/// The family of a declared column type, as SQLite's affinity rules and PostgreSQL's type
-/// names both map onto it.
-/// SQLite: a date or time column holding a value in another spelling than Colt's (another
-/// tool's `2009-01-01T00:00:00`): read correctly, but compared as text in queries, so
-/// reported with the way to rewrite it.
-fn foreign_time_spelling(
+/// SQLite: a column holding a value in another form than Colt writes and compares, read
+/// correctly (or refused) but compared otherwise in queries, so reported with the way to
+/// rewrite it: a date or time in another tool's spelling (`2009-01-01T00:00:00`, compared as
+/// text), a UUID as text (never equal to the 16 bytes a query compares), a bool that is not
+/// 0 or 1 (true for `if b`, but not for `b == true`).
+fn stray_values(
     conn: &Conn,
     dialect: Dialect,
     e: &EntityMeta,
     c: &crate::ColumnMeta,
 ) -> Result<Option<String>> {
-    let kind = match c.ty {
-        ColumnType::Date => 0,
-        ColumnType::Time => 1,
-        ColumnType::Timestamp => 2,
-        ColumnType::TimestampTz => 3,
+    use crate::render::control::StrayForm;
+    let form = match c.ty {
+        ColumnType::Date => StrayForm::Time(0),
+        ColumnType::Time => StrayForm::Time(1),
+        ColumnType::Timestamp => StrayForm::Time(2),
+        ColumnType::TimestampTz => StrayForm::Time(3),
+        ColumnType::Uuid => StrayForm::Uuid,
+        ColumnType::Bool => StrayForm::Bool,
         _ => return Ok(None),
     };
     if dialect != Dialect::Sqlite {
         return Ok(None);
     }
-    let sql = crate::render::control::foreign_time_spelling(e.table, c.name, kind);
+    let sql = crate::render::control::stray_value(e.table, c.name, form);
     let mut first = FirstValue(None);
     conn.query(&sql, &[], &mut first)?;
-    Ok(first.0.map(|found| {
-        format!(
-            "column `{}.{}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00`, SQLite's own): queries would compare it as text; rewrite the column once (for a date-time: `UPDATE \"{}\" SET \"{}\" = datetime(\"{}\")`)",
-            e.table, c.name, e.table, c.name, c.name
-        )
+    let (t, col) = (e.table, c.name);
+    Ok(first.0.map(|found| match form {
+        StrayForm::Time(_) => format!(
+            "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00`, SQLite's own): queries would compare it as text; rewrite the column once (for a date-time: `UPDATE \"{t}\" SET \"{col}\" = datetime(\"{col}\")`)"
+        ),
+        StrayForm::Uuid => format!(
+            "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', ''))`)"
+        ),
+        StrayForm::Bool => format!(
+            "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = (\"{col}\" <> 0)` for numbers)"
+        ),
     }))
 }
 

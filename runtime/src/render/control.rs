@@ -64,9 +64,21 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
     }
 }
 
-/// SQLite: one value of `table.column` (a date or time column of kind `kind`: 0 date, 1
-/// time, 2 date-time, 3 instant) that is not in the spelling Colt writes, if any.
-pub(crate) fn foreign_time_spelling(table: &str, column: &str, kind: u8) -> String {
+/// SQLite: how a stored value of a field stored as `ty` may be other than the form Colt
+/// writes and compares, which queries would then compare otherwise than they read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StrayForm {
+    /// A date or time (0 date, 1 time, 2 date-time, 3 instant) in another spelling.
+    Time(u8),
+    /// A UUID that is not 16 bytes (text another tool wrote).
+    Uuid,
+    /// A bool that is not the integer 0 or 1.
+    Bool,
+}
+
+/// SQLite: one value of `table.column` that is not in the form Colt writes (see
+/// [`StrayForm`]), if any.
+pub(crate) fn stray_value(table: &str, column: &str, form: StrayForm) -> String {
     let mut w = SqlWriter::new(Dialect::Sqlite);
     w.push("SELECT ")
         .ident(column)
@@ -74,10 +86,29 @@ pub(crate) fn foreign_time_spelling(table: &str, column: &str, kind: u8) -> Stri
         .ident(table)
         .push(" WHERE ")
         .ident(column)
-        .push(" IS NOT NULL AND ")
-        .ident(column)
-        .push(&format!(" IS NOT colt_time_spelling({kind}, "))
-        .ident(column)
-        .push(") LIMIT 1");
+        .push(" IS NOT NULL AND ");
+    match form {
+        StrayForm::Time(kind) => {
+            w.ident(column)
+                .push(&format!(" IS NOT colt_time_spelling({kind}, "))
+                .ident(column)
+                .push(")");
+        }
+        StrayForm::Uuid => {
+            w.push("(typeof(")
+                .ident(column)
+                .push(") <> 'blob' OR length(")
+                .ident(column)
+                .push(") <> 16)");
+        }
+        StrayForm::Bool => {
+            w.push("(typeof(")
+                .ident(column)
+                .push(") <> 'integer' OR ")
+                .ident(column)
+                .push(" NOT IN (0, 1))");
+        }
+    }
+    w.push(" LIMIT 1");
     w.finish()
 }

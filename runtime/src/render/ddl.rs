@@ -193,6 +193,12 @@ pub(crate) fn literal_text(dialect: Dialect, v: &crate::Value, ty: ColumnType) -
         (Value::Int(i), _) => i.to_string(),
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
         (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
+        // An instant with its zone: PostgreSQL would read one without in the session's.
+        (Value::Time(t @ crate::temporal::Temporal::TimestampTz(_)), _)
+            if dialect == Dialect::Postgres =>
+        {
+            format!("'{}+00'", t.to_iso())
+        }
         (Value::Time(t), _) => format!("'{}'", t.to_iso()),
         // A numeric literal (on SQLite, only one it holds exactly: see `exact_decimal`).
         (Value::Decimal(d), _) if dialect == Dialect::Postgres || d.sqlite_exact() => d.to_string(),

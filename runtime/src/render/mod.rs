@@ -584,12 +584,16 @@ impl Renderer<'_> {
         if pk.len() == 1 {
             self.column(s, pk[0] as u16);
         } else {
-            // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text.
+            // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text, each part
+            // after its length (`1:a3:b|c`), so that no two keys make the same text whatever
+            // characters their parts hold. (A left-joined row's NULL key stays NULL.)
             for (i, &k) in pk.iter().enumerate() {
                 if i > 0 {
-                    self.w.push(" || '\u{1f}' || ");
+                    self.w.push(" || ");
                 }
-                self.w.push("CAST(");
+                self.w.push("LENGTH(CAST(");
+                self.column(s, k as u16);
+                self.w.push(" AS TEXT)) || ':' || CAST(");
                 self.column(s, k as u16);
                 self.w.push(" AS TEXT)");
             }
