@@ -474,6 +474,33 @@ fn fetching_one_owners_members_rereads_its_siblings_members() -> colt::Result<()
     })
 }
 
+/// A member's reference changed by another transaction and taken in by a later query
+/// (this transaction had not read it): the loaded lists follow the object. They kept their
+/// old members, so `a.pets()` still held the pet whose owner said `b`, and `remove` did
+/// nothing.
+#[test]
+fn a_reference_another_transaction_changed_moves_the_member_when_read() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = owners_and_pets(backend)?;
+        let tx = db.begin()?;
+        let a = tx.get_or_err::<Owner>(1)?;
+        let b = tx.get_or_err::<Owner>(2)?;
+        assert_eq!(a.pets().fetch(&tx)?.len(), 1);
+        assert_eq!(b.pets().fetch(&tx)?.len(), 0);
+        db.transaction(|other| other.get_or_err::<Pet>(10)?.set(|p| p.owner = Ref::new(2)))?;
+        let rex = select!(p for p in Pet if p.id == 10).one(&tx)?;
+        assert_eq!(*rex.owner().key(), 2);
+        assert_eq!(a.pets().count(&tx)?, 0);
+        assert!(!a.pets().contains(&tx, &rex)?);
+        assert!(b.pets().contains(&tx, &rex)?);
+        assert_eq!(b.pets().fetch(&tx)?.len(), 1);
+        Ok(())
+    })
+}
+
 #[test]
 fn prefetch_then_writes_and_first() -> colt::Result<()> {
     each_backend(|backend| {

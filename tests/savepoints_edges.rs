@@ -254,6 +254,88 @@ fn reads_inside_of_objects_first_loaded_inside_stay_checked() {
     });
 }
 
+/// What was read inside a savepoint that rolled back keeps the value read, when another
+/// transaction changed it before the rollback: the read value is what a later write is
+/// checked against. The rollback took the row's new value for the check, and the write
+/// computed from the old one went through (a lost update), for an object first loaded
+/// inside and for one loaded before whose values changed inside.
+#[test]
+fn values_read_inside_stay_checked_when_changed_before_the_rollback() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let mut lost = Vec::new();
+        for loaded_before in [false, true] {
+            let db = bank(backend)?;
+            let r = db.transaction(|tx| {
+                if loaded_before {
+                    tx.get_or_err::<Account>(2)?;
+                }
+                let mut seen = 0;
+                let _: colt::Result<()> = tx.savepoint(|tx| {
+                    if loaded_before {
+                        // Its values change inside: another transaction's email, merged.
+                        db.transaction(|other| {
+                            other
+                                .get_or_err::<Account>(2)?
+                                .set(|b| b.email = "bob2@x.org".into())
+                        })?;
+                        select!(a for a in Account if a.id == 2).one(tx)?;
+                    }
+                    let bob = tx.get_or_err::<Account>(2)?;
+                    seen = bob.balance();
+                    db.transaction(|other| {
+                        other.get_or_err::<Account>(2)?.set(|b| b.balance = 60)
+                    })?;
+                    Err(refused())
+                });
+                assert_eq!(seen, 50);
+                let bob = tx.get_or_err::<Account>(2)?;
+                bob.set(|b| b.balance = seen - 10)?;
+                tx.flush()
+            });
+            if !matches!(r, Err(colt::Error::UnrepeatableRead { .. })) {
+                lost.push(format!("loaded before: {loaded_before}: {r:?}"));
+            }
+        }
+        assert!(
+            lost.is_empty(),
+            "balance read as 50 inside, 60 committed by another before the rollback, 40 written over it: {lost:?}"
+        );
+        Ok(())
+    });
+}
+
+/// The transaction's own writes inside a rolled back savepoint are undone without a false
+/// conflict: a value it wrote and read there is its row's again after the rollback.
+#[test]
+fn own_writes_undone_by_a_rollback_are_no_conflict() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let early = tx.get_or_err::<Account>(1)?;
+            let _: colt::Result<()> = tx.savepoint(|tx| {
+                early.set(|a| a.balance -= 30)?;
+                let bob = tx.get_or_err::<Account>(2)?;
+                bob.set(|b| b.balance += 30)?;
+                tx.flush()?;
+                assert_eq!(early.balance() + bob.balance(), 150);
+                Err(refused())
+            });
+            let bob = tx.get_or_err::<Account>(2)?;
+            assert_eq!((early.balance(), bob.balance()), (100, 50));
+            early.set(|a| a.balance -= 5)?;
+            bob.set(|b| b.balance += 5)?;
+            tx.flush()
+        })?;
+        let balances: Vec<(i64, i64)> =
+            db.transaction(|tx| tx.query_sql("SELECT id, balance FROM account ORDER BY id", &[]))?;
+        assert_eq!(balances, [(1, 95), (2, 55)]);
+        Ok(())
+    })
+}
+
 #[derive(Entity, Debug, Clone)]
 struct Person {
     #[colt(primary_key)]

@@ -150,6 +150,10 @@ fn refresh<T: Entity>(
     for (&c, v) in columns.iter().zip(&values[key_width..]) {
         fresh.set_column_value(c, *v)?;
     }
+    if tx.shared.savepoints.get() > 0 {
+        let written = columns.iter().fold(0, |m, &c| m | crate::obj::bit(c));
+        crate::savepoint::wrote_inside(tx, cell, written);
+    }
     cell.with_snapshot(|mut snapshot| {
         for &c in columns {
             value.copy_column(&fresh, c);

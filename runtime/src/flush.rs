@@ -412,8 +412,13 @@ fn run_update<T: Entity>(
 ) -> Result<()> {
     let meta = T::meta();
     let mut params = Params::new();
+    let mut written = 0;
     for i in changed {
         params.push(Param::Borrowed(value.column_ref(i)));
+        written |= crate::obj::bit(i);
+    }
+    if tx.shared.savepoints.get() > 0 {
+        crate::savepoint::wrote_inside(tx, cell, written);
     }
     for &k in meta.primary_key {
         params.push(Param::Borrowed(old.column_ref(k)));
@@ -514,10 +519,7 @@ fn delete_row<T: Entity>(
 /// [`Error::ObjectBorrowed`] when an object on the column-less side is borrowed.
 fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -> Result<()> {
     let moved = match (before, after) {
-        (Some(b), Some(a)) => T::meta().relations.iter().any(|r| {
-            r.column
-                .is_some_and(|c| (c..c + r.width()).any(|i| !a.same_column(b, i)))
-        }),
+        (Some(b), Some(a)) => crate::relation::reference_changed(T::meta(), b, a),
         _ => true,
     };
     if moved {

@@ -212,12 +212,12 @@ fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()>
         }
         return Ok(());
     };
-    cell.with_snapshot(|mut snapshot| {
-        if let Some(e) =
-            changed_read_column(meta, read, snapshot.as_deref().unwrap_or(&value), &fresh)
-        {
+    let moved = cell.with_snapshot(|mut snapshot| {
+        let db_value: &T = snapshot.as_deref().unwrap_or(&value);
+        if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
             return Err(conflict(tx, e));
         }
+        let moved = crate::relation::reference_changed(meta, db_value, &fresh);
         for (i, col) in meta.columns.iter().enumerate() {
             if col.primary_key {
                 continue;
@@ -239,8 +239,34 @@ fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()>
                 None => value.copy_column(&fresh, i),
             }
         }
-        Ok(())
-    })
+        Ok(moved)
+    })?;
+    if moved {
+        members_moved(tx, meta);
+    }
+    Ok(())
+}
+
+/// Another transaction changed a reference of a row of `meta` (read again): the loaded
+/// collections of its rows are no longer true. (Nothing borrows the result cache while
+/// rows are taken in; were it borrowed, the loaded collections are forgotten instead.)
+fn members_moved(tx: &Weak<TxShared>, meta: &'static crate::EntityMeta) {
+    let Some(shared) = tx.upgrade() else {
+        return;
+    };
+    if shared.sets.try_borrow().is_ok_and(|s| s.is_empty()) {
+        return;
+    }
+    let bumped = shared
+        .cache
+        .try_borrow_mut()
+        .map(|mut cache| cache.bump_members(meta))
+        .is_ok();
+    if !bumped {
+        if let Ok(mut sets) = shared.sets.try_borrow_mut() {
+            *sets = Default::default();
+        }
+    }
 }
 
 /// An optimistic check failed: the transaction notes it (another attempt may pass it).

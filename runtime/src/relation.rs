@@ -215,3 +215,16 @@ pub use crate::pairing::{
     field_columns, is_stored, link_table, partner, reference_of, virtual_column, LinkNames,
     LinkTable, Partner, RelKind, RelationMeta,
 };
+
+/// Whether a reference (a column-holding relationship) of `T`'s rows names another row in
+/// `after` than in `before`: the loaded collections of `T`'s rows are then no longer true.
+pub(crate) fn reference_changed<T: Entity>(
+    meta: &'static crate::EntityMeta,
+    before: &T,
+    after: &T,
+) -> bool {
+    meta.relations.iter().any(|r| {
+        r.column
+            .is_some_and(|c| (c..c + r.width()).any(|i| !after.same_column(before, i)))
+    })
+}

@@ -21,7 +21,10 @@
 //!   their row's values, or are gone when the row is (an insert undone) or when the identity
 //!   map holds an older object of that key (deleted then made again inside: the older one
 //!   stays, the one made inside goes);
-//! - what was read inside stays read (checked when written);
+//! - what was read inside stays read, with the value read (checked when written): a column
+//!   the transaction wrote inside (`TxShared::written_inside`) is undone and takes its
+//!   row's value; any other keeps what was read, even where another transaction committed
+//!   a change before the rollback (the write is then `UnrepeatableRead`, not a lost update);
 //! - the result cache and loaded collections no longer count;
 //! - an object borrowed (`obj.get()` held) across the rollback cannot be put back: the
 //!   transaction ends with `ObjectsBusy` rather than keep objects that disagree with the
@@ -108,6 +111,7 @@ impl Transaction {
                     Ok(()) => {
                         if depth.get() == 0 {
                             self.shared.gone.borrow_mut().clear();
+                            self.shared.written_inside.borrow_mut().clear();
                         }
                         Ok(r)
                     }
@@ -132,6 +136,9 @@ impl Transaction {
         if let Err(e) = self.undo_objects(saved, gone_before) {
             self.abort();
             return Err(e);
+        }
+        if depth.get() == 0 {
+            self.shared.written_inside.borrow_mut().clear();
         }
         result
     }
@@ -234,25 +241,40 @@ pub(crate) fn restore_map<T: Entity>(
         let mut value = cell.value.borrow_mut();
         let changed =
             cell.state.get() != s.state || (0..width).any(|i| !value.same_column(&s.value, i));
-        *value = s.value;
+        // What was read inside: the snapshot, when changes are pending (the row's values as
+        // read), or else what it holds (the transaction's own writes, written_inside says).
+        let now = std::mem::replace(&mut *value, s.value);
         drop(value);
-        cell.clear_snapshot();
+        let seen = cell.take_snapshot().map_or(now, |s| *s);
         cell.state.set(s.state);
         cell.queued.set(false);
         cell.read.set(cell.read.get() | s.read);
         map.insert(s.obj.clone());
         if changed {
-            recheck.push((s.obj, s.read));
+            recheck.push(Recheck {
+                obj: s.obj,
+                read_before: s.read,
+                seen,
+            });
         }
     }
     Ok(Box::new(Rereads { recheck, inside }))
 }
 
+/// An object loaded before a rolled back savepoint whose values changed inside (another
+/// transaction's values merged, cascades, its own writes).
+struct Recheck<T: Entity> {
+    obj: Obj<T>,
+    /// The columns it had read before the savepoint.
+    read_before: u64,
+    /// Its values at the rollback.
+    seen: T,
+}
+
 /// The objects of one entity a rolled back savepoint reads again.
 struct Rereads<T: Entity> {
-    /// Objects loaded before whose values changed inside (another transaction's values
-    /// merged, or cascades), with what they had read before the savepoint.
-    recheck: Vec<(Obj<T>, u64)>,
+    /// Objects loaded before whose values changed inside.
+    recheck: Vec<Recheck<T>>,
     /// Objects loaded or made inside.
     inside: Vec<Obj<T>>,
 }
@@ -262,34 +284,46 @@ impl<T: Entity> Reread for Rereads<T> {
         let keys = self
             .recheck
             .iter()
-            .map(|(o, _)| o)
+            .map(|r| &r.obj)
             .chain(&self.inside)
             .map(Obj::key);
         let mut rows = rows_of::<T>(tx, keys)?;
+        let written = tx.shared.written_inside.borrow();
         let mut maps = tx.shared.maps.borrow_mut();
         let map = maps.of::<T>();
-        // Loaded before: the row's values, but what was read before the savepoint keeps the
-        // value read (a change by another transaction there is still found when written).
-        for (o, read_before) in self.recheck {
-            let cell = o.cell();
-            match rows.get(&o.key()) {
+        // Loaded before: the row's values, but what was read keeps the value read (a change
+        // by another transaction there is still found when written): before the savepoint,
+        // its value then; inside, but for what the transaction wrote itself, its value at
+        // the rollback.
+        for r in self.recheck {
+            let cell = r.obj.cell();
+            let kept_inside =
+                read_values::<T>(cell.read.get() & !r.read_before, written_by(&written, cell));
+            match rows.get(&r.obj.key()) {
                 Some(fresh) => {
                     let mut value = cell.value.borrow_mut();
                     for (i, c) in T::meta().columns.iter().enumerate() {
-                        if !c.primary_key && read_before & bit(i) == 0 {
-                            value.copy_column(fresh, i);
+                        if c.primary_key || r.read_before & bit(i) != 0 {
+                            continue;
                         }
+                        let from = if kept_inside & bit(i) != 0 {
+                            &r.seen
+                        } else {
+                            fresh
+                        };
+                        value.copy_column(from, i);
                     }
                 }
                 None => {
                     cell.state.set(ObjState::Gone);
-                    map.remove(&o.key());
+                    map.remove(&r.obj.key());
                 }
             }
         }
         for o in self.inside {
             let key = o.key();
-            settle(map, &o, rows.remove(&key));
+            let own = written_by(&written, o.cell());
+            settle(map, &o, rows.remove(&key), own);
         }
         Ok(())
     }
@@ -328,17 +362,58 @@ pub(crate) fn rows_of<T: Entity>(
     Ok(rows)
 }
 
+/// Records that the transaction wrote these columns of `cell`'s object inside a running
+/// savepoint (a rollback undoes them: they are not values read).
+pub(crate) fn wrote_inside<T: Entity>(tx: &Transaction, cell: &ObjCell<T>, columns: u64) {
+    *tx.shared
+        .written_inside
+        .borrow_mut()
+        .entry(cell as *const ObjCell<T> as usize)
+        .or_default() |= columns;
+}
+
+/// Of the columns `read`, those whose value read a rolled back savepoint keeps: the stored
+/// ones that are not the key and that the transaction did not write itself (`own`). (The
+/// column-less side of a one-to-one follows the other side: it is no value read.)
+fn read_values<T: Entity>(read: u64, own: u64) -> u64 {
+    let meta = T::meta();
+    (0..meta.columns.len())
+        .filter(|&i| {
+            read & !own & bit(i) != 0
+                && !meta.columns[i].primary_key
+                && crate::relation::is_stored(meta, i)
+        })
+        .fold(0, |m, i| m | bit(i))
+}
+
+/// The columns the transaction wrote of `cell`'s object inside running savepoints.
+fn written_by<T: Entity>(written: &HashMap<usize, u64, FxBuild>, cell: &ObjCell<T>) -> u64 {
+    written
+        .get(&(cell as *const ObjCell<T> as usize))
+        .copied()
+        .unwrap_or(0)
+}
+
 /// An object loaded, made or deleted inside a rolled back savepoint, out of the map: it
 /// takes its row's values and is the map's again, unless its row is gone or the map holds
-/// another object for that key (loaded earlier: the one made inside is gone).
-fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>) {
+/// another object for that key (loaded earlier: the one made inside is gone). A column it
+/// read, and did not write (`own`), keeps the value read: a change another transaction
+/// made there is found when the object is written.
+fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>, own: u64) {
     let cell = o.cell();
     cell.queued.set(false);
-    cell.clear_snapshot();
+    let snapshot = cell.take_snapshot();
     match row {
         Some(v) if map.get(&v.key()).is_none() => {
             if let Ok(mut value) = cell.value.try_borrow_mut() {
-                *value = v;
+                let kept = read_values::<T>(cell.read.get(), own);
+                let now = std::mem::replace(&mut *value, v);
+                let seen = snapshot.map_or(now, |s| *s);
+                for i in 0..T::meta().columns.len() {
+                    if kept & bit(i) != 0 {
+                        value.copy_column(&seen, i);
+                    }
+                }
                 drop(value);
                 // What was read inside stays read: it is checked when written.
                 cell.state.set(ObjState::Loaded);
@@ -359,7 +434,8 @@ pub(crate) fn revive<T: Entity>(tx: &Transaction, o: &Obj<T>) -> Result<()> {
     }
     let key = o.key();
     let mut rows = rows_of::<T>(tx, std::iter::once(key.clone()))?;
+    let own = written_by(&tx.shared.written_inside.borrow(), o.cell());
     let mut maps = tx.shared.maps.borrow_mut();
-    settle(maps.of::<T>(), o, rows.remove(&key));
+    settle(maps.of::<T>(), o, rows.remove(&key), own);
     Ok(())
 }

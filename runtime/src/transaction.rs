@@ -34,6 +34,11 @@ pub(crate) struct TxShared {
     pub(crate) savepoints: Cell<u32>,
     /// Objects deleted inside running savepoints (read again if one rolls back).
     pub(crate) gone: RefCell<Vec<PendingObj>>,
+    /// The columns this transaction wrote inside running savepoints, by object (its cell's
+    /// address): what a rollback undoes, where the other columns read inside keep the value
+    /// read (see `savepoint`).
+    pub(crate) written_inside:
+        RefCell<std::collections::HashMap<usize, u64, crate::identity_map::FxBuild>>,
     /// An optimistic check failed ([`crate::Error::UnrepeatableRead`]): another attempt may
     /// not fail it.
     pub(crate) met_conflict: Cell<bool>,
@@ -106,6 +111,7 @@ impl Transaction {
                     sets: RefCell::new(Default::default()),
                     savepoints: Cell::new(0),
                     gone: RefCell::new(Vec::new()),
+                    written_inside: RefCell::default(),
                     met_conflict: Cell::new(false),
                     deleted: RefCell::new(Vec::new()),
                 })

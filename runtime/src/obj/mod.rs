@@ -114,6 +114,11 @@ impl<T: Entity> ObjCell<T> {
         drop(self.snapshot.take());
     }
 
+    /// Takes the snapshot away, if one is kept.
+    pub(crate) fn take_snapshot(&self) -> Option<Box<T>> {
+        self.snapshot.take()
+    }
+
     /// The transaction the object belongs to.
     pub(crate) fn tx(&self) -> &Weak<TxShared> {
         // SAFETY: a live cell holds a count of its chunk, so the chunk is live.
