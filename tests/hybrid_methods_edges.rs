@@ -1420,3 +1420,113 @@ fn contexts_and_plain_select() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Offer {
+    #[colt(primary_key)]
+    id: i64,
+    now: Option<i64>,
+    before: Option<i64>,
+}
+
+#[hybrid]
+impl Offer {
+    fn same(&self) -> bool {
+        self.now == self.before
+    }
+    fn changed(&self) -> bool {
+        self.now != self.before
+    }
+    fn lower(&self) -> bool {
+        self.now < self.before
+    }
+    fn at_most(&self) -> bool {
+        self.now <= self.before
+    }
+    fn higher(&self) -> bool {
+        self.now > self.before
+    }
+    fn at_least(&self) -> bool {
+        self.now >= self.before
+    }
+    fn rank(&self) -> i64 {
+        if self.now == self.before {
+            1
+        } else {
+            2
+        }
+    }
+}
+
+/// Two `Option` attributes compared in a hybrid method's body compare as Rust's `Option`s
+/// do (`None == None`, `None` before every `Some`), as the method does on the object: the
+/// query compared them as SQL does (NULL, so no row), and kept no row with a `None`.
+#[test]
+fn options_compared_in_a_hybrid_body_compare_as_in_rust() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Offer])?;
+        db.create_tables()?;
+        let rows = [
+            (1, None, None),
+            (2, None, Some(3)),
+            (3, Some(3), None),
+            (4, Some(3), Some(3)),
+            (5, Some(2), Some(3)),
+            (6, Some(4), Some(3)),
+        ];
+        db.transaction(|tx| {
+            for (id, now, before) in rows {
+                Offer::build().id(id).now(now).before(before).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let all = select!((o for o in Offer).order_by(|o| o.id)).fetch(tx)?;
+            let rust = |f: fn(&Offer) -> bool| -> Vec<i64> {
+                all.iter().filter(|o| f(&o.get())).map(|o| o.id()).collect()
+            };
+            let b = backend.name;
+            let q = |v: Vec<i64>| v;
+            assert_eq!(
+                q(select!((o.id for o in Offer if o.same()).order_by(|o| o.id)).fetch(tx)?),
+                rust(Offer::same),
+                "{b} =="
+            );
+            assert_eq!(
+                q(select!((o.id for o in Offer if !o.same()).order_by(|o| o.id)).fetch(tx)?),
+                rust(|o| !o.same()),
+                "{b} !(==)"
+            );
+            assert_eq!(
+                q(select!((o.id for o in Offer if o.changed()).order_by(|o| o.id)).fetch(tx)?),
+                rust(Offer::changed),
+                "{b} !="
+            );
+            assert_eq!(
+                q(select!((o.id for o in Offer if o.lower()).order_by(|o| o.id)).fetch(tx)?),
+                rust(Offer::lower),
+                "{b} <"
+            );
+            assert_eq!(
+                q(select!((o.id for o in Offer if o.at_most()).order_by(|o| o.id)).fetch(tx)?),
+                rust(Offer::at_most),
+                "{b} <="
+            );
+            assert_eq!(
+                q(select!((o.id for o in Offer if o.higher()).order_by(|o| o.id)).fetch(tx)?),
+                rust(Offer::higher),
+                "{b} >"
+            );
+            assert_eq!(
+                q(select!((o.id for o in Offer if o.at_least()).order_by(|o| o.id)).fetch(tx)?),
+                rust(Offer::at_least),
+                "{b} >="
+            );
+            let ranks = select!(((o.id, o.rank()) for o in Offer).order_by(|o| o.id)).fetch(tx)?;
+            let want: Vec<(i64, i64)> = all.iter().map(|o| (o.id(), o.get().rank())).collect();
+            assert_eq!(ranks, want, "{b} rank");
+            Ok(())
+        })
+    })
+}

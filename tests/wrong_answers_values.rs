@@ -206,3 +206,21 @@ fn a_nan_in_a_list_matches_nothing() -> colt::Result<()> {
         })
     })
 }
+
+/// The result cache tells `0.0` from `-0.0` (and `1.50` from `1.5`) in parameters: the second
+/// run of `r.real * k` with `k = -0.0` was served the rows of `k = 0.0`, where the database
+/// gives `-0.0`.
+#[test]
+fn the_result_cache_tells_signed_zeros_apart() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = readings(backend, &[(1, 0, 5.0)])?;
+        let run = |tx: &Transaction, k: f64| select!(r.real * k for r in Reading).one(tx);
+        let alone = db.transaction(|tx| run(tx, -0.0))?;
+        let after = db.transaction(|tx| {
+            run(tx, 0.0)?;
+            run(tx, -0.0)
+        })?;
+        assert_eq!(after.to_bits(), alone.to_bits(), "{}", backend.name);
+        Ok(())
+    })
+}

@@ -204,7 +204,9 @@ pub mod __private {
     pub use crate::conditional_expr::*;
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
-    pub use crate::hybrid::constant;
+    pub use crate::hybrid::{
+        constant, hybrid_eq, hybrid_ge, hybrid_gt, hybrid_le, hybrid_lt, hybrid_ne,
+    };
     pub use crate::json_expr::*;
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::numeric_expr::*;

@@ -121,7 +121,9 @@ impl QueryCache {
             return None;
         }
         let e = self.entries.iter().rev().find(|e| {
-            std::ptr::eq(Arc::as_ptr(&e.plan), plan) && e.key == key && e.params == params
+            std::ptr::eq(Arc::as_ptr(&e.plan), plan)
+                && e.key == key
+                && same_params(&e.params, params)
         })?;
         if !self.fresh(plan, e.stamp) {
             return None;
@@ -147,8 +149,9 @@ impl QueryCache {
             stamp: self.clock,
             rows: Box::new(rows.iter().cloned().collect::<Rows<T>>()),
         };
-        let same =
-            |e: &Entry| Arc::ptr_eq(&e.plan, plan) && e.key == key && e.params == entry.params;
+        let same = |e: &Entry| {
+            Arc::ptr_eq(&e.plan, plan) && e.key == key && same_params(&e.params, &entry.params)
+        };
         if let Some(old) = self.entries.iter_mut().find(|e| same(e)) {
             *old = entry;
             return;
@@ -171,4 +174,15 @@ impl QueryCache {
         self.clock = 0;
         self.all_written = 0;
     }
+}
+
+/// Whether two runs' parameters are the same values, to the bit: `0.0` and `-0.0` are equal
+/// numbers but give other results (`x * k`); a NaN is the same as itself.
+fn same_params(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| match (a, b) {
+            (Value::Real(x), Value::Real(y)) => x.to_bits() == y.to_bits(),
+            (Value::List(x), Value::List(y)) => same_params(x, y),
+            _ => a == b,
+        })
 }

@@ -46,8 +46,10 @@ use Check::*;
 /// is the one reported: the most telling goes first).
 fn checks(f: &str) -> &'static [Check] {
     match f {
-        "eq" | "ne" => &[Is("SqlType", 0), With("Comparable", 1, 0), Is("SqlType", 1)],
-        "lt" | "le" | "gt" | "ge" => &[
+        "eq" | "ne" | "hybrid_eq" | "hybrid_ne" => {
+            &[Is("SqlType", 0), With("Comparable", 1, 0), Is("SqlType", 1)]
+        }
+        "lt" | "le" | "gt" | "ge" | "hybrid_lt" | "hybrid_le" | "hybrid_gt" | "hybrid_ge" => &[
             Is("SqlType", 0),
             With("Comparable", 1, 0),
             Is("SqlType", 1),

@@ -443,7 +443,13 @@ impl Conn {
             Link::Sqlite(c) => {
                 c.set_busy_timeout(std::time::Duration::ZERO)?;
                 let r = self.begin(serializable);
-                c.restore_busy_timeout()?;
+                if let Err(e) = c.restore_busy_timeout() {
+                    // (The caller takes the error for no transaction: none stays open.)
+                    if r.is_ok() {
+                        let _ = self.rollback();
+                    }
+                    return Err(e);
+                }
                 r.map_err(|e| match e {
                     crate::Error::Busy(m) => crate::Error::LockNotAvailable(m),
                     other => other,

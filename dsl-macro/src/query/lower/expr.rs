@@ -343,6 +343,21 @@ impl Lowerer {
         };
         let l = side(self, &b.left);
         let r = side(self, &b.right);
+        if self.hybrid {
+            // As Rust compares: two `Option`s that are `None` are equal, `None` sorts first.
+            let rust = match op {
+                BinaryOp::Eq => Some("hybrid_eq"),
+                BinaryOp::Ne => Some("hybrid_ne"),
+                BinaryOp::Lt => Some("hybrid_lt"),
+                BinaryOp::Le => Some("hybrid_le"),
+                BinaryOp::Gt => Some("hybrid_gt"),
+                BinaryOp::Ge => Some("hybrid_ge"),
+                _ => None,
+            };
+            if let Some(f) = rust {
+                return Some(QExpr::Call(f, span, vec![l?, r?]));
+            }
+        }
         Some(QExpr::Binary(op, span, Box::new(l?), Box::new(r?)))
     }
 
