@@ -212,12 +212,16 @@ fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()>
         }
         return Ok(());
     };
+    let mut one_to_one = Vec::new();
     let moved = cell.with_snapshot(|mut snapshot| {
         let db_value: &T = snapshot.as_deref().unwrap_or(&value);
         if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
             return Err(conflict(tx, e));
         }
         let moved = crate::relation::reference_changed(meta, db_value, &fresh);
+        if moved {
+            crate::merged_one_to_one::moves(db_value, &fresh, &mut one_to_one);
+        }
         for (i, col) in meta.columns.iter().enumerate() {
             if col.primary_key {
                 continue;
@@ -243,6 +247,11 @@ fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()>
     })?;
     if moved {
         members_moved(tx, meta);
+    }
+    if !one_to_one.is_empty() {
+        if let Some(shared) = tx.upgrade() {
+            shared.one_to_one_moves.borrow_mut().extend(one_to_one);
+        }
     }
     Ok(())
 }

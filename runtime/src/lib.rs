@@ -54,6 +54,7 @@ pub mod json_expr;
 mod like;
 mod loaded_sets;
 mod member_loading;
+mod merged_one_to_one;
 #[cfg(feature = "migrate")]
 pub mod migrate;
 #[cfg(feature = "migrate")]

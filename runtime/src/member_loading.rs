@@ -170,6 +170,8 @@ pub(crate) fn load<O: Entity, M: Entity>(
             tx.decode_rows(&sql, &params, |m: Obj<M>| list.push(m))?;
         }
     }
+    // (The batch's members were taken in above, the maps borrowed.)
+    crate::merged_one_to_one::follow(tx)?;
     // Every member once (a member of two owners of a many-to-many is listed twice).
     let mut seen = HashSet::with_capacity_and_hasher(0, FxBuild::default());
     let all: Vec<Obj<M>> = lists

@@ -37,6 +37,9 @@ pub(crate) struct TxShared {
     /// The columns this transaction wrote inside running savepoints, by object (its cell's
     /// address): what a rollback undoes, where the other columns read inside keep the value
     /// read (see `savepoint`).
+    /// One-to-one moves seen in rows read again, to follow once the result is read (see
+    /// `merged_one_to_one`).
+    pub(crate) one_to_one_moves: RefCell<Vec<crate::merged_one_to_one::Move>>,
     pub(crate) written_inside:
         RefCell<std::collections::HashMap<usize, u64, crate::identity_map::FxBuild>>,
     /// An optimistic check failed ([`crate::Error::UnrepeatableRead`]): another attempt may
@@ -112,6 +115,7 @@ impl Transaction {
                     savepoints: Cell::new(0),
                     gone: RefCell::new(Vec::new()),
                     written_inside: RefCell::default(),
+                    one_to_one_moves: RefCell::default(),
                     met_conflict: Cell::new(false),
                     deleted: RefCell::new(Vec::new()),
                 })
@@ -597,7 +601,12 @@ impl Transaction {
             first_only,
             _row: std::marker::PhantomData,
         };
-        self.conn()?.query(sql, params, &mut sink)
+        let read = self.conn()?.query(sql, params, &mut sink);
+        drop(sink);
+        if !self.shared.one_to_one_moves.borrow().is_empty() {
+            crate::merged_one_to_one::follow(self)?;
+        }
+        read
     }
 
     pub(crate) fn weak(&self) -> std::rc::Weak<TxShared> {
