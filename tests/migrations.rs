@@ -291,6 +291,65 @@ fn a_migration_that_commits_by_itself_fails() -> colt::Result<()> {
     })
 }
 
+/// SQLite refuses a migration's `COMMIT` with BUSY while another connection reads (the
+/// default journal): the migration fails and is not applied, and the connection goes back
+/// to the pool without it. It went back with the migration's transaction still open, so
+/// the next user saw the migration as applied and could not begin a transaction.
+#[test]
+fn a_sqlite_commit_refused_as_busy_leaves_nothing_open() -> colt::Result<()> {
+    each_backend(|b| {
+        if b.is_postgres() {
+            return Ok(());
+        }
+        let file = common::TempDb::new("busy-commit");
+        let db = Database::builder(&file.url())
+            .max_connections(1)
+            .busy_timeout(std::time::Duration::from_millis(50))
+            .open()?;
+        let all = shop_history(b);
+        db.migrate(&Migrations::new(all[..1].to_vec())?)?;
+        let plain = |e: rusqlite::Error| Error::Backend(e.into());
+        let reader = rusqlite::Connection::open(&file.path).map_err(plain)?;
+        reader
+            .execute_batch("BEGIN; SELECT count(*) FROM product;")
+            .map_err(plain)?;
+        let busy = db.migrate(&Migrations::new(all[..2].to_vec())?);
+        assert!(busy.is_err(), "{busy:?}");
+        reader.execute_batch("COMMIT").map_err(plain)?;
+        assert_eq!(versions(&db)?, vec![1], "2 is not applied");
+        db.transaction(|tx| tx.execute_sql("INSERT INTO line (id, product) VALUES (12, 1)", &[]))?;
+        db.migrate(&Migrations::new(all[..2].to_vec())?)?;
+        assert_eq!(versions(&db)?, vec![1, 2]);
+        Ok(())
+    })
+}
+
+/// A PostgreSQL migration's `SET` lasts for the session it ran in: the connection went back
+/// to the pool with it, and the next transaction ran without the statement timeout the
+/// database was opened with (or in another schema, for a `SET search_path`).
+#[test]
+fn a_migrations_settings_do_not_outlive_it() -> colt::Result<()> {
+    each_backend(|b| {
+        if !b.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::builder(&b.fresh_url())
+            .max_connections(1)
+            .statement_timeout(std::time::Duration::from_millis(300))
+            .open()?;
+        let untimed = Migration::new(
+            1,
+            "untimed",
+            "SET statement_timeout = 0; CREATE TABLE t (x INTEGER);",
+        );
+        db.migrate(&Migrations::new(vec![untimed])?)?;
+        let slept =
+            db.transaction(|tx| tx.query_sql::<(String,)>("SELECT CAST(pg_sleep(2) AS TEXT)", &[]));
+        assert!(matches!(slept, Err(Error::StatementTimeout)), "{slept:?}");
+        Ok(())
+    })
+}
+
 #[test]
 fn sqlite_checks_foreign_keys_before_a_migration_commits() -> colt::Result<()> {
     each_backend(|b| {

@@ -71,6 +71,56 @@ fn a_timed_out_query_in_a_write_transaction_aborts_it() -> colt::Result<()> {
     })
 }
 
+/// After SQLite rolled the transaction back by itself, a raw statement or a savepoint that
+/// the program runs next writes nothing: `SAVEPOINT` outside a transaction began a new one,
+/// and its `RELEASE` committed it, so `Toys` was on disk while the transaction reported
+/// itself aborted.
+#[test]
+fn after_sqlite_rolled_back_a_savepoint_commits_nothing() -> colt::Result<()> {
+    use common::Category;
+    each_backend(|backend| {
+        if backend.is_postgres() {
+            return Ok(());
+        }
+        let db = backend.shop();
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TRIGGER no_zed BEFORE INSERT ON category WHEN NEW.name = 'Zed' \
+                 BEGIN SELECT RAISE(ROLLBACK, 'no Zed'); END",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        for step in ["raw", "savepoint"] {
+            let r = db.transaction(|tx| {
+                Category::build().name("Games").insert(tx)?;
+                let zed = tx.execute_sql("INSERT INTO category (name) VALUES ('Zed')", &[]);
+                assert!(zed.is_err(), "{zed:?}");
+                let toys = if step == "raw" {
+                    tx.execute_sql("INSERT INTO category (name) VALUES ('Toys')", &[])
+                        .map(|_| ())
+                } else {
+                    tx.savepoint(|tx| {
+                        Category::build().name("Toys").insert(tx)?;
+                        Ok(())
+                    })
+                };
+                let _ = toys;
+                Ok(())
+            });
+            assert!(r.is_err(), "{step}: {r:?}");
+            let names = db.transaction(|tx| {
+                select!(c.name for c in Category if c.name == "Games" || c.name == "Toys").fetch(tx)
+            })?;
+            assert!(
+                names.is_empty(),
+                "{step}: committed by a RELEASE: {names:?}"
+            );
+        }
+        Ok(())
+    })
+}
+
 /// SQLite rolls a whole transaction back by itself (a `RAISE(ROLLBACK)` trigger, an
 /// interrupted write, a full disk) and goes on in autocommit: a statement after that is
 /// refused rather than written at once, outside the transaction, and the commit reports the

@@ -237,7 +237,13 @@ impl Database {
                 return result.and(Err(e));
             }
         }
-        self.inner.release(conn);
+        if sqlite {
+            self.inner.release(conn);
+        } else {
+            // A migration's `SET` (a statement timeout, a search path) lasts for the session:
+            // the connection is not reused.
+            self.inner.discard(conn);
+        }
         result
     }
 }

@@ -131,8 +131,16 @@ impl DbInner {
 
     /// Gives a connection back to the pool (or closes it, when it is known to be closed).
     pub(crate) fn release(&self, conn: Box<Conn>) {
+        // A SQLite connection inside a transaction, which nothing should leave, is rolled
+        // back (or closed): its next user would see that transaction's writes as committed.
+        if conn.sqlite_transaction_open() {
+            let _ = conn.rollback();
+        }
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if conn.is_usable() && pool.max_lifetime.is_none_or(|l| conn.age() < l) {
+        if conn.is_usable()
+            && !conn.sqlite_transaction_open()
+            && pool.max_lifetime.is_none_or(|l| conn.age() < l)
+        {
             let timed = conn.dialect() == Dialect::Postgres || pool.idle_timeout.is_some();
             pool.idle.push((conn, timed.then(Instant::now)));
         } else {

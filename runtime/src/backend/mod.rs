@@ -220,6 +220,16 @@ impl Conn {
         false
     }
 
+    /// Whether SQLite has a transaction open on this connection (it is not in autocommit).
+    pub(crate) fn sqlite_transaction_open(&self) -> bool {
+        #[cfg(feature = "sqlite")]
+        #[allow(irrefutable_let_patterns)] // without PostgreSQL, every link is SQLite's
+        if let Link::Sqlite(c) = &self.link {
+            return !c.is_autocommit();
+        }
+        false
+    }
+
     /// Refuses a statement of a write transaction SQLite has rolled back (see
     /// [`Conn::rolled_back_by_sqlite`]): the commit then reports the transaction aborted.
     #[inline]
@@ -390,6 +400,11 @@ impl Conn {
 
     /// Runs statements without parameters.
     pub(crate) fn execute_batch(&self, sql: &str) -> Result<()> {
+        // After SQLite rolled the transaction back by itself, a `SAVEPOINT` would begin a
+        // new one (and its `RELEASE` commit it): only the `ROLLBACK` that ends it runs.
+        if sql != control::ROLLBACK {
+            self.check_live()?;
+        }
         self.watch(self.logged(
             sql,
             &[],
@@ -469,6 +484,11 @@ impl Conn {
         }
         logging::transaction_event("commit");
         let r = self.execute_batch(control::COMMIT);
+        // SQLite keeps the transaction when its COMMIT fails with BUSY: it is rolled back
+        // here, so that the connection never goes on inside it.
+        if r.is_err() && self.sqlite_transaction_open() {
+            let _ = self.rollback();
+        }
         self.end_transaction();
         r
     }
