@@ -13,7 +13,14 @@ fn aggregate(f: AggFn, arg: Node, ty: Option<crate::types::ColumnType>) -> Node 
 
 /// `count_distinct(e)`: the number of different non-NULL values.
 pub fn count_distinct<A: Aggregand>(a: A) -> Expr<i64> {
-    Expr::new(aggregate(AggFn::CountDistinct, a.into_node(), None))
+    let arg = a.into_node();
+    // JSON documents are told apart as serde_json does (`1` is not `1.0`), on both backends.
+    let arg = if A::Item::COLUMN_TYPE == crate::types::ColumnType::Json {
+        Node::Cast(Box::new(arg), crate::plan::CastTo::Json)
+    } else {
+        arg
+    };
+    Expr::new(aggregate(AggFn::CountDistinct, arg, None))
 }
 
 /// `sum_distinct(e)`: the sum of the different values, `None` over none.

@@ -405,9 +405,10 @@ impl<L: Textual, R: Textual> ContainsOp<R> for L {
 /// are single columns: a reference to a composite key is several, and is refused here as
 /// everywhere a query compares it.)
 #[diagnostic::do_not_recommend]
-impl<T: SqlType, R: Comparable<T>> ContainsOp<R> for crate::navigate::Many<T> {
+impl<T: SqlType, R: Comparable<T> + SqlType> ContainsOp<R> for crate::navigate::Many<T> {
     fn contains_node(l: Node, r: Node) -> Node {
-        in_scope_of(r, l)
+        let (values, elem) = compared::<T, R>(l, r);
+        in_scope_of(elem, values)
     }
 }
 
@@ -735,6 +736,11 @@ pub trait SubQuery {
     type Sql;
     /// What it selects (its tables say which sub-query it is).
     fn anchor(self) -> Node;
+    /// The column type of the values it selects (`None` for objects, compared by key).
+    #[doc(hidden)]
+    fn values_type() -> Option<ColumnType> {
+        None
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -763,6 +769,9 @@ impl<T: SqlType> SubQuery for Expr<T> {
     fn anchor(self) -> Node {
         self.node
     }
+    fn values_type() -> Option<ColumnType> {
+        Some(T::COLUMN_TYPE)
+    }
 }
 
 /// `exists(..)`: whether a collection or sub-comprehension has a row.
@@ -781,7 +790,12 @@ pub fn in_sub<S: SubQuery, E>(s: S, elem: Expr<E>) -> Expr<bool>
 where
     E: SqlType + Comparable<S::Sql>,
 {
-    Expr::new(in_scope_of(elem.node, s.anchor()))
+    // (Compared as `==` compares them: an f64 with f32 values rounded, JSON as JSON.)
+    let (values, elem) = match S::values_type() {
+        Some(t) => crate::promotion::widened(t, E::COLUMN_TYPE, s.anchor(), elem.node),
+        None => (s.anchor(), elem.node),
+    };
+    Expr::new(in_scope_of(elem, values))
 }
 
 /// What `sum`, `avg`, `min` and `max` take: an expression, or a collection's values

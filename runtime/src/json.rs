@@ -32,6 +32,10 @@ impl serde_json::ser::Formatter for Floats {
     fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
         if v.is_finite() && v.fract() == 0.0 && v.abs() >= 1e16 {
             write!(w, "{v:.1}")
+        } else if v == 0.0 {
+            // `-0.0` as `0.0`, which serde_json says it equals (PostgreSQL's `jsonb` would
+            // drop the sign, SQLite's text keep it).
+            w.write_all(b"0.0")
         } else {
             serde_json::ser::CompactFormatter.write_f64(w, v)
         }
