@@ -423,3 +423,51 @@ fn a_row_the_database_skips_is_an_error() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// PostgreSQL: a `BEFORE INSERT` trigger that sets the key stores the rows of an
+/// `insert_many` under other keys than the ones Colt took from the sequence. That is an
+/// error and nothing is written; it was `Ok`, with every object naming a row that was not
+/// its own. One `insert` at a time reads the key back and works with such a table.
+#[test]
+fn keys_a_trigger_sets_are_not_taken_for_the_sequences() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE FUNCTION shift_key() RETURNS trigger AS $$ BEGIN \
+                 NEW.id := NEW.id + 1000; RETURN NEW; END $$ LANGUAGE plpgsql",
+                &[],
+            )?;
+            tx.execute_sql(
+                "CREATE TRIGGER shift BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION shift_key()",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        let many = db.transaction(|tx| {
+            let events = ["a", "b"].map(|name| Event {
+                id: 0,
+                name: name.to_string(),
+            });
+            tx.insert_many(events).map(|_| ())
+        });
+        assert!(
+            matches!(many, Err(Error::KeysNotKept { entity: "Event" })),
+            "{many:?}"
+        );
+        let rows = db.transaction(|tx| select!(e for e in Event).count(tx))?;
+        assert_eq!(rows, 0);
+        let (key, stored) = db.transaction(|tx| {
+            let one = Event::build().name("c").insert(tx)?;
+            let stored = select!(e.id for e in Event if e.name == "c").one(tx)?;
+            Ok((one.id(), stored))
+        })?;
+        assert_eq!(key, stored);
+        Ok(())
+    })
+}

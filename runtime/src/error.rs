@@ -250,6 +250,15 @@ pub enum Error {
         /// The rows the database says it wrote.
         written: u64,
     },
+    /// PostgreSQL stored the rows of an `insert_many` under other keys than the ones Colt
+    /// took from the key's sequence for them (a `BEFORE INSERT` trigger that sets the key):
+    /// the objects would name other rows, so the transaction is rolled back. `insert`, one
+    /// object at a time, reads each row's key back and works with such a table.
+    #[error("the database stored the new rows of `{entity}` under other keys than the ones Colt took from their sequence (a trigger that sets the key?); the transaction is rolled back: insert them one at a time with `insert`")]
+    KeysNotKept {
+        /// The entity.
+        entity: &'static str,
+    },
     /// A builder's `insert` found no value for a required field. `Entity::build()` and its
     /// setters never make such a builder (`insert` compiles only once every required setter
     /// was called); only a builder value written by hand inside the entity's module can.

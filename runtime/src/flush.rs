@@ -172,15 +172,38 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
     };
     let per = (MAX_PARAMS / cols.len().max(1)).clamp(1, MAX_ROWS);
     for chunk in objs.chunks(per) {
-        let sql = render::object::insert_rows(meta, d, cols, chunk.len(), auto.is_some());
+        // Keys taken from the sequence (PostgreSQL) come back: the rows must hold them (a
+        // `BEFORE INSERT` trigger may set its own), or the objects would name other rows.
+        let returned = auto.filter(|_| d == crate::render::Dialect::Postgres);
+        let sql = render::object::insert_rows(meta, d, cols, chunk.len(), auto.is_some(), returned);
         let values: Vec<_> = chunk.iter().map(|o| o.cell().value.borrow()).collect();
         let params: Vec<Param<'_>> = values
             .iter()
             .flat_map(|v| cols.iter().map(move |&i| Param::Borrowed(v.column_ref(i))))
             .collect();
-        let written = tx.conn()?.execute(&sql, &params)?;
-        if written != chunk.len() as u64 {
-            return Err(not_written(meta, chunk.len() as u64, written));
+        let Some(auto) = returned else {
+            let written = tx.conn()?.execute(&sql, &params)?;
+            if written != chunk.len() as u64 {
+                return Err(not_written(meta, chunk.len() as u64, written));
+            }
+            continue;
+        };
+        let mut stored: Vec<i64> = Vec::with_capacity(chunk.len());
+        tx.decode_rows(&sql, &params, |k: i64| stored.push(k))?;
+        if stored.len() != chunk.len() {
+            return Err(not_written(meta, chunk.len() as u64, stored.len() as u64));
+        }
+        let mut sent: Vec<i64> = values
+            .iter()
+            .filter_map(|v| match v.column_ref(auto) {
+                crate::ValueRef::Int(k) => Some(k),
+                _ => None,
+            })
+            .collect();
+        sent.sort_unstable();
+        stored.sort_unstable();
+        if sent != stored {
+            return Err(Error::KeysNotKept { entity: meta.name });
         }
     }
     for o in objs {

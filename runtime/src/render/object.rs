@@ -92,7 +92,8 @@ pub(crate) fn insert(
     w.finish()
 }
 
-/// `INSERT INTO t (columns) VALUES (..), (..), ..`: `rows` rows in one statement.
+/// `INSERT INTO t (columns) VALUES (..), (..), .. [RETURNING returning]`: `rows` rows in one
+/// statement.
 /// `overriding` (PostgreSQL): `OVERRIDING SYSTEM VALUE` before `VALUES`, so that keys the
 /// program took from the column's sequence are accepted by an identity column that is
 /// `GENERATED ALWAYS` (the clause changes nothing for other columns).
@@ -102,6 +103,7 @@ pub(crate) fn insert_rows(
     columns: &[usize],
     rows: usize,
     overriding: bool,
+    returning: Option<usize>,
 ) -> String {
     let mut w = SqlWriter::new(d);
     insert_into(&mut w, meta, columns, overriding);
@@ -110,6 +112,9 @@ pub(crate) fn insert_rows(
             w.push(", ");
         }
         values_row(&mut w, columns.len());
+    }
+    if let Some(c) = returning {
+        w.push(" RETURNING ").ident(meta.columns[c].name);
     }
     w.finish()
 }
