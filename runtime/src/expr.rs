@@ -674,7 +674,14 @@ pub trait Countable {
 #[diagnostic::do_not_recommend]
 impl<T: SqlType> Countable for Expr<T> {
     fn count_node(self) -> Node {
-        aggregate(AggFn::Count, self.node, None)
+        // A reference (`count(p.category)`) counts the distinct objects it names, as `count`
+        // of objects does.
+        let f = if T::OBJECT {
+            AggFn::CountDistinct
+        } else {
+            AggFn::Count
+        };
+        aggregate(f, self.node, None)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::diag::Errors;
 use crate::entity::attr::{field_attrs, struct_attrs};
+use quote::ToTokens;
 
 /// An entity struct, validated.
 pub struct Entity<'a> {
@@ -285,6 +286,27 @@ pub fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Option<syn
                 errors.at(
                     f.ident,
                     "`auto` needs a single-column primary key: a composite key is given by the program",
+                );
+            }
+        }
+        // A field named as a method every object has would never be read by `obj.name()`:
+        // the object's own method answers (`is_deleted`: deleted in this transaction; `key`:
+        // the primary key), silently where the types agree.
+        let key_type = match fields.iter().filter(|f| f.primary_key).collect::<Vec<_>>()[..] {
+            [k] => Some(k.ty.to_token_stream().to_string()),
+            _ => None,
+        };
+        for f in &fields {
+            let name = f.ident.to_string();
+            let shadowed = match name.as_str() {
+                "is_deleted" => true,
+                "key" => !f.primary_key && key_type == Some(f.ty.to_token_stream().to_string()),
+                _ => false,
+            };
+            if shadowed {
+                errors.at(
+                    f.ident,
+                    format!("a field cannot be named `{name}` here: every object has a method `{name}()` (`obj.{name}()` {}), which would answer instead of the field; name the field otherwise and keep the column's name with `#[colt(column = \"{name}\")]`", if name == "key" { "gives the primary key" } else { "says whether the object was deleted in this transaction" }),
                 );
             }
         }

@@ -22,7 +22,7 @@ pub(crate) fn scope_of(sources: &[Source], source: u16) -> u16 {
 /// nested sub-queries; `None` when they all belong to the query itself.
 pub(crate) fn scope_of_node(sources: &[Source], node: &Node) -> Option<u16> {
     let mut best: Option<u16> = None;
-    visit_tables(node, &mut |source| {
+    visit_tables(sources, node, &mut |source| {
         let s = scope_of(sources, source);
         if s > 0 && best.is_none_or(|b| s > b) {
             best = Some(s);
@@ -32,11 +32,50 @@ pub(crate) fn scope_of_node(sources: &[Source], node: &Node) -> Option<u16> {
 }
 
 /// Calls `f` with every source whose columns or objects `node` reads, outside nested
-/// sub-queries (their anchors and arguments included: they say what the sub-query reads).
-fn visit_tables(node: &Node, f: &mut impl FnMut(u16)) {
+/// sub-queries: an unresolved one's anchor and arguments say what it reads; a resolved one
+/// (its scope known) reads its own tables, so only the tables outside it that it is
+/// correlated on count (`sum(count(i.labels))` reads `i`, as `sum(i.price)` does, not the
+/// labels of the inner count).
+fn visit_tables(sources: &[Source], node: &Node, f: &mut dyn FnMut(u16)) {
     match node {
         Node::Column { source, .. } | Node::CountEntity(source) => f(*source),
-        _ => node.for_each_child(|c| visit_tables(c, f)),
+        Node::SubAgg(scope, _, arg, _) => {
+            if let Some(arg) = arg {
+                outside(sources, *scope, arg, f);
+            }
+            correlated(sources, *scope, f);
+        }
+        Node::Exists(scope, anchor, _) if *scope != UNRESOLVED => {
+            outside(sources, *scope, anchor, f);
+            correlated(sources, *scope, f);
+        }
+        Node::InSub(value, scope, anchor) if *scope != UNRESOLVED => {
+            visit_tables(sources, value, f);
+            outside(sources, *scope, anchor, f);
+            correlated(sources, *scope, f);
+        }
+        _ => node.for_each_child(|c| visit_tables(sources, c, f)),
+    }
+}
+
+/// The sources `node`, inside sub-query `scope`, reads outside that scope.
+fn outside(sources: &[Source], scope: u16, node: &Node, f: &mut dyn FnMut(u16)) {
+    visit_tables(sources, node, &mut |s| {
+        if scope_of(sources, s) != scope {
+            f(s);
+        }
+    });
+}
+
+/// The sources outside sub-query `scope` that its tables are joined to (a collection's
+/// owner: `i` for `i.labels`).
+fn correlated(sources: &[Source], scope: u16, f: &mut dyn FnMut(u16)) {
+    for s in sources.iter().filter(|s| s.scope == scope) {
+        if let Some(j) = s.join {
+            if scope_of(sources, j.parent) != scope {
+                f(j.parent);
+            }
+        }
     }
 }
 
@@ -141,7 +180,7 @@ impl Plan {
         }
         let mut wanted = vec![false; self.sources.len()];
         let sources = &self.sources;
-        visit_tables(node, &mut |s| {
+        visit_tables(sources, node, &mut |s| {
             if sources.get(s as usize).is_some_and(|x| x.scope == scope) {
                 wanted[s as usize] = true;
             }

@@ -368,16 +368,25 @@ impl Renderer<'_> {
             // values where the rows are distinct or grouped.
             self.w.push(" ORDER BY ");
             if key.distinct || plan.is_aggregated() {
-                let n = plan
-                    .projection
-                    .iter()
-                    .map(|p| match p {
-                        ProjItem::Entity(s) => plan.sources[*s as usize].entity.columns.len(),
-                        ProjItem::Expr(_) => 1,
-                    })
-                    .sum::<usize>();
-                for i in 1..=n {
-                    if i > 1 {
+                // By result position: an object by its key's columns (wherever the entity
+                // declares them), a value by itself.
+                let mut positions = Vec::new();
+                let mut at = 0;
+                for p in &plan.projection {
+                    match p {
+                        ProjItem::Entity(s) => {
+                            let entity = plan.sources[*s as usize].entity;
+                            positions.extend(entity.primary_key.iter().map(|&k| at + k + 1));
+                            at += entity.columns.len();
+                        }
+                        ProjItem::Expr(_) => {
+                            at += 1;
+                            positions.push(at);
+                        }
+                    }
+                }
+                for (n, i) in positions.into_iter().enumerate() {
+                    if n > 0 {
                         self.w.push(", ");
                     }
                     self.w.push(&i.to_string());
