@@ -52,6 +52,18 @@ fn nowait_fails_at_once_and_skip_locked_skips() -> colt::Result<()> {
             });
             assert!(matches!(r, Err(Error::LockNotAvailable(_))), "{r:?}");
             assert!(started.elapsed() < std::time::Duration::from_secs(2));
+            // Not waiting was asked for: no retry runs the closure again (on SQLite the
+            // BUSY behind the error counted as retryable, and it ran four times).
+            let mut attempts = 0;
+            let again = db.try_transaction_with_retry(3, |tx| {
+                attempts += 1;
+                select!(j for j in Job if j.id == 1)
+                    .for_update()
+                    .nowait()
+                    .fetch(tx)
+                    .map(|_| ())
+            });
+
             let skipped = db.transaction(|tx| {
                 select!((j.id for j in Job).order_by(|j| j.id))
                     .without_distinct()
@@ -69,6 +81,11 @@ fn nowait_fails_at_once_and_skip_locked_skips() -> colt::Result<()> {
             }
             let _ = done_tx.send(());
             holder.join().expect("the holder")?;
+            assert!(
+                matches!(again, Err(Error::LockNotAvailable(_))),
+                "{again:?}"
+            );
+            assert_eq!(attempts, 1, "{}", backend.name);
             Ok(())
         })?;
         // Free again: nowait takes the lock.

@@ -362,6 +362,11 @@ pub(crate) fn rows_of<T: Entity>(
     Ok(rows)
 }
 
+/// The columns the transaction wrote inside running savepoints, by object (its cell's
+/// address). (A fixed hasher: making the map, once per transaction, draws no random seed.)
+pub(crate) type WrittenInside =
+    HashMap<usize, u64, std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>>;
+
 /// Records that the transaction wrote these columns of `cell`'s object inside a running
 /// savepoint (a rollback undoes them: they are not values read).
 pub(crate) fn wrote_inside<T: Entity>(tx: &Transaction, cell: &ObjCell<T>, columns: u64) {
@@ -387,7 +392,7 @@ fn read_values<T: Entity>(read: u64, own: u64) -> u64 {
 }
 
 /// The columns the transaction wrote of `cell`'s object inside running savepoints.
-fn written_by<T: Entity>(written: &HashMap<usize, u64, FxBuild>, cell: &ObjCell<T>) -> u64 {
+fn written_by<T: Entity>(written: &WrittenInside, cell: &ObjCell<T>) -> u64 {
     written
         .get(&(cell as *const ObjCell<T> as usize))
         .copied()

@@ -40,8 +40,7 @@ pub(crate) struct TxShared {
     /// One-to-one moves seen in rows read again, to follow once the result is read (see
     /// `merged_one_to_one`).
     pub(crate) one_to_one_moves: RefCell<Vec<crate::merged_one_to_one::Move>>,
-    pub(crate) written_inside:
-        RefCell<std::collections::HashMap<usize, u64, crate::identity_map::FxBuild>>,
+    pub(crate) written_inside: RefCell<crate::savepoint::WrittenInside>,
     /// An optimistic check failed ([`crate::Error::UnrepeatableRead`]): another attempt may
     /// not fail it.
     pub(crate) met_conflict: Cell<bool>,

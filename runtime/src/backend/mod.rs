@@ -457,6 +457,7 @@ impl Conn {
             #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => {
                 c.set_busy_timeout(std::time::Duration::ZERO)?;
+                let met_before = self.met_retryable();
                 let r = self.begin(serializable);
                 if let Err(e) = c.restore_busy_timeout() {
                     // (The caller takes the error for no transaction: none stays open.)
@@ -466,7 +467,11 @@ impl Conn {
                     return Err(e);
                 }
                 r.map_err(|e| match e {
-                    crate::Error::Busy(m) => crate::Error::LockNotAvailable(m),
+                    // Not waiting was asked for: the BUSY is no failure to retry.
+                    crate::Error::Busy(m) => {
+                        self.met_retryable.set(met_before);
+                        crate::Error::LockNotAvailable(m)
+                    }
                     other => other,
                 })
             }
