@@ -218,6 +218,7 @@ pub use crate::pairing::{
 
 /// Whether a reference (a column-holding relationship) of `T`'s rows names another row in
 /// `after` than in `before`: the loaded collections of `T`'s rows are then no longer true.
+#[inline]
 pub(crate) fn reference_changed<T: Entity>(
     meta: &'static crate::EntityMeta,
     before: &T,
