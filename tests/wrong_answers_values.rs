@@ -224,3 +224,26 @@ fn the_result_cache_tells_signed_zeros_apart() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// An `i64` compared with an `i32` attribute compares by value, also past `i32`'s range, as
+/// on SQLite: PostgreSQL typed the parameter as the column's `integer`, and the statement
+/// failed to bind (`r.small < 3_000_000_000`, or such a value in a list).
+#[test]
+fn wide_integers_compare_with_narrow_attributes_by_value() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = readings(backend, &[(1, 0, 1.0), (2, 0, 2.0)])?;
+        db.transaction(|tx| {
+            let x = 3_000_000_000_i64;
+            let below = select!((r.id for r in Reading if r.small < x).order_by(|r| r.id));
+            assert_eq!(below.fetch(tx)?, [1, 2], "{}", backend.name);
+            let same = select!(r.id for r in Reading if r.small == x).fetch(tx)?;
+            assert!(same.is_empty(), "{}", backend.name);
+            let listed = vec![x, 4];
+            let inside = select!(r.id for r in Reading if listed.contains(&r.small)).fetch(tx)?;
+            assert_eq!(inside, [1], "{}", backend.name);
+            let outside = select!(r.id for r in Reading if !listed.contains(&r.small)).fetch(tx)?;
+            assert_eq!(outside, [2], "{}", backend.name);
+            Ok(())
+        })
+    })
+}

@@ -561,15 +561,17 @@ fn encode_list(
     };
     match *elem {
         Type::INT8 => ints()?.to_sql(ty, out),
+        // (A value past the column's type equals none of its values: left out, as SQLite,
+        // comparing by value, finds it nowhere.)
         Type::INT4 => ints()?
             .into_iter()
-            .map(|v| v.map(i32::try_from).transpose())
-            .collect::<Result<Vec<_>, _>>()?
+            .filter_map(|v| v.map_or(Some(None), |i| i32::try_from(i).ok().map(Some)))
+            .collect::<Vec<_>>()
             .to_sql(ty, out),
         Type::INT2 => ints()?
             .into_iter()
-            .map(|v| v.map(i16::try_from).transpose())
-            .collect::<Result<Vec<_>, _>>()?
+            .filter_map(|v| v.map_or(Some(None), |i| i16::try_from(i).ok().map(Some)))
+            .collect::<Vec<_>>()
             .to_sql(ty, out),
         Type::BOOL => ints()?
             .into_iter()
