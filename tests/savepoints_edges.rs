@@ -336,6 +336,78 @@ fn own_writes_undone_by_a_rollback_are_no_conflict() {
     })
 }
 
+/// The transaction's own writes inside a savepoint that no object recorded (a bulk update
+/// of a row loaded after it, raw SQL) are undone for the objects too: the object read inside
+/// kept the value written (0), which the row no longer held.
+#[test]
+fn writes_no_object_recorded_are_undone_too() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let _: colt::Result<()> = tx.savepoint(|tx| {
+                select!(Account.filter(|a| a.id == 2).set(|a| a.balance = 0)).update(tx)?;
+                assert_eq!(tx.get_or_err::<Account>(2)?.balance(), 0);
+                tx.execute_sql("UPDATE account SET balance = 1 WHERE id = 1", &[])?;
+                assert_eq!(tx.get_or_err::<Account>(1)?.balance(), 1);
+                Err(refused())
+            });
+            assert_eq!(
+                tx.get_or_err::<Account>(2)?.balance(),
+                50,
+                "{}",
+                backend.name
+            );
+            assert_eq!(
+                tx.get_or_err::<Account>(1)?.balance(),
+                100,
+                "{}",
+                backend.name
+            );
+            let bob = tx.get_or_err::<Account>(2)?;
+            bob.set(|b| b.balance += 1)?;
+            tx.flush()
+        })?;
+        Ok(())
+    });
+}
+
+/// Nested savepoints: an inner one's undone write does not count as written for the outer
+/// one, whose rollback keeps the value read inside it (a write computed from it, after
+/// another transaction's commit, is `UnrepeatableRead`, not a lost update).
+#[test]
+fn an_inner_rollback_leaves_the_outer_ones_reads_checked() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = bank(backend)?;
+        let r = db.transaction(|tx| {
+            let mut seen = 0;
+            let _: colt::Result<()> = tx.savepoint(|tx| {
+                let bob = tx.get_or_err::<Account>(2)?;
+                let _: colt::Result<()> = tx.savepoint(|tx| {
+                    bob.set(|b| b.balance += 1)?;
+                    tx.flush()?;
+                    Err(refused())
+                });
+                seen = bob.balance();
+                db.transaction(|other| other.get_or_err::<Account>(2)?.set(|b| b.balance = 60))?;
+                Err(refused())
+            });
+            assert_eq!(seen, 50);
+            let bob = tx.get_or_err::<Account>(2)?;
+            bob.set(|b| b.balance = seen - 10)?;
+            tx.flush()
+        });
+        assert!(
+            matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+            "{}: {r:?}",
+            backend.name
+        );
+        Ok(())
+    });
+}
+
 #[derive(Entity, Debug, Clone)]
 struct Person {
     #[colt(primary_key)]

@@ -613,10 +613,10 @@ fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<
         // the write fails instead (and the transaction with it).
         let mut followed = true;
         if let Some(old) = old.filter(|v| *v != crate::Value::Null) {
-            followed &= map.set_column_of(&old, reverse, crate::ValueRef::Null);
+            followed &= map.set_column_of(&old, reverse, crate::ValueRef::Null, None);
         }
         if let Some(new) = new.filter(|v| *v != crate::Value::Null) {
-            followed &= map.set_column_of(&new, reverse, key);
+            followed &= map.set_column_of(&new, reverse, key, None);
         }
         if !followed {
             return Err(Error::ObjectBorrowed { entity: other.name });

@@ -347,13 +347,15 @@ pub(crate) trait AnyMap: 'static {
         owners: &[Vec<crate::Value>],
     ) -> Option<Box<dyn crate::schema_cascade::Referrers>>;
     /// The loaded object with this (single-column) key, if any, holds `value` in `column`
-    /// now, as the database does (its value and its snapshot: not a change to write).
-    /// False when that object was borrowed (`obj.get()` held) and kept its value.
+    /// now, as the database does (its value and its snapshot: not a change to write); with
+    /// `only_if`, only when the column holds that value now. False when that object was
+    /// borrowed (`obj.get()` held) and kept its value.
     fn set_column_of(
         &mut self,
         key: &crate::Value,
         column: usize,
         value: crate::ValueRef<'_>,
+        only_if: Option<&crate::Value>,
     ) -> bool;
     /// Every loaded object as it is now (a savepoint begins; nothing is pending).
     ///
@@ -488,15 +490,27 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         key: &crate::Value,
         column: usize,
         value: crate::ValueRef<'_>,
+        only_if: Option<&crate::Value>,
     ) -> bool {
         let meta = T::meta();
         let key = match meta.primary_key.first() {
             Some(&c) => as_held(meta, c, key.clone()),
             None => return true,
         };
+        let only_if = only_if.map(|v| as_held(meta, column, v.clone()));
         for (k, obj) in self.indexed().iter() {
             if !same_value(T::key_ref(k, 0).to_owned_value(), &key) {
                 continue;
+            }
+            if let Some(expected) = &only_if {
+                let holds = obj
+                    .cell()
+                    .value
+                    .try_borrow()
+                    .map(|v| same_value(v.column_ref(column).to_owned_value(), expected));
+                if matches!(holds, Ok(false)) {
+                    continue;
+                }
             }
             let Ok(mut v) = obj.cell().value.try_borrow_mut() else {
                 return false;

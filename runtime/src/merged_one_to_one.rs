@@ -15,12 +15,14 @@ use crate::value::Value;
 use crate::{Error, Result};
 
 /// One loaded object on a column-less side to change: the object of `other` with key
-/// `target` holds `value` in its column `reverse`.
+/// `target` holds `value` in its column `reverse` (a clearing: only if it still names the
+/// row that moved, `was`; another write may have pointed it elsewhere since).
 pub(crate) struct Move {
     other: &'static EntityMeta,
     reverse: usize,
     target: Value,
     value: Value,
+    was: Option<Value>,
 }
 
 /// The moves of `T`'s stored one-to-ones from `before` (the row as this transaction knew
@@ -34,6 +36,7 @@ pub(crate) fn moves<T: Entity>(before: &T, after: &T, out: &mut Vec<Move>) {
         if before.same_column(after, column) {
             continue;
         }
+        let me = T::key_ref(&after.key(), 0).to_owned_value();
         let old = before.column_ref(column).to_owned_value();
         let new = after.column_ref(column).to_owned_value();
         if old != Value::Null {
@@ -42,6 +45,7 @@ pub(crate) fn moves<T: Entity>(before: &T, after: &T, out: &mut Vec<Move>) {
                 reverse,
                 target: old,
                 value: Value::Null,
+                was: Some(me.clone()),
             });
         }
         if new != Value::Null {
@@ -49,7 +53,8 @@ pub(crate) fn moves<T: Entity>(before: &T, after: &T, out: &mut Vec<Move>) {
                 other,
                 reverse,
                 target: new,
-                value: T::key_ref(&after.key(), 0).to_owned_value(),
+                value: me,
+                was: None,
             });
         }
     }
@@ -59,7 +64,8 @@ pub(crate) fn moves<T: Entity>(before: &T, after: &T, out: &mut Vec<Move>) {
 ///
 /// # Errors
 /// [`Error::ObjectBorrowed`] when an object to change is borrowed (`obj.get()` held), as
-/// for this transaction's own writes; [`Error::ObjectsBusy`] when the maps are.
+/// for this transaction's own writes (the other moves are followed all the same);
+/// [`Error::ObjectsBusy`] when the maps are.
 pub(crate) fn follow(tx: &Transaction) -> Result<()> {
     let mut moves = std::mem::take(&mut *tx.shared.one_to_one_moves.borrow_mut());
     if moves.is_empty() {
@@ -72,14 +78,16 @@ pub(crate) fn follow(tx: &Transaction) -> Result<()> {
         .maps
         .try_borrow_mut()
         .map_err(|_| Error::ObjectsBusy)?;
+    // Every move is followed; one whose object is borrowed is reported after the others.
+    let mut borrowed = None;
     for m in moves {
         if let Some(map) = maps.by_meta(m.other) {
-            if !map.set_column_of(&m.target, m.reverse, m.value.as_ref()) {
-                return Err(Error::ObjectBorrowed {
+            if !map.set_column_of(&m.target, m.reverse, m.value.as_ref(), m.was.as_ref()) {
+                borrowed = Some(Error::ObjectBorrowed {
                     entity: m.other.name,
                 });
             }
         }
     }
-    Ok(())
+    borrowed.map_or(Ok(()), Err)
 }

@@ -47,6 +47,8 @@ pub(crate) struct QueryCache {
     written: Vec<(*const EntityMeta, u64)>,
     /// The stamp of the last change Colt cannot attribute to an entity (raw SQL).
     all_written: u64,
+    /// Whether [`Self::bump_all`] ran since [`Self::swap_untracked`] last asked.
+    untracked: bool,
     /// The stamp of the last write to each entity that can have moved a row from one
     /// collection to another: an insert, a delete, a changed reference (what a loaded
     /// collection of that entity's rows depends on; other updates leave it alone).
@@ -94,8 +96,16 @@ impl QueryCache {
         self.all_written <= stamp && stamp_of(&self.moved, member) <= stamp
     }
 
+    /// Whether anything may have changed ([`Self::bump_all`]) since the last call, which
+    /// starts over with `then` (a savepoint's writes that no object records: see
+    /// `savepoint`).
+    pub(crate) fn swap_untracked(&mut self, then: bool) -> bool {
+        std::mem::replace(&mut self.untracked, then)
+    }
+
     /// Anything may have changed.
     pub(crate) fn bump_all(&mut self) {
+        self.untracked = true;
         self.clock += 1;
         self.all_written = self.clock;
     }
@@ -173,6 +183,7 @@ impl QueryCache {
         self.clear();
         self.clock = 0;
         self.all_written = 0;
+        self.untracked = false;
     }
 }
 

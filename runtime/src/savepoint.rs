@@ -22,9 +22,12 @@
 //!   map holds an older object of that key (deleted then made again inside: the older one
 //!   stays, the one made inside goes);
 //! - what was read inside stays read, with the value read (checked when written): a column
-//!   the transaction wrote inside (`TxShared::written_inside`) is undone and takes its
-//!   row's value; any other keeps what was read, even where another transaction committed
-//!   a change before the rollback (the write is then `UnrepeatableRead`, not a lost update);
+//!   the transaction wrote inside (`TxShared::written_inside`: an object's flushed writes,
+//!   a bulk update's, a schema cascade's) is undone and takes its row's value; any other
+//!   keeps what was read, even where another transaction committed a change before the
+//!   rollback (the write is then `UnrepeatableRead`, not a lost update). When rows were
+//!   written inside that no record names (raw SQL, a bulk statement, Colt's cascades),
+//!   every column takes its row's value, as it must for what the transaction wrote;
 //! - the result cache and loaded collections no longer count;
 //! - an object borrowed (`obj.get()` held) across the rollback cannot be put back: the
 //!   transaction ends with `ObjectsBusy` rather than keep objects that disagree with the
@@ -92,6 +95,10 @@ impl Transaction {
         let conn = self.conn()?;
         let before = conn.failure();
         let gone_before = self.shared.gone.borrow().len();
+        // What an inner rollback gives back; and whether rows no record names are written
+        // inside (raw SQL, bulk statements and cascades invalidate every cached result).
+        let written_before = self.shared.written_inside.borrow().clone();
+        let untracked_before = self.shared.cache.borrow_mut().swap_untracked(false);
         if let Err(e) = conn.execute_batch(control::SAVEPOINT_USER) {
             self.abort();
             return Err(e);
@@ -109,6 +116,11 @@ impl Transaction {
             Ok(r) if !failed && conn.failure() == before => {
                 return match conn.execute_batch(control::RELEASE_SAVEPOINT_USER) {
                     Ok(()) => {
+                        // What it wrote is the enclosing savepoint's now.
+                        let mut cache = self.shared.cache.borrow_mut();
+                        let mine = cache.swap_untracked(false);
+                        cache.swap_untracked(untracked_before || mine);
+                        drop(cache);
                         if depth.get() == 0 {
                             self.shared.gone.borrow_mut().clear();
                             self.shared.written_inside.borrow_mut().clear();
@@ -133,12 +145,21 @@ impl Transaction {
             return Err(e);
         }
         conn.restore_failure(before);
-        if let Err(e) = self.undo_objects(saved, gone_before) {
+        if self.shared.cache.borrow_mut().swap_untracked(false) {
+            // Rows written that no record names: every value read inside may be the
+            // transaction's own, undone now; each takes its row's again.
+            self.shared.written_inside.borrow_mut().everything = true;
+        }
+        let undone = self.undo_objects(saved, gone_before);
+        // What it wrote is undone: the enclosing savepoint's record is as it was.
+        *self.shared.written_inside.borrow_mut() = written_before;
+        self.shared
+            .cache
+            .borrow_mut()
+            .swap_untracked(untracked_before);
+        if let Err(e) = undone {
             self.abort();
             return Err(e);
-        }
-        if depth.get() == 0 {
-            self.shared.written_inside.borrow_mut().clear();
         }
         result
     }
@@ -362,10 +383,27 @@ pub(crate) fn rows_of<T: Entity>(
     Ok(rows)
 }
 
-/// The columns the transaction wrote inside running savepoints, by object (its cell's
-/// address). (A fixed hasher: making the map, once per transaction, draws no random seed.)
-pub(crate) type WrittenInside =
-    HashMap<usize, u64, std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>>;
+/// What the transaction wrote inside running savepoints: the columns of each object it
+/// wrote (by its cell's address; a fixed hasher, so that making the map, once per
+/// transaction, draws no random seed), and whether it wrote rows no record names (raw SQL, a
+/// bulk statement, a cascade: `everything`), when every column counts as written.
+#[derive(Default, Clone)]
+pub(crate) struct WrittenInside {
+    by_cell: HashMap<
+        usize,
+        u64,
+        std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
+    >,
+    everything: bool,
+}
+
+impl WrittenInside {
+    /// Forgets every record (no savepoint runs any more).
+    pub(crate) fn clear(&mut self) {
+        self.by_cell.clear();
+        self.everything = false;
+    }
+}
 
 /// Records that the transaction wrote these columns of `cell`'s object inside a running
 /// savepoint (a rollback undoes them: they are not values read).
@@ -373,6 +411,7 @@ pub(crate) fn wrote_inside<T: Entity>(tx: &Transaction, cell: &ObjCell<T>, colum
     *tx.shared
         .written_inside
         .borrow_mut()
+        .by_cell
         .entry(cell as *const ObjCell<T> as usize)
         .or_default() |= columns;
 }
@@ -393,7 +432,11 @@ fn read_values<T: Entity>(read: u64, own: u64) -> u64 {
 
 /// The columns the transaction wrote of `cell`'s object inside running savepoints.
 fn written_by<T: Entity>(written: &WrittenInside, cell: &ObjCell<T>) -> u64 {
+    if written.everything {
+        return u64::MAX;
+    }
     written
+        .by_cell
         .get(&(cell as *const ObjCell<T> as usize))
         .copied()
         .unwrap_or(0)

@@ -150,6 +150,10 @@ impl<T: Entity> Referrers for Referring<T> {
             for i in self.columns.clone() {
                 value.copy_column(&fresh, i);
             }
+            if tx.shared.savepoints.get() > 0 {
+                let written = self.columns.clone().fold(0, |m, i| m | crate::obj::bit(i));
+                crate::savepoint::wrote_inside(tx, cell, written);
+            }
             cell.with_snapshot(|snap| {
                 if let Some(snap) = snap {
                     for i in self.columns.clone() {

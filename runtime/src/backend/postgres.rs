@@ -526,7 +526,7 @@ fn encode_temporal(
         // (An instant sent as text for the server to read says its zone, or the server
         // would read it in the session's.)
         (Temporal::TimestampTz(_), &Type::UNKNOWN) => {
-            return format!("{}+00", t.to_iso()).to_sql(&Type::TEXT, out);
+            return format!("{}+00:00", t.to_iso()).to_sql(&Type::TEXT, out);
         }
         (_, &Type::TEXT | &Type::VARCHAR | &Type::UNKNOWN) => {
             return t.to_iso().to_sql(&Type::TEXT, out);

@@ -594,15 +594,25 @@ impl Renderer<'_> {
             self.column(s, pk[0] as u16);
         } else {
             // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text, each part
-            // after its length (`1:a3:b|c`), so that no two keys make the same text whatever
-            // characters their parts hold. (A left-joined row's NULL key stays NULL.)
+            // after its length in bytes (`1:a3:b|c`), so that no two keys make the same text
+            // whatever bytes their parts hold. (A left-joined row's NULL key stays NULL.)
+            let bytes = if self.w.dialect() == Dialect::Postgres {
+                "OCTET_LENGTH(CAST("
+            } else {
+                "LENGTH(CAST(CAST("
+            };
+            let of = if self.w.dialect() == Dialect::Postgres {
+                " AS TEXT)) || ':' || CAST("
+            } else {
+                " AS TEXT) AS BLOB)) || ':' || CAST("
+            };
             for (i, &k) in pk.iter().enumerate() {
                 if i > 0 {
                     self.w.push(" || ");
                 }
-                self.w.push("LENGTH(CAST(");
+                self.w.push(bytes);
                 self.column(s, k as u16);
-                self.w.push(" AS TEXT)) || ':' || CAST(");
+                self.w.push(of);
                 self.column(s, k as u16);
                 self.w.push(" AS TEXT)");
             }
