@@ -11,9 +11,9 @@ use std::rc::Weak;
 use crate::entity::Entity;
 use crate::obj::arena::ChunkCursor;
 use crate::obj::pending::PendingObj;
-use crate::obj::{bit, Obj, ObjCell, ObjState};
+use crate::obj::{Obj, ObjCell, ObjState};
 use crate::transaction::TxShared;
-use crate::{Error, Result};
+use crate::Result;
 
 /// The hasher of identity maps: seeded per map (keys can come from outside: an unkeyed hash
 /// let 200 000 crafted text keys take 59 s, and integer keys that are multiples of 2^20 all
@@ -162,7 +162,7 @@ impl<T: Entity> IdentityMap<T> {
                 return Ok(v.insert(obj).clone());
             }
         };
-        refresh(obj, fresh, tx)?;
+        crate::row_refresh::refresh(obj, fresh, tx)?;
         Ok(obj.clone())
     }
 
@@ -181,133 +181,12 @@ impl<T: Entity> IdentityMap<T> {
     pub(crate) fn merge_distinct(&mut self, fresh: T, tx: &Weak<TxShared>) -> Result<Obj<T>> {
         match self.objects.get(&fresh.key()) {
             Some(obj) => {
-                refresh(obj, fresh, tx)?;
+                crate::row_refresh::refresh(obj, fresh, tx)?;
                 Ok(obj.clone())
             }
             None => Ok(self.add_distinct(fresh, tx)),
         }
     }
-}
-
-/// Refreshes a mapped object from a freshly read row of it (the rules of
-/// [`IdentityMap::merge`]).
-fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) -> Result<()> {
-    let cell = obj.cell();
-    if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
-        return Ok(());
-    }
-    let read = cell.read.get();
-    let meta = T::meta();
-    // A borrow held by the caller (`get()`) keeps the in-memory value as it is; what this
-    // transaction read is checked all the same.
-    let Ok(mut value) = cell.value.try_borrow_mut() else {
-        if let Ok(value) = cell.value.try_borrow() {
-            let changed = cell.with_snapshot(|snapshot| {
-                let db_value: &T = snapshot.map_or(&*value, |s| &*s);
-                changed_read_column(meta, read, db_value, &fresh)
-            });
-            if let Some(e) = changed {
-                return Err(conflict(tx, e));
-            }
-        }
-        return Ok(());
-    };
-    let mut one_to_one = Vec::new();
-    let moved = cell.with_snapshot(|mut snapshot| {
-        let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-        if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
-            return Err(conflict(tx, e));
-        }
-        let moved = crate::relation::reference_changed(meta, db_value, &fresh);
-        if moved {
-            crate::merged_one_to_one::moves(db_value, &fresh, &mut one_to_one);
-        }
-        for (i, col) in meta.columns.iter().enumerate() {
-            if col.primary_key {
-                continue;
-            }
-            let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-            if db_value.same_column(&fresh, i) {
-                continue;
-            }
-            let changed_in_memory = snapshot
-                .as_deref()
-                .is_some_and(|s| !s.same_column(&value, i));
-            match snapshot.as_deref_mut() {
-                Some(s) => {
-                    s.copy_column(&fresh, i);
-                    if !changed_in_memory {
-                        value.copy_column(&fresh, i);
-                    }
-                }
-                None => value.copy_column(&fresh, i),
-            }
-        }
-        Ok(moved)
-    })?;
-    if moved {
-        members_moved(tx, meta);
-    }
-    if !one_to_one.is_empty() {
-        if let Some(shared) = tx.upgrade() {
-            shared.one_to_one_moves.borrow_mut().extend(one_to_one);
-        }
-    }
-    Ok(())
-}
-
-/// Another transaction changed a reference of a row of `meta` (read again): the loaded
-/// collections of its rows are no longer true. (Nothing borrows the result cache while
-/// rows are taken in; were it borrowed, the loaded collections are forgotten instead.)
-fn members_moved(tx: &Weak<TxShared>, meta: &'static crate::EntityMeta) {
-    let Some(shared) = tx.upgrade() else {
-        return;
-    };
-    if shared.sets.try_borrow().is_ok_and(|s| s.is_empty()) {
-        return;
-    }
-    let bumped = shared
-        .cache
-        .try_borrow_mut()
-        .map(|mut cache| cache.bump_members(meta))
-        .is_ok();
-    if !bumped {
-        if let Ok(mut sets) = shared.sets.try_borrow_mut() {
-            *sets = Default::default();
-        }
-    }
-}
-
-/// An optimistic check failed: the transaction notes it (another attempt may pass it).
-fn conflict(tx: &Weak<TxShared>, e: Error) -> Error {
-    if let Some(shared) = tx.upgrade() {
-        shared.met_conflict.set(true);
-    }
-    e
-}
-
-/// The error for the first column this transaction read (and checks) whose value in the
-/// database (`fresh`) is no longer the value it read (`db_value`).
-fn changed_read_column<T: Entity>(
-    meta: &'static crate::EntityMeta,
-    read: u64,
-    db_value: &T,
-    fresh: &T,
-) -> Option<Error> {
-    if read == 0 || !meta.optimistic {
-        return None;
-    }
-    let (_, col) = meta.columns.iter().enumerate().find(|(i, col)| {
-        !col.primary_key
-            && read & bit(*i) != 0
-            && col.optimistic()
-            && !db_value.same_column(fresh, *i)
-    })?;
-    Some(Error::UnrepeatableRead {
-        entity: meta.name.to_string(),
-        key: format!("{:?}", fresh.key()),
-        column: col.name.to_string(),
-    })
 }
 
 impl<T: Entity> IdentityMap<T> {
@@ -360,14 +239,14 @@ pub(crate) trait AnyMap: 'static {
     /// Every loaded object as it is now (a savepoint begins; nothing is pending).
     ///
     /// # Errors
-    /// [`Error::ObjectsBusy`] when an object is mutably borrowed.
+    /// [`crate::Error::ObjectsBusy`] when an object is mutably borrowed.
     fn save(&mut self) -> Result<Box<dyn Any>>;
     /// Back to `saved` (what [`AnyMap::save`] gave, `None` when the map was made after it):
     /// the saved objects take their values and states again and are the map's; the objects
     /// loaded or made since leave the map and are returned, to be read again.
     ///
     /// # Errors
-    /// [`Error::ObjectsBusy`] when a saved object is borrowed (`obj.get()` held).
+    /// [`crate::Error::ObjectsBusy`] when a saved object is borrowed (`obj.get()` held).
     fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>>;
     /// Forgets every object (the transaction ended), keeping the map's room when it is
     /// small, for the next transaction of the thread.
@@ -745,7 +624,7 @@ impl IdentityMaps {
     /// objects loaded or made since, to be read again.
     ///
     /// # Errors
-    /// [`Error::ObjectsBusy`] when a saved object is borrowed.
+    /// [`crate::Error::ObjectsBusy`] when a saved object is borrowed.
     pub(crate) fn restore(
         &mut self,
         saved: Vec<Option<Box<dyn Any>>>,

@@ -75,6 +75,7 @@ pub mod query_value;
 mod reference_columns;
 pub mod relation;
 mod render;
+mod row_refresh;
 mod run_transaction;
 mod savepoint;
 mod schema_cascade;
