@@ -319,7 +319,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     // of the schema or raw SQL may have deleted or moved the row): a row may have come or
     // changed a reference whatever the object said.
     tx.shared.cache.borrow_mut().bump(meta);
-    members_moved(tx, meta);
+    tx.shared.members_moved(meta);
     Ok(obj)
 }
 
@@ -546,18 +546,9 @@ fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -
         _ => true,
     };
     if moved {
-        members_moved(tx, T::meta());
+        tx.shared.members_moved(T::meta());
     }
     reverse_sides(tx, before, after)
-}
-
-/// Rows of `meta` came, went or changed a reference: the loaded collections of them are no
-/// longer true. (With no collection loaded there is nothing to mark: lists loaded later
-/// are read after this write.)
-fn members_moved(tx: &Transaction, meta: &'static EntityMeta) {
-    if !tx.shared.sets.borrow().is_empty() {
-        tx.shared.cache.borrow_mut().bump_members(meta);
-    }
 }
 
 /// Keeps the column-less side of one-to-one relationships current in loaded objects after

@@ -133,14 +133,12 @@ impl DbInner {
     pub(crate) fn release(&self, conn: Box<Conn>) {
         // A SQLite connection inside a transaction, which nothing should leave, is rolled
         // back (or closed): its next user would see that transaction's writes as committed.
-        if conn.sqlite_transaction_open() {
+        let stuck = conn.sqlite_transaction_open() && {
             let _ = conn.rollback();
-        }
+            conn.sqlite_transaction_open()
+        };
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if conn.is_usable()
-            && !conn.sqlite_transaction_open()
-            && pool.max_lifetime.is_none_or(|l| conn.age() < l)
-        {
+        if conn.is_usable() && !stuck && pool.max_lifetime.is_none_or(|l| conn.age() < l) {
             let timed = conn.dialect() == Dialect::Postgres || pool.idle_timeout.is_some();
             pool.idle.push((conn, timed.then(Instant::now)));
         } else {

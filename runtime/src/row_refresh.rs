@@ -67,37 +67,12 @@ pub(crate) fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) ->
         }
         Ok(moved)
     })?;
-    if moved {
-        members_moved(tx, meta);
-    }
-    if !one_to_one.is_empty() {
-        if let Some(shared) = tx.upgrade() {
-            shared.one_to_one_moves.borrow_mut().extend(one_to_one);
-        }
+    // A reference another transaction changed moves the object, as a write would.
+    if let (true, Some(shared)) = (moved, tx.upgrade()) {
+        shared.members_moved(meta);
+        shared.one_to_one_moves.borrow_mut().extend(one_to_one);
     }
     Ok(())
-}
-
-/// Another transaction changed a reference of a row of `meta` (read again): the loaded
-/// collections of its rows are no longer true. (Nothing borrows the result cache while
-/// rows are taken in; were it borrowed, the loaded collections are forgotten instead.)
-fn members_moved(tx: &Weak<TxShared>, meta: &'static crate::EntityMeta) {
-    let Some(shared) = tx.upgrade() else {
-        return;
-    };
-    if shared.sets.try_borrow().is_ok_and(|s| s.is_empty()) {
-        return;
-    }
-    let bumped = shared
-        .cache
-        .try_borrow_mut()
-        .map(|mut cache| cache.bump_members(meta))
-        .is_ok();
-    if !bumped {
-        if let Ok(mut sets) = shared.sets.try_borrow_mut() {
-            *sets = Default::default();
-        }
-    }
 }
 
 /// An optimistic check failed: the transaction notes it (another attempt may pass it).

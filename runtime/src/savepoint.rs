@@ -117,10 +117,9 @@ impl Transaction {
                 return match conn.execute_batch(control::RELEASE_SAVEPOINT_USER) {
                     Ok(()) => {
                         // What it wrote is the enclosing savepoint's now.
-                        let mut cache = self.shared.cache.borrow_mut();
-                        let mine = cache.swap_untracked(false);
-                        cache.swap_untracked(untracked_before || mine);
-                        drop(cache);
+                        if untracked_before {
+                            self.shared.cache.borrow_mut().swap_untracked(true);
+                        }
                         if depth.get() == 0 {
                             self.shared.gone.borrow_mut().clear();
                             self.shared.written_inside.borrow_mut().clear();

@@ -34,12 +34,11 @@ pub(crate) struct TxShared {
     pub(crate) savepoints: Cell<u32>,
     /// Objects deleted inside running savepoints (read again if one rolls back).
     pub(crate) gone: RefCell<Vec<PendingObj>>,
-    /// The columns this transaction wrote inside running savepoints, by object (its cell's
-    /// address): what a rollback undoes, where the other columns read inside keep the value
-    /// read (see `savepoint`).
     /// One-to-one moves seen in rows read again, to follow once the result is read (see
     /// `merged_one_to_one`).
     pub(crate) one_to_one_moves: RefCell<Vec<crate::merged_one_to_one::Move>>,
+    /// What this transaction wrote inside running savepoints: what a rollback undoes, where
+    /// the other columns read inside keep the value read (see `savepoint`).
     pub(crate) written_inside: RefCell<crate::savepoint::WrittenInside>,
     /// An optimistic check failed ([`crate::Error::UnrepeatableRead`]): another attempt may
     /// not fail it.
@@ -47,6 +46,28 @@ pub(crate) struct TxShared {
     /// Rows deleted by the flush under way, by entity: followed once at its end (see
     /// `schema_cascade`).
     pub(crate) deleted: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
+}
+
+impl TxShared {
+    /// Rows of `meta` came, went or changed a reference: the loaded collections of them are
+    /// no longer true. (With no collection loaded there is nothing to mark: lists loaded
+    /// later are read after this. Were the result cache borrowed, the loaded collections are
+    /// forgotten instead.)
+    pub(crate) fn members_moved(&self, meta: &'static crate::EntityMeta) {
+        if self.sets.try_borrow().is_ok_and(|s| s.is_empty()) {
+            return;
+        }
+        let bumped = self
+            .cache
+            .try_borrow_mut()
+            .map(|mut cache| cache.bump_members(meta))
+            .is_ok();
+        if !bumped {
+            if let Ok(mut sets) = self.sets.try_borrow_mut() {
+                *sets = Default::default();
+            }
+        }
+    }
 }
 
 /// What a closed transaction leaves to the thread's next one: its emptied identity maps

@@ -596,23 +596,17 @@ impl Renderer<'_> {
             // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text, each part
             // after its length in bytes (`1:a3:b|c`), so that no two keys make the same text
             // whatever bytes their parts hold. (A left-joined row's NULL key stays NULL.)
-            let bytes = if self.w.dialect() == Dialect::Postgres {
-                "OCTET_LENGTH(CAST("
-            } else {
-                "LENGTH(CAST(CAST("
-            };
-            let of = if self.w.dialect() == Dialect::Postgres {
-                " AS TEXT)) || ':' || CAST("
-            } else {
-                " AS TEXT) AS BLOB)) || ':' || CAST("
-            };
+            let (open, close) = self.d.byte_length();
             for (i, &k) in pk.iter().enumerate() {
                 if i > 0 {
                     self.w.push(" || ");
                 }
-                self.w.push(bytes);
+                self.w.push(open).push("CAST(");
                 self.column(s, k as u16);
-                self.w.push(of);
+                self.w
+                    .push(" AS TEXT)")
+                    .push(close)
+                    .push(" || ':' || CAST(");
                 self.column(s, k as u16);
                 self.w.push(" AS TEXT)");
             }
