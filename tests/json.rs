@@ -199,6 +199,43 @@ fn a_value_that_does_not_serialize_is_refused() -> colt::Result<()> {
     })
 }
 
+/// A column type of the program's own over a JSON document.
+#[derive(Value, Debug, Clone, PartialEq)]
+struct Cells(Json<HashMap<(i32, i32), i32>>);
+
+#[derive(Entity, Debug, Clone)]
+struct Board {
+    #[colt(primary_key)]
+    id: i64,
+    cells: Cells,
+}
+
+/// A `derive(Value)` newtype over JSON whose `Serialize` fails, as a query's parameter, was
+/// sent as `NULL`: `!=` then kept no row (every row differs from it). It is refused, typed.
+#[test]
+fn a_parameter_that_does_not_serialize_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Board])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Board::build()
+                .id(1)
+                .cells(Cells(Json(HashMap::new())))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let odd = Cells(Json(HashMap::from([((0, 0), 1)])));
+        let r = db.transaction(|tx| select!(b.id for b in Board if b.cells != odd).fetch(tx));
+        assert!(matches!(r, Err(Error::JsonEncode { .. })), "{r:?}");
+        let empty = Cells(Json(HashMap::new()));
+        let same =
+            db.transaction(|tx| select!(b.id for b in Board if b.cells == empty).fetch(tx))?;
+        assert_eq!(same, [1]);
+        Ok(())
+    })
+}
+
 /// A SQLite column another tool declared `JSON` (NUMERIC affinity: a bare number is kept as a
 /// number) reads as JSON.
 #[test]

@@ -515,6 +515,7 @@ impl std::hash::Hash for KeyValue {
             V::Time(t) => t.hash(h),
             V::Decimal(d) => d.hash(h),
             V::List(l) => l.len().hash(h),
+            V::Unwritable(m) => m.hash(h),
         }
     }
 }

@@ -27,13 +27,18 @@ pub enum Value {
     Decimal(ExactDecimal),
     /// A list of values, for list membership (`ids.contains(&p.id)`).
     List(Vec<Value>),
+    /// A value that could not be written: a JSON document whose `Serialize` failed, with
+    /// serde_json's message. A statement given one is refused with
+    /// [`crate::Error::JsonEncode`] before it runs.
+    Unwritable(String),
 }
 
 impl Value {
-    /// Borrows this value. A list has no borrowed form and gives `Null`.
+    /// Borrows this value. A list, or a value that could not be written, has no borrowed
+    /// form and gives `Null`.
     pub fn as_ref(&self) -> ValueRef<'_> {
         match self {
-            Value::Null | Value::List(_) => ValueRef::Null,
+            Value::Null | Value::List(_) | Value::Unwritable(_) => ValueRef::Null,
             Value::Int(i) => ValueRef::Int(*i),
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
@@ -57,6 +62,7 @@ impl fmt::Display for Value {
                 }
                 f.write_str("]")
             }
+            Value::Unwritable(message) => write!(f, "<unwritable: {message}>"),
             other => write!(f, "{}", other.as_ref()),
         }
     }
@@ -130,7 +136,7 @@ impl ValueRef<'_> {
             ValueRef::Time(t) => Value::Time(t),
             ValueRef::Decimal(d) => Value::Decimal(d),
             // (A value whose `Serialize` fails is refused before any statement runs.)
-            ValueRef::Json(j) => j.json_text().map_or(Value::Null, Value::Text),
+            ValueRef::Json(j) => j.json_text().map_or_else(Value::Unwritable, Value::Text),
         }
     }
 }

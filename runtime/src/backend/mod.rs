@@ -102,9 +102,21 @@ pub(crate) fn refuse_unstorable(params: &[Param<'_>]) -> Result<()> {
                     .map_err(|message| crate::Error::JsonEncode { message })?;
                 continue;
             }
+            Param::Owned(Value::Unwritable(message)) => {
+                return Err(crate::Error::JsonEncode {
+                    message: message.clone(),
+                })
+            }
             Param::Borrowed(ValueRef::Time(t)) => *t,
             Param::Owned(Value::Time(t)) => *t,
             Param::Owned(Value::List(items)) => {
+                if let Some(Value::Unwritable(message)) =
+                    items.iter().find(|v| matches!(v, Value::Unwritable(_)))
+                {
+                    return Err(crate::Error::JsonEncode {
+                        message: message.clone(),
+                    });
+                }
                 match items.iter().find_map(|v| match v {
                     Value::Time(t) if !t.storable() => Some(*t),
                     _ => None,

@@ -177,7 +177,7 @@ fn refuse_inexact_decimals(params: &[Param<'_>]) -> Result<()> {
 
 fn owned_to_sqlite(v: &Value) -> SqlValue {
     match v {
-        Value::Null | Value::List(_) => SqlValue::Null,
+        Value::Null | Value::List(_) | Value::Unwritable(_) => SqlValue::Null,
         Value::Int(i) => SqlValue::Integer(*i),
         Value::Real(r) => SqlValue::Real(*r),
         Value::Text(t) => SqlValue::Text(t.clone()),
@@ -470,7 +470,9 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
         matches!(
             p,
             Param::Borrowed(ValueRef::Time(_) | ValueRef::Decimal(_) | ValueRef::Json(_))
-                | Param::Owned(Value::Time(_) | Value::Decimal(_) | Value::List(_))
+                | Param::Owned(
+                    Value::Time(_) | Value::Decimal(_) | Value::List(_) | Value::Unwritable(_),
+                )
         )
     });
     if special {
