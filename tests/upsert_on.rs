@@ -233,4 +233,52 @@ mod review {
             })
         })
     }
+
+    #[derive(Entity, Debug, Clone, PartialEq)]
+    struct Subscriber {
+        #[colt(primary_key, auto)]
+        id: i64,
+        #[colt(unique)]
+        email: String,
+        name: String,
+    }
+
+    /// A unique column whose database equality is wider than Rust's (SQLite `COLLATE
+    /// NOCASE`, a PostgreSQL case-insensitive collation): the row kept its `Ann@X.org`
+    /// while the object said `ann@x.org`. The row now takes every value given.
+    #[test]
+    fn a_case_insensitive_key_leaves_the_object_and_the_row_alike() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            let ddl = if backend.is_postgres() {
+                "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+                 CREATE TABLE subscriber (id BIGSERIAL PRIMARY KEY,
+                     email TEXT COLLATE ci NOT NULL UNIQUE, name TEXT NOT NULL)"
+            } else {
+                "CREATE TABLE subscriber (id INTEGER PRIMARY KEY,
+                     email TEXT COLLATE NOCASE NOT NULL UNIQUE, name TEXT NOT NULL)"
+            };
+            db.transaction(|tx| {
+                for statement in ddl.split(';') {
+                    tx.execute_sql(statement, &[])?;
+                }
+                Ok(())
+            })?;
+            db.bind(schema![Subscriber])?;
+            let sub = |email: &str, name: &str| Subscriber {
+                id: 0,
+                email: email.into(),
+                name: name.into(),
+            };
+            let shown = db.transaction(|tx| {
+                tx.upsert_on(sub("Ann@X.org", "Ann"), &["email"])?;
+                let again = tx.upsert_on(sub("ann@x.org", "Ann B."), &["email"])?;
+                Ok((again.email(), again.name()))
+            })?;
+            let stored =
+                db.transaction(|tx| select!((s.email, s.name) for s in Subscriber).fetch(tx))?;
+            assert_eq!(stored, [shown]);
+            Ok(())
+        })
+    }
 }

@@ -149,9 +149,9 @@ pub(crate) fn upsert(meta: &'static EntityMeta, d: Dialect, columns: &[usize]) -
     w.finish()
 }
 
-/// `INSERT .. ON CONFLICT (<a unique key>) DO UPDATE SET <the other columns> RETURNING
-/// <primary key>`: the row with the same unique key gets the values (its own primary key
-/// kept), or a new row is inserted; either way its key comes back.
+/// `INSERT .. ON CONFLICT (<a unique key>) DO UPDATE SET <every column but the primary key>
+/// RETURNING <primary key>`: the row with the same unique key gets the values (its own
+/// primary key kept), or a new row is inserted; either way its key comes back.
 pub(crate) fn upsert_on(
     meta: &'static EntityMeta,
     d: Dialect,
@@ -164,13 +164,16 @@ pub(crate) fn upsert_on(
     w.push(" ON CONFLICT (")
         .idents(conflict.iter().map(|&i| meta.columns[i].name))
         .push(") DO UPDATE SET ");
+    // Every value given, the conflict's own columns too: where the database's equality is
+    // wider than Rust's (`COLLATE NOCASE`, `citext`), the row met may hold `Ann@X.org` for
+    // the `ann@x.org` given, and the object will show the value given.
     let mut rest: Vec<usize> = columns
         .iter()
         .copied()
-        .filter(|i| !meta.primary_key.contains(i) && !conflict.contains(i))
+        .filter(|i| !meta.primary_key.contains(i))
         .collect();
     if rest.is_empty() {
-        // Nothing else to write: a no-op update, so that the row's key is returned.
+        // Only the key: a no-op update, so that the row's key is returned.
         rest.extend(conflict.first().copied());
     }
     for (n, &i) in rest.iter().enumerate() {
