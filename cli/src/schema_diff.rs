@@ -375,6 +375,12 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             alter.added.push(w);
             continue;
         };
+        // A `DEFAULT` the entities do not give is kept as the database has it (a column
+        // made nullable keeps `DEFAULT now()`; one made NOT NULL fills its NULLs with it).
+        if w.default.is_none() && !h.generated {
+            target.info.columns[i].default = h.default.clone();
+        }
+        let w = target.info.columns[i].clone();
         let h_ty = current.note(&h.name).and_then(|n| n.ty);
         let same_type = match (note.as_ref().and_then(|n| n.ty), h_ty) {
             (Some(ty), _) => same_storage(dialect, ty, &h.declared_type),
@@ -402,14 +408,10 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             }
             alter.renulled.push(w.clone());
         }
-        // What the entities do not change is kept as the database has it (a rebuilt table
-        // keeps `NVARCHAR(120)` and a `DEFAULT` the entities do not give).
-        let kept = &mut target.info.columns[i];
+        // A type the entities do not change is kept as the database has it (a rebuilt
+        // table keeps `NVARCHAR(120)`).
         if same_type {
-            kept.declared_type = h.declared_type.clone();
-        }
-        if kept.default.is_none() && !h.generated {
-            kept.default = h.default.clone();
+            target.info.columns[i].declared_type = h.declared_type.clone();
         }
     }
     for w in &mut target.info.foreign_keys {
