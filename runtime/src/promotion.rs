@@ -134,11 +134,15 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
     }
 }
 
-/// `l op r` of an arithmetic operator, its sides [`widened`]; a division with a decimal on
-/// either side divides a real dividend (SQLite would divide `10 / 4` as integers: 2).
+/// `l op r` of an arithmetic operator, its sides [`widened`]; a division with a decimal or
+/// a float on either side divides a real dividend (SQLite would divide `10 / 4` as integers:
+/// 2, and an `f64` column of NUMERIC affinity, or an integer branch of a float `if`, holds
+/// whole values as integers).
 pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> Node {
     let (l, r) = widened(lt, rt, l, r);
-    let l = if op == BinOp::Div && (lt == ColumnType::Decimal || rt == ColumnType::Decimal) {
+    let real = |t| t == ColumnType::Decimal || is_float(t);
+    let widened_already = matches!(&l, Node::Cast(_, CastTo::Double | CastTo::Float));
+    let l = if op == BinOp::Div && (real(lt) || real(rt)) && !widened_already {
         Node::Cast(Box::new(l), CastTo::Dividend)
     } else {
         l

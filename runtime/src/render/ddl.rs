@@ -100,6 +100,9 @@ pub(crate) trait SqlDialect: Sync {
     fn checked(&self, ty: ColumnType) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
+    /// What wraps an aggregate's argument so that it computes as Rust does (PostgreSQL's
+    /// `AVG` of integers over doubles: its own divides as `numeric` and rounds twice).
+    fn aggregate_arg_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).
     fn insert_ignore(&self) -> (&'static str, &'static str);
     /// Around the right side of `/` and `%`: what makes a division by zero an error.

@@ -810,7 +810,12 @@ impl Renderer<'_> {
                     AggFn::GroupConcat => self.d.group_concat(),
                 });
                 match arg {
-                    Some(a) => self.node(a),
+                    Some(a) => {
+                        let (open, close) = self.d.aggregate_arg_cast(*f, *ty);
+                        self.w.push(open);
+                        self.node(a);
+                        self.w.push(close);
+                    }
                     None => {
                         self.w.push("*");
                     }

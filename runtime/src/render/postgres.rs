@@ -293,9 +293,32 @@ impl SqlDialect for Postgres {
                 AggFn::Sum | AggFn::SumDistinct,
                 Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt),
             ) => ("CAST(", " AS BIGINT)"),
-            // The average of decimals stays `numeric`.
-            (AggFn::Avg | AggFn::AvgDistinct, Some(ColumnType::Decimal)) => ("", ""),
+            // The average of decimals stays `numeric`; of integers, it is of doubles (see
+            // `aggregate_arg_cast`).
+            (
+                AggFn::Avg | AggFn::AvgDistinct,
+                Some(
+                    ColumnType::Decimal
+                    | ColumnType::SmallInt
+                    | ColumnType::Int
+                    | ColumnType::BigInt,
+                ),
+            ) => ("", ""),
             (AggFn::Avg | AggFn::AvgDistinct, _) => ("CAST(", " AS DOUBLE PRECISION)"),
+            _ => ("", ""),
+        }
+    }
+
+    fn aggregate_arg_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
+        // `AVG` of integers divides a `numeric` sum, rounded to about 17 digits, and the
+        // double made of it is rounded again: one unit in the last place off Rust's `sum as
+        // f64 / n as f64` (and SQLite's) for some sets. Of doubles, the sum of integers is
+        // exact below 2^53 and divided once.
+        match (f, ty) {
+            (
+                AggFn::Avg | AggFn::AvgDistinct,
+                Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt),
+            ) => ("CAST(", " AS DOUBLE PRECISION)"),
             _ => ("", ""),
         }
     }

@@ -259,8 +259,20 @@ impl SqlDialect for Sqlite {
                 AggFn::Sum | AggFn::SumDistinct | AggFn::Avg | AggFn::AvgDistinct,
                 Some(ColumnType::Decimal),
             ) => ("CAST(colt_decimal(", ") AS NUMERIC)"),
+            // A sum of `f32`s is an `f32` (as PostgreSQL's `SUM` of `real`), also where it is
+            // compared: SQLite sums in f64 (0.1f32 + 0.2f32 would be 0.30000000447, below
+            // 0.3f32).
+            (AggFn::Sum | AggFn::SumDistinct, Some(ColumnType::Float)) => ("colt_f32(", ")"),
             _ => ("", ""),
         }
+    }
+
+    fn aggregate_arg_cast(
+        &self,
+        _f: AggFn,
+        _ty: Option<ColumnType>,
+    ) -> (&'static str, &'static str) {
+        ("", "")
     }
 
     fn insert_ignore(&self) -> (&'static str, &'static str) {

@@ -1,0 +1,101 @@
+//! Numbers that came out otherwise than Rust computes them, found by a review of the SQL
+//! each backend is given. Each test failed before its fix.
+
+mod common;
+
+use colt::prelude::*;
+use common::all_backends;
+
+#[derive(Entity, Debug, Clone)]
+struct Parcel {
+    #[colt(primary_key)]
+    id: i64,
+    total: f64,
+    weight: f64,
+    extra: Option<f64>,
+    ratio: f32,
+    count: i64,
+}
+
+fn parcels(backend: &common::Backend) -> colt::Result<Database> {
+    let db = backend.open();
+    // The columns of `f64` fields as another tool may declare them: NUMERIC affinity on
+    // SQLite, where a whole value is kept as an integer.
+    let ddl = if backend.is_postgres() {
+        "CREATE TABLE parcel (id BIGINT PRIMARY KEY, total DOUBLE PRECISION NOT NULL, weight DOUBLE PRECISION NOT NULL, extra DOUBLE PRECISION, ratio REAL NOT NULL, count BIGINT NOT NULL)"
+    } else {
+        "CREATE TABLE parcel (id INTEGER PRIMARY KEY, total NUMERIC NOT NULL, weight DECIMAL(10, 2) NOT NULL, extra NUMERIC, ratio REAL NOT NULL, count INTEGER NOT NULL)"
+    };
+    db.transaction(|tx| tx.execute_sql(ddl, &[]))?;
+    db.bind(schema![Parcel])?;
+    db.check_tables()?;
+    db.transaction(|tx| {
+        let rows: [(f64, f64, Option<f64>, f32, i64); 3] = [
+            (10.0, 4.0, None, 0.1, 13679),
+            (7.0, 2.0, Some(1.0), 0.2, 13680),
+            (1.0, 8.0, None, 0.25, 13680),
+        ];
+        for (i, (total, weight, extra, ratio, count)) in rows.into_iter().enumerate() {
+            Parcel::build()
+                .id(i as i64 + 1)
+                .total(total)
+                .weight(weight)
+                .extra(extra)
+                .ratio(ratio)
+                .count(count)
+                .insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+/// SQLite divided two `f64` values held as integers (a NUMERIC column keeps `10.0` as 10)
+/// as integers: `10 / 4` was 2, not 2.5.
+#[test]
+fn a_float_division_divides_floats() {
+    all_backends(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let q = select!(((p.id, p.total / p.weight) for p in Parcel).order_by(|p| p.id))
+                .fetch(tx)?;
+            assert_eq!(q, [(1, 2.5), (2, 3.5), (3, 0.125)]);
+            let heavy = select!(p.id for p in Parcel if p.total / p.weight > 3.0).fetch(tx)?;
+            assert_eq!(heavy, [2]);
+            Ok(())
+        })
+    });
+}
+
+/// SQLite summed `f32` values in `f64` inside the SQL, where the sum was compared (0.1 + 0.2
+/// as f32 is 0.3f32, in f64 0.30000000447 < 0.3f32), though the sum read back was rounded.
+#[test]
+fn an_f32_sum_is_an_f32_where_it_is_compared() {
+    all_backends(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let limit = 0.3f32;
+            let small = select!(sum(p.ratio) for p in Parcel if p.id < 3).one(tx)?;
+            assert_eq!(small, Some(0.1f32 + 0.2f32));
+            let n = select!(count() for p in Parcel if sum(q.ratio for q in Parcel if q.id < 3) >= limit)
+                .one(tx)?;
+            assert_eq!(n, 3);
+            Ok(())
+        })
+    });
+}
+
+/// PostgreSQL's `AVG` of integers divides as `numeric` and then rounds to a double: one unit
+/// in the last place off Rust's `sum as f64 / n as f64` (and SQLite's) for some sets.
+#[test]
+fn an_average_of_integers_is_rusts() {
+    all_backends(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let avg = select!(avg(p.count) for p in Parcel).one(tx)?;
+            let rust = (13679.0 + 13680.0 + 13680.0) / 3.0;
+            assert_eq!(avg, Some(rust));
+            Ok(())
+        })
+    });
+}
