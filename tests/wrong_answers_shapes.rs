@@ -126,3 +126,32 @@ fn first_of_distinct_objects_is_by_key() {
         })
     });
 }
+
+/// `is_empty()` of a text inside an aggregate of a sub-comprehension was taken for the
+/// sub-comprehension's own emptiness (`NOT EXISTS (SELECT 1 FROM item ..)`): a sum over the
+/// items named "" counted the shelf's items. It is Rust's `String::is_empty` (`= ''`), there
+/// and at the top (where it was an error).
+#[test]
+fn is_empty_of_a_text_is_the_texts() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            Item::build()
+                .name("")
+                .shelf(Ref::<Shelf>::new(1))
+                .kind(Ref::<Kind>::new(1))
+                .insert(tx)?;
+            let unnamed =
+                select!(sum(if i.name.is_empty() { 1 } else { 0 } for i in s.items) for s in Shelf)
+                    .fetch(tx)?;
+            assert_eq!(unnamed, [Some(1)]);
+            let top = select!(i.name for i in Item if !i.name.is_empty()).fetch(tx)?;
+            assert_eq!(common::sorted(top), ["Dune", "Emma", "Odd"]);
+            let empty_shelves = select!(s.id for s in Shelf if s.items.is_empty()).fetch(tx)?;
+            assert!(empty_shelves.is_empty());
+            let with_items = select!(s.id for s in Shelf if exists(s.items)).fetch(tx)?;
+            assert_eq!(with_items, [1]);
+            Ok(())
+        })
+    });
+}

@@ -37,6 +37,7 @@ pub mod database;
 mod decimal_types;
 mod declared;
 mod dialect;
+mod emptiness;
 pub mod entity;
 pub mod error;
 pub mod exact_decimal;
@@ -204,6 +205,7 @@ pub mod __private {
     pub use crate::compared_param::{CmpOp, Comparand, ComparedParam};
     pub use crate::composite_ref::CompositeRef;
     pub use crate::conditional_expr::*;
+    pub use crate::emptiness::{exists_of, is_empty_of, Emptiable, HasRows};
     pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
     pub use crate::hybrid::{

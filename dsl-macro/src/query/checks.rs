@@ -83,6 +83,8 @@ fn checks(f: &str) -> &'static [Check] {
         "count" => &[Val("Countable", 0)],
         "group_concat" => &[Is("Aggregated", 0), Item("Textual", 0), Is("Textual", 1)],
         "exists" | "is_empty" => &[Val("SubQuery", 0)],
+        "is_empty_of" => &[Val("Emptiable", 0)],
+        "exists_of" => &[Val("HasRows", 0)],
         "in_sub" => &[
             Val("SubQuery", 0),
             Is("SqlType", 1),

@@ -8,6 +8,7 @@ use crate::query::checks::{
     checked_call, checked_comparison, checked_outer_contains, checked_step,
 };
 use crate::query::lower::{AggArg, Bind, Lowered, Origin, ParamKind, QExpr, Step};
+use crate::query::ops::UnaryOp;
 
 fn p() -> TokenStream {
     quote!(::colt::__private)
@@ -66,6 +67,18 @@ fn expr(e: &QExpr) -> TokenStream {
                 return checked_comparison(*span, op.runtime_fn(), expr(l), value);
             }
             checked_call(*span, op.runtime_fn(), vec![expr(l), expr(r)])
+        }
+        // `is_empty`/`exists` of a sub-comprehension are of its rows; of anything else,
+        // of a collection's (or, for `is_empty`, of a text as Rust's `String::is_empty`).
+        QExpr::Unary(op @ (UnaryOp::IsEmpty | UnaryOp::Exists), span, e)
+            if !matches!(**e, QExpr::SubComp(..)) =>
+        {
+            let f = if *op == UnaryOp::IsEmpty {
+                "is_empty_of"
+            } else {
+                "exists_of"
+            };
+            checked_call(*span, f, vec![expr(e)])
         }
         QExpr::Unary(op, span, e) => checked_call(*span, op.runtime_fn(), vec![expr(e)]),
         QExpr::Method2(op, span, recv, arg) => {
