@@ -340,7 +340,7 @@ mod review {
                 let tenth = select!(n.single * 0.1 for n in Num if n.id == 1).one(tx)?;
                 assert_eq!(tenth, 0.1f32 * 0.1f32);
                 let or = select!(n.o_single.unwrap_or(0.1) for n in Num if n.id == 1).one(tx)?;
-                assert_eq!(or, 0.1f64);
+                assert_eq!(or, 0.1f32);
                 // `as f32` rounds to f32.
                 let r = select!(n.id for n in Num if (n.double as f32) == 2.7).fetch(tx)?;
                 assert_eq!(r, [1]);

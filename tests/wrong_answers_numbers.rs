@@ -99,3 +99,24 @@ fn an_average_of_integers_is_rusts() {
         })
     });
 }
+
+/// An `f32` branch beside a float literal (`if c { p.ratio } else { 0.0 }`) was an `f64`,
+/// so `> 0.1` compared `0.1f32` widened (0.10000000149) with 0.1: true, where Rust types
+/// the literal `f32` and says false.
+#[test]
+fn an_f32_branch_with_a_float_literal_is_an_f32() {
+    all_backends(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let above =
+                select!(p.id for p in Parcel if (if p.id > 0 { p.ratio } else { 0.0 }) > 0.1)
+                    .fetch(tx)?;
+            assert_eq!(common::sorted(above), [2, 3]);
+            let picked =
+                select!((if p.id > 0 { p.ratio } else { 0.0 }) for p in Parcel if p.id == 1)
+                    .one(tx)?;
+            assert_eq!(picked, 0.1f32);
+            Ok(())
+        })
+    });
+}

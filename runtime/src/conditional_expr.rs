@@ -32,7 +32,7 @@ macro_rules! wider {
 }
 wider! {
     i16, i32 => i32; i16, i64 => i64; i32, i64 => i64;
-    f32, f64 => f64;
+    f32, f64 => f32;
     i16, f32 => f64; i16, f64 => f64; i32, f32 => f64; i32, f64 => f64;
     i64, f32 => f64; i64, f64 => f64;
 }
@@ -91,7 +91,9 @@ fn branch<O: SqlType>(n: Node) -> Node {
         other if O::COLUMN_TYPE == ColumnType::Double => {
             Node::Cast(Box::new(other), CastTo::Double)
         }
-        other if O::COLUMN_TYPE == ColumnType::Float => Node::Cast(Box::new(other), CastTo::Float),
+        other if O::COLUMN_TYPE == ColumnType::Float => {
+            Node::Cast(Box::new(other), CastTo::Float32)
+        }
         other => other,
     }
 }
