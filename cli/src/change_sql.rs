@@ -25,13 +25,27 @@ pub(crate) struct SchemaObject {
     pub table: String,
     /// Its SQL.
     pub sql: String,
+    /// An index the catalogue holds (over plain columns): a rebuild makes it again by this
+    /// SQL while the entities keep it (its `COLLATE`, `DESC` are not in the catalogue).
+    pub catalogued: bool,
 }
 
 /// The statements of `diff`, each ending with `;`, with `--` comments before the changes
 /// that need a word.
 pub(crate) fn statements(dialect: Dialect, diff: &Diff, objects: &[SchemaObject]) -> Vec<String> {
     let mut out = Vec::new();
-    for (from, to) in &diff.renamed_tables {
+    // On SQLite a table renamed and rebuilt is rebuilt under its old name, which its
+    // triggers, views and indexes name, and renamed after (SQLite renames it in them).
+    let rebuilt = |to: &String| {
+        dialect == Dialect::Sqlite
+            && diff
+                .altered
+                .iter()
+                .any(|a| a.target.info.name == *to && needs_rebuild(a))
+    };
+    let (later, now): (Vec<_>, Vec<_>) =
+        diff.renamed_tables.iter().partition(|(_, to)| rebuilt(to));
+    for (from, to) in &now {
         out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
     }
     for t in &diff.created {
@@ -39,10 +53,19 @@ pub(crate) fn statements(dialect: Dialect, diff: &Diff, objects: &[SchemaObject]
     }
     for a in &diff.altered {
         match dialect {
-            Dialect::Sqlite if needs_rebuild(a) => out.extend(rebuild(a, objects)),
+            Dialect::Sqlite if needs_rebuild(a) => {
+                let name = later
+                    .iter()
+                    .find(|(_, to)| *to == a.target.info.name)
+                    .map_or(&a.target.info.name, |(from, _)| from);
+                out.extend(rebuild(a, name, objects));
+            }
             Dialect::Sqlite => out.extend(sqlite_in_place(a)),
             _ => out.extend(postgres_alter(a)),
         }
+    }
+    for (from, to) in &later {
+        out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
     }
     for t in &diff.dropped {
         out.push(format!("DROP TABLE {};", q(&t.info.name)));
@@ -85,9 +108,45 @@ fn column_def(dialect: Dialect, c: &ColumnInfo, inline_key: bool) -> String {
     // A serial's default is its sequence, which the type makes.
     if let Some(default) = c.default.as_ref().filter(|_| !c.generated) {
         out.push_str(" DEFAULT ");
-        out.push_str(default);
+        if dialect == Dialect::Sqlite && !plain_literal(default) {
+            // SQLite gives `DEFAULT (datetime('now'))` back without its parentheses, which
+            // its `DEFAULT` needs around anything but a literal.
+            out.push('(');
+            out.push_str(default);
+            out.push(')');
+        } else {
+            out.push_str(default);
+        }
     }
     out
+}
+
+/// Whether a default's text is a literal SQLite takes after `DEFAULT` as it is: a number, a
+/// quoted text, a blob, `NULL`, `TRUE`/`FALSE`, `CURRENT_TIME`/`_DATE`/`_TIMESTAMP`.
+fn plain_literal(default: &str) -> bool {
+    let d = default.trim();
+    let quoted = |t: &str| {
+        t.len() >= 2
+            && t.starts_with('\'')
+            && t.ends_with('\'')
+            && !t[1..t.len() - 1].replace("''", "").contains('\'')
+    };
+    let unsigned = d.trim_start_matches(['-', '+']);
+    quoted(d)
+        || (d.len() > 1 && (d.starts_with(['x', 'X'])) && quoted(&d[1..]))
+        || (!unsigned.is_empty()
+            && unsigned.parse::<f64>().is_ok()
+            && !unsigned.contains(['i', 'I', 'n', 'N']))
+        || [
+            "NULL",
+            "TRUE",
+            "FALSE",
+            "CURRENT_TIME",
+            "CURRENT_DATE",
+            "CURRENT_TIMESTAMP",
+        ]
+        .iter()
+        .any(|k| d.eq_ignore_ascii_case(k))
 }
 
 /// `CREATE TABLE name (..)` for `t` (under the name `name`), and its indexes.
@@ -218,9 +277,9 @@ fn sqlite_in_place(a: &Alter) -> Vec<String> {
     out
 }
 
-/// SQLite: the table rebuilt, every row kept.
-fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
-    let table = &a.target.info.name;
+/// SQLite: the table rebuilt, every row kept, under the name `table` (its name before a
+/// rename that follows).
+fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<String> {
     let new = format!("_colt_new_{table}");
     let mentions = |o: &&SchemaObject| {
         matches!(o.kind.as_str(), "trigger" | "view")
@@ -292,26 +351,48 @@ fn rebuild(a: &Alter, objects: &[SchemaObject]) -> Vec<String> {
         // AUTOINCREMENT: the new table's counter goes on from the old one's, so that the
         // keys of rows deleted at the end are not given again.
         out.push(format!(
-            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {} AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {});",
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {} COLLATE NOCASE AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = {});",
             text(&new),
             text(table),
             text(&new)
         ));
+        // (The table's name as the database spells it: SQLite's names ignore ASCII case.)
         out.push(format!(
-            "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = {}), 0)) WHERE name = {};",
+            "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(seq) FROM sqlite_sequence WHERE name = {} COLLATE NOCASE), 0)) WHERE name = {};",
             text(table),
             text(&new)
         ));
     }
     out.push(format!("DROP TABLE {};", q(table)));
     out.push(format!("ALTER TABLE {} RENAME TO {};", q(&new), q(table)));
+    let saved = |name: &str| {
+        objects.iter().find(|o| {
+            o.kind == "index"
+                && o.catalogued
+                && o.name == name
+                && o.table.eq_ignore_ascii_case(table)
+        })
+    };
     for index in &a.target.info.indexes {
-        out.push(create_index(table, index));
+        // An index the entities keep, as it was written (`COLLATE NOCASE`, `DESC`), unless
+        // a column of it is renamed (its SQL names the old one).
+        let renamed = index
+            .columns
+            .iter()
+            .any(|c| a.renamed.iter().any(|(_, to)| to == c));
+        let kept = !renamed
+            && a.current.info.indexes.iter().any(|h| {
+                h.name == index.name && h.columns == index.columns && h.unique == index.unique
+            });
+        match saved(&index.name).filter(|_| kept) {
+            Some(o) => out.push(format!("{};", o.sql.trim_end_matches(';'))),
+            None => out.push(create_index(table, index)),
+        }
     }
     // Partial and expression indexes (the catalogue leaves them out), as they were.
     for o in objects
         .iter()
-        .filter(|o| o.kind == "index" && o.table.eq_ignore_ascii_case(table))
+        .filter(|o| o.kind == "index" && !o.catalogued && o.table.eq_ignore_ascii_case(table))
     {
         out.push(format!("{};", o.sql.trim_end_matches(';')));
     }

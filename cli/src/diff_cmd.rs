@@ -66,7 +66,11 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         println!("nothing to write: the database matches the entities");
         return Ok(());
     }
-    let down = down_of(dialect, &have, &up, &options);
+    let mut down = down_of(dialect, &have, &up, &options);
+    if let Ok(down) = &mut down {
+        // A rebuild back loses what the table's definition says beyond the entities too.
+        lost_in_rebuilds(&db, down)?;
+    }
     let up_sql = text(&args.name, "the change", &up, dialect, &objects);
     let down_sql = match &down {
         Ok(down) => Some(text(&args.name, "undoes up.sql", down, dialect, &objects)),
@@ -99,9 +103,10 @@ fn check_history(db: &Database, migrations: &Migrations) -> Result<(), Failure> 
     }
 }
 
-/// SQLite's triggers, views, and the indexes the catalogue leaves out (partial, on
-/// expressions): a rebuilt table's are made again as they were written; and the tables (a
-/// rebuild keeps the rowids of a table that has them).
+/// SQLite's triggers, views and indexes: a rebuilt table's are made again as they were
+/// written (the catalogue leaves out partial and expression indexes, and an index's
+/// `COLLATE` and `DESC`); and the tables (a rebuild keeps the rowids of a table that has
+/// them).
 fn sqlite_objects(
     db: &Database,
     catalog: &colt_runtime::introspect::Catalog,
@@ -119,13 +124,11 @@ fn sqlite_objects(
         .map_err(|e| e.to_string())?;
     Ok(rows
         .into_iter()
-        .filter(|(kind, name, table, _)| {
-            kind != "index"
-                || !catalog
-                    .table(table)
-                    .is_some_and(|t| t.indexes.iter().any(|i| i.name == *name))
-        })
         .map(|(kind, name, table, sql)| SchemaObject {
+            catalogued: kind == "index"
+                && catalog
+                    .table(&table)
+                    .is_some_and(|t| t.indexes.iter().any(|i| i.name == name)),
             kind,
             name,
             table,
@@ -168,6 +171,7 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
             "WITHOUT ROWID",
             "DEFERRABLE",
             "ON UPDATE",
+            "ON CONFLICT",
         ]
         .into_iter()
         .filter(|w| upper.contains(w))
@@ -185,6 +189,24 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
 
 /// The difference back: from the tables as `up` leaves them to the tables as they are.
 fn down_of(dialect: Dialect, have: &[Table], up: &Diff, options: &Options) -> Result<Diff, String> {
+    // What the up drops (`--allow-drop`) a revert would make again empty, and say it had
+    // undone the up: no down.
+    let dropped: Vec<String> = up
+        .dropped
+        .iter()
+        .map(|t| format!("the table `{}`", t.info.name))
+        .chain(up.altered.iter().flat_map(|a| {
+            a.dropped
+                .iter()
+                .map(|c| format!("`{}.{c}`", a.target.info.name))
+        }))
+        .collect();
+    if !dropped.is_empty() {
+        return Err(format!(
+            "it drops {}, which a revert could not fill again",
+            dropped.join(", ")
+        ));
+    }
     // The tables as the up leaves them: an altered one as its target, a new one as the
     // entities say, every other one as the database has it (under a new name if renamed;
     // with the columns no entity declares, which the up left alone).
@@ -240,25 +262,13 @@ fn down_of(dialect: Dialect, have: &[Table], up: &Diff, options: &Options) -> Re
     };
     let down = diff(dialect, &after, have, &back);
     if down.refused.is_empty() {
-        return Ok(down);
-    }
-    let dropped: Vec<String> = up
-        .altered
-        .iter()
-        .flat_map(|a| {
-            a.dropped
-                .iter()
-                .map(|c| format!("`{}.{c}`", a.target.info.name))
-        })
-        .collect();
-    Err(if dropped.is_empty() {
-        format!("undoing it is refused: {}", down.refused.join("; "))
+        Ok(down)
     } else {
-        format!(
-            "it drops {}, which a revert could not fill again",
-            dropped.join(", ")
-        )
-    })
+        Err(format!(
+            "undoing it is refused: {}",
+            down.refused.join("; ")
+        ))
+    }
 }
 
 /// A migration file: a header, the notes, the statements.

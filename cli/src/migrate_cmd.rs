@@ -41,8 +41,8 @@ pub enum Migrate {
     /// migrations) and the entities declared in Rust sources.
     ///
     /// New tables and columns, changed nullability and types, new and dropped foreign keys,
-    /// indexes and unique constraints; tables and columns no entity declares are dropped only
-    /// with --allow-drop. On SQLite, a table ALTER TABLE cannot change is rebuilt, keeping
+    /// indexes and unique constraints; tables, columns, indexes and foreign keys no entity
+    /// declares are dropped only with --allow-drop. On SQLite, a table ALTER TABLE cannot change is rebuilt, keeping
     /// every row. A change that would lose or invent data (a new NOT NULL column without a
     /// default, a new primary key) is refused with the reason, and nothing is written.
     Diff {
@@ -57,8 +57,8 @@ pub enum Migrate {
         /// The migrations directory (made if missing).
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
-        /// Drop the tables and columns no entity declares (else they are left alone, with a
-        /// note).
+        /// Drop the tables, columns, indexes and foreign keys no entity declares (else they
+        /// are left alone, with a note).
         #[arg(long)]
         allow_drop: bool,
         /// A rename the sources cannot show: `old_table=new_table` or

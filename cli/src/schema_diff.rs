@@ -330,20 +330,36 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
     }
     let columns: Vec<String> = target.info.columns.iter().map(|c| c.name.clone()).collect();
     let kept = |cols: &[String]| cols.iter().all(|c| columns.contains(c));
+    // A foreign key or index the entities do not declare is kept with an undeclared column
+    // it is on; on declared columns too unless drops are allowed (a unique index or a
+    // foreign key made by hand guards the data; dropping one is said, as a column's is).
     for fk in &current.info.foreign_keys {
-        if !target.info.foreign_keys.iter().any(|w| same_fk(w, fk))
-            && on_undeclared(&fk.columns, want)
-            && kept(&fk.columns)
-        {
-            target.info.foreign_keys.push(fk.clone());
+        if !target.info.foreign_keys.iter().any(|w| same_fk(w, fk)) && kept(&fk.columns) {
+            if on_undeclared(&fk.columns, want) {
+                target.info.foreign_keys.push(fk.clone());
+            } else if !options.allow_drop {
+                out.notes.push(format!(
+                    "the foreign key of `{name}` {} to `{}` is declared by no entity: left alone (--allow-drop drops it)",
+                    list(&fk.columns),
+                    fk.table
+                ));
+                target.info.foreign_keys.push(fk.clone());
+            }
         }
     }
     for index in &current.info.indexes {
-        if !target.info.indexes.iter().any(|w| same_index(w, index))
-            && on_undeclared(&index.columns, want)
-            && kept(&index.columns)
-        {
-            target.info.indexes.push(index.clone());
+        if !target.info.indexes.iter().any(|w| same_index(w, index)) && kept(&index.columns) {
+            if on_undeclared(&index.columns, want) {
+                target.info.indexes.push(index.clone());
+            } else if !options.allow_drop {
+                out.notes.push(format!(
+                    "the {}index `{}` of `{name}` {} is declared by no entity: left alone (--allow-drop drops it)",
+                    if index.unique { "unique " } else { "" },
+                    index.name,
+                    list(&index.columns)
+                ));
+                target.info.indexes.push(index.clone());
+            }
         }
     }
     let mut alter = Alter {
@@ -508,7 +524,38 @@ fn lossy_type_change(dialect: Dialect, from: &ColumnInfo, to: &ColumnInfo) -> Op
     // A length (`varchar(5)`) would cut longer values short.
     let limited = to.declared_type.contains('(');
     if target == "text" || ((target == "character varying" || target == "varchar") && !limited) {
-        return None;
+        // Text keeps every value's text; a type of the database's own (`citext`, an enum, a
+        // domain) would lose what it means (comparison without case, the values allowed),
+        // and `bytea` becomes its hex.
+        let source = base_type(&from.declared_type).to_ascii_lowercase();
+        let known = rank(&from.declared_type).is_some()
+            || source.starts_with("timestamp")
+            || source.starts_with("time ")
+            || matches!(
+                source.as_str(),
+                "text"
+                    | "character varying"
+                    | "varchar"
+                    | "character"
+                    | "char"
+                    | "bpchar"
+                    | "name"
+                    | "numeric"
+                    | "decimal"
+                    | "boolean"
+                    | "bool"
+                    | "uuid"
+                    | "date"
+                    | "time"
+                    | "json"
+                    | "jsonb"
+                    | "smallserial"
+                    | "serial"
+                    | "bigserial"
+            );
+        return (dialect == Dialect::Postgres && !known).then_some(
+            "is a type of the database's own or bytes (`citext`, an enum, a domain, `bytea`): text would lose what it means",
+        );
     }
     match (rank(&from.declared_type), rank(&to.declared_type)) {
         (Some((f, a)), Some((g, b))) if f == g && b >= a => None,
