@@ -120,3 +120,32 @@ fn an_f32_branch_with_a_float_literal_is_an_f32() {
         })
     });
 }
+
+/// The average of integers past 2^53 (epoch microseconds, say) is their exact sum over their
+/// count, as Rust's `sum as f64 / n as f64`, not a sum of doubles that rounds at each row;
+/// and the distinct values are the integers', not their doubles'.
+#[test]
+fn an_average_of_large_integers_sums_them_exactly() {
+    all_backends(|backend| {
+        let db = parcels(backend)?;
+        let big = 1i64 << 53;
+        db.transaction(|tx| {
+            for (id, count) in [(10, big), (11, 1), (12, 1), (13, big + 1), (14, 0)] {
+                Parcel::build()
+                    .id(id)
+                    .total(0.0)
+                    .weight(1.0)
+                    .ratio(0.0)
+                    .count(count)
+                    .insert(tx)?;
+            }
+            let avg = select!(avg(p.count) for p in Parcel if p.id >= 10 && p.id <= 12).one(tx)?;
+            assert_eq!(avg, Some((big + 2) as f64 / 3.0));
+            let distinct =
+                select!(avg_distinct(p.count) for p in Parcel if p.id >= 10 && p.id != 11 && p.id != 12)
+                    .one(tx)?;
+            assert_eq!(distinct, Some((2 * big + 1) as f64 / 3.0));
+            Ok(())
+        })
+    });
+}

@@ -100,9 +100,10 @@ pub(crate) trait SqlDialect: Sync {
     fn checked(&self, ty: ColumnType) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
-    /// What wraps an aggregate's argument so that it computes as Rust does (PostgreSQL's
-    /// `AVG` of integers over doubles: its own divides as `numeric` and rounds twice).
-    fn aggregate_arg_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
+    /// Whether an average (`Avg`/`AvgDistinct` of `ty`) is written as its exact sum made a
+    /// double, over its count (PostgreSQL's `AVG` of integers divides as `numeric` and
+    /// rounds twice; an average of doubles would round at each addition).
+    fn avg_as_sum_over_count(&self, f: AggFn, ty: Option<ColumnType>) -> bool;
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).
     fn insert_ignore(&self) -> (&'static str, &'static str);
     /// Around the right side of `/` and `%`: what makes a division by zero an error.

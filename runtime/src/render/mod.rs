@@ -795,6 +795,22 @@ impl Renderer<'_> {
                     self.w.push(" END)");
                 }
             }
+            Node::Agg(f @ (AggFn::Avg | AggFn::AvgDistinct), Some(arg), ty)
+                if self.d.avg_as_sum_over_count(*f, *ty) =>
+            {
+                let distinct = if *f == AggFn::AvgDistinct {
+                    "DISTINCT "
+                } else {
+                    ""
+                };
+                self.w.push("(CAST(SUM(").push(distinct);
+                self.node(arg);
+                self.w
+                    .push(") AS DOUBLE PRECISION) / COUNT(")
+                    .push(distinct);
+                self.node(arg);
+                self.w.push("))");
+            }
             Node::Agg(f, arg, ty) => {
                 let (open, close) = self.d.aggregate_cast(*f, *ty);
                 self.w.push(open);
@@ -810,12 +826,7 @@ impl Renderer<'_> {
                     AggFn::GroupConcat => self.d.group_concat(),
                 });
                 match arg {
-                    Some(a) => {
-                        let (open, close) = self.d.aggregate_arg_cast(*f, *ty);
-                        self.w.push(open);
-                        self.node(a);
-                        self.w.push(close);
-                    }
+                    Some(a) => self.node(a),
                     None => {
                         self.w.push("*");
                     }

@@ -293,8 +293,8 @@ impl SqlDialect for Postgres {
                 AggFn::Sum | AggFn::SumDistinct,
                 Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt),
             ) => ("CAST(", " AS BIGINT)"),
-            // The average of decimals stays `numeric`; of integers, it is of doubles (see
-            // `aggregate_arg_cast`).
+            // The average of decimals stays `numeric`; of integers, it is a double already
+            // (see `avg_as_sum_over_count`).
             (
                 AggFn::Avg | AggFn::AvgDistinct,
                 Some(
@@ -309,18 +309,18 @@ impl SqlDialect for Postgres {
         }
     }
 
-    fn aggregate_arg_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
+    fn avg_as_sum_over_count(&self, f: AggFn, ty: Option<ColumnType>) -> bool {
         // `AVG` of integers divides a `numeric` sum, rounded to about 17 digits, and the
         // double made of it is rounded again: one unit in the last place off Rust's `sum as
-        // f64 / n as f64` (and SQLite's) for some sets. Of doubles, the sum of integers is
-        // exact below 2^53 and divided once.
-        match (f, ty) {
+        // f64 / n as f64` (and SQLite's) for some sets. The `numeric` sum is exact; made a
+        // double once, and divided once, it is Rust's.
+        matches!(
+            (f, ty),
             (
                 AggFn::Avg | AggFn::AvgDistinct,
-                Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt),
-            ) => ("CAST(", " AS DOUBLE PRECISION)"),
-            _ => ("", ""),
-        }
+                Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt)
+            )
+        )
     }
 
     fn insert_ignore(&self) -> (&'static str, &'static str) {

@@ -267,12 +267,9 @@ impl SqlDialect for Sqlite {
         }
     }
 
-    fn aggregate_arg_cast(
-        &self,
-        _f: AggFn,
-        _ty: Option<ColumnType>,
-    ) -> (&'static str, &'static str) {
-        ("", "")
+    fn avg_as_sum_over_count(&self, _f: AggFn, _ty: Option<ColumnType>) -> bool {
+        // SQLite's `AVG` of integers is its exact sum over its count already.
+        false
     }
 
     fn insert_ignore(&self) -> (&'static str, &'static str) {
