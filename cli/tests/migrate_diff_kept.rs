@@ -288,3 +288,28 @@ fn a_migration_that_drops_has_no_down() {
         assert!(!dir.join(made).join("down.sql").exists(), "[{backend}]");
     }
 }
+
+/// PostgreSQL: a stored generated column's expression was read as its default, so making
+/// it NOT NULL wrote `UPDATE .. SET twice = (id * 2)` and `SET DEFAULT`, which PostgreSQL
+/// refuses for a generated column.
+#[test]
+fn a_generated_column_made_required_is_only_made_required() {
+    for backend in backends().into_iter().filter(|b| *b == "postgres") {
+        let scratch = Scratch::new("kept-generated");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        run_sql(
+            url,
+            &[
+                "CREATE TABLE pair (id BIGINT PRIMARY KEY NOT NULL, twice BIGINT GENERATED ALWAYS AS (id * 2) STORED)",
+                "INSERT INTO pair (id) VALUES (4)",
+            ],
+        );
+        let run = diff(dir, url, "required", "generated", &[]);
+        assert!(run.ok, "{}{}", run.stdout, run.stderr);
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let got: Vec<(i64, i64)> = rows(url, "SELECT id, twice FROM pair");
+        assert_eq!(got, [(4, 8)]);
+    }
+}
