@@ -151,6 +151,14 @@ fn outer_integer_expressions_are_i64() -> colt::Result<()> {
             );
             let listed = select!(r.id for r in Reading if [1 << 31, 5].contains(&r.big));
             assert_eq!(listed.fetch(tx)?, [1]);
+            // Inside `vec![..]` and `Some(..)` too (they stayed `i32`s).
+            let listed = select!(r.id for r in Reading if vec![1 << 31, 5].contains(&r.big));
+            assert_eq!(listed.fetch(tx)?, [1]);
+            tx.execute_sql("UPDATE reading SET cap = 2147483648 WHERE id = 1", &[])?;
+            assert_eq!(
+                select!(r.id for r in Reading if r.cap == Some(1 << 31)).fetch(tx)?,
+                [1]
+            );
             // An `i32` attribute takes them as it takes a literal.
             assert_eq!(
                 select!(r.id for r in Reading if r.small == 1 << 3).fetch(tx)?,

@@ -28,7 +28,8 @@ pub(crate) fn param_tokens(e: &syn::Expr) -> TokenStream {
 }
 
 /// `e` with its unsuffixed integer literals made `i64`, when its integer type comes from
-/// them alone (`1`, `-5`, `1 << 31`, `(1 << 40) | 1`): Rust would make it an `i32`, and
+/// them alone (`1`, `-5`, `1 << 31`, `(1 << 40) | 1`, and so inside `[..]`, `vec![..]`,
+/// `Some(..)` and `&..`): Rust would make it an `i32`, and
 /// `1 << 31` would be bound as -2 147 483 648. `None` when the type comes from elsewhere
 /// (`x + 1` takes `x`'s); the amount of a shift keeps its own type.
 pub(crate) fn literal_i64(e: &syn::Expr) -> Option<syn::Expr> {
@@ -67,6 +68,37 @@ pub(crate) fn literal_i64(e: &syn::Expr) -> Option<syn::Expr> {
                 *e = literal_i64(e)?;
             }
             Some(syn::Expr::Array(a))
+        }
+        syn::Expr::Reference(r) => literal_i64(&r.expr).map(|inner| {
+            let mut r = r.clone();
+            *r.expr = inner;
+            syn::Expr::Reference(r)
+        }),
+        // `Some(1 << 31)`: the option of such a literal.
+        syn::Expr::Call(c)
+            if c.args.len() == 1
+                && matches!(&*c.func, syn::Expr::Path(p) if p.path.is_ident("Some")) =>
+        {
+            let inner = literal_i64(&c.args[0])?;
+            let mut c = c.clone();
+            c.args[0] = inner;
+            Some(syn::Expr::Call(c))
+        }
+        // `vec![1 << 31, 5]`: a list of such literals.
+        syn::Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+            let items = m
+                .mac
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            if items.is_empty() {
+                return None;
+            }
+            let wide = items.iter().map(literal_i64).collect::<Option<Vec<_>>>()?;
+            let mut m = m.clone();
+            m.mac.tokens = quote::quote!(#(#wide),*);
+            Some(syn::Expr::Macro(m))
         }
         syn::Expr::Binary(b) => {
             let shift = matches!(b.op, B::Shl(_) | B::Shr(_));
