@@ -155,3 +155,25 @@ fn is_empty_of_a_text_is_the_texts() {
         })
     });
 }
+
+/// A sub-comprehension whose value reads none of its own variables (`sum(1 for i in s.items
+/// if ..)`) was taken for an aggregate of the enclosing query: its rows and its condition
+/// were never asked, one per shelf. Refused, with the spelling that works.
+#[test]
+fn a_sub_comprehension_that_reads_none_of_its_variables_is_refused() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            let ones = select!((s.id, sum(1 for i in s.items if i.name != "Odd")) for s in Shelf).fetch(tx);
+            assert!(
+                matches!(&ones, Err(Error::InvalidQuery(m)) if m.contains("none of its own variables")),
+                "{ones:?}"
+            );
+            let shelves = select!((s.id, count(s for i in s.items if i.name != "Odd")) for s in Shelf).fetch(tx);
+            assert!(matches!(&shelves, Err(Error::InvalidQuery(_))), "{shelves:?}");
+            let counted = select!((s.id, count(i for i in s.items if i.name != "Odd")) for s in Shelf).fetch(tx)?;
+            assert_eq!(counted, [(1, 2)]);
+            Ok(())
+        })
+    });
+}

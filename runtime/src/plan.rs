@@ -285,6 +285,7 @@ impl Plan {
     pub(crate) fn finish(&mut self) {
         self.resolve_sub_queries();
         self.check_sub_query_cycles();
+        self.check_unread_sub_comprehensions();
         self.check_single_valued();
         self.check_grouping();
         self.elide_key_joins();

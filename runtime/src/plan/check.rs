@@ -51,6 +51,44 @@ impl Plan {
         }
     }
 
+    /// Adds a problem when a sub-comprehension is read by no aggregate, `exists` or
+    /// membership test: its value reads none of its own variables (`sum(1 for l in p.lines
+    /// if l.qty > 2)`, `count(p for l in p.lines)`), so the aggregate was taken for the
+    /// enclosing query's and its rows and condition were never asked (a silent wrong
+    /// answer: one per parcel).
+    pub(crate) fn check_unread_sub_comprehensions(&mut self) {
+        fn used(n: &Node, out: &mut Vec<u16>) {
+            match n {
+                Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => out.push(*k),
+                _ => {}
+            }
+            n.for_each_child(|c| used(c, out));
+        }
+        let mut read = Vec::new();
+        let nodes = self
+            .filters
+            .iter()
+            .chain(self.scope_filters.iter().flatten())
+            .chain(self.order.iter().map(|o| &o.node))
+            .chain(self.assignments.iter().map(|(_, _, n)| n))
+            .chain(self.projection.iter().filter_map(|p| match p {
+                ProjItem::Expr(e) => Some(e),
+                ProjItem::Entity(_) => None,
+            }));
+        for n in nodes {
+            used(n, &mut read);
+        }
+        let unread = self
+            .sources
+            .iter()
+            .any(|s| s.scope > 0 && s.variable && !read.contains(&s.scope));
+        if unread {
+            self.problems.push(Problem::Query(
+                "a sub-comprehension's value reads none of its own variables (`sum(1 for l in p.lines if ..)`): aggregate what it ranges over (`count(l for l in p.lines if l.qty > 2)`, `sum(l.qty for l in p.lines)`)".to_string(),
+            ));
+        }
+    }
+
     /// Adds a problem for each condition or ordering of an aggregated query that reads a
     /// column outside its aggregates that is not grouped (`count(p) > 5 || p.price > 10`
     /// with `p.price` not selected): SQLite would read it from an arbitrary row of each
