@@ -373,8 +373,22 @@ impl Plan {
             return false;
         }
         (0..self.sources.len() as u16)
-            .filter(|s| self.sources[*s as usize].variable && self.sources[*s as usize].scope == 0)
+            .filter(|s| self.may_repeat_rows(*s))
             .any(|s| !self.projects_key_of(s))
+    }
+
+    /// Whether the query's table `source` can give an owner's row several times: a variable,
+    /// or the collection a path ranges through (`products` in `for t in c.products.tags`:
+    /// one row per product tagged so). A reference followed (`p.category`) cannot.
+    fn may_repeat_rows(&self, source: u16) -> bool {
+        let s = &self.sources[source as usize];
+        if s.scope != 0 {
+            return false;
+        }
+        s.variable
+            || s.join.is_some_and(|j| {
+                j.via.is_some() || s.entity.primary_key.first().map(|&k| k as u16) != Some(j.column)
+            })
     }
 
     fn projects_key_of(&self, source: u16) -> bool {

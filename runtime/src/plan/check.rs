@@ -95,6 +95,14 @@ impl Plan {
     /// group, PostgreSQL refuses the statement.
     pub(crate) fn check_grouping(&mut self) {
         if !self.is_aggregated() {
+            // An ordering that aggregates a query that does not (`order_by(|p|
+            // desc(max(p.price)))` of objects): SQLite would make the whole query one group
+            // and give one row, PostgreSQL refuses it.
+            if self.order.iter().any(|o| o.node.has_aggregate()) {
+                self.problems.push(Problem::Query(
+                    "an ordering aggregates (`max(p.price)`) in a query whose values do not: aggregate a collection instead (`max(c.products.price)`), or select the aggregate".to_string(),
+                ));
+            }
             return;
         }
         let group = self.group_by();
@@ -129,13 +137,19 @@ impl Plan {
 /// `grouped` does not accept: the column it is correlated on (`count(p.tags)` reads `p`'s
 /// key) or one its conditions read, also through the sub-queries inside it. (The columns
 /// of its own tables and of deeper sub-queries are the sub-queries' to read.)
-fn sub_reads_ungrouped(plan: &Plan, scope: u16, grouped: &impl Fn(&Node) -> bool) -> bool {
-    sub_reads_ungrouped_at(plan, scope, grouped, 0)
+fn sub_reads_ungrouped(
+    plan: &Plan,
+    scope: u16,
+    value: Option<&Node>,
+    grouped: &impl Fn(&Node) -> bool,
+) -> bool {
+    sub_reads_ungrouped_at(plan, scope, value, grouped, 0)
 }
 
 fn sub_reads_ungrouped_at(
     plan: &Plan,
     scope: u16,
+    value: Option<&Node>,
     grouped: &impl Fn(&Node) -> bool,
     depth: usize,
 ) -> bool {
@@ -162,16 +176,21 @@ fn sub_reads_ungrouped_at(
         n.for_each_child(|c| nodes(c, f));
     }
     let mut reads = false;
-    if let Some(filters) = plan.scope_filters.get(scope as usize) {
-        for filter in filters {
-            nodes(filter, &mut |n| match n {
-                Node::Column { source, .. } => reads |= outside(*source) && !grouped(n),
-                Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => {
-                    reads |= *k != scope && sub_reads_ungrouped_at(plan, *k, grouped, depth + 1);
-                }
-                _ => {}
-            });
-        }
+    let filters = plan.scope_filters.get(scope as usize).into_iter().flatten();
+    // Its conditions, and what it selects (`avg(x.price - p.price for x in ..)` reads `p`).
+    for filter in filters.chain(value) {
+        nodes(filter, &mut |n| match n {
+            Node::Column { source, .. } => reads |= outside(*source) && !grouped(n),
+            Node::SubAgg(k, _, arg, _) => {
+                reads |= *k != scope
+                    && sub_reads_ungrouped_at(plan, *k, arg.as_deref(), grouped, depth + 1);
+            }
+            Node::Exists(k, anchor, _) | Node::InSub(_, k, anchor) => {
+                reads |= *k != scope
+                    && sub_reads_ungrouped_at(plan, *k, Some(anchor), grouped, depth + 1);
+            }
+            _ => {}
+        });
     }
     correlated || reads
 }
@@ -184,10 +203,13 @@ fn reads_ungrouped(plan: &Plan, node: &Node, grouped: &impl Fn(&Node) -> bool) -
     let reads = |n: &Node| reads_ungrouped(plan, n, grouped);
     match node {
         Node::Column { .. } => true,
-        Node::SubAgg(scope, ..) | Node::Exists(scope, ..) => {
-            sub_reads_ungrouped(plan, *scope, grouped)
+        Node::SubAgg(scope, _, arg, _) => {
+            sub_reads_ungrouped(plan, *scope, arg.as_deref(), grouped)
         }
-        Node::InSub(a, scope, _) => reads(a) || sub_reads_ungrouped(plan, *scope, grouped),
+        Node::Exists(scope, anchor, _) => sub_reads_ungrouped(plan, *scope, Some(anchor), grouped),
+        Node::InSub(a, scope, anchor) => {
+            reads(a) || sub_reads_ungrouped(plan, *scope, Some(anchor), grouped)
+        }
         Node::Param(_)
         | Node::ParamF32(_)
         | Node::Const(..)

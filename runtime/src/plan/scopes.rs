@@ -19,10 +19,11 @@ pub(crate) fn scope_of(sources: &[Source], source: u16) -> u16 {
 }
 
 /// The innermost sub-query scope (the highest number) the columns of `node` read, outside
-/// nested sub-queries; `None` when they all belong to the query itself.
-pub(crate) fn scope_of_node(sources: &[Source], node: &Node) -> Option<u16> {
+/// nested sub-queries; `None` when they all belong to the query itself. `filters` are the
+/// sub-queries' conditions, by scope.
+pub(crate) fn scope_of_node(sources: &[Source], filters: &[Vec<Node>], node: &Node) -> Option<u16> {
     let mut best: Option<u16> = None;
-    visit_tables(sources, node, &mut |source| {
+    Tables::new(sources, filters).visit(node, &mut |source| {
         let s = scope_of(sources, source);
         if s > 0 && best.is_none_or(|b| s > b) {
             best = Some(s);
@@ -31,51 +32,82 @@ pub(crate) fn scope_of_node(sources: &[Source], node: &Node) -> Option<u16> {
     best
 }
 
-/// Calls `f` with every source whose columns or objects `node` reads, outside nested
-/// sub-queries: an unresolved one's anchor and arguments say what it reads; a resolved one
-/// (its scope known) reads its own tables, so only the tables outside it that it is
-/// correlated on count (`sum(count(i.labels))` reads `i`, as `sum(i.price)` does, not the
-/// labels of the inner count).
-fn visit_tables(sources: &[Source], node: &Node, f: &mut dyn FnMut(u16)) {
-    match node {
-        Node::Column { source, .. } | Node::CountEntity(source) => f(*source),
-        Node::SubAgg(scope, _, arg, _) => {
-            if let Some(arg) = arg {
-                outside(sources, *scope, arg, f);
-            }
-            correlated(sources, *scope, f);
+/// The plan's tables and sub-query conditions, for finding what a node reads.
+struct Tables<'a> {
+    sources: &'a [Source],
+    filters: &'a [Vec<Node>],
+    /// The sub-queries whose conditions are being visited (a condition that uses its own
+    /// sub-query is refused later, by `check_sub_query_cycles`, and must not loop here).
+    inside: Vec<u16>,
+}
+
+impl<'a> Tables<'a> {
+    fn new(sources: &'a [Source], filters: &'a [Vec<Node>]) -> Self {
+        Tables {
+            sources,
+            filters,
+            inside: Vec::new(),
         }
-        Node::Exists(scope, anchor, _) if *scope != UNRESOLVED => {
-            outside(sources, *scope, anchor, f);
-            correlated(sources, *scope, f);
-        }
-        Node::InSub(value, scope, anchor) if *scope != UNRESOLVED => {
-            visit_tables(sources, value, f);
-            outside(sources, *scope, anchor, f);
-            correlated(sources, *scope, f);
-        }
-        _ => node.for_each_child(|c| visit_tables(sources, c, f)),
     }
-}
 
-/// The sources `node`, inside sub-query `scope`, reads outside that scope.
-fn outside(sources: &[Source], scope: u16, node: &Node, f: &mut dyn FnMut(u16)) {
-    visit_tables(sources, node, &mut |s| {
-        if scope_of(sources, s) != scope {
-            f(s);
+    /// Calls `f` with every source whose columns or objects `node` reads, outside nested
+    /// sub-queries: an unresolved one's anchor and arguments say what it reads; a resolved
+    /// one (its scope known) reads its own tables, so only the tables outside it that it is
+    /// joined to or whose columns its conditions read count (`sum(count(i.labels))` reads
+    /// `i`, as `sum(i.price)` does, not the labels of the inner count; `sum(count(r for r in
+    /// Review if r.item == i) for i in s.items)` reads `i` through the count's condition).
+    fn visit(&mut self, node: &Node, f: &mut dyn FnMut(u16)) {
+        match node {
+            Node::Column { source, .. } | Node::CountEntity(source) => f(*source),
+            Node::SubAgg(scope, _, arg, _) => {
+                if let Some(arg) = arg {
+                    self.outside(*scope, arg, f);
+                }
+                self.correlated(*scope, f);
+            }
+            Node::Exists(scope, anchor, _) if *scope != UNRESOLVED => {
+                self.outside(*scope, anchor, f);
+                self.correlated(*scope, f);
+            }
+            Node::InSub(value, scope, anchor) if *scope != UNRESOLVED => {
+                self.visit(value, f);
+                self.outside(*scope, anchor, f);
+                self.correlated(*scope, f);
+            }
+            _ => node.for_each_child(|c| self.visit(c, f)),
         }
-    });
-}
+    }
 
-/// The sources outside sub-query `scope` that its tables are joined to (a collection's
-/// owner: `i` for `i.labels`).
-fn correlated(sources: &[Source], scope: u16, f: &mut dyn FnMut(u16)) {
-    for s in sources.iter().filter(|s| s.scope == scope) {
-        if let Some(j) = s.join {
-            if scope_of(sources, j.parent) != scope {
-                f(j.parent);
+    /// The sources `node`, inside sub-query `scope`, reads outside that scope.
+    fn outside(&mut self, scope: u16, node: &Node, f: &mut dyn FnMut(u16)) {
+        let sources = self.sources;
+        self.visit(node, &mut |s| {
+            if scope_of(sources, s) != scope {
+                f(s);
+            }
+        });
+    }
+
+    /// The sources outside sub-query `scope` that its tables are joined to (a collection's
+    /// owner: `i` for `i.labels`) or that its conditions read.
+    fn correlated(&mut self, scope: u16, f: &mut dyn FnMut(u16)) {
+        let sources = self.sources;
+        for s in sources.iter().filter(|s| s.scope == scope) {
+            if let Some(j) = s.join {
+                if scope_of(sources, j.parent) != scope {
+                    f(j.parent);
+                }
             }
         }
+        if self.inside.contains(&scope) {
+            return;
+        }
+        self.inside.push(scope);
+        let filters = self.filters;
+        for c in filters.get(scope as usize).into_iter().flatten() {
+            self.outside(scope, c, f);
+        }
+        self.inside.pop();
     }
 }
 
@@ -180,7 +212,7 @@ impl Plan {
         }
         let mut wanted = vec![false; self.sources.len()];
         let sources = &self.sources;
-        visit_tables(sources, node, &mut |s| {
+        Tables::new(sources, &self.scope_filters).visit(node, &mut |s| {
             if sources.get(s as usize).is_some_and(|x| x.scope == scope) {
                 wanted[s as usize] = true;
             }
@@ -196,12 +228,20 @@ impl Plan {
     /// `is_empty` and membership tests read the scope of their anchor. Each use of a
     /// collection path gets a copy of its own (see the module doc).
     pub(crate) fn resolve_sub_queries(&mut self) {
+        // The sub-queries' conditions first, the innermost (the last made) first: what reads
+        // a sub-query finds the tables its conditions read (see `Tables::correlated`).
+        for k in (0..self.scope_filters.len()).rev() {
+            let mut conditions = std::mem::take(&mut self.scope_filters[k]);
+            for n in &mut conditions {
+                self.resolve(n);
+            }
+            self.scope_filters[k] = conditions;
+        }
         let mut filters = std::mem::take(&mut self.filters);
-        let mut scope_filters = std::mem::take(&mut self.scope_filters);
         let mut projection = std::mem::take(&mut self.projection);
         let mut order = std::mem::take(&mut self.order);
         let mut assignments = std::mem::take(&mut self.assignments);
-        for n in filters.iter_mut().chain(scope_filters.iter_mut().flatten()) {
+        for n in &mut filters {
             self.resolve(n);
         }
         for p in &mut projection {
@@ -216,7 +256,6 @@ impl Plan {
             self.resolve(n);
         }
         self.filters = filters;
-        self.scope_filters = scope_filters;
         self.projection = projection;
         self.order = order;
         self.assignments = assignments;
@@ -233,7 +272,7 @@ impl Plan {
             return;
         }
         node.for_each_child_mut(|c| self.resolve(c));
-        let found = |plan: &Plan, n: &Node| scope_of_node(&plan.sources, n);
+        let found = |plan: &Plan, n: &Node| scope_of_node(&plan.sources, &plan.scope_filters, n);
         let replacement = match node {
             Node::Agg(f, Some(arg), ty) => match found(self, arg) {
                 Some(scope) => {
