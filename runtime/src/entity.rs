@@ -190,11 +190,51 @@ pub trait Entity: Sized + Clone + 'static {
     /// # Errors
     /// [`crate::Error::Decode`] when the value does not fit the field.
     fn set_column_value(&mut self, idx: usize, value: ValueRef<'_>) -> Result<()>;
+    /// Whether a column holds a time or a date-time (which an object holds as its row
+    /// does: to the microsecond). The derive works it out; `true` makes Colt look.
+    #[doc(hidden)]
+    const HAS_TIMES: bool = true;
     /// Stores the key the database generated for an `auto` column.
     ///
     /// # Errors
     /// [`crate::Error::Decode`] when the key does not fit the field's type.
     fn set_auto_key(&mut self, id: i64) -> Result<()>;
+}
+
+/// Makes `value` hold what its row will: a time or date-time finer than the microsecond
+/// the databases keep is truncated (so the object shows its row's value, and reading the
+/// row again is no conflict with what the transaction read).
+#[inline]
+pub(crate) fn as_stored<T: Entity>(value: &mut T) {
+    if !T::HAS_TIMES {
+        return;
+    }
+    for (c, col) in T::meta().columns.iter().enumerate() {
+        if is_time(col.ty) {
+            if let ValueRef::Time(t) = value.column_ref(c) {
+                // (Its own value, at the precision kept: it fits.)
+                let _ = value.set_column_value(c, ValueRef::Time(t));
+            }
+        }
+    }
+}
+
+const fn is_time(ty: crate::types::ColumnType) -> bool {
+    use crate::types::ColumnType as C;
+    matches!(ty, C::Time | C::Timestamp | C::TimestampTz)
+}
+
+/// Whether any of `columns` holds a time or a date-time ([`Entity::HAS_TIMES`]).
+#[doc(hidden)]
+pub const fn has_times(columns: &[ColumnMeta]) -> bool {
+    let mut i = 0;
+    while i < columns.len() {
+        if is_time(columns[i].ty) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// The entities bound to a database: built by `schema![A, B, ..]`.

@@ -66,6 +66,7 @@ impl Transaction {
             }
         }
         self.flush()?;
+        values.iter_mut().for_each(crate::entity::as_stored);
         let objs: Vec<Obj<T>> = {
             let mut maps = self.shared.maps.borrow_mut();
             let map = maps.of::<T>();

@@ -206,7 +206,7 @@ pub mod __private {
     pub use crate::composite_ref::CompositeRef;
     pub use crate::conditional_expr::*;
     pub use crate::emptiness::{exists_of, is_empty_of, Emptiable, HasRows};
-    pub use crate::entity::{ColumnMeta, Entity, EntityMeta, RowAccess};
+    pub use crate::entity::{has_times, ColumnMeta, Entity, EntityMeta, RowAccess};
     pub use crate::expr::*;
     pub use crate::hybrid::{
         constant, hybrid_eq, hybrid_ge, hybrid_gt, hybrid_le, hybrid_lt, hybrid_ne,

@@ -421,8 +421,9 @@ impl Transaction {
     /// column-less side of a one-to-one (refused, nothing written); a constraint violation,
     /// or [`Error::NotWritten`] when the database skipped the row without an error (the
     /// transaction is then rolled back and closed, as for any failed flush).
-    pub fn insert<T: Entity>(&self, value: T) -> Result<Obj<T>> {
+    pub fn insert<T: Entity>(&self, mut value: T) -> Result<Obj<T>> {
         let meta = T::meta();
+        crate::entity::as_stored(&mut value);
         // The column-less side of a one-to-one is set from the other side (it would not be
         // written).
         if let Some(&c) = crate::pairing::virtual_columns(meta)
@@ -471,10 +472,11 @@ impl Transaction {
     /// changes go first, and a failure rolls the transaction back.
     fn write_upsert<T: Entity>(
         &self,
-        value: T,
+        mut value: T,
         write: impl FnOnce(T) -> Result<Obj<T>>,
     ) -> Result<Obj<T>> {
         let meta = T::meta();
+        crate::entity::as_stored(&mut value);
         if let Some(&c) = crate::pairing::virtual_columns(meta)
             .iter()
             .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)

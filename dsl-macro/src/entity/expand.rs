@@ -482,6 +482,8 @@ pub(crate) fn expand(e: &Entity<'_>) -> TokenStream {
             type ManyColumns = #many_columns_ty;
             type Accessor = #accessor_ty;
 
+            const HAS_TIMES: bool = #p::has_times(#columns_meta);
+
             fn meta() -> &'static #p::EntityMeta {
                 static META: #p::EntityMeta = #p::EntityMeta {
                     name: #name_str,

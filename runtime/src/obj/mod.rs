@@ -275,6 +275,7 @@ impl<T: Entity> Obj<T> {
             Err(_) => return Err(borrowed::<T>()),
         };
         f(&mut next);
+        crate::entity::as_stored(&mut next);
         let stored = cell.state.get() == ObjState::Loaded;
         // One pass over the columns: what the closure changed.
         let meta = T::meta();
