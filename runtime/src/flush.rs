@@ -373,14 +373,25 @@ fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
 }
 
 /// The column masks of an entity of fewer than 64 columns (see [`UpdateMasks`]).
-fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
+pub(crate) fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
     meta.cache.update_masks(|| {
         let stored = (0..meta.columns.len())
             .filter(|&i| crate::relation::is_stored(meta, i))
             .fold(0, |m, i| m | bit(i));
+        let references = meta
+            .relations
+            .iter()
+            .filter_map(|r| r.column.map(|first| first..first + r.width().max(1)))
+            .flatten()
+            .fold(0, |m, i| m | bit(i));
+        let one_to_one = crate::pairing::stored_one_to_one(meta)
+            .iter()
+            .fold(0, |m, &(c, _, _)| m | bit(c));
         UpdateMasks {
             stored,
             checkable: mask(&checked_columns(meta, u64::MAX)),
+            references: references & stored,
+            one_to_one,
         }
     })
 }
@@ -548,7 +559,7 @@ fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -
     if moved {
         tx.shared.members_moved(T::meta());
     }
-    reverse_sides(tx, before, after)
+    reverse_sides(&tx.shared, before, after)
 }
 
 /// Keeps the column-less side of one-to-one relationships current in loaded objects after
@@ -577,7 +588,11 @@ fn forget_reverse_sides(
     Ok(())
 }
 
-fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -> Result<()> {
+pub(crate) fn reverse_sides<T: Entity>(
+    shared: &crate::transaction::TxShared,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
     let meta = T::meta();
     let links = meta
         .cache
@@ -590,7 +605,7 @@ fn reverse_sides<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<
     };
     let my_key = me.key();
     let key = T::key_ref(&my_key, 0);
-    let mut maps = tx.shared.maps.borrow_mut();
+    let mut maps = shared.maps.borrow_mut();
     for &(column, other, reverse) in links {
         let old = before.map(|v| v.column_ref(column).to_owned_value());
         let new = after.map(|v| v.column_ref(column).to_owned_value());

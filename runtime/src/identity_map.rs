@@ -217,6 +217,9 @@ pub(crate) trait AnyMap: 'static {
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// The (first) key column of every loaded object.
     fn key_values(&mut self, out: &mut Vec<crate::Value>);
+    /// Whether the loaded object with this key (every key column) is deleted, its delete not
+    /// written yet.
+    fn is_deleted(&mut self, key: &[crate::ValueRef<'_>]) -> bool;
     /// The loaded objects whose reference at `column` (`width` columns) names one of
     /// `owners` (rows just deleted), if any (see `schema_cascade`).
     fn referring(
@@ -352,6 +355,14 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                 }
             }
         }
+    }
+    fn is_deleted(&mut self, key: &[crate::ValueRef<'_>]) -> bool {
+        let row = crate::reference_columns::ValueRow(key);
+        let Ok(key) = T::decode_key(&row, 0, T::meta().name) else {
+            return false;
+        };
+        self.get(&key)
+            .is_some_and(|o| o.cell().state.get() == ObjState::Deleted)
     }
     fn key_values(&mut self, out: &mut Vec<crate::Value>) {
         for k in self.objects.keys() {

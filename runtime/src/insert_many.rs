@@ -65,8 +65,11 @@ impl Transaction {
                 value.set_auto_key(key)?;
             }
         }
-        self.flush()?;
         values.iter_mut().for_each(crate::entity::as_stored);
+        for v in &values {
+            crate::transaction::refuse_deleted_target(&self.shared, v)?;
+        }
+        self.flush()?;
         let objs: Vec<Obj<T>> = {
             let mut maps = self.shared.maps.borrow_mut();
             let map = maps.of::<T>();

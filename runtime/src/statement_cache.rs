@@ -88,6 +88,10 @@ pub(crate) struct UpdateMasks {
     /// The stored columns whose old values an `UPDATE` or `DELETE` checks when they were
     /// read: not the key, optimistic (none when the entity is not).
     pub(crate) checkable: u64,
+    /// The columns of its stored references.
+    pub(crate) references: u64,
+    /// The columns of its stored one-to-one references (whose other side is column-less).
+    pub(crate) one_to_one: u64,
 }
 
 /// A stored one-to-one reference: its column, the other entity, and the other side's

@@ -424,6 +424,7 @@ impl Transaction {
     pub fn insert<T: Entity>(&self, mut value: T) -> Result<Obj<T>> {
         let meta = T::meta();
         crate::entity::as_stored(&mut value);
+        refuse_deleted_target(&self.shared, &value)?;
         // The column-less side of a one-to-one is set from the other side (it would not be
         // written).
         if let Some(&c) = crate::pairing::virtual_columns(meta)
@@ -477,6 +478,7 @@ impl Transaction {
     ) -> Result<Obj<T>> {
         let meta = T::meta();
         crate::entity::as_stored(&mut value);
+        refuse_deleted_target(&self.shared, &value)?;
         if let Some(&c) = crate::pairing::virtual_columns(meta)
             .iter()
             .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
@@ -703,4 +705,13 @@ fn refuse_transaction_control(sql: &str) -> Result<()> {
         return Err(Error::TransactionStatement { keyword: word });
     }
     Ok(())
+}
+
+/// [`Error::ObjectDeleted`] when `value` refers to an object this transaction deleted (its
+/// delete, written first, would cascade to the new row's, or leave it pointing at nothing).
+pub(crate) fn refuse_deleted_target<T: Entity>(shared: &TxShared, value: &T) -> Result<()> {
+    match crate::obj::deleted_target(shared, value, u64::MAX) {
+        Some(entity) => Err(Error::ObjectDeleted { entity }),
+        None => Ok(()),
+    }
 }

@@ -298,6 +298,18 @@ impl<T: Entity> Obj<T> {
                 changed |= bit(c);
             }
         }
+        let masks = crate::flush::update_masks(meta);
+        if changed & masks.references != 0 {
+            if let Some(entity) = deleted_target(&tx, &next, changed) {
+                return Err(Error::ObjectDeleted { entity });
+            }
+            if stored && changed & masks.one_to_one != 0 {
+                // The column-less side of a one-to-one follows now, as a collection's
+                // members do (its getter reads memory; the flush would say the same later).
+                let current = cell.value.try_borrow().map_err(|_| borrowed::<T>())?;
+                crate::flush::reverse_sides(&tx, Some(&*current), Some(&next))?;
+            }
+        }
         let Ok(mut slot) = cell.value.try_borrow_mut() else {
             return Err(borrowed::<T>());
         };
@@ -379,4 +391,39 @@ fn borrowed<T: Entity>() -> Error {
     Error::ObjectBorrowed {
         entity: T::meta().name,
     }
+}
+
+/// The entity of an object `value` refers to, through a reference among the columns
+/// `changed`, that this transaction deleted without writing it yet: pointing at it would
+/// have the delete's cascade (or `SET NULL`) take the row with it, silently.
+pub(crate) fn deleted_target<T: Entity>(
+    tx: &crate::transaction::TxShared,
+    value: &T,
+    changed: u64,
+) -> Option<&'static str> {
+    let meta = T::meta();
+    // (A delete not written yet waits in the pending list.)
+    if changed & crate::flush::update_masks(meta).references == 0 || tx.pending.borrow().is_empty()
+    {
+        return None;
+    }
+    for r in meta.relations {
+        let Some(first) = r.column else { continue };
+        let width = r.width().max(1);
+        if (first..first + width).all(|c| changed & bit(c) == 0) {
+            continue;
+        }
+        let key: Vec<crate::ValueRef<'_>> = (first..first + width)
+            .map(|c| value.column_ref(c))
+            .collect();
+        if key.contains(&crate::ValueRef::Null) {
+            continue;
+        }
+        let target = (r.target)();
+        let mut maps = tx.maps.borrow_mut();
+        if maps.by_meta(target).is_some_and(|m| m.is_deleted(&key)) {
+            return Some(target.name);
+        }
+    }
+    None
 }

@@ -1,0 +1,119 @@
+//! What a reference set in memory means before it is written: the column-less side of a
+//! one-to-one shows it at once, and a reference to an object deleted (its delete not
+//! written yet) is refused. Each test failed before its fix.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+struct Person {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Passport {
+    #[colt(primary_key)]
+    id: i64,
+    person: Option<Ref<Person>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Customer {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(cascade_delete)]
+    orders: Set<Order>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Order {
+    #[colt(primary_key)]
+    id: i64,
+    customer: Ref<Customer>,
+}
+
+fn people(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Person, Passport, Customer, Order])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        let ann = Person::build()
+            .id(1)
+            .name("ann")
+            .passport(None::<Ref<Passport>>)
+            .insert(tx)?;
+        Person::build()
+            .id(2)
+            .name("bob")
+            .passport(None::<Ref<Passport>>)
+            .insert(tx)?;
+        Passport::build()
+            .id(7)
+            .person(Some(Ref::from(&ann)))
+            .insert(tx)?;
+        for c in [1, 2] {
+            Customer::build().id(c).insert(tx)?;
+            Order::build().id(c * 10).customer(Ref::new(c)).insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+/// A passport moved to another person: the people's column-less sides said so only after
+/// the next flush (`bob.passport()` was `None`, `ann.passport()` still 7).
+#[test]
+fn the_column_less_side_follows_a_set_at_once() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Person>(1)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            let seven = tx.get_or_err::<Passport>(7)?;
+            seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(7));
+            assert_eq!(ann.passport().map(|p| *p.key()), None);
+            seven.set(|p| p.person = None)?;
+            assert_eq!(bob.passport().map(|p| *p.key()), None);
+            Ok(())
+        })?;
+        let held =
+            db.transaction(|tx| select!(p.id for p in Person if p.passport.is_some()).fetch(tx))?;
+        assert!(held.is_empty());
+        Ok(())
+    })
+}
+
+/// A reference pointed at an object whose delete is not written yet: the commit said `Ok`,
+/// and the delete's cascade took the other customer's order with it.
+#[test]
+fn a_reference_to_an_object_deleted_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        let r = db.transaction(|tx| {
+            let one = tx.get_or_err::<Customer>(1)?;
+            let twenty = tx.get_or_err::<Order>(20)?;
+            one.delete(tx)?;
+            twenty.set(|o| o.customer = Ref::from(&one))
+        });
+        assert!(
+            matches!(r, Err(Error::ObjectDeleted { entity: "Customer" })),
+            "{r:?}"
+        );
+        let r = db.transaction(|tx| {
+            let one = tx.get_or_err::<Customer>(1)?;
+            one.delete(tx)?;
+            Order::build().id(30).customer(Ref::from(&one)).insert(tx)?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::ObjectDeleted { .. })), "{r:?}");
+        let orders = db.transaction(|tx| select!(o.id for o in Order).fetch(tx))?;
+        assert_eq!(common::sorted(orders), [10, 20]);
+        Ok(())
+    })
+}
