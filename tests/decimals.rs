@@ -477,3 +477,59 @@ fn decimal_results_are_exact_inside_the_query() -> colt::Result<()> {
         })
     })
 }
+
+/// SQLite: a decimal column another tool left a REAL with binary noise in (`price * 1.1`
+/// wrote 1.2100000000000002) read as 1.21, but `== 1.21` did not find it: `check_tables`
+/// reports it with the statement that rewrites it, and accepts the column once rewritten.
+#[test]
+fn check_tables_reports_decimals_that_compare_otherwise_than_they_read() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "priced")]
+    struct Priced {
+        #[colt(primary_key)]
+        id: i64,
+        price: Decimal,
+    }
+    let file = common::TempDb::new("noisy-decimals");
+    let db = Database::open(&file.url())?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE priced (id INTEGER PRIMARY KEY, price NUMERIC NOT NULL)",
+            &[],
+        )?;
+        tx.execute_sql(
+            "INSERT INTO priced VALUES (1, 1.1 * 1.1), (2, 0.5), (3, 7)",
+            &[],
+        )
+    })?;
+    db.bind(schema![Priced])?;
+    match db.check_tables() {
+        Err(Error::SchemaMismatch(message)) => {
+            assert!(message.contains("priced.price"), "{message}");
+            assert!(message.contains("1.2100000000000002"), "{message}");
+        }
+        other => panic!("expected a schema mismatch, got {other:?}"),
+    }
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "UPDATE \"priced\" SET \"price\" = CAST(printf('%.15g', \"price\") AS REAL) WHERE typeof(\"price\") IN ('real', 'text')",
+            &[],
+        )
+    })?;
+    db.check_tables()?;
+    let found = db.transaction(|tx| {
+        let p = d("1.21");
+        select!(x.id for x in Priced if x.price == p).fetch(tx)
+    })?;
+    assert_eq!(found, [1]);
+    // What Colt writes passes.
+    db.transaction(|tx| {
+        Priced::build()
+            .id(4)
+            .price(d("123.456789012345"))
+            .insert(tx)?;
+        Ok(())
+    })?;
+    db.check_tables()?;
+    Ok(())
+}

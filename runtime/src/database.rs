@@ -564,6 +564,7 @@ fn stray_values(
         ColumnType::TimestampTz => StrayForm::Time(3),
         ColumnType::Uuid => StrayForm::Uuid,
         ColumnType::Bool => StrayForm::Bool,
+        ColumnType::Decimal => StrayForm::Decimal,
         _ => return Ok(None),
     };
     if dialect != Dialect::Sqlite {
@@ -579,6 +580,9 @@ fn stray_values(
         ),
         StrayForm::Uuid => format!(
             "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', ''))`)"
+        ),
+        StrayForm::Decimal => format!(
+            "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
         ),
         StrayForm::Bool => format!(
             "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = (\"{col}\" <> 0)` for numbers)"

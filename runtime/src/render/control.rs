@@ -74,6 +74,10 @@ pub(crate) enum StrayForm {
     Uuid,
     /// A bool that is not the integer 0 or 1.
     Bool,
+    /// A decimal that is text, or a REAL that is not the decimal it reads as (15
+    /// significant digits: `1.2100000000000002`, which another tool's `price * 1.1` wrote,
+    /// reads as 1.21 but compares as itself).
+    Decimal,
 }
 
 /// SQLite: one value of `table.column` that is not in the form Colt writes (see
@@ -107,6 +111,17 @@ pub(crate) fn stray_value(table: &str, column: &str, form: StrayForm) -> String 
                 .push(") <> 'integer' OR ")
                 .ident(column)
                 .push(" NOT IN (0, 1))");
+        }
+        StrayForm::Decimal => {
+            w.push("(typeof(")
+                .ident(column)
+                .push(") = 'text' OR typeof(")
+                .ident(column)
+                .push(") = 'real' AND CAST(colt_decimal(")
+                .ident(column)
+                .push(") AS REAL) <> ")
+                .ident(column)
+                .push(")");
         }
     }
     w.push(" LIMIT 1");
