@@ -117,3 +117,30 @@ fn a_reference_to_an_object_deleted_is_refused() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Tag {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(cascade_delete)]
+    notes: Set<Note>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Note {
+    #[colt(primary_key)]
+    id: i64,
+    tags: Set<Tag>,
+}
+
+/// `cascade_delete` on a many-to-many was accepted and ignored: deleting the owner kept
+/// every member. Refused at bind (as PonyORM refuses it).
+#[test]
+fn cascade_delete_on_a_many_to_many_is_refused() {
+    let db = Database::open("sqlite::memory:").expect("open");
+    let r = db.bind(schema![Tag, Note]);
+    assert!(
+        matches!(&r, Err(Error::SchemaMismatch(m)) if m.contains("Tag.notes") && m.contains("cascade_delete")),
+        "{r:?}"
+    );
+}

@@ -270,6 +270,14 @@ impl Database {
                                 e.name, rel.field, e.name, target.name
                             ));
                         }
+                        // (Deleting an owner deletes its links; its members may be other
+                        // owners' members too. PonyORM refuses it as well.)
+                        if rel.cascade_delete {
+                            problems.push(format!(
+                                "`{}.{}` is a many-to-many, where `cascade_delete` would be ignored (deleting a `{}` deletes its links, not the `{}` objects, which other `{}` objects may hold): remove it, or delete the members yourself",
+                                e.name, rel.field, e.name, target.name, e.name
+                            ));
+                        }
                     }
                     Ok(_) if rel.link.is_given() => problems.push(format!(
                         "`{}.{}` names a link table, but it pairs with a reference of `{}`: `table`, `column` and `reverse_column` on a `Set` name the link table of a many-to-many (two `Set`s)",
