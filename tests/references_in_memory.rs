@@ -144,3 +144,25 @@ fn cascade_delete_on_a_many_to_many_is_refused() {
         "{r:?}"
     );
 }
+
+/// `add` to a collection of an owner whose delete was written already (a query flushed it)
+/// was `Ok`: the member pointed at a row that is gone (a foreign-key error at the commit, or
+/// a dangling reference without one). `ObjectDeleted`, as before the flush.
+#[test]
+fn adding_to_an_owner_deleted_and_flushed_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        let r = db.transaction(|tx| {
+            let one = tx.get_or_err::<Customer>(1)?;
+            let twenty = tx.get_or_err::<Order>(20)?;
+            one.delete(tx)?;
+            select!(c for c in Customer).fetch(tx)?;
+            one.orders().add(tx, &twenty)
+        });
+        assert!(
+            matches!(r, Err(Error::ObjectDeleted { entity: "Customer" })),
+            "{r:?}"
+        );
+        Ok(())
+    })
+}

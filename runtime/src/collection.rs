@@ -23,6 +23,9 @@ use crate::{Error, Result};
 /// The members of one object's `Set` field.
 pub struct Collection<O: Entity, M: Entity> {
     owner_key: O::Key,
+    /// The owner object (whether it is deleted: its delete pending, or written and the
+    /// object gone from the transaction's map).
+    owner: Obj<O>,
     /// The owner object's transaction: changes go through that one only.
     owner_tx: std::rc::Weak<crate::transaction::TxShared>,
     relation: usize,
@@ -32,11 +35,13 @@ pub struct Collection<O: Entity, M: Entity> {
 impl<O: Entity, M: Entity> Collection<O, M> {
     pub(crate) fn new(
         owner_key: O::Key,
+        owner: Obj<O>,
         owner_tx: std::rc::Weak<crate::transaction::TxShared>,
         relation: usize,
     ) -> Self {
         Collection {
             owner_key,
+            owner,
             owner_tx,
             relation,
             _m: PhantomData,
@@ -94,15 +99,8 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 entity: O::meta().name,
             });
         }
-        let owner_deleted = tx
-            .shared
-            .maps
-            .try_borrow_mut()
-            .map_err(|_| Error::ObjectsBusy)?
-            .of::<O>()
-            .get(&self.owner_key)
-            .is_some_and(|o| o.is_deleted());
-        if owner_deleted {
+        // (Once its delete is written the owner has left the map, and says `Gone`.)
+        if self.owner.is_deleted() {
             return Err(Error::ObjectDeleted {
                 entity: O::meta().name,
             });

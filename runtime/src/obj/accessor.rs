@@ -66,6 +66,11 @@ impl<T: Entity> AccessorBase<T> {
     pub fn collection<M: Entity>(&self, relation: usize) -> crate::collection::Collection<T, M> {
         let cell = &self.cell;
         let key = cell.value.borrow().key();
-        crate::collection::Collection::new(key, cell.tx().clone(), relation)
+        crate::collection::Collection::new(
+            key,
+            super::Obj::from_cell(cell),
+            cell.tx().clone(),
+            relation,
+        )
     }
 }
