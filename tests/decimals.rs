@@ -349,7 +349,9 @@ mod review {
                 tx.execute_sql(&format!("INSERT INTO \"Acc\" VALUES {values}"), &[])
             })?;
             db.bind(schema![Acc])?;
-            db.check_tables()?;
+            // (On SQLite such values are reported: they compare otherwise than they read.)
+            let checked = db.check_tables();
+            assert_eq!(checked.is_err(), !backend.is_postgres(), "{checked:?}");
             for id in [1i64, 2] {
                 db.transaction(|tx| {
                     let a = tx.get_or_err::<Acc>(id)?;
