@@ -144,3 +144,45 @@ fn check_tables_reports_uuids_stored_as_text_and_bools_not_0_or_1() -> colt::Res
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Badge {
+    #[colt(primary_key)]
+    id: i64,
+    token: Uuid,
+    active: bool,
+}
+
+/// `max`/`min` of a `Uuid` or a `bool` were an error on PostgreSQL (it has no such
+/// aggregate), where SQLite answered; both order them as Rust does now.
+#[test]
+fn min_and_max_of_uuids_and_bools() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Badge])?;
+        db.create_tables()?;
+        let tokens = [
+            Uuid::from_u128(0x0fff_0000_0000_0000_0000_0000_0000_0001),
+            Uuid::from_u128(0xa000_0000_0000_0000_0000_0000_0000_0000),
+            Uuid::from_u128(0x1000_0000_0000_0000_0000_0000_0000_0000),
+        ];
+        db.transaction(|tx| {
+            for (i, t) in tokens.iter().enumerate() {
+                Badge::build()
+                    .id(i as i64)
+                    .token(*t)
+                    .active(i == 1)
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let (hi, lo) = select!((max(b.token), min(b.token)) for b in Badge).one(tx)?;
+            assert_eq!(hi, tokens.iter().max().copied());
+            assert_eq!(lo, tokens.iter().min().copied());
+            let (any, all) = select!((max(b.active), min(b.active)) for b in Badge).one(tx)?;
+            assert_eq!((any, all), (Some(true), Some(false)));
+            Ok(())
+        })
+    })
+}

@@ -151,6 +151,13 @@ fn outer_integer_expressions_are_i64() -> colt::Result<()> {
             );
             let listed = select!(r.id for r in Reading if [1 << 31, 5].contains(&r.big));
             assert_eq!(listed.fetch(tx)?, [1]);
+            // A remainder by an outer `i64` past the `i32` attribute's range (PostgreSQL
+            // typed the parameter `integer` and refused it).
+            let wide = 10_000_000_000i64;
+            assert_eq!(
+                select!(r.id for r in Reading if r.small % wide == 4).fetch(tx)?,
+                [1]
+            );
             // Inside `vec![..]` and `Some(..)` too (they stayed `i32`s).
             let listed = select!(r.id for r in Reading if vec![1 << 31, 5].contains(&r.big));
             assert_eq!(listed.fetch(tx)?, [1]);

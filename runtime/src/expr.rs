@@ -320,12 +320,15 @@ arithmetic! {
     div => Div, "`l / r`";
 }
 
-/// `l % r` (integers only: see [`Integral`](crate::types::Integral)).
+/// `l % r` (integers only: see [`Integral`](crate::types::Integral)). A parameter wider
+/// than the attribute keeps its type (PostgreSQL would type it as the attribute's `integer`
+/// and refuse an `i64` past it).
 pub fn rem<L: SqlType, R: crate::promotion::Remainder<L> + SqlType>(
     l: Expr<L>,
     r: Expr<R>,
 ) -> Expr<L> {
-    binary(BinOp::Rem, l.node, r.node)
+    let (l, r) = crate::promotion::widened(L::COLUMN_TYPE, R::COLUMN_TYPE, l.node, r.node);
+    binary(BinOp::Rem, l, r)
 }
 
 /// `-e`
@@ -901,7 +904,11 @@ pub fn min<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
     <A::Item as SqlType>::Inner: crate::types::NonNull + Ordered,
 {
-    Expr::new(aggregate(AggFn::Min, a.into_node(), None))
+    Expr::new(aggregate(
+        AggFn::Min,
+        a.into_node(),
+        Some(A::Item::COLUMN_TYPE),
+    ))
 }
 
 /// `max(e)`: `None` over no rows or only NULLs. Needs an [`Ordered`] type.
@@ -909,7 +916,11 @@ pub fn max<A: Aggregand>(a: A) -> Expr<Option<<A::Item as SqlType>::Inner>>
 where
     <A::Item as SqlType>::Inner: crate::types::NonNull + Ordered,
 {
-    Expr::new(aggregate(AggFn::Max, a.into_node(), None))
+    Expr::new(aggregate(
+        AggFn::Max,
+        a.into_node(),
+        Some(A::Item::COLUMN_TYPE),
+    ))
 }
 
 /// A descending `order_by` item: `desc(p.price)`.

@@ -100,6 +100,9 @@ pub(crate) trait SqlDialect: Sync {
     fn checked(&self, ty: ColumnType) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
+    /// `MIN`/`MAX` of `ty` where the dialect has none (PostgreSQL's booleans and UUIDs):
+    /// what goes before and after the argument instead.
+    fn min_max(&self, f: AggFn, ty: Option<ColumnType>) -> Option<(&'static str, &'static str)>;
     /// Whether an average (`Avg`/`AvgDistinct` of `ty`) is written as its exact sum made a
     /// double, over its count (PostgreSQL's `AVG` of integers divides as `numeric` and
     /// rounds twice; an average of doubles would round at each addition).

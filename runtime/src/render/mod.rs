@@ -811,6 +811,14 @@ impl Renderer<'_> {
                 self.node(arg);
                 self.w.push("))");
             }
+            Node::Agg(f @ (AggFn::Min | AggFn::Max), Some(arg), ty)
+                if self.d.min_max(*f, *ty).is_some() =>
+            {
+                let (open, close) = self.d.min_max(*f, *ty).unwrap_or(("MAX(", ")"));
+                self.w.push(open);
+                self.node(arg);
+                self.w.push(close);
+            }
             Node::Agg(f, arg, ty) => {
                 let (open, close) = self.d.aggregate_cast(*f, *ty);
                 self.w.push(open);

@@ -309,6 +309,22 @@ impl SqlDialect for Postgres {
         }
     }
 
+    fn min_max(&self, f: AggFn, ty: Option<ColumnType>) -> Option<(&'static str, &'static str)> {
+        // PostgreSQL has no `MAX(boolean)` nor `MAX(uuid)`: a boolean's is `BOOL_OR`, a
+        // UUID's is its text's in byte order (as Rust and SQLite order its 16 bytes).
+        Some(match (f, ty?) {
+            (AggFn::Max, ColumnType::Bool) => ("BOOL_OR(", ")"),
+            (AggFn::Min, ColumnType::Bool) => ("BOOL_AND(", ")"),
+            (AggFn::Max, ColumnType::Uuid) => {
+                ("CAST(MAX(CAST(", " AS TEXT) COLLATE \"C\") AS UUID)")
+            }
+            (AggFn::Min, ColumnType::Uuid) => {
+                ("CAST(MIN(CAST(", " AS TEXT) COLLATE \"C\") AS UUID)")
+            }
+            _ => return None,
+        })
+    }
+
     fn avg_as_sum_over_count(&self, f: AggFn, ty: Option<ColumnType>) -> bool {
         // `AVG` of integers divides a `numeric` sum, rounded to about 17 digits, and the
         // double made of it is rounded again: one unit in the last place off Rust's `sum as

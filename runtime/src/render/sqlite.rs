@@ -267,6 +267,11 @@ impl SqlDialect for Sqlite {
         }
     }
 
+    fn min_max(&self, _f: AggFn, _ty: Option<ColumnType>) -> Option<(&'static str, &'static str)> {
+        // Booleans are 0 and 1, UUIDs 16 bytes: `MIN`/`MAX` order them as Rust does.
+        None
+    }
+
     fn avg_as_sum_over_count(&self, _f: AggFn, _ty: Option<ColumnType>) -> bool {
         // SQLite's `AVG` of integers is its exact sum over its count already.
         false
