@@ -68,21 +68,31 @@ fn a_query_never_overwrites_changes_in_memory() -> colt::Result<()> {
         let db = backend.shop();
         let tx = db.begin()?;
         let d = dune(&tx)?;
-        // Another writer (raw SQL on the same transaction) changes the description and price.
-        d.set(|p| p.description = Some("mine".into()))?;
-        tx.flush()?;
+        // Another writer (raw SQL on the same transaction) changes the price of an object
+        // only loaded, then of one changed.
         tx.execute_sql("UPDATE product SET price = 1 WHERE name = 'Dune'", &[])?;
-        d.set(|p| p.description = Some("mine again".into()))?;
-        // The re-read refreshes what was never read (price) and keeps the change in memory.
+        // The re-read refreshes what was never read (price).
         let all = select!(p for p in Product).fetch(&tx)?;
         assert!(all.iter().any(|p| Obj::ptr_eq(p, &d)));
+        assert_eq!(d.price(), 1);
+        d.set(|p| p.description = Some("mine".into()))?;
+        tx.flush()?;
+        d.set(|p| p.description = Some("mine again".into()))?;
+        // A re-read keeps the change in memory.
+        select!(p for p in Product).fetch(&tx)?;
         assert_eq!(d.get().description.as_deref(), Some("mine again"));
-        assert_eq!(d.get().price, 1);
-        tx.commit()?;
+        // `set` counts every attribute as read (its closure may read any): a price changed
+        // under it is a conflict, never a silent refresh.
+        tx.execute_sql("UPDATE product SET price = 2 WHERE name = 'Dune'", &[])?;
+        let r = select!(p for p in Product).fetch(&tx);
+        assert!(
+            matches!(&r, Err(Error::UnrepeatableRead { column, .. }) if column == "price"),
+            "{r:?}"
+        );
+        drop(tx);
         db.transaction(|tx| {
             let d = dune(tx)?;
-            assert_eq!(d.description().as_deref(), Some("mine again"));
-            assert_eq!(d.price(), 1);
+            assert_eq!(d.description().as_deref(), Some("A desert planet"));
             Ok(())
         })
     })

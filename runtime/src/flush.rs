@@ -463,7 +463,7 @@ fn run_update<T: Entity>(
     let n = tx.conn()?.execute(sql, &params)?;
     if n == 0 {
         tx.shared.met_conflict.set(true);
-        return Err(lost_row(meta, value, cell.read.get()));
+        return Err(lost_row(tx, value, old, cell.read.get()));
     }
     Ok(())
 }
@@ -538,7 +538,7 @@ fn delete_row<T: Entity>(
     drop(params);
     if n == 0 {
         tx.shared.met_conflict.set(true);
-        return Err(lost_row(meta, &*value, cell.read.get()));
+        return Err(lost_row(tx, &*value, old, cell.read.get()));
     }
     written(tx, Some(old), None)?;
     Ok(value.key())
@@ -631,17 +631,45 @@ pub(crate) fn reverse_sides<T: Entity>(
     Ok(())
 }
 
-fn lost_row<T: Entity>(meta: &crate::EntityMeta, value: &T, read: u64) -> Error {
-    let column = meta
-        .columns
-        .iter()
-        .enumerate()
-        .find(|(i, c)| !c.primary_key && c.optimistic() && read & bit(*i) != 0)
-        .map(|(_, c)| c.name.to_string())
-        .unwrap_or_else(|| "(row deleted)".to_string());
+/// The conflict of a write of `value` that met no row holding `old`: the first column
+/// checked whose value the row holds now is another (the row read again, on this error's
+/// path only), or `(row deleted)` when there is no row.
+fn lost_row<T: Entity>(tx: &Transaction, value: &T, old: &T, read: u64) -> Error {
+    let meta = T::meta();
+    let checked: Vec<usize> = (0..meta.columns.len())
+        .filter(|&i| {
+            let c = &meta.columns[i];
+            !c.primary_key
+                && c.optimistic()
+                && read & bit(i) != 0
+                && crate::relation::is_stored(meta, i)
+        })
+        .collect();
+    let d = tx.dialect();
+    let sql = statement(meta, StatementKey::Get(d), || render::object::get(meta, d));
+    let key = T::key_params(&value.key());
+    let params: Params<'_> = key.iter().map(Param::Owned).collect();
+    let mut now: Option<T> = None;
+    let read_again = tx.decode_rows(
+        &sql,
+        &params,
+        |crate::query::Fresh(v): crate::query::Fresh<T>| now = Some(v),
+    );
+    let column = match (read_again, now) {
+        (Ok(()), None) => None,
+        (Ok(()), Some(row)) => checked
+            .iter()
+            .find(|&&i| !row.same_column(old, i))
+            .or(checked.first())
+            .copied(),
+        (Err(_), _) => checked.first().copied(),
+    };
     Error::UnrepeatableRead {
         entity: meta.name.to_string(),
         key: format!("{:?}", value.key()),
-        column,
+        column: column.map_or_else(
+            || "(row deleted)".to_string(),
+            |i| meta.columns[i].name.to_string(),
+        ),
     }
 }

@@ -246,9 +246,10 @@ impl<T: Entity> Obj<T> {
 
     /// Changes the value in memory; the change is written at the next flush.
     ///
-    /// Every attribute the closure changes counts as read (`p.price += 20` reads the price
-    /// first): the write checks that the row still holds the value this transaction saw, so
-    /// a concurrent change of it is [`Error::UnrepeatableRead`] (which
+    /// Every attribute counts as read, as with [`Obj::get`]: the closure may read any
+    /// (`p.price += 20` reads the price, `if p.status == Paid { p.shipped = true }` the
+    /// status). The write checks that the row still holds the values this transaction saw,
+    /// so a concurrent change of one is [`Error::UnrepeatableRead`] (which
     /// `Database::transaction_with_retry` retries), never a lost update.
     ///
     /// # Errors
@@ -316,12 +317,13 @@ impl<T: Entity> Obj<T> {
         let old = std::mem::replace(&mut *slot, next);
         drop(slot);
         if stored {
-            // What the closure changed, it may have read first (`p.price += 20` reads the
-            // old price): the UPDATE checks that the row still holds the value changed, so
-            // a concurrent change is a conflict (`UnrepeatableRead`, retried by
-            // `transaction_with_retry`), never a lost update. A blind write (`p.price = 5`)
-            // is checked the same way: Colt cannot tell the two apart.
-            cell.read.set(cell.read.get() | changed);
+            // The closure may have read any field (`p.price += 20` reads the price, `if
+            // p.status == Paid { p.shipped = true }` the status): every one counts as read,
+            // as `get()` counts them. The UPDATE checks that the row still holds what this
+            // transaction saw, so a concurrent change is a conflict (`UnrepeatableRead`,
+            // retried by `transaction_with_retry`), never a lost update. A blind write
+            // (`p.price = 5`) is checked the same way: Colt cannot tell them apart.
+            cell.read.set(u64::MAX);
             cell.keep_snapshot(old);
         }
         if !cell.queued.get() {
