@@ -222,8 +222,8 @@ pub mod __private {
     pub use crate::render::catalogue::statements_of;
     pub use crate::render::rendered_statements;
     pub use crate::site::{
-        MetaProbe, OrderSpec, PlanBuilder, ProbeEntity, ProbeOther, Projection, QuerySite,
-        Refinable, RefineSite,
+        param_type, MetaProbe, OrderSpec, PlanBuilder, ProbeEntity, ProbeOther, Projection,
+        QuerySite, Refinable, RefineSite, SitePart,
     };
     pub use crate::statement_cache::MetaCache;
     pub use crate::text_expr::*;

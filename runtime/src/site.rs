@@ -337,15 +337,38 @@ tuple_order!(A, B, C, D);
 tuple_order!(A, B, C, D, E);
 tuple_order!(A, B, C, D, E, F);
 
-/// The entities one instantiation of a call site ranges over, in the order the query names
-/// them (`None` for a path that is not an entity, which does not compile anyway).
-pub type SiteEntities = [Option<&'static EntityMeta>];
+/// What tells one instantiation of a call site from another (a `select!` in a generic
+/// function or a trait's default method is one `static` site for every instantiation): the
+/// entities it ranges over, in the order the query names them, and the types of its outer
+/// values, which the plan's shape depends on (an `Option` compares NULL-safely, an `f64`
+/// beside an `f32` attribute is rounded, ...).
+#[derive(Debug, Clone, Copy)]
+pub enum SitePart {
+    /// An entity (`None` for a path that is not one, which does not compile anyway).
+    Entity(Option<&'static EntityMeta>),
+    /// The type of an outer value, by name ([`std::any::type_name`]: lifetimes aside, which
+    /// no plan depends on).
+    Param(&'static str),
+}
+
+/// The parts of one instantiation of a call site (see [`SitePart`]).
+pub type SiteEntities = [SitePart];
+
+/// The [`SitePart`] of an outer value's type.
+#[inline]
+pub fn param_type<T: ?Sized>(_: &T) -> SitePart {
+    SitePart::Param(std::any::type_name::<T>())
+}
 
 pub(crate) fn same_entities(a: &SiteEntities, b: &SiteEntities) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| match (x, y) {
-            (Some(x), Some(y)) => std::ptr::eq(*x, *y),
-            (None, None) => true,
+            (SitePart::Entity(Some(x)), SitePart::Entity(Some(y))) => std::ptr::eq(*x, *y),
+            (SitePart::Entity(None), SitePart::Entity(None)) => true,
+            // (One instantiation's name is one static string: compared by address first.)
+            (SitePart::Param(x), SitePart::Param(y)) => {
+                (std::ptr::eq(x.as_ptr(), y.as_ptr()) && x.len() == y.len()) || x == y
+            }
             _ => false,
         })
 }

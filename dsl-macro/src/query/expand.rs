@@ -278,12 +278,19 @@ fn site_entities(q: &Lowered) -> TokenStream {
     }
     let metas = paths.iter().map(|path| {
         let span = syn::spanned::Spanned::span(path);
-        quote_spanned!(span=> (&::colt::__private::MetaProbe::<#path>::new()).colt_meta())
+        quote_spanned!(span=> ::colt::__private::SitePart::Entity(
+            (&::colt::__private::MetaProbe::<#path>::new()).colt_meta()
+        ))
+    });
+    // The outer values' types too: the plan's shape depends on them.
+    let params = (0..q.params.len()).map(|i| {
+        let id = param_ident(i);
+        quote!(::colt::__private::param_type(#id))
     });
     quote!({
         #[allow(unused_imports)]
         use ::colt::__private::{ProbeEntity as _, ProbeOther as _};
-        [#(#metas),*]
+        [#(#metas,)* #(#params),*]
     })
 }
 
