@@ -41,6 +41,17 @@ fn run_sql(url: &str, statements: &[&str]) {
         .expect("statements");
 }
 
+/// The catalogue's table `name` of the database at `url`.
+fn table(url: &str, name: &str) -> colt_runtime::introspect::TableInfo {
+    Database::open(url)
+        .expect("open")
+        .catalog()
+        .expect("catalog")
+        .table(name)
+        .cloned()
+        .expect("table")
+}
+
 fn rows<R: colt_runtime::FromRow>(url: &str, sql: &str) -> Vec<R> {
     Database::open(url)
         .expect("open")
@@ -116,13 +127,7 @@ fn undeclared_unique_indexes_and_foreign_keys_are_kept() {
             "[{backend}] {down}"
         );
         colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
-        let item = Database::open(url)
-            .expect("open")
-            .catalog()
-            .expect("catalog")
-            .table("item")
-            .cloned()
-            .expect("item");
+        let item = table(url, "item");
         assert!(
             item.indexes
                 .iter()
@@ -136,13 +141,7 @@ fn undeclared_unique_indexes_and_foreign_keys_are_kept() {
         let run = diff(dir, url, "drop_them", "kept_keys", &["--allow-drop"]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
-        let item = Database::open(url)
-            .expect("open")
-            .catalog()
-            .expect("catalog")
-            .table("item")
-            .cloned()
-            .expect("item");
+        let item = table(url, "item");
         assert!(!item.indexes.iter().any(|i| i.unique), "[{backend}]");
         assert!(item.foreign_keys.is_empty(), "[{backend}]");
     }
