@@ -49,7 +49,9 @@ pub enum JournalMode {
     Memory,
     /// Write-ahead logging.
     Wal,
-    /// No journal: no rollback, and a crash can corrupt the file.
+    /// No journal: no rollback, and a crash can corrupt the file. Colt's guarantees of
+    /// atomicity do not hold then: a transaction that fails (an optimistic check on its
+    /// third `UPDATE`, a constraint) leaves what it wrote before the failure.
     Off,
 }
 
