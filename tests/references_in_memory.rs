@@ -166,3 +166,57 @@ fn adding_to_an_owner_deleted_and_flushed_is_refused() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Review of the change: a passport moved by `set` and then deleted before any flush left
+/// its new holder naming it (the delete cleared the holder its snapshot named); and a `set`
+/// refused because the object itself was borrowed had already moved the holders.
+#[test]
+fn a_moved_then_deleted_passport_leaves_no_holder_naming_it() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Person>(1)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            let seven = tx.get_or_err::<Passport>(7)?;
+            {
+                let held = seven.get();
+                let r = seven.set(|p| p.person = Some(Ref::from(&bob)));
+                assert!(matches!(r, Err(Error::ObjectBorrowed { .. })), "{r:?}");
+                drop(held);
+            }
+            assert_eq!(ann.passport().map(|p| *p.key()), Some(7));
+            assert_eq!(bob.passport().map(|p| *p.key()), None);
+            // A partner borrowed does not refuse the set (the flush follows it).
+            {
+                let _held = bob.get();
+                seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            }
+            tx.flush()?;
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(7));
+            seven.set(|p| p.person = Some(Ref::from(&ann)))?;
+            assert_eq!(ann.passport().map(|p| *p.key()), Some(7));
+            seven.delete(tx)?;
+            tx.flush()?;
+            assert_eq!(ann.passport().map(|p| *p.key()), None);
+            assert_eq!(bob.passport().map(|p| *p.key()), None);
+            Ok(())
+        })
+    })
+}
+
+/// Review of the change: a path through the column-less side of a one-to-one was counted
+/// among the joins that repeat rows, so a query of people by their passport became
+/// `DISTINCT`, and `for_update()` on it was refused.
+#[test]
+fn a_one_to_one_path_repeats_no_rows() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let held = select!(p for p in Person if p.passport.id == 7)
+                .for_update()
+                .fetch(tx)?;
+            assert_eq!(held.iter().map(|p| p.key()).collect::<Vec<_>>(), [1]);
+            Ok(())
+        })
+    })
+}

@@ -541,6 +541,11 @@ fn delete_row<T: Entity>(
         return Err(lost_row(tx, &*value, old, cell.read.get()));
     }
     written(tx, Some(old), None)?;
+    if snapshot.is_some() {
+        // The partner of a one-to-one a `set` pointed the object at (followed at once, not
+        // in the snapshot) lets go too.
+        reverse_sides(&tx.shared, Some(&*value), None)?;
+    }
     Ok(value.key())
 }
 

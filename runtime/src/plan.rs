@@ -379,16 +379,29 @@ impl Plan {
 
     /// Whether the query's table `source` can give an owner's row several times: a variable,
     /// or the collection a path ranges through (`products` in `for t in c.products.tags`:
-    /// one row per product tagged so). A reference followed (`p.category`) cannot.
+    /// one row per product tagged so). A reference followed (`p.category`), or the side of a
+    /// one-to-one or a `unique` reference that holds the column (`p.passport`), cannot.
     fn may_repeat_rows(&self, source: u16) -> bool {
         let s = &self.sources[source as usize];
         if s.scope != 0 {
             return false;
         }
-        s.variable
-            || s.join.is_some_and(|j| {
-                j.via.is_some() || s.entity.primary_key.first().map(|&k| k as u16) != Some(j.column)
-            })
+        let Some(j) = s.join else {
+            return s.variable;
+        };
+        if s.variable || j.via.is_some() {
+            return true;
+        }
+        let meta = s.entity;
+        let column = j.column as usize;
+        let to_one = meta.primary_key.first() == Some(&column)
+            || meta.columns.get(column).is_some_and(|c| c.unique)
+            || meta
+                .cache
+                .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice())
+                .iter()
+                .any(|&(c, _, _)| c == column);
+        !to_one
     }
 
     fn projects_key_of(&self, source: u16) -> bool {

@@ -710,7 +710,7 @@ fn refuse_transaction_control(sql: &str) -> Result<()> {
 /// [`Error::ObjectDeleted`] when `value` refers to an object this transaction deleted (its
 /// delete, written first, would cascade to the new row's, or leave it pointing at nothing).
 pub(crate) fn refuse_deleted_target<T: Entity>(shared: &TxShared, value: &T) -> Result<()> {
-    match crate::obj::deleted_target(shared, value, u64::MAX) {
+    match crate::obj::deleted_target(shared, value, None, u64::MAX) {
         Some(entity) => Err(Error::ObjectDeleted { entity }),
         None => Ok(()),
     }

@@ -301,14 +301,9 @@ impl<T: Entity> Obj<T> {
         }
         let masks = crate::flush::update_masks(meta);
         if changed & masks.references != 0 {
-            if let Some(entity) = deleted_target(&tx, &next, changed) {
+            let current = cell.value.try_borrow().map_err(|_| borrowed::<T>())?;
+            if let Some(entity) = deleted_target(&tx, &next, Some(&*current), changed) {
                 return Err(Error::ObjectDeleted { entity });
-            }
-            if stored && changed & masks.one_to_one != 0 {
-                // The column-less side of a one-to-one follows now, as a collection's
-                // members do (its getter reads memory; the flush would say the same later).
-                let current = cell.value.try_borrow().map_err(|_| borrowed::<T>())?;
-                crate::flush::reverse_sides(&tx, Some(&*current), Some(&next))?;
             }
         }
         let Ok(mut slot) = cell.value.try_borrow_mut() else {
@@ -316,6 +311,13 @@ impl<T: Entity> Obj<T> {
         };
         let old = std::mem::replace(&mut *slot, next);
         drop(slot);
+        if stored && changed & masks.one_to_one != 0 {
+            // The column-less side of a one-to-one follows now, as a collection's members
+            // do (its getter reads memory). The flush follows it again and is the one that
+            // reports a borrowed partner: here a partner borrowed (`obj.get()` held) is left
+            // as it is until then.
+            let _ = crate::flush::reverse_sides(&tx, Some(&old), Some(&*cell.value.borrow()));
+        }
         if stored {
             // The closure may have read any field (`p.price += 20` reads the price, `if
             // p.status == Paid { p.shipped = true }` the status): every one counts as read,
@@ -401,6 +403,7 @@ fn borrowed<T: Entity>() -> Error {
 pub(crate) fn deleted_target<T: Entity>(
     tx: &crate::transaction::TxShared,
     value: &T,
+    current: Option<&T>,
     changed: u64,
 ) -> Option<&'static str> {
     let meta = T::meta();
@@ -412,7 +415,11 @@ pub(crate) fn deleted_target<T: Entity>(
     for r in meta.relations {
         let Some(first) = r.column else { continue };
         let width = r.width().max(1);
-        if (first..first + width).all(|c| changed & bit(c) == 0) {
+        // (Columns past 63 share a bit: their values tell.)
+        let touched = |c: usize| {
+            changed & bit(c) != 0 && current.is_none_or(|cur| !cur.same_column(value, c))
+        };
+        if !(first..first + width).any(touched) {
             continue;
         }
         let key: Vec<crate::ValueRef<'_>> = (first..first + width)
