@@ -35,16 +35,28 @@ pub(crate) struct SchemaObject {
 pub(crate) fn statements(dialect: Dialect, diff: &Diff, objects: &[SchemaObject]) -> Vec<String> {
     let mut out = Vec::new();
     // On SQLite a table renamed and rebuilt is rebuilt under its old name, which its
-    // triggers, views and indexes name, and renamed after (SQLite renames it in them).
-    let rebuilt = |to: &String| {
+    // triggers, views and indexes name, and renamed after (SQLite renames it in them):
+    // when the saved objects are the table's under that old name (an up.sql's; a
+    // down.sql's are those of the tables it goes back to), and the rename is not one of a
+    // chain (`b=c` then `a=b`), which keeps the order given.
+    let rebuilt = |from: &String, to: &String| {
         dialect == Dialect::Sqlite
             && diff
                 .altered
                 .iter()
                 .any(|a| a.target.info.name == *to && needs_rebuild(a))
+            && objects
+                .iter()
+                .any(|o| o.kind == "table" && o.name.eq_ignore_ascii_case(from))
+            && !diff
+                .renamed_tables
+                .iter()
+                .any(|(f, t)| (t == from || f == to) && (f, t) != (from, to))
     };
-    let (later, now): (Vec<_>, Vec<_>) =
-        diff.renamed_tables.iter().partition(|(_, to)| rebuilt(to));
+    let (later, now): (Vec<_>, Vec<_>) = diff
+        .renamed_tables
+        .iter()
+        .partition(|(from, to)| rebuilt(from, to));
     for (from, to) in &now {
         out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
     }

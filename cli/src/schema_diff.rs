@@ -331,13 +331,17 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
     let columns: Vec<String> = target.info.columns.iter().map(|c| c.name.clone()).collect();
     let kept = |cols: &[String]| cols.iter().all(|c| columns.contains(c));
     // A foreign key or index the entities do not declare is kept with an undeclared column
-    // it is on; on declared columns too unless drops are allowed (a unique index or a
-    // foreign key made by hand guards the data; dropping one is said, as a column's is).
+    // it is on; on declared columns too unless drops are allowed or the entities declare
+    // another on the same columns (a reference to another entity, `unique` made `index`): a
+    // unique index or a foreign key made by hand guards the data, and dropping one is said,
+    // as a column's is.
+    let redeclared_fk = |cols: &[String]| want.info.foreign_keys.iter().any(|w| w.columns == cols);
+    let redeclared_index = |cols: &[String]| want.info.indexes.iter().any(|w| w.columns == cols);
     for fk in &current.info.foreign_keys {
         if !target.info.foreign_keys.iter().any(|w| same_fk(w, fk)) && kept(&fk.columns) {
             if on_undeclared(&fk.columns, want) {
                 target.info.foreign_keys.push(fk.clone());
-            } else if !options.allow_drop {
+            } else if !options.allow_drop && !redeclared_fk(&fk.columns) {
                 out.notes.push(format!(
                     "the foreign key of `{name}` {} to `{}` is declared by no entity: left alone (--allow-drop drops it)",
                     list(&fk.columns),
@@ -351,7 +355,7 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
         if !target.info.indexes.iter().any(|w| same_index(w, index)) && kept(&index.columns) {
             if on_undeclared(&index.columns, want) {
                 target.info.indexes.push(index.clone());
-            } else if !options.allow_drop {
+            } else if !options.allow_drop && !redeclared_index(&index.columns) {
                 out.notes.push(format!(
                     "the {}index `{}` of `{name}` {} is declared by no entity: left alone (--allow-drop drops it)",
                     if index.unique { "unique " } else { "" },
