@@ -86,3 +86,26 @@ fn a_result_read_before_the_lock_is_read_again_under_it() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// `for_update()` on a query used as a value inside another query locked nothing, silently
+/// (the inner query is rendered without it, and the outer one is not a locking one).
+#[test]
+fn for_update_on_a_query_value_inside_another_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let mine = select!(p.id for p in Parcel if p.total > 5).for_update();
+            let r = select!(p for p in Parcel if mine.contains(&p.id)).fetch(tx);
+            assert!(
+                matches!(&r, Err(Error::InvalidQuery(m)) if m.contains("for_update")),
+                "{r:?}"
+            );
+            let plain = select!(p.id for p in Parcel if p.total > 5);
+            let held = select!(p for p in Parcel if plain.contains(&p.id))
+                .for_update()
+                .fetch(tx)?;
+            assert_eq!(held.len(), 1);
+            Ok(())
+        })
+    })
+}

@@ -213,6 +213,7 @@ impl<R> Query<R> {
             distinct: self.plan.is_distinct(self.distinct),
             limit: self.limit.is_some(),
             offset: self.offset.is_some(),
+            for_update: self.for_update.is_some(),
         }
     }
 

@@ -51,6 +51,12 @@ impl PlanBuilder {
                     .map(|s| (s.plan.clone(), s.flags, s.params.len()))
             })
             .collect();
+        // Its rows are not the outer query's: a lock asked of them would be silently none.
+        if subs.iter().flatten().any(|s| s.flags.for_update) {
+            self.plan.get_mut().problems.push(Problem::Query(
+                "a query value with `for_update()` inside another query locks nothing: call `for_update()` on the outer query, or run the inner one first".to_string(),
+            ));
+        }
         self
     }
 

@@ -275,6 +275,8 @@ pub struct SubFlags {
     pub(crate) distinct: bool,
     pub(crate) limit: bool,
     pub(crate) offset: bool,
+    /// It asked for `for_update()`, which locks nothing inside another query (refused).
+    pub(crate) for_update: bool,
 }
 
 impl PartialEq for SubPlan {
