@@ -220,3 +220,26 @@ fn a_one_to_one_path_repeats_no_rows() -> colt::Result<()> {
         })
     })
 }
+
+/// Review of the mends: a passport moved to bob and deleted, and another passport then
+/// given to bob: the delete's flush cleared bob's side although bob holds the other one.
+#[test]
+fn a_deleted_passport_lets_go_only_of_a_holder_that_still_names_it() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let bob = tx.get_or_err::<Person>(2)?;
+            let eight = Passport::build()
+                .id(8)
+                .person(None::<Ref<Person>>)
+                .insert(tx)?;
+            let seven = tx.get_or_err::<Passport>(7)?;
+            seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            seven.delete(tx)?;
+            eight.set(|p| p.person = Some(Ref::from(&bob)))?;
+            tx.flush()?;
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(8));
+            Ok(())
+        })
+    })
+}

@@ -541,9 +541,13 @@ fn delete_row<T: Entity>(
         return Err(lost_row(tx, &*value, old, cell.read.get()));
     }
     written(tx, Some(old), None)?;
-    if snapshot.is_some() {
-        // The partner of a one-to-one a `set` pointed the object at (followed at once, not
-        // in the snapshot) lets go too.
+    // The partner of a one-to-one a `set` pointed the object at (followed at once, not in
+    // the snapshot) lets go too.
+    let moved = update_masks(meta).one_to_one;
+    if moved != 0
+        && snapshot.is_some()
+        && (0..meta.columns.len()).any(|c| moved & bit(c) != 0 && !old.same_column(&value, c))
+    {
         reverse_sides(&tx.shared, Some(&*value), None)?;
     }
     Ok(value.key())
@@ -610,7 +614,9 @@ pub(crate) fn reverse_sides<T: Entity>(
     };
     let my_key = me.key();
     let key = T::key_ref(&my_key, 0);
+    let me_value = key.to_owned_value();
     let mut maps = shared.maps.borrow_mut();
+    let mut borrowed = None;
     for &(column, other, reverse) in links {
         let old = before.map(|v| v.column_ref(column).to_owned_value());
         let new = after.map(|v| v.column_ref(column).to_owned_value());
@@ -621,19 +627,25 @@ pub(crate) fn reverse_sides<T: Entity>(
             continue;
         };
         // An object borrowed now (`obj.get()` held) would show the other side as it was:
-        // the write fails instead (and the transaction with it).
+        // the write fails instead (and the transaction with it), once every link is
+        // followed that can be.
         let mut followed = true;
+        // The partner let go only while it still names this object (another may have
+        // taken it since: `b.set(|b| b.passport = p)` after `a`'s).
         if let Some(old) = old.filter(|v| *v != crate::Value::Null) {
-            followed &= map.set_column_of(&old, reverse, crate::ValueRef::Null, None);
+            followed &= map.set_column_of(&old, reverse, crate::ValueRef::Null, Some(&me_value));
         }
         if let Some(new) = new.filter(|v| *v != crate::Value::Null) {
             followed &= map.set_column_of(&new, reverse, key, None);
         }
         if !followed {
-            return Err(Error::ObjectBorrowed { entity: other.name });
+            borrowed.get_or_insert(other.name);
         }
     }
-    Ok(())
+    match borrowed {
+        Some(entity) => Err(Error::ObjectBorrowed { entity }),
+        None => Ok(()),
+    }
 }
 
 /// The conflict of a write of `value` that met no row holding `old`: the first column
