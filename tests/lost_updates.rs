@@ -100,6 +100,11 @@ fn for_update_on_a_query_value_inside_another_is_refused() -> colt::Result<()> {
                 matches!(&r, Err(Error::InvalidQuery(m)) if m.contains("for_update")),
                 "{r:?}"
             );
+            // A query that ran (its rows locked) goes in without its lock.
+            mine.fetch(tx)?;
+            let unlocked = mine.clone().without_lock();
+            let again = select!(p for p in Parcel if unlocked.contains(&p.id)).fetch(tx)?;
+            assert_eq!(again.len(), 1);
             let plain = select!(p.id for p in Parcel if p.total > 5);
             let held = select!(p for p in Parcel if plain.contains(&p.id))
                 .for_update()

@@ -174,6 +174,14 @@ impl<R> Query<R> {
         self
     }
 
+    /// The same query without `for_update`: to use a query that locked its rows when it ran
+    /// as a value inside another query (`ids.without_lock().contains(..)`), where a lock
+    /// would lock nothing (the rows it locked stay locked until the transaction ends).
+    pub fn without_lock(mut self) -> Self {
+        self.for_update = None;
+        self
+    }
+
     /// `for_update` without waiting: rows another transaction has locked make the query
     /// fail at once with [`Error::LockNotAvailable`] (`FOR UPDATE NOWAIT`). On SQLite, which
     /// locks the whole database, the write lock is taken without waiting (no busy timeout).

@@ -54,7 +54,7 @@ impl PlanBuilder {
         // Its rows are not the outer query's: a lock asked of them would be silently none.
         if subs.iter().flatten().any(|s| s.flags.for_update) {
             self.plan.get_mut().problems.push(Problem::Query(
-                "a query value with `for_update()` inside another query locks nothing: call `for_update()` on the outer query, or run the inner one first".to_string(),
+                "a query value with `for_update()` inside another query locks nothing: call `for_update()` on the outer query; a query that already ran (and keeps its locks) goes in as `q.clone().without_lock()`".to_string(),
             ));
         }
         self
