@@ -31,53 +31,56 @@ pub(crate) struct SchemaObject {
 }
 
 /// The statements of `diff`, each ending with `;`, with `--` comments before the changes
-/// that need a word.
-pub(crate) fn statements(dialect: Dialect, diff: &Diff, objects: &[SchemaObject]) -> Vec<String> {
+/// that need a word. `objects` are the SQLite triggers, views and indexes saved from the
+/// database; `before` says they name the tables as they are before the renames (an up.sql;
+/// a down.sql's are those of the tables it goes back to).
+pub(crate) fn statements(
+    dialect: Dialect,
+    diff: &Diff,
+    objects: &[SchemaObject],
+    before: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
-    // On SQLite a table renamed and rebuilt is rebuilt under its old name, which its
-    // triggers, views and indexes name, and renamed after (SQLite renames it in them):
-    // when the saved objects are the table's under that old name (an up.sql's; a
-    // down.sql's are those of the tables it goes back to), and the rename is not one of a
-    // chain (`b=c` then `a=b`), which keeps the order given.
-    let rebuilt = |from: &String, to: &String| {
-        dialect == Dialect::Sqlite
-            && diff
-                .altered
-                .iter()
-                .any(|a| a.target.info.name == *to && needs_rebuild(a))
-            && objects
-                .iter()
-                .any(|o| o.kind == "table" && o.name.eq_ignore_ascii_case(from))
-            && !diff
-                .renamed_tables
-                .iter()
-                .any(|(f, t)| (t == from || f == to) && (f, t) != (from, to))
+    // On SQLite an up.sql rebuilds a renamed table under its name in the database, which its
+    // saved triggers, views and indexes name, before any rename (SQLite then renames it in
+    // them); renames then go in the order given (a chain, `b=c` then `a=b`, needs it). A
+    // down.sql renames first and rebuilds under the names it gives back, as its saved
+    // objects name them.
+    let early: Vec<(&crate::schema_diff::Alter, &String)> = if dialect == Dialect::Sqlite && before
+    {
+        diff.altered
+            .iter()
+            .filter(|a| needs_rebuild(a))
+            .filter_map(|a| {
+                diff.renamed_tables
+                    .iter()
+                    .find(|(_, to)| *to == a.target.info.name)
+                    .map(|(from, _)| (a, from))
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
-    let (later, now): (Vec<_>, Vec<_>) = diff
-        .renamed_tables
-        .iter()
-        .partition(|(from, to)| rebuilt(from, to));
-    for (from, to) in &now {
+    for (a, from) in &early {
+        out.extend(rebuild(a, from, objects));
+    }
+    for (from, to) in &diff.renamed_tables {
         out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
     }
     for t in &diff.created {
         out.extend(create_table(dialect, &t.info.name, &t.info));
     }
     for a in &diff.altered {
+        if early.iter().any(|(e, _)| std::ptr::eq(*e, a)) {
+            continue;
+        }
         match dialect {
             Dialect::Sqlite if needs_rebuild(a) => {
-                let name = later
-                    .iter()
-                    .find(|(_, to)| *to == a.target.info.name)
-                    .map_or(&a.target.info.name, |(from, _)| from);
-                out.extend(rebuild(a, name, objects));
+                out.extend(rebuild(a, &a.target.info.name, objects));
             }
             Dialect::Sqlite => out.extend(sqlite_in_place(a)),
             _ => out.extend(postgres_alter(a)),
         }
-    }
-    for (from, to) in &later {
-        out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
     }
     for t in &diff.dropped {
         out.push(format!("DROP TABLE {};", q(&t.info.name)));

@@ -71,9 +71,16 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         // A rebuild back loses what the table's definition says beyond the entities too.
         lost_in_rebuilds(&db, down)?;
     }
-    let up_sql = text(&args.name, "the change", &up, dialect, &objects);
+    let up_sql = text(&args.name, "the change", &up, dialect, &objects, true);
     let down_sql = match &down {
-        Ok(down) => Some(text(&args.name, "undoes up.sql", down, dialect, &objects)),
+        Ok(down) => Some(text(
+            &args.name,
+            "undoes up.sql",
+            down,
+            dialect,
+            &objects,
+            false,
+        )),
         Err(why) => {
             eprintln!("colt: note: no down.sql (the migration cannot be reverted): {why}");
             None
@@ -272,7 +279,15 @@ fn down_of(dialect: Dialect, have: &[Table], up: &Diff, options: &Options) -> Re
 }
 
 /// A migration file: a header, the notes, the statements.
-fn text(name: &str, what: &str, d: &Diff, dialect: Dialect, objects: &[SchemaObject]) -> String {
+/// (`before`: `objects` name the tables as `d` finds them, before its renames: an up.sql.)
+fn text(
+    name: &str,
+    what: &str,
+    d: &Diff,
+    dialect: Dialect,
+    objects: &[SchemaObject],
+    before: bool,
+) -> String {
     let mut out =
         format!("-- {name}: {what}. Written by `colt migrate diff`; read it before it runs.\n");
     for note in &d.notes {
@@ -280,7 +295,7 @@ fn text(name: &str, what: &str, d: &Diff, dialect: Dialect, objects: &[SchemaObj
         let one_line = note.replace(['\n', '\r'], " ");
         out.push_str(&format!("-- note: {one_line}\n"));
     }
-    for statement in statements(dialect, d, objects) {
+    for statement in statements(dialect, d, objects, before) {
         out.push_str(&statement);
         out.push('\n');
     }

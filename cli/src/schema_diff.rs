@@ -335,13 +335,26 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
     // another on the same columns (a reference to another entity, `unique` made `index`): a
     // unique index or a foreign key made by hand guards the data, and dropping one is said,
     // as a column's is.
-    let redeclared_fk = |cols: &[String]| want.info.foreign_keys.iter().any(|w| w.columns == cols);
-    let redeclared_index = |cols: &[String]| want.info.indexes.iter().any(|w| w.columns == cols);
+    // (Declared anew: on the same columns, and matched by none the database has.)
+    let redeclared_fk = |cols: &[String]| {
+        want.info
+            .foreign_keys
+            .iter()
+            .any(|w| w.columns == cols && !current.info.foreign_keys.iter().any(|h| same_fk(w, h)))
+    };
+    let redeclared_index = |cols: &[String]| {
+        want.info
+            .indexes
+            .iter()
+            .any(|w| w.columns == cols && !current.info.indexes.iter().any(|h| same_index(w, h)))
+    };
     for fk in &current.info.foreign_keys {
         if !target.info.foreign_keys.iter().any(|w| same_fk(w, fk)) && kept(&fk.columns) {
             if on_undeclared(&fk.columns, want) {
                 target.info.foreign_keys.push(fk.clone());
-            } else if !options.allow_drop && !redeclared_fk(&fk.columns) {
+            } else if redeclared_fk(&fk.columns) {
+                // Replaced by the reference the entities declare on the same columns.
+            } else if !options.allow_drop {
                 out.notes.push(format!(
                     "the foreign key of `{name}` {} to `{}` is declared by no entity: left alone (--allow-drop drops it)",
                     list(&fk.columns),
@@ -355,7 +368,15 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
         if !target.info.indexes.iter().any(|w| same_index(w, index)) && kept(&index.columns) {
             if on_undeclared(&index.columns, want) {
                 target.info.indexes.push(index.clone());
-            } else if !options.allow_drop && !redeclared_index(&index.columns) {
+            } else if redeclared_index(&index.columns) {
+                if index.unique {
+                    out.notes.push(format!(
+                        "the unique index `{}` of `{name}` {} becomes the plain index the entities declare: its values need no longer be unique",
+                        index.name,
+                        list(&index.columns)
+                    ));
+                }
+            } else if !options.allow_drop {
                 out.notes.push(format!(
                     "the {}index `{}` of `{name}` {} is declared by no entity: left alone (--allow-drop drops it)",
                     if index.unique { "unique " } else { "" },

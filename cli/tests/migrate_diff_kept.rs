@@ -383,3 +383,75 @@ fn a_generated_column_made_required_is_only_made_required() {
         assert_eq!(got, [(4, 8)]);
     }
 }
+
+/// A unique index made by hand beside the plain one the entities declare on the same
+/// column is left alone (a review of the change found it dropped, without `--allow-drop`).
+#[test]
+fn a_unique_index_beside_a_declared_plain_one_is_kept() {
+    for backend in backends() {
+        let scratch = Scratch::new("kept-beside");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        run_sql(
+            url,
+            &[
+                "CREATE TABLE item (id BIGINT PRIMARY KEY NOT NULL, ext TEXT)",
+                "CREATE INDEX plain_ext ON item (ext)",
+                "CREATE UNIQUE INDEX ux_ext ON item (ext)",
+            ],
+        );
+        let run = diff(dir, url, "nothing", "indexed", &[]);
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.starts_with("nothing to write"),
+            "[{backend}] {}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+/// A chain of renames with both tables rebuilt: each is rebuilt under its name in the
+/// database, with its own trigger and partial index, before the renames.
+#[test]
+fn a_sqlite_chain_of_rebuilt_tables_keeps_their_triggers_and_indexes() {
+    let scratch = Scratch::new("kept-chain2");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    run_sql(
+        url,
+        &[
+            "CREATE TABLE a (id INTEGER PRIMARY KEY NOT NULL, x TEXT)",
+            "CREATE TABLE b (id INTEGER PRIMARY KEY NOT NULL, y TEXT)",
+            "CREATE TABLE log (what TEXT)",
+            "CREATE TRIGGER a_log AFTER INSERT ON a BEGIN INSERT INTO log VALUES (new.x); END",
+            "CREATE INDEX b_untitled ON b (id) WHERE y IS NULL",
+            "INSERT INTO a VALUES (1, 'from a')",
+            "INSERT INTO b VALUES (2, NULL)",
+        ],
+    );
+    let run = diff(
+        dir,
+        url,
+        "chain",
+        "chain2",
+        &["--rename", "b=c", "--rename", "a=b"],
+    );
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+    let objects: Vec<(String, String)> = rows(
+        url,
+        "SELECT name, tbl_name FROM sqlite_master WHERE type IN ('trigger', 'index') AND name IN ('a_log', 'b_untitled') ORDER BY name",
+    );
+    assert_eq!(
+        objects,
+        [
+            ("a_log".to_string(), "b".to_string()),
+            ("b_untitled".to_string(), "c".to_string())
+        ]
+    );
+    let b: Vec<(i64, String)> = rows(url, "SELECT id, x FROM b");
+    assert_eq!(b, [(1, "from a".to_string())]);
+}
