@@ -394,7 +394,7 @@ impl Plan {
         }
         let meta = s.entity;
         let column = j.column as usize;
-        let to_one = meta.primary_key.first() == Some(&column)
+        let to_one = meta.primary_key == [column]
             || meta.columns.get(column).is_some_and(|c| c.unique)
             || meta
                 .cache
