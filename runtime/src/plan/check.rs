@@ -3,19 +3,21 @@
 
 use super::{Node, Plan, Problem, ProjItem};
 
+/// The sub-queries `n` reads (aggregates, `exists`, membership tests), nested ones too.
+fn scopes_in(n: &Node, out: &mut Vec<u16>) {
+    match n {
+        Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => out.push(*k),
+        _ => {}
+    }
+    n.for_each_child(|c| scopes_in(c, out));
+}
+
 impl Plan {
     /// Adds a problem when a sub-query's condition uses that sub-query itself: an aggregate,
     /// `exists` or membership test over a sub-comprehension's own rows inside its own `if`
     /// (`exists(r for r in b.records for s in r.songs if count(s) > 2)`), which SQL has no
     /// spelling for (a `HAVING` of the sub-query is not what it means).
     pub(crate) fn check_sub_query_cycles(&mut self) {
-        fn scopes_in(n: &Node, out: &mut Vec<u16>) {
-            match n {
-                Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => out.push(*k),
-                _ => {}
-            }
-            n.for_each_child(|c| scopes_in(c, out));
-        }
         let uses: Vec<Vec<u16>> = self
             .scope_filters
             .iter()
@@ -57,13 +59,6 @@ impl Plan {
     /// enclosing query's and its rows and condition were never asked (a silent wrong
     /// answer: one per parcel).
     pub(crate) fn check_unread_sub_comprehensions(&mut self) {
-        fn used(n: &Node, out: &mut Vec<u16>) {
-            match n {
-                Node::SubAgg(k, ..) | Node::Exists(k, ..) | Node::InSub(_, k, _) => out.push(*k),
-                _ => {}
-            }
-            n.for_each_child(|c| used(c, out));
-        }
         let mut read = Vec::new();
         let nodes = self
             .filters
@@ -76,7 +71,7 @@ impl Plan {
                 ProjItem::Entity(_) => None,
             }));
         for n in nodes {
-            used(n, &mut read);
+            scopes_in(n, &mut read);
         }
         let unread = self
             .sources
