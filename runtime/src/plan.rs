@@ -162,6 +162,8 @@ pub struct Plan {
     pub(crate) rows_hint: std::sync::atomic::AtomicUsize,
     /// Whether every row is a different object (`Plan::finish`), worked out once per plan.
     pub(crate) distinct_objects: bool,
+    /// [`Plan::auto_distinct`], worked out once the plan is finished (each run asks it).
+    pub(crate) auto_distinct: bool,
     /// Every entity whose table a statement of the plan reads: the sources' and, for the
     /// column-less side of a one-to-one, the other side's (`Plan::finish`). A write to any
     /// of them makes a kept result stale.
@@ -233,6 +235,7 @@ impl Clone for Plan {
             problems: self.problems.clone(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: self.distinct_objects,
+            auto_distinct: self.auto_distinct,
             reads: self.reads.clone(),
             f32_params: self.f32_params.clone(),
             random: self.random,
@@ -272,6 +275,7 @@ impl Plan {
             problems: Vec::new(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: false,
+            auto_distinct: false,
             reads: Vec::new(),
             f32_params: Vec::new(),
             random: false,
@@ -290,6 +294,7 @@ impl Plan {
         self.check_grouping();
         self.elide_key_joins();
         self.distinct_objects = self.rows_are_distinct_objects();
+        self.auto_distinct = self.auto_distinct();
         self.f32_params.clear();
         let mut f32_params = Vec::new();
         for n in self
@@ -421,7 +426,7 @@ impl Plan {
     /// Whether a run with the given mode is `DISTINCT`.
     pub fn is_distinct(&self, mode: DistinctMode) -> bool {
         match mode {
-            DistinctMode::Auto => self.auto_distinct(),
+            DistinctMode::Auto => self.auto_distinct,
             DistinctMode::Always => true,
             DistinctMode::Never => false,
         }
