@@ -257,6 +257,106 @@ mod review {
         })
     }
 
+    /// Runs `write` in a transaction while another one has resized shelf 1 (so that its
+    /// size is no longer 0), holds the row, then commits.
+    fn while_shelf_1_is_resized(
+        db: &Database,
+        write: impl Fn(&Transaction) -> colt::Result<u64>,
+    ) -> colt::Result<u64> {
+        let (go, wait) = std::sync::mpsc::channel();
+        let other = db.clone();
+        let writer = std::thread::spawn(move || {
+            other.transaction(|tx| {
+                select!(s for s in Shelf if s.id == 1)
+                    .one(tx)?
+                    .set(|s| s.size = 5)?;
+                tx.flush()?;
+                let _ = go.send(());
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                Ok(())
+            })
+        });
+        let _ = wait.recv();
+        let n = db.transaction(write)?;
+        writer
+            .join()
+            .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
+        Ok(n)
+    }
+
+    fn sizes(tx: &Transaction) -> colt::Result<Vec<(i64, i64)>> {
+        select!(((s.id, s.size) for s in Shelf).order_by(|s| s.id)).fetch(tx)
+    }
+
+    /// PostgreSQL: a query made DISTINCT by a second generator, with a limit (a work queue
+    /// claiming the first free shelf), locked no row: a shelf another transaction had just
+    /// claimed was claimed again (size 6). Its rows are now locked and tested again.
+    #[test]
+    fn a_distinct_limited_update_tests_a_row_changed_meanwhile_again() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = shop(backend)?;
+            let n = while_shelf_1_is_resized(&db, |tx| {
+                select!((s for s in Shelf for i in s.items if s.size == 0 && i.price < 100)
+                    .order_by(|s, _i| s.id)
+                    .limit(1)
+                    .set(|s, _i| s.size = s.size + 1))
+                .update(tx)
+            })?;
+            // PostgreSQL finds shelf 1 taken and writes nothing (as `FOR UPDATE` with a limit
+            // does); SQLite, one writer at a time, runs after the other and takes shelf 2.
+            let rows = db.transaction(sizes)?;
+            assert_eq!(rows[0], (1, 5));
+            assert_eq!(n, u64::from(rows[1] == (2, 1)));
+            Ok(())
+        })
+    }
+
+    /// The same race in a grouped query (`count` over a generator's rows), updated and
+    /// deleted: a row another transaction had changed so that it no longer matched was
+    /// written.
+    #[test]
+    fn a_grouped_bulk_write_tests_a_row_changed_meanwhile_again() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = shop(backend)?;
+            let n = while_shelf_1_is_resized(&db, |tx| {
+                select!((s for s in Shelf for i in s.items if s.size == 0 && count(i) >= 1)
+                    .set(|s, _i| s.size = s.size + 1))
+                .update(tx)
+            })?;
+            assert_eq!(n, 1);
+            assert_eq!(db.transaction(sizes)?, [(1, 5), (2, 1)]);
+            let db = shop(backend)?;
+            let n = while_item_1_costs_100(&db, |tx| {
+                select!(i for i in Item for j in Item if i.price < 10 && count(j) >= 1).delete(tx)
+            })?;
+            // Item 3 is gone; item 1 (now 100) stays.
+            assert_eq!(n, 1);
+            let ids: Vec<i64> = db.transaction(prices)?.iter().map(|r| r.0).collect();
+            assert_eq!(ids, [1, 2, 4]);
+            Ok(())
+        })
+    }
+
+    /// A DISTINCT, limited bulk delete: the row another transaction changed so that it no
+    /// longer matched was deleted.
+    #[test]
+    fn a_distinct_limited_delete_tests_a_row_changed_meanwhile_again() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = shop(backend)?;
+            let n = while_item_1_costs_100(&db, |tx| {
+                select!((i for i in Item for j in Item if i.price < 10 && j.price >= i.price)
+                    .order_by(|i, _j| i.id)
+                    .limit(1))
+                .delete(tx)
+            })?;
+            // PostgreSQL finds item 1 changed and deletes nothing; SQLite deletes item 3.
+            let ids: Vec<i64> = db.transaction(prices)?.iter().map(|r| r.0).collect();
+            assert_eq!(ids[0], 1);
+            assert_eq!(n, u64::from(!ids.contains(&3)));
+            Ok(())
+        })
+    }
+
     /// SQLite keeps what an expression gives: an integer that overflowed into a REAL. The
     /// update is an error and nothing of the transaction is committed (it was committed).
     #[test]

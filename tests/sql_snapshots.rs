@@ -181,6 +181,23 @@ fn queries() {
         .delete_sql(d))
     );
     insta::assert_snapshot!(
+        "bulk_delete_distinct_limited",
+        both(
+            |d| select!((p for p in Product for t in p.tags if p.price > max && t.name != "x")
+            .order_by(|p, _t| p.price)
+            .limit(2))
+            .delete_sql(d)
+        )
+    );
+    insta::assert_snapshot!(
+        "bulk_update_grouped",
+        both(
+            |d| select!((p for p in Product for t in p.tags if p.price > max && count(t) > 1)
+            .set(|p, _t| p.price = p.price + 1))
+            .update_sql(d)
+        )
+    );
+    insta::assert_snapshot!(
         "one_to_one_reverse_side",
         both(
             |d| select!((p.name, p.passport.number) for p in Person if p.passport.is_none()).sql(d)

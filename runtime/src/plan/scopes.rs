@@ -32,6 +32,19 @@ pub(crate) fn scope_of_node(sources: &[Source], filters: &[Vec<Node>], node: &No
     best
 }
 
+/// Whether every table `node` reads (outside nested sub-queries, and those the sub-queries it
+/// holds are correlated to) is `source`'s: a condition on that row alone.
+pub(crate) fn reads_only(
+    sources: &[Source],
+    filters: &[Vec<Node>],
+    node: &Node,
+    source: u16,
+) -> bool {
+    let mut only = true;
+    Tables::new(sources, filters).visit(node, &mut |s| only &= s == source);
+    only
+}
+
 /// The plan's tables and sub-query conditions, for finding what a node reads.
 struct Tables<'a> {
     sources: &'a [Source],

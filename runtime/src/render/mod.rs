@@ -467,12 +467,38 @@ impl Renderer<'_> {
         if pk.len() > 1 {
             self.w.push(")");
         }
-        self.w.push(" IN (SELECT ");
-        if key.distinct && (key.limit || key.offset) {
+        self.w.push(" IN (");
+        // PostgreSQL: the rows are locked as they are selected, and a row another transaction
+        // changed meanwhile is tested again against the query (READ COMMITTED would otherwise
+        // write a row that no longer matches). SQLite writes one transaction at a time.
+        let lock = self
+            .d
+            .for_update(key.for_update.unwrap_or(crate::plan::LockWait::Wait));
+        let wait = lock.strip_prefix(" FOR UPDATE");
+        let distinct = key.distinct && (key.limit || key.offset);
+        match wait {
+            // PostgreSQL locks no row of a DISTINCT or grouped query: the rows it selects
+            // are locked by a query of their own, which tests each again against the
+            // conditions on the row alone (as the lock of a plain query does).
+            Some(wait) if distinct || self.plan.is_aggregated() => {
+                self.locked_rows_of(key, target, wait)
+            }
+            _ => self.selected_rows(key, target, distinct, wait),
+        }
+        self.w.push(") RETURNING ");
+        self.returning(entity, also);
+    }
+
+    /// `SELECT key FROM <the query>`: the written rows' keys; locked (`FOR UPDATE OF v`) when
+    /// `wait` says how and the rows are table rows.
+    fn selected_rows(&mut self, key: SqlKey, target: u16, distinct: bool, wait: Option<&str>) {
+        let pk = self.plan.sources[target as usize].entity.primary_key;
+        let entity = self.plan.sources[target as usize].entity;
+        self.w.push("SELECT ");
+        if distinct {
             // A join repeats a row (one per product of a category): `fetch` makes its rows
             // distinct before the limit and the offset, so the rows written are those of its
-            // statement, taken as a table. (PostgreSQL locks no row of a DISTINCT: the write
-            // locks the rows as it reaches them, picked as the statement began.)
+            // statement, taken as a table.
             for (i, &k) in pk.iter().enumerate() {
                 if i > 0 {
                     self.w.push(", ");
@@ -485,8 +511,6 @@ impl Renderer<'_> {
             self.w.push(" FROM (");
             self.select(key, true);
             self.w.push(") AS ").ident(FETCHED_ROWS);
-            self.w.push(") RETURNING ");
-            self.returning(entity, also);
             return;
         }
         for (i, &k) in pk.iter().enumerate() {
@@ -500,23 +524,61 @@ impl Renderer<'_> {
             self.order_by(key, false);
             self.limit_offset(key);
         }
-        // PostgreSQL: the rows are locked as they are selected, and a row another transaction
-        // changed meanwhile is tested again against the query (READ COMMITTED would otherwise
-        // write a row that no longer matches). SQLite writes one transaction at a time.
-        let lock = self
-            .d
-            .for_update(key.for_update.unwrap_or(crate::plan::LockWait::Wait));
-        if let Some(wait) = lock.strip_prefix(" FOR UPDATE") {
-            if !self.plan.is_aggregated() {
-                // `FOR UPDATE OF v NOWAIT`: only the written table's rows.
-                let alias = &self.plan.sources[target as usize].alias;
-                self.w.push(" FOR UPDATE OF ");
-                self.w.ident(alias);
-                self.w.push(wait);
+        if let Some(wait) = wait.filter(|_| !self.plan.is_aggregated()) {
+            // `FOR UPDATE OF v NOWAIT`: only the written table's rows.
+            let alias = &self.plan.sources[target as usize].alias;
+            self.w.push(" FOR UPDATE OF ");
+            self.w.ident(alias);
+            self.w.push(wait);
+        }
+    }
+
+    /// `SELECT v.key FROM t AS v WHERE (v.key) IN (SELECT key FROM <the query>) AND <its
+    /// conditions on v alone> FOR UPDATE OF v`: the rows of a query that cannot lock them
+    /// itself (DISTINCT, grouped), locked, and tested again when another transaction changed
+    /// them meanwhile (the conditions on other tables, as in a plain query's lock, are
+    /// those of the rows the statement began with).
+    fn locked_rows_of(&mut self, key: SqlKey, target: u16, wait: &str) {
+        let plan = self.plan;
+        let src = &plan.sources[target as usize];
+        let pk = src.entity.primary_key;
+        let keys = |r: &mut Self| {
+            for (i, &k) in pk.iter().enumerate() {
+                if i > 0 {
+                    r.w.push(", ");
+                }
+                r.column(target, k as u16);
+            }
+        };
+        self.w.push("SELECT ");
+        keys(self);
+        self.w.push(" FROM ");
+        self.w.ident(src.entity.table);
+        self.w.push(" AS ");
+        self.w.ident(&src.alias);
+        self.w.push(" WHERE ");
+        if pk.len() > 1 {
+            self.w.push("(");
+        }
+        keys(self);
+        if pk.len() > 1 {
+            self.w.push(")");
+        }
+        // The inner query names its tables by the same aliases: inside it, they are its own.
+        self.w.push(" IN (");
+        self.selected_rows(key, target, key.distinct && (key.limit || key.offset), None);
+        self.w.push(")");
+        for f in &plan.filters {
+            if !f.has_aggregate()
+                && crate::plan::scopes::reads_only(&plan.sources, &plan.scope_filters, f, target)
+            {
+                self.w.push(" AND ");
+                self.node(f);
             }
         }
-        self.w.push(") RETURNING ");
-        self.returning(entity, also);
+        self.w.push(" FOR UPDATE OF ");
+        self.w.ident(&src.alias);
+        self.w.push(wait);
     }
 
     /// The written rows' key columns and `also`, returned.
