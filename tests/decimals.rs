@@ -366,6 +366,31 @@ mod review {
         })
     }
 
+    /// A number past `Decimal`'s range another tool stored in a NUMERIC column: `check_tables`
+    /// passed it (its stray test read NULL), so reads failed later; it is reported.
+    #[test]
+    fn a_number_past_the_decimal_range_is_reported_on_sqlite() -> colt::Result<()> {
+        #[derive(Entity, Debug, Clone)]
+        #[colt(table = "Big")]
+        struct Big {
+            #[colt(primary_key)]
+            id: i64,
+            amount: Decimal,
+        }
+        let db = Database::open("sqlite::memory:")?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE \"Big\" (id INTEGER PRIMARY KEY, amount NUMERIC(40, 2) NOT NULL)",
+                &[],
+            )?;
+            tx.execute_sql("INSERT INTO \"Big\" VALUES (1, 1e30)", &[])
+        })?;
+        db.bind(schema![Big])?;
+        let r = db.check_tables();
+        assert!(matches!(r, Err(Error::SchemaMismatch(_))), "{r:?}");
+        Ok(())
+    }
+
     /// A REAL column rounds a whole decimal past 15 digits: check_tables refuses it for a
     /// decimal on SQLite.
     #[test]
@@ -534,4 +559,39 @@ fn check_tables_reports_decimals_that_compare_otherwise_than_they_read() -> colt
     })?;
     db.check_tables()?;
     Ok(())
+}
+
+/// SQLite: a sum of decimals past `Decimal`'s range (≈ 7.9e28) was `None`, as over no rows,
+/// and a condition on it was silently false. It is an error.
+#[test]
+fn a_sum_past_the_decimal_range_is_an_error() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Item])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for id in [1, 2] {
+                Item::build()
+                    .id(id)
+                    .price(d("50000000000000000000000000000"))
+                    .quantity(1)
+                    .discount(None::<Decimal>)
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let total = select!(sum(i.price) for i in Item).one(tx);
+            assert!(total.is_err(), "{total:?}");
+            let min = d("1");
+            let big = select!(i.quantity for i in Item if sum(i.price) > min).fetch(tx);
+            // PostgreSQL compares the exact sum; SQLite cannot make it a decimal and says so.
+            assert!(
+                matches!(&big, Err(colt::Error::OutOfRange(_)))
+                    || matches!(&big, Ok(v) if v == &[1]),
+                "{big:?}"
+            );
+            Ok(())
+        })
+    })
 }

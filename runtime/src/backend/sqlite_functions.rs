@@ -124,9 +124,17 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
                 rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
                     .ok()
                     .and_then(|s| ExactDecimal::parse(s.trim())),
-                _ => None,
+                rusqlite::types::ValueRef::Null => return Ok(None),
+                rusqlite::types::ValueRef::Blob(_) => None,
             };
-            Ok(d.map(|d| d.trimmed().to_string()))
+            // A value no decimal holds (a sum past its range, text that is no number) is
+            // an error, not a NULL that would read as "no rows" or fail a condition.
+            match d {
+                Some(d) => Ok(Some(d.trimmed().to_string())),
+                None => Err(rusqlite::Error::UserFunctionError(
+                    format!("{OUT_OF_RANGE}Decimal").into(),
+                )),
+            }
         },
     )
     .map_err(|e| map_error(e, None))?;

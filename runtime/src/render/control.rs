@@ -117,11 +117,15 @@ pub(crate) fn stray_value(table: &str, column: &str, form: StrayForm) -> String 
                 .ident(column)
                 .push(") = 'text' OR typeof(")
                 .ident(column)
-                .push(") = 'real' AND CAST(colt_decimal(")
+                .push(") = 'real' AND CASE WHEN abs(")
+                .ident(column)
+                // 2^96: no REAL from there on is a decimal of 15 digits (and `colt_decimal`
+                // refuses what is past `Decimal`'s range).
+                .push(") >= 79228162514264337593543950336.0 THEN 1 ELSE CAST(colt_decimal(")
                 .ident(column)
                 .push(") AS REAL) <> ")
                 .ident(column)
-                .push(")");
+                .push(" END)");
         }
     }
     w.push(" LIMIT 1");
