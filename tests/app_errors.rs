@@ -157,3 +157,42 @@ fn conflicts_met_inside_the_closure_are_retried() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A conflict the closure swallowed (`let _ = tx.flush()`, then `Ok`): the commit fails
+/// because of it, and `try_transaction_with_retry` ran the closure again while
+/// `transaction_with_retry` gave the commit's error up. Both retry it now.
+#[test]
+fn a_swallowed_conflict_is_retried_by_both_retry_functions() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = counter(backend)?;
+        let attempts = std::cell::Cell::new(0);
+        let body = |tx: &colt::Transaction| -> colt::Result<i64> {
+            attempts.set(attempts.get() + 1);
+            let p = select!(p for p in Product if p.name == "counter").one(tx)?;
+            let seen = p.price();
+            if attempts.get() == 1 {
+                db.transaction(|other| {
+                    let q = select!(p for p in Product if p.name == "counter").one(other)?;
+                    q.set(|p| p.price += 1000)
+                })?;
+            }
+            p.set(|p| p.price = seen + 1)?;
+            let _ = tx.flush();
+            Ok(seen + 1)
+        };
+        let price = db
+            .transaction_with_retry(3, body)
+            .unwrap_or_else(|e| panic!("retried and done: {e:?}"));
+        assert_eq!(attempts.get(), 2);
+        attempts.set(0);
+        let again = db
+            .try_transaction_with_retry(3, |tx| -> Result<i64, AppError> { Ok(body(tx)?) })
+            .unwrap_or_else(|e| panic!("retried and done: {e:?}"));
+        assert_eq!(attempts.get(), 2);
+        assert_eq!(again, price + 1000 + 1);
+        let stored =
+            db.transaction(|tx| select!(p.price for p in Product if p.name == "counter").one(tx))?;
+        assert_eq!(stored, again);
+        Ok(())
+    })
+}

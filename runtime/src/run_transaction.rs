@@ -89,7 +89,10 @@ impl Database {
     /// Like [`Database::transaction`], but runs `f` again, up to `retries` more times, when
     /// the transaction fails with an error that a new attempt may not meet
     /// ([`Error::is_retryable`]: a serialization failure, an optimistic-check failure):
-    /// PonyORM's `db_session(retry=n)`.
+    /// PonyORM's `db_session(retry=n)`. An attempt is also run again when it fails after
+    /// meeting such an error that the closure did not return (`let _ = tx.flush()`, then an
+    /// error of its own, or a commit the swallowed failure made impossible), as
+    /// [`Database::try_transaction_with_retry`] does.
     ///
     /// # Errors
     /// The last attempt's error, or the first one that is not retryable.
@@ -100,9 +103,10 @@ impl Database {
     ) -> Result<R> {
         let mut attempt = 0;
         loop {
-            match self.transaction(&mut f) {
-                Err(e) if e.is_retryable() && attempt < retries => attempt += 1,
-                other => return other,
+            match self.attempt(&mut f) {
+                Ok(value) => return Ok(value),
+                Err((e, met)) if (met || e.is_retryable()) && attempt < retries => attempt += 1,
+                Err((e, _)) => return Err(e),
             }
         }
     }
@@ -137,8 +141,14 @@ impl Database {
         f: &mut impl FnMut(&Transaction) -> std::result::Result<R, E>,
     ) -> std::result::Result<R, (E, bool)> {
         let colt = |e: Error, met: bool| {
-            let retryable =
-                e.is_retryable() || (met && matches!(e, Error::TransactionAborted { .. }));
+            // A failure the closure swallowed (`let _ = tx.flush()`) closed or aborted the
+            // transaction: the commit's error is its consequence, and retryable as it was.
+            let retryable = e.is_retryable()
+                || (met
+                    && matches!(
+                        e,
+                        Error::TransactionAborted { .. } | Error::TransactionClosed
+                    ));
             (E::from(e), retryable)
         };
         let tx = self.begin().map_err(|e| colt(e, false))?;
