@@ -261,7 +261,7 @@ fn check_tables_reports_dates_in_another_spelling() -> colt::Result<()> {
     db.create_tables()?;
     db.transaction(|tx| {
         tx.execute_sql(
-            "INSERT INTO shipment (day, packed, sent) VALUES ('2009-01-01', '2009-01-01T08:30:00', '2009-01-01 08:30:00')",
+            "INSERT INTO shipment (day, packed, sent) VALUES ('2009-01-01', '2009-01-01T08:30:00', '2009-01-01 08:30:00'), ('2009-01-02', '2009-01-02 08:30:00.123450', '2009-01-02 08:30:00')",
             &[],
         )
     })?;
@@ -269,13 +269,30 @@ fn check_tables_reports_dates_in_another_spelling() -> colt::Result<()> {
         Err(Error::SchemaMismatch(message)) => {
             assert!(message.contains("shipment.packed"), "{message}");
             assert!(message.contains("2009-01-01T08:30:00"), "{message}");
+            assert!(message.contains("colt_time_spelling(2, "), "{message}");
             assert!(!message.contains("shipment.sent"), "{message}");
             assert!(!message.contains("shipment.day"), "{message}");
         }
         other => panic!("expected a schema mismatch, got {other:?}"),
     }
-    db.transaction(|tx| tx.execute_sql("UPDATE shipment SET packed = datetime(packed)", &[]))?;
+    // The rewrite the message gives keeps every digit (`datetime(packed)`, which it gave
+    // before, dropped the fraction of a second).
+    db.transaction(|tx| {
+        tx.execute_sql(
+            r#"UPDATE "shipment" SET "packed" = colt_time_spelling(2, "packed") WHERE colt_time_spelling(2, "packed") IS NOT NULL"#,
+            &[],
+        )
+    })?;
     db.check_tables()?;
+    let packed = db
+        .transaction(|tx| select!((s.packed for s in Shipment).order_by(|s| s.packed)).fetch(tx))?;
+    assert_eq!(
+        packed,
+        [
+            at(2009, 1, 1, 8, 30, 0, 0),
+            at(2009, 1, 2, 8, 30, 0, 123_450)
+        ]
+    );
     Ok(())
 }
 

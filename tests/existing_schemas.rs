@@ -467,3 +467,107 @@ fn the_catalogue_reads_indexes_and_tables_as_they_are() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "member")]
+struct Member {
+    #[colt(primary_key)]
+    id: i64,
+    email: String,
+    visits: i64,
+}
+
+/// A member table another tool made, its text compared without case.
+fn nocase_members(file: &common::TempDb) -> colt::Result<Database> {
+    let db = Database::open(&file.url())?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE member (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE NOT NULL, visits INTEGER NOT NULL)",
+            &[],
+        )?;
+        tx.execute_sql("INSERT INTO member VALUES (1, 'Ann@X.org', 0)", &[])
+    })?;
+    db.bind(schema![Member])?;
+    Ok(db)
+}
+
+/// SQLite: a column compared with `COLLATE NOCASE` (or `RTRIM`) makes queries compare text
+/// otherwise than Rust (`==` found `ann@x.org` and `Ann@X.org` both); `check_tables` passed
+/// it. It is reported.
+#[test]
+fn a_text_column_with_a_collation_is_reported() -> colt::Result<()> {
+    let file = common::TempDb::new("nocase");
+    let db = nocase_members(&file)?;
+    let r = db.check_tables();
+    match r {
+        Err(Error::SchemaMismatch(m)) => assert!(m.contains("NOCASE"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    Ok(())
+}
+
+/// SQLite: the optimistic check of a text column compared with the column's collation, so
+/// a change of case another program made meanwhile passed it, and a write computed from the
+/// old value succeeded. It compares bytes.
+#[test]
+fn the_optimistic_check_of_a_nocase_column_compares_bytes() -> colt::Result<()> {
+    let file = common::TempDb::new("nocase");
+    let db = nocase_members(&file)?;
+    let r = db.transaction(|tx| {
+        let m = select!(m for m in Member if m.id == 1).one(tx)?;
+        let lower = m.email() == m.email().to_lowercase();
+        db.transaction(|other| {
+            other.execute_sql("UPDATE member SET email = 'ann@x.org' WHERE id = 1", &[])
+        })?;
+        // Counts visits of members whose address was written in lower case only.
+        m.set(|m| if lower { m.visits += 1 } else { m.visits = -1 })?;
+        tx.flush()
+    });
+    assert!(matches!(r, Err(Error::UnrepeatableRead { .. })), "{r:?}");
+    Ok(())
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "setting")]
+struct Setting {
+    #[colt(primary_key)]
+    id: i64,
+    on: bool,
+}
+
+/// SQLite: booleans another tool stored as text are reported, with a rewrite that keeps
+/// them (the one given before, `on <> 0`, made `'f'` true) and leaves unknown values alone.
+#[test]
+fn the_rewrite_of_text_booleans_keeps_them() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE setting (id INTEGER PRIMARY KEY, \"on\" BOOLEAN NOT NULL)",
+            &[],
+        )?;
+        tx.execute_sql(
+            "INSERT INTO setting VALUES (1, 't'), (2, 'f'), (3, 2), (4, 'False'), (5, 'maybe')",
+            &[],
+        )
+    })?;
+    db.bind(schema![Setting])?;
+    let message = match db.check_tables() {
+        Err(Error::SchemaMismatch(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    let start = message.find("`UPDATE").expect("a rewrite") + 1;
+    let end = start + message[start..].find('`').expect("its end");
+    let rewrite = message[start..end].to_string();
+    db.transaction(|tx| tx.execute_sql(&rewrite, &[]))?;
+    // The value it cannot read stays, and is reported again.
+    assert!(db.check_tables().is_err());
+    db.transaction(|tx| tx.execute_sql("DELETE FROM setting WHERE id = 5", &[]))?;
+    db.check_tables()?;
+    let on = db.transaction(|tx| {
+        select!((s.on for s in Setting).order_by(|s| s.id))
+            .without_distinct()
+            .fetch(tx)
+    })?;
+    assert_eq!(on, [true, false, true, false]);
+    Ok(())
+}

@@ -583,8 +583,8 @@ fn stray_values(
     conn.query(&sql, &[], &mut first)?;
     let (t, col) = (e.table, c.name);
     Ok(first.0.map(|found| match form {
-        StrayForm::Time(_) => format!(
-            "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00`, SQLite's own): queries would compare it as text; rewrite the column once (for a date-time: `UPDATE \"{t}\" SET \"{col}\" = datetime(\"{col}\")`)"
+        StrayForm::Time(kind) => format!(
+            "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00.25`: SQLite's for whole seconds, a fraction without trailing zeros): queries would compare it as text; rewrite the column once through Colt, which keeps every digit (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_time_spelling({kind}, \"{col}\") WHERE colt_time_spelling({kind}, \"{col}\") IS NOT NULL\"#, &[])` rewrites ISO text; a number, such as a unix time, needs a conversion of its own: SQLite's `datetime(x)` would read it as a Julian day, and drops fractions)"
         ),
         StrayForm::Uuid => format!(
             "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', ''))`)"
@@ -593,7 +593,7 @@ fn stray_values(
             "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
         ),
         StrayForm::Bool => format!(
-            "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = (\"{col}\" <> 0)` for numbers)"
+            "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CASE WHEN typeof(\"{col}\") IN ('integer', 'real') THEN \"{col}\" <> 0 WHEN lower(\"{col}\") IN ('t', 'true', 'y', 'yes', 'on', '1') THEN 1 WHEN lower(\"{col}\") IN ('f', 'false', 'n', 'no', 'off', '0') THEN 0 ELSE \"{col}\" END`, which leaves other values as they are)"
         ),
     }))
 }
@@ -610,6 +610,20 @@ impl crate::backend::RowSink for FirstValue {
     fn wants_more(&self) -> bool {
         self.0.is_none()
     }
+}
+
+/// Whether the values of a field of this type are text to SQLite (where a column's
+/// collation changes how they compare).
+fn compares_text(ty: ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::Text
+            | ColumnType::Json
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Timestamp
+            | ColumnType::TimestampTz
+    )
 }
 
 fn column_problem(
@@ -635,6 +649,12 @@ fn column_problem(
             c.sql_type
                 .map(|t| format!(" (or its own `sql_type` {t})"))
                 .unwrap_or_default()
+        ));
+    }
+    if let Some(collation) = l.collation.as_deref().filter(|_| compares_text(c.ty)) {
+        return Some(format!(
+            "column `{}.{}` compares its text with COLLATE {collation}, but Colt compares field `{}::{}` byte for byte, as Rust does: queries would match, order and group values that differ in case or trailing spaces as equal (declare the column without the collation, and compare `x.{}.to_lowercase()` where case should not count)",
+            e.table, c.name, e.name, c.field, c.field
         ));
     }
     if l.not_null == c.nullable && !l.primary_key {

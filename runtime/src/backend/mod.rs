@@ -574,6 +574,9 @@ pub(crate) struct LiveColumn {
     pub primary_key: bool,
     /// A `DEFAULT` (or an identity/serial column): an insert may leave it out.
     pub has_default: bool,
+    /// The collation its text compares with, when not byte for byte (SQLite's `NOCASE`,
+    /// `RTRIM`, or one of the application's own).
+    pub collation: Option<String>,
 }
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).

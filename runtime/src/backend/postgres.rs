@@ -285,6 +285,7 @@ impl PgConn {
                 not_null: flag(2),
                 primary_key: flag(3),
                 has_default: flag(4),
+                collation: None,
             });
             Ok(true)
         })?;

@@ -450,12 +450,21 @@ impl SqliteConn {
             else {
                 continue;
             };
+            // The column's own collation (`COLLATE NOCASE`): SQLite's table_info has none.
+            let collation = self
+                .conn
+                .column_metadata(None, table, name.as_str())
+                .ok()
+                .and_then(|(_, seq, ..)| seq)
+                .map(|seq| seq.to_string_lossy().into_owned())
+                .filter(|seq| !seq.eq_ignore_ascii_case("BINARY"));
             cols.push(LiveColumn {
                 name,
                 ty,
                 not_null: nn != 0,
                 primary_key: pk != 0,
                 has_default: default != 0,
+                collation,
             });
         }
         Ok((!cols.is_empty()).then_some(cols))

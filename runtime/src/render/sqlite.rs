@@ -245,8 +245,16 @@ impl SqlDialect for Sqlite {
 
     fn checked(&self, ty: ColumnType) -> (&'static str, &'static str) {
         // A decimal is read to 15 significant digits: compared so (see `colt_decimal`).
+        // Text byte for byte, whatever the column's own collation (`COLLATE NOCASE` would
+        // pass a row whose case another program changed).
         match ty {
             ColumnType::Decimal => ("colt_decimal(", ")"),
+            ColumnType::Text
+            | ColumnType::Json
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Timestamp
+            | ColumnType::TimestampTz => ("", " COLLATE BINARY"),
             _ => ("", ""),
         }
     }
