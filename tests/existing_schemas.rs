@@ -571,3 +571,68 @@ fn the_rewrite_of_text_booleans_keeps_them() -> colt::Result<()> {
     assert_eq!(on, [true, false, true, false]);
     Ok(())
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "stock")]
+struct Stock {
+    #[colt(primary_key)]
+    id: i64,
+    qty: Option<i64>,
+    note: Option<String>,
+    weight: Option<f32>,
+}
+
+/// SQLite: values of another storage class than their field's (the `''` a CSV import leaves
+/// in an INTEGER column, an integer in a column without a type for a `String`, a double no
+/// `f32` is) passed `check_tables`, and queries compared them as they are (`x.qty > 5` held
+/// for `''`, which SQLite orders after every number). Each is reported.
+#[test]
+fn values_of_another_storage_class_are_reported() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, note, weight REAL)",
+            &[],
+        )?;
+        tx.execute_sql("INSERT INTO stock VALUES (1, 3, 'a', 1.5)", &[])
+    })?;
+    db.bind(schema![Stock])?;
+    db.check_tables()?;
+    for (bad, column, fix) in [
+        (
+            "INSERT INTO stock VALUES (2, '', 'b', NULL)",
+            "stock.qty",
+            "UPDATE stock SET qty = NULL WHERE qty = ''",
+        ),
+        (
+            "INSERT INTO stock VALUES (3, NULL, 42, NULL)",
+            "stock.note",
+            "UPDATE stock SET note = '42' WHERE id = 3",
+        ),
+        (
+            "INSERT INTO stock VALUES (4, NULL, NULL, 0.1)",
+            "stock.weight",
+            "UPDATE stock SET weight = colt_f32(weight) WHERE id = 4",
+        ),
+    ] {
+        db.transaction(|tx| tx.execute_sql(bad, &[]))?;
+        match db.check_tables() {
+            Err(Error::SchemaMismatch(m)) => assert!(m.contains(column), "{m}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+        db.transaction(|tx| tx.execute_sql(fix, &[]))?;
+        db.check_tables()?;
+    }
+    db.transaction(|tx| {
+        assert_eq!(
+            select!(s.id for s in Stock if s.qty > 5).fetch(tx)?,
+            Vec::<i64>::new()
+        );
+        let w = 0.1f32;
+        assert_eq!(
+            select!(s.id for s in Stock if s.weight == Some(w)).fetch(tx)?,
+            [4]
+        );
+        Ok(())
+    })
+}

@@ -564,7 +564,7 @@ fn stray_values(
     e: &EntityMeta,
     c: &crate::ColumnMeta,
 ) -> Result<Option<String>> {
-    use crate::render::control::StrayForm;
+    use crate::render::control::{Storage, StrayForm};
     let form = match c.ty {
         ColumnType::Date => StrayForm::Time(0),
         ColumnType::Time => StrayForm::Time(1),
@@ -573,6 +573,13 @@ fn stray_values(
         ColumnType::Uuid => StrayForm::Uuid,
         ColumnType::Bool => StrayForm::Bool,
         ColumnType::Decimal => StrayForm::Decimal,
+        ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => {
+            StrayForm::Storage(Storage::Integer)
+        }
+        ColumnType::Double => StrayForm::Storage(Storage::Number),
+        ColumnType::Float => StrayForm::Float32,
+        ColumnType::Text => StrayForm::Storage(Storage::Text),
+        ColumnType::Blob => StrayForm::Storage(Storage::Blob),
         _ => return Ok(None),
     };
     if dialect != Dialect::Sqlite {
@@ -591,6 +598,14 @@ fn stray_values(
         ),
         StrayForm::Decimal => format!(
             "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
+        ),
+        StrayForm::Storage(storage) => format!(
+            "column `{t}.{col}` holds {found}, not {} as Colt writes and compares for field `{}::{}`: queries would compare it as it is (SQLite orders text after every number, so `x.{} > 5` holds for `''`), and reading it fails; rewrite or clear such values once (the empty text of a CSV import: `UPDATE \"{t}\" SET \"{col}\" = NULL WHERE \"{col}\" = ''`)",
+            storage.name(), e.name, c.field, c.field
+        ),
+        StrayForm::Float32 => format!(
+            "column `{t}.{col}` holds {found}, which no `f32` is: field `{}::{}` reads it rounded to an `f32`, but queries compare it as it is (`x.{} == 0.1` would not find the `0.1` another tool wrote); make the field an `f64`, or round the column once through Colt (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_f32(\"{col}\")\"#, &[])`)",
+            e.name, c.field, c.field
         ),
         StrayForm::Bool => format!(
             "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CASE WHEN typeof(\"{col}\") IN ('integer', 'real') THEN \"{col}\" <> 0 WHEN lower(\"{col}\") IN ('t', 'true', 'y', 'yes', 'on', '1') THEN 1 WHEN lower(\"{col}\") IN ('f', 'false', 'n', 'no', 'off', '0') THEN 0 ELSE \"{col}\" END`, which leaves other values as they are)"

@@ -78,6 +78,35 @@ pub(crate) enum StrayForm {
     /// significant digits: `1.2100000000000002`, which another tool's `price * 1.1` wrote,
     /// reads as 1.21 but compares as itself).
     Decimal,
+    /// A value of another storage class than the field's (`''` from a CSV import in an
+    /// INTEGER column, `'42'` in a column without a type): SQLite orders text after every
+    /// number, so `x.n > 5` holds for it.
+    Storage(Storage),
+    /// An `f32` field's REAL that no `f32` is (`0.1` another tool wrote reads as `0.1f32`
+    /// but compares as the double).
+    Float32,
+}
+
+/// The storage class a field's values have on SQLite (`typeof`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Storage {
+    Integer,
+    /// An integer or a REAL.
+    Number,
+    Text,
+    Blob,
+}
+
+impl Storage {
+    /// What the storage class is, for a message.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Storage::Integer => "an integer",
+            Storage::Number => "a number",
+            Storage::Text => "text",
+            Storage::Blob => "a BLOB",
+        }
+    }
 }
 
 /// SQLite: one value of `table.column` that is not in the form Colt writes (see
@@ -126,6 +155,23 @@ pub(crate) fn stray_value(table: &str, column: &str, form: StrayForm) -> String 
                 .push(") AS REAL) <> ")
                 .ident(column)
                 .push(" END)");
+        }
+        StrayForm::Storage(storage) => {
+            w.push("typeof(").ident(column).push(match storage {
+                Storage::Integer => ") <> 'integer'",
+                Storage::Number => ") NOT IN ('integer', 'real')",
+                Storage::Text => ") <> 'text'",
+                Storage::Blob => ") <> 'blob'",
+            });
+        }
+        StrayForm::Float32 => {
+            w.push("(typeof(")
+                .ident(column)
+                .push(") NOT IN ('integer', 'real') OR colt_f32(")
+                .ident(column)
+                .push(") <> ")
+                .ident(column)
+                .push(")");
         }
     }
     w.push(" LIMIT 1");
