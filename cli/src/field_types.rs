@@ -20,7 +20,11 @@ pub(crate) fn column_type(
                 (ColumnType::BigInt, "i64", None)
             } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
                 (ColumnType::Text, "String", None)
-            } else if upper.contains("BLOB") || upper.trim().is_empty() {
+            } else if upper.trim().is_empty() {
+                // No declared type: the column holds whatever was stored (Firefox's
+                // `moz_meta.value` holds integers and text), which no one field type reads.
+                return None;
+            } else if upper.contains("BLOB") {
                 (ColumnType::Blob, "Vec<u8>", None)
             } else if upper.contains("REAL") || upper.contains("FLOA") || upper.contains("DOUB") {
                 (ColumnType::Double, "f64", None)
@@ -28,12 +32,16 @@ pub(crate) fn column_type(
                 (ColumnType::Text, "String", None)
             } else if upper == "JSON" {
                 (ColumnType::Json, "serde_json::Value", Some("json"))
-            } else {
+            } else if upper.contains("NUM") || upper.contains("DEC") || upper.contains("MONEY") {
                 (
                     ColumnType::Decimal,
                     "rust_decimal::Decimal",
                     Some("decimal"),
                 )
+            } else {
+                // Another name (`uuid`, `jsonb`, `STRING`, `ENUM`): SQLite gives it NUMERIC
+                // affinity, but what it holds is usually text, which a decimal cannot read.
+                return None;
             }
         }
         Dialect::Postgres => match base.as_str() {

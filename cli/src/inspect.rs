@@ -249,6 +249,34 @@ impl<'a> Inspector<'a> {
                 fk.columns.len() == 1 || !fk.columns.iter().any(|c| t.primary_key.contains(c))
             })
             .collect();
+        // A column in two foreign keys (a tenant column shared by two composite keys, or a
+        // key on `x` beside one on `(x, y)`) cannot be two fields: those keys stay plain
+        // columns.
+        let shared: BTreeSet<&str> = t
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|c| {
+                refs.iter()
+                    .filter(|fk| fk.columns.iter().any(|k| k == c))
+                    .count()
+                    > 1
+            })
+            .collect();
+        let refs: Vec<&ForeignKeyInfo> = refs
+            .into_iter()
+            .filter(|fk| {
+                let overlaps = fk.columns.iter().any(|c| shared.contains(c.as_str()));
+                if overlaps {
+                    comments.push(format!(
+                        "the foreign key ({}) to `{}` shares a column with another: its columns are plain fields (a column is one field)",
+                        fk.columns.join(", "),
+                        fk.table
+                    ));
+                }
+                !overlaps
+            })
+            .collect();
         let mut in_ref: BTreeSet<&str> = BTreeSet::new();
         for fk in &refs {
             for c in &fk.columns {
@@ -265,9 +293,14 @@ impl<'a> Inspector<'a> {
             }
             let Some(ty) = self.rust_type(&c.declared_type) else {
                 // (A required one made the table unmappable: see `new`.)
+                let declared = if c.declared_type.is_empty() {
+                    "no declared type: it holds whatever was stored"
+                } else {
+                    &c.declared_type
+                };
                 comments.push(format!(
-                    "column `{}` ({}) is left out: no field type suits it (inserts leave it to its default or NULL)",
-                    c.name, c.declared_type
+                    "column `{}` ({declared}) is left out: no field type suits it (inserts leave it to its default or NULL)",
+                    c.name
                 ));
                 continue;
             };
@@ -292,7 +325,12 @@ impl<'a> Inspector<'a> {
             } else {
                 format!("Option<{ty}>")
             };
-            let field = unique_name(field_name(&c.name), &mut taken);
+            let mut base = field_name(&c.name);
+            if base == "key" && !key {
+                // Every object has `key()`, its primary key: the derive refuses the name.
+                base.push('_');
+            }
+            let field = unique_name(base, &mut taken);
             fields.push(FieldPlan {
                 sanitized: field != c.name.to_snake_case(),
                 name: field,
@@ -384,11 +422,13 @@ impl<'a> Inspector<'a> {
         };
         let base = if fk.columns.len() == 1 {
             let snake = field_name(first);
-            snake
+            let stripped = snake
                 .strip_suffix("_id")
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
-                .unwrap_or(snake)
+                .unwrap_or(snake);
+            // `type_id` → `type`, a keyword: named as any column would be.
+            field_name(&stripped)
         } else {
             type_name(&fk.table).to_snake_case()
         };
@@ -435,13 +475,19 @@ impl<'a> Inspector<'a> {
                 }
             }
         }
+        // Every relationship between two entities (references either way, link tables):
+        // where there is more than one, each side names its partner (`reverse`), or
+        // `db.bind` could not pair them.
+        let between = |a: &str, b: &str| {
+            backs
+                .iter()
+                .filter(|(t, s, _, _)| (t == a && s == b) || (t == b && s == a))
+                .count()
+                + self.links_between(a, b)
+        };
+        let mut named: Vec<(String, String, String)> = Vec::new();
         for (target, source, via, cascade) in &backs {
-            let ambiguous = target == source
-                || backs
-                    .iter()
-                    .filter(|(t, s, _, _)| t == target && s == source)
-                    .count()
-                    > 1;
+            let ambiguous = target == source || between(target, source) > 1;
             let Some(plan) = plans.iter_mut().find(|p| &p.name == target) else {
                 continue;
             };
@@ -456,6 +502,13 @@ impl<'a> Inspector<'a> {
             let mut attrs = Vec::new();
             if ambiguous {
                 attrs.push(format!("reverse = \"{via}\""));
+                // Where the other entity refers to this one too (a reference back, a link
+                // table), the reference names its set as well.
+                let mutual = backs.iter().any(|(t, s, _, _)| t == source && s == target)
+                    || self.links_between(target, source) > 0;
+                if target != source && mutual {
+                    named.push((source.clone(), via.clone(), name.clone()));
+                }
             }
             if *cascade {
                 // Deleting the owner deletes its members, as the database's own rule does.
@@ -470,23 +523,78 @@ impl<'a> Inspector<'a> {
                 comment: None,
             });
         }
+        // The references name their sets back too: the other entity may refer to this one
+        // as well (`dept.manager` beside `emp.dept`), a candidate `reverse` alone leaves.
+        for (source, via, set) in named {
+            if let Some(f) = plans
+                .iter_mut()
+                .find(|p| p.name == source)
+                .and_then(|p| p.fields.iter_mut().find(|f| f.name == via))
+            {
+                f.attrs.push(format!("reverse = \"{set}\""));
+            }
+        }
+    }
+
+    /// How many link tables join the entities named `a` and `b`.
+    fn links_between(&self, a: &str, b: &str) -> usize {
+        self.links
+            .iter()
+            .filter(|l| {
+                let [(x, _), (y, _)] = &l.sides;
+                let (x, y) = (&self.names[x], &self.names[y]);
+                (x == a && y == b) || (x == b && y == a)
+            })
+            .count()
+    }
+
+    /// How many references join the entities named `a` and `b`, either way.
+    fn references_between(plans: &[EntityPlan], a: &str, b: &str) -> usize {
+        plans
+            .iter()
+            .flat_map(|p| p.fields.iter().map(move |f| (p.name.as_str(), f)))
+            .filter(|(owner, f)| {
+                ref_target(&f.ty)
+                    .is_some_and(|t| (*owner == a && t == b) || (*owner == b && t == a))
+            })
+            .count()
     }
 
     fn add_links(&self, plans: &mut [EntityPlan]) {
         for link in &self.links {
             let [(a_table, a_column), (b_table, b_column)] = &link.sides;
             let (a, b) = (&self.names[a_table], &self.names[b_table]);
-            for (owner, other, this_column, other_column, says) in [
-                (a, b, a_column, b_column, true),
-                (b, a, b_column, a_column, false),
-            ] {
+            let ambiguous =
+                a == b || self.links_between(a, b) + Self::references_between(plans, a, b) > 1;
+            // Each side's name first: with another relationship between the two, each names
+            // the other. (A link of an entity with itself puts both sides in one struct.)
+            let fields_of = |name: &String| -> BTreeSet<String> {
+                plans
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| p.fields.iter().map(|f| f.name.clone()).collect())
+                    .unwrap_or_default()
+            };
+            let mut taken = fields_of(a);
+            let first = unique_name(plural(&b.to_snake_case()), &mut taken);
+            if a != b {
+                taken = fields_of(b);
+            }
+            let second = unique_name(plural(&a.to_snake_case()), &mut taken);
+            let names = [first, second];
+            for (side, (owner, this_column, other_column, says)) in [
+                (a, a_column, b_column, true),
+                (b, b_column, a_column, false),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let other = if side == 0 { b } else { a };
                 let Some(plan) = plans.iter_mut().find(|p| &p.name == owner) else {
                     continue;
                 };
-                let mut taken: BTreeSet<String> =
-                    plan.fields.iter().map(|f| f.name.clone()).collect();
-                let name = unique_name(plural(&other.to_snake_case()), &mut taken);
-                let attrs = if says {
+                let name = names[side].clone();
+                let mut attrs = if says {
                     vec![
                         format!("table = \"{}\"", link.table.name),
                         format!("column = \"{this_column}\""),
@@ -495,6 +603,9 @@ impl<'a> Inspector<'a> {
                 } else {
                     Vec::new()
                 };
+                if ambiguous {
+                    attrs.push(format!("reverse = \"{}\"", names[1 - side]));
+                }
                 plan.fields.push(FieldPlan {
                     name,
                     column: String::new(),

@@ -61,7 +61,9 @@ pub(crate) fn field_name(column: &str) -> String {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("c_{name}");
     }
-    if KEYWORDS.contains(&name.as_str()) {
+    // A keyword, or the name of a method every object has (`is_deleted`; the derive refuses
+    // such a field).
+    if KEYWORDS.contains(&name.as_str()) || name == "is_deleted" {
         name.push('_');
     }
     name

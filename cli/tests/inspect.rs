@@ -210,9 +210,56 @@ fn inspected_entities_compile_bind_check_and_query() {
         programs.push(format!("shop_{backend}"));
         databases.push((db, scratch));
     }
+    // Shapes of other tools' SQLite schemas (see the fixture): the entities compile, bind
+    // (every relationship paired), pass `check_tables` and lose no column.
+    let (db, scratch, source, out) = inspect_fixture("traps", "sqlite");
+    for expected in [
+        "    #[colt(column = \"artist_id\")]\n    pub artist: Option<Ref<Artist>>,",
+        "    #[colt(column = \"is_deleted\")]\n    pub is_deleted_: bool,",
+        "    #[colt(column = \"key\")]\n    pub key_: Option<String>,",
+        "    #[colt(column = \"type_id\")]\n    pub type_: Option<Ref<Kind>>,",
+        "    #[colt(reverse = \"depts_by_manager\", column = \"manager_id\")]\n    pub manager: Option<Ref<Emp>>,",
+        "    #[colt(reverse = \"projects_by_owner\", column = \"owner_id\")]\n    pub owner: Ref<Emp>,",
+        "    pub a_id: Option<i64>,\n    pub b_id: Option<i64>,",
+        "// column `tag` (uuid) is left out",
+        "// column `extra` (no declared type: it holds whatever was stored) is left out",
+    ] {
+        assert!(source.contains(expected), "[traps] no `{expected}` in:\n{source}");
+    }
+    let program = format!("{source}\nconst URL: &str = {:?};\n{TRAPS_MAIN}", db.url);
+    std::fs::write(&out, program).expect("program");
+    programs.push("traps_sqlite".to_string());
+    databases.push((db, scratch));
     build_and_run(&programs, backends().contains(&"postgres"));
     drop(databases);
 }
+
+/// The program of the `traps` fixture.
+const TRAPS_MAIN: &str = r#"
+fn main() {
+    let db = Database::open(URL).expect("open");
+    db.bind(schema()).expect("bind");
+    db.check_tables().expect("the entities fit the tables they came from");
+    db.transaction(|tx| {
+        let albums = select!(a.title for a in Album if a.artist.name == "Accept").fetch(tx)?;
+        assert_eq!(albums, ["Balls to the Wall"]);
+        let managed = select!(d.name for d in Dept if d.manager.name == "ann").fetch(tx)?;
+        assert_eq!(managed, ["sales"]);
+        let staff = select!(count(d.emps_by_dept) for d in Dept if d.name == "sales").one(tx)?;
+        assert_eq!(staff, 2);
+        let members = select!(count(p.emps) for p in Project).one(tx)?;
+        assert_eq!(members, 2);
+        let owned = select!(count(e.projects_by_owner) for e in Emp if e.name == "ann").one(tx)?;
+        assert_eq!(owned, 1);
+        let kept = select!((c.a_id, c.b_id) for c in TenantC).fetch(tx)?;
+        assert_eq!(kept, [(Some(1), Some(2))]);
+        let live = select!(a.key_ for a in Album if !a.is_deleted_).fetch(tx)?;
+        assert_eq!(live, [Some("b1".to_string())]);
+        Ok(())
+    })
+    .expect("queries");
+}
+"#;
 
 #[test]
 fn only_the_tables_named_and_unknown_ones_are_an_error() {

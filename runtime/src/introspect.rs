@@ -128,10 +128,59 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
             catalog.tables.push(read_table(conn, name)?);
         }
     }
+    if d == crate::render::Dialect::Sqlite {
+        resolve_reference_names(&mut catalog.tables);
+    }
     // By name, byte by byte: the same order whatever the server's collation.
     catalog.tables.sort_by(|a, b| a.name.cmp(&b.name));
     catalog.views.sort();
     Ok(catalog)
+}
+
+/// SQLite: a foreign key names its table and columns as its author wrote them
+/// (`REFERENCES Artist(ID)` for the table `artist`), and SQLite matches names without
+/// case: each is given as the table and columns of the catalogue spell it.
+fn resolve_reference_names(tables: &mut [TableInfo]) {
+    let spelled: Vec<(String, Vec<String>)> = tables
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.columns.iter().map(|c| c.name.clone()).collect(),
+            )
+        })
+        .collect();
+    for (own, t) in spelled.iter().zip(tables.iter_mut()) {
+        for fk in &mut t.foreign_keys {
+            for c in &mut fk.columns {
+                if let Some(spelled) = own.1.iter().find(|o| o.eq_ignore_ascii_case(c)) {
+                    *c = spelled.clone();
+                }
+            }
+            resolve_target(&spelled, fk);
+        }
+    }
+}
+
+/// The table and columns a foreign key refers to, as the catalogue spells them.
+fn resolve_target(spelled: &[(String, Vec<String>)], fk: &mut ForeignKeyInfo) {
+    let target = spelled
+        .iter()
+        .find(|(name, _)| *name == fk.table)
+        .or_else(|| {
+            spelled
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&fk.table))
+        });
+    let Some((name, columns)) = target else {
+        return;
+    };
+    fk.table = name.clone();
+    for r in &mut fk.referenced {
+        if let Some(c) = columns.iter().find(|c| c.eq_ignore_ascii_case(r)) {
+            *r = c.clone();
+        }
+    }
 }
 
 pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
