@@ -197,7 +197,7 @@ impl<'a> Inspector<'a> {
             );
         }
         if !self.skipped.is_empty()
-            || (!filtered && !catalog.views.is_empty())
+            || (!filtered && (!catalog.views.is_empty() || !catalog.virtual_tables.is_empty()))
             || !self.links.is_empty()
         {
             out.push_str("//!\n");
@@ -217,6 +217,12 @@ impl<'a> Inspector<'a> {
                 let _ = writeln!(
                     out,
                     "//! View `{view}` is not mapped: a view has no key to write rows back by (query it with `tx.query_sql`)."
+                );
+            }
+            for table in &catalog.virtual_tables {
+                let _ = writeln!(
+                    out,
+                    "//! Virtual table `{table}` is not mapped: its rows are its module's (full-text search, R*Tree), kept in tables of its own that only the module writes (query it with `tx.query_sql`)."
                 );
             }
         }
@@ -267,14 +273,25 @@ impl<'a> Inspector<'a> {
             .into_iter()
             .filter(|fk| {
                 let overlaps = fk.columns.iter().any(|c| shared.contains(c.as_str()));
-                if overlaps {
+                // Some columns NOT NULL, others not: a row may hold a part of the key with
+                // the rest NULL (which the database does not check), which no reference reads.
+                let nullable = |c: &String| t.column(c).is_some_and(|c| !c.not_null);
+                let mixed = fk.columns.iter().any(nullable) && !fk.columns.iter().all(nullable);
+                let why = if overlaps {
+                    Some("shares a column with another: its columns are plain fields (a column is one field)")
+                } else if mixed {
+                    Some("has NOT NULL and nullable columns: its columns are plain fields (a row may hold part of a key, which no reference reads)")
+                } else {
+                    None
+                };
+                if let Some(why) = why {
                     comments.push(format!(
-                        "the foreign key ({}) to `{}` shares a column with another: its columns are plain fields (a column is one field)",
+                        "the foreign key ({}) to `{}` {why}",
                         fk.columns.join(", "),
                         fk.table
                     ));
                 }
-                !overlaps
+                why.is_none()
             })
             .collect();
         let mut in_ref: BTreeSet<&str> = BTreeSet::new();

@@ -15,6 +15,9 @@ pub struct Catalog {
     pub tables: Vec<TableInfo>,
     /// Every view's name.
     pub views: Vec<String>,
+    /// SQLite: every virtual table's name (FTS, R*Tree: a module's, not rows Colt maps; the
+    /// tables that store them are left out).
+    pub virtual_tables: Vec<String>,
 }
 
 /// One table.
@@ -122,10 +125,11 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
     let mut catalog = Catalog::default();
     for row in conn.query_values(sql::relations(d), &[])? {
         let name = text(&row, 0)?;
-        if flag(&row, 1)? {
-            catalog.views.push(name);
-        } else {
-            catalog.tables.push(read_table(conn, name)?);
+        match text(&row, 1)?.as_str() {
+            "view" => catalog.views.push(name),
+            "table" => catalog.tables.push(read_table(conn, name)?),
+            "virtual" => catalog.virtual_tables.push(name),
+            _ => {} // a virtual table's storage
         }
     }
     if d == crate::render::Dialect::Sqlite {
@@ -134,6 +138,7 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
     // By name, byte by byte: the same order whatever the server's collation.
     catalog.tables.sort_by(|a, b| a.name.cmp(&b.name));
     catalog.views.sort();
+    catalog.virtual_tables.sort();
     Ok(catalog)
 }
 

@@ -7,13 +7,16 @@ use super::Dialect;
 /// Tables and views of the current schema: name, whether it is a view.
 pub(crate) fn relations(d: Dialect) -> &'static str {
     match d {
+        // `table`, `view`, `virtual` (FTS, R*Tree) or `shadow` (a virtual table's own
+        // storage).
         Dialect::Sqlite => {
-            "SELECT name, type = 'view' FROM sqlite_master \
-             WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite!_%' ESCAPE '!' \
+            "SELECT name, type FROM pragma_table_list \
+             WHERE schema = 'main' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' \
              ORDER BY name"
         }
         Dialect::Postgres => {
-            "SELECT table_name::text, table_type = 'VIEW' FROM information_schema.tables \
+            "SELECT table_name::text, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END \
+             FROM information_schema.tables \
              WHERE table_schema = current_schema() ORDER BY table_name"
         }
     }
