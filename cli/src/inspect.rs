@@ -206,23 +206,32 @@ impl<'a> Inspector<'a> {
             let _ = writeln!(
                 out,
                 "//! Table `{}` links `{}` and `{}`: a many-to-many `Set` pair, not an entity.",
-                link.table.name, link.sides[0].0, link.sides[1].0
+                in_comment(&link.table.name),
+                in_comment(&link.sides[0].0),
+                in_comment(&link.sides[1].0)
             );
         }
         for (table, why) in &self.skipped {
-            let _ = writeln!(out, "//! Table `{table}` is not mapped: {why}.");
+            let _ = writeln!(
+                out,
+                "//! Table `{}` is not mapped: {}.",
+                in_comment(table),
+                in_comment(why)
+            );
         }
         if !filtered {
             for view in &catalog.views {
                 let _ = writeln!(
                     out,
-                    "//! View `{view}` is not mapped: a view has no key to write rows back by (query it with `tx.query_sql`)."
+                    "//! View `{}` is not mapped: a view has no key to write rows back by (query it with `tx.query_sql`).",
+                    in_comment(view)
                 );
             }
             for table in &catalog.virtual_tables {
                 let _ = writeln!(
                     out,
-                    "//! Virtual table `{table}` is not mapped: its rows are its module's (full-text search, R*Tree), kept in tables of its own that only the module writes (query it with `tx.query_sql`)."
+                    "//! Virtual table `{}` is not mapped: its rows are its module's (full-text search, R*Tree), kept in tables of its own that only the module writes (query it with `tx.query_sql`).",
+                    in_comment(table)
                 );
             }
         }
@@ -458,7 +467,7 @@ impl<'a> Inspector<'a> {
             let list: Vec<String> = self
                 .in_key_field_order(fk)
                 .iter()
-                .map(|c| format!("\"{c}\""))
+                .map(|c| format!("{c:?}"))
                 .collect();
             attrs.push(format!("columns({})", list.join(", ")));
         }
@@ -613,9 +622,9 @@ impl<'a> Inspector<'a> {
                 let name = names[side].clone();
                 let mut attrs = if says {
                     vec![
-                        format!("table = \"{}\"", link.table.name),
-                        format!("column = \"{this_column}\""),
-                        format!("reverse_column = \"{other_column}\""),
+                        format!("table = {:?}", link.table.name),
+                        format!("column = {this_column:?}"),
+                        format!("reverse_column = {other_column:?}"),
                     ]
                 } else {
                     Vec::new()
@@ -670,7 +679,7 @@ impl<'a> Inspector<'a> {
         plan.rename_all = best;
         if default_table(&plan.name, best) != plan.table {
             plan.struct_attrs
-                .insert(0, format!("table = \"{}\"", plan.table));
+                .insert(0, format!("table = {:?}", plan.table));
         }
         if let Some(rule) = best {
             plan.struct_attrs
@@ -678,7 +687,7 @@ impl<'a> Inspector<'a> {
         }
         for f in &mut plan.fields {
             if !f.column.is_empty() && (f.sanitized || default_column(&f.name, best) != f.column) {
-                f.attrs.push(format!("column = \"{}\"", f.column));
+                f.attrs.push(format!("column = {:?}", f.column));
             }
         }
     }
@@ -694,9 +703,15 @@ impl<'a> Inspector<'a> {
     }
 }
 
+/// A name or a note in a `//` comment: on one line (a table named with a line break would
+/// end the comment, and the rest would be code).
+fn in_comment(s: &str) -> String {
+    s.replace('\n', "\\n").replace('\r', "\\r")
+}
+
 fn write_entity(out: &mut String, p: &EntityPlan) {
     for c in &p.comments {
-        let _ = writeln!(out, "// {c}");
+        let _ = writeln!(out, "// {}", in_comment(c));
     }
     out.push_str("#[derive(Entity, Debug, Clone)]\n");
     if !p.struct_attrs.is_empty() {
@@ -705,7 +720,7 @@ fn write_entity(out: &mut String, p: &EntityPlan) {
     let _ = writeln!(out, "pub struct {} {{", p.name);
     for f in &p.fields {
         if let Some(c) = &f.comment {
-            let _ = writeln!(out, "    // {c}");
+            let _ = writeln!(out, "    // {}", in_comment(c));
         }
         if !f.attrs.is_empty() {
             let _ = writeln!(out, "    #[colt({})]", f.attrs.join(", "));

@@ -224,6 +224,8 @@ fn inspected_entities_compile_bind_check_and_query() {
         "// column `tag` (uuid) is left out",
         "// column `extra` (no declared type: it holds whatever was stored) is left out",
         "//! Virtual table `docs` is not mapped",
+        "//! Table `odd\\nname` is not mapped",
+        "    #[colt(column = \"back\\\\slash\")]\n    pub back_slash: Option<String>,",
         "pub struct Shipment {\n    #[colt(primary_key, auto)]\n    pub id: i64,\n    pub tenant: i64,\n    pub line: Option<i64>,",
     ] {
         assert!(source.contains(expected), "[traps] no `{expected}` in:\n{source}");
@@ -257,6 +259,8 @@ fn main() {
         assert_eq!(owned, 1);
         let kept = select!((c.a_id, c.b_id) for c in TenantC).fetch(tx)?;
         assert_eq!(kept, [(Some(1), Some(2))]);
+        let quirk = select!((q.say_hi, q.back_slash) for q in Quirk).fetch(tx)?;
+        assert_eq!(quirk, [(Some("hi".to_string()), Some("b".to_string()))]);
         let lines = select!(s.line for s in Shipment).fetch(tx)?;
         assert_eq!(lines, [None]);
         let live = select!(a.key_ for a in Album if !a.is_deleted_).fetch(tx)?;
