@@ -455,3 +455,40 @@ fn a_sqlite_chain_of_rebuilt_tables_keeps_their_triggers_and_indexes() {
     let b: Vec<(i64, String)> = rows(url, "SELECT id, x FROM b");
     assert_eq!(b, [(1, "from a".to_string())]);
 }
+
+/// PostgreSQL: the partitions of a declared partitioned table were read as tables of their
+/// own, declared by no entity, and `--allow-drop` dropped them with their rows.
+#[test]
+fn the_partitions_of_a_declared_table_are_not_dropped() {
+    for backend in backends().into_iter().filter(|b| *b == "postgres") {
+        let scratch = Scratch::new("kept-partitions");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        run_sql(
+            url,
+            &[
+                "CREATE TABLE reading (id BIGINT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE reading_early PARTITION OF reading FOR VALUES FROM (0) TO (100)",
+                "INSERT INTO reading VALUES (1, 5)",
+            ],
+        );
+        let catalog = Database::open(url)
+            .expect("open")
+            .catalog()
+            .expect("catalog");
+        assert!(catalog.table("reading").is_some());
+        assert!(catalog.table("reading_early").is_none(), "{catalog:?}");
+        let run = diff(dir, url, "nothing", "partitioned", &["--allow-drop"]);
+        assert!(run.ok, "{}{}", run.stdout, run.stderr);
+        // Nothing to change: no migration, or one that leaves the partition alone.
+        for made in std::fs::read_dir(dir.join("migrations"))
+            .into_iter()
+            .flatten()
+        {
+            let up = made.map(|m| m.path().join("up.sql")).expect("an entry");
+            let sql = std::fs::read_to_string(&up).unwrap_or_default();
+            assert!(!sql.contains("reading_early"), "{sql}");
+        }
+    }
+}

@@ -14,10 +14,13 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
              WHERE schema = 'main' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' \
              ORDER BY name"
         }
+        // Tables (plain, partitioned, foreign) and views; a partition is its parent's.
         Dialect::Postgres => {
-            "SELECT table_name::text, CASE table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END \
-             FROM information_schema.tables \
-             WHERE table_schema = current_schema() ORDER BY table_name"
+            "SELECT c.relname::text, CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v') \
+               AND NOT c.relispartition \
+             ORDER BY c.relname"
         }
     }
 }
