@@ -525,3 +525,34 @@ fn sql_is_shown_per_dialect() {
         .sql(Dialect::Sqlite)
         .contains("\"p\".\"id\" IN rarray(?1)"));
 }
+
+/// A later `order_by` orders first and keeps the earlier one for ties, as PonyORM's does
+/// (`translator.order[:0] = new_order`): it replaced it, and Sencha and Assam (both 450)
+/// came back in either order, a page of them differently from run to run.
+#[test]
+fn a_later_order_by_keeps_the_earlier_for_ties() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let by_name = select!((p for p in Product).order_by(|p| p.name));
+            let q = select!(by_name.order_by(|p| desc(p.price)));
+            let got: Vec<String> = q.fetch(tx)?.into_iter().map(|p| p.name()).collect();
+            assert_eq!(
+                got,
+                ["Matcha", "Ulysses", "Dune", "Emma", "Assam", "Sencha"]
+            );
+            let q = select!(Product
+                .order_by(|p| desc(p.name))
+                .order_by(|p| p.price)
+                .map(|p| p.name));
+            assert_eq!(
+                q.without_distinct().fetch(tx)?,
+                ["Sencha", "Assam", "Emma", "Dune", "Ulysses", "Matcha"]
+            );
+            // The same key again orders once, by the later direction.
+            let q = select!(by_name.order_by(|p| desc(p.name)));
+            assert_eq!(q.fetch(tx)?[0].name(), "Ulysses");
+            Ok(())
+        })
+    })
+}

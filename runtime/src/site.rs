@@ -177,14 +177,23 @@ impl PlanBuilder {
             .push((source, column, null));
     }
 
-    /// Sets the ordering (a later `order_by` replaces an earlier one).
+    /// Orders by `order` first, then by any earlier `order_by` for ties (PonyORM's rule: a
+    /// refinement `q.order_by(|p| desc(p.price))` of a query ordered by name sorts by price,
+    /// then by name). A key ordered again takes the later direction.
     pub fn order_by<O: OrderSpec>(&self, order: O) {
         let mut items = Vec::new();
         order.push_order(&mut items);
         for item in &mut items {
             item.node.shift_params(self.param_offset);
         }
-        self.plan.borrow_mut().order = items;
+        let mut plan = self.plan.borrow_mut();
+        let earlier = std::mem::take(&mut plan.order);
+        for o in earlier {
+            if !items.iter().any(|i| i.node == o.node) {
+                items.push(o);
+            }
+        }
+        plan.order = items;
     }
 
     /// Declares how many parameters the call site binds.
