@@ -564,17 +564,43 @@ impl Renderer<'_> {
         if pk.len() > 1 {
             self.w.push(")");
         }
+        let alone = |n: &Node| {
+            !n.has_aggregate()
+                && crate::plan::scopes::reads_only(&plan.sources, &plan.scope_filters, n, target)
+        };
+        // A limit ordered by the row's own values is the outer query's: PostgreSQL locks
+        // below it, so a row skipped (`SKIP LOCKED`) or changed meanwhile leaves its place to
+        // the next one, as in a plain query. An order by other tables' values (or by an
+        // aggregate) stays inside.
+        let limited = key.limit || key.offset;
+        let outer_limit = limited && plan.order.iter().all(|o| alone(&o.node));
+        let inner = if outer_limit {
+            SqlKey {
+                limit: false,
+                offset: false,
+                ..key
+            }
+        } else {
+            key
+        };
         // The inner query names its tables by the same aliases: inside it, they are its own.
         self.w.push(" IN (");
-        self.selected_rows(key, target, key.distinct && (key.limit || key.offset), None);
+        self.selected_rows(
+            inner,
+            target,
+            inner.distinct && limited && !outer_limit,
+            None,
+        );
         self.w.push(")");
-        for f in &plan.filters {
-            if !f.has_aggregate()
-                && crate::plan::scopes::reads_only(&plan.sources, &plan.scope_filters, f, target)
-            {
-                self.w.push(" AND ");
-                self.node(f);
-            }
+        // (A condition cannot draw at random, `random()` only orders: testing one twice
+        // keeps the same rows.)
+        for f in plan.filters.iter().filter(|f| alone(f)) {
+            self.w.push(" AND ");
+            self.node(f);
+        }
+        if outer_limit {
+            self.order_by(key, false);
+            self.limit_offset(key);
         }
         self.w.push(" FOR UPDATE OF ");
         self.w.ident(&src.alias);
