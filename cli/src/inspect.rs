@@ -114,8 +114,16 @@ impl<'a> Inspector<'a> {
         let mut tables = Vec::new();
         for t in selected {
             // A column no field type suits can be left out only if inserts may leave it out.
+            // (A column of a foreign key to a table inspected with it needs no type of its
+            // own: it is a reference, or a link table's side, typed by the key it names.)
+            let referring = |c: &colt_runtime::introspect::ColumnInfo| {
+                t.foreign_keys.iter().any(|fk| {
+                    fk.columns.contains(&c.name) && selected.iter().any(|s| s.name == fk.table)
+                })
+            };
             let unmappable = t.columns.iter().find(|c| {
                 column_type(dialect, &c.declared_type).is_none()
+                    && !referring(c)
                     && ((c.not_null && c.default.is_none() && !c.generated)
                         || t.primary_key.contains(&c.name))
             });

@@ -224,6 +224,8 @@ fn inspected_entities_compile_bind_check_and_query() {
         "// column `tag` (uuid) is left out",
         "// column `extra` (no declared type: it holds whatever was stored) is left out",
         "//! Virtual table `docs` is not mapped",
+        "//! Table `post_tag` links `post` and `tag`",
+        "    #[colt(column = \"artist_id\")]\n    pub artist: Ref<Artist>,",
         "//! Table `odd\\nname` is not mapped",
         "    #[colt(column = \"back\\\\slash\")]\n    pub back_slash: Option<String>,",
         "pub struct Shipment {\n    #[colt(primary_key, auto)]\n    pub id: i64,\n    pub tenant: i64,\n    pub line: Option<i64>,",
@@ -261,6 +263,10 @@ fn main() {
         assert_eq!(kept, [(Some(1), Some(2))]);
         let quirk = select!((q.say_hi, q.back_slash) for q in Quirk).fetch(tx)?;
         assert_eq!(quirk, [(Some("hi".to_string()), Some("b".to_string()))]);
+        let tagged = select!(count(p.tags) for p in Post).one(tx)?;
+        assert_eq!(tagged, 2);
+        let gigs = select!(count(a.gigs) for a in Artist).one(tx)?;
+        assert_eq!(gigs, 1);
         let lines = select!(s.line for s in Shipment).fetch(tx)?;
         assert_eq!(lines, [None]);
         let live = select!(a.key_ for a in Album if !a.is_deleted_).fetch(tx)?;
