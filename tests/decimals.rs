@@ -595,3 +595,36 @@ fn a_sum_past_the_decimal_range_is_an_error() -> colt::Result<()> {
         })
     })
 }
+
+/// SQLite: a decimal another program changed to text that is no number (`N/A`) meanwhile
+/// is a change the optimistic check finds (`UnrepeatableRead`, which a retry may get past),
+/// not an `OutOfRange` error (a review of the change above found it so).
+#[test]
+fn a_decimal_changed_to_text_fails_the_optimistic_check() -> colt::Result<()> {
+    let file = common::TempDb::new("decimal-text");
+    let db = Database::open(&file.url())?;
+    db.bind(schema![Item])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        Item::build()
+            .id(1)
+            .price(d("1.50"))
+            .quantity(1)
+            .discount(None::<Decimal>)
+            .insert(tx)
+            .map(|_| ())
+    })?;
+    let r = db.transaction(|tx| {
+        let item = select!(i for i in Item if i.id == 1).one(tx)?;
+        db.transaction(|other| {
+            other.execute_sql("UPDATE item SET price = 'N/A' WHERE id = 1", &[])
+        })?;
+        item.set(|i| i.quantity += 1)?;
+        tx.flush()
+    });
+    assert!(
+        matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+        "{r:?}"
+    );
+    Ok(())
+}

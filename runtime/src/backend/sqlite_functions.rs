@@ -121,14 +121,22 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
                 rusqlite::types::ValueRef::Real(r) => {
                     ExactDecimal::from_f64(r, crate::exact_decimal::SQLITE_DIGITS)
                 }
-                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
-                    .ok()
-                    .and_then(|s| ExactDecimal::parse(s.trim())),
-                rusqlite::types::ValueRef::Null => return Ok(None),
-                rusqlite::types::ValueRef::Blob(_) => None,
+                rusqlite::types::ValueRef::Text(t) => {
+                    let text = std::str::from_utf8(t).unwrap_or("").trim();
+                    match ExactDecimal::parse(text) {
+                        Some(d) => Some(d),
+                        // Text that is no number (`N/A` another program wrote) is no decimal:
+                        // NULL, which an optimistic check finds changed.
+                        None if text.parse::<f64>().is_err() => return Ok(None),
+                        None => None,
+                    }
+                }
+                rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => {
+                    return Ok(None)
+                }
             };
-            // A value no decimal holds (a sum past its range, text that is no number) is
-            // an error, not a NULL that would read as "no rows" or fail a condition.
+            // A number no decimal holds (a sum past its range) is an error, not a NULL that
+            // would read as "no rows" or fail a condition.
             match d {
                 Some(d) => Ok(Some(d.trimmed().to_string())),
                 None => Err(rusqlite::Error::UserFunctionError(
