@@ -580,6 +580,7 @@ struct Stock {
     qty: Option<i64>,
     note: Option<String>,
     weight: Option<f32>,
+    rank: Option<i32>,
 }
 
 /// SQLite: values of another storage class than their field's (the `''` a CSV import leaves
@@ -591,28 +592,40 @@ fn values_of_another_storage_class_are_reported() -> colt::Result<()> {
     let db = Database::open("sqlite::memory:")?;
     db.transaction(|tx| {
         tx.execute_sql(
-            "CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, note, weight REAL)",
+            "CREATE TABLE stock (id INTEGER PRIMARY KEY, qty INTEGER, note, weight REAL, rank INTEGER)",
             &[],
         )?;
-        tx.execute_sql("INSERT INTO stock VALUES (1, 3, 'a', 1.5)", &[])
+        tx.execute_sql("INSERT INTO stock VALUES (1, 3, 'a', 1.5, 1)", &[])
     })?;
     db.bind(schema![Stock])?;
     db.check_tables()?;
     for (bad, column, fix) in [
         (
-            "INSERT INTO stock VALUES (2, '', 'b', NULL)",
+            "INSERT INTO stock VALUES (2, '', 'b', NULL, NULL)",
             "stock.qty",
             "UPDATE stock SET qty = NULL WHERE qty = ''",
         ),
         (
-            "INSERT INTO stock VALUES (3, NULL, 42, NULL)",
+            "INSERT INTO stock VALUES (3, NULL, 42, NULL, NULL)",
             "stock.note",
             "UPDATE stock SET note = '42' WHERE id = 3",
         ),
         (
-            "INSERT INTO stock VALUES (4, NULL, NULL, 0.1)",
+            "INSERT INTO stock VALUES (4, NULL, NULL, 0.1, NULL)",
             "stock.weight",
             "UPDATE stock SET weight = colt_f32(weight) WHERE id = 4",
+        ),
+        // (Text in an `f32` column is reported, not an error of the check's own.)
+        (
+            "INSERT INTO stock VALUES (5, NULL, NULL, 'heavy', NULL)",
+            "stock.weight",
+            "UPDATE stock SET weight = NULL WHERE id = 5",
+        ),
+        // An integer past an `i32`'s range (reading it failed; check_tables passed it).
+        (
+            "INSERT INTO stock VALUES (6, NULL, NULL, NULL, 100000000000)",
+            "stock.rank",
+            "UPDATE stock SET rank = NULL WHERE id = 6",
         ),
     ] {
         db.transaction(|tx| tx.execute_sql(bad, &[]))?;

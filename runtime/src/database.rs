@@ -573,9 +573,9 @@ fn stray_values(
         ColumnType::Uuid => StrayForm::Uuid,
         ColumnType::Bool => StrayForm::Bool,
         ColumnType::Decimal => StrayForm::Decimal,
-        ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => {
-            StrayForm::Storage(Storage::Integer)
-        }
+        ColumnType::SmallInt => StrayForm::Storage(Storage::Integer(16)),
+        ColumnType::Int => StrayForm::Storage(Storage::Integer(32)),
+        ColumnType::BigInt => StrayForm::Storage(Storage::Integer(64)),
         ColumnType::Double => StrayForm::Storage(Storage::Number),
         ColumnType::Float => StrayForm::Float32,
         ColumnType::Text => StrayForm::Storage(Storage::Text),

@@ -90,7 +90,8 @@ pub(crate) enum StrayForm {
 /// The storage class a field's values have on SQLite (`typeof`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Storage {
-    Integer,
+    /// An integer of this many bits (a wider one fails to read).
+    Integer(u32),
     /// An integer or a REAL.
     Number,
     Text,
@@ -101,7 +102,9 @@ impl Storage {
     /// What the storage class is, for a message.
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Storage::Integer => "an integer",
+            Storage::Integer(16) => "an integer that fits an `i16`",
+            Storage::Integer(32) => "an integer that fits an `i32`",
+            Storage::Integer(_) => "an integer",
             Storage::Number => "a number",
             Storage::Text => "text",
             Storage::Blob => "a BLOB",
@@ -157,21 +160,29 @@ pub(crate) fn stray_value(table: &str, column: &str, form: StrayForm) -> String 
                 .push(" END)");
         }
         StrayForm::Storage(storage) => {
-            w.push("typeof(").ident(column).push(match storage {
-                Storage::Integer => ") <> 'integer'",
+            w.push("(typeof(").ident(column).push(match storage {
+                Storage::Integer(_) => ") <> 'integer'",
                 Storage::Number => ") NOT IN ('integer', 'real')",
                 Storage::Text => ") <> 'text'",
                 Storage::Blob => ") <> 'blob'",
             });
+            if let Storage::Integer(bits @ (16 | 32)) = storage {
+                let max = (1i64 << (bits - 1)) - 1;
+                w.push(" OR ")
+                    .ident(column)
+                    .push(&format!(" NOT BETWEEN {} AND {max}", -max - 1));
+            }
+            w.push(")");
         }
         StrayForm::Float32 => {
-            w.push("(typeof(")
+            // (`colt_f32` refuses text: CASE tests the storage class first.)
+            w.push("CASE WHEN typeof(")
                 .ident(column)
-                .push(") NOT IN ('integer', 'real') OR colt_f32(")
+                .push(") NOT IN ('integer', 'real') THEN 1 ELSE colt_f32(")
                 .ident(column)
                 .push(") <> ")
                 .ident(column)
-                .push(")");
+                .push(" END");
         }
     }
     w.push(" LIMIT 1");
