@@ -649,3 +649,17 @@ fn values_of_another_storage_class_are_reported() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// SQLite: a virtual table is in the catalogue (with its columns, its module being built
+/// in) and said to be virtual; the tables its module stores it in are not (they were
+/// tables like any other, and `colt inspect` mapped them as entities).
+#[test]
+fn the_catalogue_knows_virtual_tables() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    db.transaction(|tx| tx.execute_sql("CREATE VIRTUAL TABLE docs USING fts5(body)", &[]))?;
+    let catalog = db.catalog()?;
+    assert_eq!(catalog.virtual_tables, ["docs"]);
+    let names: Vec<&str> = catalog.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["docs"]);
+    Ok(())
+}

@@ -55,6 +55,7 @@ pub fn draw(catalog: &Catalog, format: Format) -> Result<String, Failure> {
         .tables
         .iter()
         .filter(|t| t.name != "colt_migrations")
+        .filter(|t| !catalog.virtual_tables.contains(&t.name))
         .collect();
     let links = link_tables(&tables);
     let boxes: Vec<&TableInfo> = tables

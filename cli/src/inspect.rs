@@ -51,6 +51,7 @@ pub fn generate(
         .tables
         .iter()
         .filter(|t| !OWN_TABLES.contains(&t.name.as_str()))
+        .filter(|t| !catalog.virtual_tables.contains(&t.name))
         .collect();
     if let Some(only) = only {
         for name in only {

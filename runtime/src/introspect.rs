@@ -15,8 +15,8 @@ pub struct Catalog {
     pub tables: Vec<TableInfo>,
     /// Every view's name.
     pub views: Vec<String>,
-    /// SQLite: every virtual table's name (FTS, R*Tree: a module's, not rows Colt maps; the
-    /// tables that store them are left out).
+    /// SQLite: every virtual table's name (FTS, R*Tree: its module's rows). One whose module
+    /// is built in is in `tables` too; the tables that store them are left out.
     pub virtual_tables: Vec<String>,
 }
 
@@ -128,7 +128,14 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
         match text(&row, 1)?.as_str() {
             "view" => catalog.views.push(name),
             "table" => catalog.tables.push(read_table(conn, name)?),
-            "virtual" => catalog.virtual_tables.push(name),
+            "virtual" => {
+                // Its columns too, when its module is built in (an entity may map it, and
+                // `migrate diff` must see it exists); its storage tables are left out.
+                if let Ok(t) = read_table(conn, name.clone()) {
+                    catalog.tables.push(t);
+                }
+                catalog.virtual_tables.push(name);
+            }
             _ => {} // a virtual table's storage
         }
     }
