@@ -225,6 +225,10 @@ fn raw_transaction_control_is_refused() -> colt::Result<()> {
                 "SAVEPOINT s",
                 "release s",
                 "END",
+                // A comment ended by a carriage return, and nested comments (PostgreSQL's
+                // rules; the check ended them at a line feed and at the first `*/`).
+                "-- done\rCOMMIT",
+                "/* a /* b */ still a comment */ COMMIT",
             ] {
                 match tx.execute_sql(sql, &[]) {
                     Err(Error::TransactionStatement { .. }) => {}

@@ -264,7 +264,8 @@ fn a_failing_migration_is_rolled_back_whole() -> colt::Result<()> {
 
 /// A migration that ends its own transaction (`COMMIT` among its statements) fails, and is
 /// not recorded: it was recorded in autocommit (SQLite) or reported applied (PostgreSQL)
-/// while only part of it was inside the migration's transaction.
+/// while only part of it was inside the migration's transaction. It is refused before any
+/// of it runs: what ran before its `COMMIT` was committed, while the error said rolled back.
 #[test]
 fn a_migration_that_commits_by_itself_fails() -> colt::Result<()> {
     each_backend(|b| {
@@ -281,12 +282,46 @@ fn a_migration_that_commits_by_itself_fails() -> colt::Result<()> {
         assert!(
             matches!(
                 &err,
-                Error::MigrationFailed { version: 2, source, .. }
-                    if matches!(**source, Error::TransactionStatement { .. })
+                Error::MigrationTransactionStatement { version: 2, keyword, .. } if keyword == "COMMIT"
             ),
             "{err:?}"
         );
         assert_eq!(versions(&db)?, vec![1], "2 is not recorded");
+        // Nothing of it ran: the table made before the `COMMIT` was committed (unrecorded, so
+        // the next run made it again), while the error said the migration was rolled back.
+        let audit = db.transaction(|tx| tx.query_sql::<(i64,)>("SELECT id FROM audit", &[]));
+        assert!(audit.is_err(), "audit exists: {audit:?}");
+        // A psql-style script wrapped in BEGIN .. COMMIT, and a COMMIT behind a comment that
+        // ends at a carriage return, are refused the same way; a trigger's body is no
+        // transaction.
+        for sql in [
+            "BEGIN; CREATE TABLE audit (id BIGINT PRIMARY KEY); COMMIT;",
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY); -- done\rCOMMIT",
+        ] {
+            let err = db
+                .migrate(&Migrations::new(vec![
+                    shop_history(b)[0].clone(),
+                    Migration::new(2, "commits", sql),
+                ])?)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::MigrationTransactionStatement { .. }),
+                "{sql}: {err:?}"
+            );
+        }
+        let body = if b.is_postgres() {
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY); \
+             CREATE FUNCTION audited() RETURNS trigger AS $$ BEGIN INSERT INTO audit VALUES (NEW.id); RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER audit_it AFTER INSERT ON product FOR EACH ROW EXECUTE FUNCTION audited();"
+        } else {
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY); \
+             CREATE TRIGGER audit_it AFTER INSERT ON product BEGIN INSERT INTO audit VALUES (CASE WHEN NEW.id > 0 THEN NEW.id END); END;"
+        };
+        db.migrate(&Migrations::new(vec![
+            shop_history(b)[0].clone(),
+            Migration::new(2, "audited", body),
+        ])?)?;
+        assert_eq!(versions(&db)?, vec![1, 2]);
         Ok(())
     })
 }

@@ -315,6 +315,27 @@ pub enum Error {
         /// Its name, as the history table recorded it.
         name: String,
     },
+    /// A migration holds a statement that would begin or end a transaction (`BEGIN`,
+    /// `COMMIT`, ..): each migration runs in a transaction of its own, which such a statement
+    /// would commit half-way, unrecorded. Refused before any of it ran.
+    #[error("migration {version}_{name} holds `{keyword}`: each migration runs in a transaction of its own, which that statement would end half-way; remove it (nothing of the migration ran)")]
+    MigrationTransactionStatement {
+        /// The migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+        /// The statement's first word, upper-cased.
+        keyword: String,
+    },
+    /// A migration ended its own transaction with a statement Colt did not recognise as such
+    /// beforehand: what it ran until then is committed, and it is not recorded as applied.
+    #[error("migration {version}_{name} ended its own transaction: what it ran before that is committed, and the migration is not recorded as applied; repair the database by hand (see `colt migrate status`), and keep `COMMIT`/`ROLLBACK` out of migrations")]
+    MigrationPartlyCommitted {
+        /// The migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+    },
     /// A migration's SQL failed: that migration was rolled back (those before it stay
     /// applied).
     #[error("migration {version}_{name} failed and was rolled back: {source}")]

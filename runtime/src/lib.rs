@@ -84,6 +84,7 @@ mod schema_cascade;
 pub mod serde_impls;
 pub mod site;
 mod statement_cache;
+mod statement_words;
 mod table_keys;
 pub mod temporal;
 pub mod text_expr;

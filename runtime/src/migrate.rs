@@ -288,15 +288,27 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
         name: m.name.to_string(),
         source: Box::new(source),
     };
+    // A `COMMIT` among its statements would commit the part before it, unrecorded: refused
+    // before any of it runs.
+    if let Some(keyword) = crate::statement_words::transaction_control(statements) {
+        return Err(Error::MigrationTransactionStatement {
+            version: m.version,
+            name: m.name.to_string(),
+            keyword,
+        });
+    }
     if d == Dialect::Postgres {
         // A mark that lives as long as this transaction (see `ended_its_transaction`).
         conn.execute_batch(MARK_TRANSACTION)?;
     }
     conn.execute_batch(statements).map_err(failed)?;
     if ended_its_transaction(conn)? {
-        return Err(failed(Error::TransactionStatement {
-            keyword: "COMMIT".to_string(),
-        }));
+        // One the words above did not show (a `COMMIT` run by a function): what ran is
+        // committed, and must not be reported as rolled back.
+        return Err(Error::MigrationPartlyCommitted {
+            version: m.version,
+            name: m.name.to_string(),
+        });
     }
     if d == Dialect::Sqlite {
         if let Some(row) = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?.first() {

@@ -672,39 +672,14 @@ impl Drop for Transaction {
     }
 }
 
-/// Refuses a raw statement that controls the transaction (its first word, after spaces and
-/// comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`, `SAVEPOINT`, `RELEASE`.
+/// Refuses raw SQL with a statement that controls the transaction (its first word, after
+/// spaces and comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`,
+/// `SAVEPOINT`, `RELEASE`.
 fn refuse_transaction_control(sql: &str) -> Result<()> {
-    let mut rest = sql;
-    loop {
-        rest = rest.trim_start();
-        if let Some(line) = rest.strip_prefix("--") {
-            rest = line.split_once('\n').map_or("", |(_, after)| after);
-        } else if let Some(block) = rest.strip_prefix("/*") {
-            rest = block.split_once("*/").map_or("", |(_, after)| after);
-        } else {
-            break;
-        }
+    match crate::statement_words::transaction_control(sql) {
+        Some(keyword) => Err(Error::TransactionStatement { keyword }),
+        None => Ok(()),
     }
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    const CONTROL: &[&str] = &[
-        "BEGIN",
-        "START",
-        "COMMIT",
-        "END",
-        "ROLLBACK",
-        "ABORT",
-        "SAVEPOINT",
-        "RELEASE",
-    ];
-    if CONTROL.contains(&word.as_str()) {
-        return Err(Error::TransactionStatement { keyword: word });
-    }
-    Ok(())
 }
 
 /// [`Error::ObjectDeleted`] when `value` refers to an object this transaction deleted (its
