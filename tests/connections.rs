@@ -225,3 +225,33 @@ fn a_postgres_url_without_the_feature_names_it() {
         other => panic!("expected an invalid URL, got {other:?}"),
     }
 }
+
+/// Raw SQL that changes a connection's session (`SET application_name`, `PRAGMA
+/// foreign_keys = OFF` on SQLite, applied when a read-only transaction prepares it) lasted
+/// on the pooled connection: later transactions ran under it (another search path, foreign
+/// keys not enforced). The connection is closed instead (`:memory:`, which is the database,
+/// gets Colt's settings back).
+#[test]
+fn a_session_changed_by_raw_sql_does_not_reach_the_next_transaction() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::builder(&backend.fresh_url())
+            .max_connections(1)
+            .open()?;
+        if backend.is_postgres() {
+            db.transaction(|tx| tx.execute_sql("SET application_name = 'changed'", &[]))?;
+            let name =
+                db.transaction(|tx| tx.query_sql::<(String,)>("SHOW application_name", &[]))?;
+            assert_ne!(name[0].0, "changed");
+        } else {
+            for db in [db, Database::open("sqlite::memory:")?] {
+                db.transaction(|tx| {
+                    tx.query_sql::<(i64,)>("PRAGMA foreign_keys = OFF", &[])
+                        .map(|_| ())
+                })?;
+                let on = db.transaction(|tx| tx.query_sql::<(i64,)>("PRAGMA foreign_keys", &[]))?;
+                assert_eq!(on, [(1,)]);
+            }
+        }
+        Ok(())
+    })
+}

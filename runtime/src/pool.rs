@@ -137,8 +137,17 @@ impl DbInner {
             let _ = conn.rollback();
             conn.sqlite_transaction_open()
         };
+        // Raw SQL changed its session (`SET search_path`, `PRAGMA foreign_keys = OFF`): the
+        // next transaction would run under it. Closed (a new one is opened when needed), or,
+        // for SQLite's `:memory:`, which is the database, given back Colt's settings.
+        let changed =
+            conn.session_changed() && (!self.target.is_memory() || conn.restore_session().is_err());
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        if conn.is_usable() && !stuck && pool.max_lifetime.is_none_or(|l| conn.age() < l) {
+        if conn.is_usable()
+            && !stuck
+            && !changed
+            && pool.max_lifetime.is_none_or(|l| conn.age() < l)
+        {
             let timed = conn.dialect() == Dialect::Postgres || pool.idle_timeout.is_some();
             pool.idle.push((conn, timed.then(Instant::now)));
         } else {

@@ -167,6 +167,23 @@ pub(crate) fn transaction_control(sql: &str) -> Option<String> {
         .find(|w| CONTROL.contains(&w.as_str()))
 }
 
+/// Whether a statement of `sql` changes its connection's session beyond the transaction:
+/// `SET` (not `SET LOCAL`, `SET TRANSACTION`), `RESET`, `DISCARD`, `LISTEN`, `PREPARE`,
+/// `DECLARE` (a cursor `WITH HOLD`), `LOAD`, a temporary table, or SQLite's `PRAGMA`,
+/// `ATTACH`, `DETACH`.
+pub(crate) fn changes_session(sql: &str) -> bool {
+    statements(sql).into_iter().any(|[first, second]| {
+        let second = second.as_deref().unwrap_or("");
+        match first.as_deref().unwrap_or("") {
+            "SET" => !matches!(second, "LOCAL" | "TRANSACTION" | "CONSTRAINTS"),
+            "RESET" | "DISCARD" | "LISTEN" | "UNLISTEN" | "PREPARE" | "DEALLOCATE" | "DECLARE"
+            | "LOAD" | "PRAGMA" | "ATTACH" | "DETACH" => true,
+            "CREATE" => matches!(second, "TEMP" | "TEMPORARY" | "LOCAL" | "GLOBAL"),
+            _ => false,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +213,28 @@ mod tests {
         assert_eq!(firsts("SELECT E'it\\'s; END'; END"), ["SELECT", "END"]);
         assert_eq!(firsts("SELECT \"a;b\", [c;d], `e;f` FROM t; ;"), ["SELECT"]);
         assert_eq!(firsts("SELECT 1e5"), ["SELECT"]);
+    }
+
+    #[test]
+    fn session_changes_are_seen() {
+        for sql in [
+            "SET search_path TO staging",
+            "set session time zone 'UTC'",
+            "UPDATE t SET a = 1; PRAGMA foreign_keys = OFF",
+            "CREATE TEMP TABLE x (a INT)",
+            "ATTACH 'other.db' AS other",
+        ] {
+            assert!(changes_session(sql), "{sql}");
+        }
+        for sql in [
+            "SET LOCAL statement_timeout = 100",
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "UPDATE t SET a = 1",
+            "CREATE TABLE t (a INT)",
+            "SELECT 'PRAGMA'",
+        ] {
+            assert!(!changes_session(sql), "{sql}");
+        }
     }
 
     #[test]

@@ -531,6 +531,7 @@ impl Transaction {
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         let conn = self.conn()?;
+        note_session_change(conn, sql);
         self.ensure_writing()?;
         self.shared.cache.borrow_mut().bump_all();
         conn.in_savepoint(|| {
@@ -566,6 +567,7 @@ impl Transaction {
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         let conn = self.conn()?;
+        note_session_change(conn, sql);
         // A raw query that may write (`UPDATE .. RETURNING`) is part of the transaction,
         // and kept results may be stale after it. (SQLite says which statements cannot
         // write; on PostgreSQL, where it does not, every raw query joins the transaction:
@@ -669,6 +671,14 @@ impl Drop for Transaction {
             self.writing.set(false);
         }
         self.close();
+    }
+}
+
+/// Marks the connection when raw SQL changes its session (`SET search_path`, `PRAGMA
+/// foreign_keys = OFF`): the pool then does not hand it to another transaction as it is.
+fn note_session_change(conn: &crate::backend::Conn, sql: &str) {
+    if crate::statement_words::changes_session(sql) {
+        conn.note_session_change();
     }
 }
 

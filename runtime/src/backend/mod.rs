@@ -80,6 +80,9 @@ pub(crate) struct Conn {
     foreign_keys: bool,
     /// When it was opened ([`crate::DatabaseBuilder::max_lifetime`]).
     opened: std::time::Instant,
+    /// Raw SQL changed its session (`SET search_path`, `PRAGMA foreign_keys = OFF`, a
+    /// temporary table): the pool does not hand it to another transaction as it is.
+    session_changed: Cell<bool>,
 }
 
 /// What a statement is, found before it runs.
@@ -169,7 +172,35 @@ impl Conn {
             log: logging::LogOptions::default(),
             foreign_keys: true,
             opened: std::time::Instant::now(),
+            session_changed: Cell::new(false),
         }
+    }
+
+    /// Raw SQL is about to change this connection's session (see
+    /// [`crate::statement_words::changes_session`]).
+    pub(crate) fn note_session_change(&self) {
+        self.session_changed.set(true);
+    }
+
+    /// Whether raw SQL changed this connection's session since it opened (or since
+    /// [`Conn::restore_session`]).
+    pub(crate) fn session_changed(&self) -> bool {
+        self.session_changed.get()
+    }
+
+    /// SQLite: puts back what Colt's work relies on (foreign keys enforced as configured)
+    /// on a connection that cannot be closed instead (`:memory:`, which is the database).
+    pub(crate) fn restore_session(&self) -> Result<()> {
+        #[cfg(feature = "sqlite")]
+        if let Link::Sqlite(_) = &self.link {
+            self.execute_batch(if self.foreign_keys {
+                "PRAGMA foreign_keys = ON"
+            } else {
+                "PRAGMA foreign_keys = OFF"
+            })?;
+        }
+        self.session_changed.set(false);
+        Ok(())
     }
 
     /// Notes a failed statement of the write transaction.
