@@ -553,3 +553,94 @@ fn a_directory_that_is_not_migrations_is_a_clear_error() {
     assert!(err.to_string().contains("have the same version"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by a review of the migration runner (each failed before its fix).
+mod review {
+    use super::*;
+
+    /// A pending migration older than the newest applied one (a branch merged after a later
+    /// migration ran) was applied out of order, and a revert then undid the newest instead.
+    #[test]
+    fn a_migration_older_than_the_newest_applied_is_refused() -> colt::Result<()> {
+        each_backend(|b| {
+            let db = Database::open(&b.fresh_url())?;
+            let all: Vec<Migration> = ["a", "b", "c"]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    Migration::new(
+                        i as i64 + 1,
+                        t.to_string(),
+                        format!("CREATE TABLE {t} (id BIGINT PRIMARY KEY)"),
+                    )
+                })
+                .collect();
+            db.migrate(&Migrations::new(vec![all[0].clone(), all[2].clone()])?)?;
+            let err = db.migrate(&Migrations::new(all.clone())?).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::MigrationOutOfOrder {
+                        version: 2,
+                        newest: 3,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+            assert_eq!(versions(&db)?, vec![1, 3], "nothing ran");
+            Ok(())
+        })
+    }
+
+    /// SQLite: a migration's `PRAGMA` lasted on the pooled connection, and later
+    /// transactions ran under it (`case_sensitive_like`, `ignore_check_constraints`).
+    #[test]
+    fn a_migrations_pragma_does_not_outlive_it() -> colt::Result<()> {
+        let file = common::TempDb::new("migration-pragma");
+        let db = Database::builder(&file.url()).max_connections(1).open()?;
+        db.migrate(&Migrations::new(vec![Migration::new(
+            1,
+            "like",
+            "PRAGMA case_sensitive_like = ON; CREATE TABLE t (a TEXT);",
+        )])?)?;
+        let like = db.transaction(|tx| tx.query_sql::<(i64,)>("SELECT 'a' LIKE 'A'", &[]))?;
+        assert_eq!(like, [(1,)]);
+        Ok(())
+    }
+
+    /// SQLite: a row that referred to nothing before the migration (written where foreign
+    /// keys were not enforced) failed every migration, which was blamed for it.
+    #[test]
+    fn an_orphan_row_from_before_does_not_fail_a_migration() -> colt::Result<()> {
+        let file = common::TempDb::new("migration-orphan");
+        let loose = Database::open(&format!("{}&foreign_keys=off", file.url()))?;
+        loose.transaction(|tx| {
+            tx.execute_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)", &[])?;
+            tx.execute_sql(
+                "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id))",
+                &[],
+            )?;
+            tx.execute_sql("INSERT INTO child VALUES (1, 99)", &[])
+        })?;
+        drop(loose);
+        let db = Database::open(&file.url())?;
+        db.migrate(&Migrations::new(vec![Migration::new(
+            1,
+            "more",
+            "CREATE TABLE other (id INTEGER PRIMARY KEY)",
+        )])?)?;
+        // One the migration itself leaves is still refused.
+        let err = db
+            .migrate(&Migrations::new(vec![
+                Migration::new(1, "more", "CREATE TABLE other (id INTEGER PRIMARY KEY)"),
+                Migration::new(2, "orphan", "INSERT INTO child VALUES (2, 98)"),
+            ])?)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::MigrationFailed { version: 2, .. }),
+            "{err:?}"
+        );
+        Ok(())
+    }
+}

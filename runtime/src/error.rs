@@ -315,6 +315,18 @@ pub enum Error {
         /// Its name, as the history table recorded it.
         name: String,
     },
+    /// A pending migration is older than the newest applied one (a branch merged after a
+    /// later migration ran): applied now, it would run out of order, and a revert, which
+    /// takes the newest version, would undo the other one. Refused before anything runs.
+    #[error("migration {version}_{name} is older than {newest}, which is applied: renumber it after {newest} (a migration runs in version order, and a revert undoes the newest)")]
+    MigrationOutOfOrder {
+        /// The pending migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+        /// The newest applied version.
+        newest: i64,
+    },
     /// A migration holds a statement that would begin or end a transaction (`BEGIN`,
     /// `COMMIT`, ..): each migration runs in a transaction of its own, which such a statement
     /// would commit half-way, unrecorded. Refused before any of it ran.

@@ -105,6 +105,18 @@ impl Database {
         let migrations = migrations.as_ref();
         let history = self.migration_history()?;
         verify(&history, migrations)?;
+        if let Some(newest) = history.iter().map(|h| h.version).max() {
+            let late = migrations
+                .iter()
+                .find(|m| m.version < newest && !history.iter().any(|h| h.version == m.version));
+            if let Some(m) = late {
+                return Err(Error::MigrationOutOfOrder {
+                    version: m.version,
+                    name: m.name.to_string(),
+                    newest,
+                });
+            }
+        }
         let mut applied = Vec::new();
         for m in migrations {
             if history.iter().any(|h| h.version == m.version) {
@@ -171,9 +183,25 @@ impl Database {
     /// the SQL fails (nothing is reverted).
     pub fn revert_migration(&self, migrations: impl AsRef<Migrations>) -> Result<Option<i64>> {
         let migrations = migrations.as_ref();
+        // The last one is checked again under the lock: another process may have applied or
+        // reverted one meanwhile, and then the new last one is the one to revert.
+        for _ in 0..16 {
+            if let Some(reverted) = self.revert_last(migrations)? {
+                return Ok(reverted);
+            }
+        }
+        Err(Error::Busy(
+            "the migration history kept changing while the last migration was being reverted"
+                .to_string(),
+        ))
+    }
+
+    /// One try of [`Database::revert_migration`]: `None` when the last migration changed
+    /// before the lock was taken.
+    fn revert_last(&self, migrations: &Migrations) -> Result<Option<Option<i64>>> {
         let history = self.migration_history()?;
         let Some(last) = history.last() else {
-            return Ok(None);
+            return Ok(Some(None));
         };
         let Some(m) = migrations.get(last.version) else {
             return Err(Error::MigrationMissing {
@@ -193,8 +221,9 @@ impl Database {
                 name: m.name.to_string(),
             });
         }
-        self.run_migration(m, Direction::Down)?;
-        Ok(Some(m.version))
+        Ok(self
+            .run_migration(m, Direction::Down)?
+            .then_some(Some(m.version)))
     }
 
     /// The history table's rows (none when it does not exist yet).
@@ -275,10 +304,16 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
         conn.execute_batch(lock)?;
     }
     conn.execute_batch(sql::CREATE_HISTORY)?;
-    let applied = read_history(conn)?.iter().any(|h| h.version == m.version);
+    let history = read_history(conn)?;
+    let applied = history.iter().any(|h| h.version == m.version);
     let (statements, still_to_do) = match direction {
         Direction::Up => (&*m.up, !applied),
-        Direction::Down => (m.down.as_deref().unwrap_or_default(), applied),
+        // Only the last one applied is reverted (the one chosen before the lock may no
+        // longer be).
+        Direction::Down => (
+            m.down.as_deref().unwrap_or_default(),
+            history.last().is_some_and(|h| h.version == m.version),
+        ),
     };
     if !still_to_do {
         return Ok(false);
@@ -301,6 +336,18 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
         // A mark that lives as long as this transaction (see `ended_its_transaction`).
         conn.execute_batch(MARK_TRANSACTION)?;
     }
+    // A `PRAGMA` (SQLite) lasts for the connection: the pool does not reuse it as it is.
+    if crate::statement_words::changes_session(statements) {
+        conn.note_session_change();
+    }
+    // SQLite: the rows that already referred to nothing (the sqlite3 shell does not enforce
+    // foreign keys) are not the migration's doing.
+    let orphans_before = if d == Dialect::Sqlite {
+        conn.query_values(sql::FOREIGN_KEY_CHECK, &[])
+            .map_err(failed)?
+    } else {
+        Vec::new()
+    };
     conn.execute_batch(statements).map_err(failed)?;
     if ended_its_transaction(conn)? {
         // One the words above did not show (a `COMMIT` run by a function): what ran is
@@ -311,7 +358,10 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
         });
     }
     if d == Dialect::Sqlite {
-        if let Some(row) = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?.first() {
+        let orphans = conn
+            .query_values(sql::FOREIGN_KEY_CHECK, &[])
+            .map_err(failed)?;
+        if let Some(row) = orphans.iter().find(|row| !orphans_before.contains(row)) {
             let text = |v: Option<&Value>| match v {
                 Some(Value::Text(t)) => t.clone(),
                 Some(Value::Int(i)) => i.to_string(),
