@@ -160,3 +160,34 @@ fn a_transaction_sqlite_rolled_back_writes_nothing_after() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// After SQLite rolled the transaction back by itself (`RAISE(ROLLBACK)`, an interrupted
+/// write), `tx.rollback()` said "cannot rollback - no transaction is active": an error for
+/// a rollback that had happened. It is `Ok`. (Found by a review.)
+#[test]
+fn rolling_back_what_sqlite_rolled_back_is_ok() -> colt::Result<()> {
+    use common::Category;
+    each_backend(|backend| {
+        if backend.is_postgres() {
+            return Ok(());
+        }
+        let db = backend.shop();
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TRIGGER no_zed BEFORE INSERT ON category WHEN NEW.name = 'Zed' \
+                 BEGIN SELECT RAISE(ROLLBACK, 'no Zed'); END",
+                &[],
+            )
+            .map(|_| ())
+        })?;
+        let tx = db.begin()?;
+        Category::build().name("Games").insert(&tx)?;
+        let zed = tx.execute_sql("INSERT INTO category (name) VALUES ('Zed')", &[]);
+        assert!(zed.is_err(), "{zed:?}");
+        tx.rollback()?;
+        let games =
+            db.transaction(|tx| select!(c for c in Category if c.name == "Games").count(tx))?;
+        assert_eq!(games, 0);
+        Ok(())
+    })
+}

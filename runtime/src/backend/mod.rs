@@ -544,7 +544,13 @@ impl Conn {
     /// Rolls the write transaction back.
     pub(crate) fn rollback(&self) -> Result<()> {
         logging::transaction_event("rollback");
-        let r = self.execute_batch(control::ROLLBACK);
+        // SQLite may have rolled the transaction back by itself (an interrupted write,
+        // `RAISE(ROLLBACK)`, a full disk): what was asked has happened.
+        let r = if self.rolled_back_by_sqlite() {
+            Ok(())
+        } else {
+            self.execute_batch(control::ROLLBACK)
+        };
         self.end_transaction();
         r
     }
