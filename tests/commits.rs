@@ -142,6 +142,48 @@ fn statements_prepared_before_a_column_type_change_are_prepared_again() -> colt:
     })
 }
 
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "counter_wide")]
+struct CounterWide {
+    #[colt(primary_key)]
+    id: i64,
+    n: i64,
+}
+
+/// PostgreSQL: after a column is widened (`ALTER .. TYPE bigint`, for values past an
+/// `i32`), an `INSERT` prepared before bound its value as the old `integer` and failed on
+/// that connection forever, Colt-side, so the server never said the plan was stale. It is
+/// prepared again.
+#[test]
+fn a_statement_prepared_for_a_narrower_column_is_prepared_again() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::builder(&backend.fresh_url())
+            .max_connections(1)
+            .open()?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE counter_wide (id BIGINT PRIMARY KEY, n INTEGER NOT NULL)",
+                &[],
+            )
+            .map(|_| ())
+        })?;
+        db.bind(schema![CounterWide])?;
+        db.transaction(|tx| CounterWide::build().id(1).n(5).insert(tx).map(|_| ()))?;
+        db.transaction(|tx| {
+            tx.execute_sql("ALTER TABLE counter_wide ALTER COLUMN n TYPE BIGINT", &[])
+                .map(|_| ())
+        })?;
+        let big = 1i64 << 40;
+        db.transaction(|tx| CounterWide::build().id(2).n(big).insert(tx).map(|_| ()))?;
+        let n = db.transaction(|tx| select!(c.n for c in CounterWide if c.id == 2).one(tx))?;
+        assert_eq!(n, big);
+        Ok(())
+    })
+}
+
 /// Has the server end the pooled connection of `backend`'s new database (as a restart
 /// does), waits `pause`, and checks that the next transaction gets a new connection.
 fn a_connection_ended_by_the_server_is_replaced_after(

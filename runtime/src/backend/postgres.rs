@@ -47,6 +47,19 @@ fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
     })
 }
 
+/// Whether a parameter could not be encoded as the kept statement's type (prepared before
+/// its column was widened: an `i64` past `integer` for a column now `bigint`). Nothing was
+/// sent; prepared again, the statement takes the column's type now.
+fn is_encoding(e: &tokio_postgres::Error) -> bool {
+    e.as_db_error().is_none() && !e.is_closed() && e.to_string().starts_with("error serializing")
+}
+
+/// Whether the server no longer has the kept statement (`DEALLOCATE ALL` in raw SQL, a
+/// pooler in transaction mode).
+fn is_unprepared(e: &tokio_postgres::Error) -> bool {
+    e.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME)
+}
+
 /// Where a server is, for messages.
 fn describe(config: &Config) -> String {
     let host = match config.get_hosts().first() {
@@ -198,8 +211,10 @@ impl PgConn {
         })
     }
 
-    /// Runs `run` with the kept statement for `sql`; a statement the server calls stale is
-    /// dropped from the cache (and, outside a write transaction, prepared and run again).
+    /// Runs `run` with the kept statement for `sql`; a statement the server calls stale or
+    /// no longer has, or whose parameter types no longer fit the values, is dropped from the
+    /// cache and prepared and run again (inside a write transaction only when nothing was
+    /// sent: a server error there has ended the transaction).
     fn with_fresh_plan<R>(
         &self,
         sql: &str,
@@ -209,9 +224,10 @@ impl PgConn {
         let stmt = self.statement(sql, given)?;
         let first = run(&mut self.client.borrow_mut(), &stmt);
         match first {
-            Err(e) if is_stale_plan(&e) => {
+            Err(e) if is_stale_plan(&e) || is_unprepared(&e) || is_encoding(&e) => {
                 self.prepared.borrow_mut().pop(sql);
-                if self.in_transaction.get() {
+                // A server error ended the write transaction; an encoding error sent nothing.
+                if self.in_transaction.get() && !is_encoding(&e) {
                     return Err(map_error(e, None));
                 }
                 let stmt = self.statement(sql, given)?;
