@@ -18,8 +18,9 @@ fn with_param(url: &str, param: &str) -> String {
 }
 
 /// Which server process or SQLite connection serves a transaction: PostgreSQL's backend pid;
-/// on SQLite, whether a TEMP table made by an earlier transaction is still there (temporary
-/// tables belong to one connection).
+/// on SQLite, whether the connection's `last_insert_rowid()` is still the marker an earlier
+/// transaction inserted (it belongs to one connection; a TEMP table would do too, but raw SQL
+/// that makes one has its connection closed afterwards).
 fn same_connection_as_before(db: &Database, postgres: bool, before: &mut Option<i64>) -> bool {
     if postgres {
         let pid: Vec<(i32,)> = db
@@ -31,19 +32,20 @@ fn same_connection_as_before(db: &Database, postgres: bool, before: &mut Option<
         same
     } else {
         let marked: Vec<(i64,)> = db
-            .transaction(|tx| {
-                tx.query_sql(
-                    "SELECT count(*) FROM sqlite_temp_master WHERE name = 'marker'",
-                    &[],
-                )
-            })
+            .transaction(|tx| tx.query_sql("SELECT last_insert_rowid()", &[]))
             .expect("marker");
-        if marked[0].0 == 0 {
-            db.transaction(|tx| tx.execute_sql("CREATE TEMP TABLE marker (x INTEGER)", &[]))
-                .expect("mark");
-            false
-        } else {
+        if marked[0].0 == 4242 {
             true
+        } else {
+            db.transaction(|tx| {
+                tx.execute_sql(
+                    "CREATE TABLE IF NOT EXISTS marker (x INTEGER PRIMARY KEY)",
+                    &[],
+                )?;
+                tx.execute_sql("INSERT OR REPLACE INTO marker VALUES (4242)", &[])
+            })
+            .expect("mark");
+            false
         }
     }
 }

@@ -52,24 +52,25 @@ pub(crate) fn statements(sql: &str) -> Vec<[Option<String>; 2]> {
                 while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                     i += 1;
                 }
-                let word = sql[start..i].to_ascii_uppercase();
-                if word == "E" && b.get(i) == Some(&b'\'') {
+                let word = &sql[start..i];
+                if word.eq_ignore_ascii_case("E") && b.get(i) == Some(&b'\'') {
                     // PostgreSQL's escaped string: `E'it\'s'`.
                     i = after_quoted(b, i, b'\'', true);
                     continue;
                 }
                 let first = words[0].is_none();
-                match word.as_str() {
+                let is = |w: &str| word.eq_ignore_ascii_case(w);
+                if (is("BEGIN") && !first) || is("CASE") {
                     // A block inside the statement (not `BEGIN` opening one of its own).
-                    "BEGIN" if !first => depth += 1,
-                    "CASE" => depth += 1,
-                    "END" if depth > 0 => depth -= 1,
-                    _ => {}
+                    depth += 1;
+                } else if is("END") && depth > 0 {
+                    depth -= 1;
                 }
+                // Only the first two words are kept (the rest are not copied).
                 if first {
-                    words[0] = Some(word);
+                    words[0] = Some(word.to_ascii_uppercase());
                 } else if words[1].is_none() {
-                    words[1] = Some(word);
+                    words[1] = Some(word.to_ascii_uppercase());
                 }
             }
             _ => i += 1,
