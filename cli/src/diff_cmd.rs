@@ -50,10 +50,34 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let db = Database::open(&args.url).map_err(|e| e.to_string())?;
     check_history(&db, &migrations)?;
     let dialect = db.dialect();
-    let want = tables(&sources, dialect)?;
+    let mut want = tables(&sources, dialect)?;
     let catalog = db.catalog().map_err(|e| e.to_string())?;
     let objects = sqlite_objects(&db, &catalog)?;
-    let have: Vec<Table> = catalog.tables.into_iter().map(Table::read).collect();
+    // SQLite's virtual tables (FTS, R*Tree) are their modules': never dropped, rebuilt or
+    // altered, whether an entity maps one or not.
+    let is_virtual = |name: &str| {
+        catalog
+            .virtual_tables
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(name))
+    };
+    want.retain(|t| {
+        let keep = !is_virtual(&t.info.name);
+        if !keep {
+            eprintln!(
+                "colt: note: table `{}` is a virtual table (its module's): left as it is",
+                t.info.name
+            );
+        }
+        keep
+    });
+    let have: Vec<Table> = catalog
+        .tables
+        .iter()
+        .filter(|t| !is_virtual(&t.name))
+        .cloned()
+        .map(Table::read)
+        .collect();
     let mut up = diff(dialect, &have, &want, &options);
     lost_in_rebuilds(&db, &mut up)?;
     if !up.refused.is_empty() {

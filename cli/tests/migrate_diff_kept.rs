@@ -492,3 +492,33 @@ fn the_partitions_of_a_declared_table_are_not_dropped() {
         }
     }
 }
+
+/// SQLite: a virtual table (FTS) no entity maps was dropped by `--allow-drop` once the
+/// catalogue listed it with the tables (its index and content lost).
+#[test]
+fn a_virtual_table_is_left_alone() {
+    for backend in backends().into_iter().filter(|b| *b == "sqlite") {
+        let scratch = Scratch::new("kept-virtual");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        run_sql(
+            url,
+            &[
+                "CREATE VIRTUAL TABLE docs USING fts5(body)",
+                "INSERT INTO docs VALUES ('hello')",
+            ],
+        );
+        let run = diff(dir, url, "reading", "partitioned", &["--allow-drop"]);
+        assert!(run.ok, "{}{}", run.stdout, run.stderr);
+        for made in std::fs::read_dir(dir.join("migrations"))
+            .into_iter()
+            .flatten()
+        {
+            let up = made.map(|m| m.path().join("up.sql")).expect("an entry");
+            let sql = std::fs::read_to_string(&up).unwrap_or_default();
+            assert!(sql.contains("reading"), "{sql}");
+            assert!(!sql.contains("docs"), "{sql}");
+        }
+    }
+}

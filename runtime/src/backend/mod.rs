@@ -192,6 +192,7 @@ impl Conn {
     /// on a connection that cannot be closed instead (`:memory:`, which is the database).
     pub(crate) fn restore_session(&self) -> Result<()> {
         #[cfg(feature = "sqlite")]
+        #[allow(irrefutable_let_patterns)] // without PostgreSQL, every link is SQLite's
         if let Link::Sqlite(_) = &self.link {
             self.execute_batch(if self.foreign_keys {
                 "PRAGMA foreign_keys = ON"
