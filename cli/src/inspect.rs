@@ -115,12 +115,16 @@ impl<'a> Inspector<'a> {
         let mut tables = Vec::new();
         for t in selected {
             // A column no field type suits can be left out only if inserts may leave it out.
-            // (A column of a foreign key to a table inspected with it needs no type of its
-            // own: it is a reference, or a link table's side, typed by the key it names.)
+            // (A column that becomes a reference, or a link table's side, needs no type of its
+            // own: the key it names types it. Any other keeps the rule.)
+            let link = link_tables(selected)
+                .into_iter()
+                .any(|l| l.table.name == t.name);
             let referring = |c: &colt_runtime::introspect::ColumnInfo| {
-                t.foreign_keys.iter().any(|fk| {
-                    fk.columns.contains(&c.name) && selected.iter().any(|s| s.name == fk.table)
-                })
+                link || t
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(&c.name) && becomes_reference(t, fk, selected))
             };
             let unmappable = t.columns.iter().find(|c| {
                 column_type(dialect, &c.declared_type).is_none()
@@ -710,6 +714,28 @@ impl<'a> Inspector<'a> {
         }
         Some(rust.to_string())
     }
+}
+
+/// Whether `plan_table` makes `fk` of `t` a reference: to the whole primary key of a table
+/// inspected with it, not a composite part of `t`'s own key, sharing no column with another
+/// foreign key, its columns all NOT NULL or all nullable.
+fn becomes_reference(t: &TableInfo, fk: &ForeignKeyInfo, selected: &[&TableInfo]) -> bool {
+    let to_key = selected.iter().any(|o| {
+        o.name == fk.table
+            && o.primary_key.len() == fk.referenced.len()
+            && o.primary_key.iter().all(|k| fk.referenced.contains(k))
+    });
+    let in_key = fk.columns.len() > 1 && fk.columns.iter().any(|c| t.primary_key.contains(c));
+    let shared = fk.columns.iter().any(|c| {
+        t.foreign_keys
+            .iter()
+            .filter(|other| other.columns.contains(c))
+            .count()
+            > 1
+    });
+    let nullable = |c: &String| t.column(c).is_some_and(|c| !c.not_null);
+    let mixed = fk.columns.iter().any(nullable) && !fk.columns.iter().all(nullable);
+    to_key && !in_key && !shared && !mixed
 }
 
 /// A name or a note in a `//` comment: on one line (a table named with a line break would
