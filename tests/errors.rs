@@ -225,11 +225,21 @@ fn raw_transaction_control_is_refused() -> colt::Result<()> {
                 "SAVEPOINT s",
                 "release s",
                 "END",
-                // A comment ended by a carriage return, and nested comments (PostgreSQL's
-                // rules; the check ended them at a line feed and at the first `*/`).
-                "-- done\rCOMMIT",
-                "/* a /* b */ still a comment */ COMMIT",
-            ] {
+            ]
+            .into_iter()
+            // PostgreSQL's comments: one ended by a carriage return, nested ones (the check
+            // read them as SQLite does, to a line feed and to the first `*/`).
+            .chain(
+                ["-- done\rCOMMIT", "/* a /* b */ still a comment */ COMMIT"]
+                    .into_iter()
+                    .filter(|_| backend.is_postgres()),
+            )
+            .chain(
+                // And SQLite's: its comments do not nest.
+                ["/* remove /tmp/* files */ COMMIT"]
+                    .into_iter()
+                    .filter(|_| !backend.is_postgres()),
+            ) {
                 match tx.execute_sql(sql, &[]) {
                     Err(Error::TransactionStatement { .. }) => {}
                     other => panic!("{sql:?}: {other:?}"),

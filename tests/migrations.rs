@@ -291,12 +291,18 @@ fn a_migration_that_commits_by_itself_fails() -> colt::Result<()> {
         // the next run made it again), while the error said the migration was rolled back.
         let audit = db.transaction(|tx| tx.query_sql::<(i64,)>("SELECT id FROM audit", &[]));
         assert!(audit.is_err(), "audit exists: {audit:?}");
-        // A psql-style script wrapped in BEGIN .. COMMIT, and a COMMIT behind a comment that
-        // ends at a carriage return, are refused the same way; a trigger's body is no
-        // transaction.
+        // A psql-style script wrapped in BEGIN .. COMMIT, and a COMMIT behind a comment as the
+        // backend reads it, are refused the same way; a trigger's body is no transaction.
+        // (A carriage return ends a comment on PostgreSQL only: on SQLite that `COMMIT` is
+        // part of the comment.)
+        let behind_comment = if b.is_postgres() {
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY); -- done\rCOMMIT"
+        } else {
+            "CREATE TABLE audit (id BIGINT PRIMARY KEY); /* a /* b */ COMMIT"
+        };
         for sql in [
             "BEGIN; CREATE TABLE audit (id BIGINT PRIMARY KEY); COMMIT;",
-            "CREATE TABLE audit (id BIGINT PRIMARY KEY); -- done\rCOMMIT",
+            behind_comment,
         ] {
             let err = db
                 .migrate(&Migrations::new(vec![

@@ -1,43 +1,160 @@
-//! The first words of each statement in a text of SQL, found without running it: to refuse
-//! a raw statement or a migration that would end Colt's transaction (`COMMIT`), and to see
-//! one that changes its connection for good (`SET`, `PRAGMA`).
+//! What the statements in a text of SQL are, found without running it: to refuse a raw
+//! statement or a migration that would end Colt's transaction (`COMMIT`), and to see one
+//! that changes its connection for good (`SET`, `PRAGMA`, a temporary table).
 //!
-//! Both backends' lexical rules that hide a `;` or a word: `'strings'` (`''` inside;
+//! The lexical rules that hide a `;` or a word, per dialect: `'strings'` (`''` inside;
 //! PostgreSQL's `E'..'` with backslash escapes), `"identifiers"` (and SQLite's `` `..` `` and
-//! `[..]`), PostgreSQL's `$tag$ .. $tag$` bodies, `--` comments (to a line feed or carriage
-//! return) and nested `/* .. */` comments. A `;` inside `BEGIN .. END` or `CASE .. END` of a
-//! statement (a SQLite trigger's body, PostgreSQL's `BEGIN ATOMIC`) does not end it.
+//! `[..]`, which on PostgreSQL are array subscripts), PostgreSQL's `$tag$ .. $tag$` bodies,
+//! `--` comments (to a line feed, and on PostgreSQL a carriage return too) and `/* .. */`
+//! comments (nested on PostgreSQL only). A `;` inside a trigger's `BEGIN .. END` (SQLite),
+//! a `BEGIN ATOMIC .. END` body (PostgreSQL) or a `CASE .. END` does not end its statement.
+//! A word after a `.` is a name (`NEW.end`), never a keyword.
 //!
 //! Written by hand: no crate of the ecosystem splits SQL by both dialects' rules without
 //! parsing all of it (`sqlparser` would refuse the statements it does not know, which the
 //! database would run).
 
-/// The first two words (upper-cased) of each statement of `sql`; a statement without words
-/// (a lone `;`) is left out.
-pub(crate) fn statements(sql: &str) -> Vec<[Option<String>; 2]> {
+use crate::render::Dialect;
+
+/// One statement: its first two words, upper-cased, and whether it changes its
+/// connection's session.
+#[derive(Debug, Default)]
+pub(crate) struct Statement {
+    pub words: [Option<String>; 2],
+    pub session: bool,
+}
+
+/// What a statement being read has shown so far.
+#[derive(Default)]
+struct Reading {
+    statement: Statement,
+    /// Words read.
+    count: usize,
+    /// The last word, upper-cased (for `INTO TEMP`).
+    last: String,
+    /// Blocks open: `true` for `BEGIN` (closed by an `END` before `;`), `false` for `CASE`.
+    blocks: Vec<bool>,
+    /// A `TRIGGER` among its first words: its `BEGIN` opens the body.
+    trigger: bool,
+    /// A `PRAGMA` that sets (`=`) or takes an argument.
+    assigns: bool,
+    called: bool,
+}
+
+/// Pragmas that only read, with an argument (`PRAGMA table_info(t)`).
+const READING_PRAGMAS: &[&str] = &[
+    "TABLE_INFO",
+    "TABLE_XINFO",
+    "TABLE_LIST",
+    "INDEX_LIST",
+    "INDEX_INFO",
+    "INDEX_XINFO",
+    "FOREIGN_KEY_LIST",
+    "FOREIGN_KEY_CHECK",
+    "INTEGRITY_CHECK",
+    "QUICK_CHECK",
+];
+
+impl Reading {
+    fn word(&mut self, word: &str, after_dot: bool, next: Option<u8>, next_word: &str) {
+        let upper = word.to_ascii_uppercase();
+        self.count += 1;
+        match self.count {
+            1 => self.statement.words[0] = Some(upper.clone()),
+            2 => self.statement.words[1] = Some(upper.clone()),
+            _ => {}
+        }
+        if !after_dot {
+            match upper.as_str() {
+                "TRIGGER" if self.count <= 6 => self.trigger = true,
+                "BEGIN" if self.count > 1 && (self.trigger || next_word == "ATOMIC") => {
+                    self.blocks.push(true)
+                }
+                "CASE" => self.blocks.push(false),
+                "END" => match self.blocks.last() {
+                    Some(false) => {
+                        self.blocks.pop();
+                    }
+                    // A body's `END` is its statement's last word.
+                    Some(true) if matches!(next, None | Some(b';')) => {
+                        self.blocks.pop();
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        // What lasts beyond the transaction.
+        let first = self.statement.words[0].as_deref().unwrap_or("");
+        let temp = matches!(upper.as_str(), "TEMP" | "TEMPORARY");
+        let session = match upper.as_str() {
+            // A session setting, or a session's advisory lock (`pg_advisory_xact_lock` is the
+            // transaction's).
+            "SET_CONFIG"
+            | "PG_ADVISORY_LOCK"
+            | "PG_ADVISORY_LOCK_SHARED"
+            | "PG_TRY_ADVISORY_LOCK"
+            | "PG_TRY_ADVISORY_LOCK_SHARED" => next == Some(b'('),
+            // `temp.t`, `pg_temp.t`.
+            "TEMP" | "PG_TEMP" if next == Some(b'.') => true,
+            _ => (temp && first == "CREATE" && self.count <= 5) || (temp && self.last == "INTO"),
+        };
+        self.statement.session |= session;
+        self.last = upper;
+    }
+
+    fn finish(mut self) -> Statement {
+        let second = self.statement.words[1].as_deref().unwrap_or("");
+        self.statement.session |= match self.statement.words[0].as_deref().unwrap_or("") {
+            "SET" => !matches!(second, "LOCAL" | "TRANSACTION" | "CONSTRAINTS"),
+            "RESET" | "DISCARD" | "LISTEN" | "UNLISTEN" | "PREPARE" | "DEALLOCATE" | "DECLARE"
+            | "LOAD" | "ATTACH" | "DETACH" => true,
+            // `PRAGMA user_version` reads; `PRAGMA foreign_keys = OFF` sets.
+            "PRAGMA" => self.assigns || (self.called && !READING_PRAGMAS.contains(&second)),
+            _ => false,
+        };
+        self.statement
+    }
+}
+
+/// The statements of `sql`, as `dialect` reads it; a statement without words (a lone `;`)
+/// is left out.
+pub(crate) fn statements(sql: &str, dialect: Dialect) -> Vec<Statement> {
+    let pg = dialect == Dialect::Postgres;
     let b = sql.as_bytes();
     let mut out = Vec::new();
-    let mut words: [Option<String>; 2] = [None, None];
-    let mut depth = 0usize;
+    let mut reading = Reading::default();
     let mut i = 0;
+    let mut after_dot = false;
     while i < b.len() {
         let c = b[i];
+        let dot = c == b'.';
         match c {
             b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                while i < b.len() && b[i] != b'\n' && !(pg && b[i] == b'\r') {
                     i += 1;
                 }
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => i = after_block_comment(b, i),
+            b'/' if b.get(i + 1) == Some(&b'*') => i = after_block_comment(b, i, pg),
             b'\'' => i = after_quoted(b, i, b'\'', false),
             b'"' => i = after_quoted(b, i, b'"', false),
-            b'`' => i = after_quoted(b, i, b'`', false),
-            b'[' => i = after_quoted(b, i, b']', false),
-            b'$' => i = after_dollar_quoted(b, i),
+            b'`' if !pg => i = after_quoted(b, i, b'`', false),
+            b'[' if !pg => i = after_quoted(b, i, b']', false),
+            b'$' if pg => i = after_dollar_quoted(b, i),
             b';' => {
-                if depth == 0 && words[0].is_some() {
-                    out.push(std::mem::take(&mut words));
+                if reading.blocks.is_empty() && reading.count > 0 {
+                    out.push(std::mem::take(&mut reading).finish());
+                } else if reading.count == 0 {
+                    reading = Reading::default();
                 }
+                i += 1;
+            }
+            b'=' if reading.statement.words[0].as_deref() == Some("PRAGMA") => {
+                reading.assigns = true;
+                i += 1;
+            }
+            b'(' if reading.statement.words[0].as_deref() == Some("PRAGMA") => {
+                reading.called = true;
                 i += 1;
             }
             b'0'..=b'9' => {
@@ -53,31 +170,34 @@ pub(crate) fn statements(sql: &str) -> Vec<[Option<String>; 2]> {
                     i += 1;
                 }
                 let word = &sql[start..i];
-                if word.eq_ignore_ascii_case("E") && b.get(i) == Some(&b'\'') {
+                if pg && word.eq_ignore_ascii_case("E") && b.get(i) == Some(&b'\'') {
                     // PostgreSQL's escaped string: `E'it\'s'`.
                     i = after_quoted(b, i, b'\'', true);
                     continue;
                 }
-                let first = words[0].is_none();
-                let is = |w: &str| word.eq_ignore_ascii_case(w);
-                if (is("BEGIN") && !first) || is("CASE") {
-                    // A block inside the statement (not `BEGIN` opening one of its own).
-                    depth += 1;
-                } else if is("END") && depth > 0 {
-                    depth -= 1;
+                let mut j = i;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
                 }
-                // Only the first two words are kept (the rest are not copied).
-                if first {
-                    words[0] = Some(word.to_ascii_uppercase());
-                } else if words[1].is_none() {
-                    words[1] = Some(word.to_ascii_uppercase());
+                let mut k = j;
+                while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                    k += 1;
                 }
+                let next_word = sql[j..k].to_ascii_uppercase();
+                reading.word(word, after_dot, b.get(j).copied(), &next_word);
+                after_dot = false;
+                continue;
+            }
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
             }
             _ => i += 1,
         }
+        after_dot = dot;
     }
-    if words[0].is_some() {
-        out.push(words);
+    if reading.count > 0 {
+        out.push(reading.finish());
     }
     out
 }
@@ -103,14 +223,12 @@ fn after_quoted(b: &[u8], i: usize, close: u8, backslash: bool) -> usize {
     b.len()
 }
 
-/// Past a `/* .. */` comment that opened at `i`, nested ones included (PostgreSQL nests
-/// them; SQLite does not, and a `/*` inside one of its comments is rare enough to read as
-/// PostgreSQL does, which only makes the comment longer).
-fn after_block_comment(b: &[u8], i: usize) -> usize {
+/// Past a `/* .. */` comment that opened at `i`; `nested`: comments nest (PostgreSQL).
+fn after_block_comment(b: &[u8], i: usize, nested: bool) -> usize {
     let mut depth = 0usize;
     let mut j = i;
     while j < b.len() {
-        if b[j] == b'/' && b.get(j + 1) == Some(&b'*') {
+        if b[j] == b'/' && b.get(j + 1) == Some(&b'*') && (nested || depth == 0) {
             depth += 1;
             j += 2;
         } else if b[j] == b'*' && b.get(j + 1) == Some(&b'/') {
@@ -149,9 +267,9 @@ fn after_dollar_quoted(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
-/// The statements' first words that control a transaction (`BEGIN`, `COMMIT`, ..), the
-/// first found.
-pub(crate) fn transaction_control(sql: &str) -> Option<String> {
+/// The first statement of `sql` that controls a transaction (`BEGIN`, `COMMIT`, ..): its
+/// first word.
+pub(crate) fn transaction_control(sql: &str, dialect: Dialect) -> Option<String> {
     const CONTROL: &[&str] = &[
         "BEGIN",
         "START",
@@ -162,70 +280,89 @@ pub(crate) fn transaction_control(sql: &str) -> Option<String> {
         "SAVEPOINT",
         "RELEASE",
     ];
-    statements(sql)
+    statements(sql, dialect)
         .into_iter()
-        .filter_map(|[first, _]| first)
+        .filter_map(|s| s.words[0].clone())
         .find(|w| CONTROL.contains(&w.as_str()))
 }
 
 /// Whether a statement of `sql` changes its connection's session beyond the transaction:
-/// `SET` (not `SET LOCAL`, `SET TRANSACTION`), `RESET`, `DISCARD`, `LISTEN`, `PREPARE`,
-/// `DECLARE` (a cursor `WITH HOLD`), `LOAD`, a temporary table, or SQLite's `PRAGMA`,
-/// `ATTACH`, `DETACH`.
-pub(crate) fn changes_session(sql: &str) -> bool {
-    statements(sql).into_iter().any(|[first, second]| {
-        let second = second.as_deref().unwrap_or("");
-        match first.as_deref().unwrap_or("") {
-            "SET" => !matches!(second, "LOCAL" | "TRANSACTION" | "CONSTRAINTS"),
-            "RESET" | "DISCARD" | "LISTEN" | "UNLISTEN" | "PREPARE" | "DEALLOCATE" | "DECLARE"
-            | "LOAD" | "PRAGMA" | "ATTACH" | "DETACH" => true,
-            "CREATE" => matches!(second, "TEMP" | "TEMPORARY" | "LOCAL" | "GLOBAL"),
-            _ => false,
-        }
-    })
+/// `SET` (not `SET LOCAL`, `SET TRANSACTION`), `set_config(..)`, `RESET`, `DISCARD`,
+/// `LISTEN`, `PREPARE`, `DECLARE` (a cursor `WITH HOLD`), `LOAD`, a session's advisory lock,
+/// a temporary table or view, or SQLite's `PRAGMA` that sets, `ATTACH`, `DETACH`.
+pub(crate) fn changes_session(sql: &str, dialect: Dialect) -> bool {
+    statements(sql, dialect).iter().any(|s| s.session)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn firsts(sql: &str) -> Vec<String> {
-        statements(sql)
+    fn firsts(sql: &str, d: Dialect) -> Vec<String> {
+        statements(sql, d)
             .into_iter()
-            .filter_map(|[first, _]| first)
+            .filter_map(|s| s.words[0].clone())
             .collect()
     }
 
     #[test]
     fn words_hidden_by_strings_comments_and_bodies_are_not_statements() {
+        let (l, p) = (Dialect::Sqlite, Dialect::Postgres);
         assert_eq!(
-            firsts("UPDATE t SET a = 'x; COMMIT'; -- COMMIT\rCOMMIT"),
+            firsts("UPDATE t SET a = 'x; COMMIT'; -- COMMIT\rCOMMIT", p),
             ["UPDATE", "COMMIT"]
         );
-        assert_eq!(firsts("/* a /* b */ COMMIT */ SELECT 1"), ["SELECT"]);
+        // SQLite ends a line comment at a line feed only.
+        assert_eq!(firsts("SELECT 1; -- x\rCOMMIT", l), ["SELECT"]);
+        // PostgreSQL nests block comments; SQLite does not.
+        assert_eq!(firsts("/* a /* b */ COMMIT */ SELECT 1", p), ["SELECT"]);
+        assert_eq!(firsts("/* remove /tmp/* files */ COMMIT", l), ["COMMIT"]);
         assert_eq!(
-            firsts("CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET n = CASE WHEN 1 THEN 2 END; DELETE FROM v; END; INSERT INTO t VALUES (1)"),
+            firsts("CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET n = CASE WHEN 1 THEN 2 END; INSERT INTO log(start, end) VALUES (NEW.start, NEW.end); END; INSERT INTO t VALUES (1)", l),
             ["CREATE", "INSERT"]
         );
         assert_eq!(
-            firsts("CREATE FUNCTION f() RETURNS void AS $body$ BEGIN COMMIT; END $body$ LANGUAGE plpgsql; SELECT $1"),
+            firsts("CREATE FUNCTION f() RETURNS void AS $body$ BEGIN COMMIT; END $body$ LANGUAGE plpgsql; SELECT $1", p),
             ["CREATE", "SELECT"]
         );
-        assert_eq!(firsts("SELECT E'it\\'s; END'; END"), ["SELECT", "END"]);
-        assert_eq!(firsts("SELECT \"a;b\", [c;d], `e;f` FROM t; ;"), ["SELECT"]);
-        assert_eq!(firsts("SELECT 1e5"), ["SELECT"]);
+        assert_eq!(
+            firsts("CREATE FUNCTION g() RETURNS int BEGIN ATOMIC SELECT p.end FROM periods p; END; SELECT 1", p),
+            ["CREATE", "SELECT"]
+        );
+        // A column named `begin` opens no block.
+        assert_eq!(
+            firsts("CREATE TABLE shift (id INT, begin TIMESTAMPTZ); COMMIT", p),
+            ["CREATE", "COMMIT"]
+        );
+        assert_eq!(firsts("SELECT E'it\\'s; END'; END", p), ["SELECT", "END"]);
+        assert_eq!(
+            firsts("SELECT \"a;b\", [c;d], `e;f` FROM t; ;", l),
+            ["SELECT"]
+        );
+        assert_eq!(
+            firsts("SELECT ARRAY[';'] ; COMMIT", p),
+            ["SELECT", "COMMIT"]
+        );
+        assert_eq!(firsts("SELECT 1e5", l), ["SELECT"]);
     }
 
     #[test]
     fn session_changes_are_seen() {
+        let p = Dialect::Postgres;
         for sql in [
             "SET search_path TO staging",
             "set session time zone 'UTC'",
             "UPDATE t SET a = 1; PRAGMA foreign_keys = OFF",
             "CREATE TEMP TABLE x (a INT)",
+            "CREATE OR REPLACE TEMP VIEW v AS SELECT 1",
+            "SELECT 1 INTO TEMP t",
+            "CREATE TABLE pg_temp.x (a INT)",
+            "SELECT set_config('search_path', $1, false)",
+            "SELECT pg_advisory_lock(1)",
             "ATTACH 'other.db' AS other",
+            "PRAGMA case_sensitive_like(1)",
         ] {
-            assert!(changes_session(sql), "{sql}");
+            assert!(changes_session(sql, p), "{sql}");
         }
         for sql in [
             "SET LOCAL statement_timeout = 100",
@@ -233,22 +370,27 @@ mod tests {
             "UPDATE t SET a = 1",
             "CREATE TABLE t (a INT)",
             "SELECT 'PRAGMA'",
+            "SELECT pg_advisory_xact_lock(1)",
+            "PRAGMA user_version",
+            "PRAGMA table_info(t)",
+            "UPDATE t SET temp = 1",
         ] {
-            assert!(!changes_session(sql), "{sql}");
+            assert!(!changes_session(sql, p), "{sql}");
         }
     }
 
     #[test]
     fn transaction_control_is_found_in_any_statement() {
+        let d = Dialect::Postgres;
         assert_eq!(
-            transaction_control("BEGIN; UPDATE a SET b = 1; COMMIT;").as_deref(),
+            transaction_control("BEGIN; UPDATE a SET b = 1; COMMIT;", d).as_deref(),
             Some("BEGIN")
         );
         assert_eq!(
-            transaction_control("UPDATE a SET b = 1;\n  commit").as_deref(),
+            transaction_control("UPDATE a SET b = 1;\n  commit", d).as_deref(),
             Some("COMMIT")
         );
-        assert_eq!(transaction_control("-- x\rEND").as_deref(), Some("END"));
-        assert_eq!(transaction_control("CREATE TABLE t (id INTEGER)"), None);
+        assert_eq!(transaction_control("-- x\rEND", d).as_deref(), Some("END"));
+        assert_eq!(transaction_control("CREATE TABLE t (id INTEGER)", d), None);
     }
 }

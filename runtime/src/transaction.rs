@@ -526,7 +526,7 @@ impl Transaction {
     /// [`Error::ReturnsRows`] for a statement that returns rows;
     /// [`Error::TransactionStatement`] for `BEGIN`, `COMMIT`, `ROLLBACK` and the like.
     pub fn execute_sql(&self, sql: &str, params: &[&dyn crate::ToParam]) -> Result<u64> {
-        refuse_transaction_control(sql)?;
+        refuse_transaction_control(sql, self.dialect())?;
         self.flush()?;
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
@@ -562,7 +562,7 @@ impl Transaction {
         sql: &str,
         params: &[&dyn crate::ToParam],
     ) -> Result<Vec<R>> {
-        refuse_transaction_control(sql)?;
+        refuse_transaction_control(sql, self.dialect())?;
         self.flush()?;
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
@@ -677,7 +677,7 @@ impl Drop for Transaction {
 /// Marks the connection when raw SQL changes its session (`SET search_path`, `PRAGMA
 /// foreign_keys = OFF`): the pool then does not hand it to another transaction as it is.
 fn note_session_change(conn: &crate::backend::Conn, sql: &str) {
-    if crate::statement_words::changes_session(sql) {
+    if crate::statement_words::changes_session(sql, conn.dialect()) {
         conn.note_session_change();
     }
 }
@@ -685,8 +685,8 @@ fn note_session_change(conn: &crate::backend::Conn, sql: &str) {
 /// Refuses raw SQL with a statement that controls the transaction (its first word, after
 /// spaces and comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`,
 /// `SAVEPOINT`, `RELEASE`.
-fn refuse_transaction_control(sql: &str) -> Result<()> {
-    match crate::statement_words::transaction_control(sql) {
+fn refuse_transaction_control(sql: &str, dialect: crate::render::Dialect) -> Result<()> {
+    match crate::statement_words::transaction_control(sql, dialect) {
         Some(keyword) => Err(Error::TransactionStatement { keyword }),
         None => Ok(()),
     }
