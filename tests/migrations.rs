@@ -636,15 +636,26 @@ mod review {
             "more",
             "CREATE TABLE other (id INTEGER PRIMARY KEY)",
         )])?)?;
+        // A rebuild renumbers the orphan's row: it is still the one from before.
+        let rebuild = Migration::new(
+            2,
+            "rebuild",
+            "CREATE TABLE child_new (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id)); \
+             INSERT INTO child_new (id, parent) SELECT id + 10, parent FROM child; \
+             DROP TABLE child; ALTER TABLE child_new RENAME TO child;",
+        );
+        let more = Migration::new(1, "more", "CREATE TABLE other (id INTEGER PRIMARY KEY)");
+        db.migrate(&Migrations::new(vec![more.clone(), rebuild.clone()])?)?;
         // One the migration itself leaves is still refused.
         let err = db
             .migrate(&Migrations::new(vec![
-                Migration::new(1, "more", "CREATE TABLE other (id INTEGER PRIMARY KEY)"),
-                Migration::new(2, "orphan", "INSERT INTO child VALUES (2, 98)"),
+                more,
+                rebuild,
+                Migration::new(3, "orphan", "INSERT INTO child VALUES (2, 98)"),
             ])?)
             .unwrap_err();
         assert!(
-            matches!(err, Error::MigrationFailed { version: 2, .. }),
+            matches!(err, Error::MigrationFailed { version: 3, .. }),
             "{err:?}"
         );
         Ok(())

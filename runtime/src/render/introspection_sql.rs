@@ -14,12 +14,15 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
              WHERE schema = 'main' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' \
              ORDER BY name"
         }
-        // Tables (plain, partitioned, foreign) and views; a partition is its parent's.
+        // Tables (plain, partitioned, foreign) and views the role may use, as
+        // `information_schema.tables` lists them; a partition is its parent's.
         Dialect::Postgres => {
             "SELECT c.relname::text, CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v') \
                AND NOT c.relispartition \
+               AND (pg_has_role(c.relowner, 'USAGE') OR has_table_privilege(c.oid, \
+                    'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')) \
              ORDER BY c.relname"
         }
     }
