@@ -243,3 +243,62 @@ fn a_deleted_passport_lets_go_only_of_a_holder_that_still_names_it() -> colt::Re
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Shop {
+    #[colt(primary_key)]
+    id: i64,
+    sales: Set<Sale>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Sale {
+    #[colt(primary_key, auto)]
+    id: i64,
+    shop: Ref<Shop>,
+}
+
+/// `insert_many` of an entity with an `auto` key let a reference to an object whose delete
+/// was pending through: its first insert flushed the delete, after which the object was no
+/// longer known as deleted (a foreign-key error that closed the transaction, or a row
+/// pointing at nothing without one). `ObjectDeleted` before anything runs, as `insert`.
+#[test]
+fn insert_many_refuses_a_reference_to_an_object_deleted() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shop, Sale])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for id in [1, 2] {
+                Shop::build().id(id).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let one = tx.get_or_err::<Shop>(1)?;
+            let two = tx.get_or_err::<Shop>(2)?;
+            one.delete(tx)?;
+            let r = tx.insert_many(vec![
+                Sale {
+                    id: 0,
+                    shop: Ref::from(&two),
+                },
+                Sale {
+                    id: 0,
+                    shop: Ref::from(&one),
+                },
+            ]);
+            assert!(
+                matches!(r, Err(Error::ObjectDeleted { entity: "Shop" })),
+                "{r:?}"
+            );
+            // Nothing ran, and the transaction goes on.
+            assert_eq!(select!(s for s in Sale).count(tx)?, 0);
+            Sale::build().shop(Ref::from(&two)).insert(tx)?;
+            Ok(())
+        })?;
+        let shops = db.transaction(|tx| select!(s.id for s in Shop).fetch(tx))?;
+        assert_eq!(shops, [2]);
+        Ok(())
+    })
+}

@@ -52,6 +52,9 @@ impl Transaction {
             {
                 return Err(crate::pairing::reverse_side_error(meta, c));
             }
+            // A reference to an object whose delete is pending (before any flush writes the
+            // delete, which would then let the rest through).
+            crate::transaction::refuse_deleted_target(&self.shared, value)?;
         }
         let from_sequence = values.len() > 1 && self.dialect() == Dialect::Postgres;
         if auto.is_some() && !from_sequence {
@@ -66,9 +69,6 @@ impl Transaction {
             }
         }
         values.iter_mut().for_each(crate::entity::as_stored);
-        for v in &values {
-            crate::transaction::refuse_deleted_target(&self.shared, v)?;
-        }
         self.flush()?;
         let objs: Vec<Obj<T>> = {
             let mut maps = self.shared.maps.borrow_mut();
