@@ -615,6 +615,34 @@ mod review {
         Ok(())
     }
 
+    /// SQLite: a foreign key to a column that is not unique makes SQLite's check fail
+    /// ("foreign key mismatch"); the migration that adds the missing unique index was
+    /// rolled back at its commit by the failed check run before it.
+    #[test]
+    fn a_migration_that_makes_a_foreign_key_valid_applies() -> colt::Result<()> {
+        let file = common::TempDb::new("migration-mismatch");
+        let loose = Database::open(&format!("{}&foreign_keys=off", file.url()))?;
+        loose.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT)",
+                &[],
+            )?;
+            tx.execute_sql(
+                "CREATE TABLE child (id INTEGER PRIMARY KEY, code TEXT REFERENCES parent (code))",
+                &[],
+            )
+        })?;
+        drop(loose);
+        let db = Database::open(&file.url())?;
+        let applied = db.migrate(&Migrations::new(vec![Migration::new(
+            1,
+            "unique_code",
+            "CREATE UNIQUE INDEX parent_code ON parent (code)",
+        )])?)?;
+        assert_eq!(applied, [1]);
+        Ok(())
+    }
+
     /// SQLite: a row that referred to nothing before the migration (written where foreign
     /// keys were not enforced) failed every migration, which was blamed for it.
     #[test]

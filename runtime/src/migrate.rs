@@ -345,8 +345,13 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
     // (A check that cannot run before it, "foreign key mismatch" where the migration adds
     // the missing unique index, finds none: the check after it decides.)
     let orphans_before = if d == Dialect::Sqlite {
+        // (Its failure must not count as the transaction's, which would roll it back.)
+        let failed = conn.failure();
         conn.query_values(sql::FOREIGN_KEY_CHECK, &[])
-            .unwrap_or_default()
+            .unwrap_or_else(|_| {
+                conn.restore_failure(failed);
+                Vec::new()
+            })
     } else {
         Vec::new()
     };

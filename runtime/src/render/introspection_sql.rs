@@ -22,7 +22,8 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
              WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'f', 'v') \
                AND NOT c.relispartition \
                AND (pg_has_role(c.relowner, 'USAGE') OR has_table_privilege(c.oid, \
-                    'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')) \
+                    'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') \
+                    OR has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES')) \
              ORDER BY c.relname"
         }
     }
