@@ -164,3 +164,87 @@ fn a_builder_without_a_required_value_is_an_error() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Account {
+    #[colt(primary_key)]
+    tenant: i64,
+    #[colt(primary_key, unique)]
+    email: String,
+    name: String,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Course {
+    #[colt(primary_key)]
+    id: i64,
+    enrollments: Set<Enrollment>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Student {
+    #[colt(primary_key)]
+    id: i64,
+    enrollments: Set<Enrollment>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Enrollment {
+    #[colt(primary_key)]
+    student: Ref<Student>,
+    #[colt(primary_key)]
+    course: Ref<Course>,
+}
+
+/// `unique` on a field that is part of a composite key was dropped from the table: two
+/// tenants held the same address, and `upsert_on(.., &["email"])` was refused. A reference
+/// that is the second part of a key got no index (the key's index serves only its first
+/// column), so `course.enrollments` read the whole table.
+#[test]
+fn a_key_column_keeps_its_unique_and_its_index() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Account, Course, Student, Enrollment])?;
+        db.create_tables()?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            Account::build()
+                .tenant(1)
+                .email("ann@x.org")
+                .name("ann")
+                .insert(tx)
+                .map(|_| ())
+        })?;
+        let twice = db.transaction(|tx| {
+            Account::build()
+                .tenant(2)
+                .email("ann@x.org")
+                .name("ann again")
+                .insert(tx)
+                .map(|_| ())
+        });
+        assert!(matches!(twice, Err(Error::Constraint { .. })), "{twice:?}");
+        let upserted = db.transaction(|tx| {
+            let a = tx.upsert_on(
+                Account {
+                    tenant: 1,
+                    email: "ann@x.org".into(),
+                    name: "Ann".into(),
+                },
+                &["email"],
+            )?;
+            Ok(a.name())
+        })?;
+        assert_eq!(upserted, "Ann");
+        let catalog = db.catalog()?;
+        let enrollment = catalog.table("enrollment").expect("the table");
+        assert!(
+            enrollment
+                .indexes
+                .iter()
+                .any(|i| i.columns == ["course"] && !i.unique),
+            "{enrollment:?}"
+        );
+        Ok(())
+    })
+}

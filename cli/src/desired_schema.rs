@@ -374,9 +374,13 @@ impl<'a> Model<'a> {
             // (A one-to-one over a composite key is indexed, not unique, as `create_tables`
             // makes it.)
             let one_to_one = names.len() == 1 && self.is_one_to_one_owner(i, fi)?;
-            if (f.unique || one_to_one) && !f.primary_key {
+            // As `create_tables` makes them: a key field is unique by the key only when it is
+            // the whole key, and the key's index serves only the field that leads it.
+            let key_fields = entity.fields.iter().filter(|g| g.primary_key).count();
+            let leads_key = f.primary_key && info.primary_key.len() == names.len();
+            if (f.unique || one_to_one) && !(f.primary_key && key_fields == 1) {
                 info.indexes.push(unique(&info.name, names.clone()));
-            } else if !f.primary_key && (f.index || f.relation.is_some()) {
+            } else if !leads_key && (f.index || f.relation.is_some()) {
                 single_indexes.push(index(&info.name, names.clone()));
             }
             field_cols.push(Some(names));

@@ -112,7 +112,8 @@ fn a_database_create_tables_made_has_no_difference() {
             rich::OrderLine,
             rich::LineNote,
             rich::Employee,
-            rich::Skill
+            rich::Skill,
+            rich::Booking
         ])
         .expect("bind");
         made.create_tables().expect("create_tables");

@@ -73,7 +73,8 @@ pub fn unique_keys(meta: &'static EntityMeta) -> Vec<Vec<usize>> {
     let mut keys: Vec<Vec<usize>> = Vec::new();
     for (i, c) in meta.columns.iter().enumerate() {
         let first = reference_of(meta, i).map_or(i, |(_, start, _)| start);
-        if c.unique && !c.primary_key && first == i {
+        // (A key column is unique by the key only when it is the whole key.)
+        if c.unique && first == i && !field_columns(meta, i).eq(meta.primary_key.iter().copied()) {
             keys.push(field_columns(meta, i).collect());
         }
     }

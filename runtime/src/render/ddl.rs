@@ -260,7 +260,8 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
             literal(&mut out, dialect, &default(), c.ty);
         }
         let wide = crate::pairing::reference_of(e, i).is_some_and(|(_, _, w)| w > 1);
-        if (c.unique || one_to_one_owner(e, i)) && !c.primary_key && !wide {
+        // (A key column is unique by the key only when it is the whole key.)
+        if (c.unique || one_to_one_owner(e, i)) && e.primary_key != [i] && !wide {
             out.push(" UNIQUE");
         }
         if let Some(target) = references(e, i).filter(|_| !wide) {
@@ -298,7 +299,10 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         .iter()
         .filter(|r| r.width() > 1)
         .filter_map(|r| r.column)
-        .filter(|&c| e.columns[c].unique && !e.columns[c].primary_key)
+        .filter(|&c| {
+            e.columns[c].unique
+                && !crate::pairing::field_columns(e, c).eq(e.primary_key.iter().copied())
+        })
         .map(|c| vec![c]);
     for unique in e.uniques.iter().map(|u| u.to_vec()).chain(wide_unique) {
         out.push(", UNIQUE (");
@@ -314,7 +318,8 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         .iter()
         .filter(|r| r.width() > 1)
         .filter_map(|r| r.column)
-        .filter(|&c| !e.columns[c].unique && !e.columns[c].primary_key)
+        // (The key's index serves a reference that leads it.)
+        .filter(|&c| !e.columns[c].unique && e.primary_key.first() != Some(&c))
         .map(|c| vec![c]);
     for index in e.indexes.iter().map(|i| i.to_vec()).chain(wide_indexes) {
         let names = field_names(e, &index);
@@ -336,8 +341,9 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         .filter(|(i, c)| {
             (c.index || references(e, *i).is_some())
                 && crate::pairing::reference_of(e, *i).is_none_or(|(_, _, w)| w <= 1)
-                && !c.unique
-                && !c.primary_key
+                && !(c.unique && e.primary_key != [*i])
+                // The key's index serves its first column, not the others.
+                && e.primary_key.first() != Some(i)
                 && !one_to_one_owner(e, *i)
                 && crate::pairing::is_stored(e, *i)
         })
