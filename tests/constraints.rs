@@ -248,3 +248,42 @@ fn a_key_column_keeps_its_unique_and_its_index() -> colt::Result<()> {
         Ok(())
     })
 }
+
+static NEXT_TICKET: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(100);
+
+fn next_ticket() -> i64 {
+    NEXT_TICKET.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Ticket {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(default = next_ticket())]
+    number: i64,
+    #[colt(default = 7)]
+    seats: i64,
+}
+
+/// A `default` worked out per object (`Utc::now()`, a counter) was written into the table
+/// once, as the value it had when `create_tables` ran: every row another program inserted
+/// got that value. Only a constant is the column's SQL `DEFAULT`; a row without the other
+/// is refused (NOT NULL), not given a stale value.
+#[test]
+fn only_a_constant_default_is_the_tables() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Ticket])?;
+        db.create_tables()?;
+        db.check_tables()?;
+        let t = db.transaction(|tx| Ticket::build().id(1).insert(tx).map(|t| t.number()))?;
+        assert!(t >= 100, "{t}");
+        let raw = db
+            .transaction(|tx| tx.execute_sql("INSERT INTO ticket (id, seats) VALUES (2, 3)", &[]));
+        assert!(matches!(raw, Err(Error::Constraint { .. })), "{raw:?}");
+        db.transaction(|tx| tx.execute_sql("INSERT INTO ticket (id, number) VALUES (3, 5)", &[]))?;
+        let seats = db.transaction(|tx| select!(t.seats for t in Ticket if t.id == 3).one(tx))?;
+        assert_eq!(seats, 7);
+        Ok(())
+    })
+}

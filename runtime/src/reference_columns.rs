@@ -27,6 +27,7 @@ pub const PLACEHOLDER: ColumnMeta = ColumnMeta {
     volatile: false,
     sql_type: None,
     default: None,
+    default_in_table: false,
 };
 
 /// How many bytes the names of a reference's columns take (see [`names`]).
@@ -148,6 +149,7 @@ pub const fn ref_columns(out: &mut [ColumnMeta], at: usize, field: RefField, key
                 None => key[i].sql_type,
             },
             default: None,
+            default_in_table: false,
         };
         i += 1;
     }

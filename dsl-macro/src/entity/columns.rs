@@ -79,6 +79,7 @@ fn write_meta(f: &Field<'_>, at: &TokenStream, names: &TokenStream) -> TokenStre
         },
         (None, _) => quote!(::core::option::Option::None),
     };
+    let default_in_table = f.default.as_ref().is_some_and(constant);
     quote_spanned! {ty.span()=>
         out[#at] = #p::ColumnMeta {
             field: #field,
@@ -92,6 +93,7 @@ fn write_meta(f: &Field<'_>, at: &TokenStream, names: &TokenStream) -> TokenStre
             volatile: #volatile,
             sql_type: #sql_type,
             default: #default,
+            default_in_table: #default_in_table,
         };
     }
 }
@@ -443,4 +445,30 @@ fn value_ref(ty: &syn::Type, place: TokenStream) -> TokenStream {
         let #v: &#ty = #place;
         <#ty as ::colt::__private::SqlType>::to_value_ref(#v)
     })
+}
+
+/// Whether a `default` is a constant, which `create_tables` writes as the column's SQL
+/// `DEFAULT`: a literal (negated too), a path (an enum variant, a `const`), `Some(..)` of one,
+/// or a text literal made a `String` (`"x".to_string()`, `String::from("x")`). A call works
+/// its value out per object (`Utc::now()`), which a table's `DEFAULT` would freeze.
+fn constant(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+        syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && constant(&u.expr),
+        syn::Expr::Paren(p) => constant(&p.expr),
+        syn::Expr::Group(g) => constant(&g.expr),
+        syn::Expr::MethodCall(m) => {
+            m.args.is_empty()
+                && ["to_string", "to_owned", "into"].contains(&m.method.to_string().as_str())
+                && matches!(&*m.receiver, syn::Expr::Lit(_))
+        }
+        syn::Expr::Call(c) if c.args.len() == 1 => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return false;
+            };
+            let last = p.path.segments.last().map(|s| s.ident.to_string());
+            matches!(last.as_deref(), Some("Some" | "from")) && c.args.iter().all(constant)
+        }
+        _ => false,
+    }
 }

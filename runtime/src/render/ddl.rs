@@ -256,7 +256,7 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         if !c.nullable {
             out.push(" NOT NULL");
         }
-        if let Some(default) = c.default {
+        if let Some(default) = c.default.filter(|_| c.default_in_table) {
             literal(&mut out, dialect, &default(), c.ty);
         }
         let wide = crate::pairing::reference_of(e, i).is_some_and(|(_, _, w)| w > 1);
