@@ -34,8 +34,13 @@ struct Reading {
     last: String,
     /// Blocks open: `true` for `BEGIN` (closed by an `END` before `;`), `false` for `CASE`.
     blocks: Vec<bool>,
-    /// A `TRIGGER` among its first words: its `BEGIN` opens the body.
+    /// A `TRIGGER` among its first words: its `BEGIN` opens the body (SQLite).
     trigger: bool,
+    /// PostgreSQL's rules (its triggers have no body; `BEGIN ATOMIC` opens one).
+    pg: bool,
+    /// The next word starts a statement inside a body (after its `BEGIN` or a `;`): the
+    /// only place a body's `END` can be (a column may be named `end`).
+    body_start: bool,
     /// A `PRAGMA` that sets (`=`) or takes an argument.
     assigns: bool,
     called: bool,
@@ -64,19 +69,28 @@ impl Reading {
             2 => self.statement.words[1] = Some(upper.clone()),
             _ => {}
         }
+        let body_start = std::mem::take(&mut self.body_start);
         if !after_dot {
             match upper.as_str() {
-                "TRIGGER" if self.count <= 6 => self.trigger = true,
-                "BEGIN" if self.count > 1 && (self.trigger || next_word == "ATOMIC") => {
-                    self.blocks.push(true)
+                "TRIGGER" if self.count <= 6 && !self.pg => self.trigger = true,
+                // A SQLite trigger's body (its first `BEGIN`), PostgreSQL's `BEGIN ATOMIC`.
+                "BEGIN"
+                    if self.count > 1
+                        && self.blocks.is_empty()
+                        && ((self.trigger && !self.pg) || (self.pg && next_word == "ATOMIC")) =>
+                {
+                    self.blocks.push(true);
+                    self.body_start = !self.pg;
+                }
+                "ATOMIC" if self.pg && self.last == "BEGIN" && self.blocks == [true] => {
+                    self.body_start = true;
                 }
                 "CASE" => self.blocks.push(false),
                 "END" => match self.blocks.last() {
                     Some(false) => {
                         self.blocks.pop();
                     }
-                    // A body's `END` is its statement's last word.
-                    Some(true) if matches!(next, None | Some(b';')) => {
+                    Some(true) if body_start => {
                         self.blocks.pop();
                     }
                     _ => {}
@@ -123,7 +137,10 @@ pub(crate) fn statements(sql: &str, dialect: Dialect) -> Vec<Statement> {
     let pg = dialect == Dialect::Postgres;
     let b = sql.as_bytes();
     let mut out = Vec::new();
-    let mut reading = Reading::default();
+    let mut reading = Reading {
+        pg,
+        ..Reading::default()
+    };
     let mut i = 0;
     let mut after_dot = false;
     while i < b.len() {
@@ -144,8 +161,15 @@ pub(crate) fn statements(sql: &str, dialect: Dialect) -> Vec<Statement> {
             b';' => {
                 if reading.blocks.is_empty() && reading.count > 0 {
                     out.push(std::mem::take(&mut reading).finish());
+                    reading.pg = pg;
                 } else if reading.count == 0 {
-                    reading = Reading::default();
+                    reading = Reading {
+                        pg,
+                        ..Reading::default()
+                    };
+                } else if reading.blocks.last() == Some(&true) {
+                    // A statement inside a body ends; the next word starts one.
+                    reading.body_start = true;
                 }
                 i += 1;
             }
@@ -329,9 +353,17 @@ mod tests {
             firsts("CREATE FUNCTION g() RETURNS int BEGIN ATOMIC SELECT p.end FROM periods p; END; SELECT 1", p),
             ["CREATE", "SELECT"]
         );
-        // A column named `begin` opens no block.
+        // A column named `begin` opens no block, one named `end` closes none.
         assert_eq!(
             firsts("CREATE TABLE shift (id INT, begin TIMESTAMPTZ); COMMIT", p),
+            ["CREATE", "COMMIT"]
+        );
+        assert_eq!(
+            firsts("CREATE TRIGGER tr AFTER UPDATE OF begin ON shift FOR EACH ROW EXECUTE FUNCTION f(); COMMIT", p),
+            ["CREATE", "COMMIT"]
+        );
+        assert_eq!(
+            firsts("CREATE TRIGGER tr AFTER UPDATE OF begin ON shift BEGIN INSERT INTO hist(begin) SELECT 1 WHERE NEW.begin > end; UPDATE t SET x = CASE WHEN end > 1 THEN 1 END; END -- done\n; COMMIT", l),
             ["CREATE", "COMMIT"]
         );
         assert_eq!(firsts("SELECT E'it\\'s; END'; END", p), ["SELECT", "END"]);
