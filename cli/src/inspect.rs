@@ -110,21 +110,26 @@ struct Inspector<'a> {
 }
 
 impl<'a> Inspector<'a> {
-    fn new(dialect: Dialect, selected: &[&'a TableInfo]) -> Inspector<'a> {
+    /// The tables of `among` that map to entities, given that the others of `among` do,
+    /// and those that do not, with why.
+    #[allow(clippy::type_complexity)]
+    fn mappable(
+        dialect: Dialect,
+        among: &[&'a TableInfo],
+    ) -> (Vec<&'a TableInfo>, Vec<(String, String)>) {
         let mut skipped = Vec::new();
         let mut tables = Vec::new();
-        for t in selected {
+        let links = link_tables(among);
+        for t in among {
             // A column no field type suits can be left out only if inserts may leave it out.
             // (A column that becomes a reference, or a link table's side, needs no type of its
             // own: the key it names types it. Any other keeps the rule.)
-            let link = link_tables(selected)
-                .into_iter()
-                .any(|l| l.table.name == t.name);
+            let link = links.iter().any(|l| l.table.name == t.name);
             let referring = |c: &colt_runtime::introspect::ColumnInfo| {
                 link || t
                     .foreign_keys
                     .iter()
-                    .any(|fk| fk.columns.contains(&c.name) && becomes_reference(t, fk, selected))
+                    .any(|fk| fk.columns.contains(&c.name) && becomes_reference(t, fk, among))
             };
             let unmappable = t.columns.iter().find(|c| {
                 column_type(dialect, &c.declared_type).is_none()
@@ -148,6 +153,23 @@ impl<'a> Inspector<'a> {
             } else {
                 tables.push(*t);
             }
+        }
+        (tables, skipped)
+    }
+
+    fn new(dialect: Dialect, selected: &[&'a TableInfo]) -> Inspector<'a> {
+        // Decided again until nothing changes: a table left out makes the references to it
+        // plain columns, which may need a type they do not have (a link table to a table
+        // left out is no link).
+        let mut tables: Vec<&'a TableInfo> = selected.to_vec();
+        let mut skipped = Vec::new();
+        loop {
+            let (kept, left) = Self::mappable(dialect, &tables);
+            if left.is_empty() {
+                break;
+            }
+            skipped.extend(left);
+            tables = kept;
         }
         let mut names = BTreeMap::new();
         let mut taken = BTreeSet::new();

@@ -229,6 +229,11 @@ fn inspected_entities_compile_bind_check_and_query() {
         // columns: no field type reads them, and an entity keyed by `c` alone would write
         // every row sharing it.
         "//! Table `part` is not mapped: its column `a`",
+        // A table left out (its untyped key refers to nothing) makes the link to it no
+        // link: its untyped column is then a plain one, and the table is left out too (it
+        // was an entity keyed by `post_id` alone, whose writes reached every row of a post).
+        "//! Table `label` is not mapped",
+        "//! Table `post_label` is not mapped",
         "    #[colt(column = \"artist_id\")]\n    pub artist: Ref<Artist>,",
         "//! Table `odd\\nname` is not mapped",
         "    #[colt(column = \"back\\\\slash\")]\n    pub back_slash: Option<String>,",
