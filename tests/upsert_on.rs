@@ -281,4 +281,39 @@ mod review {
             Ok(())
         })
     }
+
+    /// An upsert that met a row no object of the transaction had loaded made an object whose
+    /// column-less side of a one-to-one was `None` (the value's, which may not give it),
+    /// while a badge referred to the row: it reads the row's side now.
+    #[test]
+    fn an_upsert_of_a_row_not_loaded_shows_its_column_less_side() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = people(backend)?;
+            let badge = db.transaction(|tx| {
+                let ann = tx.insert(Person {
+                    id: 0,
+                    name: "ann".into(),
+                    badge: None,
+                })?;
+                let badge = tx.insert(Badge {
+                    id: 0,
+                    code: "B1".into(),
+                    person: Ref::new(ann.id()),
+                })?;
+                Ok(badge.id())
+            })?;
+            db.transaction(|tx| {
+                let ann = tx.upsert_on(
+                    Person {
+                        id: 0,
+                        name: "ann".into(),
+                        badge: None,
+                    },
+                    &["name"],
+                )?;
+                assert_eq!(ann.badge(), Some(Ref::new(badge)));
+                Ok(())
+            })
+        })
+    }
 }

@@ -305,6 +305,27 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             // side of a one-to-one that this row referred to may be another than the one
             // it refers to now, so every one that refers to it lets go first.
             forget_reverse_sides(tx, meta, &T::key_params(&key))?;
+            let mut value = value;
+            let virtuals = crate::pairing::virtual_columns(meta);
+            if !virtuals.is_empty() {
+                // The column-less side of a one-to-one is not the value's to give (`None`
+                // there): the row, read again, says what refers to it.
+                let d = tx.dialect();
+                let sql = statement(meta, StatementKey::Get(d), || render::object::get(meta, d));
+                let key_values = T::key_params(&key);
+                let params: Params<'_> = key_values.iter().map(Param::Owned).collect();
+                let mut row: Option<T> = None;
+                tx.decode_rows(
+                    &sql,
+                    &params,
+                    |crate::query::Fresh(v): crate::query::Fresh<T>| row = Some(v),
+                )?;
+                if let Some(row) = row {
+                    for &c in virtuals {
+                        value.copy_column(&row, c);
+                    }
+                }
+            }
             let obj = tx.shared.maps.borrow_mut().of::<T>().alloc(
                 value,
                 ObjState::Loaded,
