@@ -197,19 +197,18 @@ fn an_update_without_assignments_or_through_a_join_is_refused() -> colt::Result<
 mod review {
     use super::*;
 
-    /// Runs `write` in a transaction while another one has set item 1's price to 100 (so
-    /// that it costs no longer less than 10), holds the row, then commits.
-    fn while_item_1_costs_100(
+    /// Runs `write` in a transaction while another one has made `change`, holds the row it
+    /// changed, then commits.
+    fn while_another_holds(
         db: &Database,
+        change: fn(&Transaction) -> colt::Result<()>,
         write: impl Fn(&Transaction) -> colt::Result<u64>,
     ) -> colt::Result<u64> {
         let (go, wait) = std::sync::mpsc::channel();
         let other = db.clone();
         let writer = std::thread::spawn(move || {
             other.transaction(|tx| {
-                select!(i for i in Item if i.id == 1)
-                    .one(tx)?
-                    .set(|p| p.price = 100)?;
+                change(tx)?;
                 tx.flush()?;
                 let _ = go.send(());
                 std::thread::sleep(std::time::Duration::from_millis(500));
@@ -222,6 +221,23 @@ mod review {
             .join()
             .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
         Ok(n)
+    }
+
+    /// `write` while another transaction has set item 1's price to 100 (so that it costs no
+    /// longer less than 10).
+    fn while_item_1_costs_100(
+        db: &Database,
+        write: impl Fn(&Transaction) -> colt::Result<u64>,
+    ) -> colt::Result<u64> {
+        while_another_holds(
+            db,
+            |tx| {
+                select!(i for i in Item if i.id == 1)
+                    .one(tx)?
+                    .set(|p| p.price = 100)
+            },
+            write,
+        )
     }
 
     /// PostgreSQL (READ COMMITTED): a row another transaction changed so that it no longer
@@ -257,31 +273,21 @@ mod review {
         })
     }
 
-    /// Runs `write` in a transaction while another one has resized shelf 1 (so that its
-    /// size is no longer 0), holds the row, then commits.
+    /// `write` while another transaction has resized shelf 1 (so that its size is no longer
+    /// 0).
     fn while_shelf_1_is_resized(
         db: &Database,
         write: impl Fn(&Transaction) -> colt::Result<u64>,
     ) -> colt::Result<u64> {
-        let (go, wait) = std::sync::mpsc::channel();
-        let other = db.clone();
-        let writer = std::thread::spawn(move || {
-            other.transaction(|tx| {
+        while_another_holds(
+            db,
+            |tx| {
                 select!(s for s in Shelf if s.id == 1)
                     .one(tx)?
-                    .set(|s| s.size = 5)?;
-                tx.flush()?;
-                let _ = go.send(());
-                std::thread::sleep(std::time::Duration::from_millis(500));
-                Ok(())
-            })
-        });
-        let _ = wait.recv();
-        let n = db.transaction(write)?;
-        writer
-            .join()
-            .map_err(|_| colt::Error::InvalidQuery("writer panicked".into()))??;
-        Ok(n)
+                    .set(|s| s.size = 5)
+            },
+            write,
+        )
     }
 
     fn sizes(tx: &Transaction) -> colt::Result<Vec<(i64, i64)>> {
