@@ -760,3 +760,38 @@ fn adding_to_a_deleted_owner_is_an_error() -> colt::Result<()> {
         })
     })
 }
+
+/// A self-reference written with `Self`, as the derive's own message suggests: it did not
+/// compile (the expansion copied `Ref<Self>` into the column handles and the builder, where
+/// `Self` is another type).
+#[derive(Entity, Debug, Clone)]
+pub struct Folder {
+    #[colt(primary_key, auto)]
+    pub id: i64,
+    pub name: String,
+    #[colt(reverse = "children")]
+    pub parent: Option<Ref<Self>>,
+    #[colt(reverse = "parent")]
+    pub children: Set<Self>,
+}
+
+#[test]
+fn a_self_reference_may_say_self() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Folder])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let root = Folder::build()
+                .name("root")
+                .parent(None::<Ref<Folder>>)
+                .insert(tx)?;
+            Folder::build().name("docs").parent(&root).insert(tx)?;
+            let n = select!(count(f.children) for f in Folder if f.name == "root").one(tx)?;
+            assert_eq!(n, 1);
+            let parent = select!(f.parent.name for f in Folder if f.name == "docs").one(tx)?;
+            assert_eq!(parent.as_deref(), Some("root"));
+            Ok(())
+        })
+    })
+}

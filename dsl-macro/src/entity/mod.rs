@@ -7,8 +7,31 @@ mod expand;
 
 pub(crate) use model::snake_case;
 
+/// `Self` in a field's type (`manager: Option<Ref<Self>>`), named: the expansion copies
+/// field types into other items (the column handles, the builder), where `Self` is another
+/// type.
+struct NameSelf(syn::Ident);
+
+impl syn::visit_mut::VisitMut for NameSelf {
+    fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
+        if p.qself.is_none() && p.path.is_ident("Self") {
+            let span = p.path.segments[0].ident.span();
+            p.path = syn::Ident::new(&self.0.to_string(), span).into();
+        }
+        syn::visit_mut::visit_type_path_mut(self, p);
+    }
+}
+
 /// The derive's entry point.
 pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
+    let mut named = input.clone();
+    if let syn::Data::Struct(data) = &mut named.data {
+        let mut visitor = NameSelf(input.ident.clone());
+        for field in data.fields.iter_mut() {
+            syn::visit_mut::VisitMut::visit_type_mut(&mut visitor, &mut field.ty);
+        }
+    }
+    let input = &named;
     match model::from_syn(input) {
         Ok((entity, None)) => expand::expand(&entity),
         // An unknown key is left out: the entity is expanded beside the error, so the struct's
