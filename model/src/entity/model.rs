@@ -225,6 +225,9 @@ pub fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Option<syn
                 if a.default.is_some() {
                     errors.at(auto, "an `auto` key cannot also have a `default`");
                 }
+                if let Some(sql_type) = &a.sql_type {
+                    errors.at(sql_type, "an `auto` key's column is the backend's own (SQLite's `INTEGER PRIMARY KEY`, PostgreSQL's `BIGSERIAL`): a `sql_type` would make it one the database does not fill in; leave `sql_type` out");
+                }
             }
             if let (Some(pk), Some(_)) = (&a.primary_key, option_of) {
                 errors.at(
