@@ -663,3 +663,32 @@ fn the_catalogue_knows_virtual_tables() -> colt::Result<()> {
     assert_eq!(names, ["docs"]);
     Ok(())
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "feeling")]
+struct Feeling {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(sql_type = "mood")]
+    mood: String,
+}
+
+/// PostgreSQL: a column `create_tables` made with a `sql_type` of the database's own (an
+/// enum, `citext`) was refused by `check_tables`, which read its type as `USER-DEFINED`.
+#[test]
+fn a_sql_type_of_the_databases_own_passes_check_tables() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql("CREATE TYPE mood AS ENUM ('ok', 'sad')", &[])
+                .map(|_| ())
+        })?;
+        db.bind(schema![Feeling])?;
+        db.create_tables()?;
+        db.check_tables()?;
+        Ok(())
+    })
+}

@@ -50,7 +50,11 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
             "SELECT name, type, \"notnull\", pk, dflt_value IS NOT NULL FROM pragma_table_info(?1)"
         }
         Dialect::Postgres => {
-            "SELECT c.column_name::text, c.data_type::text, (c.is_nullable = 'NO'), \
+            // A type of the database's own (an enum, a domain's base, an extension's
+            // `citext`) by its name, which a `sql_type` gives, not `USER-DEFINED`.
+            "SELECT c.column_name::text, \
+             CASE WHEN c.data_type = 'USER-DEFINED' THEN c.udt_name::text ELSE c.data_type::text END, \
+             (c.is_nullable = 'NO'), \
              EXISTS (SELECT 1 FROM information_schema.table_constraints tc \
                      JOIN information_schema.key_column_usage k \
                        ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema \
