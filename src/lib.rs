@@ -86,9 +86,10 @@
 //! - `sql_type = "NUMERIC(10,2)"`: the column's declared type, which `create_tables` writes
 //!   and `check_tables` accepts (by default the backend's type for the field's);
 //! - `unique`, `index`, `default = expr` (the builder's value when none is given, and, when
-//!   it is a constant, such as a literal or an enum variant, the column's SQL `DEFAULT` in the
-//!   tables `create_tables` makes, so that rows other programs insert get it too; a call such
-//!   as `Utc::now()` is worked out per object, and a table's `DEFAULT` would freeze it),
+//!   it is a constant, such as a literal, an enum variant or `Uuid::from_u128(..)`, the
+//!   column's SQL `DEFAULT` in the tables `create_tables` makes, so that rows other programs
+//!   insert get it too; a call of no arguments, such as `Utc::now()`, is worked out per
+//!   object, and a table's `DEFAULT` would freeze it),
 //!   `volatile` (changed by others: never part of an optimistic check);
 //! - on relationships: `reverse = "field"` (the other side, when it is ambiguous) and, on a
 //!   `Set<T>`, `cascade_delete`;

@@ -36,11 +36,11 @@ pub struct ColumnMeta {
     /// column's SQL `DEFAULT` (so that rows inserted by other programs get it too) when it
     /// is a constant (see `default_in_table`).
     pub default: Option<fn() -> crate::Value>,
-    /// Whether `default` is a constant (a literal, a path such as an enum variant) that
-    /// `create_tables` writes as the column's SQL `DEFAULT`. An expression worked out per
-    /// object (`Utc::now()`, `Uuid::new_v4()`) is the builder's only: written into the table,
-    /// it would give every row other programs insert the value it had when the table was
-    /// made.
+    /// Whether `default` is a constant (literals and paths, such as an enum variant, built by
+    /// calls that take arguments) that `create_tables` writes as the column's SQL `DEFAULT`.
+    /// A call of no arguments (`Utc::now()`, `Uuid::new_v4()`) is worked out per object: the
+    /// builder's only, since written into the table it would give every row other programs
+    /// insert the value it had when the table was made.
     pub default_in_table: bool,
 }
 

@@ -448,27 +448,24 @@ fn value_ref(ty: &syn::Type, place: TokenStream) -> TokenStream {
 }
 
 /// Whether a `default` is a constant, which `create_tables` writes as the column's SQL
-/// `DEFAULT`: a literal (negated too), a path (an enum variant, a `const`), `Some(..)` of one,
-/// or a text literal made a `String` (`"x".to_string()`, `String::from("x")`). A call works
-/// its value out per object (`Utc::now()`), which a table's `DEFAULT` would freeze.
+/// `DEFAULT`: built of literals and paths (an enum variant, a `const`) by calls that take
+/// arguments (`Uuid::from_u128(..)`, `Utc.with_ymd_and_hms(..).single()`) and methods of
+/// constants. A call of no arguments works its value out per object (`Utc::now()`,
+/// `Uuid::new_v4()`, a counter), which a table's `DEFAULT` would freeze.
 fn constant(e: &syn::Expr) -> bool {
     match e {
         syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
         syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && constant(&u.expr),
         syn::Expr::Paren(p) => constant(&p.expr),
         syn::Expr::Group(g) => constant(&g.expr),
-        syn::Expr::MethodCall(m) => {
-            m.args.is_empty()
-                && ["to_string", "to_owned", "into"].contains(&m.method.to_string().as_str())
-                && matches!(&*m.receiver, syn::Expr::Lit(_))
+        syn::Expr::Tuple(t) => t.elems.iter().all(constant),
+        syn::Expr::Array(a) => a.elems.iter().all(constant),
+        syn::Expr::Call(c) => {
+            matches!(&*c.func, syn::Expr::Path(_))
+                && !c.args.is_empty()
+                && c.args.iter().all(constant)
         }
-        syn::Expr::Call(c) if c.args.len() == 1 => {
-            let syn::Expr::Path(p) = &*c.func else {
-                return false;
-            };
-            let last = p.path.segments.last().map(|s| s.ident.to_string());
-            matches!(last.as_deref(), Some("Some" | "from")) && c.args.iter().all(constant)
-        }
+        syn::Expr::MethodCall(m) => constant(&m.receiver) && m.args.iter().all(constant),
         _ => false,
     }
 }
