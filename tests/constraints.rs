@@ -263,6 +263,8 @@ struct Ticket {
     number: i64,
     #[colt(default = 7)]
     seats: i64,
+    #[colt(default = String::new())]
+    note: String,
 }
 
 /// A `default` worked out per object (`Utc::now()`, a counter) was written into the table
@@ -284,6 +286,9 @@ fn only_a_constant_default_is_the_tables() -> colt::Result<()> {
         db.transaction(|tx| tx.execute_sql("INSERT INTO ticket (id, number) VALUES (3, 5)", &[]))?;
         let seats = db.transaction(|tx| select!(t.seats for t in Ticket if t.id == 3).one(tx))?;
         assert_eq!(seats, 7);
+        // A constructor of a fixed value is a constant.
+        let note = db.transaction(|tx| select!(t.note for t in Ticket if t.id == 3).one(tx))?;
+        assert_eq!(note, "");
         Ok(())
     })
 }

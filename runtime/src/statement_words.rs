@@ -72,7 +72,16 @@ impl Reading {
         let body_start = std::mem::take(&mut self.body_start);
         if !after_dot {
             match upper.as_str() {
-                "TRIGGER" if self.count <= 6 && !self.pg => self.trigger = true,
+                // `CREATE [TEMP] TRIGGER` (not a column named `trigger`).
+                "TRIGGER"
+                    if !self.pg
+                        && self.statement.words[0].as_deref() == Some("CREATE")
+                        && (self.count == 2
+                            || (self.count == 3
+                                && matches!(self.last.as_str(), "TEMP" | "TEMPORARY"))) =>
+                {
+                    self.trigger = true
+                }
                 // A SQLite trigger's body (its first `BEGIN`), PostgreSQL's `BEGIN ATOMIC`.
                 "BEGIN"
                     if self.count > 1
@@ -376,6 +385,18 @@ mod tests {
             ["SELECT", "COMMIT"]
         );
         assert_eq!(firsts("SELECT 1e5", l), ["SELECT"]);
+        // A column named `trigger` makes no trigger.
+        assert_eq!(
+            firsts("CREATE TABLE jobs (trigger TEXT, begin INT); COMMIT", l),
+            ["CREATE", "COMMIT"]
+        );
+        assert_eq!(
+            firsts(
+                "CREATE TEMP TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; END; COMMIT",
+                l
+            ),
+            ["CREATE", "COMMIT"]
+        );
     }
 
     #[test]

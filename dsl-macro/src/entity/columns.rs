@@ -449,8 +449,9 @@ fn value_ref(ty: &syn::Type, place: TokenStream) -> TokenStream {
 
 /// Whether a `default` is a constant, which `create_tables` writes as the column's SQL
 /// `DEFAULT`: built of literals and paths (an enum variant, a `const`) by calls that take
-/// arguments (`Uuid::from_u128(..)`, `Utc.with_ymd_and_hms(..).single()`) and methods of
-/// constants. A call of no arguments works its value out per object (`Utc::now()`,
+/// arguments (`Uuid::from_u128(..)`, `Utc.with_ymd_and_hms(..).single()`), constructors of a
+/// fixed value (`String::new()`, `Uuid::nil()`), value macros (`dec!(..)`) and methods of
+/// constants. Another call of no arguments works its value out per object (`Utc::now()`,
 /// `Uuid::new_v4()`, a counter), which a table's `DEFAULT` would freeze.
 fn constant(e: &syn::Expr) -> bool {
     match e {
@@ -461,10 +462,21 @@ fn constant(e: &syn::Expr) -> bool {
         syn::Expr::Tuple(t) => t.elems.iter().all(constant),
         syn::Expr::Array(a) => a.elems.iter().all(constant),
         syn::Expr::Call(c) => {
-            matches!(&*c.func, syn::Expr::Path(_))
-                && !c.args.is_empty()
-                && c.args.iter().all(constant)
+            let syn::Expr::Path(f) = &*c.func else {
+                return false;
+            };
+            // Of no arguments, only a constructor of a fixed value (`String::new()`,
+            // `Uuid::nil()`, `Default::default()`); not `now`, `new_v4`, a counter.
+            let fixed = f.path.segments.last().is_some_and(|s| {
+                ["new", "default", "nil", "empty", "zero"].contains(&s.ident.to_string().as_str())
+            });
+            (fixed || !c.args.is_empty()) && c.args.iter().all(constant)
         }
+        // A value macro of constants (`dec!(1.5)`, `env!("X")`).
+        syn::Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
+            ["dec", "env", "concat", "stringify", "include_str"]
+                .contains(&s.ident.to_string().as_str())
+        }),
         syn::Expr::MethodCall(m) => constant(&m.receiver) && m.args.iter().all(constant),
         _ => false,
     }

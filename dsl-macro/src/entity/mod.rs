@@ -15,8 +15,9 @@ struct NameSelf(syn::Ident);
 impl syn::visit_mut::VisitMut for NameSelf {
     fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
         if p.qself.is_none() && p.path.is_ident("Self") {
-            let span = p.path.segments[0].ident.span();
-            p.path = syn::Ident::new(&self.0.to_string(), span).into();
+            let mut name = self.0.clone();
+            name.set_span(p.path.segments[0].ident.span());
+            p.path = name.into();
         }
         syn::visit_mut::visit_type_path_mut(self, p);
     }

@@ -225,8 +225,14 @@ pub fn from_syn(input: &syn::DeriveInput) -> syn::Result<(Entity<'_>, Option<syn
                 if a.default.is_some() {
                     errors.at(auto, "an `auto` key cannot also have a `default`");
                 }
+                // A declared type the database fills in: SQLite's `INTEGER` (the rowid),
+                // PostgreSQL's serial and identity types. Any other would make a key column
+                // nothing fills in.
                 if let Some(sql_type) = &a.sql_type {
-                    errors.at(sql_type, "an `auto` key's column is the backend's own (SQLite's `INTEGER PRIMARY KEY`, PostgreSQL's `BIGSERIAL`): a `sql_type` would make it one the database does not fill in; leave `sql_type` out");
+                    let t = sql_type.value().trim().to_ascii_uppercase();
+                    if t != "INTEGER" && !t.contains("SERIAL") && !t.contains("IDENTITY") {
+                        errors.at(sql_type, "an `auto` key's column is one the database fills in (SQLite's `INTEGER PRIMARY KEY`, PostgreSQL's `BIGSERIAL` or an identity): this `sql_type` would make one nothing fills in; leave `sql_type` out (or declare `INTEGER`, a serial or an identity type)");
+                    }
                 }
             }
             if let (Some(pk), Some(_)) = (&a.primary_key, option_of) {
