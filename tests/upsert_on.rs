@@ -316,4 +316,39 @@ mod review {
             })
         })
     }
+
+    #[derive(Entity, Debug, Clone, PartialEq)]
+    #[colt(unique(shop, sku))]
+    struct Listing {
+        #[colt(primary_key, auto)]
+        id: i64,
+        shop: Option<String>,
+        sku: String,
+    }
+
+    /// `upsert_on` by a key with a `None` part inserted a new row at every call: NULL
+    /// conflicts with no row, on either backend. Refused, and nothing is written.
+    #[test]
+    fn an_upsert_by_a_key_with_a_none_is_refused() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            db.bind(schema![Listing])?;
+            db.create_tables()?;
+            db.transaction(|tx| {
+                for _ in 0..2 {
+                    let r = tx.upsert_on(
+                        Listing {
+                            id: 0,
+                            shop: None,
+                            sku: "pen".into(),
+                        },
+                        &["shop", "sku"],
+                    );
+                    assert!(matches!(r, Err(Error::InvalidQuery(_))), "{r:?}");
+                }
+                assert_eq!(select!(l for l in Listing).count(tx)?, 0);
+                Ok(())
+            })
+        })
+    }
 }

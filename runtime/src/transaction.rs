@@ -507,11 +507,24 @@ impl Transaction {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidQuery`] when `fields` is not a unique key of the entity; otherwise as
+    /// [`Error::InvalidQuery`] when `fields` is not a unique key of the entity, or one of
+    /// its values is `None` (NULL conflicts with no row, so every call would insert); otherwise as
     /// [`Transaction::insert`] (a conflict on another unique key is [`Error::Constraint`]).
     pub fn upsert_on<T: Entity>(&self, value: T, fields: &[&str]) -> Result<Obj<T>> {
         let meta = T::meta();
         let conflict = crate::pairing::unique_key(meta, fields).map_err(Error::InvalidQuery)?;
+        // NULL never conflicts (on either backend): with a `None` in the key, every call
+        // would insert another row where an update of the existing one was meant.
+        if let Some(&c) = conflict
+            .iter()
+            .find(|&&c| value.column_ref(c) == crate::ValueRef::Null)
+        {
+            return Err(Error::InvalidQuery(format!(
+                "`upsert_on` by `{}` with `{}` None: NULL equals no row's value, so no row would ever be updated (insert it, or give the key a value)",
+                fields.join(", "),
+                meta.columns[c].field
+            )));
+        }
         self.write_upsert(value, |value| {
             crate::flush::upsert_on_row(value, &conflict, self)
         })
