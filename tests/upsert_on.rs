@@ -351,4 +351,36 @@ mod review {
             })
         })
     }
+
+    #[derive(Entity, Debug, Clone, PartialEq)]
+    #[colt(table = "pairing")]
+    struct Pairing {
+        #[colt(primary_key)]
+        a: i64,
+        #[colt(primary_key)]
+        b: i64,
+    }
+
+    /// `upsert` of an entity made of its key alone took "no row written" for "the row is
+    /// there", so a row a trigger or a rule skipped was `Ok`, with an object for a row that
+    /// does not exist. `NotWritten` now; a row that is there is still `Ok`.
+    #[test]
+    fn an_upsert_of_key_columns_a_trigger_skipped_is_not_written() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            db.bind(schema![Pairing])?;
+            db.create_tables()?;
+            db.transaction(|tx| tx.upsert(Pairing { a: 1, b: 1 }).map(|_| ()))?;
+            db.transaction(|tx| tx.upsert(Pairing { a: 1, b: 1 }).map(|_| ()))?;
+            let skip = if backend.is_postgres() {
+                "CREATE RULE skip AS ON INSERT TO pairing WHERE NEW.a = 2 DO INSTEAD NOTHING"
+            } else {
+                "CREATE TRIGGER skip BEFORE INSERT ON pairing WHEN NEW.a = 2 BEGIN SELECT RAISE(IGNORE); END"
+            };
+            db.transaction(|tx| tx.execute_sql(skip, &[]).map(|_| ()))?;
+            let r = db.transaction(|tx| tx.upsert(Pairing { a: 2, b: 2 }).map(|_| ()));
+            assert!(matches!(r, Err(Error::NotWritten { .. })), "{r:?}");
+            Ok(())
+        })
+    }
 }

@@ -234,11 +234,30 @@ pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>
         // An entity of key columns alone is upserted with `DO NOTHING`: its row may be
         // there already.
         let key_only = cols.iter().all(|i| meta.primary_key.contains(i));
-        if written != 1 && !key_only {
+        // (Nothing written for such an entity is the row being there, or a trigger or a
+        // rule having skipped it: the row tells which.)
+        let there = || read_row::<T>(tx, &value.key()).map(|row| row.is_some());
+        if written != 1 && (!key_only || !there()?) {
             return Err(not_written(meta, 1, written));
         }
     }
     adopt_written(value, tx)
+}
+
+/// The row of `key` as the database holds it now (no object of the map is touched).
+fn read_row<T: Entity>(tx: &Transaction, key: &T::Key) -> Result<Option<T>> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let sql = statement(meta, StatementKey::Get(d), || render::object::get(meta, d));
+    let key_values = T::key_params(key);
+    let params: Params<'_> = key_values.iter().map(Param::Owned).collect();
+    let mut row: Option<T> = None;
+    tx.decode_rows(
+        &sql,
+        &params,
+        |crate::query::Fresh(v): crate::query::Fresh<T>| row = Some(v),
+    )?;
+    Ok(row)
 }
 
 /// `upsert_on`: the row with `value`'s unique key `conflict` (column positions) gets its
@@ -310,17 +329,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             if !virtuals.is_empty() {
                 // The column-less side of a one-to-one is not the value's to give (`None`
                 // there): the row, read again, says what refers to it.
-                let d = tx.dialect();
-                let sql = statement(meta, StatementKey::Get(d), || render::object::get(meta, d));
-                let key_values = T::key_params(&key);
-                let params: Params<'_> = key_values.iter().map(Param::Owned).collect();
-                let mut row: Option<T> = None;
-                tx.decode_rows(
-                    &sql,
-                    &params,
-                    |crate::query::Fresh(v): crate::query::Fresh<T>| row = Some(v),
-                )?;
-                if let Some(row) = row {
+                if let Some(row) = read_row::<T>(tx, &key)? {
                     for &c in virtuals {
                         value.copy_column(&row, c);
                     }
