@@ -52,6 +52,16 @@ fn table(url: &str, name: &str) -> colt_runtime::introspect::TableInfo {
         .expect("table")
 }
 
+/// The `up.sql` of every migration `diff` wrote into `dir`'s `migrations` (none: nothing).
+fn written_up_sql(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir.join("migrations"))
+        .into_iter()
+        .flatten()
+        .map(|made| made.map(|m| m.path().join("up.sql")).expect("an entry"))
+        .map(|up| std::fs::read_to_string(up).unwrap_or_default())
+        .collect()
+}
+
 fn rows<R: colt_runtime::FromRow>(url: &str, sql: &str) -> Vec<R> {
     Database::open(url)
         .expect("open")
@@ -482,12 +492,7 @@ fn the_partitions_of_a_declared_table_are_not_dropped() {
         let run = diff(dir, url, "nothing", "partitioned", &["--allow-drop"]);
         assert!(run.ok, "{}{}", run.stdout, run.stderr);
         // Nothing to change: no migration, or one that leaves the partition alone.
-        for made in std::fs::read_dir(dir.join("migrations"))
-            .into_iter()
-            .flatten()
-        {
-            let up = made.map(|m| m.path().join("up.sql")).expect("an entry");
-            let sql = std::fs::read_to_string(&up).unwrap_or_default();
+        for sql in written_up_sql(dir) {
             assert!(!sql.contains("reading_early"), "{sql}");
         }
     }
@@ -511,12 +516,7 @@ fn a_virtual_table_is_left_alone() {
         );
         let run = diff(dir, url, "reading", "partitioned", &["--allow-drop"]);
         assert!(run.ok, "{}{}", run.stdout, run.stderr);
-        for made in std::fs::read_dir(dir.join("migrations"))
-            .into_iter()
-            .flatten()
-        {
-            let up = made.map(|m| m.path().join("up.sql")).expect("an entry");
-            let sql = std::fs::read_to_string(&up).unwrap_or_default();
+        for sql in written_up_sql(dir) {
             assert!(sql.contains("reading"), "{sql}");
             assert!(!sql.contains("docs"), "{sql}");
         }

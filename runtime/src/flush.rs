@@ -692,24 +692,14 @@ fn lost_row<T: Entity>(tx: &Transaction, value: &T, old: &T, read: u64) -> Error
                 && crate::relation::is_stored(meta, i)
         })
         .collect();
-    let d = tx.dialect();
-    let sql = statement(meta, StatementKey::Get(d), || render::object::get(meta, d));
-    let key = T::key_params(&value.key());
-    let params: Params<'_> = key.iter().map(Param::Owned).collect();
-    let mut now: Option<T> = None;
-    let read_again = tx.decode_rows(
-        &sql,
-        &params,
-        |crate::query::Fresh(v): crate::query::Fresh<T>| now = Some(v),
-    );
-    let column = match (read_again, now) {
-        (Ok(()), None) => None,
-        (Ok(()), Some(row)) => checked
+    let column = match read_row::<T>(tx, &value.key()) {
+        Ok(None) => None,
+        Ok(Some(row)) => checked
             .iter()
             .find(|&&i| !row.same_column(old, i))
             .or(checked.first())
             .copied(),
-        (Err(_), _) => checked.first().copied(),
+        Err(_) => checked.first().copied(),
     };
     Error::UnrepeatableRead {
         entity: meta.name.to_string(),

@@ -325,7 +325,8 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
     };
     // A `COMMIT` among its statements would commit the part before it, unrecorded: refused
     // before any of it runs.
-    if let Some(keyword) = crate::statement_words::transaction_control(statements, d) {
+    let effects = crate::statement_words::effects(statements, d);
+    if let Some(keyword) = effects.control {
         return Err(Error::MigrationTransactionStatement {
             version: m.version,
             name: m.name.to_string(),
@@ -337,7 +338,7 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
         conn.execute_batch(MARK_TRANSACTION)?;
     }
     // A `PRAGMA` (SQLite) lasts for the connection: the pool does not reuse it as it is.
-    if crate::statement_words::changes_session(statements, d) {
+    if effects.session {
         conn.note_session_change();
     }
     // SQLite: the rows that already referred to nothing (the sqlite3 shell does not enforce

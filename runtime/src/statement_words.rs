@@ -300,9 +300,20 @@ fn after_dollar_quoted(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
-/// The first statement of `sql` that controls a transaction (`BEGIN`, `COMMIT`, ..): its
-/// first word.
-pub(crate) fn transaction_control(sql: &str, dialect: Dialect) -> Option<String> {
+/// What a text of SQL does to the transaction and the connection it runs in, read once.
+pub(crate) struct Effects {
+    /// The first word of its first statement that controls a transaction (`BEGIN`,
+    /// `COMMIT`, ..).
+    pub control: Option<String>,
+    /// A statement changes its connection's session beyond the transaction: `SET` (not `SET
+    /// LOCAL`, `SET TRANSACTION`), `set_config(..)`, `RESET`, `DISCARD`, `LISTEN`,
+    /// `PREPARE`, `DECLARE` (a cursor `WITH HOLD`), `LOAD`, a session's advisory lock, a
+    /// temporary table or view, or SQLite's `PRAGMA` that sets, `ATTACH`, `DETACH`.
+    pub session: bool,
+}
+
+/// The [`Effects`] of `sql`, as `dialect` reads it.
+pub(crate) fn effects(sql: &str, dialect: Dialect) -> Effects {
     const CONTROL: &[&str] = &[
         "BEGIN",
         "START",
@@ -313,18 +324,24 @@ pub(crate) fn transaction_control(sql: &str, dialect: Dialect) -> Option<String>
         "SAVEPOINT",
         "RELEASE",
     ];
-    statements(sql, dialect)
-        .into_iter()
-        .filter_map(|s| s.words[0].clone())
-        .find(|w| CONTROL.contains(&w.as_str()))
+    let statements = statements(sql, dialect);
+    Effects {
+        session: statements.iter().any(|s| s.session),
+        control: statements
+            .into_iter()
+            .filter_map(|s| s.words[0].clone())
+            .find(|w| CONTROL.contains(&w.as_str())),
+    }
 }
 
-/// Whether a statement of `sql` changes its connection's session beyond the transaction:
-/// `SET` (not `SET LOCAL`, `SET TRANSACTION`), `set_config(..)`, `RESET`, `DISCARD`,
-/// `LISTEN`, `PREPARE`, `DECLARE` (a cursor `WITH HOLD`), `LOAD`, a session's advisory lock,
-/// a temporary table or view, or SQLite's `PRAGMA` that sets, `ATTACH`, `DETACH`.
-pub(crate) fn changes_session(sql: &str, dialect: Dialect) -> bool {
-    statements(sql, dialect).iter().any(|s| s.session)
+#[cfg(test)]
+fn transaction_control(sql: &str, dialect: Dialect) -> Option<String> {
+    effects(sql, dialect).control
+}
+
+#[cfg(test)]
+fn changes_session(sql: &str, dialect: Dialect) -> bool {
+    effects(sql, dialect).session
 }
 
 #[cfg(test)]

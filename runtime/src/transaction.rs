@@ -539,12 +539,15 @@ impl Transaction {
     /// [`Error::ReturnsRows`] for a statement that returns rows;
     /// [`Error::TransactionStatement`] for `BEGIN`, `COMMIT`, `ROLLBACK` and the like.
     pub fn execute_sql(&self, sql: &str, params: &[&dyn crate::ToParam]) -> Result<u64> {
-        refuse_transaction_control(sql, self.dialect())?;
+        let session = refuse_transaction_control(sql, self.dialect())?;
         self.flush()?;
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         let conn = self.conn()?;
-        note_session_change(conn, sql);
+        if session {
+            // The pool does not hand the connection to another transaction as it is.
+            conn.note_session_change();
+        }
         self.ensure_writing()?;
         self.shared.cache.borrow_mut().bump_all();
         conn.in_savepoint(|| {
@@ -575,12 +578,15 @@ impl Transaction {
         sql: &str,
         params: &[&dyn crate::ToParam],
     ) -> Result<Vec<R>> {
-        refuse_transaction_control(sql, self.dialect())?;
+        let session = refuse_transaction_control(sql, self.dialect())?;
         self.flush()?;
         let values: Vec<Value> = params.iter().map(|p| p.to_param()).collect();
         let params: Vec<Param<'_>> = values.iter().map(Param::Owned).collect();
         let conn = self.conn()?;
-        note_session_change(conn, sql);
+        if session {
+            // The pool does not hand the connection to another transaction as it is.
+            conn.note_session_change();
+        }
         // A raw query that may write (`UPDATE .. RETURNING`) is part of the transaction,
         // and kept results may be stale after it. (SQLite says which statements cannot
         // write; on PostgreSQL, where it does not, every raw query joins the transaction:
@@ -687,21 +693,15 @@ impl Drop for Transaction {
     }
 }
 
-/// Marks the connection when raw SQL changes its session (`SET search_path`, `PRAGMA
-/// foreign_keys = OFF`): the pool then does not hand it to another transaction as it is.
-fn note_session_change(conn: &crate::backend::Conn, sql: &str) {
-    if crate::statement_words::changes_session(sql, conn.dialect()) {
-        conn.note_session_change();
-    }
-}
-
 /// Refuses raw SQL with a statement that controls the transaction (its first word, after
 /// spaces and comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`,
-/// `SAVEPOINT`, `RELEASE`.
-fn refuse_transaction_control(sql: &str, dialect: crate::render::Dialect) -> Result<()> {
-    match crate::statement_words::transaction_control(sql, dialect) {
+/// `SAVEPOINT`, `RELEASE`. `Ok(true)` when it changes its connection's session beyond the
+/// transaction (`SET search_path`, `PRAGMA foreign_keys = OFF`).
+fn refuse_transaction_control(sql: &str, dialect: crate::render::Dialect) -> Result<bool> {
+    let effects = crate::statement_words::effects(sql, dialect);
+    match effects.control {
         Some(keyword) => Err(Error::TransactionStatement { keyword }),
-        None => Ok(()),
+        None => Ok(effects.session),
     }
 }
 

@@ -177,7 +177,7 @@ impl Conn {
     }
 
     /// Raw SQL is about to change this connection's session (see
-    /// [`crate::statement_words::changes_session`]).
+    /// [`crate::statement_words::Effects::session`]).
     pub(crate) fn note_session_change(&self) {
         self.session_changed.set(true);
     }
