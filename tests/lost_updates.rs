@@ -114,3 +114,120 @@ fn for_update_on_a_query_value_inside_another_is_refused() -> colt::Result<()> {
         })
     })
 }
+
+/// A query inside a `set` closure that read the object's row again (`p.set(|v| { select!(..)
+/// .fetch(tx); v.total -= 1 })`) gave the object the row's new values, which the `set` then
+/// counted as its own change and wrote back over another transaction's commit, its
+/// optimistic check passing against them. (Found by a review.)
+#[test]
+fn a_query_inside_set_does_not_undo_another_commit() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = parcels(backend)?;
+        let t1 = db.begin()?;
+        let p = t1.get_or_err::<Parcel>(1)?;
+        db.transaction(|t2| {
+            t2.get_or_err::<Parcel>(1)?
+                .set(|p| p.status = "refunded".into())
+        })?;
+        let mut inner = None;
+        let r = p
+            .set(|v| {
+                inner = Some(
+                    select!(q for q in Parcel if q.total > 0)
+                        .fetch(&t1)
+                        .map(|r| r.len()),
+                );
+                v.total -= 1;
+            })
+            .and_then(|()| t1.commit());
+        assert!(matches!(inner, Some(Ok(1))), "{inner:?}");
+        assert!(matches!(r, Err(Error::UnrepeatableRead { .. })), "{r:?}");
+        let row = db.transaction(|tx| select!((p.status, p.total) for p in Parcel).one(tx))?;
+        assert_eq!(row, ("refunded".to_string(), 10));
+        Ok(())
+    })
+}
+
+/// A bulk `update` of the object's row inside its `set` closure returned `Ok`, and the
+/// `set` then wrote the old value back: an `Ok` for a write that did not last. Inside `set`
+/// the object is borrowed, so the bulk `update` is refused, as under `get()`.
+#[test]
+fn a_bulk_update_inside_set_is_refused_not_undone() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let p = tx.get_or_err::<Parcel>(1)?;
+            let mut inner = None;
+            p.set(|v| {
+                inner = Some(
+                    select!(Parcel.filter(|q| q.id == 1).set(|q| q.total = q.total * 2)).update(tx),
+                );
+                v.shipped = true;
+            })?;
+            assert!(
+                matches!(inner, Some(Err(Error::InvalidQuery(_)))),
+                "{inner:?}"
+            );
+            Ok(())
+        })?;
+        let row = db.transaction(|tx| select!((p.total, p.shipped) for p in Parcel).one(tx))?;
+        assert_eq!(row, (10, true));
+        Ok(())
+    })
+}
+
+/// A `set` of the object inside its own `set` closure returned `Ok` and its change was
+/// never written (the outer `set` wrote over it).
+#[test]
+fn a_set_inside_set_of_the_same_object_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let p = tx.get_or_err::<Parcel>(1)?;
+            let mut inner = None;
+            p.set(|v| {
+                inner = Some(p.set(|w| w.shipped = true));
+                v.total = 11;
+            })?;
+            assert!(
+                matches!(inner, Some(Err(Error::ObjectBorrowed { .. }))),
+                "{inner:?}"
+            );
+            Ok(())
+        })?;
+        let row = db.transaction(|tx| select!((p.total, p.shipped) for p in Parcel).one(tx))?;
+        assert_eq!(row, (11, false));
+        Ok(())
+    })
+}
+
+/// A `delete` of the object inside its `set` closure, which also changed the key: the
+/// `set` returned `Ok` (no `KeyChanged`: the object no longer counted as stored), and the
+/// flush deleted the row of the new key, leaving the object's own row in place.
+#[test]
+fn a_delete_inside_set_drops_the_change() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            Parcel::build()
+                .id(2)
+                .status("paid")
+                .shipped(false)
+                .total(5)
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let p = tx.get_or_err::<Parcel>(1)?;
+            let r = p.set(|v| {
+                p.delete(tx).expect("delete");
+                v.id = 2;
+            });
+            assert!(matches!(r, Err(Error::ObjectDeleted { .. })), "{r:?}");
+            Ok(())
+        })?;
+        let left = db.transaction(|tx| select!(p.id for p in Parcel).fetch(tx))?;
+        assert_eq!(left, vec![2]);
+        Ok(())
+    })
+}

@@ -252,11 +252,17 @@ impl<T: Entity> Obj<T> {
     /// so a concurrent change of one is [`Error::UnrepeatableRead`] (which
     /// `Database::transaction_with_retry` retries), never a lost update.
     ///
+    /// While `f` runs the object is borrowed, as under [`Obj::get`]: a query inside `f` that
+    /// reads its row leaves its values as they are (what the row holds now is checked at
+    /// the write), and a bulk `update`, an upsert of its row or a nested `set` of it is an
+    /// error rather than a write this `set` would undo.
+    ///
     /// # Errors
-    /// [`Error::TransactionClosed`] once the transaction is over; [`Error::ObjectDeleted`]
-    /// when the object is deleted, [`Error::ObjectBorrowed`] when a `get()` borrow of it is
-    /// still alive, [`Error::KeyChanged`] when `f` changes the primary key of a stored object
-    /// (the change is then undone).
+    /// [`Error::TransactionClosed`] once the transaction is over (or when `f` ends it);
+    /// [`Error::ObjectDeleted`] when the object is deleted (or `f` deletes it),
+    /// [`Error::ObjectBorrowed`] when a `get()` borrow of it is still alive,
+    /// [`Error::KeyChanged`] when `f` changes the primary key of a stored object (the change
+    /// is then undone).
     pub fn set(&self, f: impl FnOnce(&mut T)) -> Result<()> {
         let cell = self.cell();
         let tx = match cell.tx().upgrade() {
@@ -271,18 +277,28 @@ impl<T: Entity> Obj<T> {
             }
             ObjState::New | ObjState::Loaded => {}
         }
-        let mut next = match cell.value.try_borrow() {
-            Ok(v) => v.clone(),
-            Err(_) => return Err(borrowed::<T>()),
-        };
+        // The value stays borrowed while `f` runs: whatever `f` calls cannot change it
+        // underneath (a query merging the row, a bulk `update`, an upsert, a nested `set`
+        // would be undone by this one's write, and its optimistic check would then pass
+        // against what they wrote). Those calls see the object borrowed, as with `get()`.
+        let current = cell.value.try_borrow().map_err(|_| borrowed::<T>())?;
+        let mut next = current.clone();
         f(&mut next);
+        // `f` may have deleted the object or ended the transaction: the change is dropped.
+        if tx.closed.get() {
+            return Err(Error::TransactionClosed);
+        }
+        if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
+            return Err(Error::ObjectDeleted {
+                entity: T::meta().name,
+            });
+        }
         crate::entity::as_stored(&mut next);
         let stored = cell.state.get() == ObjState::Loaded;
         // One pass over the columns: what the closure changed.
         let meta = T::meta();
         let mut changed = 0u64;
         {
-            let current = cell.value.borrow();
             let virtual_columns = crate::pairing::virtual_columns(meta);
             for (c, col) in meta.columns.iter().enumerate() {
                 if current.same_column(&next, c) {
@@ -301,11 +317,11 @@ impl<T: Entity> Obj<T> {
         }
         let masks = crate::flush::update_masks(meta);
         if changed & masks.references != 0 {
-            let current = cell.value.try_borrow().map_err(|_| borrowed::<T>())?;
             if let Some(entity) = deleted_target(&tx, &next, Some(&*current), changed) {
                 return Err(Error::ObjectDeleted { entity });
             }
         }
+        drop(current);
         let Ok(mut slot) = cell.value.try_borrow_mut() else {
             return Err(borrowed::<T>());
         };
