@@ -371,6 +371,52 @@ fn writes_no_object_recorded_are_undone_too() {
     });
 }
 
+/// An upsert inside a savepoint rolled back: the object kept the upserted values (read
+/// inside, so the rollback counted them as values read), which the row no longer held; a
+/// later write of the object was then `UnrepeatableRead` at every attempt. Whether the
+/// object was loaded before (`upsert`) or made by the upsert (`upsert_on`). (Found by a
+/// review.)
+#[test]
+fn an_upsert_inside_a_rolled_back_savepoint_is_undone_for_the_object() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            let bob = tx.get_or_err::<Account>(2)?;
+            let _: colt::Result<()> = tx.savepoint(|tx| {
+                let b = tx.upsert(Account {
+                    id: 2,
+                    email: "bob@x.org".into(),
+                    balance: 0,
+                    entries: Default::default(),
+                })?;
+                assert_eq!(b.balance(), 0);
+                let a = tx.upsert_on(
+                    Account {
+                        id: 1,
+                        email: "ann@x.org".into(),
+                        balance: 7,
+                        entries: Default::default(),
+                    },
+                    &["email"],
+                )?;
+                assert_eq!(a.balance(), 7);
+                Err(refused())
+            });
+            assert_eq!(bob.balance(), 50, "{}", backend.name);
+            let ann = tx.get_or_err::<Account>(1)?;
+            assert_eq!(ann.balance(), 100, "{}", backend.name);
+            bob.set(|b| b.balance += 10)?;
+            ann.set(|a| a.balance += 1)?;
+            tx.flush()
+        })?;
+        let rows = db.transaction(|tx| {
+            select!(((a.id, a.balance) for a in Account).order_by(|a| a.id)).fetch(tx)
+        })?;
+        assert_eq!(rows, vec![(1, 101), (2, 60)]);
+        Ok(())
+    });
+}
+
 /// Nested savepoints: an inner one's undone write does not count as written for the outer
 /// one, whose rollback keeps the value read inside it (a write computed from it, after
 /// another transaction's commit, is `UnrepeatableRead`, not a lost update).

@@ -316,6 +316,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             drop(held);
             cell.clear_snapshot();
             cell.read.set(0);
+            wrote_every_column(tx, cell);
             written(tx, Some(&before), Some(&*cell.value.borrow()))?;
             obj
         }
@@ -340,6 +341,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
                 ObjState::Loaded,
                 std::rc::Rc::downgrade(&tx.shared),
             );
+            wrote_every_column(tx, obj.cell());
             written(tx, None, Some(&*obj.cell().value.borrow()))?;
             mapped_new_row(tx, obj.clone());
             obj
@@ -351,6 +353,14 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     tx.shared.cache.borrow_mut().bump(meta);
     tx.shared.members_moved(meta);
     Ok(obj)
+}
+
+/// Records, inside a savepoint, that the transaction wrote every column of `cell`'s row (an
+/// upsert): a rollback reads them again instead of keeping the values read since.
+fn wrote_every_column<T: Entity>(tx: &Transaction, cell: &ObjCell<T>) {
+    if tx.shared.savepoints.get() > 0 {
+        crate::savepoint::wrote_inside(tx, cell, u64::MAX);
+    }
 }
 
 /// Column positions; most entities have few columns, so they stay on the stack.
