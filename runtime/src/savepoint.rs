@@ -24,8 +24,7 @@
 //! - what was read inside stays read, with the value read (checked when written): a column
 //!   the transaction wrote inside (`TxShared::written_inside`: an object's flushed writes,
 //!   an upsert's, a bulk update's, a schema cascade's) is undone and takes its row's value;
-//!   any other
-//!   keeps what was read, even where another transaction committed a change before the
+//!   any other keeps what was read, even where another transaction committed a change before the
 //!   rollback (the write is then `UnrepeatableRead`, not a lost update). When rows were
 //!   written inside that no record names (raw SQL, a bulk statement, Colt's cascades),
 //!   every column takes its row's value, as it must for what the transaction wrote;
