@@ -422,6 +422,47 @@ fn text_slices() -> colt::Result<()> {
     })
 }
 
+/// A slice whose start is before the text's start (`&s[s.len() - 5..]` of a shorter text)
+/// counted from the end on SQLite (`substr` with a negative start) and from the start on
+/// PostgreSQL: two answers, no error. It is the whole text on both, as a range past the end
+/// stops at the end. A cut inside a character answered a condition silently on SQLite
+/// (the bytes compared as they were) where the docs promise an error: it is one on both.
+/// (Found by a review.)
+#[test]
+fn slices_before_the_start_and_inside_a_character() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        let parts = db.transaction(|tx| {
+            select!((&s.item[s.item.len() - 5..], &s.item[s.quantity - 9..2], &s.item[1..s.quantity - 9])
+                for s in Sale if s.id == 1)
+            .one(tx)
+        })?;
+        assert_eq!(
+            parts,
+            ("Tea".to_string(), "Te".to_string(), String::new()),
+            "{}",
+            backend.name
+        );
+        db.transaction(|tx| {
+            Sale::build()
+                .id(5)
+                .item("é")
+                .price(1.0)
+                .quantity(1)
+                .discount(None)
+                .note(None::<String>)
+                .region("West")
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let cut = db.transaction(|tx| {
+            select!(s.id for s in Sale if s.id == 5 && &s.item[..1] != "D").fetch(tx)
+        });
+        assert!(cut.is_err(), "{}: {cut:?}", backend.name);
+        Ok(())
+    })
+}
+
 #[test]
 fn option_tests_with_a_closure() -> colt::Result<()> {
     each_backend(|backend| {

@@ -80,6 +80,48 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
         },
     )
     .map_err(|e| map_error(e, None))?;
+    // `&s[a..b]` and `&s[a..]`: by bytes as Rust's slices; see `slice`.
+    for args in [2, 3] {
+        conn.create_scalar_function(
+            "colt_slice",
+            args,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let end = match ctx.len() {
+                    3 => match ctx.get::<Option<i64>>(2)? {
+                        Some(b) => Some(b),
+                        None => return Ok(None),
+                    },
+                    _ => None,
+                };
+                let Some(start) = ctx.get::<Option<i64>>(1)? else {
+                    return Ok(None);
+                };
+                let number;
+                let text: &[u8] = match ctx.get_raw(0) {
+                    rusqlite::types::ValueRef::Null => return Ok(None),
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => t,
+                    rusqlite::types::ValueRef::Integer(i) => {
+                        number = i.to_string();
+                        number.as_bytes()
+                    }
+                    rusqlite::types::ValueRef::Real(_) => {
+                        return Err(rusqlite::Error::UserFunctionError(
+                            "colt_slice: a number where text was expected".into(),
+                        ))
+                    }
+                };
+                slice(text, start, end)
+                    .map(|s| Some(s.to_string()))
+                    .ok_or_else(|| {
+                        rusqlite::Error::UserFunctionError(
+                            "colt_slice: the range cuts inside a character".into(),
+                        )
+                    })
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
+    }
     // `x.round()`: Rust's (SQLite's round goes through 15-digit text).
     conn.create_scalar_function(
         "colt_round",
@@ -194,6 +236,36 @@ fn narrowed(value: rusqlite::types::ValueRef<'_>, bits: u32) -> Result<Option<i6
     }
 }
 
+/// `&text[start..end]` (`end` `None`: to the end) by bytes, as Rust slices; where Rust would
+/// panic, a bound before the start is the start, one past the end the end, and an end
+/// before the start gives the empty text. `None` when the range cuts inside a character
+/// (or the bytes are not UTF-8).
+fn slice(text: &[u8], start: i64, end: Option<i64>) -> Option<&str> {
+    let len = text.len();
+    let at = |i: i64| usize::try_from(i.max(0)).map_or(len, |i| i.min(len));
+    let from = at(start);
+    let to = end.map_or(len, at).max(from);
+    std::str::from_utf8(&text[from..to]).ok()
+}
+
 fn division_by_zero() -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(DIVISION_BY_ZERO.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slice;
+
+    #[test]
+    fn slices_by_bytes_clamped() {
+        assert_eq!(slice(b"hello", 1, Some(3)), Some("el"));
+        assert_eq!(slice(b"hello", -2, Some(3)), Some("hel"));
+        assert_eq!(slice(b"hello", -2, None), Some("hello"));
+        assert_eq!(slice(b"hello", 3, Some(99)), Some("lo"));
+        assert_eq!(slice(b"hello", 4, Some(2)), Some(""));
+        assert_eq!(slice(b"hello", 9, None), Some(""));
+        assert_eq!(slice(b"hello", 2, Some(-1)), Some(""));
+        assert_eq!(slice("é".as_bytes(), 0, Some(1)), None);
+        assert_eq!(slice("aé".as_bytes(), 1, None), Some("é"));
+    }
 }

@@ -184,31 +184,18 @@ impl SqlDialect for Sqlite {
             | Func::Separated
             | Func::Random
             | Func::Null => standard_call(f),
-            // On the bytes, as Rust's slices (a cut inside a character reads back as text that
-            // is not UTF-8: a `Decode` error, where Rust would panic). `substr` of an empty
-            // BLOB is NULL: an empty text's slice is the empty text, NULL stays NULL.
+            // On the bytes, as Rust's slices; a cut inside a character is an error
+            // (`colt_slice`, in `backend/sqlite_functions.rs`).
             Func::Slice => &[
-                Sql("CAST(coalesce(substr(CAST("),
+                Sql("colt_slice("),
                 Arg(0),
-                Sql(" AS BLOB), "),
+                Sql(", "),
                 Arg(1),
-                Sql(" + 1, max("),
+                Sql(", "),
                 Arg(2),
-                Sql(" - "),
-                Arg(1),
-                Sql(", 0)), CASE WHEN "),
-                Arg(0),
-                Sql(" IS NOT NULL THEN X'' END) AS TEXT)"),
+                Sql(")"),
             ],
-            Func::SliceFrom => &[
-                Sql("CAST(coalesce(substr(CAST("),
-                Arg(0),
-                Sql(" AS BLOB), "),
-                Arg(1),
-                Sql(" + 1), CASE WHEN "),
-                Arg(0),
-                Sql(" IS NOT NULL THEN X'' END) AS TEXT)"),
-            ],
+            Func::SliceFrom => &[Sql("colt_slice("), Arg(0), Sql(", "), Arg(1), Sql(")")],
             // SQLite's round goes through 15-digit text (0.49999999999999994 rounds to 1):
             // `colt_round` is Rust's `f64::round`.
             Func::Round => &[Sql("colt_round("), Arg(0), Sql(")")],
