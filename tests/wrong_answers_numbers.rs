@@ -149,3 +149,46 @@ fn an_average_of_large_integers_sums_them_exactly() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Price {
+    #[colt(primary_key)]
+    id: i64,
+    amount: f64,
+    rate: f64,
+}
+
+/// An `f64` attribute in another tool's `numeric` (or `real`) column, which `check_tables`
+/// accepts, was computed in that column's type on PostgreSQL: `amount * 100.0 == 1999.0`
+/// held for 19.99 (exact decimal arithmetic), where Rust's f64 and SQLite give
+/// 1998.9999999999998, and `rate * 1.5` of a `real` was computed in f32. (Found by a
+/// review.)
+#[test]
+fn f64_attributes_compute_in_f64_whatever_the_column_holds() {
+    all_backends(|backend| {
+        let db = backend.open();
+        let ddl = if backend.is_postgres() {
+            "CREATE TABLE price (id BIGINT PRIMARY KEY, amount NUMERIC(10, 2) NOT NULL, rate REAL NOT NULL)"
+        } else {
+            "CREATE TABLE price (id INTEGER PRIMARY KEY, amount NUMERIC(10, 2) NOT NULL, rate REAL NOT NULL)"
+        };
+        db.transaction(|tx| tx.execute_sql(ddl, &[]))?;
+        db.bind(schema![Price])?;
+        db.check_tables()?;
+        let rate = f64::from(1.1f32);
+        db.transaction(|tx| {
+            Price::build().id(1).amount(19.99).rate(rate).insert(tx)?;
+            Price::build().id(2).amount(0.99).rate(rate).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let found = select!(p.id for p in Price if p.amount * 100.0 == 1999.0).fetch(tx)?;
+            assert_eq!(found, Vec::<i64>::new(), "{}", backend.name);
+            let (tripled, scaled) =
+                select!((p.amount * 3.0, p.rate * 1.5) for p in Price if p.id == 2).one(tx)?;
+            assert_eq!(tripled, 0.99 * 3.0, "{}", backend.name);
+            assert_eq!(scaled, rate * 1.5, "{}", backend.name);
+            Ok(())
+        })
+    });
+}

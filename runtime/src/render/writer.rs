@@ -108,6 +108,12 @@ impl SqlWriter {
     /// Column `column` of `meta` under the name `qualifier` (an alias or the table): the
     /// column itself, or, for the column-less side of a one-to-one, the key of the row on
     /// the other side that refers to it.
+    ///
+    /// On PostgreSQL an `f64` column is read as `double precision`: another tool's table
+    /// may hold it as `numeric` or `real` (which `check_tables` accepts), and PostgreSQL
+    /// would compute in that type (`amount * 100.0 = 1999.0` exact in `numeric`, where
+    /// Rust's f64 and SQLite's REAL give 1998.9999999999998). For a `double precision`
+    /// column the cast is no cast at all (PostgreSQL drops a cast to the same type).
     pub(crate) fn entity_column(
         &mut self,
         meta: &'static EntityMeta,
@@ -115,6 +121,12 @@ impl SqlWriter {
         column: usize,
     ) -> &mut Self {
         match crate::pairing::virtual_column(meta, column) {
+            None if self.dialect == Dialect::Postgres
+                && meta.columns[column].ty == crate::ColumnType::Double =>
+            {
+                self.qualified(qualifier, meta.columns[column].name)
+                    .push("::float8")
+            }
             None => self.qualified(qualifier, meta.columns[column].name),
             Some((other, fk)) => {
                 let key = other.primary_key.first().copied().unwrap_or(0);
