@@ -531,3 +531,68 @@ mod review {
         })
     }
 }
+
+/// A value whose `Serialize` panics (the program's code, run when its object is written).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Fragile {
+    n: i64,
+}
+
+impl Serialize for Fragile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        assert_ne!(self.n, 13, "unlucky");
+        s.serialize_newtype_struct("Fragile", &serde_json::json!({"n": self.n}))
+    }
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Box1 {
+    #[colt(primary_key)]
+    id: i64,
+    content: Json<Fragile>,
+    label: String,
+}
+
+/// A panic of the program's code inside a flush (a `Serialize` impl), caught by the
+/// program, left the rest of the flushed batch dropped but still marked as queued: a later
+/// `commit` returned `Ok` without writing them, and later changes to them were never
+/// queued. The transaction now ends with the panic: the commit is an error.
+#[test]
+fn a_panic_inside_a_flush_ends_the_transaction() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Box1])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for id in [1, 2] {
+                Box1::build()
+                    .id(id)
+                    .content(Json(Fragile { n: id }))
+                    .label("old")
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let first = tx.get_or_err::<Box1>(1)?;
+        let second = tx.get_or_err::<Box1>(2)?;
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            first.set(|b| b.content = Json(Fragile { n: 13 }))?;
+            second.set(|b| b.label = "new".into())?;
+            tx.flush()
+        }));
+        assert!(caught.is_err(), "the Serialize impl panics");
+        let committed = tx.commit();
+        assert!(committed.is_err(), "{committed:?}");
+        let labels = db.transaction(|tx| {
+            select!(((b.id, b.label) for b in Box1).order_by(|b| b.id)).fetch(tx)
+        })?;
+        assert_eq!(
+            labels,
+            [(1, "old".to_string()), (2, "old".to_string())],
+            "{}",
+            backend.name
+        );
+        Ok(())
+    })
+}

@@ -215,7 +215,18 @@ impl Transaction {
         if self.shared.pending.borrow().is_empty() {
             return Ok(());
         }
+        // A panic of the program's code inside the flush (a `Serialize` or `PartialEq` impl)
+        // drops the rest of the batch: if the program catches it, the transaction must not
+        // go on to a commit that would leave those changes unwritten.
+        struct AbortOnUnwind<'a>(&'a Transaction);
+        impl Drop for AbortOnUnwind<'_> {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let unwinding = AbortOnUnwind(self);
         let result = self.flush_pending();
+        std::mem::forget(unwinding);
         if result.is_err() {
             self.abort();
         }
