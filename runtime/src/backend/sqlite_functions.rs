@@ -15,18 +15,27 @@ use crate::Result;
 /// Adds Colt's functions to `conn`.
 pub(super) fn register(conn: &Connection) -> Result<()> {
     // `a / b` and `a % b` divide by `colt_nonzero(b)`: SQLite answers NULL for a division
-    // by zero (the row silently drops out of a condition); PostgreSQL and Rust refuse.
-    conn.create_scalar_function(
-        "colt_nonzero",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| match ctx.get_raw(0) {
-            rusqlite::types::ValueRef::Integer(0) => Err(division_by_zero()),
-            rusqlite::types::ValueRef::Real(0.0) => Err(division_by_zero()),
-            v => Ok(SqlValue::try_from(v)?),
-        },
-    )
-    .map_err(|e| map_error(e, None))?;
+    // by zero (the row silently drops out of a condition); PostgreSQL and Rust refuse. A
+    // dividend that may be NULL is the second argument: NULL divided by zero is NULL, as
+    // on PostgreSQL (a `None` divided is `None`).
+    for args in [1, 2] {
+        conn.create_scalar_function(
+            "colt_nonzero",
+            args,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                if ctx.len() == 2 && ctx.get_raw(1) == rusqlite::types::ValueRef::Null {
+                    return Ok(SqlValue::Null);
+                }
+                match ctx.get_raw(0) {
+                    rusqlite::types::ValueRef::Integer(0) => Err(division_by_zero()),
+                    rusqlite::types::ValueRef::Real(0.0) => Err(division_by_zero()),
+                    v => Ok(SqlValue::try_from(v)?),
+                }
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
+    }
     // The spelling Colt writes of a date or time in any ISO spelling (NULL if it is
     // none): `check_tables` finds the values other tools spelled otherwise, which
     // queries would compare as text.

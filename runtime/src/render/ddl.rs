@@ -109,7 +109,10 @@ pub(crate) trait SqlDialect: Sync {
     fn avg_as_sum_over_count(&self, f: AggFn, ty: Option<ColumnType>) -> bool;
     /// `INSERT` that skips a row whose key exists: (before the table, after the values).
     fn insert_ignore(&self) -> (&'static str, &'static str);
-    /// Around the right side of `/` and `%`: what makes a division by zero an error.
+    /// Around the right side of `/` and `%`: what makes a division by zero an error. When
+    /// it is a function (`open` not empty), the dividend may follow the divisor as a second
+    /// argument: NULL there makes the division NULL, as it is without a zero check (`NULL /
+    /// 0` is NULL on PostgreSQL, as `None` divided by anything is `None`).
     fn divisor(&self) -> (&'static str, &'static str);
     /// The row-locking clause of `for_update` queries.
     fn for_update(&self, wait: crate::plan::LockWait) -> &'static str;

@@ -129,6 +129,34 @@ impl Renderer<'_> {
         }
     }
 
+    /// Whether `n` is never NULL: a NOT NULL column of a row every result row has (no left
+    /// join on the way), a constant other than NULL, arithmetic and casts of those. (No
+    /// means "perhaps".)
+    fn never_null(&self, n: &Node) -> bool {
+        match n {
+            Node::Column { source, column } => {
+                let meta = self.plan.sources[*source as usize].entity;
+                let mut at = Some(*source);
+                while let Some(s) = at {
+                    let join = self.plan.sources[s as usize].join;
+                    if join.is_some_and(|j| j.kind == crate::plan::JoinKind::Left) {
+                        return false;
+                    }
+                    at = join.map(|j| j.parent);
+                }
+                let c = *column as usize;
+                meta.columns.get(c).is_some_and(|col| !col.nullable)
+                    && crate::pairing::virtual_column(meta, c).is_none()
+            }
+            Node::Const(v, _) => !matches!(v, crate::Value::Null),
+            Node::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem, a, b) => {
+                self.never_null(a) && self.never_null(b)
+            }
+            Node::Neg(a) | Node::Cast(a, _) => self.never_null(a),
+            _ => false,
+        }
+    }
+
     fn column(&mut self, source: u16, column: u16) {
         let src = &self.plan.sources[source as usize];
         self.w
@@ -540,6 +568,12 @@ impl Renderer<'_> {
                     let (open, close) = self.d.divisor();
                     self.w.push(open);
                     self.node(b);
+                    // A dividend that may be NULL goes to the check too, which lets a NULL
+                    // through whatever the divisor (written twice only then).
+                    if !open.is_empty() && !self.never_null(a) {
+                        self.w.push(", ");
+                        self.node(a);
+                    }
                     self.w.push(close);
                 } else {
                     self.node(b);
