@@ -215,6 +215,11 @@ pub(crate) trait AnyMap: 'static {
     fn null_column(&mut self, column: usize, owner: &[crate::Value]) -> bool;
     /// The non-NULL values of `column` among the loaded objects.
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
+    /// The values of columns `first..first + width` (a reference to a composite key) of
+    /// each loaded object that holds no NULL among them.
+    fn column_tuples(&mut self, first: usize, width: usize, out: &mut Vec<Vec<crate::Value>>);
+    /// Whether an object with this key (every key column) is loaded.
+    fn is_loaded(&mut self, key: &[crate::ValueRef<'_>]) -> bool;
     /// The (first) key column of every loaded object.
     fn key_values(&mut self, out: &mut Vec<crate::Value>);
     /// Whether the loaded object with this key (every key column) is deleted, its delete not
@@ -355,6 +360,22 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                 }
             }
         }
+    }
+    fn column_tuples(&mut self, first: usize, width: usize, out: &mut Vec<Vec<crate::Value>>) {
+        for obj in self.indexed().values() {
+            if let Ok(v) = obj.cell().value.try_borrow() {
+                let tuple: Vec<crate::Value> = (first..first + width)
+                    .map(|c| v.column_ref(c).to_owned_value())
+                    .collect();
+                if !tuple.contains(&crate::Value::Null) {
+                    out.push(tuple);
+                }
+            }
+        }
+    }
+    fn is_loaded(&mut self, key: &[crate::ValueRef<'_>]) -> bool {
+        let row = crate::reference_columns::ValueRow(key);
+        T::decode_key(&row, 0, T::meta().name).is_ok_and(|key| self.get(&key).is_some())
     }
     fn is_deleted(&mut self, key: &[crate::ValueRef<'_>]) -> bool {
         let row = crate::reference_columns::ValueRow(key);

@@ -236,7 +236,6 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
                 let x = (rel.target)();
                 if crate::relation::virtual_column(meta, column).is_none()
                     && !std::ptr::eq(x, target)
-                    && x.primary_key.len() == 1
                     && !out.iter().any(|o| std::ptr::eq(*o, x))
                     && refers_to(x, target, &mut Vec::new())
                 {
@@ -246,6 +245,12 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
         }
         out
     };
+    let (composite, candidates): (Vec<_>, Vec<_>) = candidates
+        .into_iter()
+        .partition(|x| x.primary_key.len() > 1);
+    for x in composite {
+        through_unloaded_composite_rows(tx, x)?;
+    }
     let d = tx.dialect();
     for x in candidates {
         let wanted = tx.shared.maps.borrow_mut().referenced_unloaded(x);
@@ -270,6 +275,55 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
             .map(|k| vec![k])
             .collect();
         follow(tx, x, &gone, 1)?;
+    }
+    Ok(())
+}
+
+/// [`through_unloaded_rows`] for an entity `x` with a composite key: the loaded objects
+/// that refer to rows of `x` that are not loaded are read again themselves (their own rows
+/// gone with those rows, or not), rather than the rows of `x` looked up first.
+fn through_unloaded_composite_rows(tx: &Transaction, x: &'static EntityMeta) -> Result<()> {
+    let suspects = {
+        let mut maps = tx.shared.maps.borrow_mut();
+        let mut tuples: Vec<(&'static EntityMeta, usize, usize, Vec<Vec<Value>>)> = Vec::new();
+        for map in maps.each() {
+            let meta = map.meta();
+            for rel in meta.relations {
+                let Some(column) = rel.column else { continue };
+                if std::ptr::eq((rel.target)(), x)
+                    && crate::relation::virtual_column(meta, column).is_none()
+                {
+                    let width = rel.width().max(1);
+                    let mut named = Vec::new();
+                    map.column_tuples(column, width, &mut named);
+                    tuples.push((meta, column, width, named));
+                }
+            }
+        }
+        let mut suspects = Vec::new();
+        for (meta, column, width, mut named) in tuples {
+            if let Some(loaded) = maps.by_meta(x) {
+                named.retain(|key| {
+                    let key: Vec<crate::ValueRef<'_>> = key.iter().map(Value::as_ref).collect();
+                    !loaded.is_loaded(&key)
+                });
+            }
+            if named.is_empty() {
+                continue;
+            }
+            if let Some(map) = maps.by_meta(meta) {
+                suspects.extend(map.referring(column, width, &named));
+            }
+        }
+        suspects
+    };
+    for referrers in suspects {
+        let of = referrers.meta();
+        let gone = referrers.settle(tx)?;
+        if !gone.is_empty() {
+            crate::cascade::rows_gone(tx, of, &gone)?;
+            follow(tx, of, &gone, 1)?;
+        }
     }
     Ok(())
 }
