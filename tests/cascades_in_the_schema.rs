@@ -335,3 +335,74 @@ fn a_cascade_is_followed_through_unloaded_rows_with_a_composite_key() -> colt::R
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "office")]
+struct Office {
+    #[colt(primary_key)]
+    id: i64,
+    passports: Set<Passport>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "person")]
+struct Person {
+    #[colt(primary_key)]
+    id: i64,
+    passport: Option<Ref<Passport>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "passport")]
+struct Passport {
+    #[colt(primary_key)]
+    id: i64,
+    person: Ref<Person>,
+    office: Ref<Office>,
+}
+
+/// A loaded person (the column-less side of a one-to-one) kept naming its passport after
+/// the schema deleted the passport (not loaded) with its office: `passport()` was `Some`,
+/// and following it was `NotFound`. (Found by a review.)
+#[test]
+fn a_one_to_one_side_lets_go_of_a_partner_the_schema_deleted_unloaded() -> colt::Result<()> {
+    each_backend(|backend| {
+        for by_object in [false, true] {
+            let db = Database::open(&backend.fresh_url())?;
+            db.transaction(|tx| {
+                for sql in [
+                    "CREATE TABLE office (id BIGINT PRIMARY KEY)",
+                    "CREATE TABLE person (id BIGINT PRIMARY KEY)",
+                    "CREATE TABLE passport (id BIGINT PRIMARY KEY, person BIGINT NOT NULL UNIQUE REFERENCES person (id), office BIGINT NOT NULL REFERENCES office (id) ON DELETE CASCADE)",
+                    "INSERT INTO office VALUES (1), (2)",
+                    "INSERT INTO person VALUES (1), (2)",
+                    "INSERT INTO passport VALUES (7, 1, 1), (8, 2, 2)",
+                ] {
+                    tx.execute_sql(sql, &[])?;
+                }
+                Ok(())
+            })?;
+            db.bind(schema![Office, Person, Passport])?;
+            db.transaction(|tx| {
+                let ann = tx.get::<Person>(1)?.expect("ann");
+                let bob = tx.get::<Person>(2)?.expect("bob");
+                assert_eq!(ann.passport().map(|p| *p.key()), Some(7));
+                if by_object {
+                    tx.get::<Office>(1)?.expect("office").delete(tx)?;
+                    tx.flush()?;
+                } else {
+                    select!(o for o in Office if o.id == 1).delete(tx)?;
+                }
+                assert_eq!(
+                    ann.passport().map(|p| *p.key()),
+                    None,
+                    "{} {by_object}",
+                    backend.name
+                );
+                assert_eq!(bob.passport().map(|p| *p.key()), Some(8));
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
+}

@@ -231,11 +231,13 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
         let mut out: Vec<&'static EntityMeta> = Vec::new();
         for map in maps.each() {
             let meta = map.meta();
+            // (The column-less side of a one-to-one too: it names its partner's row.)
             for rel in meta.relations {
-                let Some(column) = rel.column else { continue };
+                if rel.column.is_none() {
+                    continue;
+                }
                 let x = (rel.target)();
-                if crate::relation::virtual_column(meta, column).is_none()
-                    && !std::ptr::eq(x, target)
+                if !std::ptr::eq(x, target)
                     && !out.iter().any(|o| std::ptr::eq(*o, x))
                     && refers_to(x, target, &mut Vec::new())
                 {
@@ -274,6 +276,11 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
             .filter(|k| !found.contains(&KeyValue::of(k.clone())))
             .map(|k| vec![k])
             .collect();
+        if gone.is_empty() {
+            continue;
+        }
+        // A loaded object on the column-less side of a one-to-one lets go of a gone row.
+        crate::cascade::rows_gone(tx, x, &gone)?;
         follow(tx, x, &gone, 1)?;
     }
     Ok(())
