@@ -692,3 +692,47 @@ fn a_sql_type_of_the_databases_own_passes_check_tables() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Label {
+    #[colt(primary_key)]
+    id: i64,
+    text: String,
+}
+
+/// Another tool's SQLite file in UTF-16: `.len()`, slices and `contains` work on its
+/// bytes (`"abc".len()` was 6, and `contains("\u{6200}")` found the bytes `00 62` inside
+/// "ab"), silently; `check_tables` passed it. It reports the encoding now. (Found by a
+/// review.)
+#[test]
+fn a_database_not_in_utf8_is_reported() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        if !backend.is_postgres() {
+            db.transaction(|tx| {
+                tx.execute_sql("PRAGMA encoding = 'UTF-16le'", &[])?;
+                tx.execute_sql(
+                    "CREATE TABLE label (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+                    &[],
+                )
+            })?;
+        } else {
+            db.transaction(|tx| {
+                tx.execute_sql(
+                    "CREATE TABLE label (id BIGINT PRIMARY KEY, text TEXT NOT NULL)",
+                    &[],
+                )
+            })?;
+        }
+        db.bind(schema![Label])?;
+        let checked = db.check_tables();
+        if backend.is_postgres() {
+            // The test server's database is UTF-8.
+            checked?;
+        } else {
+            let message = checked.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("UTF-16le"), "{message}");
+        }
+        Ok(())
+    })
+}

@@ -85,6 +85,7 @@ pub mod serde_impls;
 pub mod site;
 mod statement_cache;
 mod statement_words;
+mod table_checks;
 mod table_keys;
 pub mod temporal;
 pub mod text_expr;

@@ -1,0 +1,176 @@
+//! What `Database::check_tables` finds wrong with one live column: a declared type that
+//! does not suit its field, a collation, nullability or key that differs, values stored in
+//! another form than Colt writes and compares (SQLite); and a database whose text is not
+//! UTF-8.
+
+use crate::backend::{Conn, LiveColumn};
+use crate::declared;
+use crate::entity::EntityMeta;
+use crate::render::Dialect;
+use crate::types::ColumnType;
+use crate::value::Value;
+use crate::Result;
+
+/// A database whose text is not UTF-8 (another tool's SQLite file in UTF-16, a PostgreSQL
+/// database in LATIN1): `.len()`, slices and the text tests work on the bytes of the
+/// database's encoding, which are not Rust's.
+pub(crate) fn encoding_problem(conn: &Conn) -> Result<Option<String>> {
+    let sql = match conn.dialect() {
+        Dialect::Sqlite => "PRAGMA encoding",
+        Dialect::Postgres => "SHOW server_encoding",
+    };
+    let encoding = match conn.query_values(sql, &[])?.first().and_then(|r| r.first()) {
+        Some(Value::Text(t)) => t.clone(),
+        _ => return Ok(None),
+    };
+    if encoding.eq_ignore_ascii_case("UTF-8") || encoding.eq_ignore_ascii_case("UTF8") {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "the database's text is encoded in {encoding}, not UTF-8: `.len()`, slices and the text tests (`contains`, `starts_with`..) would count and compare the bytes of {encoding}, not Rust's (copy the data into a UTF-8 database)"
+    )))
+}
+
+/// SQLite: a column holding a value in another form than Colt writes and compares, read
+/// correctly (or refused) but compared otherwise in queries, so reported with the way to
+/// rewrite it: a date or time in another tool's spelling (`2009-01-01T00:00:00`, compared as
+/// text), a UUID as text (never equal to the 16 bytes a query compares), a bool that is not
+/// 0 or 1 (true for `if b`, but not for `b == true`).
+pub(crate) fn stray_values(
+    conn: &Conn,
+    dialect: Dialect,
+    e: &EntityMeta,
+    c: &crate::ColumnMeta,
+) -> Result<Option<String>> {
+    use crate::render::control::{Storage, StrayForm};
+    let form = match c.ty {
+        ColumnType::Date => StrayForm::Time(0),
+        ColumnType::Time => StrayForm::Time(1),
+        ColumnType::Timestamp => StrayForm::Time(2),
+        ColumnType::TimestampTz => StrayForm::Time(3),
+        ColumnType::Uuid => StrayForm::Uuid,
+        ColumnType::Bool => StrayForm::Bool,
+        ColumnType::Decimal => StrayForm::Decimal,
+        ColumnType::SmallInt => StrayForm::Storage(Storage::Integer(16)),
+        ColumnType::Int => StrayForm::Storage(Storage::Integer(32)),
+        ColumnType::BigInt => StrayForm::Storage(Storage::Integer(64)),
+        ColumnType::Double => StrayForm::Storage(Storage::Number),
+        ColumnType::Float => StrayForm::Float32,
+        ColumnType::Text => StrayForm::Storage(Storage::Text),
+        ColumnType::Blob => StrayForm::Storage(Storage::Blob),
+        _ => return Ok(None),
+    };
+    if dialect != Dialect::Sqlite {
+        return Ok(None);
+    }
+    let sql = crate::render::control::stray_value(e.table, c.name, form);
+    let mut first = FirstValue(None);
+    conn.query(&sql, &[], &mut first)?;
+    let (t, col) = (e.table, c.name);
+    Ok(first.0.map(|found| match form {
+        StrayForm::Time(kind) => format!(
+            "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00.25`: SQLite's for whole seconds, a fraction without trailing zeros): queries would compare it as text; rewrite the column once through Colt, which keeps every digit (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_time_spelling({kind}, \"{col}\") WHERE colt_time_spelling({kind}, \"{col}\") IS NOT NULL\"#, &[])` rewrites ISO text; a number, such as a unix time, needs a conversion of its own: SQLite's `datetime(x)` would read it as a Julian day, and drops fractions)"
+        ),
+        StrayForm::Uuid => format!(
+            "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', ''))`)"
+        ),
+        StrayForm::Decimal => format!(
+            "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
+        ),
+        StrayForm::Storage(storage) => format!(
+            "column `{t}.{col}` holds {found}, not {} as Colt writes and compares for field `{}::{}`: queries would compare it as it is (SQLite orders text after every number, so `x.{} > 5` holds for `''`), and reading it fails; rewrite or clear such values once (the empty text of a CSV import: `UPDATE \"{t}\" SET \"{col}\" = NULL WHERE \"{col}\" = ''`)",
+            storage.name(), e.name, c.field, c.field
+        ),
+        StrayForm::Float32 => format!(
+            "column `{t}.{col}` holds {found}, which no `f32` is: field `{}::{}` reads it rounded to an `f32`, but queries compare it as it is (`x.{} == 0.1` would not find the `0.1` another tool wrote); make the field an `f64`, or round the column once through Colt (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_f32(\"{col}\")\"#, &[])`)",
+            e.name, c.field, c.field
+        ),
+        StrayForm::Bool => format!(
+            "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CASE WHEN typeof(\"{col}\") IN ('integer', 'real') THEN \"{col}\" <> 0 WHEN lower(\"{col}\") IN ('t', 'true', 'y', 'yes', 'on', '1') THEN 1 WHEN lower(\"{col}\") IN ('f', 'false', 'n', 'no', 'off', '0') THEN 0 ELSE \"{col}\" END`, which leaves other values as they are)"
+        ),
+    }))
+}
+
+/// The first value of a query's first column, as text for a message.
+struct FirstValue(Option<String>);
+
+impl crate::backend::RowSink for FirstValue {
+    fn row<R: crate::entity::RowAccess>(&mut self, row: &R) -> Result<()> {
+        self.0 = Some(row.value(0)?.to_string());
+        Ok(())
+    }
+
+    fn wants_more(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+/// Whether the values of a field of this type are text to SQLite (where a column's
+/// collation changes how they compare).
+fn compares_text(ty: ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::Text
+            | ColumnType::Json
+            | ColumnType::Date
+            | ColumnType::Time
+            | ColumnType::Timestamp
+            | ColumnType::TimestampTz
+    )
+}
+
+pub(crate) fn column_problem(
+    dialect: Dialect,
+    e: &EntityMeta,
+    c: &crate::ColumnMeta,
+    l: &LiveColumn,
+) -> Option<String> {
+    let own = c.sql_type.is_some_and(|t| declared::same_type(t, &l.ty));
+    if !own && !declared::suits(dialect, c.ty, &l.ty) {
+        return Some(format!(
+            "column `{}.{}` is declared {} but field `{}::{}` needs {}{}",
+            e.table,
+            c.name,
+            if l.ty.is_empty() {
+                "without a type"
+            } else {
+                &l.ty
+            },
+            e.name,
+            c.field,
+            declared::wanted(dialect, c.ty),
+            c.sql_type
+                .map(|t| format!(" (or its own `sql_type` {t})"))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(collation) = l.collation.as_deref().filter(|_| compares_text(c.ty)) {
+        return Some(format!(
+            "column `{}.{}` compares its text with COLLATE {collation}, but Colt compares field `{}::{}` byte for byte, as Rust does: queries would match, order and group values that differ in case or trailing spaces as equal (declare the column without the collation, and compare `x.{}.to_lowercase()` where case should not count)",
+            e.table, c.name, e.name, c.field, c.field
+        ));
+    }
+    if l.not_null == c.nullable && !l.primary_key {
+        return Some(format!(
+            "column `{}.{}` is {} but field `{}::{}` is {}",
+            e.table,
+            c.name,
+            if l.not_null { "NOT NULL" } else { "nullable" },
+            e.name,
+            c.field,
+            if c.nullable { "an Option" } else { "required" }
+        ));
+    }
+    if l.primary_key != c.primary_key {
+        return Some(format!(
+            "column `{}.{}` is {}part of the primary key but field `{}::{}` is {}",
+            e.table,
+            c.name,
+            if l.primary_key { "" } else { "not " },
+            e.name,
+            c.field,
+            if c.primary_key { "a key" } else { "not a key" }
+        ));
+    }
+    None
+}
