@@ -231,3 +231,39 @@ fn a_delete_inside_set_drops_the_change() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A savepoint inside a `set` closure that rolls back leaves the `set` and the transaction
+/// going: the object the closure changes was not touched inside the savepoint. (The first
+/// version of the borrow above made the rollback `ObjectsBusy` and ended the transaction;
+/// found by a review of the change.)
+#[test]
+fn a_savepoint_rolled_back_inside_set_ends_nothing_else() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let p = tx.get_or_err::<Parcel>(1)?;
+            let mut inner = None;
+            p.set(|v| {
+                let r: colt::Result<()> = tx.savepoint(|tx| {
+                    Parcel::build()
+                        .id(2)
+                        .status("paid")
+                        .shipped(false)
+                        .total(5)
+                        .insert(tx)?;
+                    Err(Error::InvalidQuery("undo".into()))
+                });
+                inner = Some(r);
+                v.total = 11;
+            })?;
+            assert!(
+                matches!(inner, Some(Err(Error::InvalidQuery(_)))),
+                "{inner:?}"
+            );
+            Ok(())
+        })?;
+        let rows = db.transaction(|tx| select!((p.id, p.total) for p in Parcel).fetch(tx))?;
+        assert_eq!(rows, [(1, 11)]);
+        Ok(())
+    })
+}

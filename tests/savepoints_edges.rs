@@ -663,8 +663,10 @@ fn nested_inner_failure_swallowed() {
     });
 }
 
-/// A borrow (`obj.get()`) held across a failing savepoint: the objects cannot be put back,
-/// so the transaction ends (an error, not objects that disagree with the database).
+/// A borrow (`obj.get()`) held across a failing savepoint: an object changed inside that is
+/// borrowed at the rollback cannot be put back, so the transaction ends (an error, not
+/// objects that disagree with the database). A borrowed object the savepoint did not
+/// change has nothing to take back: the rollback goes on (it ended the transaction too).
 #[test]
 fn borrow_held_across_failed_savepoint() {
     all_backends(|backend| {
@@ -674,6 +676,17 @@ fn borrow_held_across_failed_savepoint() {
             let held = ann.get();
             let r: colt::Result<()> = tx.savepoint(|tx| {
                 tx.get_or_err::<Account>(2)?.set(|b| b.balance = 0)?;
+                Err(refused())
+            });
+            drop(held);
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            let bob = tx.get_or_err::<Account>(2)?;
+            assert_eq!(bob.balance(), 50);
+            let mut held = None;
+            let r: colt::Result<()> = tx.savepoint(|tx| {
+                bob.set(|b| b.balance = 0)?;
+                tx.flush()?;
+                held = Some(bob.get());
                 Err(refused())
             });
             drop(held);

@@ -238,26 +238,45 @@ pub(crate) fn restore_map<T: Entity>(
     let saved: Vec<Saved<T>> = saved
         .and_then(|s| s.downcast::<Vec<Saved<T>>>().ok())
         .map_or_else(Vec::new, |s| *s);
-    // Nothing changes unless every object can be.
+    let width = T::meta().columns.len();
+    // An object whose state and values are the saved ones, with no change pending, has
+    // nothing to take back: it may stay borrowed (a `set` whose closure ran the savepoint,
+    // a `get()` held across it).
+    let unchanged = |s: &Saved<T>| {
+        let cell = s.obj.cell();
+        cell.state.get() == s.state
+            && !cell.with_snapshot(|snapshot| snapshot.is_some())
+            && cell
+                .value
+                .try_borrow()
+                .is_ok_and(|v| (0..width).all(|i| v.same_column(&s.value, i)))
+    };
+    let kept: HashSet<*const ObjCell<T>, FxBuild> =
+        saved.iter().map(|s| s.obj.cell() as *const _).collect();
+    // Nothing changes unless every object that must change can.
+    let busy = |c: &ObjCell<T>| c.value.try_borrow_mut().is_err();
     if map
         .objects()
         .map(Obj::cell)
-        .chain(saved.iter().map(|s| s.obj.cell()))
-        .any(|c| c.value.try_borrow_mut().is_err())
+        .any(|c| !kept.contains(&(c as *const _)) && busy(c))
+        || saved.iter().any(|s| busy(s.obj.cell()) && !unchanged(s))
     {
         return Err(Error::ObjectsBusy);
     }
-    let kept: HashSet<*const ObjCell<T>, FxBuild> =
-        saved.iter().map(|s| s.obj.cell() as *const _).collect();
     let inside: Vec<Obj<T>> = map
         .drain()
         .into_iter()
         .filter(|o| !kept.contains(&(o.cell() as *const _)))
         .collect();
-    let width = T::meta().columns.len();
     let mut recheck = Vec::new();
     for s in saved {
         let cell = s.obj.cell();
+        if unchanged(&s) {
+            cell.queued.set(false);
+            cell.read.set(cell.read.get() | s.read);
+            map.insert(s.obj.clone());
+            continue;
+        }
         let mut value = cell.value.borrow_mut();
         let changed =
             cell.state.get() != s.state || (0..width).any(|i| !value.same_column(&s.value, i));

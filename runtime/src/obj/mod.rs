@@ -254,8 +254,9 @@ impl<T: Entity> Obj<T> {
     ///
     /// While `f` runs the object is borrowed, as under [`Obj::get`]: a query inside `f` that
     /// reads its row leaves its values as they are (what the row holds now is checked at
-    /// the write), and a bulk `update`, an upsert of its row or a nested `set` of it is an
-    /// error rather than a write this `set` would undo.
+    /// the write), and a bulk `update` of its entity, an upsert of its row or a nested
+    /// `set` of it is an error rather than a write this `set` would undo. A savepoint inside
+    /// `f` rolls back as usual (it cannot have changed the borrowed object).
     ///
     /// # Errors
     /// [`Error::TransactionClosed`] once the transaction is over (or when `f` ends it);
