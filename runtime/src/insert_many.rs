@@ -39,8 +39,14 @@ impl Transaction {
         &self,
         values: impl IntoIterator<Item = T>,
     ) -> Result<Vec<Obj<T>>> {
+        let values: Vec<T> = values.into_iter().collect();
+        // Rows go in by several statements: a panic binding a later one (the program's
+        // `Serialize` impl) would leave the earlier ones written.
+        self.abort_on_unwind(|| self.insert_all(values))
+    }
+
+    fn insert_all<T: Entity>(&self, mut values: Vec<T>) -> Result<Vec<Obj<T>>> {
         let meta = T::meta();
-        let mut values: Vec<T> = values.into_iter().collect();
         let auto = meta.auto_column();
         // Refused before anything runs, whichever way the objects go in: a value refused
         // after others were written (one statement per object) would leave them written

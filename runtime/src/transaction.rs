@@ -216,8 +216,18 @@ impl Transaction {
             return Ok(());
         }
         // A panic of the program's code inside the flush (a `Serialize` or `PartialEq` impl)
-        // drops the rest of the batch: if the program catches it, the transaction must not
-        // go on to a commit that would leave those changes unwritten.
+        // drops the rest of the batch.
+        let result = self.abort_on_unwind(|| self.flush_pending());
+        if result.is_err() {
+            self.abort();
+        }
+        result
+    }
+
+    /// Runs `f`, which writes; if it unwinds (a panic of the program's code, such as a
+    /// `Serialize` impl, while values are written), the transaction ends: a program that
+    /// catches the panic must not go on to a commit that would keep part of the writes.
+    pub(crate) fn abort_on_unwind<R>(&self, f: impl FnOnce() -> R) -> R {
         struct AbortOnUnwind<'a>(&'a Transaction);
         impl Drop for AbortOnUnwind<'_> {
             fn drop(&mut self) {
@@ -225,11 +235,8 @@ impl Transaction {
             }
         }
         let unwinding = AbortOnUnwind(self);
-        let result = self.flush_pending();
+        let result = f();
         std::mem::forget(unwinding);
-        if result.is_err() {
-            self.abort();
-        }
         result
     }
 
