@@ -443,6 +443,18 @@ fn slices_before_the_start_and_inside_a_character() -> colt::Result<()> {
             "{}",
             backend.name
         );
+        // Bounds past what an `integer` holds (PostgreSQL's `substring` takes no `bigint`).
+        let (far, near) = (3_000_000_000i64, -3_000_000_000i64);
+        let wide = db.transaction(|tx| {
+            select!((&s.item[far..], &s.item[near..far], &s.item[1..far]) for s in Sale if s.id == 1)
+                .one(tx)
+        })?;
+        assert_eq!(
+            wide,
+            (String::new(), "Tea".to_string(), "ea".to_string()),
+            "{}",
+            backend.name
+        );
         db.transaction(|tx| {
             Sale::build()
                 .id(5)

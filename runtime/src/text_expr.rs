@@ -36,8 +36,9 @@ pub fn like<T: Textual<Test = O>, P: Textual, O>(e: Expr<T>, pattern: Expr<P>) -
 }
 
 /// `&e[a..b]`: the bytes `a` to `b` of the text, as Rust's slices (`.len()` counts bytes
-/// too). Past the end it stops at the end, and `b < a` is empty, where Rust would panic; a
-/// cut inside a character is a `Decode` error (SQLite) or a database error (PostgreSQL).
+/// too). Past the end it stops at the end, a bound below 0 is 0, and `b < a` is empty, where
+/// Rust would panic; a cut inside a character is the database's error (on SQLite, that of
+/// Colt's `colt_slice`).
 pub fn slice<T: Textual, A: Integral, B: Integral>(e: Expr<T>, a: Expr<A>, b: Expr<B>) -> Expr<T> {
     Expr::new(Node::Call(Func::Slice, vec![e.node, a.node, b.node]))
 }

@@ -200,23 +200,27 @@ impl SqlDialect for Postgres {
             | Func::Random
             | Func::Null => standard_call(f),
             // On the UTF-8 bytes, as Rust's slices (a cut inside a character is an error).
+            // The bounds (`bigint`s: a parameter would be typed `integer` otherwise) are
+            // clamped to 0 ..= 2^31 - 2 before they become `integer`s (`substring` takes no
+            // `bigint`; no text is that long), so that a bound before the start is the start
+            // and one past the end the end, as on SQLite.
             Func::Slice => &[
                 Sql("convert_from(substring(convert_to("),
                 Arg(0),
-                Sql(", 'UTF8') FROM CAST("),
+                Sql(", 'UTF8') FROM CAST(LEAST(GREATEST("),
                 Arg(1),
-                Sql(" + 1 AS INTEGER) FOR CAST(GREATEST("),
+                Sql(", 0::bigint), 2147483646::bigint) + 1 AS INTEGER) FOR CAST(GREATEST(LEAST(GREATEST("),
                 Arg(2),
-                Sql(" - "),
+                Sql(", 0::bigint), 2147483646::bigint) - LEAST(GREATEST("),
                 Arg(1),
-                Sql(", 0) AS INTEGER)), 'UTF8')"),
+                Sql(", 0::bigint), 2147483646::bigint), 0) AS INTEGER)), 'UTF8')"),
             ],
             Func::SliceFrom => &[
                 Sql("convert_from(substring(convert_to("),
                 Arg(0),
-                Sql(", 'UTF8') FROM CAST("),
+                Sql(", 'UTF8') FROM CAST(LEAST(GREATEST("),
                 Arg(1),
-                Sql(" + 1 AS INTEGER)), 'UTF8')"),
+                Sql(", 0::bigint), 2147483646::bigint) + 1 AS INTEGER)), 'UTF8')"),
             ],
             // Half away from zero, exactly: `round(double precision)` breaks ties to even,
             // and a cast to numeric keeps 15 digits (0.49999999999999994 would round to 1).
