@@ -102,6 +102,54 @@ pub(crate) fn release_dependants(
     Ok(())
 }
 
+/// Objects of `meta` with these keys were just deleted (in memory): the loaded members of
+/// their `cascade_delete` collections (and one-to-ones) are deleted with them, recursively,
+/// as PonyORM's `delete()` does, so that a write to one of them before the flush is
+/// `ObjectDeleted` rather than a write the cascade would undo. Members not loaded are left
+/// to [`release_dependants`] at the flush.
+///
+/// # Errors
+/// [`Error::CascadeTooDeep`] past 64 levels.
+pub(crate) fn delete_loaded_members(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    keys: Vec<Vec<Value>>,
+    depth: usize,
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    if depth > 64 {
+        return Err(Error::CascadeTooDeep { entity: meta.name });
+    }
+    for rel in meta.relations.iter().filter(|r| r.cascade_delete) {
+        let member = (rel.target)();
+        let one_to_one = rel
+            .column
+            .and_then(|c| crate::relation::virtual_column(meta, c));
+        let column = match (rel.kind, one_to_one) {
+            (RelKind::Set, _) => match partner(meta, rel) {
+                Ok(Partner::Reference { column }) => column,
+                _ => continue,
+            },
+            (RelKind::OptionalRef, Some((_, fk))) => fk,
+            _ => continue,
+        };
+        let width = meta.primary_key.len().max(1);
+        let found = tx
+            .shared
+            .maps
+            .borrow_mut()
+            .by_meta(member)
+            .and_then(|m| m.referring(column, width, &keys));
+        if let Some(found) = found {
+            let deleted = found.delete_all(tx);
+            delete_loaded_members(tx, member, deleted, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
 /// Rows of `meta` with these keys were deleted by a statement, not through their objects:
 /// loaded objects of them are gone, and loaded objects on the column-less side of a
 /// one-to-one that referred to them refer to nothing now.

@@ -26,6 +26,9 @@ pub(crate) trait Referrers {
     /// Reads the objects' rows again: an object whose row is there takes its reference
     /// columns; the keys of those whose row is gone are returned (still in the map).
     fn settle(self: Box<Self>, tx: &Transaction) -> Result<Vec<Vec<Value>>>;
+    /// Marks the objects deleted (members of a deleted owner's `cascade_delete`
+    /// collection); returns their keys.
+    fn delete_all(self: Box<Self>, tx: &Transaction) -> Vec<Vec<Value>>;
 }
 
 /// The objects of `map` whose reference at `column` (`width` columns) names one of
@@ -129,6 +132,14 @@ struct Referring<T: Entity> {
 impl<T: Entity> Referrers for Referring<T> {
     fn meta(&self) -> &'static EntityMeta {
         T::meta()
+    }
+
+    fn delete_all(self: Box<Self>, tx: &Transaction) -> Vec<Vec<Value>> {
+        self.objects
+            .iter()
+            .filter(|o| o.mark_deleted(tx))
+            .map(|o| T::key_params(&o.key()))
+            .collect()
     }
 
     fn settle(self: Box<Self>, tx: &Transaction) -> Result<Vec<Vec<Value>>> {

@@ -363,7 +363,9 @@ impl<T: Entity> Obj<T> {
         }
     }
 
-    /// Marks the object deleted; the row is deleted at the next flush.
+    /// Marks the object deleted; the row is deleted at the next flush. The loaded members
+    /// of its `cascade_delete` collections are marked deleted with it (recursively), as
+    /// PonyORM's `delete()` does; members not loaded go at the flush.
     ///
     /// # Errors
     /// [`Error::TransactionClosed`] once the transaction is over; [`Error::ForeignObject`]
@@ -372,13 +374,29 @@ impl<T: Entity> Obj<T> {
     pub fn delete(&self, tx: &crate::Transaction) -> Result<()> {
         tx.check_open()?;
         self.check_tx(tx)?;
+        if self.mark_deleted(tx) {
+            // Its `cascade_delete` members that are loaded go with it now, as in PonyORM:
+            // a write to one of them before the flush would be undone by the cascade.
+            crate::cascade::delete_loaded_members(
+                tx,
+                T::meta(),
+                vec![T::key_params(&self.key())],
+                0,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Marks a loaded object deleted and queues its delete; whether it was loaded (a new
+    /// object is gone at once, a deleted one stays so).
+    pub(crate) fn mark_deleted(&self, tx: &crate::Transaction) -> bool {
         let cell = self.cell();
         match cell.state.get() {
-            ObjState::Deleted | ObjState::Gone => return Ok(()),
+            ObjState::Deleted | ObjState::Gone => return false,
             ObjState::New => {
                 // Never inserted: nothing to delete in the database.
                 cell.state.set(ObjState::Gone);
-                return Ok(());
+                return false;
             }
             ObjState::Loaded => cell.state.set(ObjState::Deleted),
         }
@@ -389,7 +407,7 @@ impl<T: Entity> Obj<T> {
                 .borrow_mut()
                 .push(PendingObj::new(self.clone()));
         }
-        Ok(())
+        true
     }
 
     /// The primary key (an `auto` key reads 0 until the object is flushed).
