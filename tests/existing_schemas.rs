@@ -527,6 +527,47 @@ fn the_optimistic_check_of_a_nocase_column_compares_bytes() -> colt::Result<()> 
     Ok(())
 }
 
+/// PostgreSQL: the same with a nondeterministic (case-insensitive) collation, as in
+/// PostgreSQL's own documentation: the optimistic check passed a change of case another
+/// transaction committed (a lost update), and `check_tables` passed the column. (Found by a
+/// review.)
+#[test]
+fn postgres_a_case_insensitive_collation_is_reported_and_checked_by_bytes() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE COLLATION case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                &[],
+            )?;
+            tx.execute_sql(
+                "CREATE TABLE member (id BIGINT PRIMARY KEY, email TEXT COLLATE case_insensitive NOT NULL, visits BIGINT NOT NULL)",
+                &[],
+            )?;
+            tx.execute_sql("INSERT INTO member VALUES (1, 'Ann@X.org', 0)", &[])
+        })?;
+        db.bind(schema![Member])?;
+        match db.check_tables() {
+            Err(Error::SchemaMismatch(m)) => assert!(m.contains("case_insensitive"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let r = db.transaction(|tx| {
+            let m = select!(m for m in Member if m.id == 1).one(tx)?;
+            let lower = m.email() == m.email().to_lowercase();
+            db.transaction(|other| {
+                other.execute_sql("UPDATE member SET email = 'ann@x.org' WHERE id = 1", &[])
+            })?;
+            m.set(|m| if lower { m.visits += 1 } else { m.visits = -1 })?;
+            tx.flush()
+        });
+        assert!(matches!(r, Err(Error::UnrepeatableRead { .. })), "{r:?}");
+        Ok(())
+    })
+}
+
 #[derive(Entity, Debug, Clone)]
 #[colt(table = "setting")]
 struct Setting {

@@ -301,7 +301,7 @@ impl PgConn {
                 not_null: flag(2),
                 primary_key: flag(3),
                 has_default: flag(4),
-                collation: None,
+                collation: Some(text(5)).filter(|c| !c.is_empty()),
             });
             Ok(true)
         })?;

@@ -286,8 +286,13 @@ impl SqlDialect for Postgres {
         }
     }
 
-    fn checked(&self, _ty: ColumnType) -> (&'static str, &'static str) {
-        ("", "")
+    fn checked(&self, ty: ColumnType) -> (&'static str, &'static str) {
+        // Text byte for byte, whatever the column's own collation (a nondeterministic one,
+        // case-insensitive, would pass a row whose case another program changed).
+        match ty {
+            ColumnType::Text => ("", r#" COLLATE "C""#),
+            _ => ("", ""),
+        }
     }
 
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
