@@ -625,3 +625,20 @@ fn a_panic_inside_insert_many_ends_the_transaction() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Ordering by a JSON document is refused at compile time (`order_by_json` in the
+/// compile-fail suite: SQLite ordered `{"rank": 10}` before `{"rank": 9}`, PostgreSQL after);
+/// ordering by a value read from it gives one order on both.
+#[test]
+fn ordering_by_a_value_read_from_json() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        docs(&db)?;
+        let ids = db.transaction(|tx| {
+            select!((d.id for d in Doc).order_by(|d| (desc(d.meta.get("size").as_i64()), d.id)))
+                .fetch(tx)
+        })?;
+        assert_eq!(ids, [1, 2, 3], "{}", backend.name);
+        Ok(())
+    })
+}

@@ -59,6 +59,8 @@ impl NonNull for Decimal {}
 #[diagnostic::do_not_recommend]
 impl Ordered for Decimal {}
 #[diagnostic::do_not_recommend]
+impl crate::types::Sorted for Decimal {}
+#[diagnostic::do_not_recommend]
 impl Numeric for Decimal {
     type Average = Decimal;
 }

@@ -224,16 +224,17 @@ pub mod __private {
     pub use crate::render::catalogue::statements_of;
     pub use crate::render::rendered_statements;
     pub use crate::site::{
-        param_type, MetaProbe, OrderSpec, PlanBuilder, ProbeEntity, ProbeOther, Projection,
-        QuerySite, Refinable, RefineSite, SitePart,
+        param_type, MetaProbe, NoOrderKey, OrderKey, OrderKeyProbe, OrderKeyType, OrderSpec,
+        PlanBuilder, ProbeEntity, ProbeOther, Projection, QuerySite, Refinable, RefineSite,
+        SitePart,
     };
     pub use crate::statement_cache::MetaCache;
     pub use crate::text_expr::*;
     pub use crate::transaction::Transaction;
     pub use crate::types::{
         decode_column, ColumnType, Comparable, Condition, Dated, DecodeFail, DerivedValue,
-        Integral, IntoOption, JsonKey, Jsonic, NonNull, Nullable, Numeric, Ordered, SqlType,
-        Textual, Timed, ToParam, TypedParam,
+        Integral, IntoOption, JsonKey, Jsonic, NonNull, Nullable, Numeric, Ordered, Sorted,
+        SqlType, Textual, Timed, ToParam, TypedParam,
     };
     pub use crate::value::{Value, ValueRef};
     pub use crate::{Error, Result};

@@ -93,6 +93,10 @@ impl<T: Entity> From<&Ref<T>> for Ref<T> {
 /// References compare only with references to the same entity.
 pub struct RefKind<T>(PhantomData<fn() -> T>);
 
+/// A reference orders by its key.
+#[diagnostic::do_not_recommend]
+impl<T: Entity> crate::types::Sorted for Ref<T> where T::Key: NonNull {}
+
 #[diagnostic::do_not_recommend]
 impl<T: Entity> SqlType for Ref<T>
 where

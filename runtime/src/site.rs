@@ -1,5 +1,6 @@
 //! Call sites of `select!`: each keeps its plan, built on first use and shared by every run.
 
+use std::marker::PhantomData;
 use std::num::NonZeroUsize;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -321,6 +322,53 @@ impl<T: SqlType> OrderSpec for Desc<T> {
         });
     }
 }
+
+/// One item of `order_by` (an expression, `desc(..)` of one, `nulls_first`/`nulls_last` of
+/// those) and the type of what it orders by.
+#[doc(hidden)]
+pub trait OrderKey {
+    /// The ordered expression's type.
+    type Sql;
+}
+impl<T: SqlType> OrderKey for Expr<T> {
+    type Sql = T;
+}
+impl<T: SqlType> OrderKey for Desc<T> {
+    type Sql = T;
+}
+impl<O: OrderKey> OrderKey for crate::expr::Nulls<O> {
+    type Sql = O::Sql;
+}
+
+/// Generated code checks each item of `order_by` through this probe, so that ordering by a
+/// JSON document is one error at the user's item ([`crate::types::Sorted`]); an item that
+/// is no [`OrderKey`] is left to `OrderSpec`'s own error (the probe falls back to `()`).
+/// Called as `(&&OrderKeyProbe(&item)).__colt_sql()`: [`OrderKeyType`], on `&OrderKeyProbe`,
+/// is found first when the item is an order key, [`NoOrderKey`] otherwise.
+#[doc(hidden)]
+pub struct OrderKeyProbe<'a, K>(pub &'a K);
+
+/// The probe of an [`OrderKey`]: its type.
+#[doc(hidden)]
+pub trait OrderKeyType {
+    /// The ordered type.
+    type Sql;
+    fn __colt_sql(&self) -> PhantomData<Self::Sql> {
+        PhantomData
+    }
+}
+impl<K: OrderKey> OrderKeyType for &OrderKeyProbe<'_, K> {
+    type Sql = K::Sql;
+}
+
+/// The probe of anything else: `()`, which passes the check.
+#[doc(hidden)]
+pub trait NoOrderKey {
+    fn __colt_sql(&self) -> PhantomData<()> {
+        PhantomData
+    }
+}
+impl<K> NoOrderKey for OrderKeyProbe<'_, K> {}
 
 #[diagnostic::do_not_recommend]
 impl<O: OrderSpec> OrderSpec for crate::expr::Nulls<O> {

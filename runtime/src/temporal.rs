@@ -264,6 +264,8 @@ macro_rules! temporal_type {
         #[diagnostic::do_not_recommend]
         impl $crate::types::Ordered for $t {}
         #[diagnostic::do_not_recommend]
+        impl $crate::types::Sorted for $t {}
+        #[diagnostic::do_not_recommend]
         impl $crate::types::ToParam for $t {
             fn to_param(&self) -> $crate::value::Value {
                 $crate::value::Value::Time(AsTemporal::to_temporal(self))

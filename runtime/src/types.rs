@@ -105,6 +105,37 @@ pub mod kind {
     pub enum Json {}
 }
 
+/// A type `order_by` may order by: every column type but JSON, which SQLite orders as text
+/// and PostgreSQL as `jsonb` (`{"rank": 10}` before or after `{"rank": 9}`), so a query
+/// ordered by a document would answer otherwise on each. Generated code checks each order
+/// item with it, at the user's item.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot order a query: SQLite orders JSON as text, PostgreSQL as `jsonb`",
+    label = "a JSON document",
+    note = "order by a value read from it, such as `.get(\"rank\").as_i64()` or `.as_str()`"
+)]
+pub trait Sorted {
+    /// Generated code calls this: a failing bound is reported at the user's token.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+/// (What the probe gives for an item that is no order key: `OrderSpec` reports it.)
+#[diagnostic::do_not_recommend]
+impl Sorted for () {}
+macro_rules! sorted {
+    ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl Sorted for $t {}
+    )*};
+}
+sorted!(bool, i16, i32, i64, f32, f64, String, Vec<u8>);
+#[diagnostic::do_not_recommend]
+impl<T: Sorted + NonNull> Sorted for Option<T> {}
+#[cfg(feature = "uuid")]
+#[diagnostic::do_not_recommend]
+impl Sorted for uuid::Uuid {}
+
 /// JSON column types (`.get(key)`, `.as_str()`, `.as_i64()`, `.as_f64()`, `.as_bool()` in
 /// queries): `serde_json::Value` and `Json<T>` (the `json` feature), and `Option` of each.
 #[diagnostic::on_unimplemented(

@@ -196,8 +196,28 @@ fn step(s: &Step) -> TokenStream {
             quote_spanned!(*span=> { #call; })
         }
         Step::Order(bs, e, span) => {
+            // Each item is checked at its own tokens: JSON cannot order a query (the two
+            // backends order it differently).
+            let mut items = Vec::new();
+            order_items(e, &mut Vec::new(), &mut items);
+            let order = format_ident!("__colt_order", span = *span);
+            let checks = items.iter().map(|(path, at)| {
+                let fields = path.iter().map(|&i| syn::Index::from(i));
+                quote_spanned!(*at=> ::colt::__private::Sorted::__check(
+                    (&&::colt::__private::OrderKeyProbe(&#order #(.#fields)*)).__colt_sql()
+                );)
+            });
             let (bs, e) = (binds(bs), expr(e));
-            quote_spanned!(*span=> { #bs ::colt::__private::PlanBuilder::order_by(#b, #e); })
+            quote_spanned!(*span=> {
+                #bs
+                let #order = #e;
+                {
+                    #[allow(unused_imports)]
+                    use ::colt::__private::{NoOrderKey as _, OrderKeyType as _};
+                    #(#checks)*
+                }
+                ::colt::__private::PlanBuilder::order_by(#b, #order);
+            })
         }
         Step::Assign(bs, attr, Some(e), span) => {
             let (bs, e) = (binds(bs), expr(e));
@@ -415,4 +435,39 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
             #body #(#runtime)*
         }
     }
+}
+
+/// The items of an `order_by` expression (a tuple's fields, recursively), each as its path of
+/// tuple fields and the span of its first token: `desc`, `nulls_first`/`nulls_last` wrap an
+/// item, `random()` orders by nothing of the rows.
+fn order_items(e: &QExpr, path: &mut Vec<usize>, out: &mut Vec<(Vec<usize>, Span)>) {
+    match e {
+        QExpr::Tuple(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i);
+                order_items(item, path, out);
+                path.pop();
+            }
+        }
+        QExpr::Call("random", ..) => {}
+        QExpr::Unary(crate::query::ops::UnaryOp::Desc, _, inner) => {
+            out.push((path.clone(), checked_at(inner)));
+        }
+        QExpr::Call("nulls_first" | "nulls_last", _, args) => match args.first() {
+            Some(QExpr::Unary(crate::query::ops::UnaryOp::Desc, _, inner)) => {
+                out.push((path.clone(), checked_at(inner)));
+            }
+            Some(inner) => out.push((path.clone(), checked_at(inner))),
+            None => {}
+        },
+        other => out.push((path.clone(), checked_at(other))),
+    }
+}
+
+/// Where an order item's check points: its expression's first token.
+fn checked_at(e: &QExpr) -> Span {
+    expr(e)
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
 }

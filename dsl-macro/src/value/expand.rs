@@ -25,6 +25,13 @@ pub(crate) fn expand(v: &ValueType<'_>) -> TokenStream {
             quote!(impl #p::Ordered for #name where for<'__colt> #inner: #p::Ordered {})
         }
     };
+    // Orders a query (by name, discriminant or inner value) unless it holds JSON.
+    let sorts = match &v.shape {
+        Shape::Enum { .. } => quote!(impl #p::Sorted for #name {}),
+        Shape::Newtype { inner } => quote!(
+            impl #p::Sorted for #name where for<'__colt> #inner: #p::Sorted {}
+        ),
+    };
     let (column_type, to_ref, from_ref, checks) = match &v.shape {
         Shape::Enum { storage, variants } => {
             let idents: Vec<&syn::Ident> = variants.iter().map(|(i, _)| *i).collect();
@@ -101,6 +108,7 @@ pub(crate) fn expand(v: &ValueType<'_>) -> TokenStream {
         impl #p::DerivedValue for #name {}
 
         #ordered
+        #sorts
 
         impl #p::ToParam for #name {
             fn to_param(&self) -> #p::Value {
