@@ -65,7 +65,9 @@ pub(crate) fn release_dependants(
                     let delete = sql(idx, RelationOp::CascadeDelete, &|d| {
                         sql_of::delete_by_key(d, member)
                     });
-                    for k in keys.keys {
+                    // (A row that refers to itself is the one being deleted.)
+                    let itself = std::ptr::eq(member, meta);
+                    for k in keys.keys.into_iter().filter(|k| !(itself && k == key)) {
                         release_dependants(tx, member, &k, depth + 1)?;
                         let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
                         tx.conn()?.execute(&delete, &params)?;
@@ -73,10 +75,21 @@ pub(crate) fn release_dependants(
                         tx.shared.deleted.borrow_mut().push((member, k));
                     }
                 } else if member.columns[column].nullable {
-                    let update = sql(idx, RelationOp::SetNull, &|d| {
-                        sql_of::set_null(d, member, column)
-                    });
-                    tx.conn()?.execute(&update, &key_params)?;
+                    if std::ptr::eq(member, meta) {
+                        // Not the row itself, which goes (its own reference stays as read,
+                        // for the delete's optimistic check).
+                        let update = sql(idx, RelationOp::SetNullOthers, &|d| {
+                            sql_of::set_null_others(d, member, column)
+                        });
+                        let twice: Vec<Param<'_>> =
+                            key_params.iter().chain(&key_params).cloned().collect();
+                        tx.conn()?.execute(&update, &twice)?;
+                    } else {
+                        let update = sql(idx, RelationOp::SetNull, &|d| {
+                            sql_of::set_null(d, member, column)
+                        });
+                        tx.conn()?.execute(&update, &key_params)?;
+                    }
                     // An object borrowed now would keep naming the deleted row: the write
                     // fails instead (and the transaction with it).
                     if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {

@@ -447,6 +447,11 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .collect();
         for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
+                // Being deleted (a row that refers to itself, borrowed by its own delete):
+                // its row goes, reference and all.
+                if obj.cell().state.get() != ObjState::Loaded {
+                    continue;
+                }
                 // Borrowed: it is one of them if its value says so.
                 if let Ok(value) = obj.cell().value.try_borrow() {
                     all &= !owner

@@ -51,6 +51,8 @@ pub(crate) enum RelationOp {
     CascadeDelete,
     /// Set the references to a deleted owner to NULL.
     SetNull,
+    /// The same, but for the row itself (a row of an entity that refers to itself).
+    SetNullOthers,
     /// Remove every link of a deleted owner (many-to-many).
     UnlinkAll,
 }

@@ -210,6 +210,17 @@ pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
 
 /// Sets the reference at column `fk` of the rows of `member` that refer to the owner to NULL.
 pub(crate) fn set_null(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
+    set_null_where(d, member, fk, false)
+}
+
+/// [`set_null`] for an entity that refers to itself: the row being deleted keeps its own
+/// reference (it goes; a NULL written in it would fail the delete's optimistic check). The
+/// key is bound twice: the reference's columns, then the row's own key columns.
+pub(crate) fn set_null_others(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
+    set_null_where(d, member, fk, true)
+}
+
+fn set_null_where(d: Dialect, member: &'static EntityMeta, fk: usize, others: bool) -> String {
     let mut w = SqlWriter::new(d);
     w.push("UPDATE ").ident(member.table).push(" SET ");
     for (i, c) in field_columns(member, fk).enumerate() {
@@ -220,5 +231,10 @@ pub(crate) fn set_null(d: Dialect, member: &'static EntityMeta, fk: usize) -> St
     }
     w.push(" WHERE ");
     equal_binds(&mut w, member, field_columns(member, fk));
+    if others {
+        w.push(" AND NOT (");
+        equal_binds(&mut w, member, member.primary_key.iter().copied());
+        w.push(")");
+    }
     w.finish()
 }
