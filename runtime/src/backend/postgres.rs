@@ -377,6 +377,8 @@ impl RowAccess for PgRow<'_> {
                 Some((1, text)) => ValueRef::Text(text),
                 _ => return Err(bad()),
             },
+            // An enum's label, `citext`: the text itself (as they are written).
+            _ if takes_text(&ty) => ValueRef::Text(bytes),
             _ => return Err(bad()),
         };
         Ok(v)

@@ -203,15 +203,24 @@ impl SqlDialect for Postgres {
             // The bounds (`bigint`s: a parameter would be typed `integer` otherwise) are
             // clamped to 0 ..= 2^31 - 2 before they become `integer`s (`substring` takes no
             // `bigint`; no text is that long), so that a bound before the start is the start
-            // and one past the end the end, as on SQLite.
+            // and one past the end the end, as on SQLite. `GREATEST` and `LEAST` skip a NULL:
+            // `+ (b - b)`, 0 or NULL, keeps a NULL bound NULL (the slice is then NULL).
             Func::Slice => &[
                 Sql("convert_from(substring(convert_to("),
                 Arg(0),
                 Sql(", 'UTF8') FROM CAST(LEAST(GREATEST("),
                 Arg(1),
-                Sql(", 0::bigint), 2147483646::bigint) + 1 AS INTEGER) FOR CAST(GREATEST(LEAST(GREATEST("),
+                Sql(", 0::bigint), 2147483646::bigint) + ("),
+                Arg(1),
+                Sql(" - "),
+                Arg(1),
+                Sql(") + 1 AS INTEGER) FOR CAST(GREATEST(LEAST(GREATEST("),
                 Arg(2),
-                Sql(", 0::bigint), 2147483646::bigint) - LEAST(GREATEST("),
+                Sql(", 0::bigint), 2147483646::bigint) + ("),
+                Arg(2),
+                Sql(" - "),
+                Arg(2),
+                Sql(") - LEAST(GREATEST("),
                 Arg(1),
                 Sql(", 0::bigint), 2147483646::bigint), 0) AS INTEGER)), 'UTF8')"),
             ],
@@ -220,7 +229,11 @@ impl SqlDialect for Postgres {
                 Arg(0),
                 Sql(", 'UTF8') FROM CAST(LEAST(GREATEST("),
                 Arg(1),
-                Sql(", 0::bigint), 2147483646::bigint) + 1 AS INTEGER)), 'UTF8')"),
+                Sql(", 0::bigint), 2147483646::bigint) + ("),
+                Arg(1),
+                Sql(" - "),
+                Arg(1),
+                Sql(") + 1 AS INTEGER)), 'UTF8')"),
             ],
             // Half away from zero, exactly: `round(double precision)` breaks ties to even,
             // and a cast to numeric keeps 15 digits (0.49999999999999994 would round to 1).
@@ -288,9 +301,10 @@ impl SqlDialect for Postgres {
 
     fn checked(&self, ty: ColumnType) -> (&'static str, &'static str) {
         // Text byte for byte, whatever the column's own collation (a nondeterministic one,
-        // case-insensitive, would pass a row whose case another program changed).
+        // case-insensitive, would pass a row whose case another program changed) or type
+        // (`citext` compares without case; an enum takes no collation): as `text`.
         match ty {
-            ColumnType::Text => ("", r#" COLLATE "C""#),
+            ColumnType::Text => ("CAST(", r#" AS TEXT) COLLATE "C""#),
             _ => ("", ""),
         }
     }
