@@ -834,3 +834,38 @@ fn a_cascade_deletes_loaded_members_at_once() {
         Ok(())
     });
 }
+
+/// The loaded members a delete takes with it are the ones memory says belong to the owner:
+/// a member another transaction moved to another owner since it was loaded (no attribute
+/// of it read) was deleted without a check, the other transaction's line with it. Its
+/// delete now checks that it still names the owner. (Found by a review of the change.)
+#[test]
+fn a_member_moved_away_meanwhile_is_not_deleted_with_its_old_owner() {
+    all_backends(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Client, Purchase, Item, Parcel])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let c1 = Client::build().id(1).insert(tx)?;
+            let p10 = Purchase::build().id(10).client(&c1).note("a").insert(tx)?;
+            Purchase::build().id(20).client(&c1).note("b").insert(tx)?;
+            Item::build().id(11).purchase(&p10).insert(tx)?;
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let p10 = tx.get_or_err::<Purchase>(10)?;
+        assert_eq!(p10.items().fetch(&tx)?.len(), 1);
+        db.transaction(|other| {
+            let p20 = other.get_or_err::<Purchase>(20)?;
+            other
+                .get_or_err::<Item>(11)?
+                .set(|i| i.purchase = Ref::from(&p20))
+        })?;
+        p10.delete(&tx)?;
+        let r = tx.commit();
+        assert!(matches!(r, Err(Error::UnrepeatableRead { .. })), "{r:?}");
+        let items = db.transaction(|tx| select!((i.id, i.purchase.id) for i in Item).fetch(tx))?;
+        assert_eq!(items, [(11, 20)], "{}", backend.name);
+        Ok(())
+    });
+}

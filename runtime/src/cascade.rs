@@ -23,6 +23,51 @@ pub(crate) fn release_dependants(
     key: &[Value],
     depth: usize,
 ) -> Result<()> {
+    release(tx, meta, key, depth, &mut Vec::new())
+}
+
+/// Whether `k`, a key of `meta` as the database gave it, is one of `deleting` (the rows
+/// whose delete is under way: a row that refers to itself, or a cycle of rows, is not
+/// reached again).
+fn being_deleted(
+    deleting: &[(&'static EntityMeta, Vec<Value>)],
+    meta: &'static EntityMeta,
+    k: &[Value],
+) -> bool {
+    use crate::identity_map::{as_held, same_value};
+    deleting.iter().any(|(m, key)| {
+        std::ptr::eq(*m, meta)
+            && key.len() == k.len()
+            && meta
+                .primary_key
+                .iter()
+                .zip(k.iter().zip(key))
+                .all(|(&c, (a, b))| {
+                    same_value(as_held(meta, c, a.clone()), &as_held(meta, c, b.clone()))
+                })
+    })
+}
+
+fn release(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    key: &[Value],
+    depth: usize,
+    deleting: &mut Vec<(&'static EntityMeta, Vec<Value>)>,
+) -> Result<()> {
+    deleting.push((meta, key.to_vec()));
+    let result = release_one(tx, meta, key, depth, deleting);
+    deleting.pop();
+    result
+}
+
+fn release_one(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    key: &[Value],
+    depth: usize,
+    deleting: &mut Vec<(&'static EntityMeta, Vec<Value>)>,
+) -> Result<()> {
     // A reference to `meta` holds its whole key (one column per key column); a link table
     // holds its one column (many-to-many with composite keys is refused at bind).
     let Some(key_value) = key.first() else {
@@ -65,10 +110,15 @@ pub(crate) fn release_dependants(
                     let delete = sql(idx, RelationOp::CascadeDelete, &|d| {
                         sql_of::delete_by_key(d, member)
                     });
-                    // (A row that refers to itself is the one being deleted.)
-                    let itself = std::ptr::eq(member, meta);
-                    for k in keys.keys.into_iter().filter(|k| !(itself && k == key)) {
-                        release_dependants(tx, member, &k, depth + 1)?;
+                    // (A row that refers to itself, or to a row whose delete is under way,
+                    // is one being deleted.)
+                    let members: Vec<Vec<Value>> = keys
+                        .keys
+                        .into_iter()
+                        .filter(|k| !being_deleted(deleting, member, k))
+                        .collect();
+                    for k in members {
+                        release(tx, member, &k, depth + 1, deleting)?;
                         let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
                         tx.conn()?.execute(&delete, &params)?;
                         rows_gone(tx, member, std::slice::from_ref(&k))?;

@@ -447,9 +447,19 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .collect();
         for obj in self.indexed().values() {
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
-                // Being deleted (a row that refers to itself, borrowed by its own delete):
-                // its row goes, reference and all.
-                if obj.cell().state.get() != ObjState::Loaded {
+                // The row being deleted itself (it refers to itself; its delete borrows
+                // it): it goes, reference and all.
+                if obj.cell().state.get() == ObjState::Deleted
+                    && obj.cell().value.try_borrow().is_ok_and(|v| {
+                        let own = T::key_params(&v.key());
+                        own.len() == owner.len()
+                            && meta
+                                .primary_key
+                                .iter()
+                                .zip(own.iter().zip(&owner))
+                                .all(|(&c, (a, b))| same_value(as_held(meta, c, a.clone()), b))
+                    })
+                {
                     continue;
                 }
                 // Borrowed: it is one of them if its value says so.

@@ -135,9 +135,16 @@ impl<T: Entity> Referrers for Referring<T> {
     }
 
     fn delete_all(self: Box<Self>, tx: &Transaction) -> Vec<Vec<Value>> {
+        // The reference that made each a member is read: its delete checks the row still
+        // names the owner (another transaction may have moved it since it was loaded).
+        let named = self.columns.clone().fold(0, |m, i| m | crate::obj::bit(i));
         self.objects
             .iter()
-            .filter(|o| o.mark_deleted(tx))
+            .filter(|o| {
+                let cell = o.cell();
+                cell.read.set(cell.read.get() | named);
+                o.mark_deleted(tx)
+            })
             .map(|o| T::key_params(&o.key()))
             .collect()
     }
