@@ -701,3 +701,34 @@ fn borrow_held_across_failed_savepoint() {
         })
     });
 }
+
+/// A panic inside a savepoint's closure, caught by the program: the savepoint was neither
+/// rolled back nor released, and a commit then kept what the closure had written before
+/// the panic. The transaction ends with the panic. (Found by a review.)
+#[test]
+fn a_panic_inside_a_savepoint_ends_the_transaction() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        let tx = db.begin()?;
+        tx.get_or_err::<Account>(2)?.set(|b| b.balance = 1)?;
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            tx.savepoint(|tx| -> colt::Result<()> {
+                Account::build()
+                    .id(9)
+                    .email("z@x.org")
+                    .balance(9)
+                    .insert(tx)?;
+                tx.flush()?;
+                panic!("boom");
+            })
+        }));
+        assert!(caught.is_err());
+        let committed: colt::Result<()> = tx.commit();
+        assert!(committed.is_err(), "{committed:?}");
+        let rows = db.transaction(|tx| {
+            select!(((a.id, a.balance) for a in Account).order_by(|a| a.id)).fetch(tx)
+        })?;
+        assert_eq!(rows, [(1, 100), (2, 50)], "{}", backend.name);
+        Ok(())
+    });
+}

@@ -43,6 +43,12 @@ impl<T: Entity> Query<Obj<T>> {
     /// anyway (SQLite: an integer overflowing into a REAL) is [`Error::Decode`], and the
     /// transaction is rolled back and closed.
     pub fn update(&self, tx: &Transaction) -> Result<u64> {
+        // The loaded objects take the rows' new values after the statement (the program's
+        // `Clone` or `Deserialize` runs): a panic there would leave them stale.
+        tx.abort_on_unwind(|| self.update_rows(tx))
+    }
+
+    fn update_rows(&self, tx: &Transaction) -> Result<u64> {
         self.check_plan()?;
         let plan = self.plan();
         if plan.assignments.is_empty() {

@@ -105,7 +105,20 @@ impl Transaction {
         }
         let depth = &self.shared.savepoints;
         depth.set(depth.get() + 1);
-        let result = match f(self) {
+        // A panic inside `f`, caught by the program, must not leave `f`'s writes for a
+        // commit: the transaction ends (at the outermost savepoint, rolled back).
+        struct Unwinding<'a>(&'a Transaction);
+        impl Drop for Unwinding<'_> {
+            fn drop(&mut self) {
+                let depth = &self.0.shared.savepoints;
+                depth.set(depth.get().saturating_sub(1));
+                self.0.abort();
+            }
+        }
+        let unwinding = Unwinding(self);
+        let ran = f(self);
+        std::mem::forget(unwinding);
+        let result = match ran {
             // (After a failure inside, the transaction refuses to flush: not tried.)
             Ok(r) if !self.shared.closed.get() => self.flush().map(|()| r),
             other => other,
