@@ -44,6 +44,7 @@ pub mod exact_decimal;
 pub mod expr;
 mod fallback;
 mod flush;
+mod held_values;
 pub mod hybrid;
 mod identity_map;
 mod insert_many;
