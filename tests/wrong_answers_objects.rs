@@ -869,3 +869,42 @@ fn a_member_moved_away_meanwhile_is_not_deleted_with_its_old_owner() {
         Ok(())
     });
 }
+
+/// The same through a member that is not loaded: the item of a purchase (not loaded) of a
+/// deleted client stayed undeleted until the flush, and a change to it was `Ok`, then
+/// undone by the cascade. The purchases' keys come from the database when loaded objects
+/// lie beyond them. (Found by a review of the change.)
+#[test]
+fn a_cascade_deletes_loaded_objects_beyond_unloaded_members() {
+    all_backends(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Client, Purchase, Item, Parcel])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let c1 = Client::build().id(1).insert(tx)?;
+            let c2 = Client::build().id(2).insert(tx)?;
+            let p10 = Purchase::build().id(10).client(&c1).note("a").insert(tx)?;
+            let p20 = Purchase::build().id(20).client(&c2).note("b").insert(tx)?;
+            Item::build().id(11).purchase(&p10).insert(tx)?;
+            Item::build().id(21).purchase(&p20).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let c1 = tx.get_or_err::<Client>(1)?;
+            let i11 = tx.get_or_err::<Item>(11)?;
+            let i21 = tx.get_or_err::<Item>(21)?;
+            c1.delete(tx)?;
+            assert!(i11.is_deleted(), "{}", backend.name);
+            assert!(!i21.is_deleted());
+            let moved = i11.set(|i| i.purchase = Ref::new(20));
+            assert!(
+                matches!(moved, Err(Error::ObjectDeleted { .. })),
+                "{moved:?}"
+            );
+            Ok(())
+        })?;
+        let items = db.transaction(|tx| select!(i.id for i in Item).fetch(tx))?;
+        assert_eq!(items, [21], "{}", backend.name);
+        Ok(())
+    });
+}

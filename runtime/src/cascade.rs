@@ -185,18 +185,9 @@ pub(crate) fn delete_loaded_members(
     if depth > 64 {
         return Err(Error::CascadeTooDeep { entity: meta.name });
     }
-    for rel in meta.relations.iter().filter(|r| r.cascade_delete) {
-        let member = (rel.target)();
-        let one_to_one = rel
-            .column
-            .and_then(|c| crate::relation::virtual_column(meta, c));
-        let column = match (rel.kind, one_to_one) {
-            (RelKind::Set, _) => match partner(meta, rel) {
-                Ok(Partner::Reference { column }) => column,
-                _ => continue,
-            },
-            (RelKind::OptionalRef, Some((_, fk))) => fk,
-            _ => continue,
+    for (idx, rel) in meta.relations.iter().enumerate() {
+        let Some((member, column)) = cascaded(meta, rel) else {
+            continue;
         };
         let width = meta.primary_key.len().max(1);
         let found = tx
@@ -209,8 +200,91 @@ pub(crate) fn delete_loaded_members(
             let deleted = found.delete_all(tx);
             delete_loaded_members(tx, member, deleted, depth + 1)?;
         }
+        // Members not loaded: when loaded objects lie beyond them (a line of an order not
+        // loaded, of a customer deleted), their keys come from the database, and the
+        // cascade goes on through them.
+        if !reaches_loaded(tx, member, &mut Vec::new()) {
+            continue;
+        }
+        let d = tx.dialect();
+        let select = meta.cache.statement(
+            StatementKey::Relation(d, idx, RelationOp::CascadeKeys),
+            || sql_of::referring_keys(d, member, column),
+        );
+        let mut rows = KeyRows::new(member.primary_key.len());
+        for key in &keys {
+            let params: Vec<Param<'_>> = key.iter().map(Param::Owned).collect();
+            tx.conn()?.query(&select, &params, &mut rows)?;
+        }
+        let unloaded: Vec<Vec<Value>> = {
+            let mut maps = tx.shared.maps.borrow_mut();
+            let mut map = maps.by_meta(member);
+            rows.keys
+                .into_iter()
+                .map(|k| {
+                    member
+                        .primary_key
+                        .iter()
+                        .zip(k)
+                        .map(|(&c, v)| crate::identity_map::as_held(member, c, v))
+                        .collect::<Vec<Value>>()
+                })
+                .filter(|k| {
+                    let key: Vec<crate::ValueRef<'_>> = k.iter().map(Value::as_ref).collect();
+                    map.as_mut().is_none_or(|m| !m.is_loaded(&key))
+                })
+                .collect()
+        };
+        delete_loaded_members(tx, member, unloaded, depth + 1)?;
     }
     Ok(())
+}
+
+/// The entity a `cascade_delete` relation of `meta` deletes with it, and the column of it
+/// that refers to `meta` (a collection's reference, or a one-to-one's other side).
+fn cascaded(
+    meta: &'static EntityMeta,
+    rel: &'static crate::relation::RelationMeta,
+) -> Option<(&'static EntityMeta, usize)> {
+    if !rel.cascade_delete {
+        return None;
+    }
+    let one_to_one = rel
+        .column
+        .and_then(|c| crate::relation::virtual_column(meta, c));
+    let column = match (rel.kind, one_to_one) {
+        (RelKind::Set, _) => match partner(meta, rel) {
+            Ok(Partner::Reference { column }) => column,
+            _ => return None,
+        },
+        (RelKind::OptionalRef, Some((_, fk))) => fk,
+        _ => return None,
+    };
+    Some(((rel.target)(), column))
+}
+
+/// Whether the `cascade_delete` relations of `meta`, followed from it, reach an entity with
+/// loaded objects.
+fn reaches_loaded(
+    tx: &Transaction,
+    meta: &'static EntityMeta,
+    seen: &mut Vec<&'static EntityMeta>,
+) -> bool {
+    if seen.iter().any(|s| std::ptr::eq(*s, meta)) {
+        return false;
+    }
+    seen.push(meta);
+    meta.relations.iter().any(|rel| {
+        cascaded(meta, rel).is_some_and(|(member, _)| {
+            let loaded = tx
+                .shared
+                .maps
+                .borrow_mut()
+                .by_meta(member)
+                .is_some_and(|m| m.holds_objects());
+            loaded || reaches_loaded(tx, member, seen)
+        })
+    })
 }
 
 /// Rows of `meta` with these keys were deleted by a statement, not through their objects:

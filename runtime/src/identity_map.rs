@@ -220,6 +220,8 @@ pub(crate) trait AnyMap: 'static {
     fn column_tuples(&mut self, first: usize, width: usize, out: &mut Vec<Vec<crate::Value>>);
     /// Whether an object with this key (every key column) is loaded.
     fn is_loaded(&mut self, key: &[crate::ValueRef<'_>]) -> bool;
+    /// Whether any object is loaded.
+    fn holds_objects(&self) -> bool;
     /// The (first) key column of every loaded object.
     fn key_values(&mut self, out: &mut Vec<crate::Value>);
     /// Whether the loaded object with this key (every key column) is deleted, its delete not
@@ -372,6 +374,9 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
                 }
             }
         }
+    }
+    fn holds_objects(&self) -> bool {
+        !self.is_empty()
     }
     fn is_loaded(&mut self, key: &[crate::ValueRef<'_>]) -> bool {
         let row = crate::reference_columns::ValueRow(key);
