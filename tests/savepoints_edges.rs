@@ -732,3 +732,46 @@ fn a_panic_inside_a_savepoint_ends_the_transaction() {
         Ok(())
     });
 }
+
+/// The same one level down, the panic caught inside the enclosing savepoint's closure: the
+/// inner savepoint stayed open in the database, the outer's rollback took it (the same
+/// name), and a commit kept what the outer closure wrote. The inner is rolled back, and the
+/// outer fails in turn. (Found by a review of the guard.)
+#[test]
+fn a_panic_caught_between_nested_savepoints_fails_the_outer_one() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        let tx = db.begin()?;
+        let outer = tx.savepoint(|tx| -> colt::Result<()> {
+            Account::build()
+                .id(9)
+                .email("z@x.org")
+                .balance(9)
+                .insert(tx)?;
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tx.savepoint(|tx| -> colt::Result<()> {
+                    Account::build()
+                        .id(10)
+                        .email("y@x.org")
+                        .balance(10)
+                        .insert(tx)?;
+                    panic!("boom");
+                })
+            }));
+            assert!(caught.is_err());
+            Ok(())
+        });
+        assert!(outer.is_err(), "{outer:?}");
+        let committed = tx.commit();
+        let rows = db.transaction(|tx| {
+            select!(((a.id, a.balance) for a in Account).order_by(|a| a.id)).fetch(tx)
+        })?;
+        assert_eq!(
+            rows,
+            [(1, 100), (2, 50)],
+            "{}: commit {committed:?}",
+            backend.name
+        );
+        Ok(())
+    });
+}

@@ -106,10 +106,16 @@ impl Transaction {
         let depth = &self.shared.savepoints;
         depth.set(depth.get() + 1);
         // A panic inside `f`, caught by the program, must not leave `f`'s writes for a
-        // commit: the transaction ends (at the outermost savepoint, rolled back).
+        // commit: the savepoint is rolled back in the database, and the transaction ends
+        // (inside another savepoint, that one fails in turn: its rollback then takes its
+        // own savepoint, the names being the same at every level).
         struct Unwinding<'a>(&'a Transaction);
         impl Drop for Unwinding<'_> {
             fn drop(&mut self) {
+                if let Ok(conn) = self.0.conn() {
+                    // (Nothing more to do if it fails: the transaction ends below.)
+                    let _ = conn.execute_batch(control::ROLLBACK_TO_SAVEPOINT_USER);
+                }
                 let depth = &self.0.shared.savepoints;
                 depth.set(depth.get().saturating_sub(1));
                 self.0.abort();
