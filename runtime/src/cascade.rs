@@ -126,10 +126,10 @@ fn release_one(
                     }
                 } else if member.columns[column].nullable {
                     if std::ptr::eq(member, meta) {
-                        // Not the row itself, which goes (its own reference stays as read,
-                        // for the delete's optimistic check).
+                        // Not the row itself (it refers to itself): it goes, its reference as
+                        // read, for its delete's optimistic check.
                         let update = sql(idx, RelationOp::SetNullOthers, &|d| {
-                            sql_of::set_null_others(d, member, column)
+                            sql_of::set_null_others(d, member, column, 1)
                         });
                         let twice: Vec<Param<'_>> =
                             key_params.iter().chain(&key_params).cloned().collect();
@@ -143,7 +143,7 @@ fn release_one(
                     // An object borrowed now would keep naming the deleted row: the write
                     // fails instead (and the transaction with it).
                     if let Some(map) = tx.shared.maps.borrow_mut().by_meta(member) {
-                        if !map.null_column(column, key) {
+                        if !map.null_column(column, key, std::ptr::eq(member, meta)) {
                             return Err(Error::ObjectBorrowed {
                                 entity: member.name,
                             });
@@ -315,7 +315,7 @@ pub(crate) fn rows_gone(
         if let Some(map) = maps.by_meta(other) {
             for k in keys {
                 if let Some(k) = k.first() {
-                    if !map.null_column(reverse, std::slice::from_ref(k)) {
+                    if !map.null_column(reverse, std::slice::from_ref(k), false) {
                         return Err(Error::ObjectBorrowed { entity: other.name });
                     }
                 }

@@ -533,6 +533,11 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
 }
 
 fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
+    // First what refers to it, the object neither borrowed nor its snapshot taken out: a
+    // reference of its own that a cascade sets to NULL (to a row the cascade deletes first)
+    // is NULL in both, as in its row, for the delete's check.
+    let key = T::key_params(&cell.value.borrow().key());
+    crate::cascade::release_dependants(tx, T::meta(), &key, 0)?;
     let key = cell.with_snapshot(|snapshot| delete_row(cell, snapshot.as_deref(), tx))?;
     cell.state.set(ObjState::Gone);
     tx.shared.maps.borrow_mut().of::<T>().remove(&key);
@@ -562,7 +567,6 @@ fn delete_row<T: Entity>(
     let d = tx.dialect();
     let value = cell.value.borrow();
     let old: &T = snapshot.unwrap_or(&value);
-    crate::cascade::release_dependants(tx, meta, &T::key_params(&value.key()), 0)?;
     let checked = checked_columns(meta, cell.read.get());
     let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
         render::object::delete(meta, d, &checked)
@@ -629,7 +633,7 @@ fn forget_reverse_sides(
     let mut maps = tx.shared.maps.borrow_mut();
     for &(_, other, reverse) in links {
         if let Some(map) = maps.by_meta(other) {
-            if !map.null_column(reverse, key) {
+            if !map.null_column(reverse, key, false) {
                 return Err(Error::ObjectBorrowed { entity: other.name });
             }
         }

@@ -212,7 +212,9 @@ pub(crate) trait AnyMap: 'static {
     /// Rows whose reference at `column` held `owner` (its key, one value per key column)
     /// now hold NULL there.
     /// False when one of them was borrowed (`obj.get()` held) and kept its value.
-    fn null_column(&mut self, column: usize, owner: &[crate::Value]) -> bool;
+    /// `itself`: the entity refers to itself, and the row `owner` names, being deleted,
+    /// keeps its own reference (the statement left it).
+    fn null_column(&mut self, column: usize, owner: &[crate::Value], itself: bool) -> bool;
     /// The non-NULL values of `column` among the loaded objects.
     fn column_values(&mut self, column: usize, out: &mut Vec<crate::Value>);
     /// The values of columns `first..first + width` (a reference to a composite key) of
@@ -441,7 +443,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         true
     }
 
-    fn null_column(&mut self, column: usize, owner: &[crate::Value]) -> bool {
+    fn null_column(&mut self, column: usize, owner: &[crate::Value], itself: bool) -> bool {
         let mut all = true;
         let nulls = vec![crate::ValueRef::Null; owner.len()];
         let meta = T::meta();
@@ -451,22 +453,23 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .map(|(k, o)| as_held(meta, column + k, o.clone()))
             .collect();
         for obj in self.indexed().values() {
+            // The row being deleted, when it refers to itself: the statement left its row
+            // as it was (it goes, reference and all).
+            if itself
+                && obj.cell().state.get() == ObjState::Deleted
+                && obj.cell().value.try_borrow().is_ok_and(|v| {
+                    let own = T::key_params(&v.key());
+                    own.len() == owner.len()
+                        && meta
+                            .primary_key
+                            .iter()
+                            .zip(own.iter().zip(&owner))
+                            .all(|(&c, (a, b))| same_value(as_held(meta, c, a.clone()), b))
+                })
+            {
+                continue;
+            }
             let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
-                // The row being deleted itself (it refers to itself; its delete borrows
-                // it): it goes, reference and all.
-                if obj.cell().state.get() == ObjState::Deleted
-                    && obj.cell().value.try_borrow().is_ok_and(|v| {
-                        let own = T::key_params(&v.key());
-                        own.len() == owner.len()
-                            && meta
-                                .primary_key
-                                .iter()
-                                .zip(own.iter().zip(&owner))
-                                .all(|(&c, (a, b))| same_value(as_held(meta, c, a.clone()), b))
-                    })
-                {
-                    continue;
-                }
                 // Borrowed: it is one of them if its value says so.
                 if let Ok(value) = obj.cell().value.try_borrow() {
                     all &= !owner

@@ -210,17 +210,23 @@ pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
 
 /// Sets the reference at column `fk` of the rows of `member` that refer to the owner to NULL.
 pub(crate) fn set_null(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
-    set_null_where(d, member, fk, false)
+    set_null_where(d, member, fk, 0)
 }
 
-/// [`set_null`] for an entity that refers to itself: the row being deleted keeps its own
-/// reference (it goes; a NULL written in it would fail the delete's optimistic check). The
-/// key is bound twice: the reference's columns, then the row's own key columns.
-pub(crate) fn set_null_others(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
-    set_null_where(d, member, fk, true)
+/// [`set_null`] but for `rows` rows of `member` whose delete is under way (one that refers
+/// to itself, or to another row being deleted): they keep their reference (they go; a NULL
+/// written in them would fail their delete's optimistic check). Bound: the deleted row's
+/// key, then the key of each row kept.
+pub(crate) fn set_null_others(
+    d: Dialect,
+    member: &'static EntityMeta,
+    fk: usize,
+    rows: usize,
+) -> String {
+    set_null_where(d, member, fk, rows)
 }
 
-fn set_null_where(d: Dialect, member: &'static EntityMeta, fk: usize, others: bool) -> String {
+fn set_null_where(d: Dialect, member: &'static EntityMeta, fk: usize, others: usize) -> String {
     let mut w = SqlWriter::new(d);
     w.push("UPDATE ").ident(member.table).push(" SET ");
     for (i, c) in field_columns(member, fk).enumerate() {
@@ -231,7 +237,7 @@ fn set_null_where(d: Dialect, member: &'static EntityMeta, fk: usize, others: bo
     }
     w.push(" WHERE ");
     equal_binds(&mut w, member, field_columns(member, fk));
-    if others {
+    for _ in 0..others {
         w.push(" AND NOT (");
         equal_binds(&mut w, member, member.primary_key.iter().copied());
         w.push(")");
