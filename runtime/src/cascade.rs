@@ -235,7 +235,50 @@ pub(crate) fn delete_loaded_members(
                 })
                 .collect()
         };
+        tx.shared
+            .reached_through
+            .borrow_mut()
+            .extend(unloaded.iter().map(|k| (member, k.clone())));
         delete_loaded_members(tx, member, unloaded, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// After a flush: the rows not loaded through which deletes reached loaded objects
+/// ([`delete_loaded_members`]) are gone. One that is still there was moved away by another
+/// transaction since it was read (its owner's cascade left it, and the objects deleted
+/// through it were not its members any more): a conflict, as an optimistic check's.
+///
+/// # Errors
+/// [`Error::UnrepeatableRead`] for such a row; database errors.
+pub(crate) fn check_reached_through(tx: &Transaction) -> Result<()> {
+    let rows = std::mem::take(&mut *tx.shared.reached_through.borrow_mut());
+    let d = tx.dialect();
+    for (meta, key) in rows {
+        let sql = meta
+            .cache
+            .statement(StatementKey::Get(d), || crate::render::object::get(meta, d));
+        let params: Vec<Param<'_>> = key.iter().map(Param::Owned).collect();
+        let mut found = KeyRows::new(meta.primary_key.len().min(meta.columns.len()));
+        tx.conn()?.query(&sql, &params, &mut found)?;
+        if !found.keys.is_empty() {
+            tx.shared.met_conflict.set(true);
+            return Err(Error::UnrepeatableRead {
+                entity: meta.name.to_string(),
+                key: match key.as_slice() {
+                    [one] => one.to_string(),
+                    many => format!(
+                        "({})",
+                        many.iter()
+                            .map(Value::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                },
+                column: "(its owner, deleted with its members: another transaction moved it)"
+                    .to_string(),
+            });
+        }
     }
     Ok(())
 }

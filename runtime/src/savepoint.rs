@@ -191,6 +191,8 @@ impl Transaction {
         for p in std::mem::take(&mut *self.shared.pending.borrow_mut()) {
             p.cell().discard();
         }
+        // (The savepoint began with a flush, which emptied it: all of it was inside.)
+        self.shared.reached_through.borrow_mut().clear();
         let reread = self
             .shared
             .maps

@@ -46,6 +46,10 @@ pub(crate) struct TxShared {
     /// Rows deleted by the flush under way, by entity: followed once at its end (see
     /// `schema_cascade`).
     pub(crate) deleted: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
+    /// Rows not loaded through which a delete reached loaded objects it deleted with its
+    /// owner (`cascade::delete_loaded_members`): each must be gone once the flush has run
+    /// the cascades, or another transaction moved it meanwhile (checked by the flush).
+    pub(crate) reached_through: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
 }
 
 impl TxShared {
@@ -138,6 +142,7 @@ impl Transaction {
                     one_to_one_moves: RefCell::default(),
                     met_conflict: Cell::new(false),
                     deleted: RefCell::new(Vec::new()),
+                    reached_through: RefCell::new(Vec::new()),
                 })
             },
             writing: Cell::new(false),
@@ -254,6 +259,7 @@ impl Transaction {
             // What the schema did to the rows that referred to the deleted ones: once per
             // entity for the whole batch, not once per object.
             crate::schema_cascade::follow_deleted(self)?;
+            crate::cascade::check_reached_through(self)?;
         }
     }
 
@@ -304,6 +310,7 @@ impl Transaction {
         self.shared.closed.set(true);
         self.shared.pending.borrow_mut().clear();
         self.shared.deleted.borrow_mut().clear();
+        self.shared.reached_through.borrow_mut().clear();
     }
 
     fn close(&mut self) {
