@@ -370,19 +370,26 @@ impl<T: Entity> Obj<T> {
     /// # Errors
     /// [`Error::TransactionClosed`] once the transaction is over; [`Error::ForeignObject`]
     /// when the object belongs to another transaction (of this database or another one):
-    /// load it again in `tx` and delete that object.
+    /// load it again in `tx` and delete that object; a database error reading the keys of
+    /// members not loaded (the transaction is then rolled back and closed).
     pub fn delete(&self, tx: &crate::Transaction) -> Result<()> {
         tx.check_open()?;
         self.check_tx(tx)?;
         if self.mark_deleted(tx) {
             // Its `cascade_delete` members that are loaded go with it now, as in PonyORM:
             // a write to one of them before the flush would be undone by the cascade.
-            crate::cascade::delete_loaded_members(
+            let members = crate::cascade::delete_loaded_members(
                 tx,
                 T::meta(),
                 vec![T::key_params(&self.key())],
                 0,
-            )?;
+            );
+            // Marked deleted, with part of its members: the transaction cannot go on (as
+            // after a failed flush).
+            if let Err(e) = members {
+                tx.abort();
+                return Err(e);
+            }
         }
         Ok(())
     }
