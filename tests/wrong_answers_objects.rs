@@ -767,6 +767,14 @@ struct Parcel {
     purchase: Option<Ref<Purchase>>,
 }
 
+/// An empty database of clients, their purchases, items and parcels.
+fn purchases(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Client, Purchase, Item, Parcel])?;
+    db.create_tables()?;
+    Ok(db)
+}
+
 /// Objects a pending delete's cascade would take: the customer deleted, its (loaded) order
 /// stayed undeleted until the flush, so moving another order's line into it, pointing a
 /// parcel at it or changing it was `Ok`, and the flush's cascade then deleted the moved
@@ -776,9 +784,7 @@ struct Parcel {
 #[test]
 fn a_cascade_deletes_loaded_members_at_once() {
     all_backends(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Client, Purchase, Item, Parcel])?;
-        db.create_tables()?;
+        let db = purchases(backend)?;
         db.transaction(|tx| {
             let c1 = Client::build().id(1).insert(tx)?;
             let c2 = Client::build().id(2).insert(tx)?;
@@ -842,9 +848,7 @@ fn a_cascade_deletes_loaded_members_at_once() {
 #[test]
 fn a_member_moved_away_meanwhile_is_not_deleted_with_its_old_owner() {
     all_backends(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Client, Purchase, Item, Parcel])?;
-        db.create_tables()?;
+        let db = purchases(backend)?;
         db.transaction(|tx| {
             let c1 = Client::build().id(1).insert(tx)?;
             let p10 = Purchase::build().id(10).client(&c1).note("a").insert(tx)?;
@@ -877,9 +881,7 @@ fn a_member_moved_away_meanwhile_is_not_deleted_with_its_old_owner() {
 #[test]
 fn a_cascade_deletes_loaded_objects_beyond_unloaded_members() {
     all_backends(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Client, Purchase, Item, Parcel])?;
-        db.create_tables()?;
+        let db = purchases(backend)?;
         db.transaction(|tx| {
             let c1 = Client::build().id(1).insert(tx)?;
             let c2 = Client::build().id(2).insert(tx)?;
@@ -916,9 +918,7 @@ fn a_cascade_deletes_loaded_objects_beyond_unloaded_members() {
 #[test]
 fn a_member_moved_away_between_the_delete_and_the_flush_is_a_conflict() {
     all_backends(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Client, Purchase, Item, Parcel])?;
-        db.create_tables()?;
+        let db = purchases(backend)?;
         db.transaction(|tx| {
             let c1 = Client::build().id(1).insert(tx)?;
             Client::build().id(2).insert(tx)?;
@@ -950,9 +950,7 @@ fn a_member_moved_away_between_the_delete_and_the_flush_is_a_conflict() {
 #[test]
 fn a_delete_reaching_through_unloaded_rows_inside_a_rolled_back_savepoint() {
     all_backends(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Client, Purchase, Item, Parcel])?;
-        db.create_tables()?;
+        let db = purchases(backend)?;
         db.transaction(|tx| {
             let c1 = Client::build().id(1).insert(tx)?;
             let p10 = Purchase::build().id(10).client(&c1).note("a").insert(tx)?;
