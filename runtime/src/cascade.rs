@@ -34,18 +34,9 @@ fn being_deleted(
     meta: &'static EntityMeta,
     k: &[Value],
 ) -> bool {
-    use crate::identity_map::{as_held, same_value};
-    deleting.iter().any(|(m, key)| {
-        std::ptr::eq(*m, meta)
-            && key.len() == k.len()
-            && meta
-                .primary_key
-                .iter()
-                .zip(k.iter().zip(key))
-                .all(|(&c, (a, b))| {
-                    same_value(as_held(meta, c, a.clone()), &as_held(meta, c, b.clone()))
-                })
-    })
+    deleting
+        .iter()
+        .any(|(m, key)| std::ptr::eq(*m, meta) && crate::held_values::same_key(meta, k, key))
 }
 
 fn release(
@@ -88,14 +79,8 @@ fn release_one(
     };
     for (idx, rel) in meta.relations.iter().enumerate() {
         let member = (rel.target)();
-        // The reverse side of a one-to-one: the other side's reference points here.
-        let one_to_one = rel
-            .column
-            .and_then(|c| crate::relation::virtual_column(meta, c));
-        let shape = match (rel.kind, one_to_one) {
-            (RelKind::Set, _) => partner(meta, rel),
-            (RelKind::OptionalRef, Some((_, fk))) => Ok(Partner::Reference { column: fk }),
-            _ => continue,
+        let Some(shape) = dependants(meta, rel) else {
+            continue;
         };
         match shape {
             Ok(Partner::Reference { column }) => {
@@ -289,21 +274,27 @@ fn cascaded(
     meta: &'static EntityMeta,
     rel: &'static crate::relation::RelationMeta,
 ) -> Option<(&'static EntityMeta, usize)> {
-    if !rel.cascade_delete {
-        return None;
+    match dependants(meta, rel).filter(|_| rel.cascade_delete)? {
+        Ok(Partner::Reference { column }) => Some(((rel.target)(), column)),
+        _ => None,
     }
+}
+
+/// How the rows of relation `rel` of `meta` depend on a row of `meta`: a collection's
+/// other side, or the reverse side of a one-to-one (the other side's reference points
+/// here); `None` for a relation whose rows do not refer to it.
+fn dependants(
+    meta: &'static EntityMeta,
+    rel: &'static crate::relation::RelationMeta,
+) -> Option<std::result::Result<Partner, String>> {
     let one_to_one = rel
         .column
         .and_then(|c| crate::relation::virtual_column(meta, c));
-    let column = match (rel.kind, one_to_one) {
-        (RelKind::Set, _) => match partner(meta, rel) {
-            Ok(Partner::Reference { column }) => column,
-            _ => return None,
-        },
-        (RelKind::OptionalRef, Some((_, fk))) => fk,
-        _ => return None,
-    };
-    Some(((rel.target)(), column))
+    match (rel.kind, one_to_one) {
+        (RelKind::Set, _) => Some(partner(meta, rel)),
+        (RelKind::OptionalRef, Some((_, fk))) => Some(Ok(Partner::Reference { column: fk })),
+        _ => None,
+    }
 }
 
 /// Whether the `cascade_delete` relations of `meta`, followed from it, reach an entity with

@@ -47,6 +47,23 @@ pub(crate) fn as_held(
     }
 }
 
+/// Whether two keys of `meta` (one value per key column), as the database gives them or as
+/// an object holds them, name the same row.
+pub(crate) fn same_key(
+    meta: &'static crate::EntityMeta,
+    a: &[crate::Value],
+    b: &[crate::Value],
+) -> bool {
+    a.len() == b.len()
+        && meta
+            .primary_key
+            .iter()
+            .zip(a.iter().zip(b))
+            .all(|(&c, (a, b))| {
+                same_value(as_held(meta, c, a.clone()), &as_held(meta, c, b.clone()))
+            })
+}
+
 /// Whether two values the database and an object hold are the same (numbers by value).
 pub(crate) fn same_value(a: crate::Value, b: &crate::Value) -> bool {
     KeyValue::of(a) == KeyValue::of(b.clone())

@@ -458,13 +458,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             if itself
                 && obj.cell().state.get() == ObjState::Deleted
                 && obj.cell().value.try_borrow().is_ok_and(|v| {
-                    let own = T::key_params(&v.key());
-                    own.len() == owner.len()
-                        && meta
-                            .primary_key
-                            .iter()
-                            .zip(own.iter().zip(&owner))
-                            .all(|(&c, (a, b))| same_value(as_held(meta, c, a.clone()), b))
+                    crate::held_values::same_key(meta, &T::key_params(&v.key()), &owner)
                 })
             {
                 continue;

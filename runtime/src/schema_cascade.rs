@@ -203,14 +203,7 @@ pub(crate) fn follow(
         return Err(crate::Error::CascadeTooDeep { entity: meta.name });
     }
     let found = referring_to(&mut tx.shared.maps.borrow_mut(), meta, keys);
-    for referrers in found {
-        let of = referrers.meta();
-        let gone = referrers.settle(tx)?;
-        if !gone.is_empty() {
-            crate::cascade::rows_gone(tx, of, &gone)?;
-            follow(tx, of, &gone, depth + 1)?;
-        }
-    }
+    settle_all(tx, found, depth + 1)?;
     if depth == 0 {
         through_unloaded_rows(tx, meta)?;
     }
@@ -310,7 +303,7 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
 fn through_unloaded_composite_rows(tx: &Transaction, x: &'static EntityMeta) -> Result<()> {
     let suspects = {
         let mut maps = tx.shared.maps.borrow_mut();
-        let mut tuples: Vec<(&'static EntityMeta, usize, usize, Vec<Vec<Value>>)> = Vec::new();
+        let mut named: Vec<Vec<Value>> = Vec::new();
         for map in maps.each() {
             let meta = map.meta();
             for rel in meta.relations {
@@ -318,36 +311,33 @@ fn through_unloaded_composite_rows(tx: &Transaction, x: &'static EntityMeta) -> 
                 if std::ptr::eq((rel.target)(), x)
                     && crate::relation::virtual_column(meta, column).is_none()
                 {
-                    let width = rel.width().max(1);
-                    let mut named = Vec::new();
-                    map.column_tuples(column, width, &mut named);
-                    tuples.push((meta, column, width, named));
+                    map.column_tuples(column, rel.width().max(1), &mut named);
                 }
             }
         }
-        let mut suspects = Vec::new();
-        for (meta, column, width, mut named) in tuples {
-            if let Some(loaded) = maps.by_meta(x) {
-                named.retain(|key| {
-                    let key: Vec<crate::ValueRef<'_>> = key.iter().map(Value::as_ref).collect();
-                    !loaded.is_loaded(&key)
-                });
-            }
-            if named.is_empty() {
-                continue;
-            }
-            if let Some(map) = maps.by_meta(meta) {
-                suspects.extend(map.referring(column, width, &named));
-            }
+        if let Some(loaded) = maps.by_meta(x) {
+            named.retain(|key| {
+                let key: Vec<crate::ValueRef<'_>> = key.iter().map(Value::as_ref).collect();
+                !loaded.is_loaded(&key)
+            });
         }
-        suspects
+        if named.is_empty() {
+            return Ok(());
+        }
+        referring_to(&mut maps, x, &named)
     };
-    for referrers in suspects {
+    settle_all(tx, suspects, 1)
+}
+
+/// Reads the objects of `found` again; the rows gone among them are followed in turn (at
+/// `depth`).
+fn settle_all(tx: &Transaction, found: Vec<Box<dyn Referrers>>, depth: usize) -> Result<()> {
+    for referrers in found {
         let of = referrers.meta();
         let gone = referrers.settle(tx)?;
         if !gone.is_empty() {
             crate::cascade::rows_gone(tx, of, &gone)?;
-            follow(tx, of, &gone, 1)?;
+            follow(tx, of, &gone, depth)?;
         }
     }
     Ok(())
