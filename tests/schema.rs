@@ -363,3 +363,71 @@ fn transactions_run_on_several_threads() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Two tables that refer to each other (a customer's default address, an address's owner).
+#[derive(Entity, Debug, Clone)]
+pub struct Holder {
+    #[colt(primary_key)]
+    pub id: i64,
+    #[colt(reverse = "holder")]
+    pub addresses: Set<Place>,
+    #[colt(reverse = "default_of")]
+    pub default_place: Option<Ref<Place>>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Place {
+    #[colt(primary_key)]
+    pub id: i64,
+    #[colt(reverse = "addresses")]
+    pub holder: Ref<Holder>,
+    #[colt(reverse = "default_place")]
+    pub default_of: Set<Holder>,
+}
+
+/// `create_tables` makes tables that refer to each other, with both foreign keys, and a
+/// second run changes nothing. On PostgreSQL it failed ("relation does not exist"): the
+/// first table's `REFERENCES` named a table not made yet.
+#[test]
+fn create_tables_makes_tables_that_refer_to_each_other() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Holder, Place])?;
+        db.create_tables()?;
+        db.create_tables()?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            let h = Holder::build()
+                .id(1)
+                .default_place(None::<Ref<Place>>)
+                .insert(tx)?;
+            let p = Place::build().id(7).holder(&h).insert(tx)?;
+            h.set(|h| h.default_place = Some(Ref::from(&p)))?;
+            Ok(())
+        })?;
+        // Both foreign keys hold.
+        for sql in [
+            "UPDATE holder SET default_place = 99 WHERE id = 1",
+            "UPDATE place SET holder = 99 WHERE id = 7",
+        ] {
+            let refused = db.transaction(|tx| tx.execute_sql(sql, &[]));
+            assert!(
+                matches!(
+                    refused,
+                    Err(Error::Constraint {
+                        kind: colt::ConstraintKind::ForeignKey,
+                        ..
+                    })
+                ),
+                "{sql} on {}: {refused:?}",
+                backend.name
+            );
+        }
+        let holder = db.transaction(|tx| {
+            let p = tx.get_or_err::<Place>(7)?;
+            Ok(*p.holder().key())
+        })?;
+        assert_eq!(holder, 1);
+        Ok(())
+    })
+}

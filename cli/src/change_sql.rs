@@ -67,9 +67,22 @@ pub(crate) fn statements(
     for (from, to) in &diff.renamed_tables {
         out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
     }
-    for t in &diff.created {
-        out.extend(create_table(dialect, &t.info.name, &t.info));
+    // PostgreSQL resolves a `REFERENCES` at once: a foreign key that closes a cycle of new
+    // tables is added once they all exist.
+    let mut foreign_keys = Vec::new();
+    for (i, t) in diff.created.iter().enumerate() {
+        let later: Vec<&str> = match dialect {
+            Dialect::Postgres => diff.created[i + 1..]
+                .iter()
+                .map(|l| l.info.name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (create, keys) = create_table(dialect, &t.info.name, &t.info, &later);
+        out.extend(create);
+        foreign_keys.extend(keys);
     }
+    out.extend(foreign_keys);
     for a in &diff.altered {
         if early.iter().any(|(e, _)| std::ptr::eq(*e, a)) {
             continue;
@@ -82,8 +95,17 @@ pub(crate) fn statements(
             _ => out.extend(postgres_alter(a)),
         }
     }
-    for t in &diff.dropped {
-        out.push(format!("DROP TABLE {};", q(&t.info.name)));
+    match dialect {
+        // One statement: PostgreSQL drops tables that refer to each other together.
+        Dialect::Postgres if !diff.dropped.is_empty() => {
+            let tables: Vec<String> = diff.dropped.iter().map(|t| t.info.name.clone()).collect();
+            out.push(format!("DROP TABLE {};", names(&tables)));
+        }
+        _ => {
+            for t in &diff.dropped {
+                out.push(format!("DROP TABLE {};", q(&t.info.name)));
+            }
+        }
     }
     out
 }
@@ -164,8 +186,15 @@ fn plain_literal(default: &str) -> bool {
         .any(|k| d.eq_ignore_ascii_case(k))
 }
 
-/// `CREATE TABLE name (..)` for `t` (under the name `name`), and its indexes.
-fn create_table(dialect: Dialect, name: &str, t: &TableInfo) -> Vec<String> {
+/// `CREATE TABLE name (..)` for `t` (under the name `name`), and its indexes; and apart, as
+/// `ALTER TABLE .. ADD`, its foreign keys to the tables in `later` (made after it).
+fn create_table(
+    dialect: Dialect,
+    name: &str,
+    t: &TableInfo,
+    later: &[&str],
+) -> (Vec<String>, Vec<String>) {
+    let mut deferred = Vec::new();
     let key = |c: &ColumnInfo| t.primary_key.len() == 1 && t.primary_key[0] == c.name;
     let inline = dialect == Dialect::Sqlite && t.columns.iter().any(|c| key(c) && c.generated);
     let mut parts: Vec<String> = t
@@ -193,7 +222,11 @@ fn create_table(dialect: Dialect, name: &str, t: &TableInfo) -> Vec<String> {
             part.push_str(" ON DELETE ");
             part.push_str(&fk.on_delete);
         }
-        parts.push(part);
+        if later.contains(&fk.table.as_str()) {
+            deferred.push(format!("ALTER TABLE {} ADD {part};", q(name)));
+        } else {
+            parts.push(part);
+        }
     }
     // A unique constraint by its name on PostgreSQL; on SQLite, whose constraints name no
     // index, a unique index of that name after the table.
@@ -217,7 +250,7 @@ fn create_table(dialect: Dialect, name: &str, t: &TableInfo) -> Vec<String> {
             out.push(create_index(&t.name, index));
         }
     }
-    out
+    (out, deferred)
 }
 
 fn create_index(table: &str, index: &IndexInfo) -> String {
@@ -316,7 +349,8 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<String> {
     }
     // The table alone: its indexes are made once it has its name.
     out.extend(
-        create_table(Dialect::Sqlite, &new, &a.target.info)
+        create_table(Dialect::Sqlite, &new, &a.target.info, &[])
+            .0
             .into_iter()
             .take(1),
     );

@@ -7,7 +7,7 @@ use crate::backend::{self, Target};
 use crate::entity::{EntityMeta, Schema};
 use crate::options::{ConnectOptions, DatabaseBuilder};
 use crate::pool::Pool;
-use crate::render::{create_link_sql, create_table_sql, dependency_order, link_tables, Dialect};
+use crate::render::{create_link_sql, link_tables, tables_sql, Dialect};
 use crate::table_checks;
 use crate::transaction::Transaction;
 use crate::{Error, Result};
@@ -325,10 +325,19 @@ impl Database {
         let dialect = self.dialect();
         let tx = self.begin()?;
         tx.ensure_writing()?;
-        for e in dependency_order(&entities) {
-            for stmt in create_table_sql(dialect, e) {
+        let mut foreign_keys = Vec::new();
+        for (e, sql) in tables_sql(dialect, &entities) {
+            // A foreign key that closes a cycle of tables is added once every table exists,
+            // to a table made now only.
+            if !sql.foreign_keys.is_empty() && tx.conn()?.table_columns(e.table)?.is_none() {
+                foreign_keys.extend(sql.foreign_keys);
+            }
+            for stmt in sql.create {
                 tx.conn()?.execute_batch(&stmt)?;
             }
+        }
+        for stmt in foreign_keys {
+            tx.conn()?.execute_batch(&stmt)?;
         }
         for (link, owner, target) in link_tables(&entities) {
             for stmt in create_link_sql(dialect, &link, owner, target) {

@@ -10,7 +10,11 @@ use crate::pairing::{link_table, partner, Partner};
 /// The statements of `meta` in `d`: (what, SQL), in a fixed order.
 pub fn statements_of(meta: &'static EntityMeta, d: Dialect) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (i, sql) in ddl::create_table_sql(d, meta).into_iter().enumerate() {
+    for (i, sql) in ddl::create_table_sql(d, meta, &[])
+        .create
+        .into_iter()
+        .enumerate()
+    {
         out.push((format!("create {i}"), sql));
     }
     out.push(("get".to_string(), object::get(meta, d)));

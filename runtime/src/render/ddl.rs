@@ -233,8 +233,64 @@ pub(crate) fn literal_text(dialect: Dialect, v: &crate::Value, ty: ColumnType) -
     })
 }
 
-/// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
-pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<String> {
+/// The statements that make one table.
+pub(crate) struct TableSql {
+    /// `CREATE TABLE IF NOT EXISTS` and its indexes, one statement each.
+    pub(crate) create: Vec<String>,
+    /// `ALTER TABLE .. ADD FOREIGN KEY`, one for each reference to a table made after this
+    /// one: PostgreSQL resolves a `REFERENCES` at once, so the foreign keys that close a
+    /// cycle of tables wait until every table exists. Run them only for a table `create` made
+    /// (an existing table keeps the keys it has).
+    pub(crate) foreign_keys: Vec<String>,
+}
+
+/// The tables of `entities` in the order to make them, each with its statements.
+pub(crate) fn tables_sql(
+    dialect: Dialect,
+    entities: &[&'static EntityMeta],
+) -> Vec<(&'static EntityMeta, TableSql)> {
+    let order = dependency_order(entities);
+    (0..order.len())
+        .map(|i| {
+            // SQLite resolves a reference when it is used, and cannot add one to a table.
+            let later = match dialect {
+                Dialect::Postgres => &order[i + 1..],
+                Dialect::Sqlite => &[],
+            };
+            (order[i], create_table_sql(dialect, order[i], later))
+        })
+        .collect()
+}
+
+/// `ALTER TABLE <e> ADD FOREIGN KEY (<columns>) REFERENCES <target> (<key>)`.
+fn add_foreign_key(
+    dialect: Dialect,
+    e: &EntityMeta,
+    columns: &[&str],
+    target: &EntityMeta,
+) -> String {
+    let mut out = SqlWriter::new(dialect);
+    out.push("ALTER TABLE ");
+    out.ident(e.table);
+    out.push(" ADD FOREIGN KEY (");
+    out.idents(columns.iter().copied());
+    out.push(") REFERENCES ");
+    out.ident(target.table);
+    out.push(" (");
+    out.idents(target.primary_key.iter().map(|&k| target.columns[k].name));
+    out.push(")");
+    out.finish()
+}
+
+/// The statements that make the table of `e`; its references to the tables in `later` are
+/// left to [`TableSql::foreign_keys`].
+pub(crate) fn create_table_sql(
+    dialect: Dialect,
+    e: &'static EntityMeta,
+    later: &[&'static EntityMeta],
+) -> TableSql {
+    let is_later = |t: &EntityMeta| later.iter().any(|l| std::ptr::eq(*l, t));
+    let mut foreign_keys = Vec::new();
     let d = dialect.syntax();
     let mut out = SqlWriter::new(dialect);
     out.push("CREATE TABLE IF NOT EXISTS ");
@@ -268,12 +324,16 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
             out.push(" UNIQUE");
         }
         if let Some(target) = references(e, i).filter(|_| !wide) {
-            out.push(" REFERENCES ");
-            out.ident(target.table);
-            out.push(" (");
-            let key = target.primary_key.first().copied().unwrap_or(0);
-            out.ident(target.columns[key].name);
-            out.push(")");
+            if is_later(target) {
+                foreign_keys.push(add_foreign_key(dialect, e, &[c.name], target));
+            } else {
+                out.push(" REFERENCES ");
+                out.ident(target.table);
+                out.push(" (");
+                let key = target.primary_key.first().copied().unwrap_or(0);
+                out.ident(target.columns[key].name);
+                out.push(")");
+            }
         }
     }
     if !(inline_pk && d.auto_key_inline()) {
@@ -289,6 +349,10 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
     // A reference to a composite key: one foreign key over its columns, and its `unique`.
     let wide = wide_references(e);
     for (names, target) in &wide {
+        if is_later(target) {
+            foreign_keys.push(add_foreign_key(dialect, e, names, target));
+            continue;
+        }
         out.push(", FOREIGN KEY (");
         out.idents(names.iter().copied());
         out.push(") REFERENCES ");
@@ -362,7 +426,10 @@ pub(crate) fn create_table_sql(dialect: Dialect, e: &'static EntityMeta) -> Vec<
         idx.push(")");
         stmts.push(idx.finish());
     }
-    stmts
+    TableSql {
+        create: stmts,
+        foreign_keys,
+    }
 }
 
 /// `CREATE TABLE IF NOT EXISTS` for a many-to-many join table, and an index on its second

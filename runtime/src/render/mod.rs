@@ -19,7 +19,7 @@ mod writer;
 pub(crate) use writer::SqlWriter;
 
 pub(crate) use ddl::{
-    create_link_sql, create_table_sql, dependency_order, link_tables, standard_call, CallPiece,
+    create_link_sql, dependency_order, link_tables, standard_call, tables_sql, CallPiece,
     SqlDialect,
 };
 
