@@ -1530,3 +1530,51 @@ fn options_compared_in_a_hybrid_body_compare_as_in_rust() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Fee {
+    #[colt(primary_key)]
+    id: i64,
+    amount: i64,
+}
+
+#[hybrid]
+#[allow(clippy::all)]
+impl Fee {
+    fn penalty(&self) -> i64 {
+        -5
+    }
+    fn bonus(&self) -> i64 {
+        -self.penalty()
+    }
+    fn half(&self) -> f64 {
+        -0.5
+    }
+}
+
+/// A negated negative literal (a hybrid method's `-5`, negated in the query or in another
+/// method) was written `(--5)`: SQL's `--` starts a comment, and the statement failed.
+/// (Found by a review.)
+#[test]
+fn a_negated_negative_literal_is_not_a_comment() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Fee])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Fee::build().id(1).amount(3).insert(tx)?;
+            Fee::build().id(2).amount(7).insert(tx)?;
+            let b = backend.name;
+            let above: Vec<i64> =
+                select!((f.id for f in Fee if f.amount > -f.penalty()).order_by(|f| f.id))
+                    .fetch(tx)?;
+            assert_eq!(above, [2], "{b}");
+            let bonus: Vec<(i64, i64)> =
+                select!(((f.id, f.bonus()) for f in Fee).order_by(|f| f.id)).fetch(tx)?;
+            assert_eq!(bonus, [(1, 5), (2, 5)], "{b}");
+            let halves = select!(f for f in Fee if -f.half() > 0.25).count(tx)?;
+            assert_eq!(halves, 2, "{b}");
+            Ok(())
+        })
+    })
+}

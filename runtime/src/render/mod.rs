@@ -587,7 +587,8 @@ impl Renderer<'_> {
                 self.w.push(")");
             }
             Node::Neg(a) => {
-                self.w.push("(-");
+                // A space: `(--5)` would start a comment.
+                self.w.push("(- ");
                 self.node(a);
                 self.w.push(")");
             }
