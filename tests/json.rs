@@ -642,3 +642,52 @@ fn ordering_by_a_value_read_from_json() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Documents equal in Rust are equal in a query whatever order their keys were given in:
+/// with serde_json's `preserve_order` (on in this test build, as any crate of a program may
+/// turn it on) Colt wrote keys in insertion order, and on SQLite, which compares the text,
+/// `{"b":1,"a":2}` was not `{"a":2,"b":1}`; a `Json<HashMap>` came out in the map's random
+/// order. (Found by a review.)
+#[test]
+fn documents_equal_in_rust_are_equal_in_a_query_whatever_their_key_order() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Doc])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Doc::build()
+                .id(1)
+                .meta(json!({"b": 1, "a": {"y": [1, {"d": 0, "c": 1}], "x": 2}}))
+                .settings(settings("dark", 12, &["t"]))
+                .extra(None::<serde_json::Value>)
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let other_order = json!({"a": {"x": 2, "y": [1, {"c": 1, "d": 0}]}, "b": 1});
+        assert_eq!(
+            other_order,
+            json!({"b": 1, "a": {"y": [1, {"d": 0, "c": 1}], "x": 2}})
+        );
+        let found = db.transaction(|tx| {
+            Ok((
+                select!(d.id for d in Doc if d.meta == other_order).fetch(tx)?,
+                select!(d.id for d in Doc if d.meta.get("a") == json!({"y": [1, {"c": 1, "d": 0}], "x": 2})).fetch(tx)?,
+            ))
+        })?;
+        assert_eq!(found, (vec![1], vec![1]), "{}", backend.name);
+        let text: Vec<(String,)> = db.transaction(|tx| {
+            tx.query_sql(
+                if backend.is_postgres() {
+                    "SELECT meta::text FROM doc"
+                } else {
+                    "SELECT meta FROM doc"
+                },
+                &[],
+            )
+        })?;
+        if !backend.is_postgres() {
+            assert_eq!(text[0].0, r#"{"a":{"x":2,"y":[1,{"c":1,"d":0}]},"b":1}"#);
+        }
+        Ok(())
+    })
+}

@@ -42,13 +42,46 @@ impl serde_json::ser::Formatter for Floats {
     }
 }
 
+/// A document written with every object's keys in sorted order. serde_json's own map keeps
+/// them sorted only while its `preserve_order` feature is off, and any crate of a program
+/// can turn it on (then a `Json<HashMap>` came out in the map's random order, and SQLite's
+/// `==` of two equal documents, which compares their text, was false).
+struct SortedKeys<'a>(&'a serde_json::Value);
+
+impl Serialize for SortedKeys<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&SortedKeys(item))?;
+                }
+                seq.end()
+            }
+            serde_json::Value::Object(fields) => {
+                let mut sorted: Vec<(&String, &serde_json::Value)> = fields.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut map = s.serialize_map(Some(sorted.len()))?;
+                for (k, v) in sorted {
+                    map.serialize_entry(k, &SortedKeys(v))?;
+                }
+                map.end()
+            }
+            scalar => scalar.serialize(s),
+        }
+    }
+}
+
 /// The text Colt writes of a document: compact, object keys sorted (through
 /// `serde_json::Value`, whatever `T`'s maps are), whole floats with their point; refused when
 /// it holds U+0000 (PostgreSQL's `jsonb` has no such character).
 fn document_text(doc: &serde_json::Value) -> Result<String, String> {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, Floats);
-    serde::Serialize::serialize(doc, &mut ser).map_err(|e| e.to_string())?;
+    SortedKeys(doc)
+        .serialize(&mut ser)
+        .map_err(|e| e.to_string())?;
     if holds_nul(doc) {
         return Err("a string holds U+0000, which PostgreSQL's jsonb cannot store".to_string());
     }
