@@ -597,6 +597,55 @@ fn a_panic_inside_a_flush_ends_the_transaction() -> colt::Result<()> {
     })
 }
 
+/// A panic in the flush that ends a savepoint (a `Serialize` impl), caught by the enclosing
+/// savepoint's closure: the panic guard was gone by then, so the inner savepoint stayed open
+/// in the database and counted, the outer's rollback took it, and a commit kept what the
+/// outer closure wrote. (Found by a review.)
+#[test]
+fn a_panic_in_the_flush_ending_a_nested_savepoint_fails_the_outer_one() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Box1])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for id in [1, 2] {
+                Box1::build()
+                    .id(id)
+                    .content(Json(Fragile { n: id }))
+                    .label("old")
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let outer = tx.savepoint(|tx| -> colt::Result<()> {
+            tx.get_or_err::<Box1>(2)?.set(|b| b.label = "new".into())?;
+            tx.flush()?;
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tx.savepoint(|tx| -> colt::Result<()> {
+                    tx.get_or_err::<Box1>(1)?
+                        .set(|b| b.content = Json(Fragile { n: 13 }))?;
+                    Ok(())
+                })
+            }));
+            assert!(caught.is_err(), "the Serialize impl panics");
+            Ok(())
+        });
+        assert!(outer.is_err(), "{outer:?}");
+        let committed = tx.commit();
+        let labels = db.transaction(|tx| {
+            select!(((b.id, b.label) for b in Box1).order_by(|b| b.id)).fetch(tx)
+        })?;
+        assert_eq!(
+            labels,
+            [(1, "old".to_string()), (2, "old".to_string())],
+            "{}: commit {committed:?}",
+            backend.name
+        );
+        Ok(())
+    })
+}
+
 /// The same through `insert_many`, which writes its rows by several statements (one per
 /// row for an `auto` key on SQLite, chunks otherwise): rows before the panic stayed
 /// written, and a commit kept them. (Found by a review of the flush's fix.)

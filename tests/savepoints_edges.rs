@@ -775,3 +775,48 @@ fn a_panic_caught_between_nested_savepoints_fails_the_outer_one() {
         Ok(())
     });
 }
+
+/// The same after a failed write inside the inner savepoint: the failure marks the
+/// transaction, so the panic guard's rollback (which asked for an open transaction) was
+/// skipped, the outer's rollback took the inner savepoint left open, and a commit returned
+/// `Ok` with what the outer closure wrote. (Found by a review.)
+#[test]
+fn a_panic_after_a_failed_write_between_nested_savepoints_fails_the_outer_one() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        let tx = db.begin()?;
+        let outer = tx.savepoint(|tx| -> colt::Result<()> {
+            Account::build()
+                .id(9)
+                .email("z@x.org")
+                .balance(9)
+                .insert(tx)?;
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tx.savepoint(|tx| -> colt::Result<()> {
+                    // Account 1 exists: the insert fails, then the program panics.
+                    let duplicate = Account::build()
+                        .id(1)
+                        .email("d@x.org")
+                        .balance(1)
+                        .insert(tx);
+                    assert!(duplicate.is_ok(), "boom: {duplicate:?}");
+                    Ok(())
+                })
+            }));
+            assert!(caught.is_err());
+            Ok(())
+        });
+        assert!(outer.is_err(), "{outer:?}");
+        let committed = tx.commit();
+        let rows = db.transaction(|tx| {
+            select!(((a.id, a.balance) for a in Account).order_by(|a| a.id)).fetch(tx)
+        })?;
+        assert_eq!(
+            rows,
+            [(1, 100), (2, 50)],
+            "{}: commit {committed:?}",
+            backend.name
+        );
+        Ok(())
+    });
+}

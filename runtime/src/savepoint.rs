@@ -99,41 +99,41 @@ impl Transaction {
         // inside (raw SQL, bulk statements and cascades invalidate every cached result).
         let written_before = self.shared.written_inside.borrow().clone();
         let untracked_before = self.shared.cache.borrow_mut().swap_untracked(false);
-        if let Err(e) = conn.execute_batch(control::SAVEPOINT_USER) {
+        let depth = &self.shared.savepoints;
+        let level = depth.get() + 1;
+        if let Err(e) = conn.execute_batch(&control::savepoint_user(level)) {
             self.abort();
             return Err(e);
         }
-        let depth = &self.shared.savepoints;
-        depth.set(depth.get() + 1);
-        // A panic inside `f`, caught by the program, must not leave `f`'s writes for a
-        // commit: the savepoint is rolled back in the database, and the transaction ends
-        // (inside another savepoint, that one fails in turn: its rollback then takes its
-        // own savepoint, the names being the same at every level).
-        struct Unwinding<'a>(&'a Transaction);
+        depth.set(level);
+        // A panic inside `f` or in the flush that ends it, caught by the program, must not
+        // leave `f`'s writes for a commit: the savepoint is rolled back in the database (a
+        // failure inside has marked the transaction, so not through `conn()`), and the
+        // transaction ends (inside another savepoint, that one fails in turn; its rollback
+        // would also end this one, were it left open).
+        struct Unwinding<'a>(&'a Transaction, u32);
         impl Drop for Unwinding<'_> {
             fn drop(&mut self) {
-                if let Ok(conn) = self.0.conn() {
+                if let Some(conn) = self.0.conn_even_if_failed() {
                     // (Nothing more to do if it fails: the transaction ends below.)
-                    let _ = conn.execute_batch(control::ROLLBACK_TO_SAVEPOINT_USER);
+                    let _ = conn.execute_batch(&control::rollback_to_savepoint_user(self.1));
                 }
-                let depth = &self.0.shared.savepoints;
-                depth.set(depth.get().saturating_sub(1));
+                self.0.shared.savepoints.set(self.1 - 1);
                 self.0.abort();
             }
         }
-        let unwinding = Unwinding(self);
-        let ran = f(self);
-        std::mem::forget(unwinding);
-        let result = match ran {
+        let unwinding = Unwinding(self, level);
+        let result = match f(self) {
             // (After a failure inside, the transaction refuses to flush: not tried.)
             Ok(r) if !self.shared.closed.get() => self.flush().map(|()| r),
             other => other,
         };
-        depth.set(depth.get() - 1);
+        std::mem::forget(unwinding);
+        depth.set(level - 1);
         let failed = self.shared.closed.replace(false);
         let result = match result {
             Ok(r) if !failed && conn.failure() == before => {
-                return match conn.execute_batch(control::RELEASE_SAVEPOINT_USER) {
+                return match conn.execute_batch(&control::release_savepoint_user(level)) {
                     Ok(()) => {
                         // What it wrote is the enclosing savepoint's now.
                         if untracked_before {
@@ -158,7 +158,7 @@ impl Transaction {
             }),
             Err(e) => Err(e),
         };
-        if let Err(e) = conn.execute_batch(control::ROLLBACK_TO_SAVEPOINT_USER) {
+        if let Err(e) = conn.execute_batch(&control::rollback_to_savepoint_user(level)) {
             self.abort();
             return Err(e);
         }

@@ -175,6 +175,12 @@ impl Transaction {
         self.conn.as_deref().ok_or_else(|| Error::TransactionClosed)
     }
 
+    /// The connection while the transaction holds one, even after a failure inside marked
+    /// it (a savepoint's rollback needs it then).
+    pub(crate) fn conn_even_if_failed(&self) -> Option<&Conn> {
+        self.conn.as_deref()
+    }
+
     /// The SQL dialect of this transaction's database.
     pub fn dialect(&self) -> Dialect {
         match &self.conn {

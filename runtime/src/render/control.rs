@@ -27,14 +27,22 @@ pub(crate) const RELEASE_SAVEPOINT: &str = "RELEASE SAVEPOINT colt_raw";
 pub(crate) const ROLLBACK_TO_SAVEPOINT: &str =
     "ROLLBACK TO SAVEPOINT colt_raw; RELEASE SAVEPOINT colt_raw";
 
-/// `tx.savepoint(..)` begins (one name for every level: each statement below reaches the
-/// innermost savepoint of that name).
-pub(crate) const SAVEPOINT_USER: &str = "SAVEPOINT colt_savepoint";
-/// `tx.savepoint(..)`'s closure succeeded.
-pub(crate) const RELEASE_SAVEPOINT_USER: &str = "RELEASE SAVEPOINT colt_savepoint";
-/// `tx.savepoint(..)`'s closure failed: undo it, and end the savepoint.
-pub(crate) const ROLLBACK_TO_SAVEPOINT_USER: &str =
-    "ROLLBACK TO SAVEPOINT colt_savepoint; RELEASE SAVEPOINT colt_savepoint";
+/// `tx.savepoint(..)` begins at `level` (1 for the outermost). Each level has a name of its
+/// own, so that a level's rollback or release also ends every savepoint inside it, even
+/// one an interrupted closure left open.
+pub(crate) fn savepoint_user(level: u32) -> String {
+    format!("SAVEPOINT colt_savepoint_{level}")
+}
+/// `tx.savepoint(..)`'s closure at `level` succeeded.
+pub(crate) fn release_savepoint_user(level: u32) -> String {
+    format!("RELEASE SAVEPOINT colt_savepoint_{level}")
+}
+/// `tx.savepoint(..)`'s closure at `level` failed: undo it, and end the savepoint.
+pub(crate) fn rollback_to_savepoint_user(level: u32) -> String {
+    format!(
+        "ROLLBACK TO SAVEPOINT colt_savepoint_{level}; RELEASE SAVEPOINT colt_savepoint_{level}"
+    )
+}
 
 /// What a new SQLite connection runs: foreign keys on, and a read of the schema, which fails
 /// at once for a file that is not a SQLite database.
