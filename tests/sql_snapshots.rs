@@ -158,6 +158,12 @@ fn queries() {
         both(|d| select!((p.category.name for p in Product).order_by(|p| p.price)).sql(d))
     );
     insta::assert_snapshot!(
+        "distinct_ordered_by_two_unselected_attributes",
+        both(|d| select!((p.category.name for p in Product)
+            .order_by(|p| (p.price, desc(p.weight))))
+        .sql(d))
+    );
+    insta::assert_snapshot!(
         "count_and_first",
         both(|d| {
             let q = select!(p for p in Product if p.price > max).distinct();

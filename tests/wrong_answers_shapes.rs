@@ -261,3 +261,79 @@ fn a_grouped_querys_sub_query_value_reads_only_grouped_attributes() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Lot {
+    #[colt(primary_key)]
+    id: i64,
+    group: String,
+    price: i64,
+    weight: Option<f64>,
+}
+
+/// A DISTINCT query ordered by two attributes it does not select orders each value by its
+/// first row in that order, as PonyORM's does. Each attribute was its own `MIN`: group A's
+/// least price (1) beside its least weight (0.0, from another row) came before group B's
+/// first row (1, 5.0). (Found by a review.)
+#[test]
+fn distinct_values_ordered_by_two_unselected_attributes_follow_their_first_row() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Lot])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (id, group, price, weight) in [
+                (1, "A", 1, Some(9.0)),
+                (2, "A", 5, Some(0.0)),
+                (3, "B", 1, Some(5.0)),
+                (4, "C", 1, None),
+                (5, "C", 0, Some(100.0)),
+                (6, "D", 2, None),
+            ] {
+                Lot::build()
+                    .id(id)
+                    .group(group)
+                    .price(price)
+                    .weight(weight)
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            // Rows by (price, weight), NULLs first: C(0), C(1, NULL), B(1, 5), A(1, 9), A(5), D.
+            let q = select!((l.group for l in Lot).order_by(|l| (l.price, l.weight)));
+            assert_eq!(q.fetch(tx)?, ["C", "B", "A", "D"], "{b}");
+            assert_eq!(q.clone().limit(2).offset(1).fetch(tx)?, ["B", "A"], "{b}");
+            assert_eq!(q.first(tx)?.as_deref(), Some("C"), "{b}");
+            // Descending weight (NULLs last), then price: A(0.0 .. 9.0) has 9.0 first.
+            let q = select!((l.group for l in Lot).order_by(|l| (desc(l.weight), l.price)));
+            assert_eq!(q.fetch(tx)?, ["C", "A", "B", "D"], "{b}");
+            // Weight (NULLs first), then descending price: D(NULL, 2), C(NULL, 1), A(0.0)...
+            let q = select!((l.group for l in Lot).order_by(|l| (l.weight, desc(l.price))));
+            assert_eq!(q.fetch(tx)?, ["D", "C", "A", "B"], "{b}");
+            // An outer value in the order (a parameter written twice), and a page of it.
+            // Rows by (|price - 4|, weight): A(5, 0.0), D(2), C/B/A(1)...
+            let target = 4;
+            let q = select!((l.group for l in Lot)
+                .order_by(|l| ((l.price - target).abs(), l.weight))
+                .limit(2));
+            assert_eq!(q.fetch(tx)?, ["A", "D"], "{b}");
+            // Selected and unselected attributes mixed.
+            let q = select!(((l.group, l.price > 0) for l in Lot)
+                .order_by(|l| (l.price > 0, l.weight, l.price)));
+            assert_eq!(
+                q.fetch(tx)?,
+                [
+                    ("C".to_string(), false),
+                    ("C".to_string(), true),
+                    ("D".to_string(), true),
+                    ("A".to_string(), true),
+                    ("B".to_string(), true),
+                ],
+                "{b}"
+            );
+            Ok(())
+        })
+    });
+}

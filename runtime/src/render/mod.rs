@@ -334,13 +334,22 @@ impl Renderer<'_> {
 
     fn select(&mut self, key: SqlKey, with_order: bool) {
         let plan = self.plan;
-        // `SELECT DISTINCT a ORDER BY b` is ill-defined (PostgreSQL refuses it): make the rows
-        // distinct by grouping instead, and order each by the least (or, descending, the
-        // greatest) of its `b`s. Same rows on every backend.
-        let grouped_distinct = with_order
-            && key.distinct
-            && !plan.is_aggregated()
-            && plan.order.iter().any(|o| !self.projected(&o.node));
+        // `SELECT DISTINCT a ORDER BY b` is ill-defined (PostgreSQL refuses it): each value
+        // is ordered by its first row in that order. With one such `b`, grouping does it
+        // (the least, or descending the greatest, of its `b`s); with more, each value's
+        // first row is found by a window.
+        let unselected = if with_order && key.distinct && !plan.is_aggregated() {
+            plan.order
+                .iter()
+                .filter(|o| !self.projected(&o.node))
+                .count()
+        } else {
+            0
+        };
+        if unselected > 1 {
+            return self.first_rows(key);
+        }
+        let grouped_distinct = unselected == 1;
         self.w.push("SELECT ");
         if key.distinct && !grouped_distinct {
             self.w.push("DISTINCT ");
@@ -361,6 +370,42 @@ impl Renderer<'_> {
         {
             self.w.push(self.d.for_update(wait));
         }
+    }
+
+    /// A DISTINCT query ordered by several values it does not select: each distinct row of
+    /// the projection where it first comes in the order (independent `MIN`s would mix the
+    /// values of different rows). The window's columns follow the projection's, which the
+    /// rows are read from.
+    fn first_rows(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        self.w.push("SELECT * FROM (SELECT ");
+        self.proj_items(&plan.projection);
+        self.w.push(", ROW_NUMBER() OVER (PARTITION BY ");
+        self.proj_items(&plan.projection);
+        self.w.push(" ORDER BY ");
+        for (i, o) in plan.order.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.node(&o.node);
+            self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
+        }
+        self.w.push(") AS colt_row");
+        for (i, o) in plan.order.iter().enumerate() {
+            self.w.push(", ");
+            self.node(&o.node);
+            self.w.push(&format!(" AS colt_order_{i}"));
+        }
+        self.body();
+        self.w.push(") AS colt_first WHERE colt_row = 1 ORDER BY ");
+        for (i, o) in plan.order.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.w.push(&format!("colt_order_{i}"));
+            self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
+        }
+        self.limit_offset(key);
     }
 
     fn order_by(&mut self, key: SqlKey, grouped: bool) {
