@@ -475,3 +475,33 @@ fn counting_composite_keys_never_merges_two_keys() -> colt::Result<()> {
         })
     })
 }
+
+/// A reference to a composite key followed to its row gives one row per owner, as one to a
+/// one-column key does: the query is not made DISTINCT, so `for_update()` locks its rows.
+/// It was counted as a collection that may repeat rows (DISTINCT, and `for_update()` was
+/// `InvalidQuery`). (Found by a review.)
+#[test]
+fn a_composite_reference_followed_does_not_make_a_query_distinct() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            let q = select!((s for s in Shipment if s.line.qty > 1).order_by(|s| s.id));
+            for d in [Dialect::Sqlite, Dialect::Postgres] {
+                let sql = q.sql(d);
+                assert!(!sql.contains("DISTINCT"), "{sql}");
+            }
+            let locked: Vec<String> = q
+                .for_update()
+                .fetch(tx)?
+                .iter()
+                .map(|s| s.carrier())
+                .collect();
+            assert_eq!(locked, ["post", "rail"], "{}", backend.name);
+            // The collection side still repeats its owner's rows.
+            let q = select!(l for l in Line for s in l.shipments if s.carrier != "x");
+            assert!(q.sql(Dialect::Sqlite).contains("DISTINCT"));
+            Ok(())
+        })
+    })
+}

@@ -399,7 +399,10 @@ impl Plan {
         }
         let meta = s.entity;
         let column = j.column as usize;
-        let to_one = meta.primary_key == [column]
+        // The whole key (a composite one from its first column, as `Join::part` runs).
+        let whole_key = meta.primary_key.first() == Some(&column)
+            && meta.primary_key.len() == j.width.max(1) as usize;
+        let to_one = whole_key
             || meta.columns.get(column).is_some_and(|c| c.unique)
             || meta
                 .cache
