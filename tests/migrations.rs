@@ -441,6 +441,32 @@ fn a_migration_without_down_is_not_reversible() -> colt::Result<()> {
     })
 }
 
+/// A down.sql with comments alone (`colt migrate new`'s, left as written) reverted by
+/// forgetting the migration: `Ok`, its table kept, and the next `migrate` applied it again
+/// over it. (Found by a review.)
+#[test]
+fn a_down_sql_without_a_statement_is_not_reversible() -> colt::Result<()> {
+    each_backend(|b| {
+        let db = Database::open(&b.fresh_url())?;
+        let m = Migrations::new(vec![Migration::new(
+            1,
+            "seed",
+            "CREATE TABLE t (id BIGINT PRIMARY KEY); INSERT INTO t VALUES (1);",
+        )
+        .with_down(
+            "-- seed: undoes up.sql. Delete this file if it cannot be undone.\n ; /* */",
+        )])?;
+        db.migrate(&m)?;
+        let reverted = db.revert_migration(&m);
+        assert!(
+            matches!(reverted, Err(Error::NotReversible { version: 1, .. })),
+            "{reverted:?}"
+        );
+        assert_eq!(versions(&db)?, vec![1]);
+        Ok(())
+    })
+}
+
 #[test]
 fn migrating_at_once_from_two_threads_applies_each_migration_once() -> colt::Result<()> {
     each_backend(|b| {

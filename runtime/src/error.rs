@@ -360,8 +360,9 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
-    /// The last applied migration has no `down.sql`, so it cannot be reverted.
-    #[error("migration {version}_{name} has no down.sql: it cannot be reverted")]
+    /// The last applied migration has no `down.sql`, or one without a statement (only
+    /// comments, as `colt migrate new` writes it), so it cannot be reverted.
+    #[error("migration {version}_{name} has no down.sql, or one without a statement: it cannot be reverted")]
     NotReversible {
         /// The migration's version.
         version: i64,

@@ -215,7 +215,12 @@ impl Database {
                 name: m.name.to_string(),
             });
         }
-        if m.down.is_none() {
+        // A down.sql of comments alone would "revert" by forgetting the migration, its
+        // changes kept (and the next `migrate` would apply it again over them).
+        let undoes = m.down.as_deref().is_some_and(|down| {
+            !crate::statement_words::statements(down, self.dialect()).is_empty()
+        });
+        if !undoes {
             return Err(Error::NotReversible {
                 version: m.version,
                 name: m.name.to_string(),
