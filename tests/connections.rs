@@ -255,3 +255,31 @@ fn a_session_changed_by_raw_sql_does_not_reach_the_next_transaction() -> colt::R
         Ok(())
     })
 }
+
+/// `sqlite:file::memory:` (SQLite's URI spelling of `:memory:`) is the same one-connection
+/// database as `sqlite::memory:`: it was taken for a file, opened by up to 8 connections,
+/// each a private empty database, so a table made by one was missing in the next, and a
+/// connection closed (here, after raw SQL changed its session) took its data with it.
+/// (Found by a review.)
+#[test]
+fn sqlite_file_memory_is_one_database() -> colt::Result<()> {
+    let refused = Database::builder("sqlite:file::memory:")
+        .max_connections(4)
+        .open();
+    assert!(
+        matches!(&refused, Err(Error::InvalidOption { reason, .. }) if reason.contains("one connection")),
+        "{refused:?}"
+    );
+    let db = Database::open("sqlite:file::memory:")?;
+    db.transaction(|tx| {
+        tx.execute_sql("CREATE TABLE t (x INTEGER)", &[])?;
+        tx.execute_sql("INSERT INTO t VALUES (7)", &[])
+    })?;
+    db.transaction(|tx| {
+        tx.query_sql::<(i64,)>("PRAGMA foreign_keys = OFF", &[])
+            .map(|_| ())
+    })?;
+    let kept = db.transaction(|tx| tx.query_sql::<(i64,)>("SELECT x FROM t", &[]))?;
+    assert_eq!(kept, [(7,)]);
+    Ok(())
+}

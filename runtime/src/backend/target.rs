@@ -128,7 +128,9 @@ impl Target {
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         // The connection's options (`busy_timeout=..`) are read by `url_options`.
         crate::options::sqlite_url_options(query).map_err(|e| invalid(&e))?;
-        if path == ":memory:" {
+        // (`file::memory:` is the same, in SQLite's URI spelling: as a file it would be a
+        // private empty database for each connection.)
+        if path == ":memory:" || path == "file::memory:" {
             return Ok(Target::SqliteMemory);
         }
         if path.is_empty() {
