@@ -303,7 +303,7 @@ fn after_dollar_quoted(b: &[u8], i: usize) -> usize {
 /// What a text of SQL does to the transaction and the connection it runs in, read once.
 pub(crate) struct Effects {
     /// The first word of its first statement that controls a transaction (`BEGIN`,
-    /// `COMMIT`, ..).
+    /// `COMMIT`, .., and PostgreSQL's `PREPARE TRANSACTION`).
     pub control: Option<String>,
     /// A statement changes its connection's session beyond the transaction: `SET` (not `SET
     /// LOCAL`, `SET TRANSACTION`), `set_config(..)`, `RESET`, `DISCARD`, `LISTEN`,
@@ -327,10 +327,14 @@ pub(crate) fn effects(sql: &str, dialect: Dialect) -> Effects {
     let statements = statements(sql, dialect);
     Effects {
         session: statements.iter().any(|s| s.session),
-        control: statements
-            .into_iter()
-            .filter_map(|s| s.words[0].clone())
-            .find(|w| CONTROL.contains(&w.as_str())),
+        control: statements.into_iter().find_map(|s| match s.words {
+            [Some(first), _] if CONTROL.contains(&first.as_str()) => Some(first),
+            // PostgreSQL's two-phase commit (`PREPARE` alone names a statement).
+            [Some(first), Some(second)] if first == "PREPARE" && second == "TRANSACTION" => {
+                Some("PREPARE TRANSACTION".to_string())
+            }
+            _ => None,
+        }),
     }
 }
 
@@ -462,5 +466,11 @@ mod tests {
         );
         assert_eq!(transaction_control("-- x\rEND", d).as_deref(), Some("END"));
         assert_eq!(transaction_control("CREATE TABLE t (id INTEGER)", d), None);
+        // PostgreSQL's two-phase commit parks the transaction, to be committed by anyone.
+        assert_eq!(
+            transaction_control("UPDATE a SET b = 1; prepare transaction 'x'", d).as_deref(),
+            Some("PREPARE TRANSACTION")
+        );
+        assert_eq!(transaction_control("PREPARE q AS SELECT 1", d), None);
     }
 }

@@ -726,7 +726,7 @@ impl Drop for Transaction {
 
 /// Refuses raw SQL with a statement that controls the transaction (its first word, after
 /// spaces and comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`,
-/// `SAVEPOINT`, `RELEASE`. `Ok(true)` when it changes its connection's session beyond the
+/// `SAVEPOINT`, `RELEASE`, `PREPARE TRANSACTION`. `Ok(true)` when it changes its connection's session beyond the
 /// transaction (`SET search_path`, `PRAGMA foreign_keys = OFF`).
 fn refuse_transaction_control(sql: &str, dialect: crate::render::Dialect) -> Result<bool> {
     let effects = crate::statement_words::effects(sql, dialect);
