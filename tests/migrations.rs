@@ -467,6 +467,57 @@ fn a_down_sql_without_a_statement_is_not_reversible() -> colt::Result<()> {
     })
 }
 
+/// The history is checked again under the lock: a migrator that read it before another
+/// applied a newer migration applied an older one after it (out of order, unreported), or
+/// one whose text the other had applied changed. Here another "migrator" holds the lock
+/// while it records version 3; version 2 must then be refused as out of order.
+/// (Found by a review.)
+#[test]
+fn the_history_is_checked_again_under_the_lock() -> colt::Result<()> {
+    each_backend(|b| {
+        let url = b.fresh_url();
+        let db = Database::open(&url)?;
+        let table = |v: i64| Migration::new(v, "t", format!("CREATE TABLE t{v} (id BIGINT);"));
+        db.migrate(Migrations::new(vec![table(1)])?)?;
+        let other = Database::open(&url)?;
+        let holder = other.begin()?;
+        if b.is_postgres() {
+            holder.query_sql::<(String,)>(
+                "SELECT CAST(pg_advisory_xact_lock(1668246644) AS TEXT)",
+                &[],
+            )?;
+        }
+        holder.execute_sql(
+            &format!(
+                "INSERT INTO colt_migrations (version, name, checksum, applied_at) \
+                 VALUES (3, 't', '{}', '2026-11-30 00:00:00')",
+                table(3).checksum()
+            ),
+            &[],
+        )?;
+        let migrating = std::thread::spawn(move || {
+            db.migrate(Migrations::new(vec![table(1), table(2), table(3)])?)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        holder.commit()?;
+        let migrated = migrating.join().expect("thread");
+        assert!(
+            matches!(
+                migrated,
+                Err(Error::MigrationOutOfOrder {
+                    version: 2,
+                    newest: 3,
+                    ..
+                })
+            ),
+            "{}: {migrated:?}",
+            b.name
+        );
+        assert_eq!(versions(&other)?, vec![1, 3], "{}", b.name);
+        Ok(())
+    })
+}
+
 #[test]
 fn migrating_at_once_from_two_threads_applies_each_migration_once() -> colt::Result<()> {
     each_backend(|b| {

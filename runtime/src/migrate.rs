@@ -71,10 +71,10 @@ pub struct MigrationState {
     pub status: MigrationStatus,
 }
 
-/// Which way a migration runs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Up,
+/// Which way a migration runs: up, as one of these migrations, or down.
+#[derive(Clone, Copy)]
+enum Direction<'a> {
+    Up(&'a Migrations),
     Down,
 }
 
@@ -104,25 +104,14 @@ impl Database {
     pub fn migrate(&self, migrations: impl AsRef<Migrations>) -> Result<Vec<i64>> {
         let migrations = migrations.as_ref();
         let history = self.migration_history()?;
+        // (Checked again under each migration's lock: another process may migrate meanwhile.)
         verify(&history, migrations)?;
-        if let Some(newest) = history.iter().map(|h| h.version).max() {
-            let late = migrations
-                .iter()
-                .find(|m| m.version < newest && !history.iter().any(|h| h.version == m.version));
-            if let Some(m) = late {
-                return Err(Error::MigrationOutOfOrder {
-                    version: m.version,
-                    name: m.name.to_string(),
-                    newest,
-                });
-            }
-        }
         let mut applied = Vec::new();
         for m in migrations {
             if history.iter().any(|h| h.version == m.version) {
                 continue;
             }
-            if self.run_migration(m, Direction::Up)? {
+            if self.run_migration(m, Direction::Up(migrations))? {
                 applied.push(m.version);
             }
         }
@@ -240,7 +229,7 @@ impl Database {
     }
 
     /// Runs `m` one way in its own transaction; `false` when another process did it first.
-    fn run_migration(&self, m: &Migration, direction: Direction) -> Result<bool> {
+    fn run_migration(&self, m: &Migration, direction: Direction<'_>) -> Result<bool> {
         let conn = self.inner.acquire()?;
         let sqlite = conn.dialect() == Dialect::Sqlite;
         let result = (|| {
@@ -303,7 +292,7 @@ fn ended_its_transaction(conn: &Conn) -> Result<bool> {
 }
 
 /// The body of a migration's transaction: lock, check it is still to do, run, check, record.
-fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Result<bool> {
+fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> Result<bool> {
     let d = conn.dialect();
     if let Some(lock) = sql::lock(d) {
         conn.execute_batch(lock)?;
@@ -312,7 +301,7 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
     let history = read_history(conn)?;
     let applied = history.iter().any(|h| h.version == m.version);
     let (statements, still_to_do) = match direction {
-        Direction::Up => (&*m.up, !applied),
+        Direction::Up(_) => (&*m.up, !applied),
         // Only the last one applied is reverted (the one chosen before the lock may no
         // longer be).
         Direction::Down => (
@@ -322,6 +311,18 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
     };
     if !still_to_do {
         return Ok(false);
+    }
+    // The history as the lock finds it: what another process applied since it was read.
+    match direction {
+        Direction::Up(migrations) => verify(&history, migrations)?,
+        Direction::Down => {
+            if history.last().is_some_and(|h| h.checksum != m.checksum()) {
+                return Err(Error::MigrationChanged {
+                    version: m.version,
+                    name: m.name.to_string(),
+                });
+            }
+        }
     }
     let failed = |source: Error| Error::MigrationFailed {
         version: m.version,
@@ -400,7 +401,7 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction) -> Resul
     }
     let version = Value::Int(m.version);
     match direction {
-        Direction::Up => {
+        Direction::Up(_) => {
             let name = Value::Text(m.name.to_string());
             let checksum = Value::Text(m.checksum());
             let params = [
@@ -440,7 +441,8 @@ fn read_history(conn: &Conn) -> Result<Vec<AppliedMigration>> {
         .collect()
 }
 
-/// Refuses applied migrations whose file changed or is gone.
+/// Refuses applied migrations whose file changed or is gone, and a migration not applied
+/// that is older than the newest applied one.
 fn verify(history: &[AppliedMigration], migrations: &Migrations) -> Result<()> {
     for h in history {
         match migrations.get(h.version) {
@@ -457,6 +459,18 @@ fn verify(history: &[AppliedMigration], migrations: &Migrations) -> Result<()> {
                 })
             }
             Some(_) => {}
+        }
+    }
+    if let Some(newest) = history.iter().map(|h| h.version).max() {
+        let late = migrations
+            .iter()
+            .find(|m| m.version < newest && !history.iter().any(|h| h.version == m.version));
+        if let Some(m) = late {
+            return Err(Error::MigrationOutOfOrder {
+                version: m.version,
+                name: m.name.to_string(),
+                newest,
+            });
         }
     }
     Ok(())
