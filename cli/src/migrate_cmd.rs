@@ -211,16 +211,29 @@ pub(crate) fn write_migration(
         .max();
     let version = next_version(utc_version(), newest);
     let path = dir.join(format!("{version}_{name}"));
-    std::fs::create_dir(&path).map_err(|e| format!("cannot make `{}`: {e}", path.display()))?;
-    let write = |file: &str, text: &str| {
-        std::fs::write(path.join(file), text)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.join(file).display()))
-    };
-    write("up.sql", up)?;
-    if let Some(down) = down {
-        write("down.sql", down)?;
+    if path.exists() {
+        return Err(format!("cannot make `{}`: it exists", path.display()));
     }
-    Ok(path)
+    // Written under a hidden name (not a migration), then renamed: a failure half way (a
+    // full disk, a killed process) leaves no half-written migration for `migrate run`.
+    let staging = dir.join(format!(".{version}_{name}.partial"));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging)
+        .map_err(|e| format!("cannot make `{}`: {e}", staging.display()))?;
+    let write = |file: &str, text: &str| {
+        std::fs::write(staging.join(file), text)
+            .map_err(|e| format!("cannot write `{}`: {e}", staging.join(file).display()))
+    };
+    let written = write("up.sql", up)
+        .and_then(|()| down.map_or(Ok(()), |down| write("down.sql", down)))
+        .and_then(|()| {
+            std::fs::rename(&staging, &path)
+                .map_err(|e| format!("cannot make `{}`: {e}", path.display()))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    written.map(|()| path)
 }
 
 /// The UTC time as a version: `YYYYMMDDHHMMSS`.
