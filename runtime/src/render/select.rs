@@ -1,0 +1,245 @@
+//! `SELECT`, `SELECT COUNT(*)` and their ordering, limits and sets: the statements of a
+//! query's `fetch`, `first` and `count`.
+
+use super::{Renderer, StatementKind};
+use crate::plan::{Node, ProjItem, SqlKey};
+
+impl Renderer<'_> {
+    /// Whether `node` is one of the projected values (or a column of a projected object).
+    fn projected(&self, node: &Node) -> bool {
+        self.plan.projection.iter().any(|p| match (p, node) {
+            (ProjItem::Expr(e), n) => e == n,
+            (ProjItem::Entity(s), Node::Column { source, .. }) => s == source,
+            (ProjItem::Entity(_), _) => false,
+        })
+    }
+
+    pub(super) fn select(&mut self, key: SqlKey, with_order: bool) {
+        let plan = self.plan;
+        // `SELECT DISTINCT a ORDER BY b` is ill-defined (PostgreSQL refuses it): each value
+        // is ordered by its first row in that order. With one such `b`, grouping does it
+        // (the least, or descending the greatest, of its `b`s); with more, each value's
+        // first row is found by a window.
+        let unselected = if with_order && key.distinct && !plan.is_aggregated() {
+            plan.order
+                .iter()
+                .filter(|o| !self.projected(&o.node))
+                .count()
+        } else {
+            0
+        };
+        if unselected > 1 {
+            return self.first_rows(key);
+        }
+        let grouped_distinct = unselected == 1;
+        self.w.push("SELECT ");
+        if key.distinct && !grouped_distinct {
+            self.w.push("DISTINCT ");
+        }
+        self.proj_items(&plan.projection);
+        self.body();
+        if grouped_distinct {
+            self.w.push(" GROUP BY ");
+            self.proj_items(&plan.projection);
+        }
+        if with_order {
+            self.order_by(key, grouped_distinct);
+        }
+        self.limit_offset(key);
+        if let Some(wait) = key
+            .for_update
+            .filter(|_| with_order && !key.distinct && !plan.is_aggregated())
+        {
+            self.w.push(self.d.for_update(wait));
+        }
+    }
+
+    /// A DISTINCT query ordered by several values it does not select: each distinct row of
+    /// the projection where it first comes in the order (independent `MIN`s would mix the
+    /// values of different rows). The window's columns follow the projection's, which the
+    /// rows are read from.
+    fn first_rows(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        self.w.push("SELECT * FROM (SELECT ");
+        self.proj_items(&plan.projection);
+        self.w.push(", ROW_NUMBER() OVER (PARTITION BY ");
+        self.proj_items(&plan.projection);
+        self.w.push(" ORDER BY ");
+        for (i, o) in plan.order.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.node(&o.node);
+            self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
+        }
+        self.w.push(") AS colt_row");
+        for (i, o) in plan.order.iter().enumerate() {
+            self.w.push(", ");
+            self.node(&o.node);
+            self.w.push(&format!(" AS colt_order_{i}"));
+        }
+        self.body();
+        self.w.push(") AS colt_first WHERE colt_row = 1 ORDER BY ");
+        for (i, o) in plan.order.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.w.push(&format!("colt_order_{i}"));
+            self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
+        }
+        self.limit_offset(key);
+    }
+
+    pub(super) fn order_by(&mut self, key: SqlKey, grouped: bool) {
+        let plan = self.plan;
+        if !plan.order.is_empty() {
+            self.w.push(" ORDER BY ");
+            for (i, o) in plan.order.iter().enumerate() {
+                if i > 0 {
+                    self.w.push(", ");
+                }
+                if grouped && !self.projected(&o.node) {
+                    // A group is ordered by its first value in this order: its NULL, where
+                    // NULLs come first (`MIN`/`MAX` would pass over it).
+                    let nulls_first = o.nulls_first.unwrap_or(!o.desc);
+                    if nulls_first {
+                        self.w.push("(CASE WHEN COUNT(*) > COUNT(");
+                        self.node(&o.node);
+                        self.w.push(") THEN NULL ELSE ");
+                    }
+                    self.w.push(if o.desc { "MAX(" } else { "MIN(" });
+                    self.node(&o.node);
+                    self.w.push(")");
+                    if nulls_first {
+                        self.w.push(" END)");
+                    }
+                } else {
+                    self.node(&o.node);
+                }
+                self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
+            }
+        } else if key.kind == StatementKind::First {
+            // `first` without `order_by`: the first by primary key, or by the projected
+            // values where the rows are distinct or grouped.
+            self.w.push(" ORDER BY ");
+            if key.distinct || plan.is_aggregated() {
+                // By result position: an object by its key's columns (wherever the entity
+                // declares them), a value by itself.
+                let mut positions = Vec::new();
+                let mut at = 0;
+                for p in &plan.projection {
+                    match p {
+                        ProjItem::Entity(s) => {
+                            let entity = plan.sources[*s as usize].entity;
+                            positions.extend(entity.primary_key.iter().map(|&k| at + k + 1));
+                            at += entity.columns.len();
+                        }
+                        ProjItem::Expr(_) => {
+                            at += 1;
+                            positions.push(at);
+                        }
+                    }
+                }
+                for (n, i) in positions.into_iter().enumerate() {
+                    if n > 0 {
+                        self.w.push(", ");
+                    }
+                    self.w.push(&i.to_string());
+                    // NULLs first, as everywhere (PostgreSQL would put them last).
+                    self.w.push(self.d.order_suffix(false, None));
+                }
+            } else {
+                let mut first = true;
+                for (s, src) in plan.sources.iter().enumerate() {
+                    // The query's own variables (a sub-query's are not in scope here).
+                    if !src.variable || src.scope != 0 {
+                        continue;
+                    }
+                    for &k in src.entity.primary_key {
+                        if !first {
+                            self.w.push(", ");
+                        }
+                        first = false;
+                        self.column(s as u16, k as u16);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn limit_offset(&mut self, key: SqlKey) {
+        let n = self.plan.param_count;
+        if key.limit {
+            self.w.push(" LIMIT ");
+            self.w.bind_param(n);
+        } else if key.offset {
+            self.w.push(self.d.no_limit());
+        }
+        if key.offset {
+            self.w.push(" OFFSET ");
+            self.w.bind_param(n + usize::from(key.limit));
+        }
+    }
+
+    pub(super) fn count(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        if key.distinct || key.limit || key.offset || plan.is_aggregated() {
+            self.w.push("SELECT COUNT(*) FROM (");
+            self.select(key, false);
+            self.w.push(") AS \"colt_q\"");
+        } else {
+            self.w.push("SELECT COUNT(*)");
+            self.body();
+        }
+    }
+
+    /// `count(v)` of the objects of source `s` in `scope`: `COUNT(*)` when the rows of the
+    /// scope are the objects, `COUNT(DISTINCT key)` when other tables of the scope can
+    /// repeat them (several generators, a path through two collections).
+    pub(super) fn count_objects(&mut self, s: u16, scope: u16) {
+        let plan = self.plan;
+        let repeats = if scope == 0 {
+            // Navigation joins never repeat rows; generators (variables) do.
+            plan.sources
+                .iter()
+                .filter(|x| x.variable && x.scope == 0)
+                .count()
+                > 1
+        } else {
+            plan.sources
+                .iter()
+                .filter(|x| x.scope == scope && !x.elided)
+                .count()
+                > 1
+        };
+        if !repeats {
+            self.w.push("COUNT(*)");
+            return;
+        }
+        let entity = plan.sources[s as usize].entity;
+        let pk = entity.primary_key;
+        self.w.push("COUNT(DISTINCT ");
+        if pk.len() == 1 {
+            self.column(s, pk[0] as u16);
+        } else {
+            // COUNT(DISTINCT a, b) is not portable: count distinct tuples as text, each part
+            // after its length in bytes (`1:a3:b|c`), so that no two keys make the same text
+            // whatever bytes their parts hold. (A left-joined row's NULL key stays NULL.)
+            let (open, close) = self.d.byte_length();
+            for (i, &k) in pk.iter().enumerate() {
+                if i > 0 {
+                    self.w.push(" || ");
+                }
+                self.w.push(open).push("CAST(");
+                self.column(s, k as u16);
+                self.w
+                    .push(" AS TEXT)")
+                    .push(close)
+                    .push(" || ':' || CAST(");
+                self.column(s, k as u16);
+                self.w.push(" AS TEXT)");
+            }
+        }
+        self.w.push(")");
+    }
+}
