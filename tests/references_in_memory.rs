@@ -302,3 +302,48 @@ fn insert_many_refuses_a_reference_to_an_object_deleted() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A delete lets go of the deleted object on the other side at once, as PonyORM's does: the
+/// holder of a deleted passport, and the passport of a deleted person (an optional
+/// reference), named it until the next flush, and code that decided on it went wrong
+/// (`if ann.passport().is_none() { .. }`). (Found by a review.)
+#[test]
+fn a_delete_lets_go_of_the_object_on_the_other_side_at_once() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Person>(1)?;
+            let seven = tx.get_or_err::<Passport>(7)?;
+            assert_eq!(ann.passport().map(|p| *p.key()), Some(7));
+            seven.delete(tx)?;
+            assert_eq!(ann.passport().map(|p| *p.key()), None, "{}", backend.name);
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            Passport::build()
+                .id(8)
+                .person(Some(Ref::new(2)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let eight = tx.get_or_err::<Passport>(8)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            assert_eq!(eight.person().map(|p| *p.key()), Some(2));
+            bob.delete(tx)?;
+            assert_eq!(eight.person().map(|p| *p.key()), None, "{}", backend.name);
+            Ok(())
+        })?;
+        let left = db.transaction(|tx| {
+            Ok((
+                select!(p.id for p in Person).fetch(tx)?,
+                select!((p.id, p.person) for p in Passport).fetch(tx)?,
+            ))
+        })?;
+        assert_eq!(left.0, [1]);
+        assert_eq!(left.1.len(), 1);
+        assert_eq!(left.1[0].0, 8);
+        assert!(left.1[0].1.is_none(), "{}", backend.name);
+        Ok(())
+    })
+}

@@ -170,6 +170,7 @@ pub(crate) fn delete_loaded_members(
     if depth > 64 {
         return Err(Error::CascadeTooDeep { entity: meta.name });
     }
+    let_go_loaded(tx, meta, &keys);
     for (idx, rel) in meta.relations.iter().enumerate() {
         let Some((member, column)) = cascaded(meta, rel) else {
             continue;
@@ -270,6 +271,49 @@ pub(crate) fn check_reached_through(tx: &Transaction) -> Result<()> {
 
 /// The entity a `cascade_delete` relation of `meta` deletes with it, and the column of it
 /// that refers to `meta` (a collection's reference, or a one-to-one's other side).
+/// Objects of `meta` with these keys were just deleted (in memory): loaded objects let go
+/// of them at once, as in PonyORM. An optional reference to one is set to nothing (a change
+/// of its object, written before the delete: its row's reference would be set to NULL by
+/// the delete anyway), and the column-less side of a one-to-one that named one names
+/// nothing (as its row will). What cannot follow now (an object borrowed) follows at the
+/// flush, which reports it.
+fn let_go_loaded(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec<Value>]) {
+    let width = meta.primary_key.len().max(1);
+    for rel in meta.relations {
+        if cascaded(meta, rel).is_some() {
+            continue;
+        }
+        let Some(Ok(Partner::Reference { column })) = dependants(meta, rel) else {
+            continue;
+        };
+        let member = (rel.target)();
+        if !member.columns.get(column).is_some_and(|c| c.nullable) {
+            continue;
+        }
+        let found = tx
+            .shared
+            .maps
+            .borrow_mut()
+            .by_meta(member)
+            .and_then(|m| m.referring(column, width, keys));
+        if let Some(found) = found {
+            found.unset_all(tx);
+        }
+    }
+    let links = meta
+        .cache
+        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let mut maps = tx.shared.maps.borrow_mut();
+    for &(_, other, reverse) in links {
+        if let Some(map) = maps.by_meta(other) {
+            for key in keys {
+                // (A borrowed holder keeps its value: the flush reports it.)
+                let _ = map.null_column(reverse, key, false);
+            }
+        }
+    }
+}
+
 fn cascaded(
     meta: &'static EntityMeta,
     rel: &'static crate::relation::RelationMeta,

@@ -29,6 +29,10 @@ pub(crate) trait Referrers {
     /// Marks the objects deleted (members of a deleted owner's `cascade_delete`
     /// collection); returns their keys.
     fn delete_all(self: Box<Self>, tx: &Transaction) -> Vec<Vec<Value>>;
+    /// Sets their (optional) reference to nothing, as a change of each object (written
+    /// before the delete of the row it named, and checked as read); an object borrowed now
+    /// (`obj.get()` held) is left to the flush.
+    fn unset_all(self: Box<Self>, tx: &Transaction);
 }
 
 /// The objects of `map` whose reference at `column` (`width` columns) names one of
@@ -147,6 +151,25 @@ impl<T: Entity> Referrers for Referring<T> {
             })
             .map(|o| T::key_params(&o.key()))
             .collect()
+    }
+
+    fn unset_all(self: Box<Self>, tx: &Transaction) {
+        let nulls = vec![crate::ValueRef::Null; self.columns.len()];
+        let named = self.columns.clone().fold(0, |m, i| m | crate::obj::bit(i));
+        for o in &self.objects {
+            let cell = o.cell();
+            let Ok(mut value) = cell.value.try_borrow_mut() else {
+                continue;
+            };
+            let old = value.clone();
+            if value.set_field_values(self.columns.start, &nulls).is_err() {
+                continue;
+            }
+            drop(value);
+            cell.read.set(cell.read.get() | named);
+            cell.keep_snapshot(old);
+            o.queue(&tx.shared);
+        }
     }
 
     fn settle(self: Box<Self>, tx: &Transaction) -> Result<Vec<Vec<Value>>> {

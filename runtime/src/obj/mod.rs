@@ -345,11 +345,20 @@ impl<T: Entity> Obj<T> {
             cell.read.set(u64::MAX);
             cell.keep_snapshot(old);
         }
+        self.queue(&tx);
+        Ok(())
+    }
+
+    /// Queues the object's change, to be written at the next flush (once).
+    pub(crate) fn queue(&self, shared: &TxShared) {
+        let cell = self.cell();
         if !cell.queued.get() {
             cell.queued.set(true);
-            tx.pending.borrow_mut().push(PendingObj::new(self.clone()));
+            shared
+                .pending
+                .borrow_mut()
+                .push(PendingObj::new(self.clone()));
         }
-        Ok(())
     }
 
     /// Whether the object belongs to `tx` ([`Error::ForeignObject`] if not).
@@ -407,13 +416,7 @@ impl<T: Entity> Obj<T> {
             }
             ObjState::Loaded => cell.state.set(ObjState::Deleted),
         }
-        if !cell.queued.get() {
-            cell.queued.set(true);
-            tx.shared
-                .pending
-                .borrow_mut()
-                .push(PendingObj::new(self.clone()));
-        }
+        self.queue(&tx.shared);
         true
     }
 
