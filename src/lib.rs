@@ -41,7 +41,8 @@
 //! - Comprehension: `select!(proj for p in Product if cond for c in Category if cond2)`;
 //!   in parentheses it takes `.order_by(..)`, `.filter(..)`, `.limit(n)`, `.offset(n)`,
 //!   `.page(n, size)`, `.distinct()`, `.without_distinct()`.
-//! - Chain: `select!(Product.filter(|p| ..).order_by(|p| desc(p.price)).limit(10).map(|p| p.name))`.
+//! - Chain: `select!(Product.filter(|p| ..).order_by(|p| desc(p.price)).map(|p| p.name).limit(10))`
+//!   (`.limit`, `.offset` and `.page` come last: they apply to the rows of the whole query).
 //! - Refinement of an existing query value (lower-case source):
 //!   `q = select!(q.filter(|p| p.price <= max))`.
 //! - Inside: attributes, `== != < <= > >=`, `&& || !`, `+ - * / %`, `.is_none()`,

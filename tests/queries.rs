@@ -402,9 +402,9 @@ fn limit_offset_page_inside_and_outside_the_macro() -> colt::Result<()> {
             let n = 3usize;
             let q = select!(Product
                 .order_by(|p| desc(p.price))
+                .map(|p| p.name)
                 .offset(1)
-                .limit(n)
-                .map(|p| p.name));
+                .limit(n));
             assert_eq!(q.fetch(tx)?, ["Ulysses", "Dune", "Emma"]);
             assert_eq!(q.count(tx)?, 3);
             let q =

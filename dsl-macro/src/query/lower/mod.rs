@@ -582,9 +582,22 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
     }
 
     let mut runtime = Vec::new();
+    // The first `.limit`, `.offset` or `.page`: a limit applies to the rows of the whole
+    // query, so a filter, an order or a projection written after it would apply before it
+    // (to other rows than the ones the chain reads as limited).
+    let mut limited: Option<String> = None;
     for (i, m) in input.methods.iter().enumerate() {
         let name = m.name.to_string();
         match name.as_str() {
+            "filter" | "order_by" | "map" if limited.is_some() => {
+                let limit = limited.as_deref().unwrap_or("limit");
+                l.errors.at(
+                    &m.name,
+                    format!(
+                        "`.{name}` cannot follow `.{limit}`: a limit applies last, to the rows the whole query selects; write `.{name}(..)` before `.{limit}(..)`"
+                    ),
+                );
+            }
             "filter" | "order_by" | "map" => {
                 if m.args.len() != 1 {
                     l.errors.at(
@@ -701,6 +714,9 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                         ),
                     );
                     continue;
+                }
+                if matches!(name.as_str(), "limit" | "offset" | "page") && limited.is_none() {
+                    limited = Some(name.clone());
                 }
                 runtime.push((m.name.clone(), m.args.clone()));
             }
