@@ -235,3 +235,49 @@ fn none_divided_by_zero_is_none_on_both_backends() {
         Ok(())
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Gauge {
+    #[colt(primary_key)]
+    id: i64,
+    w: f32,
+}
+
+/// PostgreSQL: an `f32` attribute in another tool's `double precision` column (which
+/// `check_tables` accepts) is read as the nearest `f32`, and was compared in the query as
+/// the double it is: `w == 0.1f32` missed the row whose `w` reads 0.1f32, `w < 0.1` kept it.
+/// It is computed as `real` now, as it reads. (Found by a review.)
+#[test]
+fn f32_attributes_compute_as_they_read_whatever_the_column_holds() {
+    all_backends(|backend| {
+        let db = backend.open();
+        let ddl = if backend.is_postgres() {
+            "CREATE TABLE gauge (id BIGINT PRIMARY KEY, w DOUBLE PRECISION NOT NULL)"
+        } else {
+            "CREATE TABLE gauge (id INTEGER PRIMARY KEY, w REAL NOT NULL)"
+        };
+        db.transaction(|tx| tx.execute_sql(ddl, &[]))?;
+        db.bind(schema![Gauge])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            // Another tool's value (on SQLite, one an f32 holds: check_tables reports others).
+            let value = if backend.is_postgres() {
+                "0.1"
+            } else {
+                "0.10000000149011612"
+            };
+            tx.execute_sql(&format!("INSERT INTO gauge VALUES (1, {value})"), &[])
+        })?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            assert_eq!(tx.get_or_err::<Gauge>(1)?.w(), 0.1f32, "{b}");
+            let equal = select!(g.id for g in Gauge if g.w == 0.1f32).fetch(tx)?;
+            assert_eq!(equal, [1], "{b}");
+            let below = select!(g.id for g in Gauge if g.w < 0.1f32).fetch(tx)?;
+            assert_eq!(below, Vec::<i64>::new(), "{b}");
+            let distinct = select!(count_distinct(g.w) for g in Gauge if g.w == 0.1f32).one(tx)?;
+            assert_eq!(distinct, 1, "{b}");
+            Ok(())
+        })
+    });
+}

@@ -113,20 +113,23 @@ impl SqlWriter {
     /// may hold it as `numeric` or `real` (which `check_tables` accepts), and PostgreSQL
     /// would compute in that type (`amount * 100.0 = 1999.0` exact in `numeric`, where
     /// Rust's f64 and SQLite's REAL give 1998.9999999999998). For a `double precision`
-    /// column the cast is no cast at all (PostgreSQL drops a cast to the same type).
+    /// column the cast is no cast at all (PostgreSQL drops a cast to the same type). An
+    /// `f32` is read as `real` likewise (as it is decoded: the nearest `f32`).
     pub(crate) fn entity_column(
         &mut self,
         meta: &'static EntityMeta,
         qualifier: &str,
         column: usize,
     ) -> &mut Self {
+        let float = match meta.columns[column].ty {
+            crate::ColumnType::Double => Some("::float8"),
+            crate::ColumnType::Float => Some("::float4"),
+            _ => None,
+        };
         match crate::pairing::virtual_column(meta, column) {
-            None if self.dialect == Dialect::Postgres
-                && meta.columns[column].ty == crate::ColumnType::Double =>
-            {
-                self.qualified(qualifier, meta.columns[column].name)
-                    .push("::float8")
-            }
+            None if self.dialect == Dialect::Postgres && float.is_some() => self
+                .qualified(qualifier, meta.columns[column].name)
+                .push(float.unwrap_or_default()),
             None => self.qualified(qualifier, meta.columns[column].name),
             Some((other, fk)) => {
                 let key = other.primary_key.first().copied().unwrap_or(0);
