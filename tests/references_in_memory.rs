@@ -347,3 +347,46 @@ fn a_delete_lets_go_of_the_object_on_the_other_side_at_once() -> colt::Result<()
         Ok(())
     })
 }
+
+/// A one-to-one partner given to a new holder leaves its old holder at once, as in
+/// PonyORM: passport 8 kept naming bob after passport 7 took him (bob said 7, 8 said bob),
+/// and the flush wrote 7's reference while 8's row still held bob: a UNIQUE error for a
+/// final state the constraint allows. 8 lets go now, written first. (Found by a review.)
+#[test]
+fn a_partner_taken_by_another_holder_leaves_its_old_holder() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            Passport::build()
+                .id(8)
+                .person(Some(Ref::new(2)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let seven = tx.get_or_err::<Passport>(7)?;
+            let eight = tx.get_or_err::<Passport>(8)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            let ann = tx.get_or_err::<Person>(1)?;
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(8));
+            seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            let b = backend.name;
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(7), "{b}");
+            assert_eq!(eight.person(), None, "{b}");
+            assert_eq!(ann.passport(), None, "{b}");
+            Ok(())
+        })?;
+        let holders = db.transaction(|tx| {
+            select!(((p.id, p.person) for p in Passport).order_by(|p| p.id)).fetch(tx)
+        })?;
+        assert_eq!(holders.len(), 2);
+        assert_eq!(
+            holders[0].1.as_ref().map(|r| r.key()),
+            Some(2),
+            "{}",
+            backend.name
+        );
+        assert!(holders[1].1.is_none(), "{}", backend.name);
+        Ok(())
+    })
+}

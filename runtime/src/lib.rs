@@ -64,6 +64,7 @@ pub mod migrations;
 mod navigate;
 pub mod numeric_expr;
 pub mod obj;
+mod one_to_one_holders;
 pub mod options;
 mod pairing;
 pub mod params;

@@ -334,6 +334,8 @@ impl<T: Entity> Obj<T> {
             // reports a borrowed partner: here a partner borrowed (`obj.get()` held) is left
             // as it is until then.
             let _ = crate::flush::reverse_sides(&tx, Some(&old), Some(&*cell.value.borrow()));
+            // The partner's old holder lets go (written first: the column is UNIQUE).
+            crate::one_to_one_holders::release_old_holders(&tx, self, changed & masks.one_to_one);
         }
         if stored {
             // The closure may have read any field (`p.price += 20` reads the price, `if
@@ -358,6 +360,29 @@ impl<T: Entity> Obj<T> {
                 .pending
                 .borrow_mut()
                 .push(PendingObj::new(self.clone()));
+        }
+    }
+
+    /// Queues the object's change to be written before `other`'s (moved there if it was
+    /// queued after it).
+    pub(crate) fn queue_before<U: Entity>(&self, shared: &TxShared, other: &Obj<U>) {
+        let mut pending = shared.pending.borrow_mut();
+        let at = pending.iter().position(|p| p.is(other.cell()));
+        let mine = pending.iter().position(|p| p.is(self.cell()));
+        match (mine, at) {
+            (Some(m), Some(a)) if m > a => {
+                let entry = pending.remove(m);
+                pending.insert(a, entry);
+            }
+            (Some(_), _) => {}
+            (None, at) => {
+                self.cell().queued.set(true);
+                let entry = PendingObj::new(self.clone());
+                match at {
+                    Some(a) => pending.insert(a, entry),
+                    None => pending.push(entry),
+                }
+            }
         }
     }
 

@@ -33,6 +33,11 @@ impl PendingObj {
         }
     }
 
+    /// Whether this entry is the object whose cell is `cell`.
+    pub(crate) fn is<T: Entity>(&self, cell: &ObjCell<T>) -> bool {
+        std::ptr::addr_eq(self.cell.as_ptr(), std::ptr::from_ref(cell))
+    }
+
     pub(crate) fn cell(&self) -> &dyn Pending {
         // SAFETY: the pending entry owns a count of the cell (taken in `new`), so it is live.
         unsafe { self.cell.as_ref() }
