@@ -678,3 +678,43 @@ mod review_of_match {
         })
     }
 }
+
+/// An outer value in a `match`'s scrutinee is evaluated once per run, as in Rust: the macro copied it into every arm's test, each copy a value of
+/// its own, so a function giving another value each call (a counter, a clock) was called
+/// once per copy, and each arm compared with another value. (Found by a review.)
+#[test]
+fn an_outer_value_in_a_match_is_evaluated_once() -> colt::Result<()> {
+    each_backend(|backend| {
+        use common::Product;
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let calls = std::cell::Cell::new(0i64);
+            // 100, then 200, 300, ...: Rust evaluates it once (100).
+            let offset = || {
+                calls.set(calls.get() + 1);
+                calls.get() * 100
+            };
+            let mut bands = select!((p.name, match p.price - offset() {
+                0..=499 => 0,
+                500..=999 => 1,
+                _ => 2,
+            }) for p in Product)
+            .fetch(tx)?;
+            assert_eq!(calls.get(), 1, "{}", backend.name);
+            bands.sort();
+            let want: Vec<(String, i64)> = [
+                ("Assam", 0),
+                ("Dune", 2),
+                ("Emma", 1),
+                ("Matcha", 2),
+                ("Sencha", 0),
+                ("Ulysses", 2),
+            ]
+            .into_iter()
+            .map(|(n, b)| (n.to_string(), b))
+            .collect();
+            assert_eq!(bands, want, "{}", backend.name);
+            Ok(())
+        })
+    })
+}

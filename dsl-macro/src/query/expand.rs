@@ -318,6 +318,10 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let p = p();
     let entities = site_entities(q);
     let b = builder();
+    let hoisted_lets = q.hoisted.iter().enumerate().map(|(i, e)| {
+        let id = crate::query::lower::hoisted_ident(i);
+        quote!(let #id = &(#e);)
+    });
     let param_lets = q.params.iter().enumerate().map(|(i, d)| {
         let id = param_ident(i);
         let e = &d.expr;
@@ -431,6 +435,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     };
     quote! {
         {
+            #(#hoisted_lets)*
             #(#param_lets)*
             #body #(#runtime)*
         }

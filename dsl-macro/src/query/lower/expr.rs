@@ -195,7 +195,8 @@ impl Lowerer {
             }
         };
         let mut body = single(&closure.body).clone();
-        let receiver = &m.receiver;
+        // (Copied into the test and the body: its outer part is evaluated once.)
+        let receiver = &self.hoist_outer(&m.receiver, scope);
         if let Some(param) = param {
             if !self.substitute(&mut body, param, syn::parse_quote!(__colt_some(#receiver))) {
                 return None;
@@ -716,7 +717,8 @@ impl Lowerer {
     /// is required, since the database may hold a value no arm names.
     fn match_expr(&mut self, m: &syn::ExprMatch, scope: &Scope, ctx: Ctx) -> Option<QExpr> {
         let span = m.match_token.span;
-        let scrutinee = &*m.expr;
+        // (Copied into every arm's test: its outer part is evaluated once.)
+        let scrutinee = &self.hoist_outer(&m.expr, scope);
         let Some((last, arms)) = m.arms.split_last() else {
             self.errors
                 .at(m, "a `match` in a query needs arms, the last one `_ => ..`");

@@ -10,10 +10,13 @@ use syn::visit::Visit;
 use crate::diag::{closest, Errors};
 
 mod expr;
+mod hoist;
+
 use crate::entity::snake_case;
 use crate::query::ast::{Base, Clause, Comprehension, Method, QueryInput};
 use crate::query::ops::{Aggregate, BinaryOp, MethodOp, UnaryOp};
 use crate::query::parse::QUERY_METHODS;
+pub(crate) use hoist::hoisted_ident;
 
 /// What a query can contain, for error messages.
 pub(crate) const SUPPORTED: &str = "a query can use attributes (`p.price`), comparisons (`== != < <= > >=`), `&&`, `||`, `!`, arithmetic (`+ - * / %`), `.is_none()`/`.is_some()`, `.is_some_and(|v| ..)`/`.is_none_or(|v| ..)`, string methods (`.starts_with(x)`, `.ends_with(x)`, `.contains(x)`, `.to_lowercase()`, `.to_uppercase()`, `.trim()`, `.trim_start()`, `.trim_end()`, `.replace(a, b)`, `.like(pattern)`, `.len()`, `&s[a..b]`, `+` to concatenate), numbers (`.abs()`, `.round()`, `x as f64`, `x as i64`), `.unwrap_or(x)`, `if c { a } else { b }`, `match x { A => a, B | C => b, _ => c }`, date parts (`.year()`, `.month()`, `.day()`, `.hour()`, `.minute()`, `.second()`), `outer.contains(&p.attr)`, aggregates (`count`, `sum`, `avg`, `min`, `max`, `count_distinct`, `sum_distinct`, `avg_distinct`, `group_concat`) and, in `order_by`, `desc(..)`, `nulls_first(..)`, `nulls_last(..)`, `random()`; any other expression must not use query variables (it is computed in Rust and sent as a parameter)";
@@ -162,6 +165,8 @@ pub(crate) struct Lowered {
     /// `None`: the first variable itself.
     pub projection: Option<(Vec<Bind>, QExpr)>,
     pub params: Vec<ParamDef>,
+    /// Outer values evaluated once per run before the parameters (see `Lowerer::hoisted`).
+    pub hoisted: Vec<TokenStream>,
     pub runtime: Vec<(syn::Ident, Vec<syn::Expr>)>,
 }
 
@@ -192,6 +197,9 @@ struct Lowerer {
     /// Lowering a hybrid method's body: no outer values, literals become SQL text.
     hybrid: bool,
     params: Vec<ParamDef>,
+    /// Outer values the macro copies (a `match`'s scrutinee, into each arm's test),
+    /// evaluated once per run before the parameters, which read them (`__colt_s{i}`).
+    hoisted: Vec<TokenStream>,
     /// Sub-comprehensions made so far (each a sub-query scope).
     subs: usize,
     /// Variables of sub-comprehensions are numbered from 1000 on, apart from the query's own.
@@ -441,6 +449,7 @@ pub(crate) fn lower_hybrid(body: &syn::Expr) -> syn::Result<QExpr> {
         errors: Errors::default(),
         hybrid: true,
         params: Vec::new(),
+        hoisted: Vec::new(),
         subs: 0,
         next_sub_var: 1000,
         broken: Vec::new(),
@@ -526,6 +535,7 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
         errors: Errors::default(),
         hybrid: false,
         params: Vec::new(),
+        hoisted: Vec::new(),
         subs: 0,
         next_sub_var: 1000,
         broken: Vec::new(),
@@ -764,12 +774,14 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
         }
     }
     let params = std::mem::take(&mut l.params);
+    let hoisted = std::mem::take(&mut l.hoisted);
     l.errors.finish(Lowered {
         origin,
         var_count,
         steps,
         projection,
         params,
+        hoisted,
         runtime,
     })
 }

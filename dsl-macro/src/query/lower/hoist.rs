@@ -1,0 +1,75 @@
+//! Outer values the macro copies are evaluated once. A `match` in a query becomes one test
+//! per arm, each holding a copy of the matched expression (`p.qty - next()` compared with
+//! `0`, then with `1..=9`), and an `Option`'s `is_some_and` a test and a body with a copy
+//! of the receiver: each copy's outer part would be a parameter of its own, evaluated once
+//! per copy. What may run code there (a call, a method call, a macro, an index) is evaluated
+//! once per run instead, into `__colt_s{i}`, and every copy reads it, as Rust evaluates the
+//! expression once.
+
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+
+use super::{mentions, Lowerer, Scope};
+use crate::query::literal::param_tokens;
+
+/// The name of hoisted value `i` (the expansion's `let`, and the copies' reads).
+pub(crate) fn hoisted_ident(i: usize) -> syn::Ident {
+    format_ident!("__colt_s{}", i, span = Span::mixed_site())
+}
+
+impl Lowerer {
+    /// `e`, about to be copied, with each largest part that does not use a query variable
+    /// and may run code replaced by a read of its value, evaluated once.
+    pub(super) fn hoist_outer(&mut self, e: &syn::Expr, scope: &Scope) -> syn::Expr {
+        let mut e = e.clone();
+        if !self.hybrid {
+            Hoist { l: self, scope }.visit_expr_mut(&mut e);
+        }
+        e
+    }
+}
+
+struct Hoist<'a> {
+    l: &'a mut Lowerer,
+    scope: &'a Scope,
+}
+
+impl VisitMut for Hoist<'_> {
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        if !mentions(e, self.scope) {
+            if runs_code(e) {
+                let i = self.l.hoisted.len();
+                self.l.hoisted.push(param_tokens(e));
+                let id = hoisted_ident(i);
+                *e = syn::parse_quote!((*#id));
+            }
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, e);
+    }
+}
+
+/// Whether evaluating `e` may run the program's code (and so give another value, or do
+/// something, each time).
+fn runs_code(e: &syn::Expr) -> bool {
+    struct Finds(bool);
+    impl<'ast> Visit<'ast> for Finds {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            match e {
+                syn::Expr::Call(_)
+                | syn::Expr::MethodCall(_)
+                | syn::Expr::Macro(_)
+                | syn::Expr::Index(_)
+                | syn::Expr::Block(_)
+                | syn::Expr::Unsafe(_)
+                | syn::Expr::Await(_) => self.0 = true,
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+    }
+    let mut f = Finds(false);
+    f.visit_expr(e);
+    f.0
+}
