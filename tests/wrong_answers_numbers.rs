@@ -281,3 +281,60 @@ fn f32_attributes_compute_as_they_read_whatever_the_column_holds() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Counter {
+    #[colt(primary_key)]
+    id: i64,
+    n: i64,
+    small: i32,
+}
+
+/// PostgreSQL: an `i64` attribute on another tool's `integer` column (or an `i32` on a
+/// `smallint`), which `check_tables` accepts, compared with a value past the column's range:
+/// the server typed the parameter as the column, and sending the value failed (`Backend`
+/// error) where the comparison has an answer. (Found by a review.)
+#[test]
+fn integer_values_past_a_narrower_column_compare_by_value() {
+    all_backends(|backend| {
+        let db = backend.open();
+        let ddl = if backend.is_postgres() {
+            "CREATE TABLE counter (id BIGINT PRIMARY KEY, n INTEGER NOT NULL, small SMALLINT NOT NULL)"
+        } else {
+            "CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, small SMALLINT NOT NULL)"
+        };
+        db.transaction(|tx| tx.execute_sql(ddl, &[]))?;
+        db.bind(schema![Counter])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            Counter::build().id(1).n(5).small(7).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            let big = 3_000_000_000i64;
+            assert_eq!(
+                select!(c.id for c in Counter if c.n < big).fetch(tx)?,
+                [1],
+                "{b}"
+            );
+            assert_eq!(
+                select!(c.id for c in Counter if c.n == big).fetch(tx)?,
+                Vec::<i64>::new(),
+                "{b}"
+            );
+            let wide = 40_000i32;
+            assert_eq!(
+                select!(c.id for c in Counter if c.small < wide).fetch(tx)?,
+                [1],
+                "{b}"
+            );
+            assert_eq!(
+                select!(c.n + big for c in Counter).fetch(tx)?,
+                [3_000_000_005],
+                "{b}"
+            );
+            Ok(())
+        })
+    });
+}

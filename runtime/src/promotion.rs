@@ -72,15 +72,6 @@ pub(crate) fn narrowed(n: Node) -> Node {
     }
 }
 
-/// The bytes of an integer type.
-fn width(ty: ColumnType) -> u8 {
-    match ty {
-        ColumnType::SmallInt => 2,
-        ColumnType::Int => 4,
-        _ => 8,
-    }
-}
-
 /// A parameter typed as `ty` (`CAST($1 AS BIGINT)` on PostgreSQL); another node as it is.
 fn typed(n: Node, ty: ColumnType) -> Node {
     match n {
@@ -115,11 +106,11 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
             Node::Cast(Box::new(l), CastTo::Json),
             Node::Cast(Box::new(r), CastTo::Json),
         ),
-        // A parameter of a wider integer type than the attribute it meets keeps its type
-        // (PostgreSQL would type it as the attribute's `integer` and refuse a value past it,
-        // where the comparison by value has an answer).
-        (a, b) if is_integer(a) && is_integer(b) && width(b) > width(a) => (l, typed(r, b)),
-        (a, b) if is_integer(a) && is_integer(b) && width(a) > width(b) => (typed(l, a), r),
+        // An integer parameter keeps its own type (PostgreSQL would type it as the column it
+        // meets, which may be narrower than its attribute, or than the parameter: an `i64`
+        // field on another tool's `integer` column; and refuse a value past it, where the
+        // comparison by value has an answer).
+        (a, b) if is_integer(a) && is_integer(b) => (typed(l, a), typed(r, b)),
         (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, CastTo::Decimal)),
         (t, ColumnType::Decimal) if is_integer(t) => (cast(l, CastTo::Decimal), r),
         // As Rust's `i as f64`, on both backends, parameters too (PostgreSQL would type an
