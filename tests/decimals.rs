@@ -366,6 +366,39 @@ mod review {
         })
     }
 
+    /// Text another tool stored with more places than a decimal holds is an error, not a
+    /// rounded number (it was rounded half to even, silently, where the docs promise text is
+    /// read exactly). (Found by a review.)
+    #[test]
+    fn decimal_text_a_decimal_would_round_is_an_error_on_sqlite() -> colt::Result<()> {
+        #[derive(Entity, Debug, Clone)]
+        #[colt(table = "Fine")]
+        struct Fine {
+            #[colt(primary_key)]
+            id: i64,
+            amount: Decimal,
+        }
+        let db = Database::open("sqlite::memory:")?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE \"Fine\" (id INTEGER PRIMARY KEY, amount TEXT NOT NULL)",
+                &[],
+            )?;
+            tx.execute_sql(
+                "INSERT INTO \"Fine\" VALUES (1, '0.12345678901234567890123456789'), (2, '1.250')",
+                &[],
+            )
+        })?;
+        db.bind(schema![Fine])?;
+        db.transaction(|tx| {
+            let exact = tx.get_or_err::<Fine>(2)?;
+            assert_eq!(exact.amount().to_string(), "1.250");
+            let rounded = tx.get::<Fine>(1);
+            assert!(matches!(rounded, Err(Error::Decode { .. })), "{rounded:?}");
+            Ok(())
+        })
+    }
+
     /// A number past `Decimal`'s range another tool stored in a NUMERIC column: `check_tables`
     /// passed it (its stray test read NULL), so reads failed later; it is reported.
     #[test]

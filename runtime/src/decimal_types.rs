@@ -43,10 +43,10 @@ impl SqlType for Decimal {
             ValueRef::Int(i) => ExactDecimal::new(i128::from(i), 0),
             // SQLite's numbers: 15 significant digits, as SQLite keeps.
             ValueRef::Real(r) => ExactDecimal::from_f64(r, SQLITE_DIGITS),
-            // Text another tool stored: exactly.
+            // Text another tool stored: exactly (a value a decimal would round is refused).
             ValueRef::Text(t) => std::str::from_utf8(t)
                 .ok()
-                .and_then(|s| ExactDecimal::parse(s.trim())),
+                .and_then(|s| ExactDecimal::parse_exact(s.trim())),
             _ => None,
         };
         d.and_then(decimal)

@@ -72,6 +72,29 @@ impl ExactDecimal {
     /// mantissa, are rounded half to even; `None` if the text is not a number or its whole
     /// part does not fit.
     pub fn parse(text: &str) -> Option<Self> {
+        let (negative, digits, scale) = Self::pieces(text)?;
+        Self::from_digits(negative, &digits, scale)
+    }
+
+    /// Like [`ExactDecimal::parse`], but `None` when the value would be rounded (digits
+    /// beyond the 28th place after the point, or beyond the mantissa): text another tool
+    /// stored is read exactly or not at all.
+    pub fn parse_exact(text: &str) -> Option<Self> {
+        let (negative, digits, scale) = Self::pieces(text)?;
+        let d = Self::from_digits(negative, &digits, scale)?;
+        let kept: Vec<u8> = d
+            .mantissa()
+            .unsigned_abs()
+            .to_string()
+            .bytes()
+            .map(|c| c - b'0')
+            .collect();
+        let same = normalized(&digits, scale) == normalized(&kept, i64::from(d.scale()));
+        same.then_some(d)
+    }
+
+    /// The sign, digits and scale of decimal text (`digits × 10^-scale`).
+    fn pieces(text: &str) -> Option<(bool, Vec<u8>, i64)> {
         let (negative, rest) = match text.as_bytes().first() {
             Some(b'-') => (true, &text[1..]),
             Some(b'+') => (false, &text[1..]),
@@ -91,7 +114,7 @@ impl ExactDecimal {
         let digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|c| c - b'0').collect();
         // The value is `digits × 10^-(frac.len() - exponent)`.
         let scale = i64::try_from(frac.len()).ok()? - i64::from(exponent);
-        Self::from_digits(negative, &digits, scale)
+        Some((negative, digits, scale))
     }
 
     /// `digits × 10^-scale` (each digit 0–9), rounded half to even to fit.
@@ -291,6 +314,22 @@ impl fmt::Debug for ExactDecimal {
     }
 }
 
+/// `digits × 10^-scale` without leading or trailing zeros (zero: no digits), to compare two
+/// spellings of a value.
+fn normalized(digits: &[u8], scale: i64) -> (Vec<u8>, i64) {
+    let first = digits.iter().position(|d| *d != 0).unwrap_or(digits.len());
+    let mut v = digits[first..].to_vec();
+    let mut scale = scale;
+    while v.last() == Some(&0) {
+        v.pop();
+        scale -= 1;
+    }
+    if v.is_empty() {
+        scale = 0;
+    }
+    (v, scale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +371,36 @@ mod tests {
         assert_eq!(d("-1e-2147483648").mantissa(), 0);
         assert_eq!(d("0e50").to_string(), "0");
         assert_eq!(d("0e-50").mantissa(), 0);
+    }
+
+    /// `parse_exact` reads a value a decimal holds as it is, in any spelling, and refuses
+    /// one it would round (`parse` rounds it half to even: another tool's text read so was
+    /// silently another number).
+    #[test]
+    fn parse_exact_refuses_what_it_would_round() {
+        let exact = |s: &str| ExactDecimal::parse_exact(s).map(|d| d.to_string());
+        assert_eq!(exact("1.50"), Some("1.50".to_string()));
+        assert_eq!(exact("-0.000"), Some("0.000".to_string()));
+        assert_eq!(exact("1.5e3"), Some("1500".to_string()));
+        assert_eq!(exact("12e-30"), None);
+        assert_eq!(
+            exact("0.1234567890123456789012345678"),
+            Some("0.1234567890123456789012345678".to_string())
+        );
+        assert_eq!(exact("0.12345678901234567890123456789"), None);
+        assert_eq!(
+            exact("0.12345678901234567890123456780000"),
+            Some("0.1234567890123456789012345678".to_string())
+        );
+        assert_eq!(
+            exact("7922816251426433759354395033.5"),
+            Some("7922816251426433759354395033.5".to_string())
+        );
+        assert_eq!(exact("7922816251426433759354395033.6"), None);
+        assert_eq!(
+            exact("0e-50"),
+            Some("0.0000000000000000000000000000".to_string())
+        );
     }
 
     #[test]
