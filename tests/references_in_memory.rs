@@ -390,3 +390,54 @@ fn a_partner_taken_by_another_holder_leaves_its_old_holder() -> colt::Result<()>
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Badge {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(unique)]
+    name: String,
+}
+
+/// A unique value (or a one-to-one partner) freed by a delete can be taken by another
+/// object in the same transaction, as in PonyORM: deletes were all written after every
+/// update, so the update met the UNIQUE column still held by the row being deleted, and the
+/// commit failed for a final state the constraint allows. An update that takes a unique
+/// value is written after the deletes now. (Found by a review.)
+#[test]
+fn a_unique_value_freed_by_a_delete_can_be_taken() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.bind(schema![Badge])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Badge::build().id(1).name("rust").insert(tx)?;
+            Badge::build().id(2).name("go").insert(tx)?;
+            Passport::build()
+                .id(8)
+                .person(Some(Ref::new(2)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            tx.get_or_err::<Badge>(1)?.delete(tx)?;
+            tx.get_or_err::<Badge>(2)?.set(|b| b.name = "rust".into())?;
+            let seven = tx.get_or_err::<Passport>(7)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            tx.get_or_err::<Passport>(8)?.delete(tx)?;
+            seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            Ok(())
+        })?;
+        let (badges, holders) = db.transaction(|tx| {
+            Ok((
+                select!((b.id, b.name) for b in Badge).fetch(tx)?,
+                select!((p.id, p.person) for p in Passport).fetch(tx)?,
+            ))
+        })?;
+        assert_eq!(badges, [(2, "rust".to_string())], "{}", backend.name);
+        assert_eq!(holders.len(), 1, "{}", backend.name);
+        assert_eq!(holders[0].0, 7);
+        assert_eq!(holders[0].1.as_ref().map(|r| r.key()), Some(2));
+        Ok(())
+    })
+}
