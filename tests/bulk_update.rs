@@ -510,3 +510,36 @@ fn a_float_in_a_numeric_column_is_updated_in_bulk() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A DISTINCT query of objects ordered by two values of another generator (its rows found
+/// by a window), updated with a limit and used in `contains`: the wrapper of the bulk write
+/// reads the rows' keys by name, and an `IN (..)` takes one column. (Found by a review of
+/// the window.)
+#[test]
+fn a_distinct_query_ordered_by_two_unselected_values_writes_and_tests() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = shop(backend)?;
+        db.transaction(|tx| {
+            // By (stock, price) of their items: ink (0, 20) on a, cap (1, 50) on b.
+            let first = select!((s for s in Shelf for i in s.items)
+                .order_by(|_s, i| (i.stock, i.price)));
+            let names: Vec<String> = first.fetch(tx)?.iter().map(|s| s.name()).collect();
+            assert_eq!(names, ["a", "b"], "{}", backend.name);
+            let top_ids =
+                select!((i.shelf.id for i in Item).order_by(|i| (i.stock, i.price))).limit(1);
+            let on_top = select!((i.name for i in Item if top_ids.contains(&i.shelf.id))
+                .order_by(|i| i.id))
+            .fetch(tx)?;
+            assert_eq!(on_top, ["pen", "ink"], "{}", backend.name);
+            let n = select!((s for s in Shelf for i in s.items)
+                .order_by(|_s, i| (desc(i.stock), i.price))
+                .limit(1)
+                .set(|s, _i| s.name = "first".to_string()))
+            .update(tx)?;
+            assert_eq!(n, 1);
+            let names = select!((s.name for s in Shelf).order_by(|s| s.id)).fetch(tx)?;
+            assert_eq!(names, ["first", "b"], "{}", backend.name);
+            Ok(())
+        })
+    })
+}

@@ -56,12 +56,62 @@ impl Renderer<'_> {
 
     /// A DISTINCT query ordered by several values it does not select: each distinct row of
     /// the projection where it first comes in the order (independent `MIN`s would mix the
-    /// values of different rows). The window's columns follow the projection's, which the
-    /// rows are read from.
+    /// values of different rows). The sub-query names the projection's columns `colt_c{n}`;
+    /// the outer `SELECT` gives back exactly them (an object's under its columns' names, as
+    /// a bulk write's wrapper reads its key), for a result, or an `IN (..)`.
     fn first_rows(&mut self, key: SqlKey) {
         let plan = self.plan;
-        self.w.push("SELECT * FROM (SELECT ");
-        self.proj_items(&plan.projection);
+        let mut names: Vec<Option<&'static str>> = Vec::new();
+        self.w.push("SELECT ");
+        for item in &plan.projection {
+            match item {
+                ProjItem::Entity(s) => names.extend(
+                    plan.sources[*s as usize]
+                        .entity
+                        .columns
+                        .iter()
+                        .map(|c| Some(c.name)),
+                ),
+                ProjItem::Expr(_) => names.push(None),
+            }
+        }
+        for (n, name) in names.iter().enumerate() {
+            if n > 0 {
+                self.w.push(", ");
+            }
+            self.w.push(&format!("colt_first.colt_c{n}"));
+            if let Some(name) = name {
+                self.w.push(" AS ");
+                self.w.ident(name);
+            }
+        }
+        self.w.push(" FROM (SELECT ");
+        let mut n = 0;
+        for (i, item) in plan.projection.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            let named = |r: &mut Self, n: &mut usize| {
+                r.w.push(&format!(" AS colt_c{n}"));
+                *n += 1;
+            };
+            match item {
+                ProjItem::Entity(s) => {
+                    let columns = plan.sources[*s as usize].entity.columns.len();
+                    for c in 0..columns {
+                        if c > 0 {
+                            self.w.push(", ");
+                        }
+                        self.column(*s, c as u16);
+                        named(self, &mut n);
+                    }
+                }
+                ProjItem::Expr(e) => {
+                    self.node(e);
+                    named(self, &mut n);
+                }
+            }
+        }
         self.w.push(", ROW_NUMBER() OVER (PARTITION BY ");
         self.proj_items(&plan.projection);
         self.w.push(" ORDER BY ");
