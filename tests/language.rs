@@ -714,6 +714,28 @@ fn an_outer_value_in_a_match_is_evaluated_once() -> colt::Result<()> {
             .map(|(n, b)| (n.to_string(), b))
             .collect();
             assert_eq!(bands, want, "{}", backend.name);
+            // A closure inside the scrutinee keeps its own names (it was taken for an outer
+            // value and moved out of the query: a compile error), and outer values are
+            // evaluated in the order written, as Rust evaluates them.
+            let order = std::cell::RefCell::new(Vec::new());
+            let first = |v: i64| {
+                order.borrow_mut().push("first");
+                v
+            };
+            let second = |v: i64| {
+                order.borrow_mut().push("second");
+                v
+            };
+            let least = || 50i64;
+            let marked = select!((p.name for p in Product
+                if p.price > first(440) && match p.discount.is_some_and(|d| d >= least()) {
+                    true => p.price - second(0) < 1000,
+                    _ => false,
+                })
+                .order_by(|p| p.name))
+            .fetch(tx)?;
+            assert_eq!(marked, ["Assam", "Emma"], "{}", backend.name);
+            assert_eq!(*order.borrow(), ["first", "second"]);
             Ok(())
         })
     })

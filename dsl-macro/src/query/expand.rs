@@ -318,16 +318,29 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let p = p();
     let entities = site_entities(q);
     let b = builder();
-    let hoisted_lets = q.hoisted.iter().enumerate().map(|(i, e)| {
-        let id = crate::query::lower::hoisted_ident(i);
-        quote!(let #id = &(#e);)
-    });
+    // Each outer value in the order Rust evaluates it: a hoisted one before the parameter
+    // that came after it.
     let param_lets = q.params.iter().enumerate().map(|(i, d)| {
+        let hoisted = q.hoisted.iter().enumerate().filter(|(_, (at, _))| *at == i);
+        let hoisted = hoisted.map(|(h, (_, e))| {
+            let id = crate::query::lower::hoisted_ident(h);
+            quote!(let #id = &(#e);)
+        });
         let id = param_ident(i);
         let e = &d.expr;
         let at = syn::spanned::Spanned::span(e);
-        quote_spanned!(at=> let #id = &(#e);)
+        quote_spanned!(at=> #(#hoisted)* let #id = &(#e);)
     });
+    // (One with no parameter after it is never read: a copy of it is always a parameter.)
+    let hoisted_lets = q
+        .hoisted
+        .iter()
+        .enumerate()
+        .filter(|(_, (at, _))| *at >= q.params.len())
+        .map(|(h, (_, e))| {
+            let id = crate::query::lower::hoisted_ident(h);
+            quote!(let #id = &(#e);)
+        });
     let param_values = q.params.iter().enumerate().map(|(i, d)| {
         let id = param_ident(i);
         match d.kind {
@@ -435,8 +448,8 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     };
     quote! {
         {
-            #(#hoisted_lets)*
             #(#param_lets)*
+            #(#hoisted_lets)*
             #body #(#runtime)*
         }
     }

@@ -4,7 +4,8 @@
 //! of the receiver: each copy's outer part would be a parameter of its own, evaluated once
 //! per copy. What may run code there (a call, a method call, a macro, an index) is evaluated
 //! once per run instead, into `__colt_s{i}`, and every copy reads it, as Rust evaluates the
-//! expression once.
+//! expression once. (Not reached: a part inside a closure, a nested `match` or a
+//! sub-comprehension of the copied expression, which bind names of their own.)
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -38,10 +39,17 @@ struct Hoist<'a> {
 
 impl VisitMut for Hoist<'_> {
     fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        // Names bound inside (a closure's parameter, a `match` arm's binding) are not query
+        // variables, yet a value that uses one is not outer: such parts are left whole, and
+        // so are sub-comprehensions (the macro's tokens).
+        if binds_names(e) {
+            return;
+        }
         if !mentions(e, self.scope) {
             if runs_code(e) {
                 let i = self.l.hoisted.len();
-                self.l.hoisted.push(param_tokens(e));
+                // Evaluated where it stands among the parameters, as Rust evaluates it.
+                self.l.hoisted.push((self.l.params.len(), param_tokens(e)));
                 let id = hoisted_ident(i);
                 *e = syn::parse_quote!((*#id));
             }
@@ -49,6 +57,24 @@ impl VisitMut for Hoist<'_> {
         }
         syn::visit_mut::visit_expr_mut(self, e);
     }
+}
+
+/// Whether `e` binds names of its own, or is a macro (a sub-comprehension): its parts are
+/// not read alone.
+fn binds_names(e: &syn::Expr) -> bool {
+    matches!(
+        e,
+        syn::Expr::Closure(_)
+            | syn::Expr::Match(_)
+            | syn::Expr::Block(_)
+            | syn::Expr::If(_)
+            | syn::Expr::Let(_)
+            | syn::Expr::ForLoop(_)
+            | syn::Expr::While(_)
+            | syn::Expr::Loop(_)
+            | syn::Expr::Macro(_)
+            | syn::Expr::Unsafe(_)
+    )
 }
 
 /// Whether evaluating `e` may run the program's code (and so give another value, or do

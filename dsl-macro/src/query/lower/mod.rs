@@ -165,8 +165,9 @@ pub(crate) struct Lowered {
     /// `None`: the first variable itself.
     pub projection: Option<(Vec<Bind>, QExpr)>,
     pub params: Vec<ParamDef>,
-    /// Outer values evaluated once per run before the parameters (see `Lowerer::hoisted`).
-    pub hoisted: Vec<TokenStream>,
+    /// Outer values evaluated once per run, each before the parameter at its position (see
+    /// `Lowerer::hoisted`).
+    pub hoisted: Vec<(usize, TokenStream)>,
     pub runtime: Vec<(syn::Ident, Vec<syn::Expr>)>,
 }
 
@@ -198,8 +199,9 @@ struct Lowerer {
     hybrid: bool,
     params: Vec<ParamDef>,
     /// Outer values the macro copies (a `match`'s scrutinee, into each arm's test),
-    /// evaluated once per run before the parameters, which read them (`__colt_s{i}`).
-    hoisted: Vec<TokenStream>,
+    /// evaluated once per run (`__colt_s{i}`), before the parameter at the position given
+    /// (the copies' parameters read them).
+    hoisted: Vec<(usize, TokenStream)>,
     /// Sub-comprehensions made so far (each a sub-query scope).
     subs: usize,
     /// Variables of sub-comprehensions are numbered from 1000 on, apart from the query's own.
