@@ -220,14 +220,21 @@ pub(crate) fn write_migration(
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir(&staging)
         .map_err(|e| format!("cannot make `{}`: {e}", staging.display()))?;
+    // Each file on disk before the rename, and the rename before success is reported: a
+    // power loss cannot leave a migration whose files are empty.
     let write = |file: &str, text: &str| {
-        std::fs::write(staging.join(file), text)
-            .map_err(|e| format!("cannot write `{}`: {e}", staging.join(file).display()))
+        let at = staging.join(file);
+        let done = std::fs::File::create(&at).and_then(|mut f| {
+            std::io::Write::write_all(&mut f, text.as_bytes())?;
+            f.sync_all()
+        });
+        done.map_err(|e| format!("cannot write `{}`: {e}", at.display()))
     };
     let written = write("up.sql", up)
         .and_then(|()| down.map_or(Ok(()), |down| write("down.sql", down)))
         .and_then(|()| {
             std::fs::rename(&staging, &path)
+                .and_then(|()| std::fs::File::open(dir)?.sync_all())
                 .map_err(|e| format!("cannot make `{}`: {e}", path.display()))
         });
     if written.is_err() {
