@@ -300,17 +300,9 @@ fn let_go_loaded(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec<Value>
             found.unset_all(tx);
         }
     }
-    let links = meta
-        .cache
-        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
-    let mut maps = tx.shared.maps.borrow_mut();
-    for &(_, other, reverse) in links {
-        if let Some(map) = maps.by_meta(other) {
-            for key in keys {
-                // (A borrowed holder keeps its value: the flush reports it.)
-                let _ = map.null_column(reverse, key, false);
-            }
-        }
+    for key in keys {
+        // (A borrowed holder keeps its value: the flush reports it.)
+        let _ = crate::flush::forget_reverse_sides(tx, meta, key);
     }
 }
 

@@ -650,14 +650,13 @@ fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -
     reverse_sides(&tx.shared, before, after)
 }
 
-/// Keeps the column-less side of one-to-one relationships current in loaded objects after
-/// this object's row changed from `before` to `after` (inserted: no `before`; deleted: no
-/// `after`): the object it referred to refers to nothing now, the one it refers to refers
-/// back to it. Written into value and snapshot alike: this is what the database holds, not a
-/// change to write (nor, later, a change someone else made).
 /// Loaded objects on the column-less side of a one-to-one of `meta` that refer to the row
 /// with key `key` refer to nothing.
-fn forget_reverse_sides(
+///
+/// # Errors
+/// [`Error::ObjectBorrowed`] when one of them is borrowed (`obj.get()` held): it keeps its
+/// value (the others follow all the same).
+pub(crate) fn forget_reverse_sides(
     tx: &Transaction,
     meta: &'static EntityMeta,
     key: &[crate::Value],
@@ -666,16 +665,25 @@ fn forget_reverse_sides(
         .cache
         .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
     let mut maps = tx.shared.maps.borrow_mut();
+    let mut borrowed = None;
     for &(_, other, reverse) in links {
         if let Some(map) = maps.by_meta(other) {
             if !map.null_column(reverse, key, false) {
-                return Err(Error::ObjectBorrowed { entity: other.name });
+                borrowed.get_or_insert(other.name);
             }
         }
     }
-    Ok(())
+    match borrowed {
+        Some(entity) => Err(Error::ObjectBorrowed { entity }),
+        None => Ok(()),
+    }
 }
 
+/// Keeps the column-less side of one-to-one relationships current in loaded objects after
+/// this object's row changed from `before` to `after` (inserted: no `before`; deleted: no
+/// `after`): the object it referred to refers to nothing now, the one it refers to refers
+/// back to it. Written into value and snapshot alike: this is what the database holds, not a
+/// change to write (nor, later, a change someone else made).
 pub(crate) fn reverse_sides<T: Entity>(
     shared: &crate::transaction::TxShared,
     before: Option<&T>,
