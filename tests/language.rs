@@ -736,6 +736,16 @@ fn an_outer_value_in_a_match_is_evaluated_once() -> colt::Result<()> {
             .fetch(tx)?;
             assert_eq!(marked, ["Assam", "Emma"], "{}", backend.name);
             assert_eq!(*order.borrow(), ["first", "second"]);
+            // An outer block or `if` is a value too, evaluated once.
+            calls.set(0);
+            let blocks = select!((p.name, match p.price - { offset() } {
+                0..=499 => 0,
+                500..=999 => 1,
+                _ => 2,
+            }) for p in Product)
+            .fetch(tx)?;
+            assert_eq!(blocks.len(), 6);
+            assert_eq!(calls.get(), 1, "{}", backend.name);
             Ok(())
         })
     })

@@ -12,11 +12,8 @@ use crate::transaction::Transaction;
 use crate::{Error, Result};
 
 /// Writes and inserts keep their order (a new object's parents exist already: they are
-/// inserted at once); deletes go after them, the rows that refer to others before those they
-/// refer to, so that deleting a parent and its children in one transaction works in any
-/// order (and a child moved to another parent moves first). An update that takes a unique
-/// value (a `unique` column, a one-to-one partner) without moving a plain reference goes
-/// after the deletes, which may free that value.
+/// inserted at once); deletes go last, the rows that refer to others before those they refer
+/// to, so that deleting a parent and its children in one transaction works in any order.
 pub(crate) fn order_deletes(batch: &mut [PendingObj]) {
     if !batch.iter().any(|p| p.cell().is_delete()) {
         return;
@@ -24,14 +21,11 @@ pub(crate) fn order_deletes(batch: &mut [PendingObj]) {
     let metas: Vec<&'static EntityMeta> = batch.iter().map(|p| p.cell().meta()).collect();
     let order = crate::render::dependency_order(&metas);
     let rank = |m: &'static EntityMeta| order.iter().position(|o| std::ptr::eq(*o, m)).unwrap_or(0);
-    // Stable: updates first as they came; then deletes, children (late in the dependency
-    // order) first; then the updates that take a unique value, as they came.
+    // Stable: non-deletes first as they came; then deletes, children (late in the
+    // dependency order) first.
     batch.sort_by_key(|p| {
-        let cell = p.cell();
-        if cell.is_delete() {
-            (1, usize::MAX - rank(cell.meta()))
-        } else if cell.takes_unique_value() {
-            (2, 0)
+        if p.cell().is_delete() {
+            (1, usize::MAX - rank(p.cell().meta()))
         } else {
             (0, 0)
         }
@@ -45,30 +39,6 @@ impl<T: Entity> Pending for ObjCell<T> {
 
     fn is_delete(&self) -> bool {
         self.state.get() == ObjState::Deleted
-    }
-
-    fn takes_unique_value(&self) -> bool {
-        let masks = update_masks(T::meta());
-        if masks.unique == 0 || self.state.get() != ObjState::Loaded {
-            return false;
-        }
-        let Ok(value) = self.value.try_borrow() else {
-            return false;
-        };
-        self.with_snapshot(|old| {
-            let Some(old) = old else {
-                return false;
-            };
-            let changed = (0..T::meta().columns.len().min(64))
-                .filter(|&c| masks.stored & bit(c) != 0 && !old.same_column(&value, c))
-                .fold(0u64, |m, c| m | bit(c));
-            // (Set to NULL, a unique column frees its value rather than taking one.)
-            let takes = (0..T::meta().columns.len().min(64)).any(|c| {
-                changed & masks.unique & bit(c) != 0
-                    && !matches!(value.column_ref(c), crate::ValueRef::Null)
-            });
-            takes && changed & masks.references & !masks.unique == 0
-        })
     }
 
     fn discard(&self) {
@@ -457,16 +427,11 @@ pub(crate) fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
         let one_to_one = crate::pairing::stored_one_to_one(meta)
             .iter()
             .fold(0, |m, &(c, _, _)| m | bit(c));
-        let unique = crate::pairing::unique_keys(meta)
-            .iter()
-            .flatten()
-            .fold(0, |m, &i| m | bit(i));
         UpdateMasks {
             stored,
             checkable: mask(&checked_columns(meta, u64::MAX)),
             references: references & stored,
             one_to_one,
-            unique: unique & stored,
         }
     })
 }

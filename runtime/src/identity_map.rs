@@ -463,33 +463,30 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             {
                 continue;
             }
-            let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
-                // Borrowed: it is one of them if its value says so.
-                if let Ok(value) = obj.cell().value.try_borrow() {
-                    all &= !owner
-                        .iter()
-                        .enumerate()
-                        .all(|(k, o)| same_value(value.column_ref(column + k).to_owned_value(), o));
-                }
-                continue;
-            };
             let refers = |v: &T| {
                 owner
                     .iter()
                     .enumerate()
                     .all(|(k, o)| same_value(v.column_ref(column + k).to_owned_value(), o))
             };
-            if refers(&value) {
-                let _ = value.set_field_values(column, &nulls);
-            }
             // The snapshot is the row as the database holds it: it follows on its own (a
             // change not written yet may have let go of the row already: a delete's
-            // `let_go_loaded`, or a move of a child deleted since).
+            // `let_go_loaded`, or a move of a child deleted since), borrowed value or not.
             obj.cell().with_snapshot(|snap| {
                 if let Some(snap) = snap.filter(|s| refers(s)) {
                     let _ = snap.set_field_values(column, &nulls);
                 }
             });
+            let Ok(mut value) = obj.cell().value.try_borrow_mut() else {
+                // Borrowed: it is one of them if its value says so.
+                if let Ok(value) = obj.cell().value.try_borrow() {
+                    all &= !refers(&value);
+                }
+                continue;
+            };
+            if refers(&value) {
+                let _ = value.set_field_values(column, &nulls);
+            }
         }
         all
     }

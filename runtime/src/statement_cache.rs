@@ -94,9 +94,6 @@ pub(crate) struct UpdateMasks {
     pub(crate) references: u64,
     /// The columns of its stored one-to-one references (whose other side is column-less).
     pub(crate) one_to_one: u64,
-    /// The columns of its unique keys besides the primary key (`unique` fields, the stored
-    /// side of one-to-ones, `unique(a, b)`).
-    pub(crate) unique: u64,
 }
 
 /// A stored one-to-one reference: its column, the other entity, and the other side's

@@ -59,9 +59,6 @@ pub(crate) trait Pending {
     fn meta(&self) -> &'static EntityMeta;
     /// Whether the pending change is a delete.
     fn is_delete(&self) -> bool;
-    /// Whether the pending change is an update that takes a unique value (written after the
-    /// deletes, which may free it) and moves no plain reference.
-    fn takes_unique_value(&self) -> bool;
     /// The change will not be written (a savepoint rolled back): an object never written
     /// is gone.
     fn discard(&self);

@@ -4,8 +4,8 @@
 //! of the receiver: each copy's outer part would be a parameter of its own, evaluated once
 //! per copy. What may run code there (a call, a method call, a macro, an index) is evaluated
 //! once per run instead, into `__colt_s{i}`, and every copy reads it, as Rust evaluates the
-//! expression once. (Not reached: a part inside a closure, a nested `match` or a
-//! sub-comprehension of the copied expression, which bind names of their own.)
+//! expression once. (Not reached: a part inside a closure, a `match`, a block or a
+//! sub-comprehension that also uses a query variable: they bind names of their own.)
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -39,10 +39,12 @@ struct Hoist<'a> {
 
 impl VisitMut for Hoist<'_> {
     fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
-        // Names bound inside (a closure's parameter, a `match` arm's binding) are not query
-        // variables, yet a value that uses one is not outer: such parts are left whole, and
-        // so are sub-comprehensions (the macro's tokens).
-        if binds_names(e) {
+        // A closure is an argument of the query's own methods (`is_some_and(|d| ..)`), not
+        // a value; a query function (`count(..)`, a sub-comprehension) is the query's.
+        if matches!(e, syn::Expr::Closure(_)) || has_query_function(e) {
+            if !binds_names(e) && !matches!(e, syn::Expr::Closure(_)) {
+                syn::visit_mut::visit_expr_mut(self, e);
+            }
             return;
         }
         if !mentions(e, self.scope) {
@@ -55,8 +57,31 @@ impl VisitMut for Hoist<'_> {
             }
             return;
         }
+        // Names bound inside (a closure's parameter, a `match` arm's binding) are not query
+        // variables, yet a value that uses one is not outer: such parts are left whole.
+        if binds_names(e) {
+            return;
+        }
         syn::visit_mut::visit_expr_mut(self, e);
     }
+}
+
+/// Whether `e` holds a query function (`count(..)`, `exists(..)`, ..) or a
+/// sub-comprehension: the query's, not a Rust value.
+fn has_query_function(e: &syn::Expr) -> bool {
+    struct Finds(bool);
+    impl<'ast> Visit<'ast> for Finds {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            match e {
+                syn::Expr::Call(c) if super::is_reserved_call(c) => self.0 = true,
+                syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => self.0 = true,
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+    }
+    let mut f = Finds(false);
+    f.visit_expr(e);
+    f.0
 }
 
 /// Whether `e` binds names of its own, or is a macro (a sub-comprehension): its parts are
