@@ -267,3 +267,57 @@ fn a_savepoint_rolled_back_inside_set_ends_nothing_else() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Basket {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(cascade_delete)]
+    fruits: Set<Fruit>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Fruit {
+    #[colt(primary_key)]
+    id: i64,
+    basket: Ref<Basket>,
+}
+
+/// A member another transaction moves to another owner while this one deletes its old
+/// owner, the member not loaded here: the cascade read the members' keys, then deleted each
+/// by its key alone, so on PostgreSQL (whose delete waits for the other's lock, then finds
+/// the row by key) the member moved and committed was deleted, a lost update. The keys are
+/// read with their rows locked (`FOR UPDATE`), which waits and then leaves the moved row
+/// out. (Found by a review.)
+#[test]
+fn a_member_moved_away_meanwhile_is_not_deleted_by_its_old_owners_cascade() -> colt::Result<()> {
+    each_backend(|backend| {
+        let url = backend.fresh_url();
+        let db = Database::open(&url)?;
+        db.bind(schema![Basket, Fruit])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let one = Basket::build().id(1).insert(tx)?;
+            Basket::build().id(2).insert(tx)?;
+            Fruit::build().id(10).basket(&one).insert(tx)?;
+            Ok(())
+        })?;
+        let mover = db.begin()?;
+        mover
+            .get_or_err::<Fruit>(10)?
+            .set(|f| f.basket = Ref::new(2))?;
+        mover.flush()?;
+        let other = db.clone();
+        let deleting = std::thread::spawn(move || {
+            other.transaction(|tx| tx.get_or_err::<Basket>(1)?.delete(tx))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        mover.commit()?;
+        let deleted = deleting.join().expect("thread");
+        assert!(deleted.is_ok(), "{}: {deleted:?}", backend.name);
+        let left = db.transaction(|tx| select!((f.id, f.basket) for f in Fruit).fetch(tx))?;
+        assert_eq!(left.len(), 1, "{}: the moved fruit is kept", backend.name);
+        assert_eq!(left[0].1.key(), 2);
+        Ok(())
+    })
+}

@@ -85,8 +85,8 @@ fn release_one(
         match shape {
             Ok(Partner::Reference { column }) => {
                 if rel.cascade_delete {
-                    let select = sql(idx, RelationOp::CascadeKeys, &|d| {
-                        sql_of::referring_keys(d, member, column)
+                    let select = sql(idx, RelationOp::CascadeKeysLocked, &|d| {
+                        sql_of::referring_keys_locked(d, member, column)
                     });
                     // Every column of the members' keys: a composite key's first column alone
                     // would name rows of other owners too.

@@ -47,6 +47,8 @@ pub(crate) enum RelationOp {
     Unlink,
     /// The keys of the members to cascade a delete to.
     CascadeKeys,
+    /// The same, their rows locked (the flush's cascade, which deletes them by key).
+    CascadeKeysLocked,
     /// Delete one member by key (a cascade).
     CascadeDelete,
     /// Set the references to a deleted owner to NULL.

@@ -195,6 +195,16 @@ pub(crate) fn referring_keys(d: Dialect, member: &'static EntityMeta, fk: usize)
     w.finish()
 }
 
+/// [`referring_keys`], the rows locked where the database can (PostgreSQL's `FOR UPDATE`;
+/// SQLite's writer holds the whole database): a member another transaction is moving away
+/// is waited for, then left out, so that deleting it by its key afterwards cannot delete a
+/// row that no longer names the owner.
+pub(crate) fn referring_keys_locked(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
+    let mut sql = referring_keys(d, member, fk);
+    sql.push_str(d.syntax().for_update(crate::plan::LockWait::Wait));
+    sql
+}
+
 /// Deletes the row of `member` with key `$1, $2, ..` (every key column).
 pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
     let mut w = SqlWriter::new(d);
