@@ -233,14 +233,26 @@ pub(crate) fn write_migration(
     let written = write("up.sql", up)
         .and_then(|()| down.map_or(Ok(()), |down| write("down.sql", down)))
         .and_then(|()| {
+            sync_dir(&staging);
             std::fs::rename(&staging, &path)
-                .and_then(|()| std::fs::File::open(dir)?.sync_all())
                 .map_err(|e| format!("cannot make `{}`: {e}", path.display()))
-        });
+        })
+        .map(|()| sync_dir(dir));
     if written.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     written.map(|()| path)
+}
+
+/// Puts a directory's entries on disk (Unix; elsewhere a directory cannot be opened so, and
+/// the files' own syncs are what there is). Best effort: the files are written whole already.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// The UTC time as a version: `YYYYMMDDHHMMSS`.
