@@ -793,3 +793,37 @@ fn a_database_not_in_utf8_is_reported() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// SQLite: `INTEGER PRIMARY KEY DESC`, and an `INTEGER PRIMARY KEY` of a `WITHOUT ROWID`
+/// table, are not the rowid: SQLite leaves a key the insert does not give NULL. They were
+/// taken for it (the declared type alone was read), so an `auto` key passed `check_tables`,
+/// and rows got a NULL key while their objects took the rowid. (Found by a review.)
+#[test]
+fn sqlite_an_integer_key_that_is_not_the_rowid_is_not_auto() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "ev")]
+    struct Ev {
+        #[colt(primary_key, auto)]
+        id: i64,
+        name: String,
+    }
+    for ddl in [
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY DESC, name TEXT NOT NULL)",
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID",
+    ] {
+        let db = Database::open("sqlite::memory:")?;
+        db.transaction(|tx| tx.execute_sql(ddl, &[]))?;
+        db.bind(schema![Ev])?;
+        refused(&db, &["ev.id", "auto"]);
+    }
+    let db = Database::open("sqlite::memory:")?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE ev (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+            &[],
+        )
+    })?;
+    db.bind(schema![Ev])?;
+    db.check_tables()?;
+    Ok(())
+}

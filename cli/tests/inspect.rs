@@ -323,6 +323,11 @@ fn a_without_rowid_tables_integer_key_is_not_auto() {
         tx.execute_sql(
             "CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
             &[],
+        )?;
+        // Not the rowid either: its key has an index of its own.
+        tx.execute_sql(
+            "CREATE TABLE step (id INTEGER PRIMARY KEY DESC, text TEXT NOT NULL)",
+            &[],
         )
     })
     .expect("schema");
@@ -333,6 +338,10 @@ fn a_without_rowid_tables_integer_key_is_not_auto() {
     );
     assert!(
         out.contains("pub struct Note {\n    #[colt(primary_key, auto)]\n    pub id: i64,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub struct Step {\n    #[colt(primary_key)]\n    pub id: i64,"),
         "{out}"
     );
 }

@@ -227,9 +227,15 @@ pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
             .query_values(sql::SQLITE_WITHOUT_ROWID, &param)?
             .first()
             .is_some_and(|row| flag(row, 0).unwrap_or(false));
+        // (`INTEGER PRIMARY KEY DESC` is no rowid either: its key has an index of its own.)
+        let key_index = conn
+            .query_values(sql::SQLITE_KEY_INDEX, &param)?
+            .first()
+            .is_some_and(|row| flag(row, 0).unwrap_or(true));
         let pk = info.primary_key[0].clone();
         if let Some(c) = info.columns.iter_mut().find(|c| c.name == pk) {
-            c.generated = !without_rowid && c.declared_type.eq_ignore_ascii_case("INTEGER");
+            c.generated =
+                !without_rowid && !key_index && c.declared_type.eq_ignore_ascii_case("INTEGER");
         }
     }
     let mut fk_ids: Vec<String> = Vec::new();

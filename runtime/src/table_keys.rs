@@ -17,12 +17,10 @@ fn live_key(live: &[LiveColumn]) -> Vec<&str> {
         .collect()
 }
 
-/// Whether SQLite's column is the table's rowid: the single `INTEGER PRIMARY KEY`.
+/// Whether SQLite's column is the table's rowid: the single `INTEGER PRIMARY KEY` (not
+/// `DESC`, not in a `WITHOUT ROWID` table: see [`LiveColumn::rowid`]).
 pub(crate) fn is_rowid(dialect: Dialect, live: &[LiveColumn], l: &LiveColumn) -> bool {
-    dialect == Dialect::Sqlite
-        && l.primary_key
-        && l.ty.eq_ignore_ascii_case("INTEGER")
-        && live_key(live).len() == 1
+    dialect == Dialect::Sqlite && l.rowid && live_key(live).len() == 1
 }
 
 /// The problems of entity `e`'s keys against its live table's columns.

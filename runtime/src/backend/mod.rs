@@ -615,6 +615,9 @@ pub(crate) struct LiveColumn {
     /// The collation its text compares with, when not byte for byte (SQLite's `NOCASE`,
     /// `RTRIM`, or one of the application's own).
     pub collation: Option<String>,
+    /// SQLite: the column is the table's rowid (its single `INTEGER PRIMARY KEY`, not
+    /// `DESC`, in a table with a rowid), which SQLite fills in.
+    pub rowid: bool,
 }
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).

@@ -302,6 +302,7 @@ impl PgConn {
                 primary_key: flag(3),
                 has_default: flag(4),
                 collation: Some(text(5)).filter(|c| !c.is_empty()),
+                rowid: false,
             });
             Ok(true)
         })?;

@@ -465,7 +465,25 @@ impl SqliteConn {
                 primary_key: pk != 0,
                 has_default: default != 0,
                 collation,
+                rowid: false,
             });
+        }
+        // The single `INTEGER PRIMARY KEY` is the rowid, unless the key has an index of its
+        // own: `INTEGER PRIMARY KEY DESC`, or a `WITHOUT ROWID` table (SQLite then leaves a
+        // key the insert does not give NULL).
+        let keys = cols.iter().filter(|c| c.primary_key).count();
+        if keys == 1 {
+            let key_index: i64 = self
+                .conn
+                .query_row(
+                    crate::render::introspection_sql::SQLITE_KEY_INDEX,
+                    [table],
+                    |r| r.get(0),
+                )
+                .map_err(|e| map_error(e, None))?;
+            for c in cols.iter_mut() {
+                c.rowid = key_index == 0 && c.primary_key && c.ty.eq_ignore_ascii_case("INTEGER");
+            }
         }
         Ok((!cols.is_empty()).then_some(cols))
     }

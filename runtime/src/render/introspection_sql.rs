@@ -110,3 +110,8 @@ pub(crate) fn indexes(d: Dialect) -> &'static str {
 /// SQLite: whether table `?1` is `WITHOUT ROWID` (its `INTEGER PRIMARY KEY` is then an
 /// ordinary column, not the rowid the database fills in).
 pub(crate) const SQLITE_WITHOUT_ROWID: &str = "SELECT wr FROM pragma_table_list(?1)";
+
+/// SQLite: whether the table's primary key has an index of its own (then it is not the
+/// rowid: `INTEGER PRIMARY KEY DESC`, a `WITHOUT ROWID` table, any other key).
+pub(crate) const SQLITE_KEY_INDEX: &str =
+    "SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'";
