@@ -376,3 +376,32 @@ fn a_column_no_type_suits_is_left_out_or_the_table_is_listed_with_why() {
     assert!(!out.contains("pub tag:"), "{out}");
     assert!(out.contains("schema![City]"), "{out}");
 }
+
+/// PostgreSQL: a foreign key to a table of another schema (`auth.users`, beside the
+/// schema's own `users`) was read as a reference to the schema's own table of that name:
+/// navigation joined the wrong table, and a delete of a `users` row set the column to NULL
+/// in rows that named `auth.users`. It is a plain column now. (Found by a review.)
+#[test]
+fn a_foreign_key_to_another_schema_is_a_plain_column() {
+    if !backends().contains(&"postgres") {
+        return;
+    }
+    let scratch = Scratch::new("inspect-other-schema");
+    let db = fresh("postgres", scratch.path());
+    let other = format!("colt_auth_{}", std::process::id());
+    let live = Database::open(&db.url).expect("open");
+    live.transaction(|tx| {
+        tx.execute_sql(&format!("CREATE SCHEMA \"{other}\""), &[])?;
+        tx.execute_sql(&format!("CREATE TABLE \"{other}\".users (id bigint PRIMARY KEY)"), &[])?;
+        tx.execute_sql("CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL)", &[])?;
+        tx.execute_sql(
+            &format!("CREATE TABLE profile (id bigint PRIMARY KEY, user_id bigint REFERENCES \"{other}\".users (id))"),
+            &[],
+        )
+    })
+    .expect("schema");
+    let out = colt_ok(scratch.path(), &["inspect", &db.url]);
+    let _ = live.transaction(|tx| tx.execute_sql(&format!("DROP SCHEMA \"{other}\" CASCADE"), &[]));
+    assert!(out.contains("pub user_id: Option<i64>"), "{out}");
+    assert!(!out.contains("Ref<Users>"), "{out}");
+}

@@ -56,7 +56,9 @@ pub(crate) fn columns(d: Dialect) -> &'static str {
 
 /// Foreign keys of `$1`, one row per column pair: constraint id, position, column, the
 /// referenced table, the referenced column (NULL on SQLite for the referenced table's
-/// primary key), `ON DELETE` action.
+/// primary key), `ON DELETE` action. On PostgreSQL, only those to a table of the same
+/// schema: one to `auth.users` named as `users` would be read as one to the schema's own
+/// `users`.
 pub(crate) fn foreign_keys(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
@@ -75,6 +77,7 @@ pub(crate) fn foreign_keys(d: Dialect) -> &'static str {
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.att \
              JOIN pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = k.fatt \
              WHERE con.contype = 'f' AND n.nspname = current_schema() AND c.relname = $1 \
+               AND fc.relnamespace = c.relnamespace \
              ORDER BY con.conname, k.ord"
         }
     }
