@@ -453,6 +453,13 @@ impl<'a> Inspector<'a> {
         let mut attrs = Vec::new();
         if t.primary_key.contains(first) {
             attrs.push("primary_key".to_string());
+        } else if t
+            .indexes
+            .iter()
+            .any(|i| i.unique && i.columns == fk.columns)
+        {
+            // (Left out, a diff of these entities would drop the constraint.)
+            attrs.push("unique".to_string());
         }
         if fk.columns.len() > 1 {
             let list: Vec<String> = self

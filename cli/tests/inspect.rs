@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use colt_runtime::Database;
-use common::{backends, colt_err, colt_ok, fresh, load, Fresh, Scratch};
+use common::{backends, colt as run_colt, colt_err, colt_ok, fresh, load, Fresh, Scratch};
 
 /// The crate the generated programs are built in, one binary per fixture and backend.
 fn round_trip_crate() -> PathBuf {
@@ -404,4 +404,53 @@ fn a_foreign_key_to_another_schema_is_a_plain_column() {
     let _ = live.transaction(|tx| tx.execute_sql(&format!("DROP SCHEMA \"{other}\" CASCADE"), &[]));
     assert!(out.contains("pub user_id: Option<i64>"), "{out}");
     assert!(!out.contains("Ref<Users>"), "{out}");
+}
+
+/// A foreign key whose column is unique keeps its `unique` in the entity `colt inspect`
+/// writes: it was left out, so `colt migrate diff` of the inspected entities against the
+/// same database dropped the constraint (a SQLite rebuild without it, a PostgreSQL `DROP
+/// CONSTRAINT`). (Found by a review.)
+#[test]
+fn a_unique_foreign_key_stays_unique() {
+    for backend in backends() {
+        let scratch = Scratch::new("inspect-unique-ref");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        Database::open(&db.url)
+            .expect("open")
+            .transaction(|tx| {
+                tx.execute_sql("CREATE TABLE person (id BIGINT PRIMARY KEY, name TEXT NOT NULL)", &[])?;
+                tx.execute_sql(
+                    "CREATE TABLE passport (id BIGINT PRIMARY KEY, person_id BIGINT NOT NULL UNIQUE REFERENCES person (id))",
+                    &[],
+                )
+            })
+            .expect("schema");
+        let out = colt_ok(dir, &["inspect", &db.url]);
+        assert!(
+            out.contains("#[colt(unique, column = \"person_id\")]\n    pub person: Ref<Person>,"),
+            "[{backend}] {out}"
+        );
+        std::fs::create_dir_all(dir.join("entities")).expect("dir");
+        std::fs::write(dir.join("entities/schema.rs"), &out).expect("write");
+        let diff = run_colt(
+            dir,
+            &[
+                "migrate",
+                "diff",
+                &db.url,
+                "same",
+                "--entities",
+                "entities",
+                "--dir",
+                "migrations",
+            ],
+        );
+        assert!(
+            diff.ok && diff.stdout.starts_with("nothing to write"),
+            "[{backend}] {}{}",
+            diff.stdout,
+            diff.stderr
+        );
+    }
 }
