@@ -283,3 +283,71 @@ fn sqlite_file_memory_is_one_database() -> colt::Result<()> {
     assert_eq!(kept, [(7,)]);
     Ok(())
 }
+
+/// A connection whose opening failed, or whose `after_connect` hook panicked (the panic
+/// caught by the program), gave its pool slot back without waking a waiter (which then
+/// timed out with a slot free), or never gave it back (every later `begin` timed out once
+/// `max_connections` such panics had happened). (Found by a review.)
+#[test]
+fn a_failed_or_panicked_opening_gives_its_slot_back() -> colt::Result<()> {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    use std::sync::Arc;
+    // 0: open; 1: fail after a while; 2: panic.
+    let mode = Arc::new(AtomicU8::new(0));
+    let hook = mode.clone();
+    let file = common::TempDb::new("slots");
+    let db = Database::builder(&file.url())
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(3))
+        .after_connect(move |conn| match hook.load(Ordering::SeqCst) {
+            1 => {
+                std::thread::sleep(Duration::from_millis(300));
+                conn.execute("SELECT * FROM no_such_table")
+            }
+            2 => panic!("the hook panics"),
+            _ => Ok(()),
+        })
+        .open()?;
+    let held = db.begin()?;
+    held.query_sql::<(i64,)>("SELECT 1", &[])?;
+    // A panic in the hook, caught: the slot comes back.
+    mode.store(2, Ordering::SeqCst);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| db.begin().map(drop)));
+    assert!(caught.is_err());
+    mode.store(0, Ordering::SeqCst);
+    let second = db.begin()?;
+    second.query_sql::<(i64,)>("SELECT 1", &[])?;
+    drop((second, held));
+    // A failing opening wakes the waiter, which opens the slot it gave back (a database
+    // of its own: one connection open, one slot free).
+    let hook = mode.clone();
+    let db = Database::builder(&file.url())
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(3))
+        .after_connect(move |conn| match hook.load(Ordering::SeqCst) {
+            1 => {
+                std::thread::sleep(Duration::from_millis(300));
+                conn.execute("SELECT * FROM no_such_table")
+            }
+            _ => Ok(()),
+        })
+        .open()?;
+    let held = db.begin()?;
+    held.query_sql::<(i64,)>("SELECT 1", &[])?;
+    mode.store(1, Ordering::SeqCst);
+    let other = db.clone();
+    let opener = std::thread::spawn(move || other.begin().map(drop));
+    std::thread::sleep(Duration::from_millis(50));
+    mode.store(0, Ordering::SeqCst);
+    let third = db.clone();
+    let waiter = std::thread::spawn(move || {
+        let at = Instant::now();
+        (third.begin().map(drop), at.elapsed())
+    });
+    assert!(opener.join().expect("opener").is_err());
+    let (waited, took) = waiter.join().expect("waiter");
+    assert!(waited.is_ok(), "{waited:?}");
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    drop(held);
+    Ok(())
+}

@@ -62,6 +62,9 @@ impl DbInner {
     fn acquire_connection(&self) -> Result<(Box<Conn>, Option<Duration>)> {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         let timeout = pool.statement_timeout;
+        // The wait is bounded as a whole: a waiter woken by a release that another thread
+        // then took waits only what is left (not the whole timeout again).
+        let mut deadline: Option<std::time::Instant> = None;
         loop {
             if let Some((conn, since)) = pool.idle.pop() {
                 if pool.expired(&conn, since) {
@@ -91,28 +94,43 @@ impl DbInner {
             if pool.open < pool.max {
                 pool.open += 1;
                 drop(pool);
-                return backend::open(&self.target, &self.connect)
-                    .inspect_err(|_| {
-                        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-                        pool.open -= 1;
-                    })
-                    .map(|c| (Box::new(c), timeout));
+                // The slot is given back (and a waiter woken to take it) if the opening
+                // fails, or panics (an `after_connect` hook of the program's).
+                let slot = OpeningSlot(self);
+                let opened = backend::open(&self.target, &self.connect);
+                if opened.is_ok() {
+                    std::mem::forget(slot);
+                }
+                return opened.map(|c| (Box::new(c), timeout));
             }
-            pool.waiting += 1;
             let wait = pool.acquire_timeout;
-            let (next, timeout) = self
-                .available
-                .wait_timeout(pool, wait)
-                .unwrap_or_else(|e| e.into_inner());
-            pool = next;
-            pool.waiting -= 1;
-            if timeout.timed_out() && pool.idle.is_empty() {
+            let now = std::time::Instant::now();
+            let until = *deadline.get_or_insert(now + wait);
+            let Some(left) = until.checked_duration_since(now).filter(|d| !d.is_zero()) else {
                 return Err(Error::PoolTimeout {
                     url: self.url.clone(),
                     waited_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                     size: pool.max,
                 });
-            }
+            };
+            pool.waiting += 1;
+            let (next, _) = self
+                .available
+                .wait_timeout(pool, left)
+                .unwrap_or_else(|e| e.into_inner());
+            pool = next;
+            pool.waiting -= 1;
+        }
+    }
+
+    /// Gives back a slot counted for a connection being opened, and wakes a waiter to use it.
+    fn give_back_slot(&self) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        pool.open -= 1;
+        let waiting = pool.waiting > 0;
+        drop(pool);
+        if waiting {
+            self.available.notify_one();
         }
     }
 
@@ -158,5 +176,15 @@ impl DbInner {
         if waiting {
             self.available.notify_one();
         }
+    }
+}
+
+/// A pool slot counted for a connection being opened: given back when dropped (the opening
+/// failed, or unwound), forgotten once the connection is open.
+struct OpeningSlot<'a>(&'a DbInner);
+
+impl Drop for OpeningSlot<'_> {
+    fn drop(&mut self) {
+        self.0.give_back_slot();
     }
 }
