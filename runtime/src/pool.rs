@@ -123,7 +123,8 @@ impl DbInner {
         }
     }
 
-    /// Gives back a slot counted for a connection being opened, and wakes a waiter to use it.
+    /// Gives back the slot of a connection closed or never opened, and wakes a waiter to use
+    /// it.
     fn give_back_slot(&self) {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         pool.open -= 1;
@@ -138,13 +139,7 @@ impl DbInner {
     #[cfg(feature = "migrate")]
     pub(crate) fn discard(&self, conn: Box<Conn>) {
         drop(conn);
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        pool.open -= 1;
-        let waiting = pool.waiting > 0;
-        drop(pool);
-        if waiting {
-            self.available.notify_one();
-        }
+        self.give_back_slot();
     }
 
     /// Gives a connection back to the pool (or closes it, when it is known to be closed).
