@@ -12,6 +12,10 @@
 //!   `String`.
 //! - Keys: the primary key (composite: several `primary_key` fields), `auto` for a column the
 //!   database fills in; `unique` and `index`, on a field or over several.
+//! - A column's `DEFAULT` that is a plain constant (a number, a boolean, a string) is the
+//!   field's `default = ..` (Colt's inserts write every column: without it a row would get
+//!   NULL, or need the value, where other writers get the default); another `DEFAULT`
+//!   (`CURRENT_TIMESTAMP`, a sequence) is said in a comment on the field.
 //! - A foreign key is a `Ref<T>` (`Option<Ref<T>>` when nullable) with the `Set<T>` back on
 //!   the other side (`reverse` where two relationships would be ambiguous, always for a
 //!   table referring to itself); a pure link table (its primary key is two foreign keys,
@@ -337,6 +341,22 @@ impl<'a> Inspector<'a> {
                     attrs.push("index".to_string());
                 }
             }
+            // The database's `DEFAULT`, as the builder's: an insert through Colt writes every
+            // column, so without it a row got NULL (or had to be given the value) where other
+            // writers get the default. One that is no plain literal is said in a comment.
+            let mut comment = None;
+            if let Some(default) = c.default.as_deref().filter(|_| !c.generated && !key) {
+                match crate::column_defaults::literal(default, &ty) {
+                    Some(lit) => attrs.push(format!("default = {lit}")),
+                    None => {
+                        comment = Some(format!(
+                            "DEFAULT {} in the database: Colt's inserts write this field's value{}",
+                            default.replace(['\n', '\r'], " "),
+                            if c.not_null { "" } else { " (NULL for None)" }
+                        ))
+                    }
+                }
+            }
             let ty = if c.not_null || key {
                 ty
             } else {
@@ -354,7 +374,7 @@ impl<'a> Inspector<'a> {
                 column: c.name.clone(),
                 ty,
                 attrs,
-                comment: None,
+                comment,
             });
         }
         let mut plan = EntityPlan {

@@ -11,6 +11,7 @@
 //! `postgres` feature). An error is one line for the user ([`Failure`]).
 
 mod change_sql;
+mod column_defaults;
 mod desired_schema;
 pub mod diagram;
 mod diff_cmd;
