@@ -827,3 +827,34 @@ fn sqlite_an_integer_key_that_is_not_the_rowid_is_not_auto() -> colt::Result<()>
     db.check_tables()?;
     Ok(())
 }
+
+/// PostgreSQL: a column's name is matched exactly (Colt quotes every name: `"Name"` is not
+/// `"name"`): `check_tables` matched ignoring case and passed a mapping whose every query
+/// then failed. (Found by a review.)
+#[test]
+fn postgres_column_names_are_matched_exactly() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "shout")]
+    struct Shout {
+        #[colt(primary_key)]
+        id: i64,
+        name: String,
+    }
+    each_backend(|backend| {
+        let db = backend.open();
+        db.transaction(|tx| {
+            tx.execute_sql(
+                r#"CREATE TABLE shout (id BIGINT PRIMARY KEY, "Name" TEXT NOT NULL)"#,
+                &[],
+            )
+        })?;
+        db.bind(schema![Shout])?;
+        if backend.is_postgres() {
+            refused(&db, &["shout.name", "does not exist"]);
+        } else {
+            // SQLite's names ignore case: the same column.
+            db.check_tables()?;
+        }
+        Ok(())
+    })
+}

@@ -353,6 +353,8 @@ impl Database {
     /// # Errors
     /// [`Error::SchemaMismatch`] naming every table or column that differs.
     pub fn check_tables(&self) -> Result<()> {
+        use crate::table_keys::same_name;
+        let dialect = self.inner.dialect;
         let entities = self.bound();
         let tx = self.begin()?;
         let conn = tx.conn()?;
@@ -370,7 +372,7 @@ impl Database {
                 if !crate::relation::is_stored(e, i) {
                     continue;
                 }
-                let Some(l) = live.iter().find(|l| l.name.eq_ignore_ascii_case(c.name)) else {
+                let Some(l) = live.iter().find(|l| same_name(dialect, &l.name, c.name)) else {
                     problems.push(format!(
                         "column `{}.{}` (field `{}::{}`) does not exist",
                         e.table, c.name, e.name, c.field
@@ -387,7 +389,7 @@ impl Database {
             // A column no field maps: an insert leaves it out, so it needs NULL or a default.
             for l in &live {
                 let mapped = e.columns.iter().enumerate().any(|(i, c)| {
-                    crate::relation::is_stored(e, i) && l.name.eq_ignore_ascii_case(c.name)
+                    crate::relation::is_stored(e, i) && same_name(dialect, &l.name, c.name)
                 });
                 // SQLite's INTEGER PRIMARY KEY is the rowid: it fills itself in.
                 let rowid = crate::table_keys::is_rowid(self.inner.dialect, &live, l);
@@ -413,7 +415,7 @@ impl Database {
                 Some(live) => {
                     let mut missing = false;
                     for c in [&link.owner_column, &link.member_column] {
-                        if !live.iter().any(|l| l.name.eq_ignore_ascii_case(c)) {
+                        if !live.iter().any(|l| same_name(dialect, &l.name, c)) {
                             problems.push(format!("column `{}.{}` does not exist", link.table, c));
                             missing = true;
                         }

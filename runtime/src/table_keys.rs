@@ -9,6 +9,15 @@ use crate::backend::LiveColumn;
 use crate::entity::EntityMeta;
 use crate::render::Dialect;
 
+/// Whether a live column's name is `name`: SQLite's names ignore ASCII case; PostgreSQL's
+/// do not, as Colt quotes every name (`"Name"` is not `"name"`).
+pub(crate) fn same_name(dialect: Dialect, live: &str, name: &str) -> bool {
+    match dialect {
+        Dialect::Sqlite => live.eq_ignore_ascii_case(name),
+        Dialect::Postgres => live == name,
+    }
+}
+
 /// The live table's primary key, by column name.
 fn live_key(live: &[LiveColumn]) -> Vec<&str> {
     live.iter()
@@ -35,7 +44,7 @@ pub(crate) fn key_problems(dialect: Dialect, e: &EntityMeta, live: &[LiveColumn]
         && declared
             .iter()
             .zip(&found)
-            .all(|(a, b)| a.eq_ignore_ascii_case(b));
+            .all(|(a, b)| same_name(dialect, b, a));
     if !found.is_empty() && !same {
         problems.push(format!(
             "table `{}` has the primary key ({}) but `{}` declares ({}): an object would stand for several rows, or a row for several objects",
@@ -48,7 +57,7 @@ pub(crate) fn key_problems(dialect: Dialect, e: &EntityMeta, live: &[LiveColumn]
     // (A view, or a table keyed by a unique index, has no key to fill in.)
     if let Some(auto) = e.auto_column().filter(|_| !found.is_empty()) {
         let name = e.columns[auto].name;
-        if let Some(l) = live.iter().find(|l| l.name.eq_ignore_ascii_case(name)) {
+        if let Some(l) = live.iter().find(|l| same_name(dialect, &l.name, name)) {
             let filled = match dialect {
                 Dialect::Sqlite => is_rowid(dialect, live, l),
                 Dialect::Postgres => l.has_default,
