@@ -269,8 +269,6 @@ pub(crate) fn check_reached_through(tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
-/// The entity a `cascade_delete` relation of `meta` deletes with it, and the column of it
-/// that refers to `meta` (a collection's reference, or a one-to-one's other side).
 /// Objects of `meta` with these keys were just deleted (in memory): loaded objects let go
 /// of them at once, as in PonyORM. An optional reference to one is set to nothing (a change
 /// of its object, written before the delete: its row's reference would be set to NULL by
@@ -306,6 +304,8 @@ fn let_go_loaded(tx: &Transaction, meta: &'static EntityMeta, keys: &[Vec<Value>
     }
 }
 
+/// The entity a `cascade_delete` relation of `meta` deletes with it, and the column of it
+/// that refers to `meta` (a collection's reference, or a one-to-one's other side).
 fn cascaded(
     meta: &'static EntityMeta,
     rel: &'static crate::relation::RelationMeta,

@@ -44,17 +44,8 @@ pub(crate) fn release_old_holders<T: Entity>(shared: &TxShared, taker: &Obj<T>, 
         }
     }
     for (holder, c) in holders {
-        let cell = holder.cell();
-        let Ok(mut value) = cell.value.try_borrow_mut() else {
-            continue;
-        };
-        let old = value.clone();
-        if value.set_field_values(c, &[crate::ValueRef::Null]).is_err() {
-            continue;
+        if holder.let_go(c..c + 1) {
+            holder.queue_before(shared, taker);
         }
-        drop(value);
-        cell.read.set(cell.read.get() | bit(c));
-        cell.keep_snapshot(old);
-        holder.queue_before(shared, taker);
     }
 }

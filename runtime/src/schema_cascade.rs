@@ -154,21 +154,10 @@ impl<T: Entity> Referrers for Referring<T> {
     }
 
     fn unset_all(self: Box<Self>, tx: &Transaction) {
-        let nulls = vec![crate::ValueRef::Null; self.columns.len()];
-        let named = self.columns.clone().fold(0, |m, i| m | crate::obj::bit(i));
         for o in &self.objects {
-            let cell = o.cell();
-            let Ok(mut value) = cell.value.try_borrow_mut() else {
-                continue;
-            };
-            let old = value.clone();
-            if value.set_field_values(self.columns.start, &nulls).is_err() {
-                continue;
+            if o.let_go(self.columns.clone()) {
+                o.queue(&tx.shared);
             }
-            drop(value);
-            cell.read.set(cell.read.get() | named);
-            cell.keep_snapshot(old);
-            o.queue(&tx.shared);
         }
     }
 

@@ -726,8 +726,9 @@ impl Drop for Transaction {
 
 /// Refuses raw SQL with a statement that controls the transaction (its first word, after
 /// spaces and comments): `BEGIN`, `START`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`,
-/// `SAVEPOINT`, `RELEASE`, `PREPARE TRANSACTION`. `Ok(true)` when it changes its connection's session beyond the
-/// transaction (`SET search_path`, `PRAGMA foreign_keys = OFF`).
+/// `SAVEPOINT`, `RELEASE`, `PREPARE TRANSACTION`. `Ok(true)` when it changes its
+/// connection's session beyond the transaction (`SET search_path`, `PRAGMA foreign_keys =
+/// OFF`).
 fn refuse_transaction_control(sql: &str, dialect: crate::render::Dialect) -> Result<bool> {
     let effects = crate::statement_words::effects(sql, dialect);
     match effects.control {

@@ -351,6 +351,27 @@ impl<T: Entity> Obj<T> {
         Ok(())
     }
 
+    /// Sets the reference held in `columns` to nothing, as a change of the object made by
+    /// Colt (its old value kept as the row's, the reference checked as read when written),
+    /// for the caller to queue; false when the object is borrowed (`obj.get()` held) and
+    /// keeps its value.
+    pub(crate) fn let_go(&self, columns: std::ops::Range<usize>) -> bool {
+        let cell = self.cell();
+        let Ok(mut value) = cell.value.try_borrow_mut() else {
+            return false;
+        };
+        let old = value.clone();
+        let nulls = vec![crate::ValueRef::Null; columns.len()];
+        if value.set_field_values(columns.start, &nulls).is_err() {
+            return false;
+        }
+        drop(value);
+        let named = columns.fold(0, |m, i| m | bit(i));
+        cell.read.set(cell.read.get() | named);
+        cell.keep_snapshot(old);
+        true
+    }
+
     /// Queues the object's change, to be written at the next flush (once).
     pub(crate) fn queue(&self, shared: &TxShared) {
         let cell = self.cell();

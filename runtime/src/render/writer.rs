@@ -121,16 +121,15 @@ impl SqlWriter {
         qualifier: &str,
         column: usize,
     ) -> &mut Self {
-        let float = match meta.columns[column].ty {
-            crate::ColumnType::Double => Some("::float8"),
-            crate::ColumnType::Float => Some("::float4"),
-            _ => None,
+        let float = match (self.dialect, meta.columns[column].ty) {
+            (Dialect::Postgres, crate::ColumnType::Double) => "::float8",
+            (Dialect::Postgres, crate::ColumnType::Float) => "::float4",
+            _ => "",
         };
         match crate::pairing::virtual_column(meta, column) {
-            None if self.dialect == Dialect::Postgres && float.is_some() => self
+            None => self
                 .qualified(qualifier, meta.columns[column].name)
-                .push(float.unwrap_or_default()),
-            None => self.qualified(qualifier, meta.columns[column].name),
+                .push(float),
             Some((other, fk)) => {
                 let key = other.primary_key.first().copied().unwrap_or(0);
                 let own_key = meta.primary_key.first().copied().unwrap_or(0);

@@ -42,7 +42,7 @@ impl VisitMut for Hoist<'_> {
         // A closure is an argument of the query's own methods (`is_some_and(|d| ..)`), not
         // a value; a query function (`count(..)`, a sub-comprehension) is the query's.
         if matches!(e, syn::Expr::Closure(_)) || has_query_function(e) {
-            if !binds_names(e) && !matches!(e, syn::Expr::Closure(_)) {
+            if !binds_names(e) {
                 syn::visit_mut::visit_expr_mut(self, e);
             }
             return;
