@@ -183,3 +183,45 @@ fn savepoint_rollbacks_keep_and_release_handles() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[test]
+fn reused_blocks_never_hold_a_kept_object() -> colt::Result<()> {
+    // A freed chunk's block is kept for the thread's next chunk of its size
+    // (`SpareBlocks`): the next transactions load into the blocks of the last one, while a
+    // handle kept from an earlier transaction keeps its own block out of reuse.
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Category])?;
+        db.create_tables()?;
+        categories(&db, 600)?;
+        let mut kept: Vec<Obj<Category>> = Vec::new();
+        for round in 0..6 {
+            let all = db.transaction(|tx| {
+                let all = select!((c for c in Category).order_by(|c| c.name)).fetch(tx)?;
+                // Every object of this transaction reads its own row, though its block
+                // held the objects of the transaction before.
+                for (i, c) in all.iter().enumerate() {
+                    assert_eq!(c.name(), format!("c{i:04}"));
+                }
+                Ok(all)
+            })?;
+            // Keep one object of every other round (its chunk's block stays its own).
+            if round % 2 == 0 {
+                kept.push(all[round * 97].clone());
+            }
+            drop(all);
+            for (j, c) in kept.iter().enumerate() {
+                assert_eq!(c.name(), format!("c{:04}", j * 2 * 97));
+            }
+        }
+        // Threads keep blocks of their own and free them when they end.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                db.transaction(|tx| select!(c for c in Category).fetch(tx).map(|v| v.len()))
+            })
+            .join()
+            .map_err(|_| colt::Error::InvalidQuery("the thread panicked".into()))?
+        })?;
+        Ok(())
+    })
+}

@@ -77,7 +77,7 @@ impl<T: Entity> IdentityMap<T> {
     /// rehash the map as it grows).
     #[cold]
     fn index(&mut self) {
-        let last = T::meta().cache.loaded_hint().min(1024);
+        let last = T::meta().cache.loaded_hint().min(KEPT_ROOM);
         self.objects.reserve(self.unindexed.len().max(last).max(4));
         for obj in self.unindexed.drain(..) {
             let key = obj.cell().value.borrow().key();
@@ -295,7 +295,10 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .cache
             .set_loaded_hint(self.objects.len() + self.unindexed.len());
         // Fields in their drop order: the handles, then the cursor's count of its chunk.
-        if self.objects.capacity() > KEPT_ROOM {
+        // A table with room for `KEPT_ROOM` objects may have up to twice that room (its
+        // buckets are a power of two, filled to 7/8): kept, or `index` would allocate it
+        // again in each transaction.
+        if self.objects.capacity() > 2 * KEPT_ROOM {
             self.objects = HashMap::default();
         } else {
             self.objects.clear();

@@ -9,8 +9,17 @@
 //! the [`ChunkCursor`] still filling it. When a cell's count reaches zero its value is dropped
 //! in place; when a chunk's count reaches zero the chunk is freed. So a chunk lives as long as
 //! any object in it (a handle kept after the transaction keeps its chunk, not more).
+//!
+//! A freed chunk's block of cells goes to a small cache of the thread ([`SpareBlocks`]),
+//! which the next chunk of the same size takes: a thread's transactions load their objects
+//! into the same blocks again instead of allocating and freeing every chunk. Freeing the
+//! blocks made the allocator merge the transaction's other freed memory (the strings of its
+//! objects) into large free areas, and then split them again for the next transaction's
+//! strings: on a loop of 1 000 primary-key lookups per transaction that cost more than 250
+//! instructions per lookup (bench/RESULTS.md, "Ninth session").
 
-use std::cell::Cell;
+use std::alloc::Layout;
+use std::cell::{Cell, RefCell};
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 
@@ -24,25 +33,101 @@ const FIRST_CHUNK: usize = 4;
 /// The most cells in one chunk.
 const LARGEST_CHUNK: usize = 256;
 
+/// The most bytes of freed blocks a thread keeps for its next chunks.
+const KEPT_BYTES: usize = 512 * 1024;
+/// The most freed blocks a thread keeps (a chunk's block is found by a search of them).
+const KEPT_BLOCKS: usize = 24;
+
+/// Freed blocks of cells, kept for the thread's next chunks of the same layout.
+struct SpareBlocks {
+    /// Each block with the layout it was allocated with.
+    blocks: Vec<(NonNull<u8>, Layout)>,
+    /// The sum of their sizes.
+    bytes: usize,
+}
+
+impl Drop for SpareBlocks {
+    fn drop(&mut self) {
+        for (block, layout) in self.blocks.drain(..) {
+            // SAFETY: every kept block was allocated by `alloc_block` with `layout` and is
+            // used by no chunk since `free_block` kept it.
+            unsafe { std::alloc::dealloc(block.as_ptr(), layout) };
+        }
+    }
+}
+
+thread_local! {
+    static SPARE_BLOCKS: RefCell<SpareBlocks> = const {
+        RefCell::new(SpareBlocks { blocks: Vec::new(), bytes: 0 })
+    };
+}
+
+/// A block for `layout` (size never zero): a kept one when the thread has one, else a new
+/// allocation.
+fn alloc_block(layout: Layout) -> NonNull<u8> {
+    let kept = SPARE_BLOCKS
+        .try_with(|spare| {
+            let mut spare = spare.try_borrow_mut().ok()?;
+            let at = spare.blocks.iter().rposition(|(_, l)| *l == layout)?;
+            spare.bytes -= layout.size();
+            Some(spare.blocks.swap_remove(at).0)
+        })
+        .ok()
+        .flatten();
+    if let Some(block) = kept {
+        return block;
+    }
+    // SAFETY: `layout`'s size is not zero (a chunk has at least one cell, and a cell holds a
+    // count and a pointer).
+    let block = unsafe { std::alloc::alloc(layout) };
+    NonNull::new(block).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
+}
+
+/// Gives back a block: kept for the thread's next chunk while the cache has room, else freed.
+///
+/// # Safety
+/// `block` was allocated by [`alloc_block`] with `layout`, and nothing uses it any more.
+unsafe fn free_block(block: NonNull<u8>, layout: Layout) {
+    let kept = SPARE_BLOCKS
+        .try_with(|spare| {
+            let Ok(mut spare) = spare.try_borrow_mut() else {
+                return false;
+            };
+            if spare.blocks.len() >= KEPT_BLOCKS || spare.bytes + layout.size() > KEPT_BYTES {
+                return false;
+            }
+            spare.bytes += layout.size();
+            spare.blocks.push((block, layout));
+            true
+        })
+        .unwrap_or(false);
+    if !kept {
+        // SAFETY: per the contract, `block` came from `std::alloc::alloc(layout)` and is
+        // unused.
+        unsafe { std::alloc::dealloc(block.as_ptr(), layout) };
+    }
+}
+
 /// A block of cells.
 pub(crate) struct Chunk<T: Entity> {
     /// Live cells, plus one while a cursor fills the chunk.
     live: Cell<usize>,
     /// The transaction of every object in the chunk.
     tx: Weak<TxShared>,
-    /// The cells (a leaked `Box<[MaybeUninit<ObjCell<T>>]>`), reached only by raw pointer:
+    /// The cells (a block from [`alloc_block`] with `layout`), reached only by raw pointer:
     /// a `&mut` to the whole block would alias the `&ObjCell`s handed out.
     cells: NonNull<MaybeUninit<ObjCell<T>>>,
     len: usize,
+    layout: Layout,
 }
 
 impl<T: Entity> Drop for Chunk<T> {
     fn drop(&mut self) {
-        let cells = std::ptr::slice_from_raw_parts_mut(self.cells.as_ptr(), self.len);
-        // SAFETY: `cells` and `len` come from `Box::into_raw` in `start_chunk`, and the chunk
-        // is dropped once, by `release`, after its last cell. The cells are `MaybeUninit`, so
-        // this frees the block without dropping them again.
-        drop(unsafe { Box::from_raw(cells) });
+        // SAFETY: `cells` comes from `alloc_block(layout)` in `start_chunk`, and the chunk is
+        // dropped once, by `release`, after its last cell: nothing uses the block any more.
+        // The cells are `MaybeUninit`, so giving the block back drops none of them again
+        // (each was dropped when its own count reached zero).
+        unsafe { free_block(self.cells.cast(), self.layout) };
     }
 }
 
@@ -122,15 +207,19 @@ impl<T: Entity> ChunkCursor<T> {
     fn start_chunk(&mut self, tx: &Weak<TxShared>) -> NonNull<Chunk<T>> {
         self.finish();
         let len = self.grow;
-        let cells = Box::into_raw(Box::<[ObjCell<T>]>::new_uninit_slice(len));
+        let Ok(layout) = Layout::array::<ObjCell<T>>(len) else {
+            // More than `isize::MAX` bytes: no allocation could hold it.
+            std::alloc::handle_alloc_error(Layout::new::<ObjCell<T>>())
+        };
+        let cells = alloc_block(layout).cast::<MaybeUninit<ObjCell<T>>>();
         self.grow = (self.grow * 2).min(LARGEST_CHUNK);
         let chunk = NonNull::from(Box::leak(Box::new(Chunk {
             // The cursor's count.
             live: Cell::new(1),
             tx: tx.clone(),
-            // SAFETY: `Box::into_raw` never returns null.
-            cells: unsafe { NonNull::new_unchecked(cells.cast::<MaybeUninit<ObjCell<T>>>()) },
+            cells,
             len,
+            layout,
         })));
         self.chunk = Some(chunk);
         self.next = 0;
