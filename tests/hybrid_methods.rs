@@ -183,6 +183,14 @@ impl Counter {
     fn huge(&self) -> bool {
         self.n > 3_000_000_000
     }
+
+    fn two(&self) -> i64 {
+        2
+    }
+
+    fn minus_one(&self) -> i64 {
+        -1
+    }
 }
 
 /// Unsuffixed integer literals are `i64`s, as SQL computes integers (rustc made them `i32`).
@@ -204,6 +212,38 @@ fn integer_literals_are_i64() -> colt::Result<()> {
                     .without_distinct()
                     .fetch(tx)?;
             assert_eq!(rows, [(5, 1, true), (5, -1, false)]);
+            Ok(())
+        })
+    })
+}
+
+/// A constant key orders and groups nothing: both databases read a bare `2` in `ORDER BY`
+/// or `GROUP BY` as the second result column (the rows came ordered by `n`).
+#[test]
+fn a_constant_hybrid_orders_and_groups_by_its_value() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Counter])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (id, n) in [(1, 30), (2, 10), (3, 20)] {
+                Counter::build().id(id).n(n).up(true).insert(tx)?;
+            }
+            let ids = |rows: Vec<Obj<Counter>>| rows.iter().map(|c| c.id()).collect::<Vec<_>>();
+            let by_two = select!((c for c in Counter).order_by(|c| (c.two(), c.id))).fetch(tx)?;
+            assert_eq!(ids(by_two), [1, 2, 3]);
+            let later = select!((c for c in Counter)
+                .order_by(|c| c.id)
+                .order_by(|c| desc(c.minus_one())))
+            .fetch(tx)?;
+            assert_eq!(ids(later), [1, 2, 3]);
+            let names = select!((c.id for c in Counter).order_by(|c| (c.two(), c.n))).fetch(tx)?;
+            assert_eq!(names, [2, 3, 1]);
+            let grouped = select!((c.two(), count(c)) for c in Counter).fetch(tx)?;
+            assert_eq!(grouped, [(2, 3)]);
+            let distinct = select!((c.up for c in Counter).order_by(|c| (c.two(), c.n)))
+                .fetch(tx)?;
+            assert_eq!(distinct, [true]);
             Ok(())
         })
     })

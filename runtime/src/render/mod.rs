@@ -186,6 +186,45 @@ impl Renderer<'_> {
         }
     }
 
+    /// Items as the keys of a `GROUP BY` or `PARTITION BY` (see [`Renderer::sort_key`]).
+    fn key_items(&mut self, items: &[ProjItem]) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            match item {
+                ProjItem::Entity(s) => self.entity_columns(*s),
+                ProjItem::Expr(n) => self.sort_key(n),
+            }
+        }
+    }
+
+    /// A value ordered or grouped by. Both databases read a bare whole number there (`3`,
+    /// `-3`) as the position of a result column, not as the number: a hybrid method whose
+    /// body is a constant (`fn tier(&self) -> i64 { 3 }`) ordered the rows by the third
+    /// column. Such a constant is written as a cast, which is a value.
+    fn sort_key(&mut self, n: &Node) {
+        fn whole_number(n: &Node) -> bool {
+            match n {
+                Node::Const(crate::value::Value::Int(_), _) => true,
+                // A cast may be written as its operand alone (SQLite's integer casts).
+                Node::Neg(inner) | Node::Cast(inner, _) => whole_number(inner),
+                _ => false,
+            }
+        }
+        if whole_number(n) {
+            self.w.push("CAST(");
+            self.node(n);
+            self.w.push(if self.w.dialect() == crate::render::Dialect::Postgres {
+                " AS BIGINT)"
+            } else {
+                " AS INTEGER)"
+            });
+        } else {
+            self.node(n);
+        }
+    }
+
     fn from(&mut self) {
         self.w.push(" FROM ");
         self.sources_of(0);
@@ -319,7 +358,7 @@ impl Renderer<'_> {
         let group = plan.group_by();
         if !group.is_empty() {
             self.w.push(" GROUP BY ");
-            self.proj_items(&group);
+            self.key_items(&group);
         }
         self.conjunction(" HAVING ", &having);
     }

@@ -40,7 +40,7 @@ impl Renderer<'_> {
         self.body();
         if grouped_distinct {
             self.w.push(" GROUP BY ");
-            self.proj_items(&plan.projection);
+            self.key_items(&plan.projection);
         }
         if with_order {
             self.order_by(key, grouped_distinct);
@@ -113,13 +113,13 @@ impl Renderer<'_> {
             }
         }
         self.w.push(", ROW_NUMBER() OVER (PARTITION BY ");
-        self.proj_items(&plan.projection);
+        self.key_items(&plan.projection);
         self.w.push(" ORDER BY ");
         for (i, o) in plan.order.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
             }
-            self.node(&o.node);
+            self.sort_key(&o.node);
             self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
         }
         self.w.push(") AS colt_row");
@@ -164,7 +164,7 @@ impl Renderer<'_> {
                         self.w.push(" END)");
                     }
                 } else {
-                    self.node(&o.node);
+                    self.sort_key(&o.node);
                 }
                 self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
             }
