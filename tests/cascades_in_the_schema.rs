@@ -406,3 +406,83 @@ fn a_one_to_one_side_lets_go_of_a_partner_the_schema_deleted_unloaded() -> colt:
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Ledger {
+    #[colt(primary_key)]
+    id: i64,
+    total: i64,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Posting {
+    #[colt(primary_key)]
+    id: i64,
+    ledger_id: i64,
+    amount: i64,
+}
+
+/// A trigger of one table writes another: an insert or an update of a posting changes its
+/// ledger's total. The result kept before the write was served after it (only the written
+/// entity's kept results went stale).
+#[test]
+fn a_trigger_writing_another_table_leaves_no_stale_result() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql("CREATE TABLE ledger (id BIGINT PRIMARY KEY, total BIGINT NOT NULL)", &[])?;
+            tx.execute_sql(
+                "CREATE TABLE posting (id BIGINT PRIMARY KEY, ledger_id BIGINT NOT NULL, amount BIGINT NOT NULL)",
+                &[],
+            )?;
+            if backend.is_postgres() {
+                tx.execute_sql(
+                    "CREATE FUNCTION posted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                     UPDATE ledger SET total = total + NEW.amount - (CASE WHEN TG_OP = 'UPDATE' THEN OLD.amount ELSE 0 END) \
+                     WHERE id = NEW.ledger_id; RETURN NEW; END $$",
+                    &[],
+                )?;
+                tx.execute_sql(
+                    "CREATE TRIGGER posted AFTER INSERT OR UPDATE ON posting FOR EACH ROW EXECUTE FUNCTION posted()",
+                    &[],
+                )?;
+            } else {
+                tx.execute_sql(
+                    "CREATE TRIGGER posted AFTER INSERT ON posting BEGIN \
+                     UPDATE ledger SET total = total + NEW.amount WHERE id = NEW.ledger_id; END",
+                    &[],
+                )?;
+                tx.execute_sql(
+                    "CREATE TRIGGER reposted AFTER UPDATE ON posting BEGIN \
+                     UPDATE ledger SET total = total + NEW.amount - OLD.amount WHERE id = NEW.ledger_id; END",
+                    &[],
+                )?;
+            }
+            tx.execute_sql("INSERT INTO ledger VALUES (1, 100)", &[])?;
+            Ok(())
+        })?;
+        db.bind(schema![Ledger, Posting])?;
+        db.transaction(|tx| {
+            let total = || select!(l.total for l in Ledger if l.id == 1);
+            assert_eq!(total().one(tx)?, 100);
+            let p = Posting::build().id(1).ledger_id(1).amount(5).insert(tx)?;
+            assert_eq!(total().one(tx)?, 105);
+            p.set(|p| p.amount = 7)?;
+            assert_eq!(total().one(tx)?, 107);
+            tx.insert_many([
+                Posting {
+                    id: 2,
+                    ledger_id: 1,
+                    amount: 1,
+                },
+                Posting {
+                    id: 3,
+                    ledger_id: 1,
+                    amount: 2,
+                },
+            ])?;
+            assert_eq!(total().one(tx)?, 110);
+            Ok(())
+        })
+    })
+}

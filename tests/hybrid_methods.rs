@@ -241,8 +241,8 @@ fn a_constant_hybrid_orders_and_groups_by_its_value() -> colt::Result<()> {
             assert_eq!(names, [2, 3, 1]);
             let grouped = select!((c.two(), count(c)) for c in Counter).fetch(tx)?;
             assert_eq!(grouped, [(2, 3)]);
-            let distinct = select!((c.up for c in Counter).order_by(|c| (c.two(), c.n)))
-                .fetch(tx)?;
+            let distinct =
+                select!((c.up for c in Counter).order_by(|c| (c.two(), c.n))).fetch(tx)?;
             assert_eq!(distinct, [true]);
             Ok(())
         })

@@ -216,11 +216,9 @@ fn reused_blocks_never_hold_a_kept_object() -> colt::Result<()> {
         }
         // Threads keep blocks of their own and free them when they end.
         std::thread::scope(|s| {
-            s.spawn(|| {
-                db.transaction(|tx| select!(c for c in Category).fetch(tx).map(|v| v.len()))
-            })
-            .join()
-            .map_err(|_| colt::Error::InvalidQuery("the thread panicked".into()))?
+            s.spawn(|| db.transaction(|tx| select!(c for c in Category).fetch(tx).map(|v| v.len())))
+                .join()
+                .map_err(|_| colt::Error::InvalidQuery("the thread panicked".into()))?
         })?;
         Ok(())
     })

@@ -85,11 +85,13 @@ fn a_repeated_query_hits_the_database_once_until_something_changes() -> colt::Re
                 tx.statements_executed() > before,
                 "went to the database again"
             );
-            // A change to another entity does not.
+            // So does a change to another entity (its table's trigger may write this one;
+            // PonyORM too forgets its kept results at any change), once.
             Counter::build().name("other").value(1).insert(tx)?;
             let before = tx.statements_executed();
             assert_eq!(q(500).fetch(tx)?, ["ann"]);
-            assert_eq!(tx.statements_executed(), before);
+            assert_eq!(q(500).fetch(tx)?, ["ann"]);
+            assert_eq!(tx.statements_executed(), before + 1);
             // Raw SQL may change anything.
             tx.execute_sql("UPDATE account SET balance = 0", &[])?;
             assert!(q(500).fetch(tx)?.is_empty());

@@ -54,7 +54,7 @@ impl<T: Entity> Pending for ObjCell<T> {
 
     fn flush(&self, tx: &Transaction) -> Result<()> {
         self.queued.set(false);
-        tx.shared.cache.borrow_mut().bump(T::meta());
+        tx.shared.cache.borrow_mut().bump();
         let result = match self.state.get() {
             ObjState::New => flush_insert(self, tx),
             ObjState::Loaded => flush_update(self, tx),
@@ -350,7 +350,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     // The loaded object's values are not necessarily the row's before the upsert (a cascade
     // of the schema or raw SQL may have deleted or moved the row): a row may have come or
     // changed a reference whatever the object said.
-    tx.shared.cache.borrow_mut().bump(meta);
+    tx.shared.cache.borrow_mut().bump();
     tx.shared.members_moved(meta);
     Ok(obj)
 }

@@ -89,7 +89,7 @@ impl Transaction {
             .and_then(|()| crate::flush::insert_rows(&objs, self));
         match result {
             Ok(()) => {
-                self.shared.cache.borrow_mut().bump(meta);
+                self.shared.cache.borrow_mut().bump();
                 Ok(objs)
             }
             Err(e) => {

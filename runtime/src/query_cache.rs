@@ -1,10 +1,11 @@
 //! The result cache of a transaction (PonyORM's query cache): the same query with the same
-//! parameters, run again with no change in between to an entity it reads, does not go to the
-//! database. Every write stamps the entity written; raw SQL stamps them all.
+//! parameters, run again with no write in between, does not go to the database.
 //!
-//! A kept result is fresh when no entity its plan reads was stamped after it was kept. The
-//! plan is the key, so its entities need not be copied into the entry: keeping a result costs
-//! the copy of its rows and parameters, nothing else.
+//! A kept result is fresh when the transaction wrote nothing after it was kept: any write,
+//! as in PonyORM, not only a write to an entity the query reads, since a table may write
+//! others by itself (a trigger keeping a total, a cascade). The plan is the key, so keeping a
+//! result costs the copy of its rows and parameters, nothing else. Collections loaded in
+//! memory follow Colt's own writes per entity (`moved`).
 
 use std::any::Any;
 use std::sync::Arc;
@@ -42,9 +43,6 @@ pub(crate) struct QueryCache {
     entries: Vec<Entry>,
     /// Counts writes: every write takes the next stamp.
     clock: u64,
-    /// The stamp of the last write to each entity (by metadata address); few entities are
-    /// written in one transaction, so a list.
-    written: Vec<(*const EntityMeta, u64)>,
     /// The stamp of the last change Colt cannot attribute to an entity (raw SQL).
     all_written: u64,
     /// Whether [`Self::bump_all`] ran since [`Self::swap_untracked`] last asked.
@@ -71,16 +69,15 @@ fn set_stamp(list: &mut Vec<(*const EntityMeta, u64)>, meta: &EntityMeta, now: u
 }
 
 impl QueryCache {
-    /// `meta`'s rows changed.
-    pub(crate) fn bump(&mut self, meta: &EntityMeta) {
+    /// Rows changed (of one entity, and of any other the schema's triggers write).
+    pub(crate) fn bump(&mut self) {
         self.clock += 1;
-        set_stamp(&mut self.written, meta, self.clock);
     }
 
     /// Rows of `meta` were inserted or deleted, or a reference of one changed: which rows
     /// belong to a collection of `meta`'s rows may have changed (and `meta`'s rows did).
     pub(crate) fn bump_members(&mut self, meta: &EntityMeta) {
-        self.bump(meta);
+        self.bump();
         set_stamp(&mut self.moved, meta, self.clock);
     }
 
@@ -110,14 +107,9 @@ impl QueryCache {
         self.all_written = self.clock;
     }
 
-    /// Whether rows of `plan` read at `stamp` may still be served.
-    fn fresh(&self, plan: &Plan, stamp: u64) -> bool {
-        if self.all_written > stamp {
-            return false;
-        }
-        plan.reads
-            .iter()
-            .all(|e| stamp_of(&self.written, e) <= stamp)
+    /// Whether rows read at `stamp` may still be served: nothing was written since.
+    fn fresh(&self, stamp: u64) -> bool {
+        self.clock <= stamp
     }
 
     /// The rows kept for this statement and these parameters, if nothing they read changed.
@@ -135,7 +127,7 @@ impl QueryCache {
                 && e.key == key
                 && same_params(&e.params, params)
         })?;
-        if !self.fresh(plan, e.stamp) {
+        if !self.fresh(e.stamp) {
             return None;
         }
         e.rows.downcast_ref::<Rows<T>>().map(|rows| rows.to_vec())
@@ -174,7 +166,6 @@ impl QueryCache {
 
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
-        self.written.clear();
         self.moved.clear();
     }
 

@@ -215,11 +215,12 @@ impl Renderer<'_> {
         if whole_number(n) {
             self.w.push("CAST(");
             self.node(n);
-            self.w.push(if self.w.dialect() == crate::render::Dialect::Postgres {
-                " AS BIGINT)"
-            } else {
-                " AS INTEGER)"
-            });
+            self.w
+                .push(if self.w.dialect() == crate::render::Dialect::Postgres {
+                    " AS BIGINT)"
+                } else {
+                    " AS INTEGER)"
+                });
         } else {
             self.node(n);
         }
