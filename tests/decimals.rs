@@ -661,3 +661,28 @@ fn a_decimal_changed_to_text_fails_the_optimistic_check() -> colt::Result<()> {
     );
     Ok(())
 }
+
+/// `1.5` and `1.50` are equal decimals, but PostgreSQL's `numeric` keeps the scale written:
+/// a change from one to the other was no change to write (the object said `1.50`, the row
+/// `1.5`).
+#[test]
+fn a_change_of_scale_is_written() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        items(&db)?;
+        db.transaction(|tx| {
+            let item = tx.get_or_err::<Item>(3)?;
+            item.set(|i| i.price = d("19.990"))?;
+            Ok(())
+        })?;
+        let price = db.transaction(|tx| Ok(tx.get_or_err::<Item>(3)?.price()))?;
+        // SQLite's NUMERIC columns keep the value, not the scale.
+        let kept = if backend.is_postgres() {
+            "19.990"
+        } else {
+            "19.99"
+        };
+        assert_eq!(price.to_string(), kept);
+        Ok(())
+    })
+}

@@ -262,3 +262,28 @@ fn wide_integers_compare_with_narrow_attributes_by_value() -> colt::Result<()> {
         })
     })
 }
+
+/// `0.0` and `-0.0` are equal floats, but PostgreSQL keeps the sign: a change from one to
+/// the other was no change to write (the object said `-0.0`, the row `0.0`). SQLite's REAL
+/// columns store both as `0`.
+#[test]
+fn a_change_of_the_sign_of_zero_is_written() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = readings(backend, &[(1, 1, 0.0)])?;
+        db.transaction(|tx| {
+            tx.get_or_err::<Reading>(1)?.set(|r| r.real = -0.0)?;
+            Ok(())
+        })?;
+        let real = db.transaction(|tx| Ok(tx.get_or_err::<Reading>(1)?.real()))?;
+        assert_eq!(real, 0.0);
+        assert_eq!(real.is_sign_negative(), backend.is_postgres());
+        // And back.
+        db.transaction(|tx| {
+            tx.get_or_err::<Reading>(1)?.set(|r| r.real = 0.0)?;
+            Ok(())
+        })?;
+        let real = db.transaction(|tx| Ok(tx.get_or_err::<Reading>(1)?.real()))?;
+        assert!(real.is_sign_positive());
+        Ok(())
+    })
+}

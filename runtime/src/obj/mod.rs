@@ -302,7 +302,7 @@ impl<T: Entity> Obj<T> {
         {
             let virtual_columns = crate::pairing::virtual_columns(meta);
             for (c, col) in meta.columns.iter().enumerate() {
-                if current.same_column(&next, c) {
+                if crate::entity::same_written(&*current, &next, c) {
                     continue;
                 }
                 // The column-less side of a one-to-one is read from the other side's row: a
