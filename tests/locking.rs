@@ -94,3 +94,32 @@ fn nowait_fails_at_once_and_skip_locked_skips() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A result kept before the transaction took its lock is not served after it: read before
+/// the lock, it may miss a change another transaction committed since, which the lock is
+/// there to exclude (a balance read again after `for_update()` was the one read before).
+#[test]
+fn a_lock_makes_earlier_results_stale() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Job])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Job::build().id(1).done(false).insert(tx)?;
+            Ok(())
+        })?;
+        let done = || select!(j.done for j in Job if j.id == 1);
+        let tx = db.begin()?;
+        assert_eq!(done().one(&tx)?, false);
+        db.transaction(|other| {
+            select!(Job.filter(|j| j.id == 1).set(|j| j.done = true)).update(other)?;
+            Ok(())
+        })?;
+        select!(j for j in Job if j.id == 2)
+            .for_update()
+            .fetch(&tx)?;
+        assert_eq!(done().one(&tx)?, true);
+        tx.commit()?;
+        Ok(())
+    })
+}

@@ -193,9 +193,17 @@ impl Transaction {
     pub(crate) fn ensure_writing(&self) -> Result<()> {
         if !self.writing.get() {
             self.conn()?.begin(self.serializable.get())?;
-            self.writing.set(true);
+            self.began_writing();
         }
         Ok(())
+    }
+
+    /// The transaction holds its lock from now on: results kept before it were read without
+    /// it, and may miss what another transaction committed since (which a `for_update()`
+    /// query is there to exclude), so they are not served again.
+    fn began_writing(&self) {
+        self.writing.set(true);
+        self.shared.cache.borrow_mut().bump();
     }
 
     /// [`Self::ensure_writing`] without waiting for another connection's write lock
@@ -203,7 +211,7 @@ impl Transaction {
     pub(crate) fn ensure_writing_now(&self) -> Result<()> {
         if !self.writing.get() {
             self.conn()?.begin_now(self.serializable.get())?;
-            self.writing.set(true);
+            self.began_writing();
         }
         Ok(())
     }
