@@ -110,7 +110,7 @@ fn a_lock_makes_earlier_results_stale() -> colt::Result<()> {
         })?;
         let done = || select!(j.done for j in Job if j.id == 1);
         let tx = db.begin()?;
-        assert_eq!(done().one(&tx)?, false);
+        assert!(!done().one(&tx)?);
         db.transaction(|other| {
             select!(Job.filter(|j| j.id == 1).set(|j| j.done = true)).update(other)?;
             Ok(())
@@ -118,7 +118,7 @@ fn a_lock_makes_earlier_results_stale() -> colt::Result<()> {
         select!(j for j in Job if j.id == 2)
             .for_update()
             .fetch(&tx)?;
-        assert_eq!(done().one(&tx)?, true);
+        assert!(done().one(&tx)?);
         tx.commit()?;
         Ok(())
     })
