@@ -820,3 +820,61 @@ fn a_panic_after_a_failed_write_between_nested_savepoints_fails_the_outer_one() 
         Ok(())
     });
 }
+
+/// A savepoint whose flush deleted an account and then failed: the rows it deleted are back
+/// after the rollback, but the flush's list of deleted rows was kept, and the next flush
+/// followed them again: it read the loaded entry of that account and took, silently, the
+/// account another transaction had moved it to meanwhile (value and snapshot, so the
+/// optimistic check of the account it had read passed).
+#[test]
+fn a_rolled_back_delete_is_not_followed_later() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        db.transaction(|tx| {
+            Account::build()
+                .id(3)
+                .email("cy@x.org")
+                .balance(0)
+                .insert(tx)?;
+            tx.execute_sql(
+                "CREATE TABLE hold (account BIGINT NOT NULL REFERENCES account (id))",
+                &[],
+            )?;
+            tx.execute_sql("INSERT INTO hold VALUES (3)", &[])?;
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let entry = tx.get_or_err::<Entry>(10)?;
+        assert_eq!(*entry.account().key(), 1);
+        let ann = tx.get_or_err::<Account>(1)?;
+        let cy = tx.get_or_err::<Account>(3)?;
+        let failed = tx.savepoint(|tx| {
+            ann.delete(tx)?;
+            // A table Colt does not know refers to Cy: the flush deletes Ann, then fails.
+            cy.delete(tx)?;
+            tx.flush()
+        });
+        assert!(failed.is_err(), "{failed:?}");
+        if backend.is_postgres() {
+            db.transaction(|other| {
+                other.execute_sql("UPDATE entry SET account = 2 WHERE id = 10", &[])?;
+                Ok(())
+            })?;
+        }
+        // Any flush after it.
+        tx.get_or_err::<Account>(2)?.set(|b| b.balance += 1)?;
+        tx.flush()?;
+        assert_eq!(*entry.account().key(), 1, "what the transaction read");
+        entry.set(|e| e.amount = 5)?;
+        let committed = tx.commit();
+        if backend.is_postgres() {
+            assert!(
+                matches!(committed, Err(Error::UnrepeatableRead { .. })),
+                "{committed:?}"
+            );
+        } else {
+            committed?;
+        }
+        Ok(())
+    });
+}

@@ -191,8 +191,11 @@ impl Transaction {
         for p in std::mem::take(&mut *self.shared.pending.borrow_mut()) {
             p.cell().discard();
         }
-        // (The savepoint began with a flush, which emptied it: all of it was inside.)
+        // (The savepoint began with a flush, which emptied them: all of it was inside.) The
+        // rows a failed flush deleted before its failure are back: following them at the
+        // next flush would take what other transactions wrote to their referrers since.
         self.shared.reached_through.borrow_mut().clear();
+        self.shared.deleted.borrow_mut().clear();
         let reread = self
             .shared
             .maps
