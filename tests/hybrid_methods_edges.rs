@@ -1578,3 +1578,57 @@ fn a_negated_negative_literal_is_not_a_comment() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Path {
+    #[colt(primary_key)]
+    id: i64,
+    text: String,
+    #[colt(default = "C:\\new")]
+    folder: String,
+    #[colt(default = b"ab")]
+    data: Vec<u8>,
+}
+
+#[hybrid]
+impl Path {
+    fn in_temp(&self) -> bool {
+        self.text.starts_with("C:\\temp")
+    }
+}
+
+/// A text literal with a backslash, where the server reads `\` in a plain literal as an
+/// escape (PostgreSQL's `standard_conforming_strings = off`, for a database or a role):
+/// `'C:\temp'` held a tab there, so the method matched nothing and the default was wrong.
+#[test]
+fn backslashes_in_literals_mean_themselves_whatever_the_server_setting() -> colt::Result<()> {
+    each_backend(|backend| {
+        let url = backend.fresh_url();
+        if backend.is_postgres() {
+            Database::open(&url)?.transaction(|tx| {
+                tx.execute_sql(
+                    "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET standard_conforming_strings = off', current_database()); END $$",
+                    &[],
+                )
+            })?;
+        }
+        let db = Database::open(&url)?;
+        db.bind(schema![Path])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let insert = if backend.is_postgres() {
+                "INSERT INTO path (id, text) VALUES (1, $1)"
+            } else {
+                "INSERT INTO path (id, text) VALUES (1, ?1)"
+            };
+            tx.execute_sql(insert, &[&"C:\\temp\\a"])?;
+            let found = select!(p.id for p in Path if p.in_temp()).fetch(tx)?;
+            assert_eq!(found, [1]);
+            let p = tx.get_or_err::<Path>(1)?;
+            assert!(p.get().in_temp());
+            assert_eq!(p.folder(), "C:\\new");
+            assert_eq!(p.data(), b"ab");
+            Ok(())
+        })
+    })
+}

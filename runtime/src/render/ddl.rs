@@ -193,6 +193,19 @@ fn literal(out: &mut SqlWriter, dialect: Dialect, v: &crate::Value, ty: ColumnTy
     }
 }
 
+/// A text as an SQL string literal. On PostgreSQL a text with a backslash is written as an
+/// escape string (`E'C:\\temp'`): a plain literal's backslash means itself only while the
+/// server's `standard_conforming_strings` is on, which a database or a role can turn off
+/// (`'C:\temp'` then holds a tab).
+pub(crate) fn text_literal(dialect: Dialect, text: &str) -> String {
+    let quoted = text.replace('\'', "''");
+    if dialect == Dialect::Postgres && text.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
+}
+
 /// A column's default as an SQL literal (a constant, which both dialects accept in a
 /// `DEFAULT`; not a parameter). `None` for NULL (every nullable column defaults to it) or for
 /// a value that has no literal (a float that is not finite, a decimal SQLite cannot hold).
@@ -202,7 +215,7 @@ pub(crate) fn literal_text(dialect: Dialect, v: &crate::Value, ty: ColumnType) -
         (Value::Int(i), ColumnType::Bool) => (if *i != 0 { "TRUE" } else { "FALSE" }).to_string(),
         (Value::Int(i), _) => i.to_string(),
         (Value::Real(r), _) if r.is_finite() => format!("{r:?}"),
-        (Value::Text(t), _) => format!("'{}'", t.replace('\'', "''")),
+        (Value::Text(t), _) => text_literal(dialect, t),
         // An instant with its zone: PostgreSQL would read one without in the session's.
         (Value::Time(t @ crate::temporal::Temporal::TimestampTz(_)), _)
             if dialect == Dialect::Postgres =>
@@ -225,7 +238,8 @@ pub(crate) fn literal_text(dialect: Dialect, v: &crate::Value, ty: ColumnType) -
                     &hex[16..20],
                     &hex[20..]
                 ),
-                Dialect::Postgres => format!("'\\x{hex}'"),
+                // (An escape string: see `text_literal`.)
+                Dialect::Postgres => format!("E'\\\\x{hex}'"),
                 Dialect::Sqlite => format!("X'{hex}'"),
             }
         }

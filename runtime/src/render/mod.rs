@@ -99,7 +99,8 @@ impl Renderer<'_> {
     fn constant(&mut self, v: &crate::value::Value, ty: crate::types::ColumnType) {
         use crate::value::Value;
         use std::fmt::Write as _;
-        let postgres = self.w.dialect() == crate::render::Dialect::Postgres;
+        let dialect = self.w.dialect();
+        let postgres = dialect == crate::render::Dialect::Postgres;
         let out = self.w.text();
         match v {
             Value::Int(i) => {
@@ -121,11 +122,7 @@ impl Renderer<'_> {
                     let _ = write!(out, "{f:?}");
                 }
             }
-            Value::Text(t) => {
-                out.push('\'');
-                out.push_str(&t.replace('\'', "''"));
-                out.push('\'');
-            }
+            Value::Text(t) => out.push_str(&ddl::text_literal(dialect, t)),
             _ => out.push_str("NULL"),
         }
     }
