@@ -337,3 +337,47 @@ fn distinct_values_ordered_by_two_unselected_attributes_follow_their_first_row()
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Token {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    flag: bool,
+    data: Vec<u8>,
+}
+
+/// Distinct values ordered by one value they do not select take each group's first value
+/// in the order by the type's `MIN`/`MAX`, which PostgreSQL has not for `boolean` or
+/// `bytea` (an error where SQLite answered); `max` of bytes likewise.
+#[test]
+fn distinct_values_order_by_booleans_and_bytes_on_both_backends() {
+    all_backends(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Token])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (id, name, flag, data) in
+                [(1, "a", true, 2u8), (2, "b", false, 1), (3, "b", false, 3)]
+            {
+                Token::build()
+                    .id(id)
+                    .name(name)
+                    .flag(flag)
+                    .data(vec![data])
+                    .insert(tx)?;
+            }
+            let by_flag = select!((t.name for t in Token).order_by(|t| desc(t.flag))).fetch(tx)?;
+            assert_eq!(by_flag, ["a", "b"]);
+            let by_flag = select!((t.name for t in Token).order_by(|t| t.flag)).fetch(tx)?;
+            assert_eq!(by_flag, ["b", "a"]);
+            let by_data = select!((t.name for t in Token).order_by(|t| t.data)).fetch(tx)?;
+            assert_eq!(by_data, ["b", "a"]);
+            let by_data = select!((t.name for t in Token).order_by(|t| desc(t.data))).fetch(tx)?;
+            assert_eq!(by_data, ["b", "a"]);
+            assert_eq!(select!(max(t.data) for t in Token).one(tx)?, Some(vec![3]));
+            assert_eq!(select!(min(t.data) for t in Token).one(tx)?, Some(vec![1]));
+            Ok(())
+        })
+    });
+}

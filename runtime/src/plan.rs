@@ -122,6 +122,9 @@ pub struct OrderItem {
     /// Where NULLs go (`nulls_first(..)`: `Some(true)`, `nulls_last(..)`: `Some(false)`);
     /// by default first ascending and last descending, on every backend.
     pub nulls_first: Option<bool>,
+    /// The type of what it orders by (a group's first value in the order is taken by the
+    /// type's own `MIN`/`MAX`: PostgreSQL has none for `boolean`, `uuid` or `bytea`).
+    pub ty: Option<crate::types::ColumnType>,
 }
 
 /// Whether a query's rows are made distinct.

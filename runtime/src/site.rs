@@ -308,6 +308,7 @@ impl<T: SqlType> OrderSpec for Expr<T> {
             node: self.node,
             desc: false,
             nulls_first: None,
+            ty: Some(T::COLUMN_TYPE),
         });
     }
 }
@@ -319,6 +320,7 @@ impl<T: SqlType> OrderSpec for Desc<T> {
             node: self.0.node,
             desc: true,
             nulls_first: None,
+            ty: Some(T::COLUMN_TYPE),
         });
     }
 }

@@ -333,8 +333,9 @@ impl SqlDialect for Postgres {
     }
 
     fn min_max(&self, f: AggFn, ty: Option<ColumnType>) -> Option<(&'static str, &'static str)> {
-        // PostgreSQL has no `MAX(boolean)` nor `MAX(uuid)`: a boolean's is `BOOL_OR`, a
-        // UUID's is its text's in byte order (as Rust and SQLite order its 16 bytes).
+        // PostgreSQL has no `MAX(boolean)`, `MAX(uuid)` nor `MAX(bytea)`: a boolean's is
+        // `BOOL_OR`, a UUID's is its text's in byte order (as Rust and SQLite order its 16
+        // bytes).
         Some(match (f, ty?) {
             (AggFn::Max, ColumnType::Bool) => ("BOOL_OR(", ")"),
             (AggFn::Min, ColumnType::Bool) => ("BOOL_AND(", ")"),
@@ -343,6 +344,13 @@ impl SqlDialect for Postgres {
             }
             (AggFn::Min, ColumnType::Uuid) => {
                 ("CAST(MIN(CAST(", " AS TEXT) COLLATE \"C\") AS UUID)")
+            }
+            // Nor `MAX(bytea)`: the bytes' hex text, in byte order.
+            (AggFn::Max, ColumnType::Blob) => {
+                ("DECODE(MAX(ENCODE(", ", 'hex') COLLATE \"C\"), 'hex')")
+            }
+            (AggFn::Min, ColumnType::Blob) => {
+                ("DECODE(MIN(ENCODE(", ", 'hex') COLLATE \"C\"), 'hex')")
             }
             _ => return None,
         })

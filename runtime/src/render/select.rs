@@ -2,7 +2,7 @@
 //! query's `fetch`, `first` and `count`.
 
 use super::{Renderer, StatementKind};
-use crate::plan::{Node, ProjItem, SqlKey};
+use crate::plan::{AggFn, Node, ProjItem, SqlKey};
 
 impl Renderer<'_> {
     /// Whether `node` is one of the projected values (or a column of a projected object).
@@ -157,9 +157,15 @@ impl Renderer<'_> {
                         self.node(&o.node);
                         self.w.push(") THEN NULL ELSE ");
                     }
-                    self.w.push(if o.desc { "MAX(" } else { "MIN(" });
+                    let f = if o.desc { AggFn::Max } else { AggFn::Min };
+                    let (open, close) = self.d.min_max(f, o.ty).unwrap_or(if o.desc {
+                        ("MAX(", ")")
+                    } else {
+                        ("MIN(", ")")
+                    });
+                    self.w.push(open);
                     self.node(&o.node);
-                    self.w.push(")");
+                    self.w.push(close);
                     if nulls_first {
                         self.w.push(" END)");
                     }
