@@ -287,3 +287,34 @@ fn a_change_of_the_sign_of_zero_is_written() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Memo {
+    #[colt(primary_key)]
+    id: i64,
+    note: Option<String>,
+}
+
+/// The length of an optional text is optional: a NULL note's was a decode error.
+#[test]
+fn the_length_of_an_optional_text_is_optional() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Memo])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Memo::build()
+                .id(1)
+                .note(Some("héllo".to_string()))
+                .insert(tx)?;
+            Memo::build().id(2).note(None::<String>).insert(tx)?;
+            let lens = select!((m.note.len() for m in Memo).order_by(|m| m.id))
+                .without_distinct()
+                .fetch(tx)?;
+            assert_eq!(lens, [Some(6), None]);
+            let long = select!(m.id for m in Memo if m.note.len() > 3).fetch(tx)?;
+            assert_eq!(long, [1]);
+            Ok(())
+        })
+    })
+}

@@ -447,8 +447,8 @@ text_fn! {
     trim => Trim, "`e.trim()` (spaces)";
 }
 
-/// `e.len()`: the length in bytes, as Rust's `str::len`.
-pub fn len<T: Textual>(e: Expr<T>) -> Expr<i64> {
+/// `e.len()`: the length in bytes, as Rust's `str::len` (`None` for a NULL text).
+pub fn len<T: Textual>(e: Expr<T>) -> Expr<T::Len> {
     Expr::new(Node::TextFn(TextFn::Len, Box::new(e.node)))
 }
 

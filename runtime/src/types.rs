@@ -671,14 +671,19 @@ pub trait Textual: SqlType {
     /// The type of a test of it (`.starts_with(..)`, `.like(..)`): `bool`, or `Option<bool>`
     /// for an `Option` (a NULL text tests NULL).
     type Test: SqlType;
+    /// The type of its length (`.len()`): `i64`, or `Option<i64>` for an `Option` (a NULL
+    /// text has no length).
+    type Len: SqlType;
 }
 #[diagnostic::do_not_recommend]
 impl Textual for String {
     type Test = bool;
+    type Len = i64;
 }
 #[diagnostic::do_not_recommend]
 impl Textual for Option<String> {
     type Test = Option<bool>;
+    type Len = Option<i64>;
 }
 
 /// Boolean expressions (conditions).
