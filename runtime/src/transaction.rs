@@ -461,17 +461,28 @@ impl Transaction {
     /// or [`Error::NotWritten`] when the database skipped the row without an error (the
     /// transaction is then rolled back and closed, as for any failed flush).
     pub fn insert<T: Entity>(&self, mut value: T) -> Result<Obj<T>> {
-        let meta = T::meta();
         crate::entity::as_stored(&mut value);
         refuse_deleted_target(&self.shared, &value)?;
         // The column-less side of a one-to-one is set from the other side (it would not be
         // written).
-        if let Some(&c) = crate::pairing::virtual_columns(meta)
+        if let Some(&c) = crate::pairing::virtual_columns(T::meta())
             .iter()
             .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
         {
-            return Err(crate::pairing::reverse_side_error(meta, c));
+            return Err(crate::pairing::reverse_side_error(T::meta(), c));
         }
+        self.insert_stored(value)
+    }
+
+    /// [`Transaction::insert`] of a value whose references were checked (`insert_many`
+    /// checks all its values before it writes any).
+    pub(crate) fn insert_checked<T: Entity>(&self, mut value: T) -> Result<Obj<T>> {
+        crate::entity::as_stored(&mut value);
+        self.insert_stored(value)
+    }
+
+    /// Inserts a checked value, as the database will hold it.
+    fn insert_stored<T: Entity>(&self, value: T) -> Result<Obj<T>> {
         // Earlier changes first, in order.
         self.flush()?;
         let obj = self.shared.maps.borrow_mut().of::<T>().alloc(
