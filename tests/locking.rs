@@ -120,6 +120,69 @@ fn a_lock_makes_earlier_results_stale() -> colt::Result<()> {
             .fetch(&tx)?;
         assert!(done().one(&tx)?);
         tx.commit()?;
+        // A transaction writing already (PostgreSQL: each statement reads what was committed
+        // before it; SQLite's write lock keeps the other writer out, so not there).
+        if backend.is_postgres() {
+            let tx = db.begin()?;
+            Job::build().id(2).done(false).insert(&tx)?;
+            assert!(done().one(&tx)?);
+            db.transaction(|other| {
+                select!(Job.filter(|j| j.id == 1).set(|j| j.done = false)).update(other)?;
+                Ok(())
+            })?;
+            select!(j for j in Job if j.id == 1)
+                .for_update()
+                .fetch(&tx)?;
+            assert!(!done().one(&tx)?);
+            tx.commit()?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Team {
+    #[colt(primary_key)]
+    id: i64,
+    members: Set<Member>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Member {
+    #[colt(primary_key)]
+    id: i64,
+    team: Ref<Team>,
+}
+
+/// A collection loaded before a `for_update()` query is read again after it, as kept
+/// results are (PostgreSQL; on SQLite the write lock keeps the other writer out).
+#[test]
+fn a_lock_makes_earlier_collections_stale() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Team, Member])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let t = Team::build().id(1).insert(tx)?;
+            Member::build().id(1).team(&t).insert(tx)?;
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let team = tx.get_or_err::<Team>(1)?;
+        assert_eq!(team.members().fetch(&tx)?.len(), 1);
+        db.transaction(|other| {
+            let t = other.get_or_err::<Team>(1)?;
+            Member::build().id(2).team(&t).insert(other)?;
+            Ok(())
+        })?;
+        select!(t for t in Team if t.id == 1)
+            .for_update()
+            .fetch(&tx)?;
+        assert_eq!(team.members().fetch(&tx)?.len(), 2);
+        tx.commit()?;
         Ok(())
     })
 }

@@ -300,6 +300,13 @@ impl<R> Query<R> {
             Some(LockWait::NoWait) => tx.ensure_writing_now()?,
             Some(_) => tx.ensure_writing()?,
         }
+        if self.for_update.is_some() {
+            // Rows locked now may hold what another transaction committed after a kept
+            // result or a collection was read (PostgreSQL reads each statement's own
+            // snapshot): those are not served again, also when the transaction was writing
+            // already.
+            tx.shared.cache.borrow_mut().locked();
+        }
         key.limit = limit.is_some();
         let mut all = self.params.clone();
         all.extend(limit.map(Value::Int));

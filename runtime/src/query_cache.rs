@@ -100,6 +100,13 @@ impl QueryCache {
         std::mem::replace(&mut self.untracked, then)
     }
 
+    /// The transaction took a lock: what was read before it (kept results, loaded
+    /// collections' members) may miss what other transactions committed since.
+    pub(crate) fn locked(&mut self) {
+        self.clock += 1;
+        self.all_written = self.clock;
+    }
+
     /// Anything may have changed.
     pub(crate) fn bump_all(&mut self) {
         self.untracked = true;

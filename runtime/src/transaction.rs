@@ -200,7 +200,8 @@ impl Transaction {
 
     /// The transaction holds its lock from now on: results kept before it were read without
     /// it, and may miss what another transaction committed since (which a `for_update()`
-    /// query is there to exclude), so they are not served again.
+    /// query is there to exclude), so they are not served again. (Loaded collections are
+    /// kept: a `for_update()` query reads them again.)
     fn began_writing(&self) {
         self.writing.set(true);
         self.shared.cache.borrow_mut().bump();
