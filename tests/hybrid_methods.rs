@@ -191,6 +191,10 @@ impl Counter {
     fn minus_one(&self) -> i64 {
         -1
     }
+
+    fn tag(&self) -> String {
+        "x".to_string()
+    }
 }
 
 /// Unsuffixed integer literals are `i64`s, as SQL computes integers (rustc made them `i32`).
@@ -244,6 +248,18 @@ fn a_constant_hybrid_orders_and_groups_by_its_value() -> colt::Result<()> {
             let distinct =
                 select!((c.up for c in Counter).order_by(|c| (c.two(), c.n))).fetch(tx)?;
             assert_eq!(distinct, [true]);
+            // Distinct rows that select the constant, ordered by it and by the key.
+            let pairs = select!(((c.n, c.two()) for c in Counter).order_by(|c| (c.two(), c.n)))
+                .fetch(tx)?;
+            assert_eq!(pairs, [(10, 2), (20, 2), (30, 2)]);
+            // A text constant (PostgreSQL refuses one bare in ORDER BY and GROUP BY).
+            let by_tag = select!((c for c in Counter).order_by(|c| (c.tag(), c.id))).fetch(tx)?;
+            assert_eq!(ids(by_tag), [1, 2, 3]);
+            let tagged = select!((c.tag(), count(c)) for c in Counter).fetch(tx)?;
+            assert_eq!(tagged, [("x".to_string(), 3)]);
+            // Only constants: `first` takes the first by key.
+            let first = select!((c for c in Counter).order_by(|c| c.two())).first(tx)?;
+            assert_eq!(first.map(|c| c.id()), Some(1));
             Ok(())
         })
     })

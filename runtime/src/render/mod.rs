@@ -183,7 +183,7 @@ impl Renderer<'_> {
         }
     }
 
-    /// Items as the keys of a `GROUP BY` or `PARTITION BY` (see [`Renderer::sort_key`]).
+    /// Items as the keys of a `GROUP BY` or `PARTITION BY` (see [`Renderer::group_key`]).
     fn key_items(&mut self, items: &[ProjItem]) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -191,35 +191,33 @@ impl Renderer<'_> {
             }
             match item {
                 ProjItem::Entity(s) => self.entity_columns(*s),
-                ProjItem::Expr(n) => self.sort_key(n),
+                ProjItem::Expr(n) => self.group_key(n),
             }
         }
     }
 
-    /// A value ordered or grouped by. Both databases read a bare whole number there (`3`,
-    /// `-3`) as the position of a result column, not as the number: a hybrid method whose
-    /// body is a constant (`fn tier(&self) -> i64 { 3 }`) ordered the rows by the third
-    /// column. Such a constant is written as a cast, which is a value.
-    fn sort_key(&mut self, n: &Node) {
-        fn whole_number(n: &Node) -> bool {
-            match n {
-                Node::Const(crate::value::Value::Int(_), _) => true,
-                // A cast may be written as its operand alone (SQLite's integer casts).
-                Node::Neg(inner) | Node::Cast(inner, _) => whole_number(inner),
-                _ => false,
+    /// A value grouped by. Both databases read a bare whole number there (`3`, `-3`) as the
+    /// position of a result column, not as the number, and PostgreSQL refuses another bare
+    /// constant (`'x'`, `NULL`): a hybrid method whose body is a constant (`fn tier(&self)
+    /// -> i64 { 3 }`) grouped by the third column. Such a constant is written as a cast,
+    /// which is a value. (Constants ordered by are left out: see [`constant`].)
+    fn group_key(&mut self, n: &Node) {
+        let postgres = self.w.dialect() == crate::render::Dialect::Postgres;
+        let cast = match constant_value(n) {
+            Some(crate::value::Value::Int(_)) if postgres => Some(" AS BIGINT)"),
+            Some(crate::value::Value::Int(_)) => Some(" AS INTEGER)"),
+            Some(crate::value::Value::Text(_) | crate::value::Value::Null) if postgres => {
+                Some(" AS TEXT)")
             }
-        }
-        if whole_number(n) {
-            self.w.push("CAST(");
-            self.node(n);
-            self.w
-                .push(if self.w.dialect() == crate::render::Dialect::Postgres {
-                    " AS BIGINT)"
-                } else {
-                    " AS INTEGER)"
-                });
-        } else {
-            self.node(n);
+            _ => None,
+        };
+        match cast {
+            Some(ty) => {
+                self.w.push("CAST(");
+                self.node(n);
+                self.w.push(ty);
+            }
+            None => self.node(n),
         }
     }
 
@@ -632,6 +630,23 @@ impl Renderer<'_> {
             Node::CountEntity(s) => self.count_objects(*s, 0),
         }
     }
+}
+
+/// The value of a constant node: a literal, negated or cast (a cast may be written as its
+/// operand alone).
+fn constant_value(n: &Node) -> Option<&crate::value::Value> {
+    match n {
+        Node::Const(v, _) => Some(v),
+        Node::Neg(inner) | Node::Cast(inner, _) => constant_value(inner),
+        _ => None,
+    }
+}
+
+/// Whether an order item orders by a constant, which orders nothing: it is left out of the
+/// `ORDER BY` (written, a whole number would be read as a column's position, and PostgreSQL
+/// refuses other constants there).
+pub(super) fn constant(o: &crate::plan::OrderItem) -> bool {
+    constant_value(&o.node).is_some()
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! `SELECT`, `SELECT COUNT(*)` and their ordering, limits and sets: the statements of a
 //! query's `fetch`, `first` and `count`.
 
-use super::{Renderer, StatementKind};
-use crate::plan::{AggFn, Node, ProjItem, SqlKey};
+use super::{constant, Renderer, StatementKind};
+use crate::plan::{AggFn, Node, OrderItem, ProjItem, SqlKey};
 
 impl Renderer<'_> {
     /// Whether `node` is one of the projected values (or a column of a projected object).
@@ -23,7 +23,7 @@ impl Renderer<'_> {
         let unselected = if with_order && key.distinct && !plan.is_aggregated() {
             plan.order
                 .iter()
-                .filter(|o| !self.projected(&o.node))
+                .filter(|o| !constant(o) && !self.projected(&o.node))
                 .count()
         } else {
             0
@@ -112,25 +112,27 @@ impl Renderer<'_> {
                 }
             }
         }
+        // (Here at least two items are not constants.)
+        let order: Vec<&OrderItem> = plan.order.iter().filter(|o| !constant(o)).collect();
         self.w.push(", ROW_NUMBER() OVER (PARTITION BY ");
         self.key_items(&plan.projection);
         self.w.push(" ORDER BY ");
-        for (i, o) in plan.order.iter().enumerate() {
+        for (i, o) in order.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
             }
-            self.sort_key(&o.node);
+            self.node(&o.node);
             self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
         }
         self.w.push(") AS colt_row");
-        for (i, o) in plan.order.iter().enumerate() {
+        for (i, o) in order.iter().enumerate() {
             self.w.push(", ");
             self.node(&o.node);
             self.w.push(&format!(" AS colt_order_{i}"));
         }
         self.body();
         self.w.push(") AS colt_first WHERE colt_row = 1 ORDER BY ");
-        for (i, o) in plan.order.iter().enumerate() {
+        for (i, o) in order.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
             }
@@ -142,9 +144,10 @@ impl Renderer<'_> {
 
     pub(super) fn order_by(&mut self, key: SqlKey, grouped: bool) {
         let plan = self.plan;
-        if !plan.order.is_empty() {
+        let order: Vec<&OrderItem> = plan.order.iter().filter(|o| !constant(o)).collect();
+        if !order.is_empty() {
             self.w.push(" ORDER BY ");
-            for (i, o) in plan.order.iter().enumerate() {
+            for (i, o) in order.iter().enumerate() {
                 if i > 0 {
                     self.w.push(", ");
                 }
@@ -170,7 +173,7 @@ impl Renderer<'_> {
                         self.w.push(" END)");
                     }
                 } else {
-                    self.sort_key(&o.node);
+                    self.node(&o.node);
                 }
                 self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
             }
