@@ -72,7 +72,7 @@ pub(crate) fn stray_values(
             "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00.25`: SQLite's for whole seconds, a fraction without trailing zeros): queries would compare it as text; rewrite the column once through Colt, which keeps every digit (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_time_spelling({kind}, \"{col}\") WHERE colt_time_spelling({kind}, \"{col}\") IS NOT NULL\"#, &[])` rewrites ISO text; a number, such as a unix time, needs a conversion of its own: SQLite's `datetime(x)` would read it as a Julian day, and drops fractions)"
         ),
         StrayForm::Uuid => format!(
-            "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', ''))`)"
+            "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', '')) WHERE typeof(\"{col}\") = 'text'`)"
         ),
         StrayForm::Decimal => format!(
             "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
