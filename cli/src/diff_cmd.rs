@@ -80,6 +80,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .collect();
     let mut up = diff(dialect, &have, &want, &options);
     lost_in_rebuilds(&db, &mut up)?;
+    crate::rebuild_staleness::check(&mut up, &objects);
     if !up.refused.is_empty() {
         return Err(format!("no migration written: {}", up.refused.join("; ")));
     }

@@ -604,3 +604,57 @@ fn a_migration_cut_short_while_written_is_not_a_migration() {
         "nothing was applied"
     );
 }
+
+/// SQLite: a rebuild makes a table's triggers and views again from their SQL as it was
+/// before the migration. A column renamed by the same rebuild, or a table renamed earlier
+/// in the same up.sql, left them naming what is gone: the migration committed, the audit
+/// trigger never fired again (no error), and the view failed. Such a migration is refused,
+/// with the way to write it.
+#[test]
+fn a_sqlite_rebuild_never_makes_a_trigger_or_view_again_from_stale_sql() {
+    let scratch = Scratch::new("stale-rebuild");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    run_sql(
+        url,
+        &[
+            "CREATE TABLE line (id INTEGER PRIMARY KEY NOT NULL, qty BIGINT NOT NULL)",
+            "CREATE TABLE audit (what BIGINT)",
+            "CREATE TRIGGER line_audit AFTER UPDATE OF qty ON line BEGIN INSERT INTO audit VALUES (new.qty); END",
+            "INSERT INTO line VALUES (1, 5)",
+        ],
+    );
+    let run = diff(
+        dir,
+        url,
+        "amount",
+        "stale_line",
+        &["--rename", "line.qty=amount"],
+    );
+    assert!(!run.ok, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("line_audit"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("renamed by the same migration"),
+        "{}",
+        run.stderr
+    );
+    assert!(written_up_sql(dir).is_empty());
+
+    let scratch = Scratch::new("stale-rebuild-view");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    run_sql(
+        url,
+        &[
+            "CREATE TABLE b (id INTEGER PRIMARY KEY NOT NULL)",
+            "CREATE TABLE a (id INTEGER PRIMARY KEY NOT NULL, x BIGINT NOT NULL)",
+            "CREATE VIEW ab AS SELECT a.id FROM a JOIN b ON b.id = a.id",
+        ],
+    );
+    let run = diff(dir, url, "c", "stale_view", &["--rename", "b=c"]);
+    assert!(!run.ok, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("view `ab`"), "{}", run.stderr);
+    assert!(written_up_sql(dir).is_empty());
+}
