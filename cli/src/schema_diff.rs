@@ -193,6 +193,26 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
             out.renamed_tables.push((from.clone(), to.clone()));
         }
     }
+    // Both backends rename a column in the foreign keys that refer to it too (PostgreSQL's
+    // follow the column; SQLite rewrites them): the tables referring to a renamed key keep
+    // their foreign keys, `ON DELETE` and all.
+    for rename in &options.renames {
+        let Rename::Column { table, from, to } = rename else {
+            continue;
+        };
+        for t in &mut have {
+            for fk in t
+                .info
+                .foreign_keys
+                .iter_mut()
+                .filter(|fk| fk.table == *table)
+            {
+                for c in fk.referenced.iter_mut().filter(|c| *c == from) {
+                    c.clone_from(to);
+                }
+            }
+        }
+    }
     let want: Vec<&Table> = want
         .iter()
         .filter(|t| !OWN_TABLES.contains(&t.info.name.as_str()))

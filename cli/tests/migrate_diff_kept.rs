@@ -658,3 +658,40 @@ fn a_sqlite_rebuild_never_makes_a_trigger_or_view_again_from_stale_sql() {
     assert!(run.stderr.contains("view `ab`"), "{}", run.stderr);
     assert!(written_up_sql(dir).is_empty());
 }
+
+/// A renamed key column: the tables that refer to it kept naming the old column in the
+/// diff, so their foreign keys were made again, without a word and without the database's
+/// `ON DELETE CASCADE` (SQLite rebuilt them for it). Both databases rename the references
+/// with the column.
+#[test]
+fn a_renamed_key_keeps_the_foreign_keys_to_it() {
+    for backend in backends() {
+        let scratch = Scratch::new("renamed-key");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        run_sql(
+            url,
+            &[
+                "CREATE TABLE parent (id BIGINT PRIMARY KEY NOT NULL)",
+                "CREATE TABLE child (id BIGINT PRIMARY KEY NOT NULL, parent BIGINT NOT NULL REFERENCES parent (id) ON DELETE CASCADE)",
+                "CREATE INDEX child_parent ON child (parent)",
+            ],
+        );
+        let run = diff(
+            dir,
+            url,
+            "pid",
+            "renamed_key",
+            &["--rename", "parent.id=pid"],
+        );
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        let up = written_up_sql(dir).join("\n");
+        assert!(!up.contains("child"), "[{backend}] {up}");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let child = table(url, "child");
+        assert_eq!(child.foreign_keys.len(), 1, "[{backend}] {child:?}");
+        assert_eq!(child.foreign_keys[0].referenced, ["pid"], "[{backend}]");
+        assert_eq!(child.foreign_keys[0].on_delete, "CASCADE", "[{backend}]");
+    }
+}
