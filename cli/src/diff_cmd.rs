@@ -292,7 +292,25 @@ fn down_of(dialect: Dialect, have: &[Table], up: &Diff, options: &Options) -> Re
         allow_drop: true,
         renames,
     };
-    let down = diff(dialect, &after, have, &back);
+    let mut down = diff(dialect, &after, have, &back);
+    // A column made required with a default has its NULLs filled with the default: undone,
+    // it is optional again, but the rows keep the default (which the file says).
+    for a in &up.altered {
+        for c in &a.renulled {
+            if c.not_null
+                && c.default.is_some()
+                && a.current
+                    .info
+                    .column(&c.name)
+                    .is_some_and(|now| !now.not_null)
+            {
+                down.notes.push(format!(
+                    "`{}.{}` is optional again, but the rows whose NULL up.sql filled with the default keep the default: this does not bring their NULLs back",
+                    a.target.info.name, c.name
+                ));
+            }
+        }
+    }
     if down.refused.is_empty() {
         Ok(down)
     } else {

@@ -180,6 +180,13 @@ fn a_sqlite_table_renamed_and_rebuilt_keeps_its_triggers_indexes_and_views() {
     );
     let run = diff(dir, url, "song", "song", &["--rename", "track=song"]);
     assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    // The down.sql says what it cannot undo: the NULL title the up filled.
+    let made = run.stdout.trim().trim_start_matches("created ").to_string();
+    let down = std::fs::read_to_string(dir.join(made).join("down.sql")).expect("down.sql");
+    assert!(
+        down.contains("`song.title` is optional again, but the rows whose NULL"),
+        "{down}"
+    );
     colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
     let objects: Vec<(String, String)> = rows(
         url,
