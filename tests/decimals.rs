@@ -686,3 +686,49 @@ fn a_change_of_scale_is_written() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A change of scale rolled back with its savepoint, or made by another transaction and
+/// read again, leaves the object with the scale the row holds: it kept `19.990`, so setting
+/// `19.990` again after the rollback was no change, and the row kept `19.99` (PostgreSQL;
+/// SQLite keeps no scale).
+#[test]
+fn the_scale_the_row_holds_is_the_objects() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        items(&db)?;
+        db.transaction(|tx| {
+            let item = tx.get_or_err::<Item>(3)?;
+            let inside = tx.savepoint(|tx| {
+                item.set(|i| i.price = d("19.990"))?;
+                tx.flush()?;
+                Err::<(), _>(colt::Error::InvalidQuery("undone".into()))
+            });
+            assert!(inside.is_err());
+            item.set(|i| i.price = d("19.990"))?;
+            Ok(())
+        })?;
+        let price = db.transaction(|tx| Ok(tx.get_or_err::<Item>(3)?.price()))?;
+        let kept = if backend.is_postgres() {
+            "19.990"
+        } else {
+            "19.99"
+        };
+        assert_eq!(price.to_string(), kept);
+        if backend.is_postgres() {
+            let tx = db.begin()?;
+            let item = tx.get_or_err::<Item>(3)?;
+            db.transaction(|other| {
+                other.execute_sql("UPDATE item SET price = 19.99 WHERE id = 3", &[])?;
+                Ok(())
+            })?;
+            // Read again by a query: the row's value, with its scale.
+            select!(i for i in Item if i.id == 3).fetch(&tx)?;
+            assert_eq!(item.price().to_string(), "19.99");
+            item.set(|i| i.price = d("19.990"))?;
+            tx.commit()?;
+            let price = db.transaction(|tx| Ok(tx.get_or_err::<Item>(3)?.price()))?;
+            assert_eq!(price.to_string(), "19.990");
+        }
+        Ok(())
+    })
+}

@@ -49,12 +49,14 @@ pub(crate) fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) ->
                 continue;
             }
             let db_value: &T = snapshot.as_deref().unwrap_or(&value);
-            if db_value.same_column(&fresh, i) {
+            // (The stored form: a sign of zero or a decimal's scale the row holds now is
+            // taken, so that a later change back to the old one is a change to write.)
+            if crate::entity::same_written(db_value, &fresh, i) {
                 continue;
             }
             let changed_in_memory = snapshot
                 .as_deref()
-                .is_some_and(|s| !s.same_column(&value, i));
+                .is_some_and(|s| !crate::entity::same_written(s, &*value, i));
             match snapshot.as_deref_mut() {
                 Some(s) => {
                     s.copy_column(&fresh, i);

@@ -273,7 +273,7 @@ pub(crate) fn restore_map<T: Entity>(
             && cell
                 .value
                 .try_borrow()
-                .is_ok_and(|v| (0..width).all(|i| v.same_column(&s.value, i)))
+                .is_ok_and(|v| (0..width).all(|i| crate::entity::same_written(&*v, &s.value, i)))
     };
     let kept: HashSet<*const ObjCell<T>, FxBuild> =
         saved.iter().map(|s| s.obj.cell() as *const _).collect();
@@ -302,8 +302,8 @@ pub(crate) fn restore_map<T: Entity>(
             continue;
         }
         let mut value = cell.value.borrow_mut();
-        let changed =
-            cell.state.get() != s.state || (0..width).any(|i| !value.same_column(&s.value, i));
+        let changed = cell.state.get() != s.state
+            || (0..width).any(|i| !crate::entity::same_written(&*value, &s.value, i));
         // What was read inside: the snapshot, when changes are pending (the row's values as
         // read), or else what it holds (the transaction's own writes, written_inside says).
         let now = std::mem::replace(&mut *value, s.value);
