@@ -27,12 +27,17 @@ for t in object_lifetimes trust; do
     echo "valgrind-tests: could not build tests/$t.rs" >&2
     exit 1
   fi
-  echo "valgrind-tests: $t" >&2
-  if ! env -u COLT_PG_URL valgrind --tool=memcheck --error-exitcode=99 \
-      --errors-for-leak-kinds=none --track-origins=no --quiet \
-      "$exe" --test-threads=1 -q; then
-    echo "valgrind-tests: tests/$t.rs failed under valgrind" >&2
-    status=1
-  fi
+  # Twice: with the freed blocks of cells kept for reuse (as programs run), and with each
+  # given back to the allocator at once, where memcheck sees any use of a freed cell.
+  for reuse in yes no; do
+    echo "valgrind-tests: $t (blocks reused: $reuse)" >&2
+    if [ "$reuse" = no ]; then export COLT_NO_BLOCK_REUSE=1; else unset COLT_NO_BLOCK_REUSE; fi
+    if ! env -u COLT_PG_URL valgrind --tool=memcheck --error-exitcode=99 \
+        --errors-for-leak-kinds=none --track-origins=no --quiet \
+        "$exe" --test-threads=1 -q; then
+      echo "valgrind-tests: tests/$t.rs failed under valgrind (blocks reused: $reuse)" >&2
+      status=1
+    fi
+  done
 done
 exit $status

@@ -16,7 +16,10 @@
 //! blocks made the allocator merge the transaction's other freed memory (the strings of its
 //! objects) into large free areas, and then split them again for the next transaction's
 //! strings: on a loop of 1 000 primary-key lookups per transaction that cost more than 250
-//! instructions per lookup (bench/RESULTS.md, "Ninth session").
+//! instructions per lookup (bench/RESULTS.md, "Ninth session"). With the environment
+//! variable `COLT_NO_BLOCK_REUSE` set, a thread keeps no block: each goes back to the
+//! allocator at once, where a memory checker sees any use after it (`valgrind-tests.sh`
+//! sets it).
 
 use std::alloc::Layout;
 use std::cell::{Cell, RefCell};
@@ -44,6 +47,8 @@ struct SpareBlocks {
     blocks: Vec<(NonNull<u8>, Layout)>,
     /// The sum of their sizes.
     bytes: usize,
+    /// Whether blocks are kept (`COLT_NO_BLOCK_REUSE` unset), read once per thread.
+    keep: Option<bool>,
 }
 
 impl Drop for SpareBlocks {
@@ -58,7 +63,7 @@ impl Drop for SpareBlocks {
 
 thread_local! {
     static SPARE_BLOCKS: RefCell<SpareBlocks> = const {
-        RefCell::new(SpareBlocks { blocks: Vec::new(), bytes: 0 })
+        RefCell::new(SpareBlocks { blocks: Vec::new(), bytes: 0, keep: None })
     };
 }
 
@@ -93,7 +98,13 @@ unsafe fn free_block(block: NonNull<u8>, layout: Layout) {
             let Ok(mut spare) = spare.try_borrow_mut() else {
                 return false;
             };
-            if spare.blocks.len() >= KEPT_BLOCKS || spare.bytes + layout.size() > KEPT_BYTES {
+            let keep = *spare
+                .keep
+                .get_or_insert_with(|| std::env::var_os("COLT_NO_BLOCK_REUSE").is_none());
+            if !keep
+                || spare.blocks.len() >= KEPT_BLOCKS
+                || spare.bytes + layout.size() > KEPT_BYTES
+            {
                 return false;
             }
             spare.bytes += layout.size();
@@ -238,5 +249,41 @@ impl<T: Entity> ChunkCursor<T> {
 impl<T: Entity> Drop for ChunkCursor<T> {
     fn drop(&mut self) {
         self.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_freed_block_is_the_next_of_its_layout() {
+        if std::env::var_os("COLT_NO_BLOCK_REUSE").is_some() {
+            return;
+        }
+        let layout = Layout::from_size_align(4096, 8).expect("a layout");
+        let other = Layout::from_size_align(2048, 8).expect("a layout");
+        let block = alloc_block(layout);
+        // SAFETY: `block` came from `alloc_block(layout)` and is not used after.
+        unsafe { free_block(block, layout) };
+        let again = alloc_block(layout);
+        assert_eq!(again, block, "kept and given again");
+        let elsewhere = alloc_block(other);
+        // SAFETY: as above, for each block and its layout.
+        unsafe {
+            free_block(again, layout);
+            free_block(elsewhere, other);
+        }
+        // Past the bound, blocks go back to the allocator.
+        let big = Layout::from_size_align(KEPT_BYTES, 8).expect("a layout");
+        let first = alloc_block(big);
+        let second = alloc_block(big);
+        // SAFETY: as above.
+        unsafe {
+            free_block(first, big);
+            free_block(second, big);
+        }
+        let kept = SPARE_BLOCKS.with(|s| s.borrow().bytes);
+        assert!(kept <= KEPT_BYTES, "{kept}");
     }
 }
