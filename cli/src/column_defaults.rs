@@ -17,11 +17,19 @@ pub(crate) fn literal(default: &str, ty: &str) -> Option<String> {
             s = value.trim();
         }
     }
-    let quoted = s
-        .strip_prefix('\'')
-        .and_then(|r| r.strip_suffix('\''))
-        .filter(|inner| !inner.replace("''", "").contains('\''))
-        .map(|inner| inner.replace("''", "'"));
+    let quoted = match s.strip_prefix(['E', 'e']) {
+        // An escape string (PostgreSQL writes a text with a backslash so while its
+        // `standard_conforming_strings` is off).
+        Some(escaped) => escaped
+            .strip_prefix('\'')
+            .and_then(|r| r.strip_suffix('\''))
+            .and_then(unescape),
+        None => s
+            .strip_prefix('\'')
+            .and_then(|r| r.strip_suffix('\''))
+            .filter(|inner| !inner.replace("''", "").contains('\''))
+            .map(|inner| inner.replace("''", "'")),
+    };
     let bare = quoted.clone().unwrap_or_else(|| s.to_string());
     match ty {
         "i64" | "i32" | "i16" => {
@@ -45,6 +53,29 @@ pub(crate) fn literal(default: &str, ty: &str) -> Option<String> {
         "String" => quoted.map(|text| format!("{text:?}")),
         _ => None,
     }
+}
+
+/// The text of an escape string's inside (`C:\\new`, `it\'s`, `it''s`); `None` for an
+/// escape other than a backslash or a quote (`\n`, `\x41`), or a lone quote.
+fn unescape(inner: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                e @ ('\\' | '\'') => out.push(e),
+                _ => return None,
+            },
+            '\'' => {
+                if chars.next()? != '\'' {
+                    return None;
+                }
+                out.push('\'');
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -75,5 +106,25 @@ mod tests {
         assert_eq!(literal("nextval('s'::regclass)", "i64"), None);
         assert_eq!(literal("'NaN'::double precision", "f64"), None);
         assert_eq!(literal("'2026-01-01'", "chrono::NaiveDate"), None);
+    }
+
+    /// PostgreSQL with `standard_conforming_strings` off spells a text with a backslash as
+    /// an escape string: its default was lost (taken for an expression).
+    #[test]
+    fn escape_strings_are_read() {
+        assert_eq!(
+            literal("E'C:\\\\new'::text", "String").as_deref(),
+            Some("\"C:\\\\new\"")
+        );
+        assert_eq!(
+            literal("E'it\\'s'::text", "String").as_deref(),
+            Some("\"it's\"")
+        );
+        assert_eq!(literal("E'a\\nb'::text", "String"), None);
+        // Standard strings keep their backslashes.
+        assert_eq!(
+            literal("'C:\\new'::text", "String").as_deref(),
+            Some("\"C:\\\\new\"")
+        );
     }
 }
