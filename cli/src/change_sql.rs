@@ -62,7 +62,7 @@ pub(crate) fn statements(
         Vec::new()
     };
     for (a, from) in &early {
-        out.extend(rebuild(a, from, objects));
+        out.extend(rebuild(a, from, objects, true));
     }
     for (from, to) in &diff.renamed_tables {
         out.push(format!("ALTER TABLE {} RENAME TO {};", q(from), q(to)));
@@ -89,7 +89,7 @@ pub(crate) fn statements(
         }
         match dialect {
             Dialect::Sqlite if needs_rebuild(a) => {
-                out.extend(rebuild(a, &a.target.info.name, objects));
+                out.extend(rebuild(a, &a.target.info.name, objects, before));
             }
             Dialect::Sqlite => out.extend(sqlite_in_place(a)),
             _ => out.extend(postgres_alter(a)),
@@ -327,7 +327,9 @@ fn sqlite_in_place(a: &Alter) -> Vec<String> {
 
 /// SQLite: the table rebuilt, every row kept, under the name `table` (its name before a
 /// rename that follows).
-fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<String> {
+/// (`guarded`: an up.sql, whose rebuild first checks that the table is the one the objects
+/// describe; see `rebuild_guard`.)
+fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> Vec<String> {
     let new = format!("_colt_new_{table}");
     let mentions = |o: &&SchemaObject| {
         matches!(o.kind.as_str(), "trigger" | "view")
@@ -336,10 +338,15 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<String> {
                 .contains(&table.to_ascii_lowercase())
     };
     let around: Vec<&SchemaObject> = objects.iter().filter(mentions).collect();
-    let mut out = vec![format!(
+    let mut out = if guarded {
+        crate::rebuild_guard::guard(a, table, objects)
+    } else {
+        Vec::new()
+    };
+    out.push(format!(
         "-- `{}` is rebuilt (SQLite's ALTER TABLE cannot make these changes): a new table, every row copied, the old one dropped.",
         table.replace(['\n', '\r'], " ")
-    )];
+    ));
     for o in &around {
         out.push(format!(
             "DROP {} IF EXISTS {};",

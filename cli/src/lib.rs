@@ -20,6 +20,7 @@ mod field_types;
 pub mod inspect;
 pub mod links;
 pub mod migrate_cmd;
+mod rebuild_guard;
 mod rebuild_staleness;
 mod rust_names;
 pub mod schema_diff;

@@ -702,3 +702,53 @@ fn a_renamed_key_keeps_the_foreign_keys_to_it() {
         assert_eq!(child.foreign_keys[0].on_delete, "CASCADE", "[{backend}]");
     }
 }
+
+/// SQLite: a rebuild written against one database (a development copy) and run on another
+/// (production) copied the columns, and made again the indexes and triggers, of the first:
+/// a column, an index or a trigger only the second had went with its old table, and the
+/// migration reported success. The rebuild checks the table first now.
+#[test]
+fn a_sqlite_rebuild_fails_on_a_table_it_was_not_written_for() {
+    let scratch = Scratch::new("guarded-rebuild");
+    let dir = scratch.path();
+    let dev = fresh("sqlite", dir);
+    let prod = fresh("sqlite", dir);
+    let made = "CREATE TABLE item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, name TEXT)";
+    run_sql(&dev.url, &[made, "INSERT INTO item (name) VALUES ('a')"]);
+    run_sql(
+        &prod.url,
+        &[
+            made,
+            "ALTER TABLE item ADD COLUMN secret TEXT",
+            "INSERT INTO item (name, secret) VALUES ('a', 'kept')",
+        ],
+    );
+    let run = diff(dir, &dev.url, "required", "case", &[]);
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    colt_ok(dir, &["migrate", "run", &dev.url, "--dir", "migrations"]);
+    let refused = colt(dir, &["migrate", "run", &prod.url, "--dir", "migrations"]);
+    assert!(!refused.ok, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains("colt migrate diff did not see"),
+        "{}",
+        refused.stderr
+    );
+    let kept: Vec<(String,)> = rows(&prod.url, "SELECT secret FROM item");
+    assert_eq!(kept, [("kept".to_string(),)]);
+    // A trigger only production has, likewise.
+    run_sql(
+        &prod.url,
+        &[
+            "ALTER TABLE item DROP COLUMN secret",
+            "CREATE TABLE log (what TEXT)",
+            "CREATE TRIGGER item_log AFTER INSERT ON item BEGIN INSERT INTO log VALUES (new.name); END",
+        ],
+    );
+    let refused = colt(dir, &["migrate", "run", &prod.url, "--dir", "migrations"]);
+    assert!(!refused.ok, "{}{}", refused.stdout, refused.stderr);
+    let triggers: Vec<(String,)> = rows(
+        &prod.url,
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    );
+    assert_eq!(triggers, [("item_log".to_string(),)]);
+}
