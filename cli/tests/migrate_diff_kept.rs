@@ -752,3 +752,34 @@ fn a_sqlite_rebuild_fails_on_a_table_it_was_not_written_for() {
     );
     assert_eq!(triggers, [("item_log".to_string(),)]);
 }
+
+/// SQLite: an index whose column the rebuild renames is made again from the catalogue,
+/// which has no `COLLATE` or `DESC`: a unique index that ignored case became one that does
+/// not, without a word. The diff says so now.
+#[test]
+fn a_sqlite_rebuild_says_when_a_renamed_index_loses_its_collation() {
+    let scratch = Scratch::new("renamed-index");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    run_sql(
+        url,
+        &[
+            "CREATE TABLE person (id INTEGER PRIMARY KEY NOT NULL, email TEXT NOT NULL)",
+            "CREATE UNIQUE INDEX person_email ON person (email COLLATE NOCASE)",
+        ],
+    );
+    let run = diff(
+        dir,
+        url,
+        "mail",
+        "renamed_index",
+        &["--rename", "person.email=mail"],
+    );
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("index `person_email`") && run.stderr.contains("COLLATE/DESC"),
+        "{}",
+        run.stderr
+    );
+}
