@@ -89,6 +89,7 @@ pub(crate) fn statements(
         }
         match dialect {
             Dialect::Sqlite if needs_rebuild(a) => {
+                // (An up.sql's rebuild is guarded.)
                 out.extend(rebuild(a, &a.target.info.name, objects, before));
             }
             Dialect::Sqlite => out.extend(sqlite_in_place(a)),
@@ -331,13 +332,10 @@ fn sqlite_in_place(a: &Alter) -> Vec<String> {
 /// describe; see `rebuild_guard`.)
 fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> Vec<String> {
     let new = format!("_colt_new_{table}");
-    let mentions = |o: &&SchemaObject| {
-        matches!(o.kind.as_str(), "trigger" | "view")
-            && o.sql
-                .to_ascii_lowercase()
-                .contains(&table.to_ascii_lowercase())
-    };
-    let around: Vec<&SchemaObject> = objects.iter().filter(mentions).collect();
+    let around: Vec<&SchemaObject> = objects
+        .iter()
+        .filter(|o| crate::rebuild_staleness::made_again_around(o, table))
+        .collect();
     let mut out = if guarded {
         crate::rebuild_guard::guard(a, table, objects)
     } else {
@@ -354,6 +352,16 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
             q(&o.name)
         ));
     }
+    // Renamed columns are renamed in place first: SQLite renames them in the foreign keys of
+    // the tables that refer to them too (which a copy would leave naming the old column).
+    for (from, to) in &a.renamed {
+        out.push(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {};",
+            q(table),
+            q(from),
+            q(to)
+        ));
+    }
     // The table alone: its indexes are made once it has its name.
     out.extend(
         create_table(Dialect::Sqlite, &new, &a.target.info, &[])
@@ -367,15 +375,11 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
         let Some(now) = a.current.info.column(&c.name) else {
             continue; // added: its default fills it
         };
-        let old = a
-            .renamed
-            .iter()
-            .find(|(_, to)| *to == c.name)
-            .map_or(c.name.clone(), |(f, _)| f.clone());
+        // (Renamed already, above.)
         into.push(q(&c.name));
         from.push(match (&c.default, c.not_null && !now.not_null) {
-            (Some(default), true) => format!("COALESCE({}, {default})", q(&old)),
-            _ => q(&old),
+            (Some(default), true) => format!("COALESCE({}, {default})", q(&c.name)),
+            _ => q(&c.name),
         });
     }
     // Each row keeps its rowid (an FTS index's `content_rowid`, or another tool, may name

@@ -22,51 +22,73 @@ fn names_in(sql: &str) -> HashSet<String> {
         .collect()
 }
 
+/// Whether a rebuild of `table` drops `o` and makes it again: a trigger or a view whose
+/// SQL names the table.
+pub(crate) fn made_again_around(o: &SchemaObject, table: &str) -> bool {
+    matches!(o.kind.as_str(), "trigger" | "view")
+        && names_in(&o.sql).contains(&table.to_lowercase())
+}
+
 /// Adds to `up.refused` each object a rebuild of `up` would make again from SQL that names
-/// what the same migration renames, and to `up.notes` each index that loses its `COLLATE`
-/// or `DESC`.
+/// what the same migration renames before it, and to `up.notes` each index that loses its
+/// `COLLATE` or `DESC`.
 pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
     let mut refused = Vec::new();
     let mut notes = Vec::new();
-    // Every column renamed in the migration (its table, the old name), and every table
-    // renamed (the old name).
-    let columns: Vec<(&str, &str)> = up
-        .altered
-        .iter()
-        .flat_map(|a| {
-            a.renamed
-                .iter()
-                .map(move |(from, _)| (a.target.info.name.as_str(), from.as_str()))
-        })
-        .collect();
     for a in up.altered.iter().filter(|a| needs_rebuild(a)) {
         let table = &a.target.info.name;
-        // The rebuilt table's name in the database, which its saved objects name.
-        let original = up
+        // The rebuilt table's name in the database, which its saved objects name. A table
+        // renamed too is rebuilt before every rename of the migration (SQLite then renames
+        // inside what it made again); any other, after them.
+        let renamed_from = up
             .renamed_tables
             .iter()
             .find(|(_, to)| to == table)
-            .map_or(table.as_str(), |(from, _)| from.as_str());
+            .map(|(from, _)| from.as_str());
+        let original = renamed_from.unwrap_or(table.as_str());
+        let early = renamed_from.is_some();
         let made_again = objects.iter().filter(|o| match o.kind.as_str() {
-            "trigger" | "view" => names_in(&o.sql).contains(&original.to_lowercase()),
+            "trigger" | "view" => made_again_around(o, original),
             "index" => !o.catalogued && o.table.eq_ignore_ascii_case(original),
             _ => false,
         });
         for o in made_again {
             let names = names_in(&o.sql);
-            let stale_column = columns
+            let named = |n: &str| names.contains(&n.to_lowercase());
+            // Its own columns are renamed in place before the objects are made again.
+            let own = a
+                .renamed
                 .iter()
-                .find(|(t, c)| {
-                    names.contains(&c.to_lowercase())
-                        && (t.eq_ignore_ascii_case(table) || o.kind != "index")
+                .find(|(from, _)| named(from))
+                .map(|(from, _)| format!("column `{original}.{from}`"));
+            // Another table's column, where the SQL names that table too (a trigger or a
+            // view only), and tables renamed before this rebuild.
+            let other = (o.kind != "index")
+                .then(|| {
+                    up.altered
+                        .iter()
+                        .filter(|b| !std::ptr::eq(*b, a))
+                        .flat_map(|b| b.renamed.iter().map(move |(from, _)| (b, from)))
+                        .find(|(b, from)| {
+                            let names_table = named(&b.target.info.name)
+                                || up
+                                    .renamed_tables
+                                    .iter()
+                                    .any(|(old, new)| *new == b.target.info.name && named(old));
+                            names_table && named(from)
+                        })
+                        .map(|(b, from)| format!("column `{}.{from}`", b.target.info.name))
                 })
-                .map(|(t, c)| format!("column `{t}.{c}`"));
-            let stale_table = up
-                .renamed_tables
-                .iter()
-                .find(|(from, to)| to != table && names.contains(&from.to_lowercase()))
-                .map(|(from, _)| format!("table `{from}`"));
-            if let Some(what) = stale_column.or(stale_table) {
+                .flatten();
+            let renamed_table = (!early)
+                .then(|| {
+                    up.renamed_tables
+                        .iter()
+                        .find(|(from, _)| named(from))
+                        .map(|(from, _)| format!("table `{from}`"))
+                })
+                .flatten();
+            if let Some(what) = own.or(other).or(renamed_table) {
                 refused.push(format!(
                     "rebuilding `{table}` would make {} `{}` again from its SQL as it is now, which names {what}, renamed by the same migration (SQLite would not check it, and it would fail or do nothing); make the renames a migration of their own (`colt migrate diff` with only the entities' renames), then the rest in another",
                     o.kind, o.name

@@ -729,7 +729,9 @@ fn a_sqlite_rebuild_fails_on_a_table_it_was_not_written_for() {
     let refused = colt(dir, &["migrate", "run", &prod.url, "--dir", "migrations"]);
     assert!(!refused.ok, "{}{}", refused.stdout, refused.stderr);
     assert!(
-        refused.stderr.contains("colt migrate diff did not see"),
+        refused
+            .stderr
+            .contains("is not as colt migrate diff saw it"),
         "{}",
         refused.stderr
     );
@@ -782,4 +784,43 @@ fn a_sqlite_rebuild_says_when_a_renamed_index_loses_its_collation() {
         "{}",
         run.stderr
     );
+}
+
+/// SQLite: a renamed key in a table that is also rebuilt. The copy renamed the column, but
+/// the tables referring to it kept naming the old one (SQLite renames inside foreign keys
+/// only for a rename in place): the migration failed its foreign-key check. The column is
+/// renamed in place first now.
+#[test]
+fn a_sqlite_rebuild_renaming_a_key_keeps_the_foreign_keys_to_it() {
+    let scratch = Scratch::new("rebuilt-key");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    run_sql(
+        url,
+        &[
+            "CREATE TABLE parent (id BIGINT PRIMARY KEY NOT NULL, note TEXT NOT NULL)",
+            "CREATE TABLE child (id BIGINT PRIMARY KEY NOT NULL, parent BIGINT NOT NULL REFERENCES parent (id) ON DELETE CASCADE)",
+            "CREATE INDEX child_parent ON child (parent)",
+            "INSERT INTO parent VALUES (1, 'a')",
+            "INSERT INTO child VALUES (10, 1)",
+        ],
+    );
+    let run = diff(
+        dir,
+        url,
+        "pid",
+        "renamed_key_rebuilt",
+        &["--rename", "parent.id=pid"],
+    );
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+    let child = table(url, "child");
+    assert_eq!(child.foreign_keys[0].referenced, ["pid"]);
+    assert_eq!(child.foreign_keys[0].on_delete, "CASCADE");
+    let rows_now: Vec<(i64, Option<String>)> = rows(url, "SELECT pid, note FROM parent");
+    assert_eq!(rows_now, [(1, Some("a".to_string()))]);
+    colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
+    let child = table(url, "child");
+    assert_eq!(child.foreign_keys[0].referenced, ["id"]);
 }
