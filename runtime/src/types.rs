@@ -107,12 +107,14 @@ pub mod kind {
 
 /// A type `order_by` may order by: every column type but JSON, which SQLite orders as text
 /// and PostgreSQL as `jsonb` (`{"rank": 10}` before or after `{"rank": 9}`), so a query
-/// ordered by a document would answer otherwise on each. Generated code checks each order
-/// item with it, at the user's item.
+/// ordered by a document would answer otherwise on each; nor an enum stored by name,
+/// which SQL orders by its names, not as Rust orders its variants. Generated code checks
+/// each order item with it, at the user's item.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot order a query: SQLite orders JSON as text, PostgreSQL as `jsonb`",
-    label = "a JSON document",
-    note = "order by a value read from it, such as `.get(\"rank\").as_i64()` or `.as_str()`"
+    message = "`{Self}` cannot order a query: the database would not order it as Rust does",
+    label = "a JSON document, or an enum stored by name",
+    note = "a JSON document: SQLite orders it as text, PostgreSQL as `jsonb`; order by a value read from it, such as `.get(\"rank\").as_i64()` or `.as_str()`",
+    note = "an enum stored by name: SQL would order the names, not the variants; store it by its discriminant (`#[repr(i32)]`), or order by a `match` that ranks its variants"
 )]
 pub trait Sorted {
     /// Generated code calls this: a failing bound is reported at the user's token.

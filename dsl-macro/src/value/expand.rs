@@ -25,8 +25,13 @@ pub(crate) fn expand(v: &ValueType<'_>) -> TokenStream {
             quote!(impl #p::Ordered for #name where for<'__colt> #inner: #p::Ordered {})
         }
     };
-    // Orders a query (by name, discriminant or inner value) unless it holds JSON.
+    // Orders a query as in Rust (by discriminant or inner value); not by name (SQL would
+    // order the names), nor when it holds JSON.
     let sorts = match &v.shape {
+        Shape::Enum {
+            storage: Storage::Text,
+            ..
+        } => quote!(),
         Shape::Enum { .. } => quote!(impl #p::Sorted for #name {}),
         Shape::Newtype { inner } => quote!(
             impl #p::Sorted for #name where for<'__colt> #inner: #p::Sorted {}
