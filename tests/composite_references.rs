@@ -505,3 +505,46 @@ fn a_composite_reference_followed_does_not_make_a_query_distinct() -> colt::Resu
         })
     })
 }
+
+/// A delete followed through rows not loaded: the loaded objects referring to composite
+/// rows that were not loaded were read again, whether those rows were gone or not, and took
+/// without a check the reference another transaction had given their rows since (value and
+/// snapshot), so a later write overwrote that change (PostgreSQL). Only the referrers of
+/// rows that are gone are read again now, as for one-column keys.
+#[test]
+fn an_unrelated_delete_leaves_composite_references_as_read() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        fill(&db)?;
+        db.transaction(|tx| {
+            Order::build().id(3).customer("cy").insert(tx)?;
+            Ok(())
+        })?;
+        let tx = db.begin()?;
+        let post = select!(s for s in Shipment if s.carrier == "post").one(&tx)?;
+        assert_eq!(post.line().key().1, 2);
+        if backend.is_postgres() {
+            db.transaction(|other| {
+                other.execute_sql(
+                    "UPDATE shipment SET line_order = 2, line_no = 1 WHERE carrier = 'post'",
+                    &[],
+                )?;
+                Ok(())
+            })?;
+        }
+        tx.get_or_err::<Order>(3)?.delete(&tx)?;
+        tx.flush()?;
+        assert_eq!(post.line().key().1, 2, "what the transaction read");
+        post.set(|s| s.carrier = "air".into())?;
+        let committed = tx.commit();
+        if backend.is_postgres() {
+            assert!(
+                matches!(committed, Err(colt::Error::UnrepeatableRead { .. })),
+                "{committed:?}"
+            );
+        } else {
+            committed?;
+        }
+        Ok(())
+    })
+}

@@ -309,11 +309,13 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
     Ok(())
 }
 
-/// [`through_unloaded_rows`] for an entity `x` with a composite key: the loaded objects
-/// that refer to rows of `x` that are not loaded are read again themselves (their own rows
-/// gone with those rows, or not), rather than the rows of `x` looked up first.
+/// [`through_unloaded_rows`] for an entity `x` with a composite key: the rows of `x` that
+/// loaded objects refer to and that are not loaded are looked up one by one (by key, every
+/// column), and the loaded objects that refer to those gone are read again (their own rows
+/// gone with them, or not). Reading again the referrers of rows still there took, without
+/// a check, what another transaction had written to their references since.
 fn through_unloaded_composite_rows(tx: &Transaction, x: &'static EntityMeta) -> Result<()> {
-    let suspects = {
+    let named = {
         let mut maps = tx.shared.maps.borrow_mut();
         let mut named: Vec<Vec<Value>> = Vec::new();
         for map in maps.each() {
@@ -333,11 +335,34 @@ fn through_unloaded_composite_rows(tx: &Transaction, x: &'static EntityMeta) -> 
                 !loaded.is_loaded(&key)
             });
         }
-        if named.is_empty() {
-            return Ok(());
+        let mut unique: Vec<Vec<Value>> = Vec::new();
+        for key in named {
+            if !unique.contains(&key) {
+                unique.push(key);
+            }
         }
-        referring_to(&mut maps, x, &named)
+        unique
     };
+    if named.is_empty() {
+        return Ok(());
+    }
+    let d = tx.dialect();
+    let sql = x
+        .cache
+        .statement(StatementKey::Get(d), || crate::render::object::get(x, d));
+    let mut gone = Vec::new();
+    for key in named {
+        let params: Vec<Param<'_>> = key.iter().map(Param::Owned).collect();
+        let mut found = crate::cascade::KeyRows::new(0);
+        tx.conn()?.query(&sql, &params, &mut found)?;
+        if found.keys.is_empty() {
+            gone.push(key);
+        }
+    }
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let suspects = referring_to(&mut tx.shared.maps.borrow_mut(), x, &gone);
     settle_all(tx, suspects, 1)
 }
 
