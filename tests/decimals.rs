@@ -732,3 +732,45 @@ fn the_scale_the_row_holds_is_the_objects() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Shelf {
+    #[colt(primary_key)]
+    code: Decimal,
+    pieces: Set<Piece>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Piece {
+    #[colt(primary_key)]
+    id: i64,
+    shelf: Option<Ref<Shelf>>,
+}
+
+/// A member whose reference spells its owner's decimal key with another scale (`1.1` for
+/// `1.10`, which PostgreSQL keeps apart in text but equal as numbers): removing it from the
+/// collection compared the written forms, and did nothing.
+#[test]
+fn removing_a_member_compares_decimal_keys_by_value() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Piece])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            tx.execute_sql("INSERT INTO shelf (code) VALUES (1.10)", &[])?;
+            tx.execute_sql("INSERT INTO piece (id, shelf) VALUES (1, 1.1)", &[])?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let shelf = tx.get_or_err::<Shelf>(d("1.10"))?;
+            let piece = tx.get_or_err::<Piece>(1)?;
+            assert_eq!(shelf.pieces().fetch(tx)?.len(), 1);
+            shelf.pieces().remove(tx, &piece)?;
+            assert!(piece.shelf().is_none());
+            Ok(())
+        })?;
+        let left = db.transaction(|tx| tx.get_or_err::<Piece>(1).map(|p| p.shelf()))?;
+        assert!(left.is_none(), "{left:?}");
+        Ok(())
+    })
+}

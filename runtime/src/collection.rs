@@ -269,7 +269,13 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                     owner
                         .iter()
                         .enumerate()
-                        .all(|(k, o)| value.column_ref(column + k).to_owned_value() == *o)
+                        // (By value: PostgreSQL keeps a decimal's scale, `1.1` names `1.10`.)
+                        .all(|(k, o)| {
+                            crate::identity_map::same_value(
+                                value.column_ref(column + k).to_owned_value(),
+                                o,
+                            )
+                        })
                 };
                 if belongs {
                     point(member, column, &vec![ValueRef::Null; owner.len()])?;
