@@ -281,3 +281,48 @@ fn match_on_an_enum_attribute() -> colt::Result<()> {
         })
     })
 }
+
+/// A value type whose `PartialEq` is wider than what it stores (an address compared
+/// ignoring case).
+#[derive(Value, Debug, Clone)]
+struct Address(String);
+
+impl PartialEq for Address {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Contact {
+    #[colt(primary_key)]
+    id: i64,
+    address: Address,
+}
+
+/// A change between two spellings the type's `==` calls equal is a change to write: it was
+/// no change, so the object said `ann@x.org`, and the row kept `Ann@X.org`.
+#[test]
+fn a_new_spelling_of_an_equal_value_is_written() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Contact])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Contact::build()
+                .id(1)
+                .address(Address("Ann@X.org".into()))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            tx.get_or_err::<Contact>(1)?
+                .set(|c| c.address = Address("ann@x.org".into()))?;
+            Ok(())
+        })?;
+        let stored =
+            db.transaction(|tx| tx.query_sql::<(String,)>("SELECT address FROM contact", &[]))?;
+        assert_eq!(stored, [("ann@x.org".to_string(),)]);
+        Ok(())
+    })
+}
