@@ -9,7 +9,7 @@ use colt_model::entity::model::{from_syn, Entity, Field, Rel};
 use colt_runtime::introspect::{
     declared_type, default_literal, ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo,
 };
-use colt_runtime::{ColumnType, Dialect};
+use colt_runtime::{ColumnType, Dialect, Value};
 
 use crate::entity_sources::{at, Sources};
 use crate::source_types::{last_ident, literal_value, type_text, ValueTypes};
@@ -329,8 +329,23 @@ impl<'a> Model<'a> {
             }
             let cols = self.field_columns(i, fi, 0, f.auto)?;
             let names: Vec<String> = cols.iter().map(|c| c.name.clone()).collect();
+            // A newtype's default is what its `From` makes of the literal, which only the
+            // program knows: written as the literal, it would differ from `create_tables`'s.
+            // An `f32`'s is the `f32` nearest the literal, as `create_tables` writes it.
+            let stored_ty = f.option_of.unwrap_or(f.ty);
+            let from_literal = |expr: &syn::Expr| {
+                if self.values.is_newtype(stored_ty) {
+                    return None;
+                }
+                literal_value(expr).map(|v| match v {
+                    Value::Real(r) if last_ident(stored_ty).as_deref() == Some("f32") => {
+                        Value::Real(f64::from(r as f32))
+                    }
+                    v => v,
+                })
+            };
             let (default, unwritable_default) = match (&f.default, cols.as_slice()) {
-                (Some(expr), [col]) => match literal_value(expr)
+                (Some(expr), [col]) => match from_literal(expr)
                     .or_else(|| self.values.variant_value(expr))
                     .and_then(|v| default_literal(self.dialect, &v, col.ty?))
                 {

@@ -426,7 +426,7 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             if w.not_null && w.default.is_none() && !w.generated {
                 let origin = note.as_ref().map_or(w.name.clone(), |n| n.origin.clone());
                 let why = match note.as_ref().and_then(|n| n.unwritable_default.as_ref()) {
-                    Some(expr) => format!("its default `{expr}` is not a literal that can be written as SQL; give it a literal `default` or write the migration by hand"),
+                    Some(expr) => format!("its default `{expr}` cannot be written as SQL from the sources (not a literal, or a newtype's, which the program's own `From` makes); give it a literal `default` or write the migration by hand"),
                     None => "give the field `#[colt(default = ..)]`, or make it an `Option`".to_string(),
                 };
                 out.refused.push(format!(

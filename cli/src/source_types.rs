@@ -55,6 +55,19 @@ impl ValueTypes<'_> {
         })
     }
 
+    /// Whether a field type is a newtype of the sources (`#[derive(Value)] struct
+    /// Cents(i64)`): its `default = ..` goes through the program's own `From`, which the
+    /// sources do not say (dollars to cents, a lowercased email).
+    pub(crate) fn is_newtype(&self, ty: &syn::Type) -> bool {
+        last_ident(ty).is_some_and(|name| {
+            self.0.iter().any(|(n, v)| {
+                *n == name
+                    && colt_model::value::from_syn(v)
+                        .is_ok_and(|value| matches!(value.shape, Shape::Newtype { .. }))
+            })
+        })
+    }
+
     /// The stored name of `Enum::Variant`, a variant of a `#[derive(Value)]` enum of the
     /// sources stored by name.
     pub(crate) fn variant_value(&self, expr: &syn::Expr) -> Option<Value> {
