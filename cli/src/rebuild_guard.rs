@@ -1,16 +1,19 @@
 //! SQLite: a rebuild in an up.sql checks, before it changes anything, that the table is the
 //! one `colt migrate diff` saw.
 //!
-//! A rebuild copies the columns, and makes again the indexes and triggers, of the database
-//! the migration was written against (often a development copy). Run against another (the
-//! production database), a column, a constraint, an index or a trigger only that one has
-//! went with the old table, and the migration reported success. The guard fails the
-//! migration instead, before its first statement changes anything of the table: a `CHECK`
-//! on a temporary table, which SQLite allows anywhere a statement runs (`raise()` only works
-//! in triggers). It compares the table's columns and the names of its indexes and triggers
-//! with what the diff read, which a revert and a new run keep: not their SQL (a revert
-//! rebuilds the table as Colt writes it), nor generated columns and `UNIQUE` constraints,
-//! which the catalogue leaves out. (A `down.sql` undoes its own up.sql and is not guarded.)
+//! A rebuild copies the columns, and makes again the indexes, foreign keys and triggers, of
+//! the database the migration was written against (often a development copy). Run against
+//! another (the production database), a column, an index, a foreign key or a trigger only
+//! that one has went with the old table, and the migration reported success. The guard fails
+//! the migration instead, before its first statement changes anything of the table: a
+//! `CHECK` on a temporary table, which SQLite allows anywhere a statement runs (`raise()`
+//! only works in triggers).
+//!
+//! It compares what a revert and a new run keep: the columns by name, the indexes over plain
+//! columns by what they index (a revert names a `UNIQUE` constraint's index otherwise), the
+//! foreign keys by number, partial and expression indexes and triggers by name. Not `CHECK`
+//! constraints nor generated columns, which a rebuild does not keep anyway (the diff says
+//! so), nor a trigger's body. (A `down.sql` undoes its own up.sql and is not guarded.)
 
 use crate::change_sql::SchemaObject;
 use crate::schema_diff::Alter;
@@ -20,54 +23,85 @@ fn text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
+/// As many rows of `from` (a `FROM .. WHERE ..` text) as `values`, each with `expr` among
+/// them.
+fn same_set(from: &str, expr: &str, values: &[String]) -> String {
+    let n = values.len();
+    if values.is_empty() {
+        return format!("(SELECT count(*) FROM {from}) = 0");
+    }
+    let list: Vec<String> = values.iter().map(|v| text(v)).collect();
+    format!(
+        "(SELECT count(*) FROM {from}) = {n} AND (SELECT count(*) FROM {from} AND {expr} IN ({})) = {n}",
+        list.join(", ")
+    )
+}
+
 /// The statements that fail the migration unless `table` (its name in the database now) has
-/// the columns, indexes and triggers the objects describe.
+/// the columns, indexes, foreign keys and triggers the diff read.
 pub(crate) fn guard(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<String> {
     let name = text(table);
-    let mut checks = Vec::new();
-    // The columns under their names in the database (a rename is the rebuild's).
+    // Names in the database, in lower case (SQLite's names ignore ASCII case): a renamed
+    // column under its old name (the rebuild renames it).
+    let db_name = |c: &String| {
+        a.renamed
+            .iter()
+            .find(|(_, to)| to == c)
+            .map_or(c.as_str(), |(from, _)| from.as_str())
+            .to_lowercase()
+    };
     let columns: Vec<String> = a
         .current
         .info
         .columns
         .iter()
-        .map(|c| {
-            let db_name = a
-                .renamed
-                .iter()
-                .find(|(_, to)| *to == c.name)
-                .map_or(c.name.as_str(), |(from, _)| from.as_str());
-            text(db_name)
+        .map(|c| db_name(&c.name))
+        .collect();
+    let indexes: Vec<String> = a
+        .current
+        .info
+        .indexes
+        .iter()
+        .map(|i| {
+            let cols: Vec<String> = i.columns.iter().map(db_name).collect();
+            format!("{}:{}", u8::from(i.unique), cols.join(","))
         })
         .collect();
-    let n = columns.len();
-    checks.push(format!(
-        "(SELECT count(*) FROM pragma_table_info({name})) = {n} AND (SELECT count(*) FROM pragma_table_info({name}) WHERE name COLLATE NOCASE IN ({})) = {n}",
-        columns.join(", ")
-    ));
-    // Its indexes and triggers, by name (an autoindex, of a UNIQUE constraint, has no SQL).
-    let own: Vec<String> = objects
+    let by_name: Vec<String> = objects
         .iter()
         .filter(|o| {
-            matches!(o.kind.as_str(), "index" | "trigger") && o.table.eq_ignore_ascii_case(table)
+            o.table.eq_ignore_ascii_case(table)
+                && (o.kind == "trigger" || (o.kind == "index" && !o.catalogued))
         })
-        .map(|o| text(&o.name))
+        .map(|o| o.name.to_lowercase())
         .collect();
-    let now = format!(
-        "sqlite_master WHERE tbl_name = {name} COLLATE NOCASE AND type IN ('index', 'trigger') AND sql IS NOT NULL"
-    );
-    let m = own.len();
-    checks.push(if own.is_empty() {
-        format!("(SELECT count(*) FROM {now}) = 0")
-    } else {
+    let plain = "il.partial = 0 AND NOT EXISTS (SELECT 1 FROM pragma_index_info(il.name) x WHERE x.name IS NULL)";
+    let checks = [
+        same_set(
+            &format!("pragma_table_info({name}) WHERE 1"),
+            "lower(name)",
+            &columns,
+        ),
+        same_set(
+            &format!("pragma_index_list({name}) il WHERE il.origin <> 'pk' AND {plain}"),
+            "((il.\"unique\" <> 0) || ':' || (SELECT group_concat(lower(ii.name), ',' ORDER BY ii.seqno) FROM pragma_index_info(il.name) ii))",
+            &indexes,
+        ),
+        same_set(
+            &format!(
+                "sqlite_master WHERE tbl_name = {name} COLLATE NOCASE AND (type = 'trigger' OR (type = 'index' AND name IN (SELECT il.name FROM pragma_index_list({name}) il WHERE NOT ({plain}))))"
+            ),
+            "lower(name)",
+            &by_name,
+        ),
         format!(
-            "(SELECT count(*) FROM {now}) = {m} AND (SELECT count(*) FROM {now} AND name IN ({})) = {m}",
-            own.join(", ")
-        )
-    });
+            "(SELECT count(DISTINCT id) FROM pragma_foreign_key_list({name})) = {}",
+            a.current.info.foreign_keys.len()
+        ),
+    ];
     vec![
         format!(
-            "-- `{}` must be as `colt migrate diff` saw it: a column, index or trigger it did not see would go with the old table.",
+            "-- `{}` must be as `colt migrate diff` saw it: a column, index, foreign key or trigger it did not see would go with the old table.",
             table.replace(['\n', '\r'], " ")
         ),
         "CREATE TEMP TABLE colt_rebuild_guard (differs TEXT, CONSTRAINT \"a table to rebuild is not as colt migrate diff saw it (see up.sql)\" CHECK (differs IS NULL));".to_string(),

@@ -847,3 +847,31 @@ fn defaults_the_program_converts_are_not_written_as_their_literal() {
         assert!(up.contains("0.10000000149011612"), "[{backend}] {up}");
     }
 }
+
+/// SQLite: the rebuild's guard lets a revert and a new run through (the revert names a
+/// `UNIQUE` constraint's index otherwise: compared by what it indexes), and stops a
+/// foreign key only production has (it went with the old table).
+#[test]
+fn a_sqlite_rebuild_guard_passes_a_revert_and_stops_a_foreign_key_it_did_not_see() {
+    let scratch = Scratch::new("guard-unique");
+    let dir = scratch.path();
+    let dev = fresh("sqlite", dir);
+    let prod = fresh("sqlite", dir);
+    let made = "CREATE TABLE item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, code TEXT NOT NULL UNIQUE, note TEXT, owner_id INTEGER)";
+    run_sql(&dev.url, &[made, "INSERT INTO item (code) VALUES ('a')"]);
+    let run = diff(dir, &dev.url, "note", "guarded_unique", &[]);
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    colt_ok(dir, &["migrate", "run", &dev.url, "--dir", "migrations"]);
+    colt_ok(dir, &["migrate", "revert", &dev.url, "--dir", "migrations"]);
+    colt_ok(dir, &["migrate", "run", &dev.url, "--dir", "migrations"]);
+    run_sql(
+        &prod.url,
+        &[
+            "CREATE TABLE owner (id INTEGER PRIMARY KEY NOT NULL)",
+            "CREATE TABLE item (id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, code TEXT NOT NULL UNIQUE, note TEXT, owner_id INTEGER REFERENCES owner (id))",
+        ],
+    );
+    let refused = colt(dir, &["migrate", "run", &prod.url, "--dir", "migrations"]);
+    assert!(!refused.ok, "{}{}", refused.stdout, refused.stderr);
+    assert_eq!(table(&prod.url, "item").foreign_keys.len(), 1);
+}

@@ -10,6 +10,8 @@
 //! Other changes of the object are kept. Objects that name no deleted row cost a comparison
 //! each, and nothing is read when none does.
 
+use std::collections::HashSet;
+
 use crate::backend::Param;
 use crate::entity::{Entity, EntityMeta};
 use crate::identity_map::{as_held, FxBuild, IdentityMap, KeyValue};
@@ -335,13 +337,10 @@ fn through_unloaded_composite_rows(tx: &Transaction, x: &'static EntityMeta) -> 
                 !loaded.is_loaded(&key)
             });
         }
-        let mut unique: Vec<Vec<Value>> = Vec::new();
-        for key in named {
-            if !unique.contains(&key) {
-                unique.push(key);
-            }
-        }
-        unique
+        // A set, not a list: many referrers may name one row.
+        let mut seen: HashSet<Vec<KeyValue>, FxBuild> = HashSet::default();
+        named.retain(|key| seen.insert(key.iter().cloned().map(KeyValue::of).collect()));
+        named
     };
     if named.is_empty() {
         return Ok(());
