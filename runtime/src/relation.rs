@@ -93,9 +93,10 @@ impl<T: Entity> From<&Ref<T>> for Ref<T> {
 /// References compare only with references to the same entity.
 pub struct RefKind<T>(PhantomData<fn() -> T>);
 
-/// A reference orders by its key.
+/// A reference orders by its key, when its key orders as in Rust (not an enum stored by
+/// name).
 #[diagnostic::do_not_recommend]
-impl<T: Entity> crate::types::Sorted for Ref<T> where T::Key: NonNull {}
+impl<T: Entity> crate::types::Sorted for Ref<T> where T::Key: NonNull + crate::types::Sorted {}
 
 #[diagnostic::do_not_recommend]
 impl<T: Entity> SqlType for Ref<T>
