@@ -186,3 +186,70 @@ fn a_lock_makes_earlier_collections_stale() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Queue {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    jobs: Set<Task>,
+    spare: Set<Task>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Task {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(reverse = "jobs")]
+    queue: Ref<Queue>,
+    #[colt(reverse = "spare")]
+    fallback: Option<Ref<Queue>>,
+    done: bool,
+}
+
+/// PostgreSQL: a locking query filtered through a reference locked the referenced row too
+/// (`FOR UPDATE` without `OF`): a second worker's `skip_locked()` skipped every job of the
+/// queue the first had locked, and a query through an optional reference (a left join) was
+/// refused. Only the query's own rows are locked now.
+#[test]
+fn a_lock_takes_only_the_rows_the_query_returns() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Queue, Task])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let mail = Queue::build().id(1).name("mail").insert(tx)?;
+            for id in 1..=3 {
+                Task::build()
+                    .id(id)
+                    .queue(&mail)
+                    .fallback(None::<Ref<Queue>>)
+                    .done(false)
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        let next = |tx: &Transaction| {
+            select!((t for t in Task if t.queue.name == "mail" && !t.done).order_by(|t| t.id))
+                .for_update()
+                .skip_locked()
+                .first(tx)
+        };
+        let first = db.begin()?;
+        assert_eq!(next(&first)?.map(|t| t.id()), Some(1));
+        let second = db.begin()?;
+        assert_eq!(next(&second)?.map(|t| t.id()), Some(2));
+        // Through an optional reference (a left join).
+        let spare = select!((t for t in Task if t.fallback.name == "none").order_by(|t| t.id))
+            .for_update()
+            .skip_locked()
+            .fetch(&second)?;
+        assert!(spare.is_empty());
+        second.commit()?;
+        first.commit()?;
+        Ok(())
+    })
+}

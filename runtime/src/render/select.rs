@@ -50,7 +50,31 @@ impl Renderer<'_> {
             .for_update
             .filter(|_| with_order && !key.distinct && !plan.is_aggregated())
         {
-            self.w.push(self.d.for_update(wait));
+            // `FOR UPDATE OF` the query's own variables: without `OF`, PostgreSQL locks the
+            // rows of every joined table too (a job's queue: another worker's `SKIP LOCKED`
+            // then skipped every job of that queue), and refuses a left join's.
+            let lock = self.d.for_update(wait);
+            let variables: Vec<&str> = plan
+                .sources
+                .iter()
+                .filter(|s| s.scope == 0 && s.join.is_none() && !s.elided)
+                .map(|s| s.alias.as_str())
+                .collect();
+            match lock.strip_prefix(" FOR UPDATE") {
+                Some(wait) if !variables.is_empty() => {
+                    self.w.push(" FOR UPDATE OF ");
+                    for (i, alias) in variables.into_iter().enumerate() {
+                        if i > 0 {
+                            self.w.push(", ");
+                        }
+                        self.w.ident(alias);
+                    }
+                    self.w.push(wait);
+                }
+                _ => {
+                    self.w.push(lock);
+                }
+            }
         }
     }
 
