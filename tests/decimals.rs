@@ -659,6 +659,22 @@ fn a_decimal_changed_to_text_fails_the_optimistic_check() -> colt::Result<()> {
         matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
         "{r:?}"
     );
+    // Read as NULL, then made text: the check compared NULL with NULL (text that is no
+    // number had no checked form), and the write went over it.
+    db.transaction(|tx| tx.execute_sql("UPDATE item SET price = 1.5 WHERE id = 1", &[]))?;
+    let r = db.transaction(|tx| {
+        let item = select!(i for i in Item if i.id == 1).one(tx)?;
+        assert_eq!(item.discount(), None);
+        db.transaction(|other| {
+            other.execute_sql("UPDATE item SET discount = 'N/A' WHERE id = 1", &[])
+        })?;
+        item.set(|i| i.discount = Some(d("0.1")))?;
+        tx.flush()
+    });
+    assert!(
+        matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+        "{r:?}"
+    );
     Ok(())
 }
 

@@ -161,42 +161,19 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
     .map_err(|e| map_error(e, None))?;
     // A decimal as Colt reads it (15 significant digits of a REAL), as text: the
     // optimistic check of a decimal attribute compares what was read, not the binary
-    // noise of a REAL another program's arithmetic left (`0.30000000000000004`).
-    conn.create_scalar_function(
-        "colt_decimal",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let d = match ctx.get_raw(0) {
-                rusqlite::types::ValueRef::Integer(i) => ExactDecimal::new(i128::from(i), 0),
-                rusqlite::types::ValueRef::Real(r) => {
-                    ExactDecimal::from_f64(r, crate::exact_decimal::SQLITE_DIGITS)
-                }
-                rusqlite::types::ValueRef::Text(t) => {
-                    let text = std::str::from_utf8(t).unwrap_or("").trim();
-                    match ExactDecimal::parse(text) {
-                        Some(d) => Some(d),
-                        // Text that is no number (`N/A` another program wrote) is no decimal:
-                        // NULL, which an optimistic check finds changed.
-                        None if text.parse::<f64>().is_err() => return Ok(None),
-                        None => None,
-                    }
-                }
-                rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => {
-                    return Ok(None)
-                }
-            };
-            // A number no decimal holds (a sum past its range) is an error, not a NULL that
-            // would read as "no rows" or fail a condition.
-            match d {
-                Some(d) => Ok(Some(d.trimmed().to_string())),
-                None => Err(rusqlite::Error::UserFunctionError(
-                    format!("{OUT_OF_RANGE}Decimal").into(),
-                )),
-            }
-        },
-    )
-    .map_err(|e| map_error(e, None))?;
+    // noise of a REAL another program's arithmetic left (`0.30000000000000004`). Text that
+    // is no number (`N/A` another program wrote) is no decimal: NULL, which a sum passes
+    // over; `colt_decimal_checked` keeps it (marked), so that an optimistic check of a
+    // value read as NULL finds it changed.
+    for (name, keep_text) in [("colt_decimal", false), ("colt_decimal_checked", true)] {
+        conn.create_scalar_function(
+            name,
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            move |ctx| decimal_text(ctx.get_raw(0), keep_text),
+        )
+        .map_err(|e| map_error(e, None))?;
+    }
     Ok(())
 }
 
@@ -276,5 +253,38 @@ mod tests {
         assert_eq!(slice(b"hello", 2, Some(-1)), Some(""));
         assert_eq!(slice("é".as_bytes(), 0, Some(1)), None);
         assert_eq!(slice("aé".as_bytes(), 1, None), Some("é"));
+    }
+}
+
+/// `colt_decimal`'s value (see `register`): the decimal a value reads as, as text; NULL for
+/// NULL, a blob, or text that is no number (`keep_text`: that text, marked).
+fn decimal_text(
+    raw: rusqlite::types::ValueRef<'_>,
+    keep_text: bool,
+) -> rusqlite::Result<Option<String>> {
+    let d = match raw {
+        rusqlite::types::ValueRef::Integer(i) => ExactDecimal::new(i128::from(i), 0),
+        rusqlite::types::ValueRef::Real(r) => {
+            ExactDecimal::from_f64(r, crate::exact_decimal::SQLITE_DIGITS)
+        }
+        rusqlite::types::ValueRef::Text(t) => {
+            let text = std::str::from_utf8(t).unwrap_or("").trim();
+            match ExactDecimal::parse(text) {
+                Some(d) => Some(d),
+                None if text.parse::<f64>().is_err() => {
+                    return Ok(keep_text.then(|| format!("text:{text}")));
+                }
+                None => None,
+            }
+        }
+        rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => return Ok(None),
+    };
+    // A number no decimal holds (a sum past its range) is an error, not a NULL that would
+    // read as "no rows" or fail a condition.
+    match d {
+        Some(d) => Ok(Some(d.trimmed().to_string())),
+        None => Err(rusqlite::Error::UserFunctionError(
+            format!("{OUT_OF_RANGE}Decimal").into(),
+        )),
     }
 }

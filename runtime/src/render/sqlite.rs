@@ -235,7 +235,7 @@ impl SqlDialect for Sqlite {
         // Text byte for byte, whatever the column's own collation (`COLLATE NOCASE` would
         // pass a row whose case another program changed).
         match ty {
-            ColumnType::Decimal => ("colt_decimal(", ")"),
+            ColumnType::Decimal => ("colt_decimal_checked(", ")"),
             ColumnType::Text
             | ColumnType::Json
             | ColumnType::Date
