@@ -238,24 +238,6 @@ fn division_by_zero() -> rusqlite::Error {
     rusqlite::Error::UserFunctionError(DIVISION_BY_ZERO.into())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::slice;
-
-    #[test]
-    fn slices_by_bytes_clamped() {
-        assert_eq!(slice(b"hello", 1, Some(3)), Some("el"));
-        assert_eq!(slice(b"hello", -2, Some(3)), Some("hel"));
-        assert_eq!(slice(b"hello", -2, None), Some("hello"));
-        assert_eq!(slice(b"hello", 3, Some(99)), Some("lo"));
-        assert_eq!(slice(b"hello", 4, Some(2)), Some(""));
-        assert_eq!(slice(b"hello", 9, None), Some(""));
-        assert_eq!(slice(b"hello", 2, Some(-1)), Some(""));
-        assert_eq!(slice("é".as_bytes(), 0, Some(1)), None);
-        assert_eq!(slice("aé".as_bytes(), 1, None), Some("é"));
-    }
-}
-
 /// `colt_decimal`'s value (see `register`): the decimal a value reads as, as text; NULL for
 /// NULL, a blob, or text that is no number (`keep_text`: that text, marked).
 fn decimal_text(
@@ -286,5 +268,23 @@ fn decimal_text(
         None => Err(rusqlite::Error::UserFunctionError(
             format!("{OUT_OF_RANGE}Decimal").into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slice;
+
+    #[test]
+    fn slices_by_bytes_clamped() {
+        assert_eq!(slice(b"hello", 1, Some(3)), Some("el"));
+        assert_eq!(slice(b"hello", -2, Some(3)), Some("hel"));
+        assert_eq!(slice(b"hello", -2, None), Some("hello"));
+        assert_eq!(slice(b"hello", 3, Some(99)), Some("lo"));
+        assert_eq!(slice(b"hello", 4, Some(2)), Some(""));
+        assert_eq!(slice(b"hello", 9, None), Some(""));
+        assert_eq!(slice(b"hello", 2, Some(-1)), Some(""));
+        assert_eq!(slice("é".as_bytes(), 0, Some(1)), None);
+        assert_eq!(slice("aé".as_bytes(), 1, None), Some("é"));
     }
 }
