@@ -191,7 +191,7 @@ fn for_update_locks_what_it_reads() -> colt::Result<()> {
     each_backend(|backend| {
         let db = bank(backend)?;
         let q = select!(a for a in Account if a.balance > 0).for_update();
-        assert!(q.sql(Dialect::Postgres).ends_with(" FOR UPDATE"));
+        assert!(q.sql(Dialect::Postgres).ends_with(" FOR UPDATE OF \"a\""));
         assert!(!q.sql(Dialect::Sqlite).contains("FOR UPDATE"));
         db.transaction(|tx| {
             let rows = q.fetch(tx)?;
