@@ -675,6 +675,20 @@ fn a_decimal_changed_to_text_fails_the_optimistic_check() -> colt::Result<()> {
         matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
         "{r:?}"
     );
+    // Likewise a blob.
+    db.transaction(|tx| tx.execute_sql("UPDATE item SET discount = NULL WHERE id = 1", &[]))?;
+    let r = db.transaction(|tx| {
+        let item = select!(i for i in Item if i.id == 1).one(tx)?;
+        db.transaction(|other| {
+            other.execute_sql("UPDATE item SET discount = x'00' WHERE id = 1", &[])
+        })?;
+        item.set(|i| i.discount = Some(d("0.1")))?;
+        tx.flush()
+    });
+    assert!(
+        matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+        "{r:?}"
+    );
     Ok(())
 }
 

@@ -250,6 +250,14 @@ fn a_lock_takes_only_the_rows_the_query_returns() -> colt::Result<()> {
         assert!(spare.is_empty());
         second.commit()?;
         first.commit()?;
+        // Every variable, and every object returned, is locked (a generator over a
+        // collection, a referenced object projected).
+        let pairs = select!((q, t) for q in Queue for t in q.jobs).for_update();
+        let sql = pairs.sql(colt::Dialect::Postgres);
+        assert!(sql.ends_with(r#" FOR UPDATE OF "q", "t""#), "{sql}");
+        let with_queue = select!((t, t.queue) for t in Task).for_update();
+        let sql = with_queue.sql(colt::Dialect::Postgres);
+        assert!(sql.contains(r#" FOR UPDATE OF "t", "#), "{sql}");
         Ok(())
     })
 }

@@ -41,14 +41,15 @@ fn same_set(from: &str, expr: &str, values: &[String]) -> String {
 /// the columns, indexes, foreign keys and triggers the diff read.
 pub(crate) fn guard(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<String> {
     let name = text(table);
-    // Names in the database, in lower case (SQLite's names ignore ASCII case): a renamed
+    // Names in the database, in lower case as SQLite's `lower()` makes it (its names ignore
+    // ASCII case only; `Äpfel` stays): a renamed
     // column under its old name (the rebuild renames it).
     let db_name = |c: &String| {
         a.renamed
             .iter()
             .find(|(_, to)| to == c)
             .map_or(c.as_str(), |(from, _)| from.as_str())
-            .to_lowercase()
+            .to_ascii_lowercase()
     };
     let columns: Vec<String> = a
         .current
@@ -73,7 +74,7 @@ pub(crate) fn guard(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<Str
             o.table.eq_ignore_ascii_case(table)
                 && (o.kind == "trigger" || (o.kind == "index" && !o.catalogued))
         })
-        .map(|o| o.name.to_lowercase())
+        .map(|o| o.name.to_ascii_lowercase())
         .collect();
     let plain = "il.partial = 0 AND NOT EXISTS (SELECT 1 FROM pragma_index_info(il.name) x WHERE x.name IS NULL)";
     let checks = [

@@ -166,8 +166,9 @@ impl<R> Query<R> {
         self
     }
 
-    /// Locks the rows it reads until the transaction ends (`SELECT .. FOR UPDATE` on
-    /// PostgreSQL; on SQLite the write lock of the whole database, `BEGIN IMMEDIATE`). The
+    /// Locks the rows of its variables and the objects it returns until the transaction ends
+    /// (`SELECT .. FOR UPDATE OF` them on PostgreSQL, not the rows read only in its
+    /// conditions; on SQLite the write lock of the whole database, `BEGIN IMMEDIATE`). The
     /// transaction begins writing when the query runs.
     pub fn for_update(mut self) -> Self {
         self.for_update = Some(LockWait::Wait);

@@ -239,7 +239,7 @@ fn division_by_zero() -> rusqlite::Error {
 }
 
 /// `colt_decimal`'s value (see `register`): the decimal a value reads as, as text; NULL for
-/// NULL, a blob, or text that is no number (`keep_text`: that text, marked).
+/// NULL, a blob, or text that is no number (`keep_text`: that text or blob, marked).
 fn decimal_text(
     raw: rusqlite::types::ValueRef<'_>,
     keep_text: bool,
@@ -259,7 +259,13 @@ fn decimal_text(
                 None => None,
             }
         }
-        rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => return Ok(None),
+        rusqlite::types::ValueRef::Blob(b) => {
+            return Ok(keep_text.then(|| {
+                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                format!("blob:{hex}")
+            }));
+        }
+        rusqlite::types::ValueRef::Null => return Ok(None),
     };
     // A number no decimal holds (a sum past its range) is an error, not a NULL that would
     // read as "no rows" or fail a condition.

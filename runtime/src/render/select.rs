@@ -50,16 +50,25 @@ impl Renderer<'_> {
             .for_update
             .filter(|_| with_order && !key.distinct && !plan.is_aggregated())
         {
-            // `FOR UPDATE OF` the query's own variables: without `OF`, PostgreSQL locks the
-            // rows of every joined table too (a job's queue: another worker's `SKIP LOCKED`
-            // then skipped every job of that queue), and refuses a left join's.
+            // `FOR UPDATE OF` the query's variables and the objects it returns: without `OF`,
+            // PostgreSQL locks the rows of every joined table too, those read only in its
+            // conditions included (a job's queue: another worker's `SKIP LOCKED` then
+            // skipped every job of that queue).
             let lock = self.d.for_update(wait);
-            let variables: Vec<&str> = plan
-                .sources
-                .iter()
-                .filter(|s| s.scope == 0 && s.join.is_none() && !s.elided)
-                .map(|s| s.alias.as_str())
-                .collect();
+            let variables: Vec<&str> =
+                plan.sources
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, s)| {
+                        s.scope == 0
+                            && !s.elided
+                            && (s.variable
+                                || plan.projection.iter().any(
+                                    |p| matches!(p, ProjItem::Entity(e) if usize::from(*e) == *i),
+                                ))
+                    })
+                    .map(|(_, s)| s.alias.as_str())
+                    .collect();
             match lock.strip_prefix(" FOR UPDATE") {
                 Some(wait) if !variables.is_empty() => {
                     self.w.push(" FOR UPDATE OF ");
