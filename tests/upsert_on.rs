@@ -384,3 +384,39 @@ mod review {
         })
     }
 }
+
+#[derive(Entity, Debug, Clone, PartialEq)]
+struct Guest {
+    #[colt(primary_key)]
+    name: String,
+    visits: i64,
+}
+
+/// SQLite: a primary key compared ignoring case (a table made by hand `COLLATE NOCASE`):
+/// `upsert` of `ANN` wrote the row `ann`, but made a second object for it under `ANN` and
+/// left the loaded object of `ann` with its old values. The key comes back as the row holds
+/// it now, and the loaded object takes the values.
+#[test]
+fn upsert_by_a_key_compared_ignoring_case_keeps_one_object() -> colt::Result<()> {
+    let file = common::TempDb::new("upsert-nocase");
+    let db = Database::open(&file.url())?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE guest (name TEXT PRIMARY KEY COLLATE NOCASE NOT NULL, visits BIGINT NOT NULL)",
+            &[],
+        )?;
+        tx.execute_sql("INSERT INTO guest VALUES ('ann', 1)", &[])
+    })?;
+    db.bind(schema![Guest])?;
+    db.transaction(|tx| {
+        let ann = tx.get_or_err::<Guest>("ann".to_string())?;
+        let upserted = tx.upsert(Guest {
+            name: "ANN".into(),
+            visits: 9,
+        })?;
+        assert!(Obj::ptr_eq(&ann, &upserted));
+        assert_eq!(ann.visits(), 9);
+        assert_eq!(ann.name(), "ann");
+        Ok(())
+    })
+}

@@ -218,22 +218,41 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
 
 /// Inserts `value`, or gives the row with its key every value of it (one statement); the
 /// loaded object of that key, if any, takes the values too.
-pub(crate) fn upsert_row<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
+pub(crate) fn upsert_row<T: Entity>(mut value: T, tx: &Transaction) -> Result<Obj<T>> {
     let meta = T::meta();
     let d = tx.dialect();
     let cols = insert_columns(meta);
     let sql = statement(meta, StatementKey::Upsert(d), || {
         render::object::upsert(meta, d, cols)
     });
+    // An entity of key columns alone is upserted with `DO NOTHING`: its row may be there
+    // already. Any other gives the key back as the row holds it (`RETURNING`), which the
+    // value takes: a key compared ignoring case found the row `ann` for `ANN`, and the
+    // object of `ann` was left with its old values beside a second one.
+    let key_only = cols.iter().all(|i| meta.primary_key.contains(i));
+    if !key_only {
+        let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());
+        {
+            let params: Params<'_> = cols
+                .iter()
+                .map(|&i| Param::Borrowed(value.column_ref(i)))
+                .collect();
+            tx.conn()?.query(&sql, &params, &mut keys)?;
+        }
+        let Some(key) = keys.keys.first() else {
+            return Err(not_written(meta, 1, 0));
+        };
+        for (&c, v) in meta.primary_key.iter().zip(key) {
+            value.set_column_value(c, v.as_ref())?;
+        }
+        return adopt_written(value, tx);
+    }
     {
         let params: Params<'_> = cols
             .iter()
             .map(|&i| Param::Borrowed(value.column_ref(i)))
             .collect();
         let written = tx.conn()?.execute(&sql, &params)?;
-        // An entity of key columns alone is upserted with `DO NOTHING`: its row may be
-        // there already.
-        let key_only = cols.iter().all(|i| meta.primary_key.contains(i));
         // (Nothing written for such an entity is the row being there, or a trigger or a
         // rule having skipped it: the row tells which.)
         let there = || read_row::<T>(tx, &value.key()).map(|row| row.is_some());

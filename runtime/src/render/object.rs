@@ -145,6 +145,10 @@ pub(crate) fn upsert(meta: &'static EntityMeta, d: Dialect, columns: &[usize]) -
             let name = meta.columns[i].name;
             w.ident(name).push(" = excluded.").ident(name);
         }
+        // The key as the row holds it: a key compared ignoring case (`citext`, `COLLATE
+        // NOCASE`) may be spelled otherwise than the value's.
+        w.push(" RETURNING ")
+            .idents(meta.primary_key.iter().map(|&i| meta.columns[i].name));
     }
     w.finish()
 }
