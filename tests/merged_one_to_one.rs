@@ -148,3 +148,48 @@ fn giving_a_person_whose_passport_another_transaction_moved_is_a_conflict() -> c
         Ok(())
     })
 }
+
+/// A passport deleted by another statement (raw SQL here), its key then inserted again for
+/// another person: the new row displaced the loaded object of the old one, but the person
+/// that held the old one kept saying it holds it, beside the new holder (two persons, one
+/// passport). The old holder lets go now, on both backends.
+#[test]
+fn a_key_inserted_again_leaves_the_old_holder() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build()
+                .id(1)
+                .name("ann")
+                .passport(None::<Ref<Passport>>)
+                .insert(tx)?;
+            Person::build()
+                .id(2)
+                .name("bob")
+                .passport(None::<Ref<Passport>>)
+                .insert(tx)?;
+            Passport::build()
+                .id(10)
+                .person(Some(Ref::from(&ann)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Person>(1)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            let old = tx.get_or_err::<Passport>(10)?;
+            assert_eq!(ann.passport().map(|p| *p.key()), Some(10));
+            tx.execute_sql("DELETE FROM passport WHERE id = 10", &[])?;
+            let new = Passport::build()
+                .id(10)
+                .person(Some(Ref::from(&bob)))
+                .insert(tx)?;
+            assert!(!Obj::ptr_eq(&old, &new));
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(10));
+            assert_eq!(ann.passport(), None);
+            Ok(())
+        })
+    })
+}

@@ -117,24 +117,36 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.read.set(0);
+    mapped_new_row(tx, Obj::from_cell(cell))?;
     written(tx, None, Some(&*cell.value.borrow()))?;
-    mapped_new_row(tx, Obj::from_cell(cell));
     Ok(())
 }
 
-/// Puts the object of a row just inserted in the map. A loaded object that held its key
-/// stood for a row that is gone (raw SQL, another transaction, the schema deleted it): it
-/// is gone too, rather than a second object of the new row.
-fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) {
-    let displaced = tx.shared.maps.borrow_mut().of::<T>().insert(obj);
-    if let Some(old) = displaced {
-        old.cell().state.set(ObjState::Gone);
-        old.cell().queued.set(false);
-        // Inside a savepoint, a rollback reads it again.
-        if tx.shared.savepoints.get() > 0 {
-            tx.shared.gone.borrow_mut().push(PendingObj::new(old));
-        }
+/// Puts the object of a row just inserted in the map (before its references are followed:
+/// see `written`). A loaded object that held its key stood for a row that is gone (raw SQL,
+/// another transaction, the schema deleted it): it is gone too, rather than a second object
+/// of the new row ([`displaced`]).
+fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) -> Result<()> {
+    let displaced_obj = tx.shared.maps.borrow_mut().of::<T>().insert(obj);
+    match displaced_obj {
+        Some(old) => displaced(tx, old),
+        None => Ok(()),
     }
+}
+
+/// An object whose row is gone and whose key a new row takes: gone, and what followed it in
+/// memory lets go (the column-less side of a one-to-one that named its row; the loaded
+/// collections of its key, which are the old row's).
+fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
+    old.cell().state.set(ObjState::Gone);
+    old.cell().queued.set(false);
+    let key = T::key_params(&old.key());
+    // Inside a savepoint, a rollback reads it again.
+    if tx.shared.savepoints.get() > 0 {
+        tx.shared.gone.borrow_mut().push(PendingObj::new(old));
+    }
+    tx.shared.cache.borrow_mut().locked();
+    forget_reverse_sides(tx, T::meta(), &key)
 }
 
 /// The database wrote `written` of the `expected` new rows of `meta` (a trigger, a rule or a
@@ -210,8 +222,8 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         let cell = o.cell();
         cell.state.set(ObjState::Loaded);
         cell.read.set(0);
+        mapped_new_row(tx, o.clone())?;
         written(tx, None, Some(&*cell.value.borrow()))?;
-        mapped_new_row(tx, o.clone());
     }
     Ok(())
 }
@@ -306,6 +318,22 @@ pub(crate) fn upsert_on_row<T: Entity>(
     for (&c, v) in meta.primary_key.iter().zip(key) {
         value.set_column_value(c, v.as_ref())?;
     }
+    // A loaded object of that key with another unique key stood for a row that is gone,
+    // whose key the database gave the new row (SQLite gives the greatest rowid again): it is
+    // gone, not the object of the new row (whose `set` then updated the new row unchecked).
+    let key = value.key();
+    let loaded = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
+    if let Some(old) = loaded {
+        let other_row = old
+            .cell()
+            .value
+            .try_borrow()
+            .is_ok_and(|v| conflict.iter().any(|&c| !v.same_column(&value, c)));
+        if other_row {
+            tx.shared.maps.borrow_mut().of::<T>().remove(&key);
+            displaced(tx, old)?;
+        }
+    }
     adopt_written(value, tx)
 }
 
@@ -361,8 +389,8 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
                 std::rc::Rc::downgrade(&tx.shared),
             );
             wrote_every_column(tx, obj.cell());
+            mapped_new_row(tx, obj.clone())?;
             written(tx, None, Some(&*obj.cell().value.borrow()))?;
-            mapped_new_row(tx, obj.clone());
             obj
         }
     };
