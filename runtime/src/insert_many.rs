@@ -48,6 +48,9 @@ impl Transaction {
     fn insert_all<T: Entity>(&self, mut values: Vec<T>) -> Result<Vec<Obj<T>>> {
         let meta = T::meta();
         let auto = meta.auto_column();
+        // As stored first (a date-time's nanoseconds cut): a reference is looked up among the
+        // pending deletes as the database will hold it, as `insert` does.
+        values.iter_mut().for_each(crate::entity::as_stored);
         // Refused before anything runs, whichever way the objects go in: a value refused
         // after others were written (one statement per object) would leave them written
         // for the caller to commit, and no key is taken from a sequence for nothing.
@@ -74,7 +77,6 @@ impl Transaction {
                 value.set_auto_key(key)?;
             }
         }
-        values.iter_mut().for_each(crate::entity::as_stored);
         self.flush()?;
         let objs: Vec<Obj<T>> = {
             let mut maps = self.shared.maps.borrow_mut();
