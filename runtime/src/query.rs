@@ -153,7 +153,8 @@ impl<R> Query<R> {
         self
     }
 
-    /// Page `page` (counting from 1) of `size` rows.
+    /// Page `page` (counting from 1) of `size` rows. Page 0 (and a negative page) is page 1,
+    /// as a negative count is 0.
     pub fn page(self, page: impl RowCount, size: impl RowCount) -> Self {
         let size = size.to_count();
         let skip = (page.to_count().max(1) - 1).saturating_mul(size);
