@@ -258,6 +258,18 @@ fn a_lock_takes_only_the_rows_the_query_returns() -> colt::Result<()> {
         let with_queue = select!((t, t.queue) for t in Task).for_update();
         let sql = with_queue.sql(colt::Dialect::Postgres);
         assert!(sql.contains(r#" FOR UPDATE OF "t", "#), "{sql}");
+        // Not a row a left join reaches (PostgreSQL refuses to lock it): the query runs.
+        let tx = db.begin()?;
+        let with_fallback = select!((t, t.fallback) for t in Task).for_update();
+        assert!(
+            with_fallback
+                .sql(colt::Dialect::Postgres)
+                .ends_with(r#" FOR UPDATE OF "t""#),
+            "{}",
+            with_fallback.sql(colt::Dialect::Postgres)
+        );
+        assert_eq!(with_fallback.fetch(&tx)?.len(), 3);
+        tx.commit()?;
         Ok(())
     })
 }

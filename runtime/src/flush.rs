@@ -259,17 +259,21 @@ pub(crate) fn upsert_row<T: Entity>(mut value: T, tx: &Transaction) -> Result<Ob
         }
         return adopt_written(value, tx);
     }
-    {
+    let written = {
         let params: Params<'_> = cols
             .iter()
             .map(|&i| Param::Borrowed(value.column_ref(i)))
             .collect();
-        let written = tx.conn()?.execute(&sql, &params)?;
-        // (Nothing written for such an entity is the row being there, or a trigger or a
-        // rule having skipped it: the row tells which.)
-        let there = || read_row::<T>(tx, &value.key()).map(|row| row.is_some());
-        if written != 1 && (!key_only || !there()?) {
+        tx.conn()?.execute(&sql, &params)?
+    };
+    if written != 1 {
+        // Nothing written for such an entity is the row being there, or a trigger or a rule
+        // having skipped it: the row tells which, and its key as it holds it.
+        let Some(row) = read_row::<T>(tx, &value.key())? else {
             return Err(not_written(meta, 1, written));
+        };
+        for &c in meta.primary_key {
+            value.copy_column(&row, c);
         }
     }
     adopt_written(value, tx)
@@ -317,22 +321,6 @@ pub(crate) fn upsert_on_row<T: Entity>(
     };
     for (&c, v) in meta.primary_key.iter().zip(key) {
         value.set_column_value(c, v.as_ref())?;
-    }
-    // A loaded object of that key with another unique key stood for a row that is gone,
-    // whose key the database gave the new row (SQLite gives the greatest rowid again): it is
-    // gone, not the object of the new row (whose `set` then updated the new row unchecked).
-    let key = value.key();
-    let loaded = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
-    if let Some(old) = loaded {
-        let other_row = old
-            .cell()
-            .value
-            .try_borrow()
-            .is_ok_and(|v| conflict.iter().any(|&c| !v.same_column(&value, c)));
-        if other_row {
-            tx.shared.maps.borrow_mut().of::<T>().remove(&key);
-            displaced(tx, old)?;
-        }
     }
     adopt_written(value, tx)
 }

@@ -53,22 +53,30 @@ impl Renderer<'_> {
             // `FOR UPDATE OF` the query's variables and the objects it returns: without `OF`,
             // PostgreSQL locks the rows of every joined table too, those read only in its
             // conditions included (a job's queue: another worker's `SKIP LOCKED` then
-            // skipped every job of that queue).
+            // skipped every job of that queue). Not a row a left join reaches, which
+            // PostgreSQL refuses to lock (there may be none).
             let lock = self.d.for_update(wait);
-            let variables: Vec<&str> =
-                plan.sources
+            let left_joined = |mut at: usize| loop {
+                match plan.sources[at].join {
+                    Some(j) if j.kind == crate::plan::JoinKind::Left => break true,
+                    Some(j) => at = usize::from(j.parent),
+                    None => break false,
+                }
+            };
+            let projected = |i: usize| {
+                plan.projection
                     .iter()
-                    .enumerate()
-                    .filter(|(i, s)| {
-                        s.scope == 0
-                            && !s.elided
-                            && (s.variable
-                                || plan.projection.iter().any(
-                                    |p| matches!(p, ProjItem::Entity(e) if usize::from(*e) == *i),
-                                ))
-                    })
-                    .map(|(_, s)| s.alias.as_str())
-                    .collect();
+                    .any(|p| matches!(p, ProjItem::Entity(e) if usize::from(*e) == i))
+            };
+            let variables: Vec<&str> = plan
+                .sources
+                .iter()
+                .enumerate()
+                .filter(|&(i, s)| {
+                    s.scope == 0 && !s.elided && !left_joined(i) && (s.variable || projected(i))
+                })
+                .map(|(_, s)| s.alias.as_str())
+                .collect();
             match lock.strip_prefix(" FOR UPDATE") {
                 Some(wait) if !variables.is_empty() => {
                     self.w.push(" FOR UPDATE OF ");
