@@ -132,6 +132,10 @@ impl Reading {
             "SET" => !matches!(second, "LOCAL" | "TRANSACTION" | "CONSTRAINTS"),
             "RESET" | "DISCARD" | "LISTEN" | "UNLISTEN" | "PREPARE" | "DEALLOCATE" | "DECLARE"
             | "LOAD" | "ATTACH" | "DETACH" => true,
+            // A `DO` block's body and a procedure's are not read here, and either may change
+            // the session (`set_config(.., false)`, `SET ROLE` in `EXECUTE`): counted as if
+            // they did, so that the connection is not given to another transaction.
+            "DO" | "CALL" => true,
             // `PRAGMA user_version` reads; `PRAGMA foreign_keys = OFF` sets.
             "PRAGMA" => self.assigns || (self.called && !READING_PRAGMAS.contains(&second)),
             _ => false,
@@ -435,6 +439,9 @@ mod tests {
             "SELECT pg_advisory_lock(1)",
             "ATTACH 'other.db' AS other",
             "PRAGMA case_sensitive_like(1)",
+            "DO $$BEGIN PERFORM set_config('search_path', 'b', false); END$$",
+            "do language plpgsql $$ BEGIN EXECUTE 'SET ROLE x'; END $$",
+            "CALL app.switch_tenant('b')",
         ] {
             assert!(changes_session(sql, p), "{sql}");
         }
