@@ -80,7 +80,7 @@ impl<T: Entity> Pending for ObjCell<T> {
 }
 
 /// The columns an insert writes: every stored one but an `auto` key (worked out once).
-fn insert_columns(meta: &'static EntityMeta) -> &'static [usize] {
+pub(crate) fn insert_columns(meta: &'static EntityMeta) -> &'static [usize] {
     meta.cache.insert_columns(|| {
         let auto = meta.auto_column();
         (0..meta.columns.len())
@@ -126,7 +126,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
 /// see `written`). A loaded object that held its key stood for a row that is gone (raw SQL,
 /// another transaction, the schema deleted it): it is gone too, rather than a second object
 /// of the new row ([`displaced`]).
-fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) -> Result<()> {
+pub(crate) fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) -> Result<()> {
     let displaced_obj = tx.shared.maps.borrow_mut().of::<T>().insert(obj);
     match displaced_obj {
         Some(old) => displaced(tx, old),
@@ -151,7 +151,7 @@ fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
 
 /// The database wrote `written` of the `expected` new rows of `meta` (a trigger, a rule or a
 /// conflict clause skipped the others).
-fn not_written(meta: &'static EntityMeta, expected: u64, written: u64) -> Error {
+pub(crate) fn not_written(meta: &'static EntityMeta, expected: u64, written: u64) -> Error {
     Error::NotWritten {
         entity: meta.name,
         expected,
@@ -228,59 +228,8 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
     Ok(())
 }
 
-/// Inserts `value`, or gives the row with its key every value of it (one statement); the
-/// loaded object of that key, if any, takes the values too.
-pub(crate) fn upsert_row<T: Entity>(mut value: T, tx: &Transaction) -> Result<Obj<T>> {
-    let meta = T::meta();
-    let d = tx.dialect();
-    let cols = insert_columns(meta);
-    let sql = statement(meta, StatementKey::Upsert(d), || {
-        render::object::upsert(meta, d, cols)
-    });
-    // An entity of key columns alone is upserted with `DO NOTHING`: its row may be there
-    // already. Any other gives the key back as the row holds it (`RETURNING`), which the
-    // value takes: a key compared ignoring case found the row `ann` for `ANN`, and the
-    // object of `ann` was left with its old values beside a second one.
-    let key_only = cols.iter().all(|i| meta.primary_key.contains(i));
-    if !key_only {
-        let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());
-        {
-            let params: Params<'_> = cols
-                .iter()
-                .map(|&i| Param::Borrowed(value.column_ref(i)))
-                .collect();
-            tx.conn()?.query(&sql, &params, &mut keys)?;
-        }
-        let Some(key) = keys.keys.first() else {
-            return Err(not_written(meta, 1, 0));
-        };
-        for (&c, v) in meta.primary_key.iter().zip(key) {
-            value.set_column_value(c, v.as_ref())?;
-        }
-        return adopt_written(value, tx);
-    }
-    let written = {
-        let params: Params<'_> = cols
-            .iter()
-            .map(|&i| Param::Borrowed(value.column_ref(i)))
-            .collect();
-        tx.conn()?.execute(&sql, &params)?
-    };
-    if written != 1 {
-        // Nothing written for such an entity is the row being there, or a trigger or a rule
-        // having skipped it: the row tells which, and its key as it holds it.
-        let Some(row) = read_row::<T>(tx, &value.key())? else {
-            return Err(not_written(meta, 1, written));
-        };
-        for &c in meta.primary_key {
-            value.copy_column(&row, c);
-        }
-    }
-    adopt_written(value, tx)
-}
-
 /// The row of `key` as the database holds it now (no object of the map is touched).
-fn read_row<T: Entity>(tx: &Transaction, key: &T::Key) -> Result<Option<T>> {
+pub(crate) fn read_row<T: Entity>(tx: &Transaction, key: &T::Key) -> Result<Option<T>> {
     let meta = T::meta();
     let d = tx.dialect();
     let sql = statement(meta, StatementKey::Get(d), || render::object::get(meta, d));
@@ -293,109 +242,6 @@ fn read_row<T: Entity>(tx: &Transaction, key: &T::Key) -> Result<Option<T>> {
         |crate::query::Fresh(v): crate::query::Fresh<T>| row = Some(v),
     )?;
     Ok(row)
-}
-
-/// `upsert_on`: the row with `value`'s unique key `conflict` (column positions) gets its
-/// values, or it is inserted; `value` takes the row's primary key.
-pub(crate) fn upsert_on_row<T: Entity>(
-    mut value: T,
-    conflict: &[usize],
-    tx: &Transaction,
-) -> Result<Obj<T>> {
-    let meta = T::meta();
-    let cols = insert_columns(meta);
-    let d = tx.dialect();
-    let sql = statement(meta, StatementKey::UpsertOn(d, mask(conflict)), || {
-        render::object::upsert_on(meta, d, cols, conflict)
-    });
-    let mut keys = crate::cascade::KeyRows::new(meta.primary_key.len());
-    {
-        let params: Params<'_> = cols
-            .iter()
-            .map(|&i| Param::Borrowed(value.column_ref(i)))
-            .collect();
-        tx.conn()?.query(&sql, &params, &mut keys)?;
-    }
-    let Some(key) = keys.keys.first() else {
-        return Err(not_written(meta, 1, 0));
-    };
-    for (&c, v) in meta.primary_key.iter().zip(key) {
-        value.set_column_value(c, v.as_ref())?;
-    }
-    adopt_written(value, tx)
-}
-
-/// The object of a row just written with every value of `value` (an upsert): the loaded
-/// object of its key takes them (what it read no longer counts), or a new one is made.
-fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
-    let meta = T::meta();
-    let key = value.key();
-    let loaded = tx.shared.maps.borrow_mut().of::<T>().get(&key).cloned();
-    let obj = match loaded {
-        Some(obj) => {
-            let cell = obj.cell();
-            // A borrow held across the call (`obj.get()`): the object cannot show the row's
-            // new values (the caller rolls the transaction back).
-            let Ok(mut held) = cell.value.try_borrow_mut() else {
-                return Err(Error::InvalidQuery(format!(
-                    "an object of `{}` is borrowed (`obj.get()`) across an upsert of its row: drop the borrow first",
-                    meta.name
-                )));
-            };
-            let before = std::mem::replace(&mut *held, value);
-            // The column-less side of a one-to-one is not the value's to give (it is `None`
-            // there): the object keeps what the other side says.
-            for &c in crate::pairing::virtual_columns(meta) {
-                held.copy_column(&before, c);
-            }
-            drop(held);
-            cell.clear_snapshot();
-            cell.read.set(0);
-            wrote_every_column(tx, cell);
-            written(tx, Some(&before), Some(&*cell.value.borrow()))?;
-            obj
-        }
-        None => {
-            // The row's previous values are not known: a loaded object on the column-less
-            // side of a one-to-one that this row referred to may be another than the one
-            // it refers to now, so every one that refers to it lets go first.
-            forget_reverse_sides(tx, meta, &T::key_params(&key))?;
-            let mut value = value;
-            let virtuals = crate::pairing::virtual_columns(meta);
-            if !virtuals.is_empty() {
-                // The column-less side of a one-to-one is not the value's to give (`None`
-                // there): the row, read again, says what refers to it.
-                if let Some(row) = read_row::<T>(tx, &key)? {
-                    for &c in virtuals {
-                        value.copy_column(&row, c);
-                    }
-                }
-            }
-            let obj = tx.shared.maps.borrow_mut().of::<T>().alloc(
-                value,
-                ObjState::Loaded,
-                std::rc::Rc::downgrade(&tx.shared),
-            );
-            wrote_every_column(tx, obj.cell());
-            mapped_new_row(tx, obj.clone())?;
-            written(tx, None, Some(&*obj.cell().value.borrow()))?;
-            obj
-        }
-    };
-    // The loaded object's values are not necessarily the row's before the upsert (a cascade
-    // of the schema or raw SQL may have deleted or moved the row): a row may have come or
-    // changed a reference whatever the object said.
-    tx.shared.cache.borrow_mut().bump();
-    tx.shared.members_moved(meta);
-    Ok(obj)
-}
-
-/// Records, inside a savepoint, that the transaction wrote every column of `cell`'s row (an
-/// upsert): a rollback reads them again instead of keeping the values read since.
-fn wrote_every_column<T: Entity>(tx: &Transaction, cell: &ObjCell<T>) {
-    if tx.shared.savepoints.get() > 0 {
-        crate::savepoint::wrote_inside(tx, cell, u64::MAX);
-    }
 }
 
 /// Column positions; most entities have few columns, so they stay on the stack.
@@ -419,12 +265,12 @@ fn checked_columns(meta: &'static EntityMeta, read: u64) -> Columns {
         .collect()
 }
 
-fn mask(columns: &[usize]) -> u64 {
+pub(crate) fn mask(columns: &[usize]) -> u64 {
     columns.iter().fold(0, |m, &i| m | bit(i))
 }
 
 /// The statement of one shape, from the entity's cache when its columns fit the masks.
-fn statement(
+pub(crate) fn statement(
     meta: &'static EntityMeta,
     key: StatementKey,
     render: impl FnOnce() -> String,
@@ -641,7 +487,11 @@ fn delete_row<T: Entity>(
 ///
 /// # Errors
 /// [`Error::ObjectBorrowed`] when an object on the column-less side is borrowed.
-fn written<T: Entity>(tx: &Transaction, before: Option<&T>, after: Option<&T>) -> Result<()> {
+pub(crate) fn written<T: Entity>(
+    tx: &Transaction,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
     let moved = match (before, after) {
         (Some(b), Some(a)) => crate::relation::reference_changed(T::meta(), b, a),
         _ => true,

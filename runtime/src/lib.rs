@@ -95,6 +95,7 @@ pub mod text_expr;
 mod time_types;
 pub mod transaction;
 pub mod types;
+mod upsert_write;
 pub mod value;
 
 pub use after_connect::NewConnection;

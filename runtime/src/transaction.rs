@@ -517,7 +517,7 @@ impl Transaction {
                 meta.name
             )));
         }
-        self.write_upsert(value, |value| crate::flush::upsert_row(value, self))
+        self.write_upsert(value, |value| crate::upsert_write::upsert_row(value, self))
     }
 
     /// What both upserts share: the column-less side of a one-to-one is not written, pending
@@ -577,7 +577,7 @@ impl Transaction {
             )));
         }
         self.write_upsert(value, |value| {
-            crate::flush::upsert_on_row(value, &conflict, self)
+            crate::upsert_write::upsert_on_row(value, &conflict, self)
         })
     }
 
