@@ -258,6 +258,10 @@ fn a_lock_takes_only_the_rows_the_query_returns() -> colt::Result<()> {
         let with_queue = select!((t, t.queue) for t in Task).for_update();
         let sql = with_queue.sql(colt::Dialect::Postgres);
         assert!(sql.contains(r#" FOR UPDATE OF "t", "#), "{sql}");
+        // A variable joined inner below a left join is locked.
+        let below = select!((t, j) for t in Task for j in t.fallback.jobs).for_update();
+        let sql = below.sql(colt::Dialect::Postgres);
+        assert!(sql.ends_with(r#" FOR UPDATE OF "t", "j""#), "{sql}");
         // Not a row a left join reaches (PostgreSQL refuses to lock it): the query runs.
         let tx = db.begin()?;
         let with_fallback = select!((t, t.fallback) for t in Task).for_update();

@@ -312,7 +312,8 @@ pub(crate) struct Effects {
     /// A statement changes its connection's session beyond the transaction: `SET` (not `SET
     /// LOCAL`, `SET TRANSACTION`), `set_config(..)`, `RESET`, `DISCARD`, `LISTEN`,
     /// `PREPARE`, `DECLARE` (a cursor `WITH HOLD`), `LOAD`, a session's advisory lock, a
-    /// temporary table or view, or SQLite's `PRAGMA` that sets, `ATTACH`, `DETACH`.
+    /// temporary table or view, a `DO` block or a `CALL` (their bodies are not read), or
+    /// SQLite's `PRAGMA` that sets, `ATTACH`, `DETACH`.
     pub session: bool,
 }
 

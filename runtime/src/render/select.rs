@@ -53,16 +53,9 @@ impl Renderer<'_> {
             // `FOR UPDATE OF` the query's variables and the objects it returns: without `OF`,
             // PostgreSQL locks the rows of every joined table too, those read only in its
             // conditions included (a job's queue: another worker's `SKIP LOCKED` then
-            // skipped every job of that queue). Not a row a left join reaches, which
-            // PostgreSQL refuses to lock (there may be none).
+            // skipped every job of that queue). Not a left join's row, which PostgreSQL
+            // refuses to lock (there may be none); what is joined inner below it is locked.
             let lock = self.d.for_update(wait);
-            let left_joined = |mut at: usize| loop {
-                match plan.sources[at].join {
-                    Some(j) if j.kind == crate::plan::JoinKind::Left => break true,
-                    Some(j) => at = usize::from(j.parent),
-                    None => break false,
-                }
-            };
             let projected = |i: usize| {
                 plan.projection
                     .iter()
@@ -73,7 +66,12 @@ impl Renderer<'_> {
                 .iter()
                 .enumerate()
                 .filter(|&(i, s)| {
-                    s.scope == 0 && !s.elided && !left_joined(i) && (s.variable || projected(i))
+                    s.scope == 0
+                        && !s.elided
+                        && !s
+                            .join
+                            .is_some_and(|j| j.kind == crate::plan::JoinKind::Left)
+                        && (s.variable || projected(i))
                 })
                 .map(|(_, s)| s.alias.as_str())
                 .collect();
