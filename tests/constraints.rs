@@ -292,3 +292,55 @@ fn only_a_constant_default_is_the_tables() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Booking {
+    #[colt(primary_key)]
+    id: i64,
+    room: i64,
+}
+
+/// A write another kind of constraint refuses says which: a PostgreSQL `EXCLUDE` was a bare
+/// database error, a SQLite trigger's `RAISE(ABORT, ..)` a `CHECK`.
+#[test]
+fn exclusion_constraints_and_refusing_triggers_are_named() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            if backend.is_postgres() {
+                tx.execute_sql(
+                    "CREATE TABLE booking (id BIGINT PRIMARY KEY, room BIGINT NOT NULL, EXCLUDE USING btree (room WITH =))",
+                    &[],
+                )
+            } else {
+                tx.execute_sql(
+                    "CREATE TABLE booking (id BIGINT PRIMARY KEY, room BIGINT NOT NULL)",
+                    &[],
+                )?;
+                tx.execute_sql(
+                    "CREATE TRIGGER one_per_room BEFORE INSERT ON booking WHEN EXISTS (SELECT 1 FROM booking WHERE room = NEW.room) BEGIN SELECT RAISE(ABORT, 'the room is taken'); END",
+                    &[],
+                )
+            }
+        })?;
+        db.bind(schema![Booking])?;
+        db.transaction(|tx| {
+            Booking::build().id(1).room(7).insert(tx)?;
+            Ok(())
+        })?;
+        let second = db.transaction(|tx| {
+            Booking::build().id(2).room(7).insert(tx)?;
+            Ok(())
+        });
+        let want = if backend.is_postgres() {
+            ConstraintKind::Exclusion
+        } else {
+            ConstraintKind::Trigger
+        };
+        match second {
+            Err(Error::Constraint { kind, .. }) => assert_eq!(kind, want),
+            other => panic!("expected a constraint error, got {other:?}"),
+        }
+        Ok(())
+    })
+}

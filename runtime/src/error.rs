@@ -15,8 +15,12 @@ pub enum ConstraintKind {
     ForeignKey,
     /// A `NOT NULL` constraint.
     NotNull,
-    /// A `CHECK` constraint.
+    /// A `CHECK` constraint (on SQLite also a constraint it names no kind for).
     Check,
+    /// A PostgreSQL `EXCLUDE` constraint.
+    Exclusion,
+    /// A trigger that refused the write (SQLite's `RAISE(ABORT, ..)` and the like).
+    Trigger,
 }
 
 impl fmt::Display for ConstraintKind {
@@ -26,6 +30,8 @@ impl fmt::Display for ConstraintKind {
             ConstraintKind::ForeignKey => "foreign key",
             ConstraintKind::NotNull => "not null",
             ConstraintKind::Check => "check",
+            ConstraintKind::Exclusion => "exclusion",
+            ConstraintKind::Trigger => "trigger",
         })
     }
 }

@@ -709,6 +709,8 @@ pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error 
             Some(ConstraintKind::NotNull)
         } else if *code == SqlState::CHECK_VIOLATION {
             Some(ConstraintKind::Check)
+        } else if *code == SqlState::EXCLUSION_VIOLATION {
+            Some(ConstraintKind::Exclusion)
         } else {
             None
         };

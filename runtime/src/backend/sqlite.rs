@@ -593,6 +593,7 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
                 }
                 ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ConstraintKind::ForeignKey,
                 ffi::SQLITE_CONSTRAINT_NOTNULL => ConstraintKind::NotNull,
+                ffi::SQLITE_CONSTRAINT_TRIGGER => ConstraintKind::Trigger,
                 _ => ConstraintKind::Check,
             };
             // "UNIQUE constraint failed: category.name, category.x"
