@@ -289,18 +289,23 @@ pub(crate) fn needs_rebuild(a: &Alter) -> bool {
         || a.added.iter().any(|c| c.generated)
 }
 
-/// SQLite: renamed and added columns, dropped and created indexes.
-fn sqlite_in_place(a: &Alter) -> Vec<String> {
-    let table = &a.target.info.name;
-    let mut out = Vec::new();
-    for (from, to) in &a.renamed {
-        out.push(format!(
+/// SQLite: `ALTER TABLE .. RENAME COLUMN` for each column `a` renames, in `table`.
+fn renamed_columns<'a>(a: &'a Alter, table: &'a str) -> impl Iterator<Item = String> + 'a {
+    a.renamed.iter().map(move |(from, to)| {
+        format!(
             "ALTER TABLE {} RENAME COLUMN {} TO {};",
             q(table),
             q(from),
             q(to)
-        ));
-    }
+        )
+    })
+}
+
+/// SQLite: renamed and added columns, dropped and created indexes.
+fn sqlite_in_place(a: &Alter) -> Vec<String> {
+    let table = &a.target.info.name;
+    let mut out = Vec::new();
+    out.extend(renamed_columns(a, table));
     for index in &a.indexes_dropped {
         out.push(format!("DROP INDEX {};", q(&index.name)));
     }
@@ -354,14 +359,7 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
     }
     // Renamed columns are renamed in place first: SQLite renames them in the foreign keys of
     // the tables that refer to them too (which a copy would leave naming the old column).
-    for (from, to) in &a.renamed {
-        out.push(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {};",
-            q(table),
-            q(from),
-            q(to)
-        ));
-    }
+    out.extend(renamed_columns(a, table));
     // The table alone: its indexes are made once it has its name.
     out.extend(
         create_table(Dialect::Sqlite, &new, &a.target.info, &[])
@@ -463,7 +461,7 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
 }
 
 /// A string literal.
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 

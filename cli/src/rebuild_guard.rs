@@ -15,13 +15,8 @@
 //! constraints nor generated columns, which a rebuild does not keep anyway (the diff says
 //! so), nor a trigger's body. (A `down.sql` undoes its own up.sql and is not guarded.)
 
-use crate::change_sql::SchemaObject;
+use crate::change_sql::{text, SchemaObject};
 use crate::schema_diff::Alter;
-
-/// A string literal (SQLite).
-fn text(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
 
 /// As many rows of `from` (a `FROM .. WHERE ..` text) as `values`, each with `expr` among
 /// them.

@@ -67,11 +67,11 @@ impl Transaction {
         }
         let from_sequence = values.len() > 1 && self.dialect() == Dialect::Postgres;
         if auto.is_some() && !from_sequence {
-            return values.into_iter().map(|v| self.insert_checked(v)).collect();
+            return values.into_iter().map(|v| self.insert_stored(v)).collect();
         }
         if let Some(auto) = auto {
             let Some(keys) = self.sequence_keys(meta, auto, values.len())? else {
-                return values.into_iter().map(|v| self.insert_checked(v)).collect();
+                return values.into_iter().map(|v| self.insert_stored(v)).collect();
             };
             for (value, key) in values.iter_mut().zip(keys) {
                 value.set_auto_key(key)?;

@@ -167,18 +167,14 @@ pub struct Plan {
     pub(crate) distinct_objects: bool,
     /// [`Plan::auto_distinct`], worked out once the plan is finished (each run asks it).
     pub(crate) auto_distinct: bool,
-    /// Every entity whose table a statement of the plan reads: the sources' and, for the
-    /// column-less side of a one-to-one, the other side's (`Plan::finish`). A write to any
-    /// of them makes a kept result stale.
-    pub(crate) reads: Vec<&'static EntityMeta>,
     /// The parameters bound otherwise than as they are (rounded to `f32`, a list's integers
     /// made `f64`), worked out once.
     pub(crate) f32_params: Vec<(usize, Items)>,
     /// Whether the plan calls `random()` (`Plan::finish`): each run has its own answer, so
     /// no result of it is kept.
     pub(crate) random: bool,
-    /// The plans of query values used inside this one (`Node::InQuery`): their reads are
-    /// this plan's too.
+    /// The plans of query values used inside this one (`Node::InQuery`): a `random()` in
+    /// one is this plan's too.
     pub(crate) sub_plans: Vec<Arc<Plan>>,
     sql: RwLock<Vec<(SqlKey, Arc<str>)>>,
 }
@@ -239,7 +235,6 @@ impl Clone for Plan {
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: self.distinct_objects,
             auto_distinct: self.auto_distinct,
-            reads: self.reads.clone(),
             f32_params: self.f32_params.clone(),
             random: self.random,
             sub_plans: self.sub_plans.clone(),
@@ -279,7 +274,6 @@ impl Plan {
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: false,
             auto_distinct: false,
-            reads: Vec::new(),
             f32_params: Vec::new(),
             random: false,
             sub_plans: Vec::new(),
@@ -331,24 +325,6 @@ impl Plan {
             .chain(self.assignments.iter().map(|(_, _, n)| n));
         self.random =
             nodes.into_iter().any(Node::calls_random) || self.sub_plans.iter().any(|p| p.random);
-        self.reads.clear();
-        for s in &self.sources {
-            let e = s.entity;
-            let others = (0..e.columns.len())
-                .filter_map(|c| crate::pairing::virtual_column(e, c).map(|(other, _)| other));
-            for m in std::iter::once(e).chain(others) {
-                if !self.reads.iter().any(|r| std::ptr::eq(*r, m)) {
-                    self.reads.push(m);
-                }
-            }
-        }
-        for sub in &self.sub_plans {
-            for &m in &sub.reads {
-                if !self.reads.iter().any(|r| std::ptr::eq(*r, m)) {
-                    self.reads.push(m);
-                }
-            }
-        }
     }
 
     /// Whether any projected item or condition aggregates.

@@ -475,15 +475,9 @@ impl Transaction {
         self.insert_stored(value)
     }
 
-    /// [`Transaction::insert`] of a value whose references were checked (`insert_many`
-    /// checks all its values before it writes any).
-    pub(crate) fn insert_checked<T: Entity>(&self, mut value: T) -> Result<Obj<T>> {
-        crate::entity::as_stored(&mut value);
-        self.insert_stored(value)
-    }
-
-    /// Inserts a checked value, as the database will hold it.
-    fn insert_stored<T: Entity>(&self, value: T) -> Result<Obj<T>> {
+    /// [`Transaction::insert`] of a value made as stored whose references were checked
+    /// (`insert_many` does both for all its values before it writes any).
+    pub(crate) fn insert_stored<T: Entity>(&self, value: T) -> Result<Obj<T>> {
         // Earlier changes first, in order.
         self.flush()?;
         let obj = self.shared.maps.borrow_mut().of::<T>().alloc(
