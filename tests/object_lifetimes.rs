@@ -144,6 +144,41 @@ fn a_first_result_keeps_identity_without_a_lookup_per_row() -> colt::Result<()> 
 }
 
 #[test]
+fn the_unhashed_objects_of_a_large_first_result_keep_identity_and_handles() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.open();
+        db.bind(schema![Category])?;
+        db.create_tables()?;
+        categories(&db, 3000)?;
+        // The identity map keeps a first result's objects as runs of cells until a lookup
+        // needs them hashed. Here no lookup comes: the runs are given back with the
+        // transaction, while some handles live on.
+        let kept = db.transaction(|tx| {
+            let all = select!((c for c in Category).order_by(|c| c.id)).fetch(tx)?;
+            Ok(all.into_iter().step_by(13).collect::<Vec<_>>())
+        })?;
+        for (i, c) in kept.iter().enumerate() {
+            assert_eq!(c.name(), format!("c{:04}", i * 13));
+        }
+        drop(kept);
+        db.transaction(|tx| {
+            // A new object placed between two cells of a run's chunk ends the run.
+            let all = select!((c for c in Category).order_by(|c| c.id)).fetch(tx)?;
+            let new = Category::build().name("new").insert(tx)?;
+            // Lookups hash every kept cell, and find each one's object.
+            for i in (0..3000).step_by(101) {
+                let got = tx.get::<Category>(all[i].key())?.expect("loaded");
+                assert!(Obj::ptr_eq(&all[i], &got), "{i}");
+            }
+            let again = tx.get::<Category>(new.key())?.expect("inserted");
+            assert!(Obj::ptr_eq(&new, &again));
+            assert_eq!(select!(c for c in Category).count(tx)?, 3001);
+            Ok(())
+        })
+    })
+}
+
+#[test]
 fn savepoint_rollbacks_keep_and_release_handles() -> colt::Result<()> {
     each_backend(|backend| {
         let db = backend.open();

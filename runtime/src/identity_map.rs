@@ -11,6 +11,7 @@ use std::rc::Weak;
 use crate::entity::Entity;
 use crate::obj::arena::ChunkCursor;
 use crate::obj::pending::PendingObj;
+use crate::obj::runs::CellRuns;
 use crate::obj::{Obj, ObjCell, ObjState};
 use crate::transaction::TxShared;
 use crate::Result;
@@ -29,14 +30,17 @@ pub(crate) type FxBuild = foldhash::quality::RandomState;
 /// ([`AnyMap::reset`]): a thread that once loaded a million objects does not keep the room
 /// of a million.
 const KEPT_ROOM: usize = 1024;
+/// The most runs of unhashed cells whose room an emptied map keeps.
+const KEPT_RUNS: usize = 64;
 
 /// The objects of one entity loaded in one transaction.
 pub(crate) struct IdentityMap<T: Entity> {
     objects: HashMap<T::Key, Obj<T>, FxBuild>,
     /// Objects of a result whose rows were known to be new and distinct, not hashed yet:
     /// added to `objects` by the first use of the map that needs them (`indexed`), so that a
-    /// transaction that only reads a result never pays for hashing it.
-    unindexed: Vec<Obj<T>>,
+    /// transaction that only reads a result never pays for hashing it. Kept as runs of
+    /// cells, a few words per chunk rather than a word per object.
+    unindexed: CellRuns<T>,
     /// Where this transaction's new objects of `T` are placed.
     cells: ChunkCursor<T>,
 }
@@ -45,7 +49,7 @@ impl<T: Entity> IdentityMap<T> {
     fn new() -> Self {
         IdentityMap {
             objects: HashMap::default(),
-            unindexed: Vec::new(),
+            unindexed: CellRuns::default(),
             cells: ChunkCursor::default(),
         }
     }
@@ -79,16 +83,17 @@ impl<T: Entity> IdentityMap<T> {
     fn index(&mut self) {
         let last = T::meta().cache.loaded_hint().min(KEPT_ROOM);
         self.objects.reserve(self.unindexed.len().max(last).max(4));
-        for obj in self.unindexed.drain(..) {
+        let objects = &mut self.objects;
+        self.unindexed.drain(KEPT_RUNS, |obj| {
             let key = obj.cell().value.borrow().key();
-            self.objects.insert(key, obj);
-        }
+            objects.insert(key, obj);
+        });
     }
 
     /// A new object, not in the map (yet).
     pub(crate) fn alloc(&mut self, value: T, state: ObjState, tx: Weak<TxShared>) -> Obj<T> {
         self.cells
-            .alloc(&tx, |chunk| Obj::cell_at(chunk, value, state))
+            .alloc(&tx, |index| Obj::cell_at(index, value, state))
     }
 
     pub(crate) fn get(&mut self, key: &T::Key) -> Option<&Obj<T>> {
@@ -138,11 +143,9 @@ impl<T: Entity> IdentityMap<T> {
     /// Takes a row of a result whose rows are distinct objects, into a map that was empty when
     /// the result began: a new object, kept without hashing (see `unindexed`).
     pub(crate) fn add_distinct(&mut self, fresh: T, tx: &Weak<TxShared>) -> Obj<T> {
-        let obj = self
-            .cells
-            .alloc(tx, |chunk| Obj::cell_at(chunk, fresh, ObjState::Loaded));
-        self.unindexed.push(obj.clone());
-        obj
+        self.cells.alloc_kept(tx, &mut self.unindexed, |index| {
+            Obj::cell_at(index, fresh, ObjState::Loaded)
+        })
     }
 
     /// Takes a freshly read row: the mapped object for its key, refreshed, or a new object.
@@ -158,7 +161,7 @@ impl<T: Entity> IdentityMap<T> {
                 // The common case, a row not loaded yet: one hash lookup.
                 let obj = self
                     .cells
-                    .alloc(tx, |chunk| Obj::cell_at(chunk, fresh, ObjState::Loaded));
+                    .alloc(tx, |index| Obj::cell_at(index, fresh, ObjState::Loaded));
                 return Ok(v.insert(obj).clone());
             }
         };
@@ -193,9 +196,8 @@ impl<T: Entity> IdentityMap<T> {
     /// Room for `rows` more objects (a call site's previous result size), so that a large
     /// result does not rehash the map as it comes in; `distinct`: they come by `add_distinct`.
     pub(crate) fn reserve(&mut self, rows: usize, distinct: bool) {
-        if distinct {
-            self.unindexed.reserve(rows);
-        } else {
+        // Distinct rows are kept as runs of cells: a few per chunk, no room to reserve.
+        if !distinct {
             self.objects.reserve(rows);
         }
     }
@@ -303,11 +305,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
         } else {
             self.objects.clear();
         }
-        if self.unindexed.capacity() > KEPT_ROOM {
-            self.unindexed = Vec::new();
-        } else {
-            self.unindexed.clear();
-        }
+        self.unindexed.drain(KEPT_RUNS, drop);
         self.cells = ChunkCursor::default();
     }
     fn save(&mut self) -> Result<Box<dyn Any>> {
@@ -400,11 +398,11 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             out.push(T::key_ref(k, 0).to_owned_value());
         }
         // Not hashed yet, and no need to hash them for this.
-        for o in &self.unindexed {
-            if let Ok(v) = o.cell().value.try_borrow() {
+        self.unindexed.each(|cell| {
+            if let Ok(v) = cell.value.try_borrow() {
                 out.push(T::key_ref(&v.key(), 0).to_owned_value());
             }
-        }
+        });
     }
     fn set_column_of(
         &mut self,

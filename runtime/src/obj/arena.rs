@@ -2,7 +2,7 @@
 //!
 //! A result of 10 000 rows used to cost 10 000 allocations and, when the objects were dropped,
 //! 10 000 frees, the largest cost of loading objects after SQLite's own work. Here one chunk
-//! holds many cells (4 for the first chunk of a transaction, doubling up to 1 024), so loading
+//! holds many cells (4 for the first chunk of a transaction, doubling up to 256), so loading
 //! costs one allocation per chunk, and the objects of one result sit next to each other.
 //!
 //! Each cell counts the [`Obj`] handles to it; each chunk counts its live cells plus one for
@@ -23,9 +23,10 @@
 
 use std::alloc::Layout;
 use std::cell::{Cell, RefCell};
-use std::mem::MaybeUninit;
+use std::marker::PhantomData;
 use std::ptr::NonNull;
 
+use super::runs::CellRuns;
 use super::{Obj, ObjCell};
 use crate::entity::Entity;
 use crate::transaction::TxShared;
@@ -33,8 +34,9 @@ use std::rc::Weak;
 
 /// Cells in the first chunk of an entity in a transaction.
 const FIRST_CHUNK: usize = 4;
-/// The most cells in one chunk.
+/// The most cells in one chunk (a cell's index in its chunk is a `u16`).
 const LARGEST_CHUNK: usize = 256;
+const _: () = assert!(LARGEST_CHUNK <= u16::MAX as usize + 1);
 
 /// The most bytes of freed blocks a thread keeps for its next chunks.
 const KEPT_BYTES: usize = 512 * 1024;
@@ -119,30 +121,72 @@ unsafe fn free_block(block: NonNull<u8>, layout: Layout) {
     }
 }
 
-/// A block of cells.
+/// The head of a block of cells: the block holds this header, then its cells (at
+/// [`Chunk::CELLS_AT`] bytes from its start). A cell finds its chunk from its own address and
+/// its index in the block ([`Chunk::of_cell`]), so it keeps no pointer to it.
 pub(crate) struct Chunk<T: Entity> {
     /// Live cells, plus one while a cursor fills the chunk.
     live: Cell<usize>,
     /// The transaction of every object in the chunk.
     tx: Weak<TxShared>,
-    /// The cells (a block from [`alloc_block`] with `layout`), reached only by raw pointer:
-    /// a `&mut` to the whole block would alias the `&ObjCell`s handed out.
-    cells: NonNull<MaybeUninit<ObjCell<T>>>,
+    /// How many cells the block has room for.
     len: usize,
+    /// The block's layout (header and cells), from [`alloc_block`].
     layout: Layout,
-}
-
-impl<T: Entity> Drop for Chunk<T> {
-    fn drop(&mut self) {
-        // SAFETY: `cells` comes from `alloc_block(layout)` in `start_chunk`, and the chunk is
-        // dropped once, by `release`, after its last cell: nothing uses the block any more.
-        // The cells are `MaybeUninit`, so giving the block back drops none of them again
-        // (each was dropped when its own count reached zero).
-        unsafe { free_block(self.cells.cast(), self.layout) };
-    }
+    _cells: PhantomData<*const ObjCell<T>>,
 }
 
 impl<T: Entity> Chunk<T> {
+    /// Where the cells start in a block: after the header, at the cells' alignment.
+    const CELLS_AT: usize =
+        std::mem::size_of::<Chunk<T>>().next_multiple_of(std::mem::align_of::<ObjCell<T>>());
+
+    /// The layout of a block of `len` cells.
+    fn block_layout(len: usize) -> Layout {
+        let block = Layout::array::<ObjCell<T>>(len)
+            .and_then(|cells| Layout::new::<Chunk<T>>().extend(cells));
+        match block {
+            Ok((layout, at)) if at == Self::CELLS_AT => layout,
+            // More than `isize::MAX` bytes: no allocation could hold it.
+            _ => std::alloc::handle_alloc_error(Layout::new::<ObjCell<T>>()),
+        }
+    }
+
+    /// The chunk of the cell at `cell`, which is cell number `index` of its block.
+    ///
+    /// # Safety
+    /// `cell` points to a live cell made by [`ChunkCursor::alloc`] at `index`.
+    #[inline]
+    pub(crate) unsafe fn of_cell(cell: *const ObjCell<T>, index: u16) -> NonNull<Chunk<T>> {
+        let at =
+            cell.addr() - Self::CELLS_AT - usize::from(index) * std::mem::size_of::<ObjCell<T>>();
+        // SAFETY: the cell is at `CELLS_AT + index * size` bytes from the start of its block
+        // (`alloc` placed it there), and a live cell's block is live (invariant 2), with its
+        // header at the start. `cell` may come from a reference, whose provenance covers the
+        // cell only, so the header's pointer takes the block's, exposed by `start_chunk`.
+        unsafe { NonNull::new_unchecked(std::ptr::with_exposed_provenance_mut(at)) }
+    }
+
+    /// Cell number `index` of the chunk's block.
+    ///
+    /// # Safety
+    /// `chunk` points to a live chunk and `index` is less than its room.
+    #[inline]
+    pub(crate) unsafe fn cell(chunk: NonNull<Chunk<T>>, index: u16) -> NonNull<ObjCell<T>> {
+        // SAFETY: the cells start `CELLS_AT` bytes into the block (`block_layout`), and
+        // `index` is within the block's room per the contract.
+        unsafe {
+            NonNull::new_unchecked(
+                chunk
+                    .as_ptr()
+                    .cast::<u8>()
+                    .add(Self::CELLS_AT)
+                    .cast::<ObjCell<T>>()
+                    .add(usize::from(index)),
+            )
+        }
+    }
+
     pub(crate) fn tx(&self) -> &Weak<TxShared> {
         &self.tx
     }
@@ -156,10 +200,15 @@ impl<T: Entity> Chunk<T> {
         // SAFETY: the chunk is live per the contract.
         let live = unsafe { chunk.as_ref() }.live.get() - 1;
         if live == 0 {
-            // SAFETY: the last count is gone: no cell and no cursor uses the chunk. The cells
-            // are `MaybeUninit`, so freeing does not drop them again (each was dropped when
-            // its own count reached zero).
-            drop(unsafe { Box::from_raw(chunk.as_ptr()) });
+            // SAFETY: the last count is gone: no cell and no cursor uses the chunk. The header
+            // is dropped once, here; the cells are not dropped again (each was dropped when
+            // its own count reached zero), and the block, from `alloc_block(layout)` in
+            // `start_chunk`, is given back unused.
+            unsafe {
+                let layout = chunk.as_ref().layout;
+                std::ptr::drop_in_place(chunk.as_ptr());
+                free_block(chunk.cast(), layout);
+            }
         } else {
             // SAFETY: as above.
             unsafe { chunk.as_ref() }.live.set(live);
@@ -188,50 +237,78 @@ impl<T: Entity> Default for ChunkCursor<T> {
 
 impl<T: Entity> ChunkCursor<T> {
     /// Places a new cell and returns the first handle to it. `make` builds the cell given its
-    /// chunk.
+    /// index in its chunk.
+    #[inline]
     pub(crate) fn alloc(
         &mut self,
         tx: &Weak<TxShared>,
-        make: impl FnOnce(NonNull<Chunk<T>>) -> ObjCell<T>,
+        make: impl FnOnce(u16) -> ObjCell<T>,
     ) -> Obj<T> {
+        self.place(tx, make).0
+    }
+
+    /// As [`ChunkCursor::alloc`], and keeps a second count of the cell in `runs`.
+    #[inline]
+    pub(crate) fn alloc_kept(
+        &mut self,
+        tx: &Weak<TxShared>,
+        runs: &mut CellRuns<T>,
+        make: impl FnOnce(u16) -> ObjCell<T>,
+    ) -> Obj<T> {
+        let (obj, chunk, index) = self.place(tx, make);
+        // SAFETY: `place` put the cell at `index` of `chunk`.
+        unsafe { runs.push_at(obj.clone(), chunk, index) };
+        obj
+    }
+
+    /// Places a new cell: its first handle, its chunk and its index. `make` builds the
+    /// cell given its index.
+    fn place(
+        &mut self,
+        tx: &Weak<TxShared>,
+        make: impl FnOnce(u16) -> ObjCell<T>,
+    ) -> (Obj<T>, NonNull<Chunk<T>>, u16) {
         let chunk = match self.chunk {
             // SAFETY: the cursor holds a count of its chunk, so it is live.
             Some(c) if self.next < unsafe { c.as_ref() }.len => c,
             _ => self.start_chunk(tx),
         };
-        // SAFETY: the cursor's count keeps the chunk live; `next` is in bounds (checked above
-        // or a fresh chunk) and has never been handed out, so nothing else refers to it.
-        let slot: *mut MaybeUninit<ObjCell<T>> =
-            unsafe { chunk.as_ref().cells.as_ptr().add(self.next) };
+        // A chunk has at most `LARGEST_CHUNK` cells: its indexes fit a `u16`.
+        let index = self.next as u16;
+        // SAFETY: the cursor's count keeps the chunk live; `index` is in bounds (checked above
+        // or a fresh chunk) and has never been handed out, so nothing else refers to the cell.
+        let at = unsafe { Chunk::cell(chunk, index) }.as_ptr();
         self.next += 1;
-        let at = slot.cast::<ObjCell<T>>();
         // SAFETY: `at` is an unused, aligned cell of the live chunk; the new cell takes one
         // count of the chunk, given back when the cell is dropped (`Obj`'s `Drop`).
         unsafe {
-            at.write(make(chunk));
+            at.write(make(index));
             let c = chunk.as_ref();
             c.live.set(c.live.get() + 1);
-            Obj::from_raw(NonNull::new_unchecked(at))
+            (Obj::from_raw(NonNull::new_unchecked(at)), chunk, index)
         }
     }
 
     fn start_chunk(&mut self, tx: &Weak<TxShared>) -> NonNull<Chunk<T>> {
         self.finish();
         let len = self.grow;
-        let Ok(layout) = Layout::array::<ObjCell<T>>(len) else {
-            // More than `isize::MAX` bytes: no allocation could hold it.
-            std::alloc::handle_alloc_error(Layout::new::<ObjCell<T>>())
+        let layout = Chunk::<T>::block_layout(len);
+        let block = alloc_block(layout);
+        // Cells find their chunk by address (`Chunk::of_cell`), with this provenance.
+        let _ = block.as_ptr().expose_provenance();
+        let chunk = block.cast::<Chunk<T>>();
+        // SAFETY: the block is new to this chunk, large enough and aligned for the header.
+        unsafe {
+            chunk.as_ptr().write(Chunk {
+                // The cursor's count.
+                live: Cell::new(1),
+                tx: tx.clone(),
+                len,
+                layout,
+                _cells: PhantomData,
+            })
         };
-        let cells = alloc_block(layout).cast::<MaybeUninit<ObjCell<T>>>();
         self.grow = (self.grow * 2).min(LARGEST_CHUNK);
-        let chunk = NonNull::from(Box::leak(Box::new(Chunk {
-            // The cursor's count.
-            live: Cell::new(1),
-            tx: tx.clone(),
-            cells,
-            len,
-            layout,
-        })));
         self.chunk = Some(chunk);
         self.next = 0;
         chunk

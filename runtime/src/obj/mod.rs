@@ -18,7 +18,9 @@
 //!    its chunk.
 //! 2. **Chunks.** A chunk counts its live cells plus one while its cursor fills it, and is
 //!    freed when that count reaches zero. So a live cell's chunk is live, and cells never
-//!    move (a chunk is one allocation that is never resized).
+//!    move (a chunk is one allocation that is never resized). A chunk's block holds its
+//!    header, then its cells; a cell keeps its index in the block and finds the header by
+//!    address (`Chunk::of_cell`), with the block's provenance, exposed when it is made.
 //! 3. **Accessors.** `T::Accessor` is `#[repr(transparent)]` over [`AccessorBase<T>`], which
 //!    is `#[repr(transparent)]` over the cell (the contract of the `unsafe trait`
 //!    [`Accessor`]), so `Obj`'s `Deref` casts `&ObjCell<T>` to `&T::Accessor`. An accessor is
@@ -39,6 +41,7 @@ use std::rc::Weak;
 mod accessor;
 pub(crate) mod arena;
 pub(crate) mod pending;
+pub(crate) mod runs;
 
 pub use accessor::{Accessor, AccessorBase};
 
@@ -72,7 +75,9 @@ pub(crate) fn bit(column: usize) -> u64 {
 pub struct ObjCell<T: Entity> {
     /// How many `Obj` handles point here.
     refs: Cell<u32>,
-    chunk: NonNull<Chunk<T>>,
+    /// The cell's place in its chunk, which [`Chunk::of_cell`] finds from it (beside `refs`,
+    /// `state` and `queued`, it takes no word of its own).
+    index: u16,
     pub(crate) value: RefCell<T>,
     /// The values as the database holds them, kept from the first `set` until flushed. A
     /// `Cell` (one word, where a `RefCell` takes two): read through
@@ -121,8 +126,9 @@ impl<T: Entity> ObjCell<T> {
 
     /// The transaction the object belongs to.
     pub(crate) fn tx(&self) -> &Weak<TxShared> {
-        // SAFETY: a live cell holds a count of its chunk, so the chunk is live.
-        unsafe { self.chunk.as_ref() }.tx()
+        // SAFETY: `self` is a live cell made by the arena at `index`; a live cell holds a
+        // count of its chunk, so the chunk is live.
+        unsafe { Chunk::of_cell(self, self.index).as_ref() }.tx()
     }
 }
 
@@ -156,7 +162,8 @@ impl<T: Entity> Drop for Obj<T> {
             cell.refs.set(refs);
             return;
         }
-        let chunk = cell.chunk;
+        // SAFETY: a live cell, made by the arena at `index`.
+        let chunk = unsafe { Chunk::of_cell(cell, cell.index) };
         // SAFETY: this was the last handle, so nothing refers to the cell any more: drop its
         // value in place (its memory belongs to the chunk) and give back the cell's count of
         // the chunk, which frees the chunk after its last cell.
@@ -194,12 +201,12 @@ impl<T: Entity> Deref for Obj<T> {
 }
 
 impl<T: Entity> Obj<T> {
-    /// The contents of a new cell in `chunk`, with one handle (made by [`Obj::from_raw`] once
+    /// The contents of a new cell at `index` in its chunk, with one handle (made by [`Obj::from_raw`] once
     /// the cell is in place).
-    pub(crate) fn cell_at(chunk: NonNull<Chunk<T>>, value: T, state: ObjState) -> ObjCell<T> {
+    pub(crate) fn cell_at(index: u16, value: T, state: ObjState) -> ObjCell<T> {
         ObjCell {
             refs: Cell::new(1),
-            chunk,
+            index,
             value: RefCell::new(value),
             snapshot: Cell::new(None),
             read: Cell::new(0),
