@@ -486,3 +486,61 @@ fn a_trigger_writing_another_table_leaves_no_stale_result() -> colt::Result<()> 
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "dir")]
+struct Dir {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(reverse = "subdirs")]
+    parent: Option<Ref<Dir>>,
+    #[colt(reverse = "parent")]
+    subdirs: Set<Dir>,
+    files: Set<DirFile>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "dir_file")]
+struct DirFile {
+    #[colt(primary_key)]
+    id: i64,
+    dir: Ref<Dir>,
+    name: String,
+}
+
+#[test]
+fn a_cascade_through_its_own_table_reaches_loaded_descendants() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            for sql in [
+                "CREATE TABLE dir (id BIGINT PRIMARY KEY, parent BIGINT REFERENCES dir (id) ON DELETE CASCADE)",
+                "CREATE TABLE dir_file (id BIGINT PRIMARY KEY, dir BIGINT NOT NULL REFERENCES dir (id) ON DELETE CASCADE, name TEXT NOT NULL)",
+                "INSERT INTO dir VALUES (1, NULL), (2, 1), (3, 2), (4, NULL)",
+                "INSERT INTO dir_file VALUES (10, 2, 'a'), (11, 4, 'b')",
+            ] {
+                tx.execute_sql(sql, &[])?;
+            }
+            Ok(())
+        })?;
+        db.bind(schema![Dir, DirFile])?;
+        db.transaction(|tx| {
+            // Neither object's own referent (dir 2) is loaded: the schema deletes it, and
+            // them, when dir 1 goes.
+            let file = tx.get_or_err::<DirFile>(10)?;
+            let three = tx.get_or_err::<Dir>(3)?;
+            let other = tx.get_or_err::<DirFile>(11)?;
+            select!(d for d in Dir if d.id == 1).delete(tx)?;
+            assert!(file.is_deleted());
+            assert!(three.is_deleted());
+            assert!(!other.is_deleted());
+            assert!(tx.get::<DirFile>(10)?.is_none());
+            assert!(tx.get::<Dir>(3)?.is_none());
+            other.set(|f| f.name = "c".into())?;
+            Ok(())
+        })?;
+        let names = db.transaction(|tx| select!(f.name for f in DirFile).fetch(tx))?;
+        assert_eq!(names, ["c"]);
+        Ok(())
+    })
+}

@@ -261,9 +261,10 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
                 if rel.column.is_none() {
                     continue;
                 }
+                // `target` itself when it refers to itself: the schema may delete more of
+                // its rows (a tree's branches) than the statement named.
                 let x = (rel.target)();
-                if !std::ptr::eq(x, target)
-                    && !out.iter().any(|o| std::ptr::eq(*o, x))
+                if !out.iter().any(|o| std::ptr::eq(*o, x))
                     && refers_to(x, target, &mut Vec::new())
                 {
                     out.push(x);
