@@ -264,8 +264,7 @@ fn through_unloaded_rows(tx: &Transaction, target: &'static EntityMeta) -> Resul
                 // `target` itself when it refers to itself: the schema may delete more of
                 // its rows (a tree's branches) than the statement named.
                 let x = (rel.target)();
-                if !out.iter().any(|o| std::ptr::eq(*o, x))
-                    && refers_to(x, target, &mut Vec::new())
+                if !out.iter().any(|o| std::ptr::eq(*o, x)) && refers_to(x, target, &mut Vec::new())
                 {
                     out.push(x);
                 }

@@ -9,6 +9,7 @@ use syn::visit::Visit;
 
 use crate::diag::{closest, Errors};
 
+mod closure_order;
 mod expr;
 mod hoist;
 
@@ -638,6 +639,12 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                 let Some((names, body)) = l.closure(m, &m.args[0]) else {
                     continue;
                 };
+                if let Base::Comprehension(comp) = &input.base {
+                    if let Some(why) = closure_order::misordered(comp, &names) {
+                        l.errors.at(&m.args[0], why);
+                        continue;
+                    }
+                }
                 match closure_arity {
                     Some(n) if n != names.len() => {
                         l.errors.at(
