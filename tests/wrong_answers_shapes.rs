@@ -127,6 +127,33 @@ fn first_of_distinct_objects_is_by_key() {
     });
 }
 
+/// `first()` of a query without `distinct` is the first of what it returns, as with it
+/// (PonyORM orders `first` by the result): it was ordered by every variable's key in
+/// generator order, the first kind's item (Odd, 3) rather than the first item (Dune, 1).
+#[test]
+fn first_without_distinct_is_the_first_returned_object() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            let q = select!(i for k in Kind for i in k.items);
+            let distinct = q.clone().first(tx)?.map(|i| i.id());
+            let all = q.without_distinct().first(tx)?.map(|i| i.id());
+            assert_eq!(distinct, Some(1), "{}", backend.name);
+            assert_eq!(all, Some(1), "{}", backend.name);
+            let pairs = select!((i.name, k.title) for k in Kind for i in k.items)
+                .without_distinct()
+                .first(tx)?;
+            assert_eq!(
+                pairs,
+                Some(("Dune".to_string(), "a-novel".to_string())),
+                "{}",
+                backend.name
+            );
+            Ok(())
+        })
+    });
+}
+
 /// `is_empty()` of a text inside an aggregate of a sub-comprehension was taken for the
 /// sub-comprehension's own emptiness (`NOT EXISTS (SELECT 1 FROM item ..)`): a sum over the
 /// items named "" counted the shelf's items. It is Rust's `String::is_empty` (`= ''`), there

@@ -217,50 +217,34 @@ impl Renderer<'_> {
                 self.w.push(self.d.order_suffix(o.desc, o.nulls_first));
             }
         } else if key.kind == StatementKind::First {
-            // `first` without `order_by`: the first by primary key, or by the projected
-            // values where the rows are distinct or grouped.
+            // `first` without `order_by`: the first of what the query returns, ordered by
+            // it (PonyORM's `order_by(1, 2, ..)`), distinct or not: an object by its key's
+            // columns (wherever the entity declares them), a value by itself. (Ordered by
+            // every variable's key instead, `b for c in Client for b in c.bills` without
+            // `distinct` returned the first client's bill, not the first bill.)
             self.w.push(" ORDER BY ");
-            if key.distinct || plan.is_aggregated() {
-                // By result position: an object by its key's columns (wherever the entity
-                // declares them), a value by itself.
-                let mut positions = Vec::new();
-                let mut at = 0;
-                for p in &plan.projection {
-                    match p {
-                        ProjItem::Entity(s) => {
-                            let entity = plan.sources[*s as usize].entity;
-                            positions.extend(entity.primary_key.iter().map(|&k| at + k + 1));
-                            at += entity.columns.len();
-                        }
-                        ProjItem::Expr(_) => {
-                            at += 1;
-                            positions.push(at);
-                        }
+            let mut positions = Vec::new();
+            let mut at = 0;
+            for p in &plan.projection {
+                match p {
+                    ProjItem::Entity(s) => {
+                        let entity = plan.sources[*s as usize].entity;
+                        positions.extend(entity.primary_key.iter().map(|&k| at + k + 1));
+                        at += entity.columns.len();
+                    }
+                    ProjItem::Expr(_) => {
+                        at += 1;
+                        positions.push(at);
                     }
                 }
-                for (n, i) in positions.into_iter().enumerate() {
-                    if n > 0 {
-                        self.w.push(", ");
-                    }
-                    self.w.push(&i.to_string());
-                    // NULLs first, as everywhere (PostgreSQL would put them last).
-                    self.w.push(self.d.order_suffix(false, None));
+            }
+            for (n, i) in positions.into_iter().enumerate() {
+                if n > 0 {
+                    self.w.push(", ");
                 }
-            } else {
-                let mut first = true;
-                for (s, src) in plan.sources.iter().enumerate() {
-                    // The query's own variables (a sub-query's are not in scope here).
-                    if !src.variable || src.scope != 0 {
-                        continue;
-                    }
-                    for &k in src.entity.primary_key {
-                        if !first {
-                            self.w.push(", ");
-                        }
-                        first = false;
-                        self.column(s as u16, k as u16);
-                    }
-                }
+                self.w.push(&i.to_string());
+                // NULLs first, as everywhere (PostgreSQL would put them last).
+                self.w.push(self.d.order_suffix(false, None));
             }
         }
     }
