@@ -405,6 +405,10 @@ impl Database {
                 e,
                 &live,
             ));
+            problems.extend(crate::table_constraints::conflict_clause(conn, e.table)?);
+            problems.extend(crate::table_constraints::one_to_one_problems(
+                conn, e, &live,
+            )?);
         }
         for (link, owner, target) in link_tables(&entities) {
             match conn.table_columns(&link.table)? {
@@ -430,11 +434,23 @@ impl Database {
                                 .map(|i| i.columns)
                                 .collect();
                         problems.extend(crate::table_keys::link_problem(
+                            dialect,
                             &link.table,
                             columns,
                             &live,
                             &unique,
                         ));
+                        for (column, of) in
+                            [(&link.owner_column, owner), (&link.member_column, target)]
+                        {
+                            problems.extend(table_checks::stray_link_values(
+                                conn,
+                                dialect,
+                                &link.table,
+                                column,
+                                of,
+                            )?);
+                        }
                     }
                 }
             }

@@ -88,6 +88,7 @@ pub mod site;
 mod statement_cache;
 mod statement_words;
 mod table_checks;
+mod table_constraints;
 mod table_keys;
 pub mod temporal;
 pub mod text_expr;

@@ -42,8 +42,76 @@ pub(crate) fn stray_values(
     e: &EntityMeta,
     c: &crate::ColumnMeta,
 ) -> Result<Option<String>> {
+    use crate::render::control::StrayForm;
+    let found = first_stray(conn, dialect, e.table, c.name, c.ty)?;
+    let (t, col) = (e.table, c.name);
+    let (name, field) = (e.name, c.field);
+    Ok(found.map(|(form, found)| match form {
+        StrayForm::Time(kind) => format!(
+            "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00.25`: SQLite's for whole seconds, a fraction without trailing zeros): queries would compare it as text; rewrite the column once through Colt, which keeps every digit (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_time_spelling({kind}, \"{col}\") WHERE colt_time_spelling({kind}, \"{col}\") IS NOT NULL\"#, &[])` rewrites ISO text; a number, such as a unix time, needs a conversion of its own: SQLite's `datetime(x)` would read it as a Julian day, and drops fractions)"
+        ),
+        StrayForm::Uuid => format!(
+            "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', '')) WHERE typeof(\"{col}\") = 'text'`)"
+        ),
+        StrayForm::Decimal => format!(
+            "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
+        ),
+        StrayForm::Storage(storage) => format!(
+            "column `{t}.{col}` holds {found}, not {} as Colt writes and compares for field `{}::{}`: queries would compare it as it is (SQLite orders text after every number, so `x.{} > 5` holds for `''`), and reading it fails; rewrite or clear such values once (the empty text of a CSV import: `UPDATE \"{t}\" SET \"{col}\" = NULL WHERE \"{col}\" = ''`)",
+            storage.name(), name, field, field
+        ),
+        StrayForm::Float32 => format!(
+            "column `{t}.{col}` holds {found}, which no `f32` is: field `{name}::{field}` reads it rounded to an `f32`, but queries compare it as it is (`x.{field} == 0.1` would not find the `0.1` another tool wrote); make the field an `f64`, or round the column once through Colt (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_f32(\"{col}\")\"#, &[])`)"
+        ),
+        StrayForm::Bool => format!(
+            "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CASE WHEN typeof(\"{col}\") IN ('integer', 'real') THEN \"{col}\" <> 0 WHEN lower(\"{col}\") IN ('t', 'true', 'y', 'yes', 'on', '1') THEN 1 WHEN lower(\"{col}\") IN ('f', 'false', 'n', 'no', 'off', '0') THEN 0 ELSE \"{col}\" END`, which leaves other values as they are)"
+        ),
+    }))
+}
+
+/// [`stray_values`] for a link table's column, which holds the keys of `of`: text in a
+/// column declared without a type, where the keys are integers, is found by the joins of
+/// queries (which convert it) but not by a collection's own statements (which do not), so a
+/// collection read empty and `add` kept the pair twice.
+pub(crate) fn stray_link_values(
+    conn: &Conn,
+    dialect: Dialect,
+    table: &str,
+    column: &str,
+    of: &EntityMeta,
+) -> Result<Option<String>> {
+    let [k] = of.primary_key else {
+        return Ok(None);
+    };
+    let key = &of.columns[*k];
+    let found = first_stray(conn, dialect, table, column, key.ty)?;
+    let cast = match key.ty {
+        ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt => Some("INTEGER"),
+        ColumnType::Text => Some("TEXT"),
+        _ => None,
+    };
+    Ok(found.map(|(_, found)| {
+        let fix = cast.map_or(String::new(), |to| format!(
+            "; rewrite the column once (`UPDATE \"{table}\" SET \"{column}\" = CAST(\"{column}\" AS {to})`) and declare it {to}"
+        ));
+        format!(
+            "link table column `{table}.{column}` holds {found}, not a key of `{}` as Colt writes and compares it (field `{}::{}`): a collection's own statements (reading it, `add`, `remove`) would not find such a pair, while queries would{fix}",
+            of.name, of.name, key.field
+        )
+    }))
+}
+
+/// The first value of `t.col` that is not in the form Colt writes for a field of type `ty`
+/// (SQLite; nothing elsewhere), with the form looked for.
+fn first_stray(
+    conn: &Conn,
+    dialect: Dialect,
+    t: &str,
+    col: &str,
+    ty: ColumnType,
+) -> Result<Option<(crate::render::control::StrayForm, String)>> {
     use crate::render::control::{Storage, StrayForm};
-    let form = match c.ty {
+    let form = match ty {
         ColumnType::Date => StrayForm::Time(0),
         ColumnType::Time => StrayForm::Time(1),
         ColumnType::Timestamp => StrayForm::Time(2),
@@ -63,32 +131,10 @@ pub(crate) fn stray_values(
     if dialect != Dialect::Sqlite {
         return Ok(None);
     }
-    let sql = crate::render::control::stray_value(e.table, c.name, form);
+    let sql = crate::render::control::stray_value(t, col, form);
     let mut first = FirstValue(None);
     conn.query(&sql, &[], &mut first)?;
-    let (t, col) = (e.table, c.name);
-    Ok(first.0.map(|found| match form {
-        StrayForm::Time(kind) => format!(
-            "column `{t}.{col}` holds {found}, not in the spelling Colt writes and compares (as `2009-01-01 10:00:00.25`: SQLite's for whole seconds, a fraction without trailing zeros): queries would compare it as text; rewrite the column once through Colt, which keeps every digit (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_time_spelling({kind}, \"{col}\") WHERE colt_time_spelling({kind}, \"{col}\") IS NOT NULL\"#, &[])` rewrites ISO text; a number, such as a unix time, needs a conversion of its own: SQLite's `datetime(x)` would read it as a Julian day, and drops fractions)"
-        ),
-        StrayForm::Uuid => format!(
-            "column `{t}.{col}` holds {found}, not the 16 bytes Colt writes and compares for a Uuid: queries would never match it; rewrite the column once (for hyphenated text: `UPDATE \"{t}\" SET \"{col}\" = unhex(replace(\"{col}\", '-', '')) WHERE typeof(\"{col}\") = 'text'`)"
-        ),
-        StrayForm::Decimal => format!(
-            "column `{t}.{col}` holds {found}, not a decimal as Colt writes and compares one (a number of at most 15 significant digits): it reads as its rounding, but `==` and `<` compare it as it is; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CAST(printf('%.15g', \"{col}\") AS REAL) WHERE typeof(\"{col}\") IN ('real', 'text')`)"
-        ),
-        StrayForm::Storage(storage) => format!(
-            "column `{t}.{col}` holds {found}, not {} as Colt writes and compares for field `{}::{}`: queries would compare it as it is (SQLite orders text after every number, so `x.{} > 5` holds for `''`), and reading it fails; rewrite or clear such values once (the empty text of a CSV import: `UPDATE \"{t}\" SET \"{col}\" = NULL WHERE \"{col}\" = ''`)",
-            storage.name(), e.name, c.field, c.field
-        ),
-        StrayForm::Float32 => format!(
-            "column `{t}.{col}` holds {found}, which no `f32` is: field `{}::{}` reads it rounded to an `f32`, but queries compare it as it is (`x.{} == 0.1` would not find the `0.1` another tool wrote); make the field an `f64`, or round the column once through Colt (`tx.execute_sql(r#\"UPDATE \"{t}\" SET \"{col}\" = colt_f32(\"{col}\")\"#, &[])`)",
-            e.name, c.field, c.field
-        ),
-        StrayForm::Bool => format!(
-            "column `{t}.{col}` holds {found}, not the 0 or 1 Colt writes and compares for a bool: `if x.{col}` would take it as true but `x.{col} == true` would not, and reading it fails; rewrite the column once (`UPDATE \"{t}\" SET \"{col}\" = CASE WHEN typeof(\"{col}\") IN ('integer', 'real') THEN \"{col}\" <> 0 WHEN lower(\"{col}\") IN ('t', 'true', 'y', 'yes', 'on', '1') THEN 1 WHEN lower(\"{col}\") IN ('f', 'false', 'n', 'no', 'off', '0') THEN 0 ELSE \"{col}\" END`, which leaves other values as they are)"
-        ),
-    }))
+    Ok(first.0.map(|found| (form, found)))
 }
 
 /// The first value of a query's first column, as text for a message.

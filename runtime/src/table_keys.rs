@@ -80,9 +80,11 @@ pub(crate) fn key_problems(dialect: Dialect, e: &EntityMeta, live: &[LiveColumn]
 }
 
 /// The problem of a link table that keeps a pair twice: its primary key is another (a
-/// surrogate `id`) and no unique index is over its two columns. (A table whose key the
-/// database does not show, to a role that cannot see its constraints, says nothing.)
+/// surrogate `id`, or none) and no unique index is over its two columns. (On PostgreSQL, a
+/// table whose key the database does not show, to a role that cannot see its constraints,
+/// says nothing; SQLite always shows a table's key.)
 pub(crate) fn link_problem(
+    dialect: Dialect,
     table: &str,
     columns: [&str; 2],
     live: &[LiveColumn],
@@ -99,7 +101,8 @@ pub(crate) fn link_problem(
         let cols: Vec<&str> = i.iter().map(String::as_str).collect();
         pair(&cols)
     });
-    (!key.is_empty() && !pair(&key) && !indexed).then(|| {
+    let shown = !key.is_empty() || dialect == Dialect::Sqlite;
+    (shown && !pair(&key) && !indexed).then(|| {
         format!(
             "link table `{table}` keeps a pair added twice twice: make ({}, {}) its primary key or a unique index",
             columns[0], columns[1]
