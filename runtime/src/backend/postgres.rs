@@ -428,6 +428,12 @@ fn encode(
     ty: &Type,
     out: &mut BytesMut,
 ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+    // A domain's binary form is its base type's (a `quantity` over `integer`, a `money`
+    // amount over `numeric`): the server types a parameter written to its column as the
+    // domain.
+    if let Kind::Domain(base) = ty.kind() {
+        return encode(v, base, out);
+    }
     match v {
         ValueRef::Null => Ok(IsNull::Yes),
         ValueRef::Int(i) => match *ty {
@@ -451,7 +457,7 @@ fn encode(
             // Rust's (`f64::from(x) > v`). Refused rather than rounded.
             Type::FLOAT4 if f64::from(f as f32) != f && !f.is_nan() && f.is_finite() => {
                 Err(format!(
-                    "the value {f} has no exact PostgreSQL `real` (f32) equivalent: compare an f32 attribute with an f32 value"
+                    "the value {f} has no exact PostgreSQL `real` (f32) equivalent: the column is `real`, so it would be stored or compared rounded; compare an f32 attribute with an f32 value, and map a `real` column to an `f32` field (or make the column `double precision`)"
                 )
                 .into())
             }

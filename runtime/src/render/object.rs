@@ -3,6 +3,8 @@
 
 use super::{Dialect, SqlWriter};
 use crate::entity::EntityMeta;
+use crate::plan::CastTo;
+use crate::types::ColumnType;
 
 /// `SELECT <every column> FROM table`.
 fn select_all(meta: &'static EntityMeta, d: Dialect) -> SqlWriter {
@@ -18,10 +20,34 @@ fn select_all(meta: &'static EntityMeta, d: Dialect) -> SqlWriter {
     w
 }
 
-/// `SELECT .. WHERE k1 = $1 AND k2 = $2`: one object by its key.
+/// `SELECT .. WHERE k1 = $1 AND k2 = $2`: one object by its key. On PostgreSQL an integer
+/// key's parameter is typed as the field's type (`CAST($1 AS BIGINT)`), not the column's: a
+/// key past another tool's narrower `integer` column finds no row, as on SQLite, where the
+/// bare parameter was refused before it was sent (and the refusal failed the transaction).
 pub(crate) fn get(meta: &'static EntityMeta, d: Dialect) -> String {
     let mut w = select_all(meta, d);
-    key_where(&mut w, meta, &[]);
+    w.push(" WHERE ");
+    for (i, &k) in meta.primary_key.iter().enumerate() {
+        if i > 0 {
+            w.push(" AND ");
+        }
+        let ty = meta.columns[k].ty;
+        let typed = d == Dialect::Postgres
+            && matches!(
+                ty,
+                ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt
+            );
+        let (open, close) = if typed {
+            w.syntax().cast(CastTo::As(ty))
+        } else {
+            ("", "")
+        };
+        w.ident(meta.columns[k].name)
+            .push(" = ")
+            .push(open)
+            .bind()
+            .push(close);
+    }
     w.finish()
 }
 

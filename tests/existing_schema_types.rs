@@ -1,0 +1,109 @@
+//! Column types of schemas Colt did not create, on PostgreSQL (found by a review): domains
+//! over non-text types, and an integer key past another tool's narrower column.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "stock")]
+struct Stock {
+    #[colt(primary_key)]
+    id: i64,
+    qty: i32,
+    price: f64,
+    sold: bool,
+}
+
+/// A column whose type is a domain over `integer` (or `double precision`, `boolean`) took
+/// reads but refused every write: the server types the parameter as the domain, which the
+/// encoder did not know.
+#[test]
+fn postgres_columns_typed_by_domains_take_writes() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            for sql in [
+                "CREATE DOMAIN quantity AS integer CHECK (VALUE >= 0)",
+                "CREATE DOMAIN amount AS double precision",
+                "CREATE DOMAIN flag AS boolean",
+                "CREATE TABLE stock (id BIGINT PRIMARY KEY, qty quantity NOT NULL, price amount NOT NULL, sold flag NOT NULL)",
+            ] {
+                tx.execute_sql(sql, &[])?;
+            }
+            Ok(())
+        })?;
+        db.bind(schema![Stock])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            Stock::build()
+                .id(1)
+                .qty(5)
+                .price(2.5)
+                .sold(false)
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let s = tx.get_or_err::<Stock>(1)?;
+            s.set(|s| {
+                s.qty = 7;
+                s.sold = true;
+            })?;
+            let n =
+                select!(Stock.filter(|s| s.qty > 3).set(|s| s.price = s.price * 2.0)).update(tx)?;
+            assert_eq!(n, 1);
+            Ok(())
+        })?;
+        let row = db.transaction(|tx| {
+            select!((s.qty, s.price, s.sold) for s in Stock if s.qty == 7).one(tx)
+        })?;
+        assert_eq!(row, (7, 5.0, true));
+        // The domain's own check still refuses.
+        let r = db.transaction(|tx| {
+            tx.get_or_err::<Stock>(1)?.set(|s| s.qty = -1)?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(colt::Error::Constraint { .. })), "{r:?}");
+        Ok(())
+    })
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "ticket")]
+struct Ticket {
+    #[colt(primary_key)]
+    id: i64,
+    note: String,
+}
+
+/// `tx.get` of a key past another tool's `integer` key column is `None`, as on SQLite: on
+/// PostgreSQL it was an error (the parameter took the column's type and was refused before
+/// it was sent), and the error failed the transaction, whose writes were then lost.
+#[test]
+fn a_key_past_a_narrower_key_column_is_not_found() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE ticket (id INTEGER PRIMARY KEY, note TEXT NOT NULL)",
+                &[],
+            )
+        })?;
+        db.bind(schema![Ticket])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            Ticket::build().id(1).note("a").insert(tx)?;
+            assert!(tx.get::<Ticket>(3_000_000_000)?.is_none());
+            assert!(tx.get::<Ticket>(1)?.is_some());
+            Ok(())
+        })?;
+        let n = db.transaction(|tx| select!(t for t in Ticket).count(tx))?;
+        assert_eq!(n, 1);
+        Ok(())
+    })
+}
