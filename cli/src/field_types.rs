@@ -32,7 +32,10 @@ pub(crate) fn column_type(
                 (ColumnType::Text, "String", None)
             } else if upper == "JSON" {
                 (ColumnType::Json, "serde_json::Value", Some("json"))
-            } else if upper.contains("NUM") || upper.contains("DEC") || upper.contains("MONEY") {
+            } else if (upper.contains("NUM") && !upper.contains("ENUM"))
+                || upper.contains("DEC")
+                || upper.contains("MONEY")
+            {
                 (
                     ColumnType::Decimal,
                     "rust_decimal::Decimal",
@@ -80,4 +83,24 @@ pub(crate) fn column_type(
         return None;
     }
     Some((rust, feature))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_names_map_by_their_words() {
+        assert_eq!(
+            column_type(Dialect::Sqlite, "VARCHAR(20)"),
+            Some(("String", None))
+        );
+        assert_eq!(
+            column_type(Dialect::Sqlite, "NUMERIC(10,2)"),
+            Some(("rust_decimal::Decimal", Some("decimal")))
+        );
+        // `ENUM` holds text: no decimal reads it (it contains `NUM`).
+        assert_eq!(column_type(Dialect::Sqlite, "ENUM"), None);
+        assert_eq!(column_type(Dialect::Sqlite, "enum('a','b')"), None);
+    }
 }

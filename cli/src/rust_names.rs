@@ -46,7 +46,8 @@ pub(crate) const KEYWORDS: &[&str] = &[
 /// A struct name for a table: `UpperCamelCase`, an identifier, not one the code uses.
 pub(crate) fn type_name(table: &str) -> String {
     let mut name = identifier(&table.to_upper_camel_case());
-    if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+    // `_` alone (a name of non-ASCII letters) is no type name.
+    if name.starts_with(|c: char| c.is_ascii_digit()) || name.chars().all(|c| c == '_') {
         name = format!("T{name}");
     }
     if RESERVED_TYPES.contains(&name.as_str()) {
@@ -58,7 +59,8 @@ pub(crate) fn type_name(table: &str) -> String {
 /// A field name for a column: `snake_case`, an identifier, not a keyword.
 pub(crate) fn field_name(column: &str) -> String {
     let mut name = identifier(&column.to_snake_case());
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+    // `_` alone (a name of non-ASCII letters) is no field name.
+    if name.chars().all(|c| c == '_') || name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("c_{name}");
     }
     // A keyword, or the name of a method every object has (`is_deleted`; the derive refuses
@@ -128,6 +130,9 @@ mod tests {
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("Unit Price"), "unit_price");
         assert_eq!(field_name("1st"), "c_1st");
+        // Names of non-ASCII letters only: `_` alone is no name.
+        assert_eq!(field_name("é"), "c__");
+        assert_eq!(type_name("é"), "T_");
         assert_eq!(plural("invoice"), "invoices");
         assert_eq!(plural("address"), "addresses");
         assert_eq!(plural("category"), "categories");
