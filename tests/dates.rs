@@ -317,6 +317,39 @@ fn instants_compare_with_sqlites_own_timestamps() -> colt::Result<()> {
     })
 }
 
+/// SQLite: the optimistic check compares a date or time as it is read, not as another tool
+/// spelled it: `obj.get()` then a change of another field failed every time (retried in
+/// vain) as a concurrent change, because `2024-01-31T10:00:00` is not Colt's text.
+#[test]
+fn sqlite_the_check_of_a_date_another_tool_spelled_passes() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    db.bind(schema![Shipment])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        tx.execute_sql(
+            "INSERT INTO shipment (id, day, packed, sent, \"window\") VALUES (1, '2024-01-31', '2024-01-31T10:00:00.500000', '2024-01-31T10:00:00+00:00', '08:30:00.000')",
+            &[],
+        )
+    })?;
+    db.transaction(|tx| {
+        let s = tx.get_or_err::<Shipment>(1)?;
+        let read = s.get().packed;
+        assert_eq!(read, at(2024, 1, 31, 10, 0, 0, 500_000));
+        s.set(|s| s.day = date(2024, 2, 1))?;
+        Ok(())
+    })?;
+    // A real change by another program is still caught.
+    let r = db.transaction(|tx| {
+        let s = tx.get_or_err::<Shipment>(1)?;
+        let _ = s.get().packed;
+        tx.execute_sql("UPDATE shipment SET packed = '2024-01-31T10:00:01' WHERE id = 1", &[])?;
+        s.set(|s| s.day = date(2024, 2, 2))?;
+        Ok(())
+    });
+    assert!(matches!(r, Err(colt::Error::UnrepeatableRead { .. })), "{r:?}");
+    Ok(())
+}
+
 /// A leap second is held as the last microsecond of its minute (it rolled over into the
 /// next day and year before); dates outside the years 1 to 9999 are refused before anything
 /// runs (SQLite would sort their text wrongly; PostgreSQL numbers the years before 1

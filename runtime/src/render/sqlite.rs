@@ -234,14 +234,16 @@ impl SqlDialect for Sqlite {
         // A decimal is read to 15 significant digits: compared so (see `colt_decimal`).
         // Text byte for byte, whatever the column's own collation (`COLLATE NOCASE` would
         // pass a row whose case another program changed).
+        // A date or time in Colt's spelling (as it is read): another tool's spelling of the
+        // same value (`2009-01-01T08:30:00`), which reads as it, passes, where comparing the
+        // stored text failed every write of the row as a concurrent change, retried in vain.
         match ty {
             ColumnType::Decimal => ("colt_decimal_checked(", ")"),
-            ColumnType::Text
-            | ColumnType::Json
-            | ColumnType::Date
-            | ColumnType::Time
-            | ColumnType::Timestamp
-            | ColumnType::TimestampTz => ("", " COLLATE BINARY"),
+            ColumnType::Date => ("colt_time_spelling(0, ", ")"),
+            ColumnType::Time => ("colt_time_spelling(1, ", ")"),
+            ColumnType::Timestamp => ("colt_time_spelling(2, ", ")"),
+            ColumnType::TimestampTz => ("colt_time_spelling(3, ", ")"),
+            ColumnType::Text | ColumnType::Json => ("", " COLLATE BINARY"),
             _ => ("", ""),
         }
     }
