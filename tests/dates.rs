@@ -342,11 +342,17 @@ fn sqlite_the_check_of_a_date_another_tool_spelled_passes() -> colt::Result<()> 
     let r = db.transaction(|tx| {
         let s = tx.get_or_err::<Shipment>(1)?;
         let _ = s.get().packed;
-        tx.execute_sql("UPDATE shipment SET packed = '2024-01-31T10:00:01' WHERE id = 1", &[])?;
+        tx.execute_sql(
+            "UPDATE shipment SET packed = '2024-01-31T10:00:01' WHERE id = 1",
+            &[],
+        )?;
         s.set(|s| s.day = date(2024, 2, 2))?;
         Ok(())
     });
-    assert!(matches!(r, Err(colt::Error::UnrepeatableRead { .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+        "{r:?}"
+    );
     Ok(())
 }
 

@@ -532,3 +532,35 @@ fn a_member_moved_away_survives_its_old_owners_cascade() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// Two passports swap their people: each row held what the other takes, so whichever was
+/// written first met the other's UNIQUE value (the let-go NULL of the first change was
+/// overwritten by the second). The rows let go in the database first now.
+#[test]
+fn one_to_one_partners_swap() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            Passport::build()
+                .id(8)
+                .person(Some(Ref::<Person>::new(2)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let (seven, eight) = (tx.get_or_err::<Passport>(7)?, tx.get_or_err::<Passport>(8)?);
+            let (ann, bob) = (tx.get_or_err::<Person>(1)?, tx.get_or_err::<Person>(2)?);
+            seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            eight.set(|p| p.person = Some(Ref::from(&ann)))?;
+            tx.flush()?;
+            assert_eq!(ann.passport().map(|p| *p.key()), Some(8));
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(7));
+            Ok(())
+        })?;
+        let rows = db.transaction(|tx| {
+            select!(((p.id, p.person.id) for p in Passport).order_by(|p| p.id)).fetch(tx)
+        })?;
+        assert_eq!(rows, [(7, Some(2)), (8, Some(1))]);
+        Ok(())
+    })
+}

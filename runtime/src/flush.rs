@@ -339,6 +339,14 @@ fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result
         }
     }
     if changed != 0 {
+        if changed & masks.one_to_one != 0 {
+            crate::one_to_one_holders::release_taken_rows(
+                tx,
+                cell,
+                &value,
+                changed & masks.one_to_one,
+            )?;
+        }
         let checked = cell.read.get() & masks.checkable;
         let sql = meta
             .cache
@@ -387,6 +395,36 @@ fn run_update<T: Entity>(
         return Err(lost_row(tx, value, old, cell.read.get()));
     }
     Ok(())
+}
+
+/// Writes NULL into stored column `c` of an object's row, before its own update: the row
+/// lets go of a one-to-one partner another row takes in this flush (see
+/// `one_to_one_holders::release_taken_rows`). Checked as the object's update is, and its
+/// snapshot then holds the NULL the row does, so that its own update later writes its new
+/// partner and checks the rest as before.
+pub(crate) fn write_released<T: Entity>(
+    tx: &Transaction,
+    cell: &ObjCell<T>,
+    c: usize,
+) -> Result<()> {
+    let meta = T::meta();
+    let d = tx.dialect();
+    let checked = cell.read.get() & update_masks(meta).checkable & !bit(c);
+    cell.with_snapshot(|old| {
+        let Some(old) = old else {
+            return Ok(());
+        };
+        let mut released = old.clone();
+        released.set_field_values(c, &[crate::ValueRef::Null])?;
+        let sql = meta
+            .cache
+            .statement(StatementKey::Update(d, bit(c), checked), || {
+                render::object::update(meta, d, &[c], &columns_of(checked))
+            });
+        let each = |mask: u64| (0..meta.columns.len()).filter(move |&i| mask & (1u64 << i) != 0);
+        run_update(tx, cell, &released, old, &sql, each(bit(c)), each(checked))?;
+        old.set_field_values(c, &[crate::ValueRef::Null])
+    })
 }
 
 /// [`update_row`] for an entity of 64 columns or more (the masks would not tell its last

@@ -49,3 +49,57 @@ pub(crate) fn release_old_holders<T: Entity>(shared: &TxShared, taker: &Obj<T>, 
         }
     }
 }
+
+/// Before `taker`'s row takes, in stored one-to-one columns `columns` (a mask), the partner
+/// its value names, a loaded object whose row still holds that partner (its snapshot) but
+/// whose value lets go of it has its row let go first (`flush::write_released`). In a swap
+/// (passport seven takes bob from eight, then eight takes ann from seven) each row holds
+/// what the other takes, and whichever was written first met the other's UNIQUE value.
+///
+/// # Errors
+/// As the release's `UPDATE` (a concurrent change of that row: `UnrepeatableRead`).
+pub(crate) fn release_taken_rows<T: Entity>(
+    tx: &crate::transaction::Transaction,
+    taker: &crate::obj::ObjCell<T>,
+    value: &T,
+    columns: u64,
+) -> crate::Result<()> {
+    let meta = T::meta();
+    let mut releases: Vec<(Obj<T>, usize)> = Vec::new();
+    {
+        let mut maps = tx.shared.maps.borrow_mut();
+        let map = maps.of::<T>();
+        for c in (0..meta.columns.len()).filter(|&c| columns & bit(c) != 0) {
+            // A column that cannot be NULL cannot let go (the swap then meets UNIQUE).
+            if !meta.columns[c].nullable {
+                continue;
+            }
+            let partner = value.column_ref(c).to_owned_value();
+            if partner == crate::Value::Null {
+                continue;
+            }
+            let partner = as_held(meta, c, partner);
+            for obj in map.objects() {
+                let cell = obj.cell();
+                if std::ptr::eq(cell, taker) || cell.state.get() != ObjState::Loaded {
+                    continue;
+                }
+                let stored = cell.with_snapshot(|s| {
+                    s.is_some_and(|s| same_value(s.column_ref(c).to_owned_value(), &partner))
+                });
+                let lets_go = stored
+                    && cell
+                        .value
+                        .try_borrow()
+                        .is_ok_and(|v| !same_value(v.column_ref(c).to_owned_value(), &partner));
+                if lets_go {
+                    releases.push((obj.clone(), c));
+                }
+            }
+        }
+    }
+    for (holder, c) in releases {
+        crate::flush::write_released(tx, holder.cell(), c)?;
+    }
+    Ok(())
+}
