@@ -154,6 +154,29 @@ fn first_without_distinct_is_the_first_returned_object() {
     });
 }
 
+/// Ordering a query that does not aggregate by an aggregate of a collection of each row
+/// (PonyORM's "customers by their number of orders") compiles, as a sub-query per row: the
+/// macro refused it as an aggregate of the query's own rows (a refinement took it).
+#[test]
+fn ordering_by_a_collections_aggregate_needs_no_groups() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            let by_count = select!(Item.order_by(|i| (desc(count(i.labels)), i.name)))
+                .fetch(tx)?
+                .iter()
+                .map(|i| i.name())
+                .collect::<Vec<_>>();
+            assert_eq!(by_count, ["Dune", "Emma", "Odd"], "{}", backend.name);
+            let by_sub =
+                select!((i.name for i in Item).order_by(|i| desc(max(l.name for l in i.labels))))
+                    .fetch(tx)?;
+            assert_eq!(by_sub, ["Emma", "Dune", "Odd"], "{}", backend.name);
+            Ok(())
+        })
+    });
+}
+
 /// `is_empty()` of a text inside an aggregate of a sub-comprehension was taken for the
 /// sub-comprehension's own emptiness (`NOT EXISTS (SELECT 1 FROM item ..)`): a sum over the
 /// items named "" counted the shelf's items. It is Rust's `String::is_empty` (`= ''`), there

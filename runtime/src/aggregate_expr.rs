@@ -60,3 +60,30 @@ where
         None,
     ))
 }
+
+/// What an ordering of a query that does not aggregate may aggregate: a collection's values
+/// or members (`count(c.orders)`, `sum(c.orders.total)`), one sub-query per row. The query's
+/// own rows (`max(p.price)`) have no groups to order.
+#[diagnostic::on_unimplemented(
+    message = "ordering by an aggregate of `{Self}` needs a grouped query",
+    label = "not a collection: this query's values do not aggregate, so it has no groups to order",
+    note = "select the groups with the aggregate, e.g. `select!(((p.category, count(p)) for p in Product).order_by(|p| desc(count(p))))`, or aggregate a collection: `Customer.order_by(|c| desc(count(c.orders)))`"
+)]
+pub trait CollectionAggregand {
+    /// Generated code calls this before [`collection_aggregand`]: a failing bound is then
+    /// reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: SqlType> CollectionAggregand for crate::navigate::Many<T> {}
+#[diagnostic::do_not_recommend]
+impl<T> CollectionAggregand for crate::navigate::SetOf<T> {}
+
+/// The aggregand of an ordering aggregate in a query that does not aggregate, checked to be
+/// a collection (generated code wraps it so).
+pub fn collection_aggregand<T: CollectionAggregand>(a: Expr<T>) -> Expr<T> {
+    a
+}

@@ -10,4 +10,7 @@ pub struct Product {
 
 fn main() {
     let _q = select!(Product.order_by(|p| desc(count(p))));
+    // An attribute, not a collection: the query's own rows again.
+    let _r = select!(Product.order_by(|p| max(p.price)));
 }
+// mistakes: 2

@@ -81,6 +81,7 @@ fn checks(f: &str) -> &'static [Check] {
         "min" | "max" => &[Is("Aggregated", 0), InnerItem("Ordered", 0)],
         "count_distinct" => &[Is("Aggregated", 0)],
         "count" => &[Val("Countable", 0)],
+        "collection_aggregand" => &[Is("CollectionAggregand", 0)],
         "group_concat" => &[Is("Aggregated", 0), Item("Textual", 0), Is("Textual", 1)],
         "exists" | "is_empty" => &[Val("SubQuery", 0)],
         "is_empty_of" => &[Val("Emptiable", 0)],

@@ -12,6 +12,7 @@ use crate::diag::{closest, Errors};
 mod closure_order;
 mod expr;
 mod hoist;
+mod order_aggregates;
 
 use crate::entity::snake_case;
 use crate::query::ast::{Base, Clause, Comprehension, Method, QueryInput};
@@ -768,18 +769,14 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
             );
         }
     }
-    // Ordering by an aggregate needs groups to order: a query whose projection aggregates.
+    // Ordering by an aggregate needs groups to order (a query whose projection aggregates),
+    // or a collection to aggregate for each row.
     let projection_aggregates = projection.as_ref().is_some_and(|(_, e)| e.has_aggregate());
     if !projection_aggregates && !matches!(origin, Origin::Refine(_)) {
-        for step in &steps {
-            if let Step::Order(_, e, span) = step {
-                if e.has_aggregate() {
-                    l.errors.push(syn::Error::new(
-                        *span,
-                        "ordering by an aggregate needs a grouped query: select the groups with the aggregate, e.g. `select!(((p.category, count(p)) for p in Product).order_by(|p| desc(count(p))))`",
-                    ));
-                }
-            }
+        let mut errors = Vec::new();
+        order_aggregates::check(&mut steps, &mut errors);
+        for e in errors {
+            l.errors.push(e);
         }
     }
     let params = std::mem::take(&mut l.params);
