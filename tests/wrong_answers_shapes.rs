@@ -177,6 +177,29 @@ fn ordering_by_a_collections_aggregate_needs_no_groups() {
     });
 }
 
+/// `distinct()` on a grouped query ordered by an aggregate it does not select: PostgreSQL
+/// refused `SELECT DISTINCT .. ORDER BY max(..)` (SQLite answered); a grouped query's rows
+/// are distinct already, and the `DISTINCT` is left out.
+#[test]
+fn a_distinct_grouped_query_orders_by_an_unselected_aggregate() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            let rows = select!(((i.kind.title, count(i)) for i in Item)
+                .order_by(|i| desc(max(i.id))))
+            .distinct()
+            .fetch(tx)?;
+            assert_eq!(
+                rows,
+                [("b-zine".to_string(), 1), ("a-novel".to_string(), 2)],
+                "{}",
+                backend.name
+            );
+            Ok(())
+        })
+    });
+}
+
 /// `is_empty()` of a text inside an aggregate of a sub-comprehension was taken for the
 /// sub-comprehension's own emptiness (`NOT EXISTS (SELECT 1 FROM item ..)`): a sum over the
 /// items named "" counted the shelf's items. It is Rust's `String::is_empty` (`= ''`), there

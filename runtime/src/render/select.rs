@@ -33,7 +33,10 @@ impl Renderer<'_> {
         }
         let grouped_distinct = unselected == 1;
         self.w.push("SELECT ");
-        if key.distinct && !grouped_distinct {
+        // A grouped query's rows are distinct already (one per group of its values): its
+        // `DISTINCT` would only make PostgreSQL refuse an ordering by an aggregate it does not
+        // select.
+        if key.distinct && !grouped_distinct && !plan.is_aggregated() {
             self.w.push("DISTINCT ");
         }
         self.proj_items(&plan.projection);
