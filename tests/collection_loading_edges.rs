@@ -539,3 +539,40 @@ fn prefetch_then_writes_and_first() -> colt::Result<()> {
         })
     })
 }
+
+/// PostgreSQL: a conflict in the members of a sibling owner, which a batch load reads and
+/// leaves unloaded, made a later unrelated error of the attempt (`NotFound`) look like a
+/// conflict's, and `transaction_with_retry` ran the closure again.
+#[test]
+fn a_siblings_ignored_conflict_does_not_make_a_later_error_retryable() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = owners_and_pets(backend)?;
+        db.transaction(|tx| {
+            Pet::build()
+                .id(20)
+                .owner(&tx.get_or_err::<Owner>(2)?)
+                .name("tom")
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let runs = std::cell::Cell::new(0);
+        let r: colt::Result<()> = db.transaction_with_retry(3, |tx| {
+            runs.set(runs.get() + 1);
+            let a = tx.get_or_err::<Owner>(1)?;
+            let _b = tx.get_or_err::<Owner>(2)?;
+            let _ = tx.get_or_err::<Pet>(20)?.name();
+            if runs.get() == 1 {
+                db.transaction(|o| o.get_or_err::<Pet>(20)?.set(|p| p.name = "jerry".into()))?;
+            }
+            assert_eq!(a.pets().fetch(tx)?.len(), 1);
+            tx.get_or_err::<Owner>(99)?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(colt::Error::NotFound { .. })), "{r:?}");
+        assert_eq!(runs.get(), 1);
+        Ok(())
+    })
+}

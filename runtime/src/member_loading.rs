@@ -137,9 +137,14 @@ pub(crate) fn load<O: Entity, M: Entity>(
                 matched = false;
                 break;
             };
+            let met = tx.shared.met_conflict.get();
             match map.merge(m, &weak) {
                 Ok(m) => list.push(m),
                 Err(_) if !strict.contains(&k) => {
+                    // A conflict in members no one asked for is left for whoever asks
+                    // (their owner's collection is not loaded): it must not make a later,
+                    // unrelated error of this attempt look retryable.
+                    tx.shared.met_conflict.set(met);
                     unloaded.insert(k);
                 }
                 Err(e) => return Err(e),
