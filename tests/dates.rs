@@ -327,7 +327,7 @@ fn sqlite_the_check_of_a_date_another_tool_spelled_passes() -> colt::Result<()> 
     db.create_tables()?;
     db.transaction(|tx| {
         tx.execute_sql(
-            "INSERT INTO shipment (id, day, packed, sent, \"window\") VALUES (1, '2024-01-31', '2024-01-31T10:00:00.500000', '2024-01-31T10:00:00+00:00', '08:30:00.000')",
+            "INSERT INTO shipment (id, day, packed, sent) VALUES (1, '2024-01-31', '2024-01-31T10:00:00.500000', '2024-01-31T10:00:00+00:00')",
             &[],
         )
     })?;
@@ -347,6 +347,21 @@ fn sqlite_the_check_of_a_date_another_tool_spelled_passes() -> colt::Result<()> 
             &[],
         )?;
         s.set(|s| s.day = date(2024, 2, 2))?;
+        Ok(())
+    });
+    assert!(
+        matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+        "{r:?}"
+    );
+    // A value that is no ISO text, written over a NULL read, is a change too.
+    let r = db.transaction(|tx| {
+        let s = tx.get_or_err::<Shipment>(1)?;
+        assert_eq!(s.get().window, None);
+        tx.execute_sql(
+            "UPDATE shipment SET \"window\" = 1700000000 WHERE id = 1",
+            &[],
+        )?;
+        s.set(|s| s.day = date(2024, 2, 3))?;
         Ok(())
     });
     assert!(

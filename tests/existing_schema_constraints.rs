@@ -127,13 +127,19 @@ fn sqlite_a_conflict_clause_is_reported() -> colt::Result<()> {
         }
         for clause in ["REPLACE", "IGNORE", "FAIL", "ROLLBACK"] {
             let db = Database::open(&backend.fresh_url())?;
+            // (The table's name in another case is the same table to SQLite.)
+            let table = if clause == "REPLACE" {
+                "Users"
+            } else {
+                "users"
+            };
             let create = format!(
-            "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE ON CONFLICT {}, name TEXT NOT NULL)",
+            "CREATE TABLE {table} (id INTEGER PRIMARY KEY, email TEXT UNIQUE ON CONFLICT {}, name TEXT NOT NULL)",
             clause.to_lowercase()
         );
             run(&db, &[&create])?;
             db.bind(schema![User])?;
-            refused(&db, &["users", &format!("ON CONFLICT {clause}")]);
+            refused(&db, &[&format!("ON CONFLICT {clause}")]);
         }
         // In a literal, a name or a comment, the words are no clause.
         let db = Database::open(&backend.fresh_url())?;

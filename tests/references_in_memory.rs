@@ -564,3 +564,39 @@ fn one_to_one_partners_swap() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// The NULL a swap writes first checks that the row still holds its old partner: another
+/// transaction that gave passport seven to carl meanwhile is a conflict, not overwritten.
+#[test]
+fn a_swap_does_not_overwrite_a_concurrent_move() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = people(backend)?;
+        db.transaction(|tx| {
+            Person::build()
+                .id(3)
+                .name("carl")
+                .passport(None::<Ref<Passport>>)
+                .insert(tx)?;
+            Passport::build()
+                .id(8)
+                .person(Some(Ref::<Person>::new(2)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        let r = db.transaction(|tx| {
+            let (seven, eight) = (tx.get_or_err::<Passport>(7)?, tx.get_or_err::<Passport>(8)?);
+            let (ann, bob) = (tx.get_or_err::<Person>(1)?, tx.get_or_err::<Person>(2)?);
+            seven.set(|p| p.person = Some(Ref::from(&bob)))?;
+            eight.set(|p| p.person = Some(Ref::from(&ann)))?;
+            db.transaction(|other| {
+                other.execute_sql("UPDATE passport SET person = 3 WHERE id = 7", &[])
+            })?;
+            tx.flush()
+        });
+        assert!(r.is_err(), "{r:?}");
+        let seven =
+            db.transaction(|tx| select!(p.person.id for p in Passport if p.id == 7).one(tx))?;
+        assert_eq!(seven, Some(3));
+        Ok(())
+    })
+}

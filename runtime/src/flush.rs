@@ -409,7 +409,9 @@ pub(crate) fn write_released<T: Entity>(
 ) -> Result<()> {
     let meta = T::meta();
     let d = tx.dialect();
-    let checked = cell.read.get() & update_masks(meta).checkable & !bit(c);
+    // The column let go of is checked too: the row must still hold the old partner (a
+    // concurrent move of it is a conflict, not overwritten by this NULL).
+    let checked = (cell.read.get() & update_masks(meta).checkable) | bit(c);
     cell.with_snapshot(|old| {
         let Some(old) = old else {
             return Ok(());

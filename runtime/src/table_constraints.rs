@@ -20,7 +20,7 @@ pub(crate) fn conflict_clause(conn: &Conn, table: &str) -> Result<Option<String>
     }
     let name = Value::Text(table.to_string());
     let rows = conn.query_values(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
         &[Param::Owned(&name)],
     )?;
     let Some(Value::Text(sql)) = rows.first().and_then(|r| r.first()) else {

@@ -60,6 +60,33 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
         },
     )
     .map_err(|e| map_error(e, None))?;
+    // The optimistic check's form of a date or time: Colt's spelling of ISO text (as it is
+    // read), any other value as it is (a unix time another program wrote over a NULL is a
+    // change).
+    conn.create_scalar_function(
+        "colt_time_checked",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let like = match ctx.get::<i64>(0)? {
+                0 => Temporal::Date(0),
+                1 => Temporal::Time(0),
+                2 => Temporal::Timestamp(0),
+                _ => Temporal::TimestampTz(0),
+            };
+            let raw = ctx.get_raw(1);
+            if let rusqlite::types::ValueRef::Text(t) = raw {
+                if let Some(t) = std::str::from_utf8(t)
+                    .ok()
+                    .and_then(|s| Temporal::parse_iso(like, s))
+                {
+                    return Ok(SqlValue::Text(Temporal::to_iso(t)));
+                }
+            }
+            Ok(SqlValue::try_from(raw)?)
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
     // `x as f32`: rounded to f32, as Rust's `as`.
     conn.create_scalar_function(
         "colt_f32",

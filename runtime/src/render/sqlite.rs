@@ -236,13 +236,14 @@ impl SqlDialect for Sqlite {
         // pass a row whose case another program changed).
         // A date or time in Colt's spelling (as it is read): another tool's spelling of the
         // same value (`2009-01-01T08:30:00`), which reads as it, passes, where comparing the
-        // stored text failed every write of the row as a concurrent change, retried in vain.
+        // stored text failed every write of the row as a concurrent change, retried in vain;
+        // any other value (a unix time written over a NULL) compares as it is.
         match ty {
             ColumnType::Decimal => ("colt_decimal_checked(", ")"),
-            ColumnType::Date => ("colt_time_spelling(0, ", ")"),
-            ColumnType::Time => ("colt_time_spelling(1, ", ")"),
-            ColumnType::Timestamp => ("colt_time_spelling(2, ", ")"),
-            ColumnType::TimestampTz => ("colt_time_spelling(3, ", ")"),
+            ColumnType::Date => ("colt_time_checked(0, ", ")"),
+            ColumnType::Time => ("colt_time_checked(1, ", ")"),
+            ColumnType::Timestamp => ("colt_time_checked(2, ", ")"),
+            ColumnType::TimestampTz => ("colt_time_checked(3, ", ")"),
             ColumnType::Text | ColumnType::Json => ("", " COLLATE BINARY"),
             _ => ("", ""),
         }
