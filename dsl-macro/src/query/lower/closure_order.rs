@@ -2,10 +2,11 @@
 //!
 //! A closure chained on a comprehension (`(.. for c in Client for b in c.bills).filter(..)`)
 //! takes the query's variables in generator order. PonyORM's lambdas, and Colt's own
-//! refinements of a query value, take the items the query returns, in their order. The two
-//! agree unless the comprehension returns its variables in another order; where they differ
-//! and the closure does not say which it means (its arguments are not the generators' names
-//! in generator order), the closure is refused rather than bound one way in silence.
+//! refinements of a query value, take the items the query returns, in their order. Where a
+//! closure's arguments say otherwise, it is refused rather than bound one way in silence:
+//! an argument named as another position's generator (`|b, c|` for `for c .. for b ..`,
+//! `|b, _c|`), or, over a comprehension that returns its variables in another order than
+//! its generators, arguments none of which names its own generator (`|x, y|`).
 
 use super::strip;
 use crate::query::ast::{Clause, Comprehension};
@@ -20,27 +21,34 @@ pub(super) fn misordered(comp: &Comprehension, params: &[syn::Ident]) -> Option<
             Clause::If { .. } => None,
         })
         .collect();
-    let params: Vec<String> = params.iter().map(ToString::to_string).collect();
-    if params == gens || params.len() != gens.len() {
+    if params.len() != gens.len() {
+        // The arity error says what to write.
         return None;
     }
+    // `_c` names `c` (an unused argument).
+    let names: Vec<String> = params
+        .iter()
+        .map(|p| p.to_string().trim_start_matches('_').to_string())
+        .collect();
     let in_order = gens.join(", ");
-    let mut sorted_params = params.clone();
-    sorted_params.sort();
+    for (i, name) in names.iter().enumerate() {
+        if name == &gens[i] {
+            continue;
+        }
+        if gens.iter().any(|g| g == name) {
+            return Some(format!(
+                "`{}` here is the query's variable `{}`, not `{name}`: a closure's arguments are the query's variables in generator order; write `|{in_order}|`",
+                params[i], gens[i]
+            ));
+        }
+    }
+    let own = names.iter().zip(&gens).any(|(n, g)| n == g);
+    let returned = returned_variables(&comp.projection)?;
+    let mut sorted = returned.clone();
+    sorted.sort();
     let mut sorted_gens = gens.clone();
     sorted_gens.sort();
-    if sorted_params == sorted_gens {
-        return Some(format!(
-            "this closure names the query's variables out of their order: its arguments are the variables in generator order, so `{}` would be `{}`; write `|{in_order}|`",
-            params[0], gens[0]
-        ));
-    }
-    let returned = returned_variables(&comp.projection)?;
-    if returned.len() == gens.len() && returned != gens && {
-        let mut sorted = returned.clone();
-        sorted.sort();
-        sorted == sorted_gens
-    } {
+    if !own && returned != gens && sorted == sorted_gens {
         return Some(format!(
             "this closure's arguments are the query's variables in generator order (`{in_order}`), not the items it returns (`{}`), as a PonyORM lambda's would be; name them `|{in_order}|`, or return the variables in generator order",
             returned.join(", ")

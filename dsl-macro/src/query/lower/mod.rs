@@ -695,6 +695,12 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                 let Some((names, body)) = l.closure(m, &m.args[0]) else {
                     continue;
                 };
+                if let Base::Comprehension(comp) = &input.base {
+                    if let Some(why) = closure_order::misordered(comp, &names) {
+                        l.errors.at(&m.args[0], why);
+                        continue;
+                    }
+                }
                 if let Some(n) = closure_arity.filter(|n| *n != names.len()) {
                     l.errors.at(
                         &m.args[0],
