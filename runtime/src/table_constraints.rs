@@ -113,6 +113,7 @@ pub(crate) fn one_to_one_problems(
         .filter(|i| i.unique)
         .map(|i| i.columns)
         .collect();
+    let not_null_partial = partial_unique_indexes(conn, e.table)?;
     let key: Vec<&str> = live
         .iter()
         .filter(|l| l.primary_key)
@@ -141,6 +142,10 @@ pub(crate) fn one_to_one_problems(
             || unique.iter().any(|u| {
                 let u: Vec<&str> = u.iter().map(String::as_str).collect();
                 same(&columns, &u)
+            })
+            || not_null_partial.iter().any(|(cols, condition)| {
+                let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+                same(&columns, &cols) && only_not_null(condition, &columns)
             });
         if !kept {
             out.push(format!(
@@ -161,9 +166,71 @@ pub(crate) fn one_to_one_problems(
     Ok(out)
 }
 
+/// The partial unique indexes of `table`: their columns and their condition (SQLite: the
+/// statement that made them).
+fn partial_unique_indexes(conn: &Conn, table: &str) -> Result<Vec<(Vec<String>, String)>> {
+    let name = Value::Text(table.to_string());
+    let rows = conn.query_values(
+        crate::render::introspection_sql::partial_unique_indexes(conn.dialect()),
+        &[Param::Owned(&name)],
+    )?;
+    let mut out: Vec<(String, Vec<String>, String)> = Vec::new();
+    for row in rows {
+        let text = |i: usize| match row.get(i) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let (index, condition, column) = (text(0), text(1), text(3));
+        match out.last_mut() {
+            Some((last, cols, _)) if *last == index => cols.push(column),
+            _ => out.push((index, vec![column], condition)),
+        }
+    }
+    Ok(out.into_iter().map(|(_, c, w)| (c, w)).collect())
+}
+
+/// Whether a partial index's condition is only `c IS NOT NULL` for its columns (SQLite: the
+/// statement's `WHERE` clause): such an index keeps every value that names a partner unique.
+fn only_not_null(condition: &str, columns: &[&str]) -> bool {
+    let condition = match condition.to_ascii_uppercase().rfind(" WHERE ") {
+        Some(at) => condition[at + 7..].to_string(),
+        None => condition.to_string(),
+    };
+    let spaced: String = condition
+        .chars()
+        .map(|c| {
+            if matches!(c, '(' | ')' | '"' | '`' | '[' | ']') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    let parts: Vec<&[&str]> = tokens.split(|t| *t == "AND").collect();
+    !tokens.is_empty()
+        && parts.iter().all(|p| {
+            matches!(p, [c, "IS", "NOT", "NULL"]
+                if columns.iter().any(|col| col.eq_ignore_ascii_case(c)))
+        })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::words;
+    use super::{only_not_null, words};
+
+    #[test]
+    fn a_partial_index_on_not_null_values_keeps_them_unique() {
+        assert!(only_not_null("(person IS NOT NULL)", &["person"]));
+        assert!(only_not_null(
+            "CREATE UNIQUE INDEX p ON passport (person) WHERE \"person\" is not null",
+            &["person"]
+        ));
+        assert!(!only_not_null("(deleted IS NULL)", &["person"]));
+        assert!(!only_not_null("(other IS NOT NULL)", &["person"]));
+        assert!(!only_not_null("person IS NOT NULL OR x", &["person"]));
+    }
 
     #[test]
     fn words_leave_out_literals_names_and_comments() {

@@ -110,6 +110,32 @@ pub(crate) fn indexes(d: Dialect) -> &'static str {
     }
 }
 
+/// Partial unique indexes of `$1` over plain columns, one row per column: index name, its
+/// condition (SQLite: the whole `CREATE INDEX` statement), position, column.
+pub(crate) fn partial_unique_indexes(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => {
+            "SELECT il.name, s.sql, ii.seqno, ii.name \
+             FROM pragma_index_list(?1) il JOIN pragma_index_info(il.name) ii \
+             JOIN sqlite_master s ON s.type = 'index' AND s.name = il.name \
+             WHERE il.partial <> 0 AND il.\"unique\" <> 0 \
+             ORDER BY il.name, ii.seqno"
+        }
+        Dialect::Postgres => {
+            "SELECT ic.relname::text, pg_get_expr(i.indpred, i.indrelid), k.ord, a.attname::text \
+             FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_class ic ON ic.oid = i.indexrelid \
+             CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(att, ord) \
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.att \
+             WHERE n.nspname = current_schema() AND c.relname = $1 AND i.indisunique \
+               AND i.indexprs IS NULL AND i.indpred IS NOT NULL AND k.ord <= i.indnkeyatts \
+             ORDER BY ic.relname, k.ord"
+        }
+    }
+}
+
 /// SQLite: whether table `?1` is `WITHOUT ROWID` (its `INTEGER PRIMARY KEY` is then an
 /// ordinary column, not the rowid the database fills in).
 pub(crate) const SQLITE_WITHOUT_ROWID: &str = "SELECT wr FROM pragma_table_list(?1)";
