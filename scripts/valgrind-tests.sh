@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind-tests.sh — runs the tests of the unsafe object core (tests/object_lifetimes.rs) and
-# the soundness cases (tests/trust.rs) under valgrind memcheck; any invalid read or write, use
+# the soundness cases (tests/trust.rs), and the object core's unit tests, under valgrind memcheck; any invalid read or write, use
 # of uninitialised memory or invalid free fails the run. (Miri cannot be installed here.)
 #
 #   bash scripts/valgrind-tests.sh
@@ -40,4 +40,18 @@ for t in object_lifetimes trust; do
     fi
   done
 done
+# The object core's own unit tests (the arena's spare blocks, the read word).
+exe=$(cargo test -p colt-runtime --lib --no-run --message-format=json 2>/dev/null |
+  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
+if [[ -z "$exe" ]]; then
+  echo "valgrind-tests: could not build colt-runtime's unit tests" >&2
+  exit 1
+fi
+echo "valgrind-tests: colt-runtime obj:: unit tests" >&2
+if ! valgrind --tool=memcheck --error-exitcode=99 --errors-for-leak-kinds=definite \
+    --leak-check=full --show-possibly-lost=no --show-reachable=no \
+    --track-origins=no --quiet "$exe" obj:: --test-threads=1 -q; then
+  echo "valgrind-tests: the object core's unit tests failed under valgrind" >&2
+  status=1
+fi
 exit $status

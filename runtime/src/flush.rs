@@ -116,7 +116,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     }
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
-    cell.read.set(0);
+    cell.set_read(0);
     mapped_new_row(tx, Obj::from_cell(cell))?;
     written(tx, None, Some(&*cell.value.borrow()))?;
     Ok(())
@@ -221,7 +221,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
     for o in objs {
         let cell = o.cell();
         cell.state.set(ObjState::Loaded);
-        cell.read.set(0);
+        cell.set_read(0);
         mapped_new_row(tx, o.clone())?;
         written(tx, None, Some(&*cell.value.borrow()))?;
     }
@@ -347,7 +347,7 @@ fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result
                 changed & masks.one_to_one,
             )?;
         }
-        let checked = cell.read.get() & masks.checkable;
+        let checked = cell.read() & masks.checkable;
         let sql = meta
             .cache
             .statement(StatementKey::Update(d, changed, checked), || {
@@ -392,7 +392,7 @@ fn run_update<T: Entity>(
     let n = tx.conn()?.execute(sql, &params)?;
     if n == 0 {
         tx.shared.met_conflict.set(true);
-        return Err(lost_row(tx, value, old, cell.read.get()));
+        return Err(lost_row(tx, value, old, cell.read()));
     }
     Ok(())
 }
@@ -411,7 +411,7 @@ pub(crate) fn write_released<T: Entity>(
     let d = tx.dialect();
     // The column let go of is checked too: the row must still hold the old partner (a
     // concurrent move of it is a conflict, not overwritten by this NULL).
-    let checked = (cell.read.get() & update_masks(meta).checkable) | bit(c);
+    let checked = (cell.read() & update_masks(meta).checkable) | bit(c);
     cell.with_snapshot(|old| {
         let Some(old) = old else {
             return Ok(());
@@ -442,7 +442,7 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
         })
         .collect();
     if !changed.is_empty() {
-        let checked = checked_columns(meta, cell.read.get());
+        let checked = checked_columns(meta, cell.read());
         let sql = statement(
             meta,
             StatementKey::Update(d, mask(&changed), mask(&checked)),
@@ -490,7 +490,7 @@ fn delete_row<T: Entity>(
     let d = tx.dialect();
     let value = cell.value.borrow();
     let old: &T = snapshot.unwrap_or(&value);
-    let checked = checked_columns(meta, cell.read.get());
+    let checked = checked_columns(meta, cell.read());
     let sql = statement(meta, StatementKey::Delete(d, mask(&checked)), || {
         render::object::delete(meta, d, &checked)
     });
@@ -505,7 +505,7 @@ fn delete_row<T: Entity>(
     drop(params);
     if n == 0 {
         tx.shared.met_conflict.set(true);
-        return Err(lost_row(tx, &*value, old, cell.read.get()));
+        return Err(lost_row(tx, &*value, old, cell.read()));
     }
     written(tx, Some(old), None)?;
     // The partner of a one-to-one a `set` pointed the object at (followed at once, not in

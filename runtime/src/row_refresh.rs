@@ -18,7 +18,7 @@ pub(crate) fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) ->
     if matches!(cell.state.get(), ObjState::Deleted | ObjState::Gone) {
         return Ok(());
     }
-    let read = cell.read.get();
+    let read = cell.read();
     let meta = T::meta();
     // A borrow held by the caller (`get()`) keeps the in-memory value as it is; what this
     // transaction read is checked all the same.

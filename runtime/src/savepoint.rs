@@ -244,7 +244,7 @@ pub(crate) fn save_map<T: Entity>(map: &mut IdentityMap<T>) -> Result<Box<dyn An
                 obj: obj.clone(),
                 value,
                 state: cell.state.get(),
-                read: cell.read.get(),
+                read: cell.read(),
             })
         })
         .collect::<Result<_>>()?;
@@ -297,7 +297,7 @@ pub(crate) fn restore_map<T: Entity>(
         let cell = s.obj.cell();
         if unchanged(&s) {
             cell.queued.set(false);
-            cell.read.set(cell.read.get() | s.read);
+            cell.mark_read(s.read);
             map.insert(s.obj.clone());
             continue;
         }
@@ -308,10 +308,10 @@ pub(crate) fn restore_map<T: Entity>(
         // read), or else what it holds (the transaction's own writes, written_inside says).
         let now = std::mem::replace(&mut *value, s.value);
         drop(value);
-        let seen = cell.take_snapshot().map_or(now, |s| *s);
+        let seen = cell.take_snapshot().unwrap_or(now);
         cell.state.set(s.state);
         cell.queued.set(false);
-        cell.read.set(cell.read.get() | s.read);
+        cell.mark_read(s.read);
         map.insert(s.obj.clone());
         if changed {
             recheck.push(Recheck {
@@ -361,7 +361,7 @@ impl<T: Entity> Reread for Rereads<T> {
         for r in self.recheck {
             let cell = r.obj.cell();
             let kept_inside =
-                read_values::<T>(cell.read.get() & !r.read_before, written_by(&written, cell));
+                read_values::<T>(cell.read() & !r.read_before, written_by(&written, cell));
             match rows.get(&r.obj.key()) {
                 Some(fresh) => {
                     let mut value = cell.value.borrow_mut();
@@ -496,9 +496,9 @@ fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>, own: 
     match row {
         Some(v) if map.get(&v.key()).is_none() => {
             if let Ok(mut value) = cell.value.try_borrow_mut() {
-                let kept = read_values::<T>(cell.read.get(), own);
+                let kept = read_values::<T>(cell.read(), own);
                 let now = std::mem::replace(&mut *value, v);
-                let seen = snapshot.map_or(now, |s| *s);
+                let seen = snapshot.unwrap_or(now);
                 for i in 0..T::meta().columns.len() {
                     if kept & bit(i) != 0 {
                         value.copy_column(&seen, i);

@@ -148,7 +148,7 @@ impl<T: Entity> Referrers for Referring<T> {
             .iter()
             .filter(|o| {
                 let cell = o.cell();
-                cell.read.set(cell.read.get() | named);
+                cell.mark_read(named);
                 o.mark_deleted(tx)
             })
             .map(|o| T::key_params(&o.key()))

@@ -54,11 +54,11 @@ impl<T: Entity> AccessorBase<T> {
     #[inline]
     pub fn read(&self, column: usize, width: usize) -> std::cell::Ref<'_, T> {
         let cell = &self.cell;
-        let mut read = cell.read.get() | bit(column);
+        let mut read = bit(column);
         for c in column + 1..column + width {
             read |= bit(c);
         }
-        cell.read.set(read);
+        cell.mark_read(read);
         cell.value.borrow()
     }
 

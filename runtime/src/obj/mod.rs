@@ -9,6 +9,8 @@
 //! | `arena.rs` | cells allocated in chunks per entity and transaction |
 //! | `accessor.rs` | [`Accessor`] and [`AccessorBase`]: the derive's getters |
 //! | `pending.rs` | the transaction's list of objects with a change to write |
+//! | `read_state.rs` | the columns read and the pending change's snapshot, in one word |
+//! | `runs.rs` | the identity map's unhashed objects, as runs of cells |
 //!
 //! # Invariants
 //!
@@ -31,6 +33,10 @@
 //!    which must stay valid for as long as it is live.
 //! 5. **One thread.** Cells use `Cell`/`RefCell` and `Obj` is neither `Send` nor `Sync`
 //!    (it holds a `NonNull`), so counts are never touched by two threads.
+//! 6. **The read word.** A cell's `ReadState` holds either the read mask (tagged by its low
+//!    bit) or a pointer to a boxed snapshot it owns; every path that takes the box out puts
+//!    a mask back first, and `with_snapshot` lends the box only while it is out of the word,
+//!    so no reference into it outlives a change of the word.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::fmt;
@@ -41,6 +47,7 @@ use std::rc::Weak;
 mod accessor;
 pub(crate) mod arena;
 pub(crate) mod pending;
+mod read_state;
 pub(crate) mod runs;
 
 pub use accessor::{Accessor, AccessorBase};
@@ -50,6 +57,7 @@ use crate::transaction::TxShared;
 use crate::{Error, Result};
 use arena::Chunk;
 use pending::PendingObj;
+use read_state::ReadState;
 
 /// Where an object stands with respect to the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +72,11 @@ pub(crate) enum ObjState {
     Gone,
 }
 
-/// A bit per column (columns past 63 share the last bit, which only makes checks stricter).
+/// A bit per column (columns past 62 share the last bit, which only makes checks stricter:
+/// the read mask keeps 63 bits, see `read_state.rs`).
 #[inline]
 pub(crate) fn bit(column: usize) -> u64 {
-    1u64 << column.min(63)
+    1u64 << column.min(62)
 }
 
 /// The state of one object; reached through [`Obj`]. Lives in a chunk of the arena
@@ -79,11 +88,10 @@ pub struct ObjCell<T: Entity> {
     /// `state` and `queued`, it takes no word of its own).
     index: u16,
     pub(crate) value: RefCell<T>,
-    /// The values as the database holds them, kept from the first `set` until flushed. A
-    /// `Cell` (one word, where a `RefCell` takes two): read through
-    /// [`ObjCell::with_snapshot`], which takes it out and puts it back.
-    snapshot: Cell<Option<Box<T>>>,
-    pub(crate) read: Cell<u64>,
+    /// The columns this transaction read, and the values as the database holds them, kept
+    /// from the first `set` until flushed (read through [`ObjCell::with_snapshot`], which
+    /// takes them out and puts them back), in one word.
+    read_state: ReadState<T>,
     pub(crate) state: Cell<ObjState>,
     pub(crate) queued: Cell<bool>,
 }
@@ -94,34 +102,43 @@ impl<T: Entity> ObjCell<T> {
     /// panics.
     #[inline]
     pub(crate) fn with_snapshot<R>(&self, f: impl FnOnce(Option<&mut T>) -> R) -> R {
-        struct PutBack<'a, T>(&'a Cell<Option<Box<T>>>, Option<Box<T>>);
-        impl<T> Drop for PutBack<'_, T> {
-            fn drop(&mut self) {
-                self.0.set(self.1.take());
-            }
-        }
-        let mut out = PutBack(&self.snapshot, self.snapshot.take());
-        f(out.1.as_deref_mut())
+        self.read_state.with_snapshot(f)
     }
 
     /// Keeps `old` as the snapshot unless one is kept already (the first change since the
     /// last flush).
     #[inline]
     pub(crate) fn keep_snapshot(&self, old: T) {
-        let kept = self.snapshot.take();
-        self.snapshot
-            .set(Some(kept.unwrap_or_else(|| Box::new(old))));
+        self.read_state.keep_snapshot(old);
     }
 
     /// Forgets the snapshot: the database holds the object's values.
     #[inline]
     pub(crate) fn clear_snapshot(&self) {
-        drop(self.snapshot.take());
+        drop(self.read_state.take_snapshot());
     }
 
     /// Takes the snapshot away, if one is kept.
-    pub(crate) fn take_snapshot(&self) -> Option<Box<T>> {
-        self.snapshot.take()
+    pub(crate) fn take_snapshot(&self) -> Option<T> {
+        self.read_state.take_snapshot()
+    }
+
+    /// The columns this transaction read (a mask of [`bit`]s).
+    #[inline]
+    pub(crate) fn read(&self) -> u64 {
+        self.read_state.read()
+    }
+
+    /// Sets the columns read.
+    #[inline]
+    pub(crate) fn set_read(&self, mask: u64) {
+        self.read_state.set_read(mask);
+    }
+
+    /// Adds columns to those read.
+    #[inline]
+    pub(crate) fn mark_read(&self, bits: u64) {
+        self.read_state.mark_read(bits);
     }
 
     /// The transaction the object belongs to.
@@ -208,8 +225,7 @@ impl<T: Entity> Obj<T> {
             refs: Cell::new(1),
             index,
             value: RefCell::new(value),
-            snapshot: Cell::new(None),
-            read: Cell::new(0),
+            read_state: ReadState::new(),
             state: Cell::new(state),
             queued: Cell::new(false),
         }
@@ -247,7 +263,7 @@ impl<T: Entity> Obj<T> {
     ///
     /// Drop the borrow before calling [`Obj::set`] on the same object.
     pub fn get(&self) -> Ref<'_, T> {
-        self.cell().read.set(u64::MAX);
+        self.cell().set_read(u64::MAX);
         self.cell().value.borrow()
     }
 
@@ -351,7 +367,7 @@ impl<T: Entity> Obj<T> {
             // transaction saw, so a concurrent change is a conflict (`UnrepeatableRead`,
             // retried by `transaction_with_retry`), never a lost update. A blind write
             // (`p.price = 5`) is checked the same way: Colt cannot tell them apart.
-            cell.read.set(u64::MAX);
+            cell.set_read(u64::MAX);
             cell.keep_snapshot(old);
         }
         self.queue(&tx);
@@ -374,7 +390,7 @@ impl<T: Entity> Obj<T> {
         }
         drop(value);
         let named = columns.fold(0, |m, i| m | bit(i));
-        cell.read.set(cell.read.get() | named);
+        cell.mark_read(named);
         cell.keep_snapshot(old);
         true
     }
@@ -513,7 +529,7 @@ pub(crate) fn deleted_target<T: Entity>(
     for r in meta.relations {
         let Some(first) = r.column else { continue };
         let width = r.width().max(1);
-        // (Columns past 63 share a bit: their values tell.)
+        // (Columns past 62 share a bit: their values tell.)
         let touched = |c: usize| {
             changed & bit(c) != 0 && current.is_none_or(|cur| !cur.same_column(value, c))
         };
