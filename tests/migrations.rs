@@ -765,4 +765,44 @@ mod review {
         );
         Ok(())
     }
+
+    /// SQLite: a migration that deleted two rows that referred to nothing, and made one new
+    /// (a customer deleted under its order: no cascade runs while foreign keys are off),
+    /// passed, counted by table and parent; the rows are told apart by what they refer to.
+    #[test]
+    fn a_new_orphan_is_refused_beside_old_ones_deleted() -> colt::Result<()> {
+        let file = common::TempDb::new("migration-orphan-swap");
+        let loose = Database::open(&format!("{}&foreign_keys=off", file.url()))?;
+        loose.transaction(|tx| {
+            for sql in [
+                "CREATE TABLE customer (id INTEGER PRIMARY KEY, retired INT)",
+                "CREATE TABLE \"order\" (id INTEGER PRIMARY KEY, customer_id INT REFERENCES customer (id) ON DELETE CASCADE)",
+                "INSERT INTO customer VALUES (1, 0), (2, 1)",
+                "INSERT INTO \"order\" VALUES (10, 1), (11, 2), (12, 99), (13, 98)",
+            ] {
+                tx.execute_sql(sql, &[])?;
+            }
+            Ok(())
+        })?;
+        drop(loose);
+        let db = Database::open(&file.url())?;
+        let err = db
+            .migrate(&Migrations::new(vec![Migration::new(
+                1,
+                "cleanup",
+                "DELETE FROM \"order\" WHERE customer_id NOT IN (SELECT id FROM customer); \
+                 DELETE FROM customer WHERE retired = 1;",
+            )])?)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::MigrationFailed { version: 1, .. })
+                && err.to_string().contains("refers to a row of `customer`"),
+            "{err}"
+        );
+        // Rolled back: the old orphans are there, customer 2 too.
+        let n: Vec<(i64,)> =
+            db.transaction(|tx| tx.query_sql("SELECT count(*) FROM \"order\"", &[]))?;
+        assert_eq!(n, [(4,)]);
+        Ok(())
+    }
 }

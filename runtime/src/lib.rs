@@ -60,6 +60,8 @@ mod merged_one_to_one;
 #[cfg(feature = "migrate")]
 pub mod migrate;
 #[cfg(feature = "migrate")]
+mod migration_orphans;
+#[cfg(feature = "migrate")]
 pub mod migrations;
 mod navigate;
 pub mod numeric_expr;

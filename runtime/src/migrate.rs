@@ -354,11 +354,10 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> R
     let orphans_before = if d == Dialect::Sqlite {
         // (Its failure must not count as the transaction's, which would roll it back.)
         let failed = conn.failure();
-        conn.query_values(sql::FOREIGN_KEY_CHECK, &[])
-            .unwrap_or_else(|_| {
-                conn.restore_failure(failed);
-                Vec::new()
-            })
+        crate::migration_orphans::orphans(conn).unwrap_or_else(|_| {
+            conn.restore_failure(failed);
+            Vec::new()
+        })
     } else {
         Vec::new()
     };
@@ -372,30 +371,11 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> R
         });
     }
     if d == Dialect::Sqlite {
-        let orphans = conn
-            .query_values(sql::FOREIGN_KEY_CHECK, &[])
-            .map_err(failed)?;
-        // Counted by table and parent, not by rowid: a rebuild renumbers rows, and a WITHOUT
-        // ROWID table has none.
-        let count = |rows: &[Vec<Value>], row: &[Value]| {
-            rows.iter()
-                .filter(|r| r.first() == row.first() && r.get(2) == row.get(2))
-                .count()
-        };
-        if let Some(row) = orphans
-            .iter()
-            .find(|row| count(&orphans, row) > count(&orphans_before, row))
-        {
-            let text = |v: Option<&Value>| match v {
-                Some(Value::Text(t)) => t.clone(),
-                Some(Value::Int(i)) => i.to_string(),
-                _ => "?".to_string(),
-            };
+        let orphans = crate::migration_orphans::orphans(conn).map_err(failed)?;
+        if let Some(o) = crate::migration_orphans::new_orphan(&orphans_before, &orphans) {
             return Err(failed(Error::SchemaMismatch(format!(
-                "after it, row {} of `{}` refers to a row of `{}` that does not exist",
-                text(row.get(1)),
-                text(row.first()),
-                text(row.get(2))
+                "after it, row {} of `{}` refers to a row of `{}` that does not exist (foreign keys are not enforced while a migration runs, so no `ON DELETE` action ran: delete or update the rows that refer to a row the migration deletes)",
+                o.row, o.table, o.parent
             ))));
         }
     }

@@ -58,4 +58,7 @@ pub(crate) const SQLITE_FOREIGN_KEYS_OFF: &str = "PRAGMA foreign_keys = OFF";
 pub(crate) const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
 /// SQLite: the rows whose foreign keys find no row (table, rowid, parent table).
 pub(crate) const FOREIGN_KEY_CHECK: &str =
-    "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check";
+    "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check";
+/// SQLite: the columns of foreign key `?2` of table `?1`, in order.
+pub(crate) const FOREIGN_KEY_COLUMNS: &str =
+    "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";

@@ -1,0 +1,130 @@
+//! SQLite: the rows a migration leaves referring to nothing. Foreign keys are off while a
+//! migration runs (a rebuild drops and renames tables), so the runner checks the rows
+//! itself, before and after: a row that referred to nothing before (the sqlite3 shell does
+//! not enforce foreign keys) is not the migration's doing, any other is.
+//!
+//! Rows are told apart by the values they refer by, not by rowid (a rebuild renumbers rows,
+//! and a `WITHOUT ROWID` table has none); counted by table and parent they were not: a
+//! migration that deleted two old orphans and made one new one passed.
+
+use std::collections::HashMap;
+
+use crate::backend::{Conn, Param};
+use crate::render::migration_sql as sql;
+use crate::value::Value;
+use crate::Result;
+
+/// A row that refers to a row that does not exist.
+pub(crate) struct Orphan {
+    pub(crate) table: String,
+    pub(crate) parent: String,
+    /// Its rowid, as text for messages (`?` in a `WITHOUT ROWID` table).
+    pub(crate) row: String,
+    /// The values it refers by (`None` in a `WITHOUT ROWID` table: counted by table alone).
+    key: Option<Vec<Value>>,
+}
+
+/// Every row `pragma_foreign_key_check` finds.
+pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
+    let rows = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?;
+    let mut columns: HashMap<(String, i64), Vec<String>> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let text = |i: usize| match r.get(i) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let (table, parent) = (text(0), text(2));
+        let fkid = match r.get(3) {
+            Some(Value::Int(i)) => *i,
+            _ => -1,
+        };
+        let (row, key) = match r.get(1) {
+            Some(Value::Int(rowid)) => {
+                let cols = match columns.get(&(table.clone(), fkid)) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let c = fk_columns(conn, &table, fkid)?;
+                        columns.insert((table.clone(), fkid), c.clone());
+                        c
+                    }
+                };
+                (
+                    rowid.to_string(),
+                    Some(referring(conn, &table, &cols, *rowid)?),
+                )
+            }
+            _ => ("?".to_string(), None),
+        };
+        out.push(Orphan {
+            table,
+            parent,
+            row,
+            key,
+        });
+    }
+    Ok(out)
+}
+
+/// The first orphan of `after` that is not one of `before` (as many rows of a table
+/// referring by the same values to the same parent as before are old).
+pub(crate) fn new_orphan<'a>(before: &[Orphan], after: &'a [Orphan]) -> Option<&'a Orphan> {
+    let id = |o: &Orphan| {
+        let key = o.key.as_ref().map(|k| format!("{k:?}"));
+        (
+            o.table.to_ascii_lowercase(),
+            o.parent.to_ascii_lowercase(),
+            key,
+        )
+    };
+    let mut old: HashMap<_, usize> = HashMap::new();
+    for o in before {
+        *old.entry(id(o)).or_default() += 1;
+    }
+    after.iter().find(|o| match old.get_mut(&id(o)) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            false
+        }
+        _ => true,
+    })
+}
+
+/// The columns of foreign key `fkid` of `table`, in order.
+fn fk_columns(conn: &Conn, table: &str, fkid: i64) -> Result<Vec<String>> {
+    let (t, id) = (Value::Text(table.to_string()), Value::Int(fkid));
+    let rows = conn.query_values(
+        sql::FOREIGN_KEY_COLUMNS,
+        &[Param::Owned(&t), Param::Owned(&id)],
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match r.into_iter().next() {
+            Some(Value::Text(c)) => Some(c),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The values of `columns` in row `rowid` of `table`.
+fn referring(conn: &Conn, table: &str, columns: &[String], rowid: i64) -> Result<Vec<Value>> {
+    if columns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let quote = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
+    let sql = format!(
+        "SELECT {} FROM {} WHERE rowid = ?1",
+        columns
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        quote(table)
+    );
+    let id = Value::Int(rowid);
+    Ok(conn
+        .query_values(&sql, &[Param::Owned(&id)])?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
+}
