@@ -14,19 +14,72 @@ use std::collections::HashSet;
 use crate::change_sql::{needs_rebuild, SchemaObject};
 use crate::schema_diff::Diff;
 
-/// The identifiers an SQL text names, in lower case (quotes and punctuation separate them).
+/// The identifiers an SQL text names, in lower case: words, and quoted names whole (`"Order
+/// Details"`, `[Order Details]`, `` `x` ``, their doubled quotes undone); string literals and
+/// comments name nothing.
 fn names_in(sql: &str) -> HashSet<String> {
-    sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    let mut out = HashSet::new();
+    let mut word = String::new();
+    let mut chars = sql.chars().peekable();
+    let flush = |word: &mut String, out: &mut HashSet<String>| {
+        if !word.is_empty() {
+            out.insert(std::mem::take(word).to_lowercase());
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '`' | '[' | '\'' => {
+                flush(&mut word, &mut out);
+                let close = if c == '[' { ']' } else { c };
+                let mut quoted = String::new();
+                while let Some(d) = chars.next() {
+                    if d == close {
+                        // A doubled quote is the quote itself (not in `[..]`).
+                        if close != ']' && chars.peek() == Some(&close) {
+                            chars.next();
+                            quoted.push(d);
+                            continue;
+                        }
+                        break;
+                    }
+                    quoted.push(d);
+                }
+                if c != '\'' {
+                    out.insert(quoted.to_lowercase());
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                flush(&mut word, &mut out);
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                flush(&mut word, &mut out);
+                chars.next();
+                let mut last = ' ';
+                for d in chars.by_ref() {
+                    if last == '*' && d == '/' {
+                        break;
+                    }
+                    last = d;
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' || c == '$' => word.push(c),
+            _ => flush(&mut word, &mut out),
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Whether a rebuild of `table` drops `o` and makes it again: a trigger or a view whose
 /// SQL names the table.
 pub(crate) fn made_again_around(o: &SchemaObject, table: &str) -> bool {
     matches!(o.kind.as_str(), "trigger" | "view")
-        && names_in(&o.sql).contains(&table.to_lowercase())
+        && (o.table.eq_ignore_ascii_case(table) || names_in(&o.sql).contains(&table.to_lowercase()))
 }
 
 /// Adds to `up.refused` each object a rebuild of `up` would make again from SQL that names
@@ -119,4 +172,55 @@ pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
     }
     up.refused.extend(refused);
     up.notes.extend(notes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{made_again_around, names_in};
+    use crate::change_sql::SchemaObject;
+
+    fn trigger(table: &str, sql: &str) -> SchemaObject {
+        SchemaObject {
+            kind: "trigger".to_string(),
+            name: "od_audit".to_string(),
+            table: table.to_string(),
+            sql: sql.to_string(),
+            catalogued: false,
+        }
+    }
+
+    /// A table named with a space (Northwind's "Order Details"): its trigger was taken for
+    /// one that does not name it (the words `order` and `details`), so a rebuild dropped it
+    /// with the table and never made it again.
+    #[test]
+    fn quoted_names_are_names_whole() {
+        let sql = r#"CREATE TRIGGER od_audit AFTER UPDATE ON "Order Details" BEGIN INSERT INTO audit VALUES ('order details', [Unit "Price"]); END"#;
+        let names = names_in(sql);
+        assert!(names.contains("order details"));
+        assert!(names.contains("unit \"price\""));
+        assert!(names.contains("audit"));
+        // A string literal names nothing.
+        assert!(!names.contains("order"));
+        assert!(made_again_around(
+            &trigger("Order Details", sql),
+            "Order Details"
+        ));
+        assert!(made_again_around(
+            &trigger("Order Details", sql),
+            "order details"
+        ));
+        let doubled = names_in(r#"SELECT "a ""b""" FROM t -- "c d""#);
+        assert!(doubled.contains("a \"b\""));
+        assert!(!doubled.contains("c d"));
+        // A view over the table names it in its query, not as its own table.
+        let view = SchemaObject {
+            kind: "view".to_string(),
+            name: "big".to_string(),
+            table: "big".to_string(),
+            sql: r#"CREATE VIEW big AS SELECT * FROM "Order Details" WHERE qty > 5"#.to_string(),
+            catalogued: false,
+        };
+        assert!(made_again_around(&view, "Order Details"));
+        assert!(!made_again_around(&view, "Orders"));
+    }
 }
