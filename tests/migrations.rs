@@ -805,4 +805,124 @@ mod review {
         assert_eq!(n, [(4,)]);
         Ok(())
     }
+
+    /// PostgreSQL with a default isolation of repeatable read: a migrator waiting for the
+    /// lock read the history through the snapshot taken when it asked for the lock, missed
+    /// what the holder applied, and ran the migration again (a duplicate key on the history).
+    #[test]
+    fn postgres_a_waiting_migrator_sees_what_the_lock_holder_applied() -> colt::Result<()> {
+        each_backend(|b| {
+            if !b.is_postgres() {
+                return Ok(());
+            }
+            let url = b.fresh_url();
+            let table = |v: i64| Migration::new(v, "t", format!("CREATE TABLE t{v} (id BIGINT);"));
+            let db = Database::builder(&url)
+                .after_connect(|c| {
+                    c.execute("SET default_transaction_isolation = 'repeatable read'")
+                })
+                .open()?;
+            db.migrate(Migrations::new(vec![table(1)])?)?;
+            let other = Database::open(&url)?;
+            let holder = other.begin()?;
+            holder.query_sql::<(String,)>(
+                "SELECT CAST(pg_advisory_xact_lock(1668246644) AS TEXT)",
+                &[],
+            )?;
+            holder.execute_sql("CREATE TABLE t2 (id BIGINT)", &[])?;
+            holder.execute_sql(
+                &format!(
+                    "INSERT INTO colt_migrations (version, name, checksum, applied_at) \
+                     VALUES (2, 't', '{}', '2026-11-30 00:00:00')",
+                    table(2).checksum()
+                ),
+                &[],
+            )?;
+            let migrating =
+                std::thread::spawn(move || db.migrate(Migrations::new(vec![table(1), table(2)])?));
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            holder.commit()?;
+            let migrated = migrating.join().expect("thread")?;
+            assert!(migrated.is_empty(), "{migrated:?}");
+            assert_eq!(versions(&other)?, vec![1, 2]);
+            Ok(())
+        })
+    }
+
+    /// PostgreSQL: a migration pasted from pg_dump empties the search path; its history row
+    /// went to no table ("relation colt_migrations does not exist", the migration rolled
+    /// back). A `RESET ALL` in a migration was taken for a `COMMIT` (partly committed).
+    #[test]
+    fn postgres_a_migration_that_changes_the_session_is_recorded() -> colt::Result<()> {
+        each_backend(|b| {
+            if !b.is_postgres() {
+                return Ok(());
+            }
+            let db = Database::open(&b.fresh_url())?;
+            let schema: Vec<(String,)> =
+                db.transaction(|tx| tx.query_sql("SELECT current_schema()::text", &[]))?;
+            let schema = &schema[0].0;
+            let applied = db.migrate(Migrations::new(vec![
+                Migration::new(
+                    1,
+                    "dumped",
+                    format!(
+                        "SELECT pg_catalog.set_config('search_path', '', false); \
+                         CREATE TABLE \"{schema}\".dumped (id BIGINT);"
+                    ),
+                ),
+                Migration::new(2, "reset", "RESET ALL; CREATE TABLE reset_too (id BIGINT);"),
+            ])?)?;
+            assert_eq!(applied, [1, 2]);
+            assert_eq!(versions(&db)?, vec![1, 2]);
+            Ok(())
+        })
+    }
+
+    /// A migration whose up.sql has no statement is refused before anything runs.
+    #[test]
+    fn a_migration_without_a_statement_is_refused() -> colt::Result<()> {
+        each_backend(|b| {
+            let db = Database::open(&b.fresh_url())?;
+            let err = db
+                .migrate(Migrations::new(vec![
+                    Migration::new(1, "real", "CREATE TABLE r (id BIGINT);"),
+                    Migration::new(2, "todo", "-- write the migration here\n/* later */"),
+                ])?)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::MigrationEmpty { version: 2, .. }),
+                "{err:?}"
+            );
+            assert!(versions(&db)?.is_empty());
+            Ok(())
+        })
+    }
+
+    /// PostgreSQL: a deferred constraint that fails at the migration's commit is the
+    /// migration's failure (it was a bare database error, naming no migration).
+    #[test]
+    fn postgres_a_commit_that_fails_names_the_migration() -> colt::Result<()> {
+        each_backend(|b| {
+            if !b.is_postgres() {
+                return Ok(());
+            }
+            let db = Database::open(&b.fresh_url())?;
+            let err = db
+                .migrate(Migrations::new(vec![Migration::new(
+                    1,
+                    "deferred",
+                    "CREATE TABLE p (id BIGINT PRIMARY KEY); \
+                     CREATE TABLE c (pid BIGINT REFERENCES p DEFERRABLE INITIALLY DEFERRED); \
+                     INSERT INTO c VALUES (5);",
+                )])?)
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::MigrationFailed { version: 1, .. }),
+                "{err:?}"
+            );
+            assert!(versions(&db)?.is_empty());
+            Ok(())
+        })
+    }
 }

@@ -89,7 +89,27 @@ pub fn run(command: Migrate) -> Result<(), Failure> {
         }
         Migrate::Run { url, dir } => {
             let (db, migrations) = open(&url, &dir)?;
-            let applied = db.migrate(&migrations).map_err(|e| e.to_string())?;
+            let before: Vec<i64> = db
+                .migration_history()
+                .map_err(|e| e.to_string())?
+                .iter()
+                .map(|h| h.version)
+                .collect();
+            let applied = match db.migrate(&migrations) {
+                Ok(applied) => applied,
+                Err(e) => {
+                    // The migrations applied before the one that failed stay applied: say so.
+                    if let Ok(after) = db.migration_history() {
+                        for h in after.iter().filter(|h| !before.contains(&h.version)) {
+                            match migrations.get(h.version) {
+                                Some(m) => println!("applied {m}"),
+                                None => println!("applied {}_{}", h.version, h.name),
+                            }
+                        }
+                    }
+                    return Err(e.to_string().into());
+                }
+            };
             if applied.is_empty() {
                 println!("nothing to apply: every migration is applied");
             }

@@ -170,3 +170,49 @@ fn every_subcommand_has_help() {
         assert!(out.contains("Usage: colt"), "{args:?}: {out}");
     }
 }
+
+/// `migrate run` where a later migration fails: the ones applied before it stay applied,
+/// and the run says so (it printed only the failure).
+#[test]
+fn a_failed_run_names_the_migrations_it_applied_before() {
+    for backend in backends() {
+        let scratch = Scratch::new("migrate-partial");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        new_migration(
+            dir,
+            "first",
+            "CREATE TABLE item (id BIGINT PRIMARY KEY, name TEXT);",
+            "DROP TABLE item;",
+        );
+        new_migration(dir, "second", "INSERT INTO no_such_table VALUES (1);", "");
+        let run = colt(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        assert!(!run.ok, "{backend}: {}", run.stdout);
+        let applied = |name: &str| {
+            run.stdout
+                .lines()
+                .any(|l| l.starts_with("applied ") && l.ends_with(name))
+        };
+        assert!(applied("_first"), "{backend}: {}", run.stdout);
+        assert!(!applied("_second"), "{backend}: {}", run.stdout);
+        assert!(run.stderr.contains("_second"), "{backend}: {}", run.stderr);
+    }
+}
+
+/// `migrate run` refuses a migration whose up.sql is still `migrate new`'s comments: it was
+/// applied and recorded, and the statements written later never ran.
+#[test]
+fn a_migration_without_a_statement_is_refused() {
+    for backend in backends() {
+        let scratch = Scratch::new("migrate-empty");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        colt_ok(dir, &["migrate", "new", "todo", "--dir", "migrations"]);
+        let err = colt_err(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        assert!(err.contains("without a statement"), "{backend}: {err}");
+        let status = colt_ok(dir, &["migrate", "status", url, "--dir", "migrations"]);
+        assert!(!status.contains("applied"), "{backend}: {status}");
+    }
+}

@@ -375,6 +375,16 @@ pub enum Error {
         /// Its name.
         name: String,
     },
+    /// A migration's `up.sql` has no statement (only comments, as `colt migrate new` writes
+    /// it): applied, it would be recorded as done, and its statements, written later, would
+    /// never run (the changed file then refused every run).
+    #[error("migration {version}_{name} has an up.sql without a statement: write its statements before running it")]
+    MigrationEmpty {
+        /// The migration's version.
+        version: i64,
+        /// Its name.
+        name: String,
+    },
     /// Any other error of the database driver.
     #[error("database error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),

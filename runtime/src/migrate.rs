@@ -106,6 +106,16 @@ impl Database {
         let history = self.migration_history()?;
         // (Checked again under each migration's lock: another process may migrate meanwhile.)
         verify(&history, migrations)?;
+        // A pending migration without a statement is refused before anything runs.
+        for m in migrations {
+            let pending = !history.iter().any(|h| h.version == m.version);
+            if pending && crate::statement_words::statements(&m.up, self.dialect()).is_empty() {
+                return Err(Error::MigrationEmpty {
+                    version: m.version,
+                    name: m.name.to_string(),
+                });
+            }
+        }
         let mut applied = Vec::new();
         for m in migrations {
             if history.iter().any(|h| h.version == m.version) {
@@ -236,10 +246,18 @@ impl Database {
             if sqlite {
                 conn.execute_batch(sql::SQLITE_FOREIGN_KEYS_OFF)?;
             }
-            conn.begin(sqlite)?;
+            begin_migration(&conn)?;
             let ran = run_in_transaction(&conn, m, direction);
             match ran {
-                Ok(true) => conn.commit().map(|()| true),
+                // A failure of the commit itself (a deferred constraint) is the migration's.
+                Ok(true) => conn
+                    .commit()
+                    .map(|()| true)
+                    .map_err(|e| Error::MigrationFailed {
+                        version: m.version,
+                        name: m.name.to_string(),
+                        source: Box::new(e),
+                    }),
                 Ok(false) => conn.rollback().map(|()| false),
                 Err(e) => {
                     // The migration's error is the one to report; the rollback's would hide it.
@@ -271,23 +289,41 @@ impl Database {
     }
 }
 
-/// PostgreSQL: a setting of this transaction only, which a `COMMIT` or `ROLLBACK` inside the
-/// migration would end.
-const MARK_TRANSACTION: &str = "SET LOCAL colt.migration = 'running'";
+/// Begins a migration's transaction. SQLite: `BEGIN IMMEDIATE`, waiting as long as another
+/// process's migration may take (not the few seconds of the busy timeout). PostgreSQL: READ
+/// COMMITTED whatever the database's default, so that the history read after the advisory
+/// lock is the one the process that held it committed (a repeatable read snapshot, taken
+/// when the lock was asked for, would not show it, and the migration would run again).
+fn begin_migration(conn: &Conn) -> Result<()> {
+    match conn.dialect() {
+        Dialect::Sqlite => conn.begin_waiting(sql::SQLITE_MIGRATION_WAIT),
+        Dialect::Postgres => {
+            conn.begin(false)?;
+            conn.execute_batch(sql::READ_COMMITTED)
+        }
+    }
+}
+
+/// The transaction's id (PostgreSQL; `None` on SQLite), to tell after the migration's
+/// statements whether they ended it.
+fn transaction_id(conn: &Conn) -> Result<Option<Value>> {
+    match conn.dialect() {
+        Dialect::Sqlite => Ok(None),
+        Dialect::Postgres => Ok(conn
+            .query_values(sql::TRANSACTION_ID, &[])?
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())),
+    }
+}
 
 /// Whether a migration's statements ended the transaction they ran in (a `COMMIT`, `END`
-/// or `ROLLBACK` among them): SQLite is back in autocommit; on PostgreSQL the mark
-/// [`MARK_TRANSACTION`] set is gone.
-fn ended_its_transaction(conn: &Conn) -> Result<bool> {
+/// or `ROLLBACK` among them): SQLite is back in autocommit; on PostgreSQL the transaction's
+/// id is another (a `RESET ALL` among them, which undid a mark set for this, is no end).
+fn ended_its_transaction(conn: &Conn, id: &Option<Value>) -> Result<bool> {
     match conn.dialect() {
         Dialect::Sqlite => Ok(conn.rolled_back_by_sqlite()),
-        Dialect::Postgres => {
-            let rows = conn.query_values("SELECT current_setting('colt.migration', true)", &[])?;
-            Ok(!matches!(
-                rows.first().and_then(|r| r.first()),
-                Some(Value::Text(t)) if t == "running"
-            ))
-        }
+        Dialect::Postgres => Ok(transaction_id(conn)? != *id),
     }
 }
 
@@ -339,10 +375,17 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> R
             keyword,
         });
     }
-    if d == Dialect::Postgres {
-        // A mark that lives as long as this transaction (see `ended_its_transaction`).
-        conn.execute_batch(MARK_TRANSACTION)?;
-    }
+    // Which transaction this is (see `ended_its_transaction`), and the search path the
+    // history is written under (a migration pasted from pg_dump empties it).
+    let id = transaction_id(conn)?;
+    let search_path = match d {
+        Dialect::Postgres => conn
+            .query_values(sql::SEARCH_PATH, &[])?
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next()),
+        Dialect::Sqlite => None,
+    };
     // A `PRAGMA` (SQLite) lasts for the connection: the pool does not reuse it as it is.
     if effects.session {
         conn.note_session_change();
@@ -362,7 +405,7 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> R
         Vec::new()
     };
     conn.execute_batch(statements).map_err(failed)?;
-    if ended_its_transaction(conn)? {
+    if ended_its_transaction(conn, &id)? {
         // One the words above did not show (a `COMMIT` run by a function): what ran is
         // committed, and must not be reported as rolled back.
         return Err(Error::MigrationPartlyCommitted {
@@ -378,6 +421,10 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> R
                 o.row, o.table, o.parent
             ))));
         }
+    }
+    if let Some(path) = &search_path {
+        conn.query_values(sql::SET_SEARCH_PATH, &[Param::Owned(path)])
+            .map_err(failed)?;
     }
     let version = Value::Int(m.version);
     match direction {

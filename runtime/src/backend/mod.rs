@@ -524,6 +524,28 @@ impl Conn {
         }
     }
 
+    /// [`Self::begin`] (serializable) waiting up to `wait` for another connection's lock
+    /// (SQLite; elsewhere as `begin`).
+    #[cfg(feature = "migrate")]
+    pub(crate) fn begin_waiting(&self, wait: std::time::Duration) -> Result<()> {
+        match &self.link {
+            #[cfg(feature = "sqlite")]
+            Link::Sqlite(c) => {
+                c.set_busy_timeout(wait)?;
+                let r = self.begin(true);
+                if let Err(e) = c.restore_busy_timeout() {
+                    if r.is_ok() {
+                        let _ = self.rollback();
+                    }
+                    return Err(e);
+                }
+                r
+            }
+            #[allow(unreachable_patterns)]
+            _ => self.begin(true),
+        }
+    }
+
     /// Commits the write transaction; a transaction a statement failed in is rolled back
     /// instead, and that is [`crate::Error::TransactionAborted`].
     pub(crate) fn commit(&self) -> Result<()> {

@@ -62,3 +62,15 @@ pub(crate) const FOREIGN_KEY_CHECK: &str =
 /// SQLite: the columns of foreign key `?2` of table `?1`, in order.
 pub(crate) const FOREIGN_KEY_COLUMNS: &str =
     "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";
+
+/// PostgreSQL: a migration's transaction reads what other transactions committed (whatever
+/// the database's default isolation).
+pub(crate) const READ_COMMITTED: &str = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+/// PostgreSQL: the transaction's id, assigned if it has none.
+pub(crate) const TRANSACTION_ID: &str = "SELECT CAST(txid_current() AS TEXT)";
+/// PostgreSQL: the search path.
+pub(crate) const SEARCH_PATH: &str = "SELECT current_setting('search_path')";
+/// PostgreSQL: the search path `$1` again, for the rest of the transaction.
+pub(crate) const SET_SEARCH_PATH: &str = "SELECT set_config('search_path', $1, true)";
+/// SQLite: how long a migration waits for another process's migration to finish.
+pub(crate) const SQLITE_MIGRATION_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
