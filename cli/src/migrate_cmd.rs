@@ -107,7 +107,7 @@ pub fn run(command: Migrate) -> Result<(), Failure> {
                             }
                         }
                     }
-                    return Err(e.to_string().into());
+                    return Err(e.to_string());
                 }
             };
             if applied.is_empty() {
