@@ -281,6 +281,8 @@ impl Database {
         if sqlite {
             self.inner.release(conn);
         } else {
+            // (Closing the session gives the lock back too; this is sooner.)
+            let _ = conn.execute_batch(sql::UNLOCK);
             // A migration's `SET` (a statement timeout, a search path) lasts for the session:
             // the connection is not reused.
             self.inner.discard(conn);
@@ -290,16 +292,20 @@ impl Database {
 }
 
 /// Begins a migration's transaction. SQLite: `BEGIN IMMEDIATE`, waiting as long as another
-/// process's migration may take (not the few seconds of the busy timeout). PostgreSQL: READ
-/// COMMITTED whatever the database's default, so that the history read after the advisory
-/// lock is the one the process that held it committed (a repeatable read snapshot, taken
-/// when the lock was asked for, would not show it, and the migration would run again).
+/// process's migration may take (not the few seconds of the busy timeout). PostgreSQL: the
+/// advisory lock first, for the session, then the transaction at the database's own
+/// isolation, whose snapshot is then taken after the lock's last holder committed (taken in
+/// the transaction, a repeatable-read snapshot predated that commit, missed the history it
+/// wrote, and ran the migration again; READ COMMITTED instead would have changed what a data
+/// migration sees between its statements under a stricter default).
 fn begin_migration(conn: &Conn) -> Result<()> {
     match conn.dialect() {
         Dialect::Sqlite => conn.begin_waiting(sql::SQLITE_MIGRATION_WAIT),
         Dialect::Postgres => {
-            conn.begin(false)?;
-            conn.execute_batch(sql::READ_COMMITTED)
+            if let Some(lock) = sql::lock(Dialect::Postgres) {
+                conn.execute_batch(lock)?;
+            }
+            conn.begin(false)
         }
     }
 }
@@ -330,9 +336,7 @@ fn ended_its_transaction(conn: &Conn, id: &Option<Value>) -> Result<bool> {
 /// The body of a migration's transaction: lock, check it is still to do, run, check, record.
 fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> Result<bool> {
     let d = conn.dialect();
-    if let Some(lock) = sql::lock(d) {
-        conn.execute_batch(lock)?;
-    }
+    // (PostgreSQL's lock is held already: `begin_migration`.)
     conn.execute_batch(sql::CREATE_HISTORY)?;
     let history = read_history(conn)?;
     let applied = history.iter().any(|h| h.version == m.version);

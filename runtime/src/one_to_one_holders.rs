@@ -22,7 +22,9 @@ pub(crate) fn release_old_holders<T: Entity>(shared: &TxShared, taker: &Obj<T>, 
         };
         let mut maps = shared.maps.borrow_mut();
         let map = maps.of::<T>();
-        for c in (0..meta.columns.len()).filter(|&c| columns & bit(c) != 0) {
+        // The one-to-one columns themselves, not every column of the mask: past column 62
+        // columns share a bit, and another column there is no partner to let go of.
+        for c in one_to_one_columns::<T>(columns) {
             let partner = value.column_ref(c).to_owned_value();
             if partner == crate::Value::Null {
                 continue;
@@ -69,7 +71,7 @@ pub(crate) fn release_taken_rows<T: Entity>(
     {
         let mut maps = tx.shared.maps.borrow_mut();
         let map = maps.of::<T>();
-        for c in (0..meta.columns.len()).filter(|&c| columns & bit(c) != 0) {
+        for c in one_to_one_columns::<T>(columns) {
             // A column that cannot be NULL cannot let go (the swap then meets UNIQUE).
             if !meta.columns[c].nullable {
                 continue;
@@ -102,4 +104,13 @@ pub(crate) fn release_taken_rows<T: Entity>(
         crate::flush::write_released(tx, holder.cell(), c)?;
     }
     Ok(())
+}
+
+/// The stored one-to-one columns of `T` whose bit is in `columns`.
+fn one_to_one_columns<T: Entity>(columns: u64) -> Vec<usize> {
+    crate::pairing::stored_one_to_one(T::meta())
+        .into_iter()
+        .map(|(c, _, _)| c)
+        .filter(|&c| columns & bit(c) != 0)
+        .collect()
 }

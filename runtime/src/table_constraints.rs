@@ -192,8 +192,15 @@ fn partial_unique_indexes(conn: &Conn, table: &str) -> Result<Vec<(Vec<String>, 
 /// Whether a partial index's condition is only `c IS NOT NULL` for its columns (SQLite: the
 /// statement's `WHERE` clause): such an index keeps every value that names a partner unique.
 fn only_not_null(condition: &str, columns: &[&str]) -> bool {
-    let condition = match condition.to_ascii_uppercase().rfind(" WHERE ") {
-        Some(at) => condition[at + 7..].to_string(),
+    // The last `WHERE` word (after a newline or before a parenthesis too).
+    let upper = condition.to_ascii_uppercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let at = upper
+        .rmatch_indices("WHERE")
+        .map(|(i, _)| i)
+        .find(|&i| !word(upper[..i].chars().next_back()) && !word(upper[i + 5..].chars().next()));
+    let condition = match at {
+        Some(at) => condition[at + 5..].to_string(),
         None => condition.to_string(),
     };
     let spaced: String = condition
@@ -230,6 +237,10 @@ mod tests {
         assert!(!only_not_null("(deleted IS NULL)", &["person"]));
         assert!(!only_not_null("(other IS NOT NULL)", &["person"]));
         assert!(!only_not_null("person IS NOT NULL OR x", &["person"]));
+        assert!(only_not_null(
+            "CREATE UNIQUE INDEX pp ON passport(person)\nWHERE(person IS NOT NULL)",
+            &["person"]
+        ));
     }
 
     #[test]

@@ -14,6 +14,14 @@ pub struct Bill {
     pub id: i64,
     pub amount: i64,
     pub client: Ref<Client>,
+    pub lines: Set<Line>,
+}
+
+#[derive(Entity, Debug, Clone)]
+pub struct Line {
+    #[colt(primary_key)]
+    pub id: i64,
+    pub bill: Ref<Bill>,
 }
 
 fn main() {
@@ -23,6 +31,10 @@ fn main() {
     let _b = select!((b for c in Client for b in c.bills).filter(|b, _c| b.id >= 2));
     // Other names, over a query that returns its variables out of generator order.
     let _c = select!(((b, c) for c in Client for b in c.bills).order_by(|x, y| x.id));
+    // Three variables: `l` named in its place settles nothing (the projection does not move
+    // it); `x` and `y` are still ambiguous.
+    let _i = select!(((b, a, l) for a in Client for b in a.bills for l in b.lines)
+        .filter(|x, y, l| x.id > 1));
     // In `.set` too.
     let _d = select!((b for c in Client for b in c.bills).set(|b, c| b.amount = 0));
     // In generator order, or naming at least one variable in its place: accepted.
@@ -30,5 +42,7 @@ fn main() {
     let _f = select!(((c, b) for c in Client for b in c.bills).filter(|x, y| y.id >= 2));
     let _g = select!(((b, c) for c in Client for b in c.bills).order_by(|c, _b| c.name));
     let _h = select!(((b, c) for c in Client for b in c.bills).order_by(|_c, bill| bill.id));
+    // A variable named with an underscore is named so.
+    let _j = select!(((b, _c) for _c in Client for b in _c.bills).filter(|_c, b| b.id > 1));
 }
-// mistakes: 4
+// mistakes: 5

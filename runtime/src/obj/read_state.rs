@@ -20,11 +20,12 @@ struct Snapshot<T> {
     value: T,
 }
 
-/// The read mask, tagged (`mask << 1 | 1`), or a pointer to a [`Snapshot`] (even: a box's
-/// alignment is at least 8), as an integer with its provenance exposed.
+/// The read mask, tagged (`mask << 1 | 1`), or a pointer to a [`Snapshot`] (even: the box
+/// holds a `u64`, so its alignment is at least 4), as an integer with its provenance exposed.
 pub(crate) struct ReadState<T> {
     word: Cell<u64>,
-    _snapshot: PhantomData<Box<Snapshot<T>>>,
+    /// Owns the box, mutated through `&self`: invariant in `T`, as a `Cell` of it is.
+    _snapshot: PhantomData<Cell<Option<Box<Snapshot<T>>>>>,
 }
 
 /// The word of a mask.

@@ -22,10 +22,16 @@ pub(crate) const SELECT_HISTORY: &str =
 pub(crate) fn lock(d: Dialect) -> Option<&'static str> {
     match d {
         Dialect::Sqlite => None,
-        // The key is arbitrary and Colt's own ("colt" in ASCII).
-        Dialect::Postgres => Some("SELECT pg_advisory_xact_lock(1668246644)"),
+        // The key is arbitrary and Colt's own ("colt" in ASCII). Taken for the session,
+        // before the migration's transaction begins, so that the transaction's snapshot (at
+        // any isolation) is taken after the lock is held: the history it reads is the one
+        // the lock's last holder committed.
+        Dialect::Postgres => Some("SELECT pg_advisory_lock(1668246644)"),
     }
 }
+
+/// PostgreSQL: gives back the session's lock (see [`lock`]).
+pub(crate) const UNLOCK: &str = "SELECT pg_advisory_unlock(1668246644)";
 
 /// Records migration `$1` named `$2` with checksum `$3`, applied now.
 pub(crate) fn insert_history(d: Dialect) -> &'static str {
@@ -63,9 +69,6 @@ pub(crate) const FOREIGN_KEY_CHECK: &str =
 pub(crate) const FOREIGN_KEY_COLUMNS: &str =
     "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";
 
-/// PostgreSQL: a migration's transaction reads what other transactions committed (whatever
-/// the database's default isolation).
-pub(crate) const READ_COMMITTED: &str = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
 /// PostgreSQL: the transaction's id, assigned if it has none.
 pub(crate) const TRANSACTION_ID: &str = "SELECT CAST(txid_current() AS TEXT)";
 /// PostgreSQL: the search path.

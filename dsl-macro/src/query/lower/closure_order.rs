@@ -25,10 +25,18 @@ pub(super) fn misordered(comp: &Comprehension, params: &[syn::Ident]) -> Option<
         // The arity error says what to write.
         return None;
     }
-    // `_c` names `c` (an unused argument).
+    // `_c` names `c` (an unused argument), unless a generator is itself named `_c`.
     let names: Vec<String> = params
         .iter()
-        .map(|p| p.to_string().trim_start_matches('_').to_string())
+        .enumerate()
+        .map(|(i, p)| {
+            let raw = p.to_string();
+            if raw == gens[i] || gens.contains(&raw) {
+                raw
+            } else {
+                raw.trim_start_matches('_').to_string()
+            }
+        })
         .collect();
     let in_order = gens.join(", ");
     for (i, name) in names.iter().enumerate() {
@@ -42,13 +50,18 @@ pub(super) fn misordered(comp: &Comprehension, params: &[syn::Ident]) -> Option<
             ));
         }
     }
-    let own = names.iter().zip(&gens).any(|(n, g)| n == g);
     let returned = returned_variables(&comp.projection)?;
     let mut sorted = returned.clone();
     sorted.sort();
     let mut sorted_gens = gens.clone();
     sorted_gens.sort();
-    if !own && returned != gens && sorted == sorted_gens {
+    if returned == gens || sorted != sorted_gens {
+        return None;
+    }
+    // An argument named as its own variable settles the order only where the projection
+    // moves that variable.
+    let settled = (0..gens.len()).any(|i| returned[i] != gens[i] && names[i] == gens[i]);
+    if !settled {
         return Some(format!(
             "this closure's arguments are the query's variables in generator order (`{in_order}`), not the items it returns (`{}`), as a PonyORM lambda's would be; name them `|{in_order}|`, or return the variables in generator order",
             returned.join(", ")
