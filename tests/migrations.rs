@@ -806,6 +806,45 @@ mod review {
         Ok(())
     }
 
+    /// The same in a `WITHOUT ROWID` table, whose rows the check finds without a rowid: they
+    /// were still counted by table alone.
+    #[test]
+    fn a_new_orphan_without_a_rowid_is_refused_beside_old_ones_deleted() -> colt::Result<()> {
+        let file = common::TempDb::new("migration-orphan-norowid");
+        let loose = Database::open(&format!("{}&foreign_keys=off", file.url()))?;
+        loose.transaction(|tx| {
+            for sql in [
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+                "CREATE TABLE child (a INTEGER, b INTEGER REFERENCES parent (id), PRIMARY KEY (a, b)) WITHOUT ROWID",
+                "INSERT INTO parent VALUES (1)",
+                "INSERT INTO child VALUES (1, 9), (2, 9), (5, 1)",
+            ] {
+                tx.execute_sql(sql, &[])?;
+            }
+            Ok(())
+        })?;
+        drop(loose);
+        let db = Database::open(&file.url())?;
+        let err = db
+            .migrate(&Migrations::new(vec![Migration::new(
+                1,
+                "cleanup",
+                "DELETE FROM child WHERE b = 9; DELETE FROM parent WHERE id = 1;",
+            )])?)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::MigrationFailed { version: 1, .. }),
+            "{err}"
+        );
+        // Old orphans alone pass.
+        db.migrate(&Migrations::new(vec![Migration::new(
+            2,
+            "unrelated",
+            "CREATE TABLE other (id INTEGER PRIMARY KEY);",
+        )])?)?;
+        Ok(())
+    }
+
     /// PostgreSQL with a default isolation of repeatable read: a migrator waiting for the
     /// lock read the history through the snapshot taken when it asked for the lock, missed
     /// what the holder applied, and ran the migration again (a duplicate key on the history).

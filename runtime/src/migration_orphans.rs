@@ -29,6 +29,10 @@ pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
     let rows = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?;
     let mut columns: HashMap<(String, i64), Vec<String>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
+    // Rows without a rowid (a `WITHOUT ROWID` table): by foreign key, the values of the rows
+    // that refer to nothing, found by a query of their own (if it finds as many rows as the
+    // check did; else they are counted by table alone).
+    let mut keyless: HashMap<(String, i64), (String, usize)> = HashMap::new();
     for r in rows {
         let text = |i: usize| match r.get(i) {
             Some(Value::Text(t)) => t.clone(),
@@ -54,7 +58,10 @@ pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
                     Some(referring(conn, &table, &cols, *rowid)?),
                 )
             }
-            _ => ("?".to_string(), None),
+            _ => {
+                keyless.entry((table, fkid)).or_insert((parent, 0)).1 += 1;
+                continue;
+            }
         };
         out.push(Orphan {
             table,
@@ -63,7 +70,72 @@ pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
             key,
         });
     }
+    for ((table, fkid), (parent, n)) in keyless {
+        let found = dangling(conn, &table, &parent, fkid)?.filter(|keys| keys.len() == n);
+        match found {
+            Some(keys) => out.extend(keys.into_iter().map(|k| Orphan {
+                table: table.clone(),
+                parent: parent.clone(),
+                row: "?".to_string(),
+                key: Some(k),
+            })),
+            None => out.extend((0..n).map(|_| Orphan {
+                table: table.clone(),
+                parent: parent.clone(),
+                row: "?".to_string(),
+                key: None,
+            })),
+        }
+    }
     Ok(out)
+}
+
+/// The values by which the rows of `table` refer through foreign key `fkid` to rows of
+/// `parent` that do not exist (`None` when the key's columns cannot be read).
+fn dangling(conn: &Conn, table: &str, parent: &str, fkid: i64) -> Result<Option<Vec<Vec<Value>>>> {
+    let (t, id) = (Value::Text(table.to_string()), Value::Int(fkid));
+    let pairs = conn.query_values(
+        sql::FOREIGN_KEY_PAIRS,
+        &[Param::Owned(&t), Param::Owned(&id)],
+    )?;
+    let text = |v: Option<&Value>| match v {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let from: Vec<String> = pairs.iter().filter_map(|r| text(r.first())).collect();
+    let mut to: Vec<String> = pairs.iter().filter_map(|r| text(r.get(1))).collect();
+    if to.is_empty() {
+        // Not named: the parent's primary key.
+        let p = Value::Text(parent.to_string());
+        to = conn
+            .query_values(sql::PRIMARY_KEY_COLUMNS, &[Param::Owned(&p)])?
+            .into_iter()
+            .filter_map(|r| text(r.first()))
+            .collect();
+    }
+    if from.is_empty() || from.len() != to.len() {
+        return Ok(None);
+    }
+    let quote = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
+    let sql = format!(
+        "SELECT {} FROM {} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})",
+        from.iter()
+            .map(|c| format!("c.{}", quote(c)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        quote(table),
+        from.iter()
+            .map(|c| format!("c.{} IS NOT NULL", quote(c)))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+        quote(parent),
+        from.iter()
+            .zip(&to)
+            .map(|(f, t)| format!("p.{} = c.{}", quote(t), quote(f)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    );
+    Ok(Some(conn.query_values(&sql, &[])?))
 }
 
 /// The first orphan of `after` that is not one of `before` (as many rows of a table

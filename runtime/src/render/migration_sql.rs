@@ -65,6 +65,13 @@ pub(crate) const SQLITE_FOREIGN_KEYS_ON: &str = "PRAGMA foreign_keys = ON";
 /// SQLite: the rows whose foreign keys find no row (table, rowid, parent table).
 pub(crate) const FOREIGN_KEY_CHECK: &str =
     "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check";
+/// SQLite: the pairs of columns (child, parent; the parent's NULL when the key names none)
+/// of foreign key `?2` of table `?1`, in order.
+pub(crate) const FOREIGN_KEY_PAIRS: &str =
+    "SELECT \"from\", \"to\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";
+/// SQLite: the primary key's columns of table `?1`, in order.
+pub(crate) const PRIMARY_KEY_COLUMNS: &str =
+    "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk";
 /// SQLite: the columns of foreign key `?2` of table `?1`, in order.
 pub(crate) const FOREIGN_KEY_COLUMNS: &str =
     "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";
