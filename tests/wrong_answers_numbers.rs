@@ -338,3 +338,34 @@ fn integer_values_past_a_narrower_column_compare_by_value() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Reading {
+    #[colt(primary_key)]
+    id: i64,
+    value: Option<f64>,
+}
+
+/// An integer parameter of a float `unwrap_or` is `i as f64`, as Rust converts it: on SQLite
+/// it stayed an integer, compared exactly with a REAL past 2^53 (no row), and `abs` of
+/// `i64::MIN` overflowed.
+#[test]
+fn an_integer_parameter_of_a_float_branch_is_a_float() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Reading])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Reading::build().id(1).value(None::<f64>).insert(tx)?;
+            let fallback: i64 = 9_007_199_254_740_993;
+            let found = select!(r.id for r in Reading
+                if r.value.unwrap_or(fallback) == 9_007_199_254_740_992.0)
+            .fetch(tx)?;
+            assert_eq!(found, [1], "{}", backend.name);
+            let min = i64::MIN;
+            let abs = select!(r.value.unwrap_or(min).abs() for r in Reading).one(tx)?;
+            assert_eq!(abs, (i64::MIN as f64).abs(), "{}", backend.name);
+            Ok(())
+        })
+    });
+}

@@ -87,6 +87,11 @@ fn branch<O: SqlType>(n: Node) -> Node {
         Node::Param(i) if O::COLUMN_TYPE == ColumnType::Float => {
             Node::Cast(Box::new(Node::ParamF32(i)), CastTo::As(O::COLUMN_TYPE))
         }
+        // An integer parameter of a float result is `i as f64` (SQLite's typed parameter
+        // would stay an integer, compared exactly with a REAL past 2^53).
+        Node::Param(_) if O::COLUMN_TYPE == ColumnType::Double => {
+            Node::Cast(Box::new(n), CastTo::Double)
+        }
         Node::Param(_) => Node::Cast(Box::new(n), CastTo::As(O::COLUMN_TYPE)),
         other if O::COLUMN_TYPE == ColumnType::Double => {
             Node::Cast(Box::new(other), CastTo::Double)
