@@ -283,13 +283,25 @@ pub(crate) fn statement(
 }
 
 fn flush_update<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
-    let written_now = cell.with_snapshot(|old| match old {
-        Some(old) => update_row(cell, old, tx).map(|()| true),
-        None => Ok(false),
-    })?;
-    if written_now {
-        cell.clear_snapshot();
+    /// Puts the snapshot back unless the write succeeded (an error, a panic).
+    struct Back<'a, T: Entity>(&'a ObjCell<T>, Option<T>);
+    impl<T: Entity> Drop for Back<'_, T> {
+        fn drop(&mut self) {
+            if let Some(old) = self.1.take() {
+                self.0.keep_snapshot(old);
+            }
+        }
     }
+    // Out of the cell while the row is written (a call nested in the write sees none, as
+    // with `with_snapshot`), and forgotten once it is: the database holds the values.
+    let Some(old) = cell.take_snapshot() else {
+        return Ok(());
+    };
+    let mut back = Back(cell, Some(old));
+    if let Some(old) = &back.1 {
+        update_row(cell, old, tx)?;
+    }
+    back.1 = None;
     Ok(())
 }
 
