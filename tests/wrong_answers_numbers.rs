@@ -357,10 +357,11 @@ fn an_integer_parameter_of_a_float_branch_is_a_float() {
         db.create_tables()?;
         db.transaction(|tx| {
             Reading::build().id(1).value(None::<f64>).insert(tx)?;
-            let fallback: i64 = 9_007_199_254_740_993;
-            let found = select!(r.id for r in Reading
-                if r.value.unwrap_or(fallback) == 9_007_199_254_740_992.0)
-            .fetch(tx)?;
+            // 2^53 + 1, whose f64 is 2^53.
+            let fallback: i64 = (1 << 53) + 1;
+            let two_53 = 2f64.powi(53);
+            let found = select!(r.id for r in Reading if r.value.unwrap_or(fallback) == two_53)
+                .fetch(tx)?;
             assert_eq!(found, [1], "{}", backend.name);
             let min = i64::MIN;
             let abs = select!(r.value.unwrap_or(min).abs() for r in Reading).one(tx)?;
