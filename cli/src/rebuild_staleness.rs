@@ -11,68 +11,20 @@
 
 use std::collections::HashSet;
 
+use colt_runtime::introspect::{sql_tokens, SqlToken};
+
 use crate::change_sql::{needs_rebuild, SchemaObject};
 use crate::schema_diff::Diff;
 
 /// The identifiers an SQL text names, in lower case: words, and quoted names whole (`"Order
-/// Details"`, `[Order Details]`, `` `x` ``, their doubled quotes undone); string literals and
-/// comments name nothing.
+/// Details"`, `[Order Details]`); string literals and comments name nothing.
 fn names_in(sql: &str) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let mut word = String::new();
-    let mut chars = sql.chars().peekable();
-    let flush = |word: &mut String, out: &mut HashSet<String>| {
-        if !word.is_empty() {
-            out.insert(std::mem::take(word).to_lowercase());
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '`' | '[' | '\'' => {
-                flush(&mut word, &mut out);
-                let close = if c == '[' { ']' } else { c };
-                let mut quoted = String::new();
-                while let Some(d) = chars.next() {
-                    if d == close {
-                        // A doubled quote is the quote itself (not in `[..]`).
-                        if close != ']' && chars.peek() == Some(&close) {
-                            chars.next();
-                            quoted.push(d);
-                            continue;
-                        }
-                        break;
-                    }
-                    quoted.push(d);
-                }
-                if c != '\'' {
-                    out.insert(quoted.to_lowercase());
-                }
-            }
-            '-' if chars.peek() == Some(&'-') => {
-                flush(&mut word, &mut out);
-                for d in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                flush(&mut word, &mut out);
-                chars.next();
-                let mut last = ' ';
-                for d in chars.by_ref() {
-                    if last == '*' && d == '/' {
-                        break;
-                    }
-                    last = d;
-                }
-            }
-            c if c.is_alphanumeric() || c == '_' || c == '$' => word.push(c),
-            _ => flush(&mut word, &mut out),
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    sql_tokens(sql)
+        .into_iter()
+        .map(|t| match t {
+            SqlToken::Word(w) | SqlToken::Quoted(w) => w.to_lowercase(),
+        })
+        .collect()
 }
 
 /// Whether a rebuild of `table` drops `o` and makes it again: a trigger or a view whose

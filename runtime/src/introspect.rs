@@ -6,6 +6,7 @@ use crate::backend::{Conn, Param};
 use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::render::introspection_sql as sql;
+pub use crate::sql_tokens::{sql_tokens, SqlToken};
 use crate::value::Value;
 
 /// The tables and views of a database (the current schema on PostgreSQL), by name.

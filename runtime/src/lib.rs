@@ -87,6 +87,7 @@ mod schema_cascade;
 #[cfg(feature = "serde")]
 pub mod serde_impls;
 pub mod site;
+mod sql_tokens;
 mod statement_cache;
 mod statement_words;
 mod table_checks;

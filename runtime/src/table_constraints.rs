@@ -47,52 +47,13 @@ pub(crate) fn conflict_clause(conn: &Conn, table: &str) -> Result<Option<String>
 /// The words of an SQL text in upper case, without its string literals, quoted names and
 /// comments (a default `'on conflict replace'` is not a clause).
 fn words(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut chars = sql.chars().peekable();
-    let flush = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() {
-            out.push(std::mem::take(word).to_ascii_uppercase());
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' | '`' | '[' => {
-                flush(&mut word, &mut out);
-                let close = if c == '[' { ']' } else { c };
-                // A doubled quote inside is the quote itself: skipping to each close
-                // and on from there reads it as two literals, which is as good here.
-                for d in chars.by_ref() {
-                    if d == close {
-                        break;
-                    }
-                }
-            }
-            '-' if chars.peek() == Some(&'-') => {
-                flush(&mut word, &mut out);
-                for d in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                flush(&mut word, &mut out);
-                chars.next();
-                let mut last = ' ';
-                for d in chars.by_ref() {
-                    if last == '*' && d == '/' {
-                        break;
-                    }
-                    last = d;
-                }
-            }
-            c if c.is_alphanumeric() || c == '_' => word.push(c),
-            _ => flush(&mut word, &mut out),
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    crate::sql_tokens::sql_tokens(sql)
+        .into_iter()
+        .filter_map(|t| match t {
+            crate::sql_tokens::SqlToken::Word(w) => Some(w.to_ascii_uppercase()),
+            crate::sql_tokens::SqlToken::Quoted(_) => None,
+        })
+        .collect()
 }
 
 /// The stored side of each one-to-one of `e` that the table does not keep unique (its key or
