@@ -845,6 +845,35 @@ mod review {
         Ok(())
     }
 
+    /// A `WITHOUT ROWID` table referring to a table that does not exist: its rows were
+    /// orphans before and stay so; an unrelated migration, or one that makes the parent
+    /// table, passes (the query of the missing table failed every migration, and rows told
+    /// apart after but counted before looked new).
+    #[test]
+    fn orphans_of_a_missing_parent_table_do_not_fail_migrations() -> colt::Result<()> {
+        let file = common::TempDb::new("migration-orphan-gone");
+        let loose = Database::open(&format!("{}&foreign_keys=off", file.url()))?;
+        loose.transaction(|tx| {
+            for sql in [
+                "CREATE TABLE child (a INTEGER, b INTEGER REFERENCES parent, PRIMARY KEY (a, b)) WITHOUT ROWID",
+                "CREATE TABLE named (a INTEGER, b INTEGER REFERENCES gone (id), PRIMARY KEY (a, b)) WITHOUT ROWID",
+                "INSERT INTO child VALUES (1, 9)",
+                "INSERT INTO named VALUES (1, 9)",
+            ] {
+                tx.execute_sql(sql, &[])?;
+            }
+            Ok(())
+        })?;
+        drop(loose);
+        let db = Database::open(&file.url())?;
+        let other = Migration::new(1, "other", "CREATE TABLE other (id INTEGER PRIMARY KEY);");
+        db.migrate(&Migrations::new(vec![other.clone()])?)?;
+        let parent = Migration::new(2, "parent", "CREATE TABLE parent (id INTEGER PRIMARY KEY);");
+        db.migrate(&Migrations::new(vec![other, parent])?)?;
+        assert_eq!(versions(&db)?, vec![1, 2]);
+        Ok(())
+    }
+
     /// PostgreSQL with a default isolation of repeatable read: a migrator waiting for the
     /// lock read the history through the snapshot taken when it asked for the lock, missed
     /// what the holder applied, and ran the migration again (a duplicate key on the history).

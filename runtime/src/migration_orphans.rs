@@ -116,6 +116,15 @@ fn dangling(conn: &Conn, table: &str, parent: &str, fkid: i64) -> Result<Option<
     if from.is_empty() || from.len() != to.len() {
         return Ok(None);
     }
+    // A parent table that does not exist (every row referring to it is an orphan): no query
+    // of it, whose error would fail the migration's transaction.
+    let p = Value::Text(parent.to_string());
+    if conn
+        .query_values(sql::TABLE_COLUMNS, &[Param::Owned(&p)])?
+        .is_empty()
+    {
+        return Ok(None);
+    }
     let quote = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
     let sql = format!(
         "SELECT {} FROM {} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})",
@@ -141,13 +150,22 @@ fn dangling(conn: &Conn, table: &str, parent: &str, fkid: i64) -> Result<Option<
 /// The first orphan of `after` that is not one of `before` (as many rows of a table
 /// referring by the same values to the same parent as before are old).
 pub(crate) fn new_orphan<'a>(before: &[Orphan], after: &'a [Orphan]) -> Option<&'a Orphan> {
+    let pair = |o: &Orphan| (o.table.to_ascii_lowercase(), o.parent.to_ascii_lowercase());
+    // A table and parent whose rows could not all be told apart, before or after: counted.
+    let counted: std::collections::HashSet<(String, String)> = before
+        .iter()
+        .chain(after)
+        .filter(|o| o.key.is_none())
+        .map(pair)
+        .collect();
     let id = |o: &Orphan| {
-        let key = o.key.as_ref().map(|k| format!("{k:?}"));
-        (
-            o.table.to_ascii_lowercase(),
-            o.parent.to_ascii_lowercase(),
-            key,
-        )
+        let (t, p) = pair(o);
+        let key = if counted.contains(&(t.clone(), p.clone())) {
+            None
+        } else {
+            o.key.as_ref().map(|k| format!("{k:?}"))
+        };
+        (t, p, key)
     };
     let mut old: HashMap<_, usize> = HashMap::new();
     for o in before {

@@ -69,6 +69,8 @@ pub(crate) const FOREIGN_KEY_CHECK: &str =
 /// of foreign key `?2` of table `?1`, in order.
 pub(crate) const FOREIGN_KEY_PAIRS: &str =
     "SELECT \"from\", \"to\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";
+/// SQLite: the columns of table `?1` (none: it does not exist).
+pub(crate) const TABLE_COLUMNS: &str = "SELECT name FROM pragma_table_info(?1)";
 /// SQLite: the primary key's columns of table `?1`, in order.
 pub(crate) const PRIMARY_KEY_COLUMNS: &str =
     "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk";
