@@ -878,3 +878,33 @@ fn a_rolled_back_delete_is_not_followed_later() {
         Ok(())
     });
 }
+
+/// A conflict met inside a savepoint that rolled back, and handled by the closure, made a
+/// later unrelated error of the attempt retryable: `transaction_with_retry` ran the closure
+/// again (its side effects outside the database twice).
+#[test]
+fn a_conflict_a_savepoint_undid_does_not_make_a_later_error_retryable() -> colt::Result<()> {
+    common::each_backend(|backend| {
+        let db = common::counter(backend)?;
+        let runs = std::cell::Cell::new(0);
+        let r: colt::Result<()> = db.transaction_with_retry(3, |tx| {
+            runs.set(runs.get() + 1);
+            let p = select!(p for p in common::Product if p.name == "counter").one(tx)?;
+            let _ = p.price();
+            // The row changes behind the object (here through raw SQL in the transaction).
+            tx.execute_sql("UPDATE product SET price = price + 1", &[])?;
+            let inner = tx.savepoint(|tx| {
+                p.set(|p| p.price += 10)?;
+                tx.flush()
+            });
+            assert!(
+                matches!(inner, Err(Error::UnrepeatableRead { .. })),
+                "{inner:?}"
+            );
+            Err(Error::InvalidQuery("a business rule".into()))
+        });
+        assert!(matches!(r, Err(Error::InvalidQuery(_))), "{r:?}");
+        assert_eq!(runs.get(), 1, "{}", backend.name);
+        Ok(())
+    })
+}

@@ -95,6 +95,9 @@ impl Transaction {
         let conn = self.conn()?;
         let before = conn.failure();
         let gone_before = self.shared.gone.borrow().len();
+        // A conflict met inside is undone with it (its objects are read again): it must not
+        // make a later, unrelated error of the attempt retryable.
+        let conflict_before = self.shared.met_conflict.get();
         // What an inner rollback gives back; and whether rows no record names are written
         // inside (raw SQL, bulk statements and cascades invalidate every cached result).
         let written_before = self.shared.written_inside.borrow().clone();
@@ -179,6 +182,7 @@ impl Transaction {
             self.abort();
             return Err(e);
         }
+        self.shared.met_conflict.set(conflict_before);
         result
     }
 
