@@ -27,7 +27,9 @@ pub(crate) struct Orphan {
 /// Every row `pragma_foreign_key_check` finds.
 pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
     let rows = conn.query_values(sql::FOREIGN_KEY_CHECK, &[])?;
-    let mut columns: HashMap<(String, i64), Vec<String>> = HashMap::new();
+    // The statement that reads a row's referring values, per table and foreign key (`None`:
+    // the key has no columns to read).
+    let mut selects: HashMap<(String, i64), Option<String>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     // Rows without a rowid (a `WITHOUT ROWID` table): by foreign key, the values of the rows
     // that refer to nothing, found by a query of their own (if it finds as many rows as the
@@ -45,18 +47,26 @@ pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
         };
         let (row, key) = match r.get(1) {
             Some(Value::Int(rowid)) => {
-                let cols = match columns.get(&(table.clone(), fkid)) {
-                    Some(c) => c.clone(),
+                let select = match selects.get(&(table.clone(), fkid)) {
+                    Some(select) => select.clone(),
                     None => {
-                        let c = fk_columns(conn, &table, fkid)?;
-                        columns.insert((table.clone(), fkid), c.clone());
-                        c
+                        let (from, _) = fk_pairs(conn, &table, fkid)?;
+                        let select = (!from.is_empty()).then(|| sql::row_values(&table, &from));
+                        selects.insert((table.clone(), fkid), select.clone());
+                        select
                     }
                 };
-                (
-                    rowid.to_string(),
-                    Some(referring(conn, &table, &cols, *rowid)?),
-                )
+                let values = match select {
+                    Some(select) => {
+                        let id = Value::Int(*rowid);
+                        conn.query_values(&select, &[Param::Owned(&id)])?
+                            .into_iter()
+                            .next()
+                            .unwrap_or_default()
+                    }
+                    None => Vec::new(),
+                };
+                (rowid.to_string(), Some(values))
             }
             _ => {
                 keyless.entry((table, fkid)).or_insert((parent, 0)).1 += 1;
@@ -93,17 +103,11 @@ pub(crate) fn orphans(conn: &Conn) -> Result<Vec<Orphan>> {
 /// The values by which the rows of `table` refer through foreign key `fkid` to rows of
 /// `parent` that do not exist (`None` when the key's columns cannot be read).
 fn dangling(conn: &Conn, table: &str, parent: &str, fkid: i64) -> Result<Option<Vec<Vec<Value>>>> {
-    let (t, id) = (Value::Text(table.to_string()), Value::Int(fkid));
-    let pairs = conn.query_values(
-        sql::FOREIGN_KEY_PAIRS,
-        &[Param::Owned(&t), Param::Owned(&id)],
-    )?;
+    let (from, mut to) = fk_pairs(conn, table, fkid)?;
     let text = |v: Option<&Value>| match v {
         Some(Value::Text(t)) => Some(t.clone()),
         _ => None,
     };
-    let from: Vec<String> = pairs.iter().filter_map(|r| text(r.first())).collect();
-    let mut to: Vec<String> = pairs.iter().filter_map(|r| text(r.get(1))).collect();
     if to.is_empty() {
         // Not named: the parent's primary key.
         let p = Value::Text(parent.to_string());
@@ -125,25 +129,7 @@ fn dangling(conn: &Conn, table: &str, parent: &str, fkid: i64) -> Result<Option<
     {
         return Ok(None);
     }
-    let quote = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
-    let sql = format!(
-        "SELECT {} FROM {} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})",
-        from.iter()
-            .map(|c| format!("c.{}", quote(c)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        quote(table),
-        from.iter()
-            .map(|c| format!("c.{} IS NOT NULL", quote(c)))
-            .collect::<Vec<_>>()
-            .join(" AND "),
-        quote(parent),
-        from.iter()
-            .zip(&to)
-            .map(|(f, t)| format!("p.{} = c.{}", quote(t), quote(f)))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    );
+    let sql = sql::dangling_values(table, &from, parent, &to);
     Ok(Some(conn.query_values(&sql, &[])?))
 }
 
@@ -180,41 +166,20 @@ pub(crate) fn new_orphan<'a>(before: &[Orphan], after: &'a [Orphan]) -> Option<&
     })
 }
 
-/// The columns of foreign key `fkid` of `table`, in order.
-fn fk_columns(conn: &Conn, table: &str, fkid: i64) -> Result<Vec<String>> {
+/// The columns of foreign key `fkid` of `table`, in order, and the parent's columns they
+/// name (none where the key names none: the parent's primary key).
+fn fk_pairs(conn: &Conn, table: &str, fkid: i64) -> Result<(Vec<String>, Vec<String>)> {
     let (t, id) = (Value::Text(table.to_string()), Value::Int(fkid));
-    let rows = conn.query_values(
-        sql::FOREIGN_KEY_COLUMNS,
+    let pairs = conn.query_values(
+        sql::FOREIGN_KEY_PAIRS,
         &[Param::Owned(&t), Param::Owned(&id)],
     )?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| match r.into_iter().next() {
-            Some(Value::Text(c)) => Some(c),
-            _ => None,
-        })
-        .collect())
-}
-
-/// The values of `columns` in row `rowid` of `table`.
-fn referring(conn: &Conn, table: &str, columns: &[String], rowid: i64) -> Result<Vec<Value>> {
-    if columns.is_empty() {
-        return Ok(Vec::new());
-    }
-    let quote = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
-    let sql = format!(
-        "SELECT {} FROM {} WHERE rowid = ?1",
-        columns
-            .iter()
-            .map(|c| quote(c))
-            .collect::<Vec<_>>()
-            .join(", "),
-        quote(table)
-    );
-    let id = Value::Int(rowid);
-    Ok(conn
-        .query_values(&sql, &[Param::Owned(&id)])?
-        .into_iter()
-        .next()
-        .unwrap_or_default())
+    let text = |v: Option<&Value>| match v {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    Ok((
+        pairs.iter().filter_map(|r| text(r.first())).collect(),
+        pairs.iter().filter_map(|r| text(r.get(1))).collect(),
+    ))
 }

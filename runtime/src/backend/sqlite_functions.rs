@@ -43,21 +43,7 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
         "colt_time_spelling",
         2,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let like = match ctx.get::<i64>(0)? {
-                0 => Temporal::Date(0),
-                1 => Temporal::Time(0),
-                2 => Temporal::Timestamp(0),
-                _ => Temporal::TimestampTz(0),
-            };
-            Ok(match ctx.get_raw(1) {
-                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
-                    .ok()
-                    .and_then(|s| Temporal::parse_iso(like, s))
-                    .map(Temporal::to_iso),
-                _ => None,
-            })
-        },
+        |ctx| Ok(iso_spelling(ctx.get::<i64>(0)?, ctx.get_raw(1))),
     )
     .map_err(|e| map_error(e, None))?;
     // The optimistic check's form of a date or time: Colt's spelling of ISO text (as it is
@@ -68,22 +54,11 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
         2,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
-            let like = match ctx.get::<i64>(0)? {
-                0 => Temporal::Date(0),
-                1 => Temporal::Time(0),
-                2 => Temporal::Timestamp(0),
-                _ => Temporal::TimestampTz(0),
-            };
             let raw = ctx.get_raw(1);
-            if let rusqlite::types::ValueRef::Text(t) = raw {
-                if let Some(t) = std::str::from_utf8(t)
-                    .ok()
-                    .and_then(|s| Temporal::parse_iso(like, s))
-                {
-                    return Ok(SqlValue::Text(Temporal::to_iso(t)));
-                }
+            match iso_spelling(ctx.get::<i64>(0)?, raw) {
+                Some(t) => Ok(SqlValue::Text(t)),
+                None => Ok(SqlValue::try_from(raw)?),
             }
-            Ok(SqlValue::try_from(raw)?)
         },
     )
     .map_err(|e| map_error(e, None))?;
@@ -301,6 +276,25 @@ fn decimal_text(
         None => Err(rusqlite::Error::UserFunctionError(
             format!("{OUT_OF_RANGE}Decimal").into(),
         )),
+    }
+}
+
+/// Colt's spelling of `v` when it is ISO text of a date or time of kind `kind` (0 a date,
+/// 1 a time, 2 a timestamp, 3 one with a zone), as `colt_time_spelling` and
+/// `colt_time_checked` take it.
+fn iso_spelling(kind: i64, v: rusqlite::types::ValueRef<'_>) -> Option<String> {
+    let like = match kind {
+        0 => Temporal::Date(0),
+        1 => Temporal::Time(0),
+        2 => Temporal::Timestamp(0),
+        _ => Temporal::TimestampTz(0),
+    };
+    match v {
+        rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| Temporal::parse_iso(like, s))
+            .map(Temporal::to_iso),
+        _ => None,
     }
 }
 

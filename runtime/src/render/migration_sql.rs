@@ -1,7 +1,7 @@
 //! The statements of the migration history (the table `colt_migrations`), per dialect. The
 //! runner (`crate::migrate`) executes them; it writes no SQL of its own.
 
-use super::Dialect;
+use super::{Dialect, SqlWriter};
 
 /// Makes the history table when it is missing.
 pub(crate) const CREATE_HISTORY: &str = "CREATE TABLE IF NOT EXISTS colt_migrations (\
@@ -74,9 +74,6 @@ pub(crate) const TABLE_COLUMNS: &str = "SELECT name FROM pragma_table_info(?1)";
 /// SQLite: the primary key's columns of table `?1`, in order.
 pub(crate) const PRIMARY_KEY_COLUMNS: &str =
     "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk";
-/// SQLite: the columns of foreign key `?2` of table `?1`, in order.
-pub(crate) const FOREIGN_KEY_COLUMNS: &str =
-    "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq";
 
 /// PostgreSQL: the transaction's id, assigned if it has none.
 pub(crate) const TRANSACTION_ID: &str = "SELECT CAST(txid_current() AS TEXT)";
@@ -86,3 +83,41 @@ pub(crate) const SEARCH_PATH: &str = "SELECT current_setting('search_path')";
 pub(crate) const SET_SEARCH_PATH: &str = "SELECT set_config('search_path', $1, true)";
 /// SQLite: how long a migration waits for another process's migration to finish.
 pub(crate) const SQLITE_MIGRATION_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// SQLite: the values of `columns` in row `?1` (a rowid) of `table`.
+pub(crate) fn row_values(table: &str, columns: &[String]) -> String {
+    let mut w = SqlWriter::new(Dialect::Sqlite);
+    w.push("SELECT ")
+        .idents(columns.iter().map(String::as_str))
+        .push(" FROM ")
+        .ident(table)
+        .push(" WHERE rowid = ?1");
+    w.finish()
+}
+
+/// SQLite: the values of columns `from` of the rows of `table` whose `from` name no row of
+/// `parent` by its columns `to` (a foreign key's rows that refer to nothing).
+pub(crate) fn dangling_values(table: &str, from: &[String], parent: &str, to: &[String]) -> String {
+    let mut w = SqlWriter::new(Dialect::Sqlite);
+    w.push("SELECT ");
+    for (i, c) in from.iter().enumerate() {
+        w.push(if i > 0 { ", c." } else { "c." }).ident(c);
+    }
+    w.push(" FROM ").ident(table).push(" AS c WHERE ");
+    for (i, c) in from.iter().enumerate() {
+        w.push(if i > 0 { " AND c." } else { "c." })
+            .ident(c)
+            .push(" IS NOT NULL");
+    }
+    w.push(" AND NOT EXISTS (SELECT 1 FROM ")
+        .ident(parent)
+        .push(" AS p WHERE ");
+    for (i, (f, t)) in from.iter().zip(to).enumerate() {
+        w.push(if i > 0 { " AND p." } else { "p." })
+            .ident(t)
+            .push(" = c.")
+            .ident(f);
+    }
+    w.push(")");
+    w.finish()
+}
