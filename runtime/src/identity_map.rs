@@ -262,6 +262,9 @@ pub(crate) trait AnyMap: 'static {
     /// # Errors
     /// [`crate::Error::ObjectsBusy`] when a saved object is borrowed (`obj.get()` held).
     fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>>;
+    /// Whether [`AnyMap::restore`] can put back `saved`: no object it must change is
+    /// borrowed.
+    fn can_restore(&mut self, saved: Option<&dyn Any>) -> bool;
     /// Forgets every object (the transaction ended), keeping the map's room when it is
     /// small, for the next transaction of the thread.
     fn reset(&mut self);
@@ -313,6 +316,9 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
     }
     fn restore(&mut self, saved: Option<Box<dyn Any>>) -> Result<Box<dyn Reread>> {
         crate::savepoint::restore_map(self, saved)
+    }
+    fn can_restore(&mut self, saved: Option<&dyn Any>) -> bool {
+        crate::savepoint::can_restore_map(self, saved)
     }
     fn forget(&mut self, keys: &[Vec<crate::Value>], out: &mut Vec<PendingObj>) {
         if keys.is_empty() {
@@ -600,11 +606,20 @@ impl IdentityMaps {
     /// objects loaded or made since, to be read again.
     ///
     /// # Errors
-    /// [`crate::Error::ObjectsBusy`] when a saved object is borrowed.
+    /// [`crate::Error::ObjectsBusy`] when an object that must change is borrowed: then no
+    /// map has changed (one put back before would have let the objects loaded since out of
+    /// it, and they would be nobody's).
     pub(crate) fn restore(
         &mut self,
         saved: Vec<Option<Box<dyn Any>>>,
     ) -> Result<Vec<Box<dyn Reread>>> {
+        let restorable = self.maps.iter_mut().enumerate().all(|(i, m)| match m {
+            Some((_, map)) => map.can_restore(saved.get(i).and_then(Option::as_deref)),
+            None => true,
+        });
+        if !restorable {
+            return Err(crate::Error::ObjectsBusy);
+        }
         let mut saved = saved.into_iter();
         let mut out = Vec::new();
         for m in self.maps.iter_mut() {

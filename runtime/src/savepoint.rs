@@ -31,7 +31,10 @@
 //! - the result cache and loaded collections no longer count;
 //! - an object borrowed (`obj.get()` held) across the rollback cannot be put back: the
 //!   transaction ends with `ObjectsBusy` rather than keep objects that disagree with the
-//!   database.
+//!   database (no map changes before every map is known to be free). It ends whole, even
+//!   inside another savepoint ([`Transaction::end`]: an enclosing rollback would not find
+//!   the objects taken out of the maps), as it does when putting the objects back fails
+//!   otherwise or a panic of the program's code interrupts it.
 //!
 //! Savepoints nest: one name, and each rolled back savepoint is released too, so that each
 //! `ROLLBACK TO` and `RELEASE` reaches the innermost one.
@@ -117,6 +120,9 @@ impl Transaction {
         struct Unwinding<'a>(&'a Transaction, u32);
         impl Drop for Unwinding<'_> {
             fn drop(&mut self) {
+                if self.0.shared.ended.get() {
+                    return; // rolled back whole already
+                }
                 if let Some(conn) = self.0.conn_even_if_failed() {
                     // (Nothing more to do if it fails: the transaction ends below.)
                     let _ = conn.execute_batch(&control::rollback_to_savepoint_user(self.1));
@@ -133,6 +139,10 @@ impl Transaction {
         };
         std::mem::forget(unwinding);
         depth.set(level - 1);
+        if self.shared.ended.get() {
+            // A savepoint inside could not put its objects back: the transaction is over.
+            return Err(result.err().unwrap_or(Error::TransactionClosed));
+        }
         let failed = self.shared.closed.replace(false);
         let result = match result {
             Ok(r) if !failed && conn.failure() == before => {
@@ -171,7 +181,18 @@ impl Transaction {
             // transaction's own, undone now; each takes its row's again.
             self.shared.written_inside.borrow_mut().everything = true;
         }
+        // A panic of the program's code while the objects are put back (a value type's
+        // `PartialEq` or `Clone`) leaves some of them put back and others out of the identity
+        // map: the transaction ends, and no enclosing savepoint opens it again.
+        struct EndOnUnwind<'a>(&'a Transaction);
+        impl Drop for EndOnUnwind<'_> {
+            fn drop(&mut self) {
+                self.0.end();
+            }
+        }
+        let ending = EndOnUnwind(self);
         let undone = self.undo_objects(saved, gone_before);
+        std::mem::forget(ending);
         // What it wrote is undone: the enclosing savepoint's record is as it was.
         *self.shared.written_inside.borrow_mut() = written_before;
         self.shared
@@ -179,7 +200,9 @@ impl Transaction {
             .borrow_mut()
             .swap_untracked(untracked_before);
         if let Err(e) = undone {
-            self.abort();
+            // Some objects may be put back and others not: the transaction ends (an
+            // enclosing savepoint's rollback would not find those out of the map).
+            self.end();
             return Err(e);
         }
         self.shared.met_conflict.set(conflict_before);
@@ -255,42 +278,57 @@ pub(crate) fn save_map<T: Entity>(map: &mut IdentityMap<T>) -> Result<Box<dyn An
     Ok(Box::new(saved))
 }
 
+/// Whether `map` can go back to `saved`: no object that must change is borrowed (an object
+/// whose state and values are the saved ones, with no change pending, has nothing to take
+/// back: it may stay borrowed, as by a `set` whose closure ran the savepoint, or a `get()`
+/// held across it).
+pub(crate) fn can_restore_map<T: Entity>(
+    map: &mut IdentityMap<T>,
+    saved: Option<&dyn Any>,
+) -> bool {
+    let saved: &[Saved<T>] = saved
+        .and_then(|s| s.downcast_ref::<Vec<Saved<T>>>())
+        .map_or(&[], Vec::as_slice);
+    let kept: HashSet<*const ObjCell<T>, FxBuild> =
+        saved.iter().map(|s| s.obj.cell() as *const _).collect();
+    let busy = |c: &ObjCell<T>| c.value.try_borrow_mut().is_err();
+    !(map
+        .objects()
+        .map(Obj::cell)
+        .any(|c| !kept.contains(&(c as *const _)) && busy(c))
+        || saved.iter().any(|s| busy(s.obj.cell()) && !unchanged(s)))
+}
+
+/// Whether the object `s` keeps has the state and values kept, with no change pending.
+fn unchanged<T: Entity>(s: &Saved<T>) -> bool {
+    let cell = s.obj.cell();
+    cell.state.get() == s.state
+        && !cell.with_snapshot(|snapshot| snapshot.is_some())
+        && cell.value.try_borrow().is_ok_and(|v| {
+            (0..T::meta().columns.len()).all(|i| crate::entity::same_written(&*v, &s.value, i))
+        })
+}
+
 /// `map` back to `saved` (a savepoint rolled back): the saved objects take their values and
 /// states again and are the map's (what was read inside stays read); those whose values
 /// changed inside, and the objects loaded or made since (out of the map now), are to be
 /// read again.
+///
+/// # Errors
+/// [`Error::ObjectsBusy`], before anything changes, when [`can_restore_map`] says no.
 pub(crate) fn restore_map<T: Entity>(
     map: &mut IdentityMap<T>,
     saved: Option<Box<dyn Any>>,
 ) -> Result<Box<dyn Reread>> {
+    if !can_restore_map(map, saved.as_deref()) {
+        return Err(Error::ObjectsBusy);
+    }
     let saved: Vec<Saved<T>> = saved
         .and_then(|s| s.downcast::<Vec<Saved<T>>>().ok())
         .map_or_else(Vec::new, |s| *s);
     let width = T::meta().columns.len();
-    // An object whose state and values are the saved ones, with no change pending, has
-    // nothing to take back: it may stay borrowed (a `set` whose closure ran the savepoint,
-    // a `get()` held across it).
-    let unchanged = |s: &Saved<T>| {
-        let cell = s.obj.cell();
-        cell.state.get() == s.state
-            && !cell.with_snapshot(|snapshot| snapshot.is_some())
-            && cell
-                .value
-                .try_borrow()
-                .is_ok_and(|v| (0..width).all(|i| crate::entity::same_written(&*v, &s.value, i)))
-    };
     let kept: HashSet<*const ObjCell<T>, FxBuild> =
         saved.iter().map(|s| s.obj.cell() as *const _).collect();
-    // Nothing changes unless every object that must change can.
-    let busy = |c: &ObjCell<T>| c.value.try_borrow_mut().is_err();
-    if map
-        .objects()
-        .map(Obj::cell)
-        .any(|c| !kept.contains(&(c as *const _)) && busy(c))
-        || saved.iter().any(|s| busy(s.obj.cell()) && !unchanged(s))
-    {
-        return Err(Error::ObjectsBusy);
-    }
     let inside: Vec<Obj<T>> = map
         .drain()
         .into_iter()

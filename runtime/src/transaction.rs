@@ -25,6 +25,9 @@ use crate::{Error, Result};
 /// What a transaction shares with its objects.
 pub(crate) struct TxShared {
     pub(crate) closed: Cell<bool>,
+    /// The transaction ended inside a savepoint whose objects could not be put back: no
+    /// enclosing savepoint opens it again (see [`Transaction::end`]).
+    pub(crate) ended: Cell<bool>,
     pub(crate) pending: RefCell<Vec<PendingObj>>,
     pub(crate) maps: RefCell<IdentityMaps>,
     pub(crate) cache: RefCell<crate::query_cache::QueryCache>,
@@ -132,6 +135,7 @@ impl Transaction {
                 };
                 Rc::new(TxShared {
                     closed: Cell::new(false),
+                    ended: Cell::new(false),
                     pending: RefCell::new(pending),
                     maps: RefCell::new(maps),
                     cache: RefCell::new(cache),
@@ -314,6 +318,14 @@ impl Transaction {
             self.shared.closed.set(true);
             return;
         }
+        self.end();
+    }
+
+    /// Rolls back the whole transaction, even inside savepoints, and keeps it closed: no
+    /// enclosing savepoint's rollback opens it again (a savepoint's objects could not be put
+    /// back, and an enclosing rollback would not find those taken out of the identity map).
+    pub(crate) fn end(&self) {
+        self.shared.ended.set(true);
         if self.writing.get() {
             if let Some(c) = &self.conn {
                 // Nothing more can be done if the rollback itself fails: the connection is
@@ -323,9 +335,17 @@ impl Transaction {
             self.writing.set(false);
         }
         self.shared.closed.set(true);
-        self.shared.pending.borrow_mut().clear();
-        self.shared.deleted.borrow_mut().clear();
-        self.shared.reached_through.borrow_mut().clear();
+        // (Borrowed only when a panic unwinds through a use of them: they are dropped with
+        // the transaction then.)
+        if let Ok(mut pending) = self.shared.pending.try_borrow_mut() {
+            pending.clear();
+        }
+        if let Ok(mut deleted) = self.shared.deleted.try_borrow_mut() {
+            deleted.clear();
+        }
+        if let Ok(mut reached) = self.shared.reached_through.try_borrow_mut() {
+            reached.clear();
+        }
     }
 
     fn close(&mut self) {

@@ -1,0 +1,223 @@
+//! A savepoint's rollback that cannot put the objects back (an object borrowed across it, a
+//! panic in the program's own value type): the transaction ends, whatever savepoint
+//! encloses the one that failed. (Found by a review of the tenth session.)
+
+mod common;
+
+use std::cell::Cell;
+
+use colt::prelude::*;
+use common::all_backends;
+
+#[derive(Entity, Debug, Clone)]
+struct Account {
+    #[colt(primary_key)]
+    id: i64,
+    balance: i64,
+    entries: Set<Entry>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Entry {
+    #[colt(primary_key)]
+    id: i64,
+    account: Ref<Account>,
+    amount: Touchy,
+}
+
+thread_local! {
+    /// When set, comparing two `Touchy` values panics.
+    static TOUCHY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A value type whose `PartialEq` panics on demand (the program's code, run by the rollback).
+#[derive(Value, Debug, Clone, Copy)]
+struct Touchy(i64);
+
+impl PartialEq for Touchy {
+    fn eq(&self, other: &Self) -> bool {
+        assert!(!TOUCHY.with(Cell::get), "a Touchy compared");
+        self.0 == other.0
+    }
+}
+
+fn bank(backend: &common::Backend) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Account, Entry])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        let ann = Account::build().id(1).balance(100).insert(tx)?;
+        Account::build().id(2).balance(50).insert(tx)?;
+        Entry::build()
+            .id(10)
+            .account(&ann)
+            .amount(Touchy(100))
+            .insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+fn refused() -> colt::Error {
+    colt::Error::InvalidQuery("refused".into())
+}
+
+fn balances(db: &Database) -> colt::Result<Vec<(i64, i64)>> {
+    db.transaction(|tx| select!(((a.id, a.balance) for a in Account).order_by(|a| a.id)).fetch(tx))
+}
+
+/// Which object the inner savepoint changes and which one it loads first, by entity.
+#[derive(Clone, Copy, Debug)]
+enum Busy {
+    /// The entry is changed and borrowed; an account is first loaded inside.
+    Entry,
+    /// The account is changed and borrowed; the entry is first loaded inside.
+    Account,
+}
+
+/// The object the inner savepoint loads first.
+enum FirstInside {
+    Account(Obj<Account>),
+    Entry(Obj<Entry>),
+}
+
+/// An inner savepoint whose rollback meets an object borrowed (`ObjectsBusy`), inside an
+/// outer savepoint: the inner's rollback had put back the maps restored before the busy one
+/// and dropped the objects loaded inside them, out of the map now; the outer's rollback
+/// then reopened the transaction, and those objects were nobody's (a second object for
+/// the same row). Whichever map comes first, the transaction ends now, as documented.
+#[test]
+fn objects_busy_in_a_nested_rollback_ends_the_transaction() {
+    all_backends(|backend| {
+        for busy in [Busy::Entry, Busy::Account] {
+            let db = bank(backend)?;
+            let r = db.transaction(|tx| {
+                tx.execute_sql("UPDATE account SET balance = 1 WHERE id = 1", &[])?;
+                let mut first_inside = None;
+                let outer: colt::Result<()> = tx.savepoint(|tx| {
+                    let entry = tx.get_or_err::<Entry>(10)?;
+                    let bob = tx.get_or_err::<Account>(2)?;
+                    let mut held_entry = None;
+                    let mut held_bob = None;
+                    let inner: colt::Result<()> = tx.savepoint(|tx| {
+                        match busy {
+                            Busy::Entry => {
+                                let ann = tx.get_or_err::<Account>(1)?;
+                                first_inside = Some(FirstInside::Account(ann));
+                                entry.set(|e| e.amount = Touchy(7))?;
+                                tx.flush()?;
+                                held_entry = Some(entry.get());
+                            }
+                            Busy::Account => {
+                                // An entry first loaded inside: another one, made by SQL.
+                                tx.execute_sql(
+                                    "INSERT INTO entry (id, account, amount) VALUES (11, 2, 5)",
+                                    &[],
+                                )?;
+                                let e = tx.get_or_err::<Entry>(11)?;
+                                first_inside = Some(FirstInside::Entry(e));
+                                bob.set(|b| b.balance = 7)?;
+                                tx.flush()?;
+                                held_bob = Some(bob.get());
+                            }
+                        }
+                        Err(refused())
+                    });
+                    drop(held_entry);
+                    drop(held_bob);
+                    assert!(
+                        matches!(inner, Err(colt::Error::ObjectsBusy)),
+                        "{}, {busy:?}: {inner:?}",
+                        backend.name
+                    );
+                    Err(refused())
+                });
+                assert!(outer.is_err(), "{outer:?}");
+                // Were the transaction open again, the object first loaded inside would have
+                // to be the identity map's.
+                match first_inside.take().expect("ran") {
+                    FirstInside::Account(ann) => match tx.get_or_err::<Account>(1) {
+                        Ok(again) => assert!(
+                            Obj::ptr_eq(&again, &ann),
+                            "{}, {busy:?}: two objects for account 1",
+                            backend.name
+                        ),
+                        Err(e) => assert!(matches!(e, colt::Error::TransactionClosed), "{e:?}"),
+                    },
+                    FirstInside::Entry(e) => match tx.get::<Entry>(11) {
+                        Ok(again) => assert!(
+                            again.is_none_or(|a| Obj::ptr_eq(&a, &e)),
+                            "{}, {busy:?}: two objects for entry 11",
+                            backend.name
+                        ),
+                        Err(e) => assert!(matches!(e, colt::Error::TransactionClosed), "{e:?}"),
+                    },
+                }
+                tx.get_or_err::<Account>(2)?.set(|b| b.balance = 51)
+            });
+            assert!(
+                matches!(r, Err(colt::Error::TransactionClosed)),
+                "{}, {busy:?}: {r:?}",
+                backend.name
+            );
+            assert_eq!(balances(&db)?, [(1, 100), (2, 50)], "{}", backend.name);
+        }
+        Ok(())
+    });
+}
+
+/// A panic in the program's `PartialEq` while a rolled back savepoint puts its objects
+/// back: the transaction stayed open with some objects put back and others not (out of
+/// the identity map), and a commit kept what it had written before. It ends now.
+#[test]
+fn a_panic_while_objects_are_put_back_ends_the_transaction() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        let tx = db.begin()?;
+        tx.get_or_err::<Account>(2)?.set(|b| b.balance = 1)?;
+        let entry = tx.get_or_err::<Entry>(10)?;
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            tx.savepoint(|tx| -> colt::Result<()> {
+                entry.set(|e| e.amount = Touchy(7))?;
+                tx.flush()?;
+                TOUCHY.with(|t| t.set(true));
+                Err(refused())
+            })
+        }));
+        TOUCHY.with(|t| t.set(false));
+        assert!(caught.is_err(), "{}: no panic", backend.name);
+        let committed = tx.commit();
+        assert!(committed.is_err(), "{}: {committed:?}", backend.name);
+        assert_eq!(balances(&db)?, [(1, 100), (2, 50)], "{}", backend.name);
+        Ok(())
+    });
+}
+
+/// The same one level down: the outer savepoint's rollback reopened the transaction.
+#[test]
+fn a_panic_while_a_nested_savepoint_puts_objects_back_ends_the_transaction() {
+    all_backends(|backend| {
+        let db = bank(backend)?;
+        let tx = db.begin()?;
+        tx.get_or_err::<Account>(2)?.set(|b| b.balance = 1)?;
+        let entry = tx.get_or_err::<Entry>(10)?;
+        let outer = tx.savepoint(|tx| -> colt::Result<()> {
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                tx.savepoint(|tx| -> colt::Result<()> {
+                    entry.set(|e| e.amount = Touchy(7))?;
+                    tx.flush()?;
+                    TOUCHY.with(|t| t.set(true));
+                    Err(refused())
+                })
+            }));
+            TOUCHY.with(|t| t.set(false));
+            assert!(caught.is_err(), "no panic");
+            Err(refused())
+        });
+        assert!(outer.is_err(), "{outer:?}");
+        let committed = tx.commit();
+        assert!(committed.is_err(), "{}: {committed:?}", backend.name);
+        assert_eq!(balances(&db)?, [(1, 100), (2, 50)], "{}", backend.name);
+        Ok(())
+    });
+}
