@@ -353,6 +353,10 @@ impl Transaction {
         let Some(conn) = self.conn.take() else {
             return; // closed already (at its commit; now it is dropped)
         };
+        // The connection goes back first: dropping the objects below runs the program's code
+        // (a value's `Drop`), and a panic there must not lose it (with `sqlite::memory:`,
+        // the database; otherwise one of the pool's places for good).
+        self.db.release(conn);
         let mut pending = std::mem::take(&mut *self.shared.pending.borrow_mut());
         self.shared.gone.borrow_mut().clear();
         self.shared.sets.borrow_mut().clear();
@@ -373,7 +377,6 @@ impl Transaction {
                 pending,
             }));
         });
-        self.db.release(conn);
     }
 
     /// The object with this primary key, loaded once per transaction.
