@@ -221,3 +221,40 @@ fn a_panic_while_a_nested_savepoint_puts_objects_back_ends_the_transaction() {
         Ok(())
     });
 }
+
+/// A retryable failure (a serialization failure) inside a savepoint that rolled back, or in
+/// a raw statement (which runs in a savepoint of its own), handled by the closure: a later
+/// unrelated error of the attempt was taken for retryable, and `transaction_with_retry`
+/// ran the closure again (its side effects outside the database too). PostgreSQL raises
+/// one on demand; SQLite's (`Busy`) cannot be staged while the transaction writes.
+#[test]
+fn a_retryable_failure_a_savepoint_undid_does_not_make_a_later_error_retryable() {
+    all_backends(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = bank(backend)?;
+        let raise = "DO $$ BEGIN RAISE EXCEPTION 'staged' USING ERRCODE = '40001'; END $$";
+        for in_closure in [true, false] {
+            let runs = Cell::new(0);
+            let r: colt::Result<()> = db.transaction_with_retry(3, |tx| {
+                runs.set(runs.get() + 1);
+                tx.get_or_err::<Account>(1)?.set(|a| a.balance += 1)?;
+                let failed = if in_closure {
+                    tx.savepoint(|tx| tx.execute_sql(raise, &[]))
+                } else {
+                    tx.execute_sql(raise, &[])
+                };
+                assert!(
+                    failed.as_ref().is_err_and(colt::Error::is_retryable),
+                    "{failed:?}"
+                );
+                Err(refused())
+            });
+            assert!(matches!(r, Err(colt::Error::InvalidQuery(_))), "{r:?}");
+            assert_eq!(runs.get(), 1, "in a savepoint of the closure: {in_closure}");
+        }
+        assert_eq!(balances(&db)?, [(1, 100), (2, 50)]);
+        Ok(())
+    });
+}

@@ -98,9 +98,11 @@ impl Transaction {
         let conn = self.conn()?;
         let before = conn.failure();
         let gone_before = self.shared.gone.borrow().len();
-        // A conflict met inside is undone with it (its objects are read again): it must not
-        // make a later, unrelated error of the attempt retryable.
+        // A conflict or a retryable statement failure met inside is undone with it (its
+        // objects are read again): it must not make a later, unrelated error of the attempt
+        // retryable.
         let conflict_before = self.shared.met_conflict.get();
+        let retryable_before = conn.met_retryable();
         // What an inner rollback gives back; and whether rows no record names are written
         // inside (raw SQL, bulk statements and cascades invalidate every cached result).
         let written_before = self.shared.written_inside.borrow().clone();
@@ -206,6 +208,7 @@ impl Transaction {
             return Err(e);
         }
         self.shared.met_conflict.set(conflict_before);
+        conn.restore_retryable(retryable_before);
         result
     }
 

@@ -242,6 +242,12 @@ impl Conn {
         self.met_retryable.set(false);
     }
 
+    /// Back to what [`Conn::met_retryable`] said before a savepoint that rolled back: what
+    /// failed inside is undone, and must not make a later, unrelated error retryable.
+    pub(crate) fn restore_retryable(&self, before: bool) {
+        self.met_retryable.set(before);
+    }
+
     /// The first failed statement of the write transaction, or SQLite's own rollback of it.
     pub(crate) fn failure(&self) -> Option<String> {
         let failed = self.failed.borrow().clone();
@@ -599,6 +605,7 @@ impl Conn {
             return f();
         }
         let before = self.failure();
+        let retryable_before = self.met_retryable();
         self.execute_batch(control::SAVEPOINT)?;
         match f() {
             Ok(r) => {
@@ -606,8 +613,11 @@ impl Conn {
                 Ok(r)
             }
             Err(e) => {
+                // (The error itself says whether it is retryable, to a caller that returns
+                // it; one the program handles is undone.)
                 if self.execute_batch(control::ROLLBACK_TO_SAVEPOINT).is_ok() {
                     self.restore_failure(before);
+                    self.restore_retryable(retryable_before);
                 }
                 Err(e)
             }
