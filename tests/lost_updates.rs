@@ -321,3 +321,75 @@ fn a_member_moved_away_meanwhile_is_not_deleted_by_its_old_owners_cascade() -> c
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Folder {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    parent: Option<Ref<Folder>>,
+    #[colt(cascade_delete)]
+    children: Set<Folder>,
+}
+
+/// A loaded member of a `cascade_delete` collection whose entity is its owner's (a folder
+/// tree), read here and changed by another transaction: the owner's delete, written first
+/// (one entity, one rank), deleted the member by its key alone, and its own checked delete
+/// then found it gone, so the commit returned `Ok` over the other transaction's change. With
+/// two entities the member's checked delete runs first and fails. A loaded member is
+/// deleted with its own check now, wherever the cascade reaches it. (Found by a review.)
+#[test]
+fn a_loaded_member_of_its_own_entity_is_deleted_with_its_check() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Folder])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let root = Folder::build()
+                .id(1)
+                .name("root")
+                .parent(None::<Ref<Folder>>)
+                .insert(tx)?;
+            let child = Folder::build()
+                .id(2)
+                .name("child")
+                .parent(Some(Ref::from(&root)))
+                .insert(tx)?;
+            Folder::build()
+                .id(3)
+                .name("grandchild")
+                .parent(Some(Ref::from(&child)))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        for renamed in [2, 3] {
+            let tx = db.begin()?;
+            let root = tx.get_or_err::<Folder>(1)?;
+            let child = tx.get_or_err::<Folder>(2)?;
+            let grandchild = tx.get_or_err::<Folder>(3)?;
+            assert_eq!(child.name(), "child");
+            assert_eq!(grandchild.name(), "grandchild");
+            db.transaction(|other| {
+                other
+                    .get_or_err::<Folder>(renamed)?
+                    .set(|f| f.name = "renamed".into())
+            })?;
+            root.delete(&tx)?;
+            let committed = tx.commit();
+            assert!(
+                matches!(committed, Err(colt::Error::UnrepeatableRead { .. })),
+                "{}: folder {renamed} renamed meanwhile: {committed:?}",
+                backend.name
+            );
+            let names = db.transaction(|tx| {
+                select!(((f.id, f.name) for f in Folder).order_by(|f| f.id)).fetch(tx)
+            })?;
+            assert_eq!(names.len(), 3, "{}: {names:?}", backend.name);
+            db.transaction(|tx| {
+                tx.get_or_err::<Folder>(renamed)?
+                    .set(|f| f.name = if renamed == 2 { "child" } else { "grandchild" }.into())
+            })?;
+        }
+        Ok(())
+    })
+}

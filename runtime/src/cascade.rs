@@ -104,8 +104,21 @@ fn release_one(
                         .collect();
                     for k in members {
                         release(tx, member, &k, depth + 1, deleting)?;
-                        let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
-                        tx.conn()?.execute(&delete, &params)?;
+                        // A loaded member is deleted as its own delete would be, checked
+                        // against what this transaction read of it (its own delete, queued
+                        // after its owner's when both are of one entity, would find it gone).
+                        let loaded = tx.shared.maps.borrow_mut().by_meta(member).and_then(|m| {
+                            let key: Vec<crate::ValueRef<'_>> =
+                                k.iter().map(Value::as_ref).collect();
+                            m.loaded_obj(&key)
+                        });
+                        match loaded {
+                            Some(o) => o.cell().delete_checked(tx)?,
+                            None => {
+                                let params: Vec<Param<'_>> = k.iter().map(Param::Owned).collect();
+                                tx.conn()?.execute(&delete, &params)?;
+                            }
+                        }
                         rows_gone(tx, member, std::slice::from_ref(&k))?;
                         tx.shared.deleted.borrow_mut().push((member, k));
                     }

@@ -52,6 +52,11 @@ impl<T: Entity> Pending for ObjCell<T> {
         crate::savepoint::revive(tx, &Obj::from_cell(self))
     }
 
+    fn delete_checked(&self, tx: &Transaction) -> Result<()> {
+        self.with_snapshot(|snapshot| delete_row(self, snapshot.as_deref(), tx))
+            .map(|_| ())
+    }
+
     fn flush(&self, tx: &Transaction) -> Result<()> {
         self.queued.set(false);
         tx.shared.cache.borrow_mut().bump();

@@ -231,6 +231,9 @@ pub(crate) trait AnyMap: 'static {
     /// Whether the loaded object with this key (every key column) is deleted, its delete not
     /// written yet.
     fn is_deleted(&mut self, key: &[crate::ValueRef<'_>]) -> bool;
+    /// The loaded object with this key (every key column) whose row is there as far as it
+    /// knows (loaded, or deleted and its delete not written), if any.
+    fn loaded_obj(&mut self, key: &[crate::ValueRef<'_>]) -> Option<PendingObj>;
     /// The loaded objects whose reference at `column` (`width` columns) names one of
     /// `owners` (rows just deleted), if any (see `schema_cascade`).
     fn referring(
@@ -390,6 +393,13 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
     fn is_loaded(&mut self, key: &[crate::ValueRef<'_>]) -> bool {
         let row = crate::reference_columns::ValueRow(key);
         T::decode_key(&row, 0, T::meta().name).is_ok_and(|key| self.get(&key).is_some())
+    }
+    fn loaded_obj(&mut self, key: &[crate::ValueRef<'_>]) -> Option<PendingObj> {
+        let row = crate::reference_columns::ValueRow(key);
+        let key = T::decode_key(&row, 0, T::meta().name).ok()?;
+        self.get(&key)
+            .filter(|o| matches!(o.cell().state.get(), ObjState::Loaded | ObjState::Deleted))
+            .map(|o| PendingObj::new(o.clone()))
     }
     fn is_deleted(&mut self, key: &[crate::ValueRef<'_>]) -> bool {
         let row = crate::reference_columns::ValueRow(key);

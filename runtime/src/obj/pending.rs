@@ -68,4 +68,10 @@ pub(crate) trait Pending {
     /// # Errors
     /// Database errors.
     fn revive(&self, tx: &Transaction) -> Result<()>;
+    /// Deletes the object's row as its own delete would, checked against what the
+    /// transaction read of it (a cascade reached it; what refers to it is the cascade's).
+    ///
+    /// # Errors
+    /// [`crate::Error::UnrepeatableRead`] when the row changed or went; database errors.
+    fn delete_checked(&self, tx: &Transaction) -> Result<()>;
 }
