@@ -501,9 +501,12 @@ impl Renderer<'_> {
                 self.w.push(close);
             }
             Node::InQuery(a, sub) => {
-                // Never unknown, as `contains` on a list: a NULL value, or a value not in a
-                // result that holds NULLs, is not in it.
-                self.w.push("COALESCE(");
+                // As `contains` on a list or a sub-comprehension: a NULL value satisfies no
+                // membership test, negated or not (unknown); a value not in a result that
+                // holds NULLs is not in it (never unknown).
+                self.w.push("(CASE WHEN ");
+                self.node(a);
+                self.w.push(" IS NOT NULL THEN COALESCE(");
                 self.node(a);
                 self.w.push(" IN (");
                 let key = SqlKey {
@@ -516,7 +519,7 @@ impl Renderer<'_> {
                 };
                 let inner = render_at(&sub.plan, key, self.w.base() + sub.base);
                 self.w.push(&inner);
-                self.w.push("), FALSE)");
+                self.w.push("), FALSE) END)");
             }
             Node::InList(a, p, nullable_items, _) => {
                 let json = matches!(&**a, Node::Cast(_, crate::plan::CastTo::JsonListed));
