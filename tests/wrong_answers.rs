@@ -742,7 +742,8 @@ fn first_of_distinct_values_puts_nulls_first() {
 }
 
 /// An unchanged NaN is no change: a change to another column wrote the NaN back too (`NaN ==
-/// NaN` is false), over another transaction's committed value (floats are not checked).
+/// NaN` is false), over another transaction's committed value (floats were not checked then;
+/// now the NaN read passes its check, and another transaction's change of it is a conflict).
 #[test]
 fn an_unchanged_nan_is_not_written_back() {
     all_backends(|backend| {
@@ -767,12 +768,25 @@ fn an_unchanged_nan_is_not_written_back() {
         let tx = db.begin()?;
         let sample = select!(s for s in Sample if s.key == "nan").one(&tx)?;
         sample.set(|s| s.text = "changed".into())?;
+        tx.commit()?;
+        let (text, double) = db.transaction(|tx| {
+            select!((s.text, s.double) for s in Sample if s.key == "nan").one(tx)
+        })?;
+        assert_eq!(text, "changed");
+        assert!(double.is_nan(), "{double}");
+        let tx = db.begin()?;
+        let sample = select!(s for s in Sample if s.key == "nan").one(&tx)?;
+        sample.set(|s| s.text = "again".into())?;
         db.transaction(|other| {
             select!(s for s in Sample if s.key == "nan")
                 .one(other)?
                 .set(|s| s.double = 2.0)
         })?;
-        tx.commit()?;
+        let r = tx.commit();
+        assert!(
+            matches!(r, Err(colt::Error::UnrepeatableRead { .. })),
+            "{r:?}"
+        );
         let (text, double) = db.transaction(|tx| {
             select!((s.text, s.double) for s in Sample if s.key == "nan").one(tx)
         })?;

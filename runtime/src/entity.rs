@@ -45,15 +45,12 @@ pub struct ColumnMeta {
 }
 
 impl ColumnMeta {
-    /// Whether reads of this column take part in optimistic checks: not floats (their
-    /// rounding), nor JSON (a document another program wrote reads back in serde_json's
-    /// spelling, which would never match what the database holds).
+    /// Whether reads of this column take part in optimistic checks: not JSON (a document
+    /// another program wrote reads back in serde_json's spelling, which would never match
+    /// what the database holds), nor `volatile` columns. Floats do, compared as they are
+    /// read (see the dialects' `checked`).
     pub fn optimistic(&self) -> bool {
-        !self.volatile
-            && !matches!(
-                self.ty,
-                ColumnType::Float | ColumnType::Double | ColumnType::Json
-            )
+        !self.volatile && self.ty != ColumnType::Json
     }
 }
 

@@ -303,8 +303,12 @@ impl SqlDialect for Postgres {
         // Text byte for byte, whatever the column's own collation (a nondeterministic one,
         // case-insensitive, would pass a row whose case another program changed) or type
         // (`citext` compares without case; an enum takes no collation): as `text`.
+        // A float as it is read: a `numeric` or integer column's value as the nearest
+        // double, a `double precision` value read into an `f32` rounded to `real`.
         match ty {
             ColumnType::Text => ("CAST(", r#" AS TEXT) COLLATE "C""#),
+            ColumnType::Double => ("CAST(", " AS DOUBLE PRECISION)"),
+            ColumnType::Float => ("CAST(", " AS REAL)"),
             _ => ("", ""),
         }
     }

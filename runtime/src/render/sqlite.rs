@@ -238,7 +238,11 @@ impl SqlDialect for Sqlite {
         // same value (`2009-01-01T08:30:00`), which reads as it, passes, where comparing the
         // stored text failed every write of the row as a concurrent change, retried in vain;
         // any other value (a unix time written over a NULL) compares as it is.
+        // A float as it is read: a whole number a NUMERIC or REAL column keeps as an integer
+        // is the float (past 2^53, the nearest); an `f32`, the stored double rounded to it.
         match ty {
+            ColumnType::Double => ("CAST(", " AS REAL)"),
+            ColumnType::Float => ("colt_f32(", ")"),
             ColumnType::Decimal => ("colt_decimal_checked(", ")"),
             ColumnType::Date => ("colt_time_checked(0, ", ")"),
             ColumnType::Time => ("colt_time_checked(1, ", ")"),
