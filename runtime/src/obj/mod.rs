@@ -247,7 +247,13 @@ impl<T: Entity> Obj<T> {
 
     /// A new handle to a cell another handle keeps alive.
     pub(crate) fn from_cell(cell: &ObjCell<T>) -> Self {
-        let borrowed = std::mem::ManuallyDrop::new(Obj(NonNull::from(cell)));
+        // The pointer takes the block's provenance, not the reference's (which covers the
+        // cell for reading only, its `Cell`s aside): this handle may be the last, and its
+        // drop writes the cell (drops it in place, invariant 4).
+        // SAFETY: another handle keeps the cell alive (so its chunk, invariant 2), and every
+        // cell is made by the arena at its `index`, within its chunk's room.
+        let at = unsafe { Chunk::cell(Chunk::of_cell(cell, cell.index), cell.index) };
+        let borrowed = std::mem::ManuallyDrop::new(Obj(at));
         Obj::clone(&borrowed)
     }
 
