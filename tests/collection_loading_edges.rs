@@ -576,3 +576,34 @@ fn a_siblings_ignored_conflict_does_not_make_a_later_error_retryable() -> colt::
         Ok(())
     })
 }
+
+/// A deleted owner's collection: reading it answered empty (after the delete was written,
+/// the cascade had emptied it) where `add` and `remove` are `ObjectDeleted`, and PonyORM
+/// refuses any operation on a deleted object. (Found by a review.)
+#[test]
+fn a_deleted_owners_collection_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = owners_and_pets(backend)?;
+        db.transaction(|tx| {
+            let rex = tx.get_or_err::<Pet>(10)?;
+            let owner = tx.get_or_err::<Owner>(2)?;
+            owner.delete(tx)?;
+            for written in [false, true] {
+                if written {
+                    tx.flush()?;
+                }
+                let fetched = owner.pets().fetch(tx);
+                let counted = owner.pets().count(tx);
+                let contained = owner.pets().contains(tx, &rex);
+                assert!(
+                    matches!(fetched, Err(colt::Error::ObjectDeleted { .. }))
+                        && matches!(counted, Err(colt::Error::ObjectDeleted { .. }))
+                        && matches!(contained, Err(colt::Error::ObjectDeleted { .. })),
+                    "{} (written: {written}): {fetched:?} {counted:?} {contained:?}",
+                    backend.name
+                );
+            }
+            Ok(())
+        })
+    })
+}

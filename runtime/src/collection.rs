@@ -111,6 +111,18 @@ impl<O: Entity, M: Entity> Collection<O, M> {
         }
     }
 
+    /// A deleted owner has no members to read (PonyORM's `OperationWithDeletedObjectError`;
+    /// once its delete is written, its cascade has emptied the collection, which would read
+    /// as empty rather than as an error).
+    fn check_owner_alive(&self) -> Result<()> {
+        if self.owner.is_deleted() {
+            return Err(Error::ObjectDeleted {
+                entity: O::meta().name,
+            });
+        }
+        Ok(())
+    }
+
     /// The owner's key, one value per key column (what a member's reference holds).
     fn owner_values(&self) -> Vec<Value> {
         O::key_params(&self.owner_key)
@@ -147,8 +159,9 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// them for a whole result.
     ///
     /// # Errors
-    /// Database errors.
+    /// [`Error::ObjectDeleted`] when the owner is deleted; database errors.
     pub fn fetch(&self, tx: &Transaction) -> Result<Vec<Obj<M>>> {
+        self.check_owner_alive()?;
         tx.flush()?;
         if let Some(found) =
             member_loading::loaded::<O, M, _>(tx, self.relation, &self.owner_key, <[_]>::to_vec)
@@ -164,8 +177,9 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// How many members there are (from the loaded members when they are loaded).
     ///
     /// # Errors
-    /// Database errors.
+    /// [`Error::ObjectDeleted`] when the owner is deleted; database errors.
     pub fn count(&self, tx: &Transaction) -> Result<i64> {
+        self.check_owner_alive()?;
         tx.flush()?;
         if let Some(n) =
             member_loading::loaded::<O, M, _>(tx, self.relation, &self.owner_key, |l| l.len())
@@ -185,7 +199,7 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// Whether there are no members.
     ///
     /// # Errors
-    /// Database errors.
+    /// [`Error::ObjectDeleted`] when the owner is deleted; database errors.
     pub fn is_empty(&self, tx: &Transaction) -> Result<bool> {
         Ok(self.count(tx)? == 0)
     }
@@ -193,8 +207,9 @@ impl<O: Entity, M: Entity> Collection<O, M> {
     /// Whether `member` belongs to the collection.
     ///
     /// # Errors
-    /// Database errors.
+    /// [`Error::ObjectDeleted`] when the owner is deleted; database errors.
     pub fn contains(&self, tx: &Transaction, member: &Obj<M>) -> Result<bool> {
+        self.check_owner_alive()?;
         tx.flush()?;
         let key = member.key();
         if let Some(found) =
