@@ -35,6 +35,8 @@ pub(crate) fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) ->
         return Ok(());
     };
     let mut one_to_one = Vec::new();
+    // Whether the object took a value it did not hold (a change another transaction made).
+    let mut took = false;
     let moved = cell.with_snapshot(|mut snapshot| {
         let db_value: &T = snapshot.as_deref().unwrap_or(&value);
         if let Some(e) = changed_read_column(meta, read, db_value, &fresh) {
@@ -62,15 +64,32 @@ pub(crate) fn refresh<T: Entity>(obj: &Obj<T>, fresh: T, tx: &Weak<TxShared>) ->
                     s.copy_column(&fresh, i);
                     if !changed_in_memory {
                         value.copy_column(&fresh, i);
+                        took = true;
                     }
                 }
-                None => value.copy_column(&fresh, i),
+                None => {
+                    value.copy_column(&fresh, i);
+                    took = true;
+                }
             }
         }
         Ok(moved)
     })?;
+    if !took && !moved {
+        return Ok(());
+    }
+    let Some(shared) = tx.upgrade() else {
+        return Ok(());
+    };
+    // A result kept earlier may hold this object for a value it no longer has (a query of
+    // `price > 10`, the price now 5): no kept result is served any more.
+    if took {
+        if let Ok(mut cache) = shared.cache.try_borrow_mut() {
+            cache.bump();
+        }
+    }
     // A reference another transaction changed moves the object, as a write would.
-    if let (true, Some(shared)) = (moved, tx.upgrade()) {
+    if moved {
         shared.members_moved(meta);
         shared.one_to_one_moves.borrow_mut().extend(one_to_one);
     }
