@@ -206,3 +206,57 @@ fn a_one_to_one_whose_stored_side_is_not_unique_is_reported() -> colt::Result<()
         db.check_tables()
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "playlist")]
+struct Playlist {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(table = "playlist_track")]
+    tracks: Set<Track>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "track")]
+struct Track {
+    #[colt(primary_key)]
+    id: i64,
+    playlists: Set<Playlist>,
+}
+
+/// A link table whose columns are named otherwise than Colt's defaults (Chinook's
+/// `PlaylistId`, `TrackId`), the entity naming the table only: SQLite reads a double-quoted
+/// name it cannot resolve as a string, so the collection's statements compared the column
+/// names themselves and read empty, and `remove` did nothing, without an error. Colt
+/// qualifies the columns it names, which SQLite never reads as strings: an error now.
+/// (Found by a review.)
+#[test]
+fn sqlite_misnamed_link_columns_are_an_error_not_an_empty_collection() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        run(
+            &db,
+            &[
+                "CREATE TABLE playlist (id BIGINT PRIMARY KEY)",
+                "CREATE TABLE track (id BIGINT PRIMARY KEY)",
+                "CREATE TABLE playlist_track (\"PlaylistId\" BIGINT NOT NULL, \
+                 \"TrackId\" BIGINT NOT NULL, PRIMARY KEY (\"PlaylistId\", \"TrackId\"))",
+                "INSERT INTO playlist VALUES (1)",
+                "INSERT INTO track VALUES (10)",
+                "INSERT INTO playlist_track VALUES (1, 10)",
+            ],
+        )?;
+        db.bind(schema![Playlist, Track])?;
+        let fetched = db.transaction(|tx| tx.get_or_err::<Playlist>(1)?.tracks().fetch(tx));
+        assert!(fetched.is_err(), "{}: {fetched:?}", backend.name);
+        let counted = db.transaction(|tx| tx.get_or_err::<Playlist>(1)?.tracks().count(tx));
+        assert!(counted.is_err(), "{}: {counted:?}", backend.name);
+        let removed = db.transaction(|tx| {
+            let p = tx.get_or_err::<Playlist>(1)?;
+            let t = tx.get_or_err::<Track>(10)?;
+            p.tracks().remove(tx, &t)
+        });
+        assert!(removed.is_err(), "{}: {removed:?}", backend.name);
+        Ok(())
+    })
+}

@@ -42,7 +42,7 @@ pub(crate) fn get(meta: &'static EntityMeta, d: Dialect) -> String {
         } else {
             ("", "")
         };
-        w.ident(meta.columns[k].name)
+        w.qualified(meta.table, meta.columns[k].name)
             .push(" = ")
             .push(open)
             .bind()
@@ -55,7 +55,8 @@ pub(crate) fn get(meta: &'static EntityMeta, d: Dialect) -> String {
 pub(crate) fn by_keys(meta: &'static EntityMeta, d: Dialect) -> String {
     let mut w = select_all(meta, d);
     let key = meta.primary_key.first().copied().unwrap_or(0);
-    w.push(" WHERE ").ident(meta.columns[key].name);
+    w.push(" WHERE ")
+        .qualified(meta.table, meta.columns[key].name);
     w.syntax().in_list(&mut w, 0);
     w.finish()
 }
@@ -66,7 +67,8 @@ pub(crate) fn existing_keys(meta: &'static EntityMeta, d: Dialect) -> String {
     let key = meta.primary_key.first().copied().unwrap_or(0);
     w.push("SELECT ").entity_column(meta, meta.table, key);
     w.push(" FROM ").ident(meta.table);
-    w.push(" WHERE ").ident(meta.columns[key].name);
+    w.push(" WHERE ")
+        .qualified(meta.table, meta.columns[key].name);
     w.syntax().in_list(&mut w, 0);
     w.finish()
 }
@@ -253,14 +255,18 @@ fn key_where(w: &mut SqlWriter, meta: &EntityMeta, checked: &[usize]) {
         if i > 0 {
             w.push(" AND ");
         }
-        w.ident(meta.columns[k].name).push(" = ").bind();
+        // Qualified: SQLite reads an unqualified double-quoted name it cannot resolve as a
+        // string (a misnamed key would match no row, reported as a concurrent change).
+        w.qualified(meta.table, meta.columns[k].name)
+            .push(" = ")
+            .bind();
     }
     let (is, _) = w.syntax().null_safe_eq();
     for &c in checked {
         let (open, close) = w.syntax().checked(meta.columns[c].ty);
         w.push(" AND ")
             .push(open)
-            .ident(meta.columns[c].name)
+            .qualified(meta.table, meta.columns[c].name)
             .push(close);
         w.push(is).push(open).bind().push(close);
     }

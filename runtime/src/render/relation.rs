@@ -28,7 +28,11 @@ fn equal_binds(
         if i > 0 {
             w.push(" AND ");
         }
-        w.ident(meta.columns[c].name).push(" = ").bind();
+        // Qualified: SQLite reads an unqualified double-quoted name it cannot resolve as a
+        // string (a column misnamed would compare its own name, silently).
+        w.qualified(meta.table, meta.columns[c].name)
+            .push(" = ")
+            .bind();
     }
 }
 
@@ -38,13 +42,13 @@ fn from_members(w: &mut SqlWriter, member: &'static EntityMeta, how: &Membership
     match how {
         Membership::Reference(column) => equal_binds(w, member, field_columns(member, *column)),
         Membership::Link(link) => {
-            w.ident(key_column(member))
+            w.qualified(member.table, key_column(member))
                 .push(" IN (SELECT ")
-                .ident(&link.member_column)
+                .qualified(&link.table, &link.member_column)
                 .push(" FROM ")
                 .ident(&link.table)
                 .push(" WHERE ")
-                .ident(&link.owner_column)
+                .qualified(&link.table, &link.owner_column)
                 .push(" = ")
                 .bind()
                 .push(")");
@@ -161,7 +165,7 @@ fn unlink_writer(d: Dialect, link: &LinkTable) -> SqlWriter {
     w.push("DELETE FROM ")
         .ident(&link.table)
         .push(" WHERE ")
-        .ident(&link.owner_column)
+        .qualified(&link.table, &link.owner_column)
         .push(" = ")
         .bind();
     w
@@ -171,7 +175,7 @@ fn unlink_writer(d: Dialect, link: &LinkTable) -> SqlWriter {
 pub(crate) fn unlink(d: Dialect, link: &LinkTable) -> String {
     let mut w = unlink_writer(d, link);
     w.push(" AND ")
-        .ident(&link.member_column)
+        .qualified(&link.table, &link.member_column)
         .push(" = ")
         .bind();
     w.finish()
@@ -186,11 +190,14 @@ pub(crate) fn unlink_all(d: Dialect, link: &LinkTable) -> String {
 /// refers to the owner.
 pub(crate) fn referring_keys(d: Dialect, member: &'static EntityMeta, fk: usize) -> String {
     let mut w = SqlWriter::new(d);
-    w.push("SELECT ")
-        .idents(member.primary_key.iter().map(|&k| member.columns[k].name))
-        .push(" FROM ")
-        .ident(member.table)
-        .push(" WHERE ");
+    w.push("SELECT ");
+    for (i, &k) in member.primary_key.iter().enumerate() {
+        if i > 0 {
+            w.push(", ");
+        }
+        w.qualified(member.table, member.columns[k].name);
+    }
+    w.push(" FROM ").ident(member.table).push(" WHERE ");
     equal_binds(&mut w, member, field_columns(member, fk));
     w.finish()
 }
@@ -213,7 +220,9 @@ pub(crate) fn delete_by_key(d: Dialect, member: &'static EntityMeta) -> String {
         if i > 0 {
             w.push(" AND ");
         }
-        w.ident(member.columns[k].name).push(" = ").bind();
+        w.qualified(member.table, member.columns[k].name)
+            .push(" = ")
+            .bind();
     }
     w.finish()
 }
