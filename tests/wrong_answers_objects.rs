@@ -560,6 +560,45 @@ mod two_many_to_many {
         pub members: Set<Fan>,
     }
 
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "person3")]
+    pub struct Singer {
+        #[colt(primary_key)]
+        pub id: i64,
+        #[colt(reverse = "fans")]
+        pub liked: Set<Choir>,
+        #[colt(reverse = "members")]
+        pub joined: Set<Choir>,
+    }
+
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "club3")]
+    pub struct Choir {
+        #[colt(primary_key)]
+        pub id: i64,
+        #[colt(reverse = "liked")]
+        pub fans: Set<Singer>,
+        #[colt(reverse = "joined", table = "CLUB3_PERSON3")]
+        pub members: Set<Singer>,
+    }
+
+    /// A link table named as the other's default but in other letter case is the same
+    /// table on SQLite (names ignore case there): both relationships read and wrote the
+    /// same links. Refused at bind, as one name. (Found by a review.)
+    #[test]
+    fn link_tables_whose_names_differ_in_case_alone_are_refused() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            match db.bind(schema![Singer, Choir]) {
+                Err(Error::SchemaMismatch(message)) => {
+                    assert!(message.contains("share the link table"), "{message}")
+                }
+                other => panic!("expected a schema mismatch, got {other:?}"),
+            }
+            Ok(())
+        })
+    }
+
     /// Two many-to-many relationships between the same entities shared the default link
     /// table `{a}_{b}`: liking a club made one a member. Refused at bind now, and a name
     /// given to one of them keeps them apart.

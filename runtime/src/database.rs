@@ -532,7 +532,11 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
         );
         let side = mine.min(theirs);
         let link = m.link;
-        match seen.iter().find(|(table, _)| *table == link.table) {
+        // Ignoring case, as `shared_tables` does: SQLite's names do.
+        match seen
+            .iter()
+            .find(|(table, _)| table.eq_ignore_ascii_case(&link.table))
+        {
             Some((_, first)) if *first != side => problems.push(format!(
                 "the many-to-many relationships `{first}` and `{side}` would share the link table `{}` (each would read the other's links): name one with `#[colt(table = \"..\")]` on its `Set`",
                 link.table
