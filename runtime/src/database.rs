@@ -289,6 +289,9 @@ impl Database {
         if problems.is_empty() {
             problems.extend(shared_link_tables(&all));
         }
+        if self.inner.dialect == Dialect::Postgres {
+            problems.extend(long_names(&seen));
+        }
         if let Some(cycle) = required_cycle(&all) {
             problems.push(format!(
                 "required references form a cycle ({}): no row could be inserted first; make one of them an `Option<Ref<..>>`",
@@ -544,6 +547,37 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
             Some(_) => {}
             None => seen.push((link.table, side)),
         }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+/// PostgreSQL keeps the first 63 bytes of a name (`NAMEDATALEN`): a longer table or column
+/// name is another name in its catalogue than in Colt's statements (`check_tables` would
+/// not find it; `colt migrate diff` would drop the column and add it again, empty).
+fn long_names(entities: &[&'static EntityMeta]) -> Vec<String> {
+    const LONGEST: usize = 63;
+    let mut problems = Vec::new();
+    let mut check = |what: &str, name: &str, place: String| {
+        if name.len() > LONGEST {
+            problems.push(format!(
+                "the {what} name `{name}` ({place}) is {} bytes long: PostgreSQL keeps the first {LONGEST}, so Colt's statements and the database would name different things; give a shorter one (`#[colt({what} = \"..\")]`)",
+                name.len(),
+            ));
+        }
+    };
+    for e in entities {
+        check("table", e.table, format!("entity `{}`", e.name));
+        for c in e.columns {
+            check("column", c.name, format!("`{}.{}`", e.name, c.field));
+        }
+    }
+    for m in crate::pairing::many_to_many_sides(entities) {
+        let at = format!("the link table of `{}.{}`", m.owner.name, m.rel.field);
+        check("table", &m.link.table, at.clone());
+        check("column", &m.link.owner_column, at.clone());
+        check("column", &m.link.member_column, at);
     }
     problems.sort();
     problems.dedup();
