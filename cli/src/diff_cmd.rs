@@ -51,6 +51,9 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     check_history(&db, &migrations)?;
     let dialect = db.dialect();
     let mut want = tables(&sources, dialect)?;
+    if dialect == Dialect::Postgres {
+        long_names(&want)?;
+    }
     let catalog = db.catalog().map_err(|e| e.to_string())?;
     let objects = sqlite_objects(&db, &catalog)?;
     // SQLite's virtual tables (FTS, R*Tree) are their modules': never dropped, rebuilt or
@@ -343,4 +346,25 @@ fn text(
         out.push('\n');
     }
     out
+}
+
+/// PostgreSQL keeps the first 63 bytes of a name: a longer table or column name in the
+/// entities would be another name in its catalogue, and the difference would drop the
+/// column and add it again, empty (as `db.bind` refuses it there).
+fn long_names(want: &[Table]) -> Result<(), Failure> {
+    const LONGEST: usize = 63;
+    for t in want {
+        let names = std::iter::once(("table", t.info.name.as_str()))
+            .chain(t.info.columns.iter().map(|c| ("column", c.name.as_str())));
+        for (what, name) in names {
+            if name.len() > LONGEST {
+                return Err(format!(
+                    "the {what} name `{name}` (table `{}`) is {} bytes long: PostgreSQL keeps the first {LONGEST}, so the difference would compare other names than the database holds; give a shorter one (`#[colt({what} = \"..\")]`)",
+                    t.info.name,
+                    name.len()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
