@@ -87,3 +87,31 @@ impl<T> CollectionAggregand for crate::navigate::SetOf<T> {}
 pub fn collection_aggregand<T: CollectionAggregand>(a: Expr<T>) -> Expr<T> {
     a
 }
+
+/// What a condition of a query that returns whole objects of its one variable may
+/// aggregate: a collection's values or members (`count(c.orders) > 2`), one sub-query per
+/// row. The query's own rows (`avg(p.price)`) would be grouped by the objects themselves,
+/// one row each, and each row compared with itself.
+#[diagnostic::on_unimplemented(
+    message = "a condition's aggregate of `{Self}` would compare each row with itself",
+    label = "not a collection: this query returns whole objects, each its own group",
+    note = "compare with an aggregate of all rows through a sub-comprehension, e.g. `select!(p for p in Product if p.price > avg(q.price for q in Product))`, or aggregate a collection: `select!(c for c in Customer if count(c.orders) > 2)`"
+)]
+pub trait ConditionAggregand {
+    /// Generated code calls this before [`condition_aggregand`]: a failing bound is then
+    /// reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: SqlType> ConditionAggregand for crate::navigate::Many<T> {}
+#[diagnostic::do_not_recommend]
+impl<T> ConditionAggregand for crate::navigate::SetOf<T> {}
+
+/// The aggregand of a condition's aggregate in a query of whole objects of one variable,
+/// checked to be a collection (generated code wraps it so).
+pub fn condition_aggregand<T: ConditionAggregand>(a: Expr<T>) -> Expr<T> {
+    a
+}

@@ -105,7 +105,14 @@ impl Database {
         loop {
             match self.attempt(&mut f) {
                 Ok(value) => return Ok(value),
-                Err((e, met)) if (met || e.is_retryable()) && attempt < retries => attempt += 1,
+                // A retryable failure a savepoint undid makes only its consequences retryable
+                // (the error itself is retryable anyway): not a business error of the closure.
+                Err((e, met))
+                    if (met.met || e.is_retryable() || (met.undone && consequence(&e)))
+                        && attempt < retries =>
+                {
+                    attempt += 1
+                }
                 Err((e, _)) => return Err(e),
             }
         }
@@ -129,35 +136,63 @@ impl Database {
         loop {
             match self.attempt(&mut f) {
                 Ok(value) => return Ok(value),
-                Err((_, true)) if attempt < retries => attempt += 1,
+                // The error is the program's: one a savepoint undid may be it (returned out of
+                // the savepoint), so it counts.
+                Err((_, met)) if (met.met || met.undone) && attempt < retries => attempt += 1,
                 Err((e, _)) => return Err(e),
             }
         }
     }
 
-    /// One attempt: the error, and whether a new attempt may not meet it.
+    /// One attempt: the error, and the retryable failures it met.
     fn attempt<R, E: From<Error>>(
         &self,
         f: &mut impl FnMut(&Transaction) -> std::result::Result<R, E>,
-    ) -> std::result::Result<R, (E, bool)> {
+    ) -> std::result::Result<R, (E, Met)> {
         let colt = |e: Error, met: bool| {
             // A failure the closure swallowed (`let _ = tx.flush()`) closed or aborted the
             // transaction: the commit's error is its consequence, and retryable as it was.
-            let retryable = e.is_retryable()
-                || (met
-                    && matches!(
-                        e,
-                        Error::TransactionAborted { .. } | Error::TransactionClosed
-                    ));
-            (E::from(e), retryable)
+            let retryable = e.is_retryable() || (met && consequence(&e));
+            (
+                E::from(e),
+                Met {
+                    met: retryable,
+                    undone: false,
+                },
+            )
         };
         let tx = self.begin().map_err(|e| colt(e, false))?;
         match f(&tx) {
             Ok(value) => {
-                let met = tx.met_retryable();
+                let met = tx.met_retryable() || tx.met_undone_retryable();
                 tx.commit().map(|()| value).map_err(|e| colt(e, met))
             }
-            Err(e) => Err((e, tx.met_retryable())),
+            Err(e) => Err((
+                e,
+                Met {
+                    met: tx.met_retryable(),
+                    undone: tx.met_undone_retryable(),
+                },
+            )),
         }
     }
+}
+
+/// The retryable failures an attempt met.
+#[derive(Clone, Copy)]
+struct Met {
+    /// One that stands (a statement's, an optimistic check's), or the commit's own.
+    met: bool,
+    /// One inside a savepoint that rolled back: what it did is undone, but the closure may
+    /// have returned it, or failed because of it.
+    undone: bool,
+}
+
+/// An error that follows from an earlier failure of the transaction (one a closure
+/// swallowed, or one inside a savepoint), not one of its own.
+fn consequence(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::TransactionAborted { .. } | Error::TransactionClosed
+    )
 }

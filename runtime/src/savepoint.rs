@@ -207,6 +207,9 @@ impl Transaction {
             self.end();
             return Err(e);
         }
+        if self.shared.met_conflict.get() && !conflict_before {
+            conn.note_undone_retryable();
+        }
         self.shared.met_conflict.set(conflict_before);
         conn.restore_retryable(retryable_before);
         result

@@ -160,6 +160,12 @@ impl Transaction {
         self.shared.met_conflict.get() || self.conn.as_deref().is_some_and(Conn::met_retryable)
     }
 
+    /// Whether such an error was met inside a savepoint that rolled back (what it did is
+    /// undone; the error may still be what the closure returns, in its own type).
+    pub(crate) fn met_undone_retryable(&self) -> bool {
+        self.conn.as_deref().is_some_and(Conn::met_undone_retryable)
+    }
+
     pub(crate) fn check_open(&self) -> Result<()> {
         if self.shared.closed.get() {
             Err(Error::TransactionClosed)

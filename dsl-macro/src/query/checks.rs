@@ -82,6 +82,7 @@ fn checks(f: &str) -> &'static [Check] {
         "count_distinct" => &[Is("Aggregated", 0)],
         "count" => &[Val("Countable", 0)],
         "collection_aggregand" => &[Is("CollectionAggregand", 0)],
+        "condition_aggregand" => &[Is("ConditionAggregand", 0)],
         "group_concat" => &[Is("Aggregated", 0), Item("Textual", 0), Is("Textual", 1)],
         "exists" | "is_empty" => &[Val("SubQuery", 0)],
         "is_empty_of" => &[Val("Emptiable", 0)],

@@ -73,6 +73,9 @@ pub(crate) struct Conn {
     /// A statement failed with an error another attempt may not meet
     /// ([`crate::Error::is_retryable`]) since [`Conn::forget_retryable`].
     met_retryable: Cell<bool>,
+    /// Such an error, or an optimistic check's failure, met inside a savepoint that rolled
+    /// back (see [`Conn::restore_retryable`]).
+    undone_retryable: Cell<bool>,
     /// How its statements are logged.
     log: logging::LogOptions,
     /// SQLite: foreign keys are enforced (as configured; a migration turns them off for a
@@ -169,6 +172,7 @@ impl Conn {
             in_transaction: Cell::new(false),
             failed: RefCell::new(None),
             met_retryable: Cell::new(false),
+            undone_retryable: Cell::new(false),
             log: logging::LogOptions::default(),
             foreign_keys: true,
             opened: std::time::Instant::now(),
@@ -240,12 +244,30 @@ impl Conn {
     /// Starts watching for retryable errors afresh (a new transaction).
     pub(crate) fn forget_retryable(&self) {
         self.met_retryable.set(false);
+        self.undone_retryable.set(false);
     }
 
     /// Back to what [`Conn::met_retryable`] said before a savepoint that rolled back: what
-    /// failed inside is undone, and must not make a later, unrelated error retryable.
+    /// failed inside is undone, and must not make a later, unrelated error retryable. It is
+    /// noted all the same ([`Conn::met_undone_retryable`]): the error may be returned out of
+    /// the savepoint in the program's own type, or be the cause of a later
+    /// `TransactionAborted`, and such an attempt is to be run again.
     pub(crate) fn restore_retryable(&self, before: bool) {
+        if self.met_retryable.get() && !before {
+            self.undone_retryable.set(true);
+        }
         self.met_retryable.set(before);
+    }
+
+    /// Notes a retryable failure (an optimistic check's) a savepoint's rollback undid.
+    pub(crate) fn note_undone_retryable(&self) {
+        self.undone_retryable.set(true);
+    }
+
+    /// Whether a retryable failure was met inside a savepoint that rolled back since
+    /// [`Conn::forget_retryable`].
+    pub(crate) fn met_undone_retryable(&self) -> bool {
+        self.undone_retryable.get()
     }
 
     /// The first failed statement of the write transaction, or SQLite's own rollback of it.
@@ -613,8 +635,8 @@ impl Conn {
                 Ok(r)
             }
             Err(e) => {
-                // (The error itself says whether it is retryable, to a caller that returns
-                // it; one the program handles is undone.)
+                // (What failed is undone: it makes no later error of the attempt retryable
+                // by itself, but is noted, for the error returned.)
                 if self.execute_batch(control::ROLLBACK_TO_SAVEPOINT).is_ok() {
                     self.restore_failure(before);
                     self.restore_retryable(retryable_before);

@@ -12,7 +12,7 @@ use crate::diag::{closest, Errors};
 mod closure_order;
 mod expr;
 mod hoist;
-mod order_aggregates;
+mod own_aggregates;
 
 use crate::entity::snake_case;
 use crate::query::ast::{Base, Clause, Comprehension, Method, QueryInput};
@@ -780,7 +780,14 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
     let projection_aggregates = projection.as_ref().is_some_and(|(_, e)| e.has_aggregate());
     if !projection_aggregates && !matches!(origin, Origin::Refine(_)) {
         let mut errors = Vec::new();
-        order_aggregates::check(&mut steps, &mut errors);
+        own_aggregates::check(&mut steps, own_aggregates::Place::Order, &mut errors);
+        // A query of whole objects of its one variable is grouped by them, one row a group:
+        // a condition's aggregate of its own rows would compare each row with itself.
+        let whole_objects =
+            var_count == 1 && matches!(&projection, None | Some((_, QExpr::Var(_))));
+        if whole_objects {
+            own_aggregates::check(&mut steps, own_aggregates::Place::Condition, &mut errors);
+        }
         for e in errors {
             l.errors.push(e);
         }
