@@ -454,3 +454,28 @@ fn distinct_values_order_by_booleans_and_bytes_on_both_backends() {
         })
     });
 }
+
+/// `select!(p for p in Product if p.price > avg(p.price))` grouped the products by
+/// themselves, one row each, and so returned no row: a compile error now (trybuild
+/// `condition_aggregates_the_query_own_rows`). The spelling it points to, an aggregate of all
+/// rows through a sub-comprehension, gives the products above the average. (Found by a
+/// review.)
+#[test]
+fn a_condition_compares_with_the_average_of_all_rows_through_a_sub_comprehension() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let prices = select!(p.price for p in common::Product).fetch(tx)?;
+            let mean = prices.iter().sum::<i64>() as f64 / prices.len() as f64;
+            let above = select!((p.price for p in common::Product
+                if p.price as f64 > avg(q.price for q in common::Product))
+                .order_by(|p| p.price))
+            .fetch(tx)?;
+            let want: Vec<i64> =
+                common::sorted(prices.into_iter().filter(|&x| x as f64 > mean).collect());
+            assert!(!want.is_empty());
+            assert_eq!(above, want, "{}", backend.name);
+            Ok(())
+        })
+    });
+}
