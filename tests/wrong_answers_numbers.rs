@@ -370,3 +370,24 @@ fn an_integer_parameter_of_a_float_branch_is_a_float() {
         })
     });
 }
+
+/// An `f64` attribute times an `f32` one, typed `f64`, was rounded to `f32` (0.1f32 widened
+/// times 1e9 + 7 lost its last digits): only an `f64` value of the program beside an `f32`
+/// is an `f32`, as a literal is in Rust. (Found by a review.)
+#[test]
+fn an_f64_attribute_with_an_f32_one_stays_f64() {
+    all_backends(|backend| {
+        let db = parcels(backend)?;
+        db.transaction(|tx| {
+            let p = tx.get_or_err::<Parcel>(1)?;
+            p.set(|p| p.total = 1_000_000_007.0)?;
+            let got = select!((p.total * p.ratio) for p in Parcel if p.id == 1).one(tx)?;
+            let want = 1_000_000_007.0 * f64::from(0.1f32);
+            assert_eq!(got, want, "{}", backend.name);
+            // A literal beside the f32 is still an f32, as in Rust.
+            let lit = select!((0.1 * p.ratio) for p in Parcel if p.id == 1).one(tx)?;
+            assert_eq!(lit, f64::from(0.1f32 * 0.1f32), "{}", backend.name);
+            Ok(())
+        })
+    });
+}

@@ -130,6 +130,17 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
 /// 2, and an `f64` column of NUMERIC affinity, or an integer branch of a float `if`, holds
 /// whole values as integers).
 pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> Node {
+    // An `f64` on the left of an `f32` is an `f32` when it is a value of the program (a
+    // literal's type follows the attribute's in Rust), else the result is the `f64` it is
+    // typed (`amount * rate` of an `f64` and an `f32` attribute: Rust has no such
+    // arithmetic; rounding it to `f32` lost digits of an `f64` result).
+    let program_value = |n: &Node| {
+        matches!(
+            n,
+            Node::Param(_) | Node::Const(crate::value::Value::Real(_), _)
+        )
+    };
+    let left_narrowed = lt == ColumnType::Double && rt == ColumnType::Float && program_value(&l);
     let (l, r) = widened(lt, rt, l, r);
     let real = |t| t == ColumnType::Decimal || is_float(t);
     let widened_already = matches!(&l, Node::Cast(_, CastTo::Double | CastTo::Float));
@@ -144,8 +155,7 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
     let float32 = matches!(
         (lt, rt),
         (ColumnType::Float, ColumnType::Float | ColumnType::Double)
-            | (ColumnType::Double, ColumnType::Float)
-    );
+    ) || left_narrowed;
     if float32 {
         Node::Cast(Box::new(node), CastTo::Float32)
     } else if lt == ColumnType::Decimal || rt == ColumnType::Decimal {
