@@ -190,14 +190,6 @@ pub(crate) fn column_problem(
                 .unwrap_or_default()
         ));
     }
-    // A float the column rounds to its scale: the object would keep the value it wrote,
-    // another than its row's, and a later write's optimistic check would fail every time.
-    if l.scaled && matches!(c.ty, ColumnType::Double | ColumnType::Float) && c.optimistic() {
-        return Some(format!(
-            "column `{}.{}` is a numeric with a scale, which rounds the floats field `{}::{}` writes (110.00000000000001 is stored 110.00): the object would keep another value than its row, and its next write would fail its optimistic check; declare the field a `Decimal`, or mark it `#[colt(volatile)]`",
-            e.table, c.name, e.name, c.field
-        ));
-    }
     if let Some(collation) = l.collation.as_deref().filter(|_| compares_text(c.ty)) {
         return Some(format!(
             "column `{}.{}` compares its text with COLLATE {collation}, but Colt compares field `{}::{}` byte for byte, as Rust does: queries would match, order and group values that differ in case or trailing spaces as equal (declare the column without the collation, and compare `x.{}.to_lowercase()` where case should not count)",

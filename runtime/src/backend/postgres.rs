@@ -303,7 +303,6 @@ impl PgConn {
                 has_default: flag(4),
                 collation: Some(text(5)).filter(|c| !c.is_empty()),
                 rowid: false,
-                scaled: flag(6),
             });
             Ok(true)
         })?;
