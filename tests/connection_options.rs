@@ -251,3 +251,25 @@ fn postgres_application_name_from_the_builder_and_the_url() -> colt::Result<()> 
         Ok(())
     })
 }
+
+/// PostgreSQL: a hook that sets another `client_encoding` would have the server take Colt's
+/// UTF-8 text in that encoding (`é` stored as `Ã©`, garbled for every other client, while
+/// Colt read its own bytes back unchanged): the opening fails, saying why. (Found by a
+/// review.)
+#[test]
+fn a_hook_that_changes_the_client_encoding_is_refused() -> colt::Result<()> {
+    common::each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let opened = Database::builder(&backend.fresh_url())
+            .after_connect(|conn| conn.execute("SET client_encoding = 'LATIN1'"))
+            .open()
+            .and_then(|db| db.transaction(|tx| tx.query_sql::<(i64,)>("SELECT 1", &[])));
+        assert!(
+            matches!(&opened, Err(colt::Error::InvalidOption { option: "after_connect", reason }) if reason.contains("LATIN1")),
+            "{opened:?}"
+        );
+        Ok(())
+    })
+}

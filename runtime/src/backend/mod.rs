@@ -681,8 +681,31 @@ pub(crate) fn open(target: &Target, options: &ConnectOptions) -> Result<Conn> {
     conn.foreign_keys = options.foreign_keys.unwrap_or(true);
     if let Some(hook) = &options.after_connect {
         hook.run(&conn)?;
+        if conn.dialect() == Dialect::Postgres {
+            check_client_encoding(&conn)?;
+        }
     }
     Ok(conn)
+}
+
+/// PostgreSQL: Colt sends and reads text as UTF-8 bytes; a hook that set another
+/// `client_encoding` would have the server take them in that encoding (`é` stored as `Ã©`,
+/// garbled for every other client, while Colt read its own bytes back unchanged).
+fn check_client_encoding(conn: &Conn) -> Result<()> {
+    let rows = conn.query_values("SELECT current_setting('client_encoding')", &[])?;
+    let encoding = match rows.first().and_then(|r| r.first()) {
+        Some(Value::Text(t)) => t.clone(),
+        _ => String::new(),
+    };
+    if encoding.eq_ignore_ascii_case("UTF8") {
+        return Ok(());
+    }
+    Err(crate::Error::InvalidOption {
+        option: "after_connect",
+        reason: format!(
+            "the hook set client_encoding to `{encoding}`: Colt sends and reads text as UTF-8, which the server would then take as `{encoding}` (stored text garbled); leave client_encoding as UTF8"
+        ),
+    })
 }
 
 fn open_link(target: &Target, options: &ConnectOptions) -> Result<Conn> {
