@@ -447,11 +447,12 @@ fn run_update<T: Entity>(
         return Err(lost_row(tx, value, old, cell.read()));
     }
     // The row is this transaction's until it ends (PostgreSQL's row lock, SQLite's write
-    // lock): the columns just written need no check any more, and must not have one, since
-    // the column may hold another value than the one written (a `numeric(10,2)` rounds
-    // 110.00000000000001 to 110.00, a `timestamp(0)` its fraction, a trigger its own): a
-    // later write or a query reading the row again would take that for a concurrent change,
-    // in every attempt. (Columns past 61 share a bit with others read: kept.)
+    // lock): the columns just written need no check by a query that reads the row again,
+    // and must not have one, since the column may hold another value than the one written
+    // (a `timestamp(0)` rounds its fraction, a trigger writes its own): the query would take
+    // that for a concurrent change, in every attempt. (A later `set` reads them again; a
+    // float or decimal a `numeric(p,s)` rounds is read back: `take_stored`. Columns past 61
+    // share a bit with others read: kept.)
     cell.set_read(cell.read() & !(written & ((1u64 << 62) - 1)));
     Ok(())
 }
