@@ -40,3 +40,53 @@ fn a_name_postgresql_would_cut_is_refused_there() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Customer {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    orders: Set<Order>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "orders")]
+struct Order {
+    #[colt(primary_key)]
+    id: i64,
+    customer: Ref<Customer>,
+}
+
+/// PostgreSQL: Colt's aliases are made of the query's names (`{variable}_{field}`, `_2` for
+/// another one): two longer than 63 bytes that shared their first 63 named one table, so a
+/// collection's sub-query compared each row with itself and counted every order. Aliases
+/// are cut short now. (Found by a review.)
+#[test]
+fn a_long_variable_name_counts_the_right_rows() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Customer, Order])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Customer::build().id(1).name("ann").insert(tx)?;
+            Customer::build().id(2).name("bob").insert(tx)?;
+            Order::build().id(10).customer(&ann).insert(tx)?;
+            Order::build().id(11).customer(&ann).insert(tx)?;
+            Ok(())
+        })?;
+        let counts = db.transaction(|tx| {
+            select!(((the_customer_whose_orders_we_are_counting_in_this_rather_long_query.name,
+                      count(the_customer_whose_orders_we_are_counting_in_this_rather_long_query.orders))
+                for the_customer_whose_orders_we_are_counting_in_this_rather_long_query in Customer)
+                .order_by(|c| c.name))
+            .fetch(tx)
+        })?;
+        assert_eq!(
+            counts,
+            [("ann".to_string(), 2), ("bob".to_string(), 0)],
+            "{}",
+            backend.name
+        );
+        Ok(())
+    })
+}

@@ -141,8 +141,20 @@ pub(crate) fn is_template(sources: &[Source], scope: u16) -> bool {
     scope > 0 && !sources.iter().any(|s| s.scope == scope && s.variable)
 }
 
-/// A SQL alias not used yet, `wanted` itself when free.
+/// The longest alias Colt makes, in bytes: PostgreSQL keeps the first 63 bytes of a name,
+/// so two longer aliases that share those (a long variable's `v` and `v_orders`) would name
+/// one table, and a sub-query's correlation would compare a row with itself, silently.
+/// With room for a `_n` suffix.
+const LONGEST_ALIAS: usize = 48;
+
+/// A SQL alias not used yet, `wanted` itself when free (cut to [`LONGEST_ALIAS`] bytes at a
+/// character's boundary first).
 pub(crate) fn unique_alias(sources: &[Source], wanted: &str) -> String {
+    let mut end = wanted.len().min(LONGEST_ALIAS);
+    while !wanted.is_char_boundary(end) {
+        end -= 1;
+    }
+    let wanted = &wanted[..end];
     let mut name = wanted.to_string();
     let mut n = 1;
     while sources.iter().any(|s| s.alias == name) {

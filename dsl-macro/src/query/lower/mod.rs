@@ -10,6 +10,7 @@ use syn::visit::Visit;
 use crate::diag::{closest, Errors};
 
 mod closure_order;
+mod closure_types;
 mod expr;
 mod hoist;
 mod own_aggregates;
@@ -306,7 +307,7 @@ impl Lowerer {
         &mut self,
         method: &Method,
         arg: &'a syn::Expr,
-    ) -> Option<(Vec<syn::Ident>, &'a syn::Expr)> {
+    ) -> Option<(Vec<(syn::Ident, Option<syn::Type>)>, &'a syn::Expr)> {
         let syn::Expr::Closure(c) = arg else {
             self.errors.at(
                 arg,
@@ -319,13 +320,13 @@ impl Lowerer {
         };
         let mut names = Vec::new();
         for input in &c.inputs {
-            let pat = match input {
-                syn::Pat::Type(t) => &*t.pat,
-                other => other,
+            let (pat, ty) = match input {
+                syn::Pat::Type(t) => (&*t.pat, Some((*t.ty).clone())),
+                other => (other, None),
             };
             match pat {
                 syn::Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => {
-                    names.push(i.ident.clone())
+                    names.push((i.ident.clone(), ty))
                 }
                 other => {
                     self.errors.at(
@@ -600,6 +601,8 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
     // query, so a filter, an order or a projection written after it would apply before it
     // (to other rows than the ones the chain reads as limited).
     let mut limited: Option<String> = None;
+    // The entity written for each variable, to check the closures' annotations against.
+    let written = closure_types::written_entities(&input.base);
     for (i, m) in input.methods.iter().enumerate() {
         let name = m.name.to_string();
         match name.as_str() {
@@ -637,9 +640,14 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                         l.errors.at(&later.name, format!("`.{}` cannot follow `.map`: `.map` comes last, `Product.filter(..).order_by(..).map(|p| ..)`", later.name));
                     }
                 }
-                let Some((names, body)) = l.closure(m, &m.args[0]) else {
+                let Some((typed, body)) = l.closure(m, &m.args[0]) else {
                     continue;
                 };
+                if let Some(e) = closure_types::mistyped(&written, &typed) {
+                    l.errors.push(e);
+                    continue;
+                }
+                let names: Vec<syn::Ident> = typed.into_iter().map(|(n, _)| n).collect();
                 if let Base::Comprehension(comp) = &input.base {
                     if let Some(why) = closure_order::misordered(comp, &names) {
                         l.errors.at(&m.args[0], why);
@@ -692,9 +700,14 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                     );
                     continue;
                 }
-                let Some((names, body)) = l.closure(m, &m.args[0]) else {
+                let Some((typed, body)) = l.closure(m, &m.args[0]) else {
                     continue;
                 };
+                if let Some(e) = closure_types::mistyped(&written, &typed) {
+                    l.errors.push(e);
+                    continue;
+                }
+                let names: Vec<syn::Ident> = typed.into_iter().map(|(n, _)| n).collect();
                 if let Base::Comprehension(comp) = &input.base {
                     if let Some(why) = closure_order::misordered(comp, &names) {
                         l.errors.at(&m.args[0], why);

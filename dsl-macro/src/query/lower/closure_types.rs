@@ -1,0 +1,88 @@
+//! The types a chained closure's arguments are annotated with (`|a: &Category, b: &Product|`).
+//!
+//! The arguments are the query's variables in generator order, whatever their names or
+//! types say: an annotation naming another entity than the variable's would be read as Rust
+//! reads it, and bind the other variable in silence. Where the variable's entity is written
+//! in the query (`for p in Product`, `Product.filter(..)`), an annotation that names another
+//! one is refused; a variable over a collection or a query value has no entity written to
+//! compare with.
+
+use crate::query::ast::{Base, Clause};
+
+/// The entity written for each of the query's variables, in order, where one is.
+pub(super) fn written_entities(base: &Base) -> Vec<Option<String>> {
+    match base {
+        Base::Comprehension(comp) => comp
+            .clauses
+            .iter()
+            .filter_map(|c| match c {
+                Clause::For { source, .. } => Some(entity_of(source)),
+                Clause::If { .. } => None,
+            })
+            .collect(),
+        Base::Path(p) => vec![entity_name(p)],
+        Base::Existing(_) => Vec::new(),
+    }
+}
+
+/// The entity a generator's source names (`Product`), if it is one.
+fn entity_of(source: &syn::Expr) -> Option<String> {
+    match source {
+        syn::Expr::Path(p) if p.qself.is_none() => entity_name(&p.path),
+        syn::Expr::Paren(p) => entity_of(&p.expr),
+        _ => None,
+    }
+}
+
+/// An entity's name: a path whose last segment is capitalized (a query value is a variable).
+fn entity_name(path: &syn::Path) -> Option<String> {
+    let last = path.segments.last()?;
+    let name = last.ident.to_string();
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some(name)
+}
+
+/// The entity an annotation names: `&Product`, `Product`, `&Obj<Product>`.
+fn annotated_entity(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => annotated_entity(&r.elem),
+        syn::Type::Paren(p) => annotated_entity(&p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            if last.ident == "Obj" {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return annotated_entity(inner);
+                    }
+                }
+            }
+            Some(last.ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// The first annotation that names another entity than its variable's, as an error.
+pub(super) fn mistyped(
+    entities: &[Option<String>],
+    params: &[(syn::Ident, Option<syn::Type>)],
+) -> Option<syn::Error> {
+    for (i, (name, ty)) in params.iter().enumerate() {
+        let (Some(ty), Some(Some(entity))) = (ty, entities.get(i)) else {
+            continue;
+        };
+        let Some(annotated) = annotated_entity(ty) else {
+            continue;
+        };
+        if &annotated != entity {
+            return Some(syn::Error::new_spanned(
+                ty,
+                format!(
+                    "`{name}` is the query's variable number {} (a `{entity}`), not a `{annotated}`: a closure's arguments are the query's variables in generator order, whatever their names or types",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    None
+}
