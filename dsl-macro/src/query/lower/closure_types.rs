@@ -9,6 +9,9 @@
 
 use crate::query::ast::{Base, Clause};
 
+/// A closure's argument: its name, and the type it is annotated with, if any.
+pub(super) type Param = (syn::Ident, Option<syn::Type>);
+
 /// The entity written for each of the query's variables, in order, where one is.
 pub(super) fn written_entities(base: &Base) -> Vec<Option<String>> {
     match base {
@@ -65,7 +68,7 @@ fn annotated_entity(ty: &syn::Type) -> Option<String> {
 /// The first annotation that names another entity than its variable's, as an error.
 pub(super) fn mistyped(
     entities: &[Option<String>],
-    params: &[(syn::Ident, Option<syn::Type>)],
+    params: &[Param],
 ) -> Option<syn::Error> {
     for (i, (name, ty)) in params.iter().enumerate() {
         let (Some(ty), Some(Some(entity))) = (ty, entities.get(i)) else {

@@ -307,7 +307,7 @@ impl Lowerer {
         &mut self,
         method: &Method,
         arg: &'a syn::Expr,
-    ) -> Option<(Vec<(syn::Ident, Option<syn::Type>)>, &'a syn::Expr)> {
+    ) -> Option<(Vec<closure_types::Param>, &'a syn::Expr)> {
         let syn::Expr::Closure(c) = arg else {
             self.errors.at(
                 arg,
