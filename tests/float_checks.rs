@@ -203,3 +203,58 @@ fn a_float_the_column_rounds_is_read_back() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "price_list")]
+struct PriceList {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(sql_type = "numeric(12,2)")]
+    amount: f64,
+    note: String,
+}
+
+/// The same through `insert_many` and an upsert, the scale given by the field's `sql_type`
+/// (no `check_tables`): each object takes the rounded value back, and its next write passes
+/// its check. (A review of the read-back found these paths without it.)
+#[test]
+fn a_rounded_float_is_read_back_after_insert_many_and_upsert() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![PriceList])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let rows = tx.insert_many(vec![
+                PriceList {
+                    id: 1,
+                    amount: 1.005,
+                    note: "a".into(),
+                },
+                PriceList {
+                    id: 2,
+                    amount: 2.675,
+                    note: "b".into(),
+                },
+            ])?;
+            let up = tx.upsert(PriceList {
+                id: 3,
+                amount: 110.00000000000001,
+                note: "c".into(),
+            })?;
+            for o in rows.iter().chain([&up]) {
+                o.set(|p| p.note.push('!'))?;
+            }
+            Ok(())
+        })?;
+        let notes = db.transaction(|tx| {
+            select!(((p.id, p.note) for p in PriceList).order_by(|p| p.id)).fetch(tx)
+        })?;
+        assert_eq!(
+            notes,
+            [(1, "a!".to_string()), (2, "b!".to_string()), (3, "c!".to_string())],
+            "{}",
+            backend.name
+        );
+        Ok(())
+    })
+}

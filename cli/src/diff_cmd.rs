@@ -350,7 +350,7 @@ fn text(
 
 /// PostgreSQL keeps the first 63 bytes of a name: a longer table or column name in the
 /// entities would be another name in its catalogue, and the difference would drop the
-/// column and add it again, empty (as `db.bind` refuses it there).
+/// column and add it again, empty.
 fn long_names(want: &[Table]) -> Result<(), Failure> {
     const LONGEST: usize = 63;
     for t in want {
@@ -358,10 +358,15 @@ fn long_names(want: &[Table]) -> Result<(), Failure> {
             .chain(t.info.columns.iter().map(|c| ("column", c.name.as_str())));
         for (what, name) in names {
             if name.len() > LONGEST {
+                let mut end = LONGEST;
+                while !name.is_char_boundary(end) {
+                    end -= 1;
+                }
                 return Err(format!(
-                    "the {what} name `{name}` (table `{}`) is {} bytes long: PostgreSQL keeps the first {LONGEST}, so the difference would compare other names than the database holds; give a shorter one (`#[colt({what} = \"..\")]`)",
+                    "the {what} name `{name}` (table `{}`) is {} bytes long: PostgreSQL keeps the first {LONGEST}, so the difference would compare another name than the database holds (and drop and add the column again); name it as PostgreSQL keeps it, `{}` (`#[colt({what} = \"..\")]`)",
                     t.info.name,
-                    name.len()
+                    name.len(),
+                    &name[..end]
                 ));
             }
         }

@@ -10,6 +10,7 @@ use crate::pool::Pool;
 use crate::render::{create_link_sql, link_tables, tables_sql, Dialect};
 use crate::table_checks;
 use crate::transaction::Transaction;
+use crate::types::ColumnType;
 use crate::{Error, Result};
 
 /// A database: where it lives, its connections, and the entities bound to it.
@@ -290,7 +291,7 @@ impl Database {
             problems.extend(shared_link_tables(&all));
         }
         if self.inner.dialect == Dialect::Postgres {
-            problems.extend(long_names(&seen));
+            mark_rounded_sql_types(&seen);
         }
         if let Some(cycle) = required_cycle(&all) {
             problems.push(format!(
@@ -382,6 +383,11 @@ impl Database {
                     ));
                     continue;
                 };
+                // A float or a decimal the column rounds when written: read back after a
+                // write (`flush::take_stored`).
+                if l.scaled && matches!(c.ty, ColumnType::Double | ColumnType::Decimal) && i < 62 {
+                    e.cache.mark_rounded(1u64 << i);
+                }
                 if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
                 } else if let Some(p) = table_checks::stray_values(conn, self.inner.dialect, e, c)?
@@ -553,35 +559,20 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
     problems
 }
 
-/// PostgreSQL keeps the first 63 bytes of a name (`NAMEDATALEN`): a longer table or column
-/// name is another name in its catalogue than in Colt's statements (`check_tables` would
-/// not find it; `colt migrate diff` would drop the column and add it again, empty).
-fn long_names(entities: &[&'static EntityMeta]) -> Vec<String> {
-    const LONGEST: usize = 63;
-    let mut problems = Vec::new();
-    let mut check = |what: &str, name: &str, place: String| {
-        if name.len() > LONGEST {
-            problems.push(format!(
-                "the {what} name `{name}` ({place}) is {} bytes long: PostgreSQL keeps the first {LONGEST}, so Colt's statements and the database would name different things; give a shorter one (`#[colt({what} = \"..\")]`)",
-                name.len(),
-            ));
-        }
-    };
+/// PostgreSQL: a float or a decimal whose `sql_type` gives a scale (`numeric(10,2)`) is
+/// rounded by its column when written: read back after a write (`flush::take_stored`).
+fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
     for e in entities {
-        check("table", e.table, format!("entity `{}`", e.name));
-        for c in e.columns {
-            check("column", c.name, format!("`{}.{}`", e.name, c.field));
+        for (i, c) in e.columns.iter().enumerate().take(62) {
+            let scaled = c.sql_type.is_some_and(|t| {
+                let t = t.to_ascii_lowercase();
+                (t.starts_with("numeric") || t.starts_with("decimal")) && t.contains(',')
+            });
+            if scaled && matches!(c.ty, ColumnType::Double | ColumnType::Decimal) {
+                e.cache.mark_rounded(1u64 << i);
+            }
         }
     }
-    for m in crate::pairing::many_to_many_sides(entities) {
-        let at = format!("the link table of `{}.{}`", m.owner.name, m.rel.field);
-        check("table", &m.link.table, at.clone());
-        check("column", &m.link.owner_column, at.clone());
-        check("column", &m.link.member_column, at);
-    }
-    problems.sort();
-    problems.dedup();
-    problems
 }
 
 /// A cycle of required references between different entities, if any (`A.b: Ref<B>`,

@@ -9,7 +9,6 @@ use crate::obj::{bit, Obj, ObjCell, ObjState};
 use crate::render;
 use crate::statement_cache::{StatementKey, StatementText, UpdateMasks};
 use crate::transaction::Transaction;
-use crate::types::ColumnType;
 use crate::{Error, Result};
 
 /// Writes and inserts keep their order (a new object's parents exist already: they are
@@ -128,31 +127,30 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     take_stored(cell, tx, mask(cols))
 }
 
-/// PostgreSQL: the columns just written whose stored form may be another value than the one
-/// written (a `numeric(10,2)` rounds an `f64` or a decimal to its scale: 110.00000000000001
-/// is stored 110.00) are read back, so that the object holds what its row does; else its
-/// next write's check, or a query reading the row again, would take the difference for a
-/// concurrent change, in every attempt. (SQLite stores both as they are written.)
-fn take_stored<T: Entity>(cell: &ObjCell<T>, tx: &Transaction, written: u64) -> Result<()> {
-    if tx.dialect() != render::Dialect::Postgres {
-        return Ok(());
-    }
+/// The columns just written that the database rounds (a PostgreSQL `numeric(10,2)` holding
+/// an `f64` or a decimal: 110.00000000000001 is stored 110.00, as `check_tables` or the
+/// column's `sql_type` said) are read back, so that the object holds what its row does; else
+/// its next write's check, or a query reading the row again, would take the difference for
+/// a concurrent change, in every attempt. (A column Colt made holds what is written.)
+pub(crate) fn take_stored<T: Entity>(
+    cell: &ObjCell<T>,
+    tx: &Transaction,
+    written: u64,
+) -> Result<()> {
     let meta = T::meta();
-    let rounded = |i: usize| {
-        written & bit(i) != 0
-            && matches!(meta.columns[i].ty, ColumnType::Double | ColumnType::Decimal)
-            && crate::relation::is_stored(meta, i)
-    };
-    let columns: Columns = (0..meta.columns.len().min(62))
-        .filter(|&i| rounded(i))
-        .collect();
-    if columns.is_empty() {
+    let rounded = written & meta.cache.rounded();
+    if rounded == 0 {
         return Ok(());
     }
+    let columns: Columns = (0..meta.columns.len().min(62))
+        .filter(|&i| rounded & bit(i) != 0)
+        .collect();
     let key = cell.value.borrow().key();
     let Some(row) = read_row::<T>(tx, &key)? else {
         return Ok(());
     };
+    // (An object borrowed now keeps its value: its next write's check is the error, not a
+    // value changed under the borrow.)
     if let Ok(mut value) = cell.value.try_borrow_mut() {
         for i in columns {
             value.copy_column(&row, i);
@@ -263,6 +261,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         cell.set_read(0);
         mapped_new_row(tx, o.clone())?;
         written(tx, None, Some(&*cell.value.borrow()))?;
+        take_stored(cell, tx, mask(cols))?;
     }
     Ok(())
 }

@@ -164,7 +164,9 @@ impl Database {
         let tx = self.begin().map_err(|e| colt(e, false))?;
         match f(&tx) {
             Ok(value) => {
-                let met = tx.met_retryable() || tx.met_undone_retryable();
+                // (A failure a savepoint undid is no cause of the commit's: the rollback put
+                // the transaction's own failure back as it was.)
+                let met = tx.met_retryable();
                 tx.commit().map(|()| value).map_err(|e| colt(e, met))
             }
             Err(e) => Err((

@@ -2,7 +2,7 @@
 //! transaction writes for objects (get by key, insert, update, delete), rendered once per
 //! shape, and the entity's slot among a transaction's identity maps.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::render::Dialect;
@@ -81,6 +81,9 @@ pub struct MetaCache {
     update_masks: OnceLock<UpdateMasks>,
     /// How many objects of the entity the last transaction to end had loaded.
     loaded: AtomicUsize,
+    /// The columns (below 62) a database rounds when they are written (a PostgreSQL
+    /// `numeric(10,2)` holding an `f64` or a decimal), read back after a write.
+    rounded: AtomicU64,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
 
@@ -125,6 +128,7 @@ impl MetaCache {
             virtual_columns: OnceLock::new(),
             update_masks: OnceLock::new(),
             loaded: AtomicUsize::new(0),
+            rounded: AtomicU64::new(0),
             statements: Mutex::new(Vec::new()),
         }
     }
@@ -152,6 +156,18 @@ impl MetaCache {
 
     pub(crate) fn set_loaded_hint(&self, n: usize) {
         self.loaded.store(n, Ordering::Relaxed);
+    }
+
+    /// The columns a database rounds when they are written (see `flush::take_stored`).
+    #[inline]
+    pub(crate) fn rounded(&self) -> u64 {
+        self.rounded.load(Ordering::Relaxed)
+    }
+
+    /// Notes columns a database rounds when they are written (`check_tables` saw their
+    /// scale, or their `sql_type` gives one).
+    pub(crate) fn mark_rounded(&self, columns: u64) {
+        self.rounded.fetch_or(columns, Ordering::Relaxed);
     }
 
     /// The columns an `INSERT` of the entity writes, worked out on first use.

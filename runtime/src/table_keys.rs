@@ -14,8 +14,18 @@ use crate::render::Dialect;
 pub(crate) fn same_name(dialect: Dialect, live: &str, name: &str) -> bool {
     match dialect {
         Dialect::Sqlite => live.eq_ignore_ascii_case(name),
-        Dialect::Postgres => live == name,
+        Dialect::Postgres => live == pg_name(name),
     }
+}
+
+/// A name as PostgreSQL keeps it: its first 63 bytes (`NAMEDATALEN`), cut at a character's
+/// boundary. Its statements cut every longer name so, and its catalogue holds the cut name.
+pub(crate) fn pg_name(name: &str) -> &str {
+    let mut end = name.len().min(63);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
 }
 
 /// The live table's primary key, by column name.

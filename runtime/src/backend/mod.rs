@@ -672,6 +672,8 @@ pub(crate) struct LiveColumn {
     /// SQLite: the column is the table's rowid (its single `INTEGER PRIMARY KEY`, not
     /// `DESC`, in a table with a rowid), which SQLite fills in.
     pub rowid: bool,
+    /// PostgreSQL: a `numeric` with a scale (`numeric(12,2)`), which rounds what is written.
+    pub scaled: bool,
 }
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).

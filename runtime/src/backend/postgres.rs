@@ -287,7 +287,8 @@ impl PgConn {
 
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
         let sql = control::table_columns(Dialect::Postgres);
-        let owned = Value::Text(table.to_string());
+        // (The catalogue holds a long name cut as PostgreSQL's statements cut it.)
+        let owned = Value::Text(crate::table_keys::pg_name(table).to_string());
         let mut cols = Vec::new();
         self.query(sql, &[Param::Owned(&owned)], |row| {
             let text = |i| match row.value(i) {
@@ -303,6 +304,7 @@ impl PgConn {
                 has_default: flag(4),
                 collation: Some(text(5)).filter(|c| !c.is_empty()),
                 rowid: false,
+                scaled: flag(6),
             });
             Ok(true)
         })?;

@@ -466,6 +466,7 @@ impl SqliteConn {
                 has_default: default != 0,
                 collation,
                 rowid: false,
+                scaled: false,
             });
         }
         // The single `INTEGER PRIMARY KEY` is the rowid, unless the key has an index of its

@@ -61,7 +61,7 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
             // A type of the database's own (an enum, a domain's base, an extension's
             // `citext`) by its name, which a `sql_type` gives, not `USER-DEFINED`. Last, a
             // nondeterministic collation of the column (case-insensitive: compares as SQLite's
-            // NOCASE does), which `check_tables` reports.
+            // NOCASE does), which `check_tables` reports; and whether a `numeric` has a scale.
             "SELECT c.column_name::text, \
              CASE WHEN c.data_type = 'USER-DEFINED' THEN c.udt_name::text ELSE c.data_type::text END, \
              (c.is_nullable = 'NO'), \
@@ -72,7 +72,8 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
                        AND tc.table_name = c.table_name AND k.column_name = c.column_name), \
              (c.column_default IS NOT NULL OR c.is_identity = 'YES'), \
              (SELECT co.collname::text FROM pg_catalog.pg_collation co \
-               WHERE co.collname = c.collation_name AND NOT co.collisdeterministic LIMIT 1) \
+               WHERE co.collname = c.collation_name AND NOT co.collisdeterministic LIMIT 1), \
+             (c.data_type = 'numeric' AND c.numeric_scale IS NOT NULL) \
              FROM information_schema.columns c \
              WHERE c.table_schema = current_schema() AND c.table_name = $1 \
              ORDER BY c.ordinal_position"

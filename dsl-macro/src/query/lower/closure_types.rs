@@ -66,10 +66,7 @@ fn annotated_entity(ty: &syn::Type) -> Option<String> {
 }
 
 /// The first annotation that names another entity than its variable's, as an error.
-pub(super) fn mistyped(
-    entities: &[Option<String>],
-    params: &[Param],
-) -> Option<syn::Error> {
+pub(super) fn mistyped(entities: &[Option<String>], params: &[Param]) -> Option<syn::Error> {
     for (i, (name, ty)) in params.iter().enumerate() {
         let (Some(ty), Some(Some(entity))) = (ty, entities.get(i)) else {
             continue;
