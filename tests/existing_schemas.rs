@@ -746,6 +746,13 @@ fn a_sql_type_of_the_databases_own_passes_check_tables() -> colt::Result<()> {
         })?;
         let mood = db.transaction(|tx| select!(f.mood for f in Feeling).one(tx))?;
         assert_eq!(mood, "ok");
+        // A list membership (a review feared the list would go as a `text[]` PostgreSQL
+        // refuses for a `mood[]` parameter; it does not).
+        let moods = ["ok", "sad"];
+        let found = db.transaction(|tx| {
+            select!(f.id for f in Feeling if moods.contains(&f.mood)).fetch(tx)
+        })?;
+        assert_eq!(found, [1]);
         Ok(())
     })
 }

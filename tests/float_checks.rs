@@ -251,7 +251,11 @@ fn a_rounded_float_is_read_back_after_insert_many_and_upsert() -> colt::Result<(
         })?;
         assert_eq!(
             notes,
-            [(1, "a!".to_string()), (2, "b!".to_string()), (3, "c!".to_string())],
+            [
+                (1, "a!".to_string()),
+                (2, "b!".to_string()),
+                (3, "c!".to_string())
+            ],
             "{}",
             backend.name
         );
