@@ -82,3 +82,34 @@ fn a_long_variable_name_counts_the_right_rows() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "measurements_of_the_primary_electricity_meter_in_the_basement_of_a_first")]
+struct FirstMeter {
+    #[colt(primary_key)]
+    id: i64,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "measurements_of_the_primary_electricity_meter_in_the_basement_of_a_second")]
+struct SecondMeter {
+    #[colt(primary_key)]
+    id: i64,
+}
+
+/// Two table names alike in their first 63 bytes are one table to PostgreSQL: the second
+/// `CREATE TABLE IF NOT EXISTS` did nothing, and both entities read and wrote one table.
+/// Refused at bind, as two entities on one table are. (Found by a review.)
+#[test]
+fn two_names_postgresql_cuts_alike_are_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        let bound = db.bind(schema![FirstMeter, SecondMeter]);
+        assert!(
+            matches!(&bound, Err(colt::Error::SchemaMismatch(m)) if m.contains("both use table")),
+            "{}: {bound:?}",
+            backend.name
+        );
+        Ok(())
+    })
+}

@@ -499,10 +499,7 @@ impl Database {
 fn shared_tables(all: &[&'static EntityMeta], new: usize) -> Vec<String> {
     let mut problems = Vec::new();
     for (i, e) in all.iter().enumerate().skip(new) {
-        if let Some(other) = all[..i]
-            .iter()
-            .find(|o| o.table.eq_ignore_ascii_case(e.table))
-        {
+        if let Some(other) = all[..i].iter().find(|o| same_table_name(o.table, e.table)) {
             problems.push(format!(
                 "entities `{}` and `{}` both use table `{}`: map each table once",
                 other.name, e.name, e.table
@@ -514,7 +511,7 @@ fn shared_tables(all: &[&'static EntityMeta], new: usize) -> Vec<String> {
         let side = format!("{}.{}", m.owner.name, m.rel.field)
             .min(format!("{}.{}", m.target.name, m.partner.field));
         for e in all {
-            if m.link.table.eq_ignore_ascii_case(e.table) {
+            if same_table_name(&m.link.table, e.table) {
                 problems.push(format!(
                     "entity `{}` uses table `{}`, the link table of the many-to-many `{side}`: name one of them otherwise (`#[colt(table = \"..\")]`), or map the links with two references instead of two `Set`s",
                     e.name, e.table
@@ -525,6 +522,12 @@ fn shared_tables(all: &[&'static EntityMeta], new: usize) -> Vec<String> {
     problems.sort();
     problems.dedup();
     problems
+}
+
+/// Whether two table names name one table: SQLite ignores ASCII case; PostgreSQL keeps the
+/// first 63 bytes of a name (two longer names alike in those would be one table there).
+fn same_table_name(a: &str, b: &str) -> bool {
+    crate::table_keys::pg_name(a).eq_ignore_ascii_case(crate::table_keys::pg_name(b))
 }
 
 /// Two different many-to-many relationships whose link tables have one name (by default
@@ -544,7 +547,7 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
         // Ignoring case, as `shared_tables` does: SQLite's names do.
         match seen
             .iter()
-            .find(|(table, _)| table.eq_ignore_ascii_case(&link.table))
+            .find(|(table, _)| same_table_name(table, &link.table))
         {
             Some((_, first)) if *first != side => problems.push(format!(
                 "the many-to-many relationships `{first}` and `{side}` would share the link table `{}` (each would read the other's links): name one with `#[colt(table = \"..\")]` on its `Set`",
@@ -564,9 +567,10 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
 fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
     for e in entities {
         for (i, c) in e.columns.iter().enumerate().take(62) {
+            // (`numeric(10)` rounds to whole numbers.)
             let scaled = c.sql_type.is_some_and(|t| {
                 let t = t.to_ascii_lowercase();
-                (t.starts_with("numeric") || t.starts_with("decimal")) && t.contains(',')
+                (t.starts_with("numeric") || t.starts_with("decimal")) && t.contains('(')
             });
             if scaled && matches!(c.ty, ColumnType::Double | ColumnType::Decimal) {
                 e.cache.mark_rounded(1u64 << i);

@@ -118,7 +118,7 @@ impl Transaction {
             w.ident(meta.table);
             Value::Text(w.finish())
         };
-        let column = Value::Text(meta.columns[auto].name.to_string());
+        let column = Value::Text(crate::table_keys::pg_name(meta.columns[auto].name).to_string());
         let count = Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
         let params = [
             Param::Owned(&table),

@@ -14,7 +14,8 @@ use crate::render::Dialect;
 pub(crate) fn same_name(dialect: Dialect, live: &str, name: &str) -> bool {
     match dialect {
         Dialect::Sqlite => live.eq_ignore_ascii_case(name),
-        Dialect::Postgres => live == pg_name(name),
+        // (Either side may be the cut one: both are cut.)
+        Dialect::Postgres => pg_name(live) == pg_name(name),
     }
 }
 

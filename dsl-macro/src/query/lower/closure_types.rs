@@ -2,10 +2,10 @@
 //!
 //! The arguments are the query's variables in generator order, whatever their names or
 //! types say: an annotation naming another entity than the variable's would be read as Rust
-//! reads it, and bind the other variable in silence. Where the variable's entity is written
-//! in the query (`for p in Product`, `Product.filter(..)`), an annotation that names another
-//! one is refused; a variable over a collection or a query value has no entity written to
-//! compare with.
+//! reads it, and bind the other variable in silence. Where the variables' entities are
+//! written in the query (`for p in Product for c in Category`), an annotation that names
+//! another variable's entity than its own is refused; a variable over a collection or a
+//! query value has no entity written to compare with.
 
 use crate::query::ast::{Base, Clause};
 
@@ -59,13 +59,18 @@ fn annotated_entity(ty: &syn::Type) -> Option<String> {
                     }
                 }
             }
-            Some(last.ident.to_string())
+            // (`Self` is the entity of an `impl` the macro cannot see; another wrapper,
+            // `Box<..>`, is no entity's name.)
+            let plain = matches!(last.arguments, syn::PathArguments::None);
+            (plain && last.ident != "Self").then(|| last.ident.to_string())
         }
         _ => None,
     }
 }
 
-/// The first annotation that names another entity than its variable's, as an error.
+/// The first annotation that names another entity than its variable's, as an error. (`Self`
+/// and wrappers other than `&` and `Obj<..>` are not compared; a type alias or a renamed
+/// import of the variable's own entity is refused too: write the entity's name, or none.)
 pub(super) fn mistyped(entities: &[Option<String>], params: &[Param]) -> Option<syn::Error> {
     for (i, (name, ty)) in params.iter().enumerate() {
         let (Some(ty), Some(Some(entity))) = (ty, entities.get(i)) else {
