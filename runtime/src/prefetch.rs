@@ -94,7 +94,7 @@ where
     F: Fn(&Obj<T>) -> Q,
 {
     fn load_next(tx: &Transaction, reached: &[Obj<T>], next: F) -> Result<Vec<Obj<Self>>> {
-        Q::load_all(tx, reached.iter().map(next).collect())
+        Q::load_all(tx, reached.iter().map(|o| unread(o, &next)).collect())
     }
 }
 
@@ -230,9 +230,20 @@ pub(crate) type Steps = Vec<Arc<dyn Any + Send + Sync>>;
 pub(crate) fn step<T: Entity, P: Prefetch>(
     path: impl Fn(&Obj<T>) -> P + Send + Sync + 'static,
 ) -> Arc<dyn Any + Send + Sync> {
-    let run: PrefetchStep<T> =
-        Arc::new(move |tx, rows| P::load_all(tx, rows.iter().map(&path).collect()).map(drop));
+    let run: PrefetchStep<T> = Arc::new(move |tx, rows| {
+        P::load_all(tx, rows.iter().map(|o| unread(o, &path)).collect()).map(drop)
+    });
     Arc::new(run)
+}
+
+/// `path(o)`, leaving `o`'s columns read as they were: a path's getter (`|i| i.customer()`)
+/// marks its attribute read, and the transaction would then take another transaction's
+/// change of it for a conflict (loading what it leads to is no read of the program's).
+fn unread<T: Entity, P>(o: &Obj<T>, path: impl Fn(&Obj<T>) -> P) -> P {
+    let read = o.cell().read();
+    let p = path(o);
+    o.cell().set_read(read);
+    p
 }
 
 /// Runs the steps of a query of `T` objects on its result.
