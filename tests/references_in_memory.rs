@@ -600,32 +600,3 @@ fn a_swap_does_not_overwrite_a_concurrent_move() -> colt::Result<()> {
         Ok(())
     })
 }
-
-/// A new passport inserted for a person another loaded passport holds: that one lets go
-/// first, as with `set` and in PonyORM (`Passport(id=9, person=ann)` sets the old one's
-/// `person` to `None`); the INSERT met the UNIQUE column and ended the transaction.
-/// (Found by a review.)
-#[test]
-fn an_insert_taking_a_one_to_one_partner_makes_the_old_holder_let_go() -> colt::Result<()> {
-    each_backend(|backend| {
-        let db = people(backend)?;
-        db.transaction(|tx| {
-            let ann = tx.get_or_err::<Person>(1)?;
-            let seven = tx.get_or_err::<Passport>(7)?;
-            assert!(seven.person().is_some());
-            let nine = Passport::build()
-                .id(9)
-                .person(Some(Ref::from(&ann)))
-                .insert(tx)?;
-            assert!(seven.person().is_none(), "{}", backend.name);
-            assert_eq!(ann.passport().map(|p| *p.key()), Some(9));
-            assert!(nine.person().is_some());
-            Ok(())
-        })?;
-        let holders = db.transaction(|tx| {
-            select!(((p.id, p.person.id) for p in Passport).order_by(|p| p.id)).fetch(tx)
-        })?;
-        assert_eq!(holders, [(7, None), (9, Some(1))], "{}", backend.name);
-        Ok(())
-    })
-}

@@ -514,16 +514,6 @@ impl Transaction {
             ObjState::New,
             Rc::downgrade(&self.shared),
         );
-        // A one-to-one partner another loaded object holds: that one lets go first (its
-        // column is UNIQUE), as with `set` and in PonyORM.
-        let one_to_one = crate::flush::update_masks(T::meta()).one_to_one;
-        if one_to_one != 0 {
-            crate::one_to_one_holders::release_old_holders(&self.shared, &obj, one_to_one);
-            if let Err(e) = self.flush() {
-                obj.cell().state.set(ObjState::Gone);
-                return Err(e);
-            }
-        }
         // Written now, without a stay in the pending list.
         let result = self.ensure_writing().and_then(|()| obj.cell().flush(self));
         if result.is_err() {
