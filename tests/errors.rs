@@ -177,6 +177,20 @@ fn passwords_are_masked_in_errors_and_debug_output() {
     let down = Database::open("postgres://alice:s3cret@127.0.0.1:1/db?connect_timeout=2");
     let text = format!("{:?}", down.err());
     assert!(!text.contains("s3cret"), "{text}");
+    // The builder's `Debug` showed its URL whole, and a password holding a `/` was shown
+    // whole everywhere. (Found by a review.)
+    let builder = Database::builder("postgres://alice:s3cret@localhost/db");
+    let text = format!("{builder:?}");
+    assert!(
+        !text.contains("s3cret") && text.contains("alice:***@"),
+        "{text}"
+    );
+    let bad = Database::open("postgres://alice:s3/cret@localhost:notaport/db");
+    let text = format!("{bad:?}");
+    assert!(
+        !text.contains("s3/cret") && !text.contains("cret"),
+        "{text}"
+    );
 }
 
 #[test]

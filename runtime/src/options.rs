@@ -197,7 +197,7 @@ pub(crate) fn sqlite_url_options(query: &str) -> std::result::Result<ConnectOpti
 
 /// The options of a database and its pool, then [`DatabaseBuilder::open`]; made by
 /// [`Database::builder`]. Every option has the default [`Database::open`] uses.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a builder does nothing until `open` is called"]
 pub struct DatabaseBuilder {
     pub(crate) url: String,
@@ -208,6 +208,22 @@ pub struct DatabaseBuilder {
     pub(crate) max_lifetime: Option<Duration>,
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) connect: ConnectOptions,
+}
+
+/// The builder's options, its URL's password masked (`postgres://alice:***@host/db`).
+impl std::fmt::Debug for DatabaseBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseBuilder")
+            .field("url", &crate::backend::masked_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("create_if_missing", &self.create_if_missing)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .field("statement_timeout", &self.statement_timeout)
+            .field("max_lifetime", &self.max_lifetime)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("connect", &self.connect)
+            .finish()
+    }
 }
 
 impl DatabaseBuilder {

@@ -52,37 +52,64 @@ pub(crate) enum SqliteMode {
 
 /// `url` with its password replaced by `***` (`postgres://alice:***@host/db`, and a
 /// `password=` option), for every message and `Debug` output that shows a URL.
+///
+/// Everything from the first `:` after the user to the last `@` is hidden: the PostgreSQL
+/// driver reads the user info up to an `@` wherever it is (a generated password may hold
+/// `/`, `?` or `#`, at which a URL's grammar would end the authority), and a password may
+/// hold an `@` itself (so an `@` in an option hides more than the password, never less).
+/// An option's key is compared percent-decoded (`pass%77ord=`), as the driver decodes it.
 pub(crate) fn masked_url(url: &str) -> String {
     let mut out = match url.split_once("://") {
-        Some((scheme, rest)) => {
-            // The authority ends at the first `/`, `?` or `#`; its user info at the last `@`.
-            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(end);
-            match authority.rsplit_once('@') {
-                Some((user_info, host)) => {
-                    let user = user_info.split_once(':').map_or(user_info, |(u, _)| u);
-                    let hidden = if user_info.contains(':') { ":***" } else { "" };
-                    format!("{scheme}://{user}{hidden}@{host}{tail}")
-                }
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((user_info, host)) => match user_info.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
                 None => url.to_string(),
-            }
-        }
+            },
+            None => url.to_string(),
+        },
         None => url.to_string(),
     };
-    // `?password=..` / `&password=..`
+    // `?password=..` / `&password=..`, the key percent-decoded.
     let mut from = 0;
-    while let Some(at) = out[from..].find("password=") {
-        let start = from + at + "password=".len();
-        let before = out[..from + at].chars().last();
-        if matches!(before, Some('?' | '&')) {
+    while let Some(at) = out[from..].find(['?', '&']) {
+        let key_start = from + at + 1;
+        let key_end = out[key_start..]
+            .find(['=', '&'])
+            .map_or(out.len(), |e| key_start + e);
+        let is_password = out[key_start..key_end].len() < 64
+            && percent_decoded(&out[key_start..key_end]).eq_ignore_ascii_case("password");
+        if is_password && out[key_end..].starts_with('=') {
+            let start = key_end + 1;
             let end = out[start..].find('&').map_or(out.len(), |e| start + e);
             out.replace_range(start..end, "***");
             from = start + 3;
         } else {
-            from = start;
+            from = key_start;
         }
     }
     out
+}
+
+/// `text` with its `%XX` escapes decoded (for comparing a URL option's key).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                let v = hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0);
+                out.push(v as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl Target {
@@ -281,5 +308,19 @@ mod masking {
         );
         assert_eq!(masked_url("sqlite:shop.db"), "sqlite:shop.db");
         assert_eq!(masked_url("postgres://host/db"), "postgres://host/db");
+        // A password holding `/`, `?` or `#`, which the driver takes as it is (a review
+        // found it shown whole), and an option's key the driver decodes.
+        for url in [
+            "postgres://app:Zx/9+k=@db/prod",
+            "postgres://app:a?b#c@db/prod",
+            "postgres://app@db/prod?pass%77ord=Zx9k",
+            "postgres://app@db/prod?PASSWORD=Zx9k&x=1",
+        ] {
+            let shown = masked_url(url);
+            assert!(
+                !shown.contains("Zx") && !shown.contains("a?b#c"),
+                "{url} → {shown}"
+            );
+        }
     }
 }
