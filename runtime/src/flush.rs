@@ -124,7 +124,8 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.set_read(0);
     mapped_new_row(tx, Obj::from_cell(cell))?;
     written(tx, None, Some(&*cell.value.borrow()))?;
-    take_stored(cell, tx, mask(cols))
+    // (An insert writes every stored column a database may round.)
+    take_stored(cell, tx, u64::MAX)
 }
 
 /// The columns just written that the database rounds (a PostgreSQL `numeric(10,2)` holding
@@ -262,7 +263,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         cell.set_read(0);
         mapped_new_row(tx, o.clone())?;
         written(tx, None, Some(&*cell.value.borrow()))?;
-        take_stored(cell, tx, mask(cols))?;
+        take_stored(cell, tx, u64::MAX)?;
     }
     Ok(())
 }

@@ -149,8 +149,9 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             obj
         }
     };
-    // A column the database rounds holds another value than the one written.
-    crate::flush::take_stored(obj.cell(), tx, crate::flush::mask(cols_of::<T>()))?;
+    // A column the database rounds holds another value than the one written (an upsert
+    // writes every stored column).
+    crate::flush::take_stored(obj.cell(), tx, u64::MAX)?;
     // The loaded object's values are not necessarily the row's before the upsert (a cascade
     // of the schema or raw SQL may have deleted or moved the row): a row may have come or
     // changed a reference whatever the object said.
@@ -165,9 +166,4 @@ fn wrote_every_column<T: Entity>(tx: &Transaction, cell: &ObjCell<T>) {
     if tx.shared.savepoints.get() > 0 {
         crate::savepoint::wrote_inside(tx, cell, u64::MAX);
     }
-}
-
-/// The columns an upsert writes (every stored column but an `auto` key).
-fn cols_of<T: Entity>() -> &'static [usize] {
-    insert_columns(T::meta())
 }

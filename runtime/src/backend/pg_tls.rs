@@ -8,6 +8,7 @@
 //! tokio-postgres reads only `disable`, `prefer` and `require`, and no `sslrootcert`: Colt
 //! takes both out of the URL and gives the driver the mode it knows.
 
+use super::target::percent_decoded;
 use std::path::PathBuf;
 
 /// libpq's `sslmode`.
@@ -100,28 +101,6 @@ pub(crate) fn split_url(url: &str) -> Result<(String, TlsSettings), String> {
         format!("{base}?{}", kept.join("&"))
     };
     Ok((url, settings))
-}
-
-/// `%2F` and the like in a URL parameter, decoded (a path in `sslrootcert`).
-fn percent_decoded(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                let (h, l) = (hex(h).unwrap_or(0), hex(l).unwrap_or(0));
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(feature = "tls")]

@@ -90,8 +90,8 @@ pub(crate) fn masked_url(url: &str) -> String {
     out
 }
 
-/// `text` with its `%XX` escapes decoded (for comparing a URL option's key).
-fn percent_decoded(text: &str) -> String {
+/// `text` with its `%XX` escapes decoded (a URL option's key or value).
+pub(super) fn percent_decoded(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
