@@ -479,3 +479,39 @@ fn a_condition_compares_with_the_average_of_all_rows_through_a_sub_comprehension
         })
     });
 }
+
+/// A refinement's condition that aggregates the query's own rows (`q.filter(|i| count(i) >
+/// 1)` of a query of whole items) grouped the items by themselves, one row each: `count(i) >
+/// 1` returned no row, `count(i) == 1` every row, `i.id > avg(i.id)` no row. The
+/// comprehension spelling is a compile error; the refinement is refused when it runs, with
+/// the spelling to use. A collection's aggregate stays a condition of each row. (Found by a
+/// review.)
+#[test]
+fn a_refinement_condition_aggregating_the_query_own_rows_is_refused() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            let q = select!(i for i in Item);
+            let more = select!(q.filter(|i| count(i) > 1)).fetch(tx);
+            let one = select!(q.filter(|i| count(i) == 1)).fetch(tx);
+            let above = select!(q.filter(|i| i.id as f64 > avg(i.id))).fetch(tx);
+            let chained = select!(i for i in q if count(i) > 1).fetch(tx);
+            for (what, r) in [
+                ("more", &more),
+                ("one", &one),
+                ("above", &above),
+                ("chained", &chained),
+            ] {
+                assert!(
+                    matches!(r, Err(Error::InvalidQuery(m)) if m.contains("own rows")),
+                    "{what} {}: {:?}",
+                    backend.name,
+                    r.as_ref().map(|v| v.len())
+                );
+            }
+            let labelled = select!(q.filter(|i| count(i.labels) > 1)).fetch(tx)?;
+            assert_eq!(labelled.len(), 1, "{}", backend.name);
+            Ok(())
+        })
+    });
+}

@@ -3,6 +3,10 @@
 
 use super::{Node, Plan, Problem, ProjItem};
 
+/// A condition aggregating the rows of a query of whole objects of its one variable (the
+/// macro's own message for the spellings it sees whole).
+const OWN_ROWS: &str = "a condition aggregates the query's own rows (`count(p) > 1`, `p.price > avg(p.price)`), which would be grouped by the objects the query returns, one row each: each row would be compared with itself. Compare with an aggregate of all rows through a sub-comprehension (`p.price > avg(q.price for q in Product)`), or aggregate a collection (`count(c.orders) > 2`)";
+
 /// The sub-queries `n` reads (aggregates, `exists`, membership tests), nested ones too.
 fn scopes_in(n: &Node, out: &mut Vec<u16>) {
     match n {
@@ -98,6 +102,21 @@ impl Plan {
                     "an ordering aggregates (`max(p.price)`) in a query whose values do not: aggregate a collection instead (`max(c.products.price)`), or select the aggregate".to_string(),
                 ));
             }
+            return;
+        }
+        // A query of whole objects of its one variable is grouped by them, one row a group:
+        // a condition's aggregate of its own rows would compare each row with itself. The
+        // macro refuses the spellings it sees whole; a refinement (`q.filter(|p| count(p) >
+        // 1)`) meets its query only here.
+        let one_variable = |s: &u16| {
+            let variable = |v: &super::Source| v.scope == 0 && v.variable;
+            self.sources.iter().filter(|v| variable(v)).count() == 1
+                && self.sources.get(usize::from(*s)).is_some_and(variable)
+        };
+        let whole_objects =
+            matches!(self.projection.as_slice(), [ProjItem::Entity(s)] if one_variable(s));
+        if whole_objects && self.filters.iter().any(Node::has_aggregate) {
+            self.problems.push(Problem::Query(OWN_ROWS.to_string()));
             return;
         }
         let group = self.group_by();
