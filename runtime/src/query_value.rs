@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::expr::{ContainsValue, OuterContains};
 use crate::plan::{Node, Plan, Problem, ProjItem, SubFlags, SubPlan};
+use crate::promotion::widened;
 use crate::query::Query;
 use crate::site::{same_entities, PlanBuilder, SiteEntities};
 use crate::types::{ColumnType, Comparable, SqlType, TypedParam};
@@ -69,7 +70,8 @@ where
             ));
             return Node::Param(index);
         }
-        b.sub_query_node(index, elem)
+        let types = (<R::Sql as SqlType>::COLUMN_TYPE, T::COLUMN_TYPE);
+        b.sub_query_node(index, elem, types)
     }
 }
 
@@ -184,8 +186,15 @@ pub(crate) fn bind(mut params: Vec<Value>, subs: Vec<Option<SubQuery>>) -> Vec<V
 }
 
 impl PlanBuilder {
-    /// The test of `elem` against the query value of parameter `index`.
-    pub(crate) fn sub_query_node(&self, index: usize, elem: Node) -> Node {
+    /// The test of `elem` against the query value of parameter `index`, the query's values
+    /// and `elem` of `types`: compared as `==` compares them (an integer with floats as
+    /// `i as f64`, [`crate::promotion::widened`]).
+    pub(crate) fn sub_query_node(
+        &self,
+        index: usize,
+        elem: Node,
+        types: (ColumnType, ColumnType),
+    ) -> Node {
         let Some((plan, flags, base)) = self.sub_at(index) else {
             self.problem(Problem::Query(
                 "a query value inside a query was not given to the call site".to_string(),
@@ -222,6 +231,19 @@ impl PlanBuilder {
                 }
             }
             _ => plan,
+        };
+        let (plan, elem) = match plan.projection.as_slice() {
+            [ProjItem::Expr(v)] => {
+                let (values, elem) = widened(types.0, types.1, v.clone(), elem);
+                if values == *v {
+                    (plan, elem)
+                } else {
+                    let mut plan = (*plan).clone();
+                    plan.projection = vec![ProjItem::Expr(values)];
+                    (Arc::new(plan), elem)
+                }
+            }
+            _ => (plan, elem),
         };
         self.keep_sub_plan(&plan);
         Node::InQuery(Box::new(elem), SubPlan { plan, flags, base })
