@@ -391,3 +391,46 @@ fn an_f64_attribute_with_an_f32_one_stays_f64() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Lot {
+    #[colt(primary_key)]
+    id: i64,
+    qty: i32,
+    bulk: bool,
+}
+
+#[hybrid]
+impl Lot {
+    fn scale(&self) -> i64 {
+        if self.bulk {
+            1_000_000
+        } else {
+            1
+        }
+    }
+
+    fn units(&self) -> i64 {
+        self.scale() * 3_000
+    }
+}
+
+/// A hybrid method's integer literal is an `i64`, as in Rust: PostgreSQL typed the bare
+/// `1000000` as `integer`, and `1000000 * 3000` (or times an `i32` attribute) overflowed
+/// where SQLite and Rust answer 3 000 000 000. (Found by a review.)
+#[test]
+fn a_hybrid_integer_literal_is_an_i64() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Lot])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Lot::build().id(1).qty(3_000).bulk(true).insert(tx)?;
+            let scaled = select!(l.scale() * l.qty for l in Lot).one(tx)?;
+            assert_eq!(scaled, 3_000_000_000, "{}", backend.name);
+            let units = select!(l.units() for l in Lot).one(tx)?;
+            assert_eq!(units, 3_000_000_000, "{}", backend.name);
+            Ok(())
+        })
+    });
+}

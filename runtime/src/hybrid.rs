@@ -12,7 +12,7 @@ use crate::types::{ColumnType, Comparable, Ordered, SqlType, TypedParam};
 use crate::value::Value;
 
 /// A literal of a hybrid method's body (`100`, `0.5`, `"tea"`, `true`), written into the SQL
-/// text: an integer as such, a float with its type (PostgreSQL: `CAST('2.5' AS DOUBLE
+/// text: an integer as such (an `i64` as a `BIGINT` on PostgreSQL), a float with its type (PostgreSQL: `CAST('2.5' AS DOUBLE
 /// PRECISION)`, or `REAL` against an `f32` attribute, so that it computes as a parameter
 /// would), a text quoted (`'` doubled), a boolean as `(1 = 1)` / `(1 = 0)` (a condition on
 /// both backends).
@@ -22,11 +22,8 @@ pub fn constant<V: TypedParam + ?Sized>(value: &V) -> Expr<V::Sql> {
     let node = match (ty, v) {
         (ColumnType::Bool, Value::Int(i)) => Node::Binary(
             BinOp::Eq,
-            Box::new(Node::Const(Value::Int(1), ColumnType::BigInt)),
-            Box::new(Node::Const(
-                Value::Int(i64::from(i != 0)),
-                ColumnType::BigInt,
-            )),
+            Box::new(Node::Const(Value::Int(1), ColumnType::Int)),
+            Box::new(Node::Const(Value::Int(i64::from(i != 0)), ColumnType::Int)),
         ),
         (_, v) => Node::Const(v, ty),
     };

@@ -103,6 +103,12 @@ impl Renderer<'_> {
         let postgres = dialect == crate::render::Dialect::Postgres;
         let out = self.w.text();
         match v {
+            // PostgreSQL types a bare literal that fits in 32 bits as `integer`: an `i64`
+            // literal (a hybrid method's `1_000_000`) times an `i32` attribute would
+            // overflow at 2³¹, where the `i64` arithmetic it means has an answer.
+            Value::Int(i) if postgres && ty == crate::types::ColumnType::BigInt => {
+                let _ = write!(out, "CAST({i} AS BIGINT)");
+            }
             Value::Int(i) => {
                 let _ = write!(out, "{i}");
             }
