@@ -107,3 +107,46 @@ fn a_key_past_a_narrower_key_column_is_not_found() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "member")]
+struct Member {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(sql_type = "citext")]
+    email: String,
+}
+
+/// PostgreSQL, a `citext` column: `contains` and `replace` took `citext`'s own functions,
+/// which ignore case, where `starts_with` and `ends_with` compare exactly, as Rust's str
+/// methods and the documentation say all of them do (`contains("ANN")` found
+/// `ann@x.org`). `==` still compares as the database does. (Found by a review.)
+#[test]
+fn postgres_text_tests_on_citext_are_exact() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| tx.execute_sql("CREATE EXTENSION IF NOT EXISTS citext", &[]))?;
+        db.bind(schema![Member])?;
+        db.create_tables()?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            Member::build().id(1).email("ann@x.org").insert(tx)?;
+            let upper = "ANN";
+            for found in [
+                select!(m.id for m in Member if m.email.contains(upper)).fetch(tx)?,
+                select!(m.id for m in Member if m.email.starts_with(upper)).fetch(tx)?,
+                select!(m.id for m in Member if m.email.ends_with("X.ORG")).fetch(tx)?,
+            ] {
+                assert!(found.is_empty(), "{found:?}");
+            }
+            let replaced = select!(m.email.replace("ANN", "bob") for m in Member).one(tx)?;
+            assert_eq!(replaced, "ann@x.org");
+            let same = select!(m.id for m in Member if m.email == "Ann@X.org").fetch(tx)?;
+            assert_eq!(same, [1]);
+            Ok(())
+        })
+    })
+}

@@ -34,7 +34,9 @@ impl SqlDialect for Postgres {
 
     fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str) {
         let _ = match test {
-            TextTest::Contains => write!(out, "(strpos({a}, {b}) > 0)"),
+            // (`text`'s `strpos`: a `citext` column's own would ignore case, where
+            // `starts_with` and `right` take `text` and compare exactly.)
+            TextTest::Contains => write!(out, "(strpos(CAST({a} AS TEXT), {b}) > 0)"),
             TextTest::StartsWith => write!(out, "starts_with({a}, {b})"),
             TextTest::EndsWith => write!(out, "(right({a}, length(CAST({b} AS TEXT))) = {b})"),
         };
@@ -192,13 +194,23 @@ impl SqlDialect for Postgres {
             Func::Abs
             | Func::TrimStart
             | Func::TrimEnd
-            | Func::Replace
             | Func::IfElse
             | Func::Coalesce
             | Func::Concat
             | Func::Separated
             | Func::Random
             | Func::Null => standard_call(f),
+            // `text`'s `replace`, which finds its pattern exactly, as Rust's does (a `citext`
+            // column's own would ignore case).
+            Func::Replace => &[
+                Sql("replace(CAST("),
+                Arg(0),
+                Sql(" AS TEXT), "),
+                Arg(1),
+                Sql(", "),
+                Arg(2),
+                Sql(")"),
+            ],
             // On the UTF-8 bytes, as Rust's slices (a cut inside a character is an error).
             // The bounds (`bigint`s: a parameter would be typed `integer` otherwise) are
             // clamped to 0 ..= 2^31 - 2 before they become `integer`s (`substring` takes no
