@@ -193,7 +193,10 @@ impl MetaCache {
         self.update_masks.get_or_init(make)
     }
 
-    /// The statement of this shape, rendered on first use.
+    /// The statement of this shape, rendered on first use. (Inlined: the key is known where
+    /// it is called, and a lookup of one of the fixed shapes, before every `get` and
+    /// `insert`, is then one load.)
+    #[inline]
     pub(crate) fn statement(
         &'static self,
         key: StatementKey,
@@ -205,6 +208,21 @@ impl MetaCache {
             StatementKey::Referenced(d) => Some(4 + dialect_index(d)),
             _ => None,
         };
+        if let Some(at) = fixed {
+            if let Some(s) = self.fixed[at].get() {
+                return StatementText::Static(s);
+            }
+        }
+        self.statement_slow(key, fixed, render)
+    }
+
+    #[inline(never)]
+    fn statement_slow(
+        &'static self,
+        key: StatementKey,
+        fixed: Option<usize>,
+        render: impl FnOnce() -> String,
+    ) -> StatementText {
         if let Some(at) = fixed {
             return StatementText::Static(self.fixed[at].get_or_init(|| render().into()));
         }

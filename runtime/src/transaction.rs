@@ -240,11 +240,19 @@ impl Transaction {
     /// # Errors
     /// A constraint violation or an optimistic-check failure; the transaction is then rolled
     /// back and closed.
+    #[inline]
     pub fn flush(&self) -> Result<()> {
         self.check_open()?;
         if self.shared.pending.borrow().is_empty() {
             return Ok(());
         }
+        self.flush_some()
+    }
+
+    /// [`Transaction::flush`] of a non-empty pending list (apart: the empty check, before
+    /// every query, is inlined into its callers).
+    #[inline(never)]
+    fn flush_some(&self) -> Result<()> {
         // A panic of the program's code inside the flush (a `Serialize` or `PartialEq` impl)
         // drops the rest of the batch.
         let result = self.abort_on_unwind(|| self.flush_pending());

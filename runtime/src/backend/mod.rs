@@ -209,19 +209,28 @@ impl Conn {
     }
 
     /// Notes a failed statement of the write transaction.
+    /// (Inlined, its error path apart: the result, often large, is not moved through a call
+    /// after every statement.)
+    #[inline]
     fn watch<R>(&self, result: Result<R>) -> Result<R> {
         if let Err(e) = &result {
-            if e.is_retryable() {
-                self.met_retryable.set(true);
-            }
-            if self.in_transaction.get() && is_statement_failure(e) {
-                let mut failed = self.failed.borrow_mut();
-                if failed.is_none() {
-                    *failed = Some(e.to_string());
-                }
-            }
+            self.note_failure(e);
         }
         result
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn note_failure(&self, e: &crate::Error) {
+        if e.is_retryable() {
+            self.met_retryable.set(true);
+        }
+        if self.in_transaction.get() && is_statement_failure(e) {
+            let mut failed = self.failed.borrow_mut();
+            if failed.is_none() {
+                *failed = Some(e.to_string());
+            }
+        }
     }
 
     /// The first failed statement of the write transaction, if any.
@@ -283,6 +292,7 @@ impl Conn {
     /// whole after an interrupted write (a statement timeout), a `RAISE(ROLLBACK)` trigger or
     /// a full disk, and its connection is then back in autocommit, where the next statement
     /// would be written at once, for good.
+    #[inline]
     pub(crate) fn rolled_back_by_sqlite(&self) -> bool {
         #[cfg(feature = "sqlite")]
         #[allow(irrefutable_let_patterns)] // without PostgreSQL, every link is SQLite's
@@ -307,14 +317,21 @@ impl Conn {
     #[inline]
     fn check_live(&self) -> Result<()> {
         if self.in_transaction.get() && self.rolled_back_by_sqlite() {
-            let first_error = self
-                .failed
-                .borrow_mut()
-                .get_or_insert_with(|| SQLITE_ROLLED_BACK.to_string())
-                .clone();
-            return Err(crate::Error::TransactionAborted { first_error });
+            return Err(self.aborted());
         }
         Ok(())
+    }
+
+    /// The error of a statement after SQLite rolled the transaction back by itself.
+    #[cold]
+    #[inline(never)]
+    fn aborted(&self) -> crate::Error {
+        let first_error = self
+            .failed
+            .borrow_mut()
+            .get_or_insert_with(|| SQLITE_ROLLED_BACK.to_string())
+            .clone();
+        crate::Error::TransactionAborted { first_error }
     }
 
     /// Forgets the failures after a point (a savepoint rolled back to it).
