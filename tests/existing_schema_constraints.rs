@@ -260,3 +260,157 @@ fn sqlite_misnamed_link_columns_are_an_error_not_an_empty_collection() -> colt::
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "album")]
+struct Album {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(table = "album_song")]
+    songs: Set<Song>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "song")]
+struct Song {
+    #[colt(primary_key)]
+    id: i64,
+    albums: Set<Album>,
+}
+
+/// A link table of another tool's with a column of its own (`position NOT NULL`), a check
+/// and a song in one album only (`UNIQUE (song)`): adding a member wrote nothing and
+/// answered `Ok` on SQLite (`INSERT OR IGNORE` skips a row that breaks NOT NULL or CHECK,
+/// not only a pair linked already), and on both backends when another row held the song.
+/// Each is the database's error now; adding a pair linked already is still nothing to do.
+/// (Found by a review.)
+#[test]
+fn adding_a_member_the_link_table_refuses_is_an_error() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        let id = if backend.is_postgres() {
+            "BIGINT"
+        } else {
+            "INTEGER"
+        };
+        run(
+            &db,
+            &[
+                &format!("CREATE TABLE album (id {id} PRIMARY KEY)"),
+                &format!("CREATE TABLE song (id {id} PRIMARY KEY)"),
+                &format!(
+                    "CREATE TABLE album_song (album {id} NOT NULL REFERENCES album (id), \
+                     song {id} NOT NULL REFERENCES song (id) UNIQUE, position {id} NOT NULL DEFAULT 0, \
+                     PRIMARY KEY (album, song), CHECK (song <> 13))"
+                ),
+            ],
+        )?;
+        db.bind(schema![Album, Song])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            let (a, b) = (
+                Album::build().id(1).insert(tx)?,
+                Album::build().id(2).insert(tx)?,
+            );
+            let s = Song::build().id(7).insert(tx)?;
+            let unlucky = Song::build().id(13).insert(tx)?;
+            a.songs().add(tx, &s)?;
+            // Linked already: nothing to do, no error.
+            a.songs().add(tx, &s)?;
+            assert_eq!(a.songs().count(tx)?, 1);
+            // The song is in another album: the UNIQUE (song) refuses the pair.
+            let other = b.songs().add(tx, &s);
+            assert!(
+                matches!(
+                    &other,
+                    Err(colt::Error::Constraint {
+                        kind: colt::ConstraintKind::Unique,
+                        ..
+                    })
+                ),
+                "{}: {other:?}",
+                backend.name
+            );
+            assert_eq!(b.songs().count(tx)?, 0);
+            Ok(unlucky)
+        })?;
+        // The check refuses song 13 (SQLite's OR IGNORE skipped the row, and said Ok).
+        let checked = db.transaction(|tx| {
+            let a = tx.get_or_err::<Album>(1)?;
+            let unlucky = tx.get_or_err::<Song>(13)?;
+            a.songs().add(tx, &unlucky)
+        });
+        assert!(
+            matches!(
+                &checked,
+                Err(colt::Error::Constraint {
+                    kind: colt::ConstraintKind::Check,
+                    ..
+                }) | Err(colt::Error::TransactionAborted { .. })
+            ),
+            "{}: {checked:?}",
+            backend.name
+        );
+        Ok(())
+    })
+}
+
+/// A link table with a NOT NULL column of its own and no default (`position`): adding a
+/// member wrote nothing and answered `Ok` on SQLite, and `check_tables` passed it. It reports
+/// the column now, and `add` is the NOT NULL error. A column that fills itself in (a rowid
+/// `id` of the link table's own) is no problem. (Found by a review.)
+#[test]
+fn a_link_tables_required_column_of_its_own_is_reported() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        let (id, own_key) = if backend.is_postgres() {
+            (
+                "BIGINT",
+                "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            )
+        } else {
+            ("INTEGER", "id INTEGER PRIMARY KEY")
+        };
+        run(
+            &db,
+            &[
+                &format!("CREATE TABLE album (id {id} PRIMARY KEY)"),
+                &format!("CREATE TABLE song (id {id} PRIMARY KEY)"),
+                &format!(
+                    "CREATE TABLE album_song ({own_key}, album {id} NOT NULL, song {id} NOT NULL, \
+                     position {id} NOT NULL, UNIQUE (album, song))"
+                ),
+            ],
+        )?;
+        db.bind(schema![Album, Song])?;
+        refused(&db, &["album_song.position", "NOT NULL without a default"]);
+        let added = db.transaction(|tx| {
+            let a = Album::build().id(1).insert(tx)?;
+            let s = Song::build().id(7).insert(tx)?;
+            a.songs().add(tx, &s)
+        });
+        assert!(
+            matches!(
+                &added,
+                Err(colt::Error::Constraint {
+                    kind: colt::ConstraintKind::NotNull,
+                    ..
+                })
+            ),
+            "{}: {added:?}",
+            backend.name
+        );
+        run(&db, &["ALTER TABLE album_song ALTER COLUMN position SET DEFAULT 0"]).or_else(|_| {
+            // SQLite cannot add a default: the table again, with one.
+            run(
+                &db,
+                &[
+                    "DROP TABLE album_song",
+                    "CREATE TABLE album_song (id INTEGER PRIMARY KEY, album INTEGER NOT NULL, \
+                     song INTEGER NOT NULL, position INTEGER NOT NULL DEFAULT 0, UNIQUE (album, song))",
+                ],
+            )
+        })?;
+        db.check_tables()
+    })
+}

@@ -254,7 +254,28 @@ impl<O: Entity, M: Entity> Collection<O, M> {
                 tx.shared.cache.borrow_mut().bump_all();
                 let sql = self.statement(tx, RelationOp::Link, |d| sql_of::link(d, &link));
                 let m = M::key_params(&member.key());
-                tx.conn()?.execute(&sql, &Self::params(&owner, &m))?;
+                let params = Self::params(&owner, &m);
+                if tx.conn()?.execute(&sql, &params)? == 0 {
+                    // Skipped by a uniqueness: the pair linked already, or (a link table of
+                    // another tool's, `UNIQUE (song)`) another row holding one of its values.
+                    let shape = self.shape()?;
+                    let sql = self.statement(tx, RelationOp::Contains, |d| {
+                        sql_of::has_member(d, M::meta(), &shape)
+                    });
+                    let mut n = 0;
+                    tx.decode_rows(&sql, &params, |c: i64| n = c)?;
+                    if n == 0 {
+                        return Err(Error::Constraint {
+                            kind: crate::ConstraintKind::Unique,
+                            table: link.table.clone(),
+                            column: None,
+                            message: format!(
+                                "a unique constraint of the link table `{}` refused the pair: another row holds one of its values",
+                                link.table
+                            ),
+                        });
+                    }
+                }
                 Ok(())
             }
         }

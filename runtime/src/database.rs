@@ -433,6 +433,19 @@ impl Database {
                             missing = true;
                         }
                     }
+                    // A column of the link table's own: `add` writes the pair alone.
+                    for l in &live {
+                        let own = [&link.owner_column, &link.member_column]
+                            .iter()
+                            .all(|c| !same_name(dialect, &l.name, c));
+                        let rowid = crate::table_keys::is_rowid(dialect, &live, l);
+                        if own && l.not_null && !l.has_default && !rowid {
+                            problems.push(format!(
+                                "column `{}.{}` is NOT NULL without a default: adding to the collection between `{}` and `{}` writes only the pair and would fail (give it a default, or map the link table as an entity of its own)",
+                                link.table, l.name, owner.name, target.name
+                            ));
+                        }
+                    }
                     if !missing {
                         let columns = [link.owner_column.as_str(), link.member_column.as_str()];
                         let unique: Vec<Vec<String>> =

@@ -280,7 +280,9 @@ impl SqlDialect for Sqlite {
     }
 
     fn insert_ignore(&self) -> (&'static str, &'static str) {
-        ("INSERT OR IGNORE INTO ", "")
+        // Not `INSERT OR IGNORE`, which also skips a row that breaks a NOT NULL or CHECK
+        // constraint: an upsert's `DO NOTHING` skips only a row a uniqueness refuses.
+        ("INSERT INTO ", " ON CONFLICT DO NOTHING")
     }
 
     fn for_update(&self, _wait: crate::plan::LockWait) -> &'static str {
