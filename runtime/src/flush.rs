@@ -509,11 +509,13 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
             StatementKey::Update(d, mask(&changed), mask(&checked)),
             || render::object::update(meta, d, &changed, &checked),
         );
-        let (changed, checked) = (changed.iter().copied(), checked.iter().copied());
-        run_update(tx, cell, &value, old, &sql, changed, checked)?;
+        let (columns, checked) = (changed.iter().copied(), checked.iter().copied());
+        run_update(tx, cell, &value, old, &sql, columns, checked)?;
     }
     written(tx, Some(old), Some(&*value))?;
-    Ok(())
+    drop(value);
+    // (The columns the database rounds are marked below column 62, as in the masks.)
+    take_stored(cell, tx, mask(&changed))
 }
 
 fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
