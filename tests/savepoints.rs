@@ -298,3 +298,28 @@ fn raw_statements_inside_are_undone_too() -> colt::Result<()> {
 fn ids<T: Entity<Key = i64>>(objs: &[Obj<T>]) -> Vec<i64> {
     objs.iter().map(Obj::key).collect()
 }
+
+/// A statement failed and handled before the savepoint (SQLite goes on after it), then one
+/// failed inside and swallowed: the savepoint answered `Ok` and was released, since only
+/// the transaction's first failure was compared. (The commit still refused.) (Found by a
+/// review.)
+#[test]
+fn a_failure_swallowed_inside_after_an_earlier_one_is_not_an_ok() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = bank(backend)?;
+        let committed = db.transaction(|tx| {
+            // Entry 10 refers to account 1: the database refuses the delete.
+            let first = select!(a for a in Account if a.id == 1).delete(tx);
+            assert!(first.is_err(), "{first:?}");
+            let r = tx.savepoint(|tx| {
+                let again = select!(a for a in Account if a.id == 1).delete(tx);
+                assert!(again.is_err(), "{again:?}");
+                Ok(())
+            });
+            assert!(r.is_err(), "{}: {r:?}", backend.name);
+            Ok(())
+        });
+        assert!(committed.is_err(), "{committed:?}");
+        Ok(())
+    })
+}

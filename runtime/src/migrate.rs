@@ -400,7 +400,7 @@ fn run_in_transaction(conn: &Conn, m: &Migration, direction: Direction<'_>) -> R
     // the missing unique index, finds none: the check after it decides.)
     let orphans_before = if d == Dialect::Sqlite {
         // (Its failure must not count as the transaction's, which would roll it back.)
-        let failed = conn.failure();
+        let failed = conn.failure_mark();
         crate::migration_orphans::orphans(conn).unwrap_or_else(|_| {
             conn.restore_failure(failed);
             Vec::new()

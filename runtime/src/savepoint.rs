@@ -96,7 +96,7 @@ impl Transaction {
             .map_err(|_| Error::ObjectsBusy)?
             .save()?;
         let conn = self.conn()?;
-        let before = conn.failure();
+        let before = conn.failure_mark();
         let gone_before = self.shared.gone.borrow().len();
         // A conflict or a retryable statement failure met inside is undone with it (its
         // objects are read again): it must not make a later, unrelated error of the attempt
@@ -147,7 +147,7 @@ impl Transaction {
         }
         let failed = self.shared.closed.replace(false);
         let result = match result {
-            Ok(r) if !failed && conn.failure() == before => {
+            Ok(r) if !failed && conn.failure_mark() == before => {
                 return match conn.execute_batch(&control::release_savepoint_user(level)) {
                     Ok(()) => {
                         // What it wrote is the enclosing savepoint's now.

@@ -60,6 +60,14 @@ pub(crate) enum Link {
     Postgres(Box<postgres::PgConn>),
 }
 
+/// The failures of a write transaction at one point ([`Conn::failure_mark`]): the first
+/// one's message, and how many there were.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FailureMark {
+    first: Option<String>,
+    count: u64,
+}
+
 /// One open connection, and what it knows of its write transaction.
 pub(crate) struct Conn {
     link: Link,
@@ -70,6 +78,9 @@ pub(crate) struct Conn {
     /// the same on every backend, so that `commit` never reports success for writes that
     /// did not happen (`Error::TransactionAborted`).
     failed: RefCell<Option<String>>,
+    /// How many statements of write transactions have failed on this connection: a
+    /// savepoint compares it, since `failed` keeps only the first.
+    failures: Cell<u64>,
     /// A statement failed with an error another attempt may not meet
     /// ([`crate::Error::is_retryable`]) since [`Conn::forget_retryable`].
     met_retryable: Cell<bool>,
@@ -171,6 +182,7 @@ impl Conn {
             link,
             in_transaction: Cell::new(false),
             failed: RefCell::new(None),
+            failures: Cell::new(0),
             met_retryable: Cell::new(false),
             undone_retryable: Cell::new(false),
             log: logging::LogOptions::default(),
@@ -226,6 +238,7 @@ impl Conn {
             self.met_retryable.set(true);
         }
         if self.in_transaction.get() && is_statement_failure(e) {
+            self.failures.set(self.failures.get() + 1);
             let mut failed = self.failed.borrow_mut();
             if failed.is_none() {
                 *failed = Some(e.to_string());
@@ -277,6 +290,15 @@ impl Conn {
     /// [`Conn::forget_retryable`].
     pub(crate) fn met_undone_retryable(&self) -> bool {
         self.undone_retryable.get()
+    }
+
+    /// Where the transaction's failures stand: compared by a savepoint (a statement inside
+    /// failed when it moved), and put back when what failed is undone.
+    pub(crate) fn failure_mark(&self) -> FailureMark {
+        FailureMark {
+            first: self.failure(),
+            count: self.failures.get(),
+        }
     }
 
     /// The first failed statement of the write transaction, or SQLite's own rollback of it.
@@ -335,8 +357,9 @@ impl Conn {
     }
 
     /// Forgets the failures after a point (a savepoint rolled back to it).
-    pub(crate) fn restore_failure(&self, before: Option<String>) {
-        *self.failed.borrow_mut() = before;
+    pub(crate) fn restore_failure(&self, before: FailureMark) {
+        *self.failed.borrow_mut() = before.first;
+        self.failures.set(before.count);
     }
 
     /// What `sql` is, without running it.
@@ -643,7 +666,7 @@ impl Conn {
         if !self.in_transaction.get() {
             return f();
         }
-        let before = self.failure();
+        let before = self.failure_mark();
         let retryable_before = self.met_retryable();
         self.execute_batch(control::SAVEPOINT)?;
         match f() {
