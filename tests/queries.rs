@@ -516,7 +516,7 @@ fn sql_is_shown_per_dialect() {
     );
     assert_eq!(
         q.sql(Dialect::Postgres),
-        "SELECT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > CAST($1 AS BIGINT)) AND (strpos(\"p\".\"name\", $2) > 0) GROUP BY \"p\".\"name\" ORDER BY MAX(\"p\".\"price\") DESC NULLS LAST LIMIT $3"
+        "SELECT \"p\".\"name\" FROM \"product\" AS \"p\" WHERE (\"p\".\"price\" > CAST($1 AS BIGINT)) AND (strpos(CAST(\"p\".\"name\" AS TEXT), $2) > 0) GROUP BY \"p\".\"name\" ORDER BY MAX(\"p\".\"price\") DESC NULLS LAST LIMIT $3"
     );
     let ids = vec![1i64];
     let q = select!(p for p in Product if ids.contains(&p.id));
