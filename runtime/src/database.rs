@@ -418,6 +418,13 @@ impl Database {
             problems.extend(crate::table_constraints::one_to_one_problems(
                 conn, e, &live,
             )?);
+            let info = crate::introspect::read_table(conn, e.table.to_string())?;
+            problems.extend(crate::reference_checks::reference_problems(
+                conn,
+                e,
+                &info,
+                |a, b| same_name(dialect, a, b),
+            )?);
         }
         for (link, owner, target) in link_tables(&entities) {
             match conn.table_columns(&link.table)? {

@@ -77,6 +77,7 @@ pub mod promotion;
 pub mod query;
 mod query_cache;
 pub mod query_value;
+mod reference_checks;
 mod reference_columns;
 pub mod relation;
 mod render;

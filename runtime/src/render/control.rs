@@ -205,3 +205,32 @@ pub(crate) fn stray_value(table: &str, column: &str, form: StrayForm) -> String 
     w.push(" LIMIT 1");
     w.finish()
 }
+
+/// How many rows of `table` refer through `columns` (none NULL) to no row of `target`,
+/// whose key is `key` (as many columns, in order).
+pub(crate) fn referring_to_nothing(
+    d: Dialect,
+    table: &str,
+    columns: &[&str],
+    target: &str,
+    key: &[&str],
+) -> String {
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT COUNT(*) FROM ")
+        .ident(table)
+        .push(" AS c WHERE ");
+    for c in columns {
+        w.push("c.").ident(c).push(" IS NOT NULL AND ");
+    }
+    w.push("NOT EXISTS (SELECT 1 FROM ")
+        .ident(target)
+        .push(" AS t WHERE ");
+    for (i, (c, k)) in columns.iter().zip(key).enumerate() {
+        if i > 0 {
+            w.push(" AND ");
+        }
+        w.push("t.").ident(k).push(" = c.").ident(c);
+    }
+    w.push(")");
+    w.finish()
+}

@@ -1,0 +1,73 @@
+//! What `Database::check_tables` finds wrong with an entity's references in a database Colt
+//! did not make: rows that refer to no row (queries navigate a reference with an inner
+//! join, which leaves them out), and a required reference the database does not keep by a
+//! foreign key (deleting the row it refers to is then not refused, as Colt expects: it
+//! would leave rows referring to nothing).
+
+use crate::backend::Conn;
+use crate::entity::EntityMeta;
+use crate::introspect::TableInfo;
+use crate::pairing::RelKind;
+use crate::render::control::referring_to_nothing;
+use crate::value::Value;
+use crate::Result;
+
+/// The problems of `e`'s references, its table read as `info`; `same` compares two names
+/// as the database does.
+pub(crate) fn reference_problems(
+    conn: &Conn,
+    e: &'static EntityMeta,
+    info: &TableInfo,
+    same: impl Fn(&str, &str) -> bool,
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for r in e.relations {
+        let (Some(first), RelKind::Ref | RelKind::OptionalRef) = (r.column, r.kind) else {
+            continue;
+        };
+        if !crate::pairing::is_stored(e, first) {
+            continue;
+        }
+        let target = (r.target)();
+        let columns: Vec<&str> = (first..first + r.width())
+            .map(|i| e.columns[i].name)
+            .collect();
+        let key: Vec<&str> = target
+            .primary_key
+            .iter()
+            .map(|&i| target.columns[i].name)
+            .collect();
+        let sql = referring_to_nothing(conn.dialect(), e.table, &columns, target.table, &key);
+        let orphans = match conn
+            .query_values(&sql, &[])?
+            .first()
+            .and_then(|r| r.first())
+        {
+            Some(Value::Int(n)) => *n,
+            _ => 0,
+        };
+        let shown = columns.join("`, `");
+        if orphans > 0 {
+            problems.push(format!(
+                "{orphans} row(s) of `{}` refer through `{shown}` (field `{}::{}`) to no row of `{}`: queries that navigate `{}` would leave them out (an inner join) and reading the reference would fail; repair or delete them",
+                e.table, e.name, r.field, target.table, r.field
+            ));
+        }
+        // (A foreign key may list the pairs in another order.)
+        let kept = info.foreign_keys.iter().any(|fk| {
+            same(&fk.table, target.table)
+                && fk.columns.len() == columns.len()
+                && columns.iter().zip(&key).all(|(c, k)| {
+                    let mut pairs = fk.columns.iter().zip(&fk.referenced);
+                    pairs.any(|(fc, fk)| same(fc, c) && same(fk, k))
+                })
+        });
+        if r.kind == RelKind::Ref && !kept {
+            problems.push(format!(
+                "required reference `{}::{}` (column `{}.{shown}`) has no foreign key to `{}`: deleting a {} would not be refused while rows refer to it, and would leave them referring to nothing; declare the foreign key",
+                e.name, r.field, e.table, target.table, target.name
+            ));
+        }
+    }
+    Ok(problems)
+}
