@@ -232,20 +232,37 @@ impl PlanBuilder {
             }
             _ => plan,
         };
-        let (plan, elem) = match plan.projection.as_slice() {
+        let (mut values_as, mut elem_now) = (None, None);
+        let plan = match plan.projection.as_slice() {
             [ProjItem::Expr(v)] => {
-                let (values, elem) = widened(types.0, types.1, v.clone(), elem);
-                if values == *v {
-                    (plan, elem)
-                } else {
-                    let mut plan = (*plan).clone();
-                    plan.projection = vec![ProjItem::Expr(values)];
-                    (Arc::new(plan), elem)
+                let (values, elem) = widened(types.0, types.1, v.clone(), elem.clone());
+                elem_now = Some(elem);
+                match values {
+                    values if values == *v => plan,
+                    // Cast outside the statement (its grouping and ordering name the values
+                    // as they are).
+                    Node::Cast(inner, to) if *inner == *v => {
+                        values_as = Some(to);
+                        plan
+                    }
+                    // (A parameter typed or narrowed: the statement's own value.)
+                    values => {
+                        let mut plan = (*plan).clone();
+                        plan.projection = vec![ProjItem::Expr(values)];
+                        Arc::new(plan)
+                    }
                 }
             }
-            _ => (plan, elem),
+            _ => plan,
         };
+        let elem = elem_now.unwrap_or(elem);
         self.keep_sub_plan(&plan);
-        Node::InQuery(Box::new(elem), SubPlan { plan, flags, base })
+        let sub = SubPlan {
+            plan,
+            flags,
+            base,
+            values_as,
+        };
+        Node::InQuery(Box::new(elem), sub)
     }
 }

@@ -267,6 +267,10 @@ pub struct SubPlan {
     pub(crate) flags: SubFlags,
     /// The outer parameter number of its first parameter.
     pub(crate) base: usize,
+    /// What its values are cast to before they are compared (integers met by a float or a
+    /// decimal, as `==` compares them): outside its statement, whose grouping and ordering
+    /// name the values as they are.
+    pub(crate) values_as: Option<crate::plan::CastTo>,
 }
 
 /// How an inner query renders besides its plan.
@@ -284,6 +288,7 @@ impl PartialEq for SubPlan {
         std::sync::Arc::ptr_eq(&self.plan, &other.plan)
             && self.flags == other.flags
             && self.base == other.base
+            && self.values_as == other.values_as
     }
 }
 

@@ -524,7 +524,21 @@ impl Renderer<'_> {
                     for_update: None,
                 };
                 let inner = render_at(&sub.plan, key, self.w.base() + sub.base);
-                self.w.push(&inner);
+                match sub.values_as {
+                    None => self.w.push(&inner),
+                    // Its values cast outside it: `WITH colt_values (v) AS (..) SELECT
+                    // CAST(v AS ..) FROM colt_values`.
+                    Some(to) => {
+                        let (open, close) = self.d.cast(to);
+                        self.w.push("WITH colt_values (v) AS (");
+                        self.w.push(&inner);
+                        self.w.push(") SELECT ");
+                        self.w.push(open);
+                        self.w.push("colt_values.v");
+                        self.w.push(close);
+                        self.w.push(" FROM colt_values")
+                    }
+                };
                 self.w.push("), FALSE) END)");
             }
             Node::InList(a, p, nullable_items, _) => {
