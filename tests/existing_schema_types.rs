@@ -117,8 +117,8 @@ struct Member {
     email: String,
 }
 
-/// PostgreSQL, a `citext` column: `contains` and `replace` took `citext`'s own functions,
-/// which ignore case, where `starts_with` and `ends_with` compare exactly, as Rust's str
+/// PostgreSQL, a `citext` column: `contains`, `like` and `replace` took `citext`'s own
+/// functions, which ignore case, where `starts_with` and `ends_with` compare exactly, as Rust's str
 /// methods and the documentation say all of them do (`contains("ANN")` found
 /// `ann@x.org`). `==` still compares as the database does. (Found by a review.)
 #[test]
@@ -139,6 +139,7 @@ fn postgres_text_tests_on_citext_are_exact() -> colt::Result<()> {
                 select!(m.id for m in Member if m.email.contains(upper)).fetch(tx)?,
                 select!(m.id for m in Member if m.email.starts_with(upper)).fetch(tx)?,
                 select!(m.id for m in Member if m.email.ends_with("X.ORG")).fetch(tx)?,
+                select!(m.id for m in Member if m.email.like("ANN%")).fetch(tx)?,
             ] {
                 assert!(found.is_empty(), "{found:?}");
             }

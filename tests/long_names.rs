@@ -113,3 +113,31 @@ fn two_names_postgresql_cuts_alike_are_refused() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Panel {
+    #[colt(primary_key)]
+    id: i64,
+    readings: Set<Reading>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "readings_of_the_primary_electricity_meter_in_the_basement_of_the_house")]
+struct Reading {
+    #[colt(primary_key)]
+    id: i64,
+    panel: Ref<Panel>,
+}
+
+/// A required reference of a table whose name PostgreSQL cuts: `check_tables` read its
+/// foreign keys under the whole name, found none, and refused the schema `create_tables`
+/// had just made. (Found by a review of the reference checks.)
+#[test]
+fn check_tables_finds_the_foreign_keys_of_a_name_postgresql_cut() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Panel, Reading])?;
+        db.create_tables()?;
+        db.check_tables()
+    })
+}

@@ -364,6 +364,11 @@ impl Database {
         let conn = tx.conn()?;
         let mut problems = Vec::new();
         problems.extend(table_checks::encoding_problem(conn)?);
+        // The columns (entity, position) found missing or otherwise than their fields: the
+        // references' checks, which read their rows, leave them out.
+        let mut troubled: Vec<(&'static str, usize)> = Vec::new();
+        // The entities whose table is there, with whether it has a primary key.
+        let mut present: Vec<(&'static crate::EntityMeta, bool)> = Vec::new();
         for e in entities.iter().copied() {
             let Some(live) = conn.table_columns(e.table)? else {
                 problems.push(format!(
@@ -372,6 +377,7 @@ impl Database {
                 ));
                 continue;
             };
+            present.push((e, live.iter().any(|l| l.primary_key)));
             for (i, c) in e.columns.iter().enumerate() {
                 if !crate::relation::is_stored(e, i) {
                     continue;
@@ -381,6 +387,7 @@ impl Database {
                         "column `{}.{}` (field `{}::{}`) does not exist",
                         e.table, c.name, e.name, c.field
                     ));
+                    troubled.push((e.name, i));
                     continue;
                 };
                 // A float or a decimal the column rounds when written: read back after a
@@ -390,6 +397,7 @@ impl Database {
                 }
                 if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
+                    troubled.push((e.name, i));
                 } else if let Some(p) = table_checks::stray_values(conn, self.inner.dialect, e, c)?
                 {
                     problems.push(p);
@@ -418,12 +426,21 @@ impl Database {
             problems.extend(crate::table_constraints::one_to_one_problems(
                 conn, e, &live,
             )?);
+        }
+        // Once every table's columns are known to be right: the rows a reference's column
+        // names, by a statement that reads the target's table too.
+        for &(e, keyed) in &present {
+            let fine = |m: &'static crate::EntityMeta, i: usize| {
+                present.iter().any(|(p, _)| std::ptr::eq(*p, m)) && !troubled.contains(&(m.name, i))
+            };
             let info = crate::introspect::read_table(conn, e.table.to_string())?;
             problems.extend(crate::reference_checks::reference_problems(
                 conn,
                 e,
                 &info,
+                keyed,
                 |a, b| same_name(dialect, a, b),
+                fine,
             )?);
         }
         for (link, owner, target) in link_tables(&entities) {

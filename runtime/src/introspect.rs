@@ -198,7 +198,12 @@ fn resolve_target(spelled: &[(String, Vec<String>)], fk: &mut ForeignKeyInfo) {
 
 pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
     let d = conn.dialect();
-    let table = Value::Text(name.clone());
+    // (PostgreSQL's catalogue holds a long name cut as its statements cut it.)
+    let looked_up = match d {
+        crate::render::Dialect::Postgres => crate::table_keys::pg_name(&name),
+        crate::render::Dialect::Sqlite => &name,
+    };
+    let table = Value::Text(looked_up.to_string());
     let param = [Param::Owned(&table)];
     let mut info = TableInfo {
         name,

@@ -12,13 +12,18 @@ use crate::render::control::referring_to_nothing;
 use crate::value::Value;
 use crate::Result;
 
-/// The problems of `e`'s references, its table read as `info`; `same` compares two names
-/// as the database does.
+/// The problems of `e`'s references, its table read as `info` (`keyed`: it has a primary
+/// key; a view or a table without one is taken as it is, foreign keys and all); `same`
+/// compares two names as the database does; `fine` says whether a column (entity, position)
+/// is there as its field says (its table too): a reference whose columns or whose target's
+/// key are not is reported by those checks, and its rows are not read.
 pub(crate) fn reference_problems(
     conn: &Conn,
     e: &'static EntityMeta,
     info: &TableInfo,
+    keyed: bool,
     same: impl Fn(&str, &str) -> bool,
+    fine: impl Fn(&'static EntityMeta, usize) -> bool,
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for r in e.relations {
@@ -29,9 +34,13 @@ pub(crate) fn reference_problems(
             continue;
         }
         let target = (r.target)();
-        let columns: Vec<&str> = (first..first + r.width())
-            .map(|i| e.columns[i].name)
-            .collect();
+        let width = r.width();
+        let there = (first..first + width).all(|i| fine(e, i))
+            && target.primary_key.iter().all(|&k| fine(target, k));
+        if !there {
+            continue;
+        }
+        let columns: Vec<&str> = (first..first + width).map(|i| e.columns[i].name).collect();
         let key: Vec<&str> = target
             .primary_key
             .iter()
@@ -62,7 +71,7 @@ pub(crate) fn reference_problems(
                     pairs.any(|(fc, fk)| same(fc, c) && same(fk, k))
                 })
         });
-        if r.kind == RelKind::Ref && !kept {
+        if r.kind == RelKind::Ref && keyed && !kept {
             problems.push(format!(
                 "required reference `{}::{}` (column `{}.{shown}`) has no foreign key to `{}`: deleting a {} would not be refused while rows refer to it, and would leave them referring to nothing; declare the foreign key",
                 e.name, r.field, e.table, target.table, target.name

@@ -263,7 +263,14 @@ impl SqlDialect for Postgres {
                 Arg(0),
                 Sql(") END)"),
             ],
-            Func::Like => &[Sql("("), Arg(0), Sql(" LIKE "), Arg(1), Sql(")")],
+            // `text`'s `LIKE`, case-sensitive (a `citext` column's own ignores case).
+            Func::Like => &[
+                Sql("(CAST("),
+                Arg(0),
+                Sql(" AS TEXT) LIKE "),
+                Arg(1),
+                Sql(")"),
+            ],
         }
     }
 
