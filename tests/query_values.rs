@@ -229,6 +229,16 @@ struct Measure {
     x: f64,
 }
 
+/// A table whose name was the one Colt gave the values it casts outside a query value
+/// (SQLite then took the name inside for the values themselves).
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "colt_values")]
+struct Tally {
+    #[colt(primary_key)]
+    id: i64,
+    n: i64,
+}
+
 /// A query value of floats tested against an integer attribute, or of integers against a
 /// float one, compares as `==` does (`i as f64`), as lists and collections do: SQLite
 /// compared the integer 2⁵³ + 1 with the float 2⁵³ exactly and found no row, PostgreSQL
@@ -237,7 +247,7 @@ struct Measure {
 fn a_query_value_of_the_other_numeric_kind_compares_as_eq() -> colt::Result<()> {
     each_backend(|backend| {
         let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Measure])?;
+        db.bind(schema![Measure, Tally])?;
         db.create_tables()?;
         db.transaction(|tx| {
             let big = (1i64 << 53) + 1;
@@ -258,6 +268,11 @@ fn a_query_value_of_the_other_numeric_kind_compares_as_eq() -> colt::Result<()> 
             let grouped = select!((m.big for m in Measure if count(m) >= 1).order_by(|m| m.big));
             let by_grouped = select!(m.id for m in Measure if grouped.contains(&m.x)).fetch(tx)?;
             assert_eq!(by_grouped, [1], "{}", backend.name);
+            // Its statement reads a table named as Colt names the values outside it.
+            Tally::build().id(1).n(big).insert(tx)?;
+            let tallies = select!(t.n for t in Tally);
+            let by_tally = select!(m.id for m in Measure if tallies.contains(&m.x)).fetch(tx)?;
+            assert_eq!(by_tally, [1], "{}", backend.name);
             Ok(())
         })
     })

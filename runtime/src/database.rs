@@ -366,7 +366,7 @@ impl Database {
         problems.extend(table_checks::encoding_problem(conn)?);
         // The columns (entity, position) found missing or otherwise than their fields: the
         // references' checks, which read their rows, leave them out.
-        let mut troubled: Vec<(&'static str, usize)> = Vec::new();
+        let mut troubled: Vec<(&'static crate::EntityMeta, usize)> = Vec::new();
         // The entities whose table is there, with whether it has a primary key.
         let mut present: Vec<(&'static crate::EntityMeta, bool)> = Vec::new();
         for e in entities.iter().copied() {
@@ -387,7 +387,7 @@ impl Database {
                         "column `{}.{}` (field `{}::{}`) does not exist",
                         e.table, c.name, e.name, c.field
                     ));
-                    troubled.push((e.name, i));
+                    troubled.push((e, i));
                     continue;
                 };
                 // A float or a decimal the column rounds when written: read back after a
@@ -397,7 +397,7 @@ impl Database {
                 }
                 if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
-                    troubled.push((e.name, i));
+                    troubled.push((e, i));
                 } else if let Some(p) = table_checks::stray_values(conn, self.inner.dialect, e, c)?
                 {
                     problems.push(p);
@@ -431,7 +431,8 @@ impl Database {
         // names, by a statement that reads the target's table too.
         for &(e, keyed) in &present {
             let fine = |m: &'static crate::EntityMeta, i: usize| {
-                present.iter().any(|(p, _)| std::ptr::eq(*p, m)) && !troubled.contains(&(m.name, i))
+                present.iter().any(|(p, _)| std::ptr::eq(*p, m))
+                    && !troubled.iter().any(|(t, j)| std::ptr::eq(*t, m) && *j == i)
             };
             let info = crate::introspect::read_table(conn, e.table.to_string())?;
             problems.extend(crate::reference_checks::reference_problems(

@@ -240,12 +240,12 @@ impl PlanBuilder {
                 match values {
                     values if values == *v => plan,
                     // Cast outside the statement (its grouping and ordering name the values
-                    // as they are).
+                    // as they are); a projected integer parameter typed so too.
                     Node::Cast(inner, to) if *inner == *v => {
                         values_as = Some(to);
                         plan
                     }
-                    // (A parameter typed or narrowed: the statement's own value.)
+                    // (A projected float parameter narrowed: the statement's own value.)
                     values => {
                         let mut plan = (*plan).clone();
                         plan.projection = vec![ProjItem::Expr(values)];

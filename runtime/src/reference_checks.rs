@@ -47,15 +47,22 @@ pub(crate) fn reference_problems(
             .map(|&i| target.columns[i].name)
             .collect();
         let sql = referring_to_nothing(conn.dialect(), e.table, &columns, target.table, &key);
-        let orphans = match conn
-            .query_values(&sql, &[])?
-            .first()
-            .and_then(|r| r.first())
-        {
-            Some(Value::Int(n)) => *n,
-            _ => 0,
-        };
         let shown = columns.join("`, `");
+        // (Run outside a transaction: a failure ends nothing else. Types the database cannot
+        // compare, which the columns' own checks take one by one, are a problem too.)
+        let orphans = match conn.query_values(&sql, &[]) {
+            Ok(rows) => match rows.first().and_then(|r| r.first()) {
+                Some(Value::Int(n)) => *n,
+                _ => 0,
+            },
+            Err(err) => {
+                problems.push(format!(
+                    "reference `{}::{}` (column `{}.{shown}`) cannot be compared with the key of `{}`: {err}",
+                    e.name, r.field, e.table, target.table
+                ));
+                continue;
+            }
+        };
         if orphans > 0 {
             problems.push(format!(
                 "{orphans} row(s) of `{}` refer through `{shown}` (field `{}::{}`) to no row of `{}`: queries that navigate `{}` would leave them out (an inner join) and reading the reference would fail; repair or delete them",

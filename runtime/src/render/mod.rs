@@ -526,17 +526,19 @@ impl Renderer<'_> {
                 let inner = render_at(&sub.plan, key, self.w.base() + sub.base);
                 match sub.values_as {
                     None => self.w.push(&inner),
-                    // Its values cast outside it: `WITH colt_values (v) AS (..) SELECT
-                    // CAST(v AS ..) FROM colt_values`.
+                    // Its values cast outside it, as a common table expression's (SQLite
+                    // takes no column names for a derived table). Its name hides a table of
+                    // that name inside it, on SQLite: one no table is given (`:` is in no
+                    // name Colt makes, and in few any schema holds).
                     Some(to) => {
                         let (open, close) = self.d.cast(to);
-                        self.w.push("WITH colt_values (v) AS (");
+                        self.w.push("WITH \"colt:values\" (v) AS (");
                         self.w.push(&inner);
                         self.w.push(") SELECT ");
                         self.w.push(open);
-                        self.w.push("colt_values.v");
+                        self.w.push("\"colt:values\".v");
                         self.w.push(close);
-                        self.w.push(" FROM colt_values")
+                        self.w.push(" FROM \"colt:values\"")
                     }
                 };
                 self.w.push("), FALSE) END)");
