@@ -384,8 +384,19 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             }
         }
     }
+    // Each index the entities declare stands for one index of the database (matched as
+    // multisets, as below): a second one on the same columns (its own collation, operator
+    // class or method, which the catalogue does not tell apart) is no entity's.
+    let declared = target.info.indexes.len();
+    let mut matched = vec![false; declared];
     for index in &current.info.indexes {
-        if !target.info.indexes.iter().any(|w| same_index(w, index)) && kept(&index.columns) {
+        let declared_one =
+            (0..declared).find(|&i| !matched[i] && same_index(&target.info.indexes[i], index));
+        if let Some(i) = declared_one {
+            matched[i] = true;
+            continue;
+        }
+        if kept(&index.columns) {
             if on_undeclared(&index.columns, want) {
                 target.info.indexes.push(index.clone());
             } else if redeclared_index(&index.columns) {
