@@ -337,10 +337,7 @@ fn sqlite_in_place(a: &Alter) -> Vec<String> {
 /// describe; see `rebuild_guard`.)
 fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> Vec<String> {
     let new = format!("_colt_new_{table}");
-    let around: Vec<&SchemaObject> = objects
-        .iter()
-        .filter(|o| crate::rebuild_staleness::made_again_around(o, table))
-        .collect();
+    let around = crate::rebuild_staleness::made_again(objects, table);
     let mut out = if guarded {
         crate::rebuild_guard::guard(a, table, objects)
     } else {

@@ -173,7 +173,8 @@ fn sqlite_objects(
 }
 
 /// SQLite: a note for each rebuilt table whose definition says more than the entities can
-/// (`CHECK`, `COLLATE`, generated columns, `STRICT`, ..), which the rebuilt table will not say.
+/// (`CHECK`, `COLLATE`, generated columns, `STRICT`, ..), which the rebuilt table will not say;
+/// a generated column a field maps is refused (the rebuild would make it a plain column).
 fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
     if db.dialect() != Dialect::Sqlite {
         return Ok(());
@@ -197,11 +198,32 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
         let Some((_, sql)) = rows.iter().find(|(n, _)| n.eq_ignore_ascii_case(original)) else {
             continue;
         };
+        // Generated columns, whatever their spelling (`total INT AS (price * qty)` says no
+        // `GENERATED`): the catalogue leaves them out, so a rebuild drops them, or, mapped by
+        // a field, makes them plain columns of NULLs.
+        let generated: Vec<String> = db
+            .transaction(|tx| {
+                tx.query_sql::<String>(
+                    "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden IN (2, 3)",
+                    &[&original.to_string()],
+                )
+            })
+            .map_err(|e| e.to_string())?;
+        for c in &generated {
+            if a.target.info.column(c).is_some() {
+                up.refused.push(format!(
+                    "column `{original}.{c}` is a generated column: rebuilding `{original}` would make it a plain column and lose its values; write the migration by hand (`colt migrate new`)"
+                ));
+            } else {
+                up.notes.push(format!(
+                    "`{original}` is rebuilt without its generated column `{c}` (no entity maps it): its values are lost; add it to up.sql's CREATE TABLE to keep it"
+                ));
+            }
+        }
         let upper = sql.to_ascii_uppercase();
         let said: Vec<&str> = [
             "CHECK",
             "COLLATE",
-            "GENERATED",
             "STRICT",
             "WITHOUT ROWID",
             "DEFERRABLE",

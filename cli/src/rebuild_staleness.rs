@@ -34,9 +34,44 @@ pub(crate) fn made_again_around(o: &SchemaObject, table: &str) -> bool {
         && (o.table.eq_ignore_ascii_case(table) || names_in(&o.sql).contains(&table.to_lowercase()))
 }
 
+/// What a rebuild of `table` drops and makes again, in the order of `objects` (views before
+/// triggers): the triggers and views whose SQL names the table, then, as long as there are
+/// more, the views and triggers that name or belong to such a view (dropping a view drops
+/// its `INSTEAD OF` triggers, and a view over it would name a view that is gone).
+pub(crate) fn made_again<'a>(objects: &'a [SchemaObject], table: &str) -> Vec<&'a SchemaObject> {
+    let mut chosen: Vec<bool> = objects
+        .iter()
+        .map(|o| made_again_around(o, table))
+        .collect();
+    loop {
+        let views: Vec<&str> = objects
+            .iter()
+            .zip(&chosen)
+            .filter(|(o, c)| **c && o.kind == "view")
+            .map(|(o, _)| o.name.as_str())
+            .collect();
+        let mut more = false;
+        for (o, c) in objects.iter().zip(chosen.iter_mut()) {
+            if !*c && views.iter().any(|v| made_again_around(o, v)) {
+                *c = true;
+                more = true;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    objects
+        .iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c)
+        .map(|(o, _)| o)
+        .collect()
+}
+
 /// Adds to `up.refused` each object a rebuild of `up` would make again from SQL that names
-/// what the same migration renames before it, and to `up.notes` each index that loses its
-/// `COLLATE` or `DESC`.
+/// what the same migration renames before it, or a column of the table it drops, and to
+/// `up.notes` each index that loses its `COLLATE` or `DESC`.
 pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
     let mut refused = Vec::new();
     let mut notes = Vec::new();
@@ -52,11 +87,10 @@ pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
             .map(|(from, _)| from.as_str());
         let original = renamed_from.unwrap_or(table.as_str());
         let early = renamed_from.is_some();
-        let made_again = objects.iter().filter(|o| match o.kind.as_str() {
-            "trigger" | "view" => made_again_around(o, original),
-            "index" => !o.catalogued && o.table.eq_ignore_ascii_case(original),
-            _ => false,
+        let indexes = objects.iter().filter(|o| {
+            o.kind == "index" && !o.catalogued && o.table.eq_ignore_ascii_case(original)
         });
+        let made_again = made_again(objects, original).into_iter().chain(indexes);
         for o in made_again {
             let names = names_in(&o.sql);
             let named = |n: &str| names.contains(&n.to_lowercase());
@@ -93,6 +127,24 @@ pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
                         .map(|(from, _)| format!("table `{from}`"))
                 })
                 .flatten();
+            // A column of its own the migration drops (`--allow-drop`): SQLite would make
+            // the trigger or view again without a word, and every insert, or every read of
+            // the view, would then fail.
+            let dropped = (o.kind != "index")
+                .then(|| {
+                    a.dropped
+                        .iter()
+                        .find(|c| named(c))
+                        .map(|c| format!("column `{original}.{c}`"))
+                })
+                .flatten();
+            if let Some(what) = dropped {
+                refused.push(format!(
+                    "rebuilding `{table}` would make {} `{}` again from its SQL, which names {what}, dropped by the same migration (SQLite would not check it, and every statement reaching it would then fail); drop or rewrite the {} first (`colt migrate new`), then drop the column",
+                    o.kind, o.name, o.kind
+                ));
+                continue;
+            }
             if let Some(what) = own.or(other).or(renamed_table) {
                 refused.push(format!(
                     "rebuilding `{table}` would make {} `{}` again from its SQL as it is now, which names {what}, renamed by the same migration (SQLite would not check it, and it would fail or do nothing); make the renames a migration of their own (`colt migrate diff` with only the entities' renames), then the rest in another",
