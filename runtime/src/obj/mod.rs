@@ -489,7 +489,14 @@ impl<T: Entity> Obj<T> {
                 cell.state.set(ObjState::Gone);
                 return false;
             }
-            ObjState::Loaded => cell.state.set(ObjState::Deleted),
+            ObjState::Loaded => {
+                cell.state.set(ObjState::Deleted);
+                // Picked by a query's condition (`p.status == "paid"`), then deleted: the
+                // row must still be the one the transaction saw. Every column counts as
+                // read, as in `set`: a concurrent change is a conflict, never a delete of
+                // a row the program did not see.
+                cell.set_read(u64::MAX);
+            }
         }
         self.queue(&tx.shared);
         true
