@@ -99,11 +99,40 @@ impl Database {
     pub fn transaction_with_retry<R>(
         &self,
         retries: u32,
+        f: impl FnMut(&Transaction) -> Result<R>,
+    ) -> Result<R> {
+        self.retried(retries, false, f)
+    }
+
+    /// [`Database::transaction_serializable`] run again, up to `retries` more times, as
+    /// [`Database::transaction_with_retry`] runs [`Database::transaction`]: on PostgreSQL each
+    /// attempt is `SERIALIZABLE`, and the serialization failure (SQLSTATE 40001) that guards
+    /// a decision made from rows the transaction only read (write skew) runs it again.
+    ///
+    /// For example, a doctor goes off call only while another stays on call: two doctors
+    /// doing so at once each read the other on call, and at the server's default isolation
+    /// both would go off call (no optimistic check covers a row only read); here one attempt
+    /// fails and runs again, and sees the other doctor off call.
+    ///
+    /// # Errors
+    /// The last attempt's error, or the first one that is not retryable.
+    pub fn transaction_serializable_with_retry<R>(
+        &self,
+        retries: u32,
+        f: impl FnMut(&Transaction) -> Result<R>,
+    ) -> Result<R> {
+        self.retried(retries, true, f)
+    }
+
+    fn retried<R>(
+        &self,
+        retries: u32,
+        serializable: bool,
         mut f: impl FnMut(&Transaction) -> Result<R>,
     ) -> Result<R> {
         let mut attempt = 0;
         loop {
-            match self.attempt(&mut f) {
+            match self.attempt(serializable, &mut f) {
                 Ok(value) => return Ok(value),
                 // A retryable failure a savepoint undid makes only its consequences retryable
                 // (the error itself is retryable anyway): not a business error of the closure.
@@ -134,7 +163,7 @@ impl Database {
     ) -> std::result::Result<R, E> {
         let mut attempt = 0;
         loop {
-            match self.attempt(&mut f) {
+            match self.attempt(false, &mut f) {
                 Ok(value) => return Ok(value),
                 // The error is the program's: one a savepoint undid may be it (returned out of
                 // the savepoint), so it counts.
@@ -144,9 +173,11 @@ impl Database {
         }
     }
 
-    /// One attempt: the error, and the retryable failures it met.
+    /// One attempt (`serializable`: begun as [`Database::begin_serializable`] begins): the
+    /// error, and the retryable failures it met.
     fn attempt<R, E: From<Error>>(
         &self,
+        serializable: bool,
         f: &mut impl FnMut(&Transaction) -> std::result::Result<R, E>,
     ) -> std::result::Result<R, (E, Met)> {
         let colt = |e: Error, met: bool| {
@@ -161,7 +192,12 @@ impl Database {
                 },
             )
         };
-        let tx = self.begin().map_err(|e| colt(e, false))?;
+        let begun = if serializable {
+            self.begin_serializable()
+        } else {
+            self.begin()
+        };
+        let tx = begun.map_err(|e| colt(e, false))?;
         match f(&tx) {
             Ok(value) => {
                 // (A failure a savepoint undid is no cause of the commit's: the rollback put
