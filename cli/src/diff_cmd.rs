@@ -82,7 +82,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .map(Table::read)
         .collect();
     let mut up = diff(dialect, &have, &want, &options);
-    lost_in_rebuilds(&db, &mut up)?;
+    lost_in_rebuilds(&db, &mut up, &objects)?;
     crate::rebuild_staleness::check(&mut up, &objects);
     if !up.refused.is_empty() {
         return Err(format!("no migration written: {}", up.refused.join("; ")));
@@ -97,7 +97,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let mut down = down_of(dialect, &have, &up, &options);
     if let Ok(down) = &mut down {
         // A rebuild back loses what the table's definition says beyond the entities too.
-        lost_in_rebuilds(&db, down)?;
+        lost_in_rebuilds(&db, down, &objects)?;
     }
     let up_sql = text(&args.name, "the change", &up, dialect, &objects, true);
     let down_sql = match &down {
@@ -175,7 +175,7 @@ fn sqlite_objects(
 /// SQLite: a note for each rebuilt table whose definition says more than the entities can
 /// (`CHECK`, `COLLATE`, generated columns, `STRICT`, ..), which the rebuilt table will not say;
 /// a generated column a field maps is refused (the rebuild would make it a plain column).
-fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
+fn lost_in_rebuilds(db: &Database, up: &mut Diff, objects: &[SchemaObject]) -> Result<(), Failure> {
     if db.dialect() != Dialect::Sqlite {
         return Ok(());
     }
@@ -210,7 +210,18 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff) -> Result<(), Failure> {
             })
             .map_err(|e| e.to_string())?;
         for c in &generated {
-            if a.target.info.column(c).is_some() {
+            let mapped = a
+                .target
+                .info
+                .columns
+                .iter()
+                .any(|t| t.name.eq_ignore_ascii_case(c));
+            if let Some(o) = crate::rebuild_staleness::remade_naming(objects, original, c) {
+                up.refused.push(format!(
+                    "rebuilding `{original}` would drop its generated column `{c}` and make {} `{}` again from its SQL, which names it (every statement reaching it would then fail); write the migration by hand (`colt migrate new`)",
+                    o.kind, o.name
+                ));
+            } else if mapped {
                 up.refused.push(format!(
                     "column `{original}.{c}` is a generated column: rebuilding `{original}` would make it a plain column and lose its values; write the migration by hand (`colt migrate new`)"
                 ));

@@ -11,7 +11,8 @@
 //!
 //! It compares what a revert and a new run keep: the columns by name, the indexes over plain
 //! columns by what they index (a revert names a `UNIQUE` constraint's index otherwise), the
-//! foreign keys by number, partial and expression indexes and triggers by name. Not `CHECK`
+//! foreign keys by number, partial and expression indexes and triggers by name (the triggers
+//! of the views it makes again too, which go with them). Not `CHECK`
 //! constraints nor generated columns, which a rebuild does not keep anyway (the diff says
 //! so), nor a trigger's body. (A `down.sql` undoes its own up.sql and is not guarded.)
 
@@ -72,7 +73,7 @@ pub(crate) fn guard(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<Str
         .map(|o| o.name.to_ascii_lowercase())
         .collect();
     let plain = "il.partial = 0 AND NOT EXISTS (SELECT 1 FROM pragma_index_info(il.name) x WHERE x.name IS NULL)";
-    let checks = [
+    let mut checks = vec![
         same_set(
             &format!("pragma_table_info({name}) WHERE 1"),
             "lower(name)",
@@ -95,6 +96,29 @@ pub(crate) fn guard(a: &Alter, table: &str, objects: &[SchemaObject]) -> Vec<Str
             a.current.info.foreign_keys.len()
         ),
     ];
+    // The triggers of the views the rebuild makes again (dropping a view drops them): only
+    // those the diff saw are made again.
+    let views: Vec<String> = crate::rebuild_staleness::made_again(objects, table)
+        .into_iter()
+        .filter(|o| o.kind == "view")
+        .map(|o| o.name.to_ascii_lowercase())
+        .collect();
+    if !views.is_empty() {
+        let of_views: Vec<String> = objects
+            .iter()
+            .filter(|o| o.kind == "trigger" && views.contains(&o.table.to_ascii_lowercase()))
+            .map(|o| o.name.to_ascii_lowercase())
+            .collect();
+        let list: Vec<String> = views.iter().map(|v| text(v)).collect();
+        checks.push(same_set(
+            &format!(
+                "sqlite_master WHERE type = 'trigger' AND lower(tbl_name) IN ({})",
+                list.join(", ")
+            ),
+            "lower(name)",
+            &of_views,
+        ));
+    }
     vec![
         format!(
             "-- `{}` must be as `colt migrate diff` saw it: a column, index, foreign key or trigger it did not see would go with the old table.",

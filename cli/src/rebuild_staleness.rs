@@ -69,6 +69,22 @@ pub(crate) fn made_again<'a>(objects: &'a [SchemaObject], table: &str) -> Vec<&'
         .collect()
 }
 
+/// The first object a rebuild of `table` makes again from SQL that names `column` (a
+/// trigger, a view, or a partial or expression index of the table).
+pub(crate) fn remade_naming<'a>(
+    objects: &'a [SchemaObject],
+    table: &str,
+    column: &str,
+) -> Option<&'a SchemaObject> {
+    let indexes = objects
+        .iter()
+        .filter(|o| o.kind == "index" && !o.catalogued && o.table.eq_ignore_ascii_case(table));
+    made_again(objects, table)
+        .into_iter()
+        .chain(indexes)
+        .find(|o| names_in(&o.sql).contains(&column.to_lowercase()))
+}
+
 /// Adds to `up.refused` each object a rebuild of `up` would make again from SQL that names
 /// what the same migration renames before it, or a column of the table it drops, and to
 /// `up.notes` each index that loses its `COLLATE` or `DESC`.
@@ -130,17 +146,15 @@ pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
             // A column of its own the migration drops (`--allow-drop`): SQLite would make
             // the trigger or view again without a word, and every insert, or every read of
             // the view, would then fail.
-            let dropped = (o.kind != "index")
-                .then(|| {
-                    a.dropped
-                        .iter()
-                        .find(|c| named(c))
-                        .map(|c| format!("column `{original}.{c}`"))
-                })
-                .flatten();
+            // (SQLite checks an index made again, so up.sql would fail: refused here too.)
+            let dropped = a
+                .dropped
+                .iter()
+                .find(|c| named(c))
+                .map(|c| format!("column `{original}.{c}`"));
             if let Some(what) = dropped {
                 refused.push(format!(
-                    "rebuilding `{table}` would make {} `{}` again from its SQL, which names {what}, dropped by the same migration (SQLite would not check it, and every statement reaching it would then fail); drop or rewrite the {} first (`colt migrate new`), then drop the column",
+                    "rebuilding `{table}` would make {} `{}` again from its SQL, which names {what}, dropped by the same migration (SQLite would not check a trigger or a view, and every statement reaching it would then fail); drop or rewrite the {} first (`colt migrate new`), then drop the column",
                     o.kind, o.name, o.kind
                 ));
                 continue;

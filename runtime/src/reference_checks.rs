@@ -55,6 +55,8 @@ pub(crate) fn reference_problems(
                 Some(Value::Int(n)) => *n,
                 _ => 0,
             },
+            // (A busy database or a serialization failure is no answer about the schema.)
+            Err(err) if err.is_retryable() => return Err(err),
             Err(err) => {
                 problems.push(format!(
                     "reference `{}::{}` (column `{}.{shown}`) cannot be compared with the key of `{}`: {err}",
