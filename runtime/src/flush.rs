@@ -42,7 +42,7 @@ impl<T: Entity> Pending for ObjCell<T> {
     }
 
     fn discard(&self) {
-        self.queued.set(false);
+        self.set_queued(false);
         if self.state.get() == ObjState::New {
             self.state.set(ObjState::Gone);
         }
@@ -58,7 +58,7 @@ impl<T: Entity> Pending for ObjCell<T> {
     }
 
     fn flush(&self, tx: &Transaction) -> Result<()> {
-        self.queued.set(false);
+        self.set_queued(false);
         tx.shared.cache.borrow_mut().bump();
         let result = match self.state.get() {
             ObjState::New => flush_insert(self, tx),
@@ -122,6 +122,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.set_read(0);
+    cell.set_wrote();
     mapped_new_row(tx, Obj::from_cell(cell))?;
     written(tx, None, Some(&*cell.value.borrow()))?;
     // (An insert writes every stored column a database may round.)
@@ -178,7 +179,7 @@ pub(crate) fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) -> Result
 /// collections of its key, which are the old row's).
 fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
     old.cell().state.set(ObjState::Gone);
-    old.cell().queued.set(false);
+    old.cell().set_queued(false);
     let key = T::key_params(&old.key());
     // Inside a savepoint, a rollback reads it again.
     if tx.shared.savepoints.get() > 0 {
@@ -261,6 +262,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         let cell = o.cell();
         cell.state.set(ObjState::Loaded);
         cell.set_read(0);
+        cell.set_wrote();
         mapped_new_row(tx, o.clone())?;
         written(tx, None, Some(&*cell.value.borrow()))?;
         take_stored(cell, tx, u64::MAX)?;
@@ -455,6 +457,7 @@ fn run_update<T: Entity>(
     // float or decimal a `numeric(p,s)` rounds is read back: `take_stored`. Columns past 61
     // share a bit with others read: kept.)
     cell.set_read(cell.read() & !(written & ((1u64 << 62) - 1)));
+    cell.set_wrote();
     Ok(())
 }
 

@@ -344,7 +344,7 @@ pub(crate) fn restore_map<T: Entity>(
     for s in saved {
         let cell = s.obj.cell();
         if unchanged(&s) {
-            cell.queued.set(false);
+            cell.set_queued(false);
             cell.mark_read(s.read);
             map.insert(s.obj.clone());
             continue;
@@ -358,7 +358,7 @@ pub(crate) fn restore_map<T: Entity>(
         drop(value);
         let seen = cell.take_snapshot().unwrap_or(now);
         cell.state.set(s.state);
-        cell.queued.set(false);
+        cell.set_queued(false);
         cell.mark_read(s.read);
         map.insert(s.obj.clone());
         if changed {
@@ -539,7 +539,7 @@ fn written_by<T: Entity>(written: &WrittenInside, cell: &ObjCell<T>) -> u64 {
 /// made there is found when the object is written.
 fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>, own: u64) {
     let cell = o.cell();
-    cell.queued.set(false);
+    cell.set_queued(false);
     let snapshot = cell.take_snapshot();
     match row {
         Some(v) if map.get(&v.key()).is_none() => {

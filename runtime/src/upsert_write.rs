@@ -118,6 +118,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             drop(held);
             cell.clear_snapshot();
             cell.set_read(0);
+            cell.set_wrote();
             wrote_every_column(tx, cell);
             written(tx, Some(&before), Some(&*cell.value.borrow()))?;
             obj

@@ -85,7 +85,7 @@ pub struct ObjCell<T: Entity> {
     /// How many `Obj` handles point here.
     refs: Cell<u32>,
     /// The cell's place in its chunk, which [`Chunk::of_cell`] finds from it (beside `refs`,
-    /// `state` and `queued`, it takes no word of its own).
+    /// `state` and `flags`, it takes no word of its own).
     index: u16,
     pub(crate) value: RefCell<T>,
     /// The columns this transaction read, and the values as the database holds them, kept
@@ -93,10 +93,50 @@ pub struct ObjCell<T: Entity> {
     /// takes them out and puts them back), in one word.
     read_state: ReadState<T>,
     pub(crate) state: Cell<ObjState>,
-    pub(crate) queued: Cell<bool>,
+    /// [`QUEUED`] and [`WROTE`], in one byte (beside `refs`, `index` and `state`, in one
+    /// word).
+    flags: Cell<u8>,
 }
 
+/// The object is in the pending list.
+const QUEUED: u8 = 1;
+/// This transaction wrote the object's row (inserted, updated or upserted it): the row is
+/// the transaction's until it ends, and its delete needs no check of the columns it did not
+/// read (those written may hold what the database made of them).
+const WROTE: u8 = 2;
+
 impl<T: Entity> ObjCell<T> {
+    /// Whether the object is in the pending list.
+    #[inline]
+    pub(crate) fn is_queued(&self) -> bool {
+        self.flags.get() & QUEUED != 0
+    }
+
+    /// Notes whether the object is in the pending list.
+    #[inline]
+    pub(crate) fn set_queued(&self, queued: bool) {
+        self.set_flag(QUEUED, queued);
+    }
+
+    /// Whether this transaction wrote the object's row (see [`WROTE`]).
+    #[inline]
+    pub(crate) fn wrote(&self) -> bool {
+        self.flags.get() & WROTE != 0
+    }
+
+    /// Notes that this transaction wrote the object's row.
+    #[inline]
+    pub(crate) fn set_wrote(&self) {
+        self.set_flag(WROTE, true);
+    }
+
+    #[inline]
+    fn set_flag(&self, flag: u8, on: bool) {
+        let flags = self.flags.get();
+        self.flags
+            .set(if on { flags | flag } else { flags & !flag });
+    }
+
     /// Runs `f` on the snapshot (`None`: no change is pending). The snapshot is out of the
     /// cell while `f` runs (a call nested in `f` sees `None`), and back in when `f` returns or
     /// panics.
@@ -227,7 +267,7 @@ impl<T: Entity> Obj<T> {
             value: RefCell::new(value),
             read_state: ReadState::new(),
             state: Cell::new(state),
-            queued: Cell::new(false),
+            flags: Cell::new(0),
         }
     }
 
@@ -404,8 +444,8 @@ impl<T: Entity> Obj<T> {
     /// Queues the object's change, to be written at the next flush (once).
     pub(crate) fn queue(&self, shared: &TxShared) {
         let cell = self.cell();
-        if !cell.queued.get() {
-            cell.queued.set(true);
+        if !cell.is_queued() {
+            cell.set_queued(true);
             shared
                 .pending
                 .borrow_mut()
@@ -426,7 +466,7 @@ impl<T: Entity> Obj<T> {
             }
             (Some(_), _) => {}
             (None, at) => {
-                self.cell().queued.set(true);
+                self.cell().set_queued(true);
                 let entry = PendingObj::new(self.clone());
                 match at {
                     Some(a) => pending.insert(a, entry),
@@ -494,8 +534,12 @@ impl<T: Entity> Obj<T> {
                 // Picked by a query's condition (`p.status == "paid"`), then deleted: the
                 // row must still be the one the transaction saw. Every column counts as
                 // read, as in `set`: a concurrent change is a conflict, never a delete of
-                // a row the program did not see.
-                cell.set_read(u64::MAX);
+                // a row the program did not see. (Not a row this transaction wrote, which
+                // no other can have changed since, and whose columns may hold what the
+                // database made of the values written.)
+                if !cell.wrote() {
+                    cell.set_read(u64::MAX);
+                }
             }
         }
         self.queue(&tx.shared);
