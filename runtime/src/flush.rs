@@ -122,7 +122,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     cell.state.set(ObjState::Loaded);
     // Everything just written is what the database holds.
     cell.set_read(0);
-    cell.set_wrote();
+    cell.set_wrote(true);
     mapped_new_row(tx, Obj::from_cell(cell))?;
     written(tx, None, Some(&*cell.value.borrow()))?;
     // (An insert writes every stored column a database may round.)
@@ -262,7 +262,7 @@ pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Resul
         let cell = o.cell();
         cell.state.set(ObjState::Loaded);
         cell.set_read(0);
-        cell.set_wrote();
+        cell.set_wrote(true);
         mapped_new_row(tx, o.clone())?;
         written(tx, None, Some(&*cell.value.borrow()))?;
         take_stored(cell, tx, u64::MAX)?;
@@ -456,8 +456,17 @@ fn run_update<T: Entity>(
     // that for a concurrent change, in every attempt. (A later `set` reads them again; a
     // float or decimal a `numeric(p,s)` rounds is read back: `take_stored`. Columns past 61
     // share a bit with others read: kept.)
+    // Every column checked (read: a `set`, which reads them all) or written: the row is as
+    // the transaction knows it. (Not a reference let go, which checks only that column.)
+    let all = if meta.columns.len() >= 63 {
+        (1u64 << 63) - 1
+    } else {
+        (1u64 << meta.columns.len()) - 1
+    };
+    if (cell.read() | written) & all == all {
+        cell.set_wrote(true);
+    }
     cell.set_read(cell.read() & !(written & ((1u64 << 62) - 1)));
-    cell.set_wrote();
     Ok(())
 }
 

@@ -260,6 +260,9 @@ struct Saved<T: Entity> {
     value: T,
     state: ObjState,
     read: u64,
+    /// Whether the transaction had written its row (PostgreSQL releases a row lock taken
+    /// inside a savepoint rolled back).
+    wrote: bool,
 }
 
 /// Every object of `map` as it is now (a savepoint begins; nothing is pending).
@@ -278,6 +281,7 @@ pub(crate) fn save_map<T: Entity>(map: &mut IdentityMap<T>) -> Result<Box<dyn An
                 value,
                 state: cell.state.get(),
                 read: cell.read(),
+                wrote: cell.wrote(),
             })
         })
         .collect::<Result<_>>()?;
@@ -343,6 +347,7 @@ pub(crate) fn restore_map<T: Entity>(
     let mut recheck = Vec::new();
     for s in saved {
         let cell = s.obj.cell();
+        cell.set_wrote(s.wrote);
         if unchanged(&s) {
             cell.set_queued(false);
             cell.mark_read(s.read);

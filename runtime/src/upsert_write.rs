@@ -118,7 +118,6 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             drop(held);
             cell.clear_snapshot();
             cell.set_read(0);
-            cell.set_wrote();
             wrote_every_column(tx, cell);
             written(tx, Some(&before), Some(&*cell.value.borrow()))?;
             obj
@@ -164,6 +163,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
 /// Records, inside a savepoint, that the transaction wrote every column of `cell`'s row (an
 /// upsert): a rollback reads them again instead of keeping the values read since.
 fn wrote_every_column<T: Entity>(tx: &Transaction, cell: &ObjCell<T>) {
+    cell.set_wrote(true);
     if tx.shared.savepoints.get() > 0 {
         crate::savepoint::wrote_inside(tx, cell, u64::MAX);
     }

@@ -100,9 +100,10 @@ pub struct ObjCell<T: Entity> {
 
 /// The object is in the pending list.
 const QUEUED: u8 = 1;
-/// This transaction wrote the object's row (inserted, updated or upserted it): the row is
-/// the transaction's until it ends, and its delete needs no check of the columns it did not
-/// read (those written may hold what the database made of them).
+/// This transaction wrote the object's row, every column written or checked (inserted or
+/// upserted it, or updated it after a `set`, which reads every column): the row is the
+/// transaction's until it ends, and its delete needs no check of the columns it did not
+/// read since (those written may hold what the database made of them).
 const WROTE: u8 = 2;
 
 impl<T: Entity> ObjCell<T> {
@@ -124,10 +125,11 @@ impl<T: Entity> ObjCell<T> {
         self.flags.get() & WROTE != 0
     }
 
-    /// Notes that this transaction wrote the object's row.
+    /// Notes whether this transaction wrote the object's row, every column written or
+    /// checked (a savepoint rolled back puts back what it was).
     #[inline]
-    pub(crate) fn set_wrote(&self) {
-        self.set_flag(WROTE, true);
+    pub(crate) fn set_wrote(&self, wrote: bool) {
+        self.set_flag(WROTE, wrote);
     }
 
     #[inline]
