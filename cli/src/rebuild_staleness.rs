@@ -69,6 +69,18 @@ pub(crate) fn made_again<'a>(objects: &'a [SchemaObject], table: &str) -> Vec<&'
         .collect()
 }
 
+/// Everything a rebuild of `table` makes again from its saved SQL: [`made_again`], then the
+/// table's partial and expression indexes.
+fn remade<'a>(objects: &'a [SchemaObject], table: &str) -> Vec<&'a SchemaObject> {
+    let mut out = made_again(objects, table);
+    out.extend(
+        objects
+            .iter()
+            .filter(|o| o.kind == "index" && !o.catalogued && o.table.eq_ignore_ascii_case(table)),
+    );
+    out
+}
+
 /// The first object a rebuild of `table` makes again from SQL that names `column` (a
 /// trigger, a view, or a partial or expression index of the table).
 pub(crate) fn remade_naming<'a>(
@@ -76,12 +88,8 @@ pub(crate) fn remade_naming<'a>(
     table: &str,
     column: &str,
 ) -> Option<&'a SchemaObject> {
-    let indexes = objects
-        .iter()
-        .filter(|o| o.kind == "index" && !o.catalogued && o.table.eq_ignore_ascii_case(table));
-    made_again(objects, table)
+    remade(objects, table)
         .into_iter()
-        .chain(indexes)
         .find(|o| names_in(&o.sql).contains(&column.to_lowercase()))
 }
 
@@ -103,11 +111,7 @@ pub(crate) fn check(up: &mut Diff, objects: &[SchemaObject]) {
             .map(|(from, _)| from.as_str());
         let original = renamed_from.unwrap_or(table.as_str());
         let early = renamed_from.is_some();
-        let indexes = objects.iter().filter(|o| {
-            o.kind == "index" && !o.catalogued && o.table.eq_ignore_ascii_case(original)
-        });
-        let made_again = made_again(objects, original).into_iter().chain(indexes);
-        for o in made_again {
+        for o in remade(objects, original) {
             let names = names_in(&o.sql);
             let named = |n: &str| names.contains(&n.to_lowercase());
             // Its own columns are renamed in place before the objects are made again.

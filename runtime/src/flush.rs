@@ -449,13 +449,6 @@ fn run_update<T: Entity>(
         tx.shared.met_conflict.set(true);
         return Err(lost_row(tx, value, old, cell.read()));
     }
-    // The row is this transaction's until it ends (PostgreSQL's row lock, SQLite's write
-    // lock): the columns just written need no check by a query that reads the row again,
-    // and must not have one, since the column may hold another value than the one written
-    // (a `timestamp(0)` rounds its fraction, a trigger writes its own): the query would take
-    // that for a concurrent change, in every attempt. (A later `set` reads them again; a
-    // float or decimal a `numeric(p,s)` rounds is read back: `take_stored`. Columns past 61
-    // share a bit with others read: kept.)
     // Every column checked (read: a `set`, which reads them all) or written: the row is as
     // the transaction knows it. (Not a reference let go, which checks only that column.)
     let all = if meta.columns.len() >= 63 {
@@ -466,6 +459,13 @@ fn run_update<T: Entity>(
     if (cell.read() | written) & all == all {
         cell.set_wrote(true);
     }
+    // The row is this transaction's until it ends (PostgreSQL's row lock, SQLite's write
+    // lock): the columns just written need no check by a query that reads the row again,
+    // and must not have one, since the column may hold another value than the one written
+    // (a `timestamp(0)` rounds its fraction, a trigger writes its own): the query would take
+    // that for a concurrent change, in every attempt. (A later `set` reads them again; a
+    // float or decimal a `numeric(p,s)` rounds is read back: `take_stored`. Columns past 61
+    // share a bit with others read: kept.)
     cell.set_read(cell.read() & !(written & ((1u64 << 62) - 1)));
     Ok(())
 }

@@ -12,10 +12,10 @@ use crate::types::{ColumnType, Comparable, Ordered, SqlType, TypedParam};
 use crate::value::Value;
 
 /// A literal of a hybrid method's body (`100`, `0.5`, `"tea"`, `true`), written into the SQL
-/// text: an integer as such (an `i64` as a `BIGINT` on PostgreSQL), a float with its type (PostgreSQL: `CAST('2.5' AS DOUBLE
-/// PRECISION)`, or `REAL` against an `f32` attribute, so that it computes as a parameter
-/// would), a text quoted (`'` doubled), a boolean as `(1 = 1)` / `(1 = 0)` (a condition on
-/// both backends).
+/// text: an integer as such (an `i64` as a `BIGINT` on PostgreSQL), a float with its type
+/// (PostgreSQL: `CAST('2.5' AS DOUBLE PRECISION)`, or `REAL` against an `f32` attribute, so
+/// that it computes as a parameter would), a text quoted (`'` doubled), a boolean as `(1 =
+/// 1)` / `(1 = 0)` (a condition on both backends).
 pub fn constant<V: TypedParam + ?Sized>(value: &V) -> Expr<V::Sql> {
     let v = value.__value();
     let ty = <V::Sql as SqlType>::COLUMN_TYPE;

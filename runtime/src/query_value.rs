@@ -232,30 +232,25 @@ impl PlanBuilder {
             }
             _ => plan,
         };
-        let (mut values_as, mut elem_now) = (None, None);
-        let plan = match plan.projection.as_slice() {
-            [ProjItem::Expr(v)] => {
-                let (values, elem) = widened(types.0, types.1, v.clone(), elem.clone());
-                elem_now = Some(elem);
-                match values {
-                    values if values == *v => plan,
-                    // Cast outside the statement (its grouping and ordering name the values
-                    // as they are); a projected integer parameter typed so too.
-                    Node::Cast(inner, to) if *inner == *v => {
-                        values_as = Some(to);
-                        plan
-                    }
-                    // (A projected float parameter narrowed: the statement's own value.)
-                    values => {
-                        let mut plan = (*plan).clone();
-                        plan.projection = vec![ProjItem::Expr(values)];
-                        Arc::new(plan)
-                    }
-                }
-            }
-            _ => plan,
+        let value = match plan.projection.as_slice() {
+            [ProjItem::Expr(v)] => Some(v.clone()),
+            _ => None,
         };
-        let elem = elem_now.unwrap_or(elem);
+        let (plan, elem, values_as) = match value {
+            Some(v) => match widened(types.0, types.1, v.clone(), elem) {
+                (values, elem) if values == v => (plan, elem, None),
+                // Cast outside the statement (its grouping and ordering name the values as
+                // they are); a projected integer parameter typed so too.
+                (Node::Cast(inner, to), elem) if *inner == v => (plan, elem, Some(to)),
+                // (A projected float parameter narrowed: the statement's own value.)
+                (values, elem) => {
+                    let mut plan = (*plan).clone();
+                    plan.projection = vec![ProjItem::Expr(values)];
+                    (Arc::new(plan), elem, None)
+                }
+            },
+            None => (plan, elem, None),
+        };
         self.keep_sub_plan(&plan);
         let sub = SubPlan {
             plan,

@@ -160,8 +160,9 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     Ok(obj)
 }
 
-/// Records, inside a savepoint, that the transaction wrote every column of `cell`'s row (an
-/// upsert): a rollback reads them again instead of keeping the values read since.
+/// Records that the transaction wrote every column of `cell`'s row (an upsert): its delete
+/// needs no check of them, and inside a savepoint a rollback reads them again instead of
+/// keeping the values read since.
 fn wrote_every_column<T: Entity>(tx: &Transaction, cell: &ObjCell<T>) {
     cell.set_wrote(true);
     if tx.shared.savepoints.get() > 0 {
