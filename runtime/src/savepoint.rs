@@ -545,6 +545,9 @@ fn written_by<T: Entity>(written: &WrittenInside, cell: &ObjCell<T>) -> u64 {
 fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>, own: u64) {
     let cell = o.cell();
     cell.set_queued(false);
+    // A write inside is undone, and PostgreSQL released the row lock it took: the row is no
+    // longer known to be this transaction's alone (its delete checks every column again).
+    cell.set_wrote(false);
     let snapshot = cell.take_snapshot();
     match row {
         Some(v) if map.get(&v.key()).is_none() => {
