@@ -434,3 +434,115 @@ fn a_hybrid_integer_literal_is_an_i64() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Measure {
+    #[colt(primary_key)]
+    id: i64,
+    a: f64,
+    b: f64,
+}
+
+/// Another tool's `NUMERIC` columns for `f64` attributes (`check_tables` accepts them).
+fn measures(backend: &common::Backend, rows: &[(i64, f64, f64)]) -> colt::Result<Database> {
+    let db = backend.open();
+    let key = if backend.is_postgres() {
+        "BIGINT"
+    } else {
+        "INTEGER"
+    };
+    db.transaction(|tx| {
+        tx.execute_sql(
+            &format!(
+                "CREATE TABLE measure (id {key} PRIMARY KEY, a NUMERIC NOT NULL, b NUMERIC NOT NULL)"
+            ),
+            &[],
+        )
+    })?;
+    db.bind(schema![Measure])?;
+    db.check_tables()?;
+    db.transaction(|tx| {
+        for &(id, a, b) in rows {
+            Measure::build().id(id).a(a).b(b).insert(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(db)
+}
+
+/// SQLite keeps the whole values of a NUMERIC column as integers, and added, subtracted and
+/// multiplied them as integers: `2^53 + 1.0 > 2^53` held (exact integer arithmetic, where
+/// Rust's f64 gives 2^53), `a + b + b` was 2^53 + 2, a sum past `i64` an "integer overflow"
+/// error, and a bulk update `a = a + b` stored an integer no `f64` holds. PostgreSQL stored
+/// a bulk update's float in such a column to 15 significant digits (`0.1 * 3.0` as 0.3).
+/// (Found by a review.)
+#[test]
+fn f64_arithmetic_on_whole_values_is_f64_arithmetic() {
+    all_backends(|backend| {
+        let big = 9007199254740992.0_f64; // 2^53
+        let db = measures(
+            backend,
+            &[(1, big, 1.0), (2, 9e18, 0.5), (3, 9e18, 0.5), (4, 0.1, 3.0)],
+        )?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            let above = select!(m.id for m in Measure if m.a + m.b > m.a && m.id == 1).fetch(tx)?;
+            assert_eq!(above, Vec::<i64>::new(), "{b}: a + b > a");
+            let (sum, difference, product) =
+                select!((m.a + m.b + m.b, m.a - m.b - m.b, m.a * m.b) for m in Measure if m.id == 1)
+                    .one(tx)?;
+            assert_eq!(sum, big + 1.0 + 1.0, "{b}");
+            assert_eq!(difference, big - 1.0 - 1.0, "{b}");
+            assert_eq!(product, big * 1.0, "{b}");
+            let total = select!(sum(m.a) for m in Measure if m.id > 1).one(tx)?;
+            assert_eq!(total, Some(1.8e19), "{b}: sum");
+            let distinct = select!(sum_distinct(m.a) for m in Measure if m.id > 1).one(tx)?;
+            assert_eq!(distinct, Some(9e18), "{b}: sum_distinct");
+            let n = select!(Measure.filter(|m| m.id == 1).set(|m| m.a = m.a + m.b)).update(tx)?;
+            assert_eq!(n, 1, "{b}");
+            // PostgreSQL's own cast of the statement's float to `numeric` kept 15 digits
+            // (0.3, and 2^53 + 1.0 as 9007199254740990).
+            let n = select!(Measure.filter(|m| m.id == 4).set(|m| m.a = m.a * m.b)).update(tx)?;
+            assert_eq!(n, 1, "{b}");
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            assert_eq!(tx.get_or_err::<Measure>(1)?.a(), big + 1.0, "{b}");
+            assert_eq!(tx.get_or_err::<Measure>(4)?.a(), 0.1 * 3.0, "{b}");
+            let found = select!(m.id for m in Measure if m.a == big).fetch(tx)?;
+            assert_eq!(found, [1], "{b}: the row holds the f64 the object reads");
+            Ok(())
+        })
+    });
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Tally {
+    #[colt(primary_key)]
+    id: i64,
+    n: i64,
+}
+
+/// A sum of integers past `i64` is `OutOfRange` on both backends (SQLite's "integer
+/// overflow" was a backend error).
+#[test]
+fn an_integer_sum_past_i64_is_out_of_range() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Tally])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Tally::build().id(1).n(i64::MAX).insert(tx)?;
+            Tally::build().id(2).n(i64::MAX).insert(tx)?;
+            Ok(())
+        })?;
+        let r = db.transaction(|tx| select!(sum(t.n) for t in Tally).one(tx));
+        assert!(
+            matches!(r, Err(Error::OutOfRange(_))),
+            "{}: {r:?}",
+            backend.name
+        );
+        Ok(())
+    });
+}

@@ -29,10 +29,12 @@ where
     A::Item: Numeric,
     <A::Item as SqlType>::Inner: NonNull,
 {
+    // Floats added as floats (see `sum`).
+    let ty = A::Item::COLUMN_TYPE;
     Expr::new(aggregate(
         AggFn::SumDistinct,
-        a.into_node(),
-        Some(A::Item::COLUMN_TYPE),
+        crate::promotion::as_real(ty, a.into_node()),
+        Some(ty),
     ))
 }
 

@@ -879,10 +879,12 @@ where
     A::Item: Numeric,
     <A::Item as SqlType>::Inner: crate::types::NonNull,
 {
+    // Floats added as floats (SQLite adds an `f64` column's whole values as integers).
+    let ty = A::Item::COLUMN_TYPE;
     Expr::new(aggregate(
         AggFn::Sum,
-        a.into_node(),
-        Some(A::Item::COLUMN_TYPE),
+        crate::promotion::as_real(ty, a.into_node()),
+        Some(ty),
     ))
 }
 

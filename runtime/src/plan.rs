@@ -170,6 +170,10 @@ pub struct Plan {
     /// The parameters bound otherwise than as they are (rounded to `f32`, a list's integers
     /// made `f64`), worked out once.
     pub(crate) f32_params: Vec<(usize, Items)>,
+    /// The parameters that are `like` patterns, checked before a run (a pattern ending in a
+    /// lone `\` is an error on both backends, where PostgreSQL would raise it only for the
+    /// rows whose matching reaches it).
+    pub(crate) like_params: Vec<usize>,
     /// Whether the plan calls `random()` (`Plan::finish`): each run has its own answer, so
     /// no result of it is kept.
     pub(crate) random: bool,
@@ -236,6 +240,7 @@ impl Clone for Plan {
             distinct_objects: self.distinct_objects,
             auto_distinct: self.auto_distinct,
             f32_params: self.f32_params.clone(),
+            like_params: self.like_params.clone(),
             random: self.random,
             sub_plans: self.sub_plans.clone(),
             sql: RwLock::new(Vec::new()),
@@ -275,6 +280,7 @@ impl Plan {
             distinct_objects: false,
             auto_distinct: false,
             f32_params: Vec::new(),
+            like_params: Vec::new(),
             random: false,
             sub_plans: Vec::new(),
             sql: RwLock::new(Vec::new()),
@@ -313,6 +319,7 @@ impl Plan {
             n.f32_params(&mut f32_params);
         }
         self.f32_params = f32_params;
+        let mut like_params = Vec::new();
         let nodes = self
             .filters
             .iter()
@@ -323,8 +330,17 @@ impl Plan {
             }))
             .chain(self.order.iter().map(|o| &o.node))
             .chain(self.assignments.iter().map(|(_, _, n)| n));
-        self.random =
-            nodes.into_iter().any(Node::calls_random) || self.sub_plans.iter().any(|p| p.random);
+        let (mut random, mut bad_pattern) = (false, false);
+        for n in nodes {
+            random |= n.calls_random();
+            n.like_params(&mut like_params, &mut bad_pattern);
+        }
+        if bad_pattern {
+            self.problems
+                .push(Problem::Query(crate::like::BAD_PATTERN.to_string()));
+        }
+        self.like_params = like_params;
+        self.random = random || self.sub_plans.iter().any(|p| p.random);
     }
 
     /// Whether any projected item or condition aggregates.

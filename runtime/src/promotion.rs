@@ -128,7 +128,8 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
 /// `l op r` of an arithmetic operator, its sides [`widened`]; a division with a decimal or
 /// a float on either side divides a real dividend (SQLite would divide `10 / 4` as integers:
 /// 2, and an `f64` column of NUMERIC affinity, or an integer branch of a float `if`, holds
-/// whole values as integers).
+/// whole values as integers), and the float sides of `+ - *` are computed as floats
+/// (SQLite would add such integers exactly: `2^53 + 1.0`, which no `f64` holds).
 pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> Node {
     // An `f64` on the left of an `f32` is an `f32` when it is a value of the program (a
     // literal's type follows the attribute's in Rust), else the result is the `f64` it is
@@ -145,9 +146,14 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
     let real = |t| t == ColumnType::Decimal || is_float(t);
     let widened_already = matches!(&l, Node::Cast(_, CastTo::Double | CastTo::Float));
     let l = if op == BinOp::Div && (real(lt) || real(rt)) && !widened_already {
-        Node::Cast(Box::new(l), CastTo::Dividend)
+        Node::Cast(Box::new(l), CastTo::Real)
     } else {
         l
+    };
+    let (l, r) = if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) {
+        (as_real(lt, l), as_real(rt, r))
+    } else {
+        (l, r)
     };
     let node = Node::Binary(op, Box::new(l), Box::new(r));
     // An `f32` result (an `f32` attribute with an `f32` or `f64`) is rounded to `f32`, as
@@ -164,6 +170,27 @@ pub(crate) fn arithmetic(op: BinOp, lt: ColumnType, rt: ColumnType, l: Node, r: 
         Node::Cast(Box::new(node), CastTo::StoredDecimal)
     } else {
         node
+    }
+}
+
+/// A float operand (of type `ty`) of `+ - *` or of a sum computed as a float
+/// ([`CastTo::Real`]), unless it is the program's value (bound or written as a float) or
+/// cast to a float already.
+pub(crate) fn as_real(ty: ColumnType, n: Node) -> Node {
+    let float_already = matches!(
+        &n,
+        Node::Param(_)
+            | Node::ParamF32(_)
+            | Node::Const(crate::value::Value::Real(_), _)
+            | Node::Cast(
+                _,
+                CastTo::Double | CastTo::Float | CastTo::Float32 | CastTo::Real
+            )
+    );
+    if is_float(ty) && !float_already {
+        Node::Cast(Box::new(n), CastTo::Real)
+    } else {
+        n
     }
 }
 
@@ -282,14 +309,17 @@ assignable! {
 
 /// The node stored by `column = value` for a `T` attribute: what the attribute holds when
 /// Colt writes it. An `f32` rounded to `f32` (a parameter as compared ones are, a computed
-/// value in the statement); a computed decimal as a decimal is stored on SQLite (not the
-/// noise of REAL arithmetic, `0.1 * 3` → `0.30000000000000004`).
+/// value in the statement); a computed float as Colt writes one (on PostgreSQL, exactly
+/// into another tool's `numeric` column too); a computed decimal as a decimal is stored on
+/// SQLite (not the noise of REAL arithmetic, `0.1 * 3` → `0.30000000000000004`).
 pub(crate) fn assigned<T: SqlType>(value: Node) -> Node {
     let param = matches!(value, Node::Param(_) | Node::ParamF32(_));
+    let stored_float = |n: Node| Node::Cast(Box::new(n), CastTo::StoredFloat);
     match T::COLUMN_TYPE {
         ColumnType::Float if param => narrowed(value),
         // (Another column's value too: an `f64` one is rounded as well.)
-        ColumnType::Float => Node::Cast(Box::new(value), CastTo::Float32),
+        ColumnType::Float => stored_float(Node::Cast(Box::new(value), CastTo::Float32)),
+        ColumnType::Double if !param => stored_float(value),
         ColumnType::Decimal if !param && !matches!(value, Node::Column { .. }) => {
             Node::Cast(Box::new(value), CastTo::StoredDecimal)
         }

@@ -263,10 +263,15 @@ impl<R> Query<R> {
 
     /// What the plan could not resolve, as the error of a run.
     pub(crate) fn check_plan(&self) -> Result<()> {
-        match self.plan.problems.first() {
-            Some(problem) => Err(problem.to_error()),
-            None => Ok(()),
+        if let Some(problem) = self.plan.problems.first() {
+            return Err(problem.to_error());
         }
+        for &i in &self.plan.like_params {
+            if let Some(Value::Text(pattern)) = self.params.get(i) {
+                crate::like::check_pattern(pattern)?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs a statement of this query and decodes its rows, through the transaction's

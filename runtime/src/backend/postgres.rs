@@ -743,6 +743,11 @@ pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error 
         if *code == SqlState::DIVISION_BY_ZERO {
             return Error::DivisionByZero;
         }
+        // A `like` pattern (a column's: a parameter is checked before the statement runs)
+        // ending in a lone `\`, as on SQLite.
+        if *code == SqlState::INVALID_ESCAPE_SEQUENCE && db.message().starts_with("LIKE pattern") {
+            return Error::InvalidQuery(crate::like::BAD_PATTERN.to_string());
+        }
         if *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE {
             return Error::OutOfRange(db.message().to_string());
         }

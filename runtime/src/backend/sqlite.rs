@@ -574,6 +574,18 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
         rusqlite::Error::UserFunctionError(u) if u.to_string().starts_with(OUT_OF_RANGE) => {
             return Error::OutOfRange(u.to_string()[OUT_OF_RANGE.len()..].to_string());
         }
+        rusqlite::Error::SqliteFailure(_, Some(m)) if m == crate::like::BAD_PATTERN => {
+            return Error::InvalidQuery(crate::like::BAD_PATTERN.to_string());
+        }
+        // SQLite's own: `SUM` of integers (or of whole decimals, which it keeps as integers)
+        // past `i64` at any row, `abs(i64::MIN)`.
+        rusqlite::Error::SqliteFailure(_, Some(m)) if m == "integer overflow" => {
+            return Error::OutOfRange(
+                "an integer past the 64-bit range (SQLite adds integers, and whole decimals, \
+                 in 64 bits)"
+                    .to_string(),
+            );
+        }
         _ => {}
     }
     if let rusqlite::Error::SqliteFailure(ref err, ref msg) = e {

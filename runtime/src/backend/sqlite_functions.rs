@@ -153,11 +153,9 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
             else {
                 return Ok(None);
             };
-            crate::like::like(&text, &pattern).map(Some).map_err(|_| {
-                rusqlite::Error::UserFunctionError(
-                    "LIKE pattern must not end with escape character".into(),
-                )
-            })
+            crate::like::like(&text, &pattern)
+                .map(Some)
+                .map_err(|_| rusqlite::Error::UserFunctionError(crate::like::BAD_PATTERN.into()))
         },
     )
     .map_err(|e| map_error(e, None))?;

@@ -111,8 +111,12 @@ pub enum CastTo {
     /// A document tested against a list of documents (SQLite: minified; PostgreSQL: its
     /// canonical text, as `Json`, against the list's).
     JsonListed,
-    /// The dividend of a decimal division (SQLite would divide two integers as integers).
-    Dividend,
+    /// An operand of arithmetic computed as a float: a float operand of `+ - *`, the
+    /// dividend of a float or decimal division (SQLite computes two integers as integers, and
+    /// an `f64` column of NUMERIC affinity holds whole values as integers: `2^53 + 1.0` would
+    /// be exact, a sum past `i64` an overflow; PostgreSQL reads such columns as floats
+    /// already).
+    Real,
     /// An integer meeting a float (PostgreSQL then types a parameter on the other side as
     /// the float it is; SQLite compares and computes them exactly as they are).
     Double,
@@ -123,6 +127,11 @@ pub enum CastTo {
     /// A decimal value as a decimal attribute stores it (SQLite: the REAL or INTEGER whose
     /// text is the decimal to 15 significant digits, not a REAL's arithmetic noise).
     StoredDecimal,
+    /// A float a bulk update computed, as Colt writes one (PostgreSQL: through its shortest
+    /// text, which another tool's `numeric` column keeps exactly, where PostgreSQL's own
+    /// cast of a `double precision` to `numeric` keeps 15 significant digits; a float column
+    /// gets the same float back).
+    StoredFloat,
     /// A parameter typed as the column type it stands for (a branch of an `if`).
     As(ColumnType),
     /// `x as i64` (`i32`, `i16`: the column type given) of an integer; a value out of the
@@ -409,6 +418,21 @@ impl Node {
 }
 
 impl Node {
+    /// The parameters this node uses as `like` patterns; whether a pattern written in the
+    /// query ends in a lone `\` (`bad`).
+    pub(crate) fn like_params(&self, out: &mut Vec<usize>, bad: &mut bool) {
+        if let Node::Call(Func::Like, args) = self {
+            match args.get(1) {
+                Some(Node::Param(n)) => out.push(*n),
+                Some(Node::Const(crate::Value::Text(p), _)) => {
+                    *bad |= crate::like::check_pattern(p).is_err();
+                }
+                _ => {}
+            }
+        }
+        self.for_each_child(|c| c.like_params(out, bad));
+    }
+
     /// The parameters bound otherwise than as they are in this node: rounded to `f32`
     /// (`Node::ParamF32`, a list of `Items::F32`), or a list's integers made `f64`.
     pub(crate) fn f32_params(&self, out: &mut Vec<(usize, Items)>) {
