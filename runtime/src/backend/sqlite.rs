@@ -68,7 +68,10 @@ struct Prepared {
 }
 
 impl Prepared {
-    /// The position of the statement for `sql`, if prepared.
+    /// The position of the statement for `sql`, if prepared. (The check of the last text is
+    /// inlined, the hashed lookup apart: inlined together, every call paid the lookup's
+    /// register saves.)
+    #[inline]
     fn find(&mut self, sql: &str) -> Option<usize> {
         if let Some((ptr, len, at)) = self.last {
             // The address alone could be a new text at a freed one's address: compare.
@@ -76,6 +79,11 @@ impl Prepared {
                 return Some(at);
             }
         }
+        self.find_hashed(sql)
+    }
+
+    #[inline(never)]
+    fn find_hashed(&mut self, sql: &str) -> Option<usize> {
         let at = *self.by_sql.get(sql)?;
         self.last = Some((sql.as_ptr(), sql.len(), at));
         Some(at)
@@ -331,11 +339,17 @@ impl SqliteConn {
         Ok(())
     }
 
-    /// The deadline of a statement starting now.
+    /// The deadline of a statement starting now (inlined: most connections have no timeout).
+    #[inline]
     fn deadline(&self) -> Deadline<'_> {
-        let Some(limit) = self.timeout.get() else {
-            return Deadline(None);
-        };
+        match self.timeout.get() {
+            None => Deadline(None),
+            Some(limit) => self.start_deadline(limit),
+        }
+    }
+
+    #[inline(never)]
+    fn start_deadline(&self, limit: Duration) -> Deadline<'_> {
         let at = (self.clock.elapsed() + limit).as_nanos() as u64;
         self.deadline
             .store(at.max(1), std::sync::atomic::Ordering::Relaxed);
@@ -514,6 +528,18 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
         });
     }
     for (i, p) in params.iter().enumerate() {
+        // Integers (keys, most often) bound straight: rusqlite's conversion of a whole
+        // `Param` costs more than binding one.
+        let int = match p {
+            Param::Borrowed(ValueRef::Int(v)) => Some(*v),
+            Param::Owned(Value::Int(v)) => Some(*v),
+            _ => None,
+        };
+        if let Some(v) = int {
+            stmt.raw_bind_parameter(i + 1, v)
+                .map_err(|e| map_error(e, None))?;
+            continue;
+        }
         // SQLite stores NaN as NULL: it would come back as `None`, or fail a NOT NULL
         // column with a message about NULL. Refused, before anything runs.
         let nan = match p {
