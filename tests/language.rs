@@ -778,6 +778,15 @@ fn a_like_pattern_ending_in_a_lone_backslash_is_an_error() -> colt::Result<()> {
                 backend.name
             );
         }
+        // A query value's pattern too (PostgreSQL answered every row).
+        let inner = select!(s.id for s in Sale if !s.item.like(bad));
+        let nested =
+            db.transaction(|tx| select!(s.id for s in Sale if inner.contains(&s.id)).fetch(tx));
+        assert!(
+            matches!(&nested, Err(Error::InvalidQuery(m)) if m.contains("lone")),
+            "{}: {nested:?}",
+            backend.name
+        );
         // An escaped backslash at the end is a backslash.
         let fine =
             db.transaction(|tx| select!(s.id for s in Sale if s.item.like("zz\\\\")).fetch(tx))?;

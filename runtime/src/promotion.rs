@@ -309,17 +309,14 @@ assignable! {
 
 /// The node stored by `column = value` for a `T` attribute: what the attribute holds when
 /// Colt writes it. An `f32` rounded to `f32` (a parameter as compared ones are, a computed
-/// value in the statement); a computed float as Colt writes one (on PostgreSQL, exactly
-/// into another tool's `numeric` column too); a computed decimal as a decimal is stored on
-/// SQLite (not the noise of REAL arithmetic, `0.1 * 3` → `0.30000000000000004`).
+/// value in the statement); a computed decimal as a decimal is stored on SQLite (not the
+/// noise of REAL arithmetic, `0.1 * 3` → `0.30000000000000004`).
 pub(crate) fn assigned<T: SqlType>(value: Node) -> Node {
     let param = matches!(value, Node::Param(_) | Node::ParamF32(_));
-    let stored_float = |n: Node| Node::Cast(Box::new(n), CastTo::StoredFloat);
     match T::COLUMN_TYPE {
         ColumnType::Float if param => narrowed(value),
         // (Another column's value too: an `f64` one is rounded as well.)
-        ColumnType::Float => stored_float(Node::Cast(Box::new(value), CastTo::Float32)),
-        ColumnType::Double if !param => stored_float(value),
+        ColumnType::Float => Node::Cast(Box::new(value), CastTo::Float32),
         ColumnType::Decimal if !param && !matches!(value, Node::Column { .. }) => {
             Node::Cast(Box::new(value), CastTo::StoredDecimal)
         }

@@ -127,11 +127,6 @@ pub enum CastTo {
     /// A decimal value as a decimal attribute stores it (SQLite: the REAL or INTEGER whose
     /// text is the decimal to 15 significant digits, not a REAL's arithmetic noise).
     StoredDecimal,
-    /// A float a bulk update computed, as Colt writes one (PostgreSQL: through its shortest
-    /// text, which another tool's `numeric` column keeps exactly, where PostgreSQL's own
-    /// cast of a `double precision` to `numeric` keeps 15 significant digits; a float column
-    /// gets the same float back).
-    StoredFloat,
     /// A parameter typed as the column type it stands for (a branch of an `if`).
     As(ColumnType),
     /// `x as i64` (`i32`, `i16`: the column type given) of an integer; a value out of the
@@ -421,14 +416,18 @@ impl Node {
     /// The parameters this node uses as `like` patterns; whether a pattern written in the
     /// query ends in a lone `\` (`bad`).
     pub(crate) fn like_params(&self, out: &mut Vec<usize>, bad: &mut bool) {
-        if let Node::Call(Func::Like, args) = self {
-            match args.get(1) {
+        match self {
+            Node::Call(Func::Like, args) => match args.get(1) {
                 Some(Node::Param(n)) => out.push(*n),
                 Some(Node::Const(crate::Value::Text(p), _)) => {
                     *bad |= crate::like::check_pattern(p).is_err();
                 }
                 _ => {}
-            }
+            },
+            // A query value's patterns (its own list holds those of the values inside it;
+            // its parameters come after the outer ones, from `base`).
+            Node::InQuery(_, sub) => out.extend(sub.plan.like_params.iter().map(|i| sub.base + i)),
+            _ => {}
         }
         self.for_each_child(|c| c.like_params(out, bad));
     }

@@ -289,9 +289,6 @@ impl SqlDialect for Postgres {
             CastTo::Double | CastTo::Float => ("CAST(", " AS DOUBLE PRECISION)"),
             CastTo::Float32 => ("CAST(", " AS REAL)"),
             CastTo::StoredDecimal => ("", ""),
-            // (The text of a float is its shortest exact form with `extra_float_digits` at
-            // 1 or more, PostgreSQL's default since version 12.)
-            CastTo::StoredFloat => ("CAST(CAST(", " AS TEXT) AS NUMERIC)"),
             // A parameter typed as what it stands for (PostgreSQL would take a `CASE` of
             // untyped parameters for text).
             CastTo::As(ty) => match ty {

@@ -217,8 +217,6 @@ impl SqlDialect for Sqlite {
             CastTo::Real | CastTo::Float | CastTo::Double => ("CAST(", " AS REAL)"),
             CastTo::Float32 => ("colt_f32(", ")"),
             CastTo::StoredDecimal => ("CAST(colt_decimal(", ") AS NUMERIC)"),
-            // (Stored as computed: a REAL, or the integer a NUMERIC column makes of it.)
-            CastTo::StoredFloat => ("", ""),
             CastTo::Integer(ColumnType::BigInt) | CastTo::As(_) => ("", ""),
             // `colt_int(x, bits)`: `x` truncated toward zero, an error if it does not fit
             // (SQLite's CAST would saturate a float, and an integer needs no cast).
