@@ -21,6 +21,9 @@ pub fn workloads() -> Vec<(&'static str, usize)> {
     w.push(("pk_lookup", 1000));
     w.push(("grouped_aggregate", 1000));
     w.push(("update_changed_objects", 1000));
+    // The same, against hand-written code that makes Colt's optimistic check (the columns
+    // read must still hold what was read), which the workload above leaves out.
+    w.push(("update_checked_objects", 1000));
     // Many rows in multi-row `INSERT`s (keys given, so every implementation can).
     w.push(("insert_many", 1000));
     // A warm session: "raw" runs the same statements as in the cold workloads; Colt runs

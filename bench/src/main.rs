@@ -153,7 +153,17 @@ fn prepare(imp: &str, group: &str, n: usize) -> (Run, usize) {
                 n,
             )
         }
-        ("colt", "update_changed_objects") => {
+        ("raw", "update_checked_objects") => {
+            let mut r = Raw::new(n, 0, 0, false);
+            (
+                Box::new(move || {
+                    r.update_checked(n);
+                    n
+                }),
+                n,
+            )
+        }
+        ("colt", "update_changed_objects" | "update_checked_objects") => {
             let c = ColtBench::new(n, 0, 0, false);
             (
                 Box::new(move || {

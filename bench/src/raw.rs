@@ -171,6 +171,32 @@ impl Raw {
         rows.collect::<Result<_, _>>().expect("rows")
     }
 
+    /// [`Raw::update`] with the optimistic check Colt's write makes: the columns read must
+    /// still hold what was read, and a row that no longer does is a conflict.
+    pub fn update_checked(&mut self, n: usize) {
+        let users = self.trivial();
+        let tx = self.conn.transaction().expect("begin");
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE users SET name = ?1 WHERE id = ?2 AND name IS ?3 AND hair_color IS ?4",
+                )
+                .expect("prepare");
+            for u in users.iter().take(n) {
+                let changed = stmt
+                    .execute(params![
+                        format!("{} changed", u.name),
+                        u.id,
+                        u.name,
+                        u.hair_color
+                    ])
+                    .expect("update");
+                assert_eq!(changed, 1, "a concurrent change");
+            }
+        }
+        tx.commit().expect("commit");
+    }
+
     pub fn update(&mut self, n: usize) {
         let users = self.trivial();
         let tx = self.conn.transaction().expect("begin");
