@@ -52,7 +52,6 @@ pub mod introspect;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod json_expr;
-#[cfg(feature = "sqlite")]
 mod like;
 mod loaded_sets;
 mod member_loading;

@@ -1,11 +1,14 @@
 //! SQL's `LIKE`, as PostgreSQL has it: case-sensitive, `%` any run of characters, `_` one
 //! character, `\` escaping the next one (SQLite's own `LIKE` ignores ASCII case, so Colt
-//! gives SQLite this one as `colt_like`).
+//! gives SQLite this one as `colt_like`), and the check of a pattern both backends make
+//! before a statement runs (a pattern ending in a lone `\`).
 
 /// Why a pattern is not one.
+#[cfg(feature = "sqlite")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BadPattern;
 
+#[cfg(feature = "sqlite")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Token {
     Any,
@@ -13,6 +16,7 @@ enum Token {
     Char(char),
 }
 
+#[cfg(feature = "sqlite")]
 fn tokens(pattern: &str) -> Result<Vec<Token>, BadPattern> {
     let mut out = Vec::with_capacity(pattern.len());
     let mut chars = pattern.chars();
@@ -43,6 +47,7 @@ pub(crate) fn check_pattern(pattern: &str) -> crate::Result<()> {
 }
 
 /// Whether `text` matches `pattern`.
+#[cfg(feature = "sqlite")]
 pub(crate) fn like(text: &str, pattern: &str) -> Result<bool, BadPattern> {
     let p = tokens(pattern)?;
     let t: Vec<char> = text.chars().collect();
@@ -76,7 +81,7 @@ pub(crate) fn like(text: &str, pattern: &str) -> Result<bool, BadPattern> {
     Ok(p[pi..].iter().all(|t| *t == Token::Any))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use super::*;
 
