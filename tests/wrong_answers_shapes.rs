@@ -515,3 +515,52 @@ fn a_refinement_condition_aggregating_the_query_own_rows_is_refused() {
         })
     });
 }
+
+/// The same aggregate of the query's own rows in the spellings the macro does not see whole:
+/// a tuple that selects each variable's key (`(i.id, i.name)`), an object with another value,
+/// or a second variable whose rows repeat each item (`for j in Item`, grouped by `i`): the
+/// groups held one row, or one item, each, and `i.id > avg(i.id)` returned no row,
+/// `count(i) == 1` every row. Refused when they run; grouped queries whose groups hold
+/// several rows still answer. (Found by a review.)
+#[test]
+fn a_condition_aggregating_the_query_own_rows_in_other_spellings_is_refused() {
+    all_backends(|backend| {
+        let db = shelves(backend)?;
+        db.transaction(|tx| {
+            let tuple = select!((i.id, i.name) for i in Item if i.id as f64 > avg(i.id)).fetch(tx);
+            let with_object =
+                select!((i, i.name) for i in Item if i.id as f64 > avg(i.id)).fetch(tx);
+            let counted = select!((i.id, i.name) for i in Item if count(i) == 1).fetch(tx);
+            let repeated =
+                select!(i for i in Item for j in Item if i.id as f64 > avg(i.id)).fetch(tx);
+            let through_reference =
+                select!((i.id, i.kind.title) for i in Item if max(i.kind.code) > 1).fetch(tx);
+            for (what, r) in [
+                ("tuple", tuple.as_ref().map(Vec::len)),
+                ("with_object", with_object.as_ref().map(Vec::len)),
+                ("counted", counted.as_ref().map(Vec::len)),
+                ("repeated", repeated.as_ref().map(Vec::len)),
+                (
+                    "through_reference",
+                    through_reference.as_ref().map(Vec::len),
+                ),
+            ] {
+                assert!(
+                    matches!(&r, Err(Error::InvalidQuery(m)) if m.contains("own rows")),
+                    "{what} {}: {r:?}",
+                    backend.name
+                );
+            }
+            // Groups of several rows: the aggregate is of the group.
+            let kinds =
+                select!((i.kind.title, count(i)) for i in Item if count(i) > 1).fetch(tx)?;
+            assert_eq!(kinds, [("a-novel".to_string(), 2)], "{}", backend.name);
+            let labelled = select!(
+                (i.name, count(l)) for i in Item for l in i.labels if count(l) > 1
+            )
+            .fetch(tx)?;
+            assert_eq!(labelled, [("Dune".to_string(), 2)], "{}", backend.name);
+            Ok(())
+        })
+    });
+}

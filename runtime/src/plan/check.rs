@@ -119,6 +119,24 @@ impl Plan {
             self.problems.push(Problem::Query(OWN_ROWS.to_string()));
             return;
         }
+        // The same in other spellings: a condition's aggregate over groups of one row each
+        // (`(p.id, p.price) for p in Product if p.price > avg(p.price)`: every variable's
+        // key is selected), or of values the grouping fixes (`p for p in Product for q in
+        // Product if p.price > avg(p.price)`: each group repeats one `p`). (Found by a
+        // review: they compiled and returned no row, or every row.)
+        let one_row_groups = (0..self.sources.len() as u16)
+            .filter(|&s| self.may_repeat_rows(s))
+            .all(|s| self.projects_key_of(s));
+        let mut own = false;
+        for f in &self.filters {
+            aggregates_in(f, &mut |agg| {
+                own |= one_row_groups || self.aggregates_fixed_values(agg);
+            });
+        }
+        if own {
+            self.problems.push(Problem::Query(OWN_ROWS.to_string()));
+            return;
+        }
         let group = self.group_by();
         let grouped = |n: &Node| {
             group.iter().any(|g| match (g, n) {
@@ -143,6 +161,52 @@ impl Plan {
             self.problems.push(Problem::Query(
                 "a condition, ordering or selected value of a grouped query reads an attribute that is neither selected (grouped) nor inside an aggregate (also through a sub-query, such as `count(p.tags)`): select it, or aggregate it (`max(p.price)`)".to_string(),
             ));
+        }
+    }
+}
+
+/// Calls `f` with each aggregate of the query itself in `n` (not those of sub-queries).
+fn aggregates_in(n: &Node, f: &mut impl FnMut(&Node)) {
+    match n {
+        Node::Agg(..) | Node::CountEntity(_) => f(n),
+        Node::SubAgg(..) | Node::Exists(..) => {}
+        Node::InSub(a, _, _) => aggregates_in(a, f),
+        _ => n.for_each_child(|c| aggregates_in(c, f)),
+    }
+}
+
+impl Plan {
+    /// Whether aggregate `agg` reads only tables whose row the grouping fixes in each group
+    /// (a variable whose key is selected, and the references followed from it): its value
+    /// is the group's own row's, however many rows the group has.
+    fn aggregates_fixed_values(&self, agg: &Node) -> bool {
+        let mut read = Vec::new();
+        fn sources(n: &Node, out: &mut Vec<u16>) {
+            match n {
+                Node::Column { source, .. } | Node::CountEntity(source) => out.push(*source),
+                _ => n.for_each_child(|c| sources(c, out)),
+            }
+        }
+        sources(agg, &mut read);
+        !read.is_empty() && read.iter().all(|&s| self.fixed_by_grouping(s, 0))
+    }
+
+    /// Whether the grouping fixes the row of the query's table `s` in each group: its key
+    /// is selected, or it is reached from such a table by a reference (which never repeats
+    /// rows).
+    fn fixed_by_grouping(&self, s: u16, depth: usize) -> bool {
+        let Some(src) = self.sources.get(usize::from(s)) else {
+            return false;
+        };
+        if src.scope != 0 || depth > 32 {
+            return false;
+        }
+        if self.projects_key_of(s) {
+            return true;
+        }
+        match src.join {
+            Some(j) if !self.may_repeat_rows(s) => self.fixed_by_grouping(j.parent, depth + 1),
+            _ => false,
         }
     }
 }
