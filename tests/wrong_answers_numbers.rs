@@ -581,3 +581,53 @@ fn a_bulk_update_keeps_the_sign_of_zero_on_postgres() {
         })
     });
 }
+
+/// `&&` and `||` inside a value (`is_some_and`'s closure, a selected condition, `(..) ==
+/// true`) evaluated their right side for every row: a division the left side guards
+/// (`d != 0 && p.price / d > 10`) failed with `DivisionByZero` on SQLite where PostgreSQL and
+/// Rust's short circuit answer. (Found by a review.)
+#[test]
+fn a_guarded_division_inside_a_value_short_circuits() {
+    all_backends(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let b = backend.name;
+            let products =
+                select!((p.name, p.price, p.discount) for p in common::Product).fetch(tx)?;
+            let want = |f: &dyn Fn(i64, Option<i64>) -> bool| {
+                common::sorted(
+                    products
+                        .iter()
+                        .filter(|(_, price, d)| f(*price, *d))
+                        .map(|(n, ..)| n.clone())
+                        .collect(),
+                )
+            };
+            let some_and = select!(p.name for p in common::Product
+                if p.discount.is_some_and(|d| d != 0 && p.price / d > 10))
+            .fetch(tx)?;
+            assert_eq!(
+                common::sorted(some_and),
+                want(&|price, d| d.is_some_and(|d| d != 0 && price / d > 10)),
+                "{b}"
+            );
+            let none_or = select!(p.name for p in common::Product
+                if p.discount.is_none_or(|d| d == 0 || p.price / d > 8))
+            .fetch(tx)?;
+            assert_eq!(
+                common::sorted(none_or),
+                want(&|price, d| d.is_none_or(|d| d == 0 || price / d > 8)),
+                "{b}"
+            );
+            let selected = select!((p.name, p.discount != 0 && p.price / p.discount > 10)
+                for p in common::Product if p.discount.is_some())
+            .fetch(tx)?;
+            for (name, v) in &selected {
+                let (_, price, d) = products.iter().find(|(n, ..)| n == name).unwrap();
+                let d = d.unwrap();
+                assert_eq!(*v, d != 0 && price / d > 10, "{b}: {name}");
+            }
+            Ok(())
+        })
+    });
+}

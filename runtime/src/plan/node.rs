@@ -413,6 +413,33 @@ impl Node {
 }
 
 impl Node {
+    /// Whether evaluating this node can raise an error for some row: arithmetic (a divisor
+    /// of zero, an overflow PostgreSQL refuses), a checked cast or a function (`x as i32`,
+    /// a slice, a pattern). The right side of `&&` and `||` is then evaluated only where
+    /// the left side does not decide (Rust's short circuit, which SQL does not promise).
+    pub(crate) fn may_raise(&self) -> bool {
+        let own = match self {
+            Node::Binary(op, ..) => matches!(
+                op,
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
+            ),
+            Node::Neg(_) => true,
+            // (`abs(i64::MIN)` overflows; a slice can cut a character; a pattern can be bad.)
+            Node::Call(f, _) => matches!(f, Func::Abs | Func::Slice | Func::SliceFrom | Func::Like),
+            Node::Cast(_, to) => !matches!(
+                to,
+                CastTo::As(_) | CastTo::Real | CastTo::Double | CastTo::Float | CastTo::Decimal
+            ),
+            _ => false,
+        };
+        if own {
+            return true;
+        }
+        let mut found = false;
+        self.for_each_child(|c| found |= c.may_raise());
+        found
+    }
+
     /// The parameters this node uses as `like` patterns; whether a pattern written in the
     /// query ends in a lone `\` (`bad`).
     pub(crate) fn like_params(&self, out: &mut Vec<usize>, bad: &mut bool) {

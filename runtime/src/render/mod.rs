@@ -395,6 +395,30 @@ impl Renderer<'_> {
                 self.w.bind_param(*i);
             }
             Node::Const(v, ty) => self.constant(v, *ty),
+            // Rust's short circuit where the right side could fail for a row the left side
+            // decides (`d != 0 && x / d > 10` inside a value; SQL may evaluate both sides):
+            // `CASE a WHEN TRUE THEN b WHEN FALSE THEN FALSE ELSE NULLIF(b, TRUE) END`, and for
+            // `||` `CASE a WHEN TRUE THEN TRUE WHEN FALSE THEN b ELSE NULLIF(b, FALSE) END`:
+            // SQL's truth values, NULL included, with `a` evaluated once.
+            Node::Binary(op @ (BinOp::And | BinOp::Or), a, b) if b.may_raise() => {
+                let and = *op == BinOp::And;
+                self.w.push("(CASE ");
+                self.node(a);
+                self.w.push(if and {
+                    " WHEN TRUE THEN "
+                } else {
+                    " WHEN TRUE THEN TRUE WHEN FALSE THEN "
+                });
+                self.node(b);
+                self.w.push(if and {
+                    " WHEN FALSE THEN FALSE ELSE NULLIF("
+                } else {
+                    " ELSE NULLIF("
+                });
+                self.node(b);
+                self.w
+                    .push(if and { ", TRUE) END)" } else { ", FALSE) END)" });
+            }
             Node::Binary(op, a, b) => {
                 self.w.push("(");
                 self.node(a);
