@@ -530,14 +530,20 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
     for (i, p) in params.iter().enumerate() {
         // Integers (keys, most often) bound straight: rusqlite's conversion of a whole
         // `Param` costs more than binding one.
-        let int = match p {
-            Param::Borrowed(ValueRef::Int(v)) => Some(*v),
-            Param::Owned(Value::Int(v)) => Some(*v),
+        let plain = match p {
+            Param::Borrowed(ValueRef::Int(v)) => Some(stmt.raw_bind_parameter(i + 1, *v)),
+            Param::Owned(Value::Int(v)) => Some(stmt.raw_bind_parameter(i + 1, *v)),
+            Param::Borrowed(ValueRef::Text(t)) => {
+                Some(stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(SqlValueRef::Text(t))))
+            }
+            Param::Owned(Value::Text(t)) => Some(stmt.raw_bind_parameter(i + 1, t.as_str())),
+            Param::Borrowed(ValueRef::Null) | Param::Owned(Value::Null) => {
+                Some(stmt.raw_bind_parameter(i + 1, rusqlite::types::Null))
+            }
             _ => None,
         };
-        if let Some(v) = int {
-            stmt.raw_bind_parameter(i + 1, v)
-                .map_err(|e| map_error(e, None))?;
+        if let Some(bound) = plain {
+            bound.map_err(|e| map_error(e, None))?;
             continue;
         }
         // SQLite stores NaN as NULL: it would come back as `None`, or fail a NOT NULL
