@@ -196,7 +196,8 @@ pub(crate) fn column_problem(
             e.table, c.name, e.name, c.field, c.field
         ));
     }
-    if l.not_null == c.nullable && !l.primary_key {
+    // (A view shows every column nullable: taken as it is, a NULL read is a `Decode` error.)
+    if l.not_null == c.nullable && !l.primary_key && !l.view {
         return Some(format!(
             "column `{}.{}` is {} but field `{}::{}` is {}",
             e.table,
@@ -207,7 +208,7 @@ pub(crate) fn column_problem(
             if c.nullable { "an Option" } else { "required" }
         ));
     }
-    if l.primary_key != c.primary_key {
+    if l.primary_key != c.primary_key && !l.view {
         return Some(format!(
             "column `{}.{}` is {}part of the primary key but field `{}::{}` is {}",
             e.table,

@@ -714,6 +714,8 @@ pub(crate) struct LiveColumn {
     pub rowid: bool,
     /// PostgreSQL: a `numeric` with a scale (`numeric(12,2)`), which rounds what is written.
     pub scaled: bool,
+    /// A column of a view: the database shows it nullable whatever it holds.
+    pub view: bool,
 }
 
 /// Opens a connection for a URL (see [`crate::Database::open`]).

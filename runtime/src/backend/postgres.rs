@@ -305,6 +305,7 @@ impl PgConn {
                 collation: Some(text(5)).filter(|c| !c.is_empty()),
                 rowid: false,
                 scaled: flag(6),
+                view: flag(7),
             });
             Ok(true)
         })?;

@@ -465,6 +465,7 @@ impl SqliteConn {
                 continue;
             };
             // The column's own collation (`COLLATE NOCASE`): SQLite's table_info has none.
+            let view = matches!(get(5), Ok(SqlValue::Integer(1)));
             let collation = self
                 .conn
                 .column_metadata(None, table, name.as_str())
@@ -481,6 +482,7 @@ impl SqliteConn {
                 collation,
                 rowid: false,
                 scaled: false,
+                view,
             });
         }
         // The single `INTEGER PRIMARY KEY` is the rowid, unless the key has an index of its

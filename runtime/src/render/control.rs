@@ -55,13 +55,17 @@ pub(crate) const SQLITE_SETUP: &str =
 pub(crate) fn table_columns(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
-            "SELECT name, type, \"notnull\", pk, dflt_value IS NOT NULL FROM pragma_table_info(?1)"
+            // Last, whether it is a view (which shows every column nullable and no key).
+            "SELECT name, type, \"notnull\", pk, dflt_value IS NOT NULL, \
+             EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = ?1 COLLATE NOCASE) \
+             FROM pragma_table_info(?1)"
         }
         Dialect::Postgres => {
             // A type of the database's own (an enum, a domain's base, an extension's
             // `citext`) by its name, which a `sql_type` gives, not `USER-DEFINED`. Last, a
             // nondeterministic collation of the column (case-insensitive: compares as SQLite's
-            // NOCASE does), which `check_tables` reports; and whether a `numeric` has a scale.
+            // NOCASE does), which `check_tables` reports; whether a `numeric` has a scale; and
+            // whether the relation is a view (every column nullable, no key).
             "SELECT c.column_name::text, \
              CASE WHEN c.data_type = 'USER-DEFINED' THEN c.udt_name::text ELSE c.data_type::text END, \
              (c.is_nullable = 'NO'), \
@@ -73,7 +77,9 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
              (c.column_default IS NOT NULL OR c.is_identity = 'YES'), \
              (SELECT co.collname::text FROM pg_catalog.pg_collation co \
                WHERE co.collname = c.collation_name AND NOT co.collisdeterministic LIMIT 1), \
-             (c.data_type = 'numeric' AND c.numeric_scale IS NOT NULL) \
+             (c.data_type = 'numeric' AND c.numeric_scale IS NOT NULL), \
+             EXISTS (SELECT 1 FROM information_schema.views v \
+                     WHERE v.table_schema = c.table_schema AND v.table_name = c.table_name) \
              FROM information_schema.columns c \
              WHERE c.table_schema = current_schema() AND c.table_name = $1 \
              ORDER BY c.ordinal_position"
