@@ -804,3 +804,43 @@ fn removing_a_member_compares_decimal_keys_by_value() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// PostgreSQL: a `numeric` with more places than a decimal holds read into a decimal
+/// attribute through a float, 15 significant digits (0.123456789012346): it reads rounded to
+/// the decimal's 28 places. (Left from the twelfth session's list.)
+#[test]
+fn a_numeric_past_28_places_reads_rounded_to_28() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    #[colt(table = "fine")]
+    struct Fine {
+        #[colt(primary_key)]
+        id: i64,
+        amount: Decimal,
+        rate: f64,
+    }
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE fine (id BIGINT PRIMARY KEY, amount NUMERIC NOT NULL, rate NUMERIC NOT NULL)",
+                &[],
+            )?;
+            tx.execute_sql(
+                "INSERT INTO fine VALUES (1, 0.1234567890123456789012345678901234, 0.1234567890123456789012345678901234), (2, 1e-30, 1e-30)",
+                &[],
+            )
+        })?;
+        db.bind(schema![Fine])?;
+        db.transaction(|tx| {
+            let f = tx.get_or_err::<Fine>(1)?;
+            assert_eq!(f.amount(), d("0.1234567890123456789012345679"));
+            assert_eq!(f.rate(), 0.12345678901234568);
+            let tiny = tx.get_or_err::<Fine>(2)?;
+            assert_eq!(tiny.rate(), 1e-30);
+            Ok(())
+        })
+    })
+}

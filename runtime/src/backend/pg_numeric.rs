@@ -84,7 +84,15 @@ pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
     }
     let exponent = 4 * (weight - (digits.len() as i32 - 1));
     text.push_str(&format!("e{exponent}"));
-    text.parse::<f64>().ok().map(ValueRef::Real)
+    let nearest = text.parse::<f64>().ok()?;
+    // More places (or digits) than a decimal holds: the decimal rounded to its 28 places (or
+    // 96 bits), when that is still the same float (a decimal attribute then reads 28 places,
+    // not a float's 15 digits; an `f64` one the nearest float either way). Else the float:
+    // `1e-30` rounds to a decimal 0.
+    match ExactDecimal::from_digits(negative, &decimal_digits, scale) {
+        Some(d) if d.to_f64() == nearest => Some(ValueRef::Decimal(d)),
+        _ => Some(ValueRef::Real(nearest)),
+    }
 }
 
 /// `d` with `scale` places after the point, if that only adds or removes zeros and fits.
@@ -231,8 +239,9 @@ mod tests {
         }
     }
 
-    /// Beyond a decimal's places or digits: the nearest float, not a rounded decimal (an
-    /// `f64` attribute on a `numeric` column read 1e-30 as 0).
+    /// Beyond a decimal's places or digits: the nearest float where a rounded decimal is not
+    /// that float (an `f64` attribute on a `numeric` column read 1e-30 as 0), else the
+    /// rounded decimal.
     #[test]
     fn numerics_beyond_a_decimal_read_as_the_nearest_float() {
         for f in [1e-30, 1.2345678901234567e-20, 1e-100] {
@@ -243,12 +252,17 @@ mod tests {
             Some(ValueRef::Decimal(d)) => assert_eq!(d, long),
             other => panic!("{other:?}"),
         }
+        // Past a decimal's 96 bits: the decimal rounded, which is the same float.
         let mut out = Vec::new();
         encode_decimal("12345678901234567890.12345678901234567890", &mut out).unwrap();
-        assert_eq!(
-            decode(&out),
-            Some(ValueRef::Real(12345678901234567890.12345678901234567890))
-        );
+        let rounded = ExactDecimal::parse("12345678901234567890.123456789").unwrap();
+        assert_eq!(decode(&out), Some(ValueRef::Decimal(rounded)));
+        assert_eq!(rounded.to_f64(), 12345678901234567890.12345678901234567890);
+        // Past its 28 places, rounded half to even.
+        let mut out = Vec::new();
+        encode_decimal("0.12345678901234567890123456785", &mut out).unwrap();
+        let rounded = ExactDecimal::parse("0.1234567890123456789012345678").unwrap();
+        assert_eq!(decode(&out), Some(ValueRef::Decimal(rounded)));
     }
 
     #[test]
