@@ -331,11 +331,9 @@ impl Renderer<'_> {
             and(&mut self.w);
             self.join_condition(this, j);
         }
-        let mut before: Vec<&Node> = Vec::new();
         for f in filters.iter().chain(extra.iter().copied()) {
             and(&mut self.w);
-            self.guarded_term(&before, f, correlation);
-            before.push(f);
+            self.node(f);
         }
     }
 
@@ -348,38 +346,8 @@ impl Renderer<'_> {
             if i > 0 {
                 self.w.push(" AND ");
             }
-            self.guarded_term(&nodes[..i], n, None);
-        }
-    }
-
-    /// Term `n` of a condition's terms, after the terms `before` (and a sub-query's
-    /// correlation): a term that can fail for a row (a division, a checked cast: see
-    /// `Node::may_raise`) is evaluated only where those hold, `CASE WHEN before THEN n END`,
-    /// as Rust's `&&` would not reach it (PostgreSQL orders a condition's terms by their
-    /// cost: `d * 2 <> 0 AND 100 / d > 1` divided first).
-    fn guarded_term(&mut self, before: &[&Node], n: &Node, correlation: Option<(u16, Join)>) {
-        if (before.is_empty() && correlation.is_none()) || !n.may_raise() {
             self.node(n);
-            return;
         }
-        self.w.push("(CASE WHEN ");
-        let mut first = true;
-        if let Some((this, j)) = correlation {
-            self.w.push("(");
-            self.join_condition(this, j);
-            self.w.push(")");
-            first = false;
-        }
-        for b in before {
-            if !first {
-                self.w.push(" AND ");
-            }
-            first = false;
-            self.node(b);
-        }
-        self.w.push(" THEN ");
-        self.node(n);
-        self.w.push(" END)");
     }
 
     /// FROM .. WHERE .. GROUP BY .. HAVING ..
