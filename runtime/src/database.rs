@@ -395,14 +395,6 @@ impl Database {
                 if l.scaled && matches!(c.ty, ColumnType::Double | ColumnType::Decimal) && i < 62 {
                     e.cache.mark_rounded(1u64 << i);
                 }
-                if dialect == Dialect::Postgres
-                    && c.ty == ColumnType::Double
-                    && i < 64
-                    && (l.ty.eq_ignore_ascii_case("numeric")
-                        || l.ty.to_ascii_lowercase().starts_with("numeric("))
-                {
-                    e.cache.mark_numeric_floats(1u64 << i);
-                }
                 if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l) {
                     problems.push(p);
                     troubled.push((e, i));

@@ -210,10 +210,6 @@ pub(crate) struct SqlKey {
     pub limit: bool,
     pub offset: bool,
     pub for_update: Option<LockWait>,
-    /// A bulk update on PostgreSQL: the written entity's `f64` columns that are another
-    /// tool's `numeric` (`check_tables` saw them), which take a computed float through its
-    /// shortest text (PostgreSQL's own cast would keep 15 significant digits).
-    pub numeric_floats: u64,
 }
 
 /// How a `for_update` query waits for rows another transaction has locked.

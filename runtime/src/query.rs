@@ -207,14 +207,6 @@ impl<R> Query<R> {
     }
 
     pub(crate) fn key(&self, dialect: Dialect, kind: StatementKind) -> SqlKey {
-        let numeric_floats = match (kind, dialect, self.plan.projection.as_slice()) {
-            (StatementKind::Update, Dialect::Postgres, [crate::plan::ProjItem::Entity(s)]) => self
-                .plan
-                .sources
-                .get(*s as usize)
-                .map_or(0, |src| src.entity.cache.numeric_floats()),
-            _ => 0,
-        };
         SqlKey {
             dialect,
             kind,
@@ -222,7 +214,6 @@ impl<R> Query<R> {
             limit: self.limit.is_some(),
             offset: self.offset.is_some(),
             for_update: self.for_update,
-            numeric_floats,
         }
     }
 

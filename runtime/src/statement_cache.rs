@@ -84,9 +84,6 @@ pub struct MetaCache {
     /// The columns (below 62) a database rounds when they are written (a PostgreSQL
     /// `numeric(10,2)` holding an `f64` or a decimal), read back after a write.
     rounded: AtomicU64,
-    /// PostgreSQL: `f64` columns `check_tables` saw as another tool's `numeric` (a bulk
-    /// update writes a computed float there through its text, see `SqlKey`).
-    numeric_floats: AtomicU64,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
 
@@ -132,7 +129,6 @@ impl MetaCache {
             update_masks: OnceLock::new(),
             loaded: AtomicUsize::new(0),
             rounded: AtomicU64::new(0),
-            numeric_floats: AtomicU64::new(0),
             statements: Mutex::new(Vec::new()),
         }
     }
@@ -172,17 +168,6 @@ impl MetaCache {
     /// scale, or their `sql_type` gives one).
     pub(crate) fn mark_rounded(&self, columns: u64) {
         self.rounded.fetch_or(columns, Ordering::Relaxed);
-    }
-
-    /// PostgreSQL: the `f64` columns seen as `numeric` (see `mark_numeric_floats`).
-    pub(crate) fn numeric_floats(&self) -> u64 {
-        self.numeric_floats.load(Ordering::Relaxed)
-    }
-
-    /// Notes `f64` columns that `check_tables` saw as `numeric` on PostgreSQL, whose own
-    /// cast of a `double precision` keeps 15 significant digits.
-    pub(crate) fn mark_numeric_floats(&self, columns: u64) {
-        self.numeric_floats.fetch_or(columns, Ordering::Relaxed);
     }
 
     /// The columns an `INSERT` of the entity writes, worked out on first use.

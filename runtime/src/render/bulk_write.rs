@@ -220,18 +220,7 @@ impl Renderer<'_> {
             }
             self.w.ident(src.entity.columns[*column as usize].name);
             self.w.push(" = ");
-            // A computed float into another tool's `numeric` column: through its shortest
-            // text (never fewer digits than PostgreSQL's own cast, which keeps 15).
-            let through_text = *column < 64
-                && key.numeric_floats & (1u64 << column) != 0
-                && !matches!(value, Node::Param(_) | Node::ParamF32(_));
-            if through_text {
-                self.w.push("CAST(CAST(");
-                self.node(value);
-                self.w.push(" AS TEXT) AS NUMERIC)");
-            } else {
-                self.node(value);
-            }
+            self.node(value);
         }
         let columns: Vec<u16> = plan.assignments.iter().map(|(_, c, _)| *c).collect();
         self.rows_of_query(key, &columns);

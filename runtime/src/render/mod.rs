@@ -546,7 +546,6 @@ impl Renderer<'_> {
                     limit: sub.flags.limit,
                     offset: sub.flags.offset,
                     for_update: None,
-                    numeric_floats: 0,
                 };
                 let inner = render_at(&sub.plan, key, self.w.base() + sub.base);
                 match sub.values_as {
