@@ -626,6 +626,29 @@ fn a_guarded_division_inside_a_value_short_circuits() {
                 want(&|price, d| d.is_none_or(|d| d == 0 || price / d > 8)),
                 "{b}"
             );
+            // The program's own `bool` on the left (PostgreSQL typed a simple `CASE $1` as
+            // text), and guards nested in guards (the text grew fourfold a level).
+            for flag in [false, true] {
+                let flagged = select!((p.name, flag && p.price / p.discount.unwrap_or(1) > 10)
+                    for p in common::Product if p.discount != Some(0))
+                .fetch(tx)?;
+                for (name, v) in &flagged {
+                    let (_, price, d) = products.iter().find(|(n, ..)| n == name).unwrap();
+                    assert_eq!(*v, flag && price / d.unwrap_or(1) > 10, "{b}: {name}");
+                }
+            }
+            let nested = select!(p.name for p in common::Product
+                if p.discount.is_some_and(|d| d > 0
+                    && (p.price / d > 100
+                        || (d > 1 && (p.price / d > 10 || (d > 2 && p.price / d > 1))))));
+            assert!(nested.sql(Dialect::Sqlite).len() < 2_000, "{b}");
+            assert_eq!(
+                common::sorted(nested.fetch(tx)?),
+                want(&|price, d| d.is_some_and(|d| d > 0
+                    && (price / d > 100
+                        || (d > 1 && (price / d > 10 || (d > 2 && price / d > 1)))))),
+                "{b}"
+            );
             let selected = select!((p.name, p.discount != 0 && p.price / p.discount > 10)
                 for p in common::Product if p.discount.is_some())
             .fetch(tx)?;

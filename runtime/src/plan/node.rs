@@ -413,17 +413,15 @@ impl Node {
 }
 
 impl Node {
-    /// Whether evaluating this node can raise an error for some row: arithmetic (a divisor
-    /// of zero, an overflow PostgreSQL refuses), a checked cast or a function (`x as i32`,
-    /// a slice, a pattern). The right side of `&&` and `||` is then evaluated only where
-    /// the left side does not decide (Rust's short circuit, which SQL does not promise).
+    /// Whether evaluating this node can raise an error for some row a guard would keep it
+    /// from: a division (a divisor of zero), a checked cast (`x as i32`), a slice (a cut
+    /// inside a character), `abs` (of the smallest integer). The right side of `&&` and
+    /// `||` is then evaluated only where the left side does not decide (Rust's short
+    /// circuit, which SQL does not promise). (An overflow of `+ - *`, which PostgreSQL
+    /// refuses, is left out: guarding every sum would cost more than it saves.)
     pub(crate) fn may_raise(&self) -> bool {
         let own = match self {
-            Node::Binary(op, ..) => matches!(
-                op,
-                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
-            ),
-            Node::Neg(_) => true,
+            Node::Binary(op, ..) => matches!(op, BinOp::Div | BinOp::Rem),
             // (`abs(i64::MIN)` overflows; a slice can cut a character; a pattern can be bad.)
             Node::Call(f, _) => matches!(f, Func::Abs | Func::Slice | Func::SliceFrom | Func::Like),
             Node::Cast(_, to) => !matches!(

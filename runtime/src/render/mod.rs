@@ -397,27 +397,27 @@ impl Renderer<'_> {
             Node::Const(v, ty) => self.constant(v, *ty),
             // Rust's short circuit where the right side could fail for a row the left side
             // decides (`d != 0 && x / d > 10` inside a value; SQL may evaluate both sides):
-            // `CASE a WHEN TRUE THEN b WHEN FALSE THEN FALSE ELSE NULLIF(b, TRUE) END`, and for
-            // `||` `CASE a WHEN TRUE THEN TRUE WHEN FALSE THEN b ELSE NULLIF(b, FALSE) END`:
-            // SQL's truth values, NULL included, with `a` evaluated once.
+            // `(a AND CASE WHEN a IS NOT FALSE THEN b END)`, and for `||` `(a OR CASE WHEN a
+            // IS NOT TRUE THEN b END)`: SQL's truth values, NULL included, with `b` written
+            // once (nested guards do not multiply the text) and never reached where `a`
+            // decides.
             Node::Binary(op @ (BinOp::And | BinOp::Or), a, b) if b.may_raise() => {
                 let and = *op == BinOp::And;
-                self.w.push("(CASE ");
+                self.w.push("(");
                 self.node(a);
                 self.w.push(if and {
-                    " WHEN TRUE THEN "
+                    " AND CASE WHEN "
                 } else {
-                    " WHEN TRUE THEN TRUE WHEN FALSE THEN "
+                    " OR CASE WHEN "
                 });
-                self.node(b);
+                self.node(a);
                 self.w.push(if and {
-                    " WHEN FALSE THEN FALSE ELSE NULLIF("
+                    " IS NOT FALSE THEN "
                 } else {
-                    " ELSE NULLIF("
+                    " IS NOT TRUE THEN "
                 });
                 self.node(b);
-                self.w
-                    .push(if and { ", TRUE) END)" } else { ", FALSE) END)" });
+                self.w.push(" END)");
             }
             Node::Binary(op, a, b) => {
                 self.w.push("(");
