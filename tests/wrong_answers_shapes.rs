@@ -551,7 +551,36 @@ fn a_condition_aggregating_the_query_own_rows_in_other_spellings_is_refused() {
                     backend.name
                 );
             }
-            // Groups of several rows: the aggregate is of the group.
+            // A row fixed by its selected key fixes the row it belongs to: one (kind, item)
+            // pair a group (a review of the check).
+            let pairs =
+                select!((i.id, i.name) for k in Kind for i in k.items if count(k) == 1).fetch(tx);
+            let pairs_avg = select!((i.id, i.name) for k in Kind for i in k.items
+                if max(k.code) as f64 > avg(k.code))
+            .fetch(tx);
+            for (what, r) in [("pairs", &pairs), ("pairs_avg", &pairs_avg)] {
+                assert!(
+                    matches!(r, Err(Error::InvalidQuery(m)) if m.contains("own rows")),
+                    "{what} {}: {:?}",
+                    backend.name,
+                    r.as_ref().map(Vec::len)
+                );
+            }
+            // Groups of several rows: the aggregate is of the group, also beside an aggregate
+            // of values the grouping fixes (`max(k.code)` is the kind's own code).
+            let busy = select!((k.code, count(i)) for k in Kind for i in k.items
+                if count(i) > max(k.code))
+            .fetch(tx)?;
+            assert_eq!(busy, Vec::<(i64, i64)>::new(), "{}", backend.name);
+            let one_more = select!((k.code, count(i)) for k in Kind for i in k.items
+                if count(i) >= max(k.code))
+            .fetch(tx)?;
+            assert_eq!(
+                common::sorted(one_more),
+                [(1, 1), (2, 2)],
+                "{}",
+                backend.name
+            );
             let kinds =
                 select!((i.kind.title, count(i)) for i in Item if count(i) > 1).fetch(tx)?;
             assert_eq!(kinds, [("a-novel".to_string(), 2)], "{}", backend.name);

@@ -124,14 +124,20 @@ impl Plan {
         // key is selected), or of values the grouping fixes (`p for p in Product for q in
         // Product if p.price > avg(p.price)`: each group repeats one `p`). (Found by a
         // review: they compiled and returned no row, or every row.)
-        let one_row_groups = (0..self.sources.len() as u16)
-            .filter(|&s| self.may_repeat_rows(s))
-            .all(|s| self.projects_key_of(s));
+        let fixed = self.fixed_by_grouping();
+        let one_row_groups = (0..self.sources.len())
+            .filter(|&s| self.may_repeat_rows(s as u16))
+            .all(|s| fixed[s]);
         let mut own = false;
         for f in &self.filters {
+            // A condition whose every aggregate reads only fixed values (`count(o) >
+            // max(c.cap)` also counts the group's orders: it stands).
+            let (mut aggregates, mut fixed_ones) = (0, 0);
             aggregates_in(f, &mut |agg| {
-                own |= one_row_groups || self.aggregates_fixed_values(agg);
+                aggregates += 1;
+                fixed_ones += usize::from(self.aggregates_fixed_values(agg, &fixed));
             });
+            own |= aggregates > 0 && (one_row_groups || fixed_ones == aggregates);
         }
         if own {
             self.problems.push(Problem::Query(OWN_ROWS.to_string()));
@@ -177,9 +183,8 @@ fn aggregates_in(n: &Node, f: &mut impl FnMut(&Node)) {
 
 impl Plan {
     /// Whether aggregate `agg` reads only tables whose row the grouping fixes in each group
-    /// (a variable whose key is selected, and the references followed from it): its value
-    /// is the group's own row's, however many rows the group has.
-    fn aggregates_fixed_values(&self, agg: &Node) -> bool {
+    /// (`fixed`): its value is the group's own row's, however many rows the group has.
+    fn aggregates_fixed_values(&self, agg: &Node, fixed: &[bool]) -> bool {
         let mut read = Vec::new();
         fn sources(n: &Node, out: &mut Vec<u16>) {
             match n {
@@ -188,25 +193,48 @@ impl Plan {
             }
         }
         sources(agg, &mut read);
-        !read.is_empty() && read.iter().all(|&s| self.fixed_by_grouping(s, 0))
+        !read.is_empty()
+            && read
+                .iter()
+                .all(|&s| fixed.get(usize::from(s)).copied().unwrap_or(false))
     }
 
-    /// Whether the grouping fixes the row of the query's table `s` in each group: its key
-    /// is selected, or it is reached from such a table by a reference (which never repeats
-    /// rows).
-    fn fixed_by_grouping(&self, s: u16, depth: usize) -> bool {
-        let Some(src) = self.sources.get(usize::from(s)) else {
-            return false;
-        };
-        if src.scope != 0 || depth > 32 {
-            return false;
-        }
-        if self.projects_key_of(s) {
-            return true;
-        }
-        match src.join {
-            Some(j) if !self.may_repeat_rows(s) => self.fixed_by_grouping(j.parent, depth + 1),
-            _ => false,
+    /// Which of the query's tables have one row in each group: those whose key is selected,
+    /// a reference followed from one of those (`p.category`), and the table a fixed row
+    /// refers to by its key (`c` in `for c in Customer for o in c.orders` when `o` is
+    /// fixed).
+    fn fixed_by_grouping(&self) -> Vec<bool> {
+        let n = self.sources.len();
+        let mut fixed: Vec<bool> = (0..n)
+            .map(|s| self.sources[s].scope == 0 && self.projects_key_of(s as u16))
+            .collect();
+        loop {
+            let mut changed = false;
+            for s in 0..n {
+                let src = &self.sources[s];
+                if src.scope != 0 {
+                    continue;
+                }
+                let Some(j) = src.join else { continue };
+                let parent = usize::from(j.parent);
+                // Followed from a fixed row by a reference: fixed.
+                if !fixed[s] && fixed[parent] && !self.may_repeat_rows(s as u16) {
+                    fixed[s] = true;
+                    changed = true;
+                }
+                // A fixed row refers to its parent by the parent's key: the parent is fixed.
+                let parent_meta = self.sources[parent].entity;
+                let by_key = j.via.is_none()
+                    && parent_meta.primary_key.first() == Some(&usize::from(j.parent_column))
+                    && parent_meta.primary_key.len() == usize::from(j.width.max(1));
+                if fixed[s] && !fixed[parent] && by_key && self.sources[parent].scope == 0 {
+                    fixed[parent] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return fixed;
+            }
         }
     }
 }
