@@ -740,3 +740,40 @@ fn documents_equal_in_rust_are_equal_in_a_query_whatever_their_key_order() -> co
         Ok(())
     })
 }
+
+/// A document whose type's `==` calls two values equal that it writes differently (a
+/// decimal member `1.5` and `1.50`): the change answered `Ok` and was never written, the
+/// row kept `1.5`. (Found by a review.)
+#[test]
+fn a_document_change_its_type_calls_equal_is_written() -> colt::Result<()> {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Invoice {
+        total: rust_decimal::Decimal,
+    }
+    #[derive(Entity, Debug, Clone)]
+    struct Bill {
+        #[colt(primary_key)]
+        id: i64,
+        doc: Json<Invoice>,
+    }
+    let dec = |s: &str| s.parse::<rust_decimal::Decimal>().expect("a decimal");
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Bill])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Bill::build()
+                .id(1)
+                .doc(Json(Invoice { total: dec("1.5") }))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            tx.get_or_err::<Bill>(1)?
+                .set(|b| b.doc = Json(Invoice { total: dec("1.50") }))
+        })?;
+        let total = db.transaction(|tx| Ok(tx.get_or_err::<Bill>(1)?.doc().0.total))?;
+        assert_eq!(total.to_string(), "1.50", "{}", backend.name);
+        Ok(())
+    })
+}

@@ -271,8 +271,9 @@ macro_rules! schema {
 /// field's `==`), and the same stored form too, since equal values may be stored differently:
 /// `0.0` and `-0.0` (PostgreSQL keeps the sign), `1.5` and `1.50` (`numeric` keeps the
 /// scale), two spellings a value type's own `PartialEq` calls equal (an email compared
-/// ignoring case). A change from one to the other is a change to write. (A JSON document is
-/// compared as a document: its text is made only to be written.)
+/// ignoring case), two documents whose type's `PartialEq` calls equal (a decimal member
+/// `1.5` and `1.50`: the JSON texts are compared, made only when the values are equal). A
+/// change from one to the other is a change to write.
 #[inline]
 pub(crate) fn same_written<T: Entity>(a: &T, b: &T, idx: usize) -> bool {
     if !a.same_column(b, idx) {
@@ -282,7 +283,7 @@ pub(crate) fn same_written<T: Entity>(a: &T, b: &T, idx: usize) -> bool {
         (ValueRef::Real(x), ValueRef::Real(y)) => {
             x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
         }
-        (ValueRef::Json(_), _) | (_, ValueRef::Json(_)) => true,
+        // (Documents: their texts, `dyn JsonText`'s `==`.)
         (x, y) => x == y,
     }
 }
