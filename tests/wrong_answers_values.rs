@@ -367,3 +367,24 @@ fn json_floats_read_back_as_themselves() -> colt::Result<()> {
         })
     })
 }
+
+/// SQLite: text that is not UTF-8 (another program's bytes) read as a raw `Value` came back
+/// with replacement characters, silently changed (as a `String` it is a `Decode` error): it
+/// is the bytes, as a blob. (Found by a review.)
+#[test]
+fn text_that_is_not_utf8_reads_as_its_bytes() -> colt::Result<()> {
+    each_backend(|backend| {
+        if backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        let rows = db.transaction(|tx| {
+            tx.query_sql::<colt::value::Value>("SELECT CAST(X'61FF62' AS TEXT)", &[])
+        })?;
+        assert_eq!(rows, [colt::value::Value::Blob(vec![0x61, 0xFF, 0x62])]);
+        let fine =
+            db.transaction(|tx| tx.query_sql::<colt::value::Value>("SELECT 'a' || 'b'", &[]))?;
+        assert_eq!(fine, [colt::value::Value::Text("ab".to_string())]);
+        Ok(())
+    })
+}

@@ -125,13 +125,18 @@ impl ValueRef<'_> {
         }
     }
 
-    /// Copies this value into an owned [`Value`].
+    /// Copies this value into an owned [`Value`]. Text that is not UTF-8 (another program's
+    /// bytes in a SQLite `TEXT` value) becomes [`Value::Blob`] of the same bytes, never text
+    /// with replacement characters.
     pub fn to_owned_value(&self) -> Value {
         match *self {
             ValueRef::Null => Value::Null,
             ValueRef::Int(i) => Value::Int(i),
             ValueRef::Real(f) => Value::Real(f),
-            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Text(t) => match std::str::from_utf8(t) {
+                Ok(text) => Value::Text(text.to_owned()),
+                Err(_) => Value::Blob(t.to_vec()),
+            },
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
             ValueRef::Time(t) => Value::Time(t),
             ValueRef::Decimal(d) => Value::Decimal(d),
