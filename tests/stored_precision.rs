@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use colt::prelude::*;
-use common::all_backends;
+use common::{all_backends, each_backend};
 
 #[derive(Entity, Debug, Clone)]
 struct Event {
@@ -68,4 +68,56 @@ fn nanoseconds_are_truncated_in_the_object_as_in_the_row() {
         assert_eq!(stored, micros(fine()));
         Ok(())
     });
+}
+
+/// PostgreSQL: a `varchar(n)` cuts trailing spaces past `n` (`"ab   "` into `varchar(3)` is
+/// `"ab "`), without an error: the object kept the text it was given, which its row no
+/// longer held. It reads the row's text back after the write, as
+/// for a `numeric(p, s)`, whether `check_tables` saw the column or its `sql_type` says so.
+/// (Found by a review.)
+#[test]
+fn a_text_its_column_cuts_or_pads_is_read_back() -> colt::Result<()> {
+    #[derive(Entity, Debug, Clone)]
+    struct Code {
+        #[colt(primary_key)]
+        id: i64,
+        #[colt(sql_type = "varchar(3)")]
+        short: String,
+        other: String,
+    }
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.transaction(|tx| {
+            tx.execute_sql(
+                "CREATE TABLE code (id BIGINT PRIMARY KEY, short VARCHAR(3) NOT NULL, other VARCHAR(4) NOT NULL)",
+                &[],
+            )
+        })?;
+        db.bind(schema![Code])?;
+        db.check_tables()?;
+        db.transaction(|tx| {
+            let c = Code::build()
+                .id(1)
+                .short("ab   ")
+                .other("xyz  ")
+                .insert(tx)?;
+            assert_eq!(
+                (c.short(), c.other()),
+                ("ab ".to_string(), "xyz ".to_string())
+            );
+            c.set(|c| c.short = "cd    ".to_string())?;
+            tx.flush()?;
+            assert_eq!(c.short(), "cd ");
+            Ok(())
+        })?;
+        let c = db.transaction(|tx| tx.get_or_err::<Code>(1))?;
+        assert_eq!(
+            (c.short(), c.other()),
+            ("cd ".to_string(), "xyz ".to_string())
+        );
+        Ok(())
+    })
 }

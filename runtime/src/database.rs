@@ -392,7 +392,7 @@ impl Database {
                 };
                 // A float or a decimal the column rounds when written: read back after a
                 // write (`flush::take_stored`).
-                if l.scaled && matches!(c.ty, ColumnType::Double | ColumnType::Decimal) && i < 62 {
+                if l.scaled && rounded_type(c) && i < 62 {
                     e.cache.mark_rounded(1u64 << i);
                 }
                 if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l) {
@@ -604,17 +604,32 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
     problems
 }
 
-/// PostgreSQL: a float or a decimal whose `sql_type` gives a scale (`numeric(10,2)`) is
-/// rounded by its column when written: read back after a write (`flush::take_stored`).
+/// A field whose column may store another value than the one written: a float or a
+/// decimal in a `numeric(p, s)` (rounded), a text that is not a key in a `varchar(n)` or
+/// `char(n)` (trailing spaces cut past `n`, or padded to it). Read back after a write.
+fn rounded_type(c: &crate::entity::ColumnMeta) -> bool {
+    match c.ty {
+        ColumnType::Double | ColumnType::Decimal => true,
+        ColumnType::Text => !c.primary_key,
+        _ => false,
+    }
+}
+
+/// PostgreSQL: a float or a decimal whose `sql_type` gives a scale (`numeric(10,2)`), or a
+/// text whose `sql_type` gives a length (`varchar(3)`), is rounded, cut or padded by its
+/// column when written: read back after a write (`flush::take_stored`).
 fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
     for e in entities {
         for (i, c) in e.columns.iter().enumerate().take(62) {
             // (`numeric(10)` rounds to whole numbers.)
             let scaled = c.sql_type.is_some_and(|t| {
                 let t = t.to_ascii_lowercase();
-                (t.starts_with("numeric") || t.starts_with("decimal")) && t.contains('(')
+                ["numeric", "decimal", "varchar", "character", "char"]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+                    && t.contains('(')
             });
-            if scaled && matches!(c.ty, ColumnType::Double | ColumnType::Decimal) {
+            if scaled && rounded_type(c) {
                 e.cache.mark_rounded(1u64 << i);
             }
         }

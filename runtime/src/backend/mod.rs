@@ -712,7 +712,8 @@ pub(crate) struct LiveColumn {
     /// SQLite: the column is the table's rowid (its single `INTEGER PRIMARY KEY`, not
     /// `DESC`, in a table with a rowid), which SQLite fills in.
     pub rowid: bool,
-    /// PostgreSQL: a `numeric` with a scale (`numeric(12,2)`), which rounds what is written.
+    /// PostgreSQL: a `numeric` with a scale (`numeric(12,2)`), which rounds what is written,
+    /// or a `varchar(n)`/`char(n)`, which cuts trailing spaces past `n` or pads to it.
     pub scaled: bool,
     /// A column of a view: the database shows it nullable whatever it holds.
     pub view: bool,
