@@ -829,7 +829,7 @@ fn a_numeric_past_28_places_reads_rounded_to_28() -> colt::Result<()> {
                 &[],
             )?;
             tx.execute_sql(
-                "INSERT INTO fine VALUES (1, 0.1234567890123456789012345678901234, 0.1234567890123456789012345678901234), (2, 1e-30, 1e-30)",
+                "INSERT INTO fine VALUES (1, 0.1234567890123456789012345678901234, 0.1234567890123456789012345678901234), (2, 1e-30, 1e-30), (3, 100.50, 0)",
                 &[],
             )
         })?;
@@ -840,6 +840,18 @@ fn a_numeric_past_28_places_reads_rounded_to_28() -> colt::Result<()> {
             assert_eq!(f.rate(), 0.12345678901234568);
             let tiny = tx.get_or_err::<Fine>(2)?;
             assert_eq!(tiny.rate(), 1e-30);
+            // A product the query computes past 28 places: rounded as a decimal, not a
+            // float's 33.5, which failed the query's own condition. (Found by a review.)
+            let third = d("0.3333333333333333333333333333");
+            let limit = d("33.5");
+            let products = select!(f.amount * third for f in Fine
+                if f.id == 3 && f.amount * third < limit)
+            .fetch(tx)?;
+            assert_eq!(products.len(), 1);
+            assert!(
+                products[0] < limit && products[0] > d("33.4999"),
+                "{products:?}"
+            );
             Ok(())
         })
     })
