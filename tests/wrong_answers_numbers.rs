@@ -649,6 +649,22 @@ fn a_guarded_division_inside_a_value_short_circuits() {
                         || (d > 1 && (price / d > 10 || (d > 2 && price / d > 1)))))),
                 "{b}"
             );
+            // A run of `||` (Rust nests it to the left): each term written at most twice
+            // (guarding it as it nested doubled the text at each term: 16 terms made 4 MB
+            // of SQL, which PostgreSQL did not finish planning).
+            let run = select!(p.name for p in common::Product
+                if p.price / 2 > 1000 || p.price / 3 > 1000 || p.price / 4 > 1000
+                    || p.price / 5 > 1000 || p.price / 6 > 1000 || p.price / 7 > 1000
+                    || p.price / 8 > 1000 || p.price / 9 > 1000 || p.price / 10 > 1000
+                    || p.price / 11 > 1000 || p.price / 12 > 1000 || p.price / 13 > 1000
+                    || p.price / 14 > 1000 || p.price / 15 > 1000 || p.price / 16 > 1000
+                    || p.price / 17 > 1000);
+            assert!(run.sql(Dialect::Postgres).len() < 4_000, "{b}");
+            assert_eq!(
+                common::sorted(run.fetch(tx)?),
+                want(&|price, _| price / 2 > 1000),
+                "{b}"
+            );
             let selected = select!((p.name, p.discount != 0 && p.price / p.discount > 10)
                 for p in common::Product if p.discount.is_some())
             .fetch(tx)?;

@@ -337,6 +337,52 @@ impl Renderer<'_> {
         }
     }
 
+    /// Whether a run of `op` (`&&` or `||`) has a term after its first that can fail for a
+    /// row ([`Node::may_raise`]).
+    fn chain_needs_guard(&self, n: &Node, op: BinOp) -> bool {
+        let mut terms = Vec::new();
+        chain_terms(n, op, &mut terms);
+        terms.iter().skip(1).any(|t| t.may_raise())
+    }
+
+    /// `t1 && t2 && ..` (or `||`), each term evaluated only where the terms before it do not
+    /// decide: `(t1 AND CASE WHEN t1 IS NOT FALSE THEN (t2 AND CASE ..) END)`, and for `||`
+    /// `(t1 OR CASE WHEN t1 IS NOT TRUE THEN (..) END)`: SQL's truth values, NULL included.
+    /// The run is taken whole, right to left, so that each term is written at most twice
+    /// (Rust reads `a || b || c` as `(a || b) || c`; guarding that as it nests doubled the
+    /// text at each term).
+    fn guarded_chain(&mut self, terms: &[&Node], and: bool) {
+        let Some((first, rest)) = terms.split_first() else {
+            return;
+        };
+        if rest.is_empty() {
+            self.node(first);
+            return;
+        }
+        let joiner = if and { " AND " } else { " OR " };
+        if !rest.iter().any(|t| t.may_raise()) {
+            self.w.push("(");
+            self.node(first);
+            for t in rest {
+                self.w.push(joiner);
+                self.node(t);
+            }
+            self.w.push(")");
+            return;
+        }
+        self.w.push("(");
+        self.node(first);
+        self.w.push(joiner).push("CASE WHEN ");
+        self.node(first);
+        self.w.push(if and {
+            " IS NOT FALSE THEN "
+        } else {
+            " IS NOT TRUE THEN "
+        });
+        self.guarded_chain(rest, and);
+        self.w.push(" END)");
+    }
+
     fn conjunction(&mut self, keyword: &str, nodes: &[&Node]) {
         if nodes.is_empty() {
             return;
@@ -395,29 +441,13 @@ impl Renderer<'_> {
                 self.w.bind_param(*i);
             }
             Node::Const(v, ty) => self.constant(v, *ty),
-            // Rust's short circuit where the right side could fail for a row the left side
-            // decides (`d != 0 && x / d > 10` inside a value; SQL may evaluate both sides):
-            // `(a AND CASE WHEN a IS NOT FALSE THEN b END)`, and for `||` `(a OR CASE WHEN a
-            // IS NOT TRUE THEN b END)`: SQL's truth values, NULL included, with `b` written
-            // once (nested guards do not multiply the text) and never reached where `a`
-            // decides.
-            Node::Binary(op @ (BinOp::And | BinOp::Or), a, b) if b.may_raise() => {
-                let and = *op == BinOp::And;
-                self.w.push("(");
-                self.node(a);
-                self.w.push(if and {
-                    " AND CASE WHEN "
-                } else {
-                    " OR CASE WHEN "
-                });
-                self.node(a);
-                self.w.push(if and {
-                    " IS NOT FALSE THEN "
-                } else {
-                    " IS NOT TRUE THEN "
-                });
-                self.node(b);
-                self.w.push(" END)");
+            // Rust's short circuit where a later term could fail for a row an earlier one
+            // decides (`d != 0 && x / d > 10` inside a value; SQL may evaluate every term):
+            // see `guarded_chain`.
+            Node::Binary(op @ (BinOp::And | BinOp::Or), ..) if self.chain_needs_guard(n, *op) => {
+                let mut terms = Vec::new();
+                chain_terms(n, *op, &mut terms);
+                self.guarded_chain(&terms, *op == BinOp::And);
             }
             Node::Binary(op, a, b) => {
                 self.w.push("(");
@@ -678,6 +708,17 @@ impl Renderer<'_> {
             }
             Node::CountEntity(s) => self.count_objects(*s, 0),
         }
+    }
+}
+
+/// The terms of a run of `op` in `n`, left to right (`(a || b) || c`: `a`, `b`, `c`).
+fn chain_terms<'n>(n: &'n Node, op: BinOp, out: &mut Vec<&'n Node>) {
+    match n {
+        Node::Binary(o, a, b) if *o == op => {
+            chain_terms(a, op, out);
+            chain_terms(b, op, out);
+        }
+        _ => out.push(n),
     }
 }
 
