@@ -605,8 +605,9 @@ fn shared_link_tables(entities: &[&'static EntityMeta]) -> Vec<String> {
 }
 
 /// A field whose column may store another value than the one written: a float or a
-/// decimal in a `numeric(p, s)` (rounded), a text that is not a key in a `varchar(n)` or
-/// `char(n)` (trailing spaces cut past `n`, or padded to it). Read back after a write.
+/// decimal in a `numeric(p, s)` (rounded), a text that is not a key in a `varchar(n)`
+/// (trailing spaces cut past `n`; read back only when it ends with a space). Read back
+/// after a write.
 fn rounded_type(c: &crate::entity::ColumnMeta) -> bool {
     match c.ty {
         ColumnType::Double | ColumnType::Decimal => true,
@@ -616,15 +617,15 @@ fn rounded_type(c: &crate::entity::ColumnMeta) -> bool {
 }
 
 /// PostgreSQL: a float or a decimal whose `sql_type` gives a scale (`numeric(10,2)`), or a
-/// text whose `sql_type` gives a length (`varchar(3)`), is rounded, cut or padded by its
-/// column when written: read back after a write (`flush::take_stored`).
+/// text whose `sql_type` gives a length (`varchar(3)`), is rounded or cut by its column
+/// when written: read back after a write (`flush::take_stored`).
 fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
     for e in entities {
         for (i, c) in e.columns.iter().enumerate().take(62) {
             // (`numeric(10)` rounds to whole numbers.)
             let scaled = c.sql_type.is_some_and(|t| {
                 let t = t.to_ascii_lowercase();
-                ["numeric", "decimal", "varchar", "character", "char"]
+                ["numeric", "decimal", "varchar", "character varying"]
                     .iter()
                     .any(|p| t.starts_with(p))
                     && t.contains('(')

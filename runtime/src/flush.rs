@@ -140,9 +140,26 @@ pub(crate) fn take_stored<T: Entity>(
     written: u64,
 ) -> Result<()> {
     let meta = T::meta();
-    let rounded = written & meta.cache.rounded();
+    let mut rounded = written & meta.cache.rounded();
     // (The mark is the entity's, whatever the database: SQLite stores these as written.)
     if rounded == 0 || tx.dialect() != render::Dialect::Postgres {
+        return Ok(());
+    }
+    // A `varchar(n)` changes only a text that ends with spaces (cut past `n`): others are
+    // not read back (a read per write of every such column otherwise).
+    {
+        let value = cell.value.borrow();
+        for i in 0..meta.columns.len().min(62) {
+            if rounded & bit(i) != 0 && meta.columns[i].ty == crate::ColumnType::Text {
+                let spaced =
+                    matches!(value.column_ref(i), crate::ValueRef::Text(t) if t.ends_with(b" "));
+                if !spaced {
+                    rounded &= !bit(i);
+                }
+            }
+        }
+    }
+    if rounded == 0 {
         return Ok(());
     }
     let columns: Columns = (0..meta.columns.len().min(62))

@@ -713,7 +713,7 @@ pub(crate) struct LiveColumn {
     /// `DESC`, in a table with a rowid), which SQLite fills in.
     pub rowid: bool,
     /// PostgreSQL: a `numeric` with a scale (`numeric(12,2)`), which rounds what is written,
-    /// or a `varchar(n)`/`char(n)`, which cuts trailing spaces past `n` or pads to it.
+    /// or a `varchar(n)`, which cuts trailing spaces past `n`.
     pub scaled: bool,
     /// A column of a view: the database shows it nullable whatever it holds.
     pub view: bool,

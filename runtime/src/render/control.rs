@@ -65,7 +65,7 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
             // `citext`) by its name, which a `sql_type` gives, not `USER-DEFINED`. Last, a
             // nondeterministic collation of the column (case-insensitive: compares as SQLite's
             // NOCASE does), which `check_tables` reports; whether a `numeric` has a scale or a
-            // text a length (which round, cut or pad what is written); and
+            // `varchar` a length (which round or cut what is written); and
             // whether the relation is a view (every column nullable, no key).
             "SELECT c.column_name::text, \
              CASE WHEN c.data_type = 'USER-DEFINED' THEN c.udt_name::text ELSE c.data_type::text END, \
@@ -79,8 +79,7 @@ pub(crate) fn table_columns(d: Dialect) -> &'static str {
              (SELECT co.collname::text FROM pg_catalog.pg_collation co \
                WHERE co.collname = c.collation_name AND NOT co.collisdeterministic LIMIT 1), \
              (c.data_type = 'numeric' AND c.numeric_scale IS NOT NULL) \
-               OR (c.data_type IN ('character varying', 'character') \
-                   AND c.character_maximum_length IS NOT NULL), \
+               OR (c.data_type = 'character varying' AND c.character_maximum_length IS NOT NULL), \
              EXISTS (SELECT 1 FROM information_schema.views v \
                      WHERE v.table_schema = c.table_schema AND v.table_name = c.table_name) \
              FROM information_schema.columns c \
