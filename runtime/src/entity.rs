@@ -271,11 +271,29 @@ macro_rules! schema {
 /// field's `==`), and the same stored form too, since equal values may be stored differently:
 /// `0.0` and `-0.0` (PostgreSQL keeps the sign), `1.5` and `1.50` (`numeric` keeps the
 /// scale), two spellings a value type's own `PartialEq` calls equal (an email compared
-/// ignoring case), two documents whose type's `PartialEq` calls equal (a decimal member
-/// `1.5` and `1.50`: the JSON texts are compared, made only when the values are equal). A
-/// change from one to the other is a change to write.
+/// ignoring case). A change from one to the other is a change to write. (A JSON document is
+/// compared as a document here: its text is made only where a write needs it, see
+/// [`written_alike`].)
 #[inline]
 pub(crate) fn same_written<T: Entity>(a: &T, b: &T, idx: usize) -> bool {
+    if !a.same_column(b, idx) {
+        return false;
+    }
+    match (a.column_ref(idx), b.column_ref(idx)) {
+        (ValueRef::Real(x), ValueRef::Real(y)) => {
+            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+        }
+        (ValueRef::Json(_), _) | (_, ValueRef::Json(_)) => true,
+        (x, y) => x == y,
+    }
+}
+
+/// [`same_written`], and two JSON documents their type's `PartialEq` calls equal also write
+/// the same text (a decimal member `1.5` and `1.50` do not): what an `UPDATE` compares to
+/// find the columns it writes. (The texts are made only for documents equal as values, and
+/// only there: a read or `set` does not pay for them.)
+#[inline]
+pub(crate) fn written_alike<T: Entity>(a: &T, b: &T, idx: usize) -> bool {
     if !a.same_column(b, idx) {
         return false;
     }

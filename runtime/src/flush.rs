@@ -405,7 +405,7 @@ fn update_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> Result
     let masks = update_masks(meta);
     let mut changed = 0u64;
     for i in 0..meta.columns.len() {
-        if masks.stored & (1u64 << i) != 0 && !crate::entity::same_written(old, &*value, i) {
+        if masks.stored & (1u64 << i) != 0 && !crate::entity::written_alike(old, &*value, i) {
             changed |= 1u64 << i;
         }
     }
@@ -528,7 +528,7 @@ fn update_wide_row<T: Entity>(cell: &ObjCell<T>, old: &T, tx: &Transaction) -> R
     let value = cell.value.borrow();
     let changed: Columns = (0..meta.columns.len())
         .filter(|&i| {
-            !crate::entity::same_written(old, &*value, i) && crate::relation::is_stored(meta, i)
+            !crate::entity::written_alike(old, &*value, i) && crate::relation::is_stored(meta, i)
         })
         .collect();
     if !changed.is_empty() {
