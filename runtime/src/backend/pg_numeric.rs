@@ -88,9 +88,10 @@ pub(crate) fn decode(b: &[u8]) -> Option<ValueRef<'static>> {
     // More places (or digits) than a decimal holds: the decimal rounded to its 28 places (or
     // 96 bits), when that is still the same float (a decimal attribute then reads 28 places,
     // not a float's 15 digits; an `f64` one the nearest float either way). Else the float:
-    // `1e-30` rounds to a decimal 0.
+    // `1e-30` rounds to a decimal 0; and a fraction that rounds to a whole number stays the
+    // float, which an integer attribute refuses (`0.99..9` with 40 nines is no `1`).
     match ExactDecimal::from_digits(negative, &decimal_digits, scale) {
-        Some(d) if d.to_f64() == nearest => Some(ValueRef::Decimal(d)),
+        Some(d) if d.to_f64() == nearest && d.trimmed().scale() > 0 => Some(ValueRef::Decimal(d)),
         _ => Some(ValueRef::Real(nearest)),
     }
 }
