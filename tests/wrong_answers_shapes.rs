@@ -558,7 +558,15 @@ fn a_condition_aggregating_the_query_own_rows_in_other_spellings_is_refused() {
             let pairs_avg = select!((i.id, i.name) for k in Kind for i in k.items
                 if max(k.code) as f64 > avg(k.code))
             .fetch(tx);
-            for (what, r) in [("pairs", &pairs), ("pairs_avg", &pairs_avg)] {
+            // Beside another test in the same condition too.
+            let either = select!((k.code, k.title) for k in Kind for i in k.items
+                if count(i) > 5 || max(k.code) as f64 > avg(k.code))
+            .fetch(tx);
+            for (what, r) in [
+                ("pairs", &pairs),
+                ("pairs_avg", &pairs_avg),
+                ("either", &either),
+            ] {
                 assert!(
                     matches!(r, Err(Error::InvalidQuery(m)) if m.contains("own rows")),
                     "{what} {}: {:?}",

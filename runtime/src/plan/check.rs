@@ -130,14 +130,7 @@ impl Plan {
             .all(|s| fixed[s]);
         let mut own = false;
         for f in &self.filters {
-            // A condition whose every aggregate reads only fixed values (`count(o) >
-            // max(c.cap)` also counts the group's orders: it stands).
-            let (mut aggregates, mut fixed_ones) = (0, 0);
-            aggregates_in(f, &mut |agg| {
-                aggregates += 1;
-                fixed_ones += usize::from(self.aggregates_fixed_values(agg, &fixed));
-            });
-            own |= aggregates > 0 && (one_row_groups || fixed_ones == aggregates);
+            own |= (one_row_groups && f.has_aggregate()) || self.compares_fixed_values(f, &fixed);
         }
         if own {
             self.problems.push(Problem::Query(OWN_ROWS.to_string()));
@@ -182,6 +175,29 @@ fn aggregates_in(n: &Node, f: &mut impl FnMut(&Node)) {
 }
 
 impl Plan {
+    /// Whether a comparison in `n` has aggregates that all read only what the grouping
+    /// fixes (`c.credit > avg(c.credit)`, also beside another test: `count(o) > 5 || ..`);
+    /// one that also aggregates rows that repeat stands (`count(o) > max(c.cap)`).
+    fn compares_fixed_values(&self, n: &Node, fixed: &[bool]) -> bool {
+        use super::BinOp::{Eq, Ge, Gt, Le, Lt, Ne};
+        match n {
+            Node::Binary(Eq | Ne | Lt | Le | Gt | Ge, ..) if n.has_aggregate() => {
+                let (mut aggregates, mut fixed_ones) = (0, 0);
+                aggregates_in(n, &mut |agg| {
+                    aggregates += 1;
+                    fixed_ones += usize::from(self.aggregates_fixed_values(agg, fixed));
+                });
+                aggregates > 0 && fixed_ones == aggregates
+            }
+            Node::SubAgg(..) | Node::Exists(..) => false,
+            _ => {
+                let mut found = false;
+                n.for_each_child(|c| found |= self.compares_fixed_values(c, fixed));
+                found
+            }
+        }
+    }
+
     /// Whether aggregate `agg` reads only tables whose row the grouping fixes in each group
     /// (`fixed`): its value is the group's own row's, however many rows the group has.
     fn aggregates_fixed_values(&self, agg: &Node, fixed: &[bool]) -> bool {
@@ -224,7 +240,9 @@ impl Plan {
                 }
                 // A fixed row refers to its parent by the parent's key: the parent is fixed.
                 let parent_meta = self.sources[parent].entity;
+                // (Not through a left join: the group of the missing row holds many parents.)
                 let by_key = j.via.is_none()
+                    && j.kind != crate::plan::JoinKind::Left
                     && parent_meta.primary_key.first() == Some(&usize::from(j.parent_column))
                     && parent_meta.primary_key.len() == usize::from(j.width.max(1));
                 if fixed[s] && !fixed[parent] && by_key && self.sources[parent].scope == 0 {
