@@ -32,12 +32,12 @@ fn tokens(pattern: &str) -> Result<Vec<Token>, BadPattern> {
     Ok(out)
 }
 
-/// The error of a pattern ending in a lone `\\` (the same on both backends).
+/// The error of a pattern ending in a lone `\` (the same on both backends).
 pub(crate) const BAD_PATTERN: &str =
     "a `like` pattern ends with a lone `\\` (write `\\\\` for a backslash itself)";
 
 /// `pattern` as a `like` pattern: [`crate::Error::InvalidQuery`] if it ends with a lone
-/// `\\`.
+/// `\` (an odd run of backslashes at its end).
 pub(crate) fn check_pattern(pattern: &str) -> crate::Result<()> {
     let escapes = pattern.bytes().rev().take_while(|&b| b == b'\\').count();
     if escapes % 2 == 1 {

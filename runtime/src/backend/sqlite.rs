@@ -530,8 +530,9 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
         });
     }
     for (i, p) in params.iter().enumerate() {
-        // Integers (keys, most often) bound straight: rusqlite's conversion of a whole
-        // `Param` costs more than binding one.
+        // Integers (keys, most often), text and NULL bound by their own type: rusqlite's
+        // conversion of a whole `Param` (which the compiler may not inline) costs more than
+        // binding one. Other values take the checks below.
         let plain = match p {
             Param::Borrowed(ValueRef::Int(v)) => Some(stmt.raw_bind_parameter(i + 1, *v)),
             Param::Owned(Value::Int(v)) => Some(stmt.raw_bind_parameter(i + 1, *v)),
