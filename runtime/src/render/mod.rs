@@ -337,14 +337,6 @@ impl Renderer<'_> {
         }
     }
 
-    /// Whether a run of `op` (`&&` or `||`) has a term after its first that can fail for a
-    /// row ([`Node::may_raise`]).
-    fn chain_needs_guard(&self, n: &Node, op: BinOp) -> bool {
-        let mut terms = Vec::new();
-        chain_terms(n, op, &mut terms);
-        terms.iter().skip(1).any(|t| t.may_raise())
-    }
-
     /// `t1 && t2 && ..` (or `||`), each term evaluated only where the terms before it do not
     /// decide: `(t1 AND CASE WHEN t1 IS NOT FALSE THEN (t2 AND CASE ..) END)`, and for `||`
     /// `(t1 OR CASE WHEN t1 IS NOT TRUE THEN (..) END)`: SQL's truth values, NULL included.
@@ -444,7 +436,7 @@ impl Renderer<'_> {
             // Rust's short circuit where a later term could fail for a row an earlier one
             // decides (`d != 0 && x / d > 10` inside a value; SQL may evaluate every term):
             // see `guarded_chain`.
-            Node::Binary(op @ (BinOp::And | BinOp::Or), ..) if self.chain_needs_guard(n, *op) => {
+            Node::Binary(op @ (BinOp::And | BinOp::Or), ..) if chain_needs_guard(n, *op) => {
                 let mut terms = Vec::new();
                 chain_terms(n, *op, &mut terms);
                 self.guarded_chain(&terms, *op == BinOp::And);
@@ -709,6 +701,14 @@ impl Renderer<'_> {
             Node::CountEntity(s) => self.count_objects(*s, 0),
         }
     }
+}
+
+/// Whether a run of `op` (`&&` or `||`) has a term after its first that can fail for a row
+/// ([`Node::may_raise`]).
+fn chain_needs_guard(n: &Node, op: BinOp) -> bool {
+    let mut terms = Vec::new();
+    chain_terms(n, op, &mut terms);
+    terms.iter().skip(1).any(|t| t.may_raise())
 }
 
 /// The terms of a run of `op` in `n`, left to right (`(a || b) || c`: `a`, `b`, `c`).
