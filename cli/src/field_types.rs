@@ -85,6 +85,14 @@ pub(crate) fn column_type(
     Some((rust, feature))
 }
 
+/// Whether a declared type is PostgreSQL's fixed-length text (`character(2)`), which no
+/// field type suits by the backend's rules (its values come back padded) but a `String`
+/// does with the column's own `sql_type`, where it is not a key (`check_tables` refuses a
+/// padded key: a shorter one would be stored as another text than the object's key).
+pub(crate) fn padded_text(dialect: Dialect, declared: &str) -> bool {
+    dialect == Dialect::Postgres && base_type(declared).eq_ignore_ascii_case("character")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

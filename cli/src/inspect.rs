@@ -31,7 +31,7 @@ use colt_runtime::introspect::{Catalog, ForeignKeyInfo, TableInfo};
 use colt_runtime::Dialect;
 use heck::ToSnakeCase;
 
-use crate::field_types::column_type;
+use crate::field_types::{column_type, padded_text};
 use crate::links::{link_tables, Link};
 use crate::rust_names::{field_name, type_name, unique_name};
 use crate::Failure;
@@ -312,7 +312,18 @@ impl<'a> Inspector<'a> {
             if in_ref.contains(c.name.as_str()) {
                 continue; // a later column of a composite reference
             }
-            let Some(ty) = self.rust_type(&c.declared_type) else {
+            let key = t.primary_key.contains(&c.name);
+            let mut attrs = Vec::new();
+            let typed = match self.rust_type(&c.declared_type) {
+                Some(ty) => Some(ty),
+                // `character(2)`: a `String` whose `sql_type` says the column pads it.
+                None if !key && padded_text(self.dialect, &c.declared_type) => {
+                    attrs.push(format!("sql_type = {:?}", c.declared_type));
+                    Some("String".to_string())
+                }
+                None => None,
+            };
+            let Some(ty) = typed else {
                 // (A required one made the table unmappable: see `new`.)
                 let declared = if c.declared_type.is_empty() {
                     "no declared type: it holds whatever was stored"
@@ -325,8 +336,6 @@ impl<'a> Inspector<'a> {
                 ));
                 continue;
             };
-            let mut attrs = Vec::new();
-            let key = t.primary_key.contains(&c.name);
             if key {
                 attrs.push("primary_key".to_string());
                 if c.generated && t.primary_key.len() == 1 && is_integer(&ty) {

@@ -355,7 +355,7 @@ fn a_column_no_type_suits_is_left_out_or_the_table_is_listed_with_why() {
     let db = fresh("postgres", scratch.path());
     let live = Database::open(&db.url).expect("open");
     live.transaction(|tx| {
-        // `character(n)` comes back padded: no field type suits it (check_tables' rule).
+        // `character(n)` comes back padded: a key of it is refused (check_tables' rule).
         tx.execute_sql("CREATE TABLE country (code character(2) PRIMARY KEY, name text NOT NULL)", &[])?;
         tx.execute_sql(
             "CREATE TABLE city (id bigint PRIMARY KEY, name text NOT NULL, tag character(3), country character(2) REFERENCES country (code))",
@@ -369,11 +369,36 @@ fn a_column_no_type_suits_is_left_out_or_the_table_is_listed_with_why() {
         "{out}"
     );
     assert!(!out.contains("pub struct Country"), "{out}");
+    assert!(out.contains("schema![City]"), "{out}");
+}
+
+/// PostgreSQL: a `character(n)` column that is not a key was left out ("no field type
+/// suits it"), and a table with a required one was not mapped at all: it is a `String`
+/// whose `sql_type` says so now, which `check_tables` takes and writes go through.
+#[test]
+fn a_fixed_length_text_column_is_a_string_of_its_own_type() {
+    if !backends().contains(&"postgres") {
+        return;
+    }
+    let scratch = Scratch::new("inspect-padded");
+    let db = fresh("postgres", scratch.path());
+    let live = Database::open(&db.url).expect("open");
+    live.transaction(|tx| {
+        tx.execute_sql(
+            "CREATE TABLE city (id bigint PRIMARY KEY, name text NOT NULL, tag character(3) NOT NULL, note char(5))",
+            &[],
+        )
+    })
+    .expect("schema");
+    let out = colt_ok(scratch.path(), &["inspect", &db.url]);
     assert!(
-        out.contains("// column `tag` (character(3)) is left out"),
+        out.contains("    #[colt(sql_type = \"character(3)\")]\n    pub tag: String,"),
         "{out}"
     );
-    assert!(!out.contains("pub tag:"), "{out}");
+    assert!(
+        out.contains("    #[colt(sql_type = \"character(5)\")]\n    pub note: Option<String>,"),
+        "{out}"
+    );
     assert!(out.contains("schema![City]"), "{out}");
 }
 

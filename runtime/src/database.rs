@@ -618,18 +618,19 @@ fn rounded_type(c: &crate::entity::ColumnMeta) -> bool {
 
 /// PostgreSQL: a float or a decimal whose `sql_type` gives a scale (`numeric(10,2)`), or a
 /// text whose `sql_type` gives a length (`varchar(3)`), is rounded or cut by its column
-/// when written: read back after a write (`flush::take_stored`).
+/// when written, and a `char(n)` is padded: read back after a write (`flush::take_stored`).
 fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
     for e in entities {
         for (i, c) in e.columns.iter().enumerate().take(62) {
             // (`numeric(10)` rounds to whole numbers.)
-            let scaled = c.sql_type.is_some_and(|t| {
-                let t = t.to_ascii_lowercase();
-                ["numeric", "decimal", "varchar", "character varying"]
-                    .iter()
-                    .any(|p| t.starts_with(p))
-                    && t.contains('(')
-            });
+            let scaled = c.pads_text()
+                || c.sql_type.is_some_and(|t| {
+                    let t = t.to_ascii_lowercase();
+                    ["numeric", "decimal", "varchar", "character varying"]
+                        .iter()
+                        .any(|p| t.starts_with(p))
+                        && t.contains('(')
+                });
             if scaled && rounded_type(c) {
                 e.cache.mark_rounded(1u64 << i);
             }

@@ -172,15 +172,59 @@ pub(crate) fn wanted(dialect: Dialect, ty: ColumnType) -> &'static str {
 }
 
 /// Whether two spellings of a declared type are the same (case and spaces aside), for a
-/// field's own `sql_type`.
-pub(crate) fn same_type(a: &str, b: &str) -> bool {
+/// field's own `sql_type`. PostgreSQL reports a column's type by its standard name without
+/// its length or precision (`character` for `char(4)`, `numeric` for `decimal(10,2)`):
+/// there, a `sql_type` is compared by the type it names.
+pub(crate) fn same_type(dialect: Dialect, own: &str, live: &str) -> bool {
     let norm = |s: &str| {
         s.chars()
             .filter(|c| !c.is_whitespace())
             .flat_map(char::to_lowercase)
             .collect::<String>()
     };
-    norm(a) == norm(b)
+    norm(own) == norm(live)
+        || (dialect == Dialect::Postgres && postgres_type_name(own) == postgres_type_name(live))
+}
+
+/// A declared type without its modifiers, its words one space apart: `character
+/// varying(20)` → `character varying`, `timestamp(3) without time zone` → `timestamp
+/// without time zone` (the precision may come before the rest of the name).
+pub(crate) fn without_modifiers(declared: &str) -> String {
+    let mut out = String::with_capacity(declared.len());
+    let mut depth = 0usize;
+    for c in declared.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The standard name of a PostgreSQL type as `information_schema.columns` reports it:
+/// lower case, its length, precision or array bounds left out, and the short names
+/// (`varchar`, `int4`, `timestamptz`..) spelled out.
+pub(crate) fn postgres_type_name(t: &str) -> String {
+    let words = without_modifiers(&t.to_ascii_lowercase());
+    let name = match words.as_str() {
+        "char" | "bpchar" | "nchar" | "national character" => "character",
+        "varchar" | "national character varying" | "nvarchar" => "character varying",
+        "decimal" => "numeric",
+        "int" | "int4" => "integer",
+        "int8" => "bigint",
+        "int2" => "smallint",
+        "float8" => "double precision",
+        "float4" => "real",
+        "bool" => "boolean",
+        "timestamptz" => "timestamp with time zone",
+        "timestamp" => "timestamp without time zone",
+        "timetz" => "time with time zone",
+        "time" => "time without time zone",
+        other => other,
+    };
+    name.to_string()
 }
 
 #[cfg(test)]
@@ -219,5 +263,28 @@ mod tests {
         assert!(!suits(p, ColumnType::Text, "character"));
         assert!(suits(p, ColumnType::Decimal, "numeric"));
         assert!(!suits(p, ColumnType::Decimal, "double precision"));
+    }
+
+    #[test]
+    fn postgres_own_types_compare_by_the_type_they_name() {
+        let p = Dialect::Postgres;
+        assert!(same_type(p, "char(4)", "character"));
+        assert!(same_type(p, "CHARACTER (4)", "character"));
+        assert!(same_type(p, "bpchar", "character"));
+        assert!(same_type(p, "varchar(20)", "character varying"));
+        assert!(same_type(p, "decimal(10, 2)", "numeric"));
+        assert!(same_type(p, "timestamptz", "timestamp with time zone"));
+        assert!(same_type(
+            p,
+            "timestamp(3) with time zone",
+            "timestamp with time zone"
+        ));
+        assert!(same_type(p, "citext", "citext"));
+        assert!(!same_type(p, "char(4)", "character varying"));
+        assert!(!same_type(p, "varchar(4)", "character"));
+        assert!(!same_type(p, "citext", "text"));
+        // SQLite reports the declared text as it was written.
+        assert!(same_type(Dialect::Sqlite, "CHAR(4)", "char(4)"));
+        assert!(!same_type(Dialect::Sqlite, "char(4)", "character"));
     }
 }

@@ -52,6 +52,17 @@ impl ColumnMeta {
     pub fn optimistic(&self) -> bool {
         !self.volatile && self.ty != ColumnType::Json
     }
+
+    /// Whether the column's own `sql_type` is a fixed-length text (`char(n)`,
+    /// `character(n)`, `bpchar`), which PostgreSQL pads with spaces to its length: its values
+    /// are read back after a write, and its optimistic check compares as the type does
+    /// (trailing spaces aside), since casting the padded value to `text` drops them.
+    pub fn pads_text(&self) -> bool {
+        self.ty == ColumnType::Text
+            && self
+                .sql_type
+                .is_some_and(|t| crate::declared::postgres_type_name(t) == "character")
+    }
 }
 
 /// Everything Colt knows about an entity, as one `static`.

@@ -146,11 +146,14 @@ pub(crate) fn take_stored<T: Entity>(
         return Ok(());
     }
     // A `varchar(n)` changes only a text that ends with spaces (cut past `n`): others are
-    // not read back (a read per write of every such column otherwise).
+    // not read back (a read per write of every such column otherwise). A `char(n)` pads
+    // every text shorter than `n`: read back.
     {
         let value = cell.value.borrow();
         for i in 0..meta.columns.len().min(62) {
-            if rounded & bit(i) != 0 && meta.columns[i].ty == crate::ColumnType::Text {
+            let column = &meta.columns[i];
+            if rounded & bit(i) != 0 && column.ty == crate::ColumnType::Text && !column.pads_text()
+            {
                 let spaced =
                     matches!(value.column_ref(i), crate::ValueRef::Text(t) if t.ends_with(b" "));
                 if !spaced {

@@ -360,17 +360,7 @@ pub fn declared_type_suits(
 /// A declared type without its modifiers: `character varying(20)` → `character varying`,
 /// `timestamp(3) without time zone` → `timestamp without time zone`.
 pub fn base_type(declared: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    for c in declared.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::declared::without_modifiers(declared)
 }
 
 /// The column type `create_tables` declares for a field stored as `ty` (`auto`: a key the

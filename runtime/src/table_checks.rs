@@ -171,7 +171,9 @@ pub(crate) fn column_problem(
     c: &crate::ColumnMeta,
     l: &LiveColumn,
 ) -> Option<String> {
-    let own = c.sql_type.is_some_and(|t| declared::same_type(t, &l.ty));
+    let own = c
+        .sql_type
+        .is_some_and(|t| declared::same_type(dialect, t, &l.ty));
     if !own && !declared::suits(dialect, c.ty, &l.ty) {
         return Some(format!(
             "column `{}.{}` is declared {} but field `{}::{}` needs {}{}",
@@ -188,6 +190,12 @@ pub(crate) fn column_problem(
             c.sql_type
                 .map(|t| format!(" (or its own `sql_type` {t})"))
                 .unwrap_or_default()
+        ));
+    }
+    if dialect == Dialect::Postgres && c.primary_key && c.pads_text() {
+        return Some(format!(
+            "column `{}.{}` is a `char(n)` key, which PostgreSQL pads with spaces: a shorter key (`'ab'` in `char(4)`) would be stored as another text than the object's key, and the row and its object would not find each other (declare the column `varchar(n)` or `text`)",
+            e.table, c.name
         ));
     }
     if let Some(collation) = l.collation.as_deref().filter(|_| compares_text(c.ty)) {

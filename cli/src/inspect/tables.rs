@@ -6,7 +6,7 @@ use colt_runtime::introspect::{ForeignKeyInfo, TableInfo};
 use colt_runtime::Dialect;
 
 use super::Inspector;
-use crate::field_types::column_type;
+use crate::field_types::{column_type, padded_text};
 use crate::links::link_tables;
 
 impl<'a> Inspector<'a> {
@@ -32,7 +32,10 @@ impl<'a> Inspector<'a> {
                     .any(|fk| fk.columns.contains(&c.name) && becomes_reference(t, fk, among))
             };
             let unmappable = t.columns.iter().find(|c| {
-                column_type(dialect, &c.declared_type).is_none()
+                // (A `character(n)` that is not a key: a `String` of its own `sql_type`.)
+                let typed = column_type(dialect, &c.declared_type).is_some()
+                    || (padded_text(dialect, &c.declared_type) && !t.primary_key.contains(&c.name));
+                !typed
                     && !referring(c)
                     && ((c.not_null && c.default.is_none() && !c.generated)
                         || t.primary_key.contains(&c.name))

@@ -96,8 +96,8 @@ pub(crate) trait SqlDialect: Sync {
     /// A JSON value (argument 0) as a plain SQL value of a kind, `NULL` when it is of
     /// another kind.
     fn json_as(&self, scalar: JsonScalar) -> &'static [CallPiece];
-    /// Around both sides of an optimistic check of a column of type `ty` (`col IS ?`).
-    fn checked(&self, ty: ColumnType) -> (&'static str, &'static str);
+    /// Around both sides of an optimistic check of a column (`col IS ?`).
+    fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// `MIN`/`MAX` of `ty` where the dialect has none (PostgreSQL's booleans and UUIDs):

@@ -263,7 +263,7 @@ fn key_where(w: &mut SqlWriter, meta: &EntityMeta, checked: &[usize]) {
     }
     let (is, _) = w.syntax().null_safe_eq();
     for &c in checked {
-        let (open, close) = w.syntax().checked(meta.columns[c].ty);
+        let (open, close) = w.syntax().checked(&meta.columns[c]);
         w.push(" AND ")
             .push(open)
             .qualified(meta.table, meta.columns[c].name)

@@ -318,13 +318,17 @@ impl SqlDialect for Postgres {
         }
     }
 
-    fn checked(&self, ty: ColumnType) -> (&'static str, &'static str) {
+    fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
         // Text byte for byte, whatever the column's own collation (a nondeterministic one,
         // case-insensitive, would pass a row whose case another program changed) or type
-        // (`citext` compares without case; an enum takes no collation): as `text`.
+        // (`citext` compares without case; an enum takes no collation): as `text`. But a
+        // `char(n)`, whose value is read padded with spaces, as `bpchar` (as `text` it loses
+        // the padding, and would never equal the value read): trailing spaces aside, which
+        // are not part of its values.
         // A float as it is read: a `numeric` or integer column's value as the nearest
         // double, a `double precision` value read into an `f32` rounded to `real`.
-        match ty {
+        match column.ty {
+            ColumnType::Text if column.pads_text() => ("CAST(", r#" AS BPCHAR) COLLATE "C""#),
             ColumnType::Text => ("CAST(", r#" AS TEXT) COLLATE "C""#),
             ColumnType::Double => ("CAST(", " AS DOUBLE PRECISION)"),
             ColumnType::Float => ("CAST(", " AS REAL)"),

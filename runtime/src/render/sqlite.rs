@@ -230,7 +230,7 @@ impl SqlDialect for Sqlite {
         }
     }
 
-    fn checked(&self, ty: ColumnType) -> (&'static str, &'static str) {
+    fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
         // A decimal is read to 15 significant digits: compared so (see `colt_decimal`).
         // Text byte for byte, whatever the column's own collation (`COLLATE NOCASE` would
         // pass a row whose case another program changed).
@@ -240,7 +240,7 @@ impl SqlDialect for Sqlite {
         // any other value (a unix time written over a NULL) compares as it is.
         // A float as it is read: a whole number a NUMERIC or REAL column keeps as an integer
         // is the float (past 2^53, the nearest); an `f32`, the stored double rounded to it.
-        match ty {
+        match column.ty {
             ColumnType::Double => ("CAST(", " AS REAL)"),
             ColumnType::Float => ("colt_f32(", ")"),
             ColumnType::Decimal => ("colt_decimal_checked(", ")"),
