@@ -357,9 +357,32 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
     // Renamed columns are renamed in place first: SQLite renames them in the foreign keys of
     // the tables that refer to them too (which a copy would leave naming the old column).
     out.extend(renamed_columns(a, table));
+    let old_sql = |word: &str| {
+        objects.iter().any(|o| {
+            o.kind == "table"
+                && (o.name.eq_ignore_ascii_case(table)
+                    || o.name.eq_ignore_ascii_case(&a.current.info.name))
+                && o.sql.to_ascii_uppercase().contains(word)
+        })
+    };
+    // An `AUTOINCREMENT` key stays one (with its counter, below) where the entity's key is
+    // not `auto`: else the next row could take the key of one deleted before.
+    let mut target = a.target.info.clone();
+    if old_sql("AUTOINCREMENT") {
+        if let [key] = target.primary_key.as_slice() {
+            let key = key.clone();
+            if let Some(c) = target
+                .columns
+                .iter_mut()
+                .find(|c| c.name == key && c.declared_type.eq_ignore_ascii_case("INTEGER"))
+            {
+                c.generated = true;
+            }
+        }
+    }
     // The table alone: its indexes are made once it has its name.
     out.extend(
-        create_table(Dialect::Sqlite, &new, &a.target.info, &[])
+        create_table(Dialect::Sqlite, &new, &target, &[])
             .0
             .into_iter()
             .take(1),
@@ -385,12 +408,7 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
             && t.column(&t.primary_key[0])
                 .is_some_and(|c| c.declared_type.eq_ignore_ascii_case("INTEGER"))
     };
-    let without_rowid = objects.iter().any(|o| {
-        o.kind == "table"
-            && (o.name.eq_ignore_ascii_case(table)
-                || o.name.eq_ignore_ascii_case(&a.current.info.name))
-            && o.sql.to_ascii_uppercase().contains("WITHOUT ROWID")
-    });
+    let without_rowid = old_sql("WITHOUT ROWID");
     if !alias(&a.target.info) && !without_rowid {
         into.insert(0, "rowid".to_string());
         from.insert(0, "rowid".to_string());
@@ -402,7 +420,7 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
         from.join(", "),
         q(table)
     ));
-    if a.target.info.columns.iter().any(|c| c.generated) {
+    if target.columns.iter().any(|c| c.generated) {
         // AUTOINCREMENT: the new table's counter goes on from the old one's, so that the
         // keys of rows deleted at the end are not given again.
         out.push(format!(

@@ -7,7 +7,8 @@
 
 use colt_model::entity::model::{from_syn, Entity, Field, Rel};
 use colt_runtime::introspect::{
-    declared_type, default_literal, ColumnInfo, ForeignKeyInfo, IndexInfo, TableInfo,
+    declared_type, default_literal, same_table_name, ColumnInfo, ForeignKeyInfo, IndexInfo,
+    TableInfo,
 };
 use colt_runtime::{ColumnType, Dialect, Value};
 
@@ -112,9 +113,23 @@ pub(crate) fn tables(sources: &Sources, dialect: Dialect) -> Result<Vec<Table>, 
         values,
         dialect,
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Table> = Vec::new();
     for i in 0..model.entities.len() {
-        out.push(model.table(i)?);
+        let table = model.table(i)?;
+        // Two entities on one table would be two changes of it, each dropping the other's
+        // columns as undeclared: refused, as `Database::bind` refuses them.
+        if let Some(j) = out
+            .iter()
+            .position(|t| same_table_name(&t.info.name, &table.info.name))
+        {
+            return Err(format!(
+                "entities `{}` and `{}` both use table `{}`: map each table once",
+                model.name(j),
+                model.name(i),
+                table.info.name
+            ));
+        }
+        out.push(table);
     }
     model.link_tables(&mut out)?;
     Ok(out)
@@ -439,6 +454,19 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let link = self.link_names(i, fi, t, g);
+                // An entity's table of that name would be diffed as the links' (and the
+                // other way round): refused, as `Database::bind` refuses it.
+                if let Some(e) = (0..self.entities.len())
+                    .find(|&e| same_table_name(&self.entities[e].0.table, &link[0]))
+                {
+                    return Err(format!(
+                        "entity `{}` uses table `{}`, the link table of the many-to-many `{}`: name one of them otherwise (`#[colt(table = \"..\")]`)",
+                        self.name(e),
+                        self.entities[e].0.table,
+                        self.origin(i, f)
+                    ));
+                }
+                // (Each relationship once: its other side made it already.)
                 if out.iter().any(|table| table.info.name == link[0]) {
                     continue;
                 }

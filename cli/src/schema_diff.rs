@@ -170,6 +170,10 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
             continue;
         };
         let exists = |name: &str| have.iter().any(|t| t.info.name == name);
+        // The new name is one an entity declares (as it spells it): a rename to a name no
+        // entity declares would leave the table to be dropped as undeclared (`--allow-drop`)
+        // and an empty one made for the entity.
+        let declared = declared_name(dialect, want.iter().map(|w| w.info.name.as_str()), to);
         if !exists(from) {
             out.refused.push(format!(
                 "--rename {from}={to}: the database has no table `{from}`"
@@ -178,7 +182,7 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
             out.refused.push(format!(
                 "--rename {from}={to}: the database already has a table `{to}`"
             ));
-        } else {
+        } else if let Some(to) = declared {
             // Both backends rename the references of other tables with the table.
             for t in &mut have {
                 if t.info.name == *from {
@@ -190,7 +194,11 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
                     }
                 }
             }
-            out.renamed_tables.push((from.clone(), to.clone()));
+            out.renamed_tables.push((from.clone(), to));
+        } else {
+            out.refused.push(format!(
+                "--rename {from}={to}: no entity declares a table `{to}` (a table is renamed to the name its entity gives it)"
+            ));
         }
     }
     // Both backends rename a column in the foreign keys that refer to it too (PostgreSQL's
@@ -304,6 +312,45 @@ fn match_case(have: &mut [Table], want: &[Table]) {
     }
 }
 
+/// Puts `target`'s columns (with their notes) in the order `current` has them, the new
+/// ones after in the entity's order, as `ADD COLUMN` places them: a SQLite rebuild makes
+/// the table in this order, and a statement inserting or reading by position (`INSERT INTO
+/// t VALUES (..)` in a trigger, `SELECT *`) would otherwise meet each value in another
+/// column.
+fn in_database_order(target: &mut Table, current: &Table) {
+    let position = |name: &str| {
+        current
+            .info
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap_or(usize::MAX)
+    };
+    let notes = std::mem::take(&mut target.notes);
+    let mut columns: Vec<_> = std::mem::take(&mut target.info.columns)
+        .into_iter()
+        .zip(notes.into_iter().chain(std::iter::repeat(None)))
+        .collect();
+    // (Stable: the new columns keep the entity's order.)
+    columns.sort_by_key(|(c, _)| position(&c.name));
+    for (c, note) in columns {
+        target.info.columns.push(c);
+        target.notes.push(note);
+    }
+}
+
+/// Among `names` (an entity's), the one `name` names: itself, or on SQLite, whose names
+/// ignore ASCII case, as the entity spells it.
+fn declared_name<'a>(
+    dialect: Dialect,
+    mut names: impl Iterator<Item = &'a str>,
+    name: &str,
+) -> Option<String> {
+    names
+        .find(|n| *n == name || (dialect == Dialect::Sqlite && n.eq_ignore_ascii_case(name)))
+        .map(str::to_string)
+}
+
 /// The changes of one table.
 fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &mut Diff) -> Alter {
     let name = want.info.name.clone();
@@ -322,8 +369,20 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             ));
             continue;
         }
-        rename_column(&mut current, from, to);
-        renamed.push((from.clone(), to.clone()));
+        // (As for a table: a column renamed to a name the entity does not declare would be
+        // dropped as undeclared, and an empty one added.)
+        let Some(to) = declared_name(
+            dialect,
+            want.info.columns.iter().map(|c| c.name.as_str()),
+            to,
+        ) else {
+            out.refused.push(format!(
+                "--rename {table}.{from}={to}: the entity of `{table}` declares no column `{to}` (a column is renamed to the name its field gives it)"
+            ));
+            continue;
+        };
+        rename_column(&mut current, from, &to);
+        renamed.push((from.clone(), to));
     }
     // The target: the entities' table, with the columns it does not declare kept unless
     // drops are allowed (and their keys and indexes with them).
@@ -348,6 +407,7 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
         target.info.columns.push(c.clone());
         target.notes.push(current.notes.get(i).cloned().flatten());
     }
+    in_database_order(&mut target, &current);
     let columns: Vec<String> = target.info.columns.iter().map(|c| c.name.clone()).collect();
     let kept = |cols: &[String]| cols.iter().all(|c| columns.contains(c));
     // A foreign key or index the entities do not declare is kept with an undeclared column

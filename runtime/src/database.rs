@@ -9,6 +9,7 @@ use crate::options::{ConnectOptions, DatabaseBuilder};
 use crate::pool::Pool;
 use crate::render::{create_link_sql, link_tables, tables_sql, Dialect};
 use crate::table_checks;
+use crate::table_keys::same_table_name;
 use crate::transaction::Transaction;
 use crate::types::ColumnType;
 use crate::{Error, Result};
@@ -564,12 +565,6 @@ fn shared_tables(all: &[&'static EntityMeta], new: usize) -> Vec<String> {
     problems.sort();
     problems.dedup();
     problems
-}
-
-/// Whether two table names name one table: SQLite ignores ASCII case; PostgreSQL keeps the
-/// first 63 bytes of a name (two longer names alike in those would be one table there).
-fn same_table_name(a: &str, b: &str) -> bool {
-    crate::table_keys::pg_name(a).eq_ignore_ascii_case(crate::table_keys::pg_name(b))
 }
 
 /// Two different many-to-many relationships whose link tables have one name (by default

@@ -357,6 +357,19 @@ pub fn declared_type_suits(
     crate::declared::suits(dialect, ty, &base_type(declared))
 }
 
+/// Whether two entities' table names would name one table on some backend (ASCII case
+/// ignored, as SQLite does; the first 63 bytes, as PostgreSQL keeps them):
+/// [`Database::bind`](crate::Database::bind) refuses two entities on such names.
+///
+/// ```
+/// use colt_runtime::introspect::same_table_name;
+/// assert!(same_table_name("Product", "product"));
+/// assert!(!same_table_name("product", "products"));
+/// ```
+pub fn same_table_name(a: &str, b: &str) -> bool {
+    crate::table_keys::same_table_name(a, b)
+}
+
 /// A declared type without its modifiers: `character varying(20)` → `character varying`,
 /// `timestamp(3) without time zone` → `timestamp without time zone`.
 pub fn base_type(declared: &str) -> String {

@@ -19,6 +19,13 @@ pub(crate) fn same_name(dialect: Dialect, live: &str, name: &str) -> bool {
     }
 }
 
+/// Whether two entities' table names would name one table on some backend: SQLite ignores
+/// ASCII case; PostgreSQL keeps the first 63 bytes of a name (two longer names alike in
+/// those would be one table there). (`bind` refuses two entities on one table by this.)
+pub(crate) fn same_table_name(a: &str, b: &str) -> bool {
+    pg_name(a).eq_ignore_ascii_case(pg_name(b))
+}
+
 /// A name as PostgreSQL keeps it: its first 63 bytes (`NAMEDATALEN`), cut at a character's
 /// boundary. Its statements cut every longer name so, and its catalogue holds the cut name.
 pub(crate) fn pg_name(name: &str) -> &str {
