@@ -119,7 +119,13 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
             cell.clear_snapshot();
             cell.set_read(0);
             wrote_every_column(tx, cell);
-            written(tx, Some(&before), Some(&*cell.value.borrow()))?;
+            // An upsert is not checked against what the transaction read: `before` need not
+            // be what the row held (another transaction may have moved a one-to-one to an
+            // object loaded since), so, as for a row not loaded, every loaded object on the
+            // column-less side of a one-to-one that names the row lets go, and the row's
+            // partner now takes it.
+            forget_reverse_sides(tx, meta, &T::key_params(&key))?;
+            written(tx, None, Some(&*cell.value.borrow()))?;
             obj
         }
         None => {
