@@ -178,7 +178,7 @@ pub(crate) fn diff(dialect: Dialect, have: &[Table], want: &[Table], options: &O
             out.refused.push(format!(
                 "--rename {from}={to}: the database has no table `{from}`"
             ));
-        } else if exists(to) {
+        } else if exists(declared.as_deref().unwrap_or(to)) {
             out.refused.push(format!(
                 "--rename {from}={to}: the database already has a table `{to}`"
             ));
@@ -363,15 +363,9 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
         if *table != name || current.info.column(from).is_none() {
             continue;
         }
-        if current.info.column(to).is_some() {
-            out.refused.push(format!(
-                "--rename {table}.{from}={to}: `{table}` already has a column `{to}`"
-            ));
-            continue;
-        }
         // (As for a table: a column renamed to a name the entity does not declare would be
         // dropped as undeclared, and an empty one added.)
-        let Some(to) = declared_name(
+        let Some(declared) = declared_name(
             dialect,
             want.info.columns.iter().map(|c| c.name.as_str()),
             to,
@@ -381,6 +375,13 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
             ));
             continue;
         };
+        if current.info.column(&declared).is_some() {
+            out.refused.push(format!(
+                "--rename {table}.{from}={to}: `{table}` already has a column `{to}`"
+            ));
+            continue;
+        }
+        let to = declared;
         rename_column(&mut current, from, &to);
         renamed.push((from.clone(), to));
     }
