@@ -376,6 +376,25 @@ mod review {
         })
     }
 
+    /// PostgreSQL: `avg` of doubles also summed their squares, which overflow past about
+    /// 1.3e154: the average of finite values with a finite mean was `OutOfRange` (found by a
+    /// review). It is their sum over their count, as in Rust.
+    #[test]
+    fn the_average_of_large_doubles_is_their_mean() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = nums(backend)?;
+            db.transaction(|tx| {
+                let mean = select!(avg(n.double * 1e299) for n in Num).one(tx)?;
+                assert_eq!(mean, Some((2.7 * 1e299 + -0.5 * 1e299) / 2.0));
+                let distinct = select!(avg_distinct(n.double * 1e299) for n in Num).one(tx)?;
+                assert_eq!(distinct, mean);
+                let none = select!(avg(n.double) for n in Num if n.id > 2).one(tx)?;
+                assert_eq!(none, None);
+                Ok(())
+            })
+        })
+    }
+
     /// A test of an `Option<String>` is an `Option<bool>` (projecting it failed to decode
     /// NULL).
     #[test]
@@ -386,6 +405,13 @@ mod review {
                 let r = select!(((n.id, n.o_text.like("%"), n.o_text.starts_with("x")) for n in Num).order_by(|n| n.id))
                     .fetch(tx)?;
                 assert_eq!(r, [(1, None, None), (2, Some(true), Some(true))]);
+                // `.contains(..)` too (it was typed `bool`: `Decode` on the NULL; found by
+                // a review).
+                let r = select!(((n.id, n.o_text.contains("x")) for n in Num).order_by(|n| n.id))
+                    .fetch(tx)?;
+                assert_eq!(r, [(1, None), (2, Some(true))]);
+                let found = select!(n.id for n in Num if n.o_text.contains("x")).fetch(tx)?;
+                assert_eq!(found, [2]);
                 Ok(())
             })
         })

@@ -375,12 +375,13 @@ text_test! {
 }
 
 /// What `a.contains(b)` means for the receiver's type: a substring test for text, membership
-/// for a collection.
+/// for a collection. `O` is the type of the test: `bool`, or `Option<bool>` for an `Option`
+/// text (a NULL text tests NULL, as `.starts_with(..)` does).
 #[diagnostic::on_unimplemented(
     message = "`.contains(..)` does not apply to a `{Self}` attribute",
     label = "`.contains` is a substring test on text, or membership in a collection (`c.products.contains(&p)`, `c.products.price.contains(&5)`)"
 )]
-pub trait ContainsOp<R> {
+pub trait ContainsOp<R, O = bool> {
     /// Generated code calls this before a function bounded by this trait: a failing bound is
     /// then reported at the user's token, and never with a note naming Colt's function.
     #[doc(hidden)]
@@ -398,7 +399,7 @@ fn in_scope_of(elem: Node, projected: Node) -> Node {
 /// A substring test. (Text typed as one value is one value, also inside a
 /// sub-comprehension's conditions; a collection's values are `Many<String>`, below.)
 #[diagnostic::do_not_recommend]
-impl<L: Textual, R: Textual> ContainsOp<R> for L {
+impl<L: Textual<Test = O>, R: Textual, O> ContainsOp<R, O> for L {
     fn contains_node(l: Node, r: Node) -> Node {
         Node::Text(TextTest::Contains, Box::new(l), Box::new(r))
     }
@@ -429,7 +430,7 @@ where
 
 /// `a.contains(b)`: a substring test (case-sensitive, no wildcards), or membership in a
 /// collection (`c.products.contains(&p)`).
-pub fn contains<L: ContainsOp<R>, R>(l: Expr<L>, r: Expr<R>) -> Expr<bool> {
+pub fn contains<L: ContainsOp<R, O>, R, O>(l: Expr<L>, r: Expr<R>) -> Expr<O> {
     Expr::new(L::contains_node(l.node, r.node))
 }
 

@@ -343,15 +343,16 @@ impl SqlDialect for Postgres {
                 AggFn::Sum | AggFn::SumDistinct,
                 Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt),
             ) => ("CAST(", " AS BIGINT)"),
-            // The average of decimals stays `numeric`; of integers, it is a double already
-            // (see `avg_as_sum_over_count`).
+            // The average of decimals stays `numeric`; of integers and doubles, it is a
+            // double already (see `avg_as_sum_over_count`).
             (
                 AggFn::Avg | AggFn::AvgDistinct,
                 Some(
                     ColumnType::Decimal
                     | ColumnType::SmallInt
                     | ColumnType::Int
-                    | ColumnType::BigInt,
+                    | ColumnType::BigInt
+                    | ColumnType::Double,
                 ),
             ) => ("", ""),
             (AggFn::Avg | AggFn::AvgDistinct, _) => ("CAST(", " AS DOUBLE PRECISION)"),
@@ -388,11 +389,18 @@ impl SqlDialect for Postgres {
         // double made of it is rounded again: one unit in the last place off Rust's `sum as
         // f64 / n as f64` (and SQLite's) for some sets. The `numeric` sum is exact; made a
         // double once, and divided once, it is Rust's.
+        // `AVG` of doubles also sums their squares, which overflow past about 1.3e154: the
+        // average of 1e300 and 1.5 was `OutOfRange`. Their sum over their count is Rust's.
         matches!(
             (f, ty),
             (
                 AggFn::Avg | AggFn::AvgDistinct,
-                Some(ColumnType::SmallInt | ColumnType::Int | ColumnType::BigInt)
+                Some(
+                    ColumnType::SmallInt
+                        | ColumnType::Int
+                        | ColumnType::BigInt
+                        | ColumnType::Double
+                )
             )
         )
     }
