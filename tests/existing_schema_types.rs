@@ -278,3 +278,46 @@ fn a_fixed_length_text_key_is_a_problem_on_postgres() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "gauge")]
+struct Gauge {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(sql_type = "numeric(10,2)")]
+    level: f32,
+}
+
+#[cfg(feature = "chrono")]
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "stamp")]
+struct Stamp {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(sql_type = "timestamp")]
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+/// PostgreSQL: a `sql_type` the field's type does not suit stays a `check_tables` problem
+/// (a review of the `char(n)` change, which compared every `sql_type` by the type it names
+/// for a while: an `f32` on `numeric(10,2)` then failed its next write as a concurrent
+/// change, a `DateTime<Utc>` on `timestamp` every insert).
+#[test]
+fn own_types_the_field_does_not_suit_are_problems() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        #[cfg_attr(not(feature = "chrono"), allow(unused_mut))]
+        let mut schemas = vec![schema![Gauge]];
+        #[cfg(feature = "chrono")]
+        schemas.push(schema![Stamp]);
+        for schema in schemas {
+            let db = Database::open(&backend.fresh_url())?;
+            db.bind(schema)?;
+            db.create_tables()?;
+            assert!(db.check_tables().is_err());
+        }
+        Ok(())
+    })
+}

@@ -171,9 +171,12 @@ pub(crate) fn column_problem(
     c: &crate::ColumnMeta,
     l: &LiveColumn,
 ) -> Option<String> {
-    let own = c
-        .sql_type
-        .is_some_and(|t| declared::same_type(dialect, t, &l.ty));
+    // A field's own type, as it is spelled; and a `char(n)` of a `String`, which
+    // PostgreSQL reports as `character` (its length apart).
+    let own = c.sql_type.is_some_and(|t| declared::same_type(t, &l.ty))
+        || (dialect == Dialect::Postgres
+            && c.pads_text()
+            && declared::postgres_type_name(&l.ty) == "character");
     if !own && !declared::suits(dialect, c.ty, &l.ty) {
         return Some(format!(
             "column `{}.{}` is declared {} but field `{}::{}` needs {}{}",
