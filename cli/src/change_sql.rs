@@ -7,7 +7,7 @@
 //! around a migration on SQLite and checks them (`pragma_foreign_key_check`) before its
 //! commit, as the procedure asks.
 
-use colt_runtime::introspect::{base_type, ColumnInfo, IndexInfo, TableInfo};
+use colt_runtime::introspect::{base_type, sql_tokens, ColumnInfo, IndexInfo, SqlToken, TableInfo};
 use colt_runtime::Dialect;
 
 use crate::schema_diff::{Alter, Diff};
@@ -357,18 +357,24 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
     // Renamed columns are renamed in place first: SQLite renames them in the foreign keys of
     // the tables that refer to them too (which a copy would leave naming the old column).
     out.extend(renamed_columns(a, table));
-    let old_sql = |word: &str| {
-        objects.iter().any(|o| {
+    let old_sql = objects
+        .iter()
+        .filter(|o| {
             o.kind == "table"
                 && (o.name.eq_ignore_ascii_case(table)
                     || o.name.eq_ignore_ascii_case(&a.current.info.name))
-                && o.sql.to_ascii_uppercase().contains(word)
         })
-    };
+        .map(|o| o.sql.as_str());
     // An `AUTOINCREMENT` key stays one (with its counter, below) where the entity's key is
-    // not `auto`: else the next row could take the key of one deleted before.
+    // not `auto`: else the next row could take the key of one deleted before. (The word
+    // itself: not a name or a text that holds it, `autoincrement_step`.)
+    let autoincrement = old_sql.clone().any(|sql| {
+        sql_tokens(sql)
+            .iter()
+            .any(|t| matches!(t, SqlToken::Word(w) if w.eq_ignore_ascii_case("AUTOINCREMENT")))
+    });
     let mut target = a.target.info.clone();
-    if old_sql("AUTOINCREMENT") {
+    if autoincrement {
         if let [key] = target.primary_key.as_slice() {
             let key = key.clone();
             if let Some(c) = target
@@ -408,7 +414,9 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
             && t.column(&t.primary_key[0])
                 .is_some_and(|c| c.declared_type.eq_ignore_ascii_case("INTEGER"))
     };
-    let without_rowid = old_sql("WITHOUT ROWID");
+    let without_rowid = old_sql
+        .clone()
+        .any(|sql| sql.to_ascii_uppercase().contains("WITHOUT ROWID"));
     if !alias(&a.target.info) && !without_rowid {
         into.insert(0, "rowid".to_string());
         from.insert(0, "rowid".to_string());

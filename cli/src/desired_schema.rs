@@ -443,6 +443,9 @@ impl<'a> Model<'a> {
     /// The link table of every many-to-many relationship, each once, after the entities'
     /// tables.
     fn link_tables(&self, out: &mut Vec<Table>) -> Result<(), Failure> {
+        // Each link table made, with the relationship that made it (by the side whose name
+        // sorts first, as `Database::bind` tells them).
+        let mut made: Vec<(String, String)> = Vec::new();
         for i in 0..self.entities.len() {
             let entity = &self.entities[i].0;
             for (fi, f) in entity.fields.iter().enumerate() {
@@ -466,10 +469,25 @@ impl<'a> Model<'a> {
                         self.origin(i, f)
                     ));
                 }
-                // (Each relationship once: its other side made it already.)
-                if out.iter().any(|table| table.info.name == link[0]) {
-                    continue;
+                // Each relationship once: its other side made it already. Another
+                // relationship on the same table would read this one's links (and be diffed
+                // as one table): refused, as `Database::bind` refuses it.
+                let relationship = self
+                    .origin(i, f)
+                    .min(self.origin(t, &self.entities[t].0.fields[g]));
+                if let Some((_, first)) = made
+                    .iter()
+                    .find(|(table, _)| same_table_name(table, &link[0]))
+                {
+                    if *first == relationship {
+                        continue;
+                    }
+                    return Err(format!(
+                        "the many-to-many relationships `{first}` and `{relationship}` would share the link table `{}` (each would read the other's links): name one with `#[colt(table = \"..\")]` on its `Set`",
+                        link[0]
+                    ));
                 }
+                made.push((link[0].clone(), relationship));
                 let mut info = TableInfo {
                     name: link[0].clone(),
                     primary_key: vec![link[1].clone(), link[2].clone()],

@@ -320,3 +320,73 @@ pub struct Ticket {
     let got: Vec<(i64, String)> = rows(url, "SELECT id, title FROM ticket ORDER BY id");
     assert_eq!(got.last(), Some(&(4, "d".to_string())), "{got:?}");
 }
+
+/// A table without `AUTOINCREMENT` does not gain it in a rebuild because a name or a text
+/// in its SQL holds the word (a review of the change above).
+#[test]
+fn a_sqlite_rebuild_adds_no_autoincrement() {
+    let scratch = Scratch::new("diff-rebuild-no-autoincrement");
+    let dir = scratch.path();
+    let db = fresh("sqlite", dir);
+    let url = db.url.as_str();
+    run_sql(
+        url,
+        &["CREATE TABLE job (id INTEGER PRIMARY KEY NOT NULL, autoincrement_step BIGINT, title TEXT DEFAULT 'AUTOINCREMENT')"],
+    );
+    let entities = r#"
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "job")]
+pub struct Job {
+    #[colt(primary_key)]
+    pub id: i64,
+    pub autoincrement_step: Option<i64>,
+    pub title: String,
+}
+"#;
+    let run = diff_with(dir, url, "title_required", entities, &[]);
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    let up = up_sql(dir, &run);
+    assert!(!up.contains("PRIMARY KEY AUTOINCREMENT"), "{up}");
+    assert!(!up.contains("sqlite_sequence"), "{up}");
+    colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+}
+
+/// Two many-to-many relationships between the same entities take one link table by default
+/// (`course_student`): the diff merged them into one, and with `--allow-drop` dropped the
+/// table the second one's links were in. Refused, as `Database::bind` refuses it (a review).
+#[test]
+fn two_relationships_on_one_link_table_are_refused() {
+    for backend in backends() {
+        let scratch = Scratch::new("diff-shared-link");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        let entities = r#"
+#[derive(Entity, Debug, Clone)]
+pub struct Course {
+    #[colt(primary_key)]
+    pub id: i64,
+    #[colt(reverse = "courses")]
+    pub students: Set<Student>,
+    #[colt(reverse = "favorites")]
+    pub fans: Set<Student>,
+}
+#[derive(Entity, Debug, Clone)]
+pub struct Student {
+    #[colt(primary_key)]
+    pub id: i64,
+    #[colt(reverse = "students")]
+    pub courses: Set<Course>,
+    #[colt(reverse = "fans")]
+    pub favorites: Set<Course>,
+}
+"#;
+        let run = diff_with(dir, url, "links", entities, &["--allow-drop"]);
+        assert!(!run.ok, "[{backend}] {}", up_sql(dir, &run));
+        assert!(
+            run.stderr.contains("would share the link table `course_student`"),
+            "[{backend}] {}",
+            run.stderr
+        );
+    }
+}
