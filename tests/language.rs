@@ -376,6 +376,41 @@ mod review {
         })
     }
 
+    #[derive(Entity, Debug, Clone)]
+    struct Word {
+        #[colt(primary_key)]
+        id: i64,
+        text: String,
+        o_text: Option<String>,
+    }
+
+    /// A text test whose argument is an `Option<String>` is an `Option<bool>` too (typed
+    /// `bool` from the receiver alone, it failed to decode the NULL; a review).
+    #[test]
+    fn text_tests_of_optional_arguments_are_options() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            db.bind(schema![Word])?;
+            db.create_tables()?;
+            db.transaction(|tx| {
+                Word::build().id(1).text("xyz").o_text(None::<String>).insert(tx)?;
+                Word::build().id(2).text("xyz").o_text(Some("y")).insert(tx)?;
+                let r = select!(((w.id, w.text.contains(w.o_text), w.text.starts_with(w.o_text), w.text.ends_with(w.o_text), w.text.like(w.o_text)) for w in Word).order_by(|w| w.id))
+                    .fetch(tx)?;
+                assert_eq!(
+                    r,
+                    [
+                        (1, None, None, None, None),
+                        (2, Some(true), Some(false), Some(false), Some(false))
+                    ]
+                );
+                let found = select!(w.id for w in Word if w.text.contains(w.o_text)).fetch(tx)?;
+                assert_eq!(found, [2]);
+                Ok(())
+            })
+        })
+    }
+
     /// PostgreSQL: `avg` of doubles also summed their squares, which overflow past about
     /// 1.3e154: the average of finite values with a finite mean was `OutOfRange` (found by a
     /// review). It is their sum over their count, as in Rust.

@@ -384,7 +384,8 @@ pub struct Student {
         let run = diff_with(dir, url, "links", entities, &["--allow-drop"]);
         assert!(!run.ok, "[{backend}] {}", up_sql(dir, &run));
         assert!(
-            run.stderr.contains("would share the link table `course_student`"),
+            run.stderr
+                .contains("would share the link table `course_student`"),
             "[{backend}] {}",
             run.stderr
         );

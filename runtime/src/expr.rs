@@ -364,7 +364,10 @@ pub fn is_some<T: Nullable>(e: Expr<T>) -> Expr<bool> {
 macro_rules! text_test {
     ($($name:ident => $t:ident, $doc:literal;)*) => {$(
         #[doc = $doc]
-        pub fn $name<L: Textual<Test = O>, R: Textual, O>(l: Expr<L>, r: Expr<R>) -> Expr<O> {
+        pub fn $name<L: Textual, R: Textual, O>(l: Expr<L>, r: Expr<R>) -> Expr<O>
+        where
+            L::Test: crate::types::TestWith<R::Test, Out = O>,
+        {
             Expr::new(Node::Text(TextTest::$t, Box::new(l.node), Box::new(r.node)))
         }
     )*};
@@ -399,7 +402,10 @@ fn in_scope_of(elem: Node, projected: Node) -> Node {
 /// A substring test. (Text typed as one value is one value, also inside a
 /// sub-comprehension's conditions; a collection's values are `Many<String>`, below.)
 #[diagnostic::do_not_recommend]
-impl<L: Textual<Test = O>, R: Textual, O> ContainsOp<R, O> for L {
+impl<L: Textual, R: Textual, O> ContainsOp<R, O> for L
+where
+    L::Test: crate::types::TestWith<R::Test, Out = O>,
+{
     fn contains_node(l: Node, r: Node) -> Node {
         Node::Text(TextTest::Contains, Box::new(l), Box::new(r))
     }

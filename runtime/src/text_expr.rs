@@ -31,7 +31,10 @@ pub fn replace<T: Textual, F: Textual, R: Textual>(
 
 /// `e.like(pattern)`: SQL's pattern (`%` any run of characters, `_` one character, `\`
 /// before either to mean itself), case-sensitive on both backends.
-pub fn like<T: Textual<Test = O>, P: Textual, O>(e: Expr<T>, pattern: Expr<P>) -> Expr<O> {
+pub fn like<T: Textual, P: Textual, O>(e: Expr<T>, pattern: Expr<P>) -> Expr<O>
+where
+    T::Test: crate::types::TestWith<P::Test, Out = O>,
+{
     Expr::new(Node::Call(Func::Like, vec![e.node, pattern.node]))
 }
 

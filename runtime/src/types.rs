@@ -677,6 +677,25 @@ pub trait Textual: SqlType {
     /// text has no length).
     type Len: SqlType;
 }
+/// The type of a test of two texts (`a.starts_with(b)`, `a.contains(b)`, `a.like(b)`):
+/// `bool`, or `Option<bool>` when either may be NULL (a NULL text tests NULL).
+pub trait TestWith<R> {
+    /// The test's type.
+    type Out: SqlType;
+}
+impl TestWith<bool> for bool {
+    type Out = bool;
+}
+impl TestWith<Option<bool>> for bool {
+    type Out = Option<bool>;
+}
+impl TestWith<bool> for Option<bool> {
+    type Out = Option<bool>;
+}
+impl TestWith<Option<bool>> for Option<bool> {
+    type Out = Option<bool>;
+}
+
 #[diagnostic::do_not_recommend]
 impl Textual for String {
     type Test = bool;
