@@ -411,6 +411,58 @@ mod review {
         })
     }
 
+    #[derive(Entity, Debug, Clone)]
+    struct Flagged {
+        #[colt(primary_key)]
+        id: i64,
+        a: Option<i64>,
+        flag: bool,
+        o_flag: Option<bool>,
+    }
+
+    /// A test selected as a `bool` that reads a NULL (`p.a > 0` of an `Option` attribute,
+    /// `!p.o_flag`, `p.o_flag || p.flag`) failed to decode it (a differential review): it is
+    /// `false`, as a condition takes it (a NULL satisfies no comparison), grouped so too.
+    #[test]
+    fn selected_tests_of_nulls_are_false() -> colt::Result<()> {
+        each_backend(|backend| {
+            let db = Database::open(&backend.fresh_url())?;
+            db.bind(schema![Flagged])?;
+            db.create_tables()?;
+            db.transaction(|tx| {
+                for (id, a, flag, o_flag) in [
+                    (1, None, false, None),
+                    (2, Some(5), true, Some(true)),
+                    (3, Some(-1), false, Some(false)),
+                ] {
+                    Flagged::build()
+                        .id(id)
+                        .a(a)
+                        .flag(flag)
+                        .o_flag(o_flag)
+                        .insert(tx)?;
+                }
+                let r = select!(((f.id, f.a > 0, !(f.a > 0), f.a == f.a, !f.o_flag, f.o_flag || f.flag) for f in Flagged).order_by(|f| f.id))
+                    .fetch(tx)?;
+                assert_eq!(
+                    r,
+                    [
+                        (1, false, false, false, false, false),
+                        (2, true, false, true, false, true),
+                        (3, false, true, true, true, false)
+                    ]
+                );
+                // Each the same as the condition.
+                let kept = select!(f.id for f in Flagged if !(f.a > 0)).fetch(tx)?;
+                assert_eq!(kept, [3]);
+                let mut groups = select!((f.a > 0, count(f)) for f in Flagged).fetch(tx)?;
+                groups.sort();
+                assert_eq!(groups, [(false, 2), (true, 1)]);
+                Ok(())
+            })
+        })
+    }
+
     /// PostgreSQL: `avg` of doubles also summed their squares, which overflow past about
     /// 1.3e154: the average of finite values with a finite mean was `OutOfRange` (found by a
     /// review). It is their sum over their count, as in Rust.

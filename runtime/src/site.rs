@@ -245,6 +245,26 @@ impl<T: SqlType> Projection for Expr<T> {
             }
             n => n,
         };
+        // A test selected as a `bool` (`p.a > 0` of an `Option` attribute, `!p.o_flag`,
+        // `p.o_flag || p.flag`) is NULL where it reads a NULL, which a condition takes for
+        // false (a NULL satisfies no comparison): the value is that `false` too, where it
+        // failed to decode. (A `bool` attribute as it is stays itself: a NULL another
+        // program wrote there is a `Decode` error.)
+        let node = if T::COLUMN_TYPE == crate::types::ColumnType::Bool
+            && !T::NULLABLE
+            && !matches!(node, Node::Column { .. })
+        {
+            let no = Node::Cast(
+                Box::new(Node::Const(
+                    crate::value::Value::Int(0),
+                    crate::types::ColumnType::Bool,
+                )),
+                crate::plan::CastTo::As(crate::types::ColumnType::Bool),
+            );
+            Node::Call(crate::plan::Func::Coalesce, vec![node, no])
+        } else {
+            node
+        };
         out.push(ProjItem::Expr(node));
     }
 }
