@@ -458,6 +458,20 @@ mod review {
                 let mut groups = select!((f.a > 0, count(f)) for f in Flagged).fetch(tx)?;
                 groups.sort();
                 assert_eq!(groups, [(false, 2), (true, 1)]);
+                // Ordered by, tested after grouping (`HAVING`), or mixed with an aggregate,
+                // the test reads the group key (a review found these refused while the
+                // selected test alone was made a key).
+                let ordered =
+                    select!(((!f.o_flag, count(f)) for f in Flagged).order_by(|f| !f.o_flag))
+                        .fetch(tx)?;
+                assert_eq!(ordered, [(false, 2), (true, 1)]);
+                let having = select!((!f.o_flag, count(f)) for f in Flagged if !f.o_flag || count(f) > 1)
+                    .fetch(tx)?;
+                assert_eq!(having.len(), 2);
+                let mut mixed =
+                    select!((!f.flag, !f.flag && count(f) > 1) for f in Flagged).fetch(tx)?;
+                mixed.sort();
+                assert_eq!(mixed, [(false, false), (true, true)]);
                 Ok(())
             })
         })

@@ -8,6 +8,7 @@ mod check;
 mod elide;
 mod node;
 pub(crate) mod scopes;
+mod selected_tests;
 
 pub use node::{
     AggFn, BinOp, CastTo, DatePart, Func, Items, JsonScalar, Node, SubFlags, SubPlan, TextFn,
@@ -294,6 +295,7 @@ impl Plan {
         self.check_sub_query_cycles();
         self.check_unread_sub_comprehensions();
         self.check_single_valued();
+        self.selected_tests_as_keys();
         self.check_grouping();
         self.elide_key_joins();
         self.distinct_objects = self.rows_are_distinct_objects();

@@ -250,18 +250,12 @@ impl<T: SqlType> Projection for Expr<T> {
         // false (a NULL satisfies no comparison): the value is that `false` too, where it
         // failed to decode. (A `bool` attribute as it is stays itself: a NULL another
         // program wrote there is a `Decode` error.)
+        // (See `plan/selected_tests.rs`.)
         let node = if T::COLUMN_TYPE == crate::types::ColumnType::Bool
             && !T::NULLABLE
             && !matches!(node, Node::Column { .. })
         {
-            let no = Node::Cast(
-                Box::new(Node::Const(
-                    crate::value::Value::Int(0),
-                    crate::types::ColumnType::Bool,
-                )),
-                crate::plan::CastTo::As(crate::types::ColumnType::Bool),
-            );
-            Node::Call(crate::plan::Func::Coalesce, vec![node, no])
+            node.null_as_false()
         } else {
             node
         };
