@@ -472,6 +472,11 @@ mod review {
                     select!((!f.flag, !f.flag && count(f) > 1) for f in Flagged).fetch(tx)?;
                 mixed.sort();
                 assert_eq!(mixed, [(false, false), (true, true)]);
+                // Inside an aggregate the test reads each row: a NULL is no value there.
+                let mut counted = select!((f.o_flag == f.flag, count_distinct(f.o_flag == f.flag)) for f in Flagged)
+                    .fetch(tx)?;
+                counted.sort();
+                assert_eq!(counted, [(false, 0), (true, 1)]);
                 Ok(())
             })
         })

@@ -59,12 +59,15 @@ impl Plan {
         if keys.is_empty() {
             return;
         }
+        // (Not inside an aggregate: there the test reads each row, not the group's key.)
         fn as_key(n: &mut Node, keys: &[(Node, Node)]) {
             if let Some((_, key)) = keys.iter().find(|(test, _)| test == n) {
                 *n = key.clone();
                 return;
             }
-            n.for_each_child_mut(|c| as_key(c, keys));
+            if !matches!(n, Node::Agg(..) | Node::SubAgg(..)) {
+                n.for_each_child_mut(|c| as_key(c, keys));
+            }
         }
         for o in &mut self.order {
             as_key(&mut o.node, &keys);
