@@ -6,27 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use colt::Database;
-use common::{backends, colt, colt_ok, fresh, Scratch};
-
-fn run_sql(url: &str, statements: &[&str]) {
-    Database::open(url)
-        .expect("open")
-        .transaction(|tx| {
-            for s in statements {
-                tx.execute_sql(s, &[])?;
-            }
-            Ok(())
-        })
-        .expect("statements");
-}
-
-fn rows<R: colt_runtime::FromRow>(url: &str, sql: &str) -> Vec<R> {
-    Database::open(url)
-        .expect("open")
-        .transaction(|tx| tx.query_sql(sql, &[]))
-        .expect("rows")
-}
+use common::{backends, colt, colt_ok, fresh, rows, run_sql, Scratch};
 
 /// `colt migrate diff URL NAME --entities DIR/src`, with `entities` written to DIR/src/e.rs.
 fn diff_with(dir: &Path, url: &str, name: &str, entities: &str, more: &[&str]) -> common::Run {

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use colt::Database;
-use common::{backends, colt, colt_ok, fresh, Scratch};
+use common::{backends, colt, colt_ok, fresh, rows, run_sql, Scratch};
 
 /// `colt migrate diff URL NAME --entities fixtures/diff/VERSION`.
 fn diff(dir: &Path, url: &str, name: &str, version: &str, more: &[&str]) -> common::Run {
@@ -29,18 +29,6 @@ fn diff(dir: &Path, url: &str, name: &str, version: &str, more: &[&str]) -> comm
     colt(dir, &args)
 }
 
-fn run_sql(url: &str, statements: &[&str]) {
-    Database::open(url)
-        .expect("open")
-        .transaction(|tx| {
-            for s in statements {
-                tx.execute_sql(s, &[])?;
-            }
-            Ok(())
-        })
-        .expect("statements");
-}
-
 /// The catalogue's table `name` of the database at `url`.
 fn table(url: &str, name: &str) -> colt_runtime::introspect::TableInfo {
     Database::open(url)
@@ -60,13 +48,6 @@ fn written_up_sql(dir: &Path) -> Vec<String> {
         .map(|made| made.map(|m| m.path().join("up.sql")).expect("an entry"))
         .map(|up| std::fs::read_to_string(up).unwrap_or_default())
         .collect()
-}
-
-fn rows<R: colt_runtime::FromRow>(url: &str, sql: &str) -> Vec<R> {
-    Database::open(url)
-        .expect("open")
-        .transaction(|tx| tx.query_sql(sql, &[]))
-        .expect("rows")
 }
 
 /// PostgreSQL: a column made nullable lost its database `DEFAULT` (`DROP DEFAULT`: every

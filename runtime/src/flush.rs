@@ -152,11 +152,11 @@ pub(crate) fn take_stored<T: Entity>(
         let value = cell.value.borrow();
         for i in 0..meta.columns.len().min(62) {
             let column = &meta.columns[i];
-            if rounded & bit(i) != 0 && column.ty == crate::ColumnType::Text && !column.pads_text()
-            {
+            if rounded & bit(i) != 0 && column.ty == crate::ColumnType::Text {
                 let spaced =
                     matches!(value.column_ref(i), crate::ValueRef::Text(t) if t.ends_with(b" "));
-                if !spaced {
+                // (The `sql_type` is read only where the text alone does not decide.)
+                if !spaced && !column.pads_text() {
                     rounded &= !bit(i);
                 }
             }

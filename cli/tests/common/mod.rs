@@ -155,3 +155,24 @@ pub fn colt_err(cwd: &Path, args: &[&str]) -> String {
     assert!(r.stderr.starts_with("colt: error: "), "{}", r.stderr);
     r.stderr
 }
+
+/// Runs `statements` in one transaction of the database at `url`.
+pub fn run_sql(url: &str, statements: &[&str]) {
+    Database::open(url)
+        .expect("open")
+        .transaction(|tx| {
+            for s in statements {
+                tx.execute_sql(s, &[])?;
+            }
+            Ok(())
+        })
+        .expect("statements");
+}
+
+/// The rows `sql` reads from the database at `url`.
+pub fn rows<R: colt_runtime::FromRow>(url: &str, sql: &str) -> Vec<R> {
+    Database::open(url)
+        .expect("open")
+        .transaction(|tx| tx.query_sql(sql, &[]))
+        .expect("rows")
+}
