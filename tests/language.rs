@@ -646,6 +646,72 @@ fn a_slice_with_a_null_bound_is_null() -> colt::Result<()> {
     })
 }
 
+#[derive(Entity, Debug, Clone)]
+struct Phrase {
+    #[colt(primary_key)]
+    id: i64,
+    text: String,
+    o_text: Option<String>,
+}
+
+/// A slice with an `Option` bound, or a `replace` with an `Option` argument, is an
+/// `Option<String>` (typed `String` from the text alone, a selected one failed to decode its
+/// NULL; found by a review).
+#[test]
+fn slices_and_replacements_with_optional_arguments_are_options() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Cut, Phrase])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            Cut::build().id(1).text("abc").at(None::<i64>).insert(tx)?;
+            Cut::build().id(2).text("abc").at(Some(1)).insert(tx)?;
+            Phrase::build()
+                .id(1)
+                .text("xyz")
+                .o_text(None::<String>)
+                .insert(tx)?;
+            Phrase::build()
+                .id(2)
+                .text("xyz")
+                .o_text(Some("y"))
+                .insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let cuts = select!(((c.id, &c.text[c.at..], &c.text[..c.at], &c.text[0..c.at]) for c in Cut).order_by(|c| c.id))
+                .fetch(tx)?;
+            assert_eq!(
+                cuts,
+                [
+                    (1, None, None, None),
+                    (2, Some("bc".to_owned()), Some("a".to_owned()), Some("a".to_owned()))
+                ],
+                "{}",
+                backend.name
+            );
+            let replaced = select!(((w.id, w.text.replace(w.o_text, "-"), w.text.replace("y", w.o_text), w.o_text.replace("y", "z")) for w in Phrase).order_by(|w| w.id))
+                .fetch(tx)?;
+            assert_eq!(
+                replaced,
+                [
+                    (1, None, None, None),
+                    (2, Some("x-z".to_owned()), Some("xyz".to_owned()), Some("z".to_owned()))
+                ],
+                "{}",
+                backend.name
+            );
+            // An outer list or text containing a NULL is `false`, as a condition takes it.
+            let names = vec!["y".to_owned(), "q".to_owned()];
+            let outer = "xyz";
+            let member = select!(((w.id, names.contains(&w.o_text), outer.contains(&w.o_text)) for w in Phrase).order_by(|w| w.id))
+                .fetch(tx)?;
+            assert_eq!(member, [(1, false, false), (2, true, true)], "{}", backend.name);
+            Ok(())
+        })
+    })
+}
+
 #[test]
 fn option_tests_with_a_closure() -> colt::Result<()> {
     each_backend(|backend| {

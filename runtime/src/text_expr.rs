@@ -4,7 +4,30 @@
 
 use crate::expr::Expr;
 use crate::plan::{Func, Node};
-use crate::types::{Integral, Textual};
+use crate::types::{Integral, NonNull, SqlType, Textual};
+
+/// `Self` (a function's result) as an `Option` when its argument `A` may be NULL: a NULL
+/// argument gives NULL (`text.replace(o, "-")`, `&text[..o]`).
+pub trait NullWith<A> {
+    /// The result's type.
+    type Out: SqlType;
+}
+#[diagnostic::do_not_recommend]
+impl<T: NonNull, A: NonNull> NullWith<A> for T {
+    type Out = T;
+}
+#[diagnostic::do_not_recommend]
+impl<T: NonNull, A: NonNull> NullWith<Option<A>> for T {
+    type Out = Option<T>;
+}
+#[diagnostic::do_not_recommend]
+impl<T: NonNull, A> NullWith<A> for Option<T> {
+    type Out = Option<T>;
+}
+
+/// The type of a function of `T` with the arguments `A` and `B`: `T`, or an `Option` when
+/// any of them may be NULL.
+type WithArgs<T, A, B> = <<T as NullWith<A>>::Out as NullWith<B>>::Out;
 
 macro_rules! text_call {
     ($($name:ident => $f:ident, $doc:literal;)*) => {$(
@@ -20,12 +43,15 @@ text_call! {
 }
 
 /// `e.replace(from, to)`: every occurrence, case-sensitive (an empty `from` replaces
-/// nothing, where Rust's would insert `to` between characters).
-pub fn replace<T: Textual, F: Textual, R: Textual>(
+/// nothing, where Rust's would insert `to` between characters). NULL if any of the three is.
+pub fn replace<T: Textual + NullWith<F>, F: Textual, R: Textual>(
     e: Expr<T>,
     from: Expr<F>,
     to: Expr<R>,
-) -> Expr<T> {
+) -> Expr<WithArgs<T, F, R>>
+where
+    T::Out: NullWith<R>,
+{
     Expr::new(Node::Call(Func::Replace, vec![e.node, from.node, to.node]))
 }
 
@@ -41,12 +67,19 @@ where
 /// `&e[a..b]`: the bytes `a` to `b` of the text, as Rust's slices (`.len()` counts bytes
 /// too). Past the end it stops at the end, a bound below 0 is 0, and `b < a` is empty, where
 /// Rust would panic; a cut inside a character is the database's error (on SQLite, that of
-/// Colt's `colt_slice`).
-pub fn slice<T: Textual, A: Integral, B: Integral>(e: Expr<T>, a: Expr<A>, b: Expr<B>) -> Expr<T> {
+/// Colt's `colt_slice`). NULL if the text or a bound is.
+pub fn slice<T: Textual + NullWith<A>, A: Integral, B: Integral>(
+    e: Expr<T>,
+    a: Expr<A>,
+    b: Expr<B>,
+) -> Expr<WithArgs<T, A, B>>
+where
+    T::Out: NullWith<B>,
+{
     Expr::new(Node::Call(Func::Slice, vec![e.node, a.node, b.node]))
 }
 
-/// `&e[a..]`: the bytes of the text from `a`.
-pub fn slice_from<T: Textual, A: Integral>(e: Expr<T>, a: Expr<A>) -> Expr<T> {
+/// `&e[a..]`: the bytes of the text from `a` (NULL if either is).
+pub fn slice_from<T: Textual + NullWith<A>, A: Integral>(e: Expr<T>, a: Expr<A>) -> Expr<T::Out> {
     Expr::new(Node::Call(Func::SliceFrom, vec![e.node, a.node]))
 }
