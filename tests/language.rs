@@ -992,3 +992,41 @@ fn a_like_pattern_ending_in_a_lone_backslash_is_an_error() -> colt::Result<()> {
         Ok(())
     })
 }
+
+/// A grouped query ordered by a value it selects, where the value holds a literal
+/// (`s.quantity % 2`): each literal was its own parameter, so the ordering's did not compare
+/// equal to the selected one and the query was refused as reading an ungrouped attribute.
+#[test]
+fn a_grouped_query_orders_by_a_selected_value_with_a_literal() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let by_parity = select!(((s.quantity % 2, count(s)) for s in Sale)
+                .order_by(|s| desc(s.quantity % 2)))
+            .fetch(tx)?;
+            assert_eq!(by_parity, [(1, 3), (0, 1)], "{}", backend.name);
+            let two = 2;
+            let by_outer = select!(((s.quantity % two, count(s)) for s in Sale)
+                .order_by(|s| s.quantity % two))
+            .fetch(tx)?;
+            assert_eq!(by_outer, [(0, 1), (1, 3)], "{}", backend.name);
+            let having = select!((s.quantity > 5, sum(s.price)) for s in Sale
+                if s.quantity > 5 || count(s) > 1)
+            .fetch(tx)?;
+            assert_eq!(having.len(), 2, "{}", backend.name);
+            // Beside a query value's parameters, which come after the site's own.
+            let ids = select!(t.id for t in Sale if t.quantity > 2);
+            let with_sub =
+                select!(((s.quantity % 2, count(s)) for s in Sale if ids.contains(&s.id))
+                .order_by(|s| s.quantity % 2))
+                .fetch(tx)?;
+            assert_eq!(with_sub, [(0, 1), (1, 2)], "{}", backend.name);
+            // Another literal is another value: not grouped.
+            assert!(select!(((s.quantity % 2, count(s)) for s in Sale)
+                .order_by(|s| s.quantity % 3))
+            .fetch(tx)
+            .is_err());
+            Ok(())
+        })
+    })
+}

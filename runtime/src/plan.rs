@@ -6,6 +6,7 @@
 
 mod check;
 mod elide;
+mod group_keys;
 mod node;
 pub(crate) mod scopes;
 mod selected_tests;
@@ -160,6 +161,15 @@ pub struct Plan {
     pub assignments: Vec<(u16, u16, Node)>,
     /// How many parameters a run binds.
     pub param_count: usize,
+    /// Parameters that hold the same value (`(later, earlier)`: one literal, or one outer
+    /// variable, written twice in a call site), so that a grouped query's ordering matches
+    /// the value it selects (`plan/selected_keys.rs`).
+    pub(crate) same_params: Vec<(usize, usize)>,
+    /// The parameters a run's values hold that the plan no longer reads (ascending): a
+    /// reading of a group key that now reads the key's own parameter. A run takes them out
+    /// before it binds ([`Plan::drop_unread_params`]). Worked out by each `finish` for the
+    /// parameters of that build (a clone has none).
+    pub(crate) unread_params: Vec<usize>,
     /// What the plan could not resolve (reported when it runs, before any SQL is sent).
     pub problems: Vec<Problem>,
     /// How many rows the last run returned (to size buffers for the next).
@@ -236,6 +246,9 @@ impl Clone for Plan {
             order: self.order.clone(),
             assignments: self.assignments.clone(),
             param_count: self.param_count,
+            same_params: self.same_params.clone(),
+            // (A base plan's were taken out of its own values already.)
+            unread_params: Vec::new(),
             problems: self.problems.clone(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: self.distinct_objects,
@@ -276,6 +289,8 @@ impl Plan {
             order: Vec::new(),
             assignments: Vec::new(),
             param_count: 0,
+            same_params: Vec::new(),
+            unread_params: Vec::new(),
             problems: Vec::new(),
             rows_hint: std::sync::atomic::AtomicUsize::new(0),
             distinct_objects: false,
@@ -295,7 +310,7 @@ impl Plan {
         self.check_sub_query_cycles();
         self.check_unread_sub_comprehensions();
         self.check_single_valued();
-        self.selected_tests_as_keys();
+        self.selected_values_as_keys();
         self.check_grouping();
         self.elide_key_joins();
         self.distinct_objects = self.rows_are_distinct_objects();

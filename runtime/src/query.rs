@@ -99,6 +99,9 @@ fn round_f32_params(plan: &Plan, params: &mut [Value]) {
 
 impl<R> Query<R> {
     pub(crate) fn from_parts(plan: Arc<Plan>, mut params: Vec<Value>) -> Self {
+        if !plan.unread_params.is_empty() {
+            plan.drop_unread_params(&mut params);
+        }
         round_f32_params(&plan, &mut params);
         Query {
             plan,
@@ -128,6 +131,9 @@ impl<R> Query<R> {
     pub(crate) fn with_plan(&self, plan: Arc<Plan>, extra: Vec<Value>) -> Self {
         let mut params = self.params.clone();
         params.extend(extra);
+        if !plan.unread_params.is_empty() {
+            plan.drop_unread_params(&mut params);
+        }
         round_f32_params(&plan, &mut params);
         Query {
             plan,

@@ -157,21 +157,6 @@ impl SubPlans {
     }
 }
 
-/// Takes the parameters at `slots` (the query values' own, which no statement reads: their
-/// plans' parameters come at the end instead) out of `plan`'s numbering.
-pub(crate) fn drop_slots(plan: &mut Plan, slots: &[usize]) {
-    if slots.is_empty() {
-        return;
-    }
-    let f = |n: usize| n - slots.iter().filter(|&&s| s < n).count();
-    plan.for_each_node_mut(&mut |n| match n {
-        Node::Param(i) | Node::ParamF32(i) | Node::InList(_, i, ..) => *i = f(*i),
-        Node::InQuery(_, sub) => sub.base = f(sub.base),
-        _ => {}
-    });
-    plan.param_count -= slots.len();
-}
-
 /// `params` (a call site's own, the query values' slots among them) without the slots, then
 /// every query value's parameters.
 pub(crate) fn bind(mut params: Vec<Value>, subs: Vec<Option<SubQuery>>) -> Vec<Value> {

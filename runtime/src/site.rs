@@ -98,7 +98,9 @@ impl PlanBuilder {
         plan.sources = sources;
         plan.scopes = scopes;
         plan.problems.extend(problems);
-        crate::query_value::drop_slots(&mut plan, &slots);
+        // (The query values' own slots, which no statement reads: their plans' parameters
+        // come at the end instead.)
+        plan.renumber_without(&slots);
         plan.finish();
         plan
     }
@@ -195,6 +197,17 @@ impl PlanBuilder {
             }
         }
         plan.order = items;
+    }
+
+    /// Declares parameters that hold the value of an earlier one (`(later, earlier)`): a
+    /// literal, or an outer variable, written twice in the call site.
+    pub fn same_params(&self, pairs: &[(usize, usize)]) {
+        let offset = self.param_offset;
+        self.plan.borrow_mut().same_params.extend(
+            pairs
+                .iter()
+                .map(|&(later, earlier)| (later + offset, earlier + offset)),
+        );
     }
 
     /// Declares how many parameters the call site binds.

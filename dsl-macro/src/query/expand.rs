@@ -356,6 +356,23 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
         }
     });
     let n_params = q.params.len();
+    // A literal or a variable written twice is one value: the plan is told, so that a grouped
+    // query's ordering matches the value it selects (`runtime/src/plan/group_keys.rs`).
+    let mut same = Vec::new();
+    for (later, d) in q.params.iter().enumerate() {
+        let text = d.expr.to_string();
+        let earlier = q.params[..later]
+            .iter()
+            .position(|e| e.plain && e.kind == d.kind && e.expr.to_string() == text);
+        if let (true, ParamKind::Value, Some(earlier)) = (d.plain, d.kind, earlier) {
+            same.push(quote!((#later, #earlier)));
+        }
+    }
+    let same = if same.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(#b.same_params(&[#(#same),*]);)
+    };
     // With `outer.contains(..)` parameters, the site is told which are query values.
     let has_contains = q.params.iter().any(|d| d.kind == ParamKind::Contains);
     let subs = q.params.iter().enumerate().map(|(i, d)| {
@@ -395,6 +412,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                     #subs
                     |#b: &#p::PlanBuilder| {
                         #b.params(#n_params);
+                        #same
                         #(#steps)*
                         #projection
                     },
@@ -438,6 +456,7 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
                     #subs
                     |#b: &#p::PlanBuilder, __colt_vars| {
                         #b.params(#n_params);
+                        #same
                         let (#(#vars,)*) = __colt_vars;
                         #(#steps)*
                     },

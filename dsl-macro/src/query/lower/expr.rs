@@ -39,9 +39,17 @@ fn expr_kind(e: &syn::Expr) -> &'static str {
 
 impl Lowerer {
     pub(super) fn param(&mut self, e: &syn::Expr, kind: ParamKind) -> usize {
+        let plain = match strip(e) {
+            syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+            syn::Expr::Unary(u) => {
+                matches!(u.op, syn::UnOp::Neg(_)) && matches!(strip(&u.expr), syn::Expr::Lit(_))
+            }
+            _ => false,
+        };
         self.params.push(ParamDef {
             expr: param_tokens(e),
             kind,
+            plain,
         });
         self.params.len() - 1
     }

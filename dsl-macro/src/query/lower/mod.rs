@@ -113,6 +113,9 @@ pub(crate) enum ParamKind {
 pub(crate) struct ParamDef {
     pub expr: TokenStream,
     pub kind: ParamKind,
+    /// Whether the value is a literal or a path (a variable, a constant): one written twice
+    /// holds one value.
+    pub plain: bool,
 }
 
 /// A name bound to query variable `var` for the code that follows.
