@@ -677,3 +677,58 @@ fn a_guarded_division_inside_a_value_short_circuits() {
         })
     });
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Ratio {
+    #[colt(primary_key)]
+    id: i64,
+    x: i64,
+    d: i64,
+}
+
+/// A query's own conditions are a run of `&&` too: a division one of them guards
+/// (`r.d != 0 && r.x / r.d > 1`, written in one condition or in two `filter`s) failed with
+/// `DivisionByZero` on PostgreSQL, which evaluates a `WHERE`'s terms in the order it
+/// estimates cheapest (the division's term before its guard). (Found by a review.)
+#[test]
+fn a_guarded_division_among_conditions_short_circuits() {
+    all_backends(|backend| {
+        let db = backend.open();
+        db.bind(schema![Ratio])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (id, x, d) in [(1, 10, 0), (2, 10, 2), (3, 10, 20), (4, -4, 0)] {
+                Ratio::build().id(id).x(x).d(d).insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            let one = select!(r.id for r in Ratio if r.d != 0 && r.x / r.d > 1).fetch(tx)?;
+            assert_eq!(one, [2], "{b}");
+            // A guard PostgreSQL estimates dearer than the division (three operators).
+            let dear = select!(r.id for r in Ratio if r.d * r.d * r.d != 0 && r.x / r.d > 1)
+                .fetch(tx)?;
+            assert_eq!(dear, [2], "{b}");
+            let two = select!(Ratio
+                .filter(|r| r.d * r.d * r.d != 0)
+                .filter(|r| r.x / r.d > 1)
+                .map(|r| r.id))
+                .fetch(tx)?;
+            assert_eq!(two, [2], "{b}");
+            let refined = select!(Ratio.filter(|r| r.d * r.d * r.d != 0));
+            let three = select!(refined.filter(|r| r.x % r.d == 0)).fetch(tx)?;
+            assert_eq!(three.iter().map(|r| r.id()).collect::<Vec<_>>(), [2], "{b}");
+            let grouped = select!((r.x, count(r)) for r in Ratio
+                if r.d * r.d * r.d != 0 && sum(r.x) / count(r) > 0)
+            .fetch(tx)?;
+            assert_eq!(grouped, [(10, 2)], "{b}");
+            // Inside a sub-query's conditions too.
+            let inner = select!(r.id for r in Ratio
+                if exists(s for s in Ratio if s.d * s.d * s.d != 0 && s.x / s.d > 1 && s.id == r.id))
+            .fetch(tx)?;
+            assert_eq!(inner, [2], "{b}");
+            Ok(())
+        })
+    });
+}

@@ -331,9 +331,10 @@ impl Renderer<'_> {
             and(&mut self.w);
             self.join_condition(this, j);
         }
-        for f in filters.iter().chain(extra.iter().copied()) {
+        let terms: Vec<&Node> = filters.iter().chain(extra.iter().copied()).collect();
+        if !terms.is_empty() {
             and(&mut self.w);
-            self.node(f);
+            self.conditions(&terms);
         }
     }
 
@@ -380,12 +381,41 @@ impl Renderer<'_> {
             return;
         }
         self.w.push(keyword);
-        for (i, n) in nodes.iter().enumerate() {
+        self.conditions(nodes);
+    }
+
+    /// A query's conditions, `t1 AND t2 AND ..`. They are a run of `&&`: a term that could
+    /// raise (`x / d > 1`) is evaluated only for rows the terms before it keep, as inside a
+    /// value (PostgreSQL evaluates a `WHERE`'s terms in the order it estimates cheapest, so
+    /// `d * d <> 0` could come after `x / d > 1`): `t1 AND t2 AND CASE WHEN t1 AND t2 THEN
+    /// (t3 AND ..) END`, the terms before it still plain terms an index can serve. (NULL
+    /// keeps no row, so a term NULL for a row need not let the rest be evaluated.)
+    fn conditions(&mut self, nodes: &[&Node]) {
+        let first_raising = nodes
+            .iter()
+            .skip(1)
+            .position(|n| n.may_raise())
+            .map_or(nodes.len(), |i| i + 1);
+        let (guards, rest) = nodes.split_at(first_raising);
+        for (i, n) in guards.iter().enumerate() {
             if i > 0 {
                 self.w.push(" AND ");
             }
             self.node(n);
         }
+        if rest.is_empty() {
+            return;
+        }
+        self.w.push(" AND CASE WHEN ");
+        for (i, n) in guards.iter().enumerate() {
+            if i > 0 {
+                self.w.push(" AND ");
+            }
+            self.node(n);
+        }
+        self.w.push(" THEN ");
+        self.guarded_chain(rest, true);
+        self.w.push(" END");
     }
 
     /// FROM .. WHERE .. GROUP BY .. HAVING ..
