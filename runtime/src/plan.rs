@@ -5,6 +5,7 @@
 //! rendered at most once per dialect and statement kind and kept inside the plan.
 
 mod check;
+mod collection_groups;
 mod elide;
 mod group_keys;
 mod node;
@@ -310,6 +311,7 @@ impl Plan {
         self.check_sub_query_cycles();
         self.check_unread_sub_comprehensions();
         self.check_single_valued();
+        self.aggregate_collections_over_groups();
         self.selected_values_as_keys();
         self.check_grouping();
         self.elide_key_joins();
@@ -398,7 +400,7 @@ impl Plan {
     /// or the collection a path ranges through (`products` in `for t in c.products.tags`:
     /// one row per product tagged so). A reference followed (`p.category`), or the side of a
     /// one-to-one or a `unique` reference that holds the column (`p.passport`), cannot.
-    fn may_repeat_rows(&self, source: u16) -> bool {
+    pub(crate) fn may_repeat_rows(&self, source: u16) -> bool {
         let s = &self.sources[source as usize];
         if s.scope != 0 {
             return false;
@@ -406,24 +408,36 @@ impl Plan {
         let Some(j) = s.join else {
             return s.variable;
         };
-        if s.variable || j.via.is_some() {
-            return true;
+        s.variable || j.via.is_some() || !self.joined_to_one(source)
+    }
+
+    /// Whether `source` is joined to at most one row of its parent's: by its whole key, a
+    /// unique column or a one-to-one's column (a reference followed, not a collection's
+    /// members).
+    fn joined_to_one(&self, source: u16) -> bool {
+        let s = &self.sources[source as usize];
+        let Some(j) = s.join else {
+            return false;
+        };
+        if j.via.is_some() {
+            return false;
         }
         let meta = s.entity;
         let column = j.column as usize;
         // The whole key (a composite one from its first column, as `Join::part` runs).
         let whole_key = meta.primary_key.first() == Some(&column)
             && meta.primary_key.len() == j.width.max(1) as usize;
-        let to_one = whole_key
+        whole_key
             || meta.columns.get(column).is_some_and(|c| c.unique)
             || meta
                 .cache
                 .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice())
                 .iter()
-                .any(|&(c, _, _)| c == column);
-        !to_one
+                .any(|&(c, _, _)| c == column)
     }
 
+    /// Whether the projection names one row of `source` in each row: it selects the object,
+    /// its whole key, or a `unique` column that holds no NULL.
     fn projects_key_of(&self, source: u16) -> bool {
         let mut cols = Vec::new();
         for p in &self.projection {
@@ -434,8 +448,14 @@ impl Plan {
                 ProjItem::Expr(_) => {}
             }
         }
-        let pk = self.sources[source as usize].entity.primary_key;
-        pk.iter().all(|k| cols.contains(&(*k as u16)))
+        let meta = self.sources[source as usize].entity;
+        // (A `unique` column that holds no NULL names one row too.)
+        meta.primary_key.iter().all(|k| cols.contains(&(*k as u16)))
+            || cols.iter().any(|&c| {
+                meta.columns
+                    .get(usize::from(c))
+                    .is_some_and(|c| c.unique && !c.nullable)
+            })
     }
 
     /// Whether a run with the given mode is `DISTINCT`.

@@ -219,7 +219,7 @@ impl Plan {
     /// a reference followed from one of those (`p.category`), and the table a fixed row
     /// refers to by its key (`c` in `for c in Customer for o in c.orders` when `o` is
     /// fixed).
-    fn fixed_by_grouping(&self) -> Vec<bool> {
+    pub(super) fn fixed_by_grouping(&self) -> Vec<bool> {
         let n = self.sources.len();
         let mut fixed: Vec<bool> = (0..n)
             .map(|s| self.sources[s].scope == 0 && self.projects_key_of(s as u16))

@@ -284,12 +284,15 @@ impl Renderer<'_> {
     pub(super) fn count_objects(&mut self, s: u16, scope: u16) {
         let plan = self.plan;
         let repeats = if scope == 0 {
-            // Navigation joins never repeat rows; generators (variables) do.
+            // Navigation joins never repeat rows; generators (variables) do, and so does a
+            // collection joined for a group's distinct members (`plan/collection_groups.rs`).
             plan.sources
                 .iter()
                 .filter(|x| x.variable && x.scope == 0)
                 .count()
                 > 1
+                || (0..plan.sources.len() as u16)
+                    .any(|i| !plan.sources[usize::from(i)].variable && plan.may_repeat_rows(i))
         } else {
             plan.sources
                 .iter()
