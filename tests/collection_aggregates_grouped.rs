@@ -283,3 +283,49 @@ fn aggregates_the_group_cannot_be_made_of_are_refused() -> colt::Result<()> {
         })
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+struct Member {
+    #[colt(primary_key)]
+    id: i64,
+    #[colt(unique)]
+    email: String,
+    score: i64,
+}
+
+/// A `unique` column without NULLs names its row as the key does: a condition of a query
+/// grouped by it that aggregates the query's own rows compares each row with itself, and
+/// is refused as for the key (it returned no row: `score > avg(score)` in groups of one);
+/// a grouped query by it is one row per member.
+#[test]
+fn a_unique_column_names_its_row() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Member])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (id, email, score) in [(1, "a@x", 1), (2, "b@x", 5), (3, "c@x", 9)] {
+                Member::build()
+                    .id(id)
+                    .email(email)
+                    .score(score)
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            let own = select!((m.email, m.score) for m in Member if m.score as f64 > avg(m.score))
+                .fetch(tx);
+            assert!(
+                matches!(&own, Err(Error::InvalidQuery(m)) if m.contains("own rows")),
+                "{b}: {own:?}"
+            );
+            let above = select!((m.email, m.score) for m in Member
+                if m.score as f64 > avg(n.score for n in Member))
+            .fetch(tx)?;
+            assert_eq!(above, [("c@x".to_string(), 9)], "{b}");
+            Ok(())
+        })
+    })
+}
