@@ -1030,3 +1030,41 @@ fn a_grouped_query_orders_by_a_selected_value_with_a_literal() -> colt::Result<(
         })
     })
 }
+
+/// `(a..=b).contains(&x)`, PonyORM's `between(x, a, b)` as Rust writes it, and the other
+/// ranges: the comparisons Rust's `contains` makes (the bounds may be query values too).
+#[test]
+fn ranges_contain_as_rust_compares() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = sales(backend)?;
+        db.transaction(|tx| {
+            let b = backend.name;
+            let ids = |mut v: Vec<i64>| {
+                v.sort();
+                v
+            };
+            let closed = select!(s.id for s in Sale if (2..=7).contains(&s.quantity)).fetch(tx)?;
+            assert_eq!(ids(closed), [1, 3], "{b}");
+            let open = select!(s.id for s in Sale if (3..7).contains(&s.quantity)).fetch(tx)?;
+            assert_eq!(ids(open), [3], "{b}");
+            let lo = 7;
+            let from = select!(s.id for s in Sale if (lo..).contains(&s.quantity)).fetch(tx)?;
+            assert_eq!(ids(from), [1, 4], "{b}");
+            let to = select!(s.id for s in Sale if (..=1).contains(&s.quantity)).fetch(tx)?;
+            assert_eq!(ids(to), [2], "{b}");
+            let below = select!(s.id for s in Sale if !(..3).contains(&s.quantity)).fetch(tx)?;
+            assert_eq!(ids(below), [1, 3, 4], "{b}");
+            let bounds = select!(s.id for s in Sale if (s.quantity..=10).contains(&7)).fetch(tx)?;
+            assert_eq!(ids(bounds), [1, 2, 3], "{b}");
+            let mut selected =
+                select!((s.id, (1.0..3.0).contains(&s.price)) for s in Sale).fetch(tx)?;
+            selected.sort_by_key(|(id, _)| *id);
+            assert_eq!(
+                selected,
+                [(1, true), (2, false), (3, true), (4, false)],
+                "{b}"
+            );
+            Ok(())
+        })
+    })
+}

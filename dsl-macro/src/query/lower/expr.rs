@@ -370,6 +370,51 @@ impl Lowerer {
         Some(QExpr::Binary(op, span, Box::new(l?), Box::new(r?)))
     }
 
+    /// `range.contains(&x)` as the comparisons Rust's makes: `a <= x && x <= b` for `a..=b`,
+    /// `x < b` for an end left out of `a..b`, a missing bound no comparison.
+    fn range_contains(
+        &mut self,
+        range: &syn::ExprRange,
+        x: &syn::Expr,
+        span: proc_macro2::Span,
+        scope: &Scope,
+    ) -> Option<QExpr> {
+        let x = match x {
+            syn::Expr::Reference(r) => &*r.expr,
+            other => other,
+        };
+        let closed = matches!(range.limits, syn::RangeLimits::Closed(_));
+        let mut tests: Vec<syn::Expr> = Vec::new();
+        // (Each comparison spanned at its bound: a bound of the wrong type is said there.)
+        if let Some(start) = &range.start {
+            let at = start.span();
+            tests.push(syn::parse_quote_spanned!(at=> (#start) <= (#x)));
+        }
+        match (&range.end, closed) {
+            (Some(end), true) => {
+                let at = end.span();
+                tests.push(syn::parse_quote_spanned!(at=> (#x) <= (#end)));
+            }
+            (Some(end), false) => {
+                let at = end.span();
+                tests.push(syn::parse_quote_spanned!(at=> (#x) < (#end)));
+            }
+            (None, _) => {}
+        }
+        let Some(first) = tests.first().cloned() else {
+            self.errors.at(
+                range,
+                "`(..).contains(..)` holds every value: give the range a bound (`(a..=b).contains(&p.price)`)",
+            );
+            return None;
+        };
+        let both = tests
+            .into_iter()
+            .skip(1)
+            .fold(first, |a, b| syn::parse_quote_spanned!(span=> (#a) && (#b)));
+        self.lower(&both, scope, Ctx::Condition)
+    }
+
     /// A literal of a hybrid method's body (the only outer values it may use).
     fn literal(&mut self, e: &syn::Expr) -> Option<QExpr> {
         // `"dear".to_string()` (as a method returning `String` is written) is the literal.
@@ -411,6 +456,12 @@ impl Lowerer {
     pub(super) fn method(&mut self, m: &syn::ExprMethodCall, scope: &Scope) -> Option<QExpr> {
         let name = m.method.to_string();
         let span = m.method.span();
+        // `(a..=b).contains(&p.price)`: PonyORM's `between(x, a, b)`, as Rust writes it.
+        if let (syn::Expr::Range(range), "contains", 1, false) =
+            (strip(&m.receiver), name.as_str(), m.args.len(), self.hybrid)
+        {
+            return self.range_contains(range, &m.args[0], span, scope);
+        }
         if !mentions(&m.receiver, scope) && self.hybrid {
             self.errors.at(&m.receiver, "a hybrid method's body can use its object's attributes and literals, not other values");
             return None;
