@@ -1068,3 +1068,48 @@ fn ranges_contain_as_rust_compares() -> colt::Result<()> {
         })
     })
 }
+
+/// `.chars().count()`: the length in characters (PonyORM's `len`), where `.len()` counts
+/// bytes as Rust's; a NUL inside the text counts too (SQLite's `length` stops at one).
+#[test]
+fn chars_count_counts_characters() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Phrase])?;
+        db.create_tables()?;
+        let texts = ["héllo wörld", "", "日本語", "a\0b"];
+        db.transaction(|tx| {
+            for (i, t) in texts.iter().enumerate() {
+                // (PostgreSQL's text holds no NUL.)
+                if t.contains('\0') && backend.is_postgres() {
+                    continue;
+                }
+                Phrase::build()
+                    .id(i as i64)
+                    .text(*t)
+                    .o_text(None::<String>)
+                    .insert(tx)?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let mut counted = select!((p.id, p.text.chars().count(), p.text.len(), p.o_text.chars().count()) for p in Phrase)
+                .fetch(tx)?;
+            counted.sort_by_key(|r| r.0);
+            for (id, chars, bytes, none) in counted {
+                let t = texts[id as usize];
+                assert_eq!(
+                    (chars, bytes, none),
+                    (t.chars().count() as i64, t.len() as i64, None),
+                    "{}: {t:?}",
+                    backend.name
+                );
+            }
+            let mut three = select!(p.id for p in Phrase if p.text.chars().count() == 3).fetch(tx)?;
+            three.sort();
+            let sqlite = !backend.is_postgres();
+            assert_eq!(three, if sqlite { vec![2, 3] } else { vec![2] }, "{}", backend.name);
+            Ok(())
+        })
+    })
+}

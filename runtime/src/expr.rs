@@ -459,6 +459,12 @@ pub fn len<T: Textual>(e: Expr<T>) -> Expr<T::Len> {
     Expr::new(Node::TextFn(TextFn::Len, Box::new(e.node)))
 }
 
+/// `e.chars().count()`: the length in characters, as Rust counts `char`s (`None` for a NULL
+/// text).
+pub fn char_count<T: Textual>(e: Expr<T>) -> Expr<T::Len> {
+    Expr::new(Node::TextFn(TextFn::CharCount, Box::new(e.node)))
+}
+
 macro_rules! date_part {
     ($($name:ident: $bound:ident => $part:ident, $doc:literal;)*) => {$(
         #[doc = $doc]

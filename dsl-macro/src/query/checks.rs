@@ -65,9 +65,8 @@ fn checks(f: &str) -> &'static [Check] {
         "is_none" | "is_some" | "some_value" => &[Is("Nullable", 0)],
         "starts_with" | "ends_with" | "like" => &[Is("Textual", 0), Is("Textual", 1)],
         "contains" => &[With("ContainsOp", 0, 1)],
-        "to_lowercase" | "to_uppercase" | "trim" | "trim_start" | "trim_end" | "len" => {
-            &[Is("Textual", 0)]
-        }
+        "to_lowercase" | "to_uppercase" | "trim" | "trim_start" | "trim_end" | "len"
+        | "char_count" => &[Is("Textual", 0)],
         "replace" => &[Is("Textual", 0), Is("Textual", 1), Is("Textual", 2)],
         "slice" => &[Is("Textual", 0), Is("Integral", 1), Is("Integral", 2)],
         "slice_from" => &[Is("Textual", 0), Is("Integral", 1)],

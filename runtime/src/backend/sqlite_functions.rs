@@ -1,7 +1,8 @@
 //! The functions Colt adds to each SQLite connection, where SQLite's own would answer
 //! otherwise than Rust and PostgreSQL: a division by zero refused (`colt_nonzero`), `x as
 //! f32` and `x as i32` as Rust's `as` (`colt_f32`, `colt_int`), Rust's `round`, a
-//! case-sensitive `LIKE`, decimals and dates as Colt reads them.
+//! case-sensitive `LIKE`, a text's characters counted whole (`colt_chars`), decimals and
+//! dates as Colt reads them.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value as SqlValue;
@@ -133,6 +134,28 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
         )
         .map_err(|e| map_error(e, None))?;
     }
+    // `s.chars().count()`: the characters of the whole text (SQLite's `length` stops at the
+    // first NUL, which a Rust string may hold).
+    conn.create_scalar_function(
+        "colt_chars",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| match ctx.get_raw(0) {
+            rusqlite::types::ValueRef::Null => Ok(None),
+            rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                // UTF-8: every byte but a continuation byte (`10xxxxxx`) starts a character.
+                let starts = t.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+                Ok(Some(i64::try_from(starts).unwrap_or(i64::MAX)))
+            }
+            rusqlite::types::ValueRef::Integer(i) => {
+                Ok(Some(i64::try_from(i.to_string().len()).unwrap_or(i64::MAX)))
+            }
+            rusqlite::types::ValueRef::Real(_) => Err(rusqlite::Error::UserFunctionError(
+                "colt_chars: a number where text was expected".into(),
+            )),
+        },
+    )
+    .map_err(|e| map_error(e, None))?;
     // `x.round()`: Rust's (SQLite's round goes through 15-digit text).
     conn.create_scalar_function(
         "colt_round",

@@ -44,6 +44,8 @@ pub enum TextFn {
     Trim,
     /// `.len()` (bytes, as in Rust)
     Len,
+    /// `.chars().count()` (characters)
+    CharCount,
 }
 
 /// A part of a date or time (`.year()`, `.month()`, ...), an integer.

@@ -557,6 +557,7 @@ impl Renderer<'_> {
                     TextFn::Upper => ("upper(", ")"),
                     TextFn::Trim => ("trim(", ")"),
                     TextFn::Len => self.d.byte_length(),
+                    TextFn::CharCount => self.d.char_length(),
                 };
                 self.w.push(open);
                 self.node(a);

@@ -46,6 +46,10 @@ impl SqlDialect for Postgres {
         ("octet_length(", ")")
     }
 
+    fn char_length(&self) -> (&'static str, &'static str) {
+        ("char_length(", ")")
+    }
+
     fn date_part(&self, part: DatePart, utc: bool) -> (&'static str, &'static str) {
         // EXTRACT gives a numeric (seconds with their fraction: floored, as Rust's
         // `.second()`); an instant is read in UTC, whatever the session's time zone.

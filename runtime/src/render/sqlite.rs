@@ -59,6 +59,11 @@ impl SqlDialect for Sqlite {
         ("length(CAST(", " AS BLOB))")
     }
 
+    fn char_length(&self) -> (&'static str, &'static str) {
+        // (SQLite's `length` of a text stops at the first NUL, which a Rust string may hold.)
+        ("colt_chars(", ")")
+    }
+
     fn date_part(&self, part: DatePart, _utc: bool) -> (&'static str, &'static str) {
         // ISO text; an instant's ends in +00:00, which strftime reads (in UTC).
         let open = match part {

@@ -502,6 +502,15 @@ impl Lowerer {
         if name == "is_some_and" || name == "is_none_or" {
             return self.option_test(m, scope, name == "is_some_and");
         }
+        // `p.name.chars().count()`: the length in characters (PonyORM's `len`).
+        if let (syn::Expr::MethodCall(chars), "count", true) =
+            (strip(&m.receiver), name.as_str(), m.args.is_empty())
+        {
+            if chars.method == "chars" && chars.args.is_empty() && chars.turbofish.is_none() {
+                let text = self.lower(&chars.receiver, scope, Ctx::Condition)?;
+                return Some(QExpr::Unary(UnaryOp::CharCount, span, Box::new(text)));
+            }
+        }
         let Some(&(_, known)) = METHODS.iter().find(|(k, _)| *k == name) else {
             let names: Vec<&str> = METHODS.iter().map(|(n, _)| *n).collect();
             let hint = closest(&name, &names)
