@@ -192,6 +192,16 @@ fn a_collection_aggregate_beside_shared_values_aggregates_the_group() -> colt::R
                 ],
                 "{b}"
             );
+            // A count of members beside another joined collection is joined too (the owners'
+            // counts would add up the repeated rows).
+            let beside = common::sorted(
+                select!((c.country, count(c.orders.lines), count(c.labels)) for c in Buyer).fetch(tx)?,
+            );
+            let expected: Vec<_> = want
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.5, i64::from(*k == "USA")))
+                .collect();
+            assert_eq!(beside, expected, "{b}");
             let repeated = select!((c.country, count(p), count(c.labels)) for c in Buyer for p in c.orders)
                 .fetch(tx)?;
             assert_eq!(
@@ -267,6 +277,10 @@ fn aggregates_the_group_cannot_be_made_of_are_refused() -> colt::Result<()> {
             assert!(matches!(&summed, Err(Error::InvalidQuery(_))), "{b}: {summed:?}");
             let rows = select!((c.country, count(c.labels), count()) for c in Buyer).fetch(tx);
             assert!(matches!(&rows, Err(Error::InvalidQuery(_))), "{b}: {rows:?}");
+            // An aggregate over the joined rows needs the only join.
+            let two = select!((c.country, group_concat(c.labels.name, ","), count(c.orders.lines)) for c in Buyer)
+                .fetch(tx);
+            assert!(matches!(&two, Err(Error::InvalidQuery(_))), "{b}: {two:?}");
             // Another generator repeats owners: a sum of theirs, beside an aggregate, refused.
             let repeated = select!((c.country, count(p), sum(c.orders.total)) for c in Buyer for p in c.orders)
                 .fetch(tx);

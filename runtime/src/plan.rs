@@ -449,12 +449,13 @@ impl Plan {
             }
         }
         let meta = self.sources[source as usize].entity;
-        // (A `unique` column that holds no NULL names one row too.)
+        // (A `unique` column that holds no NULL names one row too; not a column of a
+        // reference to a composite key, whose `unique` is of all its columns together.)
         meta.primary_key.iter().all(|k| cols.contains(&(*k as u16)))
             || cols.iter().any(|&c| {
-                meta.columns
-                    .get(usize::from(c))
-                    .is_some_and(|c| c.unique && !c.nullable)
+                let c = usize::from(c);
+                meta.columns.get(c).is_some_and(|c| c.unique && !c.nullable)
+                    && crate::pairing::reference_of(meta, c).is_none_or(|(_, _, w)| w <= 1)
             })
     }
 
