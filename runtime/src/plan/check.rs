@@ -261,7 +261,7 @@ impl Plan {
 /// `grouped` does not accept: the column it is correlated on (`count(p.tags)` reads `p`'s
 /// key) or one its conditions read, also through the sub-queries inside it. (The columns
 /// of its own tables and of deeper sub-queries are the sub-queries' to read.)
-fn sub_reads_ungrouped(
+pub(super) fn sub_reads_ungrouped(
     plan: &Plan,
     scope: u16,
     value: Option<&Node>,

@@ -234,10 +234,20 @@ impl Plan {
         let Some(first) = members.first().map(|&s| &self.sources[usize::from(s)]) else {
             return Combine::Leave;
         };
-        // One not joined to its owner (a sub-comprehension over a whole entity): one value a
-        // row.
+        // A sub-comprehension over a whole entity (`count(p for p in Purchase if p.buyer ==
+        // c)`): each row's value; one whose conditions read a table the grouping does not
+        // fix has an owner several rows share, as below.
         let Some(join) = first.join else {
-            return Combine::Leave;
+            let fixed = |n: &Node| {
+                matches!(n, Node::Column { source, .. }
+                    if shape.fixed.get(usize::from(*source)).copied().unwrap_or(false))
+            };
+            let owned = super::check::sub_reads_ungrouped(self, *scope, arg.as_deref(), &fixed);
+            return if owned {
+                Combine::PerRow
+            } else {
+                Combine::Leave
+            };
         };
         let owner = join.parent;
         let Some(owner_source) = self.sources.get(usize::from(owner)) else {
