@@ -162,9 +162,9 @@ pub struct Plan {
     pub assignments: Vec<(u16, u16, Node)>,
     /// How many parameters a run binds.
     pub param_count: usize,
-    /// Parameters that hold the same value (`(later, earlier)`: one literal, or one outer
-    /// variable, written twice in a call site), so that a grouped query's ordering matches
-    /// the value it selects (`plan/group_keys.rs`).
+    /// Parameters that hold the same value (`(later, earlier)`: one literal written twice in
+    /// a call site), so that a grouped query's ordering matches the value it selects
+    /// (`plan/group_keys.rs`).
     pub(crate) same_params: Vec<(usize, usize)>,
     /// The parameters a run's values hold that the plan no longer reads (ascending): a
     /// reading of a group key that now reads the key's own parameter. A run takes them out

@@ -200,7 +200,7 @@ impl PlanBuilder {
     }
 
     /// Declares parameters that hold the value of an earlier one (`(later, earlier)`): a
-    /// literal, or an outer variable, written twice in the call site.
+    /// literal written twice in the call site.
     pub fn same_params(&self, pairs: &[(usize, usize)]) {
         let offset = self.param_offset;
         self.plan.borrow_mut().same_params.extend(

@@ -356,8 +356,8 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
         }
     });
     let n_params = q.params.len();
-    // A literal or a variable written twice is one value: the plan is told, so that a grouped
-    // query's ordering matches the value it selects (`runtime/src/plan/group_keys.rs`).
+    // A literal written twice is one value: the plan is told, so that a grouped query's
+    // ordering matches the value it selects (`runtime/src/plan/group_keys.rs`).
     let mut same = Vec::new();
     for (later, d) in q.params.iter().enumerate() {
         let text = d.expr.to_string();

@@ -8,9 +8,9 @@
 //! value can differ in two ways:
 //! - a selected `bool` test is selected as `COALESCE(t, FALSE)` (`selected_tests.rs`), and
 //!   read elsewhere as `t`;
-//! - a literal or an outer variable written twice in a call site (`s.quantity % 2` selected
-//!   and ordered by) is two parameters that hold one value ([`Plan::same_params`], told by
-//!   the macro).
+//! - a literal written twice in a call site (`s.quantity % 2` selected and ordered by) is
+//!   two parameters that hold one value ([`Plan::same_params`], told by the macro; not an
+//!   outer variable: two alike may be two bindings a `macro_rules!` keeps apart).
 //!
 //! Each such reading becomes the key itself (not inside an aggregate: there it reads each
 //! row, not the group's key).

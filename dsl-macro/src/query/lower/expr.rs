@@ -39,8 +39,10 @@ fn expr_kind(e: &syn::Expr) -> &'static str {
 
 impl Lowerer {
     pub(super) fn param(&mut self, e: &syn::Expr, kind: ParamKind) -> usize {
+        // (Not a variable: two alike may be two bindings, one of a `macro_rules!` caller and
+        // one of the macro, which hygiene keeps apart and the tokens' text does not.)
         let plain = match strip(e) {
-            syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+            syn::Expr::Lit(_) => true,
             syn::Expr::Unary(u) => {
                 matches!(u.op, syn::UnOp::Neg(_)) && matches!(strip(&u.expr), syn::Expr::Lit(_))
             }
@@ -383,6 +385,8 @@ impl Lowerer {
             syn::Expr::Reference(r) => &*r.expr,
             other => other,
         };
+        // `x` is written twice: what of it may run code is evaluated once (`hoist.rs`).
+        let x = &self.hoist_outer(x, scope);
         let closed = matches!(range.limits, syn::RangeLimits::Closed(_));
         let mut tests: Vec<syn::Expr> = Vec::new();
         // (Each comparison spanned at its bound: a bound of the wrong type is said there.)

@@ -113,8 +113,7 @@ pub(crate) enum ParamKind {
 pub(crate) struct ParamDef {
     pub expr: TokenStream,
     pub kind: ParamKind,
-    /// Whether the value is a literal or a path (a variable, a constant): one written twice
-    /// holds one value.
+    /// Whether the value is a literal: one written twice holds one value.
     pub plain: bool,
 }
 
