@@ -146,11 +146,11 @@ impl Plan {
                 .chain(self.filters.iter().filter(|f| f.has_aggregate()))
                 .all(repeats_safely)
         };
-        // (An aggregate over joined rows is the group's only where nothing else repeats them.)
         if decisions.iter().any(|d| matches!(d, Combine::PerRow)) {
             self.problems.push(Problem::Query(PER_ROW.to_string()));
             return;
         }
+        // (An aggregate over joined rows is the group's only where nothing else repeats them.)
         let refused = decisions.iter().any(|d| matches!(d, Combine::Refuse))
             || (lifts > 0 && !robust())
             || (once > 0 && lifts > 1);
