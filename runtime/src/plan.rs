@@ -436,6 +436,26 @@ impl Plan {
                 .any(|&(c, _, _)| c == column)
     }
 
+    /// Takes the parameters at `gone` (ascending) out of the plan's numbering: each later one
+    /// is numbered as many lower.
+    pub(crate) fn renumber_without(&mut self, gone: &[usize]) {
+        if gone.is_empty() {
+            return;
+        }
+        let f = |n: usize| n - gone.iter().filter(|&&s| s < n).count();
+        self.for_each_node_mut(&mut |n| match n {
+            Node::Param(i) | Node::ParamF32(i) | Node::InList(_, i, ..) => *i = f(*i),
+            Node::InQuery(_, sub) => sub.base = f(sub.base),
+            _ => {}
+        });
+        self.same_params
+            .retain(|(a, b)| !gone.contains(a) && !gone.contains(b));
+        for (a, b) in &mut self.same_params {
+            (*a, *b) = (f(*a), f(*b));
+        }
+        self.param_count -= gone.len();
+    }
+
     /// Whether the projection names one row of `source` in each row: it selects the object,
     /// its whole key, or a `unique` column that holds no NULL.
     fn projects_key_of(&self, source: u16) -> bool {

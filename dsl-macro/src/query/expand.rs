@@ -358,13 +358,18 @@ pub(crate) fn expand(q: &Lowered) -> TokenStream {
     let n_params = q.params.len();
     // A literal written twice is one value: the plan is told, so that a grouped query's
     // ordering matches the value it selects (`runtime/src/plan/group_keys.rs`).
+    let literals: Vec<Option<String>> = q
+        .params
+        .iter()
+        .map(|d| (d.plain && d.kind == ParamKind::Value).then(|| d.expr.to_string()))
+        .collect();
     let mut same = Vec::new();
-    for (later, d) in q.params.iter().enumerate() {
-        let text = d.expr.to_string();
-        let earlier = q.params[..later]
+    for (later, text) in literals.iter().enumerate() {
+        let Some(text) = text else { continue };
+        if let Some(earlier) = literals[..later]
             .iter()
-            .position(|e| e.plain && e.kind == d.kind && e.expr.to_string() == text);
-        if let (true, ParamKind::Value, Some(earlier)) = (d.plain, d.kind, earlier) {
+            .position(|e| e.as_ref() == Some(text))
+        {
             same.push(quote!((#later, #earlier)));
         }
     }

@@ -81,26 +81,6 @@ impl Plan {
         found
     }
 
-    /// Takes the parameters at `gone` (ascending) out of the plan's numbering: each later one
-    /// is numbered as many lower.
-    pub(crate) fn renumber_without(&mut self, gone: &[usize]) {
-        if gone.is_empty() {
-            return;
-        }
-        let f = |n: usize| n - gone.iter().filter(|&&s| s < n).count();
-        self.for_each_node_mut(&mut |n| match n {
-            Node::Param(i) | Node::ParamF32(i) | Node::InList(_, i, ..) => *i = f(*i),
-            Node::InQuery(_, sub) => sub.base = f(sub.base),
-            _ => {}
-        });
-        self.same_params
-            .retain(|(a, b)| !gone.contains(a) && !gone.contains(b));
-        for (a, b) in &mut self.same_params {
-            (*a, *b) = (f(*a), f(*b));
-        }
-        self.param_count -= gone.len();
-    }
-
     /// Takes the values of the parameters the plan does not read ([`Plan::unread_params`])
     /// out of a run's.
     #[inline]
