@@ -244,6 +244,12 @@ fn fixed_length_text_columns_take_writes() -> colt::Result<()> {
             let c = tx.get_or_err::<Country>(1)?;
             let found = select!(c.id for c in Country if c.code == "cd").fetch(tx)?;
             assert_eq!(found, [1]);
+            // Inside a query the value is PostgreSQL's, the padding no part of it (as `==`
+            // above), the answers SQLite gives for the text written.
+            let read = select!((c.code.chars().count(), c.code + "!", c.code.replace("d", "x"))
+                for c in Country)
+            .fetch(tx)?;
+            assert_eq!(read, [(2, "cd!".to_string(), "cx".to_string())]);
             let row = (c.get().code.clone(), c.get().name.clone());
             c.delete(tx)?;
             Ok(row)
