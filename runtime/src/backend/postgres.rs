@@ -316,77 +316,83 @@ impl PgConn {
 /// A row being read.
 pub(crate) struct PgRow<'a>(&'a tokio_postgres::Row);
 
-/// A column's bytes as the server sent them (binary format), with its type.
-struct Raw<'a> {
-    ty: Type,
-    bytes: &'a [u8],
-}
+/// A column's bytes as the server sent them (binary format); its type is the row's column's.
+struct Raw<'a>(&'a [u8]);
 
 impl<'a> FromSql<'a> for Raw<'a> {
-    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
-        Ok(Raw {
-            ty: ty.clone(),
-            bytes: raw,
-        })
+    #[inline]
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
+        Ok(Raw(raw))
     }
+    #[inline]
     fn accepts(_: &Type) -> bool {
         true
     }
 }
 
 impl RowAccess for PgRow<'_> {
+    // The column's type is the row's, by reference (a `Type` cloned per value, as the driver
+    // hands it to `from_sql`, cost a clone and a drop of an enum with an `Arc` in it).
+    // Whether the driver's `try_get` is inlined here depends on the crate's code-generation
+    // units: see the workspace's `Cargo.toml`.
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
         let raw: Option<Raw<'_>> = self.0.try_get(idx).map_err(|e| map_error(e, None))?;
-        let Some(Raw { ty, bytes }) = raw else {
-            return Ok(ValueRef::Null);
-        };
-        let bad = || Error::Decode {
-            column: format!("#{idx}"),
-            expected: "a value Colt can read".to_string(),
-            found: format!("{} value of {} bytes", ty.name(), bytes.len()),
-        };
-        let v = match ty {
-            Type::BOOL => ValueRef::Int(i64::from(bytes.first().is_some_and(|b| *b != 0))),
-            Type::INT2 => ValueRef::Int(i16::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
-            Type::INT4 => ValueRef::Int(i32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
-            Type::OID => ValueRef::Int(u32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
-            Type::INT8 => ValueRef::Int(i64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
-            Type::FLOAT4 => ValueRef::Real(f32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
-            Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
-            Type::NUMERIC => pg_numeric::decode(bytes).ok_or_else(bad)?,
-            Type::BYTEA | Type::UUID => ValueRef::Blob(bytes),
-            Type::DATE => {
-                let d = i32::from_be_bytes(be(bytes).ok_or_else(bad)?);
-                // (PostgreSQL's `infinity` dates have no Rust value.)
-                let d = d.checked_add(PG_EPOCH_DAYS).ok_or_else(bad)?;
-                ValueRef::Time(Temporal::Date(d))
-            }
-            Type::TIME => ValueRef::Time(Temporal::Time(i64::from_be_bytes(
-                be(bytes).ok_or_else(bad)?,
-            ))),
-            Type::TIMESTAMP | Type::TIMESTAMPTZ => {
-                let us = i64::from_be_bytes(be(bytes).ok_or_else(bad)?);
-                let us = us.checked_add(PG_EPOCH_MICROS).ok_or_else(bad)?;
-                ValueRef::Time(if ty == Type::TIMESTAMP {
-                    Temporal::Timestamp(us)
-                } else {
-                    Temporal::TimestampTz(us)
-                })
-            }
-            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON => {
-                ValueRef::Text(bytes)
-            }
-            // A version byte (1), then the text.
-            Type::JSONB => match bytes.split_first() {
-                Some((1, text)) => ValueRef::Text(text),
-                _ => return Err(bad()),
-            },
-            // An enum's label, `citext`: the text itself (as they are written).
-            _ if takes_text(&ty) => ValueRef::Text(bytes),
-            _ => return Err(bad()),
-        };
-        Ok(v)
+        match raw {
+            None => Ok(ValueRef::Null),
+            // (`idx` is in range: `try_get` found the column.)
+            Some(Raw(bytes)) => decode(self.0.columns()[idx].type_(), bytes, idx),
+        }
     }
+}
+
+/// The value of a column of type `ty` sent as `bytes` (binary format).
+fn decode<'a>(ty: &Type, bytes: &'a [u8], idx: usize) -> Result<ValueRef<'a>> {
+    let bad = || Error::Decode {
+        column: format!("#{idx}"),
+        expected: "a value Colt can read".to_string(),
+        found: format!("{} value of {} bytes", ty.name(), bytes.len()),
+    };
+    let v = match *ty {
+        Type::BOOL => ValueRef::Int(i64::from(bytes.first().is_some_and(|b| *b != 0))),
+        Type::INT2 => ValueRef::Int(i16::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+        Type::INT4 => ValueRef::Int(i32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+        Type::OID => ValueRef::Int(u32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+        Type::INT8 => ValueRef::Int(i64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
+        Type::FLOAT4 => ValueRef::Real(f32::from_be_bytes(be(bytes).ok_or_else(bad)?).into()),
+        Type::FLOAT8 => ValueRef::Real(f64::from_be_bytes(be(bytes).ok_or_else(bad)?)),
+        Type::NUMERIC => pg_numeric::decode(bytes).ok_or_else(bad)?,
+        Type::BYTEA | Type::UUID => ValueRef::Blob(bytes),
+        Type::DATE => {
+            let d = i32::from_be_bytes(be(bytes).ok_or_else(bad)?);
+            // (PostgreSQL's `infinity` dates have no Rust value.)
+            let d = d.checked_add(PG_EPOCH_DAYS).ok_or_else(bad)?;
+            ValueRef::Time(Temporal::Date(d))
+        }
+        Type::TIME => ValueRef::Time(Temporal::Time(i64::from_be_bytes(
+            be(bytes).ok_or_else(bad)?,
+        ))),
+        Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+            let us = i64::from_be_bytes(be(bytes).ok_or_else(bad)?);
+            let us = us.checked_add(PG_EPOCH_MICROS).ok_or_else(bad)?;
+            ValueRef::Time(if *ty == Type::TIMESTAMP {
+                Temporal::Timestamp(us)
+            } else {
+                Temporal::TimestampTz(us)
+            })
+        }
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON => {
+            ValueRef::Text(bytes)
+        }
+        // A version byte (1), then the text.
+        Type::JSONB => match bytes.split_first() {
+            Some((1, text)) => ValueRef::Text(text),
+            _ => return Err(bad()),
+        },
+        // An enum's label, `citext`: the text itself (as they are written).
+        _ if takes_text(ty) => ValueRef::Text(bytes),
+        _ => return Err(bad()),
+    };
+    Ok(v)
 }
 
 /// A parameter encoded as the type the server inferred for its placeholder.
