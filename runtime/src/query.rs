@@ -5,14 +5,18 @@ use std::sync::Arc;
 
 use crate::backend::Param;
 use crate::entity::{Entity, RowAccess};
-use crate::identity_map::{IdentityMap, IdentityMaps};
 use crate::obj::Obj;
 use crate::plan::{DistinctMode, LockWait, Node, Plan, ProjItem, SqlKey};
 use crate::render::{self, Dialect, StatementKind};
-use crate::transaction::{Transaction, TxShared};
+use crate::transaction::Transaction;
 use crate::types::SqlType;
 use crate::value::Value;
 use crate::{Error, Result};
+
+mod decode_cx;
+
+pub use decode_cx::DecodeCx;
+use decode_cx::Distinct;
 
 /// A query built by `select!`: run it with [`fetch`](Query::fetch), [`first`](Query::first),
 /// [`one`](Query::one), [`count`](Query::count), [`exists`](Query::exists) or
@@ -549,79 +553,6 @@ pub trait FromRow: Sized + Clone + 'static {
     #[doc(hidden)]
     fn prefetch(_tx: &Transaction, _rows: &[Self], _steps: &crate::prefetch::Steps) -> Result<()> {
         Ok(())
-    }
-}
-
-/// What decoding one result needs besides its rows: the transaction's identity maps, borrowed
-/// once per result instead of once per row. Opaque; made by the runtime.
-pub struct DecodeCx<'t> {
-    tx: &'t Transaction,
-    maps: Option<std::cell::RefMut<'t, IdentityMaps>>,
-    weak: Option<std::rc::Weak<TxShared>>,
-    distinct: Distinct,
-}
-
-/// Whether the objects of a result can skip the identity map's lookup, or its insertion.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Distinct {
-    /// No: rows go through `IdentityMap::merge`.
-    No,
-    /// The rows are distinct objects of one entity: which of the two below is decided when
-    /// the first row comes.
-    Asked,
-    /// Distinct, and the entity's map was empty: every row is a new object
-    /// (`IdentityMap::add_distinct`).
-    IntoEmpty,
-    /// Distinct, and the map held objects: a row is an object loaded before the result or a
-    /// new one, kept without hashing (`IdentityMap::merge_distinct`).
-    IntoLoaded,
-}
-
-impl<'t> DecodeCx<'t> {
-    pub(crate) fn new(tx: &'t Transaction) -> Self {
-        DecodeCx {
-            tx,
-            maps: None,
-            weak: None,
-            distinct: Distinct::No,
-        }
-    }
-
-    /// Declares the rows distinct objects of one entity (see `Plan::finish`).
-    pub(crate) fn rows_are_distinct_objects(&mut self) {
-        self.distinct = Distinct::Asked;
-    }
-
-    /// The identity map of `T`, the transaction objects point back to, and how the rows go
-    /// into the map.
-    #[inline]
-    fn map<T: Entity>(
-        &mut self,
-    ) -> Result<(&mut IdentityMap<T>, &std::rc::Weak<TxShared>, Distinct)> {
-        if self.maps.is_none() {
-            let mut maps = self
-                .tx
-                .shared
-                .maps
-                .try_borrow_mut()
-                .map_err(|_| Error::ObjectsBusy)?;
-            if self.distinct == Distinct::Asked {
-                let map = maps.of::<T>();
-                self.distinct = if map.is_empty() {
-                    Distinct::IntoEmpty
-                } else {
-                    map.begin_distinct();
-                    Distinct::IntoLoaded
-                };
-            }
-            self.maps = Some(maps);
-            self.weak = Some(self.tx.weak());
-        }
-        let distinct = self.distinct;
-        match (&mut self.maps, &self.weak) {
-            (Some(maps), Some(weak)) => Ok((maps.of::<T>(), weak, distinct)),
-            _ => unreachable!("both were set above"),
-        }
     }
 }
 
