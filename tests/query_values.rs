@@ -164,6 +164,24 @@ fn a_query_of_objects_stands_for_their_keys() -> colt::Result<()> {
             assert_eq!(r, ["x"]);
             // The query of objects itself still returns objects.
             assert_eq!(shelves.fetch(tx)?.len(), 1);
+            // A query variable among a query's objects, or a list's (PonyORM's `s in
+            // select(..)`): its key is (it was a compile error).
+            let r = select!(s.name for s in Shelf if shelves.contains(&s)).fetch(tx)?;
+            assert_eq!(r, ["a"]);
+            let r = select!(s.name for s in Shelf if !shelves.contains(&s)).fetch(tx)?;
+            assert_eq!(r, ["b"]);
+            let loaded = select!(s for s in Shelf if s.name == "b").fetch(tx)?;
+            let r = select!(s.name for s in Shelf if loaded.contains(&s)).fetch(tx)?;
+            assert_eq!(r, ["b"]);
+            let r = select!(k.title for k in Book if shelves.contains(&k.shelf)
+                && !loaded.contains(&k.shelf))
+            .fetch(tx)?;
+            assert_eq!(r, ["x"]);
+            // In a sub-query too.
+            let r = select!(k.title for k in Book
+                if exists(s for s in Shelf if s == k.shelf && loaded.contains(&s)))
+            .fetch(tx)?;
+            assert_eq!(r, ["y"]);
             Ok(())
         })
     })

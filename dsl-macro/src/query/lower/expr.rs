@@ -471,10 +471,11 @@ impl Lowerer {
             return None;
         }
         if !mentions(&m.receiver, scope) {
-            // `outer.contains(&p.attr)`: list membership or substring test, by the outer type.
+            // `outer.contains(&p.attr)`: list membership or substring test, by the outer type;
+            // `outer.contains(&p)`, an object among outer objects or a query's (its key).
             if name == "contains" && m.args.len() == 1 {
                 let index = self.param(&m.receiver, ParamKind::Contains);
-                let elem = self.lower(&m.args[0], scope, Ctx::Condition)?;
+                let elem = self.elem(&m.args[0], scope)?;
                 // A mistake is the outer value's: reported at it.
                 let at = m.receiver.span();
                 return Some(QExpr::OuterContains(index, at, Box::new(elem)));
