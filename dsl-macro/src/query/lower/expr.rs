@@ -107,7 +107,11 @@ impl Lowerer {
                         return None;
                     }
                 };
-                let inner = self.lower(&u.expr, scope, Ctx::Condition)?;
+                let inner = if name == UnaryOp::Not {
+                    self.condition(&u.expr, scope)?
+                } else {
+                    self.lower(&u.expr, scope, Ctx::Condition)?
+                };
                 Some(QExpr::Unary(name, span, Box::new(inner)))
             }
             syn::Expr::MethodCall(m) => self.method(m, scope),
@@ -350,6 +354,7 @@ impl Lowerer {
         };
         let side = |l: &mut Self, e: &syn::Expr| match var_of(e) {
             Some(v) if op.is_equality() => Some(QExpr::Key(v)),
+            _ if matches!(op, BinaryOp::And | BinaryOp::Or) => l.condition(e, scope),
             _ => l.lower(e, scope, Ctx::Condition),
         };
         let l = side(self, &b.left);
@@ -539,6 +544,15 @@ impl Lowerer {
                 .at(&m.turbofish, "query methods take no type arguments");
             return None;
         }
+        // `(s.gpa > 3 for s in ..).is_empty()`: its value is a condition (see `exists`).
+        if name == "is_empty" && m.args.is_empty() {
+            if let syn::Expr::Macro(mac) = strip(&m.receiver) {
+                if mac.mac.path.is_ident("__colt_comp") {
+                    let sub = self.sub_condition(mac, scope)?;
+                    return Some(QExpr::Unary(UnaryOp::IsEmpty, span, Box::new(sub)));
+                }
+            }
+        }
         // `(x for x in ..).contains(&y)`: membership in a sub-comprehension.
         if known == MethodKind::Binary(MethodOp::Contains) && m.args.len() == 1 {
             if let syn::Expr::Macro(mac) = strip(&m.receiver) {
@@ -585,6 +599,20 @@ impl Lowerer {
         if let syn::Expr::Path(p) = strip(e) {
             if let Some(v) = p.path.get_ident().filter(|i| scope.has(&i.to_string())) {
                 return Some(QExpr::Key(v.clone()));
+            }
+        }
+        self.lower(e, scope, Ctx::Condition)
+    }
+
+    /// An expression used as a condition (a filter, an operand of `&&`, `||` or `!`): a
+    /// sub-comprehension there is whether it has a row whose value holds, as PonyORM reads
+    /// `if (s.gpa > 3 for s in g.students)` (`exists(..)` spelled out).
+    pub(super) fn condition(&mut self, e: &syn::Expr, scope: &Scope) -> Option<QExpr> {
+        if let syn::Expr::Macro(m) = strip(e) {
+            if m.mac.path.is_ident("__colt_comp") {
+                let span = syn::spanned::Spanned::span(e);
+                let sub = self.sub_condition(m, scope)?;
+                return Some(QExpr::Unary(UnaryOp::Exists, span, Box::new(sub)));
             }
         }
         self.lower(e, scope, Ctx::Condition)
@@ -718,7 +746,12 @@ impl Lowerer {
                     self.errors.at(c, "`exists` takes one collection or sub-comprehension: `exists(c.orders)`, `exists(o for o in c.orders if o.total > 10)`");
                     return None;
                 }
-                let inner = self.lower(&c.args[0], scope, Ctx::Condition)?;
+                let inner = match strip(&c.args[0]) {
+                    syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => {
+                        self.sub_condition(m, scope)?
+                    }
+                    _ => self.lower(&c.args[0], scope, Ctx::Condition)?,
+                };
                 Some(QExpr::Unary(UnaryOp::Exists, span, Box::new(inner)))
             }
             other => {

@@ -685,7 +685,11 @@ pub(crate) fn lower(input: QueryInput) -> syn::Result<Lowered> {
                     "order_by" => Ctx::Order,
                     _ => Ctx::Projection,
                 };
-                let Some(e) = l.lower(body, &scope, ctx) else {
+                let lowered = match ctx {
+                    Ctx::Condition => l.condition(body, &scope),
+                    _ => l.lower(body, &scope, ctx),
+                };
+                let Some(e) = lowered else {
                     continue;
                 };
                 match name.as_str() {
@@ -910,7 +914,7 @@ impl Lowerer {
                     vars += 1;
                 }
                 Clause::If { cond, .. } => {
-                    if let Some(e) = self.lower(cond, &scope, Ctx::Condition) {
+                    if let Some(e) = self.condition(cond, &scope) {
                         match sub {
                             None => steps.push(Step::Filter(Vec::new(), e, cond.span())),
                             Some(k) => steps.push(Step::SubFilter(k, e, cond.span())),
@@ -924,6 +928,23 @@ impl Lowerer {
 
     /// `__colt_comp!{ proj for x in .. if .. }`: a sub-comprehension.
     fn sub_comprehension(&mut self, m: &syn::ExprMacro, scope: &Scope) -> Option<QExpr> {
+        self.sub_comprehension_as(m, scope, false)
+    }
+
+    /// A sub-comprehension whose rows are tested (`exists(..)`, `(..).is_empty()`): its value,
+    /// unless it is a variable itself, is a condition on each row, as PonyORM reads
+    /// `exists(s.gpa > 3 for s in g.students)` (a value of another type than `bool` is then
+    /// the condition's type error, at the value).
+    fn sub_condition(&mut self, m: &syn::ExprMacro, scope: &Scope) -> Option<QExpr> {
+        self.sub_comprehension_as(m, scope, true)
+    }
+
+    fn sub_comprehension_as(
+        &mut self,
+        m: &syn::ExprMacro,
+        scope: &Scope,
+        tested: bool,
+    ) -> Option<QExpr> {
         let comp = match syn::parse::Parser::parse2(
             crate::query::parse::comprehension_parser,
             m.mac.tokens.clone(),
@@ -938,7 +959,16 @@ impl Lowerer {
         let id = self.subs;
         let mut steps = Vec::new();
         let (_, inner) = self.clauses(&comp, scope.clone(), Some(id), &mut steps);
-        let projection = self.lower(&comp.projection, &inner, Ctx::Projection)?;
+        let mut projection = self.lower(&comp.projection, &inner, Ctx::Projection)?;
+        let first = comp.clauses.iter().find_map(|c| match c {
+            Clause::For { var, .. } => Some(var.clone()),
+            Clause::If { .. } => None,
+        });
+        if let (true, false, Some(var)) = (tested, matches!(projection, QExpr::Var(_)), first) {
+            let span = syn::spanned::Spanned::span(&comp.projection);
+            steps.push(Step::SubFilter(id, projection, span));
+            projection = QExpr::Var(var);
+        }
         Some(QExpr::SubComp(id, steps, Box::new(projection)))
     }
 }
