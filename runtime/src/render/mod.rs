@@ -705,12 +705,21 @@ impl Renderer<'_> {
                 self.scope_body(*scope, &[]);
                 self.w.push(")");
             }
-            Node::Exists(scope, _anchor, negated) => {
+            Node::Exists(scope, anchor, negated) => {
                 self.w.push(if *negated {
-                    "(NOT EXISTS (SELECT 1"
+                    "(NOT EXISTS (SELECT "
                 } else {
-                    "(EXISTS (SELECT 1"
+                    "(EXISTS (SELECT "
                 });
+                // The rows, whatever their value; a value that holds a parameter
+                // (`(s.age > 24 for s in g.students).is_empty()`) is selected, so that the
+                // statement reads every parameter it is given (the databases do not compute
+                // an `EXISTS` sub-query's values).
+                if reads_params(anchor) {
+                    self.node(anchor);
+                } else {
+                    self.w.push("1");
+                }
                 self.scope_body(*scope, &[]);
                 self.w.push("))");
             }
@@ -732,6 +741,13 @@ impl Renderer<'_> {
             Node::CountEntity(s) => self.count_objects(*s, 0),
         }
     }
+}
+
+/// Whether `n` reads a parameter.
+fn reads_params(n: &Node) -> bool {
+    let mut found = matches!(n, Node::Param(_) | Node::ParamF32(_) | Node::InList(..));
+    n.for_each_child(|c| found |= reads_params(c));
+    found
 }
 
 /// Whether a run of `op` (`&&` or `||`) has a term after its first that can fail for a row

@@ -544,15 +544,6 @@ impl Lowerer {
                 .at(&m.turbofish, "query methods take no type arguments");
             return None;
         }
-        // `(s.gpa > 3 for s in ..).is_empty()`: its value is a condition (see `exists`).
-        if name == "is_empty" && m.args.is_empty() {
-            if let syn::Expr::Macro(mac) = strip(&m.receiver) {
-                if mac.mac.path.is_ident("__colt_comp") {
-                    let sub = self.sub_condition(mac, scope)?;
-                    return Some(QExpr::Unary(UnaryOp::IsEmpty, span, Box::new(sub)));
-                }
-            }
-        }
         // `(x for x in ..).contains(&y)`: membership in a sub-comprehension.
         if known == MethodKind::Binary(MethodOp::Contains) && m.args.len() == 1 {
             if let syn::Expr::Macro(mac) = strip(&m.receiver) {

@@ -931,10 +931,11 @@ impl Lowerer {
         self.sub_comprehension_as(m, scope, false)
     }
 
-    /// A sub-comprehension whose rows are tested (`exists(..)`, `(..).is_empty()`): its value,
-    /// unless it is a variable itself, is a condition on each row, as PonyORM reads
-    /// `exists(s.gpa > 3 for s in g.students)` (a value of another type than `bool` is then
-    /// the condition's type error, at the value).
+    /// A sub-comprehension `exists` tests (PonyORM's function, or a sub-comprehension used as
+    /// a condition): its value, unless it is a variable itself, is a condition on each row, as
+    /// PonyORM reads `exists(s.gpa > 3 for s in g.students)` (a value of another type than
+    /// `bool` is then the condition's type error, at the value). (`(..).is_empty()`, Rust's
+    /// method, is whether there is no row, whatever the values.)
     fn sub_condition(&mut self, m: &syn::ExprMacro, scope: &Scope) -> Option<QExpr> {
         self.sub_comprehension_as(m, scope, true)
     }
