@@ -465,6 +465,11 @@ impl Lowerer {
     pub(super) fn method(&mut self, m: &syn::ExprMethodCall, scope: &Scope) -> Option<QExpr> {
         let name = m.method.to_string();
         let span = m.method.span();
+        // `p.name.clone()`, `p.name.to_owned()`: the value itself (a hybrid method's body
+        // needs them to build a `String`: `self.first.clone() + " " + &self.last`).
+        if (name == "clone" || name == "to_owned") && m.args.is_empty() && m.turbofish.is_none() {
+            return self.lower(&m.receiver, scope, Ctx::Condition);
+        }
         // `(a..=b).contains(&p.price)`: PonyORM's `between(x, a, b)`, as Rust writes it.
         if let (syn::Expr::Range(range), "contains", 1, false) =
             (strip(&m.receiver), name.as_str(), m.args.len(), self.hybrid)
