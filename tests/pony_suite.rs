@@ -13,77 +13,8 @@ mod common;
 
 use colt::prelude::*;
 use common::all_backends;
+use common::checks::{run_modules, Ck};
 use std::fmt::Debug;
-
-pub struct Ck<'a> {
-    db: &'a Database,
-    backend: &'static str,
-    module: &'static str,
-    fails: Vec<String>,
-    passed: usize,
-    total: usize,
-    documented: Vec<String>,
-}
-
-impl<'a> Ck<'a> {
-    fn new(db: &'a Database, backend: &'static str, module: &'static str) -> Self {
-        Ck {
-            db,
-            backend,
-            module,
-            fails: vec![],
-            passed: 0,
-            total: 0,
-            documented: vec![],
-        }
-    }
-    fn doc<T: PartialEq + Debug + Clone>(
-        &mut self,
-        name: &str,
-        pony: T,
-        colt: T,
-        f: impl FnOnce(&Transaction) -> colt::Result<T>,
-    ) {
-        let before = self.fails.len();
-        let (p2, c2) = (pony.clone(), colt.clone());
-        self.eq(name, colt, f);
-        if self.fails.len() == before && p2 != c2 {
-            self.documented.push(format!(
-                "[{}] {}::{name}: Colt {c2:?}, PonyORM {p2:?}",
-                self.backend, self.module
-            ));
-        }
-    }
-    fn eq<T: PartialEq + Debug>(
-        &mut self,
-        name: &str,
-        want: T,
-        f: impl FnOnce(&Transaction) -> colt::Result<T>,
-    ) {
-        self.total += 1;
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.db.transaction(f)));
-        let (b, m) = (self.backend, self.module);
-        match r {
-            Ok(Ok(got)) => {
-                if got != want {
-                    self.fails.push(format!(
-                        "[{b}] {m}::{name}:\n   got  {got:?}\n   want {want:?}"
-                    ))
-                } else {
-                    self.passed += 1;
-                }
-            }
-            Ok(Err(e)) => self.fails.push(format!("[{b}] {m}::{name}: ERROR {e:?}")),
-            Err(p) => self.fails.push(format!(
-                "[{b}] {m}::{name}: PANIC {}",
-                p.downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default()
-            )),
-        }
-    }
-}
 
 fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v.sort();
@@ -2052,41 +1983,17 @@ mod sfs {
 #[test]
 fn pony_suite() {
     all_backends(|backend| {
-        let mut fails = vec![];
-        let mut documented = vec![];
-        let (mut passed, mut total) = (0, 0);
-        let runs: [(&'static str, fn(&mut Ck) -> colt::Result<()>); 7] = [
-            ("attr_set", attr_set::run),
-            ("query_set", query_set::run),
-            ("prop_sum", prop_sum::run),
-            ("distinct", distinct::run),
-            ("exists", exists_t::run),
-            ("sqltr2", sqltr2::run),
-            ("sfs", sfs::run),
-        ];
-        for (name, run) in runs {
-            let db = backend.open();
-            let mut ck = Ck::new(&db, backend.name, name);
-            if let Err(e) = run(&mut ck) {
-                ck.fails
-                    .push(format!("[{}] {name}: seed/run ERROR {e:?}", backend.name));
-            }
-            passed += ck.passed;
-            total += ck.total;
-            fails.extend(ck.fails);
-            documented.extend(ck.documented);
-        }
-        eprintln!("[{}] passed {passed} of {total} checks", backend.name);
-        eprintln!(
-            "[{}] documented divergences:\n{}",
-            backend.name,
-            documented.join("\n")
-        );
-        assert!(
-            fails.is_empty(),
-            "{} failures:\n{}",
-            fails.len(),
-            fails.join("\n")
+        run_modules(
+            backend,
+            &[
+                ("attr_set", attr_set::run),
+                ("query_set", query_set::run),
+                ("prop_sum", prop_sum::run),
+                ("distinct", distinct::run),
+                ("exists", exists_t::run),
+                ("sqltr2", sqltr2::run),
+                ("sfs", sfs::run),
+            ],
         );
         Ok(())
     });

@@ -14,99 +14,8 @@ mod common;
 
 use colt::prelude::*;
 use common::all_backends;
+use common::checks::{run_modules, Ck};
 use std::fmt::Debug;
-
-pub struct Ck<'a> {
-    db: &'a Database,
-    backend: &'static str,
-    module: &'static str,
-    fails: Vec<String>,
-    passed: usize,
-    total: usize,
-    documented: Vec<String>,
-}
-
-impl<'a> Ck<'a> {
-    fn new(db: &'a Database, backend: &'static str, module: &'static str) -> Self {
-        Ck {
-            db,
-            backend,
-            module,
-            fails: vec![],
-            passed: 0,
-            total: 0,
-            documented: vec![],
-        }
-    }
-    fn doc<T: PartialEq + Debug + Clone>(
-        &mut self,
-        name: &str,
-        pony: T,
-        colt: T,
-        f: impl FnOnce(&Transaction) -> colt::Result<T>,
-    ) {
-        let before = self.fails.len();
-        let (p2, c2) = (pony.clone(), colt.clone());
-        self.eq(name, colt, f);
-        if self.fails.len() == before && p2 != c2 {
-            self.documented.push(format!(
-                "[{}] {}::{name}: Colt {c2:?}, PonyORM {p2:?}",
-                self.backend, self.module
-            ));
-        }
-    }
-    fn eq<T: PartialEq + Debug>(
-        &mut self,
-        name: &str,
-        want: T,
-        f: impl FnOnce(&Transaction) -> colt::Result<T>,
-    ) {
-        self.total += 1;
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.db.transaction(f)));
-        let (b, m) = (self.backend, self.module);
-        match r {
-            Ok(Ok(got)) => {
-                if got != want {
-                    self.fails.push(format!(
-                        "[{b}] {m}::{name}:\n   got  {got:?}\n   want {want:?}"
-                    ))
-                } else {
-                    self.passed += 1;
-                }
-            }
-            Ok(Err(e)) => self.fails.push(format!("[{b}] {m}::{name}: ERROR {e:?}")),
-            Err(p) => self.fails.push(format!(
-                "[{b}] {m}::{name}: PANIC {}",
-                p.downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default()
-            )),
-        }
-    }
-    fn eq_rb<T: PartialEq + Debug>(
-        &mut self,
-        name: &str,
-        want: T,
-        f: impl FnOnce(&Transaction) -> colt::Result<T>,
-    ) {
-        // runs in a transaction that is rolled back
-        self.total += 1;
-        let (b, m) = (self.backend, self.module);
-        let r = self.db.begin().and_then(|tx| {
-            let r = f(&tx);
-            drop(tx);
-            r
-        });
-        match r {
-            Ok(got) if got == want => self.passed += 1,
-            Ok(got) => self.fails.push(format!(
-                "[{b}] {m}::{name}:\n   got  {got:?}\n   want {want:?}"
-            )),
-            Err(e) => self.fails.push(format!("[{b}] {m}::{name}: ERROR {e:?}")),
-        }
-    }
-}
 
 fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
     v.sort();
@@ -3081,43 +2990,19 @@ mod probes {
 #[test]
 fn pony_suite2_review() {
     all_backends(|backend| {
-        let mut fails = vec![];
-        let mut documented = vec![];
-        let (mut passed, mut total) = (0, 0);
-        let runs: Vec<(&'static str, fn(&mut Ck) -> colt::Result<()>)> = vec![
-            ("func_monad", func_monad::run),
-            ("strings", strings::run),
-            ("str_fn", str_fn::run),
-            ("orderby", orderby::run),
-            ("sqltr", sqltr::run),
-            ("hybrid", hybrid::run),
-            ("lambda", lambda::run),
-            ("filter", filter::run),
-            ("probes", probes::run),
-        ];
-        for (name, run) in runs {
-            let db = backend.open();
-            let mut ck = Ck::new(&db, backend.name, name);
-            if let Err(e) = run(&mut ck) {
-                ck.fails
-                    .push(format!("[{}] {name}: seed/run ERROR {e:?}", backend.name));
-            }
-            passed += ck.passed;
-            total += ck.total;
-            fails.extend(ck.fails);
-            documented.extend(ck.documented);
-        }
-        eprintln!("[{}] passed {passed} of {total} checks", backend.name);
-        eprintln!(
-            "[{}] documented divergences:\n{}",
-            backend.name,
-            documented.join("\n")
-        );
-        assert!(
-            fails.is_empty(),
-            "{} failures:\n{}",
-            fails.len(),
-            fails.join("\n")
+        run_modules(
+            backend,
+            &[
+                ("func_monad", func_monad::run),
+                ("strings", strings::run),
+                ("str_fn", str_fn::run),
+                ("orderby", orderby::run),
+                ("sqltr", sqltr::run),
+                ("hybrid", hybrid::run),
+                ("lambda", lambda::run),
+                ("filter", filter::run),
+                ("probes", probes::run),
+            ],
         );
         Ok(())
     });

@@ -4,6 +4,7 @@
 use colt::prelude::*;
 
 mod backends;
+pub mod checks;
 #[allow(unused_imports)]
 pub use backends::{all_backends, each_backend, Backend};
 
