@@ -249,8 +249,11 @@ fn deleting_a_referenced_row_is_refused() -> colt::Result<()> {
             tx.flush()
         });
         match result {
+            // No column of the referring table is named: PostgreSQL's message names the
+            // deleted row's key (`id`), which the error gave as a column of `product`.
             Err(Error::Constraint {
                 kind: ConstraintKind::ForeignKey,
+                column: None,
                 ..
             }) => {}
             other => panic!("expected a foreign key violation, got {other:?}"),

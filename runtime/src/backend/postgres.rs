@@ -730,9 +730,16 @@ pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error 
             None
         };
         if let Some(kind) = kind {
+            // "Key (name)=(Books) already exists.": a column of the table written. But a row
+            // deleted while others refer to it is "Key (id)=(1) is still referenced from
+            // table "product"": the deleted row's key, not a column of the referring table
+            // the error names.
+            let referenced = db
+                .detail()
+                .is_some_and(|d| d.contains(" is still referenced from table "));
             let column = db.column().map(str::to_string).or_else(|| {
-                // "Key (name)=(Books) already exists."
                 db.detail()
+                    .filter(|_| !referenced)
                     .and_then(|d| d.strip_prefix("Key ("))
                     .and_then(|d| d.split_once(')'))
                     .map(|(c, _)| c.to_string())

@@ -501,6 +501,14 @@ impl<T: Entity> Obj<T> {
     pub fn delete(&self, tx: &crate::Transaction) -> Result<()> {
         tx.check_open()?;
         self.check_tx(tx)?;
+        // A holder of a one-to-one that let go of its partner (another object took it, or
+        // the program set it to `None`) frees the partner by its change, which the delete
+        // would take the place of: deletes are written after changes, so the taker's write
+        // would meet the old row still holding the partner (a UNIQUE error at the commit).
+        // The change is written first.
+        if self.released_a_partner() {
+            tx.flush()?;
+        }
         if self.mark_deleted(tx) {
             // Its `cascade_delete` members that are loaded go with it now, as in PonyORM:
             // a write to one of them before the flush would be undone by the cascade.
@@ -518,6 +526,27 @@ impl<T: Entity> Obj<T> {
             }
         }
         Ok(())
+    }
+
+    /// Whether a change not written yet took a one-to-one partner from the row (its stored
+    /// one-to-one column holds another value than the row's).
+    fn released_a_partner(&self) -> bool {
+        let cell = self.cell();
+        let meta = T::meta();
+        let one_to_one = crate::flush::update_masks(meta).one_to_one;
+        if one_to_one == 0 || cell.state.get() != ObjState::Loaded || !cell.is_queued() {
+            return false;
+        }
+        let Ok(value) = cell.value.try_borrow() else {
+            return false;
+        };
+        cell.with_snapshot(|old| {
+            old.is_some_and(|old| {
+                (0..meta.columns.len().min(62))
+                    .filter(|&c| one_to_one & bit(c) != 0)
+                    .any(|c| !crate::entity::same_written(old, &*value, c))
+            })
+        })
     }
 
     /// Marks a loaded object deleted and queues its delete; whether it was loaded (a new
