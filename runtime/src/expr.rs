@@ -1031,7 +1031,15 @@ pub fn referent_of<C: ?Sized>(_: &&C) -> PhantomData<C> {
 /// The SQL type of an attribute's handle (`.set(|p| p.price = v)` checks `v` against it).
 #[doc(hidden)]
 #[inline(always)]
-pub fn col_type_of<T>(_: &&Col<T>) -> PhantomData<T> {
+pub fn col_type_of<C: crate::promotion::Assignee>(_: &C) -> PhantomData<C::Sql> {
+    PhantomData
+}
+
+/// The entity an attribute's handle refers to, or `Plain` (`.set(|p| p.shelf = ..)` checks
+/// it: a bulk `set` assigns no reference).
+#[doc(hidden)]
+#[inline(always)]
+pub fn referent_entity_of<C: crate::promotion::Assignee>(_: &C) -> PhantomData<C::Referent> {
     PhantomData
 }
 

@@ -224,7 +224,7 @@ pub mod __private {
     pub use crate::navigate::{At, Many, ManyCol, ManyRefCol, OptRefCol, RefCol, SetCol, SetOf};
     pub use crate::numeric_expr::*;
     pub use crate::obj::{Accessor, AccessorBase, Obj};
-    pub use crate::promotion::{Added, Assignable, Combine, Remainder};
+    pub use crate::promotion::{Added, Assignable, Assignee, AssignsPlain, Combine, Remainder};
     pub use crate::query::Query;
     pub use crate::reference_columns::*;
     pub use crate::relation::{LinkNames, Ref, RelKind, RelationMeta, Set};

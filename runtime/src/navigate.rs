@@ -269,6 +269,11 @@ macro_rules! ref_col {
                 self.at.source
             }
 
+            /// The reference's (first) column.
+            pub(crate) fn column(&self) -> u16 {
+                self.column
+            }
+
             fn joined(&self) -> u16 {
                 self.at
                     .state

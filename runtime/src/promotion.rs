@@ -267,6 +267,70 @@ macro_rules! remainder {
 remainder!(i16, i32, i64);
 
 /// `column = value` in `.set(|p| ..)`: a value of `Self` can be stored in a `T` attribute.
+/// An attribute a bulk `set` (`select!(q.set(|p| p.price = ..))`) names: a plain value's, or
+/// a reference's, which a bulk `set` does not assign (see [`AssignsPlain`]).
+pub trait Assignee {
+    /// The attribute's SQL type.
+    type Sql: SqlType;
+    /// The entity a reference refers to; [`Plain`] for other attributes.
+    type Referent;
+    /// Its table and column in the plan.
+    #[doc(hidden)]
+    fn position(&self) -> (u16, u16);
+}
+
+/// The referent of an attribute that is not a reference.
+pub struct Plain;
+
+/// What a bulk `set` assigns: an attribute of a plain value, not a reference (the loaded
+/// collections it moves objects between would not follow). Implemented by [`Plain`] only: a
+/// reference to `T` is the compile error, at the attribute.
+#[diagnostic::on_unimplemented(
+    message = "a bulk `set` assigns attributes of plain values, not a reference to `{Self}`",
+    label = "a reference is not assigned by a bulk `set`",
+    note = "load the objects and change each with `obj.set(|o| o.reference = ..)`, which moves them between the loaded collections too"
+)]
+pub trait AssignsPlain {
+    /// Generated code calls this before a function bounded by this trait: a failing bound is
+    /// then reported at the user's token, and never with a note naming Colt's function.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __check(_: ::core::marker::PhantomData<Self>) {}
+}
+
+#[diagnostic::do_not_recommend]
+impl AssignsPlain for Plain {}
+
+impl<T: SqlType> Assignee for &crate::expr::Col<T> {
+    type Sql = T;
+    type Referent = Plain;
+    fn position(&self) -> (u16, u16) {
+        crate::expr::Col::position(self)
+    }
+}
+
+impl<T: crate::Entity> Assignee for &crate::navigate::RefCol<T>
+where
+    T::Key: crate::types::NonNull,
+{
+    type Sql = crate::relation::Ref<T>;
+    type Referent = T;
+    fn position(&self) -> (u16, u16) {
+        (self.source(), self.column())
+    }
+}
+
+impl<T: crate::Entity> Assignee for &crate::navigate::OptRefCol<T>
+where
+    T::Key: crate::types::NonNull,
+{
+    type Sql = Option<crate::relation::Ref<T>>;
+    type Referent = T;
+    fn position(&self) -> (u16, u16) {
+        (self.source(), self.column())
+    }
+}
+
 /// The same type; a value into an `Option` of it; an integer into any integer attribute and
 /// a float into any float one (as a literal in Rust takes the attribute's type: a value out
 /// of a narrower column's range is refused by PostgreSQL, and on SQLite stored, then a

@@ -157,11 +157,12 @@ impl PlanBuilder {
     }
 
     /// Adds `column = value` to what `Query::update` assigns (`.set(|p| p.price = ..)`).
-    pub fn assign<T: crate::types::SqlType, R>(&self, column: &crate::expr::Col<T>, value: Expr<R>)
+    pub fn assign<C: crate::promotion::Assignee, R>(&self, column: C, value: Expr<R>)
     where
-        R: crate::promotion::Assignable<T>,
+        C::Referent: crate::promotion::AssignsPlain,
+        R: crate::promotion::Assignable<C::Sql>,
     {
-        let mut node = crate::promotion::assigned::<T>(value.node);
+        let mut node = crate::promotion::assigned::<C::Sql>(value.node);
         node.shift_params(self.param_offset);
         let (source, column) = column.position();
         self.plan
@@ -171,7 +172,11 @@ impl PlanBuilder {
     }
 
     /// Adds `column = NULL` (`.set(|p| p.note = None)`).
-    pub fn assign_null<T: crate::types::Nullable>(&self, column: &crate::expr::Col<T>) {
+    pub fn assign_null<C: crate::promotion::Assignee>(&self, column: C)
+    where
+        C::Referent: crate::promotion::AssignsPlain,
+        C::Sql: crate::types::Nullable,
+    {
         let (source, column) = column.position();
         let null = Node::Call(crate::plan::Func::Null, Vec::new());
         self.plan

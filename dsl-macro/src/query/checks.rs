@@ -38,6 +38,8 @@ enum Check {
     ColWith(&'static str, usize, usize),
     /// The value argument `i` refers to implements the trait of argument `j`'s SQL type.
     Outer(&'static str, usize, usize),
+    /// The entity attribute handle `i` refers to (or `Plain`) implements the trait.
+    Referent(&'static str, usize),
 }
 
 use Check::*;
@@ -129,8 +131,8 @@ pub(crate) fn checked_step(
     let callee = quote_spanned!(span=> ::colt::__private::PlanBuilder::#name);
     let checks: &[Check] = match method {
         "filter" | "filter_in" => &[Is("Condition", 0)],
-        "assign" => &[ColWith("Assignable", 1, 0)],
-        "assign_null" => &[ColIs("Nullable", 0)],
+        "assign" => &[Referent("AssignsPlain", 0), ColWith("Assignable", 1, 0)],
+        "assign_null" => &[Referent("AssignsPlain", 0), ColIs("Nullable", 0)],
         _ => &[],
     };
     checked(span, callee, lead, args, checks, false)
@@ -252,6 +254,7 @@ fn checked(
                 (t, quote_spanned!(span=> #wj, #wi))
             }
             ColIs(t, i) => (t, witness("col_type_of", i)),
+            Referent(t, i) => (t, witness("referent_entity_of", i)),
             ColWith(t, i, j) => {
                 let (wi, wj) = (witness("type_of", i), witness("col_type_of", j));
                 (t, quote_spanned!(span=> #wj, #wi))

@@ -221,17 +221,24 @@ fn step(s: &Step) -> TokenStream {
         }
         Step::Assign(bs, attr, Some(e), span) => {
             let (bs, e) = (binds(bs), expr(e));
-            let attr = quote_spanned!(*span=> &#attr);
+            let attr = attribute_ref(attr, *span);
             let call = checked_step(*span, "assign", quote!(#b,), vec![attr, e]);
             quote_spanned!(*span=> { #bs #call; })
         }
         Step::Assign(bs, attr, None, span) => {
             let bs = binds(bs);
-            let attr = quote_spanned!(*span=> &#attr);
+            let attr = attribute_ref(attr, *span);
             let call = checked_step(*span, "assign_null", quote!(#b,), vec![attr]);
             quote_spanned!(*span=> { #bs #call; })
         }
     }
+}
+
+/// `&attr`, spanned at the attribute's first token (where a mistake about the attribute is
+/// shown), or at `span` (the `=`) without one.
+fn attribute_ref(attr: &TokenStream, span: Span) -> TokenStream {
+    let at = attr.clone().into_iter().next().map_or(span, |t| t.span());
+    quote_spanned!(at=> &#attr)
 }
 
 /// Every entity path the steps range over (generators and sub-comprehensions).
