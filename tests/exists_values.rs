@@ -144,6 +144,14 @@ fn a_sub_comprehension_as_a_condition_is_exists() -> colt::Result<()> {
             assert_eq!(ids(q.fetch(tx)?), [2, 3]);
             let q = select!(Group.filter(|g| (s.age >= 30 for s in g.students)));
             assert_eq!(ids(q.fetch(tx)?), [2]);
+            // A sub-comprehension as the value tested: an `exists` inside.
+            let q = select!(g for g in Group
+                if exists((t.age > s.age + 6 for t in g.students) for s in g.students));
+            assert_eq!(ids(q.fetch(tx)?), [2]);
+            // `.clone()` is the value itself, where it stands: objects stay objects.
+            let owners: Vec<Obj<Group>> =
+                select!(s.group.clone() for s in Student if s.age > 24).fetch(tx)?;
+            assert_eq!(ids(owners), [2]);
             Ok(())
         })
     })

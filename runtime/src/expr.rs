@@ -1035,6 +1035,14 @@ pub fn col_type_of<C: crate::promotion::Assignee>(_: &C) -> PhantomData<C::Sql> 
     PhantomData
 }
 
+/// The SQL type an attribute's handle takes `None` as (`.set(|p| p.note = None)` checks it
+/// is `Nullable`).
+#[doc(hidden)]
+#[inline(always)]
+pub fn col_null_of<C: crate::promotion::Assignee>(_: &C) -> PhantomData<C::NullSql> {
+    PhantomData
+}
+
 /// The entity an attribute's handle refers to, or `Plain` (`.set(|p| p.shelf = ..)` checks
 /// it: a bulk `set` assigns no reference).
 #[doc(hidden)]

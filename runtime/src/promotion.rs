@@ -266,21 +266,32 @@ macro_rules! remainder {
 }
 remainder!(i16, i32, i64);
 
-/// `column = value` in `.set(|p| ..)`: a value of `Self` can be stored in a `T` attribute.
 /// An attribute a bulk `set` (`select!(q.set(|p| p.price = ..))`) names: a plain value's, or
 /// a reference's, which a bulk `set` does not assign (see [`AssignsPlain`]).
 pub trait Assignee {
-    /// The attribute's SQL type.
-    type Sql: SqlType;
+    /// The SQL type a value assigned to it must suit ([`Assignable`]).
+    type Sql;
+    /// The SQL type `None` is assigned to ([`crate::types::Nullable`]).
+    type NullSql;
     /// The entity a reference refers to; [`Plain`] for other attributes.
     type Referent;
     /// Its table and column in the plan.
     #[doc(hidden)]
     fn position(&self) -> (u16, u16);
+    /// The value as written into its column.
+    #[doc(hidden)]
+    fn assigned(value: Node) -> Node;
 }
 
 /// The referent of an attribute that is not a reference.
 pub struct Plain;
+
+/// What a reference attribute takes in the checks of a bulk `set`: anything, so that the
+/// one error is [`AssignsPlain`]'s.
+pub struct RefAttr;
+
+#[diagnostic::do_not_recommend]
+impl<V: ?Sized> Assignable<RefAttr> for V {}
 
 /// What a bulk `set` assigns: an attribute of a plain value, not a reference (the loaded
 /// collections it moves objects between would not follow). Implemented by [`Plain`] only: a
@@ -303,34 +314,34 @@ impl AssignsPlain for Plain {}
 
 impl<T: SqlType> Assignee for &crate::expr::Col<T> {
     type Sql = T;
+    type NullSql = T;
     type Referent = Plain;
     fn position(&self) -> (u16, u16) {
         crate::expr::Col::position(self)
     }
-}
-
-impl<T: crate::Entity> Assignee for &crate::navigate::RefCol<T>
-where
-    T::Key: crate::types::NonNull,
-{
-    type Sql = crate::relation::Ref<T>;
-    type Referent = T;
-    fn position(&self) -> (u16, u16) {
-        (self.source(), self.column())
+    fn assigned(value: Node) -> Node {
+        assigned::<T>(value)
     }
 }
 
-impl<T: crate::Entity> Assignee for &crate::navigate::OptRefCol<T>
-where
-    T::Key: crate::types::NonNull,
-{
-    type Sql = Option<crate::relation::Ref<T>>;
-    type Referent = T;
-    fn position(&self) -> (u16, u16) {
-        (self.source(), self.column())
-    }
+macro_rules! reference_assignee {
+    ($($handle:ident),*) => {$(
+        impl<T: crate::Entity> Assignee for &crate::navigate::$handle<T> {
+            type Sql = RefAttr;
+            type NullSql = Option<i64>;
+            type Referent = T;
+            fn position(&self) -> (u16, u16) {
+                (self.source(), self.column())
+            }
+            fn assigned(value: Node) -> Node {
+                value
+            }
+        }
+    )*};
 }
+reference_assignee!(RefCol, OptRefCol);
 
+/// `column = value` in `.set(|p| ..)`: a value of `Self` can be stored in a `T` attribute.
 /// The same type; a value into an `Option` of it; an integer into any integer attribute and
 /// a float into any float one (as a literal in Rust takes the attribute's type: a value out
 /// of a narrower column's range is refused by PostgreSQL, and on SQLite stored, then a

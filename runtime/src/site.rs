@@ -162,7 +162,7 @@ impl PlanBuilder {
         C::Referent: crate::promotion::AssignsPlain,
         R: crate::promotion::Assignable<C::Sql>,
     {
-        let mut node = crate::promotion::assigned::<C::Sql>(value.node);
+        let mut node = C::assigned(value.node);
         node.shift_params(self.param_offset);
         let (source, column) = column.position();
         self.plan
@@ -175,7 +175,7 @@ impl PlanBuilder {
     pub fn assign_null<C: crate::promotion::Assignee>(&self, column: C)
     where
         C::Referent: crate::promotion::AssignsPlain,
-        C::Sql: crate::types::Nullable,
+        C::NullSql: crate::types::Nullable,
     {
         let (source, column) = column.position();
         let null = Node::Call(crate::plan::Func::Null, Vec::new());

@@ -5,6 +5,23 @@ struct Shelf {
     #[colt(primary_key)]
     id: i64,
     items: Set<Item>,
+    lines: Set<Line>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Line {
+    #[colt(primary_key)]
+    shelf: Ref<Shelf>,
+    #[colt(primary_key)]
+    no: i32,
+    refunds: Set<Refund>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Refund {
+    #[colt(primary_key)]
+    id: i64,
+    line: Option<Ref<Line>>,
 }
 
 #[derive(Entity, Debug, Clone)]
@@ -25,4 +42,9 @@ fn to_an_object(s: Obj<Shelf>) {
     let _ = select!(Item.set(|i| i.shelf = s));
 }
 
-// mistakes: 2
+fn a_composite_reference() {
+    // A reference to an entity with a composite key: the same one error.
+    let _ = select!(Refund.set(|r| r.line = None));
+}
+
+// mistakes: 3

@@ -20,4 +20,10 @@ fn main() {
     // said at the value (PonyORM's truthiness of a text has no Rust spelling).
     let _q = select!(t for t in Team if exists(p.login for p in t.players));
 }
-// mistakes: 1
+
+fn a_reference() {
+    // A reference as the value: said at it too, not inside Colt.
+    let _q = select!(t for t in Team if exists(p.team for p in t.players));
+}
+
+// mistakes: 2

@@ -32,7 +32,7 @@ enum Check {
     InnerPair(&'static str, usize, usize),
     /// Argument `i`'s SQL type implements the trait of the values of sub-query `j`.
     SubWith(&'static str, usize, usize),
-    /// The SQL type of attribute handle `i` implements the trait.
+    /// The SQL type attribute handle `i` takes `None` as implements the trait.
     ColIs(&'static str, usize),
     /// The SQL type of argument `i` implements the trait of attribute handle `j`'s.
     ColWith(&'static str, usize, usize),
@@ -253,7 +253,7 @@ fn checked(
                 let (wi, wj) = (witness("type_of", i), witness("sub_sql_of", j));
                 (t, quote_spanned!(span=> #wj, #wi))
             }
-            ColIs(t, i) => (t, witness("col_type_of", i)),
+            ColIs(t, i) => (t, witness("col_null_of", i)),
             Referent(t, i) => (t, witness("referent_entity_of", i)),
             ColWith(t, i, j) => {
                 let (wi, wj) = (witness("type_of", i), witness("col_type_of", j));

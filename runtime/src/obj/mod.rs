@@ -528,8 +528,10 @@ impl<T: Entity> Obj<T> {
         Ok(())
     }
 
-    /// Whether a change not written yet took a one-to-one partner from the row (its stored
-    /// one-to-one column holds another value than the row's).
+    /// Whether a change not written yet let go of a one-to-one partner the row holds (a
+    /// stored one-to-one column set to nothing where the row names a partner). (A change to
+    /// another partner is not written first: it would take that partner, which the delete
+    /// gives up.)
     fn released_a_partner(&self) -> bool {
         let cell = self.cell();
         let meta = T::meta();
@@ -544,7 +546,10 @@ impl<T: Entity> Obj<T> {
             old.is_some_and(|old| {
                 (0..meta.columns.len().min(62))
                     .filter(|&c| one_to_one & bit(c) != 0)
-                    .any(|c| !crate::entity::same_written(old, &*value, c))
+                    .any(|c| {
+                        matches!(value.column_ref(c), crate::ValueRef::Null)
+                            && !matches!(old.column_ref(c), crate::ValueRef::Null)
+                    })
             })
         })
     }

@@ -114,6 +114,16 @@ impl Lowerer {
                 };
                 Some(QExpr::Unary(name, span, Box::new(inner)))
             }
+            // `p.name.clone()`, `p.name.to_owned()`: the value itself, where it stands (a
+            // hybrid method's body needs them to build a `String`: `self.first.clone() + " "
+            // + &self.last`).
+            syn::Expr::MethodCall(m)
+                if (m.method == "clone" || m.method == "to_owned")
+                    && m.args.is_empty()
+                    && m.turbofish.is_none() =>
+            {
+                self.lower(&m.receiver, scope, ctx)
+            }
             syn::Expr::MethodCall(m) => self.method(m, scope),
             syn::Expr::Macro(m) if m.mac.path.is_ident("__colt_comp") => {
                 self.sub_comprehension(m, scope)
@@ -465,11 +475,6 @@ impl Lowerer {
     pub(super) fn method(&mut self, m: &syn::ExprMethodCall, scope: &Scope) -> Option<QExpr> {
         let name = m.method.to_string();
         let span = m.method.span();
-        // `p.name.clone()`, `p.name.to_owned()`: the value itself (a hybrid method's body
-        // needs them to build a `String`: `self.first.clone() + " " + &self.last`).
-        if (name == "clone" || name == "to_owned") && m.args.is_empty() && m.turbofish.is_none() {
-            return self.lower(&m.receiver, scope, Ctx::Condition);
-        }
         // `(a..=b).contains(&p.price)`: PonyORM's `between(x, a, b)`, as Rust writes it.
         if let (syn::Expr::Range(range), "contains", 1, false) =
             (strip(&m.receiver), name.as_str(), m.args.len(), self.hybrid)

@@ -960,16 +960,23 @@ impl Lowerer {
         let id = self.subs;
         let mut steps = Vec::new();
         let (_, inner) = self.clauses(&comp, scope.clone(), Some(id), &mut steps);
-        let mut projection = self.lower(&comp.projection, &inner, Ctx::Projection)?;
         let first = comp.clauses.iter().find_map(|c| match c {
             Clause::For { var, .. } => Some(var.clone()),
             Clause::If { .. } => None,
         });
-        if let (true, false, Some(var)) = (tested, matches!(projection, QExpr::Var(_)), first) {
-            let span = syn::spanned::Spanned::span(&comp.projection);
-            steps.push(Step::SubFilter(id, projection, span));
-            projection = QExpr::Var(var);
-        }
+        let variable =
+            matches!(strip(&comp.projection), syn::Expr::Path(p) if p.path.get_ident().is_some());
+        let projection = match (tested, variable, first) {
+            // The value tested is a condition: lowered as one (a reference, a tuple or a
+            // sub-comprehension there is what a condition makes of it).
+            (true, false, Some(var)) => {
+                let condition = self.condition(&comp.projection, &inner)?;
+                let span = syn::spanned::Spanned::span(&comp.projection);
+                steps.push(Step::SubFilter(id, condition, span));
+                QExpr::Var(var)
+            }
+            _ => self.lower(&comp.projection, &inner, Ctx::Projection)?,
+        };
         Some(QExpr::SubComp(id, steps, Box::new(projection)))
     }
 }
