@@ -144,6 +144,12 @@ fn a_sub_comprehension_as_a_condition_is_exists() -> colt::Result<()> {
             assert_eq!(ids(q.fetch(tx)?), [2, 3]);
             let q = select!(Group.filter(|g| (s.age >= 30 for s in g.students)));
             assert_eq!(ids(q.fetch(tx)?), [2]);
+            // An outer `bool` as the value: a condition too.
+            let (yes, no) = (true, false);
+            let q = select!(g for g in Group if exists(yes for s in g.students));
+            assert_eq!(ids(q.fetch(tx)?), [1, 2]);
+            let q = select!(g for g in Group if exists(no for s in g.students));
+            assert_eq!(ids(q.fetch(tx)?), Vec::<i64>::new());
             // A sub-comprehension as the value tested: an `exists` inside.
             let q = select!(g for g in Group
                 if exists((t.age > s.age + 6 for t in g.students) for s in g.students));

@@ -964,8 +964,9 @@ impl Lowerer {
             Clause::For { var, .. } => Some(var.clone()),
             Clause::If { .. } => None,
         });
-        let variable =
-            matches!(strip(&comp.projection), syn::Expr::Path(p) if p.path.get_ident().is_some());
+        // (A query variable; an outer Rust value is a condition too.)
+        let variable = matches!(strip(&comp.projection), syn::Expr::Path(p)
+            if p.path.get_ident().is_some_and(|i| inner.has(&i.to_string())));
         let projection = match (tested, variable, first) {
             // The value tested is a condition: lowered as one (a reference, a tuple or a
             // sub-comprehension there is what a condition makes of it).
