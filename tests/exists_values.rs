@@ -120,6 +120,14 @@ fn is_empty_of_a_sub_comprehension_is_of_its_rows() -> colt::Result<()> {
             assert_eq!(ids(q.fetch(tx)?), [3]);
             let q = select!(g for g in Group if !exists(s.age > 24 for s in g.students));
             assert_eq!(ids(q.fetch(tx)?), [1, 3]);
+            // A value that is another query's test: its parameters are read too (it was a
+            // parameter count error).
+            let older = select!(s for s in Student if s.age > 24);
+            let q = select!(g for g in Group
+                if (older.contains(&s) for s in g.students).is_empty());
+            assert_eq!(ids(q.fetch(tx)?), [3]);
+            let q = select!(g for g in Group if exists(older.contains(&s) for s in g.students));
+            assert_eq!(ids(q.fetch(tx)?), [2]);
             Ok(())
         })
     })

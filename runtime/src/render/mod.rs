@@ -745,7 +745,12 @@ impl Renderer<'_> {
 
 /// Whether `n` reads a parameter.
 fn reads_params(n: &Node) -> bool {
-    let mut found = matches!(n, Node::Param(_) | Node::ParamF32(_) | Node::InList(..));
+    let mut found = match n {
+        Node::Param(_) | Node::ParamF32(_) | Node::InList(..) => true,
+        // Another query's parameters, rendered inside this one.
+        Node::InQuery(_, sub) => sub.plan.param_count > 0,
+        _ => false,
+    };
     n.for_each_child(|c| found |= reads_params(c));
     found
 }
