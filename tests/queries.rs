@@ -415,6 +415,37 @@ fn limit_offset_page_inside_and_outside_the_macro() -> colt::Result<()> {
     })
 }
 
+/// A second limit keeps the smaller, offsets add up (`Iterator::take` and `skip` twice); an
+/// offset after a limit stays PonyORM's `.limit(n, offset=m)`. A second limit replaced the
+/// first, so a query value handed out with `.limit(3)` returned every row once its caller
+/// limited it again.
+#[test]
+fn a_second_limit_or_offset_composes_with_the_first() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            let by_price = select!((p.name for p in Product).order_by(|p| (p.price, p.name)));
+            let top3 = by_price.clone().limit(3);
+            assert_eq!(top3.clone().limit(10).fetch(tx)?, ["Assam", "Sencha", "Emma"]);
+            assert_eq!(top3.clone().limit(2).fetch(tx)?, ["Assam", "Sencha"]);
+            assert_eq!(top3.count(tx)?, 3);
+            assert_eq!(
+                by_price.clone().offset(2).offset(1).fetch(tx)?,
+                ["Dune", "Ulysses", "Matcha"]
+            );
+            assert_eq!(top3.clone().offset(1).fetch(tx)?, ["Sencha", "Emma", "Dune"]);
+            assert_eq!(
+                top3.clone().offset(1).offset(1).fetch(tx)?,
+                ["Emma", "Dune", "Ulysses"]
+            );
+            assert_eq!(top3.page(1, 10).fetch(tx)?, ["Assam", "Sencha", "Emma"]);
+            let q = select!((p.name for p in Product).order_by(|p| (p.price, p.name)).limit(3).limit(10));
+            assert_eq!(q.fetch(tx)?.len(), 3);
+            Ok(())
+        })
+    })
+}
+
 #[test]
 fn terminals_first_one_count_exists() -> colt::Result<()> {
     each_backend(|backend| {

@@ -151,15 +151,43 @@ impl<R> Query<R> {
         }
     }
 
-    /// At most `n` rows.
+    /// At most `n` rows. A query that has a limit keeps the smaller one, as
+    /// `Iterator::take` twice does: a query value handed out with `.limit(3)` never returns
+    /// more than 3 rows, whatever its caller adds.
+    ///
+    /// ```
+    /// # use colt::prelude::*;
+    /// # #[derive(Entity, Debug, Clone)]
+    /// # pub struct Product { #[colt(primary_key)] pub id: i64 }
+    /// # fn main() -> colt::Result<()> {
+    /// # let db = Database::open("sqlite::memory:")?;
+    /// # db.bind(schema![Product])?;
+    /// # db.create_tables()?;
+    /// db.transaction(|tx| {
+    ///     for id in 1..=6 {
+    ///         Product::build().id(id).insert(tx)?;
+    ///     }
+    ///     let top3 = select!((p for p in Product).order_by(|p| p.id).limit(3));
+    ///     assert_eq!(top3.clone().limit(10).fetch(tx)?.len(), 3);
+    ///     // An offset after a limit is PonyORM's `.limit(3, offset=1)`: rows 2 to 4.
+    ///     let ids: Vec<i64> = top3.offset(1).fetch(tx)?.iter().map(|p| p.id()).collect();
+    ///     assert_eq!(ids, [2, 3, 4]);
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub fn limit(mut self, n: impl RowCount) -> Self {
-        self.limit = Some(n.to_count());
+        let n = n.to_count();
+        self.limit = Some(self.limit.map_or(n, |before| before.min(n)));
         self
     }
 
-    /// Skips the first `n` rows.
+    /// Skips the first `n` rows. Offsets add up, as `Iterator::skip` twice does
+    /// (`.offset(2).offset(1)` skips 3 rows); an offset after a limit is PonyORM's
+    /// `.limit(n, offset=m)` (see [`Query::limit`]).
     pub fn offset(mut self, n: impl RowCount) -> Self {
-        self.offset = Some(n.to_count());
+        let n = n.to_count();
+        self.offset = Some(self.offset.map_or(n, |before| before.saturating_add(n)));
         self
     }
 
