@@ -155,27 +155,8 @@ impl<R> Query<R> {
     /// `Iterator::take` twice does: a query value handed out with `.limit(3)` never returns
     /// more than 3 rows, whatever its caller adds.
     ///
-    /// ```
-    /// # use colt::prelude::*;
-    /// # #[derive(Entity, Debug, Clone)]
-    /// # pub struct Product { #[colt(primary_key)] pub id: i64 }
-    /// # fn main() -> colt::Result<()> {
-    /// # let db = Database::open("sqlite::memory:")?;
-    /// # db.bind(schema![Product])?;
-    /// # db.create_tables()?;
-    /// db.transaction(|tx| {
-    ///     for id in 1..=6 {
-    ///         Product::build().id(id).insert(tx)?;
-    ///     }
-    ///     let top3 = select!((p for p in Product).order_by(|p| p.id).limit(3));
-    ///     assert_eq!(top3.clone().limit(10).fetch(tx)?.len(), 3);
-    ///     // An offset after a limit is PonyORM's `.limit(3, offset=1)`: rows 2 to 4.
-    ///     let ids: Vec<i64> = top3.offset(1).fetch(tx)?.iter().map(|p| p.id()).collect();
-    ///     assert_eq!(ids, [2, 3, 4]);
-    ///     Ok(())
-    /// })
-    /// # }
-    /// ```
+    /// An offset after a limit is PonyORM's `.limit(n, offset=m)`: `.limit(3).offset(1)` is
+    /// rows 2 to 4.
     pub fn limit(mut self, n: impl RowCount) -> Self {
         let n = n.to_count();
         self.limit = Some(self.limit.map_or(n, |before| before.min(n)));
