@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# valgrind-tests.sh — runs the tests of the unsafe object core (tests/object_lifetimes.rs) and
+# valgrind-tests.sh — runs the tests of the unsafe object core (tests/object_lifetimes.rs),
+# the SQLite statement path (tests/sqlite_statements.rs) and
 # the soundness cases (tests/trust.rs), and the object core's unit tests, under valgrind memcheck; any invalid read or write, use
 # of uninitialised memory or invalid free fails the run. (Miri cannot be installed here.)
 #
@@ -20,7 +21,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 
 status=0
-for t in object_lifetimes trust; do
+for t in object_lifetimes trust sqlite_statements; do
   exe=$(cargo test --test "$t" --no-run --message-format=json 2>/dev/null |
     sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
   if [[ -z "$exe" ]]; then

@@ -15,6 +15,8 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 #[cfg(feature = "sqlite")]
 mod sqlite_functions;
+#[cfg(feature = "sqlite")]
+mod sqlite_stmt;
 mod target;
 
 use std::cell::{Cell, RefCell};

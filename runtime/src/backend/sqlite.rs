@@ -5,13 +5,14 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
-use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, Statement, ToSql};
+use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, ToSql};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::sqlite_functions::{DIVISION_BY_ZERO, OUT_OF_RANGE};
+pub(crate) use super::sqlite_stmt::SqliteRow;
+use super::sqlite_stmt::{NotPrepared, RawStmt};
 use super::{LiveColumn, Param, SqliteMode};
-use crate::entity::RowAccess;
 use crate::error::ConstraintKind;
 use crate::exact_decimal::ExactDecimal;
 use crate::identity_map::FxBuild;
@@ -27,7 +28,9 @@ const STATEMENT_CACHE: usize = 256;
 pub(crate) struct SqliteConn {
     // Declared before `conn`, so dropped (finalized) before the connection closes.
     prepared: RefCell<Prepared>,
-    // Boxed: the prepared statements borrow it, so it must never move.
+    // Boxed: rusqlite's connection is large, and `Link` holds this one inline. (The
+    // statements hold the handle of its SQLite connection, which stays where SQLite put it
+    // whatever moves.)
     conn: Box<Connection>,
     pub(crate) statements: std::cell::Cell<u64>,
     /// The statement timeout in force (none: no progress handler at all).
@@ -57,8 +60,8 @@ impl Drop for Deadline<'_> {
 /// twice with SipHash on every use, which costs more than running a one-row statement; this
 /// one hashes the text once with the Fx hash and keeps the statement where it is.
 struct Prepared {
-    // `'static` stands for "as long as the `Box<Connection>` beside it": see `SqliteConn`.
-    statements: Vec<(Box<str>, Statement<'static>)>,
+    // Finalized before the connection beside them closes: see `SqliteConn`.
+    statements: Vec<(Box<str>, RawStmt)>,
     /// Positions in `statements` by SQL text.
     by_sql: HashMap<Box<str>, usize, FxBuild>,
     /// The address and length of the SQL text used last and its position: a loop running one
@@ -89,7 +92,7 @@ impl Prepared {
         Some(at)
     }
 
-    fn add(&mut self, sql: &str, stmt: Statement<'static>) -> usize {
+    fn add(&mut self, sql: &str, stmt: RawStmt) -> usize {
         if self.statements.len() >= STATEMENT_CACHE {
             self.statements.clear();
             self.by_sql.clear();
@@ -102,37 +105,14 @@ impl Prepared {
     }
 }
 
-// SAFETY: the statements are used only through the `SqliteConn` that owns both them and the
-// connection they belong to, and that connection (`rusqlite::Connection: Send`) always moves
+// SAFETY: the statements (`RawStmt`, raw pointers, so not `Send` by themselves) are used
+// only through the `SqliteConn` that owns both them and the connection they belong to, and
+// that connection (`rusqlite::Connection: Send`, opened without SQLite's mutex) always moves
 // together with them; `SqliteConn` is not `Sync` (its `RefCell`s), so one thread at a time
-// uses the pair, which is what SQLite asks of a connection and its statements. rusqlite's own
-// statement cache is `Send` for the same reason. (`last` holds an address that is only ever
-// compared, never read through.)
+// uses the pair, which is what SQLite asks of a connection and its statements (invariant 2
+// of `sqlite_stmt`). rusqlite's own statement cache is `Send` for the same reason. (`last`
+// holds an address that is only ever compared, never read through.)
 unsafe impl Send for Prepared {}
-
-/// A row being read.
-pub(crate) struct SqliteRow<'a>(&'a rusqlite::Row<'a>);
-
-impl RowAccess for SqliteRow<'_> {
-    #[inline]
-    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
-        match self.0.get_ref(idx) {
-            Ok(v) => Ok(from_sqlite(v)),
-            Err(e) => Err(map_error(e, None)),
-        }
-    }
-}
-
-#[inline]
-fn from_sqlite(v: SqlValueRef<'_>) -> ValueRef<'_> {
-    match v {
-        SqlValueRef::Null => ValueRef::Null,
-        SqlValueRef::Integer(i) => ValueRef::Int(i),
-        SqlValueRef::Real(r) => ValueRef::Real(r),
-        SqlValueRef::Text(t) => ValueRef::Text(t),
-        SqlValueRef::Blob(b) => ValueRef::Blob(b),
-    }
-}
 
 #[inline]
 fn to_sqlite(v: ValueRef<'_>) -> SqlValueRef<'_> {
@@ -360,35 +340,77 @@ impl SqliteConn {
         &self,
         sql: &str,
         params: &[Param<'_>],
-        f: impl FnOnce(&mut Statement<'_>) -> Result<R>,
+        f: impl FnOnce(&mut RawStmt) -> Result<R>,
     ) -> Result<R> {
         let _deadline = self.deadline();
         self.statements.set(self.statements.get() + 1);
         // A statement run while another one's rows are being read (nothing in Colt does
         // that today) gets a statement of its own instead of the busy cache.
         let Ok(mut prepared) = self.prepared.try_borrow_mut() else {
-            let mut stmt = self.conn.prepare(sql).map_err(|e| map_error(e, None))?;
+            let mut stmt = self.prepare(sql, false)?;
             bind(&mut stmt, params)?;
             return f(&mut stmt);
         };
         let at = match prepared.find(sql) {
             Some(at) => at,
             None => {
-                let stmt = self
-                    .conn
-                    .prepare_with_flags(sql, PrepFlags::SQLITE_PREPARE_PERSISTENT)
-                    .map_err(|e| map_error(e, None))?;
-                // SAFETY: the statement borrows `*self.conn`, a `Box<Connection>` that never
-                // moves and is never replaced, and `prepared` is dropped before it (field
-                // order), so the statement never outlives the connection. The `'static` is
-                // never handed out: callers get `&mut Statement<'_>` tied to `&self`.
-                let stmt: Statement<'static> = unsafe { std::mem::transmute(stmt) };
+                let stmt = self.prepare(sql, true)?;
                 prepared.add(sql, stmt)
             }
         };
         let stmt = &mut prepared.statements[at].1;
         bind(stmt, params)?;
         f(stmt)
+    }
+
+    /// Prepares the one statement `sql` holds. Text SQLite refuses, or that holds no
+    /// statement or more than one, is prepared again by rusqlite, for its error.
+    #[cold]
+    fn prepare(&self, sql: &str, persistent: bool) -> Result<RawStmt> {
+        // SAFETY: the handle of the connection this `SqliteConn` owns, open until it drops,
+        // after its statements (`prepared` is declared before `conn`; a statement for one
+        // run is dropped within the run); `SqliteConn` is not `Sync`, so one thread at a
+        // time uses both (see `sqlite_stmt`'s invariants).
+        let (db, made) = unsafe {
+            let db = std::ptr::NonNull::new(self.conn.handle());
+            match db {
+                Some(db) => (db, RawStmt::prepare(db, sql, persistent)),
+                // (rusqlite's handle of a closed connection; this one never closes before
+                // it drops.)
+                None => {
+                    return Err(map_error(
+                        rusqlite::Error::SqliteFailure(
+                            ffi::Error::new(ffi::SQLITE_MISUSE),
+                            Some("the connection is closed".into()),
+                        ),
+                        None,
+                    ))
+                }
+            }
+        };
+        let (own, failed) = match made {
+            Ok(stmt) => return Ok(stmt),
+            // (The message is taken now: preparing again replaces it.)
+            // SAFETY: as above.
+            Err(NotPrepared::Failed(code)) => (
+                None,
+                Some(unsafe { super::sqlite_stmt::error_of(db, code) }),
+            ),
+            Err(NotPrepared::Ask(own)) => (own, None),
+        };
+        let flags = if persistent {
+            PrepFlags::SQLITE_PREPARE_PERSISTENT
+        } else {
+            PrepFlags::empty()
+        };
+        self.conn
+            .prepare_with_flags(sql, flags)
+            .map_err(|e| map_error(e, None))?;
+        match (own, failed) {
+            (Some(stmt), _) => Ok(stmt),
+            (None, Some(e)) => Err(map_error(e, None)),
+            (None, None) => Err(map_error(rusqlite::Error::Empty, None)),
+        }
     }
 
     /// What `sql` is (prepared and kept, parameters checked), without running it.
@@ -406,8 +428,7 @@ impl SqliteConn {
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         self.with_statement(sql, params, |stmt| {
-            let n = stmt.raw_execute().map_err(|e| map_error(e, None))?;
-            Ok(n as u64)
+            stmt.execute().map_err(|e| map_error(e, None))
         })
     }
 
@@ -430,19 +451,11 @@ impl SqliteConn {
     }
 
     /// Runs a query and hands each row to `f`, until it returns `false`.
-    pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], mut f: F) -> Result<()>
+    pub(crate) fn query<F>(&self, sql: &str, params: &[Param<'_>], f: F) -> Result<()>
     where
         F: FnMut(&SqliteRow<'_>) -> Result<bool>,
     {
-        self.with_statement(sql, params, |stmt| {
-            let mut rows = stmt.raw_query();
-            while let Some(row) = rows.next().map_err(|e| map_error(e, None))? {
-                if !f(&SqliteRow(row))? {
-                    break;
-                }
-            }
-            Ok(())
-        })
+        self.with_statement(sql, params, |stmt| stmt.rows(f))
     }
 
     pub(crate) fn table_columns(&self, table: &str) -> Result<Option<Vec<LiveColumn>>> {
@@ -508,7 +521,7 @@ impl SqliteConn {
 
 /// Binds every parameter of a statement (all of them: a cached statement keeps the values of
 /// its previous run).
-fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
+fn bind(stmt: &mut RawStmt, params: &[Param<'_>]) -> Result<()> {
     // Most statements bind only integers, text and the like: one pass finds that.
     let special = params.iter().any(|p| {
         matches!(
@@ -534,14 +547,13 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
         // conversion of a whole `Param` (which the compiler may not inline) costs more than
         // binding one. Other values take the checks below.
         let plain = match p {
-            Param::Borrowed(ValueRef::Int(v)) => Some(stmt.raw_bind_parameter(i + 1, *v)),
-            Param::Owned(Value::Int(v)) => Some(stmt.raw_bind_parameter(i + 1, *v)),
-            Param::Borrowed(ValueRef::Text(t)) => {
-                Some(stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(SqlValueRef::Text(t))))
+            Param::Borrowed(ValueRef::Int(v)) | Param::Owned(Value::Int(v)) => {
+                Some(stmt.bind_int(i + 1, *v))
             }
-            Param::Owned(Value::Text(t)) => Some(stmt.raw_bind_parameter(i + 1, t.as_str())),
+            Param::Borrowed(ValueRef::Text(t)) => Some(stmt.bind_text(i + 1, t)),
+            Param::Owned(Value::Text(t)) => Some(stmt.bind_text(i + 1, t.as_bytes())),
             Param::Borrowed(ValueRef::Null) | Param::Owned(Value::Null) => {
-                Some(stmt.raw_bind_parameter(i + 1, rusqlite::types::Null))
+                Some(stmt.bind_null(i + 1))
             }
             _ => None,
         };
@@ -562,8 +574,11 @@ fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<()> {
                 reason: "SQLite stores NaN as NULL",
             });
         }
-        stmt.raw_bind_parameter(i + 1, Bind(*p))
-            .map_err(|e| map_error(e, None))?;
+        let bound = match Bind(*p).to_sql() {
+            Ok(out) => stmt.bind_output(i + 1, out),
+            Err(e) => Err(e),
+        };
+        bound.map_err(|e| map_error(e, None))?;
     }
     Ok(())
 }
