@@ -9,7 +9,7 @@ use crate::value::Value;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a query parameter",
     label = "this value is sent to the database as a parameter",
-    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8], Option of those, an Obj of an entity, or (with `.contains`) a slice, array, Vec or HashSet of those",
+    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8], the date, time, decimal, UUID and JSON types of Colt's features, a `#[derive(Value)]` type, Option of those, an Obj of an entity, or (with `.contains`) a slice, array, Vec or HashSet of those",
     note = "a reference to (or an object of) an entity with a composite key is several values: compare its attributes (`s.line.order == o && s.line.no == n`)"
 )]
 pub trait ToParam {
@@ -22,7 +22,7 @@ pub trait ToParam {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a query parameter",
     label = "this value is sent to the database as a parameter",
-    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8], Option of those, an Obj of an entity, or (with `.contains`) a slice, array, Vec or HashSet of those",
+    note = "parameters can be bool, integers, f32, f64, String, &str, Vec<u8>, &[u8], the date, time, decimal, UUID and JSON types of Colt's features, a `#[derive(Value)]` type, Option of those, an Obj of an entity, or (with `.contains`) a slice, array, Vec or HashSet of those",
     note = "a reference to (or an object of) an entity with a composite key is several values: compare its attributes (`s.line.order == o && s.line.no == n`)"
 )]
 pub trait TypedParam {
