@@ -1101,7 +1101,7 @@ mod dedup {
             vec![(false, Some(4.0)), (true, Some(4.0))],
             |tx| {
                 let mut v = select!((a.x, sum(a.y)) for a in A).fetch(tx)?;
-                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v.sort_by_key(|a| a.0);
                 Ok(v)
             },
         );
@@ -2185,7 +2185,7 @@ mod coll {
             ],
             |tx| {
                 let mut v = select!((s.record, avg(s.marks.value)) for s in Student).fetch(tx)?;
-                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v.sort_by_key(|a| a.0);
                 Ok(v)
             },
         );
