@@ -522,26 +522,17 @@ impl SqliteConn {
 /// Binds every parameter of a statement (all of them: a cached statement keeps the values of
 /// its previous run).
 fn bind(stmt: &mut RawStmt, params: &[Param<'_>]) -> Result<()> {
-    // Most statements bind only integers, text and the like: one pass finds that.
-    let special = params.iter().any(|p| {
-        matches!(
-            p,
-            Param::Borrowed(ValueRef::Time(_) | ValueRef::Decimal(_) | ValueRef::Json(_))
-                | Param::Owned(
-                    Value::Time(_) | Value::Decimal(_) | Value::List(_) | Value::Unwritable(_),
-                )
-        )
-    });
-    if special {
-        super::refuse_unstorable(params)?;
-        refuse_inexact_decimals(params)?;
-    }
     if stmt.parameter_count() != params.len() {
+        // (A value no database stores is the error to report first.)
+        refuse_special(params)?;
         return Err(Error::ParameterCount {
             expected: stmt.parameter_count(),
             given: params.len(),
         });
     }
+    // Values other than integers, text and NULL are checked, all of them before any runs,
+    // when the first of them is met (most statements have none).
+    let mut checked = false;
     for (i, p) in params.iter().enumerate() {
         // Integers (keys, most often), text and NULL bound by their own type: rusqlite's
         // conversion of a whole `Param` (which the compiler may not inline) costs more than
@@ -561,6 +552,10 @@ fn bind(stmt: &mut RawStmt, params: &[Param<'_>]) -> Result<()> {
             bound.map_err(|e| map_error(e, None))?;
             continue;
         }
+        if !checked {
+            refuse_special(params)?;
+            checked = true;
+        }
         // SQLite stores NaN as NULL: it would come back as `None`, or fail a NOT NULL
         // column with a message about NULL. Refused, before anything runs.
         let nan = match p {
@@ -579,6 +574,26 @@ fn bind(stmt: &mut RawStmt, params: &[Param<'_>]) -> Result<()> {
             Err(e) => Err(e),
         };
         bound.map_err(|e| map_error(e, None))?;
+    }
+    Ok(())
+}
+
+/// Refuses, before a statement runs, the parameters no database stores and the decimals
+/// SQLite would round.
+#[cold]
+fn refuse_special(params: &[Param<'_>]) -> Result<()> {
+    let special = params.iter().any(|p| {
+        matches!(
+            p,
+            Param::Borrowed(ValueRef::Time(_) | ValueRef::Decimal(_) | ValueRef::Json(_))
+                | Param::Owned(
+                    Value::Time(_) | Value::Decimal(_) | Value::List(_) | Value::Unwritable(_),
+                )
+        )
+    });
+    if special {
+        super::refuse_unstorable(params)?;
+        refuse_inexact_decimals(params)?;
     }
     Ok(())
 }
