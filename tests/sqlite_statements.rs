@@ -1,13 +1,15 @@
 //! The statements Colt runs, bound and read through SQLite's C API (`sqlite_stmt.rs`): every
 //! kind of value both ways, list parameters, the errors of preparing and running, a panic
 //! while rows are read, the statement cache past its bound, and SQLite's own corners
-//! (invalid UTF-8 in a text column, a UTF-16 database). The backend-neutral checks run on
-//! PostgreSQL too. CI runs this file under valgrind memcheck (`scripts/valgrind-tests.sh`).
+//! (invalid UTF-8 in a text column, a UTF-16 database), a cached statement the schema changed
+//! under, a lock met while preparing. The backend-neutral checks run on PostgreSQL too. CI
+//! runs this file under valgrind memcheck (`scripts/valgrind-tests.sh`).
 
 mod common;
 
 use colt::prelude::*;
 use common::each_backend;
+use std::time::{Duration, Instant};
 
 #[derive(Entity, Debug, Clone)]
 pub struct Sample {
@@ -344,4 +346,60 @@ fn more_statements_than_the_cache_keeps() -> colt::Result<()> {
             Ok(())
         })
     })
+}
+
+/// A cached `SELECT *` the schema changed under is prepared again by SQLite's next step,
+/// with its new columns: a dropped column is an error, not a NULL (the columns were counted
+/// before that step, and a column past them read as NULL: a review found it), and an added
+/// one is read.
+#[test]
+fn sqlite_a_cached_statement_reads_the_columns_the_schema_now_has() -> colt::Result<()> {
+    let db = Database::open("sqlite::memory:")?;
+    db.transaction(|tx| {
+        tx.execute_sql("CREATE TABLE t (a INTEGER, b INTEGER)", &[])?;
+        tx.execute_sql("INSERT INTO t VALUES (1, 2)", &[])
+    })?;
+    let sql = "SELECT * FROM t";
+    let first = db.transaction(|tx| tx.query_sql::<(i64, Option<i64>)>(sql, &[]))?;
+    assert_eq!(first, [(1, Some(2))]);
+    db.transaction(|tx| tx.execute_sql("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 3", &[]))?;
+    let added = db.transaction(|tx| tx.query_sql::<(i64, i64, i64)>(sql, &[]))?;
+    assert_eq!(added, [(1, 2, 3)]);
+    db.transaction(|tx| tx.execute_sql("ALTER TABLE t DROP COLUMN b", &[]))?;
+    let dropped = db.transaction(|tx| tx.query_sql::<(i64, i64, Option<i64>)>(sql, &[]));
+    assert!(dropped.is_err(), "a dropped column read as {dropped:?}");
+    let now = db.transaction(|tx| tx.query_sql::<(i64, i64)>(sql, &[]))?;
+    assert_eq!(now, [(1, 3)]);
+    Ok(())
+}
+
+/// A statement that cannot be prepared because another connection holds the lock waits the
+/// busy timeout once, not twice (its error was made by preparing it again: a review found
+/// it). The bound is wide: it tells one wait from two, not a speed.
+#[test]
+fn sqlite_a_lock_met_while_preparing_waits_the_busy_timeout_once() -> colt::Result<()> {
+    let file = common::TempDb::new("busy_prepare");
+    let timeout = Duration::from_millis(600);
+    let db = Database::builder(&file.url())
+        .busy_timeout(timeout)
+        .open()?;
+    db.transaction(|tx| tx.execute_sql("CREATE TABLE t (x INTEGER)", &[]))?;
+    // A schema change rolled back: the connection reads the schema again when it next
+    // prepares a statement.
+    let _ = db.transaction(|tx| {
+        tx.execute_sql("CREATE TABLE z (a INTEGER)", &[])?;
+        Err::<(), _>(Error::InvalidQuery("roll back".into()))
+    });
+    let other = rusqlite::Connection::open(&file.path).expect("open");
+    other.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    let started = Instant::now();
+    let r = db.transaction(|tx| tx.query_sql::<i64>("SELECT count(*) FROM t", &[]));
+    let waited = started.elapsed();
+    other.execute_batch("ROLLBACK").expect("unlock");
+    assert!(matches!(r, Err(Error::Busy(_))), "{r:?}");
+    assert!(
+        waited < timeout * 2,
+        "waited {waited:?} for a busy timeout of {timeout:?}"
+    );
+    Ok(())
 }

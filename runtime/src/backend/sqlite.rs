@@ -363,18 +363,17 @@ impl SqliteConn {
         f(stmt)
     }
 
-    /// Prepares the one statement `sql` holds. Text SQLite refuses, or that holds no
-    /// statement or more than one, is prepared again by rusqlite, for its error.
+    /// Prepares the one statement `sql` holds. Text that holds no statement, or text after
+    /// its first, is prepared again by rusqlite, for its error.
     #[cold]
     fn prepare(&self, sql: &str, persistent: bool) -> Result<RawStmt> {
         // SAFETY: the handle of the connection this `SqliteConn` owns, open until it drops,
         // after its statements (`prepared` is declared before `conn`; a statement for one
         // run is dropped within the run); `SqliteConn` is not `Sync`, so one thread at a
         // time uses both (see `sqlite_stmt`'s invariants).
-        let (db, made) = unsafe {
-            let db = std::ptr::NonNull::new(self.conn.handle());
-            match db {
-                Some(db) => (db, RawStmt::prepare(db, sql, persistent)),
+        let made = unsafe {
+            match std::ptr::NonNull::new(self.conn.handle()) {
+                Some(db) => RawStmt::prepare(db, sql, persistent),
                 // (rusqlite's handle of a closed connection; this one never closes before
                 // it drops.)
                 None => {
@@ -388,16 +387,14 @@ impl SqliteConn {
                 }
             }
         };
-        let (own, failed) = match made {
+        let own = match made {
             Ok(stmt) => return Ok(stmt),
-            // (The message is taken now: preparing again replaces it.)
-            // SAFETY: as above.
-            Err(NotPrepared::Failed(code)) => (
-                None,
-                Some(unsafe { super::sqlite_stmt::error_of(db, code) }),
-            ),
-            Err(NotPrepared::Ask(own)) => (own, None),
+            // (Its error as rusqlite words it: preparing again could wait out a lock twice.)
+            Err(NotPrepared::Failed(e)) => return Err(map_error(e, None)),
+            Err(NotPrepared::Ask(own)) => own,
         };
+        // No statement, or text after the first: rusqlite's preparation says whether that
+        // is an error (two statements, none) or not (a comment, a semicolon).
         let flags = if persistent {
             PrepFlags::SQLITE_PREPARE_PERSISTENT
         } else {
@@ -406,11 +403,7 @@ impl SqliteConn {
         self.conn
             .prepare_with_flags(sql, flags)
             .map_err(|e| map_error(e, None))?;
-        match (own, failed) {
-            (Some(stmt), _) => Ok(stmt),
-            (None, Some(e)) => Err(map_error(e, None)),
-            (None, None) => Err(map_error(rusqlite::Error::Empty, None)),
-        }
+        own.ok_or_else(|| map_error(rusqlite::Error::Empty, None))
     }
 
     /// What `sql` is (prepared and kept, parameters checked), without running it.

@@ -50,8 +50,8 @@ pub(crate) struct RawStmt {
 
 /// Why [`RawStmt::prepare`] made no statement.
 pub(crate) enum NotPrepared {
-    /// SQLite refused the text (its result code; the connection holds the message).
-    Failed(c_int),
+    /// SQLite refused the text (its error, as rusqlite words it).
+    Failed(rusqlite::Error),
     /// The text holds no statement, or text after its first (the statement, if any):
     /// rusqlite's own preparation says whether that is an error, and which.
     Ask(Option<RawStmt>),
@@ -71,7 +71,10 @@ impl RawStmt {
         persistent: bool,
     ) -> std::result::Result<RawStmt, NotPrepared> {
         let Ok(len) = c_int::try_from(sql.len()) else {
-            return Err(NotPrepared::Failed(ffi::SQLITE_TOOBIG));
+            return Err(NotPrepared::Failed(rusqlite::Error::SqliteFailure(
+                ffi::Error::new(ffi::SQLITE_TOOBIG),
+                None,
+            )));
         };
         let flags = if persistent {
             ffi::SQLITE_PREPARE_PERSISTENT
@@ -93,7 +96,8 @@ impl RawStmt {
             )
         };
         if rc != ffi::SQLITE_OK {
-            return Err(NotPrepared::Failed(rc));
+            // SAFETY: `db` is open (the caller's promise).
+            return Err(NotPrepared::Failed(unsafe { prepare_error(db, rc, sql) }));
         }
         let made = NonNull::new(stmt).map(|stmt| RawStmt { stmt, db });
         // Text after the statement (SQLite points `tail` into `sql`, at or before its end).
@@ -309,14 +313,18 @@ impl RawStmt {
                 self.0.reset();
             }
         }
-        let columns = self.column_count();
         let run = Running(self);
+        // The columns are counted once the first step has run: a statement the schema
+        // changed under (`SELECT *` after a column was added or dropped) is prepared again
+        // by that step, with its new columns.
+        let mut columns = None;
         loop {
             match run.0.step() {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
                 Err(e) => return Err(super::sqlite::map_error(e, None)),
             }
+            let columns = *columns.get_or_insert_with(|| run.0.column_count());
             let row = SqliteRow {
                 stmt: run.0,
                 columns,
@@ -358,6 +366,35 @@ pub(crate) unsafe fn error_of(db: NonNull<ffi::sqlite3>, code: c_int) -> rusqlit
     rusqlite::Error::SqliteFailure(ffi::Error::new(code), message)
 }
 
+/// The error of a text SQLite would not prepare: rusqlite's `SqlInputError`, with the
+/// offset of the token at fault, when SQLite gives one (a syntax error, an unknown table
+/// or column), as rusqlite's own preparation words it.
+///
+/// # Safety
+///
+/// `db` is an open connection, whose last call was the failed preparation.
+#[cold]
+unsafe fn prepare_error(db: NonNull<ffi::sqlite3>, code: c_int, sql: &str) -> rusqlite::Error {
+    // SAFETY: `db` is open (the caller's promise); the offset is read before any other
+    // call on the connection replaces it.
+    let offset = unsafe { ffi::sqlite3_error_offset(db.as_ptr()) };
+    // SAFETY: as above.
+    let error = unsafe { error_of(db, code) };
+    match error {
+        rusqlite::Error::SqliteFailure(e, msg)
+            if e.code == ffi::ErrorCode::Unknown && offset >= 0 =>
+        {
+            rusqlite::Error::SqlInputError {
+                error: e,
+                msg: msg.unwrap_or_else(|| "error".to_owned()),
+                sql: sql.to_owned(),
+                offset,
+            }
+        }
+        other => other,
+    }
+}
+
 fn owned_ref(v: &SqlValue) -> SqlValueRef<'_> {
     match v {
         SqlValue::Null => SqlValueRef::Null,
@@ -395,6 +432,12 @@ impl RowAccess for SqliteRow<'_> {
                 ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_value_double(v)),
                 ffi::SQLITE_TEXT => {
                     let text = ffi::sqlite3_value_text(v);
+                    // A text's pointer is NULL only when SQLite ran out of memory making it
+                    // (converting a UTF-16 text, or ending it with a NUL), and its length
+                    // then reads 0: an error, never an empty text.
+                    if text.is_null() {
+                        return Err(out_of_memory());
+                    }
                     let len = ffi::sqlite3_value_bytes(v);
                     ValueRef::Text(slice(text.cast(), len)?)
                 }
@@ -409,6 +452,15 @@ impl RowAccess for SqliteRow<'_> {
     }
 }
 
+/// SQLite out of memory while reading a value.
+#[cold]
+fn out_of_memory() -> crate::Error {
+    super::sqlite::map_error(
+        rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_NOMEM), None),
+        None,
+    )
+}
+
 /// The bytes SQLite handed out for a value (none for an empty one, whose pointer may be
 /// NULL); a NULL pointer for a value that has bytes is SQLite out of memory.
 ///
@@ -421,10 +473,7 @@ unsafe fn slice<'a>(ptr: *const c_void, len: c_int) -> Result<&'a [u8]> {
         return Ok(&[]);
     }
     if ptr.is_null() {
-        return Err(super::sqlite::map_error(
-            rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_NOMEM), None),
-            None,
-        ));
+        return Err(out_of_memory());
     }
     // SAFETY: non-NULL and valid for `len` bytes (the caller's promise).
     Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len as usize) })
