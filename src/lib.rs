@@ -91,7 +91,8 @@
 //!   column's SQL `DEFAULT` in the tables `create_tables` makes, so that rows other programs
 //!   insert get it too; a call of no arguments, such as `Utc::now()`, is worked out per
 //!   object, and a table's `DEFAULT` would freeze it),
-//!   `volatile` (changed by others: never part of an optimistic check);
+//!   `volatile` (changed by others or by the database, as a trigger's `updated_at`: never
+//!   part of an optimistic check, and read back after every write of its object);
 //! - on relationships: `reverse = "field"` (the other side, when it is ambiguous) and, on a
 //!   `Set<T>`, `cascade_delete`;
 //! - on a many-to-many `Set<T>` (its partner is a `Set` too), the link table of a schema

@@ -134,6 +134,7 @@ fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
 /// column's `sql_type` said) are read back, so that the object holds what its row does; else
 /// its next write's check, or a query reading the row again, would take the difference for
 /// a concurrent change, in every attempt. (A column Colt made holds what is written.)
+/// `volatile` columns are read back after every write, whichever columns it wrote.
 pub(crate) fn take_stored<T: Entity>(
     cell: &ObjCell<T>,
     tx: &Transaction,
@@ -142,7 +143,14 @@ pub(crate) fn take_stored<T: Entity>(
     let meta = T::meta();
     let mut rounded = written & meta.cache.rounded();
     // (The mark is the entity's, whatever the database: SQLite stores these as written.)
-    if rounded == 0 || tx.dialect() != render::Dialect::Postgres {
+    if tx.dialect() != render::Dialect::Postgres {
+        rounded = 0;
+    }
+    // A `volatile` column, which the database changes on its own (a trigger's
+    // `updated_at`), is read back after every write, whichever columns it wrote: the object
+    // holds what its row holds, as PonyORM reads such an attribute again after a write.
+    let volatile = meta.cache.volatile(|| volatile_columns(meta));
+    if rounded == 0 && volatile == 0 {
         return Ok(());
     }
     // A `varchar(n)` changes only a text that ends with spaces (cut past `n`): others are
@@ -162,11 +170,12 @@ pub(crate) fn take_stored<T: Entity>(
             }
         }
     }
-    if rounded == 0 {
+    let wanted = rounded | volatile;
+    if wanted == 0 {
         return Ok(());
     }
     let columns: Columns = (0..meta.columns.len().min(62))
-        .filter(|&i| rounded & bit(i) != 0)
+        .filter(|&i| wanted & bit(i) != 0)
         .collect();
     let key = cell.value.borrow().key();
     let Some(row) = read_row::<T>(tx, &key)? else {
@@ -389,6 +398,13 @@ pub(crate) fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
             one_to_one,
         }
     })
+}
+
+/// The stored `volatile` columns below 62 (those the masks hold).
+fn volatile_columns(meta: &'static EntityMeta) -> u64 {
+    (0..meta.columns.len().min(62))
+        .filter(|&i| meta.columns[i].volatile && crate::relation::is_stored(meta, i))
+        .fold(0, |m, i| m | bit(i))
 }
 
 /// The columns of a mask, in order.
