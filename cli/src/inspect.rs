@@ -18,7 +18,8 @@
 //!   (`CURRENT_TIMESTAMP`, a sequence) is said in a comment on the field.
 //! - A foreign key is a `Ref<T>` (`Option<Ref<T>>` when nullable) with the `Set<T>` back on
 //!   the other side (`reverse` where two relationships would be ambiguous, always for a
-//!   table referring to itself); a pure link table (its primary key is two foreign keys,
+//!   table referring to itself; one reference of each cycle of required references an
+//!   `Option<Ref<T>>`, which `db.bind` asks for); a pure link table (its primary key is two foreign keys,
 //!   and it has no other column) is a many-to-many `Set` pair.
 //! - Views, and tables Colt cannot map (no primary key, a column of a type no field suits
 //!   that cannot be left out), are listed in a comment saying why.
@@ -167,6 +168,7 @@ impl<'a> Inspector<'a> {
     fn source(mut self, catalog: &Catalog, filtered: bool) -> String {
         let tables = self.tables.clone();
         let mut plans: Vec<EntityPlan> = tables.iter().map(|t| self.plan_table(t)).collect();
+        break_required_cycles(&mut plans);
         self.add_reverse_sides(&mut plans);
         self.add_links(&mut plans);
         let mut out = String::new();
@@ -597,6 +599,80 @@ fn write_entity(out: &mut String, p: &EntityPlan) {
         let _ = writeln!(out, "    pub {}: {},", f.name, f.ty);
     }
     out.push_str("}\n");
+}
+
+/// Makes one reference of each cycle of required references an `Option<Ref<..>>` (Sakila's
+/// stores and staff refer to each other, both NOT NULL): `db.bind` refuses such a cycle, no
+/// row of which could be inserted first, and `check_tables` takes the `Option` on the NOT
+/// NULL column. The reference chosen is one not named after its target (`manager_staff`
+/// rather than `store`), where there is one.
+fn break_required_cycles(plans: &mut [EntityPlan]) {
+    // (At most one change per reference: the loop ends.)
+    for _ in 0..plans.iter().map(|p| p.fields.len()).sum::<usize>() {
+        let Some(cycle) = required_cycle(plans) else {
+            return;
+        };
+        let named_after = |(p, f): &(usize, usize)| {
+            let field = &plans[*p].fields[*f];
+            ref_target(&field.ty).is_some_and(|t| t.to_snake_case() == field.name)
+        };
+        let Some(&(p, f)) = cycle
+            .iter()
+            .find(|edge| !named_after(edge))
+            .or(cycle.first())
+        else {
+            return;
+        };
+        let field = &mut plans[p].fields[f];
+        field.ty = format!("Option<{}>", field.ty);
+        field.comment.get_or_insert_with(|| {
+            "NOT NULL in the database; an `Option` here: it closes a cycle of required references, whose rows could not be inserted one before the other".to_string()
+        });
+    }
+}
+
+/// A cycle of required references between entities, as (entity, field) positions.
+fn required_cycle(plans: &[EntityPlan]) -> Option<Vec<(usize, usize)>> {
+    fn visit(
+        plans: &[EntityPlan],
+        at: usize,
+        path: &mut Vec<(usize, usize)>,
+        on_path: &mut Vec<usize>,
+        done: &mut BTreeSet<usize>,
+    ) -> Option<Vec<(usize, usize)>> {
+        if let Some(start) = on_path.iter().position(|&e| e == at) {
+            return Some(path[start..].to_vec());
+        }
+        if done.contains(&at) {
+            return None;
+        }
+        on_path.push(at);
+        for (f, field) in plans[at].fields.iter().enumerate() {
+            let Some(target) = field
+                .ty
+                .strip_prefix("Ref<")
+                .and_then(|t| t.strip_suffix('>'))
+            else {
+                continue;
+            };
+            let Some(next) = plans.iter().position(|p| p.name == target) else {
+                continue;
+            };
+            if next == at {
+                continue;
+            }
+            path.push((at, f));
+            if let Some(cycle) = visit(plans, next, path, on_path, done) {
+                return Some(cycle);
+            }
+            path.pop();
+        }
+        on_path.pop();
+        done.insert(at);
+        None
+    }
+    let mut done = BTreeSet::new();
+    (0..plans.len()).find_map(|e| visit(plans, e, &mut Vec::new(), &mut Vec::new(), &mut done))
 }
 
 /// `Ref<Album>` or `Option<Ref<Album>>` → `Album`.

@@ -95,15 +95,22 @@ pub(crate) fn unique_name(base: String, taken: &mut BTreeSet<String>) -> String 
     name
 }
 
-/// A plain English plural, for a collection's field (`invoice` → `invoices`).
+/// A plain English plural, for a collection's field (`invoice` → `invoices`); a word that
+/// already reads as a plural (a table named `Products`, `Territories`) is kept as it is.
 pub(crate) fn plural(word: &str) -> String {
-    if word.ends_with('s')
+    if let Some(stem) = word.strip_suffix("is") {
+        // `analysis` → `analyses`.
+        format!("{stem}es")
+    } else if word.ends_with("ss")
+        || word.ends_with("us")
         || word.ends_with('x')
         || word.ends_with('z')
         || word.ends_with("ch")
         || word.ends_with("sh")
     {
         format!("{word}es")
+    } else if word.ends_with('s') {
+        word.to_string()
     } else if let Some(stem) = word
         .strip_suffix('y')
         .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
@@ -137,6 +144,12 @@ mod tests {
         assert_eq!(plural("address"), "addresses");
         assert_eq!(plural("category"), "categories");
         assert_eq!(plural("day"), "days");
+        // Already plural (Northwind's tables): kept.
+        assert_eq!(plural("products"), "products");
+        assert_eq!(plural("territories"), "territories");
+        assert_eq!(plural("customer_demographics"), "customer_demographics");
+        assert_eq!(plural("status"), "statuses");
+        assert_eq!(plural("analysis"), "analyses");
         let mut taken = BTreeSet::new();
         assert_eq!(unique_name("a".into(), &mut taken), "a");
         assert_eq!(unique_name("a".into(), &mut taken), "a2");

@@ -117,7 +117,8 @@ fn main() {
 
 /// The second database: snake_case names (no attributes needed), a keyword and a name with a
 /// space as columns, two references from one table to another, a composite key made of a
-/// reference and a number, a composite reference to it, a composite unique constraint, and
+/// reference and a number, a composite reference to it, a composite unique constraint, two
+/// tables that refer to each other through NOT NULL columns (Sakila's stores and staff), and
 /// (on PostgreSQL) identity keys.
 const SHOP_MAIN: &str = r#"
 fn main() {
@@ -138,6 +139,12 @@ fn main() {
         assert_eq!(shelves, ["top"]);
         let kind = select!(c.type_ for c in Customer if c.name == "ann").one(tx)?;
         assert_eq!(kind, "retail");
+        // Stores and staff refer to each other, both NOT NULL: one reference of the cycle
+        // is an `Option`, which `bind` asks for and `check_tables` takes.
+        let managers = select!(s.manager_staff.name for s in Store).fetch(tx)?;
+        assert_eq!(managers, [Some("sam".to_string())]);
+        let staff = select!((st.name for st in Staff if st.store.store_id == 1).order_by(|st| st.name)).fetch(tx)?;
+        assert_eq!(staff, ["kim", "sam"]);
         let carl = Customer::build().name("carl").type_("trade").insert(tx)?;
         assert!(carl.id() > 2, "the key came from the database");
         Ok(())
@@ -202,6 +209,9 @@ fn inspected_entities_compile_bind_check_and_query() {
             "    #[colt(columns(\"invoice\", \"line\"))]\n    pub invoice_line: Ref<InvoiceLine>,",
             "    #[colt(cascade_delete)]\n    pub invoice_lines: Set<InvoiceLine>,",
             "    #[colt(columns(\"shelf_aisle\", \"shelf_bay\"))]\n    pub shelf: Ref<Shelf>,",
+            "closes a cycle of required references",
+            "    pub manager_staff: Option<Ref<Staff>>,",
+            "    pub store: Ref<Store>,",
         ] {
             assert!(source.contains(expected), "[{backend}] no `{expected}` in:\n{source}");
         }

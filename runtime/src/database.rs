@@ -635,6 +635,29 @@ fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
 
 /// A cycle of required references between different entities, if any (`A.b: Ref<B>`,
 /// `B.a: Ref<A>`), as the names along it.
+/// Whether `from` refers to `to` through required references (`Ref<T>`, one or several in a
+/// row; a reference of an entity to itself aside).
+pub(crate) fn reaches_through_required(from: &'static EntityMeta, to: &EntityMeta) -> bool {
+    let mut seen: Vec<&'static EntityMeta> = Vec::new();
+    let mut next = vec![from];
+    while let Some(e) = next.pop() {
+        if std::ptr::eq(e, to) {
+            return true;
+        }
+        if seen.iter().any(|s| std::ptr::eq(*s, e)) {
+            continue;
+        }
+        seen.push(e);
+        for rel in e.relations {
+            let target = (rel.target)();
+            if rel.kind == crate::relation::RelKind::Ref && !std::ptr::eq(target, e) {
+                next.push(target);
+            }
+        }
+    }
+    false
+}
+
 fn required_cycle(entities: &[&'static EntityMeta]) -> Option<Vec<String>> {
     fn visit(
         e: &'static EntityMeta,

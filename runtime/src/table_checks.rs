@@ -165,6 +165,22 @@ fn compares_text(ty: ColumnType) -> bool {
     )
 }
 
+/// Whether `c` is a column of an `Option<Ref<T>>` whose `T` refers back to `e` through
+/// required references: the reference `bind` asks to be an `Option` (a cycle of required
+/// references can never be inserted), on a column the database declares NOT NULL (as in
+/// Sakila's `store.manager_staff_id` and `staff.store_id`).
+fn breaks_a_cycle(e: &EntityMeta, c: &crate::ColumnMeta) -> bool {
+    let Some(at) = e.columns.iter().position(|x| std::ptr::eq(x, c)) else {
+        return false;
+    };
+    e.relations.iter().any(|r| {
+        r.kind == crate::pairing::RelKind::OptionalRef
+            && r.column
+                .is_some_and(|first| (first..first + r.width().max(1)).contains(&at))
+            && crate::database::reaches_through_required((r.target)(), e)
+    })
+}
+
 pub(crate) fn column_problem(
     dialect: Dialect,
     e: &EntityMeta,
@@ -207,8 +223,10 @@ pub(crate) fn column_problem(
             e.table, c.name, e.name, c.field, c.field
         ));
     }
-    // (A view shows every column nullable: taken as it is, a NULL read is a `Decode` error.)
-    if l.not_null == c.nullable && !l.primary_key && !l.view {
+    // (A view shows every column nullable: taken as it is, a NULL read is a `Decode` error.
+    // A NOT NULL reference that closes a cycle of required references is the `Option`
+    // `bind` asks for: no row of the cycle could be inserted first otherwise.)
+    if l.not_null == c.nullable && !l.primary_key && !l.view && !breaks_a_cycle(e, c) {
         return Some(format!(
             "column `{}.{}` is {} but field `{}::{}` is {}",
             e.table,
