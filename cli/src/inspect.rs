@@ -21,6 +21,7 @@
 //!   table referring to itself; one reference of each cycle of required references an
 //!   `Option<Ref<T>>`, which `db.bind` asks for); a pure link table (its primary key is two foreign keys,
 //!   and it has no other column) is a many-to-many `Set` pair.
+//! - A column the database's triggers set (an `updated_at`) is `volatile`.
 //! - Views, and tables Colt cannot map (no primary key, a column of a type no field suits
 //!   that cannot be left out), are listed in a comment saying why.
 
@@ -168,6 +169,7 @@ impl<'a> Inspector<'a> {
     fn source(mut self, catalog: &Catalog, filtered: bool) -> String {
         let tables = self.tables.clone();
         let mut plans: Vec<EntityPlan> = tables.iter().map(|t| self.plan_table(t)).collect();
+        mark_trigger_columns(&mut plans, catalog);
         break_required_cycles(&mut plans);
         self.add_reverse_sides(&mut plans);
         self.add_links(&mut plans);
@@ -599,6 +601,26 @@ fn write_entity(out: &mut String, p: &EntityPlan) {
         let _ = writeln!(out, "    pub {}: {},", f.name, f.ty);
     }
     out.push_str("}\n");
+}
+
+/// Marks `volatile` the columns the database's triggers set (Sakila's `last_update`): the
+/// object reads them back after each write, and no optimistic check counts them (else a
+/// second write of an object meets the trigger's value as a conflict).
+fn mark_trigger_columns(plans: &mut [EntityPlan], catalog: &Catalog) {
+    for plan in plans.iter_mut() {
+        for field in plan.fields.iter_mut().filter(|f| !f.column.is_empty()) {
+            // (As SQLite compares names: without case.)
+            let set = catalog.trigger_columns.iter().any(|(t, c)| {
+                t.eq_ignore_ascii_case(&plan.table) && c.eq_ignore_ascii_case(&field.column)
+            });
+            if set && !field.attrs.iter().any(|a| a == "volatile") {
+                field.attrs.push("volatile".to_string());
+                field.comment.get_or_insert_with(|| {
+                    "set by a trigger: read back after each write, and left out of the optimistic check".to_string()
+                });
+            }
+        }
+    }
 }
 
 /// Makes one reference of each cycle of required references an `Option<Ref<..>>` (Sakila's

@@ -147,6 +147,14 @@ fn main() {
         assert_eq!(staff, ["kim", "sam"]);
         let carl = Customer::build().name("carl").type_("trade").insert(tx)?;
         assert!(carl.id() > 2, "the key came from the database");
+        // `changes` is set by the database's triggers: `volatile`, read back after writes.
+        assert_eq!(carl.changes(), 1);
+        carl.set(|c| c.name = "carla".to_string())?;
+        tx.flush()?;
+        assert_eq!(carl.changes(), 2);
+        carl.set(|c| c.name = "carl".to_string())?;
+        tx.flush()?;
+        assert_eq!(carl.changes(), 3);
         Ok(())
     })
     .expect("queries");
@@ -210,6 +218,7 @@ fn inspected_entities_compile_bind_check_and_query() {
             "    #[colt(cascade_delete)]\n    pub invoice_lines: Set<InvoiceLine>,",
             "    #[colt(columns(\"shelf_aisle\", \"shelf_bay\"))]\n    pub shelf: Ref<Shelf>,",
             "closes a cycle of required references",
+            "    // set by a trigger: read back after each write, and left out of the optimistic check\n    #[colt(default = 0i64, volatile)]\n    pub changes: i64,",
             "    pub manager_staff: Option<Ref<Staff>>,",
             "    pub store: Ref<Store>,",
         ] {

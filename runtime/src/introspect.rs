@@ -19,6 +19,10 @@ pub struct Catalog {
     /// SQLite: every virtual table's name (FTS, R*Tree: its module's rows). One whose module
     /// is built in is in `tables` too; the tables that store them are left out.
     pub virtual_tables: Vec<String>,
+    /// The columns the database's triggers set, as (table, column): an `UPDATE .. SET` in
+    /// a trigger (or a PostgreSQL trigger function), or PostgreSQL's `NEW.column := ..`.
+    /// The database changes them on its own (`colt inspect` marks them `volatile`).
+    pub trigger_columns: Vec<(String, String)>,
 }
 
 /// One table.
@@ -143,6 +147,15 @@ fn read_catalog(conn: &Conn) -> Result<Catalog> {
     if d == crate::render::Dialect::Sqlite {
         resolve_reference_names(&mut catalog.tables);
     }
+    for row in conn.query_values(sql::triggers(d), &[])? {
+        let (table, body) = (text(&row, 0)?, opt_text(&row, 1)?.unwrap_or_default());
+        for pair in crate::trigger_columns::columns_set(&table, &body) {
+            if !catalog.trigger_columns.contains(&pair) {
+                catalog.trigger_columns.push(pair);
+            }
+        }
+    }
+    catalog.trigger_columns.sort();
     // By name, byte by byte: the same order whatever the server's collation.
     catalog.tables.sort_by(|a, b| a.name.cmp(&b.name));
     catalog.views.sort();

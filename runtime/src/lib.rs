@@ -98,6 +98,7 @@ pub mod text_expr;
 #[cfg(feature = "time")]
 mod time_types;
 pub mod transaction;
+mod trigger_columns;
 pub mod types;
 mod upsert_write;
 pub mod value;
