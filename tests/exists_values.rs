@@ -128,6 +128,13 @@ fn is_empty_of_a_sub_comprehension_is_of_its_rows() -> colt::Result<()> {
             assert_eq!(ids(q.fetch(tx)?), [3]);
             let q = select!(g for g in Group if exists(older.contains(&s) for s in g.students));
             assert_eq!(ids(q.fetch(tx)?), [2]);
+            // One whose only parameter is its limit (a review found it left out).
+            let oldest = select!((s for s in Student).order_by(|s| desc(s.age))).limit(2);
+            let q = select!(g for g in Group if exists(oldest.contains(&s) for s in g.students));
+            assert_eq!(ids(q.fetch(tx)?), [2]);
+            let q = select!(g for g in Group
+                if (oldest.contains(&s) for s in g.students).is_empty());
+            assert_eq!(ids(q.fetch(tx)?), [3]);
             Ok(())
         })
     })

@@ -747,8 +747,9 @@ impl Renderer<'_> {
 fn reads_params(n: &Node) -> bool {
     let mut found = match n {
         Node::Param(_) | Node::ParamF32(_) | Node::InList(..) => true,
-        // Another query's parameters, rendered inside this one.
-        Node::InQuery(_, sub) => sub.plan.param_count > 0,
+        // Another query's parameters, rendered inside this one (its limit and offset are
+        // parameters too).
+        Node::InQuery(_, sub) => sub.plan.param_count > 0 || sub.flags.limit || sub.flags.offset,
         _ => false,
     };
     n.for_each_child(|c| found |= reads_params(c));
