@@ -370,8 +370,24 @@ impl Database {
         let mut troubled: Vec<(&'static crate::EntityMeta, usize)> = Vec::new();
         // The entities whose table is there, with whether it has a primary key.
         let mut present: Vec<(&'static crate::EntityMeta, bool)> = Vec::new();
+        // Every table's columns first: whether an `Option` on a NOT NULL column closes a
+        // cycle of NOT NULL references depends on the other tables' columns.
+        let mut tables = Vec::new();
         for e in entities.iter().copied() {
-            let Some(live) = conn.table_columns(e.table)? else {
+            tables.push((e, conn.table_columns(e.table)?));
+        }
+        let not_null = |f: &crate::EntityMeta, i: usize| {
+            tables.iter().any(|(t, live)| {
+                std::ptr::eq(*t, f)
+                    && live.as_ref().is_some_and(|live| {
+                        live.iter()
+                            .any(|l| l.not_null && same_name(dialect, &l.name, f.columns[i].name))
+                    })
+            })
+        };
+        for (e, live) in tables.iter() {
+            let e = *e;
+            let Some(live) = live else {
                 problems.push(format!(
                     "table `{}` (entity `{}`) does not exist",
                     e.table, e.name
@@ -396,7 +412,10 @@ impl Database {
                 if l.scaled && rounded_type(c) && i < 62 {
                     e.cache.mark_rounded(1u64 << i);
                 }
-                if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l) {
+                let closes = l.not_null
+                    && c.nullable
+                    && table_checks::closes_a_not_null_cycle(e, i, &not_null);
+                if let Some(p) = table_checks::column_problem(self.inner.dialect, e, c, l, closes) {
                     problems.push(p);
                     troubled.push((e, i));
                 } else if let Some(p) = table_checks::stray_values(conn, self.inner.dialect, e, c)?
@@ -405,12 +424,12 @@ impl Database {
                 }
             }
             // A column no field maps: an insert leaves it out, so it needs NULL or a default.
-            for l in &live {
+            for l in live {
                 let mapped = e.columns.iter().enumerate().any(|(i, c)| {
                     crate::relation::is_stored(e, i) && same_name(dialect, &l.name, c.name)
                 });
                 // SQLite's INTEGER PRIMARY KEY is the rowid: it fills itself in.
-                let rowid = crate::table_keys::is_rowid(self.inner.dialect, &live, l);
+                let rowid = crate::table_keys::is_rowid(self.inner.dialect, live, l);
                 if !mapped && l.not_null && !l.has_default && !rowid {
                     problems.push(format!(
                         "column `{}.{}` is NOT NULL without a default and no field of `{}` maps it: inserting a {} would fail (map it, or give it a default)",
@@ -418,14 +437,10 @@ impl Database {
                     ));
                 }
             }
-            problems.extend(crate::table_keys::key_problems(
-                self.inner.dialect,
-                e,
-                &live,
-            ));
+            problems.extend(crate::table_keys::key_problems(self.inner.dialect, e, live));
             problems.extend(crate::table_constraints::conflict_clause(conn, e.table)?);
             problems.extend(crate::table_constraints::one_to_one_problems(
-                conn, e, &live,
+                conn, e, live,
             )?);
         }
         // Once every table's columns are known to be right: the rows a reference's column
@@ -635,29 +650,6 @@ fn mark_rounded_sql_types(entities: &[&'static EntityMeta]) {
 
 /// A cycle of required references between different entities, if any (`A.b: Ref<B>`,
 /// `B.a: Ref<A>`), as the names along it.
-/// Whether `from` refers to `to` through required references (`Ref<T>`, one or several in a
-/// row; a reference of an entity to itself aside).
-pub(crate) fn reaches_through_required(from: &'static EntityMeta, to: &EntityMeta) -> bool {
-    let mut seen: Vec<&'static EntityMeta> = Vec::new();
-    let mut next = vec![from];
-    while let Some(e) = next.pop() {
-        if std::ptr::eq(e, to) {
-            return true;
-        }
-        if seen.iter().any(|s| std::ptr::eq(*s, e)) {
-            continue;
-        }
-        seen.push(e);
-        for rel in e.relations {
-            let target = (rel.target)();
-            if rel.kind == crate::relation::RelKind::Ref && !std::ptr::eq(target, e) {
-                next.push(target);
-            }
-        }
-    }
-    false
-}
-
 fn required_cycle(entities: &[&'static EntityMeta]) -> Option<Vec<String>> {
     fn visit(
         e: &'static EntityMeta,

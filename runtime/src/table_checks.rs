@@ -165,27 +165,62 @@ fn compares_text(ty: ColumnType) -> bool {
     )
 }
 
-/// Whether `c` is a column of an `Option<Ref<T>>` whose `T` refers back to `e` through
-/// required references: the reference `bind` asks to be an `Option` (a cycle of required
-/// references can never be inserted), on a column the database declares NOT NULL (as in
-/// Sakila's `store.manager_staff_id` and `staff.store_id`).
-fn breaks_a_cycle(e: &EntityMeta, c: &crate::ColumnMeta) -> bool {
-    let Some(at) = e.columns.iter().position(|x| std::ptr::eq(x, c)) else {
+/// Whether column `at` of `e` belongs to an `Option<Ref<T>>` (`T` another entity) on a
+/// cycle of references whose columns the database declares NOT NULL (`not_null`): as
+/// Sakila's `store.manager_staff_id` and `staff.store_id`. `bind` refuses such a cycle of
+/// `Ref`s (no row of it could be inserted first) and asks for an `Option` on one of them,
+/// which the check then takes; a reference of an entity to itself binds as a `Ref`.
+pub(crate) fn closes_a_not_null_cycle(
+    e: &'static EntityMeta,
+    at: usize,
+    not_null: &dyn Fn(&EntityMeta, usize) -> bool,
+) -> bool {
+    let columns_of =
+        |r: &crate::pairing::RelationMeta| r.column.map(|first| first..first + r.width().max(1));
+    let Some(rel) = e.relations.iter().find(|r| {
+        r.kind == crate::pairing::RelKind::OptionalRef
+            && columns_of(r).is_some_and(|cols| cols.contains(&at))
+    }) else {
         return false;
     };
-    e.relations.iter().any(|r| {
-        r.kind == crate::pairing::RelKind::OptionalRef
-            && r.column
-                .is_some_and(|first| (first..first + r.width().max(1)).contains(&at))
-            && crate::database::reaches_through_required((r.target)(), e)
-    })
+    let start = (rel.target)();
+    if std::ptr::eq(start, e) {
+        return false;
+    }
+    // From the referenced entity back to `e`, through NOT NULL references only.
+    let mut seen: Vec<&'static EntityMeta> = Vec::new();
+    let mut next = vec![start];
+    while let Some(f) = next.pop() {
+        if std::ptr::eq(f, e) {
+            return true;
+        }
+        if seen.iter().any(|s| std::ptr::eq(*s, f)) {
+            continue;
+        }
+        seen.push(f);
+        for r in f.relations {
+            let Some(cols) = columns_of(r) else { continue };
+            let target = (r.target)();
+            if r.kind != crate::pairing::RelKind::Set
+                && !std::ptr::eq(target, f)
+                && cols.clone().all(|i| not_null(f, i))
+            {
+                next.push(target);
+            }
+        }
+    }
+    false
 }
 
+/// What is wrong with field `c` of `e` against the database's column `l`, if anything;
+/// `closes_cycle`: an `Option` on a NOT NULL column that closes a cycle of NOT NULL
+/// references ([`closes_a_not_null_cycle`]).
 pub(crate) fn column_problem(
     dialect: Dialect,
     e: &EntityMeta,
     c: &crate::ColumnMeta,
     l: &LiveColumn,
+    closes_cycle: bool,
 ) -> Option<String> {
     // A field's own type, as it is spelled; and a `char(n)` of a `String`, which
     // PostgreSQL reports as `character` (its length apart).
@@ -226,7 +261,7 @@ pub(crate) fn column_problem(
     // (A view shows every column nullable: taken as it is, a NULL read is a `Decode` error.
     // A NOT NULL reference that closes a cycle of required references is the `Option`
     // `bind` asks for: no row of the cycle could be inserted first otherwise.)
-    if l.not_null == c.nullable && !l.primary_key && !l.view && !breaks_a_cycle(e, c) {
+    if l.not_null == c.nullable && !l.primary_key && !l.view && !closes_cycle {
         return Some(format!(
             "column `{}.{}` is {} but field `{}::{}` is {}",
             e.table,
