@@ -168,7 +168,11 @@ fn refresh<T: Entity>(
             }
         }
     });
-    Ok(())
+    drop(value);
+    // Its `volatile` columns, which the database's triggers may have changed too (neither
+    // SQLite's `RETURNING` nor PostgreSQL's shows what an AFTER trigger writes), are read
+    // again.
+    crate::flush::take_stored(cell, tx, 0)
 }
 
 /// Whether a value an `UPDATE` returned can be read back into an attribute of type `ty`

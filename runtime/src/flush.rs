@@ -150,7 +150,7 @@ pub(crate) fn take_stored<T: Entity>(
     // `updated_at`), is read back after every write, whichever columns it wrote: the object
     // holds what its row holds, as PonyORM reads such an attribute again after a write.
     let volatile = meta.cache.volatile(|| volatile_columns(meta));
-    if rounded == 0 && volatile == 0 {
+    if rounded == 0 && volatile.is_empty() {
         return Ok(());
     }
     // A `varchar(n)` changes only a text that ends with spaces (cut past `n`): others are
@@ -170,13 +170,17 @@ pub(crate) fn take_stored<T: Entity>(
             }
         }
     }
-    let wanted = rounded | volatile;
-    if wanted == 0 {
+    let mut columns: Columns = (0..meta.columns.len().min(62))
+        .filter(|&i| rounded & bit(i) != 0)
+        .collect();
+    for &i in volatile {
+        if !columns.contains(&i) {
+            columns.push(i);
+        }
+    }
+    if columns.is_empty() {
         return Ok(());
     }
-    let columns: Columns = (0..meta.columns.len().min(62))
-        .filter(|&i| wanted & bit(i) != 0)
-        .collect();
     let key = cell.value.borrow().key();
     let Some(row) = read_row::<T>(tx, &key)? else {
         return Ok(());
@@ -400,11 +404,11 @@ pub(crate) fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
     })
 }
 
-/// The stored `volatile` columns below 62 (those the masks hold).
-fn volatile_columns(meta: &'static EntityMeta) -> u64 {
-    (0..meta.columns.len().min(62))
+/// The stored `volatile` columns.
+fn volatile_columns(meta: &'static EntityMeta) -> Box<[usize]> {
+    (0..meta.columns.len())
         .filter(|&i| meta.columns[i].volatile && crate::relation::is_stored(meta, i))
-        .fold(0, |m, i| m | bit(i))
+        .collect()
 }
 
 /// The columns of a mask, in order.

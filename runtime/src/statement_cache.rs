@@ -84,9 +84,8 @@ pub struct MetaCache {
     /// The columns (below 62) a database rounds when they are written (a PostgreSQL
     /// `numeric(10,2)` holding an `f64` or a decimal), read back after a write.
     rounded: AtomicU64,
-    /// The stored `volatile` columns (below 62), read back after every write; `u64::MAX`
-    /// until worked out.
-    volatile: AtomicU64,
+    /// The stored `volatile` columns, read back after every write.
+    volatile: OnceLock<Box<[usize]>>,
     statements: Mutex<Vec<(StatementKey, Arc<str>)>>,
 }
 
@@ -132,7 +131,7 @@ impl MetaCache {
             update_masks: OnceLock::new(),
             loaded: AtomicUsize::new(0),
             rounded: AtomicU64::new(0),
-            volatile: AtomicU64::new(u64::MAX),
+            volatile: OnceLock::new(),
             statements: Mutex::new(Vec::new()),
         }
     }
@@ -168,21 +167,10 @@ impl MetaCache {
         self.rounded.load(Ordering::Relaxed)
     }
 
-    /// The entity's stored `volatile` columns below 62, worked out on first use. (Inlined:
-    /// every insert and update asks.)
+    /// The entity's stored `volatile` columns, worked out on first use.
     #[inline]
-    pub(crate) fn volatile(&self, make: impl FnOnce() -> u64) -> u64 {
-        match self.volatile.load(Ordering::Relaxed) {
-            u64::MAX => self.volatile_slow(make),
-            known => known,
-        }
-    }
-
-    #[cold]
-    fn volatile_slow(&self, make: impl FnOnce() -> u64) -> u64 {
-        let mask = make();
-        self.volatile.store(mask, Ordering::Relaxed);
-        mask
+    pub(crate) fn volatile(&self, make: impl FnOnce() -> Box<[usize]>) -> &[usize] {
+        self.volatile.get_or_init(make)
     }
 
     /// Notes columns a database rounds when they are written (`check_tables` saw their
