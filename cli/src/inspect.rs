@@ -38,10 +38,12 @@ use crate::links::{link_tables, Link};
 use crate::rust_names::{field_name, type_name, unique_name};
 use crate::Failure;
 
-/// The comment on a reference whose rows the database deletes with their owner.
+mod cycles;
 mod sides;
 mod tables;
+mod triggers;
 
+/// The comment on a reference whose rows the database deletes with their owner.
 const CASCADE: &str = "ON DELETE CASCADE in the database (`cascade_delete` on the other side)";
 
 /// Tables the inspector never maps: Colt's own migration history.
@@ -169,8 +171,8 @@ impl<'a> Inspector<'a> {
     fn source(mut self, catalog: &Catalog, filtered: bool) -> String {
         let tables = self.tables.clone();
         let mut plans: Vec<EntityPlan> = tables.iter().map(|t| self.plan_table(t)).collect();
-        mark_trigger_columns(&mut plans, catalog);
-        break_required_cycles(&mut plans);
+        triggers::mark_trigger_columns(&mut plans, catalog);
+        cycles::break_required_cycles(&mut plans);
         self.add_reverse_sides(&mut plans);
         self.add_links(&mut plans);
         let mut out = String::new();
@@ -601,100 +603,6 @@ fn write_entity(out: &mut String, p: &EntityPlan) {
         let _ = writeln!(out, "    pub {}: {},", f.name, f.ty);
     }
     out.push_str("}\n");
-}
-
-/// Marks `volatile` the columns the database's triggers set (Sakila's `last_update`): the
-/// object reads them back after each write, and no optimistic check counts them (else a
-/// second write of an object meets the trigger's value as a conflict).
-fn mark_trigger_columns(plans: &mut [EntityPlan], catalog: &Catalog) {
-    for plan in plans.iter_mut() {
-        for field in plan.fields.iter_mut().filter(|f| !f.column.is_empty()) {
-            // (As SQLite compares names: without case.)
-            let set = catalog.trigger_columns.iter().any(|(t, c)| {
-                t.eq_ignore_ascii_case(&plan.table) && c.eq_ignore_ascii_case(&field.column)
-            });
-            if set && !field.attrs.iter().any(|a| a == "volatile") {
-                field.attrs.push("volatile".to_string());
-                field.comment.get_or_insert_with(|| {
-                    "set by a trigger: read back after each write, and left out of the optimistic check".to_string()
-                });
-            }
-        }
-    }
-}
-
-/// Makes one reference of each cycle of required references an `Option<Ref<..>>` (Sakila's
-/// stores and staff refer to each other, both NOT NULL): `db.bind` refuses such a cycle, no
-/// row of which could be inserted first, and `check_tables` takes the `Option` on the NOT
-/// NULL column. The reference chosen is one not named after its target (`manager_staff`
-/// rather than `store`), where there is one.
-fn break_required_cycles(plans: &mut [EntityPlan]) {
-    // (At most one change per reference: the loop ends.)
-    for _ in 0..plans.iter().map(|p| p.fields.len()).sum::<usize>() {
-        let Some(cycle) = required_cycle(plans) else {
-            return;
-        };
-        let named_after = |(p, f): &(usize, usize)| {
-            let field = &plans[*p].fields[*f];
-            ref_target(&field.ty).is_some_and(|t| t.to_snake_case() == field.name)
-        };
-        let Some(&(p, f)) = cycle
-            .iter()
-            .find(|edge| !named_after(edge))
-            .or(cycle.first())
-        else {
-            return;
-        };
-        let field = &mut plans[p].fields[f];
-        field.ty = format!("Option<{}>", field.ty);
-        field.comment.get_or_insert_with(|| {
-            "NOT NULL in the database; an `Option` here: it closes a cycle of required references, whose rows could not be inserted one before the other".to_string()
-        });
-    }
-}
-
-/// A cycle of required references between entities, as (entity, field) positions.
-fn required_cycle(plans: &[EntityPlan]) -> Option<Vec<(usize, usize)>> {
-    fn visit(
-        plans: &[EntityPlan],
-        at: usize,
-        path: &mut Vec<(usize, usize)>,
-        on_path: &mut Vec<usize>,
-        done: &mut BTreeSet<usize>,
-    ) -> Option<Vec<(usize, usize)>> {
-        if let Some(start) = on_path.iter().position(|&e| e == at) {
-            return Some(path[start..].to_vec());
-        }
-        if done.contains(&at) {
-            return None;
-        }
-        on_path.push(at);
-        for (f, field) in plans[at].fields.iter().enumerate() {
-            let Some(target) = field
-                .ty
-                .strip_prefix("Ref<")
-                .and_then(|t| t.strip_suffix('>'))
-            else {
-                continue;
-            };
-            let Some(next) = plans.iter().position(|p| p.name == target) else {
-                continue;
-            };
-            if next == at {
-                continue;
-            }
-            path.push((at, f));
-            if let Some(cycle) = visit(plans, next, path, on_path, done) {
-                return Some(cycle);
-            }
-            path.pop();
-        }
-        on_path.pop();
-        done.insert(at);
-        None
-    }
-    let mut done = BTreeSet::new();
-    (0..plans.len()).find_map(|e| visit(plans, e, &mut Vec::new(), &mut Vec::new(), &mut done))
 }
 
 /// `Ref<Album>` or `Option<Ref<Album>>` → `Album`.

@@ -96,12 +96,21 @@ pub(crate) fn unique_name(base: String, taken: &mut BTreeSet<String>) -> String 
 }
 
 /// A plain English plural, for a collection's field (`invoice` → `invoices`); a word that
-/// already reads as a plural (a table named `Products`, `Territories`) is kept as it is.
+/// already reads as a plural (a table named `Products`, `Territories`, `Menus`) is kept as
+/// it is.
 pub(crate) fn plural(word: &str) -> String {
+    // Singulars that end in `s` as plurals do, and plurals that end as singulars do.
+    const SINGULAR_IN_S: &[&str] = &["alias", "atlas", "bias", "canvas", "gas", "lens"];
+    const PLURAL_IN_US: &[&str] = &["menus", "gurus", "emus", "haikus", "tutus"];
+    let last = word.rsplit('_').next().unwrap_or(word);
+    if PLURAL_IN_US.contains(&last) || last == "news" {
+        return word.to_string();
+    }
     if let Some(stem) = word.strip_suffix("is") {
         // `analysis` → `analyses`.
         format!("{stem}es")
-    } else if word.ends_with("ss")
+    } else if SINGULAR_IN_S.contains(&last)
+        || word.ends_with("ss")
         || word.ends_with("us")
         || word.ends_with('x')
         || word.ends_with('z')
@@ -150,6 +159,11 @@ mod tests {
         assert_eq!(plural("customer_demographics"), "customer_demographics");
         assert_eq!(plural("status"), "statuses");
         assert_eq!(plural("analysis"), "analyses");
+        assert_eq!(plural("menus"), "menus");
+        assert_eq!(plural("lunch_menus"), "lunch_menus");
+        assert_eq!(plural("alias"), "aliases");
+        assert_eq!(plural("user_alias"), "user_aliases");
+        assert_eq!(plural("areas"), "areas");
         let mut taken = BTreeSet::new();
         assert_eq!(unique_name("a".into(), &mut taken), "a");
         assert_eq!(unique_name("a".into(), &mut taken), "a2");

@@ -186,13 +186,15 @@ fn assignments(t: &[Tok], mut at: usize, mut each: impl FnMut(&str)) -> usize {
             return at;
         }
         at += 1;
-        // The value, up to a comma outside parentheses (the next assignment) or the end of
-        // the clause.
+        // The value, up to a comma outside parentheses and `CASE .. END` (the next
+        // assignment) or the end of the clause.
         let mut depth = 0usize;
         loop {
             match t.get(at) {
                 None => return at,
                 Some(Tok::Punct('(')) => depth += 1,
+                Some(tok @ Tok::Word(_)) if is_word(Some(tok), "CASE") => depth += 1,
+                Some(tok @ Tok::Word(_)) if depth > 0 && is_word(Some(tok), "END") => depth -= 1,
                 Some(Tok::Punct(')')) if depth > 0 => depth -= 1,
                 Some(Tok::Punct(')')) => return at,
                 Some(Tok::Punct(',')) if depth == 0 => {
@@ -231,6 +233,7 @@ mod tests {
             UPDATE actor SET last_update = DATETIME('NOW', 'localtime') WHERE rowid = new.rowid;
             UPDATE OR IGNORE \"Order Stats\" SET (n, total) = (SELECT count(*), sum(x) FROM o), \
             seen = coalesce(seen, 0) + 1 WHERE id = 1;
+            UPDATE actor SET size = CASE WHEN x > 1 THEN 'big' ELSE 'small' END, touched = 1;
           END";
         assert_eq!(
             columns_set("actor", sql),
@@ -238,7 +241,9 @@ mod tests {
                 ("actor", "last_update"),
                 ("Order Stats", "n"),
                 ("Order Stats", "total"),
-                ("Order Stats", "seen")
+                ("Order Stats", "seen"),
+                ("actor", "size"),
+                ("actor", "touched")
             ])
         );
     }

@@ -30,18 +30,21 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
 }
 
 /// Each trigger's table and SQL (SQLite: the `CREATE TRIGGER`; PostgreSQL: the body of its
-/// function, which may serve the triggers of several tables).
+/// function, which may serve the triggers of several tables). A view's triggers (`INSTEAD
+/// OF`) are left out: they write only when a program writes through the view.
 pub(crate) fn triggers(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
-            "SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"
+            "SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' \
+             AND tbl_name NOT IN (SELECT name FROM sqlite_schema WHERE type = 'view') \
+             ORDER BY name"
         }
         Dialect::Postgres => {
             "SELECT c.relname::text, p.prosrc FROM pg_trigger t \
              JOIN pg_class c ON c.oid = t.tgrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_proc p ON p.oid = t.tgfoid \
-             WHERE NOT t.tgisinternal AND n.nspname = current_schema() \
+             WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND c.relkind <> 'v' \
              ORDER BY t.tgname, c.relname"
         }
     }
