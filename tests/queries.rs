@@ -415,8 +415,8 @@ fn limit_offset_page_inside_and_outside_the_macro() -> colt::Result<()> {
     })
 }
 
-/// A second limit keeps the smaller, offsets add up (`Iterator::take` and `skip` twice); an
-/// offset after a limit stays PonyORM's `.limit(n, offset=m)`. A second limit replaced the
+/// A second limit keeps the smaller, offsets add up; a limit and an offset stay SQL's pair
+/// (an offset after a limit is PonyORM's `.limit(n, offset=m)`). A second limit replaced the
 /// first, so a query value handed out with `.limit(3)` returned every row once its caller
 /// limited it again.
 #[test]

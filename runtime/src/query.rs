@@ -151,21 +151,21 @@ impl<R> Query<R> {
         }
     }
 
-    /// At most `n` rows. A query that has a limit keeps the smaller one, as
-    /// `Iterator::take` twice does: a query value handed out with `.limit(3)` never returns
-    /// more than 3 rows, whatever its caller adds.
+    /// At most `n` rows. A query that has a limit keeps the smaller one: a query value
+    /// handed out with `.limit(3)` never returns more than 3 rows, whatever limit its caller
+    /// adds.
     ///
-    /// An offset after a limit is PonyORM's `.limit(n, offset=m)`: `.limit(3).offset(1)` is
-    /// rows 2 to 4.
+    /// A limit and an offset are SQL's pair, whichever comes first: `.limit(3).offset(1)` is
+    /// rows 2 to 4 (PonyORM's `.limit(3, offset=1)`), so an offset added to a limited query
+    /// moves its window past the rows it had, as a page does.
     pub fn limit(mut self, n: impl RowCount) -> Self {
         let n = n.to_count();
         self.limit = Some(self.limit.map_or(n, |before| before.min(n)));
         self
     }
 
-    /// Skips the first `n` rows. Offsets add up, as `Iterator::skip` twice does
-    /// (`.offset(2).offset(1)` skips 3 rows); an offset after a limit is PonyORM's
-    /// `.limit(n, offset=m)` (see [`Query::limit`]).
+    /// Skips the first `n` rows. Offsets add up (`.offset(2).offset(1)` skips 3 rows); an
+    /// offset after a limit is PonyORM's `.limit(n, offset=m)` (see [`Query::limit`]).
     pub fn offset(mut self, n: impl RowCount) -> Self {
         let n = n.to_count();
         self.offset = Some(self.offset.map_or(n, |before| before.saturating_add(n)));
