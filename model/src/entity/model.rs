@@ -422,16 +422,22 @@ fn check_self_pairs(name: &syn::Ident, fields: &[Field<'_>], errors: &mut Errors
             .filter(|g| f.reverse.as_deref().is_none_or(|r| g.ident == r))
             .filter(|g| g.reverse.as_deref().is_none_or(|r| r == field))
             .collect();
-        let other = match rel {
-            Rel::Set => "an `Option<Ref<Self>>` (or `Ref<Self>`) or a `Set<Self>`",
-            Rel::Ref | Rel::OptionalRef => "a `Set<Self>`",
+        // PonyORM's symmetric many-to-many (`friends = Set("Person", reverse="friends")`),
+        // one field its own other side, has no Colt spelling yet.
+        const SYMMETRIC: &str = "a symmetric many-to-many, one `Set<Self>` its own other side as PonyORM's `Set(\"Person\", reverse=\"friends\")`, is not supported yet: declare two `Set<Self>` fields, as `followers` and `following`";
+        let missing = match rel {
+            Rel::Set => format!("declare an `Option<Ref<Self>>` (or `Ref<Self>`) or a `Set<Self>` field for its other side; {SYMMETRIC}"),
+            Rel::Ref | Rel::OptionalRef => "declare a `Set<Self>` field, as PonyORM requires both sides".to_string(),
         };
         match partners.len() {
             0 => errors.at(
                 f.ident,
                 match &f.reverse {
+                    Some(r) if *r == field && matches!(rel, Rel::Set) => {
+                        format!("`reverse = \"{r}\"` names this field itself: {SYMMETRIC}")
+                    }
                     Some(r) => format!("`reverse = \"{r}\"` names no relationship of `{name}` with itself"),
-                    None => format!("`{field}` relates `{name}` to itself but has no other side: declare {other} field, as PonyORM requires both sides"),
+                    None => format!("`{field}` relates `{name}` to itself but has no other side: {missing}"),
                 },
             ),
             1 => {}
