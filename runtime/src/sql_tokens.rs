@@ -13,12 +13,38 @@ pub enum SqlToken {
 
 /// The tokens of `sql`, in order, as SQLite reads names (PostgreSQL's are a subset).
 pub fn sql_tokens(sql: &str) -> Vec<SqlToken> {
+    lexed(sql)
+        .into_iter()
+        .filter_map(|t| match t {
+            Lexed::Word(w) => Some(SqlToken::Word(w)),
+            Lexed::Quoted(q) => Some(SqlToken::Quoted(q)),
+            Lexed::Text | Lexed::Punct(_) => None,
+        })
+        .collect()
+}
+
+/// A token of SQL with its punctuation: what a reader of statements needs beyond names
+/// (`trigger_columns` reads assignments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Lexed {
+    /// A word (a keyword or a bare name), as written.
+    Word(String),
+    /// A quoted name, its doubled quotes undone.
+    Quoted(String),
+    /// A string literal (its text is no name).
+    Text,
+    /// Any other character but a space.
+    Punct(char),
+}
+
+/// The tokens of `sql` with its punctuation; comments are none.
+pub(crate) fn lexed(sql: &str) -> Vec<Lexed> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut chars = sql.chars().peekable();
-    let flush = |word: &mut String, out: &mut Vec<SqlToken>| {
+    let flush = |word: &mut String, out: &mut Vec<Lexed>| {
         if !word.is_empty() {
-            out.push(SqlToken::Word(std::mem::take(word)));
+            out.push(Lexed::Word(std::mem::take(word)));
         }
     };
     while let Some(c) = chars.next() {
@@ -39,9 +65,11 @@ pub fn sql_tokens(sql: &str) -> Vec<SqlToken> {
                     }
                     quoted.push(d);
                 }
-                if c != '\'' {
-                    out.push(SqlToken::Quoted(quoted));
-                }
+                out.push(if c == '\'' {
+                    Lexed::Text
+                } else {
+                    Lexed::Quoted(quoted)
+                });
             }
             '-' if chars.peek() == Some(&'-') => {
                 flush(&mut word, &mut out);
@@ -63,7 +91,11 @@ pub fn sql_tokens(sql: &str) -> Vec<SqlToken> {
                 }
             }
             c if c.is_alphanumeric() || c == '_' || c == '$' => word.push(c),
-            _ => flush(&mut word, &mut out),
+            c if c.is_whitespace() => flush(&mut word, &mut out),
+            c => {
+                flush(&mut word, &mut out);
+                out.push(Lexed::Punct(c));
+            }
         }
     }
     flush(&mut word, &mut out);

@@ -6,89 +6,16 @@
 //! being written, `NEW.a := ..` (or `NEW.a = ..` as a statement of its own). A column named
 //! elsewhere (a comparison `IF NEW.a = OLD.a`, a string) is not one.
 
-/// A token of a trigger's SQL: what the parse below needs, no more.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    /// A word or a quoted name (its quotes undone).
-    Name(String),
-    /// A word as written, not quoted (a keyword is one).
-    Word(String),
-    /// A string literal (its text does not matter).
-    Text,
-    /// `:=`.
-    Assign,
-    /// Any other character but a space.
-    Punct(char),
-}
+use crate::sql_tokens::{lexed, Lexed as Tok};
 
-fn tokens(sql: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '`' | '[' | '\'' => {
-                let close = if c == '[' { ']' } else { c };
-                let mut quoted = String::new();
-                while let Some(d) = chars.next() {
-                    if d == close {
-                        if close != ']' && chars.peek() == Some(&close) {
-                            chars.next();
-                            quoted.push(d);
-                            continue;
-                        }
-                        break;
-                    }
-                    quoted.push(d);
-                }
-                out.push(if c == '\'' {
-                    Tok::Text
-                } else {
-                    Tok::Name(quoted)
-                });
-            }
-            '-' if chars.peek() == Some(&'-') => {
-                for d in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut last = ' ';
-                for d in chars.by_ref() {
-                    if last == '*' && d == '/' {
-                        break;
-                    }
-                    last = d;
-                }
-            }
-            ':' if chars.peek() == Some(&'=') => {
-                chars.next();
-                out.push(Tok::Assign);
-            }
-            c if c.is_alphanumeric() || c == '_' || c == '$' => {
-                let mut word = String::from(c);
-                while let Some(&d) = chars.peek() {
-                    if d.is_alphanumeric() || d == '_' || d == '$' {
-                        word.push(d);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                out.push(Tok::Word(word));
-            }
-            c if c.is_whitespace() => {}
-            c => out.push(Tok::Punct(c)),
-        }
-    }
-    out
+/// Whether tokens `at` and `at + 1` are `:=`.
+fn assign_at(t: &[Tok], at: usize) -> bool {
+    t.get(at) == Some(&Tok::Punct(':')) && t.get(at + 1) == Some(&Tok::Punct('='))
 }
 
 fn name(t: &Tok) -> Option<&str> {
     match t {
-        Tok::Name(n) | Tok::Word(n) => Some(n),
+        Tok::Quoted(n) | Tok::Word(n) => Some(n),
         _ => None,
     }
 }
@@ -100,7 +27,7 @@ fn is_word(t: Option<&Tok>, w: &str) -> bool {
 /// The (table, column) pairs the SQL of a trigger (or of a trigger function) on `table`
 /// sets, in order, each once.
 pub(crate) fn columns_set(table: &str, sql: &str) -> Vec<(String, String)> {
-    let t = tokens(sql);
+    let t = lexed(sql);
     let mut out: Vec<(String, String)> = Vec::new();
     let mut push = |table: &str, column: &str| {
         let pair = (table.to_string(), column.to_string());
@@ -138,11 +65,8 @@ pub(crate) fn columns_set(table: &str, sql: &str) -> Vec<(String, String)> {
                 || ["BEGIN", "THEN", "ELSE", "LOOP"]
                     .iter()
                     .any(|w| is_word(t.get(i - 1), w));
-            let assigns = match t.get(i + 3) {
-                Some(Tok::Assign) => true,
-                Some(Tok::Punct('=')) => starts,
-                _ => false,
-            };
+            let assigns =
+                assign_at(&t, i + 3) || (starts && t.get(i + 3) == Some(&Tok::Punct('=')));
             if let (true, Some(column)) = (assigns, t.get(i + 2).and_then(name)) {
                 push(table, column);
             }
