@@ -101,9 +101,9 @@ pub(crate) fn unique_name(base: String, taken: &mut BTreeSet<String>) -> String 
 pub(crate) fn plural(word: &str) -> String {
     // Singulars that end in `s` as plurals do, and plurals that end as singulars do.
     const SINGULAR_IN_S: &[&str] = &["alias", "atlas", "bias", "canvas", "gas", "lens"];
-    const PLURAL_IN_US: &[&str] = &["menus", "gurus", "emus", "haikus", "tutus"];
+    const PLURAL_AS_IT_IS: &[&str] = &["menus", "gurus", "emus", "haikus", "tutus", "news"];
     let last = word.rsplit('_').next().unwrap_or(word);
-    if PLURAL_IN_US.contains(&last) || last == "news" {
+    if PLURAL_AS_IT_IS.contains(&last) {
         return word.to_string();
     }
     if let Some(stem) = word.strip_suffix("is") {

@@ -562,11 +562,10 @@ fn bind(stmt: &mut RawStmt, params: &[Param<'_>]) -> Result<()> {
                 reason: "SQLite stores NaN as NULL",
             });
         }
-        let bound = match Bind(*p).to_sql() {
-            Ok(out) => stmt.bind_output(i + 1, out),
-            Err(e) => Err(e),
-        };
-        bound.map_err(|e| map_error(e, None))?;
+        Bind(*p)
+            .to_sql()
+            .and_then(|out| stmt.bind_output(i + 1, out))
+            .map_err(|e| map_error(e, None))?;
     }
     Ok(())
 }

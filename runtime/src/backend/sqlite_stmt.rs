@@ -36,7 +36,7 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr::NonNull;
 
 use rusqlite::ffi;
-use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
+use rusqlite::types::{ToSqlOutput, ValueRef as SqlValueRef};
 
 use crate::entity::RowAccess;
 use crate::value::ValueRef;
@@ -239,7 +239,7 @@ impl RawStmt {
     ) -> std::result::Result<(), rusqlite::Error> {
         match out {
             ToSqlOutput::Borrowed(v) => self.bind_value(at, v),
-            ToSqlOutput::Owned(v) => self.bind_value(at, owned_ref(&v)),
+            ToSqlOutput::Owned(v) => self.bind_value(at, SqlValueRef::from(&v)),
             ToSqlOutput::Pointer((ptr, kind, destructor)) => {
                 // SAFETY: `ptr` is the value `destructor` frees, of the pointer type `kind`
                 // (a static name), handed over to SQLite, which calls the destructor when it
@@ -392,16 +392,6 @@ unsafe fn prepare_error(db: NonNull<ffi::sqlite3>, code: c_int, sql: &str) -> ru
             }
         }
         other => other,
-    }
-}
-
-fn owned_ref(v: &SqlValue) -> SqlValueRef<'_> {
-    match v {
-        SqlValue::Null => SqlValueRef::Null,
-        SqlValue::Integer(i) => SqlValueRef::Integer(*i),
-        SqlValue::Real(r) => SqlValueRef::Real(*r),
-        SqlValue::Text(t) => SqlValueRef::Text(t.as_bytes()),
-        SqlValue::Blob(b) => SqlValueRef::Blob(b),
     }
 }
 
