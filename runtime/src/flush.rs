@@ -395,11 +395,14 @@ pub(crate) fn update_masks(meta: &'static EntityMeta) -> &'static UpdateMasks {
         let one_to_one = crate::pairing::stored_one_to_one(meta)
             .iter()
             .fold(0, |m, &(c, _, _)| m | bit(c));
+        let key = meta.primary_key.iter().fold(0, |m, &i| m | bit(i));
+        let all = (0..meta.columns.len()).fold(0, |m, i| m | bit(i));
         UpdateMasks {
             stored,
             checkable: mask(&checked_columns(meta, u64::MAX)),
             references: references & stored,
             one_to_one,
+            watched: key | (all & !stored) | references | one_to_one,
         }
     })
 }

@@ -101,6 +101,9 @@ pub(crate) struct UpdateMasks {
     pub(crate) references: u64,
     /// The columns of its stored one-to-one references (whose other side is column-less).
     pub(crate) one_to_one: u64,
+    /// The columns whose change `Obj::set` looks at: the key's, the column-less ones and
+    /// the references' (columns past 62 share a bit, see `obj::bit`).
+    pub(crate) watched: u64,
 }
 
 /// A stored one-to-one reference: its column, the other entity, and the other side's

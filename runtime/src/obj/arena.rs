@@ -10,23 +10,18 @@
 //! in place; when a chunk's count reaches zero the chunk is freed. So a chunk lives as long as
 //! any object in it (a handle kept after the transaction keeps its chunk, not more).
 //!
-//! A freed chunk's block of cells goes to a small cache of the thread ([`SpareBlocks`]),
-//! which the next chunk of the same size takes: a thread's transactions load their objects
-//! into the same blocks again instead of allocating and freeing every chunk. Freeing the
-//! blocks made the allocator merge the transaction's other freed memory (the strings of its
-//! objects) into large free areas, and then split them again for the next transaction's
-//! strings: on a loop of 1 000 primary-key lookups per transaction that cost more than 250
-//! instructions per lookup (bench/RESULTS.md, "Ninth session"). With the environment
-//! variable `COLT_NO_BLOCK_REUSE` set, a thread keeps no block: each goes back to the
-//! allocator at once, where a memory checker sees any use after it (`valgrind-tests.sh`
-//! sets it).
+//! A freed chunk's block of cells goes to a small cache of the thread
+//! (`spare_blocks.rs`), which the next chunk of the same size takes: a thread's transactions
+//! load their objects into the same blocks again instead of allocating and freeing every
+//! chunk.
 
 use std::alloc::Layout;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use super::runs::CellRuns;
+use super::spare_blocks::{self, Kind};
 use super::{Obj, ObjCell};
 use crate::entity::Entity;
 use crate::transaction::TxShared;
@@ -38,89 +33,6 @@ const FIRST_CHUNK: usize = 4;
 const LARGEST_CHUNK: usize = 256;
 const _: () = assert!(LARGEST_CHUNK <= u16::MAX as usize + 1);
 
-/// The most bytes of freed blocks a thread keeps for its next chunks.
-const KEPT_BYTES: usize = 512 * 1024;
-/// The most freed blocks a thread keeps (a chunk's block is found by a search of them).
-const KEPT_BLOCKS: usize = 24;
-
-/// Freed blocks of cells, kept for the thread's next chunks of the same layout.
-struct SpareBlocks {
-    /// Each block with the layout it was allocated with.
-    blocks: Vec<(NonNull<u8>, Layout)>,
-    /// The sum of their sizes.
-    bytes: usize,
-    /// Whether blocks are kept (`COLT_NO_BLOCK_REUSE` unset), read once per thread.
-    keep: Option<bool>,
-}
-
-impl Drop for SpareBlocks {
-    fn drop(&mut self) {
-        for (block, layout) in self.blocks.drain(..) {
-            // SAFETY: every kept block was allocated by `alloc_block` with `layout` and is
-            // used by no chunk since `free_block` kept it.
-            unsafe { std::alloc::dealloc(block.as_ptr(), layout) };
-        }
-    }
-}
-
-thread_local! {
-    static SPARE_BLOCKS: RefCell<SpareBlocks> = const {
-        RefCell::new(SpareBlocks { blocks: Vec::new(), bytes: 0, keep: None })
-    };
-}
-
-/// A block for `layout` (size never zero): a kept one when the thread has one, else a new
-/// allocation.
-fn alloc_block(layout: Layout) -> NonNull<u8> {
-    let kept = SPARE_BLOCKS
-        .try_with(|spare| {
-            let mut spare = spare.try_borrow_mut().ok()?;
-            let at = spare.blocks.iter().rposition(|(_, l)| *l == layout)?;
-            spare.bytes -= layout.size();
-            Some(spare.blocks.swap_remove(at).0)
-        })
-        .ok()
-        .flatten();
-    if let Some(block) = kept {
-        return block;
-    }
-    // SAFETY: `layout`'s size is not zero (a chunk has at least one cell, and a cell holds a
-    // count and a pointer).
-    let block = unsafe { std::alloc::alloc(layout) };
-    NonNull::new(block).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
-}
-
-/// Gives back a block: kept for the thread's next chunk while the cache has room, else freed.
-///
-/// # Safety
-/// `block` was allocated by [`alloc_block`] with `layout`, and nothing uses it any more.
-unsafe fn free_block(block: NonNull<u8>, layout: Layout) {
-    let kept = SPARE_BLOCKS
-        .try_with(|spare| {
-            let Ok(mut spare) = spare.try_borrow_mut() else {
-                return false;
-            };
-            let keep = *spare
-                .keep
-                .get_or_insert_with(|| std::env::var_os("COLT_NO_BLOCK_REUSE").is_none());
-            if !keep
-                || spare.blocks.len() >= KEPT_BLOCKS
-                || spare.bytes + layout.size() > KEPT_BYTES
-            {
-                return false;
-            }
-            spare.bytes += layout.size();
-            spare.blocks.push((block, layout));
-            true
-        })
-        .unwrap_or(false);
-    if !kept {
-        // SAFETY: per the contract, `block` came from `std::alloc::alloc(layout)` and is
-        // unused.
-        unsafe { std::alloc::dealloc(block.as_ptr(), layout) };
-    }
-}
-
 /// The head of a block of cells: the block holds this header, then its cells (at
 /// [`Chunk::CELLS_AT`] bytes from its start). A cell finds its chunk from its own address and
 /// its index in the block ([`Chunk::of_cell`]), so it keeps no pointer to it.
@@ -131,7 +43,7 @@ pub(crate) struct Chunk<T: Entity> {
     tx: Weak<TxShared>,
     /// How many cells the block has room for.
     len: usize,
-    /// The block's layout (header and cells), from [`alloc_block`].
+    /// The block's layout (header and cells), from [`spare_blocks::alloc`].
     layout: Layout,
     _cells: PhantomData<*const ObjCell<T>>,
 }
@@ -202,12 +114,12 @@ impl<T: Entity> Chunk<T> {
         if live == 0 {
             // SAFETY: the last count is gone: no cell and no cursor uses the chunk. The header
             // is dropped once, here; the cells are not dropped again (each was dropped when
-            // its own count reached zero), and the block, from `alloc_block(layout)` in
+            // its own count reached zero), and the block, from `spare_blocks::alloc` in
             // `start_chunk`, is given back unused.
             unsafe {
                 let layout = chunk.as_ref().layout;
                 std::ptr::drop_in_place(chunk.as_ptr());
-                free_block(chunk.cast(), layout);
+                spare_blocks::free(Kind::Chunk, chunk.cast(), layout);
             }
         } else {
             // SAFETY: as above.
@@ -293,7 +205,7 @@ impl<T: Entity> ChunkCursor<T> {
         self.finish();
         let len = self.grow;
         let layout = Chunk::<T>::block_layout(len);
-        let block = alloc_block(layout);
+        let block = spare_blocks::alloc(Kind::Chunk, layout);
         // Cells find their chunk by address (`Chunk::of_cell`), with this provenance.
         let _ = block.as_ptr().expose_provenance();
         let chunk = block.cast::<Chunk<T>>();
@@ -326,41 +238,5 @@ impl<T: Entity> ChunkCursor<T> {
 impl<T: Entity> Drop for ChunkCursor<T> {
     fn drop(&mut self) {
         self.finish();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_freed_block_is_the_next_of_its_layout() {
-        if std::env::var_os("COLT_NO_BLOCK_REUSE").is_some() {
-            return;
-        }
-        let layout = Layout::from_size_align(4096, 8).expect("a layout");
-        let other = Layout::from_size_align(2048, 8).expect("a layout");
-        let block = alloc_block(layout);
-        // SAFETY: `block` came from `alloc_block(layout)` and is not used after.
-        unsafe { free_block(block, layout) };
-        let again = alloc_block(layout);
-        assert_eq!(again, block, "kept and given again");
-        let elsewhere = alloc_block(other);
-        // SAFETY: as above, for each block and its layout.
-        unsafe {
-            free_block(again, layout);
-            free_block(elsewhere, other);
-        }
-        // Past the bound, blocks go back to the allocator.
-        let big = Layout::from_size_align(KEPT_BYTES, 8).expect("a layout");
-        let first = alloc_block(big);
-        let second = alloc_block(big);
-        // SAFETY: as above.
-        unsafe {
-            free_block(first, big);
-            free_block(second, big);
-        }
-        let kept = SPARE_BLOCKS.with(|s| s.borrow().bytes);
-        assert!(kept <= KEPT_BYTES, "{kept}");
     }
 }

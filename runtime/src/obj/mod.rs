@@ -11,6 +11,7 @@
 //! | `pending.rs` | the transaction's list of objects with a change to write |
 //! | `read_state.rs` | the columns read and the pending change's snapshot, in one word |
 //! | `runs.rs` | the identity map's unhashed objects, as runs of cells |
+//! | `spare_blocks.rs` | freed chunks and snapshots a thread keeps for its next ones |
 //!
 //! # Invariants
 //!
@@ -34,9 +35,13 @@
 //! 5. **One thread.** Cells use `Cell`/`RefCell` and `Obj` is neither `Send` nor `Sync`
 //!    (it holds a `NonNull`), so counts are never touched by two threads.
 //! 6. **The read word.** A cell's `ReadState` holds either the read mask (tagged by its low
-//!    bit) or a pointer to a boxed snapshot it owns; every path that takes the box out puts
-//!    a mask back first, and `with_snapshot` lends the box only while it is out of the word,
-//!    so no reference into it outlives a change of the word.
+//!    bit) or a pointer to a snapshot's block it owns; every path that takes the block out
+//!    puts a mask back first, and `with_snapshot` lends the block only while it is out of the
+//!    word, so no reference into it outlives a change of the word.
+//! 7. **Spare blocks.** A block given back to the thread's cache (`spare_blocks::free`) is
+//!    used by nothing: a chunk's when its last count is gone (2), a snapshot's when it was
+//!    taken out of its word (6) and its value moved out or dropped. A block is taken again
+//!    only for its own layout.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::fmt;
@@ -49,6 +54,7 @@ pub(crate) mod arena;
 pub(crate) mod pending;
 mod read_state;
 pub(crate) mod runs;
+mod spare_blocks;
 
 pub use accessor::{Accessor, AccessorBase};
 
@@ -367,13 +373,15 @@ impl<T: Entity> Obj<T> {
         }
         crate::entity::as_stored(&mut next);
         let stored = cell.state.get() == ObjState::Loaded;
-        // One pass over the columns: what the closure changed.
+        // One pass over the columns this needs to know about: what the closure changed of
+        // them (the flush finds the rest).
         let meta = T::meta();
+        let masks = crate::flush::update_masks(meta);
         let mut changed = 0u64;
         {
             let virtual_columns = crate::pairing::virtual_columns(meta);
             for (c, col) in meta.columns.iter().enumerate() {
-                if crate::entity::same_written(&*current, &next, c) {
+                if masks.watched & bit(c) == 0 || crate::entity::same_written(&*current, &next, c) {
                     continue;
                 }
                 // The column-less side of a one-to-one is read from the other side's row: a
@@ -387,7 +395,6 @@ impl<T: Entity> Obj<T> {
                 changed |= bit(c);
             }
         }
-        let masks = crate::flush::update_masks(meta);
         if changed & masks.references != 0 {
             if let Some(entity) = deleted_target(&tx, &next, Some(&*current), changed) {
                 return Err(Error::ObjectDeleted { entity });

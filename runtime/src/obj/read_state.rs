@@ -9,10 +9,18 @@
 //!
 //! The mask keeps 63 columns: [`super::bit`] gives the columns past 62 one shared bit (which
 //! only makes checks stricter).
+//!
+//! A snapshot's block comes from the thread's cache of freed blocks (`spare_blocks.rs`) and
+//! goes back there when the flush has written the change: an update loop's snapshots reuse
+//! the last transaction's blocks instead of costing an allocation and a free each.
 
+use std::alloc::Layout;
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
+
+use super::spare_blocks::{self, Kind};
 
 /// The snapshot of a row's values, with the mask of the columns read.
 struct Snapshot<T> {
@@ -20,12 +28,74 @@ struct Snapshot<T> {
     value: T,
 }
 
-/// The read mask, tagged (`mask << 1 | 1`), or a pointer to a [`Snapshot`] (even: the box
-/// holds a `u64`, so its alignment is at least 4), as an integer with its provenance exposed.
+/// A snapshot's block, owned (out of the word): the snapshot is dropped and the block given
+/// back with it.
+struct Block<T>(NonNull<Snapshot<T>>);
+
+impl<T> Block<T> {
+    const LAYOUT: Layout = Layout::new::<Snapshot<T>>();
+
+    fn new(snapshot: Snapshot<T>) -> Self {
+        let at = spare_blocks::alloc(Kind::Snapshot, Self::LAYOUT).cast::<Snapshot<T>>();
+        // SAFETY: the block is new to this snapshot, of its layout (size and alignment).
+        unsafe { at.as_ptr().write(snapshot) };
+        Block(at)
+    }
+
+    /// Takes ownership of the block at `at`.
+    ///
+    /// # Safety
+    /// `at` came from [`Block::into_raw`], and its owner gives it up.
+    unsafe fn from_raw(at: NonNull<Snapshot<T>>) -> Self {
+        Block(at)
+    }
+
+    /// Gives up ownership: the caller keeps the pointer and gives it back to
+    /// [`Block::from_raw`].
+    fn into_raw(self) -> NonNull<Snapshot<T>> {
+        ManuallyDrop::new(self).0
+    }
+
+    fn get(&self) -> &Snapshot<T> {
+        // SAFETY: the block holds a live snapshot, owned by `self` (`new`, `from_raw`).
+        unsafe { self.0.as_ref() }
+    }
+
+    fn get_mut(&mut self) -> &mut Snapshot<T> {
+        // SAFETY: as in `get`, borrowed mutably through `self`.
+        unsafe { self.0.as_mut() }
+    }
+
+    /// The snapshot's value; the block goes back.
+    fn into_value(self) -> T {
+        let at = self.into_raw();
+        // SAFETY: the block holds a live snapshot this owner gives up: it is moved out once
+        // and the block, from `spare_blocks::alloc` with this layout, is unused after.
+        unsafe {
+            let snapshot = at.as_ptr().read();
+            spare_blocks::free(Kind::Snapshot, at.cast(), Self::LAYOUT);
+            snapshot.value
+        }
+    }
+}
+
+impl<T> Drop for Block<T> {
+    fn drop(&mut self) {
+        // SAFETY: as in `into_value`, the snapshot dropped in place instead of moved out.
+        unsafe {
+            std::ptr::drop_in_place(self.0.as_ptr());
+            spare_blocks::free(Kind::Snapshot, self.0.cast(), Self::LAYOUT);
+        }
+    }
+}
+
+/// The read mask, tagged (`mask << 1 | 1`), or a pointer to a [`Snapshot`]'s block (even:
+/// it holds a `u64`, so its alignment is at least 4), as an integer with its provenance
+/// exposed.
 pub(crate) struct ReadState<T> {
     word: Cell<u64>,
-    /// Owns the box, mutated through `&self`: invariant in `T`, as a `Cell` of it is.
-    _snapshot: PhantomData<Cell<Option<Box<Snapshot<T>>>>>,
+    /// Owns the block, mutated through `&self`: invariant in `T`, as a `Cell` of it is.
+    _snapshot: PhantomData<Cell<Option<Block<T>>>>,
 }
 
 /// The word of a mask.
@@ -98,21 +168,22 @@ impl<T> ReadState<T> {
     }
 
     /// Takes the block out of the word, leaving its mask there.
-    fn take_block(&self) -> Option<Box<Snapshot<T>>> {
+    fn take_block(&self) -> Option<Block<T>> {
         let block = self.block()?;
-        // SAFETY: the block in the word is a live `Box` the word owns (see `read`); the word
-        // gives it up here, holding its mask instead, so it is owned once.
-        let block = unsafe { Box::from_raw(block.as_ptr()) };
-        self.word.set(tagged(block.read));
+        // SAFETY: the block in the word is a live block the word owns (see `read`), put
+        // there by `put_block` from `Block::into_raw`; the word gives it up here, holding its
+        // mask instead, so it is owned once.
+        let block = unsafe { Block::from_raw(block) };
+        self.word.set(tagged(block.get().read));
         Some(block)
     }
 
     /// Puts a block in the word (which holds a mask), with the mask the word holds now.
-    fn put_block(&self, mut block: Box<Snapshot<T>>) {
+    fn put_block(&self, mut block: Block<T>) {
         debug_assert!(!self.has_snapshot());
-        block.read = self.word.get() >> 1;
-        let at = Box::into_raw(block);
-        self.word.set(at.expose_provenance() as u64);
+        block.get_mut().read = self.word.get() >> 1;
+        let at = block.into_raw();
+        self.word.set(at.as_ptr().expose_provenance() as u64);
     }
 
     /// Runs `f` on the snapshot (`None`: no change is pending). The snapshot is out of the
@@ -122,7 +193,7 @@ impl<T> ReadState<T> {
     pub(crate) fn with_snapshot<R>(&self, f: impl FnOnce(Option<&mut T>) -> R) -> R {
         struct PutBack<'a, T> {
             state: &'a ReadState<T>,
-            block: Option<Box<Snapshot<T>>>,
+            block: Option<Block<T>>,
         }
         impl<T> Drop for PutBack<'_, T> {
             fn drop(&mut self) {
@@ -144,7 +215,7 @@ impl<T> ReadState<T> {
             state: self,
             block: self.take_block(),
         };
-        f(out.block.as_deref_mut().map(|b| &mut b.value))
+        f(out.block.as_mut().map(|b| &mut b.get_mut().value))
     }
 
     /// Keeps `old` as the snapshot unless one is kept already (the first change since the
@@ -152,7 +223,7 @@ impl<T> ReadState<T> {
     #[inline]
     pub(crate) fn keep_snapshot(&self, old: T) {
         if !self.has_snapshot() {
-            self.put_block(Box::new(Snapshot {
+            self.put_block(Block::new(Snapshot {
                 read: 0,
                 value: old,
             }));
@@ -161,7 +232,7 @@ impl<T> ReadState<T> {
 
     /// Takes the snapshot away, if one is kept (the columns read stay).
     pub(crate) fn take_snapshot(&self) -> Option<T> {
-        self.take_block().map(|b| b.value)
+        self.take_block().map(Block::into_value)
     }
 }
 
