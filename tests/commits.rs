@@ -33,6 +33,55 @@ fn a_commit_after_a_failed_statement_is_an_error_not_a_lost_commit() -> colt::Re
     })
 }
 
+/// The same with a failure Colt reports as `InvalidQuery`: a `like` whose pattern is a
+/// column's value ending in a lone `\`, refused by the statement. PostgreSQL answered the
+/// `COMMIT` with `ROLLBACK` and `commit` said `Ok` (the error was missing from the list of
+/// statement failures); SQLite committed the rest, unlike PostgreSQL. Now both say
+/// `TransactionAborted` and write nothing (found by the eighteenth session's review).
+#[test]
+fn a_commit_after_a_handled_bad_pattern_in_a_column_is_an_error() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = backend.shop();
+        db.transaction(|tx| {
+            select!(Product
+                .filter(|p| p.name == "Dune")
+                .set(|p| p.description = Some("Du\\".to_string())))
+            .update(tx)
+        })?;
+        let r = db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            let failed = select!(p.id for p in Product if p.name.like(p.description)).fetch(tx);
+            assert!(matches!(failed, Err(Error::InvalidQuery(_))), "{failed:?}");
+            Ok(())
+        });
+        assert!(
+            matches!(r, Err(Error::TransactionAborted { .. })),
+            "{}: {r:?}",
+            backend.name
+        );
+        db.transaction(|tx| {
+            assert_eq!(names(tx)?, ["Books", "Tea"], "{}", backend.name);
+            Ok(())
+        })?;
+        // A pattern given as a parameter is refused before anything is sent: the
+        // transaction goes on and commits.
+        db.transaction(|tx| {
+            Category::build().name("Games").insert(tx)?;
+            let bad = "Du\\".to_string();
+            let refused = select!(p.id for p in Product if p.name.like(&bad)).fetch(tx);
+            assert!(
+                matches!(refused, Err(Error::InvalidQuery(_))),
+                "{refused:?}"
+            );
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            assert_eq!(names(tx)?, ["Books", "Games", "Tea"], "{}", backend.name);
+            Ok(())
+        })
+    })
+}
+
 /// A raw statement whose error the caller handled (a duplicate key) runs in a savepoint:
 /// the transaction goes on and commits everything else, on both backends.
 #[test]

@@ -161,7 +161,9 @@ const SQLITE_ROLLED_BACK: &str =
     "SQLite rolled the transaction back (an interrupted write, a RAISE(ROLLBACK), a full disk)";
 
 /// Whether an error came from a statement the database ran and refused (not from decoding
-/// its rows, nor from a check made before sending it).
+/// its rows, nor from a check made before sending it). A `like` pattern ending in a lone `\`
+/// is refused before sending when it is a parameter, and by the statement when it is a
+/// column's value: only the second comes through here.
 fn is_statement_failure(e: &crate::Error) -> bool {
     matches!(
         e,
@@ -175,7 +177,7 @@ fn is_statement_failure(e: &crate::Error) -> bool {
             // PostgreSQL aborts the transaction; SQLite rolls it back when the statement
             // was a write. Either way the commit must not report success.
             | crate::Error::StatementTimeout
-    )
+    ) || matches!(e, crate::Error::InvalidQuery(m) if m == crate::like::BAD_PATTERN)
 }
 
 impl Conn {
@@ -239,12 +241,27 @@ impl Conn {
         if e.is_retryable() {
             self.met_retryable.set(true);
         }
-        if self.in_transaction.get() && is_statement_failure(e) {
+        // A statement the server refused ended PostgreSQL's transaction, whatever Colt's
+        // error for it (a checked list alone missed one: `InvalidQuery` for a `like`
+        // pattern, and the commit said `Ok` to a `ROLLBACK`).
+        let refused = self.take_refused();
+        if self.in_transaction.get() && (refused || is_statement_failure(e)) {
             self.failures.set(self.failures.get() + 1);
             let mut failed = self.failed.borrow_mut();
             if failed.is_none() {
                 *failed = Some(e.to_string());
             }
+        }
+    }
+
+    /// Whether the server refused a statement since the last call (PostgreSQL; SQLite
+    /// reports its refusals through the error alone).
+    fn take_refused(&self) -> bool {
+        match &self.link {
+            #[cfg(feature = "sqlite")]
+            Link::Sqlite(_) => false,
+            #[cfg(feature = "postgres")]
+            Link::Postgres(c) => c.take_refused(),
         }
     }
 
@@ -559,6 +576,8 @@ impl Conn {
     pub(crate) fn begin(&self, serializable: bool) -> Result<()> {
         logging::transaction_event("begin");
         self.execute_batch(control::begin(self.dialect(), serializable))?;
+        // (A refusal before the transaction is none of it.)
+        let _ = self.take_refused();
         self.set_in_transaction(true);
         *self.failed.borrow_mut() = None;
         Ok(())

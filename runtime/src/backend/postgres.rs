@@ -36,6 +36,10 @@ pub(crate) struct PgConn {
     pub(crate) in_transaction: std::cell::Cell<bool>,
     /// The statement timeout set on the session.
     timeout: std::cell::Cell<Option<Duration>>,
+    /// The server refused a statement of the write transaction since
+    /// [`PgConn::take_refused`] (which ended the transaction, whatever Colt's error for it
+    /// says).
+    refused: std::cell::Cell<bool>,
 }
 
 /// Whether the server refused a kept prepared statement because a table it reads changed
@@ -126,6 +130,7 @@ impl PgConn {
             )),
             in_transaction: std::cell::Cell::new(false),
             timeout: std::cell::Cell::new(None),
+            refused: std::cell::Cell::new(false),
         })
     }
 
@@ -163,6 +168,20 @@ impl PgConn {
         self.client.borrow_mut().is_valid(CONNECT_TIMEOUT)
     }
 
+    /// Colt's error for `e`, noting whether the server refused the statement.
+    #[cold]
+    fn refused(&self, e: tokio_postgres::Error) -> Error {
+        if e.as_db_error().is_some() && self.in_transaction.get() {
+            self.refused.set(true);
+        }
+        map_error(e, None)
+    }
+
+    /// Whether the server refused a statement since the last call.
+    pub(crate) fn take_refused(&self) -> bool {
+        self.refused.replace(false)
+    }
+
     fn statement(&self, sql: &str, given: usize) -> Result<Statement> {
         self.statements.set(self.statements.get() + 1);
         let cached = self.prepared.borrow_mut().get(sql).cloned();
@@ -173,7 +192,7 @@ impl PgConn {
                     .client
                     .borrow_mut()
                     .prepare(sql)
-                    .map_err(|e| map_error(e, None))?;
+                    .map_err(|e| self.refused(e))?;
                 self.prepared
                     .borrow_mut()
                     .put(sql.to_string(), stmt.clone());
@@ -228,13 +247,13 @@ impl PgConn {
                 self.prepared.borrow_mut().pop(sql);
                 // A server error ended the write transaction; an encoding error sent nothing.
                 if self.in_transaction.get() && !is_encoding(&e) {
-                    return Err(map_error(e, None));
+                    return Err(self.refused(e));
                 }
                 let stmt = self.statement(sql, given)?;
                 let again = run(&mut self.client.borrow_mut(), &stmt);
-                again.map_err(|e| map_error(e, None))
+                again.map_err(|e| self.refused(e))
             }
-            other => other.map_err(|e| map_error(e, None)),
+            other => other.map_err(|e| self.refused(e)),
         }
     }
 
@@ -243,7 +262,7 @@ impl PgConn {
         self.client
             .borrow_mut()
             .batch_execute(sql)
-            .map_err(|e| map_error(e, None))
+            .map_err(|e| self.refused(e))
     }
 
     /// Runs an `INSERT .. RETURNING key` (when `auto`) and returns the key.
