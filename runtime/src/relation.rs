@@ -72,15 +72,22 @@ impl<T: Entity> fmt::Debug for Ref<T> {
     }
 }
 
+/// A reference to the object. When the object was deleted (or a rolled-back savepoint
+/// inserted it), its transaction refuses to write the reference ([`crate::Error::ObjectDeleted`]):
+/// its key may name another row by then.
 impl<T: Entity> From<&Obj<T>> for Ref<T> {
     fn from(obj: &Obj<T>) -> Self {
+        if obj.is_deleted() {
+            obj.note_dead_ref();
+        }
         Ref { key: obj.key() }
     }
 }
 
+/// As `From<&Obj<T>>`.
 impl<T: Entity> From<Obj<T>> for Ref<T> {
     fn from(obj: Obj<T>) -> Self {
-        Ref { key: obj.key() }
+        Ref::from(&obj)
     }
 }
 

@@ -53,6 +53,10 @@ pub(crate) struct TxShared {
     /// owner (`cascade::delete_loaded_members`): each must be gone once the flush has run
     /// the cascades, or another transaction moved it meanwhile (checked by the flush).
     pub(crate) reached_through: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
+    /// Keys of deleted objects (or objects a rolled-back savepoint inserted) the program
+    /// made references of: a write of such a reference is refused (`ObjectDeleted`), since
+    /// the key may meanwhile name another row (SQLite gives a freed key again).
+    pub(crate) dead_refs: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
 }
 
 impl TxShared {
@@ -147,6 +151,7 @@ impl Transaction {
                     met_conflict: Cell::new(false),
                     deleted: RefCell::new(Vec::new()),
                     reached_through: RefCell::new(Vec::new()),
+                    dead_refs: RefCell::new(Vec::new()),
                 })
             },
             writing: Cell::new(false),

@@ -599,6 +599,30 @@ impl<T: Entity> Obj<T> {
         matches!(self.cell().state.get(), ObjState::Deleted | ObjState::Gone)
     }
 
+    /// Notes, in its transaction, that a reference to this deleted object was made (see
+    /// `TxShared::dead_refs`).
+    #[cold]
+    pub(crate) fn note_dead_ref(&self) {
+        let cell = self.cell();
+        let Some(tx) = cell.tx().upgrade() else {
+            return;
+        };
+        let meta = T::meta();
+        let value = cell.value.borrow();
+        let key: Vec<crate::Value> = meta
+            .primary_key
+            .iter()
+            .map(|&c| value.column_ref(c).to_owned_value())
+            .collect();
+        let mut dead = tx.dead_refs.borrow_mut();
+        if !dead
+            .iter()
+            .any(|(m, k)| std::ptr::eq(*m, meta) && *k == key)
+        {
+            dead.push((meta, key));
+        }
+    }
+
     /// Whether two handles are the same object (the identity map's promise).
     pub fn ptr_eq(a: &Self, b: &Self) -> bool {
         a.0 == b.0
@@ -613,7 +637,8 @@ fn borrowed<T: Entity>() -> Error {
 
 /// The entity of an object `value` refers to, through a reference among the columns
 /// `changed`, that this transaction deleted without writing it yet: pointing at it would
-/// have the delete's cascade (or `SET NULL`) take the row with it, silently.
+/// have the delete's cascade (or `SET NULL`) take the row with it, silently. Or a reference
+/// made of a deleted object (`dead_refs`), whose key may name another row by now.
 pub(crate) fn deleted_target<T: Entity>(
     tx: &crate::transaction::TxShared,
     value: &T,
@@ -621,8 +646,10 @@ pub(crate) fn deleted_target<T: Entity>(
     changed: u64,
 ) -> Option<&'static str> {
     let meta = T::meta();
-    // (A delete not written yet waits in the pending list.)
-    if changed & crate::flush::update_masks(meta).references == 0 || tx.pending.borrow().is_empty()
+    // (A delete not written yet waits in the pending list; a reference made of a deleted
+    // object is in `dead_refs`.)
+    if changed & crate::flush::update_masks(meta).references == 0
+        || (tx.pending.borrow().is_empty() && tx.dead_refs.borrow().is_empty())
     {
         return None;
     }
@@ -643,8 +670,13 @@ pub(crate) fn deleted_target<T: Entity>(
             continue;
         }
         let target = (r.target)();
+        let dead = tx.dead_refs.borrow().iter().any(|(m, k)| {
+            std::ptr::eq(*m, target)
+                && k.len() == key.len()
+                && k.iter().zip(&key).all(|(a, b)| a.as_ref() == *b)
+        });
         let mut maps = tx.maps.borrow_mut();
-        if maps.by_meta(target).is_some_and(|m| m.is_deleted(&key)) {
+        if dead || maps.by_meta(target).is_some_and(|m| m.is_deleted(&key)) {
             return Some(target.name);
         }
     }
