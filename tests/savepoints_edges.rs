@@ -985,3 +985,31 @@ fn a_reference_to_an_object_a_rolled_back_savepoint_inserted_is_refused() {
         Ok(())
     })
 }
+
+/// A savepoint rolled back forgets the references made inside of objects deleted inside:
+/// the objects are back, and a reference to them is written (found by the review of the
+/// refusal above).
+#[test]
+fn a_reference_made_of_an_object_a_savepoint_deleted_is_written_after_its_rollback() {
+    all_backends(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let poetry = Shelf::build().name("Poetry").insert(tx)?;
+            let undone: colt::Result<()> = tx.savepoint(|tx| {
+                poetry.delete(tx)?;
+                let _made: Ref<Shelf> = (&poetry).into();
+                Err(Error::InvalidQuery("changed my mind".into()))
+            });
+            assert!(undone.is_err());
+            assert!(!poetry.is_deleted());
+            Book::build().title("Odes").shelf(&poetry).insert(tx)?;
+            Ok(())
+        })?;
+        let filed: Vec<(String, String)> =
+            db.transaction(|tx| select!((b.title, b.shelf.name) for b in Book).fetch(tx))?;
+        assert_eq!(filed, [("Odes".to_string(), "Poetry".to_string())]);
+        Ok(())
+    })
+}

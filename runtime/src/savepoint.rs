@@ -98,6 +98,9 @@ impl Transaction {
         let conn = self.conn()?;
         let before = conn.failure_mark();
         let gone_before = self.shared.gone.borrow().len();
+        // References made inside of objects deleted inside: those objects are back if it
+        // rolls back.
+        let dead_refs_before = self.shared.dead_refs.borrow().len();
         // A conflict or a retryable statement failure met inside is undone with it (its
         // objects are read again): it must not make a later, unrelated error of the attempt
         // retryable.
@@ -193,6 +196,10 @@ impl Transaction {
             }
         }
         let ending = EndOnUnwind(self);
+        self.shared
+            .dead_refs
+            .borrow_mut()
+            .truncate(dead_refs_before);
         let undone = self.undo_objects(saved, gone_before);
         std::mem::forget(ending);
         // What it wrote is undone: the enclosing savepoint's record is as it was.

@@ -608,7 +608,10 @@ impl<T: Entity> Obj<T> {
             return;
         };
         let meta = T::meta();
-        let value = cell.value.borrow();
+        // (Borrowed mutably, by a `set` closure making the reference: its key is no other.)
+        let Ok(value) = cell.value.try_borrow() else {
+            return;
+        };
         let key: Vec<crate::Value> = meta
             .primary_key
             .iter()
