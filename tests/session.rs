@@ -360,6 +360,47 @@ fn a_read_only_database_refuses_writes_and_keeps_its_data() -> colt::Result<()> 
     Ok(())
 }
 
+/// PostgreSQL's text cannot hold a NUL character: the server refused the statement, with
+/// an untyped `Backend` error that ended the transaction (found by the eighteenth
+/// session's review). It is refused before the statement runs (`NotStorable`): a query
+/// leaves the transaction going. SQLite stores and reads the text as it is.
+#[test]
+fn a_text_holding_a_nul_character() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = bank(backend)?;
+        let name = "a\0b".to_string();
+        db.transaction(|tx| {
+            let found = select!(c.value for c in Counter if c.name == name).fetch(tx);
+            match (backend.is_postgres(), &found) {
+                (true, Err(Error::NotStorable { reason, .. })) => {
+                    assert!(reason.contains("PostgreSQL"), "{reason}")
+                }
+                (false, Ok(v)) => assert!(v.is_empty()),
+                _ => panic!("{}: {found:?}", backend.name),
+            }
+            Counter::build().name("kept").value(1).insert(tx)?;
+            Ok(())
+        })?;
+        let written = db.transaction(|tx| {
+            Counter::build().name(name.clone()).value(2).insert(tx)?;
+            Ok(())
+        });
+        let names: Vec<String> =
+            db.transaction(|tx| Ok(common::sorted(select!(c.name for c in Counter).fetch(tx)?)))?;
+        if backend.is_postgres() {
+            assert!(
+                matches!(written, Err(Error::NotStorable { .. })),
+                "{written:?}"
+            );
+            assert_eq!(names, ["hits", "kept"]);
+        } else {
+            written?;
+            assert_eq!(names, [name.clone(), "hits".into(), "kept".into()]);
+        }
+        Ok(())
+    })
+}
+
 #[test]
 fn nan_round_trips_where_the_database_can_hold_it() -> colt::Result<()> {
     each_backend(|backend| {

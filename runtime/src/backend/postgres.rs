@@ -221,7 +221,7 @@ impl PgConn {
     }
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        super::refuse_unstorable(params)?;
+        refuse_unsendable(params)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
@@ -290,7 +290,7 @@ impl PgConn {
     where
         F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
-        super::refuse_unstorable(params)?;
+        refuse_unsendable(params)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
@@ -729,6 +729,30 @@ impl ToSql for PgParam<'_> {
     }
 
     tokio_postgres::types::to_sql_checked!();
+}
+
+/// Refuses, before a statement runs, the values Colt does not store
+/// ([`super::refuse_unstorable`]) and a text holding a NUL character, which PostgreSQL's
+/// text cannot hold: the server would refuse the statement and end the transaction, where a
+/// typed error leaves it going (SQLite stores such a text as it is).
+fn refuse_unsendable(params: &[Param<'_>]) -> Result<()> {
+    super::refuse_unstorable(params)?;
+    let nul = |t: &[u8]| t.contains(&0);
+    let found = params.iter().any(|p| match p {
+        Param::Borrowed(ValueRef::Text(t)) => nul(t),
+        Param::Owned(Value::Text(t)) => nul(t.as_bytes()),
+        Param::Owned(Value::List(items)) => items
+            .iter()
+            .any(|v| matches!(v, Value::Text(t) if nul(t.as_bytes()))),
+        _ => false,
+    });
+    if found {
+        return Err(Error::NotStorable {
+            value: "a text holding a NUL character (`\\0`)",
+            reason: "PostgreSQL's text cannot hold it",
+        });
+    }
+    Ok(())
 }
 
 /// Turns a `postgres` error into Colt's.
