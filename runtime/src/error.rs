@@ -256,6 +256,20 @@ pub enum Error {
         /// The rows the database says it wrote.
         written: u64,
     },
+    /// The database changed no row where its row still held what this transaction saw: a
+    /// trigger (`RAISE(IGNORE)` on SQLite, a `BEFORE UPDATE` or `BEFORE DELETE` trigger
+    /// returning `NULL` on PostgreSQL) or a rule skipped the object's update or delete. No
+    /// other transaction is involved, so it is not retried; the object would disagree with
+    /// its row, so the transaction is rolled back.
+    #[error("the database skipped the {write} of `{entity}` {key}, whose row holds what this transaction read: a trigger or a rule of the table did (the transaction is rolled back)")]
+    WriteSkipped {
+        /// The entity.
+        entity: &'static str,
+        /// The object's key, as `Debug` prints it.
+        key: String,
+        /// `"update"` or `"delete"`.
+        write: &'static str,
+    },
     /// PostgreSQL stored the rows of an `insert_many` under other keys than the ones Colt
     /// took from the key's sequence for them (a `BEFORE INSERT` trigger that sets the key):
     /// the objects would name other rows, so the transaction is rolled back. `insert`, one

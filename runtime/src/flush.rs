@@ -489,8 +489,7 @@ fn run_update<T: Entity>(
     }
     let n = tx.conn()?.execute(sql, &params)?;
     if n == 0 {
-        tx.shared.met_conflict.set(true);
-        return Err(lost_row(tx, value, old, cell.read()));
+        return Err(lost_row(tx, value, old, cell.read(), "update"));
     }
     // Every column checked (read: a `set`, which reads them all) or written: the row is as
     // the transaction knows it. (Not a reference let go, which checks only that column.)
@@ -622,8 +621,7 @@ fn delete_row<T: Entity>(
     let n = tx.conn()?.execute(&sql, &params)?;
     drop(params);
     if n == 0 {
-        tx.shared.met_conflict.set(true);
-        return Err(lost_row(tx, &*value, old, cell.read()));
+        return Err(lost_row(tx, &*value, old, cell.read(), "delete"));
     }
     written(tx, Some(old), None)?;
     // The partner of a one-to-one a `set` pointed the object at (followed at once, not in
@@ -745,10 +743,18 @@ pub(crate) fn reverse_sides<T: Entity>(
     }
 }
 
-/// The conflict of a write of `value` that met no row holding `old`: the first column
-/// checked whose value the row holds now is another (the row read again, on this error's
-/// path only), or `(row deleted)` when there is no row.
-fn lost_row<T: Entity>(tx: &Transaction, value: &T, old: &T, read: u64) -> Error {
+/// The conflict of a write (`"update"`, `"delete"`) of `value` that met no row holding
+/// `old`: the first column checked whose value the row holds now is another (the row read
+/// again, on this error's path only), or `(row deleted)` when there is no row. A row that
+/// holds every value checked was not changed by another transaction: a trigger or a rule
+/// skipped the write ([`Error::WriteSkipped`]).
+fn lost_row<T: Entity>(
+    tx: &Transaction,
+    value: &T,
+    old: &T,
+    read: u64,
+    write: &'static str,
+) -> Error {
     let meta = T::meta();
     let checked: Vec<usize> = (0..meta.columns.len())
         .filter(|&i| {
@@ -761,13 +767,20 @@ fn lost_row<T: Entity>(tx: &Transaction, value: &T, old: &T, read: u64) -> Error
         .collect();
     let column = match read_row::<T>(tx, &value.key()) {
         Ok(None) => None,
-        Ok(Some(row)) => checked
-            .iter()
-            .find(|&&i| !row.same_column(old, i))
-            .or(checked.first())
-            .copied(),
+        Ok(Some(row)) => match checked.iter().find(|&&i| !row.same_column(old, i)) {
+            Some(&i) => Some(i),
+            None => {
+                return Error::WriteSkipped {
+                    entity: meta.name,
+                    key: format!("{:?}", value.key()),
+                    write,
+                }
+            }
+        },
         Err(_) => checked.first().copied(),
     };
+    // Another attempt may not meet it.
+    tx.shared.met_conflict.set(true);
     Error::UnrepeatableRead {
         entity: meta.name.to_string(),
         key: format!("{:?}", value.key()),
