@@ -1013,3 +1013,58 @@ fn a_reference_made_of_an_object_a_savepoint_deleted_is_written_after_its_rollba
         Ok(())
     })
 }
+
+/// A deleted object given to a query was its key, which SQLite gives the next row
+/// inserted: `b.shelf == poetry` found the books of the shelf that took it (found by the
+/// eighteenth session's review). A query given a deleted object is `ObjectDeleted`, and the
+/// transaction goes on.
+#[test]
+fn a_query_given_a_deleted_object_is_refused() {
+    all_backends(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let mut held = None;
+            let _ = tx.savepoint(|tx| -> colt::Result<()> {
+                held = Some(Shelf::build().name("Poetry").insert(tx)?);
+                Err(Error::InvalidQuery("changed my mind".into()))
+            });
+            let Some(poetry) = held else {
+                panic!("the savepoint inserted the shelf");
+            };
+            let fiction = Shelf::build().name("Fiction").insert(tx)?;
+            Book::build().title("Emma").shelf(&fiction).insert(tx)?;
+            let found = select!(b.title for b in Book if b.shelf == poetry).fetch(tx);
+            assert!(
+                matches!(found, Err(Error::ObjectDeleted { entity: "Shelf" })),
+                "{}: {found:?}",
+                backend.name
+            );
+            let shelves = [poetry.clone(), fiction.clone()];
+            let among = select!(b.title for b in Book if shelves.contains(&b.shelf)).fetch(tx);
+            assert!(
+                matches!(among, Err(Error::ObjectDeleted { entity: "Shelf" })),
+                "{}: {among:?}",
+                backend.name
+            );
+            // A deleted object, its delete written.
+            let drama = Shelf::build().name("Drama").insert(tx)?;
+            drama.delete(tx)?;
+            tx.flush()?;
+            let found = select!(b.title for b in Book if b.shelf == drama).fetch(tx);
+            assert!(
+                matches!(found, Err(Error::ObjectDeleted { entity: "Shelf" })),
+                "{}: {found:?}",
+                backend.name
+            );
+            // The transaction goes on.
+            assert_eq!(
+                select!(b.title for b in Book if b.shelf == fiction).fetch(tx)?,
+                ["Emma"]
+            );
+            Ok(())
+        })?;
+        Ok(())
+    })
+}

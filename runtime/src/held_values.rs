@@ -95,6 +95,7 @@ impl std::hash::Hash for KeyValue {
             V::Decimal(d) => d.hash(h),
             V::List(l) => l.len().hash(h),
             V::Unwritable(m) => m.hash(h),
+            V::Deleted(e) => e.hash(h),
         }
     }
 }

@@ -159,13 +159,17 @@ where
     }
 }
 
-/// An outer object in a query is its key: `p.category == books`.
+/// An outer object in a query is its key: `p.category == books`. A deleted object is refused
+/// when the query runs ([`crate::Error::ObjectDeleted`]): its key may name another row.
 #[diagnostic::do_not_recommend]
 impl<T: Entity> ToParam for Obj<T>
 where
     T::Key: SqlType,
 {
     fn to_param(&self) -> Value {
+        if self.is_deleted() {
+            return Value::Deleted(T::meta().name);
+        }
         self.key().to_value_ref().to_owned_value()
     }
 }

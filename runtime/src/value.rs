@@ -31,6 +31,11 @@ pub enum Value {
     /// serde_json's message. A statement given one is refused with
     /// [`crate::Error::JsonEncode`] before it runs.
     Unwritable(String),
+    /// An object its transaction deleted (or a rolled-back savepoint inserted), given to a
+    /// query (`b.shelf == gone`), with its entity's name: its key may name another row by
+    /// now, so a statement given one is refused with [`crate::Error::ObjectDeleted`] before
+    /// it runs.
+    Deleted(&'static str),
 }
 
 impl Value {
@@ -38,7 +43,9 @@ impl Value {
     /// form and gives `Null`.
     pub fn as_ref(&self) -> ValueRef<'_> {
         match self {
-            Value::Null | Value::List(_) | Value::Unwritable(_) => ValueRef::Null,
+            Value::Null | Value::List(_) | Value::Unwritable(_) | Value::Deleted(_) => {
+                ValueRef::Null
+            }
             Value::Int(i) => ValueRef::Int(*i),
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
@@ -63,6 +70,7 @@ impl fmt::Display for Value {
                 f.write_str("]")
             }
             Value::Unwritable(message) => write!(f, "<unwritable: {message}>"),
+            Value::Deleted(entity) => write!(f, "<a deleted {entity}>"),
             other => write!(f, "{}", other.as_ref()),
         }
     }

@@ -111,8 +111,8 @@ pub(crate) struct Shape {
 }
 
 /// Refuses, before a statement runs, the values Colt does not store: dates outside the
-/// years 1 to 9999 ([`crate::temporal::Temporal::storable`]), and JSON values whose
-/// `Serialize` fails.
+/// years 1 to 9999 ([`crate::temporal::Temporal::storable`]), JSON values whose
+/// `Serialize` fails, and deleted objects ([`Value::Deleted`]).
 pub(crate) fn refuse_unstorable(params: &[Param<'_>]) -> Result<()> {
     for p in params {
         let t = match p {
@@ -126,9 +126,17 @@ pub(crate) fn refuse_unstorable(params: &[Param<'_>]) -> Result<()> {
                     message: message.clone(),
                 })
             }
+            Param::Owned(Value::Deleted(entity)) => {
+                return Err(crate::Error::ObjectDeleted { entity })
+            }
             Param::Borrowed(ValueRef::Time(t)) => *t,
             Param::Owned(Value::Time(t)) => *t,
             Param::Owned(Value::List(items)) => {
+                if let Some(Value::Deleted(entity)) =
+                    items.iter().find(|v| matches!(v, Value::Deleted(_)))
+                {
+                    return Err(crate::Error::ObjectDeleted { entity });
+                }
                 if let Some(Value::Unwritable(message)) =
                     items.iter().find(|v| matches!(v, Value::Unwritable(_)))
                 {

@@ -165,7 +165,7 @@ fn refuse_inexact_decimals(params: &[Param<'_>]) -> Result<()> {
 
 fn owned_to_sqlite(v: &Value) -> SqlValue {
     match v {
-        Value::Null | Value::List(_) | Value::Unwritable(_) => SqlValue::Null,
+        Value::Null | Value::List(_) | Value::Unwritable(_) | Value::Deleted(_) => SqlValue::Null,
         Value::Int(i) => SqlValue::Integer(*i),
         Value::Real(r) => SqlValue::Real(*r),
         Value::Text(t) => SqlValue::Text(t.clone()),
@@ -579,7 +579,11 @@ fn refuse_special(params: &[Param<'_>]) -> Result<()> {
             p,
             Param::Borrowed(ValueRef::Time(_) | ValueRef::Decimal(_) | ValueRef::Json(_))
                 | Param::Owned(
-                    Value::Time(_) | Value::Decimal(_) | Value::List(_) | Value::Unwritable(_),
+                    Value::Time(_)
+                        | Value::Decimal(_)
+                        | Value::List(_)
+                        | Value::Unwritable(_)
+                        | Value::Deleted(_),
                 )
         )
     });
