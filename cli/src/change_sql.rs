@@ -92,7 +92,7 @@ pub(crate) fn statements(
                 // (An up.sql's rebuild is guarded.)
                 out.extend(rebuild(a, &a.target.info.name, objects, before));
             }
-            Dialect::Sqlite => out.extend(sqlite_in_place(a)),
+            Dialect::Sqlite => out.extend(sqlite_in_place(a, objects, before)),
             _ => out.extend(postgres_alter(a)),
         }
     }
@@ -213,16 +213,13 @@ fn create_table(
         } else {
             String::new()
         };
-        let mut part = format!(
-            "{constraint}FOREIGN KEY ({}) REFERENCES {} ({})",
+        let part = format!(
+            "{constraint}FOREIGN KEY ({}) REFERENCES {} ({}){}",
             names(&fk.columns),
             q(&fk.table),
-            names(&fk.referenced)
+            names(&fk.referenced),
+            on_delete(fk)
         );
-        if !fk.on_delete.is_empty() && fk.on_delete != "NO ACTION" {
-            part.push_str(" ON DELETE ");
-            part.push_str(&fk.on_delete);
-        }
         if later.contains(&fk.table.as_str()) {
             deferred.push(format!("ALTER TABLE {} ADD {part};", q(name)));
         } else {
@@ -302,7 +299,9 @@ fn renamed_columns<'a>(a: &'a Alter, table: &'a str) -> impl Iterator<Item = Str
 }
 
 /// SQLite: renamed and added columns, dropped and created indexes.
-fn sqlite_in_place(a: &Alter) -> Vec<String> {
+/// (`objects` and `before` as for [`statements`]: a down.sql makes an index again as it was
+/// written, `COLLATE` and `DESC` included.)
+fn sqlite_in_place(a: &Alter, objects: &[SchemaObject], before: bool) -> Vec<String> {
     let table = &a.target.info.name;
     let mut out = Vec::new();
     out.extend(renamed_columns(a, table));
@@ -317,18 +316,41 @@ fn sqlite_in_place(a: &Alter) -> Vec<String> {
         );
         if let Some(fk) = a.fks_added.iter().find(|fk| fk.columns == [c.name.clone()]) {
             def.push_str(&format!(
-                " REFERENCES {} ({})",
+                " REFERENCES {} ({}){}",
                 q(&fk.table),
-                names(&fk.referenced)
+                names(&fk.referenced),
+                on_delete(fk)
             ));
         }
         def.push(';');
         out.push(def);
     }
     for index in &a.indexes_added {
-        out.push(create_index(table, index));
+        let renamed = index
+            .columns
+            .iter()
+            .any(|c| a.renamed.iter().any(|(_, to)| to == c));
+        let saved = objects.iter().find(|o| {
+            o.kind == "index"
+                && o.catalogued
+                && o.name == index.name
+                && o.table.eq_ignore_ascii_case(table)
+        });
+        match saved.filter(|_| !before && !renamed) {
+            Some(o) => out.push(format!("{};", o.sql.trim_end_matches(';'))),
+            None => out.push(create_index(table, index)),
+        }
     }
     out
+}
+
+/// ` ON DELETE ..` of a foreign key, unless it is the default (`NO ACTION`).
+fn on_delete(fk: &colt_runtime::introspect::ForeignKeyInfo) -> String {
+    if fk.on_delete.is_empty() || fk.on_delete == "NO ACTION" {
+        String::new()
+    } else {
+        format!(" ON DELETE {}", fk.on_delete)
+    }
 }
 
 /// SQLite: the table rebuilt, every row kept, under the name `table` (its name before a
@@ -502,11 +524,16 @@ fn postgres_alter(a: &Alter) -> Vec<String> {
     for index in &a.indexes_dropped {
         if index.unique {
             // A `UNIQUE` constraint's index goes with the constraint; a unique index alone.
+            // Which one it is is the database's the migration runs against: a name that is
+            // neither fails the migration (the `DROP INDEX`), never a quiet `Ok` that leaves
+            // the values unique.
             out.push(format!(
-                "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {};",
+                "DO $colt$ BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = CAST({} AS regclass) AND conname = {}) THEN ALTER TABLE {t} DROP CONSTRAINT {}; ELSE DROP INDEX {}; END IF; END $colt$;",
+                text(&t),
+                text(&index.name),
+                q(&index.name),
                 q(&index.name)
             ));
-            out.push(format!("DROP INDEX IF EXISTS {};", q(&index.name)));
         } else {
             out.push(format!("DROP INDEX {};", q(&index.name)));
         }
@@ -553,12 +580,14 @@ fn postgres_alter(a: &Alter) -> Vec<String> {
                 "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
                 q(&c.name)
             ));
-            if c.default.is_none() {
-                out.push(format!(
-                    "ALTER TABLE {t} ALTER COLUMN {} DROP DEFAULT;",
+            // The default the column has then (a down.sql's: the one it had before).
+            out.push(match &c.default {
+                Some(default) => format!(
+                    "ALTER TABLE {t} ALTER COLUMN {} SET DEFAULT {default};",
                     q(&c.name)
-                ));
-            }
+                ),
+                None => format!("ALTER TABLE {t} ALTER COLUMN {} DROP DEFAULT;", q(&c.name)),
+            });
         }
     }
     for fk in &a.fks_added {
@@ -568,10 +597,11 @@ fn postgres_alter(a: &Alter) -> Vec<String> {
             format!("CONSTRAINT {} ", q(&fk.name))
         };
         out.push(format!(
-            "ALTER TABLE {t} ADD {constraint}FOREIGN KEY ({}) REFERENCES {} ({});",
+            "ALTER TABLE {t} ADD {constraint}FOREIGN KEY ({}) REFERENCES {} ({}){};",
             names(&fk.columns),
             q(&fk.table),
-            names(&fk.referenced)
+            names(&fk.referenced),
+            on_delete(fk)
         ));
     }
     for index in &a.indexes_added {
