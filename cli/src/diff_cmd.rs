@@ -37,7 +37,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .iter()
         .map(|r| Rename::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
-    let options = Options {
+    let mut options = Options {
         allow_drop: args.allow_drop,
         renames,
     };
@@ -81,7 +81,12 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .cloned()
         .map(Table::read)
         .collect();
+    // A renamed table's many-to-many links go with it.
+    let (links, link_notes) =
+        crate::link_renames::inferred(dialect, &have, &want, &options.renames);
+    options.renames.extend(links);
     let mut up = diff(dialect, &have, &want, &options);
+    up.notes.extend(link_notes);
     lost_in_rebuilds(&db, &mut up, &objects)?;
     crate::rebuild_staleness::check(&mut up, &objects);
     if !up.refused.is_empty() {

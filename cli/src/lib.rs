@@ -18,6 +18,7 @@ mod diff_cmd;
 mod entity_sources;
 mod field_types;
 pub mod inspect;
+mod link_renames;
 pub mod links;
 pub mod migrate_cmd;
 mod rebuild_guard;

@@ -365,3 +365,107 @@ pub struct Item { #[colt(primary_key)] pub id: i64, #[colt(index)] pub ext: Opti
         }
     }
 }
+
+const ITEM_TAG: &str = r#"
+#[derive(Entity, Debug, Clone)]
+pub struct Item { #[colt(primary_key)] pub id: i64, pub tags: Set<Tag> }
+#[derive(Entity, Debug, Clone)]
+pub struct Tag { #[colt(primary_key)] pub id: i64, pub items: Set<Item> }
+"#;
+
+const PRODUCT_TAG: &str = r#"
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "product")]
+pub struct Item { #[colt(primary_key)] pub id: i64, pub tags: Set<Tag> }
+#[derive(Entity, Debug, Clone)]
+pub struct Tag { #[colt(primary_key)] pub id: i64, pub items: Set<Item> }
+"#;
+
+/// A table renamed with `--rename item=product` left its many-to-many links in
+/// `item_tag` (declared by no entity) and made an empty `product_tag`: every `Set` read
+/// empty, and with `--allow-drop` the links were dropped. The link table and its column go
+/// with the table, a note says so, and the revert brings them back.
+#[test]
+fn a_renamed_table_takes_its_many_to_many_links_along() {
+    for backend in backends() {
+        for allow_drop in [false, true] {
+            let scratch = Scratch::new("rv-m2m");
+            let dir = scratch.path();
+            let db = fresh(backend, dir);
+            let url = db.url.as_str();
+            let run = diff_src(dir, url, "v1", ITEM_TAG, &[]);
+            assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+            colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+            run_sql(
+                url,
+                &[
+                    "INSERT INTO item (id) VALUES (1)",
+                    "INSERT INTO tag (id) VALUES (2)",
+                    "INSERT INTO item_tag (item, tag) VALUES (1, 2)",
+                ],
+            );
+            let mut flags = vec!["--rename", "item=product"];
+            if allow_drop {
+                flags.push("--allow-drop");
+            }
+            let run = diff_src(dir, url, "v2", PRODUCT_TAG, &flags);
+            assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+            assert!(
+                run.stderr.contains("the link table `item_tag`"),
+                "[{backend}] {}",
+                run.stderr
+            );
+            colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+            let links: Vec<(i64, i64)> = rows(url, "SELECT product, tag FROM product_tag");
+            assert_eq!(links, [(1, 2)], "[{backend}] allow_drop {allow_drop}");
+            colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
+            let links: Vec<(i64, i64)> = rows(url, "SELECT item, tag FROM item_tag");
+            assert_eq!(links, [(1, 2)], "[{backend}] allow_drop {allow_drop}");
+        }
+    }
+}
+
+/// The link table renamed by hand as well: the hand's renames stand, and nothing more.
+#[test]
+fn a_link_table_renamed_by_hand_is_renamed_once() {
+    for backend in backends() {
+        let scratch = Scratch::new("rv-m2m-hand");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        let run = diff_src(dir, url, "v1", ITEM_TAG, &[]);
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        run_sql(
+            url,
+            &[
+                "INSERT INTO item (id) VALUES (1)",
+                "INSERT INTO tag (id) VALUES (2)",
+                "INSERT INTO item_tag (item, tag) VALUES (1, 2)",
+            ],
+        );
+        let run = diff_src(
+            dir,
+            url,
+            "v2",
+            PRODUCT_TAG,
+            &[
+                "--rename",
+                "item=product",
+                "--rename",
+                "item_tag=product_tag",
+                "--rename",
+                "product_tag.item=product",
+            ],
+        );
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        assert!(
+            !run.stderr.contains("the link table"),
+            "[{backend}] {}",
+            run.stderr
+        );
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        let links: Vec<(i64, i64)> = rows(url, "SELECT product, tag FROM product_tag");
+        assert_eq!(links, [(1, 2)], "[{backend}]");
+    }
+}
