@@ -394,6 +394,21 @@ fn a_text_holding_a_nul_character() -> colt::Result<()> {
                 "{written:?}"
             );
             assert_eq!(names, ["hits", "kept"]);
+            // Bytes may hold one; `jsonb` refuses its `\u0000` escape, not an escaped
+            // backslash before `u0000`.
+            db.transaction(|tx| {
+                tx.execute_sql("CREATE TABLE raw_values (b bytea, j jsonb)", &[])?;
+                tx.execute_sql("INSERT INTO raw_values (b) VALUES ($1)", &[&"a\0b"])?;
+                let escaped = r#""a\u0000b""#;
+                let refused = tx.execute_sql("INSERT INTO raw_values (j) VALUES ($1)", &[&escaped]);
+                assert!(
+                    matches!(refused, Err(Error::NotStorable { .. })),
+                    "{refused:?}"
+                );
+                let backslash = r#""a\\u0000b""#;
+                tx.execute_sql("INSERT INTO raw_values (j) VALUES ($1)", &[&backslash])?;
+                Ok(())
+            })?;
         } else {
             written?;
             assert_eq!(names, [name.clone(), "hits".into(), "kept".into()]);

@@ -93,7 +93,7 @@ pub(crate) fn statements(
                 out.extend(rebuild(a, &a.target.info.name, objects, before));
             }
             Dialect::Sqlite => out.extend(sqlite_in_place(a, objects, before)),
-            _ => out.extend(postgres_alter(a)),
+            _ => out.extend(postgres_alter(a, before)),
         }
     }
     match dialect {
@@ -510,8 +510,8 @@ pub(crate) fn text(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// PostgreSQL: every change in place.
-fn postgres_alter(a: &Alter) -> Vec<String> {
+/// PostgreSQL: every change in place. (`before`: an up.sql; see [`statements`].)
+fn postgres_alter(a: &Alter, before: bool) -> Vec<String> {
     let t = q(&a.target.info.name);
     let mut out = Vec::new();
     for (from, to) in &a.renamed {
@@ -580,14 +580,19 @@ fn postgres_alter(a: &Alter) -> Vec<String> {
                 "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
                 q(&c.name)
             ));
-            // The default the column has then (a down.sql's: the one it had before).
-            out.push(match &c.default {
-                Some(default) => format!(
+            // A down.sql gives the column back the default it had (up.sql may have set
+            // one); an up.sql keeps the database's, unless the entity has none.
+            match (&c.default, before) {
+                (Some(default), false) => out.push(format!(
                     "ALTER TABLE {t} ALTER COLUMN {} SET DEFAULT {default};",
                     q(&c.name)
-                ),
-                None => format!("ALTER TABLE {t} ALTER COLUMN {} DROP DEFAULT;", q(&c.name)),
-            });
+                )),
+                (None, _) => out.push(format!(
+                    "ALTER TABLE {t} ALTER COLUMN {} DROP DEFAULT;",
+                    q(&c.name)
+                )),
+                (Some(_), true) => {}
+            }
         }
     }
     for fk in &a.fks_added {

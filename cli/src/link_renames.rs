@@ -26,107 +26,120 @@ pub(crate) fn inferred(
         Dialect::Sqlite => a.eq_ignore_ascii_case(b),
         _ => a == b,
     };
-    let exists = |name: &str| have.iter().find(|t| same(&t.info.name, name));
-    let named = |name: &str| {
-        renames.iter().any(|r| match r {
-            Rename::Table { from, to } => same(from, name) || same(to, name),
-            Rename::Column { .. } => false,
+    let tables: Vec<(&str, &str)> = renames
+        .iter()
+        .filter_map(|r| match r {
+            Rename::Table { from, to } => Some((from.as_str(), to.as_str())),
+            Rename::Column { .. } => None,
         })
+        .collect();
+    let find = |name: &str| have.iter().find(|t| same(&t.info.name, name));
+    // The name a table of the entities has in the database, before the renames.
+    let before = |t: &str| -> String {
+        tables
+            .iter()
+            .find(|(_, to)| same(to, t))
+            .map_or_else(|| t.to_string(), |(from, _)| from.to_string())
     };
-    let mut out = Vec::new();
-    let mut notes = Vec::new();
-    for rename in renames {
-        let Rename::Table { from, to } = rename else {
+    let renamed = |t: &str| tables.iter().any(|(_, to)| same(to, t));
+    let named = |name: &str| {
+        tables
+            .iter()
+            .any(|(from, to)| same(from, name) || same(to, name))
+    };
+    // The link tables of renamed tables, with the name each had by the default rule.
+    let mut links = Vec::new();
+    for link in want.iter().filter(|t| is_link(t)) {
+        let targets: Vec<&str> = link
+            .info
+            .foreign_keys
+            .iter()
+            .map(|fk| fk.table.as_str())
+            .collect();
+        if !targets.iter().any(|t| renamed(t)) {
             continue;
-        };
-        for link in want.iter().filter(|t| is_link(t)) {
-            let targets: Vec<&str> = link
-                .info
-                .foreign_keys
-                .iter()
-                .map(|fk| fk.table.as_str())
-                .collect();
-            if !targets.iter().any(|t| same(t, to)) || exists(&link.info.name).is_some() {
-                continue;
-            }
-            // The names the link table and its columns had before the rename, by the default
-            // rule: the tables' names in order, a column per table (`_2` for the second of a
-            // table linked to itself).
-            let old_table = |t: &'_ str| -> String {
-                if same(t, to) {
-                    from.clone()
-                } else {
-                    t.to_string()
-                }
-            };
-            let mut pair = [old_table(targets[0]), old_table(targets[1])];
-            let mut new_pair = [targets[0], targets[1]];
-            pair.sort_unstable();
-            new_pair.sort_unstable();
-            if link.info.name != format!("{}_{}", new_pair[0], new_pair[1]) {
-                continue;
-            }
-            let old_name = format!("{}_{}", pair[0], pair[1]);
-            if named(&old_name) || named(&link.info.name) {
-                continue;
-            }
-            let Some(old) = exists(&old_name) else {
-                continue;
-            };
-            let old_column = |c: &str| {
-                if same(c, to) {
-                    Some(from.clone())
-                } else {
-                    c.strip_suffix("_2")
-                        .filter(|t| same(t, to))
-                        .map(|_| format!("{from}_2"))
-                }
-            };
-            let columns: Vec<(String, String)> = link
-                .info
-                .columns
-                .iter()
-                .filter_map(|c| old_column(&c.name).map(|o| (o, c.name.clone())))
-                .collect();
-            // The old table has the old columns, and no other.
-            let olds: Vec<String> = link
-                .info
-                .columns
-                .iter()
-                .map(|c| old_column(&c.name).unwrap_or_else(|| c.name.clone()))
-                .collect();
-            if old.info.columns.len() != olds.len()
-                || !olds
-                    .iter()
-                    .all(|o| old.info.columns.iter().any(|c| same(&c.name, o)))
-            {
-                continue;
-            }
-            out.push(Rename::Table {
-                from: old.info.name.clone(),
-                to: link.info.name.clone(),
-            });
-            for (from_column, to_column) in &columns {
-                out.push(Rename::Column {
-                    table: link.info.name.clone(),
-                    from: from_column.clone(),
-                    to: to_column.clone(),
-                });
-            }
-            let columns_said: Vec<String> = columns
-                .iter()
-                .map(|(f, t)| format!("`{f}` to `{t}`"))
-                .collect();
-            notes.push(format!(
-                "the link table `{}` of the renamed table `{from}` is renamed `{}`, its column {} (as `--rename {}={}` would)",
-                old.info.name,
-                link.info.name,
-                columns_said.join(", "),
-                old.info.name,
-                link.info.name
-            ));
+        }
+        let mut new_pair = [targets[0].to_string(), targets[1].to_string()];
+        let mut old_pair = [before(targets[0]), before(targets[1])];
+        new_pair.sort_unstable();
+        old_pair.sort_unstable();
+        if link.info.name != format!("{}_{}", new_pair[0], new_pair[1]) {
+            continue;
+        }
+        let old_name = format!("{}_{}", old_pair[0], old_pair[1]);
+        if !same(&old_name, &link.info.name) && !named(&old_name) && !named(&link.info.name) {
+            links.push((link, old_name));
         }
     }
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (link, old_name) in &links {
+        // The database's table of the new name is one renamed away (a chain of renames),
+        // or the link is the database's already.
+        let moved_away = links.iter().any(|(_, o)| same(o, &link.info.name));
+        if find(&link.info.name).is_some() && !moved_away {
+            continue;
+        }
+        let Some(old) = find(old_name) else {
+            continue;
+        };
+        // Each column, with its name in the database: a renamed table's column had that
+        // table's old name (`_2` after it for the second of a table linked to itself).
+        let old_column = |c: &str| -> String {
+            if renamed(c) {
+                before(c)
+            } else if let Some(t) = c.strip_suffix("_2").filter(|t| renamed(t)) {
+                format!("{}_2", before(t))
+            } else {
+                c.to_string()
+            }
+        };
+        let columns: Option<Vec<(String, String)>> = link
+            .info
+            .columns
+            .iter()
+            .map(|c| {
+                let wanted = old_column(&c.name);
+                old.info
+                    .columns
+                    .iter()
+                    .find(|o| same(&o.name, &wanted))
+                    .map(|o| (o.name.clone(), c.name.clone()))
+            })
+            .collect();
+        let Some(columns) = columns.filter(|c| c.len() == old.info.columns.len()) else {
+            continue;
+        };
+        out.push(Rename::Table {
+            from: old.info.name.clone(),
+            to: link.info.name.clone(),
+        });
+        let mut said = Vec::new();
+        for (from_column, to_column) in columns {
+            if !same(&from_column, &to_column) {
+                said.push(format!("`{from_column}` to `{to_column}`"));
+                out.push(Rename::Column {
+                    table: link.info.name.clone(),
+                    from: from_column,
+                    to: to_column,
+                });
+            }
+        }
+        let columns_said = if said.is_empty() {
+            String::new()
+        } else {
+            format!(", its columns {}", said.join(", "))
+        };
+        notes.push(format!(
+            "the link table `{}` of a renamed table is renamed `{}`{columns_said} (as `--rename {}={}` would)",
+            old.info.name, link.info.name, old.info.name, link.info.name
+        ));
+    }
+    // A chain: the link renamed away first, as the table renames go.
+    out.sort_by_key(|r| match r {
+        Rename::Table { from, .. } => !links.iter().any(|(l, _)| same(&l.info.name, from)),
+        Rename::Column { .. } => true,
+    });
     (out, notes)
 }
 

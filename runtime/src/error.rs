@@ -260,7 +260,10 @@ pub enum Error {
     /// trigger (`RAISE(IGNORE)` on SQLite, a `BEFORE UPDATE` or `BEFORE DELETE` trigger
     /// returning `NULL` on PostgreSQL) or a rule skipped the object's update or delete. No
     /// other transaction is involved, so it is not retried; the object would disagree with
-    /// its row, so the transaction is rolled back.
+    /// its row, so the transaction is rolled back. (On PostgreSQL at `READ COMMITTED`,
+    /// other transactions that, between the write and this check, deleted the row and
+    /// inserted it again with the same values, or changed a value and changed it back,
+    /// read the same way.)
     #[error("the database skipped the {write} of `{entity}` {key}, whose row holds what this transaction read: a trigger or a rule of the table did (the transaction is rolled back)")]
     WriteSkipped {
         /// The entity.

@@ -756,15 +756,8 @@ fn lost_row<T: Entity>(
     write: &'static str,
 ) -> Error {
     let meta = T::meta();
-    let checked: Vec<usize> = (0..meta.columns.len())
-        .filter(|&i| {
-            let c = &meta.columns[i];
-            !c.primary_key
-                && c.optimistic()
-                && read & bit(i) != 0
-                && crate::relation::is_stored(meta, i)
-        })
-        .collect();
+    // The columns the statement checked.
+    let checked = checked_columns(meta, read);
     let column = match read_row::<T>(tx, &value.key()) {
         Ok(None) => None,
         Ok(Some(row)) => match checked.iter().find(|&&i| !row.same_column(old, i)) {

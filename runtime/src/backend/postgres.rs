@@ -221,26 +221,27 @@ impl PgConn {
     }
 
     pub(crate) fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
-        refuse_unsendable(params)?;
+        super::refuse_unstorable(params)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        self.with_fresh_plan(sql, params.len(), |client, stmt| {
-            client.execute(stmt, &refs)
-        })
+        self.with_fresh_plan(sql, params, |client, stmt| client.execute(stmt, &refs))
     }
 
     /// Runs `run` with the kept statement for `sql`; a statement the server calls stale or
     /// no longer has, or whose parameter types no longer fit the values, is dropped from the
     /// cache and prepared and run again (inside a write transaction only when nothing was
-    /// sent: a server error there has ended the transaction).
+    /// sent: a server error there has ended the transaction). A text the statement's
+    /// parameter types cannot hold is refused before it runs ([`refuse_nul`]).
     fn with_fresh_plan<R>(
         &self,
         sql: &str,
-        given: usize,
+        params: &[Param<'_>],
         run: impl Fn(&mut BlockingClient, &Statement) -> Result<R, tokio_postgres::Error>,
     ) -> Result<R> {
+        let given = params.len();
         let stmt = self.statement(sql, given)?;
+        refuse_nul(params, stmt.params())?;
         let first = run(&mut self.client.borrow_mut(), &stmt);
         match first {
             Err(e) if is_stale_plan(&e) || is_unprepared(&e) || is_encoding(&e) => {
@@ -250,6 +251,7 @@ impl PgConn {
                     return Err(self.refused(e));
                 }
                 let stmt = self.statement(sql, given)?;
+                refuse_nul(params, stmt.params())?;
                 let again = run(&mut self.client.borrow_mut(), &stmt);
                 again.map_err(|e| self.refused(e))
             }
@@ -290,12 +292,11 @@ impl PgConn {
     where
         F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
-        refuse_unsendable(params)?;
+        super::refuse_unstorable(params)?;
         let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        let rows =
-            self.with_fresh_plan(sql, params.len(), |client, stmt| client.query(stmt, &refs))?;
+        let rows = self.with_fresh_plan(sql, params, |client, stmt| client.query(stmt, &refs))?;
         for row in &rows {
             if !f(&PgRow(row))? {
                 break;
@@ -731,28 +732,57 @@ impl ToSql for PgParam<'_> {
     tokio_postgres::types::to_sql_checked!();
 }
 
-/// Refuses, before a statement runs, the values Colt does not store
-/// ([`super::refuse_unstorable`]) and a text holding a NUL character, which PostgreSQL's
-/// text cannot hold: the server would refuse the statement and end the transaction, where a
+/// Refuses, before a statement runs, a text its parameter's type cannot hold: a NUL
+/// character in text (`text`, `varchar`, a `char(n)`, ..; bytes may hold one) or, in `jsonb`,
+/// a `\u0000` escape. The server would refuse the statement and end the transaction, where a
 /// typed error leaves it going (SQLite stores such a text as it is).
-fn refuse_unsendable(params: &[Param<'_>]) -> Result<()> {
-    super::refuse_unstorable(params)?;
-    let nul = |t: &[u8]| t.contains(&0);
-    let found = params.iter().any(|p| match p {
-        Param::Borrowed(ValueRef::Text(t)) => nul(t),
-        Param::Owned(Value::Text(t)) => nul(t.as_bytes()),
-        Param::Owned(Value::List(items)) => items
-            .iter()
-            .any(|v| matches!(v, Value::Text(t) if nul(t.as_bytes()))),
-        _ => false,
-    });
-    if found {
-        return Err(Error::NotStorable {
-            value: "a text holding a NUL character (`\\0`)",
-            reason: "PostgreSQL's text cannot hold it",
-        });
+fn refuse_nul(params: &[Param<'_>], types: &[Type]) -> Result<()> {
+    let refused = || Error::NotStorable {
+        value: "a text holding a NUL character (`\\0`)",
+        reason: "PostgreSQL's text cannot hold it",
+    };
+    let bad_text = |t: &[u8], ty: &Type| match *ty {
+        Type::BYTEA => false,
+        Type::JSONB => has_nul_escape(t),
+        _ => t.contains(&0),
+    };
+    for (p, ty) in params.iter().zip(types) {
+        let bad = match p {
+            Param::Owned(Value::List(items)) => {
+                let element = match ty.kind() {
+                    Kind::Array(element) => element,
+                    _ => ty,
+                };
+                items
+                    .iter()
+                    .any(|v| matches!(v, Value::Text(t) if bad_text(t.as_bytes(), element)))
+            }
+            Param::Owned(v) => is_bad(v.as_ref(), ty, &bad_text),
+            Param::Borrowed(v) => is_bad(*v, ty, &bad_text),
+        };
+        if bad {
+            return Err(refused());
+        }
     }
     Ok(())
+}
+
+/// Whether the value `v`, bound to a parameter of type `ty`, is a text `bad_text` refuses.
+fn is_bad(v: ValueRef<'_>, ty: &Type, bad_text: &impl Fn(&[u8], &Type) -> bool) -> bool {
+    match v {
+        ValueRef::Text(t) => bad_text(t, ty),
+        ValueRef::Json(j) if *ty == Type::JSONB => j
+            .json_text()
+            .is_ok_and(|text| has_nul_escape(text.as_bytes())),
+        _ => false,
+    }
+}
+
+/// Whether JSON text holds a `\u0000` escape (an odd run of backslashes before `u0000`).
+fn has_nul_escape(json: &[u8]) -> bool {
+    json.windows(5).enumerate().any(|(i, w)| {
+        w == b"u0000" && json[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+    })
 }
 
 /// Turns a `postgres` error into Colt's.
