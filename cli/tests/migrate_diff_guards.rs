@@ -6,31 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{backends, colt, colt_ok, fresh, rows, run_sql, Scratch};
-
-/// `colt migrate diff URL NAME --entities DIR/src`, with `entities` written to DIR/src/e.rs.
-fn diff_with(dir: &Path, url: &str, name: &str, entities: &str, more: &[&str]) -> common::Run {
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("src");
-    std::fs::write(src.join("e.rs"), entities).expect("entities");
-    let src = src.display().to_string();
-    let mut args = vec![
-        "migrate",
-        "diff",
-        url,
-        name,
-        "--entities",
-        &src,
-        "--dir",
-        "migrations",
-    ];
-    args.extend_from_slice(more);
-    colt(dir, &args)
-}
+use common::{backends, colt_ok, fresh, rows, run_sql, Scratch};
 
 fn up_sql(dir: &Path, run: &common::Run) -> String {
-    let made = run.stdout.trim().trim_start_matches("created ").to_string();
-    std::fs::read_to_string(dir.join(made).join("up.sql")).unwrap_or_default()
+    common::migration_files(dir, run).0
 }
 
 /// A `--rename` to a name no entity declares (a typo) was taken: with `--allow-drop` the
@@ -77,7 +56,7 @@ pub struct Article {
                 "--rename item=artcle: no entity declares a table `artcle`",
             ),
         ] {
-            let run = diff_with(
+            let run = common::diff_entities(
                 dir,
                 url,
                 "typo",
@@ -96,7 +75,7 @@ pub struct Article {
             );
         }
         // The names the entities give are taken.
-        let run = diff_with(
+        let run = common::diff_entities(
             dir,
             url,
             "renamed",
@@ -151,7 +130,7 @@ pub struct ProductName {
     pub name: String,
 }
 "#;
-        let run = diff_with(dir, url, "tidy", entities, &["--allow-drop"]);
+        let run = common::diff_entities(dir, url, "tidy", entities, &["--allow-drop"]);
         assert!(!run.ok, "[{backend}] {}", up_sql(dir, &run));
         assert!(
             run.stderr
@@ -182,7 +161,7 @@ pub struct ProductTag {
     pub id: i64,
 }
 "#;
-        let run = diff_with(dir, url, "links", links, &["--allow-drop"]);
+        let run = common::diff_entities(dir, url, "links", links, &["--allow-drop"]);
         assert!(!run.ok, "[{backend}] {}", up_sql(dir, &run));
         assert!(
             run.stderr.contains(
@@ -242,7 +221,7 @@ pub struct Orders {
     pub total: i64,
 }
 "#;
-    let run = diff_with(dir, url, "what_required", entities, &[]);
+    let run = common::diff_entities(dir, url, "what_required", entities, &[]);
     assert!(run.ok, "{}{}", run.stdout, run.stderr);
     colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
     let columns = |table: &str| -> Vec<String> {
@@ -292,7 +271,7 @@ pub struct Ticket {
     pub title: String,
 }
 "#;
-    let run = diff_with(dir, url, "title_required", entities, &[]);
+    let run = common::diff_entities(dir, url, "title_required", entities, &[]);
     assert!(run.ok, "{}{}", run.stdout, run.stderr);
     assert!(up_sql(dir, &run).contains("AUTOINCREMENT"));
     colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
@@ -323,7 +302,7 @@ pub struct Job {
     pub title: String,
 }
 "#;
-    let run = diff_with(dir, url, "title_required", entities, &[]);
+    let run = common::diff_entities(dir, url, "title_required", entities, &[]);
     assert!(run.ok, "{}{}", run.stdout, run.stderr);
     let up = up_sql(dir, &run);
     assert!(!up.contains("PRIMARY KEY AUTOINCREMENT"), "{up}");
@@ -361,7 +340,7 @@ pub struct Student {
     pub favorites: Set<Course>,
 }
 "#;
-        let run = diff_with(dir, url, "links", entities, &["--allow-drop"]);
+        let run = common::diff_entities(dir, url, "links", entities, &["--allow-drop"]);
         assert!(!run.ok, "[{backend}] {}", up_sql(dir, &run));
         assert!(
             run.stderr

@@ -7,36 +7,7 @@ mod common;
 use std::path::Path;
 
 use colt::Database;
-use common::{backends, colt, colt_ok, fresh, rows, run_sql, Scratch};
-
-/// Writes `source` as the only entity file of `dir/src_NAME` and runs `colt migrate diff`.
-fn diff_src(dir: &Path, url: &str, name: &str, source: &str, more: &[&str]) -> common::Run {
-    let src = dir.join(format!("src_{name}"));
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("model.rs"), source).unwrap();
-    let src = src.display().to_string();
-    let mut args = vec![
-        "migrate",
-        "diff",
-        url,
-        name,
-        "--entities",
-        &src,
-        "--dir",
-        "migrations",
-    ];
-    args.extend_from_slice(more);
-    colt(dir, &args)
-}
-
-fn migration_files(dir: &Path, run: &common::Run) -> (String, Option<String>) {
-    let made = run.stdout.trim().trim_start_matches("created ").to_string();
-    let made = dir.join(made);
-    (
-        std::fs::read_to_string(made.join("up.sql")).expect("up.sql"),
-        std::fs::read_to_string(made.join("down.sql")).ok(),
-    )
-}
+use common::{backends, colt, colt_ok, fresh, migration_files, rows, run_sql, Scratch};
 
 fn table(url: &str, name: &str) -> colt_runtime::introspect::TableInfo {
     Database::open(url)
@@ -75,7 +46,7 @@ pub struct Owner { #[colt(primary_key)] pub id: i64 }
 #[derive(Entity, Debug, Clone)]
 pub struct Item { #[colt(primary_key)] pub id: i64, pub owner_id: Option<i64> }
 "#;
-        let run = diff_src(dir, url, "drop_fk", src, &["--allow-drop"]);
+        let run = common::diff_entities(dir, url, "drop_fk", src, &["--allow-drop"]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         let (up, down) = migration_files(dir, &run);
         eprintln!("[{backend}] up:\n{up}\ndown:\n{down:?}");
@@ -116,7 +87,7 @@ pub struct Note {
     #[colt(default = "x")] pub kind: String,
 }
 "#;
-        let run = diff_src(dir, url, "require_kind", src, &[]);
+        let run = common::diff_entities(dir, url, "require_kind", src, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         let (up, down) = migration_files(dir, &run);
         eprintln!("[{backend}] up:\n{up}\ndown:\n{down:?}");
@@ -157,7 +128,7 @@ fn a_required_column_over_nulls_fails_whole() {
 #[derive(Entity, Debug, Clone)]
 pub struct Person { #[colt(primary_key)] pub id: i64, pub name: String, pub age: Option<i64>, #[colt(default = 7)] pub extra: i64 }
 "#;
-        let run = diff_src(dir, url, "req", src, &[]);
+        let run = common::diff_entities(dir, url, "req", src, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         let (up, _) = migration_files(dir, &run);
         eprintln!("[{backend}] {}\nup:\n{up}", run.stderr);
@@ -209,7 +180,7 @@ pub struct Item {
     #[colt(columns("owner_id"))] pub owner: Option<Ref<Account>>,
 }
 "#;
-        let run = diff_src(dir, url, "retarget", src, &[]);
+        let run = common::diff_entities(dir, url, "retarget", src, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         let (up, down) = migration_files(dir, &run);
         eprintln!("[{backend}] {}up:\n{up}\ndown:\n{down:?}", run.stderr);
@@ -252,7 +223,7 @@ fn a_unique_constraint_drop_that_finds_nothing_is_not_ok() {
 #[derive(Entity, Debug, Clone)]
 pub struct Item { #[colt(primary_key)] pub id: i64, #[colt(index)] pub ext: Option<String> }
 "#;
-        let run = diff_src(dir, &dev.url, "plain_ext", src, &[]);
+        let run = common::diff_entities(dir, &dev.url, "plain_ext", src, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         let (up, _) = migration_files(dir, &run);
         eprintln!("[{backend}] {}up:\n{up}", run.stderr);
@@ -306,7 +277,7 @@ fn a_unique_index_that_is_no_constraint_is_dropped_and_given_back() {
 #[derive(Entity, Debug, Clone)]
 pub struct Item { #[colt(primary_key)] pub id: i64, #[colt(index)] pub ext: Option<String> }
 "#;
-        let run = diff_src(dir, url, "plain_ext", src, &[]);
+        let run = common::diff_entities(dir, url, "plain_ext", src, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
         assert!(
@@ -347,7 +318,7 @@ fn revert_gives_back_a_unique_index_with_its_collation() {
 #[derive(Entity, Debug, Clone)]
 pub struct Item { #[colt(primary_key)] pub id: i64, #[colt(index)] pub ext: Option<String> }
 "#;
-        let run = diff_src(dir, url, "plain_ext", src, &[]);
+        let run = common::diff_entities(dir, url, "plain_ext", src, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         let (up, down) = migration_files(dir, &run);
         eprintln!("[{backend}] {}up:\n{up}\ndown:\n{down:?}", run.stderr);
@@ -373,6 +344,21 @@ pub struct Item { #[colt(primary_key)] pub id: i64, pub tags: Set<Tag> }
 pub struct Tag { #[colt(primary_key)] pub id: i64, pub items: Set<Item> }
 "#;
 
+/// `item`, `tag` and their link table made by a migration, one link in it.
+fn item_tag_with_a_link(dir: &Path, url: &str, backend: &str) {
+    let run = common::diff_entities(dir, url, "v1", ITEM_TAG, &[]);
+    assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+    colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+    run_sql(
+        url,
+        &[
+            "INSERT INTO item (id) VALUES (1)",
+            "INSERT INTO tag (id) VALUES (2)",
+            "INSERT INTO item_tag (item, tag) VALUES (1, 2)",
+        ],
+    );
+}
+
 const PRODUCT_TAG: &str = r#"
 #[derive(Entity, Debug, Clone)]
 #[colt(table = "product")]
@@ -393,22 +379,12 @@ fn a_renamed_table_takes_its_many_to_many_links_along() {
             let dir = scratch.path();
             let db = fresh(backend, dir);
             let url = db.url.as_str();
-            let run = diff_src(dir, url, "v1", ITEM_TAG, &[]);
-            assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
-            colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
-            run_sql(
-                url,
-                &[
-                    "INSERT INTO item (id) VALUES (1)",
-                    "INSERT INTO tag (id) VALUES (2)",
-                    "INSERT INTO item_tag (item, tag) VALUES (1, 2)",
-                ],
-            );
+            item_tag_with_a_link(dir, url, backend);
             let mut flags = vec!["--rename", "item=product"];
             if allow_drop {
                 flags.push("--allow-drop");
             }
-            let run = diff_src(dir, url, "v2", PRODUCT_TAG, &flags);
+            let run = common::diff_entities(dir, url, "v2", PRODUCT_TAG, &flags);
             assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
             assert!(
                 run.stderr.contains("the link table `item_tag`"),
@@ -433,18 +409,8 @@ fn a_link_table_renamed_by_hand_is_renamed_once() {
         let dir = scratch.path();
         let db = fresh(backend, dir);
         let url = db.url.as_str();
-        let run = diff_src(dir, url, "v1", ITEM_TAG, &[]);
-        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
-        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
-        run_sql(
-            url,
-            &[
-                "INSERT INTO item (id) VALUES (1)",
-                "INSERT INTO tag (id) VALUES (2)",
-                "INSERT INTO item_tag (item, tag) VALUES (1, 2)",
-            ],
-        );
-        let run = diff_src(
+        item_tag_with_a_link(dir, url, backend);
+        let run = common::diff_entities(
             dir,
             url,
             "v2",
@@ -479,17 +445,7 @@ fn a_link_table_of_two_renamed_tables_goes_with_them() {
         let dir = scratch.path();
         let db = fresh(backend, dir);
         let url = db.url.as_str();
-        let run = diff_src(dir, url, "v1", ITEM_TAG, &[]);
-        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
-        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
-        run_sql(
-            url,
-            &[
-                "INSERT INTO item (id) VALUES (1)",
-                "INSERT INTO tag (id) VALUES (2)",
-                "INSERT INTO item_tag (item, tag) VALUES (1, 2)",
-            ],
-        );
+        item_tag_with_a_link(dir, url, backend);
         let renamed = r#"
 #[derive(Entity, Debug, Clone)]
 #[colt(table = "product")]
@@ -498,7 +454,7 @@ pub struct Item { #[colt(primary_key)] pub id: i64, pub tags: Set<Tag> }
 #[colt(table = "label")]
 pub struct Tag { #[colt(primary_key)] pub id: i64, pub items: Set<Item> }
 "#;
-        let run = diff_src(
+        let run = common::diff_entities(
             dir,
             url,
             "v2",
@@ -535,7 +491,7 @@ pub struct Bb { #[colt(primary_key)] pub id: i64, pub xs: Set<X> }
 #[colt(table = "x")]
 pub struct X { #[colt(primary_key)] pub id: i64, pub aas: Set<Aa>, pub bbs: Set<Bb> }
 "#;
-        let run = diff_src(dir, url, "v1", v1, &[]);
+        let run = common::diff_entities(dir, url, "v1", v1, &[]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
         run_sql(
@@ -551,7 +507,8 @@ pub struct X { #[colt(primary_key)] pub id: i64, pub aas: Set<Aa>, pub bbs: Set<
         let v2 = v1
             .replace(r#"table = "b")"#, r#"table = "c")"#)
             .replace(r#"table = "a")"#, r#"table = "b")"#);
-        let run = diff_src(dir, url, "v2", &v2, &["--rename", "b=c", "--rename", "a=b"]);
+        let run =
+            common::diff_entities(dir, url, "v2", &v2, &["--rename", "b=c", "--rename", "a=b"]);
         assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
         colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
         let a: Vec<(i64, i64)> = rows(url, "SELECT b, x FROM b_x");

@@ -178,3 +178,33 @@ pub fn rows<R: colt_runtime::FromRow>(url: &str, sql: &str) -> Vec<R> {
         .transaction(|tx| tx.query_sql(sql, &[]))
         .expect("rows")
 }
+
+/// `colt migrate diff URL NAME --entities DIR/src` (and `more`), with `entities` written to
+/// DIR/src/e.rs (the only entity file: each call replaces it).
+pub fn diff_entities(dir: &Path, url: &str, name: &str, entities: &str, more: &[&str]) -> Run {
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).expect("src");
+    std::fs::write(src.join("e.rs"), entities).expect("entities");
+    let src = src.display().to_string();
+    let mut args = vec![
+        "migrate",
+        "diff",
+        url,
+        name,
+        "--entities",
+        &src,
+        "--dir",
+        "migrations",
+    ];
+    args.extend_from_slice(more);
+    colt(dir, &args)
+}
+
+/// The up.sql and down.sql (if written) of the migration a `migrate diff` run made.
+pub fn migration_files(dir: &Path, run: &Run) -> (String, Option<String>) {
+    let made = dir.join(run.stdout.trim().trim_start_matches("created "));
+    (
+        std::fs::read_to_string(made.join("up.sql")).unwrap_or_default(),
+        std::fs::read_to_string(made.join("down.sql")).ok(),
+    )
+}
