@@ -59,7 +59,7 @@ impl<T: Entity> Pending for ObjCell<T> {
 
     fn flush(&self, tx: &Transaction) -> Result<()> {
         self.set_queued(false);
-        tx.shared.cache.borrow_mut().bump();
+        crate::savepoint::wrote(tx, T::meta());
         let result = match self.state.get() {
             ObjState::New => flush_insert(self, tx),
             ObjState::Loaded => flush_update(self, tx),

@@ -91,7 +91,7 @@ impl Transaction {
             .and_then(|()| crate::flush::insert_rows(&objs, self));
         match result {
             Ok(()) => {
-                self.shared.cache.borrow_mut().bump();
+                crate::savepoint::wrote(self, meta);
                 Ok(objs)
             }
             Err(e) => {

@@ -26,8 +26,9 @@
 //!   an upsert's, a bulk update's, a schema cascade's) is undone and takes its row's value;
 //!   any other keeps what was read, even where another transaction committed a change before the
 //!   rollback (the write is then `UnrepeatableRead`, not a lost update). When rows were
-//!   written inside that no record names (raw SQL, a bulk statement, Colt's cascades),
-//!   every column takes its row's value, as it must for what the transaction wrote;
+//!   written inside that no record names (raw SQL, a bulk statement, Colt's cascades, an
+//!   object's write to a table with triggers or rules: [`wrote`]), every column takes its
+//!   row's value, as it must for what the transaction wrote;
 //! - the result cache and loaded collections no longer count;
 //! - an object borrowed (`obj.get()` held) across the rollback cannot be put back: the
 //!   transaction ends with `ObjectsBusy` rather than keep objects that disagree with the
@@ -591,4 +592,52 @@ pub(crate) fn revive<T: Entity>(tx: &Transaction, o: &Obj<T>) -> Result<()> {
     let mut maps = tx.shared.maps.borrow_mut();
     settle(maps.of::<T>(), o, rows.remove(&key), own);
     Ok(())
+}
+
+/// Rows of `meta` are written by an object (an insert, update or delete, an upsert). Inside
+/// a savepoint, when the table has triggers (or rules), they may have written rows no record
+/// names: a rollback then reads every column again, as after raw SQL
+/// ([`crate::query_cache::QueryCache::bump_all`]); otherwise an object read inside would
+/// keep a value the rollback undid (a total a trigger keeps). The catalogue is asked once
+/// per table and transaction, and only inside a savepoint.
+pub(crate) fn wrote(tx: &Transaction, meta: &'static crate::EntityMeta) {
+    let triggered = tx.shared.savepoints.get() > 0 && has_triggers(tx, meta);
+    let mut cache = tx.shared.cache.borrow_mut();
+    if triggered {
+        cache.bump_all();
+    } else {
+        cache.bump();
+    }
+}
+
+/// Whether `meta`'s table has triggers or rules (so when the catalogue cannot say).
+fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> bool {
+    let known = tx
+        .shared
+        .triggered
+        .borrow()
+        .iter()
+        .find(|(m, _)| std::ptr::eq(*m, meta))
+        .map(|&(_, t)| t);
+    if let Some(t) = known {
+        return t;
+    }
+    let d = tx.dialect();
+    let table = match d {
+        render::Dialect::Postgres => {
+            let mut w = render::SqlWriter::new(d);
+            w.ident(meta.table);
+            crate::Value::Text(w.finish())
+        }
+        render::Dialect::Sqlite => crate::Value::Text(meta.table.to_string()),
+    };
+    let mut count = None;
+    let asked = tx.decode_rows(
+        render::introspection_sql::trigger_count(d),
+        &[Param::Owned(&table)],
+        |n: i64| count = Some(n),
+    );
+    let triggered = !matches!((asked, count), (Ok(()), Some(0)));
+    tx.shared.triggered.borrow_mut().push((meta, triggered));
+    triggered
 }

@@ -57,6 +57,9 @@ pub(crate) struct TxShared {
     /// made references of: a write of such a reference is refused (`ObjectDeleted`), since
     /// the key may meanwhile name another row (SQLite gives a freed key again).
     pub(crate) dead_refs: RefCell<Vec<(&'static crate::EntityMeta, Vec<crate::Value>)>>,
+    /// Whether each entity's table has triggers or rules, as asked of the catalogue by a
+    /// write inside a savepoint (`savepoint::wrote`).
+    pub(crate) triggered: RefCell<Vec<(&'static crate::EntityMeta, bool)>>,
 }
 
 impl TxShared {
@@ -152,6 +155,7 @@ impl Transaction {
                     deleted: RefCell::new(Vec::new()),
                     reached_through: RefCell::new(Vec::new()),
                     dead_refs: RefCell::new(Vec::new()),
+                    triggered: RefCell::new(Vec::new()),
                 })
             },
             writing: Cell::new(false),
