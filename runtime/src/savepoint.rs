@@ -600,6 +600,7 @@ pub(crate) fn revive<T: Entity>(tx: &Transaction, o: &Obj<T>) -> Result<()> {
 /// ([`crate::query_cache::QueryCache::bump_all`]); otherwise an object read inside would
 /// keep a value the rollback undid (a total a trigger keeps). The catalogue is asked once
 /// per table and transaction, and only inside a savepoint.
+#[inline]
 pub(crate) fn wrote(tx: &Transaction, meta: &'static crate::EntityMeta) {
     let triggered = tx.shared.savepoints.get() > 0 && has_triggers(tx, meta);
     let mut cache = tx.shared.cache.borrow_mut();
@@ -611,6 +612,8 @@ pub(crate) fn wrote(tx: &Transaction, meta: &'static crate::EntityMeta) {
 }
 
 /// Whether `meta`'s table has triggers or rules (so when the catalogue cannot say).
+#[cold]
+#[inline(never)]
 fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> bool {
     let known = tx
         .shared
