@@ -743,7 +743,7 @@ fn refuse_nul(params: &[Param<'_>], types: &[Type]) -> Result<()> {
     };
     let bad_text = |t: &[u8], ty: &Type| match *ty {
         Type::BYTEA => false,
-        Type::JSONB => has_nul_escape(t),
+        Type::JSONB => t.contains(&0) || has_nul_escape(t),
         _ => t.contains(&0),
     };
     for (p, ty) in params.iter().zip(types) {
