@@ -326,22 +326,35 @@ fn sqlite_in_place(a: &Alter, objects: &[SchemaObject], before: bool) -> Vec<Str
         out.push(def);
     }
     for index in &a.indexes_added {
-        let renamed = index
-            .columns
-            .iter()
-            .any(|c| a.renamed.iter().any(|(_, to)| to == c));
-        let saved = objects.iter().find(|o| {
-            o.kind == "index"
-                && o.catalogued
-                && o.name == index.name
-                && o.table.eq_ignore_ascii_case(table)
-        });
-        match saved.filter(|_| !before && !renamed) {
+        match saved_index(objects, table, index).filter(|_| !before && !renames_in(a, index)) {
             Some(o) => out.push(format!("{};", o.sql.trim_end_matches(';'))),
             None => out.push(create_index(table, index)),
         }
     }
     out
+}
+
+/// The SQL saved of index `index` of `table`, as it was written (`COLLATE`, `DESC`), if the
+/// catalogue holds it.
+fn saved_index<'o>(
+    objects: &'o [SchemaObject],
+    table: &str,
+    index: &IndexInfo,
+) -> Option<&'o SchemaObject> {
+    objects.iter().find(|o| {
+        o.kind == "index"
+            && o.catalogued
+            && o.name == index.name
+            && o.table.eq_ignore_ascii_case(table)
+    })
+}
+
+/// Whether `a` renames a column of `index` (whose saved SQL names the old one).
+fn renames_in(a: &Alter, index: &IndexInfo) -> bool {
+    index
+        .columns
+        .iter()
+        .any(|c| a.renamed.iter().any(|(_, to)| to == c))
 }
 
 /// ` ON DELETE ..` of a foreign key, unless it is the default (`NO ACTION`).
@@ -468,26 +481,14 @@ fn rebuild(a: &Alter, table: &str, objects: &[SchemaObject], guarded: bool) -> V
     }
     out.push(format!("DROP TABLE {};", q(table)));
     out.push(format!("ALTER TABLE {} RENAME TO {};", q(&new), q(table)));
-    let saved = |name: &str| {
-        objects.iter().find(|o| {
-            o.kind == "index"
-                && o.catalogued
-                && o.name == name
-                && o.table.eq_ignore_ascii_case(table)
-        })
-    };
     for index in &a.target.info.indexes {
         // An index the entities keep, as it was written (`COLLATE NOCASE`, `DESC`), unless
         // a column of it is renamed (its SQL names the old one).
-        let renamed = index
-            .columns
-            .iter()
-            .any(|c| a.renamed.iter().any(|(_, to)| to == c));
-        let kept = !renamed
+        let kept = !renames_in(a, index)
             && a.current.info.indexes.iter().any(|h| {
                 h.name == index.name && h.columns == index.columns && h.unique == index.unique
             });
-        match saved(&index.name).filter(|_| kept) {
+        match saved_index(objects, table, index).filter(|_| kept) {
             Some(o) => out.push(format!("{};", o.sql.trim_end_matches(';'))),
             None => out.push(create_index(table, index)),
         }

@@ -113,11 +113,7 @@ impl Transaction {
         self.ensure_writing()?;
         // `pg_get_serial_sequence` reads its first argument as SQL (a quoted name keeps its
         // case), its second as the column's name itself.
-        let table = {
-            let mut w = crate::render::SqlWriter::new(Dialect::Postgres);
-            w.ident(meta.table);
-            Value::Text(w.finish())
-        };
+        let table = Value::Text(crate::render::SqlWriter::quoted(meta.table));
         let column = Value::Text(crate::table_keys::pg_name(meta.columns[auto].name).to_string());
         let count = Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
         let params = [

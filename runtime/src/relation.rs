@@ -77,10 +77,11 @@ impl<T: Entity> fmt::Debug for Ref<T> {
 /// its key may name another row by then.
 impl<T: Entity> From<&Obj<T>> for Ref<T> {
     fn from(obj: &Obj<T>) -> Self {
+        let key = obj.key();
         if obj.is_deleted() {
-            obj.note_dead_ref();
+            obj.note_dead_ref(&key);
         }
-        Ref { key: obj.key() }
+        Ref { key }
     }
 }
 

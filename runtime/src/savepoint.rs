@@ -626,14 +626,10 @@ fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> bool {
         return t;
     }
     let d = tx.dialect();
-    let table = match d {
-        render::Dialect::Postgres => {
-            let mut w = render::SqlWriter::new(d);
-            w.ident(meta.table);
-            crate::Value::Text(w.finish())
-        }
-        render::Dialect::Sqlite => crate::Value::Text(meta.table.to_string()),
-    };
+    let table = crate::Value::Text(match d {
+        render::Dialect::Postgres => render::SqlWriter::quoted(meta.table),
+        render::Dialect::Sqlite => meta.table.to_string(),
+    });
     let mut count = None;
     let asked = tx.decode_rows(
         render::introspection_sql::trigger_count(d),

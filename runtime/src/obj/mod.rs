@@ -599,24 +599,15 @@ impl<T: Entity> Obj<T> {
         matches!(self.cell().state.get(), ObjState::Deleted | ObjState::Gone)
     }
 
-    /// Notes, in its transaction, that a reference to this deleted object was made (see
-    /// `TxShared::dead_refs`).
+    /// Notes, in its transaction, that a reference to this deleted object (its key `key`)
+    /// was made (see `TxShared::dead_refs`).
     #[cold]
-    pub(crate) fn note_dead_ref(&self) {
-        let cell = self.cell();
-        let Some(tx) = cell.tx().upgrade() else {
+    pub(crate) fn note_dead_ref(&self, key: &T::Key) {
+        let Some(tx) = self.cell().tx().upgrade() else {
             return;
         };
         let meta = T::meta();
-        // (Borrowed mutably, by a `set` closure making the reference: its key is no other.)
-        let Ok(value) = cell.value.try_borrow() else {
-            return;
-        };
-        let key: Vec<crate::Value> = meta
-            .primary_key
-            .iter()
-            .map(|&c| value.column_ref(c).to_owned_value())
-            .collect();
+        let key = T::key_params(key);
         let mut dead = tx.dead_refs.borrow_mut();
         if !dead
             .iter()

@@ -61,6 +61,14 @@ impl SqlWriter {
         self
     }
 
+    /// An identifier, quoted, as text of its own (what PostgreSQL's `regclass` and
+    /// `pg_get_serial_sequence` read as SQL).
+    pub(crate) fn quoted(name: &str) -> String {
+        let mut w = SqlWriter::new(Dialect::Postgres);
+        w.ident(name);
+        w.finish()
+    }
+
     /// Appends an identifier, quoted (`"name"`, inner quotes doubled).
     pub(crate) fn ident(&mut self, name: &str) -> &mut Self {
         self.out.push('"');
