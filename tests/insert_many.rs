@@ -471,3 +471,207 @@ fn keys_a_trigger_sets_are_not_taken_for_the_sequences() -> colt::Result<()> {
         Ok(())
     })
 }
+
+// ---------- `auto` keys, one statement each (SQLite; PostgreSQL for one value) ----------
+
+#[derive(Entity, Debug, Clone)]
+struct Shelf {
+    #[colt(primary_key, auto)]
+    id: i64,
+    name: String,
+    books: Set<Book>,
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Book {
+    #[colt(primary_key, auto)]
+    id: i64,
+    #[colt(unique)]
+    title: String,
+    shelf: Ref<Shelf>,
+}
+
+fn book(title: &str, shelf: &Obj<Shelf>) -> Book {
+    Book {
+        id: 0,
+        title: title.into(),
+        shelf: Ref::from(shelf),
+    }
+}
+
+/// Objects inserted with `auto` keys are the map's loaded objects: found by key and by
+/// queries without a second object, their changes written as updates, and a loaded
+/// collection of their owner shows them.
+#[test]
+fn objects_inserted_with_auto_keys_are_loaded_objects() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let shelf = Shelf::build().name("poetry").insert(tx)?;
+            assert_eq!(shelf.books().fetch(tx)?.len(), 0);
+            for batch in [1, 3] {
+                let titles: Vec<String> = (0..batch).map(|i| format!("{batch}-{i}")).collect();
+                let books = tx.insert_many(titles.iter().map(|t| book(t, &shelf)))?;
+                assert_eq!(books.len(), batch);
+                for b in &books {
+                    assert!(b.id() > 0);
+                    let before = tx.statements_executed();
+                    let found = tx.get_or_err::<Book>(b.id())?;
+                    assert_eq!(tx.statements_executed(), before, "found without SQL");
+                    assert!(Obj::ptr_eq(&found, b));
+                }
+                let queried = select!((b for b in Book).order_by(|b| b.id)).fetch(tx)?;
+                assert!(queried
+                    .iter()
+                    .any(|q| books.iter().any(|b| Obj::ptr_eq(q, b))));
+            }
+            // The owner's loaded collection (read empty before) shows the new members.
+            assert_eq!(shelf.books().fetch(tx)?.len(), 4);
+            let first = tx.get_or_err::<Book>(2)?;
+            first.set(|b| b.title = "renamed".into())?;
+            Ok(())
+        })?;
+        let titles =
+            db.transaction(|tx| select!((b.title for b in Book).order_by(|b| b.id)).fetch(tx))?;
+        assert_eq!(titles, ["1-0", "renamed", "3-1", "3-2"]);
+        Ok(())
+    })
+}
+
+/// A row of the batch the database refuses ends the transaction with the table named, and
+/// none of the batch is kept.
+#[test]
+fn a_refused_row_among_auto_keys_names_its_table() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        let r = db.transaction(|tx| {
+            let shelf = Shelf::build().name("poetry").insert(tx)?;
+            tx.insert_many(["a", "b", "a"].map(|t| book(t, &shelf)))?;
+            Ok(())
+        });
+        match r {
+            Err(Error::Constraint { kind, table, .. }) => {
+                assert_eq!(kind, ConstraintKind::Unique);
+                assert_eq!(table, "book");
+            }
+            other => panic!("{other:?}"),
+        }
+        let n = db.transaction(|tx| select!(count() for b in Book).one(tx))?;
+        assert_eq!(n, 0);
+        Ok(())
+    })
+}
+
+/// A loaded passport whose row raw SQL deleted, its key given to the next row: the new row
+/// displaces the old object (its holder lets go); the other side of the one-to-one follows
+/// each new row.
+#[test]
+fn auto_keys_inserted_one_by_one_keep_one_to_ones_current() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Person, Passport])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let ann = Person::build().name("Ann").insert(tx)?;
+            Person::build().name("Bob").insert(tx)?;
+            Person::build().name("Cy").insert(tx)?;
+            Passport::build().number("P-1").person(&ann).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let ann = tx.get_or_err::<Person>(1)?;
+            let bob = tx.get_or_err::<Person>(2)?;
+            let cy = tx.get_or_err::<Person>(3)?;
+            let old = tx.get_or_err::<Passport>(1)?;
+            assert_eq!(ann.passport().map(|p| *p.key()), Some(1));
+            tx.execute_sql("DELETE FROM passport WHERE id = 1", &[])?;
+            // The next key is the deleted row's again.
+            if backend.is_postgres() {
+                tx.query_sql::<i64>(
+                    "SELECT setval(pg_get_serial_sequence('passport', 'id'), 1, false)",
+                    &[],
+                )?;
+            } else {
+                tx.execute_sql(
+                    "UPDATE sqlite_sequence SET seq = 0 WHERE name = 'passport'",
+                    &[],
+                )?;
+            }
+            let new = tx.insert_many([Passport {
+                id: 0,
+                number: "P-2".into(),
+                person: Ref::from(&bob),
+            }])?;
+            let new = &new[0];
+            assert!(!Obj::ptr_eq(&old, new));
+            assert_eq!(bob.passport().map(|p| *p.key()), Some(new.id()));
+            assert!(Obj::ptr_eq(&tx.get_or_err::<Passport>(new.id())?, new));
+            assert_eq!(new.id(), 1);
+            assert_eq!(ann.passport(), None);
+            let more = tx.insert_many([Passport {
+                id: 0,
+                number: "P-3".into(),
+                person: Ref::from(&cy),
+            }])?;
+            assert_eq!(cy.passport().map(|p| *p.key()), Some(more[0].id()));
+            Ok(())
+        })
+    })
+}
+
+#[derive(Entity, Debug, Clone)]
+struct Stamp {
+    #[colt(primary_key, auto)]
+    id: i64,
+    name: String,
+    /// 100 more than written, set by a trigger on insert.
+    #[colt(volatile)]
+    version: i64,
+}
+
+/// A `volatile` column of objects inserted with `auto` keys holds what the trigger wrote.
+#[test]
+fn auto_keys_inserted_one_by_one_read_volatile_columns_back() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Stamp])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            if backend.is_postgres() {
+                tx.execute_sql(
+                    "CREATE FUNCTION stamp() RETURNS trigger AS $$ BEGIN
+                       NEW.version := NEW.version + 100; RETURN NEW; END $$ LANGUAGE plpgsql",
+                    &[],
+                )?;
+                tx.execute_sql(
+                    "CREATE TRIGGER stamp BEFORE INSERT ON stamp
+                     FOR EACH ROW EXECUTE FUNCTION stamp()",
+                    &[],
+                )?;
+            } else {
+                tx.execute_sql(
+                    "CREATE TRIGGER stamp AFTER INSERT ON stamp BEGIN
+                       UPDATE stamp SET version = NEW.version + 100 WHERE id = NEW.id; END",
+                    &[],
+                )?;
+            }
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            for batch in [1, 2] {
+                let stamps = tx.insert_many((0..batch).map(|i| Stamp {
+                    id: 0,
+                    name: format!("s{i}"),
+                    version: i,
+                }))?;
+                let versions: Vec<i64> = stamps.iter().map(|s| s.version()).collect();
+                assert_eq!(versions, (0..batch).map(|i| i + 100).collect::<Vec<_>>());
+            }
+            Ok(())
+        })
+    })
+}

@@ -382,9 +382,7 @@ pub(crate) fn rows_gone(
     meta: &'static EntityMeta,
     keys: &[Vec<Value>],
 ) -> Result<()> {
-    let links = meta
-        .cache
-        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let links = crate::pairing::stored_links(meta);
     let mut maps = tx.shared.maps.borrow_mut();
     if let Some(map) = maps.by_meta(meta) {
         let mut gone = Vec::new();

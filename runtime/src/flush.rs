@@ -61,72 +61,31 @@ impl<T: Entity> Pending for ObjCell<T> {
         self.set_queued(false);
         crate::savepoint::wrote(tx, T::meta());
         let result = match self.state.get() {
-            ObjState::New => flush_insert(self, tx),
+            ObjState::New => crate::insert_write::flush_insert(self, tx),
             ObjState::Loaded => flush_update(self, tx),
             ObjState::Deleted => flush_delete(self, tx),
             ObjState::Gone => Ok(()),
         };
-        // Name the table written to where the database's message does not.
-        result.map_err(|e| match e {
-            Error::Constraint {
-                kind,
-                table,
-                column,
-                message,
-            } if table.is_empty() => Error::Constraint {
-                kind,
-                table: T::meta().table.to_string(),
-                column,
-                message,
-            },
-            other => other,
-        })
+        result.map_err(|e| naming_table(e, T::meta()))
     }
 }
 
-/// The columns an insert writes: every stored one but an `auto` key (worked out once).
-pub(crate) fn insert_columns(meta: &'static EntityMeta) -> &'static [usize] {
-    meta.cache.insert_columns(|| {
-        let auto = meta.auto_column();
-        (0..meta.columns.len())
-            .filter(|&i| Some(i) != auto && crate::relation::is_stored(meta, i))
-            .collect()
-    })
-}
-
-fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
-    let meta = T::meta();
-    let d = tx.dialect();
-    let auto = meta.auto_column();
-    let cols = insert_columns(meta);
-    let sql = statement(meta, StatementKey::Insert(d), || {
-        render::object::insert(meta, d, cols, auto)
-    });
-    let generated = {
-        let value = cell.value.borrow();
-        // Filled in place: a list collected elsewhere and moved here copied its whole
-        // inline room (some 600 bytes) on every insert.
-        let mut params = Params::new();
-        for &i in cols {
-            params.push(Param::Borrowed(value.column_ref(i)));
-        }
-        let (written, key) = tx.conn()?.insert(&sql, &params, auto.is_some())?;
-        if written != 1 || (auto.is_some() && key.is_none()) {
-            return Err(not_written(meta, 1, written));
-        }
-        key
-    };
-    if let Some(id) = generated {
-        cell.value.borrow_mut().set_auto_key(id)?;
+/// `e`, naming the table of `meta`, written to, where the database's message does not.
+pub(crate) fn naming_table(e: Error, meta: &'static EntityMeta) -> Error {
+    match e {
+        Error::Constraint {
+            kind,
+            table,
+            column,
+            message,
+        } if table.is_empty() => Error::Constraint {
+            kind,
+            table: meta.table.to_string(),
+            column,
+            message,
+        },
+        other => other,
     }
-    cell.state.set(ObjState::Loaded);
-    // Everything just written is what the database holds.
-    cell.set_read(0);
-    cell.set_wrote(true);
-    mapped_new_row(tx, Obj::from_cell(cell))?;
-    written(tx, None, Some(&*cell.value.borrow()))?;
-    // (An insert writes every stored column a database may round.)
-    take_stored(cell, tx, u64::MAX)
 }
 
 /// The columns just written that the database rounds (a PostgreSQL `numeric(10,2)` holding
@@ -141,18 +100,11 @@ pub(crate) fn take_stored<T: Entity>(
     written: u64,
 ) -> Result<()> {
     let meta = T::meta();
-    let mut rounded = written & meta.cache.rounded();
-    // (The mark is the entity's, whatever the database: SQLite stores these as written.)
-    if tx.dialect() != render::Dialect::Postgres {
-        rounded = 0;
-    }
-    // A `volatile` column, which the database changes on its own (a trigger's
-    // `updated_at`), is read back after every write, whichever columns it wrote: the object
-    // holds what its row holds, as PonyORM reads such an attribute again after a write.
-    let volatile = meta.cache.volatile(|| volatile_columns(meta));
-    if rounded == 0 && volatile.is_empty() {
+    if !reads_back(meta, tx.dialect(), written) {
         return Ok(());
     }
+    let mut rounded = written & rounded_columns(meta, tx.dialect());
+    let volatile = meta.cache.volatile(|| volatile_columns(meta));
     // A `varchar(n)` changes only a text that ends with spaces (cut past `n`): others are
     // not read back (a read per write of every such column otherwise). A `char(n)` pads
     // every text shorter than `n`: read back.
@@ -210,7 +162,7 @@ pub(crate) fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) -> Result
 /// An object whose row is gone and whose key a new row takes: gone, and what followed it in
 /// memory lets go (the column-less side of a one-to-one that named its row; the loaded
 /// collections of its key, which are the old row's).
-fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
+pub(crate) fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
     old.cell().state.set(ObjState::Gone);
     old.cell().set_queued(false);
     let key = T::key_params(&old.key());
@@ -222,85 +174,25 @@ fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
     forget_reverse_sides(tx, T::meta(), &key)
 }
 
-/// The database wrote `written` of the `expected` new rows of `meta` (a trigger, a rule or a
-/// conflict clause skipped the others).
-pub(crate) fn not_written(meta: &'static EntityMeta, expected: u64, written: u64) -> Error {
-    Error::NotWritten {
-        entity: meta.name,
-        expected,
-        written,
-    }
+/// Whether a write of the columns `written` reads some back ([`take_stored`]): columns the
+/// database may round, or `volatile` ones.
+#[inline]
+pub(crate) fn reads_back(meta: &'static EntityMeta, d: render::Dialect, written: u64) -> bool {
+    // A `volatile` column, which the database changes on its own (a trigger's
+    // `updated_at`), is read back after every write, whichever columns it wrote: the object
+    // holds what its row holds, as PonyORM reads such an attribute again after a write.
+    written & rounded_columns(meta, d) != 0
+        || !meta.cache.volatile(|| volatile_columns(meta)).is_empty()
 }
 
-/// The most parameters one multi-row `INSERT` binds (SQLite's default limit is 32 766,
-/// PostgreSQL's 65 535), and the most rows it holds.
-const MAX_PARAMS: usize = 32_766;
-const MAX_ROWS: usize = 1_000;
-
-/// Inserts new objects whose keys are given (no `auto` column) with multi-row `INSERT`s:
-/// as many rows per statement as the parameter limit allows (at most 1 000).
-/// An `auto` key, taken from its sequence beforehand (`insert_many`), is written with the
-/// rest (`OVERRIDING SYSTEM VALUE`, for identity columns `GENERATED ALWAYS`).
-pub(crate) fn insert_rows<T: Entity>(objs: &[Obj<T>], tx: &Transaction) -> Result<()> {
-    let meta = T::meta();
-    let d = tx.dialect();
-    let auto = meta.auto_column();
-    let with_auto: Vec<usize>;
-    let cols = match auto {
-        Some(a) => {
-            with_auto = std::iter::once(a)
-                .chain(insert_columns(meta).iter().copied())
-                .collect();
-            &with_auto[..]
-        }
-        None => insert_columns(meta),
-    };
-    let per = (MAX_PARAMS / cols.len().max(1)).clamp(1, MAX_ROWS);
-    for chunk in objs.chunks(per) {
-        // Keys taken from the sequence (PostgreSQL) come back: the rows must hold them (a
-        // `BEFORE INSERT` trigger may set its own), or the objects would name other rows.
-        let returned = auto.filter(|_| d == crate::render::Dialect::Postgres);
-        let sql = render::object::insert_rows(meta, d, cols, chunk.len(), auto.is_some(), returned);
-        let values: Vec<_> = chunk.iter().map(|o| o.cell().value.borrow()).collect();
-        let params: Vec<Param<'_>> = values
-            .iter()
-            .flat_map(|v| cols.iter().map(move |&i| Param::Borrowed(v.column_ref(i))))
-            .collect();
-        let Some(auto) = returned else {
-            let written = tx.conn()?.execute(&sql, &params)?;
-            if written != chunk.len() as u64 {
-                return Err(not_written(meta, chunk.len() as u64, written));
-            }
-            continue;
-        };
-        let mut stored: Vec<i64> = Vec::with_capacity(chunk.len());
-        tx.decode_rows(&sql, &params, |k: i64| stored.push(k))?;
-        if stored.len() != chunk.len() {
-            return Err(not_written(meta, chunk.len() as u64, stored.len() as u64));
-        }
-        let mut sent: Vec<i64> = values
-            .iter()
-            .filter_map(|v| match v.column_ref(auto) {
-                crate::ValueRef::Int(k) => Some(k),
-                _ => None,
-            })
-            .collect();
-        sent.sort_unstable();
-        stored.sort_unstable();
-        if sent != stored {
-            return Err(Error::KeysNotKept { entity: meta.name });
-        }
+/// The columns `d` may store rounded. (The mark is the entity's, whatever the database:
+/// SQLite stores these as written.)
+#[inline]
+fn rounded_columns(meta: &'static EntityMeta, d: render::Dialect) -> u64 {
+    match d {
+        render::Dialect::Postgres => meta.cache.rounded(),
+        render::Dialect::Sqlite => 0,
     }
-    for o in objs {
-        let cell = o.cell();
-        cell.state.set(ObjState::Loaded);
-        cell.set_read(0);
-        cell.set_wrote(true);
-        mapped_new_row(tx, o.clone())?;
-        written(tx, None, Some(&*cell.value.borrow()))?;
-        take_stored(cell, tx, u64::MAX)?;
-    }
-    Ok(())
 }
 
 /// The row of `key` as the database holds it now (no object of the map is touched).
@@ -669,9 +561,7 @@ pub(crate) fn forget_reverse_sides(
     meta: &'static EntityMeta,
     key: &[crate::Value],
 ) -> Result<()> {
-    let links = meta
-        .cache
-        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let links = crate::pairing::stored_links(meta);
     let mut maps = tx.shared.maps.borrow_mut();
     let mut borrowed = None;
     for &(_, other, reverse) in links {
@@ -698,9 +588,7 @@ pub(crate) fn reverse_sides<T: Entity>(
     after: Option<&T>,
 ) -> Result<()> {
     let meta = T::meta();
-    let links = meta
-        .cache
-        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let links = crate::pairing::stored_links(meta);
     if links.is_empty() {
         return Ok(());
     }

@@ -5,7 +5,8 @@
 //! PostgreSQL promises the order of returned rows). So on PostgreSQL the keys are taken from
 //! the column's sequence first, in one statement (`nextval` over `generate_series`), and the
 //! rows are inserted with them; on SQLite, where a statement costs no round trip, each object
-//! is inserted by itself, as [`Transaction::insert`] does.
+//! is inserted by itself, as [`Transaction::insert`] does, with what the inserts share
+//! worked out once.
 
 use std::rc::Rc;
 
@@ -54,8 +55,10 @@ impl Transaction {
         // Refused before anything runs, whichever way the objects go in: a value refused
         // after others were written (one statement per object) would leave them written
         // for the caller to commit, and no key is taken from a sequence for nothing.
+        let virtual_columns = crate::pairing::virtual_columns(meta);
+        let refers = crate::flush::update_masks(meta).references != 0;
         for value in &values {
-            if let Some(&c) = crate::pairing::virtual_columns(meta)
+            if let Some(&c) = virtual_columns
                 .iter()
                 .find(|&&c| value.column_ref(c) != crate::ValueRef::Null)
             {
@@ -63,15 +66,17 @@ impl Transaction {
             }
             // A reference to an object whose delete is pending (before any flush writes the
             // delete, which would then let the rest through).
-            crate::transaction::refuse_deleted_target(&self.shared, value)?;
+            if refers {
+                crate::transaction::refuse_deleted_target(&self.shared, value)?;
+            }
         }
         let from_sequence = values.len() > 1 && self.dialect() == Dialect::Postgres;
         if auto.is_some() && !from_sequence {
-            return values.into_iter().map(|v| self.insert_stored(v)).collect();
+            return self.insert_each(values);
         }
         if let Some(auto) = auto {
             let Some(keys) = self.sequence_keys(meta, auto, values.len())? else {
-                return values.into_iter().map(|v| self.insert_stored(v)).collect();
+                return self.insert_each(values);
             };
             for (value, key) in values.iter_mut().zip(keys) {
                 value.set_auto_key(key)?;
@@ -88,7 +93,7 @@ impl Transaction {
         };
         let result = self
             .ensure_writing()
-            .and_then(|()| crate::flush::insert_rows(&objs, self));
+            .and_then(|()| crate::insert_write::insert_rows(&objs, self));
         match result {
             Ok(()) => {
                 crate::savepoint::wrote(self, meta);
@@ -99,6 +104,19 @@ impl Transaction {
                 Err(e)
             }
         }
+    }
+
+    /// Each of `values` inserted by a statement of its own, as [`Transaction::insert`] does
+    /// (the database gives each its key).
+    fn insert_each<T: Entity>(&self, values: Vec<T>) -> Result<Vec<Obj<T>>> {
+        self.flush()?;
+        let result = self
+            .ensure_writing()
+            .and_then(|()| crate::insert_write::insert_each(self, values));
+        if result.is_err() {
+            self.abort();
+        }
+        result
     }
 
     /// `n` new values of the sequence behind `auto` (PostgreSQL), or `None` when the

@@ -48,6 +48,7 @@ mod held_values;
 pub mod hybrid;
 mod identity_map;
 mod insert_many;
+mod insert_write;
 pub mod introspect;
 #[cfg(feature = "json")]
 pub mod json;

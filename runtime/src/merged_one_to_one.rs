@@ -29,9 +29,7 @@ pub(crate) struct Move {
 /// it) to `after` (as read now), added to `out`.
 pub(crate) fn moves<T: Entity>(before: &T, after: &T, out: &mut Vec<Move>) {
     let meta = T::meta();
-    let links = meta
-        .cache
-        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice());
+    let links = crate::pairing::stored_links(meta);
     for &(column, other, reverse) in links {
         if before.same_column(after, column) {
             continue;

@@ -109,8 +109,7 @@ pub(crate) fn release_taken_rows<T: Entity>(
 /// The stored one-to-one columns of `T` whose bit is in `columns`.
 fn one_to_one_columns<T: Entity>(columns: u64) -> Vec<usize> {
     let meta = T::meta();
-    meta.cache
-        .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice())
+    crate::pairing::stored_links(meta)
         .iter()
         .map(|&(c, _, _)| c)
         .filter(|&c| columns & bit(c) != 0)

@@ -295,6 +295,15 @@ pub fn virtual_column(
     }
 }
 
+/// [`stored_one_to_one`] of `meta`, worked out once (the entity's statement cache keeps it).
+#[inline]
+pub(crate) fn stored_links(
+    meta: &'static EntityMeta,
+) -> &'static [crate::statement_cache::OneToOneColumn] {
+    meta.cache
+        .one_to_one(|| stored_one_to_one(meta).into_boxed_slice())
+}
+
 /// The stored one-to-one references of `meta`: (its column, the other entity, the other
 /// side's column-less column).
 pub(crate) fn stored_one_to_one(

@@ -429,9 +429,7 @@ impl Plan {
             && meta.primary_key.len() == j.width.max(1) as usize;
         whole_key
             || meta.columns.get(column).is_some_and(|c| c.unique)
-            || meta
-                .cache
-                .one_to_one(|| crate::pairing::stored_one_to_one(meta).into_boxed_slice())
+            || crate::pairing::stored_links(meta)
                 .iter()
                 .any(|&(c, _, _)| c == column)
     }

@@ -518,12 +518,6 @@ impl Transaction {
         {
             return Err(crate::pairing::reverse_side_error(T::meta(), c));
         }
-        self.insert_stored(value)
-    }
-
-    /// [`Transaction::insert`] of a value made as stored whose references were checked
-    /// (`insert_many` does both for all its values before it writes any).
-    pub(crate) fn insert_stored<T: Entity>(&self, value: T) -> Result<Obj<T>> {
         // Earlier changes first, in order.
         self.flush()?;
         let obj = self.shared.maps.borrow_mut().of::<T>().alloc(

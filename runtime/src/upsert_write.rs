@@ -4,9 +4,9 @@
 use crate::backend::Param;
 use crate::entity::Entity;
 use crate::flush::{
-    forget_reverse_sides, insert_columns, mapped_new_row, mask, not_written, read_row, statement,
-    written, Params,
+    forget_reverse_sides, mapped_new_row, mask, read_row, statement, written, Params,
 };
+use crate::insert_write::{insert_columns, not_written};
 use crate::obj::{Obj, ObjCell, ObjState};
 use crate::render;
 use crate::statement_cache::StatementKey;

@@ -101,6 +101,10 @@ pub(crate) struct Conn {
     session_changed: Cell<bool>,
 }
 
+/// Inserts a row with the parameters it is given, by a statement held for many
+/// ([`Conn::inserting`]): how many rows were written, and the key the database gave.
+pub(crate) type InsertRow<'a> = dyn FnMut(&[Param<'_>]) -> Result<(u64, Option<i64>)> + 'a;
+
 /// What a statement is, found before it runs.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Shape {
@@ -578,6 +582,30 @@ impl Conn {
             },
             |(n, _)| *n,
         ))
+    }
+
+    /// Runs `f` with a way to insert rows by `sql`, a statement a call, as [`Conn::insert`]
+    /// does each; the statement is looked up (or prepared) once for all the calls.
+    pub(crate) fn inserting<R>(
+        &self,
+        sql: &str,
+        auto: bool,
+        f: impl FnOnce(&mut InsertRow<'_>) -> Result<R>,
+    ) -> Result<R> {
+        match &self.link {
+            #[cfg(feature = "sqlite")]
+            Link::Sqlite(c) => {
+                self.check_live()?;
+                let mut held = self.watch(c.hold(sql))?;
+                f(&mut |params| {
+                    // (Each time: SQLite may have ended the transaction at a failure since.)
+                    self.check_live()?;
+                    self.watch(self.logged(sql, params, || held.insert(params, auto), |(n, _)| *n))
+                })
+            }
+            #[cfg(feature = "postgres")]
+            Link::Postgres(_) => f(&mut |params| self.insert(sql, params, auto)),
+        }
     }
 
     /// Starts a write transaction (`serializable`: the strictest isolation the backend has).

@@ -7,19 +7,21 @@ use std::time::{Duration, Instant};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef as SqlValueRef};
 use rusqlite::{ffi, Connection, OpenFlags, PrepFlags, ToSql};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::sqlite_functions::{DIVISION_BY_ZERO, OUT_OF_RANGE};
 pub(crate) use super::sqlite_stmt::SqliteRow;
 use super::sqlite_stmt::{NotPrepared, RawStmt};
+
+mod prepared;
+
 use super::{LiveColumn, Param, SqliteMode};
 use crate::error::ConstraintKind;
 use crate::exact_decimal::ExactDecimal;
-use crate::identity_map::FxBuild;
 use crate::options::{ConnectOptions, JournalMode};
 use crate::render::{control, Dialect};
 use crate::value::{Value, ValueRef};
 use crate::{Error, Result};
+use prepared::Prepared;
 
 /// How many prepared statements each connection keeps.
 const STATEMENT_CACHE: usize = 256;
@@ -51,57 +53,6 @@ impl Drop for Deadline<'_> {
         if let Some(d) = self.0 {
             d.store(0, std::sync::atomic::Ordering::Relaxed);
         }
-    }
-}
-
-/// The connection's prepared statements, by SQL text.
-///
-/// rusqlite's own cache (`prepare_cached`) copies the SQL into a new `Arc<str>` and hashes it
-/// twice with SipHash on every use, which costs more than running a one-row statement; this
-/// one hashes the text once with the Fx hash and keeps the statement where it is.
-struct Prepared {
-    // Finalized before the connection beside them closes: see `SqliteConn`.
-    statements: Vec<(Box<str>, RawStmt)>,
-    /// Positions in `statements` by SQL text.
-    by_sql: HashMap<Box<str>, usize, FxBuild>,
-    /// The address and length of the SQL text used last and its position: a loop running one
-    /// statement (Colt's SQL texts are kept, so the address repeats) compares the text
-    /// instead of hashing it.
-    last: Option<(*const u8, usize, usize)>,
-}
-
-impl Prepared {
-    /// The position of the statement for `sql`, if prepared. (The check of the last text is
-    /// inlined, the hashed lookup apart: inlined together, every call paid the lookup's
-    /// register saves.)
-    #[inline]
-    fn find(&mut self, sql: &str) -> Option<usize> {
-        if let Some((ptr, len, at)) = self.last {
-            // The address alone could be a new text at a freed one's address: compare.
-            if ptr == sql.as_ptr() && len == sql.len() && &*self.statements[at].0 == sql {
-                return Some(at);
-            }
-        }
-        self.find_hashed(sql)
-    }
-
-    #[inline(never)]
-    fn find_hashed(&mut self, sql: &str) -> Option<usize> {
-        let at = *self.by_sql.get(sql)?;
-        self.last = Some((sql.as_ptr(), sql.len(), at));
-        Some(at)
-    }
-
-    fn add(&mut self, sql: &str, stmt: RawStmt) -> usize {
-        if self.statements.len() >= STATEMENT_CACHE {
-            self.statements.clear();
-            self.by_sql.clear();
-        }
-        let at = self.statements.len();
-        self.statements.push((sql.into(), stmt));
-        self.by_sql.insert(sql.into(), at);
-        self.last = Some((sql.as_ptr(), sql.len(), at));
-        at
     }
 }
 
@@ -274,11 +225,7 @@ impl SqliteConn {
                 .map_err(|e| map_error(e, None))?;
         }
         Ok(SqliteConn {
-            prepared: RefCell::new(Prepared {
-                statements: Vec::new(),
-                by_sql: HashMap::default(),
-                last: None,
-            }),
+            prepared: RefCell::new(Prepared::default()),
             conn: Box::new(conn),
             statements: std::cell::Cell::new(0),
             timeout: std::cell::Cell::new(None),
@@ -288,8 +235,6 @@ impl SqliteConn {
         })
     }
 
-    /// Runs `f` on the prepared statement for `sql` with `params` bound: the connection's
-    /// cached statement, prepared on first use.
     /// Bounds every statement of this connection by `timeout` (`None`: no bound): past it,
     /// SQLite interrupts the statement (`Error::StatementTimeout`).
     pub(crate) fn set_statement_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
@@ -334,33 +279,6 @@ impl SqliteConn {
         self.deadline
             .store(at.max(1), std::sync::atomic::Ordering::Relaxed);
         Deadline(Some(&self.deadline))
-    }
-
-    fn with_statement<R>(
-        &self,
-        sql: &str,
-        params: &[Param<'_>],
-        f: impl FnOnce(&mut RawStmt) -> Result<R>,
-    ) -> Result<R> {
-        let _deadline = self.deadline();
-        self.statements.set(self.statements.get() + 1);
-        // A statement run while another one's rows are being read (nothing in Colt does
-        // that today) gets a statement of its own instead of the busy cache.
-        let Ok(mut prepared) = self.prepared.try_borrow_mut() else {
-            let mut stmt = self.prepare(sql, false)?;
-            bind(&mut stmt, params)?;
-            return f(&mut stmt);
-        };
-        let at = match prepared.find(sql) {
-            Some(at) => at,
-            None => {
-                let stmt = self.prepare(sql, true)?;
-                prepared.add(sql, stmt)
-            }
-        };
-        let stmt = &mut prepared.statements[at].1;
-        bind(stmt, params)?;
-        f(stmt)
     }
 
     /// Prepares the one statement `sql` holds. Text that holds no statement, or text after
@@ -437,10 +355,7 @@ impl SqliteConn {
         params: &[Param<'_>],
         auto: bool,
     ) -> Result<(u64, Option<i64>)> {
-        let n = self.execute(sql, params)?;
-        // `last_insert_rowid` is the last row written by any statement: only this one's
-        // when it wrote a row.
-        Ok((n, (auto && n == 1).then(|| self.conn.last_insert_rowid())))
+        self.hold(sql)?.insert(params, auto)
     }
 
     /// Runs a query and hands each row to `f`, until it returns `false`.
