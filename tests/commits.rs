@@ -284,3 +284,47 @@ fn a_connection_the_server_just_ended_is_replaced() -> colt::Result<()> {
         )
     })
 }
+
+/// A SQLite database with no room left (its file at `max_page_count`, as on a full disk)
+/// was an untyped `Backend` error ("database or disk is full"). It is `StorageFull`, the
+/// rows written before it stay, and a commit after it is handled is refused, as
+/// PostgreSQL refuses one after its disk filled. (SQLite alone: a full disk cannot be staged
+/// for the PostgreSQL server here; its SQLSTATE 53100 maps to the same error.)
+#[test]
+fn a_full_database_is_a_typed_error_and_no_commit() -> colt::Result<()> {
+    let file = common::TempDb::new("full");
+    let db = Database::builder(&file.url())
+        .max_connections(1)
+        .after_connect(|conn| conn.execute("PRAGMA max_page_count = 12"))
+        .open()?;
+    db.bind(schema![Category, Product])?;
+    db.create_tables()?;
+    let filler = "x".repeat(2000);
+    let mut full = None;
+    let r = db.transaction(|tx| {
+        for i in 0..200 {
+            if let Err(e) = Category::build().name(format!("{i} {filler}")).insert(tx) {
+                full = Some(e);
+                break;
+            }
+        }
+        Ok(())
+    });
+    assert!(
+        matches!(full, Some(Error::StorageFull(ref m)) if m.contains("full")),
+        "{full:?}"
+    );
+    // The transaction ended with the failed insert (a failed flush rolls back).
+    assert!(matches!(r, Err(Error::TransactionClosed)), "{r:?}");
+    // A handled failure of raw SQL leaves the transaction open; its commit is refused.
+    let r = db.transaction(|tx| {
+        let e = tx.execute_sql(
+            "INSERT INTO category (name) VALUES (?1)",
+            &[&"raw ".repeat(15_000)],
+        );
+        assert!(matches!(e, Err(Error::StorageFull(_))), "{e:?}");
+        Ok(())
+    });
+    assert!(matches!(r, Err(Error::TransactionAborted { .. })), "{r:?}");
+    Ok(())
+}

@@ -223,6 +223,13 @@ pub enum Error {
     /// overflow PostgreSQL refuses. The message says which type.
     #[error("a value in a query is out of range: {0}")]
     OutOfRange(String),
+    /// The database had no room for a write: SQLite's file reached its largest size
+    /// (`PRAGMA max_page_count`) or its disk is full; PostgreSQL's disk is full (SQLSTATE
+    /// 53100). The statement wrote nothing, and the transaction cannot commit (it is
+    /// [`Error::TransactionAborted`]): roll back, make room, and run it again. The message
+    /// is the database's.
+    #[error("the database is full: {0}")]
+    StorageFull(String),
     /// The transaction's objects were in use by another operation of the same transaction
     /// (a query started while the rows of another were being read).
     #[error("the transaction's objects are busy in another operation")]

@@ -189,6 +189,7 @@ fn is_statement_failure(e: &crate::Error) -> bool {
             // PostgreSQL aborts the transaction; SQLite rolls it back when the statement
             // was a write. Either way the commit must not report success.
             | crate::Error::StatementTimeout
+            | crate::Error::StorageFull(_)
     ) || matches!(e, crate::Error::InvalidQuery(m) if m == crate::like::BAD_PATTERN)
 }
 

@@ -841,6 +841,9 @@ pub(crate) fn map_error(e: tokio_postgres::Error, table: Option<&str>) -> Error 
         if *code == SqlState::QUERY_CANCELED {
             return Error::StatementTimeout;
         }
+        if *code == SqlState::DISK_FULL {
+            return Error::StorageFull(db.message().to_string());
+        }
         if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
         {
             return Error::SerializationFailure(db.message().to_string());

@@ -574,6 +574,9 @@ pub(crate) fn map_error(e: rusqlite::Error, table: Option<&str>) -> Error {
         ) {
             return Error::Busy(msg.clone().unwrap_or_else(|| err.to_string()));
         }
+        if err.code == rusqlite::ErrorCode::DiskFull {
+            return Error::StorageFull(msg.clone().unwrap_or_else(|| err.to_string()));
+        }
         if err.code == rusqlite::ErrorCode::ConstraintViolation {
             let message = msg.clone().unwrap_or_else(|| err.to_string());
             let kind = match err.extended_code {
