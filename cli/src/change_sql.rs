@@ -218,7 +218,7 @@ fn create_table(
             names(&fk.columns),
             q(&fk.table),
             names(&fk.referenced),
-            on_delete(fk)
+            fk_clauses(fk)
         );
         if later.contains(&fk.table.as_str()) {
             deferred.push(format!("ALTER TABLE {} ADD {part};", q(name)));
@@ -319,7 +319,7 @@ fn sqlite_in_place(a: &Alter, objects: &[SchemaObject], before: bool) -> Vec<Str
                 " REFERENCES {} ({}){}",
                 q(&fk.table),
                 names(&fk.referenced),
-                on_delete(fk)
+                fk_clauses(fk)
             ));
         }
         def.push(';');
@@ -357,13 +357,23 @@ fn renames_in(a: &Alter, index: &IndexInfo) -> bool {
         .any(|c| a.renamed.iter().any(|(_, to)| to == c))
 }
 
-/// ` ON DELETE ..` of a foreign key, unless it is the default (`NO ACTION`).
-fn on_delete(fk: &colt_runtime::introspect::ForeignKeyInfo) -> String {
-    if fk.on_delete.is_empty() || fk.on_delete == "NO ACTION" {
-        String::new()
-    } else {
-        format!(" ON DELETE {}", fk.on_delete)
+/// What follows a foreign key's `REFERENCES t (c)`: ` MATCH FULL`, ` ON DELETE ..`,
+/// ` ON UPDATE ..` (each unless the default) and its deferral, as the database has them.
+fn fk_clauses(fk: &colt_runtime::introspect::ForeignKeyInfo) -> String {
+    let mut out = String::new();
+    if fk.match_full {
+        out.push_str(" MATCH FULL");
     }
+    for (on, action) in [("DELETE", &fk.on_delete), ("UPDATE", &fk.on_update)] {
+        if !action.is_empty() && action != "NO ACTION" {
+            out.push_str(&format!(" ON {on} {action}"));
+        }
+    }
+    if !fk.deferral.is_empty() {
+        out.push(' ');
+        out.push_str(&fk.deferral);
+    }
+    out
 }
 
 /// SQLite: the table rebuilt, every row kept, under the name `table` (its name before a
@@ -607,7 +617,7 @@ fn postgres_alter(a: &Alter, before: bool) -> Vec<String> {
             names(&fk.columns),
             q(&fk.table),
             names(&fk.referenced),
-            on_delete(fk)
+            fk_clauses(fk)
         ));
     }
     for index in &a.indexes_added {

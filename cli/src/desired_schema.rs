@@ -399,6 +399,8 @@ impl<'a> Model<'a> {
                     table: target.table.clone(),
                     referenced: key.into_iter().map(|c| c.name).collect(),
                     on_delete: "NO ACTION".into(),
+                    on_update: "NO ACTION".into(),
+                    ..ForeignKeyInfo::default()
                 });
             }
             // (A one-to-one over a composite key is indexed, not unique, as `create_tables`
@@ -514,6 +516,8 @@ impl<'a> Model<'a> {
                         table: self.entities[side].0.table.clone(),
                         referenced: vec![first.name.clone()],
                         on_delete: "NO ACTION".into(),
+                        on_update: "NO ACTION".into(),
+                        ..ForeignKeyInfo::default()
                     });
                 }
                 info.indexes.push(index(&info.name, vec![link[2].clone()]));

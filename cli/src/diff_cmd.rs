@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use colt_runtime::introspect::ForeignKeyInfo;
 use colt_runtime::migrate::MigrationStatus;
 use colt_runtime::migrations::Migrations;
 use colt_runtime::{Database, Dialect};
@@ -40,6 +41,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let mut options = Options {
         allow_drop: args.allow_drop,
         renames,
+        exact: false,
     };
     let sources = entity_sources::read(&args.entities)?;
     let migrations = if args.dir.exists() {
@@ -247,7 +249,7 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff, objects: &[SchemaObject]) -> R
             "ON CONFLICT",
         ]
         .into_iter()
-        .filter(|w| upper.contains(w))
+        .filter(|w| upper.contains(w) && !fk_clauses_kept(&upper, w, &a.target.info.foreign_keys))
         .collect();
         if !said.is_empty() {
             up.notes.push(format!(
@@ -258,6 +260,26 @@ fn lost_in_rebuilds(db: &Database, up: &mut Diff, objects: &[SchemaObject]) -> R
         }
     }
     Ok(())
+}
+
+/// Whether the rebuilt table's foreign keys keep every `DEFERRABLE` or `ON UPDATE` clause
+/// (`clause`) its SQL (`upper`, in capitals) declares: they are read from the catalogue and
+/// the table's SQL, and written again, when the entities keep their foreign key.
+fn fk_clauses_kept(upper: &str, clause: &str, fks: &[ForeignKeyInfo]) -> bool {
+    let (declared, kept) = match clause {
+        "DEFERRABLE" => (
+            upper.matches("DEFERRABLE").count() - upper.matches("NOT DEFERRABLE").count(),
+            fks.iter().filter(|fk| !fk.deferral.is_empty()).count(),
+        ),
+        "ON UPDATE" => (
+            upper.matches("ON UPDATE").count() - upper.matches("ON UPDATE NO ACTION").count(),
+            fks.iter()
+                .filter(|fk| !fk.on_update.is_empty() && fk.on_update != "NO ACTION")
+                .count(),
+        ),
+        _ => return false,
+    };
+    kept >= declared
 }
 
 /// The difference back: from the tables as `up` leaves them to the tables as they are.
@@ -332,6 +354,7 @@ fn down_of(dialect: Dialect, have: &[Table], up: &Diff, options: &Options) -> Re
     let back = Options {
         allow_drop: true,
         renames,
+        exact: true,
     };
     let mut down = diff(dialect, &after, have, &back);
     // A column made required with a default has its NULLs filled with the default: undone,

@@ -81,6 +81,9 @@ pub struct Options {
     pub allow_drop: bool,
     /// Renames of tables and columns.
     pub renames: Vec<Rename>,
+    /// The tables wanted are a database's as they were (a down.sql's): a column without a
+    /// `DEFAULT` has none, rather than keep the one the database has now.
+    pub exact: bool,
 }
 
 /// The changes to one table that exists on both sides.
@@ -510,7 +513,7 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
         };
         // A `DEFAULT` the entities do not give is kept as the database has it (a column
         // made nullable keeps `DEFAULT now()`; one made NOT NULL fills its NULLs with it).
-        if w.default.is_none() && !h.generated {
+        if w.default.is_none() && !h.generated && !options.exact {
             target.info.columns[i].default = h.default.clone();
         }
         let w = target.info.columns[i].clone();
@@ -549,9 +552,13 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
     }
     for w in &mut target.info.foreign_keys {
         match current.info.foreign_keys.iter().find(|h| same_fk(w, h)) {
-            // Its `ON DELETE` (the entities say none) and name stay the database's.
+            // Its actions, when it is checked (the entities say none of them) and its name
+            // stay the database's.
             Some(h) => {
                 w.on_delete = h.on_delete.clone();
+                w.on_update = h.on_update.clone();
+                w.deferral = h.deferral.clone();
+                w.match_full = h.match_full;
                 w.name = h.name.clone();
             }
             None => alter.fks_added.push(w.clone()),

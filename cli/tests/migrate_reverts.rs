@@ -516,3 +516,113 @@ pub struct X { #[colt(primary_key)] pub id: i64, pub aas: Set<Aa>, pub bbs: Set<
         assert_eq!((a, b), (vec![(1, 10)], vec![(2, 10)]), "[{backend}]");
     }
 }
+
+/// A foreign key's `ON UPDATE`, `DEFERRABLE` and (PostgreSQL) `MATCH FULL`, which the
+/// catalogue read did not hold: a SQLite table rebuilt for a column made required lost
+/// them, and so did a down.sql giving back a dropped foreign key. Both keep them now.
+fn owner_item(backend: &str, url: &str) {
+    let matching = if backend == "postgres" {
+        " MATCH FULL"
+    } else {
+        ""
+    };
+    run_sql(
+        url,
+        &[
+            "CREATE TABLE owner (id BIGINT PRIMARY KEY NOT NULL)",
+            &format!(
+                "CREATE TABLE item (id BIGINT PRIMARY KEY NOT NULL, note TEXT, \
+                 owner_id BIGINT REFERENCES owner (id){matching} ON UPDATE CASCADE \
+                 DEFERRABLE INITIALLY DEFERRED)"
+            ),
+            "INSERT INTO owner (id) VALUES (1)",
+            "INSERT INTO item (id, note, owner_id) VALUES (10, NULL, 1)",
+        ],
+    );
+}
+
+fn assert_fk_options(backend: &str, url: &str, when: &str) {
+    let fks = table(url, "item").foreign_keys;
+    assert_eq!(fks.len(), 1, "[{backend}] {when}");
+    assert_eq!(fks[0].on_update, "CASCADE", "[{backend}] {when}");
+    assert_eq!(
+        fks[0].deferral, "DEFERRABLE INITIALLY DEFERRED",
+        "[{backend}] {when}"
+    );
+    assert_eq!(
+        fks[0].match_full,
+        backend == "postgres",
+        "[{backend}] {when}"
+    );
+}
+
+#[test]
+fn a_changed_table_keeps_its_foreign_keys_on_update_and_deferral() {
+    for backend in backends() {
+        let scratch = Scratch::new("fk-options-kept");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        owner_item(backend, url);
+        assert_fk_options(backend, url, "as made");
+        let src = r#"
+#[derive(Entity, Debug, Clone)]
+pub struct Owner { #[colt(primary_key)] pub id: i64, pub items: Set<Item> }
+#[derive(Entity, Debug, Clone)]
+pub struct Item {
+    #[colt(primary_key)] pub id: i64,
+    #[colt(default = "none")] pub note: String,
+    pub owner_id: Option<Ref<Owner>>,
+}
+"#;
+        let run = common::diff_entities(dir, url, "note_required", src, &[]);
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        let (up, down) = migration_files(dir, &run);
+        eprintln!("[{backend}] up:\n{up}\ndown:\n{down:?}");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        assert_fk_options(backend, url, "after up");
+        assert_eq!(
+            rows::<String>(url, "SELECT note FROM item"),
+            ["none"],
+            "[{backend}]"
+        );
+        colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
+        assert_fk_options(backend, url, "after the revert");
+        // (The column had no default: the revert takes away the one up.sql gave it.)
+        let note = table(url, "item")
+            .columns
+            .into_iter()
+            .find(|c| c.name == "note");
+        assert_eq!(
+            note.map(|c| (c.not_null, c.default)),
+            Some((false, None)),
+            "[{backend}] {down:?}"
+        );
+    }
+}
+
+#[test]
+fn revert_gives_back_a_dropped_foreign_keys_on_update_and_deferral() {
+    for backend in backends() {
+        let scratch = Scratch::new("fk-options-revert");
+        let dir = scratch.path();
+        let db = fresh(backend, dir);
+        let url = db.url.as_str();
+        owner_item(backend, url);
+        let src = r#"
+#[derive(Entity, Debug, Clone)]
+pub struct Owner { #[colt(primary_key)] pub id: i64 }
+#[derive(Entity, Debug, Clone)]
+pub struct Item { #[colt(primary_key)] pub id: i64, pub note: Option<String>, pub owner_id: Option<i64> }
+"#;
+        let run = common::diff_entities(dir, url, "drop_fk", src, &["--allow-drop"]);
+        assert!(run.ok, "[{backend}] {}{}", run.stdout, run.stderr);
+        let (up, down) = migration_files(dir, &run);
+        eprintln!("[{backend}] up:\n{up}\ndown:\n{down:?}");
+        let down = down.expect("a down.sql: nothing is dropped but a foreign key");
+        colt_ok(dir, &["migrate", "run", url, "--dir", "migrations"]);
+        assert!(table(url, "item").foreign_keys.is_empty(), "[{backend}]");
+        colt_ok(dir, &["migrate", "revert", url, "--dir", "migrations"]);
+        assert_fk_options(backend, url, &format!("after the revert:\n{down}"));
+    }
+}

@@ -73,6 +73,15 @@ pub struct ForeignKeyInfo {
     pub referenced: Vec<String>,
     /// Its `ON DELETE` action (`NO ACTION`, `CASCADE`, `SET NULL`, ..).
     pub on_delete: String,
+    /// Its `ON UPDATE` action, as `on_delete`.
+    pub on_update: String,
+    /// When it is checked: empty for at each statement (`NOT DEFERRABLE`), or
+    /// `DEFERRABLE INITIALLY IMMEDIATE`, or `DEFERRABLE INITIALLY DEFERRED` (at commit).
+    pub deferral: String,
+    /// PostgreSQL's `MATCH FULL`: a key of several columns with some of them NULL is
+    /// refused (`MATCH SIMPLE`, the default, lets it through). SQLite parses `MATCH` and
+    /// ignores it.
+    pub match_full: bool,
 }
 
 /// One index.
@@ -270,6 +279,9 @@ pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
                 },
                 table: text(&row, 3)?,
                 on_delete: opt_text(&row, 5)?.unwrap_or_else(|| "NO ACTION".to_string()),
+                on_update: opt_text(&row, 6)?.unwrap_or_else(|| "NO ACTION".to_string()),
+                deferral: opt_text(&row, 7)?.unwrap_or_default(),
+                match_full: flag(&row, 8)?,
                 ..ForeignKeyInfo::default()
             });
         }
@@ -285,6 +297,13 @@ pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
     for fk in &mut info.foreign_keys {
         if fk.referenced.len() != fk.columns.len() {
             fk.referenced = primary_key_of(conn, &fk.table)?;
+        }
+    }
+    // SQLite's catalogue does not say which are deferrable: the table's SQL does.
+    if d == crate::render::Dialect::Sqlite && !info.foreign_keys.is_empty() {
+        let create = conn.query_values(sql::SQLITE_TABLE_SQL, &param)?;
+        if let Some(Value::Text(create)) = create.first().and_then(|row| row.first()) {
+            crate::fk_deferral::sqlite_deferrals(create, &mut info.foreign_keys);
         }
     }
     for row in conn.query_values(sql::indexes(d), &param)? {

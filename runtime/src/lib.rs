@@ -43,6 +43,7 @@ pub mod error;
 pub mod exact_decimal;
 pub mod expr;
 mod fallback;
+mod fk_deferral;
 mod flush;
 mod held_values;
 pub mod hybrid;

@@ -94,19 +94,27 @@ pub(crate) fn columns(d: Dialect) -> &'static str {
 
 /// Foreign keys of `$1`, one row per column pair: constraint id, position, column, the
 /// referenced table, the referenced column (NULL on SQLite for the referenced table's
-/// primary key), `ON DELETE` action. On PostgreSQL, only those to a table of the same
+/// primary key), `ON DELETE` action, `ON UPDATE` action, when it is checked (PostgreSQL;
+/// SQLite's come from the table's SQL), whether it is `MATCH FULL`. On PostgreSQL, only those to a table of the same
 /// schema: one to `auth.users` named as `users` would be read as one to the schema's own
 /// `users`.
 pub(crate) fn foreign_keys(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
-            "SELECT CAST(id AS TEXT), seq, \"from\", \"table\", \"to\", on_delete \
+            "SELECT CAST(id AS TEXT), seq, \"from\", \"table\", \"to\", on_delete, on_update, \
+                    '', 0 \
              FROM pragma_foreign_key_list(?1) ORDER BY id, seq"
         }
         Dialect::Postgres => {
             "SELECT con.conname::text, k.ord, a.attname::text, fc.relname::text, fa.attname::text, \
                     CASE con.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' \
-                         WHEN 'd' THEN 'SET DEFAULT' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END \
+                         WHEN 'd' THEN 'SET DEFAULT' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END, \
+                    CASE con.confupdtype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' \
+                         WHEN 'd' THEN 'SET DEFAULT' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END, \
+                    CASE WHEN NOT con.condeferrable THEN '' \
+                         WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' \
+                         ELSE 'DEFERRABLE INITIALLY IMMEDIATE' END, \
+                    con.confmatchtype = 'f' \
              FROM pg_constraint con \
              JOIN pg_class c ON c.oid = con.conrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -176,6 +184,10 @@ pub(crate) fn partial_unique_indexes(d: Dialect) -> &'static str {
 
 /// SQLite: whether table `?1` is `WITHOUT ROWID` (its `INTEGER PRIMARY KEY` is then an
 /// ordinary column, not the rowid the database fills in).
+/// SQLite: the SQL that made table `?1`.
+pub(crate) const SQLITE_TABLE_SQL: &str =
+    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1";
+
 pub(crate) const SQLITE_WITHOUT_ROWID: &str = "SELECT wr FROM pragma_table_list(?1)";
 
 /// SQLite: whether the table's primary key has an index of its own (then it is not the
