@@ -50,6 +50,7 @@ impl<T: Entity> Query<Obj<T>> {
 
     fn update_rows(&self, tx: &Transaction) -> Result<u64> {
         self.check_plan()?;
+        crate::object_param::refuse_dead(tx, self.params())?;
         let plan = self.plan();
         if plan.assignments.is_empty() {
             return Err(Error::InvalidQuery(

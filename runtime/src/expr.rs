@@ -518,7 +518,7 @@ pub trait ContainsValue {
 fn list_value<'a, V: TypedParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value {
     Value::List(
         items
-            .map(TypedParam::__value)
+            .map(TypedParam::__item)
             .filter(|v| !matches!(v, Value::Real(f) if f.is_nan()))
             .collect(),
     )

@@ -44,7 +44,7 @@ impl<T: Entity> Pending for ObjCell<T> {
     fn discard(&self) {
         self.set_queued(false);
         if self.state.get() == ObjState::New {
-            self.state.set(ObjState::Gone);
+            self.set_gone();
         }
     }
 
@@ -163,7 +163,7 @@ pub(crate) fn mapped_new_row<T: Entity>(tx: &Transaction, obj: Obj<T>) -> Result
 /// memory lets go (the column-less side of a one-to-one that named its row; the loaded
 /// collections of its key, which are the old row's).
 pub(crate) fn displaced<T: Entity>(tx: &Transaction, old: Obj<T>) -> Result<()> {
-    old.cell().state.set(ObjState::Gone);
+    old.cell().set_gone();
     old.cell().set_queued(false);
     let key = T::key_params(&old.key());
     // Inside a savepoint, a rollback reads it again.
@@ -471,7 +471,7 @@ fn flush_delete<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Result<()> {
     let key = T::key_params(&cell.value.borrow().key());
     crate::cascade::release_dependants(tx, T::meta(), &key, 0)?;
     let key = cell.with_snapshot(|snapshot| delete_row(cell, snapshot.as_deref(), tx))?;
-    cell.state.set(ObjState::Gone);
+    cell.set_gone();
     tx.shared.maps.borrow_mut().of::<T>().remove(&key);
     if tx.shared.savepoints.get() > 0 {
         tx.shared

@@ -96,6 +96,7 @@ impl std::hash::Hash for KeyValue {
             V::List(l) => l.len().hash(h),
             V::Unwritable(m) => m.hash(h),
             V::Deleted(e) => e.hash(h),
+            V::Object(o) => KeyValue::of(o.key().clone()).hash(h),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::value::Value;
 /// that it computes as a parameter would), a text quoted (`'` doubled), a boolean as `(1 =
 /// 1)` / `(1 = 0)` (a condition on both backends).
 pub fn constant<V: TypedParam + ?Sized>(value: &V) -> Expr<V::Sql> {
-    let v = value.__value();
+    let v = value.__item();
     let ty = <V::Sql as SqlType>::COLUMN_TYPE;
     let node = match (ty, v) {
         (ColumnType::Bool, Value::Int(i)) => Node::Binary(

@@ -351,7 +351,7 @@ impl<T: Entity> AnyMap for IdentityMap<T> {
             .collect();
         for k in found {
             if let Some(obj) = self.objects.remove(&k) {
-                obj.cell().state.set(ObjState::Gone);
+                obj.cell().set_gone();
                 out.push(PendingObj::new(obj));
             }
         }

@@ -43,6 +43,15 @@ pub trait TypedParam {
     /// that is no parameter is reported as this trait, once.
     #[doc(hidden)]
     fn __value(&self) -> Value;
+
+    /// The value as an item of a list (`ids.contains(&p.id)`): an object is its key alone
+    /// (the backends bind a list's items by their kind; a list is not checked for objects
+    /// that died after it was given).
+    #[doc(hidden)]
+    #[inline]
+    fn __item(&self) -> Value {
+        self.__value()
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -59,6 +68,10 @@ impl<T: TypedParam + ?Sized> TypedParam for &T {
     fn __value(&self) -> Value {
         (**self).__value()
     }
+    #[inline]
+    fn __item(&self) -> Value {
+        (**self).__item()
+    }
 }
 #[diagnostic::do_not_recommend]
 impl<T: ToParam + ?Sized> ToParam for &mut T {
@@ -73,6 +86,10 @@ impl<T: TypedParam + ?Sized> TypedParam for &mut T {
     #[inline]
     fn __value(&self) -> Value {
         (**self).__value()
+    }
+    #[inline]
+    fn __item(&self) -> Value {
+        (**self).__item()
     }
 }
 
@@ -212,7 +229,7 @@ where
 {
     fn to_param(&self) -> Value {
         match self {
-            Some(v) => v.__value(),
+            Some(v) => v.__item(),
             None => Value::Null,
         }
     }

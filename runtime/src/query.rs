@@ -260,7 +260,15 @@ impl<R> Query<R> {
     }
 
     pub(crate) fn bound(&self, limit: Option<i64>) -> Vec<Param<'_>> {
-        let mut out: Vec<Param<'_>> = self.params.iter().map(Param::Owned).collect();
+        // (An object is bound as its key: `refuse_dead` checked it.)
+        let mut out: Vec<Param<'_>> = self
+            .params
+            .iter()
+            .map(|v| match v {
+                Value::Object(o) => Param::Owned(o.key()),
+                v => Param::Owned(v),
+            })
+            .collect();
         out.reserve(2);
         out.extend(limit.map(|n| Param::Borrowed(crate::ValueRef::Int(n))));
         out.extend(
@@ -302,6 +310,7 @@ impl<R> Query<R> {
         limit: Option<i64>,
     ) -> Result<Vec<T>> {
         self.check_problems()?;
+        crate::object_param::refuse_dead(tx, &self.params)?;
         let mut key = self.key(tx.dialect(), kind);
         if self.for_update.is_some() {
             // A lock the statement cannot take is an error, never a statement that runs
@@ -515,6 +524,7 @@ impl<T: Entity> Query<Obj<T>> {
     pub fn delete(&self, tx: &Transaction) -> Result<u64> {
         self.check_problems()?;
         tx.flush()?;
+        crate::object_param::refuse_dead(tx, &self.params)?;
         tx.ensure_writing()?;
         // Every entity: the schema may cascade the delete (`ON DELETE CASCADE` of a table
         // Colt did not create), or set references to NULL, in other tables.

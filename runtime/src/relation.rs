@@ -174,6 +174,8 @@ where
         self.key().to_value_ref().to_owned_value()
     }
 }
+/// In a query, an object is its key, and the query refuses it when it runs if the object
+/// died since ([`crate::Error::ObjectDeleted`]; see `object_param`).
 #[diagnostic::do_not_recommend]
 impl<T: Entity> TypedParam for Obj<T>
 where
@@ -182,6 +184,17 @@ where
     type Sql = Ref<T>;
     #[inline]
     fn __value(&self) -> Value {
+        let key = ToParam::to_param(self);
+        if matches!(key, Value::Deleted(_)) {
+            return key;
+        }
+        match self.cell().tx().upgrade() {
+            Some(tx) => crate::object_param::object_value(T::meta(), key, &tx),
+            None => key,
+        }
+    }
+    #[inline]
+    fn __item(&self) -> Value {
         ToParam::to_param(self)
     }
 }

@@ -102,6 +102,8 @@ impl Transaction {
         // References made inside of objects deleted inside: those objects are back if it
         // rolls back.
         let dead_refs_before = self.shared.dead_refs.borrow().len();
+        // And the deaths of objects noted inside, for the queries given them.
+        let deaths_before = self.shared.deaths.borrow().len();
         // A conflict or a retryable statement failure met inside is undone with it (its
         // objects are read again): it must not make a later, unrelated error of the attempt
         // retryable.
@@ -201,6 +203,7 @@ impl Transaction {
             .dead_refs
             .borrow_mut()
             .truncate(dead_refs_before);
+        self.shared.deaths.borrow_mut().truncate(deaths_before);
         let undone = self.undo_objects(saved, gone_before);
         std::mem::forget(ending);
         // What it wrote is undone: the enclosing savepoint's record is as it was.
@@ -439,7 +442,7 @@ impl<T: Entity> Reread for Rereads<T> {
                     }
                 }
                 None => {
-                    cell.state.set(ObjState::Gone);
+                    cell.set_gone();
                     map.remove(&r.obj.key());
                 }
             }
@@ -573,10 +576,10 @@ fn settle<T: Entity>(map: &mut IdentityMap<T>, o: &Obj<T>, row: Option<T>, own: 
                 cell.state.set(ObjState::Loaded);
                 let _ = map.insert(o.clone());
             } else {
-                cell.state.set(ObjState::Gone);
+                cell.set_gone();
             }
         }
-        _ => cell.state.set(ObjState::Gone),
+        _ => cell.set_gone(),
     }
 }
 

@@ -60,6 +60,12 @@ pub(crate) struct TxShared {
     /// Whether each entity's table has triggers or rules, as asked of the catalogue by a
     /// write inside a savepoint (`savepoint::wrote`).
     pub(crate) triggered: RefCell<Vec<(&'static crate::EntityMeta, bool)>>,
+    /// The transaction's number once one of its objects was given to a query (0 before):
+    /// the query checks, when it runs, that the object did not die since (`object_param`).
+    pub(crate) object_params: Cell<u64>,
+    /// The objects that died (deleted, displaced, undone by a savepoint) since one was
+    /// given to a query: their entity and key.
+    pub(crate) deaths: RefCell<crate::object_param::Deaths>,
 }
 
 impl TxShared {
@@ -156,6 +162,8 @@ impl Transaction {
                     reached_through: RefCell::new(Vec::new()),
                     dead_refs: RefCell::new(Vec::new()),
                     triggered: RefCell::new(Vec::new()),
+                    object_params: Cell::new(0),
+                    deaths: RefCell::default(),
                 })
             },
             writing: Cell::new(false),

@@ -36,6 +36,11 @@ pub enum Value {
     /// now, so a statement given one is refused with [`crate::Error::ObjectDeleted`] before
     /// it runs.
     Deleted(&'static str),
+    /// An object of the transaction given to a query (`b.shelf == poetry`): its key, which
+    /// the statement binds, and what lets the query refuse the object, when it runs, if the
+    /// object died since ([`crate::Error::ObjectDeleted`]): its key may name another row by
+    /// then.
+    Object(Box<crate::object_param::ObjectParam>),
 }
 
 impl Value {
@@ -46,6 +51,7 @@ impl Value {
             Value::Null | Value::List(_) | Value::Unwritable(_) | Value::Deleted(_) => {
                 ValueRef::Null
             }
+            Value::Object(o) => o.key().as_ref(),
             Value::Int(i) => ValueRef::Int(*i),
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),

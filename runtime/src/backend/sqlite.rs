@@ -117,6 +117,7 @@ fn refuse_inexact_decimals(params: &[Param<'_>]) -> Result<()> {
 fn owned_to_sqlite(v: &Value) -> SqlValue {
     match v {
         Value::Null | Value::List(_) | Value::Unwritable(_) | Value::Deleted(_) => SqlValue::Null,
+        Value::Object(o) => owned_to_sqlite(o.key()),
         Value::Int(i) => SqlValue::Integer(*i),
         Value::Real(r) => SqlValue::Real(*r),
         Value::Text(t) => SqlValue::Text(t.clone()),

@@ -189,6 +189,26 @@ impl<T: Entity> ObjCell<T> {
         self.read_state.mark_read(bits);
     }
 
+    /// The object's row is gone (deleted, displaced by a new row of its key) or never was
+    /// (a new object discarded, or inserted by a savepoint rolled back): its transaction
+    /// notes the death for the queries given it (`object_param`).
+    pub(crate) fn set_gone(&self) {
+        self.state.set(ObjState::Gone);
+        if let Some(tx) = self.tx().upgrade() {
+            if tx.object_params.get() != 0 {
+                self.note_death(&tx);
+            }
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn note_death(&self, tx: &TxShared) {
+        if let Ok(value) = self.value.try_borrow() {
+            crate::object_param::note_death(tx, T::meta(), &T::key_params(&value.key()));
+        }
+    }
+
     /// The transaction the object belongs to.
     pub(crate) fn tx(&self) -> &Weak<TxShared> {
         // SAFETY: `self` is a live cell made by the arena at `index`; a live cell holds a
@@ -569,7 +589,7 @@ impl<T: Entity> Obj<T> {
             ObjState::Deleted | ObjState::Gone => return false,
             ObjState::New => {
                 // Never inserted: nothing to delete in the database.
-                cell.state.set(ObjState::Gone);
+                cell.set_gone();
                 return false;
             }
             ObjState::Loaded => {

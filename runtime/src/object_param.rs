@@ -1,0 +1,158 @@
+//! Objects given to queries (`b.shelf == poetry`): a query keeps the object's key, and when
+//! it runs it refuses an object that died since it was given (deleted, displaced by a new
+//! row of its key, inserted by a savepoint rolled back since): by then its key may name
+//! another row (SQLite gives a freed key again), and the query would answer about that row.
+//!
+//! A query value is `Send` and outlives transactions, so it keeps no handle to the object:
+//! the value given ([`ObjectParam`]) names the transaction and how many deaths of objects
+//! that transaction had noted, and the transaction notes each death (its entity and key)
+//! once an object of it has been given to a query.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::entity::EntityMeta;
+use crate::transaction::{Transaction, TxShared};
+use crate::value::Value;
+use crate::{Error, Result};
+
+/// An object given to a query as a parameter: its key, which the statement binds, and what
+/// tells, when the query runs, whether the object died since.
+#[derive(Clone)]
+pub struct ObjectParam {
+    key: Value,
+    /// The entity's name, and its metadata's address (which names it: no reference, which
+    /// would make the value one of interior mutability).
+    entity: &'static str,
+    meta: usize,
+    /// The transaction of the object ([`TxShared::object_params`]).
+    tx: u64,
+    /// The time on that transaction's clock of deaths when the object was given.
+    deaths: usize,
+}
+
+impl ObjectParam {
+    /// The object's key, as the statement binds it.
+    pub fn key(&self) -> &Value {
+        &self.key
+    }
+
+    /// The object's key, taken.
+    pub fn into_key(self) -> Value {
+        self.key
+    }
+
+    /// The name of the object's entity.
+    pub fn entity(&self) -> &'static str {
+        self.entity
+    }
+}
+
+impl fmt::Debug for ObjectParam {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({:?})", self.entity, self.key)
+    }
+}
+
+impl PartialEq for ObjectParam {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+            && self.meta == other.meta
+            && self.tx == other.tx
+            && self.deaths == other.deaths
+    }
+}
+
+/// The transactions' numbers, from 1 (0: no object of the transaction given yet).
+static NEXT_TX: AtomicU64 = AtomicU64::new(1);
+
+/// The deaths a transaction noted, each with its time on the transaction's clock (which a
+/// savepoint rolled back, taking out the deaths it undid, does not turn back).
+#[derive(Default)]
+pub(crate) struct Deaths {
+    clock: usize,
+    noted: Vec<(&'static EntityMeta, Value, usize)>,
+}
+
+impl Deaths {
+    /// How many are noted (a savepoint's mark).
+    pub(crate) fn len(&self) -> usize {
+        self.noted.len()
+    }
+
+    /// Forgets those noted after `len` (a savepoint rolled back: its objects are back).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.noted.truncate(len);
+    }
+
+    fn note(&mut self, meta: &'static EntityMeta, key: Value) {
+        self.noted.push((meta, key, self.clock));
+        self.clock += 1;
+    }
+
+    /// Whether the object of the entity at `meta` (its address) and `key` died at `since`
+    /// or later.
+    fn died(&self, meta: usize, key: &Value, since: usize) -> bool {
+        self.noted
+            .iter()
+            .rev()
+            .take_while(|(_, _, at)| *at >= since)
+            .any(|(m, k, _)| address(m) == meta && k == key)
+    }
+}
+
+/// The value of an object of `tx` whose key is `key`, given to a query: from now on the
+/// transaction notes the deaths of its objects.
+pub(crate) fn object_value(meta: &'static EntityMeta, key: Value, tx: &TxShared) -> Value {
+    let mut number = tx.object_params.get();
+    if number == 0 {
+        number = NEXT_TX.fetch_add(1, Ordering::Relaxed);
+        tx.object_params.set(number);
+    }
+    Value::Object(Box::new(ObjectParam {
+        key,
+        entity: meta.name,
+        meta: address(meta),
+        tx: number,
+        deaths: tx.deaths.borrow().clock,
+    }))
+}
+
+/// Notes that the object of `meta` with key `key` (one value per key column) died in `tx`,
+/// if an object of `tx` was given to a query.
+pub(crate) fn note_death(tx: &TxShared, meta: &'static EntityMeta, key: &[Value]) {
+    if tx.object_params.get() == 0 {
+        return;
+    }
+    if let [key] = key {
+        tx.deaths.borrow_mut().note(meta, key.clone());
+    }
+}
+
+/// Refuses ([`Error::ObjectDeleted`]) a run of a query given an object of this transaction
+/// that died since (pending changes written first: a delete still pending is one).
+pub(crate) fn refuse_dead(tx: &Transaction, params: &[Value]) -> Result<()> {
+    let shared = &tx.shared;
+    let number = shared.object_params.get();
+    if number == 0 || !params.iter().any(holds_object) {
+        return Ok(());
+    }
+    tx.flush()?;
+    let deaths = shared.deaths.borrow();
+    let dead = |o: &ObjectParam| o.tx == number && deaths.died(o.meta, &o.key, o.deaths);
+    match params.iter().find_map(|p| match p {
+        Value::Object(o) if dead(o) => Some(o),
+        _ => None,
+    }) {
+        Some(o) => Err(Error::ObjectDeleted { entity: o.entity }),
+        None => Ok(()),
+    }
+}
+
+fn address(meta: &'static EntityMeta) -> usize {
+    meta as *const EntityMeta as usize
+}
+
+fn holds_object(v: &Value) -> bool {
+    matches!(v, Value::Object(_))
+}

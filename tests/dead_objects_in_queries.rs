@@ -1,0 +1,132 @@
+//! A query value given an object (`b.shelf == poetry`) keeps the object's key. Run after the
+//! object died (deleted, or inserted by a savepoint rolled back since), it answered about
+//! whatever row held that key by then: a new shelf given the same key, and its books came
+//! back as poetry's. It is `ObjectDeleted` now, on both backends (each test failed before).
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "shelf")]
+struct Shelf {
+    #[colt(primary_key)]
+    id: i64,
+    name: String,
+    books: Set<Book>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "book")]
+struct Book {
+    #[colt(primary_key, auto)]
+    id: i64,
+    title: String,
+    shelf: Ref<Shelf>,
+}
+
+fn shelf(tx: &Transaction, id: i64, name: &str) -> colt::Result<Obj<Shelf>> {
+    Shelf::build().id(id).name(name).insert(tx)
+}
+
+fn refused<T: std::fmt::Debug>(r: colt::Result<T>, backend: &str) {
+    assert!(
+        matches!(r, Err(Error::ObjectDeleted { entity: "Shelf" })),
+        "{backend}: {r:?}"
+    );
+}
+
+#[test]
+fn a_query_value_of_an_object_deleted_since_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let poetry = shelf(tx, 1, "Poetry")?;
+            let ode = Book::build().title("Ode").shelf(&poetry).insert(tx)?;
+            let other = shelf(tx, 2, "Other")?;
+            let of_poetry = select!(b.title for b in Book if b.shelf == poetry);
+            let of_other = select!(b.title for b in Book if b.shelf == other);
+            let books_of_poetry = select!(b for b in Book if b.shelf == poetry);
+            let retitle = select!(books_of_poetry.set(|b| b.title = "gone".to_string()));
+            assert_eq!(of_poetry.fetch(tx)?, ["Ode"]);
+            ode.delete(tx)?;
+            poetry.delete(tx)?;
+            // The key is given to another shelf, which has a book.
+            let drama = shelf(tx, 1, "Drama")?;
+            Book::build().title("Hamlet").shelf(&drama).insert(tx)?;
+            refused(of_poetry.fetch(tx), backend.name);
+            refused(of_poetry.count(tx), backend.name);
+            // A delete would have deleted the other shelf's book.
+            refused(books_of_poetry.delete(tx), backend.name);
+            refused(retitle.update(tx), backend.name);
+            // A query given the new shelf, and one given a live object, answer.
+            assert_eq!(
+                select!(b.title for b in Book if b.shelf == drama).fetch(tx)?,
+                ["Hamlet"]
+            );
+            assert!(of_other.fetch(tx)?.is_empty());
+            Ok(())
+        })
+    })
+}
+
+/// An object a savepoint inserted, given to a query inside it: the savepoint rolled back,
+/// its key given to another shelf since.
+#[test]
+fn a_query_value_of_an_object_a_rolled_back_savepoint_inserted_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let mut query = None;
+            let _ = tx.savepoint(|tx| -> colt::Result<()> {
+                let poetry = shelf(tx, 1, "Poetry")?;
+                query = Some(select!(b.title for b in Book if b.shelf == poetry));
+                Err(Error::InvalidQuery("changed my mind".into()))
+            });
+            let Some(of_poetry) = query else {
+                panic!("the savepoint made the query");
+            };
+            let drama = shelf(tx, 1, "Drama")?;
+            Book::build().title("Hamlet").shelf(&drama).insert(tx)?;
+            refused(of_poetry.fetch(tx), backend.name);
+            Ok(())
+        })
+    })
+}
+
+/// No wrong refusal: an object deleted inside a savepoint that rolled back is back, and a
+/// query given it before answers; so does a query value run in a later transaction, where
+/// the object's key is all it holds.
+#[test]
+fn a_query_value_of_an_object_a_rollback_gave_back_answers() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        let kept = db.transaction(|tx| {
+            let poetry = shelf(tx, 1, "Poetry")?;
+            Book::build().title("Ode").shelf(&poetry).insert(tx)?;
+            let of_poetry = select!(b.title for b in Book if b.shelf == poetry);
+            let _ = tx.savepoint(|tx| -> colt::Result<()> {
+                for b in select!(b for b in Book).fetch(tx)? {
+                    b.delete(tx)?;
+                }
+                poetry.delete(tx)?;
+                tx.flush()?;
+                Err(Error::InvalidQuery("changed my mind".into()))
+            });
+            assert!(!poetry.is_deleted());
+            assert_eq!(of_poetry.fetch(tx)?, ["Ode"]);
+            Ok(of_poetry)
+        })?;
+        db.transaction(|tx| {
+            assert_eq!(kept.fetch(tx)?, ["Ode"]);
+            Ok(())
+        })
+    })
+}
