@@ -293,17 +293,19 @@ pub(crate) fn read_table(conn: &Conn, name: String) -> Result<TableInfo> {
             fk.referenced.push(to);
         }
     }
-    // SQLite leaves out the referenced columns when they are the primary key.
-    for fk in &mut info.foreign_keys {
-        if fk.referenced.len() != fk.columns.len() {
-            fk.referenced = primary_key_of(conn, &fk.table)?;
-        }
-    }
-    // SQLite's catalogue does not say which are deferrable: the table's SQL does.
+    // SQLite's catalogue does not say which are deferrable: the table's SQL does. (Before
+    // the referenced columns left out are filled in: a clause that names none is matched
+    // by that.)
     if d == crate::render::Dialect::Sqlite && !info.foreign_keys.is_empty() {
         let create = conn.query_values(sql::SQLITE_TABLE_SQL, &param)?;
         if let Some(Value::Text(create)) = create.first().and_then(|row| row.first()) {
             crate::fk_deferral::sqlite_deferrals(create, &mut info.foreign_keys);
+        }
+    }
+    // SQLite leaves out the referenced columns when they are the primary key.
+    for fk in &mut info.foreign_keys {
+        if fk.referenced.len() != fk.columns.len() {
+            fk.referenced = primary_key_of(conn, &fk.table)?;
         }
     }
     for row in conn.query_values(sql::indexes(d), &param)? {

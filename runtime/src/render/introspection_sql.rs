@@ -182,12 +182,12 @@ pub(crate) fn partial_unique_indexes(d: Dialect) -> &'static str {
     }
 }
 
-/// SQLite: whether table `?1` is `WITHOUT ROWID` (its `INTEGER PRIMARY KEY` is then an
-/// ordinary column, not the rowid the database fills in).
 /// SQLite: the SQL that made table `?1`.
 pub(crate) const SQLITE_TABLE_SQL: &str =
     "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1";
 
+/// SQLite: whether table `?1` is `WITHOUT ROWID` (its `INTEGER PRIMARY KEY` is then an
+/// ordinary column, not the rowid the database fills in).
 pub(crate) const SQLITE_WITHOUT_ROWID: &str = "SELECT wr FROM pragma_table_list(?1)";
 
 /// SQLite: whether the table's primary key has an index of its own (then it is not the
