@@ -675,3 +675,20 @@ fn auto_keys_inserted_one_by_one_read_volatile_columns_back() -> colt::Result<()
         })
     })
 }
+
+/// An empty batch writes nothing and runs no statement (with an `auto` key it began the
+/// write transaction and prepared its statement, and failed on a missing table).
+#[test]
+fn an_empty_batch_runs_no_statement() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.transaction(|tx| {
+            let before = tx.statements_executed();
+            assert!(tx.insert_many(Vec::<Event>::new())?.is_empty());
+            assert!(tx.insert_many(Vec::<Reading>::new())?.is_empty());
+            assert_eq!(tx.statements_executed(), before);
+            Ok(())
+        })
+    })
+}

@@ -47,6 +47,11 @@ impl Transaction {
     }
 
     fn insert_all<T: Entity>(&self, mut values: Vec<T>) -> Result<Vec<Obj<T>>> {
+        // (Nothing to write: no statement, and no write lock taken.)
+        if values.is_empty() {
+            self.check_open()?;
+            return Ok(Vec::new());
+        }
         let meta = T::meta();
         let auto = meta.auto_column();
         // As stored first (a date-time's nanoseconds cut): a reference is looked up among the

@@ -597,7 +597,11 @@ impl Conn {
             #[cfg(feature = "sqlite")]
             Link::Sqlite(c) => {
                 self.check_live()?;
-                let mut held = self.watch(c.hold(sql))?;
+                // (A statement that cannot be prepared is logged as one that failed.)
+                let mut held = match c.hold(sql) {
+                    Ok(held) => held,
+                    Err(e) => return self.watch(self.logged(sql, &[], || Err(e), |_: &R| 0)),
+                };
                 f(&mut |params| {
                     // (Each time: SQLite may have ended the transaction at a failure since.)
                     self.check_live()?;

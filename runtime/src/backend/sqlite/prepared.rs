@@ -93,13 +93,19 @@ impl SqliteConn {
     /// use.
     pub(crate) fn hold(&self, sql: &str) -> Result<HeldStmt<'_>> {
         let held = match self.prepared.try_borrow_mut() {
-            Ok(mut prepared) => {
-                let at = prepared.position(self, sql)?;
-                Held::Cached(prepared, at)
-            }
-            Err(_) => Held::Own(self.prepare(sql, false)?),
+            Ok(mut prepared) => prepared
+                .position(self, sql)
+                .map(|at| Held::Cached(prepared, at)),
+            Err(_) => self.prepare(sql, false).map(Held::Own),
         };
-        Ok(HeldStmt { conn: self, held })
+        match held {
+            Ok(held) => Ok(HeldStmt { conn: self, held }),
+            Err(e) => {
+                // (A statement that could not be prepared counts, as one that failed.)
+                self.statements.set(self.statements.get() + 1);
+                Err(e)
+            }
+        }
     }
 
     /// Runs `f` on the prepared statement for `sql` with `params` bound, bounded by the
