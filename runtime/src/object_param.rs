@@ -4,14 +4,18 @@
 //! another row (SQLite gives a freed key again), and the query would answer about that row.
 //!
 //! A query value is `Send` and outlives transactions, so it keeps no handle to the object:
-//! the value given ([`ObjectParam`]) names the transaction and how many deaths of objects
-//! that transaction had noted, and the transaction notes each death (its entity and key)
-//! once an object of it has been given to a query.
+//! the value given ([`ObjectParam`]) names the transaction and the time on its clock of
+//! deaths, and the transaction notes each death (entity, key, time) of an object given to
+//! a query.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use std::collections::HashSet;
+
 use crate::entity::EntityMeta;
+use crate::held_values::KeyValue;
+use crate::identity_map::FxBuild;
 use crate::transaction::{Transaction, TxShared};
 use crate::value::Value;
 use crate::{Error, Result};
@@ -67,11 +71,15 @@ impl PartialEq for ObjectParam {
 static NEXT_TX: AtomicU64 = AtomicU64::new(1);
 
 /// The deaths a transaction noted, each with its time on the transaction's clock (which a
-/// savepoint rolled back, taking out the deaths it undid, does not turn back).
+/// savepoint rolled back, taking out the deaths it undid, does not turn back). Only the
+/// deaths of objects given to queries are noted: a transaction that deletes a million
+/// objects after giving one to a query keeps one death, not a million.
 #[derive(Default)]
 pub(crate) struct Deaths {
     clock: usize,
     noted: Vec<(&'static EntityMeta, Value, usize)>,
+    /// The objects given to queries: their entity's metadata address and key.
+    given: HashSet<(usize, KeyValue), FxBuild>,
 }
 
 impl Deaths {
@@ -85,9 +93,14 @@ impl Deaths {
         self.noted.truncate(len);
     }
 
-    fn note(&mut self, meta: &'static EntityMeta, key: Value) {
-        self.noted.push((meta, key, self.clock));
-        self.clock += 1;
+    fn note(&mut self, meta: &'static EntityMeta, key: &Value) {
+        if self
+            .given
+            .contains(&(address(meta), KeyValue::of(key.clone())))
+        {
+            self.noted.push((meta, key.clone(), self.clock));
+            self.clock += 1;
+        }
     }
 
     /// Whether the object of the entity at `meta` (its address) and `key` died at `since`
@@ -109,12 +122,16 @@ pub(crate) fn object_value(meta: &'static EntityMeta, key: Value, tx: &TxShared)
         number = NEXT_TX.fetch_add(1, Ordering::Relaxed);
         tx.object_params.set(number);
     }
+    let mut deaths = tx.deaths.borrow_mut();
+    deaths
+        .given
+        .insert((address(meta), KeyValue::of(key.clone())));
     Value::Object(Box::new(ObjectParam {
         key,
         entity: meta.name,
         meta: address(meta),
         tx: number,
-        deaths: tx.deaths.borrow().clock,
+        deaths: deaths.clock,
     }))
 }
 
@@ -125,7 +142,7 @@ pub(crate) fn note_death(tx: &TxShared, meta: &'static EntityMeta, key: &[Value]
         return;
     }
     if let [key] = key {
-        tx.deaths.borrow_mut().note(meta, key.clone());
+        tx.deaths.borrow_mut().note(meta, key);
     }
 }
 
