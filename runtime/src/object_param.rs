@@ -29,6 +29,10 @@ pub struct ObjectParam {
     /// would make the value one of interior mutability).
     entity: &'static str,
     meta: usize,
+    /// The object's address in its transaction (which tells it from another object of its
+    /// key: a savepoint rolled back brings an object back, and a new one of its key made
+    /// inside then goes).
+    cell: usize,
     /// The transaction of the object ([`TxShared::object_params`]).
     tx: u64,
     /// The time on that transaction's clock of deaths when the object was given.
@@ -62,6 +66,7 @@ impl PartialEq for ObjectParam {
     fn eq(&self, other: &Self) -> bool {
         self.key == other.key
             && self.meta == other.meta
+            && self.cell == other.cell
             && self.tx == other.tx
             && self.deaths == other.deaths
     }
@@ -77,7 +82,8 @@ static NEXT_TX: AtomicU64 = AtomicU64::new(1);
 #[derive(Default)]
 pub(crate) struct Deaths {
     clock: usize,
-    noted: Vec<(&'static EntityMeta, Value, usize)>,
+    /// Each death: the entity's metadata address, the object's address, its time.
+    noted: Vec<(usize, usize, usize)>,
     /// The objects given to queries: their entity's metadata address and key.
     given: HashSet<(usize, KeyValue), FxBuild>,
 }
@@ -93,30 +99,35 @@ impl Deaths {
         self.noted.truncate(len);
     }
 
-    fn note(&mut self, meta: &'static EntityMeta, key: &Value) {
+    fn note(&mut self, meta: &'static EntityMeta, cell: usize, key: &Value) {
         if self
             .given
             .contains(&(address(meta), KeyValue::of(key.clone())))
         {
-            self.noted.push((meta, key.clone(), self.clock));
+            self.noted.push((address(meta), cell, self.clock));
             self.clock += 1;
         }
     }
 
-    /// Whether the object of the entity at `meta` (its address) and `key` died at `since`
-    /// or later.
-    fn died(&self, meta: usize, key: &Value, since: usize) -> bool {
+    /// Whether the object at `cell` of the entity at `meta` (their addresses) died at
+    /// `since` or later.
+    fn died(&self, meta: usize, cell: usize, since: usize) -> bool {
         self.noted
             .iter()
             .rev()
             .take_while(|(_, _, at)| *at >= since)
-            .any(|(m, k, _)| address(m) == meta && k == key)
+            .any(|&(m, c, _)| m == meta && c == cell)
     }
 }
 
 /// The value of an object of `tx` whose key is `key`, given to a query: from now on the
 /// transaction notes the deaths of its objects.
-pub(crate) fn object_value(meta: &'static EntityMeta, key: Value, tx: &TxShared) -> Value {
+pub(crate) fn object_value(
+    meta: &'static EntityMeta,
+    cell: usize,
+    key: Value,
+    tx: &TxShared,
+) -> Value {
     let mut number = tx.object_params.get();
     if number == 0 {
         number = NEXT_TX.fetch_add(1, Ordering::Relaxed);
@@ -130,19 +141,20 @@ pub(crate) fn object_value(meta: &'static EntityMeta, key: Value, tx: &TxShared)
         key,
         entity: meta.name,
         meta: address(meta),
+        cell,
         tx: number,
         deaths: deaths.clock,
     }))
 }
 
-/// Notes that the object of `meta` with key `key` (one value per key column) died in `tx`,
-/// if an object of `tx` was given to a query.
-pub(crate) fn note_death(tx: &TxShared, meta: &'static EntityMeta, key: &[Value]) {
+/// Notes that the object at `cell` of `meta`, with key `key` (one value per key column),
+/// died in `tx`, if it was given to a query.
+pub(crate) fn note_death(tx: &TxShared, meta: &'static EntityMeta, cell: usize, key: &[Value]) {
     if tx.object_params.get() == 0 {
         return;
     }
     if let [key] = key {
-        tx.deaths.borrow_mut().note(meta, key);
+        tx.deaths.borrow_mut().note(meta, cell, key);
     }
 }
 
@@ -156,7 +168,7 @@ pub(crate) fn refuse_dead(tx: &Transaction, params: &[Value]) -> Result<()> {
     }
     tx.flush()?;
     let deaths = shared.deaths.borrow();
-    let dead = |o: &ObjectParam| o.tx == number && deaths.died(o.meta, &o.key, o.deaths);
+    let dead = |o: &ObjectParam| o.tx == number && deaths.died(o.meta, o.cell, o.deaths);
     match params.iter().find_map(|p| match p {
         Value::Object(o) if dead(o) => Some(o),
         _ => None,

@@ -242,6 +242,13 @@ where
     type Sql = Option<T::Sql>;
     #[inline]
     fn __value(&self) -> Value {
+        match self {
+            Some(v) => v.__value(),
+            None => Value::Null,
+        }
+    }
+    #[inline]
+    fn __item(&self) -> Value {
         ToParam::to_param(self)
     }
 }

@@ -189,7 +189,10 @@ where
             return key;
         }
         match self.cell().tx().upgrade() {
-            Some(tx) => crate::object_param::object_value(T::meta(), key, &tx),
+            Some(tx) => {
+                let cell = self.cell() as *const crate::obj::ObjCell<T> as usize;
+                crate::object_param::object_value(T::meta(), cell, key, &tx)
+            }
             None => key,
         }
     }

@@ -205,7 +205,8 @@ impl<T: Entity> ObjCell<T> {
     #[inline(never)]
     fn note_death(&self, tx: &TxShared) {
         if let Ok(value) = self.value.try_borrow() {
-            crate::object_param::note_death(tx, T::meta(), &T::key_params(&value.key()));
+            let cell = self as *const Self as usize;
+            crate::object_param::note_death(tx, T::meta(), cell, &T::key_params(&value.key()));
         }
     }
 
