@@ -88,17 +88,19 @@ pub(crate) struct Deaths {
     given: HashSet<(usize, KeyValue), FxBuild>,
 }
 
+/// How many deaths `tx` noted (a savepoint's mark).
+pub(crate) fn mark(tx: &TxShared) -> usize {
+    tx.deaths.borrow().as_ref().map_or(0, |d| d.noted.len())
+}
+
+/// Forgets the deaths noted after `mark` (a savepoint rolled back: its objects are back).
+pub(crate) fn undo_to(tx: &TxShared, mark: usize) {
+    if let Some(d) = tx.deaths.borrow_mut().as_mut() {
+        d.noted.truncate(mark);
+    }
+}
+
 impl Deaths {
-    /// How many are noted (a savepoint's mark).
-    pub(crate) fn len(&self) -> usize {
-        self.noted.len()
-    }
-
-    /// Forgets those noted after `len` (a savepoint rolled back: its objects are back).
-    pub(crate) fn truncate(&mut self, len: usize) {
-        self.noted.truncate(len);
-    }
-
     fn note(&mut self, meta: &'static EntityMeta, cell: usize, key: &Value) {
         if self
             .given
@@ -134,6 +136,7 @@ pub(crate) fn object_value(
         tx.object_params.set(number);
     }
     let mut deaths = tx.deaths.borrow_mut();
+    let deaths = deaths.get_or_insert_with(Default::default);
     deaths
         .given
         .insert((address(meta), KeyValue::of(key.clone())));
@@ -153,21 +156,34 @@ pub(crate) fn note_death(tx: &TxShared, meta: &'static EntityMeta, cell: usize, 
     if tx.object_params.get() == 0 {
         return;
     }
-    if let [key] = key {
-        tx.deaths.borrow_mut().note(meta, cell, key);
+    if let ([key], Some(deaths)) = (key, tx.deaths.borrow_mut().as_mut()) {
+        deaths.note(meta, cell, key);
     }
 }
 
 /// Refuses ([`Error::ObjectDeleted`]) a run of a query given an object of this transaction
 /// that died since (pending changes written first: a delete still pending is one).
+#[inline]
 pub(crate) fn refuse_dead(tx: &Transaction, params: &[Value]) -> Result<()> {
+    if tx.shared.object_params.get() == 0 {
+        return Ok(());
+    }
+    refuse_dead_given(tx, params)
+}
+
+/// [`refuse_dead`] in a transaction that gave an object to a query.
+#[inline(never)]
+fn refuse_dead_given(tx: &Transaction, params: &[Value]) -> Result<()> {
     let shared = &tx.shared;
     let number = shared.object_params.get();
-    if number == 0 || !params.iter().any(holds_object) {
+    if !params.iter().any(holds_object) {
         return Ok(());
     }
     tx.flush()?;
     let deaths = shared.deaths.borrow();
+    let Some(deaths) = deaths.as_ref() else {
+        return Ok(());
+    };
     let dead = |o: &ObjectParam| o.tx == number && deaths.died(o.meta, o.cell, o.deaths);
     match params.iter().find_map(|p| match p {
         Value::Object(o) if dead(o) => Some(o),

@@ -103,7 +103,7 @@ impl Transaction {
         // rolls back.
         let dead_refs_before = self.shared.dead_refs.borrow().len();
         // And the deaths of objects noted inside, for the queries given them.
-        let deaths_before = self.shared.deaths.borrow().len();
+        let deaths_before = crate::object_param::mark(&self.shared);
         // A conflict or a retryable statement failure met inside is undone with it (its
         // objects are read again): it must not make a later, unrelated error of the attempt
         // retryable.
@@ -203,7 +203,7 @@ impl Transaction {
             .dead_refs
             .borrow_mut()
             .truncate(dead_refs_before);
-        self.shared.deaths.borrow_mut().truncate(deaths_before);
+        crate::object_param::undo_to(&self.shared, deaths_before);
         let undone = self.undo_objects(saved, gone_before);
         std::mem::forget(ending);
         // What it wrote is undone: the enclosing savepoint's record is as it was.

@@ -65,7 +65,8 @@ pub(crate) struct TxShared {
     pub(crate) object_params: Cell<u64>,
     /// The objects that died (deleted, displaced, undone by a savepoint) since one was
     /// given to a query: their entity and key.
-    pub(crate) deaths: RefCell<crate::object_param::Deaths>,
+    /// (Made when the first object is given to a query.)
+    pub(crate) deaths: RefCell<Option<Box<crate::object_param::Deaths>>>,
 }
 
 impl TxShared {
@@ -163,7 +164,7 @@ impl Transaction {
                     dead_refs: RefCell::new(Vec::new()),
                     triggered: RefCell::new(Vec::new()),
                     object_params: Cell::new(0),
-                    deaths: RefCell::default(),
+                    deaths: RefCell::new(None),
                 })
             },
             writing: Cell::new(false),
