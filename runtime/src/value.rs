@@ -9,7 +9,10 @@ use crate::exact_decimal::ExactDecimal;
 use crate::temporal::Temporal;
 
 /// An owned SQL value: what a query keeps of each bind parameter.
+///
+/// It is `#[non_exhaustive]`: match the variants you handle and keep a catch-all arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// SQL `NULL`.
     Null,
