@@ -552,15 +552,9 @@ fn alter(dialect: Dialect, have: &Table, want: &Table, options: &Options, out: &
     }
     for w in &mut target.info.foreign_keys {
         match current.info.foreign_keys.iter().find(|h| same_fk(w, h)) {
-            // Its actions, when it is checked (the entities say none of them) and its name
-            // stay the database's.
-            Some(h) => {
-                w.on_delete = h.on_delete.clone();
-                w.on_update = h.on_update.clone();
-                w.deferral = h.deferral.clone();
-                w.match_full = h.match_full;
-                w.name = h.name.clone();
-            }
+            // The same columns and target: the database's foreign key as it is, its name,
+            // actions and deferral (the entities say none of them) included.
+            Some(h) => *w = h.clone(),
             None => alter.fks_added.push(w.clone()),
         }
     }

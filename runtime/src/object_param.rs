@@ -151,11 +151,8 @@ pub(crate) fn object_value(
 }
 
 /// Notes that the object at `cell` of `meta`, with key `key` (one value per key column),
-/// died in `tx`, if it was given to a query.
+/// died in `tx`, if it was given to a query (the record exists once one was).
 pub(crate) fn note_death(tx: &TxShared, meta: &'static EntityMeta, cell: usize, key: &[Value]) {
-    if tx.object_params.get() == 0 {
-        return;
-    }
     if let ([key], Some(deaths)) = (key, tx.deaths.borrow_mut().as_mut()) {
         deaths.note(meta, cell, key);
     }

@@ -135,7 +135,7 @@ impl HeldStmt<'_> {
     /// Runs `f` on the statement with `params` bound, bounded by the connection's statement
     /// timeout.
     #[inline]
-    pub(crate) fn run<R>(
+    fn run<R>(
         &mut self,
         params: &[Param<'_>],
         f: impl FnOnce(&mut RawStmt) -> Result<R>,
