@@ -187,3 +187,40 @@ fn a_query_value_of_an_optional_object_deleted_since_is_refused() -> colt::Resul
         })
     })
 }
+
+/// Objects in a list (`shelves.contains(&b.shelf)`): one deleted after the query was built,
+/// its key given to another shelf since. The list bound poetry's key, and the other shelf's
+/// books came back (and a delete deleted them).
+#[test]
+fn a_query_value_of_a_list_holding_an_object_deleted_since_is_refused() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let poetry = shelf(tx, 1, "Poetry")?;
+            let prose = shelf(tx, 2, "Prose")?;
+            let ode = Book::build().title("Ode").shelf(&poetry).insert(tx)?;
+            Book::build().title("Essay").shelf(&prose).insert(tx)?;
+            let shelves = vec![poetry.clone(), prose.clone()];
+            let listed = select!(b.title for b in Book if shelves.contains(&b.shelf));
+            let to_delete = select!(b for b in Book if shelves.contains(&b.shelf));
+            let mut titles = listed.fetch(tx)?;
+            titles.sort();
+            assert_eq!(titles, ["Essay", "Ode"]);
+            ode.delete(tx)?;
+            poetry.delete(tx)?;
+            let drama = shelf(tx, 1, "Drama")?;
+            Book::build().title("Hamlet").shelf(&drama).insert(tx)?;
+            refused(listed.fetch(tx), backend.name);
+            refused(listed.exists(tx), backend.name);
+            refused(to_delete.delete(tx), backend.name);
+            // A list of live objects answers; so does one built again.
+            let live = [prose.clone(), drama.clone()];
+            let mut titles = select!(b.title for b in Book if live.contains(&b.shelf)).fetch(tx)?;
+            titles.sort();
+            assert_eq!(titles, ["Essay", "Hamlet"]);
+            Ok(())
+        })
+    })
+}

@@ -516,11 +516,10 @@ pub trait ContainsValue {
 /// SQLite would store it as NULL (making a negated test unknown) and PostgreSQL says it
 /// equals itself.
 fn list_value<'a, V: TypedParam + 'a>(items: impl Iterator<Item = &'a V>) -> Value {
-    Value::List(
+    crate::object_param::list(
         items
-            .map(TypedParam::__item)
-            .filter(|v| !matches!(v, Value::Real(f) if f.is_nan()))
-            .collect(),
+            .map(TypedParam::__value)
+            .filter(|v| !matches!(v, Value::Real(f) if f.is_nan())),
     )
 }
 

@@ -97,6 +97,7 @@ impl std::hash::Hash for KeyValue {
             V::Unwritable(m) => m.hash(h),
             V::Deleted(e) => e.hash(h),
             V::Object(o) => KeyValue::of(o.key().clone()).hash(h),
+            V::Objects(l) => KeyValue::of(l.keys().clone()).hash(h),
         }
     }
 }

@@ -3,6 +3,10 @@
 //! row of its key, inserted by a savepoint rolled back since): by then its key may name
 //! another row (SQLite gives a freed key again), and the query would answer about that row.
 //!
+//! A list given to a query (`shelves.contains(&b.shelf)`) that holds such objects is an
+//! [`ObjectList`]: the statement binds their keys, and the query refuses the list's objects
+//! that died as it refuses one object.
+//!
 //! A query value is `Send` and outlives transactions, so it keeps no handle to the object:
 //! the value given ([`ObjectParam`]) names the transaction and the time on its clock of
 //! deaths, and the transaction notes each death (entity, key, time) of an object given to
@@ -53,6 +57,60 @@ impl ObjectParam {
     /// The name of the object's entity.
     pub fn entity(&self) -> &'static str {
         self.entity
+    }
+}
+
+/// A list given to a query that holds objects of a transaction (`shelves.contains(&b.shelf)`):
+/// the list of keys the statement binds, and the objects, which the query refuses when it
+/// runs if one died since.
+#[derive(Clone, PartialEq)]
+pub struct ObjectList {
+    /// A [`Value::List`].
+    keys: Value,
+    given: Vec<ObjectParam>,
+}
+
+impl ObjectList {
+    /// The list's values as the statement binds them (a [`Value::List`]: each object its
+    /// key).
+    pub fn keys(&self) -> &Value {
+        &self.keys
+    }
+
+    /// The list's values, taken.
+    pub fn into_keys(self) -> Value {
+        self.keys
+    }
+}
+
+impl fmt::Debug for ObjectList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.keys, f)
+    }
+}
+
+/// The parameter of a list whose items are `items` (each a [`crate::TypedParam::__value`]):
+/// a [`Value::List`], or, if it holds objects of a transaction, a [`Value::Objects`] (each
+/// bound as its key).
+pub(crate) fn list(items: impl Iterator<Item = Value>) -> Value {
+    let mut given = Vec::new();
+    let keys = items
+        .map(|v| match v {
+            Value::Object(o) => {
+                let key = o.key.clone();
+                given.push(*o);
+                key
+            }
+            v => v,
+        })
+        .collect();
+    if given.is_empty() {
+        Value::List(keys)
+    } else {
+        Value::Objects(Box::new(ObjectList {
+            keys: Value::List(keys),
+            given,
+        }))
     }
 }
 
@@ -183,7 +241,8 @@ fn refuse_dead_given(tx: &Transaction, params: &[Value]) -> Result<()> {
     };
     let dead = |o: &ObjectParam| o.tx == number && deaths.died(o.meta, o.cell, o.deaths);
     match params.iter().find_map(|p| match p {
-        Value::Object(o) if dead(o) => Some(o),
+        Value::Object(o) => dead(o).then_some(&**o),
+        Value::Objects(l) => l.given.iter().find(|o| dead(o)),
         _ => None,
     }) {
         Some(o) => Err(Error::ObjectDeleted { entity: o.entity }),
@@ -196,5 +255,5 @@ fn address(meta: &'static EntityMeta) -> usize {
 }
 
 fn holds_object(v: &Value) -> bool {
-    matches!(v, Value::Object(_))
+    matches!(v, Value::Object(_) | Value::Objects(_))
 }

@@ -44,9 +44,8 @@ pub trait TypedParam {
     #[doc(hidden)]
     fn __value(&self) -> Value;
 
-    /// The value as an item of a list (`ids.contains(&p.id)`): an object is its key alone
-    /// (the backends bind a list's items by their kind; a list is not checked for objects
-    /// that died after it was given).
+    /// The value alone, an object its key without what [`TypedParam::__value`] keeps to
+    /// refuse it once it died (a hybrid method's literal; an `Option`'s [`ToParam`] value).
     #[doc(hidden)]
     #[inline]
     fn __item(&self) -> Value {

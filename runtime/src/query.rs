@@ -260,12 +260,14 @@ impl<R> Query<R> {
     }
 
     pub(crate) fn bound(&self, limit: Option<i64>) -> Vec<Param<'_>> {
-        // (An object is bound as its key: `refuse_dead` checked it.)
+        // (An object is bound as its key, a list of objects as their keys: `refuse_dead`
+        // checked them.)
         let mut out: Vec<Param<'_>> = self
             .params
             .iter()
             .map(|v| match v {
                 Value::Object(o) => Param::Owned(o.key()),
+                Value::Objects(l) => Param::Owned(l.keys()),
                 v => Param::Owned(v),
             })
             .collect();

@@ -44,6 +44,11 @@ pub enum Value {
     /// object died since ([`crate::Error::ObjectDeleted`]): its key may name another row by
     /// then.
     Object(Box<crate::object_param::ObjectParam>),
+    /// A list given to a query that holds objects of the transaction
+    /// (`shelves.contains(&b.shelf)`): the list of keys the statement binds, and the
+    /// objects, which the query refuses when it runs if one died since (as
+    /// [`Value::Object`]).
+    Objects(Box<crate::object_param::ObjectList>),
 }
 
 impl Value {
@@ -51,9 +56,11 @@ impl Value {
     /// form and gives `Null`.
     pub fn as_ref(&self) -> ValueRef<'_> {
         match self {
-            Value::Null | Value::List(_) | Value::Unwritable(_) | Value::Deleted(_) => {
-                ValueRef::Null
-            }
+            Value::Null
+            | Value::List(_)
+            | Value::Objects(_)
+            | Value::Unwritable(_)
+            | Value::Deleted(_) => ValueRef::Null,
             Value::Object(o) => o.key().as_ref(),
             Value::Int(i) => ValueRef::Int(*i),
             Value::Real(f) => ValueRef::Real(*f),
@@ -80,6 +87,7 @@ impl fmt::Display for Value {
             }
             Value::Unwritable(message) => write!(f, "<unwritable: {message}>"),
             Value::Deleted(entity) => write!(f, "<a deleted {entity}>"),
+            Value::Objects(l) => write!(f, "{}", l.keys()),
             other => write!(f, "{}", other.as_ref()),
         }
     }

@@ -118,6 +118,7 @@ fn owned_to_sqlite(v: &Value) -> SqlValue {
     match v {
         Value::Null | Value::List(_) | Value::Unwritable(_) | Value::Deleted(_) => SqlValue::Null,
         Value::Object(o) => owned_to_sqlite(o.key()),
+        Value::Objects(l) => owned_to_sqlite(l.keys()),
         Value::Int(i) => SqlValue::Integer(*i),
         Value::Real(r) => SqlValue::Real(*r),
         Value::Text(t) => SqlValue::Text(t.clone()),
