@@ -358,19 +358,31 @@ impl<R> Query<R> {
         }
         let sql = render::sql(&self.plan, key);
         let params = self.bound(limit);
-        // Room for as many rows as the call site's previous run returned: at once for a
+        // Room for as many rows as the result has where the backend says (PostgreSQL);
+        // otherwise for as many as the call site's previous run returned: at once for a
         // small result, and once a result turns out large for a large one (so that a call
         // site whose results vary does not reserve much for nothing).
-        let hint = self
+        let mut hint = self
             .plan
             .rows_hint
             .load(std::sync::atomic::Ordering::Relaxed)
             .min(1 << 16);
-        let mut out = Vec::with_capacity(hint.min(LARGE));
+        let mut out = match tx.dialect() {
+            // (Room made when the first row comes, for as many rows as it says come.)
+            Dialect::Postgres => Vec::new(),
+            Dialect::Sqlite => Vec::with_capacity(hint.min(LARGE)),
+        };
         let distinct = T::IS_OBJECT && self.plan.distinct_objects;
         tx.decode_rows_with(&sql, &params, distinct, |t: T, cx: &mut DecodeCx<'_>| {
             match out.len() {
-                0 => T::reserve(cx, hint.min(LARGE)),
+                0 => match cx.expected_rows() {
+                    Some(rows) => {
+                        hint = 0;
+                        T::reserve(cx, rows);
+                        out.reserve_exact(rows);
+                    }
+                    None => T::reserve(cx, hint.min(LARGE)),
+                },
                 LARGE if hint > LARGE => {
                     T::reserve(cx, hint - LARGE);
                     out.reserve(hint - LARGE);

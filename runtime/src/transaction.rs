@@ -773,6 +773,10 @@ impl<T: FromRow, F: FnMut(T, &mut DecodeCx<'_>)> RowSink for DecodeRows<'_, T, F
     fn wants_more(&self) -> bool {
         !self.first_only
     }
+
+    fn expect_rows(&mut self, rows: usize) {
+        self.cx.expect_rows(rows);
+    }
 }
 
 impl Drop for Transaction {

@@ -50,6 +50,11 @@ pub(crate) trait RowSink {
     fn wants_more(&self) -> bool {
         true
     }
+
+    /// Told, before the first row, how many rows come, where the backend knows
+    /// (PostgreSQL's client reads them all first).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    fn expect_rows(&mut self, _rows: usize) {}
 }
 
 /// The driver's connection.
@@ -513,11 +518,18 @@ impl Conn {
                     Ok(sink.wants_more())
                 }),
                 #[cfg(feature = "postgres")]
-                Link::Postgres(c) => c.query(sql, params, |row| {
-                    rows.set(rows.get() + 1);
-                    sink.row(row)?;
-                    Ok(sink.wants_more())
-                }),
+                Link::Postgres(c) => {
+                    let all = c.fetch(sql, params)?;
+                    sink.expect_rows(all.len());
+                    for row in &all {
+                        rows.set(rows.get() + 1);
+                        sink.row(&postgres::PgRow(row))?;
+                        if !sink.wants_more() {
+                            break;
+                        }
+                    }
+                    Ok(())
+                }
             },
             |()| rows.get(),
         ))

@@ -15,6 +15,8 @@ pub struct DecodeCx<'t> {
     /// Whether the result's rows are distinct objects of one entity, and how they go into
     /// its map.
     distinct: Distinct,
+    /// How many rows the result has, where the backend said before the first.
+    expected: Option<usize>,
 }
 
 /// Whether the objects of a result can skip the identity map's lookup, or its insertion.
@@ -40,7 +42,19 @@ impl<'t> DecodeCx<'t> {
             maps: None,
             weak: None,
             distinct: Distinct::No,
+            expected: None,
         }
+    }
+
+    /// Notes how many rows the result has (told by the backend before the first row).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn expect_rows(&mut self, rows: usize) {
+        self.expected = Some(rows);
+    }
+
+    /// How many rows the result has, if the backend said before the first row.
+    pub(crate) fn expected_rows(&self) -> Option<usize> {
+        self.expected
     }
 
     /// Declares the rows distinct objects of one entity (see `Plan::finish`).
