@@ -692,3 +692,51 @@ fn an_empty_batch_runs_no_statement() -> colt::Result<()> {
         })
     })
 }
+
+/// On PostgreSQL the keys of a transaction's first write come in the round trip of its
+/// `BEGIN` (the keys first: a sequence is outside transactions): the rows are still the
+/// transaction's, undone by its rollback, whether it read before or not.
+#[test]
+fn a_first_batch_of_auto_keys_is_rolled_back_with_its_transaction() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Reading, Event])?;
+        db.create_tables()?;
+        let batch = || {
+            (0..3).map(|i| Event {
+                id: 0,
+                name: format!("e{i}"),
+            })
+        };
+        for read_first in [false, true] {
+            let r: colt::Result<()> = db.transaction(|tx| {
+                if read_first {
+                    assert_eq!(select!(count() for e in Event).one(tx)?, 0);
+                }
+                let made = tx.insert_many(batch())?;
+                assert_eq!(made.len(), 3);
+                assert_eq!(select!(count() for e in Event).one(tx)?, 3);
+                Err(Error::InvalidQuery("undo".to_string()))
+            });
+            assert!(r.is_err());
+            let left = db.transaction(|tx| select!(count() for e in Event).one(tx))?;
+            assert_eq!(left, 0, "{}: read first {read_first}", backend.name);
+        }
+        // Kept when the transaction commits; a second batch in it shares its `BEGIN`.
+        let ids = db.transaction(|tx| {
+            let first = tx.insert_many(batch())?;
+            let second = tx.insert_many(batch())?;
+            Ok(first
+                .iter()
+                .chain(&second)
+                .map(|e| e.id())
+                .collect::<Vec<_>>())
+        })?;
+        let mut stored = db.transaction(|tx| select!(e.id for e in Event).fetch(tx))?;
+        stored.sort_unstable();
+        let mut ids = ids;
+        ids.sort_unstable();
+        assert_eq!(stored, ids);
+        Ok(())
+    })
+}

@@ -133,7 +133,6 @@ impl Transaction {
         n: usize,
     ) -> Result<Option<Vec<i64>>> {
         self.flush()?;
-        self.ensure_writing()?;
         // `pg_get_serial_sequence` reads its first argument as SQL (a quoted name keeps its
         // case), its second as the column's name itself.
         let table = Value::Text(crate::render::SqlWriter::quoted(meta.table));
@@ -144,13 +143,12 @@ impl Transaction {
             Param::Owned(&column),
             Param::Owned(&count),
         ];
-        let mut keys = Vec::with_capacity(n);
-        let mut missing = false;
-        self.decode_rows(SEQUENCE_KEYS, &params, |k: Option<i64>| match k {
-            Some(k) => keys.push(k),
-            None => missing = true,
-        })
-        .inspect_err(|_| self.abort())?;
+        let mut keys = SequenceKeys(Vec::with_capacity(n), false);
+        // (A sequence gives its values outside any transaction, and no rollback takes them
+        // back: taking them before the transaction began changes nothing.)
+        self.query_then_writing(SEQUENCE_KEYS, &params, &mut keys)?
+            .inspect_err(|_| self.abort())?;
+        let SequenceKeys(keys, missing) = keys;
         if missing {
             return Ok(None);
         }
@@ -164,5 +162,26 @@ impl Transaction {
             )));
         }
         Ok(Some(keys))
+    }
+}
+
+/// The values a sequence gave ([`SEQUENCE_KEYS`]), and whether the column has no sequence
+/// (a NULL).
+struct SequenceKeys(Vec<i64>, bool);
+
+impl crate::backend::RowSink for SequenceKeys {
+    fn row<R: crate::entity::RowAccess>(&mut self, row: &R) -> Result<()> {
+        match row.value(0)? {
+            crate::ValueRef::Int(k) => self.0.push(k),
+            crate::ValueRef::Null => self.1 = true,
+            other => {
+                return Err(Error::Decode {
+                    column: "nextval".to_string(),
+                    expected: "a key from the sequence".to_string(),
+                    found: format!("{other:?}"),
+                })
+            }
+        }
+        Ok(())
     }
 }

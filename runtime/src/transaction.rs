@@ -226,6 +226,26 @@ impl Transaction {
         Ok(())
     }
 
+    /// Runs a query, and makes the transaction writing if it is not yet, in one round trip
+    /// on PostgreSQL ([`Conn::query_then_begin`]): only for a query whose effect is the
+    /// same outside the transaction, which it then runs before the `BEGIN`. The outer
+    /// result is the `BEGIN`'s, the inner the query's.
+    pub(crate) fn query_then_writing<S: crate::backend::RowSink>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        sink: &mut S,
+    ) -> Result<Result<()>> {
+        if self.writing.get() {
+            return Ok(self.conn()?.query(sql, params, sink));
+        }
+        let read = self
+            .conn()?
+            .query_then_begin(self.serializable.get(), sql, params, sink)?;
+        self.began_writing();
+        Ok(read)
+    }
+
     /// The transaction holds its lock from now on: results kept before it were read without
     /// it, and may miss what another transaction committed since (which a `for_update()`
     /// query is there to exclude), so they are not served again. (Loaded collections are

@@ -535,6 +535,53 @@ impl Conn {
         ))
     }
 
+    /// Runs a query and then begins a write transaction as [`Conn::begin`] does, in one
+    /// round trip on PostgreSQL (SQLite: one after the other). Only for a query that may run
+    /// outside the transaction, as it runs before the `BEGIN` (taking values of a sequence,
+    /// which no rollback gives back anyway).
+    ///
+    /// The outer result is the `BEGIN`'s (an error: no transaction began), the inner the
+    /// query's (an error: the transaction began all the same).
+    pub(crate) fn query_then_begin<S: RowSink>(
+        &self,
+        serializable: bool,
+        sql: &str,
+        params: &[Param<'_>],
+        sink: &mut S,
+    ) -> Result<Result<()>> {
+        #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // without SQLite, every link is PostgreSQL's
+        if let Link::Postgres(c) = &self.link {
+            self.check_live()?;
+            logging::transaction_event("begin");
+            let begin = control::begin(self.dialect(), serializable);
+            let ran = self.watch(self.logged(
+                sql,
+                params,
+                || c.fetch_then(sql, params, begin),
+                |rows| rows.as_ref().map_or(0, |r| r.len() as u64),
+            ))?;
+            // (A refusal before the transaction is none of it.)
+            let _ = self.take_refused();
+            self.set_in_transaction(true);
+            *self.failed.borrow_mut() = None;
+            let read = self.watch(ran).and_then(|all| {
+                sink.expect_rows(all.len());
+                for row in &all {
+                    sink.row(&postgres::PgRow(row))?;
+                    if !sink.wants_more() {
+                        break;
+                    }
+                }
+                Ok(())
+            });
+            return Ok(read);
+        }
+        let read = self.query(sql, params, sink);
+        self.begin(serializable)?;
+        Ok(read)
+    }
+
     /// Runs a query and collects every row as owned values (for the few statements Colt
     /// reads outside entities: the migration history, the catalogue).
     pub(crate) fn query_values(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Value>>> {

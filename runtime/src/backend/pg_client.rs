@@ -126,6 +126,44 @@ impl BlockingClient {
         self.runtime.block_on(self.client().query(stmt, params))
     }
 
+    /// Runs a query and then statements without parameters (`BEGIN`), sent together: one
+    /// round trip for both. The query runs first, whatever the second's fate, and each
+    /// answers for itself.
+    pub(crate) fn query_then_batch(
+        &mut self,
+        stmt: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+        sql: &str,
+    ) -> (Result<Vec<Row>, Error>, Result<(), Error>) {
+        use std::future::Future;
+        use std::task::Poll;
+        let client = self.client();
+        let mut query = std::pin::pin!(client.query(stmt, params));
+        let mut batch = std::pin::pin!(client.batch_execute(sql));
+        let (mut rows, mut ran) = (None, None);
+        // Both polled until both are done, the query first (a request is sent when its
+        // future is first polled: the query goes first).
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            if rows.is_none() {
+                if let Poll::Ready(r) = query.as_mut().poll(cx) {
+                    rows = Some(r);
+                }
+            }
+            if ran.is_none() {
+                if let Poll::Ready(r) = batch.as_mut().poll(cx) {
+                    ran = Some(r);
+                }
+            }
+            match (rows.take(), ran.take()) {
+                (Some(r), Some(b)) => Poll::Ready((r, b)),
+                (r, b) => {
+                    (rows, ran) = (r, b);
+                    Poll::Pending
+                }
+            }
+        }))
+    }
+
     /// Runs statements separated by `;`, with no parameters and no rows.
     pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
         self.runtime.block_on(self.client().batch_execute(sql))

@@ -300,6 +300,38 @@ impl PgConn {
         Ok(())
     }
 
+    /// Runs a query and then `then` (statements without parameters: `BEGIN`) in one round
+    /// trip. The query runs first, outside what `then` begins; `then`'s failure comes first
+    /// (its error), then the query's rows or error.
+    pub(crate) fn fetch_then(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        then: &str,
+    ) -> Result<Result<Vec<tokio_postgres::Row>>> {
+        super::refuse_unstorable(params)?;
+        let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        let stmt = self.statement(sql, params.len())?;
+        refuse_nul(params, stmt.params())?;
+        self.statements.set(self.statements.get() + 1);
+        let (rows, then_ran) = self
+            .client
+            .borrow_mut()
+            .query_then_batch(&stmt, &refs, then);
+        then_ran.map_err(|e| self.refused(e))?;
+        Ok(match rows {
+            // A kept plan gone stale: prepared and run again (the query ran before `then`
+            // began anything, so nothing was ended by its error).
+            Err(e) if is_stale_plan(&e) || is_unprepared(&e) || is_encoding(&e) => {
+                self.prepared.borrow_mut().pop(sql);
+                self.fetch(sql, params)
+            }
+            other => other.map_err(|e| self.refused(e)),
+        })
+    }
+
     /// Runs a query and returns its rows, all read (the driver reads them before the first
     /// is handed out, so their number is known before they are decoded).
     pub(crate) fn fetch(
