@@ -141,3 +141,43 @@ fn slow_statements_are_warnings() -> colt::Result<()> {
         Ok(())
     })
 }
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "ticket")]
+struct Ticket {
+    #[colt(primary_key, auto)]
+    id: i64,
+    label: String,
+}
+
+/// The keys of a transaction's first `insert_many` on PostgreSQL go in the round trip of
+/// its `BEGIN`: a keys query that fails is logged with its error (it was logged as having
+/// run, with no rows), and the transaction ends as after any failed statement.
+#[test]
+fn a_failing_keys_query_sent_with_the_begin_is_logged_as_failed() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Ticket])?;
+        db.create_tables()?;
+        db.transaction(|tx| tx.execute_sql("DROP TABLE ticket", &[]).map(|_| ()))?;
+        let log = capture(|| {
+            let r = db.transaction(|tx| {
+                tx.insert_many((0..3).map(|i| Ticket {
+                    id: 0,
+                    label: format!("t{i}"),
+                }))?;
+                Ok(())
+            });
+            assert!(r.is_err(), "{}: {r:?}", backend.name);
+            Ok(())
+        })?;
+        if backend.is_postgres() {
+            let line = log
+                .lines()
+                .find(|l| l.contains("nextval"))
+                .unwrap_or_else(|| panic!("no keys query in {log}"));
+            assert!(line.contains("error"), "{line}");
+        }
+        Ok(())
+    })
+}

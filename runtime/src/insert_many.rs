@@ -146,7 +146,10 @@ impl Transaction {
         let mut keys = SequenceKeys(Vec::with_capacity(n), false);
         // (A sequence gives its values outside any transaction, and no rollback takes them
         // back: taking them before the transaction began changes nothing.)
-        self.query_then_writing(SEQUENCE_KEYS, &params, &mut keys)?
+        // (Any failure ends the transaction, as a failed statement does, including one
+        // before the `BEGIN`.)
+        self.query_then_writing(SEQUENCE_KEYS, &params, &mut keys)
+            .and_then(|read| read)
             .inspect_err(|_| self.abort())?;
         let SequenceKeys(keys, missing) = keys;
         if missing {

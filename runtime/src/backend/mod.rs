@@ -553,20 +553,35 @@ impl Conn {
         #[allow(irrefutable_let_patterns)] // without SQLite, every link is PostgreSQL's
         if let Link::Postgres(c) = &self.link {
             self.check_live()?;
+            // (Nothing is sent when the statement cannot be prepared or takes no such
+            // values: no transaction begins.)
+            let stmt = self.watch(c.statement_for(sql, params))?;
             logging::transaction_event("begin");
             let begin = control::begin(self.dialect(), serializable);
-            let ran = self.watch(self.logged(
+            let mut began = Ok(());
+            let fetched = self.watch(self.logged(
                 sql,
                 params,
-                || c.fetch_then(sql, params, begin),
+                || {
+                    let (ran, rows) = c.fetch_then(&stmt, sql, params, begin);
+                    began = ran;
+                    rows
+                },
                 |rows| rows.as_ref().map_or(0, |r| r.len() as u64),
-            ))?;
+            ));
+            self.watch(began)?;
             // (A refusal before the transaction is none of it.)
             let _ = self.take_refused();
             self.set_in_transaction(true);
             *self.failed.borrow_mut() = None;
-            let read = self.watch(ran).and_then(|all| {
-                sink.expect_rows(all.len());
+            let all = match fetched {
+                Ok(Some(all)) => all,
+                // A kept statement gone stale: run again, now inside the transaction.
+                Ok(None) => return Ok(self.query(sql, params, sink)),
+                Err(e) => return Ok(Err(e)),
+            };
+            sink.expect_rows(all.len());
+            let mut read = || {
                 for row in &all {
                     sink.row(&postgres::PgRow(row))?;
                     if !sink.wants_more() {
@@ -574,8 +589,8 @@ impl Conn {
                     }
                 }
                 Ok(())
-            });
-            return Ok(read);
+            };
+            return Ok(read());
         }
         let read = self.query(sql, params, sink);
         self.begin(serializable)?;
