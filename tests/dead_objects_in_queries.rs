@@ -224,3 +224,32 @@ fn a_query_value_of_a_list_holding_an_object_deleted_since_is_refused() -> colt:
         })
     })
 }
+
+/// A long list among many deaths: only the list's own dead objects refuse it, whichever
+/// its position, whatever else died since.
+#[test]
+fn a_long_list_is_refused_for_its_own_dead_objects_only() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let shelves: Vec<Obj<Shelf>> = (1..=200)
+                .map(|i| shelf(tx, i, &format!("s{i}")))
+                .collect::<colt::Result<_>>()?;
+            let (listed, others) = shelves.split_at(100);
+            let listed = listed.to_vec();
+            let q = select!(s.name for s in Shelf if listed.contains(&s));
+            // Other objects given to queries die: the list answers.
+            for o in others {
+                let _given = select!(s for s in Shelf if s == o);
+                o.delete(tx)?;
+            }
+            assert_eq!(q.count(tx)?, 100, "{}", backend.name);
+            // One of its own, near the end, dies.
+            listed[97].delete(tx)?;
+            refused(q.fetch(tx), backend.name);
+            Ok(())
+        })
+    })
+}

@@ -15,7 +15,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::entity::EntityMeta;
 use crate::held_values::KeyValue;
@@ -169,6 +169,36 @@ impl Deaths {
         }
     }
 
+    /// The first of `given` (objects of a list, given together) of the transaction
+    /// numbered `tx` that died since it was given: the deaths since looked at once, not once
+    /// an object (a long list in a transaction that deletes many would cost their product).
+    fn first_dead<'a>(&self, tx: u64, given: &'a [ObjectParam]) -> Option<&'a ObjectParam> {
+        let since = given
+            .iter()
+            .filter(|o| o.tx == tx)
+            .map(|o| o.deaths)
+            .min()?;
+        let mut recent = self
+            .noted
+            .iter()
+            .rev()
+            .take_while(|(_, _, at)| *at >= since)
+            .peekable();
+        recent.peek()?;
+        // Each object's latest death.
+        let mut last: HashMap<(usize, usize), usize, FxBuild> = HashMap::default();
+        for &(meta, cell, at) in recent {
+            let latest = last.entry((meta, cell)).or_insert(at);
+            *latest = (*latest).max(at);
+        }
+        given.iter().find(|o| {
+            o.tx == tx
+                && last
+                    .get(&(o.meta, o.cell))
+                    .is_some_and(|&at| at >= o.deaths)
+        })
+    }
+
     /// Whether the object at `cell` of the entity at `meta` (their addresses) died at
     /// `since` or later.
     fn died(&self, meta: usize, cell: usize, since: usize) -> bool {
@@ -242,7 +272,7 @@ fn refuse_dead_given(tx: &Transaction, params: &[Value]) -> Result<()> {
     let dead = |o: &ObjectParam| o.tx == number && deaths.died(o.meta, o.cell, o.deaths);
     match params.iter().find_map(|p| match p {
         Value::Object(o) => dead(o).then_some(&**o),
-        Value::Objects(l) => l.given.iter().find(|o| dead(o)),
+        Value::Objects(l) => deaths.first_dead(number, &l.given),
         _ => None,
     }) {
         Some(o) => Err(Error::ObjectDeleted { entity: o.entity }),
