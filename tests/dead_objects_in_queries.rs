@@ -253,3 +253,38 @@ fn a_long_list_is_refused_for_its_own_dead_objects_only() -> colt::Result<()> {
         })
     })
 }
+
+/// A query given an object and misusing `for_update` (a count locks no rows) is refused for
+/// the misuse before anything is written: the check of its objects wrote pending changes
+/// first, and their failure (here a duplicate key) came instead.
+#[test]
+fn a_misused_lock_is_refused_before_pending_changes_are_written() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Shelf, Book])?;
+        db.create_tables()?;
+        let mut counted = None;
+        // (The commit then fails on the duplicate.)
+        let r = db.transaction(|tx| {
+            let poetry = shelf(tx, 1, "Poetry")?;
+            tx.flush()?;
+            // Pending: a change the flush will refuse (a name another row holds, under a
+            // unique index made behind Colt's back).
+            tx.execute_sql("CREATE UNIQUE INDEX shelf_name ON shelf (name)", &[])?;
+            tx.execute_sql("INSERT INTO shelf (id, name) VALUES (2, 'Taken')", &[])?;
+            poetry.set(|s| s.name = "Taken".to_string())?;
+            counted = Some(
+                select!(b for b in Book if b.shelf == poetry)
+                    .for_update()
+                    .count(tx),
+            );
+            Ok(())
+        });
+        assert!(
+            matches!(counted, Some(Err(Error::InvalidQuery(_)))),
+            "{}: {counted:?} {r:?}",
+            backend.name
+        );
+        Ok(())
+    })
+}

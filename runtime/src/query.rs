@@ -312,7 +312,6 @@ impl<R> Query<R> {
         limit: Option<i64>,
     ) -> Result<Vec<T>> {
         self.check_problems()?;
-        crate::object_param::refuse_dead(tx, &self.params)?;
         let mut key = self.key(tx.dialect(), kind);
         if self.for_update.is_some() {
             // A lock the statement cannot take is an error, never a statement that runs
@@ -326,6 +325,8 @@ impl<R> Query<R> {
                 ));
             }
         }
+        // (After the query's own misuse is refused: this check writes pending changes.)
+        crate::object_param::refuse_dead(tx, &self.params)?;
         tx.flush()?;
         match self.for_update {
             None => {}
