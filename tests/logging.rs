@@ -31,6 +31,17 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
+/// Held by each test for its whole run: `tracing` keeps each callsite's interest in a
+/// global cache, and a test running statements with no subscriber while another test's
+/// scoped subscriber comes or goes could leave that one's callsites cached as disabled
+/// (an empty log, now and then).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// This test's turn ([`SERIAL`]).
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The log lines `f` makes, at every level.
 fn capture(f: impl FnOnce() -> colt::Result<()>) -> colt::Result<String> {
     let out = Captured::default();
@@ -63,6 +74,7 @@ fn secret_work(db: &Database) -> colt::Result<()> {
 
 #[test]
 fn statements_are_logged_with_rows_and_durations_but_not_their_parameters() -> colt::Result<()> {
+    let _turn = serial();
     each_backend(|backend| {
         let db = Database::builder(&backend.fresh_url()).open()?;
         let log = capture(|| secret_work(&db))?;
@@ -105,6 +117,7 @@ fn statements_are_logged_with_rows_and_durations_but_not_their_parameters() -> c
 
 #[test]
 fn parameters_are_logged_when_asked() -> colt::Result<()> {
+    let _turn = serial();
     each_backend(|backend| {
         let db = Database::builder(&backend.fresh_url())
             .log_parameters(true)
@@ -121,6 +134,7 @@ fn parameters_are_logged_when_asked() -> colt::Result<()> {
 
 #[test]
 fn slow_statements_are_warnings() -> colt::Result<()> {
+    let _turn = serial();
     each_backend(|backend| {
         let db = Database::builder(&backend.fresh_url())
             .slow_statement_threshold(Some(Duration::ZERO))
@@ -155,6 +169,7 @@ struct Ticket {
 /// run, with no rows), and the transaction ends as after any failed statement.
 #[test]
 fn a_failing_keys_query_sent_with_the_begin_is_logged_as_failed() -> colt::Result<()> {
+    let _turn = serial();
     each_backend(|backend| {
         let db = Database::open(&backend.fresh_url())?;
         db.bind(schema![Ticket])?;
