@@ -597,15 +597,21 @@ pub(crate) fn revive<T: Entity>(tx: &Transaction, o: &Obj<T>) -> Result<()> {
     Ok(())
 }
 
-/// Rows of `meta` are written by an object (an insert, update or delete, an upsert). Inside
-/// a savepoint, when the table has triggers (or rules), they may have written rows no record
-/// names: a rollback then reads every column again, as after raw SQL
-/// ([`crate::query_cache::QueryCache::bump_all`]); otherwise an object read inside would
-/// keep a value the rollback undid (a total a trigger keeps). The catalogue is asked once
-/// per table and transaction, and only inside a savepoint.
+/// Rows of `meta` are written by an object (an insert, update or delete, an upsert). When
+/// the table has triggers (or rules), they may have written rows no record names, so the
+/// write counts as raw SQL does ([`crate::query_cache::QueryCache::bump_all`]):
+/// - inside a savepoint, a rollback then reads every column again (otherwise an object read
+///   inside would keep a value the rollback undid: a total a trigger keeps);
+/// - with collections loaded, they are read again at their next use (otherwise one would
+///   keep the members a trigger added, moved or deleted since).
+///
+/// The catalogue is asked once per table and transaction, and only there.
 #[inline]
 pub(crate) fn wrote(tx: &Transaction, meta: &'static crate::EntityMeta) {
-    let triggered = tx.shared.savepoints.get() > 0 && has_triggers(tx, meta);
+    // (Collections being loaded count as loaded.)
+    let watched = tx.shared.savepoints.get() > 0
+        || tx.shared.sets.try_borrow().map_or(true, |s| !s.is_empty());
+    let triggered = watched && has_triggers(tx, meta);
     let mut cache = tx.shared.cache.borrow_mut();
     if triggered {
         cache.bump_all();

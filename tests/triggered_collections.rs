@@ -1,0 +1,121 @@
+//! A loaded collection and a trigger of another table that adds, moves or deletes its
+//! members (an `AFTER INSERT ON orders` trigger writing `line`): the collection, loaded
+//! before the write, kept its old members for the rest of the transaction, a wrong answer
+//! on both backends. An object's write to a table with triggers (or rules) now makes the
+//! transaction's loaded collections read again, as raw SQL does.
+
+mod common;
+
+use colt::prelude::*;
+use common::each_backend;
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "cart")]
+struct Cart {
+    #[colt(primary_key)]
+    id: i64,
+    lines: Set<Line>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "line")]
+struct Line {
+    #[colt(primary_key, auto)]
+    id: i64,
+    label: String,
+    cart: Ref<Cart>,
+}
+
+#[derive(Entity, Debug, Clone)]
+#[colt(table = "orders")]
+struct Order {
+    #[colt(primary_key)]
+    id: i64,
+    cart: i64,
+    note: String,
+}
+
+/// An order adds a line "shipping" to its cart; an order noted "clear" deletes the cart's
+/// other lines.
+fn triggers(backend: &common::Backend, tx: &Transaction) -> colt::Result<()> {
+    if backend.is_postgres() {
+        tx.execute_sql(
+            "CREATE FUNCTION order_lines() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.note = 'clear' THEN DELETE FROM line WHERE cart = NEW.cart; \
+             ELSE INSERT INTO line (label, cart) VALUES ('shipping', NEW.cart); END IF; \
+             RETURN NEW; END $$",
+            &[],
+        )?;
+        tx.execute_sql(
+            "CREATE TRIGGER order_lines AFTER INSERT ON orders \
+             FOR EACH ROW EXECUTE FUNCTION order_lines()",
+            &[],
+        )?;
+    } else {
+        tx.execute_sql(
+            "CREATE TRIGGER order_lines AFTER INSERT ON orders BEGIN \
+             DELETE FROM line WHERE cart = NEW.cart AND NEW.note = 'clear'; \
+             INSERT INTO line (label, cart) SELECT 'shipping', NEW.cart WHERE NEW.note <> 'clear'; \
+             END",
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+fn labels(cart: &Obj<Cart>, tx: &Transaction) -> colt::Result<Vec<String>> {
+    let mut out: Vec<String> = cart.lines().fetch(tx)?.iter().map(|l| l.label()).collect();
+    out.sort();
+    Ok(out)
+}
+
+#[test]
+fn a_collection_loaded_before_a_trigger_adds_members_sees_them() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Cart, Line, Order])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            triggers(backend, tx)?;
+            let cart = Cart::build().id(1).insert(tx)?;
+            Line::build().label("tea").cart(&cart).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let cart = tx.get_or_err::<Cart>(1)?;
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            Order::build().id(1).cart(1).note("ship").insert(tx)?;
+            assert_eq!(labels(&cart, tx)?, ["shipping", "tea"], "{}", backend.name);
+            assert_eq!(cart.lines().count(tx)?, 2, "{}", backend.name);
+            Order::build().id(2).cart(1).note("clear").insert(tx)?;
+            assert!(labels(&cart, tx)?.is_empty(), "{}", backend.name);
+            Ok(())
+        })
+    })
+}
+
+/// A table without triggers leaves loaded collections as they are (no statement more).
+#[test]
+fn a_write_to_a_table_without_triggers_keeps_loaded_collections() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Cart, Line, Order])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let cart = Cart::build().id(1).insert(tx)?;
+            Line::build().label("tea").cart(&cart).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let cart = tx.get_or_err::<Cart>(1)?;
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            Order::build().id(1).cart(1).note("ship").insert(tx)?;
+            Order::build().id(2).cart(1).note("ship").insert(tx)?;
+            tx.flush()?;
+            let before = tx.statements_executed();
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            assert_eq!(tx.statements_executed(), before, "{}", backend.name);
+            Ok(())
+        })
+    })
+}
