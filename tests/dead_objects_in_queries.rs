@@ -263,7 +263,7 @@ fn a_misused_lock_is_refused_before_pending_changes_are_written() -> colt::Resul
         let db = Database::open(&backend.fresh_url())?;
         db.bind(schema![Shelf, Book])?;
         db.create_tables()?;
-        let mut counted = None;
+        let (mut counted, mut rekeyed) = (None, None);
         // (The commit then fails on the duplicate.)
         let r = db.transaction(|tx| {
             let poetry = shelf(tx, 1, "Poetry")?;
@@ -278,8 +278,16 @@ fn a_misused_lock_is_refused_before_pending_changes_are_written() -> colt::Resul
                     .for_update()
                     .count(tx),
             );
+            // So is a bulk update that assigns the key.
+            let books = select!(b for b in Book if b.shelf == poetry);
+            rekeyed = Some(select!(books.set(|b| b.id = 5)).update(tx));
             Ok(())
         });
+        assert!(
+            matches!(rekeyed, Some(Err(Error::InvalidQuery(_)))),
+            "{}: {rekeyed:?}",
+            backend.name
+        );
         assert!(
             matches!(counted, Some(Err(Error::InvalidQuery(_)))),
             "{}: {counted:?} {r:?}",

@@ -119,3 +119,67 @@ fn a_write_to_a_table_without_triggers_keeps_loaded_collections() -> colt::Resul
         })
     })
 }
+
+/// A trigger made by raw SQL inside the transaction, after a write to its table found none:
+/// the answer is asked again (it was kept for the transaction, and the collection missed
+/// the trigger's line).
+#[test]
+fn a_trigger_made_inside_the_transaction_is_seen() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Cart, Line, Order])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            let cart = Cart::build().id(1).insert(tx)?;
+            Line::build().label("tea").cart(&cart).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let cart = tx.get_or_err::<Cart>(1)?;
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            Order::build().id(1).cart(1).note("x").insert(tx)?;
+            tx.flush()?;
+            triggers(backend, tx)?;
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            Order::build().id(2).cart(1).note("ship").insert(tx)?;
+            assert_eq!(labels(&cart, tx)?, ["shipping", "tea"], "{}", backend.name);
+            Ok(())
+        })
+    })
+}
+
+/// A trigger dropped inside a savepoint that rolls back is back: so is the answer.
+#[test]
+fn a_trigger_a_rolled_back_savepoint_dropped_is_seen() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Cart, Line, Order])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            triggers(backend, tx)?;
+            let cart = Cart::build().id(1).insert(tx)?;
+            Line::build().label("tea").cart(&cart).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let cart = tx.get_or_err::<Cart>(1)?;
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            let undone: colt::Result<()> = tx.savepoint(|tx| {
+                let drop = if backend.is_postgres() {
+                    "DROP TRIGGER order_lines ON orders"
+                } else {
+                    "DROP TRIGGER order_lines"
+                };
+                tx.execute_sql(drop, &[])?;
+                Order::build().id(1).cart(1).note("x").insert(tx)?;
+                tx.flush()?;
+                Err(Error::InvalidQuery("undo".into()))
+            });
+            assert!(undone.is_err());
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            Order::build().id(2).cart(1).note("ship").insert(tx)?;
+            assert_eq!(labels(&cart, tx)?, ["shipping", "tea"], "{}", backend.name);
+            Ok(())
+        })
+    })
+}

@@ -50,7 +50,6 @@ impl<T: Entity> Query<Obj<T>> {
 
     fn update_rows(&self, tx: &Transaction) -> Result<u64> {
         self.check_plan()?;
-        crate::object_param::refuse_dead(tx, self.params())?;
         let plan = self.plan();
         if plan.assignments.is_empty() {
             return Err(Error::InvalidQuery(
@@ -88,6 +87,8 @@ impl<T: Entity> Query<Obj<T>> {
                 "the values of an `update` read the updated object's own attributes, outer values and aggregates over its collections; not another table (`p.category.rate`): compute it in a sub-query, or fetch and set the objects".to_string(),
             ));
         }
+        // (After the update's own misuse is refused: this check writes pending changes.)
+        crate::object_param::refuse_dead(tx, self.params())?;
         tx.flush()?;
         if tx.shared.maps.borrow_mut().of::<T>().any_borrowed() {
             return Err(Error::InvalidQuery(format!(

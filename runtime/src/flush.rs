@@ -59,7 +59,7 @@ impl<T: Entity> Pending for ObjCell<T> {
 
     fn flush(&self, tx: &Transaction) -> Result<()> {
         self.set_queued(false);
-        crate::savepoint::wrote(tx, T::meta());
+        crate::savepoint::wrote(tx, T::meta())?;
         let result = match self.state.get() {
             ObjState::New => crate::insert_write::flush_insert(self, tx),
             ObjState::Loaded => flush_update(self, tx),

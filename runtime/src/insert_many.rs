@@ -98,12 +98,10 @@ impl Transaction {
         };
         let result = self
             .ensure_writing()
-            .and_then(|()| crate::insert_write::insert_rows(&objs, self));
+            .and_then(|()| crate::insert_write::insert_rows(&objs, self))
+            .and_then(|()| crate::savepoint::wrote(self, meta));
         match result {
-            Ok(()) => {
-                crate::savepoint::wrote(self, meta);
-                Ok(objs)
-            }
+            Ok(()) => Ok(objs),
             Err(e) => {
                 self.abort();
                 Err(e)

@@ -86,7 +86,7 @@ pub(crate) fn flush_insert<T: Entity>(cell: &ObjCell<T>, tx: &Transaction) -> Re
 pub(crate) fn insert_each<T: Entity>(tx: &Transaction, values: Vec<T>) -> Result<Vec<Obj<T>>> {
     let meta = T::meta();
     let plan = InsertPlan::new(meta, tx.dialect());
-    crate::savepoint::wrote(tx, meta);
+    crate::savepoint::wrote(tx, meta)?;
     tx.shared.members_moved(meta);
     let shared = Rc::downgrade(&tx.shared);
     let mut objs = Vec::with_capacity(values.len());

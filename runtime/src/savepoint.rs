@@ -246,7 +246,7 @@ impl Transaction {
             .try_borrow_mut()
             .map_err(|_| Error::ObjectsBusy)?
             .restore(saved)?;
-        self.shared.cache.borrow_mut().bump_all();
+        forget_triggers(self);
         // Deleted inside and not back with the saved objects: read again, before the
         // objects loaded or made inside (an object made inside for the key of one deleted
         // inside is the one that goes).
@@ -605,25 +605,36 @@ pub(crate) fn revive<T: Entity>(tx: &Transaction, o: &Obj<T>) -> Result<()> {
 /// - with collections loaded, they are read again at their next use (otherwise one would
 ///   keep the members a trigger added, moved or deleted since).
 ///
-/// The catalogue is asked once per table and transaction, and only there.
+/// The catalogue is asked once per table and transaction (again after raw SQL or a
+/// savepoint's rollback: [`forget_triggers`]), and only there; its failure is the write's
+/// (on PostgreSQL it ended the transaction).
 #[inline]
-pub(crate) fn wrote(tx: &Transaction, meta: &'static crate::EntityMeta) {
+pub(crate) fn wrote(tx: &Transaction, meta: &'static crate::EntityMeta) -> crate::Result<()> {
     // (Collections being loaded count as loaded.)
     let watched = tx.shared.savepoints.get() > 0
         || tx.shared.sets.try_borrow().map_or(true, |s| !s.is_empty());
-    let triggered = watched && has_triggers(tx, meta);
+    let triggered = watched && has_triggers(tx, meta)?;
     let mut cache = tx.shared.cache.borrow_mut();
     if triggered {
         cache.bump_all();
     } else {
         cache.bump();
     }
+    Ok(())
 }
 
-/// Whether `meta`'s table has triggers or rules (so when the catalogue cannot say).
+/// Anything may have changed, the schema too (raw SQL, a savepoint rolled back): kept
+/// results and loaded collections are stale, and which tables have triggers is asked
+/// again (a trigger made, or dropped and brought back by a rollback).
+pub(crate) fn forget_triggers(tx: &Transaction) {
+    tx.shared.cache.borrow_mut().bump_all();
+    tx.shared.triggered.borrow_mut().clear();
+}
+
+/// Whether `meta`'s table has triggers or rules.
 #[cold]
 #[inline(never)]
-fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> bool {
+fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> crate::Result<bool> {
     let known = tx
         .shared
         .triggered
@@ -632,7 +643,7 @@ fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> bool {
         .find(|(m, _)| std::ptr::eq(*m, meta))
         .map(|&(_, t)| t);
     if let Some(t) = known {
-        return t;
+        return Ok(t);
     }
     let d = tx.dialect();
     let table = crate::Value::Text(match d {
@@ -640,12 +651,13 @@ fn has_triggers(tx: &Transaction, meta: &'static crate::EntityMeta) -> bool {
         render::Dialect::Sqlite => meta.table.to_string(),
     });
     let mut count = None;
-    let asked = tx.decode_rows(
+    tx.decode_rows(
         render::introspection_sql::trigger_count(d),
         &[Param::Owned(&table)],
         |n: i64| count = Some(n),
-    );
-    let triggered = !matches!((asked, count), (Ok(()), Some(0)));
+    )?;
+    // (No count: as if it had some.)
+    let triggered = count != Some(0);
     tx.shared.triggered.borrow_mut().push((meta, triggered));
-    triggered
+    Ok(triggered)
 }

@@ -663,7 +663,7 @@ impl Transaction {
             conn.note_session_change();
         }
         self.ensure_writing()?;
-        self.shared.cache.borrow_mut().bump_all();
+        crate::savepoint::forget_triggers(self);
         conn.in_savepoint(|| {
             // Refused before it runs: its rows would be lost (and SQLite would run it).
             if conn.describe(sql, &params)?.columns > 0 {
@@ -711,7 +711,7 @@ impl Transaction {
         };
         if writes {
             self.ensure_writing()?;
-            self.shared.cache.borrow_mut().bump_all();
+            crate::savepoint::forget_triggers(self);
         }
         let mut out = Vec::new();
         conn.in_savepoint(|| self.decode_rows(sql, &params, |r: R| out.push(r)))?;

@@ -161,7 +161,7 @@ fn adopt_written<T: Entity>(value: T, tx: &Transaction) -> Result<Obj<T>> {
     // The loaded object's values are not necessarily the row's before the upsert (a cascade
     // of the schema or raw SQL may have deleted or moved the row): a row may have come or
     // changed a reference whatever the object said.
-    crate::savepoint::wrote(tx, meta);
+    crate::savepoint::wrote(tx, meta)?;
     tx.shared.members_moved(meta);
     Ok(obj)
 }
