@@ -27,6 +27,8 @@ const STATEMENT_CACHE: usize = 256;
 /// How long opening a connection may take unless the URL says otherwise.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+mod pipelined;
+
 /// An open PostgreSQL connection.
 pub(crate) struct PgConn {
     pub(crate) statements: std::cell::Cell<u64>,
@@ -298,43 +300,6 @@ impl PgConn {
             }
         }
         Ok(())
-    }
-
-    /// The kept statement for `sql`, checked to take `params` (a value the statement
-    /// cannot take refused before anything is sent).
-    pub(crate) fn statement_for(&self, sql: &str, params: &[Param<'_>]) -> Result<Statement> {
-        super::refuse_unstorable(params)?;
-        let stmt = self.statement(sql, params.len())?;
-        refuse_nul(params, stmt.params())?;
-        Ok(stmt)
-    }
-
-    /// Runs `stmt` (the kept statement for `sql`, from [`Self::statement_for`]) and then
-    /// `then` (statements without parameters: `BEGIN`), in one round trip. The query runs
-    /// first, outside what `then` begins, and each answers for itself: `then`'s result, and
-    /// the query's rows, or `None` when its kept statement had gone stale (dropped now: the
-    /// caller runs the query again, once it knows what `then` began).
-    pub(crate) fn fetch_then(
-        &self,
-        stmt: &Statement,
-        sql: &str,
-        params: &[Param<'_>],
-        then: &str,
-    ) -> (Result<()>, Result<Option<Vec<tokio_postgres::Row>>>) {
-        let binds: Vec<PgParam<'_>> = params.iter().map(|p| PgParam(*p)).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        self.statements.set(self.statements.get() + 1);
-        let (rows, then_ran) = self.client.borrow_mut().query_then_batch(stmt, &refs, then);
-        let rows = match rows {
-            Ok(rows) => Ok(Some(rows)),
-            Err(e) if is_stale_plan(&e) || is_unprepared(&e) || is_encoding(&e) => {
-                self.prepared.borrow_mut().pop(sql);
-                Ok(None)
-            }
-            Err(e) => Err(map_error(e, None)),
-        };
-        (then_ran.map_err(|e| map_error(e, None)), rows)
     }
 
     /// Runs a query and returns its rows, all read (the driver reads them before the first
