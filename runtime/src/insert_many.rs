@@ -142,10 +142,9 @@ impl Transaction {
             Param::Owned(&count),
         ];
         let mut keys = SequenceKeys(Vec::with_capacity(n), false);
-        // (A sequence gives its values outside any transaction, and no rollback takes them
-        // back: taking them before the transaction began changes nothing.)
-        // (Any failure ends the transaction, as a failed statement does, including one
-        // before the `BEGIN`.)
+        // A sequence gives its values outside any transaction, and no rollback takes them
+        // back: taking them before the transaction began changes nothing. Any failure ends
+        // the transaction, as a failed statement does, one before the `BEGIN` too.
         self.query_then_writing(SEQUENCE_KEYS, &params, &mut keys)
             .and_then(|read| read)
             .inspect_err(|_| self.abort())?;

@@ -15,7 +15,7 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::entity::EntityMeta;
 use crate::held_values::KeyValue;
@@ -178,24 +178,20 @@ impl Deaths {
             .filter(|o| o.tx == tx)
             .map(|o| o.deaths)
             .min()?;
-        let mut recent = self
+        // The objects dead since the earliest was given; each found among them is then
+        // checked against its own time.
+        let dead: HashSet<(usize, usize), FxBuild> = self
             .noted
             .iter()
             .rev()
             .take_while(|(_, _, at)| *at >= since)
-            .peekable();
-        recent.peek()?;
-        // Each object's latest death.
-        let mut last: HashMap<(usize, usize), usize, FxBuild> = HashMap::default();
-        for &(meta, cell, at) in recent {
-            let latest = last.entry((meta, cell)).or_insert(at);
-            *latest = (*latest).max(at);
+            .map(|&(meta, cell, _)| (meta, cell))
+            .collect();
+        if dead.is_empty() {
+            return None;
         }
         given.iter().find(|o| {
-            o.tx == tx
-                && last
-                    .get(&(o.meta, o.cell))
-                    .is_some_and(|&at| at >= o.deaths)
+            o.tx == tx && dead.contains(&(o.meta, o.cell)) && self.died(o.meta, o.cell, o.deaths)
         })
     }
 

@@ -520,15 +520,7 @@ impl Conn {
                 }),
                 #[cfg(feature = "postgres")]
                 Link::Postgres(c) => {
-                    let all = c.fetch(sql, params)?;
-                    sink.expect_rows(all.len());
-                    for row in &all {
-                        rows.set(rows.get() + 1);
-                        sink.row(&postgres::PgRow(row))?;
-                        if !sink.wants_more() {
-                            break;
-                        }
-                    }
+                    rows.set(postgres::feed(&c.fetch(sql, params)?, sink)?);
                     Ok(())
                 }
             },

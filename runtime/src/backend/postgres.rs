@@ -344,8 +344,23 @@ impl PgConn {
     }
 }
 
+/// Hands `rows` (all read) to `sink`, told first how many come, for as long as it wants
+/// more; returns how many it took.
+pub(crate) fn feed<S: super::RowSink>(rows: &[tokio_postgres::Row], sink: &mut S) -> Result<u64> {
+    sink.expect_rows(rows.len());
+    let mut fed = 0;
+    for row in rows {
+        fed += 1;
+        sink.row(&PgRow(row))?;
+        if !sink.wants_more() {
+            break;
+        }
+    }
+    Ok(fed)
+}
+
 /// A row being read.
-pub(crate) struct PgRow<'a>(pub(crate) &'a tokio_postgres::Row);
+pub(crate) struct PgRow<'a>(&'a tokio_postgres::Row);
 
 /// A column's bytes as the server sent them (binary format); its type is the row's column's.
 struct Raw<'a>(&'a [u8]);

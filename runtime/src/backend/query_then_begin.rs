@@ -52,17 +52,7 @@ impl Conn {
                 Ok(None) => return Ok(self.query(sql, params, sink)),
                 Err(e) => return Ok(Err(e)),
             };
-            sink.expect_rows(all.len());
-            let mut read = || {
-                for row in &all {
-                    sink.row(&postgres::PgRow(row))?;
-                    if !sink.wants_more() {
-                        break;
-                    }
-                }
-                Ok(())
-            };
-            return Ok(read());
+            return Ok(postgres::feed(&all, sink).map(|_| ()));
         }
         let read = self.query(sql, params, sink);
         self.begin(serializable)?;
