@@ -183,3 +183,46 @@ fn a_trigger_a_rolled_back_savepoint_dropped_is_seen() -> colt::Result<()> {
         })
     })
 }
+
+/// PostgreSQL: `orders` partitioned, the trigger on its partition (where a row inserted
+/// into `orders` goes): the table itself has none, and the collection kept its old members.
+#[test]
+fn a_trigger_on_a_partition_is_seen() -> colt::Result<()> {
+    each_backend(|backend| {
+        if !backend.is_postgres() {
+            return Ok(());
+        }
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Cart, Line, Order])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            tx.execute_sql("DROP TABLE orders", &[])?;
+            tx.execute_sql(
+                "CREATE TABLE orders (id BIGINT PRIMARY KEY, cart BIGINT NOT NULL, \
+                 note TEXT NOT NULL) PARTITION BY RANGE (id)",
+                &[],
+            )?;
+            tx.execute_sql(
+                "CREATE TABLE orders_low PARTITION OF orders FOR VALUES FROM (0) TO (1000)",
+                &[],
+            )?;
+            triggers(backend, tx)?;
+            tx.execute_sql("DROP TRIGGER order_lines ON orders", &[])?;
+            tx.execute_sql(
+                "CREATE TRIGGER order_lines AFTER INSERT ON orders_low \
+                 FOR EACH ROW EXECUTE FUNCTION order_lines()",
+                &[],
+            )?;
+            let cart = Cart::build().id(1).insert(tx)?;
+            Line::build().label("tea").cart(&cart).insert(tx)?;
+            Ok(())
+        })?;
+        db.transaction(|tx| {
+            let cart = tx.get_or_err::<Cart>(1)?;
+            assert_eq!(labels(&cart, tx)?, ["tea"]);
+            Order::build().id(1).cart(1).note("ship").insert(tx)?;
+            assert_eq!(labels(&cart, tx)?, ["shipping", "tea"]);
+            Ok(())
+        })
+    })
+}

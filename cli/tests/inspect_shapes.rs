@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{colt_ok, fresh, run_sql, Scratch};
+use common::{backends, colt_ok, fresh, run_sql, Scratch};
 
 /// Inspects a fresh SQLite database made by `statements`: the source written.
 fn inspect(statements: &[&str]) -> String {
@@ -96,4 +96,32 @@ fn a_column_set_after_a_case_value_is_volatile() {
         field(&source, "Item", "touched").contains("volatile"),
         "{source}"
     );
+}
+
+/// PostgreSQL: a trigger on a partition sets a column of the rows written through the
+/// partitioned table, the table an entity maps (a partition is its parent's); the column
+/// was found set in the partition only, and not marked `volatile`.
+#[test]
+fn a_column_a_partition_trigger_sets_is_volatile() {
+    for backend in backends().into_iter().filter(|b| *b == "postgres") {
+        let scratch = Scratch::new("inspect-partition-trigger");
+        let db = fresh(backend, scratch.path());
+        run_sql(
+            &db.url,
+            &[
+                "CREATE TABLE reading (id BIGINT NOT NULL, at BIGINT NOT NULL, \
+                 touched BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                "CREATE TABLE reading_early PARTITION OF reading FOR VALUES FROM (0) TO (100)",
+                "CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN \
+                 NEW.touched := NEW.touched + 1; RETURN NEW; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER reading_touch BEFORE INSERT OR UPDATE ON reading_early \
+                 FOR EACH ROW EXECUTE FUNCTION touch()",
+            ],
+        );
+        let source = colt_ok(scratch.path(), &["inspect", &db.url]);
+        assert!(
+            field(&source, "Reading", "touched").contains("volatile"),
+            "{source}"
+        );
+    }
 }

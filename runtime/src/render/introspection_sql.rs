@@ -31,7 +31,9 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
 
 /// Each trigger's table and SQL (SQLite: the `CREATE TRIGGER`; PostgreSQL: the body of its
 /// function, which may serve the triggers of several tables). A view's triggers (`INSTEAD
-/// OF`) are left out: they write only when a program writes through the view.
+/// OF`) are left out: they write only when a program writes through the view. A
+/// partition's triggers are its partitioned table's, as the partition is (`relations`):
+/// they fire for the rows written through it.
 pub(crate) fn triggers(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
@@ -40,8 +42,9 @@ pub(crate) fn triggers(d: Dialect) -> &'static str {
              ORDER BY name"
         }
         Dialect::Postgres => {
-            "SELECT c.relname::text, p.prosrc FROM pg_trigger t \
+            "SELECT coalesce(r.relname, c.relname)::text, p.prosrc FROM pg_trigger t \
              JOIN pg_class c ON c.oid = t.tgrelid \
+             LEFT JOIN pg_class r ON c.relispartition AND r.oid = pg_partition_root(c.oid) \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_proc p ON p.oid = t.tgfoid \
              WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND c.relkind <> 'v' \
@@ -51,7 +54,8 @@ pub(crate) fn triggers(d: Dialect) -> &'static str {
 }
 
 /// How many triggers (and, on PostgreSQL, rules) table `$1` has (PostgreSQL: `$1` quoted as
-/// SQL names it).
+/// SQL names it; with those of its partitions and inheriting tables, at any depth, where the
+/// rows written through it may be, and whose triggers fire for them).
 pub(crate) fn trigger_count(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
@@ -60,9 +64,11 @@ pub(crate) fn trigger_count(d: Dialect) -> &'static str {
              WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE)"
         }
         Dialect::Postgres => {
-            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = CAST(CAST($1 AS TEXT) AS regclass) \
+            "WITH RECURSIVE rel(id) AS (SELECT CAST(CAST(CAST($1 AS TEXT) AS regclass) AS oid) \
+             UNION SELECT i.inhrelid FROM pg_inherits i JOIN rel ON i.inhparent = rel.id) \
+             SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid IN (SELECT id FROM rel) \
              AND NOT tgisinternal) + (SELECT count(*) FROM pg_rewrite \
-             WHERE ev_class = CAST(CAST($1 AS TEXT) AS regclass) AND rulename <> '_RETURN')"
+             WHERE ev_class IN (SELECT id FROM rel) AND rulename <> '_RETURN')"
         }
     }
 }
