@@ -1,7 +1,9 @@
 """Generates the same schema (50 entities x 20 columns) and 300 queries for Colt and for
-Diesel, as two crates, to compare clean debug builds of the user's code; and the same
-crates without their queries (`*-entities`), so that what an entity and what a query cost
-can be told apart.
+Diesel, as two crates, to compare clean debug builds of the user's code; the same crates
+without their queries (`*-entities`), so that what an entity and what a query cost can be
+told apart; and the same crates with the entities in a module of their own (`*-split`),
+for the rebuild after an edit of a query (rustc compiles a module's functions, and the
+methods of its types, as one unit).
 
     python3 bench/compile-time/gen.py OUT_DIR
 """
@@ -21,7 +23,14 @@ def columns():
     return [(f"c{i}", KINDS[(i - 1) % len(KINDS)]) for i in range(1, COLUMNS)]
 
 
-def colt_crate(out, queries=True, crate="colt-schema"):
+def in_module(src, header, queries_at):
+    """`src` with its entities (the lines from `header` to `queries_at`) in `mod entities`;
+    the `use` lines before them in both modules."""
+    uses = src[:header]
+    return uses + ["pub mod entities {"] + src[:queries_at] + ["}", "pub use entities::*;", ""] + src[queries_at:]
+
+
+def colt_crate(out, queries=True, crate="colt-schema", split=False):
     src = ["use colt::prelude::*;", ""]
     for e in range(ENTITIES):
         src.append("#[derive(Entity, Debug, Clone)]")
@@ -32,6 +41,7 @@ def colt_crate(out, queries=True, crate="colt-schema"):
             src.append(f"    pub {name}: {rust},")
         src.append("}")
         src.append("")
+    queries_at = len(src)
     for e in range(ENTITIES if queries else 0):
         src.append(f"pub fn queries_{e}(n: i64, s: &str) -> usize {{")
         src.append("    let mut k = 0;")
@@ -44,10 +54,12 @@ def colt_crate(out, queries=True, crate="colt-schema"):
         src.append("    k")
         src.append("}")
         src.append("")
+    if split:
+        src = in_module(src, 2, queries_at)
     write_crate(out, crate, f'colt = {{ path = "{ROOT}" }}', "\n".join(src))
 
 
-def diesel_crate(out, queries=True, crate="diesel-schema"):
+def diesel_crate(out, queries=True, crate="diesel-schema", split=False):
     src = ["use diesel::prelude::*;", "use diesel::sqlite::Sqlite;", "use diesel::dsl::count_star;", ""]
     for e in range(ENTITIES):
         src.append("diesel::table! {")
@@ -66,6 +78,7 @@ def diesel_crate(out, queries=True, crate="diesel-schema"):
             src.append(f"    pub {name}: {rust},")
         src.append("}")
         src.append("")
+    queries_at = len(src)
     for e in range(ENTITIES if queries else 0):
         t = f"e{e}"
         src.append(f"pub fn queries_{e}(n: i64, s: &str) -> usize {{")
@@ -79,6 +92,8 @@ def diesel_crate(out, queries=True, crate="diesel-schema"):
         src.append("    k")
         src.append("}")
         src.append("")
+    if split:
+        src = in_module(src, 4, queries_at)
     write_crate(out, crate, 'diesel = { version = "=2.3.14", default-features = false, features = ["sqlite", "32-column-tables"] }', "\n".join(src))
 
 
@@ -97,3 +112,5 @@ if __name__ == "__main__":
     diesel_crate(out)
     colt_crate(out, queries=False, crate="colt-schema-entities")
     diesel_crate(out, queries=False, crate="diesel-schema-entities")
+    colt_crate(out, crate="colt-schema-split", split=True)
+    diesel_crate(out, crate="diesel-schema-split", split=True)

@@ -2,7 +2,8 @@
 # Compile time is performance too: the same 50 entities x 20 columns and 300 queries with
 # Colt and with Diesel. For each: a clean debug build of the crate (its dependencies built
 # first and kept), best of three; the same without the queries (what the entities cost);
-# and the rebuild after an edit of one query (what a developer waits for), best of three.
+# and the rebuild after an edit of one query (what a developer waits for), best of three,
+# with the entities in the queries' module and in a module of their own.
 # Run by `cargo run -p colt-bench --release -- --suite compile-time`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,25 +37,26 @@ edit_and_build() {
   build "$1"
 }
 
-declare -A full entities edit
+declare -A full entities edit split
 for orm in colt diesel; do
-  for c in "$orm-schema" "$orm-schema-entities"; do
+  for c in "$orm-schema" "$orm-schema-entities" "$orm-schema-split"; do
     build "$c" 2>/dev/null || build "$c" # dependencies, once
   done
   full[$orm]=$(best_of_three clean_build "$orm-schema")
   entities[$orm]=$(best_of_three clean_build "$orm-schema-entities")
   edit[$orm]=$(best_of_three edit_and_build "$orm-schema")
+  split[$orm]=$(best_of_three edit_and_build "$orm-schema-split")
 done
 
-echo "| | clean debug build, 50 entities + 300 queries | entities alone | per entity | per query | rebuild after editing one query | source lines |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| | clean debug build, 50 entities + 300 queries | entities alone | per entity | per query | rebuild after editing one query | the same, entities in a module of their own | source lines |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for orm in colt diesel; do
-  f=${full[$orm]}; e=${entities[$orm]}; r=${edit[$orm]}
+  f=${full[$orm]}; e=${entities[$orm]}; r=${edit[$orm]}; m=${split[$orm]}
   per_entity=$(echo "$e / 50 * 1000" | bc -l)
   per_query=$(echo "($f - $e) / 300 * 1000" | bc -l)
   lines=$(wc -l < "$out/$orm-schema/src/lib.rs")
   name=$([[ $orm == colt ]] && echo Colt || echo Diesel)
-  printf '| %s | %.1f s | %.1f s | %.0f ms | %.0f ms | %.1f s | %s |\n' \
-    "$name" "$f" "$e" "$per_entity" "$per_query" "$r" "$lines"
+  printf '| %s | %.1f s | %.1f s | %.0f ms | %.0f ms | %.1f s | %.1f s | %s |\n' \
+    "$name" "$f" "$e" "$per_entity" "$per_query" "$r" "$m" "$lines"
 done
 printf '\nColt/Diesel, clean build: %.2f×\n' "$(echo "${full[colt]} / ${full[diesel]}" | bc -l)"
