@@ -839,7 +839,8 @@ impl<T: Aggregated> Aggregand for Expr<T> {
                 Box::new(n),
                 crate::plan::CastTo::As(<T::Item as SqlType>::COLUMN_TYPE),
             ),
-            n => n,
+            // A `bool` test aggregates the `false` it selects where it reads a NULL.
+            n => crate::plan::bool_value::<T::Item>(n),
         }
     }
 }

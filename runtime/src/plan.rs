@@ -11,6 +11,7 @@ mod group_keys;
 mod node;
 pub(crate) mod scopes;
 mod selected_tests;
+pub(crate) use selected_tests::bool_value;
 
 pub use node::{
     AggFn, BinOp, CastTo, DatePart, Func, Items, JsonScalar, Node, SubFlags, SubPlan, TextFn,

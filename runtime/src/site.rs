@@ -160,9 +160,10 @@ impl PlanBuilder {
     pub fn assign<C: crate::promotion::Assignee, R>(&self, column: C, value: Expr<R>)
     where
         C::Referent: crate::promotion::AssignsPlain,
-        R: crate::promotion::Assignable<C::Sql>,
+        R: SqlType + crate::promotion::Assignable<C::Sql>,
     {
-        let mut node = C::assigned(value.node);
+        // (A `bool` test stores the `false` it selects where it reads a NULL.)
+        let mut node = C::assigned(crate::plan::bool_value::<R>(value.node));
         node.shift_params(self.param_offset);
         let (source, column) = column.position();
         self.plan
@@ -266,18 +267,8 @@ impl<T: SqlType> Projection for Expr<T> {
         // A test selected as a `bool` (`p.a > 0` of an `Option` attribute, `!p.o_flag`,
         // `p.o_flag || p.flag`) is NULL where it reads a NULL, which a condition takes for
         // false (a NULL satisfies no comparison): the value is that `false` too, where it
-        // failed to decode. (A `bool` attribute as it is stays itself: a NULL another
-        // program wrote there is a `Decode` error.)
-        // (See `plan/selected_tests.rs`.)
-        let node = if T::COLUMN_TYPE == crate::types::ColumnType::Bool
-            && !T::NULLABLE
-            && !matches!(node, Node::Column { .. })
-        {
-            node.null_as_false()
-        } else {
-            node
-        };
-        out.push(ProjItem::Expr(node));
+        // failed to decode. (See `plan/selected_tests.rs`.)
+        out.push(ProjItem::Expr(crate::plan::bool_value::<T>(node)));
     }
 }
 
@@ -337,7 +328,8 @@ pub trait OrderSpec {
 impl<T: SqlType> OrderSpec for Expr<T> {
     fn push_order(self, out: &mut Vec<OrderItem>) {
         out.push(OrderItem {
-            node: self.node,
+            // (A `bool` test sorts its NULLs as the `false` it selects.)
+            node: crate::plan::bool_value::<T>(self.node),
             desc: false,
             nulls_first: None,
             ty: Some(T::COLUMN_TYPE),
@@ -349,7 +341,7 @@ impl<T: SqlType> OrderSpec for Expr<T> {
 impl<T: SqlType> OrderSpec for Desc<T> {
     fn push_order(self, out: &mut Vec<OrderItem>) {
         out.push(OrderItem {
-            node: self.0.node,
+            node: crate::plan::bool_value::<T>(self.0.node),
             desc: true,
             nulls_first: None,
             ty: Some(T::COLUMN_TYPE),

@@ -7,7 +7,7 @@
 //! (`check.rs`) see an attribute that is neither grouped nor aggregated. Two spellings of one
 //! value can differ in two ways:
 //! - a selected `bool` test is selected as `COALESCE(t, FALSE)` (`selected_tests.rs`), and
-//!   read elsewhere as `t`;
+//!   read as `t` in a condition;
 //! - a literal written twice in a call site (`s.quantity % 2` selected and ordered by) is
 //!   two parameters that hold one value ([`Plan::same_params`], told by the macro; not an
 //!   outer variable: two alike may be two bindings a `macro_rules!` keeps apart).
@@ -42,6 +42,10 @@ impl Plan {
                 keys.push((same_spelling(key, &same).into_owned(), key.clone()));
             }
             if let Some(test) = key.test_of_null_as_false() {
+                // (An ordering by the test is `COALESCE(t, FALSE)` too: the key itself.)
+                if same.is_empty() {
+                    keys.push((key.clone(), key.clone()));
+                }
                 keys.push((same_spelling(test, &same).into_owned(), key.clone()));
             }
         }

@@ -1,16 +1,29 @@
-//! Selected `bool` tests: NULL taken as `false`, as a condition takes it.
+//! `bool` tests used as values: NULL taken as `false`, as a condition takes it.
 //!
 //! A test of a NULL (`p.a > 0` for a NULL `a`, `!p.o_flag`) is NULL in SQL; where a query
-//! filters, a NULL keeps no row (a NULL satisfies no comparison). A test selected as a Rust
-//! `bool` is that same `false`: it is selected as `COALESCE(t, FALSE)` ([`Node::
-//! null_as_false`], by `Projection for Expr<bool>`). A grouped query groups by what it
-//! selects, so its orderings, `HAVING` conditions and values mixing the test with an
-//! aggregate read the same key (`plan/group_keys.rs`): else the database (and Colt's own
-//! check) would see `t` as neither grouped nor aggregated.
+//! filters, a NULL keeps no row (a NULL satisfies no comparison). A test used as a Rust
+//! `bool` value is that same `false`: it is `COALESCE(t, FALSE)` ([`bool_value`]) where it
+//! is selected, ordered by, aggregated (`count_distinct(p.a > 0)`, `min(..)`) or assigned
+//! by a bulk `set`, so that each reads the value a selected test returns (an ordering by
+//! it sorted its NULLs apart from the `false`s, an aggregate skipped them, and a `set`
+//! stored NULL for a `bool`). A grouped query groups by what it selects, so its orderings,
+//! `HAVING` conditions and values mixing the test with an aggregate read the same key
+//! (`plan/group_keys.rs`): else the database (and Colt's own check) would see `t` as neither
+//! grouped nor aggregated.
 
 use super::{CastTo, Func, Node};
-use crate::types::ColumnType;
+use crate::types::{ColumnType, SqlType};
 use crate::value::Value;
+
+/// `node`, of type `T`, as a value: a `bool` test (not a `bool` attribute as it is, whose
+/// NULL another program wrote is a `Decode` error when read) whose NULL is `false`.
+pub(crate) fn bool_value<T: SqlType>(node: Node) -> Node {
+    if T::COLUMN_TYPE == ColumnType::Bool && !T::NULLABLE && !matches!(node, Node::Column { .. }) {
+        node.null_as_false()
+    } else {
+        node
+    }
+}
 
 impl Node {
     /// `COALESCE(self, FALSE)`: a selected `bool` test whose NULL is `false`.
