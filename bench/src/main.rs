@@ -9,7 +9,7 @@
 //!
 //! Other suites, one command each (`-- --suite NAME`):
 //! - `instructions`: the same workloads in instructions per iteration, under valgrind
-//!   (repeatable where times are not);
+//!   (repeatable where times are not); with `--pg URL`, the client's on PostgreSQL;
 //! - `postgres`: the same workloads against `COLT_PG_URL` (or `--pg URL`), with the
 //!   `postgres` crate, Diesel's PostgreSQL backend, SQLx and PonyORM;
 //! - `memory`: 1 000 000 rows held; resident memory over 1 000 000 small queries;
@@ -291,7 +291,8 @@ fn main() {
             return;
         }
         "instructions" => {
-            instructions::run(&exe, &apart_binary("diesel"));
+            // (`--pg URL`: on PostgreSQL; not `COLT_PG_URL`, which the tests' shell may hold.)
+            instructions::run(&exe, &apart_binary("diesel"), arg(&args, "--pg"));
             return;
         }
         "compile-time" => {
