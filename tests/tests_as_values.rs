@@ -15,6 +15,14 @@ use colt::prelude::*;
 use common::{each_backend, Backend};
 
 #[derive(Entity, Debug, Clone)]
+#[colt(table = "team")]
+struct Team {
+    #[colt(primary_key)]
+    id: i64,
+    members: Set<Emp>,
+}
+
+#[derive(Entity, Debug, Clone)]
 #[colt(table = "emp")]
 struct Emp {
     #[colt(primary_key)]
@@ -22,14 +30,19 @@ struct Emp {
     bonus: Option<i64>,
     active: bool,
     flag: Option<bool>,
+    team: Ref<Team>,
 }
 
-/// bonus: 1 → 10, 2 → NULL, 3 → 0, 4 → -2, 5 → NULL.
+/// bonus: 1 → 10, 2 → NULL, 3 → 0, 4 → -2, 5 → NULL; team 1: 1, 2; team 2: 3, 4, 5.
 fn staff(backend: &Backend) -> colt::Result<Database> {
     let db = Database::open(&backend.fresh_url())?;
-    db.bind(schema![Emp])?;
+    db.bind(schema![Team, Emp])?;
     db.create_tables()?;
     db.transaction(|tx| {
+        let teams = [
+            Team::build().id(1).insert(tx)?,
+            Team::build().id(2).insert(tx)?,
+        ];
         for (id, bonus) in [
             (1, Some(10)),
             (2, None),
@@ -42,6 +55,7 @@ fn staff(backend: &Backend) -> colt::Result<Database> {
                 .bonus(bonus)
                 .active(true)
                 .flag(None)
+                .team(&teams[usize::from(id > 2)])
                 .insert(tx)?;
         }
         Ok(())
@@ -89,6 +103,28 @@ fn an_aggregate_of_a_test_counts_its_nulls_as_false() -> colt::Result<()> {
             assert_eq!(m, Some(false), "{}", backend.name);
             let m = select!(max(!(e.bonus > 0)) for e in Emp if e.id <= 2).one(tx)?;
             assert_eq!(m, Some(false), "{}", backend.name);
+            // (It counted only the rows whose test read no NULL: fewer than its distinct
+            // values.)
+            let n = select!(count(e.bonus > 0) for e in Emp if e.id <= 2).one(tx)?;
+            assert_eq!(n, 2, "{}", backend.name);
+            Ok(())
+        })
+    })
+}
+
+/// A sub-comprehension's values are what it would select: its team's test of Bob's NULL
+/// bonus was no value, and `.contains(&false)` did not find team 1.
+#[test]
+fn a_sub_comprehension_of_tests_holds_their_nulls_as_false() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = staff(backend)?;
+        db.transaction(|tx| {
+            let no = false;
+            let teams =
+                select!((t.id for t in Team if (e.bonus > 0 for e in t.members).contains(&no))
+                .order_by(|t| t.id))
+                .fetch(tx)?;
+            assert_eq!(teams, [1, 2], "{}", backend.name);
             Ok(())
         })
     })

@@ -106,21 +106,44 @@ fn a_column_a_partition_trigger_sets_is_volatile() {
     for backend in backends().into_iter().filter(|b| *b == "postgres") {
         let scratch = Scratch::new("inspect-partition-trigger");
         let db = fresh(backend, scratch.path());
+        // (A schema of this test's own: the database is shared.)
+        let elsewhere = format!("elsewhere_{}", std::process::id());
+        let partition = format!(
+            "CREATE TABLE {elsewhere}.reading_late PARTITION OF reading \
+             FOR VALUES FROM (100) TO (200)"
+        );
+        let trigger = format!(
+            "CREATE TRIGGER reading_late BEFORE INSERT ON {elsewhere}.reading_late \
+             FOR EACH ROW EXECUTE FUNCTION mark_late()"
+        );
         run_sql(
             &db.url,
             &[
                 "CREATE TABLE reading (id BIGINT NOT NULL, at BIGINT NOT NULL, \
-                 touched BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                 touched BIGINT NOT NULL DEFAULT 0, late BIGINT NOT NULL DEFAULT 0, \
+                 PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
                 "CREATE TABLE reading_early PARTITION OF reading FOR VALUES FROM (0) TO (100)",
                 "CREATE FUNCTION touch() RETURNS trigger AS $$ BEGIN \
                  NEW.touched := NEW.touched + 1; RETURN NEW; END $$ LANGUAGE plpgsql",
                 "CREATE TRIGGER reading_touch BEFORE INSERT OR UPDATE ON reading_early \
                  FOR EACH ROW EXECUTE FUNCTION touch()",
+                // A partition in another schema (found by a review: the trigger was
+                // looked for in the partition's schema).
+                &format!("CREATE SCHEMA {elsewhere}"),
+                &partition,
+                "CREATE FUNCTION mark_late() RETURNS trigger AS $$ BEGIN \
+                 NEW.late := 1; RETURN NEW; END $$ LANGUAGE plpgsql",
+                &trigger,
             ],
         );
         let source = colt_ok(scratch.path(), &["inspect", &db.url]);
+        run_sql(&db.url, &[&format!("DROP SCHEMA {elsewhere} CASCADE")]);
         assert!(
             field(&source, "Reading", "touched").contains("volatile"),
+            "{source}"
+        );
+        assert!(
+            field(&source, "Reading", "late").contains("volatile"),
             "{source}"
         );
     }

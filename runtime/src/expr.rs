@@ -696,7 +696,8 @@ impl<T: SqlType> Countable for Expr<T> {
         } else {
             AggFn::Count
         };
-        aggregate(f, self.node, None)
+        // (A `bool` test counts the `false` it selects where it reads a NULL.)
+        aggregate(f, crate::plan::bool_value::<T>(self.node), None)
     }
 }
 
@@ -711,7 +712,7 @@ impl<T: SqlType> Countable for Expr<crate::navigate::Many<T>> {
         } else {
             AggFn::Count
         };
-        aggregate(f, self.node, None)
+        aggregate(f, crate::plan::bool_value::<T>(self.node), None)
     }
 }
 
@@ -789,7 +790,9 @@ impl<T: Entity> SubQuery for EntityExpr<T> {
 impl<T: SqlType> SubQuery for Expr<T> {
     type Sql = T;
     fn anchor(self) -> Node {
-        self.node
+        // (A sub-comprehension's `bool` tests are the values it selects: `false` where
+        // one reads a NULL, so `(o.cap > 5 for o in c.orders).contains(&false)` finds it.)
+        crate::plan::bool_value::<T>(self.node)
     }
     fn values_type() -> Option<ColumnType> {
         Some(T::COLUMN_TYPE)

@@ -357,12 +357,26 @@ pub trait Assignable<T> {
     #[doc(hidden)]
     #[inline(always)]
     fn __check(_: ::core::marker::PhantomData<T>, _: ::core::marker::PhantomData<Self>) {}
+    /// The assigned value's node as a value: a `bool` test stores the `false` it selects
+    /// where it reads a NULL ([`crate::plan::bool_value`]).
+    #[doc(hidden)]
+    fn value(node: Node) -> Node {
+        node
+    }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: SqlType> Assignable<T> for T {}
+impl<T: SqlType> Assignable<T> for T {
+    fn value(node: Node) -> Node {
+        crate::plan::bool_value::<T>(node)
+    }
+}
 #[diagnostic::do_not_recommend]
-impl<T: crate::types::NonNull> Assignable<Option<T>> for T {}
+impl<T: crate::types::NonNull> Assignable<Option<T>> for T {
+    fn value(node: Node) -> Node {
+        crate::plan::bool_value::<T>(node)
+    }
+}
 
 macro_rules! assignable {
     ($($from:ty => $($to:ty),*;)*) => {$($(

@@ -160,10 +160,10 @@ impl PlanBuilder {
     pub fn assign<C: crate::promotion::Assignee, R>(&self, column: C, value: Expr<R>)
     where
         C::Referent: crate::promotion::AssignsPlain,
-        R: SqlType + crate::promotion::Assignable<C::Sql>,
+        R: crate::promotion::Assignable<C::Sql>,
     {
         // (A `bool` test stores the `false` it selects where it reads a NULL.)
-        let mut node = C::assigned(crate::plan::bool_value::<R>(value.node));
+        let mut node = C::assigned(R::value(value.node));
         node.shift_params(self.param_offset);
         let (source, column) = column.position();
         self.plan

@@ -15,10 +15,18 @@ use super::{CastTo, Func, Node};
 use crate::types::{ColumnType, SqlType};
 use crate::value::Value;
 
-/// `node`, of type `T`, as a value: a `bool` test (not a `bool` attribute as it is, whose
-/// NULL another program wrote is a `Decode` error when read) whose NULL is `false`.
+/// `node`, of type `T`, as a value: a `bool` test whose NULL is `false`. A `bool` attribute
+/// as it is stays itself (a NULL another program wrote there is a `Decode` error when
+/// read), and so does a constant or an outer value, never NULL (an ordering by one then
+/// still orders nothing).
 pub(crate) fn bool_value<T: SqlType>(node: Node) -> Node {
-    if T::COLUMN_TYPE == ColumnType::Bool && !T::NULLABLE && !matches!(node, Node::Column { .. }) {
+    let never_null = |n: &Node| matches!(n, Node::Const(..) | Node::Param(_));
+    let itself = match &node {
+        Node::Column { .. } => true,
+        Node::Cast(inner, _) => never_null(inner),
+        n => never_null(n),
+    };
+    if T::COLUMN_TYPE == ColumnType::Bool && !T::NULLABLE && !itself {
         node.null_as_false()
     } else {
         node

@@ -45,7 +45,7 @@ pub(crate) fn triggers(d: Dialect) -> &'static str {
             "SELECT coalesce(r.relname, c.relname)::text, p.prosrc FROM pg_trigger t \
              JOIN pg_class c ON c.oid = t.tgrelid \
              LEFT JOIN pg_class r ON c.relispartition AND r.oid = pg_partition_root(c.oid) \
-             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_namespace n ON n.oid = coalesce(r.relnamespace, c.relnamespace) \
              JOIN pg_proc p ON p.oid = t.tgfoid \
              WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND c.relkind <> 'v' \
              ORDER BY t.tgname, c.relname"
