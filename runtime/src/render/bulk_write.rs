@@ -17,6 +17,14 @@ impl Renderer<'_> {
     /// ` WHERE (key) IN (SELECT key FROM <the query>) RETURNING key` and `also`: the rows of
     /// the written entity the query selects (every key column).
     pub(super) fn rows_of_query(&mut self, key: SqlKey, also: &[u16]) {
+        self.where_rows_of_query(key);
+        self.w.push(" RETURNING ");
+        let entity = self.plan.sources[self.written() as usize].entity;
+        self.returning(entity, also);
+    }
+
+    /// ` WHERE (key) IN (SELECT key FROM <the query>)`, the key's columns unqualified.
+    fn where_rows_of_query(&mut self, key: SqlKey) {
         let target = self.written();
         let entity = self.plan.sources[target as usize].entity;
         let pk = entity.primary_key;
@@ -51,8 +59,7 @@ impl Renderer<'_> {
             }
             _ => self.selected_rows(key, target, distinct, wait),
         }
-        self.w.push(") RETURNING ");
-        self.returning(entity, also);
+        self.w.push(")");
     }
 
     /// `SELECT key FROM <the query>`: the written rows' keys; locked (`FOR UPDATE OF v`) when
@@ -206,9 +213,14 @@ impl Renderer<'_> {
     /// `UPDATE t AS v SET c = <value>, .. WHERE (key) IN (SELECT key ..) RETURNING key, c, ..`:
     /// the values read the row being updated through the variable's alias.
     pub(super) fn update(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        if self.d.update_sees_own_writes()
+            && plan.assignments.iter().any(|(_, _, v)| reads_other_rows(v))
+        {
+            return self.update_from_values(key);
+        }
         let target = self.written();
         let src = &self.plan.sources[target as usize];
-        let plan = self.plan;
         self.w.push("UPDATE ");
         self.w.ident(src.entity.table);
         self.w.push(" AS ");
@@ -225,4 +237,74 @@ impl Renderer<'_> {
         let columns: Vec<u16> = plan.assignments.iter().map(|(_, c, _)| *c).collect();
         self.rows_of_query(key, &columns);
     }
+
+    /// `update` where a value reads other rows and the dialect's sub-queries would see the
+    /// rows the statement already wrote (SQLite): every value is worked out first, from the
+    /// rows as they were, in a table of its own, and the rows take them from there:
+    /// `WITH "colt_new" AS MATERIALIZED (SELECT v.key AS "colt_k0", .., <value> AS
+    /// "colt_v0", .. FROM t AS v WHERE (key) IN (SELECT key ..)) UPDATE t SET c =
+    /// "colt_new"."colt_v0", .. FROM "colt_new" WHERE t.key = "colt_new"."colt_k0" AND ..
+    /// RETURNING key, c, ..`.
+    fn update_from_values(&mut self, key: SqlKey) {
+        let plan = self.plan;
+        let src = &plan.sources[self.written() as usize];
+        let entity = src.entity;
+        self.w.push("WITH \"colt_new\" AS MATERIALIZED (SELECT ");
+        for (i, &k) in entity.primary_key.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.w.ident(&src.alias);
+            self.w.push(".");
+            self.w.ident(entity.columns[k].name);
+            self.w.push(&format!(" AS \"colt_k{i}\""));
+        }
+        for (i, (_, _, value)) in plan.assignments.iter().enumerate() {
+            self.w.push(", ");
+            self.node(value);
+            self.w.push(&format!(" AS \"colt_v{i}\""));
+        }
+        self.w.push(" FROM ");
+        self.w.ident(entity.table);
+        self.w.push(" AS ");
+        self.w.ident(&src.alias);
+        self.where_rows_of_query(key);
+        self.w.push(") UPDATE ");
+        self.w.ident(entity.table);
+        self.w.push(" SET ");
+        for (i, (_, column, _)) in plan.assignments.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.w.ident(entity.columns[*column as usize].name);
+            self.w.push(&format!(" = \"colt_new\".\"colt_v{i}\""));
+        }
+        self.w.push(" FROM \"colt_new\" WHERE ");
+        for (i, &k) in entity.primary_key.iter().enumerate() {
+            if i > 0 {
+                self.w.push(" AND ");
+            }
+            self.w.ident(entity.table);
+            self.w.push(".");
+            self.w.ident(entity.columns[k].name);
+            self.w.push(&format!(" = \"colt_new\".\"colt_k{i}\""));
+        }
+        self.w.push(" RETURNING ");
+        let columns: Vec<u16> = plan.assignments.iter().map(|(_, c, _)| *c).collect();
+        self.returning(entity, &columns);
+    }
+}
+
+/// Whether `n` reads rows besides its own: a sub-query (an aggregate over a collection, a
+/// sub-comprehension, another query's values).
+fn reads_other_rows(n: &Node) -> bool {
+    if matches!(
+        n,
+        Node::SubAgg(..) | Node::Exists(..) | Node::InSub(..) | Node::InQuery(..)
+    ) {
+        return true;
+    }
+    let mut found = false;
+    n.for_each_child(|c| found = found || reads_other_rows(c));
+    found
 }

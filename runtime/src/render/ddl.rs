@@ -120,6 +120,9 @@ pub(crate) trait SqlDialect: Sync {
     fn for_update(&self, wait: crate::plan::LockWait) -> &'static str;
     /// Whether an insert returns its generated key with `RETURNING`.
     fn returning_auto(&self) -> bool;
+    /// Whether a sub-query in an `UPDATE`'s values sees the rows the statement already
+    /// wrote (SQLite runs a correlated one for each row as it goes).
+    fn update_sees_own_writes(&self) -> bool;
 }
 
 /// Whether column `column` holds a one-to-one reference (then at most one row per target).

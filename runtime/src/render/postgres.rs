@@ -425,6 +425,10 @@ impl SqlDialect for Postgres {
         true
     }
 
+    fn update_sees_own_writes(&self) -> bool {
+        false
+    }
+
     fn auto_key_inline(&self) -> bool {
         false
     }

@@ -299,6 +299,10 @@ impl SqlDialect for Sqlite {
         false
     }
 
+    fn update_sees_own_writes(&self) -> bool {
+        true
+    }
+
     fn auto_key_inline(&self) -> bool {
         true
     }
