@@ -11,9 +11,10 @@
 //!   is whole and fits `i64`, else as the `REAL` whose shortest text is the decimal, which
 //!   holds any value of at most 15 significant digits exactly; a decimal that needs more is
 //!   refused ([`crate::Error::NotStorable`]) rather than rounded. A `REAL` read back (a column,
-//!   or a `sum`, `avg` or product computed in `REAL` arithmetic) is rounded to 15 significant
-//!   digits, which removes binary rounding noise: `0.1 + 0.2` reads as `0.3`. Text (as other
-//!   tools may store) is read exactly.
+//!   or a product computed in `REAL` arithmetic) is rounded to 15 significant digits, which
+//!   removes binary rounding noise: `0.1 + 0.2` reads as `0.3`. A `sum` or `avg` adds the
+//!   values so read exactly (`colt_decimal_sum`), as noise left where they cancel has no
+//!   digit to round away. Text (as other tools may store) is read exactly.
 
 use std::fmt;
 

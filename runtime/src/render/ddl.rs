@@ -102,6 +102,16 @@ pub(crate) trait SqlDialect: Sync {
     fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
+    /// A sum or an average of `ty` the dialect computes with a function of Colt's (SQLite's
+    /// decimals, added exactly): what goes before and after the argument instead.
+    fn exact_aggregate(
+        &self,
+        f: AggFn,
+        ty: Option<ColumnType>,
+    ) -> Option<(&'static str, &'static str)> {
+        let _ = (f, ty);
+        None
+    }
     /// `MIN`/`MAX` of `ty` where the dialect has none (PostgreSQL's booleans and UUIDs):
     /// what goes before and after the argument instead.
     fn min_max(&self, f: AggFn, ty: Option<ColumnType>) -> Option<(&'static str, &'static str)>;

@@ -649,6 +649,12 @@ impl Renderer<'_> {
                     self.w.push(" END)");
                 }
             }
+            Node::Agg(f, Some(arg), ty) if self.d.exact_aggregate(*f, *ty).is_some() => {
+                let (open, close) = self.d.exact_aggregate(*f, *ty).unwrap_or(("SUM(", ")"));
+                self.w.push(open);
+                self.node(arg);
+                self.w.push(close);
+            }
             Node::Agg(f @ (AggFn::Avg | AggFn::AvgDistinct), Some(arg), ty)
                 if self.d.avg_as_sum_over_count(*f, *ty) =>
             {

@@ -274,6 +274,24 @@ impl SqlDialect for Sqlite {
         }
     }
 
+    fn exact_aggregate(
+        &self,
+        f: AggFn,
+        ty: Option<ColumnType>,
+    ) -> Option<(&'static str, &'static str)> {
+        // Decimals added exactly (`colt_decimal_sum`), made the number they stand for.
+        if ty != Some(ColumnType::Decimal) {
+            return None;
+        }
+        match f {
+            AggFn::Sum => Some(("CAST(colt_decimal_sum(", ") AS NUMERIC)")),
+            AggFn::SumDistinct => Some(("CAST(colt_decimal_sum(DISTINCT ", ") AS NUMERIC)")),
+            AggFn::Avg => Some(("CAST(colt_decimal_avg(", ") AS NUMERIC)")),
+            AggFn::AvgDistinct => Some(("CAST(colt_decimal_avg(DISTINCT ", ") AS NUMERIC)")),
+            _ => None,
+        }
+    }
+
     fn min_max(&self, _f: AggFn, _ty: Option<ColumnType>) -> Option<(&'static str, &'static str)> {
         // Booleans are 0 and 1, UUIDs 16 bytes: `MIN`/`MAX` order them as Rust does.
         None
