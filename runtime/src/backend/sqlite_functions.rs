@@ -264,38 +264,50 @@ struct DecimalSum {
 }
 
 impl DecimalSum {
-    /// Adds `d`; `None` past `i128`.
+    /// Adds `d`, exactly where `i128` holds both at the larger scale, else at the largest
+    /// scale it holds them at, each rounded there half to even (as a decimal type's
+    /// addition rounds); `None` past `i128` at scale 0.
     fn add(&mut self, d: ExactDecimal) -> Option<()> {
-        let mut m = d.mantissa();
-        if d.scale() > self.scale {
-            let by = 10i128.checked_pow(d.scale() - self.scale)?;
-            self.total = self.total.checked_mul(by)?;
-            self.scale = d.scale();
-        } else {
-            m = m.checked_mul(10i128.checked_pow(self.scale - d.scale())?)?;
-        }
-        self.total = self.total.checked_add(m)?;
-        self.count += 1;
-        Some(())
-    }
-
-    /// The sum as a decimal (rounded half to even to fewer places where its mantissa is too
-    /// long, as a decimal type's addition does); `None` past a decimal's range.
-    fn total(&self) -> Option<ExactDecimal> {
-        let (mut m, mut scale) = (self.total, self.scale);
+        let d = d.trimmed();
+        let mut scale = self.scale.max(d.scale());
         loop {
-            if let Some(d) = ExactDecimal::new(m, scale) {
-                return Some(d.trimmed());
+            let total = at_scale(self.total, self.scale, scale);
+            let m = at_scale(d.mantissa(), d.scale(), scale);
+            if let Some(sum) = total.zip(m).and_then(|(t, m)| t.checked_add(m)) {
+                self.total = sum;
+                self.scale = scale;
+                self.count += 1;
+                return Some(());
             }
             scale = scale.checked_sub(1)?;
-            let (q, r) = (m / 10, (m % 10).abs());
-            m = if r > 5 || (r == 5 && q % 2 != 0) {
-                q + m.signum()
-            } else {
-                q
-            };
         }
     }
+
+    /// The sum as a decimal, rounded half to even to fewer places where its mantissa is
+    /// too long for one; `None` past a decimal's range.
+    fn total(&self) -> Option<ExactDecimal> {
+        (0..=self.scale).rev().find_map(|scale| {
+            let m = at_scale(self.total, self.scale, scale)?;
+            ExactDecimal::new(m, scale).map(ExactDecimal::trimmed)
+        })
+    }
+}
+
+/// `m × 10^-from` as a mantissa at scale `to`: exact upward, rounded half to even
+/// downward (once, however many places go); `None` past `i128`.
+fn at_scale(m: i128, from: u32, to: u32) -> Option<i128> {
+    if to >= from {
+        return m.checked_mul(10i128.checked_pow(to - from)?);
+    }
+    let Some(by) = 10i128.checked_pow(from - to) else {
+        // More places than `i128` has digits: nothing of `m` is left but its rounding,
+        // which is zero (|m| < 10^38 < half of 10^39).
+        return Some(0);
+    };
+    let (q, r) = (m / by, (m % by).unsigned_abs());
+    let half = by.unsigned_abs() / 2;
+    let up = r > half || (r == half && q % 2 != 0);
+    Some(if up { q + m.signum() } else { q })
 }
 
 fn decimal_out_of_range() -> rusqlite::Error {
@@ -372,7 +384,7 @@ fn decimal_text(
     match raw {
         rusqlite::types::ValueRef::Text(t) if keep_text => {
             let text = std::str::from_utf8(t).unwrap_or("").trim();
-            if ExactDecimal::parse(text).is_none() && text.parse::<f64>().is_err() {
+            if ExactDecimal::parse(text).is_none() && !is_number(text) {
                 return Ok(Some(format!("text:{text}")));
             }
         }
@@ -383,6 +395,13 @@ fn decimal_text(
         _ => {}
     }
     Ok(decimal_of(raw)?.map(|d| d.trimmed().to_string()))
+}
+
+/// Whether text is a number (one a decimal may not hold, `1e400`); `NaN` and `inf`, which
+/// Rust's `f64` reads, are not.
+fn is_number(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') && text.parse::<f64>().is_ok()
 }
 
 /// The decimal a value reads as (15 significant digits of a REAL, an integer or a number's
@@ -397,7 +416,7 @@ fn decimal_of(raw: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<Option<Exa
             let text = std::str::from_utf8(t).unwrap_or("").trim();
             match ExactDecimal::parse(text) {
                 Some(d) => Some(d),
-                None if text.parse::<f64>().is_err() => return Ok(None),
+                None if !is_number(text) => return Ok(None),
                 None => None,
             }
         }
@@ -429,7 +448,68 @@ fn iso_spelling(kind: i64, v: rusqlite::types::ValueRef<'_>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::slice;
+    use super::{at_scale, decimal_of, slice, DecimalSum};
+    use crate::exact_decimal::ExactDecimal;
+    use rusqlite::types::ValueRef;
+
+    fn sum(values: &[&str]) -> Option<String> {
+        let mut s = DecimalSum::default();
+        for v in values {
+            s.add(ExactDecimal::parse(v)?)?;
+        }
+        s.total().map(|d| d.to_string())
+    }
+
+    /// Found by a review: values aligned to the largest scale seen overflowed `i128` (a
+    /// tiny value at scale 28 beside 2e10), where the sum has a decimal to round to.
+    #[test]
+    fn a_sum_rounds_where_the_exact_one_is_past_i128() {
+        assert_eq!(sum(&["0.10", "0.20", "-0.30"]).as_deref(), Some("0"));
+        assert_eq!(
+            sum(&["0.00000000000000000000000000015", "20000000000"]).as_deref(),
+            Some("20000000000")
+        );
+        assert_eq!(
+            sum(&["20000000000", "0.0000000000000000000000000015"]).as_deref(),
+            Some("20000000000")
+        );
+        // Trailing zeros cost no places.
+        assert_eq!(
+            sum(&["5.00000000000000000000000000", "70000000000000000000"]).as_deref(),
+            Some("70000000000000000005")
+        );
+    }
+
+    /// Places dropped at once, rounded once (`..251` to two fewer places is `..3`; rounding
+    /// one place at a time made it `..2`).
+    #[test]
+    fn dropped_places_round_once_half_to_even() {
+        assert_eq!(at_scale(1251, 3, 1), Some(13));
+        assert_eq!(at_scale(-1251, 3, 1), Some(-13));
+        assert_eq!(at_scale(1149, 3, 1), Some(11));
+        assert_eq!(at_scale(125, 1, 0), Some(12));
+        assert_eq!(at_scale(135, 1, 0), Some(14));
+        assert_eq!(at_scale(-135, 1, 0), Some(-14));
+        assert_eq!(at_scale(7, 0, 2), Some(700));
+        assert_eq!(at_scale(i128::MAX, 0, 1), None);
+    }
+
+    /// `NaN` and `inf`, which Rust's `f64` reads, are no numbers (as `N/A` is not): a sum
+    /// passes over them. A number past a decimal's range is an error.
+    #[test]
+    fn words_a_float_parser_reads_are_no_decimal() {
+        for word in ["NaN", "inf", "-infinity", "N/A"] {
+            assert!(matches!(
+                decimal_of(ValueRef::Text(word.as_bytes())),
+                Ok(None)
+            ));
+        }
+        assert!(decimal_of(ValueRef::Text(b"1e400")).is_err());
+        assert!(matches!(
+            decimal_of(ValueRef::Text(b" 2.50 ")),
+            Ok(Some(d)) if d.to_string() == "2.50"
+        ));
+    }
 
     #[test]
     fn slices_by_bytes_clamped() {

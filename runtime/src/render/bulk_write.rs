@@ -241,15 +241,15 @@ impl Renderer<'_> {
     /// `update` where a value reads other rows and the dialect's sub-queries would see the
     /// rows the statement already wrote (SQLite): every value is worked out first, from the
     /// rows as they were, in a table of its own, and the rows take them from there:
-    /// `WITH "colt_new" AS MATERIALIZED (SELECT v.key AS "colt_k0", .., <value> AS
-    /// "colt_v0", .. FROM t AS v WHERE (key) IN (SELECT key ..)) UPDATE t SET c =
-    /// "colt_new"."colt_v0", .. FROM "colt_new" WHERE t.key = "colt_new"."colt_k0" AND ..
+    /// `WITH "colt:new" AS MATERIALIZED (SELECT v.key AS "colt:k0", .., <value> AS
+    /// "colt:v0", .. FROM t AS v WHERE (key) IN (SELECT key ..)) UPDATE t SET c =
+    /// "colt:new"."colt:v0", .. FROM "colt:new" WHERE t.key = "colt:new"."colt:k0" AND ..
     /// RETURNING key, c, ..`.
     fn update_from_values(&mut self, key: SqlKey) {
         let plan = self.plan;
         let src = &plan.sources[self.written() as usize];
         let entity = src.entity;
-        self.w.push("WITH \"colt_new\" AS MATERIALIZED (SELECT ");
+        self.w.push("WITH \"colt:new\" AS MATERIALIZED (SELECT ");
         for (i, &k) in entity.primary_key.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
@@ -257,12 +257,12 @@ impl Renderer<'_> {
             self.w.ident(&src.alias);
             self.w.push(".");
             self.w.ident(entity.columns[k].name);
-            self.w.push(&format!(" AS \"colt_k{i}\""));
+            self.w.push(&format!(" AS \"colt:k{i}\""));
         }
         for (i, (_, _, value)) in plan.assignments.iter().enumerate() {
             self.w.push(", ");
             self.node(value);
-            self.w.push(&format!(" AS \"colt_v{i}\""));
+            self.w.push(&format!(" AS \"colt:v{i}\""));
         }
         self.w.push(" FROM ");
         self.w.ident(entity.table);
@@ -277,9 +277,9 @@ impl Renderer<'_> {
                 self.w.push(", ");
             }
             self.w.ident(entity.columns[*column as usize].name);
-            self.w.push(&format!(" = \"colt_new\".\"colt_v{i}\""));
+            self.w.push(&format!(" = \"colt:new\".\"colt:v{i}\""));
         }
-        self.w.push(" FROM \"colt_new\" WHERE ");
+        self.w.push(" FROM \"colt:new\" WHERE ");
         for (i, &k) in entity.primary_key.iter().enumerate() {
             if i > 0 {
                 self.w.push(" AND ");
@@ -287,7 +287,7 @@ impl Renderer<'_> {
             self.w.ident(entity.table);
             self.w.push(".");
             self.w.ident(entity.columns[k].name);
-            self.w.push(&format!(" = \"colt_new\".\"colt_k{i}\""));
+            self.w.push(&format!(" = \"colt:new\".\"colt:k{i}\""));
         }
         self.w.push(" RETURNING ");
         let columns: Vec<u16> = plan.assignments.iter().map(|(_, c, _)| *c).collect();

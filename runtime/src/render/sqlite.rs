@@ -260,12 +260,7 @@ impl SqlDialect for Sqlite {
 
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str) {
         match (f, ty) {
-            // A sum or average of decimals is a REAL: made the decimal it stands for (15
-            // significant digits), as it is read back, also where it is compared.
-            (
-                AggFn::Sum | AggFn::SumDistinct | AggFn::Avg | AggFn::AvgDistinct,
-                Some(ColumnType::Decimal),
-            ) => ("CAST(colt_decimal(", ") AS NUMERIC)"),
+            // (A sum or average of decimals is `exact_aggregate`'s.)
             // A sum of `f32`s is an `f32` (as PostgreSQL's `SUM` of `real`), also where it is
             // compared: SQLite sums in f64 (0.1f32 + 0.2f32 would be 0.30000000447, below
             // 0.3f32).
