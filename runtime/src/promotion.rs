@@ -72,6 +72,15 @@ pub(crate) fn narrowed(n: Node) -> Node {
     }
 }
 
+/// A parameter bound as the decimal of its shortest text ([`CastTo::ShortestDecimal`]);
+/// another node as it is.
+fn shortest_decimal(n: Node) -> Node {
+    match n {
+        Node::Param(_) => Node::Cast(Box::new(n), CastTo::ShortestDecimal),
+        other => other,
+    }
+}
+
 /// A parameter typed as `ty` (`CAST($1 AS BIGINT)` on PostgreSQL); another node as it is.
 fn typed(n: Node, ty: ColumnType) -> Node {
     match n {
@@ -113,6 +122,10 @@ pub(crate) fn widened(lt: ColumnType, rt: ColumnType, l: Node, r: Node) -> (Node
         (a, b) if is_integer(a) && is_integer(b) => (typed(l, a), typed(r, b)),
         (ColumnType::Decimal, t) if is_integer(t) => (l, cast(r, CastTo::Decimal)),
         (t, ColumnType::Decimal) if is_integer(t) => (cast(l, CastTo::Decimal), r),
+        // An `f64` parameter beside a decimal is the decimal of its shortest text (SQLite
+        // would compare its binary value, past 2^53 another number).
+        (ColumnType::Decimal, ColumnType::Double) => (l, shortest_decimal(r)),
+        (ColumnType::Double, ColumnType::Decimal) => (shortest_decimal(l), r),
         // As Rust's `i as f64`, on both backends, parameters too (PostgreSQL would type an
         // integer parameter beside an f32 attribute as `real`).
         (f, t) if is_float(f) && is_integer(t) => (l, Node::Cast(Box::new(r), CastTo::Double)),

@@ -83,13 +83,23 @@ macro_rules! row_count {
 }
 row_count!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
 
-/// Rounds the `f64` values compared with `f32` attributes to `f32` (`Node::ParamF32`), and
-/// makes the integers of a list tested against a float attribute `f64`s.
+/// Rounds the `f64` values compared with `f32` attributes to `f32` (`Node::ParamF32`),
+/// makes the integers of a list tested against a float attribute `f64`s, and a whole `f64`
+/// compared with a decimal the decimal of its shortest text.
 fn round_f32_params(plan: &Plan, params: &mut [Value]) {
     use crate::plan::Items;
     let convert = |how: Items, v: &mut Value| match (how, &*v) {
         (Items::F32, Value::Real(f)) => *v = Value::Real(f64::from(*f as f32)),
         (Items::F64, Value::Int(i)) => *v = Value::Real(*i as f64),
+        // (A fraction stays a float: SQLite holds it as the REAL it is, and its shortest
+        // text may have more digits than SQLite's decimals.)
+        (Items::Decimal, Value::Real(f)) if f.fract() == 0.0 => {
+            let whole = crate::exact_decimal::ExactDecimal::from_f64(*f, 17)
+                .filter(|d| d.to_i64().is_some());
+            if let Some(d) = whole {
+                *v = Value::Decimal(d);
+            }
+        }
         _ => {}
     };
     for &(i, how) in &plan.f32_params {

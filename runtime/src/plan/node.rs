@@ -99,6 +99,9 @@ pub enum Items {
     F32,
     /// Integers tested against a float attribute: `i as f64`, as Rust's `as`.
     F64,
+    /// An `f64` compared with a decimal ([`CastTo::ShortestDecimal`]): a whole one within
+    /// `i64` bound as the decimal of its shortest text.
+    Decimal,
 }
 
 /// What [`Node::Cast`] makes of a value; each dialect writes only the casts it needs.
@@ -107,6 +110,11 @@ pub enum CastTo {
     /// An integer meeting a decimal (PostgreSQL then types a parameter on the other side as
     /// the decimal it is).
     Decimal,
+    /// An `f64` parameter meeting a decimal: no text, but the value is bound as the decimal
+    /// of its shortest text where it is whole (`Items::Decimal`), as the contract and
+    /// PostgreSQL take it; SQLite would compare the float's binary value
+    /// (`1234567890123456780.0` is …768 there, …800 as text).
+    ShortestDecimal,
     /// A document compared as JSON with `==` (SQLite: its minified text; PostgreSQL: its
     /// canonical text, which keeps `1` and `1.0` apart as serde_json does).
     Json,
@@ -464,6 +472,10 @@ impl Node {
     pub(crate) fn f32_params(&self, out: &mut Vec<(usize, Items)>) {
         match self {
             Node::ParamF32(n) => out.push((*n, Items::F32)),
+            Node::Cast(p, CastTo::ShortestDecimal) => match **p {
+                Node::Param(n) => out.push((n, Items::Decimal)),
+                _ => p.f32_params(out),
+            },
             Node::InList(a, n, _, items) => {
                 if *items != Items::AsTheyAre {
                     out.push((*n, *items));

@@ -292,6 +292,7 @@ impl SqlDialect for Postgres {
             CastTo::Real => ("", ""),
             CastTo::Double | CastTo::Float => ("CAST(", " AS DOUBLE PRECISION)"),
             CastTo::Float32 => ("CAST(", " AS REAL)"),
+            CastTo::ShortestDecimal => ("", ""),
             CastTo::StoredDecimal => ("", ""),
             // A parameter typed as what it stands for (PostgreSQL would take a `CASE` of
             // untyped parameters for text).

@@ -221,6 +221,7 @@ impl SqlDialect for Sqlite {
             CastTo::Json | CastTo::JsonListed => ("json(", ")"),
             CastTo::Real | CastTo::Float | CastTo::Double => ("CAST(", " AS REAL)"),
             CastTo::Float32 => ("colt_f32(", ")"),
+            CastTo::ShortestDecimal => ("", ""),
             CastTo::StoredDecimal => ("CAST(colt_decimal(", ") AS NUMERIC)"),
             CastTo::Integer(ColumnType::BigInt) | CastTo::As(_) => ("", ""),
             // `colt_int(x, bits)`: `x` truncated toward zero, an error if it does not fit
