@@ -55,10 +55,26 @@ fn a_whole_float_compares_as_its_shortest_text() -> colt::Result<()> {
             let tenth = 0.1_f64;
             let same = select!(a.id for a in Amount if a.value == tenth).fetch(tx)?;
             assert_eq!(same, [4], "{}", backend.name);
+            // A list of such floats, as `==` has them.
+            let floats = vec![f, 0.5];
+            let listed = select!(a.id for a in Amount if floats.contains(&a.value)).fetch(tx)?;
+            assert_eq!(listed, [3], "{}", backend.name);
             let none: Option<f64> = None;
             let nothing = select!(a.id for a in Amount if a.value == none).fetch(tx)?;
             assert!(nothing.is_empty(), "{}", backend.name);
             Ok(())
         })
     })
+}
+
+/// The comparison is no term that can fail: `&&` keeps a plain `AND` (it was written as a
+/// guarded `CASE`, its first term twice).
+#[test]
+fn a_decimal_compared_with_a_float_is_a_plain_term() {
+    let f = 1.5_f64;
+    let q = select!(a.id for a in Amount if a.id > 0 && a.value > f);
+    for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+        let sql = q.sql(dialect);
+        assert!(!sql.contains("CASE"), "{sql}");
+    }
 }

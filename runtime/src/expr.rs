@@ -561,7 +561,8 @@ where
 /// `elem IN (list parameter index)` of items of type `S` tested against an attribute of
 /// type `T`, compared as `==` compares one value: JSON as JSON; `f64` items against an `f32`
 /// attribute rounded to `f32`; an integer and a float as Rust's `i as f64` (the attribute
-/// cast to a double, integer items bound as `f64`).
+/// cast to a double, integer items bound as `f64`); `f64` items against a decimal attribute
+/// as the decimals of their shortest text (as `==` binds one).
 fn listed<S: SqlType, T: SqlType>(index: usize, elem: Node) -> Node {
     use crate::plan::{CastTo, Items};
     let float = |t: ColumnType| matches!(t, ColumnType::Float | ColumnType::Double);
@@ -579,6 +580,8 @@ fn listed<S: SqlType, T: SqlType>(index: usize, elem: Node) -> Node {
         )
     } else if t == ColumnType::Float && s == ColumnType::Double {
         (elem, Items::F32)
+    } else if t == ColumnType::Decimal && s == ColumnType::Double {
+        (elem, Items::Decimal)
     } else if float(t) && integer(s) {
         (Node::Cast(Box::new(elem), CastTo::Double), Items::F64)
     } else if integer(t) && float(s) {

@@ -436,7 +436,12 @@ impl Node {
             Node::Call(f, _) => matches!(f, Func::Abs | Func::Slice | Func::SliceFrom | Func::Like),
             Node::Cast(_, to) => !matches!(
                 to,
-                CastTo::As(_) | CastTo::Real | CastTo::Double | CastTo::Float | CastTo::Decimal
+                CastTo::As(_)
+                    | CastTo::Real
+                    | CastTo::Double
+                    | CastTo::Float
+                    | CastTo::Decimal
+                    | CastTo::ShortestDecimal
             ),
             _ => false,
         };
