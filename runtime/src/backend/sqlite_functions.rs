@@ -381,20 +381,20 @@ fn decimal_text(
     raw: rusqlite::types::ValueRef<'_>,
     keep_text: bool,
 ) -> rusqlite::Result<Option<String>> {
-    match raw {
-        rusqlite::types::ValueRef::Text(t) if keep_text => {
-            let text = std::str::from_utf8(t).unwrap_or("").trim();
-            if ExactDecimal::parse(text).is_none() && !is_number(text) {
-                return Ok(Some(format!("text:{text}")));
-            }
-        }
+    if let Some(d) = decimal_of(raw)? {
+        return Ok(Some(d.trimmed().to_string()));
+    }
+    Ok(match raw {
+        rusqlite::types::ValueRef::Text(t) if keep_text => Some(format!(
+            "text:{}",
+            std::str::from_utf8(t).unwrap_or("").trim()
+        )),
         rusqlite::types::ValueRef::Blob(b) if keep_text => {
             let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            return Ok(Some(format!("blob:{hex}")));
+            Some(format!("blob:{hex}"))
         }
-        _ => {}
-    }
-    Ok(decimal_of(raw)?.map(|d| d.trimmed().to_string()))
+        _ => None,
+    })
 }
 
 /// Whether text is a number (one a decimal may not hold, `1e400`); `NaN` and `inf`, which

@@ -108,10 +108,7 @@ pub(crate) trait SqlDialect: Sync {
         &self,
         f: AggFn,
         ty: Option<ColumnType>,
-    ) -> Option<(&'static str, &'static str)> {
-        let _ = (f, ty);
-        None
-    }
+    ) -> Option<(&'static str, &'static str)>;
     /// `MIN`/`MAX` of `ty` where the dialect has none (PostgreSQL's booleans and UUIDs):
     /// what goes before and after the argument instead.
     fn min_max(&self, f: AggFn, ty: Option<ColumnType>) -> Option<(&'static str, &'static str)>;

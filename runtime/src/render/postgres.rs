@@ -430,6 +430,15 @@ impl SqlDialect for Postgres {
         false
     }
 
+    fn exact_aggregate(
+        &self,
+        _f: AggFn,
+        _ty: Option<ColumnType>,
+    ) -> Option<(&'static str, &'static str)> {
+        // `numeric` sums exactly.
+        None
+    }
+
     fn auto_key_inline(&self) -> bool {
         false
     }
