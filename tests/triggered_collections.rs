@@ -63,6 +63,24 @@ fn triggers(backend: &common::Backend, tx: &Transaction) -> colt::Result<()> {
     Ok(())
 }
 
+/// A fresh database with cart 1 holding a line "tea", `prepare` run first in its
+/// transaction (the triggers).
+fn cart_with_tea(
+    backend: &common::Backend,
+    prepare: impl FnOnce(&Transaction) -> colt::Result<()>,
+) -> colt::Result<Database> {
+    let db = Database::open(&backend.fresh_url())?;
+    db.bind(schema![Cart, Line, Order])?;
+    db.create_tables()?;
+    db.transaction(|tx| {
+        prepare(tx)?;
+        let cart = Cart::build().id(1).insert(tx)?;
+        Line::build().label("tea").cart(&cart).insert(tx)?;
+        Ok(())
+    })?;
+    Ok(db)
+}
+
 fn labels(cart: &Obj<Cart>, tx: &Transaction) -> colt::Result<Vec<String>> {
     let mut out: Vec<String> = cart.lines().fetch(tx)?.iter().map(|l| l.label()).collect();
     out.sort();
@@ -72,15 +90,7 @@ fn labels(cart: &Obj<Cart>, tx: &Transaction) -> colt::Result<Vec<String>> {
 #[test]
 fn a_collection_loaded_before_a_trigger_adds_members_sees_them() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Cart, Line, Order])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            triggers(backend, tx)?;
-            let cart = Cart::build().id(1).insert(tx)?;
-            Line::build().label("tea").cart(&cart).insert(tx)?;
-            Ok(())
-        })?;
+        let db = cart_with_tea(backend, |tx| triggers(backend, tx))?;
         db.transaction(|tx| {
             let cart = tx.get_or_err::<Cart>(1)?;
             assert_eq!(labels(&cart, tx)?, ["tea"]);
@@ -98,14 +108,7 @@ fn a_collection_loaded_before_a_trigger_adds_members_sees_them() -> colt::Result
 #[test]
 fn a_write_to_a_table_without_triggers_keeps_loaded_collections() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Cart, Line, Order])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            let cart = Cart::build().id(1).insert(tx)?;
-            Line::build().label("tea").cart(&cart).insert(tx)?;
-            Ok(())
-        })?;
+        let db = cart_with_tea(backend, |_| Ok(()))?;
         db.transaction(|tx| {
             let cart = tx.get_or_err::<Cart>(1)?;
             assert_eq!(labels(&cart, tx)?, ["tea"]);
@@ -126,14 +129,7 @@ fn a_write_to_a_table_without_triggers_keeps_loaded_collections() -> colt::Resul
 #[test]
 fn a_trigger_made_inside_the_transaction_is_seen() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Cart, Line, Order])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            let cart = Cart::build().id(1).insert(tx)?;
-            Line::build().label("tea").cart(&cart).insert(tx)?;
-            Ok(())
-        })?;
+        let db = cart_with_tea(backend, |_| Ok(()))?;
         db.transaction(|tx| {
             let cart = tx.get_or_err::<Cart>(1)?;
             assert_eq!(labels(&cart, tx)?, ["tea"]);
@@ -152,15 +148,7 @@ fn a_trigger_made_inside_the_transaction_is_seen() -> colt::Result<()> {
 #[test]
 fn a_trigger_a_rolled_back_savepoint_dropped_is_seen() -> colt::Result<()> {
     each_backend(|backend| {
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Cart, Line, Order])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
-            triggers(backend, tx)?;
-            let cart = Cart::build().id(1).insert(tx)?;
-            Line::build().label("tea").cart(&cart).insert(tx)?;
-            Ok(())
-        })?;
+        let db = cart_with_tea(backend, |tx| triggers(backend, tx))?;
         db.transaction(|tx| {
             let cart = tx.get_or_err::<Cart>(1)?;
             assert_eq!(labels(&cart, tx)?, ["tea"]);
@@ -192,10 +180,7 @@ fn a_trigger_on_a_partition_is_seen() -> colt::Result<()> {
         if !backend.is_postgres() {
             return Ok(());
         }
-        let db = Database::open(&backend.fresh_url())?;
-        db.bind(schema![Cart, Line, Order])?;
-        db.create_tables()?;
-        db.transaction(|tx| {
+        let db = cart_with_tea(backend, |tx| {
             tx.execute_sql("DROP TABLE orders", &[])?;
             tx.execute_sql(
                 "CREATE TABLE orders (id BIGINT PRIMARY KEY, cart BIGINT NOT NULL, \
@@ -213,8 +198,6 @@ fn a_trigger_on_a_partition_is_seen() -> colt::Result<()> {
                  FOR EACH ROW EXECUTE FUNCTION order_lines()",
                 &[],
             )?;
-            let cart = Cart::build().id(1).insert(tx)?;
-            Line::build().label("tea").cart(&cart).insert(tx)?;
             Ok(())
         })?;
         db.transaction(|tx| {
