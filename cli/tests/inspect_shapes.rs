@@ -148,3 +148,42 @@ fn a_column_a_partition_trigger_sets_is_volatile() {
         );
     }
 }
+
+/// A trigger on a table that inherits from another (PostgreSQL's table inheritance, not a
+/// partition) fires for the child's rows, which the parent's queries read and its updates
+/// write: the columns it sets are volatile in the parent's entity as in the child's (found
+/// in the twenty-first session: only the child's were).
+#[test]
+fn a_column_an_inheriting_tables_trigger_sets_is_volatile() {
+    for backend in backends().into_iter().filter(|b| *b == "postgres") {
+        let scratch = Scratch::new("inspect-inherited-trigger");
+        let db = fresh(backend, scratch.path());
+        run_sql(
+            &db.url,
+            &[
+                "CREATE TABLE vehicle (id BIGINT PRIMARY KEY, name TEXT NOT NULL, \
+                 touched BIGINT NOT NULL DEFAULT 0)",
+                // (A child does not inherit its parent's primary key: `big_truck` has
+                // none, so it is not mapped, and its trigger is still its parents'.)
+                "CREATE TABLE truck (load BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (id)) \
+                 INHERITS (vehicle)",
+                "CREATE TABLE big_truck (axles BIGINT NOT NULL DEFAULT 0) INHERITS (truck)",
+                "CREATE FUNCTION touch_vehicle() RETURNS trigger AS $$ BEGIN \
+                 NEW.touched := NEW.touched + 1; RETURN NEW; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER big_truck_touch BEFORE INSERT OR UPDATE ON big_truck \
+                 FOR EACH ROW EXECUTE FUNCTION touch_vehicle()",
+            ],
+        );
+        let source = colt_ok(scratch.path(), &["inspect", &db.url]);
+        for entity in ["Vehicle", "Truck"] {
+            assert!(
+                field(&source, entity, "touched").contains("volatile"),
+                "{entity}: {source}"
+            );
+            assert!(
+                !field(&source, entity, "name").contains("volatile"),
+                "{entity}: {source}"
+            );
+        }
+    }
+}

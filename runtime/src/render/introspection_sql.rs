@@ -31,9 +31,10 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
 
 /// Each trigger's table and SQL (SQLite: the `CREATE TRIGGER`; PostgreSQL: the body of its
 /// function, which may serve the triggers of several tables). A view's triggers (`INSTEAD
-/// OF`) are left out: they write only when a program writes through the view. A
-/// partition's triggers are its partitioned table's, as the partition is (`relations`):
-/// they fire for the rows written through it.
+/// OF`) are left out: they write only when a program writes through the view. On
+/// PostgreSQL, a trigger is also each of its table's ancestors' (partitioned tables, tables
+/// it inherits from, at any depth): it fires for the rows written through them. A partition
+/// is left out itself, as `relations` leaves it out: its rows are its partitioned table's.
 pub(crate) fn triggers(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {
@@ -42,12 +43,16 @@ pub(crate) fn triggers(d: Dialect) -> &'static str {
              ORDER BY name"
         }
         Dialect::Postgres => {
-            "SELECT coalesce(r.relname, c.relname)::text, p.prosrc FROM pg_trigger t \
-             JOIN pg_class c ON c.oid = t.tgrelid \
-             LEFT JOIN pg_class r ON c.relispartition AND r.oid = pg_partition_root(c.oid) \
-             JOIN pg_namespace n ON n.oid = coalesce(r.relnamespace, c.relnamespace) \
+            "WITH RECURSIVE up(trigger, rel) AS (\
+               SELECT oid, tgrelid FROM pg_trigger WHERE NOT tgisinternal \
+               UNION SELECT up.trigger, i.inhparent FROM pg_inherits i \
+               JOIN up ON i.inhrelid = up.rel) \
+             SELECT c.relname::text, p.prosrc FROM up \
+             JOIN pg_trigger t ON t.oid = up.trigger \
+             JOIN pg_class c ON c.oid = up.rel \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_proc p ON p.oid = t.tgfoid \
-             WHERE NOT t.tgisinternal AND n.nspname = current_schema() AND c.relkind <> 'v' \
+             WHERE n.nspname = current_schema() AND c.relkind <> 'v' AND NOT c.relispartition \
              ORDER BY t.tgname, c.relname"
         }
     }
