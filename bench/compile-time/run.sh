@@ -3,7 +3,8 @@
 # Colt and with Diesel. For each: a clean debug build of the crate (its dependencies built
 # first and kept), best of three; the same without the queries (what the entities cost);
 # and the rebuild after an edit of one query (what a developer waits for), best of three,
-# with the entities in the queries' module and in a module of their own.
+# with the entities in the queries' module, in a module of their own, and in a crate of
+# their own that the queries' crate uses.
 # Run by `cargo run -p colt-bench --release -- --suite compile-time`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,26 +38,27 @@ edit_and_build() {
   build "$1"
 }
 
-declare -A full entities edit split
+declare -A full entities edit split crates
 for orm in colt diesel; do
-  for c in "$orm-schema" "$orm-schema-entities" "$orm-schema-split"; do
+  for c in "$orm-schema" "$orm-schema-entities" "$orm-schema-split" "$orm-schema-queries"; do
     build "$c" 2>/dev/null || build "$c" # dependencies, once
   done
   full[$orm]=$(best_of_three clean_build "$orm-schema")
   entities[$orm]=$(best_of_three clean_build "$orm-schema-entities")
   edit[$orm]=$(best_of_three edit_and_build "$orm-schema")
   split[$orm]=$(best_of_three edit_and_build "$orm-schema-split")
+  crates[$orm]=$(best_of_three edit_and_build "$orm-schema-queries")
 done
 
-echo "| | clean debug build, 50 entities + 300 queries | entities alone | per entity | per query | rebuild after editing one query | the same, entities in a module of their own | source lines |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| | clean debug build, 50 entities + 300 queries | entities alone | per entity | per query | rebuild after editing one query | the same, entities in a module of their own | the same, entities in a crate of their own | source lines |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for orm in colt diesel; do
-  f=${full[$orm]}; e=${entities[$orm]}; r=${edit[$orm]}; m=${split[$orm]}
+  f=${full[$orm]}; e=${entities[$orm]}; r=${edit[$orm]}; m=${split[$orm]}; c=${crates[$orm]}
   per_entity=$(echo "$e / 50 * 1000" | bc -l)
   per_query=$(echo "($f - $e) / 300 * 1000" | bc -l)
   lines=$(wc -l < "$out/$orm-schema/src/lib.rs")
   name=$([[ $orm == colt ]] && echo Colt || echo Diesel)
-  printf '| %s | %.1f s | %.1f s | %.0f ms | %.0f ms | %.1f s | %.1f s | %s |\n' \
-    "$name" "$f" "$e" "$per_entity" "$per_query" "$r" "$m" "$lines"
+  printf '| %s | %.1f s | %.1f s | %.0f ms | %.0f ms | %.1f s | %.1f s | %.1f s | %s |\n' \
+    "$name" "$f" "$e" "$per_entity" "$per_query" "$r" "$m" "$c" "$lines"
 done
 printf '\nColt/Diesel, clean build: %.2f×\n' "$(echo "${full[colt]} / ${full[diesel]}" | bc -l)"

@@ -2,6 +2,9 @@
 //! `tests/compile-fail`, which pin the compile errors of queries that must never compile.
 //!
 //! `cargo test -p colt-example-pinned-errors` checks them; `TRYBUILD=overwrite` re-pins them.
+//! `tests/queries_from_another_crate.rs` runs queries of these entities from a crate of its
+//! own, as a program whose entities are a crate apart does (see "Build times" in Colt's
+//! crate docs).
 //! docs/compile-errors.md ("Testing your own queries with trybuild") walks through it.
 
 use colt::prelude::*;
@@ -34,6 +37,14 @@ pub struct Product {
     pub description: Option<String>,
     /// Its shelf.
     pub category: Ref<Category>,
+}
+
+#[hybrid]
+impl Product {
+    /// In stock and under ten euros: in Rust on an object, and in SQL inside `select!`.
+    pub fn is_a_bargain(&self) -> bool {
+        self.in_stock && self.price < 1000
+    }
 }
 
 /// The schema of the shop.
