@@ -103,11 +103,14 @@ pub(crate) trait SqlDialect: Sync {
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).
     fn aggregate_cast(&self, f: AggFn, ty: Option<ColumnType>) -> (&'static str, &'static str);
     /// A sum or an average of `ty` the dialect computes with a function of Colt's (SQLite's
-    /// decimals, added exactly): what goes before and after the argument instead.
+    /// decimals, added exactly): what goes before and after the argument instead. Where
+    /// the statement's own result reads it (`read_back`: a value the outermost `SELECT`
+    /// projects), it may be the exact value in a form the statement could not compare.
     fn exact_aggregate(
         &self,
         f: AggFn,
         ty: Option<ColumnType>,
+        read_back: bool,
     ) -> Option<(&'static str, &'static str)>;
     /// `MIN`/`MAX` of `ty` where the dialect has none (PostgreSQL's booleans and UUIDs):
     /// what goes before and after the argument instead.

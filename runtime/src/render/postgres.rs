@@ -434,6 +434,7 @@ impl SqlDialect for Postgres {
         &self,
         _f: AggFn,
         _ty: Option<ColumnType>,
+        _read_back: bool,
     ) -> Option<(&'static str, &'static str)> {
         // `numeric` sums exactly.
         None

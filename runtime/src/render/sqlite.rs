@@ -274,12 +274,19 @@ impl SqlDialect for Sqlite {
         &self,
         f: AggFn,
         ty: Option<ColumnType>,
+        read_back: bool,
     ) -> Option<(&'static str, &'static str)> {
-        // Decimals added exactly (`colt_decimal_sum`), made the number they stand for.
+        // Decimals added exactly (`colt_decimal_sum`), made the number they stand for where
+        // the statement compares, orders or computes with them. A sum the result reads is
+        // its exact text, which the reader takes exactly: made a number, a sum of more than
+        // 15 significant digits (9 999 999 999 999.99 twice) was a REAL, read to 15. (An
+        // average is a quotient, to 15 digits either way.)
         if ty != Some(ColumnType::Decimal) {
             return None;
         }
         match f {
+            AggFn::Sum if read_back => Some(("colt_decimal_sum(", ")")),
+            AggFn::SumDistinct if read_back => Some(("colt_decimal_sum(DISTINCT ", ")")),
             AggFn::Sum => Some(("CAST(colt_decimal_sum(", ") AS NUMERIC)")),
             AggFn::SumDistinct => Some(("CAST(colt_decimal_sum(DISTINCT ", ") AS NUMERIC)")),
             AggFn::Avg => Some(("CAST(colt_decimal_avg(", ") AS NUMERIC)")),
