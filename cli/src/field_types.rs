@@ -10,6 +10,19 @@ pub(crate) fn column_type(
     dialect: Dialect,
     declared: &str,
 ) -> Option<(&'static str, Option<&'static str>)> {
+    typed(dialect, declared).map(|(_, rust, feature)| (rust, feature))
+}
+
+/// How a field of the type [`column_type`] gives is stored.
+pub(crate) fn column_kind(dialect: Dialect, declared: &str) -> Option<ColumnType> {
+    typed(dialect, declared).map(|(ty, _, _)| ty)
+}
+
+/// [`column_type`], with how the field is stored.
+fn typed(
+    dialect: Dialect,
+    declared: &str,
+) -> Option<(ColumnType, &'static str, Option<&'static str>)> {
     let base = base_type(declared).to_ascii_lowercase();
     let (ty, rust, feature): (ColumnType, &str, Option<&'static str>) = match dialect {
         Dialect::Sqlite => {
@@ -82,7 +95,7 @@ pub(crate) fn column_type(
     if !declared_type_suits(dialect, ty, declared) {
         return None;
     }
-    Some((rust, feature))
+    Some((ty, rust, feature))
 }
 
 /// Whether a declared type is PostgreSQL's fixed-length text (`character(2)`), which no

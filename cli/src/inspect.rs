@@ -29,11 +29,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use colt_model::{default_column, default_table, RenameRule};
-use colt_runtime::introspect::{Catalog, ForeignKeyInfo, TableInfo};
+use colt_runtime::introspect::{declared_type_suits, Catalog, ForeignKeyInfo, TableInfo};
 use colt_runtime::Dialect;
 use heck::ToSnakeCase;
 
-use crate::field_types::{column_type, padded_text};
+use crate::field_types::{column_kind, column_type, padded_text};
 use crate::links::{link_tables, Link};
 use crate::rust_names::{field_name, type_name, unique_name};
 use crate::Failure;
@@ -291,6 +291,8 @@ impl<'a> Inspector<'a> {
                     Some("shares a column with another: its columns are plain fields (a column is one field)")
                 } else if mixed {
                     Some("has NOT NULL and nullable columns: its columns are plain fields (a row may hold part of a key, which no reference reads)")
+                } else if !self.key_types_suit(t, fk) {
+                    Some("has a column whose declared type does not suit the key it refers to (`check_tables` would refuse the reference, and the database would compare a text with a number): its columns are plain fields")
                 } else {
                     None
                 };
@@ -436,6 +438,25 @@ impl<'a> Inspector<'a> {
                 t.primary_key.len() == fk.referenced.len()
                     && t.primary_key.iter().all(|k| fk.referenced.contains(k))
             })
+    }
+
+    /// Whether each column of `fk` is declared a type that suits the field of the key column
+    /// it refers to, by `check_tables`' rules (a `TEXT` column referring to an `INTEGER`
+    /// key is not: SQLite compares its text with the key's numbers, and a reference would
+    /// find no row). A key column whose type no field suits is left to the entity it is in.
+    fn key_types_suit(&self, t: &TableInfo, fk: &ForeignKeyInfo) -> bool {
+        let Some(target) = self.tables.iter().find(|r| r.name == fk.table) else {
+            return true;
+        };
+        fk.columns.iter().zip(&fk.referenced).all(|(c, r)| {
+            let kind = target
+                .column(r)
+                .and_then(|r| column_kind(self.dialect, &r.declared_type));
+            match (kind, t.column(c)) {
+                (Some(kind), Some(c)) => declared_type_suits(self.dialect, kind, &c.declared_type),
+                _ => true,
+            }
+        })
     }
 
     /// The foreign key's columns in the order of the key fields of the entity it refers to
