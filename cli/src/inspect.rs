@@ -29,7 +29,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use colt_model::{default_column, default_table, RenameRule};
-use colt_runtime::introspect::{declared_type_suits, Catalog, ForeignKeyInfo, TableInfo};
+use colt_runtime::introspect::{
+    declared_type_suits, sqlite_numeric_affinity, Catalog, ForeignKeyInfo, TableInfo,
+};
 use colt_runtime::Dialect;
 use heck::ToSnakeCase;
 
@@ -323,6 +325,17 @@ impl<'a> Inspector<'a> {
             let key = t.primary_key.contains(&c.name);
             let mut attrs = Vec::new();
             let typed = match self.rust_type(&c.declared_type) {
+                // A `String` in a column SQLite gives a number's affinity (`DATETIME`): its
+                // `sql_type` makes queries compare it as the text it holds (without it, a
+                // bound `"2025"` would be compared as the number 2025).
+                Some(ty)
+                    if ty == "String"
+                        && self.dialect == Dialect::Sqlite
+                        && sqlite_numeric_affinity(&c.declared_type) =>
+                {
+                    attrs.push(format!("sql_type = {:?}", c.declared_type));
+                    Some(ty)
+                }
                 Some(ty) => Some(ty),
                 // `character(2)`: a `String` whose `sql_type` says the column pads it.
                 None if !key && padded_text(self.dialect, &c.declared_type) => {

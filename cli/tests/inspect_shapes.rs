@@ -216,3 +216,26 @@ fn a_foreign_key_of_a_type_its_key_does_not_suit_is_a_plain_field() {
     // One collection back, the editor's.
     assert_eq!(source.matches(": Set<Note>").count(), 1, "{source}");
 }
+
+/// A text column another tool declared `datetime` (NUMERIC affinity on SQLite) is a
+/// `String` whose `sql_type` says so: queries then compare it as the text it holds (see
+/// tests/text_in_numeric_columns.rs; found by a review of the twenty-second session). A
+/// `TEXT` or `VARCHAR` one needs none.
+#[test]
+fn a_string_in_a_date_named_column_says_its_sql_type() {
+    let source = inspect(&[
+        "CREATE TABLE post (id INTEGER PRIMARY KEY, created datetime NOT NULL, \
+         title varchar(80) NOT NULL, body TEXT)",
+    ]);
+    let created = field(&source, "Post", "created");
+    assert!(created.contains("sql_type = \"datetime\""), "{source}");
+    assert!(created.contains("String"), "{source}");
+    assert!(
+        !field(&source, "Post", "title").contains("sql_type"),
+        "{source}"
+    );
+    assert!(
+        !field(&source, "Post", "body").contains("sql_type"),
+        "{source}"
+    );
+}

@@ -54,6 +54,17 @@ pub(crate) fn retype_loss(from: &str, to: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether SQLite applies a number's affinity to what a column declared `declared` is
+/// compared with (INTEGER, REAL, NUMERIC: `DATETIME`, `DATE`, `DECIMAL`..): a text it holds,
+/// compared with a bound text that looks like a number (`'2025'`), is compared with that
+/// number instead.
+pub(crate) fn sqlite_numeric_affinity(declared: &str) -> bool {
+    matches!(
+        affinity(declared),
+        Affinity::Integer | Affinity::Real | Affinity::Numeric
+    )
+}
+
 /// A declared type that names a date or a time (NUMERIC affinity on SQLite, where it holds
 /// ISO-8601 text).
 fn names_a_date(declared: &str) -> bool {

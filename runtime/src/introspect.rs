@@ -380,6 +380,14 @@ pub fn sqlite_retype_loss(from: &str, to: &str) -> Option<&'static str> {
     crate::declared::retype_loss(from, to)
 }
 
+/// Whether SQLite gives a column declared `declared` a number's affinity (INTEGER, REAL or
+/// NUMERIC: `DATETIME`, `DATE`, `DECIMAL`..), which it applies to what the column is
+/// compared with: a `String` field there needs its `sql_type` said, so that queries compare
+/// it as text.
+pub fn sqlite_numeric_affinity(declared: &str) -> bool {
+    crate::declared::sqlite_numeric_affinity(declared)
+}
+
 /// Whether a column declared `declared` (as [`ColumnInfo::declared_type`] gives it) suits a
 /// field stored as `ty`, by the rules of [`Database::check_tables`]: on SQLite by type
 /// affinity, on PostgreSQL exactly (type modifiers such as `(10,2)` aside).

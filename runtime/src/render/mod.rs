@@ -494,7 +494,16 @@ impl Renderer<'_> {
 
     fn node(&mut self, n: &Node) {
         match n {
-            Node::Column { source, column } => self.column(*source, *column),
+            Node::Column { source, column } => {
+                let meta = self.plan.sources[*source as usize].entity;
+                let (open, close) = meta
+                    .columns
+                    .get(*column as usize)
+                    .map_or(("", ""), |c| self.d.column_read(c));
+                self.w.push(open);
+                self.column(*source, *column);
+                self.w.push(close);
+            }
             Node::Param(i) | Node::ParamF32(i) => {
                 self.w.bind_param(*i);
             }

@@ -323,6 +323,11 @@ impl SqlDialect for Postgres {
         }
     }
 
+    fn column_read(&self, _column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
+        // Its types compare as they are.
+        ("", "")
+    }
+
     fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
         // Text byte for byte, whatever the column's own collation (a nondeterministic one,
         // case-insensitive, would pass a row whose case another program changed) or type

@@ -236,6 +236,23 @@ impl SqlDialect for Sqlite {
         }
     }
 
+    fn column_read(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
+        // A `String` in a column another tool declared `DATETIME` (NUMERIC affinity), its
+        // `sql_type` said: compared as it is, the column's affinity made a bound `'2025'`
+        // the number 2025, which every text sorts after (`created < '2025'` held for no
+        // row). As text, it compares byte for byte, as Rust does (no index of the column
+        // serves it then).
+        let numeric = column.ty == ColumnType::Text
+            && column
+                .sql_type
+                .is_some_and(crate::declared::sqlite_numeric_affinity);
+        if numeric {
+            ("CAST(", " AS TEXT)")
+        } else {
+            ("", "")
+        }
+    }
+
     fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
         // A decimal is read to 15 significant digits: compared so (see `colt_decimal`).
         // Text byte for byte, whatever the column's own collation (`COLLATE NOCASE` would
