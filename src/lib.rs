@@ -267,10 +267,10 @@
 //!   (`select!`, `#[hybrid]` methods, collections and writes work the same from there): an
 //!   edit of a query expands, checks and compiles the queries' crate only. On the
 //!   compile-time suite's schema (50 entities of 20 columns, 300 queries) an edit of one
-//!   query rebuilt in 0.65 s that way (Diesel, laid out the same: 1.6 s);
+//!   query rebuilt in 0.6 s that way (Diesel, laid out the same: 1.6 s);
 //! - **the entities in a module of their own** (`mod model;`): an edit of a query compiles
-//!   the query's module again, not every entity's code, but the derives run again: 1.9 s,
-//!   against 2.7 s with everything in one module (Diesel: 7.4 s either way).
+//!   the query's module again, not every entity's code, but the derives run again: 2.0 s,
+//!   against 2.7 s with everything in one module (Diesel: 7.7 s and 7.6 s).
 //!
 //! `examples/pinned-errors` is laid out the first way: its tests are crates of their own that
 //! use its library's entities. `bench/RESULTS.md` has the tables and the command that

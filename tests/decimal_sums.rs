@@ -197,3 +197,55 @@ fn a_collection_sum_past_fifteen_digits_is_read_exactly() -> colt::Result<()> {
         })
     })
 }
+
+/// A sum read back exactly is its text in the statement: `first` without `order_by`, which
+/// orders by what the query returns, ordered such sums as text (`'10'` before `'9.5'`),
+/// and a sum with a default (`unwrap_or`) was still read to 15 digits (both found by a
+/// review of the fix). Ordered by its value, and read exactly with its default.
+#[test]
+fn a_sum_read_exactly_orders_by_its_value() -> colt::Result<()> {
+    each_backend(|backend| {
+        let db = Database::open(&backend.fresh_url())?;
+        db.bind(schema![Entry, Wallet, Line])?;
+        db.create_tables()?;
+        db.transaction(|tx| {
+            for (id, amount, account) in [
+                (1, "9.50", 7),
+                (2, "4", 8),
+                (3, "6", 8),
+                (4, "9999999999999.99", 9),
+                (5, "9999999999999.99", 9),
+            ] {
+                Entry::build()
+                    .id(id)
+                    .amount(d(amount))
+                    .account(account)
+                    .insert(tx)?;
+            }
+            let first = select!((sum(e.amount), e.account) for e in Entry).first(tx)?;
+            assert_eq!(first, Some((Some(d("9.5")), 7)), "{}", backend.name);
+            let big = select!(sum(e.amount).unwrap_or(Decimal::ZERO) for e in Entry
+                if e.account == 9)
+            .one(tx)?;
+            assert_eq!(big, d("19999999999999.98"), "{}", backend.name);
+            let none = select!(sum(e.amount).unwrap_or(Decimal::ONE) for e in Entry
+                if e.account == 10)
+            .one(tx)?;
+            assert_eq!(none, d("1"), "{}", backend.name);
+            // Per owner, through a collection.
+            for (id, amounts) in [(1, ["9.50", "0"]), (2, ["4", "6"])] {
+                let w = Wallet::build().id(id).insert(tx)?;
+                for (i, a) in amounts.into_iter().enumerate() {
+                    Line::build()
+                        .id(id * 10 + i as i64)
+                        .amount(d(a))
+                        .wallet(&w)
+                        .insert(tx)?;
+                }
+            }
+            let first = select!((sum(w.lines.amount), w.id) for w in Wallet).first(tx)?;
+            assert_eq!(first, Some((Some(d("9.5")), 1)), "{}", backend.name);
+            Ok(())
+        })
+    })
+}

@@ -294,7 +294,7 @@ impl<'a> Inspector<'a> {
                 } else if mixed {
                     Some("has NOT NULL and nullable columns: its columns are plain fields (a row may hold part of a key, which no reference reads)")
                 } else if !self.key_types_suit(t, fk) {
-                    Some("has a column whose declared type does not suit the key it refers to (`check_tables` would refuse the reference, and the database would compare a text with a number): its columns are plain fields")
+                    Some("has a column whose declared type does not suit the key it refers to (`check_tables` would refuse the reference, and the database may compare the two otherwise than as equal values): its columns are plain fields")
                 } else {
                     None
                 };
@@ -461,15 +461,20 @@ impl<'a> Inspector<'a> {
         let Some(target) = self.tables.iter().find(|r| r.name == fk.table) else {
             return true;
         };
-        fk.columns.iter().zip(&fk.referenced).all(|(c, r)| {
-            let kind = target
-                .column(r)
-                .and_then(|r| column_kind(self.dialect, &r.declared_type));
-            match (kind, t.column(c)) {
-                (Some(kind), Some(c)) => declared_type_suits(self.dialect, kind, &c.declared_type),
-                _ => true,
-            }
-        })
+        fk.columns
+            .iter()
+            .zip(&fk.referenced)
+            .all(|(column, referenced)| {
+                let kind = target
+                    .column(referenced)
+                    .and_then(|k| column_kind(self.dialect, &k.declared_type));
+                match (kind, t.column(column)) {
+                    (Some(kind), Some(own)) => {
+                        declared_type_suits(self.dialect, kind, &own.declared_type)
+                    }
+                    _ => true,
+                }
+            })
     }
 
     /// The foreign key's columns in the order of the key fields of the entity it refers to

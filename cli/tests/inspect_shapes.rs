@@ -206,7 +206,9 @@ fn a_foreign_key_of_a_type_its_key_does_not_suit_is_a_plain_field() {
         "{source}"
     );
     assert!(
-        source.contains("the foreign key (author_id) to `author` has a column whose declared type does not suit"),
+        source.contains(
+            "the foreign key (author_id) to `author` has a column whose declared type does not suit"
+        ),
         "{source}"
     );
     assert!(

@@ -2,10 +2,11 @@
 //! `tests/compile-fail`, which pin the compile errors of queries that must never compile.
 //!
 //! `cargo test -p colt-example-pinned-errors` checks them; `TRYBUILD=overwrite` re-pins them.
+//! docs/compile-errors.md ("Testing your own queries with trybuild") walks through it.
+//!
 //! `tests/queries_from_another_crate.rs` runs queries of these entities from a crate of its
 //! own, as a program whose entities are a crate apart does (see "Build times" in Colt's
 //! crate docs).
-//! docs/compile-errors.md ("Testing your own queries with trybuild") walks through it.
 
 use colt::prelude::*;
 

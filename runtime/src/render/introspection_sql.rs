@@ -33,8 +33,10 @@ pub(crate) fn relations(d: Dialect) -> &'static str {
 /// function, which may serve the triggers of several tables). A view's triggers (`INSTEAD
 /// OF`) are left out: they write only when a program writes through the view. On
 /// PostgreSQL, a trigger is also each of its table's ancestors' (partitioned tables, tables
-/// it inherits from, at any depth): it fires for the rows written through them. A partition
-/// is left out itself, as `relations` leaves it out: its rows are its partitioned table's.
+/// it inherits from, at any depth): their queries read its table's rows, and their writes
+/// reach them (a partition's, every write; an inheriting table's, updates and deletes),
+/// firing it. A partition is left out itself, as `relations` leaves it out: its rows are its
+/// partitioned table's.
 pub(crate) fn triggers(d: Dialect) -> &'static str {
     match d {
         Dialect::Sqlite => {

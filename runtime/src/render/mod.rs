@@ -58,7 +58,7 @@ struct Renderer<'a> {
     /// The sub-queries being written, innermost last.
     open: Vec<u16>,
     /// Whether this is the statement whose result Colt reads (not one inside another).
-    outer: bool,
+    top_level: bool,
 }
 
 static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -75,14 +75,14 @@ pub(crate) fn render(plan: &Plan, key: SqlKey) -> String {
 }
 
 /// The statement of `plan` with its parameter numbers starting at `base` (an inner query),
-/// the one whose result Colt reads or not (`outer`).
-fn render_at(plan: &Plan, key: SqlKey, base: usize, outer: bool) -> String {
+/// the one whose result Colt reads or not (`top_level`).
+fn render_at(plan: &Plan, key: SqlKey, base: usize, top_level: bool) -> String {
     let mut r = Renderer {
         plan,
         d: key.dialect.syntax(),
         w: SqlWriter::at_base(key.dialect, base),
         open: Vec::new(),
-        outer,
+        top_level,
     };
     match key.kind {
         StatementKind::Select | StatementKind::First => r.select(key, true),
@@ -189,40 +189,12 @@ impl Renderer<'_> {
             match item {
                 ProjItem::Entity(s) => self.entity_columns(*s),
                 ProjItem::Expr(n) => {
-                    if !(self.outer && self.exact_read_aggregate(n)) {
+                    if !(self.top_level && self.exact_read(n)) {
                         self.node(n);
                     }
                 }
             }
         }
-    }
-
-    /// An aggregate, or a collection's (a sub-query per row), that the dialect computes
-    /// exactly ([`SqlDialect::exact_aggregate`]), written in the form that is read exactly,
-    /// for a reader that reads it so: the result of the outermost statement, or another
-    /// exact aggregate (a sum of collections' sums); whether it was.
-    fn exact_read_aggregate(&mut self, n: &Node) -> bool {
-        let (scope, f, arg, ty) = match n {
-            Node::Agg(f, Some(arg), ty) => (None, f, arg, ty),
-            Node::SubAgg(scope, f, Some(arg), ty) => (Some(*scope), f, arg, ty),
-            _ => return false,
-        };
-        let Some((open, close)) = self.d.exact_aggregate(*f, *ty, true) else {
-            return false;
-        };
-        if scope.is_some() {
-            self.w.push("(SELECT ");
-        }
-        self.w.push(open);
-        if !self.exact_read_aggregate(arg) {
-            self.node(arg);
-        }
-        self.w.push(close);
-        if let Some(scope) = scope {
-            self.scope_body(scope, &[]);
-            self.w.push(")");
-        }
-        true
     }
 
     /// Items as the keys of a `GROUP BY` or `PARTITION BY` (see [`Renderer::group_key`]).
@@ -695,15 +667,7 @@ impl Renderer<'_> {
                 }
             }
             Node::Agg(f, Some(arg), ty) if self.d.exact_aggregate(*f, *ty, false).is_some() => {
-                let (open, close) = self
-                    .d
-                    .exact_aggregate(*f, *ty, false)
-                    .unwrap_or(("SUM(", ")"));
-                self.w.push(open);
-                if !self.exact_read_aggregate(arg) {
-                    self.node(arg);
-                }
-                self.w.push(close);
+                self.exact_aggregate(*f, arg, *ty, false);
             }
             Node::Agg(f @ (AggFn::Avg | AggFn::AvgDistinct), Some(arg), ty)
                 if self.d.avg_as_sum_over_count(*f, *ty) =>

@@ -2,7 +2,8 @@
 //! query's `fetch`, `first` and `count`.
 
 use super::{constant, Renderer, StatementKind};
-use crate::plan::{AggFn, Node, OrderItem, ProjItem, SqlKey};
+use crate::plan::{AggFn, Func, Node, OrderItem, ProjItem, SqlKey};
+use crate::types::ColumnType;
 
 impl Renderer<'_> {
     /// Whether `node` is one of the projected values (or a column of a projected object).
@@ -12,6 +13,73 @@ impl Renderer<'_> {
             (ProjItem::Entity(s), Node::Column { source, .. }) => s == source,
             (ProjItem::Entity(_), _) => false,
         })
+    }
+
+    /// A value the statement returns that the dialect computes exactly
+    /// ([`super::SqlDialect::exact_aggregate`]): an aggregate, a collection's (a sub-query
+    /// per row), either with a default (`unwrap_or`), written in the form that is read
+    /// exactly, for a reader that reads it so (the result of the top-level statement, or
+    /// another exact aggregate: a sum of collections' sums); whether it was.
+    pub(super) fn exact_read(&mut self, n: &Node) -> bool {
+        match n {
+            Node::Agg(f, Some(arg), ty) if self.reads_exactly(*f, *ty) => {
+                self.exact_aggregate(*f, arg, *ty, true);
+                true
+            }
+            Node::SubAgg(scope, f, Some(arg), ty) if self.reads_exactly(*f, *ty) => {
+                self.w.push("(SELECT ");
+                self.exact_aggregate(*f, arg, *ty, true);
+                self.scope_body(*scope, &[]);
+                self.w.push(")");
+                true
+            }
+            Node::Call(Func::Coalesce, args)
+                if args.len() == 2 && self.has_exact_read(&args[0]) =>
+            {
+                self.w.push("COALESCE(");
+                self.exact_read(&args[0]);
+                self.w.push(", ");
+                self.node(&args[1]);
+                self.w.push(")");
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether [`Renderer::exact_read`] writes `n` in another form than [`Renderer::node`].
+    fn has_exact_read(&self, n: &Node) -> bool {
+        match n {
+            Node::Agg(f, Some(_), ty) | Node::SubAgg(_, f, Some(_), ty) => {
+                self.reads_exactly(*f, *ty)
+            }
+            Node::Call(Func::Coalesce, args) => args.len() == 2 && self.has_exact_read(&args[0]),
+            _ => false,
+        }
+    }
+
+    fn reads_exactly(&self, f: AggFn, ty: Option<ColumnType>) -> bool {
+        self.d.exact_aggregate(f, ty, true) != self.d.exact_aggregate(f, ty, false)
+    }
+
+    /// An aggregate the dialect computes exactly, in the form read exactly (`read_back`) or
+    /// the one the statement compares; an argument that is itself one is read exactly.
+    pub(super) fn exact_aggregate(
+        &mut self,
+        f: AggFn,
+        arg: &Node,
+        ty: Option<ColumnType>,
+        read_back: bool,
+    ) {
+        let (open, close) = self
+            .d
+            .exact_aggregate(f, ty, read_back)
+            .unwrap_or(("SUM(", ")"));
+        self.w.push(open);
+        if !self.exact_read(arg) {
+            self.node(arg);
+        }
+        self.w.push(close);
     }
 
     pub(super) fn select(&mut self, key: SqlKey, with_order: bool) {
@@ -225,27 +293,36 @@ impl Renderer<'_> {
             // columns (wherever the entity declares them), a value by itself. (Ordered by
             // every variable's key instead, `b for c in Client for b in c.bills` without
             // `distinct` returned the first client's bill, not the first bill.)
+            // A value returned in the form read exactly (a decimal sum's text, on SQLite) is
+            // ordered by its value, not by its position: text would sort `'10'` before
+            // `'9.5'`.
             self.w.push(" ORDER BY ");
-            let mut positions = Vec::new();
+            let mut keys: Vec<Result<usize, &Node>> = Vec::new();
             let mut at = 0;
             for p in &plan.projection {
                 match p {
                     ProjItem::Entity(s) => {
                         let entity = plan.sources[*s as usize].entity;
-                        positions.extend(entity.primary_key.iter().map(|&k| at + k + 1));
+                        keys.extend(entity.primary_key.iter().map(|&k| Ok(at + k + 1)));
                         at += entity.columns.len();
                     }
-                    ProjItem::Expr(_) => {
+                    ProjItem::Expr(e) => {
                         at += 1;
-                        positions.push(at);
+                        let exact = self.top_level && self.has_exact_read(e);
+                        keys.push(if exact { Err(e) } else { Ok(at) });
                     }
                 }
             }
-            for (n, i) in positions.into_iter().enumerate() {
+            for (n, k) in keys.into_iter().enumerate() {
                 if n > 0 {
                     self.w.push(", ");
                 }
-                self.w.push(&i.to_string());
+                match k {
+                    Ok(position) => {
+                        self.w.push(&position.to_string());
+                    }
+                    Err(e) => self.node(e),
+                }
                 // NULLs first, as everywhere (PostgreSQL would put them last).
                 self.w.push(self.d.order_suffix(false, None));
             }
