@@ -4,8 +4,9 @@
 //! bound `"2025"` became the number 2025, which every text sorts after, so `p.created <
 //! "2025"` found no row where Rust's `<` on the same strings finds them all (found by a
 //! review of the twenty-second session). With the column's `sql_type` said, such a column
-//! compares, orders and groups as the text it holds, byte for byte, as Rust does. (A value
-//! of digits only is kept there as a number, which `check_tables` reports.)
+//! compares in order as the text it holds, byte for byte, as Rust does (equality, ordering
+//! and grouping were right: its values are text; a value of digits only is kept there as a
+//! number, which `check_tables` reports).
 
 mod common;
 

@@ -98,9 +98,9 @@ pub(crate) trait SqlDialect: Sync {
     /// A JSON value (argument 0) as a plain SQL value of a kind, `NULL` when it is of
     /// another kind.
     fn json_as(&self, scalar: JsonScalar) -> &'static [CallPiece];
-    /// Around a column read in a query (compared, ordered, grouped, projected): SQLite's
-    /// text attribute in a column of a number's affinity, made the text it holds.
-    fn column_read(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str);
+    /// Around a column compared in order (`<`, `<=`, `>`, `>=`) with another value:
+    /// SQLite's text attribute in a column of a number's affinity, made the text it holds.
+    fn ordered_column(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str);
     /// Around both sides of an optimistic check of a column (`col IS ?`).
     fn checked(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str);
     /// What wraps an aggregate so that its type is the Rust one (`CAST(.. AS BIGINT)`).

@@ -165,6 +165,23 @@ impl Renderer<'_> {
         }
     }
 
+    /// An operand of `<`, `<=`, `>`, `>=`: a column as the dialect compares it in order
+    /// ([`SqlDialect::ordered_column`]), anything else as it is.
+    fn ordered_operand(&mut self, n: &Node) {
+        let wrap = match n {
+            Node::Column { source, column } => self.plan.sources[*source as usize]
+                .entity
+                .columns
+                .get(*column as usize)
+                .map(|c| self.d.ordered_column(c)),
+            _ => None,
+        };
+        let (open, close) = wrap.unwrap_or(("", ""));
+        self.w.push(open);
+        self.node(n);
+        self.w.push(close);
+    }
+
     fn column(&mut self, source: u16, column: u16) {
         let src = &self.plan.sources[source as usize];
         self.w
@@ -466,16 +483,7 @@ impl Renderer<'_> {
 
     fn node(&mut self, n: &Node) {
         match n {
-            Node::Column { source, column } => {
-                let meta = self.plan.sources[*source as usize].entity;
-                let (open, close) = meta
-                    .columns
-                    .get(*column as usize)
-                    .map_or(("", ""), |c| self.d.column_read(c));
-                self.w.push(open);
-                self.column(*source, *column);
-                self.w.push(close);
-            }
+            Node::Column { source, column } => self.column(*source, *column),
             Node::Param(i) | Node::ParamF32(i) => {
                 self.w.bind_param(*i);
             }
@@ -489,8 +497,13 @@ impl Renderer<'_> {
                 self.guarded_chain(&terms, *op == BinOp::And);
             }
             Node::Binary(op, a, b) => {
+                let ordering = matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
                 self.w.push("(");
-                self.node(a);
+                if ordering {
+                    self.ordered_operand(a);
+                } else {
+                    self.node(a);
+                }
                 self.w.push(match op {
                     BinOp::Eq => " = ",
                     BinOp::Ne => " <> ",
@@ -517,6 +530,8 @@ impl Renderer<'_> {
                         self.node(a);
                     }
                     self.w.push(close);
+                } else if ordering {
+                    self.ordered_operand(b);
                 } else {
                     self.node(b);
                 }

@@ -323,7 +323,7 @@ impl SqlDialect for Postgres {
         }
     }
 
-    fn column_read(&self, _column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
+    fn ordered_column(&self, _column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
         // Its types compare as they are.
         ("", "")
     }

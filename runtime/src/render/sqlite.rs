@@ -236,12 +236,14 @@ impl SqlDialect for Sqlite {
         }
     }
 
-    fn column_read(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
+    fn ordered_column(&self, column: &crate::entity::ColumnMeta) -> (&'static str, &'static str) {
         // A `String` in a column another tool declared `DATETIME` (NUMERIC affinity), its
-        // `sql_type` said: compared as it is, the column's affinity made a bound `'2025'`
-        // the number 2025, which every text sorts after (`created < '2025'` held for no
-        // row). As text, it compares byte for byte, as Rust does (no index of the column
-        // serves it then).
+        // `sql_type` said: compared in order as it is, the column's affinity made a bound
+        // `'2025'` the number 2025, which every text sorts after (`created < '2025'` held
+        // for no row). As text, it compares byte for byte, as Rust does (no index of the
+        // column serves that comparison then). Elsewhere it needs nothing: the values it
+        // holds are text (`check_tables` reports a number there), equal to no number, and
+        // they order, group and are equal among themselves as text.
         let numeric = column.ty == ColumnType::Text
             && column
                 .sql_type
