@@ -26,25 +26,34 @@ struct Entry {
     account: i64,
 }
 
+/// Entries of (key, amount, account).
+fn entries(tx: &Transaction, rows: &[(i64, &str, i64)]) -> colt::Result<()> {
+    for &(id, amount, account) in rows {
+        Entry::build()
+            .id(id)
+            .amount(d(amount))
+            .account(account)
+            .insert(tx)?;
+    }
+    Ok(())
+}
+
 /// Account 1: 0.10, 0.20, -0.30; account 2: 1234567890123.45, -1234567890123.44.
 fn ledger(backend: &Backend) -> colt::Result<Database> {
     let db = Database::open(&backend.fresh_url())?;
     db.bind(schema![Entry])?;
     db.create_tables()?;
     db.transaction(|tx| {
-        for (id, amount, account) in [
-            (1, "0.10", 1),
-            (2, "0.20", 1),
-            (3, "-0.30", 1),
-            (4, "1234567890123.45", 2),
-            (5, "-1234567890123.44", 2),
-        ] {
-            Entry::build()
-                .id(id)
-                .amount(d(amount))
-                .account(account)
-                .insert(tx)?;
-        }
+        entries(
+            tx,
+            &[
+                (1, "0.10", 1),
+                (2, "0.20", 1),
+                (3, "-0.30", 1),
+                (4, "1234567890123.45", 2),
+                (5, "-1234567890123.44", 2),
+            ],
+        )?;
         Ok(())
     })?;
     Ok(db)
@@ -107,20 +116,17 @@ fn a_sum_past_fifteen_digits_is_read_exactly() -> colt::Result<()> {
         db.bind(schema![Entry])?;
         db.create_tables()?;
         db.transaction(|tx| {
-            for (id, amount, account) in [
-                (1, "9999999999999.99", 1),
-                (2, "9999999999999.99", 1),
-                (3, "999999999999999", 2),
-                (4, "0.5", 2),
-                (5, "5000000000000.01", 3),
-                (6, "5000000000000.01", 3),
-            ] {
-                Entry::build()
-                    .id(id)
-                    .amount(d(amount))
-                    .account(account)
-                    .insert(tx)?;
-            }
+            entries(
+                tx,
+                &[
+                    (1, "9999999999999.99", 1),
+                    (2, "9999999999999.99", 1),
+                    (3, "999999999999999", 2),
+                    (4, "0.5", 2),
+                    (5, "5000000000000.01", 3),
+                    (6, "5000000000000.01", 3),
+                ],
+            )?;
             let mut totals = select!((e.account, sum(e.amount)) for e in Entry).fetch(tx)?;
             totals.sort();
             assert_eq!(
@@ -209,19 +215,16 @@ fn a_sum_read_exactly_orders_by_its_value() -> colt::Result<()> {
         db.bind(schema![Entry, Wallet, Line])?;
         db.create_tables()?;
         db.transaction(|tx| {
-            for (id, amount, account) in [
-                (1, "9.50", 7),
-                (2, "4", 8),
-                (3, "6", 8),
-                (4, "9999999999999.99", 9),
-                (5, "9999999999999.99", 9),
-            ] {
-                Entry::build()
-                    .id(id)
-                    .amount(d(amount))
-                    .account(account)
-                    .insert(tx)?;
-            }
+            entries(
+                tx,
+                &[
+                    (1, "9.50", 7),
+                    (2, "4", 8),
+                    (3, "6", 8),
+                    (4, "9999999999999.99", 9),
+                    (5, "9999999999999.99", 9),
+                ],
+            )?;
             let first = select!((sum(e.amount), e.account) for e in Entry).first(tx)?;
             assert_eq!(first, Some((Some(d("9.5")), 7)), "{}", backend.name);
             let big = select!(sum(e.amount).unwrap_or(Decimal::ZERO) for e in Entry
