@@ -754,30 +754,19 @@ mod str_fn {
             Person::build().id(2).name("Иван").age(None).insert(tx)?;
             Ok(())
         })?;
-        let pg = ck.backend == "postgres";
         ck.eq("test1 names by id", sv(&["John", "Иван"]), |tx| {
             select!((p.name for p in Person).order_by(|p| p.id)).fetch(tx)
         });
-        ck.doc(
-            "test2 upper (documented: follows the database)",
-            sv(&["JOHN", "ИВАН"]),
-            if pg {
-                sv(&["JOHN", "ИВАН"])
-            } else {
-                sv(&["JOHN", "Иван"])
-            },
-            |tx| select!((p.name.to_uppercase() for p in Person).order_by(|p| p.id)).fetch(tx),
-        );
-        ck.doc(
-            "test3 lower (documented: follows the database)",
-            sv(&["john", "иван"]),
-            if pg {
-                sv(&["john", "иван"])
-            } else {
-                sv(&["john", "Иван"])
-            },
-            |tx| select!((p.name.to_lowercase() for p in Person).order_by(|p| p.id)).fetch(tx),
-        );
+        // PonyORM's answers on both backends: on SQLite, Colt's own `colt_upper` and
+        // `colt_lower` (SQLite's change ASCII letters only: `Иван` stayed `Иван`, a
+        // divergence this suite pinned until the twenty-second session); on PostgreSQL,
+        // the test server's character type.
+        ck.eq("test2 upper", sv(&["JOHN", "ИВАН"]), |tx| {
+            select!((p.name.to_uppercase() for p in Person).order_by(|p| p.id)).fetch(tx)
+        });
+        ck.eq("test3 lower", sv(&["john", "иван"]), |tx| {
+            select!((p.name.to_lowercase() for p in Person).order_by(|p| p.id)).fetch(tx)
+        });
         ck.eq("v len bytes / chars", vec![(4i64, 4i64), (8, 4)], |tx| {
             select!(((p.name.len(), p.name.chars().count()) for p in Person).order_by(|p| p.id))
                 .fetch(tx)

@@ -1,7 +1,8 @@
 //! The functions Colt adds to each SQLite connection, where SQLite's own would answer
 //! otherwise than Rust and PostgreSQL: a division by zero refused (`colt_nonzero`), `x as
 //! f32` and `x as i32` as Rust's `as` (`colt_f32`, `colt_int`), Rust's `round`, a
-//! case-sensitive `LIKE`, a text's characters counted whole (`colt_chars`), decimals and
+//! case-sensitive `LIKE`, a text's characters counted whole (`colt_chars`) and its case
+//! changed as Rust changes it (`colt_lower`, `colt_upper`), decimals and
 //! dates as Colt reads them, and sums of decimals added exactly (`colt_decimal_sum`).
 
 use rusqlite::functions::FunctionFlags;
@@ -130,6 +131,35 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
                             "colt_slice: the range cuts inside a character".into(),
                         )
                     })
+            },
+        )
+        .map_err(|e| map_error(e, None))?;
+    }
+    // `s.to_lowercase()`, `s.to_uppercase()`: Rust's, every letter (SQLite's `lower` and
+    // `upper` change ASCII letters only: `Zoë` was `ZOë`; PonyORM gives SQLite Python's own
+    // for the same reason). A text that is not UTF-8, or a value that is no text, is kept.
+    for (name, upper) in [("colt_lower", false), ("colt_upper", true)] {
+        conn.create_scalar_function(
+            name,
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            move |ctx| {
+                let value = ctx.get_raw(0);
+                if let rusqlite::types::ValueRef::Text(t) = value {
+                    if let Ok(t) = std::str::from_utf8(t) {
+                        let changed = if upper {
+                            t.to_uppercase()
+                        } else {
+                            t.to_lowercase()
+                        };
+                        return Ok(SqlValue::Text(changed));
+                    }
+                }
+                // (Text that is not UTF-8 is the one value no `Value` holds: kept as bytes.)
+                Ok(SqlValue::try_from(value).unwrap_or_else(|_| match value {
+                    rusqlite::types::ValueRef::Text(t) => SqlValue::Blob(t.to_vec()),
+                    _ => SqlValue::Null,
+                }))
             },
         )
         .map_err(|e| map_error(e, None))?;

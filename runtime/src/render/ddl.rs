@@ -65,6 +65,8 @@ pub(crate) trait SqlDialect: Sync {
     fn text_test(&self, out: &mut String, test: TextTest, a: &str, b: &str);
     /// Around an expression: its length in bytes.
     fn byte_length(&self) -> (&'static str, &'static str);
+    /// Around a text: the text in lower case (`upper`: upper case).
+    fn text_case(&self, upper: bool) -> (&'static str, &'static str);
     /// Around an expression: its length in characters.
     fn char_length(&self) -> (&'static str, &'static str);
     /// Around a date or time, its `part` as an integer (`utc`: the value is an instant, read

@@ -585,8 +585,8 @@ impl Renderer<'_> {
             }
             Node::TextFn(f, a) => {
                 let (open, close) = match f {
-                    TextFn::Lower => ("lower(", ")"),
-                    TextFn::Upper => ("upper(", ")"),
+                    TextFn::Lower => self.d.text_case(false),
+                    TextFn::Upper => self.d.text_case(true),
                     TextFn::Trim => ("trim(", ")"),
                     TextFn::Len => self.d.byte_length(),
                     TextFn::CharCount => self.d.char_length(),

@@ -46,6 +46,15 @@ impl SqlDialect for Postgres {
         ("octet_length(", ")")
     }
 
+    fn text_case(&self, upper: bool) -> (&'static str, &'static str) {
+        // The database's character type's (`LC_CTYPE`).
+        if upper {
+            ("upper(", ")")
+        } else {
+            ("lower(", ")")
+        }
+    }
+
     fn char_length(&self) -> (&'static str, &'static str) {
         ("char_length(", ")")
     }

@@ -59,6 +59,15 @@ impl SqlDialect for Sqlite {
         ("length(CAST(", " AS BLOB))")
     }
 
+    fn text_case(&self, upper: bool) -> (&'static str, &'static str) {
+        // Rust's (`colt_lower`, `colt_upper`): SQLite's own change ASCII letters only.
+        if upper {
+            ("colt_upper(", ")")
+        } else {
+            ("colt_lower(", ")")
+        }
+    }
+
     fn char_length(&self) -> (&'static str, &'static str) {
         // (SQLite's `length` of a text stops at the first NUL, which a Rust string may hold.)
         ("colt_chars(", ")")
