@@ -241,3 +241,16 @@ fn a_string_in_a_date_named_column_says_its_sql_type() {
         "{source}"
     );
 }
+
+/// A table whose key column has no declared type is left out, and the note says so in
+/// words, where it read "its column `k` is ``" (found by a review of the twenty-second
+/// session).
+#[test]
+fn a_key_column_without_a_type_is_named_so() {
+    let source = inspect(&["CREATE TABLE kv (k PRIMARY KEY, v TEXT)"]);
+    assert!(
+        source.contains("its column `k` has no declared type"),
+        "{source}"
+    );
+    assert!(!source.contains("``"), "{source}");
+}

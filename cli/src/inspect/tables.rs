@@ -48,10 +48,17 @@ impl<'a> Inspector<'a> {
             } else if let Some(c) = unmappable {
                 skipped.push((
                     t.name.clone(),
-                    format!(
-                        "its column `{}` is `{}`, which no field type suits, and an insert could not leave it out",
-                        c.name, c.declared_type
-                    ),
+                    if c.declared_type.trim().is_empty() {
+                        format!(
+                            "its column `{}` has no declared type (it holds whatever was stored, which no one field type reads), and an insert could not leave it out",
+                            c.name
+                        )
+                    } else {
+                        format!(
+                            "its column `{}` is `{}`, which no field type suits, and an insert could not leave it out",
+                            c.name, c.declared_type
+                        )
+                    },
                 ));
             } else {
                 tables.push(*t);
