@@ -441,16 +441,18 @@ impl<'a> Inspector<'a> {
         plan
     }
 
+    /// The table a foreign key refers to, when it is mapped.
+    fn target(&self, fk: &ForeignKeyInfo) -> Option<&'a TableInfo> {
+        self.tables.iter().copied().find(|t| t.name == fk.table)
+    }
+
     /// Whether a foreign key refers to its table's whole primary key (what a `Ref` is), in
     /// any order of the key's columns.
     fn references_key(&self, fk: &ForeignKeyInfo) -> bool {
-        self.tables
-            .iter()
-            .find(|t| t.name == fk.table)
-            .is_some_and(|t| {
-                t.primary_key.len() == fk.referenced.len()
-                    && t.primary_key.iter().all(|k| fk.referenced.contains(k))
-            })
+        self.target(fk).is_some_and(|t| {
+            t.primary_key.len() == fk.referenced.len()
+                && t.primary_key.iter().all(|k| fk.referenced.contains(k))
+        })
     }
 
     /// Whether each column of `fk` is declared a type that suits the field of the key column
@@ -458,7 +460,7 @@ impl<'a> Inspector<'a> {
     /// key is not: SQLite compares its text with the key's numbers, and a reference would
     /// find no row). A key column whose type no field suits is left to the entity it is in.
     fn key_types_suit(&self, t: &TableInfo, fk: &ForeignKeyInfo) -> bool {
-        let Some(target) = self.tables.iter().find(|r| r.name == fk.table) else {
+        let Some(target) = self.target(fk) else {
             return true;
         };
         fk.columns
@@ -482,9 +484,7 @@ impl<'a> Inspector<'a> {
     /// order of the key (`PRIMARY KEY (bay, aisle)`) or of the foreign key.
     fn in_key_field_order<'f>(&self, fk: &'f ForeignKeyInfo) -> Vec<&'f String> {
         let position = |referenced: &String| {
-            self.tables
-                .iter()
-                .find(|t| t.name == fk.table)
+            self.target(fk)
                 .and_then(|t| t.columns.iter().position(|c| &c.name == referenced))
                 .unwrap_or(usize::MAX)
         };

@@ -144,22 +144,15 @@ pub(super) fn register(conn: &Connection) -> Result<()> {
             1,
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
             move |ctx| {
-                let value = ctx.get_raw(0);
-                if let rusqlite::types::ValueRef::Text(t) = value {
-                    if let Ok(t) = std::str::from_utf8(t) {
-                        let changed = if upper {
-                            t.to_uppercase()
-                        } else {
-                            t.to_lowercase()
-                        };
-                        return Ok(SqlValue::Text(changed));
-                    }
-                }
-                // (Text that is not UTF-8 is the one value no `Value` holds: kept as bytes.)
-                Ok(SqlValue::try_from(value).unwrap_or_else(|_| match value {
-                    rusqlite::types::ValueRef::Text(t) => SqlValue::Blob(t.to_vec()),
-                    _ => SqlValue::Null,
-                }))
+                Ok(match ctx.get_raw(0) {
+                    rusqlite::types::ValueRef::Text(t) => match std::str::from_utf8(t) {
+                        Ok(t) if upper => SqlValue::Text(t.to_uppercase()),
+                        Ok(t) => SqlValue::Text(t.to_lowercase()),
+                        // (Text that is not UTF-8, which no `Value` text holds: its bytes.)
+                        Err(_) => SqlValue::Blob(t.to_vec()),
+                    },
+                    other => SqlValue::try_from(other).unwrap_or(SqlValue::Null),
+                })
             },
         )
         .map_err(|e| map_error(e, None))?;
